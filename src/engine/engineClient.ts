@@ -1,0 +1,179 @@
+// Host-side handle on the engine process. Starts dist/engine.js with the host's own executable
+// (Electron or Node) in Node mode, queues requests in order, streams step events, and turns a dead
+// process into ENGINE_EXITED errors; the next request starts a fresh process.
+import { fork, type ChildProcess } from 'node:child_process';
+import type {
+  EngineErrorCode,
+  EngineErrorPayload,
+  FromEngine,
+  GenerateRequest,
+  GenerateResult,
+  StepEvent,
+  ToEngine,
+} from '../protocol/engine';
+
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  readonly file?: string;
+  readonly step?: number;
+  constructor(payload: EngineErrorPayload) {
+    super(payload.message);
+    this.name = 'EngineError';
+    this.code = payload.code;
+    this.file = payload.file;
+    this.step = payload.step;
+  }
+}
+
+export interface EngineClientOptions {
+  /** Path of the bundled engine entry (dist/engine.js). */
+  enginePath: string;
+  /** Receives the engine's log lines and stderr. */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface GenerateOptions {
+  onStep?: (event: StepEvent) => void;
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onStep?: (event: StepEvent) => void;
+}
+
+export class EngineClient {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Requests run one at a time, in call order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly exitListeners = new Set<(info: { code: number | null; signal: string | null }) => void>();
+  private disposed = false;
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** Runs a text-to-image (or unconditional) request after those queued before it. */
+  generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    const { signal, onStep } = options;
+    return this.enqueue(async () => {
+      if (signal?.aborted) throw cancelled();
+      const id = this.nextId++;
+      const done = this.request<GenerateResult>(id, { type: 'generate', id, request }, onStep);
+      const onAbort = () => this.send({ type: 'cancel', id });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await done;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }, signal);
+  }
+
+  /** Drops the cached sessions of a model folder, freeing their memory in the engine process. */
+  unload(modelDir: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.child) return;
+      const id = this.nextId++;
+      await this.request(id, { type: 'unload', id, modelDir });
+    });
+  }
+
+  /** Stops the engine process; pending requests reject with ENGINE_EXITED. */
+  dispose(): void {
+    this.disposed = true;
+    this.child?.kill();
+  }
+
+  /** Called whenever the engine process exits (crash, kill or dispose). */
+  onDidExit(listener: (info: { code: number | null; signal: string | null }) => void): { dispose(): void } {
+    this.exitListeners.add(listener);
+    return { dispose: () => this.exitListeners.delete(listener) };
+  }
+
+  /** The engine's process id while it runs (tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private enqueue<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.disposed) throw new EngineError({ code: 'ENGINE_EXITED', message: 'the engine client was disposed' });
+      if (signal?.aborted) throw cancelled();
+      return task();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private request<T>(id: number, message: ToEngine, onStep?: (e: StepEvent) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep });
+      this.send(message);
+    });
+  }
+
+  private send(message: ToEngine): void {
+    const child = this.child ?? this.start();
+    if (child.connected) child.send(message);
+  }
+
+  private start(): ChildProcess {
+    const log = this.options.log ?? (() => undefined);
+    const child = fork(this.options.enginePath, [], {
+      execPath: process.execPath,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => log('info', s.trimEnd()));
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => log('warn', s.trimEnd()));
+    child.on('message', (m: FromEngine) => this.receive(m));
+    child.on('error', (err) => log('error', `engine process: ${err.message}`));
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      const message = signal
+        ? `the engine process was killed (${signal})`
+        : `the engine process exited with code ${code}`;
+      if (code !== 0 || signal) log('error', message);
+      for (const p of this.pending.values()) p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
+      this.pending.clear();
+      for (const l of this.exitListeners) l({ code, signal });
+    });
+    return child;
+  }
+
+  private receive(m: FromEngine): void {
+    switch (m.type) {
+      case 'ready':
+        return;
+      case 'log':
+        this.options.log?.(m.level, m.message);
+        return;
+      case 'step':
+        this.pending.get(m.id)?.onStep?.(m.event);
+        return;
+      case 'result':
+        this.settle(m.id)?.resolve(m.result);
+        return;
+      case 'unloaded':
+        this.settle(m.id)?.resolve(undefined);
+        return;
+      case 'error':
+        this.settle(m.id)?.reject(new EngineError(m.error));
+        return;
+    }
+  }
+
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    this.pending.delete(id);
+    return p;
+  }
+}
+
+function cancelled(): EngineError {
+  return new EngineError({ code: 'CANCELLED', message: 'the run was cancelled' });
+}

@@ -1,0 +1,141 @@
+// Messages between the engine process (src/engine/engineMain.ts) and its clients (extension host,
+// CLI). Tensors and images travel as typed arrays over Node's 'advanced' IPC serialization, so they
+// arrive as binary, never as JSON number lists.
+
+/** Execution provider choice; 'auto' tries the platform's providers in order. */
+export type ProviderName = 'auto' | 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
+
+/** What a per-step preview shows: nothing, the linear latent→RGB approximation of x̂0, a full VAE
+ * decode of x̂0, or a TAESD decode (when the model folder has one). */
+export type PreviewKind = 'none' | 'latent' | 'vae' | 'taesd';
+
+export interface GenerateRequest {
+  /** Absolute path of a diffusers/Optimum ONNX model folder. */
+  modelDir: string;
+  prompt: string;
+  negativePrompt?: string;
+  /** Seed of the first image; image i of a batch draws from one generator seeded once (diffusers). */
+  seed: number;
+  steps: number;
+  /** Classifier-free guidance scale; guidance only runs when > 1 (diffusers). */
+  guidanceScale: number;
+  /** φ of Lin et al. 2023; 0 or absent leaves guidance unchanged. */
+  guidanceRescale?: number;
+  /** Pixels; multiples of 8 for latent models. Default: the model's native size. */
+  width?: number;
+  height?: number;
+  batchSize?: number;
+  /** A scheduler_config.json object. With `_class_name` it replaces the model's scheduler class,
+   * keeping the model's schedule keys it does not set; without, its keys override the model's. */
+  scheduler?: Record<string, unknown>;
+  provider?: ProviderName;
+  /** Per-step events: every `every` steps (and always the last), with a preview of this kind. */
+  preview?: { every: number; kind: PreviewKind };
+  /** Put x_t and x̂0 into step events (copies; costs IPC bandwidth). */
+  captureLatents?: boolean;
+}
+
+export interface PreviewImage {
+  width: number;
+  height: number;
+  /** width·height·4 bytes, RGBA. */
+  rgba: Uint8Array;
+}
+
+export interface StepEvent {
+  /** 0-based index of the step just taken. */
+  step: number;
+  totalSteps: number;
+  /** Scheduler timestep of this step. */
+  t: number;
+  /** σ at this step (√((1−ᾱ)/ᾱ) or the scheduler's own σ). */
+  sigma: number;
+  /** [batch, channels, height, width] of x_t and x̂0. */
+  latentShape: number[];
+  /** x_{t-1} after this step, when captureLatents. */
+  xt?: Float32Array;
+  /** The denoised estimate x̂0 at this step, when captureLatents. */
+  x0?: Float32Array;
+  /** L2 norm of the guided model output, per element RMS. */
+  noiseNorm?: number;
+  preview?: PreviewImage;
+}
+
+export interface ImageOut extends PreviewImage {
+  /** The encoded PNG, with the run's parameters in tEXt chunks. */
+  png: Uint8Array;
+}
+
+export interface RunTimings {
+  /** Model folder load + session creation; 0 when the sessions were cached. */
+  loadMs: number;
+  textEncoderMs: number;
+  /** Wall time of each UNet step (all batch/guidance halves together). */
+  unetStepMs: number[];
+  /** Time inside session.run of each UNet step, to separate sampler overhead. */
+  unetRunMs: number[];
+  vaeMs: number;
+  totalMs: number;
+}
+
+export interface RunInfo {
+  /** The provider that actually ran (after any fallback). */
+  provider: Exclude<ProviderName, 'auto'>;
+  /** Providers tried before it and why each failed. */
+  providerFallbacks: { provider: string; error: string }[];
+  timings: RunTimings;
+  /** The scheduler's effective config, `_class_name` included. */
+  scheduler: Record<string, unknown>;
+  seeds: number[];
+  steps: number;
+  guidanceScale: number;
+  guidanceRescale: number;
+  width: number;
+  height: number;
+  model: { dir: string; name: string; hash: string; kind: 'text2img' | 'unconditional' };
+  /** Prompt words the tokenizer could not represent (mapped to the unknown token). */
+  unknownWords: string[];
+  /** Prompt tokens past the model's max length, dropped. */
+  truncatedTokens: number;
+}
+
+export interface GenerateResult {
+  images: ImageOut[];
+  info: RunInfo;
+}
+
+/** Why a request failed; `EngineError.code` on the client side. */
+export type EngineErrorCode =
+  | 'MODEL_INVALID' // a missing or bad file in the model folder; the message names it
+  | 'BAD_REQUEST' // invalid parameters (e.g. size not a multiple of 8)
+  | 'CANCELLED'
+  | 'ENGINE_EXITED' // the engine process died during the request
+  | 'NAN_OUTPUT' // NaN/Inf in a model output; the message names the step
+  | 'PROVIDER_FAILED' // an explicitly chosen provider could not start
+  | 'OUT_OF_MEMORY'
+  | 'INTERNAL';
+
+export interface EngineErrorPayload {
+  code: EngineErrorCode;
+  message: string;
+  /** The file concerned, when there is one. */
+  file?: string;
+  /** For NAN_OUTPUT: the step index. */
+  step?: number;
+}
+
+/** Client → engine. `id` pairs each request with its replies. */
+export type ToEngine =
+  | { type: 'generate'; id: number; request: GenerateRequest }
+  | { type: 'cancel'; id: number }
+  | { type: 'unload'; id: number; modelDir: string }
+  | { type: 'shutdown' };
+
+/** Engine → client. */
+export type FromEngine =
+  | { type: 'ready'; pid: number }
+  | { type: 'step'; id: number; event: StepEvent }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'result'; id: number; result: GenerateResult }
+  | { type: 'unloaded'; id: number; freed: boolean }
+  | { type: 'error'; id: number; error: EngineErrorPayload };
