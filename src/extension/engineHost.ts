@@ -1,0 +1,17 @@
+// The extension's one engine client: its process starts on the first request, restarts after a
+// crash, and stops with the extension.
+import * as vscode from 'vscode';
+import { EngineClient } from '../engine/engineClient';
+import type { Log } from './log';
+
+export function createEngine(context: vscode.ExtensionContext, log: Log): EngineClient {
+  const engine = new EngineClient({
+    enginePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine.js').fsPath,
+    log: (level, message) => log[level](`engine: ${message}`),
+  });
+  const exits = engine.onDidExit(({ code, signal }) => {
+    if (code !== 0 || signal) log.warn(`engine process ended (code ${code}, signal ${signal}); the next request starts a fresh one`);
+  });
+  context.subscriptions.push(exits, { dispose: () => engine.dispose() });
+  return engine;
+}

@@ -1,0 +1,16 @@
+// Activation wires the parts together and does nothing else: no model loads until asked.
+import * as vscode from 'vscode';
+import { createEngine } from './engineHost';
+import { registerGenerate } from './generateCommand';
+import { ImagePanel } from './imagePanel';
+import { createLog } from './log';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = createLog(context);
+  const engine = createEngine(context, log);
+  const panel = new ImagePanel(context.extensionUri);
+  context.subscriptions.push(panel);
+  registerGenerate(context, { engine, panel, log });
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
