@@ -1,0 +1,285 @@
+// Messages between the extension host and the generation workbench's webviews (the generate panel
+// and the side-panel gallery), and the parameter rules both sides check: the webview to flag a
+// field before anything runs, the host again because a webview's message is untrusted input.
+// Webviews name runs and models by id, never by file path.
+
+export type Spacing = 'default' | 'leading' | 'trailing' | 'linspace';
+export type SigmaSchedule = 'default' | 'karras' | 'exponential' | 'beta';
+export const SPACINGS: readonly Spacing[] = ['default', 'leading', 'trailing', 'linspace'];
+export const SIGMA_SCHEDULES: readonly SigmaSchedule[] = ['default', 'karras', 'exponential', 'beta'];
+
+/** A seed drawn at random when the form's seed is −1 (A1111's range, so seeds carry over). */
+export const SEED_MAX = 4294967294;
+
+/** Generation parameters after validation. */
+export interface GenerateParams {
+  prompt: string;
+  negativePrompt: string;
+  /** −1: a new random seed for each run. */
+  seed: number;
+  steps: number;
+  guidanceScale: number;
+  /** diffusers `_class_name`; '' keeps the model's own scheduler. */
+  sampler: string;
+  spacing: Spacing;
+  sigmas: SigmaSchedule;
+  width: number;
+  height: number;
+  batchSize: number;
+  modelId: string;
+}
+
+/** The form as typed: numbers may still be text, so a bad value can be named. */
+export type ParamsForm = { [K in keyof GenerateParams]: string };
+export type ParamErrors = Partial<Record<keyof GenerateParams, string>>;
+
+/** What the sampler picker offers for one scheduler class (from the core's class table). */
+export interface SamplerOption {
+  className: string;
+  /** The A1111 name users know, when there is one. */
+  a1111?: string;
+  spacing: boolean;
+  sigmas: SigmaSchedule[];
+}
+
+export interface ModelOption {
+  id: string;
+  label: string;
+  /** Width and height must be multiples of this (8 for latent models). */
+  sizeMultiple: number;
+  /** The size the model was trained at, used as the default. */
+  nativeSize: number;
+}
+
+export interface ValidationContext {
+  samplers: readonly SamplerOption[];
+  models: readonly ModelOption[];
+}
+
+const MAX_STEPS = 1000;
+const MAX_BATCH = 16;
+const MAX_SIDE = 2048;
+
+/** Checks every field of a form; `params` is set only when there is no error. */
+export function validateParams(form: unknown, ctx: ValidationContext): { params?: GenerateParams; errors: ParamErrors } {
+  const f = (typeof form === 'object' && form !== null ? form : {}) as Record<string, unknown>;
+  const errors: ParamErrors = {};
+  const text = (key: keyof GenerateParams): string => (typeof f[key] === 'string' || typeof f[key] === 'number' ? String(f[key]) : '');
+
+  const integer = (key: keyof GenerateParams, label: string, min: number, max: number): number => {
+    const raw = text(key).trim();
+    if (!/^[+-]?\d+$/.test(raw)) {
+      errors[key] = raw === '' ? `${label} is required.` : `${label} must be a whole number, not "${raw}".`;
+      return NaN;
+    }
+    const n = Number(raw);
+    if (n < min || n > max) errors[key] = `${label} must be between ${min} and ${max}.`;
+    return n;
+  };
+
+  const seed = Number(text('seed').trim());
+  if (!/^-?\d+$/.test(text('seed').trim()) || !(seed === -1 || (seed >= 0 && seed <= SEED_MAX))) {
+    errors.seed = `Seed must be −1 (random) or a whole number from 0 to ${SEED_MAX}.`;
+  }
+  const steps = integer('steps', 'Steps', 1, MAX_STEPS);
+  const batchSize = integer('batchSize', 'Batch size', 1, MAX_BATCH);
+
+  const guidanceRaw = text('guidanceScale').trim();
+  const guidanceScale = Number(guidanceRaw);
+  if (guidanceRaw === '' || !Number.isFinite(guidanceScale) || guidanceScale < 0 || guidanceScale > 50) {
+    errors.guidanceScale = 'Guidance scale must be a number from 0 to 50.';
+  }
+
+  const modelId = text('modelId');
+  const model = ctx.models.find((m) => m.id === modelId);
+  if (!model) errors.modelId = 'Choose a model.';
+  const size = (key: 'width' | 'height', label: string): number => {
+    const n = integer(key, label, 1, MAX_SIDE);
+    if (!errors[key] && model && n % model.sizeMultiple !== 0) {
+      errors[key] = `${label} must be a multiple of ${model.sizeMultiple} for ${model.label} (try ${Math.max(model.sizeMultiple, Math.round(n / model.sizeMultiple) * model.sizeMultiple)}).`;
+    }
+    return n;
+  };
+  const width = size('width', 'Width');
+  const height = size('height', 'Height');
+
+  const sampler = text('sampler');
+  const samplerOption = ctx.samplers.find((s) => s.className === sampler);
+  if (sampler !== '' && !samplerOption) errors.sampler = `Unknown sampler "${sampler}".`;
+  const spacing = text('spacing') as Spacing;
+  if (!SPACINGS.includes(spacing)) errors.spacing = 'Unknown timestep spacing.';
+  else if (spacing !== 'default' && samplerOption && !samplerOption.spacing) errors.spacing = `${sampler} has no timestep spacing option.`;
+  const sigmas = text('sigmas') as SigmaSchedule;
+  if (!SIGMA_SCHEDULES.includes(sigmas)) errors.sigmas = 'Unknown σ schedule.';
+  else if (sigmas !== 'default' && samplerOption && !samplerOption.sigmas.includes(sigmas)) errors.sigmas = `${sampler} does not offer ${sigmas} σs.`;
+
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    errors,
+    params: {
+      prompt: text('prompt'),
+      negativePrompt: text('negativePrompt'),
+      seed,
+      steps,
+      guidanceScale,
+      sampler,
+      spacing,
+      sigmas,
+      width,
+      height,
+      batchSize,
+      modelId,
+    },
+  };
+}
+
+export function paramsToForm(p: GenerateParams): ParamsForm {
+  const form = {} as ParamsForm;
+  for (const key of Object.keys(p) as (keyof GenerateParams)[]) form[key] = String(p[key]);
+  return form;
+}
+
+/** One step of a run as the viewer shows it: batch item 0's latents and the step's statistics. */
+export interface StepFrame {
+  step: number;
+  totalSteps: number;
+  t: number;
+  sigma: number;
+  /** Mean and standard deviation of x_t over the whole batch. */
+  mean: number;
+  std: number;
+  noiseNorm?: number;
+  /** [channels, height, width] of xt and x0. */
+  latentShape: number[];
+  xt?: Float32Array;
+  x0?: Float32Array;
+  /** The engine's preview of x̂0. */
+  preview?: { width: number; height: number; rgba: Uint8Array };
+}
+
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface RunSummary {
+  id: string;
+  createdAt: string;
+  /** The parameters, seed resolved (never −1). */
+  params: GenerateParams;
+  modelLabel: string;
+  status: RunStatus;
+  error?: string;
+  images: { seed: number; width: number; height: number; savedAs?: string }[];
+  /** Where the JSON record was saved, by file name. */
+  recordSavedAs?: string;
+  provider?: string;
+  schedulerClass?: string;
+  totalMs?: number;
+}
+
+/** A run with what the viewer needs: every captured step and the final PNGs. */
+export interface RunDetail {
+  run: RunSummary;
+  frames: StepFrame[];
+  pngs: Uint8Array[];
+}
+
+export interface WorkbenchSnapshot {
+  form: ParamsForm;
+  models: ModelOption[];
+  samplers: SamplerOption[];
+  /** The provider setting, and what last actually ran. */
+  provider: { setting: string; lastUsed?: string };
+  runs: RunSummary[];
+  activeRunId?: string;
+  running: boolean;
+}
+
+export type TrajectoryFormat = 'gif' | 'strip';
+
+/** Generate panel → host. */
+export type FromWorkbench =
+  | { type: 'ready' }
+  | { type: 'formChanged'; form: ParamsForm }
+  | { type: 'generate'; form: ParamsForm }
+  | { type: 'cancel' }
+  | { type: 'browseModel' }
+  | { type: 'openRun'; runId: string }
+  | { type: 'saveRun'; runId: string }
+  | { type: 'exportTrajectory'; runId: string; format: TrajectoryFormat; bytes: Uint8Array }
+  | { type: 'copy'; runId: string; what: 'seed' | 'parameters' }
+  | { type: 'rerunFromImage' };
+
+/** Host → generate panel. */
+export type ToWorkbench =
+  | { type: 'snapshot'; snapshot: WorkbenchSnapshot }
+  | { type: 'form'; form: ParamsForm; note?: string }
+  | { type: 'models'; models: ModelOption[]; selectId?: string }
+  | { type: 'errors'; errors: ParamErrors }
+  | { type: 'runStarted'; run: RunSummary }
+  | { type: 'step'; runId: string; frame: StepFrame }
+  | { type: 'runFinished'; run: RunSummary; pngs: Uint8Array[] }
+  | { type: 'runDetail'; detail: RunDetail }
+  | { type: 'notice'; level: 'info' | 'error'; message: string };
+
+export interface GalleryItem {
+  run: RunSummary;
+  /** The first image's PNG, as saved. */
+  thumbnail?: Uint8Array;
+}
+
+/** Side-panel gallery → host. */
+export type FromGallery = { type: 'ready' } | { type: 'openRun'; runId: string };
+
+/** Host → side-panel gallery. */
+export type ToGallery =
+  | { type: 'snapshot'; items: GalleryItem[]; live?: { runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] } }
+  | { type: 'live'; runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] }
+  | { type: 'item'; item: GalleryItem };
+
+const RUN_ID = /^[a-z0-9-]{1,64}$/;
+
+/** Host-side check of a generate panel message; undefined when it is not one. */
+export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const msg = m as Record<string, unknown>;
+  const runId = typeof msg.runId === 'string' && RUN_ID.test(msg.runId) ? msg.runId : undefined;
+  switch (msg.type) {
+    case 'ready':
+    case 'cancel':
+    case 'browseModel':
+    case 'rerunFromImage':
+      return { type: msg.type };
+    case 'formChanged':
+    case 'generate':
+      return isForm(msg.form) ? { type: msg.type, form: msg.form } : undefined;
+    case 'openRun':
+    case 'saveRun':
+      return runId ? { type: msg.type, runId } : undefined;
+    case 'copy':
+      return runId && (msg.what === 'seed' || msg.what === 'parameters') ? { type: 'copy', runId, what: msg.what } : undefined;
+    case 'exportTrajectory':
+      return runId && (msg.format === 'gif' || msg.format === 'strip') && msg.bytes instanceof Uint8Array
+        ? { type: 'exportTrajectory', runId, format: msg.format, bytes: msg.bytes }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Host-side check of a gallery message. */
+export function parseFromGallery(m: unknown): FromGallery | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const msg = m as Record<string, unknown>;
+  if (msg.type === 'ready') return { type: 'ready' };
+  if (msg.type === 'openRun' && typeof msg.runId === 'string' && RUN_ID.test(msg.runId)) return { type: 'openRun', runId: msg.runId };
+  return undefined;
+}
+
+const FORM_KEYS: readonly (keyof GenerateParams)[] = [
+  'prompt', 'negativePrompt', 'seed', 'steps', 'guidanceScale', 'sampler', 'spacing', 'sigmas', 'width', 'height', 'batchSize', 'modelId',
+];
+
+function isForm(v: unknown): v is ParamsForm {
+  if (typeof v !== 'object' || v === null) return false;
+  const form = v as Record<string, unknown>;
+  return FORM_KEYS.every((k) => typeof form[k] === 'string' && (form[k] as string).length <= 10_000);
+}
