@@ -3,10 +3,10 @@
 import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EngineError, type EngineClient } from '../engine/engineClient';
+import { writeNewFile } from '../engine/outputs/writeNewFile';
 import type { GenerateRequest, GenerateResult } from '../protocol/engine';
 import type { ImagePanel } from './imagePanel';
 import { showErrorWithLog, type Log } from './log';
-import { savePngs } from './outputs';
 import { readProvider, resolveModelDir, resolveOutputDir, UserError } from './settings';
 
 /** What other surfaces may pass to `diffusionLab.generate`; anything left out is asked for or defaulted. */
@@ -115,15 +115,19 @@ function toPanelRun(prompt: string, result: GenerateResult, elapsedMs: number) {
   };
 }
 
+/** Saves each PNG (with the engine's parameter text chunks) as <time>-<seed>.png, never replacing a file. */
 async function saveOutputs(result: GenerateResult, log: Log): Promise<void> {
   const dir = resolveOutputDir();
   if (!dir) return;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   try {
-    const pngs = result.images.map((image, i) => ({ png: image.png, seed: result.info.seeds[i] ?? result.info.seeds[0] }));
-    for (const path of await savePngs(dir, pngs)) log.info(`saved ${path}`);
+    for (const [i, image] of result.images.entries()) {
+      const seed = result.info.seeds[i] ?? result.info.seeds[0];
+      log.info(`saved ${await writeNewFile(dir, `${stamp}-${seed}`, '.png', image.png)}`);
+    }
   } catch (error) {
     log.error(`saving images to ${dir} failed: ${(error as Error).message}`);
-    showErrorWithLog(log, `Diffusion Lab could not save the image to ${dir}: ${(error as Error).message}`);
+    showErrorWithLog(log, `Diffusion Lab: ${(error as Error).message}`);
   }
 }
 

