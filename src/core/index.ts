@@ -1,5 +1,14 @@
 // Public API of the pure core, importable from plain Node as dist/core.mjs or dist/core.cjs.
 export * from './tensor/tensor';
+export * from './schedules/float32';
+export * from './schedules/trainingBetas';
+export * from './schedules/alphasCumprod';
+export * from './schedules/zeroTerminalSnr';
+export * from './schedules/noiseLevels';
+export * from './schedules/timestepSpacing';
+export * from './schedules/sigmaSchedules';
+export * from './schedules/sigmaToTimestep';
+export * from './schedules/betaQuantile';
 export type { NoiseSource } from './rng/noiseSource';
 export type { Finding, Severity } from './config/findings';
 export type { Scheduler, StepOutput } from './samplers/scheduler';
