@@ -1,0 +1,71 @@
+// What the multistep ODE solvers (DPM-Solver, DPM-Solver++, UniPC, DEIS) share: the VP coefficients
+// of each σ, the history of converted outputs and the weighted sums they
+// step with. Every update of these solvers is a linear combination of the sample, past outputs and
+// noise with per-step scalar weights, so the hot loop is `scaleInto` plus a few `addScaled` passes.
+import type { FloatArray } from '../tensor/tensor';
+
+/** α_t = 1/√(σ²+1), σ_t = σ·α_t and λ = log α_t − log σ_t of each σ, rounded to float32 at each
+ * operation as diffusers computes them on float32 tensors (λ differences set the step sizes). */
+export interface VpTable {
+  readonly alpha: Float64Array;
+  readonly sigma: Float64Array;
+  readonly lambda: Float64Array;
+}
+
+export function vpTable(sigmas: Float64Array): VpTable {
+  const f = Math.fround;
+  const alpha = sigmas.map((s) => f(1 / f(Math.sqrt(f(f(s * s) + 1)))));
+  const sigma = sigmas.map((s, i) => f(s * alpha[i]));
+  const lambda = alpha.map((a, i) => f(f(Math.log(a)) - f(Math.log(sigma[i]))));
+  return { alpha, sigma, lambda };
+}
+
+/** out = c·x; with `f32` the sample and the product are rounded to float32, as DPM-Solver's
+ * `step()` casts the sample to float32 and multiplies it by a float32 scalar. */
+export function scaleInto(out: FloatArray, c: number, x: FloatArray, f32 = false): void {
+  if (!f32) {
+    for (let i = 0; i < out.length; i++) out[i] = c * x[i];
+    return;
+  }
+  const c32 = Math.fround(c);
+  for (let i = 0; i < out.length; i++) out[i] = Math.fround(c32 * Math.fround(x[i]));
+}
+
+/** out += c·a (skipped when c is 0, which is how unused terms of an update drop out). */
+export function addScaled(out: FloatArray, c: number, a: FloatArray): void {
+  if (c === 0) return;
+  for (let i = 0; i < out.length; i++) out[i] += c * a[i];
+}
+
+/** The last `capacity` converted model outputs, newest first, in buffers allocated once. */
+export class OutputHistory {
+  private readonly slots: Float64Array[];
+  private newest = -1;
+  /** How many outputs have been pushed since the last reset, at most the capacity. */
+  count = 0;
+
+  constructor(capacity: number, size: number) {
+    this.slots = Array.from({ length: capacity }, () => new Float64Array(size));
+  }
+
+  get size(): number {
+    return this.slots[0].length;
+  }
+
+  /** The buffer for the next output; it overwrites the oldest one. */
+  push(): Float64Array {
+    this.newest = (this.newest + 1) % this.slots.length;
+    this.count = Math.min(this.count + 1, this.slots.length);
+    return this.slots[this.newest];
+  }
+
+  /** The k-th newest output (0 is the newest). */
+  get(k: number): Float64Array {
+    return this.slots[(this.newest - k + this.slots.length) % this.slots.length];
+  }
+
+  reset(): void {
+    this.newest = -1;
+    this.count = 0;
+  }
+}
