@@ -11,4 +11,5 @@ export * from './schedules/sigmaToTimestep';
 export * from './schedules/betaQuantile';
 export type { NoiseSource } from './rng/noiseSource';
 export type { Finding, Severity } from './config/findings';
-export type { Scheduler, StepOutput } from './samplers/scheduler';
+export type { Scheduler, StepOutput, SetTimestepsOptions, StepOptions } from './samplers/scheduler';
+export { createScheduler, schedulerClassNames, trainingAlphasCumprod } from './samplers/registry';

@@ -7,6 +7,19 @@ export interface StepOutput {
   readonly predOriginalSample: Tensor;
 }
 
+/** diffusers' `set_timesteps(num_inference_steps, timesteps=, sigmas=)`: an explicit schedule instead
+ * of the spacing rule. Only the classes whose diffusers counterpart accepts them take them. */
+export interface SetTimestepsOptions {
+  readonly timesteps?: readonly number[];
+  readonly sigmas?: readonly number[];
+}
+
+/** Keyword arguments diffusers takes per `step()` call rather than in the config. */
+export interface StepOptions {
+  /** DDIM's η: 0 is deterministic DDIM, 1 is DDPM-like ancestral noise. */
+  readonly eta?: number;
+}
+
 /** The diffusers scheduler contract, over plain typed arrays. One implementation per `_class_name`. */
 export interface Scheduler {
   /** diffusers' `_class_name`, e.g. 'DDIMScheduler'. */
@@ -15,12 +28,16 @@ export interface Scheduler {
   readonly config: Readonly<Record<string, unknown>>;
   /** ᾱ over the training timesteps. */
   readonly alphasCumprod: Float64Array;
-  /** Timesteps visited by the current schedule (after setTimesteps). */
+  /** Timesteps visited by the current schedule (after setTimesteps), one model call each. */
   readonly timesteps: Float64Array;
   /** σ per visited step plus the final one, for samplers that work in σ (k-diffusion style). */
   readonly sigmas: Float64Array | undefined;
   readonly initNoiseSigma: number;
-  setTimesteps(numInferenceSteps: number): void;
+  /** diffusers' `order`: model calls per solver step (Heun and KDPM2 take 2). */
+  readonly order: number;
+  setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void;
   scaleModelInput(sample: Tensor, t: number): Tensor;
-  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput;
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
+  /** σ = √((1−ᾱ)/ᾱ) of the sample the model sees at timestep t of the current schedule, for plots. */
+  sigmaAt(t: number): number;
 }

@@ -1,0 +1,62 @@
+// Euler: Karras et al. 2022, "Elucidating the Design Space of Diffusion-Based Generative Models",
+// Algorithm 2 (with churn), https://arxiv.org/abs/2206.00364.
+import type { NoiseSource } from '../rng/noiseSource';
+import type { Tensor } from '../tensor/tensor';
+import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
+import { sigmaPrediction, stepOutputs } from './stepMath';
+
+export interface EulerOptions {
+  /** Karras' S_churn, S_tmin, S_tmax, S_noise: extra noise added before the step (0 churn: none). */
+  readonly sChurn?: number;
+  readonly sTmin?: number;
+  readonly sTmax?: number;
+  readonly sNoise?: number;
+}
+
+export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { timestep_type?: 'discrete' | 'continuous' }> {
+  readonly className = 'EulerDiscreteScheduler';
+  /** Churn settings for every step; diffusers takes them as step() keyword arguments. */
+  churn: EulerOptions = {};
+
+  override setTimesteps(n: number, options?: SetTimestepsOptions): void {
+    super.setTimesteps(n, options);
+    // 'continuous' v-prediction models (e.g. some EDM ports) take t = ln(σ)/4 instead of an index.
+    if (this.config.timestep_type === 'continuous' && this.config.prediction_type === 'v_prediction') {
+      this.timesteps = this.sigmas.subarray(0, -1).map((s) => Math.fround(0.25 * Math.log(s)));
+    }
+  }
+
+  protected override scheduleOptions(options: SetTimestepsOptions | undefined) {
+    return { timesteps: options?.timesteps, sigmas: options?.sigmas };
+  }
+
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample);
+    const i = this.follow(t);
+    const sigma = this.sigmas[i];
+    const { sChurn = 0, sTmin = 0, sTmax = Infinity, sNoise = 1 } = this.churn;
+    const gamma = sTmin <= sigma && sigma <= sTmax ? Math.min(sChurn / (this.sigmas.length - 1), Math.SQRT2 - 1) : 0;
+    const sigmaHat = sigma * (gamma + 1);
+    const x = out.prevSample.data;
+    // diffusers runs this step on a float32 copy of the sample.
+    for (let k = 0; k < x.length; k++) x[k] = Math.fround(sample.data[k]);
+    if (gamma > 0) {
+      if (!noise) throw new Error(`${this.className}.step: s_churn > 0 needs a noise source`);
+      const eps = noise.randn(modelOutput.shape);
+      const c = sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma);
+      for (let k = 0; k < x.length; k++) x[k] += c * eps[k];
+    }
+    // v-prediction uses σ, not σ̂, as diffusers does.
+    const { p, q } = sigmaPrediction(this.config.prediction_type, this.config.prediction_type === 'epsilon' ? sigmaHat : sigma);
+    const dt = Math.fround(this.sigmas[i + 1] - sigmaHat); // a float32 tensor op in diffusers
+    const m = modelOutput.data;
+    const x0 = out.predOriginalSample.data;
+    for (let k = 0; k < x.length; k++) {
+      x0[k] = p * x[k] + q * m[k];
+      x[k] += ((x[k] - x0[k]) / sigmaHat) * dt;
+    }
+    this.advance();
+    return out;
+  }
+}

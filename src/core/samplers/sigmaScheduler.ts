@@ -1,0 +1,82 @@
+// The base of the k-diffusion-style discrete samplers: a σ schedule, model input scaled by
+// 1/√(σ²+1), and a step index that follows the schedule as diffusers' `_step_index` does.
+import type { NoiseSource } from '../rng/noiseSource';
+import type { Tensor } from '../tensor/tensor';
+import type { Scheduler, SetTimestepsOptions, StepOutput } from './scheduler';
+import { sigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
+import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
+
+export interface SigmaConfig extends SigmaScheduleConfig, ClipConfig {
+  readonly prediction_type: PredictionType;
+}
+
+export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implements Scheduler {
+  abstract readonly className: string;
+  readonly order: number = 1;
+  timesteps: Float64Array = new Float64Array(0);
+  sigmas: Float64Array = new Float64Array(0);
+  /** Index into timesteps of the current model call; undefined until the first call. */
+  protected index: number | undefined;
+
+  constructor(
+    readonly config: C & Readonly<Record<string, unknown>>,
+    readonly alphasCumprod: Float64Array,
+  ) {}
+
+  abstract step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput;
+
+  get initNoiseSigma(): number {
+    const max = this.sigmas.reduce((m, s) => Math.max(m, s), 0);
+    return this.config.timestep_spacing === 'leading' ? Math.sqrt(max * max + 1) : max;
+  }
+
+  setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
+    const s = sigmaSchedule(this.className, this.config, this.alphasCumprod, numInferenceSteps, this.scheduleOptions(options));
+    this.timesteps = s.timesteps;
+    this.sigmas = s.sigmas;
+    this.index = undefined;
+    this.reset();
+  }
+
+  scaleModelInput(sample: Tensor, t: number): Tensor {
+    const sigma = this.inputSigma(this.follow(t));
+    const c = 1 / Math.sqrt(sigma * sigma + 1);
+    return { data: sample.data.map((v) => v * c), shape: sample.shape };
+  }
+
+  sigmaAt(t: number): number {
+    return this.inputSigma(this.indexOf(t));
+  }
+
+  /** Which custom schedules this class's set_timesteps takes (none unless a subclass says so). */
+  protected scheduleOptions(options: SetTimestepsOptions | undefined): Parameters<typeof sigmaSchedule>[4] {
+    if (options?.timesteps || options?.sigmas) {
+      throw new RangeError(`${this.className} does not take custom timesteps or sigmas (diffusers' set_timesteps has no such argument)`);
+    }
+    return {};
+  }
+
+  /** Clears multi-call state (Heun's first half, LMS's derivative history) on a new schedule. */
+  protected reset(): void {}
+
+  /** σ of the sample the model sees at schedule index i. */
+  protected inputSigma(i: number): number {
+    return this.sigmas[i];
+  }
+
+  /** The schedule index for a call at t: the next one when t is where the schedule is, otherwise
+   * where t first occurs (second, if twice), as diffusers' _init_step_index. */
+  protected follow(t: number): number {
+    if (this.index === undefined || this.timesteps[this.index] !== t) this.index = this.indexOf(t);
+    return this.index;
+  }
+
+  /** step() calls this after its update: the next call is at the next index. */
+  protected advance(): void {
+    this.index = (this.index ?? 0) + 1;
+  }
+
+  private indexOf(t: number): number {
+    return indexForTimestep(this.className, this.timesteps, t);
+  }
+}
