@@ -29,7 +29,10 @@ function record(name, ok, out) {
   const passed = m ? Number(m[1]) : ok ? 1 : 0;
   // A non-zero exit with no counted failure (a crash, a compile error) still counts as one.
   const failed = m && (Number(m[2]) > 0 || ok) ? Number(m[2]) : ok ? 0 : 1;
-  results.push({ name, passed, failed });
+  // A suite that could not run here (e.g. no VS Code download) says "not run: <why>"; it is
+  // counted as neither passed nor failed, and the summary says so.
+  const notRun = /^not run: (.*)$/m.exec(out)?.[1];
+  results.push({ name, passed, failed, notRun });
 }
 
 const suites = [
@@ -48,7 +51,9 @@ for (const [name, fn] of suites) {
 }
 
 console.log('\nsummary:');
-for (const r of results) console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed`);
+for (const r of results) {
+  console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed${r.notRun ? ` (NOT RUN: ${r.notRun})` : ''}`);
+}
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);

@@ -200,6 +200,30 @@ function findFiles(dir, match) {
   });
 }
 
+/** Merges `patch` into the workspace's .vscode/settings.json; VS Code picks the change up from disk. */
+export async function setWorkspaceSettings(server, page, patch) {
+  const file = join(server.workspace, '.vscode', 'settings.json');
+  const settings = { ...JSON.parse(readFileSync(file, 'utf8')), ...patch };
+  writeFileSync(file, JSON.stringify(settings, null, 2));
+  // The file watcher reports the change asynchronously; give it time to reach the extension host.
+  await page.waitForTimeout(2_000);
+}
+
+/** Process ids of Diffusion Lab engine processes started from this server's extensions. */
+export function engineProcesses(server) {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.includes(server.root) && cmdline.includes('dist/engine.js');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 export function assert(condition, message) {
   if (!condition) throw new Error(message);
 }

@@ -1,0 +1,59 @@
+// Bad input and crashes around "Diffusion: Generate": a broken model folder is named in an error
+// with "Show Log"; a killed engine is reported and the next Generate runs on a fresh one.
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  answerInput,
+  assert,
+  engineProcesses,
+  findWebviewFrame,
+  REPO,
+  runCommand,
+  screenshot,
+  setWorkspaceSettings,
+  test,
+  waitForNotification,
+} from './harness.mjs';
+
+const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
+
+test('a model folder without its UNet gives an error naming the file, with Show Log', async ({ page, server }) => {
+  const broken = join(server.root, 'model-without-unet');
+  cpSync(MODEL, broken, { recursive: true });
+  rmSync(join(broken, 'unet', 'model.onnx'));
+  await setWorkspaceSettings(server, page, { 'diffusionLab.modelPath': broken });
+  try {
+    await runCommand(page, 'Diffusion: Generate');
+    await answerInput(page, 'anything');
+    const toast = await waitForNotification(page, join('unet', 'model.onnx'));
+    await screenshot(page, 'generate-missing-unet');
+    await toast.getByRole('button', { name: 'Show Log' }).click();
+    // The log opens in the Output panel with the same failure.
+    await page.locator('.part.panel .monaco-editor', { hasText: 'model.onnx' }).waitFor({ timeout: 15_000 });
+  } finally {
+    await setWorkspaceSettings(server, page, { 'diffusionLab.modelPath': MODEL });
+  }
+});
+
+test('a killed engine is reported and the next Generate starts a fresh one', async ({ page, server }) => {
+  const before = new Set(engineProcesses(server));
+  await runCommand(page, 'Diffusion: Generate');
+  await answerInput(page, 'first try');
+  // Kill the engine this window started while the request is in flight.
+  let pid;
+  for (let i = 0; i < 200 && !pid; i++) {
+    pid = engineProcesses(server).find((p) => !before.has(p));
+    if (!pid) await page.waitForTimeout(50);
+  }
+  assert(pid, 'no engine process started');
+  process.kill(pid, 'SIGKILL');
+  await waitForNotification(page, 'The next Generate starts a fresh engine');
+  await screenshot(page, 'generate-engine-killed');
+
+  await runCommand(page, 'Diffusion: Generate');
+  await answerInput(page, 'second try');
+  const frame = await findWebviewFrame(page, 'canvas', 120_000);
+  await frame.locator('h1', { hasText: 'second try' }).waitFor({ timeout: 60_000 });
+  const fresh = engineProcesses(server).filter((p) => !before.has(p));
+  assert(fresh.length === 1 && fresh[0] !== pid, `expected one fresh engine process, found ${fresh.join(', ')}`);
+});
