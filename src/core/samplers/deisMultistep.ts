@@ -1,0 +1,76 @@
+// DEIS, diffusion exponential integrator sampler (Zhang & Chen 2022, https://arxiv.org/abs/2204.13902),
+// as diffusers' DEISMultistepScheduler: the multistep "logρ" variant over ε̂, orders 1–3.
+import type { FloatArray } from '../tensor/tensor';
+import { addScaled, scaleInto } from './multistepCommon';
+import { multistepSchedule } from './multistepSchedule';
+import { MultistepScheduler, type MultistepConfig } from './multistepScheduler';
+import type { SetTimestepsOptions, StepOutput } from './scheduler';
+
+export type DeisConfig = MultistepConfig;
+
+export class DEISMultistepScheduler extends MultistepScheduler<DeisConfig> {
+  readonly className = 'DEISMultistepScheduler';
+  private readonly w = new Float64Array(4);
+
+  constructor(config: DeisConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
+    super(config, alphasCumprod, config.solver_order);
+  }
+
+  protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
+    if (options?.timesteps || options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes no custom timesteps or sigmas`);
+    // DEIS always ends on σ_min, never on 0.
+    const config = { ...this.config, final_sigmas_type: 'sigma_min' as const };
+    return multistepSchedule(this.className, config, this.alphasCumprod, n, { noRoundForCosine: false });
+  }
+
+  protected solve(i: number, m: FloatArray, x: FloatArray, out: StepOutput, shape: readonly number[]): void {
+    const n = this.timesteps.length;
+    const few = this.config.lower_order_final && n < 15;
+    const history = this.history!;
+    const x0 = out.predOriginalSample.data;
+    this.toData(x0, m, x, i, shape);
+    this.noiseFromData(history.push(), x0, x, i);
+
+    const order = this.orderAt(few && i === n - 1 ? 1 : few && i === n - 2 ? 2 : 3);
+    const w = this.w;
+    this.weights(order, i);
+    const prev = out.prevSample.data;
+    scaleInto(prev, w[0], x);
+    for (let k = 0; k < order; k++) addScaled(prev, w[k + 1], history.get(k));
+  }
+
+  /** x_t = w0·x + Σ w_{k+1}·ε̂_k: the exponential integrator with ε̂ interpolated by a Lagrange
+   * polynomial in log ρ, ρ = σ/α (DEIS eq. 15 with the ρ-substitution, §4). */
+  private weights(order: number, i: number): void {
+    const { alpha, sigma, lambda } = this.vp;
+    const w = this.w;
+    const at = alpha[i + 1];
+    if (order === 1) {
+      w[0] = at / alpha[i];
+      w[1] = -sigma[i + 1] * (Math.exp(lambda[i + 1] - lambda[i]) - 1);
+      return;
+    }
+    const rho = (k: number) => sigma[k] / alpha[k];
+    const rt = rho(i + 1);
+    const rs = [rho(i), rho(i - 1), order > 2 ? rho(i - 2) : NaN];
+    w[0] = at / alpha[i];
+    for (let k = 0; k < order; k++) {
+      // The k-th Lagrange basis integrated from ρ_s0 to ρ_t; the other nodes in diffusers' order.
+      const others = order === 2 ? [rs[1 - k]] : [rs[(k + 1) % 3], rs[(k + 2) % 3]];
+      w[k + 1] = at * (integral(rt, rs[k], others) - integral(rs[0], rs[k], others));
+    }
+  }
+}
+
+/** diffusers' ind_fn: ∫ of the Lagrange basis polynomial at node b (other nodes c[, d]) in log ρ,
+ * evaluated at ρ = t. */
+function integral(t: number, b: number, others: number[]): number {
+  const [lt, lb] = [Math.log(t), Math.log(b)];
+  if (others.length === 1) {
+    const lc = Math.log(others[0]);
+    return (t * (-lc + lt - 1)) / (lb - lc);
+  }
+  const [lc, ld] = [Math.log(others[0]), Math.log(others[1])];
+  const numerator = t * (lc * (ld - lt + 1) - ld * lt + ld + lt * lt - 2 * lt + 2);
+  return numerator / ((lb - lc) * (lb - ld));
+}

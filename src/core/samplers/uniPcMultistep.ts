@@ -1,0 +1,76 @@
+// UniPC, a unified predictor-corrector (Zhao et al. 2023, https://arxiv.org/abs/2302.04867), as
+// diffusers' UniPCMultistepScheduler: each step first corrects the sample it is given with the model
+// output just computed (UniC), then predicts the next one (UniP). A1111 calls it "UniPC".
+import type { FloatArray } from '../tensor/tensor';
+import { addScaled, scaleInto } from './multistepCommon';
+import { multistepSchedule } from './multistepSchedule';
+import { MultistepScheduler, type MultistepConfig } from './multistepScheduler';
+import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import { uniPcWeights, type UniPcSolverType } from './uniPcMultistepWeights';
+
+export interface UniPcConfig extends MultistepConfig {
+  readonly solver_type: UniPcSolverType;
+  /** Extrapolate x̂0 (UniPC's data-prediction form) rather than ε̂. */
+  readonly predict_x0: boolean;
+  /** Step indices whose corrector is skipped (it runs at the start of the following step). */
+  readonly disable_corrector: readonly number[];
+}
+
+export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
+  readonly className = 'UniPCMultistepScheduler';
+  private readonly w = new Float64Array(5);
+  /** The sample the previous step started from (after its correction), which UniC corrects from. */
+  private last: Float64Array | undefined;
+  private corrected: Float64Array | undefined;
+  private lastOrder = 0;
+
+  constructor(config: UniPcConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
+    // One more output than the order: the corrector reads the previous ones after the new one is in.
+    super(config, alphasCumprod, config.solver_order + 1);
+  }
+
+  protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
+    if (options?.timesteps || options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes no custom timesteps or sigmas`);
+    return multistepSchedule(this.className, this.config, this.alphasCumprod, n, { noRoundForCosine: false });
+  }
+
+  protected override restart(): void {
+    this.lastOrder = 0;
+  }
+
+  protected solve(i: number, m: FloatArray, x: FloatArray, out: StepOutput, shape: readonly number[]): void {
+    const c = this.config;
+    const history = this.history!;
+    if (this.last?.length !== x.length) {
+      this.last = new Float64Array(x.length);
+      this.corrected = new Float64Array(x.length);
+    }
+    const x0 = out.predOriginalSample.data;
+    const converted = history.push();
+    this.toData(x0, m, x, i, shape, c.predict_x0);
+    if (c.predict_x0) converted.set(x0);
+    else this.toNoise(converted, m, x, i);
+
+    const w = this.w;
+    const bh = c.solver_type;
+    let start: FloatArray = x;
+    if (i > 0 && this.lastOrder > 0 && !c.disable_corrector.includes(i - 1)) {
+      // UniC: redo the previous step from `last` with the output at i as one more node.
+      const order = this.lastOrder;
+      uniPcWeights(w, { bh, predictX0: c.predict_x0, order, s0: i - 1, t: i, corrector: true }, this.vp);
+      start = this.corrected!;
+      scaleInto(start, w[0], this.last);
+      for (let k = 0; k < order; k++) addScaled(start, w[k + 1], history.get(k + 1));
+      addScaled(start, w[order + 1], history.get(0));
+    }
+    this.last.set(start);
+
+    const finalOrder = c.lower_order_final ? this.timesteps.length - i : c.solver_order;
+    const order = this.orderAt(finalOrder);
+    this.lastOrder = order;
+    uniPcWeights(w, { bh, predictX0: c.predict_x0, order, s0: i, t: i + 1, corrector: false }, this.vp);
+    const prev = out.prevSample.data;
+    scaleInto(prev, w[0], start);
+    for (let k = 0; k < order; k++) addScaled(prev, w[k + 1], history.get(k));
+  }
+}
