@@ -1,8 +1,8 @@
 // The extension's settings, read fresh on each use, and the model/output folders they resolve to.
-import { homedir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ProviderName } from '../protocol/engine';
+import { isInsideAny, resolveSettingPath } from './settingPaths';
 
 const PROVIDERS: readonly ProviderName[] = ['auto', 'cuda', 'webgpu', 'dml', 'coreml', 'cpu'];
 
@@ -18,10 +18,11 @@ export function readProvider(): ProviderName {
 export function resolveModelDir(extensionUri: vscode.Uri): string {
   const setting = vscode.workspace.getConfiguration('diffusionLab').get<string>('modelPath', '').trim();
   if (!setting) return join(extensionUri.fsPath, 'models', 'tiny-shapes');
-  const dir = resolveUserPath(setting, 'diffusionLab.modelPath');
+  const dir = resolveSettingPath(setting, workspaceFolders()[0]);
+  if (!dir) throw new UserError(`diffusionLab.modelPath is the relative path "${setting}" but no folder is open: use an absolute path.`);
   // VS Code already ignores workspace values of this setting when untrusted (restrictedConfigurations);
   // this also stops a user-level relative path from reaching into the untrusted workspace.
-  if (!vscode.workspace.isTrusted && insideWorkspace(dir)) {
+  if (!vscode.workspace.isTrusted && isInsideAny(dir, workspaceFolders())) {
     throw new UserError(
       `Diffusion Lab does not load model folders from an untrusted workspace (${dir}). Trust the workspace, or leave diffusionLab.modelPath empty to use the default model.`,
     );
@@ -32,26 +33,9 @@ export function resolveModelDir(extensionUri: vscode.Uri): string {
 /** The folder generated images are saved into, or undefined when saving is off or there is nowhere to save. */
 export function resolveOutputDir(): string | undefined {
   const setting = vscode.workspace.getConfiguration('diffusionLab').get<string>('outputFolder', '').trim();
-  if (!setting) return undefined;
-  if (!isAbsolute(expandHome(setting)) && !vscode.workspace.workspaceFolders?.length) return undefined;
-  return resolveUserPath(setting, 'diffusionLab.outputFolder');
+  return setting ? resolveSettingPath(setting, workspaceFolders()[0]) : undefined;
 }
 
-function resolveUserPath(setting: string, name: string): string {
-  const path = expandHome(setting);
-  if (isAbsolute(path)) return resolve(path);
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (!base) throw new UserError(`${name} is the relative path "${setting}" but no folder is open: use an absolute path.`);
-  return resolve(base, path);
-}
-
-function expandHome(path: string): string {
-  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
-
-function insideWorkspace(dir: string): boolean {
-  return (vscode.workspace.workspaceFolders ?? []).some((folder) => {
-    const rel = relative(folder.uri.fsPath, dir);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  });
+function workspaceFolders(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
 }
