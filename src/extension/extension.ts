@@ -4,6 +4,7 @@ import { createEngine } from './engineHost';
 import { registerGenerate } from './generateCommand';
 import { ImagePanel } from './imagePanel';
 import { createLog } from './log';
+import { registerScheduleInspector } from './schedule/registerScheduleInspector';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -12,5 +13,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const panel = new ImagePanel(context.extensionUri);
   context.subscriptions.push(panel);
   registerGenerate(context, { engine, panel, log });
+  registerScheduleInspector(context);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -1,0 +1,133 @@
+// Binds one inspector webview to one schedule document: sends the document's schedules after each
+// edit (debounced), keeps the overlays the user added, and carries out what the webview asks for
+// (save an export, run the workbench, reveal a line). Used by the preview panel and the custom editor.
+import * as vscode from 'vscode';
+import { isInspectorMessage, type HostToInspector, type InspectorToHost, type ScheduleSource } from '../../protocol/schedule';
+import { documentKind, readScheduleDocument } from './scheduleDocument';
+import { readDocument, scheduleName, toSource } from './scheduleDocuments';
+
+const UPDATE_DEBOUNCE_MS = 60;
+
+export class InspectorSession implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly overlays = new Map<string, ScheduleSource>();
+  private timer: NodeJS.Timeout | undefined;
+  private nextOverlayId = 1;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private document: vscode.TextDocument,
+  ) {
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        if (isInspectorMessage(m)) void this.handle(m);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.document) this.scheduleUpdate();
+      }),
+    );
+  }
+
+  get documentUri(): vscode.Uri {
+    return this.document.uri;
+  }
+
+  /** Follow another document (the preview follows the active editor). */
+  setDocument(document: vscode.TextDocument): void {
+    if (document === this.document) return;
+    this.document = document;
+    this.sendDocument();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private scheduleUpdate(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.sendDocument(), UPDATE_DEBOUNCE_MS);
+  }
+
+  private sendDocument(): void {
+    const doc = readDocument(this.document);
+    if (!doc) return;
+    const label = scheduleName(this.document.uri);
+    const source = toSource('document', label, doc, (offset) => this.document.positionAt(offset).line);
+    this.post({ type: 'document', version: this.document.version, source });
+  }
+
+  private post(message: HostToInspector): void {
+    void this.webview.postMessage(message);
+  }
+
+  private async handle(message: InspectorToHost): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.sendDocument();
+          this.post({ type: 'overlays', overlays: [...this.overlays.values()] });
+          return;
+        case 'addOverlayFile':
+          return await this.addOverlay();
+        case 'removeOverlay':
+          this.overlays.delete(message.id);
+          this.post({ type: 'overlays', overlays: [...this.overlays.values()] });
+          return;
+        case 'export':
+          return await this.saveExport(message.fileName, message.data);
+        case 'generate':
+          return await this.generate(message.schedule);
+        case 'reveal':
+          return await this.reveal(message.line);
+      }
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Schedule inspector: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async addOverlay(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: 'Overlay',
+      filters: { 'Schedule files': ['json'] },
+      defaultUri: vscode.Uri.joinPath(this.document.uri, '..'),
+    });
+    for (const uri of picked ?? []) {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      // A JSON file that is neither kind by name is read as a scheduler config.
+      const doc = readScheduleDocument(text, documentKind(uri.path) ?? 'config', scheduleName(uri));
+      const id = `overlay-${this.nextOverlayId++}`;
+      const lineAt = (offset: number) => text.slice(0, offset).split('\n').length - 1;
+      this.overlays.set(id, toSource(id, vscode.workspace.asRelativePath(uri), doc, lineAt));
+    }
+    this.post({ type: 'overlays', overlays: [...this.overlays.values()] });
+  }
+
+  private async saveExport(fileName: string, data: Uint8Array | string): Promise<void> {
+    // The webview proposes only a base name; the folder is the document's.
+    const base = fileName.replace(/[^\w.\- ]/g, '_');
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(this.document.uri, '..', base) });
+    if (!target) return;
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target)}`);
+  }
+
+  private async generate(name: string): Promise<void> {
+    const entry = readDocument(this.document)?.schedules.find((s) => s.name === name);
+    if (!entry) throw new Error(`no valid schedule named "${name}" in ${scheduleName(this.document.uri)}`);
+    if (entry.timesteps || entry.sigmas) {
+      throw new Error(`"${name}" lists explicit ${entry.timesteps ? 'timesteps' : 'sigmas'}; the workbench runs from a scheduler config only`);
+    }
+    await vscode.commands.executeCommand('diffusionLab.generate', { scheduler: entry.config });
+  }
+
+  private async reveal(line: number): Promise<void> {
+    const column = vscode.window.visibleTextEditors.find((e) => e.document === this.document)?.viewColumn ?? vscode.ViewColumn.One;
+    const editor = await vscode.window.showTextDocument(this.document, { viewColumn: column });
+    const position = new vscode.Position(Math.min(line, this.document.lineCount - 1), 0);
+    editor.selection = new vscode.Selection(position, position);
+    editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+}

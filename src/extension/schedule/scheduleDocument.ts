@@ -1,0 +1,289 @@
+// Reads a scheduler_config.json or a *.schedule.json text into plottable schedules plus findings that
+// carry text offsets. Pure (no vscode): the host turns offsets into ranges, tests run in plain Node.
+// jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { FindingSeverity, ScheduleEntry } from '../../protocol/schedule';
+import { createScheduler } from '../../core/samplers/registry';
+
+export type DocumentKind = 'config' | 'scheduleFile';
+
+export interface LocatedFinding {
+  severity: FindingSeverity;
+  message: string;
+  code: string;
+  path: (string | number)[];
+  offset: number;
+  length: number;
+}
+
+export interface ScheduleDocument {
+  kind: DocumentKind;
+  root: Node | undefined;
+  schedules: ScheduleEntry[];
+  findings: LocatedFinding[];
+  /** Why nothing can be plotted, when nothing can. */
+  error?: string;
+}
+
+/** Beyond this the inspector stops: parsing alone would take seconds. */
+export const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
+/** Longest betas / trained_betas array and largest num_train_timesteps the inspector computes. */
+export const MAX_TRAIN_TIMESTEPS = 100_000;
+/** Longest explicit timesteps / sigmas list. */
+export const MAX_INFERENCE_STEPS = 1000;
+/** Per-element findings reported for one array before summarising. */
+const MAX_ELEMENT_FINDINGS = 5;
+
+const ENTRY_KEYS = ['description', 'config', 'betas', 'timesteps', 'sigmas'];
+const FILE_KEYS = ['$schema', 'description', 'schedules'];
+
+/** Which kind of schedule document a file name is, if any. */
+export function documentKind(fileName: string): DocumentKind | undefined {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  if (base.endsWith('.schedule.json')) return 'scheduleFile';
+  if (base === 'scheduler_config.json') return 'config';
+  return undefined;
+}
+
+export function readScheduleDocument(text: string, kind: DocumentKind, name: string): ScheduleDocument {
+  if (text.length > MAX_TEXT_LENGTH) {
+    const mb = (text.length / 1048576).toFixed(0);
+    const message = `The file is ${mb} MB; the schedule inspector reads at most ${MAX_TEXT_LENGTH / 1048576} MB.`;
+    return { kind, root: undefined, schedules: [], findings: [finding('error', message, 'too-large', [], 0, 1)], error: message };
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  if (errors.length > 0 || !root) {
+    const findings = errors.map((e) => finding('error', syntaxMessage(e, text), 'syntax', [], e.offset, Math.max(e.length, 1)));
+    if (findings.length === 0) findings.push(finding('error', 'The file is empty; expected a JSON object.', 'syntax', [], 0, 0));
+    return { kind, root, schedules: [], findings, error: `Broken JSON: ${findings[0]!.message}` };
+  }
+  const doc: ScheduleDocument = { kind, root, schedules: [], findings: [] };
+  if (root.type !== 'object') {
+    report(doc, root, [], 'error', `Expected a JSON object at the top level, found ${describe(root)}.`, 'wrong-type');
+    doc.error = doc.findings[0]!.message;
+    return doc;
+  }
+  if (kind === 'config') readEntry(doc, root, [], name, { config: root });
+  else readScheduleFile(doc, root);
+  if (doc.schedules.length === 0 && !doc.error) {
+    doc.error = doc.findings.find((f) => f.severity === 'error')?.message ?? 'Nothing to plot.';
+  }
+  return doc;
+}
+
+function readScheduleFile(doc: ScheduleDocument, root: Node): void {
+  for (const prop of root.children ?? []) {
+    const key = prop.children![0]!.value as string;
+    if (!FILE_KEYS.includes(key)) {
+      report(doc, prop.children![0]!, [key], 'warning', `Unknown key "${key}"; a schedule file has ${FILE_KEYS.join(', ')}.`, 'unknown-key');
+    }
+  }
+  const schedules = findNodeAtLocation(root, ['schedules']);
+  if (!schedules) {
+    report(doc, root, [], 'error', 'A schedule file needs "schedules": an object of named schedules.', 'missing-schedules');
+    return;
+  }
+  if (schedules.type !== 'object' || (schedules.children ?? []).length === 0) {
+    report(doc, schedules, ['schedules'], 'error', `"schedules" must be an object with at least one named schedule, found ${describe(schedules)}.`, 'wrong-type');
+    return;
+  }
+  for (const prop of schedules.children!) {
+    const name = prop.children![0]!.value as string;
+    const value = prop.children![1];
+    const path = ['schedules', name];
+    if (!value || value.type !== 'object') {
+      if (value) report(doc, value, path, 'error', `Schedule "${name}" must be an object, found ${describe(value)}.`, 'wrong-type');
+      continue;
+    }
+    const parts: EntryParts = {};
+    for (const p of value.children ?? []) {
+      const key = p.children![0]!.value as string;
+      if (!ENTRY_KEYS.includes(key)) {
+        report(doc, p.children![0]!, [...path, key], 'warning', `Unknown key "${key}"; a schedule has ${ENTRY_KEYS.join(', ')}.`, 'unknown-key');
+      } else if (key !== 'description') parts[key as keyof EntryParts] = p.children![1];
+    }
+    readEntry(doc, value, path, name, parts);
+  }
+}
+
+interface EntryParts {
+  config?: Node;
+  betas?: Node;
+  timesteps?: Node;
+  sigmas?: Node;
+}
+
+/** One schedule: its config (checked by the core), explicit betas, and explicit inference steps. */
+function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], name: string, parts: EntryParts): void {
+  const configPath = doc.kind === 'config' ? path : [...path, 'config'];
+  if (parts.config && parts.config.type !== 'object') {
+    report(doc, parts.config, configPath, 'error', `"config" must be an object (a diffusers scheduler config), found ${describe(parts.config)}.`, 'wrong-type');
+    return;
+  }
+  const config: Record<string, unknown> = parts.config ? objectValue(parts.config) : {};
+  let ok = true;
+  const betasNode = parts.betas ?? (parts.config && findNodeAtLocation(parts.config, ['trained_betas']));
+  const betasPath = parts.betas ? [...path, 'betas'] : [...configPath, 'trained_betas'];
+  if (betasNode && betasNode.type !== 'null') {
+    const betas = numberArray(doc, betasNode, betasPath, MAX_TRAIN_TIMESTEPS, (b) => b > 0 && b < 1, 'between 0 and 1 (exclusive)');
+    if (betas) config.trained_betas = betas;
+    else ok = false;
+    if (parts.betas && parts.config && findNodeAtLocation(parts.config, ['trained_betas'])) {
+      report(doc, parts.betas, betasPath, 'warning', '"betas" replaces the config\'s trained_betas.', 'betas-override');
+    }
+  }
+  const T = config.num_train_timesteps;
+  if (typeof T === 'number' && T > MAX_TRAIN_TIMESTEPS) {
+    const node = parts.config && findNodeAtLocation(parts.config, ['num_train_timesteps']);
+    report(doc, node ?? at, [...configPath, 'num_train_timesteps'], 'error', `num_train_timesteps ${T} is more than the inspector computes (${MAX_TRAIN_TIMESTEPS}).`, 'too-large');
+    ok = false;
+  }
+  // The core reads the config as the sampler will (defaults, types, ranges); skipped when the
+  // arrays or sizes above already rule it out, since building it would cost the most then.
+  const findings = ok ? createScheduler(config).findings : [];
+  for (const f of findings) {
+    const fullPath = [...configPath, ...f.path];
+    const node = (parts.config && findNodeAtLocation(parts.config, f.path as (string | number)[])) ?? nearestNode(parts.config ?? at, f.path);
+    report(doc, node, fullPath, f.severity, f.message, f.code);
+    if (f.severity === 'error') ok = false;
+  }
+  const entry: ScheduleEntry = { name, config };
+  if (parts.timesteps && parts.sigmas) {
+    report(doc, parts.sigmas, [...path, 'sigmas'], 'error', 'Give "timesteps" or "sigmas", not both (diffusers accepts one of them).', 'timesteps-and-sigmas');
+    ok = false;
+  }
+  if (parts.timesteps) {
+    const t = numberArray(doc, parts.timesteps, [...path, 'timesteps'], MAX_INFERENCE_STEPS, (x) => Number.isInteger(x) && x >= 0, 'a whole number ≥ 0');
+    if (t && descending(doc, parts.timesteps, [...path, 'timesteps'], t, true)) entry.timesteps = t;
+    else ok = false;
+  }
+  if (parts.sigmas) {
+    const s = numberArray(doc, parts.sigmas, [...path, 'sigmas'], MAX_INFERENCE_STEPS + 1, (x) => x >= 0, '≥ 0');
+    if (s && descending(doc, parts.sigmas, [...path, 'sigmas'], s, false)) entry.sigmas = s;
+    else ok = false;
+  }
+  if (ok) doc.schedules.push(entry);
+}
+
+/** The numbers of an array node, or undefined after reporting what is wrong with it. */
+function numberArray(
+  doc: ScheduleDocument,
+  node: Node,
+  path: (string | number)[],
+  maxLength: number,
+  valid: (x: number) => boolean,
+  validText: string,
+): number[] | undefined {
+  if (node.type !== 'array') {
+    report(doc, node, path, 'error', `Expected an array of numbers, found ${describe(node)}.`, 'wrong-type');
+    return undefined;
+  }
+  const items = node.children ?? [];
+  if (items.length === 0) {
+    report(doc, node, path, 'error', 'The array is empty.', 'empty');
+    return undefined;
+  }
+  if (items.length > maxLength) {
+    report(doc, node, path, 'error', `The array has ${items.length.toLocaleString('en-US')} entries; the inspector takes at most ${maxLength.toLocaleString('en-US')}.`, 'too-large');
+    return undefined;
+  }
+  const values: number[] = new Array(items.length);
+  let bad = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const ok = item.type === 'number' && Number.isFinite(item.value) && valid(item.value as number);
+    if (ok) {
+      values[i] = item.value as number;
+      continue;
+    }
+    if (++bad <= MAX_ELEMENT_FINDINGS) {
+      const what = item.type === 'number' ? String(item.value) : describe(item);
+      report(doc, item, [...path, i], 'error', `Entry ${i} is ${what}; expected a number ${validText}.`, 'wrong-type');
+    }
+  }
+  if (bad > MAX_ELEMENT_FINDINGS) {
+    report(doc, node, path, 'error', `${bad} entries are not numbers ${validText} (the first ${MAX_ELEMENT_FINDINGS} are marked).`, 'wrong-type');
+  }
+  return bad ? undefined : values;
+}
+
+function descending(doc: ScheduleDocument, node: Node, path: (string | number)[], values: number[], strict: boolean): boolean {
+  for (let i = 1; i < values.length; i++) {
+    if (values[i]! > values[i - 1]! || (strict && values[i] === values[i - 1])) {
+      report(doc, node.children![i]!, [...path, i], 'error', `Entry ${i} (${values[i]}) must be below entry ${i - 1} (${values[i - 1]}): steps run from noisy to clean.`, 'not-descending');
+      return false;
+    }
+  }
+  return true;
+}
+
+function report(doc: ScheduleDocument, node: Node, path: (string | number)[], severity: FindingSeverity, message: string, code: string): void {
+  const span = spanOf(node);
+  doc.findings.push(finding(severity, message, code, path, span.offset, span.length));
+}
+
+/** A value's text span; for objects and arrays under a key, the key's (a million-entry array makes a poor squiggle). */
+export function spanOf(node: Node): { offset: number; length: number } {
+  const parent = node.parent;
+  if ((node.type === 'object' || node.type === 'array') && parent?.type === 'property') {
+    const key = parent.children![0]!;
+    return { offset: key.offset, length: key.length };
+  }
+  return { offset: node.offset, length: node.length };
+}
+
+/** The deepest node along a path that exists (a missing key's finding goes on its parent object). */
+function nearestNode(root: Node, path: readonly (string | number)[]): Node {
+  for (let i = path.length; i > 0; i--) {
+    const found = findNodeAtLocation(root, path.slice(0, i) as (string | number)[]);
+    if (found) return found;
+  }
+  return root;
+}
+
+function objectValue(node: Node): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const prop of node.children ?? []) {
+    const [key, value] = prop.children!;
+    // Arrays are read (and checked) separately: plain values only here, arrays as lazily needed.
+    out[key!.value as string] = value ? plainValue(value) : undefined;
+  }
+  return out;
+}
+
+function plainValue(node: Node): unknown {
+  switch (node.type) {
+    case 'object':
+      return objectValue(node);
+    case 'array':
+      return (node.children ?? []).map(plainValue);
+    default:
+      return node.value;
+  }
+}
+
+function describe(node: Node): string {
+  switch (node.type) {
+    case 'string':
+      return `the string ${JSON.stringify(String(node.value).slice(0, 40))}`;
+    case 'number':
+      return `the number ${node.value}`;
+    case 'boolean':
+      return String(node.value);
+    case 'null':
+      return 'null';
+    default:
+      return `an ${node.type}`;
+  }
+}
+
+function syntaxMessage(e: ParseError, text: string): string {
+  const near = text.slice(e.offset, e.offset + Math.min(Math.max(e.length, 1), 20));
+  const line = text.slice(0, e.offset).split('\n').length;
+  return `${printParseErrorCode(e.error)} at line ${line}${near.trim() ? ` near "${near}"` : ''}.`;
+}
+
+function finding(severity: FindingSeverity, message: string, code: string, path: (string | number)[], offset: number, length: number): LocatedFinding {
+  return { severity, message, code, path, offset, length };
+}

@@ -1,0 +1,18 @@
+// "Open With… → Schedule Inspector": the same inspector as a custom editor over the JSON text. The
+// text document stays the truth, so undo, save, diff and git behave as for any JSON file.
+import * as vscode from 'vscode';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { InspectorSession } from './inspectorSession';
+
+export const EDITOR_VIEW_TYPE = 'diffusionLab.scheduleInspector';
+
+export class ScheduleEditorProvider implements vscode.CustomTextEditorProvider {
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'schedule', title: 'Schedule inspector' });
+    const session = new InspectorSession(panel.webview, document);
+    panel.onDidDispose(() => session.dispose());
+  }
+}

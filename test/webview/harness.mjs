@@ -1,0 +1,62 @@
+// Loads a built webview bundle (dist/webview/<surface>.js) into headless Chromium with a stand-in
+// for VS Code's webview API: messages the page posts are recorded, messages from the "host" are
+// delivered as the real webview delivers them (window 'message' events).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+// A few of VS Code's theme variables, so surfaces render as in a dark theme.
+const THEME = `body { --vscode-foreground:#ccc; --vscode-editor-foreground:#ccc; --vscode-editor-background:#1e1e1e;
+  --vscode-font-family:sans-serif; --vscode-font-size:13px; --vscode-button-background:#0e639c; --vscode-button-foreground:#fff;
+  --vscode-input-background:#3c3c3c; --vscode-input-foreground:#ccc; --vscode-editorWidget-border:#454545; }`;
+
+/** Opens a page running the surface's bundle. `state` is what getState() returns at start. */
+export async function openSurface(browser, surface, { width = 1200, height = 900, state } = {}) {
+  const bundle = join('dist', 'webview', `${surface}.js`);
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+  await page.addStyleTag({ content: THEME });
+  const css = join('dist', 'webview', `${surface}.css`);
+  if (existsSync(css)) await page.addStyleTag({ content: readFileSync(css, 'utf8') });
+  await page.evaluate((initial) => {
+    window.__posted = [];
+    window.__state = initial;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => window.__posted.push(m),
+      getState: () => window.__state,
+      setState: (s) => (window.__state = s),
+    });
+  }, state);
+  await page.addScriptTag({ content: readFileSync(bundle, 'utf8'), type: 'module' });
+  return { page, errors };
+}
+
+/** Delivers a host→webview message. */
+export function post(page, message) {
+  return page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+/** Messages the page has posted to the host so far. */
+export function posted(page) {
+  return page.evaluate(() => window.__posted);
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}

@@ -1,0 +1,170 @@
+// The schedule inspector webview: receives the document's schedules from the host, computes the
+// curves with the core and draws them; findings and errors show inline above the plots, and the
+// last good plots stay (dimmed) while the document is broken, so the view is never blank.
+import 'uplot/dist/uPlot.min.css';
+import './schedule.css';
+import type { ExportFormat, HostToInspector, InspectorToHost, ScheduleEntry, ScheduleSource } from '../../src/protocol/schedule';
+import { schedulerClassNames } from '../../src/core/samplers/registry';
+import { plotsToCsv, plotsToPng, plotsToSvg } from '../shared/plotExport';
+import { formatNumber, plotTheme, seriesColor } from '../shared/plotTheme';
+import { restoreState, type InspectorState } from './inspectorState';
+import { PlotGrid } from './plotGrid';
+import { plotSpecs, type DrawnSchedule } from './plotSpecs';
+import { computeSchedule, variantEntry, type ComputedSchedule } from './scheduleSeries';
+import { Toolbar } from './toolbar';
+
+declare function acquireVsCodeApi(): { postMessage(message: InspectorToHost): void; getState(): unknown; setState(state: unknown): void };
+
+/** More curves than this make an unreadable chart and slow redraws. */
+const MAX_CURVES = 24;
+
+const vscode = acquireVsCodeApi();
+let state = restoreState(vscode.getState());
+let documentSource: ScheduleSource | undefined;
+let documentVersion = 0;
+let overlays: ScheduleSource[] = [];
+
+const toolbar = new Toolbar(state, schedulerClassNames, {
+  change(next) {
+    state = next;
+    vscode.setState(state);
+    render();
+  },
+  addOverlay: () => vscode.postMessage({ type: 'addOverlayFile' }),
+  removeOverlay: (id) => vscode.postMessage({ type: 'removeOverlay', id }),
+  export: (format) => void exportPlots(format),
+  generate: (schedule) => vscode.postMessage({ type: 'generate', schedule }),
+});
+const status = document.createElement('div');
+status.className = 'status';
+status.setAttribute('role', 'status');
+const findingsList = document.createElement('ul');
+findingsList.className = 'findings';
+const facts = document.createElement('p');
+facts.className = 'facts';
+const gridElement = document.createElement('div');
+gridElement.className = 'grid';
+const grid = new PlotGrid(gridElement);
+let plotted = false;
+document.body.append(toolbar.element, status, findingsList, facts, gridElement);
+setStatus('info', 'Waiting for the document…');
+
+window.addEventListener('message', (event: MessageEvent<HostToInspector>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'document':
+      documentSource = message.source;
+      documentVersion = message.version;
+      break;
+    case 'overlays':
+      overlays = message.overlays;
+      break;
+    default:
+      return;
+  }
+  render();
+});
+vscode.postMessage({ type: 'ready' });
+
+function render(): void {
+  if (!documentSource) return;
+  const source = documentSource;
+  renderFindings(source);
+  const names = source.schedules.map((s) => s.name);
+  const primary = source.schedules.find((s) => s.name === state.primary) ?? source.schedules[0];
+  toolbar.show(names, overlays, !!primary && !primary.timesteps && !primary.sigmas);
+  const problems: string[] = [];
+  if (source.error) {
+    setStatus('error', source.error);
+    gridElement.classList.toggle('stale', plotted);
+    if (!plotted) gridElement.dataset.empty = 'Nothing to plot until the document is fixed.';
+    markRendered();
+    return;
+  }
+  const drawn: DrawnSchedule[] = [];
+  let primaryComputed: ComputedSchedule | undefined;
+  const add = (entry: ScheduleEntry, label: string, color: string, dash?: number[]) => {
+    if (drawn.length >= MAX_CURVES) return;
+    try {
+      const computed = computeSchedule(entry, { className: state.sampler || undefined, steps: state.steps });
+      drawn.push({ label, color, dash, computed });
+      if (entry === primary) primaryComputed = computed;
+    } catch (error) {
+      problems.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  source.schedules.forEach((s, i) => add(s, s.name, seriesColor(i)));
+  let color = source.schedules.length;
+  if (primary) {
+    for (const id of state.variants) {
+      const v = variantEntry(primary, id);
+      if (v) add(v, v.name, seriesColor(color++), [6, 4]);
+    }
+  }
+  for (const o of overlays) {
+    if (o.error) problems.push(`${o.label}: ${o.error}`);
+    o.schedules.forEach((s) => add(s, `${o.label}: ${s.name}`, seriesColor(color++), [2, 3]));
+  }
+  if (drawn.length >= MAX_CURVES) problems.push(`Showing the first ${MAX_CURVES} curves.`);
+  if (drawn.length === 0) {
+    setStatus('error', problems.join(' · ') || 'Nothing to plot.');
+    gridElement.classList.toggle('stale', plotted);
+    markRendered();
+    return;
+  }
+  setStatus(problems.length ? 'warning' : 'ok', problems.join(' · '));
+  facts.textContent = primaryComputed ? describeFacts(primaryComputed) : '';
+  gridElement.classList.remove('stale');
+  delete gridElement.dataset.empty;
+  grid.update(plotSpecs(drawn));
+  plotted = true;
+  markRendered();
+}
+
+function renderFindings(source: ScheduleSource): void {
+  findingsList.replaceChildren(
+    ...source.findings.map((f) => {
+      const item = document.createElement('li');
+      item.className = f.severity;
+      const link = document.createElement('a');
+      link.href = '#';
+      link.textContent = `line ${f.line + 1}`;
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        vscode.postMessage({ type: 'reveal', line: f.line });
+      });
+      item.append(`${f.severity}: ${f.message} (`, link, ')');
+      return item;
+    }),
+  );
+}
+
+function describeFacts(c: ComputedSchedule): string {
+  const lambda = Math.log(c.terminalSnr);
+  return (
+    `${c.className} · terminal SNR ${formatNumber(c.terminalSnr)} (log-SNR ${formatNumber(lambda)})` +
+    ` · training σ from ${formatNumber(c.sigmaMin)} to ${formatNumber(c.sigmaMax)}` +
+    ` · ${c.steps.timesteps.length} model calls`
+  );
+}
+
+function setStatus(kind: 'ok' | 'info' | 'warning' | 'error', text: string): void {
+  status.className = `status ${kind}`;
+  status.textContent = text;
+  status.hidden = text === '';
+}
+
+/** uPlot draws in a microtask after setData; the attribute is set after that, for tests and the bench. */
+function markRendered(): void {
+  const version = documentVersion;
+  queueMicrotask(() => (document.body.dataset.renderedVersion = String(version)));
+}
+
+async function exportPlots(format: ExportFormat): Promise<void> {
+  const plots = grid.exportable();
+  if (!plotted || plots.length === 0) return setStatus('warning', 'Nothing to export yet.');
+  const base = `${documentSource?.label ?? 'schedule'}-schedule.${format}`;
+  const theme = plotTheme();
+  const data = format === 'csv' ? plotsToCsv(plots) : format === 'svg' ? plotsToSvg(plots, theme) : await plotsToPng(plots, theme);
+  vscode.postMessage({ type: 'export', format, fileName: base, data });
+}

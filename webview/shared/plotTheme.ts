@@ -1,0 +1,51 @@
+// Colours and axis styling for uPlot charts, taken from the VS Code theme so plots follow light,
+// dark and high-contrast themes. Shared by every surface that draws a chart.
+import type uPlot from 'uplot';
+
+/** Tableau 10: distinguishable in light and dark themes and for most colour-vision deficiencies. */
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+export function seriesColor(index: number): string {
+  return PALETTE[index % PALETTE.length]!;
+}
+
+export interface PlotTheme {
+  foreground: string;
+  grid: string;
+  background: string;
+  font: string;
+}
+
+export function plotTheme(): PlotTheme {
+  const css = getComputedStyle(document.body);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  const family = v('--vscode-font-family', 'sans-serif');
+  return {
+    foreground: v('--vscode-editor-foreground', '#333'),
+    grid: v('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)'),
+    background: v('--vscode-editor-background', '#fff'),
+    font: `11px ${family}`,
+  };
+}
+
+/** A themed axis; `label` is drawn beside it. */
+export function themedAxis(theme: PlotTheme, label: string, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
+  return {
+    label,
+    stroke: theme.foreground,
+    font: theme.font,
+    labelFont: theme.font,
+    grid: { stroke: theme.grid, width: 1 },
+    ticks: { stroke: theme.grid, width: 1 },
+    ...extra,
+  };
+}
+
+/** Compact number text for readouts and tick labels: 4 significant digits, exponent when tiny or huge. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(3);
+  return String(Number(value.toPrecision(4)));
+}
