@@ -3,17 +3,21 @@
 import type { FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
-import { MultistepScheduler, type MultistepConfig } from './multistepScheduler';
+import { MultistepScheduler, ownChoice, type MultistepConfig } from './multistepScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 
-export type DeisConfig = MultistepConfig;
+export interface DeisConfig extends MultistepConfig {
+  readonly algorithm_type: 'deis';
+  readonly solver_type: 'logrho';
+}
 
 export class DEISMultistepScheduler extends MultistepScheduler<DeisConfig> {
   readonly className = 'DEISMultistepScheduler';
   private readonly w = new Float64Array(4);
 
   constructor(config: DeisConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
-    super(config, alphasCumprod, config.solver_order);
+    const algoChecked = ownChoice(config, 'algorithm_type', ['deis'], ['dpmsolver', 'dpmsolver++'], 'deis');
+    super(ownChoice(algoChecked, 'solver_type', ['logrho'], ['midpoint', 'heun', 'bh1', 'bh2'], 'logrho'), alphasCumprod, config.solver_order);
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {

@@ -5,7 +5,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
-import { MultistepScheduler, type MultistepConfig } from './multistepScheduler';
+import { MultistepScheduler, ownChoice, type MultistepConfig } from './multistepScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import { dpmWeights, type DpmAlgorithm, type DpmSolverType } from './dpmSolverMultistepWeights';
 
@@ -21,12 +21,13 @@ export class DPMSolverMultistepScheduler extends MultistepScheduler<DpmSolverCon
   private readonly w = new Float64Array(5);
 
   constructor(config: DpmSolverConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
-    super(config, alphasCumprod, config.solver_order);
-    const { algorithm_type: algo, solver_order: order } = config;
+    const algoChecked = ownChoice(config, 'algorithm_type', ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++', 'sde-dpmsolver'], ['deis'], 'dpmsolver++');
+    super(ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'), alphasCumprod, config.solver_order);
+    const { algorithm_type: algo, solver_order: order } = this.config;
     if (algo === 'sde-dpmsolver' && order === 3) {
       throw new RangeError(`${this.className}: algorithm_type sde-dpmsolver has no third-order solver (solver_order 3)`);
     }
-    if ((algo === 'dpmsolver' || algo === 'sde-dpmsolver') && config.final_sigmas_type === 'zero') {
+    if ((algo === 'dpmsolver' || algo === 'sde-dpmsolver') && this.config.final_sigmas_type === 'zero') {
       throw new RangeError(`${this.className}: final_sigmas_type 'zero' needs algorithm_type dpmsolver++ or sde-dpmsolver++; use 'sigma_min' with ${algo}`);
     }
   }

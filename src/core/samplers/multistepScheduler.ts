@@ -12,7 +12,6 @@ export interface MultistepConfig extends MultistepScheduleConfig, ClipConfig {
   readonly solver_order: number;
   readonly prediction_type: PredictionType;
   readonly lower_order_final: boolean;
-  readonly rescale_betas_zero_snr?: boolean;
 }
 
 export abstract class MultistepScheduler<C extends MultistepConfig> implements Scheduler {
@@ -26,20 +25,15 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
   /** Index of the next step; undefined until the first step after setTimesteps. */
   private next: number | undefined;
 
-  readonly alphasCumprod: Float64Array;
-
   constructor(
     readonly config: C & Readonly<Record<string, unknown>>,
-    alphasCumprod: Float64Array,
+    /** ᾱ with the zero-SNR floor of 2⁻²⁴ already applied where the class has one (the registry does). */
+    readonly alphasCumprod: Float64Array,
     /** How many converted outputs the solver keeps. */
     private readonly historyLength: number,
   ) {
-    this.alphasCumprod = alphasCumprod;
-    if (config.rescale_betas_zero_snr) {
-      // Zero terminal SNR makes σ_max infinite; diffusers puts ᾱ_T at 2⁻²⁴ instead, so σ_max ≈ 4096.
-      this.alphasCumprod = alphasCumprod.slice();
-      this.alphasCumprod[alphasCumprod.length - 1] = 2 ** -24;
-    }
+    const unsupported = unsupportedOption(config);
+    if (unsupported) throw new RangeError(unsupported);
   }
 
   /** The schedule's timesteps and σ (one more σ than timesteps: where the last step lands). */
@@ -116,4 +110,25 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     const s = this.vp.sigma[i];
     for (let k = 0; k < out.length; k++) out[k] = (x[k] - a * x0[k]) / s;
   }
+}
+
+/** What diffusers offers for these classes but this port does not, or what it rejects itself. */
+function unsupportedOption(c: MultistepConfig & Readonly<Record<string, unknown>>): string | undefined {
+  if (![1, 2, 3].includes(c.solver_order)) return `solver_order ${c.solver_order} is not 1, 2 or 3`;
+  if (!['epsilon', 'v_prediction', 'sample'].includes(c.prediction_type)) return `prediction_type '${c.prediction_type}' is not epsilon, v_prediction or sample`;
+  if ([c.use_karras_sigmas, c.use_exponential_sigmas, c.use_beta_sigmas].filter(Boolean).length > 1) return 'only one of use_karras_sigmas, use_exponential_sigmas, use_beta_sigmas can be true';
+  if (c.final_sigmas_type !== undefined && !['zero', 'sigma_min'].includes(c.final_sigmas_type)) return `final_sigmas_type '${c.final_sigmas_type}' is not zero or sigma_min`;
+  if (c.use_flow_sigmas || c.use_dynamic_shifting) return 'flow-matching sigmas (use_flow_sigmas, use_dynamic_shifting) are not supported';
+  if (c.variance_type) return `variance_type '${String(c.variance_type)}' (models that also predict variance) is not supported`;
+  if (c.solver_p) return 'solver_p (another scheduler as the predictor) is not supported';
+  return undefined;
+}
+
+/** A config value checked against the class's own choices. Values of a sibling multistep class map
+ * to `fallback`, as diffusers' constructors re-register them (a UniPC config copied to DPM-Solver). */
+export function ownChoice<C>(config: C, key: keyof C & string, own: readonly string[], sibling: readonly string[], fallback: string): C {
+  const value = config[key] as unknown as string;
+  if (own.includes(value)) return config;
+  if (sibling.includes(value)) return { ...config, [key]: fallback };
+  throw new RangeError(`${key} '${value}' is not one of ${own.join(', ')}`);
 }

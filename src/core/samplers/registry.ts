@@ -4,6 +4,9 @@ import { alphasCumprod } from '../schedules/alphasCumprod';
 import { trainingBetas, type BetaSchedule } from '../schedules/trainingBetas';
 import { rescaleZeroTerminalSnr } from '../schedules/zeroTerminalSnr';
 import { DDIMScheduler } from './ddim';
+import { DEISMultistepScheduler } from './deisMultistep';
+import { DPMSolverMultistepScheduler } from './dpmSolverMultistep';
+import { UniPCMultistepScheduler } from './uniPcMultistep';
 import { EulerDiscreteScheduler } from './eulerDiscrete';
 import type { Scheduler } from './scheduler';
 
@@ -21,6 +24,9 @@ interface Entry {
 const entries: Record<string, Entry> = {
   DDIMScheduler: { create: (c, a) => new DDIMScheduler(c as never, a) },
   EulerDiscreteScheduler: { create: (c, a) => new EulerDiscreteScheduler(c as never, a), zeroSnrFloor: true },
+  DPMSolverMultistepScheduler: { create: (c, a) => new DPMSolverMultistepScheduler(c as never, a), zeroSnrFloor: true },
+  UniPCMultistepScheduler: { create: (c, a) => new UniPCMultistepScheduler(c as never, a), zeroSnrFloor: true },
+  DEISMultistepScheduler: { create: (c, a) => new DEISMultistepScheduler(c as never, a) },
 };
 
 /** `_class_name`s createScheduler builds. */
@@ -69,6 +75,31 @@ const DEFAULTS: Record<string, Config> = {
     prediction_type: 'epsilon', interpolation_type: 'linear', use_karras_sigmas: false, use_exponential_sigmas: false,
     use_beta_sigmas: false, sigma_min: null, sigma_max: null, timestep_spacing: 'linspace', timestep_type: 'discrete',
     steps_offset: 0, rescale_betas_zero_snr: false, final_sigmas_type: 'zero',
+  },
+  DPMSolverMultistepScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+    solver_order: 2, prediction_type: 'epsilon', thresholding: false, dynamic_thresholding_ratio: 0.995,
+    sample_max_value: 1.0, algorithm_type: 'dpmsolver++', solver_type: 'midpoint', lower_order_final: true,
+    euler_at_final: false, use_karras_sigmas: false, use_exponential_sigmas: false, use_beta_sigmas: false,
+    use_lu_lambdas: false, use_flow_sigmas: false, flow_shift: 1.0, final_sigmas_type: 'zero',
+    lambda_min_clipped: -Infinity, variance_type: null, timestep_spacing: 'linspace', steps_offset: 0,
+    rescale_betas_zero_snr: false, use_dynamic_shifting: false, time_shift_type: 'exponential',
+  },
+  UniPCMultistepScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+    solver_order: 2, prediction_type: 'epsilon', thresholding: false, dynamic_thresholding_ratio: 0.995,
+    sample_max_value: 1.0, predict_x0: true, solver_type: 'bh2', lower_order_final: true, disable_corrector: [],
+    solver_p: null, use_karras_sigmas: false, use_exponential_sigmas: false, use_beta_sigmas: false,
+    use_flow_sigmas: false, flow_shift: 1.0, timestep_spacing: 'linspace', steps_offset: 0, final_sigmas_type: 'zero',
+    rescale_betas_zero_snr: false, use_dynamic_shifting: false, time_shift_type: 'exponential',
+  },
+  DEISMultistepScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+    solver_order: 2, prediction_type: 'epsilon', thresholding: false, dynamic_thresholding_ratio: 0.995,
+    sample_max_value: 1.0, algorithm_type: 'deis', solver_type: 'logrho', lower_order_final: true,
+    use_karras_sigmas: false, use_exponential_sigmas: false, use_beta_sigmas: false, use_flow_sigmas: false,
+    flow_shift: 1.0, timestep_spacing: 'linspace', steps_offset: 0, use_dynamic_shifting: false,
+    time_shift_type: 'exponential',
   },
 };
 

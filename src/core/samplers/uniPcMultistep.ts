@@ -4,7 +4,7 @@
 import type { FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
-import { MultistepScheduler, type MultistepConfig } from './multistepScheduler';
+import { MultistepScheduler, ownChoice, type MultistepConfig } from './multistepScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import { uniPcWeights, type UniPcSolverType } from './uniPcMultistepWeights';
 
@@ -26,7 +26,8 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
 
   constructor(config: UniPcConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
     // One more output than the order: the corrector reads the previous ones after the new one is in.
-    super(config, alphasCumprod, config.solver_order + 1);
+    super(ownChoice(config, 'solver_type', ['bh1', 'bh2'], ['midpoint', 'heun', 'logrho'], 'bh2'), alphasCumprod, config.solver_order + 1);
+    if (!Array.isArray(config.disable_corrector)) throw new RangeError('disable_corrector must be a list of step indices');
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
