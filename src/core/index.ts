@@ -10,6 +10,8 @@ export * from './schedules/sigmaSchedules';
 export * from './schedules/sigmaToTimestep';
 export * from './schedules/betaQuantile';
 export type { NoiseSource } from './rng/noiseSource';
+export { Mt19937 } from './rng/mt19937';
+export { TorchGenerator } from './rng/torchGenerator';
 export type { Finding, Severity } from './config/findings';
 export type { Scheduler, StepOutput, SetTimestepsOptions, StepOptions } from './samplers/scheduler';
 export { createScheduler, schedulerClassNames, trainingAlphasCumprod } from './samplers/registry';

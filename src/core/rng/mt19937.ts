@@ -1,0 +1,40 @@
+const N = 624;
+const M = 397;
+
+/** The 32-bit Mersenne Twister (Matsumoto & Nishimura 1998), as PyTorch's CPU generator runs it
+ * (aten/src/ATen/core/MT19937RNGEngine.h): seeded by the standard init_genrand recurrence
+ * s[i] = 1812433253·(s[i−1] ⊕ (s[i−1] ≫ 30)) + i from the low 32 bits of the seed. Outputs equal
+ * C++'s std::mt19937. */
+export class Mt19937 {
+  private readonly state = new Uint32Array(N);
+  private next = N;
+
+  constructor(seed32: number) {
+    const s = this.state;
+    s[0] = seed32 >>> 0;
+    for (let i = 1; i < N; i++) {
+      const prev = s[i - 1] ^ (s[i - 1] >>> 30);
+      s[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+    }
+  }
+
+  /** The next 32-bit output, as an unsigned integer. */
+  nextUint32(): number {
+    if (this.next >= N) this.twist();
+    let y = this.state[this.next++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  private twist(): void {
+    const s = this.state;
+    for (let i = 0; i < N; i++) {
+      const y = (s[i] & 0x80000000) | (s[(i + 1) % N] & 0x7fffffff);
+      s[i] = s[(i + M) % N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    }
+    this.next = 0;
+  }
+}
