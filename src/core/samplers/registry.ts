@@ -7,7 +7,14 @@ import { DDIMScheduler } from './ddim';
 import { DEISMultistepScheduler } from './deisMultistep';
 import { DPMSolverMultistepScheduler } from './dpmSolverMultistep';
 import { UniPCMultistepScheduler } from './uniPcMultistep';
+import { DDPMScheduler } from './ddpm';
+import { EulerAncestralDiscreteScheduler } from './eulerAncestralDiscrete';
 import { EulerDiscreteScheduler } from './eulerDiscrete';
+import { HeunDiscreteScheduler } from './heunDiscrete';
+import { KDPM2DiscreteScheduler } from './kdpm2Discrete';
+import { LCMScheduler } from './lcm';
+import { LMSDiscreteScheduler } from './lmsDiscrete';
+import { PNDMScheduler } from './pndm';
 import type { Scheduler } from './scheduler';
 
 type Config = Readonly<Record<string, unknown>>;
@@ -23,7 +30,14 @@ interface Entry {
 // has checked types and filled defaults, so the casts here only name the shape.
 const entries: Record<string, Entry> = {
   DDIMScheduler: { create: (c, a) => new DDIMScheduler(c as never, a) },
+  DDPMScheduler: { create: (c, a) => new DDPMScheduler(c as never, a) },
+  PNDMScheduler: { create: (c, a) => new PNDMScheduler(c as never, a) },
+  LCMScheduler: { create: (c, a) => new LCMScheduler(c as never, a) },
   EulerDiscreteScheduler: { create: (c, a) => new EulerDiscreteScheduler(c as never, a), zeroSnrFloor: true },
+  EulerAncestralDiscreteScheduler: { create: (c, a) => new EulerAncestralDiscreteScheduler(c as never, a), zeroSnrFloor: true },
+  HeunDiscreteScheduler: { create: (c, a) => new HeunDiscreteScheduler(c as never, a) },
+  KDPM2DiscreteScheduler: { create: (c, a) => new KDPM2DiscreteScheduler(c as never, a) },
+  LMSDiscreteScheduler: { create: (c, a) => new LMSDiscreteScheduler(c as never, a) },
   DPMSolverMultistepScheduler: { create: (c, a) => new DPMSolverMultistepScheduler(c as never, a), zeroSnrFloor: true },
   UniPCMultistepScheduler: { create: (c, a) => new UniPCMultistepScheduler(c as never, a), zeroSnrFloor: true },
   DEISMultistepScheduler: { create: (c, a) => new DEISMultistepScheduler(c as never, a) },
@@ -75,6 +89,41 @@ const DEFAULTS: Record<string, Config> = {
     prediction_type: 'epsilon', interpolation_type: 'linear', use_karras_sigmas: false, use_exponential_sigmas: false,
     use_beta_sigmas: false, sigma_min: null, sigma_max: null, timestep_spacing: 'linspace', timestep_type: 'discrete',
     steps_offset: 0, rescale_betas_zero_snr: false, final_sigmas_type: 'zero',
+  },
+  DDPMScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+    variance_type: 'fixed_small', clip_sample: true, prediction_type: 'epsilon', thresholding: false,
+    dynamic_thresholding_ratio: 0.995, clip_sample_range: 1.0, sample_max_value: 1.0, timestep_spacing: 'leading',
+    steps_offset: 0, rescale_betas_zero_snr: false,
+  },
+  PNDMScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+    skip_prk_steps: false, set_alpha_to_one: false, prediction_type: 'epsilon', timestep_spacing: 'leading', steps_offset: 0,
+  },
+  LCMScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', trained_betas: null,
+    original_inference_steps: 50, clip_sample: false, clip_sample_range: 1.0, set_alpha_to_one: true, steps_offset: 0,
+    prediction_type: 'epsilon', thresholding: false, dynamic_thresholding_ratio: 0.995, sample_max_value: 1.0,
+    timestep_spacing: 'leading', timestep_scaling: 10.0, rescale_betas_zero_snr: false,
+  },
+  EulerAncestralDiscreteScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+    prediction_type: 'epsilon', timestep_spacing: 'linspace', steps_offset: 0, rescale_betas_zero_snr: false,
+  },
+  HeunDiscreteScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'linear', trained_betas: null,
+    prediction_type: 'epsilon', use_karras_sigmas: false, use_exponential_sigmas: false, use_beta_sigmas: false,
+    clip_sample: false, clip_sample_range: 1.0, timestep_spacing: 'linspace', steps_offset: 0,
+  },
+  KDPM2DiscreteScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'linear', trained_betas: null,
+    use_karras_sigmas: false, use_exponential_sigmas: false, use_beta_sigmas: false, prediction_type: 'epsilon',
+    timestep_spacing: 'linspace', steps_offset: 0,
+  },
+  LMSDiscreteScheduler: {
+    num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+    use_karras_sigmas: false, use_exponential_sigmas: false, use_beta_sigmas: false, prediction_type: 'epsilon',
+    timestep_spacing: 'linspace', steps_offset: 0,
   },
   DPMSolverMultistepScheduler: {
     num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,

@@ -3,7 +3,7 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import type { Scheduler, SetTimestepsOptions, StepOutput } from './scheduler';
-import { sigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
+import { sigmaSchedule, type SigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
 import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
 
 export interface SigmaConfig extends SigmaScheduleConfig, ClipConfig {
@@ -31,7 +31,7 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
   }
 
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
-    const s = sigmaSchedule(this.className, this.config, this.alphasCumprod, numInferenceSteps, this.scheduleOptions(options));
+    const s = this.expand(sigmaSchedule(this.className, this.config, this.alphasCumprod, numInferenceSteps, this.scheduleOptions(options)));
     this.timesteps = s.timesteps;
     this.sigmas = s.sigmas;
     this.index = undefined;
@@ -54,6 +54,11 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
       throw new RangeError(`${this.className} does not take custom timesteps or sigmas (diffusers' set_timesteps has no such argument)`);
     }
     return {};
+  }
+
+  /** The visited schedule from the solver's σ schedule; two-call solvers (Heun, KDPM2) interleave. */
+  protected expand(s: SigmaSchedule): SigmaSchedule {
+    return s;
   }
 
   /** Clears multi-call state (Heun's first half, LMS's derivative history) on a new schedule. */

@@ -1,0 +1,70 @@
+// DDPM ancestral sampling: Ho et al. 2020, "Denoising Diffusion Probabilistic Models", eq. 6–7,
+// https://arxiv.org/abs/2006.11239.
+import type { NoiseSource } from '../rng/noiseSource';
+import type { Tensor } from '../tensor/tensor';
+import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
+import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import { alphaPrediction, checkStepCount, clipPrediction, stepOutputs } from './stepMath';
+
+type VarianceType = 'fixed_small' | 'fixed_small_log' | 'fixed_large';
+
+export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type: VarianceType }> {
+  readonly className = 'DDPMScheduler';
+
+  setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
+    if (options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes custom timesteps, not sigmas`);
+    const custom = options?.timesteps;
+    if (!custom) {
+      this.timesteps = this.spaced(numInferenceSteps);
+      return;
+    }
+    const T = this.config.num_train_timesteps;
+    custom.forEach((t, i) => {
+      if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`${this.className}: custom timestep ${t} must be an integer in [0, ${T})`);
+      if (i > 0 && t >= custom[i - 1]) throw new RangeError(`${this.className}: custom timesteps must be in descending order`);
+    });
+    checkStepCount(this.className, custom.length, T);
+    this.timesteps = Float64Array.from(custom);
+  }
+
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample);
+    const i = this.indexOf(t);
+    const prevT = i + 1 < this.timesteps.length ? this.timesteps[i + 1] : -1;
+    const alphaProd = this.alphasCumprod[t];
+    const alphaPrev = prevT >= 0 ? this.alphasCumprod[prevT] : 1;
+    const currentAlpha = alphaProd / alphaPrev;
+    const currentBeta = 1 - currentAlpha;
+    const { p, q } = alphaPrediction(this.config.prediction_type, alphaProd);
+    const x = sample.data;
+    const m = modelOutput.data;
+    const x0 = out.predOriginalSample.data;
+    for (let k = 0; k < x.length; k++) x0[k] = p * x[k] + q * m[k];
+    clipPrediction(out.predOriginalSample, this.config);
+
+    // Posterior mean (eq. 7) and, for t > 0, its noise.
+    const c0 = (Math.sqrt(alphaPrev) * currentBeta) / (1 - alphaProd);
+    const ct = (Math.sqrt(currentAlpha) * (1 - alphaPrev)) / (1 - alphaProd);
+    const prev = out.prevSample.data;
+    for (let k = 0; k < x.length; k++) prev[k] = c0 * x0[k] + ct * x[k];
+    if (t > 0) {
+      if (!noise) throw new Error(`${this.className}.step needs a noise source for t > 0`);
+      const std = this.noiseStd(currentBeta, alphaPrev, alphaProd);
+      const z = noise.randn(modelOutput.shape);
+      for (let k = 0; k < prev.length; k++) prev[k] += std * z[k];
+    }
+    return out;
+  }
+
+  private noiseStd(currentBeta: number, alphaPrev: number, alphaProd: number): number {
+    const small = Math.max(((1 - alphaPrev) / (1 - alphaProd)) * currentBeta, 1e-20);
+    switch (this.config.variance_type) {
+      case 'fixed_small': return Math.sqrt(small);
+      case 'fixed_small_log': return Math.exp(0.5 * Math.log(small));
+      case 'fixed_large': return Math.sqrt(currentBeta);
+      // 'learned' and 'learned_range' need a model that outputs its variance; diffusers' 'fixed_large_log'
+      // takes the square root of a negative log and yields NaN.
+      default: throw new RangeError(`${this.className}: variance_type '${String(this.config.variance_type)}' is not supported (fixed_small, fixed_small_log, fixed_large are)`);
+    }
+  }
+}

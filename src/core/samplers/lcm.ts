@@ -1,0 +1,62 @@
+// Latent Consistency Models: Luo et al. 2023, https://arxiv.org/abs/2310.04378 (multistep consistency
+// sampling, Algorithm 3; boundary-condition scalings from Song et al.'s consistency models).
+import type { NoiseSource } from '../rng/noiseSource';
+import type { Tensor } from '../tensor/tensor';
+import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
+import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import { alphaPrediction, checkStepCount, clipPrediction, stepOutputs } from './stepMath';
+
+export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_inference_steps: number; timestep_scaling: number }> {
+  readonly className = 'LCMScheduler';
+
+  /** Spreads n steps over the distillation schedule (every T/original_inference_steps-th timestep);
+   * timestep_spacing and steps_offset play no part, as in diffusers. */
+  setTimesteps(n: number, options?: SetTimestepsOptions): void {
+    if (options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes custom timesteps, not sigmas`);
+    const T = this.config.num_train_timesteps;
+    const original = this.config.original_inference_steps;
+    if (options?.timesteps) {
+      const custom = options.timesteps;
+      custom.forEach((t, i) => {
+        if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`${this.className}: custom timestep ${t} must be an integer in [0, ${T})`);
+        if (i > 0 && t >= custom[i - 1]) throw new RangeError(`${this.className}: custom timesteps must be in descending order`);
+      });
+      this.timesteps = Float64Array.from(custom);
+      return;
+    }
+    checkStepCount(this.className, n, Math.min(T, original));
+    const k = Math.floor(T / original);
+    // numpy.linspace(0, original, n, endpoint=False), floored, indexes the reversed origin schedule.
+    this.timesteps = Float64Array.from({ length: n }, (_, i) => (original - Math.floor(i * (original / n))) * k - 1);
+  }
+
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample);
+    const i = this.indexOf(t);
+    const last = i === this.timesteps.length - 1;
+    const prevT = last ? t : this.timesteps[i + 1];
+    const alphaProd = this.alphasCumprod[t];
+    const alphaPrev = this.alphaAt(prevT);
+    const scaled = t * this.config.timestep_scaling;
+    const cSkip = 0.25 / (scaled * scaled + 0.25); // σ_data = 0.5
+    const cOut = scaled / Math.sqrt(scaled * scaled + 0.25);
+    const { p, q } = alphaPrediction(this.config.prediction_type, alphaProd);
+    const x = sample.data;
+    const m = modelOutput.data;
+    const denoised = out.predOriginalSample.data;
+    for (let k = 0; k < x.length; k++) denoised[k] = p * x[k] + q * m[k];
+    clipPrediction(out.predOriginalSample, this.config);
+    for (let k = 0; k < x.length; k++) denoised[k] = cOut * denoised[k] + cSkip * x[k];
+    const prev = out.prevSample.data;
+    if (last) {
+      prev.set(denoised);
+      return out;
+    }
+    if (!noise) throw new Error(`${this.className}.step needs a noise source: every step but the last adds fresh noise`);
+    const z = noise.randn(modelOutput.shape);
+    const a = Math.sqrt(alphaPrev);
+    const b = Math.sqrt(1 - alphaPrev);
+    for (let k = 0; k < x.length; k++) prev[k] = a * denoised[k] + b * z[k];
+    return out;
+  }
+}
