@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerScheduleDiagnostics } from './scheduleDiagnostics';
 import { isScheduleDocument } from './scheduleDocuments';
 import { EDITOR_VIEW_TYPE, ScheduleEditorProvider } from './scheduleEditorProvider';
+import { registerScheduleLanguageFeatures } from './scheduleLanguageFeatures';
 import { SchedulePreview } from './schedulePreview';
 
 export const SCHEDULE_SELECTOR: vscode.DocumentSelector = [
@@ -26,4 +27,5 @@ export function registerScheduleInspector(context: vscode.ExtensionContext): voi
     vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, new ScheduleEditorProvider(context.extensionUri)),
   );
   registerScheduleDiagnostics(context);
+  registerScheduleLanguageFeatures(context, SCHEDULE_SELECTOR);
 }

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyEdits } from 'jsonc-parser';
+import { configPathOf, quickFixesFor, zeroSnrFix } from '../../../src/extension/schedule/quickFixes';
+
+const sdxl = `{
+  "_class_name": "EulerDiscreteScheduler",
+  "timestep_spacing": "leading",
+  "steps_offset": 1
+}`;
+
+test('zero-SNR fix sets trailing spacing and adds rescale_betas_zero_snr, keeping the rest', () => {
+  const fix = zeroSnrFix(sdxl, [])!;
+  const out = JSON.parse(applyEdits(sdxl, fix.edits));
+  assert.deepEqual(out, { _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'trailing', steps_offset: 1, rescale_betas_zero_snr: true });
+  assert.equal(fix.edits.length, 1);
+  // Already fixed: nothing offered.
+  assert.equal(zeroSnrFix(applyEdits(sdxl, fix.edits), []), undefined);
+});
+
+test('zero-SNR fix inside a schedule file edits only that schedule', () => {
+  const text = JSON.stringify({ schedules: { a: { config: { beta_end: 0.012 } }, b: { config: {} } } }, null, 2);
+  const path = configPathOf(['schedules', 'a', 'config', 'beta_end'], 'scheduleFile')!;
+  assert.deepEqual(path, ['schedules', 'a', 'config']);
+  const out = JSON.parse(applyEdits(text, zeroSnrFix(text, path)!.edits));
+  assert.deepEqual(out.schedules.a.config, { beta_end: 0.012, timestep_spacing: 'trailing', rescale_betas_zero_snr: true });
+  assert.deepEqual(out.schedules.b.config, {});
+});
+
+test('unknown keys get a "Remove" fix; both timesteps and sigmas get one fix per choice', () => {
+  const text = '{\n  "clip_sample": false,\n  "beta_end": 0.012\n}';
+  const [remove] = quickFixesFor(text, 'unknown-key', ['clip_sample'], []);
+  assert.equal(remove!.title, 'Remove "clip_sample"');
+  assert.deepEqual(JSON.parse(applyEdits(text, remove!.edits)), { beta_end: 0.012 });
+
+  const file = JSON.stringify({ schedules: { a: { timesteps: [9, 1], sigmas: [3, 0] } } });
+  const fixes = quickFixesFor(file, 'timesteps-and-sigmas', ['schedules', 'a', 'sigmas'], undefined);
+  assert.deepEqual(fixes.map((f) => f.title), ['Keep timesteps, remove sigmas', 'Keep sigmas, remove timesteps']);
+  assert.deepEqual(JSON.parse(applyEdits(file, fixes[0]!.edits)).schedules.a, { timesteps: [9, 1] });
+});
+
+test('a terminal-SNR finding offers the zero-SNR fix; unrelated codes offer nothing', () => {
+  assert.equal(quickFixesFor(sdxl, 'nonzero-terminal-snr', [], [])[0]?.title.startsWith('Use trailing'), true);
+  assert.deepEqual(quickFixesFor(sdxl, 'syntax', [], []), []);
+});
