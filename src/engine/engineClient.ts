@@ -28,6 +28,8 @@ export class EngineError extends Error {
 export interface EngineClientOptions {
   /** Path of the bundled engine entry (dist/engine.js). */
   enginePath: string;
+  /** Node flags for the engine process, e.g. ['--import', 'tsx'] to run src/engine/engineMain.ts. */
+  execArgv?: string[];
   /** Receives the engine's log lines and stderr. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -123,6 +125,7 @@ export class EngineClient {
     const log = this.options.log ?? (() => undefined);
     const child = fork(this.options.enginePath, [], {
       execPath: process.execPath,
+      execArgv: this.options.execArgv ?? [],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -137,7 +140,7 @@ export class EngineClient {
       const message = signal
         ? `the engine process was killed (${signal})`
         : `the engine process exited with code ${code}`;
-      if (code !== 0 || signal) log('error', message);
+      if (!this.disposed && (code !== 0 || signal)) log('error', message);
       for (const p of this.pending.values()) p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
       this.pending.clear();
       for (const l of this.exitListeners) l({ code, signal });

@@ -14,7 +14,7 @@ export interface GenerateRequest {
   modelDir: string;
   prompt: string;
   negativePrompt?: string;
-  /** Seed of the first image; image i of a batch draws from one generator seeded once (diffusers). */
+  /** Seed of the first image; image i of a batch uses seed + i, so it can be re-made alone. */
   seed: number;
   steps: number;
   /** Classifier-free guidance scale; guidance only runs when > 1 (diffusers). */
@@ -33,6 +33,8 @@ export interface GenerateRequest {
   preview?: { every: number; kind: PreviewKind };
   /** Put x_t and x̂0 into step events (copies; costs IPC bandwidth). */
   captureLatents?: boolean;
+  /** Also return the final latents and the decoded float image (for parity checks: CLI --dump). */
+  returnTensors?: boolean;
 }
 
 export interface PreviewImage {
@@ -102,6 +104,9 @@ export interface RunInfo {
 export interface GenerateResult {
   images: ImageOut[];
   info: RunInfo;
+  /** With `returnTensors`: final latents (what the decoder gets, before ÷ scaling factor) and the
+   * decoder's float output, NCHW. For pixel-space models both are the final sample. */
+  tensors?: { latents: Float32Array; latentShape: number[]; image: Float32Array; imageShape: number[] };
 }
 
 /** Why a request failed; `EngineError.code` on the client side. */

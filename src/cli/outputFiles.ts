@@ -1,0 +1,52 @@
+// Output files of the CLI: never replace an existing file unless --force, and never leave a half
+// written one: bytes go to a temporary file beside the target, which then takes the final name
+// (link() refuses an existing name atomically; rename() replaces it, used only with --force).
+import { existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, extname, join } from 'node:path';
+import type { GenerateRequest, GenerateResult } from '../protocol/engine';
+
+/** out.png for one image; out.png, out-2.png, … for a batch. Throws when one exists without force. */
+export function outputPaths(out: string, batch: number, force: boolean): string[] {
+  const ext = extname(out) || '.png';
+  const stem = join(dirname(out), basename(out, extname(out)));
+  const paths = Array.from({ length: batch }, (_, i) => (i === 0 ? `${stem}${ext}` : `${stem}-${i + 1}${ext}`));
+  if (!force) {
+    const taken = paths.filter((p) => existsSync(p));
+    if (taken.length) throw new Error(`${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''} (use --force to replace)`);
+  }
+  return paths;
+}
+
+export function writeFileSafely(path: string, data: Uint8Array, force: boolean): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`);
+  writeFileSync(temp, data, { flag: 'wx' });
+  try {
+    if (force) renameSync(temp, path);
+    else linkSync(temp, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${path} already exists (use --force to replace)`);
+    throw err;
+  } finally {
+    if (existsSync(temp)) unlinkSync(temp);
+  }
+}
+
+/** --dump: final latents and the decoder's float output as little-endian float32, with meta.json
+ * saying the shapes and the run, for parity checks against a PyTorch reference. */
+export function writeDump(dir: string, result: GenerateResult, request: GenerateRequest, force: boolean): void {
+  const t = result.tensors!;
+  const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  writeFileSafely(join(dir, 'latents.f32'), bytes(t.latents), force);
+  writeFileSafely(join(dir, 'image.f32'), bytes(t.image), force);
+  const meta = {
+    dtype: 'float32',
+    byteOrder: 'little',
+    latents: { file: 'latents.f32', shape: t.latentShape, note: 'final scheduler output, before division by the VAE scaling factor' },
+    image: { file: 'image.f32', shape: t.imageShape, note: 'decoder output, NCHW, about [-1, 1]' },
+    request: { ...request, returnTensors: undefined },
+    info: result.info,
+  };
+  writeFileSafely(join(dir, 'meta.json'), Buffer.from(JSON.stringify(meta, null, 1) + '\n'), force);
+}

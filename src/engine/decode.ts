@@ -1,0 +1,54 @@
+// Latents → pixels: the full VAE decode at the end of a run, and the per-step previews of x̂0
+// (linear latent→RGB, a full VAE decode, or TAESD).
+import { latentToRgba } from '../core/image/latentPreview';
+import { nchwToRgba, type PixelRange, type RgbaImage } from '../core/image/rgba';
+import type { Tensor } from '../core/tensor/tensor';
+import type { PreviewKind } from '../protocol/engine';
+import { EngineFailure } from './engineFailure';
+import type { ModelSessions } from './modelSessions';
+import type { OnnxModel } from './onnxModel';
+
+/** Every image of the batch, full size, as RGBA and as the decoder's float output. */
+export async function decodeImages(s: ModelSessions, latents: Tensor): Promise<{ images: RgbaImage[]; pixels: { data: Float32Array; dims: number[] } }> {
+  const pixels = s.vaeDecoder
+    ? await runDecoder(s.vaeDecoder, latents, 1 / s.folder.scalingFactor)
+    : { data: f32(latents.data), dims: [...latents.shape] };
+  const images = Array.from({ length: latents.shape[0] }, (_, i) => nchwToRgba(pixels.data, pixels.dims, i));
+  return { images, pixels };
+}
+
+/** A preview of the first image's x̂0. TAESD takes the UNet's latents as they are and returns [0, 1]. */
+export async function previewImage(s: ModelSessions, kind: Exclude<PreviewKind, 'none'>, x0: Tensor): Promise<RgbaImage> {
+  const first: Tensor = { data: x0.data.subarray(0, x0.data.length / x0.shape[0]), shape: [1, ...x0.shape.slice(1)] };
+  if (kind === 'latent' || !s.vaeDecoder) {
+    return s.folder.latentRgb ? latentToRgba(f32(first.data), first.shape, s.folder.latentRgb) : nchwToRgba(f32(first.data), first.shape);
+  }
+  const [model, k, range]: [OnnxModel, number, PixelRange] =
+    kind === 'taesd' ? [s.taesdDecoder!, 1, 'unit'] : [s.vaeDecoder, 1 / s.folder.scalingFactor, 'signed'];
+  const pixels = await runDecoder(model, first, k);
+  return nchwToRgba(pixels.data, pixels.dims, 0, range);
+}
+
+/** Runs a decoder on k·latents, in the batch size it takes (older exports decode one at a time). */
+async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise<{ data: Float32Array; dims: number[] }> {
+  const [n, ...rest] = latents.shape;
+  const input = model.inputs[0];
+  const per = model.fixedBatch(input.name) ?? n;
+  const plane = latents.data.length / n;
+  const parts: Float32Array[] = [];
+  let dims: number[] = [];
+  for (let b = 0; b < n; b += per) {
+    const data = Float32Array.from(latents.data.subarray(b * plane, (b + per) * plane), (v) => v * k);
+    const out = Object.values(await model.run({ [input.name]: { data, dims: [per, ...rest] } }))[0];
+    if (!out.data.every(Number.isFinite)) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);
+    parts.push(out.data);
+    dims = out.dims;
+  }
+  const data = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  parts.reduce((at, p) => (data.set(p, at), at + p.length), 0);
+  return { data, dims: [n, ...dims.slice(1)] };
+}
+
+function f32(data: Tensor['data']): Float32Array {
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}

@@ -1,0 +1,23 @@
+// The engine side of EngineError: thrown inside the engine process, sent to the client as a payload.
+import type { EngineErrorCode, EngineErrorPayload } from '../protocol/engine';
+
+export class EngineFailure extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    readonly details: { file?: string; step?: number } = {},
+  ) {
+    super(message);
+    this.name = 'EngineFailure';
+  }
+}
+
+/** Any thrown value as a protocol payload; onnxruntime's allocation failures become OUT_OF_MEMORY. */
+export function toPayload(err: unknown): EngineErrorPayload {
+  if (err instanceof EngineFailure) return { code: err.code, message: err.message, ...err.details };
+  const message = err instanceof Error ? err.message : String(err);
+  if (/bad_alloc|Failed to allocate|out of memory/i.test(message)) {
+    return { code: 'OUT_OF_MEMORY', message: `not enough memory for this run (${message.split('\n')[0]}); try a smaller size or batch` };
+  }
+  return { code: 'INTERNAL', message };
+}

@@ -1,0 +1,55 @@
+// The engine process (bundled to dist/engine.js, started by EngineClient). Runs one request at a
+// time; session.run() blocks this process's thread, never the extension host's.
+import type { FromEngine, GenerateRequest, ToEngine } from '../protocol/engine';
+import { EngineFailure, toPayload } from './engineFailure';
+import { runPipeline } from './pipeline';
+import { SessionCache } from './sessionCache';
+
+const cache = new SessionCache();
+const cancelled = new Set<number>();
+let work: Promise<unknown> = Promise.resolve();
+
+function send(message: FromEngine): void {
+  process.send?.(message);
+}
+
+async function generate(id: number, request: GenerateRequest): Promise<void> {
+  try {
+    if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
+    const { sessions, loaded } = await cache.get(request.modelDir, request.provider);
+    if (loaded) {
+      const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');
+      send({ type: 'log', level: 'info', message: `loaded ${sessions.folder.dir} on ${sessions.provider}${fell ? ` after: ${fell}` : ''}` });
+    }
+    const result = await runPipeline(sessions, request, {
+      onStep: (event) => send({ type: 'step', id, event }),
+      cancelled: () => cancelled.has(id),
+    });
+    result.info.timings.loadMs = loaded ? sessions.loadMs : 0;
+    result.info.timings.totalMs += result.info.timings.loadMs;
+    send({ type: 'result', id, result });
+  } catch (err) {
+    send({ type: 'error', id, error: toPayload(err) });
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
+process.on('message', (m: ToEngine) => {
+  switch (m.type) {
+    case 'generate':
+      work = work.then(() => generate(m.id, m.request));
+      return;
+    case 'cancel':
+      cancelled.add(m.id);
+      return;
+    case 'unload':
+      work = work.then(async () => send({ type: 'unloaded', id: m.id, freed: await cache.unload(m.modelDir) }));
+      return;
+    case 'shutdown':
+      process.exit(0);
+  }
+});
+// The host went away: nothing left to serve.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,133 @@
+// The onnxruntime sessions of one model folder on one execution provider, with each component's
+// inputs and outputs checked against what the pipeline feeds it.
+import type { ProviderName } from '../protocol/engine';
+import { EngineFailure } from './engineFailure';
+import type { ModelFolder } from './modelFolder';
+import { OnnxModel } from './onnxModel';
+import { PromptTokenizer } from './promptTokenizer';
+import { providerOrder, type ConcreteProvider } from './providers';
+import { relative } from 'node:path';
+
+export interface ModelSessions {
+  folder: ModelFolder;
+  provider: ConcreteProvider;
+  providerFallbacks: { provider: string; error: string }[];
+  unet: OnnxModel;
+  textEncoder?: OnnxModel;
+  tokenizer?: PromptTokenizer;
+  vaeDecoder?: OnnxModel;
+  taesdDecoder?: OnnxModel;
+  loadMs: number;
+}
+
+/** What each component must take and give (names as diffusers/Optimum export them). */
+const EXPECTED = {
+  textEncoder: { inputs: ['input_ids'], outputs: ['last_hidden_state'], text: 'input_ids → last_hidden_state' },
+  unet: { inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'], text: 'sample, timestep, encoder_hidden_states → out_sample' },
+  unconditionalUnet: { inputs: ['sample', 'timestep'], outputs: ['out_sample'], text: 'sample, timestep → out_sample' },
+  vaeDecoder: { inputs: ['latent_sample'], outputs: ['sample'], text: 'latent_sample → sample' },
+};
+
+export async function loadSessions(folder: ModelFolder, choice: ProviderName | undefined): Promise<ModelSessions> {
+  const started = performance.now();
+  const fallbacks: { provider: string; error: string }[] = [];
+  for (const provider of providerOrder(choice)) {
+    let models: OnnxModel[] = [];
+    try {
+      const open = async (path: string) => {
+        const m = await openModel(folder, path, provider);
+        models.push(m);
+        return m;
+      };
+      const f = folder.files;
+      const unet = await open(f.unet);
+      const textEncoder = f.textEncoder ? await open(f.textEncoder) : undefined;
+      const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
+      const taesdDecoder = f.taesdDecoder ? await open(f.taesdDecoder) : undefined;
+      const sessions: ModelSessions = { folder, provider, providerFallbacks: fallbacks, unet, textEncoder, vaeDecoder, taesdDecoder, loadMs: 0 };
+      checkComponents(sessions);
+      if (textEncoder && f.tokenizerDir) {
+        const seq = textEncoder.input('input_ids').shape[1];
+        sessions.tokenizer = PromptTokenizer.load(f.tokenizerDir, typeof seq === 'number' && seq > 0 ? seq : undefined);
+      }
+      sessions.loadMs = performance.now() - started;
+      return sessions;
+    } catch (err) {
+      await Promise.all(models.map((m) => m.release()));
+      models = [];
+      if (err instanceof EngineFailure) throw err;
+      fallbacks.push({ provider, error: shortError(err) });
+    }
+  }
+  throw new EngineFailure('PROVIDER_FAILED', `no execution provider could start: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`);
+}
+
+/** Opens one component. When its provider fails, cpu tells a broken file from a provider problem. */
+async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider): Promise<OnnxModel> {
+  const label = relative(folder.dir, path);
+  try {
+    return await OnnxModel.create(path, label, provider);
+  } catch (err) {
+    if (provider !== 'cpu') {
+      try {
+        await (await OnnxModel.create(path, label, 'cpu')).release();
+      } catch (cpuErr) {
+        throw badFile(path, cpuErr);
+      }
+      throw err;
+    }
+    throw badFile(path, err);
+  }
+}
+
+function badFile(path: string, err: unknown): EngineFailure {
+  return new EngineFailure('MODEL_INVALID', `cannot load ${path}: ${shortError(err)}`, { file: path });
+}
+
+/** onnxruntime's first message line without its source location and assertion text. */
+function shortError(err: unknown): string {
+  return (err as Error).message.split('\n')[0].replace(/^.*(\] : \d+ : \w+ : |was false\. )/, '');
+}
+
+function checkComponents(s: ModelSessions): void {
+  const text2img = s.folder.kind === 'text2img';
+  expectIO(s.unet, text2img ? EXPECTED.unet : EXPECTED.unconditionalUnet, s.folder.dir);
+  if (s.textEncoder) expectIO(s.textEncoder, EXPECTED.textEncoder, s.folder.dir);
+  if (s.vaeDecoder) expectIO(s.vaeDecoder, EXPECTED.vaeDecoder, s.folder.dir);
+  if (s.taesdDecoder && (s.taesdDecoder.inputs.length !== 1 || s.taesdDecoder.outputs.length < 1)) {
+    throw mismatch(s.taesdDecoder, 'latents → image', s.folder.dir);
+  }
+  const rank = (m: OnnxModel, name: string, r: number) => m.input(name).shape.length === r;
+  if (!rank(s.unet, 'sample', 4)) throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
+  if (text2img) {
+    if (!rank(s.unet, 'encoder_hidden_states', 3)) throw mismatch(s.unet, 'encoder_hidden_states of rank 3', s.folder.dir);
+    const hidden = s.textEncoder!.outputs.find((o) => o.name === 'last_hidden_state')!.shape[2];
+    const context = s.unet.input('encoder_hidden_states').shape[2];
+    if (typeof hidden === 'number' && typeof context === 'number' && hidden !== context) {
+      throw new EngineFailure(
+        'MODEL_INVALID',
+        `text_encoder/model.onnx gives ${hidden}-wide hidden states but unet/model.onnx takes ${context} (text encoder and UNet come from different models)`,
+        { file: s.folder.files.unet },
+      );
+    }
+    const channels = s.unet.input('sample').shape[1];
+    const latent = s.vaeDecoder!.input('latent_sample').shape[1];
+    if (typeof channels === 'number' && typeof latent === 'number' && channels !== latent) {
+      throw new EngineFailure('MODEL_INVALID', `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`, {
+        file: s.folder.files.vaeDecoder,
+      });
+    }
+  }
+}
+
+function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[]; text: string }, dir: string): void {
+  const ok =
+    e.inputs.every((n) => m.inputs.some((i) => i.name === n)) &&
+    m.inputs.every((i) => e.inputs.includes(i.name)) &&
+    e.outputs.every((n) => m.outputs.some((o) => o.name === n));
+  if (!ok) throw mismatch(m, e.text, dir);
+}
+
+function mismatch(m: OnnxModel, expected: string, dir: string): EngineFailure {
+  return new EngineFailure('MODEL_INVALID', `${m.label} does not fit: expected ${expected}; found ${m.describe()}`, { file: `${dir}/${m.label}` });
+}

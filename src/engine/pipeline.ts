@@ -1,0 +1,183 @@
+// The text-to-image loop of diffusers' ONNX Stable Diffusion pipeline (and the DDPM pipeline for
+// pixel-space unconditional UNets): encode prompts, seeded noise × init σ, per step guided UNet +
+// scheduler step, decode. The UNet is the only model call per step; everything else is array math.
+import { createScheduler } from '../core/samplers/registry';
+import type { Scheduler } from '../core/samplers/scheduler';
+import type { Tensor } from '../core/tensor/tensor';
+import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
+import { EngineFailure } from './engineFailure';
+import { checkRequest } from './requestCheck';
+import type { ModelSessions } from './modelSessions';
+import { modelHash } from './modelFolder';
+import { seededNoise } from './seededNoise';
+import { decodeImages, previewImage } from './decode';
+import { encodePrompts } from './textEncoding';
+import { buildRunRecords, pngTextChunks } from './outputs/runRecord';
+import { encodePng } from './png';
+
+export interface RunControl {
+  onStep(event: StepEvent): void;
+  /** Checked between steps; true stops the run with CANCELLED. */
+  cancelled(): boolean;
+}
+
+export async function runPipeline(s: ModelSessions, req: GenerateRequest, control: RunControl): Promise<GenerateResult> {
+  const started = performance.now();
+  const shape = checkRequest(req, s);
+  const scheduler = buildScheduler(s, req);
+  scheduler.setTimesteps(req.steps);
+
+  const textStart = performance.now();
+  const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;
+  const textEncoderMs = performance.now() - textStart;
+
+  const seeds = Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
+  const noise = seededNoise(seeds);
+  const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
+  let latents: Tensor = { data: noise.randn(latentShape), shape: latentShape };
+  if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
+
+  const guided = text?.uncond !== undefined;
+  const unetStepMs: number[] = [];
+  const unetRunMs: number[] = [];
+  const timesteps = scheduler.timesteps;
+  const preview = req.preview ?? { every: 0, kind: 'none' };
+  for (let i = 0; i < timesteps.length; i++) {
+    const stepStart = performance.now();
+    const t = timesteps[i];
+    const input = scheduler.scaleModelInput(guided ? doubled(latents) : latents, t);
+    const runStart = performance.now();
+    const out = await runUnet(s, input, t, text?.hidden);
+    unetRunMs.push(performance.now() - runStart);
+    if (!out.every(Number.isFinite)) {
+      throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
+    }
+    const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch) : out;
+    const step = scheduler.step({ data: eps, shape: latentShape }, t, latents, noise);
+    latents = step.prevSample;
+    unetStepMs.push(performance.now() - stepStart);
+
+    const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
+    const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: rms(eps) };
+    if (atCadence && req.captureLatents) {
+      event.xt = Float32Array.from(latents.data);
+      event.x0 = Float32Array.from(step.predOriginalSample.data);
+    }
+    if (atCadence && preview.kind !== 'none') event.preview = await previewImage(s, preview.kind, step.predOriginalSample);
+    control.onStep(event);
+    // Let the cancel message in before the next step.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${i + 1} of ${timesteps.length}`);
+  }
+
+  const vaeStart = performance.now();
+  const { images: decoded, pixels } = await decodeImages(s, latents);
+  const vaeMs = performance.now() - vaeStart;
+
+  const info: RunInfo = {
+    provider: s.provider,
+    providerFallbacks: s.providerFallbacks,
+    timings: { loadMs: 0, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: performance.now() - started },
+    scheduler: { _class_name: scheduler.className, ...scheduler.config },
+    seeds,
+    steps: req.steps,
+    guidanceScale: req.guidanceScale,
+    guidanceRescale: req.guidanceRescale ?? 0,
+    width: decoded[0].width,
+    height: decoded[0].height,
+    model: { dir: s.folder.dir, name: s.folder.name, hash: modelHash(s.folder), kind: s.folder.kind },
+    unknownWords: text?.unknownWords ?? [],
+    truncatedTokens: text?.truncatedTokens ?? 0,
+  };
+  const records = buildRunRecords(
+    { prompt: req.prompt, negativePrompt: req.negativePrompt ?? '', batchSize: shape.batch, createdAt: new Date() },
+    info,
+  );
+  const images: ImageOut[] = decoded.map((img, i) => ({ ...img, png: encodePng(img.rgba, img.width, img.height, pngTextChunks(records[i])) }));
+  const tensors = req.returnTensors
+    ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
+    : undefined;
+  return { images, info, tensors };
+}
+
+/** The model's scheduler config with the request's keys on top (a `_class_name` there switches
+ * the class and keeps the model's schedule, like diffusers' `from_config`). */
+function buildScheduler(s: ModelSessions, req: GenerateRequest): Scheduler {
+  const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, req.scheduler ?? {});
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (!scheduler) {
+    const where = req.scheduler ? 'the requested scheduler' : `${s.folder.dir}/scheduler/scheduler_config.json`;
+    throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
+  }
+  return scheduler;
+}
+
+async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
+  const [n, ...rest] = input.shape;
+  const per = s.unet.fixedBatch('sample') ?? n;
+  if (n % per !== 0) throw new EngineFailure('BAD_REQUEST', `unet/model.onnx takes batches of exactly ${per}; this run needs ${n}`);
+  const plane = input.data.length / n;
+  const ctxPlane = hidden ? hidden.data.length / n : 0;
+  const tInfo = s.unet.input('timestep');
+  const out = new Float32Array(input.data.length);
+  for (let b = 0; b < n; b += per) {
+    // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
+    const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
+    const feeds: Parameters<typeof s.unet.run>[0] = {
+      sample: { data: slice(input.data, b * plane, (b + per) * plane), dims: [per, ...rest] },
+      timestep: { data: new Array(Math.max(1, tDims[0] ?? 1)).fill(t), dims: tDims },
+    };
+    if (hidden) feeds.encoder_hidden_states = { data: slice(hidden.data, b * ctxPlane, (b + per) * ctxPlane), dims: [per, ...hidden.shape.slice(1)] };
+    const result = await s.unet.run(feeds);
+    out.set(result.out_sample.data, b * plane);
+  }
+  return out;
+}
+
+/** uncond + g·(text − uncond), then Lin et al.'s rescale φ per image:
+ * φ·cfg·std(text)/std(cfg) + (1−φ)·cfg (diffusers' rescale_noise_cfg). */
+function guide(out: Float32Array, g: number, phi: number, batch: number): Float32Array {
+  const half = out.length / 2;
+  const cfg = new Float32Array(half);
+  for (let i = 0; i < half; i++) cfg[i] = out[i] + g * (out[half + i] - out[i]);
+  if (phi > 0) {
+    const per = half / batch;
+    for (let b = 0; b < batch; b++) {
+      const c = cfg.subarray(b * per, (b + 1) * per);
+      const k = (phi * std(out.subarray(half + b * per, half + (b + 1) * per))) / std(c) + 1 - phi;
+      for (let i = 0; i < per; i++) c[i] *= k;
+    }
+  }
+  return cfg;
+}
+
+/** Unbiased standard deviation, as torch.std. */
+function std(x: Float32Array): number {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (x[i] - mean) ** 2;
+  return Math.sqrt(s / (x.length - 1));
+}
+
+function doubled(x: Tensor): Tensor {
+  const data = new Float32Array(x.data.length * 2);
+  data.set(x.data);
+  data.set(x.data, x.data.length);
+  return { data, shape: [x.shape[0] * 2, ...x.shape.slice(1)] };
+}
+
+function scaled(x: Tensor, k: number): Tensor {
+  return { data: Float32Array.from(x.data, (v) => v * k), shape: x.shape };
+}
+
+function slice(data: Tensor['data'], from: number, to: number): Float32Array {
+  return data instanceof Float32Array ? data.subarray(from, to) : Float32Array.from(data.subarray(from, to));
+}
+
+function rms(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return Math.sqrt(s / x.length);
+}

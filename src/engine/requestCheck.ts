@@ -1,0 +1,45 @@
+// Checks a request against the loaded model before any inference, with messages that say what to change.
+import type { GenerateRequest } from '../protocol/engine';
+import { EngineFailure } from './engineFailure';
+import type { ModelSessions } from './modelSessions';
+
+export interface RunShape {
+  batch: number;
+  /** Channels of what the UNet denoises (4 for SD latents, 3 for pixel-space models). */
+  channels: number;
+  latentHeight: number;
+  latentWidth: number;
+}
+
+const MAX_BATCH = 64;
+const MAX_SIDE = 4096;
+
+export function checkRequest(req: GenerateRequest, s: ModelSessions): RunShape {
+  const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
+  if (!Number.isInteger(req.steps) || req.steps < 1 || req.steps > 1000) throw bad(`steps must be a whole number from 1 to 1000, not ${req.steps}`);
+  if (!Number.isInteger(req.seed) || req.seed < 0 || req.seed >= 2 ** 32) throw bad(`seed must be a whole number from 0 to 4294967295, not ${req.seed}`);
+  if (!Number.isFinite(req.guidanceScale) || req.guidanceScale < 0) throw bad(`guidance scale must be a number ≥ 0, not ${req.guidanceScale}`);
+  const phi = req.guidanceRescale ?? 0;
+  if (!Number.isFinite(phi) || phi < 0 || phi > 1) throw bad(`guidance rescale must be from 0 to 1, not ${phi}`);
+  const batch = req.batchSize ?? 1;
+  if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) throw bad(`batch size must be a whole number from 1 to ${MAX_BATCH}, not ${batch}`);
+  if (req.preview && (!Number.isInteger(req.preview.every) || req.preview.every < 0)) throw bad(`preview.every must be a whole number ≥ 0, not ${req.preview.every}`);
+  if (req.preview?.kind === 'taesd' && !s.taesdDecoder) throw bad(`${s.folder.dir} has no taesd_decoder/ for TAESD previews`);
+  if (req.preview?.kind === 'vae' && !s.vaeDecoder) throw bad(`${s.folder.dir} has no vae_decoder/ (a pixel-space model previews x̂0 directly: use 'latent')`);
+
+  const [, channels, fixedH, fixedW] = s.unet.input('sample').shape;
+  const scale = s.folder.vaeScale;
+  const native = (fixed: number | string | undefined) =>
+    typeof fixed === 'number' && fixed > 0 ? fixed * scale : (s.folder.sampleSize ?? 64) * scale;
+  const width = req.width ?? native(fixedW);
+  const height = req.height ?? native(fixedH);
+  for (const [name, value, fixed] of [['width', width, fixedW], ['height', height, fixedH]] as const) {
+    if (!Number.isInteger(value) || value < scale || value > MAX_SIDE) throw bad(`${name} must be a whole number from ${scale} to ${MAX_SIDE}, not ${value}`);
+    if (value % scale !== 0) throw bad(`${name} ${value} is not a multiple of ${scale} (try ${Math.round(value / scale) * scale || scale})`);
+    if (typeof fixed === 'number' && fixed > 0 && value !== fixed * scale) {
+      throw bad(`${name} must be ${fixed * scale}: ${s.folder.name}'s UNet takes a fixed size`);
+    }
+  }
+  if (typeof channels !== 'number') throw new EngineFailure('MODEL_INVALID', `unet/model.onnx has no fixed channel count in its sample input`);
+  return { batch, channels, latentHeight: height / scale, latentWidth: width / scale };
+}

@@ -1,0 +1,47 @@
+// Loaded model folders, most recently used first. A folder whose files changed (size or mtime) is
+// reloaded; at most MAX_LOADED stay in memory, since a Stable Diffusion folder holds gigabytes.
+import { resolve } from 'node:path';
+import type { ProviderName } from '../protocol/engine';
+import { folderSignature, readModelFolder } from './modelFolder';
+import { loadSessions, type ModelSessions } from './modelSessions';
+
+const MAX_LOADED = 2;
+
+interface Entry {
+  signature: string;
+  provider: ProviderName;
+  sessions: ModelSessions;
+}
+
+export class SessionCache {
+  private readonly entries = new Map<string, Entry>();
+
+  /** The folder's sessions and whether they were loaded now (false: reused from the cache). */
+  async get(modelDir: string, provider: ProviderName = 'auto'): Promise<{ sessions: ModelSessions; loaded: boolean }> {
+    const dir = resolve(modelDir);
+    const folder = readModelFolder(dir);
+    const signature = folderSignature(dir);
+    const hit = this.entries.get(dir);
+    if (hit && hit.signature === signature && hit.provider === provider) {
+      this.entries.delete(dir);
+      this.entries.set(dir, hit);
+      return { sessions: hit.sessions, loaded: false };
+    }
+    await this.unload(dir);
+    const sessions = await loadSessions(folder, provider);
+    this.entries.set(dir, { signature, provider, sessions });
+    for (const old of [...this.entries.keys()].slice(0, Math.max(0, this.entries.size - MAX_LOADED))) await this.unload(old);
+    return { sessions, loaded: true };
+  }
+
+  /** Releases a folder's sessions; false when it was not loaded. */
+  async unload(modelDir: string): Promise<boolean> {
+    const dir = resolve(modelDir);
+    const entry = this.entries.get(dir);
+    if (!entry) return false;
+    this.entries.delete(dir);
+    const s = entry.sessions;
+    await Promise.all([s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder].map((m) => m?.release()));
+    return true;
+  }
+}

@@ -1,0 +1,47 @@
+// Shared helpers for the engine tests: the committed tiny models and an engine run from source.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineClient } from '../../../src/engine/engineClient';
+import { engineEntry } from '../../../src/engine/enginePaths';
+import type { GenerateRequest } from '../../../src/protocol/engine';
+
+export const MODELS = join(__dirname, '..', '..', 'fixtures', 'models');
+
+export function model(name: string): string {
+  return join(MODELS, name);
+}
+
+/** A private copy of a fixture folder that a test may break. */
+export function copyModel(name: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'dl-model-')), name);
+  cpSync(model(name), dir, { recursive: true });
+  return dir;
+}
+
+export function startEngine(): EngineClient {
+  return new EngineClient({ ...engineEntry() });
+}
+
+export function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
+  return { modelDir: model('tiny-sd'), prompt: 'a photo of a red cat', seed: 1, steps: 4, guidanceScale: 7.5, provider: 'cpu', ...overrides };
+}
+
+export function maxDiff(a: Uint8Array, b: Uint8Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+export function meanDiff(a: Uint8Array, b: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}
+
+/** Number of distinct RGB values: a real image has many, a blank one a single value. */
+export function distinctColours(rgba: Uint8Array): number {
+  const seen = new Set<number>();
+  for (let i = 0; i < rgba.length; i += 4) seen.add((rgba[i] << 16) | (rgba[i + 1] << 8) | rgba[i + 2]);
+  return seen.size;
+}
