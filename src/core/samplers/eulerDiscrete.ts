@@ -2,22 +2,12 @@
 // Algorithm 2 (with churn), https://arxiv.org/abs/2206.00364.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
 import { sigmaPrediction, stepOutputs } from './stepMath';
 
-export interface EulerOptions {
-  /** Karras' S_churn, S_tmin, S_tmax, S_noise: extra noise added before the step (0 churn: none). */
-  readonly sChurn?: number;
-  readonly sTmin?: number;
-  readonly sTmax?: number;
-  readonly sNoise?: number;
-}
-
 export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { timestep_type?: 'discrete' | 'continuous' }> {
   readonly className = 'EulerDiscreteScheduler';
-  /** Churn settings for every step; diffusers takes them as step() keyword arguments. */
-  churn: EulerOptions = {};
 
   override setTimesteps(n: number, options?: SetTimestepsOptions): void {
     super.setTimesteps(n, options);
@@ -31,11 +21,11 @@ export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { times
     return { timesteps: options?.timesteps, sigmas: options?.sigmas };
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options: StepOptions = {}): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample);
     const i = this.follow(t);
     const sigma = this.sigmas[i];
-    const { sChurn = 0, sTmin = 0, sTmax = Infinity, sNoise = 1 } = this.churn;
+    const { sChurn = 0, sTmin = 0, sTmax = Infinity, sNoise = 1 } = options;
     const gamma = sTmin <= sigma && sigma <= sTmax ? Math.min(sChurn / (this.sigmas.length - 1), Math.SQRT2 - 1) : 0;
     const sigmaHat = sigma * (gamma + 1);
     const x = out.prevSample.data;

@@ -18,6 +18,12 @@ export interface SetTimestepsOptions {
 export interface StepOptions {
   /** DDIM's η: 0 is deterministic DDIM, 1 is DDPM-like ancestral noise. */
   readonly eta?: number;
+  /** Euler's churn (Karras et al. 2022, Alg. 2): S_churn > 0 adds noise before the step for σ in
+   * [S_tmin, S_tmax], scaled by S_noise. diffusers' s_churn, s_tmin, s_tmax, s_noise. */
+  readonly sChurn?: number;
+  readonly sTmin?: number;
+  readonly sTmax?: number;
+  readonly sNoise?: number;
 }
 
 /** The diffusers scheduler contract, over plain typed arrays. One implementation per `_class_name`. */

@@ -2,7 +2,7 @@
 // 1/√(σ²+1), and a step index that follows the schedule as diffusers' `_step_index` does.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { Scheduler, SetTimestepsOptions, StepOutput } from './scheduler';
+import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { sigmaSchedule, type SigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
 import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
 
@@ -23,7 +23,7 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
     readonly alphasCumprod: Float64Array,
   ) {}
 
-  abstract step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput;
+  abstract step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
 
   get initNoiseSigma(): number {
     const max = this.sigmas.reduce((m, s) => Math.max(m, s), 0);
