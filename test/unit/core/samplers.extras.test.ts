@@ -36,9 +36,9 @@ for (const c of extras.cases) {
     assert.ok(Math.abs(s.initNoiseSigma - c.init_noise_sigma) <= 1e-6 * c.init_noise_sigma, 'init_noise_sigma');
 
     // Seeded cases run in float32 as the engine does: latents, model outputs and noise.
-    const Arr = c.dtype === 'float32' ? Float32Array : Float64Array;
     const noise = c.seed === null ? undefined : new TorchGenerator(c.seed);
-    let x: Tensor = { data: Arr.from({ length: 256 }, (_, i) => (Math.sin(0.71 * i + 0.3) + Math.cos(1.37 * i + 0.1)) * s.initNoiseSigma), shape: SHAPE };
+    const init = Float64Array.from({ length: 256 }, (_, i) => (Math.sin(0.71 * i + 0.3) + Math.cos(1.37 * i + 0.1)) * s.initNoiseSigma);
+    let x: Tensor = { data: c.dtype === 'float32' ? Float32Array.from(init) : init, shape: SHAPE };
     const step = { eta: c.step.eta, sChurn: c.step.s_churn };
     for (const [k, t] of s.timesteps.entries()) {
       const out = s.step(model(s.scaleModelInput(x, t), t), t, x, noise, step);
