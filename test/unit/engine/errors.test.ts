@@ -1,0 +1,84 @@
+// Bad model folders and bad runs give errors that name the problem; the engine survives them.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineError } from '../../../src/engine/engineClient';
+import { copyModel, model, request, startEngine } from './fixtures';
+
+const engine = startEngine();
+after(() => engine.dispose());
+
+function fails(code: string, pattern: RegExp) {
+  return (e: EngineError) => {
+    assert.equal(e.code, code, e.message);
+    assert.match(e.message, pattern);
+    return true;
+  };
+}
+
+test('a missing folder or file is named', async () => {
+  await assert.rejects(engine.generate(request({ modelDir: '/nonexistent/model' })), fails('MODEL_INVALID', /\/nonexistent\/model does not exist/));
+  for (const file of ['unet/model.onnx', 'vae_decoder/model.onnx', 'text_encoder/model.onnx', 'scheduler/scheduler_config.json']) {
+    const dir = copyModel('tiny-sd');
+    rmSync(join(dir, file));
+    await assert.rejects(engine.generate(request({ modelDir: dir })), fails('MODEL_INVALID', new RegExp(`missing .*${file}`)));
+  }
+  const dir = copyModel('tiny-sd');
+  rmSync(join(dir, 'tokenizer', 'merges.txt'));
+  await assert.rejects(engine.generate(request({ modelDir: dir })), fails('MODEL_INVALID', /merges\.txt/));
+});
+
+test('a corrupt .onnx file or config is named', async () => {
+  const dir = copyModel('tiny-sd');
+  writeFileSync(join(dir, 'unet', 'model.onnx'), 'not a model');
+  await assert.rejects(engine.generate(request({ modelDir: dir })), fails('MODEL_INVALID', /cannot load .*unet\/model\.onnx/));
+  const dir2 = copyModel('tiny-sd');
+  writeFileSync(join(dir2, 'scheduler', 'scheduler_config.json'), '{ nope');
+  await assert.rejects(engine.generate(request({ modelDir: dir2 })), fails('MODEL_INVALID', /scheduler_config\.json is not valid JSON/));
+});
+
+test('a component with the wrong inputs lists what was expected and what was found', async () => {
+  const dir = copyModel('tiny-sd');
+  cpSync(model('tiny-ddpm/unet/model.onnx'), join(dir, 'unet', 'model.onnx'));
+  await assert.rejects(
+    engine.generate(request({ modelDir: dir })),
+    fails('MODEL_INVALID', /unet\/model\.onnx does not fit: expected sample, timestep, encoder_hidden_states → out_sample; found sample \[batch, 3, 16, 16\] float32, timestep \[\] float32 → out_sample/),
+  );
+  const dir2 = copyModel('tiny-sd');
+  cpSync(model('tiny-sd/unet/model.onnx'), join(dir2, 'vae_decoder', 'model.onnx'));
+  await assert.rejects(engine.generate(request({ modelDir: dir2 })), fails('MODEL_INVALID', /vae_decoder\/model\.onnx does not fit: expected latent_sample → sample/));
+});
+
+test('NaN in the UNet output stops the run and names the step', async () => {
+  const dir = copyModel('tiny-sd');
+  cpSync(model('broken/nan-unet/unet/model.onnx'), join(dir, 'unet', 'model.onnx'));
+  // Timesteps 751, 501, 251, 1: the broken UNet returns NaN once t < 500.
+  await assert.rejects(engine.generate(request({ modelDir: dir })), (e: EngineError) => {
+    assert.equal(e.code, 'NAN_OUTPUT');
+    assert.equal(e.step, 2);
+    assert.match(e.message, /step 3 of 4 \(timestep 251\)/);
+    return true;
+  });
+});
+
+test('bad parameters are refused before inference', async () => {
+  const cases: [object, RegExp][] = [
+    [{ steps: 0 }, /steps must be/],
+    [{ seed: -1 }, /seed must be/],
+    [{ height: 20 }, /height 20 is not a multiple of 8/],
+    [{ batchSize: 0 }, /batch size/],
+    [{ guidanceRescale: 2 }, /guidance rescale/],
+    [{ width: 8192 }, /width must be a whole number from 8 to 4096/],
+  ];
+  for (const [change, pattern] of cases) await assert.rejects(engine.generate(request(change)), fails('BAD_REQUEST', pattern));
+  await assert.rejects(engine.generate(request({ modelDir: model('tiny-sd-legacy'), preview: { every: 1, kind: 'taesd' } })), fails('BAD_REQUEST', /no taesd_decoder/));
+});
+
+test('changed model files are picked up by the next run', async () => {
+  const dir = copyModel('tiny-sd');
+  await engine.generate(request({ modelDir: dir }));
+  cpSync(model('broken/nan-unet/unet/model.onnx'), join(dir, 'unet', 'model.onnx'));
+  await assert.rejects(engine.generate(request({ modelDir: dir })), fails('NAN_OUTPUT', /NaN/));
+  await engine.unload(dir);
+});

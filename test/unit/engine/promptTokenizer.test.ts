@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { PromptTokenizer } from '../../../src/engine/promptTokenizer';
+import { model } from './fixtures';
+
+const slow = PromptTokenizer.load(join(model('tiny-sd'), 'tokenizer'));
+const fast = PromptTokenizer.load(join(model('tiny-sd-int64t'), 'tokenizer'));
+
+test('vocab.json + merges.txt and tokenizer.json tokenize alike, padded to 77 with BOS/EOS', () => {
+  for (const prompt of ['a photo of a red cat', 'A  PHOTO, of the blue dog!', '']) {
+    const a = slow.encode(prompt);
+    assert.deepEqual(a.ids, fast.encode(prompt).ids, prompt);
+    assert.equal(a.ids.length, 77);
+  }
+  const { ids } = slow.encode('a red cat');
+  // BOS, one token per known word, EOS, then EOS padding (CLIP's pad token).
+  const [bos, eos] = [ids[0], ids[4]];
+  assert.notEqual(bos, eos);
+  assert.equal(new Set(ids.slice(1, 4)).size, 3);
+  assert.ok(ids.slice(4).every((id) => id === eos));
+});
+
+test('long prompts are truncated to the model length keeping EOS last, and the overflow counted', () => {
+  const long = Array(100).fill('cat').join(' ');
+  const r = slow.encode(long);
+  assert.equal(r.ids.length, 77);
+  assert.equal(r.truncatedTokens, 102 - 77);
+  assert.equal(r.ids[76], slow.encode('').ids[1]);
+});
+
+test('words outside the vocabulary are reported once each', () => {
+  assert.deepEqual(slow.encode('a café, a CAFÉ and a café').unknownWords, ['café', 'CAFÉ']);
+  assert.deepEqual(slow.encode('a red cat').unknownWords, []);
+});
