@@ -3,10 +3,11 @@
 // model outputs those solvers extrapolate from.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
-import { addScaled, OutputHistory, scaleInto, vpTable, type VpTable } from './multistepCommon';
+import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
+import { unsupportedOption } from './multistepConfig';
 import type { MultistepScheduleConfig } from './multistepSchedule';
 import type { Scheduler, SetTimestepsOptions, StepOutput } from './scheduler';
-import { alphaPrediction, clipPrediction, indexForTimestep, stepOutputs, type ClipConfig, type PredictionType } from './stepMath';
+import { clipPrediction, indexForTimestep, stepOutputs, type ClipConfig, type PredictionType } from './stepMath';
 
 export interface MultistepConfig extends MultistepScheduleConfig, ClipConfig {
   readonly solver_order: number;
@@ -87,21 +88,28 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     return Math.min(this.config.solver_order, this.history!.count, finalOrder);
   }
 
+  // The conversions use α_t and σ_t of the float32 σ (not √ᾱ, √(1−ᾱ)) in diffusers' operation order:
+  // at σ_max ≈ 2·10⁴ (squaredcos_cap_v2) x̂0 amplifies their last-bit differences 10⁴-fold.
+
   /** x̂0 of the model output m at schedule index i, thresholded when the config asks and `threshold`. */
   protected toData(out: FloatArray, m: FloatArray, x: FloatArray, i: number, shape: readonly number[], threshold = true): void {
     const a = this.vp.alpha[i];
-    const c = alphaPrediction(this.config.prediction_type, a * a);
-    scaleInto(out, c.p, x);
-    addScaled(out, c.q, m);
+    const s = this.vp.sigma[i];
+    const p = this.config.prediction_type;
+    if (p === 'epsilon') for (let k = 0; k < out.length; k++) out[k] = (x[k] - s * m[k]) / a;
+    else if (p === 'v_prediction') for (let k = 0; k < out.length; k++) out[k] = a * x[k] - s * m[k];
+    else out.set(m);
     if (threshold && this.config.thresholding) clipPrediction({ data: out, shape }, this.config);
   }
 
   /** ε̂ of the model output m at schedule index i. */
   protected toNoise(out: FloatArray, m: FloatArray, x: FloatArray, i: number): void {
     const a = this.vp.alpha[i];
-    const c = alphaPrediction(this.config.prediction_type, a * a);
-    scaleInto(out, c.r, x);
-    addScaled(out, c.s, m);
+    const s = this.vp.sigma[i];
+    const p = this.config.prediction_type;
+    if (p === 'epsilon') out.set(m);
+    else if (p === 'v_prediction') for (let k = 0; k < out.length; k++) out[k] = a * m[k] + s * x[k];
+    else for (let k = 0; k < out.length; k++) out[k] = (x[k] - a * m[k]) / s;
   }
 
   /** ε̂ = (x − α·x̂0)/σ at schedule index i. */
@@ -112,23 +120,3 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
   }
 }
 
-/** What diffusers offers for these classes but this port does not, or what it rejects itself. */
-function unsupportedOption(c: MultistepConfig & Readonly<Record<string, unknown>>): string | undefined {
-  if (![1, 2, 3].includes(c.solver_order)) return `solver_order ${c.solver_order} is not 1, 2 or 3`;
-  if (!['epsilon', 'v_prediction', 'sample'].includes(c.prediction_type)) return `prediction_type '${c.prediction_type}' is not epsilon, v_prediction or sample`;
-  if ([c.use_karras_sigmas, c.use_exponential_sigmas, c.use_beta_sigmas].filter(Boolean).length > 1) return 'only one of use_karras_sigmas, use_exponential_sigmas, use_beta_sigmas can be true';
-  if (c.final_sigmas_type !== undefined && !['zero', 'sigma_min'].includes(c.final_sigmas_type)) return `final_sigmas_type '${c.final_sigmas_type}' is not zero or sigma_min`;
-  if (c.use_flow_sigmas || c.use_dynamic_shifting) return 'flow-matching sigmas (use_flow_sigmas, use_dynamic_shifting) are not supported';
-  if (c.variance_type) return `variance_type '${String(c.variance_type)}' (models that also predict variance) is not supported`;
-  if (c.solver_p) return 'solver_p (another scheduler as the predictor) is not supported';
-  return undefined;
-}
-
-/** A config value checked against the class's own choices. Values of a sibling multistep class map
- * to `fallback`, as diffusers' constructors re-register them (a UniPC config copied to DPM-Solver). */
-export function ownChoice<C>(config: C, key: keyof C & string, own: readonly string[], sibling: readonly string[], fallback: string): C {
-  const value = config[key] as unknown as string;
-  if (own.includes(value)) return config;
-  if (sibling.includes(value)) return { ...config, [key]: fallback };
-  throw new RangeError(`${key} '${value}' is not one of ${own.join(', ')}`);
-}

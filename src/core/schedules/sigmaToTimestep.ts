@@ -1,8 +1,13 @@
+import { f32 } from './float32';
+
 /** Fractional training timestep for a noise level: interpolates linearly in log σ between the two
  * neighbouring training timesteps, clamped to [0, T−1] (k-diffusion's sigma_to_t, diffusers'
- * _sigma_to_t). `logSigmas` is ln σ per training timestep, ascending in t. */
+ * _sigma_to_t). `logSigmas` is ln σ per training timestep in float32, ascending in t. */
 export function sigmaToTimestep(sigma: number, logSigmas: ArrayLike<number>): number {
-  const logSigma = Math.log(Math.max(sigma, 1e-10));
+  // numpy 1.x casts the float64 log σ down to the float32 table's dtype, so the comparison and the
+  // weight are float32 arithmetic; at the ends of the table that decides e.g. 999 versus 998.99999,
+  // which the int64 cast of DPM-Solver's exponential/beta timesteps truncates to 998.
+  const logSigma = f32(Math.log(Math.max(sigma, 1e-10)));
   const n = logSigmas.length;
   // Last index whose log σ is ≤ log σ(sigma), as diffusers' cumsum/argmax finds it, capped at n−2.
   let low = 0;
@@ -10,8 +15,8 @@ export function sigmaToTimestep(sigma: number, logSigmas: ArrayLike<number>): nu
   low = Math.min(low, n - 2);
   const lo = logSigmas[low];
   const hi = logSigmas[low + 1];
-  const w = Math.min(Math.max((lo - logSigma) / (lo - hi), 0), 1);
-  return (1 - w) * low + w * (low + 1);
+  const w = Math.min(Math.max(f32(f32(lo - logSigma) / f32(lo - hi)), 0), 1);
+  return f32(1 - w) * low + w * (low + 1);
 }
 
 /** numpy.interp(x, [0, 1, …, n−1], table): linear interpolation at a fractional index, clamped to the
