@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { createScheduler, schedulerClassNames } from '../../../src/core/samplers/registry';
 import type { Scheduler } from '../../../src/core/samplers/scheduler';
 import type { NoiseSource } from '../../../src/core/rng/noiseSource';
-import { numel, type Tensor } from '../../../src/core/tensor/tensor';
+import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
+import type { Tensor } from '../../../src/core/tensor/tensor';
 
 const FIXTURES = join(__dirname, '../../fixtures/reference/diffusers');
 
@@ -52,12 +53,7 @@ function sample(s: Scheduler, n: number, noise?: NoiseSource, x0: Float64Array =
   return { first: first!, last: Float64Array.from(x.data) };
 }
 
-/** A seeded Gaussian source for the contract tests (the torch-compatible generator is tested on its own). */
-function seeded(seed: number): NoiseSource {
-  let s = seed >>> 0;
-  const uniform = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) + 0.5) / 2 ** 32;
-  return { randn: (shape) => Float32Array.from({ length: numel(shape) }, () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())) };
-}
+const seeded = (seed: number): NoiseSource => new TorchGenerator(seed);
 
 test('every registered sampler has diffusers reference schedules', () => {
   for (const name of schedulerClassNames) assert.ok(fixture(`timesteps_${name}.json`).cases.length > 0, name);
