@@ -38,7 +38,7 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
   }
 
   sigmaAt(t: number): number {
-    const a = this.alphaAt(t);
+    const a = this.alphaAt(this.timesteps[this.indexOf(t)]);
     return Math.sqrt((1 - a) / a);
   }
 

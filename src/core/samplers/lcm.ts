@@ -24,7 +24,7 @@ export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_infere
       this.timesteps = Float64Array.from(custom);
       return;
     }
-    checkStepCount(this.className, n, Math.min(T, original));
+    checkStepCount(this.className, n, Math.min(T, original), 'original_inference_steps');
     const k = Math.floor(T / original);
     // numpy.linspace(0, original, n, endpoint=False), floored, indexes the reversed origin schedule.
     this.timesteps = Float64Array.from({ length: n }, (_, i) => (original - Math.floor(i * (original / n))) * k - 1);

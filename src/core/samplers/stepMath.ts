@@ -14,10 +14,10 @@ export function stepOutputs(className: string, modelOutput: Tensor, sample: Tens
   return { prevSample: zerosLike(sample), predOriginalSample: zerosLike(sample) };
 }
 
-/** set_timesteps' bound: 1 ≤ n ≤ num_train_timesteps, an integer. */
-export function checkStepCount(className: string, n: number, numTrainTimesteps: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > numTrainTimesteps) {
-    throw new RangeError(`${className}.setTimesteps: num_inference_steps ${n} must be an integer from 1 to num_train_timesteps (${numTrainTimesteps})`);
+/** set_timesteps' bound: 1 ≤ n ≤ num_train_timesteps (or the class's own limit), an integer. */
+export function checkStepCount(className: string, n: number, limit: number, limitName = 'num_train_timesteps'): void {
+  if (!Number.isInteger(n) || n < 1 || n > limit) {
+    throw new RangeError(`${className}.setTimesteps: num_inference_steps ${n} must be an integer from 1 to ${limitName} (${limit})`);
   }
 }
 
@@ -67,12 +67,16 @@ function clampInPlace(data: FloatArray, limit: number): void {
   for (let i = 0; i < data.length; i++) data[i] = Math.min(limit, Math.max(-limit, data[i]));
 }
 
+/** Reused between steps so thresholding allocates only when the image grows. */
+let scratch = new Float64Array(0);
+
 /** Imagen's dynamic thresholding (Saharia et al. 2022, https://arxiv.org/abs/2205.11487): per batch item,
  * s = the `ratio` quantile of |x̂0| clamped to [1, maxValue]; x̂0 ← clamp(x̂0, −s, s) / s. */
 export function thresholdSample(x0: Tensor, ratio: number, maxValue: number): void {
   const batch = x0.shape[0] ?? 1;
   const n = x0.data.length / batch;
-  const sorted = new Float64Array(n);
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const sorted = scratch.subarray(0, n);
   for (let b = 0; b < batch; b++) {
     const row = x0.data.subarray(b * n, (b + 1) * n);
     for (let i = 0; i < n; i++) sorted[i] = Math.abs(row[i]);

@@ -109,6 +109,25 @@ for (const name of schedulerClassNames) {
     assert.ok(out.prevSample.data instanceof Float32Array && out.predOriginalSample.data instanceof Float32Array);
   });
 
+  test(`${name}: sigmaAt(t) is the noise level of the model input at t`, () => {
+    const s = build({ _class_name: name, beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 });
+    s.setTimesteps(4);
+    const one: Tensor = { data: new Float64Array([1]), shape: [1] };
+    for (const t of s.timesteps) {
+      const scale = s.scaleModelInput(one, t).data[0];
+      // k-diffusion-style classes scale the input by 1/√(σ²+1); the others see x at σ of ᾱ_t.
+      const a = s.alphasCumprod[t];
+      const expected = scale !== 1 ? Math.sqrt(1 / (scale * scale) - 1) : Math.sqrt((1 - a) / a);
+      assertClose([s.sigmaAt(t)], [expected], 1e-5, 0, `${name} σ at t=${t}`);
+    }
+    assert.throws(() => s.sigmaAt(0.5), /not in the schedule/);
+  });
+
+  test(`${name}: setTimesteps rejects step counts outside 1..num_train_timesteps`, () => {
+    const s = build({ _class_name: name });
+    for (const n of [0, 1.5, 100000]) assert.throws(() => s.setTimesteps(n), new RegExp(`${name}.*num_inference_steps`));
+  });
+
   test(`${name}: step() names mismatched shapes and timesteps outside the schedule`, () => {
     const s = build({ _class_name: name });
     s.setTimesteps(10);
