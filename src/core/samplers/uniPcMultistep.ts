@@ -29,6 +29,8 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
     // One more output than the order: the corrector reads the previous ones after the new one is in.
     super(ownChoice(config, 'solver_type', ['bh1', 'bh2'], ['midpoint', 'heun', 'logrho'], 'bh2'), alphasCumprod, config.solver_order + 1);
     if (!Array.isArray(config.disable_corrector)) throw new RangeError('disable_corrector must be a list of step indices');
+    // ε̂ cannot be extrapolated to σ = 0 (e^h − 1 is infinite there); diffusers returns NaN.
+    if (!config.predict_x0 && config.final_sigmas_type === 'zero') throw new RangeError("predict_x0 false needs final_sigmas_type 'sigma_min'");
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
