@@ -55,7 +55,6 @@ export async function runPipeline(s: ModelSessions, req: GenerateRequest, contro
     const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch) : out;
     const step = scheduler.step({ data: eps, shape: latentShape }, t, latents, noise);
     latents = step.prevSample;
-    unetStepMs.push(performance.now() - stepStart);
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
     const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: rms(eps) };
@@ -67,6 +66,7 @@ export async function runPipeline(s: ModelSessions, req: GenerateRequest, contro
     control.onStep(event);
     // Let the cancel message in before the next step.
     await new Promise((resolve) => setImmediate(resolve));
+    unetStepMs.push(performance.now() - stepStart);
     if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${i + 1} of ${timesteps.length}`);
   }
 

@@ -72,7 +72,7 @@ export interface RunTimings {
   /** Model folder load + session creation; 0 when the sessions were cached. */
   loadMs: number;
   textEncoderMs: number;
-  /** Wall time of each UNet step (all batch/guidance halves together). */
+  /** Wall time of each step: UNet (all batch/guidance halves), guidance, scheduler step, preview, event. */
   unetStepMs: number[];
   /** Time inside session.run of each UNet step, to separate sampler overhead. */
   unetRunMs: number[];
