@@ -1,7 +1,7 @@
 // What a hover over a schedule document says: facts computed from the schedule (terminal SNR, σ
 // range, the class that reads it) and, over a key, its effective value and where that value came
 // from. Pure, so tests run without VS Code.
-import { getLocation } from 'jsonc-parser';
+import { getLocation } from './jsonc';
 import { createScheduler } from '../../core/samplers/registry';
 import type { ScheduleEntry } from '../../protocol/schedule';
 import type { ScheduleDocument } from './scheduleDocument';

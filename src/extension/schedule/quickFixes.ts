@@ -1,6 +1,6 @@
 // Text edits that fix common schedule problems, computed with jsonc-parser so the rest of the file
 // (formatting, key order) is untouched. Pure: the code-action provider wraps them for VS Code.
-import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit } from './jsonc';
 
 export interface QuickFix {
   title: string;

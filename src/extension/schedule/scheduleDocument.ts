@@ -1,7 +1,7 @@
 // Reads a scheduler_config.json or a *.schedule.json text into plottable schedules plus findings that
 // carry text offsets. Pure (no vscode): the host turns offsets into ranges, tests run in plain Node.
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from './jsonc';
 import type { FindingSeverity, ScheduleEntry } from '../../protocol/schedule';
 import { createScheduler } from '../../core/samplers/registry';
 

@@ -1,5 +1,5 @@
 // Hovers and quick fixes for schedule documents, both reading the shared per-version parse.
-import { getLocation } from 'jsonc-parser';
+import { getLocation } from './jsonc';
 import * as vscode from 'vscode';
 import { hoverFacts } from './hoverFacts';
 import { configPathOf, quickFixesFor, zeroSnrFix, type QuickFix } from './quickFixes';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits } from 'jsonc-parser';
+import { applyEdits } from '../../../src/extension/schedule/jsonc';
 import { configPathOf, quickFixesFor, zeroSnrFix } from '../../../src/extension/schedule/quickFixes';
 
 const sdxl = `{
