@@ -15,3 +15,5 @@ export { TorchGenerator } from './rng/torchGenerator';
 export type { Finding, Severity } from './config/findings';
 export type { Scheduler, StepOutput, SetTimestepsOptions, StepOptions } from './samplers/scheduler';
 export { createScheduler, schedulerClassNames, trainingAlphasCumprod } from './samplers/registry';
+export * from './image/rgba';
+export * from './image/latentPreview';
