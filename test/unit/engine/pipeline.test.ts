@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { decode } from 'fast-png';
 import type { StepEvent } from '../../../src/protocol/engine';
 import { readPngText } from '../../../src/engine/png';
+import { schedulerClassNames } from '../../../src/core/samplers/registry';
 import { distinctColours, maxDiff, meanDiff, model, request, startEngine } from './fixtures';
 
 const engine = startEngine();
@@ -114,4 +115,15 @@ test('final latents and the float image come back on request', async () => {
   assert.deepEqual(r.tensors!.latentShape, [1, 4, 8, 8]);
   assert.deepEqual(r.tensors!.imageShape, [1, 3, 64, 64]);
   assert.equal(r.tensors!.image.length, 3 * 64 * 64);
+});
+
+test('every registered sampler runs the pipeline end to end', async () => {
+  const images = new Map<string, Uint8Array>();
+  for (const name of schedulerClassNames) {
+    const r = await engine.generate(request({ scheduler: { _class_name: name } }));
+    assert.equal(r.info.scheduler._class_name, name);
+    assert.ok(distinctColours(r.images[0].rgba) > 100, name);
+    images.set(name, r.images[0].rgba);
+  }
+  assert.ok(maxDiff(images.get('DDIMScheduler')!, images.get('EulerAncestralDiscreteScheduler') ?? images.get('EulerDiscreteScheduler')!) > 0);
 });
