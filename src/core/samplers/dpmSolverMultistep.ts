@@ -25,6 +25,7 @@ export class DPMSolverMultistepScheduler extends MultistepScheduler<DpmSolverCon
     const algoChecked = ownChoice(config, 'algorithm_type', ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++', 'sde-dpmsolver'], ['deis'], 'dpmsolver++');
     super(ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'), alphasCumprod, config.solver_order);
     const { algorithm_type: algo, solver_order: order } = this.config;
+    if (order > 3) throw new RangeError(`solver_order ${order} is above 3, the highest DPM-Solver order`);
     if (algo === 'sde-dpmsolver' && order === 3) {
       throw new RangeError(`${this.className}: algorithm_type sde-dpmsolver has no third-order solver (solver_order 3)`);
     }

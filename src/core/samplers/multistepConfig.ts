@@ -3,13 +3,12 @@ import type { MultistepConfig } from './multistepScheduler';
 
 /** What diffusers offers for these classes but this port does not, or what it rejects itself. */
 export function unsupportedOption(c: MultistepConfig & Readonly<Record<string, unknown>>): string | undefined {
-  if (![1, 2, 3].includes(c.solver_order)) return `solver_order ${c.solver_order} is not 1, 2 or 3`;
+  if (!Number.isInteger(c.solver_order) || c.solver_order < 1) return `solver_order ${c.solver_order} is not a positive integer`;
   if (!['epsilon', 'v_prediction', 'sample'].includes(c.prediction_type)) return `prediction_type '${c.prediction_type}' is not epsilon, v_prediction or sample`;
   if ([c.use_karras_sigmas, c.use_exponential_sigmas, c.use_beta_sigmas].filter(Boolean).length > 1) return 'only one of use_karras_sigmas, use_exponential_sigmas, use_beta_sigmas can be true';
   if (c.final_sigmas_type !== undefined && !['zero', 'sigma_min'].includes(c.final_sigmas_type)) return `final_sigmas_type '${c.final_sigmas_type}' is not zero or sigma_min`;
   if (c.use_flow_sigmas || c.use_dynamic_shifting) return 'flow-matching sigmas (use_flow_sigmas, use_dynamic_shifting) are not supported';
   if (c.variance_type) return `variance_type '${String(c.variance_type)}' (models that also predict variance) is not supported`;
-  if (c.solver_p) return 'solver_p (another scheduler as the predictor) is not supported';
   return undefined;
 }
 
