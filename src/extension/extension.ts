@@ -5,6 +5,7 @@ import { registerGenerate } from './generateCommand';
 import { ImagePanel } from './imagePanel';
 import { createLog } from './log';
 import { registerScheduleInspector } from './schedule/registerScheduleInspector';
+import { registerWorkbench } from './workbench/registerWorkbench';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -14,5 +15,6 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(panel);
   registerGenerate(context, { engine, panel, log });
   registerScheduleInspector(context);
+  registerWorkbench(context, { engine, log });
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

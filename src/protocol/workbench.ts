@@ -217,6 +217,8 @@ export type ToWorkbench =
   | { type: 'runStarted'; run: RunSummary }
   | { type: 'step'; runId: string; frame: StepFrame }
   | { type: 'runFinished'; run: RunSummary; pngs: Uint8Array[] }
+  /** A stored run changed (e.g. its images were saved). */
+  | { type: 'runUpdated'; run: RunSummary }
   | { type: 'runDetail'; detail: RunDetail }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 
@@ -233,7 +235,8 @@ export type FromGallery = { type: 'ready' } | { type: 'openRun'; runId: string }
 export type ToGallery =
   | { type: 'snapshot'; items: GalleryItem[]; live?: { runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] } }
   | { type: 'live'; runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] }
-  | { type: 'item'; item: GalleryItem };
+  | { type: 'item'; item: GalleryItem }
+  | { type: 'updated'; run: RunSummary };
 
 const RUN_ID = /^[a-z0-9-]{1,64}$/;
 

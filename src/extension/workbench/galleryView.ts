@@ -1,0 +1,70 @@
+// The side-panel view: the live preview of the run in progress and the gallery of stored runs.
+// Clicking a run opens it in the generate panel.
+import * as vscode from 'vscode';
+import { parseFromGallery, type GalleryItem, type ToGallery } from '../../protocol/workbench';
+import type { Log } from '../log';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
+import type { RunController } from './runController';
+import type { RunStore } from './runStore';
+
+export const GALLERY_VIEW_ID = 'diffusionLab.gallery';
+
+export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: RunStore,
+    private readonly runs: RunController,
+    private readonly openRun: (runId: string) => void,
+    private readonly log: Log,
+  ) {
+    this.subscription = runs.subscribe({
+      started: (run) => this.post({ type: 'live', runId: run.id, step: -1, totalSteps: run.params.steps }),
+      step: (runId, frame) => this.post({ type: 'live', runId, step: frame.step, totalSteps: frame.totalSteps, preview: frame.preview }),
+      finished: (run, pngs) => {
+        if (run.status === 'done') this.post({ type: 'item', item: { run, thumbnail: pngs[0] } });
+        else this.post({ type: 'live', runId: run.id, step: -2, totalSteps: 0 });
+      },
+      updated: (run) => this.post({ type: 'updated', run }),
+    });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, { surface: 'gallery', title: 'Diffusion runs' });
+    const messages = view.webview.onDidReceiveMessage((m) => {
+      const message = parseFromGallery(m);
+      if (!message) return this.log.warn('gallery: ignored a malformed message');
+      if (message.type === 'ready') this.sendSnapshot().catch((e) => this.log.error(`gallery: ${(e as Error).message}`));
+      else this.openRun(message.runId);
+    });
+    view.onDidDispose(() => {
+      messages.dispose();
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private async sendSnapshot(): Promise<void> {
+    const items: GalleryItem[] = await Promise.all(
+      (await this.store.list()).map(async (run) => ({ run, thumbnail: (await this.store.pngs(run.id))[0] })),
+    );
+    const live = this.runs.liveFrames;
+    const last = live?.frames[live.frames.length - 1];
+    this.post({
+      type: 'snapshot',
+      items,
+      live: live && { runId: live.run.id, step: last?.step ?? -1, totalSteps: live.run.params.steps, preview: last?.preview },
+    });
+  }
+
+  private post(message: ToGallery): void {
+    void this.view?.webview.postMessage(message);
+  }
+}

@@ -1,0 +1,96 @@
+// The models the workbench offers: the default (setting or shipped model), folders with a
+// model_index.json in the (trusted) workspace, and folders the user browsed to. Webviews see
+// opaque ids; only this class maps an id back to a folder.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import * as vscode from 'vscode';
+import { readModelFolder } from '../../engine/modelFolder';
+import type { ModelOption } from '../../protocol/workbench';
+import { resolveModelDir } from '../settings';
+
+const BROWSED_KEY = 'diffusionLab.workbench.browsedModels';
+const DEFAULT_SIZE = 512;
+
+interface Entry extends ModelOption {
+  dir: string;
+}
+
+export class ModelCatalog {
+  private entries: Entry[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Rescans; the first entry is the default model. */
+  async refresh(): Promise<ModelOption[]> {
+    const dirs: string[] = [];
+    try {
+      dirs.push(resolveModelDir(this.context.extensionUri));
+    } catch (error) {
+      this.log.warn(`default model: ${(error as Error).message}`);
+    }
+    // Model folders in an untrusted workspace are not offered (see capabilities in package.json).
+    if (vscode.workspace.isTrusted) {
+      const found = await vscode.workspace.findFiles('**/model_index.json', '**/node_modules/**', 50);
+      dirs.push(...found.map((uri) => dirname(uri.fsPath)).sort());
+    }
+    dirs.push(...this.context.workspaceState.get<string[]>(BROWSED_KEY, []).filter((d) => existsSync(d)));
+    this.entries = [...new Set(dirs)].map((dir, i) => this.describe(dir, i === 0));
+    return this.options();
+  }
+
+  options(): ModelOption[] {
+    return this.entries.map(({ dir: _dir, ...option }) => option);
+  }
+
+  dir(id: string): string | undefined {
+    return this.entries.find((e) => e.id === id)?.dir;
+  }
+
+  label(id: string): string {
+    return this.entries.find((e) => e.id === id)?.label ?? 'unknown model';
+  }
+
+  /** The entry for a folder, or one whose folder name or hash-free name matches (re-run from image). */
+  find(model: { dir?: string; name?: string }): ModelOption | undefined {
+    return (
+      this.entries.find((e) => model.dir !== undefined && e.dir === model.dir) ??
+      this.entries.find((e) => model.name !== undefined && basename(e.dir) === model.name)
+    );
+  }
+
+  /** Asks for a folder; returns its id, or undefined when cancelled. Throws when it is not a model. */
+  async browse(): Promise<string | undefined> {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model' });
+    const dir = picked?.[0]?.fsPath;
+    if (!dir) return undefined;
+    if (!existsSync(join(dir, 'model_index.json'))) throw new Error(`${dir} has no model_index.json: choose a diffusers/Optimum ONNX model folder.`);
+    const browsed = this.context.workspaceState.get<string[]>(BROWSED_KEY, []);
+    if (!browsed.includes(dir)) await this.context.workspaceState.update(BROWSED_KEY, [...browsed, dir]);
+    await this.refresh();
+    return idOf(dir);
+  }
+
+  private describe(dir: string, isDefault: boolean): Entry {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const rel = base ? relative(base, dir) : '';
+    const shown = rel && !rel.startsWith('..') ? rel : basename(dir);
+    try {
+      const folder = readModelFolder(dir);
+      // A pixel-space model takes its own size; a latent one any multiple of the VAE's scale.
+      const sizeMultiple = folder.kind === 'unconditional' ? (folder.sampleSize ?? 8) : folder.vaeScale;
+      const nativeSize = folder.sampleSize ? folder.sampleSize * folder.vaeScale : DEFAULT_SIZE;
+      return { id: idOf(dir), dir, label: isDefault ? `${shown} (default)` : shown, sizeMultiple, nativeSize };
+    } catch (error) {
+      this.log.warn(`model folder ${dir}: ${(error as Error).message}`);
+      return { id: idOf(dir), dir, label: `${shown} (unreadable: see log)`, sizeMultiple: 8, nativeSize: DEFAULT_SIZE };
+    }
+  }
+}
+
+function idOf(dir: string): string {
+  return createHash('sha1').update(dir).digest('hex').slice(0, 12);
+}

@@ -1,0 +1,50 @@
+// Wires the generation workbench: the generate panel (with its serializer), the side-panel gallery,
+// and the commands that open them, re-run from an image, and record runs made elsewhere.
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { EngineClient } from '../../engine/engineClient';
+import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
+import type { Log } from '../log';
+import { GALLERY_VIEW_ID, GalleryView } from './galleryView';
+import { ModelCatalog } from './modelCatalog';
+import { pickAndRestore } from './rerunFromImage';
+import { RunController } from './runController';
+import { RunStore } from './runStore';
+import { samplerOptions } from './samplerOptions';
+import { WorkbenchPanel } from './workbenchPanel';
+
+export interface Workbench {
+  /** Puts a run made outside the workbench (the Generate command) into the gallery and output folder. */
+  record(request: GenerateRequest, result: GenerateResult): Promise<void>;
+}
+
+export function registerWorkbench(context: vscode.ExtensionContext, deps: { engine: EngineClient; log: Log }): Workbench {
+  const { engine, log } = deps;
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const store = new RunStore(storage);
+  const runs = new RunController(engine, store, log);
+  const catalog = new ModelCatalog(context, log);
+  const samplers = samplerOptions();
+  const panel = new WorkbenchPanel({ context, catalog, runs, store, samplers, log });
+  const gallery = new GalleryView(context.extensionUri, store, runs, (runId) => panel.show(runId), log);
+
+  context.subscriptions.push(
+    panel,
+    gallery,
+    vscode.window.registerWebviewViewProvider(GALLERY_VIEW_ID, gallery),
+    vscode.commands.registerCommand('diffusionLab.openWorkbench', () => panel.show()),
+    vscode.commands.registerCommand('diffusionLab.rerunFromImage', async (uri?: unknown) => {
+      try {
+        const restored = await pickAndRestore(await panel.currentForm(), catalog, samplers, uri instanceof vscode.Uri ? uri : undefined);
+        if (restored) await panel.setForm(restored.form, restored.note);
+      } catch (error) {
+        log.warn(`re-run from image: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(`Diffusion Lab: ${(error as Error).message}`);
+      }
+    }),
+  );
+  return {
+    record: (request, result) =>
+      runs.record(request, result, basename(request.modelDir)).catch((error) => log.error(`workbench: recording a run failed: ${(error as Error).message}`)),
+  };
+}

@@ -1,0 +1,214 @@
+// The generate panel: one webview panel, restored after a reload by its serializer. It owns no
+// state of its own beyond the form it remembers per workspace; runs come from the controller and
+// the store. Every message from the webview is checked before it is acted on.
+import * as vscode from 'vscode';
+import { formatParameters } from '../../engine/outputs/a1111Parameters';
+import { outputStem } from '../../engine/outputs/saveRun';
+import { toA1111 } from '../../engine/outputs/runRecord';
+import { writeNewFile } from '../../engine/outputs/writeNewFile';
+import {
+  parseFromWorkbench,
+  validateParams,
+  type FromWorkbench,
+  type ParamsForm,
+  type SamplerOption,
+  type ToWorkbench,
+  type TrajectoryFormat,
+} from '../../protocol/workbench';
+import type { Log } from '../log';
+import { readProvider, resolveOutputDir } from '../settings';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
+import type { ModelCatalog } from './modelCatalog';
+import type { RunController } from './runController';
+import type { RunStore } from './runStore';
+
+export const WORKBENCH_VIEW_TYPE = 'diffusionLab.workbench';
+const FORM_KEY = 'diffusionLab.workbench.form';
+const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
+
+export interface PanelDeps {
+  context: vscode.ExtensionContext;
+  catalog: ModelCatalog;
+  runs: RunController;
+  store: RunStore;
+  samplers: SamplerOption[];
+  log: Log;
+}
+
+export class WorkbenchPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  /** A run to show once the webview has asked for its snapshot. */
+  private pendingRunId: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: PanelDeps) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.attach(panel),
+      }),
+      deps.runs.subscribe({
+        started: (run) => this.post({ type: 'runStarted', run }),
+        step: (runId, frame) => this.post({ type: 'step', runId, frame }),
+        finished: (run, pngs) => this.post({ type: 'runFinished', run, pngs }),
+        updated: (run) => this.post({ type: 'runUpdated', run }),
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the panel, optionally on a stored run. */
+  show(runId?: string): void {
+    if (!this.panel) {
+      this.pendingRunId = runId;
+      const panel = vscode.window.createWebviewPanel(WORKBENCH_VIEW_TYPE, 'Diffusion Workbench', vscode.ViewColumn.Active, webviewOptions(this.deps.context.extensionUri));
+      this.attach(panel);
+      return;
+    }
+    this.panel.reveal();
+    if (runId) void this.openRun(runId);
+  }
+
+  /** Puts parameters into the form (re-run from image) and remembers them. */
+  async setForm(form: ParamsForm, note?: string): Promise<void> {
+    await this.deps.context.workspaceState.update(FORM_KEY, form);
+    this.show();
+    this.post({ type: 'form', form, note });
+  }
+
+  /** The remembered form (defaults from the first model where nothing is remembered); rescans models. */
+  async currentForm(): Promise<ParamsForm> {
+    const models = await this.deps.catalog.refresh();
+    const native = String(models[0]?.nativeSize ?? 512);
+    const defaults: ParamsForm = {
+      prompt: '', negativePrompt: '', seed: '-1', steps: '20', guidanceScale: '7.5', sampler: '', spacing: 'default', sigmas: 'default',
+      width: native, height: native, batchSize: '1', modelId: models[0]?.id ?? '',
+    };
+    const form = { ...defaults, ...this.deps.context.workspaceState.get<ParamsForm>(FORM_KEY) };
+    if (!models.some((m) => m.id === form.modelId)) form.modelId = defaults.modelId;
+    return form;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = webviewOptions(this.deps.context.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, this.deps.context.extensionUri, { surface: 'workbench', title: 'Diffusion Workbench' });
+    panel.iconPath = vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'workbench-activity.svg');
+    const subscription = panel.webview.onDidReceiveMessage((m) => {
+      const message = parseFromWorkbench(m);
+      if (!message) {
+        this.deps.log.warn(`workbench: ignored a malformed message from the panel: ${JSON.stringify(m)?.slice(0, 200)}`);
+        return;
+      }
+      this.handle(message).catch((error) => this.fail(error));
+    });
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  private async handle(m: FromWorkbench): Promise<void> {
+    const { catalog, runs, context } = this.deps;
+    switch (m.type) {
+      case 'ready':
+        return this.sendSnapshot();
+      case 'formChanged':
+        return void (await context.workspaceState.update(FORM_KEY, m.form));
+      case 'generate': {
+        await context.workspaceState.update(FORM_KEY, m.form);
+        const { params, errors } = validateParams(m.form, { samplers: this.deps.samplers, models: catalog.options() });
+        this.post({ type: 'errors', errors });
+        const dir = params && catalog.dir(params.modelId);
+        if (!params || !dir) return;
+        return runs.run(params, { dir, label: catalog.label(params.modelId) });
+      }
+      case 'cancel':
+        return runs.cancel();
+      case 'browseModel': {
+        const id = await catalog.browse();
+        if (id) this.post({ type: 'models', models: catalog.options(), selectId: id });
+        return;
+      }
+      case 'openRun':
+        return this.openRun(m.runId);
+      case 'saveRun':
+        return void (await runs.save(m.runId));
+      case 'exportTrajectory':
+        return this.exportTrajectory(m.runId, m.format, m.bytes);
+      case 'copy':
+        return this.copy(m.runId, m.what);
+      case 'rerunFromImage':
+        return void (await vscode.commands.executeCommand('diffusionLab.rerunFromImage'));
+    }
+  }
+
+  private async sendSnapshot(): Promise<void> {
+    const { catalog, runs, store, samplers } = this.deps;
+    const form = await this.currentForm();
+    const models = catalog.options();
+    const live = runs.liveFrames;
+    this.post({
+      type: 'snapshot',
+      snapshot: {
+        form,
+        models,
+        samplers,
+        provider: { setting: readProvider(), lastUsed: runs.lastProvider },
+        runs: await store.list(),
+        activeRunId: this.pendingRunId,
+        running: runs.running,
+      },
+    });
+    this.pendingRunId = undefined;
+    if (live) {
+      this.post({ type: 'runStarted', run: live.run });
+      for (const frame of live.frames) this.post({ type: 'step', runId: live.run.id, frame });
+    }
+  }
+
+  private async openRun(runId: string): Promise<void> {
+    const detail = await this.deps.store.detail(runId);
+    if (detail) this.post({ type: 'runDetail', detail });
+    else this.post({ type: 'notice', level: 'error', message: 'That run is no longer in the gallery.' });
+  }
+
+  private async exportTrajectory(runId: string, format: TrajectoryFormat, bytes: Uint8Array): Promise<void> {
+    const [run] = (await this.deps.store.list()).filter((r) => r.id === runId);
+    const gif = format === 'gif';
+    const signature = gif ? [0x47, 0x49, 0x46, 0x38] : [0x89, 0x50, 0x4e, 0x47];
+    if (!run || bytes.length > MAX_EXPORT_BYTES || !signature.every((b, i) => bytes[i] === b)) {
+      this.deps.log.warn(`workbench: refused a ${format} export for run ${runId} (unknown run or not a ${format} file)`);
+      return;
+    }
+    const dir = resolveOutputDir() ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' }))?.[0]?.fsPath;
+    if (!dir) return;
+    const stem = `${outputStem(new Date(run.createdAt), run.params.seed)}-${gif ? 'steps' : 'strip'}`;
+    const path = await writeNewFile(dir, stem, gif ? '.gif' : '.png', bytes);
+    this.deps.log.info(`workbench: exported ${path}`);
+    this.post({ type: 'notice', level: 'info', message: `Exported ${vscode.workspace.asRelativePath(path)}` });
+    const choice = await vscode.window.showInformationMessage(`Diffusion Lab: exported ${vscode.workspace.asRelativePath(path)}`, 'Open');
+    if (choice === 'Open') await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(path));
+  }
+
+  private async copy(runId: string, what: 'seed' | 'parameters'): Promise<void> {
+    const records = await this.deps.store.records(runId);
+    if (!records?.length) return;
+    const text = what === 'seed' ? String(records[0].seed) : formatParameters(toA1111(records[0]));
+    await vscode.env.clipboard.writeText(text);
+    this.post({ type: 'notice', level: 'info', message: what === 'seed' ? `Copied seed ${text}` : 'Copied the parameters (A1111 format)' });
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.log.error(`workbench: ${error instanceof Error ? (error.stack ?? message) : message}`);
+    this.post({ type: 'notice', level: 'error', message });
+  }
+
+  private post(message: ToWorkbench): void {
+    void this.panel?.webview.postMessage(message);
+  }
+}

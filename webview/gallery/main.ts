@@ -1,0 +1,90 @@
+// The side-panel view: the live preview of the run in progress and the gallery of stored runs,
+// newest first. Activating a run (click, Enter or Space) opens it in the generate panel.
+import type { FromGallery, GalleryItem, RunSummary, ToGallery } from '../../src/protocol/workbench';
+import { drawRgba, pngUrl } from '../shared/workbenchPixels';
+import './gallery.css';
+
+declare function acquireVsCodeApi(): { postMessage(message: FromGallery): void };
+
+const vscode = acquireVsCodeApi();
+const live = document.createElement('section');
+live.className = 'live';
+live.hidden = true;
+const liveCanvas = document.createElement('canvas');
+liveCanvas.setAttribute('role', 'img');
+liveCanvas.setAttribute('aria-label', 'Live preview of the run in progress');
+const liveText = document.createElement('p');
+liveText.setAttribute('aria-live', 'polite');
+live.append(liveCanvas, liveText);
+const grid = document.createElement('ul');
+grid.className = 'grid';
+grid.setAttribute('aria-label', 'Past runs');
+const empty = document.createElement('p');
+empty.className = 'empty';
+empty.textContent = 'No runs yet. Open the workbench ("Diffusion: Open Generation Workbench") and press Generate.';
+document.body.append(live, grid, empty);
+
+window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'snapshot':
+      for (const img of grid.querySelectorAll('img')) URL.revokeObjectURL(img.src);
+      grid.replaceChildren(...m.items.map(tile));
+      if (m.live) showLive(m.live.step, m.live.totalSteps, m.live.preview);
+      break;
+    case 'live':
+      showLive(m.step, m.totalSteps, m.preview);
+      return;
+    case 'item':
+      live.hidden = true;
+      grid.prepend(tile(m.item));
+      break;
+    case 'updated': {
+      const existing = grid.querySelector<HTMLElement>(`[data-run-id="${m.run.id}"]`);
+      if (existing) existing.title = describe(m.run);
+      return;
+    }
+  }
+  empty.hidden = grid.children.length > 0;
+});
+vscode.postMessage({ type: 'ready' });
+
+/** step −1: started, no step yet; −2: ended without a result. */
+function showLive(step: number, total: number, preview?: { width: number; height: number; rgba: Uint8Array }): void {
+  live.hidden = step === -2;
+  liveText.textContent = step < 0 ? 'Starting…' : `Step ${step + 1} of ${total}`;
+  if (preview) drawRgba(liveCanvas, preview);
+}
+
+function tile(item: GalleryItem): HTMLElement {
+  const li = document.createElement('li');
+  li.dataset.runId = item.run.id;
+  li.tabIndex = 0;
+  li.setAttribute('role', 'button');
+  li.title = describe(item.run);
+  li.setAttribute('aria-label', `Open run: ${item.run.params.prompt || 'no prompt'}, seed ${item.run.params.seed}`);
+  if (item.thumbnail) {
+    const img = document.createElement('img');
+    img.src = pngUrl(item.thumbnail);
+    img.alt = '';
+    li.append(img);
+  }
+  const caption = document.createElement('span');
+  caption.textContent = item.run.params.prompt || '(no prompt)';
+  li.append(caption);
+  const open = () => vscode.postMessage({ type: 'openRun', runId: item.run.id });
+  li.addEventListener('click', open);
+  li.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open();
+    }
+  });
+  return li;
+}
+
+function describe(run: RunSummary): string {
+  const p = run.params;
+  const saved = run.images.map((i) => i.savedAs).filter(Boolean);
+  return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${run.schedulerClass ?? p.sampler} · ${p.steps} steps · CFG ${p.guidanceScale} · seed ${p.seed}${saved.length ? `\nsaved as ${saved.join(', ')}` : ''}`;
+}

@@ -1,0 +1,263 @@
+// The parameters form: @vscode-elements controls, each with an inline error line that the shared
+// validator (the same one the host runs) fills as the user types, so a bad value is named before
+// anything runs. Ctrl/Cmd+Enter generates and Escape cancels from anywhere in the panel.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import {
+  SIGMA_SCHEDULES,
+  SPACINGS,
+  validateParams,
+  type GenerateParams,
+  type ModelOption,
+  type ParamErrors,
+  type ParamsForm,
+  type SamplerOption,
+} from '../../src/protocol/workbench';
+
+type Key = keyof GenerateParams;
+/** The value-bearing controls used here all expose `value` and `invalid`. */
+type Control = HTMLElement & { value: string; invalid: boolean; disabled: boolean };
+export type Button = HTMLElement & { disabled: boolean };
+
+export interface FormHandlers {
+  changed(form: ParamsForm): void;
+  generate(form: ParamsForm): void;
+  cancel(): void;
+  browse(): void;
+  rerunFromImage(): void;
+}
+
+const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'select'; hint?: string }[] = [
+  { key: 'prompt', label: 'Prompt', kind: 'textarea' },
+  { key: 'negativePrompt', label: 'Negative prompt', kind: 'textarea' },
+  { key: 'modelId', label: 'Model', kind: 'select' },
+  { key: 'sampler', label: 'Sampler', kind: 'select' },
+  { key: 'spacing', label: 'Timestep spacing', kind: 'select' },
+  { key: 'sigmas', label: 'σ schedule', kind: 'select' },
+  { key: 'steps', label: 'Steps', kind: 'textfield' },
+  { key: 'guidanceScale', label: 'Guidance scale', kind: 'textfield' },
+  { key: 'seed', label: 'Seed', kind: 'textfield', hint: '−1: a new random seed each run' },
+  { key: 'width', label: 'Width', kind: 'textfield' },
+  { key: 'height', label: 'Height', kind: 'textfield' },
+  { key: 'batchSize', label: 'Batch size', kind: 'textfield' },
+];
+
+export class ParamsFormView {
+  readonly element = document.createElement('form');
+  private readonly controls = new Map<Key, Control>();
+  /** Select values as set or picked: a select reads back '' until its new options have rendered. */
+  private readonly selected = new Map<Key, string>();
+  private readonly errorLines = new Map<Key, HTMLElement>();
+  private readonly generateButton: Button;
+  private readonly cancelButton: Button;
+  private readonly providerLine = document.createElement('p');
+  private models: ModelOption[] = [];
+  private samplers: SamplerOption[] = [];
+  private lastSeed: number | undefined;
+
+  constructor(private readonly handlers: FormHandlers) {
+    this.element.className = 'params';
+    this.element.setAttribute('aria-label', 'Generation parameters');
+    for (const field of FIELDS) this.element.append(this.field(field));
+    const seedTools = this.row(
+      button('Random seed', () => this.setValue('seed', '-1'), true),
+      button('Reuse last seed', () => this.lastSeed !== undefined && this.setValue('seed', String(this.lastSeed)), true),
+    );
+    this.controls.get('seed')!.closest('.field')!.append(seedTools);
+    this.controls.get('modelId')!.closest('.field')!.append(this.row(button('Browse…', () => handlers.browse(), true)));
+    this.providerLine.className = 'provider';
+    this.generateButton = button('Generate', () => this.submit());
+    this.generateButton.title = 'Generate (Ctrl+Enter)';
+    this.cancelButton = button('Cancel', () => handlers.cancel(), true);
+    this.cancelButton.title = 'Cancel the run (Escape)';
+    this.cancelButton.disabled = true;
+    this.element.append(
+      this.providerLine,
+      this.row(this.generateButton, this.cancelButton, button('Re-run from image…', () => handlers.rerunFromImage(), true)),
+    );
+    this.element.addEventListener('submit', (e) => e.preventDefault());
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        this.submit();
+      } else if (e.key === 'Escape' && !this.cancelButton.disabled) {
+        e.preventDefault();
+        handlers.cancel();
+      }
+    });
+  }
+
+  setChoices(models: ModelOption[], samplers: SamplerOption[]): void {
+    this.models = models;
+    this.samplers = samplers;
+    fillSelect(this.controls.get('modelId')!, models.map((m) => [m.id, m.label]));
+    fillSelect(this.controls.get('sampler')!, [
+      ['', "Model's own scheduler"],
+      ...samplers.map((s): [string, string] => [s.className, s.a1111 ? `${s.className} (${s.a1111})` : s.className]),
+    ]);
+    // New options replace the old ones: select what was selected again.
+    for (const key of ['modelId', 'sampler'] as const) this.set(key, this.controls.get(key)!, this.selected.get(key)!);
+  }
+
+  setModels(models: ModelOption[], selectId?: string): void {
+    const form = this.read();
+    this.setChoices(models, this.samplers);
+    this.write({ ...form, modelId: selectId ?? form.modelId });
+  }
+
+  write(form: ParamsForm): void {
+    for (const [key, control] of this.controls) {
+      if (key !== 'spacing' && key !== 'sigmas') this.set(key, control, form[key]);
+    }
+    this.updateSamplerOptions(form);
+    this.validate();
+  }
+
+  read(): ParamsForm {
+    const form = {} as ParamsForm;
+    for (const [key, control] of this.controls) form[key] = this.selected.get(key) ?? control.value;
+    return form;
+  }
+
+  setRunning(running: boolean): void {
+    this.generateButton.disabled = running;
+    this.cancelButton.disabled = !running;
+  }
+
+  setProvider(setting: string, lastUsed?: string): void {
+    this.providerLine.textContent = `Execution provider: ${setting}${lastUsed ? ` (last run: ${lastUsed})` : ''}`;
+  }
+
+  rememberSeed(seed: number): void {
+    this.lastSeed = seed;
+  }
+
+  /** Shows errors (the host's, or the local check's); returns whether there were any. */
+  showErrors(errors: ParamErrors): boolean {
+    for (const [key, line] of this.errorLines) {
+      const message = errors[key];
+      line.textContent = message ?? '';
+      this.controls.get(key)!.invalid = message !== undefined;
+    }
+    return Object.keys(errors).length > 0;
+  }
+
+  private validate(): ParamErrors {
+    const { errors } = validateParams(this.read(), { models: this.models, samplers: this.samplers });
+    this.showErrors(errors);
+    return errors;
+  }
+
+  private submit(): void {
+    if (this.generateButton.disabled) return;
+    const errors = this.validate();
+    const first = FIELDS.find((f) => errors[f.key]);
+    if (first) this.controls.get(first.key)!.focus();
+    else this.handlers.generate(this.read());
+  }
+
+  private setValue(key: Key, value: string): void {
+    this.set(key, this.controls.get(key)!, value);
+    this.onInput(key);
+  }
+
+  private set(key: Key, control: Control, value: string): void {
+    control.value = value;
+    if (this.selected.has(key)) this.selected.set(key, value);
+  }
+
+  private onInput(key: Key): void {
+    if (key === 'sampler') this.updateSamplerOptions(this.read());
+    if (key === 'modelId') {
+      // A model with another native size: start from its size rather than flag the old one.
+      const model = this.models.find((m) => m.id === this.read().modelId);
+      if (model && validateParams(this.read(), { models: this.models, samplers: this.samplers }).errors.width) {
+        this.set('width', this.controls.get('width')!, String(model.nativeSize));
+        this.set('height', this.controls.get('height')!, String(model.nativeSize));
+      }
+    }
+    this.validate();
+    this.handlers.changed(this.read());
+  }
+
+  /** Spacing and σ-schedule choices are those the chosen sampler has. */
+  private updateSamplerOptions(form: ParamsForm): void {
+    const sampler = this.samplers.find((s) => s.className === form.sampler);
+    const spacing = this.controls.get('spacing')!;
+    const sigmas = this.controls.get('sigmas')!;
+    const spacings = !sampler || sampler.spacing ? SPACINGS : (['default'] as const);
+    const sigmaChoices = SIGMA_SCHEDULES.filter((s) => s === 'default' || !sampler || sampler.sigmas.includes(s));
+    fillSelect(spacing, spacings.map((s) => [s, s === 'default' ? "sampler's default" : s]));
+    fillSelect(sigmas, sigmaChoices.map((s) => [s, s === 'default' ? "sampler's default" : s]));
+    this.set('spacing', spacing, spacings.includes(form.spacing as never) ? form.spacing : 'default');
+    this.set('sigmas', sigmas, sigmaChoices.includes(form.sigmas as never) ? form.sigmas : 'default');
+    spacing.disabled = spacings.length === 1;
+    sigmas.disabled = sigmaChoices.length === 1;
+  }
+
+  private field(f: (typeof FIELDS)[number]): HTMLElement {
+    const wrapper = document.createElement('div');
+    wrapper.className = `field field-${f.key}`;
+    const label = document.createElement('vscode-label');
+    label.setAttribute('for', `param-${f.key}`);
+    label.textContent = f.label;
+    const control = document.createElement(`vscode-${f.kind === 'select' ? 'single-select' : f.kind}`) as Control;
+    control.id = `param-${f.key}`;
+    control.setAttribute('name', f.key);
+    if (f.kind === 'textarea') control.setAttribute('rows', f.key === 'prompt' ? '3' : '2');
+    if (f.kind === 'select') {
+      this.selected.set(f.key, '');
+      control.addEventListener('change', () => {
+        this.selected.set(f.key, control.value);
+        this.onInput(f.key);
+      });
+    } else control.addEventListener('input', () => this.onInput(f.key));
+    const error = document.createElement('div');
+    error.className = 'error';
+    error.id = `param-${f.key}-error`;
+    error.setAttribute('role', 'alert');
+    wrapper.append(label, control);
+    if (f.hint) {
+      const hint = document.createElement('div');
+      hint.className = 'hint';
+      hint.textContent = f.hint;
+      wrapper.append(hint);
+    }
+    wrapper.append(error);
+    this.controls.set(f.key, control);
+    this.errorLines.set(f.key, error);
+    return wrapper;
+  }
+
+  private row(...children: HTMLElement[]): HTMLElement {
+    const div = document.createElement('div');
+    div.className = 'row';
+    div.append(...children);
+    return div;
+  }
+}
+
+export function button(text: string, onClick: () => void, secondary = false): Button {
+  const b = document.createElement('vscode-button');
+  b.textContent = text;
+  if (secondary) b.setAttribute('secondary', '');
+  b.addEventListener('click', () => {
+    if (!b.disabled) onClick();
+  });
+  return b;
+}
+
+function fillSelect(select: Control, options: [string, string][]): void {
+  select.replaceChildren(
+    ...options.map(([v, label]) => {
+      const o = document.createElement('vscode-option');
+      o.setAttribute('value', v);
+      o.textContent = label;
+      return o;
+    }),
+  );
+}

@@ -1,0 +1,146 @@
+// The per-step viewer: a scrubber over a run's steps, x_t and x̂0 side by side with each latent
+// channel as its own tile, the statistics chart, and playback of the steps as an animation.
+import type { StepFrame } from '../../src/protocol/workbench';
+import { formatNumber } from '../shared/plotTheme';
+import { channelImage, drawRgba } from '../shared/workbenchPixels';
+import { button, type Button } from './paramsForm';
+import { StatsChart } from './statsChart';
+
+const PLAY_INTERVAL_MS = 150;
+
+export class StepViewer {
+  readonly element = document.createElement('section');
+  private frames: StepFrame[] = [];
+  private index = 0;
+  private timer: number | undefined;
+  /** Follow new steps as they arrive while the scrubber sits on the last one. */
+  private following = true;
+  private readonly scrubber = document.createElement('input');
+  private readonly readout = document.createElement('span');
+  private readonly playButton: Button;
+  private readonly xtTiles = document.createElement('div');
+  private readonly x0Tiles = document.createElement('div');
+  private readonly preview = document.createElement('canvas');
+  private readonly chart = new StatsChart((i) => this.select(i));
+
+  constructor(private readonly onStepChange: (index: number) => void) {
+    this.element.className = 'step-viewer';
+    this.scrubber.type = 'range';
+    this.scrubber.min = '0';
+    this.scrubber.id = 'step-scrubber';
+    this.scrubber.setAttribute('aria-label', 'Step');
+    this.scrubber.addEventListener('input', () => this.select(Number(this.scrubber.value)));
+    this.readout.className = 'readout';
+    this.readout.setAttribute('aria-live', 'polite');
+    this.playButton = button('Play', () => this.togglePlay(), true);
+    const scrub = div('scrub', this.playButton, this.scrubber, this.readout);
+    this.preview.className = 'preview';
+    this.preview.setAttribute('role', 'img');
+    this.preview.setAttribute('aria-label', 'x̂0 preview');
+    this.xtTiles.className = this.x0Tiles.className = 'tiles';
+    const latents = div('latents', figure('x_t', this.xtTiles), figure('x̂0 (predicted clean latent)', this.preview, this.x0Tiles));
+    this.element.append(scrub, latents, this.chart.element);
+    this.element.addEventListener('keydown', (e) => {
+      if (e.key === ' ' && e.target === this.scrubber) {
+        e.preventDefault();
+        this.togglePlay();
+      }
+    });
+  }
+
+  /** Shows a run's frames, on step `index` (the last when absent). */
+  show(frames: StepFrame[], index?: number): void {
+    this.stop();
+    this.frames = frames;
+    this.following = index === undefined;
+    this.chart.show(frames);
+    this.select(index ?? frames.length - 1);
+  }
+
+  /** A new step of the run on view. */
+  append(frame: StepFrame): void {
+    this.frames.push(frame);
+    this.chart.show(this.frames);
+    if (this.following) this.select(this.frames.length - 1);
+    else this.updateScrubber();
+  }
+
+  get step(): number {
+    return this.index;
+  }
+
+  get allFrames(): StepFrame[] {
+    return this.frames;
+  }
+
+  select(index: number): void {
+    if (this.frames.length === 0) {
+      this.readout.textContent = 'No steps captured for this run.';
+      this.updateScrubber();
+      return;
+    }
+    this.index = Math.max(0, Math.min(this.frames.length - 1, Math.round(index)));
+    this.following = this.index === this.frames.length - 1;
+    this.updateScrubber();
+    const f = this.frames[this.index];
+    this.readout.textContent = `step ${f.step + 1}/${f.totalSteps} · t ${formatNumber(f.t)} · σ ${formatNumber(f.sigma)} · mean ${formatNumber(f.mean)} · std ${formatNumber(f.std)}`;
+    this.element.dataset.step = String(f.step);
+    this.drawTiles(this.xtTiles, f.xt, f.latentShape, 'x_t');
+    this.drawTiles(this.x0Tiles, f.x0, f.latentShape, 'x̂0');
+    if (f.preview) drawRgba(this.preview, f.preview);
+    this.preview.hidden = !f.preview;
+    this.chart.mark(this.index);
+    this.onStepChange(this.index);
+  }
+
+  private updateScrubber(): void {
+    this.scrubber.max = String(Math.max(0, this.frames.length - 1));
+    this.scrubber.value = String(this.index);
+    this.scrubber.disabled = this.frames.length < 2;
+  }
+
+  private drawTiles(container: HTMLElement, data: Float32Array | undefined, shape: number[], name: string): void {
+    const channels = data ? shape[0] : 0;
+    while (container.children.length > channels) container.lastElementChild!.remove();
+    for (let c = 0; c < channels; c++) {
+      const canvas = (container.children[c] as HTMLCanvasElement | undefined) ?? container.appendChild(document.createElement('canvas'));
+      const image = channelImage(data!, shape, c);
+      drawRgba(canvas, image);
+      canvas.title = `${name} channel ${c}: ${formatNumber(image.min)} … ${formatNumber(image.max)}`;
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', canvas.title);
+    }
+  }
+
+  private togglePlay(): void {
+    if (this.timer !== undefined) return this.stop();
+    if (this.frames.length < 2) return;
+    if (this.index === this.frames.length - 1) this.select(0);
+    this.playButton.textContent = 'Pause';
+    this.timer = window.setInterval(() => {
+      if (this.index >= this.frames.length - 1) this.stop();
+      else this.select(this.index + 1);
+    }, PLAY_INTERVAL_MS);
+  }
+
+  private stop(): void {
+    if (this.timer !== undefined) window.clearInterval(this.timer);
+    this.timer = undefined;
+    this.playButton.textContent = 'Play';
+  }
+}
+
+function div(className: string, ...children: HTMLElement[]): HTMLElement {
+  const d = document.createElement('div');
+  d.className = className;
+  d.append(...children);
+  return d;
+}
+
+function figure(caption: string, ...children: HTMLElement[]): HTMLElement {
+  const f = document.createElement('figure');
+  const c = document.createElement('figcaption');
+  c.textContent = caption;
+  f.append(c, ...children);
+  return f;
+}
