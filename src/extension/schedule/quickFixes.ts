@@ -17,18 +17,35 @@ export function configPathOf(path: readonly (string | number)[], kind: 'config' 
   return path[0] === 'schedules' && typeof path[1] === 'string' ? ['schedules', path[1], 'config'] : undefined;
 }
 
-/** Lin et al. 2023's remedy for a nonzero terminal SNR: trailing spacing plus rescaled betas. */
-export function zeroSnrFix(text: string, configPath: (string | number)[]): QuickFix | undefined {
+/** Lin et al. 2023's remedies for a nonzero terminal SNR: trailing spacing, which starts sampling at
+ * t = T−1, and rescaled betas, which make that step pure noise (for v-prediction models: with
+ * epsilon-prediction the model cannot predict at zero SNR). Preferred is the one that fits the model. */
+export function zeroSnrFixes(text: string, configPath: (string | number)[]): QuickFix[] {
   const root = parseTree(text);
   const config = root && findNodeAtLocation(root, configPath);
-  if (!config || config.type !== 'object') return undefined;
-  const spacing = findNodeAtLocation(config, ['timestep_spacing'])?.value;
-  const rescaled = findNodeAtLocation(config, ['rescale_betas_zero_snr'])?.value;
-  if (spacing === 'trailing' && rescaled === true) return undefined;
-  // Edits from separate modify() calls would overlap offsets; apply them one after another instead.
-  const afterFirst = applyEdits(text, modify(text, [...configPath, 'timestep_spacing'], 'trailing', FORMAT));
-  const after = applyEdits(afterFirst, modify(afterFirst, [...configPath, 'rescale_betas_zero_snr'], true, FORMAT));
-  return { title: 'Use trailing spacing and rescale_betas_zero_snr (zero terminal SNR)', edits: [minimalEdit(text, after)], preferred: true };
+  if (!config || config.type !== 'object') return [];
+  const value = (key: string) => findNodeAtLocation(config, [key])?.value;
+  const vPrediction = value('prediction_type') === 'v_prediction';
+  const fixes: QuickFix[] = [];
+  if (value('timestep_spacing') !== 'trailing') {
+    fixes.push({ title: 'Use trailing spacing', edits: setKeys(text, configPath, { timestep_spacing: 'trailing' }), preferred: !vPrediction });
+  }
+  if (value('timestep_spacing') !== 'trailing' || value('rescale_betas_zero_snr') !== true) {
+    fixes.push({
+      title: 'Use trailing spacing and rescale_betas_zero_snr (zero terminal SNR, for v-prediction models)',
+      edits: setKeys(text, configPath, { timestep_spacing: 'trailing', rescale_betas_zero_snr: true }),
+      preferred: vPrediction,
+    });
+  }
+  return fixes;
+}
+
+/** One minimal edit that sets each key of `values` in the object at `objectPath`. */
+function setKeys(text: string, objectPath: (string | number)[], values: Record<string, unknown>): Edit[] {
+  // Edits from separate modify() calls would overlap; apply them in turn, then diff once.
+  let after = text;
+  for (const [key, v] of Object.entries(values)) after = applyEdits(after, modify(after, [...objectPath, key], v, FORMAT));
+  return [minimalEdit(text, after)];
 }
 
 /** Fixes keyed by finding code; `path` is the finding's JSON path. */
@@ -36,17 +53,14 @@ export function quickFixesFor(text: string, code: string, path: (string | number
   const key = path.at(-1);
   const remove = (p: (string | number)[], title: string): QuickFix => ({ title, edits: modify(text, p, undefined, FORMAT) });
   const fixes: QuickFix[] = [];
-  if (/unknown-key|ignored-key|foreign-key|unused-key/.test(code) && typeof key === 'string') fixes.push({ ...remove(path, `Remove "${key}"`), preferred: true });
+  if (/unknown-key|compatible-class-key/.test(code) && typeof key === 'string') fixes.push({ ...remove(path, `Remove "${key}"`), preferred: true });
   if (/steps-offset/.test(code)) fixes.push(remove(path, 'Remove "steps_offset" (it acts with leading spacing only)'));
   if (code === 'timesteps-and-sigmas') {
     const entry = path.slice(0, -1);
     fixes.push(remove([...entry, 'sigmas'], 'Keep timesteps, remove sigmas'), remove([...entry, 'timesteps'], 'Keep sigmas, remove timesteps'));
   }
   if (code === 'betas-override') fixes.push(remove([...path.slice(0, -1), 'config', 'trained_betas'], 'Remove the config\'s trained_betas'));
-  if (/terminal-snr|zero-snr/.test(code) && configPath) {
-    const fix = zeroSnrFix(text, configPath);
-    if (fix) fixes.push(fix);
-  }
+  if (/terminal-snr|zero-snr/.test(code) && configPath) fixes.push(...zeroSnrFixes(text, configPath));
   return fixes;
 }
 

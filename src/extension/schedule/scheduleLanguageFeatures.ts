@@ -2,7 +2,7 @@
 import { getLocation } from './jsonc';
 import * as vscode from 'vscode';
 import { hoverFacts } from './hoverFacts';
-import { configPathOf, quickFixesFor, zeroSnrFix, type QuickFix } from './quickFixes';
+import { configPathOf, quickFixesFor, zeroSnrFixes, type QuickFix } from './quickFixes';
 import { DIAGNOSTIC_SOURCE } from './scheduleDiagnostics';
 import { readDocument } from './scheduleDocuments';
 
@@ -37,8 +37,9 @@ function provideCodeActions(document: vscode.TextDocument, range: vscode.Range, 
   }
   // Offered anywhere in a config, with or without a finding: the common fix for washed-out images.
   const configPath = configPathOf(getLocation(text, document.offsetAt(range.start)).path, doc.kind);
-  const rewrite = configPath && !actions.some((a) => a.title.startsWith('Use trailing')) ? zeroSnrFix(text, configPath) : undefined;
-  if (rewrite) actions.push(toAction(document, { ...rewrite, preferred: false }, vscode.CodeActionKind.RefactorRewrite, []));
+  if (configPath && !actions.some((a) => a.title.startsWith('Use trailing'))) {
+    for (const fix of zeroSnrFixes(text, configPath)) actions.push(toAction(document, { ...fix, preferred: false }, vscode.CodeActionKind.RefactorRewrite, []));
+  }
   return actions;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyEdits } from '../../../src/extension/schedule/jsonc';
-import { configPathOf, quickFixesFor, zeroSnrFix } from '../../../src/extension/schedule/quickFixes';
+import { configPathOf, quickFixesFor, zeroSnrFixes } from '../../../src/extension/schedule/quickFixes';
 
 const sdxl = `{
   "_class_name": "EulerDiscreteScheduler",
@@ -9,20 +9,25 @@ const sdxl = `{
   "steps_offset": 1
 }`;
 
-test('zero-SNR fix sets trailing spacing and adds rescale_betas_zero_snr, keeping the rest', () => {
-  const fix = zeroSnrFix(sdxl, [])!;
-  const out = JSON.parse(applyEdits(sdxl, fix.edits));
+test('zero-SNR fixes: trailing alone, or trailing with rescaled betas, preferred by prediction type', () => {
+  const [trailing, rescaled] = zeroSnrFixes(sdxl, []);
+  assert.equal(trailing!.title, 'Use trailing spacing');
+  assert.equal(trailing!.preferred, true, 'epsilon model: trailing alone is preferred');
+  assert.deepEqual(JSON.parse(applyEdits(sdxl, trailing!.edits)), { _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'trailing', steps_offset: 1 });
+  const out = JSON.parse(applyEdits(sdxl, rescaled!.edits));
   assert.deepEqual(out, { _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'trailing', steps_offset: 1, rescale_betas_zero_snr: true });
-  assert.equal(fix.edits.length, 1);
+  assert.equal(rescaled!.edits.length, 1);
   // Already fixed: nothing offered.
-  assert.equal(zeroSnrFix(applyEdits(sdxl, fix.edits), []), undefined);
+  assert.deepEqual(zeroSnrFixes(applyEdits(sdxl, rescaled!.edits), []), []);
+  const v = sdxl.replace('"steps_offset": 1', '"steps_offset": 1,\n  "prediction_type": "v_prediction"');
+  assert.deepEqual(zeroSnrFixes(v, []).map((f) => f.preferred), [false, true], 'v-prediction model: the full fix is preferred');
 });
 
 test('zero-SNR fix inside a schedule file edits only that schedule', () => {
   const text = JSON.stringify({ schedules: { a: { config: { beta_end: 0.012 } }, b: { config: {} } } }, null, 2);
   const path = configPathOf(['schedules', 'a', 'config', 'beta_end'], 'scheduleFile')!;
   assert.deepEqual(path, ['schedules', 'a', 'config']);
-  const out = JSON.parse(applyEdits(text, zeroSnrFix(text, path)!.edits));
+  const out = JSON.parse(applyEdits(text, zeroSnrFixes(text, path)[1]!.edits));
   assert.deepEqual(out.schedules.a.config, { beta_end: 0.012, timestep_spacing: 'trailing', rescale_betas_zero_snr: true });
   assert.deepEqual(out.schedules.b.config, {});
 });
@@ -40,6 +45,7 @@ test('unknown keys get a "Remove" fix; both timesteps and sigmas get one fix per
 });
 
 test('a terminal-SNR finding offers the zero-SNR fix; unrelated codes offer nothing', () => {
-  assert.equal(quickFixesFor(sdxl, 'nonzero-terminal-snr', [], [])[0]?.title.startsWith('Use trailing'), true);
+  assert.deepEqual(quickFixesFor(sdxl, 'nonzero-terminal-snr-leading', ['timestep_spacing'], []).map((f) => f.title.slice(0, 20)), ['Use trailing spacing', 'Use trailing spacing']);
+  assert.equal(quickFixesFor(sdxl, 'compatible-class-key', ['steps_offset'], [])[0]?.title, 'Remove "steps_offset"');
   assert.deepEqual(quickFixesFor(sdxl, 'syntax', [], []), []);
 });
