@@ -93,6 +93,19 @@ test('every first-order multistep solver is DDIM (η = 0) on the same timesteps'
   assert.ok(maxDiff(second, ddim) > 1e-3);
 });
 
+test('DPM-Solver with custom timesteps follows them; out-of-range ones are named', () => {
+  const spaced = build({ _class_name: 'DPMSolverMultistepScheduler', ...SD, timestep_spacing: 'trailing' });
+  const reference = run(spaced, 7).final;
+  const custom = build({ _class_name: 'DPMSolverMultistepScheduler', ...SD });
+  custom.setTimesteps(7, { timesteps: [...spaced.timesteps] });
+  assert.deepEqual([...custom.sigmas!], [...spaced.sigmas!]);
+  let x: Tensor = { data: xT, shape: SHAPE };
+  for (const t of custom.timesteps) x = custom.step(model(x, t), t, x).prevSample;
+  assert.deepEqual(x.data, reference);
+  assert.throws(() => custom.setTimesteps(2, { timesteps: [1000, 10] }), /custom timesteps \[1000, 10\] must be integers from 0 to 999/);
+  assert.throws(() => build({ _class_name: 'DEISMultistepScheduler' }).setTimesteps(2, { timesteps: [500, 10] }), /no custom timesteps/);
+});
+
 test('DPM++ 2M SDE: a seed reproduces, another seed differs, one draw per step as diffusers makes', () => {
   const s = build({ _class_name: 'DPMSolverMultistepScheduler', ...SD, algorithm_type: 'sde-dpmsolver++', use_karras_sigmas: true });
   const a = run(s, 8, new TorchGenerator(42)).final;
