@@ -56,27 +56,37 @@ export class DEISMultistepScheduler extends MultistepScheduler<DeisConfig> {
       w[1] = -sigma[i + 1] * (Math.exp(lambda[i + 1] - lambda[i]) - 1);
       return;
     }
-    const rho = (k: number) => sigma[k] / alpha[k];
-    const rt = rho(i + 1);
-    const rs = [rho(i), rho(i - 1), order > 2 ? rho(i - 2) : NaN];
+    // ρ = σ/α per point; each weight is the Lagrange basis polynomial of one node, integrated from
+    // ρ_s0 to ρ_t, with the other nodes in diffusers' order.
+    const rt = sigma[i + 1] / at;
+    const r0 = sigma[i] / alpha[i];
+    const r1 = sigma[i - 1] / alpha[i - 1];
     w[0] = at / alpha[i];
-    for (let k = 0; k < order; k++) {
-      // The k-th Lagrange basis integrated from ρ_s0 to ρ_t; the other nodes in diffusers' order.
-      const others = order === 2 ? [rs[1 - k]] : [rs[(k + 1) % 3], rs[(k + 2) % 3]];
-      w[k + 1] = at * (integral(rt, rs[k], others) - integral(rs[0], rs[k], others));
+    if (order === 2) {
+      w[1] = at * (basis2(rt, r0, r1) - basis2(r0, r0, r1));
+      w[2] = at * (basis2(rt, r1, r0) - basis2(r0, r1, r0));
+      return;
     }
+    const r2 = sigma[i - 2] / alpha[i - 2];
+    w[1] = at * (basis3(rt, r0, r1, r2) - basis3(r0, r0, r1, r2));
+    w[2] = at * (basis3(rt, r1, r2, r0) - basis3(r0, r1, r2, r0));
+    w[3] = at * (basis3(rt, r2, r0, r1) - basis3(r0, r2, r0, r1));
   }
 }
 
-/** diffusers' ind_fn: ∫ of the Lagrange basis polynomial at node b (other nodes c[, d]) in log ρ,
- * evaluated at ρ = t. */
-function integral(t: number, b: number, others: number[]): number {
-  const [lt, lb] = [Math.log(t), Math.log(b)];
-  if (others.length === 1) {
-    const lc = Math.log(others[0]);
-    return (t * (-lc + lt - 1)) / (lb - lc);
-  }
-  const [lc, ld] = [Math.log(others[0]), Math.log(others[1])];
-  const numerator = t * (lc * (ld - lt + 1) - ld * lt + ld + lt * lt - 2 * lt + 2);
-  return numerator / ((lb - lc) * (lb - ld));
+/** diffusers' ind_fn, second order: the integral in log ρ of the linear Lagrange basis at node b
+ * (other node c), evaluated at ρ = t. */
+function basis2(t: number, b: number, c: number): number {
+  const lt = Math.log(t);
+  const lc = Math.log(c);
+  return (t * (-lc + lt - 1)) / (Math.log(b) - lc);
+}
+
+/** Third order: the quadratic Lagrange basis at node b (other nodes c, d). */
+function basis3(t: number, b: number, c: number, d: number): number {
+  const lt = Math.log(t);
+  const lb = Math.log(b);
+  const lc = Math.log(c);
+  const ld = Math.log(d);
+  return (t * (lc * (ld - lt + 1) - ld * lt + ld + lt * lt - 2 * lt + 2)) / ((lb - lc) * (lb - ld));
 }
