@@ -137,8 +137,9 @@ export class EngineClient {
     child.on('error', (err) => log('error', `engine process: ${err.message}`));
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
+      // SIGKILL from outside is most often the system's out-of-memory killer.
       const message = signal
-        ? `the engine process was killed (${signal})`
+        ? `the engine process was killed (${signal}${signal === 'SIGKILL' ? '; out of memory?' : ''})`
         : `the engine process exited with code ${code}`;
       if (!this.disposed && (code !== 0 || signal)) log('error', message);
       for (const p of this.pending.values()) p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));

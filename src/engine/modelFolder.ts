@@ -1,7 +1,7 @@
 // Reads a diffusers/Optimum ONNX model folder: which components it has, their configs, and a
 // signature of its files so cached sessions are reloaded when anything changes.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
 import { EngineFailure } from './engineFailure';
@@ -88,9 +88,21 @@ export function folderSignature(dir: string): string {
   return parts.sort().join('|');
 }
 
-/** First 10 hex digits of the UNet graph's SHA-256 (A1111 shows a short model hash). */
+/** A short fingerprint of the UNet: the first 10 hex digits of SHA-256 over its graph file's size
+ * and first and last MiB (hashing gigabytes on every load would cost seconds). */
 export function modelHash(folder: ModelFolder): string {
-  return createHash('sha256').update(readFileSync(folder.files.unet)).digest('hex').slice(0, 10);
+  const fd = openSync(folder.files.unet, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const chunk = Math.min(size, 1 << 20);
+    const head = Buffer.alloc(chunk);
+    const tail = Buffer.alloc(chunk);
+    readSync(fd, head, 0, chunk, 0);
+    readSync(fd, tail, 0, chunk, size - chunk);
+    return createHash('sha256').update(String(size)).update(head).update(tail).digest('hex').slice(0, 10);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Per-model preview factors: `latent_rgb_factors` (+ `latent_rgb_bias`) in vae_decoder/config.json

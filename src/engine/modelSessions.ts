@@ -2,7 +2,7 @@
 // inputs and outputs checked against what the pipeline feeds it.
 import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
-import type { ModelFolder } from './modelFolder';
+import { modelHash, type ModelFolder } from './modelFolder';
 import { OnnxModel } from './onnxModel';
 import { PromptTokenizer } from './promptTokenizer';
 import { providerOrder, type ConcreteProvider } from './providers';
@@ -17,6 +17,8 @@ export interface ModelSessions {
   tokenizer?: PromptTokenizer;
   vaeDecoder?: OnnxModel;
   taesdDecoder?: OnnxModel;
+  /** modelHash of the folder, taken at load. */
+  hash: string;
   loadMs: number;
 }
 
@@ -44,7 +46,7 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       const textEncoder = f.textEncoder ? await open(f.textEncoder) : undefined;
       const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
       const taesdDecoder = f.taesdDecoder ? await open(f.taesdDecoder) : undefined;
-      const sessions: ModelSessions = { folder, provider, providerFallbacks: fallbacks, unet, textEncoder, vaeDecoder, taesdDecoder, loadMs: 0 };
+      const sessions: ModelSessions = { folder, provider, providerFallbacks: fallbacks, unet, textEncoder, vaeDecoder, taesdDecoder, hash: modelHash(folder), loadMs: 0 };
       checkComponents(sessions);
       if (textEncoder && f.tokenizerDir) {
         const seq = textEncoder.input('input_ids').shape[1];

@@ -8,7 +8,6 @@ import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } fr
 import { EngineFailure } from './engineFailure';
 import { checkRequest } from './requestCheck';
 import type { ModelSessions } from './modelSessions';
-import { modelHash } from './modelFolder';
 import { seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
@@ -85,7 +84,7 @@ export async function runPipeline(s: ModelSessions, req: GenerateRequest, contro
     guidanceRescale: req.guidanceRescale ?? 0,
     width: decoded[0].width,
     height: decoded[0].height,
-    model: { dir: s.folder.dir, name: s.folder.name, hash: modelHash(s.folder), kind: s.folder.kind },
+    model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
   };
