@@ -91,9 +91,8 @@ function boxMuller16(data: Float32Array, at: number): void {
 }
 
 function low32(seed: number | bigint): number {
-  if (typeof seed === 'number' && !Number.isSafeInteger(seed)) {
-    throw new RangeError(`seed must be an integer (a bigint beyond 2^53), got ${seed}`);
-  }
+  // Integers beyond 2^53 are accepted as the double they are; pass a bigint to give every bit.
+  if (typeof seed === 'number' && !Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   const big = BigInt(seed);
   if (big < -(2n ** 63n) || big >= 2n ** 64n) {
     throw new RangeError(`seed ${big} is outside PyTorch's range [-2^63, 2^64 - 1]`);

@@ -77,6 +77,7 @@ test('a seed given as number or bigint, or modulo 2^64, gives the same stream; d
   assert.deepEqual(new TorchGenerator(42n).randn([20]), a);
   assert.deepEqual(new TorchGenerator(-1).randn([20]), new TorchGenerator(2n ** 64n - 1n).randn([20]));
   assert.notDeepEqual(new TorchGenerator(43).randn([20]), a);
+  assert.deepEqual(new TorchGenerator(2 ** 60 + 2 ** 33 + 768).randn([3]), new TorchGenerator(768).randn([3]), 'only the low 32 bits seed mt19937');
 });
 
 test('bad seeds and shapes throw errors that name them', () => {
