@@ -1,7 +1,7 @@
 // What the multistep ODE solvers (DPM-Solver, DPM-Solver++, UniPC, DEIS) share: the VP coefficients
-// of each σ, the history of converted outputs and the weighted sums they
-// step with. Every update of these solvers is a linear combination of the sample, past outputs and
-// noise with per-step scalar weights, so the hot loop is `scaleInto` plus a few `addScaled` passes.
+// of each σ, the history of converted outputs and the weighted sums they step with. Every update is
+// a linear combination of the sample, past outputs and noise with per-step scalar weights, so the
+// hot loop is `scaleInto` plus a few `addScaled` passes.
 import type { FloatArray } from '../tensor/tensor';
 
 /** α_t = 1/√(σ²+1), σ_t = σ·α_t and λ = log α_t − log σ_t of each σ, rounded to float32 at each

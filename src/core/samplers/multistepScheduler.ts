@@ -1,6 +1,5 @@
-// The base of the multistep solvers (DPM-Solver(++), UniPC, DEIS): a σ schedule with the VP
-// coefficients of each point, unscaled model input, a step counter and the history of converted
-// model outputs those solvers extrapolate from.
+// The base of the multistep solvers (DPM-Solver(++), UniPC, DEIS): a σ schedule with its VP table,
+// unscaled model input, a step counter and the history of converted outputs they extrapolate from.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
 import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
@@ -88,10 +87,9 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     return Math.min(this.config.solver_order, this.history!.count, finalOrder);
   }
 
-  // The conversions use α_t and σ_t of the float32 σ (not √ᾱ, √(1−ᾱ)) in diffusers' operation order:
-  // at σ_max ≈ 2·10⁴ (squaredcos_cap_v2) x̂0 amplifies their last-bit differences 10⁴-fold.
-
-  /** x̂0 of the model output m at schedule index i, thresholded when the config asks and `threshold`. */
+  /** x̂0 of the model output m at schedule index i, thresholded when the config asks and `threshold`.
+   * Uses α_t, σ_t of the float32 σ (not √ᾱ) in diffusers' order: at σ_max ≈ 2·10⁴ (squaredcos_cap_v2)
+   * x̂0 amplifies last-bit differences 10⁴-fold. */
   protected toData(out: FloatArray, m: FloatArray, x: FloatArray, i: number, shape: readonly number[], threshold = true): void {
     const a = this.vp.alpha[i];
     const s = this.vp.sigma[i];
