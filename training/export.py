@@ -3,6 +3,7 @@ layout and I/O names), with the tokenizer, scheduler config and VAE config besid
 
     /usr/bin/python3 training/export.py --work training/run --out models/tiny-shapes
 """
+import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
 import argparse
 import json
 import os
@@ -100,7 +101,6 @@ def main():
     ap.add_argument('--work', default='training/run')
     ap.add_argument('--out', default='models/tiny-shapes')
     args = ap.parse_args()
-    torch.set_num_threads(2)
     nets = load(os.path.join(args.work, 'model.pt'))
     export(nets, args.out)
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(args.out) for f in fs)

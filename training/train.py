@@ -5,6 +5,7 @@ latest one into the ONNX folder.
 
     /usr/bin/python3 training/train.py --work training/run --out models/tiny-shapes
 """
+import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
 import argparse
 import json
 import math
@@ -164,10 +165,10 @@ def main():
     ap.add_argument('--out', default='models/tiny-shapes', help='ONNX folder written when training ends')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--vae-steps', type=int, default=3000)
+    ap.add_argument('--vae-steps', type=int, default=2000)
     ap.add_argument('--vae-batch', type=int, default=32)
     ap.add_argument('--vae-lr', type=float, default=1e-3)
-    ap.add_argument('--unet-steps', type=int, default=4500)
+    ap.add_argument('--unet-steps', type=int, default=4000)
     ap.add_argument('--unet-batch', type=int, default=64)
     ap.add_argument('--unet-lr', type=float, default=1e-3)
     ap.add_argument('--ema', type=float, default=0.999)

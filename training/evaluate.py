@@ -1,0 +1,113 @@
+"""Quality of a trained model on captions held out of training, judged by classify.py, plus layout
+diversity across seeds. Writes quality.json and the sample grid PNG into the model folder.
+
+    /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --backend cli
+    /usr/bin/python3 training/evaluate.py --work training/run --backend torch --model models/tiny-shapes
+
+backend cli: images come from the ONNX pipeline through `node bin/diffusion-lab.js generate`;
+backend torch: from the PyTorch reference sampler (sample.py) on the checkpoint.
+"""
+import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+import classify
+import scenes
+
+DIVERSITY_CAPTION = 'a small yellow triangle on a black background'  # position left free
+DIVERSITY_SEEDS = 16
+GRID_COLUMNS = 8
+
+
+def torch_backend(work, steps, guidance):
+    import export
+    import sample
+    nets = export.load(os.path.join(work, 'model.pt'))
+
+    def run(prompts, seeds):
+        out = []
+        for i in range(0, len(prompts), 32):
+            _, img = sample.generate(nets, prompts[i:i + 32], seeds[i:i + 32], steps, guidance)
+            out += [classify.to_uint8(x) for x in img.numpy()]
+        return out
+    return run
+
+
+def cli_backend(model, steps, guidance):
+    def run(prompts, seeds):
+        out = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, (p, s) in enumerate(zip(prompts, seeds)):
+                path = os.path.join(tmp, f'{i}.png')
+                subprocess.run(['node', 'bin/diffusion-lab.js', 'generate', '--model', model, '--prompt', p,
+                                '--seed', str(s), '--steps', str(steps), '--guidance', str(guidance), '--out', path],
+                               check=True, capture_output=True)
+                out.append(np.asarray(Image.open(path).convert('RGB')))
+        return out
+    return run
+
+
+def grid(images, columns):
+    rows = -(-len(images) // columns)
+    h, w, _ = images[0].shape
+    canvas = np.full((rows * (h + 2), columns * (w + 2), 3), 255, np.uint8)
+    for i, img in enumerate(images):
+        r, c = divmod(i, columns)
+        canvas[r * (h + 2):r * (h + 2) + h, c * (w + 2):c * (w + 2) + w] = img
+    return canvas
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--model', default='models/tiny-shapes', help='ONNX folder (cli backend) and where results go')
+    ap.add_argument('--work', default='training/run', help='checkpoint folder (torch backend)')
+    ap.add_argument('--backend', choices=('cli', 'torch'), default='cli')
+    ap.add_argument('--steps', type=int, default=20)
+    ap.add_argument('--guidance', type=float, default=5.0)
+    ap.add_argument('--seed', type=int, default=1000)
+    args = ap.parse_args()
+    run = (cli_backend(args.model, args.steps, args.guidance) if args.backend == 'cli'
+           else torch_backend(args.work, args.steps, args.guidance))
+
+    held = scenes.HELD_OUT_SCENES
+    prompts = [scenes.caption(s) for s in held]
+    images = run(prompts, [args.seed + i for i in range(len(held))])
+    pairs = [(classify.classify(img), classify.truth(s)) for img, s in zip(images, held)]
+    quality = classify.score(pairs)
+
+    div_images = run([DIVERSITY_CAPTION] * DIVERSITY_SEEDS, [args.seed + i for i in range(DIVERSITY_SEEDS)])
+    div = [classify.classify(img) for img in div_images]
+    positions = sorted({d['position'] for d in div if d['position']})
+    report = {
+        'backend': 'onnx pipeline (bin/diffusion-lab.js)' if args.backend == 'cli' else 'pytorch reference sampler',
+        'steps': args.steps, 'guidance': args.guidance, 'scheduler': 'DDIMScheduler',
+        'held_out_samples': len(held),
+        'accuracy': {k: round(v, 4) for k, v in quality.items()},
+        'checker_on_dataset_images': {k: round(v, 4) for k, v in classify.validate(1000).items()},
+        'diversity': {'caption': DIVERSITY_CAPTION, 'seeds': DIVERSITY_SEEDS, 'positions_seen': positions,
+                      'attributes_right': round(sum(d['colour'] == 'yellow' and d['shape'] == 'triangle' and
+                                                    d['size'] == 'small' and d['background'] == 'black'
+                                                    for d in div) / DIVERSITY_SEEDS, 4)},
+    }
+    print(json.dumps(report, indent=1))
+    with open(os.path.join(args.model, 'quality.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+        f.write('\n')
+    shown = images[:5 * GRID_COLUMNS] + div_images[:GRID_COLUMNS]
+    Image.fromarray(grid(shown, GRID_COLUMNS)).resize(
+        (GRID_COLUMNS * 66 * 2, (len(shown) // GRID_COLUMNS) * 66 * 2), Image.NEAREST).save(
+        os.path.join(args.model, 'samples.png'), optimize=True)
+    with open(os.path.join(args.model, 'samples.txt'), 'w') as f:
+        f.write('Rows 1-5: held-out captions, one seed each, in order:\n')
+        f.writelines(f'{p}\n' for p in prompts[:5 * GRID_COLUMNS])
+        f.write(f'Row 6: "{DIVERSITY_CAPTION}", seeds {args.seed}..{args.seed + GRID_COLUMNS - 1}\n')
+
+
+if __name__ == '__main__':
+    main()
