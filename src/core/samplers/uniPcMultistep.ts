@@ -63,17 +63,20 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
 
     const w = this.w;
     const bh = c.solver_type;
-    let start: FloatArray = x;
     if (i > 0 && this.lastOrder > 0 && !c.disable_corrector.includes(i - 1)) {
-      // UniC: redo the previous step from `last` with the output at i as one more node.
+      // UniC: redo the previous step from `last` with the output at i as one more node; the
+      // corrected sample becomes the next `last` (the buffers swap instead of copying).
       const order = this.lastOrder;
       uniPcWeights(w, { bh, predictX0: c.predict_x0, order, s0: i - 1, t: i, corrector: true }, this.vp);
-      start = this.corrected!;
-      scaleInto(start, w[0], this.last);
-      for (let k = 0; k < order; k++) addScaled(start, w[k + 1], history.get(k + 1));
-      addScaled(start, w[order + 1], history.get(0));
+      const corrected = this.corrected!;
+      scaleInto(corrected, w[0], this.last);
+      for (let k = 0; k < order; k++) addScaled(corrected, w[k + 1], history.get(k + 1));
+      addScaled(corrected, w[order + 1], history.get(0));
+      [this.last, this.corrected] = [corrected, this.last];
+    } else {
+      this.last.set(x);
     }
-    this.last.set(start);
+    const start = this.last;
 
     const finalOrder = c.lower_order_final ? this.timesteps.length - i : c.solver_order;
     const order = this.orderAt(finalOrder);
