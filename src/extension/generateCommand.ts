@@ -46,7 +46,6 @@ async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, ra
       guidanceScale: DEFAULT_GUIDANCE,
       provider: readProvider(),
       scheduler: args.scheduler,
-      preview: { every: 1, kind: 'none' },
     };
     log.info(`generate: "${prompt}" model ${request.modelDir}, seed ${request.seed}, ${request.steps} steps`);
     const started = Date.now();

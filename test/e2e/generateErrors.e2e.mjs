@@ -6,6 +6,7 @@ import {
   answerInput,
   assert,
   engineProcesses,
+  errorNotification,
   findWebviewFrame,
   REPO,
   runCommand,
@@ -50,9 +51,10 @@ test('a killed engine is reported and the next Generate starts a fresh one', asy
   await waitForNotification(page, 'The next Generate starts a fresh engine');
   await screenshot(page, 'generate-engine-killed');
 
+  await runCommand(page, 'Notifications: Clear All Notifications');
   await runCommand(page, 'Diffusion: Generate');
   await answerInput(page, 'second try');
-  const frame = await findWebviewFrame(page, 'canvas', 120_000);
+  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
   await frame.locator('h1', { hasText: 'second try' }).waitFor({ timeout: 60_000 });
   const fresh = engineProcesses(server).filter((p) => !before.has(p));
   assert(fresh.length === 1 && fresh[0] !== pid, `expected one fresh engine process, found ${fresh.join(', ')}`);

@@ -160,6 +160,14 @@ export async function waitForNotification(page, text, timeout = 60_000) {
   return toast;
 }
 
+/** Rejects with the notification's text as soon as an error notification shows; race it against
+ * what a test waits for, so a failed run fails the test at once instead of at its timeout. */
+export async function errorNotification(page, timeout = 600_000) {
+  const toast = page.locator('.notification-toast:has(.codicon-error)').first();
+  await toast.waitFor({ timeout });
+  throw new Error(`error notification: ${await toast.innerText()}`);
+}
+
 /** The innermost frame of a webview whose document has `selector`; webviews are nested iframes. */
 export async function findWebviewFrame(page, selector, timeout = 60_000) {
   const deadline = Date.now() + timeout;
@@ -189,6 +197,12 @@ export async function screenshot(page, name) {
 export function readExtensionLog(server) {
   const files = findFiles(join(server.userDataDir, 'logs'), (name) => name === 'Diffusion Lab.log');
   return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+/** Error lines from the server's extension host logs: why an extension failed to activate, say. */
+export function readHostErrors(server) {
+  const files = findFiles(join(server.userDataDir, 'logs'), (name) => /exthost\.log$/.test(name));
+  return files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((line) => line.includes('[error]')));
 }
 
 function findFiles(dir, match) {

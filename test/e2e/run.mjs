@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, openWorkbench, registeredTests, REPO, screenshot, startCodeServer } from './harness.mjs';
+import { launch, openWorkbench, readHostErrors, registeredTests, REPO, screenshot, startCodeServer } from './harness.mjs';
 
 const filter = process.argv[2] ?? '';
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -50,6 +50,8 @@ for (const { name, fn, timeoutMs } of registeredTests()) {
     failed++;
     console.log(`not ok - ${name} (${seconds(Date.now() - started)})\n  ${String(error?.stack ?? error).replaceAll('\n', '\n  ')}`);
     if (page) await screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+    const hostErrors = readHostErrors(server);
+    if (hostErrors.length) console.log(`  extension host errors:\n    ${hostErrors.slice(-10).join('\n    ')}`);
   } finally {
     await page?.close().catch(() => undefined);
   }
