@@ -49,7 +49,7 @@ export const KEY_SPECS = {
   sigma_min: { type: 'number', nullable: true, exclusiveMinimum: 0, doc: 'Smallest σ of the Karras/exponential/beta schedule; null: the training minimum.' },
   sigma_max: { type: 'number', nullable: true, exclusiveMinimum: 0, doc: 'Largest σ of the Karras/exponential/beta schedule; null: the training maximum.' },
   timestep_type: { type: 'string', enum: ['discrete', 'continuous'], doc: 'Pass the model integer-like timesteps or 0.25·ln σ (continuous, v-prediction only).' },
-  final_sigmas_type: { type: 'string', nullable: true, enum: ['zero', 'sigma_min'], doc: 'The σ after the last step: 0 or the training minimum.' },
+  final_sigmas_type: { type: 'string', enum: ['zero', 'sigma_min'], doc: 'The σ after the last step: 0 or the training minimum.' },
   solver_order: { type: 'integer', minimum: 1, doc: 'Order of the multistep solver (2 for guided sampling, 3 unguided).' },
   algorithm_type: { type: 'string', doc: 'Solver family.' },
   solver_type: { type: 'string', doc: 'Second-order update rule.' },

@@ -78,8 +78,10 @@ export function readSchedulerConfig(json: unknown, classNameOverride?: string, o
       findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `${key} is not a config key of ${className}; diffusers ignores it with a warning` });
     }
   }
-  for (const key of Object.keys(overrides)) {
-    if (Object.hasOwn(cls.keys, key)) take(key, overrides[key], 'override');
+  // Callers from plain JS may pass anything here too.
+  const extra = typeof overrides === 'object' && overrides !== null ? overrides : {};
+  for (const key of Object.keys(extra)) {
+    if (Object.hasOwn(cls.keys, key)) take(key, extra[key], 'override');
     else findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `override ${key} is not a config key of ${className}` });
   }
   findings.push(...crossChecks(className, config, sources, bad));

@@ -118,7 +118,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       timestep_type: { default: 'discrete' },
       steps_offset: { default: 0 },
       rescale_betas_zero_snr: { default: false },
-      final_sigmas_type: { default: 'zero', nullable: false },
+      final_sigmas_type: { default: 'zero' },
     }),
   },
   EulerAncestralDiscreteScheduler: {

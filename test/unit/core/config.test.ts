@@ -207,7 +207,7 @@ test('fuzz: any JSON value yields a reading with findings and never throws', () 
     const override = rand() < 0.3 ? pick([...Object.keys(SCHEDULER_CLASSES), 'Nope', '__proto__', 'constructor']) : undefined;
     let r;
     try {
-      r = readSchedulerConfig(json, override);
+      r = readSchedulerConfig(json, override, rand() < 0.3 ? (value(1) as Record<string, unknown>) : undefined);
     } catch (e) {
       assert.fail(`threw ${(e as Error).stack} for ${JSON.stringify(json)?.slice(0, 300)} override ${override}`);
     }
