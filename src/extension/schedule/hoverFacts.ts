@@ -1,44 +1,43 @@
 // What a hover over a schedule document says: facts computed from the schedule (terminal SNR, σ
-// range, the class that reads it) and, over a key, its effective value and where that value came
-// from. Pure, so tests run without VS Code.
-import { getLocation } from './jsonc';
-import { createScheduler } from '../../core/samplers/registry';
+// range, the class that reads it) and, over a key, its effective value, where that value came from
+// and what the key means. All of it from the core's config reader. Pure, so tests run without VS Code.
+import { sigmaRange, terminalSnr } from '../../core/config/configSchedule';
+import { readSchedulerConfig, type Source } from '../../core/config/readSchedulerConfig';
+import { SCHEDULER_CLASSES } from '../../core/config/schedulerClasses';
 import type { ScheduleEntry } from '../../protocol/schedule';
+import { getLocation } from './jsonc';
 import type { ScheduleDocument } from './scheduleDocument';
 
+const SOURCE_TEXT: Record<Source, string> = { file: 'set in this file', default: 'the class default (not set here)', override: 'overridden' };
+
 export function hoverFacts(doc: ScheduleDocument, text: string, offset: number): string | undefined {
-  const location = getLocation(text, offset);
-  const path = location.path;
-  const at = entryAt(doc, path);
+  const at = entryAt(doc, getLocation(text, offset).path);
   if (!at) return undefined;
-  const { scheduler } = createScheduler(at.entry.config);
-  if (!scheduler) return undefined;
-  const lines = [`**${at.entry.name}** · ${scheduleFacts(scheduler.alphasCumprod)}`];
+  const reading = readSchedulerConfig(at.entry.config);
+  const className = reading.className;
+  if (!className) return undefined;
+  const lines = [`**${at.entry.name}** · ${className} · ${scheduleFacts(className, reading.config)}`];
   const key = at.keyPath[0];
-  if (typeof key === 'string' && at.keyPath.length === 1) {
-    lines.push(keyFact(key, at.entry, scheduler.className, scheduler.config));
+  if (key === '_class_name') {
+    const defaults = Object.keys(reading.config).filter((k) => reading.sources[k] === 'default');
+    if (defaults.length) lines.push(`Defaults in effect (not set here): ${defaults.map((k) => `\`${k}\` = \`${shortJson(reading.config[k])}\``).join(', ')}`);
+  } else if (typeof key === 'string' && at.keyPath.length === 1) {
+    const spec = SCHEDULER_CLASSES[className]!.keys[key];
+    if (!spec) lines.push(`\`${key}\` is not read by ${className}: the value has no effect.`);
+    else lines.push(`\`${key}\` = \`${shortJson(reading.config[key])}\` — ${SOURCE_TEXT[reading.sources[key]!]}. ${spec.doc}`);
   }
   return lines.join('\n\n');
 }
 
-/** Terminal SNR, its log, and the training σ range. */
-export function scheduleFacts(alphaBar: Float64Array): string {
-  const T = alphaBar.length;
-  const aT = alphaBar[T - 1]!;
-  const snr = aT / (1 - aT);
-  const sigma = (a: number) => Math.sqrt((1 - a) / a);
+/** Terminal SNR, its log, and the training σ range, as the class computes them. */
+export function scheduleFacts(className: string, config: Readonly<Record<string, unknown>>): string {
+  const snr = terminalSnr(className, config);
+  const sigma = sigmaRange(className, config);
+  const T = config.num_train_timesteps;
   return (
     `terminal SNR ${fmt(snr)} (log-SNR ${fmt(Math.log(snr))}${snr === 0 ? ', zero terminal SNR' : ''})` +
-    ` · σ from ${fmt(sigma(alphaBar[0]!))} to ${fmt(sigma(aT))} over ${T} training timesteps`
+    ` · σ from ${fmt(sigma.min)} to ${fmt(sigma.max)} over ${T} training timesteps`
   );
-}
-
-function keyFact(key: string, entry: ScheduleEntry, className: string, effective: Readonly<Record<string, unknown>>): string {
-  if (key === '_class_name') return `\`_class_name\`: read as **${className}**`;
-  if (!(key in effective)) return `\`${key}\` is not read by ${className}: the value has no effect.`;
-  const value = effective[key];
-  const source = key in entry.config ? 'set in this file' : `${className}'s default (not set here)`;
-  return `\`${key}\` = \`${shortJson(value)}\` — ${source}`;
 }
 
 /** The schedule a path is in and the path inside its config. */

@@ -1,6 +1,8 @@
 // Text edits that fix common schedule problems, computed with jsonc-parser so the rest of the file
 // (formatting, key order) is untouched. Pure: the code-action provider wraps them for VS Code.
-import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit } from './jsonc';
+import { readSchedulerConfig } from '../../core/config/readSchedulerConfig';
+import { SCHEDULER_CLASSES } from '../../core/config/schedulerClasses';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type Edit } from './jsonc';
 
 export interface QuickFix {
   title: string;
@@ -48,20 +50,51 @@ function setKeys(text: string, objectPath: (string | number)[], values: Record<s
   return [minimalEdit(text, after)];
 }
 
-/** Fixes keyed by finding code; `path` is the finding's JSON path. */
+/** Fixes keyed by the finding codes of the document reader and the core's config reader; `path` is
+ * the finding's JSON path, `configPath` the path of the config object it is in. */
 export function quickFixesFor(text: string, code: string, path: (string | number)[], configPath: (string | number)[] | undefined): QuickFix[] {
   const key = path.at(-1);
+  const exists = (p: (string | number)[]) => {
+    const root = parseTree(text);
+    return !!root && !!findNodeAtLocation(root, p);
+  };
   const remove = (p: (string | number)[], title: string): QuickFix => ({ title, edits: modify(text, p, undefined, FORMAT) });
-  const fixes: QuickFix[] = [];
-  if (/unknown-key|compatible-class-key/.test(code) && typeof key === 'string') fixes.push({ ...remove(path, `Remove "${key}"`), preferred: true });
-  if (/steps-offset/.test(code)) fixes.push(remove(path, 'Remove "steps_offset" (it acts with leading spacing only)'));
-  if (code === 'timesteps-and-sigmas') {
-    const entry = path.slice(0, -1);
-    fixes.push(remove([...entry, 'sigmas'], 'Keep timesteps, remove sigmas'), remove([...entry, 'timesteps'], 'Keep sigmas, remove timesteps'));
+  const set = (values: Record<string, unknown>, title: string): QuickFix => ({ title, edits: setKeys(text, configPath!, values) });
+  switch (code) {
+    case 'unknown-key':
+    case 'compatible-class-key':
+    case 'spacing-ignored':
+    case 'steps-offset-ignored':
+      return typeof key === 'string' && exists(path) ? [{ ...remove(path, `Remove "${key}" (it has no effect)`), preferred: true }] : [];
+    case 'timesteps-and-sigmas': {
+      const entry = path.slice(0, -1);
+      return [remove([...entry, 'sigmas'], 'Keep timesteps, remove sigmas'), remove([...entry, 'timesteps'], 'Keep sigmas, remove timesteps')];
+    }
+    case 'betas-override':
+      return [remove([...path.slice(0, -1), 'config', 'trained_betas'], "Remove the config's trained_betas")];
+    case 'nonzero-terminal-snr-leading':
+    case 'zero-snr-leading':
+      return configPath ? zeroSnrFixes(text, configPath) : [];
+    case 'zero-snr-epsilon':
+      return configPath
+        ? [set({ rescale_betas_zero_snr: false }, 'Turn off rescale_betas_zero_snr (the model predicts epsilon)'), set({ prediction_type: 'v_prediction' }, 'Set prediction_type to v_prediction (for a v-prediction model)')]
+        : [];
+    case 'invalid-value':
+    case 'unsupported-beta-schedule':
+    case 'remapped-value':
+      return typeof key === 'string' && configPath ? allowedValues(text, configPath, key).map((v) => ({ title: `Use "${v}"`, edits: modify(text, path, v, FORMAT) })) : [];
+    default:
+      return [];
   }
-  if (code === 'betas-override') fixes.push(remove([...path.slice(0, -1), 'config', 'trained_betas'], 'Remove the config\'s trained_betas'));
-  if (/terminal-snr|zero-snr/.test(code) && configPath) fixes.push(...zeroSnrFixes(text, configPath));
-  return fixes;
+}
+
+/** The values the config's class implements for `key`, from the core's class table. */
+function allowedValues(text: string, configPath: (string | number)[], key: string): string[] {
+  const root = parseTree(text);
+  const node = root && findNodeAtLocation(root, configPath);
+  if (!node || node.type !== 'object') return [];
+  const className = readSchedulerConfig(getNodeValue(node)).className;
+  return [...(className ? (SCHEDULER_CLASSES[className]!.keys[key]?.enum ?? []) : [])];
 }
 
 /** One edit from `before` to `after` covering only the span that changed. */

@@ -3,7 +3,7 @@
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from './jsonc';
 import type { FindingSeverity, ScheduleEntry } from '../../protocol/schedule';
-import { createScheduler } from '../../core/samplers/registry';
+import { readSchedulerConfig } from '../../core/config/readSchedulerConfig';
 
 export type DocumentKind = 'config' | 'scheduleFile';
 
@@ -139,13 +139,13 @@ function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], n
     report(doc, node ?? at, [...configPath, 'num_train_timesteps'], 'error', `num_train_timesteps ${T} is more than the inspector computes (${MAX_TRAIN_TIMESTEPS}).`, 'too-large');
     ok = false;
   }
-  // The core reads the config as the sampler will (defaults, types, ranges); skipped when the
-  // arrays or sizes above already rule it out, since building it would cost the most then.
-  const findings = ok ? createScheduler(config).findings : [];
+  // The core reads the config as the sampler will (defaults, types, ranges, ignored keys, terminal
+  // SNR); skipped when the arrays or sizes above already rule it out.
+  const findings = ok ? readSchedulerConfig(config).findings : [];
   for (const f of findings) {
     const fullPath = [...configPath, ...f.path];
-    const node = (parts.config && findNodeAtLocation(parts.config, f.path as (string | number)[])) ?? nearestNode(parts.config ?? at, f.path);
-    report(doc, node, fullPath, f.severity, f.message, f.code);
+    const span = findingSpan(parts.config ?? at, f.path);
+    doc.findings.push(finding(f.severity, f.message, f.code, fullPath, span.offset, span.length));
     if (f.severity === 'error') ok = false;
   }
   const entry: ScheduleEntry = { name, config };
@@ -233,13 +233,15 @@ export function spanOf(node: Node): { offset: number; length: number } {
   return { offset: node.offset, length: node.length };
 }
 
-/** The deepest node along a path that exists (a missing key's finding goes on its parent object). */
-function nearestNode(root: Node, path: readonly (string | number)[]): Node {
+/** Where a config finding goes: its value; for a key the file does not set (a default at fault),
+ * the deepest part of the path that exists, or the `_class_name` value whose defaults apply. */
+function findingSpan(config: Node, path: readonly (string | number)[]): { offset: number; length: number } {
   for (let i = path.length; i > 0; i--) {
-    const found = findNodeAtLocation(root, path.slice(0, i) as (string | number)[]);
-    if (found) return found;
+    const found = findNodeAtLocation(config, path.slice(0, i) as (string | number)[]);
+    if (found) return spanOf(found);
   }
-  return root;
+  const className = findNodeAtLocation(config, ['_class_name']);
+  return className ? spanOf(className) : { offset: config.offset, length: 1 };
 }
 
 function objectValue(node: Node): Record<string, unknown> {

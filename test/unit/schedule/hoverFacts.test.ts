@@ -16,8 +16,17 @@ test('hover states terminal SNR and σ range of Stable Diffusion\'s schedule', (
 });
 
 test('hover on a key gives its effective value and where it came from', () => {
-  assert.match(hoverOn('"timestep_spacing"')!, /`timestep_spacing` = `"leading"` — set in this file/);
-  assert.match(hoverOn('"_class_name"')!, /read as \*\*EulerDiscreteScheduler\*\*/);
+  assert.match(hoverOn('"timestep_spacing"')!, /`timestep_spacing` = `"leading"` — set in this file\. How inference timesteps/);
+  assert.match(hoverOn('"_class_name"')!, /^\*\*sdxl\*\* · EulerDiscreteScheduler · terminal SNR/);
+  // Not in the file: the class's default, said to be one.
+  const sd15 = readFileSync('test/fixtures/schedules/sd15/scheduler_config.json', 'utf8');
+  const pndm = readScheduleDocument(sd15, 'config', 'sd15');
+  assert.equal(hoverFacts(pndm, sd15, sd15.indexOf('"steps_offset"') + 2)?.includes('`steps_offset` = `1` — set in this file'), true);
+  const classHover = hoverFacts(pndm, sd15, sd15.indexOf('"_class_name"') + 2)!;
+  // SD 1.5's file leaves prediction_type and timestep_spacing to PNDMScheduler's defaults.
+  assert.match(classHover, /Defaults in effect \(not set here\): .*`prediction_type` = `"epsilon"`/);
+  assert.match(classHover, /`timestep_spacing` = `"leading"`/);
+  assert.doesNotMatch(classHover, /`beta_end` =/);
 });
 
 test('hover on a key the class does not read says it has no effect', () => {

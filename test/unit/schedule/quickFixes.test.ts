@@ -35,7 +35,7 @@ test('zero-SNR fix inside a schedule file edits only that schedule', () => {
 test('unknown keys get a "Remove" fix; both timesteps and sigmas get one fix per choice', () => {
   const text = '{\n  "clip_sample": false,\n  "beta_end": 0.012\n}';
   const [remove] = quickFixesFor(text, 'unknown-key', ['clip_sample'], []);
-  assert.equal(remove!.title, 'Remove "clip_sample"');
+  assert.equal(remove!.title, 'Remove "clip_sample" (it has no effect)');
   assert.deepEqual(JSON.parse(applyEdits(text, remove!.edits)), { beta_end: 0.012 });
 
   const file = JSON.stringify({ schedules: { a: { timesteps: [9, 1], sigmas: [3, 0] } } });
@@ -46,6 +46,22 @@ test('unknown keys get a "Remove" fix; both timesteps and sigmas get one fix per
 
 test('a terminal-SNR finding offers the zero-SNR fix; unrelated codes offer nothing', () => {
   assert.deepEqual(quickFixesFor(sdxl, 'nonzero-terminal-snr-leading', ['timestep_spacing'], []).map((f) => f.title.slice(0, 20)), ['Use trailing spacing', 'Use trailing spacing']);
-  assert.equal(quickFixesFor(sdxl, 'compatible-class-key', ['steps_offset'], [])[0]?.title, 'Remove "steps_offset"');
+  assert.equal(quickFixesFor(sdxl, 'compatible-class-key', ['steps_offset'], [])[0]?.title, 'Remove "steps_offset" (it has no effect)');
+  // A finding about a key the file does not contain has nothing to remove.
+  assert.deepEqual(quickFixesFor(sdxl, 'spacing-ignored', ['timestep_spacing_x'], []), []);
   assert.deepEqual(quickFixesFor(sdxl, 'syntax', [], []), []);
+});
+
+test('a value the class does not implement gets one fix per value it does, from the class table', () => {
+  const text = '{\n  "_class_name": "EulerDiscreteScheduler",\n  "timestep_spacing": "trailng"\n}';
+  const fixes = quickFixesFor(text, 'invalid-value', ['timestep_spacing'], []);
+  assert.deepEqual(fixes.map((f) => f.title), ['Use "leading"', 'Use "trailing"', 'Use "linspace"']);
+  assert.equal(JSON.parse(applyEdits(text, fixes[1]!.edits)).timestep_spacing, 'trailing');
+});
+
+test('zero SNR with an epsilon model: turn rescaling off, or declare v-prediction', () => {
+  const text = '{\n  "_class_name": "DDIMScheduler",\n  "rescale_betas_zero_snr": true\n}';
+  const [off, v] = quickFixesFor(text, 'zero-snr-epsilon', ['rescale_betas_zero_snr'], []);
+  assert.equal(JSON.parse(applyEdits(text, off!.edits)).rescale_betas_zero_snr, false);
+  assert.equal(JSON.parse(applyEdits(text, v!.edits)).prediction_type, 'v_prediction');
 });

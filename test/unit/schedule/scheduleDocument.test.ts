@@ -25,7 +25,8 @@ test('released configs read into one plottable schedule each', () => {
 
 test('the comparison schedule file yields its named schedules with explicit timesteps kept', () => {
   const doc = readScheduleDocument(fixture('comparison.schedule.json'), 'scheduleFile', 'comparison');
-  assert.deepEqual(doc.findings, []);
+  // Only the shipped schedule is flagged: its leading spacing meets a nonzero terminal SNR.
+  assert.deepEqual(doc.findings.map((f) => `${f.code}@${f.path.join('.')}`), ['nonzero-terminal-snr-leading@schedules.sd15 euler.config.timestep_spacing']);
   assert.deepEqual(doc.schedules.map((s) => s.name), ['sd15 euler', 'trailing + zero-SNR', 'hand-picked steps']);
   assert.deepEqual(doc.schedules[2]!.timesteps, [999, 850, 700, 500, 300, 150, 50]);
   assert.equal(doc.schedules[1]!.config.rescale_betas_zero_snr, true);
@@ -106,4 +107,58 @@ test('wrong root types and empty files are errors, never exceptions', () => {
     assert.ok(doc.error, `error state for ${JSON.stringify(text)}`);
     assert.ok(doc.findings.some((f) => f.severity === 'error'), text);
   }
+});
+
+/** Each released config: no errors, and the findings a reader of diffusers would expect. */
+const EXPECTED: Record<string, string[]> = {
+  // PNDM has no clip_sample; leading spacing from PNDM's default with SD's nonzero terminal SNR.
+  sd15: ['private-key@_diffusers_version', 'compatible-class-key@clip_sample', 'nonzero-terminal-snr-leading@timestep_spacing'],
+  sd21: ['private-key@_diffusers_version', 'compatible-class-key@skip_prk_steps', 'nonzero-terminal-snr-leading@timestep_spacing'],
+  sdxl: [
+    'private-key@_diffusers_version',
+    'compatible-class-key@clip_sample',
+    'compatible-class-key@sample_max_value',
+    'compatible-class-key@set_alpha_to_one',
+    'compatible-class-key@skip_prk_steps',
+    'nonzero-terminal-snr-leading@timestep_spacing',
+  ],
+  // LCM takes its timesteps from original_inference_steps.
+  lcm: ['private-key@_diffusers_version', 'spacing-ignored@timestep_spacing'],
+  // Trailing spacing: no terminal-SNR warning, but steps_offset now does nothing.
+  sdturbo: [
+    'private-key@_diffusers_version',
+    'compatible-class-key@clip_sample',
+    'compatible-class-key@sample_max_value',
+    'compatible-class-key@set_alpha_to_one',
+    'compatible-class-key@skip_prk_steps',
+    'steps-offset-ignored@steps_offset',
+  ],
+};
+
+test('released configs open cleanly and show the expected findings', () => {
+  for (const [model, expected] of Object.entries(EXPECTED)) {
+    const text = fixture(`${model}/scheduler_config.json`);
+    const doc = readScheduleDocument(text, 'config', model);
+    assert.equal(doc.schedules.length, 1, model);
+    assert.deepEqual(doc.findings.map((f) => `${f.code}@${f.path.join('.')}`), expected, model);
+    assert.ok(!doc.findings.some((f) => f.severity === 'error'), model);
+  }
+});
+
+test('a finding about a key the file leaves to its default points at _class_name', () => {
+  const text = fixture('sd15/scheduler_config.json');
+  const doc = readScheduleDocument(text, 'config', 'sd15');
+  const f = doc.findings.find((x) => x.code === 'nonzero-terminal-snr-leading')!;
+  assert.equal(at(text, f.offset, f.length), '"PNDMScheduler"');
+});
+
+test('a string where a number belongs in a config is a core finding at that value', () => {
+  const text = '{\n  "_class_name": "EulerDiscreteScheduler",\n  "beta_end": "0.012x"\n}';
+  const doc = readScheduleDocument(text, 'config', 'x');
+  const f = doc.findings.find((x) => x.path[0] === 'beta_end')!;
+  assert.equal(f.severity, 'error');
+  assert.equal(f.code, 'wrong-type');
+  assert.equal(at(text, f.offset, f.length), '"0.012x"');
+  assert.equal(doc.schedules.length, 0, 'an error leaves nothing to plot');
+  assert.match(doc.error ?? '', /beta_end/);
 });
