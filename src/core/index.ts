@@ -18,6 +18,6 @@ export * from './config/schedulerClasses';
 export * from './config/readSchedulerConfig';
 export * from './config/configSchedule';
 export type { Scheduler, StepOutput, SetTimestepsOptions, StepOptions } from './samplers/scheduler';
-export { createScheduler, schedulerClassNames, trainingAlphasCumprod } from './samplers/registry';
+export { createScheduler, schedulerClassNames } from './samplers/registry';
 export * from './image/rgba';
 export * from './image/latentPreview';
