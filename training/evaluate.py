@@ -1,11 +1,11 @@
 """Quality of a trained model on captions held out of training, judged by classify.py, plus layout
 diversity across seeds. Writes quality.json and the sample grid PNG into the model folder.
 
-    /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --backend cli
+    /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --backend onnx
     /usr/bin/python3 training/evaluate.py --work training/run --backend torch --model models/tiny-shapes
 
-backend cli: images come from the ONNX pipeline through `node bin/diffusion-lab.js generate`;
-backend torch: from the PyTorch reference sampler (sample.py) on the checkpoint.
+backend onnx: images come from the engine's ONNX pipeline (training/onnxGenerate.ts, the engine the
+CLI runs); backend torch: from the PyTorch reference sampler (sample.py) on the checkpoint.
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
 import argparse
@@ -39,17 +39,16 @@ def torch_backend(work, steps, guidance):
     return run
 
 
-def cli_backend(model, steps, guidance):
+def onnx_backend(model, steps, guidance):
     def run(prompts, seeds):
-        out = []
         with tempfile.TemporaryDirectory() as tmp:
-            for i, (p, s) in enumerate(zip(prompts, seeds)):
-                path = os.path.join(tmp, f'{i}.png')
-                subprocess.run(['node', 'bin/diffusion-lab.js', 'generate', '--model', model, '--prompt', p,
-                                '--seed', str(s), '--steps', str(steps), '--guidance', str(guidance), '--out', path],
-                               check=True, capture_output=True)
-                out.append(np.asarray(Image.open(path).convert('RGB')))
-        return out
+            jobs = {'modelDir': model, 'steps': steps, 'guidanceScale': guidance,
+                    'jobs': [{'prompt': p, 'seed': int(s)} for p, s in zip(prompts, seeds)]}
+            with open(f'{tmp}/jobs.json', 'w') as f:
+                json.dump(jobs, f)
+            subprocess.run(['node', '--import', 'tsx', 'training/onnxGenerate.ts', f'{tmp}/jobs.json', f'{tmp}/out'],
+                           check=True)
+            return [np.asarray(Image.open(f'{tmp}/out/{i}.png').convert('RGB')) for i in range(len(prompts))]
     return run
 
 
@@ -65,14 +64,14 @@ def grid(images, columns):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--model', default='models/tiny-shapes', help='ONNX folder (cli backend) and where results go')
+    ap.add_argument('--model', default='models/tiny-shapes', help='ONNX folder (onnx backend) and where results go')
     ap.add_argument('--work', default='training/run', help='checkpoint folder (torch backend)')
-    ap.add_argument('--backend', choices=('cli', 'torch'), default='cli')
+    ap.add_argument('--backend', choices=('onnx', 'torch'), default='onnx')
     ap.add_argument('--steps', type=int, default=20)
     ap.add_argument('--guidance', type=float, default=5.0)
     ap.add_argument('--seed', type=int, default=1000)
     args = ap.parse_args()
-    run = (cli_backend(args.model, args.steps, args.guidance) if args.backend == 'cli'
+    run = (onnx_backend(args.model, args.steps, args.guidance) if args.backend == 'onnx'
            else torch_backend(args.work, args.steps, args.guidance))
 
     held = scenes.HELD_OUT_SCENES
@@ -85,7 +84,7 @@ def main():
     div = [classify.classify(img) for img in div_images]
     positions = sorted({d['position'] for d in div if d['position']})
     report = {
-        'backend': 'onnx pipeline (bin/diffusion-lab.js)' if args.backend == 'cli' else 'pytorch reference sampler',
+        'backend': 'onnx pipeline (src/engine)' if args.backend == 'onnx' else 'pytorch reference sampler',
         'steps': args.steps, 'guidance': args.guidance, 'scheduler': 'DDIMScheduler',
         'held_out_samples': len(held),
         'accuracy': {k: round(v, 4) for k, v in quality.items()},

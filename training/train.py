@@ -1,7 +1,7 @@
 """Trains the tiny-shapes model: first the autoencoder, then the text encoder and UNet together on
 latents of generated scenes. Step counts, batch sizes and seeds fix the whole run, so the same command
-gives the same model. Writes checkpoints to --work every --save-every steps; export.py turns the
-latest one into the ONNX folder.
+gives the same model. Writes checkpoints to --work every --save-every steps; at the end it exports
+the ONNX folder (export.py does the same for any checkpoint) and the parity test's reference outputs.
 
     /usr/bin/python3 training/train.py --work training/run --out models/tiny-shapes
 """
@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 import export
 import networks
+import parity
 import scenes
 import schedule
 import tokenizer
@@ -163,6 +164,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--work', default='training/run', help='folder for checkpoints and the log')
     ap.add_argument('--out', default='models/tiny-shapes', help='ONNX folder written when training ends')
+    ap.add_argument('--fixture', default='test/unit/model/fixtures/reference.json',
+                    help='PyTorch reference outputs for the ONNX parity test, written with the export')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--vae-steps', type=int, default=2000)
@@ -187,7 +190,9 @@ def main():
         scaling = float(1 / enc(torch.from_numpy(x))[0].std())
     log(phase='scaling', scaling_factor=scaling)
     train_unet(args, log, enc, dec, scaling)
-    export.export(export.load(os.path.join(args.work, 'model.pt')), args.out)
+    nets = export.load(os.path.join(args.work, 'model.pt'))
+    export.export(nets, args.out)
+    parity.write_fixture(nets, args.fixture)
     log(phase='done', exported=args.out)
 
 
