@@ -7,6 +7,7 @@ import type { PreviewKind } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
 import type { OnnxModel } from './onnxModel';
+import { allFinite } from './finite';
 
 /** Every image of the batch, full size, as RGBA and as the decoder's float output. */
 export async function decodeImages(s: ModelSessions, latents: Tensor): Promise<{ images: RgbaImage[]; pixels: { data: Float32Array; dims: number[] } }> {
@@ -40,7 +41,7 @@ async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise
   for (let b = 0; b < n; b += per) {
     const data = Float32Array.from(latents.data.subarray(b * plane, (b + per) * plane), (v) => v * k);
     const out = Object.values(await model.run({ [input.name]: { data, dims: [per, ...rest] } }))[0];
-    if (!out.data.every(Number.isFinite)) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);
+    if (!allFinite(out.data)) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);
     parts.push(out.data);
     dims = out.dims;
   }

@@ -13,6 +13,7 @@ import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { buildRunRecords, pngTextChunks } from './outputs/runRecord';
 import { encodePng } from './png';
+import { allFinite } from './finite';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -48,7 +49,7 @@ export async function runPipeline(s: ModelSessions, req: GenerateRequest, contro
     const runStart = performance.now();
     const out = await runUnet(s, input, t, text?.hidden);
     unetRunMs.push(performance.now() - runStart);
-    if (!out.every(Number.isFinite)) {
+    if (!allFinite(out)) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
     const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch) : out;

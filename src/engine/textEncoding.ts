@@ -5,6 +5,7 @@ import type { GenerateRequest } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
 import type { RunShape } from './requestCheck';
+import { allFinite } from './finite';
 
 export interface EncodedText {
   /** [2·batch or batch, seq, hidden]. */
@@ -38,6 +39,6 @@ export async function encodePrompts(s: ModelSessions, req: GenerateRequest, shap
 async function encodeIds(s: ModelSessions, ids: number[]): Promise<Tensor<Float32Array>> {
   const out = await s.textEncoder!.run({ input_ids: { data: ids, dims: [1, ids.length] } });
   const h = out.last_hidden_state;
-  if (!h.data.every(Number.isFinite)) throw new EngineFailure('NAN_OUTPUT', 'the text encoder returned NaN or Inf');
+  if (!allFinite(h.data)) throw new EngineFailure('NAN_OUTPUT', 'the text encoder returned NaN or Inf');
   return { data: h.data, shape: h.dims };
 }
