@@ -5,7 +5,7 @@ import { EngineFailure } from './engineFailure';
 import { modelHash, type ModelFolder } from './modelFolder';
 import { OnnxModel } from './onnxModel';
 import { PromptTokenizer } from './promptTokenizer';
-import { providerOrder, type ConcreteProvider } from './providers';
+import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { relative } from 'node:path';
 
 export interface ModelSessions {
@@ -60,6 +60,11 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       if (err instanceof EngineFailure) throw err;
       fallbacks.push({ provider, error: shortError(err) });
     }
+  }
+  if (fallbacks.length === 1) {
+    const [{ provider, error }] = fallbacks;
+    const hint = provider === 'cuda' && !autoProviders().includes('cuda') ? ' (install it with `diffusion-lab install-cuda`)' : '';
+    throw new EngineFailure('PROVIDER_FAILED', `the ${provider} execution provider could not start${hint}: ${error}`);
   }
   throw new EngineFailure('PROVIDER_FAILED', `no execution provider could start: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`);
 }

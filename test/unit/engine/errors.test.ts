@@ -5,6 +5,7 @@ import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineError } from '../../../src/engine/engineClient';
 import { copyModel, model, request, startEngine } from './fixtures';
+import { autoProviders } from '../../../src/engine/providers';
 
 const engine = startEngine();
 after(() => engine.dispose());
@@ -81,4 +82,12 @@ test('changed model files are picked up by the next run', async () => {
   cpSync(model('broken/nan-unet/unet/model.onnx'), join(dir, 'unet', 'model.onnx'));
   await assert.rejects(engine.generate(request({ modelDir: dir })), fails('NAN_OUTPUT', /NaN/));
   await engine.unload(dir);
+});
+
+test('a named provider that cannot start is reported, not silently replaced', async () => {
+  const absent = (['dml', 'coreml', 'cuda'] as const).find((p) => !autoProviders().includes(p))!;
+  await assert.rejects(engine.generate(request({ provider: absent })), fails('PROVIDER_FAILED', new RegExp(`the ${absent} execution provider could not start`)));
+  const auto = await engine.generate(request({ provider: 'auto' }));
+  assert.ok(autoProviders().includes(auto.info.provider));
+  assert.deepEqual(auto.info.providerFallbacks.map((f) => f.provider), autoProviders().slice(0, autoProviders().indexOf(auto.info.provider)));
 });
