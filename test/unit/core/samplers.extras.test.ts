@@ -70,3 +70,19 @@ test('the seeded runs depend on the seed', () => {
   assert.deepEqual(run(1), run(1));
   assert.notDeepEqual(run(1), run(2));
 });
+
+test("PNDM's x̂0 (diffusers returns none) is the DDIM estimate from the output it steps with", () => {
+  const config = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, skip_prk_steps: true, set_alpha_to_one: false, clip_sample: false };
+  const pndm = createScheduler({ _class_name: 'PNDMScheduler', ...config }).scheduler!;
+  const ddim = createScheduler({ _class_name: 'DDIMScheduler', ...config }).scheduler!;
+  pndm.setTimesteps(10);
+  ddim.setTimesteps(10);
+  const x: Tensor = { data: Float64Array.from({ length: 256 }, (_, i) => Math.sin(i)), shape: SHAPE };
+  const t = pndm.timesteps[0];
+  const m = model(x, t);
+  // The first PLMS step is a DDIM step with the same model output.
+  const a = pndm.step(m, t, x);
+  const b = ddim.step(m, t, x);
+  assert.ok(maxAbsDiff(a.predOriginalSample.data, [...b.predOriginalSample.data]) < 1e-12);
+  assert.ok(maxAbsDiff(a.prevSample.data, [...b.prevSample.data]) < 1e-12);
+});
