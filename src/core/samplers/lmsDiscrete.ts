@@ -24,7 +24,7 @@ export class LMSDiscreteScheduler extends SigmaScheduler {
   }
 
   /** ∫ from σ_i to σ_{i+1} of the Lagrange basis polynomial of point i−j over points i, …, i−order+1. */
-  coefficient(order: number, i: number, j: number): number {
+  private coefficient(order: number, i: number, j: number): number {
     const s = this.sigmas;
     const basis = (tau: number) => {
       let prod = 1;
