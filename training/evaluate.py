@@ -23,6 +23,7 @@ import scenes
 DIVERSITY_CAPTION = 'a small yellow triangle on a black background'  # position left free
 DIVERSITY_SEEDS = 16
 GRID_COLUMNS = 8
+STEPS, GUIDANCE, SEED = 20, 7.5, 1000  # the CLI's defaults for steps and guidance
 
 
 def torch_backend(work, steps, guidance):
@@ -62,30 +63,21 @@ def grid(images, columns):
     return canvas
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--model', default='models/tiny-shapes', help='ONNX folder (onnx backend) and where results go')
-    ap.add_argument('--work', default='training/run', help='checkpoint folder (torch backend)')
-    ap.add_argument('--backend', choices=('onnx', 'torch'), default='onnx')
-    ap.add_argument('--steps', type=int, default=20)
-    ap.add_argument('--guidance', type=float, default=5.0)
-    ap.add_argument('--seed', type=int, default=1000)
-    args = ap.parse_args()
-    run = (onnx_backend(args.model, args.steps, args.guidance) if args.backend == 'onnx'
-           else torch_backend(args.work, args.steps, args.guidance))
-
+def evaluate(run, model, backend, steps, guidance, seed):
+    """Classifies held-out and diversity samples made by `run`; writes quality.json, samples.png and
+    samples.txt into `model` and returns the report."""
     held = scenes.HELD_OUT_SCENES
     prompts = [scenes.caption(s) for s in held]
-    images = run(prompts, [args.seed + i for i in range(len(held))])
+    images = run(prompts, [seed + i for i in range(len(held))])
     pairs = [(classify.classify(img), classify.truth(s)) for img, s in zip(images, held)]
     quality = classify.score(pairs)
 
-    div_images = run([DIVERSITY_CAPTION] * DIVERSITY_SEEDS, [args.seed + i for i in range(DIVERSITY_SEEDS)])
+    div_images = run([DIVERSITY_CAPTION] * DIVERSITY_SEEDS, [seed + i for i in range(DIVERSITY_SEEDS)])
     div = [classify.classify(img) for img in div_images]
     positions = sorted({d['position'] for d in div if d['position']})
     report = {
-        'backend': 'onnx pipeline (src/engine)' if args.backend == 'onnx' else 'pytorch reference sampler',
-        'steps': args.steps, 'guidance': args.guidance, 'scheduler': 'DDIMScheduler',
+        'backend': 'onnx pipeline (src/engine)' if backend == 'onnx' else 'pytorch reference sampler',
+        'steps': steps, 'guidance': guidance, 'scheduler': 'DDIMScheduler',
         'held_out_samples': len(held),
         'accuracy': {k: round(v, 4) for k, v in quality.items()},
         'checker_on_dataset_images': {k: round(v, 4) for k, v in classify.validate(1000).items()},
@@ -94,18 +86,32 @@ def main():
                                                     d['size'] == 'small' and d['background'] == 'black'
                                                     for d in div) / DIVERSITY_SEEDS, 4)},
     }
-    print(json.dumps(report, indent=1))
-    with open(os.path.join(args.model, 'quality.json'), 'w') as f:
+    with open(os.path.join(model, 'quality.json'), 'w') as f:
         json.dump(report, f, indent=1)
         f.write('\n')
     shown = images[:5 * GRID_COLUMNS] + div_images[:GRID_COLUMNS]
     Image.fromarray(grid(shown, GRID_COLUMNS)).resize(
         (GRID_COLUMNS * 66 * 2, (len(shown) // GRID_COLUMNS) * 66 * 2), Image.NEAREST).save(
-        os.path.join(args.model, 'samples.png'), optimize=True)
-    with open(os.path.join(args.model, 'samples.txt'), 'w') as f:
+        os.path.join(model, 'samples.png'), optimize=True)
+    with open(os.path.join(model, 'samples.txt'), 'w') as f:
         f.write('Rows 1-5: held-out captions, one seed each, in order:\n')
         f.writelines(f'{p}\n' for p in prompts[:5 * GRID_COLUMNS])
-        f.write(f'Row 6: "{DIVERSITY_CAPTION}", seeds {args.seed}..{args.seed + GRID_COLUMNS - 1}\n')
+        f.write(f'Row 6: "{DIVERSITY_CAPTION}", seeds {seed}..{seed + GRID_COLUMNS - 1}\n')
+    return report
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--model', default='models/tiny-shapes', help='ONNX folder (onnx backend) and where results go')
+    ap.add_argument('--work', default='training/run', help='checkpoint folder (torch backend)')
+    ap.add_argument('--backend', choices=('onnx', 'torch'), default='onnx')
+    ap.add_argument('--steps', type=int, default=STEPS)
+    ap.add_argument('--guidance', type=float, default=GUIDANCE)
+    ap.add_argument('--seed', type=int, default=SEED)
+    args = ap.parse_args()
+    run = (onnx_backend(args.model, args.steps, args.guidance) if args.backend == 'onnx'
+           else torch_backend(args.work, args.steps, args.guidance))
+    print(json.dumps(evaluate(run, args.model, args.backend, args.steps, args.guidance, args.seed), indent=1))
 
 
 if __name__ == '__main__':

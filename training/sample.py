@@ -24,7 +24,7 @@ def initial_noise(seeds):
 
 
 @torch.no_grad()
-def generate(nets, prompts, seeds, steps=20, guidance=5.0):
+def generate(nets, prompts, seeds, steps=20, guidance=7.5):
     """prompts, seeds: one each per image. Returns final latents [n,4,8,8] and images [n,3,64,64] in [-1,1]."""
     ids = torch.tensor([tokenizer.encode(p) for p in prompts])
     cond = nets['text_encoder'](ids)
@@ -52,7 +52,7 @@ def main():
     ap.add_argument('--prompt', required=True)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--steps', type=int, default=20)
-    ap.add_argument('--guidance', type=float, default=5.0)
+    ap.add_argument('--guidance', type=float, default=7.5)
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
     nets = export.load(f'{args.work}/model.pt')

@@ -1,7 +1,8 @@
 """Trains the tiny-shapes model: first the autoencoder, then the text encoder and UNet together on
 latents of generated scenes. Step counts, batch sizes and seeds fix the whole run, so the same command
 gives the same model. Writes checkpoints to --work every --save-every steps; at the end it exports
-the ONNX folder (export.py does the same for any checkpoint) and the parity test's reference outputs.
+the ONNX folder (export.py does the same for any checkpoint), the parity test's reference outputs and
+a copy of the checkpoint, then measures quality (evaluate.py) and writes the model card (modelCard.py).
 
     /usr/bin/python3 training/train.py --work training/run --out models/tiny-shapes
 """
@@ -10,13 +11,16 @@ import argparse
 import json
 import math
 import os
+import shutil
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+import evaluate
 import export
+import modelCard
 import networks
 import parity
 import scenes
@@ -164,6 +168,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--work', default='training/run', help='folder for checkpoints and the log')
     ap.add_argument('--out', default='models/tiny-shapes', help='ONNX folder written when training ends')
+    ap.add_argument('--checkpoint', default='training/tiny-shapes.pt', help='copy of the final checkpoint, kept in git')
     ap.add_argument('--fixture', default='test/unit/model/fixtures/reference.json',
                     help='PyTorch reference outputs for the ONNX parity test, written with the export')
     ap.add_argument('--seed', type=int, default=0)
@@ -193,7 +198,11 @@ def main():
     nets = export.load(os.path.join(args.work, 'model.pt'))
     export.export(nets, args.out)
     parity.write_fixture(nets, args.fixture)
+    shutil.copy(os.path.join(args.work, 'model.pt'), args.checkpoint)
     log(phase='done', exported=args.out)
+    evaluate.evaluate(evaluate.onnx_backend(args.out, evaluate.STEPS, evaluate.GUIDANCE), args.out, 'onnx',
+                      evaluate.STEPS, evaluate.GUIDANCE, evaluate.SEED)
+    modelCard.write(args.work, args.out)
 
 
 if __name__ == '__main__':
