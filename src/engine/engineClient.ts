@@ -56,11 +56,13 @@ export class EngineClient {
 
   constructor(private readonly options: EngineClientOptions) {}
 
-  /** Runs a text-to-image (or unconditional) request after those queued before it. */
+  /** Runs a text-to-image (or unconditional) request after those queued before it. Aborting the
+   * signal cancels it between steps, or at once while it still waits in the queue. */
   generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
     const { signal, onStep } = options;
-    return this.enqueue(async () => {
-      if (signal?.aborted) throw cancelled();
+    let started = false;
+    const run = this.enqueue(async () => {
+      started = true;
       const id = this.nextId++;
       const done = this.request<GenerateResult>(id, { type: 'generate', id, request }, onStep);
       const onAbort = () => this.send({ type: 'cancel', id });
@@ -71,6 +73,12 @@ export class EngineClient {
         signal?.removeEventListener('abort', onAbort);
       }
     }, signal);
+    if (!signal) return run;
+    return new Promise((resolve, reject) => {
+      const onQueuedAbort = () => !started && reject(cancelled());
+      signal.addEventListener('abort', onQueuedAbort, { once: true });
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onQueuedAbort));
+    });
   }
 
   /** Drops the cached sessions of a model folder, freeing their memory in the engine process. */

@@ -28,9 +28,12 @@ test('a request cancelled while queued never starts', async () => {
   const first = engine.generate(request({ steps: 10 }));
   let started = false;
   const second = engine.generate(request(), { signal: abort.signal, onStep: () => (started = true) });
+  let firstDone = false;
+  void first.then(() => (firstDone = true));
   abort.abort();
-  await first;
   await assert.rejects(second, (e: EngineError) => e.code === 'CANCELLED');
+  assert.equal(firstDone, false, 'rejected at once, while the first request still runs');
+  await first;
   assert.equal(started, false);
 });
 
