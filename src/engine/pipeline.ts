@@ -14,6 +14,7 @@ import { encodePrompts } from './textEncoding';
 import { buildRunRecords, pngTextChunks } from './outputs/runRecord';
 import { encodePng } from './png';
 import { allFinite } from './finite';
+import { guide, rms } from './guidance';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -134,33 +135,6 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
   return out;
 }
 
-/** uncond + g·(text − uncond), then Lin et al.'s rescale φ per image:
- * φ·cfg·std(text)/std(cfg) + (1−φ)·cfg (diffusers' rescale_noise_cfg). */
-function guide(out: Float32Array, g: number, phi: number, batch: number): Float32Array {
-  const half = out.length / 2;
-  const cfg = new Float32Array(half);
-  for (let i = 0; i < half; i++) cfg[i] = out[i] + g * (out[half + i] - out[i]);
-  if (phi > 0) {
-    const per = half / batch;
-    for (let b = 0; b < batch; b++) {
-      const c = cfg.subarray(b * per, (b + 1) * per);
-      const k = (phi * std(out.subarray(half + b * per, half + (b + 1) * per))) / std(c) + 1 - phi;
-      for (let i = 0; i < per; i++) c[i] *= k;
-    }
-  }
-  return cfg;
-}
-
-/** Unbiased standard deviation, as torch.std. */
-function std(x: Float32Array): number {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i];
-  mean /= x.length;
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += (x[i] - mean) ** 2;
-  return Math.sqrt(s / (x.length - 1));
-}
-
 function doubled(x: Tensor): Tensor {
   const data = new Float32Array(x.data.length * 2);
   data.set(x.data);
@@ -174,10 +148,4 @@ function scaled(x: Tensor, k: number): Tensor {
 
 function slice(data: Tensor['data'], from: number, to: number): Float32Array {
   return data instanceof Float32Array ? data.subarray(from, to) : Float32Array.from(data.subarray(from, to));
-}
-
-function rms(x: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-  return Math.sqrt(s / x.length);
 }
