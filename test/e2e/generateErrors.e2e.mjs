@@ -32,7 +32,8 @@ test('a model folder without its UNet gives an error naming the file, with Show 
     // The log opens in the Output panel with the same failure.
     await page.locator('.part.panel .monaco-editor', { hasText: 'model.onnx' }).waitFor({ timeout: 15_000 });
   } finally {
-    await setWorkspaceSettings(server, page, { 'diffusionLab.modelPath': MODEL });
+    // No reload: the next test opens a new window, which reads the file afresh.
+    await setWorkspaceSettings(server, undefined, { 'diffusionLab.modelPath': MODEL });
   }
 });
 

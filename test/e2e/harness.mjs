@@ -63,7 +63,10 @@ export async function startCodeServer({ vsix, workspaceSettings = {} }) {
   );
   let output = '';
   const port = await new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      process.kill(-child.pid, 'SIGTERM');
+      reject(new Error(`code-server did not start:\n${output}`));
+    }, 60_000);
     const onData = (chunk) => {
       output += chunk;
       const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -104,13 +107,17 @@ export async function launch() {
   return { context, profile };
 }
 
-/** Opens the workbench on the server's workspace and waits until the extension's command is known. */
+/** Opens the workbench on the server's workspace in a new page. */
 export async function openWorkbench(context, server) {
   const page = await context.newPage();
   await page.goto(server.url);
+  await waitForWorkbench(page);
+  return page;
+}
+
+async function waitForWorkbench(page) {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.statusbar').waitFor({ timeout: 60_000 });
-  return page;
 }
 
 export async function openPalette(page) {
@@ -180,7 +187,7 @@ export async function findWebviewFrame(page, selector, timeout = 60_000) {
         // the frame navigated or went away while we looked
       }
     }
-    await page.waitForTimeout(250);
+    await page.waitForTimeout(100);
   }
   throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
 }
@@ -214,13 +221,15 @@ function findFiles(dir, match) {
   });
 }
 
-/** Merges `patch` into the workspace's .vscode/settings.json; VS Code picks the change up from disk. */
+/** Merges `patch` into the workspace's .vscode/settings.json. With a page, reloads its window so
+ * the new values are certainly in effect (a file watcher would deliver them at some later time). */
 export async function setWorkspaceSettings(server, page, patch) {
   const file = join(server.workspace, '.vscode', 'settings.json');
   const settings = { ...JSON.parse(readFileSync(file, 'utf8')), ...patch };
   writeFileSync(file, JSON.stringify(settings, null, 2));
-  // The file watcher reports the change asynchronously; give it time to reach the extension host.
-  await page.waitForTimeout(2_000);
+  if (!page) return;
+  await page.reload();
+  await waitForWorkbench(page);
 }
 
 /** Process ids of Diffusion Lab engine processes started from this server's extensions. */

@@ -6,9 +6,11 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, openWorkbench, readHostErrors, registeredTests, REPO, screenshot, startCodeServer } from './harness.mjs';
+import { ARTIFACTS, launch, openWorkbench, readHostErrors, registeredTests, REPO, screenshot, startCodeServer } from './harness.mjs';
 
 const filter = process.argv[2] ?? '';
+// Artifacts describe the latest run only.
+rmSync(ARTIFACTS, { recursive: true, force: true });
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 let t = Date.now();
@@ -33,33 +35,37 @@ const server = await startCodeServer({
   vsix,
   workspaceSettings: { 'diffusionLab.modelPath': join(REPO, 'test/fixtures/models/tiny-sd') },
 });
-const { context, profile } = await launch();
-console.log(`code-server + chromium start: ${seconds(Date.now() - t)}`);
-
 let passed = 0;
 let failed = 0;
-for (const { name, fn, timeoutMs } of registeredTests()) {
-  const started = Date.now();
-  let page;
-  try {
-    page = await openWorkbench(context, server);
-    await withTimeout(fn({ page, server, context }), timeoutMs, name);
-    passed++;
-    console.log(`ok - ${name} (${seconds(Date.now() - started)})`);
-  } catch (error) {
-    failed++;
-    console.log(`not ok - ${name} (${seconds(Date.now() - started)})\n  ${String(error?.stack ?? error).replaceAll('\n', '\n  ')}`);
-    if (page) await screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    const hostErrors = readHostErrors(server);
-    if (hostErrors.length) console.log(`  extension host errors:\n    ${hostErrors.slice(-10).join('\n    ')}`);
-  } finally {
-    await page?.close().catch(() => undefined);
+let browser;
+try {
+  browser = await launch();
+  console.log(`code-server + chromium start: ${seconds(Date.now() - t)}`);
+  t = Date.now();
+  for (const { name, fn, timeoutMs } of registeredTests()) {
+    const started = Date.now();
+    let page;
+    try {
+      page = await openWorkbench(browser.context, server);
+      await withTimeout(fn({ page, server, context: browser.context }), timeoutMs, name);
+      passed++;
+      console.log(`ok - ${name} (${seconds(Date.now() - started)})`);
+    } catch (error) {
+      failed++;
+      console.log(`not ok - ${name} (${seconds(Date.now() - started)})\n  ${String(error?.stack ?? error).replaceAll('\n', '\n  ')}`);
+      if (page) await screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+      const hostErrors = readHostErrors(server);
+      if (hostErrors.length) console.log(`  extension host errors:\n    ${hostErrors.slice(-10).join('\n    ')}`);
+    } finally {
+      await page?.close().catch(() => undefined);
+    }
   }
+  console.log(`tests: ${seconds(Date.now() - t)}`);
+} finally {
+  await browser?.context.close().catch(() => undefined);
+  server.stop();
+  for (const dir of [packDir, browser?.profile, server.root]) if (dir) rmSync(dir, { recursive: true, force: true });
 }
-
-await context.close();
-server.stop();
-for (const dir of [packDir, profile, server.root]) rmSync(dir, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
 
