@@ -50,15 +50,15 @@ export interface StepEvent {
   totalSteps: number;
   /** Scheduler timestep of this step. */
   t: number;
-  /** σ at this step (√((1−ᾱ)/ᾱ) or the scheduler's own σ). */
+  /** σ = √((1−ᾱ)/ᾱ) of the sample the UNet saw at this step (scheduler.sigmaAt(t)). */
   sigma: number;
   /** [batch, channels, height, width] of x_t and x̂0. */
   latentShape: number[];
-  /** x_{t-1} after this step, when captureLatents. */
+  /** x_{t-1} after this step, when captureLatents (only at the preview cadence). */
   xt?: Float32Array;
-  /** The denoised estimate x̂0 at this step, when captureLatents. */
+  /** The denoised estimate x̂0 at this step, when captureLatents (only at the preview cadence). */
   x0?: Float32Array;
-  /** L2 norm of the guided model output, per element RMS. */
+  /** Root mean square of the guided model output (the noise estimate, for ε-prediction). */
   noiseNorm?: number;
   preview?: PreviewImage;
 }
