@@ -42,7 +42,8 @@ export async function runPipeline(s: ModelSessions, req: GenerateRequest, contro
   const unetStepMs: number[] = [];
   const unetRunMs: number[] = [];
   const timesteps = scheduler.timesteps;
-  const preview = req.preview ?? { every: 0, kind: 'none' };
+  // Without a preview setting, latents (when captured) come every step.
+  const preview = req.preview ?? { every: 1, kind: 'none' };
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];

@@ -29,7 +29,8 @@ export interface GenerateRequest {
    * keeping the model's schedule keys it does not set; without, its keys override the model's. */
   scheduler?: Record<string, unknown>;
   provider?: ProviderName;
-  /** Per-step events: every `every` steps (and always the last), with a preview of this kind. */
+  /** Step events come every step; every `every` steps (and at the last) they carry a preview of this
+   * kind and the captured latents. Default { every: 1, kind: 'none' }; every 0: never. */
   preview?: { every: number; kind: PreviewKind };
   /** Put x_t and x̂0 into step events (copies; costs IPC bandwidth). */
   captureLatents?: boolean;

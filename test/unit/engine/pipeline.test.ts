@@ -127,3 +127,10 @@ test('every registered sampler runs the pipeline end to end', async () => {
   }
   assert.ok(maxDiff(images.get('DDIMScheduler')!, images.get('EulerAncestralDiscreteScheduler') ?? images.get('EulerDiscreteScheduler')!) > 0);
 });
+
+test('captured latents come every step when no preview is set', async () => {
+  const events: StepEvent[] = [];
+  await engine.generate(request({ steps: 3, captureLatents: true }), { onStep: (e) => events.push(e) });
+  assert.deepEqual(events.map((e) => e.x0?.length), [256, 256, 256]);
+  assert.ok(events.every((e) => e.preview === undefined));
+});
