@@ -1,7 +1,7 @@
 // "Diffusion: Generate" from the command palette on the tiny test model: prompt, progress, image panel.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerInput, assert, errorNotification, findWebviewFrame, readExtensionLog, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { activationTime, answerInput, assert, errorNotification, findWebviewFrame, readExtensionLog, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
 
@@ -55,4 +55,5 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
 
   const log = readExtensionLog(server);
   for (const line of log.split('\n').filter((l) => /activated in|image\(s\) in/.test(l))) console.log(`  log: ${line}`);
+  console.log(`  VS Code: ${await activationTime(page, 'Diffusion Lab')}`);
 });

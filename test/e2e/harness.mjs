@@ -232,6 +232,13 @@ export async function setWorkspaceSettings(server, page, patch) {
   await waitForWorkbench(page);
 }
 
+/** VS Code's own "Activation: N ms" figure for an extension (Developer: Show Running Extensions). */
+export async function activationTime(page, displayName) {
+  await runCommand(page, 'Developer: Show Running Extensions');
+  const row = page.locator('.monaco-list-row', { hasText: displayName }).first();
+  return (await row.locator('.activation-time').textContent({ timeout: 30_000 })).trim();
+}
+
 /** Process ids of Diffusion Lab engine processes started from this server's extensions. */
 export function engineProcesses(server) {
   return readdirSync('/proc')
