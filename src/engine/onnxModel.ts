@@ -57,7 +57,13 @@ export class OnnxModel {
   async run(feeds: Record<string, Feed>): Promise<Record<string, Output>> {
     const tensors: Record<string, ort.Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) tensors[name] = toTensor(this.input(name).type, feed);
-    const results = await this.session.run(tensors);
+    let results: ort.InferenceSession.OnnxValueMapType;
+    try {
+      results = await this.session.run(tensors);
+    } catch (err) {
+      const dims = Object.entries(feeds).map(([n, f]) => `${n} [${f.dims.join(', ')}]`).join(', ');
+      throw new Error(`${this.label} failed on ${dims}: ${(err as Error).message.split('\n')[0]}`);
+    }
     const out: Record<string, Output> = {};
     for (const [name, t] of Object.entries(results)) {
       out[name] = { data: toFloat32(t, this.label), dims: [...t.dims] };
