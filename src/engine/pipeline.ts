@@ -26,7 +26,11 @@ export async function runPipeline(s: ModelSessions, req: GenerateRequest, contro
   const started = performance.now();
   const shape = checkRequest(req, s);
   const scheduler = buildScheduler(s, req);
-  scheduler.setTimesteps(req.steps);
+  try {
+    scheduler.setTimesteps(req.steps);
+  } catch (err) {
+    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${req.steps} steps: ${(err as Error).message}`);
+  }
 
   const textStart = performance.now();
   const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;

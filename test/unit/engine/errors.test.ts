@@ -72,6 +72,7 @@ test('bad parameters are refused before inference', async () => {
     [{ guidanceRescale: 2 }, /guidance rescale/],
     [{ width: 8192 }, /width must be a whole number from 8 to 4096/],
   ];
+  cases.push([{ steps: 200, scheduler: { _class_name: 'DDIMScheduler', num_train_timesteps: 100 } }, /DDIMScheduler cannot take 200 steps/]);
   for (const [change, pattern] of cases) await assert.rejects(engine.generate(request(change)), fails('BAD_REQUEST', pattern));
   await assert.rejects(engine.generate(request({ modelDir: model('tiny-sd-legacy'), preview: { every: 1, kind: 'taesd' } })), fails('BAD_REQUEST', /no taesd_decoder/));
 });
