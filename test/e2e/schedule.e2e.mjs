@@ -1,18 +1,23 @@
 // The schedule inspector in a real VS Code: open a model's scheduler_config.json, open the preview
 // beside it, see the plots; type an invalid value and see the diagnostic in the Problems panel and
-// the error in the preview; undo and see the plots come back.
+// the error in the preview; undo and see the plots come back. Then hovers, a quick fix, the preview
+// following the active editor, and the custom editor through Open With.
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
 
-async function openFile(page, name) {
+/** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */
+async function openFile(page, name, expectText) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'scheduler_config.json' }).first().waitFor({ timeout: 30_000 });
-  await input.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: 'EulerDiscreteScheduler' }).first().waitFor({ timeout: 30_000 });
+  // Recently opened files are listed first; pick the row whose folder matches.
+  const folder = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: folder || name }).filter({ hasText: name.split('/').pop() }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await page.locator('.monaco-editor .view-lines', { hasText: expectText }).first().waitFor({ timeout: 30_000 });
 }
 
 /** Selects line `line` (1-based) of the active editor and types `text` in its place. */
@@ -31,7 +36,7 @@ test('schedule preview shows the plots, then the diagnostic and inline error for
   const folder = join(server.workspace, 'sdxl', 'scheduler');
   mkdirSync(folder, { recursive: true });
   cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
-  await openFile(page, 'sdxl/scheduler/scheduler_config.json');
+  await openFile(page, 'sdxl/scheduler/scheduler_config.json', 'EulerDiscreteScheduler');
 
   const started = Date.now();
   await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
@@ -69,4 +74,65 @@ test('schedule preview shows the plots, then the diagnostic and inline error for
     await page.waitForTimeout(500);
   }
   assert(await fresh(), 'after undo the preview shows fresh plots and no error');
+});
+
+/** Frames (webviews) currently showing inspector plots. */
+async function inspectorFrames(page) {
+  const frames = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    try {
+      if (await frame.$('[data-plot="sigma"]')) frames.push(frame);
+    } catch {
+      // navigated away while we looked
+    }
+  }
+  return frames;
+}
+
+test('hover facts, a quick fix, the preview following the editor, and Open With', async ({ page, server }) => {
+  const folder = join(server.workspace, 'sd21', 'scheduler');
+  mkdirSync(folder, { recursive: true });
+  cpSync(join(REPO, 'test/fixtures/schedules/sd21/scheduler_config.json'), join(folder, 'scheduler_config.json'));
+  cpSync(join(REPO, 'test/fixtures/schedules/comparison.schedule.json'), join(server.workspace, 'comparison.schedule.json'));
+  await openFile(page, 'sd21/scheduler/scheduler_config.json', 'DDIMScheduler');
+
+  // Hover over a key: the schedule's facts and where the value came from.
+  await page.locator('.monaco-editor .view-lines span', { hasText: 'prediction_type' }).first().hover();
+  const hover = page.locator('.monaco-hover', { hasText: 'terminal SNR' }).first();
+  await hover.waitFor({ timeout: 30_000 });
+  const hoverText = await hover.textContent();
+  assert(/terminal SNR 0\.004682/.test(hoverText), `hover: ${hoverText}`);
+  assert(/prediction_type = "v_prediction" — set in this file/.test(hoverText.replace(/`/g, '')), `hover: ${hoverText}`);
+  await page.keyboard.press('Escape');
+
+  await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
+  const frame = await findWebviewFrame(page, '.findings li', 60_000);
+  await frame.waitForFunction(() => /Terminal SNR is 0\.00468/.test(document.querySelector('.findings')?.textContent ?? ''), null, { timeout: 30_000 });
+
+  // Quick fix on the terminal-SNR warning (anchored at _class_name: SD 2.1 leaves spacing to the default).
+  await page.locator('.monaco-editor .view-lines span', { hasText: 'DDIMScheduler' }).first().click();
+  await page.keyboard.press('Control+.');
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use trailing spacing and rescale_betas_zero_snr' }).first();
+  await fix.waitFor({ timeout: 30_000 });
+  await fix.click();
+  await page.locator('.monaco-editor .view-lines', { hasText: '"rescale_betas_zero_snr": true' }).first().waitFor({ timeout: 30_000 });
+  await frame.waitForFunction(() => !/Terminal SNR is/.test(document.querySelector('.findings')?.textContent ?? ''), null, { timeout: 30_000 });
+  const facts = await frame.textContent('.facts');
+  assert(/terminal SNR 0 /.test(facts), `zero terminal SNR after the fix: ${facts}`);
+  await screenshot(page, 'schedule-quick-fix');
+
+  // The preview follows the active editor to another schedule document.
+  await openFile(page, 'comparison.schedule.json', 'sd15 euler');
+  await frame.waitForFunction(() => [...document.querySelectorAll('[data-plot="sigma"] .u-legend .u-label')].some((e) => e.textContent === 'hand-picked steps'), null, { timeout: 30_000 });
+
+  // Open With… → Schedule Inspector: a second inspector, as a custom editor.
+  await runCommand(page, 'View: Reopen Editor With...');
+  const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Schedule Inspector' }).first();
+  await choice.waitFor({ timeout: 30_000 });
+  await choice.click();
+  const deadline = Date.now() + 60_000;
+  while ((await inspectorFrames(page)).length < 2 && Date.now() < deadline) await page.waitForTimeout(500);
+  assert((await inspectorFrames(page)).length >= 2, 'the custom editor shows the inspector next to the preview');
+  await screenshot(page, 'schedule-custom-editor');
 });

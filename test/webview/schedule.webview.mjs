@@ -113,9 +113,17 @@ export const tests = [
     name: 'clicking a finding asks the host to reveal its line',
     async run(browser) {
       const { page } = await openSurface(browser, 'schedule');
-      await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }], { findings: [{ severity: 'warning', message: 'steps_offset is ignored', code: 'x', path: ['steps_offset'], line: 7 }] }));
+      const findings = [
+        { severity: 'warning', message: 'steps_offset is ignored', code: 'x', path: ['steps_offset'], line: 7 },
+        { severity: 'info', message: 'clip_sample belongs to other schedulers', code: 'y', path: ['clip_sample'], line: 4 },
+      ];
+      await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }], { findings }));
       await rendered(page, 1);
-      await page.click('.findings a');
+      // Notes are folded away; problems are listed in view.
+      assert((await page.textContent('.findings summary')) === '1 note', 'one folded note');
+      assert(!(await page.isVisible('.findings details li')), 'notes folded');
+      assert((await page.textContent('.findings > ul')).includes('steps_offset is ignored'), 'warning listed');
+      await page.click('.findings > ul a');
       const reveal = (await posted(page)).find((m) => m.type === 'reveal');
       assert(reveal?.line === 7, `reveal ${JSON.stringify(reveal)}`);
       await page.close();

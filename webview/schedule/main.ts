@@ -3,7 +3,7 @@
 // last good plots stay (dimmed) while the document is broken, so the view is never blank.
 import 'uplot/dist/uPlot.min.css';
 import './schedule.css';
-import type { ExportFormat, HostToInspector, InspectorToHost, ScheduleEntry, ScheduleSource } from '../../src/protocol/schedule';
+import type { ExportFormat, HostToInspector, InspectorFinding, InspectorToHost, ScheduleEntry, ScheduleSource } from '../../src/protocol/schedule';
 import { schedulerClassNames } from '../../src/core/samplers/registry';
 import { plotsToCsv, plotsToPng, plotsToSvg } from '../shared/plotExport';
 import { formatNumber, plotTheme, seriesColor } from '../shared/plotTheme';
@@ -38,7 +38,7 @@ const toolbar = new Toolbar(state, schedulerClassNames, {
 const status = document.createElement('div');
 status.className = 'status';
 status.setAttribute('role', 'status');
-const findingsList = document.createElement('ul');
+const findingsList = document.createElement('div');
 findingsList.className = 'findings';
 const facts = document.createElement('p');
 facts.className = 'facts';
@@ -122,21 +122,30 @@ function render(): void {
 }
 
 function renderFindings(source: ScheduleSource): void {
-  findingsList.replaceChildren(
-    ...source.findings.map((f) => {
-      const item = document.createElement('li');
-      item.className = f.severity;
-      const link = document.createElement('a');
-      link.href = '#';
-      link.textContent = `line ${f.line + 1}`;
-      link.addEventListener('click', (e) => {
-        e.preventDefault();
-        vscode.postMessage({ type: 'reveal', line: f.line });
-      });
-      item.append(`${f.severity}: ${f.message} (`, link, ')');
-      return item;
-    }),
-  );
+  const item = (f: InspectorFinding) => {
+    const li = document.createElement('li');
+    li.className = f.severity;
+    const link = document.createElement('a');
+    link.href = '#';
+    link.textContent = `line ${f.line + 1}`;
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      vscode.postMessage({ type: 'reveal', line: f.line });
+    });
+    li.append(`${f.severity}: ${f.message} (`, link, ')');
+    return li;
+  };
+  const problems = document.createElement('ul');
+  problems.append(...source.findings.filter((f) => f.severity !== 'info').map(item));
+  // Notes (keys a class ignores, metadata) are many in real configs; folded so the plots stay in view.
+  const infos = source.findings.filter((f) => f.severity === 'info');
+  const notes = document.createElement('details');
+  const summary = document.createElement('summary');
+  summary.textContent = `${infos.length} note${infos.length === 1 ? '' : 's'}`;
+  const list = document.createElement('ul');
+  list.append(...infos.map(item));
+  notes.append(summary, list);
+  findingsList.replaceChildren(...(problems.children.length ? [problems] : []), ...(infos.length ? [notes] : []));
 }
 
 function describeFacts(c: ComputedSchedule): string {
