@@ -44,8 +44,10 @@ export const tests = [
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');
       assert((await posted(page)).some((m) => m.type === 'ready'), 'the panel asks for its snapshot');
+      assert(await page.evaluate(() => document.querySelector('.params').inert), 'the form waits for its snapshot');
       await post(page, { type: 'snapshot', snapshot });
       await page.waitForFunction(() => document.querySelector('#param-prompt')?.value === 'a red circle');
+      assert(!(await page.evaluate(() => document.querySelector('.params').inert)), 'the snapshot enables the form');
       await page.fill('#param-steps input', '-3');
       await page.fill('#param-seed input', '12abc');
       await page.fill('#param-width input', '30');

@@ -29,6 +29,7 @@ const runs = new Map<string, RunView>();
 let activeRunId: string | undefined;
 let liveRunId: string | undefined;
 let formTimer: number | undefined;
+let providerSetting = 'auto';
 
 const form = new ParamsFormView({
   changed: (f) => {
@@ -64,6 +65,8 @@ const runPane = element('section', 'run');
 runPane.setAttribute('aria-label', 'Run');
 runPane.append(element('div', 'run-head', runSelect, status), element('div', 'actions', ...Object.values(actions)), notice, images, viewer.element);
 document.body.append(element('main', 'workbench', form.element, runPane));
+// Until the host's snapshot fills the form, typing into it would be overwritten.
+form.element.inert = true;
 updateActions();
 
 window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
@@ -73,8 +76,10 @@ window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
       const s = m.snapshot;
       form.setChoices(s.models, s.samplers);
       form.write(s.form);
-      form.setProvider(s.provider.setting, s.provider.lastUsed);
+      providerSetting = s.provider.setting;
+      form.setProvider(providerSetting, s.provider.lastUsed);
       form.setRunning(s.running);
+      form.element.inert = false;
       for (const run of s.runs) runs.set(run.id, { ...runs.get(run.id), summary: run });
       renderRunList();
       const initial = s.activeRunId ?? saved.activeRunId ?? s.runs[0]?.id;
@@ -114,11 +119,17 @@ window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
         liveRunId = undefined;
         form.setRunning(false);
       }
-      if (m.run.status === 'done') form.rememberSeed(m.run.params.seed);
+      if (m.run.status === 'done') {
+        form.rememberSeed(m.run.params.seed);
+        form.setProvider(providerSetting, m.run.provider);
+      }
       else showNotice(m.run.status === 'cancelled' ? 'Run cancelled.' : `Run failed: ${m.run.error}`, m.run.status === 'failed');
       renderRunList();
       if (runs.has(m.run.id)) show(m.run.id, viewer.step);
-      else if (activeRunId === m.run.id) activeRunId = undefined;
+      else if (activeRunId === m.run.id) {
+        activeRunId = undefined;
+        renderStatus();
+      }
       return;
     }
     case 'runUpdated': {

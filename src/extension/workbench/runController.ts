@@ -154,7 +154,8 @@ export class RunController {
     const { info } = result;
     this.lastProvider = info.provider;
     const records = buildRunRecords({ prompt: request.prompt, negativePrompt: request.negativePrompt ?? '', batchSize: result.images.length, createdAt }, info);
-    const pngs = encodeRunPngs(records, result.images);
+    // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.
+    const pngs = encodeRunPngs(records, result.images).map((png) => new Uint8Array(png));
     let done: RunSummary = {
       ...run,
       status: 'done',

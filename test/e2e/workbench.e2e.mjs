@@ -1,0 +1,89 @@
+// The generation workbench in a real VS Code: generate from the panel, scrub to a middle step,
+// save (the run's PNG + JSON land in the output folder; the trajectory strip is exported beside
+// them), reload the window (the panel comes back through its serializer on the same step), and
+// open the run from the side-panel gallery.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assert, findWebviewFrame, readExtensionLog, runCommand, screenshot, test } from './harness.mjs';
+
+const STEPS = 6;
+
+function outputFiles(server) {
+  const dir = join(server.workspace, 'diffusion-outputs');
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+async function waitFor(check, what, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('workbench: generate, scrub, save, reload, reopen from the gallery', async ({ page, server }) => {
+  await runCommand(page, 'Diffusion: Open Generation Workbench');
+  // The form takes input once the host's snapshot has filled it.
+  let panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
+  await panel.locator('#param-prompt textarea').fill('a red circle on a blue background');
+  await panel.locator('#param-steps input').fill(String(STEPS));
+  await panel.locator('#param-seed input').fill('1234');
+
+  // Keyboard only: Ctrl+Enter from the form generates.
+  await panel.locator('#param-seed input').focus();
+  await page.keyboard.press('Control+Enter');
+  try {
+    await panel.locator(`.step-viewer[data-step="${STEPS - 1}"]`).waitFor({ timeout: 120_000 });
+  } catch (error) {
+    throw new Error(`${error.message}\nextension log:\n${readExtensionLog(server).split('\n').slice(-15).join('\n')}`);
+  }
+  await panel.locator('.status', { hasText: 'saved as' }).waitFor({ timeout: 30_000 });
+  const runId = await panel.evaluate(() => document.querySelector('#run-select').value);
+  assert(/^[a-z0-9-]+$/.test(runId), `run id ${runId}`);
+  assert((await panel.locator('.latents .tiles canvas').count()) === 8, 'x_t and x̂0 each show four channel tiles');
+  const imageWidth = () => panel.evaluate(() => document.querySelector('.images img')?.naturalWidth);
+  assert((await imageWidth()) === 64, 'the final image shows at its size');
+  await screenshot(page, 'workbench-generated');
+
+  // Scrub to the middle step from the keyboard.
+  await panel.locator('#step-scrubber').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await panel.locator('.step-viewer[data-step="2"]').waitFor({ timeout: 10_000 });
+  const readout = await panel.locator('.readout').textContent();
+  assert(readout.startsWith(`step 3/${STEPS}`), `readout: ${readout}`);
+
+  // Saved: one PNG with A1111 parameters and its JSON record; then export the strip beside them.
+  const files = outputFiles(server);
+  const png = files.find((f) => f.endsWith('-1234.png'));
+  assert(png && files.includes(png.replace('.png', '.json')), `outputs: ${files}`);
+  const bytes = readFileSync(join(server.workspace, 'diffusion-outputs', png)).toString('latin1');
+  assert(/parameters\0a red circle on a blue background\n.*Steps: 6, .*Seed: 1234, Size: 64x64/s.test(bytes), 'the PNG carries A1111 parameters');
+  await panel.locator('vscode-button', { hasText: 'Export strip PNG' }).click();
+  await waitFor(() => outputFiles(server).some((f) => f.endsWith('-strip.png')), 'the exported strip');
+  assert((await imageWidth()) === 64, 'the final image still shows after scrubbing and export');
+  await screenshot(page, 'workbench-scrubbed');
+
+  // Reload the window: the serializer restores the panel, which returns to the same run and step.
+  // Through the command, so the workbench shuts down properly and stores the webview's state.
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForEvent('load', { timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  panel = await findWebviewFrame(page, '.step-viewer[data-step]', 60_000);
+  await panel.locator('.step-viewer[data-step="2"]').waitFor({ timeout: 30_000 });
+  assert((await panel.evaluate(() => document.querySelector('#run-select').value)) === runId, 'the same run after reload');
+  await screenshot(page, 'workbench-after-reload');
+
+  // The gallery (its own activity-bar container) lists the run; clicking it opens it in the panel.
+  await page.locator('.activitybar .action-item a[aria-label^="Diffusion Lab"]').click();
+  const gallery = await findWebviewFrame(page, `[data-run-id="${runId}"]`, 60_000);
+  assert((await gallery.locator(`[data-run-id="${runId}"] img`).count()) === 1, 'the gallery shows the thumbnail');
+  await screenshot(page, 'workbench-gallery');
+  await gallery.locator(`[data-run-id="${runId}"]`).click();
+  panel = await findWebviewFrame(page, '.images img', 30_000);
+  assert((await panel.evaluate(() => document.querySelector('#run-select').value)) === runId, 'the gallery opened the run');
+  await screenshot(page, 'workbench-opened-from-gallery');
+}, { timeoutMs: 300_000 });
