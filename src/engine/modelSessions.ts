@@ -6,7 +6,7 @@ import { modelHash, type ModelFolder } from './modelFolder';
 import { OnnxModel } from './onnxModel';
 import { PromptTokenizer } from './promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 
 export interface ModelSessions {
   folder: ModelFolder;
@@ -24,17 +24,17 @@ export interface ModelSessions {
 
 /** What each component must take and give (names as diffusers/Optimum export them). */
 const EXPECTED = {
-  textEncoder: { inputs: ['input_ids'], outputs: ['last_hidden_state'], text: 'input_ids → last_hidden_state' },
-  unet: { inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'], text: 'sample, timestep, encoder_hidden_states → out_sample' },
-  unconditionalUnet: { inputs: ['sample', 'timestep'], outputs: ['out_sample'], text: 'sample, timestep → out_sample' },
-  vaeDecoder: { inputs: ['latent_sample'], outputs: ['sample'], text: 'latent_sample → sample' },
+  textEncoder: { inputs: ['input_ids'], outputs: ['last_hidden_state'] },
+  unet: { inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'] },
+  unconditionalUnet: { inputs: ['sample', 'timestep'], outputs: ['out_sample'] },
+  vaeDecoder: { inputs: ['latent_sample'], outputs: ['sample'] },
 };
 
 export async function loadSessions(folder: ModelFolder, choice: ProviderName | undefined): Promise<ModelSessions> {
   const started = performance.now();
   const fallbacks: { provider: string; error: string }[] = [];
   for (const provider of providerOrder(choice)) {
-    let models: OnnxModel[] = [];
+    const models: OnnxModel[] = [];
     try {
       const open = async (path: string) => {
         const m = await openModel(folder, path, provider);
@@ -56,7 +56,6 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       return sessions;
     } catch (err) {
       await Promise.all(models.map((m) => m.release()));
-      models = [];
       if (err instanceof EngineFailure) throw err;
       fallbacks.push({ provider, error: shortError(err) });
     }
@@ -127,14 +126,14 @@ function checkComponents(s: ModelSessions): void {
   }
 }
 
-function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[]; text: string }, dir: string): void {
+function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir: string): void {
   const ok =
     e.inputs.every((n) => m.inputs.some((i) => i.name === n)) &&
     m.inputs.every((i) => e.inputs.includes(i.name)) &&
     e.outputs.every((n) => m.outputs.some((o) => o.name === n));
-  if (!ok) throw mismatch(m, e.text, dir);
+  if (!ok) throw mismatch(m, `${e.inputs.join(', ')} → ${e.outputs.join(', ')}`, dir);
 }
 
 function mismatch(m: OnnxModel, expected: string, dir: string): EngineFailure {
-  return new EngineFailure('MODEL_INVALID', `${m.label} does not fit: expected ${expected}; found ${m.describe()}`, { file: `${dir}/${m.label}` });
+  return new EngineFailure('MODEL_INVALID', `${m.label} does not fit: expected ${expected}; found ${m.describe()}`, { file: join(dir, m.label) });
 }
