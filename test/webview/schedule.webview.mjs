@@ -86,6 +86,21 @@ export const tests = [
     },
   },
   {
+    name: 'variants a class cannot have are named, not drawn',
+    async run(browser) {
+      const { page } = await openSurface(browser, 'schedule', { state: { sampler: '', steps: 10, primary: '', variants: ['karras', 'leading', 'trailing'] } });
+      const ddim = { ...sdxl, _class_name: 'DDIMScheduler' };
+      await post(page, documentMessage(1, [{ name: 'ddim', config: ddim }]));
+      await rendered(page, 1);
+      const labels = await legendLabels(page, 'sigma');
+      assert(JSON.stringify(labels) === JSON.stringify(['ddim', 'ddim · trailing']), `labels ${labels}`);
+      const status = await page.textContent('.status');
+      assert(status.includes('ddim · karras: DDIMScheduler has no use_karras_sigmas'), status);
+      assert(status.includes('ddim · leading: already leading'), status);
+      await page.close();
+    },
+  },
+  {
     name: 'broken input shows an inline error and keeps the last plots, dimmed',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'schedule');

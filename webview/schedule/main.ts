@@ -96,9 +96,11 @@ function render(): void {
   source.schedules.forEach((s, i) => add(s, s.name, seriesColor(i)));
   let color = source.schedules.length;
   if (primary) {
+    const className = state.sampler || String(primary.config._class_name);
     for (const id of state.variants) {
-      const v = variantEntry(primary, id);
-      if (v) add(v, v.name, seriesColor(color++), [6, 4]);
+      const v = variantEntry(primary, id, className);
+      if (typeof v === 'string') problems.push(`${primary.name} · ${id}: ${v}`);
+      else add(v, v.name, seriesColor(color++), [6, 4]);
     }
   }
   for (const o of overlays) {

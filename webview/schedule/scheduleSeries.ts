@@ -1,6 +1,7 @@
 // Turns schedule entries into the curves the inspector draws, with the same core code the sampler
 // steps with: training β, ᾱ, log-SNR and σ; the timesteps and σ a sampler visits for N steps; and
 // the log-SNR gap between consecutive steps.
+import { SCHEDULER_CLASSES } from '../../src/core/config/schedulerClasses';
 import { createScheduler } from '../../src/core/samplers/registry';
 import type { Scheduler } from '../../src/core/samplers/scheduler';
 import type { ScheduleEntry } from '../../src/protocol/schedule';
@@ -118,20 +119,28 @@ export const VARIANTS: { id: VariantId; label: string }[] = [
   { id: 'linspace', label: 'linspace' },
 ];
 
-/** The variant's entry, or undefined when it would equal the original (e.g. its spacing already). */
-export function variantEntry(entry: ScheduleEntry, id: VariantId): ScheduleEntry | undefined {
+/** The variant's entry, or why this schedule has none (its class lacks the key, or already has that
+ * value). `className` is the class it is computed as (the sampler picker's, else its own). */
+export function variantEntry(entry: ScheduleEntry, id: VariantId, className: string): ScheduleEntry | string {
   const c = entry.config;
+  const cls = SCHEDULER_CLASSES[className];
+  const lacks = (key: string) => cls !== undefined && !Object.hasOwn(cls.keys, key);
+  const flip = (key: string, label: string) => {
+    if (lacks(key)) return `${className} has no ${key}`;
+    const on = c[key] !== true;
+    return { ...entry, name: `${entry.name} · ${label} ${on ? 'on' : 'off'}`, config: { ...c, [key]: on } };
+  };
   switch (id) {
-    case 'zeroSnr': {
-      const on = c.rescale_betas_zero_snr !== true;
-      return { ...entry, name: `${entry.name} · zero-SNR ${on ? 'on' : 'off'}`, config: { ...c, rescale_betas_zero_snr: on } };
-    }
-    case 'karras': {
-      const on = c.use_karras_sigmas !== true;
-      return { ...entry, name: `${entry.name} · Karras ${on ? 'on' : 'off'}`, config: { ...c, use_karras_sigmas: on } };
-    }
-    default:
-      if (c.timestep_spacing === id || entry.timesteps || entry.sigmas) return undefined;
+    case 'zeroSnr':
+      return flip('rescale_betas_zero_snr', 'zero-SNR');
+    case 'karras':
+      return flip('use_karras_sigmas', 'Karras');
+    default: {
+      if (entry.timesteps || entry.sigmas) return 'explicit steps have no spacing';
+      if (lacks('timestep_spacing') || cls?.usesSpacing === false) return `${className} does not use timestep_spacing`;
+      const current = c.timestep_spacing ?? cls?.keys.timestep_spacing?.default;
+      if (current === id) return `already ${id}`;
       return { ...entry, name: `${entry.name} · ${id}`, config: { ...c, timestep_spacing: id } };
+    }
   }
 }
