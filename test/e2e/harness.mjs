@@ -41,16 +41,18 @@ const USER_SETTINGS = {
 
 /**
  * Installs the .vsix into a fresh extensions dir and starts code-server on 127.0.0.1 with a temp
- * workspace whose .vscode/settings.json holds `workspaceSettings`.
+ * workspace whose .vscode/settings.json holds `workspaceSettings`. With `workspaceTrust`, VS Code
+ * asks whether to trust the workspace (otherwise trust is off and every folder is trusted).
  */
-export async function startCodeServer({ vsix, workspaceSettings = {} }) {
+export async function startCodeServer({ vsix, workspaceSettings = {}, workspaceTrust = false }) {
   const root = mkdtempSync(join(tmpdir(), 'diffusion-lab-e2e-'));
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   const workspace = join(root, 'workspace');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const userSettings = { ...USER_SETTINGS, 'security.workspace.trust.enabled': workspaceTrust };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
   const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   execFileSync(NODE24, [CODE_SERVER, ...dirs, '--install-extension', vsix, '--force'], { stdio: 'pipe' });
@@ -58,7 +60,7 @@ export async function startCodeServer({ vsix, workspaceSettings = {} }) {
   const child = spawn(
     NODE24,
     [CODE_SERVER, ...dirs, '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'],
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened'],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: `${join(NODE24, '..')}:${process.env.PATH}` } },
   );
   let output = '';
@@ -80,6 +82,7 @@ export async function startCodeServer({ vsix, workspaceSettings = {} }) {
     child.on('exit', (code) => reject(new Error(`code-server exited (${code}):\n${output}`)));
   });
   return {
+    vsix,
     root,
     userDataDir,
     workspace,
@@ -204,6 +207,17 @@ export async function screenshot(page, name) {
 export function readExtensionLog(server) {
   const files = findFiles(join(server.userDataDir, 'logs'), (name) => name === 'Diffusion Lab.log');
   return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+/** The first match of `pattern` in the extension's log, waiting for the log to be written. */
+export async function waitForLog(server, pattern, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const match = pattern.exec(readExtensionLog(server));
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`the Diffusion Lab log has no ${pattern} after ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Error lines from the server's extension host logs: why an extension failed to activate, say. */
