@@ -43,6 +43,8 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   onStep?: (event: StepEvent) => void;
+  /** The process serving it: only its death fails the request. */
+  child: ChildProcess;
 }
 
 export class EngineClient {
@@ -65,7 +67,7 @@ export class EngineClient {
       started = true;
       const id = this.nextId++;
       const done = this.request<GenerateResult>(id, { type: 'generate', id, request }, onStep);
-      const onAbort = () => this.send({ type: 'cancel', id });
+      const onAbort = () => this.child?.connected && this.child.send({ type: 'cancel', id } satisfies ToEngine);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         return await done;
@@ -84,7 +86,7 @@ export class EngineClient {
   /** Drops the cached sessions of a model folder, freeing their memory in the engine process. */
   unload(modelDir: string): Promise<void> {
     return this.enqueue(async () => {
-      if (!this.child) return;
+      if (!this.child?.connected) return;
       const id = this.nextId++;
       await this.request(id, { type: 'unload', id, modelDir });
     });
@@ -119,14 +121,16 @@ export class EngineClient {
 
   private request<T>(id: number, message: ToEngine, onStep?: (e: StepEvent) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep });
-      this.send(message);
+      const child = this.send(message);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep, child });
     });
   }
 
-  private send(message: ToEngine): void {
-    const child = this.child ?? this.start();
-    if (child.connected) child.send(message);
+  /** Sends to the running engine, starting one when there is none or it is going away. */
+  private send(message: ToEngine): ChildProcess {
+    const child = this.child?.connected ? this.child : this.start();
+    child.send(message);
+    return child;
   }
 
   private start(): ChildProcess {
@@ -140,21 +144,37 @@ export class EngineClient {
     });
     this.child = child;
     child.stdout?.setEncoding('utf8').on('data', (s: string) => log('info', s.trimEnd()));
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => log('warn', s.trimEnd()));
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      stderrTail = (stderrTail + s).slice(-4000);
+      log('warn', s.trimEnd());
+    });
     child.on('message', (m: FromEngine) => this.receive(m));
-    child.on('error', (err) => log('error', `engine process: ${err.message}`));
-    child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined;
+    child.on('error', (err) => {
+      log('error', `engine process: ${err.message}`);
+      // A process that never started emits no 'exit': fail its requests here.
+      if (child.pid === undefined) this.failPending(child, `the engine process could not start: ${err.message}`);
+    });
+    // 'close' rather than 'exit': it comes after stderr is fully read.
+    child.on('close', (code, signal) => {
       // SIGKILL from outside is most often the system's out-of-memory killer.
       const message = signal
         ? `the engine process was killed (${signal}${signal === 'SIGKILL' ? '; out of memory?' : ''})`
-        : `the engine process exited with code ${code}`;
+        : `the engine process exited with code ${code}${lastError(stderrTail)}`;
       if (!this.disposed && (code !== 0 || signal)) log('error', message);
-      for (const p of this.pending.values()) p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
-      this.pending.clear();
+      this.failPending(child, message);
       for (const l of this.exitListeners) l({ code, signal });
     });
     return child;
+  }
+
+  private failPending(child: ChildProcess, message: string): void {
+    if (this.child === child) this.child = undefined;
+    for (const [id, p] of this.pending) {
+      if (p.child !== child) continue;
+      this.pending.delete(id);
+      p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
+    }
   }
 
   private receive(m: FromEngine): void {
@@ -165,7 +185,12 @@ export class EngineClient {
         this.options.log?.(m.level, m.message);
         return;
       case 'step':
-        this.pending.get(m.id)?.onStep?.(m.event);
+        try {
+          this.pending.get(m.id)?.onStep?.(m.event);
+        } catch (err) {
+          // A listener's bug must not become an uncaught exception in the host.
+          this.options.log?.('error', `step listener failed: ${(err as Error).message}`);
+        }
         return;
       case 'result':
         this.settle(m.id)?.resolve(m.result);
@@ -188,4 +213,10 @@ export class EngineClient {
 
 function cancelled(): EngineError {
   return new EngineError({ code: 'CANCELLED', message: 'the run was cancelled' });
+}
+
+/** The last error line the process printed, as ": <line>", or ''. */
+function lastError(stderr: string): string {
+  const line = stderr.split('\n').reverse().find((l) => /error/i.test(l));
+  return line ? `: ${line.trim()}` : '';
 }

@@ -1,7 +1,7 @@
 // Cancel, queueing, unloading and a killed engine process.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EngineError } from '../../../src/engine/engineClient';
+import { EngineClient, type EngineError } from '../../../src/engine/engineClient';
 import { model, request, startEngine } from './fixtures';
 
 const engine = startEngine();
@@ -69,4 +69,10 @@ test('unload frees a loaded model and a later run loads it again', async () => {
   await engine.unload(model('tiny-sd-int64t'));
   const reloaded = await engine.generate(request({ modelDir: model('tiny-sd-int64t') }));
   assert.ok(reloaded.info.timings.loadMs > 0);
+});
+
+test('an engine that cannot start fails the request with its own error', async () => {
+  const broken = new EngineClient({ enginePath: '/nonexistent/engine.js' });
+  await assert.rejects(broken.generate(request()), (e: EngineError) => e.code === 'ENGINE_EXITED' && /Cannot find module '\/nonexistent\/engine\.js'/.test(e.message));
+  broken.dispose();
 });
