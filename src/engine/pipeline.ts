@@ -61,6 +61,9 @@ export async function runPipeline(s: ModelSessions, req: GenerateRequest, contro
     const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch) : out;
     const step = scheduler.step({ data: eps, shape: latentShape }, t, latents, noise);
     latents = step.prevSample;
+    if (!allFinite(latents.data)) {
+      throw new EngineFailure('NAN_OUTPUT', `the ${scheduler.className} step returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
+    }
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
     const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: rms(eps) };

@@ -10,7 +10,7 @@ after(() => engine.dispose());
 test('cancel stops a run between steps, and the engine goes on serving', async () => {
   const abort = new AbortController();
   const steps: number[] = [];
-  const run = engine.generate(request({ steps: 50 }), {
+  const run = engine.generate(request({ steps: 900 }), {
     signal: abort.signal,
     onStep: (e) => {
       steps.push(e.step);
@@ -18,7 +18,7 @@ test('cancel stops a run between steps, and the engine goes on serving', async (
     },
   });
   await assert.rejects(run, (e: EngineError) => e.code === 'CANCELLED');
-  assert.ok(steps.length < 50, `stopped after ${steps.length} steps`);
+  assert.ok(steps.length < 900, `stopped after ${steps.length} steps`);
   const next = await engine.generate(request());
   assert.equal(next.images.length, 1);
 });
@@ -48,7 +48,7 @@ test('concurrent requests finish in the order they were made', async () => {
 test('a killed engine process fails the run with ENGINE_EXITED and the next run starts a fresh one', async () => {
   let exits = 0;
   const sub = engine.onDidExit(() => exits++);
-  const run = engine.generate(request({ steps: 200 }), {
+  const run = engine.generate(request({ steps: 900 }), {
     onStep: (e) => {
       if (e.step === 1) process.kill(engine.pid!, 'SIGKILL');
     },
