@@ -4,7 +4,7 @@
 // following the active editor, and the custom editor through Open With.
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { answerInput, assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 /** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */
 async function openFile(page, name, expectText) {
@@ -135,4 +135,19 @@ test('hover facts, a quick fix, the preview following the editor, and Open With'
   while ((await inspectorFrames(page)).length < 2 && Date.now() < deadline) await page.waitForTimeout(500);
   assert((await inspectorFrames(page)).length >= 2, 'the custom editor shows the inspector next to the preview');
   await screenshot(page, 'schedule-custom-editor');
+});
+
+test('"Generate with this schedule" runs Generate with the document\'s scheduler config', async ({ page, server }) => {
+  const folder = join(server.workspace, 'turbo', 'scheduler');
+  mkdirSync(folder, { recursive: true });
+  cpSync(join(REPO, 'test/fixtures/schedules/sdturbo/scheduler_config.json'), join(folder, 'scheduler_config.json'));
+  await openFile(page, 'turbo/scheduler/scheduler_config.json', 'trailing');
+  await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
+  const frame = await findWebviewFrame(page, '[data-plot="sigma"] canvas', 60_000);
+  await frame.locator('button', { hasText: 'Generate with this schedule' }).click();
+  await answerInput(page, 'a schedule test');
+  // The image panel's summary names the scheduler class the run used.
+  const panel = await findWebviewFrame(page, 'canvas[aria-label]', 120_000);
+  await panel.waitForFunction(() => /EulerDiscreteScheduler/.test(document.body.textContent ?? ''), null, { timeout: 60_000 });
+  await screenshot(page, 'schedule-generate');
 });
