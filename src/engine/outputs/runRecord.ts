@@ -107,7 +107,7 @@ export interface RestoredRun {
 
 /** Reads our record when present, else A1111 parameters; undefined when the PNG has neither. */
 export function restoreFromPngText(texts: Record<string, string>): RestoredRun | undefined {
-  const record = parseRecord(texts[RECORD_KEY]);
+  const record = recordFromPngText(texts);
   if (record) {
     return {
       source: 'diffusion-lab',
@@ -139,6 +139,11 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
     unknownSampler: p.sampler && !scheduler ? p.sampler : undefined,
     model: { name: p.model, hash: p.modelHash },
   };
+}
+
+/** The record a PNG of ours carries in its text chunks. */
+export function recordFromPngText(texts: Record<string, string>): RunRecord | undefined {
+  return parseRecord(texts[RECORD_KEY]);
 }
 
 function parseRecord(text: string | undefined): RunRecord | undefined {

@@ -1,15 +1,8 @@
 // A finished run's files in the output folder: per image a PNG carrying its parameters and a JSON
 // record of the same name, neither ever replacing an existing file.
 import { basename } from 'node:path';
-import type { PreviewImage } from '../../protocol/engine';
-import { encodePng } from '../png';
-import { pngTextChunks, type RunRecord } from './runRecord';
+import type { RunRecord } from './runRecord';
 import { writeNewFile } from './writeNewFile';
-
-/** Each image as a PNG with A1111 `parameters` and the full record in its text chunks. */
-export function encodeRunPngs(records: RunRecord[], images: PreviewImage[]): Uint8Array[] {
-  return images.map((image, i) => encodePng(image.rgba, image.width, image.height, pngTextChunks(records[i])));
-}
 
 /** File name stem of a run's outputs: local time to the second, then the seed. */
 export function outputStem(createdAt: Date, seed: number): string {

@@ -3,8 +3,9 @@
 import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EngineError, type EngineClient } from '../../engine/engineClient';
-import { buildRunRecords, type RunRecord } from '../../engine/outputs/runRecord';
-import { encodeRunPngs, saveRunFiles } from '../../engine/outputs/saveRun';
+import { recordFromPngText, type RunRecord } from '../../engine/outputs/runRecord';
+import { saveRunFiles } from '../../engine/outputs/saveRun';
+import { readPngText } from '../../engine/png';
 import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
 import { SEED_MAX, type GenerateParams, type RunSummary, type StepFrame } from '../../protocol/workbench';
 import type { Log } from '../log';
@@ -79,7 +80,7 @@ export class RunController {
     this.log.info(`workbench: run ${run.id} "${resolved.prompt}" seed ${resolved.seed}, ${resolved.steps} steps, ${resolved.sampler || 'model scheduler'}`);
     try {
       const result = await this.generate(request, run, abort);
-      const finished = await this.complete(run, request, result, createdAt);
+      const finished = await this.complete(run, result);
       this.emit((l) => l.finished(finished.run, finished.pngs));
     } catch (error) {
       const cancelled = error instanceof EngineError && error.code === 'CANCELLED';
@@ -123,7 +124,7 @@ export class RunController {
       modelId: '',
     };
     const run: RunSummary = { id: newRunId(createdAt), createdAt: createdAt.toISOString(), params, modelLabel, status: 'running', images: [] };
-    const finished = await this.complete(run, request, result, createdAt);
+    const finished = await this.complete(run, result);
     this.emit((l) => l.finished(finished.run, finished.pngs));
   }
 
@@ -150,12 +151,14 @@ export class RunController {
     );
   }
 
-  private async complete(run: RunSummary, request: GenerateRequest, result: GenerateResult, createdAt: Date) {
+  private async complete(run: RunSummary, result: GenerateResult) {
     const { info } = result;
     this.lastProvider = info.provider;
-    const records = buildRunRecords({ prompt: request.prompt, negativePrompt: request.negativePrompt ?? '', batchSize: result.images.length, createdAt }, info);
     // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.
-    const pngs = encodeRunPngs(records, result.images).map((png) => new Uint8Array(png));
+    const pngs = result.images.map((image) => new Uint8Array(image.png));
+    // The engine embeds each image's record in its PNG; the JSON beside it is that same record.
+    const records = pngs.map((png) => recordFromPngText(readPngText(png)));
+    if (!records.every((r) => r !== undefined)) throw new Error('the engine returned a PNG without its run record');
     let done: RunSummary = {
       ...run,
       status: 'done',

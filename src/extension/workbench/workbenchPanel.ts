@@ -186,7 +186,9 @@ export class WorkbenchPanel implements vscode.Disposable {
     }
     const dir = resolveOutputDir() ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' }))?.[0]?.fsPath;
     if (!dir) return;
-    const stem = `${outputStem(new Date(run.createdAt), run.params.seed)}-${gif ? 'steps' : 'strip'}`;
+    // Named after the run's first saved image, so the export sorts beside it.
+    const base = run.images[0]?.savedAs?.replace(/\.png$/, '') ?? outputStem(new Date(run.createdAt), run.params.seed);
+    const stem = `${base}-${gif ? 'steps' : 'strip'}`;
     const path = await writeNewFile(dir, stem, gif ? '.gif' : '.png', bytes);
     this.deps.log.info(`workbench: exported ${path}`);
     this.post({ type: 'notice', level: 'info', message: `Exported ${vscode.workspace.asRelativePath(path)}` });

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { parseParameters } from '../../../src/engine/outputs/a1111Parameters';
-import { buildRunRecords, restoreFromPngText } from '../../../src/engine/outputs/runRecord';
-import { encodeRunPngs, outputStem, saveRunFiles } from '../../../src/engine/outputs/saveRun';
-import { readPngText } from '../../../src/engine/png';
+import { buildRunRecords, pngTextChunks, recordFromPngText, restoreFromPngText } from '../../../src/engine/outputs/runRecord';
+import { outputStem, saveRunFiles } from '../../../src/engine/outputs/saveRun';
+import { encodePng, readPngText } from '../../../src/engine/png';
 import type { RunInfo } from '../../../src/protocol/engine';
 
 const info: RunInfo = {
@@ -27,11 +27,12 @@ const info: RunInfo = {
 };
 const createdAt = new Date(2026, 0, 2, 3, 4, 5);
 const records = buildRunRecords({ prompt: 'a square, red', negativePrompt: '', batchSize: 2, createdAt }, info);
-const pixels = { width: 2, height: 2, rgba: new Uint8Array(16).fill(200) };
+const pngs = records.map((r) => encodePng(new Uint8Array(16).fill(200), 2, 2, pngTextChunks(r)));
 
-test('saved PNGs decode, carry A1111 parameters and restore the full record', () => {
-  const [png] = encodeRunPngs(records, [pixels, pixels]);
+test('PNGs with run text decode, carry A1111 parameters and restore the full record', () => {
+  const [png] = pngs;
   assert.equal(decode(png).width, 2);
+  assert.deepEqual(recordFromPngText(readPngText(png)), records[0]);
   const texts = readPngText(png);
   const a1111 = parseParameters(texts.parameters);
   assert.equal(a1111.prompt, 'a square, red');
@@ -45,7 +46,7 @@ test('each image gets a PNG and a JSON of the same name, beside files already th
   const stem = outputStem(createdAt, 5);
   assert.equal(stem, '20260102-030405-5');
   writeFileSync(join(dir, `${stem}.png`), 'older');
-  const saved = await saveRunFiles(dir, records, encodeRunPngs(records, [pixels, pixels]));
+  const saved = await saveRunFiles(dir, records, pngs);
   assert.deepEqual(saved, [
     { png: `${stem}-2.png`, json: `${stem}-2.json` },
     { png: '20260102-030405-6.png', json: '20260102-030405-6.json' },
