@@ -16,7 +16,7 @@ export class EngineFailure extends Error {
 export function toPayload(err: unknown): EngineErrorPayload {
   if (err instanceof EngineFailure) return { code: err.code, message: err.message, ...err.details };
   const message = err instanceof Error ? err.message : String(err);
-  if (/bad_alloc|Failed to allocate|out of memory/i.test(message)) {
+  if (/bad_alloc|Failed to allocate|out of memory|Array buffer allocation failed|Invalid typed array length/i.test(message)) {
     return { code: 'OUT_OF_MEMORY', message: `not enough memory for this run (${message.split('\n')[0]}); try a smaller size or batch` };
   }
   return { code: 'INTERNAL', message };

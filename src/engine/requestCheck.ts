@@ -13,6 +13,8 @@ export interface RunShape {
 
 const MAX_BATCH = 64;
 const MAX_SIDE = 4096;
+/** Pixels over the whole batch: the decoded float images alone take 12 bytes a pixel. */
+const MAX_MEGAPIXELS = 64;
 
 export function checkRequest(req: GenerateRequest, s: ModelSessions): RunShape {
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
@@ -39,6 +41,10 @@ export function checkRequest(req: GenerateRequest, s: ModelSessions): RunShape {
     if (typeof fixed === 'number' && fixed > 0 && value !== fixed * scale) {
       throw bad(`${name} must be ${fixed * scale}: ${s.folder.name}'s UNet takes a fixed size`);
     }
+  }
+  const megapixels = (batch * width * height) / 2 ** 20;
+  if (megapixels > MAX_MEGAPIXELS) {
+    throw bad(`batch × width × height is ${megapixels.toFixed(0)} megapixels, more than the ${MAX_MEGAPIXELS} this engine takes at once; use a smaller size or batch`);
   }
   if (typeof channels !== 'number') throw new EngineFailure('MODEL_INVALID', `unet/model.onnx has no fixed channel count in its sample input`);
   return { batch, channels, latentHeight: height / scale, latentWidth: width / scale };

@@ -71,6 +71,7 @@ test('bad parameters are refused before inference', async () => {
     [{ batchSize: 0 }, /batch size/],
     [{ guidanceRescale: 2 }, /guidance rescale/],
     [{ width: 8192 }, /width must be a whole number from 8 to 4096/],
+    [{ width: 4096, height: 4096, batchSize: 8 }, /128 megapixels, more than the 64/],
   ];
   cases.push([{ steps: 200, scheduler: { _class_name: 'DDIMScheduler', num_train_timesteps: 100 } }, /DDIMScheduler cannot take 200 steps/]);
   for (const [change, pattern] of cases) await assert.rejects(engine.generate(request(change)), fails('BAD_REQUEST', pattern));
