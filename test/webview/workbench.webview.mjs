@@ -78,11 +78,13 @@ export const tests = [
     },
   },
   {
-    name: 'streamed steps fill the viewer; scrubbing, tiles, chart and GIF export work',
+    name: 'streamed steps fill the viewer; Escape cancels; scrubbing, tiles, chart and GIF export work',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');
       await post(page, { type: 'snapshot', snapshot });
       await post(page, { type: 'runStarted', run });
+      await page.keyboard.press('Escape');
+      assert((await posted(page)).some((m) => m.type === 'cancel'), 'Escape cancels a running run');
       for (let s = 0; s < 4; s++) await post(page, { type: 'step', runId: 'r1', frame: frame(s) });
       const png = await page.evaluate(async () => {
         const c = document.createElement('canvas');
