@@ -27,8 +27,6 @@ export interface ScheduleDocument {
 
 /** Beyond this the inspector stops: parsing alone would take seconds. */
 export const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
-/** Longest betas / trained_betas array and largest num_train_timesteps the inspector computes. */
-export const MAX_TRAIN_TIMESTEPS = 100_000;
 /** Longest explicit timesteps / sigmas list. */
 export const MAX_INFERENCE_STEPS = 1000;
 /** Per-element findings reported for one array before summarising. */
@@ -123,28 +121,21 @@ function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], n
   }
   const config: Record<string, unknown> = parts.config ? objectValue(parts.config) : {};
   let ok = true;
-  const betasNode = parts.betas ?? (parts.config && findNodeAtLocation(parts.config, ['trained_betas']));
-  const betasPath = parts.betas ? [...path, 'betas'] : [...configPath, 'trained_betas'];
-  if (betasNode && betasNode.type !== 'null') {
-    const betas = numberArray(doc, betasNode, betasPath, MAX_TRAIN_TIMESTEPS, (b) => b > 0 && b < 1, 'between 0 and 1 (exclusive)');
-    if (betas) config.trained_betas = betas;
-    else ok = false;
-    if (parts.betas && parts.config && findNodeAtLocation(parts.config, ['trained_betas'])) {
-      report(doc, parts.betas, betasPath, 'warning', '"betas" replaces the config\'s trained_betas.', 'betas-override');
+  // A schedule file's "betas" is the config's trained_betas: the core checks it, and its findings
+  // about trained_betas point into "betas".
+  if (parts.betas) {
+    if (parts.config && findNodeAtLocation(parts.config, ['trained_betas'])) {
+      report(doc, parts.betas, [...path, 'betas'], 'warning', '"betas" replaces the config\'s trained_betas.', 'betas-override');
     }
+    config.trained_betas = plainValue(parts.betas);
   }
-  const T = config.num_train_timesteps;
-  if (typeof T === 'number' && T > MAX_TRAIN_TIMESTEPS) {
-    const node = parts.config && findNodeAtLocation(parts.config, ['num_train_timesteps']);
-    report(doc, node ?? at, [...configPath, 'num_train_timesteps'], 'error', `num_train_timesteps ${T} is more than the inspector computes (${MAX_TRAIN_TIMESTEPS}).`, 'too-large');
-    ok = false;
-  }
-  // The core reads the config as the sampler will (defaults, types, ranges, ignored keys, terminal
-  // SNR); skipped when the arrays or sizes above already rule it out.
-  const findings = ok ? readSchedulerConfig(config).findings : [];
-  for (const f of findings) {
-    const fullPath = [...configPath, ...f.path];
-    const span = findingSpan(parts.config ?? at, f.path);
+  // The core reads the config as the sampler will: defaults, types, ranges (num_train_timesteps and
+  // array lengths capped), ignored keys, terminal SNR.
+  for (const f of readSchedulerConfig(config).findings) {
+    const inBetas = parts.betas !== undefined && f.path[0] === 'trained_betas';
+    const rest = inBetas ? f.path.slice(1) : f.path;
+    const span = inBetas ? findingSpan(parts.betas!, rest) : findingSpan(parts.config ?? at, f.path);
+    const fullPath = inBetas ? [...path, 'betas', ...rest] : [...configPath, ...f.path];
     doc.findings.push(finding(f.severity, f.message, f.code, fullPath, span.offset, span.length));
     if (f.severity === 'error') ok = false;
   }
@@ -240,6 +231,7 @@ function findingSpan(config: Node, path: readonly (string | number)[]): { offset
     const found = findNodeAtLocation(config, path.slice(0, i) as (string | number)[]);
     if (found) return spanOf(found);
   }
+  if (config.type !== 'object') return spanOf(config);
   const className = findNodeAtLocation(config, ['_class_name']);
   return className ? spanOf(className) : { offset: config.offset, length: 1 };
 }
@@ -248,7 +240,6 @@ function objectValue(node: Node): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const prop of node.children ?? []) {
     const [key, value] = prop.children!;
-    // Arrays are read (and checked) separately: plain values only here, arrays as lazily needed.
     out[key!.value as string] = value ? plainValue(value) : undefined;
   }
   return out;

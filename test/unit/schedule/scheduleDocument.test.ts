@@ -43,29 +43,39 @@ test('broken JSON gives a syntax finding at the bad character and an error state
 });
 
 test('a string where a number belongs in betas is marked at that entry', () => {
-  const text = JSON.stringify({ schedules: { a: { betas: [0.1, '0.2', 0.3] } } }, null, 2);
+  const text = JSON.stringify({ schedules: { a: { config: { _class_name: 'DDIMScheduler', num_train_timesteps: 3 }, betas: [0.1, '0.2', 0.3] } } }, null, 2);
   const doc = readScheduleDocument(text, 'scheduleFile', 'x');
   assert.equal(doc.schedules.length, 0);
   const f = doc.findings.find((x) => x.code === 'wrong-type')!;
   assert.deepEqual(f.path, ['schedules', 'a', 'betas', 1]);
   assert.equal(at(text, f.offset, f.length), '"0.2"');
-  assert.match(f.message, /Entry 1 is the string "0.2"/);
+  assert.match(f.message, /\[1\] must be a finite number, got "0.2"/);
+});
+
+test('explicit betas of a schedule file are the config\'s trained_betas', () => {
+  const config = { _class_name: 'DDIMScheduler', num_train_timesteps: 3, timestep_spacing: 'trailing' };
+  const text = JSON.stringify({ schedules: { a: { config, betas: [0.1, 0.2, 0.3] } } });
+  const doc = readScheduleDocument(text, 'scheduleFile', 'x');
+  assert.deepEqual(doc.findings, []);
+  assert.deepEqual(doc.schedules[0]!.config.trained_betas, [0.1, 0.2, 0.3]);
 });
 
 test('a million-entry trained_betas array is refused with one finding on its key', () => {
   const betas = new Array(1_000_000).fill(0.001);
   const text = JSON.stringify({ _class_name: 'DDIMScheduler', trained_betas: betas });
   const doc = readScheduleDocument(text, 'config', 'x');
-  const f = doc.findings.find((x) => x.code === 'too-large')!;
-  assert.match(f.message, /1,000,000 entries; the inspector takes at most 100,000/);
-  assert.equal(at(text, f.offset, f.length), '"trained_betas"');
+  assert.deepEqual(doc.findings.map((f) => f.code), ['array-too-long']);
+  assert.match(doc.findings[0]!.message, /1000000 elements; Diffusion Lab reads at most 100000/);
+  assert.equal(at(text, doc.findings[0]!.offset, doc.findings[0]!.length), '"trained_betas"');
   assert.equal(doc.schedules.length, 0);
   assert.ok(doc.error);
 });
 
-test('num_train_timesteps beyond the cap is an error and the core is not asked to build it', () => {
-  const doc = readScheduleDocument('{"_class_name": "DDIMScheduler", "num_train_timesteps": 1e9}', 'config', 'x');
-  assert.deepEqual(doc.findings.map((f) => f.code), ['too-large']);
+test('num_train_timesteps beyond the cap is an error at its value', () => {
+  const text = '{"_class_name": "DDIMScheduler", "num_train_timesteps": 1e9}';
+  const doc = readScheduleDocument(text, 'config', 'x');
+  assert.deepEqual(doc.findings.map((f) => f.code), ['out-of-range']);
+  assert.equal(at(text, doc.findings[0]!.offset, doc.findings[0]!.length), '1e9');
   assert.equal(doc.schedules.length, 0);
 });
 
