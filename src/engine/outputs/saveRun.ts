@@ -1,8 +1,18 @@
 // A finished run's files in the output folder: per image a PNG carrying its parameters and a JSON
 // record of the same name, neither ever replacing an existing file.
 import { basename } from 'node:path';
-import type { RunRecord } from './runRecord';
+import { readPngText } from '../png';
+import { recordFromPngText, type RunRecord } from './runRecord';
 import { writeNewFile } from './writeNewFile';
+
+/** The records the engine embedded in its PNGs, one per image; the JSON saved beside each is that record. */
+export function engineRecords(pngs: Uint8Array[]): RunRecord[] {
+  return pngs.map((png, i) => {
+    const record = recordFromPngText(readPngText(png));
+    if (!record) throw new Error(`image ${i + 1} from the engine carries no run record`);
+    return record;
+  });
+}
 
 /** File name stem of a run's outputs: local time to the second, then the seed. */
 export function outputStem(createdAt: Date, seed: number): string {

@@ -3,9 +3,8 @@
 import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EngineError, type EngineClient } from '../../engine/engineClient';
-import { recordFromPngText, type RunRecord } from '../../engine/outputs/runRecord';
-import { saveRunFiles } from '../../engine/outputs/saveRun';
-import { readPngText } from '../../engine/png';
+import type { RunRecord } from '../../engine/outputs/runRecord';
+import { engineRecords, saveRunFiles } from '../../engine/outputs/saveRun';
 import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
 import { SEED_MAX, type GenerateParams, type RunSummary, type StepFrame } from '../../protocol/workbench';
 import type { Log } from '../log';
@@ -156,9 +155,7 @@ export class RunController {
     this.lastProvider = info.provider;
     // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.
     const pngs = result.images.map((image) => new Uint8Array(image.png));
-    // The engine embeds each image's record in its PNG; the JSON beside it is that same record.
-    const records = pngs.map((png) => recordFromPngText(readPngText(png)));
-    if (!records.every((r) => r !== undefined)) throw new Error('the engine returned a PNG without its run record');
+    const records = engineRecords(pngs);
     let done: RunSummary = {
       ...run,
       status: 'done',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { parseParameters } from '../../../src/engine/outputs/a1111Parameters';
 import { buildRunRecords, pngTextChunks, recordFromPngText, restoreFromPngText } from '../../../src/engine/outputs/runRecord';
-import { outputStem, saveRunFiles } from '../../../src/engine/outputs/saveRun';
+import { engineRecords, outputStem, saveRunFiles } from '../../../src/engine/outputs/saveRun';
 import { encodePng, readPngText } from '../../../src/engine/png';
 import type { RunInfo } from '../../../src/protocol/engine';
 
@@ -33,6 +33,8 @@ test('PNGs with run text decode, carry A1111 parameters and restore the full rec
   const [png] = pngs;
   assert.equal(decode(png).width, 2);
   assert.deepEqual(recordFromPngText(readPngText(png)), records[0]);
+  assert.deepEqual(engineRecords(pngs), records);
+  assert.throws(() => engineRecords([encodePng(new Uint8Array(16), 2, 2)]), /image 1 from the engine carries no run record/);
   const texts = readPngText(png);
   const a1111 = parseParameters(texts.parameters);
   assert.equal(a1111.prompt, 'a square, red');
