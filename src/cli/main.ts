@@ -8,7 +8,7 @@ import type { GenerateRequest, ProviderName } from '../protocol/engine';
 import { installCuda } from './installCuda';
 import { describeRun } from './report';
 import { outputPaths, writeDump, writeFileSafely } from './outputFiles';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const USAGE = `usage:
@@ -63,6 +63,7 @@ async function generate(args: string[]): Promise<number> {
   });
   if (!o.out) throw new UsageError('--out <file.png> is required');
   if (!PROVIDERS.includes(o.provider as ProviderName)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+  if (!o.model && !existsSync(defaultModelDir())) throw new UsageError(`no --model given, and the default model is missing (${defaultModelDir()})`);
   const request: GenerateRequest = {
     modelDir: resolve(o.model ?? defaultModelDir()),
     prompt: o.prompt!,
