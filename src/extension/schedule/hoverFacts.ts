@@ -5,13 +5,12 @@ import { sigmaRange, terminalSnr } from '../../core/config/configSchedule';
 import { readSchedulerConfig, type Source } from '../../core/config/readSchedulerConfig';
 import { SCHEDULER_CLASSES } from '../../core/config/schedulerClasses';
 import type { ScheduleEntry } from '../../protocol/schedule';
-import { getLocation } from './jsonc';
-import type { ScheduleDocument } from './scheduleDocument';
+import { pathAt, type ScheduleDocument } from './scheduleDocument';
 
 const SOURCE_TEXT: Record<Source, string> = { file: 'set in this file', default: 'the class default (not set here)', override: 'overridden' };
 
-export function hoverFacts(doc: ScheduleDocument, text: string, offset: number): string | undefined {
-  const at = entryAt(doc, getLocation(text, offset).path);
+export function hoverFacts(doc: ScheduleDocument, offset: number): string | undefined {
+  const at = entryAt(doc, pathAt(doc, offset));
   if (!at) return undefined;
   const reading = readSchedulerConfig(at.entry.config);
   const className = reading.className;

@@ -1,7 +1,7 @@
 // Reads a scheduler_config.json or a *.schedule.json text into plottable schedules plus findings that
 // carry text offsets. Pure (no vscode): the host turns offsets into ranges, tests run in plain Node.
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from './jsonc';
+import { findNodeAtLocation, findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from './jsonc';
 import type { FindingSeverity, ScheduleEntry } from '../../protocol/schedule';
 import { readSchedulerConfig } from '../../core/config/readSchedulerConfig';
 
@@ -34,6 +34,12 @@ const MAX_ELEMENT_FINDINGS = 5;
 
 const ENTRY_KEYS = ['description', 'config', 'betas', 'timesteps', 'sigmas'];
 const FILE_KEYS = ['$schema', 'description', 'schedules'];
+
+/** JSON path of the value at a text offset, from the kept parse tree (no rescan of the text). */
+export function pathAt(doc: ScheduleDocument, offset: number): (string | number)[] {
+  const node = doc.root && findNodeAtOffset(doc.root, offset, true);
+  return node ? getNodePath(node) : [];
+}
 
 /** Which kind of schedule document a file name is, if any. */
 export function documentKind(fileName: string): DocumentKind | undefined {

@@ -1,9 +1,9 @@
 // Hovers and quick fixes for schedule documents, both reading the shared per-version parse.
-import { getLocation } from './jsonc';
 import * as vscode from 'vscode';
 import { hoverFacts } from './hoverFacts';
 import { configPathOf, quickFixesFor, zeroSnrFixes, type QuickFix } from './quickFixes';
 import { DIAGNOSTIC_SOURCE } from './scheduleDiagnostics';
+import { pathAt } from './scheduleDocument';
 import { readDocument } from './scheduleDocuments';
 
 export function registerScheduleLanguageFeatures(context: vscode.ExtensionContext, selector: vscode.DocumentSelector): void {
@@ -11,7 +11,7 @@ export function registerScheduleLanguageFeatures(context: vscode.ExtensionContex
     vscode.languages.registerHoverProvider(selector, {
       provideHover(document, position) {
         const doc = readDocument(document);
-        const text = doc && hoverFacts(doc, document.getText(), document.offsetAt(position));
+        const text = doc && hoverFacts(doc, document.offsetAt(position));
         return text ? new vscode.Hover(new vscode.MarkdownString(text)) : undefined;
       },
     }),
@@ -35,8 +35,8 @@ function provideCodeActions(document: vscode.TextDocument, range: vscode.Range, 
       actions.push(toAction(document, fix, vscode.CodeActionKind.QuickFix, [diagnostic]));
     }
   }
-  // Offered anywhere in a config, with or without a finding: the common fix for washed-out images.
-  const configPath = configPathOf(getLocation(text, document.offsetAt(range.start)).path, doc.kind);
+  // Offered anywhere in a readable config, with or without a finding: the common fix for washed-out images.
+  const configPath = doc.error ? undefined : configPathOf(pathAt(doc, document.offsetAt(range.start)), doc.kind);
   if (configPath && !actions.some((a) => a.title.startsWith('Use trailing'))) {
     for (const fix of zeroSnrFixes(text, configPath)) actions.push(toAction(document, { ...fix, preferred: false }, vscode.CodeActionKind.RefactorRewrite, []));
   }

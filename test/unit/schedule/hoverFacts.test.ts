@@ -6,7 +6,7 @@ import { readScheduleDocument } from '../../../src/extension/schedule/scheduleDo
 
 const text = readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8');
 const doc = readScheduleDocument(text, 'config', 'sdxl');
-const hoverOn = (needle: string) => hoverFacts(doc, text, text.indexOf(needle) + 2);
+const hoverOn = (needle: string) => hoverFacts(doc, text.indexOf(needle) + 2);
 
 test('hover states terminal SNR and σ range of Stable Diffusion\'s schedule', () => {
   const h = hoverOn('"beta_end"')!;
@@ -21,8 +21,8 @@ test('hover on a key gives its effective value and where it came from', () => {
   // Not in the file: the class's default, said to be one.
   const sd15 = readFileSync('test/fixtures/schedules/sd15/scheduler_config.json', 'utf8');
   const pndm = readScheduleDocument(sd15, 'config', 'sd15');
-  assert.equal(hoverFacts(pndm, sd15, sd15.indexOf('"steps_offset"') + 2)?.includes('`steps_offset` = `1` — set in this file'), true);
-  const classHover = hoverFacts(pndm, sd15, sd15.indexOf('"_class_name"') + 2)!;
+  assert.equal(hoverFacts(pndm, sd15.indexOf('"steps_offset"') + 2)?.includes('`steps_offset` = `1` — set in this file'), true);
+  const classHover = hoverFacts(pndm, sd15.indexOf('"_class_name"') + 2)!;
   // SD 1.5's file leaves prediction_type and timestep_spacing to PNDMScheduler's defaults.
   assert.match(classHover, /Defaults in effect \(not set here\): .*`prediction_type` = `"epsilon"`/);
   assert.match(classHover, /`timestep_spacing` = `"leading"`/);
@@ -36,7 +36,7 @@ test('hover on a key the class does not read says it has no effect', () => {
 test('hover on a schedule file entry uses that entry, and shows zero terminal SNR', () => {
   const file = readFileSync('test/fixtures/schedules/comparison.schedule.json', 'utf8');
   const fileDoc = readScheduleDocument(file, 'scheduleFile', 'comparison');
-  const h = hoverFacts(fileDoc, file, file.indexOf('"rescale_betas_zero_snr"') + 2)!;
+  const h = hoverFacts(fileDoc, file.indexOf('"rescale_betas_zero_snr"') + 2)!;
   assert.match(h, /^\*\*trailing \+ zero-SNR\*\*/);
   assert.match(h, /`rescale_betas_zero_snr` = `true` — set in this file/);
   // The Euler family floors ᾱ_T at 2⁻²⁴, so σ_max ≈ 4096.
