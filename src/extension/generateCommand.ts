@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EngineError, type EngineClient } from '../engine/engineClient';
-import { writeNewFile } from '../engine/outputs/writeNewFile';
+import { engineRecords, saveRunFiles } from '../engine/outputs/saveRun';
 import type { GenerateRequest, GenerateResult } from '../protocol/engine';
 import type { ImagePanel } from './imagePanel';
 import { showErrorWithLog, type Log } from './log';
@@ -114,16 +114,14 @@ function toPanelRun(prompt: string, result: GenerateResult, elapsedMs: number) {
   };
 }
 
-/** Saves each PNG (with the engine's parameter text chunks) as <time>-<seed>.png, never replacing a file. */
+/** Saves each image as the workbench does: the engine's PNG (which embeds the run record) and that
+ * record as JSON beside it, never replacing a file. */
 async function saveOutputs(result: GenerateResult, log: Log): Promise<void> {
   const dir = resolveOutputDir();
   if (!dir) return;
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   try {
-    for (const [i, image] of result.images.entries()) {
-      const seed = result.info.seeds[i] ?? result.info.seeds[0];
-      log.info(`saved ${await writeNewFile(dir, `${stamp}-${seed}`, '.png', image.png)}`);
-    }
+    const pngs = result.images.map((image) => image.png);
+    for (const saved of await saveRunFiles(dir, engineRecords(pngs), pngs)) log.info(`saved ${saved.png} and ${saved.json} in ${dir}`);
   } catch (error) {
     log.error(`saving images to ${dir} failed: ${(error as Error).message}`);
     showErrorWithLog(log, `Diffusion Lab: ${(error as Error).message}`);

@@ -52,6 +52,8 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   assert(saved.length === 1, `expected one saved PNG in ${outputs}, found ${saved.length}`);
   const png = readFileSync(join(outputs, saved[0]));
   assert(png.subarray(1, 4).toString('latin1') === 'PNG', `${saved[0]} is not a PNG`);
+  const record = JSON.parse(readFileSync(join(outputs, saved[0].replace(/\.png$/, '.json')), 'utf8'));
+  assert(record.prompt === 'a red circle on a blue background' && record.image === saved[0], 'the JSON record beside the PNG');
 
   const log = readExtensionLog(server);
   for (const line of log.split('\n').filter((l) => /activated in|image\(s\) in/.test(l))) console.log(`  log: ${line}`);
