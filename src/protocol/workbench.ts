@@ -224,7 +224,7 @@ export type ToWorkbench =
 
 export interface GalleryItem {
   run: RunSummary;
-  /** The first image's PNG, as saved. */
+  /** A small PNG of the run's first image. */
   thumbnail?: Uint8Array;
 }
 

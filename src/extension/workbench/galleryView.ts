@@ -23,8 +23,8 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     this.subscription = runs.subscribe({
       started: (run) => this.post({ type: 'live', runId: run.id, step: -1, totalSteps: run.params.steps }),
       step: (runId, frame) => this.post({ type: 'live', runId, step: frame.step, totalSteps: frame.totalSteps, preview: frame.preview }),
-      finished: (run, pngs) => {
-        if (run.status === 'done') this.post({ type: 'item', item: { run, thumbnail: pngs[0] } });
+      finished: (run) => {
+        if (run.status === 'done') void store.thumbnail(run.id).then((thumbnail) => this.post({ type: 'item', item: { run, thumbnail } }));
         else this.post({ type: 'live', runId: run.id, step: -2, totalSteps: 0 });
       },
       updated: (run) => this.post({ type: 'updated', run }),
@@ -53,7 +53,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
 
   private async sendSnapshot(): Promise<void> {
     const items: GalleryItem[] = await Promise.all(
-      (await this.store.list()).map(async (run) => ({ run, thumbnail: (await this.store.pngs(run.id))[0] })),
+      (await this.store.list()).map(async (run) => ({ run, thumbnail: await this.store.thumbnail(run.id) })),
     );
     const live = this.runs.liveFrames;
     const last = live?.frames[live.frames.length - 1];

@@ -13,6 +13,7 @@ import type { RunStore } from './runStore';
 import { newRunId } from './runStore';
 import { schedulerOverrides } from './samplerOptions';
 import { toStepFrame } from './stepFrame';
+import { thumbnailPng } from './thumbnail';
 
 export interface RunEvents {
   started(run: RunSummary): void;
@@ -166,7 +167,8 @@ export class RunController {
     };
     this.log.info(`workbench: run ${run.id} done in ${info.timings.totalMs.toFixed(0)} ms on ${info.provider}`);
     done = await this.saveFiles(done, records, pngs, false);
-    await this.store.add(done, records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : []);
+    const thumbnail = result.images[0] && thumbnailPng(result.images[0]);
+    await this.store.add(done, records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnail);
     return { run: done, pngs };
   }
 

@@ -29,10 +29,11 @@ export class RunStore {
     return runs.filter((r): r is StoredRun => r !== undefined).map((r) => r.summary);
   }
 
-  async add(summary: RunSummary, records: RunRecord[], pngs: Uint8Array[], frames: StepFrame[]): Promise<void> {
+  async add(summary: RunSummary, records: RunRecord[], pngs: Uint8Array[], frames: StepFrame[], thumbnail?: Uint8Array): Promise<void> {
     const dir = this.dir(summary.id);
     await mkdir(dir, { recursive: true });
     await Promise.all(pngs.map((png, i) => writeFile(join(dir, `image-${i}.png`), png)));
+    if (thumbnail) await writeFile(join(dir, 'thumbnail.png'), thumbnail);
     await writeFile(join(dir, 'trajectory.bin'), serialize(frames));
     await this.write(summary, records);
     const ids = [summary.id, ...(await this.index()).filter((id) => id !== summary.id)];
@@ -62,6 +63,14 @@ export class RunStore {
       )),
     );
     return files.filter((f) => f !== undefined);
+  }
+
+  /** The gallery's small PNG of the run's first image. */
+  async thumbnail(id: string): Promise<Uint8Array | undefined> {
+    return readFile(join(this.dir(id), 'thumbnail.png')).then(
+      (b) => new Uint8Array(b),
+      () => undefined,
+    );
   }
 
   async detail(id: string): Promise<RunDetail | undefined> {

@@ -20,7 +20,7 @@ const frame: StepFrame = { step: 0, totalSteps: 1, t: 999, sigma: 14.6, mean: 0.
 
 test('a stored run comes back after a reload, typed arrays and PNG bytes intact', async () => {
   const root = mkdtempSync(join(tmpdir(), 'dl-store-'));
-  await new RunStore(root).add(summary('a'), [], [Uint8Array.of(0x89, 0x50, 1, 2)], [frame]);
+  await new RunStore(root).add(summary('a'), [], [Uint8Array.of(0x89, 0x50, 1, 2)], [frame], Uint8Array.of(7, 7));
   await new RunStore(root).add(summary('b'), [], [Uint8Array.of(9)], []);
   const reloaded = new RunStore(root);
   assert.deepEqual((await reloaded.list()).map((r) => r.id), ['b', 'a']);
@@ -29,6 +29,8 @@ test('a stored run comes back after a reload, typed arrays and PNG bytes intact'
   assert.deepEqual([...detail!.frames[0].x0!], [4, 3, 2, 1]);
   assert.deepEqual([...detail!.pngs[0]], [0x89, 0x50, 1, 2]);
   assert.equal(detail!.pngs[0].buffer.byteLength, 4);
+  assert.deepEqual([...(await reloaded.thumbnail('a'))!], [7, 7]);
+  assert.equal(await reloaded.thumbnail('b'), undefined);
 });
 
 test('updates replace the summary; the oldest runs beyond the limit are dropped', async () => {
