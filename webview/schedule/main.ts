@@ -74,13 +74,7 @@ function render(): void {
   const primary = source.schedules.find((s) => s.name === state.primary) ?? source.schedules[0];
   toolbar.show(names, overlays, !!primary && !primary.timesteps && !primary.sigmas);
   const problems: string[] = [];
-  if (source.error) {
-    setStatus('error', source.error);
-    gridElement.classList.toggle('stale', plotted);
-    if (!plotted) gridElement.dataset.empty = 'Nothing to plot until the document is fixed.';
-    markRendered();
-    return;
-  }
+  if (source.error) return showBroken(source.error);
   const drawn: DrawnSchedule[] = [];
   let primaryComputed: ComputedSchedule | undefined;
   const add = (entry: ScheduleEntry, label: string, color: string, dash?: number[]) => {
@@ -108,18 +102,21 @@ function render(): void {
     o.schedules.forEach((s) => add(s, `${o.label}: ${s.name}`, seriesColor(color++), [2, 3]));
   }
   if (drawn.length >= MAX_CURVES) problems.push(`Showing the first ${MAX_CURVES} curves.`);
-  if (drawn.length === 0) {
-    setStatus('error', problems.join(' · ') || 'Nothing to plot.');
-    gridElement.classList.toggle('stale', plotted);
-    markRendered();
-    return;
-  }
+  if (drawn.length === 0) return showBroken(problems.join(' · ') || 'Nothing to plot.');
   setStatus(problems.length ? 'warning' : 'ok', problems.join(' · '));
   facts.textContent = primaryComputed ? describeFacts(primaryComputed) : '';
   gridElement.classList.remove('stale');
   delete gridElement.dataset.empty;
   grid.update(plotSpecs(drawn));
   plotted = true;
+  markRendered();
+}
+
+/** The error inline; the last good plots stay, dimmed, or a line says why there are none yet. */
+function showBroken(message: string): void {
+  setStatus('error', message);
+  gridElement.classList.toggle('stale', plotted);
+  if (!plotted) gridElement.dataset.empty = 'Nothing to plot until the document is fixed.';
   markRendered();
 }
 
