@@ -78,6 +78,7 @@ export interface RunTimings {
   /** Time inside session.run of each UNet step, to separate sampler overhead. */
   unetRunMs: number[];
   vaeMs: number;
+  /** Load, text encoding, steps and decode; PNG encoding (recorded inside the PNG) comes after. */
   totalMs: number;
 }
 
