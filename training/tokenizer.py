@@ -27,9 +27,17 @@ VOCAB = {tok: i for i, tok in enumerate(SPECIALS + _words())}
 BOS_ID, EOS_ID, UNK_ID = VOCAB[BOS], VOCAB[EOS], VOCAB[UNK]
 
 
+# Spellings the captions do not use, read as the words they do (a regex over the lowercased text).
+SPELLINGS = {r'\ban\b': 'a', r'\bcentre\b': 'center'}
+
+
 def split_words(text):
-    """What the tokenizer.json normalizer and pre-tokenizer do: lowercase, punctuation to spaces."""
-    return re.sub(r'[^\w\s]', ' ', text.lower()).split()
+    """What the tokenizer.json normalizer and pre-tokenizer do: lowercase, punctuation to spaces,
+    other spellings to the captions' own, split on whitespace."""
+    text = re.sub(r'[^\w\s]', ' ', text.lower())
+    for pattern, word in SPELLINGS.items():
+        text = re.sub(pattern, word, text)
+    return text.split()
 
 
 def encode(text):
@@ -54,7 +62,7 @@ def write(folder):
         'normalizer': {'type': 'Sequence', 'normalizers': [
             {'type': 'Lowercase'},
             {'type': 'Replace', 'pattern': {'Regex': r'[^\w\s]'}, 'content': ' '},
-        ]},
+        ] + [{'type': 'Replace', 'pattern': {'Regex': p}, 'content': w} for p, w in SPELLINGS.items()]},
         'pre_tokenizer': {'type': 'WhitespaceSplit'},
         'post_processor': {
             'type': 'TemplateProcessing',
