@@ -31,7 +31,7 @@ interface Chart {
   cell: HTMLElement;
 }
 
-const HEIGHT = 220;
+const HEIGHT = 180;
 
 export class PlotGrid {
   private readonly charts = new Map<string, Chart>();
@@ -107,7 +107,7 @@ export class PlotGrid {
           size: 60,
           values: (_u, vals) => vals.map((v) => (v === null ? '' : formatNumber(v))),
           // On a log axis only powers of ten get a line and a label; uPlot's 2..9 fill the plot with grid.
-          ...(spec.logY ? { filter: (_u: uPlot, splits: number[]) => splits.map((v) => (isPowerOfTen(v) ? v : null)) } : {}),
+          ...(spec.logY ? { filter: decades, grid: { stroke: theme.grid, width: 1, filter: decades }, ticks: { stroke: theme.grid, width: 1, filter: decades } } : {}),
         }),
       ],
       series: [
@@ -118,7 +118,7 @@ export class PlotGrid {
   }
 
   private cellWidth(cell: HTMLElement): number {
-    return Math.max(240, Math.floor(cell.clientWidth || this.root.clientWidth / 2) - 8);
+    return Math.max(240, Math.floor(cell.clientWidth || this.root.clientWidth / 2));
   }
 
   private fit(): void {
@@ -135,6 +135,11 @@ function alignedData(curves: Curve[]): uPlot.AlignedData {
   const x0 = curves[0]!.x;
   if (curves.every((c) => sameX(c.x, x0))) return [x0 as number[], ...curves.map((c) => c.y as (number | null)[])];
   return uPlot.join(curves.map((c) => [c.x as number[], c.y as (number | null)[]]));
+}
+
+/** Keeps the powers of ten among a log axis's splits. */
+function decades(_u: uPlot, splits: number[]): (number | null)[] {
+  return splits.map((v) => (isPowerOfTen(v) ? v : null));
 }
 
 function isPowerOfTen(v: number): boolean {
