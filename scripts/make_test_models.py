@@ -11,6 +11,7 @@ Folders:
   tiny-sd-legacy   older diffusers script: int32 input_ids, float timestep [batch], unet weights in weights.pb
   tiny-sd-int64t   old Hub exports: int64 timestep [1]; tokenizer.json only
   tiny-sd-fp16     fp16 inputs/outputs everywhere, unet weights in model.onnx_data
+  tiny-sd-static   fixed shapes: text encoder batch 1, unet batch 2 (float timestep [2]), vae batch 1, 64x64
   tiny-ddpm        pixel-space unconditional UNet2DModel (sample, timestep -> out_sample)
   broken/nan-unet  a unet that outputs NaN once t < 500 (error tests swap it into a copy of tiny-sd)
 """
@@ -295,7 +296,10 @@ SCHEDULER = {'_class_name': 'DDIMScheduler', '_diffusers_version': '0.27.0', 'be
 
 
 def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', half=False,
-              tokenizer_as_json=False, external=None, taesd=False, seed=0):
+              tokenizer_as_json=False, external=None, taesd=False, static=False, seed=0):
+    """static: fixed shapes everywhere (text encoder batch 1, UNet batch 2, VAE batch 1, 64x64), as
+    exports for DirectML and other static-shape runtimes have."""
+    axes = (lambda d: {}) if static else (lambda d: d)
     folder = os.path.join(ROOT, name)
     shutil.rmtree(folder, ignore_errors=True)
     write_tokenizer(os.path.join(folder, 'tokenizer'), vocab, merges, tokenizer_as_json)
@@ -304,8 +308,8 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     te = small_init(TextEncoder(len(vocab), half), seed)
     ids = torch.zeros(1, SEQ, dtype=ids_dtype)
     export(te, (ids,), os.path.join(folder, 'text_encoder', 'model.onnx'), ['input_ids'],
-           ['last_hidden_state', 'pooler_output'], {'input_ids': {0: 'batch'}, 'last_hidden_state': {0: 'batch'},
-                                                    'pooler_output': {0: 'batch'}})
+           ['last_hidden_state', 'pooler_output'], axes({'input_ids': {0: 'batch'}, 'last_hidden_state': {0: 'batch'},
+                                                          'pooler_output': {0: 'batch'}}))
 
     unet = small_init(UNet(4, True, half), seed + 1)
     sample = torch.zeros(2, 4, 8, 8, dtype=fdt)
@@ -317,7 +321,7 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     if timestep == 'batch':
         dyn['timestep'] = {0: 'batch'}
     unet_path = os.path.join(folder, 'unet', 'model.onnx')
-    export(unet, (sample, t, ehs), unet_path, ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'], dyn)
+    export(unet, (sample, t, ehs), unet_path, ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'], axes(dyn))
     if external:
         move_weights_out(unet_path, external)
     write_json(os.path.join(folder, 'unet', 'config.json'),
@@ -326,8 +330,8 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
 
     vae = small_init(VaeDecoder(half), seed + 2)
     export(vae, (torch.zeros(1, 4, 8, 8, dtype=fdt),), os.path.join(folder, 'vae_decoder', 'model.onnx'),
-           ['latent_sample'], ['sample'], {'latent_sample': {0: 'batch', 2: 'height', 3: 'width'},
-                                           'sample': {0: 'batch', 2: 'height', 3: 'width'}})
+           ['latent_sample'], ['sample'], axes({'latent_sample': {0: 'batch', 2: 'height', 3: 'width'},
+                                                 'sample': {0: 'batch', 2: 'height', 3: 'width'}}))
     write_json(os.path.join(folder, 'vae_decoder', 'config.json'),
                {'_class_name': 'AutoencoderKL', 'latent_channels': 4, 'scaling_factor': 0.18215,
                 'block_out_channels': [16, 16, 16, 16], 'sample_size': 64})
@@ -377,6 +381,7 @@ def main():
     sd_folder('tiny-sd-legacy', vocab, merges, ids_dtype=torch.int32, timestep='batch', external='weights.pb')
     sd_folder('tiny-sd-int64t', vocab, merges, timestep='int64', tokenizer_as_json=True)
     sd_folder('tiny-sd-fp16', vocab, merges, half=True, external='model.onnx_data')
+    sd_folder('tiny-sd-static', vocab, merges, timestep='batch', static=True)
     ddpm_folder('tiny-ddpm')
     shutil.rmtree(os.path.join(ROOT, 'broken'), ignore_errors=True)
     nan_unet(os.path.join('broken', 'nan-unet'))

@@ -8,6 +8,7 @@ import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
 import type { OnnxModel } from './onnxModel';
 import { allFinite } from './finite';
+import { rowsPadded } from './batchRows';
 
 /** Every image of the batch, full size, as RGBA and as the decoder's float output. */
 export async function decodeImages(s: ModelSessions, latents: Tensor): Promise<{ images: RgbaImage[]; pixels: { data: Float32Array; dims: number[] } }> {
@@ -39,10 +40,12 @@ async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise
   const parts: Float32Array[] = [];
   let dims: number[] = [];
   for (let b = 0; b < n; b += per) {
-    const data = Float32Array.from(latents.data.subarray(b * plane, (b + per) * plane), (v) => v * k);
+    const data = Float32Array.from(rowsPadded(latents.data, plane, b, per), (v) => v * k);
     const out = Object.values(await model.run({ [input.name]: { data, dims: [per, ...rest] } }))[0];
-    if (!allFinite(out.data)) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);
-    parts.push(out.data);
+    const outPlane = out.data.length / per;
+    const rows = out.data.subarray(0, Math.min(per, n - b) * outPlane);
+    if (!allFinite(rows)) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);
+    parts.push(rows);
     dims = out.dims;
   }
   const data = new Float32Array(parts.reduce((a, p) => a + p.length, 0));

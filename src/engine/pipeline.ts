@@ -14,6 +14,7 @@ import { encodePrompts } from './textEncoding';
 import { buildRunRecords, pngTextChunks } from './outputs/runRecord';
 import { encodePng } from './png';
 import { allFinite } from './finite';
+import { rowsPadded } from './batchRows';
 import { guide, rms } from './guidance';
 
 export interface RunControl {
@@ -124,21 +125,20 @@ function buildScheduler(s: ModelSessions, req: GenerateRequest): Scheduler {
 async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
   const per = s.unet.fixedBatch('sample') ?? n;
-  if (n % per !== 0) throw new EngineFailure('BAD_REQUEST', `unet/model.onnx takes batches of exactly ${per}; this run needs ${n}`);
   const plane = input.data.length / n;
   const ctxPlane = hidden ? hidden.data.length / n : 0;
   const tInfo = s.unet.input('timestep');
+  // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
+  const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
   const out = new Float32Array(input.data.length);
   for (let b = 0; b < n; b += per) {
-    // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
-    const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
     const feeds: Parameters<typeof s.unet.run>[0] = {
-      sample: { data: slice(input.data, b * plane, (b + per) * plane), dims: [per, ...rest] },
-      timestep: { data: new Array(Math.max(1, tDims[0] ?? 1)).fill(t), dims: tDims },
+      sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
+      timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
     };
-    if (hidden) feeds.encoder_hidden_states = { data: slice(hidden.data, b * ctxPlane, (b + per) * ctxPlane), dims: [per, ...hidden.shape.slice(1)] };
+    if (hidden) feeds.encoder_hidden_states = { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] };
     const result = await s.unet.run(feeds);
-    out.set(result.out_sample.data, b * plane);
+    out.set(result.out_sample.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
   }
   return out;
 }
@@ -154,6 +154,3 @@ function scaled(x: Tensor, k: number): Tensor {
   return { data: Float32Array.from(x.data, (v) => v * k), shape: x.shape };
 }
 
-function slice(data: Tensor['data'], from: number, to: number): Float32Array {
-  return data instanceof Float32Array ? data.subarray(from, to) : Float32Array.from(data.subarray(from, to));
-}

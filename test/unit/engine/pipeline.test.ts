@@ -134,3 +134,15 @@ test('captured latents come every step when no preview is set', async () => {
   assert.deepEqual(events.map((e) => e.x0?.length), [256, 256, 256]);
   assert.ok(events.every((e) => e.preview === undefined));
 });
+
+test('a fixed-shape export runs in the batch sizes it takes and refuses other sizes', async () => {
+  const base = await engine.generate(request({ batchSize: 3 }));
+  // Text encoder batch 1, UNet batch 2 (so 6 guided rows in 3 runs), VAE batch 1; same weights as tiny-sd.
+  const fixed = await engine.generate(request({ modelDir: model('tiny-sd-static'), batchSize: 3 }));
+  fixed.images.forEach((img, i) => assert.ok(maxDiff(img.rgba, base.images[i].rgba) <= 1, `image ${i}`));
+  await assert.rejects(engine.generate(request({ modelDir: model('tiny-sd-static'), width: 72 })), /width must be 64/);
+  // Without guidance the UNet sees one row per image: the odd last row is padded to the fixed batch of 2.
+  const unguided = await engine.generate(request({ guidanceScale: 1 }));
+  const fixedUnguided = await engine.generate(request({ modelDir: model('tiny-sd-static'), guidanceScale: 1 }));
+  assert.ok(maxDiff(fixedUnguided.images[0].rgba, unguided.images[0].rgba) <= 1);
+});
