@@ -22,7 +22,8 @@ t = Date.now();
 const packDir = mkdtempSync(join(tmpdir(), 'diffusion-lab-vsix-'));
 const vsix = join(packDir, 'diffusion-lab.vsix');
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
-execFileSync(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64', '--out', vsix], { cwd: REPO, stdio: 'pipe' });
+// vsce lists every packaged file on stdout; its errors go to stderr.
+execFileSync(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64', '--out', vsix], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
 console.log(`build + package: ${seconds(Date.now() - t)}, .vsix ${(statSync(vsix).size / 2 ** 20).toFixed(1)} MiB`);
 
 const specs = readdirSync(import.meta.dirname)
