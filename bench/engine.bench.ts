@@ -81,9 +81,11 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   const unet = await OnnxModel.create(join(modelDir, 'unet', 'model.onnx'), 'unet/model.onnx', 'cpu');
   const [, c] = unet.input('sample').shape as number[];
   const side = info.height / (info.model.kind === 'text2img' ? 8 : 1);
+  const tShape = unet.input('timestep').shape;
+  const tDims = tShape.length === 0 ? [] : [tShape[0] === 1 ? 1 : 2];
   const feeds: Parameters<typeof unet.run>[0] = {
     sample: { data: new Float32Array(2 * c * side * side), dims: [2, c, side, side] },
-    timestep: { data: [500], dims: unet.input('timestep').shape.length ? [unet.input('timestep').shape[0] === 1 ? 1 : 2] : [] },
+    timestep: { data: tDims.length ? new Array(tDims[0]).fill(500) : [500], dims: tDims },
   };
   const ehs = unet.inputs.find((i) => i.name === 'encoder_hidden_states');
   if (ehs) feeds.encoder_hidden_states = { data: new Float32Array(2 * 77 * (ehs.shape[2] as number)), dims: [2, 77, ehs.shape[2] as number] };
