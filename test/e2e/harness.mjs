@@ -17,7 +17,8 @@ export const ARTIFACTS = join(REPO, 'test-results', 'e2e');
 
 const registry = [];
 
-/** Registers a test; `fn({ page, server })` gets a fresh workbench page on the shared code-server. */
+/** Registers a test; `fn({ page, server, context })` gets a fresh workbench page on the shared code-server
+ * (and the browser context, to open more pages). */
 export function test(name, fn, { timeoutMs = 180_000 } = {}) {
   registry.push({ name, fn, timeoutMs });
 }
