@@ -88,7 +88,10 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
     timestep: { data: tDims.length ? new Array(tDims[0]).fill(500) : [500], dims: tDims },
   };
   const ehs = unet.inputs.find((i) => i.name === 'encoder_hidden_states');
-  if (ehs) feeds.encoder_hidden_states = { data: new Float32Array(2 * 77 * (ehs.shape[2] as number)), dims: [2, 77, ehs.shape[2] as number] };
+  if (ehs) {
+    const [seq, width] = [typeof ehs.shape[1] === 'number' ? ehs.shape[1] : 77, ehs.shape[2] as number];
+    feeds.encoder_hidden_states = { data: new Float32Array(2 * seq * width), dims: [2, seq, width] };
+  }
   const inProcess = await stall(async () => {
     for (let i = 0; i < STEPS; i++) await unet.run(feeds);
   });

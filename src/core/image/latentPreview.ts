@@ -35,13 +35,24 @@ export function latentToRgba(data: Float32Array, shape: readonly number[], map: 
   }
   const plane = width * height;
   const base = index * channels * plane;
+  const rgb = new Float32Array(plane * 3);
+  // Channel by channel over contiguous planes (the data's own order), then one pass to bytes.
+  for (let c = 0; c < channels; c++) {
+    const [fr, fg, fb] = map.factors[c];
+    const from = base + c * plane;
+    for (let p = 0; p < plane; p++) {
+      const v = data[from + p];
+      rgb[p * 3] += v * fr;
+      rgb[p * 3 + 1] += v * fg;
+      rgb[p * 3 + 2] += v * fb;
+    }
+  }
+  const [br, bg, bb] = map.bias ?? [0, 0, 0];
   const rgba = new Uint8Array(plane * 4);
   for (let p = 0; p < plane; p++) {
-    for (let k = 0; k < 3; k++) {
-      let v = map.bias?.[k] ?? 0;
-      for (let c = 0; c < channels; c++) v += data[base + c * plane + p] * map.factors[c][k];
-      rgba[p * 4 + k] = toByte((v + 1) / 2);
-    }
+    rgba[p * 4] = toByte((rgb[p * 3] + br + 1) / 2);
+    rgba[p * 4 + 1] = toByte((rgb[p * 3 + 1] + bg + 1) / 2);
+    rgba[p * 4 + 2] = toByte((rgb[p * 3 + 2] + bb + 1) / 2);
     rgba[p * 4 + 3] = 255;
   }
   return { width, height, rgba };
