@@ -13,8 +13,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = createEngine(context, log);
   const panel = new ImagePanel(context.extensionUri);
   context.subscriptions.push(panel);
-  registerGenerate(context, { engine, panel, log });
+  const workbench = registerWorkbench(context, { engine, log });
+  registerGenerate(context, { engine, panel, workbench, log });
   registerScheduleInspector(context);
-  registerWorkbench(context, { engine, log });
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

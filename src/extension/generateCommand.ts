@@ -3,11 +3,11 @@
 import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EngineError, type EngineClient } from '../engine/engineClient';
-import { engineRecords, saveRunFiles } from '../engine/outputs/saveRun';
 import type { GenerateRequest, GenerateResult } from '../protocol/engine';
 import type { ImagePanel } from './imagePanel';
 import { showErrorWithLog, type Log } from './log';
-import { readProvider, resolveModelDir, resolveOutputDir, UserError } from './settings';
+import { readProvider, resolveModelDir, UserError } from './settings';
+import type { Workbench } from './workbench/registerWorkbench';
 
 /** What other surfaces may pass to `diffusionLab.generate`; anything left out is asked for or defaulted. */
 export interface GenerateArgs {
@@ -22,6 +22,8 @@ const DEFAULT_GUIDANCE = 7.5;
 export interface GenerateDeps {
   engine: EngineClient;
   panel: ImagePanel;
+  /** Saves the run into the output folder and the Runs gallery, as runs made in the workbench are. */
+  workbench: Workbench;
   log: Log;
 }
 
@@ -53,7 +55,7 @@ async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, ra
     const elapsed = Date.now() - started;
     log.info(`generate: ${result.images.length} image(s) in ${elapsed} ms (provider ${result.info.provider})`);
     deps.panel.show(toPanelRun(prompt, result, elapsed));
-    await saveOutputs(result, log);
+    await deps.workbench.record(request, result);
     return result;
   } catch (error) {
     report(error, log);
@@ -112,20 +114,6 @@ function toPanelRun(prompt: string, result: GenerateResult, elapsedMs: number) {
       caption: `seed ${info.seeds[i] ?? info.seeds[0]} · ${image.width}×${image.height}`,
     })),
   };
-}
-
-/** Saves each image as the workbench does: the engine's PNG (which embeds the run record) and that
- * record as JSON beside it, never replacing a file. */
-async function saveOutputs(result: GenerateResult, log: Log): Promise<void> {
-  const dir = resolveOutputDir();
-  if (!dir) return;
-  try {
-    const pngs = result.images.map((image) => image.png);
-    for (const saved of await saveRunFiles(dir, engineRecords(pngs), pngs)) log.info(`saved ${saved.png} and ${saved.json} in ${dir}`);
-  } catch (error) {
-    log.error(`saving images to ${dir} failed: ${(error as Error).message}`);
-    showErrorWithLog(log, `Diffusion Lab: ${(error as Error).message}`);
-  }
 }
 
 function report(error: unknown, log: Log): void {
