@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 
 import numpy as np
+import torch
 from PIL import Image
 
 import classify
@@ -53,6 +54,23 @@ def onnx_backend(model, steps, guidance):
     return run
 
 
+def reconstruction_ceiling(work, n=1000, seed=11):
+    """The checker on dataset images passed through the autoencoder (encoder mean → decoder): what the
+    decoder can draw at all, so an upper bound for generated samples."""
+    import export
+    nets = export.load(os.path.join(work, 'model.pt'))
+    rng = np.random.default_rng(seed)
+    picked = [scenes.ALL_SCENES[i] for i in rng.integers(0, len(scenes.ALL_SCENES), n)]
+    x = torch.from_numpy(np.stack([scenes.render(s, rng)[0] for s in picked]))
+    with torch.no_grad():
+        rec = torch.cat([nets['decoder'](nets['encoder'](x[i:i + 200])[0]) for i in range(0, n, 200)])
+    pairs = [(classify.classify(classify.to_uint8(r)), classify.truth(s)) for r, s in zip(rec.numpy(), picked)]
+    small = [p for p, s in zip(pairs, picked) if s[0] == 'small']
+    large = [p for p, s in zip(pairs, picked) if s[0] == 'large']
+    return {'all': classify.score(pairs), 'small_shape': classify.score(small)['shape'],
+            'large_shape': classify.score(large)['shape']}
+
+
 def grid(images, columns):
     rows = -(-len(images) // columns)
     h, w, _ = images[0].shape
@@ -63,7 +81,7 @@ def grid(images, columns):
     return canvas
 
 
-def evaluate(run, model, backend, steps, guidance, seed):
+def evaluate(run, model, backend, steps, guidance, seed, work):
     """Classifies held-out and diversity samples made by `run`; writes quality.json, samples.png and
     samples.txt into `model` and returns the report."""
     held = scenes.HELD_OUT_SCENES
@@ -71,6 +89,7 @@ def evaluate(run, model, backend, steps, guidance, seed):
     images = run(prompts, [seed + i for i in range(len(held))])
     pairs = [(classify.classify(img), classify.truth(s)) for img, s in zip(images, held)]
     quality = classify.score(pairs)
+    by_size = {size: classify.score([p for p, s in zip(pairs, held) if s[0] == size])['shape'] for size in scenes.SIZES}
 
     div_images = run([DIVERSITY_CAPTION] * DIVERSITY_SEEDS, [seed + i for i in range(DIVERSITY_SEEDS)])
     div = [classify.classify(img) for img in div_images]
@@ -80,7 +99,9 @@ def evaluate(run, model, backend, steps, guidance, seed):
         'steps': steps, 'guidance': guidance, 'scheduler': 'DDIMScheduler',
         'held_out_samples': len(held),
         'accuracy': {k: round(v, 4) for k, v in quality.items()},
+        'shape_accuracy_by_size': {k: round(v, 4) for k, v in by_size.items()},
         'checker_on_dataset_images': {k: round(v, 4) for k, v in classify.validate(1000).items()},
+        'checker_on_vae_reconstructions': reconstruction_ceiling(work),
         'diversity': {'caption': DIVERSITY_CAPTION, 'seeds': DIVERSITY_SEEDS, 'positions_seen': positions,
                       'attributes_right': round(sum(d['colour'] == 'yellow' and d['shape'] == 'triangle' and
                                                     d['size'] == 'small' and d['background'] == 'black'
@@ -111,7 +132,7 @@ def main():
     args = ap.parse_args()
     run = (onnx_backend(args.model, args.steps, args.guidance) if args.backend == 'onnx'
            else torch_backend(args.work, args.steps, args.guidance))
-    print(json.dumps(evaluate(run, args.model, args.backend, args.steps, args.guidance, args.seed), indent=1))
+    print(json.dumps(evaluate(run, args.model, args.backend, args.steps, args.guidance, args.seed, args.work), indent=1))
 
 
 if __name__ == '__main__':

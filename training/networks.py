@@ -120,10 +120,14 @@ class Encoder(nn.Module):
         return mean, logvar.clamp(-30, 20)
 
 
+FIRST_DECODER = (64, 48, 32)  # trained with the encoder, shaping the latent space; then replaced
+DECODER = (96, 64, 48)  # trained alone on the fixed encoder's latents; the one shipped
+
+
 class Decoder(nn.Module):
     """latent [b,4,8,8] → image [b,3,64,64] in about [-1,1]."""
 
-    def __init__(self, ch=(64, 48, 32)):
+    def __init__(self, ch=DECODER):
         super().__init__()
         up = lambda: nn.Upsample(scale_factor=2, mode='nearest')
         self.net = nn.Sequential(

@@ -1,4 +1,4 @@
-"""Trains the tiny-shapes model: first the autoencoder, then a sharper decoder on the fixed encoder,
+"""Trains the tiny-shapes model: first the autoencoder, then a larger decoder on the fixed encoder,
 then the text encoder and UNet together on latents of generated scenes. Step counts, batch sizes and seeds fix the whole run, so the same command
 gives the same model. Writes checkpoints to --work every --save-every steps; at the end it exports
 the ONNX folder (export.py does the same for any checkpoint), the parity test's reference outputs and
@@ -59,7 +59,7 @@ class Log:
 def train_vae(args, log):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    enc, dec = networks.Encoder(), networks.Decoder()
+    enc, dec = networks.Encoder(), networks.Decoder(networks.FIRST_DECODER)
     opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=args.vae_lr)
     run = 0.0
     for step in range(args.vae_steps):
@@ -81,27 +81,29 @@ def train_vae(args, log):
     return enc, dec
 
 
-def refine_decoder(args, log, enc, dec):
-    """Sharpens the decoder with an L1 loss while the encoder, and so the latent space the UNet
-    learns, stays fixed: MSE alone leaves shape corners rounded."""
+def train_decoder(args, log, enc):
+    """A larger decoder trained alone on the fixed encoder's latents (as SD fine-tuned its VAE decoder):
+    the latent space, and so the UNet's task, stays the same while small shapes decode sharper."""
     torch.manual_seed(args.seed + 4)
     rng = np.random.default_rng(args.seed + 4)
-    opt = torch.optim.Adam(dec.parameters(), lr=args.decoder_lr)
-    dec.train()
+    dec = networks.Decoder()
+    opt = torch.optim.Adam(dec.parameters(), lr=args.vae_lr)
     run = 0.0
     for step in range(args.decoder_steps):
-        set_lr(opt, cosine_lr(step, args.decoder_steps, args.decoder_lr, 50))
+        set_lr(opt, cosine_lr(step, args.decoder_steps, args.vae_lr, 100))
         x = torch.from_numpy(scenes.batch(rng, args.vae_batch)[0])
         with torch.no_grad():
             mean, logvar = enc(x)
             z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()
-        loss = F.l1_loss(dec(z), x)
+        loss = F.mse_loss(dec(z), x)
         opt.zero_grad()
         loss.backward()
         opt.step()
         run = loss.item() if step == 0 else 0.98 * run + 0.02 * loss.item()
         if (step + 1) % args.log_every == 0:
-            log(phase='decoder', step=step + 1, rec_l1=round(run, 5))
+            log(phase='decoder', step=step + 1, rec_mse=round(run, 6))
+        if (step + 1) % args.save_every == 0:
+            torch.save({'decoder': dec.state_dict()}, os.path.join(args.work, 'decoder.pt'))
     dec.eval()
     return dec
 
@@ -201,8 +203,7 @@ def parser():
     ap.add_argument('--vae-steps', type=int, default=2000)
     ap.add_argument('--vae-batch', type=int, default=32)
     ap.add_argument('--vae-lr', type=float, default=1e-3)
-    ap.add_argument('--decoder-steps', type=int, default=3000)
-    ap.add_argument('--decoder-lr', type=float, default=5e-4)
+    ap.add_argument('--decoder-steps', type=int, default=5000)
     ap.add_argument('--unet-steps', type=int, default=4000)
     ap.add_argument('--unet-batch', type=int, default=64)
     ap.add_argument('--unet-lr', type=float, default=1e-3)
@@ -225,7 +226,7 @@ def main():
         x, _ = scenes.batch(np.random.default_rng(args.seed + 3), 1024)
         scaling = float(1 / enc(torch.from_numpy(x))[0].std())
     log(phase='scaling', scaling_factor=scaling)
-    dec = refine_decoder(args, log, enc, dec)
+    dec = train_decoder(args, log, enc)
     train_unet(args, log, enc, dec, scaling)
     nets = export.load(os.path.join(args.work, 'model.pt'))
     export.export(nets, args.out)
@@ -233,7 +234,7 @@ def main():
     shutil.copy(os.path.join(args.work, 'model.pt'), args.checkpoint)
     log(phase='done', exported=args.out)
     evaluate.evaluate(evaluate.onnx_backend(args.out, evaluate.STEPS, evaluate.GUIDANCE), args.out, 'onnx',
-                      evaluate.STEPS, evaluate.GUIDANCE, evaluate.SEED)
+                      evaluate.STEPS, evaluate.GUIDANCE, evaluate.SEED, args.work)
     modelCard.write(args.work, args.out)
 
 
