@@ -5,8 +5,8 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
-import { ownChoice } from './multistepConfig';
-import { MultistepScheduler, type MultistepConfig } from './multistepScheduler';
+import { ownChoice, type MultistepConfig } from './multistepConfig';
+import { MultistepScheduler } from './multistepScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import { dpmWeights, type DpmAlgorithm, type DpmSolverType } from './dpmSolverMultistepWeights';
 

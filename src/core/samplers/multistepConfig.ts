@@ -1,5 +1,12 @@
 // Config checks the three multistep classes share.
-import type { MultistepConfig } from './multistepScheduler';
+import type { MultistepScheduleConfig } from './multistepSchedule';
+import type { ClipConfig, PredictionType } from './stepMath';
+
+export interface MultistepConfig extends MultistepScheduleConfig, ClipConfig {
+  readonly solver_order: number;
+  readonly prediction_type: PredictionType;
+  readonly lower_order_final: boolean;
+}
 
 /** What diffusers offers for these classes but this port does not, or what it rejects itself. */
 export function unsupportedOption(c: MultistepConfig & Readonly<Record<string, unknown>>): string | undefined {

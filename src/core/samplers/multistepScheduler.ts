@@ -3,16 +3,9 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
 import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
-import { unsupportedOption } from './multistepConfig';
-import type { MultistepScheduleConfig } from './multistepSchedule';
+import { unsupportedOption, type MultistepConfig } from './multistepConfig';
 import type { Scheduler, SetTimestepsOptions, StepOutput } from './scheduler';
-import { clipPrediction, indexForTimestep, stepOutputs, type ClipConfig, type PredictionType } from './stepMath';
-
-export interface MultistepConfig extends MultistepScheduleConfig, ClipConfig {
-  readonly solver_order: number;
-  readonly prediction_type: PredictionType;
-  readonly lower_order_final: boolean;
-}
+import { clipPrediction, indexForTimestep, stepOutputs } from './stepMath';
 
 export abstract class MultistepScheduler<C extends MultistepConfig> implements Scheduler {
   abstract readonly className: string;

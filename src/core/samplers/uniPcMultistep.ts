@@ -4,8 +4,8 @@
 import type { FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
-import { ownChoice } from './multistepConfig';
-import { MultistepScheduler, type MultistepConfig } from './multistepScheduler';
+import { ownChoice, type MultistepConfig } from './multistepConfig';
+import { MultistepScheduler } from './multistepScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import { uniPcWeights, type UniPcSolverType } from './uniPcMultistepWeights';
 
