@@ -50,13 +50,20 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   const walls: Record<string, number[]> = { none: [], latent: [], taesd: [], vae: [] };
   const hasTaesd = existsSync(join(modelDir, 'taesd_decoder'));
   let hostStall = { max: 0, p99: 0 };
+  // The host thread's own CPU time during runs: a stall longer than this is the OS scheduler, not us.
+  let hostCpuMs = 0;
+  let hostWallMs = 0;
   for (let i = 0; i < RUNS; i++) {
     const kinds: PreviewKind[] = ['none', 'latent', 'vae', ...(hasTaesd ? (['taesd'] as const) : [])];
     // Rotated each round so no kind always follows the same neighbour (GC, caches).
     for (const kind of kinds.map((_, k) => kinds[(k + i) % kinds.length])) {
       let r: { wall: number; result: GenerateResult } | undefined;
+      const cpu = process.cpuUsage();
       const s = await stall(async () => (r = await timed(engine, req(kind))));
       if (kind === 'none') {
+        const used = process.cpuUsage(cpu);
+        hostCpuMs += (used.user + used.system) / 1000;
+        hostWallMs += r!.wall;
         hostStall = { max: Math.max(hostStall.max, s.max), p99: Math.max(hostStall.p99, s.p99) };
         runs.push(r!.result);
       }
@@ -102,7 +109,8 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   });
   console.log(`  host event-loop stall, max (p99): ${f(hostStall.max)} (${f(hostStall.p99)}) ms during runs in the engine process; ` +
     `${f(inProcess.max)} (${f(inProcess.p99)}) ms running the same UNet in-process; ${f(idle.max)} (${f(idle.p99)}) ms idle`);
-  console.log(`  stall ratio engine process / in-process (max): ${(hostStall.max / inProcess.max).toFixed(2)}`);
+  console.log(`  stall ratio engine process / in-process (max): ${(hostStall.max / inProcess.max).toFixed(2)}; ` +
+    `host CPU time during runs: ${f(hostCpuMs / RUNS)} ms per ${f(hostWallMs / RUNS)} ms run`);
 }
 
 async function main(): Promise<void> {
