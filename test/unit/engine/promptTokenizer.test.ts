@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PromptTokenizer } from '../../../src/engine/promptTokenizer';
-import { model } from './fixtures';
+import { copyModel, model } from './fixtures';
 
 const slow = PromptTokenizer.load(join(model('tiny-sd'), 'tokenizer'));
 const fast = PromptTokenizer.load(join(model('tiny-sd-int64t'), 'tokenizer'));
@@ -32,4 +33,15 @@ test('long prompts are truncated to the model length keeping EOS last, and the o
 test('words outside the vocabulary are reported once each', () => {
   assert.deepEqual(slow.encode('a café, a CAFÉ and a café').unknownWords, ['café', 'CAFÉ']);
   assert.deepEqual(slow.encode('a red cat').unknownWords, []);
+});
+
+test('the pad token comes from the tokenizer config (SD 2.x pads with "!", not EOS)', () => {
+  const dir = join(copyModel('tiny-sd'), 'tokenizer');
+  const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ ...config, pad_token: '!' }));
+  const sd2 = PromptTokenizer.load(dir);
+  const ids = sd2.encode('a red cat').ids;
+  const bang = JSON.parse(readFileSync(join(dir, 'vocab.json'), 'utf8'))['!'];
+  assert.notEqual(ids[4], bang, 'EOS still ends the prompt');
+  assert.ok(ids.slice(5).every((id) => id === bang));
 });
