@@ -46,3 +46,13 @@ for (const name of schedulerClassNames) {
     }
   });
 }
+
+test('leading spacing that would visit t = T is refused by setTimesteps, naming the timestep', () => {
+  for (const className of ['DDIMScheduler', 'DDPMScheduler', 'PNDMScheduler']) {
+    const { scheduler } = createScheduler({ _class_name: className, steps_offset: 1, timestep_spacing: 'leading' });
+    assert.ok(scheduler, className);
+    assert.throws(() => scheduler.setTimesteps(1000), /visit timestep 1000, outside the training range 0\.\.999/, className);
+    scheduler.setTimesteps(500);
+    assert.ok(scheduler.timesteps.every((t) => t >= 0 && t < 1000), className);
+  }
+});
