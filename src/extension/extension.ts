@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createEngine } from './engineHost';
 import { registerGenerate } from './generateCommand';
 import { ImagePanel } from './imagePanel';
+import { registerInstallCuda } from './installCudaCommand';
 import { createLog } from './log';
 import { registerScheduleInspector } from './schedule/registerScheduleInspector';
 import { registerWorkbench } from './workbench/registerWorkbench';
@@ -16,5 +17,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const workbench = registerWorkbench(context, { engine, log });
   registerGenerate(context, { engine, panel, workbench, log });
   registerScheduleInspector(context);
+  registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
