@@ -2,7 +2,7 @@
 // beside it, see the plots; type an invalid value and see the diagnostic in the Problems panel and
 // the error in the preview; undo and see the plots come back. Then hovers, a quick fix, the preview
 // following the active editor, and the custom editor through Open With.
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerInput, assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
 
@@ -150,4 +150,47 @@ test('"Generate with this schedule" runs Generate with the document\'s scheduler
   const panel = await findWebviewFrame(page, 'canvas[aria-label]', 120_000);
   await panel.waitForFunction(() => /EulerDiscreteScheduler/.test(document.body.textContent ?? ''), null, { timeout: 60_000 });
   await screenshot(page, 'schedule-generate');
+});
+
+test('export CSV and overlay a second file through the host dialogs', async ({ page, server }) => {
+  const folder = join(server.workspace, 'base', 'scheduler');
+  mkdirSync(folder, { recursive: true });
+  cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
+  cpSync(join(REPO, 'test/fixtures/schedules/sdturbo/scheduler_config.json'), join(server.workspace, 'turbo.scheduler.json'));
+  // Start from a clean window: earlier tests' editors and inspectors are restored otherwise.
+  await runCommand(page, 'View: Close All Editors');
+  await openFile(page, 'base/scheduler/scheduler_config.json', 'EulerDiscreteScheduler');
+  await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
+  const frame = await findWebviewFrame(page, '[data-plot="sigma"] canvas', 60_000);
+
+  // Export: the save dialog proposes <schedule>-schedule.csv next to the document.
+  await frame.locator('button', { hasText: 'CSV' }).click();
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  // The simple file dialog fills in the folder first and the proposed name after it.
+  await page.waitForFunction(() => document.querySelector('.quick-input-widget input.input')?.value.endsWith('.csv'), null, { timeout: 30_000 });
+  assert((await input.inputValue()).endsWith('/base/scheduler/base-schedule.csv'), `proposed ${await input.inputValue()}`);
+  await input.press('Enter');
+  const csvPath = join(folder, 'base-schedule.csv');
+  // Wait until the whole file is there (the host reports "Saved" once it is written).
+  await page.locator('.notification-toast', { hasText: 'Saved' }).first().waitFor({ timeout: 30_000 });
+  assert(existsSync(csvPath), `${csvPath} written`);
+  const csv = readFileSync(csvPath, 'utf8').split('\n');
+  assert(csv[0] === 'plot,series,x,y', `CSV header ${csv[0]}`);
+  const sigmaRows = csv.filter((l) => l.startsWith('σ_t'));
+  assert(sigmaRows.length === 1000 && sigmaRows[999].startsWith('σ_t = √((1−ᾱ)/ᾱ),base,999,'), `σ_t rows: ${sigmaRows.length}, last ${sigmaRows.at(-1)}`);
+
+  // Overlay: pick another config (any JSON file name is read as a scheduler config).
+  await frame.locator('button', { hasText: 'Add file…' }).click();
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(join(server.workspace, 'turbo.scheduler.json'));
+  // The simple file dialog lists the typed path's folder once it has read it; then accept the path
+  // with the dialog's button (Enter would take the highlighted row instead while it catches up).
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'turbo.scheduler.json' }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-widget .monaco-button', { hasText: 'Overlay' }).first().click();
+  await frame.waitForFunction(() => [...document.querySelectorAll('[data-plot="timesteps"] .u-legend .u-label')].some((e) => e.textContent === 'turbo.scheduler.json'), null, { timeout: 30_000 });
+  assert((await frame.textContent('.chip')).includes('turbo.scheduler.json'), 'the overlay is listed with a remove button');
+  await frame.locator('.chip button').click();
+  await frame.waitForFunction(() => !document.querySelector('.chip'), null, { timeout: 30_000 });
+  await screenshot(page, 'schedule-export-overlay');
 });

@@ -73,7 +73,7 @@ export const tests = [
       await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }]));
       await rendered(page, 1);
       const labels = await legendLabels(page, 'sigma');
-      assert(JSON.stringify(labels) === JSON.stringify(['sdxl', 'sdxl · zero-SNR on', 'sdxl · trailing', 'other.json: ddim']), `labels ${labels}`);
+      assert(JSON.stringify(labels) === JSON.stringify(['sdxl', 'sdxl · zero-SNR on', 'sdxl · trailing', 'other.json']), `labels ${labels}`);
       const before = await page.$$eval('[data-plot="timesteps"] .u-legend', (e) => e.length);
       assert(before === 1, 'one legend');
       await page.fill('header input[type=number]', '25');

@@ -99,7 +99,8 @@ function render(): void {
   }
   for (const o of overlays) {
     if (o.error) problems.push(`${o.label}: ${o.error}`);
-    o.schedules.forEach((s) => add(s, `${o.label}: ${s.name}`, seriesColor(color++), [2, 3]));
+    // A file with one schedule is labelled by the file alone.
+    o.schedules.forEach((s) => add(s, o.schedules.length === 1 ? o.label : `${o.label}: ${s.name}`, seriesColor(color++), [2, 3]));
   }
   if (drawn.length >= MAX_CURVES) problems.push(`Showing the first ${MAX_CURVES} curves.`);
   if (drawn.length === 0) return showBroken(problems.join(' · ') || 'Nothing to plot.');
