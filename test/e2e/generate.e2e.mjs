@@ -55,6 +55,13 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   const record = JSON.parse(readFileSync(join(outputs, saved[0].replace(/\.png$/, '.json')), 'utf8'));
   assert(record.prompt === 'a red circle on a blue background' && record.image === saved[0], 'the JSON record beside the PNG');
 
+  // The status bar names the provider that ran (the CPU here) and the run lands in the Runs gallery.
+  await page.locator('.statusbar-item', { hasText: 'cpu' }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.activitybar .action-item a[aria-label^="Diffusion Lab"]').click();
+  const gallery = await findWebviewFrame(page, '[data-run-id]', 60_000);
+  const caption = await gallery.locator('[data-run-id]').first().textContent();
+  assert(/red circle/.test(caption ?? ''), `the gallery's newest run reads "${caption}"`);
+
   const log = readExtensionLog(server);
   for (const line of log.split('\n').filter((l) => /activated in|image\(s\) in/.test(l))) console.log(`  log: ${line}`);
   console.log(`  VS Code: ${await activationTime(page, 'Diffusion Lab')}`);

@@ -7,6 +7,7 @@ import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
 import type { Log } from '../log';
 import { GALLERY_VIEW_ID, GalleryView } from './galleryView';
 import { ModelCatalog } from './modelCatalog';
+import { showProviderStatus } from './providerStatus';
 import { pickAndRestore } from './rerunFromImage';
 import { RunController } from './runController';
 import { RunStore } from './runStore';
@@ -31,6 +32,7 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { engi
   context.subscriptions.push(
     panel,
     gallery,
+    showProviderStatus(runs),
     vscode.window.registerWebviewViewProvider(GALLERY_VIEW_ID, gallery),
     vscode.commands.registerCommand('diffusionLab.openWorkbench', () => panel.show()),
     vscode.commands.registerCommand('diffusionLab.rerunFromImage', async (uri?: unknown) => {
