@@ -152,7 +152,7 @@ test('"Generate with this schedule" runs Generate with the document\'s scheduler
   await screenshot(page, 'schedule-generate');
 });
 
-test('export CSV and overlay a second file through the host dialogs', async ({ page, server }) => {
+test('export CSV and PNG, and overlay a second file, through the host dialogs', async ({ page, server }) => {
   const folder = join(server.workspace, 'base', 'scheduler');
   mkdirSync(folder, { recursive: true });
   cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
@@ -179,6 +179,15 @@ test('export CSV and overlay a second file through the host dialogs', async ({ p
   assert(csv[0] === 'plot,series,x,y', `CSV header ${csv[0]}`);
   const sigmaRows = csv.filter((l) => l.startsWith('σ_t'));
   assert(sigmaRows.length === 1000 && sigmaRows[999].startsWith('σ_t = √((1−ᾱ)/ᾱ),base,999,'), `σ_t rows: ${sigmaRows.length}, last ${sigmaRows.at(-1)}`);
+
+  // PNG bytes cross from the webview as a Uint8Array.
+  await frame.locator('button', { hasText: 'PNG' }).click();
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('.quick-input-widget input.input')?.value.endsWith('.png'), null, { timeout: 30_000 });
+  await input.press('Enter');
+  await page.locator('.notification-toast', { hasText: 'base-schedule.png' }).first().waitFor({ timeout: 30_000 });
+  const png = readFileSync(join(folder, 'base-schedule.png'));
+  assert(png.subarray(1, 4).toString('latin1') === 'PNG' && png.length > 10_000, `PNG of ${png.length} bytes`);
 
   // Overlay: pick another config (any JSON file name is read as a scheduler config).
   await frame.locator('button', { hasText: 'Add file…' }).click();
