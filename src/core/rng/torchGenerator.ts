@@ -31,11 +31,13 @@ export class TorchGenerator implements NoiseSource {
     this.engine = new Mt19937(low32(seed));
   }
 
-  randn(shape: readonly number[]): Float32Array {
+  randn(shape: readonly number[], into?: Float32Array): Float32Array {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw new RangeError(`randn: invalid shape [${shape.join(', ')}]`);
     }
-    const out = new Float32Array(numel(shape));
+    const n = numel(shape);
+    if (into && into.length !== n) throw new RangeError(`randn: out has ${into.length} values but shape [${shape.join(', ')}] needs ${n}`);
+    const out = into ?? new Float32Array(n);
     if (out.length >= 16) this.fillNormal16(out);
     else for (let i = 0; i < out.length; i++) out[i] = this.normalDouble();
     return out;

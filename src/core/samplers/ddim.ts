@@ -3,7 +3,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
-import { alphaPrediction, clipPrediction, stepOutputs } from './stepMath';
+import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
 export class DDIMScheduler extends AlphaScheduler {
   readonly className = 'DDIMScheduler';
@@ -38,7 +38,7 @@ export class DDIMScheduler extends AlphaScheduler {
     for (let i = 0; i < x.length; i++) prev[i] = a * x0[i] + dir * (r * x[i] + s * m[i]);
     if (eta > 0) {
       if (!noise) throw new Error(`${this.className}.step: eta ${eta} > 0 needs a noise source`);
-      const z = noise.randn(modelOutput.shape);
+      const z = drawNoise(noise, modelOutput.shape);
       for (let i = 0; i < prev.length; i++) prev[i] += std * z[i];
     }
     return out;

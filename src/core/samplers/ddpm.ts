@@ -4,7 +4,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
-import { alphaPrediction, checkStepCount, clipPrediction, stepOutputs } from './stepMath';
+import { alphaPrediction, checkStepCount, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
 type VarianceType = 'fixed_small' | 'fixed_small_log' | 'fixed_large';
 
@@ -50,7 +50,7 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
     if (t > 0) {
       if (!noise) throw new Error(`${this.className}.step needs a noise source for t > 0`);
       const std = this.noiseStd(currentBeta, alphaPrev, alphaProd);
-      const z = noise.randn(modelOutput.shape);
+      const z = drawNoise(noise, modelOutput.shape);
       for (let k = 0; k < prev.length; k++) prev[k] += std * z[k];
     }
     return out;

@@ -7,6 +7,7 @@ import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
+import { drawNoise } from './stepMath';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import { dpmWeights, type DpmAlgorithm, type DpmSolverType } from './dpmSolverMultistepWeights';
 
@@ -70,7 +71,7 @@ export class DPMSolverMultistepScheduler extends MultistepScheduler<DpmSolverCon
     if (c.algorithm_type.startsWith('sde')) {
       // Drawn at every step, the last included, so the generator advances as diffusers' does.
       if (!noise) throw new Error(`${this.className}.step: algorithm_type ${c.algorithm_type} needs a noise source`);
-      addScaled(prev, w[4], noise.randn(shape));
+      addScaled(prev, w[4], drawNoise(noise, shape));
     }
   }
 }

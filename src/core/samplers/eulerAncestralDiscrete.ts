@@ -5,7 +5,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import type { StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
-import { sigmaPrediction, stepOutputs } from './stepMath';
+import { drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
 
 export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   readonly className = 'EulerAncestralDiscreteScheduler';
@@ -27,7 +27,7 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
     const dt = f(down - from);
     const { p, q } = sigmaPrediction(this.config.prediction_type, from);
     // Drawn every step, the last included, so the generator advances as diffusers' does.
-    const z = noise.randn(modelOutput.shape);
+    const z = drawNoise(noise, modelOutput.shape);
     const m = modelOutput.data;
     const x0 = out.predOriginalSample.data;
     const x = out.prevSample.data;

@@ -4,7 +4,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
-import { sigmaPrediction, stepOutputs } from './stepMath';
+import { drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
 
 export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { timestep_type?: 'discrete' | 'continuous' }> {
   readonly className = 'EulerDiscreteScheduler';
@@ -33,7 +33,7 @@ export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { times
     for (let k = 0; k < x.length; k++) x[k] = Math.fround(sample.data[k]);
     if (gamma > 0) {
       if (!noise) throw new Error(`${this.className}.step: s_churn > 0 needs a noise source`);
-      const eps = noise.randn(modelOutput.shape);
+      const eps = drawNoise(noise, modelOutput.shape);
       const c = sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma);
       for (let k = 0; k < x.length; k++) x[k] += c * eps[k];
     }

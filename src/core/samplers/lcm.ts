@@ -4,7 +4,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
-import { alphaPrediction, checkStepCount, clipPrediction, stepOutputs } from './stepMath';
+import { alphaPrediction, checkStepCount, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
 export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_inference_steps: number; timestep_scaling: number }> {
   readonly className = 'LCMScheduler';
@@ -53,7 +53,7 @@ export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_infere
       return out;
     }
     if (!noise) throw new Error(`${this.className}.step needs a noise source: every step but the last adds fresh noise`);
-    const z = noise.randn(modelOutput.shape);
+    const z = drawNoise(noise, modelOutput.shape);
     const a = Math.sqrt(alphaPrev);
     const b = Math.sqrt(1 - alphaPrev);
     for (let k = 0; k < x.length; k++) prev[k] = a * denoised[k] + b * z[k];

@@ -1,6 +1,7 @@
 // Pieces every sampler's step() shares: input checks, x̂0 from the three prediction types, clipping
 // and Imagen's dynamic thresholding.
-import { sameShape, zerosLike, type FloatArray, type Tensor } from '../tensor/tensor';
+import type { NoiseSource } from '../rng/noiseSource';
+import { numel, sameShape, zerosLike, type FloatArray, type Tensor } from '../tensor/tensor';
 
 export type PredictionType = 'epsilon' | 'v_prediction' | 'sample';
 
@@ -12,6 +13,15 @@ export function stepOutputs(className: string, modelOutput: Tensor, sample: Tens
     );
   }
   return { prevSample: zerosLike(sample), predOriginalSample: zerosLike(sample) };
+}
+
+let noiseBuffer = new Float32Array(0);
+
+/** noise.randn(shape) into one buffer shared by every step: the caller reads it before its step returns. */
+export function drawNoise(noise: NoiseSource, shape: readonly number[]): Float32Array {
+  const n = numel(shape);
+  if (noiseBuffer.length !== n) noiseBuffer = new Float32Array(n);
+  return noise.randn(shape, noiseBuffer);
 }
 
 /** set_timesteps' bound: 1 ≤ n ≤ num_train_timesteps (or the class's own limit), an integer. */

@@ -87,3 +87,17 @@ test('bad seeds and shapes throw errors that name them', () => {
   assert.throws(() => new TorchGenerator(0).randn([2, -1]), /shape \[2, -1\]/);
   assert.equal(new TorchGenerator(0).randn([0, 4]).length, 0);
 });
+
+test('randn into a caller buffer fills it with the values a fresh draw gives, and refuses a wrong size', () => {
+  for (const shape of [[3], [2, 4, 5]]) {
+    const buffer = new Float32Array(shape.reduce((a, b) => a * b));
+    const g = new TorchGenerator(9);
+    const fresh = new TorchGenerator(9);
+    for (let call = 0; call < 3; call++) {
+      const want = fresh.randn(shape);
+      assert.equal(g.randn(shape, buffer), buffer);
+      assert.deepEqual(buffer, want, `shape [${shape}] call ${call}`);
+    }
+  }
+  assert.throws(() => new TorchGenerator(0).randn([2, 4], new Float32Array(7)), /out has 7 values but shape \[2, 4\] needs 8/);
+});
