@@ -4,7 +4,8 @@ import type { Tensor } from '../tensor/tensor';
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { spacedTimesteps, type TimestepSpacing } from '../schedules/timestepSpacing';
-import { checkStepCount, indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
+import { checkStepCount } from './setTimestepsChecks';
+import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
 
 export interface AlphaConfig extends ClipConfig {
   readonly num_train_timesteps: number;
@@ -65,11 +66,5 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
       );
     }
     return timesteps;
-  }
-
-  protected rejectCustom(options: SetTimestepsOptions | undefined): void {
-    if (options?.timesteps || options?.sigmas) {
-      throw new RangeError(`${this.className} does not take custom timesteps or sigmas (diffusers' set_timesteps has no such argument)`);
-    }
   }
 }

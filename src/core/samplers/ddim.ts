@@ -3,6 +3,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
+import { refuseCustomSchedule } from './setTimestepsChecks';
 import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
 export class DDIMScheduler extends AlphaScheduler {
@@ -10,7 +11,7 @@ export class DDIMScheduler extends AlphaScheduler {
   private stride = 1;
 
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
-    this.rejectCustom(options);
+    refuseCustomSchedule(this.className, options, false);
     this.timesteps = this.spaced(numInferenceSteps);
     this.stride = Math.floor(this.config.num_train_timesteps / numInferenceSteps);
   }

@@ -4,7 +4,8 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
-import { alphaPrediction, checkStepCount, clipPrediction, drawNoise, stepOutputs } from './stepMath';
+import { checkStepCount, integerTimesteps, refuseCustomSchedule } from './setTimestepsChecks';
+import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
 type VarianceType = 'fixed_small' | 'fixed_small_log' | 'fixed_large';
 
@@ -12,19 +13,16 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
   readonly className = 'DDPMScheduler';
 
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
-    if (options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes custom timesteps, not sigmas`);
+    refuseCustomSchedule(this.className, options, true);
     const custom = options?.timesteps;
     if (!custom) {
       this.timesteps = this.spaced(numInferenceSteps);
       return;
     }
     const T = this.config.num_train_timesteps;
-    custom.forEach((t, i) => {
-      if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`${this.className}: custom timestep ${t} must be an integer in [0, ${T})`);
-      if (i > 0 && t >= custom[i - 1]) throw new RangeError(`${this.className}: custom timesteps must be in descending order`);
-    });
+    const timesteps = integerTimesteps(this.className, custom, T);
     checkStepCount(this.className, custom.length, T);
-    this.timesteps = Float64Array.from(custom);
+    this.timesteps = timesteps;
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {

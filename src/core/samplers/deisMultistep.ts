@@ -6,6 +6,7 @@ import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import { refuseCustomSchedule } from './setTimestepsChecks';
 
 export interface DeisConfig extends MultistepConfig {
   readonly algorithm_type: 'deis';
@@ -23,7 +24,7 @@ export class DEISMultistepScheduler extends MultistepScheduler<DeisConfig> {
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
-    if (options?.timesteps || options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes no custom timesteps or sigmas`);
+    refuseCustomSchedule(this.className, options, false);
     // DEIS always ends on σ_min, never on 0.
     const config = { ...this.config, final_sigmas_type: 'sigma_min' as const };
     return multistepSchedule(this.className, config, this.alphasCumprod, n, { noRoundForCosine: false });

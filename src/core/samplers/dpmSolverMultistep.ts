@@ -7,6 +7,7 @@ import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
+import { refuseCustomSchedule } from './setTimestepsChecks';
 import { drawNoise } from './stepMath';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import { dpmWeights, type DpmAlgorithm, type DpmSolverType } from './dpmSolverMultistepWeights';
@@ -36,7 +37,7 @@ export class DPMSolverMultistepScheduler extends MultistepScheduler<DpmSolverCon
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
-    if (options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes custom timesteps, not sigmas`);
+    refuseCustomSchedule(this.className, options, true);
     const conversion = this.config.use_karras_sigmas || this.config.use_exponential_sigmas || this.config.use_beta_sigmas || this.config.use_lu_lambdas;
     if (options?.timesteps && conversion) {
       throw new RangeError(`${this.className}.setTimesteps: custom timesteps cannot be combined with Karras, exponential, beta or Lu sigmas`);

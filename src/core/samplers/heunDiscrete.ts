@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import type { SigmaSchedule } from './sigmaSchedule';
 import { SigmaScheduler } from './sigmaScheduler';
+import { refuseCustomSchedule } from './setTimestepsChecks';
 import { clipPrediction, sigmaPrediction, stepOutputs } from './stepMath';
 
 export class HeunDiscreteScheduler extends SigmaScheduler {
@@ -15,7 +16,7 @@ export class HeunDiscreteScheduler extends SigmaScheduler {
   private dt = 0;
 
   protected override scheduleOptions(options: SetTimestepsOptions | undefined) {
-    if (options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes custom timesteps, not sigmas`);
+    refuseCustomSchedule(this.className, options, true);
     return { timesteps: options?.timesteps };
   }
 

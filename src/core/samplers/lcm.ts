@@ -4,7 +4,8 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
-import { alphaPrediction, checkStepCount, clipPrediction, drawNoise, stepOutputs } from './stepMath';
+import { checkStepCount, integerTimesteps, refuseCustomSchedule } from './setTimestepsChecks';
+import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
 export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_inference_steps: number; timestep_scaling: number }> {
   readonly className = 'LCMScheduler';
@@ -12,16 +13,11 @@ export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_infere
   /** Spreads n steps over the distillation schedule (every T/original_inference_steps-th timestep);
    * timestep_spacing and steps_offset play no part, as in diffusers. */
   setTimesteps(n: number, options?: SetTimestepsOptions): void {
-    if (options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes custom timesteps, not sigmas`);
+    refuseCustomSchedule(this.className, options, true);
     const T = this.config.num_train_timesteps;
     const original = this.config.original_inference_steps;
     if (options?.timesteps) {
-      const custom = options.timesteps;
-      custom.forEach((t, i) => {
-        if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`${this.className}: custom timestep ${t} must be an integer in [0, ${T})`);
-        if (i > 0 && t >= custom[i - 1]) throw new RangeError(`${this.className}: custom timesteps must be in descending order`);
-      });
-      this.timesteps = Float64Array.from(custom);
+      this.timesteps = integerTimesteps(this.className, options.timesteps, T);
       return;
     }
     checkStepCount(this.className, n, Math.min(T, original), 'original_inference_steps');

@@ -3,6 +3,7 @@
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import { refuseCustomSchedule } from './setTimestepsChecks';
 import { stepOutputs } from './stepMath';
 
 // Adams–Bashforth weights on the newest-first history, by history length (PLMS, eq. 12).
@@ -21,7 +22,7 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
   private start = new Float64Array(0);
 
   setTimesteps(n: number, options?: SetTimestepsOptions): void {
-    this.rejectCustom(options);
+    refuseCustomSchedule(this.className, options, false);
     const asc = this.spaced(n).reverse();
     this.stride = Math.floor(this.config.num_train_timesteps / n);
     if (this.config.skip_prk_steps) {

@@ -6,7 +6,7 @@ import { sigmasFromAlphasCumprod } from '../schedules/noiseLevels';
 import { betaSigmas, exponentialSigmas, karrasSigmas } from '../schedules/sigmaSchedules';
 import { interpolateAt, sigmaToTimestep } from '../schedules/sigmaToTimestep';
 import { spacedTimesteps, type TimestepSpacing } from '../schedules/timestepSpacing';
-import { checkStepCount } from './stepMath';
+import { checkStepCount } from './setTimestepsChecks';
 
 export interface SigmaScheduleConfig {
   readonly num_train_timesteps: number;

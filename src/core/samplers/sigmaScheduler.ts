@@ -4,6 +4,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { sigmaSchedule, type SigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
+import { refuseCustomSchedule } from './setTimestepsChecks';
 import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
 
 export interface SigmaConfig extends SigmaScheduleConfig, ClipConfig {
@@ -50,9 +51,7 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
 
   /** Which custom schedules this class's set_timesteps takes (none unless a subclass says so). */
   protected scheduleOptions(options: SetTimestepsOptions | undefined): Parameters<typeof sigmaSchedule>[4] {
-    if (options?.timesteps || options?.sigmas) {
-      throw new RangeError(`${this.className} does not take custom timesteps or sigmas (diffusers' set_timesteps has no such argument)`);
-    }
+    refuseCustomSchedule(this.className, options, false);
     return {};
   }
 

@@ -1,4 +1,4 @@
-// Pieces every sampler's step() shares: input checks, x̂0 from the three prediction types, clipping
+// Pieces every sampler's step() shares: input checks, the noise buffer, x̂0 from the three prediction types, clipping
 // and Imagen's dynamic thresholding.
 import type { NoiseSource } from '../rng/noiseSource';
 import { numel, sameShape, zerosLike, type FloatArray, type Tensor } from '../tensor/tensor';
@@ -22,13 +22,6 @@ export function drawNoise(noise: NoiseSource, shape: readonly number[]): Float32
   const n = numel(shape);
   if (noiseBuffer.length !== n) noiseBuffer = new Float32Array(n);
   return noise.randn(shape, noiseBuffer);
-}
-
-/** set_timesteps' bound: 1 ≤ n ≤ num_train_timesteps (or the class's own limit), an integer. */
-export function checkStepCount(className: string, n: number, limit: number, limitName = 'num_train_timesteps'): void {
-  if (!Number.isInteger(n) || n < 1 || n > limit) {
-    throw new RangeError(`${className}.setTimesteps: num_inference_steps ${n} must be an integer from 1 to ${limitName} (${limit})`);
-  }
 }
 
 /** Position of t in the schedule; where t occurs twice (PNDM, Heun) the second, as diffusers does

@@ -8,6 +8,7 @@ import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import { uniPcWeights, type UniPcSolverType } from './uniPcMultistepWeights';
+import { refuseCustomSchedule } from './setTimestepsChecks';
 
 export interface UniPcConfig extends MultistepConfig {
   readonly solver_type: UniPcSolverType;
@@ -40,7 +41,7 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
-    if (options?.timesteps || options?.sigmas) throw new RangeError(`${this.className}.setTimesteps takes no custom timesteps or sigmas`);
+    refuseCustomSchedule(this.className, options, false);
     return multistepSchedule(this.className, this.config, this.alphasCumprod, n, { noRoundForCosine: false });
   }
 
