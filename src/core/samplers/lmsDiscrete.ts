@@ -17,6 +17,7 @@ export class LMSDiscreteScheduler extends SigmaScheduler {
   private derivatives: Float64Array[] = [];
   private spare: Float64Array[] = [];
   private size = 0;
+  private readonly coeffs = new Float64Array(MAX_ORDER);
 
   protected override reset(): void {
     this.spare.push(...this.derivatives);
@@ -58,7 +59,8 @@ export class LMSDiscreteScheduler extends SigmaScheduler {
     }
     this.derivatives.push(d);
     const order = Math.min(i + 1, MAX_ORDER);
-    const coeffs = Array.from({ length: order }, (_, j) => this.coefficient(order, i, j));
+    const coeffs = this.coeffs;
+    for (let j = 0; j < order; j++) coeffs[j] = this.coefficient(order, i, j);
     const prev = out.prevSample.data;
     const h = this.derivatives;
     // Fewer derivatives than the order only when a run starts mid-schedule; diffusers' zip drops the rest.
