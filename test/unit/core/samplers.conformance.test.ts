@@ -59,6 +59,12 @@ test('every registered sampler has diffusers reference schedules', () => {
   for (const name of schedulerClassNames) assert.ok(fixture(`timesteps_${name}.json`).cases.length > 0, name);
 });
 
+test('every reference trajectory is run: each names a registered sampler', () => {
+  const orphans = traj.cases.filter((c: any) => !schedulerClassNames.includes(c.scheduler)).map((c: any) => c.scheduler);
+  assert.deepEqual(orphans, []);
+  assert.equal(traj.cases.length, 77);
+});
+
 for (const name of schedulerClassNames) {
   test(`${name}: timesteps, sigmas and init_noise_sigma match diffusers for every case`, () => {
     const f = fixture(`timesteps_${name}.json`);
