@@ -17,27 +17,27 @@ import { PNDMScheduler } from './pndm';
 import type { Scheduler } from './scheduler';
 
 type Config = Readonly<Record<string, unknown>>;
-type Factory = (config: Config, alphasCumprod: Float64Array) => Scheduler;
-
 // The samplers take their effective config as diffusers' __init__ would see it; the config reader
-// has checked types and filled defaults, so the casts here only name the shape.
-const factories: Record<string, Factory> = {
-  DDIMScheduler: (c, a) => new DDIMScheduler(c as never, a),
-  DDPMScheduler: (c, a) => new DDPMScheduler(c as never, a),
-  PNDMScheduler: (c, a) => new PNDMScheduler(c as never, a),
-  LCMScheduler: (c, a) => new LCMScheduler(c as never, a),
-  EulerDiscreteScheduler: (c, a) => new EulerDiscreteScheduler(c as never, a),
-  EulerAncestralDiscreteScheduler: (c, a) => new EulerAncestralDiscreteScheduler(c as never, a),
-  HeunDiscreteScheduler: (c, a) => new HeunDiscreteScheduler(c as never, a),
-  KDPM2DiscreteScheduler: (c, a) => new KDPM2DiscreteScheduler(c as never, a),
-  LMSDiscreteScheduler: (c, a) => new LMSDiscreteScheduler(c as never, a),
-  DPMSolverMultistepScheduler: (c, a) => new DPMSolverMultistepScheduler(c as never, a),
-  UniPCMultistepScheduler: (c, a) => new UniPCMultistepScheduler(c as never, a),
-  DEISMultistepScheduler: (c, a) => new DEISMultistepScheduler(c as never, a),
+// has checked types and filled defaults, so `never` here only names the shape.
+type SamplerClass = new (config: never, alphasCumprod: Float64Array) => Scheduler;
+
+const classes: Record<string, SamplerClass> = {
+  DDIMScheduler,
+  DDPMScheduler,
+  PNDMScheduler,
+  LCMScheduler,
+  EulerDiscreteScheduler,
+  EulerAncestralDiscreteScheduler,
+  HeunDiscreteScheduler,
+  KDPM2DiscreteScheduler,
+  LMSDiscreteScheduler,
+  DPMSolverMultistepScheduler,
+  UniPCMultistepScheduler,
+  DEISMultistepScheduler,
 };
 
 /** `_class_name`s createScheduler builds. */
-export const schedulerClassNames: readonly string[] = Object.keys(factories);
+export const schedulerClassNames: readonly string[] = Object.keys(classes);
 
 /** Reads a scheduler_config.json value (any JSON at all) and builds its sampler. `overrides` are
  * config keys applied on top, as diffusers' `from_config(config, **kwargs)`; an `_class_name` among
@@ -49,13 +49,13 @@ export function createScheduler(json: unknown, overrides: Config = {}): { schedu
   const findings = [...reading.findings];
   const { className, config } = reading;
   if (className === undefined || findings.some((f) => f.severity === 'error')) return { findings };
-  const create = factories[className];
-  if (!create) {
+  const Sampler = classes[className];
+  if (!Sampler) {
     findings.push({ severity: 'error', path: ['_class_name'], code: 'unknown-class', message: `${className} has no sampler yet` });
     return { findings };
   }
   try {
-    return { scheduler: create(config, configAlphasCumprod(className, config)), findings };
+    return { scheduler: new Sampler(config as never, configAlphasCumprod(className, config)), findings };
   } catch (e) {
     // Combinations diffusers' constructor or set_timesteps rejects, reported in the sampler's words.
     findings.push({ severity: 'error', path: [], code: 'invalid-config', message: (e as Error).message });
