@@ -9,6 +9,8 @@ import { stepOutputs } from './stepMath';
 // Adams–Bashforth weights on the newest-first history, by history length (PLMS, eq. 12).
 const PLMS = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12], [55 / 24, -59 / 24, 37 / 24, -9 / 24]];
 const RK = [1 / 6, 1 / 3, 1 / 3, 1 / 6];
+const HALF = [0.5];
+const NONE: readonly number[] = [];
 
 export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps: boolean }> {
   readonly className = 'PNDMScheduler';
@@ -51,7 +53,7 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
     const c = this.counter;
     // Effective ε = wm·m + Σ w_j·ets[newest−j] + wa·acc, evaluated from `from` at time tFrom to tTo.
     let wm = 1;
-    let w: number[] = [];
+    let w: readonly number[] = NONE;
     let wa = 0;
     let fromStart = false;
     let tFrom = t;
@@ -67,7 +69,7 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
     } else if (c === 1) {
       // Second PLMS call: average with the first output and redo the first interval.
       [tFrom, tTo] = [t + this.stride, t];
-      [wm, w] = [0.5, [0.5]];
+      [wm, w] = [0.5, HALF];
       fromStart = true;
     } else {
       this.remember(m, c === 0 ? sample.data : undefined);
@@ -80,12 +82,14 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
   }
 
   /** x_prev from x at tFrom with effective output ε (PNDM's transfer φ, eq. 11); x̂0 from the same ε. */
-  private update(out: StepOutput, x: ArrayLike<number>, m: ArrayLike<number>, wm: number, w: number[], wa: number, tFrom: number, tTo: number): void {
+  private update(out: StepOutput, x: ArrayLike<number>, m: ArrayLike<number>, wm: number, w: readonly number[], wa: number, tFrom: number, tTo: number): void {
     const a = this.alphaAt(tFrom);
     const aPrev = this.alphaAt(tTo);
     const v = this.config.prediction_type === 'v_prediction';
     const sampleCoeff = Math.sqrt(aPrev / a);
     const denom = a * Math.sqrt(1 - aPrev) + Math.sqrt(a * (1 - a) * aPrev);
+    const sqrtA = Math.sqrt(a);
+    const sqrtB = Math.sqrt(1 - a);
     const e = this.ets;
     const n = e.length;
     const prev = out.prevSample.data;
@@ -93,9 +97,9 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
     for (let k = 0; k < prev.length; k++) {
       let eps = wm * m[k] + wa * this.acc[k];
       for (let j = 0; j < w.length; j++) eps += w[j] * e[n - 1 - j][k];
-      if (v) eps = Math.sqrt(a) * eps + Math.sqrt(1 - a) * x[k];
+      if (v) eps = sqrtA * eps + sqrtB * x[k];
       prev[k] = sampleCoeff * x[k] - ((aPrev - a) * eps) / denom;
-      x0[k] = (x[k] - Math.sqrt(1 - a) * eps) / Math.sqrt(a);
+      x0[k] = (x[k] - sqrtB * eps) / sqrtA;
     }
   }
 
