@@ -10,15 +10,15 @@ import { sigmaPrediction, stepOutputs } from './stepMath';
 
 export class KDPM2DiscreteScheduler extends SigmaScheduler {
   readonly className = 'KDPM2DiscreteScheduler';
+  override readonly order = 2;
+  /** √(σ_i·σ_{i−1}) per visited index: where the second call evaluates the model. */
+  private midpoints = new Float64Array(0);
+  private start = new Float64Array(0);
 
   constructor(config: SigmaConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
     super(config, alphasCumprod);
     if (config.prediction_type === 'sample') throw new RangeError(`${this.className}: prediction_type 'sample' is not implemented (as in diffusers)`);
   }
-  override readonly order = 2;
-  /** √(σ_i·σ_{i−1}) per visited index: where the second call evaluates the model. */
-  private midpoints = new Float64Array(0);
-  private start = new Float64Array(0);
 
   protected override scheduleOptions(options: SetTimestepsOptions | undefined) {
     return { ...super.scheduleOptions(options), roundKarrasTimesteps: true };
