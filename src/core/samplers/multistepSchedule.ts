@@ -1,10 +1,11 @@
 // Timesteps and σ of the multistep solvers' set_timesteps. DPM-Solver (Lu et al. 2022,
 // https://arxiv.org/abs/2206.00927), UniPC and DEIS share these rules in diffusers 0.35.2.
 import { f32, roundHalfEven } from '../schedules/float32';
-import { sigmasFromAlphasCumprod } from '../schedules/noiseLevels';
 import { betaSigmas, exponentialSigmas, karrasSigmas } from '../schedules/sigmaSchedules';
 import { sigmaToTimestep } from '../schedules/sigmaToTimestep';
 import { spacedTimesteps, type TimestepSpacing } from '../schedules/timestepSpacing';
+import { checkStepCount } from './setTimestepsChecks';
+import { trainingSigmas, withFinalSigma } from './sigmaSchedule';
 
 export interface MultistepScheduleConfig {
   readonly num_train_timesteps: number;
@@ -38,7 +39,7 @@ export function multistepSchedule(
   custom?: readonly number[],
 ): { timesteps: Float64Array; sigmas: Float64Array } {
   const T = config.num_train_timesteps;
-  const trainSigmas = sigmasFromAlphasCumprod(alphasCumprod);
+  const { sigmas: trainSigmas, logSigmas } = trainingSigmas(alphasCumprod);
   let timesteps: Float64Array;
   if (custom) {
     if (custom.length === 0 || custom.some((t) => !Number.isInteger(t) || t < 0 || t >= T)) {
@@ -46,9 +47,7 @@ export function multistepSchedule(
     }
     timesteps = Float64Array.from(custom);
   } else {
-    if (!Number.isInteger(n) || n < 1 || n > T) {
-      throw new RangeError(`${className}.setTimesteps: num_inference_steps ${n} must be an integer from 1 to num_train_timesteps (${T})`);
-    }
+    checkStepCount(className, n, T);
     timesteps = spacedTimesteps({
       spacing: config.timestep_spacing,
       numInferenceSteps: n,
@@ -63,7 +62,6 @@ export function multistepSchedule(
   if (convert) {
     // The converted σ run from σ_max = σ_{T−1} down to σ_min = σ_0; each gets the timestep of its σ.
     sigmas = convert.fn(trainSigmas[0], trainSigmas[T - 1], n);
-    const logSigmas = trainSigmas.map((s) => f32(Math.log(s)));
     const round = convert.round && !(rules.noRoundForCosine && config.beta_schedule === 'squaredcos_cap_v2');
     // int64 casts truncate what is not rounded.
     timesteps = sigmas.map((s) => (round ? roundHalfEven : Math.trunc)(sigmaToTimestep(s, logSigmas)));
@@ -71,10 +69,7 @@ export function multistepSchedule(
     sigmas = timesteps.map((t) => trainSigmas[t]);
   }
   const last = config.final_sigmas_type === 'zero' ? 0 : convert ? sigmas[sigmas.length - 1] : trainSigmas[0];
-  const out = new Float64Array(sigmas.length + 1);
-  out.set(sigmas.map(f32));
-  out[sigmas.length] = f32(last);
-  return { timesteps, sigmas: out };
+  return { timesteps, sigmas: withFinalSigma(sigmas, last) };
 }
 
 type SigmaFn = (sigmaMin: number, sigmaMax: number, n: number) => Float64Array;

@@ -65,9 +65,13 @@ export function sigmaSchedule(className: string, c: SigmaScheduleConfig, alphasC
     sigmas = converted;
     timesteps = converted.map((s) => f32(options.roundKarrasTimesteps && c.use_karras_sigmas ? roundHalfEven(toT(s)) : toT(s)));
   }
-  const last = c.final_sigmas_type === 'sigma_min' ? train.sigmas[0] : 0;
+  return { timesteps, sigmas: withFinalSigma(sigmas, c.final_sigmas_type === 'sigma_min' ? train.sigmas[0] : 0) };
+}
+
+/** The σ of the visited steps and the σ the last step lands on, as float32. */
+export function withFinalSigma(sigmas: Float64Array, last: number): Float64Array {
   const all = new Float64Array(sigmas.length + 1);
   all.set(sigmas.map(f32));
   all[sigmas.length] = f32(last);
-  return { timesteps, sigmas: all };
+  return all;
 }
