@@ -12,7 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLog(context);
   const engine = createEngine(context, log);
-  const panel = new ImagePanel(context.extensionUri);
+  const panel = new ImagePanel(context.extensionUri, (context.storageUri ?? context.globalStorageUri).fsPath, log);
   context.subscriptions.push(panel);
   const workbench = registerWorkbench(context, { engine, log });
   registerGenerate(context, { engine, panel, workbench, log });

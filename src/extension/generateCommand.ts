@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EngineError, type EngineClient } from '../engine/engineClient';
+import { describeTimes } from '../engine/runTimes';
 import type { GenerateRequest, GenerateResult } from '../protocol/engine';
 import type { ImagePanel } from './imagePanel';
 import { showErrorWithLog, type Log } from './log';
@@ -53,8 +54,8 @@ async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, ra
     const started = Date.now();
     const result = await runWithProgress(deps.engine, request);
     const elapsed = Date.now() - started;
-    log.info(`generate: ${result.images.length} image(s) in ${elapsed} ms (provider ${result.info.provider})`);
-    deps.panel.show(toPanelRun(prompt, result, elapsed));
+    log.info(`generate: ${result.images.length} image(s) in ${elapsed} ms on ${result.info.provider}; engine ${describeTimes(result.info.timings)}`);
+    deps.panel.show(toPanelRun(prompt, result, elapsed), result.images.map((image) => image.png));
     await deps.workbench.record(request, result);
     return result;
   } catch (error) {

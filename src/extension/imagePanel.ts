@@ -1,39 +1,73 @@
 // The panel that shows the latest generated images. One panel, reused; the webview asks for the
-// current run when it starts, so the host keeps only the latest run.
+// current run when it starts, so the host keeps only the latest run. The run's PNGs are also kept in
+// the extension's storage, so a window reload brings the panel back with its images.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
 import * as vscode from 'vscode';
 import type { FromImagePanel, PanelRun, ToImagePanel } from '../protocol/imagePanel';
+import type { Log } from './log';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const IMAGE_PANEL_VIEW_TYPE = 'diffusionLab.image';
 
+/** What is kept of the last run: the panel's text and each image as its PNG file. */
+interface StoredRun {
+  prompt: string;
+  summary: string;
+  captions: string[];
+}
+
 export class ImagePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private run: PanelRun | undefined;
+  private readonly serializer: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  /** `storageDir`: a folder of the extension's own where the last run's PNGs are kept. */
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly storageDir: string,
+    private readonly log: Log,
+  ) {
+    this.serializer = vscode.window.registerWebviewPanelSerializer(IMAGE_PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel) => this.revive(panel),
+    });
+  }
 
-  /** Shows a run, opening the panel beside the editor if it is not open. */
-  show(run: PanelRun): void {
+  /** Shows a run, opening the panel beside the editor if it is not open; `pngs` are its images' files. */
+  show(run: PanelRun, pngs: Uint8Array[]): void {
     this.run = run;
+    this.keep(run, pngs).catch((error) => this.log.warn(`image panel: could not keep the last run for a reload: ${(error as Error).message}`));
     if (this.panel) {
       this.panel.reveal(undefined, true);
       this.post({ type: 'run', run });
       return;
     }
-    this.panel = this.open();
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-  }
-
-  private open(): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(
+    this.panel = vscode.window.createWebviewPanel(
       IMAGE_PANEL_VIEW_TYPE,
       'Diffusion: Image',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(this.extensionUri),
     );
+    this.attach(this.panel);
+  }
+
+  dispose(): void {
+    this.serializer.dispose();
+    this.panel?.dispose();
+  }
+
+  /** After a window reload VS Code hands back the panel it had open; it shows the last kept run, or
+   * (when its files are gone) the empty state, which points at the Runs gallery. */
+  private async revive(panel: vscode.WebviewPanel): Promise<void> {
+    this.run ??= await this.restore();
+    this.panel?.dispose();
+    this.panel = panel;
+    panel.webview.options = webviewOptions(this.extensionUri);
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'image', title: 'Diffusion: Image' });
     panel.webview.onDidReceiveMessage((message: FromImagePanel) => {
       if (message?.type === 'ready') this.post(this.run ? { type: 'run', run: this.run } : { type: 'empty' });
@@ -41,10 +75,37 @@ export class ImagePanel implements vscode.Disposable {
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
     });
-    return panel;
   }
 
   private post(message: ToImagePanel): void {
     void this.panel?.webview.postMessage(message);
+  }
+
+  private async keep(run: PanelRun, pngs: Uint8Array[]): Promise<void> {
+    const dir = join(this.storageDir, 'last-image-run');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await Promise.all(pngs.map((png, i) => writeFile(join(dir, `${i}.png`), png)));
+    const stored: StoredRun = { prompt: run.prompt, summary: run.summary, captions: run.images.map((image) => image.caption) };
+    await writeFile(join(dir, 'run.json'), JSON.stringify(stored));
+  }
+
+  private async restore(): Promise<PanelRun | undefined> {
+    const dir = join(this.storageDir, 'last-image-run');
+    try {
+      const stored = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as StoredRun;
+      const images = await Promise.all(
+        stored.captions.map(async (caption, i) => {
+          const png = decode(await readFile(join(dir, `${i}.png`)));
+          if (png.channels !== 4 || png.depth !== 8) throw new Error(`${i}.png is not 8-bit RGBA`);
+          return { width: png.width, height: png.height, rgba: new Uint8Array(png.data), caption };
+        }),
+      );
+      return { prompt: stored.prompt, summary: stored.summary, images };
+    } catch (error) {
+      // Nothing kept yet (a first run) is not worth a log line; anything else is.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`image panel: the last run could not be restored: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 }

@@ -20,6 +20,8 @@ function readCanvas(frame) {
     const colors = new Set();
     let min = 255;
     let max = 0;
+    let hash = 0;
+    for (let i = 0; i < data.length; i++) hash = (hash * 31 + data[i]) | 0;
     for (let i = 0; i < data.length; i += 4) {
       colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
       for (let c = 0; c < 3; c++) {
@@ -27,7 +29,7 @@ function readCanvas(frame) {
         max = Math.max(max, data[i + c]);
       }
     }
-    return { width: canvas.width, height: canvas.height, colors: colors.size, range: max - min, opaque: data[3] === 255 };
+    return { width: canvas.width, height: canvas.height, colors: colors.size, range: max - min, opaque: data[3] === 255, hash };
   });
 }
 
@@ -36,6 +38,8 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   const started = Date.now();
   await answerInput(page, 'a red circle on a blue background');
   const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
+  // A panel restored from an earlier window may show an older run until this one arrives.
+  await frame.locator('h1', { hasText: 'a red circle on a blue background' }).waitFor({ timeout: 120_000 });
   console.log(`  prompt entered to image drawn: ${Date.now() - started} ms`);
 
   const size = expectedSize();
@@ -63,6 +67,25 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   assert(/red circle/.test(caption ?? ''), `the gallery's newest run reads "${caption}"`);
 
   const log = readExtensionLog(server);
+  assert(/image\(s\) in \d+ ms on cpu; engine .* total: load .*, text encoder .*, unet .*, vae /.test(log), 'the log names the provider and each component\'s time');
   for (const line of log.split('\n').filter((l) => /activated in|image\(s\) in/.test(l))) console.log(`  log: ${line}`);
   console.log(`  VS Code: ${await activationTime(page, 'Diffusion Lab')}`);
+});
+
+test('the image panel comes back with its image after a window reload', async ({ page }) => {
+  const prompt = 'a blue square before a reload';
+  await runCommand(page, 'Diffusion: Generate');
+  await answerInput(page, prompt);
+  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
+  await frame.locator('h1', { hasText: prompt }).waitFor({ timeout: 120_000 });
+  const before = await readCanvas(frame);
+
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const revived = await findWebviewFrame(page, 'canvas', 60_000);
+  const heading = await revived.locator('h1').textContent();
+  assert(heading === prompt, `the restored panel's heading is "${heading}"`);
+  const after = await readCanvas(revived);
+  assert(JSON.stringify(after) === JSON.stringify(before), `restored image ${JSON.stringify(after)} differs from ${JSON.stringify(before)}`);
+  await screenshot(page, 'generate-reloaded');
 });

@@ -15,7 +15,7 @@ window.addEventListener('message', (event: MessageEvent<ToImagePanel>) => {
       renderRun(message.run);
       return;
     case 'empty':
-      root.replaceChildren(paragraph('No image yet. Run "Diffusion: Generate".', 'empty'));
+      root.replaceChildren(paragraph('No image here. Run "Diffusion: Generate", or open an earlier run from the Runs gallery.', 'empty'));
       return;
   }
 });
