@@ -6,13 +6,14 @@ import type { NoiseSource } from '../core/rng/noiseSource';
 export function seededNoise(seeds: number[]): NoiseSource {
   const generators = seeds.map((seed) => new TorchGenerator(seed));
   return {
-    randn(shape: readonly number[]): Float32Array {
+    randn(shape: readonly number[], out?: Float32Array): Float32Array {
       const [n, ...rest] = shape;
       if (n !== generators.length) throw new RangeError(`noise for a batch of ${n} from ${generators.length} seeds`);
       const per = rest.reduce((a, b) => a * b, 1);
-      const out = new Float32Array(n * per);
-      generators.forEach((g, i) => out.set(g.randn([1, ...rest]), i * per));
-      return out;
+      const noise = out ?? new Float32Array(n * per);
+      // Each image's draw goes straight into its slice: no per-step allocation when the sampler reuses `out`.
+      generators.forEach((g, i) => g.randn([1, ...rest], noise.subarray(i * per, (i + 1) * per)));
+      return noise;
     },
   };
 }
