@@ -12,12 +12,12 @@ export interface WebviewPage {
   mediaStyles?: string[];
 }
 
-/** Options for createWebviewPanel / resolveWebviewView: scripts on, files only from dist/webview and media. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
+/** Options for createWebviewPanel / resolveWebviewView: scripts on, files only from dist/webview and,
+ * unless the surface loads nothing from there, media. */
+export function webviewOptions(extensionUri: vscode.Uri, { media = true }: { media?: boolean } = {}): vscode.WebviewOptions {
+  const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')];
+  if (media) roots.push(vscode.Uri.joinPath(extensionUri, 'media'));
+  return { enableScripts: true, localResourceRoots: roots };
 }
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {

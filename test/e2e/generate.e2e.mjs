@@ -1,7 +1,20 @@
 // "Diffusion: Generate" from the command palette on the tiny test model: prompt, progress, image panel.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { activationTime, answerInput, assert, errorNotification, findWebviewFrame, readExtensionLog, REPO, runCommand, screenshot, test } from './harness.mjs';
+import {
+  activationTime,
+  answerInput,
+  assert,
+  engineProcesses,
+  errorNotification,
+  findWebviewFrame,
+  readExtensionLog,
+  REPO,
+  runCommand,
+  screenshot,
+  test,
+  waitForNotification,
+} from './harness.mjs';
 
 const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
 
@@ -88,4 +101,37 @@ test('the image panel comes back with its image after a window reload', async ({
   const after = await readCanvas(revived);
   assert(JSON.stringify(after) === JSON.stringify(before), `restored image ${JSON.stringify(after)} differs from ${JSON.stringify(before)}`);
   await screenshot(page, 'generate-reloaded');
+});
+
+test('Cancel in the progress notification stops the run; nothing is shown or saved, the engine serves on', async ({ page, server }) => {
+  const outputs = join(server.workspace, 'diffusion-outputs');
+  const pngs = () => (existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')).length : 0);
+  const cancelledLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancelled')).length;
+  const before = new Set(engineProcesses(server));
+  await runCommand(page, 'Diffusion: Generate');
+  await answerInput(page, 'a first run');
+  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
+  await frame.locator('h1', { hasText: 'a first run' }).waitFor({ timeout: 120_000 });
+  const [pid] = engineProcesses(server).filter((p) => !before.has(p));
+  assert(pid, 'no engine process for this window');
+  const saved = pngs();
+  const cancelled = cancelledLines();
+
+  // The tiny model finishes in a blink: hold the engine still so the run is in flight when Cancel is clicked.
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await runCommand(page, 'Diffusion: Generate');
+    await answerInput(page, 'a run to cancel');
+    const toast = await waitForNotification(page, 'Diffusion: generating');
+    await screenshot(page, 'generate-progress');
+    await toast.getByRole('button', { name: 'Cancel' }).click();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  for (let i = 0; i < 120 && cancelledLines() === cancelled; i++) await page.waitForTimeout(250);
+  assert(cancelledLines() === cancelled + 1, 'the log records the cancelled run');
+  assert(pngs() === saved, 'a cancelled run saved a PNG');
+  assert((await frame.locator('h1').textContent()) === 'a first run', 'the panel still shows the first run');
+  assert((await page.locator('.notification-toast:has(.codicon-error)').count()) === 0, 'cancelling raised an error notification');
+  assert(engineProcesses(server).includes(pid), 'the engine process ended on cancel');
 });
