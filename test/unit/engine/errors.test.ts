@@ -93,3 +93,13 @@ test('a named provider that cannot start is reported, not silently replaced', as
   assert.ok(autoProviders().includes(auto.info.provider));
   assert.deepEqual(auto.info.providerFallbacks.map((f) => f.provider), autoProviders().slice(0, autoProviders().indexOf(auto.info.provider)));
 });
+
+test('a text encoder and UNet from different models are refused with both widths', async () => {
+  const dir = copyModel('tiny-sd');
+  // The shipped default model's UNet takes wider hidden states than the tiny test model's text encoder gives.
+  cpSync(join(__dirname, '..', '..', '..', 'models', 'tiny-shapes', 'unet', 'model.onnx'), join(dir, 'unet', 'model.onnx'));
+  await assert.rejects(
+    engine.generate(request({ modelDir: dir })),
+    fails('MODEL_INVALID', /text_encoder\/model\.onnx gives 32-wide hidden states but unet\/model\.onnx takes (?!32)\d+ \(text encoder and UNet come from different models\)/),
+  );
+});
