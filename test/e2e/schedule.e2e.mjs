@@ -1,7 +1,8 @@
 // The schedule inspector in a real VS Code: open a model's scheduler_config.json, open the preview
 // beside it, see the plots; type an invalid value and see the diagnostic in the Problems panel and
 // the error in the preview; undo and see the plots come back. Then hovers, a quick fix, the preview
-// following the active editor, and the custom editor through Open With.
+// following the active editor, and the custom editor through Open With; the preview and its overlays
+// after a window reload.
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerInput, assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
@@ -199,7 +200,18 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   await page.locator('.quick-input-widget .monaco-button', { hasText: 'Overlay' }).first().click();
   await frame.waitForFunction(() => [...document.querySelectorAll('[data-plot="timesteps"] .u-legend .u-label')].some((e) => e.textContent === 'turbo.scheduler.json'), null, { timeout: 30_000 });
   assert((await frame.textContent('.chip')).includes('turbo.scheduler.json'), 'the overlay is listed with a remove button');
-  await frame.locator('.chip button').click();
-  await frame.waitForFunction(() => !document.querySelector('.chip'), null, { timeout: 30_000 });
+
+  // Close the text editor so no schedule is on screen, then reload: the preview comes back on the
+  // document it showed, with its overlay.
+  await runCommand(page, 'View: Focus First Editor Group');
+  await runCommand(page, 'View: Close Editor');
+  await page.locator('.tab', { hasText: 'scheduler_config.json' }).waitFor({ state: 'detached', timeout: 30_000 });
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const revived = await findWebviewFrame(page, '[data-plot="sigma"] canvas', 60_000);
+  await page.locator('.tab', { hasText: 'Schedule: base' }).waitFor({ timeout: 30_000 });
+  await revived.waitForFunction(() => (document.querySelector('.chip')?.textContent ?? '').includes('turbo.scheduler.json'), null, { timeout: 30_000 });
+  await revived.locator('.chip button').click();
+  await revived.waitForFunction(() => !document.querySelector('.chip'), null, { timeout: 30_000 });
   await screenshot(page, 'schedule-export-overlay');
 });

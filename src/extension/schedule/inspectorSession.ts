@@ -1,6 +1,8 @@
 // Binds one inspector webview to one schedule document: sends the document's schedules after each
 // edit (debounced), keeps the overlays the user added, and carries out what the webview asks for
 // (save an export, run the workbench, reveal a line). Used by the preview panel and the custom editor.
+// The overlays' file URIs are kept in workspace state under the session's key, so a window reload
+// brings them back.
 import * as vscode from 'vscode';
 import { isInspectorMessage, type HostToInspector, type InspectorToHost, type ScheduleSource } from '../../protocol/schedule';
 import { documentKind, readScheduleDocument } from './scheduleDocument';
@@ -11,12 +13,14 @@ const UPDATE_DEBOUNCE_MS = 60;
 export class InspectorSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly overlays = new Map<string, ScheduleSource>();
+  private readonly overlayUris = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private nextOverlayId = 1;
 
   constructor(
     private readonly webview: vscode.Webview,
     private document: vscode.TextDocument,
+    private readonly store: { state: vscode.Memento; key: string },
   ) {
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => {
@@ -66,12 +70,15 @@ export class InspectorSession implements vscode.Disposable {
       switch (message.type) {
         case 'ready':
           this.sendDocument();
+          if (this.overlays.size === 0) await this.restoreOverlays();
           this.post({ type: 'overlays', overlays: [...this.overlays.values()] });
           return;
         case 'addOverlayFile':
           return await this.addOverlay();
         case 'removeOverlay':
           this.overlays.delete(message.id);
+          this.overlayUris.delete(message.id);
+          await this.saveOverlays();
           this.post({ type: 'overlays', overlays: [...this.overlays.values()] });
           return;
         case 'export':
@@ -93,15 +100,37 @@ export class InspectorSession implements vscode.Disposable {
       filters: { 'Schedule files': ['json'] },
       defaultUri: vscode.Uri.joinPath(this.document.uri, '..'),
     });
-    for (const uri of picked ?? []) {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      // A JSON file that is neither kind by name is read as a scheduler config.
-      const doc = readScheduleDocument(text, documentKind(uri.path) ?? 'config', scheduleName(uri));
-      const id = `overlay-${this.nextOverlayId++}`;
-      const lineAt = (offset: number) => text.slice(0, offset).split('\n').length - 1;
-      this.overlays.set(id, toSource(id, vscode.workspace.asRelativePath(uri), doc, lineAt));
-    }
+    for (const uri of picked ?? []) await this.loadOverlay(uri);
+    await this.saveOverlays();
     this.post({ type: 'overlays', overlays: [...this.overlays.values()] });
+  }
+
+  private async loadOverlay(uri: vscode.Uri): Promise<void> {
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // A JSON file that is neither kind by name is read as a scheduler config.
+    const doc = readScheduleDocument(text, documentKind(uri.path) ?? 'config', scheduleName(uri));
+    const id = `overlay-${this.nextOverlayId++}`;
+    const lineAt = (offset: number) => text.slice(0, offset).split('\n').length - 1;
+    this.overlays.set(id, toSource(id, vscode.workspace.asRelativePath(uri), doc, lineAt));
+    this.overlayUris.set(id, uri.toString());
+  }
+
+  /** Reads back the overlays kept before a reload; a file that has gone since is dropped with a note. */
+  private async restoreOverlays(): Promise<void> {
+    const saved = this.store.state.get<unknown>(this.store.key);
+    const uris = Array.isArray(saved) ? saved.filter((u): u is string => typeof u === 'string') : [];
+    const missing: string[] = [];
+    for (const uri of uris) {
+      await this.loadOverlay(vscode.Uri.parse(uri)).catch(() => missing.push(vscode.workspace.asRelativePath(vscode.Uri.parse(uri))));
+    }
+    if (missing.length) {
+      await this.saveOverlays();
+      void vscode.window.showWarningMessage(`Schedule inspector: overlay no longer readable, dropped: ${missing.join(', ')}`);
+    }
+  }
+
+  private saveOverlays(): Thenable<void> {
+    return this.store.state.update(this.store.key, [...this.overlays.keys()].map((id) => this.overlayUris.get(id)));
   }
 
   private async saveExport(fileName: string, data: Uint8Array | string): Promise<void> {

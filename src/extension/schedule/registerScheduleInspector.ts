@@ -13,7 +13,7 @@ export const SCHEDULE_SELECTOR: vscode.DocumentSelector = [
 ];
 
 export function registerScheduleInspector(context: vscode.ExtensionContext): void {
-  const preview = new SchedulePreview(context.extensionUri);
+  const preview = new SchedulePreview(context.extensionUri, context.workspaceState);
   context.subscriptions.push(
     preview,
     vscode.commands.registerCommand('diffusionLab.showSchedulePreview', async (uri?: vscode.Uri) => {
@@ -24,7 +24,7 @@ export function registerScheduleInspector(context: vscode.ExtensionContext): voi
       }
       preview.show(document);
     }),
-    vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, new ScheduleEditorProvider(context.extensionUri)),
+    vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, new ScheduleEditorProvider(context.extensionUri, context.workspaceState)),
   );
   registerScheduleDiagnostics(context);
   registerScheduleLanguageFeatures(context, SCHEDULE_SELECTOR);

@@ -7,12 +7,15 @@ import { InspectorSession } from './inspectorSession';
 export const EDITOR_VIEW_TYPE = 'diffusionLab.scheduleInspector';
 
 export class ScheduleEditorProvider implements vscode.CustomTextEditorProvider {
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly state: vscode.Memento,
+  ) {}
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'schedule', title: 'Schedule inspector' });
-    const session = new InspectorSession(panel.webview, document);
+    const session = new InspectorSession(panel.webview, document, { state: this.state, key: `diffusionLab.scheduleInspector.overlays:${document.uri}` });
     panel.onDidDispose(() => session.dispose());
   }
 }

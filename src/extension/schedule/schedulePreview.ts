@@ -1,18 +1,24 @@
 // The schedule preview: one panel beside the editor that follows the active schedule document, as
-// the Markdown preview does. Restored after a window reload by a serializer.
+// the Markdown preview does. Restored after a window reload by a serializer, on the document it showed
+// (kept in workspace state) with its overlays.
 import * as vscode from 'vscode';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession } from './inspectorSession';
 import { isScheduleDocument, scheduleName } from './scheduleDocuments';
 
 export const PREVIEW_VIEW_TYPE = 'diffusionLab.schedulePreview';
+const DOCUMENT_KEY = 'diffusionLab.schedulePreview.document';
+const OVERLAYS_KEY = 'diffusionLab.schedulePreview.overlays';
 
 export class SchedulePreview implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private session: InspectorSession | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly state: vscode.Memento,
+  ) {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor && isScheduleDocument(editor.document)) this.follow(editor.document);
@@ -48,11 +54,19 @@ export class SchedulePreview implements vscode.Disposable {
     if (!this.panel || !this.session) return;
     this.session.setDocument(document);
     this.panel.title = title(document);
+    void this.state.update(DOCUMENT_KEY, document.uri.toString());
   }
 
-  private restore(panel: vscode.WebviewPanel): void {
-    // The panel comes back bound to a schedule document that is still on screen, or not at all.
-    const document = vscode.window.visibleTextEditors.map((e) => e.document).find(isScheduleDocument);
+  private async restore(panel: vscode.WebviewPanel): Promise<void> {
+    if (this.panel) {
+      panel.dispose();
+      return;
+    }
+    // The panel comes back on the document it showed; if that is gone, on a schedule still on screen.
+    const saved = this.state.get<unknown>(DOCUMENT_KEY);
+    const document =
+      (typeof saved === 'string' ? await openIfReadable(vscode.Uri.parse(saved)) : undefined) ??
+      vscode.window.visibleTextEditors.map((e) => e.document).find(isScheduleDocument);
     if (!document || this.panel) {
       panel.dispose();
       return;
@@ -63,7 +77,8 @@ export class SchedulePreview implements vscode.Disposable {
 
   private attach(panel: vscode.WebviewPanel, document: vscode.TextDocument): void {
     this.panel = panel;
-    this.session = new InspectorSession(panel.webview, document);
+    this.session = new InspectorSession(panel.webview, document, { state: this.state, key: OVERLAYS_KEY });
+    void this.state.update(DOCUMENT_KEY, document.uri.toString());
     panel.title = title(document);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'schedule', title: 'Schedule preview' });
     panel.onDidDispose(() => {
@@ -77,4 +92,13 @@ export class SchedulePreview implements vscode.Disposable {
 
 function title(document: vscode.TextDocument): string {
   return `Schedule: ${scheduleName(document.uri)}`;
+}
+
+async function openIfReadable(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  try {
+    const document = await vscode.workspace.openTextDocument(uri);
+    return isScheduleDocument(document) ? document : undefined;
+  } catch {
+    return undefined;
+  }
 }
