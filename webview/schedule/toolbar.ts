@@ -66,6 +66,10 @@ export class Toolbar {
     this.primaryLabel.hidden = names.length < 2;
     this.state = { ...this.state, primary: current };
     this.generateButton.disabled = !primaryCanGenerate;
+    // A disabled button says why: Generate takes a scheduler config, not a list of steps.
+    this.generateButton.title = primaryCanGenerate
+      ? `Run the generation workbench with "${current}"`
+      : `"${current}" lists explicit timesteps or sigmas; Generate runs from a scheduler config (explicit betas are fine)`;
     this.overlayList.replaceChildren(
       ...overlays.map((o) => {
         const chip = document.createElement('span');
