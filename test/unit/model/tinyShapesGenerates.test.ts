@@ -1,0 +1,53 @@
+// The default model draws what a caption says: the engine's pipeline (20 DDIM steps, the CLI's default
+// guidance) on fixed seeds, judged by the mean colour of the centre and of the corners.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultModelDir } from '../../../src/engine/enginePaths';
+import type { GenerateResult } from '../../../src/protocol/engine';
+import { startEngine } from '../engine/fixtures';
+
+const engine = startEngine();
+after(() => engine.dispose());
+
+const generate = (prompt: string, seed = 1): Promise<GenerateResult> =>
+  engine.generate({ modelDir: defaultModelDir(), prompt, seed, steps: 20, guidanceScale: 7.5, provider: 'cpu' });
+
+/** Mean RGB over the pixels of a 64x64 RGBA image whose (x, y) pass `where`. */
+function meanRgb(rgba: Uint8Array, where: (x: number, y: number) => boolean): [number, number, number] {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let y = 0; y < 64; y++) {
+    for (let x = 0; x < 64; x++) {
+      if (!where(x, y)) continue;
+      for (let c = 0; c < 3; c++) sum[c] += rgba[(y * 64 + x) * 4 + c];
+      n++;
+    }
+  }
+  return sum.map((s) => s / n) as [number, number, number];
+}
+
+const centre = (x: number, y: number) => Math.abs(x - 32) < 6 && Math.abs(y - 32) < 6;
+const corners = (x: number, y: number) => (x < 4 || x >= 60) && (y < 4 || y >= 60);
+
+test('a large red square in the centre on a blue background', async () => {
+  const { images } = await generate('a large red square in the center on a blue background');
+  const [r, g, b] = meanRgb(images[0].rgba, centre);
+  assert.ok(r > g + 80 && r > b + 80, `centre ${[r, g, b]}`);
+  const [br, bg, bb] = meanRgb(images[0].rgba, corners);
+  assert.ok(bb > br + 80 && bb > bg + 80, `corners ${[br, bg, bb]}`);
+});
+
+test('a large yellow circle in the centre on a black background', async () => {
+  const { images } = await generate('a large yellow circle in the center on a black background', 2);
+  const [r, g, b] = meanRgb(images[0].rgba, centre);
+  assert.ok(r > 150 && g > 150 && b < 100, `centre ${[r, g, b]}`);
+  const [br, bg, bb] = meanRgb(images[0].rgba, corners);
+  assert.ok(Math.max(br, bg, bb) < 70, `corners ${[br, bg, bb]}`);
+});
+
+test('unknown words are reported and the known ones still steer the image', async () => {
+  const { images, info } = await generate('a large green zebra square in the center on a white background', 3);
+  assert.deepEqual(info.unknownWords, ['zebra']);
+  const [r, g, b] = meanRgb(images[0].rgba, centre);
+  assert.ok(g > r + 60 && g > b + 60, `centre ${[r, g, b]}`);
+});
