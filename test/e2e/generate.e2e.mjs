@@ -46,6 +46,35 @@ function readCanvas(frame) {
   });
 }
 
+/** The panel's page: a nonce'd Content-Security-Policy, its bundle from the extension through a webview
+ * resource URI, and nothing readable outside dist/webview (its only localResourceRoot). */
+async function checkPanelIsolation(frame) {
+  const page = await frame.evaluate(async () => {
+    const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '';
+    const script = document.querySelector('script[src]');
+    const load = (element) =>
+      new Promise((resolve) => {
+        element.onload = () => resolve(true);
+        element.onerror = () => resolve(false);
+        // VS Code's resource loader leaves a request outside the roots unanswered rather than failing it.
+        setTimeout(() => resolve(false), 5_000);
+        document.head.append(element);
+      });
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.nonce = document.querySelector('link[rel="stylesheet"]')?.nonce ?? '';
+    css.href = script.src.replace(/image\.js$/, 'image.css');
+    const img = document.createElement('img');
+    img.src = script.src.replace(/dist\/webview\/image\.js$/, 'media/workbench-activity.svg');
+    return { csp, nonce: script.nonce, src: script.src, bundleCss: await load(css), mediaImage: await load(img), mediaUrl: img.src };
+  });
+  assert(/default-src 'none'/.test(page.csp), `CSP: ${page.csp}`);
+  assert(page.nonce.length >= 16 && page.csp.includes(`script-src 'nonce-${page.nonce}'`), `the script's nonce is not the CSP's: ${page.csp}`);
+  assert(/dist\/webview\/image\.js$/.test(page.src) && !page.src.startsWith('file:'), `script from ${page.src}`);
+  assert(page.bundleCss, 'the panel cannot load its own bundle stylesheet');
+  assert(page.mediaImage === false, `the panel could read ${page.mediaUrl}, outside its resource roots`);
+}
+
 test('Diffusion: Generate draws the image in the panel and saves the PNG', async ({ page, server }) => {
   await runCommand(page, 'Diffusion: Generate');
   const started = Date.now();
@@ -63,6 +92,7 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   const heading = await frame.locator('h1').textContent();
   assert(heading === 'a red circle on a blue background', `panel heading is "${heading}"`);
   await screenshot(page, 'generate');
+  await checkPanelIsolation(frame);
 
   const outputs = join(server.workspace, 'diffusion-outputs');
   const saved = existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')) : [];
@@ -123,8 +153,12 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
     await runCommand(page, 'Diffusion: Generate');
     await answerInput(page, 'a run to cancel');
     const toast = await waitForNotification(page, 'Diffusion: generating');
+    const cancel = toast.getByRole('button', { name: 'Cancel' });
+    await cancel.waitFor({ state: 'visible' });
+    // The toast slides in; a click while it moves can land where the button no longer is.
+    await page.waitForTimeout(1_000);
     await screenshot(page, 'generate-progress');
-    await toast.getByRole('button', { name: 'Cancel' }).click();
+    await cancel.click();
   } finally {
     process.kill(pid, 'SIGCONT');
   }
