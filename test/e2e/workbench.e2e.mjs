@@ -1,7 +1,7 @@
 // The generation workbench in a real VS Code: generate from the panel, scrub to a middle step,
 // save (the run's PNG + JSON land in the output folder; the trajectory strip is exported beside
 // them), reload the window (the panel comes back through its serializer on the same step), and
-// open the run from the side-panel gallery.
+// open the run from the side-panel gallery. Then Re-run from Image restores the form from that PNG.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, findWebviewFrame, readExtensionLog, runCommand, screenshot, test } from './harness.mjs';
@@ -75,6 +75,9 @@ test('workbench: generate, scrub, save, reload, reopen from the gallery', async 
   panel = await findWebviewFrame(page, '.step-viewer[data-step]', 60_000);
   await panel.locator('.step-viewer[data-step="2"]').waitFor({ timeout: 30_000 });
   assert((await panel.evaluate(() => document.querySelector('#run-select').value)) === runId, 'the same run after reload');
+  // The parameters are remembered per workspace.
+  assert((await panel.locator('#param-prompt textarea').inputValue()) === 'a red circle on a blue background', 'the prompt after reload');
+  assert((await panel.locator('#param-seed input').inputValue()) === '1234', 'the seed after reload');
   await screenshot(page, 'workbench-after-reload');
 
   // The gallery (its own activity-bar container) lists the run; clicking it opens it in the panel.
@@ -87,3 +90,24 @@ test('workbench: generate, scrub, save, reload, reopen from the gallery', async 
   assert((await panel.evaluate(() => document.querySelector('#run-select').value)) === runId, 'the gallery opened the run');
   await screenshot(page, 'workbench-opened-from-gallery');
 }, { timeoutMs: 300_000 });
+
+test('Re-run from Image restores the form from a PNG Diffusion Lab saved', async ({ page, server }) => {
+  const png = outputFiles(server).find((f) => f.endsWith('-1234.png'));
+  assert(png, 'the first test saved a PNG');
+  await runCommand(page, 'Diffusion: Open Generation Workbench');
+  const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
+  await panel.locator('#param-prompt textarea').fill('something else');
+  await panel.locator('#param-seed input').fill('99');
+
+  await runCommand(page, 'Diffusion: Re-run from Image…');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(join(server.workspace, 'diffusion-outputs', png));
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: png }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-widget .monaco-button', { hasText: 'Restore parameters' }).first().click();
+  await panel.locator('.notice', { hasText: 'Restored from a Diffusion Lab record' }).first().waitFor({ timeout: 30_000 });
+  assert((await panel.locator('#param-seed input').inputValue()) === '1234', 'the seed restored');
+  assert((await panel.locator('#param-prompt textarea').inputValue()) === 'a red circle on a blue background', 'the prompt restored');
+  assert((await panel.locator('#param-steps input').inputValue()) === String(STEPS), 'the steps restored');
+  await screenshot(page, 'workbench-rerun-from-image');
+});
