@@ -2,7 +2,7 @@
 diversity across seeds. Writes quality.json and the sample grid PNG into the model folder.
 
     /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --backend onnx
-    /usr/bin/python3 training/evaluate.py --work training/run --backend torch --model models/tiny-shapes
+    /usr/bin/python3 training/evaluate.py --backend torch --model models/tiny-shapes
 
 backend onnx: images come from the engine's ONNX pipeline (training/onnxGenerate.ts, the engine the
 CLI runs); backend torch: from the PyTorch reference sampler (sample.py) on the checkpoint.
@@ -28,10 +28,10 @@ STEPS, GUIDANCE, SEED = 20, 3.0, 5000  # guidance 3 suits this model best (2, 3,
 CLI_GUIDANCE = 7.5  # the CLI's default, also reported
 
 
-def torch_backend(work, steps, guidance):
+def torch_backend(checkpoint, steps, guidance):
     import export
     import sample
-    nets = export.load(os.path.join(work, 'model.pt'))
+    nets = export.load(checkpoint)
 
     def run(prompts, seeds):
         out = []
@@ -55,11 +55,11 @@ def onnx_backend(model, steps, guidance):
     return run
 
 
-def reconstruction_ceiling(work, n=1000, seed=11):
+def reconstruction_ceiling(checkpoint, n=1000, seed=11):
     """The checker on dataset images passed through the autoencoder (encoder mean → decoder): what the
     decoder can draw at all, so an upper bound for generated samples."""
     import export
-    nets = export.load(os.path.join(work, 'model.pt'))
+    nets = export.load(checkpoint)
     rng = np.random.default_rng(seed)
     picked = [scenes.ALL_SCENES[i] for i in rng.integers(0, len(scenes.ALL_SCENES), n)]
     x = torch.from_numpy(np.stack([scenes.render(s, rng)[0] for s in picked]))
@@ -82,7 +82,7 @@ def grid(images, columns):
     return canvas
 
 
-def evaluate(run, model, backend, steps, guidance, seed, work, other_run=None):
+def evaluate(run, model, backend, steps, guidance, seed, checkpoint, other_run=None):
     """Classifies held-out and diversity samples made by `run`; writes quality.json, samples.png and
     samples.txt into `model` and returns the report. `other_run`, when given, is scored on the same
     captions and seeds as a second setting (the CLI's default guidance)."""
@@ -108,7 +108,7 @@ def evaluate(run, model, backend, steps, guidance, seed, work, other_run=None):
                 (classify.classify(img), classify.truth(s))
                 for img, s in zip(other_run(prompts, [seed + i for i in range(len(held))]), held)]).items()}},
         'checker_on_dataset_images': {k: round(v, 4) for k, v in classify.validate(1000).items()},
-        'checker_on_vae_reconstructions': reconstruction_ceiling(work),
+        'checker_on_vae_reconstructions': reconstruction_ceiling(checkpoint),
         'diversity': {'caption': DIVERSITY_CAPTION, 'seeds': DIVERSITY_SEEDS, 'positions_seen': positions,
                       'attributes_right': round(sum(d['colour'] == 'yellow' and d['shape'] == 'triangle' and
                                                     d['size'] == 'small' and d['background'] == 'black'
@@ -131,16 +131,17 @@ def evaluate(run, model, backend, steps, guidance, seed, work, other_run=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--model', default='models/tiny-shapes', help='ONNX folder (onnx backend) and where results go')
-    ap.add_argument('--work', default='training/run', help='checkpoint folder (torch backend)')
+    ap.add_argument('--checkpoint', default='training/tiny-shapes.pt',
+                    help='PyTorch weights (torch backend, and the autoencoder ceiling)')
     ap.add_argument('--backend', choices=('onnx', 'torch'), default='onnx')
     ap.add_argument('--steps', type=int, default=STEPS)
     ap.add_argument('--guidance', type=float, default=GUIDANCE)
     ap.add_argument('--seed', type=int, default=SEED)
     args = ap.parse_args()
     backend = onnx_backend if args.backend == 'onnx' else torch_backend
-    where = args.model if args.backend == 'onnx' else args.work
+    where = args.model if args.backend == 'onnx' else args.checkpoint
     report = evaluate(backend(where, args.steps, args.guidance), args.model, args.backend, args.steps, args.guidance,
-                      args.seed, args.work, backend(where, args.steps, CLI_GUIDANCE))
+                      args.seed, args.checkpoint, backend(where, args.steps, CLI_GUIDANCE))
     print(json.dumps(report, indent=1))
 
 

@@ -1,8 +1,8 @@
 """Parity of the ONNX pipeline with the PyTorch reference sampler (same networks, scheduler, noise).
 
-    /usr/bin/python3 training/parity.py --work training/run --model models/tiny-shapes
+    /usr/bin/python3 training/parity.py --model models/tiny-shapes
         runs `diffusion-lab generate --dump` for each case and prints the largest differences;
-    /usr/bin/python3 training/parity.py --work training/run --write-fixture test/unit/model/fixtures/reference.json
+    /usr/bin/python3 training/parity.py --checkpoint training/run/model.pt --write-fixture test/unit/model/fixtures/reference.json
         stores the reference outputs for test/unit/model/parity.test.ts (done by train.py after export).
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
@@ -69,11 +69,11 @@ def compare_with_cli(nets, model):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--work', default='training/run')
+    ap.add_argument('--checkpoint', default='training/tiny-shapes.pt', help='the checkpoint the ONNX files came from')
     ap.add_argument('--model', default='models/tiny-shapes')
     ap.add_argument('--write-fixture')
     args = ap.parse_args()
-    nets = export.load(os.path.join(args.work, 'model.pt'))
+    nets = export.load(args.checkpoint)
     if args.write_fixture:
         write_fixture(nets, args.write_fixture)
     else:

@@ -2,7 +2,7 @@
 leading spacing), classifier-free guidance and the engine's seeding (one torch.Generator per image,
 seeded seed, seed+1, …). Its output is what the ONNX pipeline must reproduce.
 
-    /usr/bin/python3 training/sample.py --work training/run --prompt "a large red circle in the center on a blue background" --seed 1 --out /tmp/x.png
+    /usr/bin/python3 training/sample.py --prompt "a large red circle in the center on a blue background" --seed 1 --out /tmp/x.png
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
 import argparse
@@ -48,14 +48,14 @@ def generate(nets, prompts, seeds, steps=20, guidance=7.5):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--work', default='training/run')
+    ap.add_argument('--checkpoint', default='training/tiny-shapes.pt')
     ap.add_argument('--prompt', required=True)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--steps', type=int, default=20)
     ap.add_argument('--guidance', type=float, default=7.5)
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
-    nets = export.load(f'{args.work}/model.pt')
+    nets = export.load(args.checkpoint)
     _, img = generate(nets, [args.prompt], [args.seed], args.steps, args.guidance)
     Image.fromarray(to_uint8(img[0].numpy())).save(args.out)
 

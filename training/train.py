@@ -234,7 +234,7 @@ def main():
     shutil.copy(os.path.join(args.work, 'model.pt'), args.checkpoint)
     log(phase='done', exported=args.out)
     evaluate.evaluate(evaluate.onnx_backend(args.out, evaluate.STEPS, evaluate.GUIDANCE), args.out, 'onnx',
-                      evaluate.STEPS, evaluate.GUIDANCE, evaluate.SEED, args.work,
+                      evaluate.STEPS, evaluate.GUIDANCE, evaluate.SEED, args.checkpoint,
                       evaluate.onnx_backend(args.out, evaluate.STEPS, evaluate.CLI_GUIDANCE))
     modelCard.write(args.work, args.out)
 
