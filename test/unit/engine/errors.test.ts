@@ -28,6 +28,9 @@ test('a missing folder or file is named', async () => {
   const dir = copyModel('tiny-sd');
   rmSync(join(dir, 'tokenizer', 'merges.txt'));
   await assert.rejects(engine.generate(request({ modelDir: dir })), fails('MODEL_INVALID', /merges\.txt/));
+  const noTokenizer = copyModel('tiny-sd');
+  rmSync(join(noTokenizer, 'tokenizer'), { recursive: true });
+  await assert.rejects(engine.generate(request({ modelDir: noTokenizer })), fails('MODEL_INVALID', /missing .*tiny-sd\/tokenizer \(the prompt tokenizer\)/));
 });
 
 test('a corrupt .onnx file or config is named', async () => {
