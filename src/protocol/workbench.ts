@@ -229,14 +229,19 @@ export interface GalleryItem {
 }
 
 /** Side-panel gallery → host. */
-export type FromGallery = { type: 'ready' } | { type: 'openRun'; runId: string };
+export type FromGallery =
+  | { type: 'ready' }
+  | { type: 'openRun'; runId: string }
+  /** Drop a run from the gallery (the host asks first; saved output files are kept). */
+  | { type: 'removeRun'; runId: string };
 
 /** Host → side-panel gallery. */
 export type ToGallery =
   | { type: 'snapshot'; items: GalleryItem[]; live?: { runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] } }
   | { type: 'live'; runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] }
   | { type: 'item'; item: GalleryItem }
-  | { type: 'updated'; run: RunSummary };
+  | { type: 'updated'; run: RunSummary }
+  | { type: 'removed'; runId: string };
 
 const RUN_ID = /^[a-z0-9-]{1,64}$/;
 
@@ -273,7 +278,8 @@ export function parseFromGallery(m: unknown): FromGallery | undefined {
   if (typeof m !== 'object' || m === null) return undefined;
   const msg = m as Record<string, unknown>;
   if (msg.type === 'ready') return { type: 'ready' };
-  if (msg.type === 'openRun' && typeof msg.runId === 'string' && RUN_ID.test(msg.runId)) return { type: 'openRun', runId: msg.runId };
+  const runId = typeof msg.runId === 'string' && RUN_ID.test(msg.runId) ? msg.runId : undefined;
+  if ((msg.type === 'openRun' || msg.type === 'removeRun') && runId) return { type: msg.type, runId };
   return undefined;
 }
 

@@ -83,6 +83,8 @@ export const tests = [
       const { page, errors } = await openSurface(browser, 'workbench');
       await post(page, { type: 'snapshot', snapshot });
       await post(page, { type: 'runStarted', run });
+      // A posted message arrives as a later event: wait until the run has enabled Cancel.
+      await page.waitForFunction(() => [...document.querySelectorAll('vscode-button')].some((b) => b.textContent === 'Cancel' && !b.disabled));
       await page.keyboard.press('Escape');
       assert((await posted(page)).some((m) => m.type === 'cancel'), 'Escape cancels a running run');
       for (let s = 0; s < 4; s++) await post(page, { type: 'step', runId: 'r1', frame: frame(s) });
@@ -126,6 +128,15 @@ export const tests = [
       await page.keyboard.press('Enter');
       const open = (await posted(page)).find((m) => m.type === 'openRun');
       assert(open?.runId === 'r1', 'Enter opens the run');
+      await page.keyboard.press('Delete');
+      assert((await posted(page)).some((m) => m.type === 'removeRun' && m.runId === 'r1'), 'Delete asks to remove the run');
+      await page.hover('[data-run-id="r1"]');
+      await page.click('[data-run-id="r1"] .remove');
+      const sent = await posted(page);
+      assert(sent.filter((m) => m.type === 'removeRun').length === 2 && sent.filter((m) => m.type === 'openRun').length === 1, 'the × asks to remove, and does not open');
+      await post(page, { type: 'removed', runId: 'r1' });
+      await page.waitForFunction(() => !document.querySelector('[data-run-id="r1"]'));
+      assert(await page.isVisible('.empty'), 'an emptied gallery says so');
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },

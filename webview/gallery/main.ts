@@ -1,5 +1,6 @@
 // The side-panel view: the live preview of the run in progress and the gallery of stored runs,
-// newest first. Activating a run (click, Enter or Space) opens it in the generate panel.
+// newest first. Activating a run (click, Enter or Space) opens it in the generate panel; its ×
+// button or the Delete key asks the host to remove it.
 import type { FromGallery, GalleryItem, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
 import './gallery.css';
@@ -44,6 +45,9 @@ window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
       if (existing) existing.title = describe(m.run);
       return;
     }
+    case 'removed':
+      grid.querySelector(`[data-run-id="${m.runId}"]`)?.remove();
+      break;
   }
   empty.hidden = grid.children.length > 0;
 });
@@ -62,6 +66,7 @@ function tile(item: GalleryItem): HTMLElement {
   li.tabIndex = 0;
   li.setAttribute('role', 'button');
   li.title = describe(item.run);
+  li.setAttribute('aria-keyshortcuts', 'Delete');
   li.setAttribute('aria-label', `Open run: ${item.run.params.prompt || 'no prompt'}, seed ${item.run.params.seed}`);
   if (item.thumbnail) {
     const img = document.createElement('img');
@@ -72,12 +77,22 @@ function tile(item: GalleryItem): HTMLElement {
   const caption = document.createElement('span');
   caption.textContent = item.run.params.prompt || '(no prompt)';
   li.append(caption);
+  const remove = document.createElement('button');
+  remove.className = 'remove';
+  remove.textContent = '×';
+  remove.tabIndex = -1;
+  remove.title = 'Remove from the gallery (Delete)';
+  li.append(remove);
   const open = () => vscode.postMessage({ type: 'openRun', runId: item.run.id });
-  li.addEventListener('click', open);
+  const removeRun = () => vscode.postMessage({ type: 'removeRun', runId: item.run.id });
+  li.addEventListener('click', (e) => (e.target === remove ? removeRun() : open()));
   li.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       open();
+    } else if (e.key === 'Delete') {
+      e.preventDefault();
+      removeRun();
     }
   });
   return li;

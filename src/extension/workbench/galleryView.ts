@@ -39,6 +39,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       const message = parseFromGallery(m);
       if (!message) return this.log.warn('gallery: ignored a malformed message');
       if (message.type === 'ready') this.sendSnapshot().catch((e) => this.log.error(`gallery: ${(e as Error).message}`));
+      else if (message.type === 'removeRun') this.removeRun(message.runId).catch((e) => this.log.error(`gallery: ${(e as Error).message}`));
       else this.openRun(message.runId);
     });
     view.onDidDispose(() => {
@@ -62,6 +63,20 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       items,
       live: live && { runId: live.run.id, step: last?.step ?? -1, totalSteps: live.run.params.steps, preview: last?.preview },
     });
+  }
+
+  private async removeRun(runId: string): Promise<void> {
+    const run = (await this.store.list()).find((r) => r.id === runId);
+    if (!run) return;
+    const choice = await vscode.window.showWarningMessage(
+      `Remove the run "${run.params.prompt || 'no prompt'}" (seed ${run.params.seed}) from the gallery?`,
+      { modal: true, detail: 'Its captured steps go with it. Images saved into the output folder are kept.' },
+      'Remove',
+    );
+    if (choice !== 'Remove') return;
+    await this.store.remove(runId);
+    this.log.info(`gallery: removed run ${runId}`);
+    this.post({ type: 'removed', runId });
   }
 
   private post(message: ToGallery): void {

@@ -48,6 +48,12 @@ export class RunStore {
     if (stored) await this.write(summary, stored.records);
   }
 
+  /** Drops a run and its stored files; images saved into the output folder are not touched. */
+  async remove(id: string): Promise<void> {
+    await this.saveIndex((await this.index()).filter((i) => i !== id));
+    await rm(this.dir(id), { recursive: true, force: true });
+  }
+
   async records(id: string): Promise<RunRecord[] | undefined> {
     return (await this.read(id))?.records;
   }

@@ -43,6 +43,17 @@ test('updates replace the summary; the oldest runs beyond the limit are dropped'
   assert.equal((await new RunStore(root).list())[1].images[0].savedAs, 'x.png');
 });
 
+test('a removed run leaves the list, the index on disk and its folder', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'dl-store-'));
+  const store = new RunStore(root);
+  for (const id of ['a', 'b']) await store.add(summary(id), [], [], []);
+  await store.remove('a');
+  assert.deepEqual((await store.list()).map((r) => r.id), ['b']);
+  assert.deepEqual((await new RunStore(root).list()).map((r) => r.id), ['b']);
+  assert.equal(existsSync(join(root, 'runs', 'a')), false);
+  assert.equal(existsSync(join(root, 'runs', 'b')), true);
+});
+
 test('a corrupt index or a missing run folder does not break the gallery', async () => {
   const root = mkdtempSync(join(tmpdir(), 'dl-store-'));
   writeFileSync(join(root, 'index.json'), '{not json');

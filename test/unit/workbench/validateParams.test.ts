@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromWorkbench, validateParams, type ParamsForm, type ValidationContext } from '../../../src/protocol/workbench';
+import { parseFromGallery, parseFromWorkbench, validateParams, type ParamsForm, type ValidationContext } from '../../../src/protocol/workbench';
 
 const ctx: ValidationContext = {
   models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32 }],
@@ -60,4 +60,7 @@ test('host-side message parsing drops malformed messages and path-like ids', () 
   assert.equal(parseFromWorkbench({ type: 'exportTrajectory', runId: 'a', format: 'gif', bytes: [1, 2] }), undefined);
   assert.equal(parseFromWorkbench({ type: 'rm -rf' }), undefined);
   assert.equal(parseFromWorkbench('ready'), undefined);
+  assert.deepEqual(parseFromGallery({ type: 'removeRun', runId: 'abc-123' }), { type: 'removeRun', runId: 'abc-123' });
+  assert.equal(parseFromGallery({ type: 'removeRun', runId: '../runs' }), undefined);
+  assert.equal(parseFromGallery({ type: 'removeRun' }), undefined);
 });
