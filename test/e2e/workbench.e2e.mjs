@@ -1,7 +1,8 @@
 // The generation workbench in a real VS Code: generate from the panel, scrub to a middle step,
 // save (the run's PNG + JSON land in the output folder; the trajectory strip is exported beside
 // them), reload the window (the panel comes back through its serializer on the same step), and
-// open the run from the side-panel gallery. Then Re-run from Image restores the form from that PNG.
+// open the run from the side-panel gallery. Then Re-run from Image restores the form from that PNG,
+// and Copy seed / Copy parameters fill the clipboard.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, findWebviewFrame, readExtensionLog, runCommand, screenshot, test } from './harness.mjs';
@@ -91,7 +92,7 @@ test('workbench: generate, scrub, save, reload, reopen from the gallery', async 
   await screenshot(page, 'workbench-opened-from-gallery');
 }, { timeoutMs: 300_000 });
 
-test('Re-run from Image restores the form from a PNG Diffusion Lab saved', async ({ page, server }) => {
+test('Re-run from Image restores the form from a PNG Diffusion Lab saved; Copy seed and parameters', async ({ page, server, context }) => {
   const png = outputFiles(server).find((f) => f.endsWith('-1234.png'));
   assert(png, 'the first test saved a PNG');
   await runCommand(page, 'Diffusion: Open Generation Workbench');
@@ -110,4 +111,15 @@ test('Re-run from Image restores the form from a PNG Diffusion Lab saved', async
   assert((await panel.locator('#param-prompt textarea').inputValue()) === 'a red circle on a blue background', 'the prompt restored');
   assert((await panel.locator('#param-steps input').inputValue()) === String(STEPS), 'the steps restored');
   await screenshot(page, 'workbench-rerun-from-image');
+
+  // Copy seed and Copy parameters (A1111 text) of the run on show reach the clipboard.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  await panel.locator('vscode-button', { hasText: 'Copy seed' }).click();
+  await panel.locator('.notice', { hasText: 'Copied seed' }).waitFor({ timeout: 30_000 });
+  assert((await clipboard()) === '1234', `clipboard after Copy seed: ${await clipboard()}`);
+  await panel.locator('vscode-button', { hasText: 'Copy parameters' }).click();
+  await panel.locator('.notice', { hasText: 'Copied the parameters' }).waitFor({ timeout: 30_000 });
+  const text = await clipboard();
+  assert(/^a red circle on a blue background\n.*Steps: 6, .*Seed: 1234, Size: 64x64/s.test(text), `clipboard after Copy parameters: ${text}`);
 });
