@@ -2,10 +2,10 @@
 // save (the run's PNG + JSON land in the output folder; the trajectory strip is exported beside
 // them), reload the window (the panel comes back through its serializer on the same step), and
 // open the run from the side-panel gallery. Then Re-run from Image restores the form from that PNG,
-// and Copy seed / Copy parameters fill the clipboard.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// and Copy seed / Copy parameters fill the clipboard; a model folder in the workspace is offered.
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, readExtensionLog, runCommand, screenshot, test } from './harness.mjs';
+import { assert, findWebviewFrame, readExtensionLog, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 const STEPS = 6;
 
@@ -95,8 +95,12 @@ test('workbench: generate, scrub, save, reload, reopen from the gallery', async 
 test('Re-run from Image restores the form from a PNG Diffusion Lab saved; Copy seed and parameters', async ({ page, server, context }) => {
   const png = outputFiles(server).find((f) => f.endsWith('-1234.png'));
   assert(png, 'the first test saved a PNG');
+  // A model folder in the workspace is offered beside the default one (the panel rescans on open).
+  cpSync(join(REPO, 'test/fixtures/models/tiny-sd'), join(server.workspace, 'models/copy-sd'), { recursive: true });
   await runCommand(page, 'Diffusion: Open Generation Workbench');
   const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
+  const models = await panel.locator('#param-modelId vscode-option').allTextContents();
+  assert(models.includes('tiny-sd (default)') && models.includes('models/copy-sd'), `model picker: ${models}`);
   await panel.locator('#param-prompt textarea').fill('something else');
   await panel.locator('#param-seed input').fill('99');
 
