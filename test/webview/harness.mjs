@@ -43,13 +43,23 @@ export async function openSurface(browser, surface, { width = 1200, height = 900
       setState: (s) => (window.__state = s),
     });
   }, state);
-  await page.addScriptTag({ content: readFileSync(bundle, 'utf8'), type: 'module' });
+  // A module script runs after addScriptTag returns; the marker at its end says the bundle's top level ran.
+  await page.addScriptTag({ content: `${readFileSync(bundle, 'utf8')}\nwindow.__bundleRan = true;`, type: 'module' });
+  await page.waitForFunction(() => window.__bundleRan === true, null, { timeout: 10_000 });
   return { page, errors };
 }
 
 /** Delivers a host→webview message. */
 export function post(page, message) {
   return page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+/** Waits (up to 5 s) for the page to post a message of this type: handlers may run in a later task. */
+export async function expectPosted(page, type, message) {
+  const seen = await page
+    .waitForFunction((t) => window.__posted.some((m) => m.type === t), type, { timeout: 5_000 })
+    .then(() => true, () => false);
+  assert(seen, message);
 }
 
 /** Messages the page has posted to the host so far. */

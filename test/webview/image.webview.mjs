@@ -1,6 +1,6 @@
 // The image panel (webview/image) with a stand-in host: it asks for its state, shows an empty
 // state, and draws each image's exact pixels with its caption.
-import { assert, openSurface, post, posted } from './harness.mjs';
+import { assert, expectPosted, openSurface, post } from './harness.mjs';
 
 /** A w×h RGBA gradient whose every pixel is distinct in its first two channels. */
 function gradient(w, h) {
@@ -16,9 +16,9 @@ export const tests = [
     name: 'asks for the current run, then shows the empty state',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'image');
-      assert((await posted(page)).some((m) => m.type === 'ready'), 'the panel did not ask for its state');
+      await expectPosted(page, 'ready', 'the panel did not ask for its state');
       await post(page, { type: 'empty' });
-      await page.locator('.empty', { hasText: 'No image yet' }).waitFor({ timeout: 5_000 });
+      await page.locator('.empty', { hasText: 'No image here' }).waitFor({ timeout: 5_000 });
       assert(errors.length === 0, errors.join('\n'));
       await page.close();
     },

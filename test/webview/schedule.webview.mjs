@@ -1,7 +1,7 @@
 // The schedule inspector surface: plots appear for a document, follow edits, survive broken input
 // with an inline error, and export PNG, SVG and CSV.
 import { readFileSync } from 'node:fs';
-import { assert, openSurface, post, posted } from './harness.mjs';
+import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 
 const sdxl = JSON.parse(readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8'));
 
@@ -35,7 +35,7 @@ export const tests = [
     name: 'draws every plot for a scheduler config and reports its facts',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'schedule');
-      assert((await posted(page)).some((m) => m.type === 'ready'), 'the webview asks for the document on start');
+      await expectPosted(page, 'ready', 'the webview asks for the document on start');
       await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }]));
       await rendered(page, 1);
       const ids = await page.$$eval('[data-plot]', (els) => els.map((e) => e.dataset.plot));

@@ -1,7 +1,7 @@
 // The generation workbench's surfaces in headless Chromium with a stand-in host: inline validation
 // and keyboard-only generate in the panel, the per-step viewer over streamed steps, trajectory
 // export, and the side-panel gallery opening a run.
-import { assert, openSurface, post, posted } from './harness.mjs';
+import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 
 const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32 }];
 const samplers = [
@@ -43,7 +43,7 @@ export const tests = [
     name: 'bad parameters are flagged inline and Ctrl+Enter only generates once they are fixed',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');
-      assert((await posted(page)).some((m) => m.type === 'ready'), 'the panel asks for its snapshot');
+      await expectPosted(page, 'ready', 'the panel asks for its snapshot');
       assert(await page.evaluate(() => document.querySelector('.params').inert), 'the form waits for its snapshot');
       await post(page, { type: 'snapshot', snapshot });
       await page.waitForFunction(() => document.querySelector('#param-prompt')?.value === 'a red circle');
@@ -86,7 +86,7 @@ export const tests = [
       // A posted message arrives as a later event: wait until the run has enabled Cancel.
       await page.waitForFunction(() => [...document.querySelectorAll('vscode-button')].some((b) => b.textContent === 'Cancel' && !b.disabled));
       await page.keyboard.press('Escape');
-      assert((await posted(page)).some((m) => m.type === 'cancel'), 'Escape cancels a running run');
+      await expectPosted(page, 'cancel', 'Escape cancels a running run');
       for (let s = 0; s < 4; s++) await post(page, { type: 'step', runId: 'r1', frame: frame(s) });
       const png = await page.evaluate(async () => {
         const c = document.createElement('canvas');
@@ -118,7 +118,7 @@ export const tests = [
     name: 'the gallery shows the live preview and opens a run from the keyboard',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'gallery', { width: 300 });
-      assert((await posted(page)).some((m) => m.type === 'ready'), 'the gallery asks for its snapshot');
+      await expectPosted(page, 'ready', 'the gallery asks for its snapshot');
       await post(page, { type: 'snapshot', items: [{ run: { ...run, status: 'done' } }] });
       await post(page, { type: 'live', runId: 'r2', step: 1, totalSteps: 4, preview: frame(1).preview });
       await page.waitForFunction(() => !document.querySelector('.live').hidden);
