@@ -78,7 +78,7 @@ export const tests = [
     },
   },
   {
-    name: 'streamed steps fill the viewer; Escape cancels; scrubbing, tiles, chart and GIF export work',
+    name: 'streamed steps fill the viewer; Escape cancels; scrubbing, playback, tiles, chart and GIF export work',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');
       await post(page, { type: 'snapshot', snapshot });
@@ -105,6 +105,11 @@ export const tests = [
       assert(/step 2\/4/.test(await page.textContent('.readout')), 'the readout names the step');
       const state = await page.evaluate(() => window.__state);
       assert(state.activeRunId === 'r1' && state.step === 1, `webview state kept: ${JSON.stringify(state)}`);
+      // Space plays the steps from the one on show to the last, then the button reads Play again.
+      await page.keyboard.press(' ');
+      await page.waitForFunction(() => document.querySelector('.step-viewer').dataset.step === '2');
+      await page.waitForFunction(() => document.querySelector('.step-viewer').dataset.step === '3');
+      await page.waitForFunction(() => [...document.querySelectorAll('.scrub vscode-button')].some((b) => b.textContent === 'Play'));
       await page.click('vscode-button:has-text("Export GIF")');
       await page.waitForFunction(() => window.__posted.some((m) => m.type === 'exportTrajectory'));
       const exported = (await posted(page)).find((m) => m.type === 'exportTrajectory');
