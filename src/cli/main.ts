@@ -17,7 +17,8 @@ const USAGE = `usage:
       --negative "..."       negative prompt
       --seed <n>             default: random; printed
       --steps <n>            default 20
-      --guidance <g>         classifier-free guidance scale, default 7.5 (1 turns guidance off)
+      --guidance <g>         classifier-free guidance scale (1 turns guidance off); default: the
+                             model's (_diffusion_lab.guidance_scale in model_index.json), else 7.5
       --guidance-rescale <φ> Lin et al. rescale, 0..1, default 0
       --sampler <name>       a diffusers class (DDIMScheduler) or an A1111 name ("DPM++ 2M Karras")
       --scheduler-config <file.json>  a scheduler_config.json to use instead of the model's
@@ -47,7 +48,7 @@ async function generate(args: string[]): Promise<number> {
       negative: { type: 'string' },
       seed: { type: 'string' },
       steps: { type: 'string', default: '20' },
-      guidance: { type: 'string', default: '7.5' },
+      guidance: { type: 'string' },
       'guidance-rescale': { type: 'string' },
       sampler: { type: 'string' },
       'scheduler-config': { type: 'string' },
@@ -70,7 +71,7 @@ async function generate(args: string[]): Promise<number> {
     negativePrompt: o.negative,
     seed: o.seed === undefined ? Math.floor(Math.random() * 4294967294) : int('--seed', o.seed),
     steps: int('--steps', o.steps!),
-    guidanceScale: num('--guidance', o.guidance!),
+    guidanceScale: o.guidance === undefined ? undefined : num('--guidance', o.guidance),
     guidanceRescale: o['guidance-rescale'] === undefined ? undefined : num('--guidance-rescale', o['guidance-rescale']),
     width: o.width === undefined ? undefined : int('--width', o.width),
     height: o.height === undefined ? undefined : int('--height', o.height),

@@ -28,7 +28,12 @@ export interface ModelFolder {
   /** Pixels per latent cell (8 for SD). */
   vaeScale: number;
   latentRgb?: LatentRgbFactors;
+  /** The guidance scale the model's author recommends (`_diffusion_lab.guidance_scale` in model_index.json). */
+  guidanceScale?: number;
 }
+
+/** diffusers' StableDiffusionPipeline default, for requests and models that name none. */
+export const DEFAULT_GUIDANCE = 7.5;
 
 /** Component folders a TAESD decoder is found under, in order of preference. */
 const TAESD_DIRS = ['taesd_decoder', 'taesd', 'vae_decoder_tiny'];
@@ -43,9 +48,10 @@ export function readModelFolder(dir: string): ModelFolder {
   const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
   const sampleSize = typeof unetConfig.sample_size === 'number' ? unetConfig.sample_size : undefined;
   const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
+  const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
   const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
   if (!hasText) {
-    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, vaeScale: 1 };
+    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, vaeScale: 1, guidanceScale };
   }
   const textEncoder = requireFile(dir, 'text_encoder/model.onnx');
   const vaeDecoder = requireFile(dir, 'vae_decoder/model.onnx');
@@ -68,7 +74,29 @@ export function readModelFolder(dir: string): ModelFolder {
     scalingFactor: typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215,
     vaeScale: 2 ** (blocks - 1),
     latentRgb: latentRgbFor(vaeConfig, pipelineClass),
+    guidanceScale,
   };
+}
+
+/** The guidance a run uses when its request names none: the model's recommendation, else diffusers'. */
+export function defaultGuidance(folder: ModelFolder): number {
+  return folder.guidanceScale ?? DEFAULT_GUIDANCE;
+}
+
+/** Our own settings live under `_diffusion_lab`, a key diffusers ignores (it skips keys starting
+ * with `_`). A bad value is refused rather than ignored: the author asked for a scale, and running
+ * silently at another one would look like a worse model. */
+function labGuidance(index: Record<string, any>, indexPath: string): number | undefined {
+  const lab = index._diffusion_lab;
+  if (lab === undefined) return undefined;
+  const bad = (what: string) => new EngineFailure('MODEL_INVALID', `${indexPath}: ${what}`, { file: indexPath });
+  if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
+  const g = lab.guidance_scale;
+  if (g === undefined) return undefined;
+  if (typeof g !== 'number' || !Number.isFinite(g) || g < 1) {
+    throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 1 (1 turns guidance off), not ${JSON.stringify(g)}`);
+  }
+  return g;
 }
 
 /** mtime and size of every file in the folder's component folders: changes when any is replaced. */

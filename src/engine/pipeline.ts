@@ -16,6 +16,7 @@ import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, rms } from './guidance';
+import { defaultGuidance } from './modelFolder';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -23,8 +24,9 @@ export interface RunControl {
   cancelled(): boolean;
 }
 
-export async function runPipeline(s: ModelSessions, req: GenerateRequest, control: RunControl): Promise<GenerateResult> {
+export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl): Promise<GenerateResult> {
   const started = performance.now();
+  const req = { ...request, guidanceScale: request.guidanceScale ?? defaultGuidance(s.folder) };
   const shape = checkRequest(req, s);
   const scheduler = buildScheduler(s, req);
   try {

@@ -11,12 +11,15 @@ export interface RunShape {
   latentWidth: number;
 }
 
+/** A request with the model's default guidance filled in (runPipeline does it first). */
+export type ResolvedRequest = GenerateRequest & { guidanceScale: number };
+
 const MAX_BATCH = 64;
 const MAX_SIDE = 4096;
 /** Pixels over the whole batch: the decoded float images alone take 12 bytes a pixel. */
 const MAX_MEGAPIXELS = 64;
 
-export function checkRequest(req: GenerateRequest, s: ModelSessions): RunShape {
+export function checkRequest(req: ResolvedRequest, s: ModelSessions): RunShape {
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
   if (!Number.isInteger(req.steps) || req.steps < 1 || req.steps > 1000) throw bad(`steps must be a whole number from 1 to 1000, not ${req.steps}`);
   if (!Number.isInteger(req.seed) || req.seed < 0 || req.seed >= 2 ** 32) throw bad(`seed must be a whole number from 0 to 4294967295, not ${req.seed}`);

@@ -1,10 +1,9 @@
 // Prompt → text-encoder hidden states, with the negative (or empty) prompt first when guidance runs,
 // as diffusers stacks them: [uncond × batch, text × batch].
 import type { Tensor } from '../core/tensor/tensor';
-import type { GenerateRequest } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
-import type { RunShape } from './requestCheck';
+import type { ResolvedRequest, RunShape } from './requestCheck';
 import { allFinite } from './finite';
 
 export interface EncodedText {
@@ -16,7 +15,7 @@ export interface EncodedText {
   truncatedTokens: number;
 }
 
-export async function encodePrompts(s: ModelSessions, req: GenerateRequest, shape: RunShape): Promise<EncodedText> {
+export async function encodePrompts(s: ModelSessions, req: ResolvedRequest, shape: RunShape): Promise<EncodedText> {
   const tokenizer = s.tokenizer!;
   const text = tokenizer.encode(req.prompt);
   const guided = req.guidanceScale > 1;

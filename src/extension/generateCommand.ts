@@ -18,7 +18,6 @@ export interface GenerateArgs {
 }
 
 const DEFAULT_STEPS = 20;
-const DEFAULT_GUIDANCE = 7.5;
 
 export interface GenerateDeps {
   engine: EngineClient;
@@ -46,7 +45,7 @@ async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, ra
       // A1111's seed range, so seeds carry over between tools.
       seed: randomInt(0, 4294967294),
       steps: DEFAULT_STEPS,
-      guidanceScale: DEFAULT_GUIDANCE,
+      // No guidanceScale: the engine uses the model's recommended one (RunInfo reports it).
       provider: readProvider(),
       scheduler: args.scheduler,
     };

@@ -17,8 +17,9 @@ export interface GenerateRequest {
   /** Seed of the first image; image i of a batch uses seed + i, so it can be re-made alone. */
   seed: number;
   steps: number;
-  /** Classifier-free guidance scale; guidance only runs when > 1 (diffusers). */
-  guidanceScale: number;
+  /** Classifier-free guidance scale; guidance only runs when > 1 (diffusers). Default: the model
+   * folder's `_diffusion_lab.guidance_scale` in model_index.json, else diffusers' 7.5. */
+  guidanceScale?: number;
   /** φ of Lin et al. 2023; 0 or absent leaves guidance unchanged. */
   guidanceRescale?: number;
   /** Pixels; multiples of 8 for latent models. Default: the model's native size. */
@@ -92,6 +93,7 @@ export interface RunInfo {
   scheduler: Record<string, unknown>;
   seeds: number[];
   steps: number;
+  /** The scale used: the request's, or the model's default when the request named none. */
   guidanceScale: number;
   guidanceRescale: number;
   width: number;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPngText } from '../../../src/engine/png';
-import { model } from './fixtures';
+import { copyModel, model } from './fixtures';
 
 const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
@@ -28,6 +28,18 @@ test('generate writes a PNG and says what ran', () => {
   assert.match(r.out, /text encoder [\d.]+ ms, unet [\d.]+ ms/);
   assert.match(r.out, /unknown +crème/);
   assert.match(readPngText(readFileSync(out)).parameters, /Sampler: Euler, .*Seed: 3/);
+});
+
+test("without --guidance the model's recommended scale is used and shown; --guidance wins", () => {
+  const dir = copyModel('tiny-sd');
+  const index = join(dir, 'model_index.json');
+  writeFileSync(index, JSON.stringify({ ...JSON.parse(readFileSync(index, 'utf8')), _diffusion_lab: { guidance_scale: 3 } }));
+  const args = ['generate', '--model', dir, '--prompt', 'a red cat', '--seed', '3', '--steps', '2'];
+  const omitted = cli(...args, '--out', join(dir, 'a.png'));
+  assert.equal(omitted.code, 0, omitted.err);
+  assert.match(omitted.out, /\d steps, guidance 3\n/);
+  const explicit = cli(...args, '--guidance', '5', '--out', join(dir, 'b.png'));
+  assert.match(explicit.out, /\d steps, guidance 5\n/);
 });
 
 test('an existing output is kept unless --force', () => {

@@ -1,0 +1,61 @@
+// A model folder's recommended guidance (`_diffusion_lab.guidance_scale` in model_index.json) is
+// used when a request names none; a request's own scale wins; a bad value is refused, naming the file.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineError } from '../../../src/engine/engineClient';
+import { readModelFolder } from '../../../src/engine/modelFolder';
+import { readPngText } from '../../../src/engine/png';
+import { defaultModelDir } from '../../../src/engine/enginePaths';
+import { copyModel, maxDiff, model, request, startEngine } from './fixtures';
+
+const engine = startEngine();
+after(() => engine.dispose());
+
+/** A copy of tiny-sd whose model_index.json carries `_diffusion_lab: lab`. */
+function withLab(lab: unknown): string {
+  const dir = copyModel('tiny-sd');
+  const file = join(dir, 'model_index.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), _diffusion_lab: lab }));
+  return dir;
+}
+
+test("a request without guidance runs at the model's recommended scale", async () => {
+  const dir = withLab({ guidance_scale: 3 });
+  const omitted = await engine.generate(request({ modelDir: dir, guidanceScale: undefined }));
+  const explicit = await engine.generate(request({ modelDir: dir, guidanceScale: 3 }));
+  const other = await engine.generate(request({ modelDir: dir, guidanceScale: 7.5 }));
+  assert.equal(omitted.info.guidanceScale, 3);
+  assert.equal(maxDiff(omitted.images[0].rgba, explicit.images[0].rgba), 0);
+  // The scale really changes the image, so equality above means 3 was used.
+  assert.ok(maxDiff(omitted.images[0].rgba, other.images[0].rgba) > 0);
+  assert.match(readPngText(omitted.images[0].png).parameters, /CFG scale: 3,/);
+});
+
+test("a request's own guidance wins over the model's", async () => {
+  const r = await engine.generate(request({ modelDir: withLab({ guidance_scale: 3 }), guidanceScale: 5 }));
+  assert.equal(r.info.guidanceScale, 5);
+});
+
+test('a model without a recommendation runs at diffusers’ 7.5', async () => {
+  const r = await engine.generate(request({ modelDir: model('tiny-sd'), guidanceScale: undefined }));
+  assert.equal(r.info.guidanceScale, 7.5);
+  assert.equal(readModelFolder(withLab({})).guidanceScale, undefined);
+});
+
+test('a bad recommendation is refused naming model_index.json and the value', async () => {
+  for (const [lab, shown] of [[{ guidance_scale: 0.5 }, '0.5'], [{ guidance_scale: '3' }, '"3"'], [{ guidance_scale: null }, 'null'], [3, '3']] as const) {
+    const dir = withLab(lab);
+    await assert.rejects(engine.generate(request({ modelDir: dir, guidanceScale: 4 })), (e: EngineError) => {
+      assert.equal(e.code, 'MODEL_INVALID', e.message);
+      assert.ok(e.message.includes(join(dir, 'model_index.json')), e.message);
+      assert.ok(e.message.includes(`not ${shown}`), e.message);
+      return true;
+    });
+  }
+});
+
+test('the shipped default model recommends the guidance its card measured best (3)', () => {
+  assert.equal(readModelFolder(defaultModelDir()).guidanceScale, 3);
+});
