@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     await post(page, {
       type: 'overlays',
       overlays: [
-        overlay('o1', 'ddim', { ...sdxl, _class_name: 'DDIMScheduler' }),
+        // SDXL's leading spacing with steps_offset 1 would visit t = 1000 at 1000 steps, which DDIM refuses.
+        overlay('o1', 'ddim', { ...sdxl, _class_name: 'DDIMScheduler', timestep_spacing: 'linspace' }),
         overlay('o2', 'trailing', { ...sdxl, timestep_spacing: 'trailing', rescale_betas_zero_snr: true }),
       ],
     });
