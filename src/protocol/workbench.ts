@@ -49,6 +49,8 @@ export interface ModelOption {
   sizeMultiple: number;
   /** The size the model was trained at, used as the default. */
   nativeSize: number;
+  /** The guidance scale the engine uses when none is given (the model's recommendation, else 7.5). */
+  guidanceScale: number;
 }
 
 export interface ValidationContext {

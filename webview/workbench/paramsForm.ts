@@ -56,6 +56,8 @@ export class ParamsFormView {
   private readonly cancelButton: Button;
   private readonly providerLine = document.createElement('p');
   private models: ModelOption[] = [];
+  /** The model the form's values were last set for, to tell a model's default from a typed value. */
+  private modelId = '';
   private samplers: SamplerOption[] = [];
   private lastSeed: number | undefined;
 
@@ -106,13 +108,16 @@ export class ParamsFormView {
   setModels(models: ModelOption[], selectId?: string): void {
     const form = this.read();
     this.setChoices(models, this.samplers);
-    this.write({ ...form, modelId: selectId ?? form.modelId });
+    this.write(form);
+    // A browsed-to model is picked as if the user had chosen it, so its defaults are offered too.
+    if (selectId && selectId !== form.modelId) this.setValue('modelId', selectId);
   }
 
   write(form: ParamsForm): void {
     for (const [key, control] of this.controls) {
       if (key !== 'spacing' && key !== 'sigmas') this.set(key, control, form[key]);
     }
+    this.modelId = form.modelId;
     this.updateSamplerOptions(form);
     this.validate();
   }
@@ -179,6 +184,13 @@ export class ParamsFormView {
         this.set('width', this.controls.get('width')!, String(model.nativeSize));
         this.set('height', this.controls.get('height')!, String(model.nativeSize));
       }
+      // Guidance follows the model's recommended scale unless the user typed their own. Simple rule:
+      // a value equal to the previous model's default counts as not set; any other value is kept.
+      const previous = this.models.find((m) => m.id === this.modelId);
+      if (model && previous && Number(this.read().guidanceScale) === previous.guidanceScale) {
+        this.set('guidanceScale', this.controls.get('guidanceScale')!, String(model.guidanceScale));
+      }
+      this.modelId = this.read().modelId;
     }
     this.validate();
     this.handlers.changed(this.read());

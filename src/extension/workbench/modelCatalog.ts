@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { readModelFolder } from '../../engine/modelFolder';
+import { DEFAULT_GUIDANCE, defaultGuidance, readModelFolder } from '../../engine/modelFolder';
 import type { ModelOption } from '../../protocol/workbench';
 import { resolveModelDir } from '../settings';
 
@@ -83,10 +83,10 @@ export class ModelCatalog {
       // A pixel-space model takes its own size; a latent one any multiple of the VAE's scale.
       const sizeMultiple = folder.kind === 'unconditional' ? (folder.sampleSize ?? 8) : folder.vaeScale;
       const nativeSize = folder.sampleSize ? folder.sampleSize * folder.vaeScale : DEFAULT_SIZE;
-      return { id: idOf(dir), dir, label: isDefault ? `${shown} (default)` : shown, sizeMultiple, nativeSize };
+      return { id: idOf(dir), dir, label: isDefault ? `${shown} (default)` : shown, sizeMultiple, nativeSize, guidanceScale: defaultGuidance(folder) };
     } catch (error) {
       this.log.warn(`model folder ${dir}: ${(error as Error).message}`);
-      return { id: idOf(dir), dir, label: `${shown} (unreadable: see log)`, sizeMultiple: 8, nativeSize: DEFAULT_SIZE };
+      return { id: idOf(dir), dir, label: `${shown} (unreadable: see log)`, sizeMultiple: 8, nativeSize: DEFAULT_SIZE, guidanceScale: DEFAULT_GUIDANCE };
     }
   }
 }

@@ -2,6 +2,7 @@
 // state of its own beyond the form it remembers per workspace; runs come from the controller and
 // the store. Every message from the webview is checked before it is acted on.
 import * as vscode from 'vscode';
+import { DEFAULT_GUIDANCE } from '../../engine/modelFolder';
 import { formatParameters } from '../../engine/outputs/a1111Parameters';
 import { outputStem } from '../../engine/outputs/saveRun';
 import { toA1111 } from '../../engine/outputs/runRecord';
@@ -79,7 +80,8 @@ export class WorkbenchPanel implements vscode.Disposable {
     const models = await this.deps.catalog.refresh();
     const native = String(models[0]?.nativeSize ?? 512);
     const defaults: ParamsForm = {
-      prompt: '', negativePrompt: '', seed: '-1', steps: '20', guidanceScale: '7.5', sampler: '', spacing: 'default', sigmas: 'default',
+      prompt: '', negativePrompt: '', seed: '-1', steps: '20', guidanceScale: String(models[0]?.guidanceScale ?? DEFAULT_GUIDANCE),
+      sampler: '', spacing: 'default', sigmas: 'default',
       width: native, height: native, batchSize: '1', modelId: models[0]?.id ?? '',
     };
     const form = { ...defaults, ...this.deps.context.workspaceState.get<ParamsForm>(FORM_KEY) };

@@ -6,8 +6,8 @@ import type { ModelOption, ParamsForm, SamplerOption } from '../../../src/protoc
 import { toForm, type ModelLookup } from '../../../src/extension/workbench/restoreForm';
 
 const models: (ModelOption & { dir: string })[] = [
-  { id: 'a', label: 'tiny-sd (default)', sizeMultiple: 8, nativeSize: 64, dir: '/w/models/tiny-sd' },
-  { id: 'b', label: 'models/v1-5-pruned-emaonly', sizeMultiple: 8, nativeSize: 512, dir: '/w/models/v1-5-pruned-emaonly' },
+  { id: 'a', label: 'tiny-sd (default)', sizeMultiple: 8, nativeSize: 64, guidanceScale: 3, dir: '/w/models/tiny-sd' },
+  { id: 'b', label: 'models/v1-5-pruned-emaonly', sizeMultiple: 8, nativeSize: 512, guidanceScale: 7.5, dir: '/w/models/v1-5-pruned-emaonly' },
 ];
 const lookup: ModelLookup = {
   find: (m) => models.find((e) => e.dir === m.dir) ?? models.find((e) => m.name !== undefined && e.dir.endsWith(`/${m.name}`)),

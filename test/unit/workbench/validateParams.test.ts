@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseFromGallery, parseFromWorkbench, validateParams, type ParamsForm, type ValidationContext } from '../../../src/protocol/workbench';
 
 const ctx: ValidationContext = {
-  models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32 }],
+  models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3 }],
   samplers: [
     { className: 'DDIMScheduler', spacing: true, sigmas: [] },
     { className: 'EulerDiscreteScheduler', spacing: true, sigmas: ['karras', 'exponential'] },
