@@ -93,6 +93,9 @@ def export(nets, out):
         'unet': ['diffusers', 'OnnxRuntimeModel'],
         'vae_decoder': ['diffusers', 'OnnxRuntimeModel'],
         'vae_encoder': ['diffusers', 'OnnxRuntimeModel'],
+        # Diffusion Lab's per-model default (diffusers ignores '_' keys): the guidance the held-out
+        # evaluation picked (MODEL_CARD.md, "Quality").
+        '_diffusion_lab': {'guidance_scale': 3},
     })
 
 
