@@ -6,7 +6,7 @@ import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
-import { checkRequest } from './requestCheck';
+import { checkRequest, customSchedule } from './requestCheck';
 import type { ModelSessions } from './modelSessions';
 import { seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
@@ -29,10 +29,12 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const req = { ...request, guidanceScale: request.guidanceScale ?? defaultGuidance(s.folder) };
   const shape = checkRequest(req, s);
   const scheduler = buildScheduler(s, req);
+  const custom = customSchedule(req, scheduler.alphasCumprod);
   try {
-    scheduler.setTimesteps(req.steps);
+    scheduler.setTimesteps(req.steps, custom);
   } catch (err) {
-    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${req.steps} steps: ${(err as Error).message}`);
+    const what = custom ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}` : `${req.steps} steps`;
+    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${what}: ${(err as Error).message}`);
   }
 
   const textStart = performance.now();
@@ -92,7 +94,9 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     timings: { loadMs: 0, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: performance.now() - started },
     scheduler: { _class_name: scheduler.className, ...scheduler.config },
     seeds,
-    steps: req.steps,
+    steps: custom ? timesteps.length : req.steps,
+    timesteps: req.timesteps,
+    sigmas: req.sigmas,
     guidanceScale: req.guidanceScale,
     guidanceRescale: req.guidanceRescale ?? 0,
     width: decoded[0].width,

@@ -29,6 +29,12 @@ export interface GenerateRequest {
   /** A scheduler_config.json object. With `_class_name` it replaces the model's scheduler class,
    * keeping the model's schedule keys it does not set; without, its keys override the model's. */
   scheduler?: Record<string, unknown>;
+  /** An explicit inference schedule instead of the spacing rule (diffusers' `set_timesteps(timesteps=)`):
+   * strictly descending training timesteps. The run takes one step each and ignores `steps`. */
+  timesteps?: number[];
+  /** Explicit σ, strictly descending, the final one included (diffusers' `set_timesteps(sigmas=)`):
+   * sigmas.length − 1 steps; `steps` is ignored. Not together with `timesteps`. */
+  sigmas?: number[];
   provider?: ProviderName;
   /** Step events come every step; every `every` steps (and at the last) they carry a preview of this
    * kind and the captured latents. Default { every: 1, kind: 'none' }; every 0: never. */
@@ -93,6 +99,9 @@ export interface RunInfo {
   scheduler: Record<string, unknown>;
   seeds: number[];
   steps: number;
+  /** The request's explicit schedule, when it gave one. */
+  timesteps?: number[];
+  sigmas?: number[];
   /** The scale used: the request's, or the model's default when the request named none. */
   guidanceScale: number;
   guidanceRescale: number;
