@@ -174,6 +174,8 @@ export interface RunSummary {
   recordSavedAs?: string;
   provider?: string;
   schedulerClass?: string;
+  /** The handed-over schedule the run used, by label. */
+  scheduleLabel?: string;
   totalMs?: number;
 }
 
@@ -182,6 +184,55 @@ export interface RunDetail {
   run: RunSummary;
   frames: StepFrame[];
   pngs: Uint8Array[];
+}
+
+/** A schedule handed to the workbench (the schedule inspector's "Generate with this schedule"). While
+ * set it is the run's scheduler, in place of the form's sampler, spacing and σ choices. */
+export interface RunSchedule {
+  label: string;
+  /** A scheduler_config.json object (GenerateRequest.scheduler). */
+  scheduler?: Record<string, unknown>;
+  /** Explicit inference timesteps or σ (GenerateRequest.timesteps / sigmas); they fix the step count. */
+  timesteps?: number[];
+  sigmas?: number[];
+}
+
+/** Steps a schedule fixes: one per explicit timestep or σ gap; undefined when the form's steps apply. */
+export function scheduleSteps(s: RunSchedule): number | undefined {
+  return s.timesteps ? s.timesteps.length : s.sigmas ? s.sigmas.length - 1 : undefined;
+}
+
+const MAX_SCHEDULE_JSON = 1_000_000;
+
+/** Host-side check of `diffusionLab.openWorkbench`'s argument `{ schedule }`, which other surfaces
+ * (and other extensions) may pass: the schedule, or an error that names what is wrong. The engine
+ * checks the values against the model; this checks the shape. */
+export function parseScheduleArgument(arg: unknown): { schedule: RunSchedule } | { error: string } {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const s = isObject(arg) ? arg.schedule : undefined;
+  if (!isObject(s)) return { error: 'expected { schedule: { label, scheduler?, timesteps?, sigmas? } }' };
+  if (typeof s.label !== 'string' || s.label.trim() === '' || s.label.length > 200) return { error: 'schedule.label must be a name of 1 to 200 characters' };
+  if (s.scheduler !== undefined && !isObject(s.scheduler)) return { error: 'schedule.scheduler must be a scheduler config object' };
+  const list = (key: 'timesteps' | 'sigmas') => {
+    const v = s[key];
+    return v === undefined || (Array.isArray(v) && v.length >= 1 && v.length <= 1001 && v.every((x) => typeof x === 'number' && Number.isFinite(x)));
+  };
+  for (const key of ['timesteps', 'sigmas'] as const) if (!list(key)) return { error: `schedule.${key} must be a list of 1 to 1001 finite numbers` };
+  if (s.timesteps !== undefined && s.sigmas !== undefined) return { error: 'schedule gives both timesteps and sigmas; give one' };
+  if (s.scheduler === undefined && s.timesteps === undefined && s.sigmas === undefined) return { error: 'schedule has no scheduler config, timesteps or sigmas' };
+  let size: number;
+  try {
+    size = JSON.stringify(s.scheduler ?? {}).length;
+  } catch {
+    return { error: 'schedule.scheduler is not plain JSON' };
+  }
+  if (size > MAX_SCHEDULE_JSON) return { error: `schedule.scheduler is ${size} characters of JSON, more than ${MAX_SCHEDULE_JSON}` };
+  const schedule: RunSchedule = { label: s.label.trim() };
+  // A JSON round trip keeps only plain data (no getters, prototypes or functions) from the caller.
+  if (s.scheduler !== undefined) schedule.scheduler = JSON.parse(JSON.stringify(s.scheduler)) as Record<string, unknown>;
+  if (s.timesteps !== undefined) schedule.timesteps = [...(s.timesteps as number[])];
+  if (s.sigmas !== undefined) schedule.sigmas = [...(s.sigmas as number[])];
+  return { schedule };
 }
 
 export interface WorkbenchSnapshot {
@@ -193,6 +244,8 @@ export interface WorkbenchSnapshot {
   runs: RunSummary[];
   activeRunId?: string;
   running: boolean;
+  /** The schedule the next runs use, when one was handed over. */
+  schedule?: RunSchedule;
 }
 
 export type TrajectoryFormat = 'gif' | 'strip';
@@ -208,7 +261,9 @@ export type FromWorkbench =
   | { type: 'saveRun'; runId: string }
   | { type: 'exportTrajectory'; runId: string; format: TrajectoryFormat; bytes: Uint8Array }
   | { type: 'copy'; runId: string; what: 'seed' | 'parameters' }
-  | { type: 'rerunFromImage' };
+  | { type: 'rerunFromImage' }
+  /** Return to the form's sampler. */
+  | { type: 'dropSchedule' };
 
 /** Host → generate panel. */
 export type ToWorkbench =
@@ -222,7 +277,9 @@ export type ToWorkbench =
   /** A stored run changed (e.g. its images were saved). */
   | { type: 'runUpdated'; run: RunSummary }
   | { type: 'runDetail'; detail: RunDetail }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** The schedule the next runs use changed; undefined: the form's sampler again. */
+  | { type: 'schedule'; schedule?: RunSchedule };
 
 export interface GalleryItem {
   run: RunSummary;
@@ -257,6 +314,7 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
     case 'cancel':
     case 'browseModel':
     case 'rerunFromImage':
+    case 'dropSchedule':
       return { type: msg.type };
     case 'formChanged':
     case 'generate':

@@ -40,6 +40,7 @@ const form = new ParamsFormView({
   cancel: () => vscode.postMessage({ type: 'cancel' }),
   browse: () => vscode.postMessage({ type: 'browseModel' }),
   rerunFromImage: () => vscode.postMessage({ type: 'rerunFromImage' }),
+  dropSchedule: () => vscode.postMessage({ type: 'dropSchedule' }),
 });
 const viewer = new StepViewer((step) => remember({ step }));
 
@@ -79,6 +80,7 @@ window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
       providerSetting = s.provider.setting;
       form.setProvider(providerSetting, s.provider.lastUsed);
       form.setRunning(s.running);
+      form.setSchedule(s.schedule);
       form.element.inert = false;
       for (const run of s.runs) runs.set(run.id, { ...runs.get(run.id), summary: run });
       renderRunList();
@@ -147,6 +149,9 @@ window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
     case 'notice':
       showNotice(m.message, m.level === 'error');
       return;
+    case 'schedule':
+      form.setSchedule(m.schedule);
+      return;
   }
 });
 vscode.postMessage({ type: 'ready' });
@@ -205,6 +210,7 @@ function renderStatus(): void {
     status.textContent = [
       run.status === 'running' ? 'running' : run.status,
       run.modelLabel,
+      run.scheduleLabel && `schedule ${run.scheduleLabel}`,
       run.schedulerClass || p.sampler || "model's scheduler",
       `${p.steps} steps`,
       `CFG ${p.guidanceScale}`,

@@ -15,7 +15,9 @@ import {
   type ModelOption,
   type ParamErrors,
   type ParamsForm,
+  type RunSchedule,
   type SamplerOption,
+  scheduleSteps,
 } from '../../src/protocol/workbench';
 
 type Key = keyof GenerateParams;
@@ -29,6 +31,7 @@ export interface FormHandlers {
   cancel(): void;
   browse(): void;
   rerunFromImage(): void;
+  dropSchedule(): void;
 }
 
 const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'select'; hint?: string }[] = [
@@ -60,6 +63,11 @@ export class ParamsFormView {
   private modelId = '';
   private samplers: SamplerOption[] = [];
   private lastSeed: number | undefined;
+  /** A handed-over schedule: shown as a chip, it locks the sampler choices (and steps it fixes). */
+  private schedule: RunSchedule | undefined;
+  private readonly scheduleChip = document.createElement('div');
+  /** The steps typed before a schedule fixed them, given back when it goes. */
+  private stepsBeforeSchedule: string | undefined;
 
   constructor(private readonly handlers: FormHandlers) {
     this.element.className = 'params';
@@ -71,6 +79,10 @@ export class ParamsFormView {
     );
     this.controls.get('seed')!.closest('.field')!.append(seedTools);
     this.controls.get('modelId')!.closest('.field')!.append(this.row(button('Browse…', () => handlers.browse(), true)));
+    this.scheduleChip.className = 'schedule-chip';
+    this.scheduleChip.setAttribute('role', 'status');
+    this.scheduleChip.hidden = true;
+    this.controls.get('sampler')!.closest('.field')!.before(this.scheduleChip);
     this.providerLine.className = 'provider';
     this.generateButton = button('Generate', () => this.submit());
     this.generateButton.title = 'Generate (Ctrl+Enter)';
@@ -126,6 +138,36 @@ export class ParamsFormView {
     const form = {} as ParamsForm;
     for (const [key, control] of this.controls) form[key] = this.selected.get(key) ?? control.value;
     return form;
+  }
+
+  /** Shows a handed-over schedule in place of the sampler, spacing and σ controls; undefined: the form's sampler again. */
+  setSchedule(schedule: RunSchedule | undefined): void {
+    this.schedule = schedule;
+    this.scheduleChip.hidden = !schedule;
+    const steps = schedule && scheduleSteps(schedule);
+    if (schedule) {
+      const label = document.createElement('span');
+      label.className = 'schedule-label';
+      label.textContent = `Schedule: ${schedule.label}`;
+      const detail = document.createElement('span');
+      detail.className = 'hint';
+      const className = typeof schedule.scheduler?._class_name === 'string' ? schedule.scheduler._class_name : "model's scheduler class";
+      detail.textContent = `${className}${steps !== undefined ? ` · ${steps} explicit steps (${schedule.timesteps ? 'timesteps' : 'σ'})` : ''}`;
+      const drop = button("Use the form's sampler", () => this.handlers.dropSchedule(), true);
+      drop.title = 'Drop this schedule and run with the sampler chosen below';
+      this.scheduleChip.replaceChildren(label, detail, drop);
+      if (steps !== undefined) {
+        this.stepsBeforeSchedule ??= this.read().steps;
+        this.setValue('steps', String(steps));
+      }
+    }
+    if (steps === undefined && this.stepsBeforeSchedule !== undefined) {
+      this.setValue('steps', this.stepsBeforeSchedule);
+      this.stepsBeforeSchedule = undefined;
+    }
+    for (const key of ['sampler', 'spacing', 'sigmas'] as const) this.controls.get(key)!.closest('.field')!.toggleAttribute('hidden', !!schedule);
+    this.controls.get('steps')!.disabled = steps !== undefined;
+    this.controls.get('steps')!.title = steps !== undefined ? 'The schedule fixes the step count' : '';
   }
 
   setRunning(running: boolean): void {

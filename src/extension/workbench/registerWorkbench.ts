@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/engineClient';
 import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
+import { parseScheduleArgument } from '../../protocol/workbench';
 import type { Log } from '../log';
 import { GALLERY_VIEW_ID, GalleryView } from './galleryView';
 import { ModelCatalog } from './modelCatalog';
@@ -34,7 +35,17 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { engi
     gallery,
     showProviderStatus(runs),
     vscode.window.registerWebviewViewProvider(GALLERY_VIEW_ID, gallery),
-    vscode.commands.registerCommand('diffusionLab.openWorkbench', () => panel.show()),
+    vscode.commands.registerCommand('diffusionLab.openWorkbench', async (arg?: unknown) => {
+      // Without a schedule (palette, menus, which may pass their own context) the panel opens as it was.
+      if (typeof arg !== 'object' || arg === null || !('schedule' in arg)) return panel.show();
+      const parsed = parseScheduleArgument(arg);
+      if ('error' in parsed) {
+        log.warn(`open workbench: refused a schedule: ${parsed.error}`);
+        void vscode.window.showErrorMessage(`Diffusion Lab: cannot run the workbench with that schedule: ${parsed.error}`);
+        return;
+      }
+      await panel.useSchedule(parsed.schedule);
+    }),
     vscode.commands.registerCommand('diffusionLab.rerunFromImage', async (uri?: unknown) => {
       try {
         const restored = await pickAndRestore(await panel.currentForm(), catalog, samplers, uri instanceof vscode.Uri ? uri : undefined);

@@ -6,7 +6,7 @@ import { EngineError, type EngineClient } from '../../engine/engineClient';
 import type { RunRecord } from '../../engine/outputs/runRecord';
 import { engineRecords, saveRunFiles } from '../../engine/outputs/saveRun';
 import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
-import { SEED_MAX, type GenerateParams, type RunSummary, type StepFrame } from '../../protocol/workbench';
+import { SEED_MAX, scheduleSteps, type GenerateParams, type RunSchedule, type RunSummary, type StepFrame } from '../../protocol/workbench';
 import type { Log } from '../log';
 import { readProvider, resolveOutputDir } from '../settings';
 import type { RunStore } from './runStore';
@@ -49,15 +49,20 @@ export class RunController {
     this.current?.abort.abort();
   }
 
-  /** Runs one generation; failures are reported here and end the run, never thrown. */
-  async run(params: GenerateParams, model: { dir: string; label: string }): Promise<void> {
+  /** Runs one generation; failures are reported here and end the run, never thrown. A schedule
+   * replaces the form's sampler choices (and, with explicit steps, its step count). */
+  async run(params: GenerateParams, model: { dir: string; label: string }, schedule?: RunSchedule): Promise<void> {
     if (this.current) {
       void vscode.window.showWarningMessage('Diffusion Lab: a run is already in progress; cancel it or wait.');
       return;
     }
     const createdAt = new Date();
-    const resolved = { ...params, seed: params.seed === -1 ? randomInt(0, SEED_MAX) : params.seed };
-    const run: RunSummary = { id: newRunId(createdAt), createdAt: createdAt.toISOString(), params: resolved, modelLabel: model.label, status: 'running', images: [] };
+    const steps = (schedule && scheduleSteps(schedule)) ?? params.steps;
+    const resolved = { ...params, steps, seed: params.seed === -1 ? randomInt(0, SEED_MAX) : params.seed };
+    const run: RunSummary = {
+      id: newRunId(createdAt), createdAt: createdAt.toISOString(), params: resolved, modelLabel: model.label, status: 'running', images: [],
+      scheduleLabel: schedule?.label,
+    };
     const request: GenerateRequest = {
       modelDir: model.dir,
       prompt: resolved.prompt,
@@ -68,7 +73,9 @@ export class RunController {
       width: resolved.width,
       height: resolved.height,
       batchSize: resolved.batchSize,
-      scheduler: schedulerOverrides(resolved),
+      ...(schedule
+        ? { scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas }
+        : { scheduler: schedulerOverrides(resolved) }),
       provider: readProvider(),
       preview: { every: 1, kind: 'latent' },
       captureLatents: true,
@@ -77,7 +84,7 @@ export class RunController {
     this.current = { id: run.id, abort };
     this.liveFrames = { run, frames: [] };
     this.emit((l) => l.started(run));
-    this.log.info(`workbench: run ${run.id} "${resolved.prompt}" seed ${resolved.seed}, ${resolved.steps} steps, ${resolved.sampler || 'model scheduler'}`);
+    this.log.info(`workbench: run ${run.id} "${resolved.prompt}" seed ${resolved.seed}, ${resolved.steps} steps, ${schedule ? `schedule "${schedule.label}"` : resolved.sampler || 'model scheduler'}`);
     try {
       const result = await this.generate(request, run, abort);
       const finished = await this.complete(run, result);

@@ -9,9 +9,11 @@ import { toA1111 } from '../../engine/outputs/runRecord';
 import { writeNewFile } from '../../engine/outputs/writeNewFile';
 import {
   parseFromWorkbench,
+  parseScheduleArgument,
   validateParams,
   type FromWorkbench,
   type ParamsForm,
+  type RunSchedule,
   type SamplerOption,
   type ToWorkbench,
   type TrajectoryFormat,
@@ -25,6 +27,7 @@ import type { RunStore } from './runStore';
 
 export const WORKBENCH_VIEW_TYPE = 'diffusionLab.workbench';
 const FORM_KEY = 'diffusionLab.workbench.form';
+const SCHEDULE_KEY = 'diffusionLab.workbench.schedule';
 const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 
 export interface PanelDeps {
@@ -66,6 +69,21 @@ export class WorkbenchPanel implements vscode.Disposable {
     }
     this.panel.reveal();
     if (runId) void this.openRun(runId);
+  }
+
+  /** Makes a schedule the next runs' scheduler (until dropped) and opens the panel on it. */
+  async useSchedule(schedule: RunSchedule): Promise<void> {
+    await this.deps.context.workspaceState.update(SCHEDULE_KEY, schedule);
+    this.show();
+    this.post({ type: 'schedule', schedule });
+  }
+
+  /** The handed-over schedule; what is remembered is checked again, as it was when handed over. */
+  private schedule(): RunSchedule | undefined {
+    const stored = this.deps.context.workspaceState.get<unknown>(SCHEDULE_KEY);
+    if (stored === undefined) return undefined;
+    const parsed = parseScheduleArgument({ schedule: stored });
+    return 'schedule' in parsed ? parsed.schedule : undefined;
   }
 
   /** Puts parameters into the form (re-run from image) and remembers them. */
@@ -126,8 +144,11 @@ export class WorkbenchPanel implements vscode.Disposable {
         this.post({ type: 'errors', errors });
         const dir = params && catalog.dir(params.modelId);
         if (!params || !dir) return;
-        return runs.run(params, { dir, label: catalog.label(params.modelId) });
+        return runs.run(params, { dir, label: catalog.label(params.modelId) }, this.schedule());
       }
+      case 'dropSchedule':
+        await context.workspaceState.update(SCHEDULE_KEY, undefined);
+        return this.post({ type: 'schedule' });
       case 'cancel':
         return runs.cancel();
       case 'browseModel': {
@@ -163,6 +184,7 @@ export class WorkbenchPanel implements vscode.Disposable {
         runs: await store.list(),
         activeRunId: this.pendingRunId,
         running: runs.running,
+        schedule: this.schedule(),
       },
     });
     this.pendingRunId = undefined;
