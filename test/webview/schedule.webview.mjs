@@ -145,21 +145,24 @@ export const tests = [
     },
   },
   {
-    name: 'Generate with this schedule: offered for a config, disabled with the reason for explicit timesteps',
+    name: 'Generate with this schedule: offered for explicit timesteps and for a config, naming the schedule',
     async run(browser) {
       const { page } = await openSurface(browser, 'schedule');
       const steps = [{ name: 'mine', config: sdxl, timesteps: [999, 500, 0] }, { name: 'sdxl', config: sdxl }];
       await post(page, documentMessage(1, steps));
       await rendered(page, 1);
       const generate = 'header button:text-is("Generate with this schedule")';
-      assert(await page.isDisabled(generate), 'disabled for explicit timesteps');
-      assert(/"mine" lists explicit timesteps/.test(await page.getAttribute(generate, 'title')), 'the tooltip says why');
+      assert(!(await page.isDisabled(generate)), 'enabled for explicit timesteps');
+      assert(/workbench with "mine"/.test(await page.getAttribute(generate, 'title')), 'the tooltip names the schedule');
+      await page.click(generate);
+      const first = (await posted(page)).filter((m) => m.type === 'generate');
+      assert(first.length === 1 && first[0].schedule === 'mine', `generate ${JSON.stringify(first)}`);
       await post(page, documentMessage(2, [{ name: 'sdxl', config: sdxl }]));
       await rendered(page, 2);
       assert(!(await page.isDisabled(generate)), 'enabled for a scheduler config');
       await page.click(generate);
-      const sent = (await posted(page)).find((m) => m.type === 'generate');
-      assert(sent?.schedule === 'sdxl', `generate ${JSON.stringify(sent)}`);
+      const sent = (await posted(page)).filter((m) => m.type === 'generate');
+      assert(sent[1]?.schedule === 'sdxl', `generate ${JSON.stringify(sent)}`);
       await page.close();
     },
   },

@@ -72,7 +72,7 @@ function render(): void {
   renderFindings(source);
   const names = source.schedules.map((s) => s.name);
   const primary = source.schedules.find((s) => s.name === state.primary) ?? source.schedules[0];
-  toolbar.show(names, overlays, !!primary && !primary.timesteps && !primary.sigmas);
+  toolbar.show(names, overlays);
   const problems: string[] = [];
   if (source.error) return showBroken(source.error);
   const drawn: DrawnSchedule[] = [];

@@ -59,17 +59,14 @@ export class Toolbar {
   }
 
   /** Refresh the parts that depend on the document and overlays. */
-  show(names: string[], overlays: ScheduleSource[], primaryCanGenerate: boolean): void {
+  show(names: string[], overlays: ScheduleSource[]): void {
     const current = names.includes(this.state.primary) ? this.state.primary : (names[0] ?? '');
     this.primary.replaceChildren(...names.map((n) => option(n, n)));
     this.primary.value = current;
     this.primaryLabel.hidden = names.length < 2;
     this.state = { ...this.state, primary: current };
-    this.generateButton.disabled = !primaryCanGenerate;
-    // A disabled button says why: Generate takes a scheduler config, not a list of steps.
-    this.generateButton.title = primaryCanGenerate
-      ? `Run the generation workbench with "${current}"`
-      : `"${current}" lists explicit timesteps or sigmas; Generate runs from a scheduler config (explicit betas are fine)`;
+    this.generateButton.disabled = current === '';
+    this.generateButton.title = `Open the generation workbench with "${current}" as the scheduler`;
     this.overlayList.replaceChildren(
       ...overlays.map((o) => {
         const chip = document.createElement('span');

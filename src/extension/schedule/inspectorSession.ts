@@ -5,6 +5,7 @@
 // brings them back.
 import * as vscode from 'vscode';
 import { isInspectorMessage, type HostToInspector, type InspectorToHost, type ScheduleSource } from '../../protocol/schedule';
+import type { RunSchedule } from '../../protocol/workbench';
 import { documentKind, readScheduleDocument } from './scheduleDocument';
 import { readDocument, scheduleName, toSource } from './scheduleDocuments';
 
@@ -146,10 +147,10 @@ export class InspectorSession implements vscode.Disposable {
   private async generate(name: string): Promise<void> {
     const entry = readDocument(this.document)?.schedules.find((s) => s.name === name);
     if (!entry) throw new Error(`no valid schedule named "${name}" in ${scheduleName(this.document.uri)}`);
-    if (entry.timesteps || entry.sigmas) {
-      throw new Error(`"${name}" lists explicit ${entry.timesteps ? 'timesteps' : 'sigmas'}; the workbench runs from a scheduler config only`);
-    }
-    await vscode.commands.executeCommand('diffusionLab.generate', { scheduler: entry.config });
+    // An entry with only explicit steps has an empty config: the model's scheduler class runs them.
+    const scheduler = Object.keys(entry.config).length > 0 ? entry.config : undefined;
+    const schedule: RunSchedule = { label: name, scheduler, timesteps: entry.timesteps, sigmas: entry.sigmas };
+    await vscode.commands.executeCommand('diffusionLab.openWorkbench', { schedule });
   }
 
   private async reveal(line: number): Promise<void> {
