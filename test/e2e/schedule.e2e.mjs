@@ -3,9 +3,9 @@
 // the error in the preview; undo and see the plots come back. Then hovers, a quick fix, the preview
 // following the active editor, and the custom editor through Open With; the preview and its overlays
 // after a window reload.
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerInput, assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 /** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */
 async function openFile(page, name, expectText) {
@@ -138,19 +138,28 @@ test('hover facts, a quick fix, the preview following the editor, and Open With'
   await screenshot(page, 'schedule-custom-editor');
 });
 
-test('"Generate with this schedule" runs Generate with the document\'s scheduler config', async ({ page, server }) => {
-  const folder = join(server.workspace, 'turbo', 'scheduler');
-  mkdirSync(folder, { recursive: true });
-  cpSync(join(REPO, 'test/fixtures/schedules/sdturbo/scheduler_config.json'), join(folder, 'scheduler_config.json'));
-  await openFile(page, 'turbo/scheduler/scheduler_config.json', 'trailing');
+test('"Generate with this schedule" opens the workbench on the schedule, explicit timesteps included, and a run completes', async ({ page, server }) => {
+  const schedule = { schedules: { 'five steps': { config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 750, 500, 250, 1] } } };
+  writeFileSync(join(server.workspace, 'five.schedule.json'), JSON.stringify(schedule, null, 2));
+  await openFile(page, 'five.schedule.json', 'five steps');
   await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
   const frame = await findWebviewFrame(page, '[data-plot="sigma"] canvas', 60_000);
   await frame.locator('button', { hasText: 'Generate with this schedule' }).click();
-  await answerInput(page, 'a schedule test');
-  // The image panel's summary names the scheduler class the run used.
-  const panel = await findWebviewFrame(page, 'canvas[aria-label]', 120_000);
-  await panel.waitForFunction(() => /EulerDiscreteScheduler/.test(document.body.textContent ?? ''), null, { timeout: 60_000 });
+  // The workbench shows the schedule as a chip in place of the sampler, with its five steps fixed.
+  const panel = await findWebviewFrame(page, '.schedule-chip:not([hidden])', 60_000);
+  await panel.locator('.schedule-chip', { hasText: 'Schedule: five steps' }).waitFor({ timeout: 30_000 });
+  assert(!(await panel.locator('#param-sampler').isVisible()), 'the sampler picker gives way to the schedule');
+  assert((await panel.locator('#param-steps input').inputValue()) === '5', 'steps are the schedule\'s count');
+  await panel.locator('#param-prompt textarea').fill('a schedule test');
+  await page.keyboard.press('Control+Enter');
+  await panel.locator('.step-viewer[data-step="4"]').waitFor({ timeout: 120_000 });
+  const status = panel.locator('.status', { hasText: 'schedule five steps' });
+  await status.filter({ hasText: /^done/ }).waitFor({ timeout: 60_000 });
+  assert(/EulerDiscreteScheduler · 5 steps/.test(await status.textContent()), `status: ${await status.textContent()}`);
   await screenshot(page, 'schedule-generate');
+  // Dropping the schedule returns to the form's sampler.
+  await panel.locator('.schedule-chip vscode-button').click();
+  await panel.locator('#param-sampler').waitFor({ state: 'visible', timeout: 30_000 });
 });
 
 test('export CSV and PNG, and overlay a second file, through the host dialogs', async ({ page, server }) => {

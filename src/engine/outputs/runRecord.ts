@@ -26,6 +26,9 @@ export interface RunRecord {
   model: RunInfo['model'];
   /** The scheduler's effective config, `_class_name` included. */
   scheduler: Record<string, unknown>;
+  /** The run's explicit inference schedule, when it had one (GenerateRequest.timesteps / sigmas). */
+  timesteps?: number[];
+  sigmas?: number[];
   provider: string;
   providerFallbacks: RunInfo['providerFallbacks'];
   timings: RunTimings;
@@ -55,6 +58,8 @@ export function buildRunRecords(input: RecordInput, info: RunInfo): RunRecord[] 
     height: info.height,
     model: info.model,
     scheduler: info.scheduler,
+    ...(info.timesteps && { timesteps: info.timesteps }),
+    ...(info.sigmas && { sigmas: info.sigmas }),
     provider: info.provider,
     providerFallbacks: info.providerFallbacks,
     timings: info.timings,

@@ -2,6 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StepEvent } from '../../../src/protocol/engine';
+import { readPngText } from '../../../src/engine/png';
 import { request, startEngine } from './fixtures';
 
 const engine = startEngine();
@@ -17,6 +18,8 @@ test('custom timesteps equal to a spaced schedule give the spaced run\'s image',
   assert.deepEqual(custom.images[0].rgba, spaced.images[0].rgba);
   assert.equal(custom.info.steps, 5, 'steps is the list\'s count, not the request\'s');
   assert.deepEqual(custom.info.timesteps, timesteps);
+  const record = JSON.parse(readPngText(custom.images[0].png)['diffusion-lab']);
+  assert.deepEqual(record.timesteps, timesteps, 'the PNG\'s record keeps the schedule');
 });
 
 test('custom sigmas run one step per σ gap and are reported', async () => {
