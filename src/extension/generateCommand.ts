@@ -51,7 +51,7 @@ async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, ra
     };
     log.info(`generate: "${prompt}" model ${request.modelDir}, seed ${request.seed}, ${request.steps} steps`);
     const started = Date.now();
-    const result = await runWithProgress(deps.engine, request);
+    const result = await runWithProgress(deps.engine, request, log);
     const elapsed = Date.now() - started;
     log.info(`generate: ${result.images.length} image(s) in ${elapsed} ms on ${result.info.provider}; engine ${describeTimes(result.info.timings)}`);
     deps.panel.show(toPanelRun(prompt, result, elapsed), result.images.map((image) => image.png));
@@ -83,12 +83,15 @@ function askPrompt(): Thenable<string | undefined> {
   });
 }
 
-function runWithProgress(engine: EngineClient, request: GenerateRequest): Thenable<GenerateResult> {
+function runWithProgress(engine: EngineClient, request: GenerateRequest, log: Log): Thenable<GenerateResult> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Diffusion: generating', cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
-      const cancel = token.onCancellationRequested(() => abort.abort());
+      const cancel = token.onCancellationRequested(() => {
+        log.info('generate: cancel requested');
+        abort.abort();
+      });
       try {
         progress.report({ message: 'loading model' });
         return await engine.generate(request, {

@@ -146,10 +146,14 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
   assert(pid, 'no engine process for this window');
   const saved = pngs();
   const cancelled = cancelledLines();
+  const requestedLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancel requested')).length;
+  const requested = requestedLines();
 
   // The tiny model finishes in a blink: hold the engine still so the run is in flight when Cancel is clicked.
   process.kill(pid, 'SIGSTOP');
   try {
+    // Only this run's progress toast may be on screen when Cancel is clicked.
+    await runCommand(page, 'Notifications: Clear All Notifications');
     await runCommand(page, 'Diffusion: Generate');
     await answerInput(page, 'a run to cancel');
     const toast = await waitForNotification(page, 'Diffusion: generating');
@@ -159,6 +163,10 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
     await page.waitForTimeout(1_000);
     await screenshot(page, 'generate-progress');
     await cancel.click();
+    // The click reaches the extension host asynchronously: release the engine only once the host has
+    // sent the cancel (it logs it first), or the tiny run could finish before the cancel arrives.
+    for (let i = 0; i < 120 && requestedLines() === requested; i++) await page.waitForTimeout(250);
+    assert(requestedLines() === requested + 1, 'the extension host saw the Cancel click');
   } finally {
     process.kill(pid, 'SIGCONT');
   }
