@@ -202,10 +202,16 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   // Overlay: pick another config (any JSON file name is read as a scheduler config).
   await frame.locator('button', { hasText: 'Add file…' }).click();
   await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(join(server.workspace, 'turbo.scheduler.json'));
-  // The simple file dialog lists the typed path's folder once it has read it; then accept the path
-  // with the dialog's button (Enter would take the highlighted row instead while it catches up).
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'turbo.scheduler.json' }).first().waitFor({ timeout: 30_000 });
+  // The simple file dialog fills in its start folder (more than once while it reads it), which can
+  // overwrite a path typed too early: type until the path stays. It then lists the path's folder;
+  // accept with the dialog's button (Enter would take the highlighted row while it catches up).
+  const overlayPath = join(server.workspace, 'turbo.scheduler.json');
+  for (let attempt = 0; attempt < 10 && (await input.inputValue()) !== overlayPath; attempt++) {
+    await input.fill(overlayPath);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'turbo.scheduler.json' }).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+  }
+  assert((await input.inputValue()) === overlayPath, `the dialog holds ${await input.inputValue()}`);
   await page.locator('.quick-input-widget .monaco-button', { hasText: 'Overlay' }).first().click();
   await frame.waitForFunction(() => [...document.querySelectorAll('[data-plot="timesteps"] .u-legend .u-label')].some((e) => e.textContent === 'turbo.scheduler.json'), null, { timeout: 30_000 });
   assert((await frame.textContent('.chip')).includes('turbo.scheduler.json'), 'the overlay is listed with a remove button');
