@@ -38,29 +38,44 @@ const server = await startCodeServer({
 });
 let passed = 0;
 let failed = 0;
+const retried = [];
 let browser;
 try {
   browser = await launch();
   console.log(`code-server + chromium start: ${seconds(Date.now() - t)}`);
   t = Date.now();
+  // A real VS Code restores webviews and dialogs on its own schedule; a test that fails is run once
+  // more in a fresh window, and one that passes only then is reported as such, never silently.
   for (const { name, fn, timeoutMs } of registeredTests()) {
     const started = Date.now();
-    let page;
-    try {
-      page = await openWorkbench(browser.context, server);
-      await withTimeout(fn({ page, server, context: browser.context }), timeoutMs, name);
-      passed++;
-      console.log(`ok - ${name} (${seconds(Date.now() - started)})`);
-    } catch (error) {
-      failed++;
-      console.log(`not ok - ${name} (${seconds(Date.now() - started)})\n  ${String(error?.stack ?? error).replaceAll('\n', '\n  ')}`);
-      if (page) await screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
-      const hostErrors = readHostErrors(server);
-      if (hostErrors.length) console.log(`  extension host errors:\n    ${hostErrors.slice(-10).join('\n    ')}`);
-    } finally {
-      await page?.close().catch(() => undefined);
+    let firstError;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const page = await openWorkbench(browser.context, server).catch((error) => error);
+      try {
+        if (page instanceof Error) throw page;
+        await withTimeout(fn({ page, server, context: browser.context }), timeoutMs, name);
+        passed++;
+        if (firstError) retried.push(name);
+        const note = firstError ? `; passed on its second attempt, the first failed: ${firstLine(firstError)}` : '';
+        console.log(`ok - ${name} (${seconds(Date.now() - started)}${note})`);
+        break;
+      } catch (error) {
+        if (!(page instanceof Error)) await screenshot(page, `FAILED-${attempt}-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+        const hostErrors = readHostErrors(server);
+        const details = `${String(error?.stack ?? error).replaceAll('\n', '\n  ')}${hostErrors.length ? `\n  extension host errors:\n    ${hostErrors.slice(-10).join('\n    ')}` : ''}`;
+        if (attempt === 1) {
+          firstError = error;
+          console.log(`retry - ${name}: first attempt failed\n  ${details}`);
+        } else {
+          failed++;
+          console.log(`not ok - ${name} (${seconds(Date.now() - started)})\n  ${details}`);
+        }
+      } finally {
+        if (!(page instanceof Error)) await page.close().catch(() => undefined);
+      }
     }
   }
+  if (retried.length) console.log(`${retried.length} test(s) passed only on a second attempt: ${retried.join('; ')}`);
   console.log(`tests: ${seconds(Date.now() - t)}`);
 } finally {
   await browser?.context.close().catch(() => undefined);
@@ -69,6 +84,10 @@ try {
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
+
+function firstLine(error) {
+  return String(error?.message ?? error).split('\n')[0];
+}
 
 function withTimeout(promise, ms, name) {
   let timer;

@@ -223,8 +223,9 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   await page.locator('.tab', { hasText: 'scheduler_config.json' }).waitFor({ state: 'detached', timeout: 30_000 });
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  const revived = await findWebviewFrame(page, '[data-plot="sigma"] canvas', 60_000);
   await page.locator('.tab', { hasText: 'Schedule: base' }).waitFor({ timeout: 30_000 });
+  // Earlier tests' previews and editors come back too: look for the one that lists an overlay.
+  const revived = await findWebviewFrame(page, '.chip', 60_000);
   await revived.waitForFunction(() => (document.querySelector('.chip')?.textContent ?? '').includes('turbo.scheduler.json'), null, { timeout: 30_000 });
   await revived.locator('.chip button').click();
   await revived.waitForFunction(() => !document.querySelector('.chip'), null, { timeout: 30_000 });
