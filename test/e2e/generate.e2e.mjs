@@ -8,6 +8,7 @@ import {
   engineProcesses,
   errorNotification,
   findWebviewFrame,
+  generateAndFindEngine,
   readExtensionLog,
   REPO,
   runCommand,
@@ -137,13 +138,7 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
   const outputs = join(server.workspace, 'diffusion-outputs');
   const pngs = () => (existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')).length : 0);
   const cancelledLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancelled')).length;
-  const before = new Set(engineProcesses(server));
-  await runCommand(page, 'Diffusion: Generate');
-  await answerInput(page, 'a first run');
-  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
-  await frame.locator('h1', { hasText: 'a first run' }).waitFor({ timeout: 120_000 });
-  const [pid] = engineProcesses(server).filter((p) => !before.has(p));
-  assert(pid, 'no engine process for this window');
+  const { frame, pid } = await generateAndFindEngine(page, server, 'a first run');
   const saved = pngs();
   const cancelled = cancelledLines();
   const requestedLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancel requested')).length;

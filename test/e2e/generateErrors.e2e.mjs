@@ -8,6 +8,7 @@ import {
   engineProcesses,
   errorNotification,
   findWebviewFrame,
+  generateAndFindEngine,
   REPO,
   runCommand,
   screenshot,
@@ -38,13 +39,7 @@ test('a model folder without its UNet gives an error naming the file, with Show 
 });
 
 test('a killed engine is reported and the next Generate starts a fresh one', async ({ page, server }) => {
-  const before = new Set(engineProcesses(server));
-  await runCommand(page, 'Diffusion: Generate');
-  await answerInput(page, 'first try');
-  const first = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
-  await first.locator('h1', { hasText: 'first try' }).waitFor({ timeout: 60_000 });
-  const [pid] = engineProcesses(server).filter((p) => !before.has(p));
-  assert(pid, 'no engine process for this window');
+  const { pid, before } = await generateAndFindEngine(page, server, 'first try');
 
   // The tiny model finishes in milliseconds: hold the engine still so the next request is surely in
   // flight, then kill it.

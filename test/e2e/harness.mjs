@@ -254,6 +254,19 @@ export async function activationTime(page, displayName) {
   return (await row.locator('.activation-time').textContent({ timeout: 30_000 })).trim();
 }
 
+/** Runs "Diffusion: Generate" with `prompt` in this window, waits for its image, and returns the panel
+ * frame and the engine process this window started for it (tests hold or kill it). */
+export async function generateAndFindEngine(page, server, prompt) {
+  const before = new Set(engineProcesses(server));
+  await runCommand(page, 'Diffusion: Generate');
+  await answerInput(page, prompt);
+  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
+  await frame.locator('h1', { hasText: prompt }).waitFor({ timeout: 120_000 });
+  const [pid] = engineProcesses(server).filter((p) => !before.has(p));
+  assert(pid, 'no engine process for this window');
+  return { frame, pid, before };
+}
+
 /** Process ids of Diffusion Lab engine processes started from this server's extensions. */
 export function engineProcesses(server) {
   return readdirSync('/proc')
