@@ -22,6 +22,8 @@ const USAGE = `usage:
       --guidance-rescale <φ> Lin et al. rescale, 0..1, default 0
       --sampler <name>       a diffusers class (DDIMScheduler) or an A1111 name ("DPM++ 2M Karras")
       --scheduler-config <file.json>  a scheduler_config.json to use instead of the model's
+      --timesteps <t,t,...>  explicit descending training timesteps, one step each (replaces --steps)
+      --sigmas <s,s,...>     explicit descending σ, the final one included (replaces --steps)
       --width <px> --height <px> --batch <n>
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
       --dump <folder>        also write final latents and decoded image as raw float32 + meta.json
@@ -52,6 +54,8 @@ async function generate(args: string[]): Promise<number> {
       'guidance-rescale': { type: 'string' },
       sampler: { type: 'string' },
       'scheduler-config': { type: 'string' },
+      timesteps: { type: 'string' },
+      sigmas: { type: 'string' },
       width: { type: 'string' },
       height: { type: 'string' },
       batch: { type: 'string' },
@@ -77,6 +81,8 @@ async function generate(args: string[]): Promise<number> {
     height: o.height === undefined ? undefined : int('--height', o.height),
     batchSize: o.batch === undefined ? undefined : int('--batch', o.batch),
     scheduler: schedulerChoice(o.sampler, o['scheduler-config']),
+    timesteps: o.timesteps === undefined ? undefined : numberList('--timesteps', o.timesteps),
+    sigmas: o.sigmas === undefined ? undefined : numberList('--sigmas', o.sigmas),
     provider: o.provider as ProviderName,
     returnTensors: o.dump !== undefined,
   };
@@ -131,6 +137,13 @@ function num(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, not "${value}"`);
   return n;
+}
+
+/** A comma- or space-separated list of numbers; the engine checks order and range against the model. */
+function numberList(flag: string, value: string): number[] {
+  const items = value.split(/[\s,]+/).filter((v) => v !== '');
+  if (items.length === 0) throw new UsageError(`${flag} needs a list of numbers such as 999,749,499,249`);
+  return items.map((v) => num(flag, v));
 }
 
 /** Runs the command line of this process and exits with its status. */

@@ -6,7 +6,7 @@ export function describeRun(req: GenerateRequest, { info }: GenerateResult, writ
   const fallbacks = info.providerFallbacks.map((f) => `${f.provider} failed: ${f.error}`);
   const lines = [
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
-    `sampler   ${info.scheduler._class_name}, ${info.steps} steps, guidance ${info.guidanceScale}${info.guidanceRescale ? `, rescale ${info.guidanceRescale}` : ''}`,
+    `sampler   ${info.scheduler._class_name}, ${info.steps} steps${customSchedule(req)}, guidance ${info.guidanceScale}${info.guidanceRescale ? `, rescale ${info.guidanceRescale}` : ''}`,
     `seed      ${info.seeds.join(', ')}`,
     `size      ${info.width}x${info.height}, batch ${info.seeds.length}`,
     `provider  ${info.provider}${req.provider && req.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,
@@ -19,3 +19,7 @@ export function describeRun(req: GenerateRequest, { info }: GenerateResult, writ
   return lines.join('\n');
 }
 
+function customSchedule({ timesteps, sigmas }: GenerateRequest): string {
+  if (timesteps) return ` (timesteps ${timesteps.join(', ')})`;
+  return sigmas ? ` (sigmas ${sigmas.join(', ')})` : '';
+}

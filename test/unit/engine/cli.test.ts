@@ -76,3 +76,19 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
   assert.match(bad.err, /width 30 is not a multiple of 8 \(try 32\) \[BAD_REQUEST\]/);
   assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /unknown sampler "Nope"/);
 });
+
+test('--timesteps and --sigmas run an explicit schedule and name it; a bad list is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
+  const steps = cli(...base, '--sampler', 'Euler', '--timesteps', '999, 500,20', '--out', join(dir, 't.png'));
+  assert.equal(steps.code, 0, steps.err);
+  assert.match(steps.out, /EulerDiscreteScheduler, 3 steps \(timesteps 999, 500, 20\)/);
+  const sigmas = cli(...base, '--sampler', 'Euler', '--sigmas', '14.6,2,0', '--out', join(dir, 's.png'));
+  assert.equal(sigmas.code, 0, sigmas.err);
+  assert.match(sigmas.out, /2 steps \(sigmas 14\.6, 2, 0\)/);
+  const word = cli(...base, '--sampler', 'Euler', '--timesteps', '999,abc', '--out', join(dir, 'w.png'));
+  assert.equal(word.code, 2);
+  assert.match(word.err, /--timesteps must be a number, not "abc"/);
+  const ascending = cli(...base, '--sampler', 'Euler', '--timesteps', '20,500', '--out', join(dir, 'a.png'));
+  assert.equal(ascending.code, 1);
+  assert.match(ascending.err, /strictly descending/);
+});
