@@ -108,6 +108,9 @@ export interface RestoredRun {
   /** A sampler name the workbench does not know (kept so the user can be told). */
   unknownSampler?: string;
   model: { name?: string; hash?: string; dir?: string };
+  /** The run's explicit inference schedule, when our record has one. */
+  timesteps?: number[];
+  sigmas?: number[];
 }
 
 /** Reads our record when present, else A1111 parameters; undefined when the PNG has neither. */
@@ -125,6 +128,8 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
       height: record.height,
       scheduler: { className: String(record.scheduler._class_name ?? ''), options: record.scheduler },
       model: { name: record.model.name, hash: record.model.hash, dir: record.model.dir },
+      timesteps: record.timesteps,
+      sigmas: record.sigmas,
     };
   }
   const text = texts[PARAMETERS_KEY];

@@ -49,7 +49,11 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { engi
     vscode.commands.registerCommand('diffusionLab.rerunFromImage', async (uri?: unknown) => {
       try {
         const restored = await pickAndRestore(await panel.currentForm(), catalog, samplers, uri instanceof vscode.Uri ? uri : undefined);
-        if (restored) await panel.setForm(restored.form, restored.note);
+        if (restored) {
+          await panel.setForm(restored.form, restored.note);
+          // The image's own schedule, or none: a schedule handed over earlier would not re-make it.
+          await panel.useSchedule(restored.schedule);
+        }
       } catch (error) {
         log.warn(`re-run from image: ${(error as Error).message}`);
         void vscode.window.showErrorMessage(`Diffusion Lab: ${(error as Error).message}`);

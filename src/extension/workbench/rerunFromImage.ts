@@ -1,10 +1,11 @@
 // "Re-run from image": reads the parameters a PNG carries (Diffusion Lab's record, or A1111's
 // `parameters` text) and turns them into a workbench form, saying what could not be restored.
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { restoreFromPngText } from '../../engine/outputs/runRecord';
 import { readPngText } from '../../engine/png';
-import type { ParamsForm, SamplerOption } from '../../protocol/workbench';
+import type { ParamsForm, RunSchedule, SamplerOption } from '../../protocol/workbench';
 import type { ModelCatalog } from './modelCatalog';
 import { toForm } from './restoreForm';
 
@@ -14,12 +15,12 @@ export async function pickAndRestore(
   catalog: ModelCatalog,
   samplers: SamplerOption[],
   uri?: vscode.Uri,
-): Promise<{ form: ParamsForm; note: string } | undefined> {
+): Promise<{ form: ParamsForm; note: string; schedule?: RunSchedule } | undefined> {
   const file = uri ?? (await vscode.window.showOpenDialog({ filters: { 'PNG images': ['png'] }, openLabel: 'Restore parameters' }))?.[0];
   if (!file) return undefined;
   const bytes = new Uint8Array(await readFile(file.fsPath));
   if (![0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b)) throw new Error(`${vscode.workspace.asRelativePath(file)} is not a PNG file.`);
   const restored = restoreFromPngText(readPngText(bytes));
   if (!restored) throw new Error(`${vscode.workspace.asRelativePath(file)} carries no generation parameters (neither Diffusion Lab's nor A1111's).`);
-  return toForm(restored, current, catalog, samplers);
+  return toForm(restored, current, catalog, samplers, basename(file.fsPath));
 }

@@ -1,7 +1,7 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
 import type { RestoredRun } from '../../engine/outputs/runRecord';
-import { SPACINGS, type ModelOption, type ParamsForm, type SamplerOption, type Spacing } from '../../protocol/workbench';
+import { SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type SamplerOption, type Spacing } from '../../protocol/workbench';
 import { sigmaScheduleOf } from './samplerOptions';
 
 /** The model lookups restoring needs (ModelCatalog provides them). */
@@ -10,7 +10,15 @@ export interface ModelLookup {
   label(id: string): string;
 }
 
-export function toForm(r: RestoredRun, current: ParamsForm, catalog: ModelLookup, samplers: SamplerOption[]): { form: ParamsForm; note: string } {
+/** The form, a note on what was kept, and the run's explicit schedule (named `label`) when it had one:
+ * the form's sampler controls cannot hold explicit timesteps or σ, a handed-over schedule can. */
+export function toForm(
+  r: RestoredRun,
+  current: ParamsForm,
+  catalog: ModelLookup,
+  samplers: SamplerOption[],
+  label = 'the image',
+): { form: ParamsForm; note: string; schedule?: RunSchedule } {
   const notes: string[] = [`Restored from ${r.source === 'a1111' ? 'A1111 parameters' : 'a Diffusion Lab record'}`];
   const form: ParamsForm = { ...current, prompt: r.prompt, negativePrompt: r.negativePrompt };
   const set = (key: keyof ParamsForm, value: number | undefined) => {
@@ -35,5 +43,12 @@ export function toForm(r: RestoredRun, current: ParamsForm, catalog: ModelLookup
   const model = catalog.find(r.model);
   if (model) form.modelId = model.id;
   else if (r.model.name) notes.push(`model "${r.model.name}" was not found; kept ${catalog.label(form.modelId)}`);
-  return { form, note: `${notes.join('; ')}.` };
+  const schedule = explicitSchedule(r, label);
+  if (schedule) notes.push(`its explicit ${schedule.timesteps ? 'timesteps' : 'σ'} are the schedule`);
+  return { form, note: `${notes.join('; ')}.`, schedule };
+}
+
+function explicitSchedule({ timesteps, sigmas, scheduler }: RestoredRun, label: string): RunSchedule | undefined {
+  if (!timesteps && !sigmas) return undefined;
+  return { label: `${label}'s schedule`, scheduler: scheduler?.options, ...(timesteps ? { timesteps } : { sigmas }) };
 }

@@ -71,10 +71,14 @@ export class WorkbenchPanel implements vscode.Disposable {
     if (runId) void this.openRun(runId);
   }
 
-  /** Makes a schedule the next runs' scheduler (until dropped) and opens the panel on it. */
-  async useSchedule(schedule: RunSchedule): Promise<void> {
-    await this.deps.context.workspaceState.update(SCHEDULE_KEY, schedule);
+  /** Makes a schedule the next runs' scheduler (until dropped; undefined drops it) and opens the panel on it. */
+  async useSchedule(schedule: RunSchedule | undefined): Promise<void> {
+    await this.rememberSchedule(schedule);
     this.show();
+  }
+
+  private async rememberSchedule(schedule: RunSchedule | undefined): Promise<void> {
+    await this.deps.context.workspaceState.update(SCHEDULE_KEY, schedule);
     this.post({ type: 'schedule', schedule });
   }
 
@@ -147,8 +151,7 @@ export class WorkbenchPanel implements vscode.Disposable {
         return runs.run(params, { dir, label: catalog.label(params.modelId) }, this.schedule());
       }
       case 'dropSchedule':
-        await context.workspaceState.update(SCHEDULE_KEY, undefined);
-        return this.post({ type: 'schedule' });
+        return this.rememberSchedule(undefined);
       case 'cancel':
         return runs.cancel();
       case 'browseModel': {

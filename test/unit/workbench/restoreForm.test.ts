@@ -58,3 +58,19 @@ test("a Diffusion Lab record restores the scheduler's spacing and the model fold
   assert.equal(form.modelId, 'a');
   assert.equal(form.negativePrompt, 'n');
 });
+
+test("a record with explicit timesteps restores them as the workbench's schedule, with the run's scheduler config", () => {
+  const scheduler = { _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++' };
+  const record = {
+    format: 'diffusion-lab.run/1', createdAt: '', prompt: 'p', negativePrompt: '', seed: 5, batchIndex: 0, batchSize: 1, steps: 3,
+    guidanceScale: 3, guidanceRescale: 0, width: 64, height: 64, model: { dir: '/w/models/tiny-sd', name: 'tiny-sd', hash: 'h', kind: 'text2img' },
+    scheduler, timesteps: [999, 500, 20], provider: 'cpu', providerFallbacks: [], timings: {},
+  };
+  const restored = restoreFromPngText({ 'diffusion-lab': JSON.stringify(record) })!;
+  const { form, note, schedule } = toForm(restored, current, lookup, samplers, 'run-7.png');
+  assert.deepEqual(schedule, { label: "run-7.png's schedule", scheduler, timesteps: [999, 500, 20] });
+  assert.equal(form.steps, '3');
+  assert.match(note, /its explicit timesteps are the schedule\.$/);
+  const plain = toForm(restoreFromPngText({ 'diffusion-lab': JSON.stringify({ ...record, timesteps: undefined }) })!, current, lookup, samplers);
+  assert.equal(plain.schedule, undefined);
+});
