@@ -70,9 +70,10 @@ export class InspectorSession implements vscode.Disposable {
     try {
       switch (message.type) {
         case 'ready':
-          this.sendDocument();
+          // Overlays first, so the first plots drawn already show them.
           if (this.overlays.size === 0) await this.restoreOverlays();
           this.post({ type: 'overlays', overlays: [...this.overlays.values()] });
+          this.sendDocument();
           return;
         case 'addOverlayFile':
           return await this.addOverlay();
