@@ -7,9 +7,11 @@ import {
   assert,
   engineProcesses,
   errorNotification,
+  errorNotifications,
   findWebviewFrame,
   generateAndFindEngine,
   readExtensionLog,
+  reloadWindow,
   REPO,
   runCommand,
   screenshot,
@@ -124,8 +126,7 @@ test('the image panel comes back with its image after a window reload', async ({
   await frame.locator('h1', { hasText: prompt }).waitFor({ timeout: 120_000 });
   const before = await readCanvas(frame);
 
-  await page.reload();
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await reloadWindow(page);
   const revived = await findWebviewFrame(page, 'canvas', 60_000);
   const heading = await revived.locator('h1').textContent();
   assert(heading === prompt, `the restored panel's heading is "${heading}"`);
@@ -154,9 +155,8 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
     const toast = await waitForNotification(page, 'Diffusion: generating');
     const cancel = toast.getByRole('button', { name: 'Cancel' });
     await cancel.waitFor({ state: 'visible' });
-    // The toast slides in; a click while it moves can land where the button no longer is.
-    await page.waitForTimeout(1_000);
     await screenshot(page, 'generate-progress');
+    // The toast slides in: click waits until the button holds still, so the click lands on it.
     await cancel.click();
     // The click reaches the extension host asynchronously: release the engine only once the host has
     // sent the cancel (it logs it first), or the tiny run could finish before the cancel arrives.
@@ -169,6 +169,6 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
   assert(cancelledLines() === cancelled + 1, 'the log records the cancelled run');
   assert(pngs() === saved, 'a cancelled run saved a PNG');
   assert((await frame.locator('h1').textContent()) === 'a first run', 'the panel still shows the first run');
-  assert((await page.locator('.notification-toast:has(.codicon-error)').count()) === 0, 'cancelling raised an error notification');
+  assert((await errorNotifications(page).count()) === 0, 'cancelling raised an error notification');
   assert(engineProcesses(server).includes(pid), 'the engine process ended on cancel');
 });

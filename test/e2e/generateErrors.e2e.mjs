@@ -44,11 +44,18 @@ test('a killed engine is reported and the next Generate starts a fresh one', asy
   // The tiny model finishes in milliseconds: hold the engine still so the next request is surely in
   // flight, then kill it.
   process.kill(pid, 'SIGSTOP');
-  await runCommand(page, 'Notifications: Clear All Notifications');
-  await runCommand(page, 'Diffusion: Generate');
-  await answerInput(page, 'second try');
-  await waitForNotification(page, 'Diffusion: generating');
-  process.kill(pid, 'SIGKILL');
+  let killed = false;
+  try {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Diffusion: Generate');
+    await answerInput(page, 'second try');
+    await waitForNotification(page, 'Diffusion: generating');
+    process.kill(pid, 'SIGKILL');
+    killed = true;
+  } finally {
+    // An engine left stopped would outlive its window: its host's SIGTERM waits for a SIGCONT.
+    if (!killed) process.kill(pid, 'SIGCONT');
+  }
   await waitForNotification(page, 'The next Generate starts a fresh engine');
   await screenshot(page, 'generate-engine-killed');
 

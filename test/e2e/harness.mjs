@@ -5,7 +5,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -27,7 +27,8 @@ export function registeredTests() {
   return registry;
 }
 
-// VS Code settings for a quiet, deterministic window: no trust prompt, welcome page, tips or updates.
+// VS Code settings for a quiet, deterministic window: no trust prompt, welcome page, tips, updates or
+// forwarded ports.
 const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
@@ -38,6 +39,8 @@ const USER_SETTINGS = {
   'extensions.autoUpdate': false,
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
+  // A port that another process opens on this machine would otherwise bring up the Ports view.
+  'remote.autoForwardPorts': false,
 };
 
 /**
@@ -125,7 +128,7 @@ async function waitForWorkbench(page) {
 }
 
 export async function openPalette(page) {
-  const input = page.locator('.quick-input-widget input.input');
+  const input = quickInput(page);
   // The workbench may swallow the first key press while it is still restoring; retry until it opens.
   for (let attempt = 0; attempt < 10; attempt++) {
     await page.keyboard.press('F1');
@@ -139,44 +142,100 @@ export async function openPalette(page) {
 /** Runs a command by its palette title, e.g. "Diffusion: Generate". */
 export async function runCommand(page, title, timeout = 60_000) {
   const deadline = Date.now() + timeout;
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  // The row titled exactly so: the palette lists recently used commands first, so the top row for
+  // "View: Close Editor" may well be "View: Close All Editors".
+  const label = page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: label }).first();
   // The palette lists the commands known when it opens; extensions' commands arrive a little after
   // the workbench shows, so reopen it until the command is there.
+  // Something else taking the focus closes the palette too; open it again then.
   for (;;) {
-    const input = await openPalette(page);
-    await input.fill(`>${title}`);
     try {
+      const input = await openPalette(page);
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ timeout: 3_000 });
-      await input.press('Enter');
-      return;
+      break;
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await input.press('Escape');
+      await page.keyboard.press('Escape');
     }
   }
+  await row.click();
+}
+
+/** The text box of the quick input widget, which the palette, input boxes, quick picks and the simple
+ * file dialog all share. */
+export function quickInput(page) {
+  return page.locator('.quick-input-widget input.input');
 }
 
 /** Answers an open input box (showInputBox / quick pick) with `text`. */
 export async function answerInput(page, text) {
-  const input = page.locator('.quick-input-widget input.input');
+  const input = quickInput(page);
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill(text);
   await input.press('Enter');
 }
 
-/** The notification toast whose text matches, once it shows. */
+/**
+ * Answers the simple file dialog (code-server's open and save dialogs) with the absolute `path`, or
+ * with the path it proposes when `path` is left out; returns the path it accepted.
+ * The dialog first lists its start folder and only then writes that folder (and a proposed file
+ * name) into the text box, over anything typed before: so type once it lists something. Typing an
+ * absolute path makes it list that path's folder and highlight the file, which Enter then takes.
+ */
+export async function answerFileDialog(page, path) {
+  const input = quickInput(page);
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: 30_000 });
+  if (path === undefined) {
+    path = await input.inputValue();
+  } else {
+    await input.fill(path);
+    await rows.filter({ hasText: basename(path) }).first().waitFor({ timeout: 30_000 });
+  }
+  const held = await input.inputValue();
+  assert(held === path, `the file dialog holds ${held}, not ${path}`);
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async () => {
+    throw new Error(`the file dialog stayed open on ${await input.inputValue()}: ${await page.locator('.quick-input-widget').innerText()}`);
+  });
+  return path;
+}
+
+// Toasts and the notification center render each notification as one of these.
+const NOTIFICATION = '.notification-list-item';
+
+/**
+ * The notification whose text matches, once it shows. A toast without buttons hides itself after
+ * some seconds and at most three toasts show at once, so where none shows, look in the notification
+ * center too: it lists every notification of the window until it is closed.
+ */
 export async function waitForNotification(page, text, timeout = 60_000) {
-  const toast = page.locator('.notification-toast', { hasText: text }).first();
-  await toast.waitFor({ timeout });
-  return toast;
+  const notification = page.locator(NOTIFICATION, { hasText: text }).filter({ visible: true }).first();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await notification.waitFor({ timeout: Math.max(1, Math.min(5_000, deadline - Date.now())) });
+      return notification;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    if (!(await page.locator('.notifications-center').filter({ visible: true }).count())) await runCommand(page, 'Notifications: Show Notifications');
+  }
+}
+
+/** Error notifications on show, as toasts or in the notification center. */
+export function errorNotifications(page) {
+  return page.locator(`${NOTIFICATION}:has(.codicon-error)`).filter({ visible: true });
 }
 
 /** Rejects with the notification's text as soon as an error notification shows; race it against
  * what a test waits for, so a failed run fails the test at once instead of at its timeout. */
 export async function errorNotification(page, timeout = 600_000) {
-  const toast = page.locator('.notification-toast:has(.codicon-error)').first();
-  await toast.waitFor({ timeout });
-  throw new Error(`error notification: ${await toast.innerText()}`);
+  const error = errorNotifications(page).first();
+  await error.waitFor({ timeout });
+  throw new Error(`error notification: ${await error.innerText()}`);
 }
 
 /** The innermost frame of a webview whose document has `selector`; webviews are nested iframes. */
@@ -236,15 +295,21 @@ function findFiles(dir, match) {
   });
 }
 
+/** Reloads the window through "Developer: Reload Window", which stores the workbench's state (open
+ * editors, webview state) before the page reloads; a browser reload does not wait for that write,
+ * so what it restores may be older. */
+export async function reloadWindow(page) {
+  await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
+  await waitForWorkbench(page);
+}
+
 /** Merges `patch` into the workspace's .vscode/settings.json. With a page, reloads its window so
  * the new values are certainly in effect (a file watcher would deliver them at some later time). */
 export async function setWorkspaceSettings(server, page, patch) {
   const file = join(server.workspace, '.vscode', 'settings.json');
   const settings = { ...JSON.parse(readFileSync(file, 'utf8')), ...patch };
   writeFileSync(file, JSON.stringify(settings, null, 2));
-  if (!page) return;
-  await page.reload();
-  await waitForWorkbench(page);
+  if (page) await reloadWindow(page);
 }
 
 /** VS Code's own "Activation: N ms" figure for an extension (Developer: Show Running Extensions). */

@@ -3,14 +3,14 @@
 // the error in the preview; undo and see the plots come back. Then hovers, a quick fix, the preview
 // following the active editor, and the custom editor through Open With; the preview and its overlays
 // after a window reload.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { answerFileDialog, assert, findWebviewFrame, quickInput, reloadWindow, REPO, runCommand, screenshot, test, waitForNotification } from './harness.mjs';
 
 /** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */
 async function openFile(page, name, expectText) {
   await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input.input');
+  const input = quickInput(page);
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill(name);
   // Recently opened files are listed first; pick the row whose folder matches.
@@ -164,6 +164,8 @@ test('"Generate with this schedule" opens the workbench on the schedule, explici
 
 test('export CSV and PNG, and overlay a second file, through the host dialogs', async ({ page, server }) => {
   const folder = join(server.workspace, 'base', 'scheduler');
+  // A fresh folder: an earlier attempt's exports would turn the save into an overwrite question.
+  rmSync(join(server.workspace, 'base'), { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
   cpSync(join(REPO, 'test/fixtures/schedules/sdturbo/scheduler_config.json'), join(server.workspace, 'turbo.scheduler.json'));
@@ -172,19 +174,20 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   await openFile(page, 'base/scheduler/scheduler_config.json', 'EulerDiscreteScheduler');
   await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
   const frame = await findWebviewFrame(page, '[data-plot="sigma"] canvas', 60_000);
+  // The preview keeps its overlays in workspace state, and lists them before it plots: drop any an
+  // earlier attempt left.
+  const chips = frame.locator('.chip');
+  for (let left = await chips.count(); left > 0; left = await chips.count()) {
+    await chips.locator('button').first().click();
+    await frame.waitForFunction((n) => document.querySelectorAll('.chip').length < n, left, { timeout: 30_000 });
+  }
 
   // Export: the save dialog proposes <schedule>-schedule.csv next to the document.
   await frame.locator('button', { hasText: 'CSV' }).click();
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  // The simple file dialog fills in the folder first and the proposed name after it.
-  await page.waitForFunction(() => document.querySelector('.quick-input-widget input.input')?.value.endsWith('.csv'), null, { timeout: 30_000 });
-  assert((await input.inputValue()).endsWith('/base/scheduler/base-schedule.csv'), `proposed ${await input.inputValue()}`);
-  await input.press('Enter');
-  const csvPath = join(folder, 'base-schedule.csv');
-  // Wait until the whole file is there (the host reports "Saved" once it is written).
-  await page.locator('.notification-toast', { hasText: 'Saved' }).first().waitFor({ timeout: 30_000 });
-  assert(existsSync(csvPath), `${csvPath} written`);
+  const csvPath = await answerFileDialog(page);
+  assert(csvPath === join(folder, 'base-schedule.csv'), `proposed ${csvPath}`);
+  // The host reports "Saved" once the whole file is written.
+  await waitForNotification(page, 'Saved base/scheduler/base-schedule.csv', 30_000);
   const csv = readFileSync(csvPath, 'utf8').split('\n');
   assert(csv[0] === 'plot,series,x,y', `CSV header ${csv[0]}`);
   const sigmaRows = csv.filter((l) => l.startsWith('σ_t'));
@@ -192,27 +195,15 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
 
   // PNG bytes cross from the webview as a Uint8Array.
   await frame.locator('button', { hasText: 'PNG' }).click();
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelector('.quick-input-widget input.input')?.value.endsWith('.png'), null, { timeout: 30_000 });
-  await input.press('Enter');
-  await page.locator('.notification-toast', { hasText: 'base-schedule.png' }).first().waitFor({ timeout: 30_000 });
-  const png = readFileSync(join(folder, 'base-schedule.png'));
+  const pngPath = await answerFileDialog(page);
+  assert(pngPath === join(folder, 'base-schedule.png'), `proposed ${pngPath}`);
+  await waitForNotification(page, 'Saved base/scheduler/base-schedule.png', 30_000);
+  const png = readFileSync(pngPath);
   assert(png.subarray(1, 4).toString('latin1') === 'PNG' && png.length > 10_000, `PNG of ${png.length} bytes`);
 
   // Overlay: pick another config (any JSON file name is read as a scheduler config).
   await frame.locator('button', { hasText: 'Add file…' }).click();
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  // The simple file dialog fills in its start folder (more than once while it reads it), which can
-  // overwrite a path typed too early: type until the path stays. It then lists the path's folder;
-  // accept with the dialog's button (Enter would take the highlighted row while it catches up).
-  const overlayPath = join(server.workspace, 'turbo.scheduler.json');
-  for (let attempt = 0; attempt < 10 && (await input.inputValue()) !== overlayPath; attempt++) {
-    await input.fill(overlayPath);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'turbo.scheduler.json' }).first().waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(500);
-  }
-  assert((await input.inputValue()) === overlayPath, `the dialog holds ${await input.inputValue()}`);
-  await page.locator('.quick-input-widget .monaco-button', { hasText: 'Overlay' }).first().click();
+  await answerFileDialog(page, join(server.workspace, 'turbo.scheduler.json'));
   await frame.waitForFunction(() => [...document.querySelectorAll('[data-plot="timesteps"] .u-legend .u-label')].some((e) => e.textContent === 'turbo.scheduler.json'), null, { timeout: 30_000 });
   assert((await frame.textContent('.chip')).includes('turbo.scheduler.json'), 'the overlay is listed with a remove button');
 
@@ -221,8 +212,7 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   await runCommand(page, 'View: Focus First Editor Group');
   await runCommand(page, 'View: Close Editor');
   await page.locator('.tab', { hasText: 'scheduler_config.json' }).waitFor({ state: 'detached', timeout: 30_000 });
-  await page.reload();
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await reloadWindow(page);
   await page.locator('.tab', { hasText: 'Schedule: base' }).waitFor({ timeout: 30_000 });
   // Earlier tests' previews and editors come back too: look for the one that lists an overlay.
   const revived = await findWebviewFrame(page, '.chip', 60_000);

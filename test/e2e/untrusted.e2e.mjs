@@ -5,6 +5,7 @@ import {
   answerInput,
   assert,
   openWorkbench,
+  reloadWindow,
   REPO,
   runCommand,
   screenshot,
@@ -36,7 +37,7 @@ test('an untrusted workspace cannot point the extension at a model folder inside
     // A user-level relative path would land inside the workspace: refused with a reason.
     const userFile = join(server.userDataDir, 'User', 'settings.json');
     writeFileSync(userFile, JSON.stringify({ ...JSON.parse(readFileSync(userFile, 'utf8')), 'diffusionLab.modelPath': 'models/tiny-sd' }));
-    await page.reload();
+    await reloadWindow(page);
     await runCommand(page, 'Diffusion: Generate');
     await answerInput(page, 'from the user setting');
     await waitForNotification(page, 'does not load model folders from an untrusted workspace');

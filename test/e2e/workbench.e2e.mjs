@@ -5,7 +5,7 @@
 // and Copy seed / Copy parameters fill the clipboard; a model folder in the workspace is offered.
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, readExtensionLog, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { answerFileDialog, assert, findWebviewFrame, readExtensionLog, reloadWindow, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 const STEPS = 6;
 
@@ -76,10 +76,7 @@ test('workbench: generate, scrub, save, reload, reopen from the gallery', async 
   await screenshot(page, 'workbench-scrubbed');
 
   // Reload the window: the serializer restores the panel, which returns to the same run and step.
-  // Through the command, so the workbench shuts down properly and stores the webview's state.
-  await runCommand(page, 'Developer: Reload Window');
-  await page.waitForEvent('load', { timeout: 60_000 });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await reloadWindow(page);
   panel = await findWebviewFrame(page, '.step-viewer[data-step]', 60_000);
   await panel.locator('.step-viewer[data-step="2"]').waitFor({ timeout: 30_000 });
   assert((await panel.evaluate(() => document.querySelector('#run-select').value)) === runId, 'the same run after reload');
@@ -112,11 +109,7 @@ test('Re-run from Image restores the form from a PNG Diffusion Lab saved; Copy s
   await panel.locator('#param-seed input').fill('99');
 
   await runCommand(page, 'Diffusion: Re-run from Image…');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(join(server.workspace, 'diffusion-outputs', png));
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: png }).first().waitFor({ timeout: 30_000 });
-  await page.locator('.quick-input-widget .monaco-button', { hasText: 'Restore parameters' }).first().click();
+  await answerFileDialog(page, join(server.workspace, 'diffusion-outputs', png));
   await panel.locator('.notice', { hasText: 'Restored from a Diffusion Lab record' }).first().waitFor({ timeout: 30_000 });
   assert((await panel.locator('#param-seed input').inputValue()) === '1234', 'the seed restored');
   assert((await panel.locator('#param-prompt textarea').inputValue()) === 'a red circle on a blue background', 'the prompt restored');
