@@ -53,7 +53,9 @@ async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, ra
     const started = Date.now();
     const result = await runWithProgress(deps.engine, request, log);
     const elapsed = Date.now() - started;
-    log.info(`generate: ${result.images.length} image(s) in ${elapsed} ms on ${result.info.provider}; engine ${describeTimes(result.info.timings)}`);
+    log.info(
+      `generate: ${result.images.length} image(s) in ${elapsed} ms on ${result.info.provider}; engine ${describeTimes(result.info.timings)}; engine process ${deps.engine.pid}`,
+    );
     deps.panel.show(toPanelRun(prompt, result, elapsed), result.images.map((image) => image.png));
     await deps.workbench.record(request, result);
     return result;

@@ -139,7 +139,9 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
   const outputs = join(server.workspace, 'diffusion-outputs');
   const pngs = () => (existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')).length : 0);
   const cancelledLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancelled')).length;
-  const { frame, pid } = await generateAndFindEngine(page, server, 'a first run');
+  // A prompt of this attempt alone: the log of an earlier attempt's window names its own engine.
+  const first = `a first run ${Date.now().toString(36)}`;
+  const { frame, pid } = await generateAndFindEngine(page, server, first);
   const saved = pngs();
   const cancelled = cancelledLines();
   const requestedLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancel requested')).length;
@@ -168,7 +170,7 @@ test('Cancel in the progress notification stops the run; nothing is shown or sav
   for (let i = 0; i < 120 && cancelledLines() === cancelled; i++) await page.waitForTimeout(250);
   assert(cancelledLines() === cancelled + 1, 'the log records the cancelled run');
   assert(pngs() === saved, 'a cancelled run saved a PNG');
-  assert((await frame.locator('h1').textContent()) === 'a first run', 'the panel still shows the first run');
+  assert((await frame.locator('h1').textContent()) === first, 'the panel still shows the first run');
   assert((await errorNotifications(page).count()) === 0, 'cancelling raised an error notification');
   assert(engineProcesses(server).includes(pid), 'the engine process ended on cancel');
 });

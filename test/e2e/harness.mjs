@@ -144,7 +144,7 @@ export async function runCommand(page, title, timeout = 60_000) {
   const deadline = Date.now() + timeout;
   // The row titled exactly so: the palette lists recently used commands first, so the top row for
   // "View: Close Editor" may well be "View: Close All Editors".
-  const label = page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  const label = page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) });
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: label }).first();
   // The palette lists the commands known when it opens; extensions' commands arrive a little after
   // the workbench shows, so reopen it until the command is there.
@@ -263,17 +263,23 @@ export async function screenshot(page, name) {
   return path;
 }
 
-/** The text of the extension's "Diffusion Lab" log channel as code-server wrote it to disk. */
-export function readExtensionLog(server) {
+/** The text of the extension's "Diffusion Lab" log channel as code-server wrote it to disk, one file
+ * per window's extension host. */
+function extensionLogs(server) {
   const files = findFiles(join(server.userDataDir, 'logs'), (name) => name === 'Diffusion Lab.log');
-  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  return files.map((f) => readFileSync(f, 'utf8'));
 }
 
-/** The first match of `pattern` in the extension's log, waiting for the log to be written. */
+/** The text of the extension's "Diffusion Lab" log channel, all windows'. */
+export function readExtensionLog(server) {
+  return extensionLogs(server).join('\n');
+}
+
+/** The first match of `pattern` in the extension's log of one window, waiting for the log to be written. */
 export async function waitForLog(server, pattern, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const match = pattern.exec(readExtensionLog(server));
+    const match = extensionLogs(server).map((log) => pattern.exec(log)).find(Boolean);
     if (match) return match;
     if (Date.now() > deadline) throw new Error(`the Diffusion Lab log has no ${pattern} after ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -320,16 +326,20 @@ export async function activationTime(page, displayName) {
 }
 
 /** Runs "Diffusion: Generate" with `prompt` in this window, waits for its image, and returns the panel
- * frame and the engine process this window started for it (tests hold or kill it). */
+ * frame and the engine process that made it (tests hold or kill it). */
 export async function generateAndFindEngine(page, server, prompt) {
-  const before = new Set(engineProcesses(server));
   await runCommand(page, 'Diffusion: Generate');
   await answerInput(page, prompt);
   const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
   await frame.locator('h1', { hasText: prompt }).waitFor({ timeout: 120_000 });
-  const [pid] = engineProcesses(server).filter((p) => !before.has(p));
-  assert(pid, 'no engine process for this window');
-  return { frame, pid, before };
+  return { frame, pid: await enginePid(server, prompt) };
+}
+
+/** The engine process that ran the Generate of `prompt`, as its window's log names it: other windows'
+ * extension hosts (closed ones linger a while) run engines of their own. */
+export async function enginePid(server, prompt) {
+  const [, pid] = await waitForLog(server, new RegExp(`generate: "${escapeRegExp(prompt)}".*\\n(?:.*\\n)*?.* image\\(s\\) in .*; engine process (\\d+)$`, 'm'));
+  return Number(pid);
 }
 
 /** Process ids of Diffusion Lab engine processes started from this server's extensions. */
@@ -345,6 +355,10 @@ export function engineProcesses(server) {
       }
     })
     .map(Number);
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function assert(condition, message) {
