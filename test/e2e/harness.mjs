@@ -180,22 +180,27 @@ export async function answerInput(page, text) {
 /**
  * Answers the simple file dialog (code-server's open and save dialogs) with the absolute `path`, or
  * with the path it proposes when `path` is left out; returns the path it accepted.
- * The dialog first lists its start folder and only then writes that folder (and a proposed file
- * name) into the text box, over anything typed before: so type once it lists something. Typing an
- * absolute path makes it list that path's folder and highlight the file, which Enter then takes.
+ * The dialog lists its start folder and only then writes that folder (and a proposed file name)
+ * into its text box, over a path typed before. A typed absolute path makes it list that path's
+ * folder and highlight the file; Enter takes the highlighted file.
  */
 export async function answerFileDialog(page, path) {
   const input = quickInput(page);
-  const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
   if (path === undefined) {
+    // A save dialog proposes a file: wait for its name after the folder.
+    await page.waitForFunction(() => /[^/\\]$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? '/'), null, { timeout: 30_000 });
     path = await input.inputValue();
   } else {
-    await input.fill(path);
-    await rows.filter({ hasText: basename(path) }).first().waitFor({ timeout: 30_000 });
+    const highlighted = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: basename(path) });
+    // Type again while the start folder overwrites the path: it does so once, when first listed.
+    for (const deadline = Date.now() + 30_000; ; ) {
+      await input.fill(path);
+      const held = await highlighted.waitFor({ timeout: 5_000 }).then(() => input.inputValue(), () => undefined);
+      if (held === path) break;
+      assert(Date.now() < deadline, `the file dialog holds ${await input.inputValue()}, not ${path}`);
+    }
   }
-  const held = await input.inputValue();
-  assert(held === path, `the file dialog holds ${held}, not ${path}`);
   await input.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async () => {
     throw new Error(`the file dialog stayed open on ${await input.inputValue()}: ${await page.locator('.quick-input-widget').innerText()}`);
