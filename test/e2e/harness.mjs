@@ -182,7 +182,7 @@ export async function answerInput(page, text) {
  * with the path it proposes when `path` is left out; returns the path it accepted.
  * The dialog lists its start folder and only then writes that folder (and a proposed file name)
  * into its text box, over a path typed before. A typed absolute path makes it list that path's
- * folder and highlight the file; Enter takes the highlighted file.
+ * folder; Enter then takes the path (or the file's row, which it highlights as the same file).
  */
 export async function answerFileDialog(page, path) {
   const input = quickInput(page);
@@ -192,11 +192,11 @@ export async function answerFileDialog(page, path) {
     await page.waitForFunction(() => /[^/\\]$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? '/'), null, { timeout: 30_000 });
     path = await input.inputValue();
   } else {
-    const highlighted = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: basename(path) });
+    const listed = page.locator('.quick-input-list .monaco-list-row', { hasText: basename(path) }).first();
     // Type again while the start folder overwrites the path: it does so once, when first listed.
     for (const deadline = Date.now() + 30_000; ; ) {
       await input.fill(path);
-      const held = await highlighted.waitFor({ timeout: 5_000 }).then(() => input.inputValue(), () => undefined);
+      const held = await listed.waitFor({ timeout: 5_000 }).then(() => input.inputValue(), () => undefined);
       if (held === path) break;
       assert(Date.now() < deadline, `the file dialog holds ${await input.inputValue()}, not ${path}`);
     }
