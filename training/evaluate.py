@@ -3,6 +3,7 @@ diversity across seeds. Writes quality.json and the sample grid PNG into the mod
 
     /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --backend onnx
     /usr/bin/python3 training/evaluate.py --backend torch --model models/tiny-shapes
+    /usr/bin/python3 training/evaluate.py --sweep 2,3,4,7.5,12   (how GUIDANCE was picked; writes nothing)
 
 backend onnx: images come from the engine's ONNX pipeline (training/onnxGenerate.ts, the engine the
 CLI runs); backend torch: from the PyTorch reference sampler (sample.py) on the checkpoint.
@@ -24,7 +25,8 @@ import scenes
 DIVERSITY_CAPTION = 'a small yellow triangle on a black background'  # position left free
 DIVERSITY_SEEDS = 16
 GRID_COLUMNS = 8
-STEPS, GUIDANCE, SEED = 20, 3.0, 5000  # guidance 3 suits this model best (2, 3, 4, 7.5, 12 tried)
+STEPS, GUIDANCE, SEED = 20, 3.0, 5000  # guidance from --sweep; SEED keeps the reported figures off its seeds
+SWEEP_SEED = 1000
 CLI_GUIDANCE = 7.5  # the CLI's default, also reported
 
 
@@ -53,6 +55,20 @@ def onnx_backend(model, steps, guidance):
                            check=True)
             return [np.asarray(Image.open(f'{tmp}/out/{i}.png').convert('RGB')) for i in range(len(prompts))]
     return run
+
+
+def held_out(run, seed):
+    """(classified, truth) for one sample per held-out caption, seeds from `seed`, and the images."""
+    held = scenes.HELD_OUT_SCENES
+    images = run([scenes.caption(s) for s in held], [seed + i for i in range(len(held))])
+    return [(classify.classify(img), classify.truth(s)) for img, s in zip(images, held)], images
+
+
+def sweep(backend, where, steps, guidances):
+    """Held-out accuracy at each guidance scale, on seeds of its own (SWEEP_SEED onward)."""
+    for g in guidances:
+        acc = classify.score(held_out(backend(where, steps, g), SWEEP_SEED)[0])
+        print(json.dumps({'guidance': g, **{k: round(v, 4) for k, v in acc.items()}}), flush=True)
 
 
 def reconstruction_ceiling(checkpoint, n=1000, seed=11):
@@ -88,8 +104,7 @@ def evaluate(run, model, backend, steps, guidance, seed, checkpoint, other_run=N
     captions and seeds as a second setting (the CLI's default guidance)."""
     held = scenes.HELD_OUT_SCENES
     prompts = [scenes.caption(s) for s in held]
-    images = run(prompts, [seed + i for i in range(len(held))])
-    pairs = [(classify.classify(img), classify.truth(s)) for img, s in zip(images, held)]
+    pairs, images = held_out(run, seed)
     quality = classify.score(pairs)
     by_size = {size: classify.score([p for p, s in zip(pairs, held) if s[0] == size])['shape'] for size in scenes.SIZES}
 
@@ -104,9 +119,7 @@ def evaluate(run, model, backend, steps, guidance, seed, checkpoint, other_run=N
         'shape_accuracy_by_size': {k: round(v, 4) for k, v in by_size.items()},
         'accuracy_at_cli_guidance': other_run and {
             'guidance': CLI_GUIDANCE,
-            **{k: round(v, 4) for k, v in classify.score([
-                (classify.classify(img), classify.truth(s))
-                for img, s in zip(other_run(prompts, [seed + i for i in range(len(held))]), held)]).items()}},
+            **{k: round(v, 4) for k, v in classify.score(held_out(other_run, seed)[0]).items()}},
         'checker_on_dataset_images': {k: round(v, 4) for k, v in classify.validate(1000).items()},
         'checker_on_vae_reconstructions': reconstruction_ceiling(checkpoint),
         'diversity': {'caption': DIVERSITY_CAPTION, 'seeds': DIVERSITY_SEEDS, 'positions_seen': positions,
@@ -137,9 +150,12 @@ def main():
     ap.add_argument('--steps', type=int, default=STEPS)
     ap.add_argument('--guidance', type=float, default=GUIDANCE)
     ap.add_argument('--seed', type=int, default=SEED)
+    ap.add_argument('--sweep', help='comma-separated guidance scales: print held-out accuracy at each (seeds from 1000)')
     args = ap.parse_args()
     backend = onnx_backend if args.backend == 'onnx' else torch_backend
     where = args.model if args.backend == 'onnx' else args.checkpoint
+    if args.sweep:
+        return sweep(backend, where, args.steps, [float(g) for g in args.sweep.split(',')])
     report = evaluate(backend(where, args.steps, args.guidance), args.model, args.backend, args.steps, args.guidance,
                       args.seed, args.checkpoint, backend(where, args.steps, CLI_GUIDANCE))
     print(json.dumps(report, indent=1))

@@ -11,6 +11,7 @@ import os
 import torch
 
 import networks
+from evaluate import GUIDANCE
 import schedule
 import tokenizer
 from scenes import IMAGE_SIZE
@@ -57,7 +58,7 @@ def _json(path, obj):
 
 @torch.no_grad()
 def export(nets, out):
-    lat = IMAGE_SIZE // 8
+    lat = IMAGE_SIZE // networks.VAE_SCALE
     dim = nets['text_encoder'].final.normalized_shape[0]
     ids = torch.tensor([tokenizer.encode('a small red circle')] * 2, dtype=torch.int64)
     _export(nets['text_encoder'], (ids,), f'{out}/text_encoder/model.onnx', ['input_ids'], ['last_hidden_state'],
@@ -73,7 +74,7 @@ def export(nets, out):
     tokenizer.write(f'{out}/tokenizer')
     _json(f'{out}/scheduler/scheduler_config.json', schedule.CONFIG)
     vae = {'_class_name': 'AutoencoderKL', 'in_channels': 3, 'out_channels': 3, 'latent_channels': 4,
-           'block_out_channels': [32, 48, 64, 64], 'sample_size': IMAGE_SIZE,
+           'block_out_channels': [24, 48, 64], 'sample_size': IMAGE_SIZE,
            'scaling_factor': nets['scaling_factor']}
     _json(f'{out}/vae_decoder/config.json', vae)
     _json(f'{out}/vae_encoder/config.json', vae)
@@ -94,8 +95,8 @@ def export(nets, out):
         'vae_decoder': ['diffusers', 'OnnxRuntimeModel'],
         'vae_encoder': ['diffusers', 'OnnxRuntimeModel'],
         # Diffusion Lab's per-model default (diffusers ignores '_' keys): the guidance the held-out
-        # evaluation picked (MODEL_CARD.md, "Quality").
-        '_diffusion_lab': {'guidance_scale': 3},
+        # evaluation uses (evaluate.py --sweep, MODEL_CARD.md "Quality").
+        '_diffusion_lab': {'guidance_scale': GUIDANCE},
     })
 
 

@@ -1,12 +1,14 @@
-"""The three networks of a tiny Stable Diffusion: a KL autoencoder (64×64×3 ↔ 8×8×4, the same /8 as
-SD), a word-level transformer text encoder, and a UNet with cross-attention to the text. Only ops that
-torch.onnx.export (opset 17) and onnxruntime handle plainly."""
+"""The three networks of a tiny Stable Diffusion: a KL autoencoder (64×64×3 ↔ 16×16×4, /4 like the
+LDM-f4 autoencoders: at /8 small shapes decode with rounded corners), a word-level transformer text
+encoder, and a UNet with cross-attention to the text. Only ops that torch.onnx.export (opset 17) and
+onnxruntime handle plainly."""
 import math
 import torch
 from torch import nn
 import torch.nn.functional as F
 
 LATENT_CHANNELS = 4
+VAE_SCALE = 4  # image side / latent side
 
 
 def norm(ch):
@@ -100,19 +102,17 @@ class TextEncoder(nn.Module):
 
 
 class Encoder(nn.Module):
-    """image [b,3,64,64] in [-1,1] → mean and log-variance [b,4,8,8] each."""
+    """image [b,3,64,64] in [-1,1] → mean and log-variance [b,4,16,16] each."""
 
-    def __init__(self, ch=(16, 32, 64)):
+    def __init__(self, ch=(16, 32)):
         super().__init__()
         self.net = nn.Sequential(
             nn.Conv2d(3, ch[0], 3, stride=2, padding=1),  # 32×32
             ResBlock(ch[0], ch[0]),
             nn.Conv2d(ch[0], ch[1], 3, stride=2, padding=1),  # 16×16
             ResBlock(ch[1], ch[1]),
-            nn.Conv2d(ch[1], ch[2], 3, stride=2, padding=1),  # 8×8
-            ResBlock(ch[2], ch[2]),
-            norm(ch[2]), nn.SiLU(),
-            nn.Conv2d(ch[2], 2 * LATENT_CHANNELS, 3, padding=1),
+            norm(ch[1]), nn.SiLU(),
+            nn.Conv2d(ch[1], 2 * LATENT_CHANNELS, 3, padding=1),
         )
 
     def forward(self, x):
@@ -120,26 +120,20 @@ class Encoder(nn.Module):
         return mean, logvar.clamp(-30, 20)
 
 
-FIRST_DECODER = (64, 48, 32)  # trained with the encoder, shaping the latent space; then replaced
-DECODER = (96, 64, 48)  # trained alone on the fixed encoder's latents; the one shipped
-
-
 class Decoder(nn.Module):
-    """latent [b,4,8,8] → image [b,3,64,64] in about [-1,1]."""
+    """latent [b,4,16,16] → image [b,3,64,64] in about [-1,1]."""
 
-    def __init__(self, ch=DECODER):
+    def __init__(self, ch=(64, 48, 24)):
         super().__init__()
         up = lambda: nn.Upsample(scale_factor=2, mode='nearest')
         self.net = nn.Sequential(
             nn.Conv2d(LATENT_CHANNELS, ch[0], 3, padding=1),
             ResBlock(ch[0], ch[0]), ResBlock(ch[0], ch[0]),
-            up(), nn.Conv2d(ch[0], ch[1], 3, padding=1),  # 16×16
+            up(), nn.Conv2d(ch[0], ch[1], 3, padding=1),  # 32×32
             ResBlock(ch[1], ch[1]),
-            up(), nn.Conv2d(ch[1], ch[2], 3, padding=1),  # 32×32
-            ResBlock(ch[2], ch[2]),
-            up(), nn.Conv2d(ch[2], ch[2] // 2, 3, padding=1),  # 64×64
-            norm(ch[2] // 2), nn.SiLU(),
-            nn.Conv2d(ch[2] // 2, 3, 3, padding=1),
+            up(), nn.Conv2d(ch[1], ch[2], 3, padding=1),  # 64×64
+            norm(ch[2]), nn.SiLU(),
+            nn.Conv2d(ch[2], 3, 3, padding=1),
         )
 
     def forward(self, z):
@@ -154,32 +148,37 @@ def timestep_embedding(t, dim):
 
 
 class UNet(nn.Module):
-    """sample [b,4,8,8], timestep [b], encoder_hidden_states [b,L,d] → predicted noise [b,4,8,8]."""
+    """sample [b,4,16,16], timestep [b], encoder_hidden_states [b,L,d] → predicted noise [b,4,16,16].
+    Levels 16×16, 8×8 and 4×4; the text enters by cross-attention at 8×8 and 4×4, where it is cheap,
+    and the 16×16 level (ResBlocks only) draws the detail that tells small shapes apart."""
 
-    def __init__(self, context_dim, ch=(64, 96), temb=128):
+    def __init__(self, context_dim, ch=(48, 96, 96), temb=128):
         super().__init__()
-        c0, c1 = ch
+        c0, c1, c2 = ch
         self.ch0 = c0
+        down = lambda c: nn.Conv2d(c, c, 3, stride=2, padding=1)
+        up = lambda c: nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c, c, 3, padding=1))
         self.time = nn.Sequential(nn.Linear(c0, temb), nn.SiLU(), nn.Linear(temb, temb))
         self.conv_in = nn.Conv2d(LATENT_CHANNELS, c0, 3, padding=1)
-        self.down0, self.dattn0 = ResBlock(c0, c0, temb), SpatialTransformer(c0, context_dim)
-        self.downsample = nn.Conv2d(c0, c0, 3, stride=2, padding=1)  # 4×4
-        self.down1, self.dattn1 = ResBlock(c0, c1, temb), SpatialTransformer(c1, context_dim)
-        self.mid0, self.mattn, self.mid1 = ResBlock(c1, c1, temb), SpatialTransformer(c1, context_dim), ResBlock(c1, c1, temb)
-        self.up1, self.uattn1 = ResBlock(c1 + c1, c1, temb), SpatialTransformer(c1, context_dim)
-        self.upsample = nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c1, c1, 3, padding=1))
-        self.up0, self.uattn0 = ResBlock(c1 + c0, c0, temb), SpatialTransformer(c0, context_dim)
+        self.down0, self.downsample0 = ResBlock(c0, c0, temb), down(c0)
+        self.down1, self.dattn1, self.downsample1 = ResBlock(c0, c1, temb), SpatialTransformer(c1, context_dim), down(c1)
+        self.down2, self.dattn2 = ResBlock(c1, c2, temb), SpatialTransformer(c2, context_dim)
+        self.mid0, self.mid1 = ResBlock(c2, c2, temb), ResBlock(c2, c2, temb)
+        self.up2, self.uattn2, self.upsample2 = ResBlock(c2 + c2, c2, temb), SpatialTransformer(c2, context_dim), up(c2)
+        self.up1, self.uattn1, self.upsample1 = ResBlock(c2 + c1, c1, temb), SpatialTransformer(c1, context_dim), up(c1)
+        self.up0 = ResBlock(c1 + c0, c0, temb)
         self.out = nn.Sequential(norm(c0), nn.SiLU(), nn.Conv2d(c0, LATENT_CHANNELS, 3, padding=1))
 
     def forward(self, sample, timestep, encoder_hidden_states):
         ctx = encoder_hidden_states
         t = self.time(timestep_embedding(timestep.reshape(-1).expand(sample.shape[0]), self.ch0))
-        h0 = self.dattn0(self.down0(self.conv_in(sample), t), ctx)
-        h1 = self.dattn1(self.down1(self.downsample(h0), t), ctx)
-        m = self.mid1(self.mattn(self.mid0(h1, t), ctx), t)
-        u1 = self.uattn1(self.up1(torch.cat([m, h1], 1), t), ctx)
-        u0 = self.uattn0(self.up0(torch.cat([self.upsample(u1), h0], 1), t), ctx)
-        return self.out(u0)
+        h0 = self.down0(self.conv_in(sample), t)
+        h1 = self.dattn1(self.down1(self.downsample0(h0), t), ctx)
+        h2 = self.dattn2(self.down2(self.downsample1(h1), t), ctx)
+        m = self.mid1(self.mid0(h2, t), t)
+        u2 = self.uattn2(self.up2(torch.cat([m, h2], 1), t), ctx)
+        u1 = self.uattn1(self.up1(torch.cat([self.upsample2(u2), h1], 1), t), ctx)
+        return self.out(self.up0(torch.cat([self.upsample1(u1), h0], 1), t))
 
 
 def count(module):

@@ -12,6 +12,7 @@ import torch
 from PIL import Image
 
 import export
+import networks
 import schedule
 import tokenizer
 from classify import to_uint8
@@ -19,13 +20,13 @@ from scenes import IMAGE_SIZE
 
 
 def initial_noise(seeds):
-    lat = IMAGE_SIZE // 8
+    lat = IMAGE_SIZE // networks.VAE_SCALE
     return torch.cat([torch.randn((1, 4, lat, lat), generator=torch.Generator().manual_seed(int(s))) for s in seeds])
 
 
 @torch.no_grad()
 def generate(nets, prompts, seeds, steps=20, guidance=7.5):
-    """prompts, seeds: one each per image. Returns final latents [n,4,8,8] and images [n,3,64,64] in [-1,1]."""
+    """prompts, seeds: one each per image. Returns final latents [n,4,16,16] and images [n,3,64,64] in [-1,1]."""
     ids = torch.tensor([tokenizer.encode(p) for p in prompts])
     cond = nets['text_encoder'](ids)
     guided = guidance > 1

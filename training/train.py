@@ -1,5 +1,5 @@
-"""Trains the tiny-shapes model: first the autoencoder, then a larger decoder on the fixed encoder,
-then the text encoder and UNet together on latents of generated scenes. Step counts, batch sizes and seeds fix the whole run, so the same command
+"""Trains the tiny-shapes model: first the autoencoder, then the text encoder and UNet together on
+latents of generated scenes. Step counts, batch sizes and seeds fix the whole run, so the same command
 gives the same model. Writes checkpoints to --work every --save-every steps; at the end it exports
 the ONNX folder (export.py does the same for any checkpoint), the parity test's reference outputs and
 a copy of the checkpoint, then measures quality (evaluate.py) and writes the model card (modelCard.py).
@@ -59,7 +59,7 @@ class Log:
 def train_vae(args, log):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    enc, dec = networks.Encoder(), networks.Decoder(networks.FIRST_DECODER)
+    enc, dec = networks.Encoder(), networks.Decoder()
     opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=args.vae_lr)
     run = 0.0
     for step in range(args.vae_steps):
@@ -79,33 +79,6 @@ def train_vae(args, log):
             log(phase='vae', step=step + 1, rec_mse=round(run, 6), kl=round(kl.item(), 3))
     enc.eval(), dec.eval()
     return enc, dec
-
-
-def train_decoder(args, log, enc):
-    """A larger decoder trained alone on the fixed encoder's latents (as SD fine-tuned its VAE decoder):
-    the latent space, and so the UNet's task, stays the same while small shapes decode sharper."""
-    torch.manual_seed(args.seed + 4)
-    rng = np.random.default_rng(args.seed + 4)
-    dec = networks.Decoder()
-    opt = torch.optim.Adam(dec.parameters(), lr=args.vae_lr)
-    run = 0.0
-    for step in range(args.decoder_steps):
-        set_lr(opt, cosine_lr(step, args.decoder_steps, args.vae_lr, 100))
-        x = torch.from_numpy(scenes.batch(rng, args.vae_batch)[0])
-        with torch.no_grad():
-            mean, logvar = enc(x)
-            z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()
-        loss = F.mse_loss(dec(z), x)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        run = loss.item() if step == 0 else 0.98 * run + 0.02 * loss.item()
-        if (step + 1) % args.log_every == 0:
-            log(phase='decoder', step=step + 1, rec_mse=round(run, 6))
-        if (step + 1) % args.save_every == 0:
-            torch.save({'decoder': dec.state_dict()}, os.path.join(args.work, 'decoder.pt'))
-    dec.eval()
-    return dec
 
 
 @torch.no_grad()
@@ -200,11 +173,10 @@ def parser():
                     help='PyTorch reference outputs for the ONNX parity test, written with the export')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--vae-steps', type=int, default=2000)
+    ap.add_argument('--vae-steps', type=int, default=5000)
     ap.add_argument('--vae-batch', type=int, default=32)
     ap.add_argument('--vae-lr', type=float, default=1e-3)
-    ap.add_argument('--decoder-steps', type=int, default=5000)
-    ap.add_argument('--unet-steps', type=int, default=4000)
+    ap.add_argument('--unet-steps', type=int, default=6000)
     ap.add_argument('--unet-batch', type=int, default=64)
     ap.add_argument('--unet-lr', type=float, default=1e-3)
     ap.add_argument('--ema', type=float, default=0.999)
@@ -226,7 +198,6 @@ def main():
         x, _ = scenes.batch(np.random.default_rng(args.seed + 3), 1024)
         scaling = float(1 / enc(torch.from_numpy(x))[0].std())
     log(phase='scaling', scaling_factor=scaling)
-    dec = train_decoder(args, log, enc)
     train_unet(args, log, enc, dec, scaling)
     nets = export.load(os.path.join(args.work, 'model.pt'))
     export.export(nets, args.out)

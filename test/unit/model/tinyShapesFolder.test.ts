@@ -42,15 +42,17 @@ test('its VAE config carries the scaling factor and its scheduler config builds 
 });
 
 test('its ONNX components load on the CPU with the I/O of an SD export at 64x64', async () => {
-  const s = await loadSessions(readModelFolder(dir), 'cpu');
+  const folder = readModelFolder(dir);
+  const side = 64 / folder.vaeScale; // the latent side the VAE config's block count implies
+  const s = await loadSessions(folder, 'cpu');
   assert.equal(s.provider, 'cpu');
   const text = s.textEncoder!.input('input_ids');
   assert.equal(text.type, 'int64');
   assert.equal(text.shape[1], s.tokenizer!.length);
   const sample = s.unet.input('sample');
-  assert.deepEqual(sample.shape.slice(1), [4, 8, 8]);
+  assert.deepEqual(sample.shape.slice(1), [4, side, side]);
   const hidden = s.unet.input('encoder_hidden_states');
   assert.equal(hidden.shape[1], s.tokenizer!.length);
-  const out = await s.vaeDecoder!.run({ latent_sample: { data: new Float32Array(4 * 8 * 8), dims: [1, 4, 8, 8] } });
+  const out = await s.vaeDecoder!.run({ latent_sample: { data: new Float32Array(4 * side * side), dims: [1, 4, side, side] } });
   assert.deepEqual(out.sample.dims, [1, 3, 64, 64]);
 });
