@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EngineClient } from '../src/engine/engineClient';
 import { defaultModelDir, engineEntry } from '../src/engine/enginePaths';
 import { OnnxModel } from '../src/engine/onnxModel';
+import { readModelFolder } from '../src/engine/modelFolder';
 import type { GenerateRequest, GenerateResult, PreviewKind, ProviderName } from '../src/protocol/engine';
 
 const STEPS = 20;
@@ -87,7 +88,7 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   // The same UNet run on the host thread, as an extension that ran onnxruntime in-process would.
   const unet = await OnnxModel.create(join(modelDir, 'unet', 'model.onnx'), 'unet/model.onnx', 'cpu');
   const [, c] = unet.input('sample').shape as number[];
-  const side = info.height / (info.model.kind === 'text2img' ? 8 : 1);
+  const side = info.height / readModelFolder(modelDir).vaeScale;
   const tShape = unet.input('timestep').shape;
   const tDims = tShape.length === 0 ? [] : [tShape[0] === 1 ? 1 : 2];
   const feeds: Parameters<typeof unet.run>[0] = {

@@ -8,9 +8,12 @@ import argparse
 import json
 import os
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 
 import networks
+import scenes
 from evaluate import GUIDANCE
 import schedule
 import tokenizer
@@ -43,6 +46,19 @@ class EncoderMean(torch.nn.Module):
         return self.enc(sample)[0]
 
 
+@torch.no_grad()
+def latent_rgb(nets, n=512, seed=12):
+    """Least-squares latent→RGB factors and bias for the engine's cheap per-step preview: scaled
+    latents (the diffusion space, where x̂0 lives) of rendered scenes against the images averaged
+    down to latent resolution, in [-1, 1] like SD's published factors."""
+    x = torch.from_numpy(scenes.batch(np.random.default_rng(seed), n)[0])
+    z = nets['encoder'](x)[0] * nets['scaling_factor']
+    rgb = F.avg_pool2d(x, networks.VAE_SCALE)
+    a = torch.cat([z, torch.ones_like(z[:, :1])], 1).permute(0, 2, 3, 1).reshape(-1, z.shape[1] + 1).double()
+    sol = torch.linalg.lstsq(a, rgb.permute(0, 2, 3, 1).reshape(-1, 3).double()).solution
+    return [[round(v, 4) for v in row] for row in sol[:-1].tolist()], [round(v, 4) for v in sol[-1].tolist()]
+
+
 def _export(module, args, path, inputs, outputs, axes):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     torch.onnx.export(module, args, path, input_names=inputs, output_names=outputs, dynamic_axes=axes,
@@ -73,9 +89,10 @@ def export(nets, out):
             ['sample'], ['latent_sample'], {'sample': {0: 'batch'}, 'latent_sample': {0: 'batch'}})
     tokenizer.write(f'{out}/tokenizer')
     _json(f'{out}/scheduler/scheduler_config.json', schedule.CONFIG)
+    factors, bias = latent_rgb(nets)
     vae = {'_class_name': 'AutoencoderKL', 'in_channels': 3, 'out_channels': 3, 'latent_channels': 4,
            'block_out_channels': [24, 48, 64], 'sample_size': IMAGE_SIZE,
-           'scaling_factor': nets['scaling_factor']}
+           'scaling_factor': nets['scaling_factor'], 'latent_rgb_factors': factors, 'latent_rgb_bias': bias}
     _json(f'{out}/vae_decoder/config.json', vae)
     _json(f'{out}/vae_encoder/config.json', vae)
     _json(f'{out}/text_encoder/config.json', {'hidden_size': dim, 'max_position_embeddings': tokenizer.MAX_LENGTH,

@@ -3,7 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultModelDir } from '../../../src/engine/enginePaths';
-import type { GenerateResult } from '../../../src/protocol/engine';
+import type { GenerateResult, StepEvent } from '../../../src/protocol/engine';
 import { startEngine } from '../engine/fixtures';
 
 const engine = startEngine();
@@ -50,4 +50,26 @@ test('unknown words are reported and the known ones still steer the image', asyn
   assert.deepEqual(info.unknownWords, ['zebra']);
   const [r, g, b] = meanRgb(images[0].rgba, centre);
   assert.ok(g > r + 60 && g > b + 60, `centre ${[r, g, b]}`);
+});
+
+test("the per-step latent preview uses the model's own factors and shows the decoded image's colours", async () => {
+  let last: StepEvent | undefined;
+  const { images } = await engine.generate(
+    { modelDir: defaultModelDir(), prompt: 'a large red square in the center on a blue background', seed: 1, steps: 20, provider: 'cpu', preview: { every: 20, kind: 'latent' } },
+    { onStep: (e) => (last = e.preview ? e : last) },
+  );
+  const preview = last!.preview!;
+  const scale = 64 / preview.width; // the preview is at latent resolution
+  assert.equal(preview.height * scale, 64);
+  let diff = 0;
+  for (let y = 0; y < preview.height; y++) {
+    for (let x = 0; x < preview.width; x++) {
+      const block = (px: number, py: number) => px >= x * scale && px < (x + 1) * scale && py >= y * scale && py < (y + 1) * scale;
+      const mean = meanRgb(images[0].rgba, block);
+      for (let c = 0; c < 3; c++) diff += Math.abs(mean[c] - preview.rgba[(y * preview.width + x) * 4 + c]);
+    }
+  }
+  // Fitted factors land within about 25 levels of the decoded image; SD 1.x's would be about 70 off.
+  const meanDiff = diff / (preview.width * preview.height * 3);
+  assert.ok(meanDiff < 35, `mean |preview - image| ${meanDiff.toFixed(1)} levels`);
 });
