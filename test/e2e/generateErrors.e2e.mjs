@@ -27,10 +27,18 @@ test('a model folder without its UNet gives an error naming the file, with Show 
     await runCommand(page, 'Diffusion: Generate');
     await answerInput(page, 'anything');
     const toast = await waitForNotification(page, join('unet', 'model.onnx'));
+    // The progress toast closes just after the error shows, moving the error toast: click once it has
+    // gone, and again while the button is still there (a click that landed mid-move did nothing).
+    await page.locator('.notification-list-item', { hasText: 'Diffusion: generating' }).first().waitFor({ state: 'hidden', timeout: 30_000 });
     await screenshot(page, 'generate-missing-unet');
-    await toast.getByRole('button', { name: 'Show Log' }).click();
+    const showLog = toast.getByRole('button', { name: 'Show Log' });
     // The log opens in the Output panel with the same failure.
-    await page.locator('.part.panel .monaco-editor', { hasText: 'model.onnx' }).waitFor({ timeout: 15_000 });
+    const output = page.locator('.part.panel .monaco-editor', { hasText: 'model.onnx' });
+    for (let click = 0; click < 3 && (await showLog.isVisible()) && !(await output.isVisible()); click++) {
+      await showLog.click();
+      await output.waitFor({ timeout: 5_000 }).catch(() => {});
+    }
+    await output.waitFor({ timeout: 15_000 });
   } finally {
     // No reload: the next test opens a new window, which reads the file afresh.
     await setWorkspaceSettings(server, undefined, { 'diffusionLab.modelPath': MODEL });
