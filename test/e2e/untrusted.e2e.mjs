@@ -5,6 +5,7 @@ import {
   answerInput,
   assert,
   openWorkbench,
+  readExtensionLog,
   reloadWindow,
   REPO,
   runCommand,
@@ -38,9 +39,24 @@ test('an untrusted workspace cannot point the extension at a model folder inside
     const userFile = join(server.userDataDir, 'User', 'settings.json');
     writeFileSync(userFile, JSON.stringify({ ...JSON.parse(readFileSync(userFile, 'utf8')), 'diffusionLab.modelPath': 'models/tiny-sd' }));
     await reloadWindow(page);
-    await runCommand(page, 'Diffusion: Generate');
-    await answerInput(page, 'from the user setting');
-    await waitForNotification(page, 'does not load model folders from an untrusted workspace');
+    // The window learns of the edited file through a watcher, even across a reload: until it has, a
+    // Generate still runs on the default model (and says so in the log). Ask again until it is refused.
+    const refusal = 'does not load model folders from an untrusted workspace';
+    const refusals = () => readExtensionLog(server).split(refusal).length - 1;
+    for (let attempt = 1; ; attempt++) {
+      const before = refusals();
+      const prompt = `from the user setting, try ${attempt}`;
+      await runCommand(page, 'Diffusion: Generate');
+      await answerInput(page, prompt);
+      const ran = new RegExp(`generate: "${prompt}" model (.*), seed`);
+      for (let i = 0; i < 120 && refusals() === before && !ran.test(readExtensionLog(server)); i++) await page.waitForTimeout(250);
+      if (refusals() > before) break;
+      assert(ran.test(readExtensionLog(server)), `"${prompt}" was neither refused nor run`);
+      assert(attempt < 6, 'the window never read the user setting');
+      console.log(`  "${prompt}" ran on the default model: the window has not read the user setting yet`);
+      await page.waitForTimeout(2_000);
+    }
+    await waitForNotification(page, refusal);
     await screenshot(page, 'untrusted-workspace');
   } finally {
     await page?.close();
