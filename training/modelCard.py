@@ -120,7 +120,7 @@ over 8 seeds. Reproduce: `/usr/bin/python3 training/evaluate.py --model models/t
 
 ## Parity
 `training/sample.py` runs the same networks in PyTorch with the same DDIM steps, guidance and
-`torch.Generator` noise; `test/unit/model/tinyShapesParity.test.ts` checks the engine's ONNX output
+`torch.Generator` noise; `test/unit/models/tinyShapesParity.test.ts` checks the engine's ONNX output
 against its stored outputs to 1e-3, and `training/parity.py` does the same through the CLI's `--dump`.
 """
 

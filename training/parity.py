@@ -2,8 +2,8 @@
 
     /usr/bin/python3 training/parity.py --model models/tiny-shapes
         runs `diffusion-lab generate --dump` for each case and prints the largest differences;
-    /usr/bin/python3 training/parity.py --checkpoint training/run/model.pt --write-fixture test/unit/model/fixtures/reference.json
-        stores the reference outputs for test/unit/model/parity.test.ts (done by train.py after export).
+    /usr/bin/python3 training/parity.py --checkpoint training/run/model.pt --write-fixture test/unit/models/fixtures/reference.json
+        stores the reference outputs for test/unit/models/tinyShapesParity.test.ts (done by train.py after export).
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
 import argparse

@@ -169,7 +169,7 @@ def parser():
     ap.add_argument('--work', default='training/run', help='folder for checkpoints and the log')
     ap.add_argument('--out', default='models/tiny-shapes', help='ONNX folder written when training ends')
     ap.add_argument('--checkpoint', default='training/tiny-shapes.pt', help='copy of the final checkpoint, kept in git')
-    ap.add_argument('--fixture', default='test/unit/model/fixtures/reference.json',
+    ap.add_argument('--fixture', default='test/unit/models/fixtures/reference.json',
                     help='PyTorch reference outputs for the ONNX parity test, written with the export')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=2)

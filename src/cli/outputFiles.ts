@@ -4,7 +4,7 @@
 import { existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, extname, join } from 'node:path';
-import type { GenerateRequest, GenerateResult } from '../protocol/engine';
+import type { FinishedRun } from '../runs/executeRun';
 
 /** out.png for one image; out.png, out-2.png, … for a batch. Throws when one exists without force. */
 export function outputPaths(out: string, batch: number, force: boolean): string[] {
@@ -35,8 +35,8 @@ export function writeFileSafely(path: string, data: Uint8Array, force: boolean):
 
 /** --dump: final latents and the decoder's float output as little-endian float32, with meta.json
  * saying the shapes and the run, for parity checks against a PyTorch reference. */
-export function writeDump(dir: string, result: GenerateResult, request: GenerateRequest, force: boolean): void {
-  const t = result.tensors!;
+export function writeDump(dir: string, run: FinishedRun, force: boolean): void {
+  const t = run.tensors!;
   const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   writeFileSafely(join(dir, 'latents.f32'), bytes(t.latents), force);
   writeFileSafely(join(dir, 'image.f32'), bytes(t.image), force);
@@ -45,8 +45,7 @@ export function writeDump(dir: string, result: GenerateResult, request: Generate
     byteOrder: 'little',
     latents: { file: 'latents.f32', shape: t.latentShape, note: 'final scheduler output, before division by the VAE scaling factor' },
     image: { file: 'image.f32', shape: t.imageShape, note: 'decoder output, NCHW, about [-1, 1]' },
-    request: { ...request, returnTensors: undefined },
-    info: result.info,
+    info: run.info,
   };
   writeFileSafely(join(dir, 'meta.json'), Buffer.from(JSON.stringify(meta, null, 1) + '\n'), force);
 }

@@ -5,18 +5,18 @@ import { createScheduler } from '../core/samplers/registry';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
+import type { RunSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule } from './requestCheck';
 import type { ModelSessions } from './modelSessions';
 import { seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
-import { buildRunRecords, pngTextChunks } from './outputs/runRecord';
 import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, rms } from './guidance';
-import { defaultGuidance } from './modelFolder';
+import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -24,10 +24,13 @@ export interface RunControl {
   cancelled(): boolean;
 }
 
-export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl): Promise<GenerateResult> {
+/** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
+ * run's total counts it. */
+export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl, loadMs: number): Promise<GenerateResult> {
   const started = performance.now();
-  const req = { ...request, guidanceScale: request.guidanceScale ?? defaultGuidance(s.folder) };
-  const shape = checkRequest(req, s);
+  const { options } = request;
+  const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
+  const shape = checkRequest(req, options, s);
   const scheduler = buildScheduler(s, req);
   const custom = customSchedule(req, scheduler.alphasCumprod);
   try {
@@ -52,7 +55,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const unetRunMs: number[] = [];
   const timesteps = scheduler.timesteps;
   // Without a preview setting, latents (when captured) come every step.
-  const preview = req.preview ?? { every: 1, kind: 'none' };
+  const preview = options.preview ?? { every: 1, kind: 'none' };
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
@@ -63,7 +66,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     if (!allFinite(out)) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
-    const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch) : out;
+    const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch) : out;
     const step = scheduler.step({ data: eps, shape: latentShape }, t, latents, noise);
     latents = step.prevSample;
     if (!allFinite(latents.data)) {
@@ -72,7 +75,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
     const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: rms(eps) };
-    if (atCadence && req.captureLatents) {
+    if (atCadence && options.captureLatents) {
       event.xt = Float32Array.from(latents.data);
       event.x0 = Float32Array.from(step.predOriginalSample.data);
     }
@@ -88,37 +91,27 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const { images: decoded, pixels } = await decodeImages(s, latents);
   const vaeMs = performance.now() - vaeStart;
 
+  const images: ImageOut[] = decoded.map((img) => ({ ...img, png: encodePng(img.rgba, img.width, img.height) }));
+  const tensors = options.returnTensors
+    ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
+    : undefined;
   const info: RunInfo = {
+    spec: { ...req, width: shape.width, height: shape.height, steps: custom ? timesteps.length : req.steps },
+    seeds,
+    scheduler: { _class_name: scheduler.className, ...scheduler.config },
+    model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
-    timings: { loadMs: 0, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: performance.now() - started },
-    scheduler: { _class_name: scheduler.className, ...scheduler.config },
-    seeds,
-    steps: custom ? timesteps.length : req.steps,
-    timesteps: req.timesteps,
-    sigmas: req.sigmas,
-    guidanceScale: req.guidanceScale,
-    guidanceRescale: req.guidanceRescale ?? 0,
-    width: decoded[0].width,
-    height: decoded[0].height,
-    model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
+    timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
   };
-  const records = buildRunRecords(
-    { prompt: req.prompt, negativePrompt: req.negativePrompt ?? '', batchSize: shape.batch, createdAt: new Date() },
-    info,
-  );
-  const images: ImageOut[] = decoded.map((img, i) => ({ ...img, png: encodePng(img.rgba, img.width, img.height, pngTextChunks(records[i])) }));
-  const tensors = req.returnTensors
-    ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
-    : undefined;
   return { images, info, tensors };
 }
 
 /** The model's scheduler config with the request's keys on top (a `_class_name` there switches
  * the class and keeps the model's schedule, like diffusers' `from_config`). */
-function buildScheduler(s: ModelSessions, req: GenerateRequest): Scheduler {
+function buildScheduler(s: ModelSessions, req: RunSpec): Scheduler {
   const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, req.scheduler ?? {});
   const errors = findings.filter((f) => f.severity === 'error');
   if (!scheduler) {

@@ -1,7 +1,7 @@
 // The extension's one engine client: its process starts on the first request, restarts after a
 // crash, and stops with the extension.
 import * as vscode from 'vscode';
-import { EngineClient } from '../engine/engineClient';
+import { EngineClient } from '../runs/engineClient';
 import type { Log } from './log';
 
 export function createEngine(context: vscode.ExtensionContext, log: Log): EngineClient {

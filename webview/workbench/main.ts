@@ -122,7 +122,7 @@ window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
         form.setRunning(false);
       }
       if (m.run.status === 'done') {
-        form.rememberSeed(m.run.params.seed);
+        form.rememberSeed(m.run.spec.seed);
         form.setProvider(providerSetting, m.run.provider);
       }
       else showNotice(m.run.status === 'cancelled' ? 'Run cancelled.' : `Run failed: ${m.run.error}`, m.run.status === 'failed');
@@ -177,8 +177,8 @@ function show(runId: string, step?: number): void {
     ...(run.pngs ?? []).map((png, i) => {
       const img = document.createElement('img');
       img.src = pngUrl(png);
-      const seed = run.summary.images[i]?.seed ?? run.summary.params.seed;
-      img.alt = `Image ${i + 1} of "${run.summary.params.prompt}", seed ${seed}`;
+      const seed = run.summary.images[i]?.seed ?? run.summary.spec.seed;
+      img.alt = `Image ${i + 1} of "${run.summary.spec.prompt}", seed ${seed}`;
       img.title = run.summary.images[i]?.savedAs ?? 'not saved';
       return img;
     }),
@@ -193,7 +193,7 @@ function renderRunList(): void {
     ...ordered.map(({ summary: r }) => {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', r.id);
-      o.textContent = `${new Date(r.createdAt).toLocaleTimeString()} · ${r.params.prompt.slice(0, 40) || '(no prompt)'} · seed ${r.params.seed}${r.status === 'running' ? ' · running' : ''}`;
+      o.textContent = `${new Date(r.createdAt).toLocaleTimeString()} · ${r.spec.prompt.slice(0, 40) || '(no prompt)'} · seed ${r.spec.seed}${r.status === 'running' ? ' · running' : ''}`;
       return o;
     }),
   );
@@ -205,15 +205,15 @@ function renderStatus(): void {
   if (!run) {
     status.textContent = 'No run yet: set the parameters and press Generate (Ctrl+Enter).';
   } else {
-    const p = run.params;
+    const p = run.spec;
     const saved = run.images.filter((i) => i.savedAs).map((i) => i.savedAs);
     status.textContent = [
       run.status === 'running' ? 'running' : run.status,
       run.modelLabel,
       run.scheduleLabel && `schedule ${run.scheduleLabel}`,
-      run.schedulerClass || p.sampler || "model's scheduler",
+      run.schedulerClass || String(p.scheduler?._class_name ?? "model's scheduler"),
       `${p.steps} steps`,
-      `CFG ${p.guidanceScale}`,
+      p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
       `seed ${p.seed}`,
       `${p.width}×${p.height}`,
       run.provider && `on ${run.provider}`,

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_GUIDANCE, defaultGuidance, readModelFolder } from '../../engine/modelFolder';
+import { DEFAULT_GUIDANCE, defaultGuidance, readModelFolder } from '../../modelFolder/modelFolder';
 import type { ModelOption } from '../../protocol/workbench';
 import { resolveModelDir } from '../settings';
 

@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineError } from '../../../src/engine/engineClient';
+import type { EngineError } from '../../../src/runs/engineClient';
 import { copyModel, model, request, startEngine } from './fixtures';
 import { autoProviders } from '../../../src/engine/providers';
 
