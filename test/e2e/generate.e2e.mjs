@@ -103,7 +103,7 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   const png = readFileSync(join(outputs, saved[0]));
   assert(png.subarray(1, 4).toString('latin1') === 'PNG', `${saved[0]} is not a PNG`);
   const record = JSON.parse(readFileSync(join(outputs, saved[0].replace(/\.png$/, '.json')), 'utf8'));
-  assert(record.prompt === 'a red circle on a blue background' && record.image === saved[0], 'the JSON record beside the PNG');
+  assert(record.spec.prompt === 'a red circle on a blue background' && record.image === saved[0], 'the JSON record beside the PNG');
 
   // The status bar names the provider that ran (the CPU here) and the run lands in the Runs gallery.
   await page.locator('.statusbar-item', { hasText: 'cpu' }).first().waitFor({ timeout: 15_000 });

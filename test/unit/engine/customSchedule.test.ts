@@ -44,7 +44,7 @@ test('bad custom schedules are refused naming the problem', async () => {
   await refused({ timesteps: [500, 700, 100] }, /strictly descending: \[1\] = 700 follows 500/);
   await refused({ timesteps: [1000, 500] }, /timestep 1000 is outside the training range 0 to 999/);
   await refused({ timesteps: [900, NaN] }, /timesteps\[1\] is NaN, not a finite number/);
-  await refused({ timesteps: [] }, /list of 1 to 1000 numbers/);
+  await refused({ timesteps: [] }, /timesteps must be a list of 1 to 1001 numbers/);
   await refused({ sigmas: [1e6, 1, 0] }, /sigma 1000000 is outside the training range/);
   await refused({ timesteps: [900, 100], sigmas: [10, 0] }, /not both/);
   // DDIM's set_timesteps has no custom schedule: the core's refusal, under the class's name.

@@ -1,7 +1,10 @@
 // The host's check of diffusionLab.openWorkbench's { schedule } argument, which any extension may pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScheduleArgument, scheduleSteps } from '../../../src/protocol/workbench';
+import { specSteps } from '../../../src/protocol/run';
+import { parseScheduleArgument, type RunSchedule } from '../../../src/protocol/workbench';
+
+const scheduleSteps = (s: RunSchedule) => (s.timesteps || s.sigmas ? specSteps({ steps: 0, ...s }) : undefined);
 
 const error = (arg: unknown): string => {
   const r = parseScheduleArgument(arg);

@@ -24,18 +24,21 @@ const good: ParamsForm = {
   modelId: 'm1',
 };
 
-test('a good form becomes typed parameters', () => {
-  const { params, errors } = validateParams(good, ctx);
+test('a good form becomes a run spec, its sampler controls scheduler keys', () => {
+  const { run, errors } = validateParams(good, ctx);
   assert.deepEqual(errors, {});
-  assert.equal(params?.seed, 42);
-  assert.equal(params?.guidanceScale, 7.5);
-  assert.equal(params?.height, 64);
-  assert.equal(validateParams({ ...good, seed: '-1' }, ctx).params?.seed, -1);
+  assert.equal(run?.modelId, 'm1');
+  assert.equal(run?.spec.seed, 42);
+  assert.equal(run?.spec.guidanceScale, 7.5);
+  assert.equal(run?.spec.height, 64);
+  assert.equal(run?.spec.scheduler?.use_karras_sigmas, true);
+  assert.equal(validateParams({ ...good, seed: '-1' }, ctx).run?.spec.seed, -1);
+  assert.equal(validateParams({ ...good, sampler: '', spacing: 'default', sigmas: 'default' }, ctx).run?.spec.scheduler, undefined);
 });
 
 test('each bad field is named, and nothing runs', () => {
-  const { params, errors } = validateParams({ ...good, steps: '-3', seed: '12abc', width: '30', batchSize: '' }, ctx);
-  assert.equal(params, undefined);
+  const { run, errors } = validateParams({ ...good, steps: '-3', seed: '12abc', width: '30', batchSize: '' }, ctx);
+  assert.equal(run, undefined);
   assert.match(errors.steps ?? '', /between 1 and/);
   assert.match(errors.seed ?? '', /whole number/);
   assert.match(errors.width ?? '', /multiple of 8 for tiny-shapes \(try 32\)/);
@@ -50,7 +53,7 @@ test('options a sampler lacks, unknown samplers and models are refused', () => {
   assert.match(validateParams({ ...good, modelId: '../../etc' }, ctx).errors.modelId ?? '', /Choose a model/);
   assert.match(validateParams({ ...good, seed: '4294967295' }, ctx).errors.seed ?? '', /4294967294/);
   assert.match(validateParams({ ...good, guidanceScale: 'NaN' }, ctx).errors.guidanceScale ?? '', /number/);
-  assert.ok(validateParams(null, ctx).errors.prompt === undefined && validateParams(null, ctx).params === undefined);
+  assert.ok(validateParams(null, ctx).errors.prompt === undefined && validateParams(null, ctx).run === undefined);
 });
 
 test('host-side message parsing drops malformed messages and path-like ids', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { restoreFromPngText } from '../../../../src/runs/runRecord';
-import { encodePng, readPngText } from '../../../../src/engine/png';
+import { encode } from 'fast-png';
+import { readPngText, withPngText } from '../../../../src/runs/pngText';
 import type { ModelOption, ParamsForm, SamplerOption } from '../../../../src/protocol/workbench';
 import { toForm, type ModelLookup } from '../../../../src/extension/workbench/restoreForm';
 
@@ -25,7 +26,7 @@ const current: ParamsForm = {
 test('an A1111 PNG restores prompt, seed, steps, CFG, size, sampler with Karras, and the model by name', () => {
   const text =
     'photo of a cabin\nNegative prompt: (worst quality:1.4), cartoon\nSteps: 25, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6, Seed: 777, Size: 512x768, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Version: v1.9.4';
-  const png = encodePng(new Uint8Array(4 * 4).fill(255), 2, 2, { parameters: text });
+  const png = withPngText(encode({ width: 2, height: 2, data: new Uint8Array(16).fill(255), channels: 4, depth: 8 }), { parameters: text });
   const restored = restoreFromPngText(readPngText(png))!;
   const { form, note } = toForm(restored, current, lookup, samplers);
   assert.deepEqual(form, {

@@ -4,13 +4,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, newRunId } from '../../../../src/extension/workbench/runStore';
+import { runSpec } from '../../../../src/protocol/run';
 import type { RunSummary, StepFrame } from '../../../../src/protocol/workbench';
 
 function summary(id: string, prompt = 'p'): RunSummary {
   return {
     id,
     createdAt: new Date(0).toISOString(),
-    params: { prompt, negativePrompt: '', seed: 1, steps: 2, guidanceScale: 7, sampler: '', spacing: 'default', sigmas: 'default', width: 8, height: 8, batchSize: 1, modelId: 'm' },
+    spec: runSpec({ modelDir: '/m/tiny', prompt, seed: 1, steps: 2, guidanceScale: 7, width: 8, height: 8 }),
     modelLabel: 'tiny',
     status: 'done',
     images: [{ seed: 1, width: 8, height: 8 }],
