@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 
+import checkpoint
 import export
 import networks
 import scenes
@@ -135,7 +136,7 @@ def main():
 
 def write(work, model):
     log = read_log(os.path.join(work, 'train.log.jsonl'))
-    nets = export.load(os.path.join(work, 'model.pt'))
+    nets = checkpoint.load(os.path.join(work, 'model.pt'))
     with open(os.path.join(model, 'quality.json')) as f:
         quality = json.load(f)
     with open(os.path.join(model, 'MODEL_CARD.md'), 'w') as f:

@@ -16,7 +16,7 @@ import tempfile
 
 import numpy as np
 
-import export
+import checkpoint
 import sample
 
 TOLERANCE = 1e-3
@@ -73,7 +73,7 @@ def main():
     ap.add_argument('--model', default='models/tiny-shapes')
     ap.add_argument('--write-fixture')
     args = ap.parse_args()
-    nets = export.load(args.checkpoint)
+    nets = checkpoint.load(args.checkpoint)
     if args.write_fixture:
         write_fixture(nets, args.write_fixture)
     else:

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-import export
+import checkpoint
 import networks
 import schedule
 import tokenizer
@@ -56,7 +56,7 @@ def main():
     ap.add_argument('--guidance', type=float, default=7.5)
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
-    nets = export.load(args.checkpoint)
+    nets = checkpoint.load(args.checkpoint)
     _, img = generate(nets, [args.prompt], [args.seed], args.steps, args.guidance)
     Image.fromarray(to_uint8(img[0].numpy())).save(args.out)
 
