@@ -150,7 +150,8 @@ def main():
     ap.add_argument('--steps', type=int, default=STEPS)
     ap.add_argument('--guidance', type=float, default=GUIDANCE)
     ap.add_argument('--seed', type=int, default=SEED)
-    ap.add_argument('--sweep', help='comma-separated guidance scales: print held-out accuracy at each (seeds from 1000)')
+    ap.add_argument('--sweep',
+                    help='comma-separated guidance scales: print held-out accuracy at each (seeds from 1000)')
     args = ap.parse_args()
     backend = onnx_backend if args.backend == 'onnx' else torch_backend
     where = args.model if args.backend == 'onnx' else args.checkpoint

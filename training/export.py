@@ -67,7 +67,8 @@ def export(nets, out):
     ids = torch.tensor([tokenizer.encode('a small red circle')] * 2, dtype=torch.int64)
     _export(nets['text_encoder'], (ids,), f'{out}/text_encoder/model.onnx', ['input_ids'], ['last_hidden_state'],
             {'input_ids': {0: 'batch'}, 'last_hidden_state': {0: 'batch'}})
-    _export(nets['unet'], (torch.randn(2, 4, lat, lat), torch.tensor([500.0, 500.0]), torch.randn(2, tokenizer.MAX_LENGTH, dim)),
+    unet_args = (torch.randn(2, 4, lat, lat), torch.tensor([500.0, 500.0]), torch.randn(2, tokenizer.MAX_LENGTH, dim))
+    _export(nets['unet'], unet_args,
             f'{out}/unet/model.onnx', ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'],
             {'sample': {0: 'batch'}, 'timestep': {0: 'batch'}, 'encoder_hidden_states': {0: 'batch'},
              'out_sample': {0: 'batch'}})

@@ -2,7 +2,8 @@
 
     /usr/bin/python3 training/parity.py --model models/tiny-shapes
         runs `diffusion-lab generate --dump` for each case and prints the largest differences;
-    /usr/bin/python3 training/parity.py --checkpoint training/run/model.pt --write-fixture test/unit/model/fixtures/reference.json
+    /usr/bin/python3 training/parity.py --checkpoint training/run/model.pt \\
+            --write-fixture test/unit/model/fixtures/reference.json
         stores the reference outputs for test/unit/model/parity.test.ts (done by train.py after export).
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
@@ -22,7 +23,8 @@ import sample
 TOLERANCE = 1e-3
 CASES = [
     {'prompt': 'a large red circle in the center on a blue background', 'seed': 42, 'steps': 20, 'guidance': 7.5},
-    {'prompt': 'a small white diamond at the bottom right on a green background', 'seed': 3, 'steps': 10, 'guidance': 3.0},
+    {'prompt': 'a small white diamond at the bottom right on a green background', 'seed': 3, 'steps': 10,
+     'guidance': 3.0},
     {'prompt': '', 'seed': 7, 'steps': 12, 'guidance': 1.0},  # unconditional, no guidance pass
 ]
 

@@ -2,12 +2,12 @@
 leading spacing), classifier-free guidance and the engine's seeding (one torch.Generator per image,
 seeded seed, seed+1, …). Its output is what the ONNX pipeline must reproduce.
 
-    /usr/bin/python3 training/sample.py --prompt "a large red circle in the center on a blue background" --seed 1 --out /tmp/x.png
+    /usr/bin/python3 training/sample.py --prompt "a large red circle in the center on a blue background" \\
+        --seed 1 --out /tmp/x.png
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
 import argparse
 
-import numpy as np
 import torch
 from PIL import Image
 
