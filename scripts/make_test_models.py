@@ -68,15 +68,18 @@ def make_tokenizer():
 
 def tokenizer_json(vocab, merges):
     """The tokenizer.json that transformers writes for CLIPTokenizerFast, over this vocabulary."""
-    special = lambda tok: {'id': vocab[tok], 'content': tok, 'single_word': False, 'lstrip': False,
-                           'rstrip': False, 'normalized': True, 'special': True}
+    def special(tok):
+        return {'id': vocab[tok], 'content': tok, 'single_word': False, 'lstrip': False,
+                'rstrip': False, 'normalized': True, 'special': True}
+
     return {
         'version': '1.0', 'truncation': None, 'padding': None,
         'added_tokens': [special(BOS), special(EOS)],
         'normalizer': {'type': 'Sequence', 'normalizers': [
             {'type': 'NFC'}, {'type': 'Replace', 'pattern': {'Regex': '\\s+'}, 'content': ' '}, {'type': 'Lowercase'}]},
         'pre_tokenizer': {'type': 'Sequence', 'pretokenizers': [
-            {'type': 'Split', 'pattern': {'Regex': "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"},
+            {'type': 'Split', 'pattern': {'Regex': "<\\|startoftext\\|>|<\\|endoftext\\|>|"
+                                                   "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"},
              'behavior': 'Removed', 'invert': True},
             {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': False}]},
         'post_processor': {'type': 'RobertaProcessing', 'sep': [EOS, vocab[EOS]], 'cls': [BOS, vocab[BOS]],
@@ -164,7 +167,8 @@ class UNet(nn.Module):
     def forward(self, sample, timestep, encoder_hidden_states=None):
         x = sample.float()
         b = x.shape[0]
-        t = timestep.float().reshape(-1)[:1].expand(b) if timestep.dim() == 0 or timestep.shape[0] == 1 else timestep.float()
+        single = timestep.dim() == 0 or timestep.shape[0] == 1
+        t = timestep.float().reshape(-1)[:1].expand(b) if single else timestep.float()
         h = F.silu(self.conv_in(x) + self.temb(timestep_embedding(t, 16))[:, :, None, None])
         if self.context:
             ctx = encoder_hidden_states.float()
@@ -273,7 +277,10 @@ def move_weights_out(model_path, data_name):
         kept = b''.join(whole for n, _, whole, _ in fields(t) if n != 9)
         offset = len(data)
         data.extend(raw)
-        entry = lambda k, v: len_field(13, len_field(1, k.encode()) + len_field(2, v.encode()))
+
+        def entry(k, v):
+            return len_field(13, len_field(1, k.encode()) + len_field(2, v.encode()))
+
         return (kept + entry('location', data_name) + entry('offset', str(offset)) +
                 entry('length', str(len(raw))) + enc_varint(14 << 3) + enc_varint(1))
 
@@ -321,7 +328,8 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     if timestep == 'batch':
         dyn['timestep'] = {0: 'batch'}
     unet_path = os.path.join(folder, 'unet', 'model.onnx')
-    export(unet, (sample, t, ehs), unet_path, ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'], axes(dyn))
+    export(unet, (sample, t, ehs), unet_path, ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'],
+           axes(dyn))
     if external:
         move_weights_out(unet_path, external)
     write_json(os.path.join(folder, 'unet', 'config.json'),
