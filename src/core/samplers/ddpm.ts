@@ -12,6 +12,10 @@ type VarianceType = 'fixed_small' | 'fixed_small_log' | 'fixed_large';
 export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type: VarianceType }> {
   readonly className = 'DDPMScheduler';
 
+  getVelocity(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    return this.velocityAt(sample, noise, timesteps);
+  }
+
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
     refuseCustomSchedule(this.className, options, true);
     const custom = options?.timesteps;
@@ -47,19 +51,24 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
     for (let k = 0; k < x.length; k++) prev[k] = c0 * x0[k] + ct * x[k];
     if (t > 0) {
       if (!noise) throw new Error(`${this.className}.step needs a noise source for t > 0`);
-      const std = this.noiseStd(currentBeta, alphaPrev, alphaProd);
+      const std = this.noiseStd(alphaProd, alphaPrev);
       const z = drawNoise(noise, modelOutput.shape);
       for (let k = 0; k < prev.length; k++) prev[k] += std * z[k];
     }
     return out;
   }
 
-  private noiseStd(currentBeta: number, alphaPrev: number, alphaProd: number): number {
-    const small = Math.max(((1 - alphaPrev) / (1 - alphaProd)) * currentBeta, 1e-20);
+  /** The posterior's standard deviation, in float32 as diffusers' _get_variance computes it from its
+   * float32 ᾱ tensors: β_t = 1 − ᾱ_t/ᾱ_{t−1} in float64 put diffusers' own test_full_loop_with_noise
+   * off by 0.02 in its sum (387.9676 vs 387.9466). */
+  private noiseStd(alphaProd: number, alphaPrev: number): number {
+    const f = Math.fround;
+    const beta = f(1 - f(alphaProd / alphaPrev));
+    const small = Math.max(f(f(f(1 - alphaPrev) / f(1 - alphaProd)) * beta), 1e-20);
     switch (this.config.variance_type) {
-      case 'fixed_small': return Math.sqrt(small);
-      case 'fixed_small_log': return Math.exp(0.5 * Math.log(small));
-      case 'fixed_large': return Math.sqrt(currentBeta);
+      case 'fixed_small': return f(Math.sqrt(small));
+      case 'fixed_small_log': return f(Math.exp(f(0.5 * f(Math.log(small)))));
+      case 'fixed_large': return f(Math.sqrt(beta));
       // 'learned' and 'learned_range' need a model that outputs its variance; diffusers' 'fixed_large_log'
       // takes the square root of a negative log and yields NaN.
       default: throw new RangeError(`${this.className}: variance_type '${String(this.config.variance_type)}' is not supported (fixed_small, fixed_small_log, fixed_large are)`);
