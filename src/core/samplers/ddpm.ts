@@ -35,8 +35,12 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
     const prevT = i + 1 < this.timesteps.length ? this.timesteps[i + 1] : -1;
     const alphaProd = this.alphasCumprod[t];
     const alphaPrev = prevT >= 0 ? this.alphasCumprod[prevT] : 1;
-    const currentAlpha = alphaProd / alphaPrev;
-    const currentBeta = 1 - currentAlpha;
+    // α_t = ᾱ_t/ᾱ_{t−1} and β_t = 1 − α_t in float32, as diffusers computes them from its float32 ᾱ: near
+    // t = 0 the subtraction cancels, and float64 put diffusers' own test_full_loop_with_noise off by
+    // 0.02 in its sum (387.9676 vs 387.9466).
+    const f = Math.fround;
+    const currentAlpha = f(alphaProd / alphaPrev);
+    const currentBeta = f(1 - currentAlpha);
     const { p, q } = alphaPrediction(this.config.prediction_type, alphaProd);
     const x = sample.data;
     const m = modelOutput.data;
@@ -45,25 +49,22 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
     clipPrediction(out.predOriginalSample, this.config);
 
     // Posterior mean (eq. 7) and, for t > 0, its noise.
-    const c0 = (Math.sqrt(alphaPrev) * currentBeta) / (1 - alphaProd);
-    const ct = (Math.sqrt(currentAlpha) * (1 - alphaPrev)) / (1 - alphaProd);
+    const c0 = f(f(f(Math.sqrt(alphaPrev)) * currentBeta) / f(1 - alphaProd));
+    const ct = f(f(f(Math.sqrt(currentAlpha)) * f(1 - alphaPrev)) / f(1 - alphaProd));
     const prev = out.prevSample.data;
     for (let k = 0; k < x.length; k++) prev[k] = c0 * x0[k] + ct * x[k];
     if (t > 0) {
       if (!noise) throw new Error(`${this.className}.step needs a noise source for t > 0`);
-      const std = this.noiseStd(alphaProd, alphaPrev);
+      const std = this.noiseStd(currentBeta, alphaPrev, alphaProd);
       const z = drawNoise(noise, modelOutput.shape);
       for (let k = 0; k < prev.length; k++) prev[k] += std * z[k];
     }
     return out;
   }
 
-  /** The posterior's standard deviation, in float32 as diffusers' _get_variance computes it from its
-   * float32 ᾱ tensors: β_t = 1 − ᾱ_t/ᾱ_{t−1} in float64 put diffusers' own test_full_loop_with_noise
-   * off by 0.02 in its sum (387.9676 vs 387.9466). */
-  private noiseStd(alphaProd: number, alphaPrev: number): number {
+  /** The posterior's standard deviation, in float32 as diffusers' _get_variance computes it. */
+  private noiseStd(beta: number, alphaPrev: number, alphaProd: number): number {
     const f = Math.fround;
-    const beta = f(1 - f(alphaProd / alphaPrev));
     const small = Math.max(f(f(f(1 - alphaPrev) / f(1 - alphaProd)) * beta), 1e-20);
     switch (this.config.variance_type) {
       case 'fixed_small': return f(Math.sqrt(small));
