@@ -7,9 +7,12 @@ import { createScheduler } from '../src/core/samplers/registry';
 
 const SIZE = 512;
 const REDRAWS = 200;
-const image = { data: Float32Array.from({ length: 3 * SIZE * SIZE }, (_, i) => Math.sin(i * 1e-3)), shape: [3, SIZE, SIZE] };
-const abar = createScheduler({ _class_name: 'DDIMScheduler', beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 })
-  .scheduler!.alphasCumprod;
+const image = {
+  data: Float32Array.from({ length: 3 * SIZE * SIZE }, (_, i) => Math.sin(i * 1e-3)),
+  shape: [3, SIZE, SIZE],
+};
+const sd = { _class_name: 'DDIMScheduler', beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 };
+const abar = createScheduler(sd).scheduler!.alphasCumprod;
 
 const t0 = performance.now();
 const view = new ForwardProcessView(image, 1234);

@@ -18,14 +18,18 @@ export class ForwardProcessView {
     const rgb = (s.length === 3 && s[0] === 3) || (s.length === 4 && s[0] === 1 && s[1] === 3);
     if (!rgb) throw new RangeError(`forward view: image shape [${s.join(', ')}] is not [3, H, W] or [1, 3, H, W]`);
     const bad = image.data.findIndex((v) => !(v >= -1 && v <= 1));
-    if (bad >= 0) throw new RangeError(`forward view: image value ${image.data[bad]} at index ${bad} is outside [−1, 1]`);
+    if (bad >= 0) {
+      throw new RangeError(`forward view: image value ${image.data[bad]} at index ${bad} is outside [−1, 1]`);
+    }
     this.image = Float32Array.from(image.data);
     this.noise = new TorchGenerator(seed).randn(s);
   }
 
   /** x_t at `level` into `out` (reused across calls when given). */
   render(level: NoiseLevel, out = new Float32Array(this.image.length)): Float32Array {
-    if (out.length !== this.image.length) throw new RangeError(`forward view: out has ${out.length} values, the image ${this.image.length}`);
+    if (out.length !== this.image.length) {
+      throw new RangeError(`forward view: out has ${out.length} values, the image ${this.image.length}`);
+    }
     const a = level.signal;
     const b = level.noise;
     const x = this.image;
@@ -46,8 +50,8 @@ export interface FirstStep {
 /** The first sampling step of `scheduler` (its config's spacing) for n steps, from noise or, with
  * strength < 1, from an image noised to where image-to-image starts; undefined when strength leaves
  * no step. Sets the scheduler's timesteps. */
-export function firstSamplingStep(scheduler: Scheduler, numInferenceSteps: number, strength = 1): FirstStep | undefined {
-  const run = img2imgTimesteps(scheduler, numInferenceSteps, strength);
+export function firstSamplingStep(scheduler: Scheduler, n: number, strength = 1): FirstStep | undefined {
+  const run = img2imgTimesteps(scheduler, n, strength);
   if (run.timesteps.length === 0) return undefined;
   const t = run.timesteps[0];
   return { t, index: run.beginIndex, level: noiseLevelOfSigma(scheduler.sigmaAt(t)) };

@@ -67,7 +67,8 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
     const T = this.alphasCumprod.length;
     const abar = timesteps.map((t) => {
       if (!Number.isInteger(t) || t < 0 || t >= T) {
-        throw new RangeError(`${this.className}.${method}: timestep ${t} is not an integer training timestep in 0..${T - 1}`);
+        const what = `${this.className}.${method}: timestep ${t}`;
+        throw new RangeError(`${what} is not an integer training timestep in 0..${T - 1}`);
       }
       return this.alphasCumprod[t];
     });

@@ -12,7 +12,8 @@ export interface BlendCoefficients {
  * batch-size timesteps. */
 export function checkNoiseArgs(what: string, x: Tensor, y: Tensor, timesteps: readonly number[]): void {
   if (!sameShape(x.shape, y.shape)) {
-    throw new RangeError(`${what}: noise shape [${y.shape.join(', ')}] does not match sample shape [${x.shape.join(', ')}]`);
+    const shapes = `noise shape [${y.shape.join(', ')}] does not match sample shape [${x.shape.join(', ')}]`;
+    throw new RangeError(`${what}: ${shapes}`);
   }
   const batch = x.shape[0] ?? 1;
   if (timesteps.length !== 1 && timesteps.length !== batch) {

@@ -33,7 +33,8 @@ export function integerTimesteps(className: string, custom: readonly number[], T
  * so it is refused here, naming it. */
 export function checkBeginIndex(className: string, beginIndex: number, scheduled: number): number {
   if (!Number.isInteger(beginIndex) || beginIndex < 0 || beginIndex >= scheduled) {
-    throw new RangeError(`${className}.setBeginIndex: ${beginIndex} is not an index of the ${scheduled} scheduled timesteps`);
+    const what = `${className}.setBeginIndex: ${beginIndex}`;
+    throw new RangeError(`${what} is not an index of the ${scheduled} scheduled timesteps`);
   }
   return beginIndex;
 }

@@ -44,7 +44,7 @@ interface Loop {
   config: Record<string, unknown>;
   steps: number;
   tStart: number;
-  /** Euler-family tests scale by init_noise_sigma and step on the scaled model input. */
+  /** Scale by init_noise_sigma and step on the scaled model input, as the Euler-family tests do. */
   sigmaStyle?: boolean;
   seeded?: boolean;
   shape?: number[];
@@ -56,23 +56,37 @@ const LINEAR = { num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, 
 const LINEAR_1100 = { ...LINEAR, num_train_timesteps: 1100 };
 const UNIPC = { ...LINEAR, solver_order: 2, solver_type: 'bh2', final_sigmas_type: 'sigma_min' };
 
+const DPM = {
+  ...LINEAR, solver_order: 2, prediction_type: 'epsilon', thresholding: false, sample_max_value: 1.0,
+  algorithm_type: 'dpmsolver++', solver_type: 'midpoint', lower_order_final: false, euler_at_final: false,
+  lambda_min_clipped: -Infinity, variance_type: null, final_sigmas_type: 'sigma_min',
+};
+const DDPM = { ...LINEAR, variance_type: 'fixed_small', clip_sample: true };
+/** The Euler family's tests: sample · init_noise_sigma, step on the scaled model input, 10 steps. */
+const K = { config: LINEAR_1100, steps: 10, tStart: 8, sigmaStyle: true };
+
 const LOOPS: Loop[] = [
-  { file: 'test_scheduler_ddim.py:150-176', className: 'DDIMScheduler', config: { ...LINEAR, clip_sample: true }, steps: 10, tStart: 8, sum: 354.5418, mean: 0.4616 },
+  { file: 'test_scheduler_ddim.py:150-176', className: 'DDIMScheduler', config: { ...LINEAR, clip_sample: true },
+    steps: 10, tStart: 8, sum: 354.5418, mean: 0.4616 },
   // DDPM's test uses the constructor's schedule (999…0), which setTimesteps(1000) reproduces.
-  { file: 'test_scheduler_ddpm.py:193-222', className: 'DDPMScheduler', config: { ...LINEAR, variance_type: 'fixed_small', clip_sample: true }, steps: 1000, tStart: 998, seeded: true, sum: 387.9466, mean: 0.5051 },
-  { file: 'test_scheduler_deis.py:242-267', className: 'DEISMultistepScheduler', config: { ...LINEAR, solver_order: 2 }, steps: 10, tStart: 8, sum: 315.3016, mean: 0.41054 },
-  {
-    file: 'test_scheduler_dpm_multi.py:252-277', className: 'DPMSolverMultistepScheduler', steps: 10, tStart: 5, sum: 318.4111, mean: 0.4146,
-    config: { ...LINEAR, solver_order: 2, prediction_type: 'epsilon', thresholding: false, sample_max_value: 1.0, algorithm_type: 'dpmsolver++',
-      solver_type: 'midpoint', lower_order_final: false, euler_at_final: false, lambda_min_clipped: -Infinity, variance_type: null, final_sigmas_type: 'sigma_min' },
-  },
-  { file: 'test_scheduler_unipc.py:260-285', className: 'UniPCMultistepScheduler', config: UNIPC, steps: 10, tStart: 8, sum: 315.5757, mean: 0.4109 },
-  { file: 'test_scheduler_unipc.py:370-395 (1D)', className: 'UniPCMultistepScheduler', config: UNIPC, steps: 10, tStart: 8, shape: [4, 3, 8], sum: 39.087, mean: 0.4072 },
-  { file: 'test_scheduler_euler.py:201-232', className: 'EulerDiscreteScheduler', config: LINEAR_1100, steps: 10, tStart: 8, sigmaStyle: true, seeded: true, sum: 57062.9297, mean: 74.3007 },
-  { file: 'test_scheduler_euler_ancestral.py:124-156', className: 'EulerAncestralDiscreteScheduler', config: LINEAR_1100, steps: 10, tStart: 8, sigmaStyle: true, seeded: true, sum: 56163.0508, mean: 73.129 },
-  { file: 'test_scheduler_heun.py:177-206', className: 'HeunDiscreteScheduler', config: LINEAR_1100, steps: 10, tStart: 8, sigmaStyle: true, sum: 75074.8906, mean: 97.7538 },
-  { file: 'test_scheduler_kdpm2_discrete.py:134-166', className: 'KDPM2DiscreteScheduler', config: LINEAR_1100, steps: 10, tStart: 8, sigmaStyle: true, sum: 70408.4062, mean: 91.6776 },
-  { file: 'test_scheduler_lms.py:142-170', className: 'LMSDiscreteScheduler', config: LINEAR_1100, steps: 10, tStart: 8, sigmaStyle: true, sum: 27663.6895, mean: 36.0204 },
+  { file: 'test_scheduler_ddpm.py:193-222', className: 'DDPMScheduler', config: DDPM, steps: 1000, tStart: 998,
+    seeded: true, sum: 387.9466, mean: 0.5051 },
+  { file: 'test_scheduler_deis.py:242-267', className: 'DEISMultistepScheduler', config: { ...LINEAR, solver_order: 2 },
+    steps: 10, tStart: 8, sum: 315.3016, mean: 0.41054 },
+  { file: 'test_scheduler_dpm_multi.py:252-277', className: 'DPMSolverMultistepScheduler', config: DPM,
+    steps: 10, tStart: 5, sum: 318.4111, mean: 0.4146 },
+  { file: 'test_scheduler_unipc.py:260-285', className: 'UniPCMultistepScheduler', config: UNIPC,
+    steps: 10, tStart: 8, sum: 315.5757, mean: 0.4109 },
+  { file: 'test_scheduler_unipc.py:370-395 (1D)', className: 'UniPCMultistepScheduler', config: UNIPC,
+    steps: 10, tStart: 8, shape: [4, 3, 8], sum: 39.087, mean: 0.4072 },
+  { file: 'test_scheduler_euler.py:201-232', className: 'EulerDiscreteScheduler', ...K, seeded: true,
+    sum: 57062.9297, mean: 74.3007 },
+  { file: 'test_scheduler_euler_ancestral.py:124-156', className: 'EulerAncestralDiscreteScheduler', ...K, seeded: true,
+    sum: 56163.0508, mean: 73.129 },
+  { file: 'test_scheduler_heun.py:177-206', className: 'HeunDiscreteScheduler', ...K, sum: 75074.8906, mean: 97.7538 },
+  { file: 'test_scheduler_kdpm2_discrete.py:134-166', className: 'KDPM2DiscreteScheduler', ...K,
+    sum: 70408.4062, mean: 91.6776 },
+  { file: 'test_scheduler_lms.py:142-170', className: 'LMSDiscreteScheduler', ...K, sum: 27663.6895, mean: 36.0204 },
 ];
 
 function build(className: string, config: Record<string, unknown>): Scheduler {

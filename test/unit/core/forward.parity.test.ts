@@ -32,11 +32,13 @@ function build(json: Record<string, unknown>): Scheduler {
   return scheduler;
 }
 
-function assertClose(actual: ArrayLike<number>, expected: readonly number[], rel: number, abs: number, what: string): void {
+type Expected = readonly number[];
+function assertClose(actual: ArrayLike<number>, expected: Expected, rel: number, abs: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const tol = abs + rel * Math.abs(expected[i]);
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (tolerance ${tol})`);
+    const [a, e] = [actual[i], expected[i]];
+    assert.ok(Math.abs(a - e) <= tol, `${what}[${i}]: ${a} vs ${e} (tolerance ${tol})`);
   }
 }
 
@@ -67,7 +69,8 @@ function scheduled(s: Scheduler, t: number): number {
 test(`add_noise matches diffusers for every class, state and dtype (${ref.add_noise.length} cases)`, () => {
   const classes = new Set<string>();
   for (const c of ref.add_noise) {
-    const what = `${c.scheduler} ${JSON.stringify(c.config.use_karras_sigmas ?? '')} ${c.case} t=${c.timesteps} ${c.dtype}`;
+    const karras = c.config.use_karras_sigmas ? ' karras' : '';
+    const what = `${c.scheduler}${karras} ${c.case} t=${c.timesteps} ${c.dtype}`;
     const s = prepare(c);
     const out = s.addNoise(x0(c.dtype), eps(c.dtype), c.timesteps.map((t: number) => scheduled(s, t)));
     assert.equal(out.data instanceof Float32Array, c.dtype === 'float32', `${what}: dtype`);
@@ -82,11 +85,12 @@ test('get_velocity matches diffusers (DDIM, DDPM, LCM by t; Euler by schedule po
   for (const c of ref.get_velocity) {
     const s = build({ _class_name: c.scheduler, ...c.config });
     if (c.set_timesteps) s.setTimesteps(c.set_timesteps);
-    assertClose(s.getVelocity!(x0(), eps(), c.timesteps.map((t: number) => scheduled(s, t))).data, c.velocity, 1.2e-7, 1e-7, `${c.scheduler} t=${c.timesteps}`);
+    const v = s.getVelocity!(x0(), eps(), c.timesteps.map((t: number) => scheduled(s, t)));
+    assertClose(v.data, c.velocity, 1.2e-7, 1e-7, `${c.scheduler} t=${c.timesteps}`);
   }
 });
 
-test(`img2img timesteps, step counts, begin index and initial latents match diffusers (${ref.img2img.length} cases)`, () => {
+test(`img2img timesteps, steps, begin index and initial latents match diffusers (${ref.img2img.length} cases)`, () => {
   for (const c of ref.img2img) {
     const what = `${c.scheduler} N=${c.num_inference_steps} strength=${c.strength}`;
     const s = build({ _class_name: c.scheduler, ...c.config });
@@ -104,7 +108,9 @@ test(`img2img timesteps, step counts, begin index and initial latents match diff
 
 test('img2img refuses a strength outside [0, 1], naming it', () => {
   const s = build({ _class_name: 'DDIMScheduler' });
-  for (const strength of [-0.1, 1.5, NaN]) assert.throws(() => img2imgTimesteps(s, 10, strength), /strength .*0 to 1.*got/);
+  for (const strength of [-0.1, 1.5, NaN]) {
+    assert.throws(() => img2imgTimesteps(s, 10, strength), /strength .*0 to 1.*got/);
+  }
 });
 
 /** The stand-in UNet of ../diffusers/trajectories.json. */
@@ -137,7 +143,8 @@ test('DDIMInverseScheduler timesteps and init_noise_sigma match diffusers for ev
   const f = JSON.parse(readFileSync(join(REF, 'diffusers/timesteps_DDIMInverseScheduler.json'), 'utf8'));
   assert.ok(f.cases.length >= 16);
   for (const c of f.cases) {
-    const s = build({ _class_name: 'DDIMInverseScheduler', ...f.variants[c.variant], timestep_spacing: c.timestep_spacing });
+    const spacing = { timestep_spacing: c.timestep_spacing };
+    const s = build({ _class_name: 'DDIMInverseScheduler', ...f.variants[c.variant], ...spacing });
     s.setTimesteps(c.num_inference_steps);
     assert.deepEqual([...s.timesteps], c.timesteps, `${c.variant} ${c.timestep_spacing} N=${c.num_inference_steps}`);
     assert.equal(s.initNoiseSigma, c.init_noise_sigma);
@@ -145,7 +152,8 @@ test('DDIMInverseScheduler timesteps and init_noise_sigma match diffusers for ev
 });
 
 test('DDIMInverseScheduler refuses linspace spacing, as diffusers does', () => {
-  const { scheduler, findings } = createScheduler({ _class_name: 'DDIMInverseScheduler', timestep_spacing: 'linspace' });
+  const json = { _class_name: 'DDIMInverseScheduler', timestep_spacing: 'linspace' };
+  const { scheduler, findings } = createScheduler(json);
   assert.equal(scheduler, undefined);
   assert.ok(findings.some((f) => f.severity === 'error' && f.path.includes('timestep_spacing')));
 });

@@ -84,14 +84,16 @@ test('first sampling step: leading, trailing and linspace spacing, zero terminal
   const first = firstSamplingStep(euler, 30)!;
   assert.equal(first.t, 999);
   assert.ok(Math.abs(first.level.sigma - euler.sigmas![0]) < 1e-6 * euler.sigmas![0]);
-  const zsnr = build({ _class_name: 'DDIMScheduler', ...SD, rescale_betas_zero_snr: true, timestep_spacing: 'trailing' });
+  const zsnr = build({ _class_name: 'DDIMScheduler', ...SD, rescale_betas_zero_snr: true,
+    timestep_spacing: 'trailing' });
   assert.equal(firstSamplingStep(zsnr, 20)!.level.snr, 0);
 });
 
 test('first sampling step with a strength is where diffusers\' img2img starts, for every class', () => {
   const ref = JSON.parse(readFileSync(join(__dirname, '../../fixtures/reference/forward/forward.json'), 'utf8'));
   for (const c of ref.img2img) {
-    const first = firstSamplingStep(build({ _class_name: c.scheduler, ...c.config }), c.num_inference_steps, c.strength);
+    const s = build({ _class_name: c.scheduler, ...c.config });
+    const first = firstSamplingStep(s, c.num_inference_steps, c.strength);
     if (c.timesteps.length === 0) assert.equal(first, undefined);
     else assert.ok(Math.abs(first!.t - c.timesteps[0]) <= 1e-6 * c.timesteps[0], `${c.scheduler} ${c.strength}`);
   }
