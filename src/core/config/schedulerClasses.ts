@@ -78,6 +78,21 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       rescale_betas_zero_snr: { default: false },
     }),
   },
+  DDIMInverseScheduler: {
+    doc: 'DDIM run backwards, from an image towards noise (DDIM inversion); for reconstructing or editing real images.',
+    zeroSnrFloor: false,
+    usesSpacing: true,
+    keys: keys({
+      ...train(),
+      clip_sample: { default: true, nullable: false },
+      set_alpha_to_one: { default: true },
+      steps_offset: { default: 0 },
+      prediction_type: { default: 'epsilon', enum: PREDICTIONS },
+      clip_sample_range: { default: 1.0 },
+      timestep_spacing: { default: 'leading', enum: ['leading', 'trailing'] },
+      rescale_betas_zero_snr: { default: false },
+    }),
+  },
   PNDMScheduler: {
     doc: 'Pseudo numerical methods (Liu et al. 2022): PLMS, Stable Diffusion 1.x\'s shipped scheduler.',
     zeroSnrFloor: false,
