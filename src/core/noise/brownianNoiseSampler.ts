@@ -22,9 +22,12 @@ export interface BrownianNoiseSpec extends NoiseRunSpec {
  * has no convention here. σ values are taken as float32, as the tools hold them. */
 export function brownianTreeNoiseSampler(spec: BrownianNoiseSpec): NoiseSampler {
   checkNoiseRunSpec(spec);
-  if (spec.convention === 'diffusers') throw new RangeError('the Brownian-tree noise has an a1111 and a comfyui convention only');
-  if (!(spec.sigmaMin > 0 && spec.sigmaMin < spec.sigmaMax && Number.isFinite(spec.sigmaMax))) {
-    throw new RangeError(`brownianTreeNoiseSampler: need 0 < sigmaMin < sigmaMax, got ${spec.sigmaMin} and ${spec.sigmaMax}`);
+  if (spec.convention === 'diffusers') {
+    throw new RangeError('the Brownian-tree noise has an a1111 and a comfyui convention only');
+  }
+  const { sigmaMin, sigmaMax } = spec;
+  if (!(sigmaMin > 0 && sigmaMin < sigmaMax && Number.isFinite(sigmaMax))) {
+    throw new RangeError(`brownianTreeNoiseSampler: need 0 < sigmaMin < sigmaMax, got ${sigmaMin} and ${sigmaMax}`);
   }
   const [t0, t1] = [f32(spec.sigmaMin), f32(spec.sigmaMax)];
   const perTree = spec.convention === 'comfyui' ? spec.batchSize * imageSize(spec) : imageSize(spec);

@@ -31,7 +31,9 @@ export function checkNoiseRunSpec(spec: NoiseRunSpec): void {
     throw new RangeError(`unknown noise convention "${spec.convention}" (expected ${NOISE_CONVENTIONS.join(', ')})`);
   }
   checkSeed(spec.seed, 'seed');
-  if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1) throw new RangeError(`invalid batch size ${spec.batchSize}`);
+  if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1) {
+    throw new RangeError(`invalid batch size ${spec.batchSize}`);
+  }
   if (spec.imageShape.length === 0 || !spec.imageShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`invalid image shape [${spec.imageShape.join(', ')}]`);
   }

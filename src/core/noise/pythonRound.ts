@@ -4,7 +4,9 @@
  * away from zero; a tie needs x·2^(digits+1) to be an odd integer, which is tested exactly. */
 export function pythonRound(x: number, digits: number): number {
   if (!Number.isFinite(x) || Math.abs(x) >= 1e21) return x;
-  if (!Number.isInteger(digits) || digits < 0 || digits > 20) throw new RangeError(`pythonRound: invalid digits ${digits}`);
+  if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
+    throw new RangeError(`pythonRound: invalid digits ${digits}`);
+  }
   const fixed = Math.abs(x).toFixed(digits);
   const scaled = Math.abs(x) * 2 ** (digits + 1); // exact: a power-of-two scaling
   const tie = Number.isInteger(scaled) && scaled % 2 === 1;

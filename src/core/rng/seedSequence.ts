@@ -15,7 +15,9 @@ export class SeedSequence {
   private readonly pool: Uint32Array;
 
   constructor(entropy: number | bigint, spawnKey: readonly (number | bigint)[] = [], poolSize = 4) {
-    if (!Number.isInteger(poolSize) || poolSize < 1) throw new RangeError(`SeedSequence: invalid pool size ${poolSize}`);
+    if (!Number.isInteger(poolSize) || poolSize < 1) {
+      throw new RangeError(`SeedSequence: invalid pool size ${poolSize}`);
+    }
     this.pool = new Uint32Array(poolSize);
     mixEntropy(this.pool, assembledEntropy(entropy, spawnKey, poolSize));
   }
@@ -36,7 +38,11 @@ export class SeedSequence {
 
 /** get_assembled_entropy: the run entropy, zero-padded to the pool size when a spawn key follows
  * (so that spawn keys cannot collide with longer entropy), then the spawn key's words. */
-function assembledEntropy(entropy: number | bigint, spawnKey: readonly (number | bigint)[], poolSize: number): number[] {
+function assembledEntropy(
+  entropy: number | bigint,
+  spawnKey: readonly (number | bigint)[],
+  poolSize: number,
+): number[] {
   const run = uint32Words(entropy);
   const spawn = spawnKey.flatMap(uint32Words);
   if (spawn.length > 0) while (run.length < poolSize) run.push(0);
