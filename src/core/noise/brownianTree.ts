@@ -11,7 +11,9 @@ import { pythonRound } from './pythonRound';
 
 const POOL_SIZE = 24;
 const DIGITS = 6; // tol = 1e-6: torchsde rounds every time to -int(log10(tol)) decimals
-const CACHE_SIZE = 45;
+// torchsde keeps 45 node increments; values do not depend on the cache, so small ones keep more.
+const MIN_CACHE_SIZE = 45;
+const CACHE_BYTES = 64 * 2 ** 20;
 const f32 = Math.fround;
 
 class TreeNode {
@@ -40,6 +42,7 @@ export class BrownianTree {
   /** Recent node increments, least recently used first (torchsde's _LRUDict; values are pure
    * functions of the tree, so the cache only saves time). */
   private readonly cache = new Map<TreeNode, Float32Array>();
+  private readonly cacheSize: number;
 
   /** A Brownian motion of `size` independent float32 components over [t0, t1], seeded by `entropy`
    * (any non-negative integer, as torchsde's `entropy=`). */
@@ -51,6 +54,7 @@ export class BrownianTree {
   ) {
     if (!(t0 < t1)) throw new RangeError(`BrownianTree: need t0 < t1, got [${t0}, ${t1}]`);
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`BrownianTree: invalid size ${size}`);
+    this.cacheSize = Math.max(MIN_CACHE_SIZE, Math.floor(CACHE_BYTES / (4 * size)));
     this.root = new TreeNode(pythonRound(t0, DIGITS), pythonRound(t1, DIGITS), undefined, false);
     const wSeed = new SeedSequence(entropy, [], POOL_SIZE).generateState(1)[0];
     this.rootIncrement = scaled(this.randn(wSeed), f32(Math.sqrt(t1 - t0)));
@@ -103,7 +107,9 @@ export class BrownianTree {
     else if (at < midway) this.split(node.left, at);
   }
 
-  /** _increment_and_space_time_levy_area without H: the Brownian bridge between the parent's ends. */
+  /** _increment_and_space_time_levy_area without H: a child's increment is the Brownian-bridge
+   * sample between its parent's ends. Both children use the parent's noise, so both are made from
+   * one draw. */
   private nodeIncrement(node: TreeNode): Float32Array {
     const parent = node.parent;
     if (!parent) return this.rootIncrement;
@@ -113,25 +119,33 @@ export class BrownianTree {
       this.cache.set(node, cached);
       return cached;
     }
+    const [left, right] = this.bridge(parent);
+    this.remember(parent.left!, left);
+    this.remember(parent.right!, right);
+    return node.isLeft ? left : right;
+  }
+
+  private bridge(parent: TreeNode): [Float32Array, Float32Array] {
     const w = this.nodeIncrement(parent);
     const hReciprocal = 1 / (parent.end - parent.start);
     const leftDiff = parent.midway! - parent.start;
     const rightDiff = parent.end - parent.midway!;
-    const meanScale = f32(leftDiff);
-    const meanScale2 = f32(hReciprocal);
+    // mean = left_diff * W * h_reciprocal and left_diff * right_diff * h_reciprocal as Python and
+    // torch evaluate them: float32 tensor × float32(scalar), left to right; the variance in double.
+    const [leftDiff32, hReciprocal32] = [f32(leftDiff), f32(hReciprocal)];
     const std = f32(Math.sqrt(leftDiff * rightDiff * hReciprocal));
     const noise = this.randn(parent.seed);
-    const out = new Float32Array(this.size);
-    for (let i = 0; i < out.length; i++) {
-      const leftW = f32(f32(f32(meanScale * w[i]) * meanScale2) + f32(std * noise[i]));
-      out[i] = node.isLeft ? leftW : w[i] - leftW;
+    const left = new Float32Array(this.size);
+    const right = new Float32Array(this.size);
+    for (let i = 0; i < left.length; i++) {
+      left[i] = f32(f32(leftDiff32 * w[i]) * hReciprocal32) + f32(std * noise[i]);
+      right[i] = w[i] - left[i];
     }
-    this.remember(node, out);
-    return out;
+    return [left, right];
   }
 
   private remember(node: TreeNode, value: Float32Array): void {
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(node, value);
   }
 
