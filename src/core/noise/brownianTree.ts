@@ -1,6 +1,6 @@
 // torchsde's BrownianTree (google-research/torchsde, torchsde/_brownian/derived.py and
-// brownian_interval.py): a BrownianInterval with `halfway_tree=True`, tolerance 1e-6, pool size 24,
-// cache size 45 and no Lévy area, the way k-diffusion's BatchedBrownianTree builds it. Every node of
+// brownian_interval.py): a BrownianInterval with `halfway_tree=True`, tolerance 1e-6, pool size 24
+// and no Lévy area, the way k-diffusion's BatchedBrownianTree builds it. Every node of
 // the binary tree over [t0, t1] owns a torch seed drawn from numpy's SeedSequence(entropy,
 // spawn_key=(key, depth), pool_size=24); a child's increment is the Brownian-bridge sample
 // mean + √var·randn(parent's seed), in float32 as torch computes it. Nodes split at their rounded
@@ -68,9 +68,12 @@ export class BrownianTree {
     const b = Math.min(Math.max(tb, start), end);
     if (a > b) throw new RangeError(`BrownianTree: query times must satisfy ta <= tb, got ${ta} and ${tb}`);
     const out = new Float32Array(this.size);
-    if (a === b) return out;
+    const [from, to] = [pythonRound(a, DIGITS), pythonRound(b, DIGITS)];
+    // torchsde returns zeros when ta == tb; times within the tolerance of each other are no
+    // interval either (torchsde would split towards an empty node), so they get zeros too.
+    if (from === to) return out;
     const nodes: TreeNode[] = [];
-    this.locate(this.root, pythonRound(a, DIGITS), pythonRound(b, DIGITS), nodes);
+    this.locate(this.root, from, to, nodes);
     out.set(this.nodeIncrement(nodes[0]));
     for (const node of nodes.slice(1)) {
       const w = this.nodeIncrement(node);
@@ -100,6 +103,7 @@ export class BrownianTree {
   private split(node: TreeNode, at: number): void {
     const midway = pythonRound(0.5 * (node.end + node.start), DIGITS);
     node.midway = midway;
+    // Word 0 of generate_state(4) (W, H and two Lévy-area seeds); a word does not depend on n.
     node.seed = new SeedSequence(this.entropy, [node.spawnKey, node.depth], POOL_SIZE).generateState(1)[0];
     node.left = new TreeNode(node.start, midway, node, true);
     node.right = new TreeNode(midway, node.end, node, false);

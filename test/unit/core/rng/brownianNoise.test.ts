@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { brownianTreeNoiseSampler } from '../../../../src/core/noise/brownianNoiseSampler';
+import { BrownianTree } from '../../../../src/core/noise/brownianTree';
 import type { NoiseConvention } from '../../../../src/core/noise/conventions';
 import { maxAbsDiff, readNoiseFixture } from './noiseCheck';
 
@@ -52,4 +53,10 @@ test('Brownian-tree noise: bad ranges and conventions are refused', () => {
   assert.throws(() => brownianTreeNoiseSampler({ ...base, convention: 'diffusers', sigmaMin: 1, sigmaMax: 2 }),
     /a1111 and a comfyui convention only/);
   assert.throws(() => brownianTreeNoiseSampler({ ...base, seed: -1, sigmaMin: 1, sigmaMax: 2 }), /non-negative/);
+});
+
+test('Brownian tree: times closer than its 1e-6 tolerance give a zero increment, as equal times do', () => {
+  const tree = new BrownianTree(0.03, 14.6, 16, 5n);
+  assert.deepEqual(tree.increment(1, 1.0000001), new Float32Array(16));
+  assert.notDeepEqual(tree.increment(1, 1.00001), new Float32Array(16));
 });
