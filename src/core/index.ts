@@ -13,7 +13,7 @@ export type { NoiseSource } from './rng/noiseSource';
 export { Mt19937 } from './rng/mt19937';
 export { TorchGenerator } from './rng/torchGenerator';
 export { SeedSequence } from './rng/seedSequence';
-export * from './noise/conventions';
+export { NOISE_CONVENTIONS, type NoiseConvention, type NoiseRunSpec, type NoiseSeed } from './noise/conventions';
 export { initialNoise } from './noise/initialNoise';
 export { ancestralNoiseSampler } from './noise/ancestralNoise';
 export { brownianTreeNoiseSampler, type BrownianNoiseSpec } from './noise/brownianNoiseSampler';

@@ -6,17 +6,17 @@ import { numel } from '../tensor/tensor';
 export type NoiseConvention = 'diffusers' | 'a1111' | 'comfyui';
 export const NOISE_CONVENTIONS: readonly NoiseConvention[] = ['diffusers', 'a1111', 'comfyui'];
 
-export type Seed = number | bigint;
+export type NoiseSeed = number | bigint;
 
 /** What decides a run's noise. */
 export interface NoiseRunSpec {
   convention: NoiseConvention;
-  seed: Seed;
+  seed: NoiseSeed;
   /** One image's latent shape, e.g. [4, 64, 64]; the run's latents are [batchSize, ...imageShape]. */
   imageShape: readonly number[];
   batchSize: number;
   /** A1111's variation seed ("Variation seed"): image i blends in the noise of subseed + i. */
-  subseed?: Seed;
+  subseed?: NoiseSeed;
   /** A1111's "Variation strength" in [0, 1]; when it is not 0 every image keeps the main seed. */
   subseedStrength?: number;
   /** A1111's "Eta noise seed delta" (ENSD) setting: sampler noise comes from seed + delta. */
@@ -69,13 +69,13 @@ function checkBatchIndex(spec: NoiseRunSpec): void {
   }
 }
 
-function checkSeed(seed: Seed, what: string): void {
+function checkSeed(seed: NoiseSeed, what: string): void {
   if (typeof seed === 'number' && !Number.isSafeInteger(seed)) {
     throw new RangeError(`${what} must be an integer (a bigint beyond 2^53), got ${seed}`);
   }
 }
 
-export function addSeed(seed: Seed, delta: number): bigint {
+export function addSeed(seed: NoiseSeed, delta: number): bigint {
   return BigInt(seed) + BigInt(delta);
 }
 
