@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeedSequence } from '../../../../src/core/rng/seedSequence';
-import { readNoiseFixture } from './noiseCheck';
+import { readNoiseFixture } from '../noise/noiseCheck';
 
 interface Case { entropy: string; spawn_key: number[]; pool_size: number; state: number[] }
 const fixture = readNoiseFixture('seed_sequence.json');
