@@ -60,3 +60,15 @@ test('Brownian tree: times closer than its 1e-6 tolerance give a zero increment,
   assert.deepEqual(tree.increment(1, 1.0000001), new Float32Array(16));
   assert.notDeepEqual(tree.increment(1, 1.00001), new Float32Array(16));
 });
+
+test('Brownian-tree noise: a query gives the same noise whatever was queried before (halfway tree)', () => {
+  const spec = {
+    convention: 'comfyui' as const, seed: 11, imageShape: [4, 4, 4], batchSize: 1, sigmaMin: 0.03, sigmaMax: 14.6,
+  };
+  const queries: [number, number][] = [[14.6, 9.1], [9.1, 5.5], [5.5, 0.2], [0.2, 0.03]];
+  const forward = brownianTreeNoiseSampler(spec);
+  const backward = brownianTreeNoiseSampler(spec);
+  const inOrder = queries.map(([a, b]) => forward(a, b, new Float32Array(64)));
+  const reversed = [...queries].reverse().map(([a, b]) => backward(a, b, new Float32Array(64))).reverse();
+  assert.deepEqual(reversed, inOrder);
+});
