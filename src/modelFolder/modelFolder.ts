@@ -49,14 +49,13 @@ export const DEFAULT_GUIDANCE = 7.5;
 const TAESD_DIRS = ['taesd_decoder', 'taesd', 'vae_decoder_tiny'];
 
 export function readModelFolder(dir: string): ModelFolder {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ModelFolderError(`model folder ${dir} does not exist`, dir);
-  }
+  if (!existsSync(dir)) throw new ModelFolderError(`model folder ${dir} does not exist`, dir);
+  if (!statSync(dir).isDirectory()) throw new ModelFolderError(`${dir} is a file, not a model folder`, dir);
   const index = readJson(join(dir, 'model_index.json'), false) ?? {};
   const unet = requireFile(dir, 'unet/model.onnx');
   const schedulerConfig = readJson(join(dir, 'scheduler', 'scheduler_config.json'), true)!;
   const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
-  const sampleSize = typeof unetConfig.sample_size === 'number' ? unetConfig.sample_size : undefined;
+  const sampleSize = configInteger(unetConfig, 'sample_size', join(dir, 'unet', 'config.json'), 1, 1024);
   const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
   const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
   const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
@@ -70,7 +69,8 @@ export function readModelFolder(dir: string): ModelFolder {
     throw new ModelFolderError(`missing ${tokenizerDir} (the prompt tokenizer)`, tokenizerDir);
   }
   const vaeConfig = readJson(join(dir, 'vae_decoder', 'config.json'), false) ?? {};
-  const blocks = Array.isArray(vaeConfig.block_out_channels) ? vaeConfig.block_out_channels.length : 4;
+  const vaePath = join(dir, 'vae_decoder', 'config.json');
+  const blocks = vaeBlocks(vaeConfig, vaePath);
   const taesdDir = TAESD_DIRS.find((d) => existsSync(join(dir, d, 'model.onnx')));
   return {
     dir,
@@ -81,7 +81,7 @@ export function readModelFolder(dir: string): ModelFolder {
     schedulerConfig,
     sampleSize,
     // Optimum falls back to 8 without scaling_factor, which is wrong for SD; diffusers' default is 0.18215.
-    scalingFactor: typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215,
+    scalingFactor: scalingFactor(vaeConfig, vaePath),
     vaeScale: 2 ** (blocks - 1),
     latentRgb: latentRgbFor(vaeConfig, pipelineClass),
     guidanceScale,
@@ -153,9 +153,44 @@ function latentRgbFor(vaeConfig: Record<string, any>, pipelineClass: string): La
   return /XL/.test(pipelineClass) ? SDXL_LATENT_RGB : SD1_LATENT_RGB;
 }
 
+/** A whole-number config key within [min, max]; undefined when the config leaves it out. */
+function configInteger(config: Record<string, any>, key: string, path: string, min: number, max: number): number | undefined {
+  const v: unknown = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ModelFolderError(`${path}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** Levels of the VAE: each but the first halves the resolution, so 2^(levels − 1) pixels a latent
+ * cell. Real VAEs have 2 to 5 (SD: 4); 7 already means 64 pixels a cell. */
+function vaeBlocks(config: Record<string, any>, path: string): number {
+  const blocks: unknown = config.block_out_channels;
+  if (blocks === undefined) return 4;
+  if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 7) {
+    throw new ModelFolderError(`${path}: "block_out_channels" must be a list of 1 to 7 channel counts`, path);
+  }
+  return blocks.length;
+}
+
+/** diffusers' default is 0.18215; Optimum falls back to 8 without the key, which is wrong for SD. */
+function scalingFactor(config: Record<string, any>, path: string): number {
+  const v: unknown = config.scaling_factor;
+  if (v === undefined) return 0.18215;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
+    throw new ModelFolderError(`${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** Configs are a few kilobytes; the cap keeps a huge or endless file (/dev/zero) from exhausting memory. */
+const MAX_CONFIG_BYTES = 4_000_000;
+
 function requireFile(dir: string, rel: string): string {
   const p = join(dir, rel);
   if (!existsSync(p)) throw new ModelFolderError(`missing ${p}`, p);
+  if (!statSync(p).isFile()) throw new ModelFolderError(`${p} is not a regular file`, p);
   return p;
 }
 
@@ -164,6 +199,9 @@ export function readJson(path: string, required: boolean): Record<string, any> |
     if (required) throw new ModelFolderError(`missing ${path}`, path);
     return undefined;
   }
+  const stat = statSync(path);
+  if (!stat.isFile()) throw new ModelFolderError(`${path} is not a regular file`, path);
+  if (stat.size > MAX_CONFIG_BYTES) throw new ModelFolderError(`${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`, path);
   try {
     const value = JSON.parse(readFileSync(path, 'utf8'));
     if (value && typeof value === 'object' && !Array.isArray(value)) return value;
