@@ -34,7 +34,7 @@ export function recognizeModelFamily(facts: ModelFolderFacts): ModelFamilyReport
     family: fam, architecture: arch, optimumGeneration: generation.generation,
     predictionType: stringKey(facts.configs.scheduler, 'prediction_type') ?? 'epsilon',
     recommended: {
-      ...defaults, ...nativeSize(facts),
+      ...defaults, ...nativeSize(facts, arch),
       scheduler: stringKey(facts.configs.scheduler, '_class_name') ?? defaults.scheduler,
     },
     recommendedSource: source,
@@ -99,10 +99,11 @@ function family(arch: Architecture, facts: ModelFolderFacts, evidence: string[])
 }
 
 /** diffusers' default size: the UNet's sample size (fixed graph axes first, then config.json) times the VAE
- * factor 2^(number of VAE blocks − 1). */
-function nativeSize(facts: ModelFolderFacts): { width?: number; height?: number } {
+ * factor 2^(number of VAE blocks − 1); a pixel-space (unconditional) UNet's sample is the image. */
+function nativeSize(facts: ModelFolderFacts, arch: Architecture): { width?: number; height?: number } {
   const blocks = facts.configs.vae_decoder?.block_out_channels;
-  const factor = Array.isArray(blocks) && blocks.length > 0 ? 2 ** (blocks.length - 1) : 8;
+  const vae = Array.isArray(blocks) && blocks.length > 0 ? 2 ** (blocks.length - 1) : 8;
+  const factor = arch === 'unconditional' ? 1 : vae;
   const sample = tensor(facts.graphs.unet?.inputs, 'sample');
   const configured = numberKey(facts.configs.unet, 'sample_size');
   const h = fixedDim(sample, 2) ?? configured;

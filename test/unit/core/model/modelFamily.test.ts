@@ -76,6 +76,8 @@ test('recommended settings: the family defaults, the folder scheduler, the size 
   const unsized = withConfig(v, 'unet', { sample_size: undefined });
   assert.equal(recognizeModelFamily(unsized).recommended.height, FAMILY_DEFAULTS['sd2-v'].height);
   assert.equal(recognizeModelFamily(v).predictionType, 'v_prediction');
+  const ddpm = recognizeModelFamily(folderFacts('tiny-ddpm')).recommended;
+  assert.deepEqual([ddpm.width, ddpm.height, ddpm.steps], [16, 16, 1000]);
 });
 
 test('a text encoder narrower than the UNet cross-attention is an error naming both widths', () => {
