@@ -2,7 +2,7 @@
 // and install the optional CUDA provider.
 import { parseArgs } from 'node:util';
 import { PROVIDER_NAMES, type ProviderName, type RunOptions } from '../protocol/engine';
-import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from '../protocol/run';
+import { checkRunSpec, RANDOM_SEED, runSpec, type PixelSize, type RunSpec } from '../protocol/run';
 import { EngineClient, EngineError } from '../runs/engineClient';
 import { defaultModelDir, engineEntry } from '../runs/enginePaths';
 import { executeRun, prepareRun } from '../runs/executeRun';
@@ -18,15 +18,18 @@ const USAGE = `usage:
       --model <folder>       diffusers/Optimum ONNX folder (default: the shipped models/tiny-shapes)
       --negative "..."       negative prompt
       --seed <n>             default: random; printed
-      --steps <n>            default 20
-      --guidance <g>         classifier-free guidance scale (1 turns guidance off); default: the
-                             model's (_diffusion_lab.guidance_scale in model_index.json), else 7.5
+      --steps <n>            default: the model family's (SD 50, LCM 4, Turbo 1)
+      --guidance <g>         classifier-free guidance scale (0 or 1 turn guidance off; LCM takes it as
+                             an input); default: the model's (_diffusion_lab.guidance_scale in
+                             model_index.json), else its family's (SD 7.5, SDXL 5, LCM 8.5, Turbo 0)
       --guidance-rescale <φ> Lin et al. rescale, 0..1, default 0
       --sampler <name>       a diffusers class (DDIMScheduler) or an A1111 name ("DPM++ 2M Karras")
       --scheduler-config <file.json>  a scheduler_config.json to use instead of the model's
       --timesteps <t,t,...>  explicit descending training timesteps, one step each (replaces --steps)
       --sigmas <s,s,...>     explicit descending σ, the final one included (replaces --steps)
-      --width <px> --height <px> --batch <n>
+      --width <px> --height <px> --batch <n>   size default: the model's native size
+      --original-size <W>x<H> --crop <x>,<y> --target-size <W>x<H>
+                             SDXL micro-conditioning (default: the image size, 0,0, the image size)
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
       --dump <folder>        also write final latents and decoded image as raw float32 + meta.json
       --force                replace existing output files
@@ -52,13 +55,16 @@ async function generate(args: string[]): Promise<number> {
       prompt: { type: 'string', default: '' },
       negative: { type: 'string' },
       seed: { type: 'string' },
-      steps: { type: 'string', default: '20' },
+      steps: { type: 'string' },
       guidance: { type: 'string' },
       'guidance-rescale': { type: 'string' },
       sampler: { type: 'string' },
       'scheduler-config': { type: 'string' },
       timesteps: { type: 'string' },
       sigmas: { type: 'string' },
+      'original-size': { type: 'string' },
+      crop: { type: 'string' },
+      'target-size': { type: 'string' },
       width: { type: 'string' },
       height: { type: 'string' },
       batch: { type: 'string' },
@@ -78,7 +84,7 @@ async function generate(args: string[]): Promise<number> {
     prompt: o.prompt!,
     negativePrompt: o.negative ?? '',
     seed: optional(o.seed, (v) => int('--seed', v)) ?? RANDOM_SEED,
-    steps: int('--steps', o.steps!),
+    steps: optional(o.steps, (v) => int('--steps', v)),
     guidanceScale: optional(o.guidance, (v) => num('--guidance', v)),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     width: optional(o.width, (v) => int('--width', v)),
@@ -87,6 +93,9 @@ async function generate(args: string[]): Promise<number> {
     scheduler: schedulerChoice(o.sampler, o['scheduler-config']),
     timesteps: optional(o.timesteps, (v) => numberList('--timesteps', v)),
     sigmas: optional(o.sigmas, (v) => numberList('--sigmas', v)),
+    originalSize: optional(o['original-size'], (v) => pixelSize('--original-size', v)),
+    cropTopLeft: optional(o.crop, (v) => crop('--crop', v)),
+    targetSize: optional(o['target-size'], (v) => pixelSize('--target-size', v)),
   });
   const problem = checkRunSpec(spec)[0];
   if (problem) throw new UsageError(`${FLAGS[problem.field]}: ${problem.message}`);
@@ -130,6 +139,9 @@ const FLAGS: Record<keyof RunSpec, string> = {
   scheduler: '--sampler/--scheduler-config',
   timesteps: '--timesteps',
   sigmas: '--sigmas',
+  originalSize: '--original-size',
+  cropTopLeft: '--crop',
+  targetSize: '--target-size',
 };
 
 /** --sampler and --scheduler-config as the request's scheduler override. */
@@ -192,6 +204,20 @@ function numberList(flag: string, value: string): number[] {
   const items = value.split(/[\s,]+/).filter((v) => v !== '');
   if (items.length === 0) throw new UsageError(`${flag} needs a list of numbers such as 999,749,499,249`);
   return items.map((v) => num(flag, v));
+}
+
+/** W×H as `1024x768`. */
+function pixelSize(flag: string, value: string): PixelSize {
+  const m = /^(\d+)[xX×](\d+)$/.exec(value.trim());
+  if (!m) throw new UsageError(`${flag} must be <width>x<height> such as 1024x1024, not "${value}"`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+/** x,y of a crop's top-left corner: x from the left, y from the top. */
+function crop(flag: string, value: string): { x: number; y: number } {
+  const m = /^(\d+),(\d+)$/.exec(value.replace(/\s/g, ''));
+  if (!m) throw new UsageError(`${flag} must be <x>,<y> (pixels from the left and from the top) such as 0,0, not "${value}"`);
+  return { x: Number(m[1]), y: Number(m[2]) };
 }
 
 /** Runs the command line of this process and exits with its status. */

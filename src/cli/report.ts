@@ -1,5 +1,5 @@
 // What the CLI prints after a run: what ran, on what, how long each part took.
-import type { RunInfo, RunOptions } from '../protocol/engine';
+import type { FamilyInfo, RunInfo, RunOptions } from '../protocol/engine';
 import type { FinishedRun } from '../runs/executeRun';
 import { describeTimes } from '../runs/runTimes';
 
@@ -11,7 +11,8 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
     `sampler   ${info.scheduler._class_name}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
     `seed      ${info.seeds.join(', ')}`,
-    `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}`,
+    `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}${microConditioning(info)}`,
+    ...(info.family ? [`family    ${describeFamily(info.family)}`] : []),
     `provider  ${info.provider}${options.provider && options.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,
     `time      ${describeTimes(info.timings)}`,
   ];
@@ -26,4 +27,18 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
 function explicitSchedule({ spec: { timesteps, sigmas } }: RunInfo): string {
   if (timesteps) return ` (timesteps ${timesteps.join(', ')})`;
   return sigmas ? ` (sigmas ${sigmas.join(', ')})` : '';
+}
+
+/** SDXL micro-conditioning the spec gave. */
+function microConditioning({ spec: { originalSize: o, cropTopLeft: c, targetSize: t } }: RunInfo): string {
+  const parts = [o && `original ${o.width}x${o.height}`, c && `crop ${c.x},${c.y}`, t && `target ${t.width}x${t.height}`];
+  return parts.filter(Boolean).map((p) => `, ${p}`).join('');
+}
+
+/** The family, its generation and what it recommends, and which settings the run took from the model. */
+function describeFamily(f: FamilyInfo): string {
+  const r = f.recommended;
+  const taken = f.defaulted.length ? `; from the model: ${f.defaulted.join(', ')}` : '';
+  return `${f.family} (${f.optimumGeneration}, ${f.predictionType}), recommends ${r.width}x${r.height}, ${r.steps} steps, `
+    + `guidance ${r.guidance}, ${r.scheduler}${taken}`;
 }

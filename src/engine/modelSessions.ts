@@ -7,6 +7,8 @@ import { OnnxModel } from './onnxModel';
 import { PromptTokenizer } from './promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { join, relative } from 'node:path';
+import type { ModelFamilyReport } from '../core/model/modelFamily';
+import { recognizeLoaded, refuseFamily, refuseFindings } from './folderRecognition';
 
 export interface ModelSessions {
   folder: ModelFolder;
@@ -15,6 +17,11 @@ export interface ModelSessions {
   unet: OnnxModel;
   textEncoder?: OnnxModel;
   tokenizer?: PromptTokenizer;
+  /** SDXL's second text encoder (pooled `text_embeds` and hidden states) and its tokenizer. */
+  textEncoder2?: OnnxModel;
+  tokenizer2?: PromptTokenizer;
+  /** The folder's family, recommended settings and findings (src/core/model/modelFamily.ts). */
+  family: ModelFamilyReport;
   vaeDecoder?: OnnxModel;
   taesdDecoder?: OnnxModel;
   /** modelHash of the folder, taken at load. */
@@ -22,10 +29,18 @@ export interface ModelSessions {
   loadMs: number;
 }
 
+interface Expected {
+  inputs: string[];
+  outputs: string[];
+  /** Inputs a family adds (SDXL's added conditions, LCM's guidance embedding). */
+  optional?: string[];
+}
+
 /** What each component must take and give (names as diffusers/Optimum export them). */
-const EXPECTED = {
+const EXPECTED: Record<string, Expected> = {
   textEncoder: { inputs: ['input_ids'], outputs: ['last_hidden_state'] },
-  unet: { inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'] },
+  textEncoder2: { inputs: ['input_ids'], outputs: ['text_embeds', 'last_hidden_state'] },
+  unet: { inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'], optional: ['text_embeds', 'time_ids', 'timestep_cond'] },
   unconditionalUnet: { inputs: ['sample', 'timestep'], outputs: ['out_sample'] },
   vaeDecoder: { inputs: ['latent_sample'], outputs: ['sample'] },
 };
@@ -44,14 +59,18 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       const f = folder.files;
       const unet = await open(f.unet);
       const textEncoder = f.textEncoder ? await open(f.textEncoder) : undefined;
+      const textEncoder2 = f.textEncoder2 ? await open(f.textEncoder2) : undefined;
       const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
       const taesdDecoder = f.taesdDecoder ? await open(f.taesdDecoder) : undefined;
-      const sessions: ModelSessions = { folder, provider, providerFallbacks: fallbacks, unet, textEncoder, vaeDecoder, taesdDecoder, hash: modelHash(folder), loadMs: 0 };
+      const family = recognizeLoaded(folder.dir, { unet, text_encoder: textEncoder, text_encoder_2: textEncoder2, vae_decoder: vaeDecoder });
+      refuseFamily(folder.dir, family);
+      const sessions: ModelSessions = {
+        folder, provider, providerFallbacks: fallbacks, unet, textEncoder, textEncoder2, vaeDecoder, taesdDecoder, family, hash: modelHash(folder), loadMs: 0,
+      };
       checkComponents(sessions);
-      if (textEncoder && f.tokenizerDir) {
-        const seq = textEncoder.input('input_ids').shape[1];
-        sessions.tokenizer = PromptTokenizer.load(f.tokenizerDir, typeof seq === 'number' && seq > 0 ? seq : undefined);
-      }
+      refuseFindings(folder.dir, family);
+      if (textEncoder && f.tokenizerDir) sessions.tokenizer = loadTokenizer(f.tokenizerDir, textEncoder);
+      if (textEncoder2 && f.tokenizer2Dir) sessions.tokenizer2 = loadTokenizer(f.tokenizer2Dir, textEncoder2);
       sessions.loadMs = performance.now() - started;
       return sessions;
     } catch (err) {
@@ -66,6 +85,12 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
     throw new EngineFailure('PROVIDER_FAILED', `the ${provider} execution provider could not start${hint}: ${error}`);
   }
   throw new EngineFailure('PROVIDER_FAILED', `no execution provider could start: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`);
+}
+
+/** A text encoder's tokenizer, at the sequence length its input_ids take when that is fixed. */
+function loadTokenizer(dir: string, encoder: OnnxModel): PromptTokenizer {
+  const seq = encoder.input('input_ids').shape[1];
+  return PromptTokenizer.load(dir, typeof seq === 'number' && seq > 0 ? seq : undefined);
 }
 
 /** Opens one component. When its provider fails, cpu tells a broken file from a provider problem. */
@@ -99,6 +124,7 @@ function checkComponents(s: ModelSessions): void {
   const text2img = s.folder.kind === 'text2img';
   expectIO(s.unet, text2img ? EXPECTED.unet : EXPECTED.unconditionalUnet, s.folder.dir);
   if (s.textEncoder) expectIO(s.textEncoder, EXPECTED.textEncoder, s.folder.dir);
+  if (s.textEncoder2) expectIO(s.textEncoder2, EXPECTED.textEncoder2, s.folder.dir);
   if (s.vaeDecoder) expectIO(s.vaeDecoder, EXPECTED.vaeDecoder, s.folder.dir);
   if (s.taesdDecoder && (s.taesdDecoder.inputs.length !== 1 || s.taesdDecoder.outputs.length < 1)) {
     throw mismatch(s.taesdDecoder, 'latents → image', s.folder.dir);
@@ -107,7 +133,8 @@ function checkComponents(s: ModelSessions): void {
   if (!rank(s.unet, 'sample', 4)) throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
   if (text2img) {
     if (!rank(s.unet, 'encoder_hidden_states', 3)) throw mismatch(s.unet, 'encoder_hidden_states of rank 3', s.folder.dir);
-    const hidden = s.textEncoder!.outputs.find((o) => o.name === 'last_hidden_state')!.shape[2];
+    // SDXL concatenates both encoders' widths: the recognizer's text-width-mismatch finding checks those.
+    const hidden = s.textEncoder2 ? undefined : s.textEncoder!.outputs.find((o) => o.name === 'last_hidden_state')!.shape[2];
     const context = s.unet.input('encoder_hidden_states').shape[2];
     if (typeof hidden === 'number' && typeof context === 'number' && hidden !== context) {
       throw new EngineFailure(
@@ -126,10 +153,10 @@ function checkComponents(s: ModelSessions): void {
   }
 }
 
-function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir: string): void {
+function expectIO(m: OnnxModel, e: Expected, dir: string): void {
   const ok =
     e.inputs.every((n) => m.inputs.some((i) => i.name === n)) &&
-    m.inputs.every((i) => e.inputs.includes(i.name)) &&
+    m.inputs.every((i) => e.inputs.includes(i.name) || e.optional?.includes(i.name)) &&
     e.outputs.every((n) => m.outputs.some((o) => o.name === n));
   if (!ok) throw mismatch(m, `${e.inputs.join(', ')} → ${e.outputs.join(', ')}`, dir);
 }

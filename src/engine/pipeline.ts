@@ -16,7 +16,8 @@ import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, rms } from './guidance';
-import { defaultGuidance } from '../modelFolder/modelFolder';
+import { familyInfo, resolveSpec } from './familySettings';
+import { addedConditions, type AddedConditions } from './addedConditions';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -29,7 +30,7 @@ export interface RunControl {
 export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl, loadMs: number): Promise<GenerateResult> {
   const started = performance.now();
   const { options } = request;
-  const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
+  const { spec: req, defaulted } = resolveSpec(request.spec, s);
   const shape = checkRequest(req, options, s);
   const scheduler = buildScheduler(s, req);
   const custom = customSchedule(req, scheduler.alphasCumprod);
@@ -41,8 +42,12 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   }
 
   const textStart = performance.now();
-  const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;
+  // A UNet with a guidance-embedding input (LCM) is distilled to follow g alone: no second pass.
+  const guided = s.folder.kind === 'text2img' && req.guidanceScale > 1 && !s.unet.inputs.some((i) => i.name === 'timestep_cond');
+  const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req.prompt, req.negativePrompt, guided, shape) : undefined;
   const textEncoderMs = performance.now() - textStart;
+  const sized = { ...req, width: shape.width, height: shape.height };
+  const added = addedConditions(s, sized, text, (guided ? 2 : 1) * shape.batch);
 
   const seeds = Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
   const noise = seededNoise(seeds);
@@ -50,7 +55,6 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   let latents: Tensor = { data: noise.randn(latentShape), shape: latentShape };
   if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
 
-  const guided = text?.uncond !== undefined;
   const unetStepMs: number[] = [];
   const unetRunMs: number[] = [];
   const timesteps = scheduler.timesteps;
@@ -61,7 +65,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     const t = timesteps[i];
     const input = scheduler.scaleModelInput(guided ? doubled(latents) : latents, t);
     const runStart = performance.now();
-    const out = await runUnet(s, input, t, text?.hidden);
+    const out = await runUnet(s, input, t, text?.hidden, added);
     unetRunMs.push(performance.now() - runStart);
     if (!allFinite(out)) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
@@ -96,12 +100,13 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
     : undefined;
   const info: RunInfo = {
-    spec: { ...req, width: shape.width, height: shape.height, steps: custom ? timesteps.length : req.steps },
+    spec: { ...sized, steps: custom ? timesteps.length : req.steps },
     seeds,
     scheduler: { _class_name: scheduler.className, ...scheduler.config },
     model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
+    family: { ...familyInfo(s.family), defaulted },
     timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
@@ -121,7 +126,7 @@ function buildScheduler(s: ModelSessions, req: RunSpec): Scheduler {
   return scheduler;
 }
 
-async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
+async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined, added: AddedConditions): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
   const per = s.unet.fixedBatch('sample') ?? n;
   const plane = input.data.length / n;
@@ -136,6 +141,7 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
       timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
     };
     if (hidden) feeds.encoder_hidden_states = { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] };
+    for (const [name, x] of Object.entries(added)) feeds[name] = { data: rowsPadded(x.data, x.data.length / n, b, per), dims: [per, ...x.shape.slice(1)] };
     const result = await s.unet.run(feeds);
     const dims = result.out_sample.dims;
     // A UNet that returns another shape would otherwise give a garbage image without a word.

@@ -16,8 +16,8 @@ export interface RunShape {
   latentWidth: number;
 }
 
-/** A spec with the model's default guidance filled in (runPipeline does it first). */
-export type ResolvedSpec = RunSpec & { guidanceScale: number };
+/** A spec with the model's default guidance and steps filled in (resolveSpec, first in runPipeline). */
+export type ResolvedSpec = RunSpec & { guidanceScale: number; steps: number };
 
 /** The spec's limits (shared with every surface, src/protocol/run.ts), then what this model takes. */
 export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSessions): RunShape {
@@ -33,10 +33,13 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
 
   const [, channels, fixedH, fixedW] = s.unet.input('sample').shape;
   const scale = s.folder.vaeScale;
-  const native = (fixed: number | string | undefined) =>
-    typeof fixed === 'number' && fixed > 0 ? fixed * scale : (s.folder.sampleSize ?? 64) * scale;
-  const width = spec.width ?? native(fixedW);
-  const height = spec.height ?? native(fixedH);
+  // The family's size is the UNet's own (fixed axes, else sample_size) when the folder gives one.
+  const width = spec.width ?? s.family.recommended.width;
+  const height = spec.height ?? s.family.recommended.height;
+  const micro = (['originalSize', 'cropTopLeft', 'targetSize'] as const).filter((f) => spec[f] !== undefined);
+  if (micro.length && !s.unet.inputs.some((i) => i.name === 'time_ids')) {
+    throw bad(`${micro.join(', ')}: SDXL micro-conditioning, which ${s.folder.name} (${s.family.family}) does not take (its UNet has no time_ids input)`);
+  }
   for (const [name, value, fixed] of [['width', width, fixedW], ['height', height, fixedH]] as const) {
     if (value < scale) throw bad(`${name} must be at least ${scale}, not ${value}`);
     if (value % scale !== 0) throw bad(`${name} ${value} is not a multiple of ${scale} (try ${Math.round(value / scale) * scale || scale})`);

@@ -86,7 +86,7 @@ export class RunService {
     this.liveFrames = { run: summary, frames: [] };
     this.emit((l) => l.started(summary));
     const sampler = request.scheduleLabel ? `schedule "${request.scheduleLabel}"` : String(spec.scheduler?._class_name ?? 'model scheduler');
-    this.log.info(`${request.origin}: "${spec.prompt}" model ${spec.modelDir}, seed ${spec.seed}, ${spec.steps} steps, ${sampler} (run ${summary.id})`);
+    this.log.info(`${request.origin}: "${spec.prompt}" model ${spec.modelDir}, seed ${spec.seed}, ${spec.steps ?? "the model's"} steps, ${sampler} (run ${summary.id})`);
     try {
       const finished = await this.execute(prepared, request, summary, abort);
       const done = await this.complete(summary, finished, request.origin);

@@ -26,6 +26,9 @@ export interface ModelFolder {
     unet: string;
     textEncoder?: string;
     tokenizerDir?: string;
+    /** SDXL's second text encoder (OpenCLIP ViT-bigG with projection) and its tokenizer. */
+    textEncoder2?: string;
+    tokenizer2Dir?: string;
     vaeDecoder?: string;
     /** A TAESD decoder for cheap previews, when the folder has one. */
     taesdDecoder?: string;
@@ -38,6 +41,9 @@ export interface ModelFolder {
   /** Pixels per latent cell (8 for SD). */
   vaeScale: number;
   latentRgb?: LatentRgbFactors;
+  /** SDXL pipelines guide an empty negative prompt with zeros instead of its encoding (model_index.json
+   * `force_zeros_for_empty_prompt`, true unless it says false: StableDiffusionXLPipeline's default). */
+  forceZerosForEmptyPrompt: boolean;
   /** The guidance scale the model's author recommends (`_diffusion_lab.guidance_scale` in model_index.json). */
   guidanceScale?: number;
 }
@@ -58,16 +64,18 @@ export function readModelFolder(dir: string): ModelFolder {
   const sampleSize = configInteger(unetConfig, 'sample_size', join(dir, 'unet', 'config.json'), 1, 1024);
   const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
   const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
-  const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
+  const hasText = ['text_encoder', 'text_encoder_2'].some((c) => c in index || existsSync(join(dir, c)));
   if (!hasText) {
-    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, vaeScale: 1, guidanceScale };
+    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, vaeScale: 1, forceZerosForEmptyPrompt: false, guidanceScale };
   }
-  const textEncoder = requireFile(dir, 'text_encoder/model.onnx');
+  // An SDXL refiner has only the second text encoder: the loader tells it apart and says what it is.
+  const second = existsSync(join(dir, 'text_encoder_2'));
+  const first = !second || existsSync(join(dir, 'text_encoder'));
+  const textEncoder = first ? requireFile(dir, 'text_encoder/model.onnx') : undefined;
+  const textEncoder2 = second ? requireFile(dir, 'text_encoder_2/model.onnx') : undefined;
   const vaeDecoder = requireFile(dir, 'vae_decoder/model.onnx');
-  const tokenizerDir = join(dir, 'tokenizer');
-  if (!existsSync(tokenizerDir)) {
-    throw new ModelFolderError(`missing ${tokenizerDir} (the prompt tokenizer)`, tokenizerDir);
-  }
+  const tokenizerDir = first ? requireTokenizer(dir, 'tokenizer', 'the prompt tokenizer') : undefined;
+  const tokenizer2Dir = second ? requireTokenizer(dir, 'tokenizer_2', 'the second text encoder\'s tokenizer') : undefined;
   const vaeConfig = readJson(join(dir, 'vae_decoder', 'config.json'), false) ?? {};
   const vaePath = join(dir, 'vae_decoder', 'config.json');
   const blocks = vaeBlocks(vaeConfig, vaePath);
@@ -77,13 +85,14 @@ export function readModelFolder(dir: string): ModelFolder {
     name: basename(dir),
     kind: 'text2img',
     pipelineClass,
-    files: { unet, textEncoder, tokenizerDir, vaeDecoder, taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx') },
+    files: { unet, textEncoder, tokenizerDir, textEncoder2, tokenizer2Dir, vaeDecoder, taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx') },
     schedulerConfig,
     sampleSize,
     // Optimum falls back to 8 without scaling_factor, which is wrong for SD; diffusers' default is 0.18215.
     scalingFactor: scalingFactor(vaeConfig, vaePath),
     vaeScale: 2 ** (blocks - 1),
     latentRgb: latentRgbFor(vaeConfig, pipelineClass),
+    forceZerosForEmptyPrompt: index.force_zeros_for_empty_prompt !== false,
     guidanceScale,
   };
 }
@@ -103,8 +112,9 @@ function labGuidance(index: Record<string, any>, indexPath: string): number | un
   if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
   const g = lab.guidance_scale;
   if (g === undefined) return undefined;
-  if (typeof g !== 'number' || !Number.isFinite(g) || g < 1) {
-    throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 1 (1 turns guidance off), not ${JSON.stringify(g)}`);
+  // diffusers guides only above 1; distilled models (SD-Turbo, SDXL-Turbo) state 0 for "guidance off".
+  if (typeof g !== 'number' || !Number.isFinite(g) || g < 0) {
+    throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 0 (0 or 1 turn guidance off), not ${JSON.stringify(g)}`);
   }
   return g;
 }
@@ -199,6 +209,12 @@ function scalingFactor(config: Record<string, any>, path: string): number {
 
 /** Configs are a few kilobytes; the cap keeps a huge or endless file (/dev/zero) from exhausting memory. */
 const MAX_CONFIG_BYTES = 4_000_000;
+
+function requireTokenizer(dir: string, name: string, what: string): string {
+  const p = join(dir, name);
+  if (!existsSync(p)) throw new ModelFolderError(`missing ${p} (${what})`, p);
+  return p;
+}
 
 function requireFile(dir: string, rel: string): string {
   const p = join(dir, rel);

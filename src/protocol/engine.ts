@@ -73,9 +73,27 @@ export interface RunTimings {
   totalMs: number;
 }
 
+/** Spec fields a run may take from its model. */
+export type DefaultedField = 'steps' | 'guidanceScale' | 'width' | 'height';
+
+/** The model folder's family as the engine recognised it (src/core/model/modelFamily.ts). */
+export interface FamilyInfo {
+  /** 'sd1', 'sd2', 'sd2-v', 'sdxl', 'sdxl-turbo', 'sd-turbo', 'lcm', 'unconditional', … */
+  family: string;
+  /** Which Optimum exporter generation wrote the folder, e.g. 'optimum>=1.24'. */
+  optimumGeneration: string;
+  /** The scheduler config's prediction type: 'epsilon', 'v_prediction' or 'sample'. */
+  predictionType: string;
+  /** What the family is meant to run at; `scheduler` is the folder's own scheduler class. */
+  recommended: { width: number; height: number; steps: number; guidance: number; scheduler: string };
+  /** The spec fields this run left out and took from the model (guidance: the folder's
+   * `_diffusion_lab.guidance_scale` first, then `recommended`). */
+  defaulted: DefaultedField[];
+}
+
 export interface RunInfo {
   /** The spec as it ran: guidance, size and steps resolved from the model where it left them out. */
-  spec: RunSpec & Required<Pick<RunSpec, 'guidanceScale' | 'width' | 'height'>>;
+  spec: RunSpec & Required<Pick<RunSpec, 'guidanceScale' | 'width' | 'height' | 'steps'>>;
   /** Image i's seed (spec.seed + i). */
   seeds: number[];
   /** The scheduler's effective config, `_class_name` included. */
@@ -85,6 +103,8 @@ export interface RunInfo {
   provider: Exclude<ProviderName, 'auto'>;
   /** Providers tried before it and why each failed. */
   providerFallbacks: { provider: string; error: string }[];
+  /** Absent in records of runs made before the engine recognised families. */
+  family?: FamilyInfo;
   timings: RunTimings;
   /** Prompt words the tokenizer could not represent (mapped to the unknown token). */
   unknownWords: string[];

@@ -22,7 +22,15 @@ export const RUN_LIMITS = {
   promptLength: 20_000,
   /** Explicit timesteps or σ (σ lists carry the final σ as well). */
   explicitSchedule: 1001,
+  /** SDXL micro-conditioning sizes and crop offsets, pixels (SDXL trained on images up to about 4K). */
+  microConditioning: { max: 8192 },
 } as const;
+
+/** Pixels. */
+export interface PixelSize {
+  width: number;
+  height: number;
+}
 
 export interface RunSpec {
   /** Absolute path of a diffusers/Optimum ONNX model folder. */
@@ -32,13 +40,15 @@ export interface RunSpec {
   /** Seed of the first image; image i of a batch uses seed + i, so it can be re-made alone.
    * RANDOM_SEED: a random one, drawn when the run starts (records keep the drawn seed). */
   seed: number;
-  steps: number;
+  /** Absent: the model family's recommendation (src/core/model/familyDefaults.ts). */
+  steps?: number;
   /** Classifier-free guidance scale; guidance runs when > 1 (diffusers). Absent: the model's
-   * recommendation (`_diffusion_lab.guidance_scale` in model_index.json), else diffusers' 7.5. */
+   * recommendation (`_diffusion_lab.guidance_scale` in model_index.json), else its family's. LCM
+   * models take it as an input (embedding of g − 1) instead of running guidance. */
   guidanceScale?: number;
   /** φ of Lin et al. 2023; 0 leaves guidance unchanged. */
   guidanceRescale: number;
-  /** Pixels; multiples of the model's latent factor. Absent: the model's native size. */
+  /** Pixels; multiples of the model's latent factor. Absent: the model's native size, else its family's. */
   width?: number;
   height?: number;
   batchSize: number;
@@ -49,20 +59,25 @@ export interface RunSpec {
   timesteps?: number[];
   /** Explicit descending σ, the final one included: sigmas.length − 1 steps. Not with `timesteps`. */
   sigmas?: number[];
+  /** SDXL micro-conditioning (Podell et al. 2023, §2.2; diffusers' original_size, crops_coords_top_left,
+   * target_size): the size the training image had, the top-left corner it was cropped at (x from the
+   * left, y from the top) and the size aimed at. Absent: width × height, (0, 0), width × height.
+   * Only SDXL UNets (a `time_ids` input) take them. */
+  originalSize?: PixelSize;
+  cropTopLeft?: { x: number; y: number };
+  targetSize?: PixelSize;
 }
 
 /** The fields a surface must give; the rest take these defaults (see `runSpec`). */
 export type RunSpecInput = Pick<RunSpec, 'modelDir' | 'prompt'> & Partial<RunSpec>;
 
-export const DEFAULT_STEPS = 20;
-
 /** A full specification from the fields a surface gives. */
 export function runSpec(input: RunSpecInput): RunSpec {
-  return { negativePrompt: '', seed: RANDOM_SEED, steps: DEFAULT_STEPS, guidanceRescale: 0, batchSize: 1, ...input };
+  return { negativePrompt: '', seed: RANDOM_SEED, guidanceRescale: 0, batchSize: 1, ...input };
 }
 
-/** The steps a spec runs: one per explicit timestep or σ gap, else `steps`. */
-export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>): number {
+/** The steps a spec runs: one per explicit timestep or σ gap, else `steps` (undefined: the model's). */
+export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>): number | undefined {
   return spec.timesteps ? spec.timesteps.length : spec.sigmas ? spec.sigmas.length - 1 : spec.steps;
 }
 
@@ -100,7 +115,7 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
-  if (!spec.timesteps && !spec.sigmas) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
+  if (!spec.timesteps && !spec.sigmas && spec.steps !== undefined) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
   if (spec.guidanceScale !== undefined) real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
   real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);
   whole('batchSize', 'batch size', spec.batchSize, L.batchSize.min, L.batchSize.max);
@@ -110,6 +125,7 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   if (s !== undefined && (typeof s !== 'object' || s === null || Array.isArray(s))) {
     problems.push({ field: 'scheduler', message: 'scheduler must be a scheduler_config object' });
   }
+  problems.push(...microConditioningProblems(spec));
   if (spec.timesteps && spec.sigmas) problems.push({ field: 'sigmas', message: 'give explicit timesteps or sigmas, not both' });
   for (const field of ['timesteps', 'sigmas'] as const) {
     const list = spec[field];
@@ -117,6 +133,23 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     // Each entry's value and order are checked against the model's schedule in the engine, by index.
     const ok = Array.isArray(list) && list.length >= 1 && list.length <= L.explicitSchedule;
     if (!ok) problems.push({ field, message: `${field} must be a list of 1 to ${L.explicitSchedule} numbers` });
+  }
+  return problems;
+}
+
+function microConditioningProblems(spec: RunSpec): SpecProblem[] {
+  const { max } = RUN_LIMITS.microConditioning;
+  const fields = [
+    ['originalSize', 'original size', ['width', 'height'], 1],
+    ['targetSize', 'target size', ['width', 'height'], 1],
+    ['cropTopLeft', 'crop top-left', ['x', 'y'], 0],
+  ] as const;
+  const problems: SpecProblem[] = [];
+  for (const [field, label, keys, min] of fields) {
+    const v = spec[field] as Record<string, unknown> | undefined;
+    if (v === undefined) continue;
+    const ok = typeof v === 'object' && v !== null && keys.every((k) => Number.isInteger(v[k]) && (v[k] as number) >= min && (v[k] as number) <= max);
+    if (!ok) problems.push({ field, message: `${label} must be ${keys.join(' and ')}, whole numbers from ${min} to ${max}, not ${show(v)}` });
   }
   return problems;
 }

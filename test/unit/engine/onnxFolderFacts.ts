@@ -1,27 +1,20 @@
-// A fixture folder's ModelFolderFacts with each graph's inputs and outputs read the way the engine reads them:
-// from onnxruntime-node's session metadata.
+// A fixture folder's ModelFolderFacts with every component graph's inputs and outputs read as the engine
+// reads them (OnnxModel over onnxruntime-node's session metadata), the vae_encoder included.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import type { GraphIo, ModelFolderFacts, TensorInfo } from '../../../src/core/model/modelFacts';
-import { folderFacts, MODELS } from '../core/model/folderJson';
-
-function tensors(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape }
-    : { name: m.name, type: 'non-tensor', shape: [] }));
-}
-
-export async function session(folder: string, component: string): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(join(MODELS, folder, component, 'model.onnx'));
-}
+import type { GraphIo, ModelFolderFacts } from '../../../src/core/model/modelFacts';
+import { readFolderFacts } from '../../../src/modelFolder/folderFacts';
+import { graphIo } from '../../../src/engine/folderRecognition';
+import { OnnxModel } from '../../../src/engine/onnxModel';
+import { MODELS } from '../core/model/folderJson';
 
 export async function onnxFolderFacts(folder: string): Promise<ModelFolderFacts> {
-  const json = folderFacts(folder);
+  const dir = join(MODELS, folder);
   const graphs: Record<string, GraphIo> = {};
-  for (const component of json.folders.filter((c) => existsSync(join(MODELS, folder, c, 'model.onnx')))) {
-    const s = await session(folder, component);
-    graphs[component] = { inputs: tensors(s.inputMetadata), outputs: tensors(s.outputMetadata) };
-    await s.release();
+  for (const component of readFolderFacts(dir).folders.filter((c) => existsSync(join(dir, c, 'model.onnx')))) {
+    const m = await OnnxModel.create(join(dir, component, 'model.onnx'), component, 'cpu');
+    graphs[component] = graphIo(m);
+    await m.release();
   }
-  return { ...json, graphs };
+  return readFolderFacts(dir, graphs);
 }

@@ -1,0 +1,40 @@
+// Which model family a loaded folder is (src/core/model/modelFamily.ts), from its JSON files and the
+// inputs and outputs of the graphs the engine opened, and the refusal of folders it cannot run.
+import { join } from 'node:path';
+import type { GraphIo } from '../core/model/modelFacts';
+import { recognizeModelFamily, type ModelFamilyReport } from '../core/model/modelFamily';
+import { readFolderFacts } from '../modelFolder/folderFacts';
+import { EngineFailure } from './engineFailure';
+import type { OnnxModel } from './onnxModel';
+
+export function graphIo(m: OnnxModel): GraphIo {
+  return { inputs: m.inputs, outputs: m.outputs };
+}
+
+/** The family of the folder `dir` whose components (by folder name) are open. */
+export function recognizeLoaded(dir: string, components: Record<string, OnnxModel | undefined>): ModelFamilyReport {
+  const graphs = Object.fromEntries(Object.entries(components).flatMap(([name, m]) => (m ? [[name, graphIo(m)]] : [])));
+  return recognizeModelFamily(readFolderFacts(dir, graphs));
+}
+
+/** Families the text-to-image pipeline does not run, and why. */
+const NOT_RUN: Partial<Record<ModelFamilyReport['family'], string>> = {
+  'inpaint': 'an inpainting UNet (9 input channels: latents, mask, masked-image latents) needs a mask and an image',
+  'sdxl-refiner': 'an SDXL refiner (time_ids with an aesthetic score) is an image-to-image second stage',
+};
+
+/** Refuses a family text-to-image cannot run, naming the UNet file and why. */
+export function refuseFamily(dir: string, report: ModelFamilyReport): void {
+  const why = NOT_RUN[report.family];
+  if (!why) return;
+  const file = join(dir, 'unet', 'model.onnx');
+  throw new EngineFailure('MODEL_INVALID', `${file}: ${why}; this engine runs text-to-image only`, { file });
+}
+
+/** Refuses a folder the recognizer found an error in, naming the component folder and what is wrong. */
+export function refuseFindings(dir: string, report: ModelFamilyReport): void {
+  const error = report.findings.find((f) => f.severity === 'error');
+  if (!error) return;
+  const file = join(dir, String(error.path[0]));
+  throw new EngineFailure('MODEL_INVALID', `${file}: ${error.message}`, { file });
+}
