@@ -126,7 +126,7 @@ function buildScheduler(s: ModelSessions, req: RunSpec): Scheduler {
   return scheduler;
 }
 
-async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined, added: AddedConditions): Promise<Float32Array> {
+export async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined, added: AddedConditions): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
   const per = s.unet.fixedBatch('sample') ?? n;
   const plane = input.data.length / n;
