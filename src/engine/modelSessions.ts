@@ -6,6 +6,7 @@ import { modelHash, type ModelFolder } from '../modelFolder/modelFolder';
 import { OnnxModel } from './onnxModel';
 import { PromptTokenizer } from './promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
+import { providerFailure } from './providerProbe';
 import { join, relative } from 'node:path';
 import type { ModelFamilyReport } from '../core/model/modelFamily';
 import { recognizeLoaded, refuseFamily, refuseFindings } from './folderRecognition';
@@ -48,11 +49,17 @@ const EXPECTED: Record<string, Expected> = {
 export async function loadSessions(folder: ModelFolder, choice: ProviderName | undefined): Promise<ModelSessions> {
   const started = performance.now();
   const fallbacks: { provider: string; error: string }[] = [];
-  for (const provider of providerOrder(choice)) {
+  const order = providerOrder(choice);
+  for (const [k, provider] of order.entries()) {
+    const failure = await providerFailure(provider);
+    if (failure) {
+      fallbacks.push({ provider, error: shortError(failure) });
+      continue;
+    }
     const models: OnnxModel[] = [];
     try {
       const open = async (path: string) => {
-        const m = await openModel(folder, path, provider);
+        const m = await openModel(folder, path, provider, order[k + 1] !== 'cpu');
         models.push(m);
         return m;
       };
@@ -93,21 +100,21 @@ function loadTokenizer(dir: string, encoder: OnnxModel): PromptTokenizer {
   return PromptTokenizer.load(dir, typeof seq === 'number' && seq > 0 ? seq : undefined);
 }
 
-/** Opens one component. When its provider fails, cpu tells a broken file from a provider problem. */
-async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider): Promise<OnnxModel> {
+/** Opens one component. When a provider that started fails on it, a cpu session tells a broken file from
+ * a provider problem, unless cpu comes next anyway (`checkFile` false) and will tell by loading it. */
+async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider, checkFile: boolean): Promise<OnnxModel> {
   const label = relative(folder.dir, path);
   try {
     return await OnnxModel.create(path, label, provider);
   } catch (err) {
-    if (provider !== 'cpu') {
-      try {
-        await (await OnnxModel.create(path, label, 'cpu')).release();
-      } catch (cpuErr) {
-        throw badFile(path, cpuErr);
-      }
-      throw err;
+    if (provider === 'cpu') throw badFile(path, err);
+    if (!checkFile) throw err;
+    try {
+      await (await OnnxModel.create(path, label, 'cpu')).release();
+    } catch (cpuErr) {
+      throw badFile(path, cpuErr);
     }
-    throw badFile(path, err);
+    throw err;
   }
 }
 
