@@ -47,14 +47,17 @@ export function multistepSchedule(
     }
     timesteps = Float64Array.from(custom);
   } else {
-    checkStepCount(className, n, T);
+    const clipped = clippedCount(alphasCumprod, config.lambda_min_clipped ?? -Infinity);
+    // A cut leaves T − clipped timesteps; more steps than that would repeat timesteps.
+    if (clipped > 0) checkStepCount(className, n, T - clipped - 1, 'the timesteps lambda_min_clipped leaves');
+    else checkStepCount(className, n, T);
     timesteps = spacedTimesteps({
       spacing: config.timestep_spacing,
       numInferenceSteps: n,
       numTrainTimesteps: T,
       stepsOffset: config.steps_offset,
       extraPoint: true,
-      lastTimestep: T - clippedCount(alphasCumprod, config.lambda_min_clipped ?? -Infinity),
+      lastTimestep: T - clipped,
     });
   }
   const convert = custom ? undefined : sigmaConversion(config);
