@@ -57,7 +57,7 @@ export function crossChecks(className: string, config: Config, sources: Readonly
   }
   out.push(...stepsOffsetProblems(className, config));
   if (trainingKeysBad(bad) || out.some((f) => f.severity === 'error')) return out;
-  const schedule = trainingScheduleProblems(config, sources);
+  const schedule = trainingScheduleProblems(className, config, sources);
   if (schedule.length) return [...out, ...schedule];
   return [...out, ...derivedScheduleProblems(className, config)];
 }

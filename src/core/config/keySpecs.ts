@@ -27,7 +27,7 @@ type Spec = Omit<ConfigKeySpec, 'default'>;
 
 /** Key meanings shared by every class that has the key; classes add their default and enum. */
 export const KEY_SPECS = {
-  num_train_timesteps: { type: 'integer', minimum: 1, maximum: 10000, doc: 'Number of diffusion steps the model was trained with (T); Diffusion Lab reads up to 10000.' },
+  num_train_timesteps: { type: 'integer', minimum: 2, maximum: 10000, doc: 'Number of diffusion steps the model was trained with (T); Diffusion Lab reads up to 10000.' },
   beta_start: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, doc: 'β at the first training timestep (linear, scaled_linear and sigmoid schedules).' },
   beta_end: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, doc: 'β at the last training timestep (linear, scaled_linear and sigmoid schedules).' },
   beta_schedule: { type: 'string', doc: 'How β grows over the training timesteps.' },
@@ -48,8 +48,8 @@ export const KEY_SPECS = {
   use_karras_sigmas: { type: 'boolean', nullable: true, doc: 'Space σ as Karras et al. 2022 (ρ = 7), A1111 "Karras".' },
   use_exponential_sigmas: { type: 'boolean', nullable: true, doc: 'Space σ log-linearly ("exponential").' },
   use_beta_sigmas: { type: 'boolean', nullable: true, doc: 'Space σ by the Beta(0.6, 0.6) quantile (Lee et al. 2024).' },
-  sigma_min: { type: 'number', nullable: true, exclusiveMinimum: 0, maximum: 1e5, doc: 'Smallest σ of the Karras/exponential/beta schedule; null: the training minimum.' },
-  sigma_max: { type: 'number', nullable: true, exclusiveMinimum: 0, maximum: 1e5, doc: 'Largest σ of the Karras/exponential/beta schedule; null: the training maximum.' },
+  sigma_min: { type: 'number', nullable: true, minimum: 1e-6, maximum: 1e5, doc: 'Smallest σ of the Karras/exponential/beta schedule; null: the training minimum.' },
+  sigma_max: { type: 'number', nullable: true, minimum: 1e-6, maximum: 1e5, doc: 'Largest σ of the Karras/exponential/beta schedule; null: the training maximum.' },
   timestep_type: { type: 'string', enum: ['discrete', 'continuous'], doc: 'Pass the model integer-like timesteps or 0.25·ln σ (continuous, v-prediction only).' },
   final_sigmas_type: { type: 'string', enum: ['zero', 'sigma_min'], doc: 'The σ after the last step: 0 or the training minimum.' },
   solver_order: { type: 'integer', minimum: 1, maximum: 3, doc: 'Order of the multistep solver (2 for guided sampling, 3 unguided); DPM-Solver and DEIS stop at 3.' },

@@ -3,6 +3,7 @@ import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
 import type { JsonValue } from './keySpecs';
 import { OTHER_COMPATIBLE_KEYS, SCHEDULER_CLASSES } from './schedulerClasses';
+import { suggestKey } from './suggestKey';
 
 export type { Source } from './crossChecks';
 
@@ -75,17 +76,22 @@ export function readSchedulerConfig(json: unknown, classNameOverride?: string, o
     } else if (silent(key)) {
       findings.push({ severity: 'info', path: [key], code: 'compatible-class-key', message: `${key} belongs to other compatible schedulers; ${className} ignores it` });
     } else {
-      findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `${key} is not a config key of ${className}; diffusers ignores it with a warning` });
+      findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `${key} is not a config key of ${className}; diffusers ignores it with a warning${didYouMean(key, cls.keys)}` });
     }
   }
   // Callers from plain JS may pass anything here too.
   const extra = typeof overrides === 'object' && overrides !== null ? overrides : {};
   for (const key of Object.keys(extra)) {
     if (Object.hasOwn(cls.keys, key)) take(key, extra[key], 'override');
-    else findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `override ${key} is not a config key of ${className}` });
+    else findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `override ${key} is not a config key of ${className}${didYouMean(key, cls.keys)}` });
   }
   findings.push(...crossChecks(className, config, sources, bad));
   return { className, config, sources, findings: capped(findings) };
+}
+
+function didYouMean(key: string, keys: Readonly<Record<string, unknown>>): string {
+  const near = suggestKey(key, Object.keys(keys));
+  return near ? `. Did you mean ${near}?` : '';
 }
 
 /** The class to read as, with findings about `_class_name`. */

@@ -2,7 +2,7 @@
 // infinite σ, a schedule that runs upward, nothing left to sample). Each finding is placed on the
 // key that causes the problem, so the error names it instead of a NaN many steps later.
 import { alphasCumprod } from '../schedules/alphasCumprod';
-import { configBetas } from './configSchedule';
+import { configAlphasCumprod, configBetas } from './configSchedule';
 import type { Finding } from './findings';
 import type { Source } from './crossChecks';
 import { SCHEDULER_CLASSES } from './schedulerClasses';
@@ -23,26 +23,39 @@ export function trainingKeysBad(bad: ReadonlySet<string>): boolean {
 /** The training ᾱ must fall strictly from below 1 and stay a normal float32 down to t = T−1 (unless
  * zero terminal SNR is asked for): otherwise σ is 0, flat or infinite somewhere and log σ, the
  * σ → timestep map and the Karras range turn to NaN. */
-export function trainingScheduleProblems(config: Config, sources: Readonly<Record<string, Source>>): Finding[] {
+export function trainingScheduleProblems(className: string, config: Config, sources: Readonly<Record<string, Source>>): Finding[] {
   const betas = configBetas(config);
   const abar = alphasCumprod(betas);
   const T = abar.length;
   const trained = config.trained_betas !== null;
-  for (let t = 0; t < T; t++) {
-    if (abar[t] < (t === 0 ? 1 : abar[t - 1])) continue;
-    const path = trained ? ['trained_betas', t] : [t < T / 2 ? 'beta_start' : 'beta_end'];
-    return [error(path, 'flat-schedule', `β at training timestep ${t} is ${betas[t]}: 1 − β rounds to 1 in float32 (β below ` +
-      `about 6e-8), so ᾱ stops falling there and σ is ${t === 0 ? '0' : 'flat'}; the samplers cannot tell such timesteps apart`)];
+  const flat = firstNotFalling(abar);
+  if (flat !== undefined) {
+    const path = trained ? ['trained_betas', flat] : [flat < T / 2 ? 'beta_start' : 'beta_end'];
+    return [error(path, 'flat-schedule', `β at training timestep ${flat} is ${betas[flat]}: 1 − β rounds to 1 in float32 (β below ` +
+      `about 6e-8), so ᾱ stops falling there and σ is ${flat === 0 ? '0' : 'flat'}; the samplers cannot tell such timesteps apart`)];
   }
-  const zeroSnr = config.rescale_betas_zero_snr === true;
-  if (zeroSnr && T < 2) {
-    return [error(['rescale_betas_zero_snr'], 'out-of-range', 'rescale_betas_zero_snr needs num_train_timesteps ≥ 2 (it rescales ᾱ between the first and last timestep)')];
-  }
-  if (zeroSnr || abar[T - 1] >= FLOAT32_MIN_NORMAL) return [];
+  if (config.rescale_betas_zero_snr === true) return rescaledProblems(className, config);
+  if (abar[T - 1] >= FLOAT32_MIN_NORMAL) return [];
   const culprit = trained ? 'trained_betas' : sources.num_train_timesteps !== 'default' && T > 1000 ? 'num_train_timesteps' : 'beta_end';
   return [error([culprit], 'alpha-underflow', `ᾱ at the last training timestep is ${abar[T - 1]}, below float32's range (from ${culprit}` +
     ` = ${trained ? `${T} βs` : String(config[culprit])}): σ_max would be infinite. Use smaller β or fewer training timesteps` +
     ' (rescale_betas_zero_snr asks for zero terminal SNR on purpose)')];
+}
+
+/** The first timestep where ᾱ does not fall below the one before (1 before t = 0), if any. */
+function firstNotFalling(abar: Float64Array): number | undefined {
+  for (let t = 0; t < abar.length; t++) if (!(abar[t] < (t === 0 ? 1 : abar[t - 1]))) return t;
+  return undefined;
+}
+
+/** Zero-SNR rescaling in float32 can push ᾱ below the 2⁻²⁴ floor some classes put on ᾱ_T before the
+ * last timestep (long schedules), so σ would rise again at the end. */
+function rescaledProblems(className: string, config: Config): Finding[] {
+  const abar = configAlphasCumprod(className, config);
+  const t = firstNotFalling(abar);
+  if (t === undefined) return [];
+  return [error(['rescale_betas_zero_snr'], 'rescaled-schedule', `rescale_betas_zero_snr with num_train_timesteps ${abar.length}: ` +
+    `the rescaled ᾱ stops falling at timestep ${t} (${abar[t]} after ${abar[t - 1]}), so σ would not rise monotonically to the end`)];
 }
 
 /** The σ range Karras/exponential/beta spacing runs over (EulerDiscrete's sigma_min, sigma_max, each
@@ -55,10 +68,20 @@ export function sigmaRangeProblems(config: Config, trainMin: number, trainMax: n
   }
   const lo = (config.sigma_min as number | null) ?? trainMin;
   const hi = (config.sigma_max as number | null) ?? trainMax;
-  if (lo < hi) return [];
-  const key = config.sigma_min !== null ? 'sigma_min' : 'sigma_max';
   const which = (k: string, v: number) => `${k} ${v}${config[k] === null ? ' (the training value)' : ''}`;
-  return [error([key], 'sigma-range-reversed', `${which('sigma_min', lo)} must be below ${which('sigma_max', hi)}: the schedule would run upward`)];
+  if (!(lo < hi)) {
+    const key = config.sigma_min !== null ? 'sigma_min' : 'sigma_max';
+    return [error([key], 'sigma-range-reversed', `${which('sigma_min', lo)} must be below ${which('sigma_max', hi)}: the schedule would run upward`)];
+  }
+  const outside = lo < trainMin ? 'sigma_min' : hi > trainMax ? 'sigma_max' : undefined;
+  if (!outside) return [];
+  if (outside === 'sigma_min' && config.final_sigmas_type === 'sigma_min') {
+    return [error(['sigma_min'], 'sigma-range-reversed', `sigma_min ${lo} is below the training σ_min ${trainMin.toPrecision(4)}, where ` +
+      'final_sigmas_type "sigma_min" ends: the last step would raise σ')];
+  }
+  return [{ severity: 'warning', path: [outside], code: 'sigma-outside-training', message: `${outside} ${config[outside]} is outside the ` +
+    `training range of σ (${trainMin.toPrecision(4)} to ${trainMax.toPrecision(4)}): the model never saw it, and its steps reuse timestep ` +
+    `${outside === 'sigma_min' ? '0' : 'T−1'}` }];
 }
 
 /** Leading spacing adds steps_offset to every timestep; at T or more no timestep is left in range. */

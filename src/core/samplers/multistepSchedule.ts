@@ -48,9 +48,8 @@ export function multistepSchedule(
     timesteps = Float64Array.from(custom);
   } else {
     const clipped = clippedCount(alphasCumprod, config.lambda_min_clipped ?? -Infinity);
-    // A cut leaves T − clipped timesteps; more steps than that would repeat timesteps.
-    if (clipped > 0) checkStepCount(className, n, T - clipped - 1, 'the timesteps lambda_min_clipped leaves');
-    else checkStepCount(className, n, T);
+    // N + 1 points are spaced over the T − clipped timesteps left and rounded: more would repeat one.
+    checkStepCount(className, n, T - clipped - 1, clipped ? 'the timesteps lambda_min_clipped leaves, less one' : 'num_train_timesteps − 1');
     timesteps = spacedTimesteps({
       spacing: config.timestep_spacing,
       numInferenceSteps: n,

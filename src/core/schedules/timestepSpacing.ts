@@ -48,7 +48,9 @@ export function spacedTimesteps(o: SpacingOptions): Float64Array {
       break;
     }
     case 'trailing':
-      ts = numpyArange(last, 0, -T / o.numInferenceSteps).map((t) => roundHalfEven(t) - 1);
+      // numpy's arange can give one value too many when T/N is not exact (17 steps of 14: the 15th
+      // is timestep −1, outside the schedule); diffusers keeps it, this port drops it.
+      ts = numpyArange(last, 0, -T / o.numInferenceSteps).subarray(0, o.numInferenceSteps).map((t) => roundHalfEven(t) - 1);
       break;
   }
   return n === o.numInferenceSteps ? ts : ts.subarray(0, o.numInferenceSteps).slice();
