@@ -28,18 +28,22 @@ export function trainingScheduleProblems(className: string, config: Config, sour
   const abar = alphasCumprod(betas);
   const T = abar.length;
   const trained = config.trained_betas !== null;
-  const flat = firstNotFalling(abar);
+  const under = abar.findIndex((a) => a < FLOAT32_MIN_NORMAL);
+  const flat = firstNotFalling(under === -1 ? abar : abar.subarray(0, under));
   if (flat !== undefined) {
     const path = trained ? ['trained_betas', flat] : [flat < T / 2 ? 'beta_start' : 'beta_end'];
     return [error(path, 'flat-schedule', `β at training timestep ${flat} is ${betas[flat]}: 1 − β rounds to 1 in float32 (β below ` +
       `about 6e-8), so ᾱ stops falling there and σ is ${flat === 0 ? '0' : 'flat'}; the samplers cannot tell such timesteps apart`)];
   }
-  if (config.rescale_betas_zero_snr === true) return rescaledProblems(className, config);
-  if (abar[T - 1] >= FLOAT32_MIN_NORMAL) return [];
-  const culprit = trained ? 'trained_betas' : sources.num_train_timesteps !== 'default' && T > 1000 ? 'num_train_timesteps' : 'beta_end';
-  return [error([culprit], 'alpha-underflow', `ᾱ at the last training timestep is ${abar[T - 1]}, below float32's range (from ${culprit}` +
-    ` = ${trained ? `${T} βs` : String(config[culprit])}): σ_max would be infinite. Use smaller β or fewer training timesteps` +
-    ' (rescale_betas_zero_snr asks for zero terminal SNR on purpose)')];
+  const zeroSnr = config.rescale_betas_zero_snr === true;
+  // Zero-SNR rescaling wants ᾱ_T = 0 and maps the rest from √ᾱ, which survives an underflowing last value.
+  if (under !== -1 && !(zeroSnr && under === T - 1)) {
+    const culprit = trained ? 'trained_betas' : sources.num_train_timesteps !== 'default' && T > 1000 ? 'num_train_timesteps' : 'beta_end';
+    return [error([culprit], 'alpha-underflow', `ᾱ at training timestep ${under} is ${abar[under]}, below float32's range (from ` +
+      `${culprit} = ${trained ? `${T} βs` : String(config[culprit])}): σ there would be infinite. Use smaller β or fewer training ` +
+      'timesteps (rescale_betas_zero_snr asks for zero terminal SNR on purpose)')];
+  }
+  return zeroSnr ? rescaledProblems(className, config) : [];
 }
 
 /** The first timestep where ᾱ does not fall below the one before (1 before t = 0), if any. */
@@ -48,14 +52,17 @@ function firstNotFalling(abar: Float64Array): number | undefined {
   return undefined;
 }
 
-/** Zero-SNR rescaling in float32 can push ᾱ below the 2⁻²⁴ floor some classes put on ᾱ_T before the
- * last timestep (long schedules), so σ would rise again at the end. */
+/** The classes that floor ᾱ_T at 2⁻²⁴ after zero-SNR rescaling (diffusers) leave the timesteps just
+ * before it below the floor, so σ there exceeds σ_max: 3 timesteps of SD's 1000, never visited by a
+ * trailing schedule of up to 100 steps. Long schedules push thousands below it. */
 function rescaledProblems(className: string, config: Config): Finding[] {
   const abar = configAlphasCumprod(className, config);
-  const t = firstNotFalling(abar);
-  if (t === undefined) return [];
-  return [error(['rescale_betas_zero_snr'], 'rescaled-schedule', `rescale_betas_zero_snr with num_train_timesteps ${abar.length}: ` +
-    `the rescaled ᾱ stops falling at timestep ${t} (${abar[t]} after ${abar[t - 1]}), so σ would not rise monotonically to the end`)];
+  const T = abar.length;
+  let below = 0;
+  for (let t = 0; t < T - 1; t++) if (abar[t] <= abar[T - 1]) below++;
+  if (below < T / 100) return [];
+  return [error(['rescale_betas_zero_snr'], 'rescaled-schedule', `rescale_betas_zero_snr with num_train_timesteps ${T}: ${below} ` +
+    `timesteps before the last have ᾱ below the 2⁻²⁴ that ${className} puts at the last one, so σ would rise again near the end`)];
 }
 
 /** The σ range Karras/exponential/beta spacing runs over (EulerDiscrete's sigma_min, sigma_max, each
