@@ -17,6 +17,7 @@ export * from './config/keySpecs';
 export * from './config/schedulerClasses';
 export * from './config/readSchedulerConfig';
 export * from './config/configSchedule';
+export { tooDeepAt } from './config/jsonNesting';
 export type { Scheduler, StepOutput, SetTimestepsOptions, StepOptions } from './samplers/scheduler';
 export { createScheduler, schedulerClassNames } from './samplers/registry';
 export * from './image/rgba';
