@@ -13,7 +13,9 @@ type Config = Readonly<Record<string, unknown>>;
  * so σ = √((1 − ᾱ)/ᾱ) is infinite or meaningless. */
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 
-const TRAINING_KEYS = ['num_train_timesteps', 'beta_start', 'beta_end', 'beta_schedule', 'trained_betas', 'rescale_betas_zero_snr'];
+const TRAINING_KEYS = [
+  'num_train_timesteps', 'beta_start', 'beta_end', 'beta_schedule', 'trained_betas', 'rescale_betas_zero_snr',
+];
 
 /** Whether a rejected training key leaves the training schedule unknown (then these checks stay quiet). */
 export function trainingKeysBad(bad: ReadonlySet<string>): boolean {
@@ -23,7 +25,11 @@ export function trainingKeysBad(bad: ReadonlySet<string>): boolean {
 /** The training ᾱ must fall strictly from below 1 and stay a normal float32 down to t = T−1 (unless
  * zero terminal SNR is asked for): otherwise σ is 0, flat or infinite somewhere and log σ, the
  * σ → timestep map and the Karras range turn to NaN. */
-export function trainingScheduleProblems(className: string, config: Config, sources: Readonly<Record<string, Source>>): Finding[] {
+export function trainingScheduleProblems(
+  className: string,
+  config: Config,
+  sources: Readonly<Record<string, Source>>,
+): Finding[] {
   const betas = configBetas(config);
   const abar = alphasCumprod(betas);
   const T = abar.length;
@@ -32,16 +38,19 @@ export function trainingScheduleProblems(className: string, config: Config, sour
   const flat = firstNotFalling(under === -1 ? abar : abar.subarray(0, under));
   if (flat !== undefined) {
     const path = trained ? ['trained_betas', flat] : [flat < T / 2 ? 'beta_start' : 'beta_end'];
-    return [error(path, 'flat-schedule', `β at training timestep ${flat} is ${betas[flat]}: 1 − β rounds to 1 in float32 (β below ` +
-      `about 6e-8), so ᾱ stops falling there and σ is ${flat === 0 ? '0' : 'flat'}; the samplers cannot tell such timesteps apart`)];
+    return [error(path, 'flat-schedule', `β at training timestep ${flat} is ${betas[flat]}: 1 − β rounds to 1 in ` +
+      `float32 (β below about 6e-8), so ᾱ stops falling there and σ is ${flat === 0 ? '0' : 'flat'}; the samplers ` +
+      'cannot tell such timesteps apart')];
   }
   const zeroSnr = config.rescale_betas_zero_snr === true;
   // Zero-SNR rescaling wants ᾱ_T = 0 and maps the rest from √ᾱ, which survives an underflowing last value.
   if (under !== -1 && !(zeroSnr && under === T - 1)) {
-    const culprit = trained ? 'trained_betas' : sources.num_train_timesteps !== 'default' && T > 1000 ? 'num_train_timesteps' : 'beta_end';
-    return [error([culprit], 'alpha-underflow', `ᾱ at training timestep ${under} is ${abar[under]}, below float32's range (from ` +
-      `${culprit} = ${trained ? `${T} βs` : String(config[culprit])}): σ there would be infinite. Use smaller β or fewer training ` +
-      'timesteps (rescale_betas_zero_snr asks for zero terminal SNR on purpose)')];
+    const longT = sources.num_train_timesteps !== 'default' && T > 1000;
+    const culprit = trained ? 'trained_betas' : longT ? 'num_train_timesteps' : 'beta_end';
+    const value = trained ? `${T} βs` : String(config[culprit]);
+    return [error([culprit], 'alpha-underflow', `ᾱ at training timestep ${under} is ${abar[under]}, below float32's ` +
+      `range (from ${culprit} = ${value}): σ there would be infinite. Use smaller β or fewer training timesteps ` +
+      '(rescale_betas_zero_snr asks for zero terminal SNR on purpose)')];
   }
   return zeroSnr ? rescaledProblems(className, config) : [];
 }
@@ -61,34 +70,41 @@ function rescaledProblems(className: string, config: Config): Finding[] {
   let below = 0;
   for (let t = 0; t < T - 1; t++) if (abar[t] <= abar[T - 1]) below++;
   if (below < T / 100) return [];
-  return [error(['rescale_betas_zero_snr'], 'rescaled-schedule', `rescale_betas_zero_snr with num_train_timesteps ${T}: ${below} ` +
-    `timesteps before the last have ᾱ below the 2⁻²⁴ that ${className} puts at the last one, so σ would rise again near the end`)];
+  return [error(['rescale_betas_zero_snr'], 'rescaled-schedule', `rescale_betas_zero_snr with num_train_timesteps ` +
+    `${T}: ${below} timesteps before the last have ᾱ below the 2⁻²⁴ that ${className} puts at the last one, so σ ` +
+    'would rise again near the end')];
 }
 
 /** The σ range Karras/exponential/beta spacing runs over (EulerDiscrete's sigma_min, sigma_max, each
  * defaulting to the training range) must run downward. */
 export function sigmaRangeProblems(config: Config, trainMin: number, trainMax: number): Finding[] {
   if (!['use_karras_sigmas', 'use_exponential_sigmas', 'use_beta_sigmas'].some((k) => config[k] === true)) {
-    const set = ['sigma_min', 'sigma_max'].find((k) => typeof config[k] === 'number');
-    return set ? [{ severity: 'info', path: [set], code: 'sigma-range-ignored',
-      message: `${set} only acts with use_karras_sigmas, use_exponential_sigmas or use_beta_sigmas` }] : [];
+    return sigmaRangeIgnored(config);
   }
   const lo = (config.sigma_min as number | null) ?? trainMin;
   const hi = (config.sigma_max as number | null) ?? trainMax;
   const which = (k: string, v: number) => `${k} ${v}${config[k] === null ? ' (the training value)' : ''}`;
   if (!(lo < hi)) {
     const key = config.sigma_min !== null ? 'sigma_min' : 'sigma_max';
-    return [error([key], 'sigma-range-reversed', `${which('sigma_min', lo)} must be below ${which('sigma_max', hi)}: the schedule would run upward`)];
+    const message = `${which('sigma_min', lo)} must be below ${which('sigma_max', hi)}: the schedule would run upward`;
+    return [error([key], 'sigma-range-reversed', message)];
   }
   const outside = lo < trainMin ? 'sigma_min' : hi > trainMax ? 'sigma_max' : undefined;
   if (!outside) return [];
+  const range = `${trainMin.toPrecision(4)} to ${trainMax.toPrecision(4)}`;
   if (outside === 'sigma_min' && config.final_sigmas_type === 'sigma_min') {
-    return [error(['sigma_min'], 'sigma-range-reversed', `sigma_min ${lo} is below the training σ_min ${trainMin.toPrecision(4)}, where ` +
-      'final_sigmas_type "sigma_min" ends: the last step would raise σ')];
+    return [error(['sigma_min'], 'sigma-range-reversed', `sigma_min ${lo} is below the training σ (${range}), ` +
+      'where final_sigmas_type "sigma_min" ends: the last step would raise σ')];
   }
-  return [{ severity: 'warning', path: [outside], code: 'sigma-outside-training', message: `${outside} ${config[outside]} is outside the ` +
-    `training range of σ (${trainMin.toPrecision(4)} to ${trainMax.toPrecision(4)}): the model never saw it, and its steps reuse timestep ` +
-    `${outside === 'sigma_min' ? '0' : 'T−1'}` }];
+  const message = `${outside} ${config[outside]} is outside the training range of σ (${range}): the model never saw ` +
+    `it, and its steps reuse timestep ${outside === 'sigma_min' ? '0' : 'T−1'}`;
+  return [{ severity: 'warning', path: [outside], code: 'sigma-outside-training', message }];
+}
+
+function sigmaRangeIgnored(config: Config): Finding[] {
+  const set = ['sigma_min', 'sigma_max'].find((k) => typeof config[k] === 'number');
+  const message = `${set} only acts with use_karras_sigmas, use_exponential_sigmas or use_beta_sigmas`;
+  return set ? [{ severity: 'info', path: [set], code: 'sigma-range-ignored', message }] : [];
 }
 
 /** Leading spacing adds steps_offset to every timestep; at T or more no timestep is left in range. */
@@ -96,7 +112,8 @@ export function stepsOffsetProblems(className: string, config: Config): Finding[
   const T = config.num_train_timesteps as number;
   const offset = config.steps_offset as number;
   if (!SCHEDULER_CLASSES[className]!.usesSpacing || config.timestep_spacing !== 'leading' || offset < T) return [];
-  return [error(['steps_offset'], 'out-of-range', `steps_offset ${offset} must be below num_train_timesteps ${T}: every leading timestep would be past the schedule`)];
+  return [error(['steps_offset'], 'out-of-range', `steps_offset ${offset} must be below num_train_timesteps ${T}: ` +
+    'every leading timestep would be past the schedule')];
 }
 
 /** DPM-Solver's lambda_min_clipped cuts the timesteps whose log-SNR λ is below it; it must leave some. */
@@ -105,7 +122,8 @@ export function lambdaClipProblems(config: Config, abar: Float64Array): Finding[
   if (typeof clip !== 'number' || clip === -Infinity) return [];
   const lambda0 = 0.5 * Math.log(abar[0] / (1 - abar[0]));
   if (clip < lambda0) return [];
-  return [error(['lambda_min_clipped'], 'out-of-range', `lambda_min_clipped ${clip} is not below the largest log-SNR λ = ${lambda0.toPrecision(4)} (t = 0): it would clip every timestep`)];
+  return [error(['lambda_min_clipped'], 'out-of-range', `lambda_min_clipped ${clip} is not below the largest ` +
+    `log-SNR λ = ${lambda0.toPrecision(4)} (t = 0): it would clip every timestep`)];
 }
 
 function error(path: (string | number)[], code: string, message: string): Finding {

@@ -136,8 +136,8 @@ export function settingsPairs(line: string): [string, string][] {
     while (v < line.length && isSpace(line[v]!)) v++;
     const close = line[v] === '"' ? quotes.closingQuote(v) : undefined;
     // A quoted value counts only when a comma or the end follows it; otherwise the value runs to the comma.
-    const quotedEnd = close !== undefined && (close + 1 === line.length || line[close + 1] === ',') ? close + 1 : undefined;
-    const valueEnd = quotedEnd ?? indexOrEnd(line, ',', v);
+    const quoted = close !== undefined && (close + 1 === line.length || line[close + 1] === ',');
+    const valueEnd = quoted ? close + 1 : indexOrEnd(line, ',', v);
     pairs.push([line.slice(k, end).trim(), unquote(line.slice(v, valueEnd).trim())]);
     i = valueEnd + 1;
   }
