@@ -48,8 +48,9 @@ export function multistepSchedule(
     timesteps = Float64Array.from(custom);
   } else {
     const clipped = clippedCount(alphasCumprod, config.lambda_min_clipped ?? -Infinity);
-    // N + 1 points are spaced over the T − clipped timesteps left and rounded: more would repeat one.
-    checkStepCount(className, n, T - clipped - 1, clipped ? 'the timesteps lambda_min_clipped leaves, less one' : 'num_train_timesteps − 1');
+    // linspace and leading space N + 1 points over the T − clipped timesteps left: more would repeat one.
+    if (config.timestep_spacing === 'trailing' && !clipped) checkStepCount(className, n, T);
+    else checkStepCount(className, n, T - clipped - 1, clipped ? 'the timesteps lambda_min_clipped leaves, less one' : 'num_train_timesteps − 1');
     timesteps = spacedTimesteps({
       spacing: config.timestep_spacing,
       numInferenceSteps: n,

@@ -48,8 +48,8 @@ export function spacedTimesteps(o: SpacingOptions): Float64Array {
       break;
     }
     case 'trailing':
-      // numpy's arange can give one value too many when T/N is not exact (17 steps of 14: the 15th
-      // is timestep −1, outside the schedule); diffusers keeps it, this port drops it.
+      // numpy's arange can give one value too many when T/N is not exact (14 steps of 17 timesteps: a
+      // 15th, timestep −1, outside the schedule); diffusers keeps it, this port drops it.
       ts = numpyArange(last, 0, -T / o.numInferenceSteps).subarray(0, o.numInferenceSteps).map((t) => roundHalfEven(t) - 1);
       break;
   }
