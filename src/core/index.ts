@@ -27,6 +27,7 @@ export * from './model/familyDefaults';
 export * from './model/optimumGeneration';
 export * from './model/modelFamily';
 export * from './config/configSchedule';
+export { tooDeepAt } from './config/jsonNesting';
 export type { Scheduler, StepOutput, SetTimestepsOptions, StepOptions } from './samplers/scheduler';
 export { createScheduler, inverseSchedulerClassNames, schedulerClassNames } from './samplers/registry';
 export * from './forward/img2img';
