@@ -1,0 +1,75 @@
+// Helpers shared by the k-diffusion samplers (crowsonkb/k-diffusion `sampling.py`: to_d,
+// get_ancestral_step; Karras et al. 2022 Algorithm 2 churn). Arrays are float32 as in the tools; each
+// expression is evaluated in float64 and rounded once when stored.
+import type { NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
+
+/** Σ coefᵢ·arrᵢ elementwise into a new array (or `out`). */
+export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[], out?: Float32Array): Float32Array {
+  const n = terms[0][1].length;
+  const res = out ?? new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (const [c, a] of terms) s += c * a[j];
+    res[j] = s;
+  }
+  return res;
+}
+
+/** The Karras ODE derivative d = (x − D(x, σ))/σ. */
+export function toD(x: ArrayLike<number>, sigma: number, denoised: ArrayLike<number>): Float32Array {
+  return lincomb([[1 / sigma, x], [-1 / sigma, denoised]]);
+}
+
+/** σ_down to step to and σ_up of fresh noise for an ancestral step from σ_from to σ_to (k-diffusion
+ * get_ancestral_step); η = 0 gives (σ_to, 0). */
+export function ancestralStep(sigmaFrom: number, sigmaTo: number, eta = 1): { sigmaDown: number; sigmaUp: number } {
+  if (!eta) return { sigmaDown: sigmaTo, sigmaUp: 0 };
+  const up = Math.min(sigmaTo, eta * Math.sqrt((sigmaTo ** 2 * (sigmaFrom ** 2 - sigmaTo ** 2)) / sigmaFrom ** 2));
+  return { sigmaDown: Math.sqrt(sigmaTo ** 2 - up ** 2), sigmaUp: up };
+}
+
+/** opts.noiseSampler, or a clear error naming the sampler that needs it. */
+export function needNoise(opts: SamplerOptions, sampler: string): NoiseSampler {
+  if (!opts.noiseSampler) throw new Error(`${sampler}: this sampler adds noise; pass opts.noiseSampler`);
+  return opts.noiseSampler;
+}
+
+/** Draws noise for the step σ → σ_next into a fresh array shaped like `like`. */
+export function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number, like: ArrayLike<number>): Float32Array {
+  return noise(sigma, sigmaNext, new Float32Array(like.length));
+}
+
+/** Copies x so a sampler never writes into its caller's (or the denoiser's reused) buffer. */
+export function copy(x: ArrayLike<number>): Float32Array {
+  return Float32Array.from(x);
+}
+
+export function notify(cb: StepCallback | undefined, i: number, sigma: number, sigmaHat: number,
+  x: Float32Array, denoised: Float32Array): void {
+  cb?.({ i, sigma, sigmaHat, x, denoised });
+}
+
+/** Karras et al. 2022 Algorithm 2 churn (euler, heun, dpm_2): raises σ_i to σ̂ = σ_i(1 + γ) and adds
+ * the matching noise. γ = min(s_churn/N, √2 − 1) inside [s_tmin, s_tmax], else 0. */
+export function churn(x: Float32Array, sigmas: ArrayLike<number>, i: number, opts: SamplerOptions, sampler: string):
+  { x: Float32Array; sigmaHat: number } {
+  const sChurn = opts.sChurn ?? 0;
+  const sigma = sigmas[i];
+  if (!(sChurn > 0)) return { x, sigmaHat: sigma };
+  const inRange = (opts.sTmin ?? 0) <= sigma && sigma <= (opts.sTmax ?? Infinity);
+  const gamma = inRange ? Math.min(sChurn / (sigmas.length - 1), Math.SQRT2 - 1) : 0;
+  const sigmaHat = sigma * (gamma + 1);
+  if (gamma <= 0) return { x, sigmaHat };
+  const eps = drawNoise(needNoise(opts, sampler), sigma, sigmaHat, x);
+  return { x: lincomb([[1, x], [(opts.sNoise ?? 1) * Math.sqrt(sigmaHat ** 2 - sigma ** 2), eps]]), sigmaHat };
+}
+
+/** x + coef·noise(σ, σ_next). The noise is drawn whenever a sampler is given, even when coef = 0 (η = 0),
+ * because the tools draw it then too and the seeded stream must stay aligned; without a sampler a zero
+ * coef is fine and anything else is an error. */
+export function addNoise(x: Float32Array, coef: number, opts: SamplerOptions, sampler: string,
+  sigma: number, sigmaNext: number): Float32Array {
+  if (coef === 0 && !opts.noiseSampler) return x;
+  const noise = drawNoise(needNoise(opts, sampler), sigma, sigmaNext, x);
+  return lincomb([[1, x], [coef, noise]]);
+}
