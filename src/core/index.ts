@@ -21,3 +21,18 @@ export type { Scheduler, StepOutput, SetTimestepsOptions, StepOptions } from './
 export { createScheduler, schedulerClassNames } from './samplers/registry';
 export * from './image/rgba';
 export * from './image/latentPreview';
+export type { Denoiser, NoiseSampler, StepCallback, SamplerOptions, KSampler } from './kdiffusion/denoiser';
+export { ancestralStep } from './kdiffusion/stepMath';
+export * from './kdiffusion/samplers';
+export { linearMultistepCoeff } from './kdiffusion/lms';
+export { restartStepList } from './kdiffusion/restart';
+export { deisCoefficients } from './kdiffusion/deisCoefficients';
+export * from './kdiffusion/sigmaTable';
+export * from './kdiffusion/tableSchedules';
+export * from './kdiffusion/comfySchedules';
+export * from './kdiffusion/a1111Schedules';
+export * from './kdiffusion/alignYourSteps';
+export * from './kdiffusion/a1111Samplers';
+export * from './kdiffusion/comfySamplers';
+export * from './kdiffusion/toolSamplers';
+export * from './kdiffusion/toolNames';
