@@ -3,7 +3,7 @@
 // restarts that re-noise from σ ≈ 0.1 back up to σ ≈ 2 and walk down again. For N ≥ 20 the schedule
 // is rebuilt as Karras between the given schedule's ends, whatever its type, to leave room for the
 // restart steps. A1111 only.
-import { karrasSigmas } from '../schedules/sigmaSchedules';
+import { karrasSchedule } from './tableSchedules';
 import type { KSampler } from './denoiser';
 import { addNoise, copy, lincomb, notify, toD } from './stepMath';
 
@@ -15,7 +15,7 @@ const nearestIndex = (sigmas: ArrayLike<number>, target: number) => {
   for (let i = 1; i < sigmas.length; i++) if (Math.abs(sigmas[i] - target) < Math.abs(sigmas[best] - target)) best = i;
   return best;
 };
-const karrasWithZero = (n: number, min: number, max: number) => [...karrasSigmas(min, max, n).map(Math.fround), 0];
+const karrasWithZero = (n: number, min: number, max: number) => karrasSchedule(n, min, max);
 
 /** The (σ_from, σ_to) pairs Restart walks, restarts included (one Heun step each). */
 export function restartStepList(sigmasIn: ArrayLike<number>): [number, number][] {

@@ -26,12 +26,15 @@ export function ldmAlphasCumprod(linearStart = 0.00085, linearEnd = 0.012, times
   return out;
 }
 
-/** σ table from ᾱ: computed in float64 and stored as float32 (ComfyUI; A1111 computes it in float32 from
- * a float32 ᾱ, which differs by ≤ 1 ulp). */
-export function sigmaTable(alphasCumprod: ArrayLike<number>): SigmaTable {
-  const sigmas = Float64Array.from(alphasCumprod, (a) => f32(Math.sqrt((1 - a) / a)));
+/** σ table from ᾱ as each tool builds it, bit for bit: ComfyUI computes σ in float64 and stores float32;
+ * A1111 (k-diffusion's CompVisDenoiser) computes it in float32 from the float32 ᾱ the LDM model registers.
+ * A 1-ulp difference matters: ancestral steps cancel σ_to² − σ_up² in float32. */
+export function sigmaTable(alphasCumprod: ArrayLike<number>, tool: 'comfyui' | 'a1111' = 'comfyui'): SigmaTable {
+  const f = Math.fround;
+  const sigmaOf = tool === 'a1111' ? (a: number) => f(Math.sqrt(f(f(1 - f(a)) / f(a)))) : (a: number) => f(Math.sqrt((1 - a) / a));
+  const sigmas = Float64Array.from(alphasCumprod, sigmaOf);
   if (sigmas.length < 2) throw new Error(`sigma table: need at least 2 timesteps, got ${sigmas.length}`);
-  return { sigmas, logSigmas: sigmas.map((s) => f32(Math.log(s))) };
+  return { sigmas, logSigmas: sigmas.map((s) => f(Math.log(s))) };
 }
 
 /** σ at a fractional timestep: log-linear between neighbours, t clamped to [0, T−1] (ComfyUI's

@@ -21,11 +21,15 @@ export function toD(x: ArrayLike<number>, sigma: number, denoised: ArrayLike<num
 }
 
 /** σ_down to step to and σ_up of fresh noise for an ancestral step from σ_from to σ_to (k-diffusion
- * get_ancestral_step); η = 0 gives (σ_to, 0). */
+ * get_ancestral_step); η = 0 gives (σ_to, 0). Evaluated in float32 op by op as the tools do on their σ
+ * tensors: σ_to² − σ_up² cancels badly on a big step, and the tools step to that rounded σ_down. */
 export function ancestralStep(sigmaFrom: number, sigmaTo: number, eta = 1): { sigmaDown: number; sigmaUp: number } {
   if (!eta) return { sigmaDown: sigmaTo, sigmaUp: 0 };
-  const up = Math.min(sigmaTo, eta * Math.sqrt((sigmaTo ** 2 * (sigmaFrom ** 2 - sigmaTo ** 2)) / sigmaFrom ** 2));
-  return { sigmaDown: Math.sqrt(sigmaTo ** 2 - up ** 2), sigmaUp: up };
+  const f = Math.fround;
+  const from2 = f(sigmaFrom * sigmaFrom);
+  const to2 = f(sigmaTo * sigmaTo);
+  const up = Math.min(f(sigmaTo), f(eta * f(Math.sqrt(f(f(to2 * f(from2 - to2)) / from2)))));
+  return { sigmaDown: f(Math.sqrt(f(to2 - f(up * up)))), sigmaUp: up };
 }
 
 /** opts.noiseSampler, or a clear error naming the sampler that needs it. */

@@ -1,10 +1,7 @@
 // σ schedules read off the model's σ table that ComfyUI (comfy/samplers.py) and A1111 1.10
 // (modules/sd_schedulers.py) both define, the same way. Each returns N + 1 values ending in 0 unless noted.
 import { torchLinspaceF32 } from '../schedules/float32';
-import { karrasSigmas, exponentialSigmas } from '../schedules/sigmaSchedules';
 import { type SigmaTable, sigmaToT, timestepToSigma } from './sigmaTable';
-
-const f32s = (xs: Iterable<number>) => Array.from(xs, Math.fround);
 
 export function checkSteps(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what}: steps must be a whole number ≥ 1, got ${n}`);
@@ -38,14 +35,18 @@ export function timestepLinspaceSchedule(table: SigmaTable, n: number, sgm: bool
   return [...Array.from(ts, (t) => timestepToSigma(table, t)), 0];
 }
 
-/** "karras" (Karras et al. 2022, eq. 5, ρ = 7) between the given ends, then 0 (k-diffusion get_sigmas_karras). */
+/** "karras" (Karras et al. 2022, eq. 5, ρ = 7) between the given ends, then 0, in float32 op by op as
+ * k-diffusion's get_sigmas_karras runs on a float32 torch.linspace ramp (the ends' ρ-th roots in float64). */
 export function karrasSchedule(n: number, sigmaMin: number, sigmaMax: number, rho = 7): number[] {
   checkSteps(n, 'karras');
-  return [...f32s(karrasSigmas(sigmaMin, sigmaMax, n, rho)), 0];
+  const f = Math.fround;
+  const maxInv = sigmaMax ** (1 / rho);
+  const span = f(sigmaMin ** (1 / rho) - maxInv);
+  return [...Array.from(torchLinspaceF32(0, 1, n), (r) => f(f(f(r * span) + f(maxInv)) ** rho)), 0];
 }
 
-/** "exponential": log-linear from σ_max to σ_min, then 0 (k-diffusion get_sigmas_exponential). */
+/** "exponential": exp of a float32 linspace from ln σ_max to ln σ_min, then 0 (get_sigmas_exponential). */
 export function exponentialSchedule(n: number, sigmaMin: number, sigmaMax: number): number[] {
   checkSteps(n, 'exponential');
-  return [...f32s(exponentialSigmas(sigmaMin, sigmaMax, n)), 0];
+  return [...Array.from(torchLinspaceF32(Math.log(sigmaMax), Math.log(sigmaMin), n), (v) => Math.fround(Math.exp(v))), 0];
 }

@@ -1,0 +1,68 @@
+// Every sampler × schedule × step count the generator ran through ComfyUI v0.3.77 and A1111 v1.10.1 (with
+// its pinned k-diffusion ab527a9): the σ list, the σ of every model call, x0 estimates along the way and
+// the final latent, with the same stand-in model, x_T and noise draws. Tolerance 1e-4 relative to
+// max(1, |value|): the tools run in float32, this code in float64 rounded to float32 per array op, and
+// TorchGenerator's Box–Muller matches torch's vectorised one to ~1e-6.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { finalLatentScale, initialNoiseScale, resolveA1111, resolveComfy, toolSigmas,
+  type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
+import { modelCallPlan } from '../../../../src/core/kdiffusion/samplers';
+import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
+import { assertClose, countingNoise, initialNoise, loadFixture, standIn } from './fixtures';
+
+const TOL = 1e-4;
+const tables = { comfyui: sigmaTable(ldmAlphasCumprod(), 'comfyui'), a1111: sigmaTable(ldmAlphasCumprod(), 'a1111') };
+
+function check(label: string, r: ResolvedToolSampler, run: any): void {
+  const table = tables[r.tool];
+  const sigmas = toolSigmas(r, table, run.steps);
+  assertClose(sigmas, run.sigmas, TOL, `${label} σ`);
+  const calls: number[] = [];
+  const noise = countingNoise();
+  const denoised = new Map<number, Float32Array>();
+  const x0 = initialNoise().map((v) => v * initialNoiseScale(r, sigmas, table));
+  const out = r.sampler.run(standIn(calls), x0, sigmas, {
+    ...r.options, noiseSampler: noise.sampler,
+    callback: ({ i, denoised: d }) => { if (!denoised.has(i)) denoised.set(i, d.slice()); },
+  });
+  assertClose(calls, run.calls, TOL, `${label} model-call σ`);
+  assertClose(modelCallPlan(r.sampler.run, sigmas, r.options).map((c) => c.sigma), run.calls, TOL, `${label} plan`);
+  // A1111's pinned k-diffusion draws (and discards) noise every Euler/Heun/DPM2 step even without churn;
+  // for deterministic samplers only the result counts.
+  if (r.sampler.noise !== 'none') assert.equal(noise.draws(), run.noiseDraws, `${label}: noise draws`);
+  for (const [i, expected] of Object.entries(run.denoised) as [string, number[]][]) {
+    assertClose(denoised.get(Number(i))!.subarray(0, expected.length), expected, TOL, `${label} x0 at step ${i}`);
+  }
+  const scale = finalLatentScale(r, sigmas);
+  assertClose(out.subarray(0, run.x.length).map((v) => v * scale), run.x, TOL, `${label} final x`);
+}
+
+test('ComfyUI trajectories: every sampler × scheduler × steps in the fixture', () => {
+  const fx = loadFixture('comfyui');
+  assert.ok(fx.runs.length > 400);
+  for (const run of fx.runs) {
+    const r = resolveComfy(run.sampler, run.scheduler);
+    assert.ok(!('code' in r), `${run.sampler}: ${'message' in r ? r.message : ''}`);
+    check(`comfyui ${run.sampler}/${run.scheduler}/${run.steps}`, r as ResolvedToolSampler, run);
+  }
+});
+
+test('A1111 trajectories: every sampler × schedule type × steps in the fixture', () => {
+  const fx = loadFixture('a1111');
+  assert.ok(fx.runs.length > 400);
+  let crashes = 0;
+  for (const run of fx.runs) {
+    const r = resolveA1111(run.sampler, run.scheduleType);
+    assert.ok(!('code' in r), `${run.sampler}: ${'message' in r ? r.message : ''}`);
+    if (run.error) {
+      // A1111's pinned DPM++ 2M/3M SDE read an unset h on a single step; only those may crash.
+      assert.match(run.sampler, /^DPM\+\+ [23]M SDE/);
+      assert.equal(run.steps, 1);
+      crashes++;
+      continue;
+    }
+    check(`a1111 ${run.sampler}/${run.scheduleType}/${run.steps}`, r as ResolvedToolSampler, run);
+  }
+  assert.equal(crashes, 24);
+});
