@@ -34,5 +34,5 @@ export const COMFY_SAMPLERS: readonly ComfySamplerEntry[] = [
   todo('er_sde'), todo('seeds_2'), todo('seeds_3'), todo('sa_solver'), todo('sa_solver_pece'),
   // ComfyUI's "ddim" is ksampler("euler") (with random inpaint noise, which a full denoise never uses).
   n('ddim', 'euler'),
-  todo('uni_pc', 'ComfyUI\'s UniPC (bh1) is not ported yet'), todo('uni_pc_bh2', 'ComfyUI\'s UniPC (bh2) is not ported yet'),
+  n('uni_pc', 'uni_pc', { discardPenultimate: true }), n('uni_pc_bh2', 'uni_pc_bh2', { discardPenultimate: true }),
 ];

@@ -17,10 +17,11 @@ import { sampleIpndm } from './ipndm';
 import { sampleLcm } from './lcm';
 import { sampleLms, sampleLmsA1111 } from './lms';
 import { sampleRestart } from './restart';
+import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
 export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
   'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'deis', 'ddim', 'restart'] as const;
+  'ipndm', 'deis', 'uni_pc', 'uni_pc_bh2', 'ddim', 'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
@@ -56,6 +57,8 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   lcm: spec('lcm', sampleLcm, 'gaussian', 'Latent Consistency Model steps'),
   ipndm: spec('ipndm', sampleIpndm, 'none', 'Improved PNDM (Adams–Bashforth order 4)'),
   deis: spec('deis', sampleDeis, 'none', 'DEIS multistep order 3 ("tab")'),
+  uni_pc: spec('uni_pc', sampleUniPc, 'none', 'UniPC order 3, B(h) = h (bh1)'),
+  uni_pc_bh2: spec('uni_pc_bh2', sampleUniPcBh2, 'none', 'UniPC order 3, B(h) = e^h − 1 (bh2)'),
   ddim: spec('ddim', sampleDdim, 'gaussian', 'DDIM (η = 0: Euler)'),
   restart: spec('restart', sampleRestart, 'gaussian', 'Restart sampling (Heun + re-noising)'),
 };
