@@ -7,14 +7,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { finalLatentScale, initialNoiseScale, resolveA1111, resolveComfy, toolSigmas,
   type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
+import type { SamplerOptions } from '../../../../src/core/kdiffusion/denoiser';
 import { modelCallPlan } from '../../../../src/core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
 import { assertClose, countingNoise, initialNoise, loadFixture, standIn } from './fixtures';
 
 const TOL = 1e-4;
+/** k-diffusion keyword → SamplerOptions field. */
+const OPTION_NAMES: Record<string, keyof SamplerOptions> = {
+  s_churn: 'sChurn', s_tmin: 'sTmin', s_tmax: 'sTmax', s_noise: 'sNoise', eta: 'eta', r: 'r', order: 'order',
+  max_order: 'order',
+};
+
+function options(run: any): SamplerOptions {
+  return Object.fromEntries(Object.entries(run.options ?? {}).map(([k, v]) => [OPTION_NAMES[k], v]));
+}
 const tables = { comfyui: sigmaTable(ldmAlphasCumprod(), 'comfyui'), a1111: sigmaTable(ldmAlphasCumprod(), 'a1111') };
 
-function check(label: string, r: ResolvedToolSampler, run: any): void {
+function check(tool: string, r: ResolvedToolSampler, run: any): void {
+  const label = `${tool} ${run.sampler}/${run.scheduler ?? run.scheduleType}/${run.steps} ${JSON.stringify(run.options ?? {})}`;
   const table = tables[r.tool];
   const sigmas = toolSigmas(r, table, run.steps);
   assertClose(sigmas, run.sigmas, TOL, `${label} σ`);
@@ -22,15 +33,16 @@ function check(label: string, r: ResolvedToolSampler, run: any): void {
   const noise = countingNoise();
   const denoised = new Map<number, Float32Array>();
   const x0 = initialNoise().map((v) => v * initialNoiseScale(r, sigmas, table));
+  const opts = { ...r.options, ...options(run) };
   const out = r.sampler.run(standIn(calls), x0, sigmas, {
-    ...r.options, noiseSampler: noise.sampler,
+    ...opts, noiseSampler: noise.sampler,
     callback: ({ i, denoised: d }) => { if (!denoised.has(i)) denoised.set(i, d.slice()); },
   });
   assertClose(calls, run.calls, TOL, `${label} model-call σ`);
-  assertClose(modelCallPlan(r.sampler.run, sigmas, r.options).map((c) => c.sigma), run.calls, TOL, `${label} plan`);
+  assertClose(modelCallPlan(r.sampler.run, sigmas, opts).map((c) => c.sigma), run.calls, TOL, `${label} plan`);
   // A1111's pinned k-diffusion draws (and discards) noise every Euler/Heun/DPM2 step even without churn;
   // for deterministic samplers only the result counts.
-  if (r.sampler.noise !== 'none') assert.equal(noise.draws(), run.noiseDraws, `${label}: noise draws`);
+  if (r.sampler.noise !== 'none' || opts.sChurn) assert.equal(noise.draws(), run.noiseDraws, `${label}: noise draws`);
   for (const [i, expected] of Object.entries(run.denoised) as [string, number[]][]) {
     assertClose(denoised.get(Number(i))!.subarray(0, expected.length), expected, TOL, `${label} x0 at step ${i}`);
   }
@@ -44,7 +56,7 @@ test('ComfyUI trajectories: every sampler × scheduler × steps in the fixture',
   for (const run of fx.runs) {
     const r = resolveComfy(run.sampler, run.scheduler);
     assert.ok(!('code' in r), `${run.sampler}: ${'message' in r ? r.message : ''}`);
-    check(`comfyui ${run.sampler}/${run.scheduler}/${run.steps}`, r as ResolvedToolSampler, run);
+    check('comfyui', r as ResolvedToolSampler, run);
   }
 });
 
@@ -62,7 +74,7 @@ test('A1111 trajectories: every sampler × schedule type × steps in the fixture
       crashes++;
       continue;
     }
-    check(`a1111 ${run.sampler}/${run.scheduleType}/${run.steps}`, r as ResolvedToolSampler, run);
+    check('a1111', r as ResolvedToolSampler, run);
   }
   assert.equal(crashes, 24);
 });
