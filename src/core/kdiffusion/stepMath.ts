@@ -39,7 +39,8 @@ export function needNoise(opts: SamplerOptions, sampler: string): NoiseSampler {
 }
 
 /** Draws noise for the step σ → σ_next into a fresh array shaped like `like`. */
-export function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number, like: ArrayLike<number>): Float32Array {
+export function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number,
+  like: ArrayLike<number>): Float32Array {
   return noise(sigma, sigmaNext, new Float32Array(like.length));
 }
 

@@ -48,5 +48,6 @@ export function karrasSchedule(n: number, sigmaMin: number, sigmaMax: number, rh
 /** "exponential": exp of a float32 linspace from ln σ_max to ln σ_min, then 0 (get_sigmas_exponential). */
 export function exponentialSchedule(n: number, sigmaMin: number, sigmaMax: number): number[] {
   checkSteps(n, 'exponential');
-  return [...Array.from(torchLinspaceF32(Math.log(sigmaMax), Math.log(sigmaMin), n), (v) => Math.fround(Math.exp(v))), 0];
+  const logs = torchLinspaceF32(Math.log(sigmaMax), Math.log(sigmaMin), n);
+  return [...Array.from(logs, (v) => Math.fround(Math.exp(v))), 0];
 }

@@ -56,12 +56,14 @@ export interface NameGroup {
   readonly names: readonly { readonly name: string; readonly supported: boolean; readonly note?: string }[];
 }
 
+const entry = (name: string, sampler: unknown, note?: string) => ({ name, supported: !!sampler, note });
+
 /** Every name each tool offers, in the tool's own order, flagged where this module cannot run it. */
 export function toolNameGroups(): NameGroup[] {
   return [
-    { tool: 'a1111', group: 'sampler', names: A1111_SAMPLERS.map((e) => ({ name: e.label, supported: !!e.sampler, note: e.why })) },
+    { tool: 'a1111', group: 'sampler', names: A1111_SAMPLERS.map((e) => entry(e.label, e.sampler, e.why)) },
     { tool: 'a1111', group: 'schedule', names: A1111_SCHEDULE_TYPES.map((name) => ({ name, supported: true })) },
-    { tool: 'comfyui', group: 'sampler', names: COMFY_SAMPLERS.map((e) => ({ name: e.name, supported: !!e.sampler, note: e.why })) },
+    { tool: 'comfyui', group: 'sampler', names: COMFY_SAMPLERS.map((e) => entry(e.name, e.sampler, e.why)) },
     { tool: 'comfyui', group: 'schedule', names: COMFY_SCHEDULERS.map((name) => ({ name, supported: true })) },
   ];
 }

@@ -85,7 +85,8 @@ export function resolveComfy(samplerName: string, scheduler: string): ResolvedTo
   if (!entry) return finding('unknown-sampler', `ComfyUI has no sampler_name "${samplerName}"`);
   if (!entry.sampler) return finding('unsupported-sampler', `ComfyUI sampler "${samplerName}": ${entry.why}`);
   if (!(COMFY_SCHEDULERS as readonly string[]).includes(scheduler)) {
-    return finding('unknown-schedule', `ComfyUI has no scheduler "${scheduler}" (one of ${COMFY_SCHEDULERS.join(', ')})`);
+    const known = COMFY_SCHEDULERS.join(', ');
+    return finding('unknown-schedule', `ComfyUI has no scheduler "${scheduler}" (one of ${known})`);
   }
   return {
     tool: 'comfyui', sampler: SAMPLERS[entry.sampler], comfySampler: samplerName,

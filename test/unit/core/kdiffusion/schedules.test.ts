@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { a1111DdimTimesteps } from '../../../../src/core/kdiffusion/a1111Samplers';
 import { alignYourStepsSchedule } from '../../../../src/core/kdiffusion/alignYourSteps';
 import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
-import { lcmSubTable, resolveA1111, resolveComfy, toolSigmas, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
+import {
+  lcmSubTable, resolveA1111, resolveComfy, toolSigmas, type ResolvedToolSampler,
+} from '../../../../src/core/kdiffusion/toolSamplers';
 import { assertClose, loadFixture } from './fixtures';
 
 const TOL = 1e-4;
@@ -48,7 +50,9 @@ test('A1111: every sampler × schedule type (Automatic included) × steps', () =
 });
 
 test('A1111 DDIM: its own timesteps (20 steps: 20 timesteps, 19 model calls) whatever the schedule type', () => {
-  for (const steps of [1, 2, 3, 10, 20]) assert.deepEqual(a1111DdimTimesteps(steps), a1111.schedules[`DDIM/timesteps/${steps}`]);
+  for (const steps of [1, 2, 3, 10, 20]) {
+    assert.deepEqual(a1111DdimTimesteps(steps), a1111.schedules[`DDIM/timesteps/${steps}`]);
+  }
   const r = resolveA1111('DDIM', 'Karras') as ResolvedToolSampler;
   const sigmas = toolSigmas(r, tables.a1111, 20);
   assert.equal(sigmas.length, 20);

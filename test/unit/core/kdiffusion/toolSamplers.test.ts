@@ -46,7 +46,8 @@ test('names back out: explicit A1111 schedule type and ComfyUI strings where the
     a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' }, comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
   });
   assert.deepEqual(toolNames(ok(resolveComfy('euler_ancestral', 'normal'))), {
-    a1111: { sampler: 'Euler a', scheduleType: 'Normal' }, comfyui: { samplerName: 'euler_ancestral', scheduler: 'normal' },
+    a1111: { sampler: 'Euler a', scheduleType: 'Normal' },
+    comfyui: { samplerName: 'euler_ancestral', scheduler: 'normal' },
   });
   // Differences keep a name from crossing: A1111 drops a σ for 3M SDE, ComfyUI does not; beta differs.
   assert.equal(toolNames(ok(resolveA1111('DPM++ 3M SDE'))).comfyui, undefined);
@@ -71,7 +72,8 @@ test('model-call plan: calls per step and the σ of each, for progress', () => {
     { step: 2, sigma: 1 }]);
   assert.equal(modelCallPlan(SAMPLERS.euler.run, sigmas).length, 3);
   assert.equal(modelCallPlan(SAMPLERS.dpmpp_sde.run, sigmas).length, 5);
-  assert.throws(() => SAMPLERS.euler_ancestral.run(() => new Float32Array(1), new Float32Array(1), sigmas), /noiseSampler/);
+  const zero = () => new Float32Array(1);
+  assert.throws(() => SAMPLERS.euler_ancestral.run(zero, zero(), sigmas), /noiseSampler/);
 });
 
 test('initial noise scale: ComfyUI √(1+σ₀²) at full denoise, A1111 k-samplers σ₀', () => {

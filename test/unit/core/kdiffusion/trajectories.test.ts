@@ -25,7 +25,8 @@ function options(run: any): SamplerOptions {
 const tables = { comfyui: sigmaTable(ldmAlphasCumprod(), 'comfyui'), a1111: sigmaTable(ldmAlphasCumprod(), 'a1111') };
 
 function check(tool: string, r: ResolvedToolSampler, run: any): void {
-  const label = `${tool} ${run.sampler}/${run.scheduler ?? run.scheduleType}/${run.steps} ${JSON.stringify(run.options ?? {})}`;
+  const schedule = run.scheduler ?? run.scheduleType;
+  const label = `${tool} ${run.sampler}/${schedule}/${run.steps} ${JSON.stringify(run.options ?? {})}`;
   const table = tables[r.tool];
   const sigmas = toolSigmas(r, table, run.steps);
   assertClose(sigmas, run.sigmas, TOL, `${label} σ`);
