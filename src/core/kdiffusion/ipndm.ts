@@ -2,11 +2,8 @@
 // with the classic 1/2, 1/12, 1/24 coefficients, warming up from Euler. ComfyUI's sample_ipndm (from
 // zju-pi/diff-sampler); the step to σ = 0 returns the x0 estimate. ComfyUI only.
 import type { KSampler } from './denoiser';
-import { copy, lincomb, notify, toD } from './stepMath';
+import { ADAMS_BASHFORTH, copy, lincomb, notify, toD } from './stepMath';
 
-// Adams–Bashforth weights of the current slope and 1..3 earlier ones, by order.
-const AB: readonly (readonly number[])[] = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12],
-  [55 / 24, -59 / 24, 37 / 24, -9 / 24]];
 
 export const sampleIpndm: KSampler = (denoise, x0, sigmas, opts = {}) => {
   const maxOrder = opts.order ?? 4;
@@ -22,7 +19,7 @@ export const sampleIpndm: KSampler = (denoise, x0, sigmas, opts = {}) => {
     } else {
       const dt = sigmas[i + 1] - sigmas[i];
       const slopes = [d, ...history.slice().reverse()].slice(0, order);
-      x = lincomb([[1, x], ...slopes.map((s, k): [number, Float32Array] => [dt * AB[order - 1][k], s])]);
+      x = lincomb([[1, x], ...slopes.map((s, k): [number, Float32Array] => [dt * ADAMS_BASHFORTH[order - 1][k], s])]);
     }
     history.push(d);
     if (history.length > maxOrder - 1) history.shift();

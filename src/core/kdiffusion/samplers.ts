@@ -16,12 +16,13 @@ import { sampleHeun } from './heun';
 import { sampleIpndm } from './ipndm';
 import { sampleLcm } from './lcm';
 import { sampleLms, sampleLmsA1111 } from './lms';
+import { samplePlms } from './plms';
 import { sampleRestart } from './restart';
 import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
 export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
   'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'deis', 'uni_pc', 'uni_pc_bh2', 'ddim', 'restart'] as const;
+  'ipndm', 'deis', 'uni_pc', 'uni_pc_bh2', 'ddim', 'plms', 'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
@@ -60,6 +61,7 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   uni_pc: spec('uni_pc', sampleUniPc, 'none', 'UniPC order 3, B(h) = h (bh1)'),
   uni_pc_bh2: spec('uni_pc_bh2', sampleUniPcBh2, 'none', 'UniPC order 3, B(h) = e^h − 1 (bh2)'),
   ddim: spec('ddim', sampleDdim, 'gaussian', 'DDIM (η = 0: Euler)'),
+  plms: spec('plms', samplePlms, 'none', 'PLMS (Heun, then Adams–Bashforth up to order 4)'),
   restart: spec('restart', sampleRestart, 'gaussian', 'Restart sampling (Heun + re-noising)'),
 };
 

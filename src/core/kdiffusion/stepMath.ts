@@ -78,3 +78,7 @@ export function addNoise(x: Float32Array, coef: number, opts: SamplerOptions, sa
   const noise = drawNoise(needNoise(opts, sampler), sigma, sigmaNext, x);
   return lincomb([[1, x], [coef, noise]]);
 }
+
+/** Adams–Bashforth weights of the current slope and 1..3 earlier ones, by order (iPNDM, PLMS). */
+export const ADAMS_BASHFORTH: readonly (readonly number[])[] = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12],
+  [55 / 24, -59 / 24, 37 / 24, -9 / 24]];

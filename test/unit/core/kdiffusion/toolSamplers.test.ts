@@ -31,7 +31,7 @@ test('A1111: labels, aliases, legacy "Sampler Schedule" names and Automatic per 
 test('errors come back as findings naming the problem', () => {
   const unknown = resolveA1111('Euler z');
   assert.ok('code' in unknown && unknown.code === 'unknown-sampler' && /Euler z/.test(unknown.message));
-  const unsupported = resolveA1111('PLMS');
+  const unsupported = resolveA1111('UniPC');
   assert.ok('code' in unsupported && unsupported.code === 'unsupported-sampler');
   const badSchedule = resolveA1111('Euler', 'Wavy');
   assert.ok('code' in badSchedule && /Wavy/.test(badSchedule.message));
@@ -72,6 +72,11 @@ test('model-call plan: calls per step and the σ of each, for progress', () => {
     { step: 2, sigma: 1 }]);
   assert.equal(modelCallPlan(SAMPLERS.euler.run, sigmas).length, 3);
   assert.equal(modelCallPlan(SAMPLERS.dpmpp_sde.run, sigmas).length, 5);
+  // A1111's PLMS at 20 steps: 20 timesteps, 19 steps, the first one Heun: 20 calls.
+  const plms = ok(resolveA1111('PLMS'));
+  const plan = modelCallPlan(plms.sampler.run, toolSigmas(plms, sigmaTable(ldmAlphasCumprod(), 'a1111'), 20));
+  assert.equal(plan.length, 20);
+  assert.deepEqual(plan.slice(0, 3).map((c) => c.step), [0, 0, 1]);
   const zero = () => new Float32Array(1);
   assert.throws(() => SAMPLERS.euler_ancestral.run(zero, zero(), sigmas), /noiseSampler/);
 });

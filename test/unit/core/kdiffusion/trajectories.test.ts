@@ -1,5 +1,5 @@
 // Every sampler × schedule × step count the generator ran through ComfyUI v0.3.77 and A1111 v1.10.1 (with
-// its pinned k-diffusion ab527a9): the σ list, the σ of every model call, x0 estimates along the way and
+// its pinned k-diffusion ab527a9): the σ list, the σ of every model call, model outputs along the way and
 // the final latent, with the same stand-in model, x_T and noise draws. Tolerance 1e-4 relative to
 // max(1, |value|): the tools run in float32, this code in float64 rounded to float32 per array op, and
 // TorchGenerator's Box–Muller matches torch's vectorised one to ~1e-6.
@@ -32,20 +32,21 @@ function check(tool: string, r: ResolvedToolSampler, run: any): void {
   assertClose(sigmas, run.sigmas, TOL, `${label} σ`);
   const calls: number[] = [];
   const noise = countingNoise();
-  const denoised = new Map<number, Float32Array>();
+  const outputs: Float32Array[] = [];
   const x0 = initialNoise().map((v) => v * initialNoiseScale(r, sigmas, table));
   const opts = { ...r.options, ...options(run) };
-  const out = r.sampler.run(standIn(calls), x0, sigmas, {
-    ...opts, noiseSampler: noise.sampler,
-    callback: ({ i, denoised: d }) => { if (!denoised.has(i)) denoised.set(i, d.slice()); },
+  const steps: number[] = [];
+  const out = r.sampler.run(standIn(calls, outputs), x0, sigmas, {
+    ...opts, noiseSampler: noise.sampler, callback: ({ i }) => steps.push(i),
   });
+  assert.deepEqual(steps, [...steps.keys()], `${label}: one callback per step, in order`);
   assertClose(calls, run.calls, TOL, `${label} model-call σ`);
   assertClose(modelCallPlan(r.sampler.run, sigmas, opts).map((c) => c.sigma), run.calls, TOL, `${label} plan`);
   // A1111's pinned k-diffusion draws (and discards) noise every Euler/Heun/DPM2 step even without churn;
   // for deterministic samplers only the result counts.
   if (r.sampler.noise !== 'none' || opts.sChurn) assert.equal(noise.draws(), run.noiseDraws, `${label}: noise draws`);
-  for (const [i, expected] of Object.entries(run.denoised) as [string, number[]][]) {
-    assertClose(denoised.get(Number(i))!.subarray(0, expected.length), expected, TOL, `${label} x0 at step ${i}`);
+  for (const [k, expected] of Object.entries(run.modelOutputs) as [string, number[]][]) {
+    assertClose(outputs[Number(k)].subarray(0, expected.length), expected, TOL, `${label} output of call ${k}`);
   }
   const scale = finalLatentScale(r, sigmas);
   assertClose(out.subarray(0, run.x.length).map((v) => v * scale), run.x, TOL, `${label} final x`);
