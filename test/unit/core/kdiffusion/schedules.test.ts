@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { a1111DdimTimesteps } from '../../../../src/core/kdiffusion/a1111Samplers';
 import { alignYourStepsSchedule } from '../../../../src/core/kdiffusion/alignYourSteps';
-import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
+import { ldmAlphasCumprod, nearestTimestep, sigmaTable, sigmaToT } from '../../../../src/core/kdiffusion/sigmaTable';
 import {
   lcmSubTable, resolveA1111, resolveComfy, toolSigmas, type ResolvedToolSampler,
 } from '../../../../src/core/kdiffusion/toolSamplers';
@@ -39,7 +39,7 @@ test('ComfyUI: every scheduler × steps, with and without the next-to-last σ dr
 });
 
 test('A1111: every sampler × schedule type (Automatic included) × steps', () => {
-  const keys = Object.keys(a1111.schedules).filter((k) => !k.startsWith('DDIM/'));
+  const keys = Object.keys(a1111.schedules).filter((k) => !k.startsWith('DDIM/') && !k.startsWith('SDXL/'));
   assert.equal(keys.length, 14 * 12 * 5);
   for (const key of keys) {
     const [sampler, type, steps] = key.split('/');
@@ -57,6 +57,20 @@ test('A1111 DDIM: its own timesteps (20 steps: 20 timesteps, 19 model calls) wha
   const sigmas = toolSigmas(r, tables.a1111, 20);
   assert.equal(sigmas.length, 20);
   assert.equal(sigmas[19], tables.a1111.sigmas[1]);
+});
+
+test('UNet time of a σ: A1111 fractional (sigma_to_t), ComfyUI nearest integer (timestep)', () => {
+  a1111.unetTime.sigmas.forEach((s: number, k: number) => {
+    // float32 t near 1000 has a 6e-5 ulp
+    assert.ok(Math.abs(sigmaToT(tables.a1111, s) - a1111.unetTime.t[k]) <= 1e-4, `A1111 t(${s})`);
+    assert.equal(nearestTimestep(tables.comfyui, s), comfy.unetTime.timesteps[k], `ComfyUI t(${s})`);
+  });
+});
+
+test('Align Your Steps (SDXL table) against A1111 with an SDXL model loaded', () => {
+  for (const steps of [1, 2, 3, 10, 20]) {
+    assertClose(alignYourStepsSchedule(steps, 'sdxl'), a1111.schedules[`SDXL/Align Your Steps/${steps}`], TOL, `${steps}`);
+  }
 });
 
 test('Align Your Steps: the published 10-step tables verbatim, other counts log-linear between them', () => {
