@@ -6,8 +6,8 @@
 import type { Denoiser, KSampler, SamplerOptions } from './denoiser';
 import { addNoise, copy, lincomb, notify } from './stepMath';
 
-type Correction = (phi: number, hEta: number, h: number, hist: History, denoised: Float32Array) =>
-  [number, Float32Array][];
+type Correction = (phi: number, hEta: number, h: number, hist: History, denoised: Float32Array,
+  opts: SamplerOptions) => [number, Float32Array][];
 interface History { d1?: Float32Array; d2?: Float32Array; h1?: number; h2?: number }
 
 function multistepSde(name: string, correction: Correction): KSampler {
@@ -27,7 +27,7 @@ function multistepSde(name: string, correction: Correction): KSampler {
         const hEta = h * (eta + 1);
         const phi = -Math.expm1(-hEta);
         x = lincomb([[(sigmas[i + 1] / sigmas[i]) * Math.exp(-h * eta), x], [phi, denoised],
-          ...correction(phi, hEta, h, hist, denoised)]);
+          ...correction(phi, hEta, h, hist, denoised, opts)]);
         if (eta > 0 && sNoise > 0) {
           const scale = sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * h * eta)) * sNoise;
           x = addNoise(x, scale, opts, name, sigmas[i], sigmas[i + 1]);
@@ -40,13 +40,13 @@ function multistepSde(name: string, correction: Correction): KSampler {
   };
 }
 
-/** dpmpp_2m_sde ('midpoint', ComfyUI's default and A1111's "DPM++ 2M SDE") and dpmpp_2m_sde_heun
- * ('heun', A1111's "DPM++ 2M SDE Heun"). */
-export function dpmpp2mSde(solverType: 'midpoint' | 'heun'): KSampler {
-  return multistepSde(`dpmpp_2m_sde (${solverType})`, (phi, hEta, h, hist, denoised) => {
+/** dpmpp_2m_sde (solver_type 'midpoint' by default, A1111's "DPM++ 2M SDE") and dpmpp_2m_sde_heun ('heun' by
+ * default, A1111's "DPM++ 2M SDE Heun"); opts.solverType overrides, as solver_type does. */
+function dpmpp2mSde(defaultSolver: 'midpoint' | 'heun'): KSampler {
+  return multistepSde('dpmpp_2m_sde', (phi, hEta, h, hist, denoised, opts) => {
     if (!hist.d1 || hist.h1 === undefined) return [];
     const r = hist.h1 / h;
-    const k = solverType === 'heun' ? (phi / -hEta + 1) / r : (0.5 * phi) / r;
+    const k = (opts.solverType ?? defaultSolver) === 'heun' ? (phi / -hEta + 1) / r : (0.5 * phi) / r;
     return [[k, denoised], [-k, hist.d1]];
   });
 }

@@ -33,13 +33,13 @@ export function ancestralStep(sigmaFrom: number, sigmaTo: number, eta = 1): { si
 }
 
 /** opts.noiseSampler, or a clear error naming the sampler that needs it. */
-export function needNoise(opts: SamplerOptions, sampler: string): NoiseSampler {
+function needNoise(opts: SamplerOptions, sampler: string): NoiseSampler {
   if (!opts.noiseSampler) throw new Error(`${sampler}: this sampler adds noise; pass opts.noiseSampler`);
   return opts.noiseSampler;
 }
 
 /** Draws noise for the step σ → σ_next into a fresh array shaped like `like`. */
-export function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number,
+function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number,
   like: ArrayLike<number>): Float32Array {
   return noise(sigma, sigmaNext, new Float32Array(like.length));
 }

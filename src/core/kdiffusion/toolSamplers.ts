@@ -36,7 +36,6 @@ export interface ResolvedToolSampler {
 }
 
 const finding = (code: string, message: string): Finding => ({ severity: 'error', path: [], message, code });
-const isFinding = (r: unknown): r is Finding => typeof r === 'object' && r !== null && 'code' in r && 'message' in r;
 
 function a1111Entry(name: string): A1111SamplerEntry | undefined {
   return A1111_SAMPLERS.find((s) => s.label === name || s.aliases.includes(name));
@@ -95,11 +94,14 @@ export function resolveComfy(samplerName: string, scheduler: string): ResolvedTo
   };
 }
 
+/** Either tool's names (ComfyUI's scheduler defaults to "normal", A1111's schedule type to Automatic). */
 export function resolveToolSampler(tool: Tool, sampler: string, schedule?: string): ResolvedToolSampler | Finding {
   return tool === 'a1111' ? resolveA1111(sampler, schedule) : resolveComfy(sampler, schedule ?? 'normal');
 }
 
-export { isFinding as isToolFinding };
+export function isToolFinding(r: ResolvedToolSampler | Finding): r is Finding {
+  return 'code' in r;
+}
 
 /** A1111's LCM σ table: every 20th σ from t = 19 to 999 (LCMCompVisDenoiser, 50 original timesteps). */
 export function lcmSubTable(table: SigmaTable, originalSteps = 50): SigmaTable {

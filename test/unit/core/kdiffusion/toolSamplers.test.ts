@@ -90,3 +90,28 @@ test('initial noise scale: ComfyUI √(1+σ₀²) at full denoise, A1111 k-sampl
   const a = ok(resolveA1111('Euler'));
   assert.equal(initialNoiseScale(a, s, table), s[0]);
 });
+
+test('every sampler leaves its input alone, copes with a reused denoiser buffer and gives finite values', () => {
+  const sigmas = [14.6, 6, 2.5, 1, 0.3, 0.03, 0];
+  const buf = new Float32Array(4);
+  const reused = (x: Float32Array, s: number) => {
+    for (let j = 0; j < 4; j++) buf[j] = Math.tanh(x[j] / Math.sqrt(1 + s * s)) + 0.1 * j;
+    return buf;
+  };
+  const noiseSampler = (_s: number, _n: number, out: Float32Array) => out.fill(0.5);
+  for (const spec of Object.values(SAMPLERS)) {
+    const x = Float32Array.from([14, -7, 3, 0.5]);
+    const out = spec.run(reused, x, sigmas, { noiseSampler });
+    assert.deepEqual(Array.from(x), [14, -7, 3, 0.5], spec.id);
+    assert.ok(out.every(Number.isFinite), `${spec.id}: ${Array.from(out)}`);
+  }
+});
+
+test('solverType overrides the 2M SDE default, as solver_type does', () => {
+  const sigmas = [14.6, 3, 0.5, 0.05, 0];
+  const denoise = (x: Float32Array, s: number) => x.map((v) => 0.8 * Math.tanh(v / Math.sqrt(1 + s * s)));
+  const x = Float32Array.from([10, -5, 2]);
+  const heun = SAMPLERS.dpmpp_2m_sde_heun.run(denoise, x, sigmas, { eta: 0 });
+  assert.deepEqual(SAMPLERS.dpmpp_2m_sde.run(denoise, x, sigmas, { eta: 0, solverType: 'heun' }), heun);
+  assert.notDeepEqual(SAMPLERS.dpmpp_2m_sde.run(denoise, x, sigmas, { eta: 0 }), heun);
+});
