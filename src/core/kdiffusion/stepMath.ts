@@ -3,10 +3,10 @@
 // expression is evaluated in float64 and rounded once when stored.
 import type { NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 
-/** Σ coefᵢ·arrᵢ elementwise into a new array (or `out`). */
-export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[], out?: Float32Array): Float32Array {
+/** Σ coefᵢ·arrᵢ elementwise into a new array. */
+export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[]): Float32Array {
   const n = terms[0][1].length;
-  const res = out ?? new Float32Array(n);
+  const res = new Float32Array(n);
   for (let j = 0; j < n; j++) {
     let s = 0;
     for (const [c, a] of terms) s += c * a[j];
