@@ -1,16 +1,29 @@
 // One UniPC multistep update with B(h) (Zhao et al. 2023, arXiv:2302.04867, Algorithms 2–3, data
-// prediction), as ComfyUI's comfy/extra_samplers/uni_pc.py multistep_uni_pc_bh_update computes it on its
-// SigmaConvert schedule (t = σ, ᾱ = 1/(1+σ²)). x is in the variance-preserving scale. The schedule's scalars
-// are evaluated in float32 op by op as torch does: at σ = 0.001 the std √(1 − e^{2 log α}) cancels to a few
-// digits, and the tools step with that value.
+// prediction), as multistep_uni_pc_bh_update computes it in both ComfyUI (comfy/extra_samplers/uni_pc.py)
+// and A1111 (modules/models/diffusion/uni_pc/uni_pc.py; the two are the same code) on a VP noise schedule
+// given by log α(t). x is in the variance-preserving scale. The schedule's scalars are evaluated in float32 op
+// by op as torch does: near t = 0 the std √(1 − e^{2 log α}) cancels to a few digits, and the tools step with
+// that value.
 
 const f = Math.fround;
-const logAlpha = (s: number) => f(0.5 * f(Math.log(f(1 / f(f(s * s) + 1)))));
-const alphaOf = (s: number) => f(Math.exp(logAlpha(s)));
-const stdOf = (s: number) => f(Math.sqrt(f(1 - f(Math.exp(f(2 * logAlpha(s)))))));
-const lambdaOf = (s: number) => f(logAlpha(s) - f(0.5 * f(Math.log(f(1 - f(Math.exp(f(2 * logAlpha(s)))))))));
 
-export { alphaOf as uniPcAlpha };
+/** A VP noise schedule by its log α(t) (float32); α, std and λ = log α − log std follow from it. */
+export class UniPcSchedule {
+  constructor(readonly logAlpha: (t: number) => number) {}
+
+  alpha(t: number): number {
+    return f(Math.exp(this.logAlpha(t)));
+  }
+
+  std(t: number): number {
+    return f(Math.sqrt(f(1 - f(Math.exp(f(2 * this.logAlpha(t)))))));
+  }
+
+  lambda(t: number): number {
+    const la = this.logAlpha(t);
+    return f(la - f(0.5 * f(Math.log(f(1 - f(Math.exp(f(2 * la))))))));
+  }
+}
 
 /** Solves A·x = b (small, dense) by Gaussian elimination with partial pivoting. */
 function solve(a: number[][], b: number[]): number[] {
@@ -42,16 +55,17 @@ export interface UniPcState {
 /** Moves x from ts[last] to t; with `model` (the corrector's evaluation at the predicted point) it also
  * returns that model output. `order` ≤ models.length. */
 export function uniPcBhUpdate(x: Float32Array, state: UniPcState, t: number, order: number, variant: 'bh1' | 'bh2',
-  model: ((x: Float32Array, t: number) => Float32Array) | undefined): { x: Float32Array; modelT?: Float32Array } {
+  ns: UniPcSchedule, model: ((x: Float32Array, t: number) => Float32Array) | undefined):
+  { x: Float32Array; modelT?: Float32Array } {
   const { models, ts } = state;
   const tPrev = ts[ts.length - 1];
   const m0 = models[models.length - 1];
-  const lambdaPrev = lambdaOf(tPrev);
-  const h = f(lambdaOf(t) - lambdaPrev);
+  const lambdaPrev = ns.lambda(tPrev);
+  const h = f(ns.lambda(t) - lambdaPrev);
   const rks: number[] = [];
   const d1s: Float32Array[] = [];
   for (let i = 1; i < order; i++) {
-    const rk = f(f(lambdaOf(ts[ts.length - 1 - i]) - lambdaPrev) / h);
+    const rk = f(f(ns.lambda(ts[ts.length - 1 - i]) - lambdaPrev) / h);
     rks.push(rk);
     const mi = models[models.length - 1 - i];
     d1s.push(Float32Array.from(mi, (v, j) => (v - m0[j]) / rk));
@@ -70,8 +84,8 @@ export function uniPcBhUpdate(x: Float32Array, state: UniPcState, t: number, ord
     factorial *= i + 1;
     hPhiK = f(f(hPhiK / hh) - f(1 / factorial));
   }
-  const alphaT = alphaOf(t);
-  const ratio = f(stdOf(t) / stdOf(tPrev));
+  const alphaT = ns.alpha(t);
+  const ratio = f(ns.std(t) / ns.std(tPrev));
   const c0 = f(alphaT * hPhi1);
   const cb = f(alphaT * bh);
   const base = Float32Array.from(x, (v, j) => ratio * v - c0 * m0[j]);
