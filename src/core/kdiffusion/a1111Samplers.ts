@@ -42,7 +42,7 @@ export const A1111_SAMPLERS: readonly A1111SamplerEntry[] = [
   e('DDIM CFG++', ['ddim_cfgpp'], undefined,
     { timestepSampler: true, why: 'needs the unconditional ε (CFG++), not a plain denoiser' }),
   e('PLMS', ['plms'], 'plms', { timestepSampler: true }),
-  e('UniPC', ['unipc'], undefined, { timestepSampler: true, why: 'A1111\'s timestep-space UniPC is not implemented' }),
+  e('UniPC', ['unipc'], 'uni_pc_a1111', { timestepSampler: true }),
   e('LCM', ['k_lcm'], 'lcm'),
 ];
 

@@ -36,6 +36,9 @@ export interface SamplerOptions {
   readonly solverType?: 'midpoint' | 'heun';
   /** dpmpp_sde's intermediate point in log σ (default 1/2). */
   readonly r?: number;
+  /** A1111's UniPC only: the model's ᾱ (float32, as the model holds it), which its discrete VP schedule and
+   * UNet times come from. */
+  readonly alphasCumprod?: ArrayLike<number>;
 }
 
 /** A k-diffusion sampler: walks x from σ₀ down the schedule `sigmas` (descending, usually ending at

@@ -1,5 +1,6 @@
 // The tool-exact samplers by id, with what a caller needs to drive them: the function, the kind of
 // noise the tools feed it, and the model calls it makes (for "step k/N" progress).
+import { sampleUniPcA1111 } from './a1111UniPc';
 import type { Denoiser, KSampler, SamplerOptions } from './denoiser';
 import { sampleDdim } from './ddim';
 import { sampleDdpm } from './ddpm';
@@ -22,7 +23,7 @@ import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
 export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
   'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'deis', 'uni_pc', 'uni_pc_bh2', 'ddim', 'plms', 'restart'] as const;
+  'ipndm', 'deis', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms', 'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
@@ -60,6 +61,7 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   deis: spec('deis', sampleDeis, 'none', 'DEIS multistep order 3 ("tab")'),
   uni_pc: spec('uni_pc', sampleUniPc, 'none', 'UniPC order 3, B(h) = h (bh1)'),
   uni_pc_bh2: spec('uni_pc_bh2', sampleUniPcBh2, 'none', 'UniPC order 3, B(h) = e^h − 1 (bh2)'),
+  uni_pc_a1111: spec('uni_pc_a1111', sampleUniPcA1111, 'none', 'A1111\'s UniPC: bh1, order 3, continuous VP times'),
   ddim: spec('ddim', sampleDdim, 'gaussian', 'DDIM (η = 0: Euler)'),
   plms: spec('plms', samplePlms, 'none', 'PLMS (Heun, then Adams–Bashforth up to order 4)'),
   restart: spec('restart', sampleRestart, 'gaussian', 'Restart sampling (Heun + re-noising)'),

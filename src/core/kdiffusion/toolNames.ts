@@ -32,7 +32,8 @@ function a1111Names(r: ResolvedToolSampler): ToolNames['a1111'] {
   const s = r.schedule;
   if (s.tool === 'a1111') {
     // A1111's DDIM ignores the schedule type; "Automatic" is what its UI stores.
-    return { sampler: r.a1111Sampler ?? '', scheduleType: s.type === 'DDIM timesteps' ? 'Automatic' : s.type };
+    const own = s.type === 'DDIM timesteps' || s.type === 'UniPC times';
+    return { sampler: r.a1111Sampler ?? '', scheduleType: own ? 'Automatic' : s.type };
   }
   const entry = A1111_SAMPLERS.find((e) => e.sampler === r.sampler.id && !e.timestepSampler
     && (e.discardPenultimate ?? false) === r.discardPenultimate && e.label !== 'LCM');
@@ -43,7 +44,9 @@ function a1111Names(r: ResolvedToolSampler): ToolNames['a1111'] {
 function comfyNames(r: ResolvedToolSampler): ToolNames['comfyui'] {
   const s = r.schedule;
   if (s.tool === 'comfyui') return { samplerName: r.comfySampler ?? '', scheduler: s.scheduler };
-  if (s.type === 'DDIM timesteps' || r.lcmSubTable || r.sampler.id === 'restart') return undefined;
+  if (s.type === 'DDIM timesteps' || s.type === 'UniPC times' || r.lcmSubTable || r.sampler.id === 'restart') {
+    return undefined;
+  }
   const entry = COMFY_SAMPLERS.find((e) => e.sampler === r.sampler.id && !e.gpuBrownianTree && e.name !== 'ddim'
     && (e.discardPenultimate ?? false) === r.discardPenultimate);
   const scheduler = A1111_TO_COMFY[s.type];

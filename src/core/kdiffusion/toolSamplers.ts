@@ -3,6 +3,7 @@
 // that tool would run, and back to each tool's names.
 import type { Finding } from '../config/findings';
 import { A1111_SAMPLERS, type A1111SamplerEntry, a1111DdimTimesteps } from './a1111Samplers';
+import { a1111UniPcSigmas } from './a1111UniPc';
 import {
   A1111_SCHEDULE_NAMES, A1111_SCHEDULE_TYPES, type A1111ExplicitSchedule, type A1111ScheduleContext, a1111Schedule,
 } from './a1111Schedules';
@@ -14,11 +15,13 @@ import { type SigmaTable, sigmaMax, timestepToSigma } from './sigmaTable';
 
 export type Tool = 'a1111' | 'comfyui';
 
-/** How the tool builds σ: a ComfyUI scheduler, an A1111 schedule type, or A1111's DDIM timesteps. */
+/** How the tool builds σ: a ComfyUI scheduler, an A1111 schedule type, or the own times of A1111's timestep
+ * samplers (DDIM and PLMS: DDIM timesteps; UniPC: continuous times, as many as DDIM has timesteps). */
 export type ToolSchedule =
   | { readonly tool: 'comfyui'; readonly scheduler: ComfyScheduler }
   | { readonly tool: 'a1111'; readonly type: A1111ExplicitSchedule }
-  | { readonly tool: 'a1111'; readonly type: 'DDIM timesteps' };
+  | { readonly tool: 'a1111'; readonly type: 'DDIM timesteps' }
+  | { readonly tool: 'a1111'; readonly type: 'UniPC times' };
 
 export interface ResolvedToolSampler {
   readonly tool: Tool;
@@ -72,8 +75,10 @@ export function resolveA1111(samplerName: string, scheduleType?: string): Resolv
     discardPenultimate: entry.discardPenultimate ?? false,
     options: entry.solverType ? { solverType: entry.solverType } : {},
   };
-  // Timestep samplers (DDIM) ignore "Schedule type" in A1111 1.10.
-  if (entry.timestepSampler) return { ...base, schedule: { tool: 'a1111', type: 'DDIM timesteps' } };
+  // Timestep samplers (DDIM, PLMS, UniPC) ignore "Schedule type" in A1111 1.10.
+  if (entry.timestepSampler) {
+    return { ...base, schedule: { tool: 'a1111', type: entry.label === 'UniPC' ? 'UniPC times' : 'DDIM timesteps' } };
+  }
   const explicit = type === 'Automatic' ? entry.automatic ?? 'Uniform' : type;
   return { ...base, schedule: { tool: 'a1111', type: explicit }, lcmSubTable: entry.label === 'LCM' || undefined };
 }
@@ -110,22 +115,25 @@ export function lcmSubTable(table: SigmaTable, originalSteps = 50): SigmaTable {
   return { sigmas: pick(table.sigmas), logSigmas: pick(table.logSigmas) };
 }
 
-/** The σ list the tool hands its sampler for `steps` (descending; ends at 0 except A1111's DDIM, which
- * ends at σ(t = 1), and A1111's KL Optimal, which ends at σ_min). */
+/** The σ list the tool hands its sampler for `steps` (descending; ends at 0 except A1111's DDIM and PLMS
+ * (σ(t = 1)), UniPC (σ(t = 0)) and KL Optimal (σ_min)). */
 export function toolSigmas(r: ResolvedToolSampler, table: SigmaTable, steps: number, ctx: A1111ScheduleContext = {}):
   number[] {
   const s = r.schedule;
-  if (isDdimTimesteps(r)) {
-    return a1111DdimTimesteps(steps, table.sigmas.length).reverse().map((t) => timestepToSigma(table, t));
+  if (s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times')) {
+    const timesteps = a1111DdimTimesteps(steps, table.sigmas.length);
+    return s.type === 'UniPC times' ? a1111UniPcSigmas(table, timesteps.length)
+      : timesteps.reverse().map((t) => timestepToSigma(table, t));
   }
   const n = r.discardPenultimate ? steps + 1 : steps;
   const sigmas = s.tool === 'comfyui' ? comfySchedule(s.scheduler, table, n)
-    : a1111Schedule(s.type as A1111ExplicitSchedule, r.lcmSubTable ? lcmSubTable(table) : table, n, ctx);
+    : a1111Schedule(s.type, r.lcmSubTable ? lcmSubTable(table) : table, n, ctx);
   return r.discardPenultimate ? [...sigmas.slice(0, -2), sigmas[sigmas.length - 1]] : sigmas;
 }
 
 /** The factor the tool multiplies unit noise by to start txt2img: ComfyUI (ε/v models) uses √(1 + σ₀²) when
- * σ₀ is the model's σ_max (full denoise) and σ₀ otherwise; A1111's k-samplers σ₀; A1111's DDIM √(1 + σ₀²). */
+ * σ₀ is the model's σ_max (full denoise) and σ₀ otherwise; A1111's k-samplers σ₀; A1111's timestep samplers,
+ * which start from the noise itself in ε-space, √(1 + σ₀²). */
 export function initialNoiseScale(r: ResolvedToolSampler, sigmas: ArrayLike<number>, table: SigmaTable): number {
   const s0 = sigmas[0];
   if (r.tool === 'comfyui') {
@@ -133,14 +141,16 @@ export function initialNoiseScale(r: ResolvedToolSampler, sigmas: ArrayLike<numb
     const full = Math.abs(max - s0) <= 1e-5 * Math.max(Math.abs(max), Math.abs(s0)) || s0 > max;
     return full ? Math.sqrt(1 + s0 * s0) : s0;
   }
-  return isDdimTimesteps(r) ? Math.sqrt(1 + s0 * s0) : s0;
+  return inEpsSpace(r) ? Math.sqrt(1 + s0 * s0) : s0;
 }
 
-const isDdimTimesteps = (r: ResolvedToolSampler) => r.schedule.tool === 'a1111' && r.schedule.type === 'DDIM timesteps';
+/** A1111's timestep samplers work on x_t = √ᾱ·x0 + √(1−ᾱ)·ε, not on k-diffusion's x0 + σ·ε. */
+const inEpsSpace = (r: ResolvedToolSampler) =>
+  r.schedule.tool === 'a1111' && (r.schedule.type === 'DDIM timesteps' || r.schedule.type === 'UniPC times');
 
-/** The factor on the sampler's result before decoding: 1, except A1111's DDIM, which ends in ε-space at
- * σ(t = 1): 1/√(1 + σ_last²). */
+/** The factor on the sampler's result before decoding: 1, except A1111's timestep samplers, which end in
+ * ε-space at σ(t = 1) (UniPC: σ(t = 0)): 1/√(1 + σ_last²). */
 export function finalLatentScale(r: ResolvedToolSampler, sigmas: ArrayLike<number>): number {
   const last = sigmas[sigmas.length - 1];
-  return isDdimTimesteps(r) ? 1 / Math.sqrt(1 + last * last) : 1;
+  return inEpsSpace(r) ? 1 / Math.sqrt(1 + last * last) : 1;
 }

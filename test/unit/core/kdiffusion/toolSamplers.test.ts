@@ -31,7 +31,7 @@ test('A1111: labels, aliases, legacy "Sampler Schedule" names and Automatic per 
 test('errors come back as findings naming the problem', () => {
   const unknown = resolveA1111('Euler z');
   assert.ok('code' in unknown && unknown.code === 'unknown-sampler' && /Euler z/.test(unknown.message));
-  const unsupported = resolveA1111('UniPC');
+  const unsupported = resolveA1111('DDIM CFG++');
   assert.ok('code' in unsupported && unsupported.code === 'unsupported-sampler');
   const badSchedule = resolveA1111('Euler', 'Wavy');
   assert.ok('code' in badSchedule && /Wavy/.test(badSchedule.message));
@@ -60,7 +60,8 @@ test('name groups list every tool name, flagging the ones not reproduced', () =>
   const groups = toolNameGroups();
   const a1111Samplers = groups.find((g) => g.tool === 'a1111' && g.group === 'sampler')!;
   assert.equal(a1111Samplers.names.length, 20);
-  assert.equal(a1111Samplers.names.find((n) => n.name === 'UniPC')!.supported, false);
+  assert.equal(a1111Samplers.names.find((n) => n.name === 'PLMS')!.supported, true);
+  assert.equal(a1111Samplers.names.find((n) => n.name === 'DPM fast')!.supported, false);
   const comfySchedulers = groups.find((g) => g.tool === 'comfyui' && g.group === 'schedule')!;
   assert.deepEqual(comfySchedulers.names.map((n) => n.name).slice(0, 3), ['simple', 'sgm_uniform', 'karras']);
 });
@@ -79,6 +80,7 @@ test('model-call plan: calls per step and the σ of each, for progress', () => {
   assert.deepEqual(plan.slice(0, 3).map((c) => c.step), [0, 0, 1]);
   const zero = () => new Float32Array(1);
   assert.throws(() => SAMPLERS.euler_ancestral.run(zero, zero(), sigmas), /noiseSampler/);
+  assert.throws(() => SAMPLERS.uni_pc_a1111.run(zero, zero(), sigmas), /alphasCumprod/);
 });
 
 test('initial noise scale: ComfyUI √(1+σ₀²) at full denoise, A1111 k-samplers σ₀', () => {
@@ -101,7 +103,7 @@ test('every sampler leaves its input alone, copes with a reused denoiser buffer 
   const noiseSampler = (_s: number, _n: number, out: Float32Array) => out.fill(0.5);
   for (const spec of Object.values(SAMPLERS)) {
     const x = Float32Array.from([14, -7, 3, 0.5]);
-    const out = spec.run(reused, x, sigmas, { noiseSampler });
+    const out = spec.run(reused, x, sigmas, { noiseSampler, alphasCumprod: ldmAlphasCumprod() });
     assert.deepEqual(Array.from(x), [14, -7, 3, 0.5], spec.id);
     assert.ok(out.every(Number.isFinite), `${spec.id}: ${Array.from(out)}`);
   }
