@@ -36,3 +36,4 @@ export * from './kdiffusion/a1111Samplers';
 export * from './kdiffusion/comfySamplers';
 export * from './kdiffusion/toolSamplers';
 export * from './kdiffusion/toolNames';
+export { a1111UniPcSigmas } from './kdiffusion/a1111UniPc';

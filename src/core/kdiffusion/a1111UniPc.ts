@@ -12,6 +12,10 @@ import { UniPcSchedule } from './uniPcUpdate';
 
 const ORDER = 3;
 
+function needSteps(n: number): void {
+  if (!(n >= ORDER)) throw new RangeError(`UniPC: A1111 needs at least ${ORDER} steps (its order), got ${n}`);
+}
+
 /** NoiseScheduleVP('discrete').marginal_log_mean_coeff: interpolate_fn over t_k = (k + 1)/T, float32. */
 function discreteSchedule(alphasCumprod: ArrayLike<number>): UniPcSchedule {
   const T = alphasCumprod.length;
@@ -26,14 +30,14 @@ function discreteSchedule(alphasCumprod: ArrayLike<number>): UniPcSchedule {
 
 /** A1111's UniPC times for N steps, as the σ a Denoiser gets at each (the last one is never evaluated). */
 export function a1111UniPcSigmas(table: SigmaTable, steps: number): number[] {
-  if (!(steps >= ORDER)) throw new RangeError(`UniPC: A1111 needs at least ${ORDER} steps (its order), got ${steps}`);
+  needSteps(steps);
   const T = table.sigmas.length;
   return Array.from(torchLinspaceF32(1, 1 / T, steps + 1), (t) => timestepToSigma(table, f32(f32(t - 1 / T) * T)));
 }
 
 export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}) => {
   if (!opts.alphasCumprod) throw new Error('A1111 UniPC: pass opts.alphasCumprod (the model\'s ᾱ)');
-  if (sigmas.length - 1 < ORDER) throw new RangeError(`UniPC: A1111 needs at least ${ORDER} steps, got ${sigmas.length - 1}`);
+  needSteps(sigmas.length - 1);
   const T = opts.alphasCumprod.length;
   const table = sigmaTable(opts.alphasCumprod, 'a1111');
   const ns = discreteSchedule(opts.alphasCumprod);

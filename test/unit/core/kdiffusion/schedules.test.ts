@@ -69,7 +69,8 @@ test('UNet time of a σ: A1111 fractional (sigma_to_t), ComfyUI nearest integer 
 
 test('Align Your Steps (SDXL table) against A1111 with an SDXL model loaded', () => {
   for (const steps of [1, 2, 3, 10, 20]) {
-    assertClose(alignYourStepsSchedule(steps, 'sdxl'), a1111.schedules[`SDXL/Align Your Steps/${steps}`], TOL, `${steps}`);
+    const expected = a1111.schedules[`SDXL/Align Your Steps/${steps}`];
+    assertClose(alignYourStepsSchedule(steps, 'sdxl'), expected, TOL, `${steps} steps`);
   }
 });
 
