@@ -1,6 +1,7 @@
 // A1111 1.10's sampler list (modules/sd_samplers_kdiffusion.py, sd_samplers_timesteps.py,
 // sd_samplers_lcm.py, v1.10.1): label → our sampler, with the options A1111 attaches to it.
 import type { A1111ExplicitSchedule } from './a1111Schedules';
+import type { SamplerOptions } from './denoiser';
 import type { SamplerId } from './samplers';
 
 export interface A1111SamplerEntry {
@@ -12,7 +13,11 @@ export interface A1111SamplerEntry {
   readonly automatic?: A1111ExplicitSchedule;
   /** A1111 asks for one more σ and drops the next-to-last. */
   readonly discardPenultimate?: boolean;
-  readonly solverType?: 'heun';
+  /** What A1111 passes besides the defaults (solver_type; η = opts.eta_ancestral, 1, where the function
+   * takes η and its own default differs). */
+  readonly options?: SamplerOptions;
+  /** Takes the model's σ range and the step count, never a σ list: the schedule type does not apply. */
+  readonly modelRange?: boolean;
   /** Timestep samplers ignore "Schedule type" and use their own timesteps. */
   readonly timestepSampler?: boolean;
   readonly why?: string;
@@ -26,7 +31,7 @@ export const A1111_SAMPLERS: readonly A1111SamplerEntry[] = [
   e('DPM++ SDE', ['k_dpmpp_sde'], 'dpmpp_sde', { automatic: 'Karras' }),
   e('DPM++ 2M SDE', ['k_dpmpp_2m_sde'], 'dpmpp_2m_sde', { automatic: 'Exponential' }),
   e('DPM++ 2M SDE Heun', ['k_dpmpp_2m_sde_heun'], 'dpmpp_2m_sde_heun',
-    { automatic: 'Exponential', solverType: 'heun' }),
+    { automatic: 'Exponential', options: { solverType: 'heun' } }),
   e('DPM++ 2S a', ['k_dpmpp_2s_a'], 'dpmpp_2s_ancestral', { automatic: 'Karras' }),
   e('DPM++ 3M SDE', ['k_dpmpp_3m_sde'], 'dpmpp_3m_sde', { automatic: 'Exponential', discardPenultimate: true }),
   e('Euler a', ['k_euler_a', 'k_euler_ancestral'], 'euler_ancestral'),
@@ -35,7 +40,7 @@ export const A1111_SAMPLERS: readonly A1111SamplerEntry[] = [
   e('Heun', ['k_heun'], 'heun'),
   e('DPM2', ['k_dpm_2'], 'dpm_2', { automatic: 'Karras', discardPenultimate: true }),
   e('DPM2 a', ['k_dpm_2_a'], 'dpm_2_ancestral', { automatic: 'Karras', discardPenultimate: true }),
-  e('DPM fast', ['k_dpm_fast'], undefined, { why: 'adaptive-order DPM-Solver over (σ_min, σ_max) is not implemented' }),
+  e('DPM fast', ['k_dpm_fast'], 'dpm_fast', { modelRange: true, options: { eta: 1 } }),
   e('DPM adaptive', ['k_dpm_ad'], undefined, { why: 'adaptive step-size DPM-Solver is not implemented' }),
   e('Restart', ['restart'], 'restart', { automatic: 'Karras' }),
   e('DDIM', ['ddim'], 'ddim', { timestepSampler: true }),

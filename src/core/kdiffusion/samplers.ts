@@ -7,6 +7,7 @@ import { sampleDdpm } from './ddpm';
 import { sampleDeis } from './deis';
 import { sampleDpm2 } from './dpm2';
 import { sampleDpm2Ancestral } from './dpm2Ancestral';
+import { sampleDpmFast } from './dpmFast';
 import { sampleDpmpp2m } from './dpmpp2m';
 import { sampleDpmpp2sAncestral } from './dpmpp2sAncestral';
 import { sampleDpmpp2mSde, sampleDpmpp2mSdeHeun, sampleDpmpp3mSde } from './dpmppMultistepSde';
@@ -23,7 +24,7 @@ import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
 export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
   'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'deis', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms', 'restart'] as const;
+  'ipndm', 'deis', 'dpm_fast', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms', 'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
@@ -59,6 +60,7 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   lcm: spec('lcm', sampleLcm, 'gaussian', 'Latent Consistency Model steps'),
   ipndm: spec('ipndm', sampleIpndm, 'none', 'Improved PNDM (Adams–Bashforth order 4)'),
   deis: spec('deis', sampleDeis, 'none', 'DEIS multistep order 3 ("tab")'),
+  dpm_fast: spec('dpm_fast', sampleDpmFast, 'gaussian', 'DPM-Solver-Fast: orders 3/2/1 over uniform log σ, ends at σ_min'),
   uni_pc: spec('uni_pc', sampleUniPc, 'none', 'UniPC order 3, B(h) = h (bh1)'),
   uni_pc_bh2: spec('uni_pc_bh2', sampleUniPcBh2, 'none', 'UniPC order 3, B(h) = e^h − 1 (bh2)'),
   uni_pc_a1111: spec('uni_pc_a1111', sampleUniPcA1111, 'none', 'A1111\'s UniPC: bh1, order 3, continuous VP times'),

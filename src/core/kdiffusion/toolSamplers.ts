@@ -11,7 +11,8 @@ import { COMFY_SAMPLERS } from './comfySamplers';
 import { COMFY_SCHEDULERS, type ComfyScheduler, comfySchedule } from './comfySchedules';
 import type { SamplerOptions } from './denoiser';
 import { SAMPLERS, type SamplerId, type SamplerSpec } from './samplers';
-import { type SigmaTable, sigmaMax, timestepToSigma } from './sigmaTable';
+import { type SigmaTable, sigmaMax, sigmaMin, timestepToSigma } from './sigmaTable';
+import { timestepLinspaceSchedule } from './tableSchedules';
 
 export type Tool = 'a1111' | 'comfyui';
 
@@ -36,6 +37,8 @@ export interface ResolvedToolSampler {
   readonly comfySampler?: string;
   /** A1111's LCM runs on its own 50-step σ sub-table (LCMCompVisDenoiser). */
   readonly lcmSubTable?: boolean;
+  /** A1111's DPM fast gets the model's σ range and the step count instead of a σ list. */
+  readonly modelRange?: boolean;
 }
 
 const finding = (code: string, message: string): Finding => ({ severity: 'error', path: [], message, code });
@@ -73,12 +76,13 @@ export function resolveA1111(samplerName: string, scheduleType?: string): Resolv
   const base = {
     tool: 'a1111' as const, sampler: SAMPLERS[entry.sampler], a1111Sampler: entry.label,
     discardPenultimate: entry.discardPenultimate ?? false,
-    options: entry.solverType ? { solverType: entry.solverType } : {},
+    options: entry.options ?? {},
   };
   // Timestep samplers (DDIM, PLMS, UniPC) ignore "Schedule type" in A1111 1.10.
   if (entry.timestepSampler) {
     return { ...base, schedule: { tool: 'a1111', type: entry.label === 'UniPC' ? 'UniPC times' : 'DDIM timesteps' } };
   }
+  if (entry.modelRange) return { ...base, schedule: { tool: 'a1111', type: 'Uniform' }, modelRange: true };
   const explicit = type === 'Automatic' ? entry.automatic ?? 'Uniform' : type;
   return { ...base, schedule: { tool: 'a1111', type: explicit }, lcmSubTable: entry.label === 'LCM' || undefined };
 }
@@ -124,6 +128,12 @@ export function toolSigmas(r: ResolvedToolSampler, table: SigmaTable, steps: num
     const timesteps = a1111DdimTimesteps(steps, table.sigmas.length);
     return s.type === 'UniPC times' ? a1111UniPcSigmas(table, timesteps.length)
       : timesteps.reverse().map((t) => timestepToSigma(table, t));
+  }
+  // DPM fast reads σ_max = σ[0], σ_min = the last σ above 0 and N = length − 1; A1111 gives it the model's
+  // range exactly, so the ends are the table's (the points between do not matter).
+  if (r.modelRange) {
+    const range = timestepLinspaceSchedule(table, steps + 1, false).slice(0, -1);
+    return [sigmaMax(table), ...range.slice(1, -1), sigmaMin(table)];
   }
   const n = r.discardPenultimate ? steps + 1 : steps;
   const sigmas = s.tool === 'comfyui' ? comfySchedule(s.scheduler, table, n)

@@ -61,7 +61,7 @@ test('name groups list every tool name, flagging the ones not reproduced', () =>
   const a1111Samplers = groups.find((g) => g.tool === 'a1111' && g.group === 'sampler')!;
   assert.equal(a1111Samplers.names.length, 20);
   assert.equal(a1111Samplers.names.find((n) => n.name === 'PLMS')!.supported, true);
-  assert.equal(a1111Samplers.names.find((n) => n.name === 'DPM fast')!.supported, false);
+  assert.equal(a1111Samplers.names.find((n) => n.name === 'DPM adaptive')!.supported, false);
   const comfySchedulers = groups.find((g) => g.tool === 'comfyui' && g.group === 'schedule')!;
   assert.deepEqual(comfySchedulers.names.map((n) => n.name).slice(0, 3), ['simple', 'sgm_uniform', 'karras']);
 });
