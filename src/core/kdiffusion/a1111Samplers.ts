@@ -16,7 +16,7 @@ export interface A1111SamplerEntry {
   /** What A1111 passes besides the defaults (solver_type; η = opts.eta_ancestral, 1, where the function
    * takes η and its own default differs). */
   readonly options?: SamplerOptions;
-  /** Takes the model's σ range and the step count, never a σ list: the schedule type does not apply. */
+  /** Takes the model's σ range (and DPM fast the step count), never a σ list: the schedule type does not apply. */
   readonly modelRange?: boolean;
   /** Timestep samplers ignore "Schedule type" and use their own timesteps. */
   readonly timestepSampler?: boolean;
@@ -41,7 +41,7 @@ export const A1111_SAMPLERS: readonly A1111SamplerEntry[] = [
   e('DPM2', ['k_dpm_2'], 'dpm_2', { automatic: 'Karras', discardPenultimate: true }),
   e('DPM2 a', ['k_dpm_2_a'], 'dpm_2_ancestral', { automatic: 'Karras', discardPenultimate: true }),
   e('DPM fast', ['k_dpm_fast'], 'dpm_fast', { modelRange: true, options: { eta: 1 } }),
-  e('DPM adaptive', ['k_dpm_ad'], undefined, { why: 'adaptive step-size DPM-Solver is not implemented' }),
+  e('DPM adaptive', ['k_dpm_ad'], 'dpm_adaptive', { modelRange: true, options: { eta: 1 } }),
   e('Restart', ['restart'], 'restart', { automatic: 'Karras' }),
   e('DDIM', ['ddim'], 'ddim', { timestepSampler: true }),
   e('DDIM CFG++', ['ddim_cfgpp'], undefined,

@@ -21,7 +21,7 @@ export const COMFY_SAMPLERS: readonly ComfySamplerEntry[] = [
   n('heun', 'heun'), todo('heunpp2'),
   n('dpm_2', 'dpm_2', { discardPenultimate: true }),
   n('dpm_2_ancestral', 'dpm_2_ancestral', { discardPenultimate: true }),
-  n('lms', 'lms'), n('dpm_fast', 'dpm_fast'), todo('dpm_adaptive'),
+  n('lms', 'lms'), n('dpm_fast', 'dpm_fast'), n('dpm_adaptive', 'dpm_adaptive'),
   n('dpmpp_2s_ancestral', 'dpmpp_2s_ancestral'),
   todo('dpmpp_2s_ancestral_cfg_pp', 'CFG++ needs the unconditional prediction'),
   n('dpmpp_sde', 'dpmpp_sde'), n('dpmpp_sde_gpu', 'dpmpp_sde', { gpuBrownianTree: true }),

@@ -7,6 +7,7 @@ import { sampleDdpm } from './ddpm';
 import { sampleDeis } from './deis';
 import { sampleDpm2 } from './dpm2';
 import { sampleDpm2Ancestral } from './dpm2Ancestral';
+import { sampleDpmAdaptive } from './dpmAdaptive';
 import { sampleDpmFast } from './dpmFast';
 import { sampleDpmpp2m } from './dpmpp2m';
 import { sampleDpmpp2sAncestral } from './dpmpp2sAncestral';
@@ -24,7 +25,7 @@ import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
 export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
   'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'deis', 'dpm_fast', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms', 'restart'] as const;
+  'ipndm', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms', 'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
@@ -37,10 +38,12 @@ export interface SamplerSpec {
   readonly noise: NoiseKind;
   /** One line for a UI. */
   readonly description: string;
+  /** The model calls depend on the model's outputs (dpm_adaptive), so no plan can be made in advance. */
+  readonly adaptive?: boolean;
 }
 
-const spec = (id: SamplerId, run: KSampler, noise: NoiseKind, description: string): SamplerSpec =>
-  ({ id, run, noise, description });
+const spec = (id: SamplerId, run: KSampler, noise: NoiseKind, description: string, adaptive?: true): SamplerSpec =>
+  ({ id, run, noise, description, adaptive });
 
 export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   euler: spec('euler', sampleEuler, 'none', 'Euler (Karras Alg. 2), 1 call/step'),
@@ -61,6 +64,8 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   ipndm: spec('ipndm', sampleIpndm, 'none', 'Improved PNDM (Adams–Bashforth order 4)'),
   deis: spec('deis', sampleDeis, 'none', 'DEIS multistep order 3 ("tab")'),
   dpm_fast: spec('dpm_fast', sampleDpmFast, 'gaussian', 'DPM-Solver-Fast: orders 3/2/1 over uniform log σ, ends at σ_min'),
+  dpm_adaptive: spec('dpm_adaptive', sampleDpmAdaptive, 'gaussian', 'DPM-Solver-23, adaptive step size, ends at σ_min',
+    true),
   uni_pc: spec('uni_pc', sampleUniPc, 'none', 'UniPC order 3, B(h) = h (bh1)'),
   uni_pc_bh2: spec('uni_pc_bh2', sampleUniPcBh2, 'none', 'UniPC order 3, B(h) = e^h − 1 (bh2)'),
   uni_pc_a1111: spec('uni_pc_a1111', sampleUniPcA1111, 'none', 'A1111\'s UniPC: bh1, order 3, continuous VP times'),
@@ -75,9 +80,11 @@ export interface ModelCall {
   readonly sigma: number;
 }
 
-/** The model calls `run` makes on `sigmas`, found by running it on a one-value latent with a zero model and
- * zero noise (no sampler's σ sequence depends on x). Gives the total for progress and the σ of each call. */
-export function modelCallPlan(run: KSampler, sigmas: ArrayLike<number>, opts: SamplerOptions = {}): ModelCall[] {
+/** The model calls a sampler makes on `sigmas`, found by running it on a one-value latent with a zero model
+ * and zero noise (no fixed-step sampler's σ sequence depends on x). Gives the total for progress and the σ of
+ * each call. Throws for dpm_adaptive, whose calls depend on the model's outputs. */
+export function modelCallPlan(sampler: SamplerSpec, sigmas: ArrayLike<number>, opts: SamplerOptions = {}): ModelCall[] {
+  if (sampler.adaptive) throw new Error(`${sampler.id}: the number of model calls depends on the model's outputs`);
   const sigmasSeen: number[] = [];
   const firstCallOfStep: number[] = [];
   const zero = new Float32Array(1);
@@ -87,7 +94,7 @@ export function modelCallPlan(run: KSampler, sigmas: ArrayLike<number>, opts: Sa
   };
   // Each step's first model call comes just before its callback; later calls of the step follow it.
   const callback = () => { firstCallOfStep.push(sigmasSeen.length - 1); };
-  run(denoise, new Float32Array(1), sigmas, { ...opts, callback, noiseSampler: (_s, _n, out) => out.fill(0) });
+  sampler.run(denoise, new Float32Array(1), sigmas, { ...opts, callback, noiseSampler: (_s, _n, out) => out.fill(0) });
   return sigmasSeen.map((sigma, k) => {
     let step = 0;
     while (step + 1 < firstCallOfStep.length && firstCallOfStep[step + 1] <= k) step++;

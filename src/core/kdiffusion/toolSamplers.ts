@@ -37,7 +37,7 @@ export interface ResolvedToolSampler {
   readonly comfySampler?: string;
   /** A1111's LCM runs on its own 50-step σ sub-table (LCMCompVisDenoiser). */
   readonly lcmSubTable?: boolean;
-  /** A1111's DPM fast gets the model's σ range and the step count instead of a σ list. */
+  /** A1111's DPM fast and adaptive get the model's σ range (and the step count) instead of a σ list. */
   readonly modelRange?: boolean;
 }
 

@@ -61,23 +61,24 @@ test('name groups list every tool name, flagging the ones not reproduced', () =>
   const a1111Samplers = groups.find((g) => g.tool === 'a1111' && g.group === 'sampler')!;
   assert.equal(a1111Samplers.names.length, 20);
   assert.equal(a1111Samplers.names.find((n) => n.name === 'PLMS')!.supported, true);
-  assert.equal(a1111Samplers.names.find((n) => n.name === 'DPM adaptive')!.supported, false);
+  assert.equal(a1111Samplers.names.find((n) => n.name === 'DDIM CFG++')!.supported, false);
   const comfySchedulers = groups.find((g) => g.tool === 'comfyui' && g.group === 'schedule')!;
   assert.deepEqual(comfySchedulers.names.map((n) => n.name).slice(0, 3), ['simple', 'sgm_uniform', 'karras']);
 });
 
 test('model-call plan: calls per step and the σ of each, for progress', () => {
   const sigmas = [10, 5, 1, 0];
-  const heun = modelCallPlan(SAMPLERS.heun.run, sigmas);
+  const heun = modelCallPlan(SAMPLERS.heun, sigmas);
   assert.deepEqual(heun, [{ step: 0, sigma: 10 }, { step: 0, sigma: 5 }, { step: 1, sigma: 5 }, { step: 1, sigma: 1 },
     { step: 2, sigma: 1 }]);
-  assert.equal(modelCallPlan(SAMPLERS.euler.run, sigmas).length, 3);
-  assert.equal(modelCallPlan(SAMPLERS.dpmpp_sde.run, sigmas).length, 5);
+  assert.equal(modelCallPlan(SAMPLERS.euler, sigmas).length, 3);
+  assert.equal(modelCallPlan(SAMPLERS.dpmpp_sde, sigmas).length, 5);
   // A1111's PLMS at 20 steps: 20 timesteps, 19 steps, the first one Heun: 20 calls.
   const plms = ok(resolveA1111('PLMS'));
-  const plan = modelCallPlan(plms.sampler.run, toolSigmas(plms, sigmaTable(ldmAlphasCumprod(), 'a1111'), 20));
+  const plan = modelCallPlan(plms.sampler, toolSigmas(plms, sigmaTable(ldmAlphasCumprod(), 'a1111'), 20));
   assert.equal(plan.length, 20);
   assert.deepEqual(plan.slice(0, 3).map((c) => c.step), [0, 0, 1]);
+  assert.throws(() => modelCallPlan(SAMPLERS.dpm_adaptive, sigmas), /depends on the model/);
   const zero = () => new Float32Array(1);
   assert.throws(() => SAMPLERS.euler_ancestral.run(zero, zero(), sigmas), /noiseSampler/);
   assert.throws(() => SAMPLERS.uni_pc_a1111.run(zero, zero(), sigmas), /alphasCumprod/);
