@@ -25,7 +25,8 @@ import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
 export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
   'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms', 'restart'] as const;
+  'ipndm', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms',
+  'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
@@ -63,7 +64,7 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   lcm: spec('lcm', sampleLcm, 'gaussian', 'Latent Consistency Model steps'),
   ipndm: spec('ipndm', sampleIpndm, 'none', 'Improved PNDM (Adams–Bashforth order 4)'),
   deis: spec('deis', sampleDeis, 'none', 'DEIS multistep order 3 ("tab")'),
-  dpm_fast: spec('dpm_fast', sampleDpmFast, 'gaussian', 'DPM-Solver-Fast: orders 3/2/1 over uniform log σ, ends at σ_min'),
+  dpm_fast: spec('dpm_fast', sampleDpmFast, 'gaussian', 'DPM-Solver-Fast (orders 3/2/1), ends at σ_min'),
   dpm_adaptive: spec('dpm_adaptive', sampleDpmAdaptive, 'gaussian', 'DPM-Solver-23, adaptive step size, ends at σ_min',
     true),
   uni_pc: spec('uni_pc', sampleUniPc, 'none', 'UniPC order 3, B(h) = h (bh1)'),
