@@ -25,6 +25,7 @@ export type { Denoiser, NoiseSampler, StepCallback, SamplerOptions, KSampler } f
 export { ancestralStep } from './kdiffusion/stepMath';
 export * from './kdiffusion/samplers';
 export { linearMultistepCoeff } from './kdiffusion/lms';
+export { ipndmVariableWeights } from './kdiffusion/ipndm';
 export { restartStepList } from './kdiffusion/restart';
 export { deisCoefficients } from './kdiffusion/deisCoefficients';
 export * from './kdiffusion/sigmaTable';

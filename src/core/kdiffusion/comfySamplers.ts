@@ -18,7 +18,7 @@ const todo = (name: string, why = 'not implemented in this module') => n(name, u
 export const COMFY_SAMPLERS: readonly ComfySamplerEntry[] = [
   n('euler', 'euler'), todo('euler_cfg_pp', 'CFG++ needs the unconditional prediction'),
   n('euler_ancestral', 'euler_ancestral'), todo('euler_ancestral_cfg_pp', 'CFG++ needs the unconditional prediction'),
-  n('heun', 'heun'), todo('heunpp2'),
+  n('heun', 'heun'), n('heunpp2', 'heunpp2'),
   n('dpm_2', 'dpm_2', { discardPenultimate: true }),
   n('dpm_2_ancestral', 'dpm_2_ancestral', { discardPenultimate: true }),
   n('lms', 'lms'), n('dpm_fast', 'dpm_fast'), n('dpm_adaptive', 'dpm_adaptive'),
@@ -30,7 +30,7 @@ export const COMFY_SAMPLERS: readonly ComfySamplerEntry[] = [
   n('dpmpp_2m_sde_heun', 'dpmpp_2m_sde_heun'),
   n('dpmpp_2m_sde_heun_gpu', 'dpmpp_2m_sde_heun', { gpuBrownianTree: true }),
   n('dpmpp_3m_sde', 'dpmpp_3m_sde'), n('dpmpp_3m_sde_gpu', 'dpmpp_3m_sde', { gpuBrownianTree: true }),
-  n('ddpm', 'ddpm'), n('lcm', 'lcm'), n('ipndm', 'ipndm'), todo('ipndm_v'), n('deis', 'deis'),
+  n('ddpm', 'ddpm'), n('lcm', 'lcm'), n('ipndm', 'ipndm'), n('ipndm_v', 'ipndm_v'), n('deis', 'deis'),
   todo('res_multistep'), todo('res_multistep_cfg_pp'), todo('res_multistep_ancestral'),
   todo('res_multistep_ancestral_cfg_pp'), todo('gradient_estimation'), todo('gradient_estimation_cfg_pp'),
   todo('er_sde'), todo('seeds_2'), todo('seeds_3'), todo('sa_solver'), todo('sa_solver_pece'),

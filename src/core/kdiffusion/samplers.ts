@@ -16,16 +16,17 @@ import { sampleDpmppSde } from './dpmppSde';
 import { sampleEuler } from './euler';
 import { sampleEulerAncestral } from './eulerAncestral';
 import { sampleHeun } from './heun';
-import { sampleIpndm } from './ipndm';
+import { sampleHeunpp2 } from './heunpp2';
+import { sampleIpndm, sampleIpndmV } from './ipndm';
 import { sampleLcm } from './lcm';
 import { sampleLms, sampleLmsA1111 } from './lms';
 import { samplePlms } from './plms';
 import { sampleRestart } from './restart';
 import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
-export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
+export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'heunpp2', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
   'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms',
+  'ipndm', 'ipndm_v', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms',
   'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
@@ -50,6 +51,7 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   euler: spec('euler', sampleEuler, 'none', 'Euler (Karras Alg. 2), 1 call/step'),
   euler_ancestral: spec('euler_ancestral', sampleEulerAncestral, 'gaussian', 'Euler with ancestral noise'),
   heun: spec('heun', sampleHeun, 'none', 'Heun (Karras Alg. 2), 2 calls/step'),
+  heunpp2: spec('heunpp2', sampleHeunpp2, 'none', 'Heun++: Heun with a third slope, up to 3 calls/step'),
   dpm_2: spec('dpm_2', sampleDpm2, 'none', 'DPM-Solver-2 style, 2 calls/step'),
   dpm_2_ancestral: spec('dpm_2_ancestral', sampleDpm2Ancestral, 'gaussian', 'DPM-2 with ancestral noise'),
   lms: spec('lms', sampleLms, 'none', 'Linear multistep order 4 (ComfyUI: x0 on the last step)'),
@@ -63,6 +65,7 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   ddpm: spec('ddpm', sampleDdpm, 'gaussian', 'Ancestral DDPM steps'),
   lcm: spec('lcm', sampleLcm, 'gaussian', 'Latent Consistency Model steps'),
   ipndm: spec('ipndm', sampleIpndm, 'none', 'Improved PNDM (Adams–Bashforth order 4)'),
+  ipndm_v: spec('ipndm_v', sampleIpndmV, 'none', 'iPNDM with variable-step Adams–Bashforth weights'),
   deis: spec('deis', sampleDeis, 'none', 'DEIS multistep order 3 ("tab")'),
   dpm_fast: spec('dpm_fast', sampleDpmFast, 'gaussian', 'DPM-Solver-Fast (orders 3/2/1), ends at σ_min'),
   dpm_adaptive: spec('dpm_adaptive', sampleDpmAdaptive, 'gaussian', 'DPM-Solver-23, adaptive step size, ends at σ_min',
