@@ -24,10 +24,10 @@ import { samplePlms } from './plms';
 import { sampleRestart } from './restart';
 import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
-export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'heunpp2', 'dpm_2', 'dpm_2_ancestral', 'lms', 'lms_a1111',
-  'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde', 'ddpm', 'lcm',
-  'ipndm', 'ipndm_v', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111', 'ddim', 'plms',
-  'restart'] as const;
+export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'heunpp2', 'dpm_2', 'dpm_2_ancestral', 'lms',
+  'lms_a1111', 'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde',
+  'ddpm', 'lcm', 'ipndm', 'ipndm_v', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111',
+  'ddim', 'plms', 'restart'] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
