@@ -8,7 +8,8 @@ DIFFUSERS_SRC: the src/ folder of diffusers v0.35.2. The UNet is diffusers' UNet
 runwayml/stable-diffusion-v1-5's unet/config.json values (859.52M parameters), seeded. OUT_DIR/unet/ gets
 model.onnx with its weights as external data (torch.onnx writes them beside the graph past 2 GB), Optimum's
 names and axes (sample, float32 rank-0 timestep, encoder_hidden_states -> out_sample) and config.json;
-OUT_DIR/torch_eager.json the median time of one UNet call (batch 2, as guidance runs it) per latent size.
+OUT_DIR/torch_eager.json the median time of one UNet call (batch 2, as guidance runs it) per latent size
+(EAGER_LATENTS, default 32: 256x256 pixels) on every core. A folder already exported is kept.
 """
 import json
 import os
@@ -56,6 +57,7 @@ def eager_ms(unet, latent):
 
 def main(diffusers_src, out):
     diffusers = diffusers_offline.load(diffusers_src)
+    torch.set_num_threads(os.cpu_count())  # as onnxruntime's CPU pool (Debian's OpenMP build starts at 1)
     torch.manual_seed(0)
     unet = diffusers.UNet2DConditionModel(**SD15).eval()
     params = sum(p.numel() for p in unet.parameters())
@@ -64,12 +66,14 @@ def main(diffusers_src, out):
     eager = {f'{8 * s}x{8 * s}': eager_ms(graph, s) for s in sizes}
     folder = os.path.join(out, 'unet')
     os.makedirs(folder, exist_ok=True)
+    # The seed makes the same weights every time: a folder already exported needs only the eager times.
     with torch.no_grad():
-        torch.onnx.export(graph, inputs(8), os.path.join(folder, 'model.onnx'), opset_version=14,
-                          input_names=['sample', 'timestep', 'encoder_hidden_states'], output_names=['out_sample'],
-                          dynamic_axes={'sample': {0: 'batch_size', 2: 'height', 3: 'width'},
-                                        'encoder_hidden_states': {0: 'batch_size', 1: 'sequence_length'},
-                                        'out_sample': {0: 'batch_size', 2: 'height', 3: 'width'}})
+        if not os.path.exists(os.path.join(folder, 'model.onnx')):
+            torch.onnx.export(graph, inputs(8), os.path.join(folder, 'model.onnx'), opset_version=14,
+                              input_names=['sample', 'timestep', 'encoder_hidden_states'], output_names=['out_sample'],
+                              dynamic_axes={'sample': {0: 'batch_size', 2: 'height', 3: 'width'},
+                                            'encoder_hidden_states': {0: 'batch_size', 1: 'sequence_length'},
+                                            'out_sample': {0: 'batch_size', 2: 'height', 3: 'width'}})
     with open(os.path.join(folder, 'config.json'), 'w') as f:
         json.dump({'_class_name': 'UNet2DConditionModel', **dict(unet.config)}, f, indent=1, default=list)
     with open(os.path.join(out, 'torch_eager.json'), 'w') as f:
