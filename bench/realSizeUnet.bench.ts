@@ -1,7 +1,7 @@
 // A real-size SD 1.5 UNet (random weights, scripts/make_sd15_random.py; REAL_SD15_DIR names its folder):
 // session load time, one UNet call (batch 2, as guidance runs it) against PyTorch eager on the same
 // weights, and the process's peak RSS, with onnxruntime's CPU memory arena on and off, each in a fresh
-// process; and what probing a provider costs. Prints how to make the model when it is absent.
+// process (twice each); and what probing a provider costs. Prints how to make the model when it is absent.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const eager = JSON.parse(readFileSync(join(dir, 'torch_eager.json'), 'utf8'));
   const size = `${8 * LATENT}x${8 * LATENT}`;
   console.log(`PyTorch eager (${eager.threads} threads): ${eager.unet_call_ms_batch2[size]?.toFixed(0) ?? '-'} ms per UNet call at ${size}, batch 2`);
-  for (const arena of ['on', 'off']) {
+  // on, off, off, on: a drift in the machine's load over the four runs falls on both settings alike.
+  for (const arena of ['on', 'off', 'off', 'on']) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, 'child', arena], { encoding: 'utf8', env: process.env });
     const line = r.stdout.trim().split('\n').pop()!;
     const m = JSON.parse(line);
