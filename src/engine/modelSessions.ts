@@ -30,6 +30,13 @@ export interface ModelSessions {
   loadMs: number;
 }
 
+type CreateOptions = Parameters<typeof OnnxModel.create>[3];
+
+/** The UNet without onnxruntime's CPU arena: a real-size SD 1.5 UNet (bench/realSizeUnet.bench.ts, 256², batch 2)
+ * peaked at 3.73–3.74 GiB instead of 3.85–3.86, at the same call time within the machine's noise (14.5–16.6 s
+ * against 14.6–17.2 s); the issue measured 10.2 → 7.5 GB at 512². */
+const UNET_OPTIONS: CreateOptions = { cpuArena: false };
+
 interface Expected {
   inputs: string[];
   outputs: string[];
@@ -58,13 +65,13 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
     }
     const models: OnnxModel[] = [];
     try {
-      const open = async (path: string) => {
-        const m = await openModel(folder, path, provider, order[k + 1] !== 'cpu');
+      const open = async (path: string, options?: CreateOptions) => {
+        const m = await openModel(folder, path, provider, order[k + 1] !== 'cpu', options);
         models.push(m);
         return m;
       };
       const f = folder.files;
-      const unet = await open(f.unet);
+      const unet = await open(f.unet, UNET_OPTIONS);
       const textEncoder = f.textEncoder ? await open(f.textEncoder) : undefined;
       const textEncoder2 = f.textEncoder2 ? await open(f.textEncoder2) : undefined;
       const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
@@ -102,10 +109,10 @@ function loadTokenizer(dir: string, encoder: OnnxModel): PromptTokenizer {
 
 /** Opens one component. When a provider that started fails on it, a cpu session tells a broken file from
  * a provider problem, unless cpu comes next anyway (`checkFile` false) and will tell by loading it. */
-async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider, checkFile: boolean): Promise<OnnxModel> {
+async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider, checkFile: boolean, options?: CreateOptions): Promise<OnnxModel> {
   const label = relative(folder.dir, path);
   try {
-    return await OnnxModel.create(path, label, provider);
+    return await OnnxModel.create(path, label, provider, options);
   } catch (err) {
     if (provider === 'cpu') throw badFile(path, err);
     if (!checkFile) throw err;

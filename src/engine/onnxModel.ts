@@ -38,11 +38,13 @@ export class OnnxModel {
     readonly outputs: TensorInfo[],
   ) {}
 
-  /** Creates the session on one execution provider; throws (no silent fallback) when it cannot start. */
-  static async create(path: string, label: string, provider: string): Promise<OnnxModel> {
+  /** Creates the session on one execution provider; throws (no silent fallback) when it cannot start.
+   * `cpuArena` false: onnxruntime's CPU memory arena off, so activations are freed rather than pooled. */
+  static async create(path: string, label: string, provider: string, { cpuArena = true } = {}): Promise<OnnxModel> {
     const session = await ort.InferenceSession.create(path, {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',
+      enableCpuMemArena: cpuArena,
       ...(provider === 'cpu' && componentBytes(path) < SMALL_MODEL_BYTES ? { intraOpNumThreads: 1 } : {}),
     });
     const info = (m: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] =>
