@@ -36,7 +36,8 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
   // The family's size is the UNet's own (fixed axes, else sample_size) when the folder gives one.
   const width = spec.width ?? s.family.recommended.width;
   const height = spec.height ?? s.family.recommended.height;
-  const micro = (['originalSize', 'cropTopLeft', 'targetSize'] as const).filter((f) => spec[f] !== undefined);
+  const micro = ([['originalSize', 'original size'], ['cropTopLeft', 'crop'], ['targetSize', 'target size']] as const)
+    .filter(([f]) => spec[f] !== undefined).map(([, label]) => label);
   if (micro.length && !s.unet.inputs.some((i) => i.name === 'time_ids')) {
     throw bad(`${micro.join(', ')}: SDXL micro-conditioning, which ${s.folder.name} (${s.family.family}) does not take (its UNet has no time_ids input)`);
   }

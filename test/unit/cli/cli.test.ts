@@ -101,3 +101,14 @@ test('a scheduler config warning (a misspelt key) is shown, not swallowed', () =
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /warning +scheduler config use_karas_sigmas: .*Did you mean use_karras_sigmas\?/);
 });
+
+test('an SDXL-Turbo folder runs at its family settings with micro-conditioning flags, and says so', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'xl.png');
+  const r = cli('generate', '--model', model('tiny-sdxl-turbo'), '--prompt', 'a red circle', '--seed', '3',
+    '--original-size', '512x512', '--crop', '0,16', '--target-size', '64x64', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /sampler +EulerAncestralDiscreteScheduler, 1 steps, guidance 0\n/);
+  assert.match(r.out, /size +64x64, batch 1, original 512x512, crop 0,16, target 64x64/);
+  assert.match(r.out, /family +sdxl-turbo \(optimum>=1\.24, epsilon\), recommends 64x64, 1 steps, guidance 0, .*from the model: steps, guidanceScale, width, height/);
+  assert.ok(statSync(out).size > 0);
+});

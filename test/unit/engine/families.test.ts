@@ -75,7 +75,7 @@ test('SDXL micro-conditioning (original size, crop, target size) changes the ima
   }
   await assert.rejects(engine.generate(run('tiny-sd15', { steps: 2, cropTopLeft: { x: 8, y: 8 } })), (e: EngineError) => {
     assert.equal(e.code, 'BAD_REQUEST');
-    assert.match(e.message, /cropTopLeft: SDXL micro-conditioning, which tiny-sd15 \(sd1\) does not take/);
+    assert.match(e.message, /crop: SDXL micro-conditioning, which tiny-sd15 \(sd1\) does not take/);
     return true;
   });
 });
