@@ -220,7 +220,7 @@ function pixelSize(flag: string, value: string): PixelSize {
 /** x,y of a crop's top-left corner: x from the left, y from the top. */
 function crop(flag: string, value: string): { x: number; y: number } {
   const m = /^(\d+),(\d+)$/.exec(value.replace(/\s/g, ''));
-  if (!m) throw new UsageError(`${flag} must be <x>,<y> (pixels from the left and from the top) such as 0,0, not "${value}"`);
+  if (!m) throw new UsageError(`${flag} must be <x>,<y> (pixels from the left and the top) such as 0,0, not "${value}"`);
   return { x: Number(m[1]), y: Number(m[2]) };
 }
 

@@ -32,7 +32,8 @@ function explicitSchedule({ spec: { timesteps, sigmas } }: RunInfo): string {
 
 /** SDXL micro-conditioning the spec gave. */
 function microConditioning({ spec: { originalSize: o, cropTopLeft: c, targetSize: t } }: RunInfo): string {
-  const parts = [o && `original ${o.width}x${o.height}`, c && `crop ${c.x},${c.y}`, t && `target ${t.width}x${t.height}`];
+  const parts = [o && `original ${o.width}x${o.height}`, c && `crop ${c.x},${c.y}`];
+  parts.push(t && `target ${t.width}x${t.height}`);
   return parts.filter(Boolean).map((p) => `, ${p}`).join('');
 }
 
@@ -40,6 +41,6 @@ function microConditioning({ spec: { originalSize: o, cropTopLeft: c, targetSize
 function describeFamily(f: FamilyInfo): string {
   const r = f.recommended;
   const taken = f.defaulted.length ? `; from the model: ${f.defaulted.join(', ')}` : '';
-  return `${f.family} (${f.optimumGeneration}, ${f.predictionType}), recommends ${r.width}x${r.height}, ${r.steps} steps, `
-    + `guidance ${r.guidance}, ${r.scheduler}${taken}`;
+  const recommends = `${r.width}x${r.height}, ${r.steps} steps, guidance ${r.guidance}, ${r.scheduler}`;
+  return `${f.family} (${f.optimumGeneration}, ${f.predictionType}), recommends ${recommends}${taken}`;
 }

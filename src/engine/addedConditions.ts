@@ -14,15 +14,24 @@ import type { EncodedText } from './textEncoding';
 export type AddedConditions = Record<string, Tensor<Float32Array>>;
 
 /** The family's extra UNet inputs for `rows` rows; {} for SD 1.x/2.x. */
-export function addedConditions(s: ModelSessions, spec: SizedSpec, text: EncodedText | undefined, rows: number): AddedConditions {
+export function addedConditions(
+  s: ModelSessions,
+  spec: SizedSpec,
+  text: EncodedText | undefined,
+  rows: number,
+): AddedConditions {
   const added: AddedConditions = {};
   const takes = (name: string) => s.unet.inputs.some((i) => i.name === name);
   if (takes('text_embeds')) {
-    if (!text?.pooled) throw new EngineFailure('MODEL_INVALID', `${s.unet.label} takes text_embeds, but the folder has no text_encoder_2 giving them`);
+    if (!text?.pooled) {
+      throw new EngineFailure('MODEL_INVALID', `${s.unet.label} takes text_embeds, but no text_encoder_2 gives them`);
+    }
     added.text_embeds = text.pooled;
   }
   if (takes('time_ids')) added.time_ids = repeated(timeIds(spec), rows);
-  if (takes('timestep_cond')) added.timestep_cond = repeated(guidanceEmbedding(spec.guidanceScale - 1, condWidth(s)), rows);
+  if (takes('timestep_cond')) {
+    added.timestep_cond = repeated(guidanceEmbedding(spec.guidanceScale - 1, condWidth(s)), rows);
+  }
   return added;
 }
 
@@ -56,7 +65,8 @@ export function guidanceEmbedding(w: number, dim: number): Float32Array {
 function condWidth(s: ModelSessions): number {
   const width = s.unet.input('timestep_cond').shape[1];
   if (typeof width !== 'number' || width < 2) {
-    throw new EngineFailure('MODEL_INVALID', `${s.unet.label} takes timestep_cond of width ${width}; a fixed width (time_cond_proj_dim) is needed`);
+    const why = 'a fixed width (time_cond_proj_dim) is needed';
+    throw new EngineFailure('MODEL_INVALID', `${s.unet.label} takes timestep_cond of width ${width}; ${why}`);
   }
   return width;
 }

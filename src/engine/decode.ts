@@ -32,8 +32,8 @@ export async function previewImage(s: ModelSessions, kind: Exclude<PreviewKind, 
 }
 
 /** diffusers decodes a float16 VAE whose config sets force_upcast in float32; an fp16 ONNX graph cannot be. */
-const FP16_VAE_HINT = ': a float16 VAE overflows where diffusers upcasts it to float32 (force_upcast); export vae_decoder '
-  + 'in float32, or use a VAE fixed for float16 (madebyollin/sdxl-vae-fp16-fix for SDXL)';
+const FP16_VAE_HINT = ': a float16 VAE overflows where diffusers upcasts it to float32 (force_upcast); '
+  + 'export vae_decoder in float32, or use a VAE fixed for float16 (madebyollin/sdxl-vae-fp16-fix for SDXL)';
 
 /** Runs a decoder on k·latents, in the batch size it takes (older exports decode one at a time). */
 async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise<{ data: Float32Array; dims: number[] }> {
@@ -52,7 +52,9 @@ async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise
     }
     const outPlane = out.data.length / per;
     const rows = out.data.subarray(0, Math.min(per, n - b) * outPlane);
-    if (!allFinite(rows)) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf${input.type === 'float16' ? FP16_VAE_HINT : ''}`);
+    if (!allFinite(rows)) {
+      throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf${input.type === 'float16' ? FP16_VAE_HINT : ''}`);
+    }
     parts.push(rows);
     dims = out.dims;
   }

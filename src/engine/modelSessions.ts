@@ -48,7 +48,11 @@ interface Expected {
 const EXPECTED: Record<string, Expected> = {
   textEncoder: { inputs: ['input_ids'], outputs: ['last_hidden_state'] },
   textEncoder2: { inputs: ['input_ids'], outputs: ['text_embeds', 'last_hidden_state'] },
-  unet: { inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'], optional: ['text_embeds', 'time_ids', 'timestep_cond'] },
+  unet: {
+    inputs: ['sample', 'timestep', 'encoder_hidden_states'],
+    outputs: ['out_sample'],
+    optional: ['text_embeds', 'time_ids', 'timestep_cond'],
+  },
   unconditionalUnet: { inputs: ['sample', 'timestep'], outputs: ['out_sample'] },
   vaeDecoder: { inputs: ['latent_sample'], outputs: ['sample'] },
 };
@@ -76,10 +80,12 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       const textEncoder2 = f.textEncoder2 ? await open(f.textEncoder2) : undefined;
       const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
       const taesdDecoder = f.taesdDecoder ? await open(f.taesdDecoder) : undefined;
-      const family = recognizeLoaded(folder.dir, { unet, text_encoder: textEncoder, text_encoder_2: textEncoder2, vae_decoder: vaeDecoder });
+      const opened = { unet, text_encoder: textEncoder, text_encoder_2: textEncoder2, vae_decoder: vaeDecoder };
+      const family = recognizeLoaded(folder.dir, opened);
       refuseFamily(folder.dir, family);
       const sessions: ModelSessions = {
-        folder, provider, providerFallbacks: fallbacks, unet, textEncoder, textEncoder2, vaeDecoder, taesdDecoder, family, hash: modelHash(folder), loadMs: 0,
+        folder, provider, providerFallbacks: fallbacks, unet, textEncoder, textEncoder2, vaeDecoder, taesdDecoder, family,
+        hash: modelHash(folder), loadMs: 0,
       };
       checkComponents(sessions);
       refuseFindings(folder.dir, family);
@@ -109,7 +115,13 @@ function loadTokenizer(dir: string, encoder: OnnxModel): PromptTokenizer {
 
 /** Opens one component. When a provider that started fails on it, a cpu session tells a broken file from
  * a provider problem, unless cpu comes next anyway (`checkFile` false) and will tell by loading it. */
-async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider, checkFile: boolean, options?: CreateOptions): Promise<OnnxModel> {
+async function openModel(
+  folder: ModelFolder,
+  path: string,
+  provider: ConcreteProvider,
+  checkFile: boolean,
+  options?: CreateOptions,
+): Promise<OnnxModel> {
   const label = relative(folder.dir, path);
   try {
     return await OnnxModel.create(path, label, provider, options);
@@ -148,7 +160,8 @@ function checkComponents(s: ModelSessions): void {
   if (text2img) {
     if (!rank(s.unet, 'encoder_hidden_states', 3)) throw mismatch(s.unet, 'encoder_hidden_states of rank 3', s.folder.dir);
     // SDXL concatenates both encoders' widths: the recognizer's text-width-mismatch finding checks those.
-    const hidden = s.textEncoder2 ? undefined : s.textEncoder!.outputs.find((o) => o.name === 'last_hidden_state')!.shape[2];
+    const last = s.textEncoder2 ? undefined : s.textEncoder!.outputs.find((o) => o.name === 'last_hidden_state');
+    const hidden = last?.shape[2];
     const context = s.unet.input('encoder_hidden_states').shape[2];
     if (typeof hidden === 'number' && typeof context === 'number' && hidden !== context) {
       throw new EngineFailure(

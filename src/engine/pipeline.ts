@@ -43,8 +43,9 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
 
   const textStart = performance.now();
   // A UNet with a guidance-embedding input (LCM) is distilled to follow g alone: no second pass.
-  const guided = s.folder.kind === 'text2img' && req.guidanceScale > 1 && !s.unet.inputs.some((i) => i.name === 'timestep_cond');
-  const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req.prompt, req.negativePrompt, guided, shape) : undefined;
+  const text2img = s.folder.kind === 'text2img';
+  const guided = text2img && req.guidanceScale > 1 && !s.unet.inputs.some((i) => i.name === 'timestep_cond');
+  const text = text2img ? await encodePrompts(s, req.prompt, req.negativePrompt, guided, shape) : undefined;
   const textEncoderMs = performance.now() - textStart;
   const sized = { ...req, width: shape.width, height: shape.height };
   const added = addedConditions(s, sized, text, (guided ? 2 : 1) * shape.batch);
@@ -132,7 +133,13 @@ function buildScheduler(s: ModelSessions, req: RunSpec): { scheduler: Scheduler;
   return { scheduler, warnings };
 }
 
-export async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined, added: AddedConditions): Promise<Float32Array> {
+export async function runUnet(
+  s: ModelSessions,
+  input: Tensor,
+  t: number,
+  hidden: Tensor | undefined,
+  added: AddedConditions,
+): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
   const per = s.unet.fixedBatch('sample') ?? n;
   const plane = input.data.length / n;
@@ -147,7 +154,9 @@ export async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden
       timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
     };
     if (hidden) feeds.encoder_hidden_states = { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] };
-    for (const [name, x] of Object.entries(added)) feeds[name] = { data: rowsPadded(x.data, x.data.length / n, b, per), dims: [per, ...x.shape.slice(1)] };
+    for (const [name, x] of Object.entries(added)) {
+      feeds[name] = { data: rowsPadded(x.data, x.data.length / n, b, per), dims: [per, ...x.shape.slice(1)] };
+    }
     const result = await s.unet.run(feeds);
     const dims = result.out_sample.dims;
     // A UNet that returns another shape would otherwise give a garbage image without a word.

@@ -5,7 +5,9 @@ import * as ort from 'onnxruntime-node';
 import type { ConcreteProvider } from './providers';
 
 /** y = x + x on one float32, opset 13 (scripts/make_probe_model.py). */
-const PROBE_MODEL = 'CAcSB3B5dG9yY2gaBjEuMTMuMDpDChQKAXgKAXgSAXkaBC9BZGQiA0FkZBIJdG9yY2hfaml0Wg8KAXgSCgoICAESBAoCCAFiDwoBeRIKCggIARIECgIIAUICEA0=';
+const PROBE_MODEL =
+  'CAcSB3B5dG9yY2gaBjEuMTMuMDpDChQKAXgKAXgSAXkaBC9BZGQiA0FkZBIJdG9yY2hfaml0Wg8KAXgSCgoICAESBAoCCAFiDwoBeRIKCggIARIE'
+  + 'CgIIAUICEA0=';
 
 const probed = new Map<ConcreteProvider, Promise<Error | undefined>>();
 
@@ -22,7 +24,8 @@ export function providerFailure(provider: ConcreteProvider): Promise<Error | und
 
 async function probe(provider: ConcreteProvider): Promise<Error | undefined> {
   try {
-    const session = await ort.InferenceSession.create(Buffer.from(PROBE_MODEL, 'base64'), { executionProviders: [provider] });
+    const model = Buffer.from(PROBE_MODEL, 'base64');
+    const session = await ort.InferenceSession.create(model, { executionProviders: [provider] });
     const { y } = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1), [1]) });
     await session.release();
     const value = (y.data as Float32Array)[0];

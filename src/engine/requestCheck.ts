@@ -39,7 +39,8 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
   const micro = ([['originalSize', 'original size'], ['cropTopLeft', 'crop'], ['targetSize', 'target size']] as const)
     .filter(([f]) => spec[f] !== undefined).map(([, label]) => label);
   if (micro.length && !s.unet.inputs.some((i) => i.name === 'time_ids')) {
-    throw bad(`${micro.join(', ')}: SDXL micro-conditioning, which ${s.folder.name} (${s.family.family}) does not take (its UNet has no time_ids input)`);
+    const model = `${s.folder.name} (${s.family.family})`;
+    throw bad(`${micro.join(', ')}: SDXL micro-conditioning, which ${model} does not take (its UNet has no time_ids input)`);
   }
   for (const [name, value, fixed] of [['width', width, fixedW], ['height', height, fixedH]] as const) {
     if (value < scale) throw bad(`${name} must be at least ${scale}, not ${value}`);

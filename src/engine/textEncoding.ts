@@ -48,7 +48,8 @@ export async function encodePrompts(
   const rows = [text];
   if (guided) {
     const zeros = s.textEncoder2 !== undefined && s.folder.forceZerosForEmptyPrompt && negativePrompt === '';
-    rows.unshift(zeros ? zerosLike(text) : await encodeTokens(s, encoders, encoders.map((e) => e.tokenizer.encode(negativePrompt))));
+    const negative = () => encodeTokens(s, encoders, encoders.map((e) => e.tokenizer.encode(negativePrompt)));
+    rows.unshift(zeros ? zerosLike(text) : await negative());
   }
   const { unknownWords, truncatedTokens } = tokens[0];
   return {
@@ -67,14 +68,20 @@ function textEncoders(s: ModelSessions): Encoder[] {
     [s.tokenizer2, s.textEncoder2],
   ].filter((p): p is [PromptTokenizer, OnnxModel] => p[0] !== undefined && p[1] !== undefined);
   const sdxl = s.textEncoder2 !== undefined;
-  return pairs.map(([tokenizer, model]) => ({ tokenizer, model, hidden: sdxl ? penultimate(model) : 'last_hidden_state' }));
+  return pairs.map(([tokenizer, model]) => ({
+    tokenizer,
+    model,
+    hidden: sdxl ? penultimate(model) : 'last_hidden_state',
+  }));
 }
 
 /** `hidden_states.N` holds the embeddings (0) and each layer's output (1..layers): [-2] is N = layers − 1. */
 function penultimate(model: OnnxModel): string {
-  const layers = Math.max(...model.outputs.map((o) => /^hidden_states\.(\d+)$/.exec(o.name)?.[1]).filter((n) => n !== undefined).map(Number));
+  const indices = model.outputs.map((o) => /^hidden_states\.(\d+)$/.exec(o.name)?.[1]).filter((n) => n !== undefined);
+  const layers = Math.max(...indices.map(Number));
   if (!(layers >= 1)) {
-    throw new EngineFailure('MODEL_INVALID', `${model.label} exports no hidden_states.N outputs: SDXL conditions on the penultimate hidden state`, { file: model.label });
+    const why = 'SDXL conditions on the penultimate hidden state';
+    throw new EngineFailure('MODEL_INVALID', `${model.label} exports no hidden_states.N outputs: ${why}`, { file: model.label });
   }
   return `hidden_states.${layers - 1}`;
 }
@@ -84,7 +91,8 @@ async function encodeTokens(s: ModelSessions, encoders: Encoder[], tokens: Token
   const states = outputs.map((out, k) => out[encoders[k].hidden]);
   const seq = states[0].dims[1];
   if (states.some((h) => h.dims[1] !== seq)) {
-    throw new EngineFailure('MODEL_INVALID', `the text encoders give ${states.map((h) => h.dims[1]).join(' and ')} tokens; the UNet needs them equal`);
+    const counts = states.map((h) => h.dims[1]).join(' and ');
+    throw new EngineFailure('MODEL_INVALID', `the text encoders give ${counts} tokens; the UNet needs them equal`);
   }
   const hidden = concatWidth(states.map((h) => ({ data: h.data, shape: h.dims })));
   const pooled = s.textEncoder2 ? outputs[outputs.length - 1].text_embeds : undefined;
@@ -93,7 +101,9 @@ async function encodeTokens(s: ModelSessions, encoders: Encoder[], tokens: Token
 
 async function runEncoder(model: OnnxModel, ids: number[]): Promise<Awaited<ReturnType<OnnxModel['run']>>> {
   const out = await model.run({ input_ids: { data: ids, dims: [1, ids.length] } });
-  if (!Object.values(out).every((o) => allFinite(o.data))) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);
+  if (!Object.values(out).every((o) => allFinite(o.data))) {
+    throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);
+  }
   return out;
 }
 

@@ -9,6 +9,8 @@ import { readJson } from './modelFolder';
 export function readFolderFacts(dir: string, graphs: Record<string, GraphIo> = {}): ModelFolderFacts {
   const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   const config = (f: string) => join(dir, f, f === 'scheduler' ? 'scheduler_config.json' : 'config.json');
-  const configs: Record<string, JsonObject | undefined> = Object.fromEntries(folders.map((f) => [f, readJson(config(f), false)]));
+  const configs: Record<string, JsonObject | undefined> = Object.fromEntries(
+    folders.map((f) => [f, readJson(config(f), false)]),
+  );
   return { modelIndex: readJson(join(dir, 'model_index.json'), false), configs, graphs, folders };
 }

@@ -75,7 +75,7 @@ export function readModelFolder(dir: string): ModelFolder {
   const textEncoder2 = second ? requireFile(dir, 'text_encoder_2/model.onnx') : undefined;
   const vaeDecoder = requireFile(dir, 'vae_decoder/model.onnx');
   const tokenizerDir = first ? requireTokenizer(dir, 'tokenizer', 'the prompt tokenizer') : undefined;
-  const tokenizer2Dir = second ? requireTokenizer(dir, 'tokenizer_2', 'the second text encoder\'s tokenizer') : undefined;
+  const tokenizer2Dir = second ? requireTokenizer(dir, 'tokenizer_2', "the second text encoder's tokenizer") : undefined;
   const vaeConfig = readJson(join(dir, 'vae_decoder', 'config.json'), false) ?? {};
   const vaePath = join(dir, 'vae_decoder', 'config.json');
   const blocks = vaeBlocks(vaeConfig, vaePath);
@@ -85,7 +85,10 @@ export function readModelFolder(dir: string): ModelFolder {
     name: basename(dir),
     kind: 'text2img',
     pipelineClass,
-    files: { unet, textEncoder, tokenizerDir, textEncoder2, tokenizer2Dir, vaeDecoder, taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx') },
+    files: {
+      unet, textEncoder, tokenizerDir, textEncoder2, tokenizer2Dir, vaeDecoder,
+      taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx'),
+    },
     schedulerConfig,
     sampleSize,
     // Optimum falls back to 8 without scaling_factor, which is wrong for SD; diffusers' default is 0.18215.
@@ -114,7 +117,7 @@ function labGuidance(index: Record<string, any>, indexPath: string): number | un
   if (g === undefined) return undefined;
   // diffusers guides only above 1; distilled models (SD-Turbo, SDXL-Turbo) state 0 for "guidance off".
   if (typeof g !== 'number' || !Number.isFinite(g) || g < 0) {
-    throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 0 (0 or 1 turn guidance off), not ${JSON.stringify(g)}`);
+    throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 0 (0 or 1: guidance off), not ${JSON.stringify(g)}`);
   }
   return g;
 }

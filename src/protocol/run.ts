@@ -115,7 +115,9 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
-  if (!spec.timesteps && !spec.sigmas && spec.steps !== undefined) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
+  if (!spec.timesteps && !spec.sigmas && spec.steps !== undefined) {
+    whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
+  }
   if (spec.guidanceScale !== undefined) real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
   real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);
   whole('batchSize', 'batch size', spec.batchSize, L.batchSize.min, L.batchSize.max);
@@ -148,8 +150,10 @@ function microConditioningProblems(spec: RunSpec): SpecProblem[] {
   for (const [field, label, keys, min] of fields) {
     const v = spec[field] as Record<string, unknown> | undefined;
     if (v === undefined) continue;
-    const ok = typeof v === 'object' && v !== null && keys.every((k) => Number.isInteger(v[k]) && (v[k] as number) >= min && (v[k] as number) <= max);
-    if (!ok) problems.push({ field, message: `${label} must be ${keys.join(' and ')}, whole numbers from ${min} to ${max}, not ${show(v)}` });
+    const inRange = (x: unknown) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
+    if (typeof v === 'object' && v !== null && keys.every((k) => inRange(v[k]))) continue;
+    const message = `${label} must be ${keys.join(' and ')}, whole numbers from ${min} to ${max}, not ${show(v)}`;
+    problems.push({ field, message });
   }
   return problems;
 }

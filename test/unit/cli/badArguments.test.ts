@@ -47,7 +47,7 @@ const cases: [string[], RegExp][] = [
   [['--timesteps', ''], /--timesteps needs a list of numbers/],
   [['--original-size', '1024'], /--original-size must be <width>x<height> such as 1024x1024, not "1024"/],
   [['--target-size', '0x512'], /--target-size: target size must be width and height, whole numbers from 1 to 8192/],
-  [['--crop', '1x2'], /--crop must be <x>,<y> \(pixels from the left and from the top\)/],
+  [['--crop', '1x2'], /--crop must be <x>,<y> \(pixels from the left and the top\)/],
   [['--crop', '9000,0'], /--crop: crop top-left must be x and y, whole numbers from 0 to 8192/],
   [['--no-such-flag'], /no-such-flag/],
 ];
