@@ -15,13 +15,15 @@ const CALLS = 3;
 async function child(arena: boolean): Promise<void> {
   const path = join(dir!, 'unet', 'model.onnx');
   const t0 = performance.now();
-  const session = await ort.InferenceSession.create(path, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', enableCpuMemArena: arena });
+  const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', enableCpuMemArena: arena } as const;
+  const session = await ort.InferenceSession.create(path, options);
   const loadMs = performance.now() - t0;
   const n = 2 * 4 * LATENT * LATENT;
+  const wave = (length: number) => Float32Array.from({ length }, (_, i) => Math.sin(i));
   const feeds = {
-    sample: new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.sin(i)), [2, 4, LATENT, LATENT]),
+    sample: new ort.Tensor('float32', wave(n), [2, 4, LATENT, LATENT]),
     timestep: new ort.Tensor('float32', Float32Array.of(500), []),
-    encoder_hidden_states: new ort.Tensor('float32', Float32Array.from({ length: 2 * 77 * 768 }, (_, i) => Math.cos(i)), [2, 77, 768]),
+    encoder_hidden_states: new ort.Tensor('float32', wave(2 * 77 * 768), [2, 77, 768]),
   };
   await session.run(feeds); // warm-up
   const calls: number[] = [];
@@ -37,21 +39,27 @@ async function child(arena: boolean): Promise<void> {
 async function main(): Promise<void> {
   if (process.argv[2] === 'child') return child(process.argv[3] === 'on');
   if (!dir || !existsSync(join(dir, 'unet', 'model.onnx'))) {
-    console.log('skipped: set REAL_SD15_DIR to a folder made by `/usr/bin/python3 scripts/make_sd15_random.py DIFFUSERS_SRC DIR`');
+    console.log('skipped: set REAL_SD15_DIR to a folder made by');
+    console.log('  /usr/bin/python3 scripts/make_sd15_random.py DIFFUSERS_SRC DIR');
     return;
   }
   const t0 = performance.now();
   const failure = await providerFailure('webgpu');
-  console.log(`webgpu probe: ${(performance.now() - t0).toFixed(0)} ms, ${failure ? `fails (${failure.message.split('\n')[0].slice(-60)})` : 'starts'}`);
+  const outcome = failure ? `fails (${failure.message.split('\n')[0].slice(-60)})` : 'starts';
+  console.log(`webgpu probe: ${(performance.now() - t0).toFixed(0)} ms, ${outcome}`);
   const eager = JSON.parse(readFileSync(join(dir, 'torch_eager.json'), 'utf8'));
   const size = `${8 * LATENT}x${8 * LATENT}`;
-  console.log(`PyTorch eager (${eager.threads} threads): ${eager.unet_call_ms_batch2[size]?.toFixed(0) ?? '-'} ms per UNet call at ${size}, batch 2`);
+  const eagerMs = eager.unet_call_ms_batch2[size]?.toFixed(0) ?? '-';
+  console.log(`PyTorch eager (${eager.threads} threads): ${eagerMs} ms per UNet call at ${size}, batch 2`);
   // on, off, off, on: a drift in the machine's load over the four runs falls on both settings alike.
   for (const arena of ['on', 'off', 'off', 'on']) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, 'child', arena], { encoding: 'utf8', env: process.env });
+    const args = ['--import', 'tsx', __filename, 'child', arena];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: process.env });
     const line = r.stdout.trim().split('\n').pop()!;
     const m = JSON.parse(line);
-    console.log(`onnxruntime cpu, arena ${arena}: load ${(m.loadMs / 1000).toFixed(1)} s, ${m.callMs.toFixed(0)} ms per call at ${size}, peak RSS ${(m.peakRssMiB / 1024).toFixed(2)} GiB`);
+    const load = `load ${(m.loadMs / 1000).toFixed(1)} s`;
+    const rss = `peak RSS ${(m.peakRssMiB / 1024).toFixed(2)} GiB`;
+    console.log(`onnxruntime cpu, arena ${arena}: ${load}, ${m.callMs.toFixed(0)} ms per call at ${size}, ${rss}`);
   }
 }
 

@@ -109,6 +109,7 @@ test('an SDXL-Turbo folder runs at its family settings with micro-conditioning f
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /sampler +EulerAncestralDiscreteScheduler, 1 steps, guidance 0\n/);
   assert.match(r.out, /size +64x64, batch 1, original 512x512, crop 0,16, target 64x64/);
-  assert.match(r.out, /family +sdxl-turbo \(optimum>=1\.24, epsilon\), recommends 64x64, 1 steps, guidance 0, .*from the model: steps, guidanceScale, width, height/);
+  assert.match(r.out, /family +sdxl-turbo \(optimum>=1\.24, epsilon\), recommends 64x64, 1 steps, guidance 0, /);
+  assert.match(r.out, /from the model: steps, guidanceScale, width, height/);
   assert.ok(statSync(out).size > 0);
 });

@@ -41,13 +41,14 @@ for (const [folder, family, generation, guidance] of FAMILIES) {
   });
 }
 
-test('left-out steps and guidance come from the family: Turbo 1 trailing step unguided, LCM 4 steps at 8.5', async () => {
+test('left-out steps and guidance come from the family: Turbo 1 trailing step unguided, LCM 4 at 8.5', async () => {
   const steps: StepEvent[] = [];
   const turbo = await engine.generate(run('tiny-sdxl-turbo'), { onStep: (e) => steps.push(e) });
   assert.equal(turbo.info.spec.steps, 1);
   assert.equal(turbo.info.spec.guidanceScale, 0);
   assert.deepEqual(steps.map((e) => e.t), [999], 'trailing spacing starts at the last training timestep');
-  assert.deepEqual(turbo.info.family?.recommended, { width: 64, height: 64, steps: 1, guidance: 0, scheduler: 'EulerAncestralDiscreteScheduler' });
+  const recommended = { width: 64, height: 64, steps: 1, guidance: 0, scheduler: 'EulerAncestralDiscreteScheduler' };
+  assert.deepEqual(turbo.info.family?.recommended, recommended);
   const lcm = await engine.generate(run('tiny-lcm'));
   assert.equal(lcm.info.spec.steps, 4);
   assert.equal(lcm.info.spec.guidanceScale, 8.5);
@@ -63,25 +64,34 @@ test('SD 2.x v-prediction runs with the prediction type of its scheduler config'
   assert.ok(maxDiff(eps.images[0].rgba, r.images[0].rgba) > 10, 'the prediction type changes the image');
 });
 
-test('SDXL micro-conditioning (original size, crop, target size) changes the image; the same spec repeats it', async () => {
+test('SDXL micro-conditioning (original size, crop, target size) changes the image; a same spec repeats it', async () => {
   const base = (await engine.generate(run('tiny-sdxl', { steps: 2 }))).images[0].rgba;
   assert.deepEqual((await engine.generate(run('tiny-sdxl', { steps: 2 }))).images[0].rgba, base);
   // The defaults spelled out are the defaults.
-  const explicit = await engine.generate(run('tiny-sdxl', { steps: 2, originalSize: { width: 64, height: 64 }, cropTopLeft: { x: 0, y: 0 }, targetSize: { width: 64, height: 64 } }));
+  const size = { width: 64, height: 64 };
+  const spelledOut = { steps: 2, originalSize: size, cropTopLeft: { x: 0, y: 0 }, targetSize: size };
+  const explicit = await engine.generate(run('tiny-sdxl', spelledOut));
   assert.deepEqual(explicit.images[0].rgba, base);
-  for (const micro of [{ originalSize: { width: 1024, height: 512 } }, { cropTopLeft: { x: 256, y: 0 } }, { targetSize: { width: 2048, height: 2048 } }]) {
+  const changes = [
+    { originalSize: { width: 1024, height: 512 } },
+    { cropTopLeft: { x: 256, y: 0 } },
+    { targetSize: { width: 2048, height: 2048 } },
+  ];
+  for (const micro of changes) {
     const r = await engine.generate(run('tiny-sdxl', { steps: 2, ...micro }));
     assert.ok(maxDiff(r.images[0].rgba, base) > 0, `${JSON.stringify(micro)} changes the image`);
   }
-  await assert.rejects(engine.generate(run('tiny-sd15', { steps: 2, cropTopLeft: { x: 8, y: 8 } })), (e: EngineError) => {
+  const sd15 = run('tiny-sd15', { steps: 2, cropTopLeft: { x: 8, y: 8 } });
+  await assert.rejects(engine.generate(sd15), (e: EngineError) => {
     assert.equal(e.code, 'BAD_REQUEST');
     assert.match(e.message, /crop: SDXL micro-conditioning, which tiny-sd15 \(sd1\) does not take/);
     return true;
   });
 });
 
-test("LCM takes g as an input, not as a guided second pass: g changes the image, a negative prompt does not", async () => {
-  const at = (g: number, negativePrompt = '') => engine.generate(run('tiny-lcm', { steps: 2, guidanceScale: g, negativePrompt }));
+test('LCM takes g as an input, not as a guided second pass: g changes the image, a negative prompt does not', async () => {
+  const at = (g: number, negativePrompt = '') =>
+    engine.generate(run('tiny-lcm', { steps: 2, guidanceScale: g, negativePrompt }));
   const base = (await at(8.5)).images[0].rgba;
   assert.ok(maxDiff((await at(2)).images[0].rgba, base) > 0, 'another g, another image');
   assert.deepEqual((await at(8.5, 'blurry')).images[0].rgba, base);
@@ -103,14 +113,23 @@ function refused(pattern: RegExp) {
 }
 
 test('folders text-to-image cannot run are refused naming the file and why', async () => {
-  await assert.rejects(engine.generate(run('tiny-sd-inpaint', { steps: 2 })), refused(/tiny-sd-inpaint\/unet\/model\.onnx: an inpainting UNet \(9 input channels/));
-  await assert.rejects(engine.generate(run('tiny-sdxl-refiner', { steps: 2 })), refused(/tiny-sdxl-refiner\/unet\/model\.onnx: an SDXL refiner/));
+  await assert.rejects(
+    engine.generate(run('tiny-sd-inpaint', { steps: 2 })),
+    refused(/tiny-sd-inpaint\/unet\/model\.onnx: an inpainting UNet \(9 input channels/),
+  );
+  await assert.rejects(
+    engine.generate(run('tiny-sdxl-refiner', { steps: 2 })),
+    refused(/tiny-sdxl-refiner\/unet\/model\.onnx: an SDXL refiner/),
+  );
 });
 
 test('a mismatched SDXL folder is refused naming the component and what is wrong', async () => {
   const noTokenizer = copyModel('tiny-sdxl');
   rmSync(join(noTokenizer, 'tokenizer_2'), { recursive: true });
-  await assert.rejects(engine.generate(run(noTokenizer, { steps: 2 })), refused(/missing .*tiny-sdxl\/tokenizer_2 \(the second text encoder's tokenizer\)/));
+  await assert.rejects(
+    engine.generate(run(noTokenizer, { steps: 2 })),
+    refused(/missing .*tiny-sdxl\/tokenizer_2 \(the second text encoder's tokenizer\)/),
+  );
   const mixed = copyModel('tiny-sdxl');
   cpSync(model('tiny-sd15/text_encoder'), join(mixed, 'text_encoder'), { recursive: true });
   await assert.rejects(

@@ -14,7 +14,9 @@ export interface Reference {
 const SUFFIX = '.reference.json';
 
 /** The fixture folders that have a reference file. */
-export const REFERENCE_FOLDERS = readdirSync(MODELS).filter((f) => f.endsWith(SUFFIX)).map((f) => f.slice(0, -SUFFIX.length));
+export const REFERENCE_FOLDERS = readdirSync(MODELS)
+  .filter((f) => f.endsWith(SUFFIX))
+  .map((f) => f.slice(0, -SUFFIX.length));
 
 export function readReference(folder: string): Reference {
   return JSON.parse(readFileSync(join(MODELS, `${folder}${SUFFIX}`), 'utf8')) as Reference;
@@ -31,7 +33,12 @@ function near(actual: number, expected: number, scale: number, what: string): vo
 }
 
 /** Shape, sum, sum of |x| and first values within 1e-4 (relative to the sum of |x| or the value). */
-export function assertMatches(data: ArrayLike<number>, dims: readonly number[], expected: OutputStats, what: string): void {
+export function assertMatches(
+  data: ArrayLike<number>,
+  dims: readonly number[],
+  expected: OutputStats,
+  what: string,
+): void {
   assert.deepEqual([...dims], expected.shape, what);
   if (expected.sum === undefined) return; // sampled inside the graph (old VAE encoder): shape only
   const values = Array.from(data);
