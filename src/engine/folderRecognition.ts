@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { GraphIo } from '../core/model/modelFacts';
 import { recognizeModelFamily, type ModelFamilyReport } from '../core/model/modelFamily';
-import { readFolderFacts } from '../modelFolder/folderFacts';
+import { folderJsonFacts } from '../modelFolder/folderFacts';
 import { EngineFailure } from './engineFailure';
 import type { OnnxModel } from './onnxModel';
 
@@ -14,7 +14,7 @@ export function graphIo(m: OnnxModel): GraphIo {
 /** The family of the folder `dir` whose components (by folder name) are open. */
 export function recognizeLoaded(dir: string, components: Record<string, OnnxModel | undefined>): ModelFamilyReport {
   const graphs = Object.fromEntries(Object.entries(components).flatMap(([name, m]) => (m ? [[name, graphIo(m)]] : [])));
-  return recognizeModelFamily(readFolderFacts(dir, graphs));
+  return recognizeModelFamily(folderJsonFacts(dir, graphs));
 }
 
 /** Families the text-to-image pipeline does not run, and why. */

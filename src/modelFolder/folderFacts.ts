@@ -6,7 +6,7 @@ import type { GraphIo, JsonObject, ModelFolderFacts } from '../core/model/modelF
 import { readJson } from './modelFolder';
 
 /** model_index.json, every component folder and its config.json (the scheduler's scheduler_config.json). */
-export function readFolderFacts(dir: string, graphs: Record<string, GraphIo> = {}): ModelFolderFacts {
+export function folderJsonFacts(dir: string, graphs: Record<string, GraphIo> = {}): ModelFolderFacts {
   const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   const config = (f: string) => join(dir, f, f === 'scheduler' ? 'scheduler_config.json' : 'config.json');
   const configs: Record<string, JsonObject | undefined> = Object.fromEntries(

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphIo, ModelFolderFacts } from '../../../src/core/model/modelFacts';
-import { readFolderFacts } from '../../../src/modelFolder/folderFacts';
+import { folderJsonFacts } from '../../../src/modelFolder/folderFacts';
 import { graphIo } from '../../../src/engine/folderRecognition';
 import { OnnxModel } from '../../../src/engine/onnxModel';
 import { MODELS } from '../core/model/folderJson';
@@ -11,10 +11,10 @@ import { MODELS } from '../core/model/folderJson';
 export async function onnxFolderFacts(folder: string): Promise<ModelFolderFacts> {
   const dir = join(MODELS, folder);
   const graphs: Record<string, GraphIo> = {};
-  for (const component of readFolderFacts(dir).folders.filter((c) => existsSync(join(dir, c, 'model.onnx')))) {
+  for (const component of folderJsonFacts(dir).folders.filter((c) => existsSync(join(dir, c, 'model.onnx')))) {
     const m = await OnnxModel.create(join(dir, component, 'model.onnx'), component, 'cpu');
     graphs[component] = graphIo(m);
     await m.release();
   }
-  return readFolderFacts(dir, graphs);
+  return folderJsonFacts(dir, graphs);
 }

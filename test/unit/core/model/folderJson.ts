@@ -1,10 +1,10 @@
 // Reads a fixture model folder's JSON files into ModelFolderFacts (graphs left to the caller).
 import { join } from 'node:path';
 import type { GraphIo, ModelFolderFacts } from '../../../../src/core/model/modelFacts';
-import { readFolderFacts } from '../../../../src/modelFolder/folderFacts';
+import { folderJsonFacts } from '../../../../src/modelFolder/folderFacts';
 
 export const MODELS = join(__dirname, '..', '..', '..', 'fixtures', 'models');
 
 export function folderFacts(name: string, graphs: Record<string, GraphIo> = {}): ModelFolderFacts {
-  return readFolderFacts(join(MODELS, name), graphs);
+  return folderJsonFacts(join(MODELS, name), graphs);
 }
