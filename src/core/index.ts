@@ -30,3 +30,4 @@ export * from './forward/noiseLevel';
 export * from './forward/forwardView';
 export * from './image/rgba';
 export * from './image/latentPreview';
+export * from './image/resize';

@@ -17,6 +17,12 @@ export interface ModelSessions {
   tokenizer?: PromptTokenizer;
   vaeDecoder?: OnnxModel;
   taesdDecoder?: OnnxModel;
+  /** Opened by the first run that starts from an image (src/engine/vaeEncode.ts). */
+  vaeEncoder?: OnnxModel;
+  /** Channels of the latents the UNet denoises: its sample channels, or (C − 1) / 2 for an
+   * inpainting UNet that takes latents, mask and masked-image latents (diffusers: 4 + 1 + 4). */
+  unetLatentChannels: number;
+  inpaintingUnet: boolean;
   /** modelHash of the folder, taken at load. */
   hash: string;
   loadMs: number;
@@ -46,7 +52,7 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       const textEncoder = f.textEncoder ? await open(f.textEncoder) : undefined;
       const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
       const taesdDecoder = f.taesdDecoder ? await open(f.taesdDecoder) : undefined;
-      const sessions: ModelSessions = { folder, provider, providerFallbacks: fallbacks, unet, textEncoder, vaeDecoder, taesdDecoder, hash: modelHash(folder), loadMs: 0 };
+      const sessions: ModelSessions = { folder, provider, providerFallbacks: fallbacks, unet, textEncoder, vaeDecoder, taesdDecoder, hash: modelHash(folder), loadMs: 0, ...unetLayout(unet, vaeDecoder) };
       checkComponents(sessions);
       if (textEncoder && f.tokenizerDir) {
         const seq = textEncoder.input('input_ids').shape[1];
@@ -118,12 +124,21 @@ function checkComponents(s: ModelSessions): void {
     }
     const channels = s.unet.input('sample').shape[1];
     const latent = s.vaeDecoder!.input('latent_sample').shape[1];
-    if (typeof channels === 'number' && typeof latent === 'number' && channels !== latent) {
+    if (typeof channels === 'number' && typeof latent === 'number' && s.unetLatentChannels !== latent) {
       throw new EngineFailure('MODEL_INVALID', `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`, {
         file: s.folder.files.vaeDecoder,
       });
     }
   }
+}
+
+/** An inpainting UNet takes latents, a mask channel and the masked image's latents: 2·C + 1 channels
+ * where the decoder takes C (diffusers' StableDiffusionInpaintPipeline checks the same sum). */
+function unetLayout(unet: OnnxModel, decoder: OnnxModel | undefined): { unetLatentChannels: number; inpaintingUnet: boolean } {
+  const channels = unet.input('sample').shape[1];
+  const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
+  const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
+  return { unetLatentChannels: inpainting ? (latent as number) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
 }
 
 function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir: string): void {

@@ -27,6 +27,39 @@ export interface GenerateRequest {
   /** What to make; its seed is already drawn (never RANDOM_SEED). */
   spec: RunSpec;
   options: RunOptions;
+  /** The decoded pixels of spec.initImage and spec.mask: the host reads the files (the engine may run
+   * where the paths mean nothing), so the spec keeps the paths and the record their hashes. */
+  images?: RunImages;
+}
+
+/** An image as the host decoded it: width·height·4 bytes, RGBA. */
+export interface RgbaPixels {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
+
+export interface RunImages {
+  init?: RgbaPixels;
+  mask?: RgbaPixels;
+}
+
+/** How a run with an init image started from it (RunInfo.image). */
+export interface ImageRunInfo {
+  /** The init image's own size, before the resize rule. */
+  sourceWidth: number;
+  sourceHeight: number;
+  /** How it was brought to the run's size: A1111's "Just resize" (stretch, Lanczos-3). */
+  resize: 'stretch-lanczos3';
+  /** How the encoder's output became the latent: its own latent, the posterior mean or a seeded sample. */
+  latent: 'encoder-output' | 'posterior-mean' | 'posterior-sample';
+  /** 'img2img', 'inpaint' (4-channel UNet, blended after every step), 'inpaint-unet' (9-channel), 'invert'. */
+  mode: 'img2img' | 'inpaint' | 'inpaint-unet' | 'invert';
+  /** The strength as run, and the index of the first timestep taken (diffusers' t_start · order). */
+  strength: number;
+  beginIndex: number;
+  /** Inversion: PSNR (dB) of the regenerated image against the (resized) input. */
+  psnr?: number;
 }
 
 export interface PreviewImage {
@@ -69,6 +102,8 @@ export interface RunTimings {
   /** Time inside session.run of each UNet step, to separate sampler overhead. */
   unetRunMs: number[];
   vaeMs: number;
+  /** The VAE encoder (init image, masked image), with its load the first time; 0 without an init image. */
+  vaeEncoderMs?: number;
   /** Load, text encoding, steps, decode and PNG encoding, measured by the engine. */
   totalMs: number;
 }
@@ -90,6 +125,8 @@ export interface RunInfo {
   unknownWords: string[];
   /** Prompt tokens past the model's max length, dropped. */
   truncatedTokens: number;
+  /** Runs with an init image: how it was used. */
+  image?: ImageRunInfo;
 }
 
 export interface GenerateResult {

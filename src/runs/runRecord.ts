@@ -3,6 +3,7 @@
 // as JSON beside it, so the image alone reproduces the run.
 import type { RunInfo } from '../protocol/engine';
 import type { RunSpec } from '../protocol/run';
+import type { RunInputs } from './inputImages';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
 import { fromA1111Sampler, toA1111Sampler } from './samplerNames';
 
@@ -24,12 +25,22 @@ export interface RunRecord {
   batchIndex: number;
   /** What ran: effective scheduler, model, provider, timings. */
   ran: Omit<RunInfo, 'spec' | 'seeds'>;
+  /** The input images (spec.initImage, spec.mask) as read: path, SHA-256 of the file, size. */
+  inputs?: RunInputs['files'];
 }
 
 /** One record per image of a finished run. */
-export function buildRunRecords(createdAt: Date, info: RunInfo): RunRecord[] {
+export function buildRunRecords(createdAt: Date, info: RunInfo, inputs?: RunInputs['files']): RunRecord[] {
   const { spec, seeds, ...ran } = info;
-  return seeds.map((seed, batchIndex) => ({ format: RECORD_FORMAT, createdAt: createdAt.toISOString(), spec, seed, batchIndex, ran }));
+  return seeds.map((seed, batchIndex) => ({
+    format: RECORD_FORMAT,
+    createdAt: createdAt.toISOString(),
+    spec,
+    seed,
+    batchIndex,
+    ran,
+    ...(inputs && { inputs }),
+  }));
 }
 
 export function toA1111(record: RunRecord): A1111Parameters {
@@ -48,6 +59,8 @@ export function toA1111(record: RunRecord): A1111Parameters {
     // A1111 shows the first ten hex digits of the weights' SHA-256.
     modelHash: record.ran.model.hash.slice(0, 10) || undefined,
     model: record.ran.model.name,
+    denoisingStrength: spec.initImage !== undefined && !spec.invert ? spec.strength : undefined,
+    maskBlur: spec.mask !== undefined ? (spec.maskBlur ?? 0) : undefined,
     extra: [['Version', 'Diffusion Lab']],
   };
 }
@@ -91,6 +104,8 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
     width: p.width,
     height: p.height,
     scheduler: choice && { _class_name: choice.className, ...choice.options },
+    ...(p.denoisingStrength !== undefined && { strength: p.denoisingStrength }),
+    ...(p.maskBlur !== undefined && { maskBlur: p.maskBlur }),
   };
   return { source: 'a1111', spec, unknownSampler: p.sampler && !choice ? p.sampler : undefined, model: { name: p.model, hash: p.modelHash } };
 }
