@@ -2,7 +2,7 @@
 """Writes the tiny random-weight test models under test/fixtures/models/, one folder per ONNX
 export variant the engine must read (diffusers/Optimum layout, real input/output names).
 
-    /usr/bin/python3 scripts/make_test_models.py [folder ...]   # all folders, or the ones named
+    /usr/bin/python3 scripts/make_test_models.py
 
 Fixed seeds, so re-running gives the same weights. Test data only: the networks are random.
 Folders:
@@ -12,8 +12,6 @@ Folders:
   tiny-sd-int64t   old Hub exports: int64 timestep [1]; tokenizer.json only
   tiny-sd-fp16     fp16 inputs/outputs everywhere, unet weights in model.onnx_data
   tiny-sd-static   fixed shapes: text encoder batch 1, unet batch 2 (float timestep [2]), vae batch 1, 64x64
-  tiny-sd-inpaint  an inpainting UNet (9 input channels: latents, mask, masked-image latents) and a
-                   vae_encoder/ giving the posterior's mean and log-variance (latent_parameters)
   tiny-ddpm        pixel-space unconditional UNet2DModel (sample, timestep -> out_sample)
   broken/nan-unet  a unet that outputs NaN once t < 500 (error tests swap it into a copy of tiny-sd)
 """
@@ -21,7 +19,6 @@ import json
 import warnings
 import os
 import shutil
-import sys
 
 import torch
 import torch.nn as nn
@@ -94,10 +91,11 @@ def tokenizer_json(vocab, merges):
     }
 
 
-def write_tokenizer(folder, vocab, merges, as_json):
+def write_tokenizer(folder, vocab, merges, as_json, pad=EOS):
+    """pad: SDXL's second tokenizer pads with '!' instead of EOS."""
     os.makedirs(folder, exist_ok=True)
     config = {'tokenizer_class': 'CLIPTokenizer', 'model_max_length': SEQ, 'do_lower_case': True,
-              'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': EOS}
+              'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': pad}
     write_json(os.path.join(folder, 'tokenizer_config.json'), config)
     write_json(os.path.join(folder, 'special_tokens_map.json'),
                {k: config[k] for k in ('bos_token', 'eos_token', 'unk_token', 'pad_token')})
@@ -154,7 +152,7 @@ class UNet(nn.Module):
     """conv in, time embedding, cross-attention to the text, conv out. timestep_kind picks the
     export variant: 'scalar' float rank 0, 'batch' float [batch], 'int64' int64 [1]."""
 
-    def __init__(self, channels, context, half=False, nan_below=None, out_channels=None):
+    def __init__(self, channels, context, half=False, nan_below=None):
         super().__init__()
         self.conv_in = nn.Conv2d(channels, 16, 3, padding=1)
         self.temb = nn.Linear(16, 16)
@@ -163,7 +161,7 @@ class UNet(nn.Module):
             self.q, self.k, self.v = nn.Linear(16, 16), nn.Linear(HIDDEN, 16), nn.Linear(HIDDEN, 16)
             self.proj = nn.Linear(16, 16)
         self.mid = nn.Conv2d(16, 16, 3, padding=1)
-        self.conv_out = nn.Conv2d(16, out_channels or channels, 3, padding=1)
+        self.conv_out = nn.Conv2d(16, channels, 3, padding=1)
         self.half_io = half
         self.nan_below = nan_below
 
@@ -206,23 +204,6 @@ class VaeDecoder(nn.Module):
         if self.out_range == 'unit':  # TAESD decodes to [0, 1]
             out = out * 0.5 + 0.5
         return out.half() if self.half_io else out
-
-
-class VaeEncoder(nn.Module):
-    """image [b, 3, 8h, 8w] -> latent_parameters [b, 8, h, w]: mean and a log-variance near -4 (std
-    about 0.14), as Optimum's newer exports give the posterior's parameters."""
-
-    def __init__(self):
-        super().__init__()
-        self.downs = nn.ModuleList([nn.Conv2d(3 if i == 0 else 16, 16, 3, stride=2, padding=1) for i in range(3)])
-        self.conv_out = nn.Conv2d(16, 8, 3, padding=1)
-
-    def forward(self, sample):
-        h = sample
-        for conv in self.downs:
-            h = F.silu(conv(h))
-        mean, logvar = self.conv_out(h).chunk(2, dim=1)
-        return torch.cat([torch.tanh(mean) * 2, torch.tanh(logvar) - 4], dim=1)
 
 
 def export(module, args, path, inputs, outputs, dynamic):
@@ -313,6 +294,34 @@ def move_weights_out(model_path, data_name):
     with open(os.path.join(os.path.dirname(model_path), data_name), 'wb') as f:
         f.write(data)
 
+def shorten_names(model_path):
+    """Rewrites model.onnx with its internal tensors renamed t0, t1, …, node names and intermediate shape hints
+    (value_info) dropped, all optional to onnxruntime; graph inputs and outputs keep their names. torch.onnx
+    names every value after its module path, which is over half of a tiny model's file."""
+    buf = open(model_path, 'rb').read()
+    graph = next(p for n, wt, _, p in fields(buf) if n == 7 and wt == 2)
+    value_name = lambda info: next(p for n, wt, _, p in fields(info) if n == 1)
+    keep = {value_name(p) for n, wt, _, p in fields(graph) if n in (11, 12) and wt == 2}
+    short = {}
+
+    def rename(name):
+        return name if name in keep or not name else short.setdefault(name, b't%d' % len(short))
+
+    def node(nd):
+        if any(n == 4 and p in (b'If', b'Loop', b'Scan') for n, wt, _, p in fields(nd)):
+            raise ValueError('subgraphs would need their names rewritten too')
+        return b''.join(len_field(n, rename(p)) if n in (1, 2) and wt == 2 else b'' if n == 3 else whole
+                        for n, wt, whole, p in fields(nd))
+
+    def initializer(t):
+        return b''.join(len_field(8, rename(p)) if n == 8 and wt == 2 else whole for n, wt, whole, p in fields(t))
+
+    rewrite = {1: node, 5: initializer}
+    graph = b''.join(len_field(n, rewrite[n](p)) if n in rewrite and wt == 2 else b'' if n == 13 else whole
+                     for n, wt, whole, p in fields(graph))
+    with open(model_path, 'wb') as f:
+        f.write(b''.join(len_field(7, graph) if n == 7 and wt == 2 else whole for n, wt, whole, p in fields(buf)))
+
 # ---------------------------------------------------------------- folders
 
 
@@ -323,9 +332,9 @@ SCHEDULER = {'_class_name': 'DDIMScheduler', '_diffusers_version': '0.27.0', 'be
 
 
 def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', half=False,
-              tokenizer_as_json=False, external=None, taesd=False, static=False, seed=0, inpaint=False):
+              tokenizer_as_json=False, external=None, taesd=False, static=False, seed=0):
     """static: fixed shapes everywhere (text encoder batch 1, UNet batch 2, VAE batch 1, 64x64), as
-    exports for DirectML and other static-shape runtimes have. inpaint: a 9-channel UNet and an encoder."""
+    exports for DirectML and other static-shape runtimes have."""
     axes = (lambda d: {}) if static else (lambda d: d)
     folder = os.path.join(ROOT, name)
     shutil.rmtree(folder, ignore_errors=True)
@@ -338,9 +347,8 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
            ['last_hidden_state', 'pooler_output'], axes({'input_ids': {0: 'batch'}, 'last_hidden_state': {0: 'batch'},
                                                           'pooler_output': {0: 'batch'}}))
 
-    in_channels = 9 if inpaint else 4
-    unet = small_init(UNet(in_channels, True, half, out_channels=4), seed + 1)
-    sample = torch.zeros(2, in_channels, 8, 8, dtype=fdt)
+    unet = small_init(UNet(4, True, half), seed + 1)
+    sample = torch.zeros(2, 4, 8, 8, dtype=fdt)
     t = {'scalar': torch.tensor(999.0, dtype=fdt), 'batch': torch.full((2,), 999.0, dtype=fdt),
          'int64': torch.tensor([999], dtype=torch.int64)}[timestep]
     ehs = torch.zeros(2, SEQ, HIDDEN, dtype=fdt)
@@ -354,7 +362,7 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     if external:
         move_weights_out(unet_path, external)
     write_json(os.path.join(folder, 'unet', 'config.json'),
-               {'_class_name': 'UNet2DConditionModel', 'sample_size': 8, 'in_channels': in_channels, 'out_channels': 4,
+               {'_class_name': 'UNet2DConditionModel', 'sample_size': 8, 'in_channels': 4, 'out_channels': 4,
                 'cross_attention_dim': HIDDEN})
 
     vae = small_init(VaeDecoder(half), seed + 2)
@@ -364,14 +372,6 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     write_json(os.path.join(folder, 'vae_decoder', 'config.json'),
                {'_class_name': 'AutoencoderKL', 'latent_channels': 4, 'scaling_factor': 0.18215,
                 'block_out_channels': [16, 16, 16, 16], 'sample_size': 64})
-    if inpaint:
-        enc = small_init(VaeEncoder(), seed + 4)
-        export(enc, (torch.zeros(1, 3, 64, 64),), os.path.join(folder, 'vae_encoder', 'model.onnx'), ['sample'],
-               ['latent_parameters'], {'sample': {0: 'batch', 2: 'height', 3: 'width'},
-                                       'latent_parameters': {0: 'batch', 2: 'height', 3: 'width'}})
-        write_json(os.path.join(folder, 'vae_encoder', 'config.json'),
-                   {'_class_name': 'AutoencoderKL', 'latent_channels': 4, 'scaling_factor': 0.18215,
-                    'block_out_channels': [16, 16, 16, 16], 'sample_size': 64})
     if taesd:
         tae = small_init(VaeDecoder(out_range='unit'), seed + 3)
         export(tae, (torch.zeros(1, 4, 8, 8),), os.path.join(folder, 'taesd_decoder', 'model.onnx'),
@@ -411,29 +411,17 @@ def nan_unet(name):
                             'out_sample': {0: 'batch', 2: 'height', 3: 'width'}})
 
 
-def broken():
-    shutil.rmtree(os.path.join(ROOT, 'broken'), ignore_errors=True)
-    nan_unet(os.path.join('broken', 'nan-unet'))
-
-
-def main(names):
+def main():
     warnings.filterwarnings('ignore')  # torch.onnx tracer and shape-inference chatter
     vocab, merges = make_tokenizer()
-    folders = {
-        'tiny-sd': lambda: sd_folder('tiny-sd', vocab, merges, taesd=True),
-        'tiny-sd-legacy': lambda: sd_folder('tiny-sd-legacy', vocab, merges, ids_dtype=torch.int32, timestep='batch',
-                                            external='weights.pb'),
-        'tiny-sd-int64t': lambda: sd_folder('tiny-sd-int64t', vocab, merges, timestep='int64', tokenizer_as_json=True),
-        'tiny-sd-fp16': lambda: sd_folder('tiny-sd-fp16', vocab, merges, half=True, external='model.onnx_data'),
-        'tiny-sd-static': lambda: sd_folder('tiny-sd-static', vocab, merges, timestep='batch', static=True),
-        'tiny-sd-inpaint': lambda: sd_folder('tiny-sd-inpaint', vocab, merges, inpaint=True, seed=20),
-        'tiny-ddpm': lambda: ddpm_folder('tiny-ddpm'),
-        'broken': broken,
-    }
-    unknown = [n for n in names if n not in folders]
-    assert not unknown, f'unknown folders {unknown}; known: {list(folders)}'
-    for name in names or folders:
-        folders[name]()
+    sd_folder('tiny-sd', vocab, merges, taesd=True)
+    sd_folder('tiny-sd-legacy', vocab, merges, ids_dtype=torch.int32, timestep='batch', external='weights.pb')
+    sd_folder('tiny-sd-int64t', vocab, merges, timestep='int64', tokenizer_as_json=True)
+    sd_folder('tiny-sd-fp16', vocab, merges, half=True, external='model.onnx_data')
+    sd_folder('tiny-sd-static', vocab, merges, timestep='batch', static=True)
+    ddpm_folder('tiny-ddpm')
+    shutil.rmtree(os.path.join(ROOT, 'broken'), ignore_errors=True)
+    nan_unet(os.path.join('broken', 'nan-unet'))
     for dirpath, _, files in os.walk(ROOT):
         for f in files:
             size = os.path.getsize(os.path.join(dirpath, f))
@@ -441,4 +429,4 @@ def main(names):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1:])
+    main()

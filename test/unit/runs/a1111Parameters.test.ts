@@ -87,6 +87,7 @@ test('A1111 sampler names map to diffusers classes and back', () => {
   });
   assert.deepEqual(fromA1111Sampler('DPM++ 2M SDE', 'Karras')?.options, { algorithm_type: 'sde-dpmsolver++', use_karras_sigmas: true });
   assert.equal(fromA1111Sampler('Euler a')?.className, 'EulerAncestralDiscreteScheduler');
+  assert.deepEqual(fromA1111Sampler('DPMSolverMultistepScheduler'), { className: 'DPMSolverMultistepScheduler', options: {} }, 'a class name is its default configuration, DPM++ 2M');
   assert.equal(fromA1111Sampler('Restart'), undefined);
   assert.deepEqual(toA1111Sampler({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++', use_karras_sigmas: true }), {
     sampler: 'DPM++ 2M',
