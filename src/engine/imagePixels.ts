@@ -37,6 +37,19 @@ export function resizeMask(mask: Planes, width: number, height: number): Float32
   return out;
 }
 
+/** A [0, 1] plane averaged over factor × factor cells (the latent mask: each cell's repainted
+ * fraction, exactly 0 where no pixel of the cell repaints, which a ringing filter would not give). */
+export function cellMeans(plane: Float32Array, width: number, height: number, factor: number): Float32Array {
+  const w = width / factor;
+  const h = height / factor;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) out[Math.floor(y / factor) * w + Math.floor(x / factor)] += plane[y * width + x];
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= factor * factor;
+  return out;
+}
+
 /** Separable Gaussian with OpenCV's default border (reflect-101: dcb|abcd|cba). */
 function gaussianBlur(src: Planes, sigma: number): Planes {
   const radius = Math.floor(2.5 * sigma + 0.5);

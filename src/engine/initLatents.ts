@@ -9,7 +9,7 @@ import type { Tensor } from '../core/tensor/tensor';
 import type { ImageRunInfo, RunImages } from '../protocol/engine';
 import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
-import { initImageTensor, maskPlane, resizeMask } from './imagePixels';
+import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels';
 import { inpaintBlend } from './inpaintBlend';
 import type { ModelSessions } from './modelSessions';
 import type { ResolvedSpec, RunShape } from './requestCheck';
@@ -86,15 +86,16 @@ export async function startFromImage(
   return { latents, timesteps, info: info('inpaint-unet'), encoderMs, unetExtra };
 }
 
-/** The mask at pixel and latent resolution; it must have the init image's size. */
+/** The mask at the run's size, and per latent cell the fraction it repaints; it must have the init
+ * image's size. */
 function inpaintMask(images: RunImages | undefined, blur: number, shape: RunShape): { pixel: Float32Array; latent: Float32Array } {
   const { init, mask } = images ?? {};
   if (!mask) throw new EngineFailure('BAD_REQUEST', 'the spec names a mask but the request carries no pixels (images.mask)');
   if (mask.width !== init!.width || mask.height !== init!.height) {
     throw new EngineFailure('BAD_REQUEST', `the mask is ${mask.width}x${mask.height} but the init image is ${init!.width}x${init!.height}; they must be the same size`);
   }
-  const plane = maskPlane(mask, blur);
-  return { pixel: resizeMask(plane, shape.width, shape.height), latent: resizeMask(plane, shape.latentWidth, shape.latentHeight) };
+  const pixel = resizeMask(maskPlane(mask, blur), shape.width, shape.height);
+  return { pixel, latent: cellMeans(pixel, shape.width, shape.height, shape.width / shape.latentWidth) };
 }
 
 /** [mask, masked-image latents] per image: diffusers' torch.cat([mask, masked_image_latents], dim=1). */
