@@ -8,6 +8,13 @@ import { PromptTokenizer } from './promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { join, relative } from 'node:path';
 
+export interface VaeEncoderSession {
+  model: OnnxModel;
+  /** The graph draws its own sample (RandomNormal ops, as Optimum 1.22 exported `latent_dist.sample()`):
+   * its latents do not follow the run's seed. */
+  samplesInGraph: boolean;
+}
+
 export interface ModelSessions {
   folder: ModelFolder;
   provider: ConcreteProvider;
@@ -18,7 +25,7 @@ export interface ModelSessions {
   vaeDecoder?: OnnxModel;
   taesdDecoder?: OnnxModel;
   /** Opened by the first run that starts from an image (src/engine/vaeEncode.ts). */
-  vaeEncoder?: OnnxModel;
+  vaeEncoder?: VaeEncoderSession;
   /** Channels of the latents the UNet denoises: its sample channels, or (C − 1) / 2 for an
    * inpainting UNet that takes latents, mask and masked-image latents (diffusers: 4 + 1 + 4). */
   unetLatentChannels: number;

@@ -1,12 +1,15 @@
 // Pixels → latents with the model's VAE encoder, opened the first time a run needs it (text-to-image
 // never pays for it). Optimum exports give either the latent itself (`latent_sample`, older exports)
-// or the posterior's 2·C channels (`latent_parameters`: mean, log-variance); from those a latent is
+// (Optimum 1.22 samples it inside the graph, unseeded) or the posterior's 2·C channels
+// (`latent_parameters`: mean, log-variance, Optimum ≥ 1.24); from those a latent is
 // the mean or a seeded sample, as diffusers' retrieve_latents (pipelines/stable_diffusion/
 // pipeline_stable_diffusion_img2img.py) and DiagonalGaussianDistribution (models/autoencoders/vae.py).
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { Tensor } from '../core/tensor/tensor';
 import { EngineFailure } from './engineFailure';
-import type { ModelSessions } from './modelSessions';
+import type { ModelSessions, VaeEncoderSession } from './modelSessions';
+import type { ImageRunInfo } from '../protocol/engine';
+import { readFileSync } from 'node:fs';
 import { OnnxModel } from './onnxModel';
 import { allFinite } from './finite';
 
@@ -17,11 +20,11 @@ export type LatentMode = 'sample' | 'mean';
 export interface EncodedLatents {
   /** (z − shift_factor)·scaling_factor, one row per image of the batch. */
   latents: Tensor<Float32Array>;
-  kind: 'encoder-output' | 'posterior-mean' | 'posterior-sample';
+  kind: ImageRunInfo['latent'];
 }
 
 /** The folder's encoder session, opened on the run's provider the first time. */
-export async function vaeEncoder(s: ModelSessions): Promise<OnnxModel> {
+export async function vaeEncoder(s: ModelSessions): Promise<VaeEncoderSession> {
   if (s.vaeEncoder) return s.vaeEncoder;
   const path = s.folder.files.vaeEncoder;
   if (!path) {
@@ -37,14 +40,15 @@ export async function vaeEncoder(s: ModelSessions): Promise<OnnxModel> {
     await model.release();
     throw new EngineFailure('MODEL_INVALID', `vae_encoder/model.onnx does not fit: expected sample → latent_sample or latent_parameters; found ${model.describe()}`, { file: path });
   }
-  s.vaeEncoder = model;
-  return model;
+  // An op type is stored as its name in the graph's protobuf; weights live apart in external data.
+  s.vaeEncoder = { model, samplesInGraph: readFileSync(path).includes('RandomNormal') };
+  return s.vaeEncoder;
 }
 
 /** Encodes one image [1, 3, H, W] in [−1, 1] into `batch` latent rows. With a posterior output and
  * mode 'sample', row i is mean + std·ε with ε from image i's generator (one draw each, as diffusers). */
 export async function encodeImage(s: ModelSessions, pixels: Tensor, batch: number, noise: NoiseSource, mode: LatentMode): Promise<EncodedLatents> {
-  const model = await vaeEncoder(s);
+  const { model, samplesInGraph } = await vaeEncoder(s);
   const out = Object.values(await model.run({ sample: { data: f32(pixels.data), dims: pixels.shape } }))[0];
   const [n, channels, h, w] = out.dims;
   const latentChannels = s.unetLatentChannels;
@@ -64,7 +68,7 @@ export async function encodeImage(s: ModelSessions, pixels: Tensor, batch: numbe
   const toLatent = (v: number) => (v - shift) * scale;
   if (!posterior || mode === 'mean') {
     for (let b = 0; b < batch; b++) for (let i = 0; i < plane; i++) z[b * plane + i] = toLatent(out.data[i]);
-    return { latents: { data: z, shape }, kind: posterior ? 'posterior-mean' : 'encoder-output' };
+    return { latents: { data: z, shape }, kind: posterior ? 'posterior-mean' : samplesInGraph ? 'graph-sample' : 'encoder-output' };
   }
   const eps = noise.randn(shape);
   for (let i = 0; i < plane; i++) {

@@ -51,8 +51,9 @@ export interface ImageRunInfo {
   sourceHeight: number;
   /** How it was brought to the run's size: A1111's "Just resize" (stretch, Lanczos-3). */
   resize: 'stretch-lanczos3';
-  /** How the encoder's output became the latent: its own latent, the posterior mean or a seeded sample. */
-  latent: 'encoder-output' | 'posterior-mean' | 'posterior-sample';
+  /** How the encoder's output became the latent: its own latent, one it drew inside its graph (Optimum
+   * 1.22: not from the run's seed, so not reproducible), the posterior mean, or a seeded sample. */
+  latent: 'encoder-output' | 'graph-sample' | 'posterior-mean' | 'posterior-sample';
   /** 'img2img', 'inpaint' (4-channel UNet, blended after every step), 'inpaint-unet' (9-channel), 'invert'. */
   mode: 'img2img' | 'inpaint' | 'inpaint-unet' | 'invert';
   /** The strength as run, and the index of the first timestep taken (diffusers' t_start · order). */
