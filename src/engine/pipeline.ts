@@ -1,6 +1,7 @@
 // The text-to-image loop of diffusers' ONNX Stable Diffusion pipeline (and the DDPM pipeline for
 // pixel-space unconditional UNets): encode prompts, seeded noise × init σ, per step guided UNet +
 // scheduler step, decode. The UNet is the only model call per step; everything else is array math.
+// Runs from an image start elsewhere (initLatents.ts, invert.ts) and go through the same loop.
 import { createScheduler } from '../core/samplers/registry';
 import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler';
 import type { NoiseSource } from '../core/rng/noiseSource';

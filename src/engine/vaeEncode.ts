@@ -47,9 +47,9 @@ export async function vaeEncoder(s: ModelSessions): Promise<VaeEncoderSession> {
 
 /** Encodes one image [1, 3, H, W] in [−1, 1] into `batch` latent rows. With a posterior output and
  * mode 'sample', row i is mean + std·ε with ε from image i's generator (one draw each, as diffusers). */
-export async function encodeImage(s: ModelSessions, pixels: Tensor, batch: number, noise: NoiseSource, mode: LatentMode): Promise<EncodedLatents> {
+export async function encodeImage(s: ModelSessions, pixels: Tensor<Float32Array>, batch: number, noise: NoiseSource, mode: LatentMode): Promise<EncodedLatents> {
   const { model, samplesInGraph } = await vaeEncoder(s);
-  const out = Object.values(await model.run({ sample: { data: f32(pixels.data), dims: pixels.shape } }))[0];
+  const out = Object.values(await model.run({ sample: { data: pixels.data, dims: pixels.shape } }))[0];
   const [n, channels, h, w] = out.dims;
   const latentChannels = s.unetLatentChannels;
   const posterior = channels === 2 * latentChannels;
@@ -77,8 +77,4 @@ export async function encodeImage(s: ModelSessions, pixels: Tensor, batch: numbe
     for (let b = 0; b < batch; b++) z[b * plane + i] = toLatent(out.data[i] + std * eps[b * plane + i]);
   }
   return { latents: { data: z, shape }, kind: 'posterior-sample' };
-}
-
-function f32(data: Tensor['data']): Float32Array {
-  return data instanceof Float32Array ? data : Float32Array.from(data);
 }
