@@ -21,7 +21,8 @@ const models: [string, number | undefined][] = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function bench(engine: EngineClient, modelDir: string, size: number | undefined): Promise<void> {
-  const base = { modelDir, prompt: 'a green circle at the top left on a blue background', seed: 1, width: size, height: size };
+  const prompt = 'a green circle at the top left on a blue background';
+  const base = { modelDir, prompt, seed: 1, width: size, height: size };
   const request = (spec: Partial<RunSpec>, init?: RgbaPixels): GenerateRequest => ({
     spec: runSpec({ ...base, ...spec, scheduler: { _class_name: 'DDIMScheduler' } }),
     options: { provider },
@@ -43,13 +44,15 @@ async function bench(engine: EngineClient, modelDir: string, size: number | unde
   const total = (name: string) => median(results.get(name)!.map((r) => r.info.timings.totalMs));
   const text = total('text-to-image');
   const info = first.info;
-  console.log(`\n${info.model.name} (${info.spec.width}x${info.spec.height}, ${DENOISING_STEPS} denoising steps, provider ${info.provider}; median of ${RUNS})`);
+  const shown = `${info.spec.width}x${info.spec.height}`;
+  console.log(`\n${info.model.name} (${shown}, ${DENOISING_STEPS} denoising steps, provider ${info.provider}; median of ${RUNS})`);
   console.log(`  text-to-image                 ${text.toFixed(1)} ms`);
   for (const [name] of variants.slice(1)) {
     const runs = results.get(name)!;
     const encoder = median(runs.map((r) => r.info.timings.vaeEncoderMs ?? 0));
     const steps = runs[0].info.timings.unetStepMs.length;
-    console.log(`  ${name.padEnd(29)} ${total(name).toFixed(1)} ms (${steps} steps, encoder ${encoder.toFixed(1)} ms): ${(total(name) / text).toFixed(3)}× (target ≤ 1.2×)`);
+    const ratio = (total(name) / text).toFixed(3);
+    console.log(`  ${name.padEnd(29)} ${total(name).toFixed(1)} ms (${steps} steps, encoder ${encoder.toFixed(1)} ms): ${ratio}× (target ≤ 1.2×)`);
   }
 }
 

@@ -121,7 +121,8 @@ async function generate(args: string[]): Promise<number> {
 }
 
 async function invert(args: string[]): Promise<number> {
-  const { values: o } = parseArgs({ args, options: { ...RUN_FLAGS, image: { type: 'string' }, steps: { type: 'string', default: '50' } } });
+  const options = { ...RUN_FLAGS, image: { type: 'string' }, steps: { type: 'string', default: '50' } } as const;
+  const { values: o } = parseArgs({ args, options });
   if (!o.image) throw new UsageError('--image <file> is required: the image to invert');
   const spec = runSpec({
     ...commonSpec(o),

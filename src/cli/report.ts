@@ -25,7 +25,8 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
 
 /** How a run with an init image used it; inversion's PSNR on its own line, for scripts to read. */
 function describeImage(image: ImageRunInfo, encoderMs: number): string[] {
-  const from = `from ${image.sourceWidth}x${image.sourceHeight} (stretched, Lanczos-3), latent ${image.latent}, encoder ${encoderMs.toFixed(1)} ms`;
+  const source = `${image.sourceWidth}x${image.sourceHeight}`;
+  const from = `from ${source} (stretched, Lanczos-3), latent ${image.latent}, encoder ${encoderMs.toFixed(1)} ms`;
   if (image.mode === 'invert') return [`image     DDIM inversion ${from}`, `psnr      ${image.psnr?.toFixed(2)} dB`];
   return [`image     ${image.mode} ${from}, strength ${image.strength} (schedule from index ${image.beginIndex})`];
 }

@@ -53,7 +53,8 @@ export function cellMeans(plane: Float32Array, width: number, height: number, fa
 /** Separable Gaussian with OpenCV's default border (reflect-101: dcb|abcd|cba). */
 function gaussianBlur(src: Planes, sigma: number): Planes {
   const radius = Math.floor(2.5 * sigma + 0.5);
-  const kernel = Float64Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
+  const gauss = (i: number) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma));
+  const kernel = Float64Array.from({ length: 2 * radius + 1 }, (_, i) => gauss(i));
   const sum = kernel.reduce((a, b) => a + b, 0);
   kernel.forEach((v, i) => (kernel[i] = v / sum));
   const { width: w, height: h } = src;

@@ -2,11 +2,11 @@
 // latents noised to its first timestep, as diffusers' img2img and inpaint pipelines prepare_latents
 // do it (pipelines/stable_diffusion/pipeline_stable_diffusion_{img2img,inpaint}.py, v0.35.2), with
 // the generators drawn in their order: encoder sample, noise, then the masked image's sample.
-import { img2imgTimesteps } from '../core/forward/img2img';
+import { img2imgTimesteps, type Img2ImgSchedule } from '../core/forward/img2img';
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
-import type { ImageRunInfo, RunImages } from '../protocol/engine';
+import type { ImageRunInfo, RgbaPixels, RunImages } from '../protocol/engine';
 import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels';
@@ -16,7 +16,7 @@ import type { ResolvedSpec, RunShape } from './requestCheck';
 import { encodeImage } from './vaeEncode';
 
 export interface ImageStart {
-  latents: Tensor<Float32Array>;
+  latents: Tensor;
   /** The timesteps the run visits (none at strength 0: the result is the VAE round trip). */
   timesteps: Float64Array;
   info: ImageRunInfo;
@@ -31,7 +31,9 @@ export interface ImageStart {
 
 /** The init image's pixels at the run's size, [1, 3, H, W] in [−1, 1]; refuses a request without them. */
 export function initPixels(images: RunImages | undefined, shape: RunShape): Tensor<Float32Array> {
-  if (!images?.init) throw new EngineFailure('BAD_REQUEST', 'the spec names an init image but the request carries no pixels (images.init)');
+  if (!images?.init) {
+    throw new EngineFailure('BAD_REQUEST', 'the spec names an init image but the request has no pixels (images.init)');
+  }
   return initImageTensor(images.init, shape.width, shape.height);
 }
 
@@ -45,54 +47,77 @@ export async function startFromImage(
 ): Promise<ImageStart> {
   const pixels = initPixels(images, shape);
   const strength = req.strength ?? DEFAULT_STRENGTH;
-  const started = performance.now();
-  const encoded = await encodeImage(s, pixels, shape.batch, noise, 'sample');
-  let encoderMs = performance.now() - started;
-  let schedule;
-  try {
-    schedule = img2imgTimesteps(scheduler, req.steps, strength);
-  } catch (err) {
-    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${req.steps} steps: ${(err as Error).message}`);
-  }
-  const { timesteps, beginIndex } = schedule;
-  const image = encoded.latents;
-  const eps: Tensor<Float32Array> = { data: noise.randn(image.shape), shape: image.shape };
-  const noised = () => (timesteps.length > 0 ? (scheduler.addNoise(image, eps, [timesteps[0]]) as Tensor<Float32Array>) : image);
-  const info = (mode: ImageRunInfo['mode']): ImageRunInfo => ({
-    sourceWidth: images!.init!.width,
-    sourceHeight: images!.init!.height,
-    resize: 'stretch-lanczos3',
-    latent: encoded.kind,
-    mode,
-    strength,
-    beginIndex,
-  });
-  if (!req.mask) return { latents: noised(), timesteps, info: info('img2img'), encoderMs };
+  const { timesteps, beginIndex } = cutSchedule(scheduler, req.steps, strength);
+  const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
+  let encoderMs = 0;
+  const encode = async (x: Tensor<Float32Array>) => {
+    const started = performance.now();
+    const encoded = await encodeImage(s, x, shape.batch, noise, 'sample');
+    encoderMs += performance.now() - started;
+    return encoded;
+  };
+  // Inpainting at strength 1 starts from pure noise × init σ (diffusers' is_strength_max), and then
+  // diffusers encodes the init image only where it blends it back in (4-channel UNets).
+  const pure = req.mask !== undefined && strength === 1;
+  const encoded = pure && s.inpaintingUnet ? undefined : await encode(pixels);
+  const eps: Tensor<Float32Array> = { data: noise.randn(latentShape), shape: latentShape };
+  const latents = pure ? scaled(eps, scheduler.initNoiseSigma) : noisedTo(scheduler, encoded!.latents, eps, timesteps);
+  type Mode = ImageRunInfo['mode'];
+  const start = (mode: Mode, latent: ImageRunInfo['latent'], rest: Partial<ImageStart> = {}): ImageStart => {
+    const { width: sourceWidth, height: sourceHeight } = images!.init!;
+    const info: ImageRunInfo = { sourceWidth, sourceHeight, resize: 'stretch-lanczos3', latent, mode, strength, beginIndex };
+    return { latents, timesteps, info, encoderMs, ...rest };
+  };
+  if (!req.mask) return start('img2img', encoded!.kind);
 
   const mask = inpaintMask(images, req.maskBlur ?? 0, shape);
-  // Strength 1 starts from pure noise (diffusers' is_strength_max), not from the image noised to t_0.
-  const latents = strength === 1 ? { data: eps.data.map((v) => v * scheduler.initNoiseSigma), shape: eps.shape } : noised();
   if (!s.inpaintingUnet) {
     // diffusers encodes the masked image here even for 4-channel UNets; its sample's draw is matched.
-    if (encoded.kind === 'posterior-sample') noise.randn(image.shape);
-    const afterStep = inpaintBlend(scheduler, image, eps, mask.latent, timesteps);
-    return { latents, timesteps, info: info('inpaint'), encoderMs, afterStep };
+    if (encoded!.kind === 'posterior-sample') noise.randn(latentShape);
+    const afterStep = inpaintBlend(scheduler, encoded!.latents, eps, mask.latent, timesteps);
+    return start('inpaint', encoded!.kind, { afterStep });
   }
-  const maskedStart = performance.now();
-  const masked = { data: pixels.data.map((v, i) => (mask.pixel[i % mask.pixel.length] < 0.5 ? v : 0)), shape: pixels.shape };
-  const maskedLatents = (await encodeImage(s, masked, shape.batch, noise, 'sample')).latents;
-  encoderMs += performance.now() - maskedStart;
-  const unetExtra = withMaskChannel(maskedLatents, mask.latent.map((v) => (v >= 0.5 ? 1 : 0)));
-  return { latents, timesteps, info: info('inpaint-unet'), encoderMs, unetExtra };
+  const kept = (i: number) => mask.pixel[i % mask.pixel.length] < 0.5;
+  const masked = await encode({ data: pixels.data.map((v, i) => (kept(i) ? v : 0)), shape: pixels.shape });
+  const binary = mask.latent.map((v) => (v >= 0.5 ? 1 : 0));
+  return start('inpaint-unet', masked.kind, { unetExtra: withMaskChannel(masked.latents, binary) });
+}
+
+/** Sets the scheduler's steps and cuts them by the strength (diffusers' get_timesteps). */
+function cutSchedule(scheduler: Scheduler, steps: number, strength: number): Img2ImgSchedule {
+  try {
+    return img2imgTimesteps(scheduler, steps, strength);
+  } catch (err) {
+    const why = (err as Error).message;
+    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${steps} steps: ${why}`);
+  }
+}
+
+/** The image latents noised to the first timestep; themselves when no step is left (strength 0). */
+function noisedTo(scheduler: Scheduler, image: Tensor<Float32Array>, eps: Tensor, timesteps: Float64Array): Tensor {
+  return timesteps.length > 0 ? scheduler.addNoise(image, eps, [timesteps[0]]) : image;
+}
+
+function scaled(x: Tensor<Float32Array>, k: number): Tensor<Float32Array> {
+  return { data: x.data.map((v) => v * k), shape: x.shape };
+}
+
+interface InpaintMask {
+  /** At the run's size, 1 where it repaints. */
+  pixel: Float32Array;
+  /** Per latent cell, the fraction of its pixels that repaint. */
+  latent: Float32Array;
 }
 
 /** The mask at the run's size, and per latent cell the fraction it repaints; it must have the init
  * image's size. */
-function inpaintMask(images: RunImages | undefined, blur: number, shape: RunShape): { pixel: Float32Array; latent: Float32Array } {
+function inpaintMask(images: RunImages | undefined, blur: number, shape: RunShape): InpaintMask {
   const { init, mask } = images ?? {};
-  if (!mask) throw new EngineFailure('BAD_REQUEST', 'the spec names a mask but the request carries no pixels (images.mask)');
+  const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
+  if (!mask) throw bad('the spec names a mask but the request carries no pixels (images.mask)');
   if (mask.width !== init!.width || mask.height !== init!.height) {
-    throw new EngineFailure('BAD_REQUEST', `the mask is ${mask.width}x${mask.height} but the init image is ${init!.width}x${init!.height}; they must be the same size`);
+    const size = (i: RgbaPixels) => `${i.width}x${i.height}`;
+    throw bad(`the mask is ${size(mask)} but the init image is ${size(init!)}; they must be the same size`);
   }
   const pixel = resizeMask(maskPlane(mask, blur), shape.width, shape.height);
   return { pixel, latent: cellMeans(pixel, shape.width, shape.height, shape.width / shape.latentWidth) };

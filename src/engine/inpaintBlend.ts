@@ -16,7 +16,8 @@ export function inpaintBlend(
   timesteps: ArrayLike<number>,
 ): (latents: Tensor, i: number) => void {
   return (latents, i) => {
-    const known = i < timesteps.length - 1 ? scheduler.addNoise(imageLatents, noise, [timesteps[i + 1]]).data : imageLatents.data;
+    const last = i === timesteps.length - 1;
+    const known = last ? imageLatents.data : scheduler.addNoise(imageLatents, noise, [timesteps[i + 1]]).data;
     const x = latents.data;
     const plane = mask.length;
     for (let k = 0; k < x.length; k++) {

@@ -32,12 +32,14 @@ export async function invertImage(
     try {
       scheduler.setTimesteps(req.steps);
     } catch (err) {
-      throw new EngineFailure('BAD_REQUEST', `inversion cannot use ${scheduler.className} with ${req.steps} steps: ${(err as Error).message}`);
+      const why = (err as Error).message;
+      throw new EngineFailure('BAD_REQUEST', `inversion cannot use ${scheduler.className} with ${req.steps} steps: ${why}`);
     }
   }
   const n = req.steps;
-  const up = await denoise(loop, { scheduler: inverse, timesteps: inverse.timesteps, latents: encoded.latents, totalSteps: 2 * n });
-  const latents = await denoise(loop, { scheduler: ddim, timesteps: ddim.timesteps, latents: up, firstStep: n, totalSteps: 2 * n });
+  const totalSteps = 2 * n;
+  const up = await denoise(loop, { scheduler: inverse, timesteps: inverse.timesteps, latents: encoded.latents, totalSteps });
+  const latents = await denoise(loop, { scheduler: ddim, timesteps: ddim.timesteps, latents: up, firstStep: n, totalSteps });
   const info: ImageStart['info'] = {
     sourceWidth: images!.init!.width,
     sourceHeight: images!.init!.height,

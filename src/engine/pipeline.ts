@@ -72,7 +72,13 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
     : undefined;
   const info: RunInfo = {
-    spec: { ...req, width: shape.width, height: shape.height, steps: custom ? scheduler.timesteps.length : req.steps, ...imageSpec(req) },
+    spec: {
+      ...req,
+      width: shape.width,
+      height: shape.height,
+      steps: custom ? scheduler.timesteps.length : req.steps,
+      ...imageSpec(req),
+    },
     seeds,
     scheduler: { _class_name: scheduler.className, ...scheduler.config },
     model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },

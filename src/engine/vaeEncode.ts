@@ -28,17 +28,22 @@ export async function vaeEncoder(s: ModelSessions): Promise<VaeEncoderSession> {
   if (s.vaeEncoder) return s.vaeEncoder;
   const path = s.folder.files.vaeEncoder;
   if (!path) {
-    throw new EngineFailure('BAD_REQUEST', `${s.folder.dir} has no vae_encoder/model.onnx: image-to-image, inpainting and inversion need the VAE encoder`);
+    const why = 'image-to-image, inpainting and inversion need the VAE encoder';
+    throw new EngineFailure('BAD_REQUEST', `${s.folder.dir} has no vae_encoder/model.onnx: ${why}`);
   }
   let model: OnnxModel;
   try {
     model = await OnnxModel.create(path, 'vae_encoder/model.onnx', s.provider);
   } catch (err) {
-    throw new EngineFailure('MODEL_INVALID', `cannot load ${path}: ${(err as Error).message.split('\n')[0]}`, { file: path });
+    const why = (err as Error).message.split('\n')[0];
+    throw new EngineFailure('MODEL_INVALID', `cannot load ${path}: ${why}`, { file: path });
   }
   if (model.inputs.length !== 1 || model.inputs[0].name !== 'sample' || model.outputs.length < 1) {
     await model.release();
-    throw new EngineFailure('MODEL_INVALID', `vae_encoder/model.onnx does not fit: expected sample → latent_sample or latent_parameters; found ${model.describe()}`, { file: path });
+    const expected = 'sample → latent_sample or latent_parameters';
+    throw new EngineFailure('MODEL_INVALID', `vae_encoder/model.onnx does not fit: expected ${expected}; found ${model.describe()}`, {
+      file: path,
+    });
   }
   // An op type is stored as its name in the graph's protobuf; weights live apart in external data.
   s.vaeEncoder = { model, samplesInGraph: readFileSync(path).includes('RandomNormal') };
@@ -47,18 +52,23 @@ export async function vaeEncoder(s: ModelSessions): Promise<VaeEncoderSession> {
 
 /** Encodes one image [1, 3, H, W] in [−1, 1] into `batch` latent rows. With a posterior output and
  * mode 'sample', row i is mean + std·ε with ε from image i's generator (one draw each, as diffusers). */
-export async function encodeImage(s: ModelSessions, pixels: Tensor<Float32Array>, batch: number, noise: NoiseSource, mode: LatentMode): Promise<EncodedLatents> {
+export async function encodeImage(
+  s: ModelSessions,
+  pixels: Tensor<Float32Array>,
+  batch: number,
+  noise: NoiseSource,
+  mode: LatentMode,
+): Promise<EncodedLatents> {
   const { model, samplesInGraph } = await vaeEncoder(s);
   const out = Object.values(await model.run({ sample: { data: pixels.data, dims: pixels.shape } }))[0];
   const [n, channels, h, w] = out.dims;
   const latentChannels = s.unetLatentChannels;
   const posterior = channels === 2 * latentChannels;
   if (out.dims.length !== 4 || n !== 1 || !(posterior || channels === latentChannels)) {
-    throw new EngineFailure(
-      'MODEL_INVALID',
-      `vae_encoder/model.onnx returned shape ${out.dims.join('×')}, not 1×${latentChannels}×h×w latents or 1×${2 * latentChannels}×h×w mean and log-variance`,
-      { file: s.folder.files.vaeEncoder },
-    );
+    const expected = `1×${latentChannels}×h×w latents or 1×${2 * latentChannels}×h×w mean and log-variance`;
+    throw new EngineFailure('MODEL_INVALID', `vae_encoder/model.onnx returned shape ${out.dims.join('×')}, not ${expected}`, {
+      file: s.folder.files.vaeEncoder,
+    });
   }
   if (!allFinite(out.data)) throw new EngineFailure('NAN_OUTPUT', 'vae_encoder/model.onnx returned NaN or Inf');
   const plane = latentChannels * h * w;
@@ -68,7 +78,8 @@ export async function encodeImage(s: ModelSessions, pixels: Tensor<Float32Array>
   const toLatent = (v: number) => (v - shift) * scale;
   if (!posterior || mode === 'mean') {
     for (let b = 0; b < batch; b++) for (let i = 0; i < plane; i++) z[b * plane + i] = toLatent(out.data[i]);
-    return { latents: { data: z, shape }, kind: posterior ? 'posterior-mean' : samplesInGraph ? 'graph-sample' : 'encoder-output' };
+    const kind = posterior ? 'posterior-mean' : samplesInGraph ? 'graph-sample' : 'encoder-output';
+    return { latents: { data: z, shape }, kind };
   }
   const eps = noise.randn(shape);
   for (let i = 0; i < plane; i++) {

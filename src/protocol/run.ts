@@ -149,7 +149,9 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const path = (field: 'initImage' | 'mask', label: string) => {
     const v = spec[field];
-    if (v !== undefined && (typeof v !== 'string' || v === '')) problems.push({ field, message: `${label} must be a file path` });
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      problems.push({ field, message: `${label} must be a file path` });
+    }
   };
   path('initImage', 'init image');
   path('mask', 'mask');
@@ -161,16 +163,23 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   };
   range('strength', 'strength', RUN_LIMITS.strength);
   range('maskBlur', 'mask blur', RUN_LIMITS.maskBlur);
-  if (spec.invert !== undefined && typeof spec.invert !== 'boolean') problems.push({ field: 'invert', message: 'invert must be true or false' });
+  if (spec.invert !== undefined && typeof spec.invert !== 'boolean') {
+    problems.push({ field: 'invert', message: 'invert must be true or false' });
+  }
   if (spec.initImage === undefined) {
     for (const field of ['strength', 'mask', 'invert'] as const) {
-      if (spec[field] !== undefined && spec[field] !== false) problems.push({ field, message: `${field} needs an init image` });
+      if (spec[field] !== undefined && spec[field] !== false) {
+        problems.push({ field, message: `${field} needs an init image` });
+      }
     }
   }
-  if (spec.maskBlur !== undefined && spec.mask === undefined) problems.push({ field: 'maskBlur', message: 'mask blur needs a mask' });
+  if (spec.maskBlur !== undefined && spec.mask === undefined) {
+    problems.push({ field: 'maskBlur', message: 'mask blur needs a mask' });
+  }
   if (spec.invert && spec.mask !== undefined) problems.push({ field: 'invert', message: 'inversion takes no mask' });
   if (spec.initImage !== undefined && (spec.timesteps || spec.sigmas)) {
-    problems.push({ field: spec.timesteps ? 'timesteps' : 'sigmas', message: 'explicit timesteps or sigmas do not combine with an init image (strength cuts the schedule)' });
+    const message = 'explicit timesteps or sigmas do not combine with an init image (strength cuts the schedule)';
+    problems.push({ field: spec.timesteps ? 'timesteps' : 'sigmas', message });
   }
   return problems;
 }

@@ -41,7 +41,8 @@ export function readRunInputs(spec: RunSpec): RunInputs | undefined {
     const mask = readImageFile(spec.mask, 'mask');
     if (mask.file.width !== init.file.width || mask.file.height !== init.file.height) {
       const size = (f: InputFile) => `${f.width}x${f.height}`;
-      throw new RunInputError('mask', `mask ${spec.mask} is ${size(mask.file)} but the init image is ${size(init.file)}; they must be the same size`);
+      const sizes = `${size(mask.file)} but the init image is ${size(init.file)}`;
+      throw new RunInputError('mask', `mask ${spec.mask} is ${sizes}; they must be the same size`);
     }
     inputs.images.mask = mask.pixels;
     inputs.files.mask = mask.file;
@@ -57,7 +58,8 @@ function readImageFile(path: string, field: RunInputError['field']): { pixels: R
     const stat = statSync(path);
     if (!stat.isFile()) throw new Error('not a regular file');
     if (stat.size === 0) throw new Error('the file is empty');
-    if (stat.size > RUN_LIMITS.imageFileBytes) throw new Error(`${stat.size} bytes, more than ${RUN_LIMITS.imageFileBytes}`);
+    const max = RUN_LIMITS.imageFileBytes;
+    if (stat.size > max) throw new Error(`${stat.size} bytes, more than ${max}`);
     bytes = readFileSync(path);
   } catch (err) {
     throw fail((err as Error).message);
@@ -69,15 +71,17 @@ function readImageFile(path: string, field: RunInputError['field']): { pixels: R
     throw fail(`cannot decode it: ${(err as Error).message}`);
   }
   if (pixels.width < 1 || pixels.height < 1) throw fail(`the image is empty (${pixels.width}x${pixels.height})`);
-  if (Math.max(pixels.width, pixels.height) > RUN_LIMITS.side.max) throw fail(`${pixels.width}x${pixels.height} is larger than ${RUN_LIMITS.side.max} on a side`);
+  const { width, height } = pixels;
+  if (Math.max(width, height) > RUN_LIMITS.side.max) throw fail(`${width}x${height} is larger than ${RUN_LIMITS.side.max} on a side`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { pixels, file: { path, sha256, width: pixels.width, height: pixels.height } };
+  return { pixels, file: { path, sha256, width, height } };
 }
 
 /** PNG or JPEG bytes (told apart by their signatures) → 8-bit RGBA. */
 export function decodeImage(bytes: Uint8Array): RgbaPixels {
-  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return pngRgba(decodePng(bytes));
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+  const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(decodePng(bytes));
+  if (starts(0xff, 0xd8, 0xff)) {
     const maxResolutionInMP = (RUN_LIMITS.side.max * RUN_LIMITS.side.max) / 1e6;
     const jpeg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP, maxMemoryUsageInMB: 512 });
     return { width: jpeg.width, height: jpeg.height, rgba: jpeg.data };
