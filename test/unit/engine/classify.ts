@@ -23,7 +23,8 @@ for item in json.load(sys.stdin):
 `;
 
 export function classify(images: RgbaPixels[]): Scene[] {
-  const input = JSON.stringify(images.map((i) => ({ width: i.width, height: i.height, rgba: Buffer.from(i.rgba).toString('hex') })));
+  const hex = (i: RgbaPixels) => ({ width: i.width, height: i.height, rgba: Buffer.from(i.rgba).toString('hex') });
+  const input = JSON.stringify(images.map(hex));
   const out = execFileSync('/usr/bin/python3', ['-c', SCRIPT], { cwd: TRAINING, input, encoding: 'utf8' });
   return out.trim().split('\n').map((line) => JSON.parse(line) as Scene);
 }

@@ -20,14 +20,15 @@ function card(width = 64, height = 64): RgbaPixels {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const inSquare = x > 10 && x < 30 && y > 34 && y < 54;
-      rgba.set([Math.round((255 * x) / width), Math.round((255 * y) / height), inSquare ? 20 : 200, 255], (y * width + x) * 4);
+      const ramp = (v: number, n: number) => Math.round((255 * v) / n);
+      rgba.set([ramp(x, width), ramp(y, height), inSquare ? 20 : 200, 255], (y * width + x) * 4);
     }
   }
   return { width, height, rgba };
 }
 
 function run(name: string, spec: Partial<RunSpec>, images?: RunImages): Promise<GenerateResult> {
-  const req: GenerateRequest = request({ modelDir: model(name), prompt: 'a red circle', steps: 4, returnTensors: true, ...spec });
+  const req: GenerateRequest = request({ modelDir: model(name), prompt: 'a red circle', ...spec, returnTensors: true });
   return engine.generate({ ...req, images });
 }
 
@@ -39,7 +40,7 @@ function fails(pattern: RegExp) {
   };
 }
 
-test("a posterior encoder's latent is a seeded sample, mean + std·ε × scaling_factor, as diffusers' retrieve_latents", async () => {
+test("a posterior encoder's latent is a seeded (mean + std·ε)·scaling_factor, as retrieve_latents", async () => {
   const init = card();
   // DDIM: at strength 0 it takes no step (SD 1.5's PNDM repeats a timestep, so diffusers' cut leaves it one).
   const ddim = { _class_name: 'DDIMScheduler' };
@@ -51,22 +52,27 @@ test("a posterior encoder's latent is a seeded sample, mean + std·ε × scaling
   const n = 64 * 64;
   const x = new Float32Array(3 * n);
   for (let c = 0; c < 3; c++) for (let p = 0; p < n; p++) x[c * n + p] = init.rgba[p * 4 + c] / 127.5 - 1;
-  const params = (await encoder.run({ sample: new ort.Tensor('float32', x, [1, 3, 64, 64]) })).latent_parameters.data as Float32Array;
+  const output = await encoder.run({ sample: new ort.Tensor('float32', x, [1, 3, 64, 64]) });
+  const params = output.latent_parameters.data as Float32Array;
   const plane = params.length / 2;
   const eps = new TorchGenerator(5).randn([1, 4, 8, 8]);
-  const expected = Float32Array.from({ length: plane }, (_, i) => (params[i] + Math.exp(0.5 * params[plane + i]) * eps[i]) * 0.18215);
+  const sample = (i: number) => params[i] + Math.exp(0.5 * params[plane + i]) * eps[i];
+  const expected = Float32Array.from({ length: plane }, (_, i) => sample(i) * 0.18215);
   const got = a.tensors!.latents;
-  for (let i = 0; i < plane; i++) assert.ok(Math.abs(got[i] - expected[i]) < 1e-5, `latent ${i}: ${got[i]} vs ${expected[i]}`);
+  for (let i = 0; i < plane; i++) {
+    assert.ok(Math.abs(got[i] - expected[i]) < 1e-5, `latent ${i}: ${got[i]} vs ${expected[i]}`);
+  }
   assert.ok(maxDiff(a.images[0].rgba, b.images[0].rgba) > 0, 'another seed draws another sample');
 });
 
 test("an Optimum 1.22 encoder's latent_sample is taken as it is, and said to be drawn inside its graph", async () => {
   const ddim = { _class_name: 'DDIMScheduler' };
-  const r = await run('tiny-sd15-o122', { seed: 5, scheduler: ddim, initImage: 'card.png', strength: 0.5 }, { init: card() });
+  const spec = { seed: 5, scheduler: ddim, initImage: 'card.png', strength: 0.5 };
+  const r = await run('tiny-sd15-o122', spec, { init: card() });
   assert.equal(r.info.image?.latent, 'graph-sample');
   // tiny-shapes' encoder returns its posterior mean as latent_sample: deterministic, no draw.
   const own = await engine.generate({
-    spec: { ...request({ prompt: '' }).spec, modelDir: defaultModelDir(), steps: 4, initImage: 'card.png', strength: 0 },
+    spec: { ...request({ prompt: '' }).spec, modelDir: defaultModelDir(), initImage: 'card.png', strength: 0 },
     options: { provider: 'cpu' },
     images: { init: card() },
   });
@@ -75,10 +81,11 @@ test("an Optimum 1.22 encoder's latent_sample is taken as it is, and said to be 
 
 test('image-to-image cuts the schedule by the strength and reports the encoder time', async () => {
   const ddim = { _class_name: 'DDIMScheduler' };
-  const r = await run('tiny-sd15', { steps: 10, scheduler: ddim, initImage: 'card.png', strength: 0.55 }, { init: card() });
+  const spec = { steps: 10, initImage: 'card.png', strength: 0.55 };
+  const r = await run('tiny-sd15', { ...spec, scheduler: ddim }, { init: card() });
   assert.equal(r.info.timings.unetStepMs.length, 5, 'floor(10 · 0.55) steps');
   // PNDM's schedule repeats one timestep: diffusers' cut at t_start·order keeps 6 entries.
-  const pndm = await run('tiny-sd15', { steps: 10, initImage: 'card.png', strength: 0.55 }, { init: card() });
+  const pndm = await run('tiny-sd15', spec, { init: card() });
   assert.equal(pndm.info.timings.unetStepMs.length, 6);
   assert.equal(r.info.image?.beginIndex, 5);
   assert.equal(r.info.spec.strength, 0.55);
@@ -90,7 +97,8 @@ test('image-to-image cuts the schedule by the strength and reports the encoder t
 test('an init image of another size and aspect is stretched to the run size', async () => {
   const r = await run('tiny-sd15', { initImage: 'wide.png', strength: 0.5 }, { init: card(100, 30) });
   assert.deepEqual([r.images[0].width, r.images[0].height], [64, 64]);
-  assert.deepEqual([r.info.image?.sourceWidth, r.info.image?.sourceHeight, r.info.image?.resize], [100, 30, 'stretch-lanczos3']);
+  const image = r.info.image;
+  assert.deepEqual([image?.sourceWidth, image?.sourceHeight, image?.resize], [100, 30, 'stretch-lanczos3']);
 });
 
 test('a 9-channel inpainting UNet gets the mask and the masked image; the mask steers the result', async () => {
@@ -119,11 +127,14 @@ test('an ordinary UNet inpaints by blending, with mask blur feathering the laten
 test('bad image runs are refused, naming the problem', async () => {
   const init = card();
   await assert.rejects(run('tiny-sd', { initImage: 'card.png' }, { init }), fails(/has no vae_encoder\/model\.onnx/));
-  await assert.rejects(run('tiny-sd-inpaint', {}), fails(/inpainting UNet \(9 input channels.*give an init image and a mask/));
+  await assert.rejects(run('tiny-sd-inpaint', {}), fails(/inpainting UNet \(9 input.*give an init image and a mask/));
   await assert.rejects(run('tiny-sd-inpaint', { initImage: 'card.png' }, { init }), fails(/inpainting UNet/));
   await assert.rejects(run('tiny-sd15', { initImage: 'card.png' }), fails(/no pixels \(images\.init\)/));
-  await assert.rejects(run('tiny-sd15', { initImage: 'card.png', mask: 'm.png' }, { init, mask: halfMask(32, 64) }), fails(/mask is 32x64 but the init image is 64x64/));
-  await assert.rejects(run('tiny-sd15', { initImage: 'card.png', strength: 1.5 }, { init }), fails(/strength must be a number from 0 to 1, not 1\.5/));
+  const fromCard = (spec: Partial<RunSpec>, images: RunImages = { init }) =>
+    run('tiny-sd15', { initImage: 'card.png', ...spec }, images);
+  const narrowMask = { init, mask: halfMask(32, 64) };
+  await assert.rejects(fromCard({ mask: 'm.png' }, narrowMask), fails(/mask is 32x64 but the init image is 64x64/));
+  await assert.rejects(fromCard({ strength: 1.5 }), fails(/strength must be a number from 0 to 1, not 1\.5/));
   await assert.rejects(run('tiny-sd15', { strength: 0.5 }), fails(/strength needs an init image/));
-  await assert.rejects(run('tiny-sd15', { initImage: 'card.png', timesteps: [999, 500] }, { init }), fails(/do not combine with an init image/));
+  await assert.rejects(fromCard({ timesteps: [999, 500] }), fails(/do not combine with an init image/));
 });

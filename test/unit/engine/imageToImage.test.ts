@@ -38,7 +38,8 @@ async function vaeRoundTrip(img: RgbaPixels): Promise<Uint8Array> {
   const n = img.width * img.height;
   const x = new Float32Array(3 * n);
   for (let c = 0; c < 3; c++) for (let p = 0; p < n; p++) x[c * n + p] = img.rgba[p * 4 + c] / 127.5 - 1;
-  const z = Object.values(await encoder.run({ sample: new ort.Tensor('float32', x, [1, 3, img.height, img.width]) }))[0];
+  const sample = new ort.Tensor('float32', x, [1, 3, img.height, img.width]);
+  const z = Object.values(await encoder.run({ sample }))[0];
   const y = Object.values(await decoder.run({ latent_sample: z }))[0].data as Float32Array;
   const rgba = new Uint8Array(4 * n);
   for (let p = 0; p < n; p++) {
@@ -57,7 +58,7 @@ test('strength 0 takes no step and returns the VAE round trip of the input', asy
   assert.ok(maxDiff(r.images[0].rgba, init.rgba) > 0, 'the round trip is not the identity');
 });
 
-test('strength 1 starts from pure noise at the first timestep: with zero terminal SNR it is the text-to-image run', async () => {
+test('strength 1 starts from noise at the first timestep: with zero terminal SNR, the text-to-image run', async () => {
   const init = await redCircle(1);
   // ᾱ at t = 999 is 0 here, so add_noise(x0, ε, 999) = ε: the image has no weight left (diffusers'
   // img2img at strength 1 adds noise at timesteps[0] over the full schedule). DDIM needs v-prediction
@@ -72,7 +73,7 @@ test('strength 1 starts from pure noise at the first timestep: with zero termina
   assert.ok(maxDiff(own.images[0].rgba, (await run({ prompt: GREEN, seed: 7 })).images[0].rgba) > 0);
 });
 
-test('image-to-image at strength 0.7 recolours a red circle green and keeps its place, over several seeds', async () => {
+test('image-to-image at strength 0.7 recolours a red circle green and keeps its place, over seeds', async () => {
   const inputs: RgbaPixels[] = [];
   const outputs: RgbaPixels[] = [];
   for (const seed of [1, 2, 3]) {
@@ -87,7 +88,8 @@ test('image-to-image at strength 0.7 recolours a red circle green and keeps its 
   const after = classify(outputs);
   for (const [i, scene] of before.entries()) {
     assert.deepEqual([scene.colour, scene.position, scene.background], ['red', 'top left', 'blue'], `input ${i}`);
-    assert.deepEqual([after[i].colour, after[i].position, after[i].background], ['green', 'top left', 'blue'], `output ${i}`);
+    const { colour, position, background } = after[i];
+    assert.deepEqual([colour, position, background], ['green', 'top left', 'blue'], `output ${i}`);
   }
 });
 
@@ -95,7 +97,8 @@ test('inpainting repaints the white half of the mask and keeps the rest at the i
   for (const seed of [1, 2]) {
     const init = await redCircle(seed);
     const mask = halfMask(64, 64);
-    const spec = { prompt: 'a yellow square at the bottom right on a blue background', seed, initImage: 'red.png', mask: 'm.png', strength: 1 };
+    const prompt = 'a yellow square at the bottom right on a blue background';
+    const spec = { prompt, seed, initImage: 'red.png', mask: 'm.png', strength: 1 };
     const r = await run(spec, { init, mask }, true);
     const roundTrip = await run({ initImage: 'red.png', strength: 0 }, { init }, true);
     assert.equal(r.info.image?.mode, 'inpaint');

@@ -28,14 +28,16 @@ test('PNG grey, grey+alpha, RGB, 16-bit, palette and 1-bit images become RGBA', 
   assert.deepEqual(pixel(greyAlpha, 0), [90, 90, 90, 30]);
   const rgb = decodeImage(encodePng({ width: 1, height: 1, data: Uint8Array.of(1, 2, 3), channels: 3, depth: 8 }));
   assert.deepEqual(pixel(rgb, 0), [1, 2, 3, 255]);
-  const deep = decodeImage(encodePng({ width: 1, height: 1, data: Uint16Array.of(0x1234, 0xfff0, 0x0080, 0x8000), channels: 4, depth: 16 }));
+  const samples16 = Uint16Array.of(0x1234, 0xfff0, 0x0080, 0x8000);
+  const deep = decodeImage(encodePng({ width: 1, height: 1, data: samples16, channels: 4, depth: 16 }));
   assert.deepEqual(pixel(deep, 0), [0x12, 0xff, 0x00, 0x80], 'the high byte of each 16-bit sample');
-  const palette = decodeImage(
-    encodePng({ width: 2, height: 1, data: Uint8Array.of(1, 0), channels: 1, depth: 8, palette: [[9, 8, 7], [250, 128, 3]] }),
-  );
+  const colours = [[9, 8, 7], [250, 128, 3]];
+  const indexed = Uint8Array.of(1, 0);
+  const palette = decodeImage(encodePng({ width: 2, height: 1, data: indexed, channels: 1, palette: colours }));
   assert.deepEqual([pixel(palette, 0), pixel(palette, 1)], [[250, 128, 3, 255], [9, 8, 7, 255]]);
   // 1-bit grey, 10 wide: two bytes a row (0b10110000 0b01000000), rows byte-aligned.
-  const bits = decodeImage(encodePng({ width: 10, height: 2, data: Uint8Array.of(0xb0, 0x40, 0xff, 0xc0), channels: 1, depth: 1 }));
+  const packed = Uint8Array.of(0xb0, 0x40, 0xff, 0xc0);
+  const bits = decodeImage(encodePng({ width: 10, height: 2, data: packed, channels: 1, depth: 1 }));
   const row = (y: number) => Array.from({ length: 10 }, (_, x) => bits.rgba[(y * 10 + x) * 4]);
   assert.deepEqual(row(0), [255, 0, 255, 255, 0, 0, 0, 0, 0, 255]);
   assert.deepEqual(row(1), Array(10).fill(255));
@@ -46,20 +48,25 @@ test('JPEG is decoded by jpeg-js', () => {
   const jpeg = encodeJpeg({ width: 16, height: 8, data: rgba }, 100).data;
   const img = decodeImage(jpeg);
   assert.deepEqual([img.width, img.height], [16, 8]);
-  for (let i = 0; i < 16 * 8; i++) assert.ok(Math.abs(img.rgba[i * 4] - 200) <= 3 && Math.abs(img.rgba[i * 4 + 1] - 40) <= 3, `pixel ${i}`);
+  for (let i = 0; i < 16 * 8; i++) {
+    assert.ok(Math.abs(img.rgba[i * 4] - 200) <= 3 && Math.abs(img.rgba[i * 4 + 1] - 40) <= 3, `pixel ${i}`);
+  }
 });
 
 test("a run's inputs are read with their SHA-256 and size; the mask must match the image", () => {
   const png = encodePng({ width: 3, height: 2, data: new Uint8Array(3 * 2 * 3).fill(128), channels: 3, depth: 8 });
   const init = file('init.png', png);
-  const mask = file('mask.png', encodePng({ width: 3, height: 2, data: new Uint8Array(6).fill(255), channels: 1, depth: 8 }));
+  const white = new Uint8Array(6).fill(255);
+  const mask = file('mask.png', encodePng({ width: 3, height: 2, data: white, channels: 1, depth: 8 }));
   const inputs = readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: init, mask }))!;
-  assert.deepEqual(inputs.files.initImage, { path: init, sha256: createHash('sha256').update(png).digest('hex'), width: 3, height: 2 });
+  const sha256 = createHash('sha256').update(png).digest('hex');
+  assert.deepEqual(inputs.files.initImage, { path: init, sha256, width: 3, height: 2 });
   assert.equal(inputs.images.mask?.rgba[0], 255);
   assert.equal(readRunInputs(runSpec({ modelDir: '/m', prompt: '' })), undefined);
 
   const small = file('small.png', encodePng({ width: 2, height: 2, data: new Uint8Array(4), channels: 1, depth: 8 }));
-  assert.throws(() => readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: init, mask: small })), (e: RunInputError) => {
+  const spec = runSpec({ modelDir: '/m', prompt: '', initImage: init, mask: small });
+  assert.throws(() => readRunInputs(spec), (e: RunInputError) => {
     assert.equal(e.field, 'mask');
     assert.match(e.message, /mask .*small\.png is 2x2 but the init image is 3x2/);
     return true;
@@ -67,11 +74,13 @@ test("a run's inputs are read with their SHA-256 and size; the mask must match t
 });
 
 test('unreadable, empty and non-image files are refused, naming the file', () => {
+  const png = encodePng({ width: 4, height: 4, data: new Uint8Array(48), channels: 3, depth: 8 });
+  const truncatedPng = png.subarray(0, 40);
   const cases: [string, RegExp][] = [
     [join(dir, 'missing.png'), /init image .*missing\.png: ENOENT/],
     [file('empty.png', ''), /empty\.png: the file is empty/],
     [file('text.png', 'hello'), /text\.png: cannot decode it: not a PNG or JPEG file/],
-    [file('cut.png', encodePng({ width: 4, height: 4, data: new Uint8Array(48), channels: 3, depth: 8 }).subarray(0, 40)), /cut\.png: cannot decode it/],
+    [file('cut.png', truncatedPng), /cut\.png: cannot decode it/],
     [dir, /not a regular file/],
   ];
   for (const [path, pattern] of cases) {

@@ -13,13 +13,13 @@ interface Case {
   output: number[];
 }
 
-const { cases } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'reference', 'image', 'resize.json'), 'utf8')) as {
-  cases: Case[];
-};
+const FIXTURE = join(__dirname, '..', '..', '..', 'fixtures', 'reference', 'image', 'resize.json');
+const { cases } = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: Case[] };
 
 for (const c of cases) {
   test(`Lanczos ${c.width}x${c.height} → ${c.outWidth}x${c.outHeight} matches PIL`, () => {
-    const input = Float32Array.from({ length: c.width * c.height }, (_, i) => Math.fround(Math.sin(0.37 * i) * 0.5 + 0.5));
+    const wave = (i: number) => Math.fround(Math.sin(0.37 * i) * 0.5 + 0.5);
+    const input = Float32Array.from({ length: c.width * c.height }, (_, i) => wave(i));
     // Two channels: each plane is resized alone.
     const data = new Float32Array(2 * input.length);
     data.set(input);
