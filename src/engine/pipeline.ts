@@ -15,7 +15,8 @@ import { buildRunRecords, pngTextChunks } from './outputs/runRecord';
 import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
-import { guide, rms } from './guidance';
+import { guide, unguided } from './guidance';
+import { StepBuffers } from './stepBuffers';
 import { defaultGuidance } from './modelFolder';
 
 export interface RunControl {
@@ -48,6 +49,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
 
   const guided = text?.uncond !== undefined;
+  const buffers = new StepBuffers(latentShape, guided ? 2 : 1);
   const unetStepMs: number[] = [];
   const unetRunMs: number[] = [];
   const timesteps = scheduler.timesteps;
@@ -56,22 +58,22 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
-    const input = scheduler.scaleModelInput(guided ? doubled(latents) : latents, t);
+    const input = scheduler.scaleModelInput(buffers.fillInput(latents), t, buffers.input.data);
     const runStart = performance.now();
     const out = await runUnet(s, input, t, text?.hidden);
     unetRunMs.push(performance.now() - runStart);
-    if (!allFinite(out)) {
+    const estimate = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch, buffers.eps) : unguided(out);
+    if (!estimate.finite) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
-    const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch) : out;
-    const step = scheduler.step({ data: eps, shape: latentShape }, t, latents, noise);
+    const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, { out: buffers.out(i) });
     latents = step.prevSample;
     if (!allFinite(latents.data)) {
       throw new EngineFailure('NAN_OUTPUT', `the ${scheduler.className} step returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
-    const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: rms(eps) };
+    const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms };
     if (atCadence && req.captureLatents) {
       event.xt = Float32Array.from(latents.data);
       event.x0 = Float32Array.from(step.predOriginalSample.data);
@@ -136,24 +138,19 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
   const tInfo = s.unet.input('timestep');
   // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
   const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
+  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
+    sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
+    timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
+    ...(hidden && { encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] } }),
+  });
+  // One call takes the whole batch: its output is the result, uncopied.
+  if (per >= n) return (await s.unet.run(feeds(0))).out_sample.data.subarray(0, input.data.length);
   const out = new Float32Array(input.data.length);
   for (let b = 0; b < n; b += per) {
-    const feeds: Parameters<typeof s.unet.run>[0] = {
-      sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
-      timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
-    };
-    if (hidden) feeds.encoder_hidden_states = { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] };
-    const result = await s.unet.run(feeds);
+    const result = await s.unet.run(feeds(b));
     out.set(result.out_sample.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
   }
   return out;
-}
-
-function doubled(x: Tensor): Tensor {
-  const data = new Float32Array(x.data.length * 2);
-  data.set(x.data);
-  data.set(x.data, x.data.length);
-  return { data, shape: [x.shape[0] * 2, ...x.shape.slice(1)] };
 }
 
 function scaled(x: Tensor, k: number): Tensor {

@@ -17,7 +17,7 @@ export class DDIMScheduler extends AlphaScheduler {
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     this.indexOf(t);
     const eta = options?.eta ?? 0;
     // diffusers steps back by the leading stride whatever the spacing; kept for parity.
@@ -28,15 +28,23 @@ export class DDIMScheduler extends AlphaScheduler {
     const x = sample.data;
     const m = modelOutput.data;
     const x0 = out.predOriginalSample.data;
-    for (let i = 0; i < x.length; i++) x0[i] = p * x[i] + q * m[i];
-    clipPrediction(out.predOriginalSample, this.config);
+    // Thresholding needs all of x̂0 before the update; clipping is per value, so it joins the update's loop.
+    const threshold = this.config.thresholding === true;
+    if (threshold) {
+      for (let i = 0; i < x.length; i++) x0[i] = p * x[i] + q * m[i];
+      clipPrediction(out.predOriginalSample, this.config);
+    }
+    const limit = !threshold && this.config.clip_sample ? (this.config.clip_sample_range ?? 1) : Infinity;
 
     const variance = ((1 - alphaPrev) / (1 - alphaProd)) * (1 - alphaProd / alphaPrev);
     const std = eta * Math.sqrt(variance);
     const a = Math.sqrt(alphaPrev);
     const dir = Math.sqrt(1 - alphaPrev - std * std);
     const prev = out.prevSample.data;
-    for (let i = 0; i < x.length; i++) prev[i] = a * x0[i] + dir * (r * x[i] + s * m[i]);
+    for (let i = 0; i < x.length; i++) {
+      if (!threshold) x0[i] = Math.min(limit, Math.max(-limit, p * x[i] + q * m[i]));
+      prev[i] = a * x0[i] + dir * (r * x[i] + s * m[i]);
+    }
     if (eta > 0) {
       if (!noise) throw new Error(`${this.className}.step: eta ${eta} > 0 needs a noise source`);
       const z = drawNoise(noise, modelOutput.shape);
