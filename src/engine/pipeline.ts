@@ -7,7 +7,7 @@ import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule } from './requestCheck';
-import type { ModelSessions } from './modelSessions';
+import { loadTaesd, type ModelSessions } from './modelSessions';
 import { seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
@@ -28,6 +28,7 @@ export interface RunControl {
 export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl): Promise<GenerateResult> {
   const started = performance.now();
   const req = { ...request, guidanceScale: request.guidanceScale ?? defaultGuidance(s.folder) };
+  if (req.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, s);
   const scheduler = buildScheduler(s, req);
   const custom = customSchedule(req, scheduler.alphasCumprod);
