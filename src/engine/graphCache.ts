@@ -105,9 +105,10 @@ const pinned = new WeakMap<ort.InferenceSession, Buffer>();
  * (about a quarter less CPU time than opening the file for the default model's UNet). */
 async function openCachedGraph(entry: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
   const bytes = readFileSync(entry);
+  const config = { ...(options.extra?.session as Record<string, string> | undefined) };
   const session = await ort.InferenceSession.create(bytes, {
     ...options,
-    extra: { session: { use_ort_model_bytes_directly: '1', use_ort_model_bytes_for_initializers: '1' } },
+    extra: { ...options.extra, session: { ...config, use_ort_model_bytes_directly: '1', use_ort_model_bytes_for_initializers: '1' } },
   });
   pinned.set(session, bytes);
   return session;

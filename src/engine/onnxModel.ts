@@ -2,14 +2,19 @@
 // integer values; the declared types (float16, int32, int64, ...) are produced here, and float
 // outputs come back as float32.
 import * as ort from 'onnxruntime-node';
+import { availableParallelism } from 'node:os';
 import { EngineFailure } from './engineFailure';
 import { fromFloat16, toFloat16 } from './float16';
 import { componentFiles, createCachedSession } from './graphCache';
 
-/** Below this size (graph + external weights) a CPU session runs on one thread: splitting small ops
- * across threads cost more than it saved (the default model's UNet step: 2.3 ms on one thread, 6.4 ms
- * on ORT's default pool, on 2 busy cores), and spinning pool threads stall when cores are shared. */
+/** Below this size (graph + external weights) a CPU session runs on at most SMALL_MODEL_THREADS
+ * threads that sleep rather than spin between ops. ORT's default pool (a spinning thread per core)
+ * cost more than it saved on small ops (the default model's UNet step: 2.3 ms on one thread, 6.4 ms on
+ * the default pool, on 2 busy cores); two threads that do not spin ran a step in 6.5 ms of wall time
+ * for 5.9 ms of CPU time where one thread took 17 ms for 5.2 ms (2 cores at load 12): a thread that
+ * sleeps between ops gets the core back sooner from the scheduler than one that never yields. */
 const SMALL_MODEL_BYTES = 32 * 2 ** 20;
+const SMALL_MODEL_THREADS = 2;
 
 export interface TensorInfo {
   name: string;
@@ -43,7 +48,7 @@ export class OnnxModel {
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',
-      ...(provider === 'cpu' && componentBytes(path) < SMALL_MODEL_BYTES ? { intraOpNumThreads: 1 } : {}),
+      ...(provider === 'cpu' && componentBytes(path) < SMALL_MODEL_BYTES ? smallModelThreads() : {}),
     };
     // Other providers' optimized graphs depend on their device and versions: those open from the model.
     const { session } = await createCachedSession(path, options, provider === 'cpu' ? graphCacheDir : undefined);
@@ -91,6 +96,13 @@ export class OnnxModel {
     const fmt = (l: TensorInfo[]) => l.map((t) => `${t.name} [${t.shape.join(', ')}] ${t.type}`).join(', ');
     return `${fmt(this.inputs)} → ${fmt(this.outputs)}`;
   }
+}
+
+function smallModelThreads(): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: Math.min(SMALL_MODEL_THREADS, availableParallelism()),
+    extra: { session: { 'intra_op.allow_spinning': '0' } },
+  };
 }
 
 function toTensor(type: string, { data, dims }: Feed): ort.Tensor {
