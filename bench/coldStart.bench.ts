@@ -30,7 +30,8 @@ function childLoad(cacheDir: string): { wall: number; cpu: number } {
 }
 
 function report(label: string, runs: { wall: number; cpu: number }[]): void {
-  console.log(`  ${label.padEnd(44)} wall ${f(median(runs.map((r) => r.wall)))}   cpu ${f(median(runs.map((r) => r.cpu)))}   (median of ${runs.length})`);
+  const [wall, cpu] = [median(runs.map((r) => r.wall)), median(runs.map((r) => r.cpu))];
+  console.log(`  ${label.padEnd(44)} wall ${f(wall)}   cpu ${f(cpu)}   (median of ${runs.length})`);
 }
 
 function sessionLoads(): void {
@@ -61,13 +62,15 @@ function cliImage(): void {
   for (let i = -1; i < STARTS; i++) {
     const out = join(dir, `${i}.png`);
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'generate', '--prompt', 'a red circle', '--seed', '1', '--provider', 'cpu', '--out', out], { env });
+    const args = ['generate', '--prompt', 'a red circle', '--seed', '1', '--provider', 'cpu', '--out', out];
+    const r = spawnSync(process.execPath, [cli, ...args], { env });
     const wall = performance.now() - t0;
     if (r.status !== 0 || !existsSync(out)) throw new Error(`CLI failed: ${r.stderr}`);
     if (i >= 0) runs.push({ wall, cpu: NaN }); // the first run fills the cache
   }
   rmSync(dir, { recursive: true, force: true });
-  console.log(`CLI, process start to PNG written (default model, 20 steps, cache warm): ${f(median(runs.map((r) => r.wall)))} wall (median of ${STARTS})`);
+  const wall = f(median(runs.map((r) => r.wall)));
+  console.log(`CLI, process start to PNG written (default model, 20 steps, cache warm): ${wall} wall (median of ${STARTS})`);
 }
 
 if (process.argv[2] === '--load-once') {

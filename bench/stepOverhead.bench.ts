@@ -11,7 +11,9 @@ import type { GenerateRequest } from '../src/protocol/engine';
 const STEPS = 20;
 const RUNS = 15;
 const MODEL = join(__dirname, '..', 'test', 'fixtures', 'models', 'tiny-sd');
-const SAMPLERS = ['DDIMScheduler', 'EulerAncestralDiscreteScheduler', 'DPMSolverMultistepScheduler', 'UniPCMultistepScheduler'];
+const SAMPLERS = [
+  'DDIMScheduler', 'EulerAncestralDiscreteScheduler', 'DPMSolverMultistepScheduler', 'UniPCMultistepScheduler',
+];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
   const { sessions } = await new SessionCache().get(MODEL, 'cpu');
   const control = { onStep: () => {}, cancelled: () => false };
   // Best and median over runs: on a shared machine the best run is the one least disturbed.
-  console.log(`tiny-sd 512x512, ${STEPS} steps, guidance 7.5, in process; mean per step in a run, best (median) of ${RUNS} runs`);
+  console.log(`tiny-sd 512x512, ${STEPS} steps, guidance 7.5, in process; mean per step in a run, best (median) of ${RUNS}`);
   console.log(`  ${'memcpy of [2,4,64,64] (peer)'.padEnd(34)} ${usPerCopy(2 * 4 * 64 * 64).toFixed(1).padStart(7)} µs`);
   for (const name of SAMPLERS) {
     const req: GenerateRequest = {
@@ -42,7 +44,8 @@ async function main(): Promise<void> {
       if (run >= 0) perRun.push((outside * 1000) / STEPS);
     }
     const best = Math.min(...perRun);
-    console.log(`  ${name.padEnd(34)} ${best.toFixed(1).padStart(7)} (${median(perRun).toFixed(1)}) µs per step outside session.run`);
+    const figures = `${best.toFixed(1).padStart(7)} (${median(perRun).toFixed(1)}) µs`;
+    console.log(`  ${name.padEnd(34)} ${figures} per step outside session.run`);
   }
 }
 

@@ -51,11 +51,16 @@ export function componentFiles(modelPath: string): { path: string; size: number;
 
 /** The cache file for a model graph opened with these options, or undefined when it is not cached. The key
  * covers the component's files (path, size, mtime), onnxruntime's version, the options and the CPU. */
-export function cachedGraphPath(dir: string, modelPath: string, options: ort.InferenceSession.SessionOptions): string | undefined {
+export function cachedGraphPath(
+  dir: string,
+  modelPath: string,
+  options: ort.InferenceSession.SessionOptions,
+): string | undefined {
   const files = componentFiles(resolve(modelPath));
   if (files.reduce((sum, f) => sum + f.size, 0) > MAX_CACHED_BYTES) return undefined;
   const key = createHash('sha256')
-    .update(JSON.stringify([files, ort.env.versions, options.graphOptimizationLevel, options.executionProviders, cpuIdentity()]))
+    .update(JSON.stringify([files, ort.env.versions, options.graphOptimizationLevel, options.executionProviders]))
+    .update(cpuIdentity())
     .digest('hex')
     .slice(0, 20);
   return join(dir, `${basename(dirname(resolve(modelPath)))}-${key}.ort`);
@@ -103,12 +108,18 @@ const pinned = new WeakMap<ort.InferenceSession, Buffer>();
 
 /** Opens a cached ORT-format graph from memory, its weights used where they lie rather than copied
  * (about a quarter less CPU time than opening the file for the default model's UNet). */
-async function openCachedGraph(entry: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+async function openCachedGraph(
+  entry: string,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
   const bytes = readFileSync(entry);
   const config = { ...(options.extra?.session as Record<string, string> | undefined) };
   const session = await ort.InferenceSession.create(bytes, {
     ...options,
-    extra: { ...options.extra, session: { ...config, use_ort_model_bytes_directly: '1', use_ort_model_bytes_for_initializers: '1' } },
+    extra: {
+      ...options.extra,
+      session: { ...config, use_ort_model_bytes_directly: '1', use_ort_model_bytes_for_initializers: '1' },
+    },
   });
   pinned.set(session, bytes);
   return session;
@@ -127,7 +138,8 @@ async function createAndSave(
   try {
     mkdirSync(dirname(entry), { recursive: true });
     // Severity 3 (errors only) silences the warning that an 'all'-level graph is hardware-specific: see above.
-    const session = await ort.InferenceSession.create(modelPath, { ...options, optimizedModelFilePath: temporary, logSeverityLevel: 3 });
+    const saving = { ...options, optimizedModelFilePath: temporary, logSeverityLevel: 3 as const };
+    const session = await ort.InferenceSession.create(modelPath, saving);
     try {
       renameSync(temporary, entry);
       prune(dirname(entry));

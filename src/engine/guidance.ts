@@ -12,7 +12,13 @@ export interface NoiseEstimate {
 
 /** uncond + g·(text − uncond) into `cfg`, then Lin et al.'s rescale φ per image:
  * φ·cfg·std(text)/std(cfg) + (1−φ)·cfg (diffusers' rescale_noise_cfg). */
-export function guide(out: Float32Array, g: number, phi: number, batch: number, cfg: Float32Array = new Float32Array(out.length / 2)): NoiseEstimate {
+export function guide(
+  out: Float32Array,
+  g: number,
+  phi: number,
+  batch: number,
+  cfg: Float32Array = new Float32Array(out.length / 2),
+): NoiseEstimate {
   const half = out.length / 2;
   // A float64 sum of float32 values cannot overflow, so it is finite exactly when they all are.
   let check = 0;

@@ -45,20 +45,25 @@ const EXPECTED = {
 
 /** Opens the components a text-to-image run always needs, in parallel; the TAESD decoder waits for
  * a run that asks for its previews (loadTaesd). Optimized graphs are cached in `graphCacheDir`. */
-export async function loadSessions(folder: ModelFolder, choice: ProviderName | undefined, graphCacheDir?: string): Promise<ModelSessions> {
+export async function loadSessions(
+  folder: ModelFolder,
+  choice: ProviderName | undefined,
+  graphCacheDir?: string,
+): Promise<ModelSessions> {
   const started = performance.now();
   const fallbacks: { provider: string; error: string }[] = [];
   for (const provider of providerOrder(choice)) {
     const f = folder.files;
-    const opening = [f.unet, f.textEncoder, f.vaeDecoder].map((path) => (path ? openModel(folder, path, provider, graphCacheDir) : undefined));
-    const opened = await Promise.allSettled(opening);
+    const open = (path: string | undefined) => (path ? openModel(folder, path, provider, graphCacheDir) : undefined);
+    const opened = await Promise.allSettled([f.unet, f.textEncoder, f.vaeDecoder].map(open));
     const models = opened.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     try {
       const failed = opened.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
       const [unet, textEncoder, vaeDecoder] = opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
       const sessions: ModelSessions = {
-        folder, provider, providerFallbacks: fallbacks, unet: unet!, textEncoder, vaeDecoder, hash: modelHash(folder), loadMs: 0, graphCacheDir,
+        folder, provider, providerFallbacks: fallbacks, unet: unet!, textEncoder, vaeDecoder,
+        hash: modelHash(folder), loadMs: 0, graphCacheDir,
       };
       checkComponents(sessions);
       if (textEncoder && f.tokenizerDir) {
@@ -82,7 +87,12 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
 }
 
 /** Opens one component. When its provider fails, cpu tells a broken file from a provider problem. */
-async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider, graphCacheDir: string | undefined): Promise<OnnxModel> {
+async function openModel(
+  folder: ModelFolder,
+  path: string,
+  provider: ConcreteProvider,
+  graphCacheDir: string | undefined,
+): Promise<OnnxModel> {
   const label = relative(folder.dir, path);
   try {
     return await OnnxModel.create(path, label, provider, graphCacheDir);

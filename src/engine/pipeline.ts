@@ -63,7 +63,8 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     const runStart = performance.now();
     const out = await runUnet(s, input, t, text?.hidden);
     unetRunMs.push(performance.now() - runStart);
-    const estimate = guided ? guide(out, req.guidanceScale, req.guidanceRescale ?? 0, shape.batch, buffers.eps) : unguided(out);
+    const phi = req.guidanceRescale ?? 0;
+    const estimate = guided ? guide(out, req.guidanceScale, phi, shape.batch, buffers.eps) : unguided(out);
     if (!estimate.finite) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
@@ -74,7 +75,9 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     }
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
-    const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms };
+    const event: StepEvent = {
+      step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms,
+    };
     if (atCadence && req.captureLatents) {
       event.xt = Float32Array.from(latents.data);
       event.x0 = Float32Array.from(step.predOriginalSample.data);
@@ -142,7 +145,9 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
   const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
     sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
     timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
-    ...(hidden && { encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] } }),
+    ...(hidden && {
+      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] },
+    }),
   });
   // One call takes the whole batch: its output is the result, uncopied.
   if (per >= n) return (await s.unet.run(feeds(0))).out_sample.data.subarray(0, input.data.length);

@@ -43,7 +43,9 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
     const sigma = this.inputSigma(this.follow(t));
     const c = 1 / Math.sqrt(sigma * sigma + 1);
     const x = sample.data;
-    if (out && out.length !== x.length) throw new RangeError(`${this.className}.scaleModelInput: out has ${out.length} values, not ${x.length}`);
+    if (out && out.length !== x.length) {
+      throw new RangeError(`${this.className}.scaleModelInput: out has ${out.length} values, not ${x.length}`);
+    }
     const data = out ?? zerosLike(sample).data;
     for (let k = 0; k < x.length; k++) data[k] = x[k] * c;
     return { data, shape: sample.shape };

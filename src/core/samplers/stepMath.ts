@@ -17,7 +17,8 @@ export function stepOutputs(className: string, modelOutput: Tensor, sample: Tens
   if (!out) return { prevSample: zerosLike(sample), predOriginalSample: zerosLike(sample) };
   for (const [name, t] of Object.entries(out)) {
     if (t.data.length !== sample.data.length || t.data.constructor !== sample.data.constructor) {
-      throw new RangeError(`${className}.step: out.${name} must be a ${sample.data.constructor.name} of ${sample.data.length} values`);
+      const want = `${sample.data.constructor.name} of ${sample.data.length} values`;
+      throw new RangeError(`${className}.step: out.${name} must be a ${want}`);
     }
   }
   return out;
