@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultModelDir, packageRoot } from '../src/engine/enginePaths';
+import { defaultModelDir, packageRoot } from '../src/runs/enginePaths';
 import { GRAPH_CACHE_ENV } from '../src/engine/graphCache';
 import { SessionCache } from '../src/engine/sessionCache';
 

@@ -2,10 +2,11 @@
 // (sessions cached) and cold (a fresh engine process: start, session creation, first image), and
 // the same networks run by the PyTorch reference sampler (training/benchReference.py) in this run,
 // as a ratio. Figures are printed, nothing is asserted.
+import { runSpec } from '../src/protocol/run';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { EngineClient } from '../src/engine/engineClient';
-import { defaultModelDir, engineEntry } from '../src/engine/enginePaths';
+import { EngineClient } from '../src/runs/engineClient';
+import { defaultModelDir, engineEntry } from '../src/runs/enginePaths';
 import type { GenerateRequest } from '../src/protocol/engine';
 
 const STEPS = 20;
@@ -18,7 +19,8 @@ const CHECKPOINT = 'training/tiny-shapes.pt';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const request = (seed: number): GenerateRequest => ({
-  modelDir: defaultModelDir(), prompt: PROMPT, seed, steps: STEPS, guidanceScale: GUIDANCE, provider: 'cpu',
+  spec: runSpec({ modelDir: defaultModelDir(), prompt: PROMPT, seed, steps: STEPS, guidanceScale: GUIDANCE }),
+  options: { provider: 'cpu' },
 });
 
 async function seconds(work: () => Promise<unknown>): Promise<number> {

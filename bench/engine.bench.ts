@@ -2,13 +2,14 @@
 // per step (time outside session.run) as % of the step; the host's longest event-loop stall during a
 // run against the stall of the same UNet run in-process; wall time with previews every step against
 // previews off. Warm engine, CPU provider unless BENCH_PROVIDER says otherwise. Nothing is asserted.
+import { runSpec } from '../src/protocol/run';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineClient } from '../src/engine/engineClient';
-import { defaultModelDir, engineEntry } from '../src/engine/enginePaths';
+import { EngineClient } from '../src/runs/engineClient';
+import { defaultModelDir, engineEntry } from '../src/runs/enginePaths';
 import { OnnxModel } from '../src/engine/onnxModel';
-import { readModelFolder } from '../src/engine/modelFolder';
+import { readModelFolder } from '../src/modelFolder/modelFolder';
 import type { GenerateRequest, GenerateResult, PreviewKind, ProviderName } from '../src/protocol/engine';
 
 const STEPS = 20;
@@ -41,10 +42,10 @@ async function stall(work: () => Promise<unknown>): Promise<{ max: number; p99: 
 }
 
 async function benchModel(engine: EngineClient, modelDir: string, size: number | undefined): Promise<void> {
+  const prompt = 'a small red circle at the top left on a blue background';
   const req = (preview: PreviewKind = 'none'): GenerateRequest => ({
-    modelDir, prompt: 'a small red circle at the top left on a blue background', seed: 1, steps: STEPS, guidanceScale: 7.5, provider,
-    width: size, height: size,
-    preview: { every: preview === 'none' ? 0 : 1, kind: preview },
+    spec: runSpec({ modelDir, prompt, seed: 1, steps: STEPS, guidanceScale: 7.5, width: size, height: size }),
+    options: { provider, preview: { every: preview === 'none' ? 0 : 1, kind: preview } },
   });
   await engine.generate(req()); // load and warm up
   const runs: GenerateResult[] = [];
@@ -75,7 +76,7 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   const step = median(t.map((x) => mean(x.unetStepMs)));
   const run = median(t.map((x) => mean(x.unetRunMs)));
   const info = runs[0].info;
-  console.log(`\n${info.model.name} (${info.width}x${info.height}, ${STEPS} steps, guidance on, provider ${info.provider}; median of ${RUNS} warm runs)`);
+  console.log(`\n${info.model.name} (${info.spec.width}x${info.spec.height}, ${STEPS} steps, guidance on, provider ${info.provider}; median of ${RUNS} warm runs)`);
   console.log(`  text encoder      ${f(median(t.map((x) => x.textEncoderMs)))} ms`);
   console.log(`  unet step         ${f(step)} ms  (session.run ${f(run)} ms)`);
   console.log(`  sampler overhead  ${f(((step - run) / step) * 100)} % of a step (${f((step - run) * 1000)} µs: guidance, scheduler step, copies, event, yield)`);
@@ -88,7 +89,7 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   // The same UNet run on the host thread, as an extension that ran onnxruntime in-process would.
   const unet = await OnnxModel.create(join(modelDir, 'unet', 'model.onnx'), 'unet/model.onnx', 'cpu');
   const [, c] = unet.input('sample').shape as number[];
-  const side = info.height / readModelFolder(modelDir).vaeScale;
+  const side = info.spec.height / readModelFolder(modelDir).vaeScale;
   const tShape = unet.input('timestep').shape;
   const tDims = tShape.length === 0 ? [] : [tShape[0] === 1 ? 1 : 2];
   const feeds: Parameters<typeof unet.run>[0] = {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runPipeline } from '../src/engine/pipeline';
 import { SessionCache } from '../src/engine/sessionCache';
 import type { GenerateRequest } from '../src/protocol/engine';
+import { runSpec } from '../src/protocol/run';
 
 const STEPS = 20;
 const RUNS = 15;
@@ -62,14 +63,17 @@ async function main(): Promise<void> {
   console.log(`  ${'memcpy of [2,4,64,64] (peer)'.padEnd(34)} ${usPerCopy(2 * 4 * 64 * 64).toFixed(1).padStart(7)} µs`);
   for (const name of SAMPLERS) {
     const req: GenerateRequest = {
-      modelDir: MODEL, prompt: 'a red cat', seed: 1, steps: STEPS, guidanceScale: 7.5, width: 512, height: 512,
-      scheduler: { _class_name: name }, preview: { every: 0, kind: 'none' },
+      spec: runSpec({
+        modelDir: MODEL, prompt: 'a red cat', seed: 1, steps: STEPS, guidanceScale: 7.5, width: 512, height: 512,
+        scheduler: { _class_name: name },
+      }),
+      options: { provider: 'cpu', preview: { every: 0, kind: 'none' } },
     };
     const perRun: number[] = [];
     const cpuPerRun: number[] = [];
     for (let run = -3; run < RUNS; run++) {
       between.take();
-      const { timings } = (await runPipeline(sessions, req, control)).info;
+      const { timings } = (await runPipeline(sessions, req, control, 0)).info;
       const outside = timings.unetStepMs.reduce((sum, ms, i) => sum + ms - timings.unetRunMs[i], 0);
       const cpu = between.take() / (STEPS - 1);
       if (run >= 0) [perRun.push((outside * 1000) / STEPS), cpuPerRun.push(cpu)];

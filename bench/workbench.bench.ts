@@ -3,9 +3,10 @@
 // run with none of them, in this process, as a ratio. (2) Microseconds to turn one step event of
 // Stable Diffusion's size ([2,4,64,64] with guidance batch) into a viewer frame, against a plain copy
 // of the same floats. Figures are printed, nothing is asserted.
+import { runSpec } from '../src/protocol/run';
 import { join } from 'node:path';
-import { EngineClient } from '../src/engine/engineClient';
-import { engineEntry, packageRoot } from '../src/engine/enginePaths';
+import { EngineClient } from '../src/runs/engineClient';
+import { engineEntry, packageRoot } from '../src/runs/enginePaths';
 import { toStepFrame } from '../src/extension/workbench/stepFrame';
 import type { GenerateRequest, StepEvent } from '../src/protocol/engine';
 
@@ -14,10 +15,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function runs() {
   const engine = new EngineClient({ ...engineEntry() });
+  const modelDir = join(packageRoot(), 'test/fixtures/models/tiny-sd');
   const base: GenerateRequest = {
-    modelDir: join(packageRoot(), 'test/fixtures/models/tiny-sd'), prompt: 'a red circle', seed: 1, steps: 20, guidanceScale: 7.5, provider: 'cpu',
+    spec: runSpec({ modelDir, prompt: 'a red circle', seed: 1, steps: 20, guidanceScale: 7.5 }),
+    options: { provider: 'cpu' },
   };
-  const viewer: GenerateRequest = { ...base, captureLatents: true, preview: { every: 1, kind: 'latent' } };
+  const viewer: GenerateRequest = { ...base, options: { ...base.options, captureLatents: true, preview: { every: 1, kind: 'latent' } } };
   await engine.generate(base); // load and warm the sessions
   const plain: number[] = [];
   const withViewer: number[] = [];

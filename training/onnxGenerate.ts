@@ -2,10 +2,11 @@
 // without a process and session load per image), for training/evaluate.py.
 //   node --import tsx training/onnxGenerate.ts <jobs.json> <outDir>
 // jobs.json: { modelDir, steps, guidanceScale, jobs: [{ prompt, seed }] } → <outDir>/<i>.png
+import { runSpec } from '../src/protocol/run';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EngineClient } from '../src/engine/engineClient';
-import { engineEntry } from '../src/engine/enginePaths';
+import { EngineClient } from '../src/runs/engineClient';
+import { engineEntry } from '../src/runs/enginePaths';
 
 interface Jobs {
   modelDir: string;
@@ -20,13 +21,11 @@ async function main(jobsFile: string, outDir: string): Promise<void> {
   const engine = new EngineClient({ ...engineEntry(), log: (level, m) => level === 'error' && console.error(m) });
   try {
     for (const [i, job] of spec.jobs.entries()) {
+      const { prompt, seed } = job;
+      const { steps, guidanceScale } = spec;
       const result = await engine.generate({
-        modelDir: resolve(spec.modelDir),
-        prompt: job.prompt,
-        seed: job.seed,
-        steps: spec.steps,
-        guidanceScale: spec.guidanceScale,
-        provider: 'cpu',
+        spec: runSpec({ modelDir: resolve(spec.modelDir), prompt, seed, steps, guidanceScale }),
+        options: { provider: 'cpu' },
       });
       writeFileSync(join(outDir, `${i}.png`), result.images[0].png);
     }

@@ -1,5 +1,5 @@
 // `diffusion-lab install-cuda`: the explicit opt-in download of the CUDA provider.
-import { installCudaProvider } from '../engine/cudaInstall';
+import { installCudaProvider } from '../runs/cudaInstall';
 
 export async function installCuda(): Promise<number> {
   console.log('Downloading the onnxruntime CUDA 12 provider (about 400 MB)…');

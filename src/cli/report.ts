@@ -1,17 +1,21 @@
 // What the CLI prints after a run: what ran, on what, how long each part took.
-import type { GenerateRequest, GenerateResult, RunInfo } from '../protocol/engine';
-import { describeTimes } from '../engine/runTimes';
+import type { RunInfo, RunOptions } from '../protocol/engine';
+import type { FinishedRun } from '../runs/executeRun';
+import { describeTimes } from '../runs/runTimes';
 
-export function describeRun(req: GenerateRequest, { info }: GenerateResult, written: string[], dump?: string): string {
+export function describeRun({ info }: FinishedRun, options: RunOptions, written: string[], dump?: string): string {
+  const { spec } = info;
   const fallbacks = info.providerFallbacks.map((f) => `${f.provider} failed: ${f.error}`);
+  const rescale = spec.guidanceRescale ? `, rescale ${spec.guidanceRescale}` : '';
   const lines = [
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
-    `sampler   ${info.scheduler._class_name}, ${info.steps} steps${explicitSchedule(info)}, guidance ${info.guidanceScale}${info.guidanceRescale ? `, rescale ${info.guidanceRescale}` : ''}`,
+    `sampler   ${info.scheduler._class_name}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
     `seed      ${info.seeds.join(', ')}`,
-    `size      ${info.width}x${info.height}, batch ${info.seeds.length}`,
-    `provider  ${info.provider}${req.provider && req.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,
+    `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}`,
+    `provider  ${info.provider}${options.provider && options.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,
     `time      ${describeTimes(info.timings)}`,
   ];
+  lines.push(...info.warnings.map((w) => `warning   ${w}`));
   if (info.unknownWords.length) lines.push(`unknown   ${info.unknownWords.join(', ')} (not in the tokenizer's vocabulary)`);
   if (info.truncatedTokens) lines.push(`truncated ${info.truncatedTokens} prompt tokens past the model's limit`);
   lines.push(...written.map((p) => `wrote     ${p}`));
@@ -20,7 +24,7 @@ export function describeRun(req: GenerateRequest, { info }: GenerateResult, writ
 }
 
 /** The explicit timesteps or σ the run took, as RunInfo reports them. */
-function explicitSchedule({ timesteps, sigmas }: RunInfo): string {
+function explicitSchedule({ spec: { timesteps, sigmas } }: RunInfo): string {
   if (timesteps) return ` (timesteps ${timesteps.join(', ')})`;
   return sigmas ? ` (sigmas ${sigmas.join(', ')})` : '';
 }

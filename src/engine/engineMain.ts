@@ -1,6 +1,6 @@
 // The engine process (bundled to dist/engine.js, started by EngineClient). Runs one request at a
 // time; session.run() blocks this process's thread, never the extension host's.
-import type { FromEngine, GenerateRequest, ToEngine } from '../protocol/engine';
+import type { FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protocol/engine';
 import { EngineFailure, toPayload } from './engineFailure';
 import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
@@ -17,17 +17,13 @@ function send(message: FromEngine): void {
 async function generate(id: number, request: GenerateRequest): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
-    const { sessions, loaded } = await cache.get(request.modelDir, request.provider);
+    const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
     if (loaded) {
       const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');
       send({ type: 'log', level: 'info', message: `loaded ${sessions.folder.dir} on ${sessions.provider}${fell ? ` after: ${fell}` : ''}` });
     }
-    const result = await runPipeline(sessions, request, {
-      onStep: (event) => send({ type: 'step', id, event }),
-      cancelled: () => cancelled.has(id),
-    });
-    result.info.timings.loadMs = loaded ? sessions.loadMs : 0;
-    result.info.timings.totalMs += result.info.timings.loadMs;
+    const control = { onStep: (event: StepEvent) => send({ type: 'step', id, event }), cancelled: () => cancelled.has(id) };
+    const result = await runPipeline(sessions, request, control, loaded ? sessions.loadMs : 0);
     send({ type: 'result', id, result });
   } catch (err) {
     send({ type: 'error', id, error: toPayload(err) });

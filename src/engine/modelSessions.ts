@@ -2,7 +2,7 @@
 // inputs and outputs checked against what the pipeline feeds it.
 import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
-import { modelHash, type ModelFolder } from './modelFolder';
+import { modelHash, type ModelFolder } from '../modelFolder/modelFolder';
 import { OnnxModel } from './onnxModel';
 import { PromptTokenizer } from './promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';

@@ -5,19 +5,20 @@ import { createScheduler } from '../core/samplers/registry';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
+import type { RunSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule } from './requestCheck';
 import { loadTaesd, type ModelSessions } from './modelSessions';
+import type { Output } from './onnxModel';
 import { seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
-import { buildRunRecords, pngTextChunks } from './outputs/runRecord';
 import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, unguided } from './guidance';
 import { StepBuffers } from './stepBuffers';
-import { defaultGuidance } from './modelFolder';
+import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -25,12 +26,15 @@ export interface RunControl {
   cancelled(): boolean;
 }
 
-export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl): Promise<GenerateResult> {
+/** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
+ * run's total counts it. */
+export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl, loadMs: number): Promise<GenerateResult> {
   const started = performance.now();
-  const req = { ...request, guidanceScale: request.guidanceScale ?? defaultGuidance(s.folder) };
-  if (req.preview?.kind === 'taesd') await loadTaesd(s);
-  const shape = checkRequest(req, s);
-  const scheduler = buildScheduler(s, req);
+  const { options } = request;
+  const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
+  if (options.preview?.kind === 'taesd') await loadTaesd(s);
+  const shape = checkRequest(req, options, s);
+  const { scheduler, warnings } = buildScheduler(s, req);
   const custom = customSchedule(req, scheduler.alphasCumprod);
   try {
     scheduler.setTimesteps(req.steps, custom);
@@ -55,7 +59,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const unetRunMs: number[] = [];
   const timesteps = scheduler.timesteps;
   // Without a preview setting, latents (when captured) come every step.
-  const preview = req.preview ?? { every: 1, kind: 'none' };
+  const preview = options.preview ?? { every: 1, kind: 'none' };
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
@@ -63,8 +67,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     const runStart = performance.now();
     const out = await runUnet(s, input, t, text?.hidden);
     unetRunMs.push(performance.now() - runStart);
-    const phi = req.guidanceRescale ?? 0;
-    const estimate = guided ? guide(out, req.guidanceScale, phi, shape.batch, buffers.eps) : unguided(out);
+    const estimate = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps) : unguided(out);
     if (!estimate.finite) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
@@ -78,7 +81,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     const event: StepEvent = {
       step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms,
     };
-    if (atCadence && req.captureLatents) {
+    if (atCadence && options.captureLatents) {
       event.xt = Float32Array.from(latents.data);
       event.x0 = Float32Array.from(step.predOriginalSample.data);
     }
@@ -94,44 +97,40 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const { images: decoded, pixels } = await decodeImages(s, latents);
   const vaeMs = performance.now() - vaeStart;
 
+  const images: ImageOut[] = decoded.map((img) => ({ ...img, png: encodePng(img.rgba, img.width, img.height) }));
+  const tensors = options.returnTensors
+    ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
+    : undefined;
   const info: RunInfo = {
+    spec: { ...req, width: shape.width, height: shape.height, steps: custom ? timesteps.length : req.steps },
+    seeds,
+    scheduler: { _class_name: scheduler.className, ...scheduler.config },
+    model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
-    timings: { loadMs: 0, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: performance.now() - started },
-    scheduler: { _class_name: scheduler.className, ...scheduler.config },
-    seeds,
-    steps: custom ? timesteps.length : req.steps,
-    timesteps: req.timesteps,
-    sigmas: req.sigmas,
-    guidanceScale: req.guidanceScale,
-    guidanceRescale: req.guidanceRescale ?? 0,
-    width: decoded[0].width,
-    height: decoded[0].height,
-    model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
+    timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
+    warnings,
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
   };
-  const records = buildRunRecords(
-    { prompt: req.prompt, negativePrompt: req.negativePrompt ?? '', batchSize: shape.batch, createdAt: new Date() },
-    info,
-  );
-  const images: ImageOut[] = decoded.map((img, i) => ({ ...img, png: encodePng(img.rgba, img.width, img.height, pngTextChunks(records[i])) }));
-  const tensors = req.returnTensors
-    ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
-    : undefined;
   return { images, info, tensors };
 }
 
 /** The model's scheduler config with the request's keys on top (a `_class_name` there switches
  * the class and keeps the model's schedule, like diffusers' `from_config`). */
-function buildScheduler(s: ModelSessions, req: GenerateRequest): Scheduler {
+/** The scheduler, and the config's warnings (a misspelt key, a key the class ignores) worded for the
+ * user: a run on a config that says one thing and runs another must not pass silently. */
+function buildScheduler(s: ModelSessions, req: RunSpec): { scheduler: Scheduler; warnings: string[] } {
   const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, req.scheduler ?? {});
   const errors = findings.filter((f) => f.severity === 'error');
   if (!scheduler) {
     const where = req.scheduler ? 'the requested scheduler' : `${s.folder.dir}/scheduler/scheduler_config.json`;
     throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
   }
-  return scheduler;
+  const warnings = findings
+    .filter((f) => f.severity === 'warning')
+    .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
+  return { scheduler, warnings };
 }
 
 async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
@@ -150,13 +149,24 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
     }),
   });
   // One call takes the whole batch: its output is the result, uncopied.
-  if (per >= n) return (await s.unet.run(feeds(0))).out_sample.data.subarray(0, input.data.length);
+  if (per >= n) return checkedOutput(s, await s.unet.run(feeds(0)), [per, ...rest]).data.subarray(0, input.data.length);
   const out = new Float32Array(input.data.length);
   for (let b = 0; b < n; b += per) {
-    const result = await s.unet.run(feeds(b));
-    out.set(result.out_sample.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
+    const result = checkedOutput(s, await s.unet.run(feeds(b)), [per, ...rest]);
+    out.set(result.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
   }
   return out;
+}
+
+/** The UNet's out_sample, refused when its shape is not its sample input's: a UNet that returns another
+ * shape would otherwise give a garbage image without a word. */
+function checkedOutput(s: ModelSessions, result: Record<string, Output>, expected: readonly number[]): Output {
+  const { dims } = result.out_sample;
+  if (dims.length !== expected.length || expected.some((d, k) => dims[k] !== d)) {
+    const message = `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected.join('×')} of its sample input`;
+    throw new EngineFailure('MODEL_INVALID', message, { file: s.folder.files.unet });
+  }
+  return result.out_sample;
 }
 
 function scaled(x: Tensor, k: number): Tensor {

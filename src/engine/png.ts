@@ -1,50 +1,6 @@
-// PNG files with text metadata. fast-png encodes the pixels; text goes in tEXt chunks (Latin-1) or,
-// for other characters, uncompressed UTF-8 iTXt chunks, as A1111 does for its `parameters`.
+// PNG encoding of the engine's images (pixels only; the host adds the run's metadata chunks).
 import { encode } from 'fast-png';
-import { crc32 } from 'node:zlib';
 
-const latin1 = /^[\u0000-\u00ff]*$/;
-
-export function encodePng(rgba: Uint8Array, width: number, height: number, text: Record<string, string> = {}): Uint8Array {
-  const png = encode({ width, height, data: rgba, channels: 4, depth: 8 });
-  const chunks = Object.entries(text).map(([key, value]) => textChunk(key, value));
-  // IEND is the last 12 bytes; text chunks go just before it.
-  const iend = png.length - 12;
-  return Buffer.concat([png.subarray(0, iend), ...chunks, png.subarray(iend)]);
-}
-
-/** The tEXt and iTXt entries of a PNG file, keyword → text. */
-export function readPngText(bytes: Uint8Array): Record<string, string> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Record<string, string> = {};
-  for (let at = 8; at + 12 <= bytes.length; ) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-    const data = bytes.subarray(at + 8, at + 8 + length);
-    const nul = data.indexOf(0);
-    if (type === 'tEXt' && nul > 0) {
-      out[Buffer.from(data.subarray(0, nul)).toString('latin1')] = Buffer.from(data.subarray(nul + 1)).toString('latin1');
-    } else if (type === 'iTXt' && nul > 0 && data[nul + 1] === 0) {
-      // keyword \0 compression-flag compression-method language \0 translated-keyword \0 text
-      const lang = data.indexOf(0, nul + 3);
-      const translated = data.indexOf(0, lang + 1);
-      out[Buffer.from(data.subarray(0, nul)).toString('latin1')] = Buffer.from(data.subarray(translated + 1)).toString('utf8');
-    }
-    if (type === 'IEND') break;
-    at += 12 + length;
-  }
-  return out;
-}
-
-function textChunk(keyword: string, text: string): Buffer {
-  if (!/^[\u0020-\u007e\u00a1-\u00ff]{1,79}$/.test(keyword)) throw new RangeError(`invalid PNG text keyword "${keyword}"`);
-  const body = latin1.test(text)
-    ? Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.of(0), Buffer.from(text, 'latin1')])
-    : Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.of(0, 0, 0, 0, 0), Buffer.from(text, 'utf8')]);
-  const type = Buffer.from(latin1.test(text) ? 'tEXt' : 'iTXt', 'latin1');
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(body.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([type, body])));
-  return Buffer.concat([head, type, body, crc]);
+export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  return encode({ width, height, data: rgba, channels: 4, depth: 8 });
 }

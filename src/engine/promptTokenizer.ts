@@ -5,7 +5,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineFailure } from './engineFailure';
-import { readJson } from './modelFolder';
+import { readJson } from '../modelFolder/modelFolder';
 
 export interface TokenizedPrompt {
   /** Exactly `length` ids: BOS, prompt tokens, EOS, padding. */

@@ -2,7 +2,7 @@
 // reloaded; at most MAX_LOADED stay in memory, since a Stable Diffusion folder holds gigabytes.
 import { resolve } from 'node:path';
 import type { ProviderName } from '../protocol/engine';
-import { folderSignature, readModelFolder } from './modelFolder';
+import { folderSignature, readModelFolder } from '../modelFolder/modelFolder';
 import { loadSessions, type ModelSessions } from './modelSessions';
 
 const MAX_LOADED = 2;

@@ -3,7 +3,7 @@
 import type { Tensor } from '../core/tensor/tensor';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
-import type { ResolvedRequest, RunShape } from './requestCheck';
+import type { ResolvedSpec, RunShape } from './requestCheck';
 import { allFinite } from './finite';
 
 export interface EncodedText {
@@ -15,11 +15,11 @@ export interface EncodedText {
   truncatedTokens: number;
 }
 
-export async function encodePrompts(s: ModelSessions, req: ResolvedRequest, shape: RunShape): Promise<EncodedText> {
+export async function encodePrompts(s: ModelSessions, req: ResolvedSpec, shape: RunShape): Promise<EncodedText> {
   const tokenizer = s.tokenizer!;
   const text = tokenizer.encode(req.prompt);
   const guided = req.guidanceScale > 1;
-  const prompts = guided ? [tokenizer.encode(req.negativePrompt ?? ''), text] : [text];
+  const prompts = guided ? [tokenizer.encode(req.negativePrompt), text] : [text];
   const states = await Promise.all(prompts.map((p) => encodeIds(s, p.ids)));
   const [seq, width] = states[0].shape.slice(1);
   const per = seq * width;

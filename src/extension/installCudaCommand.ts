@@ -1,6 +1,6 @@
 // "Diffusion: Install CUDA Provider": the explicit opt-in download that npm install skips (see .npmrc).
 import * as vscode from 'vscode';
-import { installCudaProvider } from '../engine/cudaInstall';
+import { installCudaProvider } from '../runs/cudaInstall';
 import { showErrorWithLog, type Log } from './log';
 
 export function registerInstallCuda(context: vscode.ExtensionContext, log: Log): void {

@@ -1,40 +1,18 @@
 // Messages between the engine process (src/engine/engineMain.ts) and its clients (extension host,
 // CLI). Tensors and images travel as typed arrays over Node's 'advanced' IPC serialization, so they
 // arrive as binary, never as JSON number lists.
+import type { RunSpec } from './run';
 
 /** Execution provider choice; 'auto' tries the platform's providers in order. */
 export type ProviderName = 'auto' | 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
+export const PROVIDER_NAMES: readonly ProviderName[] = ['auto', 'cuda', 'webgpu', 'dml', 'coreml', 'cpu'];
 
 /** What a per-step preview shows: nothing, the linear latent→RGB approximation of x̂0, a full VAE
  * decode of x̂0, or a TAESD decode (when the model folder has one). */
 export type PreviewKind = 'none' | 'latent' | 'vae' | 'taesd';
 
-export interface GenerateRequest {
-  /** Absolute path of a diffusers/Optimum ONNX model folder. */
-  modelDir: string;
-  prompt: string;
-  negativePrompt?: string;
-  /** Seed of the first image; image i of a batch uses seed + i, so it can be re-made alone. */
-  seed: number;
-  steps: number;
-  /** Classifier-free guidance scale; guidance only runs when > 1 (diffusers). Default: the model
-   * folder's `_diffusion_lab.guidance_scale` in model_index.json, else diffusers' 7.5. */
-  guidanceScale?: number;
-  /** φ of Lin et al. 2023; 0 or absent leaves guidance unchanged. */
-  guidanceRescale?: number;
-  /** Pixels; multiples of 8 for latent models. Default: the model's native size. */
-  width?: number;
-  height?: number;
-  batchSize?: number;
-  /** A scheduler_config.json object. With `_class_name` it replaces the model's scheduler class,
-   * keeping the model's schedule keys it does not set; without, its keys override the model's. */
-  scheduler?: Record<string, unknown>;
-  /** An explicit inference schedule instead of the spacing rule (diffusers' `set_timesteps(timesteps=)`):
-   * strictly descending training timesteps. The run takes one step each and ignores `steps`. */
-  timesteps?: number[];
-  /** Explicit σ, strictly descending, the final one included (diffusers' `set_timesteps(sigmas=)`):
-   * sigmas.length − 1 steps; `steps` is ignored. Not together with `timesteps`. */
-  sigmas?: number[];
+/** How the engine runs a spec (not part of what the run makes, so not in its record). */
+export interface RunOptions {
   provider?: ProviderName;
   /** Step events come every step; every `every` steps (and at the last) they carry a preview of this
    * kind and the captured latents. Default { every: 1, kind: 'none' }; every 0: never. */
@@ -43,6 +21,12 @@ export interface GenerateRequest {
   captureLatents?: boolean;
   /** Also return the final latents and the decoded float image (for parity checks: CLI --dump). */
   returnTensors?: boolean;
+}
+
+export interface GenerateRequest {
+  /** What to make; its seed is already drawn (never RANDOM_SEED). */
+  spec: RunSpec;
+  options: RunOptions;
 }
 
 export interface PreviewImage {
@@ -72,7 +56,7 @@ export interface StepEvent {
 }
 
 export interface ImageOut extends PreviewImage {
-  /** The encoded PNG, with the run's parameters in tEXt chunks. */
+  /** The encoded PNG, pixels only: the host adds the run's metadata (src/runs/pngText.ts). */
   png: Uint8Array;
 }
 
@@ -85,29 +69,26 @@ export interface RunTimings {
   /** Time inside session.run of each UNet step, to separate sampler overhead. */
   unetRunMs: number[];
   vaeMs: number;
-  /** Load, text encoding, steps and decode; PNG encoding (recorded inside the PNG) comes after. */
+  /** Load, text encoding, steps, decode and PNG encoding, measured by the engine. */
   totalMs: number;
 }
 
 export interface RunInfo {
+  /** The spec as it ran: guidance, size and steps resolved from the model where it left them out. */
+  spec: RunSpec & Required<Pick<RunSpec, 'guidanceScale' | 'width' | 'height'>>;
+  /** Image i's seed (spec.seed + i). */
+  seeds: number[];
+  /** The scheduler's effective config, `_class_name` included. */
+  scheduler: Record<string, unknown>;
+  model: { dir: string; name: string; hash: string; kind: 'text2img' | 'unconditional' };
   /** The provider that actually ran (after any fallback). */
   provider: Exclude<ProviderName, 'auto'>;
   /** Providers tried before it and why each failed. */
   providerFallbacks: { provider: string; error: string }[];
   timings: RunTimings;
-  /** The scheduler's effective config, `_class_name` included. */
-  scheduler: Record<string, unknown>;
-  seeds: number[];
-  steps: number;
-  /** The request's explicit schedule, when it gave one. */
-  timesteps?: number[];
-  sigmas?: number[];
-  /** The scale used: the request's, or the model's default when the request named none. */
-  guidanceScale: number;
-  guidanceRescale: number;
-  width: number;
-  height: number;
-  model: { dir: string; name: string; hash: string; kind: 'text2img' | 'unconditional' };
+  /** Things the run went ahead despite, for the user to see (e.g. a scheduler config key the
+   * class does not have, with the key it was probably meant to be). */
+  warnings: string[];
   /** Prompt words the tokenizer could not represent (mapped to the unknown token). */
   unknownWords: string[];
   /** Prompt tokens past the model's max length, dropped. */

@@ -3,35 +3,38 @@
 // field before anything runs, the host again because a webview's message is untrusted input.
 // Webviews name runs and models by id, never by file path.
 
+import { RANDOM_SEED, RUN_LIMITS, type RunSpec } from './run';
+
 export type Spacing = 'default' | 'leading' | 'trailing' | 'linspace';
 export type SigmaSchedule = 'default' | 'karras' | 'exponential' | 'beta';
 export const SPACINGS: readonly Spacing[] = ['default', 'leading', 'trailing', 'linspace'];
 export const SIGMA_SCHEDULES: readonly SigmaSchedule[] = ['default', 'karras', 'exponential', 'beta'];
 
-/** A seed drawn at random when the form's seed is −1 (A1111's range, so seeds carry over). */
-export const SEED_MAX = 4294967294;
-
-/** Generation parameters after validation. */
-export interface GenerateParams {
+/** The workbench form as typed: numbers may still be text, so a bad value can be named. The
+ * sampler controls (class, spacing, σ schedule) become the spec's scheduler keys. */
+export interface ParamsForm {
   prompt: string;
   negativePrompt: string;
   /** −1: a new random seed for each run. */
-  seed: number;
-  steps: number;
-  guidanceScale: number;
+  seed: string;
+  steps: string;
+  guidanceScale: string;
   /** diffusers `_class_name`; '' keeps the model's own scheduler. */
   sampler: string;
-  spacing: Spacing;
-  sigmas: SigmaSchedule;
-  width: number;
-  height: number;
-  batchSize: number;
+  spacing: string;
+  sigmas: string;
+  width: string;
+  height: string;
+  batchSize: string;
   modelId: string;
 }
+export type ParamErrors = Partial<Record<keyof ParamsForm, string>>;
 
-/** The form as typed: numbers may still be text, so a bad value can be named. */
-export type ParamsForm = { [K in keyof GenerateParams]: string };
-export type ParamErrors = Partial<Record<keyof GenerateParams, string>>;
+/** A validated form: the run's spec (the host adds the model folder) and the model chosen by id. */
+export interface FormRun {
+  modelId: string;
+  spec: Omit<RunSpec, 'modelDir'>;
+}
 
 /** What the sampler picker offers for one scheduler class (from the core's class table). */
 export interface SamplerOption {
@@ -58,17 +61,20 @@ export interface ValidationContext {
   models: readonly ModelOption[];
 }
 
-const MAX_STEPS = 1000;
-const MAX_BATCH = 16;
-const MAX_SIDE = 2048;
+/** The workbench keeps every captured step of every image of a run for its viewer, so it offers a
+ * smaller batch than the engine takes (RUN_LIMITS.batchSize). */
+export const WORKBENCH_MAX_BATCH = 16;
+/** Sizes the workbench offers; the engine takes up to RUN_LIMITS.side.max from the CLI. */
+export const WORKBENCH_MAX_SIDE = 2048;
 
-/** Checks every field of a form; `params` is set only when there is no error. */
-export function validateParams(form: unknown, ctx: ValidationContext): { params?: GenerateParams; errors: ParamErrors } {
+/** Checks every field of a form; `run` is set only when there is no error. */
+export function validateParams(form: unknown, ctx: ValidationContext): { run?: FormRun; errors: ParamErrors } {
   const f = (typeof form === 'object' && form !== null ? form : {}) as Record<string, unknown>;
   const errors: ParamErrors = {};
-  const text = (key: keyof GenerateParams): string => (typeof f[key] === 'string' || typeof f[key] === 'number' ? String(f[key]) : '');
+  const text = (key: keyof ParamsForm): string => (typeof f[key] === 'string' || typeof f[key] === 'number' ? String(f[key]) : '');
+  const L = RUN_LIMITS;
 
-  const integer = (key: keyof GenerateParams, label: string, min: number, max: number): number => {
+  const integer = (key: keyof ParamsForm, label: string, min: number, max: number): number => {
     const raw = text(key).trim();
     if (!/^[+-]?\d+$/.test(raw)) {
       errors[key] = raw === '' ? `${label} is required.` : `${label} must be a whole number, not "${raw}".`;
@@ -80,25 +86,27 @@ export function validateParams(form: unknown, ctx: ValidationContext): { params?
   };
 
   const seed = Number(text('seed').trim());
-  if (!/^-?\d+$/.test(text('seed').trim()) || !(seed === -1 || (seed >= 0 && seed <= SEED_MAX))) {
-    errors.seed = `Seed must be −1 (random) or a whole number from 0 to ${SEED_MAX}.`;
+  if (!/^-?\d+$/.test(text('seed').trim()) || !(seed === RANDOM_SEED || (seed >= L.seed.min && seed <= L.seed.max))) {
+    errors.seed = `Seed must be −1 (random) or a whole number from ${L.seed.min} to ${L.seed.max}.`;
   }
-  const steps = integer('steps', 'Steps', 1, MAX_STEPS);
-  const batchSize = integer('batchSize', 'Batch size', 1, MAX_BATCH);
+  const steps = integer('steps', 'Steps', L.steps.min, L.steps.max);
+  const batchSize = integer('batchSize', 'Batch size', L.batchSize.min, WORKBENCH_MAX_BATCH);
 
   const guidanceRaw = text('guidanceScale').trim();
   const guidanceScale = Number(guidanceRaw);
-  if (guidanceRaw === '' || !Number.isFinite(guidanceScale) || guidanceScale < 0 || guidanceScale > 50) {
-    errors.guidanceScale = 'Guidance scale must be a number from 0 to 50.';
+  const g = L.guidanceScale;
+  if (guidanceRaw === '' || !Number.isFinite(guidanceScale) || guidanceScale < g.min || guidanceScale > g.max) {
+    errors.guidanceScale = `Guidance scale must be a number from ${g.min} to ${g.max}.`;
   }
 
   const modelId = text('modelId');
   const model = ctx.models.find((m) => m.id === modelId);
   if (!model) errors.modelId = 'Choose a model.';
   const size = (key: 'width' | 'height', label: string): number => {
-    const n = integer(key, label, 1, MAX_SIDE);
+    const n = integer(key, label, 1, WORKBENCH_MAX_SIDE);
     if (!errors[key] && model && n % model.sizeMultiple !== 0) {
-      errors[key] = `${label} must be a multiple of ${model.sizeMultiple} for ${model.label} (try ${Math.max(model.sizeMultiple, Math.round(n / model.sizeMultiple) * model.sizeMultiple)}).`;
+      const suggestion = Math.max(model.sizeMultiple, Math.round(n / model.sizeMultiple) * model.sizeMultiple);
+      errors[key] = `${label} must be a multiple of ${model.sizeMultiple} for ${model.label} (try ${suggestion}).`;
     }
     return n;
   };
@@ -116,29 +124,35 @@ export function validateParams(form: unknown, ctx: ValidationContext): { params?
   else if (sigmas !== 'default' && samplerOption && !samplerOption.sigmas.includes(sigmas)) errors.sigmas = `${sampler} does not offer ${sigmas} σs.`;
 
   if (Object.keys(errors).length > 0) return { errors };
-  return {
-    errors,
-    params: {
-      prompt: text('prompt'),
-      negativePrompt: text('negativePrompt'),
-      seed,
-      steps,
-      guidanceScale,
-      sampler,
-      spacing,
-      sigmas,
-      width,
-      height,
-      batchSize,
-      modelId,
-    },
+  const scheduler = schedulerOverrides(sampler, spacing, sigmas);
+  const spec: FormRun['spec'] = {
+    prompt: text('prompt'),
+    negativePrompt: text('negativePrompt'),
+    seed,
+    steps,
+    guidanceScale,
+    guidanceRescale: 0,
+    width,
+    height,
+    batchSize,
+    ...(scheduler && { scheduler }),
   };
+  return { errors, run: { modelId, spec } };
 }
 
-export function paramsToForm(p: GenerateParams): ParamsForm {
-  const form = {} as ParamsForm;
-  for (const key of Object.keys(p) as (keyof GenerateParams)[]) form[key] = String(p[key]);
-  return form;
+/** The scheduler config keys the form's sampler controls set over the model's own; undefined keeps
+ * the model's scheduler. */
+export function schedulerOverrides(sampler: string, spacing: Spacing, sigmas: SigmaSchedule): Record<string, unknown> | undefined {
+  const config: Record<string, unknown> = {};
+  if (sampler) config._class_name = sampler;
+  if (spacing !== 'default') config.timestep_spacing = spacing;
+  if (sigmas !== 'default') config[`use_${sigmas}_sigmas`] = true;
+  return Object.keys(config).length > 0 ? config : undefined;
+}
+
+/** The form's σ schedule for a scheduler config. */
+export function sigmaScheduleOf(config: Record<string, unknown>): SigmaSchedule {
+  return (['karras', 'exponential', 'beta'] as const).find((s) => config[`use_${s}_sigmas`] === true) ?? 'default';
 }
 
 /** One step of a run as the viewer shows it: batch item 0's latents and the step's statistics. */
@@ -164,8 +178,8 @@ export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
 export interface RunSummary {
   id: string;
   createdAt: string;
-  /** The parameters, seed resolved (never −1). */
-  params: GenerateParams;
+  /** What the run makes, seed drawn (never −1); once done, as it ran (defaults resolved). */
+  spec: RunSpec;
   modelLabel: string;
   status: RunStatus;
   error?: string;
@@ -195,11 +209,6 @@ export interface RunSchedule {
   /** Explicit inference timesteps or σ (GenerateRequest.timesteps / sigmas); they fix the step count. */
   timesteps?: number[];
   sigmas?: number[];
-}
-
-/** Steps a schedule fixes: one per explicit timestep or σ gap; undefined when the form's steps apply. */
-export function scheduleSteps(s: RunSchedule): number | undefined {
-  return s.timesteps ? s.timesteps.length : s.sigmas ? s.sigmas.length - 1 : undefined;
 }
 
 const MAX_SCHEDULE_JSON = 1_000_000;
@@ -287,6 +296,19 @@ export interface GalleryItem {
   thumbnail?: Uint8Array;
 }
 
+/** The last step the run in progress took, with its preview when it has one. */
+export interface LiveProgress {
+  step: number;
+  totalSteps: number;
+  preview?: StepFrame['preview'];
+}
+
+/** The run in progress; `progress` is absent until its first step. */
+export interface LiveRun {
+  runId: string;
+  progress?: LiveProgress;
+}
+
 /** Side-panel gallery → host. */
 export type FromGallery =
   | { type: 'ready' }
@@ -296,8 +318,12 @@ export type FromGallery =
 
 /** Host → side-panel gallery. */
 export type ToGallery =
-  | { type: 'snapshot'; items: GalleryItem[]; live?: { runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] } }
-  | { type: 'live'; runId: string; step: number; totalSteps: number; preview?: StepFrame['preview'] }
+  | { type: 'snapshot'; items: GalleryItem[]; live?: LiveRun }
+  /** A run began (no step taken yet). */
+  | { type: 'liveStarted'; runId: string }
+  | { type: 'liveStep'; runId: string; progress: LiveProgress }
+  /** The live run ended without an image (failed or cancelled); a finished one arrives as an item. */
+  | { type: 'liveEnded'; runId: string }
   | { type: 'item'; item: GalleryItem }
   | { type: 'updated'; run: RunSummary }
   | { type: 'removed'; runId: string };
@@ -343,7 +369,7 @@ export function parseFromGallery(m: unknown): FromGallery | undefined {
   return undefined;
 }
 
-const FORM_KEYS: readonly (keyof GenerateParams)[] = [
+const FORM_KEYS: readonly (keyof ParamsForm)[] = [
   'prompt', 'negativePrompt', 'seed', 'steps', 'guidanceScale', 'sampler', 'spacing', 'sigmas', 'width', 'height', 'batchSize', 'modelId',
 ];
 

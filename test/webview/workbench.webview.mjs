@@ -14,7 +14,8 @@ const form = {
 };
 const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false };
 const run = {
-  id: 'r1', createdAt: '2026-01-01T00:00:00.000Z', params: { ...form, seed: 7, steps: 4, guidanceScale: 7.5, width: 32, height: 32, batchSize: 1 },
+  id: 'r1', createdAt: '2026-01-01T00:00:00.000Z',
+  spec: { modelDir: '/m', prompt: 'a red circle', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0, width: 32, height: 32, batchSize: 1 },
   modelLabel: 'tiny-shapes', status: 'running', images: [],
 };
 
@@ -125,10 +126,14 @@ export const tests = [
       const { page, errors } = await openSurface(browser, 'gallery', { width: 300 });
       await expectPosted(page, 'ready', 'the gallery asks for its snapshot');
       await post(page, { type: 'snapshot', items: [{ run: { ...run, status: 'done' } }] });
-      await post(page, { type: 'live', runId: 'r2', step: 1, totalSteps: 4, preview: frame(1).preview });
+      await post(page, { type: 'liveStarted', runId: 'r2' });
+      await page.waitForFunction(() => /Starting/.test(document.querySelector('.live p').textContent));
+      await post(page, { type: 'liveStep', runId: 'r2', progress: { step: 1, totalSteps: 4, preview: frame(1).preview } });
       await page.waitForFunction(() => !document.querySelector('.live').hidden);
       assert(/Step 2 of 4/.test(await page.textContent('.live p')), 'live step shown');
       assert((await inkedCanvas(page, '.live canvas')) === 64, 'live preview drawn');
+      await post(page, { type: 'liveEnded', runId: 'r2' });
+      await page.waitForFunction(() => document.querySelector('.live').hidden);
       await page.focus('[data-run-id="r1"]');
       await page.keyboard.press('Enter');
       const open = (await posted(page)).find((m) => m.type === 'openRun');

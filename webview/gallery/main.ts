@@ -1,7 +1,7 @@
 // The side-panel view: the live preview of the run in progress and the gallery of stored runs,
 // newest first. Activating a run (click, Enter or Space) opens it in the generate panel; its ×
 // button or the Delete key asks the host to remove it.
-import type { FromGallery, GalleryItem, RunSummary, ToGallery } from '../../src/protocol/workbench';
+import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
 import './gallery.css';
 
@@ -31,10 +31,19 @@ window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
     case 'snapshot':
       for (const img of grid.querySelectorAll('img')) URL.revokeObjectURL(img.src);
       grid.replaceChildren(...m.items.map(tile));
-      if (m.live) showLive(m.live.step, m.live.totalSteps, m.live.preview);
+      live.hidden = !m.live;
+      if (m.live) showLive(m.live.progress);
       break;
-    case 'live':
-      showLive(m.step, m.totalSteps, m.preview);
+    case 'liveStarted':
+      live.hidden = false;
+      showLive(undefined);
+      return;
+    case 'liveStep':
+      live.hidden = false;
+      showLive(m.progress);
+      return;
+    case 'liveEnded':
+      live.hidden = true;
       return;
     case 'item':
       live.hidden = true;
@@ -53,11 +62,10 @@ window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
 });
 vscode.postMessage({ type: 'ready' });
 
-/** step −1: started, no step yet; −2: ended without a result. */
-function showLive(step: number, total: number, preview?: { width: number; height: number; rgba: Uint8Array }): void {
-  live.hidden = step === -2;
-  liveText.textContent = step < 0 ? 'Starting…' : `Step ${step + 1} of ${total}`;
-  if (preview) drawRgba(liveCanvas, preview);
+/** The live run's line: starting until its first step, then the step it is at. */
+function showLive(progress: LiveProgress | undefined): void {
+  liveText.textContent = progress ? `Step ${progress.step + 1} of ${progress.totalSteps}` : 'Starting…';
+  if (progress?.preview) drawRgba(liveCanvas, progress.preview);
 }
 
 function tile(item: GalleryItem): HTMLElement {
@@ -67,7 +75,7 @@ function tile(item: GalleryItem): HTMLElement {
   li.setAttribute('role', 'button');
   li.title = describe(item.run);
   li.setAttribute('aria-keyshortcuts', 'Delete');
-  li.setAttribute('aria-label', `Open run: ${item.run.params.prompt || 'no prompt'}, seed ${item.run.params.seed}`);
+  li.setAttribute('aria-label', `Open run: ${item.run.spec.prompt || 'no prompt'}, seed ${item.run.spec.seed}`);
   if (item.thumbnail) {
     const img = document.createElement('img');
     img.src = pngUrl(item.thumbnail);
@@ -75,7 +83,7 @@ function tile(item: GalleryItem): HTMLElement {
     li.append(img);
   }
   const caption = document.createElement('span');
-  caption.textContent = item.run.params.prompt || '(no prompt)';
+  caption.textContent = item.run.spec.prompt || '(no prompt)';
   li.append(caption);
   const remove = document.createElement('button');
   remove.className = 'remove';
@@ -99,7 +107,9 @@ function tile(item: GalleryItem): HTMLElement {
 }
 
 function describe(run: RunSummary): string {
-  const p = run.params;
+  const p = run.spec;
   const saved = run.images.map((i) => i.savedAs).filter(Boolean);
-  return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${run.schedulerClass ?? p.sampler} · ${p.steps} steps · CFG ${p.guidanceScale} · seed ${p.seed}${saved.length ? `\nsaved as ${saved.join(', ')}` : ''}`;
+  const sampler = run.schedulerClass ?? String(p.scheduler?._class_name ?? "model's scheduler");
+  const cfg = p.guidanceScale === undefined ? '' : ` · CFG ${p.guidanceScale}`;
+  return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${sampler} · ${p.steps} steps${cfg} · seed ${p.seed}${saved.length ? `\nsaved as ${saved.join(', ')}` : ''}`;
 }

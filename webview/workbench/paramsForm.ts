@@ -11,16 +11,15 @@ import {
   SIGMA_SCHEDULES,
   SPACINGS,
   validateParams,
-  type GenerateParams,
   type ModelOption,
   type ParamErrors,
   type ParamsForm,
   type RunSchedule,
   type SamplerOption,
-  scheduleSteps,
 } from '../../src/protocol/workbench';
+import { specSteps } from '../../src/protocol/run';
 
-type Key = keyof GenerateParams;
+type Key = keyof ParamsForm;
 /** The value-bearing controls used here all expose `value` and `invalid`. */
 type Control = HTMLElement & { value: string; invalid: boolean; disabled: boolean };
 export type Button = HTMLElement & { disabled: boolean };
@@ -144,7 +143,7 @@ export class ParamsFormView {
   setSchedule(schedule: RunSchedule | undefined): void {
     this.schedule = schedule;
     this.scheduleChip.hidden = !schedule;
-    const steps = schedule && scheduleSteps(schedule);
+    const steps = schedule && (schedule.timesteps || schedule.sigmas) ? specSteps({ steps: 0, ...schedule }) : undefined;
     if (schedule) {
       const label = document.createElement('span');
       label.className = 'schedule-label';

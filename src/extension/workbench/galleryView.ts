@@ -1,10 +1,10 @@
 // The side-panel view: the live preview of the run in progress and the gallery of stored runs.
 // Clicking a run opens it in the generate panel.
 import * as vscode from 'vscode';
-import { parseFromGallery, type GalleryItem, type ToGallery } from '../../protocol/workbench';
+import { parseFromGallery, type GalleryItem, type LiveProgress, type StepFrame, type ToGallery } from '../../protocol/workbench';
 import type { Log } from '../log';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
-import type { RunController } from './runController';
+import type { RunService } from '../runService';
 import type { RunStore } from './runStore';
 
 export const GALLERY_VIEW_ID = 'diffusionLab.gallery';
@@ -16,16 +16,16 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: RunStore,
-    private readonly runs: RunController,
+    private readonly runs: RunService,
     private readonly openRun: (runId: string) => void,
     private readonly log: Log,
   ) {
     this.subscription = runs.subscribe({
-      started: (run) => this.post({ type: 'live', runId: run.id, step: -1, totalSteps: run.params.steps }),
-      step: (runId, frame) => this.post({ type: 'live', runId, step: frame.step, totalSteps: frame.totalSteps, preview: frame.preview }),
+      started: (run) => this.post({ type: 'liveStarted', runId: run.id }),
+      step: (runId, frame) => this.post({ type: 'liveStep', runId, progress: progressOf(frame) }),
       finished: (run) => {
         if (run.status === 'done') void store.thumbnail(run.id).then((thumbnail) => this.post({ type: 'item', item: { run, thumbnail } }));
-        else this.post({ type: 'live', runId: run.id, step: -2, totalSteps: 0 });
+        else this.post({ type: 'liveEnded', runId: run.id });
       },
       updated: (run) => this.post({ type: 'updated', run }),
     });
@@ -58,18 +58,14 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     );
     const live = this.runs.liveFrames;
     const last = live?.frames[live.frames.length - 1];
-    this.post({
-      type: 'snapshot',
-      items,
-      live: live && { runId: live.run.id, step: last?.step ?? -1, totalSteps: live.run.params.steps, preview: last?.preview },
-    });
+    this.post({ type: 'snapshot', items, live: live && { runId: live.run.id, progress: last && progressOf(last) } });
   }
 
   private async removeRun(runId: string): Promise<void> {
     const run = (await this.store.list()).find((r) => r.id === runId);
     if (!run) return;
     const choice = await vscode.window.showWarningMessage(
-      `Remove the run "${run.params.prompt || 'no prompt'}" (seed ${run.params.seed}) from the gallery?`,
+      `Remove the run "${run.spec.prompt || 'no prompt'}" (seed ${run.spec.seed}) from the gallery?`,
       { modal: true, detail: 'Its captured steps go with it. Images saved into the output folder are kept.' },
       'Remove',
     );
@@ -82,4 +78,8 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   private post(message: ToGallery): void {
     void this.view?.webview.postMessage(message);
   }
+}
+
+function progressOf(frame: StepFrame): LiveProgress {
+  return { step: frame.step, totalSteps: frame.totalSteps, preview: frame.preview };
 }

@@ -1,30 +1,18 @@
 // Wires the generation workbench: the generate panel (with its serializer), the side-panel gallery,
 // and the commands that open them, re-run from an image, and record runs made elsewhere.
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { EngineClient } from '../../engine/engineClient';
-import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
 import { parseScheduleArgument } from '../../protocol/workbench';
 import type { Log } from '../log';
+import type { RunService } from '../runService';
 import { GALLERY_VIEW_ID, GalleryView } from './galleryView';
 import { ModelCatalog } from './modelCatalog';
-import { showProviderStatus } from './providerStatus';
 import { pickAndRestore } from './rerunFromImage';
-import { RunController } from './runController';
-import { RunStore } from './runStore';
+import type { RunStore } from './runStore';
 import { samplerOptions } from './samplerOptions';
 import { WorkbenchPanel } from './workbenchPanel';
 
-export interface Workbench {
-  /** Puts a run made outside the workbench (the Generate command) into the gallery and output folder. */
-  record(request: GenerateRequest, result: GenerateResult): Promise<void>;
-}
-
-export function registerWorkbench(context: vscode.ExtensionContext, deps: { engine: EngineClient; log: Log }): Workbench {
-  const { engine, log } = deps;
-  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
-  const store = new RunStore(storage);
-  const runs = new RunController(engine, store, log);
+export function registerWorkbench(context: vscode.ExtensionContext, deps: { runs: RunService; store: RunStore; log: Log }): void {
+  const { runs, store, log } = deps;
   const catalog = new ModelCatalog(context, log);
   const samplers = samplerOptions();
   const panel = new WorkbenchPanel({ context, catalog, runs, store, samplers, log });
@@ -33,7 +21,6 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { engi
   context.subscriptions.push(
     panel,
     gallery,
-    showProviderStatus(runs),
     vscode.window.registerWebviewViewProvider(GALLERY_VIEW_ID, gallery),
     vscode.commands.registerCommand('diffusionLab.openWorkbench', async (arg?: unknown) => {
       // Without a schedule (palette, menus, which may pass their own context) the panel opens as it was.
@@ -60,8 +47,4 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { engi
       }
     }),
   );
-  return {
-    record: (request, result) =>
-      runs.record(request, result, basename(request.modelDir)).catch((error) => log.error(`workbench: recording a run failed: ${(error as Error).message}`)),
-  };
 }

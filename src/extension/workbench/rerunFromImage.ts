@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { restoreFromPngText } from '../../engine/outputs/runRecord';
-import { readPngText } from '../../engine/png';
+import { readPngText } from '../../runs/pngText';
+import { restoreFromPngText } from '../../runs/runRecord';
 import type { ParamsForm, RunSchedule, SamplerOption } from '../../protocol/workbench';
 import type { ModelCatalog } from './modelCatalog';
 import { toForm } from './restoreForm';

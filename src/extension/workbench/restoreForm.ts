@@ -1,8 +1,7 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
-import type { RestoredRun } from '../../engine/outputs/runRecord';
-import { SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type SamplerOption, type Spacing } from '../../protocol/workbench';
-import { sigmaScheduleOf } from './samplerOptions';
+import { sigmaScheduleOf, SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type SamplerOption, type Spacing } from '../../protocol/workbench';
+import type { RestoredRun } from '../../runs/runRecord';
 
 /** The model lookups restoring needs (ModelCatalog provides them). */
 export interface ModelLookup {
@@ -20,25 +19,27 @@ export function toForm(
   label = 'the image',
 ): { form: ParamsForm; note: string; schedule?: RunSchedule } {
   const notes: string[] = [`Restored from ${r.source === 'a1111' ? 'A1111 parameters' : 'a Diffusion Lab record'}`];
-  const form: ParamsForm = { ...current, prompt: r.prompt, negativePrompt: r.negativePrompt };
+  const { spec } = r;
+  const form: ParamsForm = { ...current, prompt: spec.prompt, negativePrompt: spec.negativePrompt };
   const set = (key: keyof ParamsForm, value: number | undefined) => {
     if (value !== undefined) form[key] = String(value);
   };
-  set('seed', r.seed);
-  set('steps', r.steps);
-  set('guidanceScale', r.guidanceScale);
-  set('width', r.width);
-  set('height', r.height);
+  set('seed', spec.seed);
+  set('steps', spec.steps);
+  set('guidanceScale', spec.guidanceScale);
+  set('width', spec.width);
+  set('height', spec.height);
   form.batchSize = '1';
-  if (r.scheduler) {
-    const known = samplers.find((s) => s.className === r.scheduler!.className);
+  const className = spec.scheduler?._class_name;
+  if (typeof className === 'string') {
+    const known = samplers.find((s) => s.className === className);
     if (known) {
       form.sampler = known.className;
-      const spacing = r.scheduler.options.timestep_spacing as Spacing | undefined;
+      const spacing = spec.scheduler!.timestep_spacing as Spacing | undefined;
       form.spacing = r.source === 'a1111' || !spacing || !known.spacing || !SPACINGS.includes(spacing) ? 'default' : spacing;
-      const sigmas = sigmaScheduleOf(r.scheduler.options);
+      const sigmas = sigmaScheduleOf(spec.scheduler!);
       form.sigmas = known.sigmas.includes(sigmas) ? sigmas : 'default';
-    } else notes.push(`sampler ${r.scheduler.className} is not available here; kept ${form.sampler || "the model's own"}`);
+    } else notes.push(`sampler ${className} is not available here; kept ${form.sampler || "the model's own"}`);
   } else if (r.unknownSampler) notes.push(`sampler "${r.unknownSampler}" is unknown; kept ${form.sampler || "the model's own"}`);
   const model = catalog.find(r.model);
   if (model) form.modelId = model.id;
@@ -48,7 +49,7 @@ export function toForm(
   return { form, note: `${notes.join('; ')}.`, schedule };
 }
 
-function explicitSchedule({ timesteps, sigmas, scheduler }: RestoredRun, label: string): RunSchedule | undefined {
+function explicitSchedule({ spec: { timesteps, sigmas, scheduler } }: RestoredRun, label: string): RunSchedule | undefined {
   if (!timesteps && !sigmas) return undefined;
-  return { label: `${label}'s schedule`, scheduler: scheduler?.options, ...(timesteps ? { timesteps } : { sigmas }) };
+  return { label: `${label}'s schedule`, scheduler, ...(timesteps ? { timesteps } : { sigmas }) };
 }

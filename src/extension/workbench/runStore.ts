@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { RunRecord } from '../../engine/outputs/runRecord';
+import { parseRecord, type RunRecord } from '../../runs/runRecord';
 import type { RunDetail, RunSummary, StepFrame } from '../../protocol/workbench';
 
 interface StoredRun {
@@ -94,7 +94,8 @@ export class RunStore {
 
   private async read(id: string): Promise<StoredRun | undefined> {
     try {
-      return JSON.parse(await readFile(join(this.dir(id), 'run.json'), 'utf8')) as StoredRun;
+      const stored = JSON.parse(await readFile(join(this.dir(id), 'run.json'), 'utf8')) as StoredRun;
+      return upgrade(stored);
     } catch {
       return undefined;
     }
@@ -120,6 +121,15 @@ export class RunStore {
     this.ids = ids;
     await writeAtomic(join(this.root, 'index.json'), JSON.stringify(ids));
   }
+}
+
+/** Runs stored by the first release kept the form's parameters and flat records: the spec is
+ * rebuilt from their first record, so nothing in the gallery is lost. */
+function upgrade(stored: StoredRun): StoredRun {
+  const records = stored.records.map((r) => parseRecord(JSON.stringify(r))).filter((r) => r !== undefined);
+  if (records.length !== stored.records.length) throw new Error('unreadable run record');
+  const summary = stored.summary.spec ? stored.summary : { ...stored.summary, spec: { ...records[0].spec, seed: records[0].seed } };
+  return { summary, records };
 }
 
 /** A new run id: sortable by time, safe as a folder name and as a protocol id. */

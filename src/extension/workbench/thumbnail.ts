@@ -1,6 +1,6 @@
 // Gallery thumbnails: the first image box-averaged down to at most THUMB_SIDE pixels a side, so
 // the side panel receives kilobytes per run rather than full-size PNGs.
-import { encodePng } from '../../engine/png';
+import { encode } from 'fast-png';
 import type { PreviewImage } from '../../protocol/engine';
 
 export const THUMB_SIDE = 128;
@@ -24,5 +24,5 @@ export function thumbnailPng(image: PreviewImage): Uint8Array {
       for (let c = 0; c < 4; c++) rgba[(y * width + x) * 4 + c] = Math.round(sums[c] / n);
     }
   }
-  return new Uint8Array(encodePng(rgba, width, height));
+  return new Uint8Array(encode({ width, height, data: rgba, channels: 4, depth: 8 }));
 }

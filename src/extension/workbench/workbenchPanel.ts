@@ -2,11 +2,11 @@
 // state of its own beyond the form it remembers per workspace; runs come from the controller and
 // the store. Every message from the webview is checked before it is acted on.
 import * as vscode from 'vscode';
-import { DEFAULT_GUIDANCE } from '../../engine/modelFolder';
-import { formatParameters } from '../../engine/outputs/a1111Parameters';
-import { outputStem } from '../../engine/outputs/saveRun';
-import { toA1111 } from '../../engine/outputs/runRecord';
-import { writeNewFile } from '../../engine/outputs/writeNewFile';
+import { DEFAULT_GUIDANCE } from '../../modelFolder/modelFolder';
+import { formatParameters } from '../../runs/a1111Parameters';
+import { outputStem } from '../../runs/saveRun';
+import { toA1111 } from '../../runs/runRecord';
+import { writeNewFile } from '../../runs/writeNewFile';
 import {
   parseFromWorkbench,
   parseScheduleArgument,
@@ -22,7 +22,7 @@ import type { Log } from '../log';
 import { readProvider, resolveOutputDir } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { ModelCatalog } from './modelCatalog';
-import type { RunController } from './runController';
+import type { RunService } from '../runService';
 import type { RunStore } from './runStore';
 
 export const WORKBENCH_VIEW_TYPE = 'diffusionLab.workbench';
@@ -33,7 +33,7 @@ const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 export interface PanelDeps {
   context: vscode.ExtensionContext;
   catalog: ModelCatalog;
-  runs: RunController;
+  runs: RunService;
   store: RunStore;
   samplers: SamplerOption[];
   log: Log;
@@ -144,11 +144,16 @@ export class WorkbenchPanel implements vscode.Disposable {
         return void (await context.workspaceState.update(FORM_KEY, m.form));
       case 'generate': {
         await context.workspaceState.update(FORM_KEY, m.form);
-        const { params, errors } = validateParams(m.form, { samplers: this.deps.samplers, models: catalog.options() });
+        const { run, errors } = validateParams(m.form, { samplers: this.deps.samplers, models: catalog.options() });
         this.post({ type: 'errors', errors });
-        const dir = params && catalog.dir(params.modelId);
-        if (!params || !dir) return;
-        return runs.run(params, { dir, label: catalog.label(params.modelId) }, this.schedule());
+        const modelDir = run && catalog.dir(run.modelId);
+        if (!run || !modelDir) return;
+        const schedule = this.schedule();
+        // A handed-over schedule replaces the form's sampler controls (and, when explicit, its steps).
+        const spec = schedule ? { ...run.spec, scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas } : run.spec;
+        const options = { preview: { every: 1, kind: 'latent' as const }, captureLatents: true };
+        await runs.run({ spec: { ...spec, modelDir }, modelLabel: catalog.label(run.modelId), scheduleLabel: schedule?.label, options, origin: 'workbench' });
+        return;
       }
       case 'dropSchedule':
         return this.rememberSchedule(undefined);
@@ -214,7 +219,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     const dir = resolveOutputDir() ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' }))?.[0]?.fsPath;
     if (!dir) return;
     // Named after the run's first saved image, so the export sorts beside it.
-    const base = run.images[0]?.savedAs?.replace(/\.png$/, '') ?? outputStem(new Date(run.createdAt), run.params.seed);
+    const base = run.images[0]?.savedAs?.replace(/\.png$/, '') ?? outputStem(new Date(run.createdAt), run.spec.seed);
     const stem = `${base}-${gif ? 'steps' : 'strip'}`;
     const path = await writeNewFile(dir, stem, gif ? '.gif' : '.png', bytes);
     this.deps.log.info(`workbench: exported ${path}`);

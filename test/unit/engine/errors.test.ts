@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineError } from '../../../src/engine/engineClient';
+import type { EngineError } from '../../../src/runs/engineClient';
 import { copyModel, model, request, startEngine } from './fixtures';
 import { autoProviders } from '../../../src/engine/providers';
 
@@ -69,11 +69,13 @@ test('NaN in the UNet output stops the run and names the step', async () => {
 test('bad parameters are refused before inference', async () => {
   const cases: [object, RegExp][] = [
     [{ steps: 0 }, /steps must be/],
-    [{ seed: -1 }, /seed must be/],
+    [{ seed: -1 }, /seed −1 \(random\) is drawn by the caller/],
+    [{ seed: -2 }, /seed must be/],
     [{ height: 20 }, /height 20 is not a multiple of 8/],
     [{ batchSize: 0 }, /batch size/],
     [{ guidanceRescale: 2 }, /guidance rescale/],
-    [{ width: 8192 }, /width must be a whole number from 8 to 4096/],
+    [{ width: 8192 }, /width must be a whole number from 1 to 4096/],
+    [{ width: 4 }, /width must be at least 8/],
     [{ width: 4096, height: 4096, batchSize: 8 }, /128 megapixels, more than the 64/],
   ];
   cases.push([{ steps: 200, scheduler: { _class_name: 'DDIMScheduler', num_train_timesteps: 100 } }, /DDIMScheduler cannot take 200 steps/]);

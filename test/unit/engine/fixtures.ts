@@ -2,9 +2,10 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineClient } from '../../../src/engine/engineClient';
-import { engineEntry } from '../../../src/engine/enginePaths';
-import type { GenerateRequest } from '../../../src/protocol/engine';
+import type { GenerateRequest, RunOptions } from '../../../src/protocol/engine';
+import { runSpec, type RunSpec } from '../../../src/protocol/run';
+import { EngineClient } from '../../../src/runs/engineClient';
+import { engineEntry } from '../../../src/runs/enginePaths';
 
 export const MODELS = join(__dirname, '..', '..', 'fixtures', 'models');
 
@@ -27,8 +28,11 @@ export function startEngine(): EngineClient {
   return new EngineClient({ ...engineEntry() });
 }
 
-export function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
-  return { modelDir: model('tiny-sd'), prompt: 'a photo of a red cat', seed: 1, steps: 4, guidanceScale: 7.5, provider: 'cpu', ...overrides };
+/** A request on tiny-sd with the spec fields and run options given overriding the defaults. */
+export function request(overrides: Partial<RunSpec> & RunOptions = {}): GenerateRequest {
+  const { provider = 'cpu', preview, captureLatents, returnTensors, ...spec } = overrides;
+  const options: RunOptions = { provider, preview, captureLatents, returnTensors };
+  return { spec: runSpec({ modelDir: model('tiny-sd'), prompt: 'a photo of a red cat', seed: 1, steps: 4, guidanceScale: 7.5, ...spec }), options };
 }
 
 export function maxDiff(a: Uint8Array, b: Uint8Array): number {

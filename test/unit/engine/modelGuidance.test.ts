@@ -4,10 +4,11 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineError } from '../../../src/engine/engineClient';
-import { readModelFolder } from '../../../src/engine/modelFolder';
-import { readPngText } from '../../../src/engine/png';
-import { defaultModelDir } from '../../../src/engine/enginePaths';
+import type { EngineError } from '../../../src/runs/engineClient';
+import { readModelFolder } from '../../../src/modelFolder/modelFolder';
+import { readPngText } from '../../../src/runs/pngText';
+import { executeRun, prepareRun } from '../../../src/runs/executeRun';
+import { defaultModelDir } from '../../../src/runs/enginePaths';
 import { copyModel, maxDiff, model, request, startEngine } from './fixtures';
 
 const engine = startEngine();
@@ -23,10 +24,11 @@ function withLab(lab: unknown): string {
 
 test("a request without guidance runs at the model's recommended scale", async () => {
   const dir = withLab({ guidance_scale: 3 });
-  const omitted = await engine.generate(request({ modelDir: dir, guidanceScale: undefined }));
+  const req = request({ modelDir: dir, guidanceScale: undefined });
+  const omitted = await executeRun(engine, prepareRun(req.spec), req.options);
   const explicit = await engine.generate(request({ modelDir: dir, guidanceScale: 3 }));
   const other = await engine.generate(request({ modelDir: dir, guidanceScale: 7.5 }));
-  assert.equal(omitted.info.guidanceScale, 3);
+  assert.equal(omitted.info.spec.guidanceScale, 3);
   assert.equal(maxDiff(omitted.images[0].rgba, explicit.images[0].rgba), 0);
   // The scale really changes the image, so equality above means 3 was used.
   assert.ok(maxDiff(omitted.images[0].rgba, other.images[0].rgba) > 0);
@@ -35,12 +37,12 @@ test("a request without guidance runs at the model's recommended scale", async (
 
 test("a request's own guidance wins over the model's", async () => {
   const r = await engine.generate(request({ modelDir: withLab({ guidance_scale: 3 }), guidanceScale: 5 }));
-  assert.equal(r.info.guidanceScale, 5);
+  assert.equal(r.info.spec.guidanceScale, 5);
 });
 
 test('a model without a recommendation runs at diffusers’ 7.5', async () => {
   const r = await engine.generate(request({ modelDir: model('tiny-sd'), guidanceScale: undefined }));
-  assert.equal(r.info.guidanceScale, 7.5);
+  assert.equal(r.info.spec.guidanceScale, 7.5);
   assert.equal(readModelFolder(withLab({})).guidanceScale, undefined);
 });
 

@@ -3,7 +3,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode } from 'fast-png';
 import type { StepEvent } from '../../../src/protocol/engine';
-import { readPngText } from '../../../src/engine/png';
+import { readPngText } from '../../../src/runs/pngText';
+import { executeRun, prepareRun } from '../../../src/runs/executeRun';
 import { schedulerClassNames } from '../../../src/core/samplers/registry';
 import { distinctColours, maxDiff, meanDiff, model, request, startEngine } from './fixtures';
 
@@ -11,7 +12,8 @@ const engine = startEngine();
 after(() => engine.dispose());
 
 test('text-to-image on the tiny model gives a seeded, non-uniform 64x64 PNG with its parameters', async () => {
-  const a = await engine.generate(request());
+  const req = request();
+  const a = await executeRun(engine, prepareRun(req.spec), req.options);
   const b = await engine.generate(request());
   const other = await engine.generate(request({ seed: 2 }));
   const [img] = a.images;

@@ -1,0 +1,225 @@
+// Reads a diffusers/Optimum ONNX model folder (in the engine to load it, in the host to list it): which components it has, their configs, and a
+// signature of its files so cached sessions are reloaded when anything changes.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
+
+/** A missing or bad file in a model folder; the engine reports it as MODEL_INVALID naming `file`. */
+export class ModelFolderError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'ModelFolderError';
+  }
+}
+
+export interface ModelFolder {
+  dir: string;
+  name: string;
+  /** text2img: text encoder + latent UNet + VAE decoder; unconditional: a pixel-space UNet alone. */
+  kind: 'text2img' | 'unconditional';
+  pipelineClass: string;
+  files: {
+    unet: string;
+    textEncoder?: string;
+    tokenizerDir?: string;
+    vaeDecoder?: string;
+    /** A TAESD decoder for cheap previews, when the folder has one. */
+    taesdDecoder?: string;
+  };
+  schedulerConfig: Record<string, unknown>;
+  /** unet/config.json sample_size (latent or pixel side), when given. */
+  sampleSize?: number;
+  /** VAE scaling factor from vae_decoder/config.json (SD 0.18215, SDXL 0.13025). */
+  scalingFactor: number;
+  /** Pixels per latent cell (8 for SD). */
+  vaeScale: number;
+  latentRgb?: LatentRgbFactors;
+  /** The guidance scale the model's author recommends (`_diffusion_lab.guidance_scale` in model_index.json). */
+  guidanceScale?: number;
+}
+
+/** diffusers' StableDiffusionPipeline default, for requests and models that name none. */
+export const DEFAULT_GUIDANCE = 7.5;
+
+/** Component folders a TAESD decoder is found under, in order of preference. */
+const TAESD_DIRS = ['taesd_decoder', 'taesd', 'vae_decoder_tiny'];
+
+export function readModelFolder(dir: string): ModelFolder {
+  if (!existsSync(dir)) throw new ModelFolderError(`model folder ${dir} does not exist`, dir);
+  if (!statSync(dir).isDirectory()) throw new ModelFolderError(`${dir} is a file, not a model folder`, dir);
+  const index = readJson(join(dir, 'model_index.json'), false) ?? {};
+  const unet = requireFile(dir, 'unet/model.onnx');
+  const schedulerConfig = readJson(join(dir, 'scheduler', 'scheduler_config.json'), true)!;
+  const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
+  const sampleSize = configInteger(unetConfig, 'sample_size', join(dir, 'unet', 'config.json'), 1, 1024);
+  const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
+  const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
+  const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
+  if (!hasText) {
+    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, vaeScale: 1, guidanceScale };
+  }
+  const textEncoder = requireFile(dir, 'text_encoder/model.onnx');
+  const vaeDecoder = requireFile(dir, 'vae_decoder/model.onnx');
+  const tokenizerDir = join(dir, 'tokenizer');
+  if (!existsSync(tokenizerDir)) {
+    throw new ModelFolderError(`missing ${tokenizerDir} (the prompt tokenizer)`, tokenizerDir);
+  }
+  const vaeConfig = readJson(join(dir, 'vae_decoder', 'config.json'), false) ?? {};
+  const vaePath = join(dir, 'vae_decoder', 'config.json');
+  const blocks = vaeBlocks(vaeConfig, vaePath);
+  const taesdDir = TAESD_DIRS.find((d) => existsSync(join(dir, d, 'model.onnx')));
+  return {
+    dir,
+    name: basename(dir),
+    kind: 'text2img',
+    pipelineClass,
+    files: { unet, textEncoder, tokenizerDir, vaeDecoder, taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx') },
+    schedulerConfig,
+    sampleSize,
+    // Optimum falls back to 8 without scaling_factor, which is wrong for SD; diffusers' default is 0.18215.
+    scalingFactor: scalingFactor(vaeConfig, vaePath),
+    vaeScale: 2 ** (blocks - 1),
+    latentRgb: latentRgbFor(vaeConfig, pipelineClass),
+    guidanceScale,
+  };
+}
+
+/** The guidance a run uses when its request names none: the model's recommendation, else diffusers'. */
+export function defaultGuidance(folder: ModelFolder): number {
+  return folder.guidanceScale ?? DEFAULT_GUIDANCE;
+}
+
+/** Our own settings live under `_diffusion_lab`, a key diffusers ignores (it skips keys starting
+ * with `_`). A bad value is refused rather than ignored: the author asked for a scale, and running
+ * silently at another one would look like a worse model. */
+function labGuidance(index: Record<string, any>, indexPath: string): number | undefined {
+  const lab = index._diffusion_lab;
+  if (lab === undefined) return undefined;
+  const bad = (what: string) => new ModelFolderError(`${indexPath}: ${what}`, indexPath);
+  if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
+  const g = lab.guidance_scale;
+  if (g === undefined) return undefined;
+  if (typeof g !== 'number' || !Number.isFinite(g) || g < 1) {
+    throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 1 (1 turns guidance off), not ${JSON.stringify(g)}`);
+  }
+  return g;
+}
+
+/** mtime and size of every file in the folder's component folders: changes when any is replaced. */
+export function folderSignature(dir: string): string {
+  const parts: string[] = [];
+  const walk = (d: string, depth: number) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory() && depth < 2) walk(p, depth + 1);
+      else if (e.isFile()) {
+        const s = statSync(p);
+        parts.push(`${relative(dir, p)}:${s.size}:${s.mtimeMs}`);
+      }
+    }
+  };
+  walk(dir, 0);
+  return parts.sort().join('|');
+}
+
+/** The model's weights hash, as A1111's "Model hash" is the SHA-256 of the checkpoint file: SHA-256
+ * over every regular file in unet/ except config.json (the graph and its external data, `.onnx_data`
+ * or `weights.pb`, whose bytes alone hold the weights), in name order, read 1 MiB at a time so a
+ * multi-gigabyte file is never held in memory. Remembered per process by the files' size and mtime. */
+export function modelHash(folder: ModelFolder): string {
+  const dir = dirname(folder.files.unet);
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== 'config.json')
+    .map((e) => join(dir, e.name))
+    .sort();
+  const key = files.map((f) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`).join('|');
+  const known = hashes.get(key);
+  if (known) return known;
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(1 << 20);
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    try {
+      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const digest = hash.digest('hex');
+  hashes.set(key, digest);
+  return digest;
+}
+
+const hashes = new Map<string, string>();
+
+/** Per-model preview factors: `latent_rgb_factors` (+ `latent_rgb_bias`) in vae_decoder/config.json
+ * win; otherwise SDXL's for XL pipelines and SD 1.x's for other 4-channel latents. */
+function latentRgbFor(vaeConfig: Record<string, any>, pipelineClass: string): LatentRgbFactors | undefined {
+  if (Array.isArray(vaeConfig.latent_rgb_factors)) {
+    return { factors: vaeConfig.latent_rgb_factors, bias: vaeConfig.latent_rgb_bias };
+  }
+  if ((vaeConfig.latent_channels ?? 4) !== 4) return undefined;
+  return /XL/.test(pipelineClass) ? SDXL_LATENT_RGB : SD1_LATENT_RGB;
+}
+
+/** A whole-number config key within [min, max]; undefined when the config leaves it out. */
+function configInteger(config: Record<string, any>, key: string, path: string, min: number, max: number): number | undefined {
+  const v: unknown = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ModelFolderError(`${path}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** Levels of the VAE: each but the first halves the resolution, so 2^(levels − 1) pixels a latent
+ * cell. Real VAEs have 2 to 5 (SD: 4); 7 already means 64 pixels a cell. */
+function vaeBlocks(config: Record<string, any>, path: string): number {
+  const blocks: unknown = config.block_out_channels;
+  if (blocks === undefined) return 4;
+  if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 7) {
+    throw new ModelFolderError(`${path}: "block_out_channels" must be a list of 1 to 7 channel counts`, path);
+  }
+  return blocks.length;
+}
+
+/** diffusers' default is 0.18215; Optimum falls back to 8 without the key, which is wrong for SD. */
+function scalingFactor(config: Record<string, any>, path: string): number {
+  const v: unknown = config.scaling_factor;
+  if (v === undefined) return 0.18215;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
+    throw new ModelFolderError(`${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** Configs are a few kilobytes; the cap keeps a huge or endless file (/dev/zero) from exhausting memory. */
+const MAX_CONFIG_BYTES = 4_000_000;
+
+function requireFile(dir: string, rel: string): string {
+  const p = join(dir, rel);
+  if (!existsSync(p)) throw new ModelFolderError(`missing ${p}`, p);
+  if (!statSync(p).isFile()) throw new ModelFolderError(`${p} is not a regular file`, p);
+  return p;
+}
+
+export function readJson(path: string, required: boolean): Record<string, any> | undefined {
+  if (!existsSync(path)) {
+    if (required) throw new ModelFolderError(`missing ${path}`, path);
+    return undefined;
+  }
+  const stat = statSync(path);
+  if (!stat.isFile()) throw new ModelFolderError(`${path} is not a regular file`, path);
+  if (stat.size > MAX_CONFIG_BYTES) throw new ModelFolderError(`${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`, path);
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    throw new Error('expected a JSON object');
+  } catch (err) {
+    throw new ModelFolderError(`${path} is not valid JSON: ${(err as Error).message}`, path);
+  }
+}

@@ -1,0 +1,126 @@
+// The one run specification: what a run makes, as every surface states it (the CLI's flags, the
+// palette command, the workbench's validated form, a restored PNG) and as the engine takes it. How
+// to run it (provider, previews) is a separate RunOptions in the engine protocol, and what actually
+// ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
+// once; the engine enforces them, and a UI that offers less derives its range from these.
+
+/** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
+export const RANDOM_SEED = -1;
+
+export const RUN_LIMITS = {
+  /** A1111's seed range (ComfyUI's is wider): seeds written here carry over to both tools. */
+  seed: { min: 0, max: 4294967294 },
+  steps: { min: 1, max: 1000 },
+  /** diffusers puts no bound on guidance; beyond 50 images are saturated noise on every SD model. */
+  guidanceScale: { min: 0, max: 50 },
+  guidanceRescale: { min: 0, max: 1 },
+  batchSize: { min: 1, max: 64 },
+  side: { max: 4096 },
+  /** Pixels over the whole batch: the decoded float images alone take 12 bytes a pixel. */
+  megapixels: 64,
+  /** Prompt text, in characters (a CLIP window is 77 tokens; A1111 chunks long prompts). */
+  promptLength: 20_000,
+  /** Explicit timesteps or σ (σ lists carry the final σ as well). */
+  explicitSchedule: 1001,
+} as const;
+
+export interface RunSpec {
+  /** Absolute path of a diffusers/Optimum ONNX model folder. */
+  modelDir: string;
+  prompt: string;
+  negativePrompt: string;
+  /** Seed of the first image; image i of a batch uses seed + i, so it can be re-made alone.
+   * RANDOM_SEED: a random one, drawn when the run starts (records keep the drawn seed). */
+  seed: number;
+  steps: number;
+  /** Classifier-free guidance scale; guidance runs when > 1 (diffusers). Absent: the model's
+   * recommendation (`_diffusion_lab.guidance_scale` in model_index.json), else diffusers' 7.5. */
+  guidanceScale?: number;
+  /** φ of Lin et al. 2023; 0 leaves guidance unchanged. */
+  guidanceRescale: number;
+  /** Pixels; multiples of the model's latent factor. Absent: the model's native size. */
+  width?: number;
+  height?: number;
+  batchSize: number;
+  /** scheduler_config.json keys over the model's own. With `_class_name` it switches the class and
+   * keeps the model's schedule keys it does not set (diffusers' `from_config`). */
+  scheduler?: Record<string, unknown>;
+  /** Explicit descending training timesteps (diffusers' `set_timesteps(timesteps=)`): one step each. */
+  timesteps?: number[];
+  /** Explicit descending σ, the final one included: sigmas.length − 1 steps. Not with `timesteps`. */
+  sigmas?: number[];
+}
+
+/** The fields a surface must give; the rest take these defaults (see `runSpec`). */
+export type RunSpecInput = Pick<RunSpec, 'modelDir' | 'prompt'> & Partial<RunSpec>;
+
+export const DEFAULT_STEPS = 20;
+
+/** A full specification from the fields a surface gives. */
+export function runSpec(input: RunSpecInput): RunSpec {
+  return { negativePrompt: '', seed: RANDOM_SEED, steps: DEFAULT_STEPS, guidanceRescale: 0, batchSize: 1, ...input };
+}
+
+/** The steps a spec runs: one per explicit timestep or σ gap, else `steps`. */
+export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>): number {
+  return spec.timesteps ? spec.timesteps.length : spec.sigmas ? spec.sigmas.length - 1 : spec.steps;
+}
+
+/** The seed a run uses: a RANDOM_SEED drawn with `random` (a float in [0, 1)), else the spec's. */
+export function resolveSeed(seed: number, random: () => number): number {
+  if (seed !== RANDOM_SEED) return seed;
+  return Math.floor(random() * (RUN_LIMITS.seed.max + 1));
+}
+
+/** A problem with one field of a spec: the field's name and what to change. */
+export interface SpecProblem {
+  field: keyof RunSpec;
+  message: string;
+}
+
+/** Checks a spec's fields against the run limits (not against a model: the engine does that).
+ * Returns every problem; an empty list means the engine will not refuse the spec for its shape. */
+export function checkRunSpec(spec: RunSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const L = RUN_LIMITS;
+  const whole = (field: keyof RunSpec, label: string, v: unknown, min: number, max: number) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      problems.push({ field, message: `${label} must be a whole number from ${min} to ${max}, not ${show(v)}` });
+    }
+  };
+  const real = (field: keyof RunSpec, label: string, v: unknown, min: number, max: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+      problems.push({ field, message: `${label} must be a number from ${min} to ${max}, not ${show(v)}` });
+    }
+  };
+  if (typeof spec.modelDir !== 'string' || spec.modelDir === '') problems.push({ field: 'modelDir', message: 'no model folder given' });
+  for (const field of ['prompt', 'negativePrompt'] as const) {
+    const v = spec[field];
+    if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
+    else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+  }
+  if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
+  if (!spec.timesteps && !spec.sigmas) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
+  if (spec.guidanceScale !== undefined) real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
+  real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);
+  whole('batchSize', 'batch size', spec.batchSize, L.batchSize.min, L.batchSize.max);
+  if (spec.width !== undefined) whole('width', 'width', spec.width, 1, L.side.max);
+  if (spec.height !== undefined) whole('height', 'height', spec.height, 1, L.side.max);
+  const s = spec.scheduler;
+  if (s !== undefined && (typeof s !== 'object' || s === null || Array.isArray(s))) {
+    problems.push({ field: 'scheduler', message: 'scheduler must be a scheduler_config object' });
+  }
+  if (spec.timesteps && spec.sigmas) problems.push({ field: 'sigmas', message: 'give explicit timesteps or sigmas, not both' });
+  for (const field of ['timesteps', 'sigmas'] as const) {
+    const list = spec[field];
+    if (list === undefined) continue;
+    // Each entry's value and order are checked against the model's schedule in the engine, by index.
+    const ok = Array.isArray(list) && list.length >= 1 && list.length <= L.explicitSchedule;
+    if (!ok) problems.push({ field, message: `${field} must be a list of 1 to ${L.explicitSchedule} numbers` });
+  }
+  return problems;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+}

@@ -1,0 +1,243 @@
+// Host-side handle on the engine process. Starts dist/engine.js with the host's own executable
+// (Electron or Node) in Node mode, queues requests in order, streams step events, and turns a dead
+// process into ENGINE_EXITED errors; the next request starts a fresh process.
+import { fork, type ChildProcess } from 'node:child_process';
+import type {
+  EngineErrorCode,
+  EngineErrorPayload,
+  FromEngine,
+  GenerateRequest,
+  GenerateResult,
+  StepEvent,
+  ToEngine,
+} from '../protocol/engine';
+
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  readonly file?: string;
+  readonly step?: number;
+  constructor(payload: EngineErrorPayload) {
+    super(payload.message);
+    this.name = 'EngineError';
+    this.code = payload.code;
+    this.file = payload.file;
+    this.step = payload.step;
+  }
+}
+
+export interface EngineClientOptions {
+  /** Path of the bundled engine entry (dist/engine.js). */
+  enginePath: string;
+  /** Node flags for the engine process, e.g. ['--import', 'tsx'] to run src/engine/engineMain.ts. */
+  execArgv?: string[];
+  /** Receives the engine's log lines and stderr. */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Stop the engine process (and free the model it holds) after this long without a request;
+   * 0 or absent: keep it until disposed. Read on every request, so a setting change applies next time. */
+  idleMs?: () => number;
+}
+
+export interface GenerateOptions {
+  onStep?: (event: StepEvent) => void;
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onStep?: (event: StepEvent) => void;
+  /** The process serving it: only its death fails the request. */
+  child: ChildProcess;
+}
+
+export class EngineClient {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Requests run one at a time, in call order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly exitListeners = new Set<(info: { code: number | null; signal: string | null }) => void>();
+  private disposed = false;
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** Runs a text-to-image (or unconditional) request after those queued before it. Aborting the
+   * signal cancels it between steps, or at once while it still waits in the queue. */
+  generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    const { signal, onStep } = options;
+    let started = false;
+    const run = this.enqueue(async () => {
+      started = true;
+      const id = this.nextId++;
+      const done = this.request<GenerateResult>(id, { type: 'generate', id, request }, onStep);
+      const onAbort = () => this.child?.connected && this.child.send({ type: 'cancel', id } satisfies ToEngine);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await done;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }, signal);
+    if (!signal) return run;
+    return new Promise((resolve, reject) => {
+      const onQueuedAbort = () => !started && reject(cancelled());
+      signal.addEventListener('abort', onQueuedAbort, { once: true });
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onQueuedAbort));
+    });
+  }
+
+  /** Drops the cached sessions of a model folder, freeing their memory in the engine process. */
+  unload(modelDir: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.child?.connected) return;
+      const id = this.nextId++;
+      await this.request(id, { type: 'unload', id, modelDir });
+    });
+  }
+
+  /** Stops the engine process; pending requests reject with ENGINE_EXITED. */
+  dispose(): void {
+    this.disposed = true;
+    this.child?.kill();
+  }
+
+  /** Called whenever the engine process exits (crash, kill or dispose). */
+  onDidExit(listener: (info: { code: number | null; signal: string | null }) => void): { dispose(): void } {
+    this.exitListeners.add(listener);
+    return { dispose: () => this.exitListeners.delete(listener) };
+  }
+
+  /** The engine's process id while it runs (tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private enqueue<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.disposed) throw new EngineError({ code: 'ENGINE_EXITED', message: 'the engine client was disposed' });
+      if (signal?.aborted) throw cancelled();
+      return task();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private request<T>(id: number, message: ToEngine, onStep?: (e: StepEvent) => void): Promise<T> {
+    clearTimeout(this.idleTimer);
+    return new Promise<T>((resolve, reject) => {
+      const child = this.send(message);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep, child });
+    });
+  }
+
+  /** Sends to the running engine, starting one when there is none or it is going away. */
+  private send(message: ToEngine): ChildProcess {
+    const child = this.child?.connected ? this.child : this.start();
+    child.send(message);
+    return child;
+  }
+
+  private start(): ChildProcess {
+    const log = this.options.log ?? (() => undefined);
+    const child = fork(this.options.enginePath, [], {
+      execPath: process.execPath,
+      execArgv: this.options.execArgv ?? [],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => log('info', s.trimEnd()));
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      stderrTail = (stderrTail + s).slice(-4000);
+      log('warn', s.trimEnd());
+    });
+    child.on('message', (m: FromEngine) => this.receive(m));
+    child.on('error', (err) => {
+      log('error', `engine process: ${err.message}`);
+      // A process that never started emits no 'exit': fail its requests here.
+      if (child.pid === undefined) this.failPending(child, `the engine process could not start: ${err.message}`);
+    });
+    // 'close' rather than 'exit': it comes after stderr is fully read.
+    child.on('close', (code, signal) => {
+      // SIGKILL from outside is most often the system's out-of-memory killer.
+      const message = signal
+        ? `the engine process was killed (${signal}${signal === 'SIGKILL' ? '; out of memory?' : ''})`
+        : `the engine process exited with code ${code}${lastError(stderrTail)}`;
+      if (!this.disposed && (code !== 0 || signal)) log('error', message);
+      this.failPending(child, message);
+      for (const l of this.exitListeners) l({ code, signal });
+    });
+    return child;
+  }
+
+  private failPending(child: ChildProcess, message: string): void {
+    if (this.child === child) this.child = undefined;
+    for (const [id, p] of this.pending) {
+      if (p.child !== child) continue;
+      this.pending.delete(id);
+      p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
+    }
+  }
+
+  private receive(m: FromEngine): void {
+    switch (m.type) {
+      case 'ready':
+        return;
+      case 'log':
+        this.options.log?.(m.level, m.message);
+        return;
+      case 'step':
+        try {
+          this.pending.get(m.id)?.onStep?.(m.event);
+        } catch (err) {
+          // A listener's bug must not become an uncaught exception in the host.
+          this.options.log?.('error', `step listener failed: ${(err as Error).message}`);
+        }
+        return;
+      case 'result':
+        this.settle(m.id)?.resolve(m.result);
+        return;
+      case 'unloaded':
+        this.settle(m.id)?.resolve(undefined);
+        return;
+      case 'error':
+        this.settle(m.id)?.reject(new EngineError(m.error));
+        return;
+    }
+  }
+
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.armIdleStop();
+    return p;
+  }
+
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** After the last request, a timer that stops the process once it has been idle long enough. */
+  private armIdleStop(): void {
+    clearTimeout(this.idleTimer);
+    const ms = this.options.idleMs?.() ?? 0;
+    if (ms <= 0) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.pending.size > 0 || !this.child?.connected) return;
+      this.options.log?.('info', `stopping the engine process after ${Math.round(ms / 1000)} s idle; the next request starts a fresh one`);
+      this.child.send({ type: 'shutdown' } satisfies ToEngine);
+    }, ms);
+    // An idle timer alone must not keep a CLI process alive.
+    this.idleTimer.unref();
+  }
+}
+
+function cancelled(): EngineError {
+  return new EngineError({ code: 'CANCELLED', message: 'the run was cancelled' });
+}
+
+/** The last error line the process printed, as ": <line>", or ''. */
+function lastError(stderr: string): string {
+  const line = stderr.split('\n').reverse().find((l) => /error/i.test(l));
+  return line ? `: ${line.trim()}` : '';
+}

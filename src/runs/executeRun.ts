@@ -1,0 +1,39 @@
+// The one way a run happens, for the CLI and the extension alike: the seed is drawn and the run
+// stamped once, the engine makes the images, and the records and PNG metadata are built here from
+// the spec and what the engine reports (never read back from PNG bytes).
+import type { GenerateResult, PreviewImage, RunInfo, RunOptions, StepEvent } from '../protocol/engine';
+import { resolveSeed, type RunSpec } from '../protocol/run';
+import type { EngineClient } from './engineClient';
+import { withPngText } from './pngText';
+import { buildRunRecords, pngTextChunks, type RunRecord } from './runRecord';
+
+/** A run about to start: its one timestamp, and its spec with the seed drawn. */
+export interface PreparedRun {
+  createdAt: Date;
+  spec: RunSpec;
+}
+
+export interface FinishedRun extends PreparedRun {
+  info: RunInfo;
+  /** One per image: its record, and its PNG carrying that record and A1111's parameters. */
+  records: RunRecord[];
+  images: (PreviewImage & { png: Uint8Array })[];
+  tensors?: GenerateResult['tensors'];
+}
+
+export function prepareRun(spec: RunSpec, random: () => number = Math.random): PreparedRun {
+  return { createdAt: new Date(), spec: { ...spec, seed: resolveSeed(spec.seed, random) } };
+}
+
+export async function executeRun(
+  engine: EngineClient,
+  run: PreparedRun,
+  options: RunOptions,
+  events: { onStep?: (e: StepEvent) => void; signal?: AbortSignal } = {},
+): Promise<FinishedRun> {
+  const result = await engine.generate({ spec: run.spec, options }, events);
+  const records = buildRunRecords(run.createdAt, result.info);
+  // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.
+  const images = result.images.map((image, i) => ({ ...image, png: new Uint8Array(withPngText(image.png, pngTextChunks(records[i]))) }));
+  return { ...run, info: result.info, records, images, tensors: result.tensors };
+}

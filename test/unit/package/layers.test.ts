@@ -1,0 +1,43 @@
+// The process boundaries the folders promise: only the engine process loads onnxruntime-node, and
+// neither the extension host's bundle nor the CLI's carries any of it (or any engine-process code).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const ONNX = /from\s+['"]onnxruntime-(node|common)['"]|require\(\s*['"]onnxruntime-(node|common)['"]\s*\)|import\(\s*['"]onnxruntime-(node|common)['"]/;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : /\.(ts|mts|cts|js|mjs)$/.test(name) ? [path] : [];
+  });
+}
+
+test('no file outside src/engine imports onnxruntime', () => {
+  const offenders = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'webview'))]
+    .filter((f) => !relative(ROOT, f).startsWith(join('src', 'engine')))
+    .filter((f) => ONNX.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(ROOT, f));
+  assert.deepEqual(offenders, []);
+});
+
+for (const entry of ['src/extension/extension.ts', 'src/cli/main.ts']) {
+  test(`the ${entry} bundle holds no onnxruntime and no engine-process code`, async () => {
+    const result = await build({
+      entryPoints: [join(ROOT, entry)],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'silent',
+      external: ['vscode'],
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.deepEqual(inputs.filter((i) => /onnxruntime/.test(i)), []);
+    assert.deepEqual(inputs.filter((i) => i.startsWith('src/engine/')), []);
+  });
+}

@@ -1,0 +1,95 @@
+// Cancel, queueing, unloading and a killed engine process.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EngineClient, type EngineError } from '../../../src/runs/engineClient';
+import { engineEntry } from '../../../src/runs/enginePaths';
+import { model, request, startEngine } from '../engine/fixtures';
+
+const engine = startEngine();
+after(() => engine.dispose());
+
+test('cancel stops a run between steps, and the engine goes on serving', async () => {
+  const abort = new AbortController();
+  const steps: number[] = [];
+  const run = engine.generate(request({ steps: 900 }), {
+    signal: abort.signal,
+    onStep: (e) => {
+      steps.push(e.step);
+      if (e.step === 2) abort.abort();
+    },
+  });
+  await assert.rejects(run, (e: EngineError) => e.code === 'CANCELLED');
+  assert.ok(steps.length < 900, `stopped after ${steps.length} steps`);
+  const next = await engine.generate(request());
+  assert.equal(next.images.length, 1);
+});
+
+test('a request cancelled while queued never starts', async () => {
+  const abort = new AbortController();
+  const first = engine.generate(request({ steps: 10 }));
+  let started = false;
+  const second = engine.generate(request(), { signal: abort.signal, onStep: () => (started = true) });
+  let firstDone = false;
+  void first.then(() => (firstDone = true));
+  abort.abort();
+  await assert.rejects(second, (e: EngineError) => e.code === 'CANCELLED');
+  assert.equal(firstDone, false, 'rejected at once, while the first request still runs');
+  await first;
+  assert.equal(started, false);
+});
+
+test('concurrent requests finish in the order they were made', async () => {
+  const order: number[] = [];
+  await Promise.all(
+    [0, 1, 2].map((i) => engine.generate(request({ seed: i, steps: 3 + (2 - i) * 4 })).then(() => order.push(i))),
+  );
+  assert.deepEqual(order, [0, 1, 2]);
+});
+
+test('a killed engine process fails the run with ENGINE_EXITED and the next run starts a fresh one', async () => {
+  let exits = 0;
+  const sub = engine.onDidExit(() => exits++);
+  const run = engine.generate(request({ steps: 900 }), {
+    onStep: (e) => {
+      if (e.step === 1) process.kill(engine.pid!, 'SIGKILL');
+    },
+  });
+  await assert.rejects(run, (e: EngineError) => e.code === 'ENGINE_EXITED' && /SIGKILL/.test(e.message));
+  assert.equal(exits, 1);
+  const before = engine.pid;
+  const next = await engine.generate(request());
+  assert.equal(next.images.length, 1);
+  assert.notEqual(engine.pid, before);
+  sub.dispose();
+});
+
+test('unload frees a loaded model and a later run loads it again', async () => {
+  await engine.generate(request({ modelDir: model('tiny-sd-int64t') }));
+  const cached = await engine.generate(request({ modelDir: model('tiny-sd-int64t') }));
+  assert.equal(cached.info.timings.loadMs, 0);
+  await engine.unload(model('tiny-sd-int64t'));
+  const reloaded = await engine.generate(request({ modelDir: model('tiny-sd-int64t') }));
+  assert.ok(reloaded.info.timings.loadMs > 0);
+});
+
+test('an engine that cannot start fails the request with its own error', async () => {
+  const broken = new EngineClient({ enginePath: '/nonexistent/engine.js' });
+  await assert.rejects(broken.generate(request()), (e: EngineError) => e.code === 'ENGINE_EXITED' && /Cannot find module '\/nonexistent\/engine\.js'/.test(e.message));
+  broken.dispose();
+});
+
+test('an idle engine stops after the idle time, freeing its process, and the next run starts a fresh one', async () => {
+  const idle = new EngineClient({ ...engineEntry(), idleMs: () => 300 });
+  try {
+    await idle.generate(request());
+    const first = idle.pid;
+    const exited = new Promise<{ code: number | null }>((resolve) => idle.onDidExit(resolve));
+    const { code } = await exited;
+    assert.equal(code, 0, 'a clean shutdown, not a crash');
+    assert.equal(idle.pid, undefined);
+    await idle.generate(request());
+    assert.ok(idle.pid !== undefined && idle.pid !== first, 'a fresh process served the next run');
+  } finally {
+    idle.dispose();
+  }
+});
