@@ -12,14 +12,16 @@ import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from './requestCheck';
 import { startFromImage, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
-import type { ModelSessions } from './modelSessions';
+import { loadTaesd, type ModelSessions } from './modelSessions';
+import type { Output } from './onnxModel';
 import { seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
-import { guide, rms } from './guidance';
+import { guide, unguided } from './guidance';
+import { StepBuffers } from './stepBuffers';
 import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
@@ -34,9 +36,10 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const started = performance.now();
   const { options } = request;
   const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
+  if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
-  const scheduler = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
+  const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
   const custom = customSchedule(req, scheduler.alphasCumprod);
   if (req.initImage === undefined) setTimesteps(scheduler, req.steps, custom);
 
@@ -51,7 +54,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   let latents: Tensor;
   let start: ImageStart | undefined;
   if (req.invert) {
-    const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' });
+    const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
     ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
   } else if (req.initImage !== undefined) {
     start = await startFromImage(s, req, request.images, shape, scheduler, noise);
@@ -93,6 +96,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
       ...(start && { vaeEncoderMs: start.encoderMs }),
       totalMs: loadMs + performance.now() - started,
     },
+    warnings,
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
     ...(start && { image: start.info }),
@@ -136,20 +140,21 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
   const total = phase.totalSteps ?? timesteps.length;
   let latents = phase.latents;
   const guided = text?.uncond !== undefined;
+  const buffers = new StepBuffers(latentShape, guided ? 2 : 1);
   // Without a preview setting, latents (when captured) come every step.
   const preview = options.preview ?? { every: 1, kind: 'none' };
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
-    const input = scheduler.scaleModelInput(guided ? doubled(latents) : latents, t);
+    const input = scheduler.scaleModelInput(buffers.fillInput(latents), t, buffers.input.data);
     const runStart = performance.now();
     const out = await runUnet(s, unetExtra ? withChannels(input, unetExtra) : input, t, text?.hidden);
     unetRunMs.push(performance.now() - runStart);
-    if (!allFinite(out)) {
+    const estimate = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps) : unguided(out);
+    if (!estimate.finite) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`, { step: first + i });
     }
-    const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch) : out;
-    const step = scheduler.step({ data: eps, shape: latentShape }, t, latents, noise);
+    const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, { out: buffers.out(i) });
     latents = step.prevSample;
     afterStep?.(latents, i);
     if (!allFinite(latents.data)) {
@@ -157,7 +162,9 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
     }
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
-    const event: StepEvent = { step: first + i, totalSteps: total, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: rms(eps) };
+    const event: StepEvent = {
+      step: first + i, totalSteps: total, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms,
+    };
     if (atCadence && options.captureLatents) {
       event.xt = Float32Array.from(latents.data);
       event.x0 = Float32Array.from(step.predOriginalSample.data);
@@ -167,7 +174,7 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
     // Let the cancel message in before the next step.
     await new Promise((resolve) => setImmediate(resolve));
     unetStepMs.push(performance.now() - stepStart);
-    if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${first + i + 1} of ${total}`);
+    if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${first + i + 1} of ${timesteps.length}`);
   }
   return latents;
 }
@@ -188,14 +195,19 @@ function imageSpec(req: RunSpec): Partial<RunSpec> {
 
 /** The model's scheduler config with the request's keys on top (a `_class_name` there switches
  * the class and keeps the model's schedule, like diffusers' `from_config`), then `overrides`. */
-function buildScheduler(s: ModelSessions, req: RunSpec, overrides: Record<string, unknown> = {}): Scheduler {
+/** The scheduler, and the config's warnings (a misspelt key, a key the class ignores) worded for the
+ * user: a run on a config that says one thing and runs another must not pass silently. */
+function buildScheduler(s: ModelSessions, req: RunSpec, overrides: Record<string, unknown> = {}): { scheduler: Scheduler; warnings: string[] } {
   const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, { ...req.scheduler, ...overrides });
   const errors = findings.filter((f) => f.severity === 'error');
   if (!scheduler) {
     const where = req.scheduler ? 'the requested scheduler' : `${s.folder.dir}/scheduler/scheduler_config.json`;
     throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
   }
-  return scheduler;
+  const warnings = findings
+    .filter((f) => f.severity === 'warning')
+    .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
+  return { scheduler, warnings };
 }
 
 async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
@@ -206,25 +218,36 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
   const tInfo = s.unet.input('timestep');
   // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
   const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
+  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
+    sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
+    timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
+    ...(hidden && {
+      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] },
+    }),
+  });
+  // An inpainting UNet takes more channels than it returns: its output has the latents' channels.
+  const outDims = [per, s.unetLatentChannels, ...rest.slice(1)];
   const outPlane = (plane / rest[0]) * s.unetLatentChannels;
+  // One call takes the whole batch: its output is the result, uncopied.
+  if (per >= n) return checkedOutput(s, await s.unet.run(feeds(0)), outDims).data.subarray(0, n * outPlane);
   const out = new Float32Array(n * outPlane);
   for (let b = 0; b < n; b += per) {
-    const feeds: Parameters<typeof s.unet.run>[0] = {
-      sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
-      timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
-    };
-    if (hidden) feeds.encoder_hidden_states = { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] };
-    const result = await s.unet.run(feeds);
-    const dims = result.out_sample.dims;
-    // A UNet that returns another shape would otherwise give a garbage image without a word.
-    const expectedDims = [per, s.unetLatentChannels, ...rest.slice(1)];
-    if (dims.length !== expectedDims.length || expectedDims.some((d, k) => dims[k] !== d)) {
-      const expected = expectedDims.join('×');
-      throw new EngineFailure('MODEL_INVALID', `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected} of its sample input`, { file: s.folder.files.unet });
-    }
-    out.set(result.out_sample.data.subarray(0, Math.min(per, n - b) * outPlane), b * outPlane);
+    const result = checkedOutput(s, await s.unet.run(feeds(b)), outDims);
+    out.set(result.data.subarray(0, Math.min(per, n - b) * outPlane), b * outPlane);
   }
   return out;
+}
+
+/** The UNet's out_sample, refused when its shape is not the latents' (its sample input's, but for the
+ * channels of an inpainting UNet): a UNet that returns another shape would otherwise give a garbage
+ * image without a word. */
+function checkedOutput(s: ModelSessions, result: Record<string, Output>, expected: readonly number[]): Output {
+  const { dims } = result.out_sample;
+  if (dims.length !== expected.length || expected.some((d, k) => dims[k] !== d)) {
+    const message = `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected.join('×')} of the latents`;
+    throw new EngineFailure('MODEL_INVALID', message, { file: s.folder.files.unet });
+  }
+  return result.out_sample;
 }
 
 /** The UNet input with `extra`'s channels after each row's own (its rows repeat over guidance halves). */
@@ -239,13 +262,6 @@ function withChannels(input: Tensor, extra: Tensor): Tensor {
     data.set(extra.data.subarray(row * e * plane, (row + 1) * e * plane), (b * (c + e) + c) * plane);
   }
   return { data, shape: [n, c + e, h, w] };
-}
-
-function doubled(x: Tensor): Tensor {
-  const data = new Float32Array(x.data.length * 2);
-  data.set(x.data);
-  data.set(x.data, x.data.length);
-  return { data, shape: [x.shape[0] * 2, ...x.shape.slice(1)] };
 }
 
 function scaled(x: Tensor, k: number): Tensor {

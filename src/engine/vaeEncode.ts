@@ -1,5 +1,5 @@
-// Pixels → latents with the model's VAE encoder, opened the first time a run needs it (text-to-image
-// never pays for it). Optimum exports give either the latent itself (`latent_sample`, older exports)
+// Pixels → latents with the model's VAE encoder, opened the first time a run needs it
+// (loadVaeEncoder: text-to-image never pays for it). Optimum exports give either the latent itself (`latent_sample`, older exports)
 // (Optimum 1.22 samples it inside the graph, unseeded) or the posterior's 2·C channels
 // (`latent_parameters`: mean, log-variance, Optimum ≥ 1.24); from those a latent is
 // the mean or a seeded sample, as diffusers' retrieve_latents (pipelines/stable_diffusion/
@@ -7,10 +7,8 @@
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { Tensor } from '../core/tensor/tensor';
 import { EngineFailure } from './engineFailure';
-import type { ModelSessions, VaeEncoderSession } from './modelSessions';
+import { loadVaeEncoder, type ModelSessions } from './modelSessions';
 import type { ImageRunInfo } from '../protocol/engine';
-import { readFileSync } from 'node:fs';
-import { OnnxModel } from './onnxModel';
 import { allFinite } from './finite';
 
 /** 'sample' draws the posterior sample from each image's generator (diffusers' img2img and inpaint);
@@ -23,33 +21,6 @@ export interface EncodedLatents {
   kind: ImageRunInfo['latent'];
 }
 
-/** The folder's encoder session, opened on the run's provider the first time. */
-export async function vaeEncoder(s: ModelSessions): Promise<VaeEncoderSession> {
-  if (s.vaeEncoder) return s.vaeEncoder;
-  const path = s.folder.files.vaeEncoder;
-  if (!path) {
-    const why = 'image-to-image, inpainting and inversion need the VAE encoder';
-    throw new EngineFailure('BAD_REQUEST', `${s.folder.dir} has no vae_encoder/model.onnx: ${why}`);
-  }
-  let model: OnnxModel;
-  try {
-    model = await OnnxModel.create(path, 'vae_encoder/model.onnx', s.provider);
-  } catch (err) {
-    const why = (err as Error).message.split('\n')[0];
-    throw new EngineFailure('MODEL_INVALID', `cannot load ${path}: ${why}`, { file: path });
-  }
-  if (model.inputs.length !== 1 || model.inputs[0].name !== 'sample' || model.outputs.length < 1) {
-    await model.release();
-    const expected = 'sample → latent_sample or latent_parameters';
-    throw new EngineFailure('MODEL_INVALID', `vae_encoder/model.onnx does not fit: expected ${expected}; found ${model.describe()}`, {
-      file: path,
-    });
-  }
-  // An op type is stored as its name in the graph's protobuf; weights live apart in external data.
-  s.vaeEncoder = { model, samplesInGraph: readFileSync(path).includes('RandomNormal') };
-  return s.vaeEncoder;
-}
-
 /** Encodes one image [1, 3, H, W] in [−1, 1] into `batch` latent rows. With a posterior output and
  * mode 'sample', row i is mean + std·ε with ε from image i's generator (one draw each, as diffusers). */
 export async function encodeImage(
@@ -59,7 +30,7 @@ export async function encodeImage(
   noise: NoiseSource,
   mode: LatentMode,
 ): Promise<EncodedLatents> {
-  const { model, samplesInGraph } = await vaeEncoder(s);
+  const { model, samplesInGraph } = await loadVaeEncoder(s);
   const out = Object.values(await model.run({ sample: { data: pixels.data, dims: pixels.shape } }))[0];
   const [n, channels, h, w] = out.dims;
   const latentChannels = s.unetLatentChannels;
