@@ -1,8 +1,8 @@
-// Pixels → latents with the model's VAE encoder, opened the first time a run needs it
-// (loadVaeEncoder: text-to-image never pays for it). Optimum exports give either the latent itself (`latent_sample`, older exports)
-// (Optimum 1.22 samples it inside the graph, unseeded) or the posterior's 2·C channels
-// (`latent_parameters`: mean, log-variance, Optimum ≥ 1.24); from those a latent is
-// the mean or a seeded sample, as diffusers' retrieve_latents (pipelines/stable_diffusion/
+// Pixels → latents with the model's VAE encoder, opened the first time a run needs it (loadVaeEncoder:
+// text-to-image never pays for it). Optimum exports give either the latent itself (`latent_sample`;
+// Optimum 1.22 samples it inside the graph, unseeded) or the posterior's 2·C channels
+// (`latent_parameters`: mean and log-variance, Optimum ≥ 1.23); from those a latent is the mean or a
+// seeded sample, as diffusers' retrieve_latents (pipelines/stable_diffusion/
 // pipeline_stable_diffusion_img2img.py) and DiagonalGaussianDistribution (models/autoencoders/vae.py).
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { Tensor } from '../core/tensor/tensor';
