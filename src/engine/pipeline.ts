@@ -174,7 +174,7 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
     // Let the cancel message in before the next step.
     await new Promise((resolve) => setImmediate(resolve));
     unetStepMs.push(performance.now() - stepStart);
-    if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${first + i + 1} of ${timesteps.length}`);
+    if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${first + i + 1} of ${total}`);
   }
   return latents;
 }
