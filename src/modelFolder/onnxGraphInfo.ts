@@ -138,7 +138,7 @@ export function readOnnxGraphInfo(path: string): OnnxGraphInfo {
   const fd = openSync(path, 'r');
   try {
     const bytes = new FileBytes(fd, fstatSync(fd).size);
-    const info: OnnxGraphInfo = { inputs: [], outputs: [], externalData: [], bytes: bytes.size };
+    const info: Omit<OnnxGraphInfo, 'inputs' | 'outputs'> = { externalData: [], bytes: bytes.size };
     const inputs: TensorInfo[] = [];
     const outputs: TensorInfo[] = [];
     const weights = new Set<string>();
@@ -165,11 +165,9 @@ export function readOnnxGraphInfo(path: string): OnnxGraphInfo {
         if (w.file) external.add(w.file);
       }
     }
-    // Graphs of IR version < 4 list their weights among the inputs too; onnxruntime does not.
-    info.inputs = inputs.filter((t) => !weights.has(t.name));
-    info.outputs = outputs;
     info.externalData = [...external].sort();
-    return info;
+    // Graphs of IR version < 4 list their weights among the inputs too; onnxruntime does not.
+    return { ...info, inputs: inputs.filter((t) => !weights.has(t.name)), outputs };
   } catch (err) {
     throw new Error(`${path} is not a readable ONNX model: ${(err as Error).message}`);
   } finally {
