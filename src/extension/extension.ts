@@ -16,10 +16,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const store = new RunStore(storage);
   const runs = new RunService(createEngine(context, log), store, log);
-  const panel = new ImagePanel(context.extensionUri, storage, log);
+  const actions = registerWorkbench(context, { runs, store, log });
+  const panel = new ImagePanel(context.extensionUri, storage, actions, log);
   context.subscriptions.push(panel);
-  registerWorkbench(context, { runs, store, log });
-  registerGenerate(context, { runs, panel });
+  registerGenerate(context, { runs, store, panel });
   registerScheduleInspector(context);
   registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -4,6 +4,7 @@
 import type { RunInfo } from '../protocol/engine';
 import { isVaried, type RunSpec } from '../protocol/run';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
+import { imageSpec } from './imageSpec';
 import { fromA1111Sampler, toA1111Sampler } from './samplerNames';
 
 export const RECORD_FORMAT = 'diffusion-lab.run/2';
@@ -91,9 +92,9 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
   if (record) {
     const { modelDir: _dir, batchSize: _batch, ...spec } = record.spec;
     const { name, hash, dir } = record.ran.model;
-    // This image's own variation seed, so the image alone re-makes it.
-    const variation = isVaried(spec) ? { subseed: spec.subseed! + record.batchIndex } : {};
-    return { source: 'diffusion-lab', spec: { ...spec, seed: record.seed, ...variation, scheduler: record.ran.scheduler }, model: { name, hash, dir } };
+    // This image's own seeds, so the image alone re-makes it.
+    const { seed, subseed } = imageSpec(record, false);
+    return { source: 'diffusion-lab', spec: { ...spec, seed, subseed, scheduler: record.ran.scheduler }, model: { name, hash, dir } };
   }
   const text = texts[PARAMETERS_KEY];
   if (text === undefined) return undefined;

@@ -48,9 +48,11 @@ export class StepViewer {
     });
   }
 
-  /** Shows a copy of a run's frames, on step `index` (the last, following new steps, when absent). */
-  show(frames: readonly StepFrame[], index?: number): void {
+  /** Shows a copy of a run's frames, on step `index` (the last, following new steps, when absent). A
+   * finished run without frames (a palette run captures none) hides the viewer; a live one waits. */
+  show(frames: readonly StepFrame[], index?: number, live = false): void {
     this.stop();
+    this.element.hidden = !live && frames.length === 0;
     this.frames = [...frames];
     this.following = index === undefined;
     this.chart.show(this.frames);
@@ -59,6 +61,7 @@ export class StepViewer {
 
   /** A new step of the run on view; the caller says so, as the viewer holds its own frames. */
   append(frame: StepFrame): void {
+    this.element.hidden = false;
     this.frames.push(frame);
     this.chart.show(this.frames);
     if (this.following) this.select(this.frames.length - 1);
@@ -71,7 +74,8 @@ export class StepViewer {
 
   select(index: number): void {
     if (this.frames.length === 0) {
-      this.readout.textContent = 'No steps captured for this run.';
+      // Only a live run shows an empty viewer: its first step comes once the model has loaded.
+      this.readout.textContent = 'Loading the model…';
       this.updateScrubber();
       return;
     }
