@@ -241,7 +241,8 @@ function statusLine(run: RunSummary): string {
     p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
     `${p.width}×${p.height}`,
     run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
-    saved ? (saved === n ? 'saved' : `${saved} of ${n} saved`) : run.status === 'done' && 'not saved',
+    // One file name fits the line; a batch's would not.
+    n === 1 && run.images[0].savedAs ? `saved as ${run.images[0].savedAs}` : saved ? (saved === n ? 'saved' : `${saved} of ${n} saved`) : run.status === 'done' && 'not saved',
   ]
     .filter(Boolean)
     .join(' · ');
