@@ -25,6 +25,7 @@ interface GenerateDeps {
 export function registerGenerate(context: vscode.ExtensionContext, deps: GenerateDeps): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('diffusionLab.generate', (args?: unknown) => generate(context, deps, args)),
+    vscode.commands.registerCommand('diffusionLab.cancel', () => deps.runs.cancel()),
   );
 }
 

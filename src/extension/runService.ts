@@ -12,7 +12,7 @@ import { describeTimes } from '../runs/runTimes';
 import type { RunRecord } from '../runs/runRecord';
 import { saveRunFiles } from '../runs/saveRun';
 import { showErrorWithLog, type Log } from './log';
-import { readProvider, resolveOutputDir, UserError } from './settings';
+import { readProvider, readSaveRecordJson, resolveOutputDir, UserError } from './settings';
 import { newRunId, type RunStore } from './workbench/runStore';
 import { toStepFrame } from './workbench/stepFrame';
 import { thumbnailPng } from './workbench/thumbnail';
@@ -86,6 +86,7 @@ export class RunService {
     };
     const abort = new AbortController();
     this.current = { id: summary.id, abort };
+    void vscode.commands.executeCommand('setContext', 'diffusionLab.running', true);
     this.liveFrames = { run: summary, frames: [] };
     this.emit((l) => l.started(summary));
     const sampler = request.scheduleLabel ? `schedule "${request.scheduleLabel}"` : String(spec.scheduler?._class_name ?? 'model scheduler');
@@ -105,6 +106,7 @@ export class RunService {
     } finally {
       this.current = undefined;
       this.liveFrames = undefined;
+      void vscode.commands.executeCommand('setContext', 'diffusionLab.running', false);
     }
   }
 
@@ -197,10 +199,10 @@ export class RunService {
       if (!dir && askWhenUnset) dir = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' }))?.[0]?.fsPath;
       if (!dir) return run;
       const pending = run.images.map((image, i) => ({ image, i })).filter(({ image }) => !image.savedAs);
-      const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]));
+      const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]), readSaveRecordJson());
       const images = [...run.images];
       pending.forEach(({ i }, k) => (images[i] = { ...images[i], savedAs: saved[k].png }));
-      for (const s of saved) this.log.info(`saved ${s.png} and ${s.json} in ${dir}`);
+      for (const s of saved) this.log.info(`saved ${s.png}${s.json ? ` and ${s.json}` : ''} in ${dir}`);
       return { ...run, images, recordSavedAs: saved[0]?.json ?? run.recordSavedAs };
     } catch (error) {
       this.log.error(`saving run ${run.id} to ${dir ?? 'the output folder'} failed: ${(error as Error).message}`);

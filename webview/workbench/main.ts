@@ -57,7 +57,7 @@ const formNote = element('p', 'notice form-note');
 formNote.setAttribute('role', 'status');
 const images = element('div', 'images');
 /** The workbench is where "open" leads, so it offers the other actions. */
-const IMAGE_ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
+const TILE_ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
 const actions: Record<string, Button> = {
   save: button('Save', activeRunAction((runId) => ({ type: 'saveRun', runId })), true),
   exportGif: button('Export GIF', () => exportTrajectory('gif'), true),
@@ -186,7 +186,7 @@ function imageTile(run: RunSummary, png: Uint8Array, index: number): HTMLElement
   img.title = 'Click to enlarge';
   img.addEventListener('click', () => enlarge(img, img.alt));
   const unavailable = run.images[index]?.savedAs ? {} : { reveal: 'Not saved: press Save first' };
-  const bar = imageActionBar({ runId: run.id, index }, IMAGE_ACTIONS, (m) => vscode.postMessage(m), unavailable);
+  const bar = imageActionBar({ runId: run.id, index }, TILE_ACTIONS, (m) => vscode.postMessage(m), unavailable);
   return element('figure', 'image-tile', img, bar);
 }
 
