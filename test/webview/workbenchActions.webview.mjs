@@ -151,10 +151,15 @@ export const tests = [
       await post(page, { type: 'form', form, note: 'Restored from A1111 parameters.' });
       await post(page, { type: 'importFailed', message: 'x.png carries no generation parameters.' });
       await page.waitForFunction(() => /no generation parameters/.test(document.querySelector('.form-note').textContent));
-      // A palette run captured no steps: no empty viewer with a Play button.
-      await post(page, { type: 'runDetail', detail: { run: { ...done, id: 'r0' }, frames: [], pngs: [] } });
+      // A palette run captures no latents or previews: its steps move the readout on, and once it is
+      // done there is no empty viewer with a Play button.
+      const bare = { step: 0, totalSteps: 4, t: 999, sigma: 14.6, mean: NaN, std: NaN, noiseNorm: 1, latentShape: [4, 4, 4] };
+      await post(page, { type: 'step', runId: 'r1', frame: bare });
+      await page.waitForFunction(() => /step 1\/4/.test(document.querySelector('.readout').textContent));
       await post(page, { type: 'runFinished', run: { ...done, images: [] }, pngs: [] });
       await page.waitForFunction(() => document.querySelector('.step-viewer').hidden);
+      const exportable = await page.evaluate(() => [...document.querySelectorAll('vscode-button')].some((b) => /Export/.test(b.textContent) && !b.disabled));
+      assert(!exportable, 'nothing to export');
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },

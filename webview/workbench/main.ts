@@ -11,7 +11,7 @@ import { enlarge, imageActionBar } from '../shared/imageActions';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
 import { RunsStore } from './runsStore';
-import { StepViewer } from './stepViewer';
+import { capturedFrames, StepViewer } from './stepViewer';
 import { trajectoryGif, trajectoryStrip } from './trajectoryExport';
 import './workbench.css';
 
@@ -222,7 +222,7 @@ function updateActions(): void {
   const run = store.activeRun;
   const done = run?.summary.status === 'done';
   actions.save.disabled = !done || run!.summary.images.every((i) => i.savedAs);
-  actions.exportGif.disabled = actions.exportStrip.disabled = !done || !(run!.frames?.length);
+  actions.exportGif.disabled = actions.exportStrip.disabled = !done || capturedFrames(run!.frames ?? []).length === 0;
 }
 
 /** One short line: what ran, its seeds, how long, and whether it is saved. */
@@ -230,7 +230,6 @@ function statusLine(run: RunSummary): string {
   const p = run.spec;
   const n = run.images.length;
   const seeds = n > 1 && run.images[0].seed !== run.images[n - 1].seed ? `seeds ${run.images[0].seed}–${run.images[n - 1].seed}` : `seed ${p.seed}`;
-  const saved = run.images.filter((i) => i.savedAs).length;
   return [
     run.status,
     run.modelLabel,
@@ -241,19 +240,27 @@ function statusLine(run: RunSummary): string {
     p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
     `${p.width}×${p.height}`,
     run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
-    // One file name fits the line; a batch's would not.
-    n === 1 && run.images[0].savedAs ? `saved as ${run.images[0].savedAs}` : saved ? (saved === n ? 'saved' : `${saved} of ${n} saved`) : run.status === 'done' && 'not saved',
+    savedText(run),
   ]
     .filter(Boolean)
     .join(' · ');
 }
 
+/** Whether the run's images are saved; one file name fits the line, a batch's would not. */
+function savedText({ images, status }: RunSummary): string | undefined {
+  const saved = images.filter((i) => i.savedAs).length;
+  if (images.length === 1 && images[0].savedAs) return `saved as ${images[0].savedAs}`;
+  if (saved > 0) return saved === images.length ? 'saved' : `${saved} of ${images.length} saved`;
+  return status === 'done' ? 'not saved' : undefined;
+}
+
 async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
   const run = store.activeRun;
-  if (!run?.frames?.length) return;
+  const frames = capturedFrames(run?.frames ?? []);
+  if (!run || frames.length === 0) return;
   showNotice(`Encoding the ${format === 'gif' ? 'GIF' : 'strip'}…`);
   try {
-    const bytes = format === 'gif' ? trajectoryGif(run.frames) : await trajectoryStrip(run.frames);
+    const bytes = format === 'gif' ? trajectoryGif(frames) : await trajectoryStrip(frames);
     vscode.postMessage({ type: 'exportTrajectory', runId: run.summary.id, format, bytes });
   } catch (error) {
     showNotice(`Export failed: ${(error as Error).message}`, true);
