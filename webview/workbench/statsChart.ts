@@ -92,7 +92,8 @@ export function decadeLabel(v: number): string {
 function drawSigmaLabel(u: uPlot, font: string, color: string): void {
   const ctx = u.ctx;
   ctx.save();
-  ctx.font = font;
+  // The canvas is in device pixels; uPlot scales its own fonts the same way.
+  ctx.font = font.replace(/([\d.]+)px/, (_m, px: string) => `${Number(px) * uPlot.pxRatio}px`);
   ctx.fillStyle = color;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'bottom';
