@@ -20,10 +20,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = createEngine(context, log);
   const runs = new RunService(engine, store, log);
   context.subscriptions.push(showEngineStatus(runs, engine));
-  const panel = new ImagePanel(context.extensionUri, storage, log);
+  const actions = registerWorkbench(context, { runs, store, log });
+  const panel = new ImagePanel(context.extensionUri, storage, actions, log);
   context.subscriptions.push(panel);
-  registerWorkbench(context, { runs, store, log });
-  registerGenerate(context, { runs, panel });
+  registerGenerate(context, { runs, store, panel });
   registerScheduleInspector(context);
   registerModelInspector(context, log);
   registerInstallCuda(context, log);
