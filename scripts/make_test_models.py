@@ -323,7 +323,7 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     t = {'scalar': torch.tensor(999.0, dtype=fdt), 'batch': torch.full((2,), 999.0, dtype=fdt),
          'int64': torch.tensor([999], dtype=torch.int64)}[timestep]
     ehs = torch.zeros(2, SEQ, HIDDEN, dtype=fdt)
-    dyn = {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch'},
+    dyn = {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch', 1: 'sequence'},
            'out_sample': {0: 'batch', 2: 'height', 3: 'width'}}
     if timestep == 'batch':
         dyn['timestep'] = {0: 'batch'}
@@ -378,7 +378,7 @@ def nan_unet(name):
     unet = small_init(UNet(4, True, nan_below=500.0), 1)
     export(unet, (torch.zeros(2, 4, 8, 8), torch.tensor(999.0), torch.zeros(2, SEQ, HIDDEN)),
            os.path.join(ROOT, name, 'unet', 'model.onnx'), ['sample', 'timestep', 'encoder_hidden_states'],
-           ['out_sample'], {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch'},
+           ['out_sample'], {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch', 1: 'sequence'},
                             'out_sample': {0: 'batch', 2: 'height', 3: 'width'}})
 
 

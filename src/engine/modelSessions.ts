@@ -4,7 +4,7 @@ import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import { modelHash, type ModelFolder } from '../modelFolder/modelFolder';
 import { OnnxModel } from './onnxModel';
-import { PromptTokenizer } from './promptTokenizer';
+import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { join, relative } from 'node:path';
 

@@ -105,6 +105,9 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
+    promptTokens: text?.tokenCount ?? 0,
+    promptChunks: text?.chunks ?? 0,
+    ...(text?.truncation && { truncation: text.truncation }),
   };
   return { images, info, tensors };
 }

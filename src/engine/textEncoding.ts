@@ -1,43 +1,82 @@
-// Prompt → text-encoder hidden states, with the negative (or empty) prompt first when guidance runs,
-// as diffusers stacks them: [uncond × batch, text × batch].
+// Prompt → text-encoder hidden states as A1111 makes them (modules/sd_hijack_clip.py): the attention
+// syntax's weights applied to each chunk's output rows with the mean restored, chunks of one window
+// each concatenated along the sequence axis. Guidance stacks the negative (or empty) prompt first, as
+// diffusers does: [uncond × batch, text × batch]; the shorter of the two is padded with encodings of
+// the empty prompt to the same number of chunks (A1111's "Pad prompt/negative prompt").
 import type { Tensor } from '../core/tensor/tensor';
+import { applyEmphasis } from '../core/prompt/emphasis';
+import type { PromptChunk, ChunkedPrompt } from '../core/prompt/promptChunks';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
 import type { ResolvedSpec, RunShape } from './requestCheck';
 import { allFinite } from './finite';
 
 export interface EncodedText {
-  /** [2·batch or batch, seq, hidden]. */
+  /** [2·batch or batch, chunks·window, hidden]. */
   hidden: Tensor<Float32Array>;
   /** Present when classifier-free guidance runs (scale > 1). */
   uncond?: true;
   unknownWords: string[];
+  /** A1111's count of the prompt's tokens (BOS, EOS and padding left out). */
+  tokenCount: number;
+  /** Windows each prompt was encoded in (after any truncation). */
+  chunks: number;
+  /** Prompt tokens in chunks the UNet could not take, dropped. */
   truncatedTokens: number;
+  /** Why tokens were dropped, when they were. */
+  truncation?: string;
 }
 
 export async function encodePrompts(s: ModelSessions, req: ResolvedSpec, shape: RunShape): Promise<EncodedText> {
   const tokenizer = s.tokenizer!;
-  const text = tokenizer.encode(req.prompt);
+  const text = tokenizer.encodeWeighted(req.prompt);
   const guided = req.guidanceScale > 1;
-  const prompts = guided ? [tokenizer.encode(req.negativePrompt), text] : [text];
-  const states = await Promise.all(prompts.map((p) => encodeIds(s, p.ids)));
-  const [seq, width] = states[0].shape.slice(1);
-  const per = seq * width;
+  const prompts = guided ? [tokenizer.encodeWeighted(req.negativePrompt), text] : [text];
+  const fixed = unetWindows(s, tokenizer.length);
+  const chunks = fixed ?? Math.max(...prompts.map((p) => p.chunks.length));
+  const empty = prompts.some((p) => p.chunks.length < chunks) ? await encodeChunk(s, tokenizer.encodeWeighted('').chunks[0]) : undefined;
+  const states = await Promise.all(prompts.map((p) => encodeChunks(s, p, chunks, empty)));
+  const per = states[0].length;
   const hidden = new Float32Array(prompts.length * shape.batch * per);
   states.forEach((st, k) => {
-    for (let b = 0; b < shape.batch; b++) hidden.set(st.data, (k * shape.batch + b) * per);
+    for (let b = 0; b < shape.batch; b++) hidden.set(st, (k * shape.batch + b) * per);
   });
+  const truncatedTokens = text.chunks.slice(chunks).reduce((n, c) => n + c.tokens, 0);
   return {
-    hidden: { data: hidden, shape: [prompts.length * shape.batch, seq, width] },
+    hidden: { data: hidden, shape: [prompts.length * shape.batch, chunks * tokenizer.length, per / (chunks * tokenizer.length)] },
     uncond: guided ? true : undefined,
     unknownWords: text.unknownWords,
-    truncatedTokens: text.truncatedTokens,
+    tokenCount: text.tokenCount,
+    chunks,
+    truncatedTokens,
+    truncation:
+      fixed !== undefined && prompts.some((p) => p.chunks.length > fixed)
+        ? `unet/model.onnx takes a fixed ${fixed * tokenizer.length}-token context, so only the first ${fixed} ` +
+          `window(s) of ${tokenizer.chunkLength} prompt tokens were used (export the UNet with a dynamic sequence axis to take longer prompts)`
+        : undefined,
   };
 }
 
-async function encodeIds(s: ModelSessions, ids: number[]): Promise<Tensor<Float32Array>> {
-  const out = await s.textEncoder!.run({ input_ids: { data: ids, dims: [1, ids.length] } });
-  const h = out.last_hidden_state;
-  if (!allFinite(h.data)) throw new EngineFailure('NAN_OUTPUT', 'the text encoder returned NaN or Inf');
-  return { data: h.data, shape: h.dims };
+/** How many windows the UNet's encoder_hidden_states has room for when its sequence axis is fixed. */
+function unetWindows(s: ModelSessions, window: number): number | undefined {
+  const seq = s.unet.input('encoder_hidden_states').shape[1];
+  return typeof seq === 'number' && seq > 0 ? Math.max(1, Math.floor(seq / window)) : undefined;
+}
+
+/** One prompt's chunks, weighted, cut or padded to `count` windows, concatenated. */
+async function encodeChunks(s: ModelSessions, prompt: ChunkedPrompt, count: number, empty: Float32Array | undefined): Promise<Float32Array> {
+  const encoded = await Promise.all(prompt.chunks.slice(0, count).map((c) => encodeChunk(s, c)));
+  while (encoded.length < count) encoded.push(empty!);
+  const out = new Float32Array(encoded.reduce((n, e) => n + e.length, 0));
+  encoded.reduce((offset, e) => (out.set(e, offset), offset + e.length), 0);
+  return out;
+}
+
+/** One window through the text encoder, its rows weighted (A1111's "Original" emphasis). */
+async function encodeChunk(s: ModelSessions, chunk: PromptChunk): Promise<Float32Array> {
+  const out = await s.textEncoder!.run({ input_ids: { data: chunk.ids, dims: [1, chunk.ids.length] } });
+  const z = Float32Array.from(out.last_hidden_state.data);
+  if (!allFinite(z)) throw new EngineFailure('NAN_OUTPUT', 'the text encoder returned NaN or Inf');
+  applyEmphasis(z, chunk.multipliers);
+  return z;
 }

@@ -88,8 +88,14 @@ export interface RunInfo {
   timings: RunTimings;
   /** Prompt words the tokenizer could not represent (mapped to the unknown token). */
   unknownWords: string[];
-  /** Prompt tokens past the model's max length, dropped. */
+  /** Prompt tokens the UNet could not take (it has a fixed context length), dropped. */
   truncatedTokens: number;
+  /** The prompt's token count as A1111 counts it (BOS, EOS and padding left out); 0 without a text encoder. */
+  promptTokens: number;
+  /** Text-encoder windows the UNet saw per prompt (A1111's chunks of 75 tokens); 0 without a text encoder. */
+  promptChunks: number;
+  /** Why prompt tokens were dropped, when they were. */
+  truncation?: string;
 }
 
 export interface GenerateResult {

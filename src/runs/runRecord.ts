@@ -154,6 +154,8 @@ function fromFirstFormat(v: Record<string, unknown>): RunRecord | undefined {
       timings: r.timings,
       unknownWords: [],
       truncatedTokens: 0,
+      promptTokens: 0,
+      promptChunks: 0,
     },
   };
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
-import { PromptTokenizer } from '../../../src/engine/promptTokenizer';
+import { PromptTokenizer } from '../../../src/tokenizer/promptTokenizer';
 
 const folder = join(defaultModelDir(), 'tokenizer');
 const vocab: Record<string, number> = JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')).model.vocab;

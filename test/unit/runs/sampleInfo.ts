@@ -25,6 +25,8 @@ export function sampleInfo(overrides: { spec?: Partial<RunInfo['spec']> } & Part
     timings: { loadMs: 120, textEncoderMs: 4, unetStepMs: [7, 6], unetRunMs: [6, 5], vaeMs: 3, totalMs: 150 },
     unknownWords: [],
     truncatedTokens: 0,
+    promptTokens: 4,
+    promptChunks: 1,
     ...rest,
   };
 }

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PromptTokenizer } from '../../../src/engine/promptTokenizer';
-import { copyModel, model } from './fixtures';
+import { PromptTokenizer } from '../../../src/tokenizer/promptTokenizer';
+import { copyModel, model } from '../engine/fixtures';
 
 const slow = PromptTokenizer.load(join(model('tiny-sd'), 'tokenizer'));
 const fast = PromptTokenizer.load(join(model('tiny-sd-int64t'), 'tokenizer'));
