@@ -12,7 +12,7 @@ test('a short prompt is one window: BOS, its tokens, EOS, EOS padding; weights 1
   assert.equal(tokenCount, 3);
   assert.equal(chunks.length, 1);
   assert.deepEqual(chunks[0].ids, [1, 7, 8, 9, 2, ...words(72, 2)]);
-  assert.deepEqual(chunks[0].multipliers, [1, 1, 1, 1.5, ...words(74, 1)]);
+  assert.deepEqual(chunks[0].multipliers, [1, 1, 1, 1.5, ...words(73, 1)]);
   assert.equal(chunks[0].tokens, 3);
 });
 
