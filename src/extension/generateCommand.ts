@@ -30,6 +30,7 @@ async function generate(context: vscode.ExtensionContext, deps: { runs: RunServi
     const spec = runSpec({ modelDir: resolveModelDir(context.extensionUri), prompt, scheduler: args.scheduler });
     const finished = await deps.runs.run({ spec, modelLabel: basename(spec.modelDir), options: {}, origin: 'generate' });
     if (finished) deps.panel.show(toPanelRun(finished), finished.images.map((image) => image.png));
+    if (finished?.info.unknownWords.length) void vscode.window.showWarningMessage(unknownWordsWarning(finished.info.unknownWords));
     return finished;
   } catch (error) {
     deps.runs.report(error, 'generate');
@@ -46,6 +47,12 @@ function parseArgs(raw: unknown): GenerateArgs {
     throw new UserError('diffusionLab.generate: scheduler must be a scheduler_config object.');
   }
   return { prompt, scheduler: scheduler as Record<string, unknown> | undefined };
+}
+
+/** The palette has no prompt box to mark words in, so a notification names them. */
+function unknownWordsWarning(words: string[]): string {
+  const list = words.map((w) => `"${w}"`).join(', ');
+  return `Diffusion Lab: the model does not know ${words.length === 1 ? 'the word' : 'the words'} ${list}; they were ignored.`;
 }
 
 function askPrompt(): Thenable<string | undefined> {

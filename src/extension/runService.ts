@@ -178,6 +178,7 @@ export class RunService {
     const elapsed = Date.now() - finished.createdAt.getTime();
     this.log.info(`${origin}: ${pngs.length} image(s) in ${elapsed} ms on ${info.provider}; engine ${describeTimes(info.timings)}; engine process ${this.engine.pid}`);
     if (info.unknownWords.length) this.log.warn(`${origin}: the model does not know the words ${info.unknownWords.join(', ')}`);
+    if (info.truncation) this.log.warn(`${origin}: ${info.truncatedTokens} prompt tokens dropped: ${info.truncation}`);
     done = await this.saveFiles(done, finished.records, pngs, false);
     const thumbnail = finished.images[0] && thumbnailPng(finished.images[0]);
     await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnail);

@@ -272,7 +272,25 @@ export type FromWorkbench =
   | { type: 'copy'; runId: string; what: 'seed' | 'parameters' }
   | { type: 'rerunFromImage' }
   /** Return to the form's sampler. */
-  | { type: 'dropSchedule' };
+  | { type: 'dropSchedule' }
+  /** Count the prompt's tokens and find its unknown words with the model's tokenizer (no model loads). */
+  | { type: 'tokenize'; text: string; modelId: string };
+
+/** A prompt as the model's tokenizer sees it (the answer to 'tokenize'). */
+export interface PromptTokens {
+  /** The text counted, so a late answer for older text can be told apart. */
+  text: string;
+  modelId: string;
+  /** A1111's token count (BOS, EOS and padding left out). */
+  count: number;
+  /** The token capacity of the windows the prompt takes: A1111's "count/window", 75 per CLIP window. */
+  window: number;
+  chunks: number;
+  /** Where the words the vocabulary cannot represent stand in `text` (UTF-16 offsets, end exclusive). */
+  unknown: { start: number; end: number }[];
+  /** Why the prompt could not be read (a bad attention weight, or the model has no tokenizer). */
+  error?: string;
+}
 
 /** Host → generate panel. */
 export type ToWorkbench =
@@ -288,7 +306,8 @@ export type ToWorkbench =
   | { type: 'runDetail'; detail: RunDetail }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   /** The schedule the next runs use changed; undefined: the form's sampler again. */
-  | { type: 'schedule'; schedule?: RunSchedule };
+  | { type: 'schedule'; schedule?: RunSchedule }
+  | ({ type: 'tokens' } & PromptTokens);
 
 export interface GalleryItem {
   run: RunSummary;
@@ -350,6 +369,10 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
       return runId ? { type: msg.type, runId } : undefined;
     case 'copy':
       return runId && (msg.what === 'seed' || msg.what === 'parameters') ? { type: 'copy', runId, what: msg.what } : undefined;
+    case 'tokenize':
+      return typeof msg.text === 'string' && msg.text.length <= RUN_LIMITS.promptLength && typeof msg.modelId === 'string' && msg.modelId.length <= 200
+        ? { type: 'tokenize', text: msg.text, modelId: msg.modelId }
+        : undefined;
     case 'exportTrajectory':
       return runId && (msg.format === 'gif' || msg.format === 'strip') && msg.bytes instanceof Uint8Array
         ? { type: 'exportTrajectory', runId, format: msg.format, bytes: msg.bytes }

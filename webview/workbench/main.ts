@@ -7,6 +7,8 @@ import 'uplot/dist/uPlot.min.css';
 import type { FromWorkbench, ToWorkbench } from '../../src/protocol/workbench';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
+import { PromptFeedback } from './promptFeedback';
+import { PromptHistory } from './promptHistory';
 import { RunsStore } from './runsStore';
 import { StepViewer } from './stepViewer';
 import { trajectoryGif, trajectoryStrip } from './trajectoryExport';
@@ -30,6 +32,7 @@ let providerSetting = 'auto';
 
 const form = new ParamsFormView({
   changed: (f) => {
+    feedback.changed(f.prompt, f.modelId);
     window.clearTimeout(formTimer);
     formTimer = window.setTimeout(() => vscode.postMessage({ type: 'formChanged', form: f }), 300);
   },
@@ -40,6 +43,11 @@ const form = new ParamsFormView({
   dropSchedule: () => vscode.postMessage({ type: 'dropSchedule' }),
 });
 const viewer = new StepViewer((step) => remember({ step }));
+const feedback = new PromptFeedback((text, modelId) => vscode.postMessage({ type: 'tokenize', text, modelId }));
+const history = new PromptHistory();
+form.promptBox.after(feedback.element);
+form.promptBox.addEventListener('input', () => history.typed());
+form.promptBox.addEventListener('keydown', recallPrompt);
 
 const runSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
 runSelect.id = 'run-select';
@@ -83,6 +91,7 @@ const handlers: Handlers = {
   snapshot: ({ snapshot: s }) => {
     form.setChoices(s.models, s.samplers);
     form.write(s.form);
+    feedback.changed(s.form.prompt, s.form.modelId);
     providerSetting = s.provider.setting;
     form.setProvider(providerSetting, s.provider.lastUsed);
     form.setRunning(s.running);
@@ -95,6 +104,7 @@ const handlers: Handlers = {
   },
   form: (m) => {
     form.write(m.form);
+    feedback.changed(m.form.prompt, m.form.modelId);
     if (m.note) showNotice(m.note);
   },
   models: (m) => form.setModels(m.models, m.selectId),
@@ -134,6 +144,7 @@ const handlers: Handlers = {
   },
   notice: (m) => showNotice(m.message, m.level === 'error'),
   schedule: (m) => form.setSchedule(m.schedule),
+  tokens: (m) => feedback.show(m),
 };
 
 window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
@@ -174,6 +185,7 @@ function renderActiveRun(step?: number): void {
 }
 
 function renderRunList(): void {
+  history.setPrompts(store.list().map((r) => r.summary.spec.prompt));
   runSelect.replaceChildren(
     ...store.list().map(({ summary: r }) => {
       const o = document.createElement('vscode-option');
@@ -232,6 +244,21 @@ async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
   } catch (error) {
     showNotice(`Export failed: ${(error as Error).message}`, true);
   }
+}
+
+/** ↑/↓ in the prompt box recall past prompts, from its first line (↑) or its last (↓), so the keys
+ * still move between the lines of a long prompt. */
+function recallPrompt(e: KeyboardEvent): void {
+  if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const box = form.promptBox.wrappedElement;
+  const up = e.key === 'ArrowUp';
+  const offFirstOrLastLine = up ? box.value.slice(0, box.selectionStart).includes('\n') : box.value.slice(box.selectionEnd).includes('\n');
+  const recalled = offFirstOrLastLine ? undefined : up ? history.older(box.value) : history.newer();
+  if (recalled === undefined) return;
+  e.preventDefault();
+  form.setValue('prompt', recalled);
+  // The caret at the end, as a shell leaves it; after the box has taken the new value.
+  requestAnimationFrame(() => box.setSelectionRange(recalled.length, recalled.length));
 }
 
 /** A button's action: posts the message for the run on view, if any. */

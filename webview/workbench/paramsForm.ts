@@ -169,6 +169,11 @@ export class ParamsFormView {
     this.controls.get('steps')!.title = steps !== undefined ? 'The schedule fixes the step count' : '';
   }
 
+  /** The prompt box, for the tools main.ts attaches to it (token count, unknown words, history). */
+  get promptBox(): Control & { wrappedElement: HTMLTextAreaElement } {
+    return this.controls.get('prompt') as Control & { wrappedElement: HTMLTextAreaElement };
+  }
+
   setRunning(running: boolean): void {
     this.generateButton.disabled = running;
     this.cancelButton.disabled = !running;
@@ -206,7 +211,8 @@ export class ParamsFormView {
     else this.handlers.generate(this.read());
   }
 
-  private setValue(key: Key, value: string): void {
+  /** Sets a field as if the user had typed it (checked, and reported as a change). */
+  setValue(key: Key, value: string): void {
     this.set(key, this.controls.get(key)!, value);
     this.onInput(key);
   }

@@ -18,6 +18,7 @@ import {
   type ToWorkbench,
   type TrajectoryFormat,
 } from '../../protocol/workbench';
+import { PromptTokenCounter } from '../../tokenizer/promptTokenCounter';
 import type { Log } from '../log';
 import { readProvider, resolveOutputDir } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -44,6 +45,7 @@ export class WorkbenchPanel implements vscode.Disposable {
   /** A run to show once the webview has asked for its snapshot. */
   private pendingRunId: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly tokens = new PromptTokenCounter();
 
   constructor(private readonly deps: PanelDeps) {
     this.disposables.push(
@@ -174,6 +176,11 @@ export class WorkbenchPanel implements vscode.Disposable {
         return this.copy(m.runId, m.what);
       case 'rerunFromImage':
         return void (await vscode.commands.executeCommand('diffusionLab.rerunFromImage'));
+      case 'tokenize': {
+        const dir = catalog.dir(m.modelId);
+        if (dir) this.post({ type: 'tokens', ...this.tokens.count(dir, m.modelId, m.text) });
+        return;
+      }
     }
   }
 

@@ -67,3 +67,11 @@ test('host-side message parsing drops malformed messages and path-like ids', () 
   assert.equal(parseFromGallery({ type: 'removeRun', runId: '../runs' }), undefined);
   assert.equal(parseFromGallery({ type: 'removeRun' }), undefined);
 });
+
+test('tokenize requests carry the prompt and a model id, within the prompt limit', () => {
+  const ok = { type: 'tokenize', text: 'a (red:1.2) circle', modelId: 'm1' };
+  assert.deepEqual(parseFromWorkbench({ ...ok, extra: 1 }), ok);
+  assert.equal(parseFromWorkbench({ ...ok, text: 3 }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, modelId: undefined }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, text: 'a'.repeat(20_001) }), undefined);
+});

@@ -1,0 +1,95 @@
+// The workbench prompt box's tools in headless Chromium with a stand-in host: the token count and
+// unknown words come from the host's 'tokens' answer to a debounced 'tokenize' request (a late
+// answer for older text is ignored), and ↑/↓ recall the stored runs' prompts, newest first.
+import { assert, openSurface, post, posted } from './harness.mjs';
+
+const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 7.5 }];
+const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
+const form = {
+  prompt: 'a red circle', negativePrompt: '', seed: '-1', steps: '4', guidanceScale: '7.5', sampler: '',
+  spacing: 'default', sigmas: 'default', width: '32', height: '32', batchSize: '1', modelId: 'm1',
+};
+const spec = { modelDir: '/m', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0, width: 32, height: 32, batchSize: 1 };
+const run = (id, createdAt, prompt) => ({ id, createdAt, spec: { ...spec, prompt }, modelLabel: 'tiny-shapes', status: 'done', images: [] });
+const runs = [
+  run('r1', '2026-01-01T00:00:00.000Z', 'an old blue square'),
+  run('r3', '2026-01-03T00:00:00.000Z', 'the newest prompt'),
+  run('r2', '2026-01-02T00:00:00.000Z', 'a middle green star'),
+  run('r4', '2025-12-31T00:00:00.000Z', 'the newest prompt'),
+];
+const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs, running: false };
+
+async function open(browser) {
+  const { page, errors } = await openSurface(browser, 'workbench');
+  await post(page, { type: 'snapshot', snapshot });
+  await page.waitForFunction(() => document.querySelector('#param-prompt')?.value === 'a red circle');
+  return { page, errors };
+}
+
+/** The last 'tokenize' request the page posted, once one for `text` has come. */
+async function tokenizeRequest(page, text) {
+  await page.waitForFunction((t) => window.__posted.some((m) => m.type === 'tokenize' && m.text === t), text, { timeout: 5_000 });
+  return (await posted(page)).filter((m) => m.type === 'tokenize').at(-1);
+}
+
+export const tests = [
+  {
+    name: 'the prompt box shows the host’s token count against the window and marks unknown words; stale answers are ignored',
+    async run(browser) {
+      const { page, errors } = await open(browser);
+      const first = await tokenizeRequest(page, 'a red circle');
+      assert(first.modelId === 'm1', `tokenize names the model: ${JSON.stringify(first)}`);
+      await post(page, { type: 'tokens', text: 'a red circle', modelId: 'm1', count: 3, window: 75, chunks: 1, unknown: [] });
+      await page.waitForFunction(() => document.querySelector('#prompt-feedback .token-count')?.textContent === '3/75');
+      assert(!(await page.$('#prompt-feedback .unknown-word')), 'no unknown words marked');
+
+      const typed = 'a zebra, a red circle and a café zebra';
+      await page.fill('#param-prompt textarea', typed);
+      const request = await tokenizeRequest(page, typed);
+      assert(request.text === typed, 'the request carries the text as typed');
+      // An answer for the text before is late: it must not replace what the box will show.
+      await post(page, { type: 'tokens', text: 'a red circle', modelId: 'm1', count: 3, window: 75, chunks: 1, unknown: [] });
+      const zebra = { start: 2, end: 7 };
+      const cafe = { start: typed.indexOf('café'), end: typed.indexOf('café') + 4 };
+      const late = { start: typed.lastIndexOf('zebra'), end: typed.length };
+      await post(page, { type: 'tokens', text: typed, modelId: 'm1', count: 80, window: 150, chunks: 2, unknown: [zebra, cafe, late] });
+      await page.waitForFunction(() => document.querySelector('#prompt-feedback .token-count')?.textContent === '80/150 (2 chunks)');
+      const marked = await page.$$eval('#prompt-feedback .unknown-word', (els) => els.map((e) => e.textContent));
+      assert(JSON.stringify(marked) === '["zebra","café"]', `unknown words marked once each: ${marked}`);
+
+      await post(page, { type: 'tokens', text: typed, modelId: 'm1', count: 0, window: 0, chunks: 0, unknown: [], error: '"1.2.3" is not a number' });
+      await page.waitForFunction(() => /is not a number/.test(document.querySelector('#prompt-feedback .error')?.textContent ?? ''));
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
+    name: '↑ and ↓ in the prompt box recall past prompts, newest first, each once, and give back what was typed',
+    async run(browser) {
+      const { page, errors } = await open(browser);
+      const prompt = () => page.evaluate(() => document.querySelector('#param-prompt').value);
+      await page.click('#param-prompt textarea');
+      await page.fill('#param-prompt textarea', 'my draft');
+      const seen = [];
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press('ArrowUp');
+        seen.push(await prompt());
+        // A recalled prompt counts as typed: it is counted and remembered like one.
+        if (i === 0) await tokenizeRequest(page, 'the newest prompt');
+      }
+      const expected = ['the newest prompt', 'a middle green star', 'an old blue square', 'an old blue square'];
+      assert(JSON.stringify(seen) === JSON.stringify(expected), `↑ gives ${JSON.stringify(seen)}`);
+      await page.keyboard.press('ArrowDown');
+      assert((await prompt()) === 'a middle green star', '↓ goes newer');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      assert((await prompt()) === 'my draft', '↓ past the newest gives back the draft');
+      // On a later line of a multi-line prompt, ↑ moves the caret instead.
+      await page.fill('#param-prompt textarea', 'line one\nline two');
+      await page.keyboard.press('ArrowUp');
+      assert((await prompt()) === 'line one\nline two', '↑ off the first line keeps the text');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+];
