@@ -7,6 +7,7 @@ export variant the engine must read (diffusers/Optimum layout, real input/output
 Fixed seeds, so re-running gives the same weights. Test data only: the networks are random.
 Folders:
   tiny-sd          Optimum style: int64 input_ids, float scalar timestep, fp32, vocab.json+merges.txt,
+                   a dynamic sequence axis on encoder_hidden_states (long prompts: several 77-token windows),
                    plus a taesd_decoder/ for previews
   tiny-sd-legacy   older diffusers script: int32 input_ids, float timestep [batch], unet weights in weights.pb
   tiny-sd-int64t   old Hub exports: int64 timestep [1]; tokenizer.json only
