@@ -29,12 +29,12 @@ export interface EncodedText {
 
 export async function encodePrompts(s: ModelSessions, req: ResolvedSpec, shape: RunShape): Promise<EncodedText> {
   const tokenizer = s.tokenizer!;
-  const text = tokenizer.encodeWeighted(req.prompt);
+  const text = tokenizer.encode(req.prompt);
   const guided = req.guidanceScale > 1;
-  const prompts = guided ? [tokenizer.encodeWeighted(req.negativePrompt), text] : [text];
+  const prompts = guided ? [tokenizer.encode(req.negativePrompt), text] : [text];
   const fixed = unetWindows(s, tokenizer.length);
   const chunks = fixed ?? Math.max(...prompts.map((p) => p.chunks.length));
-  const empty = prompts.some((p) => p.chunks.length < chunks) ? await encodeChunk(s, tokenizer.encodeWeighted('').chunks[0]) : undefined;
+  const empty = prompts.some((p) => p.chunks.length < chunks) ? await encodeChunk(s, tokenizer.encode('').chunks[0]) : undefined;
   const states = await Promise.all(prompts.map((p) => encodeChunks(s, p, chunks, empty)));
   const per = states[0].length;
   const hidden = new Float32Array(prompts.length * shape.batch * per);

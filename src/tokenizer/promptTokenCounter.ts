@@ -15,7 +15,7 @@ export class PromptTokenCounter {
     try {
       const tokenizer = this.tokenizer(modelDir);
       if (!tokenizer) return { ...empty, error: 'this model takes no prompt' };
-      const { tokenCount, chunks } = tokenizer.encodeWeighted(text);
+      const { tokenCount, chunks } = tokenizer.encode(text);
       const unknown = tokenizer.unknownWordsAt(text).map(({ start, end }) => ({ start, end }));
       return { text, modelId, count: tokenCount, window: tokenWindow(tokenCount, tokenizer.chunkLength), chunks: chunks.length, unknown };
     } catch (error) {

@@ -9,15 +9,6 @@ import { ModelFolderError, readJson } from '../modelFolder/modelFolder';
 import { isBreak, parsePromptAttention } from '../core/prompt/promptAttention';
 import { A1111_COMMA_BACKTRACK, chunkPrompt, type ChunkedPrompt } from '../core/prompt/promptChunks';
 
-export interface TokenizedPrompt {
-  /** Exactly `length` ids: BOS, prompt tokens, EOS, padding. */
-  ids: number[];
-  /** Words (as the user typed them) that became the unknown token. */
-  unknownWords: string[];
-  /** Tokens dropped because the prompt was longer than the model takes. */
-  truncatedTokens: number;
-}
-
 /** A word of the prompt the vocabulary cannot represent, with its UTF-16 offsets in the prompt. */
 export interface UnknownWord {
   word: string;
@@ -78,7 +69,7 @@ export class PromptTokenizer {
 
   /** The prompt as A1111 encodes it: attention syntax parsed, each piece tokenized alone, the
    * tokens in windows of chunkLength framed by BOS and EOS. */
-  encodeWeighted(prompt: string): WeightedPrompt {
+  encode(prompt: string): WeightedPrompt {
     const pieces = parsePromptAttention(prompt).map((p) => ({
       ids: isBreak(p) ? [] : this.tokenizer.encode(p.text, { add_special_tokens: false }).ids,
       weight: p.weight,
@@ -109,15 +100,6 @@ export class PromptTokenizer {
       if (!known.get(word)) out.push({ word, start: m.index, end: m.index + word.length });
     }
     return out;
-  }
-
-  encode(prompt: string): TokenizedPrompt {
-    const { ids } = this.tokenizer.encode(prompt);
-    const unknownWords = [...new Set(this.unknownWordsAt(prompt).map((u) => u.word))];
-    const truncatedTokens = Math.max(0, ids.length - this.length);
-    // Keep BOS and as many tokens as fit, then EOS (what CLIPTokenizer's truncation does).
-    const kept = truncatedTokens > 0 ? [...ids.slice(0, this.length - 1), ids[ids.length - 1]] : ids;
-    return { ids: [...kept, ...new Array(this.length - kept.length).fill(this.padId)], unknownWords, truncatedTokens };
   }
 }
 

@@ -30,7 +30,7 @@ test('(word:1.0) encodes exactly as the plain prompt', async () => {
 });
 
 test('a weight multiplies its token’s row, then the whole window is rescaled to its former mean', async () => {
-  const tokens = s.tokenizer!.encode('a red cat').ids;
+  const tokens = s.tokenizer!.encode('a red cat').chunks[0].ids;
   const raw = (await s.textEncoder!.run({ input_ids: { data: tokens, dims: [1, 77] } })).last_hidden_state.data;
   const width = raw.length / 77;
   const weights = Array.from({ length: 77 }, (_, r) => (r === 2 ? 1.5 : 1)); // BOS, a, red
