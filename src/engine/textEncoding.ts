@@ -33,28 +33,37 @@ export async function encodePrompts(s: ModelSessions, req: ResolvedSpec, shape: 
   const guided = req.guidanceScale > 1;
   const prompts = guided ? [tokenizer.encode(req.negativePrompt), text] : [text];
   const fixed = unetWindows(s, tokenizer.length);
-  const chunks = fixed ?? Math.max(...prompts.map((p) => p.chunks.length));
-  const empty = prompts.some((p) => p.chunks.length < chunks) ? await encodeChunk(s, tokenizer.encode('').chunks[0]) : undefined;
-  const states = await Promise.all(prompts.map((p) => encodeChunks(s, p, chunks, empty)));
-  const per = states[0].length;
-  const hidden = new Float32Array(prompts.length * shape.batch * per);
-  states.forEach((st, k) => {
-    for (let b = 0; b < shape.batch; b++) hidden.set(st, (k * shape.batch + b) * per);
-  });
-  const truncatedTokens = text.chunks.slice(chunks).reduce((n, c) => n + c.tokens, 0);
+  const windows = fixed ?? Math.max(...prompts.map((p) => p.chunks.length));
+  const short = prompts.some((p) => p.chunks.length < windows);
+  const padding = short ? await encodeChunk(s, tokenizer.encode('').chunks[0]) : undefined;
+  const states = await Promise.all(prompts.map((p) => encodeChunks(s, p, windows, padding)));
+  const cut = fixed !== undefined && prompts.some((p) => p.chunks.length > fixed);
   return {
-    hidden: { data: hidden, shape: [prompts.length * shape.batch, chunks * tokenizer.length, per / (chunks * tokenizer.length)] },
+    hidden: stacked(states, shape.batch, windows * tokenizer.length),
     uncond: guided ? true : undefined,
     unknownWords: text.unknownWords,
     tokenCount: text.tokenCount,
-    chunks,
-    truncatedTokens,
-    truncation:
-      fixed !== undefined && prompts.some((p) => p.chunks.length > fixed)
-        ? `unet/model.onnx takes a fixed ${fixed * tokenizer.length}-token context, so only the first ${fixed} ` +
-          `window(s) of ${tokenizer.chunkLength} prompt tokens were used (export the UNet with a dynamic sequence axis to take longer prompts)`
-        : undefined,
+    chunks: windows,
+    truncatedTokens: text.chunks.slice(windows).reduce((n, c) => n + c.tokens, 0),
+    truncation: cut ? truncationNote(windows, tokenizer.length) : undefined,
   };
+}
+
+/** Each prompt's states repeated for the batch: [prompts·batch, seq, hidden]. */
+function stacked(states: Float32Array[], batch: number, seq: number): Tensor<Float32Array> {
+  const per = states[0].length;
+  const data = new Float32Array(states.length * batch * per);
+  states.forEach((st, k) => {
+    for (let b = 0; b < batch; b++) data.set(st, (k * batch + b) * per);
+  });
+  return { data, shape: [states.length * batch, seq, per / seq] };
+}
+
+function truncationNote(windows: number, window: number): string {
+  return (
+    `unet/model.onnx takes a fixed ${windows * window}-token context, so only the first ${windows} window(s) of ` +
+    `${window - 2} prompt tokens were used (a UNet exported with a dynamic sequence axis takes longer prompts)`
+  );
 }
 
 /** How many windows the UNet's encoder_hidden_states has room for when its sequence axis is fixed. */
@@ -64,9 +73,14 @@ function unetWindows(s: ModelSessions, window: number): number | undefined {
 }
 
 /** One prompt's chunks, weighted, cut or padded to `count` windows, concatenated. */
-async function encodeChunks(s: ModelSessions, prompt: ChunkedPrompt, count: number, empty: Float32Array | undefined): Promise<Float32Array> {
+async function encodeChunks(
+  s: ModelSessions,
+  prompt: ChunkedPrompt,
+  count: number,
+  padding: Float32Array | undefined,
+): Promise<Float32Array> {
   const encoded = await Promise.all(prompt.chunks.slice(0, count).map((c) => encodeChunk(s, c)));
-  while (encoded.length < count) encoded.push(empty!);
+  while (encoded.length < count) encoded.push(padding!);
   const out = new Float32Array(encoded.reduce((n, e) => n + e.length, 0));
   encoded.reduce((offset, e) => (out.set(e, offset), offset + e.length), 0);
   return out;

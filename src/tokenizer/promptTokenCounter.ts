@@ -17,7 +17,8 @@ export class PromptTokenCounter {
       if (!tokenizer) return { ...empty, error: 'this model takes no prompt' };
       const { tokenCount, chunks } = tokenizer.encode(text);
       const unknown = tokenizer.unknownWordsAt(text).map(({ start, end }) => ({ start, end }));
-      return { text, modelId, count: tokenCount, window: tokenWindow(tokenCount, tokenizer.chunkLength), chunks: chunks.length, unknown };
+      const window = tokenWindow(tokenCount, tokenizer.chunkLength);
+      return { text, modelId, count: tokenCount, window, chunks: chunks.length, unknown };
     } catch (error) {
       return { ...empty, error: (error as Error).message };
     }

@@ -54,7 +54,8 @@ export class PromptTokenizer {
     const eosId = idOf(tokenOf('eos_token'));
     const padId = idOf(tokenOf('pad_token')) ?? eosId;
     if (bosId === undefined || eosId === undefined || padId === undefined) {
-      throw new ModelFolderError(`${join(folder, 'tokenizer_config.json')} names no bos, eos or pad token found in the vocabulary`, folder);
+      const file = join(folder, 'tokenizer_config.json');
+      throw new ModelFolderError(`${file} names no bos, eos or pad token found in the vocabulary`, folder);
     }
     const configured = Number(config.model_max_length);
     // tokenizer_config often says 1e30 ("no limit"); the text encoder's input shape is the truth.
@@ -71,7 +72,7 @@ export class PromptTokenizer {
    * tokens in windows of chunkLength framed by BOS and EOS. */
   encode(prompt: string): WeightedPrompt {
     const pieces = parsePromptAttention(prompt).map((p) => ({
-      ids: isBreak(p) ? [] : this.tokenizer.encode(p.text, { add_special_tokens: false }).ids,
+      ids: isBreak(p) ? [] : this.pieceIds(p.text),
       weight: p.weight,
       isBreak: isBreak(p),
     }));
@@ -87,6 +88,11 @@ export class PromptTokenizer {
     return { ...chunked, unknownWords: [...new Set(this.unknownWordsAt(prompt).map((u) => u.word))] };
   }
 
+  /** Tokens of a stretch of text alone, without BOS and EOS. */
+  private pieceIds(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
   /** Each occurrence of a word whose own encoding contains the unknown token (CLIP's unk is also
    * its EOS, so each word is encoded alone, without special tokens). A1111's BREAK is no word. */
   unknownWordsAt(prompt: string): UnknownWord[] {
@@ -96,7 +102,7 @@ export class PromptTokenizer {
     for (const m of prompt.matchAll(WORD)) {
       const word = m[0];
       if (word === 'BREAK') continue;
-      if (!known.has(word)) known.set(word, !this.tokenizer.encode(word, { add_special_tokens: false }).ids.includes(this.unkId));
+      if (!known.has(word)) known.set(word, !this.pieceIds(word).includes(this.unkId));
       if (!known.get(word)) out.push({ word, start: m.index, end: m.index + word.length });
     }
     return out;

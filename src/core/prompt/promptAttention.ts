@@ -89,7 +89,9 @@ export function parsePromptAttention(prompt: string): WeightedText[] {
 }
 
 function pythonFloat(text: string): number {
-  if (!PYTHON_FLOAT.test(text)) throw new RangeError(`"${text}" is not a number (in an attention weight such as "(word:1.2)")`);
+  if (!PYTHON_FLOAT.test(text)) {
+    throw new RangeError(`"${text}" is not a number (in an attention weight such as "(word:1.2)")`);
+  }
   return Number(text);
 }
 

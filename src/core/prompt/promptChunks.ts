@@ -70,7 +70,7 @@ export function chunkPrompt(pieces: readonly TokenPiece[], t: ChunkTokens): Chun
     for (const id of piece.ids) {
       if (id === t.comma) {
         lastComma = tokens.length;
-      } else if (t.commaBacktrack > 0 && tokens.length === t.chunkLength && lastComma !== -1 && tokens.length - lastComma <= t.commaBacktrack) {
+      } else if (tokens.length === t.chunkLength && lastComma !== -1 && tokens.length - lastComma <= t.commaBacktrack) {
         const moved = { tokens: tokens.slice(lastComma + 1), weights: weights.slice(lastComma + 1) };
         tokens = tokens.slice(0, lastComma + 1);
         weights = weights.slice(0, lastComma + 1);
