@@ -9,8 +9,13 @@ const form = {
   prompt: 'a red circle', negativePrompt: '', seed: '-1', steps: '4', guidanceScale: '7.5', sampler: '',
   spacing: 'default', sigmas: 'default', width: '32', height: '32', batchSize: '1', modelId: 'm1',
 };
-const spec = { modelDir: '/m', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0, width: 32, height: 32, batchSize: 1 };
-const run = (id, createdAt, prompt) => ({ id, createdAt, spec: { ...spec, prompt }, modelLabel: 'tiny-shapes', status: 'done', images: [] });
+const spec = {
+  modelDir: '/m', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0,
+  width: 32, height: 32, batchSize: 1,
+};
+const run = (id, createdAt, prompt) => ({
+  id, createdAt, spec: { ...spec, prompt }, modelLabel: 'tiny-shapes', status: 'done', images: [],
+});
 const runs = [
   run('r1', '2026-01-01T00:00:00.000Z', 'an old blue square'),
   run('r3', '2026-01-03T00:00:00.000Z', 'the newest prompt'),
@@ -26,20 +31,26 @@ async function open(browser) {
   return { page, errors };
 }
 
+/** The host's answer to a 'tokenize' request. */
+function tokens(text, count, window, chunks, unknown = []) {
+  return { type: 'tokens', text, modelId: 'm1', count, window, chunks, unknown };
+}
+
 /** The last 'tokenize' request the page posted, once one for `text` has come. */
 async function tokenizeRequest(page, text) {
-  await page.waitForFunction((t) => window.__posted.some((m) => m.type === 'tokenize' && m.text === t), text, { timeout: 5_000 });
+  const asked = (t) => window.__posted.some((m) => m.type === 'tokenize' && m.text === t);
+  await page.waitForFunction(asked, text, { timeout: 5_000 });
   return (await posted(page)).filter((m) => m.type === 'tokenize').at(-1);
 }
 
 export const tests = [
   {
-    name: 'the prompt box shows the host’s token count against the window and marks unknown words; stale answers are ignored',
+    name: 'the prompt box shows the host’s token count and marks unknown words; stale answers are ignored',
     async run(browser) {
       const { page, errors } = await open(browser);
       const first = await tokenizeRequest(page, 'a red circle');
       assert(first.modelId === 'm1', `tokenize names the model: ${JSON.stringify(first)}`);
-      await post(page, { type: 'tokens', text: 'a red circle', modelId: 'm1', count: 3, window: 75, chunks: 1, unknown: [] });
+      await post(page, tokens('a red circle', 3, 75, 1));
       await page.waitForFunction(() => document.querySelector('#prompt-feedback .token-count')?.textContent === '3/75');
       assert(!(await page.$('#prompt-feedback .unknown-word')), 'no unknown words marked');
 
@@ -48,17 +59,19 @@ export const tests = [
       const request = await tokenizeRequest(page, typed);
       assert(request.text === typed, 'the request carries the text as typed');
       // An answer for the text before is late: it must not replace what the box will show.
-      await post(page, { type: 'tokens', text: 'a red circle', modelId: 'm1', count: 3, window: 75, chunks: 1, unknown: [] });
+      await post(page, tokens('a red circle', 3, 75, 1));
       const zebra = { start: 2, end: 7 };
       const cafe = { start: typed.indexOf('café'), end: typed.indexOf('café') + 4 };
       const late = { start: typed.lastIndexOf('zebra'), end: typed.length };
-      await post(page, { type: 'tokens', text: typed, modelId: 'm1', count: 80, window: 150, chunks: 2, unknown: [zebra, cafe, late] });
-      await page.waitForFunction(() => document.querySelector('#prompt-feedback .token-count')?.textContent === '80/150 (2 chunks)');
+      await post(page, tokens(typed, 80, 150, 2, [zebra, cafe, late]));
+      const countIs = (want) => document.querySelector('#prompt-feedback .token-count')?.textContent === want;
+      await page.waitForFunction(countIs, '80/150 (2 chunks)');
       const marked = await page.$$eval('#prompt-feedback .unknown-word', (els) => els.map((e) => e.textContent));
       assert(JSON.stringify(marked) === '["zebra","café"]', `unknown words marked once each: ${marked}`);
 
-      await post(page, { type: 'tokens', text: typed, modelId: 'm1', count: 0, window: 0, chunks: 0, unknown: [], error: '"1.2.3" is not a number' });
-      await page.waitForFunction(() => /is not a number/.test(document.querySelector('#prompt-feedback .error')?.textContent ?? ''));
+      await post(page, { ...tokens(typed, 0, 0, 0), error: '"1.2.3" is not a number' });
+      const errorShown = () => /is not a number/.test(document.querySelector('#prompt-feedback .error')?.textContent);
+      await page.waitForFunction(errorShown);
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },

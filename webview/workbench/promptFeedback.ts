@@ -16,7 +16,8 @@ export class PromptFeedback {
     this.element.id = 'prompt-feedback';
     this.element.setAttribute('role', 'status');
     this.element.title =
-      'Tokens against the text encoder’s windows (75 tokens for CLIP); a longer prompt is encoded in chunks, as A1111 does';
+      'Tokens against the text encoder’s windows (75 tokens for CLIP); ' +
+      'a longer prompt is encoded in chunks, as A1111 does';
   }
 
   /** The prompt or the model changed: asks the host once typing pauses. */

@@ -59,7 +59,7 @@ test('a 100-token prompt is two windows of 77; the empty negative prompt is padd
   assert.equal(broken.chunks, 2);
 });
 
-test('through the engine: a long prompt runs in 2 chunks, an emphasised word changes the image, the record keeps the prompt as typed', async () => {
+test('engine: a long prompt runs in 2 chunks, emphasis changes the image, the prompt stays as typed', async () => {
   const run = (prompt: string) => engine.generate(request({ prompt }));
   const long = await run(LONG);
   assert.equal(long.info.promptChunks, 2);
@@ -77,7 +77,8 @@ test('through the engine: a long prompt runs in 2 chunks, an emphasised word cha
 
 test('a UNet with a fixed context length takes the first window only and says so', async () => {
   const prompt = 'a large red square in the center on a blue background, '.repeat(3);
-  const r = await engine.generate({ spec: runSpec({ modelDir: defaultModelDir(), prompt, seed: 1, steps: 2 }), options: { provider: 'cpu' } });
+  const spec = runSpec({ modelDir: defaultModelDir(), prompt, seed: 1, steps: 2 });
+  const r = await engine.generate({ spec, options: { provider: 'cpu' } });
   assert.equal(r.info.promptChunks, 1);
   assert.ok(r.info.truncatedTokens > 0);
   assert.match(r.info.truncation!, /fixed 16-token context.*first 1 window\(s\) of 14 prompt tokens/);

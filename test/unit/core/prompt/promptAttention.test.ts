@@ -11,9 +11,8 @@ interface Case {
   parsed?: [string, number][];
   error?: string;
 }
-const cases = (JSON.parse(readFileSync(join(__dirname, '../../../fixtures/reference/prompt/prompt_attention.json'), 'utf8')) as {
-  cases: Case[];
-}).cases;
+const FIXTURE = join(__dirname, '../../../fixtures/reference/prompt/prompt_attention.json');
+const { cases } = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: Case[] };
 
 test('every fixture prompt parses to A1111’s pieces and weights, bit for bit', () => {
   assert.ok(cases.length > 50);

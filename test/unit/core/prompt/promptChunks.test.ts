@@ -34,7 +34,11 @@ test('100 tokens make two windows of 77: 75 + 25, counted as 100', () => {
 });
 
 test('BREAK closes the window at once; a full window counts 75', () => {
-  const pieces: TokenPiece[] = [{ ids: [7], weight: 1 }, { ids: [], weight: -1, isBreak: true }, { ids: [8], weight: 1 }];
+  const pieces: TokenPiece[] = [
+    { ids: [7], weight: 1 },
+    { ids: [], weight: -1, isBreak: true },
+    { ids: [8], weight: 1 },
+  ];
   const { chunks, tokenCount } = chunkPrompt(pieces, T);
   assert.equal(chunks.length, 2);
   assert.deepEqual(chunks[0].ids.slice(0, 3), [1, 7, 2]);
