@@ -23,7 +23,7 @@ export interface EncodedText {
   chunks: number;
   /** Prompt tokens in chunks the UNet could not take, dropped. */
   truncatedTokens: number;
-  /** Why tokens were dropped, when they were. */
+  /** Why tokens were dropped, when they were (the run's warning). */
   truncation?: string;
 }
 
@@ -38,14 +38,15 @@ export async function encodePrompts(s: ModelSessions, req: ResolvedSpec, shape: 
   const padding = short ? await encodeChunk(s, tokenizer.encode('').chunks[0]) : undefined;
   const states = await Promise.all(prompts.map((p) => encodeChunks(s, p, windows, padding)));
   const cut = fixed !== undefined && prompts.some((p) => p.chunks.length > fixed);
+  const truncatedTokens = text.chunks.slice(windows).reduce((n, c) => n + c.tokens, 0);
   return {
     hidden: stacked(states, shape.batch, windows * tokenizer.length),
     uncond: guided ? true : undefined,
     unknownWords: text.unknownWords,
     tokenCount: text.tokenCount,
     chunks: windows,
-    truncatedTokens: text.chunks.slice(windows).reduce((n, c) => n + c.tokens, 0),
-    truncation: cut ? truncationNote(windows, tokenizer.length) : undefined,
+    truncatedTokens,
+    truncation: cut ? truncationNote(windows, tokenizer.length, truncatedTokens) : undefined,
   };
 }
 
@@ -59,10 +60,11 @@ function stacked(states: Float32Array[], batch: number, seq: number): Tensor<Flo
   return { data, shape: [states.length * batch, seq, per / seq] };
 }
 
-function truncationNote(windows: number, window: number): string {
+function truncationNote(windows: number, window: number, dropped: number): string {
   return (
     `unet/model.onnx takes a fixed ${windows * window}-token context, so only the first ${windows} window(s) of ` +
-    `${window - 2} prompt tokens were used (a UNet exported with a dynamic sequence axis takes longer prompts)`
+    `${window - 2} tokens of each prompt were used (${dropped} of the prompt's tokens dropped; a UNet exported ` +
+    'with a dynamic sequence axis takes longer prompts)'
   );
 }
 

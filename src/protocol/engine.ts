@@ -86,16 +86,17 @@ export interface RunInfo {
   /** Providers tried before it and why each failed. */
   providerFallbacks: { provider: string; error: string }[];
   timings: RunTimings;
+  /** Things the run went ahead despite, for the user to see (e.g. a scheduler config key the
+   * class does not have, with the key it was probably meant to be). */
+  warnings: string[];
   /** Prompt words the tokenizer could not represent (mapped to the unknown token). */
   unknownWords: string[];
-  /** Prompt tokens the UNet could not take (it has a fixed context length), dropped. */
+  /** Prompt tokens the UNet could not take (it has a fixed context length), dropped; a warning says why. */
   truncatedTokens: number;
   /** The prompt's token count as A1111 counts it (BOS, EOS and padding left out); 0 without a text encoder. */
   promptTokens: number;
   /** Text-encoder windows the UNet saw per prompt (A1111's chunks of 75 tokens); 0 without a text encoder. */
   promptChunks: number;
-  /** Why prompt tokens were dropped, when they were. */
-  truncation?: string;
 }
 
 export interface GenerateResult {
