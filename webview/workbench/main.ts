@@ -252,8 +252,9 @@ function recallPrompt(e: KeyboardEvent): void {
   if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
   const box = form.promptBox.wrappedElement;
   const up = e.key === 'ArrowUp';
-  const offFirstOrLastLine = up ? box.value.slice(0, box.selectionStart).includes('\n') : box.value.slice(box.selectionEnd).includes('\n');
-  const recalled = offFirstOrLastLine ? undefined : up ? history.older(box.value) : history.newer();
+  const beyond = up ? box.value.slice(0, box.selectionStart) : box.value.slice(box.selectionEnd);
+  if (beyond.includes('\n')) return;
+  const recalled = up ? history.older(box.value) : history.newer();
   if (recalled === undefined) return;
   e.preventDefault();
   form.setValue('prompt', recalled);
