@@ -4,7 +4,7 @@
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 
-import { PROMPT_MAX_CHARS } from '../core/prompt/promptAttention';
+import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
 
 /** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
 export const RANDOM_SEED = -1;
@@ -100,6 +100,10 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     const v = spec[field];
     if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
     else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+    else {
+      const syntax = promptAttentionError(v);
+      if (syntax) problems.push({ field, message: `${field}: ${syntax}` });
+    }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
   if (!spec.timesteps && !spec.sigmas) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);

@@ -88,6 +88,17 @@ export function parsePromptAttention(prompt: string): WeightedText[] {
   return mergeEqualWeights(res);
 }
 
+/** Why A1111's parser would refuse the prompt, or undefined when it reads it. */
+export function promptAttentionError(prompt: string): string | undefined {
+  try {
+    parsePromptAttention(prompt);
+    return undefined;
+  } catch (err) {
+    if (err instanceof RangeError) return err.message;
+    throw err;
+  }
+}
+
 function pythonFloat(text: string): number {
   if (!PYTHON_FLOAT.test(text)) {
     throw new RangeError(`"${text}" is not a number (in an attention weight such as "(word:1.2)")`);

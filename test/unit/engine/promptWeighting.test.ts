@@ -84,3 +84,14 @@ test('a UNet with a fixed context length takes the first window only and warns',
   const note = r.info.warnings.find((w) => w.includes('fixed 16-token context'));
   assert.match(note ?? '', /first 1 window\(s\) of 14 tokens of each prompt were used \(\d+ of the prompt's tokens dropped/);
 });
+
+test('a weight A1111 cannot read is refused before inference, naming the field', async () => {
+  for (const field of ['prompt', 'negativePrompt'] as const) {
+    await assert.rejects(engine.generate(request({ [field]: 'a (cat:1.2.3)' })), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'BAD_REQUEST');
+      assert.match(e.message, new RegExp(`^${field}: "1\\.2\\.3" is not a number`));
+      return true;
+    });
+  }
+});
+
