@@ -273,8 +273,11 @@ export type FromWorkbench =
   | { type: 'rerunFromImage' }
   /** Return to the form's sampler. */
   | { type: 'dropSchedule' }
-  /** Count the prompt's tokens and find its unknown words with the model's tokenizer (no model loads). */
-  | { type: 'tokenize'; text: string; modelId: string };
+  /** Count a prompt box's tokens and find its unknown words with the model's tokenizer (no model loads). */
+  | { type: 'tokenize'; field: PromptField; text: string; modelId: string };
+
+/** The two prompt boxes. */
+export type PromptField = 'prompt' | 'negativePrompt';
 
 /** A prompt as the model's tokenizer sees it (the answer to 'tokenize'). */
 export interface PromptTokens {
@@ -307,7 +310,7 @@ export type ToWorkbench =
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   /** The schedule the next runs use changed; undefined: the form's sampler again. */
   | { type: 'schedule'; schedule?: RunSchedule }
-  | ({ type: 'tokens' } & PromptTokens);
+  | ({ type: 'tokens'; field: PromptField } & PromptTokens);
 
 export interface GalleryItem {
   run: RunSummary;
@@ -369,10 +372,13 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
       return runId ? { type: msg.type, runId } : undefined;
     case 'copy':
       return runId && (msg.what === 'seed' || msg.what === 'parameters') ? { type: 'copy', runId, what: msg.what } : undefined;
-    case 'tokenize':
-      return typeof msg.text === 'string' && msg.text.length <= RUN_LIMITS.promptLength && typeof msg.modelId === 'string' && msg.modelId.length <= 200
-        ? { type: 'tokenize', text: msg.text, modelId: msg.modelId }
-        : undefined;
+    case 'tokenize': {
+      const field = msg.field === 'prompt' || msg.field === 'negativePrompt' ? msg.field : undefined;
+      const text = typeof msg.text === 'string' && msg.text.length <= RUN_LIMITS.promptLength ? msg.text : undefined;
+      const modelId = typeof msg.modelId === 'string' && msg.modelId.length <= 200 ? msg.modelId : undefined;
+      if (!field || text === undefined || modelId === undefined) return undefined;
+      return { type: 'tokenize', field, text, modelId };
+    }
     case 'exportTrajectory':
       return runId && (msg.format === 'gif' || msg.format === 'strip') && msg.bytes instanceof Uint8Array
         ? { type: 'exportTrajectory', runId, format: msg.format, bytes: msg.bytes }

@@ -32,15 +32,15 @@ async function open(browser) {
 }
 
 /** The host's answer to a 'tokenize' request. */
-function tokens(text, count, window, chunks, unknown = []) {
-  return { type: 'tokens', text, modelId: 'm1', count, window, chunks, unknown };
+function tokens(text, count, window, chunks, unknown = [], field = 'prompt') {
+  return { type: 'tokens', field, text, modelId: 'm1', count, window, chunks, unknown };
 }
 
-/** The last 'tokenize' request the page posted, once one for `text` has come. */
-async function tokenizeRequest(page, text) {
-  const asked = (t) => window.__posted.some((m) => m.type === 'tokenize' && m.text === t);
-  await page.waitForFunction(asked, text, { timeout: 5_000 });
-  return (await posted(page)).filter((m) => m.type === 'tokenize').at(-1);
+/** The last 'tokenize' request the page posted for a box, once one for `text` has come. */
+async function tokenizeRequest(page, text, field = 'prompt') {
+  const asked = ([t, f]) => window.__posted.some((m) => m.type === 'tokenize' && m.text === t && m.field === f);
+  await page.waitForFunction(asked, [text, field], { timeout: 5_000 });
+  return (await posted(page)).filter((m) => m.type === 'tokenize' && m.field === field).at(-1);
 }
 
 export const tests = [
@@ -68,6 +68,14 @@ export const tests = [
       await page.waitForFunction(countIs, '80/150 (2 chunks)');
       const marked = await page.$$eval('#prompt-feedback .unknown-word', (els) => els.map((e) => e.textContent));
       assert(JSON.stringify(marked) === '["zebra","café"]', `unknown words marked once each: ${marked}`);
+
+      // The negative prompt has its own line, asked about and answered by field.
+      await page.fill('#param-negativePrompt textarea', 'blurry crème');
+      await tokenizeRequest(page, 'blurry crème', 'negativePrompt');
+      await post(page, tokens('blurry crème', 2, 75, 1, [{ start: 7, end: 12 }], 'negativePrompt'));
+      await page.waitForFunction(() => document.querySelector('#negativePrompt-feedback .unknown-word')?.textContent === 'crème');
+      const promptCount = await page.textContent('#prompt-feedback .token-count');
+      assert(promptCount === '80/150 (2 chunks)', `the prompt's line is its own: ${promptCount}`);
 
       await post(page, { ...tokens(typed, 0, 0, 0), error: '"1.2.3" is not a number' });
       const errorShown = () => /is not a number/.test(document.querySelector('#prompt-feedback .error')?.textContent);

@@ -4,7 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
-import type { FromWorkbench, ToWorkbench } from '../../src/protocol/workbench';
+import type { FromWorkbench, ParamsForm, PromptField, ToWorkbench } from '../../src/protocol/workbench';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
 import { PromptFeedback } from './promptFeedback';
@@ -32,7 +32,7 @@ let providerSetting = 'auto';
 
 const form = new ParamsFormView({
   changed: (f) => {
-    feedback.changed(f.prompt, f.modelId);
+    feedbackChanged(f);
     window.clearTimeout(formTimer);
     formTimer = window.setTimeout(() => vscode.postMessage({ type: 'formChanged', form: f }), 300);
   },
@@ -43,11 +43,13 @@ const form = new ParamsFormView({
   dropSchedule: () => vscode.postMessage({ type: 'dropSchedule' }),
 });
 const viewer = new StepViewer((step) => remember({ step }));
-const feedback = new PromptFeedback((text, modelId) => vscode.postMessage({ type: 'tokenize', text, modelId }));
+const feedback: Record<PromptField, PromptFeedback> = {
+  prompt: promptFeedback('prompt'),
+  negativePrompt: promptFeedback('negativePrompt'),
+};
 const history = new PromptHistory();
-form.promptBox.after(feedback.element);
-form.promptBox.addEventListener('input', () => history.typed());
-form.promptBox.addEventListener('keydown', recallPrompt);
+form.promptBox('prompt').addEventListener('input', () => history.typed());
+form.promptBox('prompt').addEventListener('keydown', recallPrompt);
 
 const runSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
 runSelect.id = 'run-select';
@@ -91,7 +93,7 @@ const handlers: Handlers = {
   snapshot: ({ snapshot: s }) => {
     form.setChoices(s.models, s.samplers);
     form.write(s.form);
-    feedback.changed(s.form.prompt, s.form.modelId);
+    feedbackChanged(s.form);
     providerSetting = s.provider.setting;
     form.setProvider(providerSetting, s.provider.lastUsed);
     form.setRunning(s.running);
@@ -104,7 +106,7 @@ const handlers: Handlers = {
   },
   form: (m) => {
     form.write(m.form);
-    feedback.changed(m.form.prompt, m.form.modelId);
+    feedbackChanged(m.form);
     if (m.note) showNotice(m.note);
   },
   models: (m) => form.setModels(m.models, m.selectId),
@@ -144,7 +146,7 @@ const handlers: Handlers = {
   },
   notice: (m) => showNotice(m.message, m.level === 'error'),
   schedule: (m) => form.setSchedule(m.schedule),
-  tokens: (m) => feedback.show(m),
+  tokens: (m) => feedback[m.field].show(m),
 };
 
 window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
@@ -250,7 +252,7 @@ async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
  * still move between the lines of a long prompt. */
 function recallPrompt(e: KeyboardEvent): void {
   if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-  const box = form.promptBox.wrappedElement;
+  const box = form.promptBox('prompt').wrappedElement;
   const up = e.key === 'ArrowUp';
   const beyond = up ? box.value.slice(0, box.selectionStart) : box.value.slice(box.selectionEnd);
   if (beyond.includes('\n')) return;
@@ -258,8 +260,23 @@ function recallPrompt(e: KeyboardEvent): void {
   if (recalled === undefined) return;
   e.preventDefault();
   form.setValue('prompt', recalled);
-  // The caret at the end, as a shell leaves it; after the box has taken the new value.
-  requestAnimationFrame(() => box.setSelectionRange(recalled.length, recalled.length));
+  // The caret at the end, as a shell leaves it, once the box has taken the value (unless typed over since).
+  requestAnimationFrame(() => {
+    if (box.value === recalled) box.setSelectionRange(recalled.length, recalled.length);
+  });
+}
+
+/** The token line under a prompt box, asking the host about that box. */
+function promptFeedback(field: PromptField): PromptFeedback {
+  const ask = (text: string, modelId: string) => vscode.postMessage({ type: 'tokenize', field, text, modelId });
+  const line = new PromptFeedback(field, ask);
+  form.promptBox(field).after(line.element);
+  return line;
+}
+
+function feedbackChanged(f: ParamsForm): void {
+  feedback.prompt.changed(f.prompt, f.modelId);
+  feedback.negativePrompt.changed(f.negativePrompt, f.modelId);
 }
 
 /** A button's action: posts the message for the run on view, if any. */

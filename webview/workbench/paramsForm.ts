@@ -169,9 +169,9 @@ export class ParamsFormView {
     this.controls.get('steps')!.title = steps !== undefined ? 'The schedule fixes the step count' : '';
   }
 
-  /** The prompt box, for the tools main.ts attaches to it (token count, unknown words, history). */
-  get promptBox(): Control & { wrappedElement: HTMLTextAreaElement } {
-    return this.controls.get('prompt') as Control & { wrappedElement: HTMLTextAreaElement };
+  /** A prompt box, for the tools main.ts attaches to it (token count, unknown words, history). */
+  promptBox(key: 'prompt' | 'negativePrompt'): Control & { wrappedElement: HTMLTextAreaElement } {
+    return this.controls.get(key) as Control & { wrappedElement: HTMLTextAreaElement };
   }
 
   setRunning(running: boolean): void {

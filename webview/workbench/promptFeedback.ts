@@ -1,7 +1,7 @@
-// The line under the prompt box: the token count against the text encoder's windows (A1111's "n/75";
+// The line under a prompt box: the token count against the text encoder's windows (A1111's "n/75";
 // "80/150" once the prompt takes two chunks) and the words the model's tokenizer does not know,
 // refreshed from the host's tokenizer at each pause in typing.
-import type { PromptTokens } from '../../src/protocol/workbench';
+import type { PromptField, PromptTokens } from '../../src/protocol/workbench';
 
 const PAUSE_MS = 200;
 
@@ -11,9 +11,9 @@ export class PromptFeedback {
   /** The prompt and model the line should describe; answers for anything else are stale. */
   private wanted = { text: '', modelId: '' };
 
-  constructor(private readonly ask: (text: string, modelId: string) => void) {
+  constructor(field: PromptField, private readonly ask: (text: string, modelId: string) => void) {
     this.element.className = 'prompt-feedback';
-    this.element.id = 'prompt-feedback';
+    this.element.id = `${field}-feedback`;
     this.element.setAttribute('role', 'status');
     this.element.title =
       'Tokens against the text encoder’s windows (75 tokens for CLIP); ' +

@@ -178,7 +178,7 @@ export class WorkbenchPanel implements vscode.Disposable {
         return void (await vscode.commands.executeCommand('diffusionLab.rerunFromImage'));
       case 'tokenize': {
         const dir = catalog.dir(m.modelId);
-        if (dir) this.post({ type: 'tokens', ...this.tokens.count(dir, m.modelId, m.text) });
+        if (dir) this.post({ type: 'tokens', field: m.field, ...this.tokens.count(dir, m.modelId, m.text) });
         return;
       }
     }
