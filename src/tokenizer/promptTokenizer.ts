@@ -24,6 +24,8 @@ export interface WeightedPrompt extends ChunkedPrompt {
 // What splits a prompt into words for the unknown-word check: spaces, punctuation, the attention
 // syntax's brackets and backslash.
 const WORD = /[^\s,.;:!?()[\]{}"\\]+/gu;
+// The weight of `(word:1.3)` is syntax: its digits are no words of the prompt.
+const WEIGHT = /:\s*[+-]?[.\d]+\s*\)/gu;
 
 export class PromptTokenizer {
   private constructor(
@@ -94,14 +96,16 @@ export class PromptTokenizer {
   }
 
   /** Each occurrence of a word whose own encoding contains the unknown token (CLIP's unk is also
-   * its EOS, so each word is encoded alone, without special tokens). A1111's BREAK is no word. */
+   * its EOS, so each word is encoded alone, without special tokens). A1111's BREAK and attention
+   * weights are no words. */
   unknownWordsAt(prompt: string): UnknownWord[] {
     if (this.unkId === undefined) return [];
+    const weights = [...prompt.matchAll(WEIGHT)].map((m) => [m.index, m.index + m[0].length]);
     const known = new Map<string, boolean>();
     const out: UnknownWord[] = [];
     for (const m of prompt.matchAll(WORD)) {
       const word = m[0];
-      if (word === 'BREAK') continue;
+      if (word === 'BREAK' || weights.some(([start, end]) => m.index >= start && m.index < end)) continue;
       if (!known.has(word)) known.set(word, !this.pieceIds(word).includes(this.unkId));
       if (!known.get(word)) out.push({ word, start: m.index, end: m.index + word.length });
     }

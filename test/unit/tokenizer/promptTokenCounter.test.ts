@@ -24,6 +24,9 @@ test('the shipped model’s 16-token encoder gives windows of 14', () => {
   const r = counter.count(defaultModelDir(), 'd', 'a large green zebra square');
   assert.deepEqual([r.count, r.window], [5, 14]);
   assert.deepEqual(r.unknown, [{ start: 14, end: 19 }]);
+  // Its vocabulary has no digits: an attention weight's are syntax, not unknown words; BREAK too.
+  const weighted = counter.count(defaultModelDir(), 'd', 'a (large:1.3) green BREAK zebra 3');
+  assert.deepEqual(weighted.unknown.map(({ start, end }) => weighted.text.slice(start, end)), ['zebra', '3']);
 });
 
 test('a bad weight or a model without a tokenizer is reported as an error', () => {
