@@ -8,6 +8,7 @@ import { registerInstallCuda } from './installCudaCommand';
 import { RunService } from './runService';
 import { RunStore } from './workbench/runStore';
 import { createLog } from './log';
+import { registerModelInspector } from './modelInspector/modelInspectorProvider';
 import { registerScheduleInspector } from './schedule/registerScheduleInspector';
 import { registerWorkbench } from './workbench/registerWorkbench';
 
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerWorkbench(context, { runs, store, log });
   registerGenerate(context, { runs, panel });
   registerScheduleInspector(context);
+  registerModelInspector(context, log);
   registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
