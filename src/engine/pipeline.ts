@@ -108,9 +108,11 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
     timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
-    warnings,
+    warnings: text?.truncation ? [...warnings, text.truncation] : warnings,
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
+    promptTokens: text?.tokenCount ?? 0,
+    promptChunks: text?.chunks ?? 0,
   };
   return { images, info, tensors };
 }

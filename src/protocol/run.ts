@@ -4,6 +4,8 @@
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 
+import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
+
 /** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
 export const RANDOM_SEED = -1;
 
@@ -21,7 +23,7 @@ export const RUN_LIMITS = {
   /** Pixels over the whole batch: the decoded float images alone take 12 bytes a pixel. */
   megapixels: 64,
   /** Prompt text, in characters (a CLIP window is 77 tokens; A1111 chunks long prompts). */
-  promptLength: 20_000,
+  promptLength: PROMPT_MAX_CHARS,
   /** Explicit timesteps or σ (σ lists carry the final σ as well). */
   explicitSchedule: 1001,
 } as const;
@@ -110,6 +112,10 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     const v = spec[field];
     if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
     else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+    else {
+      const syntax = promptAttentionError(v);
+      if (syntax) problems.push({ field, message: `${field}: ${syntax}` });
+    }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
   if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED) whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);

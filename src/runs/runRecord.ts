@@ -174,6 +174,8 @@ function fromFirstFormat(v: Record<string, unknown>): RunRecord | undefined {
       warnings: [],
       unknownWords: [],
       truncatedTokens: 0,
+      promptTokens: 0,
+      promptChunks: 0,
     },
   };
 }
