@@ -3,11 +3,12 @@
 // answer for older text is ignored), and ↑/↓ recall the stored runs' prompts, newest first.
 import { assert, openSurface, post, posted } from './harness.mjs';
 
-const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 7.5 }];
+const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 7.5, previews: ['latent'] }];
 const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
 const form = {
   prompt: 'a red circle', negativePrompt: '', seed: '-1', steps: '4', guidanceScale: '7.5', sampler: '',
   spacing: 'default', sigmas: 'default', width: '32', height: '32', batchSize: '1', modelId: 'm1',
+  subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
 };
 const spec = {
   modelDir: '/m', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0,
@@ -22,7 +23,7 @@ const runs = [
   run('r2', '2026-01-02T00:00:00.000Z', 'a middle green star'),
   run('r4', '2025-12-31T00:00:00.000Z', 'the newest prompt'),
 ];
-const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs, running: false };
+const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs, running: false, queue: { waiting: 0, forever: false } };
 
 async function open(browser) {
   const { page, errors } = await openSurface(browser, 'workbench');
