@@ -20,6 +20,7 @@ const USAGE = `usage:
       --model <folder>       diffusers/Optimum ONNX folder (default: the shipped models/tiny-shapes)
       --negative "..."       negative prompt
       --seed <n>             default: random; printed
+      --subseed <n> --subseed-strength <0..1>  A1111's variation seed and strength (-1: random)
       --steps <n>            default 20
       --guidance <g>         classifier-free guidance scale (1 turns guidance off); default: the
                              model's (_diffusion_lab.guidance_scale in model_index.json), else 7.5
@@ -85,6 +86,8 @@ async function generate(args: string[]): Promise<number> {
     args,
     options: {
       ...RUN_FLAGS,
+      subseed: { type: 'string' },
+      'subseed-strength': { type: 'string' },
       steps: { type: 'string', default: '20' },
       'guidance-rescale': { type: 'string' },
       sampler: { type: 'string' },
@@ -103,6 +106,8 @@ async function generate(args: string[]): Promise<number> {
   });
   const spec = runSpec({
     ...commonSpec(o),
+    subseed: optional(o.subseed, (v) => int('--subseed', v)),
+    subseedStrength: optional(o['subseed-strength'], (v) => num('--subseed-strength', v)),
     steps: int('--steps', o.steps!),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     width: optional(o.width, (v) => int('--width', v)),
@@ -192,6 +197,8 @@ const FLAGS: Record<keyof RunSpec, string> = {
   prompt: '--prompt',
   negativePrompt: '--negative',
   seed: '--seed',
+  subseed: '--subseed',
+  subseedStrength: '--subseed-strength',
   steps: '--steps',
   guidanceScale: '--guidance',
   guidanceRescale: '--guidance-rescale',

@@ -14,7 +14,7 @@ import { startFromImage, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
 import type { Output } from './onnxModel';
-import { seededNoise } from './seededNoise';
+import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
@@ -47,9 +47,12 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;
   const textEncoderMs = performance.now() - textStart;
 
-  const seeds = Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
-  const noise = seededNoise(seeds);
   const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
+  // Image runs draw from the seeds' generators in diffusers' order (encoder sample, then noise);
+  // text-to-image draws x_T first (with A1111's variation seed where asked).
+  const textRun = req.initImage === undefined ? runNoise(req, latentShape) : undefined;
+  const seeds = textRun?.seeds ?? Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
+  const noise = textRun?.noise ?? seededNoise(seeds);
   const loop: Loop = { s, req, shape, text, noise, latentShape, options, control, unetStepMs: [], unetRunMs: [] };
   let latents: Tensor;
   let start: ImageStart | undefined;
@@ -60,7 +63,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     start = await startFromImage(s, req, request.images, shape, scheduler, noise);
     latents = await denoise(loop, { ...start, scheduler });
   } else {
-    latents = { data: noise.randn(latentShape), shape: latentShape };
+    latents = { data: textRun!.initial, shape: latentShape };
     if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
     latents = await denoise(loop, { scheduler, timesteps: scheduler.timesteps, latents });
   }
@@ -96,9 +99,11 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
       ...(start && { vaeEncoderMs: start.encoderMs }),
       totalMs: loadMs + performance.now() - started,
     },
-    warnings,
+    warnings: text?.truncation ? [...warnings, text.truncation] : warnings,
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
+    promptTokens: text?.tokenCount ?? 0,
+    promptChunks: text?.chunks ?? 0,
     ...(start && { image: start.info }),
   };
   return { images, info, tensors };

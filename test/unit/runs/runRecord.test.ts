@@ -82,3 +82,15 @@ test('an image-to-image record carries its input files and writes and restores A
   assert.equal(plain.inputs, undefined);
   assert.doesNotMatch(pngTextChunks(plain).parameters, /Denoising strength|Mask blur/);
 });
+
+test('a varied image carries its own variation seed, in A1111 text and in the record', () => {
+  const varied = sampleInfo({ spec: { subseed: 40, subseedStrength: 0.25 }, seeds: [11, 11] });
+  const [, second] = buildRunRecords(new Date(0), varied);
+  const texts = pngTextChunks(second);
+  assert.match(texts.parameters, /Seed: 11, .*Variation seed: 41, Variation seed strength: 0\.25/);
+  const ours = restoreFromPngText(texts);
+  assert.deepEqual([ours?.spec.seed, ours?.spec.subseed, ours?.spec.subseedStrength], [11, 41, 0.25]);
+  const theirs = restoreFromPngText({ parameters: texts.parameters });
+  assert.deepEqual([theirs?.spec.subseed, theirs?.spec.subseedStrength], [41, 0.25]);
+  assert.doesNotMatch(pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters, /Variation/);
+});
