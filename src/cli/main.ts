@@ -131,6 +131,8 @@ const FLAGS: Record<keyof RunSpec, string> = {
   scheduler: '--sampler/--scheduler-config',
   timesteps: '--timesteps',
   sigmas: '--sigmas',
+  toolSampler: '--sampler',
+  noise: '--noise',
 };
 
 /** --sampler and --scheduler-config as the request's scheduler override. */

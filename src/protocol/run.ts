@@ -3,6 +3,8 @@
 // to run it (provider, previews) is a separate RunOptions in the engine protocol, and what actually
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
+import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
+import { isToolFinding, resolveToolSampler, type Tool } from '../core/kdiffusion/toolSamplers';
 
 /** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
 export const RANDOM_SEED = -1;
@@ -49,6 +51,24 @@ export interface RunSpec {
   timesteps?: number[];
   /** Explicit descending σ, the final one included: sigmas.length − 1 steps. Not with `timesteps`. */
   sigmas?: number[];
+  /** Run a tool's own sampler instead of a diffusers scheduler (then `scheduler` and `timesteps` do not
+   * apply): A1111's "Sampler" + "Schedule type" (default Automatic; legacy "DPM++ 2M Karras" works), or
+   * ComfyUI's KSampler sampler_name + scheduler (default normal). See src/core/kdiffusion/toolSamplers.ts. */
+  toolSampler?: ToolSamplerSpec;
+  /** Whose way of drawing the initial and sampler noise from the seed. Default: the tool's own with a
+   * `toolSampler`, else diffusers. */
+  noise?: NoiseConvention;
+}
+
+export interface ToolSamplerSpec {
+  tool: Tool;
+  sampler: string;
+  schedule?: string;
+}
+
+/** The noise convention a spec runs with (its own, else the tool's, else diffusers'). */
+export function specNoise(spec: Pick<RunSpec, 'noise' | 'toolSampler'>): NoiseConvention {
+  return spec.noise ?? spec.toolSampler?.tool ?? 'diffusers';
 }
 
 /** The fields a surface must give; the rest take these defaults (see `runSpec`). */
@@ -118,6 +138,31 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     const ok = Array.isArray(list) && list.length >= 1 && list.length <= L.explicitSchedule;
     if (!ok) problems.push({ field, message: `${field} must be a list of 1 to ${L.explicitSchedule} numbers` });
   }
+  problems.push(...toolProblems(spec));
+  return problems;
+}
+
+/** The tool sampler's names against the registry, its fields against the diffusers-only ones, and the
+ * noise convention's name. */
+function toolProblems(spec: RunSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  if (spec.noise !== undefined && !NOISE_CONVENTIONS.includes(spec.noise)) {
+    const message = `noise must be one of ${NOISE_CONVENTIONS.join(', ')}, not ${show(spec.noise)}`;
+    problems.push({ field: 'noise', message });
+  }
+  const t = spec.toolSampler;
+  if (t === undefined) return problems;
+  const tools: readonly unknown[] = ['a1111', 'comfyui'];
+  const text = (v: unknown) => typeof v === 'string' && v !== '';
+  if (typeof t !== 'object' || t === null || !tools.includes(t.tool) || !text(t.sampler)
+    || (t.schedule !== undefined && !text(t.schedule))) {
+    const message = 'toolSampler must be { tool: "a1111" | "comfyui", sampler, schedule? }';
+    problems.push({ field: 'toolSampler', message });
+    return problems;
+  }
+  const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
+  if (isToolFinding(resolved)) problems.push({ field: 'toolSampler', message: resolved.message });
+  if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
   return problems;
 }
 
