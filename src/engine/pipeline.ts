@@ -5,7 +5,7 @@ import { createScheduler } from '../core/samplers/registry';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
-import type { RunSpec } from '../protocol/run';
+import { specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule } from './requestCheck';
 import type { ModelSessions } from './modelSessions';
@@ -16,6 +16,7 @@ import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, rms } from './guidance';
+import { planToolRun, sampleWithTool } from './toolSampling';
 import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
@@ -32,7 +33,8 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
   const shape = checkRequest(req, options, s);
   const { scheduler, warnings } = buildScheduler(s, req);
-  const custom = customSchedule(req, scheduler.alphasCumprod);
+  // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
+  const custom = req.toolSampler ? undefined : customSchedule(req, scheduler.alphasCumprod);
   try {
     scheduler.setTimesteps(req.steps, custom);
   } catch (err) {
@@ -47,13 +49,20 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const seeds = Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
   const noise = seededNoise(seeds);
   const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
-  let latents: Tensor = { data: noise.randn(latentShape), shape: latentShape };
-  if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
-
+  const tool = req.toolSampler ? planToolRun(req, scheduler, latentShape, seeds) : undefined;
   const guided = text?.uncond !== undefined;
   const unetStepMs: number[] = [];
   const unetRunMs: number[] = [];
-  const timesteps = scheduler.timesteps;
+  let latents: Tensor;
+  if (tool) {
+    const denoiser = { s, text, guidanceScale: req.guidanceScale, guidanceRescale: req.guidanceRescale, latentShape };
+    latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
+  } else {
+    latents = { data: noise.randn(latentShape), shape: latentShape };
+    if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
+  }
+  // A tool run has taken its steps; the diffusers scheduler's follow.
+  const timesteps = tool ? [] : scheduler.timesteps;
   // Without a preview setting, latents (when captured) come every step.
   const preview = options.preview ?? { every: 1, kind: 'none' };
   for (let i = 0; i < timesteps.length; i++) {
@@ -96,9 +105,10 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
     : undefined;
   const info: RunInfo = {
-    spec: { ...req, width: shape.width, height: shape.height, steps: custom ? timesteps.length : req.steps },
+    spec: { ...req, width: shape.width, height: shape.height, steps: custom ? timesteps.length : specSteps(req) },
     seeds,
     scheduler: { _class_name: scheduler.className, ...scheduler.config },
+    toolSampler: tool?.info,
     model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
@@ -127,7 +137,7 @@ function buildScheduler(s: ModelSessions, req: RunSpec): { scheduler: Scheduler;
   return { scheduler, warnings };
 }
 
-async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
+export async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
   const per = s.unet.fixedBatch('sample') ?? n;
   const plane = input.data.length / n;
@@ -154,7 +164,7 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
   return out;
 }
 
-function doubled(x: Tensor): Tensor {
+export function doubled(x: Tensor): Tensor {
   const data = new Float32Array(x.data.length * 2);
   data.set(x.data);
   data.set(x.data, x.data.length);
