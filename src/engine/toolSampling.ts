@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { modelCallPlan } from '../core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../core/kdiffusion/sigmaTable';
-import { noiseProblem, takesSigmaList, toolTimestep } from '../core/kdiffusion/toolRun';
+import { toolTimestep } from '../core/kdiffusion/toolRun';
 import { isToolFinding, resolveToolSampler, type ResolvedToolSampler, toolSigmas } from '../core/kdiffusion/toolSamplers';
 import { toolNames } from '../core/kdiffusion/toolNames';
 import type { NoiseRunSpec } from '../core/noise/conventions';
@@ -37,10 +37,8 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
   const ts = req.toolSampler!;
   const resolved = resolveToolSampler(ts.tool, ts.sampler, ts.schedule);
   if (isToolFinding(resolved)) throw bad(resolved.message);
+  // checkRequest has checked the names, the noise convention and whether the sampler takes a σ list.
   const convention = specNoise(req);
-  const problem = noiseProblem(resolved, convention);
-  if (problem) throw bad(problem);
-  if (req.sigmas && !takesSigmaList(resolved)) throw bad(`${ts.sampler} takes no σ list: give steps instead`);
   const alphasCumprod = toolAlphasCumprod(scheduler);
   const prediction = scheduler.config.prediction_type as PredictionType;
   if (!['epsilon', 'v_prediction', 'sample'].includes(prediction)) throw bad(`prediction_type ${prediction} is not supported`);

@@ -5,6 +5,7 @@
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { isToolFinding, resolveToolSampler, type Tool } from '../core/kdiffusion/toolSamplers';
+import { noiseProblem, takesSigmaList } from '../core/kdiffusion/toolRun';
 
 /** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
 export const RANDOM_SEED = -1;
@@ -162,6 +163,14 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   }
   const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
   if (isToolFinding(resolved)) problems.push({ field: 'toolSampler', message: resolved.message });
+  else {
+    const noise = noiseProblem(resolved, specNoise(spec));
+    if (noise) problems.push({ field: 'noise', message: noise });
+    const tool = t.tool === 'a1111' ? 'A1111' : 'ComfyUI';
+    if (spec.sigmas && !takesSigmaList(resolved)) {
+      problems.push({ field: 'sigmas', message: `${tool}'s ${t.sampler} takes no σ list: give steps instead` });
+    }
+  }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
   return problems;
 }
