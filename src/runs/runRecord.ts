@@ -57,8 +57,12 @@ export function toA1111(record: RunRecord): A1111Parameters {
     // A1111 shows the first ten hex digits of the weights' SHA-256.
     modelHash: record.ran.model.hash.slice(0, 10) || undefined,
     model: record.ran.model.name,
-    extra: [...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
-      ['Version', 'Diffusion Lab']],
+    extra: [
+      ...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
+      // Every noise convention draws from torch's CPU generator; A1111 reads a missing "RNG" as GPU.
+      ['RNG', 'CPU'],
+      ['Version', 'Diffusion Lab'],
+    ],
   };
 }
 
