@@ -140,7 +140,10 @@ function fromA1111(text: string): RestoredRun {
     height: p.height,
     toolSampler,
   };
-  return { source: 'a1111', spec, unknownSampler: p.sampler && !toolSampler ? p.sampler : undefined, model: { name: p.model, hash: p.modelHash } };
+  // A1111 writes "RNG" only when it is not GPU; this project draws on the CPU.
+  const rng = p.extra.find(([key]) => key === 'RNG')?.[1] ?? 'GPU';
+  const notes = rng === 'CPU' ? undefined : [`A1111 drew the noise with RNG ${rng}; the CPU noise here differs`];
+  return { source: 'a1111', spec, unknownSampler: p.sampler && !toolSampler ? p.sampler : undefined, model: { name: p.model, hash: p.modelHash }, ...(notes && { notes }) };
 }
 
 function fromComfy(text: string): RestoredRun | undefined {

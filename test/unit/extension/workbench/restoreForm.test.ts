@@ -33,7 +33,8 @@ test("an A1111 PNG restores prompt, seed, steps, CFG, size and the model by name
     prompt: 'photo of a cabin', negativePrompt: '(worst quality:1.4), cartoon', seed: '777', steps: '25', guidanceScale: '6',
     sampler: 'DDIMScheduler', spacing: 'default', sigmas: 'default', width: '512', height: '768', batchSize: '1', modelId: 'b',
   });
-  assert.equal(note, 'Restored from A1111 parameters; A1111 sampler "DPM++ 2M" (Karras) is not in this picker; kept DDIMScheduler.');
+  assert.equal(note, 'Restored from A1111 parameters; A1111 drew the noise with RNG GPU; the CPU noise here differs; '
+    + 'A1111 sampler "DPM++ 2M" (Karras) is not in this picker; kept DDIMScheduler.');
 });
 
 test('what cannot be restored keeps its current value and is named', () => {
