@@ -151,17 +151,23 @@ function samplerFields(sampler: string | undefined, scheduleType: string | undef
   configFile: string | undefined): Pick<RunSpec, 'scheduler' | 'toolSampler'> {
   const config = configFile === undefined ? undefined : readConfigFile(configFile);
   if (!sampler) {
-    if (scheduleType !== undefined || scheduler !== undefined) throw new UsageError('--schedule-type and --scheduler need a --sampler');
+    if (scheduleType !== undefined || scheduler !== undefined) {
+      throw new UsageError('--schedule-type and --scheduler need a --sampler');
+    }
     return { scheduler: config };
   }
   const choice = samplerChoice(sampler, { scheduleType, scheduler });
   if ('problem' in choice) throw new UsageError(`--sampler "${sampler}": ${choice.problem}`);
   // A tool sampler reads the training schedule and prediction type from the config file, if one is given.
-  return choice.kind === 'tool' ? { scheduler: config, toolSampler: choice.toolSampler } : { scheduler: { ...config, ...choice.scheduler } };
+  return choice.kind === 'tool'
+    ? { scheduler: config, toolSampler: choice.toolSampler }
+    : { scheduler: { ...config, ...choice.scheduler } };
 }
 
 function noiseConvention(value: string): NoiseConvention {
-  if (!NOISE_CONVENTIONS.includes(value as NoiseConvention)) throw new UsageError(`--noise must be one of ${NOISE_CONVENTIONS.join(', ')}, not "${value}"`);
+  if (!NOISE_CONVENTIONS.includes(value as NoiseConvention)) {
+    throw new UsageError(`--noise must be one of ${NOISE_CONVENTIONS.join(', ')}, not "${value}"`);
+  }
   return value as NoiseConvention;
 }
 

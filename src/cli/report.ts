@@ -10,7 +10,8 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   const lines = [
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
     `sampler   ${samplerLabel(info)}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
-    ...(info.toolSampler ? [`sigmas    ${info.toolSampler.sigmas.map((v) => Number(v.toPrecision(5))).join(', ')}`] : []),
+    ...(info.toolSampler ? [`sigmas    ${info.toolSampler.sigmas.map((v) => Number(v.toPrecision(5))).join(', ')}`]
+      : []),
     `seed      ${info.seeds.join(', ')}`,
     `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}`,
     `provider  ${info.provider}${options.provider && options.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { modelCallPlan } from '../core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../core/kdiffusion/sigmaTable';
 import { toolTimestep } from '../core/kdiffusion/toolRun';
-import { isToolFinding, resolveToolSampler, type ResolvedToolSampler, toolSigmas } from '../core/kdiffusion/toolSamplers';
+import {
+  isToolFinding, resolveToolSampler, type ResolvedToolSampler, toolSigmas,
+} from '../core/kdiffusion/toolSamplers';
 import { toolNames } from '../core/kdiffusion/toolNames';
 import type { NoiseRunSpec } from '../core/noise/conventions';
 import type { Scheduler } from '../core/samplers/scheduler';
@@ -41,7 +43,9 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
   const convention = specNoise(req);
   const alphasCumprod = toolAlphasCumprod(scheduler);
   const prediction = scheduler.config.prediction_type as PredictionType;
-  if (!['epsilon', 'v_prediction', 'sample'].includes(prediction)) throw bad(`prediction_type ${prediction} is not supported`);
+  if (!['epsilon', 'v_prediction', 'sample'].includes(prediction)) {
+    throw bad(`prediction_type ${prediction} is not supported`);
+  }
   if (req.sigmas) customSchedule({ sigmas: req.sigmas }, alphasCumprod);
   const table = sigmaTable(alphasCumprod, resolved.tool);
   let sigmas: number[];
@@ -148,7 +152,9 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
         if (finished) return;
         if (m.type === 'denoise') await denoise();
         else if (m.type === 'step') await step(m);
-        else if (m.type === 'error') throw new EngineFailure('BAD_REQUEST', `${plan.job.toolSampler.sampler}: ${m.message}`);
+        else if (m.type === 'error') {
+          throw new EngineFailure('BAD_REQUEST', `${plan.job.toolSampler.sampler}: ${m.message}`);
+        }
         else if (!allFinite(m.x)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
         else finish(undefined, m.x);
       }).catch((err) => finish(err));

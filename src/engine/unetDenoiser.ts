@@ -39,7 +39,9 @@ export async function denoiseWithUnet(d: UnetDenoiser, x: Float32Array, sigma: n
   const started = performance.now();
   const out = await runUnet(d.s, guided ? doubled(input) : input, t, d.text?.hidden);
   const unetMs = performance.now() - started;
-  if (!allFinite(out)) throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
+  if (!allFinite(out)) {
+    throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
+  }
   const eps = guided ? guide(out, d.guidanceScale, d.guidanceRescale, d.latentShape[0]) : out;
   return { x0: toX0(d.prediction, x, eps, sigma), outputNorm: rms(eps), unetMs };
 }

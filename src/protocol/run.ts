@@ -52,9 +52,10 @@ export interface RunSpec {
   timesteps?: number[];
   /** Explicit descending σ, the final one included: sigmas.length − 1 steps. Not with `timesteps`. */
   sigmas?: number[];
-  /** Run a tool's own sampler instead of a diffusers scheduler (then `scheduler` and `timesteps` do not
-   * apply): A1111's "Sampler" + "Schedule type" (default Automatic; legacy "DPM++ 2M Karras" works), or
-   * ComfyUI's KSampler sampler_name + scheduler (default normal). See src/core/kdiffusion/toolSamplers.ts. */
+  /** Run a tool's own sampler instead of the diffusers scheduler: A1111's "Sampler" + "Schedule type" (default
+   * Automatic; legacy "DPM++ 2M Karras" works), or ComfyUI's KSampler sampler_name + scheduler (default normal);
+   * see src/core/kdiffusion/toolSamplers.ts. `scheduler` then only gives the training schedule and prediction
+   * type; explicit `sigmas` replace the tool's schedule, `timesteps` are refused. */
   toolSampler?: ToolSamplerSpec;
   /** Whose way of drawing the initial and sampler noise from the seed. Default: the tool's own with a
    * `toolSampler`, else diffusers. */

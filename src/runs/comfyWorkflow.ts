@@ -45,7 +45,8 @@ export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
   return {
     [ID.ksampler]: node('KSampler', {
       seed: r.seed, steps: r.steps, cfg: r.cfg, sampler_name: r.samplerName, scheduler: r.scheduler, denoise: 1,
-      model: link(ID.checkpoint), positive: link(ID.positive), negative: link(ID.negative), latent_image: link(ID.latent),
+      model: link(ID.checkpoint), positive: link(ID.positive), negative: link(ID.negative),
+      latent_image: link(ID.latent),
     }),
     [ID.checkpoint]: node('CheckpointLoaderSimple', { ckpt_name: r.checkpoint }, 'Load Checkpoint'),
     [ID.latent]: node('EmptyLatentImage', { width: r.width, height: r.height, batch_size: r.batchSize },

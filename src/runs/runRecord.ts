@@ -93,7 +93,10 @@ export function pngTextChunks(record: RunRecord): Record<string, string> {
   return {
     [PARAMETERS_KEY]: formatParameters(toA1111(record)),
     [RECORD_KEY]: asciiJson(record),
-    ...(comfy && { [COMFY_PROMPT_KEY]: asciiJson(comfyPrompt(comfy)), [COMFY_WORKFLOW_KEY]: asciiJson(comfyWorkflow(comfy)) }),
+    ...(comfy && {
+      [COMFY_PROMPT_KEY]: asciiJson(comfyPrompt(comfy)),
+      [COMFY_WORKFLOW_KEY]: asciiJson(comfyWorkflow(comfy)),
+    }),
   };
 }
 
@@ -143,13 +146,15 @@ function fromA1111(text: string): RestoredRun {
   // A1111 writes "RNG" only when it is not GPU; this project draws on the CPU.
   const rng = p.extra.find(([key]) => key === 'RNG')?.[1] ?? 'GPU';
   const notes = rng === 'CPU' ? undefined : [`A1111 drew the noise with RNG ${rng}; the CPU noise here differs`];
-  return { source: 'a1111', spec, unknownSampler: p.sampler && !toolSampler ? p.sampler : undefined, model: { name: p.model, hash: p.modelHash }, ...(notes && { notes }) };
+  const unknownSampler = p.sampler && !toolSampler ? p.sampler : undefined;
+  return { source: 'a1111', spec, unknownSampler, model: { name: p.model, hash: p.modelHash }, ...(notes && { notes }) };
 }
 
 function fromComfy(text: string): RestoredRun | undefined {
   const c = readComfyPrompt(text);
   if (!c) return undefined;
-  const toolSampler = c.samplerName ? known({ tool: 'comfyui', sampler: c.samplerName, schedule: c.scheduler }) : undefined;
+  const toolSampler = c.samplerName
+    ? known({ tool: 'comfyui', sampler: c.samplerName, schedule: c.scheduler }) : undefined;
   const notes = [...c.notes];
   if (c.denoise !== undefined && c.denoise !== 1) notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
   const spec: RestoredRun['spec'] = {

@@ -26,7 +26,9 @@ export function samplerChoice(name: string, opts: { scheduleType?: string; sched
   const { scheduleType, scheduler } = opts;
   const spec = SCHEDULER_CLASSES[name];
   if (spec) {
-    if (scheduler !== undefined) return { problem: `${name} is a diffusers class: give --schedule-type, not --scheduler` };
+    if (scheduler !== undefined) {
+      return { problem: `${name} is a diffusers class: give --schedule-type, not --scheduler` };
+    }
     if (scheduleType === undefined) return { kind: 'diffusers', scheduler: { _class_name: name } };
     const key = DIFFUSERS_SIGMAS[scheduleType];
     if (!key || !(key in spec.keys)) {

@@ -28,7 +28,8 @@ export function toolEquivalents(info: RanInfo): ToolEquivalents {
   return {
     ...names,
     a1111Why: names.a1111 ? undefined : `A1111 has no sampler and schedule type that run ${ran} the same`,
-    comfyuiWhy: names.comfyui ? undefined : `ComfyUI's KSampler has no sampler_name and scheduler that run ${ran} the same`,
+    comfyuiWhy: names.comfyui ? undefined
+      : `ComfyUI's KSampler has no sampler_name and scheduler that run ${ran} the same`,
   };
 }
 
@@ -62,7 +63,8 @@ function fromDiffusers(info: RanInfo): ToolNames | { why: string } {
   const className = String(c._class_name);
   let sampler = A1111_OF_CLASS[className] ?? { why: `A1111 has no sampler that runs ${className}` };
   if (className === 'DPMSolverMultistepScheduler' && (c.algorithm_type !== 'dpmsolver++' || c.solver_order !== 2)) {
-    sampler = { why: `A1111's DPM++ samplers do not run ${className} with ${c.algorithm_type}, order ${c.solver_order}` };
+    const variant = `${c.algorithm_type}, order ${c.solver_order}`;
+    sampler = { why: `A1111's DPM++ samplers do not run ${className} with ${variant}` };
   }
   if (typeof sampler !== 'string') return sampler;
   const scheduleType = a1111ScheduleOf(className, c, info.spec.steps);
@@ -78,7 +80,8 @@ function a1111ScheduleOf(className: string, c: Record<string, unknown>, steps: n
     : c.use_beta_sigmas ? 'Beta' : undefined;
   if (sigmaType) {
     if (RANGE_FROM_SPACED.includes(className) && spacing !== 'linspace') {
-      return { why: `${className} takes the ${sigmaType} range from its ${spacing} timesteps, A1111 from the whole table` };
+      const why = `${className} takes the ${sigmaType} range from its ${spacing} timesteps, A1111 from the whole table`;
+      return { why };
     }
     return sigmaType;
   }

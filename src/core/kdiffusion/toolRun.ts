@@ -45,7 +45,8 @@ export function takesSigmaList(r: ResolvedToolSampler): boolean {
  * A1111 and ComfyUI conventions only (diffusers seeds its tree its own way). */
 export function noiseProblem(r: ResolvedToolSampler, convention: NoiseRunSpec['convention']): string | undefined {
   if (r.sampler.noise === 'brownian' && convention === 'diffusers') {
-    return `${r.sampler.id} draws Brownian-tree noise, which the a1111 and comfyui noise conventions define, not diffusers`;
+    return `${r.sampler.id} draws Brownian-tree noise, which the a1111 and comfyui noise conventions define, `
+      + 'not diffusers';
   }
   return undefined;
 }
