@@ -16,7 +16,7 @@ import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, rms } from './guidance';
-import { planToolRun, sampleWithTool } from './toolSampling';
+import { planToolRun, readsKey, sampleWithTool } from './toolSampling';
 import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
@@ -132,7 +132,7 @@ function buildScheduler(s: ModelSessions, req: RunSpec): { scheduler: Scheduler;
     throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
   }
   const warnings = findings
-    .filter((f) => f.severity === 'warning')
+    .filter((f) => f.severity === 'warning' && (!req.toolSampler || readsKey(String(f.path[0]))))
     .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
   return { scheduler, warnings };
 }

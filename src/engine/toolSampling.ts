@@ -41,6 +41,8 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
   if (isToolFinding(resolved)) throw bad(resolved.message);
   // checkRequest has checked the names, the noise convention and whether the sampler takes a σ list.
   const convention = specNoise(req);
+  // ComfyUI's zero-SNR sampling moves ᾱ_T off 0 by its own rule; not reproduced, so refused rather than run off.
+  if (scheduler.config.rescale_betas_zero_snr) throw bad('tool samplers do not run zero-terminal-SNR schedules');
   const alphasCumprod = toolAlphasCumprod(scheduler);
   const prediction = scheduler.config.prediction_type as PredictionType;
   if (!['epsilon', 'v_prediction', 'sample'].includes(prediction)) {
@@ -64,6 +66,12 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
   };
   return { resolved, job, info, totalSteps: plannedSteps(resolved, sigmas), prediction };
 }
+
+/** The scheduler config keys a tool run reads (the training schedule and prediction type): warnings about
+ * the others (timestep spacing, σ options) do not concern it. */
+const TRAINING_KEYS = ['beta_start', 'beta_end', 'beta_schedule', 'num_train_timesteps', 'trained_betas',
+  'prediction_type', 'rescale_betas_zero_snr'];
+export const readsKey = (key: string): boolean => TRAINING_KEYS.includes(key);
 
 /** The ᾱ the tools compute for the model: SD's scaled-linear betas as the LDM code (and ComfyUI's
  * make_beta_schedule) does, in float64; any other schedule as the scheduler holds it. */

@@ -23,6 +23,7 @@ test('each tool sampler is seeded: same seed same image, another seed another (a
     assert.ok(maxDiff(other.images[0].rgba, a.images[0].rgba) > 10, name);
     assert.ok(distinctColours(a.images[0].rgba) > 20, name);
     assert.equal(a.info.toolSampler?.tool, toolSampler.tool);
+    assert.deepEqual(a.info.warnings.filter((w) => /timestep_spacing/.test(w)), [], 'spacing does not apply');
   }
 });
 
