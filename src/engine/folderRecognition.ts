@@ -17,18 +17,17 @@ export function recognizeLoaded(dir: string, components: Record<string, OnnxMode
   return recognizeModelFamily(folderJsonFacts(dir, graphs));
 }
 
-/** Families the text-to-image pipeline does not run, and why. */
+/** Families the engine does not run, and why. */
 const NOT_RUN: Partial<Record<ModelFamilyReport['family'], string>> = {
-  'inpaint': 'an inpainting UNet (9 input channels: latents, mask, masked-image latents) needs a mask and an image',
-  'sdxl-refiner': 'an SDXL refiner (time_ids with an aesthetic score) is an image-to-image second stage',
+  'sdxl-refiner': 'an SDXL refiner (time_ids with an aesthetic score, an image-to-image second stage)',
 };
 
-/** Refuses a family text-to-image cannot run, naming the UNet file and why. */
+/** Refuses a family the engine cannot run, naming the UNet file and why. */
 export function refuseFamily(dir: string, report: ModelFamilyReport): void {
   const why = NOT_RUN[report.family];
   if (!why) return;
   const file = join(dir, 'unet', 'model.onnx');
-  throw new EngineFailure('MODEL_INVALID', `${file}: ${why}; this engine runs text-to-image only`, { file });
+  throw new EngineFailure('MODEL_INVALID', `${file}: ${why} is not supported by this engine`, { file });
 }
 
 /** Refuses a folder the recognizer found an error in, naming the component folder and what is wrong. */

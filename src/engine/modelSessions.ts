@@ -2,14 +2,22 @@
 // inputs and outputs checked against what the pipeline feeds it.
 import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
-import { modelHash, type ModelFolder } from '../modelFolder/modelFolder';
-import { OnnxModel } from './onnxModel';
-import { PromptTokenizer } from './promptTokenizer';
+import { ModelFolderError, modelHash, type ModelFolder } from '../modelFolder/modelFolder';
+import { OnnxModel, type SessionSettings } from './onnxModel';
+import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { providerFailure } from './providerProbe';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ModelFamilyReport } from '../core/model/modelFamily';
 import { recognizeLoaded, refuseFamily, refuseFindings } from './folderRecognition';
+
+export interface VaeEncoderSession {
+  model: OnnxModel;
+  /** The graph draws its own sample (RandomNormal ops, as Optimum 1.22 exported `latent_dist.sample()`):
+   * its latents do not follow the run's seed. */
+  samplesInGraph: boolean;
+}
 
 export interface ModelSessions {
   folder: ModelFolder;
@@ -25,17 +33,52 @@ export interface ModelSessions {
   family: ModelFamilyReport;
   vaeDecoder?: OnnxModel;
   taesdDecoder?: OnnxModel;
+  /** Opened by the first run that starts from an image (src/engine/vaeEncode.ts). */
+  vaeEncoder?: VaeEncoderSession;
+  /** Channels of the latents the UNet denoises: its sample channels, or (C − 1) / 2 for an
+   * inpainting UNet that takes latents, mask and masked-image latents (diffusers: 4 + 1 + 4). */
+  unetLatentChannels: number;
+  inpaintingUnet: boolean;
   /** modelHash of the folder, taken at load. */
   hash: string;
   loadMs: number;
+  graphCacheDir?: string;
 }
 
-type CreateOptions = Parameters<typeof OnnxModel.create>[3];
+/** Opens the folder's TAESD decoder for a run that asks for its previews, once; a no-op without one. */
+export async function loadTaesd(s: ModelSessions): Promise<void> {
+  const path = s.folder.files.taesdDecoder;
+  if (!path || s.taesdDecoder) return;
+  const taesd = await openModel(s.folder, path, s.provider, true, { graphCacheDir: s.graphCacheDir });
+  if (taesd.inputs.length !== 1 || taesd.outputs.length < 1) {
+    await taesd.release();
+    throw mismatch(taesd, 'latents → image', s.folder.dir);
+  }
+  s.taesdDecoder = taesd;
+}
+
+/** Opens the VAE encoder the first time a run starts from an image (text-to-image never needs it). */
+export async function loadVaeEncoder(s: ModelSessions): Promise<VaeEncoderSession> {
+  if (s.vaeEncoder) return s.vaeEncoder;
+  const path = s.folder.files.vaeEncoder;
+  if (!path) {
+    const why = 'image-to-image, inpainting and inversion need the VAE encoder';
+    throw new EngineFailure('BAD_REQUEST', `${s.folder.dir} has no vae_encoder/model.onnx: ${why}`);
+  }
+  const model = await openModel(s.folder, path, s.provider, true, { graphCacheDir: s.graphCacheDir });
+  if (model.inputs.length !== 1 || model.inputs[0].name !== 'sample' || model.outputs.length < 1) {
+    await model.release();
+    throw mismatch(model, 'sample → latent_sample or latent_parameters', s.folder.dir);
+  }
+  // An op type is stored as its name in the graph's protobuf; weights live apart in external data.
+  s.vaeEncoder = { model, samplesInGraph: readFileSync(path).includes('RandomNormal') };
+  return s.vaeEncoder;
+}
 
 /** The UNet without onnxruntime's CPU arena: a real-size SD 1.5 UNet (bench/realSizeUnet.bench.ts, 256², batch 2)
  * peaked at 3.73–3.74 GiB instead of 3.85–3.86, at the same call time within the machine's noise (14.5–16.6 s
  * against 14.6–17.2 s); the issue measured 10.2 → 7.5 GB at 512². */
-const UNET_OPTIONS: CreateOptions = { cpuArena: false };
+const UNET_SETTINGS: SessionSettings = { cpuArena: false };
 
 interface Expected {
   inputs: string[];
@@ -57,7 +100,13 @@ const EXPECTED: Record<string, Expected> = {
   vaeDecoder: { inputs: ['latent_sample'], outputs: ['sample'] },
 };
 
-export async function loadSessions(folder: ModelFolder, choice: ProviderName | undefined): Promise<ModelSessions> {
+/** Opens the components a text-to-image run always needs, in parallel; the TAESD decoder waits for
+ * a run that asks for its previews (loadTaesd). Optimized graphs are cached in `graphCacheDir`. */
+export async function loadSessions(
+  folder: ModelFolder,
+  choice: ProviderName | undefined,
+  graphCacheDir?: string,
+): Promise<ModelSessions> {
   const started = performance.now();
   const fallbacks: { provider: string; error: string }[] = [];
   const order = providerOrder(choice);
@@ -67,25 +116,25 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       fallbacks.push({ provider, error: shortError(failure) });
       continue;
     }
-    const models: OnnxModel[] = [];
+    const f = folder.files;
+    const checkFile = order[k + 1] !== 'cpu';
+    const open = (path: string | undefined, settings: SessionSettings = {}) =>
+      path ? openModel(folder, path, provider, checkFile, { graphCacheDir, ...settings }) : undefined;
+    const opened = await Promise.allSettled([
+      open(f.unet, UNET_SETTINGS), open(f.textEncoder), open(f.textEncoder2), open(f.vaeDecoder),
+    ]);
+    const models = opened.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     try {
-      const open = async (path: string, options?: CreateOptions) => {
-        const m = await openModel(folder, path, provider, order[k + 1] !== 'cpu', options);
-        models.push(m);
-        return m;
-      };
-      const f = folder.files;
-      const unet = await open(f.unet, UNET_OPTIONS);
-      const textEncoder = f.textEncoder ? await open(f.textEncoder) : undefined;
-      const textEncoder2 = f.textEncoder2 ? await open(f.textEncoder2) : undefined;
-      const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
-      const taesdDecoder = f.taesdDecoder ? await open(f.taesdDecoder) : undefined;
-      const opened = { unet, text_encoder: textEncoder, text_encoder_2: textEncoder2, vae_decoder: vaeDecoder };
-      const family = recognizeLoaded(folder.dir, opened);
+      const failed = opened.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const value = (r: (typeof opened)[number]) => (r.status === 'fulfilled' ? r.value : undefined);
+      const [unet, textEncoder, textEncoder2, vaeDecoder] = opened.map(value);
+      const components = { unet, text_encoder: textEncoder, text_encoder_2: textEncoder2, vae_decoder: vaeDecoder };
+      const family = recognizeLoaded(folder.dir, components);
       refuseFamily(folder.dir, family);
       const sessions: ModelSessions = {
-        folder, provider, providerFallbacks: fallbacks, unet, textEncoder, textEncoder2, vaeDecoder, taesdDecoder, family,
-        hash: modelHash(folder), loadMs: 0,
+        folder, provider, providerFallbacks: fallbacks, unet: unet!, textEncoder, textEncoder2, vaeDecoder, family,
+        hash: modelHash(folder), loadMs: 0, graphCacheDir, ...unetLayout(unet!, vaeDecoder),
       };
       checkComponents(sessions);
       refuseFindings(folder.dir, family);
@@ -95,7 +144,8 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
       return sessions;
     } catch (err) {
       await Promise.all(models.map((m) => m.release()));
-      if (err instanceof EngineFailure) throw err;
+      // A bad file is the folder's problem on every provider (the tokenizer's errors are ModelFolderErrors).
+      if (err instanceof EngineFailure || err instanceof ModelFolderError) throw err;
       fallbacks.push({ provider, error: shortError(err) });
     }
   }
@@ -120,11 +170,11 @@ async function openModel(
   path: string,
   provider: ConcreteProvider,
   checkFile: boolean,
-  options?: CreateOptions,
+  settings: SessionSettings,
 ): Promise<OnnxModel> {
   const label = relative(folder.dir, path);
   try {
-    return await OnnxModel.create(path, label, provider, options);
+    return await OnnxModel.create(path, label, provider, settings);
   } catch (err) {
     if (provider === 'cpu') throw badFile(path, err);
     if (!checkFile) throw err;
@@ -152,9 +202,6 @@ function checkComponents(s: ModelSessions): void {
   if (s.textEncoder) expectIO(s.textEncoder, EXPECTED.textEncoder, s.folder.dir);
   if (s.textEncoder2) expectIO(s.textEncoder2, EXPECTED.textEncoder2, s.folder.dir);
   if (s.vaeDecoder) expectIO(s.vaeDecoder, EXPECTED.vaeDecoder, s.folder.dir);
-  if (s.taesdDecoder && (s.taesdDecoder.inputs.length !== 1 || s.taesdDecoder.outputs.length < 1)) {
-    throw mismatch(s.taesdDecoder, 'latents → image', s.folder.dir);
-  }
   const rank = (m: OnnxModel, name: string, r: number) => m.input(name).shape.length === r;
   if (!rank(s.unet, 'sample', 4)) throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
   if (text2img) {
@@ -172,12 +219,21 @@ function checkComponents(s: ModelSessions): void {
     }
     const channels = s.unet.input('sample').shape[1];
     const latent = s.vaeDecoder!.input('latent_sample').shape[1];
-    if (typeof channels === 'number' && typeof latent === 'number' && channels !== latent) {
+    if (typeof channels === 'number' && typeof latent === 'number' && s.unetLatentChannels !== latent) {
       throw new EngineFailure('MODEL_INVALID', `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`, {
         file: s.folder.files.vaeDecoder,
       });
     }
   }
+}
+
+/** An inpainting UNet takes latents, a mask channel and the masked image's latents: 2·C + 1 channels
+ * where the decoder takes C (diffusers' StableDiffusionInpaintPipeline checks the same sum). */
+function unetLayout(unet: OnnxModel, decoder: OnnxModel | undefined): { unetLatentChannels: number; inpaintingUnet: boolean } {
+  const channels = unet.input('sample').shape[1];
+  const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
+  const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
+  return { unetLatentChannels: inpainting ? (latent as number) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
 }
 
 function expectIO(m: OnnxModel, e: Expected, dir: string): void {

@@ -1,25 +1,39 @@
-// Prompt → text-encoder hidden states, with the negative (or empty) prompt first when guidance runs,
-// as diffusers stacks them: [uncond × batch, text × batch]. SDXL (diffusers v0.35.2
-// pipeline_stable_diffusion_xl.py, encode_prompt): both encoders' penultimate hidden states
-// (hidden_states[-2], clip_skip None) concatenated along the width, and the second encoder's pooled
-// projection `text_embeds`; an empty negative prompt becomes zeros when force_zeros_for_empty_prompt.
+// Prompt → text-encoder hidden states as A1111 makes them (modules/sd_hijack_clip.py): the attention
+// syntax's weights applied to each chunk's output rows with the mean restored, chunks of one window
+// each concatenated along the sequence axis. Guidance stacks the negative (or empty) prompt first, as
+// diffusers does: [uncond × batch, text × batch]; the shorter of the two is padded with encodings of
+// the empty prompt to the same number of chunks (A1111's "Pad prompt/negative prompt").
+// SDXL (diffusers v0.35.2 pipeline_stable_diffusion_xl.py, encode_prompt): each chunk goes through both
+// encoders, whose penultimate hidden states (hidden_states[-2], clip_skip None), each weighted, are
+// concatenated along the width; the second encoder's pooled projection of the first chunk is
+// `text_embeds` (A1111 takes the first chunk's too); an empty negative prompt becomes zeros when
+// force_zeros_for_empty_prompt.
 import type { Tensor } from '../core/tensor/tensor';
+import { applyEmphasis } from '../core/prompt/emphasis';
+import type { PromptChunk, ChunkedPrompt } from '../core/prompt/promptChunks';
+import type { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
 import type { OnnxModel } from './onnxModel';
-import type { PromptTokenizer, TokenizedPrompt } from './promptTokenizer';
-import type { RunShape } from './requestCheck';
+import type { ResolvedSpec, RunShape } from './requestCheck';
 import { allFinite } from './finite';
 
 export interface EncodedText {
-  /** [2·batch or batch, seq, hidden]. */
+  /** [2·batch or batch, chunks·window, hidden]. */
   hidden: Tensor<Float32Array>;
   /** SDXL: the second encoder's pooled projection per row, [2·batch or batch, width]. */
   pooled?: Tensor<Float32Array>;
-  /** Present when classifier-free guidance runs. */
+  /** Present when classifier-free guidance runs (see runsGuidance). */
   uncond?: true;
   unknownWords: string[];
+  /** A1111's count of the prompt's tokens (BOS, EOS and padding left out). */
+  tokenCount: number;
+  /** Windows each prompt was encoded in (after any truncation). */
+  chunks: number;
+  /** Prompt tokens in chunks the UNet could not take, dropped. */
   truncatedTokens: number;
+  /** Why tokens were dropped, when they were (the run's warning). */
+  truncation?: string;
 }
 
 interface Encoder {
@@ -29,35 +43,51 @@ interface Encoder {
   hidden: string;
 }
 
-/** One prompt's hidden states [1, seq, width] and, with a second encoder, its pooled projection [1, width]. */
-interface PromptStates {
-  hidden: Tensor<Float32Array>;
-  pooled?: Tensor<Float32Array>;
+/** A prompt's (or one window's) hidden states [seq, Σwidth] and, with a second encoder, its pooled projection. */
+interface States {
+  hidden: Float32Array;
+  pooled?: Float32Array;
+}
+
+/** Whether classifier-free guidance runs: above scale 1 (diffusers), and not for a UNet with a guidance
+ * embedding input (LCM's timestep_cond), which is distilled to follow g alone in one pass. */
+export function runsGuidance(s: ModelSessions, guidanceScale: number): boolean {
+  return guidanceScale > 1 && !s.unet.inputs.some((i) => i.name === 'timestep_cond');
 }
 
 export async function encodePrompts(
   s: ModelSessions,
-  prompt: string,
-  negativePrompt: string,
-  guided: boolean,
+  req: Pick<ResolvedSpec, 'prompt' | 'negativePrompt' | 'guidanceScale'>,
   shape: RunShape,
 ): Promise<EncodedText> {
   const encoders = textEncoders(s);
-  const tokens = encoders.map((e) => e.tokenizer.encode(prompt));
-  const text = await encodeTokens(s, encoders, tokens);
-  const rows = [text];
-  if (guided) {
-    const zeros = s.textEncoder2 !== undefined && s.folder.forceZerosForEmptyPrompt && negativePrompt === '';
-    const negative = () => encodeTokens(s, encoders, encoders.map((e) => e.tokenizer.encode(negativePrompt)));
-    rows.unshift(zeros ? zerosLike(text) : await negative());
-  }
-  const { unknownWords, truncatedTokens } = tokens[0];
+  const tokenize = (prompt: string) => encoders.map((e) => e.tokenizer.encode(prompt));
+  const text = tokenize(req.prompt);
+  const guided = runsGuidance(s, req.guidanceScale);
+  const sdxl = s.textEncoder2 !== undefined;
+  const zeros = guided && sdxl && s.folder.forceZerosForEmptyPrompt && req.negativePrompt === '';
+  const prompts = guided && !zeros ? [tokenize(req.negativePrompt), text] : [text];
+  const window = encoders[0].tokenizer.length;
+  const fixed = unetWindows(s, window);
+  const windows = fixed ?? Math.max(...prompts.map((p) => windowCount(p)));
+  const short = prompts.some((p) => windowCount(p) < windows);
+  const padding = short ? await encodeChunk(s, encoders, tokenize('').map((p) => p.chunks[0])) : undefined;
+  const states = await Promise.all(prompts.map((p) => encodeChunks(s, encoders, p, windows, padding)));
+  if (zeros) states.unshift(zerosLike(states[0]));
+  const cut = fixed !== undefined && prompts.some((p) => windowCount(p) > fixed);
+  const truncatedTokens = text[0].chunks.slice(windows).reduce((n, c) => n + c.tokens, 0);
+  const seq = windows * window;
+  const hidden = stacked(states.map((st) => st.hidden), shape.batch, [seq, states[0].hidden.length / seq]);
+  const pooled = states[0].pooled && stacked(states.map((st) => st.pooled!), shape.batch, [states[0].pooled.length]);
   return {
-    hidden: repeatRows(rows.map((r) => r.hidden), shape.batch),
-    pooled: text.pooled && repeatRows(rows.map((r) => r.pooled!), shape.batch),
+    hidden,
+    pooled,
     uncond: guided ? true : undefined,
-    unknownWords,
+    unknownWords: text[0].unknownWords,
+    tokenCount: text[0].tokenCount,
+    chunks: windows,
     truncatedTokens,
+    truncation: cut ? truncationNote(windows, window, truncatedTokens) : undefined,
   };
 }
 
@@ -86,17 +116,75 @@ function penultimate(model: OnnxModel): string {
   return `hidden_states.${layers - 1}`;
 }
 
-async function encodeTokens(s: ModelSessions, encoders: Encoder[], tokens: TokenizedPrompt[]): Promise<PromptStates> {
-  const outputs = await Promise.all(encoders.map((e, k) => runEncoder(e.model, tokens[k].ids)));
-  const states = outputs.map((out, k) => out[encoders[k].hidden]);
-  const seq = states[0].dims[1];
-  if (states.some((h) => h.dims[1] !== seq)) {
-    const counts = states.map((h) => h.dims[1]).join(' and ');
+/** The windows a prompt takes; every encoder's tokenizer must split it alike (SDXL's two share a vocabulary). */
+function windowCount(prompt: ChunkedPrompt[]): number {
+  const counts = prompt.map((p) => p.chunks.length);
+  if (counts.some((c) => c !== counts[0])) {
+    const why = 'each window goes through both text encoders';
+    const split = `the tokenizers split the prompt into ${counts.join(' and ')} windows`;
+    throw new EngineFailure('MODEL_INVALID', `${split}; ${why}`);
+  }
+  return counts[0];
+}
+
+/** Each prompt's states repeated for the batch: [prompts·batch, ...rowShape]. */
+function stacked(states: Float32Array[], batch: number, rowShape: number[]): Tensor<Float32Array> {
+  const per = states[0].length;
+  const data = new Float32Array(states.length * batch * per);
+  states.forEach((st, k) => {
+    for (let b = 0; b < batch; b++) data.set(st, (k * batch + b) * per);
+  });
+  return { data, shape: [states.length * batch, ...rowShape] };
+}
+
+function truncationNote(windows: number, window: number, dropped: number): string {
+  return (
+    `unet/model.onnx takes a fixed ${windows * window}-token context, so only the first ${windows} window(s) of ` +
+    `${window - 2} tokens of each prompt were used (${dropped} of the prompt's tokens dropped; a UNet exported ` +
+    'with a dynamic sequence axis takes longer prompts)'
+  );
+}
+
+/** How many windows the UNet's encoder_hidden_states has room for when its sequence axis is fixed. */
+function unetWindows(s: ModelSessions, window: number): number | undefined {
+  const seq = s.unet.input('encoder_hidden_states').shape[1];
+  return typeof seq === 'number' && seq > 0 ? Math.max(1, Math.floor(seq / window)) : undefined;
+}
+
+/** One prompt's chunks (per encoder), weighted, cut or padded to `count` windows, concatenated along the
+ * sequence; the pooled projection is the first window's. */
+async function encodeChunks(
+  s: ModelSessions,
+  encoders: Encoder[],
+  prompt: ChunkedPrompt[],
+  count: number,
+  padding: States | undefined,
+): Promise<States> {
+  const windows = prompt[0].chunks.slice(0, count).map((_, k) => prompt.map((p) => p.chunks[k]));
+  const encoded = await Promise.all(windows.map((chunks) => encodeChunk(s, encoders, chunks)));
+  while (encoded.length < count) encoded.push(padding!);
+  const hidden = new Float32Array(encoded.reduce((n, e) => n + e.hidden.length, 0));
+  encoded.reduce((offset, e) => (hidden.set(e.hidden, offset), offset + e.hidden.length), 0);
+  return { hidden, pooled: encoded[0].pooled };
+}
+
+/** One window through every encoder (chunks[k] tokenized by encoder k's tokenizer), each output's rows
+ * weighted (A1111's "Original" emphasis), the widths concatenated. */
+async function encodeChunk(s: ModelSessions, encoders: Encoder[], chunks: PromptChunk[]): Promise<States> {
+  const outputs = await Promise.all(encoders.map((e, k) => runEncoder(e.model, chunks[k].ids)));
+  const states = outputs.map((out, k) => {
+    const h = out[encoders[k].hidden];
+    const z = Float32Array.from(h.data);
+    applyEmphasis(z, chunks[k].multipliers);
+    return { data: z, shape: h.dims };
+  });
+  const seq = states[0].shape[1];
+  if (states.some((h) => h.shape[1] !== seq)) {
+    const counts = states.map((h) => h.shape[1]).join(' and ');
     throw new EngineFailure('MODEL_INVALID', `the text encoders give ${counts} tokens; the UNet needs them equal`);
   }
-  const hidden = concatWidth(states.map((h) => ({ data: h.data, shape: h.dims })));
-  const pooled = s.textEncoder2 ? outputs[outputs.length - 1].text_embeds : undefined;
-  return { hidden, pooled: pooled && { data: pooled.data, shape: pooled.dims } };
+  const pooled = s.textEncoder2 ? outputs[outputs.length - 1].text_embeds.data : undefined;
+  return { hidden: concatWidth(states), pooled: pooled && Float32Array.from(pooled) };
 }
 
 async function runEncoder(model: OnnxModel, ids: number[]): Promise<Awaited<ReturnType<OnnxModel['run']>>> {
@@ -107,9 +195,9 @@ async function runEncoder(model: OnnxModel, ids: number[]): Promise<Awaited<Retu
   return out;
 }
 
-/** [1, seq, w₁] ‖ [1, seq, w₂] … → [1, seq, Σw]. */
-function concatWidth(parts: Tensor<Float32Array>[]): Tensor<Float32Array> {
-  if (parts.length === 1) return parts[0];
+/** [1, seq, w₁] ‖ [1, seq, w₂] … → [seq, Σw], row-major. */
+function concatWidth(parts: Tensor<Float32Array>[]): Float32Array {
+  if (parts.length === 1) return parts[0].data;
   const seq = parts[0].shape[1];
   const widths = parts.map((p) => p.shape[2]);
   const width = widths.reduce((a, w) => a + w, 0);
@@ -121,20 +209,9 @@ function concatWidth(parts: Tensor<Float32Array>[]): Tensor<Float32Array> {
       at += widths[k];
     });
   }
-  return { data, shape: [1, seq, width] };
+  return data;
 }
 
-function zerosLike(p: PromptStates): PromptStates {
-  const zero = (t: Tensor<Float32Array>) => ({ data: new Float32Array(t.data.length), shape: t.shape });
-  return { hidden: zero(p.hidden), pooled: p.pooled && zero(p.pooled) };
-}
-
-/** Rows of one prompt each, every one repeated `batch` times in order: [r₀ × batch, r₁ × batch, …]. */
-function repeatRows(rows: Tensor<Float32Array>[], batch: number): Tensor<Float32Array> {
-  const per = rows[0].data.length;
-  const data = new Float32Array(rows.length * batch * per);
-  rows.forEach((r, k) => {
-    for (let b = 0; b < batch; b++) data.set(r.data, (k * batch + b) * per);
-  });
-  return { data, shape: [rows.length * batch, ...rows[0].shape.slice(1)] };
+function zerosLike(p: States): States {
+  return { hidden: new Float32Array(p.hidden.length), pooled: p.pooled && new Float32Array(p.pooled.length) };
 }

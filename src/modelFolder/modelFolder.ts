@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
+import { RUN_LIMITS } from '../protocol/run';
 
 /** A missing or bad file in a model folder; the engine reports it as MODEL_INVALID naming `file`. */
 export class ModelFolderError extends Error {
@@ -32,12 +33,17 @@ export interface ModelFolder {
     vaeDecoder?: string;
     /** A TAESD decoder for cheap previews, when the folder has one. */
     taesdDecoder?: string;
+    /** The VAE encoder (image-to-image, inpainting, inversion), when the folder has one; opened only
+     * by runs that start from an image. */
+    vaeEncoder?: string;
   };
   schedulerConfig: Record<string, unknown>;
   /** unet/config.json sample_size (latent or pixel side), when given. */
   sampleSize?: number;
   /** VAE scaling factor from vae_decoder/config.json (SD 0.18215, SDXL 0.13025). */
   scalingFactor: number;
+  /** VAE shift_factor (SD3, Flux): latents are (z − shift)·scale; 0 where the config has none. */
+  shiftFactor: number;
   /** Pixels per latent cell (8 for SD). */
   vaeScale: number;
   latentRgb?: LatentRgbFactors;
@@ -46,6 +52,8 @@ export interface ModelFolder {
   forceZerosForEmptyPrompt: boolean;
   /** The guidance scale the model's author recommends (`_diffusion_lab.guidance_scale` in model_index.json). */
   guidanceScale?: number;
+  /** The step count the model's author recommends (`_diffusion_lab.steps`); else the family's. */
+  steps?: number;
 }
 
 /** diffusers' StableDiffusionPipeline default, for requests and models that name none. */
@@ -63,10 +71,13 @@ export function readModelFolder(dir: string): ModelFolder {
   const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
   const sampleSize = configInteger(unetConfig, 'sample_size', join(dir, 'unet', 'config.json'), 1, 1024);
   const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
-  const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
+  const { guidanceScale, steps } = labSettings(index, join(dir, 'model_index.json'));
   const hasText = ['text_encoder', 'text_encoder_2'].some((c) => c in index || existsSync(join(dir, c)));
   if (!hasText) {
-    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, vaeScale: 1, forceZerosForEmptyPrompt: false, guidanceScale };
+    return {
+      dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize,
+      scalingFactor: 1, shiftFactor: 0, vaeScale: 1, forceZerosForEmptyPrompt: false, guidanceScale, steps,
+    };
   }
   // An SDXL refiner has only the second text encoder: the loader tells it apart and says what it is.
   const second = existsSync(join(dir, 'text_encoder_2'));
@@ -80,6 +91,7 @@ export function readModelFolder(dir: string): ModelFolder {
   const vaePath = join(dir, 'vae_decoder', 'config.json');
   const blocks = vaeBlocks(vaeConfig, vaePath);
   const taesdDir = TAESD_DIRS.find((d) => existsSync(join(dir, d, 'model.onnx')));
+  const vaeEncoder = join(dir, 'vae_encoder', 'model.onnx');
   return {
     dir,
     name: basename(dir),
@@ -88,15 +100,18 @@ export function readModelFolder(dir: string): ModelFolder {
     files: {
       unet, textEncoder, tokenizerDir, textEncoder2, tokenizer2Dir, vaeDecoder,
       taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx'),
+      vaeEncoder: existsSync(vaeEncoder) ? vaeEncoder : undefined,
     },
     schedulerConfig,
     sampleSize,
     // Optimum falls back to 8 without scaling_factor, which is wrong for SD; diffusers' default is 0.18215.
     scalingFactor: scalingFactor(vaeConfig, vaePath),
+    shiftFactor: shiftFactor(vaeConfig, vaePath),
     vaeScale: 2 ** (blocks - 1),
     latentRgb: latentRgbFor(vaeConfig, pipelineClass),
     forceZerosForEmptyPrompt: index.force_zeros_for_empty_prompt !== false,
     guidanceScale,
+    steps,
   };
 }
 
@@ -106,20 +121,23 @@ export function defaultGuidance(folder: ModelFolder): number {
 }
 
 /** Our own settings live under `_diffusion_lab`, a key diffusers ignores (it skips keys starting
- * with `_`). A bad value is refused rather than ignored: the author asked for a scale, and running
- * silently at another one would look like a worse model. */
-function labGuidance(index: Record<string, any>, indexPath: string): number | undefined {
+ * with `_`). A bad value is refused rather than ignored: the author asked for a scale or a step count,
+ * and running silently at another one would look like a worse model. */
+function labSettings(index: Record<string, any>, indexPath: string): { guidanceScale?: number; steps?: number } {
   const lab = index._diffusion_lab;
-  if (lab === undefined) return undefined;
+  if (lab === undefined) return {};
   const bad = (what: string) => new ModelFolderError(`${indexPath}: ${what}`, indexPath);
   if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
-  const g = lab.guidance_scale;
-  if (g === undefined) return undefined;
+  const { guidance_scale: g, steps } = lab;
   // diffusers guides only above 1; distilled models (SD-Turbo, SDXL-Turbo) state 0 for "guidance off".
-  if (typeof g !== 'number' || !Number.isFinite(g) || g < 0) {
+  if (g !== undefined && (typeof g !== 'number' || !Number.isFinite(g) || g < 0)) {
     throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 0 (0 or 1: guidance off), not ${JSON.stringify(g)}`);
   }
-  return g;
+  const { min, max } = RUN_LIMITS.steps;
+  if (steps !== undefined && !(Number.isInteger(steps) && steps >= min && steps <= max)) {
+    throw bad(`"_diffusion_lab.steps" must be a whole number from ${min} to ${max}, not ${JSON.stringify(steps)}`);
+  }
+  return { guidanceScale: g, steps };
 }
 
 /** mtime and size of every file in the folder's component folders: changes when any is replaced. */
@@ -206,6 +224,16 @@ function scalingFactor(config: Record<string, any>, path: string): number {
   if (v === undefined) return 0.18215;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
     throw new ModelFolderError(`${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** diffusers' AutoencoderKL shift_factor: null or absent (SD 1.x, SDXL) means none. */
+function shiftFactor(config: Record<string, any>, path: string): number {
+  const v: unknown = config.shift_factor;
+  if (v === undefined || v === null) return 0;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ModelFolderError(`${path}: "shift_factor" must be a number (SD3 0.0609, Flux 0.1159), not ${JSON.stringify(v)}`, path);
   }
   return v;
 }

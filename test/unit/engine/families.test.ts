@@ -112,11 +112,7 @@ function refused(pattern: RegExp) {
   };
 }
 
-test('folders text-to-image cannot run are refused naming the file and why', async () => {
-  await assert.rejects(
-    engine.generate(run('tiny-sd-inpaint', { steps: 2 })),
-    refused(/tiny-sd-inpaint\/unet\/model\.onnx: an inpainting UNet \(9 input channels/),
-  );
+test('a folder the engine cannot run is refused naming the file and why', async () => {
   await assert.rejects(
     engine.generate(run('tiny-sdxl-refiner', { steps: 2 })),
     refused(/tiny-sdxl-refiner\/unet\/model\.onnx: an SDXL refiner/),

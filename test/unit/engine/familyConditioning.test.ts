@@ -5,13 +5,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodePrompts } from '../../../src/engine/textEncoding';
 import { addedConditions, guidanceEmbedding, timeIds } from '../../../src/engine/addedConditions';
-import { runUnet } from '../../../src/engine/pipeline';
+import { runUnet } from '../../../src/engine/runUnet';
 import { runSpec } from '../../../src/protocol/run';
 import { assertMatches, inputValues, readReference, type OutputStats } from './familyReference';
 import { sessions } from './loadedSessions';
 
 const SHAPE = { batch: 1, channels: 4, width: 64, height: 64, latentWidth: 8, latentHeight: 8 };
 const PROMPT = 'a red circle';
+
+/** The prompt's encoding in a guided run (SDXL's default guidance 5) with this negative prompt. */
+function encode(s: Awaited<ReturnType<typeof sessions>>, negativePrompt: string) {
+  return encodePrompts(s, { prompt: PROMPT, negativePrompt, guidanceScale: 5 }, SHAPE);
+}
 
 /** Stats of two outputs side by side along the last axis, from each one's stats (first values: the first's). */
 function concatenated(a: OutputStats, b: OutputStats): OutputStats {
@@ -29,7 +34,7 @@ for (const folder of ['tiny-sdxl', 'tiny-sdxl-o122']) {
       const s = await sessions(folder);
       const ref = readReference(folder).components;
       // The reference encodes the prompt twice (batch 2): here as negative and prompt of a guided run.
-      const text = await encodePrompts(s, PROMPT, PROMPT, true, SHAPE);
+      const text = await encode(s, PROMPT);
       const [first, second] = [ref.text_encoder, ref.text_encoder_2];
       const expected = concatenated(first.outputs['hidden_states.1'], second.outputs['hidden_states.1']);
       assertMatches(text.hidden.data, text.hidden.shape, expected, `${folder} encoder_hidden_states`);
@@ -39,15 +44,15 @@ for (const folder of ['tiny-sdxl', 'tiny-sdxl-o122']) {
 
 test('tiny-sdxl: an empty negative prompt is zeros (force_zeros_for_empty_prompt), another is encoded', async () => {
   const s = await sessions('tiny-sdxl');
-  const empty = await encodePrompts(s, PROMPT, '', true, SHAPE);
+  const empty = await encode(s, '');
   const half = empty.hidden.data.length / 2;
   assert.ok(empty.hidden.data.subarray(0, half).every((v) => v === 0));
   assert.ok(empty.pooled!.data.subarray(0, empty.pooled!.data.length / 2).every((v) => v === 0));
   assert.ok(empty.hidden.data.subarray(half).some((v) => v !== 0));
-  const given = await encodePrompts(s, PROMPT, 'blurry', true, SHAPE);
+  const given = await encode(s, 'blurry');
   assert.ok(given.hidden.data.subarray(0, half).some((v) => v !== 0));
   s.folder.forceZerosForEmptyPrompt = false;
-  const encoded = await encodePrompts(s, PROMPT, '', true, SHAPE);
+  const encoded = await encode(s, '');
   s.folder.forceZerosForEmptyPrompt = true;
   assert.ok(encoded.hidden.data.subarray(0, half).some((v) => v !== 0), 'force_zeros_for_empty_prompt false: "" encoded');
 });

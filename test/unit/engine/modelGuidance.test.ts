@@ -1,5 +1,6 @@
-// A model folder's recommended guidance (`_diffusion_lab.guidance_scale` in model_index.json) is
-// used when a request names none; a request's own scale wins; a bad value is refused, naming the file.
+// A model folder's recommended guidance and steps (`_diffusion_lab.guidance_scale` and `.steps` in
+// model_index.json) are used when a request names none; a request's own value wins; a bad value is
+// refused, naming the file.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,28 @@ test('a bad recommendation is refused naming model_index.json and the value', as
   }
 });
 
-test('the shipped default model recommends the guidance its card measured best (3)', () => {
+test('the shipped default model recommends the guidance its card measured best (3) and 20 steps', () => {
   assert.equal(readModelFolder(defaultModelDir()).guidanceScale, 3);
+  assert.equal(readModelFolder(defaultModelDir()).steps, 20);
+});
+
+test("a request without steps runs the model's recommended count; its own count wins", async () => {
+  const recommended = await engine.generate(request({ modelDir: withLab({ steps: 3 }), steps: undefined }));
+  assert.equal(recommended.info.spec.steps, 3);
+  assert.ok(recommended.info.family?.defaulted.includes('steps'));
+  assert.equal((await engine.generate(request({ modelDir: withLab({ steps: 3 }), steps: 2 }))).info.spec.steps, 2);
+  assert.equal(readModelFolder(withLab({})).steps, undefined);
+});
+
+test('a bad recommended step count is refused naming model_index.json and the value', async () => {
+  for (const [steps, shown] of [[0, '0'], [2.5, '2.5'], ['20', '"20"']] as const) {
+    const dir = withLab({ steps });
+    await assert.rejects(engine.generate(request({ modelDir: dir })), (e: EngineError) => {
+      assert.equal(e.code, 'MODEL_INVALID', e.message);
+      assert.ok(e.message.includes(join(dir, 'model_index.json')), e.message);
+      const expected = `"_diffusion_lab.steps" must be a whole number from 1 to 1000, not ${shown}`;
+      assert.ok(e.message.includes(expected), e.message);
+      return true;
+    });
+  }
 });

@@ -1,4 +1,4 @@
-// Reads a fixture model folder's JSON files into ModelFolderFacts (graphs left to the caller).
+// A fixture model folder's JSON files as ModelFolderFacts (graphs left to the caller).
 import { join } from 'node:path';
 import type { GraphIo, ModelFolderFacts } from '../../../../src/core/model/modelFacts';
 import { folderJsonFacts } from '../../../../src/modelFolder/folderFacts';
