@@ -1,0 +1,182 @@
+// A sweep file (`*.sweep.json`): one base run and up to three axes, each varying one run field, so
+// an experiment is a document that is checked as it is typed, re-run from its cache, and sharded.
+// Pure (no Node APIs): the host, the CLI and a webview all read sweeps with it.
+import type { Finding } from '../core/config/findings';
+import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from './run';
+import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
+import { cellCount, expandCells } from './sweepCells';
+
+export const SWEEP_VERSION = 1;
+export const AXIS_NAMES = ['x', 'y', 'z'] as const;
+export type AxisName = (typeof AXIS_NAMES)[number];
+
+/** Above this many cells a sweep asks before it runs (the `diffusionLab.sweepCellLimit` setting). */
+export const DEFAULT_CELL_LIMIT = 10_000;
+/** Most values a seed range may name: beyond that no grid is readable. */
+export const MAX_SEED_RANGE = 100_000;
+
+export interface SweepAxis {
+  field: AxisField;
+  /** The values, a seed range written out. */
+  values: AxisValue[];
+}
+
+export interface Sweep {
+  version: typeof SWEEP_VERSION;
+  description?: string;
+  /** modelDir as written: relative to the sweep file (the host resolves it). Seed fixed, batch 1. */
+  base: RunSpec;
+  axes: Partial<Record<AxisName, SweepAxis>>;
+}
+
+export interface SweepReading {
+  /** Present when no finding is an error. */
+  sweep?: Sweep;
+  findings: Finding[];
+}
+
+const ROOT_KEYS = ['$schema', 'version', 'description', 'base', ...AXIS_NAMES];
+const BASE_KEYS: readonly (keyof RunSpec)[] = [
+  'modelDir', 'prompt', 'negativePrompt', 'seed', 'steps', 'guidanceScale', 'guidanceRescale',
+  'width', 'height', 'batchSize', 'scheduler', 'timesteps', 'sigmas',
+];
+
+type Path = (string | number)[];
+
+/** Reads a parsed sweep file: every problem as a finding at its JSON path. */
+export function parseSweep(json: unknown, options: { cellLimit?: number } = {}): SweepReading {
+  const findings: Finding[] = [];
+  const error = (path: Path, code: string, message: string) => findings.push({ severity: 'error', path, code, message });
+  if (!isObject(json)) {
+    error([], 'not-an-object', `A sweep must be a JSON object, not ${show(json)}`);
+    return { findings };
+  }
+  unknownKeys(json, ROOT_KEYS, [], error);
+  if (json.version !== SWEEP_VERSION) {
+    error(['version'], 'bad-version', `"version" must be ${SWEEP_VERSION} (the sweep format this Diffusion Lab reads), not ${show(json.version)}`);
+  }
+  if (json.description !== undefined && typeof json.description !== 'string') error(['description'], 'bad-value', 'description must be text');
+  const axes: Partial<Record<AxisName, SweepAxis>> = {};
+  for (const name of AXIS_NAMES) {
+    const axis = json[name] === undefined ? undefined : readAxis(json[name], [name], error);
+    if (axis) axes[name] = axis;
+  }
+  sameFieldTwice(axes, error);
+  const base = readBase(json.base, axes, error);
+  if (base) checkValues(base, axes, findings);
+  if (findings.some((f) => f.severity === 'error') || !base) return { findings };
+  const sweep: Sweep = { version: SWEEP_VERSION, ...(typeof json.description === 'string' && { description: json.description }), base, axes };
+  findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT));
+  return { sweep: findings.some((f) => f.severity === 'error') ? undefined : sweep, findings };
+}
+
+type Report = (path: Path, code: string, message: string) => void;
+
+function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefined {
+  if (!isObject(raw)) return void error(path, 'bad-axis', `axis ${path[0]} must be an object { "field": …, "values": […] }`);
+  unknownKeys(raw, ['field', 'values'], path, error);
+  const field = raw.field as AxisField;
+  if (typeof field !== 'string' || !Object.hasOwn(AXIS_FIELDS, field)) {
+    return void error([...path, 'field'], 'unknown-field', `"field" must be one of ${AXIS_FIELD_NAMES.join(', ')}, not ${show(raw.field)}`);
+  }
+  const values = field === 'seed' && isObject(raw.values) ? seedRange(raw.values, [...path, 'values'], error) : raw.values;
+  if (!Array.isArray(values)) return void error([...path, 'values'], 'bad-axis', `"values" must be a list of ${AXIS_FIELDS[field].doc}`);
+  if (values.length === 0) return void error([...path, 'values'], 'empty-axis', `axis ${path[0]} has no values: give at least one ${field}`);
+  let ok = true;
+  values.forEach((v, i) => {
+    const problem = AXIS_FIELDS[field].check(v);
+    if (problem) error([...path, 'values', i], 'bad-value', `${field} ${problem}`);
+    ok &&= !problem;
+  });
+  return ok ? { field, values } : undefined;
+}
+
+function seedRange(raw: Record<string, unknown>, path: Path, error: Report): number[] | undefined {
+  unknownKeys(raw, ['from', 'count'], path, error);
+  const { from, count } = raw;
+  if (typeof from !== 'number' || !Number.isInteger(from)) return void error([...path, 'from'], 'bad-value', `"from" must be a whole number, not ${show(from)}`);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_SEED_RANGE) {
+    return void error([...path, 'count'], 'bad-value', `"count" must be a whole number from 1 to ${MAX_SEED_RANGE}, not ${show(count)}`);
+  }
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+
+function sameFieldTwice(axes: Partial<Record<AxisName, SweepAxis>>, error: Report): void {
+  const seen = new Map<AxisField, AxisName>();
+  for (const name of AXIS_NAMES) {
+    const field = axes[name]?.field;
+    if (!field) continue;
+    const first = seen.get(field);
+    if (first) error([name, 'field'], 'duplicate-field', `axes ${first} and ${name} both vary ${field}: put all its values on one axis`);
+    seen.set(field, name);
+  }
+}
+
+function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, error: Report): RunSpec | undefined {
+  if (!isObject(raw)) return void error(['base'], 'missing-base', '"base" must be the base run: { "modelDir": …, "prompt": …, "seed": … }');
+  unknownKeys(raw, BASE_KEYS, ['base'], error);
+  const varies = (field: AxisField) => AXIS_NAMES.some((n) => axes[n]?.field === field);
+  if (raw.modelDir === undefined && !varies('modelDir')) error(['base'], 'missing-model', 'base needs "modelDir": the model folder, relative to this file');
+  if (raw.seed === undefined && !varies('seed')) error(['base'], 'missing-seed', 'base needs a "seed" (or an axis over seeds): cells are cached and sharded by their seed');
+  if (raw.seed === RANDOM_SEED) error(['base', 'seed'], 'random-seed', `seed ${RANDOM_SEED} (random) cannot be cached or sharded: give a fixed seed`);
+  if (raw.batchSize !== undefined && raw.batchSize !== 1) error(['base', 'batchSize'], 'batch', 'a cell is one image: vary the seed on an axis instead of a batch');
+  const spec = runSpec({ modelDir: '', prompt: '', ...raw } as RunSpec);
+  for (const p of checkRunSpec(spec)) {
+    if (p.field === 'modelDir' && varies('modelDir')) continue;
+    error(['base', p.field], 'engine-refuses', `base ${p.message}`);
+  }
+  return spec;
+}
+
+/** Each axis value on the base alone: the engine's refusals reported at the value that causes them. */
+function checkValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, findings: Finding[]): void {
+  const baseProblems = new Set(checkRunSpec(base).map((p) => p.field));
+  for (const name of AXIS_NAMES) {
+    const axis = axes[name];
+    if (!axis) continue;
+    const spec: AxisFieldSpec = AXIS_FIELDS[axis.field];
+    axis.values.forEach((value, i) => {
+      const problems = checkRunSpec(spec.apply(base, value, axis.values));
+      for (const p of problems.filter((q) => spec.sets.includes(q.field) && !baseProblems.has(q.field))) {
+        findings.push({ severity: 'error', path: [name, 'values', i], code: 'engine-refuses', message: p.message });
+      }
+    });
+    const seen = new Set<string>();
+    axis.values.forEach((value, i) => {
+      const key = JSON.stringify(value);
+      if (seen.has(key)) findings.push({ severity: 'warning', path: [name, 'values', i], code: 'duplicate-value', message: `${show(value)} is already on axis ${name}` });
+      seen.add(key);
+    });
+    if (axis.field === 'promptSR') searchFound(base, axis.values[0] as string, name, findings);
+  }
+}
+
+/** A1111 refuses a Prompt S/R whose search text is in neither prompt; so does a sweep. */
+function searchFound(base: RunSpec, search: string, name: AxisName, findings: Finding[]): void {
+  if (search !== '' && (base.prompt.includes(search) || base.negativePrompt.includes(search))) return;
+  const message = `Prompt S/R searches for its first value, ${show(search)}, and the base prompt and negative prompt do not contain it`;
+  findings.push({ severity: 'error', path: [name, 'values', 0], code: 'search-not-found', message });
+}
+
+/** The whole grid: its size against the limit, and combinations the engine would refuse. */
+function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
+  const count = cellCount(sweep);
+  if (count > cellLimit) {
+    return [{ severity: 'warning', path: [], code: 'many-cells', message: `${count} cells, more than the limit of ${cellLimit}: running asks first` }];
+  }
+  for (const cell of expandCells(sweep)) {
+    const problem = checkRunSpec(cell.spec)[0];
+    if (problem) return [{ severity: 'error', path: [], code: 'engine-refuses', message: `cell ${cell.index}: ${problem.message}` }];
+  }
+  return [];
+}
+
+function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: Path, error: Report): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) error([...path, key], 'unknown-field', `unknown field "${key}"${path.length ? ` in ${path.join('.')}` : ''} (known: ${known.join(', ')})`);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
