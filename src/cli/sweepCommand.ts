@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../core/config/findings';
 import { PROVIDER_NAMES, type ProviderName } from '../protocol/engine';
+import { RUN_LIMITS } from '../protocol/run';
 import { DEFAULT_CELL_LIMIT } from '../protocol/sweep';
 import { cellAt, cellCount } from '../protocol/sweepCells';
 import { EngineClient } from '../runs/engineClient';
@@ -11,7 +12,7 @@ import { engineEntry } from '../runs/enginePaths';
 import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
 import { GRID_FILE, INDEX_FILE } from '../runs/sweepIndex';
 import { mergeSweeps } from '../runs/sweepMerge';
-import { runSweep } from '../runs/sweepRun';
+import { DEFAULT_SEED_BATCH, runSweep, type SweepProgress } from '../runs/sweepRun';
 import { resolveShard, shardCells, ShardError } from '../runs/sweepShard';
 import { UsageError } from './usageError';
 
@@ -19,6 +20,8 @@ export const SWEEP_USAGE = `  diffusion-lab sweep <file.sweep.json> --out <folde
       --shard <i/n>          run cells with index % n == i (default: from SLURM_ARRAY_TASK_ID and
                              SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards)
       --shards <n>           shard count for a Kubernetes Indexed Job (or DIFFUSION_LAB_SHARDS)
+      --batch <n>            run up to n cells that differ only by consecutive seeds as one batch
+                             (default ${DEFAULT_SEED_BATCH}; 1: each cell alone)
       --force                run every cell again, even those already in the folder
       --yes                  run a sweep of more than --cell-limit cells
       --cell-limit <n>       default ${DEFAULT_CELL_LIMIT}
@@ -34,6 +37,7 @@ export async function sweep(args: string[]): Promise<number> {
       merge: { type: 'boolean', default: false },
       shard: { type: 'string' },
       shards: { type: 'string' },
+      batch: { type: 'string' },
       force: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       'cell-limit': { type: 'string' },
@@ -48,7 +52,9 @@ export async function sweep(args: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError(`give one sweep file, not ${positionals.length}`);
     if (!PROVIDER_NAMES.includes(o.provider as ProviderName)) throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
     const limit = o['cell-limit'] === undefined ? DEFAULT_CELL_LIMIT : wholeFlag('--cell-limit', o['cell-limit']);
-    return await runFile(positionals[0], out, { ...o, limit, provider: o.provider as ProviderName });
+    const batch = o.batch === undefined ? DEFAULT_SEED_BATCH : wholeFlag('--batch', o.batch);
+    if (batch < 1 || batch > RUN_LIMITS.batchSize.max) throw new UsageError(`--batch must be from 1 to ${RUN_LIMITS.batchSize.max}, not ${batch}`);
+    return await runFile(positionals[0], out, { ...o, limit, batch, provider: o.provider as ProviderName });
   } catch (err) {
     if (err instanceof SweepError || err instanceof ShardError) throw new UsageError(err.message);
     throw err;
@@ -62,6 +68,7 @@ interface RunFlags {
   yes?: boolean;
   verbose?: boolean;
   limit: number;
+  batch: number;
   provider: ProviderName;
 }
 
@@ -86,9 +93,10 @@ async function runFile(file: string, out: string, o: RunFlags): Promise<number> 
       engine: () => (engine = new EngineClient({ ...engineEntry(), log })),
       runOptions: { provider: o.provider },
       force: o.force,
+      maxBatch: o.batch,
       signal: abort.signal,
       shard,
-      onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\rcell ${p.cell}/${p.cells}, step ${p.step}/${p.steps}   `),
+      onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r${describeProgress(p)}   `),
     });
     if (process.stderr.isTTY && report.ran.length) process.stderr.write('\n');
     const part = shard ? `; shard ${shard.index}/${shard.count}: ${cells.length} cells` : '';
@@ -105,6 +113,12 @@ function merge(folders: string[], out: string): number {
   const index = mergeSweeps(folders.map((f) => resolve(f)), out);
   console.log(`merged    ${index.cells.length} cells from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`);
   return 0;
+}
+
+/** "cell 3/16, step 5/20", or "cells 1–4/16, step 5/20" while a batch runs. */
+export function describeProgress(p: SweepProgress): string {
+  const cells = p.lastCell > p.cell ? `cells ${p.cell}–${p.lastCell}` : `cell ${p.cell}`;
+  return `${cells}/${p.cells}, step ${p.step}/${p.steps}`;
 }
 
 function describeFinding(f: Finding): string {

@@ -8,26 +8,32 @@ import { cellCount } from '../protocol/sweepCells';
 import { writeFileSafely } from '../cli/outputFiles';
 import type { EngineClient } from './engineClient';
 import { executeRun, prepareRun } from './executeRun';
+import { seedBatches } from './sweepBatches';
 import type { ResolvedCell } from './sweepFiles';
 import { cellFileName, cellFilesByKey, shortKey, writeGrid, writeIndex, type IndexCell, type SweepIndex, SWEEP_INDEX_FORMAT } from './sweepIndex';
 import { cellKey, sweepHash } from './sweepKeys';
 
 export interface SweepProgress {
-  /** 1-based position among the cells this run makes, and how many it makes. */
+  /** 1-based positions, among the cells this run makes, of the first and last cell of the running
+   * batch, and how many it makes. */
   cell: number;
+  lastCell: number;
   cells: number;
-  /** The sweep's index of the cell. */
-  index: number;
   /** 1-based step just taken, of `steps`. */
   step: number;
   steps: number;
 }
+
+/** Cells of consecutive seeds run together by default; 1 runs each alone. */
+export const DEFAULT_SEED_BATCH = 4;
 
 export interface SweepRunOptions {
   outDir: string;
   /** Gives the engine; called at the first cell that must run, never when every cell is cached. */
   engine: () => EngineClient;
   runOptions: RunOptions;
+  /** Most cells of consecutive seeds run as one batch (default DEFAULT_SEED_BATCH). */
+  maxBatch?: number;
   /** Run every cell even when its file exists. */
   force?: boolean;
   signal?: AbortSignal;
@@ -49,22 +55,32 @@ export async function runSweep(sweep: Sweep, cells: readonly ResolvedCell[], o: 
   const existing = o.force ? new Map<string, string>() : cellFilesByKey(o.outDir);
   const keyed = cells.map((cell) => ({ cell, key: cellKey(cell.model, cell.spec) }));
   const todo = keyed.filter(({ key }) => !existing.has(shortKey(key)));
+  const files = new Map(keyed.map(({ cell, key }) => [cell.index, existing.get(shortKey(key))]));
   let engine: EngineClient | undefined;
-  const entries: IndexCell[] = [];
-  for (const { cell, key } of keyed) {
-    let file = existing.get(shortKey(key));
-    if (file === undefined) {
-      engine ??= o.engine();
-      const position = todo.findIndex((t) => t.cell === cell) + 1;
-      const run = await executeRun(engine, prepareRun(cell.run), o.runOptions, {
-        signal: o.signal,
-        onStep: (e) => o.onProgress?.({ cell: position, cells: todo.length, index: cell.index, step: e.step + 1, steps: e.totalSteps }),
-      });
-      file = cellFileName(cell.index, key);
-      writeFileSafely(join(o.outDir, file), run.images[0].png, true);
-    }
-    entries.push({ index: cell.index, values: cell.values, key, file, modelHash: cell.model.hash, spec: cell.spec });
+  let done = 0;
+  for (const batch of seedBatches(todo, (t) => t.cell.run, o.maxBatch ?? DEFAULT_SEED_BATCH)) {
+    engine ??= o.engine();
+    const first = done + 1;
+    const spec = { ...batch[0].cell.run, batchSize: batch.length };
+    const run = await executeRun(engine, prepareRun(spec), o.runOptions, {
+      signal: o.signal,
+      onStep: (e) => o.onProgress?.({ cell: first, lastCell: done + batch.length, cells: todo.length, step: e.step + 1, steps: e.totalSteps }),
+    });
+    batch.forEach(({ cell, key }, i) => {
+      const file = cellFileName(cell.index, key);
+      writeFileSafely(join(o.outDir, file), run.images[i].png, true);
+      files.set(cell.index, file);
+    });
+    done += batch.length;
   }
+  const entries: IndexCell[] = keyed.map(({ cell, key }) => ({
+    index: cell.index,
+    values: cell.values,
+    key,
+    file: files.get(cell.index)!,
+    modelHash: cell.model.hash,
+    spec: cell.spec,
+  }));
   const index: SweepIndex = {
     format: SWEEP_INDEX_FORMAT,
     sweepHash: sweepHash(sweep),

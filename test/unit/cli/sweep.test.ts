@@ -39,7 +39,7 @@ test('three shards as separate processes, merged, equal one unsharded run; a re-
   const one = cli([file, '--out', whole]);
   assert.equal(one.code, 0, one.err);
   assert.match(one.out, /ran +4 cells, 0 cached\n/);
-  const shards = [
+  const shards: { out: string; args: string[]; env: Record<string, string> }[] = [
     { out: join(dir, 's0'), args: ['--shard', '0/3'], env: {} },
     { out: join(dir, 's1'), args: [], env: { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' } },
     { out: join(dir, 's2'), args: [], env: { JOB_COMPLETION_INDEX: '2', DIFFUSION_LAB_SHARDS: '3' } },

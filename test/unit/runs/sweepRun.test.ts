@@ -38,10 +38,12 @@ function fakeEngine() {
       calls.push(request);
       const { spec } = request;
       for (let s = 0; s < spec.steps; s++) o.onStep?.({ step: s, totalSteps: spec.steps });
-      const rgba = new Uint8Array(SIDE * SIDE * 4).fill(spec.seed * 40 + spec.steps);
-      const png = encode({ width: SIDE, height: SIDE, data: rgba, channels: 4, depth: 8 });
-      const info = sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds: [spec.seed] });
-      return { images: [{ width: SIDE, height: SIDE, rgba, png }], info };
+      const seeds = Array.from({ length: spec.batchSize }, (_, i) => spec.seed + i);
+      const images = seeds.map((seed) => {
+        const rgba = new Uint8Array(SIDE * SIDE * 4).fill(seed * 40 + spec.steps);
+        return { width: SIDE, height: SIDE, rgba, png: encode({ width: SIDE, height: SIDE, data: rgba, channels: 4, depth: 8 }) };
+      });
+      return { images, info: sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds }) };
     },
   } as unknown as EngineClient;
   return { calls, starts: () => starts, factory: () => (starts++, engine) };
@@ -49,24 +51,32 @@ function fakeEngine() {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dl-sweep-'));
 
-test('every cell runs once through one engine, with "cell k/N, step s/S" progress', async () => {
+test('every cell runs once through one engine, consecutive seeds as one batch, with progress', async () => {
   const out = tmp();
   const e = fakeEngine();
   const progress: SweepProgress[] = [];
   const report = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: e.factory, runOptions: {}, onProgress: (p) => progress.push(p) });
   assert.equal(e.starts(), 1);
-  assert.deepEqual(e.calls.map((c) => [c.spec.seed, c.spec.steps, c.spec.modelDir]), [[1, 2, '/abs/m'], [2, 2, '/abs/m'], [1, 3, '/abs/m'], [2, 3, '/abs/m']]);
+  assert.deepEqual(e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps, c.spec.modelDir]), [[1, 2, 2, '/abs/m'], [1, 2, 3, '/abs/m']]);
   assert.deepEqual(report.ran, [0, 1, 2, 3]);
-  assert.equal(progress.length, 2 + 2 + 3 + 3);
-  assert.deepEqual(progress.at(-1), { cell: 4, cells: 4, index: 3, step: 3, steps: 3 });
+  assert.equal(progress.length, 2 + 3);
+  assert.deepEqual(progress.at(-1), { cell: 3, lastCell: 4, cells: 4, step: 3, steps: 3 });
   const index = readIndex(out);
   assert.deepEqual(index.cells.map((c) => c.file), readdirSync(out).filter((f) => f.startsWith('cell-')).sort());
   assert.equal(new Set(index.cells.map((c) => c.key)).size, 4);
+  // Each cell of a batch gets its own seed's image (the stand-in paints seed · 40 + steps).
+  assert.deepEqual(index.cells.map((c) => readCellImage(join(out, c.file)).rgba[0]), [42, 82, 43, 83]);
   assert.ok(report.grid);
   const grid = readFileSync(join(out, 'grid.png'));
   assert.deepEqual(JSON.parse(readPngText(grid)[GRID_KEY]).sweep, sweep);
-  // The cell PNG carries the usual run record.
+  // The cell PNG carries the usual run record: seed 2 is image 2 of the batch from seed 1.
   assert.match(readPngText(readFileSync(join(out, index.cells[3].file))).parameters, /Steps: 3, .*Seed: 2/);
+});
+
+test('maxBatch 1 runs every cell alone', async () => {
+  const e = fakeEngine();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: tmp(), engine: e.factory, runOptions: {}, maxBatch: 1 });
+  assert.deepEqual(e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps]), [[1, 1, 2], [2, 1, 2], [1, 1, 3], [2, 1, 3]]);
 });
 
 test('a re-run with every cell in the folder starts no engine; --force runs them all again', async () => {
@@ -77,8 +87,8 @@ test('a re-run with every cell in the folder starts no engine; --force runs them
   assert.equal(again.starts(), 0);
   assert.deepEqual([report.ran, report.cached], [[], [0, 1, 2, 3]]);
   const forced = fakeEngine();
-  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: forced.factory, runOptions: {}, force: true });
-  assert.equal(forced.calls.length, 4);
+  const all = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: forced.factory, runOptions: {}, force: true });
+  assert.deepEqual([forced.starts(), all.ran], [1, [0, 1, 2, 3]]);
 });
 
 test('only the cells whose key is missing run: a changed model or value is a new key', async () => {
