@@ -70,6 +70,11 @@ export function parseSweep(json: unknown, options: { cellLimit?: number } = {}):
   return { sweep, findings };
 }
 
+/** The sweep as a file holds it (seed ranges written out): `parseSweep` reads it back to an equal sweep. */
+export function sweepToJson(sweep: Sweep): Record<string, unknown> {
+  return { version: sweep.version, ...(sweep.description !== undefined && { description: sweep.description }), base: sweep.base, ...sweep.axes };
+}
+
 type Report = (path: Path, code: string, message: string) => void;
 
 function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefined {

@@ -5,14 +5,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
-import { writeFileSafely } from '../cli/outputFiles';
+import { writeFileSafely } from './writeFileSafely';
 import type { PreviewImage } from '../protocol/engine';
 import type { RunSpec } from '../protocol/run';
-import type { Sweep } from '../protocol/sweep';
+import { parseSweep, sweepToJson, type Sweep } from '../protocol/sweep';
 import { cellCount, type Cell } from '../protocol/sweepCells';
 import { withPngText } from './pngText';
 import { readJsonFile, SweepError } from './sweepFiles';
 import { sweepGrid } from './sweepGrid';
+import { canonicalJson, sweepHash } from './sweepKeys';
 
 export const SWEEP_INDEX_FORMAT = 'diffusion-lab.sweep-index/1';
 export const INDEX_FILE = 'index.json';
@@ -65,18 +66,28 @@ export function shortKey(key: string): string {
   return key.slice(0, KEY_DIGITS);
 }
 
+/** Keys sorted at every level: the same index is the same bytes, however it was put together. */
 export function writeIndex(dir: string, index: SweepIndex): void {
   const cells = [...index.cells].sort((a, b) => a.index - b.index);
-  writeFileSafely(join(dir, INDEX_FILE), Buffer.from(JSON.stringify({ ...index, cells }, null, 1) + '\n'), true);
+  const json = JSON.parse(canonicalJson({ ...index, sweep: sweepToJson(index.sweep), cells }));
+  writeFileSafely(join(dir, INDEX_FILE), Buffer.from(JSON.stringify(json, null, 1) + '\n'), true);
 }
 
+/** Reads and checks a folder's index: its sweep must parse and match its hash, and each cell's file
+ * must be the name its index and key give (so a doctored index cannot point outside the folder). */
 export function readIndex(dir: string): SweepIndex {
   const path = join(dir, INDEX_FILE);
-  const v = readJsonFile(path, 'sweep index') as Partial<SweepIndex> | null;
-  if (v?.format !== SWEEP_INDEX_FORMAT || typeof v.sweepHash !== 'string' || !Array.isArray(v.cells) || typeof v.sweep !== 'object') {
-    throw new SweepError(`${path} is not a sweep index (${SWEEP_INDEX_FORMAT})`);
+  const v = readJsonFile(path, 'sweep index') as Partial<Omit<SweepIndex, 'sweep'>> & { sweep?: unknown } | null;
+  if (v?.format !== SWEEP_INDEX_FORMAT || !Array.isArray(v.cells)) throw new SweepError(`${path} is not a sweep index (${SWEEP_INDEX_FORMAT})`);
+  const { sweep, findings } = parseSweep(v.sweep, { cellLimit: Infinity });
+  if (!sweep) throw new SweepError(`${path}: its sweep is not valid: ${findings[0]?.message}`);
+  if (v.sweepHash !== sweepHash(sweep)) throw new SweepError(`${path}: its sweep does not match its sweepHash (was the index edited?)`);
+  const count = cellCount(sweep);
+  for (const [i, c] of v.cells.entries()) {
+    const ok = Number.isInteger(c?.index) && c.index >= 0 && c.index < count && /^[0-9a-f]{64}$/.test(c.key) && c.file === cellFileName(c.index, c.key);
+    if (!ok) throw new SweepError(`${path}: cells[${i}] is not a cell of this sweep (index 0 to ${count - 1}, a SHA-256 key, its file named by both)`);
   }
-  return v as SweepIndex;
+  return { ...(v as SweepIndex), sweep };
 }
 
 /** Writes grid.png from the cell files in `dir`; returns false (writing nothing) when cells are missing. */
@@ -85,7 +96,7 @@ export function writeGrid(dir: string, index: SweepIndex): boolean {
   const images = new Map<number, PreviewImage>(index.cells.map((c) => [c.index, readCellImage(join(dir, c.file))]));
   const grid = sweepGrid(index.sweep, images);
   const png = encode({ width: grid.width, height: grid.height, data: grid.rgba, channels: 4, depth: 8 });
-  const text = JSON.stringify({ format: SWEEP_INDEX_FORMAT, sweepHash: index.sweepHash, sweep: index.sweep });
+  const text = canonicalJson({ format: SWEEP_INDEX_FORMAT, sweepHash: index.sweepHash, sweep: sweepToJson(index.sweep) });
   writeFileSafely(join(dir, GRID_FILE), withPngText(png, { [GRID_KEY]: text }), true);
   return true;
 }

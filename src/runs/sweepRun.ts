@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RunOptions } from '../protocol/engine';
 import type { Sweep } from '../protocol/sweep';
 import { cellCount } from '../protocol/sweepCells';
-import { writeFileSafely } from '../cli/outputFiles';
+import { writeFileSafely } from './writeFileSafely';
 import type { EngineClient } from './engineClient';
 import { executeRun, prepareRun } from './executeRun';
 import { seedBatches } from './sweepBatches';

@@ -2,7 +2,7 @@
 // cache by content key, and merging shards' folders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
@@ -68,7 +68,7 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
   assert.deepEqual(index.cells.map((c) => readCellImage(join(out, c.file)).rgba[0]), [42, 82, 43, 83]);
   assert.ok(report.grid);
   const grid = readFileSync(join(out, 'grid.png'));
-  assert.deepEqual(JSON.parse(readPngText(grid)[GRID_KEY]).sweep, sweep);
+  assert.deepEqual(parseSweep(JSON.parse(readPngText(grid)[GRID_KEY]).sweep).sweep, sweep, 'the grid holds the sweep file');
   // The cell PNG carries the usual run record: seed 2 is image 2 of the batch from seed 1.
   assert.match(readPngText(readFileSync(join(out, index.cells[3].file))).parameters, /Steps: 3, .*Seed: 2/);
 });
@@ -134,4 +134,21 @@ test('merge refuses folders of different sweeps and names what is missing', asyn
   await runSweep(other, cells, { outDir: b, engine: fakeEngine().factory, runOptions: {} });
   assert.throws(() => mergeSweeps([a, b], tmp()), new RegExp(`${b} holds another sweep than ${a}`));
   assert.throws(() => mergeSweeps([tmp()], tmp()), /sweep index .*index\.json does not exist/);
+});
+
+test('an index whose cells point elsewhere or whose sweep was edited is refused', async () => {
+  const dir = tmp();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: dir, engine: fakeEngine().factory, runOptions: {} });
+  const text = readFileSync(join(dir, 'index.json'), 'utf8');
+  const doctor = (change: (index: Record<string, any>) => void) => {
+    const index = JSON.parse(text);
+    change(index);
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+  };
+  doctor((i) => (i.cells[1].file = '../../escape.png'));
+  assert.throws(() => mergeSweeps([dir], tmp()), /cells\[1\] is not a cell of this sweep/);
+  doctor((i) => (i.sweep.base.steps = 9));
+  assert.throws(() => mergeSweeps([dir], tmp()), /its sweep does not match its sweepHash/);
+  doctor((i) => (i.sweep.x.values = []));
+  assert.throws(() => mergeSweeps([dir], tmp()), /its sweep is not valid: axis x has no values/);
 });
