@@ -91,10 +91,11 @@ def tokenizer_json(vocab, merges):
     }
 
 
-def write_tokenizer(folder, vocab, merges, as_json):
+def write_tokenizer(folder, vocab, merges, as_json, pad=EOS):
+    """pad: SDXL's second tokenizer pads with '!' instead of EOS."""
     os.makedirs(folder, exist_ok=True)
     config = {'tokenizer_class': 'CLIPTokenizer', 'model_max_length': SEQ, 'do_lower_case': True,
-              'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': EOS}
+              'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': pad}
     write_json(os.path.join(folder, 'tokenizer_config.json'), config)
     write_json(os.path.join(folder, 'special_tokens_map.json'),
                {k: config[k] for k in ('bos_token', 'eos_token', 'unk_token', 'pad_token')})
@@ -292,6 +293,34 @@ def move_weights_out(model_path, data_name):
         f.write(model)
     with open(os.path.join(os.path.dirname(model_path), data_name), 'wb') as f:
         f.write(data)
+
+def shorten_names(model_path):
+    """Rewrites model.onnx with its internal tensors renamed t0, t1, …, node names and intermediate shape hints
+    (value_info) dropped, all optional to onnxruntime; graph inputs and outputs keep their names. torch.onnx
+    names every value after its module path, which is over half of a tiny model's file."""
+    buf = open(model_path, 'rb').read()
+    graph = next(p for n, wt, _, p in fields(buf) if n == 7 and wt == 2)
+    value_name = lambda info: next(p for n, wt, _, p in fields(info) if n == 1)
+    keep = {value_name(p) for n, wt, _, p in fields(graph) if n in (11, 12) and wt == 2}
+    short = {}
+
+    def rename(name):
+        return name if name in keep or not name else short.setdefault(name, b't%d' % len(short))
+
+    def node(nd):
+        if any(n == 4 and p in (b'If', b'Loop', b'Scan') for n, wt, _, p in fields(nd)):
+            raise ValueError('subgraphs would need their names rewritten too')
+        return b''.join(len_field(n, rename(p)) if n in (1, 2) and wt == 2 else b'' if n == 3 else whole
+                        for n, wt, whole, p in fields(nd))
+
+    def initializer(t):
+        return b''.join(len_field(8, rename(p)) if n == 8 and wt == 2 else whole for n, wt, whole, p in fields(t))
+
+    rewrite = {1: node, 5: initializer}
+    graph = b''.join(len_field(n, rewrite[n](p)) if n in rewrite and wt == 2 else b'' if n == 13 else whole
+                     for n, wt, whole, p in fields(graph))
+    with open(model_path, 'wb') as f:
+        f.write(b''.join(len_field(7, graph) if n == 7 and wt == 2 else whole for n, wt, whole, p in fields(buf)))
 
 # ---------------------------------------------------------------- folders
 

@@ -178,6 +178,8 @@ export class RunService {
     const elapsed = Date.now() - finished.createdAt.getTime();
     this.log.info(`${origin}: ${pngs.length} image(s) in ${elapsed} ms on ${info.provider}; engine ${describeTimes(info.timings)}; engine process ${this.engine.pid}`);
     if (info.unknownWords.length) this.log.warn(`${origin}: the model does not know the words ${info.unknownWords.join(', ')}`);
+    for (const w of info.warnings) this.log.warn(`${origin}: ${w}`);
+    if (info.warnings.length) void vscode.window.showWarningMessage(`Diffusion Lab: ${info.warnings.join('; ')}`);
     done = await this.saveFiles(done, finished.records, pngs, false);
     const thumbnail = finished.images[0] && thumbnailPng(finished.images[0]);
     await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnail);
@@ -186,10 +188,11 @@ export class RunService {
 
   /** Writes the run's PNG+JSON pairs; a failed write is reported and leaves the run unsaved. */
   private async saveFiles(run: RunSummary, records: RunRecord[], pngs: Uint8Array[], askWhenUnset: boolean): Promise<RunSummary> {
-    let dir = resolveOutputDir();
-    if (!dir && askWhenUnset) dir = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' }))?.[0]?.fsPath;
-    if (!dir) return run;
+    let dir: string | undefined;
     try {
+      dir = resolveOutputDir();
+      if (!dir && askWhenUnset) dir = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' }))?.[0]?.fsPath;
+      if (!dir) return run;
       const pending = run.images.map((image, i) => ({ image, i })).filter(({ image }) => !image.savedAs);
       const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]));
       const images = [...run.images];
@@ -197,7 +200,7 @@ export class RunService {
       for (const s of saved) this.log.info(`saved ${s.png} and ${s.json} in ${dir}`);
       return { ...run, images, recordSavedAs: saved[0]?.json ?? run.recordSavedAs };
     } catch (error) {
-      this.log.error(`saving run ${run.id} to ${dir} failed: ${(error as Error).message}`);
+      this.log.error(`saving run ${run.id} to ${dir ?? 'the output folder'} failed: ${(error as Error).message}`);
       showErrorWithLog(this.log, `Diffusion Lab: ${(error as Error).message}. The run stays in the gallery; use Save to try again.`);
       return run;
     }

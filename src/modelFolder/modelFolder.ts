@@ -1,8 +1,8 @@
 // Reads a diffusers/Optimum ONNX model folder (in the engine to load it, in the host to list it): which components it has, their configs, and a
 // signature of its files so cached sessions are reloaded when anything changes.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
 
 /** A missing or bad file in a model folder; the engine reports it as MODEL_INVALID naming `file`. */
@@ -126,22 +126,35 @@ export function folderSignature(dir: string): string {
   return parts.sort().join('|');
 }
 
-/** A short fingerprint of the UNet: the first 10 hex digits of SHA-256 over its graph file's size
- * and first and last MiB (hashing gigabytes on every load would cost seconds). */
+/** The model's weights hash, as A1111's "Model hash" is the SHA-256 of the checkpoint file: SHA-256
+ * over every regular file in unet/ except config.json (the graph and its external data, `.onnx_data`
+ * or `weights.pb`, whose bytes alone hold the weights), in name order, read 1 MiB at a time so a
+ * multi-gigabyte file is never held in memory. Remembered per process by the files' size and mtime. */
 export function modelHash(folder: ModelFolder): string {
-  const fd = openSync(folder.files.unet, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const chunk = Math.min(size, 1 << 20);
-    const head = Buffer.alloc(chunk);
-    const tail = Buffer.alloc(chunk);
-    readSync(fd, head, 0, chunk, 0);
-    readSync(fd, tail, 0, chunk, size - chunk);
-    return createHash('sha256').update(String(size)).update(head).update(tail).digest('hex').slice(0, 10);
-  } finally {
-    closeSync(fd);
+  const dir = dirname(folder.files.unet);
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== 'config.json')
+    .map((e) => join(dir, e.name))
+    .sort();
+  const key = files.map((f) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`).join('|');
+  const known = hashes.get(key);
+  if (known) return known;
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(1 << 20);
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    try {
+      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
   }
+  const digest = hash.digest('hex');
+  hashes.set(key, digest);
+  return digest;
 }
+
+const hashes = new Map<string, string>();
 
 /** Per-model preview factors: `latent_rgb_factors` (+ `latent_rgb_bias`) in vae_decoder/config.json
  * win; otherwise SDXL's for XL pipelines and SD 1.x's for other 4-channel latents. */

@@ -47,7 +47,7 @@ test('an existing output is kept unless --force', () => {
   const out = join(dir, 'mine.png');
   writeFileSync(out, 'the user\'s file');
   const r = cli(...base, '--out', out);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2, 'an output that exists is a bad argument');
   assert.match(r.err, /mine\.png already exists \(use --force to replace\)/);
   assert.equal(readFileSync(out, 'utf8'), 'the user\'s file');
   assert.equal(cli(...base, '--out', out, '--force').code, 0);
@@ -91,4 +91,13 @@ test('--timesteps and --sigmas run an explicit schedule and name it; a bad list 
   const ascending = cli(...base, '--sampler', 'Euler', '--timesteps', '20,500', '--out', join(dir, 'a.png'));
   assert.equal(ascending.code, 1);
   assert.match(ascending.err, /strictly descending/);
+});
+
+test('a scheduler config warning (a misspelt key) is shown, not swallowed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
+  const config = join(dir, 'typo.json');
+  writeFileSync(config, JSON.stringify({ _class_name: 'EulerDiscreteScheduler', use_karas_sigmas: true }));
+  const r = cli(...base, '--scheduler-config', config, '--out', join(dir, 't.png'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /warning +scheduler config use_karas_sigmas: .*Did you mean use_karras_sigmas\?/);
 });

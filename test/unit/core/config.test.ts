@@ -127,6 +127,7 @@ test('Python-style non-finite numbers and deprecated spellings diffusers rewrite
   assert.equal(find(old.findings, 'final-sigmas-type-unsupported')?.severity, 'error');
   assert.equal(find(readSchedulerConfig({ _class_name: 'DPMSolverMultistepScheduler', solver_order: 4 }).findings, 'out-of-range')?.path[0], 'solver_order');
   assert.equal(find(readSchedulerConfig({ _class_name: 'UniPCMultistepScheduler', solver_order: 4 }).findings, 'out-of-range'), undefined);
+  assert.match(find(readSchedulerConfig({ _class_name: 'UniPCMultistepScheduler', solver_order: 9 }).findings, 'out-of-range')!.message, /above the maximum 8/);
 });
 
 test('cross-key findings: sigma kinds, steps_offset, zero SNR, beta range, LCM, learned variance', () => {
