@@ -4,7 +4,8 @@
 import type { Finding } from '../core/config/findings';
 import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from './run';
 import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
-import { cellCount } from './sweepCells';
+import { cellCount, expandCells } from './sweepCells';
+import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 
 export const SWEEP_VERSION = 1;
 export const AXIS_NAMES = ['x', 'y', 'z'] as const;
@@ -36,10 +37,12 @@ export interface SweepReading {
 }
 
 const ROOT_KEYS = ['$schema', 'version', 'description', 'base', ...AXIS_NAMES];
-const BASE_KEYS: readonly (keyof RunSpec)[] = [
-  'modelDir', 'prompt', 'negativePrompt', 'seed', 'steps', 'guidanceScale', 'guidanceRescale',
-  'width', 'height', 'batchSize', 'scheduler', 'timesteps', 'sigmas',
-];
+/** Every RunSpec field, so a new one fails to compile here until the sweep reader knows of it. */
+const BASE_FIELDS: Record<keyof RunSpec, true> = {
+  modelDir: true, prompt: true, negativePrompt: true, seed: true, steps: true, guidanceScale: true, guidanceRescale: true,
+  width: true, height: true, batchSize: true, scheduler: true, timesteps: true, sigmas: true,
+};
+const BASE_KEYS = Object.keys(BASE_FIELDS);
 
 type Path = (string | number)[];
 
@@ -165,12 +168,33 @@ function searchFound(base: RunSpec, search: string, name: AxisName, findings: Fi
   findings.push({ severity: 'error', path: [name, 'values', 0], code: 'search-not-found', message });
 }
 
-/** Each value was checked on the base alone; cells only combine fields no two axes share, so what
- * is left for the whole grid is its size. */
+/** Each value was checked on the base alone; cells only combine fields no two axes share. What is
+ * left for the whole grid: its size, and scheduler keys a cell's class does not have (a sampler
+ * axis crossed with a σ schedule or spacing axis), which the engine would ignore. */
 function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
   const count = cellCount(sweep);
-  if (count <= cellLimit) return [];
-  return [{ severity: 'warning', path: [], code: 'many-cells', message: `${count} cells, more than the limit of ${cellLimit}: running asks first` }];
+  if (count > cellLimit) {
+    return [{ severity: 'warning', path: [], code: 'many-cells', message: `${count} cells, more than the limit of ${cellLimit}: running asks first` }];
+  }
+  const findings = new Map<string, Finding>();
+  for (const cell of expandCells(sweep)) {
+    const scheduler = cell.spec.scheduler ?? {};
+    const className = scheduler._class_name as string;
+    const own = Object.hasOwn(SCHEDULER_CLASSES, className) ? SCHEDULER_CLASSES[className].keys : undefined;
+    if (!own) continue;
+    for (const name of AXIS_NAMES) {
+      const axis = sweep.axes[name];
+      if (!axis || (axis.field !== 'sigmaSchedule' && axis.field !== 'spacing')) continue;
+      const field: AxisFieldSpec = AXIS_FIELDS[axis.field];
+      const key = Object.keys(field.apply(sweep.base, cell.values[name]!, axis.values).scheduler ?? {})
+        .find((k) => scheduler[k] !== false && !(k in own));
+      if (!key) continue;
+      const path = [name, 'values', cell.at[name]!];
+      const message = `${className} has no ${key}: cells with it (cell ${cell.index} and others) ignore this value`;
+      findings.set(`${path.join('.')}:${className}`, { severity: 'warning', path, code: 'ignored-key', message });
+    }
+  }
+  return [...findings.values()];
 }
 
 function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: Path, error: Report): void {

@@ -39,11 +39,20 @@ export function samplerKeys(name: string): Record<string, unknown> | undefined {
   return Object.hasOwn(SCHEDULER_CLASSES, name) ? { _class_name: name } : undefined;
 }
 
+function checkSampler(name: string): string | undefined {
+  const keys = samplerKeys(name);
+  if (!keys) return `"${name}" is not a sampler Diffusion Lab knows (a diffusers class or an A1111 name)`;
+  // "DDIM Karras" would otherwise run plain DDIM: diffusers' DDIM has no Karras σ.
+  const own = SCHEDULER_CLASSES[keys._class_name as string]?.keys ?? {};
+  const missing = Object.keys(keys).filter((k) => k !== '_class_name' && !(k in own));
+  return missing.length ? `"${name}": ${keys._class_name} has no ${missing.join(', ')}, so it cannot run that schedule` : undefined;
+}
+
 export const AXIS_FIELDS = {
   sampler: {
     label: 'sampler',
     doc: 'a diffusers scheduler class (EulerDiscreteScheduler) or an A1111 sampler name ("DPM++ 2M Karras")',
-    check: (v) => isText(v) ?? (samplerKeys(v as string) ? undefined : `"${v}" is not a sampler Diffusion Lab knows`),
+    check: (v) => isText(v) ?? checkSampler(v as string),
     apply: (spec, v) => withScheduler(spec, samplerKeys(v as string)!),
     sets: ['scheduler'],
   },

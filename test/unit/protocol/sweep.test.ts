@@ -79,7 +79,11 @@ test('an empty axis, a bad value and a value the engine would refuse are errors 
     ['x.values.2', 'engine-refuses', 'error'],
   ]);
   assert.deepEqual(findingsOf({ x: { field: 'guidanceRescale', values: [0.5, 2] } }).found, [['x.values.1', 'engine-refuses', 'error']]);
-  assert.deepEqual(findingsOf({ x: { field: 'sampler', values: ['Euler', 'Eulr'] } }).found, [['x.values.1', 'bad-value', 'error']]);
+  assert.deepEqual(findingsOf({ x: { field: 'sampler', values: ['Euler', 'Eulr', 'DDIM Karras'] } }).found, [
+    ['x.values.1', 'bad-value', 'error'],
+    ['x.values.2', 'bad-value', 'error'],
+  ]);
+  assert.match(parseSweep({ ...good, x: { field: 'sampler', values: ['DDIM Karras'] } }).findings[0].message, /DDIMScheduler has no use_karras_sigmas/);
   assert.deepEqual(findingsOf({ x: { field: 'size', values: ['64x64', '64*64'] } }).found, [['x.values.1', 'bad-value', 'error']]);
   assert.deepEqual(findingsOf({ x: { field: 'spacing', values: ['trailing', 'late'] } }).found, [['x.values.1', 'bad-value', 'error']]);
   assert.deepEqual(findingsOf({ z: { field: 'seed', values: { from: 1, count: 0 } } }).found, [['z.values.count', 'bad-value', 'error']]);
@@ -110,4 +114,12 @@ test('more cells than the limit is a warning at the root, and the sweep is still
   assert.deepEqual(found, [['', 'many-cells', 'warning']]);
   assert.equal(cellCount(sweep!), 12);
   assert.deepEqual(findingsOf({}, { cellLimit: 12 }).found, []);
+});
+
+test('a σ schedule crossed with a sampler that lacks it is a warning at the value', () => {
+  const { found, sweep } = findingsOf({ y: { field: 'sigmaSchedule', values: ['default', 'karras'] }, x: { field: 'sampler', values: ['Euler', 'DDIM'] } });
+  assert.deepEqual(found, [['y.values.1', 'ignored-key', 'warning']]);
+  assert.ok(sweep);
+  const spacing = findingsOf({ y: { field: 'spacing', values: ['trailing'] }, x: { field: 'sampler', values: ['LCM', 'DDIM'] } });
+  assert.deepEqual(spacing.found, []);
 });

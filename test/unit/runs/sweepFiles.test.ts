@@ -25,7 +25,7 @@ test('a schedule file sets the cell\'s scheduler keys and explicit steps; the mo
   assert.deepEqual(picked.spec.timesteps, [999, 500]);
   assert.equal(picked.run.modelDir, defaultModelDir());
   assert.equal(picked.spec.modelDir, relative(dir, defaultModelDir()), 'the keyed spec keeps the path as written');
-  assert.match(config.model.hash, /^[0-9a-f]{10}$/);
+  assert.match(config.model.hash, /^[0-9a-f]{64}$/);
   assert.equal(config.model.guidanceScale, 3, "tiny-shapes' recommended guidance");
   assert.throws(() => resolveWith(dir, ['two.schedule.json']), /cell 0 \(x scheduleFile=two.schedule.json\): .*name one as "two.schedule.json#<name>" \(a, b\)/);
   assert.throws(() => resolveWith(dir, ['two.schedule.json#c']), /it has no schedule "c"/);
