@@ -12,7 +12,7 @@ import { engineEntry } from '../runs/enginePaths';
 import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
 import { GRID_FILE, INDEX_FILE } from '../runs/sweepIndex';
 import { mergeSweeps } from '../runs/sweepMerge';
-import { DEFAULT_SEED_BATCH, runSweep, type SweepProgress } from '../runs/sweepRun';
+import { DEFAULT_SEED_BATCH, describeProgress, runSweep } from '../runs/sweepRun';
 import { resolveShard, shardCells, ShardError } from '../runs/sweepShard';
 import { UsageError } from './usageError';
 
@@ -113,12 +113,6 @@ function merge(folders: string[], out: string): number {
   const index = mergeSweeps(folders.map((f) => resolve(f)), out);
   console.log(`merged    ${index.cells.length} cells from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`);
   return 0;
-}
-
-/** "cell 3/16, step 5/20", or "cells 1–4/16, step 5/20" while a batch runs. */
-export function describeProgress(p: SweepProgress): string {
-  const cells = p.lastCell > p.cell ? `cells ${p.cell}–${p.lastCell}` : `cell ${p.cell}`;
-  return `${cells}/${p.cells}, step ${p.step}/${p.steps}`;
 }
 
 function describeFinding(f: Finding): string {

@@ -8,6 +8,7 @@ import { RunService } from './runService';
 import { RunStore } from './workbench/runStore';
 import { createLog } from './log';
 import { registerScheduleInspector } from './schedule/registerScheduleInspector';
+import { registerSweep } from './sweep/registerSweep';
 import { registerWorkbench } from './workbench/registerWorkbench';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -15,12 +16,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLog(context);
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const store = new RunStore(storage);
-  const runs = new RunService(createEngine(context, log), store, log);
+  const engine = createEngine(context, log);
+  const runs = new RunService(engine, store, log);
   const panel = new ImagePanel(context.extensionUri, storage, log);
   context.subscriptions.push(panel);
   registerWorkbench(context, { runs, store, log });
   registerGenerate(context, { runs, panel });
   registerScheduleInspector(context);
+  registerSweep(context, { engine, runs });
   registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -1,6 +1,7 @@
 // Runs the cells of a sweep through one engine (its sessions loaded once, kept between cells) along
 // the same path as every other run (executeRun), skipping cells whose content key already has a file
 // in the output folder. The engine starts only when a cell has to run.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOptions } from '../protocol/engine';
 import type { Sweep } from '../protocol/sweep';
@@ -24,6 +25,12 @@ export interface SweepProgress {
   steps: number;
 }
 
+/** "cell 3/16, step 5/20", or "cells 1–4/16, step 5/20" while a batch runs. */
+export function describeProgress(p: SweepProgress): string {
+  const cells = p.lastCell > p.cell ? `cells ${p.cell}–${p.lastCell}` : `cell ${p.cell}`;
+  return `${cells}/${p.cells}, step ${p.step}/${p.steps}`;
+}
+
 /** Cells of consecutive seeds run together by default; 1 runs each alone. */
 export const DEFAULT_SEED_BATCH = 4;
 
@@ -38,6 +45,8 @@ export interface SweepRunOptions {
   force?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: SweepProgress) => void;
+  /** Each cell's PNG as it is found in the folder (first) or finishes, for a view that fills in live. */
+  onCell?: (index: number, png: Uint8Array) => void;
   /** Written into the index of a shard's folder. */
   shard?: { index: number; count: number };
 }
@@ -56,6 +65,9 @@ export async function runSweep(sweep: Sweep, cells: readonly ResolvedCell[], o: 
   const keyed = cells.map((cell) => ({ cell, key: cellKey(cell.model, cell.spec) }));
   const todo = keyed.filter(({ key }) => !existing.has(shortKey(key)));
   const files = new Map(keyed.map(({ cell, key }) => [cell.index, existing.get(shortKey(key))]));
+  if (o.onCell) {
+    for (const [index, file] of files) if (file !== undefined) o.onCell(index, readFileSync(join(o.outDir, file)));
+  }
   let engine: EngineClient | undefined;
   let done = 0;
   for (const batch of seedBatches(todo, (t) => t.cell.run, o.maxBatch ?? DEFAULT_SEED_BATCH)) {
@@ -70,6 +82,7 @@ export async function runSweep(sweep: Sweep, cells: readonly ResolvedCell[], o: 
       const file = cellFileName(cell.index, key);
       writeFileSafely(join(o.outDir, file), run.images[i].png, true);
       files.set(cell.index, file);
+      o.onCell?.(cell.index, run.images[i].png);
     });
     done += batch.length;
   }

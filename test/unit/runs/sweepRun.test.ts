@@ -83,8 +83,10 @@ test('a re-run with every cell in the folder starts no engine; --force runs them
   const out = tmp();
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: fakeEngine().factory, runOptions: {} });
   const again = fakeEngine();
-  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: again.factory, runOptions: {} });
+  const shown: number[] = [];
+  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: again.factory, runOptions: {}, onCell: (i) => shown.push(i) });
   assert.equal(again.starts(), 0);
+  assert.deepEqual(shown, [0, 1, 2, 3], 'cached cells still reach a live view');
   assert.deepEqual([report.ran, report.cached], [[], [0, 1, 2, 3]]);
   const forced = fakeEngine();
   const all = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: forced.factory, runOptions: {}, force: true });
