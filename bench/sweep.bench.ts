@@ -43,15 +43,39 @@ function main(): void {
   for (const seed of SEEDS) {
     for (const sampler of SAMPLERS) {
       const out = join(dir, `single-${seed}-${sampler.replace(/\W/g, '')}.png`);
-      separate += timed(['generate', '--prompt', PROMPT, '--seed', String(seed), '--steps', String(STEPS), '--sampler', sampler, '--out', out, ...common]);
+      separate += timed([
+        'generate',
+        '--prompt',
+        PROMPT,
+        '--seed',
+        String(seed),
+        '--steps',
+        String(STEPS),
+        '--sampler',
+        sampler,
+        '--out',
+        out,
+        ...common,
+      ]);
     }
   }
   const cells = SAMPLERS.length * SEEDS.length;
-  console.log(`default model, ${cells} cells (${SAMPLERS.length} samplers × ${SEEDS.length} seeds), ${STEPS} steps, cpu provider`);
-  console.log(`sweep, one process          ${swept.toFixed(2)} s (${(swept / cells).toFixed(3)} s/cell, grid and index included)`);
+  console.log(
+    `default model, ${cells} cells (${SAMPLERS.length} samplers × ${SEEDS.length} seeds), ` +
+      `${STEPS} steps, cpu provider`,
+  );
+  console.log(
+    `sweep, one process          ${swept.toFixed(2)} s (${(swept / cells).toFixed(3)} s/cell, grid and index included)`,
+  );
   console.log(`16 separate CLI invocations ${separate.toFixed(2)} s (${(separate / cells).toFixed(3)} s/cell)`);
-  console.log(`sweep, --batch 1             ${unbatched.toFixed(2)} s (${(unbatched / cells).toFixed(3)} s/cell: each cell its own engine call)`);
-  console.log(`ratio separate/sweep: ${(separate / swept).toFixed(2)}x (target ≥ 5x); separate/sweep --batch 1: ${(separate / unbatched).toFixed(2)}x`);
+  console.log(
+    `sweep, --batch 1             ${unbatched.toFixed(2)} s ` +
+      `(${(unbatched / cells).toFixed(3)} s/cell: each cell its own engine call)`,
+  );
+  console.log(
+    `ratio separate/sweep: ${(separate / swept).toFixed(2)}x (target ≥ 5x); ` +
+      `separate/sweep --batch 1: ${(separate / unbatched).toFixed(2)}x`,
+  );
   console.log(`re-run, all cells cached    ${cached.toFixed(2)} s (no engine started)`);
 }
 

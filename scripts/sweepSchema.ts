@@ -15,7 +15,10 @@ const L = RUN_LIMITS;
 const text: Schema = { type: 'string' };
 const whole = (min: number, max: number): Schema => ({ type: 'integer', minimum: min, maximum: max });
 const real = (min: number, max: number): Schema => ({ type: 'number', minimum: min, maximum: max });
-const schedulerKeys: Schema = { type: 'object', description: 'scheduler_config.json keys over the model\'s own; with _class_name it switches the class' };
+const schedulerKeys: Schema = {
+  type: 'object',
+  description: "scheduler_config.json keys over the model's own; with _class_name it switches the class",
+};
 
 /** What one value of each axis field may be. */
 const VALUE: Record<AxisField, Schema> = {
@@ -36,8 +39,15 @@ const VALUE: Record<AxisField, Schema> = {
   size: { type: 'string', pattern: '^\\d{1,5}x\\d{1,5}$' },
 };
 
+const PLACES: Record<string, string> = { x: 'across the grid', y: 'down the grid', z: 'one grid block per value' };
+
 function values(field: AxisField): Schema {
-  const list: Schema = { type: 'array', minItems: 1, items: VALUE[field], description: `Values: ${AXIS_FIELDS[field].doc}.` };
+  const list: Schema = {
+    type: 'array',
+    minItems: 1,
+    items: VALUE[field],
+    description: `Values: ${AXIS_FIELDS[field].doc}.`,
+  };
   if (field !== 'seed') return list;
   const range = {
     type: 'object',
@@ -52,17 +62,22 @@ function values(field: AxisField): Schema {
 export function sweepSchema(): Schema {
   const axis = (name: string): Schema => ({
     type: 'object',
-    description: `Axis ${name}: ${name === 'x' ? 'across the grid' : name === 'y' ? 'down the grid' : 'one grid block per value'}.`,
+    description: `Axis ${name}: ${PLACES[name]}.`,
     additionalProperties: false,
     required: ['field', 'values'],
     properties: { field: { enum: AXIS_FIELD_NAMES, description: 'The run field this axis varies.' }, values: {} },
-    allOf: AXIS_FIELD_NAMES.map((f) => ({ if: { properties: { field: { const: f } } }, then: { properties: { values: values(f) } } })),
+    allOf: AXIS_FIELD_NAMES.map((f) => ({
+      if: { properties: { field: { const: f } } },
+      then: { properties: { values: values(f) } },
+    })),
   });
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://diffusion-lab.invalid/schemas/sweep.schema.json',
     title: 'Diffusion Lab sweep (*.sweep.json)',
-    description: 'One base run and up to three axes (x across, y down, z blocks), each varying one run field; every combination is one cell.',
+    description:
+      'One base run and up to three axes (x across, y down, z blocks), each varying one run field; ' +
+      'every combination is one cell.',
     type: 'object',
     required: ['version', 'base'],
     additionalProperties: false,

@@ -50,10 +50,12 @@ export async function sweep(args: string[]): Promise<number> {
   try {
     if (o.merge) return merge(positionals, out);
     if (positionals.length !== 1) throw new UsageError(`give one sweep file, not ${positionals.length}`);
-    if (!PROVIDER_NAMES.includes(o.provider as ProviderName)) throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
+    if (!PROVIDER_NAMES.includes(o.provider as ProviderName))
+      throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
     const limit = o['cell-limit'] === undefined ? DEFAULT_CELL_LIMIT : wholeFlag('--cell-limit', o['cell-limit']);
     const batch = o.batch === undefined ? DEFAULT_SEED_BATCH : wholeFlag('--batch', o.batch);
-    if (batch < 1 || batch > RUN_LIMITS.batchSize.max) throw new UsageError(`--batch must be from 1 to ${RUN_LIMITS.batchSize.max}, not ${batch}`);
+    if (batch < 1 || batch > RUN_LIMITS.batchSize.max)
+      throw new UsageError(`--batch must be from 1 to ${RUN_LIMITS.batchSize.max}, not ${batch}`);
     return await runFile(positionals[0], out, { ...o, limit, batch, provider: o.provider as ProviderName });
   } catch (err) {
     if (err instanceof SweepError || err instanceof ShardError) throw new UsageError(err.message);
@@ -76,12 +78,18 @@ async function runFile(file: string, out: string, o: RunFlags): Promise<number> 
   const read = readSweepFile(file, o.limit);
   for (const f of read.findings.filter((f) => f.severity !== 'error')) console.error(`${file}: ${describeFinding(f)}`);
   const errors = read.findings.filter((f) => f.severity === 'error');
-  if (errors.length || !read.sweep) throw new UsageError(`${file}:\n${errors.map((f) => `  ${describeFinding(f)}`).join('\n')}`);
+  if (errors.length || !read.sweep)
+    throw new UsageError(`${file}:\n${errors.map((f) => `  ${describeFinding(f)}`).join('\n')}`);
   const sweep = read.sweep;
   const total = cellCount(sweep);
-  if (total > o.limit && !o.yes) throw new UsageError(`${file} has ${total} cells, more than --cell-limit ${o.limit}: add --yes to run it`);
+  if (total > o.limit && !o.yes)
+    throw new UsageError(`${file} has ${total} cells, more than --cell-limit ${o.limit}: add --yes to run it`);
   const shard = resolveShard(o.shard, o.shards, process.env);
-  const cells = resolveCells(sweep, read.dir, shardCells(total, shard).map((i) => cellAt(sweep, i)));
+  const cells = resolveCells(
+    sweep,
+    read.dir,
+    shardCells(total, shard).map((i) => cellAt(sweep, i)),
+  );
 
   const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
   let engine: EngineClient | undefined;
@@ -101,8 +109,12 @@ async function runFile(file: string, out: string, o: RunFlags): Promise<number> 
     if (process.stderr.isTTY && report.ran.length) process.stderr.write('\n');
     const part = shard ? `; shard ${shard.index}/${shard.count}: ${cells.length} cells` : '';
     console.log(`sweep     ${resolve(file)} (${total} cells${part})`);
-    console.log(`ran       ${report.ran.length} cells, ${report.cached.length} cached${engine ? '' : ' (no engine started)'}`);
-    console.log(`wrote     ${resolve(out, INDEX_FILE)}${report.grid ? `, ${GRID_FILE}` : ` (grid.png after merging the shards)`}`);
+    console.log(
+      `ran       ${report.ran.length} cells, ${report.cached.length} cached${engine ? '' : ' (no engine started)'}`,
+    );
+    console.log(
+      `wrote     ${resolve(out, INDEX_FILE)}${report.grid ? `, ${GRID_FILE}` : ` (grid.png after merging the shards)`}`,
+    );
     return 0;
   } finally {
     engine?.dispose();
@@ -110,8 +122,13 @@ async function runFile(file: string, out: string, o: RunFlags): Promise<number> 
 }
 
 function merge(folders: string[], out: string): number {
-  const index = mergeSweeps(folders.map((f) => resolve(f)), out);
-  console.log(`merged    ${index.cells.length} cells from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`);
+  const index = mergeSweeps(
+    folders.map((f) => resolve(f)),
+    out,
+  );
+  console.log(
+    `merged    ${index.cells.length} cells from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`,
+  );
   return 0;
 }
 

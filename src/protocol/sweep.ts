@@ -39,8 +39,19 @@ export interface SweepReading {
 const ROOT_KEYS = ['$schema', 'version', 'description', 'base', ...AXIS_NAMES];
 /** Every RunSpec field, so a new one fails to compile here until the sweep reader knows of it. */
 const BASE_FIELDS: Record<keyof RunSpec, true> = {
-  modelDir: true, prompt: true, negativePrompt: true, seed: true, steps: true, guidanceScale: true, guidanceRescale: true,
-  width: true, height: true, batchSize: true, scheduler: true, timesteps: true, sigmas: true,
+  modelDir: true,
+  prompt: true,
+  negativePrompt: true,
+  seed: true,
+  steps: true,
+  guidanceScale: true,
+  guidanceRescale: true,
+  width: true,
+  height: true,
+  batchSize: true,
+  scheduler: true,
+  timesteps: true,
+  sigmas: true,
 };
 const BASE_KEYS = Object.keys(BASE_FIELDS);
 
@@ -49,16 +60,22 @@ type Path = (string | number)[];
 /** Reads a parsed sweep file: every problem as a finding at its JSON path. */
 export function parseSweep(json: unknown, options: { cellLimit?: number } = {}): SweepReading {
   const findings: Finding[] = [];
-  const error = (path: Path, code: string, message: string) => findings.push({ severity: 'error', path, code, message });
+  const error = (path: Path, code: string, message: string) =>
+    findings.push({ severity: 'error', path, code, message });
   if (!isObject(json)) {
     error([], 'not-an-object', `A sweep must be a JSON object, not ${show(json)}`);
     return { findings };
   }
   unknownKeys(json, ROOT_KEYS, [], error);
   if (json.version !== SWEEP_VERSION) {
-    error(['version'], 'bad-version', `"version" must be ${SWEEP_VERSION} (the sweep format this Diffusion Lab reads), not ${show(json.version)}`);
+    error(
+      ['version'],
+      'bad-version',
+      `"version" must be ${SWEEP_VERSION} (the sweep format this Diffusion Lab reads), not ${show(json.version)}`,
+    );
   }
-  if (json.description !== undefined && typeof json.description !== 'string') error(['description'], 'bad-value', 'description must be text');
+  if (json.description !== undefined && typeof json.description !== 'string')
+    error(['description'], 'bad-value', 'description must be text');
   const axes: Partial<Record<AxisName, SweepAxis>> = {};
   for (const name of AXIS_NAMES) {
     const axis = json[name] === undefined ? undefined : readAxis(json[name], [name], error);
@@ -68,30 +85,47 @@ export function parseSweep(json: unknown, options: { cellLimit?: number } = {}):
   const base = readBase(json.base, axes, error);
   if (base) checkValues(base, axes, findings);
   if (findings.some((f) => f.severity === 'error') || !base) return { findings };
-  const sweep: Sweep = { version: SWEEP_VERSION, ...(typeof json.description === 'string' && { description: json.description }), base, axes };
+  const sweep: Sweep = {
+    version: SWEEP_VERSION,
+    ...(typeof json.description === 'string' && { description: json.description }),
+    base,
+    axes,
+  };
   findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT));
   return { sweep, findings };
 }
 
 /** The sweep as a file holds it (seed ranges written out): `parseSweep` reads it back to an equal sweep. */
 export function sweepToJson(sweep: Sweep): Record<string, unknown> {
-  return { version: sweep.version, ...(sweep.description !== undefined && { description: sweep.description }), base: sweep.base, ...sweep.axes };
+  return {
+    version: sweep.version,
+    ...(sweep.description !== undefined && { description: sweep.description }),
+    base: sweep.base,
+    ...sweep.axes,
+  };
 }
 
 type Report = (path: Path, code: string, message: string) => void;
 
 function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefined {
-  if (!isObject(raw)) return void error(path, 'bad-axis', `axis ${path[0]} must be an object { "field": …, "values": […] }`);
+  if (!isObject(raw))
+    return void error(path, 'bad-axis', `axis ${path[0]} must be an object { "field": …, "values": […] }`);
   unknownKeys(raw, ['field', 'values'], path, error);
   const field = raw.field as AxisField;
   if (typeof field !== 'string' || !Object.hasOwn(AXIS_FIELDS, field)) {
-    return void error([...path, 'field'], 'unknown-field', `"field" must be one of ${AXIS_FIELD_NAMES.join(', ')}, not ${show(raw.field)}`);
+    return void error(
+      [...path, 'field'],
+      'unknown-field',
+      `"field" must be one of ${AXIS_FIELD_NAMES.join(', ')}, not ${show(raw.field)}`,
+    );
   }
   const range = field === 'seed' && isObject(raw.values);
   const values = range ? seedRange(raw.values as Record<string, unknown>, [...path, 'values'], error) : raw.values;
   if (range && !values) return undefined;
-  if (!Array.isArray(values)) return void error([...path, 'values'], 'bad-axis', `"values" must be a list of ${AXIS_FIELDS[field].doc}`);
-  if (values.length === 0) return void error([...path, 'values'], 'empty-axis', `axis ${path[0]} has no values: give at least one ${field}`);
+  if (!Array.isArray(values))
+    return void error([...path, 'values'], 'bad-axis', `"values" must be a list of ${AXIS_FIELDS[field].doc}`);
+  if (values.length === 0)
+    return void error([...path, 'values'], 'empty-axis', `axis ${path[0]} has no values: give at least one ${field}`);
   let ok = true;
   values.forEach((v, i) => {
     const problem = AXIS_FIELDS[field].check(v);
@@ -104,9 +138,14 @@ function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefine
 function seedRange(raw: Record<string, unknown>, path: Path, error: Report): number[] | undefined {
   unknownKeys(raw, ['from', 'count'], path, error);
   const { from, count } = raw;
-  if (typeof from !== 'number' || !Number.isInteger(from)) return void error([...path, 'from'], 'bad-value', `"from" must be a whole number, not ${show(from)}`);
+  if (typeof from !== 'number' || !Number.isInteger(from))
+    return void error([...path, 'from'], 'bad-value', `"from" must be a whole number, not ${show(from)}`);
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_SEED_RANGE) {
-    return void error([...path, 'count'], 'bad-value', `"count" must be a whole number from 1 to ${MAX_SEED_RANGE}, not ${show(count)}`);
+    return void error(
+      [...path, 'count'],
+      'bad-value',
+      `"count" must be a whole number from 1 to ${MAX_SEED_RANGE}, not ${show(count)}`,
+    );
   }
   return Array.from({ length: count }, (_, i) => from + i);
 }
@@ -117,19 +156,41 @@ function sameFieldTwice(axes: Partial<Record<AxisName, SweepAxis>>, error: Repor
     const field = axes[name]?.field;
     if (!field) continue;
     const first = seen.get(field);
-    if (first) error([name, 'field'], 'duplicate-field', `axes ${first} and ${name} both vary ${field}: put all its values on one axis`);
+    if (first)
+      error(
+        [name, 'field'],
+        'duplicate-field',
+        `axes ${first} and ${name} both vary ${field}: put all its values on one axis`,
+      );
     seen.set(field, name);
   }
 }
 
 function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, error: Report): RunSpec | undefined {
-  if (!isObject(raw)) return void error(['base'], 'missing-base', '"base" must be the base run: { "modelDir": …, "prompt": …, "seed": … }');
+  if (!isObject(raw))
+    return void error(
+      ['base'],
+      'missing-base',
+      '"base" must be the base run: { "modelDir": …, "prompt": …, "seed": … }',
+    );
   unknownKeys(raw, BASE_KEYS, ['base'], error);
   const varies = (field: AxisField) => AXIS_NAMES.some((n) => axes[n]?.field === field);
-  if (raw.modelDir === undefined && !varies('modelDir')) error(['base'], 'missing-model', 'base needs "modelDir": the model folder, relative to this file');
-  if (raw.seed === undefined && !varies('seed')) error(['base'], 'missing-seed', 'base needs a "seed" (or an axis over seeds): cells are cached and sharded by their seed');
-  if (raw.seed === RANDOM_SEED) error(['base', 'seed'], 'random-seed', `seed ${RANDOM_SEED} (random) cannot be cached or sharded: give a fixed seed`);
-  if (raw.batchSize !== undefined && raw.batchSize !== 1) error(['base', 'batchSize'], 'batch', 'a cell is one image: vary the seed on an axis instead of a batch');
+  if (raw.modelDir === undefined && !varies('modelDir'))
+    error(['base'], 'missing-model', 'base needs "modelDir": the model folder, relative to this file');
+  if (raw.seed === undefined && !varies('seed'))
+    error(
+      ['base'],
+      'missing-seed',
+      'base needs a "seed" (or an axis over seeds): cells are cached and sharded by their seed',
+    );
+  if (raw.seed === RANDOM_SEED)
+    error(
+      ['base', 'seed'],
+      'random-seed',
+      `seed ${RANDOM_SEED} (random) cannot be cached or sharded: give a fixed seed`,
+    );
+  if (raw.batchSize !== undefined && raw.batchSize !== 1)
+    error(['base', 'batchSize'], 'batch', 'a cell is one image: vary the seed on an axis instead of a batch');
   const spec = runSpec({ modelDir: '', prompt: '', ...raw } as RunSpec);
   for (const p of checkRunSpec(spec)) {
     if (p.field === 'modelDir' && varies('modelDir')) continue;
@@ -154,7 +215,13 @@ function checkValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, 
     const seen = new Set<string>();
     axis.values.forEach((value, i) => {
       const key = JSON.stringify(value);
-      if (seen.has(key)) findings.push({ severity: 'warning', path: [name, 'values', i], code: 'duplicate-value', message: `${show(value)} is already on axis ${name}` });
+      if (seen.has(key))
+        findings.push({
+          severity: 'warning',
+          path: [name, 'values', i],
+          code: 'duplicate-value',
+          message: `${show(value)} is already on axis ${name}`,
+        });
       seen.add(key);
     });
     if (axis.field === 'promptSR') searchFound(base, axis.values[0] as string, name, findings);
@@ -164,7 +231,9 @@ function checkValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, 
 /** A1111 refuses a Prompt S/R whose search text is in neither prompt; so does a sweep. */
 function searchFound(base: RunSpec, search: string, name: AxisName, findings: Finding[]): void {
   if (search !== '' && (base.prompt.includes(search) || base.negativePrompt.includes(search))) return;
-  const message = `Prompt S/R searches for its first value, ${show(search)}, and the base prompt and negative prompt do not contain it`;
+  const message =
+    `Prompt S/R searches for its first value, ${show(search)}, ` +
+    'and the base prompt and negative prompt do not contain it';
   findings.push({ severity: 'error', path: [name, 'values', 0], code: 'search-not-found', message });
 }
 
@@ -174,7 +243,14 @@ function searchFound(base: RunSpec, search: string, name: AxisName, findings: Fi
 function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
   const count = cellCount(sweep);
   if (count > cellLimit) {
-    return [{ severity: 'warning', path: [], code: 'many-cells', message: `${count} cells, more than the limit of ${cellLimit}: running asks first` }];
+    return [
+      {
+        severity: 'warning',
+        path: [],
+        code: 'many-cells',
+        message: `${count} cells, more than the limit of ${cellLimit}: running asks first`,
+      },
+    ];
   }
   const findings = new Map<string, Finding>();
   for (const cell of expandCells(sweep)) {
@@ -186,8 +262,9 @@ function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
       const axis = sweep.axes[name];
       if (!axis || (axis.field !== 'sigmaSchedule' && axis.field !== 'spacing')) continue;
       const field: AxisFieldSpec = AXIS_FIELDS[axis.field];
-      const key = Object.keys(field.apply(sweep.base, cell.values[name]!, axis.values).scheduler ?? {})
-        .find((k) => scheduler[k] !== false && !(k in own));
+      const key = Object.keys(field.apply(sweep.base, cell.values[name]!, axis.values).scheduler ?? {}).find(
+        (k) => scheduler[k] !== false && !(k in own),
+      );
       if (!key) continue;
       const path = [name, 'values', cell.at[name]!];
       const message = `${className} has no ${key}: cells with it (cell ${cell.index} and others) ignore this value`;
@@ -199,7 +276,12 @@ function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
 
 function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: Path, error: Report): void {
   for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) error([...path, key], 'unknown-field', `unknown field "${key}"${path.length ? ` in ${path.join('.')}` : ''} (known: ${known.join(', ')})`);
+    if (!known.includes(key))
+      error(
+        [...path, key],
+        'unknown-field',
+        `unknown field "${key}"${path.length ? ` in ${path.join('.')}` : ''} (known: ${known.join(', ')})`,
+      );
   }
 }
 

@@ -23,14 +23,22 @@ export interface AxisFieldSpec {
 const SIZE = /^(\d{1,5})x(\d{1,5})$/;
 
 const isText = (v: unknown) => (typeof v === 'string' ? undefined : `must be text, not ${show(v)}`);
-const isNumber = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `must be a number, not ${show(v)}`);
+const isNumber = (v: unknown) =>
+  typeof v === 'number' && Number.isFinite(v) ? undefined : `must be a number, not ${show(v)}`;
 const isObject = (v: unknown) =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : `must be an object of scheduler_config keys, not ${show(v)}`;
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? undefined
+    : `must be an object of scheduler_config keys, not ${show(v)}`;
 const oneOf = (names: readonly string[]) => (v: unknown) =>
   typeof v === 'string' && names.includes(v) ? undefined : `must be one of ${names.join(', ')}, not ${show(v)}`;
 
-const withScheduler = (spec: RunSpec, keys: Record<string, unknown>): RunSpec => ({ ...spec, scheduler: { ...spec.scheduler, ...keys } });
-const set = (field: keyof RunSpec) => (spec: RunSpec, value: AxisValue): RunSpec => ({ ...spec, [field]: value });
+const withScheduler = (spec: RunSpec, keys: Record<string, unknown>): RunSpec => ({
+  ...spec,
+  scheduler: { ...spec.scheduler, ...keys },
+});
+const set =
+  (field: keyof RunSpec) =>
+  (spec: RunSpec, value: AxisValue): RunSpec => ({ ...spec, [field]: value });
 
 /** The diffusers class and keys of a sampler value: a class Diffusion Lab implements or an A1111 name. */
 export function samplerKeys(name: string): Record<string, unknown> | undefined {
@@ -45,7 +53,9 @@ function checkSampler(name: string): string | undefined {
   // "DDIM Karras" would otherwise run plain DDIM: diffusers' DDIM has no Karras σ.
   const own = SCHEDULER_CLASSES[keys._class_name as string]?.keys ?? {};
   const missing = Object.keys(keys).filter((k) => k !== '_class_name' && !(k in own));
-  return missing.length ? `"${name}": ${keys._class_name} has no ${missing.join(', ')}, so it cannot run that schedule` : undefined;
+  return missing.length
+    ? `"${name}": ${keys._class_name} has no ${missing.join(', ')}, so it cannot run that schedule`
+    : undefined;
 }
 
 export const AXIS_FIELDS = {
@@ -57,19 +67,39 @@ export const AXIS_FIELDS = {
     sets: ['scheduler'],
   },
   steps: { label: 'steps', doc: 'sampling steps', check: isNumber, apply: set('steps'), sets: ['steps'] },
-  guidanceScale: { label: 'CFG', doc: 'classifier-free guidance scale', check: isNumber, apply: set('guidanceScale'), sets: ['guidanceScale'] },
-  guidanceRescale: { label: 'rescale', doc: 'guidance rescale φ', check: isNumber, apply: set('guidanceRescale'), sets: ['guidanceRescale'] },
-  seed: { label: 'seed', doc: 'seeds: a list, or { "from": s, "count": n }', check: isNumber, apply: set('seed'), sets: ['seed'] },
+  guidanceScale: {
+    label: 'CFG',
+    doc: 'classifier-free guidance scale',
+    check: isNumber,
+    apply: set('guidanceScale'),
+    sets: ['guidanceScale'],
+  },
+  guidanceRescale: {
+    label: 'rescale',
+    doc: 'guidance rescale φ',
+    check: isNumber,
+    apply: set('guidanceRescale'),
+    sets: ['guidanceRescale'],
+  },
+  seed: {
+    label: 'seed',
+    doc: 'seeds: a list, or { "from": s, "count": n }',
+    check: isNumber,
+    apply: set('seed'),
+    sets: ['seed'],
+  },
   scheduler: {
     label: 'scheduler',
-    doc: 'scheduler_config keys over the base run\'s',
+    doc: "scheduler_config keys over the base run's",
     check: isObject,
     apply: (spec, v) => withScheduler(spec, v as Record<string, unknown>),
     sets: ['scheduler'],
   },
   scheduleFile: {
     label: 'schedule',
-    doc: 'a scheduler_config.json or a *.schedule.json ("file.schedule.json#name" picks one of its schedules), relative to the sweep file',
+    doc:
+      'a scheduler_config.json or a *.schedule.json ("file.schedule.json#name" picks one of its schedules), ' +
+      'relative to the sweep file',
     check: (v) => isText(v) ?? ((v as string).trim() === '' ? 'must name a file' : undefined),
     // The host reads the file and applies it (src/runs/sweepFiles.ts).
     apply: (spec) => spec,
@@ -77,7 +107,7 @@ export const AXIS_FIELDS = {
   },
   spacing: {
     label: 'spacing',
-    doc: 'timestep_spacing: default (the model\'s), leading, trailing or linspace',
+    doc: "timestep_spacing: default (the model's), leading, trailing or linspace",
     check: oneOf(SPACINGS),
     apply: (spec, v) => (v === 'default' ? spec : withScheduler(spec, { timestep_spacing: v })),
     sets: ['scheduler'],
@@ -87,12 +117,15 @@ export const AXIS_FIELDS = {
     doc: 'σ schedule: default, karras, exponential or beta',
     check: oneOf(SIGMA_SCHEDULES),
     // Each choice turns the others off: the model's own config may have one on.
-    apply: (spec, v) => withScheduler(spec, Object.fromEntries(SIGMA_SCHEDULES.slice(1).map((s) => [`use_${s}_sigmas`, s === v]))),
+    apply: (spec, v) =>
+      withScheduler(spec, Object.fromEntries(SIGMA_SCHEDULES.slice(1).map((s) => [`use_${s}_sigmas`, s === v]))),
     sets: ['scheduler'],
   },
   promptSR: {
     label: 'prompt S/R',
-    doc: 'A1111\'s Prompt S/R: the first value is searched for; each value replaces it in the prompt and negative prompt',
+    doc:
+      "A1111's Prompt S/R: the first value is searched for; " +
+      'each value replaces it in the prompt and negative prompt',
     check: isText,
     // As A1111's xyz_grid.py apply_prompt: str.replace of every occurrence, in both prompts.
     apply: (spec, v, values) => ({
@@ -102,7 +135,13 @@ export const AXIS_FIELDS = {
     }),
     sets: ['prompt', 'negativePrompt'],
   },
-  negativePrompt: { label: 'negative', doc: 'negative prompt', check: isText, apply: set('negativePrompt'), sets: ['negativePrompt'] },
+  negativePrompt: {
+    label: 'negative',
+    doc: 'negative prompt',
+    check: isText,
+    apply: set('negativePrompt'),
+    sets: ['negativePrompt'],
+  },
   modelDir: {
     label: 'model',
     doc: 'a model folder, relative to the sweep file',
@@ -130,7 +169,9 @@ export const AXIS_FIELD_NAMES = Object.keys(AXIS_FIELDS) as AxisField[];
 /** A value as the grid and messages show it. */
 export function valueLabel(value: AxisValue): string {
   if (typeof value !== 'object') return String(value);
-  return Object.entries(value).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+  return Object.entries(value)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
 }
 
 export function show(v: unknown): string {

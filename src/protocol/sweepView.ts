@@ -60,7 +60,9 @@ function cellTip(sweep: Sweep, index: number): string {
     const axis = sweep.axes[name];
     if (axis) lines.push(`${name}: ${axis.field} = ${valueLabel(cell.values[name]!)}`);
   }
-  lines.push(`seed ${spec.seed}, ${spec.steps} steps${spec.guidanceScale === undefined ? '' : `, CFG ${spec.guidanceScale}`}`);
+  lines.push(
+    `seed ${spec.seed}, ${spec.steps} steps${spec.guidanceScale === undefined ? '' : `, CFG ${spec.guidanceScale}`}`,
+  );
   if (spec.scheduler) lines.push(`scheduler ${valueLabel(spec.scheduler)}`);
   lines.push(`prompt: ${spec.prompt}`);
   return lines.join('\n');

@@ -87,7 +87,14 @@ export function textWidth(text: string, scale: number): number {
 }
 
 /** Draws `text` into an RGBA image with its top-left corner at (x, y); pixels off the image are skipped. */
-export function drawText(image: { rgba: Uint8Array; width: number; height: number }, text: string, x: number, y: number, scale: number, rgb: readonly number[]): void {
+export function drawText(
+  image: { rgba: Uint8Array; width: number; height: number },
+  text: string,
+  x: number,
+  y: number,
+  scale: number,
+  rgb: readonly number[],
+): void {
   [...text.toUpperCase()].forEach((c, i) => {
     const glyph = BITS[c] ?? BITS['?'];
     glyph.forEach((row, gy) =>
@@ -98,7 +105,13 @@ export function drawText(image: { rgba: Uint8Array; width: number; height: numbe
   });
 }
 
-function fill(image: { rgba: Uint8Array; width: number; height: number }, x0: number, y0: number, size: number, rgb: readonly number[]): void {
+function fill(
+  image: { rgba: Uint8Array; width: number; height: number },
+  x0: number,
+  y0: number,
+  size: number,
+  rgb: readonly number[],
+): void {
   for (let y = Math.max(0, y0); y < Math.min(image.height, y0 + size); y++) {
     for (let x = Math.max(0, x0); x < Math.min(image.width, x0 + size); x++) {
       image.rgba.set([rgb[0], rgb[1], rgb[2], 255], (y * image.width + x) * 4);

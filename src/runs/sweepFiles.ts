@@ -60,14 +60,17 @@ export function resolveCells(sweep: Sweep, dir: string, cells: readonly Cell[]):
       }
       models.set(modelDir, model);
     }
-    const scheduled = cell.scheduleFile === undefined ? cell.spec : withScheduleFile(cell.spec, dir, cell.scheduleFile, where);
+    const scheduled =
+      cell.scheduleFile === undefined ? cell.spec : withScheduleFile(cell.spec, dir, cell.scheduleFile, where);
     return { ...cell, spec: scheduled, run: { ...scheduled, modelDir }, model };
   });
 }
 
 /** "x sampler=Euler, y steps=4": a cell's place, for messages and hovers. */
 export function describeCell(sweep: Sweep, cell: Cell): string {
-  const parts = Object.entries(cell.values).map(([name, v]) => `${name} ${sweep.axes[name as 'x']!.field}=${valueLabel(v)}`);
+  const parts = Object.entries(cell.values).map(
+    ([name, v]) => `${name} ${sweep.axes[name as 'x']!.field}=${valueLabel(v)}`,
+  );
   return parts.length ? parts.join(', ') : 'the base run';
 }
 
@@ -86,7 +89,10 @@ function withScheduleFile(spec: RunSpec, dir: string, ref: string, where: string
   const error = doc.error ?? doc.findings.find((f) => f.severity === 'error')?.message;
   if (error) throw new SweepError(`${where}: schedule file ${file}: ${error}`);
   const names = doc.schedules.map((s) => s.name);
-  const entry = wanted === undefined && doc.schedules.length === 1 ? doc.schedules[0] : doc.schedules.find((s) => s.name === wanted);
+  const entry =
+    wanted === undefined && doc.schedules.length === 1
+      ? doc.schedules[0]
+      : doc.schedules.find((s) => s.name === wanted);
   if (!entry) {
     const ask = wanted === undefined ? 'name one as' : `it has no schedule "${wanted}"; give`;
     throw new SweepError(`${where}: schedule file ${file}: ${ask} "${basename(file)}#<name>" (${names.join(', ')})`);

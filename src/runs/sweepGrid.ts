@@ -45,7 +45,8 @@ export function sweepGrid(sweep: Sweep, cells: ReadonlyMap<number, PreviewImage>
     if (sweep.axes.x) top += LINE;
     for (let y = 0; y < ny; y++) {
       const rowTop = top + y * (boxH + GAP);
-      if (sweep.axes.y) drawText(grid, rowLabels[y], PAD, rowTop + (boxH - GLYPH_HEIGHT * FONT_SCALE) / 2, FONT_SCALE, INK);
+      if (sweep.axes.y)
+        drawText(grid, rowLabels[y], PAD, rowTop + (boxH - GLYPH_HEIGHT * FONT_SCALE) / 2, FONT_SCALE, INK);
       for (let x = 0; x < nx; x++) {
         const cell = cells.get(x + nx * (y + ny * z));
         const at = { x: left + x * (boxW + GAP), y: rowTop };

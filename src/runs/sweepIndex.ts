@@ -56,10 +56,12 @@ export function cellFilesByKey(dir: string): Map<string, string> {
   } catch {
     return new Map();
   }
-  return new Map(names.flatMap((n) => {
-    const m = CELL_FILE.exec(n);
-    return m ? [[m[1], n] as [string, string]] : [];
-  }));
+  return new Map(
+    names.flatMap((n) => {
+      const m = CELL_FILE.exec(n);
+      return m ? [[m[1], n] as [string, string]] : [];
+    }),
+  );
 }
 
 export function shortKey(key: string): string {
@@ -77,15 +79,26 @@ export function writeIndex(dir: string, index: SweepIndex): void {
  * must be the name its index and key give (so a doctored index cannot point outside the folder). */
 export function readIndex(dir: string): SweepIndex {
   const path = join(dir, INDEX_FILE);
-  const v = readJsonFile(path, 'sweep index') as Partial<Omit<SweepIndex, 'sweep'>> & { sweep?: unknown } | null;
-  if (v?.format !== SWEEP_INDEX_FORMAT || !Array.isArray(v.cells)) throw new SweepError(`${path} is not a sweep index (${SWEEP_INDEX_FORMAT})`);
+  const v = readJsonFile(path, 'sweep index') as (Partial<Omit<SweepIndex, 'sweep'>> & { sweep?: unknown }) | null;
+  if (v?.format !== SWEEP_INDEX_FORMAT || !Array.isArray(v.cells))
+    throw new SweepError(`${path} is not a sweep index (${SWEEP_INDEX_FORMAT})`);
   const { sweep, findings } = parseSweep(v.sweep, { cellLimit: Infinity });
   if (!sweep) throw new SweepError(`${path}: its sweep is not valid: ${findings[0]?.message}`);
-  if (v.sweepHash !== sweepHash(sweep)) throw new SweepError(`${path}: its sweep does not match its sweepHash (was the index edited?)`);
+  if (v.sweepHash !== sweepHash(sweep))
+    throw new SweepError(`${path}: its sweep does not match its sweepHash (was the index edited?)`);
   const count = cellCount(sweep);
   for (const [i, c] of v.cells.entries()) {
-    const ok = Number.isInteger(c?.index) && c.index >= 0 && c.index < count && /^[0-9a-f]{64}$/.test(c.key) && c.file === cellFileName(c.index, c.key);
-    if (!ok) throw new SweepError(`${path}: cells[${i}] is not a cell of this sweep (index 0 to ${count - 1}, a SHA-256 key, its file named by both)`);
+    const ok =
+      Number.isInteger(c?.index) &&
+      c.index >= 0 &&
+      c.index < count &&
+      /^[0-9a-f]{64}$/.test(c.key) &&
+      c.file === cellFileName(c.index, c.key);
+    if (!ok)
+      throw new SweepError(
+        `${path}: cells[${i}] is not a cell of this sweep ` +
+          `(index 0 to ${count - 1}, a SHA-256 key, its file named by both)`,
+      );
   }
   return { ...(v as SweepIndex), sweep };
 }
@@ -96,7 +109,11 @@ export function writeGrid(dir: string, index: SweepIndex): boolean {
   const images = new Map<number, PreviewImage>(index.cells.map((c) => [c.index, readCellImage(join(dir, c.file))]));
   const grid = sweepGrid(index.sweep, images);
   const png = encode({ width: grid.width, height: grid.height, data: grid.rgba, channels: 4, depth: 8 });
-  const text = canonicalJson({ format: SWEEP_INDEX_FORMAT, sweepHash: index.sweepHash, sweep: sweepToJson(index.sweep) });
+  const text = canonicalJson({
+    format: SWEEP_INDEX_FORMAT,
+    sweepHash: index.sweepHash,
+    sweep: sweepToJson(index.sweep),
+  });
   writeFileSafely(join(dir, GRID_FILE), withPngText(png, { [GRID_KEY]: text }), true);
   return true;
 }

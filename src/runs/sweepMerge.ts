@@ -12,7 +12,11 @@ export function mergeSweeps(folders: readonly string[], outDir: string): SweepIn
   const first = indices[0];
   for (const { dir, index } of indices) {
     if (index.sweepHash !== first.index.sweepHash) {
-      throw new SweepError(`${dir} holds another sweep than ${first.dir} (sweep ${index.sweepHash.slice(0, 12)}, not ${first.index.sweepHash.slice(0, 12)}): merge only shards of one sweep`);
+      throw new SweepError(
+        `${dir} holds another sweep than ${first.dir} ` +
+          `(sweep ${index.sweepHash.slice(0, 12)}, not ${first.index.sweepHash.slice(0, 12)}): ` +
+          'merge only shards of one sweep',
+      );
     }
   }
   mkdirSync(outDir, { recursive: true });
@@ -20,7 +24,10 @@ export function mergeSweeps(folders: readonly string[], outDir: string): SweepIn
   for (const { dir, index } of indices) {
     for (const cell of index.cells) {
       const known = cells.get(cell.index);
-      if (known && known.key !== cell.key) throw new SweepError(`cell ${cell.index} has different keys in two folders (one is ${dir}): were they made with different models?`);
+      if (known && known.key !== cell.key)
+        throw new SweepError(
+          `cell ${cell.index} has different keys in two folders (one is ${dir}): were they made with different models?`,
+        );
       const from = join(dir, cell.file);
       if (!existsSync(from)) throw new SweepError(`${from} is missing (listed in ${join(dir, 'index.json')})`);
       if (resolve(dir) !== resolve(outDir)) copyFileSync(from, join(outDir, cell.file));
@@ -29,8 +36,15 @@ export function mergeSweeps(folders: readonly string[], outDir: string): SweepIn
   }
   const { sweep, sweepHash } = first.index;
   const missing = Array.from({ length: cellCount(sweep) }, (_, i) => i).filter((i) => !cells.has(i));
-  if (missing.length) throw new SweepError(`cells ${missing.join(', ')} are in none of the folders: is a shard missing or unfinished?`);
-  const merged: SweepIndex = { format: SWEEP_INDEX_FORMAT, sweepHash, sweep, cellCount: cellCount(sweep), cells: [...cells.values()] };
+  if (missing.length)
+    throw new SweepError(`cells ${missing.join(', ')} are in none of the folders: is a shard missing or unfinished?`);
+  const merged: SweepIndex = {
+    format: SWEEP_INDEX_FORMAT,
+    sweepHash,
+    sweep,
+    cellCount: cellCount(sweep),
+    cells: [...cells.values()],
+  };
   writeIndex(outDir, merged);
   writeGrid(outDir, merged);
   return merged;

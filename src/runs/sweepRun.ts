@@ -11,7 +11,16 @@ import type { EngineClient } from './engineClient';
 import { executeRun, prepareRun } from './executeRun';
 import { seedBatches } from './sweepBatches';
 import type { ResolvedCell } from './sweepFiles';
-import { cellFileName, cellFilesByKey, shortKey, writeGrid, writeIndex, type IndexCell, type SweepIndex, SWEEP_INDEX_FORMAT } from './sweepIndex';
+import {
+  cellFileName,
+  cellFilesByKey,
+  shortKey,
+  writeGrid,
+  writeIndex,
+  type IndexCell,
+  type SweepIndex,
+  SWEEP_INDEX_FORMAT,
+} from './sweepIndex';
 import { cellKey, sweepHash } from './sweepKeys';
 
 export interface SweepProgress {
@@ -60,7 +69,11 @@ export interface SweepRunReport {
   grid: boolean;
 }
 
-export async function runSweep(sweep: Sweep, cells: readonly ResolvedCell[], o: SweepRunOptions): Promise<SweepRunReport> {
+export async function runSweep(
+  sweep: Sweep,
+  cells: readonly ResolvedCell[],
+  o: SweepRunOptions,
+): Promise<SweepRunReport> {
   const existing = o.force ? new Map<string, string>() : cellFilesByKey(o.outDir);
   const keyed = cells.map((cell) => ({ cell, key: cellKey(cell.model, cell.spec) }));
   const todo = keyed.filter(({ key }) => !existing.has(shortKey(key)));
@@ -76,7 +89,14 @@ export async function runSweep(sweep: Sweep, cells: readonly ResolvedCell[], o: 
     const spec = { ...batch[0].cell.run, batchSize: batch.length };
     const run = await executeRun(engine, prepareRun(spec), o.runOptions, {
       signal: o.signal,
-      onStep: (e) => o.onProgress?.({ cell: first, lastCell: done + batch.length, cells: todo.length, step: e.step + 1, steps: e.totalSteps }),
+      onStep: (e) =>
+        o.onProgress?.({
+          cell: first,
+          lastCell: done + batch.length,
+          cells: todo.length,
+          step: e.step + 1,
+          steps: e.totalSteps,
+        }),
     });
     batch.forEach(({ cell, key }, i) => {
       const file = cellFileName(cell.index, key);
@@ -104,5 +124,10 @@ export async function runSweep(sweep: Sweep, cells: readonly ResolvedCell[], o: 
   };
   writeIndex(o.outDir, index);
   const ran = todo.map((t) => t.cell.index);
-  return { ran, cached: cells.map((c) => c.index).filter((i) => !ran.includes(i)), index, grid: writeGrid(o.outDir, index) };
+  return {
+    ran,
+    cached: cells.map((c) => c.index).filter((i) => !ran.includes(i)),
+    index,
+    grid: writeGrid(o.outDir, index),
+  };
 }

@@ -13,7 +13,11 @@ const WHOLE = /^\d+$/;
 
 /** The shard from `--shard i/n`, else Slurm's array variables, else a Kubernetes Indexed Job's
  * JOB_COMPLETION_INDEX with the count from `--shards` or DIFFUSION_LAB_SHARDS; undefined: all cells. */
-export function resolveShard(flag: string | undefined, shardsFlag: string | undefined, env: Record<string, string | undefined>): Shard | undefined {
+export function resolveShard(
+  flag: string | undefined,
+  shardsFlag: string | undefined,
+  env: Record<string, string | undefined>,
+): Shard | undefined {
   if (flag !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(flag);
     if (!m) throw new ShardError(`--shard must be i/n such as 0/4, not "${flag}"`);
@@ -30,7 +34,11 @@ export function resolveShard(flag: string | undefined, shardsFlag: string | unde
     const index = whole('JOB_COMPLETION_INDEX', env.JOB_COMPLETION_INDEX);
     const source = shardsFlag !== undefined ? '--shards' : 'DIFFUSION_LAB_SHARDS';
     const count = shardsFlag ?? env.DIFFUSION_LAB_SHARDS;
-    if (count === undefined) throw new ShardError('JOB_COMPLETION_INDEX is set but not the shard count: give --shards n or DIFFUSION_LAB_SHARDS (the Job\'s completions)');
+    if (count === undefined)
+      throw new ShardError(
+        'JOB_COMPLETION_INDEX is set but not the shard count: ' +
+          "give --shards n or DIFFUSION_LAB_SHARDS (the Job's completions)",
+      );
     return checked(index, whole(source, count), `JOB_COMPLETION_INDEX ${index} (${source} ${count})`);
   }
   return undefined;
@@ -43,12 +51,14 @@ export function shardCells(cellCount: number, shard: Shard | undefined): number[
 }
 
 function whole(name: string, value: string | undefined): number {
-  if (value === undefined || !WHOLE.test(value)) throw new ShardError(`${name} must be a whole number, not ${value === undefined ? 'unset' : `"${value}"`}`);
+  if (value === undefined || !WHOLE.test(value))
+    throw new ShardError(`${name} must be a whole number, not ${value === undefined ? 'unset' : `"${value}"`}`);
   return Number(value);
 }
 
 function checked(index: number, count: number, source: string): Shard {
   if (count < 1) throw new ShardError(`${source}: the shard count must be at least 1`);
-  if (index < 0 || index >= count) throw new ShardError(`${source}: shard index ${index} is out of range 0 to ${count - 1}`);
+  if (index < 0 || index >= count)
+    throw new ShardError(`${source}: shard index ${index} is out of range 0 to ${count - 1}`);
   return { index, count };
 }

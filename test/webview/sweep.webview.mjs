@@ -42,8 +42,19 @@ export const tests = [
       const times = [];
       for (let i = 0; i < 4; i++) times.push(await sendCell(page, i, png(60 * i)));
       await page.locator('img.cell').nth(3).waitFor({ timeout: 5_000 });
-      const cells = await page.evaluate(() => [...document.querySelectorAll('.cell')].map((c) => [c.tagName, c.title.split('\n')[0]]));
-      assert(JSON.stringify(cells) === JSON.stringify([['IMG', 'cell 0'], ['IMG', 'cell 1'], ['IMG', 'cell 2'], ['IMG', 'cell 3']]), JSON.stringify(cells));
+      const cells = await page.evaluate(() =>
+        [...document.querySelectorAll('.cell')].map((c) => [c.tagName, c.title.split('\n')[0]]),
+      );
+      assert(
+        JSON.stringify(cells) ===
+          JSON.stringify([
+            ['IMG', 'cell 0'],
+            ['IMG', 'cell 1'],
+            ['IMG', 'cell 2'],
+            ['IMG', 'cell 3'],
+          ]),
+        JSON.stringify(cells),
+      );
       const pixelated = await page.evaluate(() => getComputedStyle(document.querySelector('img.cell')).imageRendering);
       assert(pixelated === 'pixelated', `image-rendering ${pixelated}`);
       console.log(`  cell update: ${times.map((t) => t.toFixed(1)).join(', ')} ms (target ≤ 16 ms)`);
@@ -80,7 +91,9 @@ export const tests = [
       await page.getByRole('button', { name: 'Cancel' }).click();
       await expectPosted(page, 'cancel', 'Cancel did not reach the host');
       await post(page, { type: 'progress', running: false, text: 'Cancelled.' });
-      await page.getByRole('button', { name: 'Cancel', includeHidden: true }).waitFor({ state: 'hidden', timeout: 5_000 });
+      await page
+        .getByRole('button', { name: 'Cancel', includeHidden: true })
+        .waitFor({ state: 'hidden', timeout: 5_000 });
       assert((await posted(page)).filter((m) => m.type === 'run').length === 1, 'one run asked');
       assert(errors.length === 0, errors.join('\n'));
       await page.close();

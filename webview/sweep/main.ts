@@ -39,7 +39,11 @@ window.addEventListener('message', (event: MessageEvent<HostToSweep>) => {
 vscode.postMessage({ type: 'ready' });
 
 function showSweep(next: SweepView | undefined, findings: ViewFinding[]): void {
-  findingsList.replaceChildren(...findings.map((f) => Object.assign(document.createElement('div'), { className: f.severity, textContent: f.message })));
+  findingsList.replaceChildren(
+    ...findings.map((f) =>
+      Object.assign(document.createElement('div'), { className: f.severity, textContent: f.message }),
+    ),
+  );
   gridRoot.classList.toggle('stale', !next);
   run.title = next ? `${next.cellCount} cells` : 'Fix the errors first';
   if (!next) return;
@@ -56,7 +60,11 @@ function render(v: SweepView): void {
     const block = document.createElement('section');
     block.className = 'block';
     const across = [x && `x: ${x.field}`, y && `y: ${y.field}`].filter(Boolean).join(', ');
-    block.append(Object.assign(document.createElement('h3'), { textContent: [z && `${z.field} = ${z.labels[k]}`, across].filter(Boolean).join(' — ') }));
+    block.append(
+      Object.assign(document.createElement('h3'), {
+        textContent: [z && `${z.field} = ${z.labels[k]}`, across].filter(Boolean).join(' — '),
+      }),
+    );
     const grid = document.createElement('div');
     grid.className = 'grid';
     grid.style.gridTemplateColumns = `${y ? 'auto ' : ''}repeat(${nx}, var(--cell, 192px))`;
@@ -82,7 +90,9 @@ function render(v: SweepView): void {
 /** A cell: its image when one has come, else an empty box; replaced in place when its image comes. */
 function cellElement(index: number, tip: string): HTMLElement {
   const url = images.get(index);
-  const element = url ? Object.assign(document.createElement('img'), { src: url, alt: tip }) : document.createElement('div');
+  const element = url
+    ? Object.assign(document.createElement('img'), { src: url, alt: tip })
+    : document.createElement('div');
   element.className = 'cell';
   element.title = tip;
   return element;

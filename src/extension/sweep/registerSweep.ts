@@ -18,7 +18,10 @@ const SEVERITY: Record<FindingSeverity, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export function registerSweep(context: vscode.ExtensionContext, deps: { engine: EngineClient; runs: RunService }): void {
+export function registerSweep(
+  context: vscode.ExtensionContext,
+  deps: { engine: EngineClient; runs: RunService },
+): void {
   const runner = new SweepRunner(deps.engine, deps.runs);
   const provider: vscode.CustomTextEditorProvider = {
     resolveCustomTextEditor(document, panel) {
@@ -29,10 +32,13 @@ export function registerSweep(context: vscode.ExtensionContext, deps: { engine: 
     },
   };
   context.subscriptions.push(
-    vscode.window.registerCustomEditorProvider(SWEEP_VIEW_TYPE, provider, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerCustomEditorProvider(SWEEP_VIEW_TYPE, provider, {
+      webviewOptions: { retainContextWhenHidden: true },
+    }),
     vscode.commands.registerCommand('diffusionLab.runSweep', async (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      if (!target || !isSweepFile(target.fsPath)) return void vscode.window.showInformationMessage('Open a *.sweep.json file to run it.');
+      if (!target || !isSweepFile(target.fsPath))
+        return void vscode.window.showInformationMessage('Open a *.sweep.json file to run it.');
       const document = await vscode.workspace.openTextDocument(target);
       await vscode.commands.executeCommand('vscode.openWith', target, SWEEP_VIEW_TYPE, vscode.ViewColumn.Beside);
       await runner.run(document);
@@ -47,18 +53,24 @@ function registerDiagnostics(context: vscode.ExtensionContext): void {
   const refresh = (document: vscode.TextDocument) => {
     if (!isSweepFile(document.uri.fsPath)) return;
     const { findings } = readSweepDocument(document.getText(), cellLimit());
-    collection.set(document.uri, findings.map((f) => {
-      const range = new vscode.Range(document.positionAt(f.offset), document.positionAt(f.offset + f.length));
-      const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = f.code;
-      return d;
-    }));
+    collection.set(
+      document.uri,
+      findings.map((f) => {
+        const range = new vscode.Range(document.positionAt(f.offset), document.positionAt(f.offset + f.length));
+        const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = f.code;
+        return d;
+      }),
+    );
   };
   const later = (document: vscode.TextDocument) => {
     const key = document.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => (timers.delete(key), refresh(document)), DEBOUNCE_MS));
+    timers.set(
+      key,
+      setTimeout(() => (timers.delete(key), refresh(document)), DEBOUNCE_MS),
+    );
   };
   context.subscriptions.push(
     collection,

@@ -24,8 +24,21 @@ export function readSweepDocument(text: string, cellLimit = DEFAULT_CELL_LIMIT):
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {
     const e = errors[0];
-    const message = e ? `${printParseErrorCode(e.error)} at line ${text.slice(0, e.offset).split('\n').length}` : 'The file is empty; expected a sweep object.';
-    return { findings: [{ severity: 'error', code: 'syntax', path: [], message, offset: e?.offset ?? 0, length: Math.max(e?.length ?? 0, 1) }] };
+    const message = e
+      ? `${printParseErrorCode(e.error)} at line ${text.slice(0, e.offset).split('\n').length}`
+      : 'The file is empty; expected a sweep object.';
+    return {
+      findings: [
+        {
+          severity: 'error',
+          code: 'syntax',
+          path: [],
+          message,
+          offset: e?.offset ?? 0,
+          length: Math.max(e?.length ?? 0, 1),
+        },
+      ],
+    };
   }
   const { sweep, findings } = parseSweep(JSON.parse(text), { cellLimit });
   return { sweep, findings: findings.map((f) => ({ ...f, ...spanAt(root, f) })) };

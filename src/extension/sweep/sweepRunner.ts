@@ -77,7 +77,11 @@ export class SweepRunner {
       for (const dir of new Set(cells.map((c) => c.run.modelDir))) checkModelTrust(dir);
       const outDir = this.outDir(document.uri);
       const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Sweep ${basename(document.uri.fsPath)}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Sweep ${basename(document.uri.fsPath)}`,
+          cancellable: true,
+        },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           return runSweep(sweep, cells, {
@@ -98,7 +102,8 @@ export class SweepRunner {
       void vscode.window.showInformationMessage(`Sweep done: ${text}`);
     } catch (err) {
       emit((l) => l.progress(false, abort.signal.aborted ? 'Cancelled.' : `Failed: ${(err as Error).message}`));
-      if (!abort.signal.aborted) this.runs.report(err instanceof SweepError ? new UserError(err.message) : err, 'sweep');
+      if (!abort.signal.aborted)
+        this.runs.report(err instanceof SweepError ? new UserError(err.message) : err, 'sweep');
     } finally {
       this.running.delete(key);
     }
@@ -110,12 +115,19 @@ export class SweepRunner {
     const { sweep, findings } = readSweepDocument(document.getText(), limit);
     if (!sweep) {
       const errors = findings.filter((f) => f.severity === 'error');
-      throw new UserError(`The sweep has ${errors.length} problem${errors.length === 1 ? '' : 's'} (see the Problems panel): ${errors[0]?.message}`);
+      throw new UserError(
+        `The sweep has ${errors.length} problem${errors.length === 1 ? '' : 's'} ` +
+          `(see the Problems panel): ${errors[0]?.message}`,
+      );
     }
     const count = cellCount(sweep);
     if (count <= limit) return sweep;
     const go = `Run ${count} cells`;
-    const answer = await vscode.window.showWarningMessage(`This sweep has ${count} cells, more than diffusionLab.sweepCellLimit (${limit}).`, { modal: true }, go);
+    const answer = await vscode.window.showWarningMessage(
+      `This sweep has ${count} cells, more than diffusionLab.sweepCellLimit (${limit}).`,
+      { modal: true },
+      go,
+    );
     return answer === go ? sweep : undefined;
   }
 }

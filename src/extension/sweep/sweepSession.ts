@@ -47,13 +47,20 @@ export class SweepSession implements vscode.Disposable {
   private send(): void {
     const { sweep, findings } = readSweepDocument(this.document.getText(), cellLimit());
     const post = (m: HostToSweep) => void this.webview.postMessage(m);
-    post({ type: 'sweep', view: sweep && sweepView(sweep), findings: findings.map(({ severity, message }) => ({ severity, message })) });
+    post({
+      type: 'sweep',
+      view: sweep && sweepView(sweep),
+      findings: findings.map(({ severity, message }) => ({ severity, message })),
+    });
     if (!sweep) return;
     const hash = sweepHash(sweep);
     if (hash === this.shown) return;
     this.shown = hash;
     post({ type: 'clear' });
-    this.runner.showCached(this.document.uri, sweep, { cell: (index, png) => post({ type: 'cell', index, png }), progress: () => undefined });
+    this.runner.showCached(this.document.uri, sweep, {
+      cell: (index, png) => post({ type: 'cell', index, png }),
+      progress: () => undefined,
+    });
   }
 
   dispose(): void {

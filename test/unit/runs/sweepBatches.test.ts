@@ -8,6 +8,12 @@ const seedsOf = (batches: RunSpec[][]) => batches.map((b) => b.map((s) => `${s.s
 
 test('only runs equal but for consecutive seeds share a batch, up to the cap', () => {
   const cells = [spec(1), spec(1, 8), spec(2), spec(4), spec(3), spec(2, 8), spec(5), spec(6), spec(7)];
-  assert.deepEqual(seedsOf(seedBatches(cells, (s) => s, 3)), [['1/4', '2/4'], ['1/8', '2/8'], ['4/4'], ['3/4'], ['5/4', '6/4', '7/4']]);
+  assert.deepEqual(seedsOf(seedBatches(cells, (s) => s, 3)), [
+    ['1/4', '2/4'],
+    ['1/8', '2/8'],
+    ['4/4'],
+    ['3/4'],
+    ['5/4', '6/4', '7/4'],
+  ]);
   assert.deepEqual(seedsOf(seedBatches(cells, (s) => s, 1)).length, cells.length);
 });

@@ -10,15 +10,27 @@ import { defaultModelDir } from '../../../src/runs/enginePaths';
 import { resolveCells } from '../../../src/runs/sweepFiles';
 
 function resolveWith(dir: string, values: string[]) {
-  const json = { version: 1, base: { modelDir: relative(dir, defaultModelDir()), prompt: 'p', seed: 1 }, x: { field: 'scheduleFile', values } };
+  const json = {
+    version: 1,
+    base: { modelDir: relative(dir, defaultModelDir()), prompt: 'p', seed: 1 },
+    x: { field: 'scheduleFile', values },
+  };
   const sweep = parseSweep(json).sweep!;
   return resolveCells(sweep, dir, expandCells(sweep));
 }
 
-test('a schedule file sets the cell\'s scheduler keys and explicit steps; the model is read and hashed', () => {
+test("a schedule file sets the cell's scheduler keys and explicit steps; the model is read and hashed", () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-sweep-files-'));
-  writeFileSync(join(dir, 'euler.json'), JSON.stringify({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'trailing' }));
-  const schedules = { schedules: { a: { config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 500] }, b: { config: { _class_name: 'DDIMScheduler' } } } };
+  writeFileSync(
+    join(dir, 'euler.json'),
+    JSON.stringify({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'trailing' }),
+  );
+  const schedules = {
+    schedules: {
+      a: { config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 500] },
+      b: { config: { _class_name: 'DDIMScheduler' } },
+    },
+  };
   writeFileSync(join(dir, 'two.schedule.json'), JSON.stringify(schedules));
   const [config, picked] = resolveWith(dir, ['euler.json', 'two.schedule.json#a']);
   assert.deepEqual(config.spec.scheduler, { _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'trailing' });
@@ -27,8 +39,14 @@ test('a schedule file sets the cell\'s scheduler keys and explicit steps; the mo
   assert.equal(picked.spec.modelDir, relative(dir, defaultModelDir()), 'the keyed spec keeps the path as written');
   assert.match(config.model.hash, /^[0-9a-f]{64}$/);
   assert.equal(config.model.guidanceScale, 3, "tiny-shapes' recommended guidance");
-  assert.throws(() => resolveWith(dir, ['two.schedule.json']), /cell 0 \(x scheduleFile=two.schedule.json\): .*name one as "two.schedule.json#<name>" \(a, b\)/);
+  assert.throws(
+    () => resolveWith(dir, ['two.schedule.json']),
+    /cell 0 \(x scheduleFile=two.schedule.json\): .*name one as "two.schedule.json#<name>" \(a, b\)/,
+  );
   assert.throws(() => resolveWith(dir, ['two.schedule.json#c']), /it has no schedule "c"/);
   writeFileSync(join(dir, 'bad.json'), '{"_class_name": "EulerDiscreteScheduler", "beta_start": -1}');
-  assert.throws(() => resolveWith(dir, ['euler.json', 'bad.json']), /cell 1 \(x scheduleFile=bad.json\): schedule file .*bad.json: .*beta_start/);
+  assert.throws(
+    () => resolveWith(dir, ['euler.json', 'bad.json']),
+    /cell 1 \(x scheduleFile=bad.json\): schedule file .*bad.json: .*beta_start/,
+  );
 });

@@ -13,8 +13,17 @@ const sweep = parseSweep({
   y: { field: 'guidanceScale', values: [1, 2] },
 }).sweep!;
 
-const solid = (rgb: number[]): PreviewImage => ({ width: 8, height: 8, rgba: new Uint8Array(8 * 8 * 4).map((_, i) => (i % 4 === 3 ? 255 : rgb[i % 4])) });
-const COLOURS = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0]];
+const solid = (rgb: number[]): PreviewImage => ({
+  width: 8,
+  height: 8,
+  rgba: new Uint8Array(8 * 8 * 4).map((_, i) => (i % 4 === 3 ? 255 : rgb[i % 4])),
+});
+const COLOURS = [
+  [255, 0, 0],
+  [0, 255, 0],
+  [0, 0, 255],
+  [255, 255, 0],
+];
 
 /** Where a colour's pixels lie in the grid: bounding box. */
 function boxOf(grid: PreviewImage, rgb: number[]) {
@@ -39,7 +48,8 @@ test('cell k sits at column k % nx and row k / nx, scaled whole to about 192 px'
   assert.equal(boxes[2].x0, boxes[0].x0);
   assert.ok(boxes[2].y0 > boxes[0].y0 + 192);
   // Labels: ink above the first row and left of the first column.
-  const inkAt = (x: number, y: number) => grid.rgba[(y * grid.width + x) * 4] === 0 && grid.rgba[(y * grid.width + x) * 4 + 2] === 0;
+  const inkAt = (x: number, y: number) =>
+    grid.rgba[(y * grid.width + x) * 4] === 0 && grid.rgba[(y * grid.width + x) * 4 + 2] === 0;
   const inkAbove = Array.from({ length: boxes[0].y0 }, (_, y) => y).some((y) => inkAt(boxes[0].x0 + 2, y));
   const inkLeft = Array.from({ length: boxes[0].x0 }, (_, x) => x).some((x) => inkAt(x, boxes[0].y0 + 96));
   assert.ok(inkAbove && inkLeft);
@@ -74,7 +84,10 @@ test('every glyph stays inside its 5×7 cell, and unknown characters draw as "?"
     const ink = draw(c);
     const outside = [...Array(7 * 9).keys()].filter((p) => ink[p * 4] && (p % 7 >= 5 || Math.floor(p / 7) >= 7));
     assert.deepEqual(outside, [], `glyph ${c}`);
-    assert.ok(ink.some((v) => v > 0), `glyph ${c} has ink`);
+    assert.ok(
+      ink.some((v) => v > 0),
+      `glyph ${c} has ink`,
+    );
   }
   assert.deepEqual(draw('é'), draw('?'));
 });

@@ -34,14 +34,22 @@ function fakeEngine() {
   const calls: GenerateRequest[] = [];
   let starts = 0;
   const engine = {
-    async generate(request: GenerateRequest, o: { onStep?: (e: { step: number; totalSteps: number }) => void } = {}): Promise<GenerateResult> {
+    async generate(
+      request: GenerateRequest,
+      o: { onStep?: (e: { step: number; totalSteps: number }) => void } = {},
+    ): Promise<GenerateResult> {
       calls.push(request);
       const { spec } = request;
       for (let s = 0; s < spec.steps; s++) o.onStep?.({ step: s, totalSteps: spec.steps });
       const seeds = Array.from({ length: spec.batchSize }, (_, i) => spec.seed + i);
       const images = seeds.map((seed) => {
         const rgba = new Uint8Array(SIDE * SIDE * 4).fill(seed * 40 + spec.steps);
-        return { width: SIDE, height: SIDE, rgba, png: encode({ width: SIDE, height: SIDE, data: rgba, channels: 4, depth: 8 }) };
+        return {
+          width: SIDE,
+          height: SIDE,
+          rgba,
+          png: encode({ width: SIDE, height: SIDE, data: rgba, channels: 4, depth: 8 }),
+        };
       });
       return { images, info: sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds }) };
     },
@@ -55,20 +63,43 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
   const out = tmp();
   const e = fakeEngine();
   const progress: SweepProgress[] = [];
-  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: e.factory, runOptions: {}, onProgress: (p) => progress.push(p) });
+  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: out,
+    engine: e.factory,
+    runOptions: {},
+    onProgress: (p) => progress.push(p),
+  });
   assert.equal(e.starts(), 1);
-  assert.deepEqual(e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps, c.spec.modelDir]), [[1, 2, 2, '/abs/m'], [1, 2, 3, '/abs/m']]);
+  assert.deepEqual(
+    e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps, c.spec.modelDir]),
+    [
+      [1, 2, 2, '/abs/m'],
+      [1, 2, 3, '/abs/m'],
+    ],
+  );
   assert.deepEqual(report.ran, [0, 1, 2, 3]);
   assert.equal(progress.length, 2 + 3);
   assert.deepEqual(progress.at(-1), { cell: 3, lastCell: 4, cells: 4, step: 3, steps: 3 });
   const index = readIndex(out);
-  assert.deepEqual(index.cells.map((c) => c.file), readdirSync(out).filter((f) => f.startsWith('cell-')).sort());
+  assert.deepEqual(
+    index.cells.map((c) => c.file),
+    readdirSync(out)
+      .filter((f) => f.startsWith('cell-'))
+      .sort(),
+  );
   assert.equal(new Set(index.cells.map((c) => c.key)).size, 4);
   // Each cell of a batch gets its own seed's image (the stand-in paints seed · 40 + steps).
-  assert.deepEqual(index.cells.map((c) => readCellImage(join(out, c.file)).rgba[0]), [42, 82, 43, 83]);
+  assert.deepEqual(
+    index.cells.map((c) => readCellImage(join(out, c.file)).rgba[0]),
+    [42, 82, 43, 83],
+  );
   assert.ok(report.grid);
   const grid = readFileSync(join(out, 'grid.png'));
-  assert.deepEqual(parseSweep(JSON.parse(readPngText(grid)[GRID_KEY]).sweep).sweep, sweep, 'the grid holds the sweep file');
+  assert.deepEqual(
+    parseSweep(JSON.parse(readPngText(grid)[GRID_KEY]).sweep).sweep,
+    sweep,
+    'the grid holds the sweep file',
+  );
   // The cell PNG carries the usual run record: seed 2 is image 2 of the batch from seed 1.
   assert.match(readPngText(readFileSync(join(out, index.cells[3].file))).parameters, /Steps: 3, .*Seed: 2/);
 });
@@ -76,7 +107,15 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
 test('maxBatch 1 runs every cell alone', async () => {
   const e = fakeEngine();
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: tmp(), engine: e.factory, runOptions: {}, maxBatch: 1 });
-  assert.deepEqual(e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps]), [[1, 1, 2], [2, 1, 2], [1, 1, 3], [2, 1, 3]]);
+  assert.deepEqual(
+    e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps]),
+    [
+      [1, 1, 2],
+      [2, 1, 2],
+      [1, 1, 3],
+      [2, 1, 3],
+    ],
+  );
 });
 
 test('a re-run with every cell in the folder starts no engine; --force runs them all again', async () => {
@@ -84,12 +123,22 @@ test('a re-run with every cell in the folder starts no engine; --force runs them
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: fakeEngine().factory, runOptions: {} });
   const again = fakeEngine();
   const shown: number[] = [];
-  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: again.factory, runOptions: {}, onCell: (i) => shown.push(i) });
+  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: out,
+    engine: again.factory,
+    runOptions: {},
+    onCell: (i) => shown.push(i),
+  });
   assert.equal(again.starts(), 0);
   assert.deepEqual(shown, [0, 1, 2, 3], 'cached cells still reach a live view');
   assert.deepEqual([report.ran, report.cached], [[], [0, 1, 2, 3]]);
   const forced = fakeEngine();
-  const all = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: forced.factory, runOptions: {}, force: true });
+  const all = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: out,
+    engine: forced.factory,
+    runOptions: {},
+    force: true,
+  });
   assert.deepEqual([forced.starts(), all.ran], [1, [0, 1, 2, 3]]);
 });
 
@@ -98,7 +147,13 @@ test('only the cells whose key is missing run: a changed model or value is a new
   await runSweep(sweep, resolved([0, 1]), { outDir: out, engine: fakeEngine().factory, runOptions: {} });
   const rest = fakeEngine();
   const report = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: rest.factory, runOptions: {} });
-  assert.deepEqual([report.ran, report.cached], [[2, 3], [0, 1]]);
+  assert.deepEqual(
+    [report.ran, report.cached],
+    [
+      [2, 3],
+      [0, 1],
+    ],
+  );
   const otherModel = resolved([0]).map((c) => ({ ...c, model: { ...model, hash: 'fedcba9876' } }));
   const changed = fakeEngine();
   await runSweep(sweep, otherModel, { outDir: out, engine: changed.factory, runOptions: {} });
@@ -114,11 +169,19 @@ test('shards merged give the index and grid bytes of one unsharded run, and the 
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: whole, engine: fakeEngine().factory, runOptions: {} });
   const shards = [0, 1, 2].map((i) => ({ dir: tmp(), shard: { index: i, count: 3 } }));
   for (const { dir, shard } of shards) {
-    const r = await runSweep(sweep, resolved(shardCells(4, shard)), { outDir: dir, engine: fakeEngine().factory, runOptions: {}, shard });
+    const r = await runSweep(sweep, resolved(shardCells(4, shard)), {
+      outDir: dir,
+      engine: fakeEngine().factory,
+      runOptions: {},
+      shard,
+    });
     assert.equal(r.grid, false, 'a shard alone has no grid');
   }
   const merged = tmp();
-  mergeSweeps(shards.map((s) => s.dir), merged);
+  mergeSweeps(
+    shards.map((s) => s.dir),
+    merged,
+  );
   assert.equal(readFileSync(join(merged, 'index.json'), 'utf8'), readFileSync(join(whole, 'index.json'), 'utf8'));
   assert.ok(readFileSync(join(merged, 'grid.png')).equals(readFileSync(join(whole, 'grid.png'))));
   for (const cell of readIndex(whole).cells) {
@@ -128,7 +191,12 @@ test('shards merged give the index and grid bytes of one unsharded run, and the 
 
 test('merge refuses folders of different sweeps and names what is missing', async () => {
   const a = tmp();
-  await runSweep(sweep, resolved([0, 2]), { outDir: a, engine: fakeEngine().factory, runOptions: {}, shard: { index: 0, count: 2 } });
+  await runSweep(sweep, resolved([0, 2]), {
+    outDir: a,
+    engine: fakeEngine().factory,
+    runOptions: {},
+    shard: { index: 0, count: 2 },
+  });
   assert.throws(() => mergeSweeps([a], tmp()), /cells 1, 3 are in none of the folders/);
   const other = { ...sweep, base: { ...sweep.base, prompt: 'q' } };
   const b = tmp();

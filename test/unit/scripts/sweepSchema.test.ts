@@ -5,7 +5,11 @@ import { SWEEP_SCHEMA_PATH, sweepSchemaText } from '../../../scripts/sweepSchema
 import { AXIS_FIELD_NAMES } from '../../../src/protocol/sweepAxes';
 
 test('the committed sweep schema is the one the axis table generates, registered for *.sweep.json', () => {
-  assert.equal(readFileSync(SWEEP_SCHEMA_PATH, 'utf8'), sweepSchemaText(), 'run: node --import tsx scripts/sweepSchema.ts');
+  assert.equal(
+    readFileSync(SWEEP_SCHEMA_PATH, 'utf8'),
+    sweepSchemaText(),
+    'run: node --import tsx scripts/sweepSchema.ts',
+  );
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   const entry = pkg.contributes.jsonValidation.find((v: { fileMatch: string }) => v.fileMatch === '*.sweep.json');
   assert.equal(entry?.url, `./${SWEEP_SCHEMA_PATH}`);
@@ -15,6 +19,8 @@ test('the committed sweep schema is the one the axis table generates, registered
     // One branch per field gives its values' type.
     assert.equal(schema.properties[axis].allOf.length, AXIS_FIELD_NAMES.length);
   }
-  const steps = schema.properties.x.allOf.find((b: { if: { properties: { field: { const: string } } } }) => b.if.properties.field.const === 'steps');
+  const steps = schema.properties.x.allOf.find(
+    (b: { if: { properties: { field: { const: string } } } }) => b.if.properties.field.const === 'steps',
+  );
   assert.deepEqual(steps.then.properties.values.items, { type: 'integer', minimum: 1, maximum: 1000 });
 });
