@@ -35,7 +35,12 @@ export type HostToSweep =
   | { type: 'clear' }
   | { type: 'progress'; running: boolean; text: string };
 
-export type SweepToHost = { type: 'ready' } | { type: 'run' } | { type: 'cancel' };
+export type SweepToHost =
+  | { type: 'ready' }
+  | { type: 'run' }
+  | { type: 'cancel' }
+  /** Open a finished cell in the workbench (its PNG's parameters restored). */
+  | { type: 'open'; index: number };
 
 /** Hovers are built for at most this many cells; a larger grid shows labels alone. */
 const MAX_TIPS = 10_000;
@@ -70,6 +75,7 @@ function cellTip(sweep: Sweep, index: number): string {
 
 /** Host-side check of a message from the webview (the webview is untrusted input). */
 export function isSweepMessage(value: unknown): value is SweepToHost {
-  const type = (value as { type?: unknown } | null)?.type;
-  return type === 'ready' || type === 'run' || type === 'cancel';
+  const m = value as { type?: unknown; index?: unknown } | null;
+  if (m?.type === 'open') return Number.isInteger(m.index) && (m.index as number) >= 0;
+  return m?.type === 'ready' || m?.type === 'run' || m?.type === 'cancel';
 }

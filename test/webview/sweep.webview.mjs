@@ -99,4 +99,36 @@ export const tests = [
       await page.close();
     },
   },
+  {
+    name: 'a click opens a finished cell; shift-click on two cells shows their difference',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'sweep');
+      await post(page, { type: 'sweep', view, findings: [] });
+      await sendCell(page, 0, png(100));
+      await sendCell(page, 1, png(110));
+      await page.locator('img.cell').nth(1).waitFor({ timeout: 5_000 });
+      await page.locator('.cell').nth(2).click();
+      await page.locator('img.cell').nth(1).click();
+      const opened = (await posted(page)).filter((m) => m.type === 'open');
+      assert(
+        JSON.stringify(opened) === JSON.stringify([{ type: 'open', index: 1 }]),
+        `opened ${JSON.stringify(opened)}`,
+      );
+      await page
+        .locator('img.cell')
+        .nth(0)
+        .click({ modifiers: ['Shift'] });
+      await page
+        .locator('img.cell')
+        .nth(1)
+        .click({ modifiers: ['Shift'] });
+      await page.getByText('Cells 0 and 1: RMS difference 10.00, largest 10').waitFor({ timeout: 5_000 });
+      const diffPixel = await page.evaluate(() => [
+        ...document.querySelectorAll('.diff canvas')[2].getContext('2d').getImageData(0, 0, 1, 1).data,
+      ]);
+      assert(JSON.stringify(diffPixel) === JSON.stringify([40, 40, 40, 255]), `diff pixel ${diffPixel}`);
+      assert(errors.length === 0, errors.join('\n'));
+      await page.close();
+    },
+  },
 ];

@@ -3,6 +3,7 @@
 // document has errors the last grid stays, dimmed, under the findings.
 import './sweep.css';
 import type { HostToSweep, SweepToHost, SweepView, ViewFinding } from '../../src/protocol/sweepView';
+import { DIFF_GAIN, pixelDiff, type Pixels } from './cellDiff';
 
 declare function acquireVsCodeApi(): { postMessage(message: SweepToHost): void };
 
@@ -17,13 +18,23 @@ toolbar.className = 'toolbar';
 toolbar.append(run, cancel, status);
 const findingsList = document.createElement('div');
 findingsList.className = 'findings';
+const diffPanel = document.createElement('div');
+diffPanel.className = 'diff';
+diffPanel.hidden = true;
 const gridRoot = document.createElement('div');
-document.body.append(toolbar, findingsList, gridRoot);
+gridRoot.addEventListener('click', (e) => clickCell(e));
+const hint = Object.assign(document.createElement('p'), {
+  className: 'hint',
+  textContent: 'Click a cell to open it in the workbench; shift-click two cells to compare them.',
+});
+document.body.append(toolbar, findingsList, hint, diffPanel, gridRoot);
 
 let view: SweepView | undefined;
 /** Object URLs of the cells' PNGs by index, and the elements showing them. */
 const images = new Map<number, string>();
 let cellElements: HTMLElement[] = [];
+/** Cells picked for the diff (shift-click), at most two. */
+let picked: number[] = [];
 
 window.addEventListener('message', (event: MessageEvent<HostToSweep>) => {
   const m = event.data;
@@ -93,8 +104,9 @@ function cellElement(index: number, tip: string): HTMLElement {
   const element = url
     ? Object.assign(document.createElement('img'), { src: url, alt: tip })
     : document.createElement('div');
-  element.className = 'cell';
+  element.className = picked.includes(index) ? 'cell picked' : 'cell';
   element.title = tip;
+  element.dataset.index = String(index);
   return element;
 }
 
@@ -113,7 +125,53 @@ function showCell(index: number, png: Uint8Array): void {
 function clearImages(): void {
   images.forEach((url) => URL.revokeObjectURL(url));
   images.clear();
+  picked = [];
+  diffPanel.hidden = true;
   if (view) render(view);
+}
+
+function clickCell(event: MouseEvent): void {
+  const target = (event.target as HTMLElement).closest<HTMLElement>('.cell');
+  const index = Number(target?.dataset.index);
+  if (!target || !images.has(index)) return;
+  if (!event.shiftKey) return vscode.postMessage({ type: 'open', index });
+  picked = picked.includes(index) ? picked.filter((i) => i !== index) : [...picked, index].slice(-2);
+  cellElements.forEach((el, i) => el.classList.toggle('picked', picked.includes(i)));
+  void showDiff();
+}
+
+/** The two picked cells side by side with their amplified difference and its RMS and maximum. */
+async function showDiff(): Promise<void> {
+  diffPanel.hidden = picked.length < 2;
+  if (picked.length < 2) return;
+  const [a, b] = await Promise.all(picked.map((i) => pixelsOf(images.get(i)!)));
+  const diff = pixelDiff(a, b);
+  const caption = document.createElement('p');
+  if ('error' in diff) {
+    caption.textContent = `Cells ${picked[0]} and ${picked[1]}: ${diff.error}.`;
+    return void diffPanel.replaceChildren(caption);
+  }
+  caption.textContent =
+    `Cells ${picked[0]} and ${picked[1]}: RMS difference ${diff.rms.toFixed(2)}, largest ${diff.max} (of 255); ` +
+    `the right image shows |A − B| × ${DIFF_GAIN}.`;
+  diffPanel.replaceChildren(caption, ...[a, b, diff.image].map(canvasOf));
+}
+
+async function pixelsOf(url: string): Promise<Pixels> {
+  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d')!;
+  context.drawImage(bitmap, 0, 0);
+  return context.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+function canvasOf(pixels: Pixels): HTMLCanvasElement {
+  const canvas = Object.assign(document.createElement('canvas'), { width: pixels.width, height: pixels.height });
+  canvas.className = 'cell';
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height), 0, 0);
+  return canvas;
 }
 
 function label(text: string, kind: 'row' | 'column'): HTMLElement {

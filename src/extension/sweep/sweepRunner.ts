@@ -60,6 +60,27 @@ export class SweepRunner {
     }
   }
 
+  /** A finished cell of this sweep into the workbench, through "Re-run from Image" on its PNG. */
+  async open(uri: vscode.Uri, sweep: Sweep, index: number): Promise<void> {
+    const file = this.cellFile(uri, sweep, index);
+    if (!file) return void vscode.window.showInformationMessage(`Cell ${index} has not run yet: run the sweep first.`);
+    await vscode.commands.executeCommand('diffusionLab.rerunFromImage', vscode.Uri.file(file));
+  }
+
+  /** The PNG of a cell in the sweep's folder, when the folder holds this sweep and the cell ran. */
+  private cellFile(uri: vscode.Uri, sweep: Sweep, index: number): string | undefined {
+    const dir = this.outDir(uri);
+    if (!existsSync(join(dir, INDEX_FILE))) return undefined;
+    const found = readIndex(dir);
+    const cell = found.sweepHash === sweepHash(sweep) ? found.cells.find((c) => c.index === index) : undefined;
+    return cell && join(dir, cell.file);
+  }
+
+  /** A failure, shown the way run failures are (a sweep's own input errors as the user's to fix). */
+  report(err: unknown): void {
+    this.runs.report(err instanceof SweepError ? new UserError(err.message) : err, 'sweep');
+  }
+
   cancel(uri: vscode.Uri): void {
     this.running.get(uri.toString())?.abort();
   }
@@ -102,8 +123,7 @@ export class SweepRunner {
       void vscode.window.showInformationMessage(`Sweep done: ${text}`);
     } catch (err) {
       emit((l) => l.progress(false, abort.signal.aborted ? 'Cancelled.' : `Failed: ${(err as Error).message}`));
-      if (!abort.signal.aborted)
-        this.runs.report(err instanceof SweepError ? new UserError(err.message) : err, 'sweep');
+      if (!abort.signal.aborted) this.report(err);
     } finally {
       this.running.delete(key);
     }

@@ -40,7 +40,12 @@ export class SweepSession implements vscode.Disposable {
       this.shown = undefined;
       this.send();
     } else if (message.type === 'run') void this.runner.run(this.document);
-    else this.runner.cancel(this.document.uri);
+    else if (message.type === 'cancel') this.runner.cancel(this.document.uri);
+    else {
+      const { sweep } = readSweepDocument(this.document.getText(), cellLimit());
+      if (sweep)
+        this.runner.open(this.document.uri, sweep, message.index).catch((err: unknown) => this.runner.report(err));
+    }
   }
 
   /** The grid of the document as it is now; when the sweep itself changed, the images it has. */
