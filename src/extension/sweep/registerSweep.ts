@@ -8,6 +8,7 @@ import { DIAGNOSTIC_SOURCE } from '../schedule/scheduleDiagnostics';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isSweepFile, readSweepDocument } from './sweepDocument';
 import { cellLimit, SweepRunner } from './sweepRunner';
+import { SweepCodeLens } from './sweepCodeLens';
 import { SweepSession } from './sweepSession';
 
 export const SWEEP_VIEW_TYPE = 'diffusionLab.sweepGrid';
@@ -32,6 +33,11 @@ export function registerSweep(
     },
   };
   context.subscriptions.push(
+    runner,
+    vscode.languages.registerCodeLensProvider(
+      { language: 'json', pattern: '**/*.sweep.json' },
+      new SweepCodeLens(runner),
+    ),
     vscode.window.registerCustomEditorProvider(SWEEP_VIEW_TYPE, provider, {
       webviewOptions: { retainContextWhenHidden: true },
     }),

@@ -5,10 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { specSteps } from '../../protocol/run';
 import { cellCount, expandCells } from '../../protocol/sweepCells';
 import type { Sweep } from '../../protocol/sweep';
 import type { EngineClient } from '../../runs/engineClient';
-import { resolveCells, SweepError } from '../../runs/sweepFiles';
+import { resolveCells, SweepError, type ResolvedCell } from '../../runs/sweepFiles';
 import { INDEX_FILE, readIndex } from '../../runs/sweepIndex';
 import { sweepHash } from '../../runs/sweepKeys';
 import { describeProgress, runSweep } from '../../runs/sweepRun';
@@ -25,9 +26,13 @@ export function cellLimit(): number {
   return vscode.workspace.getConfiguration('diffusionLab').get<number>('sweepCellLimit', 10_000);
 }
 
-export class SweepRunner {
+export class SweepRunner implements vscode.Disposable {
   private readonly running = new Map<string, AbortController>();
   private readonly listeners = new Map<string, Set<SweepListener>>();
+  /** Seconds per sampling step of one image, by model folder, from the last sweep run on it. */
+  private readonly rates = new Map<string, number>();
+  private readonly measured = new vscode.EventEmitter<void>();
+  readonly onDidMeasure = this.measured.event;
 
   constructor(
     private readonly engine: EngineClient,
@@ -39,6 +44,10 @@ export class SweepRunner {
     const set = this.listeners.get(key) ?? new Set();
     this.listeners.set(key, set.add(listener));
     return new vscode.Disposable(() => set.delete(listener));
+  }
+
+  secondsPerStep(modelDir: string): number | undefined {
+    return this.rates.get(modelDir);
   }
 
   /** The folder a sweep document's outputs go to. */
@@ -81,6 +90,11 @@ export class SweepRunner {
     this.runs.report(err instanceof SweepError ? new UserError(err.message) : err, 'sweep');
   }
 
+  dispose(): void {
+    this.running.forEach((abort) => abort.abort());
+    this.measured.dispose();
+  }
+
   cancel(uri: vscode.Uri): void {
     this.running.get(uri.toString())?.abort();
   }
@@ -97,6 +111,7 @@ export class SweepRunner {
       const cells = resolveCells(sweep, dirname(document.uri.fsPath), expandCells(sweep));
       for (const dir of new Set(cells.map((c) => c.run.modelDir))) checkModelTrust(dir);
       const outDir = this.outDir(document.uri);
+      const started = performance.now();
       const report = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
@@ -118,6 +133,10 @@ export class SweepRunner {
           });
         },
       );
+      this.measure(
+        cells.filter((c) => report.ran.includes(c.index)),
+        (performance.now() - started) / 1000,
+      );
       const text = `${report.ran.length} cells ran, ${report.cached.length} cached: ${outDir}`;
       emit((l) => l.progress(false, text));
       void vscode.window.showInformationMessage(`Sweep done: ${text}`);
@@ -127,6 +146,14 @@ export class SweepRunner {
     } finally {
       this.running.delete(key);
     }
+  }
+
+  /** Remembers the time a step took (model start included: an estimate errs long) for each model that ran. */
+  private measure(ran: ResolvedCell[], seconds: number): void {
+    const steps = ran.reduce((sum, c) => sum + specSteps(c.run), 0);
+    if (steps === 0) return;
+    for (const dir of new Set(ran.map((c) => c.run.modelDir))) this.rates.set(dir, seconds / steps);
+    this.measured.fire();
   }
 
   /** The document's sweep when it has no errors and, above the cell limit, the user agrees. */
