@@ -57,6 +57,13 @@ const BASE_KEYS = Object.keys(BASE_FIELDS);
 
 type Path = (string | number)[];
 
+/** The fields an object at `path` of a sweep file may have (for checks and "did you mean"). */
+export function fieldsAt(path: readonly (string | number)[]): readonly string[] {
+  if (path.length === 0) return ROOT_KEYS;
+  if (path.length === 1) return path[0] === 'base' ? BASE_KEYS : ['field', 'values'];
+  return path.length === 2 && path[1] === 'values' ? ['from', 'count'] : [];
+}
+
 /** Reads a parsed sweep file: every problem as a finding at its JSON path. */
 export function parseSweep(json: unknown, options: { cellLimit?: number } = {}): SweepReading {
   const findings: Finding[] = [];
@@ -66,7 +73,7 @@ export function parseSweep(json: unknown, options: { cellLimit?: number } = {}):
     error([], 'not-an-object', `A sweep must be a JSON object, not ${show(json)}`);
     return { findings };
   }
-  unknownKeys(json, ROOT_KEYS, [], error);
+  unknownKeys(json, fieldsAt([]), [], error);
   if (json.version !== SWEEP_VERSION) {
     error(
       ['version'],
@@ -110,7 +117,7 @@ type Report = (path: Path, code: string, message: string) => void;
 function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefined {
   if (!isObject(raw))
     return void error(path, 'bad-axis', `axis ${path[0]} must be an object { "field": …, "values": […] }`);
-  unknownKeys(raw, ['field', 'values'], path, error);
+  unknownKeys(raw, fieldsAt(path), path, error);
   const field = raw.field as AxisField;
   if (typeof field !== 'string' || !Object.hasOwn(AXIS_FIELDS, field)) {
     return void error(
@@ -136,7 +143,7 @@ function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefine
 }
 
 function seedRange(raw: Record<string, unknown>, path: Path, error: Report): number[] | undefined {
-  unknownKeys(raw, ['from', 'count'], path, error);
+  unknownKeys(raw, fieldsAt(path), path, error);
   const { from, count } = raw;
   if (typeof from !== 'number' || !Number.isInteger(from))
     return void error([...path, 'from'], 'bad-value', `"from" must be a whole number, not ${show(from)}`);
@@ -173,7 +180,7 @@ function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, erro
       'missing-base',
       '"base" must be the base run: { "modelDir": …, "prompt": …, "seed": … }',
     );
-  unknownKeys(raw, BASE_KEYS, ['base'], error);
+  unknownKeys(raw, fieldsAt(['base']), ['base'], error);
   const varies = (field: AxisField) => AXIS_NAMES.some((n) => axes[n]?.field === field);
   if (raw.modelDir === undefined && !varies('modelDir'))
     error(['base'], 'missing-model', 'base needs "modelDir": the model folder, relative to this file');

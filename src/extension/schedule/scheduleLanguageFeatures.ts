@@ -43,7 +43,8 @@ function provideCodeActions(document: vscode.TextDocument, range: vscode.Range, 
   return actions;
 }
 
-function toAction(document: vscode.TextDocument, fix: QuickFix, kind: vscode.CodeActionKind, diagnostics: vscode.Diagnostic[]): vscode.CodeAction {
+/** A quick fix's text edits as a code action (the sweep file's quick fixes use it too). */
+export function toAction(document: vscode.TextDocument, fix: QuickFix, kind: vscode.CodeActionKind, diagnostics: vscode.Diagnostic[]): vscode.CodeAction {
   const action = new vscode.CodeAction(fix.title, kind);
   action.diagnostics = diagnostics;
   action.isPreferred = fix.preferred;

@@ -1,23 +1,20 @@
-// Everything sweeps add to VS Code: diagnostics for *.sweep.json, the grid as a custom editor, and
-// "Run Sweep".
+// Everything sweeps add to VS Code: diagnostics and quick fixes for *.sweep.json, the CodeLens, the
+// grid as a custom editor, and "Run Sweep".
 import * as vscode from 'vscode';
-import type { FindingSeverity } from '../../protocol/schedule';
 import type { EngineClient } from '../../runs/engineClient';
 import type { RunService } from '../runService';
-import { DIAGNOSTIC_SOURCE } from '../schedule/scheduleDiagnostics';
+import { DIAGNOSTIC_SOURCE, registerDocumentDiagnostics, toDiagnostic } from '../documentDiagnostics';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isSweepFile, readSweepDocument } from './sweepDocument';
 import { cellLimit, SweepRunner } from './sweepRunner';
 import { SweepCodeLens } from './sweepCodeLens';
+import { sweepQuickFixes } from './sweepQuickFixes';
+import { toAction } from '../schedule/scheduleLanguageFeatures';
 import { SweepSession } from './sweepSession';
 
 export const SWEEP_VIEW_TYPE = 'diffusionLab.sweepGrid';
-const DEBOUNCE_MS = 150;
-const SEVERITY: Record<FindingSeverity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
+const SWEEP_SELECTOR: vscode.DocumentSelector = { language: 'json', pattern: '**/*.sweep.json' };
+const QUICK_FIX = [vscode.CodeActionKind.QuickFix];
 
 export function registerSweep(
   context: vscode.ExtensionContext,
@@ -34,10 +31,12 @@ export function registerSweep(
   };
   context.subscriptions.push(
     runner,
-    vscode.languages.registerCodeLensProvider(
-      { language: 'json', pattern: '**/*.sweep.json' },
-      new SweepCodeLens(runner),
+    vscode.languages.registerCodeActionsProvider(
+      SWEEP_SELECTOR,
+      { provideCodeActions },
+      { providedCodeActionKinds: QUICK_FIX },
     ),
+    vscode.languages.registerCodeLensProvider(SWEEP_SELECTOR, new SweepCodeLens(runner)),
     vscode.window.registerCustomEditorProvider(SWEEP_VIEW_TYPE, provider, {
       webviewOptions: { retainContextWhenHidden: true },
     }),
@@ -50,40 +49,32 @@ export function registerSweep(
       await runner.run(document);
     }),
   );
-  registerDiagnostics(context);
+  registerDocumentDiagnostics(
+    context,
+    'diffusionLab.sweep',
+    (document) => isSweepFile(document.uri.fsPath),
+    (document) => readSweepDocument(document.getText(), cellLimit()).findings.map((f) => toDiagnostic(document, f)),
+  );
 }
 
-function registerDiagnostics(context: vscode.ExtensionContext): void {
-  const collection = vscode.languages.createDiagnosticCollection('diffusionLab.sweep');
-  const timers = new Map<string, NodeJS.Timeout>();
-  const refresh = (document: vscode.TextDocument) => {
-    if (!isSweepFile(document.uri.fsPath)) return;
-    const { findings } = readSweepDocument(document.getText(), cellLimit());
-    collection.set(
-      document.uri,
-      findings.map((f) => {
-        const range = new vscode.Range(document.positionAt(f.offset), document.positionAt(f.offset + f.length));
-        const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
-        d.source = DIAGNOSTIC_SOURCE;
-        d.code = f.code;
-        return d;
-      }),
+/** Quick fixes for this extension's sweep diagnostics in the range. */
+function provideCodeActions(
+  document: vscode.TextDocument,
+  _range: vscode.Range,
+  context: vscode.CodeActionContext,
+): vscode.CodeAction[] {
+  const text = document.getText();
+  const { findings } = readSweepDocument(text, cellLimit());
+  return context.diagnostics.flatMap((diagnostic) => {
+    if (diagnostic.source !== DIAGNOSTIC_SOURCE) return [];
+    const offset = document.offsetAt(diagnostic.range.start);
+    const finding = findings.find(
+      (f) => f.offset === offset && f.code === diagnostic.code && f.message === diagnostic.message,
     );
-  };
-  const later = (document: vscode.TextDocument) => {
-    const key = document.uri.toString();
-    clearTimeout(timers.get(key));
-    timers.set(
-      key,
-      setTimeout(() => (timers.delete(key), refresh(document)), DEBOUNCE_MS),
-    );
-  };
-  context.subscriptions.push(
-    collection,
-    vscode.workspace.onDidOpenTextDocument(refresh),
-    vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
-    vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
-  );
-  vscode.workspace.textDocuments.forEach(refresh);
+    return finding
+      ? sweepQuickFixes(text, finding.code, finding.path).map((fix) =>
+          toAction(document, fix, vscode.CodeActionKind.QuickFix, [diagnostic]),
+        )
+      : [];
+  });
 }
