@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, modelHash, readModelFolder } from '../modelFolder/modelFolder';
 import type { RunSpec } from '../protocol/run';
-import { parseSweep, type Sweep, type SweepReading } from '../protocol/sweep';
+import { parseSweep, type AxisName, type Sweep, type SweepReading } from '../protocol/sweep';
 import { valueLabel } from '../protocol/sweepAxes';
 import type { Cell } from '../protocol/sweepCells';
 import { documentKind, readScheduleDocument } from '../extension/schedule/scheduleDocument';
@@ -69,7 +69,7 @@ export function resolveCells(sweep: Sweep, dir: string, cells: readonly Cell[]):
 /** "x sampler=Euler, y steps=4": a cell's place, for messages and hovers. */
 export function describeCell(sweep: Sweep, cell: Cell): string {
   const parts = Object.entries(cell.values).map(
-    ([name, v]) => `${name} ${sweep.axes[name as 'x']!.field}=${valueLabel(v)}`,
+    ([name, v]) => `${name} ${sweep.axes[name as AxisName]!.field}=${valueLabel(v)}`,
   );
   return parts.length ? parts.join(', ') : 'the base run';
 }
