@@ -1,14 +1,16 @@
 // Problems-panel entries for a kind of document, recomputed shortly after typing stops so a burst
 // of keystrokes costs one parse; shared by schedule and sweep files.
 import * as vscode from 'vscode';
+import type { FindingSeverity } from '../protocol/schedule';
 
 export const DIAGNOSTIC_SOURCE = 'Diffusion Lab';
 const DEBOUNCE_MS = 150;
 
-export const SEVERITY: Record<'error' | 'warning' | 'info', vscode.DiagnosticSeverity> = {
+export const SEVERITY: Record<FindingSeverity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
 };
 
 /** A finding at a text span, as a diagnostic of this extension. */

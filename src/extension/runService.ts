@@ -12,7 +12,7 @@ import { describeTimes } from '../runs/runTimes';
 import type { RunRecord } from '../runs/runRecord';
 import { saveRunFiles } from '../runs/saveRun';
 import { showErrorWithLog, type Log } from './log';
-import { readProvider, resolveOutputDir, UserError } from './settings';
+import { readProvider, readSaveRecordJson, resolveOutputDir, UserError } from './settings';
 import { newRunId, type RunStore } from './workbench/runStore';
 import { toStepFrame } from './workbench/stepFrame';
 import { thumbnailPng } from './workbench/thumbnail';
@@ -24,6 +24,9 @@ export interface RunEvents {
   /** A stored run changed (its images were saved after the fact). */
   updated(run: RunSummary): void;
 }
+
+/** A finished run as the store keeps it, by id. */
+export type CompletedRun = FinishedRun & { runId: string };
 
 /** What a surface asks for: the spec, how to label it, and how to run it. */
 export interface RunRequest {
@@ -65,7 +68,7 @@ export class RunService {
 
   /** Runs one spec to the end; returns the finished run, or undefined when it did not finish
    * (refused, failed or cancelled: already reported). */
-  async run(request: RunRequest): Promise<FinishedRun | undefined> {
+  async run(request: RunRequest): Promise<CompletedRun | undefined> {
     if (this.current) {
       void vscode.window.showWarningMessage('Diffusion Lab: a run is already in progress; cancel it or wait.');
       return undefined;
@@ -83,6 +86,7 @@ export class RunService {
     };
     const abort = new AbortController();
     this.current = { id: summary.id, abort };
+    void vscode.commands.executeCommand('setContext', 'diffusionLab.running', true);
     this.liveFrames = { run: summary, frames: [] };
     this.emit((l) => l.started(summary));
     const sampler = request.scheduleLabel ? `schedule "${request.scheduleLabel}"` : String(spec.scheduler?._class_name ?? 'model scheduler');
@@ -91,7 +95,7 @@ export class RunService {
       const finished = await this.execute(prepared, request, summary, abort);
       const done = await this.complete(summary, finished, request.origin);
       this.emit((l) => l.finished(done, finished.images.map((i) => i.png)));
-      return finished;
+      return { ...finished, runId: summary.id };
     } catch (error) {
       const cancelled = error instanceof EngineError && error.code === 'CANCELLED';
       const failed: RunSummary = { ...summary, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? undefined : (error as Error).message };
@@ -102,6 +106,7 @@ export class RunService {
     } finally {
       this.current = undefined;
       this.liveFrames = undefined;
+      void vscode.commands.executeCommand('setContext', 'diffusionLab.running', false);
     }
   }
 
@@ -181,8 +186,8 @@ export class RunService {
     for (const w of info.warnings) this.log.warn(`${origin}: ${w}`);
     if (info.warnings.length) void vscode.window.showWarningMessage(`Diffusion Lab: ${info.warnings.join('; ')}`);
     done = await this.saveFiles(done, finished.records, pngs, false);
-    const thumbnail = finished.images[0] && thumbnailPng(finished.images[0]);
-    await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnail);
+    const thumbnails = finished.images.map(thumbnailPng);
+    await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnails);
     return done;
   }
 
@@ -194,10 +199,10 @@ export class RunService {
       if (!dir && askWhenUnset) dir = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' }))?.[0]?.fsPath;
       if (!dir) return run;
       const pending = run.images.map((image, i) => ({ image, i })).filter(({ image }) => !image.savedAs);
-      const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]));
+      const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]), readSaveRecordJson());
       const images = [...run.images];
       pending.forEach(({ i }, k) => (images[i] = { ...images[i], savedAs: saved[k].png }));
-      for (const s of saved) this.log.info(`saved ${s.png} and ${s.json} in ${dir}`);
+      for (const s of saved) this.log.info(`saved ${s.png}${s.json ? ` and ${s.json}` : ''} in ${dir}`);
       return { ...run, images, recordSavedAs: saved[0]?.json ?? run.recordSavedAs };
     } catch (error) {
       this.log.error(`saving run ${run.id} to ${dir ?? 'the output folder'} failed: ${(error as Error).message}`);

@@ -14,6 +14,11 @@ export function readProvider(): ProviderName {
   return PROVIDERS.includes(value as ProviderName) ? (value as ProviderName) : 'auto';
 }
 
+/** Whether each saved PNG gets its record as a JSON file beside it (the PNG carries it anyway). */
+export function readSaveRecordJson(): boolean {
+  return vscode.workspace.getConfiguration('diffusionLab').get<boolean>('saveRecordJson', false);
+}
+
 /** The model folder to load: the setting, or the shipped default model when it is empty. */
 export function resolveModelDir(extensionUri: vscode.Uri): string {
   const setting = vscode.workspace.getConfiguration('diffusionLab').get<string>('modelPath', '').trim();

@@ -14,6 +14,8 @@ export const RUN_LIMITS = {
   /** diffusers puts no bound on guidance; beyond 50 images are saturated noise on every SD model. */
   guidanceScale: { min: 0, max: 50 },
   guidanceRescale: { min: 0, max: 1 },
+  /** A1111's variation strength: 0 is the seed's noise alone, 1 the variation seed's. */
+  subseedStrength: { min: 0, max: 1 },
   batchSize: { min: 1, max: 64 },
   side: { max: 4096 },
   /** Pixels over the whole batch: the decoded float images alone take 12 bytes a pixel. */
@@ -32,6 +34,11 @@ export interface RunSpec {
   /** Seed of the first image; image i of a batch uses seed + i, so it can be re-made alone.
    * RANDOM_SEED: a random one, drawn when the run starts (records keep the drawn seed). */
   seed: number;
+  /** A1111's variation seed: with a variation strength, every image keeps `seed` and blends in the
+   * noise of subseed + i (A1111's slerp). RANDOM_SEED: drawn when the run starts, as `seed` is. */
+  subseed?: number;
+  /** A1111's variation strength (RUN_LIMITS.subseedStrength); absent or 0: no variation. */
+  subseedStrength?: number;
   steps: number;
   /** Classifier-free guidance scale; guidance runs when > 1 (diffusers). Absent: the model's
    * recommendation (`_diffusion_lab.guidance_scale` in model_index.json), else diffusers' 7.5. */
@@ -64,6 +71,11 @@ export function runSpec(input: RunSpecInput): RunSpec {
 /** The steps a spec runs: one per explicit timestep or σ gap, else `steps`. */
 export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>): number {
   return spec.timesteps ? spec.timesteps.length : spec.sigmas ? spec.sigmas.length - 1 : spec.steps;
+}
+
+/** Whether a spec blends in a variation seed's noise. */
+export function isVaried(spec: Pick<RunSpec, 'subseedStrength'>): boolean {
+  return (spec.subseedStrength ?? 0) !== 0;
 }
 
 /** The seed a run uses: a RANDOM_SEED drawn with `random` (a float in [0, 1)), else the spec's. */
@@ -100,6 +112,12 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
+  if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED) whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
+  if (spec.subseedStrength !== undefined) {
+    const { min, max } = L.subseedStrength;
+    real('subseedStrength', 'variation strength', spec.subseedStrength, min, max);
+    if (spec.subseedStrength !== 0 && spec.subseed === undefined) problems.push({ field: 'subseed', message: 'a variation strength needs a variation seed' });
+  }
   if (!spec.timesteps && !spec.sigmas) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
   if (spec.guidanceScale !== undefined) real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
   real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);

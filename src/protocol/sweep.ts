@@ -43,6 +43,8 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   prompt: true,
   negativePrompt: true,
   seed: true,
+  subseed: true,
+  subseedStrength: true,
   steps: true,
   guidanceScale: true,
   guidanceRescale: true,
@@ -190,6 +192,13 @@ function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, erro
       'missing-seed',
       'base needs a "seed" (or an axis over seeds): cells are cached and sharded by their seed',
     );
+  if (raw.subseed === RANDOM_SEED) {
+    error(
+      ['base', 'subseed'],
+      'random-seed',
+      `subseed ${RANDOM_SEED} (random) cannot be cached or sharded: give a fixed one`,
+    );
+  }
   if (raw.seed === RANDOM_SEED)
     error(
       ['base', 'seed'],

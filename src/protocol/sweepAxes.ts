@@ -88,6 +88,20 @@ export const AXIS_FIELDS = {
     apply: set('seed'),
     sets: ['seed'],
   },
+  subseed: {
+    label: 'var. seed',
+    doc: "A1111's variation seeds",
+    check: isNumber,
+    apply: set('subseed'),
+    sets: ['subseed'],
+  },
+  subseedStrength: {
+    label: 'var. strength',
+    doc: "A1111's variation strength, 0 to 1",
+    check: isNumber,
+    apply: set('subseedStrength'),
+    sets: ['subseedStrength'],
+  },
   scheduler: {
     label: 'scheduler',
     doc: "scheduler_config keys over the base run's",

@@ -1,6 +1,7 @@
 // Messages between the extension host and the sweep grid webview (custom editor of *.sweep.json).
 // The host reads the document and runs the sweep; the webview lays out the grid and fills in each
 // cell's image as it arrives. The webview names cells by index, never files.
+import type { Severity } from '../core/config/findings';
 import type { AxisName, Sweep } from './sweep';
 import { AXIS_NAMES } from './sweep';
 import { AXIS_FIELDS, valueLabel } from './sweepAxes';
@@ -22,7 +23,7 @@ export interface SweepView {
 }
 
 export interface ViewFinding {
-  severity: 'error' | 'warning' | 'info';
+  severity: Severity;
   message: string;
 }
 

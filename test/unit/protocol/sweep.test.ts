@@ -90,6 +90,7 @@ test('scheduler fields: spacing, σ schedule (turning the others off), inline ke
   assert.deepEqual([one('size', '96x32').spec.width, one('size', '96x32').spec.height], [96, 32]);
   assert.equal(one('scheduleFile', 'a.schedule.json#sd').scheduleFile, 'a.schedule.json#sd');
   assert.equal(one('sampler', 'DDIMScheduler').spec.scheduler?._class_name, 'DDIMScheduler');
+  assert.deepEqual([one('subseed', 5).spec.subseed, one('subseedStrength', 0.25).spec.subseedStrength], [5, 0.25]);
 });
 
 test('unknown fields are errors at their path', () => {
@@ -143,6 +144,9 @@ test('the base run is checked as the engine checks a run, and must be cacheable'
   assert.deepEqual(findingsOf({ base: unseeded, z: undefined }).found, [['base', 'missing-seed', 'error']]);
   assert.deepEqual(findingsOf({ base: unseeded }).found, [], 'a seed axis gives the seed');
   assert.deepEqual(findingsOf({ base: { ...base, batchSize: 2 } }).found, [['base.batchSize', 'batch', 'error']]);
+  assert.deepEqual(findingsOf({ base: { ...base, subseed: -1, subseedStrength: 0.2 } }).found, [
+    ['base.subseed', 'random-seed', 'error'],
+  ]);
   assert.deepEqual(findingsOf({ version: 2 }).found, [['version', 'bad-version', 'error']]);
   assert.deepEqual(findingsOf({ base: 'x' }).found, [['base', 'missing-base', 'error']]);
   assert.deepEqual(

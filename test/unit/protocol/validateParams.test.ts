@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseFromGallery, parseFromWorkbench, validateParams, type ParamsForm, type ValidationContext } from '../../../src/protocol/workbench';
 
 const ctx: ValidationContext = {
-  models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3 }],
+  models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent', 'taesd'] }],
   samplers: [
     { className: 'DDIMScheduler', spacing: true, sigmas: [] },
     { className: 'EulerDiscreteScheduler', spacing: true, sigmas: ['karras', 'exponential'] },
@@ -21,6 +21,11 @@ const good: ParamsForm = {
   width: '32',
   height: '64',
   batchSize: '2',
+  batchCount: '1',
+  subseed: '-1',
+  subseedStrength: '0',
+  previewKind: 'latent',
+  previewEvery: '1',
   modelId: 'm1',
 };
 

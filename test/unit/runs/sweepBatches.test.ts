@@ -17,3 +17,8 @@ test('only runs equal but for consecutive seeds share a batch, up to the cap', (
   ]);
   assert.deepEqual(seedsOf(seedBatches(cells, (s) => s, 1)).length, cells.length);
 });
+
+test('variation runs are never batched: every image of a batch keeps the seed', () => {
+  const varied = (seed: number) => ({ ...spec(seed), subseed: 9, subseedStrength: 0.3 });
+  assert.deepEqual(seedBatches([varied(1), varied(2)], (s) => s, 4).length, 2);
+});
