@@ -1,5 +1,5 @@
 // What the CLI prints after a run: what ran, on what, how long each part took.
-import type { RunInfo, RunOptions } from '../protocol/engine';
+import type { ImageRunInfo, RunInfo, RunOptions } from '../protocol/engine';
 import type { FinishedRun } from '../runs/executeRun';
 import { describeTimes } from '../runs/runTimes';
 
@@ -16,11 +16,20 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
     `time      ${describeTimes(info.timings)}`,
   ];
   lines.push(...info.warnings.map((w) => `warning   ${w}`));
+  if (info.image) lines.push(...describeImage(info.image, info.timings.vaeEncoderMs ?? 0));
   if (info.unknownWords.length) lines.push(`unknown   ${info.unknownWords.join(', ')} (not in the tokenizer's vocabulary)`);
-  if (info.truncatedTokens) lines.push(`truncated ${info.truncatedTokens} prompt tokens past the model's limit`);
+  if (info.promptChunks > 1) lines.push(`prompt    ${info.promptTokens} tokens in ${info.promptChunks} chunks`);
   lines.push(...written.map((p) => `wrote     ${p}`));
   if (dump) lines.push(`dumped    ${dump}/latents.f32, image.f32, meta.json`);
   return lines.join('\n');
+}
+
+/** How a run with an init image used it; inversion's PSNR on its own line, for scripts to read. */
+function describeImage(image: ImageRunInfo, encoderMs: number): string[] {
+  const source = `${image.sourceWidth}x${image.sourceHeight}`;
+  const from = `from ${source} (stretched, Lanczos-3), latent ${image.latent}, encoder ${encoderMs.toFixed(1)} ms`;
+  if (image.mode === 'invert') return [`image     DDIM inversion ${from}`, `psnr      ${image.psnr?.toFixed(2)} dB`];
+  return [`image     ${image.mode} ${from}, strength ${image.strength} (schedule from index ${image.beginIndex})`];
 }
 
 /** The explicit timesteps or σ the run took, as RunInfo reports them. */

@@ -38,6 +38,7 @@ async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, ra
     const spec = runSpec({ modelDir: resolveModelDir(context.extensionUri), prompt, scheduler: args.scheduler });
     const finished = await deps.runs.run({ spec, modelLabel: basename(spec.modelDir), options: {}, origin: 'generate' });
     if (finished) deps.panel.showRun(finished);
+    if (finished?.info.unknownWords.length) void vscode.window.showWarningMessage(unknownWordsWarning(finished.info.unknownWords));
     return finished;
   } catch (error) {
     deps.runs.report(error, 'generate');
@@ -62,6 +63,12 @@ const MAX_HISTORY = 50;
 async function pastPrompts(store: RunStore): Promise<string[]> {
   const prompts = (await store.list()).map((run) => run.spec.prompt).filter((p) => p.trim() !== '');
   return [...new Set(prompts)].slice(0, MAX_HISTORY);
+}
+
+/** The palette has no prompt box to mark words in, so a notification names them. */
+function unknownWordsWarning(words: string[]): string {
+  const list = words.map((w) => `"${w}"`).join(', ');
+  return `Diffusion Lab: the model does not know ${words.length === 1 ? 'the word' : 'the words'} ${list}; they were ignored.`;
 }
 
 /** The prompt box: the last prompt, selected so that typing replaces it; History picks a past one. */

@@ -4,6 +4,8 @@
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 
+import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
+
 /** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
 export const RANDOM_SEED = -1;
 
@@ -21,10 +23,19 @@ export const RUN_LIMITS = {
   /** Pixels over the whole batch: the decoded float images alone take 12 bytes a pixel. */
   megapixels: 64,
   /** Prompt text, in characters (a CLIP window is 77 tokens; A1111 chunks long prompts). */
-  promptLength: 20_000,
+  promptLength: PROMPT_MAX_CHARS,
   /** Explicit timesteps or σ (σ lists carry the final σ as well). */
   explicitSchedule: 1001,
+  /** Image-to-image: 0 keeps the init image, 1 noises it fully (diffusers' and A1111's range). */
+  strength: { min: 0, max: 1 },
+  /** A1111's mask blur slider goes to 64 px. */
+  maskBlur: { min: 0, max: 64 },
+  /** Bytes of an init image or mask file: a 4096² RGBA PNG is at most about 64 MiB. */
+  imageFileBytes: 128 * 2 ** 20,
 } as const;
+
+/** A1111's default denoising strength, for runs with an init image that give none. */
+export const DEFAULT_STRENGTH = 0.75;
 
 export interface RunSpec {
   /** Absolute path of a diffusers/Optimum ONNX model folder. */
@@ -56,6 +67,19 @@ export interface RunSpec {
   timesteps?: number[];
   /** Explicit descending σ, the final one included: sigmas.length − 1 steps. Not with `timesteps`. */
   sigmas?: number[];
+  /** Image-to-image: path of the starting image (PNG or JPEG), read by the host that starts the run
+   * (the engine receives its pixels, GenerateRequest.images). Stretched to the run's size. */
+  initImage?: string;
+  /** How far the init image is noised before denoising: 0 keeps it (the VAE round trip), 1 starts
+   * from noise. Only with initImage; absent: DEFAULT_STRENGTH. */
+  strength?: number;
+  /** Inpainting: path of a mask the init image's size; white repaints, black keeps. */
+  mask?: string;
+  /** A1111's mask blur: σ in pixels of a Gaussian over the mask before it is used. Only with mask. */
+  maskBlur?: number;
+  /** DDIM inversion: the init image is inverted to noise and regenerated from it (RunInfo.image
+   * reports the reconstruction's PSNR). Only with initImage and no mask. */
+  invert?: boolean;
 }
 
 /** The fields a surface must give; the rest take these defaults (see `runSpec`). */
@@ -110,6 +134,10 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     const v = spec[field];
     if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
     else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+    else {
+      const syntax = promptAttentionError(v);
+      if (syntax) problems.push({ field, message: `${field}: ${syntax}` });
+    }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
   if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED) whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
@@ -135,6 +163,50 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     // Each entry's value and order are checked against the model's schedule in the engine, by index.
     const ok = Array.isArray(list) && list.length >= 1 && list.length <= L.explicitSchedule;
     if (!ok) problems.push({ field, message: `${field} must be a list of 1 to ${L.explicitSchedule} numbers` });
+  }
+  problems.push(...checkImageFields(spec));
+  return problems;
+}
+
+/** The image-to-image fields: each needs the init image, and inversion takes no mask. */
+function checkImageFields(spec: RunSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const path = (field: 'initImage' | 'mask', label: string) => {
+    const v = spec[field];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      problems.push({ field, message: `${label} must be a file path` });
+    }
+  };
+  path('initImage', 'init image');
+  path('mask', 'mask');
+  const range = (field: 'strength' | 'maskBlur', label: string, { min, max }: { min: number; max: number }) => {
+    const v = spec[field];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)) {
+      problems.push({ field, message: `${label} must be a number from ${min} to ${max}, not ${show(v)}` });
+    }
+  };
+  range('strength', 'strength', RUN_LIMITS.strength);
+  range('maskBlur', 'mask blur', RUN_LIMITS.maskBlur);
+  if (spec.invert !== undefined && typeof spec.invert !== 'boolean') {
+    problems.push({ field: 'invert', message: 'invert must be true or false' });
+  }
+  if (spec.initImage === undefined) {
+    for (const field of ['strength', 'mask', 'invert'] as const) {
+      if (spec[field] !== undefined && spec[field] !== false) {
+        problems.push({ field, message: `${field} needs an init image` });
+      }
+    }
+  }
+  if (spec.maskBlur !== undefined && spec.mask === undefined) {
+    problems.push({ field: 'maskBlur', message: 'mask blur needs a mask' });
+  }
+  if (spec.invert && spec.mask !== undefined) problems.push({ field: 'invert', message: 'inversion takes no mask' });
+  if (spec.initImage !== undefined && isVaried(spec)) {
+    problems.push({ field: 'subseed', message: 'a variation seed does not combine with an init image yet' });
+  }
+  if (spec.initImage !== undefined && (spec.timesteps || spec.sigmas)) {
+    const message = 'explicit timesteps or sigmas do not combine with an init image (strength cuts the schedule)';
+    problems.push({ field: spec.timesteps ? 'timesteps' : 'sigmas', message });
   }
   return problems;
 }

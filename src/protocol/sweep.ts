@@ -54,6 +54,11 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   scheduler: true,
   timesteps: true,
   sigmas: true,
+  initImage: true,
+  strength: true,
+  mask: true,
+  maskBlur: true,
+  invert: true,
 };
 const BASE_KEYS = Object.keys(BASE_FIELDS);
 
@@ -208,23 +213,36 @@ function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, erro
   if (raw.batchSize !== undefined && raw.batchSize !== 1)
     error(['base', 'batchSize'], 'batch', 'a cell is one image: vary the seed on an axis instead of a batch');
   const spec = runSpec({ modelDir: '', prompt: '', ...raw } as RunSpec);
-  for (const p of checkRunSpec(spec)) {
-    if (p.field === 'modelDir' && varies('modelDir')) continue;
-    error(['base', p.field], 'engine-refuses', `base ${p.message}`);
+  // Checked with each axis's first value in place (a strength needs the init image an axis gives);
+  // the fields axes set are checked at their values.
+  const set = new Set(AXIS_NAMES.flatMap((n) => (axes[n] ? (AXIS_FIELDS[axes[n].field] as AxisFieldSpec).sets : [])));
+  for (const p of checkRunSpec(withFirstValues(spec, axes))) {
+    if (!set.has(p.field)) error(['base', p.field], 'engine-refuses', `base ${p.message}`);
   }
   return spec;
 }
 
-/** Each axis value on the base alone: the engine's refusals reported at the value that causes them. */
+/** The base with the first value of every axis but `except` applied. */
+function withFirstValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, except?: AxisName): RunSpec {
+  return AXIS_NAMES.reduce((spec, name) => {
+    const axis = axes[name];
+    if (!axis || name === except) return spec;
+    return (AXIS_FIELDS[axis.field] as AxisFieldSpec).apply(spec, axis.values[0], axis.values);
+  }, base);
+}
+
+/** Each axis value on the base with the other axes' first values: the engine's refusals reported at
+ * the value that causes them. */
 function checkValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, findings: Finding[]): void {
-  const baseProblems = new Set(checkRunSpec(base).map((p) => p.field));
   for (const name of AXIS_NAMES) {
     const axis = axes[name];
     if (!axis) continue;
     const spec: AxisFieldSpec = AXIS_FIELDS[axis.field];
+    const context = withFirstValues(base, axes, name);
+    const contextProblems = new Set(checkRunSpec(context).map((p) => p.field));
     axis.values.forEach((value, i) => {
-      const problems = checkRunSpec(spec.apply(base, value, axis.values));
-      for (const p of problems.filter((q) => spec.sets.includes(q.field) && !baseProblems.has(q.field))) {
+      const problems = checkRunSpec(spec.apply(context, value, axis.values));
+      for (const p of problems.filter((q) => spec.sets.includes(q.field) && !contextProblems.has(q.field))) {
         findings.push({ severity: 'error', path: [name, 'values', i], code: 'engine-refuses', message: p.message });
       }
     });

@@ -102,6 +102,20 @@ export const AXIS_FIELDS = {
     apply: set('subseedStrength'),
     sets: ['subseedStrength'],
   },
+  initImage: {
+    label: 'init image',
+    doc: 'image-to-image starting images (PNG or JPEG), relative to the sweep file',
+    check: (v) => isText(v) ?? ((v as string).trim() === '' ? 'must name a file' : undefined),
+    apply: set('initImage'),
+    sets: ['initImage'],
+  },
+  strength: {
+    label: 'strength',
+    doc: 'image-to-image strength, 0 to 1',
+    check: isNumber,
+    apply: set('strength'),
+    sets: ['strength'],
+  },
   scheduler: {
     label: 'scheduler',
     doc: "scheduler_config keys over the base run's",

@@ -320,7 +320,28 @@ export type FromWorkbench =
   | ImageActionMessage
   | { type: 'rerunFromImage' }
   /** Return to the form's sampler. */
-  | { type: 'dropSchedule' };
+  | { type: 'dropSchedule' }
+  /** Count a prompt box's tokens and find its unknown words with the model's tokenizer (no model loads). */
+  | { type: 'tokenize'; field: PromptField; text: string; modelId: string };
+
+/** The two prompt boxes. */
+export type PromptField = 'prompt' | 'negativePrompt';
+
+/** A prompt as the model's tokenizer sees it (the answer to 'tokenize'). */
+export interface PromptTokens {
+  /** The text counted, so a late answer for older text can be told apart. */
+  text: string;
+  modelId: string;
+  /** A1111's token count (BOS, EOS and padding left out). */
+  count: number;
+  /** The token capacity of the windows the prompt takes: A1111's "count/window", 75 per CLIP window. */
+  window: number;
+  chunks: number;
+  /** Where the words the vocabulary cannot represent stand in `text` (UTF-16 offsets, end exclusive). */
+  unknown: { start: number; end: number }[];
+  /** Why the prompt could not be read (a bad attention weight, or the model has no tokenizer). */
+  error?: string;
+}
 
 /** Host → generate panel. */
 export type ToWorkbench =
@@ -340,7 +361,8 @@ export type ToWorkbench =
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   | { type: 'queue'; queue: QueueState }
   /** The schedule the next runs use changed; undefined: the form's sampler again. */
-  | { type: 'schedule'; schedule?: RunSchedule };
+  | { type: 'schedule'; schedule?: RunSchedule }
+  | ({ type: 'tokens'; field: PromptField } & PromptTokens);
 
 export interface GalleryItem {
   run: RunSummary;
@@ -404,6 +426,13 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
     case 'openRun':
     case 'saveRun':
       return runId ? { type: msg.type, runId } : undefined;
+    case 'tokenize': {
+      const field = msg.field === 'prompt' || msg.field === 'negativePrompt' ? msg.field : undefined;
+      const text = typeof msg.text === 'string' && msg.text.length <= RUN_LIMITS.promptLength ? msg.text : undefined;
+      const modelId = typeof msg.modelId === 'string' && msg.modelId.length <= 200 ? msg.modelId : undefined;
+      if (!field || text === undefined || modelId === undefined) return undefined;
+      return { type: 'tokenize', field, text, modelId };
+    }
     case 'exportTrajectory':
       return runId && (msg.format === 'gif' || msg.format === 'strip') && msg.bytes instanceof Uint8Array
         ? { type: 'exportTrajectory', runId, format: msg.format, bytes: msg.bytes }

@@ -3,6 +3,7 @@
 // as JSON beside it, so the image alone reproduces the run.
 import type { RunInfo } from '../protocol/engine';
 import { isVaried, type RunSpec } from '../protocol/run';
+import type { RunInputs } from './inputImages';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
 import { imageSpec } from './imageSpec';
 import { fromA1111Sampler, toA1111Sampler } from './samplerNames';
@@ -25,12 +26,22 @@ export interface RunRecord {
   batchIndex: number;
   /** What ran: effective scheduler, model, provider, timings. */
   ran: Omit<RunInfo, 'spec' | 'seeds'>;
+  /** The input images (spec.initImage, spec.mask) as read: path, SHA-256 of the file, size. */
+  inputs?: RunInputs['files'];
 }
 
 /** One record per image of a finished run. */
-export function buildRunRecords(createdAt: Date, info: RunInfo): RunRecord[] {
+export function buildRunRecords(createdAt: Date, info: RunInfo, inputs?: RunInputs['files']): RunRecord[] {
   const { spec, seeds, ...ran } = info;
-  return seeds.map((seed, batchIndex) => ({ format: RECORD_FORMAT, createdAt: createdAt.toISOString(), spec, seed, batchIndex, ran }));
+  return seeds.map((seed, batchIndex) => ({
+    format: RECORD_FORMAT,
+    createdAt: createdAt.toISOString(),
+    spec,
+    seed,
+    batchIndex,
+    ran,
+    ...(inputs && { inputs }),
+  }));
 }
 
 export function toA1111(record: RunRecord): A1111Parameters {
@@ -49,6 +60,8 @@ export function toA1111(record: RunRecord): A1111Parameters {
     // A1111 shows the first ten hex digits of the weights' SHA-256.
     modelHash: record.ran.model.hash.slice(0, 10) || undefined,
     model: record.ran.model.name,
+    denoisingStrength: spec.initImage !== undefined && !spec.invert ? spec.strength : undefined,
+    maskBlur: spec.mask !== undefined ? (spec.maskBlur ?? 0) : undefined,
     // A1111's infotext names a varied image's own variation seed (processing.py create_infotext).
     extra: [...(isVaried(spec) ? variationPairs(spec.subseed! + record.batchIndex, spec.subseedStrength!) : []), ['Version', 'Diffusion Lab']],
   };
@@ -109,6 +122,8 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
     width: p.width,
     height: p.height,
     scheduler: choice && { _class_name: choice.className, ...choice.options },
+    ...(p.denoisingStrength !== undefined && { strength: p.denoisingStrength }),
+    ...(p.maskBlur !== undefined && { maskBlur: p.maskBlur }),
     ...variationOf(p.extra),
   };
   return { source: 'a1111', spec, unknownSampler: p.sampler && !choice ? p.sampler : undefined, model: { name: p.model, hash: p.modelHash } };
@@ -174,6 +189,8 @@ function fromFirstFormat(v: Record<string, unknown>): RunRecord | undefined {
       warnings: [],
       unknownWords: [],
       truncatedTokens: 0,
+      promptTokens: 0,
+      promptChunks: 0,
     },
   };
 }

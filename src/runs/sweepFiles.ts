@@ -1,9 +1,10 @@
 // The files a sweep names, read on the host: the sweep file itself, its model folders (for their
 // hash) and schedule files. A cell whose file is missing or broken is an error that names the cell.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, modelHash, readModelFolder } from '../modelFolder/modelFolder';
-import type { RunSpec } from '../protocol/run';
+import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { parseSweep, type AxisName, type Sweep, type SweepReading } from '../protocol/sweep';
 import { valueLabel } from '../protocol/sweepAxes';
 import type { Cell } from '../protocol/sweepCells';
@@ -39,10 +40,15 @@ export interface ModelFacts {
 
 /** A cell as it runs: model folder resolved, schedule file applied, model read. */
 export interface ResolvedCell extends Cell {
-  /** The spec the engine gets (absolute modelDir). */
+  /** The spec the engine gets (absolute modelDir and input image paths). */
   run: RunSpec;
   model: ModelFacts;
+  /** SHA-256 of the input images' bytes, by spec field: the key holds content, not paths. */
+  inputs: Partial<Record<InputField, string>>;
 }
+
+const INPUT_FIELDS = ['initImage', 'mask'] as const;
+type InputField = (typeof INPUT_FIELDS)[number];
 
 /** Resolves cells; each model folder is read once. Throws a SweepError naming the cell. */
 export function resolveCells(sweep: Sweep, dir: string, cells: readonly Cell[]): ResolvedCell[] {
@@ -62,8 +68,21 @@ export function resolveCells(sweep: Sweep, dir: string, cells: readonly Cell[]):
     }
     const scheduled =
       cell.scheduleFile === undefined ? cell.spec : withScheduleFile(cell.spec, dir, cell.scheduleFile, where);
-    return { ...cell, spec: scheduled, run: { ...scheduled, modelDir }, model };
+    return { ...cell, spec: scheduled, model, ...withInputs({ ...scheduled, modelDir }, dir, where) };
   });
+}
+
+/** The run with its input images' paths resolved, and their hashes. */
+function withInputs(run: RunSpec, dir: string, where: string): Pick<ResolvedCell, 'run' | 'inputs'> {
+  const inputs: ResolvedCell['inputs'] = {};
+  const resolved = { ...run };
+  for (const field of INPUT_FIELDS) {
+    const path = run[field];
+    if (path === undefined) continue;
+    resolved[field] = resolve(dir, path);
+    inputs[field] = hashFile(resolved[field], `${where}: ${field}`);
+  }
+  return { run: resolved, inputs };
 }
 
 /** "x sampler=Euler, y steps=4": a cell's place, for messages and hovers. */
@@ -104,6 +123,26 @@ function withScheduleFile(spec: RunSpec, dir: string, ref: string, where: string
     ...(entry.timesteps && { timesteps: entry.timesteps }),
     ...(entry.sigmas && { sigmas: entry.sigmas }),
   };
+}
+
+/** SHA-256 of a file's bytes, read once per path (a sweep names the same image in many cells). */
+const fileHashes = new Map<string, string>();
+function hashFile(path: string, what: string): string {
+  const known = fileHashes.get(path);
+  if (known) return known;
+  let bytes: Buffer;
+  try {
+    const stat = existsSync(path) ? statSync(path) : undefined;
+    if (!stat?.isFile()) throw new Error(`${path} does not exist or is not a file`);
+    if (stat.size > RUN_LIMITS.imageFileBytes)
+      throw new Error(`${path} is ${stat.size} bytes, more than ${RUN_LIMITS.imageFileBytes}`);
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new SweepError(`${what} ${(err as Error).message}`);
+  }
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  fileHashes.set(path, hash);
+  return hash;
 }
 
 export function readJsonFile(path: string, what: string): unknown {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { RunSpec } from '../protocol/run';
 import type { Sweep } from '../protocol/sweep';
-import type { ModelFacts } from './sweepFiles';
+import type { ModelFacts, ResolvedCell } from './sweepFiles';
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -16,12 +16,12 @@ export function canonicalJson(value: unknown): string {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** SHA-256 of the model hash and the full spec (seed fixed), with what the model folder fills in where
- * the spec is silent (its scheduler config, its recommended guidance). The model is named by its hash,
+ * the spec is silent (its scheduler config, its recommended guidance) and the input images' hashes. The model is named by its hash,
  * not its folder, so machines that keep the model at different paths agree on every key. */
-export function cellKey(model: ModelFacts, spec: RunSpec): string {
+export function cellKey(model: ModelFacts, spec: RunSpec, inputs: ResolvedCell['inputs'] = {}): string {
   const { modelDir: _dir, ...rest } = spec;
   const { hash, ...defaults } = model;
-  return sha256(`${hash}\n${canonicalJson({ spec: rest, modelDefaults: defaults })}`);
+  return sha256(`${hash}\n${canonicalJson({ spec: rest, modelDefaults: defaults, inputs })}`);
 }
 
 /** Identifies a sweep: shards merge only when their sweeps hash alike. */

@@ -75,7 +75,7 @@ export async function runSweep(
   o: SweepRunOptions,
 ): Promise<SweepRunReport> {
   const existing = o.force ? new Map<string, string>() : cellFilesByKey(o.outDir);
-  const keyed = cells.map((cell) => ({ cell, key: cellKey(cell.model, cell.spec) }));
+  const keyed = cells.map((cell) => ({ cell, key: cellKey(cell.model, cell.spec, cell.inputs) }));
   const todo = keyed.filter(({ key }) => !existing.has(shortKey(key)));
   const files = new Map(keyed.map(({ cell, key }) => [cell.index, existing.get(shortKey(key))]));
   if (o.onCell) {

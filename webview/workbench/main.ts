@@ -6,10 +6,12 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
 import type { ImageActionKind } from '../../src/protocol/imageActions';
-import type { FromWorkbench, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
+import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
+import { PromptFeedback } from './promptFeedback';
+import { PromptHistory } from './promptHistory';
 import { RunsStore } from './runsStore';
 import { capturedFrames, StepViewer } from './stepViewer';
 import { trajectoryGif, trajectoryStrip } from './trajectoryExport';
@@ -33,6 +35,7 @@ let providerSetting = 'auto';
 
 const form = new ParamsFormView({
   changed: (f) => {
+    feedbackChanged(f);
     window.clearTimeout(formTimer);
     formTimer = window.setTimeout(() => vscode.postMessage({ type: 'formChanged', form: f }), 300);
   },
@@ -43,6 +46,13 @@ const form = new ParamsFormView({
   dropSchedule: () => vscode.postMessage({ type: 'dropSchedule' }),
 });
 const viewer = new StepViewer((step) => remember({ step }));
+const feedback: Record<PromptField, PromptFeedback> = {
+  prompt: promptFeedback('prompt'),
+  negativePrompt: promptFeedback('negativePrompt'),
+};
+const history = new PromptHistory();
+form.promptBox('prompt').addEventListener('input', () => history.typed());
+form.promptBox('prompt').addEventListener('keydown', recallPrompt);
 
 const runSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
 runSelect.id = 'run-select';
@@ -85,6 +95,7 @@ const handlers: Handlers = {
   snapshot: ({ snapshot: s }) => {
     form.setChoices(s.models, s.samplers);
     form.write(s.form);
+    feedbackChanged(s.form);
     providerSetting = s.provider.setting;
     form.setProvider(providerSetting, s.provider.lastUsed);
     form.setRunning(s.running);
@@ -98,6 +109,7 @@ const handlers: Handlers = {
   },
   form: (m) => {
     form.write(m.form);
+    feedbackChanged(m.form);
     showFormNote(m.note ?? '');
   },
   importFailed: (m) => showFormNote(m.message, true),
@@ -141,6 +153,7 @@ const handlers: Handlers = {
   notice: (m) => showNotice(m.message, m.level === 'error'),
   schedule: (m) => form.setSchedule(m.schedule),
   queue: (m) => form.setQueue(m.queue),
+  tokens: (m) => feedback[m.field].show(m),
 };
 
 window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
@@ -191,6 +204,7 @@ function imageTile(run: RunSummary, png: Uint8Array, index: number): HTMLElement
 }
 
 function renderRunList(): void {
+  history.setPrompts(store.list().map((r) => r.summary.spec.prompt));
   runSelect.replaceChildren(
     ...store.list().map(({ summary: r }) => {
       const o = document.createElement('vscode-option');
@@ -265,6 +279,37 @@ async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
   } catch (error) {
     showNotice(`Export failed: ${(error as Error).message}`, true);
   }
+}
+
+/** ↑/↓ in the prompt box recall past prompts, from its first line (↑) or its last (↓), so the keys
+ * still move between the lines of a long prompt. */
+function recallPrompt(e: KeyboardEvent): void {
+  if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const box = form.promptBox('prompt').wrappedElement;
+  const up = e.key === 'ArrowUp';
+  const beyond = up ? box.value.slice(0, box.selectionStart) : box.value.slice(box.selectionEnd);
+  if (beyond.includes('\n')) return;
+  const recalled = up ? history.older(box.value) : history.newer();
+  if (recalled === undefined) return;
+  e.preventDefault();
+  form.setValue('prompt', recalled);
+  // The caret at the end, as a shell leaves it, once the box has taken the value (unless typed over since).
+  requestAnimationFrame(() => {
+    if (box.value === recalled) box.setSelectionRange(recalled.length, recalled.length);
+  });
+}
+
+/** The token line under a prompt box, asking the host about that box. */
+function promptFeedback(field: PromptField): PromptFeedback {
+  const ask = (text: string, modelId: string) => vscode.postMessage({ type: 'tokenize', field, text, modelId });
+  const line = new PromptFeedback(field, ask);
+  form.promptBox(field).after(line.element);
+  return line;
+}
+
+function feedbackChanged(f: ParamsForm): void {
+  feedback.prompt.changed(f.prompt, f.modelId);
+  feedback.negativePrompt.changed(f.negativePrompt, f.modelId);
 }
 
 /** A button's action: posts the message for the run on view, if any. */

@@ -190,6 +190,11 @@ export class ParamsFormView {
     this.controls.get('steps')!.title = steps !== undefined ? 'The schedule fixes the step count' : '';
   }
 
+  /** A prompt box, for the tools main.ts attaches to it (token count, unknown words, history). */
+  promptBox(key: 'prompt' | 'negativePrompt'): Control & { wrappedElement: HTMLTextAreaElement } {
+    return this.controls.get(key) as Control & { wrappedElement: HTMLTextAreaElement };
+  }
+
   setRunning(running: boolean): void {
     this.running = running;
     this.updateQueueControls();
@@ -242,7 +247,8 @@ export class ParamsFormView {
     else this.handlers.generate(this.read(), forever);
   }
 
-  private setValue(key: Key, value: string): void {
+  /** Sets a field as if the user had typed it (checked, and reported as a change). */
+  setValue(key: Key, value: string): void {
     this.set(key, this.controls.get(key)!, value);
     this.onInput(key);
   }

@@ -16,6 +16,7 @@ import {
   type ToWorkbench,
   type TrajectoryFormat,
 } from '../../protocol/workbench';
+import { PromptTokenCounter } from '../../tokenizer/promptTokenCounter';
 import type { Log } from '../log';
 import { readProvider, resolveOutputDir } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -46,6 +47,7 @@ export class WorkbenchPanel implements vscode.Disposable {
   private pendingRunId: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly queue: RunQueue;
+  private readonly tokens = new PromptTokenCounter();
 
   constructor(private readonly deps: PanelDeps) {
     this.queue = new RunQueue((request) => deps.runs.run(request), (queue) => this.post({ type: 'queue', queue }));
@@ -185,6 +187,11 @@ export class WorkbenchPanel implements vscode.Disposable {
         return void (await this.deps.actions.perform(m, (message, isError) => this.post({ type: 'notice', level: isError ? 'error' : 'info', message })));
       case 'rerunFromImage':
         return void (await vscode.commands.executeCommand('diffusionLab.rerunFromImage'));
+      case 'tokenize': {
+        const dir = catalog.dir(m.modelId);
+        if (dir) this.post({ type: 'tokens', field: m.field, ...this.tokens.count(dir, m.modelId, m.text) });
+        return;
+      }
     }
   }
 

@@ -90,7 +90,14 @@ test('scheduler fields: spacing, σ schedule (turning the others off), inline ke
   assert.deepEqual([one('size', '96x32').spec.width, one('size', '96x32').spec.height], [96, 32]);
   assert.equal(one('scheduleFile', 'a.schedule.json#sd').scheduleFile, 'a.schedule.json#sd');
   assert.equal(one('sampler', 'DDIMScheduler').spec.scheduler?._class_name, 'DDIMScheduler');
-  assert.deepEqual([one('subseed', 5).spec.subseed, one('subseedStrength', 0.25).spec.subseedStrength], [5, 0.25]);
+  assert.equal(one('subseed', 5).spec.subseed, 5);
+  const varied = { version: 1, base: { ...base, subseed: 3 }, x: { field: 'subseedStrength', values: [0.25] } };
+  assert.equal(expandCells(sweepOf(varied))[0].spec.subseedStrength, 0.25);
+  assert.equal(one('initImage', 'in/cat.png').spec.initImage, 'in/cat.png');
+  const img2img = { version: 1, base: { ...base, initImage: 'in/cat.png' }, x: { field: 'strength', values: [0.6] } };
+  assert.equal(expandCells(sweepOf(img2img))[0].spec.strength, 0.6);
+  const noImage = parseSweep({ ...img2img, base }).findings.map((f) => [f.path.join('.'), f.code]);
+  assert.deepEqual(noImage, [['x.values.0', 'engine-refuses']], 'strength needs an init image');
 });
 
 test('unknown fields are errors at their path', () => {
@@ -186,4 +193,13 @@ test('a σ schedule crossed with a sampler that lacks it is a warning at the val
     x: { field: 'sampler', values: ['LCM', 'DDIM'] },
   });
   assert.deepEqual(spacing.found, []);
+});
+
+test('fields that need another are checked with the other axes in place', () => {
+  // A base strength with the init image on an axis, and strength × init image axes, are both fine.
+  const images = { field: 'initImage', values: ['a.png', 'b.png'] };
+  assert.deepEqual(findingsOf({ base: { ...base, strength: 0.5 }, x: images }).found, []);
+  assert.deepEqual(findingsOf({ x: images, y: { field: 'strength', values: [0.3, 2] } }).found, [
+    ['y.values.1', 'engine-refuses', 'error'],
+  ]);
 });

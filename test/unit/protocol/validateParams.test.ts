@@ -72,3 +72,14 @@ test('host-side message parsing drops malformed messages and path-like ids', () 
   assert.equal(parseFromGallery({ type: 'removeRun', runId: '../runs' }), undefined);
   assert.equal(parseFromGallery({ type: 'removeRun' }), undefined);
 });
+
+test('tokenize requests carry a prompt field, its text and a model id, within the prompt limit', () => {
+  const ok = { type: 'tokenize', field: 'prompt', text: 'a (red:1.2) circle', modelId: 'm1' };
+  assert.deepEqual(parseFromWorkbench({ ...ok, extra: 1 }), ok);
+  const negative = { ...ok, field: 'negativePrompt', text: '' };
+  assert.deepEqual(parseFromWorkbench(negative), negative);
+  assert.equal(parseFromWorkbench({ ...ok, field: 'seed' }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, text: 3 }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, modelId: undefined }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, text: 'a'.repeat(20_001) }), undefined);
+});

@@ -37,7 +37,8 @@ test('parses A1111 v1.9 "Schedule type" and keeps unknown keys in order', () => 
   assert.equal(p.sampler, 'DPM++ 2M');
   assert.equal(p.scheduleType, 'Karras');
   assert.equal(p.cfgScale, 8);
-  assert.deepEqual(p.extra.map(([k]) => k), ['Denoising strength', 'Masked content', 'Version']);
+  assert.equal(p.denoisingStrength, 0.91, "A1111's image-to-image strength");
+  assert.deepEqual(p.extra.map(([k]) => k), ['Masked content', 'Version']);
 });
 
 test('unquotes JSON-quoted values that hold commas and colons', () => {

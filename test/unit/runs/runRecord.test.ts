@@ -63,6 +63,26 @@ test('a first-format record (flat, diffusion-lab.run/1) is read as the current o
   assert.equal(parseRecord('not json'), undefined);
 });
 
+test('an image-to-image record carries its input files and writes and restores A1111 Denoising strength and Mask blur', () => {
+  const spec = { initImage: '/in/cat.png', strength: 0.6, mask: '/in/mask.png', maskBlur: 4 };
+  const inputs = {
+    initImage: { path: '/in/cat.png', sha256: 'a'.repeat(64), width: 100, height: 80 },
+    mask: { path: '/in/mask.png', sha256: 'b'.repeat(64), width: 100, height: 80 },
+  };
+  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec }), inputs);
+  assert.deepEqual(record.inputs, inputs);
+  const texts = pngTextChunks(record);
+  assert.match(texts.parameters, /Model: tiny-shapes, Denoising strength: 0\.6, Mask blur: 4, Version: Diffusion Lab$/);
+  const ours = restoreFromPngText(texts);
+  assert.deepEqual([ours?.spec.initImage, ours?.spec.strength, ours?.spec.mask, ours?.spec.maskBlur], ['/in/cat.png', 0.6, '/in/mask.png', 4]);
+  const theirs = restoreFromPngText({ parameters: texts.parameters });
+  assert.deepEqual([theirs?.spec.strength, theirs?.spec.maskBlur], [0.6, 4]);
+  // A text-to-image record states neither.
+  const [plain] = buildRunRecords(new Date(0), sampleInfo());
+  assert.equal(plain.inputs, undefined);
+  assert.doesNotMatch(pngTextChunks(plain).parameters, /Denoising strength|Mask blur/);
+});
+
 test('a varied image carries its own variation seed, in A1111 text and in the record', () => {
   const varied = sampleInfo({ spec: { subseed: 40, subseedStrength: 0.25 }, seeds: [11, 11] });
   const [, second] = buildRunRecords(new Date(0), varied);

@@ -1,5 +1,6 @@
 // What the host reads for a sweep: model folders (once each) and schedule files applied to cells.
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { parseSweep } from '../../../src/protocol/sweep';
 import { expandCells } from '../../../src/protocol/sweepCells';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
 import { resolveCells } from '../../../src/runs/sweepFiles';
+import { cellKey } from '../../../src/runs/sweepKeys';
 
 function resolveWith(dir: string, values: string[]) {
   const json = {
@@ -48,5 +50,26 @@ test("a schedule file sets the cell's scheduler keys and explicit steps; the mod
   assert.throws(
     () => resolveWith(dir, ['euler.json', 'bad.json']),
     /cell 1 \(x scheduleFile=bad.json\): schedule file .*bad.json: .*beta_start/,
+  );
+});
+
+test('init images resolve beside the sweep and are keyed by their bytes; a missing one names the cell', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-sweep-files-'));
+  writeFileSync(join(dir, 'a.png'), 'first');
+  writeFileSync(join(dir, 'b.png'), 'second');
+  const json = {
+    version: 1,
+    base: { modelDir: relative(dir, defaultModelDir()), prompt: 'p', seed: 1 },
+    x: { field: 'initImage', values: ['a.png', 'b.png', 'c.png'] },
+  };
+  const sweep = parseSweep(json).sweep!;
+  const [a, b] = resolveCells(sweep, dir, expandCells(sweep).slice(0, 2));
+  assert.equal(a.run.initImage, join(dir, 'a.png'));
+  assert.equal(a.spec.initImage, 'a.png', 'the index keeps the path as written');
+  assert.equal(a.inputs.initImage, createHash('sha256').update('first').digest('hex'));
+  assert.notEqual(cellKey(a.model, a.spec, a.inputs), cellKey(b.model, b.spec, b.inputs));
+  assert.throws(
+    () => resolveCells(sweep, dir, expandCells(sweep)),
+    /cell 2 \(x initImage=c.png\): initImage .*c.png does not exist/,
   );
 });

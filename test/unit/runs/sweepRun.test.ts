@@ -27,7 +27,9 @@ const sweep: Sweep = parseSweep({
 }).sweep!;
 const model = { hash: 'abcdef0123', scheduler: { _class_name: 'DDIMScheduler' }, guidanceScale: 3 };
 const resolved = (indices: number[]): ResolvedCell[] =>
-  indices.map((i) => cellAt(sweep, i)).map((c) => ({ ...c, run: { ...c.spec, modelDir: '/abs/m' }, model }));
+  indices
+    .map((i) => cellAt(sweep, i))
+    .map((c) => ({ ...c, run: { ...c.spec, modelDir: '/abs/m' }, model, inputs: {} }));
 
 /** An engine that paints each image one grey level per seed and counts its runs. */
 function fakeEngine() {
@@ -200,7 +202,7 @@ test('merge refuses folders of different sweeps and names what is missing', asyn
   assert.throws(() => mergeSweeps([a], tmp()), /cells 1, 3 are in none of the folders/);
   const other = { ...sweep, base: { ...sweep.base, prompt: 'q' } };
   const b = tmp();
-  const cells = expandCells(other).map((c) => ({ ...c, run: c.spec, model }));
+  const cells = expandCells(other).map((c) => ({ ...c, run: c.spec, model, inputs: {} }));
   await runSweep(other, cells, { outDir: b, engine: fakeEngine().factory, runOptions: {} });
   assert.throws(() => mergeSweeps([a, b], tmp()), new RegExp(`${b} holds another sweep than ${a}`));
   assert.throws(() => mergeSweeps([tmp()], tmp()), /sweep index .*index\.json does not exist/);
