@@ -1,14 +1,14 @@
 // `diffusion-lab` command line: generate images (from a prompt, or from an init image and mask) and
 // invert images with the same engine process the extension uses, and install the optional CUDA provider.
 import { parseArgs } from 'node:util';
-import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 import { PROVIDER_NAMES, type ProviderName, type RunOptions } from '../protocol/engine';
 import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec, type RunSpecInput } from '../protocol/run';
 import { EngineClient, EngineError } from '../runs/engineClient';
 import { defaultModelDir, engineEntry } from '../runs/enginePaths';
 import { executeRun, prepareRun } from '../runs/executeRun';
 import { RunInputError } from '../runs/inputImages';
-import { fromA1111Sampler } from '../runs/samplerNames';
+import { samplerChoice } from '../runs/samplerChoice';
+import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { installCuda } from './installCuda';
 import { sweep, SWEEP_USAGE } from './sweepCommand';
 import { usage, UsageError } from './usageError';
@@ -27,7 +27,13 @@ const USAGE = `usage:
       --guidance <g>         classifier-free guidance scale (1 turns guidance off); default: the
                              model's (_diffusion_lab.guidance_scale in model_index.json), else 7.5
       --guidance-rescale <φ> Lin et al. rescale, 0..1, default 0
-      --sampler <name>       a diffusers class (DDIMScheduler) or an A1111 name ("DPM++ 2M Karras")
+      --sampler <name>       a diffusers class (DPMSolverMultistepScheduler), an A1111 sampler ("DPM++ 2M",
+                             "DPM++ 2M Karras") or a ComfyUI sampler_name (dpmpp_2m); each runs as its tool does
+      --schedule-type <t>    A1111's Schedule type (default Automatic); with a diffusers class: Karras,
+                             Exponential or Beta (its use_*_sigmas)
+      --scheduler <s>        ComfyUI's scheduler for a ComfyUI sampler_name (default normal)
+      --noise <convention>   diffusers | a1111 | comfyui: whose way of drawing noise from the seed
+                             (default: the sampler's tool; diffusers for a diffusers class)
       --scheduler-config <file.json>  a scheduler_config.json to use instead of the model's
       --timesteps <t,t,...>  explicit descending training timesteps, one step each (replaces --steps)
       --sigmas <s,s,...>     explicit descending σ, the final one included (replaces --steps)
@@ -95,6 +101,9 @@ async function generate(args: string[]): Promise<number> {
       steps: { type: 'string', default: '20' },
       'guidance-rescale': { type: 'string' },
       sampler: { type: 'string' },
+      'schedule-type': { type: 'string' },
+      scheduler: { type: 'string' },
+      noise: { type: 'string' },
       'scheduler-config': { type: 'string' },
       timesteps: { type: 'string' },
       sigmas: { type: 'string' },
@@ -117,7 +126,8 @@ async function generate(args: string[]): Promise<number> {
     width: optional(o.width, (v) => int('--width', v)),
     height: optional(o.height, (v) => int('--height', v)),
     batchSize: optional(o.batch, (v) => int('--batch', v)) ?? 1,
-    scheduler: schedulerChoice(o.sampler, o['scheduler-config']),
+    ...samplerFields(o.sampler, o['schedule-type'], o.scheduler, o['scheduler-config']),
+    noise: optional(o.noise, noiseConvention),
     timesteps: optional(o.timesteps, (v) => numberList('--timesteps', v)),
     sigmas: optional(o.sigmas, (v) => numberList('--sigmas', v)),
     initImage: optional(o['init-image'], resolve),
@@ -217,18 +227,34 @@ const FLAGS: Record<keyof RunSpec, string> = {
   mask: '--mask',
   maskBlur: '--mask-blur',
   invert: 'invert',
+  toolSampler: '--sampler',
+  noise: '--noise',
 };
 
-/** --sampler and --scheduler-config as the request's scheduler override. */
-function schedulerChoice(sampler: string | undefined, configFile: string | undefined): Record<string, unknown> | undefined {
+/** --sampler (with --schedule-type or --scheduler) and --scheduler-config as the spec's sampler fields: a
+ * diffusers scheduler override, or a tool sampler over the model's training schedule (samplerChoice.ts). */
+function samplerFields(sampler: string | undefined, scheduleType: string | undefined, scheduler: string | undefined,
+  configFile: string | undefined): Pick<RunSpec, 'scheduler' | 'toolSampler'> {
   const config = configFile === undefined ? undefined : readConfigFile(configFile);
-  if (!sampler) return config;
-  const choice = fromA1111Sampler(sampler);
-  if (!choice) throw new UsageError(`unknown sampler "${sampler}" (give a diffusers class such as DDIMScheduler or an A1111 name such as "Euler a")`);
-  // "DDIM Karras" would otherwise run plain DDIM: diffusers' DDIM has no Karras σ.
-  const missing = Object.keys(choice.options).filter((key) => !(key in (SCHEDULER_CLASSES[choice.className]?.keys ?? {})));
-  if (missing.length) throw new UsageError(`--sampler "${sampler}": ${choice.className} has no ${missing.join(', ')}, so it cannot run that schedule`);
-  return { ...config, _class_name: choice.className, ...choice.options };
+  if (!sampler) {
+    if (scheduleType !== undefined || scheduler !== undefined) {
+      throw new UsageError('--schedule-type and --scheduler need a --sampler');
+    }
+    return { scheduler: config };
+  }
+  const choice = samplerChoice(sampler, { scheduleType, scheduler });
+  if ('problem' in choice) throw new UsageError(`--sampler "${sampler}": ${choice.problem}`);
+  // A tool sampler reads the training schedule and prediction type from the config file, if one is given.
+  return choice.kind === 'tool'
+    ? { scheduler: config, toolSampler: choice.toolSampler }
+    : { scheduler: { ...config, ...choice.scheduler } };
+}
+
+function noiseConvention(value: string): NoiseConvention {
+  if (!NOISE_CONVENTIONS.includes(value as NoiseConvention)) {
+    throw new UsageError(`--noise must be one of ${NOISE_CONVENTIONS.join(', ')}, not "${value}"`);
+  }
+  return value as NoiseConvention;
 }
 
 /** Scheduler configs are a few hundred bytes; a cap keeps /dev/zero or a huge file from exhausting memory. */

@@ -52,6 +52,7 @@ export * from './kdiffusion/a1111Samplers';
 export * from './kdiffusion/comfySamplers';
 export * from './kdiffusion/toolSamplers';
 export * from './kdiffusion/toolNames';
+export * from './kdiffusion/toolRun';
 export { a1111UniPcSigmas } from './kdiffusion/a1111UniPc';
 export * from './prompt/promptAttention';
 export * from './prompt/promptChunks';

@@ -7,7 +7,7 @@ import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler'
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
-import { DEFAULT_STRENGTH, type RunSpec } from '../protocol/run';
+import { DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from './requestCheck';
 import { startFromImage, type ImageStart } from './initLatents';
@@ -21,7 +21,9 @@ import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, unguided } from './guidance';
+import { runUnet } from './runUnet';
 import { StepBuffers } from './stepBuffers';
+import { planToolRun, readsKey, sampleWithTool } from './toolSampling';
 import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
@@ -40,7 +42,8 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const shape = checkRequest(req, options, s);
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
   const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
-  const custom = customSchedule(req, scheduler.alphasCumprod);
+  // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
+  const custom = req.toolSampler ? undefined : customSchedule(req, scheduler.alphasCumprod);
   if (req.initImage === undefined) setTimesteps(scheduler, req.steps, custom);
 
   const textStart = performance.now();
@@ -56,12 +59,18 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const loop: Loop = { s, req, shape, text, noise, latentShape, options, control, unetStepMs: [], unetRunMs: [] };
   let latents: Tensor;
   let start: ImageStart | undefined;
+  let tool: ReturnType<typeof planToolRun> | undefined;
   if (req.invert) {
     const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
     ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
   } else if (req.initImage !== undefined) {
     start = await startFromImage(s, req, request.images, shape, scheduler, noise);
     latents = await denoise(loop, { ...start, scheduler });
+  } else if (req.toolSampler) {
+    tool = planToolRun(req, scheduler, latentShape, seeds);
+    const denoiser = { s, text, guidanceScale: req.guidanceScale, guidanceRescale: req.guidanceRescale, latentShape };
+    const { unetStepMs, unetRunMs } = loop;
+    latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
   } else {
     latents = { data: textRun!.initial, shape: latentShape };
     if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
@@ -82,11 +91,12 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
       ...req,
       width: shape.width,
       height: shape.height,
-      steps: custom ? scheduler.timesteps.length : req.steps,
+      steps: custom ? scheduler.timesteps.length : specSteps(req),
       ...imageSpec(req),
     },
     seeds,
     scheduler: { _class_name: scheduler.className, ...scheduler.config },
+    toolSampler: tool?.info,
     model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
@@ -199,9 +209,9 @@ function imageSpec(req: RunSpec): Partial<RunSpec> {
 }
 
 /** The model's scheduler config with the request's keys on top (a `_class_name` there switches
- * the class and keeps the model's schedule, like diffusers' `from_config`), then `overrides`. */
-/** The scheduler, and the config's warnings (a misspelt key, a key the class ignores) worded for the
- * user: a run on a config that says one thing and runs another must not pass silently. */
+ * the class and keeps the model's schedule, like diffusers' `from_config`), then `overrides`; and the
+ * config's warnings (a misspelt key, a key the class ignores) worded for the user: a run on a config
+ * that says one thing and runs another must not pass silently. A tool run reads only some keys. */
 function buildScheduler(s: ModelSessions, req: RunSpec, overrides: Record<string, unknown> = {}): { scheduler: Scheduler; warnings: string[] } {
   const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, { ...req.scheduler, ...overrides });
   const errors = findings.filter((f) => f.severity === 'error');
@@ -210,49 +220,9 @@ function buildScheduler(s: ModelSessions, req: RunSpec, overrides: Record<string
     throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
   }
   const warnings = findings
-    .filter((f) => f.severity === 'warning')
+    .filter((f) => f.severity === 'warning' && (!req.toolSampler || readsKey(String(f.path[0]))))
     .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
   return { scheduler, warnings };
-}
-
-async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
-  const [n, ...rest] = input.shape;
-  const per = s.unet.fixedBatch('sample') ?? n;
-  const plane = input.data.length / n;
-  const ctxPlane = hidden ? hidden.data.length / n : 0;
-  const tInfo = s.unet.input('timestep');
-  // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
-  const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
-  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
-    sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
-    timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
-    ...(hidden && {
-      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] },
-    }),
-  });
-  // An inpainting UNet takes more channels than it returns: its output has the latents' channels.
-  const outDims = [per, s.unetLatentChannels, ...rest.slice(1)];
-  const outPlane = (plane / rest[0]) * s.unetLatentChannels;
-  // One call takes the whole batch: its output is the result, uncopied.
-  if (per >= n) return checkedOutput(s, await s.unet.run(feeds(0)), outDims).data.subarray(0, n * outPlane);
-  const out = new Float32Array(n * outPlane);
-  for (let b = 0; b < n; b += per) {
-    const result = checkedOutput(s, await s.unet.run(feeds(b)), outDims);
-    out.set(result.data.subarray(0, Math.min(per, n - b) * outPlane), b * outPlane);
-  }
-  return out;
-}
-
-/** The UNet's out_sample, refused when its shape is not the latents' (its sample input's, but for the
- * channels of an inpainting UNet): a UNet that returns another shape would otherwise give a garbage
- * image without a word. */
-function checkedOutput(s: ModelSessions, result: Record<string, Output>, expected: readonly number[]): Output {
-  const { dims } = result.out_sample;
-  if (dims.length !== expected.length || expected.some((d, k) => dims[k] !== d)) {
-    const message = `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected.join('×')} of the latents`;
-    throw new EngineFailure('MODEL_INVALID', message, { file: s.folder.files.unet });
-  }
-  return result.out_sample;
 }
 
 /** The UNet input with `extra`'s channels after each row's own (its rows repeat over guidance halves). */

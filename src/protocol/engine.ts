@@ -109,13 +109,28 @@ export interface RunTimings {
   totalMs: number;
 }
 
+/** What a tool-sampler run ran (RunSpec.toolSampler): the tool whose meaning the names had, our sampler,
+ * the noise convention and the σ list handed to the sampler; and the names that run the same in each tool
+ * (absent where a tool cannot). */
+export interface ToolRunInfo {
+  tool: 'a1111' | 'comfyui';
+  sampler: string;
+  noise: 'diffusers' | 'a1111' | 'comfyui';
+  sigmas: number[];
+  a1111?: { sampler: string; scheduleType: string };
+  comfyui?: { samplerName: string; scheduler: string };
+}
+
 export interface RunInfo {
   /** The spec as it ran: guidance, size and steps resolved from the model where it left them out. */
   spec: RunSpec & Required<Pick<RunSpec, 'guidanceScale' | 'width' | 'height'>>;
   /** Image i's seed (spec.seed + i). */
   seeds: number[];
-  /** The scheduler's effective config, `_class_name` included. */
+  /** The scheduler's effective config, `_class_name` included (with a tool sampler: the training schedule
+   * and prediction type it read). */
   scheduler: Record<string, unknown>;
+  /** Present when a tool sampler ran instead of the diffusers scheduler. */
+  toolSampler?: ToolRunInfo;
   model: { dir: string; name: string; hash: string; kind: 'text2img' | 'unconditional' };
   /** The provider that actually ran (after any fallback). */
   provider: Exclude<ProviderName, 'auto'>;

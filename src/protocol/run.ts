@@ -3,6 +3,9 @@
 // to run it (provider, previews) is a separate RunOptions in the engine protocol, and what actually
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
+import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
+import { isToolFinding, resolveToolSampler, type Tool } from '../core/kdiffusion/toolSamplers';
+import { noiseProblem, takesSigmaList } from '../core/kdiffusion/toolRun';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
 
@@ -80,6 +83,25 @@ export interface RunSpec {
   /** DDIM inversion: the init image is inverted to noise and regenerated from it (RunInfo.image
    * reports the reconstruction's PSNR). Only with initImage and no mask. */
   invert?: boolean;
+  /** Run a tool's own sampler instead of the diffusers scheduler: A1111's "Sampler" + "Schedule type" (default
+   * Automatic; legacy "DPM++ 2M Karras" works), or ComfyUI's KSampler sampler_name + scheduler (default normal);
+   * see src/core/kdiffusion/toolSamplers.ts. `scheduler` then only gives the training schedule and prediction
+   * type; explicit `sigmas` replace the tool's schedule, `timesteps` are refused. */
+  toolSampler?: ToolSamplerSpec;
+  /** Whose way of drawing the initial and sampler noise from the seed. Default: the tool's own with a
+   * `toolSampler`, else diffusers. */
+  noise?: NoiseConvention;
+}
+
+export interface ToolSamplerSpec {
+  tool: Tool;
+  sampler: string;
+  schedule?: string;
+}
+
+/** The noise convention a spec runs with (its own, else the tool's, else diffusers'). */
+export function specNoise(spec: Pick<RunSpec, 'noise' | 'toolSampler'>): NoiseConvention {
+  return spec.noise ?? spec.toolSampler?.tool ?? 'diffusers';
 }
 
 /** The fields a surface must give; the rest take these defaults (see `runSpec`). */
@@ -165,6 +187,7 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     if (!ok) problems.push({ field, message: `${field} must be a list of 1 to ${L.explicitSchedule} numbers` });
   }
   problems.push(...checkImageFields(spec));
+  problems.push(...toolProblems(spec));
   return problems;
 }
 
@@ -208,6 +231,41 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
     const message = 'explicit timesteps or sigmas do not combine with an init image (strength cuts the schedule)';
     problems.push({ field: spec.timesteps ? 'timesteps' : 'sigmas', message });
   }
+  return problems;
+}
+
+/** The tool sampler's names against the registry, its fields against the diffusers-only ones, and the
+ * noise convention's name. */
+function toolProblems(spec: RunSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  if (spec.noise !== undefined && !NOISE_CONVENTIONS.includes(spec.noise)) {
+    const message = `noise must be one of ${NOISE_CONVENTIONS.join(', ')}, not ${show(spec.noise)}`;
+    problems.push({ field: 'noise', message });
+  }
+  const t = spec.toolSampler;
+  if (t === undefined) return problems;
+  const tools: readonly unknown[] = ['a1111', 'comfyui'];
+  const text = (v: unknown) => typeof v === 'string' && v !== '';
+  if (typeof t !== 'object' || t === null || !tools.includes(t.tool) || !text(t.sampler)
+    || (t.schedule !== undefined && !text(t.schedule))) {
+    const message = 'toolSampler must be { tool: "a1111" | "comfyui", sampler, schedule? }';
+    problems.push({ field: 'toolSampler', message });
+    return problems;
+  }
+  const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
+  if (isToolFinding(resolved)) problems.push({ field: 'toolSampler', message: resolved.message });
+  else {
+    const noise = noiseProblem(resolved, specNoise(spec));
+    if (noise) problems.push({ field: 'noise', message: noise });
+    const tool = t.tool === 'a1111' ? 'A1111' : 'ComfyUI';
+    if (spec.sigmas && !takesSigmaList(resolved)) {
+      problems.push({ field: 'sigmas', message: `${tool}'s ${t.sampler} takes no σ list: give steps instead` });
+    }
+  }
+  if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
+  // Image-to-image and variation seeds run on the diffusers path only, for now.
+  if (spec.initImage !== undefined) problems.push({ field: 'toolSampler', message: 'a tool sampler does not take an init image yet: use a diffusers scheduler' });
+  if (isVaried(spec)) problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
   return problems;
 }
 

@@ -247,7 +247,8 @@ function statusLine(run: RunSummary): string {
   return [
     run.status,
     run.modelLabel,
-    run.scheduleLabel ? `schedule ${run.scheduleLabel}` : run.schedulerClass || String(p.scheduler?._class_name ?? "model's scheduler"),
+    run.scheduleLabel && `schedule ${run.scheduleLabel}`,
+    run.schedulerClass || String(p.scheduler?._class_name ?? "model's scheduler"),
     `${p.steps} steps`,
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,

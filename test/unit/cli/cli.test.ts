@@ -24,12 +24,15 @@ test('generate writes a PNG and says what ran', () => {
   const out = join(dir, 'cat.png');
   const r = cli(...base, '--sampler', 'Euler', '--out', out);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /sampler +EulerDiscreteScheduler, 3 steps, guidance 7\.5/);
+  assert.match(r.out, /sampler +A1111 Euler, schedule Uniform, noise a1111, 3 steps, guidance 7\.5/);
+  assert.match(r.out, /sigmas +14\.615, 1\.\d+, 0\.029\d*, 0\n/);
   assert.match(r.out, /seed +3/);
   assert.match(r.out, /provider +cpu/);
   assert.match(r.out, /text encoder [\d.]+ ms, unet [\d.]+ ms/);
   assert.match(r.out, /unknown +crème/);
-  assert.match(readPngText(readFileSync(out)).parameters, /Sampler: Euler, .*Seed: 3/);
+  const text = readPngText(readFileSync(out));
+  assert.match(text.parameters, /Sampler: Euler, Schedule type: Uniform, .*Seed: 3/);
+  assert.equal(JSON.parse(text.prompt)['3'].inputs.sampler_name, 'euler');
 });
 
 test("without --guidance the model's recommended scale is used and shown; --guidance wins", () => {
@@ -76,21 +79,21 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
   const bad = cli(...base, '--width', '30', '--out', join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'x.png'));
   assert.equal(bad.code, 1);
   assert.match(bad.err, /width 30 is not a multiple of 8 \(try 32\) \[BAD_REQUEST\]/);
-  assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /unknown sampler "Nope"/);
+  assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /A1111 has no sampler "Nope"/);
 });
 
 test('--timesteps and --sigmas run an explicit schedule and name it; a bad list is refused', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
-  const steps = cli(...base, '--sampler', 'Euler', '--timesteps', '999, 500,20', '--out', join(dir, 't.png'));
+  const steps = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '999, 500,20', '--out', join(dir, 't.png'));
   assert.equal(steps.code, 0, steps.err);
   assert.match(steps.out, /EulerDiscreteScheduler, 3 steps \(timesteps 999, 500, 20\)/);
-  const sigmas = cli(...base, '--sampler', 'Euler', '--sigmas', '14.6,2,0', '--out', join(dir, 's.png'));
+  const sigmas = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--sigmas', '14.6,2,0', '--out', join(dir, 's.png'));
   assert.equal(sigmas.code, 0, sigmas.err);
   assert.match(sigmas.out, /2 steps \(sigmas 14\.6, 2, 0\)/);
-  const word = cli(...base, '--sampler', 'Euler', '--timesteps', '999,abc', '--out', join(dir, 'w.png'));
+  const word = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '999,abc', '--out', join(dir, 'w.png'));
   assert.equal(word.code, 2);
   assert.match(word.err, /--timesteps must be a number, not "abc"/);
-  const ascending = cli(...base, '--sampler', 'Euler', '--timesteps', '20,500', '--out', join(dir, 'a.png'));
+  const ascending = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '20,500', '--out', join(dir, 'a.png'));
   assert.equal(ascending.code, 1);
   assert.match(ascending.err, /strictly descending/);
 });
