@@ -2,6 +2,7 @@
 // from the run limits and the sweep's axis table, so the schema and the sweep reader cannot drift
 // apart. Run: node --import tsx scripts/sweepSchema.ts (a unit test checks the committed file is current).
 import { writeFileSync } from 'node:fs';
+import { NOISE_CONVENTIONS } from '../src/core/noise/conventions';
 import { RUN_LIMITS } from '../src/protocol/run';
 import { AXIS_NAMES, MAX_SEED_RANGE, SWEEP_VERSION } from '../src/protocol/sweep';
 import { AXIS_FIELDS, AXIS_FIELD_NAMES, type AxisField } from '../src/protocol/sweepAxes';
@@ -114,6 +115,13 @@ export function sweepSchema(): Schema {
           mask: { type: 'string', minLength: 1, description: 'Inpainting mask, relative to this file.' },
           maskBlur: real(L.maskBlur.min, L.maskBlur.max),
           invert: { type: 'boolean' },
+          toolSampler: {
+            type: 'object',
+            description: "A tool's own sampler: { tool: a1111 | comfyui, sampler, schedule }.",
+            required: ['tool', 'sampler'],
+            properties: { tool: { enum: ['a1111', 'comfyui'] }, sampler: text, schedule: text },
+          },
+          noise: { enum: NOISE_CONVENTIONS, description: 'Whose way of drawing noise from the seed.' },
         },
       },
       ...Object.fromEntries(AXIS_NAMES.map((n) => [n, axis(n)])),

@@ -59,6 +59,8 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   mask: true,
   maskBlur: true,
   invert: true,
+  toolSampler: true,
+  noise: true,
 };
 const BASE_KEYS = Object.keys(BASE_FIELDS);
 
@@ -216,8 +218,10 @@ function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, erro
   // Checked with each axis's first value in place (a strength needs the init image an axis gives);
   // the fields axes set are checked at their values.
   const set = new Set(AXIS_NAMES.flatMap((n) => (axes[n] ? (AXIS_FIELDS[axes[n].field] as AxisFieldSpec).sets : [])));
+  const random = (['seed', 'subseed'] as const).filter((f) => raw[f] === RANDOM_SEED);
   for (const p of checkRunSpec(withFirstValues(spec, axes))) {
-    if (!set.has(p.field)) error(['base', p.field], 'engine-refuses', `base ${p.message}`);
+    if (!set.has(p.field) && !random.includes(p.field as 'seed'))
+      error(['base', p.field], 'engine-refuses', `base ${p.message}`);
   }
   return spec;
 }

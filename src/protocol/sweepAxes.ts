@@ -1,7 +1,6 @@
 // The run fields a sweep axis can vary: how each value is checked, applied to a run spec and
 // labelled in the grid. Pure (host and webviews alike); files named by values are read by the host.
-import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
-import { fromA1111Sampler } from '../runs/samplerNames';
+import { samplerChoice } from '../runs/samplerChoice';
 import type { RunSpec } from './run';
 import { SIGMA_SCHEDULES, SPACINGS } from './workbench';
 
@@ -40,31 +39,26 @@ const set =
   (field: keyof RunSpec) =>
   (spec: RunSpec, value: AxisValue): RunSpec => ({ ...spec, [field]: value });
 
-/** The diffusers class and keys of a sampler value: a class Diffusion Lab implements or an A1111 name. */
-export function samplerKeys(name: string): Record<string, unknown> | undefined {
-  const choice = fromA1111Sampler(name);
-  if (choice) return { _class_name: choice.className, ...choice.options };
-  return Object.hasOwn(SCHEDULER_CLASSES, name) ? { _class_name: name } : undefined;
-}
-
-function checkSampler(name: string): string | undefined {
-  const keys = samplerKeys(name);
-  if (!keys) return `"${name}" is not a sampler Diffusion Lab knows (a diffusers class or an A1111 name)`;
-  // "DDIM Karras" would otherwise run plain DDIM: diffusers' DDIM has no Karras σ.
-  const own = SCHEDULER_CLASSES[keys._class_name as string]?.keys ?? {};
-  const missing = Object.keys(keys).filter((k) => k !== '_class_name' && !(k in own));
-  return missing.length
-    ? `"${name}": ${keys._class_name} has no ${missing.join(', ')}, so it cannot run that schedule`
-    : undefined;
+/** A sampler value applied: a diffusers class sets the scheduler's class (and drops any tool sampler),
+ * an A1111 or ComfyUI name runs that tool's sampler over the scheduler's training schedule. */
+function applySampler(spec: RunSpec, name: string): RunSpec {
+  const choice = samplerChoice(name);
+  if ('problem' in choice) return spec;
+  if (choice.kind === 'tool') return { ...spec, toolSampler: choice.toolSampler };
+  const { toolSampler: _tool, ...rest } = spec;
+  return withScheduler(rest, choice.scheduler);
 }
 
 export const AXIS_FIELDS = {
   sampler: {
     label: 'sampler',
-    doc: 'a diffusers scheduler class (EulerDiscreteScheduler) or an A1111 sampler name ("DPM++ 2M Karras")',
-    check: (v) => isText(v) ?? checkSampler(v as string),
-    apply: (spec, v) => withScheduler(spec, samplerKeys(v as string)!),
-    sets: ['scheduler'],
+    doc: 'a diffusers class (EulerDiscreteScheduler), an A1111 sampler ("DPM++ 2M Karras") or a ComfyUI sampler_name',
+    check: (v) => {
+      const choice = isText(v) === undefined ? samplerChoice(v as string) : undefined;
+      return isText(v) ?? (choice && 'problem' in choice ? `"${v}": ${choice.problem}` : undefined);
+    },
+    apply: (spec, v) => applySampler(spec, v as string),
+    sets: ['scheduler', 'toolSampler'],
   },
   steps: { label: 'steps', doc: 'sampling steps', check: isNumber, apply: set('steps'), sets: ['steps'] },
   guidanceScale: {

@@ -69,6 +69,8 @@ function cellTip(sweep: Sweep, index: number): string {
   lines.push(
     `seed ${spec.seed}, ${spec.steps} steps${spec.guidanceScale === undefined ? '' : `, CFG ${spec.guidanceScale}`}`,
   );
+  const tool = spec.toolSampler;
+  if (tool) lines.push(`sampler ${tool.sampler}${tool.schedule ? `, ${tool.schedule}` : ''} (${tool.tool})`);
   if (spec.scheduler) lines.push(`scheduler ${valueLabel(spec.scheduler)}`);
   lines.push(`prompt: ${spec.prompt}`);
   return lines.join('\n');

@@ -19,13 +19,20 @@ test("the grid view: axis labels, shape, and each cell's parameters for its hove
   assert.equal(
     view.tips[3],
     'cell 3\nx: sampler = DPM++ 2M Karras\nz: guidanceScale = 5\nseed 1, 4 steps, CFG 5\n' +
-      'scheduler _class_name=DPMSolverMultistepScheduler use_karras_sigmas=true\nprompt: a cat',
+      'sampler DPM++ 2M Karras (a1111)\nprompt: a cat',
   );
 });
 
 test('messages from the webview are checked', () => {
   assert.ok(isSweepMessage({ type: 'open', index: 3 }));
-  for (const bad of [{ type: 'open', index: -1 }, { type: 'open', index: 1.5 }, { type: 'open' }, { type: 'rm' }, null, 'run']) {
+  for (const bad of [
+    { type: 'open', index: -1 },
+    { type: 'open', index: 1.5 },
+    { type: 'open' },
+    { type: 'rm' },
+    null,
+    'run',
+  ]) {
     assert.equal(isSweepMessage(bad), false, JSON.stringify(bad));
   }
 });
