@@ -8,7 +8,7 @@ import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { parseSweep, type AxisName, type Sweep, type SweepReading } from '../protocol/sweep';
 import { valueLabel } from '../protocol/sweepAxes';
 import type { Cell } from '../protocol/sweepCells';
-import { documentKind, readScheduleDocument } from '../extension/schedule/scheduleDocument';
+import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
 
 /** Sweep and schedule files are a few kilobytes; the cap keeps /dev/zero from exhausting memory. */
 const MAX_FILE_BYTES = 4_000_000;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { isInspectorMessage, type HostToInspector, type InspectorToHost, type ScheduleSource } from '../../protocol/schedule';
 import type { RunSchedule } from '../../protocol/workbench';
-import { documentKind, readScheduleDocument } from './scheduleDocument';
+import { documentKind, readScheduleDocument } from '../../documents/scheduleDocument';
 import { readDocument, scheduleName, toSource } from './scheduleDocuments';
 
 const UPDATE_DEBOUNCE_MS = 60;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { hoverFacts } from './hoverFacts';
 import { configPathOf, quickFixesFor, zeroSnrFixes, type QuickFix } from './quickFixes';
 import { DIAGNOSTIC_SOURCE } from './scheduleDiagnostics';
-import { pathAt } from './scheduleDocument';
+import { pathAt } from '../../documents/scheduleDocument';
 import { readDocument } from './scheduleDocuments';
 
 export function registerScheduleLanguageFeatures(context: vscode.ExtensionContext, selector: vscode.DocumentSelector): void {

@@ -2,8 +2,8 @@
 // and the grid view. Pure (no vscode): tests run it in plain Node.
 import type { Finding } from '../../core/config/findings';
 import { DEFAULT_CELL_LIMIT, parseSweep, type Sweep } from '../../protocol/sweep';
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from '../schedule/jsonc';
-import { spanOf } from '../schedule/scheduleDocument';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from '../../documents/jsonc';
+import { spanOf } from '../../documents/scheduleDocument';
 
 export interface LocatedSweepFinding extends Finding {
   offset: number;

@@ -4,7 +4,7 @@ import { suggestKey } from '../../core/config/suggestKey';
 import { fieldsAt, SWEEP_VERSION } from '../../protocol/sweep';
 import { AXIS_FIELD_NAMES } from '../../protocol/sweepAxes';
 import type { QuickFix } from '../schedule/quickFixes';
-import { findNodeAtLocation, modify, parseTree, type Edit, type Node } from '../schedule/jsonc';
+import { findNodeAtLocation, modify, parseTree, type Edit, type Node } from '../../documents/jsonc';
 
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits } from '../../../../src/extension/schedule/jsonc';
+import { applyEdits } from '../../../../src/documents/jsonc';
 import { sweepQuickFixes } from '../../../../src/extension/sweep/sweepQuickFixes';
 import { readSweepDocument } from '../../../../src/extension/sweep/sweepDocument';
 
