@@ -34,6 +34,7 @@ let view: ForwardProcessView | undefined;
 let xt = new Float32Array(0);
 let entries: readonly ScheduleEntry[] = DEFAULT_SCHEDULES;
 let sourceLabel = 'default schedules';
+let sourceProblem = '';
 let panels: Panel[] = [];
 let frame = 0;
 
@@ -71,10 +72,11 @@ window.addEventListener('message', (event: MessageEvent<HostToForward>) => {
 vscode.postMessage({ type: 'ready' });
 
 function showSchedules(source: ForwardSchedules): void {
-  if (source.error) setStatus('error', `${source.label ?? 'schedule'}: ${source.error} (showing the last good schedules)`);
-  if (source.error && source.schedules.length === 0) return;
-  entries = source.schedules.length ? source.schedules : DEFAULT_SCHEDULES;
+  // A document that cannot be read keeps the last good schedules on screen, with its error above.
+  const keep = source.schedules.length === 0 && source.error !== undefined;
+  if (!keep) entries = source.schedules.length ? source.schedules : DEFAULT_SCHEDULES;
   sourceLabel = source.label ?? 'default schedules';
+  sourceProblem = source.error ? `${sourceLabel}: ${source.error}${keep ? ' (showing the last good schedules)' : ''}` : '';
   rebuild();
 }
 
@@ -96,7 +98,7 @@ function rebuild(): void {
   const longest = Math.max(1, ...columns.map((c) => c.alphasCumprod.length));
   toolbar.setRange(longest - 1, columns.map((c, i) => ({ t: c.first?.t, color: seriesColor(i), label: c.name })));
   const size = image.original ? `${width}×${height} (downsized from ${image.original.width}×${image.original.height})` : `${width}×${height}`;
-  const problems = columns.filter((c) => c.error).map((c) => `${c.name}: ${c.error}`);
+  const problems = [sourceProblem, ...columns.filter((c) => c.error).map((c) => `${c.name}: ${c.error}`)].filter(Boolean);
   setStatus(problems.length ? 'warning' : 'ok', problems.join(' · '));
   toolbar.describe(`${image.label} · ${size} · ${sourceLabel}`);
   requestRedraw();

@@ -11,6 +11,7 @@ test('the host accepts only well-formed inspector messages', () => {
     { type: 'export', format: 'csv', fileName: 'a.csv', data: 'plot,series,x,y\n' },
     { type: 'generate', schedule: 'sd15' },
     { type: 'reveal', line: 3 },
+    { type: 'showOnImage' },
   ]) {
     assert.equal(isInspectorMessage(ok), true, JSON.stringify(ok));
   }
