@@ -5,8 +5,6 @@ import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { ForwardPanel, type ForwardSources } from './forwardPanel';
 
-export const SHOW_FORWARD_COMMAND = 'diffusionLab.showForwardProcess';
-
 /** What callers may pass: an image URI, or the parts of ForwardSources (URIs or their strings). */
 export type ShowForwardArgument = vscode.Uri | { image?: vscode.Uri | string; schedule?: vscode.Uri | string; overlays?: (vscode.Uri | string)[] };
 
@@ -14,7 +12,7 @@ export function registerForwardView(context: vscode.ExtensionContext, log: Log):
   const panel = new ForwardPanel(context.extensionUri, context.workspaceState, log);
   context.subscriptions.push(
     panel,
-    vscode.commands.registerCommand(SHOW_FORWARD_COMMAND, async (arg?: ShowForwardArgument) => {
+    vscode.commands.registerCommand('diffusionLab.showForwardProcess', async (arg?: ShowForwardArgument) => {
       const given = arg instanceof vscode.Uri ? { image: arg } : arg;
       const image = toUri(given?.image) ?? (await pickImage());
       if (!image) return;
