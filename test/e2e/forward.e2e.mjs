@@ -48,6 +48,9 @@ async function moveSlider(frame, t) {
 test('forward view from a PNG in the explorer: three or more schedules, the slider changes them, strip export', async ({ page, server }) => {
   writeCard(join(server.workspace, 'card.png'));
   await runCommand(page, 'View: Show Explorer');
+  // The file was written behind the explorer's back: refresh rather than wait for its watcher.
+  await page.locator('.explorer-viewlet, .pane-header', { hasText: 'workspace' }).first().hover();
+  await page.locator('[aria-label="Refresh Explorer"]').first().click({ force: true });
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'card.png' }).first();
   await row.waitFor({ timeout: 30_000 });
   const item = page.locator('.monaco-menu .action-item', { hasText: 'Show the Forward Process on an Image' }).first();
@@ -116,8 +119,13 @@ test('forward view from the schedule preview follows the schedule document as it
   await page.keyboard.press('Enter');
   await page.keyboard.press('Home');
   await page.keyboard.press('Shift+End');
-  await page.keyboard.type('"beta_end": 0.02,');
-  await frame.waitForFunction(() => !/ σ 14\.61 /.test(document.querySelector('.readout')?.textContent ?? ''), null, { timeout: 30_000 });
+  // Inserted whole: typed key by key, the editor would auto-close the quotes.
+  await page.keyboard.insertText('"beta_end": 0.02,');
+  await frame.waitForFunction(
+    () => Number(/ σ ([\d.]+) /.exec(document.querySelector('.readout')?.textContent ?? '')?.[1]) > 14.7,
+    null,
+    { timeout: 30_000 },
+  );
   const after = await digests(frame);
   assert(before[0].sum !== after[0].sum, 'the picture follows the edit');
   await screenshot(page, 'forward-view-following');

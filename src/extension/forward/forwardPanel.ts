@@ -56,7 +56,7 @@ export class ForwardPanel implements vscode.Disposable {
     const next = { ...sources, schedule: sources.schedule ?? (this.panel ? this.sources?.schedule : undefined) };
     if (!sources.schedule && next.schedule) next.overlays = this.sources?.overlays;
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(FORWARD_VIEW_TYPE, title(next), vscode.ViewColumn.Beside, webviewOptions(this.extensionUri));
+      const panel = vscode.window.createWebviewPanel(FORWARD_VIEW_TYPE, title(next), newColumn(next), webviewOptions(this.extensionUri));
       this.attach(panel);
     }
     await this.load(next);
@@ -99,15 +99,18 @@ export class ForwardPanel implements vscode.Disposable {
 
   /** Reads the sources, and sends them once the webview listens (else its 'ready' will ask). */
   private async load(sources: ForwardSources): Promise<void> {
-    this.sources = sources;
     this.panel!.title = title(sources);
     await this.state.update(SOURCES_KEY, {
       image: sources.image.toString(),
       schedule: sources.schedule?.toString(),
       overlays: sources.overlays?.map((u) => u.toString()),
     });
-    this.document = sources.schedule ? await vscode.workspace.openTextDocument(sources.schedule).then(undefined, () => undefined) : undefined;
-    this.overlays = await Promise.all((sources.overlays ?? []).map(readOverlay));
+    const document = sources.schedule ? await vscode.workspace.openTextDocument(sources.schedule).then(undefined, () => undefined) : undefined;
+    const overlays = await Promise.all((sources.overlays ?? []).map(readOverlay));
+    // Set together, so a 'ready' arriving meanwhile sends the old sources or the new, never a mix.
+    this.sources = sources;
+    this.document = document;
+    this.overlays = overlays;
     if (this.ready) await this.sendAll();
   }
 
@@ -197,6 +200,13 @@ async function readOverlay(uri: vscode.Uri): Promise<NamedDocument> {
   } catch (error) {
     return { label, doc: { kind: 'config', root: undefined, schedules: [], findings: [], error: `not readable: ${(error as Error).message}` } };
   }
+}
+
+/** Beside the active editor; when following a document, a group of its own to the right of all, so
+ * the document being edited and its schedule preview stay in view. */
+function newColumn(sources: ForwardSources): vscode.ViewColumn {
+  if (!sources.schedule) return vscode.ViewColumn.Beside;
+  return Math.min(vscode.ViewColumn.Nine, Math.max(...vscode.window.tabGroups.all.map((g) => g.viewColumn)) + 1);
 }
 
 function title(sources: ForwardSources): string {
