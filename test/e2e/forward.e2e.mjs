@@ -100,6 +100,8 @@ test('forward view from the schedule preview follows the schedule document as it
   cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
   const image = join(server.workspace, 'card.png');
   if (!existsSync(image)) writeCard(image);
+  // The window restores what an earlier test left open (a forward view among it); start from none.
+  await runCommand(page, 'View: Close All Editors');
   await openFile(page, 'sdxl/scheduler/scheduler_config.json', 'EulerDiscreteScheduler');
   await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
   const preview = await findWebviewFrame(page, '[data-plot="sigma"] canvas', 60_000);

@@ -69,7 +69,7 @@ export const tests = [
       assert(/^t = 999 · ᾱ 0\.00466 · σ 14\.61 · SNR 0\.0046[78]\d*$/.test(sd), `SD readout: ${sd}`);
       // Rescaled to zero terminal SNR (Lin et al. 2023): pure noise at T − 1.
       const zero = readouts.find((r, i) => drawn[i].column.includes('zero terminal SNR'));
-      assert(/ᾱ 0 · σ .+ · SNR 0$/.test(zero), `zero-SNR readout: ${zero}`);
+      assert(/ᾱ 0 · σ ∞ · SNR 0$/.test(zero), `zero-SNR readout: ${zero}`);
       for (const r of readouts) assert(/ᾱ .+ · σ .+ · SNR .+/.test(r), `readout: ${r}`);
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
