@@ -119,10 +119,10 @@ test('forward view from the schedule preview follows the schedule document as it
   await page.keyboard.press('Control+G');
   await page.keyboard.type('4');
   await page.keyboard.press('Enter');
-  await page.keyboard.press('Home');
-  await page.keyboard.press('Shift+End');
-  // Inserted whole: typed key by key, the editor would auto-close the quotes.
-  await page.keyboard.insertText('"beta_end": 0.02,');
+  // From the line's end, replace the number only: typed quotes would be auto-closed by the editor.
+  await page.keyboard.press('End');
+  for (let i = 0; i < '0.012,'.length; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type('0.02,');
   await frame.waitForFunction(
     () => Number(/ σ ([\d.]+) /.exec(document.querySelector('.readout')?.textContent ?? '')?.[1]) > 14.7,
     null,
