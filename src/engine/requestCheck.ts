@@ -24,14 +24,18 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
   const [problem] = checkRunSpec(spec);
   if (problem) throw bad(problem.message);
-  if (spec.seed === RANDOM_SEED) throw bad('seed −1 (random) is drawn by the caller before the run starts');
+  if (spec.seed === RANDOM_SEED || spec.subseed === RANDOM_SEED) throw bad('seed −1 (random) is drawn by the caller before the run starts');
   const batch = spec.batchSize;
   const { preview } = options;
   if (preview && (!Number.isInteger(preview.every) || preview.every < 0)) throw bad(`preview.every must be a whole number ≥ 0, not ${preview.every}`);
   if (preview?.kind === 'taesd' && !s.taesdDecoder) throw bad(`${s.folder.dir} has no taesd_decoder/ for TAESD previews`);
   if (preview?.kind === 'vae' && !s.vaeDecoder) throw bad(`${s.folder.dir} has no vae_decoder/ (a pixel-space model previews x̂0 directly: use 'latent')`);
 
-  const [, channels, fixedH, fixedW] = s.unet.input('sample').shape;
+  const [, unetChannels, fixedH, fixedW] = s.unet.input('sample').shape;
+  const channels = typeof unetChannels === 'number' ? s.unetLatentChannels : unetChannels;
+  if (s.inpaintingUnet && !spec.mask) {
+    throw bad(`${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): give an init image and a mask`);
+  }
   const scale = s.folder.vaeScale;
   const native = (fixed: number | string | undefined) =>
     typeof fixed === 'number' && fixed > 0 ? fixed * scale : (s.folder.sampleSize ?? 64) * scale;

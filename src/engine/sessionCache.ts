@@ -44,7 +44,7 @@ export class SessionCache {
     if (!entry) return false;
     this.entries.delete(dir);
     const s = entry.sessions;
-    await Promise.all([s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder].map((m) => m?.release()));
+    await Promise.all([s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model].map((m) => m?.release()));
     return true;
   }
 }
