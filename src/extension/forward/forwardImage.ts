@@ -1,8 +1,8 @@
-// Reads an image file for the forward-process view: PNG only (fast-png is the one image decoder the
-// extension depends on; no JPEG decoder is), any colour type and bit depth as 8-bit RGBA, downsized
-// so the longest side is at most MAX_FORWARD_SIDE. Pure Node: no vscode, so it is unit-tested.
-import { convertIndexedToRgb, decode, type DecodedPng } from 'fast-png';
-import { isPng, type ForwardImage } from '../../protocol/forward';
+// Reads an image file for the forward-process view: PNG or JPEG, decoded as a run's input images are
+// (src/runs/inputImages.ts), downsized so the longest side is at most MAX_FORWARD_SIDE. No vscode
+// here, so it is unit-tested.
+import type { ForwardImage } from '../../protocol/forward';
+import { decodeImage } from '../../runs/inputImages';
 
 /** The longest side the view draws: 512² keeps a redraw of several schedules within a frame. */
 export const MAX_FORWARD_SIDE = 512;
@@ -16,44 +16,16 @@ export interface Rgba {
 /** The view's image from a file's bytes; an Error names the file and what is wrong with it. */
 export function readForwardImage(bytes: Uint8Array, label: string): ForwardImage {
   if (bytes.length === 0) throw new Error(`${label} is empty`);
-  if (/\.jpe?g$/i.test(label)) throw new Error(`${label}: JPEG is not supported (no JPEG decoder is bundled); use a PNG`);
-  if (!isPng(bytes)) throw new Error(`${label} is not a PNG file`);
-  let png: DecodedPng;
+  let full: Rgba;
   try {
-    png = decode(bytes);
+    full = decodeImage(bytes);
   } catch (error) {
-    throw new Error(`${label} could not be read as a PNG: ${(error as Error).message}`);
+    throw new Error(`${label} could not be read: ${(error as Error).message}`);
   }
-  if (png.width === 0 || png.height === 0) throw new Error(`${label} has no pixels (${png.width}×${png.height})`);
-  const full = toRgba(png, label);
+  if (full.width === 0 || full.height === 0) throw new Error(`${label} has no pixels (${full.width}×${full.height})`);
   const fitted = downsize(full, MAX_FORWARD_SIDE);
   const original = fitted === full ? undefined : { width: full.width, height: full.height };
   return { label, ...fitted, ...(original ? { original } : {}) };
-}
-
-/** Any PNG colour type (grey, grey+alpha, RGB, RGBA, indexed) at 8 or 16 bits as 8-bit RGBA. Alpha is
- * kept as stored but the view ignores it: the forward process acts on the colour channels. */
-export function toRgba(png: DecodedPng, label: string): Rgba {
-  const { width, height } = png;
-  const n = width * height;
-  const indexed = png.palette !== undefined;
-  const data = indexed ? convertIndexedToRgb(png) : png.data;
-  const channels = indexed ? png.palette![0]!.length : png.channels;
-  if (!indexed && png.depth !== 8 && png.depth !== 16) {
-    throw new Error(`${label}: ${png.depth}-bit greyscale PNGs are not supported; save it as 8-bit`);
-  }
-  const shift = !indexed && png.depth === 16 ? 8 : 0;
-  const rgba = new Uint8Array(n * 4);
-  for (let i = 0; i < n; i++) {
-    const p = i * channels;
-    const grey = channels < 3;
-    rgba[i * 4] = data[p]! >> shift;
-    rgba[i * 4 + 1] = data[grey ? p : p + 1]! >> shift;
-    rgba[i * 4 + 2] = data[grey ? p : p + 2]! >> shift;
-    const alpha = channels === 2 || channels === 4 ? data[p + channels - 1]! >> shift : 255;
-    rgba[i * 4 + 3] = alpha;
-  }
-  return { width, height, rgba };
 }
 
 /** The size rule: an image whose longest side exceeds `maxSide` is scaled by maxSide/longest, each

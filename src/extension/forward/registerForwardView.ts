@@ -34,7 +34,7 @@ async function pickImage(): Promise<vscode.Uri | undefined> {
     canSelectMany: false,
     openLabel: 'Show the forward process',
     title: 'An image to noise under the schedules',
-    filters: { 'PNG images': ['png'] },
+    filters: { Images: ['png', 'jpg', 'jpeg'] },
   });
   return picked?.[0];
 }
