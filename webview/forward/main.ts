@@ -16,7 +16,11 @@ import { exportStrip } from './stripExport';
 import { ForwardToolbar, type ChangeKind } from './toolbar';
 import { restoreForwardState, type ForwardState } from './viewState';
 
-declare function acquireVsCodeApi(): { postMessage(message: ForwardToHost): void; getState(): unknown; setState(state: unknown): void };
+declare function acquireVsCodeApi(): {
+  postMessage(message: ForwardToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+};
 
 interface Panel {
   column: ForwardColumn;
@@ -76,7 +80,8 @@ function showSchedules(source: ForwardSchedules): void {
   const keep = source.schedules.length === 0 && source.error !== undefined;
   if (!keep) entries = source.schedules.length ? source.schedules : DEFAULT_SCHEDULES;
   sourceLabel = source.label ?? 'default schedules';
-  sourceProblem = source.error ? `${sourceLabel}: ${source.error}${keep ? ' (showing the last good schedules)' : ''}` : '';
+  const kept = keep ? ' (showing the last good schedules)' : '';
+  sourceProblem = source.error ? `${sourceLabel}: ${source.error}${kept}` : '';
   rebuild();
 }
 
@@ -97,8 +102,10 @@ function rebuild(): void {
   grid.replaceChildren(...panels.map((p) => p.element));
   const longest = Math.max(1, ...columns.map((c) => c.alphasCumprod.length));
   toolbar.setRange(longest - 1, columns.map((c, i) => ({ t: c.first?.t, color: seriesColor(i), label: c.name })));
-  const size = image.original ? `${width}×${height} (downsized from ${image.original.width}×${image.original.height})` : `${width}×${height}`;
-  const problems = [sourceProblem, ...columns.filter((c) => c.error).map((c) => `${c.name}: ${c.error}`)].filter(Boolean);
+  const from = image.original ? ` (downsized from ${image.original.width}×${image.original.height})` : '';
+  const size = `${width}×${height}${from}`;
+  const columnProblems = columns.filter((c) => c.error).map((c) => `${c.name}: ${c.error}`);
+  const problems = [sourceProblem, ...columnProblems].filter(Boolean);
   setStatus(problems.length ? 'warning' : 'ok', problems.join(' · '));
   toolbar.describe(`${image.label} · ${size} · ${sourceLabel}`);
   requestRedraw();
@@ -118,7 +125,9 @@ function makePanel(column: ForwardColumn, index: number, width: number, height: 
   readout.className = 'readout';
   caption.append(name, readout);
   if (column.first) caption.append(firstStepLine(column));
-  if (column.error) caption.append(Object.assign(document.createElement('div'), { className: 'error', textContent: column.error }));
+  if (column.error) {
+    caption.append(Object.assign(document.createElement('div'), { className: 'error', textContent: column.error }));
+  }
   element.append(canvas, caption);
   const ctx = canvas.getContext('2d')!;
   return { column, element, canvas, ctx, pixels: ctx.createImageData(width, height), readout };

@@ -2,6 +2,7 @@
 // chosen sampler, spacing and step count would take on it (computed with the core the engine runs).
 import { firstSamplingStep, type FirstStep } from '../../src/core/forward/forwardView';
 import { noiseLevelOfSigma } from '../../src/core/forward/noiseLevel';
+import type { Scheduler } from '../../src/core/samplers/scheduler';
 import type { ScheduleEntry } from '../../src/protocol/schedule';
 import { schedulerOf } from '../schedule/scheduleSeries';
 
@@ -13,7 +14,10 @@ const SD = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.01
 export const DEFAULT_SCHEDULES: readonly ScheduleEntry[] = [
   { name: 'linear', config: { _class_name: 'DDIMScheduler', beta_schedule: 'linear', steps_offset: 1 } },
   { name: 'scaled_linear (SD)', config: { _class_name: 'DDIMScheduler', ...SD, steps_offset: 1 } },
-  { name: 'squaredcos_cap_v2', config: { _class_name: 'DDIMScheduler', beta_schedule: 'squaredcos_cap_v2', steps_offset: 1 } },
+  {
+    name: 'squaredcos_cap_v2',
+    config: { _class_name: 'DDIMScheduler', beta_schedule: 'squaredcos_cap_v2', steps_offset: 1 },
+  },
   {
     name: 'SD, zero terminal SNR',
     config: { _class_name: 'DDIMScheduler', ...SD, rescale_betas_zero_snr: true, timestep_spacing: 'trailing' },
@@ -58,7 +62,7 @@ export function forwardColumns(entries: readonly ScheduleEntry[], choice: StepCh
 }
 
 /** An entry's explicit timesteps or sigmas are its run; otherwise the scheduler's own for `steps`. */
-function firstStep(entry: ScheduleEntry, scheduler: ReturnType<typeof schedulerOf>, steps: number): FirstStep | undefined {
+function firstStep(entry: ScheduleEntry, scheduler: Scheduler, steps: number): FirstStep | undefined {
   if (!entry.timesteps && !entry.sigmas) return firstSamplingStep(scheduler, steps);
   const custom = entry.timesteps ? { timesteps: entry.timesteps } : { sigmas: entry.sigmas! };
   scheduler.setTimesteps((entry.timesteps ?? entry.sigmas)!.length, custom);

@@ -6,7 +6,10 @@ import { plotTheme } from '../shared/plotTheme';
 const GAP = 8;
 const CAPTION = 20;
 
-export async function exportStrip(canvases: readonly HTMLCanvasElement[], captions: readonly string[]): Promise<Uint8Array> {
+export async function exportStrip(
+  canvases: readonly HTMLCanvasElement[],
+  captions: readonly string[],
+): Promise<Uint8Array> {
   const theme = plotTheme();
   const height = Math.max(...canvases.map((c) => c.height));
   const width = canvases.reduce((w, c) => w + c.width, 0) + GAP * (canvases.length - 1);

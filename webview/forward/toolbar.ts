@@ -1,6 +1,8 @@
 // The forward view's controls: the t slider with a tick at each schedule's first sampling step, the
 // seed, the sampling run whose first step is marked (sampler, spacing, steps), and the strip export.
 import type { Spacing } from './scheduleSet';
+
+const SPACINGS: readonly Spacing[] = ['leading', 'trailing', 'linspace'];
 import { clampInt, MAX_SEED, type ForwardState } from './viewState';
 
 /** What changed: t (redraw), the seed (new noise), or the sampling run (new first steps). */
@@ -45,7 +47,7 @@ export class ForwardToolbar {
     const seed = numberInput(state.seed, 0, MAX_SEED, (v) => this.update({ seed: v }, 'seed'));
     const sampler = select([['', 'as configured'], ...samplers.map((s): [string, string] => [s, s])], state.sampler);
     sampler.addEventListener('change', () => this.update({ sampler: sampler.value }, 'run'));
-    const spacings: [Spacing, string][] = [['', 'as configured'], ['leading', 'leading'], ['trailing', 'trailing'], ['linspace', 'linspace']];
+    const spacings: [Spacing, string][] = [['', 'as configured'], ...SPACINGS.map((s): [Spacing, string] => [s, s])];
     const spacing = select(spacings, state.spacing);
     spacing.addEventListener('change', () => this.update({ spacing: spacing.value as Spacing }, 'run'));
     const steps = numberInput(state.steps, 1, 1000, (v) => this.update({ steps: v }, 'run'));
@@ -106,7 +108,9 @@ function numberInput(value: number, min: number, max: number, onChange: (value: 
 
 function select(options: readonly [string, string][], value: string): HTMLSelectElement {
   const s = document.createElement('select');
-  for (const [v, text] of options) s.append(Object.assign(document.createElement('option'), { value: v, textContent: text }));
+  for (const [v, text] of options) {
+    s.append(Object.assign(document.createElement('option'), { value: v, textContent: text }));
+  }
   s.value = value;
   return s;
 }

@@ -56,7 +56,8 @@ export class ForwardPanel implements vscode.Disposable {
     const next = { ...sources, schedule: sources.schedule ?? (this.panel ? this.sources?.schedule : undefined) };
     if (!sources.schedule && next.schedule) next.overlays = this.sources?.overlays;
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(FORWARD_VIEW_TYPE, title(next), newColumn(next), webviewOptions(this.extensionUri));
+      const options = webviewOptions(this.extensionUri);
+      const panel = vscode.window.createWebviewPanel(FORWARD_VIEW_TYPE, title(next), newColumn(next), options);
       this.attach(panel);
     }
     await this.load(next);
@@ -77,7 +78,8 @@ export class ForwardPanel implements vscode.Disposable {
     }
     panel.webview.options = webviewOptions(this.extensionUri);
     this.attach(panel);
-    const overlays = Array.isArray(saved.overlays) ? saved.overlays.filter((u): u is string => typeof u === 'string') : [];
+    const uris = Array.isArray(saved.overlays) ? saved.overlays : [];
+    const overlays = uris.filter((u): u is string => typeof u === 'string');
     await this.load({
       image: vscode.Uri.parse(saved.image),
       schedule: typeof saved.schedule === 'string' ? vscode.Uri.parse(saved.schedule) : undefined,
@@ -88,7 +90,8 @@ export class ForwardPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'forward', title: 'Forward process' });
+    const page = { surface: 'forward', title: 'Forward process' };
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, page);
     panel.webview.onDidReceiveMessage((m: unknown) => void this.handle(m));
     panel.onDidDispose(() => {
       if (this.panel !== panel) return;
@@ -105,7 +108,8 @@ export class ForwardPanel implements vscode.Disposable {
       schedule: sources.schedule?.toString(),
       overlays: sources.overlays?.map((u) => u.toString()),
     });
-    const document = sources.schedule ? await vscode.workspace.openTextDocument(sources.schedule).then(undefined, () => undefined) : undefined;
+    const schedule = sources.schedule;
+    const document = schedule ? await vscode.workspace.openTextDocument(schedule).then(undefined, () => undefined) : undefined;
     const overlays = await Promise.all((sources.overlays ?? []).map(readOverlay));
     // Set together, so a 'ready' arriving meanwhile sends the old sources or the new, never a mix.
     this.sources = sources;
@@ -126,7 +130,10 @@ export class ForwardPanel implements vscode.Disposable {
       const image = readForwardImage(await vscode.workspace.fs.readFile(uri), basename(uri.path));
       this.post({ type: 'image', image });
     } catch (error) {
-      const message = error instanceof vscode.FileSystemError ? `${basename(uri.path)} could not be read: ${error.message}` : (error as Error).message;
+      const message =
+        error instanceof vscode.FileSystemError
+          ? `${basename(uri.path)} could not be read: ${error.message}`
+          : (error as Error).message;
       this.log.warn(`forward view: ${message}`);
       this.post({ type: 'notice', level: 'error', message });
       void vscode.window.showErrorMessage(`Forward process: ${message}`);
@@ -179,7 +186,9 @@ export class ForwardPanel implements vscode.Disposable {
       saveLabel: 'Export strip',
     });
     if (!target) return;
-    if (target.scheme !== 'file') throw new Error(`cannot export to ${target.toString()}: only local folders are supported`);
+    if (target.scheme !== 'file') {
+      throw new Error(`cannot export to ${target.toString()}: only local folders are supported`);
+    }
     const ext = extname(target.fsPath) || '.png';
     const path = await writeNewFile(dirname(target.fsPath), basename(target.fsPath, ext), ext, bytes);
     this.log.info(`forward view: exported ${path}`);
@@ -198,7 +207,8 @@ async function readOverlay(uri: vscode.Uri): Promise<NamedDocument> {
     // A JSON file that is neither kind by name is read as a scheduler config, as the preview reads it.
     return { label, doc: readScheduleDocument(text, documentKind(uri.path) ?? 'config', scheduleName(uri)) };
   } catch (error) {
-    return { label, doc: { kind: 'config', root: undefined, schedules: [], findings: [], error: `not readable: ${(error as Error).message}` } };
+    const why = `not readable: ${(error as Error).message}`;
+    return { label, doc: { kind: 'config', root: undefined, schedules: [], findings: [], error: why } };
   }
 }
 

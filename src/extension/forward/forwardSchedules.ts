@@ -21,7 +21,9 @@ export function forwardSchedules(document: NamedDocument, overlays: readonly Nam
     const single = o.doc.schedules.length === 1;
     entries.push(...o.doc.schedules.map((s) => ({ ...s, name: single ? o.label : `${o.label}: ${s.name}` })));
   }
-  if (entries.length > MAX_FORWARD_SCHEDULES) problems.push(`showing the first ${MAX_FORWARD_SCHEDULES} of ${entries.length} schedules`);
+  if (entries.length > MAX_FORWARD_SCHEDULES) {
+    problems.push(`showing the first ${MAX_FORWARD_SCHEDULES} of ${entries.length} schedules`);
+  }
   const schedules = entries.slice(0, MAX_FORWARD_SCHEDULES);
   return { label: document.label, schedules, ...(problems.length ? { error: problems.join(' · ') } : {}) };
 }

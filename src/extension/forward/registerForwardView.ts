@@ -6,7 +6,9 @@ import type { Log } from '../log';
 import { ForwardPanel, type ForwardSources } from './forwardPanel';
 
 /** What callers may pass: an image URI, or the parts of ForwardSources (URIs or their strings). */
-export type ShowForwardArgument = vscode.Uri | { image?: vscode.Uri | string; schedule?: vscode.Uri | string; overlays?: (vscode.Uri | string)[] };
+export type ShowForwardArgument =
+  | vscode.Uri
+  | { image?: vscode.Uri | string; schedule?: vscode.Uri | string; overlays?: (vscode.Uri | string)[] };
 
 export function registerForwardView(context: vscode.ExtensionContext, log: Log): void {
   const panel = new ForwardPanel(context.extensionUri, context.workspaceState, log);
@@ -16,7 +18,8 @@ export function registerForwardView(context: vscode.ExtensionContext, log: Log):
       const given = arg instanceof vscode.Uri ? { image: arg } : arg;
       const image = toUri(given?.image) ?? (await pickImage());
       if (!image) return;
-      const sources: ForwardSources = { image, schedule: toUri(given?.schedule), overlays: given?.overlays?.map(toUri).filter((u) => u !== undefined) };
+      const overlays = given?.overlays?.map(toUri).filter((u) => u !== undefined);
+      const sources: ForwardSources = { image, schedule: toUri(given?.schedule), overlays };
       await panel.show(sources);
     }),
   );
@@ -26,7 +29,8 @@ function toUri(value: vscode.Uri | string | undefined): vscode.Uri | undefined {
   if (value instanceof vscode.Uri) return value;
   if (typeof value !== 'string' || value === '') return undefined;
   // A plain path or a URI string (file:///…).
-  return /^[a-z][\w+.-]+:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? vscode.Uri.parse(value) : vscode.Uri.file(value);
+  const isUri = /^[a-z][\w+.-]+:/i.test(value) && !/^[a-z]:[\\/]/i.test(value); // not a Windows drive
+  return isUri ? vscode.Uri.parse(value) : vscode.Uri.file(value);
 }
 
 async function pickImage(): Promise<vscode.Uri | undefined> {
