@@ -53,15 +53,15 @@ export class ForwardPanel implements vscode.Disposable {
   /** Opens the view on `sources`, or points the open one at them; without a schedule it keeps the
    * document it follows. */
   async show(sources: ForwardSources): Promise<void> {
-    const next = { ...sources, schedule: sources.schedule ?? (this.panel ? this.sources?.schedule : undefined) };
-    if (!sources.schedule && next.schedule) next.overlays = this.sources?.overlays;
+    const followed = { schedule: this.sources?.schedule, overlays: this.sources?.overlays };
+    const next = sources.schedule ? sources : { ...sources, ...followed };
     if (!this.panel) {
       const options = webviewOptions(this.extensionUri);
       const panel = vscode.window.createWebviewPanel(FORWARD_VIEW_TYPE, title(next), newColumn(next), options);
       this.attach(panel);
     }
     await this.load(next);
-    this.panel!.reveal(undefined, true);
+    this.panel?.reveal(undefined, true);
   }
 
   dispose(): void {
