@@ -46,12 +46,13 @@ async function moveSlider(frame, t) {
 }
 
 test('forward view from a PNG in the explorer: three or more schedules, the slider changes them, strip export', async ({ page, server }) => {
-  writeCard(join(server.workspace, 'card.png'));
+  // A name of its own, so a second attempt does not find the first one's exports.
+  const stem = `card${Date.now() % 1_000_000}`;
+  writeCard(join(server.workspace, `${stem}.png`));
   await runCommand(page, 'View: Show Explorer');
   // The file was written behind the explorer's back: refresh rather than wait for its watcher.
-  await page.locator('.explorer-viewlet, .pane-header', { hasText: 'workspace' }).first().hover();
-  await page.locator('[aria-label="Refresh Explorer"]').first().click({ force: true });
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'card.png' }).first();
+  await page.locator('[aria-label="Refresh Explorer"]').first().dispatchEvent('click');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: `${stem}.png` }).first();
   await row.waitFor({ timeout: 30_000 });
   const item = page.locator('.monaco-menu .action-item', { hasText: 'Show the Forward Process on an Image' }).first();
   // The explorer may still be settling when the row first shows; a menu opened then can close again.
@@ -78,18 +79,25 @@ test('forward view from a PNG in the explorer: three or more schedules, the slid
 
   // Export twice under the proposed name; the second time the dialog asks whether to replace the
   // file and is told yes, and the strip is still saved beside the first, never over it.
+  const strip = `${stem}-forward-t800-seed0`;
   await frame.click('text=Export PNG strip');
   await answerFileDialog(page);
-  await waitForNotification(page, 'Saved card-forward-t800-seed0.png', 30_000);
+  await waitForNotification(page, `Saved ${strip}.png`, 30_000);
   await frame.click('text=Export PNG strip');
   const input = quickInput(page);
-  await page.waitForFunction(() => /\.png$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, { timeout: 30_000 });
+  const replace = page.locator('.quick-input-widget', { hasText: 'already exists' });
+  // As answerFileDialog: the dialog lists its folder, then writes the proposed name; Enter before
+  // that is lost, so press it until the dialog asks whether to replace.
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
+  for (let attempt = 1; !(await replace.isVisible()); attempt++) {
+    assert(attempt <= 5, `the save dialog did not ask to replace; it holds ${await input.inputValue()}`);
+    if ((await input.inputValue()).endsWith(`${strip}.png`)) await input.press('Enter');
+    await replace.waitFor({ timeout: 3_000 }).catch(() => undefined);
+  }
   await input.press('Enter');
-  await page.locator('.quick-input-widget', { hasText: 'already exists' }).waitFor({ timeout: 15_000 });
-  await input.press('Enter');
-  await waitForNotification(page, 'Saved card-forward-t800-seed0-2.png', 30_000);
-  const strips = readdirSync(server.workspace).filter((f) => f.startsWith('card-forward-t800-seed0')).sort();
-  assert(JSON.stringify(strips) === JSON.stringify(['card-forward-t800-seed0-2.png', 'card-forward-t800-seed0.png']), `strips: ${strips}`);
+  await waitForNotification(page, `Saved ${strip}-2.png`, 30_000);
+  const strips = readdirSync(server.workspace).filter((f) => f.startsWith(strip)).sort();
+  assert(JSON.stringify(strips) === JSON.stringify([`${strip}-2.png`, `${strip}.png`]), `strips: ${strips}`);
   const png = readFileSync(join(server.workspace, strips[1]));
   assert(png.subarray(1, 4).toString() === 'PNG', 'the strip is a PNG');
 });
