@@ -62,7 +62,12 @@ test('forward view from a PNG in the explorer: three or more schedules, the slid
     assert(attempt < 3, 'the explorer context menu has no "Show the Forward Process on an Image"');
     await page.keyboard.press('Escape');
   }
-  await item.click();
+  // A click while the menu is still settling can be lost (the item stays highlighted, the menu open).
+  for (let attempt = 1; await item.isVisible(); attempt++) {
+    assert(attempt <= 3, 'the context menu item does not respond');
+    await item.click().catch(() => undefined);
+    await item.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+  }
 
   const frame = await Promise.race([findWebviewFrame(page, 'canvas[data-column]', 60_000), errorNotification(page, 60_000)]);
   await frame.waitForFunction(() => document.body.dataset.renderedT !== undefined, null, { timeout: 30_000 });
