@@ -1,6 +1,7 @@
 // Activation wires the parts together and does nothing else: no model loads until asked.
 import * as vscode from 'vscode';
 import { createEngine } from './engineHost';
+import { registerForwardView } from './forward/registerForwardView';
 import { registerGenerate } from './generateCommand';
 import { ImagePanel } from './imagePanel';
 import { showEngineStatus } from './engineStatus';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerGenerate(context, { runs, store, panel });
   registerScheduleInspector(context);
   registerSweep(context, { engine, runs });
+  registerForwardView(context, log);
   registerModelInspector(context, log);
   registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -12,7 +12,7 @@ test('an image action from any surface is kept with exactly its run id, index an
   for (const parse of [parseFromWorkbench, parseFromGallery, parseFromImagePanel]) {
     assert.deepEqual(parse({ ...action, path: '/etc/passwd', extra: 1 }), action);
   }
-  for (const kind of ['open', 'rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal']) {
+  for (const kind of ['open', 'rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal', 'forward']) {
     assert.equal(parseImageAction({ ...action, action: kind })?.action, kind);
   }
 });
