@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { parseForwardMessage, type ForwardSchedules, type HostToForward } from '../../protocol/forward';
 import { writeNewFile } from '../../runs/writeNewFile';
 import type { Log } from '../log';
-import { documentKind, readScheduleDocument } from '../schedule/scheduleDocument';
+import { documentKind, readScheduleDocument } from '../../documents/scheduleDocument';
 import { readDocument, scheduleName } from '../schedule/scheduleDocuments';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { readForwardImage } from './forwardImage';

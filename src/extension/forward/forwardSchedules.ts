@@ -2,7 +2,7 @@
 // overlay files the schedule preview had, labelled as the preview labels them. Pure: unit-tested.
 import type { ForwardSchedules } from '../../protocol/forward';
 import type { ScheduleEntry } from '../../protocol/schedule';
-import type { ScheduleDocument } from '../schedule/scheduleDocument';
+import type { ScheduleDocument } from '../../documents/scheduleDocument';
 
 /** More pictures than this do not fit a row; the rest are dropped with a note. */
 export const MAX_FORWARD_SCHEDULES = 8;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { forwardSchedules, MAX_FORWARD_SCHEDULES } from '../../../../src/extension/forward/forwardSchedules';
-import { readScheduleDocument } from '../../../../src/extension/schedule/scheduleDocument';
+import { readScheduleDocument } from '../../../../src/documents/scheduleDocument';
 
 const sdxl = readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8');
 
