@@ -4,7 +4,7 @@
 // the built bundle (npm run build) in headless Chromium. Peer in the same run: the same edit when
 // every chart has to be rebuilt (series labels change), which is what an in-place setData saves.
 import { readFileSync } from 'node:fs';
-import { readScheduleDocument } from '../src/extension/schedule/scheduleDocument';
+import { readScheduleDocument } from '../src/documents/scheduleDocument';
 
 const EDITS = 40;
 const sdxl = JSON.parse(readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8'));

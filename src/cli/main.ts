@@ -10,6 +10,8 @@ import { RunInputError } from '../runs/inputImages';
 import { samplerChoice } from '../runs/samplerChoice';
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { installCuda } from './installCuda';
+import { sweep, SWEEP_USAGE } from './sweepCommand';
+import { usage, UsageError } from './usageError';
 import { describeRun } from './report';
 import { checkDumpFolder, outputPaths, writeDump, writeFileSafely } from './outputFiles';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -48,6 +50,7 @@ const USAGE = `usage:
       --dump <folder>        also write final latents and decoded image as raw float32 + meta.json
       --force                replace existing output files
       --verbose              also show the engine's log (onnxruntime's provider messages)
+${SWEEP_USAGE}
   diffusion-lab invert --image in.png --out recon.png [options]
       DDIM inversion: the image to noise and back with DDIM; prints the reconstruction's PSNR
       --steps <n> (default 50), --prompt, --guidance (default 1: no guidance), --model, --provider,
@@ -57,6 +60,7 @@ const USAGE = `usage:
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'generate') return generate(rest);
+  if (command === 'sweep') return sweep(rest);
   if (command === 'invert') return invert(rest);
   if (command === 'install-cuda') return installCuda();
   if (command === undefined || command === '--help' || command === 'help') {
@@ -284,17 +288,6 @@ function readConfigFile(file: string): Record<string, unknown> {
     throw new UsageError(`${flag} ${file}: expected a JSON object of scheduler keys, not ${Array.isArray(value) ? 'a list' : String(value)}`);
   }
   return value as Record<string, unknown>;
-}
-
-class UsageError extends Error {}
-
-/** Runs a check whose failure is the user's to fix, as a usage error (exit 2). */
-function usage<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
 }
 
 // Decimal notation only: Number() would also take '', ' ', '0x3', '0b101' and '1e3'.

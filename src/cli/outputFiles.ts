@@ -1,10 +1,12 @@
 // Output files of the CLI: never replace an existing file unless --force, and never leave a half
 // written one: bytes go to a temporary file beside the target, which then takes the final name
 // (link() refuses an existing name atomically; rename() replaces it, used only with --force).
-import { existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { FinishedRun } from '../runs/executeRun';
+import { writeFileSafely } from '../runs/writeFileSafely';
+
+export { writeFileSafely };
 
 /** out.png for one image; out.png, out-2.png, … for a batch. Throws when one exists without force. */
 export function outputPaths(out: string, batch: number, force: boolean): string[] {
@@ -18,21 +20,6 @@ export function outputPaths(out: string, batch: number, force: boolean): string[
     if (taken.length) throw new Error(`${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''} (use --force to replace)`);
   }
   return paths;
-}
-
-export function writeFileSafely(path: string, data: Uint8Array, force: boolean): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`);
-  writeFileSync(temp, data, { flag: 'wx' });
-  try {
-    if (force) renameSync(temp, path);
-    else linkSync(temp, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${path} already exists (use --force to replace)`);
-    throw err;
-  } finally {
-    if (existsSync(temp)) unlinkSync(temp);
-  }
 }
 
 const DUMP_FILES = ['latents.f32', 'image.f32', 'meta.json'];

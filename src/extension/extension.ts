@@ -1,6 +1,7 @@
 // Activation wires the parts together and does nothing else: no model loads until asked.
 import * as vscode from 'vscode';
 import { createEngine } from './engineHost';
+import { registerForwardView } from './forward/registerForwardView';
 import { registerGenerate } from './generateCommand';
 import { ImagePanel } from './imagePanel';
 import { showEngineStatus } from './engineStatus';
@@ -10,6 +11,7 @@ import { RunStore } from './workbench/runStore';
 import { createLog } from './log';
 import { registerModelInspector } from './modelInspector/modelInspectorProvider';
 import { registerScheduleInspector } from './schedule/registerScheduleInspector';
+import { registerSweep } from './sweep/registerSweep';
 import { registerWorkbench } from './workbench/registerWorkbench';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -25,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(panel);
   registerGenerate(context, { runs, store, panel });
   registerScheduleInspector(context);
+  registerSweep(context, { engine, runs });
+  registerForwardView(context, log);
   registerModelInspector(context, log);
   registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -55,7 +55,9 @@ export type InspectorToHost =
    * ('' as configured) and step count chosen in the inspector. */
   | { type: 'generate'; schedule: string; sampler: string; steps: number }
   /** Move the text editor's cursor to a finding. */
-  | { type: 'reveal'; line: number };
+  | { type: 'reveal'; line: number }
+  /** Open the forward-process view on an image the host asks for, following this document. */
+  | { type: 'showOnImage' };
 
 /** Host-side check of a message from the webview (the webview is untrusted input). */
 export function isInspectorMessage(value: unknown): value is InspectorToHost {
@@ -64,6 +66,7 @@ export function isInspectorMessage(value: unknown): value is InspectorToHost {
   switch (m.type) {
     case 'ready':
     case 'addOverlayFile':
+    case 'showOnImage':
       return true;
     case 'removeOverlay':
       return typeof m.id === 'string';

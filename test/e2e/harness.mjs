@@ -163,6 +163,20 @@ export async function runCommand(page, title, timeout = 60_000) {
   await row.click();
 }
 
+/** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */
+export async function openFile(page, name, expectText) {
+  await page.keyboard.press('Control+P');
+  const input = quickInput(page);
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(name);
+  // Recently opened files are listed first; pick the row whose folder matches.
+  const folder = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: folder || name }).filter({ hasText: name.split('/').pop() }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await page.locator('.monaco-editor .view-lines', { hasText: expectText }).first().waitFor({ timeout: 30_000 });
+}
+
 /** The text box of the quick input widget, which the palette, input boxes, quick picks and the simple
  * file dialog all share. */
 export function quickInput(page) {

@@ -5,21 +5,7 @@
 // after a window reload.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerFileDialog, assert, findWebviewFrame, quickInput, reloadWindow, REPO, runCommand, screenshot, test, waitForNotification } from './harness.mjs';
-
-/** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */
-async function openFile(page, name, expectText) {
-  await page.keyboard.press('Control+P');
-  const input = quickInput(page);
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(name);
-  // Recently opened files are listed first; pick the row whose folder matches.
-  const folder = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: folder || name }).filter({ hasText: name.split('/').pop() }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await row.click();
-  await page.locator('.monaco-editor .view-lines', { hasText: expectText }).first().waitFor({ timeout: 30_000 });
-}
+import { answerFileDialog, assert, findWebviewFrame, openFile, reloadWindow, REPO, runCommand, screenshot, test, waitForNotification } from './harness.mjs';
 
 /** Selects line `line` (1-based) of the active editor and types `text` in its place. */
 async function retypeLine(page, line, text) {

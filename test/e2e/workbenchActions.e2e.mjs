@@ -7,8 +7,10 @@ const PROMPT = 'a blue square on a red background';
 test('image panel: Vary seed makes a new image with a new seed', async ({ page }) => {
   await runCommand(page, 'Diffusion: Generate');
   await answerInput(page, PROMPT);
-  const panel = await Promise.race([findWebviewFrame(page, '[data-action="varySeed"]', 120_000), errorNotification(page)]);
-  await panel.locator('h1', { hasText: PROMPT }).waitFor({ timeout: 120_000 });
+  // The image panel: the frame with the run's heading (a workbench restored beside it has the same
+  // image actions).
+  const panel = await Promise.race([findWebviewFrame(page, `h1:has-text("${PROMPT}")`, 120_000), errorNotification(page)]);
+  await panel.locator('[data-action="varySeed"]').first().waitFor({ timeout: 120_000 });
   const caption = () => panel.locator('figcaption').first().textContent();
   const pixels = () => panel.evaluate(() => {
     const c = document.querySelector('main canvas');

@@ -191,8 +191,9 @@ export const tests = [
       await page.waitForSelector('[data-action="varySeed"]');
       await page.click('[data-action="open"]');
       await page.click('[data-action="varySeed"]');
+      await page.click('[data-action="forward"]');
       const sent = (await posted(page)).filter((m) => m.type === 'imageAction').map((m) => `${m.action} ${m.runId} ${m.index}`);
-      assert(sent.join(', ') === 'open r1 0, varySeed r1 0', `actions: ${sent}`);
+      assert(sent.join(', ') === 'open r1 0, varySeed r1 0, forward r1 0', `actions: ${sent}`);
       await post(page, { type: 'notice', level: 'info', message: 'Copied seed 7' });
       await page.waitForFunction(() => /Copied seed 7/.test(document.querySelector('.notice').textContent));
       await page.click('canvas');

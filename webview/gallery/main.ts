@@ -1,7 +1,8 @@
 // The side-panel view: the live preview of the run in progress and the gallery of stored runs,
 // newest first, one entry per image with the full prompt on hover. Activating an entry (click,
 // Enter or Space) opens its run in the generate panel; its actions (re-run, vary seed, copy,
-// reveal) show on hover and focus; its × button or the Delete key asks the host to remove the run.
+// reveal, forward process) show on hover and focus; its × button or the Delete key asks the host
+// to remove the run.
 import type { ImageActionKind } from '../../src/protocol/imageActions';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { imageActionBar } from '../shared/imageActions';
@@ -28,7 +29,7 @@ empty.className = 'empty';
 empty.textContent = 'No runs yet. Open the workbench ("Diffusion: Open Generation Workbench") and press Generate.';
 document.body.append(live, grid, empty);
 /** Opening is the entry's own click. */
-const ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
+const ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal', 'forward'];
 
 window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
   const m = event.data;
@@ -107,7 +108,8 @@ function entry(run: RunSummary, index: number, thumbnailUrl: string | undefined)
   remove.textContent = '×';
   remove.tabIndex = -1;
   remove.title = 'Remove the run from the gallery (Delete)';
-  const unavailable = run.images[index]?.savedAs ? {} : { reveal: 'Not saved: Save it in the workbench first' };
+  const notSaved = 'Not saved: Save it in the workbench first';
+  const unavailable = run.images[index]?.savedAs ? {} : { reveal: notSaved, forward: notSaved };
   li.append(remove, imageActionBar({ runId: run.id, index }, ACTIONS, (m) => vscode.postMessage(m), unavailable));
   const open = () => vscode.postMessage({ type: 'openRun', runId: run.id });
   const removeRun = () => vscode.postMessage({ type: 'removeRun', runId: run.id });

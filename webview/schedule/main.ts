@@ -34,6 +34,7 @@ const toolbar = new Toolbar(state, schedulerClassNames, {
   removeOverlay: (id) => vscode.postMessage({ type: 'removeOverlay', id }),
   export: (format) => void exportPlots(format),
   generate: (schedule, sampler, steps) => vscode.postMessage({ type: 'generate', schedule, sampler, steps }),
+  showOnImage: () => vscode.postMessage({ type: 'showOnImage' }),
 });
 const status = document.createElement('div');
 status.className = 'status';

@@ -46,11 +46,7 @@ export interface ComputeOptions {
 
 /** Computes one schedule; throws an Error naming the problem (shown in place of its curves). */
 export function computeSchedule(entry: ScheduleEntry, options: ComputeOptions): ComputedSchedule {
-  const { scheduler, findings } = createScheduler(entry.config, options.className ? { _class_name: options.className } : {});
-  if (!scheduler) {
-    const errors = findings.filter((f) => f.severity === 'error').map((f) => f.message);
-    throw new Error(errors.join('; ') || 'the core could not build this scheduler');
-  }
+  const scheduler = schedulerOf(entry, options.className ? { _class_name: options.className } : {});
   const training = trainingCurves(scheduler.alphasCumprod);
   const custom = entry.timesteps ? { timesteps: entry.timesteps } : entry.sigmas ? { sigmas: entry.sigmas } : undefined;
   const n = entry.timesteps?.length ?? (entry.sigmas ? Math.max(1, entry.sigmas.length - (entry.sigmas.at(-1) === 0 ? 1 : 0)) : options.steps);
@@ -66,6 +62,14 @@ export function computeSchedule(entry: ScheduleEntry, options: ComputeOptions): 
     sigmaMin: Math.min(...finite),
     sigmaMax: Math.max(...finite),
   };
+}
+
+/** The entry's scheduler with config `overrides`; throws an Error listing the config's errors. */
+export function schedulerOf(entry: ScheduleEntry, overrides: Record<string, unknown>): Scheduler {
+  const { scheduler, findings } = createScheduler(entry.config, overrides);
+  if (scheduler) return scheduler;
+  const errors = findings.filter((f) => f.severity === 'error').map((f) => f.message);
+  throw new Error(errors.join('; ') || 'the core could not build this scheduler');
 }
 
 function trainingCurves(alphaBar: Float64Array): TrainingCurves {

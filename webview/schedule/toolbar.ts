@@ -10,6 +10,7 @@ export interface ToolbarEvents {
   removeOverlay(id: string): void;
   export(format: ExportFormat): void;
   generate(schedule: string, sampler: string, steps: number): void;
+  showOnImage(): void;
 }
 
 export class Toolbar {
@@ -55,7 +56,17 @@ export class Toolbar {
     overlays.append(legend('Overlay files'), button('Add file…', () => events.addOverlay()), this.overlayList);
     const exports = document.createElement('fieldset');
     exports.append(legend('Export'), ...(['png', 'svg', 'csv'] as const).map((f) => button(f.toUpperCase(), () => events.export(f))));
-    this.element.append(label('Sampler', this.sampler), label('Steps', this.steps), this.primaryLabel, variants, overlays, exports, this.generateButton);
+    const onImage = button('Show on an image…', () => events.showOnImage(), 'See the document\'s schedules noise an image (the forward process)');
+    this.element.append(
+      label('Sampler', this.sampler),
+      label('Steps', this.steps),
+      this.primaryLabel,
+      variants,
+      overlays,
+      exports,
+      this.generateButton,
+      onImage,
+    );
   }
 
   /** Refresh the parts that depend on the document and overlays. */

@@ -65,6 +65,11 @@ export async function plotsToPng(plots: ExportablePlot[], theme: PlotTheme): Pro
     ctx.drawImage(p.chart.ctx.canvas, 0, y);
     y += p.chart.ctx.canvas.height;
   }
+  return canvasPng(canvas);
+}
+
+/** A canvas's pixels as PNG file bytes. */
+export async function canvasPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
   if (!blob) throw new Error('The browser could not encode the PNG.');
   return new Uint8Array(await blob.arrayBuffer());

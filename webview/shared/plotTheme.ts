@@ -45,6 +45,8 @@ export function themedAxis(theme: PlotTheme, label: string, extra: Partial<uPlot
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
   if (value === 0) return '0';
+  // σ at zero terminal SNR.
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   const abs = Math.abs(value);
   if (abs >= 1e5 || abs < 1e-3) return value.toExponential(3);
   return String(Number(value.toPrecision(4)));

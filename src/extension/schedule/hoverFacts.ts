@@ -7,7 +7,7 @@ import { readSchedulerConfig, type Source } from '../../core/config/readSchedule
 import { SCHEDULER_CLASSES } from '../../core/config/schedulerClasses';
 import type { ScheduleEntry } from '../../protocol/schedule';
 import { markdownCode, markdownText } from './markdownEscape';
-import { pathAt, type ScheduleDocument } from './scheduleDocument';
+import { pathAt, type ScheduleDocument } from '../../documents/scheduleDocument';
 
 const SOURCE_TEXT: Record<Source, string> = { file: 'set in this file', default: 'the class default (not set here)', override: 'overridden' };
 

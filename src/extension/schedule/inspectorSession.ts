@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { isInspectorMessage, type HostToInspector, type InspectorToHost, type ScheduleSource } from '../../protocol/schedule';
 import type { RunSchedule } from '../../protocol/workbench';
-import { documentKind, readScheduleDocument } from './scheduleDocument';
+import { documentKind, readScheduleDocument } from '../../documents/scheduleDocument';
 import { readDocument, scheduleName, toSource } from './scheduleDocuments';
 
 const UPDATE_DEBOUNCE_MS = 60;
@@ -89,6 +89,8 @@ export class InspectorSession implements vscode.Disposable {
           return await this.generate(message.schedule, message.sampler, message.steps);
         case 'reveal':
           return await this.reveal(message.line);
+        case 'showOnImage':
+          return await this.showOnImage();
       }
     } catch (error) {
       void vscode.window.showErrorMessage(`Schedule inspector: ${error instanceof Error ? error.message : String(error)}`);
@@ -157,6 +159,12 @@ export class InspectorSession implements vscode.Disposable {
       label: name, scheduler, timesteps: entry.timesteps, sigmas: entry.sigmas, ...(!explicit && { steps }),
     };
     await vscode.commands.executeCommand('diffusionLab.openWorkbench', { schedule });
+  }
+
+  /** The forward view follows this document, with the overlay files drawn here (read once). */
+  private async showOnImage(): Promise<void> {
+    const overlays = [...this.overlayUris.values()].map((u) => vscode.Uri.parse(u));
+    await vscode.commands.executeCommand('diffusionLab.showForwardProcess', { schedule: this.document.uri, overlays });
   }
 
   private async reveal(line: number): Promise<void> {

@@ -3,7 +3,7 @@
 import { readSchedulerConfig } from '../../core/config/readSchedulerConfig';
 import { SCHEDULER_CLASSES } from '../../core/config/schedulerClasses';
 import { suggestKey } from '../../core/config/suggestKey';
-import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type Edit } from './jsonc';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type Edit } from '../../documents/jsonc';
 
 export interface QuickFix {
   title: string;

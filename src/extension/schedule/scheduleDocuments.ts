@@ -2,7 +2,7 @@
 // fixes and the inspector webviews, so typing parses the text once however many features ask.
 import * as vscode from 'vscode';
 import type { InspectorFinding, ScheduleSource } from '../../protocol/schedule';
-import { documentKind, readScheduleDocument, type ScheduleDocument } from './scheduleDocument';
+import { documentKind, readScheduleDocument, type ScheduleDocument } from '../../documents/scheduleDocument';
 
 const cache = new WeakMap<vscode.TextDocument, { version: number; doc: ScheduleDocument }>();
 

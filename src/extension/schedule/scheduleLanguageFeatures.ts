@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { hoverFacts } from './hoverFacts';
 import { configPathOf, quickFixesFor, zeroSnrFixes, type QuickFix } from './quickFixes';
 import { DIAGNOSTIC_SOURCE } from './scheduleDiagnostics';
-import { pathAt } from './scheduleDocument';
+import { pathAt } from '../../documents/scheduleDocument';
 import { readDocument } from './scheduleDocuments';
 
 export function registerScheduleLanguageFeatures(context: vscode.ExtensionContext, selector: vscode.DocumentSelector): void {
@@ -43,7 +43,8 @@ function provideCodeActions(document: vscode.TextDocument, range: vscode.Range, 
   return actions;
 }
 
-function toAction(document: vscode.TextDocument, fix: QuickFix, kind: vscode.CodeActionKind, diagnostics: vscode.Diagnostic[]): vscode.CodeAction {
+/** A quick fix's text edits as a code action (the sweep file's quick fixes use it too). */
+export function toAction(document: vscode.TextDocument, fix: QuickFix, kind: vscode.CodeActionKind, diagnostics: vscode.Diagnostic[]): vscode.CodeAction {
   const action = new vscode.CodeAction(fix.title, kind);
   action.diagnostics = diagnostics;
   action.isPreferred = fix.preferred;

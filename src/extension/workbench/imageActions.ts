@@ -51,18 +51,30 @@ export class ImageActions {
         return void notify('Copied the parameters (A1111 format)');
       case 'reveal':
         return void (await this.reveal(summary.images[m.index]?.savedAs, notify));
+      case 'forward': {
+        const path = savedPath(summary.images[m.index]?.savedAs, notify);
+        if (path) await vscode.commands.executeCommand('diffusionLab.showForwardProcess', vscode.Uri.file(path));
+        return undefined;
+      }
     }
   }
 
   private async reveal(savedAs: string | undefined, notify: Notify): Promise<void> {
-    const dir = resolveOutputDir();
-    const path = savedAs && dir ? join(dir, savedAs) : undefined;
-    if (!path) return notify('This image is not saved: press Save first (or set diffusionLab.outputFolder).', true);
-    if (!existsSync(path)) return notify(`${savedAs} is no longer in the output folder.`, true);
+    const path = savedPath(savedAs, notify);
+    if (!path) return;
     const uri = vscode.Uri.file(path);
     // The explorer shows files of the workspace only; anything else opens in an editor.
     const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
     await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'vscode.open', uri);
     this.deps.log.info(`image action: revealed ${path}`);
   }
+}
+
+/** The saved file of an image, or undefined (the user told why) when it is not saved or has gone. */
+function savedPath(savedAs: string | undefined, notify: Notify): string | undefined {
+  const dir = resolveOutputDir();
+  const path = savedAs && dir ? join(dir, savedAs) : undefined;
+  if (!path) return void notify('This image is not saved: press Save first (or set diffusionLab.outputFolder).', true);
+  if (!existsSync(path)) return void notify(`${savedAs} is no longer in the output folder.`, true);
+  return path;
 }

@@ -12,6 +12,7 @@ test('the host accepts only well-formed inspector messages', () => {
     { type: 'generate', schedule: 'sd15', sampler: '', steps: 20 },
     { type: 'generate', schedule: 'sd15', sampler: 'DPMSolverMultistepScheduler', steps: 10 },
     { type: 'reveal', line: 3 },
+    { type: 'showOnImage' },
   ]) {
     assert.equal(isInspectorMessage(ok), true, JSON.stringify(ok));
   }

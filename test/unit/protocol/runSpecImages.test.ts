@@ -23,7 +23,11 @@ test('each image field is refused alone, out of range, or with what it does not 
     [{ initImage: '/a.png', mask: '/m.png', maskBlur: 65 }, 'maskBlur', /mask blur must be a number from 0 to 64/],
     [{ initImage: '/a.png', mask: '/m.png', invert: true }, 'invert', /inversion takes no mask/],
     [{ initImage: '/a.png', sigmas: [14, 1, 0] }, 'sigmas', /do not combine with an init image/],
-    [{ initImage: '/a.png', subseed: 3, subseedStrength: 0.5 }, 'subseed', /variation seed does not combine with an init image/],
+    [
+      { initImage: '/a.png', subseed: 3, subseedStrength: 0.5 },
+      'subseed',
+      /variation seed does not combine with an init image/,
+    ],
   ];
   for (const [fields, field, message] of cases) {
     const found = problems(fields);

@@ -10,9 +10,13 @@ test('variation strength from 0 to 1 with a variation seed; anything else is nam
   assert.deepEqual(checkRunSpec({ ...base, subseed: 5, subseedStrength: 0.3 }), []);
   assert.deepEqual(checkRunSpec({ ...base, subseed: RANDOM_SEED, subseedStrength: 1 }), []);
   const messages = (spec: object) => checkRunSpec({ ...base, ...spec }).map((p) => `${p.field}: ${p.message}`);
-  assert.deepEqual(messages({ subseed: 5, subseedStrength: 1.5 }), ['subseedStrength: variation strength must be a number from 0 to 1, not 1.5']);
+  assert.deepEqual(messages({ subseed: 5, subseedStrength: 1.5 }), [
+    'subseedStrength: variation strength must be a number from 0 to 1, not 1.5',
+  ]);
   assert.deepEqual(messages({ subseedStrength: 0.5 }), ['subseed: a variation strength needs a variation seed']);
-  assert.deepEqual(messages({ subseed: 2.5 }), ['subseed: variation seed must be a whole number from 0 to 4294967294, not 2.5']);
+  assert.deepEqual(messages({ subseed: 2.5 }), [
+    'subseed: variation seed must be a whole number from 0 to 4294967294, not 2.5',
+  ]);
 });
 
 test('a random variation seed is drawn when the run starts, as the seed is', () => {

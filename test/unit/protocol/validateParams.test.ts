@@ -1,9 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromGallery, parseFromWorkbench, validateParams, type ParamsForm, type ValidationContext } from '../../../src/protocol/workbench';
+import {
+  parseFromGallery,
+  parseFromWorkbench,
+  validateParams,
+  type ParamsForm,
+  type ValidationContext,
+} from '../../../src/protocol/workbench';
 
 const ctx: ValidationContext = {
-  models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent', 'taesd'] }],
+  models: [
+    {
+      id: 'm1',
+      label: 'tiny-shapes',
+      sizeMultiple: 8,
+      nativeSize: 32,
+      guidanceScale: 3,
+      previews: ['latent', 'taesd'],
+    },
+  ],
   samplers: [
     { className: 'DDIMScheduler', spacing: true, sigmas: [] },
     { className: 'EulerDiscreteScheduler', spacing: true, sigmas: ['karras', 'exponential'] },
@@ -38,7 +53,10 @@ test('a good form becomes a run spec, its sampler controls scheduler keys', () =
   assert.equal(run?.spec.height, 64);
   assert.equal(run?.spec.scheduler?.use_karras_sigmas, true);
   assert.equal(validateParams({ ...good, seed: '-1' }, ctx).run?.spec.seed, -1);
-  assert.equal(validateParams({ ...good, sampler: '', spacing: 'default', sigmas: 'default' }, ctx).run?.spec.scheduler, undefined);
+  assert.equal(
+    validateParams({ ...good, sampler: '', spacing: 'default', sigmas: 'default' }, ctx).run?.spec.scheduler,
+    undefined,
+  );
 });
 
 test('each bad field is named, and nothing runs', () => {

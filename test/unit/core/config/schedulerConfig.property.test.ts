@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { ConfigKeySpec } from '../../../../src/core/config/keySpecs';
 import { readSchedulerConfig } from '../../../../src/core/config/readSchedulerConfig';
 import { SCHEDULER_CLASSES } from '../../../../src/core/config/schedulerClasses';
-import { readScheduleDocument } from '../../../../src/extension/schedule/scheduleDocument';
+import { readScheduleDocument } from '../../../../src/documents/scheduleDocument';
 import { assertSound, build } from './soundSchedule';
 
 /** Fixed seed: a failure reproduces; fast-check prints the shrunk counterexample. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { hoverFacts } from '../../../../src/extension/schedule/hoverFacts';
 import { markdownCode, markdownText } from '../../../../src/extension/schedule/markdownEscape';
-import { readScheduleDocument } from '../../../../src/extension/schedule/scheduleDocument';
+import { readScheduleDocument } from '../../../../src/documents/scheduleDocument';
 
 const text = readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8');
 const doc = readScheduleDocument(text, 'config', 'sdxl');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits } from '../../../../src/extension/schedule/jsonc';
+import { applyEdits } from '../../../../src/documents/jsonc';
 import { configPathOf, quickFixesFor, zeroSnrFixes } from '../../../../src/extension/schedule/quickFixes';
 
 const sdxl = `{

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { documentKind, readScheduleDocument } from '../../../../src/extension/schedule/scheduleDocument';
+import { documentKind, readScheduleDocument } from '../../../src/documents/scheduleDocument';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/schedules/${name}`, 'utf8');
 const at = (text: string, offset: number, length: number) => text.slice(offset, offset + length);

@@ -2,9 +2,9 @@
 // carry text offsets. Pure (no vscode): the host turns offsets into ranges, tests run in plain Node.
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
 import { findNodeAtLocation, findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from './jsonc';
-import type { FindingSeverity, ScheduleEntry } from '../../protocol/schedule';
-import { tooDeepAt } from '../../core/config/jsonNesting';
-import { readSchedulerConfig } from '../../core/config/readSchedulerConfig';
+import type { FindingSeverity, ScheduleEntry } from '../protocol/schedule';
+import { tooDeepAt } from '../core/config/jsonNesting';
+import { readSchedulerConfig } from '../core/config/readSchedulerConfig';
 
 export type DocumentKind = 'config' | 'scheduleFile';
 

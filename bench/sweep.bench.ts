@@ -1,0 +1,82 @@
+// A 4×4 sweep (sampler × seed, 20 steps) on the default model through `diffusion-lab sweep` against
+// the same 16 cells as 16 separate `diffusion-lab generate` invocations, as a ratio (target ≥ 5×);
+// also the sweep without seed batching, and the re-run with every cell cached. Uses the bundled CLI
+// (npm run build first). Figures are printed, nothing is asserted.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defaultModelDir } from '../src/runs/enginePaths';
+
+const CLI = resolve('bin', 'diffusion-lab.js');
+const SAMPLERS = ['Euler', 'Euler a', 'DDIM', 'DPM++ 2M'];
+const SEEDS = [1, 2, 3, 4];
+const STEPS = 20;
+const PROMPT = 'a large red circle in the center on a blue background';
+
+function timed(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`diffusion-lab ${args.join(' ')} failed: ${r.stderr}`);
+  return (performance.now() - t0) / 1000;
+}
+
+function main(): void {
+  if (!existsSync(join('dist', 'cli.js'))) {
+    console.log('skipped: dist/cli.js not built (npm run build)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'dl-sweep-bench-'));
+  const file = join(dir, 'bench.sweep.json');
+  const sweep = {
+    version: 1,
+    base: { modelDir: defaultModelDir(), prompt: PROMPT, seed: 1, steps: STEPS },
+    x: { field: 'sampler', values: SAMPLERS },
+    y: { field: 'seed', values: SEEDS },
+  };
+  writeFileSync(file, JSON.stringify(sweep));
+  const common = ['--provider', 'cpu'];
+  const swept = timed(['sweep', file, '--out', join(dir, 'out'), ...common]);
+  const cached = timed(['sweep', file, '--out', join(dir, 'out'), ...common]);
+  const unbatched = timed(['sweep', file, '--out', join(dir, 'unbatched'), '--batch', '1', ...common]);
+  let separate = 0;
+  for (const seed of SEEDS) {
+    for (const sampler of SAMPLERS) {
+      const out = join(dir, `single-${seed}-${sampler.replace(/\W/g, '')}.png`);
+      separate += timed([
+        'generate',
+        '--prompt',
+        PROMPT,
+        '--seed',
+        String(seed),
+        '--steps',
+        String(STEPS),
+        '--sampler',
+        sampler,
+        '--out',
+        out,
+        ...common,
+      ]);
+    }
+  }
+  const cells = SAMPLERS.length * SEEDS.length;
+  console.log(
+    `default model, ${cells} cells (${SAMPLERS.length} samplers × ${SEEDS.length} seeds), ` +
+      `${STEPS} steps, cpu provider`,
+  );
+  console.log(
+    `sweep, one process          ${swept.toFixed(2)} s (${(swept / cells).toFixed(3)} s/cell, grid and index included)`,
+  );
+  console.log(`16 separate CLI invocations ${separate.toFixed(2)} s (${(separate / cells).toFixed(3)} s/cell)`);
+  console.log(
+    `sweep, --batch 1             ${unbatched.toFixed(2)} s ` +
+      `(${(unbatched / cells).toFixed(3)} s/cell: each cell its own engine call)`,
+  );
+  console.log(
+    `ratio separate/sweep: ${(separate / swept).toFixed(2)}x (target ≥ 5x); ` +
+      `separate/sweep --batch 1: ${(separate / unbatched).toFixed(2)}x`,
+  );
+  console.log(`re-run, all cells cached    ${cached.toFixed(2)} s (no engine started)`);
+}
+
+main();

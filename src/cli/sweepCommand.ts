@@ -1,0 +1,142 @@
+// `diffusion-lab sweep`: run a sweep file's cells (all, or one shard) into a folder, or merge the
+// folders of its shards.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Finding } from '../core/config/findings';
+import { PROVIDER_NAMES, type ProviderName } from '../protocol/engine';
+import { RUN_LIMITS } from '../protocol/run';
+import { DEFAULT_CELL_LIMIT } from '../protocol/sweep';
+import { cellAt, cellCount } from '../protocol/sweepCells';
+import { EngineClient } from '../runs/engineClient';
+import { engineEntry } from '../runs/enginePaths';
+import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
+import { GRID_FILE, INDEX_FILE } from '../runs/sweepIndex';
+import { mergeSweeps } from '../runs/sweepMerge';
+import { DEFAULT_SEED_BATCH, describeProgress, runSweep } from '../runs/sweepRun';
+import { resolveShard, shardCells, ShardError } from '../runs/sweepShard';
+import { UsageError } from './usageError';
+
+export const SWEEP_USAGE = `  diffusion-lab sweep <file.sweep.json> --out <folder> [options]
+      --shard <i/n>          run cells with index % n == i (default: from SLURM_ARRAY_TASK_ID and
+                             SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards)
+      --shards <n>           shard count for a Kubernetes Indexed Job (or DIFFUSION_LAB_SHARDS)
+      --batch <n>            run up to n cells that differ only by consecutive seeds as one batch
+                             (default ${DEFAULT_SEED_BATCH}; 1: each cell alone)
+      --force                run every cell again, even those already in the folder
+      --yes                  run a sweep of more than --cell-limit cells
+      --cell-limit <n>       default ${DEFAULT_CELL_LIMIT}
+      --provider <p>, --verbose   as for generate
+  diffusion-lab sweep --merge <folder>... --out <folder>   assemble shards' folders: index and grid`;
+
+export async function sweep(args: string[]): Promise<number> {
+  const { values: o, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      merge: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      shards: { type: 'string' },
+      batch: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      'cell-limit': { type: 'string' },
+      provider: { type: 'string', default: 'auto' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (!o.out) throw new UsageError('--out <folder> is required');
+  const out = resolve(o.out);
+  try {
+    if (o.merge) return merge(positionals, out);
+    if (positionals.length !== 1) throw new UsageError(`give one sweep file, not ${positionals.length}`);
+    if (!PROVIDER_NAMES.includes(o.provider as ProviderName))
+      throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
+    const limit = o['cell-limit'] === undefined ? DEFAULT_CELL_LIMIT : wholeFlag('--cell-limit', o['cell-limit']);
+    const batch = o.batch === undefined ? DEFAULT_SEED_BATCH : wholeFlag('--batch', o.batch);
+    if (batch < 1 || batch > RUN_LIMITS.batchSize.max)
+      throw new UsageError(`--batch must be from 1 to ${RUN_LIMITS.batchSize.max}, not ${batch}`);
+    return await runFile(positionals[0], out, { ...o, limit, batch, provider: o.provider as ProviderName });
+  } catch (err) {
+    if (err instanceof SweepError || err instanceof ShardError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+interface RunFlags {
+  shard?: string;
+  shards?: string;
+  force?: boolean;
+  yes?: boolean;
+  verbose?: boolean;
+  limit: number;
+  batch: number;
+  provider: ProviderName;
+}
+
+async function runFile(file: string, out: string, o: RunFlags): Promise<number> {
+  const read = readSweepFile(file, o.limit);
+  for (const f of read.findings.filter((f) => f.severity !== 'error')) console.error(`${file}: ${describeFinding(f)}`);
+  const errors = read.findings.filter((f) => f.severity === 'error');
+  if (errors.length || !read.sweep)
+    throw new UsageError(`${file}:\n${errors.map((f) => `  ${describeFinding(f)}`).join('\n')}`);
+  const sweep = read.sweep;
+  const total = cellCount(sweep);
+  if (total > o.limit && !o.yes)
+    throw new UsageError(`${file} has ${total} cells, more than --cell-limit ${o.limit}: add --yes to run it`);
+  const shard = resolveShard(o.shard, o.shards, process.env);
+  const cells = resolveCells(
+    sweep,
+    read.dir,
+    shardCells(total, shard).map((i) => cellAt(sweep, i)),
+  );
+
+  const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
+  let engine: EngineClient | undefined;
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  try {
+    const report = await runSweep(sweep, cells, {
+      outDir: out,
+      engine: () => (engine = new EngineClient({ ...engineEntry(), log })),
+      runOptions: { provider: o.provider },
+      force: o.force,
+      maxBatch: o.batch,
+      signal: abort.signal,
+      shard,
+      onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r${describeProgress(p)}   `),
+    });
+    if (process.stderr.isTTY && report.ran.length) process.stderr.write('\n');
+    const part = shard ? `; shard ${shard.index}/${shard.count}: ${cells.length} cells` : '';
+    console.log(`sweep     ${resolve(file)} (${total} cells${part})`);
+    console.log(
+      `ran       ${report.ran.length} cells, ${report.cached.length} cached${engine ? '' : ' (no engine started)'}`,
+    );
+    console.log(
+      `wrote     ${resolve(out, INDEX_FILE)}${report.grid ? `, ${GRID_FILE}` : ` (grid.png after merging the shards)`}`,
+    );
+    return 0;
+  } finally {
+    engine?.dispose();
+  }
+}
+
+function merge(folders: string[], out: string): number {
+  const index = mergeSweeps(
+    folders.map((f) => resolve(f)),
+    out,
+  );
+  console.log(
+    `merged    ${index.cells.length} cells from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`,
+  );
+  return 0;
+}
+
+function describeFinding(f: Finding): string {
+  return `${f.severity} at ${f.path.length ? f.path.join('.') : '(root)'}: ${f.message}`;
+}
+
+function wholeFlag(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not "${value}"`);
+  return Number(value);
+}

@@ -1,0 +1,36 @@
+// The CodeLens over a sweep file: "Run sweep: 16 cells, about 40 s", the time from the last sweep run
+// on the same model in this session (seconds per sampling step, times each cell's steps).
+import { dirname, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { specSteps } from '../../protocol/run';
+import { expandCells } from '../../protocol/sweepCells';
+import { isSweepFile, readSweepDocument } from './sweepDocument';
+import { cellLimit, type SweepRunner } from './sweepRunner';
+
+export class SweepCodeLens implements vscode.CodeLensProvider {
+  readonly onDidChangeCodeLenses: vscode.Event<void>;
+
+  constructor(private readonly runner: SweepRunner) {
+    this.onDidChangeCodeLenses = runner.onDidMeasure;
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isSweepFile(document.uri.fsPath)) return [];
+    const { sweep } = readSweepDocument(document.getText(), cellLimit());
+    if (!sweep) return [];
+    const cells = expandCells(sweep);
+    const dir = dirname(document.uri.fsPath);
+    const seconds = cells.reduce(
+      (sum, c) => sum + specSteps(c.spec) * (this.runner.secondsPerStep(resolve(dir, c.spec.modelDir)) ?? NaN),
+      0,
+    );
+    const estimate = Number.isFinite(seconds) ? `, about ${describeSeconds(seconds)}` : '';
+    const title = `$(run-all) Run sweep: ${cells.length} cell${cells.length === 1 ? '' : 's'}${estimate}`;
+    const range = new vscode.Range(0, 0, 0, 0);
+    return [new vscode.CodeLens(range, { title, command: 'diffusionLab.runSweep', arguments: [document.uri] })];
+  }
+}
+
+function describeSeconds(s: number): string {
+  return s < 90 ? `${Math.max(1, Math.round(s))} s` : `${Math.round(s / 60)} min`;
+}

@@ -1,0 +1,180 @@
+// Runs sweep documents in the extension: one engine (the extension's), progress "cell k/N, step s/S"
+// with Cancel, each finished cell sent to the grids showing that document, outputs in
+// <output folder>/sweeps/<name>/ (beside the sweep file when saving is off), where a reopened grid
+// finds them again.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { specSteps } from '../../protocol/run';
+import { cellCount, expandCells } from '../../protocol/sweepCells';
+import type { Sweep } from '../../protocol/sweep';
+import type { EngineClient } from '../../runs/engineClient';
+import { resolveCells, SweepError, type ResolvedCell } from '../../runs/sweepFiles';
+import { INDEX_FILE, readIndex } from '../../runs/sweepIndex';
+import { sweepHash } from '../../runs/sweepKeys';
+import { describeProgress, runSweep } from '../../runs/sweepRun';
+import type { RunService } from '../runService';
+import { checkModelTrust, readProvider, resolveOutputDir, UserError } from '../settings';
+import { readSweepDocument } from './sweepDocument';
+
+export interface SweepListener {
+  cell(index: number, png: Uint8Array): void;
+  progress(running: boolean, text: string): void;
+}
+
+export function cellLimit(): number {
+  return vscode.workspace.getConfiguration('diffusionLab').get<number>('sweepCellLimit', 10_000);
+}
+
+export class SweepRunner implements vscode.Disposable {
+  private readonly running = new Map<string, AbortController>();
+  private readonly listeners = new Map<string, Set<SweepListener>>();
+  /** Seconds per sampling step of one image, by model folder, from the last sweep run on it. */
+  private readonly rates = new Map<string, number>();
+  private readonly measured = new vscode.EventEmitter<void>();
+  readonly onDidMeasure = this.measured.event;
+
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly runs: RunService,
+  ) {}
+
+  subscribe(uri: vscode.Uri, listener: SweepListener): vscode.Disposable {
+    const key = uri.toString();
+    const set = this.listeners.get(key) ?? new Set();
+    this.listeners.set(key, set.add(listener));
+    return new vscode.Disposable(() => set.delete(listener));
+  }
+
+  secondsPerStep(modelDir: string): number | undefined {
+    return this.rates.get(modelDir);
+  }
+
+  /** The folder a sweep document's outputs go to. */
+  outDir(uri: vscode.Uri): string {
+    const name = basename(uri.fsPath).replace(/\.sweep\.json$/, '');
+    return join(resolveOutputDir() ?? dirname(uri.fsPath), 'sweeps', name);
+  }
+
+  /** The cells already in the folder of this sweep (after a reload), sent to one listener. */
+  showCached(uri: vscode.Uri, sweep: Sweep, listener: SweepListener): void {
+    const dir = this.outDir(uri);
+    if (!existsSync(join(dir, INDEX_FILE))) return;
+    try {
+      const index = readIndex(dir);
+      if (index.sweepHash !== sweepHash(sweep)) return;
+      for (const cell of index.cells) listener.cell(cell.index, new Uint8Array(readFileSync(join(dir, cell.file))));
+    } catch {
+      // A folder the user changed by hand shows as empty until the next run rewrites it.
+    }
+  }
+
+  /** A finished cell of this sweep into the workbench, through "Re-run from Image" on its PNG. */
+  async open(uri: vscode.Uri, sweep: Sweep, index: number): Promise<void> {
+    const file = this.cellFile(uri, sweep, index);
+    if (!file) return void vscode.window.showInformationMessage(`Cell ${index} has not run yet: run the sweep first.`);
+    await vscode.commands.executeCommand('diffusionLab.rerunFromImage', vscode.Uri.file(file));
+  }
+
+  /** The PNG of a cell in the sweep's folder, when the folder holds this sweep and the cell ran. */
+  private cellFile(uri: vscode.Uri, sweep: Sweep, index: number): string | undefined {
+    const dir = this.outDir(uri);
+    if (!existsSync(join(dir, INDEX_FILE))) return undefined;
+    const found = readIndex(dir);
+    const cell = found.sweepHash === sweepHash(sweep) ? found.cells.find((c) => c.index === index) : undefined;
+    return cell && join(dir, cell.file);
+  }
+
+  /** A failure, shown the way run failures are (a sweep's own input errors as the user's to fix). */
+  report(err: unknown): void {
+    this.runs.report(err instanceof SweepError ? new UserError(err.message) : err, 'sweep');
+  }
+
+  dispose(): void {
+    this.running.forEach((abort) => abort.abort());
+    this.measured.dispose();
+  }
+
+  cancel(uri: vscode.Uri): void {
+    this.running.get(uri.toString())?.abort();
+  }
+
+  async run(document: vscode.TextDocument): Promise<void> {
+    const key = document.uri.toString();
+    if (this.running.has(key)) return void vscode.window.showInformationMessage('This sweep is already running.');
+    const abort = new AbortController();
+    this.running.set(key, abort);
+    const emit = (f: (l: SweepListener) => void) => this.listeners.get(key)?.forEach(f);
+    try {
+      const sweep = await this.checked(document);
+      if (!sweep) return;
+      const cells = resolveCells(sweep, dirname(document.uri.fsPath), expandCells(sweep));
+      for (const dir of new Set(cells.map((c) => c.run.modelDir))) checkModelTrust(dir);
+      const outDir = this.outDir(document.uri);
+      const started = performance.now();
+      const report = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Sweep ${basename(document.uri.fsPath)}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          return runSweep(sweep, cells, {
+            outDir,
+            engine: () => this.engine,
+            runOptions: { provider: readProvider() },
+            signal: abort.signal,
+            onCell: (index, png) => emit((l) => l.cell(index, png)),
+            onProgress: (p) => {
+              progress.report({ message: describeProgress(p) });
+              emit((l) => l.progress(true, describeProgress(p)));
+            },
+          });
+        },
+      );
+      this.measure(
+        cells.filter((c) => report.ran.includes(c.index)),
+        (performance.now() - started) / 1000,
+      );
+      const text = `${report.ran.length} cells ran, ${report.cached.length} cached: ${outDir}`;
+      emit((l) => l.progress(false, text));
+      void vscode.window.showInformationMessage(`Sweep done: ${text}`);
+    } catch (err) {
+      emit((l) => l.progress(false, abort.signal.aborted ? 'Cancelled.' : `Failed: ${(err as Error).message}`));
+      if (!abort.signal.aborted) this.report(err);
+    } finally {
+      this.running.delete(key);
+    }
+  }
+
+  /** Remembers the time a step took (model start included: an estimate errs long) for each model that ran. */
+  private measure(ran: ResolvedCell[], seconds: number): void {
+    const steps = ran.reduce((sum, c) => sum + specSteps(c.run), 0);
+    if (steps === 0) return;
+    for (const dir of new Set(ran.map((c) => c.run.modelDir))) this.rates.set(dir, seconds / steps);
+    this.measured.fire();
+  }
+
+  /** The document's sweep when it has no errors and, above the cell limit, the user agrees. */
+  private async checked(document: vscode.TextDocument): Promise<Sweep | undefined> {
+    const limit = cellLimit();
+    const { sweep, findings } = readSweepDocument(document.getText(), limit);
+    if (!sweep) {
+      const errors = findings.filter((f) => f.severity === 'error');
+      throw new UserError(
+        `The sweep has ${errors.length} problem${errors.length === 1 ? '' : 's'} ` +
+          `(see the Problems panel): ${errors[0]?.message}`,
+      );
+    }
+    const count = cellCount(sweep);
+    if (count <= limit) return sweep;
+    const go = `Run ${count} cells`;
+    const answer = await vscode.window.showWarningMessage(
+      `This sweep has ${count} cells, more than diffusionLab.sweepCellLimit (${limit}).`,
+      { modal: true },
+      go,
+    );
+    return answer === go ? sweep : undefined;
+  }
+}

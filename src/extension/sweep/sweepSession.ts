@@ -1,0 +1,75 @@
+// One grid view of a sweep document: sends the document's grid after every edit (debounced), the
+// cells already in its output folder, and each cell as a run finishes it; runs and cancels on request.
+import * as vscode from 'vscode';
+import { isSweepMessage, sweepView, type HostToSweep } from '../../protocol/sweepView';
+import { sweepHash } from '../../runs/sweepKeys';
+import { readSweepDocument } from './sweepDocument';
+import { cellLimit, type SweepRunner } from './sweepRunner';
+
+const DEBOUNCE_MS = 150;
+
+export class SweepSession implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Hash of the sweep whose cells the view shows. */
+  private shown: string | undefined;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly document: vscode.TextDocument,
+    private readonly runner: SweepRunner,
+  ) {
+    const post = (m: HostToSweep) => void webview.postMessage(m);
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document !== document) return;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.send(), DEBOUNCE_MS);
+      }),
+      runner.subscribe(document.uri, {
+        cell: (index, png) => post({ type: 'cell', index, png }),
+        progress: (running, text) => post({ type: 'progress', running, text }),
+      }),
+    );
+  }
+
+  private receive(message: unknown): void {
+    if (!isSweepMessage(message)) return;
+    if (message.type === 'ready') {
+      this.shown = undefined;
+      this.send();
+    } else if (message.type === 'run') void this.runner.run(this.document);
+    else if (message.type === 'cancel') this.runner.cancel(this.document.uri);
+    else {
+      const { sweep } = readSweepDocument(this.document.getText(), cellLimit());
+      if (sweep)
+        this.runner.open(this.document.uri, sweep, message.index).catch((err: unknown) => this.runner.report(err));
+    }
+  }
+
+  /** The grid of the document as it is now; when the sweep itself changed, the images it has. */
+  private send(): void {
+    const { sweep, findings } = readSweepDocument(this.document.getText(), cellLimit());
+    const post = (m: HostToSweep) => void this.webview.postMessage(m);
+    post({
+      type: 'sweep',
+      view: sweep && sweepView(sweep),
+      findings: findings.map(({ severity, message }) => ({ severity, message })),
+    });
+    if (!sweep) return;
+    const hash = sweepHash(sweep);
+    if (hash === this.shown) return;
+    this.shown = hash;
+    post({ type: 'clear' });
+    this.runner.showCached(this.document.uri, sweep, {
+      cell: (index, png) => post({ type: 'cell', index, png }),
+      progress: () => undefined,
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

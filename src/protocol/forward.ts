@@ -1,0 +1,62 @@
+// Messages between the extension host and the forward-process view. The host reads the image file
+// (decoded, downsized, as RGBA) and the schedule document it follows; the webview draws x_t with the
+// core. The webview never names a file: the PNG strip it exports is saved by the host.
+import type { ScheduleEntry } from './schedule';
+
+export interface ForwardImage {
+  /** The file's name, for titles and the export's name. */
+  label: string;
+  width: number;
+  height: number;
+  /** 8-bit RGBA, width·height·4 bytes. */
+  rgba: Uint8Array;
+  /** The file's own size when it was downsized to fit (see downsizeRule). */
+  original?: { width: number; height: number };
+}
+
+/** The schedules drawn side by side: a followed document's, or none for the default set. */
+export interface ForwardSchedules {
+  /** The document's name, or undefined for the default set. */
+  label?: string;
+  schedules: ScheduleEntry[];
+  /** Set when the document cannot be read (the last good schedules stay). */
+  error?: string;
+}
+
+export type HostToForward =
+  | { type: 'image'; image: ForwardImage }
+  /** After every edit of a followed document (debounced) and on 'ready'. */
+  | { type: 'schedules'; version: number; source: ForwardSchedules }
+  | { type: 'notice'; level: 'info' | 'error'; message: string };
+
+export type ForwardToHost =
+  | { type: 'ready' }
+  /** Save the PNG strip; the host asks where (a new file only) and checks the bytes are a PNG. */
+  | { type: 'export'; fileName: string; bytes: Uint8Array };
+
+/** The largest strip the host accepts (a row of 512² panels is a few MB). */
+export const MAX_FORWARD_EXPORT_BYTES = 256 * 1024 * 1024;
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length > PNG_SIGNATURE.length && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/** Host-side check of a message from the webview (untrusted input): the message, or why not. */
+export function parseForwardMessage(value: unknown): ForwardToHost | string {
+  if (typeof value !== 'object' || value === null) return 'not an object';
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'export':
+      if (typeof m.fileName !== 'string' || m.fileName.length === 0) return 'export without a file name';
+      if (!(m.bytes instanceof Uint8Array)) return 'export without bytes';
+      if (m.bytes.length > MAX_FORWARD_EXPORT_BYTES) return `export of ${m.bytes.length} bytes is too large`;
+      if (!isPng(m.bytes)) return 'export bytes are not a PNG file';
+      return { type: 'export', fileName: m.fileName, bytes: m.bytes };
+    default:
+      return `unknown message type ${JSON.stringify(m.type)}`;
+  }
+}

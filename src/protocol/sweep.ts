@@ -1,0 +1,328 @@
+// A sweep file (`*.sweep.json`): one base run and up to three axes, each varying one run field, so
+// an experiment is a document that is checked as it is typed, re-run from its cache, and sharded.
+// Pure (no Node APIs): the host, the CLI and a webview all read sweeps with it.
+import type { Finding } from '../core/config/findings';
+import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from './run';
+import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
+import { cellCount, expandCells } from './sweepCells';
+import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
+
+export const SWEEP_VERSION = 1;
+export const AXIS_NAMES = ['x', 'y', 'z'] as const;
+export type AxisName = (typeof AXIS_NAMES)[number];
+
+/** Above this many cells a sweep asks before it runs (the `diffusionLab.sweepCellLimit` setting). */
+export const DEFAULT_CELL_LIMIT = 10_000;
+/** Most values a seed range may name: beyond that no grid is readable. */
+export const MAX_SEED_RANGE = 100_000;
+
+export interface SweepAxis {
+  field: AxisField;
+  /** The values, a seed range written out. */
+  values: AxisValue[];
+}
+
+export interface Sweep {
+  version: typeof SWEEP_VERSION;
+  description?: string;
+  /** modelDir as written: relative to the sweep file (the host resolves it). Seed fixed, batch 1. */
+  base: RunSpec;
+  axes: Partial<Record<AxisName, SweepAxis>>;
+}
+
+export interface SweepReading {
+  /** Present when no finding is an error. */
+  sweep?: Sweep;
+  findings: Finding[];
+}
+
+const ROOT_KEYS = ['$schema', 'version', 'description', 'base', ...AXIS_NAMES];
+/** Every RunSpec field, so a new one fails to compile here until the sweep reader knows of it. */
+const BASE_FIELDS: Record<keyof RunSpec, true> = {
+  modelDir: true,
+  prompt: true,
+  negativePrompt: true,
+  seed: true,
+  subseed: true,
+  subseedStrength: true,
+  steps: true,
+  guidanceScale: true,
+  guidanceRescale: true,
+  width: true,
+  height: true,
+  batchSize: true,
+  scheduler: true,
+  timesteps: true,
+  sigmas: true,
+  initImage: true,
+  strength: true,
+  mask: true,
+  maskBlur: true,
+  invert: true,
+  toolSampler: true,
+  noise: true,
+};
+const BASE_KEYS = Object.keys(BASE_FIELDS);
+
+type Path = (string | number)[];
+
+/** The fields an object at `path` of a sweep file may have (for checks and "did you mean"). */
+export function fieldsAt(path: readonly (string | number)[]): readonly string[] {
+  if (path.length === 0) return ROOT_KEYS;
+  if (path.length === 1) return path[0] === 'base' ? BASE_KEYS : ['field', 'values'];
+  return path.length === 2 && path[1] === 'values' ? ['from', 'count'] : [];
+}
+
+/** Reads a parsed sweep file: every problem as a finding at its JSON path. */
+export function parseSweep(json: unknown, options: { cellLimit?: number } = {}): SweepReading {
+  const findings: Finding[] = [];
+  const error = (path: Path, code: string, message: string) =>
+    findings.push({ severity: 'error', path, code, message });
+  if (!isObject(json)) {
+    error([], 'not-an-object', `A sweep must be a JSON object, not ${show(json)}`);
+    return { findings };
+  }
+  unknownKeys(json, fieldsAt([]), [], error);
+  if (json.version !== SWEEP_VERSION) {
+    error(
+      ['version'],
+      'bad-version',
+      `"version" must be ${SWEEP_VERSION} (the sweep format this Diffusion Lab reads), not ${show(json.version)}`,
+    );
+  }
+  if (json.description !== undefined && typeof json.description !== 'string')
+    error(['description'], 'bad-value', 'description must be text');
+  const axes: Partial<Record<AxisName, SweepAxis>> = {};
+  for (const name of AXIS_NAMES) {
+    const axis = json[name] === undefined ? undefined : readAxis(json[name], [name], error);
+    if (axis) axes[name] = axis;
+  }
+  sameFieldTwice(axes, error);
+  const base = readBase(json.base, axes, error);
+  if (base) checkValues(base, axes, findings);
+  if (findings.some((f) => f.severity === 'error') || !base) return { findings };
+  const sweep: Sweep = {
+    version: SWEEP_VERSION,
+    ...(typeof json.description === 'string' && { description: json.description }),
+    base,
+    axes,
+  };
+  findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT));
+  return { sweep, findings };
+}
+
+/** The sweep as a file holds it (seed ranges written out): `parseSweep` reads it back to an equal sweep. */
+export function sweepToJson(sweep: Sweep): Record<string, unknown> {
+  return {
+    version: sweep.version,
+    ...(sweep.description !== undefined && { description: sweep.description }),
+    base: sweep.base,
+    ...sweep.axes,
+  };
+}
+
+type Report = (path: Path, code: string, message: string) => void;
+
+function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefined {
+  if (!isObject(raw))
+    return void error(path, 'bad-axis', `axis ${path[0]} must be an object { "field": …, "values": […] }`);
+  unknownKeys(raw, fieldsAt(path), path, error);
+  const field = raw.field as AxisField;
+  if (typeof field !== 'string' || !Object.hasOwn(AXIS_FIELDS, field)) {
+    return void error(
+      [...path, 'field'],
+      'unknown-field',
+      `"field" must be one of ${AXIS_FIELD_NAMES.join(', ')}, not ${show(raw.field)}`,
+    );
+  }
+  const range = field === 'seed' && isObject(raw.values);
+  const values = range ? seedRange(raw.values as Record<string, unknown>, [...path, 'values'], error) : raw.values;
+  if (range && !values) return undefined;
+  if (!Array.isArray(values))
+    return void error([...path, 'values'], 'bad-axis', `"values" must be a list of ${AXIS_FIELDS[field].doc}`);
+  if (values.length === 0)
+    return void error([...path, 'values'], 'empty-axis', `axis ${path[0]} has no values: give at least one ${field}`);
+  let ok = true;
+  values.forEach((v, i) => {
+    const problem = AXIS_FIELDS[field].check(v);
+    if (problem) error([...path, 'values', i], 'bad-value', `${field} ${problem}`);
+    ok &&= !problem;
+  });
+  return ok ? { field, values } : undefined;
+}
+
+function seedRange(raw: Record<string, unknown>, path: Path, error: Report): number[] | undefined {
+  unknownKeys(raw, fieldsAt(path), path, error);
+  const { from, count } = raw;
+  if (typeof from !== 'number' || !Number.isInteger(from))
+    return void error([...path, 'from'], 'bad-value', `"from" must be a whole number, not ${show(from)}`);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_SEED_RANGE) {
+    return void error(
+      [...path, 'count'],
+      'bad-value',
+      `"count" must be a whole number from 1 to ${MAX_SEED_RANGE}, not ${show(count)}`,
+    );
+  }
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+
+function sameFieldTwice(axes: Partial<Record<AxisName, SweepAxis>>, error: Report): void {
+  const seen = new Map<AxisField, AxisName>();
+  for (const name of AXIS_NAMES) {
+    const field = axes[name]?.field;
+    if (!field) continue;
+    const first = seen.get(field);
+    if (first)
+      error(
+        [name, 'field'],
+        'duplicate-field',
+        `axes ${first} and ${name} both vary ${field}: put all its values on one axis`,
+      );
+    seen.set(field, name);
+  }
+}
+
+function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, error: Report): RunSpec | undefined {
+  if (!isObject(raw))
+    return void error(
+      ['base'],
+      'missing-base',
+      '"base" must be the base run: { "modelDir": …, "prompt": …, "seed": … }',
+    );
+  unknownKeys(raw, fieldsAt(['base']), ['base'], error);
+  const varies = (field: AxisField) => AXIS_NAMES.some((n) => axes[n]?.field === field);
+  if (raw.modelDir === undefined && !varies('modelDir'))
+    error(['base'], 'missing-model', 'base needs "modelDir": the model folder, relative to this file');
+  if (raw.seed === undefined && !varies('seed'))
+    error(
+      ['base'],
+      'missing-seed',
+      'base needs a "seed" (or an axis over seeds): cells are cached and sharded by their seed',
+    );
+  if (raw.subseed === RANDOM_SEED) {
+    error(
+      ['base', 'subseed'],
+      'random-seed',
+      `subseed ${RANDOM_SEED} (random) cannot be cached or sharded: give a fixed one`,
+    );
+  }
+  if (raw.seed === RANDOM_SEED)
+    error(
+      ['base', 'seed'],
+      'random-seed',
+      `seed ${RANDOM_SEED} (random) cannot be cached or sharded: give a fixed seed`,
+    );
+  if (raw.batchSize !== undefined && raw.batchSize !== 1)
+    error(['base', 'batchSize'], 'batch', 'a cell is one image: vary the seed on an axis instead of a batch');
+  const spec = runSpec({ modelDir: '', prompt: '', ...raw } as RunSpec);
+  // Checked with each axis's first value in place (a strength needs the init image an axis gives);
+  // the fields axes set are checked at their values.
+  const set = new Set(AXIS_NAMES.flatMap((n) => (axes[n] ? (AXIS_FIELDS[axes[n].field] as AxisFieldSpec).sets : [])));
+  const random = (['seed', 'subseed'] as const).filter((f) => raw[f] === RANDOM_SEED);
+  for (const p of checkRunSpec(withFirstValues(spec, axes))) {
+    if (!set.has(p.field) && !random.includes(p.field as 'seed'))
+      error(['base', p.field], 'engine-refuses', `base ${p.message}`);
+  }
+  return spec;
+}
+
+/** The base with the first value of every axis but `except` applied. */
+function withFirstValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, except?: AxisName): RunSpec {
+  return AXIS_NAMES.reduce((spec, name) => {
+    const axis = axes[name];
+    if (!axis || name === except) return spec;
+    return (AXIS_FIELDS[axis.field] as AxisFieldSpec).apply(spec, axis.values[0], axis.values);
+  }, base);
+}
+
+/** Each axis value on the base with the other axes' first values: the engine's refusals reported at
+ * the value that causes them. */
+function checkValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, findings: Finding[]): void {
+  for (const name of AXIS_NAMES) {
+    const axis = axes[name];
+    if (!axis) continue;
+    const spec: AxisFieldSpec = AXIS_FIELDS[axis.field];
+    const context = withFirstValues(base, axes, name);
+    const contextProblems = new Set(checkRunSpec(context).map((p) => p.field));
+    axis.values.forEach((value, i) => {
+      const problems = checkRunSpec(spec.apply(context, value, axis.values));
+      for (const p of problems.filter((q) => spec.sets.includes(q.field) && !contextProblems.has(q.field))) {
+        findings.push({ severity: 'error', path: [name, 'values', i], code: 'engine-refuses', message: p.message });
+      }
+    });
+    const seen = new Set<string>();
+    axis.values.forEach((value, i) => {
+      const key = JSON.stringify(value);
+      if (seen.has(key))
+        findings.push({
+          severity: 'warning',
+          path: [name, 'values', i],
+          code: 'duplicate-value',
+          message: `${show(value)} is already on axis ${name}`,
+        });
+      seen.add(key);
+    });
+    if (axis.field === 'promptSR') searchFound(base, axis.values[0] as string, name, findings);
+  }
+}
+
+/** A1111 refuses a Prompt S/R whose search text is in neither prompt; so does a sweep. */
+function searchFound(base: RunSpec, search: string, name: AxisName, findings: Finding[]): void {
+  if (search !== '' && (base.prompt.includes(search) || base.negativePrompt.includes(search))) return;
+  const message =
+    `Prompt S/R searches for its first value, ${show(search)}, ` +
+    'and the base prompt and negative prompt do not contain it';
+  findings.push({ severity: 'error', path: [name, 'values', 0], code: 'search-not-found', message });
+}
+
+/** Each value was checked on the base alone; cells only combine fields no two axes share. What is
+ * left for the whole grid: its size, and scheduler keys a cell's class does not have (a sampler
+ * axis crossed with a σ schedule or spacing axis), which the engine would ignore. */
+function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
+  const count = cellCount(sweep);
+  if (count > cellLimit) {
+    return [
+      {
+        severity: 'warning',
+        path: [],
+        code: 'many-cells',
+        message: `${count} cells, more than the limit of ${cellLimit}: running asks first`,
+      },
+    ];
+  }
+  const findings = new Map<string, Finding>();
+  for (const cell of expandCells(sweep)) {
+    const scheduler = cell.spec.scheduler ?? {};
+    const className = scheduler._class_name as string;
+    const own = Object.hasOwn(SCHEDULER_CLASSES, className) ? SCHEDULER_CLASSES[className].keys : undefined;
+    if (!own) continue;
+    for (const name of AXIS_NAMES) {
+      const axis = sweep.axes[name];
+      if (!axis || (axis.field !== 'sigmaSchedule' && axis.field !== 'spacing')) continue;
+      const field: AxisFieldSpec = AXIS_FIELDS[axis.field];
+      const key = Object.keys(field.apply(sweep.base, cell.values[name]!, axis.values).scheduler ?? {}).find(
+        (k) => scheduler[k] !== false && !(k in own),
+      );
+      if (!key) continue;
+      const path = [name, 'values', cell.at[name]!];
+      const message = `${className} has no ${key}: cells with it (cell ${cell.index} and others) ignore this value`;
+      findings.set(`${path.join('.')}:${className}`, { severity: 'warning', path, code: 'ignored-key', message });
+    }
+  }
+  return [...findings.values()];
+}
+
+function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: Path, error: Report): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key))
+      error(
+        [...path, key],
+        'unknown-field',
+        `unknown field "${key}"${path.length ? ` in ${path.join('.')}` : ''} (known: ${known.join(', ')})`,
+      );
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

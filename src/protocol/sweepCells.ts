@@ -1,0 +1,53 @@
+// The cells of a sweep, in one fixed order: x varies fastest, then y, then z, so cell k is the same
+// run on every machine and a shard is simply the cells with k % n == i.
+import type { RunSpec } from './run';
+import type { AxisName, Sweep } from './sweep';
+import { AXIS_FIELDS, type AxisValue } from './sweepAxes';
+
+const ORDER: readonly AxisName[] = ['x', 'y', 'z'];
+
+export interface Cell {
+  index: number;
+  /** Position on each axis the sweep has. */
+  at: Partial<Record<AxisName, number>>;
+  /** The axis values this cell takes. */
+  values: Partial<Record<AxisName, AxisValue>>;
+  /** The run; modelDir as the sweep writes it (relative to the sweep file). */
+  spec: RunSpec;
+  /** A scheduleFile axis value ("file.json" or "file.schedule.json#name"), for the host to apply. */
+  scheduleFile?: string;
+}
+
+export function axisLength(sweep: Sweep, name: AxisName): number {
+  return sweep.axes[name]?.values.length ?? 1;
+}
+
+export function cellCount(sweep: Sweep): number {
+  return ORDER.reduce((n, name) => n * axisLength(sweep, name), 1);
+}
+
+/** Cell `index` alone (for shards and large sweeps: no need to expand the rest). */
+export function cellAt(sweep: Sweep, index: number): Cell {
+  const at: Cell['at'] = {};
+  const values: Cell['values'] = {};
+  let spec = sweep.base;
+  let scheduleFile: string | undefined;
+  let rest = index;
+  for (const name of ORDER) {
+    const axis = sweep.axes[name];
+    const n = axisLength(sweep, name);
+    const i = rest % n;
+    rest = Math.floor(rest / n);
+    if (!axis) continue;
+    const value = axis.values[i];
+    at[name] = i;
+    values[name] = value;
+    spec = AXIS_FIELDS[axis.field].apply(spec, value, axis.values);
+    if (axis.field === 'scheduleFile') scheduleFile = value as string;
+  }
+  return { index, at, values, spec, ...(scheduleFile !== undefined && { scheduleFile }) };
+}
+
+export function expandCells(sweep: Sweep): Cell[] {
+  return Array.from({ length: cellCount(sweep) }, (_, k) => cellAt(sweep, k));
+}

@@ -1,0 +1,84 @@
+// Messages between the extension host and the sweep grid webview (custom editor of *.sweep.json).
+// The host reads the document and runs the sweep; the webview lays out the grid and fills in each
+// cell's image as it arrives. The webview names cells by index, never files.
+import type { Severity } from '../core/config/findings';
+import type { AxisName, Sweep } from './sweep';
+import { AXIS_NAMES } from './sweep';
+import { AXIS_FIELDS, valueLabel } from './sweepAxes';
+import { axisLength, cellAt, cellCount } from './sweepCells';
+
+export interface SweepViewAxis {
+  name: AxisName;
+  field: string;
+  labels: string[];
+}
+
+export interface SweepView {
+  axes: SweepViewAxis[];
+  /** Length of x, y and z (1 for an axis the sweep lacks): cell k sits at x + nx·(y + ny·z). */
+  shape: [number, number, number];
+  cellCount: number;
+  /** Above the grid's cell limit only the labels are sent; hovers come from this many cells. */
+  tips: string[];
+}
+
+export interface ViewFinding {
+  severity: Severity;
+  message: string;
+}
+
+export type HostToSweep =
+  /** The document as read, after every edit (debounced) and on 'ready'; no view while it has errors. */
+  | { type: 'sweep'; view?: SweepView; findings: ViewFinding[] }
+  /** A finished (or cached) cell's PNG. */
+  | { type: 'cell'; index: number; png: Uint8Array }
+  /** Forget the images shown (the sweep changed, or its folder holds another sweep). */
+  | { type: 'clear' }
+  | { type: 'progress'; running: boolean; text: string };
+
+export type SweepToHost =
+  | { type: 'ready' }
+  | { type: 'run' }
+  | { type: 'cancel' }
+  /** Open a finished cell in the workbench (its PNG's parameters restored). */
+  | { type: 'open'; index: number };
+
+/** Hovers are built for at most this many cells; a larger grid shows labels alone. */
+const MAX_TIPS = 10_000;
+
+/** What the grid shows of a sweep: axis labels and each cell's parameters for its hover. */
+export function sweepView(sweep: Sweep): SweepView {
+  const axes = AXIS_NAMES.flatMap((name) => {
+    const axis = sweep.axes[name];
+    return axis ? [{ name, field: AXIS_FIELDS[axis.field].label, labels: axis.values.map(valueLabel) }] : [];
+  });
+  const count = cellCount(sweep);
+  const shape = AXIS_NAMES.map((n) => axisLength(sweep, n)) as [number, number, number];
+  const tips = count > MAX_TIPS ? [] : Array.from({ length: count }, (_, k) => cellTip(sweep, k));
+  return { axes, shape, cellCount: count, tips };
+}
+
+function cellTip(sweep: Sweep, index: number): string {
+  const cell = cellAt(sweep, index);
+  const { spec } = cell;
+  const lines = [`cell ${index}`];
+  for (const name of AXIS_NAMES) {
+    const axis = sweep.axes[name];
+    if (axis) lines.push(`${name}: ${axis.field} = ${valueLabel(cell.values[name]!)}`);
+  }
+  lines.push(
+    `seed ${spec.seed}, ${spec.steps} steps${spec.guidanceScale === undefined ? '' : `, CFG ${spec.guidanceScale}`}`,
+  );
+  const tool = spec.toolSampler;
+  if (tool) lines.push(`sampler ${tool.sampler}${tool.schedule ? `, ${tool.schedule}` : ''} (${tool.tool})`);
+  if (spec.scheduler) lines.push(`scheduler ${valueLabel(spec.scheduler)}`);
+  lines.push(`prompt: ${spec.prompt}`);
+  return lines.join('\n');
+}
+
+/** Host-side check of a message from the webview (the webview is untrusted input). */
+export function isSweepMessage(value: unknown): value is SweepToHost {
+  const m = value as { type?: unknown; index?: unknown } | null;
+  if (m?.type === 'open') return Number.isInteger(m.index) && (m.index as number) >= 0;
+  return m?.type === 'ready' || m?.type === 'run' || m?.type === 'cancel';
+}

@@ -1,0 +1,27 @@
+// Cells that differ only by consecutive seeds run as one batch: the engine gives image i of a batch
+// the noise of seed + i (as a run of that seed alone), and one batched UNet call per step costs far
+// less than one call per cell on small models. A variation (subseed) run keeps its seed for every
+// image of a batch, so those cells run alone.
+import { isVaried, type RunSpec } from '../protocol/run';
+import { canonicalJson } from './sweepKeys';
+
+/** Groups cells into runs of consecutive seeds, at most `maxBatch` cells each, in the order their
+ * first cells come; `runOf` gives a cell's spec. */
+export function seedBatches<C>(cells: readonly C[], runOf: (cell: C) => RunSpec, maxBatch: number): C[][] {
+  const open = new Map<string, C[]>();
+  const batches: C[][] = [];
+  for (const cell of cells) {
+    const { seed, ...rest } = runOf(cell);
+    const same = canonicalJson(rest);
+    const batch = isVaried(rest) ? undefined : open.get(same);
+    const last = batch && runOf(batch[batch.length - 1]).seed;
+    if (batch && batch.length < maxBatch && last !== undefined && seed === last + 1) {
+      batch.push(cell);
+      continue;
+    }
+    const fresh = [cell];
+    open.set(same, fresh);
+    batches.push(fresh);
+  }
+  return batches;
+}

@@ -1,0 +1,136 @@
+// A sweep's output folder: one PNG per cell named by its index and content key, `index.json`
+// (the sweep, its hash, and each cell's key and file) and `grid.png` (the labelled grid, its text
+// metadata holding the sweep). Nothing here depends on when or where a cell ran, so a merge of
+// shards writes the same index and grid bytes as one unsharded run.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode, encode } from 'fast-png';
+import { writeFileSafely } from './writeFileSafely';
+import type { PreviewImage } from '../protocol/engine';
+import type { RunSpec } from '../protocol/run';
+import { parseSweep, sweepToJson, type Sweep } from '../protocol/sweep';
+import { cellCount, type Cell } from '../protocol/sweepCells';
+import { withPngText } from './pngText';
+import { readJsonFile, SweepError } from './sweepFiles';
+import { sweepGrid } from './sweepGrid';
+import { canonicalJson, sweepHash } from './sweepKeys';
+
+export const SWEEP_INDEX_FORMAT = 'diffusion-lab.sweep-index/1';
+export const INDEX_FILE = 'index.json';
+export const GRID_FILE = 'grid.png';
+/** The grid PNG's text keyword holding the sweep. */
+export const GRID_KEY = 'diffusion-lab-sweep';
+/** Hex digits of the key in a cell's file name: enough to never collide within a folder. */
+const KEY_DIGITS = 16;
+const CELL_FILE = /^cell-\d+-([0-9a-f]{16})\.png$/;
+
+export interface IndexCell {
+  index: number;
+  values: Cell['values'];
+  key: string;
+  file: string;
+  modelHash: string;
+  /** The spec as keyed: modelDir as the sweep writes it, schedule file applied. */
+  spec: RunSpec;
+}
+
+export interface SweepIndex {
+  format: typeof SWEEP_INDEX_FORMAT;
+  sweepHash: string;
+  sweep: Sweep;
+  cellCount: number;
+  /** Present in a shard's folder: which shard it holds. */
+  shard?: { index: number; count: number };
+  cells: IndexCell[];
+}
+
+export function cellFileName(index: number, key: string): string {
+  return `cell-${String(index).padStart(4, '0')}-${key.slice(0, KEY_DIGITS)}.png`;
+}
+
+/** The cell files already in a folder, by the key digits in their names. */
+export function cellFilesByKey(dir: string): Map<string, string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return new Map();
+  }
+  return new Map(
+    names.flatMap((n) => {
+      const m = CELL_FILE.exec(n);
+      return m ? [[m[1], n] as [string, string]] : [];
+    }),
+  );
+}
+
+export function shortKey(key: string): string {
+  return key.slice(0, KEY_DIGITS);
+}
+
+/** Keys sorted at every level: the same index is the same bytes, however it was put together. */
+export function writeIndex(dir: string, index: SweepIndex): void {
+  const cells = [...index.cells].sort((a, b) => a.index - b.index);
+  const json = JSON.parse(canonicalJson({ ...index, sweep: sweepToJson(index.sweep), cells }));
+  writeFileSafely(join(dir, INDEX_FILE), Buffer.from(JSON.stringify(json, null, 1) + '\n'), true);
+}
+
+/** Reads and checks a folder's index: its sweep must parse and match its hash, and each cell's file
+ * must be the name its index and key give (so a doctored index cannot point outside the folder). */
+export function readIndex(dir: string): SweepIndex {
+  const path = join(dir, INDEX_FILE);
+  const v = readJsonFile(path, 'sweep index') as (Partial<Omit<SweepIndex, 'sweep'>> & { sweep?: unknown }) | null;
+  if (v?.format !== SWEEP_INDEX_FORMAT || !Array.isArray(v.cells))
+    throw new SweepError(`${path} is not a sweep index (${SWEEP_INDEX_FORMAT})`);
+  const { sweep, findings } = parseSweep(v.sweep, { cellLimit: Infinity });
+  if (!sweep) throw new SweepError(`${path}: its sweep is not valid: ${findings[0]?.message}`);
+  if (v.sweepHash !== sweepHash(sweep))
+    throw new SweepError(`${path}: its sweep does not match its sweepHash (was the index edited?)`);
+  const count = cellCount(sweep);
+  for (const [i, c] of v.cells.entries()) {
+    const ok =
+      Number.isInteger(c?.index) &&
+      c.index >= 0 &&
+      c.index < count &&
+      /^[0-9a-f]{64}$/.test(c.key) &&
+      c.file === cellFileName(c.index, c.key);
+    if (!ok)
+      throw new SweepError(
+        `${path}: cells[${i}] is not a cell of this sweep ` +
+          `(index 0 to ${count - 1}, a SHA-256 key, its file named by both)`,
+      );
+  }
+  return { ...(v as SweepIndex), sweep };
+}
+
+/** Writes grid.png from the cell files in `dir`; returns false (writing nothing) when cells are missing. */
+export function writeGrid(dir: string, index: SweepIndex): boolean {
+  if (index.cells.length < cellCount(index.sweep)) return false;
+  const images = new Map<number, PreviewImage>(index.cells.map((c) => [c.index, readCellImage(join(dir, c.file))]));
+  const grid = sweepGrid(index.sweep, images);
+  const png = encode({ width: grid.width, height: grid.height, data: grid.rgba, channels: 4, depth: 8 });
+  const text = canonicalJson({
+    format: SWEEP_INDEX_FORMAT,
+    sweepHash: index.sweepHash,
+    sweep: sweepToJson(index.sweep),
+  });
+  writeFileSafely(join(dir, GRID_FILE), withPngText(png, { [GRID_KEY]: text }), true);
+  return true;
+}
+
+/** A cell PNG's pixels as RGBA (the engine writes RGBA; other PNGs are widened to it). */
+export function readCellImage(path: string): PreviewImage {
+  const png = decode(readFileSync(path));
+  if (png.depth !== 8) throw new SweepError(`${path}: expected an 8-bit PNG, found ${png.depth}-bit`);
+  const n = png.width * png.height;
+  const rgba = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const at = i * png.channels;
+    const grey = png.channels < 3;
+    rgba[i * 4] = png.data[at];
+    rgba[i * 4 + 1] = png.data[grey ? at : at + 1];
+    rgba[i * 4 + 2] = png.data[grey ? at : at + 2];
+    rgba[i * 4 + 3] = png.channels === 4 ? png.data[at + 3] : png.channels === 2 ? png.data[at + 1] : 255;
+  }
+  return { width: png.width, height: png.height, rgba };
+}

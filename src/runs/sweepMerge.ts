@@ -1,0 +1,51 @@
+// `sweep --merge`: the folders of a sweep's shards (on one machine or copied from many) assembled
+// into one folder with the whole index and the grid, refusing folders of different sweeps.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cellCount } from '../protocol/sweepCells';
+import { SweepError } from './sweepFiles';
+import { readIndex, SWEEP_INDEX_FORMAT, writeGrid, writeIndex, type IndexCell, type SweepIndex } from './sweepIndex';
+
+export function mergeSweeps(folders: readonly string[], outDir: string): SweepIndex {
+  if (folders.length === 0) throw new SweepError('--merge needs the shard folders to merge');
+  const indices = folders.map((dir) => ({ dir, index: readIndex(dir) }));
+  const first = indices[0];
+  for (const { dir, index } of indices) {
+    if (index.sweepHash !== first.index.sweepHash) {
+      throw new SweepError(
+        `${dir} holds another sweep than ${first.dir} ` +
+          `(sweep ${index.sweepHash.slice(0, 12)}, not ${first.index.sweepHash.slice(0, 12)}): ` +
+          'merge only shards of one sweep',
+      );
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  const cells = new Map<number, IndexCell>();
+  for (const { dir, index } of indices) {
+    for (const cell of index.cells) {
+      const known = cells.get(cell.index);
+      if (known && known.key !== cell.key)
+        throw new SweepError(
+          `cell ${cell.index} has different keys in two folders (one is ${dir}): were they made with different models?`,
+        );
+      const from = join(dir, cell.file);
+      if (!existsSync(from)) throw new SweepError(`${from} is missing (listed in ${join(dir, 'index.json')})`);
+      if (resolve(dir) !== resolve(outDir)) copyFileSync(from, join(outDir, cell.file));
+      cells.set(cell.index, cell);
+    }
+  }
+  const { sweep, sweepHash } = first.index;
+  const missing = Array.from({ length: cellCount(sweep) }, (_, i) => i).filter((i) => !cells.has(i));
+  if (missing.length)
+    throw new SweepError(`cells ${missing.join(', ')} are in none of the folders: is a shard missing or unfinished?`);
+  const merged: SweepIndex = {
+    format: SWEEP_INDEX_FORMAT,
+    sweepHash,
+    sweep,
+    cellCount: cellCount(sweep),
+    cells: [...cells.values()],
+  };
+  writeIndex(outDir, merged);
+  writeGrid(outDir, merged);
+  return merged;
+}

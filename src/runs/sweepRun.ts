@@ -1,0 +1,133 @@
+// Runs the cells of a sweep through one engine (its sessions loaded once, kept between cells) along
+// the same path as every other run (executeRun), skipping cells whose content key already has a file
+// in the output folder. The engine starts only when a cell has to run.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunOptions } from '../protocol/engine';
+import type { Sweep } from '../protocol/sweep';
+import { cellCount } from '../protocol/sweepCells';
+import { writeFileSafely } from './writeFileSafely';
+import type { EngineClient } from './engineClient';
+import { executeRun, prepareRun } from './executeRun';
+import { seedBatches } from './sweepBatches';
+import type { ResolvedCell } from './sweepFiles';
+import {
+  cellFileName,
+  cellFilesByKey,
+  shortKey,
+  writeGrid,
+  writeIndex,
+  type IndexCell,
+  type SweepIndex,
+  SWEEP_INDEX_FORMAT,
+} from './sweepIndex';
+import { cellKey, sweepHash } from './sweepKeys';
+
+export interface SweepProgress {
+  /** 1-based positions, among the cells this run makes, of the first and last cell of the running
+   * batch, and how many it makes. */
+  cell: number;
+  lastCell: number;
+  cells: number;
+  /** 1-based step just taken, of `steps`. */
+  step: number;
+  steps: number;
+}
+
+/** "cell 3/16, step 5/20", or "cells 1–4/16, step 5/20" while a batch runs. */
+export function describeProgress(p: SweepProgress): string {
+  const cells = p.lastCell > p.cell ? `cells ${p.cell}–${p.lastCell}` : `cell ${p.cell}`;
+  return `${cells}/${p.cells}, step ${p.step}/${p.steps}`;
+}
+
+/** Cells of consecutive seeds run together by default; 1 runs each alone. */
+export const DEFAULT_SEED_BATCH = 4;
+
+export interface SweepRunOptions {
+  outDir: string;
+  /** Gives the engine; called at the first cell that must run, never when every cell is cached. */
+  engine: () => EngineClient;
+  runOptions: RunOptions;
+  /** Most cells of consecutive seeds run as one batch (default DEFAULT_SEED_BATCH). */
+  maxBatch?: number;
+  /** Run every cell even when its file exists. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: SweepProgress) => void;
+  /** Each cell's PNG as it is found in the folder (first) or finishes, for a view that fills in live. */
+  onCell?: (index: number, png: Uint8Array) => void;
+  /** Written into the index of a shard's folder. */
+  shard?: { index: number; count: number };
+}
+
+export interface SweepRunReport {
+  /** Sweep indices of the cells that ran, and of those found in the folder. */
+  ran: number[];
+  cached: number[];
+  index: SweepIndex;
+  /** Whether grid.png was written (only when every cell of the sweep is in the folder). */
+  grid: boolean;
+}
+
+export async function runSweep(
+  sweep: Sweep,
+  cells: readonly ResolvedCell[],
+  o: SweepRunOptions,
+): Promise<SweepRunReport> {
+  const existing = o.force ? new Map<string, string>() : cellFilesByKey(o.outDir);
+  const keyed = cells.map((cell) => ({ cell, key: cellKey(cell.model, cell.spec, cell.inputs) }));
+  const todo = keyed.filter(({ key }) => !existing.has(shortKey(key)));
+  const files = new Map(keyed.map(({ cell, key }) => [cell.index, existing.get(shortKey(key))]));
+  if (o.onCell) {
+    for (const [index, file] of files) if (file !== undefined) o.onCell(index, readFileSync(join(o.outDir, file)));
+  }
+  let engine: EngineClient | undefined;
+  let done = 0;
+  for (const batch of seedBatches(todo, (t) => t.cell.run, o.maxBatch ?? DEFAULT_SEED_BATCH)) {
+    engine ??= o.engine();
+    const first = done + 1;
+    const spec = { ...batch[0].cell.run, batchSize: batch.length };
+    const run = await executeRun(engine, prepareRun(spec), o.runOptions, {
+      signal: o.signal,
+      onStep: (e) =>
+        o.onProgress?.({
+          cell: first,
+          lastCell: done + batch.length,
+          cells: todo.length,
+          step: e.step + 1,
+          steps: e.totalSteps,
+        }),
+    });
+    batch.forEach(({ cell, key }, i) => {
+      const file = cellFileName(cell.index, key);
+      writeFileSafely(join(o.outDir, file), run.images[i].png, true);
+      files.set(cell.index, file);
+      o.onCell?.(cell.index, run.images[i].png);
+    });
+    done += batch.length;
+  }
+  const entries: IndexCell[] = keyed.map(({ cell, key }) => ({
+    index: cell.index,
+    values: cell.values,
+    key,
+    file: files.get(cell.index)!,
+    modelHash: cell.model.hash,
+    spec: cell.spec,
+  }));
+  const index: SweepIndex = {
+    format: SWEEP_INDEX_FORMAT,
+    sweepHash: sweepHash(sweep),
+    sweep,
+    cellCount: cellCount(sweep),
+    ...(o.shard && { shard: o.shard }),
+    cells: entries,
+  };
+  writeIndex(o.outDir, index);
+  const ran = todo.map((t) => t.cell.index);
+  return {
+    ran,
+    cached: cells.map((c) => c.index).filter((i) => !ran.includes(i)),
+    index,
+    grid: writeGrid(o.outDir, index),
+  };
+}

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readSweepDocument } from '../../../../src/extension/sweep/sweepDocument';
+
+const text = `{
+  "version": 1,
+  "base": { "modelDir": "m", "prompt": "p", "seed": 1, "colour": "red" },
+  "x": { "field": "steps", "values": [4, 0] }
+}`;
+
+const marked = (t: string, f: { offset: number; length: number }) => t.slice(f.offset, f.offset + f.length);
+
+test('findings point at the text: an unknown field at its name, a bad value at the value', () => {
+  const doc = readSweepDocument(text);
+  assert.equal(doc.sweep, undefined);
+  assert.deepEqual(
+    doc.findings.map((f) => [f.code, marked(text, f)]),
+    [
+      ['unknown-field', '"colour"'],
+      ['engine-refuses', '0'],
+    ],
+  );
+});
+
+test('broken JSON is one syntax finding with its line; an empty axis marks the axis values', () => {
+  const broken = readSweepDocument('{\n "version": 1,\n "base": }');
+  assert.deepEqual(
+    broken.findings.map((f) => [f.code, f.message]),
+    [['syntax', 'ValueExpected at line 3']],
+  );
+  const empty =
+    '{"version": 1, "base": {"modelDir": "m", "prompt": "", "seed": 1}, "y": {"field": "seed", "values": []}}';
+  assert.deepEqual(
+    readSweepDocument(empty).findings.map((f) => [f.code, marked(empty, f)]),
+    [['empty-axis', '"values"']],
+  );
+});

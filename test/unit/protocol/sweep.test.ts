@@ -1,0 +1,205 @@
+// Sweep files: what a good one expands to, and the finding (path, code) each kind of mistake gets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
+import { cellAt, cellCount, expandCells } from '../../../src/protocol/sweepCells';
+
+const base = {
+  modelDir: '../models/tiny-shapes',
+  prompt: 'a red circle',
+  negativePrompt: 'red blur',
+  seed: 7,
+  steps: 4,
+};
+const good = {
+  version: 1,
+  base,
+  x: { field: 'sampler', values: ['Euler', 'DPM++ 2M Karras'] },
+  y: { field: 'promptSR', values: ['red', 'green', 'blue'] },
+  z: { field: 'seed', values: { from: 10, count: 2 } },
+};
+
+function sweepOf(json: unknown): Sweep {
+  const { sweep, findings } = parseSweep(json);
+  assert.deepEqual(findings, []);
+  return sweep!;
+}
+
+/** The [path, code] of every finding of a sweep made from `good` with `change` applied. */
+function findingsOf(change: Record<string, unknown>, options?: { cellLimit?: number }) {
+  const reading = parseSweep({ ...good, ...change }, options);
+  return { sweep: reading.sweep, found: reading.findings.map((f) => [f.path.join('.'), f.code, f.severity]) };
+}
+
+test("a good sweep parses with no findings and fills the base run's defaults", () => {
+  const sweep = sweepOf(good);
+  assert.equal(sweep.base.guidanceRescale, 0);
+  assert.equal(sweep.base.batchSize, 1);
+  assert.deepEqual(sweep.axes.z, { field: 'seed', values: [10, 11] });
+  assert.equal(cellCount(sweep), 12);
+});
+
+test('cells come x fastest, then y, then z, with each axis value applied to the base run', () => {
+  const cells = expandCells(sweepOf(good));
+  assert.deepEqual(
+    cells.map((c) => [c.at.x, c.at.y, c.at.z]),
+    [
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 1, 0],
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 2, 0],
+      [0, 0, 1],
+      [1, 0, 1],
+      [0, 1, 1],
+      [1, 1, 1],
+      [0, 2, 1],
+      [1, 2, 1],
+    ],
+  );
+  assert.deepEqual(
+    cells.map((c) => c.index),
+    [...cells.keys()],
+  );
+  const c = cells[9];
+  assert.deepEqual(c.values, { x: 'DPM++ 2M Karras', y: 'green', z: 11 });
+  // An A1111 name runs A1111's own sampler (src/runs/samplerChoice.ts).
+  assert.deepEqual(c.spec.toolSampler, { tool: 'a1111', sampler: 'DPM++ 2M Karras' });
+  // Prompt S/R replaces in both prompts, as A1111 does.
+  assert.equal(c.spec.prompt, 'a green circle');
+  assert.equal(c.spec.negativePrompt, 'green blur');
+  assert.equal(c.spec.seed, 11);
+  assert.equal(c.spec.modelDir, '../models/tiny-shapes');
+  assert.deepEqual(cellAt(sweepOf(good), 9), c);
+});
+
+test('scheduler fields: spacing, σ schedule (turning the others off), inline keys, size and schedule files', () => {
+  const one = (field: string, value: unknown) =>
+    expandCells(sweepOf({ version: 1, base, x: { field, values: [value] } }))[0];
+  assert.deepEqual(one('spacing', 'trailing').spec.scheduler, { timestep_spacing: 'trailing' });
+  assert.equal(one('spacing', 'default').spec.scheduler, undefined);
+  assert.deepEqual(one('sigmaSchedule', 'beta').spec.scheduler, {
+    use_karras_sigmas: false,
+    use_exponential_sigmas: false,
+    use_beta_sigmas: true,
+  });
+  assert.deepEqual(one('scheduler', { _class_name: 'DDIMScheduler', eta: 0.5 }).spec.scheduler, {
+    _class_name: 'DDIMScheduler',
+    eta: 0.5,
+  });
+  assert.deepEqual([one('size', '96x32').spec.width, one('size', '96x32').spec.height], [96, 32]);
+  assert.equal(one('scheduleFile', 'a.schedule.json#sd').scheduleFile, 'a.schedule.json#sd');
+  assert.equal(one('sampler', 'DDIMScheduler').spec.scheduler?._class_name, 'DDIMScheduler');
+  assert.equal(one('subseed', 5).spec.subseed, 5);
+  const varied = { version: 1, base: { ...base, subseed: 3 }, x: { field: 'subseedStrength', values: [0.25] } };
+  assert.equal(expandCells(sweepOf(varied))[0].spec.subseedStrength, 0.25);
+  assert.equal(one('initImage', 'in/cat.png').spec.initImage, 'in/cat.png');
+  const img2img = { version: 1, base: { ...base, initImage: 'in/cat.png' }, x: { field: 'strength', values: [0.6] } };
+  assert.equal(expandCells(sweepOf(img2img))[0].spec.strength, 0.6);
+  const noImage = parseSweep({ ...img2img, base }).findings.map((f) => [f.path.join('.'), f.code]);
+  assert.deepEqual(noImage, [['x.values.0', 'engine-refuses']], 'strength needs an init image');
+});
+
+test('unknown fields are errors at their path', () => {
+  assert.deepEqual(findingsOf({ xaxis: {} }).found, [['xaxis', 'unknown-field', 'error']]);
+  assert.deepEqual(findingsOf({ base: { ...base, cfg: 3 } }).found, [['base.cfg', 'unknown-field', 'error']]);
+  assert.deepEqual(findingsOf({ x: { field: 'cfg', values: [1] } }).found, [['x.field', 'unknown-field', 'error']]);
+  assert.deepEqual(findingsOf({ x: { field: 'steps', values: [1], step: 2 } }).found, [
+    ['x.step', 'unknown-field', 'error'],
+  ]);
+});
+
+test('an empty axis, a bad value and a value the engine would refuse are errors at the value', () => {
+  const { found, sweep } = findingsOf({ x: { field: 'steps', values: [] } });
+  assert.deepEqual(found, [['x.values', 'empty-axis', 'error']]);
+  assert.equal(sweep, undefined);
+  assert.deepEqual(findingsOf({ x: { field: 'steps', values: [4, 'ten'] } }).found, [
+    ['x.values.1', 'bad-value', 'error'],
+  ]);
+  assert.deepEqual(findingsOf({ x: { field: 'steps', values: [4, 0, 2.5] } }).found, [
+    ['x.values.1', 'engine-refuses', 'error'],
+    ['x.values.2', 'engine-refuses', 'error'],
+  ]);
+  assert.deepEqual(findingsOf({ x: { field: 'guidanceRescale', values: [0.5, 2] } }).found, [
+    ['x.values.1', 'engine-refuses', 'error'],
+  ]);
+  assert.deepEqual(findingsOf({ x: { field: 'sampler', values: ['Euler', 'Eulr'] } }).found, [
+    ['x.values.1', 'bad-value', 'error'],
+  ]);
+  assert.match(
+    parseSweep({ ...good, x: { field: 'sampler', values: ['Eulr'] } }).findings[0].message,
+    /"Eulr": .*give a diffusers class/,
+  );
+  assert.deepEqual(findingsOf({ x: { field: 'size', values: ['64x64', '64*64'] } }).found, [
+    ['x.values.1', 'bad-value', 'error'],
+  ]);
+  assert.deepEqual(findingsOf({ x: { field: 'spacing', values: ['trailing', 'late'] } }).found, [
+    ['x.values.1', 'bad-value', 'error'],
+  ]);
+  assert.deepEqual(findingsOf({ z: { field: 'seed', values: { from: 1, count: 0 } } }).found, [
+    ['z.values.count', 'bad-value', 'error'],
+  ]);
+});
+
+test('the base run is checked as the engine checks a run, and must be cacheable', () => {
+  assert.deepEqual(findingsOf({ base: { ...base, steps: 0 } }).found, [['base.steps', 'engine-refuses', 'error']]);
+  assert.deepEqual(findingsOf({ base: { ...base, seed: -1 }, z: undefined }).found, [
+    ['base.seed', 'random-seed', 'error'],
+  ]);
+  const { seed: _s, ...unseeded } = base;
+  assert.deepEqual(findingsOf({ base: unseeded, z: undefined }).found, [['base', 'missing-seed', 'error']]);
+  assert.deepEqual(findingsOf({ base: unseeded }).found, [], 'a seed axis gives the seed');
+  assert.deepEqual(findingsOf({ base: { ...base, batchSize: 2 } }).found, [['base.batchSize', 'batch', 'error']]);
+  assert.deepEqual(findingsOf({ base: { ...base, subseed: -1, subseedStrength: 0.2 } }).found, [
+    ['base.subseed', 'random-seed', 'error'],
+  ]);
+  assert.deepEqual(findingsOf({ version: 2 }).found, [['version', 'bad-version', 'error']]);
+  assert.deepEqual(findingsOf({ base: 'x' }).found, [['base', 'missing-base', 'error']]);
+  assert.deepEqual(
+    parseSweep([]).findings.map((f) => f.code),
+    ['not-an-object'],
+  );
+});
+
+test('two axes over one field, a Prompt S/R search the prompts lack, and repeated values', () => {
+  assert.deepEqual(findingsOf({ y: { field: 'sampler', values: ['DDIM'] } }).found, [
+    ['y.field', 'duplicate-field', 'error'],
+  ]);
+  assert.deepEqual(findingsOf({ y: { field: 'promptSR', values: ['square', 'circle'] } }).found, [
+    ['y.values.0', 'search-not-found', 'error'],
+  ]);
+  const { found, sweep } = findingsOf({ x: { field: 'steps', values: [4, 4] } });
+  assert.deepEqual(found, [['x.values.1', 'duplicate-value', 'warning']]);
+  assert.ok(sweep, 'a warning still gives the sweep');
+});
+
+test('more cells than the limit is a warning at the root, and the sweep is still read', () => {
+  const { found, sweep } = findingsOf({}, { cellLimit: 11 });
+  assert.deepEqual(found, [['', 'many-cells', 'warning']]);
+  assert.equal(cellCount(sweep!), 12);
+  assert.deepEqual(findingsOf({}, { cellLimit: 12 }).found, []);
+});
+
+test('a σ schedule crossed with a sampler that lacks it is a warning at the value', () => {
+  const { found, sweep } = findingsOf({
+    y: { field: 'sigmaSchedule', values: ['default', 'karras'] },
+    x: { field: 'sampler', values: ['EulerDiscreteScheduler', 'DDIMScheduler'] },
+  });
+  assert.deepEqual(found, [['y.values.1', 'ignored-key', 'warning']]);
+  assert.ok(sweep);
+  const spacing = findingsOf({
+    y: { field: 'spacing', values: ['trailing'] },
+    x: { field: 'sampler', values: ['LCMScheduler', 'DDIMScheduler'] },
+  });
+  assert.deepEqual(spacing.found, []);
+});
+
+test('fields that need another are checked with the other axes in place', () => {
+  // A base strength with the init image on an axis, and strength × init image axes, are both fine.
+  const images = { field: 'initImage', values: ['a.png', 'b.png'] };
+  assert.deepEqual(findingsOf({ base: { ...base, strength: 0.5 }, x: images }).found, []);
+  assert.deepEqual(findingsOf({ x: images, y: { field: 'strength', values: [0.3, 2] } }).found, [
+    ['y.values.1', 'engine-refuses', 'error'],
+  ]);
+});

@@ -1,0 +1,226 @@
+// Running a sweep with a stand-in engine: which cells call the model, what the folder holds, the
+// cache by content key, and merging shards' folders.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode } from 'fast-png';
+import type { GenerateRequest, GenerateResult } from '../../../src/protocol/engine';
+import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
+import { cellAt, expandCells } from '../../../src/protocol/sweepCells';
+import type { EngineClient } from '../../../src/runs/engineClient';
+import { readPngText } from '../../../src/runs/pngText';
+import type { ResolvedCell } from '../../../src/runs/sweepFiles';
+import { GRID_KEY, readCellImage, readIndex } from '../../../src/runs/sweepIndex';
+import { mergeSweeps } from '../../../src/runs/sweepMerge';
+import { runSweep, type SweepProgress } from '../../../src/runs/sweepRun';
+import { shardCells } from '../../../src/runs/sweepShard';
+import { sampleInfo } from './sampleInfo';
+
+const SIDE = 4;
+const sweep: Sweep = parseSweep({
+  version: 1,
+  base: { modelDir: 'm', prompt: 'p', seed: 1, steps: 3 },
+  x: { field: 'seed', values: [1, 2] },
+  y: { field: 'steps', values: [2, 3] },
+}).sweep!;
+const model = { hash: 'abcdef0123', scheduler: { _class_name: 'DDIMScheduler' }, guidanceScale: 3 };
+const resolved = (indices: number[]): ResolvedCell[] =>
+  indices
+    .map((i) => cellAt(sweep, i))
+    .map((c) => ({ ...c, run: { ...c.spec, modelDir: '/abs/m' }, model, inputs: {} }));
+
+/** An engine that paints each image one grey level per seed and counts its runs. */
+function fakeEngine() {
+  const calls: GenerateRequest[] = [];
+  let starts = 0;
+  const engine = {
+    async generate(
+      request: GenerateRequest,
+      o: { onStep?: (e: { step: number; totalSteps: number }) => void } = {},
+    ): Promise<GenerateResult> {
+      calls.push(request);
+      const { spec } = request;
+      for (let s = 0; s < spec.steps; s++) o.onStep?.({ step: s, totalSteps: spec.steps });
+      const seeds = Array.from({ length: spec.batchSize }, (_, i) => spec.seed + i);
+      const images = seeds.map((seed) => {
+        const rgba = new Uint8Array(SIDE * SIDE * 4).fill(seed * 40 + spec.steps);
+        return {
+          width: SIDE,
+          height: SIDE,
+          rgba,
+          png: encode({ width: SIDE, height: SIDE, data: rgba, channels: 4, depth: 8 }),
+        };
+      });
+      return { images, info: sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds }) };
+    },
+  } as unknown as EngineClient;
+  return { calls, starts: () => starts, factory: () => (starts++, engine) };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'dl-sweep-'));
+
+test('every cell runs once through one engine, consecutive seeds as one batch, with progress', async () => {
+  const out = tmp();
+  const e = fakeEngine();
+  const progress: SweepProgress[] = [];
+  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: out,
+    engine: e.factory,
+    runOptions: {},
+    onProgress: (p) => progress.push(p),
+  });
+  assert.equal(e.starts(), 1);
+  assert.deepEqual(
+    e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps, c.spec.modelDir]),
+    [
+      [1, 2, 2, '/abs/m'],
+      [1, 2, 3, '/abs/m'],
+    ],
+  );
+  assert.deepEqual(report.ran, [0, 1, 2, 3]);
+  assert.equal(progress.length, 2 + 3);
+  assert.deepEqual(progress.at(-1), { cell: 3, lastCell: 4, cells: 4, step: 3, steps: 3 });
+  const index = readIndex(out);
+  assert.deepEqual(
+    index.cells.map((c) => c.file),
+    readdirSync(out)
+      .filter((f) => f.startsWith('cell-'))
+      .sort(),
+  );
+  assert.equal(new Set(index.cells.map((c) => c.key)).size, 4);
+  // Each cell of a batch gets its own seed's image (the stand-in paints seed · 40 + steps).
+  assert.deepEqual(
+    index.cells.map((c) => readCellImage(join(out, c.file)).rgba[0]),
+    [42, 82, 43, 83],
+  );
+  assert.ok(report.grid);
+  const grid = readFileSync(join(out, 'grid.png'));
+  assert.deepEqual(
+    parseSweep(JSON.parse(readPngText(grid)[GRID_KEY]).sweep).sweep,
+    sweep,
+    'the grid holds the sweep file',
+  );
+  // The cell PNG carries the usual run record: seed 2 is image 2 of the batch from seed 1.
+  assert.match(readPngText(readFileSync(join(out, index.cells[3].file))).parameters, /Steps: 3, .*Seed: 2/);
+});
+
+test('maxBatch 1 runs every cell alone', async () => {
+  const e = fakeEngine();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: tmp(), engine: e.factory, runOptions: {}, maxBatch: 1 });
+  assert.deepEqual(
+    e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps]),
+    [
+      [1, 1, 2],
+      [2, 1, 2],
+      [1, 1, 3],
+      [2, 1, 3],
+    ],
+  );
+});
+
+test('a re-run with every cell in the folder starts no engine; --force runs them all again', async () => {
+  const out = tmp();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: fakeEngine().factory, runOptions: {} });
+  const again = fakeEngine();
+  const shown: number[] = [];
+  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: out,
+    engine: again.factory,
+    runOptions: {},
+    onCell: (i) => shown.push(i),
+  });
+  assert.equal(again.starts(), 0);
+  assert.deepEqual(shown, [0, 1, 2, 3], 'cached cells still reach a live view');
+  assert.deepEqual([report.ran, report.cached], [[], [0, 1, 2, 3]]);
+  const forced = fakeEngine();
+  const all = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: out,
+    engine: forced.factory,
+    runOptions: {},
+    force: true,
+  });
+  assert.deepEqual([forced.starts(), all.ran], [1, [0, 1, 2, 3]]);
+});
+
+test('only the cells whose key is missing run: a changed model or value is a new key', async () => {
+  const out = tmp();
+  await runSweep(sweep, resolved([0, 1]), { outDir: out, engine: fakeEngine().factory, runOptions: {} });
+  const rest = fakeEngine();
+  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: rest.factory, runOptions: {} });
+  assert.deepEqual(
+    [report.ran, report.cached],
+    [
+      [2, 3],
+      [0, 1],
+    ],
+  );
+  const otherModel = resolved([0]).map((c) => ({ ...c, model: { ...model, hash: 'fedcba9876' } }));
+  const changed = fakeEngine();
+  await runSweep(sweep, otherModel, { outDir: out, engine: changed.factory, runOptions: {} });
+  assert.equal(changed.calls.length, 1);
+  const otherGuidance = resolved([0]).map((c) => ({ ...c, model: { ...model, guidanceScale: 5 } }));
+  const regraded = fakeEngine();
+  await runSweep(sweep, otherGuidance, { outDir: out, engine: regraded.factory, runOptions: {} });
+  assert.equal(regraded.calls.length, 1, "the model's default guidance is part of the key");
+});
+
+test('shards merged give the index and grid bytes of one unsharded run, and the same cell pixels', async () => {
+  const whole = tmp();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: whole, engine: fakeEngine().factory, runOptions: {} });
+  const shards = [0, 1, 2].map((i) => ({ dir: tmp(), shard: { index: i, count: 3 } }));
+  for (const { dir, shard } of shards) {
+    const r = await runSweep(sweep, resolved(shardCells(4, shard)), {
+      outDir: dir,
+      engine: fakeEngine().factory,
+      runOptions: {},
+      shard,
+    });
+    assert.equal(r.grid, false, 'a shard alone has no grid');
+  }
+  const merged = tmp();
+  mergeSweeps(
+    shards.map((s) => s.dir),
+    merged,
+  );
+  assert.equal(readFileSync(join(merged, 'index.json'), 'utf8'), readFileSync(join(whole, 'index.json'), 'utf8'));
+  assert.ok(readFileSync(join(merged, 'grid.png')).equals(readFileSync(join(whole, 'grid.png'))));
+  for (const cell of readIndex(whole).cells) {
+    assert.deepEqual(readCellImage(join(merged, cell.file)), readCellImage(join(whole, cell.file)));
+  }
+});
+
+test('merge refuses folders of different sweeps and names what is missing', async () => {
+  const a = tmp();
+  await runSweep(sweep, resolved([0, 2]), {
+    outDir: a,
+    engine: fakeEngine().factory,
+    runOptions: {},
+    shard: { index: 0, count: 2 },
+  });
+  assert.throws(() => mergeSweeps([a], tmp()), /cells 1, 3 are in none of the folders/);
+  const other = { ...sweep, base: { ...sweep.base, prompt: 'q' } };
+  const b = tmp();
+  const cells = expandCells(other).map((c) => ({ ...c, run: c.spec, model, inputs: {} }));
+  await runSweep(other, cells, { outDir: b, engine: fakeEngine().factory, runOptions: {} });
+  assert.throws(() => mergeSweeps([a, b], tmp()), new RegExp(`${b} holds another sweep than ${a}`));
+  assert.throws(() => mergeSweeps([tmp()], tmp()), /sweep index .*index\.json does not exist/);
+});
+
+test('an index whose cells point elsewhere or whose sweep was edited is refused', async () => {
+  const dir = tmp();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: dir, engine: fakeEngine().factory, runOptions: {} });
+  const text = readFileSync(join(dir, 'index.json'), 'utf8');
+  const doctor = (change: (index: Record<string, any>) => void) => {
+    const index = JSON.parse(text);
+    change(index);
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+  };
+  doctor((i) => (i.cells[1].file = '../../escape.png'));
+  assert.throws(() => mergeSweeps([dir], tmp()), /cells\[1\] is not a cell of this sweep/);
+  doctor((i) => (i.sweep.base.steps = 9));
+  assert.throws(() => mergeSweeps([dir], tmp()), /its sweep does not match its sweepHash/);
+  doctor((i) => (i.sweep.x.values = []));
+  assert.throws(() => mergeSweeps([dir], tmp()), /its sweep is not valid: axis x has no values/);
+});

@@ -1,0 +1,134 @@
+// The sweep grid (webview/sweep) with a stand-in host: the grid laid out from the view, cells filled
+// in place as their PNGs arrive (timed: the target is ≤ 16 ms a cell), findings over a dimmed grid,
+// run and cancel.
+import { encode } from 'fast-png';
+import { assert, expectPosted, openSurface, posted, post } from './harness.mjs';
+
+const view = {
+  axes: [
+    { name: 'x', field: 'sampler', labels: ['Euler', 'DDIM'] },
+    { name: 'y', field: 'steps', labels: ['4', '8'] },
+  ],
+  shape: [2, 2, 1],
+  cellCount: 4,
+  tips: ['cell 0\nx: sampler = Euler', 'cell 1\nx: sampler = DDIM', 'cell 2', 'cell 3'],
+};
+
+const png = (grey) => [...encode({ width: 4, height: 4, data: new Uint8Array(64).fill(grey), channels: 4, depth: 8 })];
+
+/** Sends a cell's PNG and returns how long the page took to show it (message handling to the image in the DOM). */
+function sendCell(page, index, bytes) {
+  return page.evaluate(
+    ([i, b]) =>
+      new Promise((resolve) => {
+        const started = performance.now();
+        window.addEventListener('message', () => resolve(performance.now() - started), { once: true });
+        window.postMessage({ type: 'cell', index: i, png: new Uint8Array(b) }, '*');
+      }),
+    [index, bytes],
+  );
+}
+
+export const tests = [
+  {
+    name: 'lays out the grid with its labels and fills cells in place as they arrive',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'sweep');
+      await expectPosted(page, 'ready', 'the grid did not ask for its document');
+      await post(page, { type: 'sweep', view, findings: [] });
+      await page.locator('.cell').nth(3).waitFor({ timeout: 5_000 });
+      const labels = await page.locator('.label').allTextContents();
+      assert(JSON.stringify(labels) === JSON.stringify(['Euler', 'DDIM', '4', '8']), `labels ${labels}`);
+      const times = [];
+      for (let i = 0; i < 4; i++) times.push(await sendCell(page, i, png(60 * i)));
+      await page.locator('img.cell').nth(3).waitFor({ timeout: 5_000 });
+      const cells = await page.evaluate(() =>
+        [...document.querySelectorAll('.cell')].map((c) => [c.tagName, c.title.split('\n')[0]]),
+      );
+      assert(
+        JSON.stringify(cells) ===
+          JSON.stringify([
+            ['IMG', 'cell 0'],
+            ['IMG', 'cell 1'],
+            ['IMG', 'cell 2'],
+            ['IMG', 'cell 3'],
+          ]),
+        JSON.stringify(cells),
+      );
+      const pixelated = await page.evaluate(() => getComputedStyle(document.querySelector('img.cell')).imageRendering);
+      assert(pixelated === 'pixelated', `image-rendering ${pixelated}`);
+      console.log(`  cell update: ${times.map((t) => t.toFixed(1)).join(', ')} ms (target ≤ 16 ms)`);
+      assert(errors.length === 0, errors.join('\n'));
+      await page.close();
+    },
+  },
+  {
+    name: 'findings show over the last grid, dimmed; clear empties the cells',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'sweep');
+      await post(page, { type: 'sweep', view, findings: [] });
+      await sendCell(page, 0, png(10));
+      await post(page, { type: 'sweep', findings: [{ severity: 'error', message: 'axis x has no values' }] });
+      await page.locator('.findings .error', { hasText: 'axis x has no values' }).waitFor({ timeout: 5_000 });
+      assert(await page.evaluate(() => document.querySelector('.stale .grid') !== null), 'the grid is not dimmed');
+      assert((await page.locator('img.cell').count()) === 1, 'the last grid keeps its image');
+      await post(page, { type: 'clear' });
+      await page.waitForFunction(() => document.querySelectorAll('img.cell').length === 0, null, { timeout: 5_000 });
+      assert(errors.length === 0, errors.join('\n'));
+      await page.close();
+    },
+  },
+  {
+    name: 'Run asks the host; while running, Cancel shows and Run is off',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'sweep');
+      await post(page, { type: 'sweep', view, findings: [] });
+      await page.getByText('Run sweep').click();
+      await expectPosted(page, 'run', 'Run did not reach the host');
+      await post(page, { type: 'progress', running: true, text: 'cells 1–2/4, step 3/20' });
+      await page.getByText('cells 1–2/4, step 3/20').waitFor({ timeout: 5_000 });
+      assert(await page.getByText('Run sweep').isDisabled(), 'Run is still on');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expectPosted(page, 'cancel', 'Cancel did not reach the host');
+      await post(page, { type: 'progress', running: false, text: 'Cancelled.' });
+      await page
+        .getByRole('button', { name: 'Cancel', includeHidden: true })
+        .waitFor({ state: 'hidden', timeout: 5_000 });
+      assert((await posted(page)).filter((m) => m.type === 'run').length === 1, 'one run asked');
+      assert(errors.length === 0, errors.join('\n'));
+      await page.close();
+    },
+  },
+  {
+    name: 'a click opens a finished cell; shift-click on two cells shows their difference',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'sweep');
+      await post(page, { type: 'sweep', view, findings: [] });
+      await sendCell(page, 0, png(100));
+      await sendCell(page, 1, png(110));
+      await page.locator('img.cell').nth(1).waitFor({ timeout: 5_000 });
+      await page.locator('.cell').nth(2).click();
+      await page.locator('img.cell').nth(1).click();
+      const opened = (await posted(page)).filter((m) => m.type === 'open');
+      assert(
+        JSON.stringify(opened) === JSON.stringify([{ type: 'open', index: 1 }]),
+        `opened ${JSON.stringify(opened)}`,
+      );
+      await page
+        .locator('img.cell')
+        .nth(0)
+        .click({ modifiers: ['Shift'] });
+      await page
+        .locator('img.cell')
+        .nth(1)
+        .click({ modifiers: ['Shift'] });
+      await page.getByText('Cells 0 and 1: RMS difference 10.00, largest 10').waitFor({ timeout: 5_000 });
+      const diffPixel = await page.evaluate(() => [
+        ...document.querySelectorAll('.diff canvas')[2].getContext('2d').getImageData(0, 0, 1, 1).data,
+      ]);
+      assert(JSON.stringify(diffPixel) === JSON.stringify([40, 40, 40, 255]), `diff pixel ${diffPixel}`);
+      assert(errors.length === 0, errors.join('\n'));
+      await page.close();
+    },
+  },
+];

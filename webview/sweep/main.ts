@@ -1,0 +1,185 @@
+// The sweep grid webview: x values across, y values down, one block per z value; each cell's image
+// fills in as the host sends it (nearest-neighbour scaled), its parameters on hover. While the
+// document has errors the last grid stays, dimmed, under the findings.
+import './sweep.css';
+import type { HostToSweep, SweepToHost, SweepView, ViewFinding } from '../../src/protocol/sweepView';
+import { DIFF_GAIN, pixelDiff, type Pixels } from './cellDiff';
+
+declare function acquireVsCodeApi(): { postMessage(message: SweepToHost): void };
+
+const vscode = acquireVsCodeApi();
+const run = button('Run sweep', () => vscode.postMessage({ type: 'run' }));
+const cancel = button('Cancel', () => vscode.postMessage({ type: 'cancel' }));
+cancel.hidden = true;
+const status = document.createElement('span');
+status.setAttribute('role', 'status');
+const toolbar = document.createElement('div');
+toolbar.className = 'toolbar';
+toolbar.append(run, cancel, status);
+const findingsList = document.createElement('div');
+findingsList.className = 'findings';
+const diffPanel = document.createElement('div');
+diffPanel.className = 'diff';
+diffPanel.hidden = true;
+const gridRoot = document.createElement('div');
+gridRoot.addEventListener('click', (e) => clickCell(e));
+const hint = Object.assign(document.createElement('p'), {
+  className: 'hint',
+  textContent: 'Click a cell to open it in the workbench; shift-click two cells to compare them.',
+});
+document.body.append(toolbar, findingsList, hint, diffPanel, gridRoot);
+
+let view: SweepView | undefined;
+/** Object URLs of the cells' PNGs by index, and the elements showing them. */
+const images = new Map<number, string>();
+let cellElements: HTMLElement[] = [];
+/** Cells picked for the diff (shift-click), at most two. */
+let picked: number[] = [];
+
+window.addEventListener('message', (event: MessageEvent<HostToSweep>) => {
+  const m = event.data;
+  if (m.type === 'sweep') showSweep(m.view, m.findings);
+  else if (m.type === 'cell') showCell(m.index, m.png);
+  else if (m.type === 'clear') clearImages();
+  else {
+    status.textContent = m.text;
+    run.disabled = m.running;
+    cancel.hidden = !m.running;
+  }
+});
+vscode.postMessage({ type: 'ready' });
+
+function showSweep(next: SweepView | undefined, findings: ViewFinding[]): void {
+  findingsList.replaceChildren(
+    ...findings.map((f) =>
+      Object.assign(document.createElement('div'), { className: f.severity, textContent: f.message }),
+    ),
+  );
+  gridRoot.classList.toggle('stale', !next);
+  run.title = next ? `${next.cellCount} cells` : 'Fix the errors first';
+  if (!next) return;
+  const changed = JSON.stringify(next) !== JSON.stringify(view);
+  view = next;
+  if (changed) render(next);
+}
+
+function render(v: SweepView): void {
+  const [nx, ny, nz] = v.shape;
+  const [x, y, z] = (['x', 'y', 'z'] as const).map((n) => v.axes.find((a) => a.name === n));
+  cellElements = [];
+  const blocks = Array.from({ length: nz }, (_, k) => {
+    const block = document.createElement('section');
+    block.className = 'block';
+    const across = [x && `x: ${x.field}`, y && `y: ${y.field}`].filter(Boolean).join(', ');
+    block.append(
+      Object.assign(document.createElement('h3'), {
+        textContent: [z && `${z.field} = ${z.labels[k]}`, across].filter(Boolean).join(' — '),
+      }),
+    );
+    const grid = document.createElement('div');
+    grid.className = 'grid';
+    grid.style.gridTemplateColumns = `${y ? 'auto ' : ''}repeat(${nx}, var(--cell, 192px))`;
+    if (x) {
+      if (y) grid.append(document.createElement('span'));
+      grid.append(...x.labels.map((l) => label(l, 'column')));
+    }
+    for (let j = 0; j < ny; j++) {
+      if (y) grid.append(label(y.labels[j], 'row'));
+      for (let i = 0; i < nx; i++) {
+        const index = i + nx * (j + ny * k);
+        const cell = cellElement(index, v.tips[index] ?? `cell ${index}`);
+        cellElements[index] = cell;
+        grid.append(cell);
+      }
+    }
+    block.append(grid);
+    return block;
+  });
+  gridRoot.replaceChildren(...blocks);
+}
+
+/** A cell: its image when one has come, else an empty box; replaced in place when its image comes. */
+function cellElement(index: number, tip: string): HTMLElement {
+  const url = images.get(index);
+  const element = url
+    ? Object.assign(document.createElement('img'), { src: url, alt: tip })
+    : document.createElement('div');
+  element.className = picked.includes(index) ? 'cell picked' : 'cell';
+  element.title = tip;
+  element.dataset.index = String(index);
+  return element;
+}
+
+function showCell(index: number, png: Uint8Array): void {
+  const old = images.get(index);
+  if (old) URL.revokeObjectURL(old);
+  images.set(index, URL.createObjectURL(new Blob([png as BlobPart], { type: 'image/png' })));
+  const current = cellElements[index];
+  if (current) {
+    const next = cellElement(index, current.title);
+    current.replaceWith(next);
+    cellElements[index] = next;
+  }
+}
+
+function clearImages(): void {
+  images.forEach((url) => URL.revokeObjectURL(url));
+  images.clear();
+  picked = [];
+  diffPanel.hidden = true;
+  if (view) render(view);
+}
+
+function clickCell(event: MouseEvent): void {
+  const target = (event.target as HTMLElement).closest<HTMLElement>('.cell');
+  const index = Number(target?.dataset.index);
+  if (!target || !images.has(index)) return;
+  if (!event.shiftKey) return vscode.postMessage({ type: 'open', index });
+  picked = picked.includes(index) ? picked.filter((i) => i !== index) : [...picked, index].slice(-2);
+  cellElements.forEach((el, i) => el.classList.toggle('picked', picked.includes(i)));
+  void showDiff();
+}
+
+/** The two picked cells side by side with their amplified difference and its RMS and maximum. */
+async function showDiff(): Promise<void> {
+  diffPanel.hidden = picked.length < 2;
+  if (picked.length < 2) return;
+  const [a, b] = await Promise.all(picked.map((i) => pixelsOf(images.get(i)!)));
+  const diff = pixelDiff(a, b);
+  const caption = document.createElement('p');
+  if ('error' in diff) {
+    caption.textContent = `Cells ${picked[0]} and ${picked[1]}: ${diff.error}.`;
+    return void diffPanel.replaceChildren(caption);
+  }
+  caption.textContent =
+    `Cells ${picked[0]} and ${picked[1]}: RMS difference ${diff.rms.toFixed(2)}, largest ${diff.max} (of 255); ` +
+    `the right image shows |A − B| × ${DIFF_GAIN}.`;
+  diffPanel.replaceChildren(caption, ...[a, b, diff.image].map(canvasOf));
+}
+
+async function pixelsOf(url: string): Promise<Pixels> {
+  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d')!;
+  context.drawImage(bitmap, 0, 0);
+  return context.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+function canvasOf(pixels: Pixels): HTMLCanvasElement {
+  const canvas = Object.assign(document.createElement('canvas'), { width: pixels.width, height: pixels.height });
+  canvas.className = 'cell';
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height), 0, 0);
+  return canvas;
+}
+
+function label(text: string, kind: 'row' | 'column'): HTMLElement {
+  return Object.assign(document.createElement('span'), { className: `label ${kind}`, textContent: text, title: text });
+}
+
+function button(text: string, onClick: () => void): HTMLButtonElement {
+  const b = Object.assign(document.createElement('button'), { textContent: text });
+  b.addEventListener('click', onClick);
+  return b;
+}
