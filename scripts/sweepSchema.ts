@@ -16,6 +16,14 @@ const L = RUN_LIMITS;
 const text: Schema = { type: 'string' };
 const whole = (min: number, max: number): Schema => ({ type: 'integer', minimum: min, maximum: max });
 const real = (min: number, max: number): Schema => ({ type: 'number', minimum: min, maximum: max });
+/** Two whole numbers named `keys` (SDXL micro-conditioning: a size, or a crop's top-left corner). */
+const pair = (keys: [string, string], min: number, description: string): Schema => ({
+  type: 'object',
+  description,
+  required: keys,
+  additionalProperties: false,
+  properties: Object.fromEntries(keys.map((k) => [k, whole(min, L.microConditioning.max)])),
+});
 const schedulerKeys: Schema = {
   type: 'object',
   description: "scheduler_config.json keys over the model's own; with _class_name it switches the class",
@@ -110,6 +118,9 @@ export function sweepSchema(): Schema {
           scheduler: schedulerKeys,
           timesteps: { type: 'array', items: { type: 'number' }, minItems: 1, maxItems: L.explicitSchedule },
           sigmas: { type: 'array', items: { type: 'number' }, minItems: 1, maxItems: L.explicitSchedule },
+          originalSize: pair(['width', 'height'], 1, 'SDXL micro-conditioning: the training image size.'),
+          cropTopLeft: pair(['x', 'y'], 0, 'SDXL micro-conditioning: the crop corner, from the left and the top.'),
+          targetSize: pair(['width', 'height'], 1, 'SDXL micro-conditioning: the size aimed at.'),
           initImage: { ...VALUE.initImage, description: 'Image-to-image starting image, relative to this file.' },
           strength: VALUE.strength,
           mask: { type: 'string', minLength: 1, description: 'Inpainting mask, relative to this file.' },

@@ -20,8 +20,9 @@ export class SweepCodeLens implements vscode.CodeLensProvider {
     if (!sweep) return [];
     const cells = expandCells(sweep);
     const dir = dirname(document.uri.fsPath);
+    // A cell that leaves its steps to the model has no estimate here: the model's count is the engine's to tell.
     const seconds = cells.reduce(
-      (sum, c) => sum + specSteps(c.spec) * (this.runner.secondsPerStep(resolve(dir, c.spec.modelDir)) ?? NaN),
+      (sum, c) => sum + (specSteps(c.spec) ?? NaN) * (this.runner.secondsPerStep(resolve(dir, c.spec.modelDir)) ?? NaN),
       0,
     );
     const estimate = Number.isFinite(seconds) ? `, about ${describeSeconds(seconds)}` : '';

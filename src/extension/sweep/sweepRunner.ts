@@ -150,7 +150,10 @@ export class SweepRunner implements vscode.Disposable {
 
   /** Remembers the time a step took (model start included: an estimate errs long) for each model that ran. */
   private measure(ran: ResolvedCell[], seconds: number): void {
-    const steps = ran.reduce((sum, c) => sum + specSteps(c.run), 0);
+    const counts = ran.map((c) => specSteps(c.run));
+    // A cell that left its steps to the model ran a count only the engine knows: no rate from this sweep.
+    if (counts.some((n) => n === undefined)) return;
+    const steps = counts.reduce((sum: number, n) => sum + n!, 0);
     if (steps === 0) return;
     for (const dir of new Set(ran.map((c) => c.run.modelDir))) this.rates.set(dir, seconds / steps);
     this.measured.fire();

@@ -42,10 +42,11 @@ function fakeEngine() {
     ): Promise<GenerateResult> {
       calls.push(request);
       const { spec } = request;
-      for (let s = 0; s < spec.steps; s++) o.onStep?.({ step: s, totalSteps: spec.steps });
+      const steps = spec.steps ?? 1; // the fake model's own count
+      for (let s = 0; s < steps; s++) o.onStep?.({ step: s, totalSteps: steps });
       const seeds = Array.from({ length: spec.batchSize }, (_, i) => spec.seed + i);
       const images = seeds.map((seed) => {
-        const rgba = new Uint8Array(SIDE * SIDE * 4).fill(seed * 40 + spec.steps);
+        const rgba = new Uint8Array(SIDE * SIDE * 4).fill(seed * 40 + steps);
         return {
           width: SIDE,
           height: SIDE,
