@@ -37,7 +37,7 @@ export function schedulerConfigSchema(): Schema {
     _class_name: {
       type: 'string',
       enum: classes,
-      enumDescriptions: classes.map((c) => SCHEDULER_CLASSES[c]!.doc),
+      enumDescriptions: classes.map((c) => SCHEDULER_CLASSES[c].doc),
       description: "diffusers' scheduler class; it decides which keys are read and their defaults.",
     },
     _diffusers_version: { type: 'string', description: 'diffusers version that wrote the file (informational).' },
@@ -55,7 +55,7 @@ export function schedulerConfigSchema(): Schema {
     // (Diffusion Lab's diagnostics point them out instead).
     allOf: classes.map((c) => ({
       if: { properties: { _class_name: { const: c } }, required: ['_class_name'] },
-      then: { properties: Object.fromEntries(Object.entries(SCHEDULER_CLASSES[c]!.keys).map(([k, spec]) => [k, classKey(c, spec)])) },
+      then: { properties: Object.fromEntries(Object.entries(SCHEDULER_CLASSES[c].keys).map(([k, spec]) => [k, classKey(c, spec)])) },
     })),
   };
 }

@@ -75,10 +75,10 @@ async function generate(args: string[]): Promise<number> {
   const optional = <T>(value: string | undefined, parse: (v: string) => T) => (value === undefined ? undefined : parse(value));
   const spec = runSpec({
     modelDir: resolve(o.model ?? defaultModelDir()),
-    prompt: o.prompt!,
+    prompt: o.prompt,
     negativePrompt: o.negative ?? '',
     seed: optional(o.seed, (v) => int('--seed', v)) ?? RANDOM_SEED,
-    steps: int('--steps', o.steps!),
+    steps: int('--steps', o.steps),
     guidanceScale: optional(o.guidance, (v) => num('--guidance', v)),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     width: optional(o.width, (v) => int('--width', v)),
@@ -92,7 +92,7 @@ async function generate(args: string[]): Promise<number> {
   if (problem) throw new UsageError(`${FLAGS[problem.field]}: ${problem.message}`);
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
   // Refuse before spending time on inference when an output exists.
-  const paths = outputPaths(resolve(o.out), spec.batchSize, o.force!);
+  const paths = outputPaths(resolve(o.out), spec.batchSize, o.force);
 
   const { enginePath, execArgv } = engineEntry();
   const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
@@ -105,8 +105,8 @@ async function generate(args: string[]): Promise<number> {
       onStep: (e) => process.stderr.isTTY && process.stderr.write(`\rstep ${e.step + 1}/${e.totalSteps}`),
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    for (let i = 0; i < run.images.length; i++) writeFileSafely(paths[i], run.images[i].png, o.force!);
-    if (o.dump && run.tensors) writeDump(resolve(o.dump), run, o.force!);
+    for (let i = 0; i < run.images.length; i++) writeFileSafely(paths[i], run.images[i].png, o.force);
+    if (o.dump && run.tensors) writeDump(resolve(o.dump), run, o.force);
     console.log(describeRun(run, options, paths, o.dump && resolve(o.dump)));
     return 0;
   } finally {

@@ -1,5 +1,6 @@
 // What the CLI prints after a run: what ran, on what, how long each part took.
 import type { RunInfo, RunOptions } from '../protocol/engine';
+import { classNameOf } from '../protocol/run';
 import type { FinishedRun } from '../runs/executeRun';
 import { describeTimes } from '../runs/runTimes';
 
@@ -9,7 +10,7 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   const rescale = spec.guidanceRescale ? `, rescale ${spec.guidanceRescale}` : '';
   const lines = [
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
-    `sampler   ${info.scheduler._class_name}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
+    `sampler   ${classNameOf(info.scheduler) ?? 'unknown'}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
     `seed      ${info.seeds.join(', ')}`,
     `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}`,
     `provider  ${info.provider}${options.provider && options.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,

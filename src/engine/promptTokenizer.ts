@@ -56,7 +56,7 @@ export class PromptTokenizer {
     const truncatedTokens = Math.max(0, ids.length - this.length);
     // Keep BOS and as many tokens as fit, then EOS (what CLIPTokenizer's truncation does).
     const kept = truncatedTokens > 0 ? [...ids.slice(0, this.length - 1), ids[ids.length - 1]] : ids;
-    return { ids: [...kept, ...new Array(this.length - kept.length).fill(this.padId)], unknownWords, truncatedTokens };
+    return { ids: [...kept, ...new Array<number>(this.length - kept.length).fill(this.padId)], unknownWords, truncatedTokens };
   }
 
   /** Words whose own encoding contains the unknown token (CLIP's unk is also its EOS, so each word

@@ -2,7 +2,7 @@
 // gallery) → the image panel. Other surfaces call the command with { prompt?, scheduler? }.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { runSpec } from '../protocol/run';
+import { runSpec, classNameOf } from '../protocol/run';
 import type { FinishedRun } from '../runs/executeRun';
 import type { ImagePanel } from './imagePanel';
 import type { RunService } from './runService';
@@ -60,7 +60,7 @@ function askPrompt(): Thenable<string | undefined> {
 function toPanelRun({ info, images, createdAt }: FinishedRun) {
   const { spec } = info;
   const seconds = ((Date.now() - createdAt.getTime()) / 1000).toFixed(1);
-  const sampler = String(info.scheduler._class_name ?? 'scheduler');
+  const sampler = classNameOf(info.scheduler) ?? 'scheduler';
   return {
     prompt: spec.prompt,
     summary: `${spec.steps} steps · guidance ${spec.guidanceScale} · ${sampler} · ${info.model.name} · ${info.provider} · ${seconds} s`,

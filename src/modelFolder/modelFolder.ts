@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
+import { classNameOf } from '../protocol/run';
 
 /** A missing or bad file in a model folder; the engine reports it as MODEL_INVALID naming `file`. */
 export class ModelFolderError extends Error {
@@ -57,7 +58,7 @@ export function readModelFolder(dir: string): ModelFolder {
   const schedulerConfig = readJson(join(dir, 'scheduler', 'scheduler_config.json'), true)!;
   const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
   const sampleSize = typeof unetConfig.sample_size === 'number' ? unetConfig.sample_size : undefined;
-  const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
+  const pipelineClass = classNameOf(index) ?? 'OnnxStableDiffusionPipeline';
   const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
   const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
   if (!hasText) {
@@ -96,12 +97,12 @@ export function defaultGuidance(folder: ModelFolder): number {
 /** Our own settings live under `_diffusion_lab`, a key diffusers ignores (it skips keys starting
  * with `_`). A bad value is refused rather than ignored: the author asked for a scale, and running
  * silently at another one would look like a worse model. */
-function labGuidance(index: Record<string, any>, indexPath: string): number | undefined {
+function labGuidance(index: Record<string, unknown>, indexPath: string): number | undefined {
   const lab = index._diffusion_lab;
   if (lab === undefined) return undefined;
   const bad = (what: string) => new ModelFolderError(`${indexPath}: ${what}`, indexPath);
   if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
-  const g = lab.guidance_scale;
+  const g = (lab as Record<string, unknown>).guidance_scale;
   if (g === undefined) return undefined;
   if (typeof g !== 'number' || !Number.isFinite(g) || g < 1) {
     throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 1 (1 turns guidance off), not ${JSON.stringify(g)}`);
@@ -145,9 +146,11 @@ export function modelHash(folder: ModelFolder): string {
 
 /** Per-model preview factors: `latent_rgb_factors` (+ `latent_rgb_bias`) in vae_decoder/config.json
  * win; otherwise SDXL's for XL pipelines and SD 1.x's for other 4-channel latents. */
-function latentRgbFor(vaeConfig: Record<string, any>, pipelineClass: string): LatentRgbFactors | undefined {
+function latentRgbFor(vaeConfig: Record<string, unknown>, pipelineClass: string): LatentRgbFactors | undefined {
   if (Array.isArray(vaeConfig.latent_rgb_factors)) {
-    return { factors: vaeConfig.latent_rgb_factors, bias: vaeConfig.latent_rgb_bias };
+    // Taken as the file states them, like the folder's other config values.
+    const factors = vaeConfig.latent_rgb_factors as LatentRgbFactors['factors'];
+    return { factors, bias: vaeConfig.latent_rgb_bias as LatentRgbFactors['bias'] };
   }
   if ((vaeConfig.latent_channels ?? 4) !== 4) return undefined;
   return /XL/.test(pipelineClass) ? SDXL_LATENT_RGB : SD1_LATENT_RGB;
@@ -159,14 +162,14 @@ function requireFile(dir: string, rel: string): string {
   return p;
 }
 
-export function readJson(path: string, required: boolean): Record<string, any> | undefined {
+export function readJson(path: string, required: boolean): Record<string, unknown> | undefined {
   if (!existsSync(path)) {
     if (required) throw new ModelFolderError(`missing ${path}`, path);
     return undefined;
   }
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
     throw new Error('expected a JSON object');
   } catch (err) {
     throw new ModelFolderError(`${path} is not valid JSON: ${(err as Error).message}`, path);

@@ -66,6 +66,12 @@ export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>)
   return spec.timesteps ? spec.timesteps.length : spec.sigmas ? spec.sigmas.length - 1 : spec.steps;
 }
 
+/** The class a diffusers config names (`_class_name`), or undefined when it names none. */
+export function classNameOf(config: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const name = config?._class_name;
+  return typeof name === 'string' ? name : undefined;
+}
+
 /** The seed a run uses: a RANDOM_SEED drawn with `random` (a float in [0, 1)), else the spec's. */
 export function resolveSeed(seed: number, random: () => number): number {
   if (seed !== RANDOM_SEED) return seed;

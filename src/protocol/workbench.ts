@@ -376,5 +376,5 @@ const FORM_KEYS: readonly (keyof ParamsForm)[] = [
 function isForm(v: unknown): v is ParamsForm {
   if (typeof v !== 'object' || v === null) return false;
   const form = v as Record<string, unknown>;
-  return FORM_KEYS.every((k) => typeof form[k] === 'string' && (form[k] as string).length <= 10_000);
+  return FORM_KEYS.every((k) => typeof form[k] === 'string' && form[k].length <= 10_000);
 }

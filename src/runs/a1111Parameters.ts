@@ -21,7 +21,7 @@ export interface A1111Parameters {
 }
 
 /** Keys this module knows, in the order A1111 writes them; the rest go to `extra`. */
-const KNOWN = ['Steps', 'Sampler', 'Schedule type', 'CFG scale', 'Seed', 'Size', 'Model hash', 'Model'] as const;
+type KnownKey = 'Steps' | 'Sampler' | 'Schedule type' | 'CFG scale' | 'Seed' | 'Size' | 'Model hash' | 'Model';
 
 export function formatParameters(p: A1111Parameters): string {
   const pairs: [string, string | number | undefined][] = [
@@ -68,7 +68,7 @@ export function parseParameters(text: string): A1111Parameters {
   if (!hasSettings) return result;
 
   for (const [key, value] of pairs) {
-    switch (key as (typeof KNOWN)[number]) {
+    switch (key as KnownKey) {
       case 'Steps':
         result.steps = toNumber(value);
         break;

@@ -1,5 +1,6 @@
 // Sampler names as A1111 users know them, against diffusers' scheduler classes and options, so a
 // PNG made by either tool restores the same sampler. (Correspondence from diffusers' scheduler docs.)
+import { classNameOf } from '../protocol/run';
 
 export interface SchedulerChoice {
   /** diffusers `_class_name`. */
@@ -35,7 +36,7 @@ const SCHEDULE_TYPES: { a1111: string; options: Record<string, unknown> }[] = [
 
 /** A1111's sampler and schedule type for an effective scheduler config; unknown classes keep their name. */
 export function toA1111Sampler(config: Record<string, unknown>): { sampler: string; scheduleType?: string } {
-  const className = String(config._class_name ?? '');
+  const className = classNameOf(config) ?? '';
   const entry = SAMPLERS.find((s) => s.className === className && matches(config, s.options ?? {}));
   const schedule = SCHEDULE_TYPES.find((s) => matches(config, s.options));
   return { sampler: entry?.a1111 ?? className, scheduleType: schedule?.a1111 };

@@ -1,6 +1,7 @@
 // The side-panel view: the live preview of the run in progress and the gallery of stored runs,
 // newest first. Activating a run (click, Enter or Space) opens it in the generate panel; its ×
 // button or the Delete key asks the host to remove it.
+import { classNameOf } from '../../src/protocol/run';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
 import './gallery.css';
@@ -109,7 +110,7 @@ function tile(item: GalleryItem): HTMLElement {
 function describe(run: RunSummary): string {
   const p = run.spec;
   const saved = run.images.map((i) => i.savedAs).filter(Boolean);
-  const sampler = run.schedulerClass ?? String(p.scheduler?._class_name ?? "model's scheduler");
+  const sampler = run.schedulerClass ?? classNameOf(p.scheduler) ?? "model's scheduler";
   const cfg = p.guidanceScale === undefined ? '' : ` · CFG ${p.guidanceScale}`;
   return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${sampler} · ${p.steps} steps${cfg} · seed ${p.seed}${saved.length ? `\nsaved as ${saved.join(', ')}` : ''}`;
 }

@@ -4,6 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
+import { classNameOf } from '../../src/protocol/run';
 import type { FromWorkbench, RunSummary, StepFrame, ToWorkbench } from '../../src/protocol/workbench';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
@@ -57,8 +58,9 @@ const actions: Record<string, Button> = {
   save: button('Save', () => activeRunId && vscode.postMessage({ type: 'saveRun', runId: activeRunId }), true),
   copySeed: button('Copy seed', () => activeRunId && vscode.postMessage({ type: 'copy', runId: activeRunId, what: 'seed' }), true),
   copyParameters: button('Copy parameters', () => activeRunId && vscode.postMessage({ type: 'copy', runId: activeRunId, what: 'parameters' }), true),
-  exportGif: button('Export GIF', () => exportTrajectory('gif'), true),
-  exportStrip: button('Export strip PNG', () => exportTrajectory('strip'), true),
+  // exportTrajectory shows its own errors in the notice.
+  exportGif: button('Export GIF', () => void exportTrajectory('gif'), true),
+  exportStrip: button('Export strip PNG', () => void exportTrajectory('strip'), true),
 };
 actions.save.title = 'Save the images and their JSON records in the output folder';
 
@@ -211,7 +213,7 @@ function renderStatus(): void {
       run.status === 'running' ? 'running' : run.status,
       run.modelLabel,
       run.scheduleLabel && `schedule ${run.scheduleLabel}`,
-      run.schedulerClass || String(p.scheduler?._class_name ?? "model's scheduler"),
+      run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
       `${p.steps} steps`,
       p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
       `seed ${p.seed}`,
@@ -229,9 +231,9 @@ function renderStatus(): void {
 function updateActions(): void {
   const run = activeRunId ? runs.get(activeRunId) : undefined;
   const done = run?.summary.status === 'done';
-  actions.save.disabled = !done || run!.summary.images.every((i) => i.savedAs);
+  actions.save.disabled = !done || run.summary.images.every((i) => i.savedAs);
   actions.copySeed.disabled = actions.copyParameters.disabled = !done;
-  actions.exportGif.disabled = actions.exportStrip.disabled = !done || !(run!.frames?.length);
+  actions.exportGif.disabled = actions.exportStrip.disabled = !done || !(run.frames?.length);
 }
 
 async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {

@@ -26,7 +26,7 @@ export function zeroSnrFixes(text: string, configPath: (string | number)[]): Qui
   const root = parseTree(text);
   const config = root && findNodeAtLocation(root, configPath);
   if (!config || config.type !== 'object') return [];
-  const value = (key: string) => findNodeAtLocation(config, [key])?.value;
+  const value = (key: string): unknown => findNodeAtLocation(config, [key])?.value;
   const vPrediction = value('prediction_type') === 'v_prediction';
   const fixes: QuickFix[] = [];
   if (value('timestep_spacing') !== 'trailing') {
@@ -94,7 +94,7 @@ function allowedValues(text: string, configPath: (string | number)[], key: strin
   const node = root && findNodeAtLocation(root, configPath);
   if (!node || node.type !== 'object') return [];
   const className = readSchedulerConfig(getNodeValue(node)).className;
-  return [...(className ? (SCHEDULER_CLASSES[className]!.keys[key]?.enum ?? []) : [])];
+  return [...(className ? (SCHEDULER_CLASSES[className].keys[key]?.enum ?? []) : [])];
 }
 
 /** One edit from `before` to `after` covering only the span that changed. */
@@ -103,6 +103,9 @@ function minimalEdit(before: string, after: string): Edit {
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let endB = before.length;
   let endA = after.length;
-  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) endB--, endA--;
+  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) {
+    endB--;
+    endA--;
+  }
   return { offset: start, length: endB - start, content: after.slice(start, endA) };
 }

@@ -48,7 +48,7 @@ export class WorkbenchPanel implements vscode.Disposable {
   constructor(private readonly deps: PanelDeps) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => this.attach(panel),
+        deserializeWebviewPanel: (panel) => Promise.resolve(this.attach(panel)),
       }),
       deps.runs.subscribe({
         started: (run) => this.post({ type: 'runStarted', run }),
