@@ -68,15 +68,18 @@ def make_tokenizer():
 
 def tokenizer_json(vocab, merges):
     """The tokenizer.json that transformers writes for CLIPTokenizerFast, over this vocabulary."""
-    special = lambda tok: {'id': vocab[tok], 'content': tok, 'single_word': False, 'lstrip': False,
-                           'rstrip': False, 'normalized': True, 'special': True}
+    def special(tok):
+        return {'id': vocab[tok], 'content': tok, 'single_word': False, 'lstrip': False,
+                'rstrip': False, 'normalized': True, 'special': True}
+
     return {
         'version': '1.0', 'truncation': None, 'padding': None,
         'added_tokens': [special(BOS), special(EOS)],
         'normalizer': {'type': 'Sequence', 'normalizers': [
             {'type': 'NFC'}, {'type': 'Replace', 'pattern': {'Regex': '\\s+'}, 'content': ' '}, {'type': 'Lowercase'}]},
         'pre_tokenizer': {'type': 'Sequence', 'pretokenizers': [
-            {'type': 'Split', 'pattern': {'Regex': "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"},
+            {'type': 'Split', 'pattern': {'Regex': "<\\|startoftext\\|>|<\\|endoftext\\|>|"
+                                                   "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"},
              'behavior': 'Removed', 'invert': True},
             {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': False}]},
         'post_processor': {'type': 'RobertaProcessing', 'sep': [EOS, vocab[EOS]], 'cls': [BOS, vocab[BOS]],
@@ -88,10 +91,11 @@ def tokenizer_json(vocab, merges):
     }
 
 
-def write_tokenizer(folder, vocab, merges, as_json):
+def write_tokenizer(folder, vocab, merges, as_json, pad=EOS):
+    """pad: SDXL's second tokenizer pads with '!' instead of EOS."""
     os.makedirs(folder, exist_ok=True)
     config = {'tokenizer_class': 'CLIPTokenizer', 'model_max_length': SEQ, 'do_lower_case': True,
-              'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': EOS}
+              'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': pad}
     write_json(os.path.join(folder, 'tokenizer_config.json'), config)
     write_json(os.path.join(folder, 'special_tokens_map.json'),
                {k: config[k] for k in ('bos_token', 'eos_token', 'unk_token', 'pad_token')})
@@ -164,7 +168,8 @@ class UNet(nn.Module):
     def forward(self, sample, timestep, encoder_hidden_states=None):
         x = sample.float()
         b = x.shape[0]
-        t = timestep.float().reshape(-1)[:1].expand(b) if timestep.dim() == 0 or timestep.shape[0] == 1 else timestep.float()
+        single = timestep.dim() == 0 or timestep.shape[0] == 1
+        t = timestep.float().reshape(-1)[:1].expand(b) if single else timestep.float()
         h = F.silu(self.conv_in(x) + self.temb(timestep_embedding(t, 16))[:, :, None, None])
         if self.context:
             ctx = encoder_hidden_states.float()
@@ -273,7 +278,10 @@ def move_weights_out(model_path, data_name):
         kept = b''.join(whole for n, _, whole, _ in fields(t) if n != 9)
         offset = len(data)
         data.extend(raw)
-        entry = lambda k, v: len_field(13, len_field(1, k.encode()) + len_field(2, v.encode()))
+
+        def entry(k, v):
+            return len_field(13, len_field(1, k.encode()) + len_field(2, v.encode()))
+
         return (kept + entry('location', data_name) + entry('offset', str(offset)) +
                 entry('length', str(len(raw))) + enc_varint(14 << 3) + enc_varint(1))
 
@@ -285,6 +293,34 @@ def move_weights_out(model_path, data_name):
         f.write(model)
     with open(os.path.join(os.path.dirname(model_path), data_name), 'wb') as f:
         f.write(data)
+
+def shorten_names(model_path):
+    """Rewrites model.onnx with its internal tensors renamed t0, t1, …, node names and intermediate shape hints
+    (value_info) dropped, all optional to onnxruntime; graph inputs and outputs keep their names. torch.onnx
+    names every value after its module path, which is over half of a tiny model's file."""
+    buf = open(model_path, 'rb').read()
+    graph = next(p for n, wt, _, p in fields(buf) if n == 7 and wt == 2)
+    value_name = lambda info: next(p for n, wt, _, p in fields(info) if n == 1)
+    keep = {value_name(p) for n, wt, _, p in fields(graph) if n in (11, 12) and wt == 2}
+    short = {}
+
+    def rename(name):
+        return name if name in keep or not name else short.setdefault(name, b't%d' % len(short))
+
+    def node(nd):
+        if any(n == 4 and p in (b'If', b'Loop', b'Scan') for n, wt, _, p in fields(nd)):
+            raise ValueError('subgraphs would need their names rewritten too')
+        return b''.join(len_field(n, rename(p)) if n in (1, 2) and wt == 2 else b'' if n == 3 else whole
+                        for n, wt, whole, p in fields(nd))
+
+    def initializer(t):
+        return b''.join(len_field(8, rename(p)) if n == 8 and wt == 2 else whole for n, wt, whole, p in fields(t))
+
+    rewrite = {1: node, 5: initializer}
+    graph = b''.join(len_field(n, rewrite[n](p)) if n in rewrite and wt == 2 else b'' if n == 13 else whole
+                     for n, wt, whole, p in fields(graph))
+    with open(model_path, 'wb') as f:
+        f.write(b''.join(len_field(7, graph) if n == 7 and wt == 2 else whole for n, wt, whole, p in fields(buf)))
 
 # ---------------------------------------------------------------- folders
 
@@ -321,7 +357,8 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     if timestep == 'batch':
         dyn['timestep'] = {0: 'batch'}
     unet_path = os.path.join(folder, 'unet', 'model.onnx')
-    export(unet, (sample, t, ehs), unet_path, ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'], axes(dyn))
+    export(unet, (sample, t, ehs), unet_path, ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'],
+           axes(dyn))
     if external:
         move_weights_out(unet_path, external)
     write_json(os.path.join(folder, 'unet', 'config.json'),

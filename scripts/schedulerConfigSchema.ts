@@ -18,7 +18,8 @@ function keyType(spec: Omit<ConfigKeySpec, 'default'>): Schema {
       : { type: spec.type };
   if (spec.nullable) base.type = [base.type, 'null'];
   for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
-    if (spec[bound] !== undefined) base[bound] = spec[bound];
+    // JSON has no infinities; an infinite bound (lambda_min_clipped ≥ -Infinity) is no bound for the schema.
+    if (spec[bound] !== undefined && Number.isFinite(spec[bound])) base[bound] = spec[bound];
   }
   return base;
 }

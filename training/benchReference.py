@@ -6,7 +6,7 @@ import json
 import statistics
 import time
 
-import export
+import checkpoint
 import sample
 
 
@@ -18,7 +18,7 @@ def main():
     ap.add_argument('--guidance', type=float, default=7.5)
     ap.add_argument('--runs', type=int, default=9)
     args = ap.parse_args()
-    nets = export.load(args.checkpoint)
+    nets = checkpoint.load(args.checkpoint)
     times = []
     for seed in range(args.runs + 1):
         t0 = time.perf_counter()

@@ -49,7 +49,8 @@ def classify(img):
     side = max(x1 - x0, y1 - y0)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     result['size'] = 'small' if side < SIZE_THRESHOLD else 'large'
-    result['position'] = min(scenes.POSITIONS, key=lambda p: (scenes.POSITIONS[p][0] - cx) ** 2 + (scenes.POSITIONS[p][1] - cy) ** 2)
+    result['position'] = min(scenes.POSITIONS,
+                             key=lambda p: (scenes.POSITIONS[p][0] - cx) ** 2 + (scenes.POSITIONS[p][1] - cy) ** 2)
     h, w = mask.shape
 
     def iou(shape):

@@ -3,7 +3,7 @@ diversity across seeds. Writes quality.json and the sample grid PNG into the mod
 
     /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --backend onnx
     /usr/bin/python3 training/evaluate.py --backend torch --model models/tiny-shapes
-    /usr/bin/python3 training/evaluate.py --sweep 2,3,4,7.5,12   (how GUIDANCE was picked; writes nothing)
+    /usr/bin/python3 training/evaluate.py --sweep 2,3,4,7.5,12   (how modelDefaults.GUIDANCE was picked; writes nothing)
 
 backend onnx: images come from the engine's ONNX pipeline (training/onnxGenerate.ts, the engine the
 CLI runs); backend torch: from the PyTorch reference sampler (sample.py) on the checkpoint.
@@ -19,21 +19,22 @@ import numpy as np
 import torch
 from PIL import Image
 
+import checkpoint
 import classify
+import sample
 import scenes
+from modelDefaults import GUIDANCE
 
 DIVERSITY_CAPTION = 'a small yellow triangle on a black background'  # position left free
 DIVERSITY_SEEDS = 16
 GRID_COLUMNS = 8
-STEPS, GUIDANCE, SEED = 20, 3.0, 5000  # guidance from --sweep; SEED keeps the reported figures off its seeds
+STEPS, SEED = 20, 5000  # SEED keeps the reported figures off the --sweep seeds
 SWEEP_SEED = 1000
 CLI_GUIDANCE = 7.5  # the CLI's default, also reported
 
 
-def torch_backend(checkpoint, steps, guidance):
-    import export
-    import sample
-    nets = export.load(checkpoint)
+def torch_backend(checkpoint_path, steps, guidance):
+    nets = checkpoint.load(checkpoint_path)
 
     def run(prompts, seeds):
         out = []
@@ -71,11 +72,10 @@ def sweep(backend, where, steps, guidances):
         print(json.dumps({'guidance': g, **{k: round(v, 4) for k, v in acc.items()}}), flush=True)
 
 
-def reconstruction_ceiling(checkpoint, n=1000, seed=11):
+def reconstruction_ceiling(checkpoint_path, n=1000, seed=11):
     """The checker on dataset images passed through the autoencoder (encoder mean → decoder): what the
     decoder can draw at all, so an upper bound for generated samples."""
-    import export
-    nets = export.load(checkpoint)
+    nets = checkpoint.load(checkpoint_path)
     rng = np.random.default_rng(seed)
     picked = [scenes.ALL_SCENES[i] for i in rng.integers(0, len(scenes.ALL_SCENES), n)]
     x = torch.from_numpy(np.stack([scenes.render(s, rng)[0] for s in picked]))
@@ -98,7 +98,7 @@ def grid(images, columns):
     return canvas
 
 
-def evaluate(run, model, backend, steps, guidance, seed, checkpoint, other_run=None):
+def evaluate(run, model, backend, steps, guidance, seed, checkpoint_path, other_run=None):
     """Classifies held-out and diversity samples made by `run`; writes quality.json, samples.png and
     samples.txt into `model` and returns the report. `other_run`, when given, is scored on the same
     captions and seeds as a second setting (the CLI's default guidance)."""
@@ -121,7 +121,7 @@ def evaluate(run, model, backend, steps, guidance, seed, checkpoint, other_run=N
             'guidance': CLI_GUIDANCE,
             **{k: round(v, 4) for k, v in classify.score(held_out(other_run, seed)[0]).items()}},
         'checker_on_dataset_images': {k: round(v, 4) for k, v in classify.validate(1000).items()},
-        'checker_on_vae_reconstructions': reconstruction_ceiling(checkpoint),
+        'checker_on_vae_reconstructions': reconstruction_ceiling(checkpoint_path),
         'diversity': {'caption': DIVERSITY_CAPTION, 'seeds': DIVERSITY_SEEDS, 'positions_seen': positions,
                       'attributes_right': round(sum(d['colour'] == 'yellow' and d['shape'] == 'triangle' and
                                                     d['size'] == 'small' and d['background'] == 'black'
@@ -150,7 +150,8 @@ def main():
     ap.add_argument('--steps', type=int, default=STEPS)
     ap.add_argument('--guidance', type=float, default=GUIDANCE)
     ap.add_argument('--seed', type=int, default=SEED)
-    ap.add_argument('--sweep', help='comma-separated guidance scales: print held-out accuracy at each (seeds from 1000)')
+    ap.add_argument('--sweep',
+                    help='comma-separated guidance scales: print held-out accuracy at each (seeds from 1000)')
     args = ap.parse_args()
     backend = onnx_backend if args.backend == 'onnx' else torch_backend
     where = args.model if args.backend == 'onnx' else args.checkpoint

@@ -12,27 +12,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import checkpoint
 import networks
 import scenes
-from evaluate import GUIDANCE
 import schedule
 import tokenizer
+from modelDefaults import GUIDANCE
 from scenes import IMAGE_SIZE
 
 OPSET = 17
-
-
-def load(path):
-    """The four networks of a checkpoint, in eval mode, and its scaling factor."""
-    ckpt = torch.load(path, map_location='cpu')
-    enc, dec = networks.Encoder(), networks.Decoder()
-    text = networks.TextEncoder(len(tokenizer.VOCAB), tokenizer.MAX_LENGTH)
-    unet = networks.UNet(text.final.normalized_shape[0])
-    for net, key in ((enc, 'encoder'), (dec, 'decoder'), (text, 'text_encoder'), (unet, 'unet')):
-        net.load_state_dict(ckpt[key])
-        net.eval()
-    return {'encoder': enc, 'decoder': dec, 'text_encoder': text, 'unet': unet,
-            'scaling_factor': ckpt['scaling_factor'], 'unet_step': ckpt.get('unet_step')}
 
 
 class EncoderMean(torch.nn.Module):
@@ -79,7 +67,8 @@ def export(nets, out):
     ids = torch.tensor([tokenizer.encode('a small red circle')] * 2, dtype=torch.int64)
     _export(nets['text_encoder'], (ids,), f'{out}/text_encoder/model.onnx', ['input_ids'], ['last_hidden_state'],
             {'input_ids': {0: 'batch'}, 'last_hidden_state': {0: 'batch'}})
-    _export(nets['unet'], (torch.randn(2, 4, lat, lat), torch.tensor([500.0, 500.0]), torch.randn(2, tokenizer.MAX_LENGTH, dim)),
+    unet_args = (torch.randn(2, 4, lat, lat), torch.tensor([500.0, 500.0]), torch.randn(2, tokenizer.MAX_LENGTH, dim))
+    _export(nets['unet'], unet_args,
             f'{out}/unet/model.onnx', ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'],
             {'sample': {0: 'batch'}, 'timestep': {0: 'batch'}, 'encoder_hidden_states': {0: 'batch'},
              'out_sample': {0: 'batch'}})
@@ -122,7 +111,7 @@ def main():
     ap.add_argument('--work', default='training/run')
     ap.add_argument('--out', default='models/tiny-shapes')
     args = ap.parse_args()
-    nets = load(os.path.join(args.work, 'model.pt'))
+    nets = checkpoint.load(os.path.join(args.work, 'model.pt'))
     export(nets, args.out)
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(args.out) for f in fs)
     print(f'exported UNet step {nets["unet_step"]} to {args.out} ({size / 1e6:.2f} MB)')

@@ -125,7 +125,10 @@ class Decoder(nn.Module):
 
     def __init__(self, ch=(64, 48, 24)):
         super().__init__()
-        up = lambda: nn.Upsample(scale_factor=2, mode='nearest')
+
+        def up():
+            return nn.Upsample(scale_factor=2, mode='nearest')
+
         self.net = nn.Sequential(
             nn.Conv2d(LATENT_CHANNELS, ch[0], 3, padding=1),
             ResBlock(ch[0], ch[0]), ResBlock(ch[0], ch[0]),
@@ -156,12 +159,17 @@ class UNet(nn.Module):
         super().__init__()
         c0, c1, c2 = ch
         self.ch0 = c0
-        down = lambda c: nn.Conv2d(c, c, 3, stride=2, padding=1)
-        up = lambda c: nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c, c, 3, padding=1))
+
+        def down(c):
+            return nn.Conv2d(c, c, 3, stride=2, padding=1)
+
+        def up(c):
+            return nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c, c, 3, padding=1))
         self.time = nn.Sequential(nn.Linear(c0, temb), nn.SiLU(), nn.Linear(temb, temb))
         self.conv_in = nn.Conv2d(LATENT_CHANNELS, c0, 3, padding=1)
         self.down0, self.downsample0 = ResBlock(c0, c0, temb), down(c0)
-        self.down1, self.dattn1, self.downsample1 = ResBlock(c0, c1, temb), SpatialTransformer(c1, context_dim), down(c1)
+        self.down1, self.dattn1 = ResBlock(c0, c1, temb), SpatialTransformer(c1, context_dim)
+        self.downsample1 = down(c1)
         self.down2, self.dattn2 = ResBlock(c1, c2, temb), SpatialTransformer(c2, context_dim)
         self.mid0, self.mid1 = ResBlock(c2, c2, temb), ResBlock(c2, c2, temb)
         self.up2, self.uattn2, self.upsample2 = ResBlock(c2 + c2, c2, temb), SpatialTransformer(c2, context_dim), up(c2)

@@ -2,7 +2,8 @@
 
     /usr/bin/python3 training/parity.py --model models/tiny-shapes
         runs `diffusion-lab generate --dump` for each case and prints the largest differences;
-    /usr/bin/python3 training/parity.py --checkpoint training/run/model.pt --write-fixture test/unit/models/fixtures/reference.json
+    /usr/bin/python3 training/parity.py --checkpoint training/run/model.pt \\
+            --write-fixture test/unit/models/fixtures/reference.json
         stores the reference outputs for test/unit/models/tinyShapesParity.test.ts (done by train.py after export).
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
@@ -16,13 +17,14 @@ import tempfile
 
 import numpy as np
 
-import export
+import checkpoint
 import sample
 
 TOLERANCE = 1e-3
 CASES = [
     {'prompt': 'a large red circle in the center on a blue background', 'seed': 42, 'steps': 20, 'guidance': 7.5},
-    {'prompt': 'a small white diamond at the bottom right on a green background', 'seed': 3, 'steps': 10, 'guidance': 3.0},
+    {'prompt': 'a small white diamond at the bottom right on a green background', 'seed': 3, 'steps': 10,
+     'guidance': 3.0},
     {'prompt': '', 'seed': 7, 'steps': 12, 'guidance': 1.0},  # unconditional, no guidance pass
 ]
 
@@ -73,7 +75,7 @@ def main():
     ap.add_argument('--model', default='models/tiny-shapes')
     ap.add_argument('--write-fixture')
     args = ap.parse_args()
-    nets = export.load(args.checkpoint)
+    nets = checkpoint.load(args.checkpoint)
     if args.write_fixture:
         write_fixture(nets, args.write_fixture)
     else:

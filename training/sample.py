@@ -2,16 +2,16 @@
 leading spacing), classifier-free guidance and the engine's seeding (one torch.Generator per image,
 seeded seed, seed+1, …). Its output is what the ONNX pipeline must reproduce.
 
-    /usr/bin/python3 training/sample.py --prompt "a large red circle in the center on a blue background" --seed 1 --out /tmp/x.png
+    /usr/bin/python3 training/sample.py --prompt "a large red circle in the center on a blue background" \\
+        --seed 1 --out /tmp/x.png
 """
 import cpu  # noqa: F401  (first: sets OpenMP up before torch loads)
 import argparse
 
-import numpy as np
 import torch
 from PIL import Image
 
-import export
+import checkpoint
 import networks
 import schedule
 import tokenizer
@@ -56,7 +56,7 @@ def main():
     ap.add_argument('--guidance', type=float, default=7.5)
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
-    nets = export.load(args.checkpoint)
+    nets = checkpoint.load(args.checkpoint)
     _, img = generate(nets, [args.prompt], [args.seed], args.steps, args.guidance)
     Image.fromarray(to_uint8(img[0].numpy())).save(args.out)
 

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import checkpoint
 import evaluate
 import export
 import modelCard
@@ -26,6 +27,7 @@ import parity
 import scenes
 import schedule
 import tokenizer
+from modelDefaults import GUIDANCE
 
 CAPTION_DROPOUT = 0.1  # empty prompt, for classifier-free guidance
 KL_WEIGHT = 1e-5
@@ -199,13 +201,13 @@ def main():
         scaling = float(1 / enc(torch.from_numpy(x))[0].std())
     log(phase='scaling', scaling_factor=scaling)
     train_unet(args, log, enc, dec, scaling)
-    nets = export.load(os.path.join(args.work, 'model.pt'))
+    nets = checkpoint.load(os.path.join(args.work, 'model.pt'))
     export.export(nets, args.out)
     parity.write_fixture(nets, args.fixture)
     shutil.copy(os.path.join(args.work, 'model.pt'), args.checkpoint)
     log(phase='done', exported=args.out)
-    evaluate.evaluate(evaluate.onnx_backend(args.out, evaluate.STEPS, evaluate.GUIDANCE), args.out, 'onnx',
-                      evaluate.STEPS, evaluate.GUIDANCE, evaluate.SEED, args.checkpoint,
+    evaluate.evaluate(evaluate.onnx_backend(args.out, evaluate.STEPS, GUIDANCE), args.out, 'onnx',
+                      evaluate.STEPS, GUIDANCE, evaluate.SEED, args.checkpoint,
                       evaluate.onnx_backend(args.out, evaluate.STEPS, evaluate.CLI_GUIDANCE))
     modelCard.write(args.work, args.out)
 

@@ -9,7 +9,7 @@ import { executeRun, prepareRun } from '../runs/executeRun';
 import { fromA1111Sampler } from '../runs/samplerNames';
 import { installCuda } from './installCuda';
 import { describeRun } from './report';
-import { outputPaths, writeDump, writeFileSafely } from './outputFiles';
+import { checkDumpFolder, outputPaths, writeDump, writeFileSafely } from './outputFiles';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -92,7 +92,8 @@ async function generate(args: string[]): Promise<number> {
   if (problem) throw new UsageError(`${FLAGS[problem.field]}: ${problem.message}`);
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
   // Refuse before spending time on inference when an output exists.
-  const paths = outputPaths(resolve(o.out), spec.batchSize, o.force);
+  const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force!));
+  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force!));
 
   const { enginePath, execArgv } = engineEntry();
   const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
@@ -161,6 +162,15 @@ function readConfigFile(file: string): Record<string, unknown> {
 }
 
 class UsageError extends Error {}
+
+/** Runs a check whose failure is the user's to fix, as a usage error (exit 2). */
+function usage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 // Decimal notation only: Number() would also take '', ' ', '0x3', '0b101' and '1e3'.
 const WHOLE = /^[+-]?\d+$/;

@@ -42,6 +42,10 @@ async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise
   for (let b = 0; b < n; b += per) {
     const data = Float32Array.from(rowsPadded(latents.data, plane, b, per), (v) => v * k);
     const out = Object.values(await model.run({ [input.name]: { data, dims: [per, ...rest] } }))[0];
+    // RGB images at least as large as the latents; anything else would become a garbage image.
+    if (out.dims.length !== 4 || out.dims[0] !== per || out.dims[1] !== 3 || out.dims[2] < rest[1] || out.dims[3] < rest[2]) {
+      throw new EngineFailure('MODEL_INVALID', `${model.label} returned shape ${out.dims.join('×')}, not ${per}×3×H×W images`, { file: model.label });
+    }
     const outPlane = out.data.length / per;
     const rows = out.data.subarray(0, Math.min(per, n - b) * outPlane);
     if (!allFinite(rows)) throw new EngineFailure('NAN_OUTPUT', `${model.label} returned NaN or Inf`);

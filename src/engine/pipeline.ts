@@ -137,6 +137,12 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
     };
     if (hidden) feeds.encoder_hidden_states = { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] };
     const result = await s.unet.run(feeds);
+    const dims = result.out_sample.dims;
+    // A UNet that returns another shape would otherwise give a garbage image without a word.
+    if (dims.length !== rest.length + 1 || dims[0] !== per || rest.some((d, k) => dims[k + 1] !== d)) {
+      const expected = [per, ...rest].join('×');
+      throw new EngineFailure('MODEL_INVALID', `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected} of its sample input`, { file: s.folder.files.unet });
+    }
     out.set(result.out_sample.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
   }
   return out;

@@ -47,7 +47,7 @@ export class ImagePanel implements vscode.Disposable {
       IMAGE_PANEL_VIEW_TYPE,
       'Diffusion: Image',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.extensionUri, { media: false }),
+      webviewOptions(this.extensionUri),
     );
     this.attach(this.panel);
   }
@@ -63,7 +63,7 @@ export class ImagePanel implements vscode.Disposable {
     this.run ??= await this.restore();
     this.panel?.dispose();
     this.panel = panel;
-    panel.webview.options = webviewOptions(this.extensionUri, { media: false });
+    panel.webview.options = webviewOptions(this.extensionUri);
     this.attach(panel);
   }
 

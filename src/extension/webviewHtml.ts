@@ -8,16 +8,12 @@ export interface WebviewPage {
   /** Folder name under webview/ whose main.ts esbuild bundled to dist/webview/<surface>.js. */
   surface: string;
   title: string;
-  /** Extra stylesheets from media/, by file name. */
-  mediaStyles?: string[];
 }
 
-/** Options for createWebviewPanel / resolveWebviewView: scripts on, files only from dist/webview and,
- * unless the surface loads nothing from there, media. */
-export function webviewOptions(extensionUri: vscode.Uri, { media = true }: { media?: boolean } = {}): vscode.WebviewOptions {
-  const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')];
-  if (media) roots.push(vscode.Uri.joinPath(extensionUri, 'media'));
-  return { enableScripts: true, localResourceRoots: roots };
+/** Options for createWebviewPanel / resolveWebviewView: scripts on, files only from dist/webview (no
+ * surface loads anything else, so no other folder of the extension is readable from a webview). */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
 }
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
@@ -26,10 +22,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
   const script = vscode.Uri.joinPath(bundleDir, `${page.surface}.js`);
   // esbuild writes <surface>.css next to the bundle only when main.ts imports CSS.
   const bundleCss = vscode.Uri.joinPath(bundleDir, `${page.surface}.css`);
-  const styles = [
-    ...(page.mediaStyles ?? []).map((name) => vscode.Uri.joinPath(extensionUri, 'media', name)),
-    ...(existsSync(bundleCss.fsPath) ? [bundleCss] : []),
-  ];
+  const styles = existsSync(bundleCss.fsPath) ? [bundleCss] : [];
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data: blob:`,

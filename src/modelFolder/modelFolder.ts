@@ -1,8 +1,8 @@
 // Reads a diffusers/Optimum ONNX model folder (in the engine to load it, in the host to list it): which components it has, their configs, and a
 // signature of its files so cached sessions are reloaded when anything changes.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
 import { classNameOf } from '../protocol/run';
 
@@ -50,14 +50,13 @@ export const DEFAULT_GUIDANCE = 7.5;
 const TAESD_DIRS = ['taesd_decoder', 'taesd', 'vae_decoder_tiny'];
 
 export function readModelFolder(dir: string): ModelFolder {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ModelFolderError(`model folder ${dir} does not exist`, dir);
-  }
+  if (!existsSync(dir)) throw new ModelFolderError(`model folder ${dir} does not exist`, dir);
+  if (!statSync(dir).isDirectory()) throw new ModelFolderError(`${dir} is a file, not a model folder`, dir);
   const index = readJson(join(dir, 'model_index.json'), false) ?? {};
   const unet = requireFile(dir, 'unet/model.onnx');
   const schedulerConfig = readJson(join(dir, 'scheduler', 'scheduler_config.json'), true)!;
   const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
-  const sampleSize = typeof unetConfig.sample_size === 'number' ? unetConfig.sample_size : undefined;
+  const sampleSize = configInteger(unetConfig, 'sample_size', join(dir, 'unet', 'config.json'), 1, 1024);
   const pipelineClass = classNameOf(index) ?? 'OnnxStableDiffusionPipeline';
   const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
   const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
@@ -71,7 +70,8 @@ export function readModelFolder(dir: string): ModelFolder {
     throw new ModelFolderError(`missing ${tokenizerDir} (the prompt tokenizer)`, tokenizerDir);
   }
   const vaeConfig = readJson(join(dir, 'vae_decoder', 'config.json'), false) ?? {};
-  const blocks = Array.isArray(vaeConfig.block_out_channels) ? vaeConfig.block_out_channels.length : 4;
+  const vaePath = join(dir, 'vae_decoder', 'config.json');
+  const blocks = vaeBlocks(vaeConfig, vaePath);
   const taesdDir = TAESD_DIRS.find((d) => existsSync(join(dir, d, 'model.onnx')));
   return {
     dir,
@@ -82,7 +82,7 @@ export function readModelFolder(dir: string): ModelFolder {
     schedulerConfig,
     sampleSize,
     // Optimum falls back to 8 without scaling_factor, which is wrong for SD; diffusers' default is 0.18215.
-    scalingFactor: typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215,
+    scalingFactor: scalingFactor(vaeConfig, vaePath),
     vaeScale: 2 ** (blocks - 1),
     latentRgb: latentRgbFor(vaeConfig, pipelineClass),
     guidanceScale,
@@ -127,22 +127,35 @@ export function folderSignature(dir: string): string {
   return parts.sort().join('|');
 }
 
-/** A short fingerprint of the UNet: the first 10 hex digits of SHA-256 over its graph file's size
- * and first and last MiB (hashing gigabytes on every load would cost seconds). */
+/** The model's weights hash, as A1111's "Model hash" is the SHA-256 of the checkpoint file: SHA-256
+ * over every regular file in unet/ except config.json (the graph and its external data, `.onnx_data`
+ * or `weights.pb`, whose bytes alone hold the weights), in name order, read 1 MiB at a time so a
+ * multi-gigabyte file is never held in memory. Remembered per process by the files' size and mtime. */
 export function modelHash(folder: ModelFolder): string {
-  const fd = openSync(folder.files.unet, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const chunk = Math.min(size, 1 << 20);
-    const head = Buffer.alloc(chunk);
-    const tail = Buffer.alloc(chunk);
-    readSync(fd, head, 0, chunk, 0);
-    readSync(fd, tail, 0, chunk, size - chunk);
-    return createHash('sha256').update(String(size)).update(head).update(tail).digest('hex').slice(0, 10);
-  } finally {
-    closeSync(fd);
+  const dir = dirname(folder.files.unet);
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== 'config.json')
+    .map((e) => join(dir, e.name))
+    .sort();
+  const key = files.map((f) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`).join('|');
+  const known = hashes.get(key);
+  if (known) return known;
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(1 << 20);
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    try {
+      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
   }
+  const digest = hash.digest('hex');
+  hashes.set(key, digest);
+  return digest;
 }
+
+const hashes = new Map<string, string>();
 
 /** Per-model preview factors: `latent_rgb_factors` (+ `latent_rgb_bias`) in vae_decoder/config.json
  * win; otherwise SDXL's for XL pipelines and SD 1.x's for other 4-channel latents. */
@@ -156,9 +169,44 @@ function latentRgbFor(vaeConfig: Record<string, unknown>, pipelineClass: string)
   return /XL/.test(pipelineClass) ? SDXL_LATENT_RGB : SD1_LATENT_RGB;
 }
 
+/** A whole-number config key within [min, max]; undefined when the config leaves it out. */
+function configInteger(config: Record<string, any>, key: string, path: string, min: number, max: number): number | undefined {
+  const v: unknown = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ModelFolderError(`${path}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** Levels of the VAE: each but the first halves the resolution, so 2^(levels − 1) pixels a latent
+ * cell. Real VAEs have 2 to 5 (SD: 4); 7 already means 64 pixels a cell. */
+function vaeBlocks(config: Record<string, any>, path: string): number {
+  const blocks: unknown = config.block_out_channels;
+  if (blocks === undefined) return 4;
+  if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 7) {
+    throw new ModelFolderError(`${path}: "block_out_channels" must be a list of 1 to 7 channel counts`, path);
+  }
+  return blocks.length;
+}
+
+/** diffusers' default is 0.18215; Optimum falls back to 8 without the key, which is wrong for SD. */
+function scalingFactor(config: Record<string, any>, path: string): number {
+  const v: unknown = config.scaling_factor;
+  if (v === undefined) return 0.18215;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
+    throw new ModelFolderError(`${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** Configs are a few kilobytes; the cap keeps a huge or endless file (/dev/zero) from exhausting memory. */
+const MAX_CONFIG_BYTES = 4_000_000;
+
 function requireFile(dir: string, rel: string): string {
   const p = join(dir, rel);
   if (!existsSync(p)) throw new ModelFolderError(`missing ${p}`, p);
+  if (!statSync(p).isFile()) throw new ModelFolderError(`${p} is not a regular file`, p);
   return p;
 }
 
@@ -167,6 +215,9 @@ export function readJson(path: string, required: boolean): Record<string, unknow
     if (required) throw new ModelFolderError(`missing ${path}`, path);
     return undefined;
   }
+  const stat = statSync(path);
+  if (!stat.isFile()) throw new ModelFolderError(`${path} is not a regular file`, path);
+  if (stat.size > MAX_CONFIG_BYTES) throw new ModelFolderError(`${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`, path);
   try {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

@@ -45,14 +45,19 @@ export function formatParameters(p: A1111Parameters): string {
   return lines.join('\n');
 }
 
-// One "Key: value" pair: a key starting with a word character, then a JSON-quoted or plain value.
-const PAIR = /\s*(\w[\w \-/+]*):\s*("(?:\\.|[^\\"])*"|[^,]*)(?:,|$)/g;
+/** Longest `parameters` text read: A1111's own are a few kB; a PNG can carry megabytes. */
+export const MAX_PARAMETERS_LENGTH = 64 * 1024;
 
-/** Reads A1111 `parameters` text. A text without a settings line yields only prompts. */
+/** Reads A1111 `parameters` text. A text without a settings line yields only prompts. Throws a
+ * RangeError for text over MAX_PARAMETERS_LENGTH; runs in time linear in the text otherwise. */
 export function parseParameters(text: string): A1111Parameters {
+  if (text.length > MAX_PARAMETERS_LENGTH) {
+    throw new RangeError(`The PNG's parameters text is ${text.length.toLocaleString('en-US')} characters; ` +
+      `Diffusion Lab reads at most ${MAX_PARAMETERS_LENGTH.toLocaleString('en-US')}.`);
+  }
   const lines = text.trim().split('\n');
   const last = lines[lines.length - 1] ?? '';
-  const pairs = [...last.matchAll(PAIR)].map((m) => [m[1].trim(), unquote(m[2].trim())] as [string, string]);
+  const pairs = settingsPairs(last);
   // A1111's own test: a last line with fewer than three pairs is still prompt text.
   const hasSettings = pairs.length >= 3;
   const promptLines = hasSettings ? lines.slice(0, -1) : lines;
@@ -101,6 +106,96 @@ export function parseParameters(text: string): A1111Parameters {
     }
   }
   return result;
+}
+
+/** The "Key: value" pairs of a settings line, as A1111's regex finds them (modules/infotext_utils.py,
+ * re_param_code: `\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)`, here with `+` in keys and
+ * one-letter keys), values unquoted. A scanner rather than the regex: the regex retried from every
+ * position of a long line without a colon, quadratic time (200 kB took 20 s). Here each character is
+ * looked at a bounded number of times. */
+export function settingsPairs(line: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  const quotes = new QuotedScanner(line);
+  let i = 0;
+  while (i < line.length) {
+    let k = i;
+    while (k < line.length && isSpace(line[k]!)) k++;
+    if (k >= line.length || !isWord(line[k]!)) {
+      i = k + 1;
+      continue;
+    }
+    // A key runs over word characters, spaces, '-', '/' and '+'; no match can start inside a run
+    // that is not followed by ':', so the scan goes on after it.
+    let end = k + 1;
+    while (end < line.length && isKeyChar(line[end]!)) end++;
+    if (line[end] !== ':') {
+      i = end;
+      continue;
+    }
+    let v = end + 1;
+    while (v < line.length && isSpace(line[v]!)) v++;
+    const close = line[v] === '"' ? quotes.closingQuote(v) : undefined;
+    // A quoted value counts only when a comma or the end follows it; otherwise the value runs to the comma.
+    const quoted = close !== undefined && (close + 1 === line.length || line[close + 1] === ',');
+    const valueEnd = quoted ? close + 1 : indexOrEnd(line, ',', v);
+    pairs.push([line.slice(k, end).trim(), unquote(line.slice(v, valueEnd).trim())]);
+    i = valueEnd + 1;
+  }
+  return pairs;
+}
+
+/** Finds the quote closing a JSON-style string (backslash escapes) opened at a position. Memoised so a
+ * line of many quotes costs linear time: a scan that passes a later opening quote treats it as
+ * escaped, so from the character after it both scans read the same way and end at the same place. */
+class QuotedScanner {
+  private from = -1;
+  private to = -1;
+  private result: number | undefined;
+
+  constructor(private readonly line: string) {}
+
+  /** Index of the closing quote for the quote at `open`, or undefined when the line ends first. */
+  closingQuote(open: number): number | undefined {
+    if (open > this.from && open < this.to) return this.result;
+    let j = open + 1;
+    let closed = false;
+    while (j < this.line.length) {
+      const c = this.line[j];
+      if (c === '"') {
+        closed = true;
+        break;
+      }
+      if (c !== '\\') j++;
+      // The regex's `\\.` takes no line terminator after the backslash: the string cannot close.
+      else if (LINE_TERMINATOR.test(this.line[j + 1] ?? '')) break;
+      else j += 2;
+    }
+    // Later quotes before where this scan stopped read the same way from the character after them.
+    this.from = open;
+    this.to = Math.min(j, this.line.length);
+    this.result = closed ? j : undefined;
+    return this.result;
+  }
+}
+
+const SPACE = /\s/;
+const LINE_TERMINATOR = /[\r\u2028\u2029]/;
+
+function isSpace(c: string): boolean {
+  return SPACE.test(c);
+}
+
+function isWord(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_';
+}
+
+function isKeyChar(c: string): boolean {
+  return isWord(c) || c === ' ' || c === '-' || c === '/' || c === '+';
+}
+
+function indexOrEnd(s: string, c: string, from: number): number {
+  const at = s.indexOf(c, from);
+  return at === -1 ? s.length : at;
 }
 
 function quote(value: string): string {

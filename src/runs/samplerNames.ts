@@ -51,7 +51,9 @@ export function fromA1111Sampler(sampler: string, scheduleType?: string): Schedu
     name = name.slice(0, -suffix.a1111.length - 1);
     schedule = suffix.a1111;
   }
-  const entry = SAMPLERS.find((s) => s.a1111 === name) ?? SAMPLERS.find((s) => s.className === name);
+  // A class name means the class as configured by default: DPMSolverMultistepScheduler is DPM++ 2M,
+  // not the SDE variant listed before it.
+  const entry = SAMPLERS.find((s) => s.a1111 === name) ?? SAMPLERS.find((s) => s.className === name && !s.options);
   if (!entry) return undefined;
   const scheduleOptions = SCHEDULE_TYPES.find((s) => s.a1111 === schedule)?.options ?? {};
   return { className: entry.className, options: { ...entry.options, ...scheduleOptions } };

@@ -153,8 +153,11 @@ export function ticks(min: number, max: number, log: boolean): number[] {
   return out;
 }
 
+/** A text field of the CSV. A leading = + - @ tab or CR makes spreadsheets read the field as a formula
+ * (OWASP, "CSV Injection"): a leading ' keeps it text. Quotes, commas and line breaks get quoting. */
 function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function esc(text: string): string {

@@ -5,9 +5,10 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
 import { classNameOf } from '../../src/protocol/run';
-import type { FromWorkbench, RunSummary, StepFrame, ToWorkbench } from '../../src/protocol/workbench';
+import type { FromWorkbench, ToWorkbench } from '../../src/protocol/workbench';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
+import { RunsStore } from './runsStore';
 import { StepViewer } from './stepViewer';
 import { trajectoryGif, trajectoryStrip } from './trajectoryExport';
 import './workbench.css';
@@ -16,19 +17,15 @@ interface SavedState {
   activeRunId?: string;
   step?: number;
 }
-declare function acquireVsCodeApi(): { postMessage(message: FromWorkbench): void; getState(): SavedState | undefined; setState(state: SavedState): void };
-
-interface RunView {
-  summary: RunSummary;
-  frames?: StepFrame[];
-  pngs?: Uint8Array[];
-}
+declare function acquireVsCodeApi(): {
+  postMessage(message: FromWorkbench): void;
+  getState(): SavedState | undefined;
+  setState(state: SavedState): void;
+};
 
 const vscode = acquireVsCodeApi();
 const saved: SavedState = vscode.getState() ?? {};
-const runs = new Map<string, RunView>();
-let activeRunId: string | undefined;
-let liveRunId: string | undefined;
+const store = new RunsStore();
 let formTimer: number | undefined;
 let providerSetting = 'auto';
 
@@ -55,9 +52,13 @@ const notice = element('p', 'notice');
 notice.setAttribute('role', 'status');
 const images = element('div', 'images');
 const actions: Record<string, Button> = {
-  save: button('Save', () => activeRunId && vscode.postMessage({ type: 'saveRun', runId: activeRunId }), true),
-  copySeed: button('Copy seed', () => activeRunId && vscode.postMessage({ type: 'copy', runId: activeRunId, what: 'seed' }), true),
-  copyParameters: button('Copy parameters', () => activeRunId && vscode.postMessage({ type: 'copy', runId: activeRunId, what: 'parameters' }), true),
+  save: button('Save', activeRunAction((runId) => ({ type: 'saveRun', runId })), true),
+  copySeed: button('Copy seed', activeRunAction((runId) => ({ type: 'copy', runId, what: 'seed' })), true),
+  copyParameters: button(
+    'Copy parameters',
+    activeRunAction((runId) => ({ type: 'copy', runId, what: 'parameters' })),
+    true,
+  ),
   // exportTrajectory shows its own errors in the notice.
   exportGif: button('Export GIF', () => void exportTrajectory('gif'), true),
   exportStrip: button('Export strip PNG', () => void exportTrajectory('strip'), true),
@@ -66,112 +67,97 @@ actions.save.title = 'Save the images and their JSON records in the output folde
 
 const runPane = element('section', 'run');
 runPane.setAttribute('aria-label', 'Run');
-runPane.append(element('div', 'run-head', runSelect, status), element('div', 'actions', ...Object.values(actions)), notice, images, viewer.element);
+runPane.append(
+  element('div', 'run-head', runSelect, status),
+  element('div', 'actions', ...Object.values(actions)),
+  notice,
+  images,
+  viewer.element,
+);
 document.body.append(element('main', 'workbench', form.element, runPane));
 // Until the host's snapshot fills the form, typing into it would be overwritten.
 form.element.inert = true;
 updateActions();
 
+type Handlers = { [K in ToWorkbench['type']]: (m: Extract<ToWorkbench, { type: K }>) => void };
+
+const handlers: Handlers = {
+  snapshot: ({ snapshot: s }) => {
+    form.setChoices(s.models, s.samplers);
+    form.write(s.form);
+    providerSetting = s.provider.setting;
+    form.setProvider(providerSetting, s.provider.lastUsed);
+    form.setRunning(s.running);
+    form.setSchedule(s.schedule);
+    form.element.inert = false;
+    store.snapshot(s.runs);
+    renderRunList();
+    const initial = s.activeRunId ?? saved.activeRunId ?? s.runs[0]?.id;
+    if (initial) openRun(initial, s.activeRunId ? undefined : saved.step);
+  },
+  form: (m) => {
+    form.write(m.form);
+    if (m.note) showNotice(m.note);
+  },
+  models: (m) => form.setModels(m.models, m.selectId),
+  errors: (m) => form.showErrors(m.errors),
+  runStarted: ({ run }) => {
+    store.runStarted(run);
+    form.setRunning(true);
+    renderRunList();
+    renderActiveRun();
+  },
+  step: ({ runId, frame }) => {
+    if (!store.step(runId, frame) || runId !== store.activeRunId) return;
+    viewer.append(frame);
+    renderStatus();
+  },
+  runFinished: ({ run, pngs }) => {
+    store.runFinished(run, pngs);
+    form.setRunning(store.liveRunId !== undefined);
+    if (run.status === 'done') {
+      form.rememberSeed(run.spec.seed);
+      form.setProvider(providerSetting, run.provider);
+    } else {
+      showNotice(run.status === 'cancelled' ? 'Run cancelled.' : `Run failed: ${run.error}`, run.status === 'failed');
+    }
+    renderRunList();
+    if (store.activeRunId === run.id) renderActiveRun(viewer.step);
+    else renderStatus();
+  },
+  runUpdated: ({ run }) => {
+    store.runUpdated(run);
+    if (run.id === store.activeRunId) renderStatus();
+  },
+  runDetail: ({ detail }) => {
+    store.runDetail(detail);
+    const { id } = detail.run;
+    if (id === store.activeRunId) renderActiveRun(saved.activeRunId === id ? saved.step : undefined);
+  },
+  notice: (m) => showNotice(m.message, m.level === 'error'),
+  schedule: (m) => form.setSchedule(m.schedule),
+};
+
 window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
-  const m = event.data;
-  switch (m.type) {
-    case 'snapshot': {
-      const s = m.snapshot;
-      form.setChoices(s.models, s.samplers);
-      form.write(s.form);
-      providerSetting = s.provider.setting;
-      form.setProvider(providerSetting, s.provider.lastUsed);
-      form.setRunning(s.running);
-      form.setSchedule(s.schedule);
-      form.element.inert = false;
-      for (const run of s.runs) runs.set(run.id, { ...runs.get(run.id), summary: run });
-      renderRunList();
-      const initial = s.activeRunId ?? saved.activeRunId ?? s.runs[0]?.id;
-      if (initial && runs.has(initial)) openRun(initial, s.activeRunId ? undefined : saved.step);
-      return;
-    }
-    case 'form':
-      form.write(m.form);
-      if (m.note) showNotice(m.note);
-      return;
-    case 'models':
-      form.setModels(m.models, m.selectId);
-      return;
-    case 'errors':
-      form.showErrors(m.errors);
-      return;
-    case 'runStarted':
-      liveRunId = m.run.id;
-      runs.set(m.run.id, { summary: m.run, frames: [], pngs: [] });
-      form.setRunning(true);
-      renderRunList();
-      show(m.run.id);
-      return;
-    case 'step': {
-      const run = runs.get(m.runId);
-      if (!run) return;
-      if (m.runId === activeRunId) viewer.append(m.frame);
-      else run.frames?.push(m.frame);
-      if (m.runId === activeRunId) renderStatus();
-      return;
-    }
-    case 'runFinished': {
-      const run = runs.get(m.run.id) ?? { summary: m.run };
-      if (m.run.status === 'done' || !runs.has(m.run.id)) runs.set(m.run.id, { ...run, summary: m.run, pngs: m.pngs });
-      else runs.delete(m.run.id);
-      if (m.run.id === liveRunId) {
-        liveRunId = undefined;
-        form.setRunning(false);
-      }
-      if (m.run.status === 'done') {
-        form.rememberSeed(m.run.spec.seed);
-        form.setProvider(providerSetting, m.run.provider);
-      }
-      else showNotice(m.run.status === 'cancelled' ? 'Run cancelled.' : `Run failed: ${m.run.error}`, m.run.status === 'failed');
-      renderRunList();
-      if (runs.has(m.run.id)) show(m.run.id, viewer.step);
-      else if (activeRunId === m.run.id) {
-        activeRunId = undefined;
-        renderStatus();
-      }
-      return;
-    }
-    case 'runUpdated': {
-      const run = runs.get(m.run.id);
-      if (run) run.summary = m.run;
-      if (m.run.id === activeRunId) renderStatus();
-      return;
-    }
-    case 'runDetail': {
-      const { run, frames, pngs } = m.detail;
-      runs.set(run.id, { summary: run, frames, pngs });
-      if (run.id === activeRunId) show(run.id, saved.activeRunId === run.id ? saved.step : undefined);
-      return;
-    }
-    case 'notice':
-      showNotice(m.message, m.level === 'error');
-      return;
-    case 'schedule':
-      form.setSchedule(m.schedule);
-      return;
-  }
+  // The table's type pairs each kind with its handler; TypeScript cannot follow that through a union.
+  (handlers[event.data.type] as (m: ToWorkbench) => void)(event.data);
 });
 vscode.postMessage({ type: 'ready' });
 
 function openRun(runId: string, step?: number): void {
-  const run = runs.get(runId);
-  if (!run) return;
-  activeRunId = runId;
-  if (run.frames && run.pngs) show(runId, step);
+  if (!store.open(runId)) return;
+  const run = store.activeRun!;
+  if (run.frames && run.pngs) renderActiveRun(step);
   else {
     remember({ activeRunId: runId, step });
     vscode.postMessage({ type: 'openRun', runId });
   }
 }
 
-function show(runId: string, step?: number): void {
-  const run = runs.get(runId)!;
-  activeRunId = runId;
+/** Shows the run on view: its images and its steps, on `step` (the last, following, when absent). */
+function renderActiveRun(step?: number): void {
+  const run = store.activeRun!;
+  const runId = run.summary.id;
   runSelect.value = runId;
   remember({ activeRunId: runId, step });
   for (const img of images.querySelectorAll('img')) URL.revokeObjectURL(img.src);
@@ -185,25 +171,27 @@ function show(runId: string, step?: number): void {
       return img;
     }),
   );
-  viewer.show(run.frames ?? [], runId === liveRunId ? undefined : step);
+  viewer.show(run.frames ?? [], runId === store.liveRunId ? undefined : step);
   renderStatus();
 }
 
 function renderRunList(): void {
-  const ordered = [...runs.values()].sort((a, b) => b.summary.createdAt.localeCompare(a.summary.createdAt));
   runSelect.replaceChildren(
-    ...ordered.map(({ summary: r }) => {
+    ...store.list().map(({ summary: r }) => {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', r.id);
-      o.textContent = `${new Date(r.createdAt).toLocaleTimeString()} · ${r.spec.prompt.slice(0, 40) || '(no prompt)'} · seed ${r.spec.seed}${r.status === 'running' ? ' · running' : ''}`;
+      const prompt = r.spec.prompt.slice(0, 40) || '(no prompt)';
+      const running = r.status === 'running' ? ' · running' : '';
+      o.textContent = `${new Date(r.createdAt).toLocaleTimeString()} · ${prompt} · seed ${r.spec.seed}${running}`;
       return o;
     }),
   );
+  const { activeRunId } = store;
   if (activeRunId) runSelect.value = activeRunId;
 }
 
 function renderStatus(): void {
-  const run = activeRunId ? runs.get(activeRunId)?.summary : undefined;
+  const run = store.activeRun?.summary;
   if (!run) {
     status.textContent = 'No run yet: set the parameters and press Generate (Ctrl+Enter).';
   } else {
@@ -229,7 +217,7 @@ function renderStatus(): void {
 }
 
 function updateActions(): void {
-  const run = activeRunId ? runs.get(activeRunId) : undefined;
+  const run = store.activeRun;
   const done = run?.summary.status === 'done';
   actions.save.disabled = !done || run.summary.images.every((i) => i.savedAs);
   actions.copySeed.disabled = actions.copyParameters.disabled = !done;
@@ -237,7 +225,7 @@ function updateActions(): void {
 }
 
 async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
-  const run = activeRunId ? runs.get(activeRunId) : undefined;
+  const run = store.activeRun;
   if (!run?.frames?.length) return;
   showNotice(`Encoding the ${format === 'gif' ? 'GIF' : 'strip'}…`);
   try {
@@ -246,6 +234,14 @@ async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
   } catch (error) {
     showNotice(`Export failed: ${(error as Error).message}`, true);
   }
+}
+
+/** A button's action: posts the message for the run on view, if any. */
+function activeRunAction(message: (runId: string) => FromWorkbench): () => void {
+  return () => {
+    const { activeRunId } = store;
+    if (activeRunId) vscode.postMessage(message(activeRunId));
+  };
 }
 
 function showNotice(text: string, isError = false): void {

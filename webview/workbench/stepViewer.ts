@@ -48,16 +48,16 @@ export class StepViewer {
     });
   }
 
-  /** Shows a run's frames, on step `index` (the last when absent). */
-  show(frames: StepFrame[], index?: number): void {
+  /** Shows a copy of a run's frames, on step `index` (the last, following new steps, when absent). */
+  show(frames: readonly StepFrame[], index?: number): void {
     this.stop();
-    this.frames = frames;
+    this.frames = [...frames];
     this.following = index === undefined;
-    this.chart.show(frames);
+    this.chart.show(this.frames);
     this.select(index ?? frames.length - 1);
   }
 
-  /** A new step of the run on view. */
+  /** A new step of the run on view; the caller says so, as the viewer holds its own frames. */
   append(frame: StepFrame): void {
     this.frames.push(frame);
     this.chart.show(this.frames);
@@ -67,10 +67,6 @@ export class StepViewer {
 
   get step(): number {
     return this.index;
-  }
-
-  get allFrames(): StepFrame[] {
-    return this.frames;
   }
 
   select(index: number): void {

@@ -29,7 +29,7 @@ export function composeFrame(frame: StepFrame): ImageData {
   return ctx.getImageData(0, 0, canvas.width, canvas.height);
 }
 
-export function trajectoryGif(frames: StepFrame[]): Uint8Array {
+export function trajectoryGif(frames: readonly StepFrame[]): Uint8Array {
   const gif = GIFEncoder();
   for (const [i, frame] of frames.entries()) {
     const { data, width, height } = composeFrame(frame);
@@ -42,7 +42,7 @@ export function trajectoryGif(frames: StepFrame[]): Uint8Array {
   return gif.bytes();
 }
 
-export async function trajectoryStrip(frames: StepFrame[]): Promise<Uint8Array> {
+export async function trajectoryStrip(frames: readonly StepFrame[]): Promise<Uint8Array> {
   const canvas = document.createElement('canvas');
   canvas.width = SIDE * 2 * frames.length;
   canvas.height = SIDE;

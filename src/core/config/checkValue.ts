@@ -56,6 +56,8 @@ function checkNumber(key: string, path: (string | number)[], raw: unknown, spec:
 /** Why n is outside the spec's range, or undefined. NaN is always out. */
 export function rangeProblem(n: number, spec: ConfigKeySpec): string | undefined {
   if (Number.isNaN(n)) return 'is not a number';
+  // An infinite bound names the one infinity a key takes (lambda_min_clipped = -Infinity: no clipping).
+  if (!Number.isFinite(n) && n !== spec.minimum && n !== spec.maximum) return 'must be finite';
   if (spec.minimum !== undefined && n < spec.minimum) return `is below the minimum ${spec.minimum}`;
   if (spec.maximum !== undefined && n > spec.maximum) return `is above the maximum ${spec.maximum}`;
   if (spec.exclusiveMinimum !== undefined && n <= spec.exclusiveMinimum) return `must be greater than ${spec.exclusiveMinimum}`;

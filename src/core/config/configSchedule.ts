@@ -6,17 +6,23 @@ import { SCHEDULER_CLASSES } from './schedulerClasses';
 
 type Config = Readonly<Record<string, unknown>>;
 
-/** ᾱ over the training timesteps as diffusers' constructor of `className` builds it from an effective
- * config (readSchedulerConfig's output): betas, optional zero-SNR rescale, and the 2⁻²⁴ floor on ᾱ_T
- * that the Euler family, DPM-Solver and UniPC apply with zero SNR. */
-export function configAlphasCumprod(className: string, config: Config): Float64Array {
-  let betas = trainingBetas({
+/** The training β as diffusers' constructor of an effective config (readSchedulerConfig's output)
+ * builds them, before any zero-SNR rescale. */
+export function configBetas(config: Config): Float64Array {
+  return trainingBetas({
     numTrainTimesteps: config.num_train_timesteps as number,
     betaStart: config.beta_start as number,
     betaEnd: config.beta_end as number,
     betaSchedule: config.beta_schedule as BetaSchedule,
     trainedBetas: config.trained_betas as number[] | null,
   });
+}
+
+/** ᾱ over the training timesteps as diffusers' constructor of `className` builds it from an effective
+ * config: betas, optional zero-SNR rescale, and the 2⁻²⁴ floor on ᾱ_T that the Euler family,
+ * DPM-Solver and UniPC apply with zero SNR. */
+export function configAlphasCumprod(className: string, config: Config): Float64Array {
+  let betas = configBetas(config);
   if (config.rescale_betas_zero_snr === true) betas = rescaleZeroTerminalSnr(betas);
   const abar = alphasCumprod(betas);
   if (config.rescale_betas_zero_snr === true && SCHEDULER_CLASSES[className]?.zeroSnrFloor) abar[abar.length - 1] = 2 ** -24;

@@ -1,12 +1,11 @@
 import { logSnr } from '../schedules/noiseLevels';
-import { configAlphasCumprod } from './configSchedule';
+import { configAlphasCumprod, sigmaRange } from './configSchedule';
 import type { Finding } from './findings';
+import { lambdaClipProblems, sigmaRangeProblems, stepsOffsetProblems, trainingKeysBad, trainingScheduleProblems } from './scheduleChecks';
 import { SCHEDULER_CLASSES } from './schedulerClasses';
 
 type Config = Readonly<Record<string, unknown>>;
 export type Source = 'file' | 'default' | 'override';
-
-const TRAINING_KEYS = ['num_train_timesteps', 'beta_start', 'beta_end', 'beta_schedule', 'trained_betas', 'rescale_betas_zero_snr'];
 
 /** Problems between keys of an effective config (each key already type- and range-checked). `bad`
  * holds keys whose value was rejected, so checks that depend on them stay quiet. */
@@ -56,9 +55,23 @@ export function crossChecks(className: string, config: Config, sources: Readonly
   if (config.rescale_betas_zero_snr === true && config.prediction_type === 'epsilon') {
     add('warning', 'prediction_type', 'zero-snr-epsilon', 'With zero terminal SNR an epsilon-prediction model cannot infer x0 at the last timestep; Lin et al. 2023 train with v_prediction');
   }
-  if (cls.usesSpacing && !TRAINING_KEYS.some((k) => bad.has(k)) && !out.some((f) => f.severity === 'error')) {
-    out.push(...leadingSpacingProblems(className, config));
+  out.push(...stepsOffsetProblems(className, config));
+  if (trainingKeysBad(bad) || out.some((f) => f.severity === 'error')) return out;
+  const schedule = trainingScheduleProblems(className, config, sources);
+  if (schedule.length) return [...out, ...schedule];
+  return [...out, ...derivedScheduleProblems(className, config)];
+}
+
+/** Checks that need a sound training schedule: the σ range, the λ clip, leading spacing. */
+function derivedScheduleProblems(className: string, config: Config): Finding[] {
+  const keys = SCHEDULER_CLASSES[className].keys;
+  const out: Finding[] = [];
+  if (Object.hasOwn(keys, 'sigma_min')) {
+    const range = sigmaRange(className, config);
+    out.push(...sigmaRangeProblems(config, range.min, range.max));
   }
+  if (Object.hasOwn(keys, 'lambda_min_clipped')) out.push(...lambdaClipProblems(config, configAlphasCumprod(className, config)));
+  if (SCHEDULER_CLASSES[className].usesSpacing) out.push(...leadingSpacingProblems(className, config));
   return out;
 }
 

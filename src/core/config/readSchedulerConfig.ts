@@ -2,6 +2,7 @@ import { checkValue, show } from './checkValue';
 import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
 import { OTHER_COMPATIBLE_KEYS, SCHEDULER_CLASSES } from './schedulerClasses';
+import { suggestKey } from './suggestKey';
 
 export type { Source } from './crossChecks';
 
@@ -68,23 +69,33 @@ export function readSchedulerConfig(json: unknown, classNameOverride?: string, o
   for (const key of Object.keys(file)) {
     if (key === '_class_name' || key === '_use_default_values') continue;
     if (key.startsWith('_')) {
-      findings.push({ severity: 'info', path: [key], code: 'private-key', message: `${key} is metadata; diffusers does not pass it to ${className}` });
+      findings.push({ severity: 'info', path: [key], code: 'private-key', message: `${keyName(key)} is metadata; diffusers does not pass it to ${className}` });
     } else if (Object.hasOwn(cls.keys, key)) {
       if (!useDefaults.has(key)) take(key, file[key], 'file');
     } else if (silent(key)) {
       findings.push({ severity: 'info', path: [key], code: 'compatible-class-key', message: `${key} belongs to other compatible schedulers; ${className} ignores it` });
     } else {
-      findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `${key} is not a config key of ${className}; diffusers ignores it with a warning` });
+      findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `${keyName(key)} is not a config key of ${className}; diffusers ignores it with a warning${didYouMean(key, cls.keys)}` });
     }
   }
   // Callers from plain JS may pass anything here too.
   const extra = typeof overrides === 'object' && overrides !== null ? overrides : {};
   for (const key of Object.keys(extra)) {
     if (Object.hasOwn(cls.keys, key)) take(key, extra[key], 'override');
-    else findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `override ${key} is not a config key of ${className}` });
+    else findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `override ${keyName(key)} is not a config key of ${className}${didYouMean(key, cls.keys)}` });
   }
   findings.push(...crossChecks(className, config, sources, bad));
   return { className, config, sources, findings: capped(findings) };
+}
+
+/** A key as messages show it: a hostile file's megabyte-long key is cut. */
+function keyName(key: string): string {
+  return key.length > 60 ? `${key.slice(0, 60)}…` : key;
+}
+
+function didYouMean(key: string, keys: Readonly<Record<string, unknown>>): string {
+  const near = suggestKey(key, Object.keys(keys));
+  return near ? `. Did you mean ${near}?` : '';
 }
 
 /** The class to read as, with findings about `_class_name`. */

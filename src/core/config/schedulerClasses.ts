@@ -78,6 +78,21 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       rescale_betas_zero_snr: { default: false },
     }),
   },
+  DDIMInverseScheduler: {
+    doc: 'DDIM run backwards, from an image towards noise (DDIM inversion); for reconstructing or editing real images.',
+    zeroSnrFloor: false,
+    usesSpacing: true,
+    keys: keys({
+      ...train(),
+      clip_sample: { default: true, nullable: false },
+      set_alpha_to_one: { default: true },
+      steps_offset: { default: 0 },
+      prediction_type: { default: 'epsilon', enum: PREDICTIONS },
+      clip_sample_range: { default: 1.0 },
+      timestep_spacing: { default: 'leading', enum: ['leading', 'trailing'] },
+      rescale_betas_zero_snr: { default: false },
+    }),
+  },
   PNDMScheduler: {
     doc: 'Pseudo numerical methods (Liu et al. 2022): PLMS, Stable Diffusion 1.x\'s shipped scheduler.',
     zeroSnrFloor: false,
@@ -165,7 +180,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     usesSpacing: true,
     keys: keys({
       ...train(),
-      solver_order: { default: 2, maximum: 3 },
+      solver_order: { default: 2 },
       prediction_type: { default: 'epsilon', enum: FLOW_PREDICTIONS },
       ...thresholdingKeys,
       algorithm_type: { default: 'dpmsolver++', enum: ['dpmsolver', 'dpmsolver++', 'sde-dpmsolver', 'sde-dpmsolver++'], remap: { deis: 'dpmsolver++' } },
@@ -190,7 +205,8 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     usesSpacing: true,
     keys: keys({
       ...train(),
-      solver_order: { default: 2 },
+      // diffusers' UniPC takes any order; past 10 its Vandermonde solve loses float64 digits (README).
+      solver_order: { default: 2, maximum: 8 },
       prediction_type: { default: 'epsilon', enum: FLOW_PREDICTIONS },
       ...thresholdingKeys,
       predict_x0: { default: true },
@@ -213,7 +229,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     usesSpacing: true,
     keys: keys({
       ...train(),
-      solver_order: { default: 2, maximum: 3 },
+      solver_order: { default: 2 },
       prediction_type: { default: 'epsilon', enum: FLOW_PREDICTIONS },
       ...thresholdingKeys,
       algorithm_type: { default: 'deis', enum: ['deis'], remap: { dpmsolver: 'deis', 'dpmsolver++': 'deis' } },

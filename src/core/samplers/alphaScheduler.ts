@@ -5,6 +5,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { spacedTimesteps, type TimestepSpacing } from '../schedules/timestepSpacing';
 import { checkStepCount } from './setTimestepsChecks';
+import { alphaCoefficients, blend, checkNoiseArgs, dtypeRounding, velocity, type BlendCoefficients } from './noising';
 import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
 
 export interface AlphaConfig extends ClipConfig {
@@ -38,6 +39,12 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
     return sample;
   }
 
+  /** diffusers' add_noise: √ᾱ_t·x0 + √(1−ᾱ_t)·ε at training timesteps, whatever the schedule visits. */
+  addNoise(original: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    checkNoiseArgs(`${this.className}.addNoise`, original, noise, timesteps);
+    return blend(original, noise, this.forwardCoefficients('addNoise', original, timesteps));
+  }
+
   sigmaAt(t: number): number {
     const a = this.alphaAt(this.timesteps[this.indexOf(t)]);
     return Math.sqrt((1 - a) / a);
@@ -46,6 +53,26 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
   /** ᾱ at a training timestep, or the final value for t < 0 (the step past the last). */
   protected alphaAt(t: number): number {
     return t >= 0 ? this.alphasCumprod[t] : this.finalAlphaCumprod;
+  }
+
+  /** diffusers' get_velocity, the v-prediction target √ᾱ_t·ε − √(1−ᾱ_t)·x0; public as getVelocity in
+   * the classes whose diffusers counterpart has it. */
+  protected velocityAt(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    checkNoiseArgs(`${this.className}.getVelocity`, sample, noise, timesteps);
+    return velocity(sample, noise, this.forwardCoefficients('getVelocity', sample, timesteps));
+  }
+
+  /** √ᾱ_t and √(1−ᾱ_t) per timestep, in the sample's dtype; t must index the training schedule. */
+  private forwardCoefficients(method: string, x: Tensor, timesteps: readonly number[]): BlendCoefficients {
+    const T = this.alphasCumprod.length;
+    const abar = timesteps.map((t) => {
+      if (!Number.isInteger(t) || t < 0 || t >= T) {
+        const what = `${this.className}.${method}: timestep ${t}`;
+        throw new RangeError(`${what} is not an integer training timestep in 0..${T - 1}`);
+      }
+      return this.alphasCumprod[t];
+    });
+    return alphaCoefficients(abar, dtypeRounding(x));
   }
 
   /** Index of t in the schedule; throws naming t when the schedule does not visit it. */
@@ -57,14 +84,6 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
   protected spaced(n: number): Float64Array {
     checkStepCount(this.className, n, this.config.num_train_timesteps);
     const c = this.config;
-    const timesteps = spacedTimesteps({ spacing: c.timestep_spacing, numInferenceSteps: n, numTrainTimesteps: c.num_train_timesteps, stepsOffset: c.steps_offset });
-    // Leading spacing plus steps_offset can reach T itself (e.g. 1000 steps of 1000), where ᾱ does not exist.
-    const outside = timesteps.find((t) => t < 0 || t >= c.num_train_timesteps);
-    if (outside !== undefined) {
-      throw new RangeError(
-        `${this.className}: ${n} steps with ${c.timestep_spacing} spacing and steps_offset ${c.steps_offset} visit timestep ${outside}, outside the training range 0..${c.num_train_timesteps - 1}; use fewer steps or trailing spacing`,
-      );
-    }
-    return timesteps;
+    return spacedTimesteps({ spacing: c.timestep_spacing, numInferenceSteps: n, numTrainTimesteps: c.num_train_timesteps, stepsOffset: c.steps_offset });
   }
 }

@@ -10,6 +10,10 @@ export class DDIMScheduler extends AlphaScheduler {
   readonly className = 'DDIMScheduler';
   private stride = 1;
 
+  getVelocity(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    return this.velocityAt(sample, noise, timesteps);
+  }
+
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
     refuseCustomSchedule(this.className, options, false);
     this.timesteps = this.spaced(numInferenceSteps);

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
 import { drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
+import { alphaCoefficients, checkNoiseArgs, dtypeRounding, velocity } from './noising';
 
 export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { timestep_type?: 'discrete' | 'continuous' }> {
   readonly className = 'EulerDiscreteScheduler';
@@ -19,6 +20,14 @@ export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { times
 
   protected override scheduleOptions(options: SetTimestepsOptions | undefined) {
     return { timesteps: options?.timesteps, sigmas: options?.sigmas };
+  }
+
+  /** diffusers' get_velocity: √ᾱ·ε − √(1−ᾱ)·x0, where diffusers indexes ᾱ by each t's position in the
+   * schedule rather than by t (scheduling_euler_discrete.py, get_velocity); kept for parity. */
+  getVelocity(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    checkNoiseArgs(`${this.className}.getVelocity`, sample, noise, timesteps);
+    const abar = timesteps.map((t) => this.alphasCumprod[this.indexOf(t)]);
+    return velocity(sample, noise, alphaCoefficients(abar, dtypeRounding(sample)));
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options: StepOptions = {}): StepOutput {

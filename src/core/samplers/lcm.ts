@@ -10,6 +10,10 @@ import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepM
 export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_inference_steps: number; timestep_scaling: number }> {
   readonly className = 'LCMScheduler';
 
+  getVelocity(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    return this.velocityAt(sample, noise, timesteps);
+  }
+
   /** Spreads n steps over the distillation schedule (every T/original_inference_steps-th timestep);
    * timestep_spacing and steps_offset play no part, as in diffusers. */
   setTimesteps(n: number, options?: SetTimestepsOptions): void {

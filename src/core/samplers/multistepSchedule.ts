@@ -47,14 +47,17 @@ export function multistepSchedule(
     }
     timesteps = Float64Array.from(custom);
   } else {
-    checkStepCount(className, n, T);
+    const clipped = clippedCount(alphasCumprod, config.lambda_min_clipped ?? -Infinity);
+    // linspace and leading space N + 1 points over the T − clipped timesteps left: more would repeat one.
+    if (config.timestep_spacing === 'trailing' && !clipped) checkStepCount(className, n, T);
+    else checkStepCount(className, n, T - clipped - 1, clipped ? 'the timesteps lambda_min_clipped leaves, less one' : 'num_train_timesteps − 1');
     timesteps = spacedTimesteps({
       spacing: config.timestep_spacing,
       numInferenceSteps: n,
       numTrainTimesteps: T,
       stepsOffset: config.steps_offset,
       extraPoint: true,
-      lastTimestep: T - clippedCount(alphasCumprod, config.lambda_min_clipped ?? -Infinity),
+      lastTimestep: T - clipped,
     });
   }
   const convert = custom ? undefined : sigmaConversion(config);

@@ -6,6 +6,8 @@ import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
 import { unsupportedOption, type MultistepConfig } from './multistepConfig';
 import type { Scheduler, SetTimestepsOptions, StepOutput } from './scheduler';
 import { clipPrediction, indexForTimestep, stepOutputs } from './stepMath';
+import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex } from './noising';
+import { checkBeginIndex } from './setTimestepsChecks';
 
 export abstract class MultistepScheduler<C extends MultistepConfig> implements Scheduler {
   abstract readonly className: string;
@@ -17,6 +19,8 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
   protected history: OutputHistory | undefined;
   /** Index of the next step; undefined until the first step after setTimesteps. */
   private next: number | undefined;
+  /** diffusers' `begin_index`: where a run that starts mid-schedule (image-to-image) begins. */
+  private beginIndex: number | undefined;
 
   constructor(
     readonly config: C & Readonly<Record<string, unknown>>,
@@ -41,6 +45,23 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     this.sigmas = sigmas;
     this.vp = vpTable(sigmas);
     this.next = undefined;
+    this.beginIndex = undefined;
+  }
+
+  /** diffusers' set_begin_index: the first step() takes this index; cleared by setTimesteps. */
+  setBeginIndex(beginIndex: number): void {
+    this.beginIndex = checkBeginIndex(this.className, beginIndex, this.timesteps.length);
+  }
+
+  /** diffusers' add_noise: α_t·x0 + σ_t·ε with α_t = 1/√(σ²+1), σ_t = σ·α_t, σ of the step the run is at
+   * (after a step), else of the begin index, else of where each t sits (the last step if nowhere). */
+  addNoise(original: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    checkNoiseArgs(`${this.className}.addNoise`, original, noise, timesteps);
+    const at = fixedNoisingIndex(this.next, this.beginIndex);
+    const f = dtypeRounding(original);
+    const sigma = timesteps.map((t) => f(this.sigmas[at ?? this.scheduleIndex(t)]));
+    const alpha = sigma.map((s) => f(1 / f(Math.sqrt(f(f(s * s) + 1)))));
+    return blend(original, noise, { a: alpha, b: sigma.map((s, k) => f(s * alpha[k])) });
   }
 
   scaleModelInput(sample: Tensor): Tensor {
@@ -57,7 +78,8 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     let i = this.next;
     if (i === undefined || i >= this.timesteps.length) {
       // A run starts (or restarts once the last one is done) where t sits in the schedule.
-      i = indexForTimestep(this.className, this.timesteps, t);
+      const begin = i === undefined ? this.beginIndex : undefined;
+      i = begin ?? indexForTimestep(this.className, this.timesteps, t);
       if (this.history?.size !== n) this.history = new OutputHistory(this.historyLength, n);
       this.history.reset();
       this.restart();
@@ -69,6 +91,13 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     this.solve(i, modelOutput.data, sample.data, out, sample.shape, noise);
     this.next = i + 1;
     return out;
+  }
+
+  /** diffusers' index_for_timestep of the multistep solvers: the second of two matches, the last
+   * step where t is not scheduled. */
+  private scheduleIndex(t: number): number {
+    const n = this.timesteps.length;
+    return this.timesteps.includes(t) ? indexForTimestep(this.className, this.timesteps, t) : n - 1;
   }
 
   /** Clears per-run state beyond the output history (UniPC's last sample). */

@@ -3,6 +3,7 @@ import type { Finding } from '../config/findings';
 import { configAlphasCumprod } from '../config/configSchedule';
 import { readSchedulerConfig } from '../config/readSchedulerConfig';
 import { DDIMScheduler } from './ddim';
+import { DDIMInverseScheduler } from './ddimInverse';
 import { DEISMultistepScheduler } from './deisMultistep';
 import { DPMSolverMultistepScheduler } from './dpmSolverMultistep';
 import { UniPCMultistepScheduler } from './uniPcMultistep';
@@ -21,7 +22,8 @@ type Config = Readonly<Record<string, unknown>>;
 // has checked types and filled defaults, so `never` here only names the shape.
 type SamplerClass = new (config: never, alphasCumprod: Float64Array) => Scheduler;
 
-const classes: Record<string, SamplerClass> = {
+/** The samplers that generate: noise to image. */
+const samplers: Record<string, SamplerClass> = {
   DDIMScheduler,
   DDPMScheduler,
   PNDMScheduler,
@@ -36,8 +38,17 @@ const classes: Record<string, SamplerClass> = {
   DEISMultistepScheduler,
 };
 
-/** `_class_name`s createScheduler builds. */
-export const schedulerClassNames: readonly string[] = Object.keys(classes);
+/** Schedulers that run the other way, image to noise (DDIM inversion): built like the others but not
+ * offered for generation. */
+const inverters: Record<string, SamplerClass> = { DDIMInverseScheduler };
+
+const classes: Record<string, SamplerClass> = { ...samplers, ...inverters };
+
+/** `_class_name`s of the samplers createScheduler builds for generation. */
+export const schedulerClassNames: readonly string[] = Object.keys(samplers);
+
+/** `_class_name`s of the inverting schedulers createScheduler also builds. */
+export const inverseSchedulerClassNames: readonly string[] = Object.keys(inverters);
 
 /** Reads a scheduler_config.json value (any JSON at all) and builds its sampler. `overrides` are
  * config keys applied on top, as diffusers' `from_config(config, **kwargs)`; an `_class_name` among

@@ -46,4 +46,13 @@ export interface Scheduler {
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
   /** σ = √((1−ᾱ)/ᾱ) of the sample the model sees at timestep t of the current schedule, for plots. */
   sigmaAt(t: number): number;
+  /** diffusers' add_noise: the forward process q(x_t | x_0) at `timesteps` (one, or one per batch item),
+   * √ᾱ·x0 + √(1−ᾱ)·ε for the ᾱ-indexed classes, x0 + σ·ε for the σ classes (σ by the step-index and
+   * begin-index rules), α_t·x0 + σ_t·ε for the multistep solvers. In the sample's dtype. */
+  addNoise(original: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor;
+  /** diffusers' get_velocity, the v-prediction target, where the class has it (DDIM, DDPM, LCM, Euler). */
+  getVelocity?(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor;
+  /** diffusers' set_begin_index, where the class has it: a run that starts at this schedule index
+   * (image-to-image) steps and adds noise from there. Cleared by setTimesteps. */
+  setBeginIndex?(beginIndex: number): void;
 }

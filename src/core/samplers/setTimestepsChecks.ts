@@ -28,3 +28,13 @@ export function integerTimesteps(className: string, custom: readonly number[], T
   });
   return Float64Array.from(custom);
 }
+
+/** diffusers' set_begin_index takes any int; an index outside the schedule would fail at the first step,
+ * so it is refused here, naming it. */
+export function checkBeginIndex(className: string, beginIndex: number, scheduled: number): number {
+  if (!Number.isInteger(beginIndex) || beginIndex < 0 || beginIndex >= scheduled) {
+    const what = `${className}.setBeginIndex: ${beginIndex}`;
+    throw new RangeError(`${what} is not an index of the ${scheduled} scheduled timesteps`);
+  }
+  return beginIndex;
+}

@@ -57,7 +57,15 @@ export function sigmaSchedule(className: string, c: SigmaScheduleConfig, alphasC
   let sigmas: Float64Array = c.interpolation_type === 'log_linear'
     ? torchLinspaceF32(Math.log(train.sigmas[train.sigmas.length - 1]), Math.log(train.sigmas[0]), n + 1).map((l) => f32(Math.exp(l)))
     : timesteps.map((t) => interpolateAt(t, train.sigmas));
-  const range = (): [number, number] => [c.sigma_min ?? sigmas[sigmas.length - 1], c.sigma_max ?? sigmas[0]];
+  const range = (): [number, number] => {
+    const [lo, hi] = [c.sigma_min ?? sigmas[sigmas.length - 1], c.sigma_max ?? sigmas[0]];
+    // An unset end is the σ of the spaced schedule's first or last step, so it moves with n and the spacing.
+    if (lo > hi || (lo === hi && n > 1)) {
+      throw new RangeError(`${className}.setTimesteps: with ${n} steps sigma_min ${lo}${c.sigma_min == null ? ' (from the spacing)' : ''} ` +
+        `is not below sigma_max ${hi}${c.sigma_max == null ? ' (from the spacing)' : ''}: the schedule would run upward; set both`);
+    }
+    return [lo, hi];
+  };
   const converted = c.use_karras_sigmas ? karrasSigmas(...range(), n)
     : c.use_exponential_sigmas ? exponentialSigmas(...range(), n)
     : c.use_beta_sigmas ? betaSigmas(...range(), n) : undefined;

@@ -4,7 +4,8 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { sigmaSchedule, type SigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
-import { refuseCustomSchedule } from './setTimestepsChecks';
+import { checkBeginIndex, refuseCustomSchedule } from './setTimestepsChecks';
+import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex } from './noising';
 import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
 
 export interface SigmaConfig extends SigmaScheduleConfig, ClipConfig {
@@ -18,6 +19,8 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
   sigmas: Float64Array = new Float64Array(0);
   /** Index into timesteps of the current model call; undefined until the first call. */
   protected index: number | undefined;
+  /** diffusers' `begin_index`: where a run that starts mid-schedule (image-to-image) begins. */
+  private beginIndex: number | undefined;
 
   constructor(
     readonly config: C & Readonly<Record<string, unknown>>,
@@ -36,7 +39,23 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
     this.timesteps = s.timesteps;
     this.sigmas = s.sigmas;
     this.index = undefined;
+    this.beginIndex = undefined;
     this.reset();
+  }
+
+  /** diffusers' set_begin_index: the first step() takes this index; cleared by setTimesteps. */
+  setBeginIndex(beginIndex: number): void {
+    this.beginIndex = checkBeginIndex(this.className, beginIndex, this.timesteps.length);
+  }
+
+  /** diffusers' add_noise: x0 + σ·ε, σ of the step the run is at (after a step), else of the begin
+   * index, else of where each t sits in the schedule. */
+  addNoise(original: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
+    checkNoiseArgs(`${this.className}.addNoise`, original, noise, timesteps);
+    const at = fixedNoisingIndex(this.index, this.beginIndex);
+    const f = dtypeRounding(original);
+    const sigma = timesteps.map((t) => f(this.sigmas[at ?? this.indexOf(t)]));
+    return blend(original, noise, { a: sigma.map(() => 1), b: sigma });
   }
 
   scaleModelInput(sample: Tensor, t: number): Tensor {
@@ -69,9 +88,10 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
   }
 
   /** The schedule index for a call at t: the next one when t is where the schedule is, otherwise
-   * where t first occurs (second, if twice), as diffusers' _init_step_index. */
+   * the begin index or where t first occurs (second, if twice), as diffusers' _init_step_index. */
   protected follow(t: number): number {
-    if (this.index === undefined || this.timesteps[this.index] !== t) this.index = this.indexOf(t);
+    if (this.index === undefined) this.index = this.beginIndex ?? this.indexOf(t);
+    else if (this.timesteps[this.index] !== t) this.index = this.indexOf(t);
     return this.index;
   }
 
@@ -80,7 +100,7 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
     this.index = (this.index ?? 0) + 1;
   }
 
-  private indexOf(t: number): number {
+  protected indexOf(t: number): number {
     return indexForTimestep(this.className, this.timesteps, t);
   }
 }

@@ -1,10 +1,12 @@
 // What a hover over a schedule document says: facts computed from the schedule (terminal SNR, σ
 // range, the class that reads it) and, over a key, its effective value, where that value came from
 // and what the key means. All of it from the core's config reader. Pure, so tests run without VS Code.
+// Names and keys come from the file: they are escaped, so the hover shows them and nothing else.
 import { sigmaRange, terminalSnr } from '../../core/config/configSchedule';
 import { readSchedulerConfig, type Source } from '../../core/config/readSchedulerConfig';
 import { SCHEDULER_CLASSES } from '../../core/config/schedulerClasses';
 import type { ScheduleEntry } from '../../protocol/schedule';
+import { markdownCode, markdownText } from './markdownEscape';
 import { pathAt, type ScheduleDocument } from './scheduleDocument';
 
 const SOURCE_TEXT: Record<Source, string> = { file: 'set in this file', default: 'the class default (not set here)', override: 'overridden' };
@@ -15,15 +17,15 @@ export function hoverFacts(doc: ScheduleDocument, offset: number): string | unde
   const reading = readSchedulerConfig(at.entry.config);
   const className = reading.className;
   if (!className) return undefined;
-  const lines = [`**${at.entry.name}** · ${className} · ${scheduleFacts(className, reading.config)}`];
+  const lines = [`**${markdownText(at.entry.name)}** · ${className} · ${scheduleFacts(className, reading.config)}`];
   const key = at.keyPath[0];
   if (key === '_class_name') {
     const defaults = Object.keys(reading.config).filter((k) => reading.sources[k] === 'default');
-    if (defaults.length) lines.push(`Defaults in effect (not set here): ${defaults.map((k) => `\`${k}\` = \`${shortJson(reading.config[k])}\``).join(', ')}`);
+    if (defaults.length) lines.push(`Defaults in effect (not set here): ${defaults.map((k) => `${markdownCode(k)} = ${markdownCode(shortJson(reading.config[k]))}`).join(', ')}`);
   } else if (typeof key === 'string' && at.keyPath.length === 1) {
-    const spec = SCHEDULER_CLASSES[className].keys[key];
-    if (!spec) lines.push(`\`${key}\` is not read by ${className}: the value has no effect.`);
-    else lines.push(`\`${key}\` = \`${shortJson(reading.config[key])}\` — ${SOURCE_TEXT[reading.sources[key]]}. ${spec.doc}`);
+    const spec = SCHEDULER_CLASSES[className]!.keys[key];
+    if (!spec) lines.push(`${markdownCode(key)} is not read by ${className}: the value has no effect.`);
+    else lines.push(`${markdownCode(key)} = ${markdownCode(shortJson(reading.config[key]))} — ${SOURCE_TEXT[reading.sources[key]!]}. ${spec.doc}`);
   }
   return lines.join('\n\n');
 }

@@ -2,6 +2,7 @@
 // (formatting, key order) is untouched. Pure: the code-action provider wraps them for VS Code.
 import { readSchedulerConfig } from '../../core/config/readSchedulerConfig';
 import { SCHEDULER_CLASSES } from '../../core/config/schedulerClasses';
+import { suggestKey } from '../../core/config/suggestKey';
 import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type Edit } from './jsonc';
 
 export interface QuickFix {
@@ -61,7 +62,12 @@ export function quickFixesFor(text: string, code: string, path: (string | number
   const remove = (p: (string | number)[], title: string): QuickFix => ({ title, edits: modify(text, p, undefined, FORMAT) });
   const set = (values: Record<string, unknown>, title: string): QuickFix => ({ title, edits: setKeys(text, configPath!, values) });
   switch (code) {
-    case 'unknown-key':
+    case 'unknown-key': {
+      if (typeof key !== 'string' || !exists(path)) return [];
+      const rename = configPath ? renameToSuggestion(text, configPath, path, key) : undefined;
+      const drop = remove(path, `Remove "${key}" (it has no effect)`);
+      return rename ? [rename, drop] : [{ ...drop, preferred: true }];
+    }
     case 'compatible-class-key':
     case 'spacing-ignored':
     case 'steps-offset-ignored':
@@ -86,6 +92,25 @@ export function quickFixesFor(text: string, code: string, path: (string | number
     default:
       return [];
   }
+}
+
+/** "Rename to …" for a misspelt key, when the class has a key within typo distance that the config
+ * does not set yet; the edit replaces the key's text only. */
+function renameToSuggestion(
+  text: string,
+  configPath: (string | number)[],
+  path: (string | number)[],
+  key: string,
+): QuickFix | undefined {
+  const root = parseTree(text);
+  const config = root && findNodeAtLocation(root, configPath);
+  const keyNode = root && findNodeAtLocation(root, path)?.parent?.children?.[0];
+  if (!config || config.type !== 'object' || !keyNode) return undefined;
+  const className = readSchedulerConfig(getNodeValue(config)).className;
+  const near = className ? suggestKey(key, Object.keys(SCHEDULER_CLASSES[className]!.keys)) : undefined;
+  if (!near || findNodeAtLocation(config, [near])) return undefined;
+  const edit = { offset: keyNode.offset, length: keyNode.length, content: JSON.stringify(near) };
+  return { title: `Rename to "${near}"`, edits: [edit], preferred: true };
 }
 
 /** The values the config's class implements for `key`, from the core's class table. */

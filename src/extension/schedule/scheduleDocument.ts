@@ -3,6 +3,7 @@
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
 import { findNodeAtLocation, findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from './jsonc';
 import type { FindingSeverity, ScheduleEntry } from '../../protocol/schedule';
+import { tooDeepAt } from '../../core/config/jsonNesting';
 import { readSchedulerConfig } from '../../core/config/readSchedulerConfig';
 
 export type DocumentKind = 'config' | 'scheduleFile';
@@ -27,6 +28,9 @@ export interface ScheduleDocument {
 
 /** Beyond this the inspector stops: parsing alone would take seconds. */
 export const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
+/** Deepest nesting read: the parser and the reader recurse once per level, and a few thousand levels
+ * (a 15 KB file) overflow the stack; a schedule file uses 5. */
+export const MAX_NESTING = 64;
 /** Longest explicit timesteps / sigmas list. */
 export const MAX_INFERENCE_STEPS = 1000;
 /** Per-element findings reported for one array before summarising. */
@@ -54,6 +58,11 @@ export function readScheduleDocument(text: string, kind: DocumentKind, name: str
     const mb = (text.length / 1048576).toFixed(0);
     const message = `The file is ${mb} MB; the schedule inspector reads at most ${MAX_TEXT_LENGTH / 1048576} MB.`;
     return { kind, root: undefined, schedules: [], findings: [finding('error', message, 'too-large', [], 0, 1)], error: message };
+  }
+  const deep = tooDeepAt(text, MAX_NESTING);
+  if (deep !== undefined) {
+    const message = `Nested more than ${MAX_NESTING} levels deep at line ${text.slice(0, deep).split('\n').length}; a schedule needs at most 5.`;
+    return { kind, root: undefined, schedules: [], findings: [finding('error', message, 'too-deep', [], deep, 1)], error: message };
   }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });

@@ -47,7 +47,7 @@ test('an existing output is kept unless --force', () => {
   const out = join(dir, 'mine.png');
   writeFileSync(out, 'the user\'s file');
   const r = cli(...base, '--out', out);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2, 'an output that exists is a bad argument');
   assert.match(r.err, /mine\.png already exists \(use --force to replace\)/);
   assert.equal(readFileSync(out, 'utf8'), 'the user\'s file');
   assert.equal(cli(...base, '--out', out, '--force').code, 0);

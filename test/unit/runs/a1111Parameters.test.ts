@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatParameters, parseParameters } from '../../../src/runs/a1111Parameters';
+import fc from 'fast-check';
+import { formatParameters, MAX_PARAMETERS_LENGTH, parseParameters, settingsPairs } from '../../../src/runs/a1111Parameters';
 import { fromA1111Sampler, toA1111Sampler } from '../../../src/runs/samplerNames';
 
 // Settings lines as A1111 wrote them, quoted in model cards (v1.3.2, v1.9.4) and an extension's docs.
@@ -87,6 +88,7 @@ test('A1111 sampler names map to diffusers classes and back', () => {
   });
   assert.deepEqual(fromA1111Sampler('DPM++ 2M SDE', 'Karras')?.options, { algorithm_type: 'sde-dpmsolver++', use_karras_sigmas: true });
   assert.equal(fromA1111Sampler('Euler a')?.className, 'EulerAncestralDiscreteScheduler');
+  assert.deepEqual(fromA1111Sampler('DPMSolverMultistepScheduler'), { className: 'DPMSolverMultistepScheduler', options: {} }, 'a class name is its default configuration, DPM++ 2M');
   assert.equal(fromA1111Sampler('Restart'), undefined);
   assert.deepEqual(toA1111Sampler({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++', use_karras_sigmas: true }), {
     sampler: 'DPM++ 2M',
@@ -94,4 +96,50 @@ test('A1111 sampler names map to diffusers classes and back', () => {
   });
   assert.equal(toA1111Sampler({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'sde-dpmsolver++' }).sampler, 'DPM++ 2M SDE');
   assert.equal(toA1111Sampler({ _class_name: 'PNDMScheduler' }).sampler, 'PLMS');
+});
+
+
+// The regex the parser used to run (A1111's re_param_code with '+' in keys and one-letter keys): the
+// oracle the linear scanner must agree with, pair for pair.
+const REGEX_PAIRS = /\s*(\w[\w \-/+]*):\s*("(?:\\.|[^\\"])*"|[^,]*)(?:,|$)/g;
+const regexPairs = (line: string) => [...line.matchAll(REGEX_PAIRS)].map((m) => [m[1]!.trim(), unquoted(m[2]!.trim())]);
+function unquoted(v: string): string {
+  if (v.length < 2 || !v.startsWith('"') || !v.endsWith('"')) return v;
+  try {
+    return String(JSON.parse(v));
+  } catch {
+    return v;
+  }
+}
+
+test('the linear scanner finds the same pairs as the regex it replaces, on random settings lines', () => {
+  const piece = fc.constantFrom('Steps', 'Size', 'a', 'Model hash', ':', ': ', ',', ', ', '"', '\\', '\\"', ' ', '\t', '\r', '-', '/', '+', 'x', '1', 'é', '\u2028');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+      const line = parts.join('');
+      assert.deepEqual(settingsPairs(line), regexPairs(line), JSON.stringify(line));
+    }),
+    { numRuns: 5000, seed: 16 },
+  );
+});
+
+test('hostile parameters text: 1 MB is refused by length, 64 kB of worst cases parse in linear time', () => {
+  assert.throws(() => parseParameters('a'.repeat(1 << 20)), /parameters text is 1,048,576 characters; Diffusion Lab reads at most 65,536/);
+  const limit = MAX_PARAMETERS_LENGTH;
+  const hostile = [
+    'a'.repeat(limit), // the issue's case: a long last line without a colon
+    'a b-c/d+e '.repeat(limit / 10), // key characters only
+    'k: "'.repeat(limit / 4), // quotes that never close
+    'k: "\\'.repeat(limit / 5), // escapes before them
+    'k: "x" y, '.repeat(limit / 10), // closed quotes not followed by a comma
+    'Steps: 1, '.repeat(limit / 10 - 1), // many real pairs
+  ];
+  for (const text of hostile) {
+    const started = Date.now();
+    const p = parseParameters(text);
+    assert.ok(typeof p.prompt === 'string');
+    // A hang guard only: the regex took 20 s on 200 kB; the scanner takes milliseconds.
+    assert.ok(Date.now() - started < 2000, `${text.slice(0, 12)}…: ${Date.now() - started} ms`);
+  }
+  assert.equal(parseParameters(hostile[5]!).steps, 1);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { hoverFacts } from '../../../../src/extension/schedule/hoverFacts';
+import { markdownCode, markdownText } from '../../../../src/extension/schedule/markdownEscape';
 import { readScheduleDocument } from '../../../../src/extension/schedule/scheduleDocument';
 
 const text = readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8');
@@ -37,8 +38,37 @@ test('hover on a schedule file entry uses that entry, and shows zero terminal SN
   const file = readFileSync('test/fixtures/schedules/comparison.schedule.json', 'utf8');
   const fileDoc = readScheduleDocument(file, 'scheduleFile', 'comparison');
   const h = hoverFacts(fileDoc, file.indexOf('"rescale_betas_zero_snr"') + 2)!;
-  assert.match(h, /^\*\*trailing \+ zero-SNR\*\*/);
+  // The name is file text, so its Markdown punctuation is escaped (shown as "trailing + zero-SNR").
+  assert.match(h, /^\*\*trailing \\\+ zero\\-SNR\*\*/);
   assert.match(h, /`rescale_betas_zero_snr` = `true` — set in this file/);
   // The Euler family floors ᾱ_T at 2⁻²⁴, so σ_max ≈ 4096.
   assert.match(h, /to 4096 over 1000/);
+});
+
+test('names and keys from the file cannot inject links, images or Markdown structure into the hover', () => {
+  const file = JSON.stringify({
+    schedules: {
+      '![p](https://e.x/p.png) [click](command:x) <img src=x> https://e.x\n\n# heading': {
+        config: { _class_name: 'DDIMScheduler', 'k`](https://e.x)\n\n![i](https://e.x/i.png)': 1 },
+      },
+    },
+  });
+  const fileDoc = readScheduleDocument(file, 'scheduleFile', 'hostile');
+  const h = hoverFacts(fileDoc, file.indexOf('k`]') + 1)!;
+  const [title, keyLine] = h.split('\n\n');
+  // Every ASCII punctuation character of the name is escaped; the line break is folded.
+  assert.equal(
+    title!.split(' · ')[0],
+    '**\\!\\[p\\]\\(https\\:\\/\\/e\\.x\\/p\\.png\\) \\[click\\]\\(command\\:x\\) \\<img src\\=x\\> https\\:\\/\\/e\\.x \\# heading**',
+  );
+  // The key is one code span (fence longer than its backtick run): literal text, no link, no image.
+  assert.equal(keyLine, '``k`](https://e.x) ![i](https://e.x/i.png)`` is not read by DDIMScheduler: the value has no effect.');
+  assert.equal(h.split('\n\n').length, 2, 'no paragraph break injected');
+});
+
+test('markdownCode pads a span that starts or ends with a backtick, and cuts long text', () => {
+  assert.equal(markdownCode('`a`'), '`` `a` ``');
+  assert.equal(markdownCode('plain'), '`plain`');
+  assert.equal(markdownCode('x'.repeat(200)), `\`${'x'.repeat(80)}…\``);
+  assert.equal(markdownText('a_b*c'), 'a\\_b\\*c');
 });

@@ -44,6 +44,16 @@ test('unknown keys get a "Remove" fix; both timesteps and sigmas get one fix per
   assert.deepEqual(JSON.parse(applyEdits(file, fixes[0].edits)).schedules.a, { timesteps: [9, 1] });
 });
 
+test('a misspelt key gets "Rename to" the key meant, preferred over "Remove"', () => {
+  const text = '{\n  "_class_name": "EulerDiscreteScheduler",\n  "use_karas_sigmas": true\n}';
+  const fixes = quickFixesFor(text, 'unknown-key', ['use_karas_sigmas'], []);
+  assert.deepEqual(fixes.map((f) => [f.title, f.preferred === true]), [['Rename to "use_karras_sigmas"', true], ['Remove "use_karas_sigmas" (it has no effect)', false]]);
+  assert.equal(applyEdits(text, fixes[0]!.edits), text.replace('use_karas_sigmas', 'use_karras_sigmas'));
+  // Not when the config already sets the key meant: renaming would duplicate it.
+  const both = '{"_class_name": "EulerDiscreteScheduler", "use_karras_sigmas": false, "use_karas_sigmas": true}';
+  assert.deepEqual(quickFixesFor(both, 'unknown-key', ['use_karas_sigmas'], []).map((f) => f.title), ['Remove "use_karas_sigmas" (it has no effect)']);
+});
+
 test('a terminal-SNR finding offers the zero-SNR fix; unrelated codes offer nothing', () => {
   assert.deepEqual(quickFixesFor(sdxl, 'nonzero-terminal-snr-leading', ['timestep_spacing'], []).map((f) => f.title.slice(0, 20)), ['Use trailing spacing', 'Use trailing spacing']);
   assert.equal(quickFixesFor(sdxl, 'compatible-class-key', ['steps_offset'], [])[0]?.title, 'Remove "steps_offset" (it has no effect)');

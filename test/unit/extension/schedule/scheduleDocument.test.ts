@@ -172,3 +172,15 @@ test('a string where a number belongs in a config is a core finding at that valu
   assert.equal(doc.schedules.length, 0, 'an error leaves nothing to plot');
   assert.match(doc.error ?? '', /beta_end/);
 });
+
+test('a value nested 3,000 objects deep is a finding where the nesting goes too deep, not a stack overflow', () => {
+  for (const [open, close] of [['{"a":', '}'], ['[', ']']]) {
+    const text = `{"_class_name": "DDIMScheduler",\n"x": ${open.repeat(3000)}1${close.repeat(3000)}}`;
+    const doc = readScheduleDocument(text, 'config', 'deep');
+    assert.deepEqual(doc.findings.map((f) => f.code), ['too-deep']);
+    // The root is level 1, so the 64th nested opener is the first past the limit.
+    assert.equal(doc.findings[0]!.offset, text.indexOf(open) + 63 * open.length);
+    assert.match(doc.error!, /Nested more than 64 levels deep at line 2/);
+    assert.deepEqual(doc.schedules, []);
+  }
+});
