@@ -92,8 +92,8 @@ async function generate(args: string[]): Promise<number> {
   if (problem) throw new UsageError(`${FLAGS[problem.field]}: ${problem.message}`);
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
   // Refuse before spending time on inference when an output exists.
-  const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force!));
-  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force!));
+  const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force));
+  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force));
 
   const { enginePath, execArgv } = engineEntry();
   const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);

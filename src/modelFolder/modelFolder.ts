@@ -170,7 +170,7 @@ function latentRgbFor(vaeConfig: Record<string, unknown>, pipelineClass: string)
 }
 
 /** A whole-number config key within [min, max]; undefined when the config leaves it out. */
-function configInteger(config: Record<string, any>, key: string, path: string, min: number, max: number): number | undefined {
+function configInteger(config: Record<string, unknown>, key: string, path: string, min: number, max: number): number | undefined {
   const v: unknown = config[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -181,7 +181,7 @@ function configInteger(config: Record<string, any>, key: string, path: string, m
 
 /** Levels of the VAE: each but the first halves the resolution, so 2^(levels − 1) pixels a latent
  * cell. Real VAEs have 2 to 5 (SD: 4); 7 already means 64 pixels a cell. */
-function vaeBlocks(config: Record<string, any>, path: string): number {
+function vaeBlocks(config: Record<string, unknown>, path: string): number {
   const blocks: unknown = config.block_out_channels;
   if (blocks === undefined) return 4;
   if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 7) {
@@ -191,7 +191,7 @@ function vaeBlocks(config: Record<string, any>, path: string): number {
 }
 
 /** diffusers' default is 0.18215; Optimum falls back to 8 without the key, which is wrong for SD. */
-function scalingFactor(config: Record<string, any>, path: string): number {
+function scalingFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.scaling_factor;
   if (v === undefined) return 0.18215;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {

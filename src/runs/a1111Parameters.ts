@@ -119,21 +119,21 @@ export function settingsPairs(line: string): [string, string][] {
   let i = 0;
   while (i < line.length) {
     let k = i;
-    while (k < line.length && isSpace(line[k]!)) k++;
-    if (k >= line.length || !isWord(line[k]!)) {
+    while (k < line.length && isSpace(line[k])) k++;
+    if (k >= line.length || !isWord(line[k])) {
       i = k + 1;
       continue;
     }
     // A key runs over word characters, spaces, '-', '/' and '+'; no match can start inside a run
     // that is not followed by ':', so the scan goes on after it.
     let end = k + 1;
-    while (end < line.length && isKeyChar(line[end]!)) end++;
+    while (end < line.length && isKeyChar(line[end])) end++;
     if (line[end] !== ':') {
       i = end;
       continue;
     }
     let v = end + 1;
-    while (v < line.length && isSpace(line[v]!)) v++;
+    while (v < line.length && isSpace(line[v])) v++;
     const close = line[v] === '"' ? quotes.closingQuote(v) : undefined;
     // A quoted value counts only when a comma or the end follows it; otherwise the value runs to the comma.
     const quoted = close !== undefined && (close + 1 === line.length || line[close + 1] === ',');

@@ -107,7 +107,7 @@ function renameToSuggestion(
   const keyNode = root && findNodeAtLocation(root, path)?.parent?.children?.[0];
   if (!config || config.type !== 'object' || !keyNode) return undefined;
   const className = readSchedulerConfig(getNodeValue(config)).className;
-  const near = className ? suggestKey(key, Object.keys(SCHEDULER_CLASSES[className]!.keys)) : undefined;
+  const near = className ? suggestKey(key, Object.keys(SCHEDULER_CLASSES[className].keys)) : undefined;
   if (!near || findNodeAtLocation(config, [near])) return undefined;
   const edit = { offset: keyNode.offset, length: keyNode.length, content: JSON.stringify(near) };
   return { title: `Rename to "${near}"`, edits: [edit], preferred: true };

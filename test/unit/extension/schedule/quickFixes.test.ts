@@ -48,7 +48,7 @@ test('a misspelt key gets "Rename to" the key meant, preferred over "Remove"', (
   const text = '{\n  "_class_name": "EulerDiscreteScheduler",\n  "use_karas_sigmas": true\n}';
   const fixes = quickFixesFor(text, 'unknown-key', ['use_karas_sigmas'], []);
   assert.deepEqual(fixes.map((f) => [f.title, f.preferred === true]), [['Rename to "use_karras_sigmas"', true], ['Remove "use_karas_sigmas" (it has no effect)', false]]);
-  assert.equal(applyEdits(text, fixes[0]!.edits), text.replace('use_karas_sigmas', 'use_karras_sigmas'));
+  assert.equal(applyEdits(text, fixes[0].edits), text.replace('use_karas_sigmas', 'use_karras_sigmas'));
   // Not when the config already sets the key meant: renaming would duplicate it.
   const both = '{"_class_name": "EulerDiscreteScheduler", "use_karras_sigmas": false, "use_karas_sigmas": true}';
   assert.deepEqual(quickFixesFor(both, 'unknown-key', ['use_karas_sigmas'], []).map((f) => f.title), ['Remove "use_karas_sigmas" (it has no effect)']);

@@ -179,7 +179,7 @@ test('a value nested 3,000 objects deep is a finding where the nesting goes too 
     const doc = readScheduleDocument(text, 'config', 'deep');
     assert.deepEqual(doc.findings.map((f) => f.code), ['too-deep']);
     // The root is level 1, so the 64th nested opener is the first past the limit.
-    assert.equal(doc.findings[0]!.offset, text.indexOf(open) + 63 * open.length);
+    assert.equal(doc.findings[0].offset, text.indexOf(open) + 63 * open.length);
     assert.match(doc.error!, /Nested more than 64 levels deep at line 2/);
     assert.deepEqual(doc.schedules, []);
   }
