@@ -1,6 +1,7 @@
 // `diffusion-lab` command line: generate images with the same engine process the extension uses,
 // and install the optional CUDA provider.
 import { parseArgs } from 'node:util';
+import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 import { PROVIDER_NAMES, type ProviderName, type RunOptions } from '../protocol/engine';
 import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from '../protocol/run';
 import { EngineClient, EngineError } from '../runs/engineClient';
@@ -138,6 +139,9 @@ function schedulerChoice(sampler: string | undefined, configFile: string | undef
   if (!sampler) return config;
   const choice = fromA1111Sampler(sampler);
   if (!choice) throw new UsageError(`unknown sampler "${sampler}" (give a diffusers class such as DDIMScheduler or an A1111 name such as "Euler a")`);
+  // "DDIM Karras" would otherwise run plain DDIM: diffusers' DDIM has no Karras σ.
+  const missing = Object.keys(choice.options).filter((key) => !(key in (SCHEDULER_CLASSES[choice.className]?.keys ?? {})));
+  if (missing.length) throw new UsageError(`--sampler "${sampler}": ${choice.className} has no ${missing.join(', ')}, so it cannot run that schedule`);
   return { ...config, _class_name: choice.className, ...choice.options };
 }
 

@@ -16,6 +16,7 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
     `provider  ${info.provider}${options.provider && options.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,
     `time      ${describeTimes(info.timings)}`,
   ];
+  lines.push(...info.warnings.map((w) => `warning   ${w}`));
   if (info.unknownWords.length) lines.push(`unknown   ${info.unknownWords.join(', ')} (not in the tokenizer's vocabulary)`);
   if (info.truncatedTokens) lines.push(`truncated ${info.truncatedTokens} prompt tokens past the model's limit`);
   lines.push(...written.map((p) => `wrote     ${p}`));

@@ -31,7 +31,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const { options } = request;
   const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
   const shape = checkRequest(req, options, s);
-  const scheduler = buildScheduler(s, req);
+  const { scheduler, warnings } = buildScheduler(s, req);
   const custom = customSchedule(req, scheduler.alphasCumprod);
   try {
     scheduler.setTimesteps(req.steps, custom);
@@ -103,6 +103,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
     timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
+    warnings,
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
   };
@@ -111,14 +112,19 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
 
 /** The model's scheduler config with the request's keys on top (a `_class_name` there switches
  * the class and keeps the model's schedule, like diffusers' `from_config`). */
-function buildScheduler(s: ModelSessions, req: RunSpec): Scheduler {
+/** The scheduler, and the config's warnings (a misspelt key, a key the class ignores) worded for the
+ * user: a run on a config that says one thing and runs another must not pass silently. */
+function buildScheduler(s: ModelSessions, req: RunSpec): { scheduler: Scheduler; warnings: string[] } {
   const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, req.scheduler ?? {});
   const errors = findings.filter((f) => f.severity === 'error');
   if (!scheduler) {
     const where = req.scheduler ? 'the requested scheduler' : `${s.folder.dir}/scheduler/scheduler_config.json`;
     throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
   }
-  return scheduler;
+  const warnings = findings
+    .filter((f) => f.severity === 'warning')
+    .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
+  return { scheduler, warnings };
 }
 
 async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {

@@ -1,5 +1,6 @@
 // The extension's one engine client: its process starts on the first request, restarts after a
-// crash, and stops with the extension.
+// crash, stops after diffusionLab.engineIdleMinutes without a request (freeing the model's memory),
+// and stops with the extension.
 import * as vscode from 'vscode';
 import { EngineClient } from '../runs/engineClient';
 import type { Log } from './log';
@@ -8,6 +9,7 @@ export function createEngine(context: vscode.ExtensionContext, log: Log): Engine
   const engine = new EngineClient({
     enginePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine.js').fsPath,
     log: (level, message) => log[level](`engine: ${message}`),
+    idleMs: () => Math.max(0, vscode.workspace.getConfiguration('diffusionLab').get<number>('engineIdleMinutes', 5)) * 60_000,
   });
   const exits = engine.onDidExit(({ code, signal }) => {
     if (code !== 0 || signal) log.warn(`engine process ended (code ${code}, signal ${signal}); the next request starts a fresh one`);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createEngine } from './engineHost';
 import { registerGenerate } from './generateCommand';
 import { ImagePanel } from './imagePanel';
+import { showEngineStatus } from './engineStatus';
 import { registerInstallCuda } from './installCudaCommand';
 import { RunService } from './runService';
 import { RunStore } from './workbench/runStore';
@@ -15,7 +16,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLog(context);
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const store = new RunStore(storage);
-  const runs = new RunService(createEngine(context, log), store, log);
+  const engine = createEngine(context, log);
+  const runs = new RunService(engine, store, log);
+  context.subscriptions.push(showEngineStatus(runs, engine));
   const panel = new ImagePanel(context.extensionUri, storage, log);
   context.subscriptions.push(panel);
   registerWorkbench(context, { runs, store, log });

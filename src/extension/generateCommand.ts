@@ -18,6 +18,7 @@ export interface GenerateArgs {
 export function registerGenerate(context: vscode.ExtensionContext, deps: { runs: RunService; panel: ImagePanel }): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('diffusionLab.generate', (args?: unknown) => generate(context, deps, args)),
+    vscode.commands.registerCommand('diffusionLab.cancel', () => deps.runs.cancel()),
   );
 }
 

@@ -12,7 +12,7 @@ import { describeTimes } from '../runs/runTimes';
 import type { RunRecord } from '../runs/runRecord';
 import { saveRunFiles } from '../runs/saveRun';
 import { showErrorWithLog, type Log } from './log';
-import { readProvider, resolveOutputDir, UserError } from './settings';
+import { readProvider, readSaveRecordJson, resolveOutputDir, UserError } from './settings';
 import { newRunId, type RunStore } from './workbench/runStore';
 import { toStepFrame } from './workbench/stepFrame';
 import { thumbnailPng } from './workbench/thumbnail';
@@ -83,6 +83,7 @@ export class RunService {
     };
     const abort = new AbortController();
     this.current = { id: summary.id, abort };
+    void vscode.commands.executeCommand('setContext', 'diffusionLab.running', true);
     this.liveFrames = { run: summary, frames: [] };
     this.emit((l) => l.started(summary));
     const sampler = request.scheduleLabel ? `schedule "${request.scheduleLabel}"` : (classNameOf(spec.scheduler) ?? 'model scheduler');
@@ -102,6 +103,7 @@ export class RunService {
     } finally {
       this.current = undefined;
       this.liveFrames = undefined;
+      void vscode.commands.executeCommand('setContext', 'diffusionLab.running', false);
     }
   }
 
@@ -178,6 +180,8 @@ export class RunService {
     const elapsed = Date.now() - finished.createdAt.getTime();
     this.log.info(`${origin}: ${pngs.length} image(s) in ${elapsed} ms on ${info.provider}; engine ${describeTimes(info.timings)}; engine process ${this.engine.pid}`);
     if (info.unknownWords.length) this.log.warn(`${origin}: the model does not know the words ${info.unknownWords.join(', ')}`);
+    for (const w of info.warnings) this.log.warn(`${origin}: ${w}`);
+    if (info.warnings.length) void vscode.window.showWarningMessage(`Diffusion Lab: ${info.warnings.join('; ')}`);
     done = await this.saveFiles(done, finished.records, pngs, false);
     const thumbnail = finished.images[0] && thumbnailPng(finished.images[0]);
     await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnail);
@@ -186,18 +190,19 @@ export class RunService {
 
   /** Writes the run's PNG+JSON pairs; a failed write is reported and leaves the run unsaved. */
   private async saveFiles(run: RunSummary, records: RunRecord[], pngs: Uint8Array[], askWhenUnset: boolean): Promise<RunSummary> {
-    let dir = resolveOutputDir();
-    if (!dir && askWhenUnset) dir = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' }))?.[0]?.fsPath;
-    if (!dir) return run;
+    let dir: string | undefined;
     try {
+      dir = resolveOutputDir();
+      if (!dir && askWhenUnset) dir = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' }))?.[0]?.fsPath;
+      if (!dir) return run;
       const pending = run.images.map((image, i) => ({ image, i })).filter(({ image }) => !image.savedAs);
-      const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]));
+      const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]), readSaveRecordJson());
       const images = [...run.images];
       pending.forEach(({ i }, k) => (images[i] = { ...images[i], savedAs: saved[k].png }));
-      for (const s of saved) this.log.info(`saved ${s.png} and ${s.json} in ${dir}`);
+      for (const s of saved) this.log.info(`saved ${s.png}${s.json ? ` and ${s.json}` : ''} in ${dir}`);
       return { ...run, images, recordSavedAs: saved[0]?.json ?? run.recordSavedAs };
     } catch (error) {
-      this.log.error(`saving run ${run.id} to ${dir} failed: ${(error as Error).message}`);
+      this.log.error(`saving run ${run.id} to ${dir ?? 'the output folder'} failed: ${(error as Error).message}`);
       showErrorWithLog(this.log, `Diffusion Lab: ${(error as Error).message}. The run stays in the gallery; use Save to try again.`);
       return run;
     }

@@ -86,6 +86,9 @@ export interface RunInfo {
   /** Providers tried before it and why each failed. */
   providerFallbacks: { provider: string; error: string }[];
   timings: RunTimings;
+  /** Things the run went ahead despite, for the user to see (e.g. a scheduler config key the
+   * class does not have, with the key it was probably meant to be). */
+  warnings: string[];
   /** Prompt words the tokenizer could not represent (mapped to the unknown token). */
   unknownWords: string[];
   /** Prompt tokens past the model's max length, dropped. */

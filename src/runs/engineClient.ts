@@ -32,6 +32,9 @@ export interface EngineClientOptions {
   execArgv?: string[];
   /** Receives the engine's log lines and stderr. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Stop the engine process (and free the model it holds) after this long without a request;
+   * 0 or absent: keep it until disposed. Read on every request, so a setting change applies next time. */
+  idleMs?: () => number;
 }
 
 export interface GenerateOptions {
@@ -120,6 +123,7 @@ export class EngineClient {
   }
 
   private request<T>(id: number, message: ToEngine, onStep?: (e: StepEvent) => void): Promise<T> {
+    clearTimeout(this.idleTimer);
     return new Promise<T>((resolve, reject) => {
       const child = this.send(message);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep, child });
@@ -207,7 +211,24 @@ export class EngineClient {
   private settle(id: number): Pending | undefined {
     const p = this.pending.get(id);
     this.pending.delete(id);
+    if (this.pending.size === 0) this.armIdleStop();
     return p;
+  }
+
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** After the last request, a timer that stops the process once it has been idle long enough. */
+  private armIdleStop(): void {
+    clearTimeout(this.idleTimer);
+    const ms = this.options.idleMs?.() ?? 0;
+    if (ms <= 0) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.pending.size > 0 || !this.child?.connected) return;
+      this.options.log?.('info', `stopping the engine process after ${Math.round(ms / 1000)} s idle; the next request starts a fresh one`);
+      this.child.send({ type: 'shutdown' } satisfies ToEngine);
+    }, ms);
+    // An idle timer alone must not keep a CLI process alive.
+    this.idleTimer.unref();
   }
 }
 

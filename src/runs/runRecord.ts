@@ -152,6 +152,7 @@ function fromFirstFormat(v: Record<string, unknown>): RunRecord | undefined {
       provider: r.provider,
       providerFallbacks: r.providerFallbacks ?? [],
       timings: r.timings,
+      warnings: [],
       unknownWords: [],
       truncatedTokens: 0,
     },

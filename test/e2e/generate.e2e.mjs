@@ -1,4 +1,5 @@
 // "Diffusion: Generate" from the command palette on the tiny test model: prompt, progress, image panel.
+import { decode } from 'fast-png';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -102,8 +103,10 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   assert(saved.length === 1, `expected one saved PNG in ${outputs}, found ${saved.length}`);
   const png = readFileSync(join(outputs, saved[0]));
   assert(png.subarray(1, 4).toString('latin1') === 'PNG', `${saved[0]} is not a PNG`);
-  const record = JSON.parse(readFileSync(join(outputs, saved[0].replace(/\.png$/, '.json')), 'utf8'));
-  assert(record.spec.prompt === 'a red circle on a blue background' && record.image === saved[0], 'the JSON record beside the PNG');
+  // One file per image: the record travels in the PNG (a JSON beside it only with diffusionLab.saveRecordJson).
+  assert(!existsSync(join(outputs, saved[0].replace(/\.png$/, '.json'))), 'no JSON sidecar by default');
+  const record = JSON.parse(decode(png).text['diffusion-lab']);
+  assert(record.spec.prompt === 'a red circle on a blue background', 'the run record inside the PNG');
 
   // The status bar names the provider that ran (the CPU here) and the run lands in the Runs gallery.
   await page.locator('.statusbar-item', { hasText: 'cpu' }).first().waitFor({ timeout: 15_000 });

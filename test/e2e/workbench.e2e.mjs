@@ -64,10 +64,10 @@ test('workbench: generate, scrub, save, reload, reopen from the gallery', async 
   const readout = await panel.locator('.readout').textContent();
   assert(readout.startsWith(`step 3/${STEPS}`), `readout: ${readout}`);
 
-  // Saved: one PNG with A1111 parameters and its JSON record; then export the strip beside them.
+  // Saved: one PNG with A1111 parameters (and the record; no JSON beside it by default); then export the strip.
   const files = outputFiles(server);
   const png = files.find((f) => f.endsWith('-1234.png'));
-  assert(png && files.includes(png.replace('.png', '.json')), `outputs: ${files}`);
+  assert(png && !files.includes(png.replace('.png', '.json')), `outputs: ${files}`);
   const bytes = readFileSync(join(server.workspace, 'diffusion-outputs', png)).toString('latin1');
   assert(/parameters\0a red circle on a blue background\n.*Steps: 6, .*Seed: 1234, Size: 64x64/s.test(bytes), 'the PNG carries A1111 parameters');
   await panel.locator('vscode-button', { hasText: 'Export strip PNG' }).click();

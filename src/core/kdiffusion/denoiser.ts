@@ -12,4 +12,36 @@ export type Denoiser = (x: Float32Array, sigma: number) => Float32Array;
 export type NoiseSampler = (sigma: number, sigmaNext: number, out: Float32Array) => Float32Array;
 
 /** Called after every step with the step index, σ, and the current x and x0 estimate (for previews). */
-export type StepCallback = (info: { i: number; sigma: number; sigmaHat: number; x: Float32Array; denoised: Float32Array }) => void;
+export type StepCallback = (info: {
+  i: number; sigma: number; sigmaHat: number; x: Float32Array; denoised: Float32Array;
+}) => void;
+
+/** Options of the tool-exact samplers, named as k-diffusion's keyword arguments; each sampler reads
+ * the ones its original takes and ignores the rest. */
+export interface SamplerOptions {
+  /** Required by every sampler that adds noise (ancestral, SDE, churn, DDPM, LCM, Restart). */
+  readonly noiseSampler?: NoiseSampler;
+  readonly callback?: StepCallback;
+  /** Ancestral/SDE noise amount (k-diffusion default 1; DDIM's η, default 0). */
+  readonly eta?: number;
+  /** Multiplier on the added noise (default 1). */
+  readonly sNoise?: number;
+  /** Karras et al. 2022 Algorithm 2 churn for euler, heun, dpm_2 (default 0: off). */
+  readonly sChurn?: number;
+  readonly sTmin?: number;
+  readonly sTmax?: number;
+  /** lms order (default 4), ipndm max_order (4), deis max_order (3). */
+  readonly order?: number;
+  /** dpmpp_2m_sde's second-order correction (default 'midpoint'). */
+  readonly solverType?: 'midpoint' | 'heun';
+  /** dpmpp_sde's intermediate point in log σ (default 1/2). */
+  readonly r?: number;
+  /** A1111's UniPC only: the model's ᾱ (float32, as the model holds it), which its discrete VP schedule and
+   * UNet times come from. */
+  readonly alphasCumprod?: ArrayLike<number>;
+}
+
+/** A k-diffusion sampler: walks x from σ₀ down the schedule `sigmas` (descending, usually ending at
+ * 0) and returns the final sample. `x` is not modified. */
+export type KSampler = (denoise: Denoiser, x: Float32Array, sigmas: ArrayLike<number>,
+  opts?: SamplerOptions) => Float32Array;

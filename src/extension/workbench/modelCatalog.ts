@@ -7,7 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE, defaultGuidance, readModelFolder } from '../../modelFolder/modelFolder';
 import type { ModelOption } from '../../protocol/workbench';
-import { resolveModelDir } from '../settings';
+import { checkModelTrust, modelAllowed, resolveModelDir } from '../settings';
 
 const BROWSED_KEY = 'diffusionLab.workbench.browsedModels';
 const DEFAULT_SIZE = 512;
@@ -37,7 +37,7 @@ export class ModelCatalog {
       const found = await vscode.workspace.findFiles('**/model_index.json', '**/node_modules/**', 50);
       dirs.push(...found.map((uri) => dirname(uri.fsPath)).sort());
     }
-    dirs.push(...this.context.workspaceState.get<string[]>(BROWSED_KEY, []).filter((d) => existsSync(d)));
+    dirs.push(...this.context.workspaceState.get<string[]>(BROWSED_KEY, []).filter((d) => existsSync(d) && modelAllowed(d)));
     this.entries = [...new Set(dirs)].map((dir, i) => this.describe(dir, i === 0));
     return this.options();
   }
@@ -68,6 +68,7 @@ export class ModelCatalog {
     const dir = picked?.[0]?.fsPath;
     if (!dir) return undefined;
     if (!existsSync(join(dir, 'model_index.json'))) throw new Error(`${dir} has no model_index.json: choose a diffusers/Optimum ONNX model folder.`);
+    checkModelTrust(dir);
     const browsed = this.context.workspaceState.get<string[]>(BROWSED_KEY, []);
     if (!browsed.includes(dir)) await this.context.workspaceState.update(BROWSED_KEY, [...browsed, dir]);
     await this.refresh();

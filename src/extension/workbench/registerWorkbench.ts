@@ -6,7 +6,6 @@ import type { Log } from '../log';
 import type { RunService } from '../runService';
 import { GALLERY_VIEW_ID, GalleryView } from './galleryView';
 import { ModelCatalog } from './modelCatalog';
-import { showProviderStatus } from './providerStatus';
 import { pickAndRestore } from './rerunFromImage';
 import type { RunStore } from './runStore';
 import { samplerOptions } from './samplerOptions';
@@ -22,7 +21,6 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { runs
   context.subscriptions.push(
     panel,
     gallery,
-    showProviderStatus(runs),
     vscode.window.registerWebviewViewProvider(GALLERY_VIEW_ID, gallery),
     vscode.commands.registerCommand('diffusionLab.openWorkbench', async (arg?: unknown) => {
       // Without a schedule (palette, menus, which may pass their own context) the panel opens as it was.

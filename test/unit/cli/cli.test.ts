@@ -92,3 +92,12 @@ test('--timesteps and --sigmas run an explicit schedule and name it; a bad list 
   assert.equal(ascending.code, 1);
   assert.match(ascending.err, /strictly descending/);
 });
+
+test('a scheduler config warning (a misspelt key) is shown, not swallowed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
+  const config = join(dir, 'typo.json');
+  writeFileSync(config, JSON.stringify({ _class_name: 'EulerDiscreteScheduler', use_karas_sigmas: true }));
+  const r = cli(...base, '--scheduler-config', config, '--out', join(dir, 't.png'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /warning +scheduler config use_karas_sigmas: .*Did you mean use_karras_sigmas\?/);
+});

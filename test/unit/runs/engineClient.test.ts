@@ -2,6 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineClient, type EngineError } from '../../../src/runs/engineClient';
+import { engineEntry } from '../../../src/runs/enginePaths';
 import { model, request, startEngine } from '../engine/fixtures';
 
 const engine = startEngine();
@@ -75,4 +76,20 @@ test('an engine that cannot start fails the request with its own error', async (
   const broken = new EngineClient({ enginePath: '/nonexistent/engine.js' });
   await assert.rejects(broken.generate(request()), (e: EngineError) => e.code === 'ENGINE_EXITED' && /Cannot find module '\/nonexistent\/engine\.js'/.test(e.message));
   broken.dispose();
+});
+
+test('an idle engine stops after the idle time, freeing its process, and the next run starts a fresh one', async () => {
+  const idle = new EngineClient({ ...engineEntry(), idleMs: () => 300 });
+  try {
+    await idle.generate(request());
+    const first = idle.pid;
+    const exited = new Promise<{ code: number | null }>((resolve) => idle.onDidExit(resolve));
+    const { code } = await exited;
+    assert.equal(code, 0, 'a clean shutdown, not a crash');
+    assert.equal(idle.pid, undefined);
+    await idle.generate(request());
+    assert.ok(idle.pid !== undefined && idle.pid !== first, 'a fresh process served the next run');
+  } finally {
+    idle.dispose();
+  }
 });

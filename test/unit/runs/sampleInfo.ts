@@ -23,6 +23,7 @@ export function sampleInfo(overrides: { spec?: Partial<RunInfo['spec']> } & Part
     provider: 'cpu',
     providerFallbacks: [],
     timings: { loadMs: 120, textEncoderMs: 4, unetStepMs: [7, 6], unetRunMs: [6, 5], vaeMs: 3, totalMs: 150 },
+    warnings: [],
     unknownWords: [],
     truncatedTokens: 0,
     ...rest,

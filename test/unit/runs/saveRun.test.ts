@@ -40,7 +40,7 @@ test('each image gets a PNG and a JSON of the same name, beside files already th
   const stem = outputStem(createdAt, 5);
   assert.equal(stem, '20260102-030405-5');
   writeFileSync(join(dir, `${stem}.png`), 'older');
-  const saved = await saveRunFiles(dir, records, pngs);
+  const saved = await saveRunFiles(dir, records, pngs, true);
   assert.deepEqual(saved, [
     { png: `${stem}-2.png`, json: `${stem}-2.json` },
     { png: '20260102-030405-6.png', json: '20260102-030405-6.json' },
@@ -51,4 +51,12 @@ test('each image gets a PNG and a JSON of the same name, beside files already th
   assert.equal(json.ran.model.hash, 'ff00ff00ff00aa');
   assert.equal(json.ran.timings.totalMs, 5);
   assert.equal(readdirSync(dir).length, 5);
+});
+
+test('by default only the PNG is written: it carries the record', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-run-'));
+  const saved = await saveRunFiles(dir, records.slice(0, 1), pngs.slice(0, 1), false);
+  assert.deepEqual(saved, [{ png: `${outputStem(createdAt, 5)}.png` }]);
+  assert.deepEqual(readdirSync(dir), [`${outputStem(createdAt, 5)}.png`]);
+  assert.deepEqual(recordFromPngText(readPngText(readFileSync(join(dir, saved[0].png)))), records[0]);
 });

@@ -2,7 +2,7 @@
 // and the table-driven bad-input suites.
 import assert from 'node:assert/strict';
 import type { Finding } from '../../../../src/core/config/findings';
-import { createScheduler } from '../../../../src/core/samplers/registry';
+import { createScheduler, inverseSchedulerClassNames } from '../../../../src/core/samplers/registry';
 import type { Scheduler } from '../../../../src/core/samplers/scheduler';
 
 /** Step counts every sound scheduler is tried with. */
@@ -55,7 +55,9 @@ export function assertSound(s: Scheduler): void {
     const ts = [...s.timesteps];
     assert.ok(ts.length >= n && ts.every(Number.isFinite), `${where}: timesteps ${ts}`);
     assert.ok(Number.isFinite(s.initNoiseSigma) && s.initNoiseSigma > 0, `${where}: init_noise_sigma ${s.initNoiseSigma}`);
-    if (s.className !== 'KDPM2DiscreteScheduler') assertDescending(ts, !REPEATS_TIMESTEPS.has(s.className) && !s.sigmas, `${where}: timesteps`);
+    // An inverse scheduler walks the schedule the other way (image → noise).
+    const ordered = inverseSchedulerClassNames.includes(s.className) ? [...ts].reverse() : ts;
+    if (s.className !== 'KDPM2DiscreteScheduler') assertDescending(ordered, !REPEATS_TIMESTEPS.has(s.className) && !s.sigmas, `${where}: timesteps`);
     if (!s.sigmas) continue;
     const sigmas = [...s.sigmas];
     assert.ok(sigmas.every((x) => Number.isFinite(x) && x >= 0), `${where}: sigmas ${sigmas}`);

@@ -1,0 +1,59 @@
+// UniPC as A1111 1.10 runs "UniPC" (modules/sd_samplers_timesteps_impl.py unipc with its default options:
+// bh1, time_uniform, order 3, lower order final). Unlike ComfyUI it walks continuous VP times
+// t = linspace(1, 1/T, N + 1), N the number of DDIM timesteps, on NoiseScheduleVP('discrete'): log α(t)
+// piecewise linear through ½·log ᾱ at t = (k + 1)/T. The UNet gets the fractional timestep (t − 1/T)·T;
+// a σ-based Denoiser reaches the same UNet time when given σ = t_to_sigma of it, the σ list here.
+// A1111 refuses fewer than 3 steps (order 3 must not exceed them); so does this.
+import { f32, torchLinspaceF32 } from '../schedules/float32';
+import type { Denoiser, KSampler } from './denoiser';
+import { sigmaTable, sigmaToT, timestepToSigma, type SigmaTable } from './sigmaTable';
+import { uniPcMultistep, type UniPcModel } from './uniPc';
+import { UniPcSchedule } from './uniPcUpdate';
+
+const ORDER = 3;
+
+function needSteps(n: number): void {
+  if (!(n >= ORDER)) throw new RangeError(`UniPC: A1111 needs at least ${ORDER} steps (its order), got ${n}`);
+}
+
+/** NoiseScheduleVP('discrete').marginal_log_mean_coeff: interpolate_fn over t_k = (k + 1)/T, float32. */
+function discreteSchedule(alphasCumprod: ArrayLike<number>): UniPcSchedule {
+  const T = alphasCumprod.length;
+  const ts = torchLinspaceF32(0, 1, T + 1).subarray(1);
+  const ys = Float64Array.from(alphasCumprod, (a) => f32(0.5 * f32(Math.log(f32(a)))));
+  return new UniPcSchedule((t) => {
+    let k = 0;
+    while (k < T - 2 && t > ts[k + 1]) k++;
+    return f32(ys[k] + f32(f32(f32(t - ts[k]) * f32(ys[k + 1] - ys[k])) / f32(ts[k + 1] - ts[k])));
+  });
+}
+
+/** A1111's UniPC times for N steps, as the σ a Denoiser gets at each (the last one is never evaluated). */
+export function a1111UniPcSigmas(table: SigmaTable, steps: number): number[] {
+  needSteps(steps);
+  const T = table.sigmas.length;
+  return Array.from(torchLinspaceF32(1, 1 / T, steps + 1), (t) => timestepToSigma(table, f32(f32(t - 1 / T) * T)));
+}
+
+export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}) => {
+  if (!opts.alphasCumprod) throw new Error('A1111 UniPC: pass opts.alphasCumprod (the model\'s ᾱ)');
+  needSteps(sigmas.length - 1);
+  const T = opts.alphasCumprod.length;
+  const table = sigmaTable(opts.alphasCumprod, 'a1111');
+  const ns = discreteSchedule(opts.alphasCumprod);
+  // Each σ back to its continuous time: t = t_unet/T + 1/T.
+  const ts = Array.from(sigmas, (s) => f32(sigmaToT(table, s) / T + 1 / T));
+  // ε from the Denoiser at the UNet's time, then x0 with the schedule's own α and std, as A1111 does.
+  const model: UniPcModel = (xv, t) => {
+    const sigma = timestepToSigma(table, f32(f32(t - 1 / T) * T));
+    const scale = Math.sqrt(1 + sigma * sigma);
+    const xk = Float32Array.from(xv, (v) => v * scale);
+    const d = denoise(xk, sigma);
+    const [a, std] = [ns.alpha(t), ns.std(t)];
+    return Float32Array.from(xv, (v, j) => (v - (std * (xk[j] - d[j])) / sigma) / a);
+  };
+  const xVp = Float32Array.from(x0, (v) => v * ns.alpha(ts[0]));
+  const x = uniPcMultistep(xVp, ts, ORDER, 'bh1', ns, model, opts.callback);
+  const aEnd = ns.alpha(ts[ts.length - 1]);
+  return Float32Array.from(x, (v) => v / aEnd);
+};

@@ -1,0 +1,24 @@
+// Ancestral Euler: step to σ_down, then add σ_up of fresh noise (k-diffusion
+// sample_euler_ancestral). Follows ComfyUI, which returns the x0 estimate when σ_down = 0; upstream
+// (A1111) takes the Euler step to 0 instead, the same value up to float rounding.
+import type { KSampler } from './denoiser';
+import { addNoise, ancestralStep, copy, lincomb, notify, toD } from './stepMath';
+
+export const sampleEulerAncestral: KSampler = (denoise, x0, sigmas, opts = {}) => {
+  const eta = opts.eta ?? 1;
+  const sNoise = opts.sNoise ?? 1;
+  let x = copy(x0);
+  for (let i = 0; i < sigmas.length - 1; i++) {
+    const denoised = copy(denoise(x, sigmas[i]));
+    const { sigmaDown, sigmaUp } = ancestralStep(sigmas[i], sigmas[i + 1], eta);
+    notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
+    if (sigmaDown === 0) {
+      x = denoised;
+      continue;
+    }
+    const d = toD(x, sigmas[i], denoised);
+    x = lincomb([[1, x], [sigmaDown - sigmas[i], d]]);
+    x = addNoise(x, sNoise * sigmaUp, opts, 'euler_ancestral', sigmas[i], sigmas[i + 1]);
+  }
+  return x;
+};

@@ -1,0 +1,84 @@
+// Helpers shared by the k-diffusion samplers (crowsonkb/k-diffusion `sampling.py`: to_d,
+// get_ancestral_step; Karras et al. 2022 Algorithm 2 churn). Arrays are float32 as in the tools; each
+// expression is evaluated in float64 and rounded once when stored.
+import type { NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
+
+/** Σ coefᵢ·arrᵢ elementwise into a new array. */
+export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[]): Float32Array {
+  const n = terms[0][1].length;
+  const res = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (const [c, a] of terms) s += c * a[j];
+    res[j] = s;
+  }
+  return res;
+}
+
+/** The Karras ODE derivative d = (x − D(x, σ))/σ. */
+export function toD(x: ArrayLike<number>, sigma: number, denoised: ArrayLike<number>): Float32Array {
+  return lincomb([[1 / sigma, x], [-1 / sigma, denoised]]);
+}
+
+/** σ_down to step to and σ_up of fresh noise for an ancestral step from σ_from to σ_to (k-diffusion
+ * get_ancestral_step); η = 0 gives (σ_to, 0). Evaluated in float32 op by op as the tools do on their σ
+ * tensors: σ_to² − σ_up² cancels badly on a big step, and the tools step to that rounded σ_down. */
+export function ancestralStep(sigmaFrom: number, sigmaTo: number, eta = 1): { sigmaDown: number; sigmaUp: number } {
+  if (!eta) return { sigmaDown: sigmaTo, sigmaUp: 0 };
+  const f = Math.fround;
+  const from2 = f(sigmaFrom * sigmaFrom);
+  const to2 = f(sigmaTo * sigmaTo);
+  const up = Math.min(f(sigmaTo), f(eta * f(Math.sqrt(f(f(to2 * f(from2 - to2)) / from2)))));
+  return { sigmaDown: f(Math.sqrt(f(to2 - f(up * up)))), sigmaUp: up };
+}
+
+/** opts.noiseSampler, or a clear error naming the sampler that needs it. */
+function needNoise(opts: SamplerOptions, sampler: string): NoiseSampler {
+  if (!opts.noiseSampler) throw new Error(`${sampler}: this sampler adds noise; pass opts.noiseSampler`);
+  return opts.noiseSampler;
+}
+
+/** Draws noise for the step σ → σ_next into a fresh array shaped like `like`. */
+function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number,
+  like: ArrayLike<number>): Float32Array {
+  return noise(sigma, sigmaNext, new Float32Array(like.length));
+}
+
+/** Copies x so a sampler never writes into its caller's (or the denoiser's reused) buffer. */
+export function copy(x: ArrayLike<number>): Float32Array {
+  return Float32Array.from(x);
+}
+
+export function notify(cb: StepCallback | undefined, i: number, sigma: number, sigmaHat: number,
+  x: Float32Array, denoised: Float32Array): void {
+  cb?.({ i, sigma, sigmaHat, x, denoised });
+}
+
+/** Karras et al. 2022 Algorithm 2 churn (euler, heun, dpm_2): raises σ_i to σ̂ = σ_i(1 + γ) and adds
+ * the matching noise. γ = min(s_churn/N, √2 − 1) inside [s_tmin, s_tmax], else 0. */
+export function churn(x: Float32Array, sigmas: ArrayLike<number>, i: number, opts: SamplerOptions, sampler: string):
+  { x: Float32Array; sigmaHat: number } {
+  const sChurn = opts.sChurn ?? 0;
+  const sigma = sigmas[i];
+  if (!(sChurn > 0)) return { x, sigmaHat: sigma };
+  const inRange = (opts.sTmin ?? 0) <= sigma && sigma <= (opts.sTmax ?? Infinity);
+  const gamma = inRange ? Math.min(sChurn / (sigmas.length - 1), Math.SQRT2 - 1) : 0;
+  const sigmaHat = sigma * (gamma + 1);
+  if (gamma <= 0) return { x, sigmaHat };
+  const eps = drawNoise(needNoise(opts, sampler), sigma, sigmaHat, x);
+  return { x: lincomb([[1, x], [(opts.sNoise ?? 1) * Math.sqrt(sigmaHat ** 2 - sigma ** 2), eps]]), sigmaHat };
+}
+
+/** x + coef·noise(σ, σ_next). The noise is drawn whenever a sampler is given, even when coef = 0 (η = 0),
+ * because the tools draw it then too and the seeded stream must stay aligned; without a sampler a zero
+ * coef is fine and anything else is an error. */
+export function addNoise(x: Float32Array, coef: number, opts: SamplerOptions, sampler: string,
+  sigma: number, sigmaNext: number): Float32Array {
+  if (coef === 0 && !opts.noiseSampler) return x;
+  const noise = drawNoise(needNoise(opts, sampler), sigma, sigmaNext, x);
+  return lincomb([[1, x], [coef, noise]]);
+}
+
+/** Adams–Bashforth weights of the current slope and 1..3 earlier ones, by order (iPNDM, PLMS). */
+export const ADAMS_BASHFORTH: readonly (readonly number[])[] = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12],
+  [55 / 24, -59 / 24, 37 / 24, -9 / 24]];

@@ -1,0 +1,67 @@
+// UniPC (Zhao et al. 2023, arXiv:2302.04867) multistep sampling with data prediction, lower order on the
+// final steps, and the corrector on every step but the last: UniPC.sample(method='multistep') as ComfyUI and
+// A1111 share it. One model call per step.
+// ComfyUI's "uni_pc" (B(h) = h, bh1) and "uni_pc_bh2" (B(h) = e^h − 1) (comfy/extra_samplers/uni_pc.py
+// sample_unipc) run it with t = σ on SigmaConvert's schedule (ᾱ = 1/(1+σ²)), order min(3, N − 1), a final
+// σ of 0 replaced by 0.001; both drop the next-to-last σ. A1111's "UniPC" is in a1111UniPc.ts.
+import type { Denoiser, KSampler, StepCallback } from './denoiser';
+import { notify } from './stepMath';
+import { UniPcSchedule, uniPcBhUpdate, type UniPcState } from './uniPcUpdate';
+
+export type UniPcModel = (xVp: Float32Array, t: number) => Float32Array;
+
+/** Walks the VP-scale x over the times `ts` (descending), calling `model` (x0 prediction) once per step. */
+export function uniPcMultistep(x0: Float32Array, ts: readonly number[], order: number, variant: 'bh1' | 'bh2',
+  ns: UniPcSchedule, model: UniPcModel, callback?: StepCallback): Float32Array {
+  const steps = ts.length - 1;
+  if (steps < 1) return x0;
+  let x = x0;
+  const state: UniPcState = { models: [model(x, ts[0]).slice()], ts: [ts[0]] };
+  notify(callback, 0, ts[0], ts[0], x, state.models[0]);
+  for (let i = 1; i < steps; i++) {
+    if (i < order) {
+      const r = uniPcBhUpdate(x, state, ts[i], i, variant, ns, model);
+      x = r.x;
+      state.models.push(r.modelT!);
+      state.ts.push(ts[i]);
+    } else {
+      for (let step = i; step <= (i === steps - 1 ? i + 1 : i); step++) {
+        const r = uniPcBhUpdate(x, state, ts[step], Math.min(order, steps + 1 - step), variant, ns,
+          step === steps ? undefined : model);
+        x = r.x;
+        // The original shifts its fixed-length history by one and overwrites the last slot, except the model
+        // output after the final update, which is never evaluated.
+        for (let k = 0; k < order - 1; k++) {
+          state.ts[k] = state.ts[k + 1];
+          state.models[k] = state.models[k + 1];
+        }
+        state.ts[state.ts.length - 1] = ts[step];
+        if (step < steps) state.models[state.models.length - 1] = r.modelT!;
+      }
+    }
+    notify(callback, i, ts[i], ts[i], x, state.models[state.models.length - 1]);
+  }
+  return x;
+}
+
+/** ComfyUI's SigmaConvert: log α(σ) = ½·log(1/(σ² + 1)). */
+const SIGMA_SCHEDULE = new UniPcSchedule((s) => Math.fround(0.5 * Math.fround(Math.log(Math.fround(1 /
+  Math.fround(Math.fround(s * s) + 1))))));
+
+function makeComfyUniPc(variant: 'bh1' | 'bh2'): KSampler {
+  return (denoise: Denoiser, x0, sigmasIn, opts = {}) => {
+    const ts = Array.from(sigmasIn, Math.fround);
+    if (ts[ts.length - 1] === 0) ts[ts.length - 1] = Math.fround(0.001);
+    // The data-prediction model on the variance-preserving scale: x0 = D(x·√(1+σ²), σ).
+    const model: UniPcModel = (xv, s) => denoise(Float32Array.from(xv, (v) => v * Math.sqrt(s * s + 1)), s);
+    const xVp = Float32Array.from(x0, (v) => v / Math.sqrt(1 + ts[0] * ts[0]));
+    // ComfyUI runs no update at all for a single step (order 0): x comes back only rescaled.
+    const order = Math.min(3, ts.length - 2);
+    const x = uniPcMultistep(xVp, ts, order, variant, SIGMA_SCHEDULE, model, opts.callback);
+    const a = SIGMA_SCHEDULE.alpha(ts[ts.length - 1]);
+    return Float32Array.from(x, (v) => v / a);
+  };
+}
+
+export const sampleUniPc: KSampler = makeComfyUniPc('bh1');
+export const sampleUniPcBh2: KSampler = makeComfyUniPc('bh2');

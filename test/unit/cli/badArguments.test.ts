@@ -1,0 +1,76 @@
+// Bad command lines, each ending in one clear line that names the flag or file, exit status 2, and
+// nothing written. One case a row: the argument, and what the message must say.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { model } from '../engine/fixtures';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+/** tsx by file URL, so a process started in another folder still finds it. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const dir = mkdtempSync(join(tmpdir(), 'dl-badargs-'));
+const folder = join(dir, 'a-folder');
+mkdirSync(folder);
+const listConfig = join(dir, 'list.json');
+writeFileSync(listConfig, '[1,2,3]');
+const nullConfig = join(dir, 'null.json');
+writeFileSync(nullConfig, 'null');
+const base = ['generate', '--model', model('tiny-sd'), '--prompt', 'x', '--steps', '2'];
+const out = ['--out', join(dir, 'never.png')];
+
+const cases: [string[], RegExp][] = [
+  [['--seed', ''], /--seed must be a whole number, not ""/],
+  [['--seed', ' '], /--seed must be a whole number, not " "/],
+  [['--seed', '0b101'], /--seed must be a whole number, not "0b101"/],
+  [['--seed', '1e3'], /--seed must be a whole number, not "1e3"/],
+  [['--seed', '4294967295'], /--seed: seed must be a whole number from 0 to 4294967294/],
+  [['--steps', '0x3'], /--steps must be a whole number, not "0x3"/],
+  [['--steps', '0'], /--steps: steps must be a whole number from 1 to 1000/],
+  [['--guidance', ''], /--guidance must be a number, not ""/],
+  [['--guidance', 'NaN'], /--guidance must be a number, not "NaN"/],
+  [['--guidance', '51'], /--guidance: guidance scale must be a number from 0 to 50/],
+  [['--guidance-rescale', '2'], /--guidance-rescale: guidance rescale must be a number from 0 to 1/],
+  [['--batch', '65'], /--batch: batch size must be a whole number from 1 to 64/],
+  [['--width', '9000'], /--width: width must be a whole number from 1 to 4096/],
+  [['--sampler', 'DDIM Karras'], /DDIMScheduler has no use_karras_sigmas/],
+  [['--sampler', 'Nope'], /unknown sampler "Nope"/],
+  [['--scheduler-config', listConfig], /expected a JSON object of scheduler keys, not a list/],
+  [['--scheduler-config', nullConfig], /expected a JSON object of scheduler keys, not null/],
+  [['--scheduler-config', folder], /--scheduler-config .*: not a regular file/],
+  [['--scheduler-config', join(dir, 'missing.json')], /--scheduler-config .*missing\.json: ENOENT/],
+  [['--provider', 'tpu'], /--provider must be one of auto, cuda, webgpu, dml, coreml, cpu/],
+  [['--timesteps', ''], /--timesteps needs a list of numbers/],
+  [['--no-such-flag'], /no-such-flag/],
+];
+
+for (const [args, message] of cases) {
+  test(`generate ${args.join(' ') || '(empty)'} is refused naming it`, () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...base, ...args, ...out], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+}
+
+test('--out naming a folder or standard output is refused, and nothing is written beside it', () => {
+  for (const [target, message] of [[folder, /is a folder/], ['-', /standard output\) is not supported/]] as const) {
+    // Run from the temporary folder, so a stray './-.png' would land where the test looks.
+    const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...base, '--out', target], { encoding: 'utf8', cwd: dir });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(existsSync(`${folder}.png`), false);
+  assert.equal(existsSync(join(dir, '-.png')), false);
+});
+
+test('an unknown command is named as unknown', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'genrate'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown command "genrate"/);
+  assert.deepEqual(readdirSync(dir).sort(), ['a-folder', 'list.json', 'null.json']);
+});
