@@ -61,7 +61,8 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    files: ['**/*.cjs'],
+    // package.json sets no "type", so Node runs .js as CommonJS too.
+    files: ['**/*.{js,cjs}'],
     languageOptions: { sourceType: 'commonjs' },
   },
   {
