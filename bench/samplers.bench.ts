@@ -1,9 +1,11 @@
 // Microseconds per step() (median of runs) for every registered sampler on a [2, 4, 64, 64] Float32 latent (Stable
-// Diffusion 512² with guidance), over full 20-step runs. Peer in the same run: one plain axpy
+// Diffusion 512² with guidance), over full 20-step runs: into fresh arrays, and into the caller's
+// buffers (StepOptions.out, as the engine steps). Peer in the same run: one plain axpy
 // (y += a·x) over the same array, the least any step can cost. Noise comes from a fixed array so the
 // figure is the sampler's own arithmetic; drawing seeded noise is timed in rng.bench.ts.
 import { createScheduler, schedulerClassNames } from '../src/core/samplers/registry';
 import type { NoiseSource } from '../src/core/rng/noiseSource';
+import type { StepOutput } from '../src/core/samplers/scheduler';
 import type { Tensor } from '../src/core/tensor/tensor';
 
 const SHAPE = [2, 4, 64, 64];
@@ -29,16 +31,21 @@ function usPerAxpy(): number {
 }
 
 /** Median over runs of the mean step() time in a run; the first runs warm up the JIT. */
-function usPerStep(className: string): number {
-  const s = createScheduler({ _class_name: className, beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 }).scheduler!;
+function usPerStep(className: string, reuse: boolean): number {
+  // Stable Diffusion 1.x's schedule settings (its DDIM config clips nothing).
+  const config = { _class_name: className, clip_sample: false, beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 };
+  const s = createScheduler(config).scheduler!;
   const perRun: number[] = [];
+  const buffer = () => ({ data: new Float32Array(N), shape: SHAPE });
+  const buffers = (): StepOutput => ({ prevSample: buffer(), predOriginalSample: buffer() });
+  const pingPong = [buffers(), buffers()];
   for (let run = -5; run < RUNS; run++) {
     s.setTimesteps(STEPS);
     let x: Tensor = { data: filled((i) => Math.cos(i * 0.13)), shape: SHAPE };
     let ms = 0;
-    for (const t of s.timesteps) {
+    for (const [i, t] of s.timesteps.entries()) {
       const t0 = performance.now();
-      x = s.step(modelOutput, t, x, noise).prevSample;
+      x = s.step(modelOutput, t, x, noise, reuse ? { out: pingPong[i % 2] } : {}).prevSample;
       ms += performance.now() - t0;
     }
     if (run >= 0) perRun.push((ms * 1000) / s.timesteps.length);
@@ -49,7 +56,9 @@ function usPerStep(className: string): number {
 const axpy = usPerAxpy();
 console.log(`step() on [${SHAPE.join(',')}] Float32 (${N} values), ${STEPS}-step runs × ${RUNS}:`);
 console.log(`  ${'axpy y += a·x (peer)'.padEnd(34)} ${axpy.toFixed(1).padStart(7)} µs`);
+console.log(`  ${''.padEnd(34)} ${'fresh'.padStart(10)} ${'into buffers'.padStart(22)}`);
 for (const name of schedulerClassNames) {
-  const us = usPerStep(name);
-  console.log(`  ${name.padEnd(34)} ${us.toFixed(1).padStart(7)} µs   ${(us / axpy).toFixed(1)}× axpy${us > 1000 ? '   (over the 1 ms target)' : ''}`);
+  const [fresh, into] = [usPerStep(name, false), usPerStep(name, true)];
+  const cell = (us: number) => `${us.toFixed(1).padStart(7)} µs ${`(${(us / axpy).toFixed(1)}× axpy)`.padStart(13)}`;
+  console.log(`  ${name.padEnd(34)} ${cell(fresh)} ${cell(into)}`);
 }

@@ -300,7 +300,9 @@ def shorten_names(model_path):
     names every value after its module path, which is over half of a tiny model's file."""
     buf = open(model_path, 'rb').read()
     graph = next(p for n, wt, _, p in fields(buf) if n == 7 and wt == 2)
-    value_name = lambda info: next(p for n, wt, _, p in fields(info) if n == 1)
+    def value_name(info):
+        return next(p for n, wt, _, p in fields(info) if n == 1)
+
     keep = {value_name(p) for n, wt, _, p in fields(graph) if n in (11, 12) and wt == 2}
     short = {}
 

@@ -4,8 +4,9 @@ import type { FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protoc
 import { EngineFailure, toPayload } from './engineFailure';
 import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
+import { graphCacheDir } from './graphCache';
 
-const cache = new SessionCache();
+const cache = new SessionCache(graphCacheDir());
 const cancelled = new Set<number>();
 let work: Promise<unknown> = Promise.resolve();
 

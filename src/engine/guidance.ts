@@ -1,11 +1,35 @@
-// Classifier-free guidance over the UNet's stacked output [uncond × batch, text × batch].
+// Classifier-free guidance over the UNet's stacked output [uncond × batch, text × batch], with the
+// checks and figures the pipeline needs from each step's output taken in the same pass.
 
-/** uncond + g·(text − uncond), then Lin et al.'s rescale φ per image:
+/** A step's noise estimate and what the pipeline reports about the UNet output behind it. */
+export interface NoiseEstimate {
+  eps: Float32Array;
+  /** Every value of the UNet output is finite. */
+  finite: boolean;
+  /** Root mean square of eps. */
+  rms: number;
+}
+
+/** uncond + g·(text − uncond) into `cfg`, then Lin et al.'s rescale φ per image:
  * φ·cfg·std(text)/std(cfg) + (1−φ)·cfg (diffusers' rescale_noise_cfg). */
-export function guide(out: Float32Array, g: number, phi: number, batch: number): Float32Array {
+export function guide(
+  out: Float32Array,
+  g: number,
+  phi: number,
+  batch: number,
+  cfg: Float32Array = new Float32Array(out.length / 2),
+): NoiseEstimate {
   const half = out.length / 2;
-  const cfg = new Float32Array(half);
-  for (let i = 0; i < half; i++) cfg[i] = out[i] + g * (out[half + i] - out[i]);
+  // A float64 sum of float32 values cannot overflow, so it is finite exactly when they all are.
+  let check = 0;
+  let squares = 0;
+  for (let i = 0; i < half; i++) {
+    const u = out[i];
+    const c = out[half + i];
+    check += u + c;
+    cfg[i] = u + g * (c - u);
+    squares += cfg[i] * cfg[i];
+  }
   if (phi > 0) {
     const per = half / batch;
     for (let b = 0; b < batch; b++) {
@@ -13,8 +37,16 @@ export function guide(out: Float32Array, g: number, phi: number, batch: number):
       const k = (phi * std(out.subarray(half + b * per, half + (b + 1) * per))) / std(c) + 1 - phi;
       for (let i = 0; i < per; i++) c[i] *= k;
     }
+    return { eps: cfg, finite: Number.isFinite(check), rms: rms(cfg) };
   }
-  return cfg;
+  return { eps: cfg, finite: Number.isFinite(check), rms: Math.sqrt(squares / half) };
+}
+
+/** The unguided output as the noise estimate, checked and measured in one pass. */
+export function unguided(out: Float32Array): NoiseEstimate {
+  // Squares of float32 values sum in float64 without overflow: finite exactly when all values are.
+  const r = rms(out);
+  return { eps: out, finite: Number.isFinite(r), rms: r };
 }
 
 /** Unbiased standard deviation, as torch.std. */

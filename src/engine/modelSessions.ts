@@ -20,6 +20,19 @@ export interface ModelSessions {
   /** modelHash of the folder, taken at load. */
   hash: string;
   loadMs: number;
+  graphCacheDir?: string;
+}
+
+/** Opens the folder's TAESD decoder for a run that asks for its previews, once; a no-op without one. */
+export async function loadTaesd(s: ModelSessions): Promise<void> {
+  const path = s.folder.files.taesdDecoder;
+  if (!path || s.taesdDecoder) return;
+  const taesd = await openModel(s.folder, path, s.provider, s.graphCacheDir);
+  if (taesd.inputs.length !== 1 || taesd.outputs.length < 1) {
+    await taesd.release();
+    throw mismatch(taesd, 'latents → image', s.folder.dir);
+  }
+  s.taesdDecoder = taesd;
 }
 
 /** What each component must take and give (names as diffusers/Optimum export them). */
@@ -30,23 +43,28 @@ const EXPECTED = {
   vaeDecoder: { inputs: ['latent_sample'], outputs: ['sample'] },
 };
 
-export async function loadSessions(folder: ModelFolder, choice: ProviderName | undefined): Promise<ModelSessions> {
+/** Opens the components a text-to-image run always needs, in parallel; the TAESD decoder waits for
+ * a run that asks for its previews (loadTaesd). Optimized graphs are cached in `graphCacheDir`. */
+export async function loadSessions(
+  folder: ModelFolder,
+  choice: ProviderName | undefined,
+  graphCacheDir?: string,
+): Promise<ModelSessions> {
   const started = performance.now();
   const fallbacks: { provider: string; error: string }[] = [];
   for (const provider of providerOrder(choice)) {
-    const models: OnnxModel[] = [];
+    const f = folder.files;
+    const open = (path: string | undefined) => (path ? openModel(folder, path, provider, graphCacheDir) : undefined);
+    const opened = await Promise.allSettled([f.unet, f.textEncoder, f.vaeDecoder].map(open));
+    const models = opened.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     try {
-      const open = async (path: string) => {
-        const m = await openModel(folder, path, provider);
-        models.push(m);
-        return m;
+      const failed = opened.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const [unet, textEncoder, vaeDecoder] = opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+      const sessions: ModelSessions = {
+        folder, provider, providerFallbacks: fallbacks, unet: unet!, textEncoder, vaeDecoder,
+        hash: modelHash(folder), loadMs: 0, graphCacheDir,
       };
-      const f = folder.files;
-      const unet = await open(f.unet);
-      const textEncoder = f.textEncoder ? await open(f.textEncoder) : undefined;
-      const vaeDecoder = f.vaeDecoder ? await open(f.vaeDecoder) : undefined;
-      const taesdDecoder = f.taesdDecoder ? await open(f.taesdDecoder) : undefined;
-      const sessions: ModelSessions = { folder, provider, providerFallbacks: fallbacks, unet, textEncoder, vaeDecoder, taesdDecoder, hash: modelHash(folder), loadMs: 0 };
       checkComponents(sessions);
       if (textEncoder && f.tokenizerDir) {
         const seq = textEncoder.input('input_ids').shape[1];
@@ -69,10 +87,15 @@ export async function loadSessions(folder: ModelFolder, choice: ProviderName | u
 }
 
 /** Opens one component. When its provider fails, cpu tells a broken file from a provider problem. */
-async function openModel(folder: ModelFolder, path: string, provider: ConcreteProvider): Promise<OnnxModel> {
+async function openModel(
+  folder: ModelFolder,
+  path: string,
+  provider: ConcreteProvider,
+  graphCacheDir: string | undefined,
+): Promise<OnnxModel> {
   const label = relative(folder.dir, path);
   try {
-    return await OnnxModel.create(path, label, provider);
+    return await OnnxModel.create(path, label, provider, graphCacheDir);
   } catch (err) {
     if (provider !== 'cpu') {
       try {
@@ -100,9 +123,6 @@ function checkComponents(s: ModelSessions): void {
   expectIO(s.unet, text2img ? EXPECTED.unet : EXPECTED.unconditionalUnet, s.folder.dir);
   if (s.textEncoder) expectIO(s.textEncoder, EXPECTED.textEncoder, s.folder.dir);
   if (s.vaeDecoder) expectIO(s.vaeDecoder, EXPECTED.vaeDecoder, s.folder.dir);
-  if (s.taesdDecoder && (s.taesdDecoder.inputs.length !== 1 || s.taesdDecoder.outputs.length < 1)) {
-    throw mismatch(s.taesdDecoder, 'latents → image', s.folder.dir);
-  }
   const rank = (m: OnnxModel, name: string, r: number) => m.input(name).shape.length === r;
   if (!rank(s.unet, 'sample', 4)) throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
   if (text2img) {

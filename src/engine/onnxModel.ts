@@ -2,15 +2,19 @@
 // integer values; the declared types (float16, int32, int64, ...) are produced here, and float
 // outputs come back as float32.
 import * as ort from 'onnxruntime-node';
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { EngineFailure } from './engineFailure';
 import { fromFloat16, toFloat16 } from './float16';
+import { componentFiles, createCachedSession } from './graphCache';
 
-/** Below this size (graph + external weights) a CPU session runs on one thread: splitting small ops
- * across threads cost more than it saved (the default model's UNet step: 2.3 ms on one thread, 6.4 ms
- * on ORT's default pool, on 2 busy cores), and spinning pool threads stall when cores are shared. */
+/** Below this size (graph + external weights) a CPU session runs on at most SMALL_MODEL_THREADS
+ * threads that sleep rather than spin between ops. ORT's default pool (a spinning thread per core)
+ * cost more than it saved on small ops (the default model's UNet step: 2.3 ms on one thread, 6.4 ms on
+ * the default pool, on 2 busy cores); two threads that do not spin ran a step in 6.5 ms of wall time
+ * for 5.9 ms of CPU time where one thread took 17 ms for 5.2 ms (2 cores at load 12): a thread that
+ * sleeps between ops gets the core back sooner from the scheduler than one that never yields. */
 const SMALL_MODEL_BYTES = 32 * 2 ** 20;
+const SMALL_MODEL_THREADS = 2;
 
 export interface TensorInfo {
   name: string;
@@ -38,13 +42,16 @@ export class OnnxModel {
     readonly outputs: TensorInfo[],
   ) {}
 
-  /** Creates the session on one execution provider; throws (no silent fallback) when it cannot start. */
-  static async create(path: string, label: string, provider: string): Promise<OnnxModel> {
-    const session = await ort.InferenceSession.create(path, {
+  /** Creates the session on one execution provider; throws (no silent fallback) when it cannot start.
+   * On cpu, optimized graphs are kept in `graphCacheDir` (see graphCache.ts) when one is given. */
+  static async create(path: string, label: string, provider: string, graphCacheDir?: string): Promise<OnnxModel> {
+    const options: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',
-      ...(provider === 'cpu' && componentBytes(path) < SMALL_MODEL_BYTES ? { intraOpNumThreads: 1 } : {}),
-    });
+      ...(provider === 'cpu' && componentBytes(path) < SMALL_MODEL_BYTES ? smallModelThreads() : {}),
+    };
+    // Other providers' optimized graphs depend on their device and versions: those open from the model.
+    const { session } = await createCachedSession(path, options, provider === 'cpu' ? graphCacheDir : undefined);
     const info = (m: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] =>
       m.map((v) => (v.isTensor ? { name: v.name, type: v.type, shape: v.shape } : { name: v.name, type: 'non-tensor', shape: [] }));
     return new OnnxModel(session, label, info(session.inputMetadata), info(session.outputMetadata));
@@ -91,6 +98,13 @@ export class OnnxModel {
   }
 }
 
+function smallModelThreads(): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: Math.min(SMALL_MODEL_THREADS, availableParallelism()),
+    extra: { session: { 'intra_op.allow_spinning': '0' } },
+  };
+}
+
 function toTensor(type: string, { data, dims }: Feed): ort.Tensor {
   const values = data instanceof Float32Array ? data : Float32Array.from(data);
   switch (type) {
@@ -124,6 +138,5 @@ function toFloat32(t: ort.Tensor, label: string): Float32Array {
 
 /** Bytes of a component folder: the graph and any external weights beside it. */
 function componentBytes(path: string): number {
-  const dir = dirname(path);
-  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  return componentFiles(path).reduce((sum, f) => sum + f.size, 0);
 }

@@ -8,14 +8,16 @@ import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } fr
 import type { RunSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule } from './requestCheck';
-import type { ModelSessions } from './modelSessions';
+import { loadTaesd, type ModelSessions } from './modelSessions';
+import type { Output } from './onnxModel';
 import { seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
-import { guide, rms } from './guidance';
+import { guide, unguided } from './guidance';
+import { StepBuffers } from './stepBuffers';
 import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
@@ -30,6 +32,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const started = performance.now();
   const { options } = request;
   const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
+  if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   const { scheduler, warnings } = buildScheduler(s, req);
   const custom = customSchedule(req, scheduler.alphasCumprod);
@@ -51,6 +54,7 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
 
   const guided = text?.uncond !== undefined;
+  const buffers = new StepBuffers(latentShape, guided ? 2 : 1);
   const unetStepMs: number[] = [];
   const unetRunMs: number[] = [];
   const timesteps = scheduler.timesteps;
@@ -59,22 +63,24 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
-    const input = scheduler.scaleModelInput(guided ? doubled(latents) : latents, t);
+    const input = scheduler.scaleModelInput(buffers.fillInput(latents), t, buffers.input.data);
     const runStart = performance.now();
     const out = await runUnet(s, input, t, text?.hidden);
     unetRunMs.push(performance.now() - runStart);
-    if (!allFinite(out)) {
+    const estimate = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps) : unguided(out);
+    if (!estimate.finite) {
       throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
-    const eps = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch) : out;
-    const step = scheduler.step({ data: eps, shape: latentShape }, t, latents, noise);
+    const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, { out: buffers.out(i) });
     latents = step.prevSample;
     if (!allFinite(latents.data)) {
       throw new EngineFailure('NAN_OUTPUT', `the ${scheduler.className} step returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
     }
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
-    const event: StepEvent = { step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: rms(eps) };
+    const event: StepEvent = {
+      step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms,
+    };
     if (atCadence && options.captureLatents) {
       event.xt = Float32Array.from(latents.data);
       event.x0 = Float32Array.from(step.predOriginalSample.data);
@@ -135,30 +141,32 @@ async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tenso
   const tInfo = s.unet.input('timestep');
   // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
   const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
+  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
+    sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
+    timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
+    ...(hidden && {
+      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] },
+    }),
+  });
+  // One call takes the whole batch: its output is the result, uncopied.
+  if (per >= n) return checkedOutput(s, await s.unet.run(feeds(0)), [per, ...rest]).data.subarray(0, input.data.length);
   const out = new Float32Array(input.data.length);
   for (let b = 0; b < n; b += per) {
-    const feeds: Parameters<typeof s.unet.run>[0] = {
-      sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
-      timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
-    };
-    if (hidden) feeds.encoder_hidden_states = { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] };
-    const result = await s.unet.run(feeds);
-    const dims = result.out_sample.dims;
-    // A UNet that returns another shape would otherwise give a garbage image without a word.
-    if (dims.length !== rest.length + 1 || dims[0] !== per || rest.some((d, k) => dims[k + 1] !== d)) {
-      const expected = [per, ...rest].join('×');
-      throw new EngineFailure('MODEL_INVALID', `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected} of its sample input`, { file: s.folder.files.unet });
-    }
-    out.set(result.out_sample.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
+    const result = checkedOutput(s, await s.unet.run(feeds(b)), [per, ...rest]);
+    out.set(result.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
   }
   return out;
 }
 
-function doubled(x: Tensor): Tensor {
-  const data = new Float32Array(x.data.length * 2);
-  data.set(x.data);
-  data.set(x.data, x.data.length);
-  return { data, shape: [x.shape[0] * 2, ...x.shape.slice(1)] };
+/** The UNet's out_sample, refused when its shape is not its sample input's: a UNet that returns another
+ * shape would otherwise give a garbage image without a word. */
+function checkedOutput(s: ModelSessions, result: Record<string, Output>, expected: readonly number[]): Output {
+  const { dims } = result.out_sample;
+  if (dims.length !== expected.length || expected.some((d, k) => dims[k] !== d)) {
+    const message = `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected.join('×')} of its sample input`;
+    throw new EngineFailure('MODEL_INVALID', message, { file: s.folder.files.unet });
+  }
+  return result.out_sample;
 }
 
 function scaled(x: Tensor, k: number): Tensor {

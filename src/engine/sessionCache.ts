@@ -16,6 +16,9 @@ interface Entry {
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
 
+  /** graphCacheDir: where onnxruntime's optimized graphs are kept across runs (graphCache.ts); none when undefined. */
+  constructor(private readonly graphCacheDir?: string) {}
+
   /** The folder's sessions and whether they were loaded now (false: reused from the cache). */
   async get(modelDir: string, provider: ProviderName = 'auto'): Promise<{ sessions: ModelSessions; loaded: boolean }> {
     const dir = resolve(modelDir);
@@ -28,7 +31,7 @@ export class SessionCache {
       return { sessions: hit.sessions, loaded: false };
     }
     await this.unload(dir);
-    const sessions = await loadSessions(folder, provider);
+    const sessions = await loadSessions(folder, provider, this.graphCacheDir);
     this.entries.set(dir, { signature, provider, sessions });
     for (const old of [...this.entries.keys()].slice(0, Math.max(0, this.entries.size - MAX_LOADED))) await this.unload(old);
     return { sessions, loaded: true };

@@ -9,6 +9,8 @@ export function createEngine(context: vscode.ExtensionContext, log: Log): Engine
   const engine = new EngineClient({
     enginePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine.js').fsPath,
     log: (level, message) => log[level](`engine: ${message}`),
+    // Optimized graphs go to the extension's own storage, not a cache folder of the user's.
+    env: { DIFFUSION_LAB_ORT_CACHE: vscode.Uri.joinPath(context.globalStorageUri, 'ort').fsPath },
     idleMs: () => Math.max(0, vscode.workspace.getConfiguration('diffusionLab').get<number>('engineIdleMinutes', 5)) * 60_000,
   });
   const exits = engine.onDidExit(({ code, signal }) => {

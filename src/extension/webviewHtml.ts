@@ -39,8 +39,14 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(page.title)}</title>
 ${links.join('\n')}
+<style nonce="${nonce}">
+  /* Shown from the first paint until the surface has put anything of its own on the page. */
+  .dl-loading { font: 13px var(--vscode-font-family); color: var(--vscode-descriptionForeground); margin: 16px; }
+  .dl-loading:has(~ :not(script)) { display: none; }
+</style>
 </head>
 <body>
+<p class="dl-loading" role="status">Loading ${escapeHtml(page.title)}…</p>
 <script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
 </body>
 </html>`;

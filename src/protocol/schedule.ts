@@ -12,7 +12,7 @@ export interface ScheduleEntry {
   sigmas?: number[];
 }
 
-export type FindingSeverity = 'error' | 'warning' | 'info';
+export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
 
 /** A problem in the document, as the Problems panel shows it. */
 export interface InspectorFinding {

@@ -35,6 +35,8 @@ export interface EngineClientOptions {
   /** Stop the engine process (and free the model it holds) after this long without a request;
    * 0 or absent: keep it until disposed. Read on every request, so a setting change applies next time. */
   idleMs?: () => number;
+  /** Extra environment for the engine process (e.g. DIFFUSION_LAB_ORT_CACHE, its graph cache folder). */
+  env?: Record<string, string>;
 }
 
 export interface GenerateOptions {
@@ -142,7 +144,7 @@ export class EngineClient {
     const child = fork(this.options.enginePath, [], {
       execPath: process.execPath,
       execArgv: this.options.execArgv ?? [],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -25,9 +25,14 @@ async function waitFor(check, what, timeout = 60_000) {
 }
 
 test('workbench: generate, scrub, save, reload, reopen from the gallery', async ({ page, server }) => {
+  const opened = Date.now();
   await runCommand(page, 'Diffusion: Open Generation Workbench');
+  // Something is on screen at once (the loading line, or the form itself), usable once the snapshot came.
+  await findWebviewFrame(page, 'p.dl-loading, .params', 60_000);
+  const painted = Date.now() - opened;
   // The form takes input once the host's snapshot has filled it.
   let panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
+  console.log(`  workbench open: first paint ${painted} ms, usable ${Date.now() - opened} ms (from the palette command)`);
   // The schedule spec hands the workbench a schedule and drops it again, but VS Code may not have
   // flushed that workspace state before this window read it: start from the form's own sampler.
   const leftover = panel.locator('.schedule-chip:not([hidden]) vscode-button');

@@ -106,6 +106,7 @@ function render(): void {
   if (drawn.length === 0) return showBroken(problems.join(' · ') || 'Nothing to plot.');
   setStatus(problems.length ? 'warning' : 'ok', problems.join(' · '));
   facts.textContent = primaryComputed ? describeFacts(primaryComputed) : '';
+  facts.classList.remove('stale');
   gridElement.classList.remove('stale');
   delete gridElement.dataset.empty;
   grid.update(plotSpecs(drawn));
@@ -116,6 +117,9 @@ function render(): void {
 /** The error inline; the last good plots stay, dimmed, or a line says why there are none yet. */
 function showBroken(message: string): void {
   setStatus('error', message);
+  // The last good facts and plots stay, dimmed, so they are not read as the broken file's.
+  facts.classList.toggle('stale', plotted);
+  facts.title = plotted ? 'From the last valid version of the file' : '';
   gridElement.classList.toggle('stale', plotted);
   if (!plotted) gridElement.dataset.empty = 'Nothing to plot until the document is fixed.';
   markRendered();
@@ -136,7 +140,7 @@ function renderFindings(source: ScheduleSource): void {
     return li;
   };
   const problems = document.createElement('ul');
-  problems.append(...source.findings.filter((f) => f.severity !== 'info').map(item));
+  problems.append(...source.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').map(item));
   // Notes (keys a class ignores, metadata) are many in real configs; folded so the plots stay in view.
   const infos = source.findings.filter((f) => f.severity === 'info');
   const notes = document.createElement('details');

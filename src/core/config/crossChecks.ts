@@ -87,8 +87,9 @@ function leadingSpacingProblems(className: string, config: Config): Finding[] {
   }
   if (!(snrT > 0)) return [];
   const fig = (x: number) => x.toPrecision(3);
+  // SD 1.x/2.x and SDXL were trained so and ship this config: worth knowing, not a mistake in the file.
   return [{
-    severity: 'warning',
+    severity: 'info',
     path: ['timestep_spacing'],
     code: 'nonzero-terminal-snr-leading',
     message: `Terminal SNR is ${fig(snrT)} (log-SNR ${fig(logSnr(aT))}, √ᾱ_T = ${fig(Math.sqrt(aT))}) and "leading" spacing starts below t = T−1: sampling starts from noise the model reads as still holding signal. "trailing" spacing (and rescale_betas_zero_snr with a v-prediction model) avoids this (Lin et al. 2023)`,

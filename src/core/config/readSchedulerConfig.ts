@@ -69,11 +69,11 @@ export function readSchedulerConfig(json: unknown, classNameOverride?: string, o
   for (const key of Object.keys(file)) {
     if (key === '_class_name' || key === '_use_default_values') continue;
     if (key.startsWith('_')) {
-      findings.push({ severity: 'info', path: [key], code: 'private-key', message: `${keyName(key)} is metadata; diffusers does not pass it to ${className}` });
+      findings.push({ severity: 'hint', path: [key], code: 'private-key', message: `${keyName(key)} is metadata; diffusers does not pass it to ${className}` });
     } else if (Object.hasOwn(cls.keys, key)) {
       if (!useDefaults.has(key)) take(key, file[key], 'file');
     } else if (silent(key)) {
-      findings.push({ severity: 'info', path: [key], code: 'compatible-class-key', message: `${key} belongs to other compatible schedulers; ${className} ignores it` });
+      findings.push({ severity: 'hint', path: [key], code: 'compatible-class-key', message: `${key} belongs to other compatible schedulers; ${className} ignores it` });
     } else {
       findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `${keyName(key)} is not a config key of ${className}; diffusers ignores it with a warning${didYouMean(key, cls.keys)}` });
     }

@@ -3,7 +3,7 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
-import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { checkStepCount, integerTimesteps, refuseCustomSchedule } from './setTimestepsChecks';
 import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
@@ -29,8 +29,8 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
     this.timesteps = timesteps;
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.indexOf(t);
     const prevT = i + 1 < this.timesteps.length ? this.timesteps[i + 1] : -1;
     const alphaProd = this.alphasCumprod[t];

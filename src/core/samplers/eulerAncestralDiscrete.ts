@@ -3,7 +3,7 @@
 // ancestral split σ_up² = σ_to²(σ_from² − σ_to²)/σ_from²).
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { StepOutput } from './scheduler';
+import type { StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
 import { drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
 
@@ -15,8 +15,8 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
     if (config.prediction_type === 'sample') throw new RangeError(`${this.className}: prediction_type 'sample' is not implemented (as in diffusers)`);
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     if (!noise) throw new Error(`${this.className}.step needs a noise source: every step adds fresh noise`);
     const i = this.follow(t);
     const f = Math.fround; // σ arithmetic on float32 tensors, as diffusers does it

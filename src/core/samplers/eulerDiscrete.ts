@@ -31,7 +31,7 @@ export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { times
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options: StepOptions = {}): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.follow(t);
     const sigma = this.sigmas[i];
     const { sChurn = 0, sTmin = 0, sTmax = Infinity, sNoise = 1 } = options;

@@ -1,7 +1,8 @@
 // Heun: Karras et al. 2022, "Elucidating the Design Space of Diffusion-Based Generative Models",
 // Algorithm 1 (2nd-order trapezoidal correction), https://arxiv.org/abs/2206.00364.
+import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import type { SigmaSchedule } from './sigmaSchedule';
 import { SigmaScheduler } from './sigmaScheduler';
 import { refuseCustomSchedule } from './setTimestepsChecks';
@@ -29,8 +30,8 @@ export class HeunDiscreteScheduler extends SigmaScheduler {
     };
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, _noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.follow(t);
     const first = i % 2 === 0;
     const x = sample.data;

@@ -2,8 +2,9 @@
 // https://arxiv.org/abs/2206.00364, with DPM-Solver-2's midpoint, Lu et al. 2022).
 import { f32 } from '../schedules/float32';
 import { sigmaToTimestep } from '../schedules/sigmaToTimestep';
+import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { trainingSigmas, type SigmaSchedule } from './sigmaSchedule';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
 import { sigmaPrediction, stepOutputs } from './stepMath';
@@ -44,8 +45,8 @@ export class KDPM2DiscreteScheduler extends SigmaScheduler {
     return i % 2 === 0 ? this.sigmas[i] : this.midpoints[i];
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, _noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.follow(t);
     const first = i % 2 === 0;
     const x = sample.data;

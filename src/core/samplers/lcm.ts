@@ -3,7 +3,7 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
-import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { checkStepCount, integerTimesteps, refuseCustomSchedule } from './setTimestepsChecks';
 import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
@@ -30,8 +30,8 @@ export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_infere
     this.timesteps = Float64Array.from({ length: n }, (_, i) => (original - Math.floor(i * (original / n))) * k - 1);
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.indexOf(t);
     const last = i === this.timesteps.length - 1;
     const prevT = last ? t : this.timesteps[i + 1];

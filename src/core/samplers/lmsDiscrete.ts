@@ -1,7 +1,8 @@
 // LMS: k-diffusion's sample_lms, a linear multistep method in σ (Adams–Bashforth with the Lagrange
 // basis integrated over each step), after Karras et al. 2022, https://arxiv.org/abs/2206.00364.
+import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { StepOutput } from './scheduler';
+import type { StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler } from './sigmaScheduler';
 import { sigmaPrediction, stepOutputs } from './stepMath';
 
@@ -38,8 +39,8 @@ export class LMSDiscreteScheduler extends SigmaScheduler {
     return (sum * (b - a)) / 2;
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, _noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.follow(t);
     const sigma = this.sigmas[i];
     const x = sample.data;

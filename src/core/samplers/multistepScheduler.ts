@@ -4,7 +4,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
 import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
 import { unsupportedOption, type MultistepConfig } from './multistepConfig';
-import type { Scheduler, SetTimestepsOptions, StepOutput } from './scheduler';
+import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { clipPrediction, indexForTimestep, stepOutputs } from './stepMath';
 import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex } from './noising';
 import { checkBeginIndex } from './setTimestepsChecks';
@@ -72,8 +72,8 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     return this.sigmas[indexForTimestep(this.className, this.timesteps, t)];
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const n = sample.data.length;
     let i = this.next;
     if (i === undefined || i >= this.timesteps.length) {

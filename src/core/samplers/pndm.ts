@@ -1,8 +1,9 @@
 // PNDM / PLMS: Liu et al. 2022, "Pseudo Numerical Methods for Diffusion Models on Manifolds",
 // https://arxiv.org/abs/2202.09778 (Runge–Kutta warm-up, then 4th-order linear multistep).
+import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
-import type { SetTimestepsOptions, StepOutput } from './scheduler';
+import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { refuseCustomSchedule } from './setTimestepsChecks';
 import { stepOutputs } from './stepMath';
 
@@ -45,8 +46,8 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
     this.ets = [];
   }
 
-  step(modelOutput: Tensor, t: number, sample: Tensor): StepOutput {
-    const out = stepOutputs(this.className, modelOutput, sample);
+  step(modelOutput: Tensor, t: number, sample: Tensor, _noise?: NoiseSource, options?: StepOptions): StepOutput {
+    const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     this.indexOf(t);
     const m = modelOutput.data;
     if (this.start.length !== m.length) this.allocate(m.length);

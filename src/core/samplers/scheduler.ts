@@ -1,5 +1,5 @@
 import type { NoiseSource } from '../rng/noiseSource';
-import type { Tensor } from '../tensor/tensor';
+import type { FloatArray, Tensor } from '../tensor/tensor';
 
 /** What one reverse step returns: x_{t-1} and the model's estimate of x0 (shown by the step viewer). */
 export interface StepOutput {
@@ -24,6 +24,10 @@ export interface StepOptions {
   readonly sTmin?: number;
   readonly sTmax?: number;
   readonly sNoise?: number;
+  /** Not diffusers': buffers of the sample's shape and type that step() writes its results into and
+   * returns, instead of allocating two arrays per step. They must not share memory with the sample or
+   * the model output; the scheduler keeps no reference to them. */
+  readonly out?: StepOutput;
 }
 
 /** The diffusers scheduler contract, over plain typed arrays. One implementation per `_class_name`. */
@@ -42,7 +46,9 @@ export interface Scheduler {
   /** diffusers' `order`: model calls per solver step (Heun and KDPM2 take 2). */
   readonly order: number;
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void;
-  scaleModelInput(sample: Tensor, t: number): Tensor;
+  /** The model input at timestep t; written into `out` (which may be sample.data itself) when given,
+   * where the class scales it at all. */
+  scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor;
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
   /** σ = √((1−ᾱ)/ᾱ) of the sample the model sees at timestep t of the current schedule, for plots. */
   sigmaAt(t: number): number;

@@ -1,7 +1,7 @@
 // The base of the k-diffusion-style discrete samplers: a σ schedule, model input scaled by
 // 1/√(σ²+1), and a step index that follows the schedule as diffusers' `_step_index` does.
 import type { NoiseSource } from '../rng/noiseSource';
-import type { Tensor } from '../tensor/tensor';
+import { zerosLike, type FloatArray, type Tensor } from '../tensor/tensor';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { sigmaSchedule, type SigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
 import { checkBeginIndex, refuseCustomSchedule } from './setTimestepsChecks';
@@ -58,10 +58,16 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
     return blend(original, noise, { a: sigma.map(() => 1), b: sigma });
   }
 
-  scaleModelInput(sample: Tensor, t: number): Tensor {
+  scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor {
     const sigma = this.inputSigma(this.follow(t));
     const c = 1 / Math.sqrt(sigma * sigma + 1);
-    return { data: sample.data.map((v) => v * c), shape: sample.shape };
+    const x = sample.data;
+    if (out && out.length !== x.length) {
+      throw new RangeError(`${this.className}.scaleModelInput: out has ${out.length} values, not ${x.length}`);
+    }
+    const data = out ?? zerosLike(sample).data;
+    for (let k = 0; k < x.length; k++) data[k] = x[k] * c;
+    return { data, shape: sample.shape };
   }
 
   sigmaAt(t: number): number {

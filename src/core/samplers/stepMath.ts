@@ -2,17 +2,26 @@
 // and Imagen's dynamic thresholding.
 import type { NoiseSource } from '../rng/noiseSource';
 import { numel, sameShape, zerosLike, type FloatArray, type Tensor } from '../tensor/tensor';
+import type { StepOutput } from './scheduler';
 
 export type PredictionType = 'epsilon' | 'v_prediction' | 'sample';
 
-/** Throws when model output and sample differ in shape, naming both; returns fresh outputs. */
-export function stepOutputs(className: string, modelOutput: Tensor, sample: Tensor): { prevSample: Tensor; predOriginalSample: Tensor } {
+/** Throws when model output and sample differ in shape, naming both; returns the caller's buffers
+ * (StepOptions.out) when given, else fresh outputs. */
+export function stepOutputs(className: string, modelOutput: Tensor, sample: Tensor, out?: StepOutput): StepOutput {
   if (!sameShape(modelOutput.shape, sample.shape)) {
     throw new RangeError(
       `${className}.step: model output shape [${modelOutput.shape.join(', ')}] does not match sample shape [${sample.shape.join(', ')}]`,
     );
   }
-  return { prevSample: zerosLike(sample), predOriginalSample: zerosLike(sample) };
+  if (!out) return { prevSample: zerosLike(sample), predOriginalSample: zerosLike(sample) };
+  for (const [name, t] of Object.entries(out)) {
+    if (t.data.length !== sample.data.length || t.data.constructor !== sample.data.constructor) {
+      const want = `${sample.data.constructor.name} of ${sample.data.length} values`;
+      throw new RangeError(`${className}.step: out.${name} must be a ${want}`);
+    }
+  }
+  return out;
 }
 
 let noiseBuffer = new Float32Array(0);

@@ -1,6 +1,7 @@
 // Everything the schedule inspector adds to VS Code: the preview command, the custom editor,
 // diagnostics, hovers and quick fixes for scheduler_config.json and *.schedule.json files.
 import * as vscode from 'vscode';
+import { createScheduleFile } from './createScheduleFile';
 import { registerScheduleDiagnostics } from './scheduleDiagnostics';
 import { isScheduleDocument } from './scheduleDocuments';
 import { EDITOR_VIEW_TYPE, ScheduleEditorProvider } from './scheduleEditorProvider';
@@ -24,6 +25,7 @@ export function registerScheduleInspector(context: vscode.ExtensionContext): voi
       }
       preview.show(document);
     }),
+    vscode.commands.registerCommand('diffusionLab.createScheduleFile', () => createScheduleFile()),
     vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, new ScheduleEditorProvider(context.extensionUri, context.workspaceState)),
   );
   registerScheduleDiagnostics(context);

@@ -44,7 +44,7 @@ test('effective configs equal the full configs diffusers reports for every fixtu
   assert.ok(n >= 19);
 });
 
-test('shipped model configs: SD 1.5 warns about nonzero terminal SNR with leading spacing, with the figure', () => {
+test('shipped model configs: SD 1.5 notes its nonzero terminal SNR with leading spacing (information: the model was trained so), with the figure', () => {
   const sd15 = readSchedulerConfig(readModel('sd15'));
   assert.equal(sd15.className, 'PNDMScheduler');
   assert.equal(sd15.config.skip_prk_steps, true);
@@ -52,12 +52,12 @@ test('shipped model configs: SD 1.5 warns about nonzero terminal SNR with leadin
   assert.equal(sd15.sources.prediction_type, 'default');
   assert.equal(sd15.config.prediction_type, 'epsilon');
   const w = find(sd15.findings, 'nonzero-terminal-snr-leading');
-  assert.equal(w?.severity, 'warning');
-  assert.match(w.message, /0\.00468/);
-  assert.deepEqual(w.path, ['timestep_spacing']);
+  assert.equal(w?.severity, 'info');
+  assert.match(w!.message, /0\.00468/);
+  assert.deepEqual(w!.path, ['timestep_spacing']);
   assert.deepEqual(find(sd15.findings, 'private-key')?.path, ['_diffusers_version']);
-  assert.equal(find(sd15.findings, 'private-key')?.severity, 'info');
-  assert.equal(find(sd15.findings, 'compatible-class-key')?.severity, 'info');
+  assert.equal(find(sd15.findings, 'private-key')?.severity, 'hint');
+  assert.equal(find(sd15.findings, 'compatible-class-key')?.severity, 'hint');
   assert.ok(!sd15.findings.some((f) => f.severity === 'error'));
   const turbo = readSchedulerConfig(readModel('sdturbo'));
   assert.equal(find(turbo.findings, 'nonzero-terminal-snr-leading'), undefined, 'trailing spacing is fine');
@@ -73,11 +73,11 @@ test('class override reads a file as another class and keeps the file values it 
   assert.equal(r.sources.timestep_spacing, 'override');
   assert.ok(find(r.findings, 'class-overridden'));
   // skip_prk_steps belongs to the file's own class (PNDM): dropped silently, as diffusers does.
-  assert.equal(r.findings.find((f) => f.path[0] === 'skip_prk_steps')?.severity, 'info');
+  assert.equal(r.findings.find((f) => f.path[0] === 'skip_prk_steps')?.severity, 'hint');
   // LCM has no compatible classes, so another class's keys warn, unless the file was saved from that class.
   const lcm = readSchedulerConfig({ _class_name: 'LCMScheduler', solver_order: 2 });
   assert.equal(find(lcm.findings, 'unknown-key')?.severity, 'warning');
-  assert.equal(readSchedulerConfig({ _class_name: 'PNDMScheduler', skip_prk_steps: true }, 'LCMScheduler').findings.find((f) => f.path[0] === 'skip_prk_steps')?.severity, 'info');
+  assert.equal(readSchedulerConfig({ _class_name: 'PNDMScheduler', skip_prk_steps: true }, 'LCMScheduler').findings.find((f) => f.path[0] === 'skip_prk_steps')?.severity, 'hint');
 });
 
 test('wrong types, enums, ranges and unknown keys: findings with paths, defaults kept', () => {
@@ -213,7 +213,7 @@ test('fuzz: any JSON value yields a reading with findings and never throws', () 
       assert.fail(`threw ${(e as Error).stack} for ${JSON.stringify(json)?.slice(0, 300)} override ${override}`);
     }
     assert.ok(Array.isArray(r.findings));
-    for (const f of r.findings) assert.ok(['error', 'warning', 'info'].includes(f.severity) && typeof f.code === 'string' && Array.isArray(f.path));
+    for (const f of r.findings) assert.ok(['error', 'warning', 'info', 'hint'].includes(f.severity) && typeof f.code === 'string' && Array.isArray(f.path));
     if (r.className === undefined) assert.ok(r.findings.some((f) => f.severity === 'error'), 'no class without an error saying why');
     else {
       withClass++;

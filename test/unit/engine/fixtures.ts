@@ -9,6 +9,10 @@ import { engineEntry } from '../../../src/runs/enginePaths';
 
 export const MODELS = join(__dirname, '..', '..', 'fixtures', 'models');
 
+// Engines started by the tests (they inherit this process's environment) keep their optimized graphs in
+// a folder of this test file's own, not in the user's cache, which the tests' model copies would churn.
+process.env.DIFFUSION_LAB_ORT_CACHE ??= mkdtempSync(join(tmpdir(), 'dl-test-ort-'));
+
 export function model(name: string): string {
   return join(MODELS, name);
 }

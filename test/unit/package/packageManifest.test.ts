@@ -2,7 +2,7 @@
 // and a fresh `npm ci`: checked against the files, since a wrong value only shows on other machines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -47,5 +47,27 @@ test('onnxruntime-node stays out of the bundles and ships in the package', () =>
   const ignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8');
   for (const kept of ['!dist/engine.js', '!node_modules/onnxruntime-node/bin/**', '!node_modules/onnxruntime-common/dist/cjs/**/*.js']) {
     assert.ok(ignore.split('\n').includes(kept), `.vscodeignore keeps ${kept}`);
+  }
+});
+
+test('every command the manifest names (menus, keys, walkthrough links) is contributed and registered', () => {
+  const contributed = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  const sources = (function walk(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [readFileSync(join(dir, e.name), 'utf8')]));
+  })(join(ROOT, 'src', 'extension')).join('\n');
+  const named = [
+    ...pkg.contributes.keybindings.map((k: { command: string }) => k.command),
+    ...Object.values(pkg.contributes.menus).flat().map((m) => (m as { command: string }).command),
+    ...pkg.contributes.walkthroughs.flatMap((w: { steps: { description: string }[] }) =>
+      w.steps.flatMap((s) => [...s.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1])),
+    ),
+  ];
+  assert.ok(named.length > 5);
+  for (const id of [...contributed, ...named]) {
+    assert.ok(contributed.has(id), `${id} is not in contributes.commands`);
+    assert.ok(sources.includes(`registerCommand('${id}'`), `${id} is never registered`);
+  }
+  for (const w of pkg.contributes.walkthroughs) {
+    for (const s of w.steps) assert.ok(existsSync(join(ROOT, s.media.markdown)), s.media.markdown);
   }
 });

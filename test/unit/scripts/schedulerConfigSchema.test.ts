@@ -10,9 +10,9 @@ test('the committed scheduler_config schema is the one the class table generates
   assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), schemaText(), 'run: node --import tsx scripts/schedulerConfigSchema.ts');
 });
 
-test('each class has its own keys, defaults and enums', () => {
-  const schema = schedulerConfigSchema() as { allOf: Branch[]; properties: Record<string, { enum?: string[] }> };
-  assert.deepEqual(schema.properties._class_name.enum, Object.keys(SCHEDULER_CLASSES));
+test('each class has its own keys, defaults and suggested values', () => {
+  const schema = schedulerConfigSchema() as { allOf: Branch[]; properties: Record<string, { examples?: string[] }> };
+  assert.deepEqual(schema.properties._class_name!.examples, Object.keys(SCHEDULER_CLASSES));
   const branch = (c: string) => schema.allOf.find((b) => b.if.properties._class_name.const === c)!.then.properties;
   for (const [name, spec] of Object.entries(SCHEDULER_CLASSES)) {
     const props = branch(name);
@@ -20,8 +20,24 @@ test('each class has its own keys, defaults and enums', () => {
     for (const [key, keySpec] of Object.entries(spec.keys)) assert.deepEqual(props[key].default, keySpec.default, `${name}.${key}`);
   }
   const euler = branch('EulerDiscreteScheduler');
-  assert.ok((euler.timestep_spacing.enum as string[]).includes('trailing'));
-  assert.ok((euler.beta_schedule.enum as string[]).includes('scaled_linear'));
+  assert.ok((euler.timestep_spacing!.examples as string[]).includes('trailing'));
+  assert.ok((euler.beta_schedule!.examples as string[]).includes('scaled_linear'));
+});
+
+test('the schema describes but never validates, so each problem is listed once (by the diagnostics)', () => {
+  const validating = ['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'required', 'additionalProperties'];
+  const found: string[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node !== 'object' || node === null) return;
+    for (const [k, v] of Object.entries(node)) {
+      // `if` only selects a class's branch; it reports nothing.
+      if (k === 'if') continue;
+      if (validating.includes(k)) found.push(`${path}.${k}`);
+      walk(v, `${path}.${k}`);
+    }
+  };
+  walk(schedulerConfigSchema(), '$');
+  assert.deepEqual(found, []);
 });
 
 test('package.json contributes both schemas and they exist', () => {
