@@ -54,7 +54,8 @@ export async function loadSessions(
   const fallbacks: { provider: string; error: string }[] = [];
   for (const provider of providerOrder(choice)) {
     const f = folder.files;
-    const open = (path: string | undefined) => (path ? openModel(folder, path, provider, graphCacheDir) : undefined);
+    const open = (path: string | undefined) =>
+      path ? openModel(folder, path, provider, graphCacheDir) : Promise.resolve(undefined);
     const opened = await Promise.allSettled([f.unet, f.textEncoder, f.vaeDecoder].map(open));
     const models = opened.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     try {
