@@ -7,6 +7,7 @@ export variant the engine must read (diffusers/Optimum layout, real input/output
 Fixed seeds, so re-running gives the same weights. Test data only: the networks are random.
 Folders:
   tiny-sd          Optimum style: int64 input_ids, float scalar timestep, fp32, vocab.json+merges.txt,
+                   a dynamic sequence axis on encoder_hidden_states (long prompts: several 77-token windows),
                    plus a taesd_decoder/ for previews
   tiny-sd-legacy   older diffusers script: int32 input_ids, float timestep [batch], unet weights in weights.pb
   tiny-sd-int64t   old Hub exports: int64 timestep [1]; tokenizer.json only
@@ -354,7 +355,7 @@ def sd_folder(name, vocab, merges, ids_dtype=torch.int64, timestep='scalar', hal
     t = {'scalar': torch.tensor(999.0, dtype=fdt), 'batch': torch.full((2,), 999.0, dtype=fdt),
          'int64': torch.tensor([999], dtype=torch.int64)}[timestep]
     ehs = torch.zeros(2, SEQ, HIDDEN, dtype=fdt)
-    dyn = {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch'},
+    dyn = {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch', 1: 'sequence'},
            'out_sample': {0: 'batch', 2: 'height', 3: 'width'}}
     if timestep == 'batch':
         dyn['timestep'] = {0: 'batch'}
@@ -409,7 +410,7 @@ def nan_unet(name):
     unet = small_init(UNet(4, True, nan_below=500.0), 1)
     export(unet, (torch.zeros(2, 4, 8, 8), torch.tensor(999.0), torch.zeros(2, SEQ, HIDDEN)),
            os.path.join(ROOT, name, 'unet', 'model.onnx'), ['sample', 'timestep', 'encoder_hidden_states'],
-           ['out_sample'], {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch'},
+           ['out_sample'], {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch', 1: 'sequence'},
                             'out_sample': {0: 'batch', 2: 'height', 3: 'width'}})
 
 

@@ -19,6 +19,7 @@ const USAGE = `usage:
       --model <folder>       diffusers/Optimum ONNX folder (default: the shipped models/tiny-shapes)
       --negative "..."       negative prompt
       --seed <n>             default: random; printed
+      --subseed <n> --subseed-strength <0..1>  A1111's variation seed and strength (-1: random)
       --steps <n>            default 20
       --guidance <g>         classifier-free guidance scale (1 turns guidance off); default: the
                              model's (_diffusion_lab.guidance_scale in model_index.json), else 7.5
@@ -53,6 +54,8 @@ async function generate(args: string[]): Promise<number> {
       prompt: { type: 'string', default: '' },
       negative: { type: 'string' },
       seed: { type: 'string' },
+      subseed: { type: 'string' },
+      'subseed-strength': { type: 'string' },
       steps: { type: 'string', default: '20' },
       guidance: { type: 'string' },
       'guidance-rescale': { type: 'string' },
@@ -79,7 +82,9 @@ async function generate(args: string[]): Promise<number> {
     prompt: o.prompt,
     negativePrompt: o.negative ?? '',
     seed: optional(o.seed, (v) => int('--seed', v)) ?? RANDOM_SEED,
-    steps: int('--steps', o.steps),
+    subseed: optional(o.subseed, (v) => int('--subseed', v)),
+    subseedStrength: optional(o['subseed-strength'], (v) => num('--subseed-strength', v)),
+    steps: int('--steps', o.steps!),
     guidanceScale: optional(o.guidance, (v) => num('--guidance', v)),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     width: optional(o.width, (v) => int('--width', v)),
@@ -122,6 +127,8 @@ const FLAGS: Record<keyof RunSpec, string> = {
   prompt: '--prompt',
   negativePrompt: '--negative',
   seed: '--seed',
+  subseed: '--subseed',
+  subseedStrength: '--subseed-strength',
   steps: '--steps',
   guidanceScale: '--guidance',
   guidanceRescale: '--guidance-rescale',

@@ -18,7 +18,7 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   ];
   lines.push(...info.warnings.map((w) => `warning   ${w}`));
   if (info.unknownWords.length) lines.push(`unknown   ${info.unknownWords.join(', ')} (not in the tokenizer's vocabulary)`);
-  if (info.truncatedTokens) lines.push(`truncated ${info.truncatedTokens} prompt tokens past the model's limit`);
+  if (info.promptChunks > 1) lines.push(`prompt    ${info.promptTokens} tokens in ${info.promptChunks} chunks`);
   lines.push(...written.map((p) => `wrote     ${p}`));
   if (dump) lines.push(`dumped    ${dump}/latents.f32, image.f32, meta.json`);
   return lines.join('\n');

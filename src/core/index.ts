@@ -52,3 +52,6 @@ export * from './kdiffusion/comfySamplers';
 export * from './kdiffusion/toolSamplers';
 export * from './kdiffusion/toolNames';
 export { a1111UniPcSigmas } from './kdiffusion/a1111UniPc';
+export * from './prompt/promptAttention';
+export * from './prompt/promptChunks';
+export * from './prompt/emphasis';

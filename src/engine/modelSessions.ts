@@ -2,9 +2,9 @@
 // inputs and outputs checked against what the pipeline feeds it.
 import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
-import { modelHash, type ModelFolder } from '../modelFolder/modelFolder';
+import { ModelFolderError, modelHash, type ModelFolder } from '../modelFolder/modelFolder';
 import { OnnxModel } from './onnxModel';
-import { PromptTokenizer } from './promptTokenizer';
+import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { join, relative } from 'node:path';
 
@@ -75,7 +75,8 @@ export async function loadSessions(
       return sessions;
     } catch (err) {
       await Promise.all(models.map((m) => m.release()));
-      if (err instanceof EngineFailure) throw err;
+      // A bad file is the folder's problem on every provider (the tokenizer's errors are ModelFolderErrors).
+      if (err instanceof EngineFailure || err instanceof ModelFolderError) throw err;
       fallbacks.push({ provider, error: shortError(err) });
     }
   }

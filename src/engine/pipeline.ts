@@ -10,7 +10,7 @@ import { EngineFailure } from './engineFailure';
 import { checkRequest, customSchedule } from './requestCheck';
 import { loadTaesd, type ModelSessions } from './modelSessions';
 import type { Output } from './onnxModel';
-import { seededNoise } from './seededNoise';
+import { runNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
@@ -47,10 +47,9 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;
   const textEncoderMs = performance.now() - textStart;
 
-  const seeds = Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
-  const noise = seededNoise(seeds);
   const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
-  let latents: Tensor = { data: noise.randn(latentShape), shape: latentShape };
+  const { seeds, noise, initial } = runNoise(req, latentShape);
+  let latents: Tensor = { data: initial, shape: latentShape };
   if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
 
   const guided = text?.uncond !== undefined;
@@ -109,9 +108,11 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     provider: s.provider,
     providerFallbacks: s.providerFallbacks,
     timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
-    warnings,
+    warnings: text?.truncation ? [...warnings, text.truncation] : warnings,
     unknownWords: text?.unknownWords ?? [],
     truncatedTokens: text?.truncatedTokens ?? 0,
+    promptTokens: text?.tokenCount ?? 0,
+    promptChunks: text?.chunks ?? 0,
   };
   return { images, info, tensors };
 }

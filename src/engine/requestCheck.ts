@@ -24,7 +24,7 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
   const [problem] = checkRunSpec(spec);
   if (problem) throw bad(problem.message);
-  if (spec.seed === RANDOM_SEED) throw bad('seed −1 (random) is drawn by the caller before the run starts');
+  if (spec.seed === RANDOM_SEED || spec.subseed === RANDOM_SEED) throw bad('seed −1 (random) is drawn by the caller before the run starts');
   const batch = spec.batchSize;
   const { preview } = options;
   if (preview && (!Number.isInteger(preview.every) || preview.every < 0)) throw bad(`preview.every must be a whole number ≥ 0, not ${preview.every}`);

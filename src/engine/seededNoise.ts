@@ -1,7 +1,31 @@
 // Gaussian noise from the core's PyTorch-compatible generator, one generator per image of a batch
 // (seed, seed+1, …) so image i of a batch is the image a batch-1 run with its seed gives.
+// With a variation strength the run follows A1111's variation seed (modules/rng.py ImageRNG).
+import { initialNoise } from '../core/noise/initialNoise';
 import { TorchGenerator } from '../core/rng/torchGenerator';
 import type { NoiseSource } from '../core/rng/noiseSource';
+import { isVaried, type RunSpec } from '../protocol/run';
+
+/** A run's per-image seeds, its noise source (for samplers that add noise each step) and its
+ * initial noise x_T before scaling by the initial σ, for latents [batch, ...imageShape]. Without a
+ * variation strength image i has seed + i. With one, as in A1111 (processing.py all_seeds, rng.py
+ * ImageRNG.first), every image keeps the seed and blends in the noise of subseed + i by A1111's
+ * slerp; the step noise still comes from the seeds' generators. */
+export function runNoise(
+  spec: Pick<RunSpec, 'seed' | 'subseed' | 'subseedStrength'>,
+  latentShape: readonly number[],
+): { seeds: number[]; noise: NoiseSource; initial: Float32Array } {
+  const [batchSize, ...imageShape] = latentShape;
+  const varied = isVaried(spec);
+  const seeds = Array.from({ length: batchSize }, (_, i) => (spec.seed + (varied ? 0 : i)) % 2 ** 32);
+  const noise = seededNoise(seeds);
+  // Drawn in every case: it moves each generator past x_T, where the step noise starts.
+  const first = noise.randn(latentShape);
+  const initial = varied
+    ? initialNoise({ convention: 'a1111', seed: spec.seed, imageShape, batchSize, subseed: spec.subseed, subseedStrength: spec.subseedStrength })
+    : first;
+  return { seeds, noise, initial };
+}
 
 export function seededNoise(seeds: number[]): NoiseSource {
   const generators = seeds.map((seed) => new TorchGenerator(seed));

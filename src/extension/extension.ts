@@ -8,6 +8,7 @@ import { registerInstallCuda } from './installCudaCommand';
 import { RunService } from './runService';
 import { RunStore } from './workbench/runStore';
 import { createLog } from './log';
+import { registerModelInspector } from './modelInspector/modelInspectorProvider';
 import { registerScheduleInspector } from './schedule/registerScheduleInspector';
 import { registerWorkbench } from './workbench/registerWorkbench';
 
@@ -19,11 +20,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = createEngine(context, log);
   const runs = new RunService(engine, store, log);
   context.subscriptions.push(showEngineStatus(runs, engine));
-  const panel = new ImagePanel(context.extensionUri, storage, log);
+  const actions = registerWorkbench(context, { runs, store, log });
+  const panel = new ImagePanel(context.extensionUri, storage, actions, log);
   context.subscriptions.push(panel);
-  registerWorkbench(context, { runs, store, log });
-  registerGenerate(context, { runs, panel });
+  registerGenerate(context, { runs, store, panel });
   registerScheduleInspector(context);
+  registerModelInspector(context, log);
   registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -1,18 +1,24 @@
-// The panel that shows the latest generated images. One panel, reused; the webview asks for the
-// current run when it starts, so the host keeps only the latest run. The run's PNGs are also kept in
-// the extension's storage, so a window reload brings the panel back with its images.
+// The panel that shows the latest generated images, each with its actions (open in the workbench,
+// re-run, vary seed, copy, reveal). One panel, reused; the webview asks for the current run when it
+// starts, so the host keeps only the latest run. The run's PNGs are also kept in the extension's
+// storage, so a window reload brings the panel back with its images. A re-run or a varied seed from
+// here shows its result here.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import * as vscode from 'vscode';
-import type { FromImagePanel, PanelRun, ToImagePanel } from '../protocol/imagePanel';
+import { parseFromImagePanel, type FromImagePanel, type PanelRun, type ToImagePanel } from '../protocol/imagePanel';
+import { classNameOf } from '../protocol/run';
 import type { Log } from './log';
+import type { CompletedRun } from './runService';
+import type { ImageActions } from './workbench/imageActions';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const IMAGE_PANEL_VIEW_TYPE = 'diffusionLab.image';
 
 /** What is kept of the last run: the panel's text and each image as its PNG file. */
 interface StoredRun {
+  runId?: string;
   prompt: string;
   summary: string;
   captions: string[];
@@ -27,6 +33,7 @@ export class ImagePanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly storageDir: string,
+    private readonly actions: ImageActions,
     private readonly log: Log,
   ) {
     this.serializer = vscode.window.registerWebviewPanelSerializer(IMAGE_PANEL_VIEW_TYPE, {
@@ -34,8 +41,13 @@ export class ImagePanel implements vscode.Disposable {
     });
   }
 
-  /** Shows a run, opening the panel beside the editor if it is not open; `pngs` are its images' files. */
-  show(run: PanelRun, pngs: Uint8Array[]): void {
+  /** Shows a finished run, opening the panel beside the editor if it is not open. */
+  showRun(finished: CompletedRun): void {
+    this.show(panelRunOf(finished), finished.images.map((image) => image.png));
+  }
+
+  /** Shows a run; `pngs` are its images' files. */
+  private show(run: PanelRun, pngs: Uint8Array[]): void {
     this.run = run;
     this.keep(run, pngs).catch((error) => this.log.warn(`image panel: could not keep the last run for a reload: ${(error as Error).message}`));
     if (this.panel) {
@@ -69,12 +81,24 @@ export class ImagePanel implements vscode.Disposable {
 
   private attach(panel: vscode.WebviewPanel): void {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'image', title: 'Diffusion: Image' });
-    panel.webview.onDidReceiveMessage((message: FromImagePanel) => {
-      if (message?.type === 'ready') this.post(this.run ? { type: 'run', run: this.run } : { type: 'empty' });
+    panel.webview.onDidReceiveMessage((m) => {
+      const message = parseFromImagePanel(m);
+      if (!message) return this.log.warn('image panel: ignored a malformed message');
+      this.handle(message).catch((error) => this.notify(`${(error as Error).message}`, true));
     });
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
     });
+  }
+
+  private async handle(message: FromImagePanel): Promise<void> {
+    if (message.type === 'ready') return this.post(this.run ? { type: 'run', run: this.run } : { type: 'empty' });
+    const made = await this.actions.perform(message, (text, isError) => this.notify(text, isError));
+    if (made) this.showRun(made);
+  }
+
+  private notify(message: string, isError = false): void {
+    this.post({ type: 'notice', level: isError ? 'error' : 'info', message });
   }
 
   private post(message: ToImagePanel): void {
@@ -86,7 +110,7 @@ export class ImagePanel implements vscode.Disposable {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await Promise.all(pngs.map((png, i) => writeFile(join(dir, `${i}.png`), png)));
-    const stored: StoredRun = { prompt: run.prompt, summary: run.summary, captions: run.images.map((image) => image.caption) };
+    const stored: StoredRun = { runId: run.runId, prompt: run.prompt, summary: run.summary, captions: run.images.map((image) => image.caption) };
     await writeFile(join(dir, 'run.json'), JSON.stringify(stored));
   }
 
@@ -101,11 +125,29 @@ export class ImagePanel implements vscode.Disposable {
           return { width: png.width, height: png.height, rgba: new Uint8Array(png.data), caption };
         }),
       );
-      return { prompt: stored.prompt, summary: stored.summary, images };
+      return { runId: stored.runId, prompt: stored.prompt, summary: stored.summary, images };
     } catch (error) {
       // Nothing kept yet (a first run) is not worth a log line; anything else is.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`image panel: the last run could not be restored: ${(error as Error).message}`);
       return undefined;
     }
   }
+}
+
+/** The panel's view of a finished run: its prompt, one summary line and each image with a caption. */
+export function panelRunOf({ runId, info, images, createdAt }: CompletedRun): PanelRun {
+  const { spec } = info;
+  const seconds = ((Date.now() - createdAt.getTime()) / 1000).toFixed(1);
+  const sampler = classNameOf(info.scheduler) ?? 'scheduler';
+  return {
+    runId,
+    prompt: spec.prompt,
+    summary: `${spec.steps} steps · guidance ${spec.guidanceScale} · ${sampler} · ${info.model.name} · ${info.provider} · ${seconds} s`,
+    images: images.map((image, i) => ({
+      width: image.width,
+      height: image.height,
+      rgba: image.rgba.slice(),
+      caption: `seed ${info.seeds[i]}${spec.subseedStrength ? ` · variation ${spec.subseed! + i} × ${spec.subseedStrength}` : ''} · ${image.width}×${image.height}`,
+    })),
+  };
 }

@@ -25,6 +25,9 @@ export interface RunEvents {
   updated(run: RunSummary): void;
 }
 
+/** A finished run as the store keeps it, by id. */
+export type CompletedRun = FinishedRun & { runId: string };
+
 /** What a surface asks for: the spec, how to label it, and how to run it. */
 export interface RunRequest {
   spec: RunSpec;
@@ -65,7 +68,7 @@ export class RunService {
 
   /** Runs one spec to the end; returns the finished run, or undefined when it did not finish
    * (refused, failed or cancelled: already reported). */
-  async run(request: RunRequest): Promise<FinishedRun | undefined> {
+  async run(request: RunRequest): Promise<CompletedRun | undefined> {
     if (this.current) {
       void vscode.window.showWarningMessage('Diffusion Lab: a run is already in progress; cancel it or wait.');
       return undefined;
@@ -92,7 +95,7 @@ export class RunService {
       const finished = await this.execute(prepared, request, summary, abort);
       const done = await this.complete(summary, finished, request.origin);
       this.emit((l) => l.finished(done, finished.images.map((i) => i.png)));
-      return finished;
+      return { ...finished, runId: summary.id };
     } catch (error) {
       const cancelled = error instanceof EngineError && error.code === 'CANCELLED';
       const failed: RunSummary = { ...summary, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? undefined : (error as Error).message };
@@ -183,8 +186,8 @@ export class RunService {
     for (const w of info.warnings) this.log.warn(`${origin}: ${w}`);
     if (info.warnings.length) void vscode.window.showWarningMessage(`Diffusion Lab: ${info.warnings.join('; ')}`);
     done = await this.saveFiles(done, finished.records, pngs, false);
-    const thumbnail = finished.images[0] && thumbnailPng(finished.images[0]);
-    await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnail);
+    const thumbnails = finished.images.map(thumbnailPng);
+    await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnails);
     return done;
   }
 

@@ -91,8 +91,12 @@ export interface RunInfo {
   warnings: string[];
   /** Prompt words the tokenizer could not represent (mapped to the unknown token). */
   unknownWords: string[];
-  /** Prompt tokens past the model's max length, dropped. */
+  /** Prompt tokens the UNet could not take (it has a fixed context length), dropped; a warning says why. */
   truncatedTokens: number;
+  /** The prompt's token count as A1111 counts it (BOS, EOS and padding left out); 0 without a text encoder. */
+  promptTokens: number;
+  /** Text-encoder windows the UNet saw per prompt (A1111's chunks of 75 tokens); 0 without a text encoder. */
+  promptChunks: number;
 }
 
 export interface GenerateResult {

@@ -4,6 +4,8 @@
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 
+import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
+
 /** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
 export const RANDOM_SEED = -1;
 
@@ -14,12 +16,14 @@ export const RUN_LIMITS = {
   /** diffusers puts no bound on guidance; beyond 50 images are saturated noise on every SD model. */
   guidanceScale: { min: 0, max: 50 },
   guidanceRescale: { min: 0, max: 1 },
+  /** A1111's variation strength: 0 is the seed's noise alone, 1 the variation seed's. */
+  subseedStrength: { min: 0, max: 1 },
   batchSize: { min: 1, max: 64 },
   side: { max: 4096 },
   /** Pixels over the whole batch: the decoded float images alone take 12 bytes a pixel. */
   megapixels: 64,
   /** Prompt text, in characters (a CLIP window is 77 tokens; A1111 chunks long prompts). */
-  promptLength: 20_000,
+  promptLength: PROMPT_MAX_CHARS,
   /** Explicit timesteps or σ (σ lists carry the final σ as well). */
   explicitSchedule: 1001,
 } as const;
@@ -32,6 +36,11 @@ export interface RunSpec {
   /** Seed of the first image; image i of a batch uses seed + i, so it can be re-made alone.
    * RANDOM_SEED: a random one, drawn when the run starts (records keep the drawn seed). */
   seed: number;
+  /** A1111's variation seed: with a variation strength, every image keeps `seed` and blends in the
+   * noise of subseed + i (A1111's slerp). RANDOM_SEED: drawn when the run starts, as `seed` is. */
+  subseed?: number;
+  /** A1111's variation strength (RUN_LIMITS.subseedStrength); absent or 0: no variation. */
+  subseedStrength?: number;
   steps: number;
   /** Classifier-free guidance scale; guidance runs when > 1 (diffusers). Absent: the model's
    * recommendation (`_diffusion_lab.guidance_scale` in model_index.json), else diffusers' 7.5. */
@@ -72,6 +81,11 @@ export function classNameOf(config: Readonly<Record<string, unknown>> | undefine
   return typeof name === 'string' ? name : undefined;
 }
 
+/** Whether a spec blends in a variation seed's noise. */
+export function isVaried(spec: Pick<RunSpec, 'subseedStrength'>): boolean {
+  return (spec.subseedStrength ?? 0) !== 0;
+}
+
 /** The seed a run uses: a RANDOM_SEED drawn with `random` (a float in [0, 1)), else the spec's. */
 export function resolveSeed(seed: number, random: () => number): number {
   if (seed !== RANDOM_SEED) return seed;
@@ -104,8 +118,18 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     const v = spec[field];
     if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
     else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+    else {
+      const syntax = promptAttentionError(v);
+      if (syntax) problems.push({ field, message: `${field}: ${syntax}` });
+    }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
+  if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED) whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
+  if (spec.subseedStrength !== undefined) {
+    const { min, max } = L.subseedStrength;
+    real('subseedStrength', 'variation strength', spec.subseedStrength, min, max);
+    if (spec.subseedStrength !== 0 && spec.subseed === undefined) problems.push({ field: 'subseed', message: 'a variation strength needs a variation seed' });
+  }
   if (!spec.timesteps && !spec.sigmas) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
   if (spec.guidanceScale !== undefined) real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
   real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);

@@ -3,6 +3,8 @@
 // field before anything runs, the host again because a webview's message is untrusted input.
 // Webviews name runs and models by id, never by file path.
 
+import type { PreviewKind } from './engine';
+import { parseImageAction, type ImageActionMessage } from './imageActions';
 import { RANDOM_SEED, RUN_LIMITS, type RunSpec } from './run';
 
 export type Spacing = 'default' | 'leading' | 'trailing' | 'linspace';
@@ -17,6 +19,9 @@ export interface ParamsForm {
   negativePrompt: string;
   /** −1: a new random seed for each run. */
   seed: string;
+  /** A1111's variation seed (−1: random) and strength (0: none). */
+  subseed: string;
+  subseedStrength: string;
   steps: string;
   guidanceScale: string;
   /** diffusers `_class_name`; '' keeps the model's own scheduler. */
@@ -26,15 +31,27 @@ export interface ParamsForm {
   width: string;
   height: string;
   batchSize: string;
+  /** Runs one after another, seeds continuing (A1111's batch count). */
+  batchCount: string;
+  /** What the step viewer previews, and every how many steps. */
+  previewKind: string;
+  previewEvery: string;
   modelId: string;
 }
 export type ParamErrors = Partial<Record<keyof ParamsForm, string>>;
 
-/** A validated form: the run's spec (the host adds the model folder) and the model chosen by id. */
+/** A validated form: the run's spec (the host adds the model folder), the model chosen by id, how
+ * many runs to make and the step viewer's previews. */
 export interface FormRun {
   modelId: string;
   spec: Omit<RunSpec, 'modelDir'>;
+  batchCount: number;
+  preview: { every: number; kind: ViewerPreview };
 }
+
+/** The previews the step viewer offers ('none' is the engine's, for runs without a viewer). */
+export type ViewerPreview = Exclude<PreviewKind, 'none'>;
+export const VIEWER_PREVIEWS: readonly ViewerPreview[] = ['latent', 'taesd', 'vae'];
 
 /** What the sampler picker offers for one scheduler class (from the core's class table). */
 export interface SamplerOption {
@@ -54,6 +71,8 @@ export interface ModelOption {
   nativeSize: number;
   /** The guidance scale the engine uses when none is given (the model's recommendation, else 7.5). */
   guidanceScale: number;
+  /** The previews this model can make ('taesd' only with a TAESD decoder, 'vae' only with a VAE). */
+  previews: ViewerPreview[];
 }
 
 export interface ValidationContext {
@@ -66,6 +85,8 @@ export interface ValidationContext {
 export const WORKBENCH_MAX_BATCH = 16;
 /** Sizes the workbench offers; the engine takes up to RUN_LIMITS.side.max from the CLI. */
 export const WORKBENCH_MAX_SIDE = 2048;
+/** Runs one Generate makes in a row; "Generate forever" has no count. */
+export const WORKBENCH_MAX_COUNT = 100;
 
 /** Checks every field of a form; `run` is set only when there is no error. */
 export function validateParams(form: unknown, ctx: ValidationContext): { run?: FormRun; errors: ParamErrors } {
@@ -89,8 +110,21 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   if (!/^-?\d+$/.test(text('seed').trim()) || !(seed === RANDOM_SEED || (seed >= L.seed.min && seed <= L.seed.max))) {
     errors.seed = `Seed must be −1 (random) or a whole number from ${L.seed.min} to ${L.seed.max}.`;
   }
+  const subseedRaw = text('subseed').trim();
+  const subseed = Number(subseedRaw);
+  if (!/^-?\d+$/.test(subseedRaw) || !(subseed === RANDOM_SEED || (subseed >= L.seed.min && subseed <= L.seed.max))) {
+    errors.subseed = `Variation seed must be −1 (random) or a whole number from ${L.seed.min} to ${L.seed.max}.`;
+  }
+  const strengthRaw = text('subseedStrength').trim();
+  const subseedStrength = Number(strengthRaw);
+  const v = L.subseedStrength;
+  if (strengthRaw === '' || !Number.isFinite(subseedStrength) || subseedStrength < v.min || subseedStrength > v.max) {
+    errors.subseedStrength = `Variation strength must be a number from ${v.min} to ${v.max}.`;
+  }
   const steps = integer('steps', 'Steps', L.steps.min, L.steps.max);
   const batchSize = integer('batchSize', 'Batch size', L.batchSize.min, WORKBENCH_MAX_BATCH);
+  const batchCount = integer('batchCount', 'Batch count', 1, WORKBENCH_MAX_COUNT);
+  const previewEvery = integer('previewEvery', 'Preview every', 1, L.steps.max);
 
   const guidanceRaw = text('guidanceScale').trim();
   const guidanceScale = Number(guidanceRaw);
@@ -112,6 +146,9 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   };
   const width = size('width', 'Width');
   const height = size('height', 'Height');
+  const previewKind = text('previewKind') as ViewerPreview;
+  if (!VIEWER_PREVIEWS.includes(previewKind)) errors.previewKind = 'Unknown preview.';
+  else if (model && !model.previews.includes(previewKind)) errors.previewKind = `${model.label} has no ${previewKind.toUpperCase()} decoder for previews.`;
 
   const sampler = text('sampler');
   const samplerOption = ctx.samplers.find((s) => s.className === sampler);
@@ -136,8 +173,9 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     height,
     batchSize,
     ...(scheduler && { scheduler }),
+    ...(subseedStrength !== 0 && { subseed, subseedStrength }),
   };
-  return { errors, run: { modelId, spec } };
+  return { errors, run: { modelId, spec, batchCount, preview: { every: previewEvery, kind: previewKind } } };
 }
 
 /** The scheduler config keys the form's sampler controls set over the model's own; undefined keeps
@@ -255,6 +293,15 @@ export interface WorkbenchSnapshot {
   running: boolean;
   /** The schedule the next runs use, when one was handed over. */
   schedule?: RunSchedule;
+  queue: QueueState;
+}
+
+/** The runs waiting after the one in progress. */
+export interface QueueState {
+  /** Runs still to make after the current one; 0 when none. */
+  waiting: number;
+  /** "Generate forever" is on: runs keep coming until cancelled. */
+  forever: boolean;
 }
 
 export type TrajectoryFormat = 'gif' | 'strip';
@@ -263,21 +310,46 @@ export type TrajectoryFormat = 'gif' | 'strip';
 export type FromWorkbench =
   | { type: 'ready' }
   | { type: 'formChanged'; form: ParamsForm }
-  | { type: 'generate'; form: ParamsForm }
+  /** `forever`: keep making runs (new seeds) until cancelled. */
+  | { type: 'generate'; form: ParamsForm; forever?: boolean }
   | { type: 'cancel' }
   | { type: 'browseModel' }
   | { type: 'openRun'; runId: string }
   | { type: 'saveRun'; runId: string }
   | { type: 'exportTrajectory'; runId: string; format: TrajectoryFormat; bytes: Uint8Array }
-  | { type: 'copy'; runId: string; what: 'seed' | 'parameters' }
+  | ImageActionMessage
   | { type: 'rerunFromImage' }
   /** Return to the form's sampler. */
-  | { type: 'dropSchedule' };
+  | { type: 'dropSchedule' }
+  /** Count a prompt box's tokens and find its unknown words with the model's tokenizer (no model loads). */
+  | { type: 'tokenize'; field: PromptField; text: string; modelId: string };
+
+/** The two prompt boxes. */
+export type PromptField = 'prompt' | 'negativePrompt';
+
+/** A prompt as the model's tokenizer sees it (the answer to 'tokenize'). */
+export interface PromptTokens {
+  /** The text counted, so a late answer for older text can be told apart. */
+  text: string;
+  modelId: string;
+  /** A1111's token count (BOS, EOS and padding left out). */
+  count: number;
+  /** The token capacity of the windows the prompt takes: A1111's "count/window", 75 per CLIP window. */
+  window: number;
+  chunks: number;
+  /** Where the words the vocabulary cannot represent stand in `text` (UTF-16 offsets, end exclusive). */
+  unknown: { start: number; end: number }[];
+  /** Why the prompt could not be read (a bad attention weight, or the model has no tokenizer). */
+  error?: string;
+}
 
 /** Host → generate panel. */
 export type ToWorkbench =
   | { type: 'snapshot'; snapshot: WorkbenchSnapshot }
+  /** New form values (re-run from image), with a note on what was kept; no note clears the last. */
   | { type: 'form'; form: ParamsForm; note?: string }
+  /** "Re-run from image" could not read the image: the form is unchanged. */
+  | { type: 'importFailed'; message: string }
   | { type: 'models'; models: ModelOption[]; selectId?: string }
   | { type: 'errors'; errors: ParamErrors }
   | { type: 'runStarted'; run: RunSummary }
@@ -287,13 +359,15 @@ export type ToWorkbench =
   | { type: 'runUpdated'; run: RunSummary }
   | { type: 'runDetail'; detail: RunDetail }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
+  | { type: 'queue'; queue: QueueState }
   /** The schedule the next runs use changed; undefined: the form's sampler again. */
-  | { type: 'schedule'; schedule?: RunSchedule };
+  | { type: 'schedule'; schedule?: RunSchedule }
+  | ({ type: 'tokens'; field: PromptField } & PromptTokens);
 
 export interface GalleryItem {
   run: RunSummary;
-  /** A small PNG of the run's first image. */
-  thumbnail?: Uint8Array;
+  /** A small PNG of each image of the run (the gallery shows one entry per image). */
+  thumbnails: (Uint8Array | undefined)[];
 }
 
 /** The last step the run in progress took, with its preview when it has one. */
@@ -314,7 +388,8 @@ export type FromGallery =
   | { type: 'ready' }
   | { type: 'openRun'; runId: string }
   /** Drop a run from the gallery (the host asks first; saved output files are kept). */
-  | { type: 'removeRun'; runId: string };
+  | { type: 'removeRun'; runId: string }
+  | ImageActionMessage;
 
 /** Host → side-panel gallery. */
 export type ToGallery =
@@ -343,13 +418,21 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
     case 'dropSchedule':
       return { type: msg.type };
     case 'formChanged':
-    case 'generate':
       return isForm(msg.form) ? { type: msg.type, form: msg.form } : undefined;
+    case 'generate':
+      return isForm(msg.form) ? { type: msg.type, form: msg.form, ...(msg.forever === true && { forever: true }) } : undefined;
+    case 'imageAction':
+      return parseImageAction(msg);
     case 'openRun':
     case 'saveRun':
       return runId ? { type: msg.type, runId } : undefined;
-    case 'copy':
-      return runId && (msg.what === 'seed' || msg.what === 'parameters') ? { type: 'copy', runId, what: msg.what } : undefined;
+    case 'tokenize': {
+      const field = msg.field === 'prompt' || msg.field === 'negativePrompt' ? msg.field : undefined;
+      const text = typeof msg.text === 'string' && msg.text.length <= RUN_LIMITS.promptLength ? msg.text : undefined;
+      const modelId = typeof msg.modelId === 'string' && msg.modelId.length <= 200 ? msg.modelId : undefined;
+      if (!field || text === undefined || modelId === undefined) return undefined;
+      return { type: 'tokenize', field, text, modelId };
+    }
     case 'exportTrajectory':
       return runId && (msg.format === 'gif' || msg.format === 'strip') && msg.bytes instanceof Uint8Array
         ? { type: 'exportTrajectory', runId, format: msg.format, bytes: msg.bytes }
@@ -366,11 +449,12 @@ export function parseFromGallery(m: unknown): FromGallery | undefined {
   if (msg.type === 'ready') return { type: 'ready' };
   const runId = typeof msg.runId === 'string' && RUN_ID.test(msg.runId) ? msg.runId : undefined;
   if ((msg.type === 'openRun' || msg.type === 'removeRun') && runId) return { type: msg.type, runId };
-  return undefined;
+  return parseImageAction(msg);
 }
 
 const FORM_KEYS: readonly (keyof ParamsForm)[] = [
-  'prompt', 'negativePrompt', 'seed', 'steps', 'guidanceScale', 'sampler', 'spacing', 'sigmas', 'width', 'height', 'batchSize', 'modelId',
+  'prompt', 'negativePrompt', 'seed', 'subseed', 'subseedStrength', 'steps', 'guidanceScale', 'sampler', 'spacing', 'sigmas',
+  'width', 'height', 'batchSize', 'batchCount', 'previewKind', 'previewEvery', 'modelId',
 ];
 
 function isForm(v: unknown): v is ParamsForm {

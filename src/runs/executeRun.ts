@@ -7,7 +7,7 @@ import type { EngineClient } from './engineClient';
 import { withPngText } from './pngText';
 import { buildRunRecords, pngTextChunks, type RunRecord } from './runRecord';
 
-/** A run about to start: its one timestamp, and its spec with the seed drawn. */
+/** A run about to start: its one timestamp, and its spec with the seed (and variation seed) drawn. */
 export interface PreparedRun {
   createdAt: Date;
   spec: RunSpec;
@@ -22,7 +22,8 @@ export interface FinishedRun extends PreparedRun {
 }
 
 export function prepareRun(spec: RunSpec, random: () => number = Math.random): PreparedRun {
-  return { createdAt: new Date(), spec: { ...spec, seed: resolveSeed(spec.seed, random) } };
+  const subseed = spec.subseed === undefined ? {} : { subseed: resolveSeed(spec.subseed, random) };
+  return { createdAt: new Date(), spec: { ...spec, seed: resolveSeed(spec.seed, random), ...subseed } };
 }
 
 export async function executeRun(

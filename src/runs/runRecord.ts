@@ -2,8 +2,9 @@
 // reports, saved in the PNG (tEXt `diffusion-lab`, beside A1111's `parameters`) and, when asked,
 // as JSON beside it, so the image alone reproduces the run.
 import type { RunInfo } from '../protocol/engine';
-import type { RunSpec } from '../protocol/run';
+import { isVaried, type RunSpec } from '../protocol/run';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
+import { imageSpec } from './imageSpec';
 import { fromA1111Sampler, toA1111Sampler } from './samplerNames';
 
 export const RECORD_FORMAT = 'diffusion-lab.run/2';
@@ -48,8 +49,23 @@ export function toA1111(record: RunRecord): A1111Parameters {
     // A1111 shows the first ten hex digits of the weights' SHA-256.
     modelHash: record.ran.model.hash.slice(0, 10) || undefined,
     model: record.ran.model.name,
-    extra: [['Version', 'Diffusion Lab']],
+    // A1111's infotext names a varied image's own variation seed (processing.py create_infotext).
+    extra: [...(isVaried(spec) ? variationPairs(spec.subseed! + record.batchIndex, spec.subseedStrength!) : []), ['Version', 'Diffusion Lab']],
   };
+}
+
+const VARIATION_SEED = 'Variation seed';
+const VARIATION_STRENGTH = 'Variation seed strength';
+
+function variationPairs(subseed: number, strength: number): [string, string][] {
+  return [[VARIATION_SEED, String(subseed)], [VARIATION_STRENGTH, String(strength)]];
+}
+
+/** The variation seed and strength an A1111 settings line gives, when both are there as numbers. */
+function variationOf(extra: [string, string][]): Pick<RunSpec, 'subseed' | 'subseedStrength'> {
+  const value = (key: string) => Number(extra.find(([k]) => k === key)?.[1] ?? NaN);
+  const [subseed, subseedStrength] = [value(VARIATION_SEED), value(VARIATION_STRENGTH)];
+  return Number.isInteger(subseed) && Number.isFinite(subseedStrength) ? { subseed, subseedStrength } : {};
 }
 
 /** The text chunks of a saved PNG. The JSON is ASCII-escaped: tEXt holds Latin-1 only. */
@@ -76,7 +92,9 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
   if (record) {
     const { modelDir: _dir, batchSize: _batch, ...spec } = record.spec;
     const { name, hash, dir } = record.ran.model;
-    return { source: 'diffusion-lab', spec: { ...spec, seed: record.seed, scheduler: record.ran.scheduler }, model: { name, hash, dir } };
+    // This image's own seeds, so the image alone re-makes it.
+    const { seed, subseed } = imageSpec(record, false);
+    return { source: 'diffusion-lab', spec: { ...spec, seed, subseed, scheduler: record.ran.scheduler }, model: { name, hash, dir } };
   }
   const text = texts[PARAMETERS_KEY];
   if (text === undefined) return undefined;
@@ -91,6 +109,7 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
     width: p.width,
     height: p.height,
     scheduler: choice && { _class_name: choice.className, ...choice.options },
+    ...variationOf(p.extra),
   };
   return { source: 'a1111', spec, unknownSampler: p.sampler && !choice ? p.sampler : undefined, model: { name: p.model, hash: p.modelHash } };
 }
@@ -155,6 +174,8 @@ function fromFirstFormat(v: Record<string, unknown>): RunRecord | undefined {
       warnings: [],
       unknownWords: [],
       truncatedTokens: 0,
+      promptTokens: 0,
+      promptChunks: 0,
     },
   };
 }

@@ -121,13 +121,13 @@ test('Re-run from Image restores the form from a PNG Diffusion Lab saved; Copy s
   assert((await panel.locator('#param-steps input').inputValue()) === String(STEPS), 'the steps restored');
   await screenshot(page, 'workbench-rerun-from-image');
 
-  // Copy seed and Copy parameters (A1111 text) of the run on show reach the clipboard.
+  // The image's Copy seed and Copy parameters (A1111 text) reach the clipboard.
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
-  await panel.locator('vscode-button', { hasText: 'Copy seed' }).click();
+  await panel.locator('.image-tile [data-action="copySeed"]').click();
   await panel.locator('.notice', { hasText: 'Copied seed' }).waitFor({ timeout: 30_000 });
   assert((await clipboard()) === '1234', `clipboard after Copy seed: ${await clipboard()}`);
-  await panel.locator('vscode-button', { hasText: 'Copy parameters' }).click();
+  await panel.locator('.image-tile [data-action="copyParameters"]').click();
   await panel.locator('.notice', { hasText: 'Copied the parameters' }).waitFor({ timeout: 30_000 });
   const text = await clipboard();
   assert(/^a red circle on a blue background\n.*Steps: 6, .*Seed: 1234, Size: 64x64/s.test(text), `clipboard after Copy parameters: ${text}`);

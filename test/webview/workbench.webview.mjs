@@ -3,7 +3,7 @@
 // export, and the side-panel gallery opening a run.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 
-const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32 }];
+const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, previews: ['latent'] }];
 const samplers = [
   { className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] },
   { className: 'EulerDiscreteScheduler', a1111: 'Euler', spacing: true, sigmas: ['karras', 'exponential', 'beta'] },
@@ -11,8 +11,9 @@ const samplers = [
 const form = {
   prompt: 'a red circle', negativePrompt: '', seed: '-1', steps: '4', guidanceScale: '7.5', sampler: 'EulerDiscreteScheduler',
   spacing: 'default', sigmas: 'karras', width: '32', height: '32', batchSize: '1', modelId: 'm1',
+  subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
 };
-const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false };
+const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false, queue: { waiting: 0, forever: false } };
 const run = {
   id: 'r1', createdAt: '2026-01-01T00:00:00.000Z',
   spec: { modelDir: '/m', prompt: 'a red circle', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0, width: 32, height: 32, batchSize: 1 },
@@ -125,7 +126,7 @@ export const tests = [
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'gallery', { width: 300 });
       await expectPosted(page, 'ready', 'the gallery asks for its snapshot');
-      await post(page, { type: 'snapshot', items: [{ run: { ...run, status: 'done' } }] });
+      await post(page, { type: 'snapshot', items: [{ run: { ...run, status: 'done', images: [{ seed: 7, width: 32, height: 32 }] }, thumbnails: [undefined] }] });
       await post(page, { type: 'liveStarted', runId: 'r2' });
       await page.waitForFunction(() => /Starting/.test(document.querySelector('.live p').textContent));
       await post(page, { type: 'liveStep', runId: 'r2', progress: { step: 1, totalSteps: 4, preview: frame(1).preview } });

@@ -2,11 +2,12 @@
 // as a chip in place of the sampler, spacing and σ controls, fixes the steps it lists, and can be dropped.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 
-const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3 }];
+const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent'] }];
 const samplers = [{ className: 'EulerDiscreteScheduler', a1111: 'Euler', spacing: true, sigmas: ['karras'] }];
 const form = {
   prompt: 'a red circle', negativePrompt: '', seed: '7', steps: '20', guidanceScale: '3', sampler: 'EulerDiscreteScheduler',
   spacing: 'default', sigmas: 'default', width: '32', height: '32', batchSize: '1', modelId: 'm1',
+  subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
 };
 const schedule = { label: 'five steps', scheduler: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 800, 600, 400, 200] };
 
@@ -20,7 +21,7 @@ export const tests = [
     name: 'a handed-over schedule replaces the sampler controls, fixes its steps, generates, and drops back to the form',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');
-      await post(page, { type: 'snapshot', snapshot: { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false, schedule } });
+      await post(page, { type: 'snapshot', snapshot: { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false, schedule, queue: { waiting: 0, forever: false } } });
       await page.waitForFunction(() => document.querySelector('.schedule-chip')?.textContent.includes('Schedule: five steps'));
       assert(await visible(page, '.schedule-chip'), 'the chip is shown');
       assert(/EulerDiscreteScheduler · 5 explicit steps \(timesteps\)/.test(await page.textContent('.schedule-chip')), await page.textContent('.schedule-chip'));

@@ -1,8 +1,11 @@
 // The side-panel view: the live preview of the run in progress and the gallery of stored runs,
-// newest first. Activating a run (click, Enter or Space) opens it in the generate panel; its ×
-// button or the Delete key asks the host to remove it.
+// newest first, one entry per image with the full prompt on hover. Activating an entry (click,
+// Enter or Space) opens its run in the generate panel; its actions (re-run, vary seed, copy,
+// reveal) show on hover and focus; its × button or the Delete key asks the host to remove the run.
+import type { ImageActionKind } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
+import { imageActionBar } from '../shared/imageActions';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
 import './gallery.css';
 
@@ -25,13 +28,15 @@ const empty = document.createElement('p');
 empty.className = 'empty';
 empty.textContent = 'No runs yet. Open the workbench ("Diffusion: Open Generation Workbench") and press Generate.';
 document.body.append(live, grid, empty);
+/** Opening is the entry's own click. */
+const ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
 
 window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
   const m = event.data;
   switch (m.type) {
     case 'snapshot':
       for (const img of grid.querySelectorAll('img')) URL.revokeObjectURL(img.src);
-      grid.replaceChildren(...m.items.map(tile));
+      grid.replaceChildren(...m.items.flatMap(tiles));
       live.hidden = !m.live;
       if (m.live) showLive(m.live.progress);
       break;
@@ -48,15 +53,17 @@ window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
       return;
     case 'item':
       live.hidden = true;
-      grid.prepend(tile(m.item));
+      grid.prepend(...tiles(m.item));
       break;
     case 'updated': {
-      const existing = grid.querySelector<HTMLElement>(`[data-run-id="${m.run.id}"]`);
-      if (existing) existing.title = describe(m.run);
+      // Saving changes what Reveal can do: the run's entries are drawn again in place.
+      const existing = [...grid.querySelectorAll<HTMLElement>(`[data-run-id="${m.run.id}"]`)];
+      const thumbnails = existing.map((li) => li.querySelector('img')?.src);
+      existing.forEach((li, i) => li.replaceWith(entry(m.run, i, thumbnails[i])));
       return;
     }
     case 'removed':
-      grid.querySelector(`[data-run-id="${m.runId}"]`)?.remove();
+      for (const li of grid.querySelectorAll(`[data-run-id="${m.runId}"]`)) li.remove();
       break;
   }
   empty.hidden = grid.children.length > 0;
@@ -69,33 +76,45 @@ function showLive(progress: LiveProgress | undefined): void {
   if (progress?.preview) drawRgba(liveCanvas, progress.preview);
 }
 
-function tile(item: GalleryItem): HTMLElement {
+/** The entries of a run, one per image. */
+function tiles(item: GalleryItem): HTMLElement[] {
+  return item.run.images.map((_, i) => {
+    const png = item.thumbnails[i];
+    return entry(item.run, i, png && pngUrl(png));
+  });
+}
+
+function entry(run: RunSummary, index: number, thumbnailUrl: string | undefined): HTMLElement {
   const li = document.createElement('li');
-  li.dataset.runId = item.run.id;
+  li.dataset.runId = run.id;
+  li.dataset.index = String(index);
   li.tabIndex = 0;
   li.setAttribute('role', 'button');
-  li.title = describe(item.run);
+  li.title = describe(run, index);
   li.setAttribute('aria-keyshortcuts', 'Delete');
-  li.setAttribute('aria-label', `Open run: ${item.run.spec.prompt || 'no prompt'}, seed ${item.run.spec.seed}`);
-  if (item.thumbnail) {
+  const seed = run.images[index]?.seed ?? run.spec.seed;
+  li.setAttribute('aria-label', `Open run: ${run.spec.prompt || 'no prompt'}, seed ${seed}`);
+  if (thumbnailUrl) {
     const img = document.createElement('img');
-    img.src = pngUrl(item.thumbnail);
+    img.src = thumbnailUrl;
     img.alt = '';
     li.append(img);
   }
   const caption = document.createElement('span');
-  caption.textContent = item.run.spec.prompt || '(no prompt)';
+  caption.textContent = run.spec.prompt || '(no prompt)';
   li.append(caption);
   const remove = document.createElement('button');
   remove.className = 'remove';
   remove.textContent = '×';
   remove.tabIndex = -1;
-  remove.title = 'Remove from the gallery (Delete)';
-  li.append(remove);
-  const open = () => vscode.postMessage({ type: 'openRun', runId: item.run.id });
-  const removeRun = () => vscode.postMessage({ type: 'removeRun', runId: item.run.id });
+  remove.title = 'Remove the run from the gallery (Delete)';
+  const unavailable = run.images[index]?.savedAs ? {} : { reveal: 'Not saved: Save it in the workbench first' };
+  li.append(remove, imageActionBar({ runId: run.id, index }, ACTIONS, (m) => vscode.postMessage(m), unavailable));
+  const open = () => vscode.postMessage({ type: 'openRun', runId: run.id });
+  const removeRun = () => vscode.postMessage({ type: 'removeRun', runId: run.id });
   li.addEventListener('click', (e) => (e.target === remove ? removeRun() : open()));
   li.addEventListener('keydown', (e) => {
+    if (e.target !== li) return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       open();
@@ -107,10 +126,12 @@ function tile(item: GalleryItem): HTMLElement {
   return li;
 }
 
-function describe(run: RunSummary): string {
+/** The entry's tooltip: the full prompt, then what made the image. */
+function describe(run: RunSummary, index: number): string {
   const p = run.spec;
-  const saved = run.images.map((i) => i.savedAs).filter(Boolean);
+  const saved = run.images[index]?.savedAs;
+  const seed = run.images[index]?.seed ?? p.seed;
   const sampler = run.schedulerClass ?? classNameOf(p.scheduler) ?? "model's scheduler";
   const cfg = p.guidanceScale === undefined ? '' : ` · CFG ${p.guidanceScale}`;
-  return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${sampler} · ${p.steps} steps${cfg} · seed ${p.seed}${saved.length ? `\nsaved as ${saved.join(', ')}` : ''}`;
+  return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${sampler} · ${p.steps} steps${cfg} · seed ${seed}${saved ? `\nsaved as ${saved}` : ''}`;
 }

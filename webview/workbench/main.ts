@@ -1,15 +1,20 @@
-// The generate panel: the parameters form on the left; on the right the run on view (its images,
-// actions and per-step viewer). State comes from the host ("ready" → snapshot); the webview keeps
-// only which run and step it shows (getState/setState), so a reload returns to the same place.
+// The generate panel: the parameters form on the left; on the right the run on view (its images as
+// a grid, each with its actions, and the per-step viewer); stacked, results first, when narrow.
+// State comes from the host ("ready" → snapshot); the webview keeps only which run and step it
+// shows (getState/setState), so a reload returns to the same place.
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
+import type { ImageActionKind } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
-import type { FromWorkbench, ToWorkbench } from '../../src/protocol/workbench';
+import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
+import { enlarge, imageActionBar } from '../shared/imageActions';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
+import { PromptFeedback } from './promptFeedback';
+import { PromptHistory } from './promptHistory';
 import { RunsStore } from './runsStore';
-import { StepViewer } from './stepViewer';
+import { capturedFrames, StepViewer } from './stepViewer';
 import { trajectoryGif, trajectoryStrip } from './trajectoryExport';
 import './workbench.css';
 
@@ -31,16 +36,24 @@ let providerSetting = 'auto';
 
 const form = new ParamsFormView({
   changed: (f) => {
+    feedbackChanged(f);
     window.clearTimeout(formTimer);
     formTimer = window.setTimeout(() => vscode.postMessage({ type: 'formChanged', form: f }), 300);
   },
-  generate: (f) => vscode.postMessage({ type: 'generate', form: f }),
+  generate: (f, forever) => vscode.postMessage({ type: 'generate', form: f, ...(forever && { forever }) }),
   cancel: () => vscode.postMessage({ type: 'cancel' }),
   browse: () => vscode.postMessage({ type: 'browseModel' }),
   rerunFromImage: () => vscode.postMessage({ type: 'rerunFromImage' }),
   dropSchedule: () => vscode.postMessage({ type: 'dropSchedule' }),
 });
 const viewer = new StepViewer((step) => remember({ step }));
+const feedback: Record<PromptField, PromptFeedback> = {
+  prompt: promptFeedback('prompt'),
+  negativePrompt: promptFeedback('negativePrompt'),
+};
+const history = new PromptHistory();
+form.promptBox('prompt').addEventListener('input', () => history.typed());
+form.promptBox('prompt').addEventListener('keydown', recallPrompt);
 
 const runSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
 runSelect.id = 'run-select';
@@ -50,15 +63,14 @@ const status = element('p', 'status');
 status.setAttribute('role', 'status');
 const notice = element('p', 'notice');
 notice.setAttribute('role', 'status');
+/** The form's own note (what a restore kept), cleared by the next run or a failed import. */
+const formNote = element('p', 'notice form-note');
+formNote.setAttribute('role', 'status');
 const images = element('div', 'images');
+/** The workbench is where "open" leads, so it offers the other actions. */
+const TILE_ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
 const actions: Record<string, Button> = {
   save: button('Save', activeRunAction((runId) => ({ type: 'saveRun', runId })), true),
-  copySeed: button('Copy seed', activeRunAction((runId) => ({ type: 'copy', runId, what: 'seed' })), true),
-  copyParameters: button(
-    'Copy parameters',
-    activeRunAction((runId) => ({ type: 'copy', runId, what: 'parameters' })),
-    true,
-  ),
   // exportTrajectory shows its own errors in the notice.
   exportGif: button('Export GIF', () => void exportTrajectory('gif'), true),
   exportStrip: button('Export strip PNG', () => void exportTrajectory('strip'), true),
@@ -74,7 +86,7 @@ runPane.append(
   images,
   viewer.element,
 );
-document.body.append(element('main', 'workbench', form.element, runPane));
+document.body.append(element('main', 'workbench', element('div', 'form-column', formNote, form.element), runPane));
 // Until the host's snapshot fills the form, typing into it would be overwritten.
 form.element.inert = true;
 updateActions();
@@ -85,9 +97,11 @@ const handlers: Handlers = {
   snapshot: ({ snapshot: s }) => {
     form.setChoices(s.models, s.samplers);
     form.write(s.form);
+    feedbackChanged(s.form);
     providerSetting = s.provider.setting;
     form.setProvider(providerSetting, s.provider.lastUsed);
     form.setRunning(s.running);
+    form.setQueue(s.queue);
     form.setSchedule(s.schedule);
     form.element.inert = false;
     store.snapshot(s.runs);
@@ -97,11 +111,15 @@ const handlers: Handlers = {
   },
   form: (m) => {
     form.write(m.form);
-    if (m.note) showNotice(m.note);
+    feedbackChanged(m.form);
+    showFormNote(m.note ?? '');
   },
+  importFailed: (m) => showFormNote(m.message, true),
   models: (m) => form.setModels(m.models, m.selectId),
   errors: (m) => form.showErrors(m.errors),
   runStarted: ({ run }) => {
+    showFormNote('');
+    showNotice('');
     store.runStarted(run);
     form.setRunning(true);
     renderRunList();
@@ -136,6 +154,8 @@ const handlers: Handlers = {
   },
   notice: (m) => showNotice(m.message, m.level === 'error'),
   schedule: (m) => form.setSchedule(m.schedule),
+  queue: (m) => form.setQueue(m.queue),
+  tokens: (m) => feedback[m.field].show(m),
 };
 
 window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
@@ -160,22 +180,33 @@ function renderActiveRun(step?: number): void {
   const runId = run.summary.id;
   runSelect.value = runId;
   remember({ activeRunId: runId, step });
+  const pngs = run.pngs ?? [];
   for (const img of images.querySelectorAll('img')) URL.revokeObjectURL(img.src);
-  images.replaceChildren(
-    ...(run.pngs ?? []).map((png, i) => {
-      const img = document.createElement('img');
-      img.src = pngUrl(png);
-      const seed = run.summary.images[i]?.seed ?? run.summary.spec.seed;
-      img.alt = `Image ${i + 1} of "${run.summary.spec.prompt}", seed ${seed}`;
-      img.title = run.summary.images[i]?.savedAs ?? 'not saved';
-      return img;
-    }),
-  );
-  viewer.show(run.frames ?? [], runId === store.liveRunId ? undefined : step);
+  // As close to square as the batch allows; CSS fits the grid to the pane.
+  const cols = Math.ceil(Math.sqrt(pngs.length));
+  images.style.setProperty('--cols', String(cols));
+  images.style.setProperty('--rows', String(Math.max(1, Math.ceil(pngs.length / cols))));
+  images.replaceChildren(...pngs.map((png, i) => imageTile(run.summary, png, i)));
+  const live = runId === store.liveRunId;
+  viewer.show(run.frames ?? [], live ? undefined : step, live);
   renderStatus();
 }
 
+/** One image of the run on view: click to enlarge; its actions below it. */
+function imageTile(run: RunSummary, png: Uint8Array, index: number): HTMLElement {
+  const img = document.createElement('img');
+  img.src = pngUrl(png);
+  const seed = run.images[index]?.seed ?? run.spec.seed;
+  img.alt = `Image ${index + 1} of "${run.spec.prompt}", seed ${seed}`;
+  img.title = 'Click to enlarge';
+  img.addEventListener('click', () => enlarge(img, img.alt));
+  const unavailable = run.images[index]?.savedAs ? {} : { reveal: 'Not saved: press Save first' };
+  const bar = imageActionBar({ runId: run.id, index }, TILE_ACTIONS, (m) => vscode.postMessage(m), unavailable);
+  return element('figure', 'image-tile', img, bar);
+}
+
 function renderRunList(): void {
+  history.setPrompts(store.list().map((r) => r.summary.spec.prompt));
   runSelect.replaceChildren(
     ...store.list().map(({ summary: r }) => {
       const o = document.createElement('vscode-option');
@@ -195,23 +226,10 @@ function renderStatus(): void {
   if (!run) {
     status.textContent = 'No run yet: set the parameters and press Generate (Ctrl+Enter).';
   } else {
-    const p = run.spec;
-    const saved = run.images.filter((i) => i.savedAs).map((i) => i.savedAs);
-    status.textContent = [
-      run.status === 'running' ? 'running' : run.status,
-      run.modelLabel,
-      run.scheduleLabel && `schedule ${run.scheduleLabel}`,
-      run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
-      `${p.steps} steps`,
-      p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
-      `seed ${p.seed}`,
-      `${p.width}×${p.height}`,
-      run.provider && `on ${run.provider}`,
-      run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
-      saved.length ? `saved as ${saved.join(', ')}` : run.status === 'done' ? 'not saved' : undefined,
-    ]
-      .filter(Boolean)
-      .join(' · ');
+    status.textContent = statusLine(run);
+    // The file names are long: they go in the tooltip, not the line.
+    const saved = run.images.flatMap((i) => (i.savedAs ? [i.savedAs] : []));
+    status.title = saved.length ? `Saved as\n${saved.join('\n')}` : '';
   }
   updateActions();
 }
@@ -219,21 +237,81 @@ function renderStatus(): void {
 function updateActions(): void {
   const run = store.activeRun;
   const done = run?.summary.status === 'done';
-  actions.save.disabled = !done || run.summary.images.every((i) => i.savedAs);
-  actions.copySeed.disabled = actions.copyParameters.disabled = !done;
-  actions.exportGif.disabled = actions.exportStrip.disabled = !done || !(run.frames?.length);
+  actions.save.disabled = !done || run!.summary.images.every((i) => i.savedAs);
+  actions.exportGif.disabled = actions.exportStrip.disabled = !done || capturedFrames(run!.frames ?? []).length === 0;
+}
+
+/** One short line: what ran, its seeds, how long, and whether it is saved. */
+function statusLine(run: RunSummary): string {
+  const p = run.spec;
+  const n = run.images.length;
+  const seeds = n > 1 && run.images[0].seed !== run.images[n - 1].seed ? `seeds ${run.images[0].seed}–${run.images[n - 1].seed}` : `seed ${p.seed}`;
+  return [
+    run.status,
+    run.modelLabel,
+    run.scheduleLabel ? `schedule ${run.scheduleLabel}` : run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
+    `${p.steps} steps`,
+    p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
+    seeds,
+    p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
+    `${p.width}×${p.height}`,
+    run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
+    savedText(run),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** Whether the run's images are saved; one file name fits the line, a batch's would not. */
+function savedText({ images, status }: RunSummary): string | undefined {
+  const saved = images.filter((i) => i.savedAs).length;
+  if (images.length === 1 && images[0].savedAs) return `saved as ${images[0].savedAs}`;
+  if (saved > 0) return saved === images.length ? 'saved' : `${saved} of ${images.length} saved`;
+  return status === 'done' ? 'not saved' : undefined;
 }
 
 async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
   const run = store.activeRun;
-  if (!run?.frames?.length) return;
+  const frames = capturedFrames(run?.frames ?? []);
+  if (!run || frames.length === 0) return;
   showNotice(`Encoding the ${format === 'gif' ? 'GIF' : 'strip'}…`);
   try {
-    const bytes = format === 'gif' ? trajectoryGif(run.frames) : await trajectoryStrip(run.frames);
+    const bytes = format === 'gif' ? trajectoryGif(frames) : await trajectoryStrip(frames);
     vscode.postMessage({ type: 'exportTrajectory', runId: run.summary.id, format, bytes });
   } catch (error) {
     showNotice(`Export failed: ${(error as Error).message}`, true);
   }
+}
+
+/** ↑/↓ in the prompt box recall past prompts, from its first line (↑) or its last (↓), so the keys
+ * still move between the lines of a long prompt. */
+function recallPrompt(e: KeyboardEvent): void {
+  if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const box = form.promptBox('prompt').wrappedElement;
+  const up = e.key === 'ArrowUp';
+  const beyond = up ? box.value.slice(0, box.selectionStart) : box.value.slice(box.selectionEnd);
+  if (beyond.includes('\n')) return;
+  const recalled = up ? history.older(box.value) : history.newer();
+  if (recalled === undefined) return;
+  e.preventDefault();
+  form.setValue('prompt', recalled);
+  // The caret at the end, as a shell leaves it, once the box has taken the value (unless typed over since).
+  requestAnimationFrame(() => {
+    if (box.value === recalled) box.setSelectionRange(recalled.length, recalled.length);
+  });
+}
+
+/** The token line under a prompt box, asking the host about that box. */
+function promptFeedback(field: PromptField): PromptFeedback {
+  const ask = (text: string, modelId: string) => vscode.postMessage({ type: 'tokenize', field, text, modelId });
+  const line = new PromptFeedback(field, ask);
+  form.promptBox(field).after(line.element);
+  return line;
+}
+
+function feedbackChanged(f: ParamsForm): void {
+  feedback.prompt.changed(f.prompt, f.modelId);
+  feedback.negativePrompt.changed(f.negativePrompt, f.modelId);
 }
 
 /** A button's action: posts the message for the run on view, if any. */
@@ -247,6 +325,12 @@ function activeRunAction(message: (runId: string) => FromWorkbench): () => void 
 function showNotice(text: string, isError = false): void {
   notice.textContent = text;
   notice.classList.toggle('error', isError);
+}
+
+function showFormNote(text: string, isError = false): void {
+  formNote.textContent = text;
+  formNote.classList.toggle('error', isError);
+  formNote.hidden = text === '';
 }
 
 function remember(change: SavedState): void {

@@ -1,6 +1,8 @@
 // The parameters form: @vscode-elements controls, each with an inline error line that the shared
 // validator (the same one the host runs) fills as the user types, so a bad value is named before
-// anything runs. Ctrl/Cmd+Enter generates and Escape cancels from anywhere in the panel.
+// anything runs. Ctrl/Cmd+Enter generates and Escape cancels from anywhere in the panel. The
+// Generate bar stays in view at the bottom of the form; a Generate while runs are going waits in
+// the host's queue.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -14,8 +16,10 @@ import {
   type ModelOption,
   type ParamErrors,
   type ParamsForm,
+  type QueueState,
   type RunSchedule,
   type SamplerOption,
+  type ViewerPreview,
 } from '../../src/protocol/workbench';
 import { specSteps } from '../../src/protocol/run';
 
@@ -26,7 +30,7 @@ export type Button = HTMLElement & { disabled: boolean };
 
 export interface FormHandlers {
   changed(form: ParamsForm): void;
-  generate(form: ParamsForm): void;
+  generate(form: ParamsForm, forever: boolean): void;
   cancel(): void;
   browse(): void;
   rerunFromImage(): void;
@@ -43,10 +47,17 @@ const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'selec
   { key: 'steps', label: 'Steps', kind: 'textfield' },
   { key: 'guidanceScale', label: 'Guidance scale', kind: 'textfield' },
   { key: 'seed', label: 'Seed', kind: 'textfield', hint: '−1: a new random seed each run' },
+  { key: 'subseed', label: 'Variation seed', kind: 'textfield', hint: '−1: random' },
+  { key: 'subseedStrength', label: 'Variation strength', kind: 'textfield', hint: "0: none; 1: the variation seed's noise" },
   { key: 'width', label: 'Width', kind: 'textfield' },
   { key: 'height', label: 'Height', kind: 'textfield' },
-  { key: 'batchSize', label: 'Batch size', kind: 'textfield' },
+  { key: 'batchSize', label: 'Batch size', kind: 'textfield', hint: 'images per run' },
+  { key: 'batchCount', label: 'Batch count', kind: 'textfield', hint: 'runs in a row, seeds continuing' },
+  { key: 'previewKind', label: 'Step preview', kind: 'select' },
+  { key: 'previewEvery', label: 'Preview every', kind: 'textfield', hint: 'steps' },
 ];
+
+const PREVIEW_LABELS: Record<ViewerPreview, string> = { latent: 'Latent (fast)', taesd: 'TAESD', vae: 'VAE (full decode)' };
 
 export class ParamsFormView {
   readonly element = document.createElement('form');
@@ -55,7 +66,11 @@ export class ParamsFormView {
   private readonly selected = new Map<Key, string>();
   private readonly errorLines = new Map<Key, HTMLElement>();
   private readonly generateButton: Button;
+  private readonly foreverButton: Button;
   private readonly cancelButton: Button;
+  private readonly queueLine = document.createElement('p');
+  private running = false;
+  private queue: QueueState = { waiting: 0, forever: false };
   private readonly providerLine = document.createElement('p');
   private models: ModelOption[] = [];
   /** The model the form's values were last set for, to tell a model's default from a typed value. */
@@ -83,20 +98,24 @@ export class ParamsFormView {
     this.scheduleChip.hidden = true;
     this.controls.get('sampler')!.closest('.field')!.before(this.scheduleChip);
     this.providerLine.className = 'provider';
-    this.generateButton = button('Generate', () => this.submit());
-    this.generateButton.title = 'Generate (Ctrl+Enter)';
+    this.generateButton = button('Generate', () => this.submit(false));
+    this.generateButton.title = 'Generate (Ctrl+Enter); while runs are going, it waits its turn';
+    this.foreverButton = button('Generate forever', () => this.submit(true), true);
+    this.foreverButton.title = 'Keep generating (seeds continuing) until Cancel';
     this.cancelButton = button('Cancel', () => handlers.cancel(), true);
-    this.cancelButton.title = 'Cancel the run (Escape)';
+    this.cancelButton.title = 'Cancel the run and everything queued (Escape)';
     this.cancelButton.disabled = true;
-    this.element.append(
-      this.providerLine,
-      this.row(this.generateButton, this.cancelButton, button('Re-run from image…', () => handlers.rerunFromImage(), true)),
-    );
+    this.queueLine.className = 'queue';
+    this.queueLine.setAttribute('role', 'status');
+    const bar = this.row(this.generateButton, this.foreverButton, this.cancelButton, button('Re-run from image…', () => handlers.rerunFromImage(), true));
+    bar.classList.add('generate-bar');
+    bar.append(this.queueLine);
+    this.element.append(this.providerLine, bar);
     this.element.addEventListener('submit', (e) => e.preventDefault());
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
-        this.submit();
+        this.submit(false);
       } else if (e.key === 'Escape' && !this.cancelButton.disabled) {
         e.preventDefault();
         handlers.cancel();
@@ -108,6 +127,7 @@ export class ParamsFormView {
     this.models = models;
     this.samplers = samplers;
     fillSelect(this.controls.get('modelId')!, models.map((m) => [m.id, m.label]));
+    this.updatePreviewOptions(this.selected.get('modelId')!, this.selected.get('previewKind')!);
     fillSelect(this.controls.get('sampler')!, [
       ['', "Model's own scheduler"],
       ...samplers.map((s): [string, string] => [s.className, s.a1111 ? `${s.className} (${s.a1111})` : s.className]),
@@ -130,6 +150,7 @@ export class ParamsFormView {
     }
     this.modelId = form.modelId;
     this.updateSamplerOptions(form);
+    this.updatePreviewOptions(form.modelId, form.previewKind);
     this.validate();
   }
 
@@ -169,9 +190,30 @@ export class ParamsFormView {
     this.controls.get('steps')!.title = steps !== undefined ? 'The schedule fixes the step count' : '';
   }
 
+  /** A prompt box, for the tools main.ts attaches to it (token count, unknown words, history). */
+  promptBox(key: 'prompt' | 'negativePrompt'): Control & { wrappedElement: HTMLTextAreaElement } {
+    return this.controls.get(key) as Control & { wrappedElement: HTMLTextAreaElement };
+  }
+
   setRunning(running: boolean): void {
-    this.generateButton.disabled = running;
-    this.cancelButton.disabled = !running;
+    this.running = running;
+    this.updateQueueControls();
+  }
+
+  setQueue(queue: QueueState): void {
+    this.queue = queue;
+    this.updateQueueControls();
+  }
+
+  private updateQueueControls(): void {
+    const { waiting, forever } = this.queue;
+    this.cancelButton.disabled = !this.running && waiting === 0 && !forever;
+    this.foreverButton.disabled = forever;
+    this.queueLine.textContent = forever
+      ? 'Generating forever: Cancel stops.'
+      : waiting > 0
+        ? `${waiting} run${waiting === 1 ? '' : 's'} waiting.`
+        : '';
   }
 
   setProvider(setting: string, lastUsed?: string): void {
@@ -198,15 +240,15 @@ export class ParamsFormView {
     return errors;
   }
 
-  private submit(): void {
-    if (this.generateButton.disabled) return;
+  private submit(forever: boolean): void {
     const errors = this.validate();
     const first = FIELDS.find((f) => errors[f.key]);
     if (first) this.controls.get(first.key)!.focus();
-    else this.handlers.generate(this.read());
+    else this.handlers.generate(this.read(), forever);
   }
 
-  private setValue(key: Key, value: string): void {
+  /** Sets a field as if the user had typed it (checked, and reported as a change). */
+  setValue(key: Key, value: string): void {
     this.set(key, this.controls.get(key)!, value);
     this.onInput(key);
   }
@@ -232,9 +274,18 @@ export class ParamsFormView {
         this.set('guidanceScale', this.controls.get('guidanceScale')!, String(model.guidanceScale));
       }
       this.modelId = this.read().modelId;
+      this.updatePreviewOptions(this.modelId, this.read().previewKind);
     }
     this.validate();
     this.handlers.changed(this.read());
+  }
+
+  /** The previews the chosen model can make; a choice it cannot make falls back to the latent one. */
+  private updatePreviewOptions(modelId: string, current: string): void {
+    const kinds = this.models.find((m) => m.id === modelId)?.previews ?? ['latent'];
+    const select = this.controls.get('previewKind')!;
+    fillSelect(select, kinds.map((k) => [k, PREVIEW_LABELS[k]]));
+    this.set('previewKind', select, kinds.includes(current as ViewerPreview) ? current : 'latent');
   }
 
   /** Spacing and σ-schedule choices are those the chosen sampler has. */

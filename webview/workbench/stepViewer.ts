@@ -1,5 +1,7 @@
 // The per-step viewer: a scrubber over a run's steps, x_t and x̂0 side by side with each latent
-// channel as its own tile, the statistics chart, and playback of the steps as an animation.
+// channel as its own tile, the statistics chart, and playback of the steps as an animation. It
+// shows the captured steps only (those at the preview cadence); a run without any (one made from
+// the palette) has no viewer.
 import type { StepFrame } from '../../src/protocol/workbench';
 import { formatNumber } from '../shared/plotTheme';
 import { channelImage, drawRgba } from '../shared/workbenchPixels';
@@ -8,10 +10,17 @@ import { StatsChart } from './statsChart';
 
 const PLAY_INTERVAL_MS = 150;
 
+/** The steps that carry latents or a preview: the viewer's and the trajectory export's. */
+export function capturedFrames(frames: readonly StepFrame[]): StepFrame[] {
+  return frames.filter((f) => f.xt !== undefined || f.preview !== undefined);
+}
+
 export class StepViewer {
   readonly element = document.createElement('section');
   private frames: StepFrame[] = [];
   private index = 0;
+  /** The run on view is in progress (an empty viewer waits for its steps). */
+  private live = false;
   private timer: number | undefined;
   /** Follow new steps as they arrive while the scrubber sits on the last one. */
   private following = true;
@@ -48,10 +57,13 @@ export class StepViewer {
     });
   }
 
-  /** Shows a copy of a run's frames, on step `index` (the last, following new steps, when absent). */
-  show(frames: readonly StepFrame[], index?: number): void {
+  /** Shows a copy of a run's frames, on step `index` (the last, following new steps, when absent). A
+   * finished run without frames (a palette run captures none) hides the viewer; a live one waits. */
+  show(frames: readonly StepFrame[], index?: number, live = false): void {
     this.stop();
-    this.frames = [...frames];
+    this.frames = capturedFrames(frames);
+    this.live = live;
+    this.element.hidden = !live && this.frames.length === 0;
     this.following = index === undefined;
     this.chart.show(this.frames);
     this.select(index ?? frames.length - 1);
@@ -59,6 +71,12 @@ export class StepViewer {
 
   /** A new step of the run on view; the caller says so, as the viewer holds its own frames. */
   append(frame: StepFrame): void {
+    if (capturedFrames([frame]).length === 0) {
+      // Between captures (or in a run that captures none) only the readout moves on.
+      if (this.frames.length === 0) this.readout.textContent = `step ${frame.step + 1}/${frame.totalSteps}`;
+      return;
+    }
+    this.element.hidden = false;
     this.frames.push(frame);
     this.chart.show(this.frames);
     if (this.following) this.select(this.frames.length - 1);
@@ -71,7 +89,8 @@ export class StepViewer {
 
   select(index: number): void {
     if (this.frames.length === 0) {
-      this.readout.textContent = 'No steps captured for this run.';
+      // Only a live run shows an empty viewer: its first step comes once the model has loaded.
+      this.readout.textContent = this.live ? 'Loading the model…' : '';
       this.updateScrubber();
       return;
     }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { parseFromGallery, type GalleryItem, type LiveProgress, type StepFrame, type ToGallery } from '../../protocol/workbench';
 import type { Log } from '../log';
+import type { ImageActions } from './imageActions';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { RunService } from '../runService';
 import type { RunStore } from './runStore';
@@ -17,6 +18,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     private readonly extensionUri: vscode.Uri,
     private readonly store: RunStore,
     private readonly runs: RunService,
+    private readonly actions: ImageActions,
     private readonly openRun: (runId: string) => void,
     private readonly log: Log,
   ) {
@@ -24,7 +26,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       started: (run) => this.post({ type: 'liveStarted', runId: run.id }),
       step: (runId, frame) => this.post({ type: 'liveStep', runId, progress: progressOf(frame) }),
       finished: (run) => {
-        if (run.status === 'done') void store.thumbnail(run.id).then((thumbnail) => this.post({ type: 'item', item: { run, thumbnail } }));
+        if (run.status === 'done') void store.thumbnails(run.id).then((thumbnails) => this.post({ type: 'item', item: { run, thumbnails } }));
         else this.post({ type: 'liveEnded', runId: run.id });
       },
       updated: (run) => this.post({ type: 'updated', run }),
@@ -38,8 +40,10 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     const messages = view.webview.onDidReceiveMessage((m) => {
       const message = parseFromGallery(m);
       if (!message) return this.log.warn('gallery: ignored a malformed message');
-      if (message.type === 'ready') this.sendSnapshot().catch((e) => this.log.error(`gallery: ${(e as Error).message}`));
-      else if (message.type === 'removeRun') this.removeRun(message.runId).catch((e) => this.log.error(`gallery: ${(e as Error).message}`));
+      const failed = (e: unknown) => this.log.error(`gallery: ${(e as Error).message}`);
+      if (message.type === 'ready') this.sendSnapshot().catch(failed);
+      else if (message.type === 'removeRun') this.removeRun(message.runId).catch(failed);
+      else if (message.type === 'imageAction') this.actions.perform(message, notifyByToast).catch(failed);
       else this.openRun(message.runId);
     });
     view.onDidDispose(() => {
@@ -54,7 +58,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
 
   private async sendSnapshot(): Promise<void> {
     const items: GalleryItem[] = await Promise.all(
-      (await this.store.list()).map(async (run) => ({ run, thumbnail: await this.store.thumbnail(run.id) })),
+      (await this.store.list()).map(async (run) => ({ run, thumbnails: await this.store.thumbnails(run.id) })),
     );
     const live = this.runs.liveFrames;
     const last = live?.frames[live.frames.length - 1];
@@ -78,6 +82,11 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   private post(message: ToGallery): void {
     void this.view?.webview.postMessage(message);
   }
+}
+
+/** The side panel has no room for a notice line: what an action did shows as a notification. */
+function notifyByToast(message: string, isError?: boolean): void {
+  void (isError ? vscode.window.showErrorMessage : vscode.window.showInformationMessage)(`Diffusion Lab: ${message}`);
 }
 
 function progressOf(frame: StepFrame): LiveProgress {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE, defaultGuidance, readModelFolder } from '../../modelFolder/modelFolder';
-import type { ModelOption } from '../../protocol/workbench';
+import type { ModelOption, ViewerPreview } from '../../protocol/workbench';
 import { checkModelTrust, modelAllowed, resolveModelDir } from '../settings';
 
 const BROWSED_KEY = 'diffusionLab.workbench.browsedModels';
@@ -84,10 +84,14 @@ export class ModelCatalog {
       // A pixel-space model takes its own size; a latent one any multiple of the VAE's scale.
       const sizeMultiple = folder.kind === 'unconditional' ? (folder.sampleSize ?? 8) : folder.vaeScale;
       const nativeSize = folder.sampleSize ? folder.sampleSize * folder.vaeScale : DEFAULT_SIZE;
-      return { id: idOf(dir), dir, label: isDefault ? `${shown} (default)` : shown, sizeMultiple, nativeSize, guidanceScale: defaultGuidance(folder) };
+      const previews: ViewerPreview[] = ['latent'];
+      if (folder.files.taesdDecoder) previews.push('taesd');
+      if (folder.files.vaeDecoder) previews.push('vae');
+      const label = isDefault ? `${shown} (default)` : shown;
+      return { id: idOf(dir), dir, label, sizeMultiple, nativeSize, guidanceScale: defaultGuidance(folder), previews };
     } catch (error) {
       this.log.warn(`model folder ${dir}: ${(error as Error).message}`);
-      return { id: idOf(dir), dir, label: `${shown} (unreadable: see log)`, sizeMultiple: 8, nativeSize: DEFAULT_SIZE, guidanceScale: DEFAULT_GUIDANCE };
+      return { id: idOf(dir), dir, label: `${shown} (unreadable: see log)`, sizeMultiple: 8, nativeSize: DEFAULT_SIZE, guidanceScale: DEFAULT_GUIDANCE, previews: ['latent'] };
     }
   }
 }

@@ -5,18 +5,21 @@ import { parseScheduleArgument } from '../../protocol/workbench';
 import type { Log } from '../log';
 import type { RunService } from '../runService';
 import { GALLERY_VIEW_ID, GalleryView } from './galleryView';
+import { ImageActions } from './imageActions';
 import { ModelCatalog } from './modelCatalog';
 import { pickAndRestore } from './rerunFromImage';
 import type { RunStore } from './runStore';
 import { samplerOptions } from './samplerOptions';
 import { WorkbenchPanel } from './workbenchPanel';
 
-export function registerWorkbench(context: vscode.ExtensionContext, deps: { runs: RunService; store: RunStore; log: Log }): void {
+/** Returns the image actions, which the image panel offers too. */
+export function registerWorkbench(context: vscode.ExtensionContext, deps: { runs: RunService; store: RunStore; log: Log }): ImageActions {
   const { runs, store, log } = deps;
   const catalog = new ModelCatalog(context, log);
   const samplers = samplerOptions();
-  const panel = new WorkbenchPanel({ context, catalog, runs, store, samplers, log });
-  const gallery = new GalleryView(context.extensionUri, store, runs, (runId) => panel.show(runId), log);
+  const actions = new ImageActions({ runs, store, log, openWorkbench: (runId) => panel.show(runId) });
+  const panel = new WorkbenchPanel({ context, catalog, runs, store, samplers, actions, log });
+  const gallery = new GalleryView(context.extensionUri, store, runs, actions, (runId) => panel.show(runId), log);
 
   context.subscriptions.push(
     panel,
@@ -43,8 +46,10 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { runs
         }
       } catch (error) {
         log.warn(`re-run from image: ${(error as Error).message}`);
+        panel.importFailed((error as Error).message);
         void vscode.window.showErrorMessage(`Diffusion Lab: ${(error as Error).message}`);
       }
     }),
   );
+  return actions;
 }

@@ -1,6 +1,7 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
 import { sigmaScheduleOf, SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type SamplerOption, type Spacing } from '../../protocol/workbench';
+import { RANDOM_SEED } from '../../protocol/run';
 import type { RestoredRun } from '../../runs/runRecord';
 
 /** The model lookups restoring needs (ModelCatalog provides them). */
@@ -29,7 +30,11 @@ export function toForm(
   set('guidanceScale', spec.guidanceScale);
   set('width', spec.width);
   set('height', spec.height);
+  // One image, and the image's own variation (none when it had none), so the form re-makes it.
   form.batchSize = '1';
+  form.batchCount = '1';
+  form.subseed = String(spec.subseed ?? RANDOM_SEED);
+  form.subseedStrength = String(spec.subseedStrength ?? 0);
   const className = spec.scheduler?._class_name;
   if (typeof className === 'string') {
     const known = samplers.find((s) => s.className === className);

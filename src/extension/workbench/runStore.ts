@@ -29,11 +29,12 @@ export class RunStore {
     return runs.filter((r): r is StoredRun => r !== undefined).map((r) => r.summary);
   }
 
-  async add(summary: RunSummary, records: RunRecord[], pngs: Uint8Array[], frames: StepFrame[], thumbnail?: Uint8Array): Promise<void> {
+  /** `thumbnails`: one small PNG per image, for the gallery. */
+  async add(summary: RunSummary, records: RunRecord[], pngs: Uint8Array[], frames: StepFrame[], thumbnails: Uint8Array[] = []): Promise<void> {
     const dir = this.dir(summary.id);
     await mkdir(dir, { recursive: true });
     await Promise.all(pngs.map((png, i) => writeFile(join(dir, `image-${i}.png`), png)));
-    if (thumbnail) await writeFile(join(dir, 'thumbnail.png'), thumbnail);
+    await Promise.all(thumbnails.map((png, i) => writeFile(join(dir, `thumbnail-${i}.png`), png)));
     await writeFile(join(dir, 'trajectory.bin'), serialize(frames));
     await this.write(summary, records);
     const ids = [summary.id, ...(await this.index()).filter((id) => id !== summary.id)];
@@ -71,12 +72,15 @@ export class RunStore {
     return files.filter((f) => f !== undefined);
   }
 
-  /** The gallery's small PNG of the run's first image. */
-  async thumbnail(id: string): Promise<Uint8Array | undefined> {
-    return readFile(join(this.dir(id), 'thumbnail.png')).then(
-      (b) => new Uint8Array(b),
-      () => undefined,
-    );
+  /** The gallery's small PNG of each image of a run (undefined where there is none). Runs stored
+   * before per-image thumbnails have one, of their first image, in thumbnail.png. */
+  async thumbnails(id: string): Promise<(Uint8Array | undefined)[]> {
+    const stored = await this.read(id);
+    const read = (name: string): Promise<Uint8Array | undefined> =>
+      readFile(join(this.dir(id), name)).then((b) => new Uint8Array(b), () => undefined);
+    const files = await Promise.all((stored?.summary.images ?? []).map((_, i) => read(`thumbnail-${i}.png`)));
+    if (files.length > 0 && !files.some(Boolean)) files[0] = await read('thumbnail.png');
+    return files;
   }
 
   async detail(id: string): Promise<RunDetail | undefined> {

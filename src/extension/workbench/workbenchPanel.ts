@@ -3,9 +3,7 @@
 // the store. Every message from the webview is checked before it is acted on.
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE } from '../../modelFolder/modelFolder';
-import { formatParameters } from '../../runs/a1111Parameters';
 import { outputStem } from '../../runs/saveRun';
-import { toA1111 } from '../../runs/runRecord';
 import { writeNewFile } from '../../runs/writeNewFile';
 import {
   parseFromWorkbench,
@@ -18,11 +16,14 @@ import {
   type ToWorkbench,
   type TrajectoryFormat,
 } from '../../protocol/workbench';
+import { PromptTokenCounter } from '../../tokenizer/promptTokenCounter';
 import type { Log } from '../log';
 import { readProvider, resolveOutputDir } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
+import type { ImageActions } from './imageActions';
 import type { ModelCatalog } from './modelCatalog';
 import type { RunService } from '../runService';
+import { RunQueue } from './runQueue';
 import type { RunStore } from './runStore';
 
 export const WORKBENCH_VIEW_TYPE = 'diffusionLab.workbench';
@@ -36,6 +37,7 @@ export interface PanelDeps {
   runs: RunService;
   store: RunStore;
   samplers: SamplerOption[];
+  actions: ImageActions;
   log: Log;
 }
 
@@ -44,8 +46,11 @@ export class WorkbenchPanel implements vscode.Disposable {
   /** A run to show once the webview has asked for its snapshot. */
   private pendingRunId: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly queue: RunQueue;
+  private readonly tokens = new PromptTokenCounter();
 
   constructor(private readonly deps: PanelDeps) {
+    this.queue = new RunQueue((request) => deps.runs.run(request), (queue) => this.post({ type: 'queue', queue }));
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, {
         deserializeWebviewPanel: (panel) => Promise.resolve(this.attach(panel)),
@@ -97,6 +102,11 @@ export class WorkbenchPanel implements vscode.Disposable {
     this.post({ type: 'form', form, note });
   }
 
+  /** "Re-run from image" failed: the panel says so where the last restore's note was. */
+  importFailed(message: string): void {
+    this.post({ type: 'importFailed', message });
+  }
+
   /** The remembered form (defaults from the first model where nothing is remembered); rescans models. */
   async currentForm(): Promise<ParamsForm> {
     const models = await this.deps.catalog.refresh();
@@ -105,6 +115,7 @@ export class WorkbenchPanel implements vscode.Disposable {
       prompt: '', negativePrompt: '', seed: '-1', steps: '20', guidanceScale: String(models[0]?.guidanceScale ?? DEFAULT_GUIDANCE),
       sampler: '', spacing: 'default', sigmas: 'default',
       width: native, height: native, batchSize: '1', modelId: models[0]?.id ?? '',
+      subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
     };
     const form = { ...defaults, ...this.deps.context.workspaceState.get<ParamsForm>(FORM_KEY) };
     if (!models.some((m) => m.id === form.modelId)) form.modelId = defaults.modelId;
@@ -151,13 +162,15 @@ export class WorkbenchPanel implements vscode.Disposable {
         const schedule = this.schedule();
         // A handed-over schedule replaces the form's sampler controls (and, when explicit, its steps).
         const spec = schedule ? { ...run.spec, scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas } : run.spec;
-        const options = { preview: { every: 1, kind: 'latent' as const }, captureLatents: true };
-        await runs.run({ spec: { ...spec, modelDir }, modelLabel: catalog.label(run.modelId), scheduleLabel: schedule?.label, options, origin: 'workbench' });
-        return;
+        const options = { preview: run.preview, captureLatents: true };
+        const request = { spec: { ...spec, modelDir }, modelLabel: catalog.label(run.modelId), scheduleLabel: schedule?.label, options, origin: 'workbench' };
+        return this.queue.add(request, m.forever ? Infinity : run.batchCount);
       }
       case 'dropSchedule':
         return this.rememberSchedule(undefined);
       case 'cancel':
+        // Cancel stops what is queued too, "Generate forever" included.
+        this.queue.clear();
         return runs.cancel();
       case 'browseModel': {
         const id = await catalog.browse();
@@ -170,10 +183,15 @@ export class WorkbenchPanel implements vscode.Disposable {
         return void (await runs.save(m.runId));
       case 'exportTrajectory':
         return this.exportTrajectory(m.runId, m.format, m.bytes);
-      case 'copy':
-        return this.copy(m.runId, m.what);
+      case 'imageAction':
+        return void (await this.deps.actions.perform(m, (message, isError) => this.post({ type: 'notice', level: isError ? 'error' : 'info', message })));
       case 'rerunFromImage':
         return void (await vscode.commands.executeCommand('diffusionLab.rerunFromImage'));
+      case 'tokenize': {
+        const dir = catalog.dir(m.modelId);
+        if (dir) this.post({ type: 'tokens', field: m.field, ...this.tokens.count(dir, m.modelId, m.text) });
+        return;
+      }
     }
   }
 
@@ -193,6 +211,7 @@ export class WorkbenchPanel implements vscode.Disposable {
         activeRunId: this.pendingRunId,
         running: runs.running,
         schedule: this.schedule(),
+        queue: this.queue.state(),
       },
     });
     this.pendingRunId = undefined;
@@ -226,14 +245,6 @@ export class WorkbenchPanel implements vscode.Disposable {
     this.post({ type: 'notice', level: 'info', message: `Exported ${vscode.workspace.asRelativePath(path)}` });
     const choice = await vscode.window.showInformationMessage(`Diffusion Lab: exported ${vscode.workspace.asRelativePath(path)}`, 'Open');
     if (choice === 'Open') await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(path));
-  }
-
-  private async copy(runId: string, what: 'seed' | 'parameters'): Promise<void> {
-    const records = await this.deps.store.records(runId);
-    if (!records?.length) return;
-    const text = what === 'seed' ? String(records[0].seed) : formatParameters(toA1111(records[0]));
-    await vscode.env.clipboard.writeText(text);
-    this.post({ type: 'notice', level: 'info', message: what === 'seed' ? `Copied seed ${text}` : 'Copied the parameters (A1111 format)' });
   }
 
   private fail(error: unknown): void {

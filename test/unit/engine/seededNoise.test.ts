@@ -1,8 +1,10 @@
-// Batch noise is each image's own seeded stream, whether the sampler passes a buffer or not.
+// Batch noise is each image's own seeded stream, whether the sampler passes a buffer or not; a run
+// with a variation strength starts from A1111's blend of the seed's and the variation seed's noise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
-import { seededNoise } from '../../../src/engine/seededNoise';
+import { runNoise, seededNoise } from '../../../src/engine/seededNoise';
+import { maxAbsDiff, readNoiseFixture } from '../core/noise/noiseCheck';
 
 test('image i of a batch draws what a single run with seed i draws, into the given buffer', () => {
   const shape = [2, 4, 8, 8];
@@ -17,4 +19,34 @@ test('image i of a batch draws what a single run with seed i draws, into the giv
     assert.deepEqual(second.subarray(i * 256, (i + 1) * 256), g.randn([1, 4, 8, 8]));
   }
   assert.throws(() => noise.randn([3, 4, 8, 8]), /batch of 3 from 2 seeds/);
+});
+
+// A1111's own variation-seed draws (test/fixtures/reference/noise/initial.json, made by
+// gen_noise_fixtures.py from stable-diffusion-webui's modules/rng.py).
+interface VariationCase { convention: string; seed: number; batch: number; values: number[]; subseed?: number; subseed_strength?: number }
+const fixture = readNoiseFixture('initial.json');
+const a1111 = (fixture.cases as VariationCase[]).filter((c) => c.convention === 'a1111' && c.seed === 42 && c.batch === 2);
+
+for (const c of a1111) {
+  const strength = c.subseed_strength ?? 0;
+  test(`run noise: seed 42, variation seed ${c.subseed ?? 'none'} at strength ${strength} is A1111's x_T`, () => {
+    const latentShape = [2, ...fixture.shape];
+    const { seeds, initial } = runNoise({ seed: 42, subseed: c.subseed, subseedStrength: c.subseed_strength }, latentShape);
+    assert.ok(maxAbsDiff(initial, c.values) <= 1e-6, `max |Δ| ${maxAbsDiff(initial, c.values)}`);
+    // A1111 keeps the seed for every image of a varied batch (processing.py all_seeds).
+    assert.deepEqual(seeds, strength === 0 ? [42, 43] : [42, 42]);
+  });
+}
+
+test('run noise: strength 0 is the plain seed, 1 the variation seed’s noise, the step noise the seed’s', () => {
+  const shape = [1, 4, 8, 8];
+  const plain = runNoise({ seed: 5 }, shape);
+  const zero = runNoise({ seed: 5, subseed: 9, subseedStrength: 0 }, shape);
+  assert.deepEqual(zero.initial, plain.initial);
+  const full = runNoise({ seed: 5, subseed: 9, subseedStrength: 1 }, shape);
+  assert.ok(maxAbsDiff(full.initial, [...new TorchGenerator(9).randn(shape)]) < 1e-5);
+  const half = runNoise({ seed: 5, subseed: 9, subseedStrength: 0.5 }, shape);
+  assert.ok(maxAbsDiff(half.initial, [...plain.initial]) > 0.1 && maxAbsDiff(half.initial, [...full.initial]) > 0.1);
+  // After x_T, each image's generator continues where a plain run's does.
+  assert.deepEqual(half.noise.randn(shape), plain.noise.randn(shape));
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseFromGallery, parseFromWorkbench, validateParams, type ParamsForm, type ValidationContext } from '../../../src/protocol/workbench';
 
 const ctx: ValidationContext = {
-  models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3 }],
+  models: [{ id: 'm1', label: 'tiny-shapes', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent', 'taesd'] }],
   samplers: [
     { className: 'DDIMScheduler', spacing: true, sigmas: [] },
     { className: 'EulerDiscreteScheduler', spacing: true, sigmas: ['karras', 'exponential'] },
@@ -21,6 +21,11 @@ const good: ParamsForm = {
   width: '32',
   height: '64',
   batchSize: '2',
+  batchCount: '1',
+  subseed: '-1',
+  subseedStrength: '0',
+  previewKind: 'latent',
+  previewEvery: '1',
   modelId: 'm1',
 };
 
@@ -66,4 +71,15 @@ test('host-side message parsing drops malformed messages and path-like ids', () 
   assert.deepEqual(parseFromGallery({ type: 'removeRun', runId: 'abc-123' }), { type: 'removeRun', runId: 'abc-123' });
   assert.equal(parseFromGallery({ type: 'removeRun', runId: '../runs' }), undefined);
   assert.equal(parseFromGallery({ type: 'removeRun' }), undefined);
+});
+
+test('tokenize requests carry a prompt field, its text and a model id, within the prompt limit', () => {
+  const ok = { type: 'tokenize', field: 'prompt', text: 'a (red:1.2) circle', modelId: 'm1' };
+  assert.deepEqual(parseFromWorkbench({ ...ok, extra: 1 }), ok);
+  const negative = { ...ok, field: 'negativePrompt', text: '' };
+  assert.deepEqual(parseFromWorkbench(negative), negative);
+  assert.equal(parseFromWorkbench({ ...ok, field: 'seed' }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, text: 3 }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, modelId: undefined }), undefined);
+  assert.equal(parseFromWorkbench({ ...ok, text: 'a'.repeat(20_001) }), undefined);
 });

@@ -62,3 +62,15 @@ test('a first-format record (flat, diffusion-lab.run/1) is read as the current o
   assert.equal(parseRecord('{"format":"other"}'), undefined);
   assert.equal(parseRecord('not json'), undefined);
 });
+
+test('a varied image carries its own variation seed, in A1111 text and in the record', () => {
+  const varied = sampleInfo({ spec: { subseed: 40, subseedStrength: 0.25 }, seeds: [11, 11] });
+  const [, second] = buildRunRecords(new Date(0), varied);
+  const texts = pngTextChunks(second);
+  assert.match(texts.parameters, /Seed: 11, .*Variation seed: 41, Variation seed strength: 0\.25/);
+  const ours = restoreFromPngText(texts);
+  assert.deepEqual([ours?.spec.seed, ours?.spec.subseed, ours?.spec.subseedStrength], [11, 41, 0.25]);
+  const theirs = restoreFromPngText({ parameters: texts.parameters });
+  assert.deepEqual([theirs?.spec.subseed, theirs?.spec.subseedStrength], [41, 0.25]);
+  assert.doesNotMatch(pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters, /Variation/);
+});

@@ -26,6 +26,8 @@ export function sampleInfo(overrides: { spec?: Partial<RunInfo['spec']> } & Part
     warnings: [],
     unknownWords: [],
     truncatedTokens: 0,
+    promptTokens: 4,
+    promptChunks: 1,
     ...rest,
   };
 }

@@ -7,8 +7,8 @@ import type { ModelOption, ParamsForm, SamplerOption } from '../../../../src/pro
 import { toForm, type ModelLookup } from '../../../../src/extension/workbench/restoreForm';
 
 const models: (ModelOption & { dir: string })[] = [
-  { id: 'a', label: 'tiny-sd (default)', sizeMultiple: 8, nativeSize: 64, guidanceScale: 3, dir: '/w/models/tiny-sd' },
-  { id: 'b', label: 'models/v1-5-pruned-emaonly', sizeMultiple: 8, nativeSize: 512, guidanceScale: 7.5, dir: '/w/models/v1-5-pruned-emaonly' },
+  { id: 'a', label: 'tiny-sd (default)', sizeMultiple: 8, nativeSize: 64, guidanceScale: 3, previews: ['latent'], dir: '/w/models/tiny-sd' },
+  { id: 'b', label: 'models/v1-5-pruned-emaonly', sizeMultiple: 8, nativeSize: 512, guidanceScale: 7.5, previews: ['latent'], dir: '/w/models/v1-5-pruned-emaonly' },
 ];
 const lookup: ModelLookup = {
   find: (m) => models.find((e) => e.dir === m.dir) ?? models.find((e) => m.name !== undefined && e.dir.endsWith(`/${m.name}`)),
@@ -20,7 +20,8 @@ const samplers: SamplerOption[] = [
 ];
 const current: ParamsForm = {
   prompt: 'old', negativePrompt: '', seed: '-1', steps: '20', guidanceScale: '7.5', sampler: 'DDIMScheduler', spacing: 'default',
-  sigmas: 'default', width: '64', height: '64', batchSize: '4', modelId: 'a',
+  sigmas: 'default', width: '64', height: '64', batchSize: '4', modelId: 'a', subseed: '5', subseedStrength: '0.5',
+  batchCount: '3', previewKind: 'taesd', previewEvery: '2',
 };
 
 test('an A1111 PNG restores prompt, seed, steps, CFG, size, sampler with Karras, and the model by name', () => {
@@ -32,6 +33,8 @@ test('an A1111 PNG restores prompt, seed, steps, CFG, size, sampler with Karras,
   assert.deepEqual(form, {
     prompt: 'photo of a cabin', negativePrompt: '(worst quality:1.4), cartoon', seed: '777', steps: '25', guidanceScale: '6',
     sampler: 'DPMSolverMultistepScheduler', spacing: 'default', sigmas: 'karras', width: '512', height: '768', batchSize: '1', modelId: 'b',
+    // No variation in the image: none in the form; the viewer's choices are kept.
+    subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'taesd', previewEvery: '2',
   });
   assert.equal(note, 'Restored from A1111 parameters.');
 });

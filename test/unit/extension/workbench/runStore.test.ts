@@ -21,17 +21,17 @@ const frame: StepFrame = { step: 0, totalSteps: 1, t: 999, sigma: 14.6, mean: 0.
 
 test('a stored run comes back after a reload, typed arrays and PNG bytes intact', async () => {
   const root = mkdtempSync(join(tmpdir(), 'dl-store-'));
-  await new RunStore(root).add(summary('a'), [], [Uint8Array.of(0x89, 0x50, 1, 2)], [frame], Uint8Array.of(7, 7));
+  await new RunStore(root).add(summary('a'), [], [Uint8Array.of(0x89, 0x50, 1, 2)], [frame], [Uint8Array.of(7, 7)]);
   await new RunStore(root).add(summary('b'), [], [Uint8Array.of(9)], []);
   const reloaded = new RunStore(root);
   assert.deepEqual((await reloaded.list()).map((r) => r.id), ['b', 'a']);
   const detail = await reloaded.detail('a');
   assert.ok(detail?.frames[0].xt instanceof Float32Array);
-  assert.deepEqual([...detail.frames[0].x0!], [4, 3, 2, 1]);
-  assert.deepEqual([...detail.pngs[0]], [0x89, 0x50, 1, 2]);
-  assert.equal(detail.pngs[0].buffer.byteLength, 4);
-  assert.deepEqual([...(await reloaded.thumbnail('a'))!], [7, 7]);
-  assert.equal(await reloaded.thumbnail('b'), undefined);
+  assert.deepEqual([...detail!.frames[0].x0!], [4, 3, 2, 1]);
+  assert.deepEqual([...detail!.pngs[0]], [0x89, 0x50, 1, 2]);
+  assert.equal(detail!.pngs[0].buffer.byteLength, 4);
+  assert.deepEqual((await reloaded.thumbnails('a')).map((t) => t && [...t]), [[7, 7]]);
+  assert.deepEqual(await reloaded.thumbnails('b'), [undefined]);
 });
 
 test('updates replace the summary; the oldest runs beyond the limit are dropped', async () => {
@@ -68,4 +68,12 @@ test('run ids are unique and safe as protocol ids', () => {
   const ids = new Set(Array.from({ length: 100 }, () => newRunId()));
   assert.equal(ids.size, 100);
   for (const id of ids) assert.match(id, /^[a-z0-9-]{1,64}$/);
+});
+
+test('a run stored with one thumbnail.png (before per-image thumbnails) shows it for its first image', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'dl-store-'));
+  const store = new RunStore(root);
+  await store.add({ ...summary('a'), images: [summary('a').images[0], summary('a').images[0]] }, [], [], []);
+  writeFileSync(join(root, 'runs', 'a', 'thumbnail.png'), Uint8Array.of(5));
+  assert.deepEqual((await store.thumbnails('a')).map((t) => t && [...t]), [[5], undefined]);
 });

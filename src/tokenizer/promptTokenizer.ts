@@ -1,24 +1,37 @@
 // CLIP-style prompt tokenization from a model's tokenizer/ folder through @huggingface/tokenizers.
 // Folders carry tokenizer.json, or only vocab.json + merges.txt (the slow CLIPTokenizer files), for
-// which the equivalent CLIPTokenizerFast tokenizer.json is built here.
+// which the equivalent CLIPTokenizerFast tokenizer.json is built here. Used by the engine and by the
+// host (the prompt box's token count), so it loads no model and imports nothing of the engine.
 import { Tokenizer } from '@huggingface/tokenizers';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineFailure } from './engineFailure';
-import { readJson } from '../modelFolder/modelFolder';
+import { ModelFolderError, readJson } from '../modelFolder/modelFolder';
+import { isBreak, parsePromptAttention } from '../core/prompt/promptAttention';
+import { A1111_COMMA_BACKTRACK, chunkPrompt, type ChunkedPrompt } from '../core/prompt/promptChunks';
 
-export interface TokenizedPrompt {
-  /** Exactly `length` ids: BOS, prompt tokens, EOS, padding. */
-  ids: number[];
-  /** Words (as the user typed them) that became the unknown token. */
-  unknownWords: string[];
-  /** Tokens dropped because the prompt was longer than the model takes. */
-  truncatedTokens: number;
+/** A word of the prompt the vocabulary cannot represent, with its UTF-16 offsets in the prompt. */
+export interface UnknownWord {
+  word: string;
+  start: number;
+  end: number;
 }
+
+export interface WeightedPrompt extends ChunkedPrompt {
+  /** Each distinct unknown word once, in order of appearance. */
+  unknownWords: string[];
+}
+
+// What splits a prompt into words for the unknown-word check: spaces, punctuation, the attention
+// syntax's brackets and backslash.
+const WORD = /[^\s,.;:!?()[\]{}"\\]+/gu;
+// The weight of `(word:1.3)` is syntax: its digits are no words of the prompt.
+const WEIGHT = /:\s*[+-]?[.\d]+\s*\)/gu;
 
 export class PromptTokenizer {
   private constructor(
     private readonly tokenizer: Tokenizer,
+    private readonly bosId: number,
+    private readonly eosId: number,
     private readonly padId: number,
     private readonly unkId: number | undefined,
     /** The model's sequence length (77 for CLIP). */
@@ -35,35 +48,68 @@ export class PromptTokenizer {
     try {
       tokenizer = new Tokenizer(json, config);
     } catch (err) {
-      throw new EngineFailure('MODEL_INVALID', `cannot build the tokenizer from ${folder}: ${(err as Error).message}`, { file: folder });
+      throw new ModelFolderError(`cannot build the tokenizer from ${folder}: ${(err as Error).message}`, folder);
     }
     const tokenOf = (key: string) => tokenName(config[key] ?? special[key]);
     const idOf = (name: string | undefined) => (name === undefined ? undefined : tokenizer.token_to_id(name));
+    const bosId = idOf(tokenOf('bos_token'));
     const eosId = idOf(tokenOf('eos_token'));
     const padId = idOf(tokenOf('pad_token')) ?? eosId;
-    if (padId === undefined) {
-      throw new EngineFailure('MODEL_INVALID', `${join(folder, 'tokenizer_config.json')} names no pad or eos token found in the vocabulary`, { file: folder });
+    if (bosId === undefined || eosId === undefined || padId === undefined) {
+      const file = join(folder, 'tokenizer_config.json');
+      throw new ModelFolderError(`${file} names no bos, eos or pad token found in the vocabulary`, folder);
     }
     const configured = Number(config.model_max_length);
     // tokenizer_config often says 1e30 ("no limit"); the text encoder's input shape is the truth.
     const length = lengthFromModel ?? (configured > 0 && configured < 100000 ? configured : 77);
-    return new PromptTokenizer(tokenizer, padId, idOf(tokenOf('unk_token')), length);
+    return new PromptTokenizer(tokenizer, bosId, eosId, padId, idOf(tokenOf('unk_token')), length);
   }
 
-  encode(prompt: string): TokenizedPrompt {
-    const { ids } = this.tokenizer.encode(prompt);
-    const unknownWords = this.unkId === undefined ? [] : this.unknownWords(prompt);
-    const truncatedTokens = Math.max(0, ids.length - this.length);
-    // Keep BOS and as many tokens as fit, then EOS (what CLIPTokenizer's truncation does).
-    const kept = truncatedTokens > 0 ? [...ids.slice(0, this.length - 1), ids[ids.length - 1]] : ids;
-    return { ids: [...kept, ...new Array<number>(this.length - kept.length).fill(this.padId)], unknownWords, truncatedTokens };
+  /** Prompt tokens per chunk: the window less BOS and EOS (75 for CLIP). */
+  get chunkLength(): number {
+    return this.length - 2;
   }
 
-  /** Words whose own encoding contains the unknown token (CLIP's unk is also its EOS, so each word
-   * is encoded alone, without special tokens). */
-  private unknownWords(prompt: string): string[] {
-    const words = prompt.split(/[\s,.;:!?()[\]{}"]+/).filter(Boolean);
-    return [...new Set(words.filter((w) => this.tokenizer.encode(w, { add_special_tokens: false }).ids.includes(this.unkId!)))];
+  /** The prompt as A1111 encodes it: attention syntax parsed, each piece tokenized alone, the
+   * tokens in windows of chunkLength framed by BOS and EOS. */
+  encode(prompt: string): WeightedPrompt {
+    const pieces = parsePromptAttention(prompt).map((p) => ({
+      ids: isBreak(p) ? [] : this.pieceIds(p.text),
+      weight: p.weight,
+      isBreak: isBreak(p),
+    }));
+    const comma = this.tokenizer.token_to_id(',</w>');
+    const chunked = chunkPrompt(pieces, {
+      bos: this.bosId,
+      eos: this.eosId,
+      pad: this.padId,
+      comma,
+      chunkLength: this.chunkLength,
+      commaBacktrack: A1111_COMMA_BACKTRACK,
+    });
+    return { ...chunked, unknownWords: [...new Set(this.unknownWordsAt(prompt).map((u) => u.word))] };
+  }
+
+  /** Tokens of a stretch of text alone, without BOS and EOS. */
+  private pieceIds(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  /** Each occurrence of a word whose own encoding contains the unknown token (CLIP's unk is also
+   * its EOS, so each word is encoded alone, without special tokens). A1111's BREAK and attention
+   * weights are no words. */
+  unknownWordsAt(prompt: string): UnknownWord[] {
+    if (this.unkId === undefined) return [];
+    const weights = [...prompt.matchAll(WEIGHT)].map((m) => [m.index, m.index + m[0].length]);
+    const known = new Map<string, boolean>();
+    const out: UnknownWord[] = [];
+    for (const m of prompt.matchAll(WORD)) {
+      const word = m[0];
+      if (word === 'BREAK' || weights.some(([start, end]) => m.index >= start && m.index < end)) continue;
+      if (!known.has(word)) known.set(word, !this.pieceIds(word).includes(this.unkId));
+      if (!known.get(word)) out.push({ word, start: m.index, end: m.index + word.length });
+    }
+    return out;
   }
 }
 
@@ -80,7 +126,7 @@ function clipTokenizerJson(folder: string, config: Record<string, unknown>): Rec
   const vocabPath = join(folder, 'vocab.json');
   const mergesPath = join(folder, 'merges.txt');
   for (const p of [vocabPath, mergesPath]) {
-    if (!existsSync(p)) throw new EngineFailure('MODEL_INVALID', `missing ${p} (a tokenizer folder needs tokenizer.json, or vocab.json and merges.txt)`, { file: p });
+    if (!existsSync(p)) throw new ModelFolderError(`missing ${p} (a tokenizer folder needs tokenizer.json, or vocab.json and merges.txt)`, p);
   }
   const vocab = readJson(vocabPath, true) as Record<string, number>;
   const merges = readFileSync(mergesPath, 'utf8')

@@ -1,0 +1,204 @@
+// The workbench as a practitioner uses it: the layout at 1400×900, 900×700 and narrow (Generate in
+// view, the batch as a grid of large nearest-neighbour images, click to enlarge), each image's
+// actions, the variation seed and the queue, form notes that belong to the form, the loading
+// state, and the gallery's and image panel's per-image actions.
+import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
+
+const models = [{ id: 'm1', label: 'tiny-sd (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent', 'taesd'] }];
+const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
+const form = {
+  prompt: 'a red circle', negativePrompt: '', seed: '7', steps: '4', guidanceScale: '3', sampler: '', spacing: 'default',
+  sigmas: 'default', width: '32', height: '32', batchSize: '4', modelId: 'm1', subseed: '-1', subseedStrength: '0',
+  batchCount: '1', previewKind: 'latent', previewEvery: '1',
+};
+const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false, queue: { waiting: 0, forever: false } };
+const spec = { modelDir: '/m', prompt: 'a red circle on a blue background, seen from above', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 3, guidanceRescale: 0, width: 32, height: 32, batchSize: 4 };
+const images = [7, 8, 9, 10].map((seed, i) => ({ seed, width: 32, height: 32, ...(i === 0 && { savedAs: '20260101-000000-7.png' }) }));
+const run = { id: 'r1', createdAt: '2026-01-01T00:00:00.000Z', spec, modelLabel: 'tiny-sd', status: 'running', images: [] };
+const done = { ...run, status: 'done', images, totalMs: 1234 };
+
+/** A 32×32 PNG made in the page. */
+function png(page) {
+  return page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = c.height = 32;
+    c.getContext('2d').fillRect(0, 0, 16, 16);
+    return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
+  });
+}
+
+/** A workbench showing a finished batch of four. */
+async function finishedBatch(browser, viewport) {
+  const surface = await openSurface(browser, 'workbench', viewport);
+  const { page } = surface;
+  await post(page, { type: 'snapshot', snapshot });
+  await post(page, { type: 'runStarted', run });
+  const bytes = new Uint8Array(await png(page));
+  await post(page, { type: 'runFinished', run: done, pngs: [bytes, bytes, bytes, bytes] });
+  await page.waitForFunction(() => document.querySelectorAll('.images img').length === 4);
+  await page.waitForFunction(() => [...document.querySelectorAll('.images img')].every((i) => i.complete && i.naturalWidth > 0));
+  return surface;
+}
+
+/** Where the Generate button and the batch's images are, in the viewport. */
+function layout(page) {
+  return page.evaluate(() => {
+    const box = (e) => e.getBoundingClientRect().toJSON();
+    const generate = [...document.querySelectorAll('vscode-button')].find((b) => b.textContent === 'Generate');
+    return {
+      generate: box(generate),
+      form: box(document.querySelector('.form-column')),
+      run: box(document.querySelector('.run')),
+      images: [...document.querySelectorAll('.images img')].map(box),
+      rendering: getComputedStyle(document.querySelector('.images img')).imageRendering,
+      viewport: { width: innerWidth, height: innerHeight },
+    };
+  });
+}
+
+const inView = (r, v) => r.top >= 0 && r.bottom <= v.height && r.left >= 0 && r.right <= v.width && r.width > 0;
+
+export const tests = [
+  ...[
+    { width: 1400, height: 900, minSide: 250, sideBySide: true },
+    { width: 900, height: 700, minSide: 180, sideBySide: true },
+    { width: 600, height: 700, minSide: 180, sideBySide: false },
+  ].map(({ width, height, minSide, sideBySide }) => ({
+    name: `layout at ${width}×${height}: Generate in view, the batch a grid of images of at least ${minSide} px, ${sideBySide ? 'beside' : 'above'} the form`,
+    async run(browser) {
+      const { page, errors } = await finishedBatch(browser, { width, height });
+      const l = await layout(page);
+      assert(inView(l.generate, l.viewport), `Generate in view: ${JSON.stringify(l.generate)} in ${JSON.stringify(l.viewport)}`);
+      for (const img of l.images) assert(img.width >= minSide && img.height >= minSide, `image ${img.width}×${img.height} px, want ≥ ${minSide}`);
+      assert(l.images[0].top === l.images[1].top && l.images[2].top > l.images[0].top, 'four images as a 2×2 grid');
+      assert(l.rendering === 'pixelated', `small images scaled up without smoothing, not ${l.rendering}`);
+      if (sideBySide) assert(l.run.left >= l.form.right, 'results beside the form');
+      else assert(l.run.bottom <= l.form.top + 1, 'results above the form');
+      // Scrolled to the bottom of the page, Generate is still there.
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      const scrolled = await layout(page);
+      assert(inView(scrolled.generate, scrolled.viewport), `Generate in view after scrolling: ${JSON.stringify(scrolled.generate)}`);
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  })),
+  {
+    name: "each image's actions post its run and index; Reveal waits for a saved file; a click enlarges; the status line stays short",
+    async run(browser) {
+      const { page, errors } = await finishedBatch(browser, { width: 1400, height: 900 });
+      const status = await page.textContent('.status');
+      assert(/seeds 7–10/.test(status) && /1 of 4 saved/.test(status) && !/\.png/.test(status), `short status: ${status}`);
+      assert(/20260101-000000-7\.png/.test(await page.getAttribute('.status', 'title')), 'file names in the tooltip');
+      await page.click('.image-tile:nth-child(3) [data-action="varySeed"]');
+      await page.click('.image-tile:nth-child(1) [data-action="rerun"]');
+      await page.click('.image-tile:nth-child(2) [data-action="copySeed"]');
+      await page.click('.image-tile:nth-child(4) [data-action="copyParameters"]');
+      await page.click('.image-tile:nth-child(1) [data-action="reveal"]');
+      const sent = (await posted(page)).filter((m) => m.type === 'imageAction').map((m) => `${m.action} ${m.runId} ${m.index}`);
+      assert(sent.join(', ') === 'varySeed r1 2, rerun r1 0, copySeed r1 1, copyParameters r1 3, reveal r1 0', `actions: ${sent}`);
+      assert(await page.isDisabled('.image-tile:nth-child(2) [data-action="reveal"]'), 'an unsaved image cannot be revealed');
+      await page.click('.images img >> nth=1');
+      await page.waitForSelector('dialog.lightbox[open] img');
+      const side = await page.evaluate(() => document.querySelector('dialog.lightbox img').getBoundingClientRect().width);
+      assert(side >= 600, `the enlarged image fills the window: ${side} px`);
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('dialog.lightbox'));
+      assert(!(await posted(page)).some((m) => m.type === 'cancel'), 'Escape closes the enlarged image and cancels nothing');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
+    name: 'variation seed and strength are checked and sent; batch count, Generate forever and the queue',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'workbench');
+      await post(page, { type: 'snapshot', snapshot });
+      await page.waitForFunction(() => document.querySelector('#param-prompt')?.value === 'a red circle');
+      await page.fill('#param-subseedStrength input', '1.5');
+      assert(/from 0 to 1/.test(await page.textContent('#param-subseedStrength-error')), 'strength above 1 flagged');
+      await page.fill('#param-subseedStrength input', '0.3');
+      await page.fill('#param-subseed input', '1234');
+      await page.fill('#param-batchCount input', '3');
+      await page.keyboard.press('Control+Enter');
+      const generate = (await posted(page)).find((m) => m.type === 'generate');
+      const f = generate?.form;
+      assert(f?.subseed === '1234' && f.subseedStrength === '0.3' && f.batchCount === '3' && !generate.forever, `generate: ${JSON.stringify(generate)}`);
+      await post(page, { type: 'runStarted', run });
+      await post(page, { type: 'queue', queue: { waiting: 2, forever: false } });
+      await page.waitForFunction(() => /2 runs waiting/.test(document.querySelector('.queue').textContent));
+      // Generate while running is queued by the host, so it stays available.
+      await page.click('vscode-button:has-text("Generate forever")');
+      await page.waitForFunction(() => window.__posted.some((m) => m.type === 'generate' && m.forever === true));
+      await post(page, { type: 'queue', queue: { waiting: 0, forever: true } });
+      await page.waitForFunction(() => /forever/.test(document.querySelector('.queue').textContent));
+      await page.click('vscode-button:has-text("Cancel")');
+      await expectPosted(page, 'cancel', 'Cancel stops the run and the queue');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
+    name: "a restore's note belongs to the form: the next run clears it, a failed import replaces it; a loading run says so",
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'workbench');
+      await post(page, { type: 'snapshot', snapshot });
+      await post(page, { type: 'form', form, note: 'Restored from a Diffusion Lab record.' });
+      await page.waitForFunction(() => /Restored/.test(document.querySelector('.form-column .form-note').textContent));
+      await post(page, { type: 'runStarted', run });
+      await page.waitForFunction(() => document.querySelector('.form-note').hidden);
+      assert(/Loading the model/.test(await page.textContent('.readout')), 'a run without steps yet is loading');
+      assert(await page.isVisible('.step-viewer'), 'the live run keeps its viewer');
+      await post(page, { type: 'form', form, note: 'Restored from A1111 parameters.' });
+      await post(page, { type: 'importFailed', message: 'x.png carries no generation parameters.' });
+      await page.waitForFunction(() => /no generation parameters/.test(document.querySelector('.form-note').textContent));
+      // A palette run captures no latents or previews: its steps move the readout on, and once it is
+      // done there is no empty viewer with a Play button.
+      const bare = { step: 0, totalSteps: 4, t: 999, sigma: 14.6, mean: NaN, std: NaN, noiseNorm: 1, latentShape: [4, 4, 4] };
+      await post(page, { type: 'step', runId: 'r1', frame: bare });
+      await page.waitForFunction(() => /step 1\/4/.test(document.querySelector('.readout').textContent));
+      await post(page, { type: 'runFinished', run: { ...done, images: [] }, pngs: [] });
+      await page.waitForFunction(() => document.querySelector('.step-viewer').hidden);
+      const exportable = await page.evaluate(() => [...document.querySelectorAll('vscode-button')].some((b) => /Export/.test(b.textContent) && !b.disabled));
+      assert(!exportable, 'nothing to export');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
+    name: 'the gallery has one entry per image, the full prompt on hover, and its actions',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'gallery', { width: 300 });
+      await post(page, { type: 'snapshot', items: [{ run: done, thumbnails: [undefined, undefined, undefined, undefined] }] });
+      await page.waitForFunction(() => document.querySelectorAll('.grid li').length === 4);
+      const title = await page.getAttribute('.grid li >> nth=2', 'title');
+      assert(title.startsWith(spec.prompt) && /seed 9/.test(title), `tooltip: ${title}`);
+      await page.hover('.grid li >> nth=2');
+      await page.click('.grid li >> nth=2 >> [data-action="varySeed"]');
+      const sent = await posted(page);
+      assert(sent.some((m) => m.type === 'imageAction' && m.action === 'varySeed' && m.index === 2), 'vary seed of image 3');
+      assert(!sent.some((m) => m.type === 'openRun'), 'an action does not also open the run');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
+    name: 'the image panel offers the actions of each image and shows what they did',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'image');
+      const rgba = new Uint8Array(8 * 8 * 4).fill(200);
+      const panelRun = { runId: 'r1', prompt: 'a red circle', summary: '4 steps', images: [{ width: 8, height: 8, rgba, caption: 'seed 7' }] };
+      await post(page, { type: 'run', run: panelRun });
+      await page.waitForSelector('[data-action="varySeed"]');
+      await page.click('[data-action="open"]');
+      await page.click('[data-action="varySeed"]');
+      const sent = (await posted(page)).filter((m) => m.type === 'imageAction').map((m) => `${m.action} ${m.runId} ${m.index}`);
+      assert(sent.join(', ') === 'open r1 0, varySeed r1 0', `actions: ${sent}`);
+      await post(page, { type: 'notice', level: 'info', message: 'Copied seed 7' });
+      await page.waitForFunction(() => /Copied seed 7/.test(document.querySelector('.notice').textContent));
+      await page.click('canvas');
+      await page.waitForSelector('dialog.lightbox[open] canvas');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+];
