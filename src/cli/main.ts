@@ -84,7 +84,7 @@ async function generate(args: string[]): Promise<number> {
     seed: optional(o.seed, (v) => int('--seed', v)) ?? RANDOM_SEED,
     subseed: optional(o.subseed, (v) => int('--subseed', v)),
     subseedStrength: optional(o['subseed-strength'], (v) => num('--subseed-strength', v)),
-    steps: int('--steps', o.steps!),
+    steps: int('--steps', o.steps),
     guidanceScale: optional(o.guidance, (v) => num('--guidance', v)),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     width: optional(o.width, (v) => int('--width', v)),

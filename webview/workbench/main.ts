@@ -237,8 +237,8 @@ function renderStatus(): void {
 function updateActions(): void {
   const run = store.activeRun;
   const done = run?.summary.status === 'done';
-  actions.save.disabled = !done || run!.summary.images.every((i) => i.savedAs);
-  actions.exportGif.disabled = actions.exportStrip.disabled = !done || capturedFrames(run!.frames ?? []).length === 0;
+  actions.save.disabled = !done || run.summary.images.every((i) => i.savedAs);
+  actions.exportGif.disabled = actions.exportStrip.disabled = !done || capturedFrames(run.frames ?? []).length === 0;
 }
 
 /** One short line: what ran, its seeds, how long, and whether it is saved. */
