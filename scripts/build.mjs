@@ -11,6 +11,8 @@ const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', ext
 const nodeEntries = [
   ['src/extension/extension.ts', 'dist/extension.js'],
   ['src/engine/engineMain.ts', 'dist/engine.js'],
+  // Tool samplers run in a worker beside the engine (src/engine/toolSampling.ts).
+  ['src/engine/samplerWorker.ts', 'dist/samplerWorker.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
 ].filter(([src]) => existsSync(src));
 

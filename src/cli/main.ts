@@ -1,13 +1,14 @@
-// `diffusion-lab` command line: generate images with the same engine process the extension uses,
-// and install the optional CUDA provider.
+// `diffusion-lab` command line: generate images (from a prompt, or from an init image and mask) and
+// invert images with the same engine process the extension uses, and install the optional CUDA provider.
 import { parseArgs } from 'node:util';
-import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 import { PROVIDER_NAMES, type ProviderName, type RunOptions } from '../protocol/engine';
-import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from '../protocol/run';
+import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec, type RunSpecInput } from '../protocol/run';
 import { EngineClient, EngineError } from '../runs/engineClient';
 import { defaultModelDir, engineEntry } from '../runs/enginePaths';
 import { executeRun, prepareRun } from '../runs/executeRun';
-import { fromA1111Sampler } from '../runs/samplerNames';
+import { RunInputError } from '../runs/inputImages';
+import { samplerChoice } from '../runs/samplerChoice';
+import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { installCuda } from './installCuda';
 import { describeRun } from './report';
 import { checkDumpFolder, outputPaths, writeDump, writeFileSafely } from './outputFiles';
@@ -24,20 +25,35 @@ const USAGE = `usage:
       --guidance <g>         classifier-free guidance scale (1 turns guidance off); default: the
                              model's (_diffusion_lab.guidance_scale in model_index.json), else 7.5
       --guidance-rescale <φ> Lin et al. rescale, 0..1, default 0
-      --sampler <name>       a diffusers class (DDIMScheduler) or an A1111 name ("DPM++ 2M Karras")
+      --sampler <name>       a diffusers class (DPMSolverMultistepScheduler), an A1111 sampler ("DPM++ 2M",
+                             "DPM++ 2M Karras") or a ComfyUI sampler_name (dpmpp_2m); each runs as its tool does
+      --schedule-type <t>    A1111's Schedule type (default Automatic); with a diffusers class: Karras,
+                             Exponential or Beta (its use_*_sigmas)
+      --scheduler <s>        ComfyUI's scheduler for a ComfyUI sampler_name (default normal)
+      --noise <convention>   diffusers | a1111 | comfyui: whose way of drawing noise from the seed
+                             (default: the sampler's tool; diffusers for a diffusers class)
       --scheduler-config <file.json>  a scheduler_config.json to use instead of the model's
       --timesteps <t,t,...>  explicit descending training timesteps, one step each (replaces --steps)
       --sigmas <s,s,...>     explicit descending σ, the final one included (replaces --steps)
       --width <px> --height <px> --batch <n>
+      --init-image <file>    image-to-image from a PNG or JPEG, stretched to the run's size
+      --strength <s>         how far the init image is noised, 0 (kept) to 1 (all noise); default 0.75
+      --mask <file>          inpainting: a mask the init image's size; white repaints, black keeps
+      --mask-blur <px>       blur the mask by a Gaussian of this σ (A1111's mask blur); default 0
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
       --dump <folder>        also write final latents and decoded image as raw float32 + meta.json
       --force                replace existing output files
       --verbose              also show the engine's log (onnxruntime's provider messages)
+  diffusion-lab invert --image in.png --out recon.png [options]
+      DDIM inversion: the image to noise and back with DDIM; prints the reconstruction's PSNR
+      --steps <n> (default 50), --prompt, --guidance (default 1: no guidance), --model, --provider,
+      --force, --verbose as for generate
   diffusion-lab install-cuda   download onnxruntime's CUDA 12 provider (Linux x64, about 400 MB)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'generate') return generate(rest);
+  if (command === 'invert') return invert(rest);
   if (command === 'install-cuda') return installCuda();
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
@@ -46,60 +62,116 @@ export async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command "${command}"`);
 }
 
+/** Flags every command that runs the engine takes. */
+const RUN_FLAGS = {
+  model: { type: 'string' },
+  prompt: { type: 'string', default: '' },
+  negative: { type: 'string' },
+  seed: { type: 'string' },
+  guidance: { type: 'string' },
+  provider: { type: 'string', default: 'auto' },
+  out: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+} as const;
+
+interface RunFlags {
+  model?: string;
+  prompt?: string;
+  negative?: string;
+  seed?: string;
+  guidance?: string;
+  provider?: string;
+  out?: string;
+  force?: boolean;
+  verbose?: boolean;
+}
+
 async function generate(args: string[]): Promise<number> {
   const { values: o } = parseArgs({
     args,
     options: {
-      model: { type: 'string' },
-      prompt: { type: 'string', default: '' },
-      negative: { type: 'string' },
-      seed: { type: 'string' },
+      ...RUN_FLAGS,
       subseed: { type: 'string' },
       'subseed-strength': { type: 'string' },
       steps: { type: 'string', default: '20' },
-      guidance: { type: 'string' },
       'guidance-rescale': { type: 'string' },
       sampler: { type: 'string' },
+      'schedule-type': { type: 'string' },
+      scheduler: { type: 'string' },
+      noise: { type: 'string' },
       'scheduler-config': { type: 'string' },
       timesteps: { type: 'string' },
       sigmas: { type: 'string' },
       width: { type: 'string' },
       height: { type: 'string' },
       batch: { type: 'string' },
-      provider: { type: 'string', default: 'auto' },
-      out: { type: 'string' },
+      'init-image': { type: 'string' },
+      strength: { type: 'string' },
+      mask: { type: 'string' },
+      'mask-blur': { type: 'string' },
       dump: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
     },
   });
-  if (!o.out) throw new UsageError('--out <file.png> is required');
-  if (!PROVIDER_NAMES.includes(o.provider as ProviderName)) throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
-  if (!o.model && !existsSync(defaultModelDir())) throw new UsageError(`no --model given, and the default model is missing (${defaultModelDir()})`);
-  const optional = <T>(value: string | undefined, parse: (v: string) => T) => (value === undefined ? undefined : parse(value));
   const spec = runSpec({
-    modelDir: resolve(o.model ?? defaultModelDir()),
-    prompt: o.prompt,
-    negativePrompt: o.negative ?? '',
-    seed: optional(o.seed, (v) => int('--seed', v)) ?? RANDOM_SEED,
+    ...commonSpec(o),
     subseed: optional(o.subseed, (v) => int('--subseed', v)),
     subseedStrength: optional(o['subseed-strength'], (v) => num('--subseed-strength', v)),
-    steps: int('--steps', o.steps),
-    guidanceScale: optional(o.guidance, (v) => num('--guidance', v)),
+    steps: int('--steps', o.steps!),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     width: optional(o.width, (v) => int('--width', v)),
     height: optional(o.height, (v) => int('--height', v)),
     batchSize: optional(o.batch, (v) => int('--batch', v)) ?? 1,
-    scheduler: schedulerChoice(o.sampler, o['scheduler-config']),
+    ...samplerFields(o.sampler, o['schedule-type'], o.scheduler, o['scheduler-config']),
+    noise: optional(o.noise, noiseConvention),
     timesteps: optional(o.timesteps, (v) => numberList('--timesteps', v)),
     sigmas: optional(o.sigmas, (v) => numberList('--sigmas', v)),
+    initImage: optional(o['init-image'], resolve),
+    strength: optional(o.strength, (v) => num('--strength', v)),
+    mask: optional(o.mask, resolve),
+    maskBlur: optional(o['mask-blur'], (v) => num('--mask-blur', v)),
   });
+  const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
+  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force!));
+  return runAndWrite(spec, options, o, o.dump && resolve(o.dump));
+}
+
+async function invert(args: string[]): Promise<number> {
+  const options = { ...RUN_FLAGS, image: { type: 'string' }, steps: { type: 'string', default: '50' } } as const;
+  const { values: o } = parseArgs({ args, options });
+  if (!o.image) throw new UsageError('--image <file> is required: the image to invert');
+  const spec = runSpec({
+    ...commonSpec(o),
+    // Inversion draws nothing: the seed only names the run.
+    seed: optional(o.seed, (v) => int('--seed', v)) ?? 0,
+    steps: int('--steps', o.steps!),
+    guidanceScale: optional(o.guidance, (v) => num('--guidance', v)) ?? 1,
+    initImage: resolve(o.image),
+    invert: true,
+  });
+  return runAndWrite(spec, { provider: o.provider as ProviderName }, o);
+}
+
+/** The spec fields every running command sets from its flags. */
+function commonSpec(o: RunFlags): RunSpecInput {
+  if (!PROVIDER_NAMES.includes(o.provider as ProviderName)) throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
+  if (!o.model && !existsSync(defaultModelDir())) throw new UsageError(`no --model given, and the default model is missing (${defaultModelDir()})`);
+  return {
+    modelDir: resolve(o.model ?? defaultModelDir()),
+    prompt: o.prompt!,
+    negativePrompt: o.negative ?? '',
+    seed: optional(o.seed, (v) => int('--seed', v)) ?? RANDOM_SEED,
+    guidanceScale: optional(o.guidance, (v) => num('--guidance', v)),
+  };
+}
+
+/** Checks the spec, runs it and writes its images (and dump); prints what ran. */
+async function runAndWrite(spec: RunSpec, options: RunOptions, o: RunFlags, dump?: string): Promise<number> {
+  if (!o.out) throw new UsageError('--out <file.png> is required');
   const problem = checkRunSpec(spec)[0];
   if (problem) throw new UsageError(`${FLAGS[problem.field]}: ${problem.message}`);
-  const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
   // Refuse before spending time on inference when an output exists.
-  const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force));
-  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force));
+  const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force!));
 
   const { enginePath, execArgv } = engineEntry();
   const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
@@ -110,15 +182,23 @@ async function generate(args: string[]): Promise<number> {
     const run = await executeRun(engine, prepareRun(spec), options, {
       signal: abort.signal,
       onStep: (e) => process.stderr.isTTY && process.stderr.write(`\rstep ${e.step + 1}/${e.totalSteps}`),
+    }).catch((err: unknown) => {
+      // A bad input image is the user's to fix: a usage error naming its flag.
+      if (err instanceof RunInputError) throw new UsageError(`${FLAGS[err.field]}: ${err.message}`);
+      throw err;
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    for (let i = 0; i < run.images.length; i++) writeFileSafely(paths[i], run.images[i].png, o.force);
-    if (o.dump && run.tensors) writeDump(resolve(o.dump), run, o.force);
-    console.log(describeRun(run, options, paths, o.dump && resolve(o.dump)));
+    for (let i = 0; i < run.images.length; i++) writeFileSafely(paths[i], run.images[i].png, o.force!);
+    if (dump && run.tensors) writeDump(dump, run, o.force!);
+    console.log(describeRun(run, options, paths, dump));
     return 0;
   } finally {
     engine.dispose();
   }
+}
+
+function optional<T>(value: string | undefined, parse: (v: string) => T): T | undefined {
+  return value === undefined ? undefined : parse(value);
 }
 
 /** The flag that sets each spec field, for error messages. */
@@ -138,18 +218,39 @@ const FLAGS: Record<keyof RunSpec, string> = {
   scheduler: '--sampler/--scheduler-config',
   timesteps: '--timesteps',
   sigmas: '--sigmas',
+  initImage: '--init-image',
+  strength: '--strength',
+  mask: '--mask',
+  maskBlur: '--mask-blur',
+  invert: 'invert',
+  toolSampler: '--sampler',
+  noise: '--noise',
 };
 
-/** --sampler and --scheduler-config as the request's scheduler override. */
-function schedulerChoice(sampler: string | undefined, configFile: string | undefined): Record<string, unknown> | undefined {
+/** --sampler (with --schedule-type or --scheduler) and --scheduler-config as the spec's sampler fields: a
+ * diffusers scheduler override, or a tool sampler over the model's training schedule (samplerChoice.ts). */
+function samplerFields(sampler: string | undefined, scheduleType: string | undefined, scheduler: string | undefined,
+  configFile: string | undefined): Pick<RunSpec, 'scheduler' | 'toolSampler'> {
   const config = configFile === undefined ? undefined : readConfigFile(configFile);
-  if (!sampler) return config;
-  const choice = fromA1111Sampler(sampler);
-  if (!choice) throw new UsageError(`unknown sampler "${sampler}" (give a diffusers class such as DDIMScheduler or an A1111 name such as "Euler a")`);
-  // "DDIM Karras" would otherwise run plain DDIM: diffusers' DDIM has no Karras σ.
-  const missing = Object.keys(choice.options).filter((key) => !(key in (SCHEDULER_CLASSES[choice.className]?.keys ?? {})));
-  if (missing.length) throw new UsageError(`--sampler "${sampler}": ${choice.className} has no ${missing.join(', ')}, so it cannot run that schedule`);
-  return { ...config, _class_name: choice.className, ...choice.options };
+  if (!sampler) {
+    if (scheduleType !== undefined || scheduler !== undefined) {
+      throw new UsageError('--schedule-type and --scheduler need a --sampler');
+    }
+    return { scheduler: config };
+  }
+  const choice = samplerChoice(sampler, { scheduleType, scheduler });
+  if ('problem' in choice) throw new UsageError(`--sampler "${sampler}": ${choice.problem}`);
+  // A tool sampler reads the training schedule and prediction type from the config file, if one is given.
+  return choice.kind === 'tool'
+    ? { scheduler: config, toolSampler: choice.toolSampler }
+    : { scheduler: { ...config, ...choice.scheduler } };
+}
+
+function noiseConvention(value: string): NoiseConvention {
+  if (!NOISE_CONVENTIONS.includes(value as NoiseConvention)) {
+    throw new UsageError(`--noise must be one of ${NOISE_CONVENTIONS.join(', ')}, not "${value}"`);
+  }
+  return value as NoiseConvention;
 }
 
 /** Scheduler configs are a few hundred bytes; a cap keeps /dev/zero or a huge file from exhausting memory. */

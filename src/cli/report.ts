@@ -1,6 +1,5 @@
 // What the CLI prints after a run: what ran, on what, how long each part took.
-import type { RunInfo, RunOptions } from '../protocol/engine';
-import { classNameOf } from '../protocol/run';
+import type { ImageRunInfo, RunInfo, RunOptions } from '../protocol/engine';
 import type { FinishedRun } from '../runs/executeRun';
 import { describeTimes } from '../runs/runTimes';
 
@@ -10,18 +9,37 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   const rescale = spec.guidanceRescale ? `, rescale ${spec.guidanceRescale}` : '';
   const lines = [
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
-    `sampler   ${classNameOf(info.scheduler) ?? 'unknown'}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
+    `sampler   ${samplerLabel(info)}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
+    ...(info.toolSampler ? [`sigmas    ${info.toolSampler.sigmas.map((v) => Number(v.toPrecision(5))).join(', ')}`]
+      : []),
     `seed      ${info.seeds.join(', ')}`,
     `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}`,
     `provider  ${info.provider}${options.provider && options.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,
     `time      ${describeTimes(info.timings)}`,
   ];
   lines.push(...info.warnings.map((w) => `warning   ${w}`));
+  if (info.image) lines.push(...describeImage(info.image, info.timings.vaeEncoderMs ?? 0));
   if (info.unknownWords.length) lines.push(`unknown   ${info.unknownWords.join(', ')} (not in the tokenizer's vocabulary)`);
   if (info.promptChunks > 1) lines.push(`prompt    ${info.promptTokens} tokens in ${info.promptChunks} chunks`);
   lines.push(...written.map((p) => `wrote     ${p}`));
   if (dump) lines.push(`dumped    ${dump}/latents.f32, image.f32, meta.json`);
   return lines.join('\n');
+}
+
+/** How a run with an init image used it; inversion's PSNR on its own line, for scripts to read. */
+function describeImage(image: ImageRunInfo, encoderMs: number): string[] {
+  const source = `${image.sourceWidth}x${image.sourceHeight}`;
+  const from = `from ${source} (stretched, Lanczos-3), latent ${image.latent}, encoder ${encoderMs.toFixed(1)} ms`;
+  if (image.mode === 'invert') return [`image     DDIM inversion ${from}`, `psnr      ${image.psnr?.toFixed(2)} dB`];
+  return [`image     ${image.mode} ${from}, strength ${image.strength} (schedule from index ${image.beginIndex})`];
+}
+
+/** The diffusers class, or the tool sampler in its tool's names with its schedule and noise convention. */
+function samplerLabel({ scheduler, toolSampler: t }: RunInfo): string {
+  if (!t) return String(scheduler._class_name);
+  const names = t.tool === 'a1111' ? t.a1111 && `A1111 ${t.a1111.sampler}, schedule ${t.a1111.scheduleType}`
+    : t.comfyui && `ComfyUI ${t.comfyui.samplerName}, scheduler ${t.comfyui.scheduler}`;
+  return `${names ?? t.sampler}, noise ${t.noise}`;
 }
 
 /** The explicit timesteps or σ the run took, as RunInfo reports them. */

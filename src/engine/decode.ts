@@ -13,7 +13,7 @@ import { rowsPadded } from './batchRows';
 /** Every image of the batch, full size, as RGBA and as the decoder's float output. */
 export async function decodeImages(s: ModelSessions, latents: Tensor): Promise<{ images: RgbaImage[]; pixels: { data: Float32Array; dims: number[] } }> {
   const pixels = s.vaeDecoder
-    ? await runDecoder(s.vaeDecoder, latents, 1 / s.folder.scalingFactor)
+    ? await runDecoder(s.vaeDecoder, latents, 1 / s.folder.scalingFactor, s.folder.shiftFactor)
     : { data: f32(latents.data), dims: [...latents.shape] };
   const images = Array.from({ length: latents.shape[0] }, (_, i) => nchwToRgba(pixels.data, pixels.dims, i));
   return { images, pixels };
@@ -27,12 +27,13 @@ export async function previewImage(s: ModelSessions, kind: Exclude<PreviewKind, 
   }
   const [model, k, range]: [OnnxModel, number, PixelRange] =
     kind === 'taesd' ? [s.taesdDecoder!, 1, 'unit'] : [s.vaeDecoder, 1 / s.folder.scalingFactor, 'signed'];
-  const pixels = await runDecoder(model, first, k);
+  const pixels = await runDecoder(model, first, k, kind === 'taesd' ? 0 : s.folder.shiftFactor);
   return nchwToRgba(pixels.data, pixels.dims, 0, range);
 }
 
-/** Runs a decoder on k·latents, in the batch size it takes (older exports decode one at a time). */
-async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise<{ data: Float32Array; dims: number[] }> {
+/** Runs a decoder on k·latents + shift (diffusers: z / scaling_factor + shift_factor), in the batch size
+ * it takes (older exports decode one at a time). */
+async function runDecoder(model: OnnxModel, latents: Tensor, k: number, shift = 0): Promise<{ data: Float32Array; dims: number[] }> {
   const [n, ...rest] = latents.shape;
   const input = model.inputs[0];
   const per = model.fixedBatch(input.name) ?? n;
@@ -40,7 +41,7 @@ async function runDecoder(model: OnnxModel, latents: Tensor, k: number): Promise
   const parts: Float32Array[] = [];
   let dims: number[] = [];
   for (let b = 0; b < n; b += per) {
-    const data = Float32Array.from(rowsPadded(latents.data, plane, b, per), (v) => v * k);
+    const data = Float32Array.from(rowsPadded(latents.data, plane, b, per), (v) => v * k + shift);
     const out = Object.values(await model.run({ [input.name]: { data, dims: [per, ...rest] } }))[0];
     // RGB images at least as large as the latents; anything else would become a garbage image.
     if (out.dims.length !== 4 || out.dims[0] !== per || out.dims[1] !== 3 || out.dims[2] < rest[1] || out.dims[3] < rest[2]) {

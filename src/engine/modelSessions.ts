@@ -6,7 +6,15 @@ import { ModelFolderError, modelHash, type ModelFolder } from '../modelFolder/mo
 import { OnnxModel } from './onnxModel';
 import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+
+export interface VaeEncoderSession {
+  model: OnnxModel;
+  /** The graph draws its own sample (RandomNormal ops, as Optimum 1.22 exported `latent_dist.sample()`):
+   * its latents do not follow the run's seed. */
+  samplesInGraph: boolean;
+}
 
 export interface ModelSessions {
   folder: ModelFolder;
@@ -17,6 +25,12 @@ export interface ModelSessions {
   tokenizer?: PromptTokenizer;
   vaeDecoder?: OnnxModel;
   taesdDecoder?: OnnxModel;
+  /** Opened by the first run that starts from an image (src/engine/vaeEncode.ts). */
+  vaeEncoder?: VaeEncoderSession;
+  /** Channels of the latents the UNet denoises: its sample channels, or (C − 1) / 2 for an
+   * inpainting UNet that takes latents, mask and masked-image latents (diffusers: 4 + 1 + 4). */
+  unetLatentChannels: number;
+  inpaintingUnet: boolean;
   /** modelHash of the folder, taken at load. */
   hash: string;
   loadMs: number;
@@ -33,6 +47,24 @@ export async function loadTaesd(s: ModelSessions): Promise<void> {
     throw mismatch(taesd, 'latents → image', s.folder.dir);
   }
   s.taesdDecoder = taesd;
+}
+
+/** Opens the VAE encoder the first time a run starts from an image (text-to-image never needs it). */
+export async function loadVaeEncoder(s: ModelSessions): Promise<VaeEncoderSession> {
+  if (s.vaeEncoder) return s.vaeEncoder;
+  const path = s.folder.files.vaeEncoder;
+  if (!path) {
+    const why = 'image-to-image, inpainting and inversion need the VAE encoder';
+    throw new EngineFailure('BAD_REQUEST', `${s.folder.dir} has no vae_encoder/model.onnx: ${why}`);
+  }
+  const model = await openModel(s.folder, path, s.provider, s.graphCacheDir);
+  if (model.inputs.length !== 1 || model.inputs[0].name !== 'sample' || model.outputs.length < 1) {
+    await model.release();
+    throw mismatch(model, 'sample → latent_sample or latent_parameters', s.folder.dir);
+  }
+  // An op type is stored as its name in the graph's protobuf; weights live apart in external data.
+  s.vaeEncoder = { model, samplesInGraph: readFileSync(path).includes('RandomNormal') };
+  return s.vaeEncoder;
 }
 
 /** What each component must take and give (names as diffusers/Optimum export them). */
@@ -64,7 +96,7 @@ export async function loadSessions(
       const [unet, textEncoder, vaeDecoder] = opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
       const sessions: ModelSessions = {
         folder, provider, providerFallbacks: fallbacks, unet: unet!, textEncoder, vaeDecoder,
-        hash: modelHash(folder), loadMs: 0, graphCacheDir,
+        hash: modelHash(folder), loadMs: 0, graphCacheDir, ...unetLayout(unet!, vaeDecoder),
       };
       checkComponents(sessions);
       if (textEncoder && f.tokenizerDir) {
@@ -140,12 +172,21 @@ function checkComponents(s: ModelSessions): void {
     }
     const channels = s.unet.input('sample').shape[1];
     const latent = s.vaeDecoder!.input('latent_sample').shape[1];
-    if (typeof channels === 'number' && typeof latent === 'number' && channels !== latent) {
+    if (typeof channels === 'number' && typeof latent === 'number' && s.unetLatentChannels !== latent) {
       throw new EngineFailure('MODEL_INVALID', `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`, {
         file: s.folder.files.vaeDecoder,
       });
     }
   }
+}
+
+/** An inpainting UNet takes latents, a mask channel and the masked image's latents: 2·C + 1 channels
+ * where the decoder takes C (diffusers' StableDiffusionInpaintPipeline checks the same sum). */
+function unetLayout(unet: OnnxModel, decoder: OnnxModel | undefined): { unetLatentChannels: number; inpaintingUnet: boolean } {
+  const channels = unet.input('sample').shape[1];
+  const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
+  const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
+  return { unetLatentChannels: inpainting ? (latent as number) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
 }
 
 function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir: string): void {

@@ -1,23 +1,29 @@
 // The text-to-image loop of diffusers' ONNX Stable Diffusion pipeline (and the DDPM pipeline for
 // pixel-space unconditional UNets): encode prompts, seeded noise × init σ, per step guided UNet +
 // scheduler step, decode. The UNet is the only model call per step; everything else is array math.
+// Runs from an image start elsewhere (initLatents.ts, invert.ts) and go through the same loop.
 import { createScheduler } from '../core/samplers/registry';
-import type { Scheduler } from '../core/samplers/scheduler';
+import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler';
+import type { NoiseSource } from '../core/rng/noiseSource';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo, StepEvent } from '../protocol/engine';
-import type { RunSpec } from '../protocol/run';
+import { DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
-import { checkRequest, customSchedule } from './requestCheck';
+import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from './requestCheck';
+import { startFromImage, type ImageStart } from './initLatents';
+import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
 import type { Output } from './onnxModel';
-import { runNoise } from './seededNoise';
+import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { allFinite } from './finite';
 import { rowsPadded } from './batchRows';
 import { guide, unguided } from './guidance';
+import { runUnet } from './runUnet';
 import { StepBuffers } from './stepBuffers';
+import { planToolRun, readsKey, sampleWithTool } from './toolSampling';
 import { defaultGuidance } from '../modelFolder/modelFolder';
 
 export interface RunControl {
@@ -34,29 +40,122 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const req = { ...request.spec, guidanceScale: request.spec.guidanceScale ?? defaultGuidance(s.folder) };
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
-  const { scheduler, warnings } = buildScheduler(s, req);
-  const custom = customSchedule(req, scheduler.alphasCumprod);
-  try {
-    scheduler.setTimesteps(req.steps, custom);
-  } catch (err) {
-    const what = custom ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}` : `${req.steps} steps`;
-    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${what}: ${(err as Error).message}`);
-  }
+  // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
+  const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
+  // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
+  const custom = req.toolSampler ? undefined : customSchedule(req, scheduler.alphasCumprod);
+  if (req.initImage === undefined) setTimesteps(scheduler, req.steps, custom);
 
   const textStart = performance.now();
   const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;
   const textEncoderMs = performance.now() - textStart;
 
   const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
-  const { seeds, noise, initial } = runNoise(req, latentShape);
-  let latents: Tensor = { data: initial, shape: latentShape };
-  if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
+  // Image runs draw from the seeds' generators in diffusers' order (encoder sample, then noise);
+  // text-to-image draws x_T first (with A1111's variation seed where asked).
+  const textRun = req.initImage === undefined ? runNoise(req, latentShape) : undefined;
+  const seeds = textRun?.seeds ?? Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
+  const noise = textRun?.noise ?? seededNoise(seeds);
+  const loop: Loop = { s, req, shape, text, noise, latentShape, options, control, unetStepMs: [], unetRunMs: [] };
+  let latents: Tensor;
+  let start: ImageStart | undefined;
+  let tool: ReturnType<typeof planToolRun> | undefined;
+  if (req.invert) {
+    const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
+    ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
+  } else if (req.initImage !== undefined) {
+    start = await startFromImage(s, req, request.images, shape, scheduler, noise);
+    latents = await denoise(loop, { ...start, scheduler });
+  } else if (req.toolSampler) {
+    tool = planToolRun(req, scheduler, latentShape, seeds);
+    const denoiser = { s, text, guidanceScale: req.guidanceScale, guidanceRescale: req.guidanceRescale, latentShape };
+    const { unetStepMs, unetRunMs } = loop;
+    latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
+  } else {
+    latents = { data: textRun!.initial, shape: latentShape };
+    if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
+    latents = await denoise(loop, { scheduler, timesteps: scheduler.timesteps, latents });
+  }
 
+  const vaeStart = performance.now();
+  const { images: decoded, pixels } = await decodeImages(s, latents);
+  const vaeMs = performance.now() - vaeStart;
+  if (start?.reference) start.info.psnr = psnr(start.reference, decoded[0]);
+
+  const images: ImageOut[] = decoded.map((img) => ({ ...img, png: encodePng(img.rgba, img.width, img.height) }));
+  const tensors = options.returnTensors
+    ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
+    : undefined;
+  const info: RunInfo = {
+    spec: {
+      ...req,
+      width: shape.width,
+      height: shape.height,
+      steps: custom ? scheduler.timesteps.length : specSteps(req),
+      ...imageSpec(req),
+    },
+    seeds,
+    scheduler: { _class_name: scheduler.className, ...scheduler.config },
+    toolSampler: tool?.info,
+    model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
+    provider: s.provider,
+    providerFallbacks: s.providerFallbacks,
+    timings: {
+      loadMs,
+      textEncoderMs,
+      unetStepMs: loop.unetStepMs,
+      unetRunMs: loop.unetRunMs,
+      vaeMs,
+      ...(start && { vaeEncoderMs: start.encoderMs }),
+      totalMs: loadMs + performance.now() - started,
+    },
+    warnings: text?.truncation ? [...warnings, text.truncation] : warnings,
+    unknownWords: text?.unknownWords ?? [],
+    truncatedTokens: text?.truncatedTokens ?? 0,
+    promptTokens: text?.tokenCount ?? 0,
+    promptChunks: text?.chunks ?? 0,
+    ...(start && { image: start.info }),
+  };
+  return { images, info, tensors };
+}
+
+/** What every denoising phase of a run shares. */
+export interface Loop {
+  s: ModelSessions;
+  req: ResolvedSpec;
+  shape: RunShape;
+  text: Awaited<ReturnType<typeof encodePrompts>> | undefined;
+  noise: NoiseSource;
+  latentShape: number[];
+  options: GenerateRequest['options'];
+  control: RunControl;
+  unetStepMs: number[];
+  unetRunMs: number[];
+}
+
+/** One pass of the sampler over `timesteps` from `latents` (two for inversion: there and back). */
+export interface Phase {
+  scheduler: Scheduler;
+  timesteps: ArrayLike<number>;
+  latents: Tensor;
+  /** 4-channel inpainting: work after each step (src/engine/inpaintBlend.ts). */
+  afterStep?: (latents: Tensor, i: number) => void;
+  /** 9-channel inpainting: channels appended to the UNet's input. */
+  unetExtra?: Tensor;
+  /** Step events count from here out of `totalSteps` (inversion reports both phases as one run). */
+  firstStep?: number;
+  totalSteps?: number;
+}
+
+/** The denoising loop: per step the guided UNet, the scheduler step and the step event. */
+export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
+  const { s, req, shape, text, noise, latentShape, options, control, unetStepMs, unetRunMs } = loop;
+  const { scheduler, timesteps, afterStep, unetExtra } = phase;
+  const first = phase.firstStep ?? 0;
+  const total = phase.totalSteps ?? timesteps.length;
+  let latents = phase.latents;
   const guided = text?.uncond !== undefined;
   const buffers = new StepBuffers(latentShape, guided ? 2 : 1);
-  const unetStepMs: number[] = [];
-  const unetRunMs: number[] = [];
-  const timesteps = scheduler.timesteps;
   // Without a preview setting, latents (when captured) come every step.
   const preview = options.preview ?? { every: 1, kind: 'none' };
   for (let i = 0; i < timesteps.length; i++) {
@@ -64,21 +163,22 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     const t = timesteps[i];
     const input = scheduler.scaleModelInput(buffers.fillInput(latents), t, buffers.input.data);
     const runStart = performance.now();
-    const out = await runUnet(s, input, t, text?.hidden);
+    const out = await runUnet(s, unetExtra ? withChannels(input, unetExtra) : input, t, text?.hidden);
     unetRunMs.push(performance.now() - runStart);
     const estimate = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps) : unguided(out);
     if (!estimate.finite) {
-      throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
+      throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`, { step: first + i });
     }
     const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, { out: buffers.out(i) });
     latents = step.prevSample;
+    afterStep?.(latents, i);
     if (!allFinite(latents.data)) {
-      throw new EngineFailure('NAN_OUTPUT', `the ${scheduler.className} step returned NaN or Inf at step ${i + 1} of ${timesteps.length} (timestep ${t})`, { step: i });
+      throw new EngineFailure('NAN_OUTPUT', `the ${scheduler.className} step returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`, { step: first + i });
     }
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
     const event: StepEvent = {
-      step: i, totalSteps: timesteps.length, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms,
+      step: first + i, totalSteps: total, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms,
     };
     if (atCadence && options.captureLatents) {
       event.xt = Float32Array.from(latents.data);
@@ -89,85 +189,54 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
     // Let the cancel message in before the next step.
     await new Promise((resolve) => setImmediate(resolve));
     unetStepMs.push(performance.now() - stepStart);
-    if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${i + 1} of ${timesteps.length}`);
+    if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${first + i + 1} of ${total}`);
   }
+  return latents;
+}
 
-  const vaeStart = performance.now();
-  const { images: decoded, pixels } = await decodeImages(s, latents);
-  const vaeMs = performance.now() - vaeStart;
+function setTimesteps(scheduler: Scheduler, steps: number, custom: SetTimestepsOptions | undefined): void {
+  try {
+    scheduler.setTimesteps(steps, custom);
+  } catch (err) {
+    const what = custom ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}` : `${steps} steps`;
+    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${what}: ${(err as Error).message}`);
+  }
+}
 
-  const images: ImageOut[] = decoded.map((img) => ({ ...img, png: encodePng(img.rgba, img.width, img.height) }));
-  const tensors = options.returnTensors
-    ? { latents: Float32Array.from(latents.data), latentShape, image: pixels.data, imageShape: pixels.dims }
-    : undefined;
-  const info: RunInfo = {
-    spec: { ...req, width: shape.width, height: shape.height, steps: custom ? timesteps.length : req.steps },
-    seeds,
-    scheduler: { _class_name: scheduler.className, ...scheduler.config },
-    model: { dir: s.folder.dir, name: s.folder.name, hash: s.hash, kind: s.folder.kind },
-    provider: s.provider,
-    providerFallbacks: s.providerFallbacks,
-    timings: { loadMs, textEncoderMs, unetStepMs, unetRunMs, vaeMs, totalMs: loadMs + performance.now() - started },
-    warnings: text?.truncation ? [...warnings, text.truncation] : warnings,
-    unknownWords: text?.unknownWords ?? [],
-    truncatedTokens: text?.truncatedTokens ?? 0,
-    promptTokens: text?.tokenCount ?? 0,
-    promptChunks: text?.chunks ?? 0,
-  };
-  return { images, info, tensors };
+/** The strength a run with an init image ran at (the default filled in). */
+function imageSpec(req: RunSpec): Partial<RunSpec> {
+  return req.initImage !== undefined && !req.invert ? { strength: req.strength ?? DEFAULT_STRENGTH } : {};
 }
 
 /** The model's scheduler config with the request's keys on top (a `_class_name` there switches
- * the class and keeps the model's schedule, like diffusers' `from_config`). */
-/** The scheduler, and the config's warnings (a misspelt key, a key the class ignores) worded for the
- * user: a run on a config that says one thing and runs another must not pass silently. */
-function buildScheduler(s: ModelSessions, req: RunSpec): { scheduler: Scheduler; warnings: string[] } {
-  const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, req.scheduler ?? {});
+ * the class and keeps the model's schedule, like diffusers' `from_config`), then `overrides`; and the
+ * config's warnings (a misspelt key, a key the class ignores) worded for the user: a run on a config
+ * that says one thing and runs another must not pass silently. A tool run reads only some keys. */
+function buildScheduler(s: ModelSessions, req: RunSpec, overrides: Record<string, unknown> = {}): { scheduler: Scheduler; warnings: string[] } {
+  const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, { ...req.scheduler, ...overrides });
   const errors = findings.filter((f) => f.severity === 'error');
   if (!scheduler) {
     const where = req.scheduler ? 'the requested scheduler' : `${s.folder.dir}/scheduler/scheduler_config.json`;
     throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
   }
   const warnings = findings
-    .filter((f) => f.severity === 'warning')
+    .filter((f) => f.severity === 'warning' && (!req.toolSampler || readsKey(String(f.path[0]))))
     .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
   return { scheduler, warnings };
 }
 
-async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
-  const [n, ...rest] = input.shape;
-  const per = s.unet.fixedBatch('sample') ?? n;
-  const plane = input.data.length / n;
-  const ctxPlane = hidden ? hidden.data.length / n : 0;
-  const tInfo = s.unet.input('timestep');
-  // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
-  const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
-  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
-    sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
-    timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
-    ...(hidden && {
-      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] },
-    }),
-  });
-  // One call takes the whole batch: its output is the result, uncopied.
-  if (per >= n) return checkedOutput(s, await s.unet.run(feeds(0)), [per, ...rest]).data.subarray(0, input.data.length);
-  const out = new Float32Array(input.data.length);
-  for (let b = 0; b < n; b += per) {
-    const result = checkedOutput(s, await s.unet.run(feeds(b)), [per, ...rest]);
-    out.set(result.data.subarray(0, Math.min(per, n - b) * plane), b * plane);
+/** The UNet input with `extra`'s channels after each row's own (its rows repeat over guidance halves). */
+function withChannels(input: Tensor, extra: Tensor): Tensor {
+  const [n, c, h, w] = input.shape;
+  const e = extra.shape[1];
+  const plane = h * w;
+  const data = new Float32Array(n * (c + e) * plane);
+  for (let b = 0; b < n; b++) {
+    data.set(input.data.subarray(b * c * plane, (b + 1) * c * plane), b * (c + e) * plane);
+    const row = b % extra.shape[0];
+    data.set(extra.data.subarray(row * e * plane, (row + 1) * e * plane), (b * (c + e) + c) * plane);
   }
-  return out;
-}
-
-/** The UNet's out_sample, refused when its shape is not its sample input's: a UNet that returns another
- * shape would otherwise give a garbage image without a word. */
-function checkedOutput(s: ModelSessions, result: Record<string, Output>, expected: readonly number[]): Output {
-  const { dims } = result.out_sample;
-  if (dims.length !== expected.length || expected.some((d, k) => dims[k] !== d)) {
-    const message = `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected.join('×')} of its sample input`;
-    throw new EngineFailure('MODEL_INVALID', message, { file: s.folder.files.unet });
-  }
-  return result.out_sample;
+  return { data, shape: [n, c + e, h, w] };
 }
 
 function scaled(x: Tensor, k: number): Tensor {

@@ -44,7 +44,7 @@ export class SessionCache {
     if (!entry) return false;
     this.entries.delete(dir);
     const s = entry.sessions;
-    const models = [s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder].filter((m) => m !== undefined);
+    const models = [s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model].filter((m) => m !== undefined);
     await Promise.all(models.map((m) => m.release()));
     return true;
   }

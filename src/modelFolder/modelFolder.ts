@@ -30,12 +30,17 @@ export interface ModelFolder {
     vaeDecoder?: string;
     /** A TAESD decoder for cheap previews, when the folder has one. */
     taesdDecoder?: string;
+    /** The VAE encoder (image-to-image, inpainting, inversion), when the folder has one; opened only
+     * by runs that start from an image. */
+    vaeEncoder?: string;
   };
   schedulerConfig: Record<string, unknown>;
   /** unet/config.json sample_size (latent or pixel side), when given. */
   sampleSize?: number;
   /** VAE scaling factor from vae_decoder/config.json (SD 0.18215, SDXL 0.13025). */
   scalingFactor: number;
+  /** VAE shift_factor (SD3, Flux): latents are (z − shift)·scale; 0 where the config has none. */
+  shiftFactor: number;
   /** Pixels per latent cell (8 for SD). */
   vaeScale: number;
   latentRgb?: LatentRgbFactors;
@@ -61,7 +66,7 @@ export function readModelFolder(dir: string): ModelFolder {
   const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
   const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
   if (!hasText) {
-    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, vaeScale: 1, guidanceScale };
+    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, shiftFactor: 0, vaeScale: 1, guidanceScale };
   }
   const textEncoder = requireFile(dir, 'text_encoder/model.onnx');
   const vaeDecoder = requireFile(dir, 'vae_decoder/model.onnx');
@@ -73,16 +78,20 @@ export function readModelFolder(dir: string): ModelFolder {
   const vaePath = join(dir, 'vae_decoder', 'config.json');
   const blocks = vaeBlocks(vaeConfig, vaePath);
   const taesdDir = TAESD_DIRS.find((d) => existsSync(join(dir, d, 'model.onnx')));
+  const vaeEncoder = join(dir, 'vae_encoder', 'model.onnx');
   return {
     dir,
     name: basename(dir),
     kind: 'text2img',
     pipelineClass,
-    files: { unet, textEncoder, tokenizerDir, vaeDecoder, taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx') },
+    files: { unet, textEncoder, tokenizerDir, vaeDecoder, taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx'),
+      vaeEncoder: existsSync(vaeEncoder) ? vaeEncoder : undefined,
+    },
     schedulerConfig,
     sampleSize,
     // Optimum falls back to 8 without scaling_factor, which is wrong for SD; diffusers' default is 0.18215.
     scalingFactor: scalingFactor(vaeConfig, vaePath),
+    shiftFactor: shiftFactor(vaeConfig, vaePath),
     vaeScale: 2 ** (blocks - 1),
     latentRgb: latentRgbFor(vaeConfig, pipelineClass),
     guidanceScale,
@@ -196,6 +205,16 @@ function scalingFactor(config: Record<string, unknown>, path: string): number {
   if (v === undefined) return 0.18215;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
     throw new ModelFolderError(`${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`, path);
+  }
+  return v;
+}
+
+/** diffusers' AutoencoderKL shift_factor: null or absent (SD 1.x, SDXL) means none. */
+function shiftFactor(config: Record<string, any>, path: string): number {
+  const v: unknown = config.shift_factor;
+  if (v === undefined || v === null) return 0;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ModelFolderError(`${path}: "shift_factor" must be a number (SD3 0.0609, Flux 0.1159), not ${JSON.stringify(v)}`, path);
   }
   return v;
 }

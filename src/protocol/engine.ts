@@ -27,6 +27,40 @@ export interface GenerateRequest {
   /** What to make; its seed is already drawn (never RANDOM_SEED). */
   spec: RunSpec;
   options: RunOptions;
+  /** The decoded pixels of spec.initImage and spec.mask: the host reads the files (the engine may run
+   * where the paths mean nothing), so the spec keeps the paths and the record their hashes. */
+  images?: RunImages;
+}
+
+/** An image as the host decoded it: width·height·4 bytes, RGBA. */
+export interface RgbaPixels {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
+
+export interface RunImages {
+  init?: RgbaPixels;
+  mask?: RgbaPixels;
+}
+
+/** How a run with an init image started from it (RunInfo.image). */
+export interface ImageRunInfo {
+  /** The init image's own size, before the resize rule. */
+  sourceWidth: number;
+  sourceHeight: number;
+  /** How it was brought to the run's size: A1111's "Just resize" (stretch, Lanczos-3). */
+  resize: 'stretch-lanczos3';
+  /** How the encoder's output became the latent: its own latent, one it drew inside its graph (Optimum
+   * 1.22: not from the run's seed, so not reproducible), the posterior mean, or a seeded sample. */
+  latent: 'encoder-output' | 'graph-sample' | 'posterior-mean' | 'posterior-sample';
+  /** 'img2img', 'inpaint' (4-channel UNet, blended after every step), 'inpaint-unet' (9-channel), 'invert'. */
+  mode: 'img2img' | 'inpaint' | 'inpaint-unet' | 'invert';
+  /** The strength as run, and the index of the first timestep taken (diffusers' t_start · order). */
+  strength: number;
+  beginIndex: number;
+  /** Inversion: PSNR (dB) of the regenerated image against the (resized) input. */
+  psnr?: number;
 }
 
 export interface PreviewImage {
@@ -69,8 +103,22 @@ export interface RunTimings {
   /** Time inside session.run of each UNet step, to separate sampler overhead. */
   unetRunMs: number[];
   vaeMs: number;
+  /** The VAE encoder (init image, masked image), with its load the first time; 0 without an init image. */
+  vaeEncoderMs?: number;
   /** Load, text encoding, steps, decode and PNG encoding, measured by the engine. */
   totalMs: number;
+}
+
+/** What a tool-sampler run ran (RunSpec.toolSampler): the tool whose meaning the names had, our sampler,
+ * the noise convention and the σ list handed to the sampler; and the names that run the same in each tool
+ * (absent where a tool cannot). */
+export interface ToolRunInfo {
+  tool: 'a1111' | 'comfyui';
+  sampler: string;
+  noise: 'diffusers' | 'a1111' | 'comfyui';
+  sigmas: number[];
+  a1111?: { sampler: string; scheduleType: string };
+  comfyui?: { samplerName: string; scheduler: string };
 }
 
 export interface RunInfo {
@@ -78,8 +126,11 @@ export interface RunInfo {
   spec: RunSpec & Required<Pick<RunSpec, 'guidanceScale' | 'width' | 'height'>>;
   /** Image i's seed (spec.seed + i). */
   seeds: number[];
-  /** The scheduler's effective config, `_class_name` included. */
+  /** The scheduler's effective config, `_class_name` included (with a tool sampler: the training schedule
+   * and prediction type it read). */
   scheduler: Record<string, unknown>;
+  /** Present when a tool sampler ran instead of the diffusers scheduler. */
+  toolSampler?: ToolRunInfo;
   model: { dir: string; name: string; hash: string; kind: 'text2img' | 'unconditional' };
   /** The provider that actually ran (after any fallback). */
   provider: Exclude<ProviderName, 'auto'>;
@@ -97,6 +148,8 @@ export interface RunInfo {
   promptTokens: number;
   /** Text-encoder windows the UNet saw per prompt (A1111's chunks of 75 tokens); 0 without a text encoder. */
   promptChunks: number;
+  /** Runs with an init image: how it was used. */
+  image?: ImageRunInfo;
 }
 
 export interface GenerateResult {

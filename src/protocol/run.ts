@@ -3,6 +3,9 @@
 // to run it (provider, previews) is a separate RunOptions in the engine protocol, and what actually
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
+import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
+import { isToolFinding, resolveToolSampler, type Tool } from '../core/kdiffusion/toolSamplers';
+import { noiseProblem, takesSigmaList } from '../core/kdiffusion/toolRun';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
 
@@ -26,7 +29,16 @@ export const RUN_LIMITS = {
   promptLength: PROMPT_MAX_CHARS,
   /** Explicit timesteps or σ (σ lists carry the final σ as well). */
   explicitSchedule: 1001,
+  /** Image-to-image: 0 keeps the init image, 1 noises it fully (diffusers' and A1111's range). */
+  strength: { min: 0, max: 1 },
+  /** A1111's mask blur slider goes to 64 px. */
+  maskBlur: { min: 0, max: 64 },
+  /** Bytes of an init image or mask file: a 4096² RGBA PNG is at most about 64 MiB. */
+  imageFileBytes: 128 * 2 ** 20,
 } as const;
+
+/** A1111's default denoising strength, for runs with an init image that give none. */
+export const DEFAULT_STRENGTH = 0.75;
 
 export interface RunSpec {
   /** Absolute path of a diffusers/Optimum ONNX model folder. */
@@ -58,6 +70,38 @@ export interface RunSpec {
   timesteps?: number[];
   /** Explicit descending σ, the final one included: sigmas.length − 1 steps. Not with `timesteps`. */
   sigmas?: number[];
+  /** Image-to-image: path of the starting image (PNG or JPEG), read by the host that starts the run
+   * (the engine receives its pixels, GenerateRequest.images). Stretched to the run's size. */
+  initImage?: string;
+  /** How far the init image is noised before denoising: 0 keeps it (the VAE round trip), 1 starts
+   * from noise. Only with initImage; absent: DEFAULT_STRENGTH. */
+  strength?: number;
+  /** Inpainting: path of a mask the init image's size; white repaints, black keeps. */
+  mask?: string;
+  /** A1111's mask blur: σ in pixels of a Gaussian over the mask before it is used. Only with mask. */
+  maskBlur?: number;
+  /** DDIM inversion: the init image is inverted to noise and regenerated from it (RunInfo.image
+   * reports the reconstruction's PSNR). Only with initImage and no mask. */
+  invert?: boolean;
+  /** Run a tool's own sampler instead of the diffusers scheduler: A1111's "Sampler" + "Schedule type" (default
+   * Automatic; legacy "DPM++ 2M Karras" works), or ComfyUI's KSampler sampler_name + scheduler (default normal);
+   * see src/core/kdiffusion/toolSamplers.ts. `scheduler` then only gives the training schedule and prediction
+   * type; explicit `sigmas` replace the tool's schedule, `timesteps` are refused. */
+  toolSampler?: ToolSamplerSpec;
+  /** Whose way of drawing the initial and sampler noise from the seed. Default: the tool's own with a
+   * `toolSampler`, else diffusers. */
+  noise?: NoiseConvention;
+}
+
+export interface ToolSamplerSpec {
+  tool: Tool;
+  sampler: string;
+  schedule?: string;
+}
+
+/** The noise convention a spec runs with (its own, else the tool's, else diffusers'). */
+export function specNoise(spec: Pick<RunSpec, 'noise' | 'toolSampler'>): NoiseConvention {
+  return spec.noise ?? spec.toolSampler?.tool ?? 'diffusers';
 }
 
 /** The fields a surface must give; the rest take these defaults (see `runSpec`). */
@@ -148,6 +192,86 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     const ok = Array.isArray(list) && list.length >= 1 && list.length <= L.explicitSchedule;
     if (!ok) problems.push({ field, message: `${field} must be a list of 1 to ${L.explicitSchedule} numbers` });
   }
+  problems.push(...checkImageFields(spec));
+  problems.push(...toolProblems(spec));
+  return problems;
+}
+
+/** The image-to-image fields: each needs the init image, and inversion takes no mask. */
+function checkImageFields(spec: RunSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const path = (field: 'initImage' | 'mask', label: string) => {
+    const v = spec[field];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      problems.push({ field, message: `${label} must be a file path` });
+    }
+  };
+  path('initImage', 'init image');
+  path('mask', 'mask');
+  const range = (field: 'strength' | 'maskBlur', label: string, { min, max }: { min: number; max: number }) => {
+    const v = spec[field];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)) {
+      problems.push({ field, message: `${label} must be a number from ${min} to ${max}, not ${show(v)}` });
+    }
+  };
+  range('strength', 'strength', RUN_LIMITS.strength);
+  range('maskBlur', 'mask blur', RUN_LIMITS.maskBlur);
+  if (spec.invert !== undefined && typeof spec.invert !== 'boolean') {
+    problems.push({ field: 'invert', message: 'invert must be true or false' });
+  }
+  if (spec.initImage === undefined) {
+    for (const field of ['strength', 'mask', 'invert'] as const) {
+      if (spec[field] !== undefined && spec[field] !== false) {
+        problems.push({ field, message: `${field} needs an init image` });
+      }
+    }
+  }
+  if (spec.maskBlur !== undefined && spec.mask === undefined) {
+    problems.push({ field: 'maskBlur', message: 'mask blur needs a mask' });
+  }
+  if (spec.invert && spec.mask !== undefined) problems.push({ field: 'invert', message: 'inversion takes no mask' });
+  if (spec.initImage !== undefined && isVaried(spec)) {
+    problems.push({ field: 'subseed', message: 'a variation seed does not combine with an init image yet' });
+  }
+  if (spec.initImage !== undefined && (spec.timesteps || spec.sigmas)) {
+    const message = 'explicit timesteps or sigmas do not combine with an init image (strength cuts the schedule)';
+    problems.push({ field: spec.timesteps ? 'timesteps' : 'sigmas', message });
+  }
+  return problems;
+}
+
+/** The tool sampler's names against the registry, its fields against the diffusers-only ones, and the
+ * noise convention's name. */
+function toolProblems(spec: RunSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  if (spec.noise !== undefined && !NOISE_CONVENTIONS.includes(spec.noise)) {
+    const message = `noise must be one of ${NOISE_CONVENTIONS.join(', ')}, not ${show(spec.noise)}`;
+    problems.push({ field: 'noise', message });
+  }
+  const t = spec.toolSampler;
+  if (t === undefined) return problems;
+  const tools: readonly unknown[] = ['a1111', 'comfyui'];
+  const text = (v: unknown) => typeof v === 'string' && v !== '';
+  if (typeof t !== 'object' || t === null || !tools.includes(t.tool) || !text(t.sampler)
+    || (t.schedule !== undefined && !text(t.schedule))) {
+    const message = 'toolSampler must be { tool: "a1111" | "comfyui", sampler, schedule? }';
+    problems.push({ field: 'toolSampler', message });
+    return problems;
+  }
+  const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
+  if (isToolFinding(resolved)) problems.push({ field: 'toolSampler', message: resolved.message });
+  else {
+    const noise = noiseProblem(resolved, specNoise(spec));
+    if (noise) problems.push({ field: 'noise', message: noise });
+    const tool = t.tool === 'a1111' ? 'A1111' : 'ComfyUI';
+    if (spec.sigmas && !takesSigmaList(resolved)) {
+      problems.push({ field: 'sigmas', message: `${tool}'s ${t.sampler} takes no σ list: give steps instead` });
+    }
+  }
+  if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
+  // Image-to-image and variation seeds run on the diffusers path only, for now.
+  if (spec.initImage !== undefined) problems.push({ field: 'toolSampler', message: 'a tool sampler does not take an init image yet: use a diffusers scheduler' });
+  if (isVaried(spec)) problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
   return problems;
 }
 

@@ -51,8 +51,9 @@ export type InspectorToHost =
   | { type: 'removeOverlay'; id: string }
   /** Save exported plot data; the host asks where. PNG arrives as bytes, SVG and CSV as text. */
   | { type: 'export'; format: ExportFormat; fileName: string; data: Uint8Array | string }
-  /** Run the generate workbench with the named schedule of the document. */
-  | { type: 'generate'; schedule: string }
+  /** Run the generate workbench with the named schedule of the document, with the sampler class
+   * ('' as configured) and step count chosen in the inspector. */
+  | { type: 'generate'; schedule: string; sampler: string; steps: number }
   /** Move the text editor's cursor to a finding. */
   | { type: 'reveal'; line: number };
 
@@ -73,7 +74,8 @@ export function isInspectorMessage(value: unknown): value is InspectorToHost {
         (typeof m.data === 'string' || m.data instanceof Uint8Array)
       );
     case 'generate':
-      return typeof m.schedule === 'string';
+      return typeof m.schedule === 'string' && typeof m.sampler === 'string' && m.sampler.length <= 100
+        && typeof m.steps === 'number' && Number.isInteger(m.steps) && m.steps >= 1 && m.steps <= 1000;
     case 'reveal':
       return typeof m.line === 'number' && Number.isInteger(m.line) && m.line >= 0;
     default:

@@ -247,6 +247,8 @@ export interface RunSchedule {
   /** Explicit inference timesteps or σ (GenerateRequest.timesteps / sigmas); they fix the step count. */
   timesteps?: number[];
   sigmas?: number[];
+  /** The step count chosen where the schedule came from (the inspector's Steps); the form takes it. */
+  steps?: number;
 }
 
 const MAX_SCHEDULE_JSON = 1_000_000;
@@ -267,6 +269,11 @@ export function parseScheduleArgument(arg: unknown): { schedule: RunSchedule } |
   for (const key of ['timesteps', 'sigmas'] as const) if (!list(key)) return { error: `schedule.${key} must be a list of 1 to 1001 finite numbers` };
   if (s.timesteps !== undefined && s.sigmas !== undefined) return { error: 'schedule gives both timesteps and sigmas; give one' };
   if (s.scheduler === undefined && s.timesteps === undefined && s.sigmas === undefined) return { error: 'schedule has no scheduler config, timesteps or sigmas' };
+  const { min, max } = RUN_LIMITS.steps;
+  if (s.steps !== undefined && (typeof s.steps !== 'number' || !Number.isInteger(s.steps) || s.steps < min || s.steps > max)) {
+    return { error: `schedule.steps must be a whole number from ${min} to ${max}` };
+  }
+  if (s.steps !== undefined && (s.timesteps !== undefined || s.sigmas !== undefined)) return { error: 'schedule.steps does not go with explicit timesteps or sigmas' };
   let size: number;
   try {
     size = JSON.stringify(s.scheduler ?? {}).length;
@@ -279,6 +286,7 @@ export function parseScheduleArgument(arg: unknown): { schedule: RunSchedule } |
   if (s.scheduler !== undefined) schedule.scheduler = JSON.parse(JSON.stringify(s.scheduler)) as Record<string, unknown>;
   if (s.timesteps !== undefined) schedule.timesteps = [...(s.timesteps as number[])];
   if (s.sigmas !== undefined) schedule.sigmas = [...(s.sigmas as number[])];
+  if (s.steps !== undefined) schedule.steps = s.steps as number;
   return { schedule };
 }
 

@@ -16,12 +16,16 @@ export interface A1111Parameters {
   height?: number;
   modelHash?: string;
   model?: string;
+  /** Image-to-image and inpainting: "Denoising strength", "Mask blur" (pixels). */
+  denoisingStrength?: number;
+  maskBlur?: number;
   /** Every other key of the settings line, in order, value unquoted. */
   extra: [string, string][];
 }
 
 /** Keys this module knows, in the order A1111 writes them; the rest go to `extra`. */
-type KnownKey = 'Steps' | 'Sampler' | 'Schedule type' | 'CFG scale' | 'Seed' | 'Size' | 'Model hash' | 'Model';
+type KnownKey =
+  | 'Steps' | 'Sampler' | 'Schedule type' | 'CFG scale' | 'Seed' | 'Size' | 'Model hash' | 'Model' | 'Denoising strength' | 'Mask blur';
 
 export function formatParameters(p: A1111Parameters): string {
   const pairs: [string, string | number | undefined][] = [
@@ -33,6 +37,8 @@ export function formatParameters(p: A1111Parameters): string {
     ['Size', p.width !== undefined && p.height !== undefined ? `${p.width}x${p.height}` : undefined],
     ['Model hash', p.modelHash],
     ['Model', p.model],
+    ['Denoising strength', p.denoisingStrength],
+    ['Mask blur', p.maskBlur],
     ...p.extra,
   ];
   const settings = pairs
@@ -100,6 +106,12 @@ export function parseParameters(text: string): A1111Parameters {
         break;
       case 'Model':
         result.model = value;
+        break;
+      case 'Denoising strength':
+        result.denoisingStrength = toNumber(value);
+        break;
+      case 'Mask blur':
+        result.maskBlur = toNumber(value);
         break;
       default:
         result.extra.push([key, value]);

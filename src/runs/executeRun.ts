@@ -1,10 +1,12 @@
 // The one way a run happens, for the CLI and the extension alike: the seed is drawn and the run
 // stamped once, the engine makes the images, and the records and PNG metadata are built here from
-// the spec and what the engine reports (never read back from PNG bytes).
+// the spec and what the engine reports (never read back from PNG bytes). Input images (init image,
+// mask) are read here, so the engine gets pixels and the records the files' hashes.
 import type { GenerateResult, PreviewImage, RunInfo, RunOptions, StepEvent } from '../protocol/engine';
 import { resolveSeed, type RunSpec } from '../protocol/run';
 import type { EngineClient } from './engineClient';
 import { withPngText } from './pngText';
+import { readRunInputs } from './inputImages';
 import { buildRunRecords, pngTextChunks, type RunRecord } from './runRecord';
 
 /** A run about to start: its one timestamp, and its spec with the seed (and variation seed) drawn. */
@@ -32,8 +34,9 @@ export async function executeRun(
   options: RunOptions,
   events: { onStep?: (e: StepEvent) => void; signal?: AbortSignal } = {},
 ): Promise<FinishedRun> {
-  const result = await engine.generate({ spec: run.spec, options }, events);
-  const records = buildRunRecords(run.createdAt, result.info);
+  const inputs = readRunInputs(run.spec);
+  const result = await engine.generate({ spec: run.spec, options, images: inputs?.images }, events);
+  const records = buildRunRecords(run.createdAt, result.info, inputs?.files);
   // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.
   const images = result.images.map((image, i) => ({ ...image, png: new Uint8Array(withPngText(image.png, pngTextChunks(records[i]))) }));
   return { ...run, info: result.info, records, images, tensors: result.tensors };

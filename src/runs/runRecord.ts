@@ -3,9 +3,13 @@
 // as JSON beside it, so the image alone reproduces the run.
 import type { RunInfo } from '../protocol/engine';
 import { isVaried, type RunSpec } from '../protocol/run';
+import type { RunInputs } from './inputImages';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
 import { imageSpec } from './imageSpec';
-import { fromA1111Sampler, toA1111Sampler } from './samplerNames';
+import { comfyPrompt, type ComfyRun, comfyWorkflow } from './comfyWorkflow';
+import { readComfyPrompt } from './comfyPromptReader';
+import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
+import { toolEquivalents } from './toolEquivalents';
 
 export const RECORD_FORMAT = 'diffusion-lab.run/2';
 /** Records of the first release, flat; still read so older images re-run. */
@@ -13,6 +17,9 @@ const RECORD_FORMAT_1 = 'diffusion-lab.run/1';
 /** The PNG text keywords: A1111's, and ours with the JSON record. */
 export const PARAMETERS_KEY = 'parameters';
 export const RECORD_KEY = 'diffusion-lab';
+/** ComfyUI's keywords: the API-format graph and the UI workflow (comfyWorkflow.ts). */
+export const COMFY_PROMPT_KEY = 'prompt';
+export const COMFY_WORKFLOW_KEY = 'workflow';
 
 export interface RunRecord {
   format: typeof RECORD_FORMAT;
@@ -25,23 +32,36 @@ export interface RunRecord {
   batchIndex: number;
   /** What ran: effective scheduler, model, provider, timings. */
   ran: Omit<RunInfo, 'spec' | 'seeds'>;
+  /** The input images (spec.initImage, spec.mask) as read: path, SHA-256 of the file, size. */
+  inputs?: RunInputs['files'];
 }
 
 /** One record per image of a finished run. */
-export function buildRunRecords(createdAt: Date, info: RunInfo): RunRecord[] {
+export function buildRunRecords(createdAt: Date, info: RunInfo, inputs?: RunInputs['files']): RunRecord[] {
   const { spec, seeds, ...ran } = info;
-  return seeds.map((seed, batchIndex) => ({ format: RECORD_FORMAT, createdAt: createdAt.toISOString(), spec, seed, batchIndex, ran }));
+  return seeds.map((seed, batchIndex) => ({
+    format: RECORD_FORMAT,
+    createdAt: createdAt.toISOString(),
+    spec,
+    seed,
+    batchIndex,
+    ran,
+    ...(inputs && { inputs }),
+  }));
 }
 
+/** A1111's parameters for the record. "Sampler" and "Schedule type" are the pair that runs the same in
+ * A1111 (toolEquivalents.ts), the schedule type always written: A1111 reads a missing one as Automatic. Where
+ * A1111 has no such pair neither is written, and "Sampler note" says why. */
 export function toA1111(record: RunRecord): A1111Parameters {
-  const { sampler, scheduleType } = toA1111Sampler(record.ran.scheduler);
+  const eq = toolEquivalents({ ...record.ran, spec: record.spec });
   const { spec } = record;
   return {
     prompt: spec.prompt,
     negativePrompt: spec.negativePrompt,
     steps: spec.steps,
-    sampler,
-    scheduleType,
+    sampler: eq.a1111?.sampler,
+    scheduleType: eq.a1111?.scheduleType,
     cfgScale: spec.guidanceScale,
     seed: record.seed,
     width: spec.width,
@@ -49,8 +69,17 @@ export function toA1111(record: RunRecord): A1111Parameters {
     // A1111 shows the first ten hex digits of the weights' SHA-256.
     modelHash: record.ran.model.hash.slice(0, 10) || undefined,
     model: record.ran.model.name,
+    denoisingStrength: spec.initImage !== undefined && !spec.invert ? spec.strength : undefined,
+    maskBlur: spec.mask !== undefined ? (spec.maskBlur ?? 0) : undefined,
     // A1111's infotext names a varied image's own variation seed (processing.py create_infotext).
-    extra: [...(isVaried(spec) ? variationPairs(spec.subseed! + record.batchIndex, spec.subseedStrength!) : []), ['Version', 'Diffusion Lab']],
+    extra: [
+      // A1111's infotext names a varied image's own variation seed (processing.py create_infotext).
+      ...(isVaried(spec) ? variationPairs(spec.subseed! + record.batchIndex, spec.subseedStrength!) : []),
+      ...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
+      // Every noise convention draws from torch's CPU generator; A1111 reads a missing "RNG" as GPU.
+      ['RNG', 'CPU'],
+      ['Version', 'Diffusion Lab'],
+    ],
   };
 }
 
@@ -68,25 +97,59 @@ function variationOf(extra: [string, string][]): Pick<RunSpec, 'subseed' | 'subs
   return Number.isInteger(subseed) && Number.isFinite(subseedStrength) ? { subseed, subseedStrength } : {};
 }
 
-/** The text chunks of a saved PNG. The JSON is ASCII-escaped: tEXt holds Latin-1 only. */
+/** The run's sampler in its own terms, for notes. */
+function ranSampler(record: RunRecord): string {
+  const tool = record.ran.toolSampler;
+  if (!tool) return String(record.ran.scheduler._class_name);
+  const { sampler, schedule } = record.spec.toolSampler ?? { sampler: tool.sampler };
+  return `${tool.tool === 'a1111' ? 'A1111' : 'ComfyUI'} ${sampler}${schedule ? ` ${schedule}` : ''}`;
+}
+
+/** The KSampler graph that runs the record in ComfyUI; undefined when its KSampler cannot. */
+export function toComfy(record: RunRecord): ComfyRun | undefined {
+  const names = toolEquivalents({ ...record.ran, spec: record.spec }).comfyui;
+  if (!names) return undefined;
+  const { spec } = record;
+  return {
+    checkpoint: `${record.ran.model.name}.safetensors`, positive: spec.prompt, negative: spec.negativePrompt,
+    width: spec.width, height: spec.height, batchSize: 1, seed: record.seed, steps: spec.steps,
+    cfg: spec.guidanceScale, samplerName: names.samplerName, scheduler: names.scheduler,
+  };
+}
+
+/** The text chunks of a saved PNG: A1111's parameters, our record, and ComfyUI's graph where it has one.
+ * JSON is ASCII-escaped: tEXt holds Latin-1 only. */
 export function pngTextChunks(record: RunRecord): Record<string, string> {
+  const comfy = toComfy(record);
   return {
     [PARAMETERS_KEY]: formatParameters(toA1111(record)),
-    [RECORD_KEY]: JSON.stringify(record).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    [RECORD_KEY]: asciiJson(record),
+    ...(comfy && {
+      [COMFY_PROMPT_KEY]: asciiJson(comfyPrompt(comfy)),
+      [COMFY_WORKFLOW_KEY]: asciiJson(comfyWorkflow(comfy)),
+    }),
   };
+}
+
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** What a PNG says about the run that made it, for "Re-run from Image". */
 export interface RestoredRun {
-  source: 'diffusion-lab' | 'a1111';
-  /** The spec fields the image states; `scheduler` is a config with `_class_name`. */
+  source: 'diffusion-lab' | 'a1111' | 'comfyui';
+  /** The spec fields the image states: a diffusers `scheduler` config with `_class_name`, or, for A1111
+   * and ComfyUI images, the tool's own sampler (`toolSampler`). */
   spec: Partial<Omit<RunSpec, 'modelDir'>> & Pick<RunSpec, 'prompt' | 'negativePrompt'>;
-  /** A sampler name this project does not know (kept so the user can be told). */
+  /** A sampler name this project does not know or run (kept so the user can be told). */
   unknownSampler?: string;
   model: { name?: string; hash?: string; dir?: string };
+  /** What the image said that could not be taken over. */
+  notes?: string[];
 }
 
-/** Reads our record when present, else A1111 parameters; undefined when the PNG has neither. */
+/** Reads our record when present, else A1111 parameters, else ComfyUI's `prompt` graph; undefined when the
+ * PNG has none of them. A1111 and ComfyUI names restore as that tool's sampler (the same meaning). */
 export function restoreFromPngText(texts: Record<string, string>): RestoredRun | undefined {
   const record = recordFromPngText(texts);
   if (record) {
@@ -96,10 +159,13 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
     const { seed, subseed } = imageSpec(record, false);
     return { source: 'diffusion-lab', spec: { ...spec, seed, subseed, scheduler: record.ran.scheduler }, model: { name, hash, dir } };
   }
-  const text = texts[PARAMETERS_KEY];
-  if (text === undefined) return undefined;
+  if (texts[PARAMETERS_KEY] !== undefined) return fromA1111(texts[PARAMETERS_KEY]);
+  return texts[COMFY_PROMPT_KEY] === undefined ? undefined : fromComfy(texts[COMFY_PROMPT_KEY]);
+}
+
+function fromA1111(text: string): RestoredRun {
   const p = parseParameters(text);
-  const choice = p.sampler ? fromA1111Sampler(p.sampler, p.scheduleType) : undefined;
+  const toolSampler = p.sampler ? known({ tool: 'a1111', sampler: p.sampler, schedule: p.scheduleType }) : undefined;
   const spec: RestoredRun['spec'] = {
     prompt: p.prompt,
     negativePrompt: p.negativePrompt,
@@ -108,10 +174,38 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
     guidanceScale: p.cfgScale,
     width: p.width,
     height: p.height,
-    scheduler: choice && { _class_name: choice.className, ...choice.options },
+    toolSampler,
+    ...(p.denoisingStrength !== undefined && { strength: p.denoisingStrength }),
+    ...(p.maskBlur !== undefined && { maskBlur: p.maskBlur }),
     ...variationOf(p.extra),
   };
-  return { source: 'a1111', spec, unknownSampler: p.sampler && !choice ? p.sampler : undefined, model: { name: p.model, hash: p.modelHash } };
+  // A1111 writes "RNG" only when it is not GPU; this project draws on the CPU.
+  const rng = p.extra.find(([key]) => key === 'RNG')?.[1] ?? 'GPU';
+  const notes = rng === 'CPU' ? undefined : [`A1111 drew the noise with RNG ${rng}; the CPU noise here differs`];
+  const unknownSampler = p.sampler && !toolSampler ? p.sampler : undefined;
+  return { source: 'a1111', spec, unknownSampler, model: { name: p.model, hash: p.modelHash }, ...(notes && { notes }) };
+}
+
+function fromComfy(text: string): RestoredRun | undefined {
+  const c = readComfyPrompt(text);
+  if (!c) return undefined;
+  const toolSampler = c.samplerName
+    ? known({ tool: 'comfyui', sampler: c.samplerName, schedule: c.scheduler }) : undefined;
+  const notes = [...c.notes];
+  if (c.denoise !== undefined && c.denoise !== 1) notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
+  const spec: RestoredRun['spec'] = {
+    prompt: c.positive ?? '', negativePrompt: c.negative ?? '', seed: c.seed, steps: c.steps, guidanceScale: c.cfg,
+    width: c.width, height: c.height, toolSampler,
+  };
+  const model = { name: c.checkpoint?.replace(/\.(safetensors|ckpt|pt|pth|bin)$/i, '') };
+  const unknownSampler = c.samplerName && !toolSampler ? c.samplerName : undefined;
+  return { source: 'comfyui', spec, unknownSampler, model, ...(notes.length && { notes }) };
+}
+
+/** The tool sampler when this project runs it. */
+function known(t: NonNullable<RunSpec['toolSampler']>): RunSpec['toolSampler'] {
+  const spec = t.schedule === undefined ? { tool: t.tool, sampler: t.sampler } : t;
+  return isToolFinding(resolveToolSampler(spec.tool, spec.sampler, spec.schedule)) ? undefined : spec;
 }
 
 /** The record a PNG of ours carries in its text chunks. */

@@ -163,6 +163,13 @@ export const tests = [
       await page.click(generate);
       const sent = (await posted(page)).filter((m) => m.type === 'generate');
       assert(sent[1]?.schedule === 'sdxl', `generate ${JSON.stringify(sent)}`);
+      // The workbench gets the sampler and step count chosen here, not the file's own.
+      await page.selectOption('header select', 'DPMSolverMultistepScheduler');
+      await page.fill('header input[type="number"]', '10');
+      await page.dispatchEvent('header input[type="number"]', 'change');
+      await page.click(generate);
+      const chosen = (await posted(page)).filter((m) => m.type === 'generate').at(-1);
+      assert(chosen?.sampler === 'DPMSolverMultistepScheduler' && chosen.steps === 10, `generate ${JSON.stringify(chosen)}`);
       await page.close();
     },
   },

@@ -33,7 +33,7 @@ const toolbar = new Toolbar(state, schedulerClassNames, {
   addOverlay: () => vscode.postMessage({ type: 'addOverlayFile' }),
   removeOverlay: (id) => vscode.postMessage({ type: 'removeOverlay', id }),
   export: (format) => void exportPlots(format),
-  generate: (schedule) => vscode.postMessage({ type: 'generate', schedule }),
+  generate: (schedule, sampler, steps) => vscode.postMessage({ type: 'generate', schedule, sampler, steps }),
 });
 const status = document.createElement('div');
 status.className = 'status';

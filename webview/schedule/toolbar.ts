@@ -9,7 +9,7 @@ export interface ToolbarEvents {
   addOverlay(): void;
   removeOverlay(id: string): void;
   export(format: ExportFormat): void;
-  generate(schedule: string): void;
+  generate(schedule: string, sampler: string, steps: number): void;
 }
 
 export class Toolbar {
@@ -20,7 +20,7 @@ export class Toolbar {
   private readonly primaryLabel = label('Variants of', this.primary);
   private readonly variantBoxes = new Map<VariantId, HTMLInputElement>();
   private readonly overlayList = document.createElement('span');
-  private readonly generateButton = button('Generate with this schedule', () => this.events.generate(this.state.primary));
+  private readonly generateButton = button('Generate with this schedule', () => this.events.generate(this.state.primary, this.state.sampler, this.state.steps));
 
   constructor(
     private state: InspectorState,

@@ -249,7 +249,8 @@ function statusLine(run: RunSummary): string {
   return [
     run.status,
     run.modelLabel,
-    run.scheduleLabel ? `schedule ${run.scheduleLabel}` : run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
+    run.scheduleLabel && `schedule ${run.scheduleLabel}`,
+    run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
     `${p.steps} steps`,
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,

@@ -86,7 +86,7 @@ export class InspectorSession implements vscode.Disposable {
         case 'export':
           return await this.saveExport(message.fileName, message.data);
         case 'generate':
-          return await this.generate(message.schedule);
+          return await this.generate(message.schedule, message.sampler, message.steps);
         case 'reveal':
           return await this.reveal(message.line);
       }
@@ -145,12 +145,17 @@ export class InspectorSession implements vscode.Disposable {
     void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target)}`);
   }
 
-  private async generate(name: string): Promise<void> {
+  /** The workbench runs what the inspector shows: the sampler class and step count chosen there. */
+  private async generate(name: string, sampler: string, steps: number): Promise<void> {
     const entry = readDocument(this.document)?.schedules.find((s) => s.name === name);
     if (!entry) throw new Error(`no valid schedule named "${name}" in ${scheduleName(this.document.uri)}`);
+    const config = sampler ? { ...entry.config, _class_name: sampler } : entry.config;
     // An entry with only explicit steps has an empty config: the model's scheduler class runs them.
-    const scheduler = Object.keys(entry.config).length > 0 ? entry.config : undefined;
-    const schedule: RunSchedule = { label: name, scheduler, timesteps: entry.timesteps, sigmas: entry.sigmas };
+    const scheduler = Object.keys(config).length > 0 ? config : undefined;
+    const explicit = entry.timesteps !== undefined || entry.sigmas !== undefined;
+    const schedule: RunSchedule = {
+      label: name, scheduler, timesteps: entry.timesteps, sigmas: entry.sigmas, ...(!explicit && { steps }),
+    };
     await vscode.commands.executeCommand('diffusionLab.openWorkbench', { schedule });
   }
 

@@ -4,6 +4,10 @@ import { sigmaScheduleOf, SPACINGS, type ModelOption, type ParamsForm, type RunS
 import { RANDOM_SEED } from '../../protocol/run';
 import type { RestoredRun } from '../../runs/runRecord';
 
+const SOURCES: Record<RestoredRun['source'], string> = {
+  'diffusion-lab': 'a Diffusion Lab record', a1111: 'A1111 parameters', comfyui: "ComfyUI's prompt graph",
+};
+
 /** The model lookups restoring needs (ModelCatalog provides them). */
 export interface ModelLookup {
   find(model: { dir?: string; name?: string }): ModelOption | undefined;
@@ -19,7 +23,7 @@ export function toForm(
   samplers: SamplerOption[],
   label = 'the image',
 ): { form: ParamsForm; note: string; schedule?: RunSchedule } {
-  const notes: string[] = [`Restored from ${r.source === 'a1111' ? 'A1111 parameters' : 'a Diffusion Lab record'}`];
+  const notes: string[] = [`Restored from ${SOURCES[r.source]}`, ...(r.notes ?? [])];
   const { spec } = r;
   const form: ParamsForm = { ...current, prompt: spec.prompt, negativePrompt: spec.negativePrompt };
   const set = (key: keyof ParamsForm, value: number | undefined) => {
@@ -45,6 +49,10 @@ export function toForm(
       const sigmas = sigmaScheduleOf(spec.scheduler!);
       form.sigmas = known.sigmas.includes(sigmas) ? sigmas : 'default';
     } else notes.push(`sampler ${className} is not available here; kept ${form.sampler || "the model's own"}`);
+  } else if (spec.toolSampler) {
+    // The form's sampler picker holds diffusers classes; the tool's sampler is named so the user can pick.
+    const { tool, sampler, schedule } = spec.toolSampler;
+    notes.push(`${tool === 'a1111' ? 'A1111' : 'ComfyUI'} sampler "${sampler}"${schedule ? ` (${schedule})` : ''} is not in this picker; kept ${form.sampler || "the model's own"}`);
   } else if (r.unknownSampler) notes.push(`sampler "${r.unknownSampler}" is unknown; kept ${form.sampler || "the model's own"}`);
   const model = catalog.find(r.model);
   if (model) form.modelId = model.id;

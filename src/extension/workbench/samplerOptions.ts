@@ -2,13 +2,12 @@
 // whether its timestep spacing acts, and which σ schedules its config offers.
 import { SCHEDULER_CLASSES, schedulerClassNames } from '../../core/index';
 import type { SamplerOption } from '../../protocol/workbench';
-import { toA1111Sampler } from '../../runs/samplerNames';
+import { a1111SamplerOfClass } from '../../runs/toolEquivalents';
 
 export function samplerOptions(): SamplerOption[] {
   return schedulerClassNames.map((className) => {
     const spec = SCHEDULER_CLASSES[className];
     const sigmas = (['karras', 'exponential', 'beta'] as const).filter((s) => `use_${s}_sigmas` in spec.keys);
-    const a1111 = toA1111Sampler({ _class_name: className }).sampler;
-    return { className, a1111: a1111 === className ? undefined : a1111, spacing: spec.usesSpacing && 'timestep_spacing' in spec.keys, sigmas };
+    return { className, a1111: a1111SamplerOfClass(className), spacing: spec.usesSpacing && 'timestep_spacing' in spec.keys, sigmas };
   });
 }

@@ -80,6 +80,8 @@ export class WorkbenchPanel implements vscode.Disposable {
   async useSchedule(schedule: RunSchedule | undefined): Promise<void> {
     await this.rememberSchedule(schedule);
     this.show();
+    // The step count chosen with the schedule becomes the form's.
+    if (schedule?.steps !== undefined) await this.setForm({ ...(await this.currentForm()), steps: String(schedule.steps) });
   }
 
   private async rememberSchedule(schedule: RunSchedule | undefined): Promise<void> {

@@ -2,9 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encode as encodeJpeg } from 'jpeg-js';
 import { readPngText } from '../../../src/runs/pngText';
 import { copyModel, model } from '../engine/fixtures';
 
@@ -22,12 +24,15 @@ test('generate writes a PNG and says what ran', () => {
   const out = join(dir, 'cat.png');
   const r = cli(...base, '--sampler', 'Euler', '--out', out);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /sampler +EulerDiscreteScheduler, 3 steps, guidance 7\.5/);
+  assert.match(r.out, /sampler +A1111 Euler, schedule Uniform, noise a1111, 3 steps, guidance 7\.5/);
+  assert.match(r.out, /sigmas +14\.615, 1\.\d+, 0\.029\d*, 0\n/);
   assert.match(r.out, /seed +3/);
   assert.match(r.out, /provider +cpu/);
   assert.match(r.out, /text encoder [\d.]+ ms, unet [\d.]+ ms/);
   assert.match(r.out, /unknown +crème/);
-  assert.match(readPngText(readFileSync(out)).parameters, /Sampler: Euler, .*Seed: 3/);
+  const text = readPngText(readFileSync(out));
+  assert.match(text.parameters, /Sampler: Euler, Schedule type: Uniform, .*Seed: 3/);
+  assert.equal(JSON.parse(text.prompt)['3'].inputs.sampler_name, 'euler');
 });
 
 test("without --guidance the model's recommended scale is used and shown; --guidance wins", () => {
@@ -74,23 +79,80 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
   const bad = cli(...base, '--width', '30', '--out', join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'x.png'));
   assert.equal(bad.code, 1);
   assert.match(bad.err, /width 30 is not a multiple of 8 \(try 32\) \[BAD_REQUEST\]/);
-  assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /unknown sampler "Nope"/);
+  assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /A1111 has no sampler "Nope"/);
 });
 
 test('--timesteps and --sigmas run an explicit schedule and name it; a bad list is refused', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
-  const steps = cli(...base, '--sampler', 'Euler', '--timesteps', '999, 500,20', '--out', join(dir, 't.png'));
+  const steps = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '999, 500,20', '--out', join(dir, 't.png'));
   assert.equal(steps.code, 0, steps.err);
   assert.match(steps.out, /EulerDiscreteScheduler, 3 steps \(timesteps 999, 500, 20\)/);
-  const sigmas = cli(...base, '--sampler', 'Euler', '--sigmas', '14.6,2,0', '--out', join(dir, 's.png'));
+  const sigmas = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--sigmas', '14.6,2,0', '--out', join(dir, 's.png'));
   assert.equal(sigmas.code, 0, sigmas.err);
   assert.match(sigmas.out, /2 steps \(sigmas 14\.6, 2, 0\)/);
-  const word = cli(...base, '--sampler', 'Euler', '--timesteps', '999,abc', '--out', join(dir, 'w.png'));
+  const word = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '999,abc', '--out', join(dir, 'w.png'));
   assert.equal(word.code, 2);
   assert.match(word.err, /--timesteps must be a number, not "abc"/);
-  const ascending = cli(...base, '--sampler', 'Euler', '--timesteps', '20,500', '--out', join(dir, 'a.png'));
+  const ascending = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '20,500', '--out', join(dir, 'a.png'));
   assert.equal(ascending.code, 1);
   assert.match(ascending.err, /strictly descending/);
+});
+
+test('--init-image, --strength, --mask and --mask-blur run image-to-image and inpainting and record it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
+  const red = join(dir, 'red.png');
+  assert.equal(cli('generate', '--prompt', 'a red circle at the top left on a blue background', '--seed', '1', '--steps', '10', '--out', red).code, 0);
+  const out = join(dir, 'green.png');
+  const r = cli('generate', '--prompt', 'a green circle at the top left on a blue background', '--seed', '2', '--steps', '10', '--init-image', red, '--strength', '0.7', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /image +img2img from 64x64 \(stretched, Lanczos-3\), latent encoder-output, encoder [\d.]+ ms, strength 0\.7/);
+  const texts = readPngText(readFileSync(out));
+  assert.match(texts.parameters, /Denoising strength: 0\.7/);
+  const record = JSON.parse(texts['diffusion-lab']);
+  assert.equal(record.inputs.initImage.path, red);
+  assert.equal(record.inputs.initImage.sha256, createHash('sha256').update(readFileSync(red)).digest('hex'));
+  const mask = join(dir, 'mask.jpg');
+  writeFileSync(mask, encodeJpeg({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(255) }, 90).data);
+  const inpaint = cli('generate', '--prompt', 'a yellow square', '--seed', '2', '--steps', '4', '--init-image', red, '--mask', mask, '--mask-blur', '4', '--out', join(dir, 'i.png'));
+  assert.equal(inpaint.code, 0, inpaint.err);
+  assert.match(readPngText(readFileSync(join(dir, 'i.png'))).parameters, /Denoising strength: 0\.75, Mask blur: 4/);
+});
+
+test('invert prints the reconstruction PSNR', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
+  const image = join(dir, 'in.png');
+  assert.equal(cli('generate', '--prompt', 'a large red square in the center on a blue background', '--seed', '1', '--steps', '10', '--out', image).code, 0);
+  const r = cli('invert', '--image', image, '--steps', '20', '--out', join(dir, 'recon.png'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /sampler +DDIMScheduler, 20 steps, guidance 1\n/);
+  const psnr = Number(/psnr +([\d.]+) dB/.exec(r.out)?.[1]);
+  assert.ok(psnr > 25, `PSNR ${psnr}`);
+  assert.match(cli('invert', '--out', join(dir, 'x.png')).err, /--image <file> is required/);
+});
+
+test('bad image arguments are refused naming the flag and the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
+  const red = join(dir, 'red.png');
+  assert.equal(cli('generate', '--prompt', 'a red circle', '--seed', '1', '--steps', '2', '--out', red).code, 0);
+  const gen = (...args: string[]) => cli('generate', '--prompt', 'x', '--seed', '1', '--steps', '2', '--out', join(dir, 'o.png'), ...args);
+  const cases: [string[], number, RegExp][] = [
+    [['--init-image', red, '--strength', '1.5'], 2, /--strength: strength must be a number from 0 to 1, not 1\.5/],
+    [['--init-image', red, '--strength', 'half'], 2, /--strength must be a number, not "half"/],
+    [['--strength', '0.5'], 2, /--strength: strength needs an init image/],
+    [['--mask', red], 2, /--mask: mask needs an init image/],
+    [['--init-image', join(dir, 'none.png')], 2, /--init-image: init image .*none\.png: ENOENT/],
+    [['--init-image', join(dir, 'empty.png')], 2, /--init-image: init image .*empty\.png: the file is empty/],
+    [['--init-image', red, '--mask', join(dir, 'small.png')], 2, /--mask: mask .*small\.png is 8x8 but the init image is 64x64/],
+    [['--init-image', red, '--model', model('tiny-sd')], 1, /has no vae_encoder\/model\.onnx.*\[BAD_REQUEST\]/],
+    [['--model', model('tiny-sd-inpaint')], 1, /inpainting UNet \(9 input channels.*give an init image and a mask \[BAD_REQUEST\]/],
+  ];
+  writeFileSync(join(dir, 'empty.png'), '');
+  writeFileSync(join(dir, 'small.png'), encodeJpeg({ width: 8, height: 8, data: new Uint8Array(256) }, 90).data);
+  for (const [args, code, pattern] of cases) {
+    const r = gen(...args);
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, pattern);
+  }
 });
 
 test('a scheduler config warning (a misspelt key) is shown, not swallowed', () => {

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GenerateRequest, RunOptions } from '../../../src/protocol/engine';
+import type { GenerateRequest, RgbaPixels, RunOptions } from '../../../src/protocol/engine';
 import { runSpec, type RunSpec } from '../../../src/protocol/run';
 import { EngineClient } from '../../../src/runs/engineClient';
 import { engineEntry } from '../../../src/runs/enginePaths';
@@ -52,4 +52,13 @@ export function distinctColours(rgba: Uint8Array): number {
   const seen = new Set<number>();
   for (let i = 0; i < rgba.length; i += 4) seen.add((rgba[i] << 16) | (rgba[i + 1] << 8) | rgba[i + 2]);
   return seen.size;
+}
+
+/** A mask whose right half is white (repaint). */
+export function halfMask(width: number, height: number): RgbaPixels {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rgba.set(x >= width / 2 ? [255, 255, 255, 255] : [0, 0, 0, 255], (y * width + x) * 4);
+  }
+  return { width, height, rgba };
 }

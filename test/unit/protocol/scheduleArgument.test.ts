@@ -40,3 +40,10 @@ test('malformed arguments are refused naming the problem', () => {
   cyclic.self = cyclic;
   assert.match(error({ schedule: { label: 'a', scheduler: cyclic } }), /not plain JSON/);
 });
+
+test('a step count handed over with a schedule is kept, checked, and refused beside explicit steps', () => {
+  const ok = parseScheduleArgument({ schedule: { label: 'x', scheduler: { _class_name: 'DDIMScheduler' }, steps: 10 } });
+  assert.ok('schedule' in ok && ok.schedule.steps === 10);
+  assert.match(JSON.stringify(parseScheduleArgument({ schedule: { label: 'x', scheduler: {}, steps: 0 } })), /steps must be a whole number from 1 to 1000/);
+  assert.match(JSON.stringify(parseScheduleArgument({ schedule: { label: 'x', timesteps: [999, 1], steps: 5 } })), /does not go with explicit/);
+});

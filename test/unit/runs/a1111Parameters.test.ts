@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { formatParameters, MAX_PARAMETERS_LENGTH, parseParameters, settingsPairs } from '../../../src/runs/a1111Parameters';
-import { fromA1111Sampler, toA1111Sampler } from '../../../src/runs/samplerNames';
 
 // Settings lines as A1111 wrote them, quoted in model cards (v1.3.2, v1.9.4) and an extension's docs.
 const V132 = [
@@ -37,7 +36,8 @@ test('parses A1111 v1.9 "Schedule type" and keeps unknown keys in order', () => 
   assert.equal(p.sampler, 'DPM++ 2M');
   assert.equal(p.scheduleType, 'Karras');
   assert.equal(p.cfgScale, 8);
-  assert.deepEqual(p.extra.map(([k]) => k), ['Denoising strength', 'Masked content', 'Version']);
+  assert.equal(p.denoisingStrength, 0.91, "A1111's image-to-image strength");
+  assert.deepEqual(p.extra.map(([k]) => k), ['Masked content', 'Version']);
 });
 
 test('unquotes JSON-quoted values that hold commas and colons', () => {
@@ -80,24 +80,6 @@ test('format then parse gives the same parameters, quoting what needs it', () =>
   assert.match(text, /Note: "a, b: c"/);
   assert.deepEqual(parseParameters(text), original);
 });
-
-test('A1111 sampler names map to diffusers classes and back', () => {
-  assert.deepEqual(fromA1111Sampler('DPM++ 2M Karras'), {
-    className: 'DPMSolverMultistepScheduler',
-    options: { use_karras_sigmas: true },
-  });
-  assert.deepEqual(fromA1111Sampler('DPM++ 2M SDE', 'Karras')?.options, { algorithm_type: 'sde-dpmsolver++', use_karras_sigmas: true });
-  assert.equal(fromA1111Sampler('Euler a')?.className, 'EulerAncestralDiscreteScheduler');
-  assert.deepEqual(fromA1111Sampler('DPMSolverMultistepScheduler'), { className: 'DPMSolverMultistepScheduler', options: {} }, 'a class name is its default configuration, DPM++ 2M');
-  assert.equal(fromA1111Sampler('Restart'), undefined);
-  assert.deepEqual(toA1111Sampler({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++', use_karras_sigmas: true }), {
-    sampler: 'DPM++ 2M',
-    scheduleType: 'Karras',
-  });
-  assert.equal(toA1111Sampler({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'sde-dpmsolver++' }).sampler, 'DPM++ 2M SDE');
-  assert.equal(toA1111Sampler({ _class_name: 'PNDMScheduler' }).sampler, 'PLMS');
-});
-
 
 // The regex the parser used to run (A1111's re_param_code with '+' in keys and one-letter keys): the
 // oracle the linear scanner must agree with, pair for pair.

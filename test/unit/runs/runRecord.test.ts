@@ -17,7 +17,8 @@ test('one record per image, each with its own seed and the shared run facts', ()
 });
 
 test('PNG text carries A1111 parameters and a Latin-1-safe JSON record', () => {
-  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec: { prompt: 'a café ☕' } }));
+  const scheduler = { _class_name: 'EulerDiscreteScheduler', use_karras_sigmas: true, timestep_spacing: 'linspace' };
+  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec: { prompt: 'a café ☕' }, scheduler }));
   const texts = pngTextChunks(record);
   const a1111 = parseParameters(texts.parameters);
   assert.equal(a1111.sampler, 'Euler');
@@ -26,6 +27,59 @@ test('PNG text carries A1111 parameters and a Latin-1-safe JSON record', () => {
   assert.equal(a1111.seed, 11);
   assert.ok([...texts['diffusion-lab']].every((c) => c.charCodeAt(0) < 0x80));
   assert.equal(JSON.parse(texts['diffusion-lab']).spec.prompt, 'a café ☕');
+});
+
+test('a run A1111 cannot repeat writes no sampler name but the reason; the schedule type is never left to Automatic', () => {
+  const [record] = buildRunRecords(new Date(0), info);
+  const a1111 = parseParameters(pngTextChunks(record).parameters);
+  assert.equal(a1111.sampler, undefined);
+  assert.equal(a1111.scheduleType, undefined);
+  const note = a1111.extra.find(([k]) => k === 'Sampler note')?.[1] ?? '';
+  assert.match(note, /^EulerDiscreteScheduler: EulerDiscreteScheduler takes the Karras range from its leading timesteps/);
+  const ddim = buildRunRecords(new Date(0), sampleInfo({ scheduler: { _class_name: 'DDIMScheduler', timestep_spacing: 'leading' } }))[0];
+  assert.doesNotMatch(pngTextChunks(ddim).parameters, /Sampler: /, 'no A1111 name that runs something else');
+  const plain = sampleInfo({ scheduler: { _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++',
+    solver_order: 2, timestep_spacing: 'trailing', num_train_timesteps: 1000 } });
+  assert.match(pngTextChunks(buildRunRecords(new Date(0), plain)[0]).parameters,
+    /Sampler: DPM\+\+ 2M, Schedule type: Simple,/);
+});
+
+test('a tool run writes its names for A1111 and a ComfyUI graph that runs it', () => {
+  const toolSampler = {
+    tool: 'a1111' as const, sampler: 'dpmpp_2m', noise: 'a1111' as const, sigmas: [14.6, 1, 0],
+    a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' }, comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
+  };
+  const spec = { toolSampler: { tool: 'a1111' as const, sampler: 'DPM++ 2M Karras' }, steps: 2 };
+  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec, toolSampler }));
+  const texts = pngTextChunks(record);
+  assert.match(texts.parameters, /Steps: 2, Sampler: DPM\+\+ 2M, Schedule type: Karras, CFG scale: 7.5, Seed: 11, Size: 32x32/);
+  const prompt = JSON.parse(texts.prompt);
+  assert.deepEqual(prompt['3'].inputs, {
+    seed: 11, steps: 2, cfg: 7.5, sampler_name: 'dpmpp_2m', scheduler: 'karras', denoise: 1,
+    model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0],
+  });
+  assert.deepEqual(prompt['4'].inputs, { ckpt_name: 'tiny-shapes.safetensors' });
+  assert.deepEqual(prompt['5'].inputs, { width: 32, height: 32, batch_size: 1 });
+  assert.equal(prompt['6'].inputs.text, 'a café');
+  assert.equal(prompt['7'].inputs.text, 'blur');
+  const workflow = JSON.parse(texts.workflow);
+  assert.equal(workflow.version, 0.4);
+  const ksampler = workflow.nodes.find((n: { type: string }) => n.type === 'KSampler');
+  assert.deepEqual(ksampler.widgets_values, [11, 'fixed', 2, 7.5, 'dpmpp_2m', 'karras', 1]);
+  // Every link joins the output and input slots that name it.
+  for (const [id, from, fromSlot, to, toSlot] of workflow.links) {
+    const byId = (n: number) => workflow.nodes.find((x: { id: number }) => x.id === n);
+    assert.ok(byId(from).outputs[fromSlot].links.includes(id));
+    assert.equal(byId(to).inputs[toSlot].link, id);
+  }
+  // Read back as a ComfyUI PNG (without our record and A1111's text): the same run, as ComfyUI's sampler.
+  const back = restoreFromPngText({ prompt: texts.prompt })!;
+  assert.equal(back.source, 'comfyui');
+  assert.deepEqual(back.spec, {
+    prompt: 'a café', negativePrompt: 'blur', seed: 11, steps: 2, guidanceScale: 7.5, width: 32, height: 32,
+    toolSampler: { tool: 'comfyui', sampler: 'dpmpp_2m', schedule: 'karras' },
+  });
+  assert.equal(back.model.name, 'tiny-shapes');
 });
 
 test('re-run prefers the full record, and falls back to A1111 text', () => {
@@ -40,10 +94,13 @@ test('re-run prefers the full record, and falls back to A1111 text', () => {
     parameters: 'a cat\nNegative prompt: dog\nSteps: 30, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 5, Seed: 3484050600, Size: 832x1216, Model hash: 4fc2b075ab, Model: animaXL_v10, Version: v1.10.0',
   });
   assert.equal(theirs?.source, 'a1111');
-  assert.deepEqual(theirs?.spec.scheduler, { _class_name: 'DPMSolverMultistepScheduler', use_karras_sigmas: true });
+  assert.deepEqual(theirs?.spec.toolSampler, { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Karras' });
   assert.equal(theirs?.spec.seed, 3484050600);
   assert.equal(restoreFromPngText({ Software: 'GIMP' }), undefined);
-  assert.equal(restoreFromPngText({ parameters: 'x\nSteps: 1, Sampler: Restart, Seed: 1' })?.unknownSampler, 'Restart');
+  assert.equal(restoreFromPngText({ parameters: 'x\nSteps: 1, Sampler: DDIM CFG++, Seed: 1' })?.unknownSampler, 'DDIM CFG++');
+  // A missing Schedule type is A1111's Automatic: left out, so it resolves as A1111 reads it.
+  const legacy = restoreFromPngText({ parameters: 'x\nSteps: 1, Sampler: DPM++ 2M Karras, Seed: 1' });
+  assert.deepEqual(legacy?.spec.toolSampler, { tool: 'a1111', sampler: 'DPM++ 2M Karras' });
 });
 
 test('a first-format record (flat, diffusion-lab.run/1) is read as the current one', () => {
@@ -61,6 +118,26 @@ test('a first-format record (flat, diffusion-lab.run/1) is read as the current o
   assert.equal(r.ran.scheduler._class_name, 'DDIMScheduler');
   assert.equal(parseRecord('{"format":"other"}'), undefined);
   assert.equal(parseRecord('not json'), undefined);
+});
+
+test('an image-to-image record carries its input files and writes and restores A1111 Denoising strength and Mask blur', () => {
+  const spec = { initImage: '/in/cat.png', strength: 0.6, mask: '/in/mask.png', maskBlur: 4 };
+  const inputs = {
+    initImage: { path: '/in/cat.png', sha256: 'a'.repeat(64), width: 100, height: 80 },
+    mask: { path: '/in/mask.png', sha256: 'b'.repeat(64), width: 100, height: 80 },
+  };
+  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec }), inputs);
+  assert.deepEqual(record.inputs, inputs);
+  const texts = pngTextChunks(record);
+  assert.match(texts.parameters, /Model: tiny-shapes, Denoising strength: 0\.6, Mask blur: 4, Version: Diffusion Lab$/);
+  const ours = restoreFromPngText(texts);
+  assert.deepEqual([ours?.spec.initImage, ours?.spec.strength, ours?.spec.mask, ours?.spec.maskBlur], ['/in/cat.png', 0.6, '/in/mask.png', 4]);
+  const theirs = restoreFromPngText({ parameters: texts.parameters });
+  assert.deepEqual([theirs?.spec.strength, theirs?.spec.maskBlur], [0.6, 4]);
+  // A text-to-image record states neither.
+  const [plain] = buildRunRecords(new Date(0), sampleInfo());
+  assert.equal(plain.inputs, undefined);
+  assert.doesNotMatch(pngTextChunks(plain).parameters, /Denoising strength|Mask blur/);
 });
 
 test('a varied image carries its own variation seed, in A1111 text and in the record', () => {

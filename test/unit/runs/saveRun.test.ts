@@ -30,7 +30,8 @@ test('PNGs with run text decode, carry A1111 parameters and restore the full rec
   const texts = readPngText(png);
   const a1111 = parseParameters(texts.parameters);
   assert.equal(a1111.prompt, 'a square, red');
-  assert.equal(a1111.sampler, 'DDIM');
+  assert.equal(a1111.sampler, undefined, "A1111's DDIM is another schedule: no stand-in name");
+  assert.match(a1111.extra.find(([k]) => k === 'Sampler note')?.[1] ?? '', /^DDIMScheduler: A1111's DDIM/);
   assert.equal(a1111.seed, 5);
   assert.equal(restoreFromPngText(texts)?.spec.scheduler?.timestep_spacing, 'trailing');
 });

@@ -13,10 +13,11 @@ export function loadFixture(tool: 'comfyui' | 'a1111'): any {
   return JSON.parse(readFileSync(join(DIR, `${tool}.json`), 'utf8'));
 }
 
-/** D(x, σ)_j = 0.9·tanh(x_j/√(1+σ²)) + 0.2·sin(0.37·j + 0.5·ln σ); records the σ and (a copy of) the
- * output of each call. */
-export function standIn(calls: number[] = [], outputs: Float32Array[] = []): Denoiser {
-  const out = new Float32Array(SHAPE.reduce((a, b) => a * b));
+/** D(x, σ)_j = 0.9·tanh(x_j/√(1+σ²)) + 0.2·sin(0.37·j + 0.5·ln σ), j over the whole latent (`size` values);
+ * records the σ and (a copy of) the output of each call. */
+export function standIn(calls: number[] = [], outputs: Float32Array[] = [], size = SHAPE.reduce((a, b) => a * b)):
+  Denoiser {
+  const out = new Float32Array(size);
   return (x, sigma) => {
     calls.push(sigma);
     const c = 1 / Math.sqrt(1 + sigma * sigma);

@@ -24,7 +24,7 @@ const current: ParamsForm = {
   batchCount: '3', previewKind: 'taesd', previewEvery: '2',
 };
 
-test('an A1111 PNG restores prompt, seed, steps, CFG, size, sampler with Karras, and the model by name', () => {
+test("an A1111 PNG restores prompt, seed, steps, CFG, size and the model by name, and names A1111's sampler", () => {
   const text =
     'photo of a cabin\nNegative prompt: (worst quality:1.4), cartoon\nSteps: 25, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6, Seed: 777, Size: 512x768, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Version: v1.9.4';
   const png = withPngText(encode({ width: 2, height: 2, data: new Uint8Array(16).fill(255), channels: 4, depth: 8 }), { parameters: text });
@@ -32,20 +32,21 @@ test('an A1111 PNG restores prompt, seed, steps, CFG, size, sampler with Karras,
   const { form, note } = toForm(restored, current, lookup, samplers);
   assert.deepEqual(form, {
     prompt: 'photo of a cabin', negativePrompt: '(worst quality:1.4), cartoon', seed: '777', steps: '25', guidanceScale: '6',
-    sampler: 'DPMSolverMultistepScheduler', spacing: 'default', sigmas: 'karras', width: '512', height: '768', batchSize: '1', modelId: 'b',
+    sampler: 'DDIMScheduler', spacing: 'default', sigmas: 'default', width: '512', height: '768', batchSize: '1', modelId: 'b',
     // No variation in the image: none in the form; the viewer's choices are kept.
     subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'taesd', previewEvery: '2',
   });
-  assert.equal(note, 'Restored from A1111 parameters.');
+  assert.equal(note, 'Restored from A1111 parameters; A1111 drew the noise with RNG GPU; the CPU noise here differs; '
+    + 'A1111 sampler "DPM++ 2M" (Karras) is not in this picker; kept DDIMScheduler.');
 });
 
 test('what cannot be restored keeps its current value and is named', () => {
-  const restored = restoreFromPngText({ parameters: 'x\nSteps: 30, Sampler: Restart, CFG scale: 5, Seed: 1, Model: sdxl_base' })!;
+  const restored = restoreFromPngText({ parameters: 'x\nSteps: 30, Sampler: DDIM CFG++, CFG scale: 5, Seed: 1, Model: sdxl_base' })!;
   const { form, note } = toForm(restored, current, lookup, samplers);
   assert.equal(form.sampler, 'DDIMScheduler');
   assert.equal(form.modelId, 'a');
   assert.equal(form.width, '64');
-  assert.match(note, /sampler "Restart" is unknown; kept DDIMScheduler/);
+  assert.match(note, /sampler "DDIM CFG\+\+" is unknown; kept DDIMScheduler/);
   assert.match(note, /model "sdxl_base" was not found; kept tiny-sd \(default\)/);
 });
 

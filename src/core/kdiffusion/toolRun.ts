@@ -1,0 +1,92 @@
+// One txt2img sampling run as a tool's KSampler does it, from resolved names to the final latents:
+// σ list (the tool's schedule or an explicit one), initial noise of the run's noise convention scaled
+// as the tool scales it, the noise sampler the tool feeds the sampler, and the tool's timestep rule for
+// the model. The model stays outside: a Denoiser (a UNet in the engine, a formula in tests).
+import { ancestralNoiseSampler } from '../noise/ancestralNoise';
+import { brownianTreeNoiseSampler } from '../noise/brownianNoiseSampler';
+import type { NoiseRunSpec } from '../noise/conventions';
+import { initialNoise } from '../noise/initialNoise';
+import type { A1111ScheduleContext } from './a1111Schedules';
+import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
+import { nearestTimestep, type SigmaTable, sigmaTable, sigmaToT } from './sigmaTable';
+import { finalLatentScale, initialNoiseScale, type ResolvedToolSampler, toolSigmas } from './toolSamplers';
+
+export interface ToolRunSpec {
+  readonly resolved: ResolvedToolSampler;
+  /** The model's ᾱ over its training timesteps (σ table, and A1111's UniPC times). */
+  readonly alphasCumprod: ArrayLike<number>;
+  readonly steps: number;
+  /** Explicit descending σ (the last included) instead of the tool's schedule for `steps`. */
+  readonly sigmas?: readonly number[];
+  readonly noise: NoiseRunSpec;
+  readonly scheduleContext?: A1111ScheduleContext;
+}
+
+export interface ToolRun {
+  readonly resolved: ResolvedToolSampler;
+  readonly table: SigmaTable;
+  readonly sigmas: readonly number[];
+  /** Initial noise × the tool's factor (`initialNoiseScale`). */
+  readonly x: Float32Array;
+  /** What the sampler gets: the tool's options, its noise sampler, A1111 UniPC's ᾱ. */
+  readonly options: SamplerOptions;
+  /** Factor on the result before decoding (`finalLatentScale`). */
+  readonly finalScale: number;
+}
+
+/** Samplers that take no σ list (DPM fast/adaptive get the model's range; A1111's DDIM, PLMS and UniPC walk
+ * their own timesteps), so an explicit σ list cannot be honoured. */
+export function takesSigmaList(r: ResolvedToolSampler): boolean {
+  const s = r.schedule;
+  return !r.modelRange && !(s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times'));
+}
+
+/** Why a convention cannot feed the sampler, or undefined: the SDE samplers' Brownian tree exists in the
+ * A1111 and ComfyUI conventions only (diffusers seeds its tree its own way). */
+export function noiseProblem(r: ResolvedToolSampler, convention: NoiseRunSpec['convention']): string | undefined {
+  if (r.sampler.noise === 'brownian' && convention === 'diffusers') {
+    return `${r.sampler.id} draws Brownian-tree noise, which the a1111 and comfyui noise conventions define, `
+      + 'not diffusers';
+  }
+  return undefined;
+}
+
+export function prepareToolRun(spec: ToolRunSpec): ToolRun {
+  const { resolved: r } = spec;
+  // Each tool rounds its σ table its own way.
+  const table = sigmaTable(spec.alphasCumprod, r.tool);
+  if (spec.sigmas && !takesSigmaList(r)) {
+    throw new RangeError(`${r.a1111Sampler ?? r.comfySampler} takes no σ list: give steps instead`);
+  }
+  const problem = noiseProblem(r, spec.noise.convention);
+  if (problem) throw new RangeError(problem);
+  const sigmas = spec.sigmas ? [...spec.sigmas] : toolSigmas(r, table, spec.steps, spec.scheduleContext);
+  const scale = initialNoiseScale(r, sigmas, table);
+  const x = initialNoise(spec.noise).map((v) => v * scale);
+  const options: SamplerOptions = {
+    ...r.options,
+    noiseSampler: noiseSamplerFor(r, spec.noise, sigmas),
+    alphasCumprod: r.sampler.id === 'uni_pc_a1111' ? spec.alphasCumprod : undefined,
+  };
+  return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas) };
+}
+
+function noiseSamplerFor(r: ResolvedToolSampler, noise: NoiseRunSpec, sigmas: readonly number[]):
+  NoiseSampler | undefined {
+  if (r.sampler.noise === 'none') return undefined;
+  if (r.sampler.noise === 'gaussian') return ancestralNoiseSampler(noise);
+  const positive = sigmas.filter((s) => s > 0);
+  return brownianTreeNoiseSampler({ ...noise, sigmaMin: Math.min(...positive), sigmaMax: Math.max(...sigmas) });
+}
+
+/** The UNet timestep the tool gives the model at σ: A1111 (k-diffusion's DiscreteEpsDDPMDenoiser) the
+ * fractional t of `sigmaToT`; ComfyUI (ModelSamplingDiscrete.timestep) the nearest integer timestep. */
+export function toolTimestep(run: Pick<ToolRun, 'resolved' | 'table'>, sigma: number): number {
+  return run.resolved.tool === 'a1111' ? sigmaToT(run.table, sigma) : nearestTimestep(run.table, sigma);
+}
+
+/** Runs the sampler to the latents the tool decodes. */
+export function sampleToolRun(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
+  const out = run.resolved.sampler.run(denoise, run.x, run.sigmas, { ...run.options, callback });
+  return run.finalScale === 1 ? out : out.map((v) => v * run.finalScale);
+}

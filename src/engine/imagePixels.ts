@@ -1,0 +1,81 @@
+// Host-decoded RGBA images → what the encoder and the inpainting blend take. The resize rule is
+// A1111's default "Just resize": the image is stretched to the run's size (PIL Lanczos), whatever
+// its aspect ratio, so every pixel of the input is used and none is invented.
+import { resizePlanes, type Planes } from '../core/image/resize';
+import type { Tensor } from '../core/tensor/tensor';
+import type { RgbaPixels } from '../protocol/engine';
+
+/** The image stretched to width × height as [1, 3, H, W] in [−1, 1] (diffusers' preprocess: x/127.5 − 1);
+ * alpha is ignored. */
+export function initImageTensor(img: RgbaPixels, width: number, height: number): Tensor<Float32Array> {
+  const plane = img.width * img.height;
+  const rgb = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) rgb[c * plane + p] = img.rgba[p * 4 + c] / 127.5 - 1;
+  const resized = resizePlanes({ data: rgb, channels: 3, width: img.width, height: img.height }, width, height);
+  for (let i = 0; i < resized.data.length; i++) resized.data[i] = Math.min(1, Math.max(-1, resized.data[i]));
+  return { data: resized.data, shape: [1, 3, height, width] };
+}
+
+/** A mask as A1111 prepares one (modules/processing.py): grey by PIL's "L" weights, binary at 128
+ * (white repaints), blurred by a Gaussian of σ = blur px over a kernel of 2·⌊2.5σ + 0.5⌋ + 1 (its
+ * cv2.GaussianBlur call), at the mask's own size; values in [0, 1]. */
+export function maskPlane(mask: RgbaPixels, blur: number): Planes {
+  const plane = mask.width * mask.height;
+  const data = new Float32Array(plane);
+  for (let p = 0; p < plane; p++) {
+    const [r, g, b] = [mask.rgba[p * 4], mask.rgba[p * 4 + 1], mask.rgba[p * 4 + 2]];
+    data[p] = (r * 299 + g * 587 + b * 114) / 1000 > 128 ? 1 : 0;
+  }
+  const planes = { data, channels: 1, width: mask.width, height: mask.height };
+  return blur > 0 ? gaussianBlur(planes, blur) : planes;
+}
+
+/** A [0, 1] plane stretched to width × height by the same rule as the image, clamped to [0, 1]. */
+export function resizeMask(mask: Planes, width: number, height: number): Float32Array {
+  const out = resizePlanes(mask, width, height).data;
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]));
+  return out;
+}
+
+/** A [0, 1] plane averaged over factor × factor cells (the latent mask: each cell's repainted
+ * fraction, exactly 0 where no pixel of the cell repaints, which a ringing filter would not give). */
+export function cellMeans(plane: Float32Array, width: number, height: number, factor: number): Float32Array {
+  const w = width / factor;
+  const h = height / factor;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) out[Math.floor(y / factor) * w + Math.floor(x / factor)] += plane[y * width + x];
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= factor * factor;
+  return out;
+}
+
+/** Separable Gaussian with OpenCV's default border (reflect-101: dcb|abcd|cba). */
+function gaussianBlur(src: Planes, sigma: number): Planes {
+  const radius = Math.floor(2.5 * sigma + 0.5);
+  const gauss = (i: number) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma));
+  const kernel = Float64Array.from({ length: 2 * radius + 1 }, (_, i) => gauss(i));
+  const sum = kernel.reduce((a, b) => a + b, 0);
+  kernel.forEach((v, i) => (kernel[i] = v / sum));
+  const { width: w, height: h } = src;
+  const reflect = (i: number, n: number) => {
+    if (n === 1) return 0;
+    let j = Math.abs(i) % (2 * n - 2);
+    if (j >= n) j = 2 * n - 2 - j;
+    return j;
+  };
+  const pass = (input: Float32Array, horizontal: boolean) => {
+    const out = new Float32Array(input.length);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let v = 0;
+        for (let k = -radius; k <= radius; k++) {
+          v += kernel[k + radius] * (horizontal ? input[y * w + reflect(x + k, w)] : input[reflect(y + k, h) * w + x]);
+        }
+        out[y * w + x] = v;
+      }
+    }
+    return out;
+  };
+  return { ...src, data: pass(pass(src.data, true), false) };
+}

@@ -1,0 +1,136 @@
+// Where a run with an init image starts: the image encoded, the schedule cut by the strength, and the
+// latents noised to its first timestep, as diffusers' img2img and inpaint pipelines prepare_latents
+// do it (pipelines/stable_diffusion/pipeline_stable_diffusion_{img2img,inpaint}.py, v0.35.2), with
+// the generators drawn in their order: encoder sample, noise, then the masked image's sample.
+import { img2imgTimesteps, type Img2ImgSchedule } from '../core/forward/img2img';
+import type { NoiseSource } from '../core/rng/noiseSource';
+import type { Scheduler } from '../core/samplers/scheduler';
+import type { Tensor } from '../core/tensor/tensor';
+import type { ImageRunInfo, RgbaPixels, RunImages } from '../protocol/engine';
+import { DEFAULT_STRENGTH } from '../protocol/run';
+import { EngineFailure } from './engineFailure';
+import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels';
+import { inpaintBlend } from './inpaintBlend';
+import type { ModelSessions } from './modelSessions';
+import type { ResolvedSpec, RunShape } from './requestCheck';
+import { encodeImage } from './vaeEncode';
+
+export interface ImageStart {
+  latents: Tensor;
+  /** The timesteps the run visits (none at strength 0: the result is the VAE round trip). */
+  timesteps: Float64Array;
+  info: ImageRunInfo;
+  encoderMs: number;
+  /** 4-channel inpainting: puts the known region back after step i. */
+  afterStep?: (latents: Tensor, i: number) => void;
+  /** 9-channel inpainting: mask and masked-image latents, appended to the UNet's input channels. */
+  unetExtra?: Tensor<Float32Array>;
+  /** Inversion: the input at the run's size, [1, 3, H, W] in [−1, 1], that the result is measured against. */
+  reference?: Tensor<Float32Array>;
+}
+
+/** The init image's pixels at the run's size, [1, 3, H, W] in [−1, 1]; refuses a request without them. */
+export function initPixels(images: RunImages | undefined, shape: RunShape): Tensor<Float32Array> {
+  if (!images?.init) {
+    throw new EngineFailure('BAD_REQUEST', 'the spec names an init image but the request has no pixels (images.init)');
+  }
+  return initImageTensor(images.init, shape.width, shape.height);
+}
+
+export async function startFromImage(
+  s: ModelSessions,
+  req: ResolvedSpec,
+  images: RunImages | undefined,
+  shape: RunShape,
+  scheduler: Scheduler,
+  noise: NoiseSource,
+): Promise<ImageStart> {
+  const pixels = initPixels(images, shape);
+  const strength = req.strength ?? DEFAULT_STRENGTH;
+  const { timesteps, beginIndex } = cutSchedule(scheduler, req.steps, strength);
+  const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
+  let encoderMs = 0;
+  const encode = async (x: Tensor<Float32Array>) => {
+    const started = performance.now();
+    const encoded = await encodeImage(s, x, shape.batch, noise, 'sample');
+    encoderMs += performance.now() - started;
+    return encoded;
+  };
+  // Inpainting at strength 1 starts from pure noise × init σ (diffusers' is_strength_max), and then
+  // diffusers encodes the init image only where it blends it back in (4-channel UNets).
+  const pure = req.mask !== undefined && strength === 1;
+  const encoded = pure && s.inpaintingUnet ? undefined : await encode(pixels);
+  const eps: Tensor<Float32Array> = { data: noise.randn(latentShape), shape: latentShape };
+  const latents = pure ? scaled(eps, scheduler.initNoiseSigma) : noisedTo(scheduler, encoded!.latents, eps, timesteps);
+  type Mode = ImageRunInfo['mode'];
+  const start = (mode: Mode, latent: ImageRunInfo['latent'], rest: Partial<ImageStart> = {}): ImageStart => {
+    const { width: sourceWidth, height: sourceHeight } = images!.init!;
+    const info: ImageRunInfo = { sourceWidth, sourceHeight, resize: 'stretch-lanczos3', latent, mode, strength, beginIndex };
+    return { latents, timesteps, info, encoderMs, ...rest };
+  };
+  if (!req.mask) return start('img2img', encoded!.kind);
+
+  const mask = inpaintMask(images, req.maskBlur ?? 0, shape);
+  if (!s.inpaintingUnet) {
+    // diffusers encodes the masked image here even for 4-channel UNets; its sample's draw is matched.
+    if (encoded!.kind === 'posterior-sample') noise.randn(latentShape);
+    const afterStep = inpaintBlend(scheduler, encoded!.latents, eps, mask.latent, timesteps);
+    return start('inpaint', encoded!.kind, { afterStep });
+  }
+  const kept = (i: number) => mask.pixel[i % mask.pixel.length] < 0.5;
+  const masked = await encode({ data: pixels.data.map((v, i) => (kept(i) ? v : 0)), shape: pixels.shape });
+  const binary = mask.latent.map((v) => (v >= 0.5 ? 1 : 0));
+  return start('inpaint-unet', masked.kind, { unetExtra: withMaskChannel(masked.latents, binary) });
+}
+
+/** Sets the scheduler's steps and cuts them by the strength (diffusers' get_timesteps). */
+function cutSchedule(scheduler: Scheduler, steps: number, strength: number): Img2ImgSchedule {
+  try {
+    return img2imgTimesteps(scheduler, steps, strength);
+  } catch (err) {
+    const why = (err as Error).message;
+    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${steps} steps: ${why}`);
+  }
+}
+
+/** The image latents noised to the first timestep; themselves when no step is left (strength 0). */
+function noisedTo(scheduler: Scheduler, image: Tensor<Float32Array>, eps: Tensor, timesteps: Float64Array): Tensor {
+  return timesteps.length > 0 ? scheduler.addNoise(image, eps, [timesteps[0]]) : image;
+}
+
+function scaled(x: Tensor<Float32Array>, k: number): Tensor<Float32Array> {
+  return { data: x.data.map((v) => v * k), shape: x.shape };
+}
+
+interface InpaintMask {
+  /** At the run's size, 1 where it repaints. */
+  pixel: Float32Array;
+  /** Per latent cell, the fraction of its pixels that repaint. */
+  latent: Float32Array;
+}
+
+/** The mask at the run's size, and per latent cell the fraction it repaints; it must have the init
+ * image's size. */
+function inpaintMask(images: RunImages | undefined, blur: number, shape: RunShape): InpaintMask {
+  const { init, mask } = images ?? {};
+  const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
+  if (!mask) throw bad('the spec names a mask but the request carries no pixels (images.mask)');
+  if (mask.width !== init!.width || mask.height !== init!.height) {
+    const size = (i: RgbaPixels) => `${i.width}x${i.height}`;
+    throw bad(`the mask is ${size(mask)} but the init image is ${size(init!)}; they must be the same size`);
+  }
+  const pixel = resizeMask(maskPlane(mask, blur), shape.width, shape.height);
+  return { pixel, latent: cellMeans(pixel, shape.width, shape.height, shape.width / shape.latentWidth) };
+}
+
+/** [mask, masked-image latents] per image: diffusers' torch.cat([mask, masked_image_latents], dim=1). */
+function withMaskChannel(latents: Tensor<Float32Array>, mask: Float32Array): Tensor<Float32Array> {
+  const [batch, channels, h, w] = latents.shape;
+  const plane = h * w;
+  const data = new Float32Array(batch * (channels + 1) * plane);
+  for (let b = 0; b < batch; b++) {
+    data.set(mask, b * (channels + 1) * plane);
+    data.set(latents.data.subarray(b * channels * plane, (b + 1) * channels * plane), (b * (channels + 1) + 1) * plane);
+  }
+  return { data, shape: [batch, channels + 1, h, w] };
+}

@@ -1,0 +1,47 @@
+// One UNet call over a batch, in the batch size the graph takes, with its output's shape checked.
+import type { Tensor } from '../core/tensor/tensor';
+import { rowsPadded } from './batchRows';
+import { EngineFailure } from './engineFailure';
+import type { ModelSessions } from './modelSessions';
+import type { Output } from './onnxModel';
+
+/** The UNet's output for `input` at timestep t (the guidance halves, when doubled, are batch rows). */
+export async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
+  const [n, ...rest] = input.shape;
+  const per = s.unet.fixedBatch('sample') ?? n;
+  const plane = input.data.length / n;
+  const ctxPlane = hidden ? hidden.data.length / n : 0;
+  const tInfo = s.unet.input('timestep');
+  // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
+  const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
+  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
+    sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
+    timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
+    ...(hidden && {
+      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] },
+    }),
+  });
+  // An inpainting UNet takes more channels than it returns: its output has the latents' channels.
+  const outDims = [per, s.unetLatentChannels, ...rest.slice(1)];
+  const outPlane = (plane / rest[0]) * s.unetLatentChannels;
+  // One call takes the whole batch: its output is the result, uncopied.
+  if (per >= n) return checkedOutput(s, await s.unet.run(feeds(0)), outDims).data.subarray(0, n * outPlane);
+  const out = new Float32Array(n * outPlane);
+  for (let b = 0; b < n; b += per) {
+    const result = checkedOutput(s, await s.unet.run(feeds(b)), outDims);
+    out.set(result.data.subarray(0, Math.min(per, n - b) * outPlane), b * outPlane);
+  }
+  return out;
+}
+
+/** The UNet's out_sample, refused when its shape is not the latents' (its sample input's, but for the
+ * channels of an inpainting UNet): a UNet that returns another shape would otherwise give a garbage
+ * image without a word. */
+function checkedOutput(s: ModelSessions, result: Record<string, Output>, expected: readonly number[]): Output {
+  const { dims } = result.out_sample;
+  if (dims.length !== expected.length || expected.some((d, k) => dims[k] !== d)) {
+    const message = `unet/model.onnx returned out_sample of shape ${dims.join('×')}, not the ${expected.join('×')} of the latents`;
+    throw new EngineFailure('MODEL_INVALID', message, { file: s.folder.files.unet });
+  }
+  return result.out_sample;
+}

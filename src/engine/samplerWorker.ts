@@ -1,0 +1,40 @@
+// Worker thread that runs a tool-exact sampler (src/core/kdiffusion): the samplers call their denoiser
+// synchronously, the UNet runs asynchronously on the engine's thread. Each model call writes x and σ
+// into shared memory, asks the engine thread for x̂0 and blocks on an Atomics wait until it is there.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { StepCallback } from '../core/kdiffusion/denoiser';
+import { prepareToolRun, sampleToolRun } from '../core/kdiffusion/toolRun';
+import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
+import { REPLY, type SamplerJob, type SamplerShared, type WorkerMessage } from './samplerBridge';
+
+const { job, shared } = workerData as { job: SamplerJob; shared: SamplerShared };
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
+
+/** Thrown in the sampler when the engine stops the run (cancelled, or the UNet failed). */
+class Stopped extends Error {}
+
+function denoise(x: Float32Array, sigma: number): Float32Array {
+  const ctrl = new Int32Array(shared.ctrl);
+  new Float32Array(shared.x).set(x);
+  new Float64Array(shared.sigma)[0] = sigma;
+  Atomics.store(ctrl, 0, REPLY.waiting);
+  post({ type: 'denoise' });
+  Atomics.wait(ctrl, 0, REPLY.waiting);
+  if (Atomics.load(ctrl, 0) !== REPLY.ready) throw new Stopped();
+  return Float32Array.from(new Float32Array(shared.x0));
+}
+
+const callback: StepCallback = ({ i, sigma, sigmaHat, x, denoised }) => {
+  const [xs, d] = [Float32Array.from(x), Float32Array.from(denoised)];
+  post({ type: 'step', i, sigma, sigmaHat, x: xs, denoised: d }, [xs.buffer, d.buffer]);
+};
+
+try {
+  const resolved = resolveToolSampler(job.toolSampler.tool, job.toolSampler.sampler, job.toolSampler.schedule);
+  if (isToolFinding(resolved)) throw new Error(resolved.message);
+  const run = prepareToolRun({ ...job, resolved });
+  const x = Float32Array.from(sampleToolRun(run, denoise, callback));
+  post({ type: 'done', x }, [x.buffer]);
+} catch (err) {
+  if (!(err instanceof Stopped)) post({ type: 'error', message: (err as Error).message });
+}

@@ -1,0 +1,180 @@
+// The engine's side of a tool-sampler run (RunSpec.toolSampler): plans the σ list and the model calls,
+// runs the core sampler in a worker thread (samplerWorker.ts) and answers its model calls with the
+// UNet (unetDenoiser.ts), turning the sampler's callbacks into step events with x̂0 previews.
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { modelCallPlan } from '../core/kdiffusion/samplers';
+import { ldmAlphasCumprod, sigmaTable } from '../core/kdiffusion/sigmaTable';
+import { toolTimestep } from '../core/kdiffusion/toolRun';
+import {
+  isToolFinding, resolveToolSampler, type ResolvedToolSampler, toolSigmas,
+} from '../core/kdiffusion/toolSamplers';
+import { toolNames } from '../core/kdiffusion/toolNames';
+import type { NoiseRunSpec } from '../core/noise/conventions';
+import type { Scheduler } from '../core/samplers/scheduler';
+import type { Tensor } from '../core/tensor/tensor';
+import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
+import { specNoise } from '../protocol/run';
+import { EngineFailure } from './engineFailure';
+import type { RunControl } from './pipeline';
+import type { ResolvedSpec } from './requestCheck';
+import { customSchedule } from './requestCheck';
+import { REPLY, sharedFor, type SamplerJob, type WorkerMessage } from './samplerBridge';
+import { denoiseWithUnet, type PredictionType, type UnetDenoiser } from './unetDenoiser';
+import { previewImage } from './decode';
+import { allFinite } from './finite';
+
+export interface ToolPlan {
+  resolved: ResolvedToolSampler;
+  job: SamplerJob;
+  info: ToolRunInfo;
+  /** Sampler steps (callbacks) the run makes, for "step k/N"; an estimate for dpm_adaptive. */
+  totalSteps: number;
+  prediction: PredictionType;
+}
+
+/** Resolves the spec's tool sampler on the model's training schedule; bad requests throw BAD_REQUEST. */
+export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape: number[], seeds: number[]): ToolPlan {
+  const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
+  const ts = req.toolSampler!;
+  const resolved = resolveToolSampler(ts.tool, ts.sampler, ts.schedule);
+  if (isToolFinding(resolved)) throw bad(resolved.message);
+  // checkRequest has checked the names, the noise convention and whether the sampler takes a σ list.
+  const convention = specNoise(req);
+  // ComfyUI's zero-SNR sampling moves ᾱ_T off 0 by its own rule; not reproduced, so refused rather than run off.
+  if (scheduler.config.rescale_betas_zero_snr) throw bad('tool samplers do not run zero-terminal-SNR schedules');
+  const alphasCumprod = toolAlphasCumprod(scheduler);
+  const prediction = scheduler.config.prediction_type as PredictionType;
+  if (!['epsilon', 'v_prediction', 'sample'].includes(prediction)) {
+    throw bad(`prediction_type ${prediction} is not supported`);
+  }
+  if (req.sigmas) customSchedule({ sigmas: req.sigmas }, alphasCumprod);
+  const table = sigmaTable(alphasCumprod, resolved.tool);
+  let sigmas: number[];
+  try {
+    sigmas = req.sigmas ? [...req.sigmas] : toolSigmas(resolved, table, req.steps);
+  } catch (err) {
+    throw bad(`${ts.sampler}: ${(err as Error).message}`);
+  }
+  const [batch, ...imageShape] = latentShape;
+  const noise: NoiseRunSpec = { convention, seed: seeds[0], imageShape, batchSize: batch };
+  const job: SamplerJob = { toolSampler: ts, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise };
+  const names = toolNames(resolved);
+  const info: ToolRunInfo = {
+    tool: resolved.tool, sampler: resolved.sampler.id, noise: convention, sigmas,
+    a1111: names.a1111, comfyui: names.comfyui,
+  };
+  return { resolved, job, info, totalSteps: plannedSteps(resolved, sigmas), prediction };
+}
+
+/** The scheduler config keys a tool run reads (the training schedule and prediction type): warnings about
+ * the others (timestep spacing, σ options) do not concern it. */
+const TRAINING_KEYS = ['beta_start', 'beta_end', 'beta_schedule', 'num_train_timesteps', 'trained_betas',
+  'prediction_type', 'rescale_betas_zero_snr'];
+export const readsKey = (key: string): boolean => TRAINING_KEYS.includes(key);
+
+/** The ᾱ the tools compute for the model: SD's scaled-linear betas as the LDM code (and ComfyUI's
+ * make_beta_schedule) does, in float64; any other schedule as the scheduler holds it. */
+function toolAlphasCumprod(scheduler: Scheduler): Float64Array {
+  const c = scheduler.config;
+  if (c.beta_schedule === 'scaled_linear' && c.trained_betas == null) {
+    return ldmAlphasCumprod(c.beta_start as number, c.beta_end as number, c.num_train_timesteps as number);
+  }
+  return scheduler.alphasCumprod;
+}
+
+function plannedSteps(r: ResolvedToolSampler, sigmas: number[]): number {
+  if (r.sampler.adaptive) return sigmas.length - 1;
+  const plan = modelCallPlan(r.sampler, sigmas, r.options);
+  return plan.length ? plan[plan.length - 1].step + 1 : 0;
+}
+
+export interface ToolLoop {
+  plan: ToolPlan;
+  denoiser: Omit<UnetDenoiser, 'timestep' | 'prediction'>;
+  options: RunOptions;
+  control: RunControl;
+  unetStepMs: number[];
+  unetRunMs: number[];
+}
+
+/** Runs the planned sampler to the latents the tool decodes. */
+export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
+  const { plan, denoiser } = loop;
+  const table = sigmaTable(plan.job.alphasCumprod, plan.resolved.tool);
+  const timestep = (sigma: number) => toolTimestep({ resolved: plan.resolved, table }, sigma);
+  const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction };
+  const size = denoiser.latentShape.reduce((a, b) => a * b, 1);
+  const shared = sharedFor(size);
+  const worker = startWorker({ job: plan.job, shared });
+  const ctrl = new Int32Array(shared.ctrl);
+  const reply = (state: number) => {
+    Atomics.store(ctrl, 0, state);
+    Atomics.notify(ctrl, 0);
+  };
+  let stepStart = performance.now();
+  let runMs = 0;
+  let outputNorm = 0;
+  const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
+
+  const denoise = async () => {
+    const sigma = new Float64Array(shared.sigma)[0];
+    const d = await denoiseWithUnet(unet, Float32Array.from(new Float32Array(shared.x)), sigma);
+    runMs += d.unetMs;
+    outputNorm = d.outputNorm;
+    new Float32Array(shared.x0).set(d.x0);
+    reply(REPLY.ready);
+  };
+  const step = async (m: Extract<WorkerMessage, { type: 'step' }>) => {
+    const total = Math.max(plan.totalSteps, m.i + 1);
+    const event: StepEvent = {
+      step: m.i, totalSteps: total, t: timestep(m.sigmaHat), sigma: m.sigmaHat,
+      latentShape: denoiser.latentShape, noiseNorm: outputNorm,
+    };
+    const atCadence = preview.every > 0 && ((m.i + 1) % preview.every === 0 || m.i === total - 1);
+    if (atCadence && loop.options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
+    if (atCadence && preview.kind !== 'none') {
+      event.preview = await previewImage(denoiser.s, preview.kind, { data: m.denoised, shape: denoiser.latentShape });
+    }
+    loop.control.onStep(event);
+    loop.unetStepMs.push(performance.now() - stepStart);
+    loop.unetRunMs.push(runMs);
+    [stepStart, runMs] = [performance.now(), 0];
+    if (loop.control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${m.i + 1} of ${total}`);
+  };
+
+  return new Promise<Tensor>((resolve, reject) => {
+    // Messages are handled one after another: a model call waits for the previous step's preview.
+    let queue = Promise.resolve();
+    let finished = false;
+    const finish = (err: unknown, latents?: Float32Array) => {
+      if (finished) return;
+      finished = true;
+      reply(REPLY.stop);
+      void worker.terminate();
+      if (err) reject(err);
+      else resolve({ data: latents!, shape: denoiser.latentShape });
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      queue = queue.then(async () => {
+        if (finished) return;
+        if (m.type === 'denoise') await denoise();
+        else if (m.type === 'step') await step(m);
+        else if (m.type === 'error') {
+          throw new EngineFailure('BAD_REQUEST', `${plan.job.toolSampler.sampler}: ${m.message}`);
+        }
+        else if (!allFinite(m.x)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
+        else finish(undefined, m.x);
+      }).catch((err) => finish(err));
+    });
+    worker.on('error', (err) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`)));
+  });
+}
+
+/** The worker beside this file: samplerWorker.js in the bundle (dist/); from source the .ts through tsx's
+ * require hook (a worker does not get the engine's `--import tsx` loader in time on Node 20). */
+function startWorker(workerData: unknown): Worker {
+  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'samplerWorker.js'), { workerData });
+  const source = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'samplerWorker.ts'))});`;
+  return new Worker(source, { eval: true, workerData });
+}

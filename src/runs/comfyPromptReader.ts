@@ -1,0 +1,47 @@
+// Reads a ComfyUI PNG's `prompt` chunk (the API-format graph its SaveImage writes) for "Re-run from
+// Image": the KSampler's widget values, the prompts of the CLIPTextEncode nodes its positive and negative
+// inputs link to, the EmptyLatentImage size and the checkpoint name. Links are [node id, output slot].
+import type { ComfyRun } from './comfyWorkflow';
+
+/** What the graph states; fields it does not state (a prompt from another node type) are absent. */
+export type ComfyReading = Partial<ComfyRun> & { denoise?: number; notes: string[] };
+
+/** Longest `prompt` text read: a real graph is tens of kB. */
+export const MAX_COMFY_PROMPT_LENGTH = 1024 * 1024;
+
+type Graph = Record<string, { class_type?: unknown; inputs?: Record<string, unknown> } | undefined>;
+
+/** undefined when the text is not an API-format graph with a KSampler. */
+export function readComfyPrompt(text: string): ComfyReading | undefined {
+  if (text.length > MAX_COMFY_PROMPT_LENGTH) return undefined;
+  let graph: Graph;
+  try {
+    graph = JSON.parse(text) as Graph;
+  } catch {
+    return undefined;
+  }
+  if (typeof graph !== 'object' || graph === null) return undefined;
+  const samplers = Object.values(graph).filter((n) => n?.class_type === 'KSampler');
+  const k = samplers[0]?.inputs;
+  if (!k) return undefined;
+  const notes = samplers.length > 1 ? [`the graph has ${samplers.length} KSamplers; read the first`] : [];
+  const linked = (value: unknown, type: string) => {
+    const node = Array.isArray(value) ? graph[String(value[0])] : undefined;
+    return node?.class_type === type ? node.inputs ?? {} : undefined;
+  };
+  const latent = linked(k.latent_image, 'EmptyLatentImage');
+  const checkpoint = linked(k.model, 'CheckpointLoaderSimple');
+  const reading: ComfyReading = {
+    seed: num(k.seed), steps: num(k.steps), cfg: num(k.cfg), samplerName: str(k.sampler_name),
+    scheduler: str(k.scheduler), denoise: num(k.denoise),
+    positive: str(linked(k.positive, 'CLIPTextEncode')?.text),
+    negative: str(linked(k.negative, 'CLIPTextEncode')?.text),
+    width: num(latent?.width), height: num(latent?.height), batchSize: num(latent?.batch_size),
+    checkpoint: str(checkpoint?.ckpt_name), notes,
+  };
+  if (reading.positive === undefined) notes.push("the positive prompt does not come from a CLIPTextEncode's text");
+  return reading;
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

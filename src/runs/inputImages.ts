@@ -1,0 +1,134 @@
+// The host reads a run's input images (init image, mask): PNG through fast-png, JPEG through jpeg-js
+// (pure JavaScript, so nothing native ships for it), decoded to 8-bit RGBA for the engine, and
+// hashed (SHA-256 of the file's bytes) for the run record.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
+import { decode as decodeJpeg } from 'jpeg-js';
+import type { RgbaPixels, RunImages } from '../protocol/engine';
+import { RUN_LIMITS, type RunSpec } from '../protocol/run';
+
+/** An input file as the record keeps it. */
+export interface InputFile {
+  path: string;
+  sha256: string;
+  width: number;
+  height: number;
+}
+
+export interface RunInputs {
+  images: RunImages;
+  files: { initImage?: InputFile; mask?: InputFile };
+}
+
+/** A problem with an input image, naming the spec field it came from. */
+export class RunInputError extends Error {
+  constructor(
+    readonly field: 'initImage' | 'mask',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunInputError';
+  }
+}
+
+/** The spec's input images read and checked; undefined for a run without any. */
+export function readRunInputs(spec: RunSpec): RunInputs | undefined {
+  if (spec.initImage === undefined) return undefined;
+  const init = readImageFile(spec.initImage, 'initImage');
+  const inputs: RunInputs = { images: { init: init.pixels }, files: { initImage: init.file } };
+  if (spec.mask !== undefined) {
+    const mask = readImageFile(spec.mask, 'mask');
+    if (mask.file.width !== init.file.width || mask.file.height !== init.file.height) {
+      const size = (f: InputFile) => `${f.width}x${f.height}`;
+      const sizes = `${size(mask.file)} but the init image is ${size(init.file)}`;
+      throw new RunInputError('mask', `mask ${spec.mask} is ${sizes}; they must be the same size`);
+    }
+    inputs.images.mask = mask.pixels;
+    inputs.files.mask = mask.file;
+  }
+  return inputs;
+}
+
+function readImageFile(path: string, field: RunInputError['field']): { pixels: RgbaPixels; file: InputFile } {
+  const label = field === 'initImage' ? 'init image' : 'mask';
+  const fail = (why: string) => new RunInputError(field, `${label} ${path}: ${why}`);
+  let bytes: Buffer;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    if (stat.size === 0) throw new Error('the file is empty');
+    const max = RUN_LIMITS.imageFileBytes;
+    if (stat.size > max) throw new Error(`${stat.size} bytes, more than ${max}`);
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw fail((err as Error).message);
+  }
+  let pixels: RgbaPixels;
+  try {
+    pixels = decodeImage(bytes);
+  } catch (err) {
+    throw fail(`cannot decode it: ${(err as Error).message}`);
+  }
+  if (pixels.width < 1 || pixels.height < 1) throw fail(`the image is empty (${pixels.width}x${pixels.height})`);
+  const { width, height } = pixels;
+  if (Math.max(width, height) > RUN_LIMITS.side.max) throw fail(`${width}x${height} is larger than ${RUN_LIMITS.side.max} on a side`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { pixels, file: { path, sha256, width, height } };
+}
+
+/** PNG or JPEG bytes (told apart by their signatures) → 8-bit RGBA. */
+export function decodeImage(bytes: Uint8Array): RgbaPixels {
+  const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(decodePng(bytes));
+  if (starts(0xff, 0xd8, 0xff)) {
+    const maxResolutionInMP = (RUN_LIMITS.side.max * RUN_LIMITS.side.max) / 1e6;
+    const jpeg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP, maxMemoryUsageInMB: 512 });
+    return { width: jpeg.width, height: jpeg.height, rgba: jpeg.data };
+  }
+  throw new Error('not a PNG or JPEG file');
+}
+
+/** Any PNG colour type and depth as 8-bit RGBA: grey spread to RGB, palettes looked up, 16 bits cut
+ * to their high byte, 1/2/4-bit grey scaled to 0..255. */
+function pngRgba(png: DecodedPng): RgbaPixels {
+  const { width, height } = png;
+  const n = width * height;
+  const rgba = new Uint8Array(n * 4);
+  if (png.palette) {
+    const rgb = convertIndexedToRgb(png);
+    const channels = rgb.length / n;
+    for (let p = 0; p < n; p++) {
+      for (let c = 0; c < 3; c++) rgba[p * 4 + c] = rgb[p * channels + c];
+      rgba[p * 4 + 3] = channels === 4 ? rgb[p * 4 + 3] : 255;
+    }
+    return { width, height, rgba };
+  }
+  const { channels, depth } = png;
+  if (![1, 2, 4, 8, 16].includes(depth)) throw new Error(`unsupported PNG bit depth ${depth}`);
+  const value = sampleReader(png);
+  for (let p = 0; p < n; p++) {
+    const at = (c: number) => value(p * channels + c);
+    const grey = channels <= 2;
+    rgba[p * 4] = at(0);
+    rgba[p * 4 + 1] = grey ? at(0) : at(1);
+    rgba[p * 4 + 2] = grey ? at(0) : at(2);
+    rgba[p * 4 + 3] = channels === 2 ? at(1) : channels === 4 ? at(3) : 255;
+  }
+  return { width, height, rgba };
+}
+
+/** Sample i of the image as 0..255. Sub-byte grey rows start on a byte boundary. */
+function sampleReader(png: DecodedPng): (i: number) => number {
+  const { data, depth, width, channels } = png;
+  if (depth === 16) return (i) => data[i] >> 8;
+  if (depth === 8) return (i) => data[i];
+  const rowBytes = Math.ceil((width * channels * depth) / 8);
+  const max = (1 << depth) - 1;
+  return (i) => {
+    const row = Math.floor(i / (width * channels));
+    const bit = (i % (width * channels)) * depth;
+    const byte = data[row * rowBytes + (bit >> 3)];
+    return Math.round((((byte >> (8 - depth - (bit & 7))) & max) * 255) / max);
+  };
+}

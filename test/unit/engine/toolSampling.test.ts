@@ -1,0 +1,79 @@
+// Tool samplers (RunSpec.toolSampler) through the engine on the tiny model: determinism, the noise
+// conventions' batch rules, the documented A1111 vs ComfyUI relation, step events and refusals.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StepEvent } from '../../../src/protocol/engine';
+import type { ToolSamplerSpec } from '../../../src/protocol/run';
+import { distinctColours, maxDiff, request, startEngine } from './fixtures';
+
+const engine = startEngine();
+after(() => engine.dispose());
+
+const A1111 = (sampler: string, schedule?: string): ToolSamplerSpec => ({ tool: 'a1111', sampler, schedule });
+const COMFY = (sampler: string, schedule: string): ToolSamplerSpec => ({ tool: 'comfyui', sampler, schedule });
+
+test('each tool sampler is seeded: same seed same image, another seed another (ancestral and SDE included)', async () => {
+  for (const toolSampler of [A1111('Euler a'), A1111('DPM++ 2M SDE'), COMFY('euler_ancestral', 'normal'),
+    COMFY('dpmpp_sde', 'karras'), COMFY('heun', 'simple')]) {
+    const a = await engine.generate(request({ toolSampler, steps: 3 }));
+    const b = await engine.generate(request({ toolSampler, steps: 3 }));
+    const other = await engine.generate(request({ toolSampler, steps: 3, seed: 2 }));
+    const name = `${toolSampler.tool} ${toolSampler.sampler}`;
+    assert.deepEqual(b.images[0].rgba, a.images[0].rgba, name);
+    assert.ok(maxDiff(other.images[0].rgba, a.images[0].rgba) > 10, name);
+    assert.ok(distinctColours(a.images[0].rgba) > 20, name);
+    assert.equal(a.info.toolSampler?.tool, toolSampler.tool);
+    assert.deepEqual(a.info.warnings.filter((w) => /timestep_spacing/.test(w)), [], 'spacing does not apply');
+  }
+});
+
+test('A1111 noise: image i of a batch is the image of seed + i alone, SDE noise included', async () => {
+  const toolSampler = A1111('DPM++ 2M SDE', 'Karras');
+  const batch = await engine.generate(request({ toolSampler, steps: 3, batchSize: 2, seed: 5 }));
+  const alone = await engine.generate(request({ toolSampler, steps: 3, seed: 6 }));
+  assert.deepEqual(batch.images[1].rgba, alone.images[0].rgba);
+});
+
+test('A1111 "DPM++ 2M Karras" and ComfyUI dpmpp_2m + karras: the same σ, x_T scaled σ₀ against √(1 + σ₀²)', async () => {
+  const run = async (toolSampler: ToolSamplerSpec) => {
+    const events: StepEvent[] = [];
+    const r = await engine.generate(request({ toolSampler, steps: 4, captureLatents: true }), { onStep: (e) => events.push(e) });
+    return { r, events };
+  };
+  const a = await run(A1111('DPM++ 2M Karras'));
+  const c = await run(COMFY('dpmpp_2m', 'karras'));
+  const [sa, sc] = [a.r.info.toolSampler!.sigmas, c.r.info.toolSampler!.sigmas];
+  assert.equal(sa.length, 5);
+  // Equal but for σ_min: A1111's table comes from float32 ᾱ, where 1 − ᾱ₀ = β₀ keeps 3 digits of 7.
+  sa.forEach((s, i) => assert.ok(Math.abs(s - sc[i]) <= 2e-5 * s, `σ[${i}] ${s} vs ${sc[i]}`));
+  assert.equal(sa[0], sc[0]);
+  assert.deepEqual(a.r.info.toolSampler!.comfyui, { samplerName: 'dpmpp_2m', scheduler: 'karras' });
+  assert.deepEqual(c.r.info.toolSampler!.a1111, { sampler: 'DPM++ 2M', scheduleType: 'Karras' });
+  // The first step's x is x_T: the same unit noise (batch 1: one generator seeded 1 in both), scaled differently.
+  const s0 = sa[0];
+  const ratio = Math.sqrt(1 + s0 * s0) / s0;
+  const [xa, xc] = [a.events[0].xt!, c.events[0].xt!];
+  for (let i = 0; i < xa.length; i++) assert.ok(Math.abs(xa[i] * ratio - xc[i]) <= 1e-5 * Math.abs(xc[i]) + 1e-6, `x_T[${i}]`);
+  // Step events: one per sampler step, σ from the list, the UNet time by each tool's rule.
+  assert.deepEqual(a.events.map((e) => [e.step, e.totalSteps]), [[0, 4], [1, 4], [2, 4], [3, 4]]);
+  assert.deepEqual(a.events.map((e) => e.sigma), sa.slice(0, 4));
+  assert.equal(c.events[1].t, Math.round(c.events[1].t), 'ComfyUI feeds the nearest whole timestep');
+  assert.notEqual(a.events[1].t, Math.round(a.events[1].t), 'A1111 feeds the fractional one');
+  assert.ok(maxDiff(a.r.images[0].rgba, c.r.images[0].rgba) > 0, 'the scaling and timesteps differ, so the images do');
+});
+
+test('explicit σ run with a σ-list sampler; noise convention overrides; refusals name the field', async () => {
+  const sigmas = [14.6, 3, 0.5, 0];
+  const r = await engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'normal'), sigmas }));
+  assert.deepEqual(r.info.toolSampler!.sigmas, sigmas);
+  assert.equal(r.info.spec.steps, 3);
+  const comfyNoise = await engine.generate(request({ toolSampler: A1111('Euler a'), steps: 3, batchSize: 2, noise: 'comfyui' }));
+  const a1111Noise = await engine.generate(request({ toolSampler: A1111('Euler a'), steps: 3, batchSize: 2 }));
+  assert.equal(comfyNoise.info.toolSampler!.noise, 'comfyui');
+  assert.ok(maxDiff(comfyNoise.images[1].rgba, a1111Noise.images[1].rgba) > 10, 'the second image draws other noise');
+  await assert.rejects(engine.generate(request({ toolSampler: A1111('DDIM'), sigmas })), /DDIM takes no σ list/);
+  await assert.rejects(engine.generate(request({ toolSampler: A1111('DPM++ SDE'), noise: 'diffusers' })), /Brownian-tree/);
+  await assert.rejects(engine.generate(request({ toolSampler: A1111('UniPC'), steps: 2 })), /UniPC: A1111 needs at least 3 steps/);
+  await assert.rejects(engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'karras'), sigmas: [20, 1, 0] })),
+    /outside the training range/);
+});

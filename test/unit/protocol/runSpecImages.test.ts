@@ -1,0 +1,34 @@
+// The image fields of a run spec: each needs what it works on, and every problem names its field.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkRunSpec, runSpec, type RunSpec } from '../../../src/protocol/run';
+
+const problems = (fields: Partial<RunSpec>) => checkRunSpec(runSpec({ modelDir: '/m', prompt: 'x', ...fields }));
+
+test('image fields within their limits pass', () => {
+  assert.deepEqual(problems({ initImage: '/a.png', strength: 0, mask: '/m.png', maskBlur: 64 }), []);
+  assert.deepEqual(problems({ initImage: '/a.png', strength: 1 }), []);
+  assert.deepEqual(problems({ initImage: '/a.png', invert: true }), []);
+});
+
+test('each image field is refused alone, out of range, or with what it does not combine with', () => {
+  const cases: [Partial<RunSpec>, keyof RunSpec, RegExp][] = [
+    [{ initImage: '' }, 'initImage', /init image must be a file path/],
+    [{ initImage: '/a.png', strength: -0.1 }, 'strength', /strength must be a number from 0 to 1, not -0\.1/],
+    [{ initImage: '/a.png', strength: Number.NaN }, 'strength', /strength must be a number from 0 to 1, not NaN/],
+    [{ strength: 0.5 }, 'strength', /strength needs an init image/],
+    [{ mask: '/m.png' }, 'mask', /mask needs an init image/],
+    [{ invert: true }, 'invert', /invert needs an init image/],
+    [{ initImage: '/a.png', maskBlur: 4 }, 'maskBlur', /mask blur needs a mask/],
+    [{ initImage: '/a.png', mask: '/m.png', maskBlur: 65 }, 'maskBlur', /mask blur must be a number from 0 to 64/],
+    [{ initImage: '/a.png', mask: '/m.png', invert: true }, 'invert', /inversion takes no mask/],
+    [{ initImage: '/a.png', sigmas: [14, 1, 0] }, 'sigmas', /do not combine with an init image/],
+    [{ initImage: '/a.png', subseed: 3, subseedStrength: 0.5 }, 'subseed', /variation seed does not combine with an init image/],
+  ];
+  for (const [fields, field, message] of cases) {
+    const found = problems(fields);
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.equal(found[0].field, field);
+    assert.match(found[0].message, message);
+  }
+});

@@ -1,0 +1,93 @@
+// The host's reading of input images: every PNG colour type and depth and JPEG to 8-bit RGBA, the
+// file's SHA-256 for the record, and errors that name the file and the field.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import { encode as encodeJpeg } from 'jpeg-js';
+import { runSpec } from '../../../src/protocol/run';
+import { decodeImage, readRunInputs, RunInputError } from '../../../src/runs/inputImages';
+
+const dir = mkdtempSync(join(tmpdir(), 'dl-inputs-'));
+
+function file(name: string, bytes: Uint8Array | string): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+const pixel = (img: { rgba: Uint8Array }, i: number) => [...img.rgba.subarray(i * 4, i * 4 + 4)];
+
+test('PNG grey, grey+alpha, RGB, 16-bit, palette and 1-bit images become RGBA', () => {
+  const grey = decodeImage(encodePng({ width: 2, height: 1, data: Uint8Array.of(10, 200), channels: 1, depth: 8 }));
+  assert.deepEqual([pixel(grey, 0), pixel(grey, 1)], [[10, 10, 10, 255], [200, 200, 200, 255]]);
+  const greyAlpha = decodeImage(encodePng({ width: 1, height: 1, data: Uint8Array.of(90, 30), channels: 2, depth: 8 }));
+  assert.deepEqual(pixel(greyAlpha, 0), [90, 90, 90, 30]);
+  const rgb = decodeImage(encodePng({ width: 1, height: 1, data: Uint8Array.of(1, 2, 3), channels: 3, depth: 8 }));
+  assert.deepEqual(pixel(rgb, 0), [1, 2, 3, 255]);
+  const samples16 = Uint16Array.of(0x1234, 0xfff0, 0x0080, 0x8000);
+  const deep = decodeImage(encodePng({ width: 1, height: 1, data: samples16, channels: 4, depth: 16 }));
+  assert.deepEqual(pixel(deep, 0), [0x12, 0xff, 0x00, 0x80], 'the high byte of each 16-bit sample');
+  const colours = [[9, 8, 7], [250, 128, 3]];
+  const indexed = Uint8Array.of(1, 0);
+  const palette = decodeImage(encodePng({ width: 2, height: 1, data: indexed, channels: 1, palette: colours }));
+  assert.deepEqual([pixel(palette, 0), pixel(palette, 1)], [[250, 128, 3, 255], [9, 8, 7, 255]]);
+  // 1-bit grey, 10 wide: two bytes a row (0b10110000 0b01000000), rows byte-aligned.
+  const packed = Uint8Array.of(0xb0, 0x40, 0xff, 0xc0);
+  const bits = decodeImage(encodePng({ width: 10, height: 2, data: packed, channels: 1, depth: 1 }));
+  const row = (y: number) => Array.from({ length: 10 }, (_, x) => bits.rgba[(y * 10 + x) * 4]);
+  assert.deepEqual(row(0), [255, 0, 255, 255, 0, 0, 0, 0, 0, 255]);
+  assert.deepEqual(row(1), Array(10).fill(255));
+});
+
+test('JPEG is decoded by jpeg-js', () => {
+  const rgba = new Uint8Array(16 * 8 * 4).map((_, i) => (i % 4 === 3 ? 255 : i % 4 === 0 ? 200 : 40));
+  const jpeg = encodeJpeg({ width: 16, height: 8, data: rgba }, 100).data;
+  const img = decodeImage(jpeg);
+  assert.deepEqual([img.width, img.height], [16, 8]);
+  for (let i = 0; i < 16 * 8; i++) {
+    assert.ok(Math.abs(img.rgba[i * 4] - 200) <= 3 && Math.abs(img.rgba[i * 4 + 1] - 40) <= 3, `pixel ${i}`);
+  }
+});
+
+test("a run's inputs are read with their SHA-256 and size; the mask must match the image", () => {
+  const png = encodePng({ width: 3, height: 2, data: new Uint8Array(3 * 2 * 3).fill(128), channels: 3, depth: 8 });
+  const init = file('init.png', png);
+  const white = new Uint8Array(6).fill(255);
+  const mask = file('mask.png', encodePng({ width: 3, height: 2, data: white, channels: 1, depth: 8 }));
+  const inputs = readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: init, mask }))!;
+  const sha256 = createHash('sha256').update(png).digest('hex');
+  assert.deepEqual(inputs.files.initImage, { path: init, sha256, width: 3, height: 2 });
+  assert.equal(inputs.images.mask?.rgba[0], 255);
+  assert.equal(readRunInputs(runSpec({ modelDir: '/m', prompt: '' })), undefined);
+
+  const small = file('small.png', encodePng({ width: 2, height: 2, data: new Uint8Array(4), channels: 1, depth: 8 }));
+  const spec = runSpec({ modelDir: '/m', prompt: '', initImage: init, mask: small });
+  assert.throws(() => readRunInputs(spec), (e: RunInputError) => {
+    assert.equal(e.field, 'mask');
+    assert.match(e.message, /mask .*small\.png is 2x2 but the init image is 3x2/);
+    return true;
+  });
+});
+
+test('unreadable, empty and non-image files are refused, naming the file', () => {
+  const png = encodePng({ width: 4, height: 4, data: new Uint8Array(48), channels: 3, depth: 8 });
+  const truncatedPng = png.subarray(0, 40);
+  const cases: [string, RegExp][] = [
+    [join(dir, 'missing.png'), /init image .*missing\.png: ENOENT/],
+    [file('empty.png', ''), /empty\.png: the file is empty/],
+    [file('text.png', 'hello'), /text\.png: cannot decode it: not a PNG or JPEG file/],
+    [file('cut.png', truncatedPng), /cut\.png: cannot decode it/],
+    [dir, /not a regular file/],
+  ];
+  for (const [path, pattern] of cases) {
+    assert.throws(() => readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: path })), (e: RunInputError) => {
+      assert.equal(e.field, 'initImage');
+      assert.match(e.message, pattern);
+      return true;
+    });
+  }
+});
