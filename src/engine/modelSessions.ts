@@ -186,7 +186,7 @@ function unetLayout(unet: OnnxModel, decoder: OnnxModel | undefined): { unetLate
   const channels = unet.input('sample').shape[1];
   const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
   const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
-  return { unetLatentChannels: inpainting ? (latent as number) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
+  return { unetLatentChannels: inpainting ? (latent) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
 }
 
 function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir: string): void {

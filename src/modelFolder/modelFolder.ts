@@ -210,7 +210,7 @@ function scalingFactor(config: Record<string, unknown>, path: string): number {
 }
 
 /** diffusers' AutoencoderKL shift_factor: null or absent (SD 1.x, SDXL) means none. */
-function shiftFactor(config: Record<string, any>, path: string): number {
+function shiftFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.shift_factor;
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v)) {

@@ -286,7 +286,7 @@ export function parseScheduleArgument(arg: unknown): { schedule: RunSchedule } |
   if (s.scheduler !== undefined) schedule.scheduler = JSON.parse(JSON.stringify(s.scheduler)) as Record<string, unknown>;
   if (s.timesteps !== undefined) schedule.timesteps = [...(s.timesteps as number[])];
   if (s.sigmas !== undefined) schedule.sigmas = [...(s.sigmas as number[])];
-  if (s.steps !== undefined) schedule.steps = s.steps as number;
+  if (s.steps !== undefined) schedule.steps = s.steps;
   return { schedule };
 }
 
