@@ -65,7 +65,7 @@ function cliImage(): void {
     const args = ['generate', '--prompt', 'a red circle', '--seed', '1', '--provider', 'cpu', '--out', out];
     const r = spawnSync(process.execPath, [cli, ...args], { env });
     const wall = performance.now() - t0;
-    if (r.status !== 0 || !existsSync(out)) throw new Error(`CLI failed: ${r.stderr}`);
+    if (r.status !== 0 || !existsSync(out)) throw new Error(`CLI failed: ${r.stderr.toString()}`);
     if (i >= 0) runs.push({ wall, cpu: NaN }); // the first run fills the cache
   }
   rmSync(dir, { recursive: true, force: true });

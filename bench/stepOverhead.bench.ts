@@ -56,7 +56,7 @@ function cpuBetweenCalls(unet: { run: (...args: never[]) => Promise<unknown> }):
 
 async function main(): Promise<void> {
   const { sessions } = await new SessionCache().get(MODEL, 'cpu');
-  const between = cpuBetweenCalls(sessions.unet as never);
+  const between = cpuBetweenCalls(sessions.unet);
   const control = { onStep: () => {}, cancelled: () => false };
   // Best and median over runs: on a shared machine the best run is the one least disturbed.
   console.log(`tiny-sd 512x512, ${STEPS} steps, guidance 7.5, in process; mean per step in a run, best (median) of ${RUNS}`);
@@ -76,7 +76,10 @@ async function main(): Promise<void> {
       const { timings } = (await runPipeline(sessions, req, control, 0)).info;
       const outside = timings.unetStepMs.reduce((sum, ms, i) => sum + ms - timings.unetRunMs[i], 0);
       const cpu = between.take() / (STEPS - 1);
-      if (run >= 0) [perRun.push((outside * 1000) / STEPS), cpuPerRun.push(cpu)];
+      if (run >= 0) {
+        perRun.push((outside * 1000) / STEPS);
+        cpuPerRun.push(cpu);
+      }
     }
     const figures = (xs: number[]) => `${Math.min(...xs).toFixed(1).padStart(7)} (${median(xs).toFixed(1)}) µs`;
     console.log(`  ${name.padEnd(34)} wall ${figures(perRun)}   cpu ${figures(cpuPerRun)} per step outside session.run`);

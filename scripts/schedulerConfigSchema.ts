@@ -50,7 +50,7 @@ export function schedulerConfigSchema(): Schema {
     // (Diffusion Lab's diagnostics point them out instead).
     allOf: classes.map((c) => ({
       if: { properties: { _class_name: { const: c } }, required: ['_class_name'] },
-      then: { properties: Object.fromEntries(Object.entries(SCHEDULER_CLASSES[c]!.keys).map(([k, spec]) => [k, classKey(c, spec)])) },
+      then: { properties: Object.fromEntries(Object.entries(SCHEDULER_CLASSES[c].keys).map(([k, spec]) => [k, classKey(c, spec)])) },
     })),
   };
 }

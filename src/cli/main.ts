@@ -121,7 +121,7 @@ async function generate(args: string[]): Promise<number> {
     ...commonSpec(o),
     subseed: optional(o.subseed, (v) => int('--subseed', v)),
     subseedStrength: optional(o['subseed-strength'], (v) => num('--subseed-strength', v)),
-    steps: int('--steps', o.steps!),
+    steps: int('--steps', o.steps),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     width: optional(o.width, (v) => int('--width', v)),
     height: optional(o.height, (v) => int('--height', v)),
@@ -136,7 +136,7 @@ async function generate(args: string[]): Promise<number> {
     maskBlur: optional(o['mask-blur'], (v) => num('--mask-blur', v)),
   });
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
-  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force!));
+  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force));
   return runAndWrite(spec, options, o, o.dump && resolve(o.dump));
 }
 
@@ -148,7 +148,7 @@ async function invert(args: string[]): Promise<number> {
     ...commonSpec(o),
     // Inversion draws nothing: the seed only names the run.
     seed: optional(o.seed, (v) => int('--seed', v)) ?? 0,
-    steps: int('--steps', o.steps!),
+    steps: int('--steps', o.steps),
     guidanceScale: optional(o.guidance, (v) => num('--guidance', v)) ?? 1,
     initImage: resolve(o.image),
     invert: true,

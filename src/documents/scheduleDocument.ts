@@ -69,12 +69,12 @@ export function readScheduleDocument(text: string, kind: DocumentKind, name: str
   if (errors.length > 0 || !root) {
     const findings = errors.map((e) => finding('error', syntaxMessage(e, text), 'syntax', [], e.offset, Math.max(e.length, 1)));
     if (findings.length === 0) findings.push(finding('error', 'The file is empty; expected a JSON object.', 'syntax', [], 0, 0));
-    return { kind, root, schedules: [], findings, error: `Broken JSON: ${findings[0]!.message}` };
+    return { kind, root, schedules: [], findings, error: `Broken JSON: ${findings[0].message}` };
   }
   const doc: ScheduleDocument = { kind, root, schedules: [], findings: [] };
   if (root.type !== 'object') {
     report(doc, root, [], 'error', `Expected a JSON object at the top level, found ${describe(root)}.`, 'wrong-type');
-    doc.error = doc.findings[0]!.message;
+    doc.error = doc.findings[0].message;
     return doc;
   }
   if (kind === 'config') readEntry(doc, root, [], name, { config: root });
@@ -87,9 +87,9 @@ export function readScheduleDocument(text: string, kind: DocumentKind, name: str
 
 function readScheduleFile(doc: ScheduleDocument, root: Node): void {
   for (const prop of root.children ?? []) {
-    const key = prop.children![0]!.value as string;
+    const key = prop.children![0].value as string;
     if (!FILE_KEYS.includes(key)) {
-      report(doc, prop.children![0]!, [key], 'warning', `Unknown key "${key}"; a schedule file has ${FILE_KEYS.join(', ')}.`, 'unknown-key');
+      report(doc, prop.children![0], [key], 'warning', `Unknown key "${key}"; a schedule file has ${FILE_KEYS.join(', ')}.`, 'unknown-key');
     }
   }
   const schedules = findNodeAtLocation(root, ['schedules']);
@@ -102,7 +102,7 @@ function readScheduleFile(doc: ScheduleDocument, root: Node): void {
     return;
   }
   for (const prop of schedules.children!) {
-    const name = prop.children![0]!.value as string;
+    const name = prop.children![0].value as string;
     const value = prop.children![1];
     const path = ['schedules', name];
     if (!value || value.type !== 'object') {
@@ -111,9 +111,9 @@ function readScheduleFile(doc: ScheduleDocument, root: Node): void {
     }
     const parts: EntryParts = {};
     for (const p of value.children ?? []) {
-      const key = p.children![0]!.value as string;
+      const key = p.children![0].value as string;
       if (!ENTRY_KEYS.includes(key)) {
-        report(doc, p.children![0]!, [...path, key], 'warning', `Unknown key "${key}"; a schedule has ${ENTRY_KEYS.join(', ')}.`, 'unknown-key');
+        report(doc, p.children![0], [...path, key], 'warning', `Unknown key "${key}"; a schedule has ${ENTRY_KEYS.join(', ')}.`, 'unknown-key');
       } else if (key !== 'description') parts[key as keyof EntryParts] = p.children![1];
     }
     readEntry(doc, value, path, name, parts);
@@ -194,10 +194,10 @@ function numberArray(
     report(doc, node, path, 'error', `The array has ${items.length.toLocaleString('en-US')} entries; the inspector takes at most ${maxLength.toLocaleString('en-US')}.`, 'too-large');
     return undefined;
   }
-  const values: number[] = new Array(items.length);
+  const values = new Array<number>(items.length);
   let bad = 0;
   for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
+    const item = items[i];
     const ok = item.type === 'number' && Number.isFinite(item.value) && valid(item.value as number);
     if (ok) {
       values[i] = item.value as number;
@@ -216,8 +216,8 @@ function numberArray(
 
 function descending(doc: ScheduleDocument, node: Node, path: (string | number)[], values: number[], strict: boolean): boolean {
   for (let i = 1; i < values.length; i++) {
-    if (values[i]! > values[i - 1]! || (strict && values[i] === values[i - 1])) {
-      report(doc, node.children![i]!, [...path, i], 'error', `Entry ${i} (${values[i]}) must be below entry ${i - 1} (${values[i - 1]}): steps run from noisy to clean.`, 'not-descending');
+    if (values[i] > values[i - 1] || (strict && values[i] === values[i - 1])) {
+      report(doc, node.children![i], [...path, i], 'error', `Entry ${i} (${values[i]}) must be below entry ${i - 1} (${values[i - 1]}): steps run from noisy to clean.`, 'not-descending');
       return false;
     }
   }
@@ -233,7 +233,7 @@ function report(doc: ScheduleDocument, node: Node, path: (string | number)[], se
 export function spanOf(node: Node): { offset: number; length: number } {
   const parent = node.parent;
   if ((node.type === 'object' || node.type === 'array') && parent?.type === 'property') {
-    const key = parent.children![0]!;
+    const key = parent.children![0];
     return { offset: key.offset, length: key.length };
   }
   return { offset: node.offset, length: node.length };
@@ -243,7 +243,7 @@ export function spanOf(node: Node): { offset: number; length: number } {
  * the deepest part of the path that exists, or the `_class_name` value whose defaults apply. */
 function findingSpan(config: Node, path: readonly (string | number)[]): { offset: number; length: number } {
   for (let i = path.length; i > 0; i--) {
-    const found = findNodeAtLocation(config, path.slice(0, i) as (string | number)[]);
+    const found = findNodeAtLocation(config, path.slice(0, i));
     if (found) return spanOf(found);
   }
   if (config.type !== 'object') return spanOf(config);
@@ -255,7 +255,7 @@ function objectValue(node: Node): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const prop of node.children ?? []) {
     const [key, value] = prop.children!;
-    out[key!.value as string] = value ? plainValue(value) : undefined;
+    out[key.value as string] = value ? plainValue(value) : undefined;
   }
   return out;
 }

@@ -86,7 +86,8 @@ export async function loadSessions(
   const fallbacks: { provider: string; error: string }[] = [];
   for (const provider of providerOrder(choice)) {
     const f = folder.files;
-    const open = (path: string | undefined) => (path ? openModel(folder, path, provider, graphCacheDir) : undefined);
+    const open = (path: string | undefined) =>
+      path ? openModel(folder, path, provider, graphCacheDir) : Promise.resolve(undefined);
     const opened = await Promise.allSettled([f.unet, f.textEncoder, f.vaeDecoder].map(open));
     const models = opened.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     try {
@@ -185,7 +186,7 @@ function unetLayout(unet: OnnxModel, decoder: OnnxModel | undefined): { unetLate
   const channels = unet.input('sample').shape[1];
   const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
   const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
-  return { unetLatentChannels: inpainting ? (latent as number) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
+  return { unetLatentChannels: inpainting ? (latent) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
 }
 
 function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir: string): void {

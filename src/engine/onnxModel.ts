@@ -77,7 +77,7 @@ export class OnnxModel {
       results = await this.session.run(tensors);
     } catch (err) {
       const dims = Object.entries(feeds).map(([n, f]) => `${n} [${f.dims.join(', ')}]`).join(', ');
-      throw new Error(`${this.label} failed on ${dims}: ${(err as Error).message.split('\n')[0]}`);
+      throw new Error(`${this.label} failed on ${dims}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
     }
     const out: Record<string, Output> = {};
     for (const [name, t] of Object.entries(results)) {

@@ -13,13 +13,11 @@ import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from '
 import { startFromImage, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
-import type { Output } from './onnxModel';
 import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { allFinite } from './finite';
-import { rowsPadded } from './batchRows';
 import { guide, unguided } from './guidance';
 import { runUnet } from './runUnet';
 import { StepBuffers } from './stepBuffers';

@@ -44,7 +44,8 @@ export class SessionCache {
     if (!entry) return false;
     this.entries.delete(dir);
     const s = entry.sessions;
-    await Promise.all([s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model].map((m) => m?.release()));
+    const models = [s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model].filter((m) => m !== undefined);
+    await Promise.all(models.map((m) => m.release()));
     return true;
   }
 }

@@ -147,7 +147,7 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
     // Messages are handled one after another: a model call waits for the previous step's preview.
     let queue = Promise.resolve();
     let finished = false;
-    const finish = (err: unknown, latents?: Float32Array) => {
+    const finish = (err: Error | undefined, latents?: Float32Array) => {
       if (finished) return;
       finished = true;
       reply(REPLY.stop);
@@ -165,7 +165,7 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
         }
         else if (!allFinite(m.x)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
         else finish(undefined, m.x);
-      }).catch((err) => finish(err));
+      }).catch((err: Error) => finish(err));
     });
     worker.on('error', (err) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`)));
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import * as vscode from 'vscode';
 import { parseFromImagePanel, type FromImagePanel, type PanelRun, type ToImagePanel } from '../protocol/imagePanel';
+import { classNameOf } from '../protocol/run';
 import type { Log } from './log';
 import type { CompletedRun } from './runService';
 import type { ImageActions } from './workbench/imageActions';
@@ -137,7 +138,7 @@ export class ImagePanel implements vscode.Disposable {
 export function panelRunOf({ runId, info, images, createdAt }: CompletedRun): PanelRun {
   const { spec } = info;
   const seconds = ((Date.now() - createdAt.getTime()) / 1000).toFixed(1);
-  const sampler = String(info.scheduler._class_name ?? 'scheduler');
+  const sampler = classNameOf(info.scheduler) ?? 'scheduler';
   return {
     runId,
     prompt: spec.prompt,

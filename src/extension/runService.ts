@@ -4,7 +4,7 @@
 // with "Show Log". Nothing thrown here escapes to the extension host.
 import * as vscode from 'vscode';
 import type { RunOptions } from '../protocol/engine';
-import type { RunSpec } from '../protocol/run';
+import { classNameOf, type RunSpec } from '../protocol/run';
 import type { RunSummary, StepFrame } from '../protocol/workbench';
 import { EngineError, type EngineClient } from '../runs/engineClient';
 import { executeRun, prepareRun, type FinishedRun } from '../runs/executeRun';
@@ -89,7 +89,7 @@ export class RunService {
     void vscode.commands.executeCommand('setContext', 'diffusionLab.running', true);
     this.liveFrames = { run: summary, frames: [] };
     this.emit((l) => l.started(summary));
-    const sampler = request.scheduleLabel ? `schedule "${request.scheduleLabel}"` : String(spec.scheduler?._class_name ?? 'model scheduler');
+    const sampler = request.scheduleLabel ? `schedule "${request.scheduleLabel}"` : (classNameOf(spec.scheduler) ?? 'model scheduler');
     this.log.info(`${request.origin}: "${spec.prompt}" model ${spec.modelDir}, seed ${spec.seed}, ${spec.steps} steps, ${sampler} (run ${summary.id})`);
     try {
       const finished = await this.execute(prepared, request, summary, abort);
@@ -177,7 +177,7 @@ export class RunService {
       status: 'done',
       images: finished.images.map((image, i) => ({ seed: info.seeds[i], width: image.width, height: image.height })),
       provider: info.provider,
-      schedulerClass: String(info.scheduler._class_name ?? ''),
+      schedulerClass: classNameOf(info.scheduler) ?? '',
       totalMs: info.timings.totalMs,
     };
     const elapsed = Date.now() - finished.createdAt.getTime();

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
+import { classNameOf } from '../protocol/run';
 
 /** A missing or bad file in a model folder; the engine reports it as MODEL_INVALID naming `file`. */
 export class ModelFolderError extends Error {
@@ -61,7 +62,7 @@ export function readModelFolder(dir: string): ModelFolder {
   const schedulerConfig = readJson(join(dir, 'scheduler', 'scheduler_config.json'), true)!;
   const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
   const sampleSize = configInteger(unetConfig, 'sample_size', join(dir, 'unet', 'config.json'), 1, 1024);
-  const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
+  const pipelineClass = classNameOf(index) ?? 'OnnxStableDiffusionPipeline';
   const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
   const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
   if (!hasText) {
@@ -105,12 +106,12 @@ export function defaultGuidance(folder: ModelFolder): number {
 /** Our own settings live under `_diffusion_lab`, a key diffusers ignores (it skips keys starting
  * with `_`). A bad value is refused rather than ignored: the author asked for a scale, and running
  * silently at another one would look like a worse model. */
-function labGuidance(index: Record<string, any>, indexPath: string): number | undefined {
+function labGuidance(index: Record<string, unknown>, indexPath: string): number | undefined {
   const lab = index._diffusion_lab;
   if (lab === undefined) return undefined;
   const bad = (what: string) => new ModelFolderError(`${indexPath}: ${what}`, indexPath);
   if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
-  const g = lab.guidance_scale;
+  const g = (lab as Record<string, unknown>).guidance_scale;
   if (g === undefined) return undefined;
   if (typeof g !== 'number' || !Number.isFinite(g) || g < 1) {
     throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 1 (1 turns guidance off), not ${JSON.stringify(g)}`);
@@ -167,16 +168,18 @@ const hashes = new Map<string, string>();
 
 /** Per-model preview factors: `latent_rgb_factors` (+ `latent_rgb_bias`) in vae_decoder/config.json
  * win; otherwise SDXL's for XL pipelines and SD 1.x's for other 4-channel latents. */
-function latentRgbFor(vaeConfig: Record<string, any>, pipelineClass: string): LatentRgbFactors | undefined {
+function latentRgbFor(vaeConfig: Record<string, unknown>, pipelineClass: string): LatentRgbFactors | undefined {
   if (Array.isArray(vaeConfig.latent_rgb_factors)) {
-    return { factors: vaeConfig.latent_rgb_factors, bias: vaeConfig.latent_rgb_bias };
+    // Taken as the file states them, like the folder's other config values.
+    const factors = vaeConfig.latent_rgb_factors as LatentRgbFactors['factors'];
+    return { factors, bias: vaeConfig.latent_rgb_bias as LatentRgbFactors['bias'] };
   }
   if ((vaeConfig.latent_channels ?? 4) !== 4) return undefined;
   return /XL/.test(pipelineClass) ? SDXL_LATENT_RGB : SD1_LATENT_RGB;
 }
 
 /** A whole-number config key within [min, max]; undefined when the config leaves it out. */
-function configInteger(config: Record<string, any>, key: string, path: string, min: number, max: number): number | undefined {
+function configInteger(config: Record<string, unknown>, key: string, path: string, min: number, max: number): number | undefined {
   const v: unknown = config[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -187,7 +190,7 @@ function configInteger(config: Record<string, any>, key: string, path: string, m
 
 /** Levels of the VAE: each but the first halves the resolution, so 2^(levels − 1) pixels a latent
  * cell. Real VAEs have 2 to 5 (SD: 4); 7 already means 64 pixels a cell. */
-function vaeBlocks(config: Record<string, any>, path: string): number {
+function vaeBlocks(config: Record<string, unknown>, path: string): number {
   const blocks: unknown = config.block_out_channels;
   if (blocks === undefined) return 4;
   if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 7) {
@@ -197,7 +200,7 @@ function vaeBlocks(config: Record<string, any>, path: string): number {
 }
 
 /** diffusers' default is 0.18215; Optimum falls back to 8 without the key, which is wrong for SD. */
-function scalingFactor(config: Record<string, any>, path: string): number {
+function scalingFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.scaling_factor;
   if (v === undefined) return 0.18215;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
@@ -207,7 +210,7 @@ function scalingFactor(config: Record<string, any>, path: string): number {
 }
 
 /** diffusers' AutoencoderKL shift_factor: null or absent (SD 1.x, SDXL) means none. */
-function shiftFactor(config: Record<string, any>, path: string): number {
+function shiftFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.shift_factor;
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -226,7 +229,7 @@ function requireFile(dir: string, rel: string): string {
   return p;
 }
 
-export function readJson(path: string, required: boolean): Record<string, any> | undefined {
+export function readJson(path: string, required: boolean): Record<string, unknown> | undefined {
   if (!existsSync(path)) {
     if (required) throw new ModelFolderError(`missing ${path}`, path);
     return undefined;
@@ -235,8 +238,8 @@ export function readJson(path: string, required: boolean): Record<string, any> |
   if (!stat.isFile()) throw new ModelFolderError(`${path} is not a regular file`, path);
   if (stat.size > MAX_CONFIG_BYTES) throw new ModelFolderError(`${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`, path);
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
     throw new Error('expected a JSON object');
   } catch (err) {
     throw new ModelFolderError(`${path} is not valid JSON: ${(err as Error).message}`, path);

@@ -169,7 +169,7 @@ export function readOnnxGraphInfo(path: string): OnnxGraphInfo {
     // Graphs of IR version < 4 list their weights among the inputs too; onnxruntime does not.
     return { ...info, inputs: inputs.filter((t) => !weights.has(t.name)), outputs };
   } catch (err) {
-    throw new Error(`${path} is not a readable ONNX model: ${(err as Error).message}`);
+    throw new Error(`${path} is not a readable ONNX model: ${(err as Error).message}`, { cause: err });
   } finally {
     closeSync(fd);
   }

@@ -119,6 +119,12 @@ export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>)
   return spec.timesteps ? spec.timesteps.length : spec.sigmas ? spec.sigmas.length - 1 : spec.steps;
 }
 
+/** The class a diffusers config names (`_class_name`), or undefined when it names none. */
+export function classNameOf(config: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const name = config?._class_name;
+  return typeof name === 'string' ? name : undefined;
+}
+
 /** Whether a spec blends in a variation seed's noise. */
 export function isVaried(spec: Pick<RunSpec, 'subseedStrength'>): boolean {
   return (spec.subseedStrength ?? 0) !== 0;

@@ -286,7 +286,7 @@ export function parseScheduleArgument(arg: unknown): { schedule: RunSchedule } |
   if (s.scheduler !== undefined) schedule.scheduler = JSON.parse(JSON.stringify(s.scheduler)) as Record<string, unknown>;
   if (s.timesteps !== undefined) schedule.timesteps = [...(s.timesteps as number[])];
   if (s.sigmas !== undefined) schedule.sigmas = [...(s.sigmas as number[])];
-  if (s.steps !== undefined) schedule.steps = s.steps as number;
+  if (s.steps !== undefined) schedule.steps = s.steps;
   return { schedule };
 }
 
@@ -468,5 +468,5 @@ const FORM_KEYS: readonly (keyof ParamsForm)[] = [
 function isForm(v: unknown): v is ParamsForm {
   if (typeof v !== 'object' || v === null) return false;
   const form = v as Record<string, unknown>;
-  return FORM_KEYS.every((k) => typeof form[k] === 'string' && (form[k] as string).length <= 10_000);
+  return FORM_KEYS.every((k) => typeof form[k] === 'string' && form[k].length <= 10_000);
 }

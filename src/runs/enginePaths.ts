@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 export function packageRoot(): string {
   for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'diffusion-lab') return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'diffusion-lab') return dir;
   }
   throw new Error(`no diffusion-lab package.json above ${__dirname}`);
 }

@@ -4,7 +4,8 @@
 // see them.
 import { crc32 } from 'node:zlib';
 
-const latin1 = /^[\u0000-\u00ff]*$/;
+/** Every UTF-16 unit is at most U+00FF (so Latin-1 can hold the text). */
+const latin1 = /^[^\u0100-\uffff]*$/;
 
 /** The PNG with text chunks inserted before its first IDAT. */
 export function withPngText(png: Uint8Array, text: Record<string, string>): Uint8Array {

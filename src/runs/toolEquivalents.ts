@@ -63,7 +63,7 @@ function fromDiffusers(info: RanInfo): ToolNames | { why: string } {
   const className = String(c._class_name);
   let sampler = A1111_OF_CLASS[className] ?? { why: `A1111 has no sampler that runs ${className}` };
   if (className === 'DPMSolverMultistepScheduler' && (c.algorithm_type !== 'dpmsolver++' || c.solver_order !== 2)) {
-    const variant = `${c.algorithm_type}, order ${c.solver_order}`;
+    const variant = `${c.algorithm_type as string}, order ${c.solver_order as number}`;
     sampler = { why: `A1111's DPM++ samplers do not run ${className} with ${variant}` };
   }
   if (typeof sampler !== 'string') return sampler;
@@ -75,7 +75,7 @@ function fromDiffusers(info: RanInfo): ToolNames | { why: string } {
 
 /** The A1111 schedule type giving the σ list a diffusers config gives for `steps`, or why none does. */
 function a1111ScheduleOf(className: string, c: Record<string, unknown>, steps: number): string | { why: string } {
-  const spacing = c.timestep_spacing;
+  const spacing = c.timestep_spacing as string;
   const sigmaType = c.use_karras_sigmas ? 'Karras' : c.use_exponential_sigmas ? 'Exponential'
     : c.use_beta_sigmas ? 'Beta' : undefined;
   if (sigmaType) {

@@ -50,7 +50,7 @@ test('workbench: generate, scrub, save, reload, reopen from the gallery', async 
   try {
     await panel.locator(`.step-viewer[data-step="${STEPS - 1}"]`).waitFor({ timeout: 120_000 });
   } catch (error) {
-    throw new Error(`${error.message}\nextension log:\n${readExtensionLog(server).split('\n').slice(-15).join('\n')}`);
+    throw new Error(`${error.message}\nextension log:\n${readExtensionLog(server).split('\n').slice(-15).join('\n')}`, { cause: error });
   }
   await panel.locator('.status', { hasText: 'saved as' }).waitFor({ timeout: 30_000 });
   const runId = await panel.evaluate(() => document.querySelector('#run-select').value);

@@ -4,6 +4,7 @@
 // reveal, forward process) show on hover and focus; its × button or the Delete key asks the host
 // to remove the run.
 import type { ImageActionKind } from '../../src/protocol/imageActions';
+import { classNameOf } from '../../src/protocol/run';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { imageActionBar } from '../shared/imageActions';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
@@ -132,7 +133,7 @@ function describe(run: RunSummary, index: number): string {
   const p = run.spec;
   const saved = run.images[index]?.savedAs;
   const seed = run.images[index]?.seed ?? p.seed;
-  const sampler = run.schedulerClass ?? String(p.scheduler?._class_name ?? "model's scheduler");
+  const sampler = run.schedulerClass ?? classNameOf(p.scheduler) ?? "model's scheduler";
   const cfg = p.guidanceScale === undefined ? '' : ` · CFG ${p.guidanceScale}`;
   return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${sampler} · ${p.steps} steps${cfg} · seed ${seed}${saved ? `\nsaved as ${saved}` : ''}`;
 }

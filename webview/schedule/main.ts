@@ -7,7 +7,7 @@ import type { ExportFormat, HostToInspector, InspectorFinding, InspectorToHost, 
 import { schedulerClassNames } from '../../src/core/samplers/registry';
 import { plotsToCsv, plotsToPng, plotsToSvg } from '../shared/plotExport';
 import { formatNumber, plotTheme, seriesColor } from '../shared/plotTheme';
-import { restoreState, type InspectorState } from './inspectorState';
+import { restoreState } from './inspectorState';
 import { PlotGrid } from './plotGrid';
 import { plotSpecs, type DrawnSchedule } from './plotSpecs';
 import { computeSchedule, variantEntry, type ComputedSchedule } from './scheduleSeries';

@@ -132,7 +132,7 @@ export class PlotGrid {
 /** uPlot wants one shared x array; curves over the same x share it, others are joined with gaps. */
 function alignedData(curves: Curve[]): uPlot.AlignedData {
   if (curves.length === 0) return [[]];
-  const x0 = curves[0]!.x;
+  const x0 = curves[0].x;
   if (curves.every((c) => sameX(c.x, x0))) return [x0 as number[], ...curves.map((c) => c.y as (number | null)[])];
   return uPlot.join(curves.map((c) => [c.x as number[], c.y as (number | null)[]]));
 }

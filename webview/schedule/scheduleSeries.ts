@@ -58,7 +58,7 @@ export function computeSchedule(entry: ScheduleEntry, options: ComputeOptions): 
     className: scheduler.className,
     training,
     steps: stepCurves(scheduler),
-    terminalSnr: snrOf(scheduler.alphasCumprod[T - 1]!),
+    terminalSnr: snrOf(scheduler.alphasCumprod[T - 1]),
     sigmaMin: Math.min(...finite),
     sigmaMax: Math.max(...finite),
   };
@@ -76,13 +76,13 @@ function trainingCurves(alphaBar: Float64Array): TrainingCurves {
   const T = alphaBar.length;
   const t = new Float64Array(T);
   const beta = new Float64Array(T);
-  const logSnr: (number | null)[] = new Array(T);
-  const sigma: (number | null)[] = new Array(T);
+  const logSnr = new Array<number | null>(T);
+  const sigma = new Array<number | null>(T);
   for (let i = 0; i < T; i++) {
-    const a = alphaBar[i]!;
+    const a = alphaBar[i];
     t[i] = i;
     // ᾱ_t = ∏(1 − β): each β is recovered from consecutive ᾱ.
-    beta[i] = 1 - a / (i === 0 ? 1 : alphaBar[i - 1]!);
+    beta[i] = 1 - a / (i === 0 ? 1 : alphaBar[i - 1]);
     const l = Math.log(a) - Math.log1p(-a);
     logSnr[i] = Number.isFinite(l) ? l : null;
     const s = Math.sqrt((1 - a) / a);
@@ -99,7 +99,7 @@ function stepCurves(scheduler: Scheduler): StepCurves {
   const sigmaIndex = Float64Array.from(raw, (_, i) => i);
   const gapCount = Math.max(0, raw.length - 1);
   const gapIndex = Float64Array.from({ length: gapCount }, (_, i) => i);
-  const gap: (number | null)[] = new Array(gapCount);
+  const gap = new Array<number | null>(gapCount);
   for (let i = 0; i < gapCount; i++) {
     const a = sigmas[i];
     const b = sigmas[i + 1];

@@ -107,8 +107,8 @@ function plotSvg(p: ExportablePlot, theme: PlotTheme, top: number): { svg: strin
     lx += 14 + s.label.length * 6.5 + 16;
   }
   out.push(`<rect x="${box.left}" y="${box.top}" width="${box.width}" height="${box.height}" fill="none" stroke="${esc(theme.grid)}"/>`);
-  const xs = u.scales.x!;
-  const ys = u.scales.y!;
+  const xs = u.scales.x;
+  const ys = u.scales.y;
   for (const v of ticks(xs.min!, xs.max!, false)) {
     const x = u.valToPos(v, 'x');
     out.push(`<line x1="${x + box.left}" x2="${x + box.left}" y1="${box.top + box.height}" y2="${box.top + box.height + 4}" stroke="${fg}"/>`);
@@ -131,7 +131,7 @@ function plotSvg(p: ExportablePlot, theme: PlotTheme, top: number): { svg: strin
         pen = 'M';
         continue;
       }
-      d.push(`${pen}${(u.valToPos(xData[i]!, 'x') + box.left).toFixed(2)} ${(u.valToPos(v, 'y') + box.top).toFixed(2)}`);
+      d.push(`${pen}${(u.valToPos(xData[i], 'x') + box.left).toFixed(2)} ${(u.valToPos(v, 'y') + box.top).toFixed(2)}`);
       pen = 'L';
     }
     const style = p.series[s];

@@ -92,7 +92,7 @@ function checkArray(key: string, raw: unknown, spec: ConfigKeySpec): CheckedValu
   const findings: Finding[] = [];
   let bad = 0;
   for (let i = 0; i < raw.length; i++) {
-    const v = raw[i];
+    const v: unknown = raw[i];
     const ok = typeof v === 'number' && Number.isFinite(v) && (spec.type === 'number[]' || Number.isInteger(v));
     if (ok) continue;
     if (bad++ < MAX_ELEMENT_FINDINGS) {
@@ -128,7 +128,8 @@ export function show(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `"${clip(v)}"`;
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return typeof v; // not JSON: undefined, a function
 }
 
 function clip(s: string): string {

@@ -23,11 +23,11 @@ export function crossChecks(className: string, config: Config, sources: Readonly
   const trained = config.trained_betas as number[] | null;
   if (trained !== null && !bad.has('trained_betas')) out.push(...trainedBetasProblems(trained, T, given));
   if (trained === null && (config.beta_end as number) < (config.beta_start as number)) {
-    add('warning', 'beta_end', 'beta-range-reversed', `beta_end ${config.beta_end} is below beta_start ${config.beta_start}: noise would shrink over time`);
+    add('warning', 'beta_end', 'beta-range-reversed', `beta_end ${config.beta_end as number} is below beta_start ${config.beta_start as number}: noise would shrink over time`);
   }
 
   if (cls.usesSpacing && config.steps_offset !== 0 && config.timestep_spacing !== 'leading') {
-    add('info', 'steps_offset', 'steps-offset-ignored', `steps_offset ${config.steps_offset} has no effect with "${config.timestep_spacing}" spacing; diffusers applies it with "leading" only`);
+    add('info', 'steps_offset', 'steps-offset-ignored', `steps_offset ${config.steps_offset as number} has no effect with "${config.timestep_spacing as string}" spacing; diffusers applies it with "leading" only`);
   }
   if (!cls.usesSpacing && (given('timestep_spacing') || config.steps_offset !== 0)) {
     add('info', given('timestep_spacing') ? 'timestep_spacing' : 'steps_offset', 'spacing-ignored', `${className} takes its timesteps from original_inference_steps; timestep_spacing and steps_offset have no effect`);
@@ -43,7 +43,7 @@ export function crossChecks(className: string, config: Config, sources: Readonly
     }
   }
   if (has('original_inference_steps') && (config.original_inference_steps as number) > T) {
-    add('error', 'original_inference_steps', 'out-of-range', `original_inference_steps ${config.original_inference_steps} exceeds num_train_timesteps ${T}`);
+    add('error', 'original_inference_steps', 'out-of-range', `original_inference_steps ${config.original_inference_steps as number} exceeds num_train_timesteps ${T}`);
   }
   if (has('solver_p') && config.solver_p !== null) {
     add('warning', 'solver_p', 'unsupported-value', 'solver_p takes a scheduler object in Python; a config file cannot set it, so it is ignored');

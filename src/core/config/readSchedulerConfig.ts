@@ -1,7 +1,6 @@
 import { checkValue, show } from './checkValue';
 import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
-import type { JsonValue } from './keySpecs';
 import { OTHER_COMPATIBLE_KEYS, SCHEDULER_CLASSES } from './schedulerClasses';
 import { suggestKey } from './suggestKey';
 
@@ -49,7 +48,7 @@ export function readSchedulerConfig(json: unknown, classNameOverride?: string, o
   const config: Record<string, unknown> = {};
   const sources: Record<string, Source> = {};
   for (const [k, spec] of Object.entries(cls.keys)) {
-    config[k] = spec.default as JsonValue;
+    config[k] = spec.default;
     sources[k] = 'default';
   }
   const bad = new Set<string>();

@@ -96,7 +96,7 @@ export function sigmaRangeProblems(config: Config, trainMin: number, trainMax: n
     return [error(['sigma_min'], 'sigma-range-reversed', `sigma_min ${lo} is below the training σ (${range}), ` +
       'where final_sigmas_type "sigma_min" ends: the last step would raise σ')];
   }
-  const message = `${outside} ${config[outside]} is outside the training range of σ (${range}): the model never saw ` +
+  const message = `${outside} ${config[outside] as number} is outside the training range of σ (${range}): the model never saw ` +
     `it, and its steps reuse timestep ${outside === 'sigma_min' ? '0' : 'T−1'}`;
   return [{ severity: 'warning', path: [outside], code: 'sigma-outside-training', message }];
 }
@@ -111,7 +111,7 @@ function sigmaRangeIgnored(config: Config): Finding[] {
 export function stepsOffsetProblems(className: string, config: Config): Finding[] {
   const T = config.num_train_timesteps as number;
   const offset = config.steps_offset as number;
-  if (!SCHEDULER_CLASSES[className]!.usesSpacing || config.timestep_spacing !== 'leading' || offset < T) return [];
+  if (!SCHEDULER_CLASSES[className].usesSpacing || config.timestep_spacing !== 'leading' || offset < T) return [];
   return [error(['steps_offset'], 'out-of-range', `steps_offset ${offset} must be below num_train_timesteps ${T}: ` +
     'every leading timestep would be past the schedule')];
 }

@@ -15,7 +15,7 @@ type KeyOverride = { readonly default: JsonValue } & Partial<Omit<ConfigKeySpec,
 
 function keys(entries: Partial<Record<ConfigKey, KeyOverride>>): Record<string, ConfigKeySpec> {
   const out: Record<string, ConfigKeySpec> = {};
-  for (const [k, o] of Object.entries(entries)) out[k] = { ...KEY_SPECS[k as ConfigKey], ...o } as ConfigKeySpec;
+  for (const [k, o] of Object.entries(entries)) out[k] = { ...KEY_SPECS[k as ConfigKey], ...o };
   return out;
 }
 

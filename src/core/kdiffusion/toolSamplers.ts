@@ -10,7 +10,7 @@ import {
 import { COMFY_SAMPLERS } from './comfySamplers';
 import { COMFY_SCHEDULERS, type ComfyScheduler, comfySchedule } from './comfySchedules';
 import type { SamplerOptions } from './denoiser';
-import { SAMPLERS, type SamplerId, type SamplerSpec } from './samplers';
+import { SAMPLERS, type SamplerSpec } from './samplers';
 import { type SigmaTable, sigmaMax, sigmaMin, timestepToSigma } from './sigmaTable';
 import { timestepLinspaceSchedule } from './tableSchedules';
 

@@ -62,7 +62,7 @@ function textWidths(facts: ModelFolderFacts, arch: Architecture, add: Add): void
   const cross = numberKey(facts.configs.unet, 'cross_attention_dim')
     ?? fixedDim(tensor(unetInputs, 'encoder_hidden_states'), -1);
   if (cross !== undefined && widths.every((w) => w !== undefined)) {
-    const total = widths.reduce((a: number, w) => a + (w as number), 0);
+    const total = widths.reduce((a: number, w) => a + w, 0);
     if (total !== cross) {
       const parts = encoders.map((name, i) => `${name} ${widths[i]}`).join(' + ');
       add('error', ['unet', 'cross_attention_dim'], 'text-width-mismatch',

@@ -1,4 +1,5 @@
 // Config checks the three multistep classes share.
+import { show } from '../config/checkValue';
 import type { MultistepScheduleConfig } from './multistepSchedule';
 import type { ClipConfig, PredictionType } from './stepMath';
 
@@ -15,7 +16,7 @@ export function unsupportedOption(c: MultistepConfig & Readonly<Record<string, u
   if ([c.use_karras_sigmas, c.use_exponential_sigmas, c.use_beta_sigmas].filter(Boolean).length > 1) return 'only one of use_karras_sigmas, use_exponential_sigmas, use_beta_sigmas can be true';
   if (c.final_sigmas_type !== undefined && !['zero', 'sigma_min'].includes(c.final_sigmas_type)) return `final_sigmas_type '${c.final_sigmas_type}' is not zero or sigma_min`;
   if (c.use_flow_sigmas || c.use_dynamic_shifting) return 'flow-matching sigmas (use_flow_sigmas, use_dynamic_shifting) are not supported';
-  if (c.variance_type) return `variance_type '${String(c.variance_type)}' (models that also predict variance) is not supported`;
+  if (c.variance_type) return `variance_type ${show(c.variance_type)} (models that also predict variance) is not supported`;
   return undefined;
 }
 

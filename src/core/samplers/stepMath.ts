@@ -15,7 +15,8 @@ export function stepOutputs(className: string, modelOutput: Tensor, sample: Tens
     );
   }
   if (!out) return { prevSample: zerosLike(sample), predOriginalSample: zerosLike(sample) };
-  for (const [name, t] of Object.entries(out)) {
+  for (const name of ['prevSample', 'predOriginalSample'] as const) {
+    const t = out[name];
     if (t.data.length !== sample.data.length || t.data.constructor !== sample.data.constructor) {
       const want = `${sample.data.constructor.name} of ${sample.data.length} values`;
       throw new RangeError(`${className}.step: out.${name} must be a ${want}`);

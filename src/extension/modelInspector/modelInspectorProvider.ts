@@ -34,7 +34,9 @@ class ModelInspectorProvider implements vscode.CustomTextEditorProvider {
       panel.webview.onDidReceiveMessage((m) => isFromModelInspector(m) && send()),
       vscode.workspace.onDidSaveTextDocument((d) => d.uri.toString() === document.uri.toString() && send()),
     ];
-    panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
+    panel.onDidDispose(() => {
+      for (const s of subscriptions) s.dispose();
+    });
   }
 }
 

@@ -46,7 +46,7 @@ export class InspectorSession implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 
   private scheduleUpdate(): void {

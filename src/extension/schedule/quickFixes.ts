@@ -27,7 +27,7 @@ export function zeroSnrFixes(text: string, configPath: (string | number)[]): Qui
   const root = parseTree(text);
   const config = root && findNodeAtLocation(root, configPath);
   if (!config || config.type !== 'object') return [];
-  const value = (key: string) => findNodeAtLocation(config, [key])?.value;
+  const value = (key: string): unknown => findNodeAtLocation(config, [key])?.value;
   const vPrediction = value('prediction_type') === 'v_prediction';
   const fixes: QuickFix[] = [];
   if (value('timestep_spacing') !== 'trailing') {
@@ -107,7 +107,7 @@ function renameToSuggestion(
   const keyNode = root && findNodeAtLocation(root, path)?.parent?.children?.[0];
   if (!config || config.type !== 'object' || !keyNode) return undefined;
   const className = readSchedulerConfig(getNodeValue(config)).className;
-  const near = className ? suggestKey(key, Object.keys(SCHEDULER_CLASSES[className]!.keys)) : undefined;
+  const near = className ? suggestKey(key, Object.keys(SCHEDULER_CLASSES[className].keys)) : undefined;
   if (!near || findNodeAtLocation(config, [near])) return undefined;
   const edit = { offset: keyNode.offset, length: keyNode.length, content: JSON.stringify(near) };
   return { title: `Rename to "${near}"`, edits: [edit], preferred: true };
@@ -119,7 +119,7 @@ function allowedValues(text: string, configPath: (string | number)[], key: strin
   const node = root && findNodeAtLocation(root, configPath);
   if (!node || node.type !== 'object') return [];
   const className = readSchedulerConfig(getNodeValue(node)).className;
-  return [...(className ? (SCHEDULER_CLASSES[className]!.keys[key]?.enum ?? []) : [])];
+  return [...(className ? (SCHEDULER_CLASSES[className].keys[key]?.enum ?? []) : [])];
 }
 
 /** One edit from `before` to `after` covering only the span that changed. */
@@ -128,6 +128,9 @@ function minimalEdit(before: string, after: string): Edit {
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let endB = before.length;
   let endA = after.length;
-  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) endB--, endA--;
+  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) {
+    endB--;
+    endA--;
+  }
   return { offset: start, length: endB - start, content: after.slice(start, endA) };
 }

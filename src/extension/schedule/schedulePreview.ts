@@ -47,7 +47,7 @@ export class SchedulePreview implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 
   private follow(document: vscode.TextDocument): void {

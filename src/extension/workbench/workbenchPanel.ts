@@ -53,7 +53,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     this.queue = new RunQueue((request) => deps.runs.run(request), (queue) => this.post({ type: 'queue', queue }));
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => this.attach(panel),
+        deserializeWebviewPanel: (panel) => Promise.resolve(this.attach(panel)),
       }),
       deps.runs.subscribe({
         started: (run) => this.post({ type: 'runStarted', run }),

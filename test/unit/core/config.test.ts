@@ -53,8 +53,8 @@ test('shipped model configs: SD 1.5 notes its nonzero terminal SNR with leading 
   assert.equal(sd15.config.prediction_type, 'epsilon');
   const w = find(sd15.findings, 'nonzero-terminal-snr-leading');
   assert.equal(w?.severity, 'info');
-  assert.match(w!.message, /0\.00468/);
-  assert.deepEqual(w!.path, ['timestep_spacing']);
+  assert.match(w.message, /0\.00468/);
+  assert.deepEqual(w.path, ['timestep_spacing']);
   assert.deepEqual(find(sd15.findings, 'private-key')?.path, ['_diffusers_version']);
   assert.equal(find(sd15.findings, 'private-key')?.severity, 'hint');
   assert.equal(find(sd15.findings, 'compatible-class-key')?.severity, 'hint');

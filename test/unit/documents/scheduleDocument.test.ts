@@ -19,7 +19,7 @@ test('released configs read into one plottable schedule each', () => {
     const doc = readScheduleDocument(fixture(`${model}/scheduler_config.json`), 'config', model);
     assert.equal(doc.error, undefined, `${model}: ${doc.error}`);
     assert.deepEqual(doc.schedules.map((s) => s.name), [model]);
-    assert.equal(doc.schedules[0]!.config.beta_schedule, 'scaled_linear');
+    assert.equal(doc.schedules[0].config.beta_schedule, 'scaled_linear');
   }
 });
 
@@ -28,8 +28,8 @@ test('the comparison schedule file yields its named schedules with explicit time
   // Only the shipped schedule is flagged: its leading spacing meets a nonzero terminal SNR.
   assert.deepEqual(doc.findings.map((f) => `${f.code}@${f.path.join('.')}`), ['nonzero-terminal-snr-leading@schedules.sd15 euler.config.timestep_spacing']);
   assert.deepEqual(doc.schedules.map((s) => s.name), ['sd15 euler', 'trailing + zero-SNR', 'hand-picked steps']);
-  assert.deepEqual(doc.schedules[2]!.timesteps, [999, 850, 700, 500, 300, 150, 50]);
-  assert.equal(doc.schedules[1]!.config.rescale_betas_zero_snr, true);
+  assert.deepEqual(doc.schedules[2].timesteps, [999, 850, 700, 500, 300, 150, 50]);
+  assert.equal(doc.schedules[1].config.rescale_betas_zero_snr, true);
 });
 
 test('broken JSON gives a syntax finding at the bad character and an error state', () => {
@@ -37,7 +37,7 @@ test('broken JSON gives a syntax finding at the bad character and an error state
   const doc = readScheduleDocument(text, 'config', 'x');
   assert.equal(doc.schedules.length, 0);
   assert.match(doc.error ?? '', /^Broken JSON: InvalidSymbol at line 3/);
-  const f = doc.findings[0]!;
+  const f = doc.findings[0];
   assert.equal(f.code, 'syntax');
   assert.equal(at(text, f.offset, f.length), 'NaN');
 });
@@ -57,7 +57,7 @@ test('explicit betas of a schedule file are the config\'s trained_betas', () => 
   const text = JSON.stringify({ schedules: { a: { config, betas: [0.1, 0.2, 0.3] } } });
   const doc = readScheduleDocument(text, 'scheduleFile', 'x');
   assert.deepEqual(doc.findings, []);
-  assert.deepEqual(doc.schedules[0]!.config.trained_betas, [0.1, 0.2, 0.3]);
+  assert.deepEqual(doc.schedules[0].config.trained_betas, [0.1, 0.2, 0.3]);
 });
 
 test('a million-entry trained_betas array is refused with one finding on its key', () => {
@@ -65,8 +65,8 @@ test('a million-entry trained_betas array is refused with one finding on its key
   const text = JSON.stringify({ _class_name: 'DDIMScheduler', trained_betas: betas });
   const doc = readScheduleDocument(text, 'config', 'x');
   assert.deepEqual(doc.findings.map((f) => f.code), ['array-too-long']);
-  assert.match(doc.findings[0]!.message, /1000000 elements; Diffusion Lab reads at most 100000/);
-  assert.equal(at(text, doc.findings[0]!.offset, doc.findings[0]!.length), '"trained_betas"');
+  assert.match(doc.findings[0].message, /1000000 elements; Diffusion Lab reads at most 100000/);
+  assert.equal(at(text, doc.findings[0].offset, doc.findings[0].length), '"trained_betas"');
   assert.equal(doc.schedules.length, 0);
   assert.ok(doc.error);
 });
@@ -75,7 +75,7 @@ test('num_train_timesteps beyond the cap is an error at its value', () => {
   const text = '{"_class_name": "DDIMScheduler", "num_train_timesteps": 1e9}';
   const doc = readScheduleDocument(text, 'config', 'x');
   assert.deepEqual(doc.findings.map((f) => f.code), ['out-of-range']);
-  assert.equal(at(text, doc.findings[0]!.offset, doc.findings[0]!.length), '1e9');
+  assert.equal(at(text, doc.findings[0].offset, doc.findings[0].length), '1e9');
   assert.equal(doc.schedules.length, 0);
 });
 
@@ -179,7 +179,7 @@ test('a value nested 3,000 objects deep is a finding where the nesting goes too 
     const doc = readScheduleDocument(text, 'config', 'deep');
     assert.deepEqual(doc.findings.map((f) => f.code), ['too-deep']);
     // The root is level 1, so the 64th nested opener is the first past the limit.
-    assert.equal(doc.findings[0]!.offset, text.indexOf(open) + 63 * open.length);
+    assert.equal(doc.findings[0].offset, text.indexOf(open) + 63 * open.length);
     assert.match(doc.error!, /Nested more than 64 levels deep at line 2/);
     assert.deepEqual(doc.schedules, []);
   }

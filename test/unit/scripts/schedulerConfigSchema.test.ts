@@ -12,16 +12,16 @@ test('the committed scheduler_config schema is the one the class table generates
 
 test('each class has its own keys, defaults and suggested values', () => {
   const schema = schedulerConfigSchema() as { allOf: Branch[]; properties: Record<string, { examples?: string[] }> };
-  assert.deepEqual(schema.properties._class_name!.examples, Object.keys(SCHEDULER_CLASSES));
+  assert.deepEqual(schema.properties._class_name.examples, Object.keys(SCHEDULER_CLASSES));
   const branch = (c: string) => schema.allOf.find((b) => b.if.properties._class_name.const === c)!.then.properties;
   for (const [name, spec] of Object.entries(SCHEDULER_CLASSES)) {
     const props = branch(name);
     assert.deepEqual(Object.keys(props), Object.keys(spec.keys), name);
-    for (const [key, keySpec] of Object.entries(spec.keys)) assert.deepEqual(props[key]!.default, keySpec.default, `${name}.${key}`);
+    for (const [key, keySpec] of Object.entries(spec.keys)) assert.deepEqual(props[key].default, keySpec.default, `${name}.${key}`);
   }
   const euler = branch('EulerDiscreteScheduler');
-  assert.ok((euler.timestep_spacing!.examples as string[]).includes('trailing'));
-  assert.ok((euler.beta_schedule!.examples as string[]).includes('scaled_linear'));
+  assert.ok((euler.timestep_spacing.examples as string[]).includes('trailing'));
+  assert.ok((euler.beta_schedule.examples as string[]).includes('scaled_linear'));
 });
 
 test('the schema describes but never validates, so each problem is listed once (by the diagnostics)', () => {

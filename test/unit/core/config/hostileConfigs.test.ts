@@ -36,7 +36,7 @@ function hostileValues(spec: ConfigKeySpec): [string, unknown][] {
       return [...wrongTypes, ['the string "true"', 'true'], ['1', 1], ['0', 0], ['the string "yes"', 'yes']];
     case 'string': {
       const out: [string, unknown][] = [...wrongTypes, ['a number', 1], ['true', true]];
-      if (spec.enum) out.push(['an empty string', ''], ['a wrong case', spec.enum[0]!.toUpperCase() + 'X'], ['100 kB of text', 'x'.repeat(100_000)]);
+      if (spec.enum) out.push(['an empty string', ''], ['a wrong case', spec.enum[0].toUpperCase() + 'X'], ['100 kB of text', 'x'.repeat(100_000)]);
       return out;
     }
     case 'number[]':
@@ -170,7 +170,7 @@ describe('a scheduler config that is not an object is an error at the root, not 
       assert.equal(outcome.kind, 'refused');
       const f = (outcome as { errors: Finding[] }).errors.find((x) => x.code === 'not-an-object');
       assert.deepEqual(f?.path, []);
-      assert.match(f!.message, /must be a JSON object/);
+      assert.match(f.message, /must be a JSON object/);
     });
   }
 });
@@ -199,14 +199,14 @@ describe('misspelt keys warn and suggest the key meant', () => {
       const f = readSchedulerConfig({ _class_name: className, [typo]: true }).findings.find((x) => x.path[0] === typo);
       assert.equal(f?.severity, 'warning');
       assert.equal(f?.code, 'unknown-key');
-      assert.match(f!.message, new RegExp(`Did you mean ${meant}\\?$`));
+      assert.match(f.message, new RegExp(`Did you mean ${meant}\\?$`));
     });
   }
   test('a key far from every real key gets no suggestion', () => {
     for (const key of ['eta', 'xyz', 'guidance_scale', 'k'.repeat(100_000)]) {
       const f = readSchedulerConfig({ _class_name: 'EulerDiscreteScheduler', [key]: 1 }).findings.find((x) => x.path[0] === key);
       assert.equal(f?.code, 'unknown-key');
-      assert.doesNotMatch(f!.message, /Did you mean/);
+      assert.doesNotMatch(f.message, /Did you mean/);
     }
   });
   test('an override with a typo suggests too', () => {

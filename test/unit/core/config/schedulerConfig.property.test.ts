@@ -108,8 +108,8 @@ for (const [className, cls] of Object.entries(SCHEDULER_CLASSES)) {
         assert.equal(f?.code, 'unknown-key');
         assert.equal(f?.severity, 'warning');
         // The nearest key may be another one equally close (beta_end/beta_start); it must be a real key.
-        const suggested = /Did you mean (\w+)\?/.exec(f!.message)?.[1];
-        assert.ok(suggested && Object.hasOwn(cls.keys, suggested), f!.message);
+        const suggested = /Did you mean (\w+)\?/.exec(f.message)?.[1];
+        assert.ok(suggested && Object.hasOwn(cls.keys, suggested), f.message);
       }),
       RUNS,
     );

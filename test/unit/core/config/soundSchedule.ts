@@ -68,6 +68,6 @@ export function assertSound(s: Scheduler): void {
 }
 
 function assertDescending(xs: number[], strict: boolean, what: string): void {
-  const i = xs.findIndex((x, k) => k > 0 && (strict ? !(x < xs[k - 1]!) : !(x <= xs[k - 1]!)));
+  const i = xs.findIndex((x, k) => k > 0 && (strict ? !(x < xs[k - 1]) : !(x <= xs[k - 1])));
   assert.equal(i, -1, `${what} not ${strict ? 'strictly ' : ''}descending at ${i}: ${xs.slice(Math.max(0, i - 2), i + 2)}`);
 }

@@ -56,7 +56,7 @@ function check(tool: string, r: ResolvedToolSampler, run: any): void {
   // A1111's pinned k-diffusion draws (and discards) noise every Euler/Heun/DPM2 step even without churn;
   // for deterministic samplers only the result counts.
   if (r.sampler.noise !== 'none' || opts.sChurn) assert.equal(noise.draws(), run.noiseDraws, `${label}: noise draws`);
-  for (const [k, expected] of Object.entries(run.modelOutputs) as [string, number[]][]) {
+  for (const [k, expected] of Object.entries<number[]>(run.modelOutputs)) {
     assertClose(outputs[Number(k)].subarray(0, expected.length), expected, TOL, `${label} output of call ${k}`);
   }
   const scale = finalLatentScale(r, sigmas);
@@ -69,7 +69,7 @@ test('ComfyUI trajectories: every sampler × scheduler × steps in the fixture',
   for (const run of fx.runs) {
     const r = resolveComfy(run.sampler, run.scheduler);
     assert.ok(!('code' in r), `${run.sampler}: ${'message' in r ? r.message : ''}`);
-    check('comfyui', r as ResolvedToolSampler, run);
+    check('comfyui', r, run);
   }
 });
 
@@ -85,7 +85,7 @@ test('A1111 trajectories: every sampler × schedule type × steps in the fixture
       // A1111's UniPC refuses fewer steps than its order (3); so does this code.
       if (run.sampler === 'UniPC') {
         assert.ok(run.steps < 3);
-        assert.throws(() => toolSigmas(r as ResolvedToolSampler, tables.a1111, run.steps), /at least 3 steps/);
+        assert.throws(() => toolSigmas(r, tables.a1111, run.steps), /at least 3 steps/);
         continue;
       }
       // A1111's pinned DPM++ 2M/3M SDE read an unset h on a single step; only those may crash.
@@ -93,7 +93,7 @@ test('A1111 trajectories: every sampler × schedule type × steps in the fixture
       assert.equal(run.steps, 1);
       continue;
     }
-    check('a1111', r as ResolvedToolSampler, run);
+    check('a1111', r, run);
   }
   assert.equal(crashes, 26);
 });

@@ -58,7 +58,7 @@ test('names and keys from the file cannot inject links, images or Markdown struc
   const [title, keyLine] = h.split('\n\n');
   // Every ASCII punctuation character of the name is escaped; the line break is folded.
   assert.equal(
-    title!.split(' · ')[0],
+    title.split(' · ')[0],
     '**\\!\\[p\\]\\(https\\:\\/\\/e\\.x\\/p\\.png\\) \\[click\\]\\(command\\:x\\) \\<img src\\=x\\> https\\:\\/\\/e\\.x \\# heading**',
   );
   // The key is one code span (fence longer than its backtick run): literal text, no link, no image.

@@ -27,9 +27,9 @@ test('a stored run comes back after a reload, typed arrays and PNG bytes intact'
   assert.deepEqual((await reloaded.list()).map((r) => r.id), ['b', 'a']);
   const detail = await reloaded.detail('a');
   assert.ok(detail?.frames[0].xt instanceof Float32Array);
-  assert.deepEqual([...detail!.frames[0].x0!], [4, 3, 2, 1]);
-  assert.deepEqual([...detail!.pngs[0]], [0x89, 0x50, 1, 2]);
-  assert.equal(detail!.pngs[0].buffer.byteLength, 4);
+  assert.deepEqual([...detail.frames[0].x0!], [4, 3, 2, 1]);
+  assert.deepEqual([...detail.pngs[0]], [0x89, 0x50, 1, 2]);
+  assert.equal(detail.pngs[0].buffer.byteLength, 4);
   assert.deepEqual((await reloaded.thumbnails('a')).map((t) => t && [...t]), [[7, 7]]);
   assert.deepEqual(await reloaded.thumbnails('b'), [undefined]);
 });
