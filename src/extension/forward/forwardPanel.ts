@@ -67,7 +67,7 @@ export class ForwardPanel implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.timer);
     this.panel?.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 
   private async restore(panel: vscode.WebviewPanel): Promise<void> {
