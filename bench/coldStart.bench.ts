@@ -36,7 +36,10 @@ function report(label: string, runs: { wall: number; cpu: number }[]): void {
 
 function sessionLoads(): void {
   console.log(`session load of ${defaultModelDir()} in a fresh process (cpu provider):`);
-  report('no cache', Array.from({ length: STARTS }, () => childLoad('off')));
+  report(
+    'no cache',
+    Array.from({ length: STARTS }, () => childLoad('off')),
+  );
   const first: { wall: number; cpu: number }[] = [];
   const later: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < STARTS; i++) {
@@ -70,7 +73,9 @@ function cliImage(): void {
   }
   rmSync(dir, { recursive: true, force: true });
   const wall = f(median(runs.map((r) => r.wall)));
-  console.log(`CLI, process start to PNG written (default model, 20 steps, cache warm): ${wall} wall (median of ${STARTS})`);
+  console.log(
+    `CLI, process start to PNG written (default model, 20 steps, cache warm): ${wall} wall (median of ${STARTS})`,
+  );
 }
 
 if (process.argv[2] === '--load-once') {

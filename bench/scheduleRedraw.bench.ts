@@ -37,8 +37,15 @@ async function main(): Promise<void> {
   /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
   const browser = await launchChromium();
   try {
-    const { page } = await openSurface(browser, 'schedule', { state: { sampler: '', steps: 1000, primary: '', variants: [] } });
-    const overlay = (id: string, name: string, config: object) => ({ id, label: `${name}.json`, schedules: [{ name, config }], findings: [] });
+    const { page } = await openSurface(browser, 'schedule', {
+      state: { sampler: '', steps: 1000, primary: '', variants: [] },
+    });
+    const overlay = (id: string, name: string, config: object) => ({
+      id,
+      label: `${name}.json`,
+      schedules: [{ name, config }],
+      findings: [],
+    });
     await post(page, {
       type: 'overlays',
       overlays: [
@@ -52,12 +59,22 @@ async function main(): Promise<void> {
     const rebuild = await measure(true);
     const host = median(hostMs);
     const web = median(inPlace.drawn);
-    console.log(`schedule redraw: T = 1000, 1000 sampler steps, ${inPlace.curves} curves per plot (document + 2 overlays), 7 plots, ${EDITS} edits`);
-    console.log(`  host parse + check (Node):            median ${host.toFixed(2)} ms, p95 ${p95(hostMs).toFixed(2)} ms`);
-    console.log(`  webview compute + redraw (Chromium):  median ${web.toFixed(1)} ms, p95 ${p95(inPlace.drawn).toFixed(1)} ms`);
+    console.log(
+      `schedule redraw: T = 1000, 1000 sampler steps, ${inPlace.curves} curves per plot (document + 2 overlays), 7 plots, ${EDITS} edits`,
+    );
+    console.log(
+      `  host parse + check (Node):            median ${host.toFixed(2)} ms, p95 ${p95(hostMs).toFixed(2)} ms`,
+    );
+    console.log(
+      `  webview compute + redraw (Chromium):  median ${web.toFixed(1)} ms, p95 ${p95(inPlace.drawn).toFixed(1)} ms`,
+    );
     console.log(`  ... until the next frame:             median ${median(inPlace.framed).toFixed(1)} ms`);
-    console.log(`  edit → redrawn plot (host + webview): median ${(host + web).toFixed(1)} ms (target ≤ 50 ms; typing adds the 60 ms debounce)`);
-    console.log(`  peer, charts rebuilt on every edit:   median ${median(rebuild.drawn).toFixed(1)} ms → in-place is ${(median(rebuild.drawn) / web).toFixed(2)}× faster`);
+    console.log(
+      `  edit → redrawn plot (host + webview): median ${(host + web).toFixed(1)} ms (target ≤ 50 ms; typing adds the 60 ms debounce)`,
+    );
+    console.log(
+      `  peer, charts rebuilt on every edit:   median ${median(rebuild.drawn).toFixed(1)} ms → in-place is ${(median(rebuild.drawn) / web).toFixed(2)}× faster`,
+    );
   } finally {
     await browser.close();
   }

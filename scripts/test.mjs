@@ -39,7 +39,10 @@ function record(name, ok, out) {
 const suites = [
   ['typecheck', () => run('npm', ['run', '--silent', 'typecheck'])],
   ['lint', () => run(process.execPath, ['scripts/lint.mjs'])],
-  ['unit', () => run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'tap', ...listTests('test/unit')])],
+  [
+    'unit',
+    () => run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'tap', ...listTests('test/unit')]),
+  ],
   ...(existsSync('test') ? readdirSync('test') : [])
     .filter((d) => d !== 'unit' && existsSync(join('test', d, 'run.mjs')))
     .map((d) => [d, () => run(process.execPath, [join('test', d, 'run.mjs')])]),

@@ -158,8 +158,10 @@ async function invert(args: string[]): Promise<number> {
 
 /** The spec fields every running command sets from its flags. */
 function commonSpec(o: RunFlags): RunSpecInput {
-  if (!PROVIDER_NAMES.includes(o.provider as ProviderName)) throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
-  if (!o.model && !existsSync(defaultModelDir())) throw new UsageError(`no --model given, and the default model is missing (${defaultModelDir()})`);
+  if (!PROVIDER_NAMES.includes(o.provider as ProviderName))
+    throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
+  if (!o.model && !existsSync(defaultModelDir()))
+    throw new UsageError(`no --model given, and the default model is missing (${defaultModelDir()})`);
   return {
     modelDir: resolve(o.model ?? defaultModelDir()),
     prompt: o.prompt!,
@@ -233,8 +235,12 @@ const FLAGS: Record<keyof RunSpec, string> = {
 
 /** --sampler (with --schedule-type or --scheduler) and --scheduler-config as the spec's sampler fields: a
  * diffusers scheduler override, or a tool sampler over the model's training schedule (samplerChoice.ts). */
-function samplerFields(sampler: string | undefined, scheduleType: string | undefined, scheduler: string | undefined,
-  configFile: string | undefined): Pick<RunSpec, 'scheduler' | 'toolSampler'> {
+function samplerFields(
+  sampler: string | undefined,
+  scheduleType: string | undefined,
+  scheduler: string | undefined,
+  configFile: string | undefined,
+): Pick<RunSpec, 'scheduler' | 'toolSampler'> {
   const config = configFile === undefined ? undefined : readConfigFile(configFile);
   if (!sampler) {
     if (scheduleType !== undefined || scheduler !== undefined) {
@@ -272,7 +278,9 @@ function readConfigFile(file: string): Record<string, unknown> {
     throw new UsageError(`${flag} ${file}: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${flag} ${file}: expected a JSON object of scheduler keys, not ${Array.isArray(value) ? 'a list' : String(value)}`);
+    throw new UsageError(
+      `${flag} ${file}: expected a JSON object of scheduler keys, not ${Array.isArray(value) ? 'a list' : String(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -95,8 +95,16 @@ export async function loadSessions(
       if (failed) throw failed.reason;
       const [unet, textEncoder, vaeDecoder] = opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
       const sessions: ModelSessions = {
-        folder, provider, providerFallbacks: fallbacks, unet: unet!, textEncoder, vaeDecoder,
-        hash: modelHash(folder), loadMs: 0, graphCacheDir, ...unetLayout(unet!, vaeDecoder),
+        folder,
+        provider,
+        providerFallbacks: fallbacks,
+        unet: unet!,
+        textEncoder,
+        vaeDecoder,
+        hash: modelHash(folder),
+        loadMs: 0,
+        graphCacheDir,
+        ...unetLayout(unet!, vaeDecoder),
       };
       checkComponents(sessions);
       if (textEncoder && f.tokenizerDir) {
@@ -114,10 +122,14 @@ export async function loadSessions(
   }
   if (fallbacks.length === 1) {
     const [{ provider, error }] = fallbacks;
-    const hint = provider === 'cuda' && !autoProviders().includes('cuda') ? ' (install it with `diffusion-lab install-cuda`)' : '';
+    const hint =
+      provider === 'cuda' && !autoProviders().includes('cuda') ? ' (install it with `diffusion-lab install-cuda`)' : '';
     throw new EngineFailure('PROVIDER_FAILED', `the ${provider} execution provider could not start${hint}: ${error}`);
   }
-  throw new EngineFailure('PROVIDER_FAILED', `no execution provider could start: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`);
+  throw new EngineFailure(
+    'PROVIDER_FAILED',
+    `no execution provider could start: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`,
+  );
 }
 
 /** Opens one component. When its provider fails, cpu tells a broken file from a provider problem. */
@@ -158,9 +170,11 @@ function checkComponents(s: ModelSessions): void {
   if (s.textEncoder) expectIO(s.textEncoder, EXPECTED.textEncoder, s.folder.dir);
   if (s.vaeDecoder) expectIO(s.vaeDecoder, EXPECTED.vaeDecoder, s.folder.dir);
   const rank = (m: OnnxModel, name: string, r: number) => m.input(name).shape.length === r;
-  if (!rank(s.unet, 'sample', 4)) throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
+  if (!rank(s.unet, 'sample', 4))
+    throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
   if (text2img) {
-    if (!rank(s.unet, 'encoder_hidden_states', 3)) throw mismatch(s.unet, 'encoder_hidden_states of rank 3', s.folder.dir);
+    if (!rank(s.unet, 'encoder_hidden_states', 3))
+      throw mismatch(s.unet, 'encoder_hidden_states of rank 3', s.folder.dir);
     const hidden = s.textEncoder!.outputs.find((o) => o.name === 'last_hidden_state')!.shape[2];
     const context = s.unet.input('encoder_hidden_states').shape[2];
     if (typeof hidden === 'number' && typeof context === 'number' && hidden !== context) {
@@ -173,20 +187,30 @@ function checkComponents(s: ModelSessions): void {
     const channels = s.unet.input('sample').shape[1];
     const latent = s.vaeDecoder!.input('latent_sample').shape[1];
     if (typeof channels === 'number' && typeof latent === 'number' && s.unetLatentChannels !== latent) {
-      throw new EngineFailure('MODEL_INVALID', `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`, {
-        file: s.folder.files.vaeDecoder,
-      });
+      throw new EngineFailure(
+        'MODEL_INVALID',
+        `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`,
+        {
+          file: s.folder.files.vaeDecoder,
+        },
+      );
     }
   }
 }
 
 /** An inpainting UNet takes latents, a mask channel and the masked image's latents: 2·C + 1 channels
  * where the decoder takes C (diffusers' StableDiffusionInpaintPipeline checks the same sum). */
-function unetLayout(unet: OnnxModel, decoder: OnnxModel | undefined): { unetLatentChannels: number; inpaintingUnet: boolean } {
+function unetLayout(
+  unet: OnnxModel,
+  decoder: OnnxModel | undefined,
+): { unetLatentChannels: number; inpaintingUnet: boolean } {
   const channels = unet.input('sample').shape[1];
   const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
   const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
-  return { unetLatentChannels: inpainting ? (latent) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
+  return {
+    unetLatentChannels: inpainting ? latent : typeof channels === 'number' ? channels : 4,
+    inpaintingUnet: inpainting,
+  };
 }
 
 function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir: string): void {
@@ -198,5 +222,7 @@ function expectIO(m: OnnxModel, e: { inputs: string[]; outputs: string[] }, dir:
 }
 
 function mismatch(m: OnnxModel, expected: string, dir: string): EngineFailure {
-  return new EngineFailure('MODEL_INVALID', `${m.label} does not fit: expected ${expected}; found ${m.describe()}`, { file: join(dir, m.label) });
+  return new EngineFailure('MODEL_INVALID', `${m.label} does not fit: expected ${expected}; found ${m.describe()}`, {
+    file: join(dir, m.label),
+  });
 }

@@ -6,7 +6,12 @@ import type { ModelSessions } from './modelSessions';
 import type { Output } from './onnxModel';
 
 /** The UNet's output for `input` at timestep t (the guidance halves, when doubled, are batch rows). */
-export async function runUnet(s: ModelSessions, input: Tensor, t: number, hidden: Tensor | undefined): Promise<Float32Array> {
+export async function runUnet(
+  s: ModelSessions,
+  input: Tensor,
+  t: number,
+  hidden: Tensor | undefined,
+): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
   const per = s.unet.fixedBatch('sample') ?? n;
   const plane = input.data.length / n;

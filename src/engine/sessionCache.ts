@@ -33,7 +33,8 @@ export class SessionCache {
     await this.unload(dir);
     const sessions = await loadSessions(folder, provider, this.graphCacheDir);
     this.entries.set(dir, { signature, provider, sessions });
-    for (const old of [...this.entries.keys()].slice(0, Math.max(0, this.entries.size - MAX_LOADED))) await this.unload(old);
+    for (const old of [...this.entries.keys()].slice(0, Math.max(0, this.entries.size - MAX_LOADED)))
+      await this.unload(old);
     return { sessions, loaded: true };
   }
 
@@ -44,7 +45,9 @@ export class SessionCache {
     if (!entry) return false;
     this.entries.delete(dir);
     const s = entry.sessions;
-    const models = [s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model].filter((m) => m !== undefined);
+    const models = [s.unet, s.textEncoder, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model].filter(
+      (m) => m !== undefined,
+    );
     await Promise.all(models.map((m) => m.release()));
     return true;
   }

@@ -30,7 +30,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  const links = styles.map((uri) => `<link rel="stylesheet" nonce="${nonce}" href="${webview.asWebviewUri(uri).toString()}">`);
+  const links = styles.map(
+    (uri) => `<link rel="stylesheet" nonce="${nonce}" href="${webview.asWebviewUri(uri).toString()}">`,
+  );
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

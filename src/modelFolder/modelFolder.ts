@@ -66,7 +66,19 @@ export function readModelFolder(dir: string): ModelFolder {
   const guidanceScale = labGuidance(index, join(dir, 'model_index.json'));
   const hasText = 'text_encoder' in index || existsSync(join(dir, 'text_encoder'));
   if (!hasText) {
-    return { dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize, scalingFactor: 1, shiftFactor: 0, vaeScale: 1, guidanceScale };
+    return {
+      dir,
+      name: basename(dir),
+      kind: 'unconditional',
+      pipelineClass,
+      files: { unet },
+      schedulerConfig,
+      sampleSize,
+      scalingFactor: 1,
+      shiftFactor: 0,
+      vaeScale: 1,
+      guidanceScale,
+    };
   }
   const textEncoder = requireFile(dir, 'text_encoder/model.onnx');
   const vaeDecoder = requireFile(dir, 'vae_decoder/model.onnx');
@@ -84,7 +96,12 @@ export function readModelFolder(dir: string): ModelFolder {
     name: basename(dir),
     kind: 'text2img',
     pipelineClass,
-    files: { unet, textEncoder, tokenizerDir, vaeDecoder, taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx'),
+    files: {
+      unet,
+      textEncoder,
+      tokenizerDir,
+      vaeDecoder,
+      taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx'),
       vaeEncoder: existsSync(vaeEncoder) ? vaeEncoder : undefined,
     },
     schedulerConfig,
@@ -110,7 +127,8 @@ function labGuidance(index: Record<string, unknown>, indexPath: string): number 
   const lab = index._diffusion_lab;
   if (lab === undefined) return undefined;
   const bad = (what: string) => new ModelFolderError(`${indexPath}: ${what}`, indexPath);
-  if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
+  if (!lab || typeof lab !== 'object' || Array.isArray(lab))
+    throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
   const g = (lab as Record<string, unknown>).guidance_scale;
   if (g === undefined) return undefined;
   if (typeof g !== 'number' || !Number.isFinite(g) || g < 1) {
@@ -179,11 +197,20 @@ function latentRgbFor(vaeConfig: Record<string, unknown>, pipelineClass: string)
 }
 
 /** A whole-number config key within [min, max]; undefined when the config leaves it out. */
-function configInteger(config: Record<string, unknown>, key: string, path: string, min: number, max: number): number | undefined {
+function configInteger(
+  config: Record<string, unknown>,
+  key: string,
+  path: string,
+  min: number,
+  max: number,
+): number | undefined {
   const v: unknown = config[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ModelFolderError(`${path}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`, path);
+    throw new ModelFolderError(
+      `${path}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`,
+      path,
+    );
   }
   return v;
 }
@@ -204,7 +231,10 @@ function scalingFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.scaling_factor;
   if (v === undefined) return 0.18215;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
-    throw new ModelFolderError(`${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`, path);
+    throw new ModelFolderError(
+      `${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`,
+      path,
+    );
   }
   return v;
 }
@@ -214,7 +244,10 @@ function shiftFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.shift_factor;
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new ModelFolderError(`${path}: "shift_factor" must be a number (SD3 0.0609, Flux 0.1159), not ${JSON.stringify(v)}`, path);
+    throw new ModelFolderError(
+      `${path}: "shift_factor" must be a number (SD3 0.0609, Flux 0.1159), not ${JSON.stringify(v)}`,
+      path,
+    );
   }
   return v;
 }
@@ -236,7 +269,11 @@ export function readJson(path: string, required: boolean): Record<string, unknow
   }
   const stat = statSync(path);
   if (!stat.isFile()) throw new ModelFolderError(`${path} is not a regular file`, path);
-  if (stat.size > MAX_CONFIG_BYTES) throw new ModelFolderError(`${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`, path);
+  if (stat.size > MAX_CONFIG_BYTES)
+    throw new ModelFolderError(
+      `${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`,
+      path,
+    );
   try {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

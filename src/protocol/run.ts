@@ -157,25 +157,30 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
       problems.push({ field, message: `${label} must be a number from ${min} to ${max}, not ${show(v)}` });
     }
   };
-  if (typeof spec.modelDir !== 'string' || spec.modelDir === '') problems.push({ field: 'modelDir', message: 'no model folder given' });
+  if (typeof spec.modelDir !== 'string' || spec.modelDir === '')
+    problems.push({ field: 'modelDir', message: 'no model folder given' });
   for (const field of ['prompt', 'negativePrompt'] as const) {
     const v = spec[field];
     if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
-    else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+    else if (v.length > L.promptLength)
+      problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
     else {
       const syntax = promptAttentionError(v);
       if (syntax) problems.push({ field, message: `${field}: ${syntax}` });
     }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
-  if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED) whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
+  if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED)
+    whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
   if (spec.subseedStrength !== undefined) {
     const { min, max } = L.subseedStrength;
     real('subseedStrength', 'variation strength', spec.subseedStrength, min, max);
-    if (spec.subseedStrength !== 0 && spec.subseed === undefined) problems.push({ field: 'subseed', message: 'a variation strength needs a variation seed' });
+    if (spec.subseedStrength !== 0 && spec.subseed === undefined)
+      problems.push({ field: 'subseed', message: 'a variation strength needs a variation seed' });
   }
   if (!spec.timesteps && !spec.sigmas) whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
-  if (spec.guidanceScale !== undefined) real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
+  if (spec.guidanceScale !== undefined)
+    real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
   real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);
   whole('batchSize', 'batch size', spec.batchSize, L.batchSize.min, L.batchSize.max);
   if (spec.width !== undefined) whole('width', 'width', spec.width, 1, L.side.max);
@@ -184,7 +189,8 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   if (s !== undefined && (typeof s !== 'object' || s === null || Array.isArray(s))) {
     problems.push({ field: 'scheduler', message: 'scheduler must be a scheduler_config object' });
   }
-  if (spec.timesteps && spec.sigmas) problems.push({ field: 'sigmas', message: 'give explicit timesteps or sigmas, not both' });
+  if (spec.timesteps && spec.sigmas)
+    problems.push({ field: 'sigmas', message: 'give explicit timesteps or sigmas, not both' });
   for (const field of ['timesteps', 'sigmas'] as const) {
     const list = spec[field];
     if (list === undefined) continue;
@@ -252,8 +258,13 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   if (t === undefined) return problems;
   const tools: readonly unknown[] = ['a1111', 'comfyui'];
   const text = (v: unknown) => typeof v === 'string' && v !== '';
-  if (typeof t !== 'object' || t === null || !tools.includes(t.tool) || !text(t.sampler)
-    || (t.schedule !== undefined && !text(t.schedule))) {
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    !tools.includes(t.tool) ||
+    !text(t.sampler) ||
+    (t.schedule !== undefined && !text(t.schedule))
+  ) {
     const message = 'toolSampler must be { tool: "a1111" | "comfyui", sampler, schedule? }';
     problems.push({ field: 'toolSampler', message });
     return problems;
@@ -270,11 +281,16 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
   // Image-to-image and variation seeds run on the diffusers path only, for now.
-  if (spec.initImage !== undefined) problems.push({ field: 'toolSampler', message: 'a tool sampler does not take an init image yet: use a diffusers scheduler' });
-  if (isVaried(spec)) problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
+  if (spec.initImage !== undefined)
+    problems.push({
+      field: 'toolSampler',
+      message: 'a tool sampler does not take an init image yet: use a diffusers scheduler',
+    });
+  if (isVaried(spec))
+    problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
   return problems;
 }
 
 function show(v: unknown): string {
-  return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
 }

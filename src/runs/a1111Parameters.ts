@@ -25,7 +25,16 @@ export interface A1111Parameters {
 
 /** Keys this module knows, in the order A1111 writes them; the rest go to `extra`. */
 type KnownKey =
-  | 'Steps' | 'Sampler' | 'Schedule type' | 'CFG scale' | 'Seed' | 'Size' | 'Model hash' | 'Model' | 'Denoising strength' | 'Mask blur';
+  | 'Steps'
+  | 'Sampler'
+  | 'Schedule type'
+  | 'CFG scale'
+  | 'Seed'
+  | 'Size'
+  | 'Model hash'
+  | 'Model'
+  | 'Denoising strength'
+  | 'Mask blur';
 
 export function formatParameters(p: A1111Parameters): string {
   const pairs: [string, string | number | undefined][] = [
@@ -58,8 +67,10 @@ export const MAX_PARAMETERS_LENGTH = 64 * 1024;
  * RangeError for text over MAX_PARAMETERS_LENGTH; runs in time linear in the text otherwise. */
 export function parseParameters(text: string): A1111Parameters {
   if (text.length > MAX_PARAMETERS_LENGTH) {
-    throw new RangeError(`The PNG's parameters text is ${text.length.toLocaleString('en-US')} characters; ` +
-      `Diffusion Lab reads at most ${MAX_PARAMETERS_LENGTH.toLocaleString('en-US')}.`);
+    throw new RangeError(
+      `The PNG's parameters text is ${text.length.toLocaleString('en-US')} characters; ` +
+        `Diffusion Lab reads at most ${MAX_PARAMETERS_LENGTH.toLocaleString('en-US')}.`,
+    );
   }
   const lines = text.trim().split('\n');
   const last = lines[lines.length - 1] ?? '';
@@ -72,10 +83,15 @@ export function parseParameters(text: string): A1111Parameters {
   const negative: string[] = [];
   for (const raw of promptLines) {
     const line = raw.trim();
-    if (negative.length === 0 && line.startsWith('Negative prompt:')) negative.push(line.slice('Negative prompt:'.length).trim());
+    if (negative.length === 0 && line.startsWith('Negative prompt:'))
+      negative.push(line.slice('Negative prompt:'.length).trim());
     else (negative.length > 0 ? negative : prompt).push(line);
   }
-  const result: A1111Parameters = { prompt: prompt.join('\n').trim(), negativePrompt: negative.join('\n').trim(), extra: [] };
+  const result: A1111Parameters = {
+    prompt: prompt.join('\n').trim(),
+    negativePrompt: negative.join('\n').trim(),
+    extra: [],
+  };
   if (!hasSettings) return result;
 
   for (const [key, value] of pairs) {

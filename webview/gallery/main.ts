@@ -111,7 +111,10 @@ function entry(run: RunSummary, index: number, thumbnailUrl: string | undefined)
   remove.title = 'Remove the run from the gallery (Delete)';
   const notSaved = 'Not saved: Save it in the workbench first';
   const unavailable = run.images[index]?.savedAs ? {} : { reveal: notSaved, forward: notSaved };
-  li.append(remove, imageActionBar({ runId: run.id, index }, ACTIONS, (m) => vscode.postMessage(m), unavailable));
+  li.append(
+    remove,
+    imageActionBar({ runId: run.id, index }, ACTIONS, (m) => vscode.postMessage(m), unavailable),
+  );
   const open = () => vscode.postMessage({ type: 'openRun', runId: run.id });
   const removeRun = () => vscode.postMessage({ type: 'removeRun', runId: run.id });
   li.addEventListener('click', (e) => (e.target === remove ? removeRun() : open()));

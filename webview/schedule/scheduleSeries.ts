@@ -49,7 +49,9 @@ export function computeSchedule(entry: ScheduleEntry, options: ComputeOptions): 
   const scheduler = schedulerOf(entry, options.className ? { _class_name: options.className } : {});
   const training = trainingCurves(scheduler.alphasCumprod);
   const custom = entry.timesteps ? { timesteps: entry.timesteps } : entry.sigmas ? { sigmas: entry.sigmas } : undefined;
-  const n = entry.timesteps?.length ?? (entry.sigmas ? Math.max(1, entry.sigmas.length - (entry.sigmas.at(-1) === 0 ? 1 : 0)) : options.steps);
+  const n =
+    entry.timesteps?.length ??
+    (entry.sigmas ? Math.max(1, entry.sigmas.length - (entry.sigmas.at(-1) === 0 ? 1 : 0)) : options.steps);
   const T = scheduler.alphasCumprod.length;
   if (!custom && n > T) throw new Error(`${n} steps is more than num_train_timesteps (${T})`);
   scheduler.setTimesteps(n, custom);

@@ -70,7 +70,11 @@ const images = element('div', 'images');
 /** The workbench is where "open" leads, so it offers the other actions. */
 const TILE_ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
 const actions: Record<string, Button> = {
-  save: button('Save', activeRunAction((runId) => ({ type: 'saveRun', runId })), true),
+  save: button(
+    'Save',
+    activeRunAction((runId) => ({ type: 'saveRun', runId })),
+    true,
+  ),
   // exportTrajectory shows its own errors in the notice.
   exportGif: button('Export GIF', () => void exportTrajectory('gif'), true),
   exportStrip: button('Export strip PNG', () => void exportTrajectory('strip'), true),
@@ -245,7 +249,10 @@ function updateActions(): void {
 function statusLine(run: RunSummary): string {
   const p = run.spec;
   const n = run.images.length;
-  const seeds = n > 1 && run.images[0].seed !== run.images[n - 1].seed ? `seeds ${run.images[0].seed}–${run.images[n - 1].seed}` : `seed ${p.seed}`;
+  const seeds =
+    n > 1 && run.images[0].seed !== run.images[n - 1].seed
+      ? `seeds ${run.images[0].seed}–${run.images[n - 1].seed}`
+      : `seed ${p.seed}`;
   return [
     run.status,
     run.modelLabel,

@@ -8,8 +8,18 @@ import * as ort from 'onnxruntime-node';
 import { MODELS } from '../core/model/folderJson';
 import { session } from './onnxFolderFacts';
 
-interface InputSpec { shape: number[]; dtype: 'float32' | 'int64'; wave?: number; values?: number[] }
-interface OutputStats { shape: number[]; sum?: number; abs_sum?: number; first?: number[] }
+interface InputSpec {
+  shape: number[];
+  dtype: 'float32' | 'int64';
+  wave?: number;
+  values?: number[];
+}
+interface OutputStats {
+  shape: number[];
+  sum?: number;
+  abs_sum?: number;
+  first?: number[];
+}
 interface Reference {
   components: Record<string, { inputs: Record<string, InputSpec>; outputs: Record<string, OutputStats> }>;
 }
@@ -18,7 +28,11 @@ function feed(spec: InputSpec): ort.Tensor {
   const n = spec.shape.reduce((a, b) => a * b, 1);
   const values = spec.values ?? Array.from({ length: n }, (_, i) => Math.sin(0.37 * i + spec.wave!));
   return spec.dtype === 'int64'
-    ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), spec.shape)
+    ? new ort.Tensor(
+        'int64',
+        BigInt64Array.from(values, (v) => BigInt(v)),
+        spec.shape,
+      )
     : new ort.Tensor('float32', Float32Array.from(values), spec.shape);
 }
 
@@ -27,7 +41,9 @@ function near(actual: number, expected: number, scale: number, what: string): vo
 }
 
 const SUFFIX = '.reference.json';
-const folders = readdirSync(MODELS).filter((f) => f.endsWith(SUFFIX)).map((f) => f.slice(0, -SUFFIX.length));
+const folders = readdirSync(MODELS)
+  .filter((f) => f.endsWith(SUFFIX))
+  .map((f) => f.slice(0, -SUFFIX.length));
 
 test('every family fixture has its PyTorch reference', () => {
   assert.ok(folders.length >= 10, `only ${folders.join(', ')}`);
@@ -47,7 +63,12 @@ for (const folder of folders) {
         const data = Array.from(result[name].data as Float32Array);
         const absSum = data.reduce((a, v) => a + Math.abs(v), 0);
         near(absSum, expected.abs_sum!, expected.abs_sum!, `${what} sum |x|`);
-        near(data.reduce((a, v) => a + v, 0), expected.sum, expected.abs_sum!, `${what} sum`);
+        near(
+          data.reduce((a, v) => a + v, 0),
+          expected.sum,
+          expected.abs_sum!,
+          `${what} sum`,
+        );
         expected.first!.forEach((v, i) => near(data[i], v, Math.abs(v) + 1, `${what}[${i}]`));
       }
     }

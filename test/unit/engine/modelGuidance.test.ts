@@ -47,7 +47,12 @@ test('a model without a recommendation runs at diffusers’ 7.5', async () => {
 });
 
 test('a bad recommendation is refused naming model_index.json and the value', async () => {
-  for (const [lab, shown] of [[{ guidance_scale: 0.5 }, '0.5'], [{ guidance_scale: '3' }, '"3"'], [{ guidance_scale: null }, 'null'], [3, '3']] as const) {
+  for (const [lab, shown] of [
+    [{ guidance_scale: 0.5 }, '0.5'],
+    [{ guidance_scale: '3' }, '"3"'],
+    [{ guidance_scale: null }, 'null'],
+    [3, '3'],
+  ] as const) {
     const dir = withLab(lab);
     await assert.rejects(engine.generate(request({ modelDir: dir, guidanceScale: 4 })), (e: EngineError) => {
       assert.equal(e.code, 'MODEL_INVALID', e.message);

@@ -7,8 +7,9 @@ import type { GraphIo, ModelFolderFacts, TensorInfo } from '../../../src/core/mo
 import { folderFacts, MODELS } from '../core/model/folderJson';
 
 function tensors(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape }
-    : { name: m.name, type: 'non-tensor', shape: [] }));
+  return metadata.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 }
 
 export async function session(folder: string, component: string): Promise<ort.InferenceSession> {

@@ -53,7 +53,10 @@ function fakeEngine() {
           png: encode({ width: SIDE, height: SIDE, data: rgba, channels: 4, depth: 8 }),
         };
       });
-      return Promise.resolve({ images, info: sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds }) });
+      return Promise.resolve({
+        images,
+        info: sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds }),
+      });
     },
   } as unknown as EngineClient;
   return { calls, starts: () => starts, factory: () => (starts++, engine) };

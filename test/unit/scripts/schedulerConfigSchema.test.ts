@@ -4,10 +4,17 @@ import { test } from 'node:test';
 import { SCHEMA_PATH, schedulerConfigSchema, schemaText } from '../../../scripts/schedulerConfigSchema';
 import { SCHEDULER_CLASSES } from '../../../src/core/config/schedulerClasses';
 
-type Branch = { if: { properties: { _class_name: { const: string } } }; then: { properties: Record<string, Record<string, unknown>> } };
+type Branch = {
+  if: { properties: { _class_name: { const: string } } };
+  then: { properties: Record<string, Record<string, unknown>> };
+};
 
 test('the committed scheduler_config schema is the one the class table generates', () => {
-  assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), schemaText(), 'run: node --import tsx scripts/schedulerConfigSchema.ts');
+  assert.equal(
+    readFileSync(SCHEMA_PATH, 'utf8'),
+    schemaText(),
+    'run: node --import tsx scripts/schedulerConfigSchema.ts',
+  );
 });
 
 test('each class has its own keys, defaults and suggested values', () => {
@@ -17,7 +24,8 @@ test('each class has its own keys, defaults and suggested values', () => {
   for (const [name, spec] of Object.entries(SCHEDULER_CLASSES)) {
     const props = branch(name);
     assert.deepEqual(Object.keys(props), Object.keys(spec.keys), name);
-    for (const [key, keySpec] of Object.entries(spec.keys)) assert.deepEqual(props[key].default, keySpec.default, `${name}.${key}`);
+    for (const [key, keySpec] of Object.entries(spec.keys))
+      assert.deepEqual(props[key].default, keySpec.default, `${name}.${key}`);
   }
   const euler = branch('EulerDiscreteScheduler');
   assert.ok((euler.timestep_spacing.examples as string[]).includes('trailing'));
@@ -25,7 +33,17 @@ test('each class has its own keys, defaults and suggested values', () => {
 });
 
 test('the schema describes but never validates, so each problem is listed once (by the diagnostics)', () => {
-  const validating = ['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'required', 'additionalProperties'];
+  const validating = [
+    'type',
+    'enum',
+    'const',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'required',
+    'additionalProperties',
+  ];
   const found: string[] = [];
   const walk = (node: unknown, path: string): void => {
     if (typeof node !== 'object' || node === null) return;
@@ -42,7 +60,9 @@ test('the schema describes but never validates, so each problem is listed once (
 
 test('package.json contributes both schemas and they exist', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-  const byMatch = Object.fromEntries(pkg.contributes.jsonValidation.map((v: { fileMatch: string; url: string }) => [v.fileMatch, v.url]));
+  const byMatch = Object.fromEntries(
+    pkg.contributes.jsonValidation.map((v: { fileMatch: string; url: string }) => [v.fileMatch, v.url]),
+  );
   assert.ok(existsSync(byMatch['scheduler_config.json']));
   assert.ok(existsSync(byMatch['*.schedule.json']));
   const fileSchema = JSON.parse(readFileSync(byMatch['*.schedule.json'], 'utf8'));
