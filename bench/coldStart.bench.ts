@@ -36,7 +36,10 @@ function report(label: string, runs: { wall: number; cpu: number }[]): void {
 
 function sessionLoads(): void {
   console.log(`session load of ${defaultModelDir()} in a fresh process (cpu provider):`);
-  report('no cache', Array.from({ length: STARTS }, () => childLoad('off')));
+  report(
+    'no cache',
+    Array.from({ length: STARTS }, () => childLoad('off')),
+  );
   const first: { wall: number; cpu: number }[] = [];
   const later: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < STARTS; i++) {
@@ -65,12 +68,14 @@ function cliImage(): void {
     const args = ['generate', '--prompt', 'a red circle', '--seed', '1', '--provider', 'cpu', '--out', out];
     const r = spawnSync(process.execPath, [cli, ...args], { env });
     const wall = performance.now() - t0;
-    if (r.status !== 0 || !existsSync(out)) throw new Error(`CLI failed: ${r.stderr}`);
+    if (r.status !== 0 || !existsSync(out)) throw new Error(`CLI failed: ${r.stderr.toString()}`);
     if (i >= 0) runs.push({ wall, cpu: NaN }); // the first run fills the cache
   }
   rmSync(dir, { recursive: true, force: true });
   const wall = f(median(runs.map((r) => r.wall)));
-  console.log(`CLI, process start to PNG written (default model, 20 steps, cache warm): ${wall} wall (median of ${STARTS})`);
+  console.log(
+    `CLI, process start to PNG written (default model, 20 steps, cache warm): ${wall} wall (median of ${STARTS})`,
+  );
 }
 
 if (process.argv[2] === '--load-once') {

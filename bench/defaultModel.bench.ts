@@ -50,9 +50,25 @@ async function warm(): Promise<number[]> {
 
 function pytorch(): number | string {
   if (!existsSync(CHECKPOINT)) return `skipped: ${CHECKPOINT} not found`;
-  const r = spawnSync(PYTHON, ['training/benchReference.py', '--checkpoint', CHECKPOINT, '--steps', String(STEPS),
-    '--guidance', String(GUIDANCE), '--prompt', PROMPT, '--runs', String(WARM_RUNS)], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: 'training' } });
-  if (r.status !== 0) return `skipped: ${PYTHON} failed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`;
+  const r = spawnSync(
+    PYTHON,
+    [
+      'training/benchReference.py',
+      '--checkpoint',
+      CHECKPOINT,
+      '--steps',
+      String(STEPS),
+      '--guidance',
+      String(GUIDANCE),
+      '--prompt',
+      PROMPT,
+      '--runs',
+      String(WARM_RUNS),
+    ],
+    { encoding: 'utf8', env: { ...process.env, PYTHONPATH: 'training' } },
+  );
+  if (r.status !== 0)
+    return `skipped: ${PYTHON} failed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`;
   return JSON.parse(r.stdout.trim().split('\n').pop()!).seconds_per_image;
 }
 
@@ -62,7 +78,9 @@ async function main(): Promise<void> {
   const c = median(await cold());
   const p = pytorch();
   console.log(`engine warm         ${w.toFixed(3)} s/image (median of ${WARM_RUNS})`);
-  console.log(`engine cold         ${c.toFixed(3)} s/image (median of ${COLD_RUNS}: process start, sessions, first image)`);
+  console.log(
+    `engine cold         ${c.toFixed(3)} s/image (median of ${COLD_RUNS}: process start, sessions, first image)`,
+  );
   if (typeof p === 'number') {
     console.log(`pytorch reference   ${p.toFixed(3)} s/image (median of ${WARM_RUNS}, warm, 2 threads)`);
     console.log(`ratio pytorch/engine warm: ${(p / w).toFixed(2)}x`);

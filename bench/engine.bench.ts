@@ -76,14 +76,20 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   const step = median(t.map((x) => mean(x.unetStepMs)));
   const run = median(t.map((x) => mean(x.unetRunMs)));
   const info = runs[0].info;
-  console.log(`\n${info.model.name} (${info.spec.width}x${info.spec.height}, ${STEPS} steps, guidance on, provider ${info.provider}; median of ${RUNS} warm runs)`);
+  console.log(
+    `\n${info.model.name} (${info.spec.width}x${info.spec.height}, ${STEPS} steps, guidance on, provider ${info.provider}; median of ${RUNS} warm runs)`,
+  );
   console.log(`  text encoder      ${f(median(t.map((x) => x.textEncoderMs)))} ms`);
   console.log(`  unet step         ${f(step)} ms  (session.run ${f(run)} ms)`);
-  console.log(`  sampler overhead  ${f(((step - run) / step) * 100)} % of a step (${f((step - run) * 1000)} µs: guidance, scheduler step, copies, event, yield)`);
+  console.log(
+    `  sampler overhead  ${f(((step - run) / step) * 100)} % of a step (${f((step - run) * 1000)} µs: guidance, scheduler step, copies, event, yield)`,
+  );
   console.log(`  vae decode        ${f(median(t.map((x) => x.vaeMs)))} ms`);
   console.log(`  run wall time     ${f(median(walls.none))} ms`);
   for (const kind of ['latent', 'vae', 'taesd'].filter((k) => walls[k].length)) {
-    console.log(`  previews every step (${kind.padEnd(6)}) / off: ${(median(walls[kind]) / median(walls.none)).toFixed(3)}`);
+    console.log(
+      `  previews every step (${kind.padEnd(6)}) / off: ${(median(walls[kind]) / median(walls.none)).toFixed(3)}`,
+    );
   }
 
   // The same UNet run on the host thread, as an extension that ran onnxruntime in-process would.
@@ -109,10 +115,14 @@ async function benchModel(engine: EngineClient, modelDir: string, size: number |
   const idle = await stall(async () => {
     for (let i = 0; i < RUNS; i++) await new Promise((r) => setTimeout(r, median(walls.none)));
   });
-  console.log(`  host event-loop stall, max (p99): ${f(hostStall.max)} (${f(hostStall.p99)}) ms during runs in the engine process; ` +
-    `${f(inProcess.max)} (${f(inProcess.p99)}) ms running the same UNet in-process; ${f(idle.max)} (${f(idle.p99)}) ms idle`);
-  console.log(`  stall ratio engine process / in-process (max): ${(hostStall.max / inProcess.max).toFixed(2)}; ` +
-    `host CPU time during runs: ${f(hostCpuMs / RUNS)} ms per ${f(hostWallMs / RUNS)} ms run`);
+  console.log(
+    `  host event-loop stall, max (p99): ${f(hostStall.max)} (${f(hostStall.p99)}) ms during runs in the engine process; ` +
+      `${f(inProcess.max)} (${f(inProcess.p99)}) ms running the same UNet in-process; ${f(idle.max)} (${f(idle.p99)}) ms idle`,
+  );
+  console.log(
+    `  stall ratio engine process / in-process (max): ${(hostStall.max / inProcess.max).toFixed(2)}; ` +
+      `host CPU time during runs: ${f(hostCpuMs / RUNS)} ms per ${f(hostWallMs / RUNS)} ms run`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -20,10 +20,14 @@ try {
   const times = [];
   for (let k = 1; k <= REDRAWS; k++) {
     const t = (k * 37) % 1000; // slider positions in no particular order
-    await page.$eval('input[type=range]', (el, v) => {
-      el.value = String(v);
-      el.dispatchEvent(new Event('input'));
-    }, t);
+    await page.$eval(
+      'input[type=range]',
+      (el, v) => {
+        el.value = String(v);
+        el.dispatchEvent(new Event('input'));
+      },
+      t,
+    );
     await page.waitForFunction((v) => document.body.dataset.renderedT === `${v}:0`, t);
     times.push(Number(await page.evaluate(() => document.body.dataset.redrawMs)));
   }
@@ -31,7 +35,9 @@ try {
   const pick = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   console.log(`forward view webview, ${SIZE}×${SIZE}, ${pictures} schedules, ${REDRAWS} redraws at new t:`);
   console.log(`  image to first picture (noise drawn once)  ${setupMs} ms`);
-  console.log(`  redraw of the row, median                  ${pick(0.5).toFixed(2)} ms (${(pick(0.5) / pictures).toFixed(2)} ms a picture)`);
+  console.log(
+    `  redraw of the row, median                  ${pick(0.5).toFixed(2)} ms (${(pick(0.5) / pictures).toFixed(2)} ms a picture)`,
+  );
   console.log(`  redraw of the row, p95                     ${pick(0.95).toFixed(2)} ms   (budget 16 ms a picture)`);
 } finally {
   await browser.close();

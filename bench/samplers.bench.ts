@@ -33,7 +33,13 @@ function usPerAxpy(): number {
 /** Median over runs of the mean step() time in a run; the first runs warm up the JIT. */
 function usPerStep(className: string, reuse: boolean): number {
   // Stable Diffusion 1.x's schedule settings (its DDIM config clips nothing).
-  const config = { _class_name: className, clip_sample: false, beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 };
+  const config = {
+    _class_name: className,
+    clip_sample: false,
+    beta_schedule: 'scaled_linear',
+    beta_start: 0.00085,
+    beta_end: 0.012,
+  };
   const s = createScheduler(config).scheduler!;
   const perRun: number[] = [];
   const buffer = () => ({ data: new Float32Array(N), shape: SHAPE });

@@ -10,8 +10,8 @@ const EDITS = 40;
 const sdxl = JSON.parse(readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8'));
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
-const p95 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
+const p95 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
 /** Host: parse and check the edited text, as after each (debounced) keystroke. */
 function timeHost(): number[] {
@@ -29,13 +29,23 @@ function timeHost(): number[] {
 async function main(): Promise<void> {
   const hostMs = timeHost();
   // Plain-JS modules (ES modules; this file runs as CommonJS): the webview tests' harness, and the
-  // in-page timing loop, which must not pass through the TypeScript loader.
+  // in-page timing loop, which must not pass through the TypeScript loader. `as string` keeps tsc
+  // from looking for declarations of these untyped modules (TS7016), so it is needed after all.
+  /* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
   const { launchChromium, openSurface, post } = await import('../test/webview/harness.mjs' as string);
   const { timeEdits } = await import('./scheduleRedrawPage.mjs' as string);
+  /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
   const browser = await launchChromium();
   try {
-    const { page } = await openSurface(browser, 'schedule', { state: { sampler: '', steps: 1000, primary: '', variants: [] } });
-    const overlay = (id: string, name: string, config: object) => ({ id, label: `${name}.json`, schedules: [{ name, config }], findings: [] });
+    const { page } = await openSurface(browser, 'schedule', {
+      state: { sampler: '', steps: 1000, primary: '', variants: [] },
+    });
+    const overlay = (id: string, name: string, config: object) => ({
+      id,
+      label: `${name}.json`,
+      schedules: [{ name, config }],
+      findings: [],
+    });
     await post(page, {
       type: 'overlays',
       overlays: [
@@ -49,12 +59,22 @@ async function main(): Promise<void> {
     const rebuild = await measure(true);
     const host = median(hostMs);
     const web = median(inPlace.drawn);
-    console.log(`schedule redraw: T = 1000, 1000 sampler steps, ${inPlace.curves} curves per plot (document + 2 overlays), 7 plots, ${EDITS} edits`);
-    console.log(`  host parse + check (Node):            median ${host.toFixed(2)} ms, p95 ${p95(hostMs).toFixed(2)} ms`);
-    console.log(`  webview compute + redraw (Chromium):  median ${web.toFixed(1)} ms, p95 ${p95(inPlace.drawn).toFixed(1)} ms`);
+    console.log(
+      `schedule redraw: T = 1000, 1000 sampler steps, ${inPlace.curves} curves per plot (document + 2 overlays), 7 plots, ${EDITS} edits`,
+    );
+    console.log(
+      `  host parse + check (Node):            median ${host.toFixed(2)} ms, p95 ${p95(hostMs).toFixed(2)} ms`,
+    );
+    console.log(
+      `  webview compute + redraw (Chromium):  median ${web.toFixed(1)} ms, p95 ${p95(inPlace.drawn).toFixed(1)} ms`,
+    );
     console.log(`  ... until the next frame:             median ${median(inPlace.framed).toFixed(1)} ms`);
-    console.log(`  edit → redrawn plot (host + webview): median ${(host + web).toFixed(1)} ms (target ≤ 50 ms; typing adds the 60 ms debounce)`);
-    console.log(`  peer, charts rebuilt on every edit:   median ${median(rebuild.drawn).toFixed(1)} ms → in-place is ${(median(rebuild.drawn) / web).toFixed(2)}× faster`);
+    console.log(
+      `  edit → redrawn plot (host + webview): median ${(host + web).toFixed(1)} ms (target ≤ 50 ms; typing adds the 60 ms debounce)`,
+    );
+    console.log(
+      `  peer, charts rebuilt on every edit:   median ${median(rebuild.drawn).toFixed(1)} ms → in-place is ${(median(rebuild.drawn) / web).toFixed(2)}× faster`,
+    );
   } finally {
     await browser.close();
   }

@@ -22,7 +22,10 @@ export async function timeEdits({ config, edits, relabel, warmup }) {
     const name = relabel ? `sdxl ${version}` : 'sdxl';
     const schedules = [{ name, config: { ...config, beta_end: 0.012 + i * 1e-5 } }];
     const t0 = performance.now();
-    window.postMessage({ type: 'document', version, source: { id: 'document', label: 'sdxl', schedules, findings: [] } }, '*');
+    window.postMessage(
+      { type: 'document', version, source: { id: 'document', label: 'sdxl', schedules, findings: [] } },
+      '*',
+    );
     await waitVersion(version);
     const t1 = performance.now();
     await new Promise((r) => requestAnimationFrame(r));

@@ -15,7 +15,10 @@ const STEPS = 20;
 const RUNS = 15;
 const MODEL = join(__dirname, '..', 'test', 'fixtures', 'models', 'tiny-sd');
 const SAMPLERS = [
-  'DDIMScheduler', 'EulerAncestralDiscreteScheduler', 'DPMSolverMultistepScheduler', 'UniPCMultistepScheduler',
+  'DDIMScheduler',
+  'EulerAncestralDiscreteScheduler',
+  'DPMSolverMultistepScheduler',
+  'UniPCMultistepScheduler',
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -56,15 +59,27 @@ function cpuBetweenCalls(unet: { run: (...args: never[]) => Promise<unknown> }):
 
 async function main(): Promise<void> {
   const { sessions } = await new SessionCache().get(MODEL, 'cpu');
-  const between = cpuBetweenCalls(sessions.unet as never);
+  const between = cpuBetweenCalls(sessions.unet);
   const control = { onStep: () => {}, cancelled: () => false };
   // Best and median over runs: on a shared machine the best run is the one least disturbed.
-  console.log(`tiny-sd 512x512, ${STEPS} steps, guidance 7.5, in process; mean per step in a run, best (median) of ${RUNS}`);
-  console.log(`  ${'memcpy of [2,4,64,64] (peer)'.padEnd(34)} ${usPerCopy(2 * 4 * 64 * 64).toFixed(1).padStart(7)} µs`);
+  console.log(
+    `tiny-sd 512x512, ${STEPS} steps, guidance 7.5, in process; mean per step in a run, best (median) of ${RUNS}`,
+  );
+  console.log(
+    `  ${'memcpy of [2,4,64,64] (peer)'.padEnd(34)} ${usPerCopy(2 * 4 * 64 * 64)
+      .toFixed(1)
+      .padStart(7)} µs`,
+  );
   for (const name of SAMPLERS) {
     const req: GenerateRequest = {
       spec: runSpec({
-        modelDir: MODEL, prompt: 'a red cat', seed: 1, steps: STEPS, guidanceScale: 7.5, width: 512, height: 512,
+        modelDir: MODEL,
+        prompt: 'a red cat',
+        seed: 1,
+        steps: STEPS,
+        guidanceScale: 7.5,
+        width: 512,
+        height: 512,
         scheduler: { _class_name: name },
       }),
       options: { provider: 'cpu', preview: { every: 0, kind: 'none' } },
@@ -76,10 +91,18 @@ async function main(): Promise<void> {
       const { timings } = (await runPipeline(sessions, req, control, 0)).info;
       const outside = timings.unetStepMs.reduce((sum, ms, i) => sum + ms - timings.unetRunMs[i], 0);
       const cpu = between.take() / (STEPS - 1);
-      if (run >= 0) [perRun.push((outside * 1000) / STEPS), cpuPerRun.push(cpu)];
+      if (run >= 0) {
+        perRun.push((outside * 1000) / STEPS);
+        cpuPerRun.push(cpu);
+      }
     }
-    const figures = (xs: number[]) => `${Math.min(...xs).toFixed(1).padStart(7)} (${median(xs).toFixed(1)}) µs`;
-    console.log(`  ${name.padEnd(34)} wall ${figures(perRun)}   cpu ${figures(cpuPerRun)} per step outside session.run`);
+    const figures = (xs: number[]) =>
+      `${Math.min(...xs)
+        .toFixed(1)
+        .padStart(7)} (${median(xs).toFixed(1)}) µs`;
+    console.log(
+      `  ${name.padEnd(34)} wall ${figures(perRun)}   cpu ${figures(cpuPerRun)} per step outside session.run`,
+    );
   }
 }
 

@@ -20,7 +20,10 @@ async function runs() {
     spec: runSpec({ modelDir, prompt: 'a red circle', seed: 1, steps: 20, guidanceScale: 7.5 }),
     options: { provider: 'cpu' },
   };
-  const viewer: GenerateRequest = { ...base, options: { ...base.options, captureLatents: true, preview: { every: 1, kind: 'latent' } } };
+  const viewer: GenerateRequest = {
+    ...base,
+    options: { ...base.options, captureLatents: true, preview: { every: 1, kind: 'latent' } },
+  };
   await engine.generate(base); // load and warm the sessions
   const plain: number[] = [];
   const withViewer: number[] = [];
@@ -36,14 +39,21 @@ async function runs() {
   }
   engine.dispose();
   const [p, v] = [median(plain), median(withViewer)];
-  console.log(`20-step run, tiny-sd, cpu: plain ${p.toFixed(1)} ms, with step viewer ${v.toFixed(1)} ms, ratio ${(v / p).toFixed(2)} (median of ${RUNS})`);
+  console.log(
+    `20-step run, tiny-sd, cpu: plain ${p.toFixed(1)} ms, with step viewer ${v.toFixed(1)} ms, ratio ${(v / p).toFixed(2)} (median of ${RUNS})`,
+  );
 }
 
 function frames() {
   const n = 2 * 4 * 64 * 64;
   const event: StepEvent = {
-    step: 0, totalSteps: 20, t: 999, sigma: 14.6, latentShape: [2, 4, 64, 64],
-    xt: new Float32Array(n).map(Math.random), x0: new Float32Array(n).map(Math.random),
+    step: 0,
+    totalSteps: 20,
+    t: 999,
+    sigma: 14.6,
+    latentShape: [2, 4, 64, 64],
+    xt: new Float32Array(n).map(Math.random),
+    x0: new Float32Array(n).map(Math.random),
     preview: { width: 64, height: 64, rgba: new Uint8Array(64 * 64 * 4) },
   };
   const time = (f: () => unknown, reps = 300) => {
@@ -54,7 +64,9 @@ function frames() {
   };
   const frame = time(() => toStepFrame(event));
   const copy = time(() => [event.xt!.slice(), event.x0!.slice()]);
-  console.log(`step frame from a [2,4,64,64] step: ${frame.toFixed(1)} µs; copying x_t and x̂0: ${copy.toFixed(1)} µs; ratio ${(frame / copy).toFixed(2)}`);
+  console.log(
+    `step frame from a [2,4,64,64] step: ${frame.toFixed(1)} µs; copying x_t and x̂0: ${copy.toFixed(1)} µs; ratio ${(frame / copy).toFixed(2)}`,
+  );
 }
 
 frames();

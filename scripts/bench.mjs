@@ -5,7 +5,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const filter = process.argv[2] ?? '';
-const files = readdirSync('bench').filter((f) => /\.bench\.(ts|mjs)$/.test(f) && f.includes(filter)).sort();
+const files = readdirSync('bench')
+  .filter((f) => /\.bench\.(ts|mjs)$/.test(f) && f.includes(filter))
+  .sort();
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f} ===`);

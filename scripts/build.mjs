@@ -25,8 +25,22 @@ const webviewEntries = existsSync('webview')
 await Promise.all([
   ...nodeEntries.map(([entry, outfile]) => build({ ...node, entryPoints: [entry], outfile })),
   // The core as a plain module that scripts can import (see the README, "From plain Node").
-  build({ ...common, minify: false, platform: 'neutral', format: 'esm', entryPoints: ['src/core/index.ts'], outfile: 'dist/core.mjs' }),
-  build({ ...common, minify: false, platform: 'node', format: 'cjs', entryPoints: ['src/core/index.ts'], outfile: 'dist/core.cjs' }),
+  build({
+    ...common,
+    minify: false,
+    platform: 'neutral',
+    format: 'esm',
+    entryPoints: ['src/core/index.ts'],
+    outfile: 'dist/core.mjs',
+  }),
+  build({
+    ...common,
+    minify: false,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: ['src/core/index.ts'],
+    outfile: 'dist/core.cjs',
+  }),
   ...webviewEntries.map((name) =>
     build({
       ...common,

@@ -23,7 +23,10 @@ try {
   if (target) {
     const [os, arch] = target.split('-');
     const ignoreFile = join(tmp, 'vscodeignore');
-    writeFileSync(ignoreFile, rules.replace(ALL_BINARIES, `!node_modules/onnxruntime-node/bin/napi-v6/${os}/${arch}/**`));
+    writeFileSync(
+      ignoreFile,
+      rules.replace(ALL_BINARIES, `!node_modules/onnxruntime-node/bin/napi-v6/${os}/${arch}/**`),
+    );
     args.push('--target', target, '--ignoreFile', ignoreFile);
   }
   if (out) args.push('--out', out);

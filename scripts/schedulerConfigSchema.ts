@@ -24,7 +24,10 @@ function valueNote(spec: Omit<ConfigKeySpec, 'default'>): string {
 }
 
 function classKey(className: string, spec: ConfigKeySpec): Schema {
-  const out: Schema = { default: spec.default, description: `${spec.doc} (${valueNote(spec)}) ${className} default: ${JSON.stringify(spec.default)}.` };
+  const out: Schema = {
+    default: spec.default,
+    description: `${spec.doc} (${valueNote(spec)}) ${className} default: ${JSON.stringify(spec.default)}.`,
+  };
   // Suggested while typing; deprecated spellings diffusers still accepts are offered too.
   if (spec.enum) out.examples = [...spec.enum, ...Object.keys(spec.remap ?? {})];
   return out;
@@ -39,18 +42,24 @@ export function schedulerConfigSchema(): Schema {
     },
     _diffusers_version: { description: 'diffusers version that wrote the file (informational).' },
   };
-  for (const [key, spec] of Object.entries(KEY_SPECS)) properties[key] = { description: `${spec.doc} (${valueNote(spec)})` };
+  for (const [key, spec] of Object.entries(KEY_SPECS))
+    properties[key] = { description: `${spec.doc} (${valueNote(spec)})` };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://diffusion-lab.invalid/schemas/scheduler_config.schema.json',
     title: 'diffusers scheduler_config.json',
-    description: 'A diffusers scheduler config. Generated from Diffusion Lab\'s scheduler class table by scripts/schedulerConfigSchema.ts.',
+    description:
+      "A diffusers scheduler config. Generated from Diffusion Lab's scheduler class table by scripts/schedulerConfigSchema.ts.",
     properties,
     // Keys of other classes are allowed: real configs carry them and diffusers ignores them
     // (Diffusion Lab's diagnostics point them out instead).
     allOf: classes.map((c) => ({
       if: { properties: { _class_name: { const: c } }, required: ['_class_name'] },
-      then: { properties: Object.fromEntries(Object.entries(SCHEDULER_CLASSES[c]!.keys).map(([k, spec]) => [k, classKey(c, spec)])) },
+      then: {
+        properties: Object.fromEntries(
+          Object.entries(SCHEDULER_CLASSES[c].keys).map(([k, spec]) => [k, classKey(c, spec)]),
+        ),
+      },
     })),
   };
 }

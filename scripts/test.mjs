@@ -1,5 +1,6 @@
-// The one test command. Suites: typecheck, unit (node:test over test/unit/**/*.test.ts), then each
-// test/<suite>/run.mjs (webview, e2e, ...) which prints its own "N passed, N failed" line.
+// The one test command. Suites: typecheck, lint (scripts/lint.mjs; one test, passed when it exits 0),
+// unit (node:test over test/unit/**/*.test.ts), then each test/<suite>/run.mjs (webview, e2e, ...)
+// which prints its own "N passed, N failed" line.
 // `node scripts/test.mjs unit` runs one suite. Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -37,7 +38,11 @@ function record(name, ok, out) {
 
 const suites = [
   ['typecheck', () => run('npm', ['run', '--silent', 'typecheck'])],
-  ['unit', () => run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'tap', ...listTests('test/unit')])],
+  ['lint', () => run(process.execPath, ['scripts/lint.mjs'])],
+  [
+    'unit',
+    () => run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'tap', ...listTests('test/unit')]),
+  ],
   ...(existsSync('test') ? readdirSync('test') : [])
     .filter((d) => d !== 'unit' && existsSync(join('test', d, 'run.mjs')))
     .map((d) => [d, () => run(process.execPath, [join('test', d, 'run.mjs')])]),

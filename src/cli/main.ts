@@ -146,7 +146,7 @@ async function generate(args: string[]): Promise<number> {
     maskBlur: optional(o['mask-blur'], (v) => num('--mask-blur', v)),
   });
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
-  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force!));
+  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force));
   return runAndWrite(spec, options, o, o.dump && resolve(o.dump));
 }
 
@@ -158,7 +158,7 @@ async function invert(args: string[]): Promise<number> {
     ...commonSpec(o),
     // Inversion draws nothing: the seed only names the run.
     seed: optional(o.seed, (v) => int('--seed', v)) ?? 0,
-    steps: int('--steps', o.steps!),
+    steps: int('--steps', o.steps),
     guidanceScale: optional(o.guidance, (v) => num('--guidance', v)) ?? 1,
     initImage: resolve(o.image),
     invert: true,
@@ -168,8 +168,10 @@ async function invert(args: string[]): Promise<number> {
 
 /** The spec fields every running command sets from its flags. */
 function commonSpec(o: RunFlags): RunSpecInput {
-  if (!PROVIDER_NAMES.includes(o.provider as ProviderName)) throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
-  if (!o.model && !existsSync(defaultModelDir())) throw new UsageError(`no --model given, and the default model is missing (${defaultModelDir()})`);
+  if (!PROVIDER_NAMES.includes(o.provider as ProviderName))
+    throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
+  if (!o.model && !existsSync(defaultModelDir()))
+    throw new UsageError(`no --model given, and the default model is missing (${defaultModelDir()})`);
   return {
     modelDir: resolve(o.model ?? defaultModelDir()),
     prompt: o.prompt!,
@@ -246,8 +248,12 @@ const FLAGS: Record<keyof RunSpec, string> = {
 
 /** --sampler (with --schedule-type or --scheduler) and --scheduler-config as the spec's sampler fields: a
  * diffusers scheduler override, or a tool sampler over the model's training schedule (samplerChoice.ts). */
-function samplerFields(sampler: string | undefined, scheduleType: string | undefined, scheduler: string | undefined,
-  configFile: string | undefined): Pick<RunSpec, 'scheduler' | 'toolSampler'> {
+function samplerFields(
+  sampler: string | undefined,
+  scheduleType: string | undefined,
+  scheduler: string | undefined,
+  configFile: string | undefined,
+): Pick<RunSpec, 'scheduler' | 'toolSampler'> {
   const config = configFile === undefined ? undefined : readConfigFile(configFile);
   if (!sampler) {
     if (scheduleType !== undefined || scheduler !== undefined) {
@@ -285,7 +291,9 @@ function readConfigFile(file: string): Record<string, unknown> {
     throw new UsageError(`${flag} ${file}: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${flag} ${file}: expected a JSON object of scheduler keys, not ${Array.isArray(value) ? 'a list' : String(value)}`);
+    throw new UsageError(
+      `${flag} ${file}: expected a JSON object of scheduler keys, not ${Array.isArray(value) ? 'a list' : String(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -322,7 +330,8 @@ function pixelSize(flag: string, value: string): PixelSize {
 /** x,y of a crop's top-left corner: x from the left, y from the top. */
 function crop(flag: string, value: string): { x: number; y: number } {
   const m = /^(\d+),(\d+)$/.exec(value.replace(/\s/g, ''));
-  if (!m) throw new UsageError(`${flag} must be <x>,<y> (pixels from the left and the top) such as 0,0, not "${value}"`);
+  if (!m)
+    throw new UsageError(`${flag} must be <x>,<y> (pixels from the left and the top) such as 0,0, not "${value}"`);
   return { x: Number(m[1]), y: Number(m[2]) };
 }
 

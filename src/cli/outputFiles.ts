@@ -10,14 +10,17 @@ export { writeFileSafely };
 
 /** out.png for one image; out.png, out-2.png, … for a batch. Throws when one exists without force. */
 export function outputPaths(out: string, batch: number, force: boolean): string[] {
-  if (basename(out) === '-') throw new Error('--out - (standard output) is not supported: give a file name such as out.png');
-  if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`--out ${out} is a folder: give a file name such as ${join(out, 'out.png')}`);
+  if (basename(out) === '-')
+    throw new Error('--out - (standard output) is not supported: give a file name such as out.png');
+  if (existsSync(out) && statSync(out).isDirectory())
+    throw new Error(`--out ${out} is a folder: give a file name such as ${join(out, 'out.png')}`);
   const ext = extname(out) || '.png';
   const stem = join(dirname(out), basename(out, extname(out)));
   const paths = Array.from({ length: batch }, (_, i) => (i === 0 ? `${stem}${ext}` : `${stem}-${i + 1}${ext}`));
   if (!force) {
     const taken = paths.filter((p) => existsSync(p));
-    if (taken.length) throw new Error(`${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''} (use --force to replace)`);
+    if (taken.length)
+      throw new Error(`${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''} (use --force to replace)`);
   }
   return paths;
 }
@@ -42,7 +45,11 @@ export function writeDump(dir: string, run: FinishedRun, force: boolean): void {
   const meta = {
     dtype: 'float32',
     byteOrder: 'little',
-    latents: { file: latents, shape: t.latentShape, note: 'final scheduler output, before division by the VAE scaling factor' },
+    latents: {
+      file: latents,
+      shape: t.latentShape,
+      note: 'final scheduler output, before division by the VAE scaling factor',
+    },
     image: { file: image, shape: t.imageShape, note: 'decoder output, NCHW, about [-1, 1]' },
     info: run.info,
   };

@@ -10,7 +10,8 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   const lines = [
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
     `sampler   ${samplerLabel(info)}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
-    ...(info.toolSampler ? [`sigmas    ${info.toolSampler.sigmas.map((v) => Number(v.toPrecision(5))).join(', ')}`]
+    ...(info.toolSampler
+      ? [`sigmas    ${info.toolSampler.sigmas.map((v) => Number(v.toPrecision(5))).join(', ')}`]
       : []),
     `seed      ${info.seeds.join(', ')}`,
     `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}${microConditioning(info)}`,
@@ -20,7 +21,8 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   ];
   lines.push(...info.warnings.map((w) => `warning   ${w}`));
   if (info.image) lines.push(...describeImage(info.image, info.timings.vaeEncoderMs ?? 0));
-  if (info.unknownWords.length) lines.push(`unknown   ${info.unknownWords.join(', ')} (not in the tokenizer's vocabulary)`);
+  if (info.unknownWords.length)
+    lines.push(`unknown   ${info.unknownWords.join(', ')} (not in the tokenizer's vocabulary)`);
   if (info.promptChunks > 1) lines.push(`prompt    ${info.promptTokens} tokens in ${info.promptChunks} chunks`);
   lines.push(...written.map((p) => `wrote     ${p}`));
   if (dump) lines.push(`dumped    ${dump}/latents.f32, image.f32, meta.json`);
@@ -38,8 +40,10 @@ function describeImage(image: ImageRunInfo, encoderMs: number): string[] {
 /** The diffusers class, or the tool sampler in its tool's names with its schedule and noise convention. */
 function samplerLabel({ scheduler, toolSampler: t }: RunInfo): string {
   if (!t) return String(scheduler._class_name);
-  const names = t.tool === 'a1111' ? t.a1111 && `A1111 ${t.a1111.sampler}, schedule ${t.a1111.scheduleType}`
-    : t.comfyui && `ComfyUI ${t.comfyui.samplerName}, scheduler ${t.comfyui.scheduler}`;
+  const names =
+    t.tool === 'a1111'
+      ? t.a1111 && `A1111 ${t.a1111.sampler}, schedule ${t.a1111.scheduleType}`
+      : t.comfyui && `ComfyUI ${t.comfyui.samplerName}, scheduler ${t.comfyui.scheduler}`;
   return `${names ?? t.sampler}, noise ${t.noise}`;
 }
 
@@ -53,7 +57,10 @@ function explicitSchedule({ spec: { timesteps, sigmas } }: RunInfo): string {
 function microConditioning({ spec: { originalSize: o, cropTopLeft: c, targetSize: t } }: RunInfo): string {
   const parts = [o && `original ${o.width}x${o.height}`, c && `crop ${c.x},${c.y}`];
   parts.push(t && `target ${t.width}x${t.height}`);
-  return parts.filter(Boolean).map((p) => `, ${p}`).join('');
+  return parts
+    .filter(Boolean)
+    .map((p) => `, ${p}`)
+    .join('');
 }
 
 /** The family, its generation and what it recommends, and which settings the run took from the model. */

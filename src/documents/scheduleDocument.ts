@@ -1,7 +1,15 @@
 // Reads a scheduler_config.json or a *.schedule.json text into plottable schedules plus findings that
 // carry text offsets. Pure (no vscode): the host turns offsets into ranges, tests run in plain Node.
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
-import { findNodeAtLocation, findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from './jsonc';
+import {
+  findNodeAtLocation,
+  findNodeAtOffset,
+  getNodePath,
+  parseTree,
+  printParseErrorCode,
+  type Node,
+  type ParseError,
+} from './jsonc';
 import type { FindingSeverity, ScheduleEntry } from '../protocol/schedule';
 import { tooDeepAt } from '../core/config/jsonNesting';
 import { readSchedulerConfig } from '../core/config/readSchedulerConfig';
@@ -57,24 +65,39 @@ export function readScheduleDocument(text: string, kind: DocumentKind, name: str
   if (text.length > MAX_TEXT_LENGTH) {
     const mb = (text.length / 1048576).toFixed(0);
     const message = `The file is ${mb} MB; the schedule inspector reads at most ${MAX_TEXT_LENGTH / 1048576} MB.`;
-    return { kind, root: undefined, schedules: [], findings: [finding('error', message, 'too-large', [], 0, 1)], error: message };
+    return {
+      kind,
+      root: undefined,
+      schedules: [],
+      findings: [finding('error', message, 'too-large', [], 0, 1)],
+      error: message,
+    };
   }
   const deep = tooDeepAt(text, MAX_NESTING);
   if (deep !== undefined) {
     const message = `Nested more than ${MAX_NESTING} levels deep at line ${text.slice(0, deep).split('\n').length}; a schedule needs at most 5.`;
-    return { kind, root: undefined, schedules: [], findings: [finding('error', message, 'too-deep', [], deep, 1)], error: message };
+    return {
+      kind,
+      root: undefined,
+      schedules: [],
+      findings: [finding('error', message, 'too-deep', [], deep, 1)],
+      error: message,
+    };
   }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || !root) {
-    const findings = errors.map((e) => finding('error', syntaxMessage(e, text), 'syntax', [], e.offset, Math.max(e.length, 1)));
-    if (findings.length === 0) findings.push(finding('error', 'The file is empty; expected a JSON object.', 'syntax', [], 0, 0));
-    return { kind, root, schedules: [], findings, error: `Broken JSON: ${findings[0]!.message}` };
+    const findings = errors.map((e) =>
+      finding('error', syntaxMessage(e, text), 'syntax', [], e.offset, Math.max(e.length, 1)),
+    );
+    if (findings.length === 0)
+      findings.push(finding('error', 'The file is empty; expected a JSON object.', 'syntax', [], 0, 0));
+    return { kind, root, schedules: [], findings, error: `Broken JSON: ${findings[0].message}` };
   }
   const doc: ScheduleDocument = { kind, root, schedules: [], findings: [] };
   if (root.type !== 'object') {
     report(doc, root, [], 'error', `Expected a JSON object at the top level, found ${describe(root)}.`, 'wrong-type');
-    doc.error = doc.findings[0]!.message;
+    doc.error = doc.findings[0].message;
     return doc;
   }
   if (kind === 'config') readEntry(doc, root, [], name, { config: root });
@@ -87,33 +110,69 @@ export function readScheduleDocument(text: string, kind: DocumentKind, name: str
 
 function readScheduleFile(doc: ScheduleDocument, root: Node): void {
   for (const prop of root.children ?? []) {
-    const key = prop.children![0]!.value as string;
+    const key = prop.children![0].value as string;
     if (!FILE_KEYS.includes(key)) {
-      report(doc, prop.children![0]!, [key], 'warning', `Unknown key "${key}"; a schedule file has ${FILE_KEYS.join(', ')}.`, 'unknown-key');
+      report(
+        doc,
+        prop.children![0],
+        [key],
+        'warning',
+        `Unknown key "${key}"; a schedule file has ${FILE_KEYS.join(', ')}.`,
+        'unknown-key',
+      );
     }
   }
   const schedules = findNodeAtLocation(root, ['schedules']);
   if (!schedules) {
-    report(doc, root, [], 'error', 'A schedule file needs "schedules": an object of named schedules.', 'missing-schedules');
+    report(
+      doc,
+      root,
+      [],
+      'error',
+      'A schedule file needs "schedules": an object of named schedules.',
+      'missing-schedules',
+    );
     return;
   }
   if (schedules.type !== 'object' || (schedules.children ?? []).length === 0) {
-    report(doc, schedules, ['schedules'], 'error', `"schedules" must be an object with at least one named schedule, found ${describe(schedules)}.`, 'wrong-type');
+    report(
+      doc,
+      schedules,
+      ['schedules'],
+      'error',
+      `"schedules" must be an object with at least one named schedule, found ${describe(schedules)}.`,
+      'wrong-type',
+    );
     return;
   }
   for (const prop of schedules.children!) {
-    const name = prop.children![0]!.value as string;
+    const name = prop.children![0].value as string;
     const value = prop.children![1];
     const path = ['schedules', name];
     if (!value || value.type !== 'object') {
-      if (value) report(doc, value, path, 'error', `Schedule "${name}" must be an object, found ${describe(value)}.`, 'wrong-type');
+      if (value)
+        report(
+          doc,
+          value,
+          path,
+          'error',
+          `Schedule "${name}" must be an object, found ${describe(value)}.`,
+          'wrong-type',
+        );
       continue;
     }
     const parts: EntryParts = {};
     for (const p of value.children ?? []) {
-      const key = p.children![0]!.value as string;
+      const key = p.children![0].value as string;
       if (!ENTRY_KEYS.includes(key)) {
-        report(doc, p.children![0]!, [...path, key], 'warning', `Unknown key "${key}"; a schedule has ${ENTRY_KEYS.join(', ')}.`, 'unknown-key');
+        report(
+          doc,
+          p.children![0],
+          [...path, key],
+          'warning',
+          `Unknown key "${key}"; a schedule has ${ENTRY_KEYS.join(', ')}.`,
+          'unknown-key',
+        );
       } else if (key !== 'description') parts[key as keyof EntryParts] = p.children![1];
     }
     readEntry(doc, value, path, name, parts);
@@ -131,7 +190,14 @@ interface EntryParts {
 function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], name: string, parts: EntryParts): void {
   const configPath = doc.kind === 'config' ? path : [...path, 'config'];
   if (parts.config && parts.config.type !== 'object') {
-    report(doc, parts.config, configPath, 'error', `"config" must be an object (a diffusers scheduler config), found ${describe(parts.config)}.`, 'wrong-type');
+    report(
+      doc,
+      parts.config,
+      configPath,
+      'error',
+      `"config" must be an object (a diffusers scheduler config), found ${describe(parts.config)}.`,
+      'wrong-type',
+    );
     return;
   }
   const config: Record<string, unknown> = parts.config ? objectValue(parts.config) : {};
@@ -140,7 +206,14 @@ function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], n
   // about trained_betas point into "betas".
   if (parts.betas) {
     if (parts.config && findNodeAtLocation(parts.config, ['trained_betas'])) {
-      report(doc, parts.betas, [...path, 'betas'], 'warning', '"betas" replaces the config\'s trained_betas.', 'betas-override');
+      report(
+        doc,
+        parts.betas,
+        [...path, 'betas'],
+        'warning',
+        '"betas" replaces the config\'s trained_betas.',
+        'betas-override',
+      );
     }
     config.trained_betas = plainValue(parts.betas);
   }
@@ -156,11 +229,25 @@ function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], n
   }
   const entry: ScheduleEntry = { name, config };
   if (parts.timesteps && parts.sigmas) {
-    report(doc, parts.sigmas, [...path, 'sigmas'], 'error', 'Give "timesteps" or "sigmas", not both (diffusers accepts one of them).', 'timesteps-and-sigmas');
+    report(
+      doc,
+      parts.sigmas,
+      [...path, 'sigmas'],
+      'error',
+      'Give "timesteps" or "sigmas", not both (diffusers accepts one of them).',
+      'timesteps-and-sigmas',
+    );
     ok = false;
   }
   if (parts.timesteps) {
-    const t = numberArray(doc, parts.timesteps, [...path, 'timesteps'], MAX_INFERENCE_STEPS, (x) => Number.isInteger(x) && x >= 0, 'a whole number ≥ 0');
+    const t = numberArray(
+      doc,
+      parts.timesteps,
+      [...path, 'timesteps'],
+      MAX_INFERENCE_STEPS,
+      (x) => Number.isInteger(x) && x >= 0,
+      'a whole number ≥ 0',
+    );
     if (t && descending(doc, parts.timesteps, [...path, 'timesteps'], t, true)) entry.timesteps = t;
     else ok = false;
   }
@@ -191,13 +278,20 @@ function numberArray(
     return undefined;
   }
   if (items.length > maxLength) {
-    report(doc, node, path, 'error', `The array has ${items.length.toLocaleString('en-US')} entries; the inspector takes at most ${maxLength.toLocaleString('en-US')}.`, 'too-large');
+    report(
+      doc,
+      node,
+      path,
+      'error',
+      `The array has ${items.length.toLocaleString('en-US')} entries; the inspector takes at most ${maxLength.toLocaleString('en-US')}.`,
+      'too-large',
+    );
     return undefined;
   }
-  const values: number[] = new Array(items.length);
+  const values = new Array<number>(items.length);
   let bad = 0;
   for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
+    const item = items[i];
     const ok = item.type === 'number' && Number.isFinite(item.value) && valid(item.value as number);
     if (ok) {
       values[i] = item.value as number;
@@ -209,22 +303,49 @@ function numberArray(
     }
   }
   if (bad > MAX_ELEMENT_FINDINGS) {
-    report(doc, node, path, 'error', `${bad} entries are not numbers ${validText} (the first ${MAX_ELEMENT_FINDINGS} are marked).`, 'wrong-type');
+    report(
+      doc,
+      node,
+      path,
+      'error',
+      `${bad} entries are not numbers ${validText} (the first ${MAX_ELEMENT_FINDINGS} are marked).`,
+      'wrong-type',
+    );
   }
   return bad ? undefined : values;
 }
 
-function descending(doc: ScheduleDocument, node: Node, path: (string | number)[], values: number[], strict: boolean): boolean {
+function descending(
+  doc: ScheduleDocument,
+  node: Node,
+  path: (string | number)[],
+  values: number[],
+  strict: boolean,
+): boolean {
   for (let i = 1; i < values.length; i++) {
-    if (values[i]! > values[i - 1]! || (strict && values[i] === values[i - 1])) {
-      report(doc, node.children![i]!, [...path, i], 'error', `Entry ${i} (${values[i]}) must be below entry ${i - 1} (${values[i - 1]}): steps run from noisy to clean.`, 'not-descending');
+    if (values[i] > values[i - 1] || (strict && values[i] === values[i - 1])) {
+      report(
+        doc,
+        node.children![i],
+        [...path, i],
+        'error',
+        `Entry ${i} (${values[i]}) must be below entry ${i - 1} (${values[i - 1]}): steps run from noisy to clean.`,
+        'not-descending',
+      );
       return false;
     }
   }
   return true;
 }
 
-function report(doc: ScheduleDocument, node: Node, path: (string | number)[], severity: FindingSeverity, message: string, code: string): void {
+function report(
+  doc: ScheduleDocument,
+  node: Node,
+  path: (string | number)[],
+  severity: FindingSeverity,
+  message: string,
+  code: string,
+): void {
   const span = spanOf(node);
   doc.findings.push(finding(severity, message, code, path, span.offset, span.length));
 }
@@ -233,7 +354,7 @@ function report(doc: ScheduleDocument, node: Node, path: (string | number)[], se
 export function spanOf(node: Node): { offset: number; length: number } {
   const parent = node.parent;
   if ((node.type === 'object' || node.type === 'array') && parent?.type === 'property') {
-    const key = parent.children![0]!;
+    const key = parent.children![0];
     return { offset: key.offset, length: key.length };
   }
   return { offset: node.offset, length: node.length };
@@ -243,7 +364,7 @@ export function spanOf(node: Node): { offset: number; length: number } {
  * the deepest part of the path that exists, or the `_class_name` value whose defaults apply. */
 function findingSpan(config: Node, path: readonly (string | number)[]): { offset: number; length: number } {
   for (let i = path.length; i > 0; i--) {
-    const found = findNodeAtLocation(config, path.slice(0, i) as (string | number)[]);
+    const found = findNodeAtLocation(config, path.slice(0, i));
     if (found) return spanOf(found);
   }
   if (config.type !== 'object') return spanOf(config);
@@ -255,7 +376,7 @@ function objectValue(node: Node): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const prop of node.children ?? []) {
     const [key, value] = prop.children!;
-    out[key!.value as string] = value ? plainValue(value) : undefined;
+    out[key.value as string] = value ? plainValue(value) : undefined;
   }
   return out;
 }
@@ -292,6 +413,13 @@ function syntaxMessage(e: ParseError, text: string): string {
   return `${printParseErrorCode(e.error)} at line ${line}${near.trim() ? ` near "${near}"` : ''}.`;
 }
 
-function finding(severity: FindingSeverity, message: string, code: string, path: (string | number)[], offset: number, length: number): LocatedFinding {
+function finding(
+  severity: FindingSeverity,
+  message: string,
+  code: string,
+  path: (string | number)[],
+  offset: number,
+  length: number,
+): LocatedFinding {
   return { severity, message, code, path, offset, length };
 }

@@ -18,8 +18,15 @@ export function toPayload(err: unknown): EngineErrorPayload {
   if (err instanceof EngineFailure) return { code: err.code, message: err.message, ...err.details };
   if (err instanceof ModelFolderError) return { code: 'MODEL_INVALID', message: err.message, file: err.file };
   const message = err instanceof Error ? err.message : String(err);
-  if (/bad_alloc|Failed to allocate|out of memory|Array buffer allocation failed|Invalid typed array length/i.test(message)) {
-    return { code: 'OUT_OF_MEMORY', message: `not enough memory for this run (${message.split('\n')[0]}); try a smaller size or batch` };
+  if (
+    /bad_alloc|Failed to allocate|out of memory|Array buffer allocation failed|Invalid typed array length/i.test(
+      message,
+    )
+  ) {
+    return {
+      code: 'OUT_OF_MEMORY',
+      message: `not enough memory for this run (${message.split('\n')[0]}); try a smaller size or batch`,
+    };
   }
   return { code: 'INTERNAL', message };
 }

@@ -20,9 +20,16 @@ async function generate(id: number, request: GenerateRequest): Promise<void> {
     const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
     if (loaded) {
       const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');
-      send({ type: 'log', level: 'info', message: `loaded ${sessions.folder.dir} on ${sessions.provider}${fell ? ` after: ${fell}` : ''}` });
+      send({
+        type: 'log',
+        level: 'info',
+        message: `loaded ${sessions.folder.dir} on ${sessions.provider}${fell ? ` after: ${fell}` : ''}`,
+      });
     }
-    const control = { onStep: (event: StepEvent) => send({ type: 'step', id, event }), cancelled: () => cancelled.has(id) };
+    const control = {
+      onStep: (event: StepEvent) => send({ type: 'step', id, event }),
+      cancelled: () => cancelled.has(id),
+    };
     const result = await runPipeline(sessions, request, control, loaded ? sessions.loadMs : 0);
     send({ type: 'result', id, result });
   } catch (err) {

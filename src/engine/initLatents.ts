@@ -65,7 +65,15 @@ export async function startFromImage(
   type Mode = ImageRunInfo['mode'];
   const start = (mode: Mode, latent: ImageRunInfo['latent'], rest: Partial<ImageStart> = {}): ImageStart => {
     const { width: sourceWidth, height: sourceHeight } = images!.init!;
-    const info: ImageRunInfo = { sourceWidth, sourceHeight, resize: 'stretch-lanczos3', latent, mode, strength, beginIndex };
+    const info: ImageRunInfo = {
+      sourceWidth,
+      sourceHeight,
+      resize: 'stretch-lanczos3',
+      latent,
+      mode,
+      strength,
+      beginIndex,
+    };
     return { latents, timesteps, info, encoderMs, ...rest };
   };
   if (!req.mask) return start('img2img', encoded!.kind);

@@ -33,13 +33,27 @@ export async function invertImage(
       scheduler.setTimesteps(req.steps);
     } catch (err) {
       const why = (err as Error).message;
-      throw new EngineFailure('BAD_REQUEST', `inversion cannot use ${scheduler.className} with ${req.steps} steps: ${why}`);
+      throw new EngineFailure(
+        'BAD_REQUEST',
+        `inversion cannot use ${scheduler.className} with ${req.steps} steps: ${why}`,
+      );
     }
   }
   const n = req.steps;
   const totalSteps = 2 * n;
-  const up = await denoise(loop, { scheduler: inverse, timesteps: inverse.timesteps, latents: encoded.latents, totalSteps });
-  const latents = await denoise(loop, { scheduler: ddim, timesteps: ddim.timesteps, latents: up, firstStep: n, totalSteps });
+  const up = await denoise(loop, {
+    scheduler: inverse,
+    timesteps: inverse.timesteps,
+    latents: encoded.latents,
+    totalSteps,
+  });
+  const latents = await denoise(loop, {
+    scheduler: ddim,
+    timesteps: ddim.timesteps,
+    latents: up,
+    firstStep: n,
+    totalSteps,
+  });
   const info: ImageStart['info'] = {
     sourceWidth: images!.init!.width,
     sourceHeight: images!.init!.height,

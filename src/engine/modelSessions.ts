@@ -119,9 +119,12 @@ export async function loadSessions(
     const f = folder.files;
     const checkFile = order[k + 1] !== 'cpu';
     const open = (path: string | undefined, settings: SessionSettings = {}) =>
-      path ? openModel(folder, path, provider, checkFile, { graphCacheDir, ...settings }) : undefined;
+      path ? openModel(folder, path, provider, checkFile, { graphCacheDir, ...settings }) : Promise.resolve(undefined);
     const opened = await Promise.allSettled([
-      open(f.unet, UNET_SETTINGS), open(f.textEncoder), open(f.textEncoder2), open(f.vaeDecoder),
+      open(f.unet, UNET_SETTINGS),
+      open(f.textEncoder),
+      open(f.textEncoder2),
+      open(f.vaeDecoder),
     ]);
     const models = opened.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     try {
@@ -133,8 +136,18 @@ export async function loadSessions(
       const family = recognizeLoaded(folder.dir, components);
       refuseFamily(folder.dir, family);
       const sessions: ModelSessions = {
-        folder, provider, providerFallbacks: fallbacks, unet: unet!, textEncoder, textEncoder2, vaeDecoder, family,
-        hash: modelHash(folder), loadMs: 0, graphCacheDir, ...unetLayout(unet!, vaeDecoder),
+        folder,
+        provider,
+        providerFallbacks: fallbacks,
+        unet: unet!,
+        textEncoder,
+        textEncoder2,
+        vaeDecoder,
+        family,
+        hash: modelHash(folder),
+        loadMs: 0,
+        graphCacheDir,
+        ...unetLayout(unet!, vaeDecoder),
       };
       checkComponents(sessions);
       refuseFindings(folder.dir, family);
@@ -151,10 +164,14 @@ export async function loadSessions(
   }
   if (fallbacks.length === 1) {
     const [{ provider, error }] = fallbacks;
-    const hint = provider === 'cuda' && !autoProviders().includes('cuda') ? ' (install it with `diffusion-lab install-cuda`)' : '';
+    const hint =
+      provider === 'cuda' && !autoProviders().includes('cuda') ? ' (install it with `diffusion-lab install-cuda`)' : '';
     throw new EngineFailure('PROVIDER_FAILED', `the ${provider} execution provider could not start${hint}: ${error}`);
   }
-  throw new EngineFailure('PROVIDER_FAILED', `no execution provider could start: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`);
+  throw new EngineFailure(
+    'PROVIDER_FAILED',
+    `no execution provider could start: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`,
+  );
 }
 
 /** A text encoder's tokenizer, at the sequence length its input_ids take when that is fixed. */
@@ -203,9 +220,11 @@ function checkComponents(s: ModelSessions): void {
   if (s.textEncoder2) expectIO(s.textEncoder2, EXPECTED.textEncoder2, s.folder.dir);
   if (s.vaeDecoder) expectIO(s.vaeDecoder, EXPECTED.vaeDecoder, s.folder.dir);
   const rank = (m: OnnxModel, name: string, r: number) => m.input(name).shape.length === r;
-  if (!rank(s.unet, 'sample', 4)) throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
+  if (!rank(s.unet, 'sample', 4))
+    throw mismatch(s.unet, 'sample of rank 4 [batch, channels, height, width]', s.folder.dir);
   if (text2img) {
-    if (!rank(s.unet, 'encoder_hidden_states', 3)) throw mismatch(s.unet, 'encoder_hidden_states of rank 3', s.folder.dir);
+    if (!rank(s.unet, 'encoder_hidden_states', 3))
+      throw mismatch(s.unet, 'encoder_hidden_states of rank 3', s.folder.dir);
     // SDXL concatenates both encoders' widths: the recognizer's text-width-mismatch finding checks those.
     const last = s.textEncoder2 ? undefined : s.textEncoder!.outputs.find((o) => o.name === 'last_hidden_state');
     const hidden = last?.shape[2];
@@ -220,20 +239,30 @@ function checkComponents(s: ModelSessions): void {
     const channels = s.unet.input('sample').shape[1];
     const latent = s.vaeDecoder!.input('latent_sample').shape[1];
     if (typeof channels === 'number' && typeof latent === 'number' && s.unetLatentChannels !== latent) {
-      throw new EngineFailure('MODEL_INVALID', `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`, {
-        file: s.folder.files.vaeDecoder,
-      });
+      throw new EngineFailure(
+        'MODEL_INVALID',
+        `unet/model.onnx works on ${channels} latent channels but vae_decoder/model.onnx decodes ${latent}`,
+        {
+          file: s.folder.files.vaeDecoder,
+        },
+      );
     }
   }
 }
 
 /** An inpainting UNet takes latents, a mask channel and the masked image's latents: 2·C + 1 channels
  * where the decoder takes C (diffusers' StableDiffusionInpaintPipeline checks the same sum). */
-function unetLayout(unet: OnnxModel, decoder: OnnxModel | undefined): { unetLatentChannels: number; inpaintingUnet: boolean } {
+function unetLayout(
+  unet: OnnxModel,
+  decoder: OnnxModel | undefined,
+): { unetLatentChannels: number; inpaintingUnet: boolean } {
   const channels = unet.input('sample').shape[1];
   const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
   const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
-  return { unetLatentChannels: inpainting ? (latent as number) : typeof channels === 'number' ? channels : 4, inpaintingUnet: inpainting };
+  return {
+    unetLatentChannels: inpainting ? latent : typeof channels === 'number' ? channels : 4,
+    inpaintingUnet: inpainting,
+  };
 }
 
 function expectIO(m: OnnxModel, e: Expected, dir: string): void {
@@ -245,5 +274,7 @@ function expectIO(m: OnnxModel, e: Expected, dir: string): void {
 }
 
 function mismatch(m: OnnxModel, expected: string, dir: string): EngineFailure {
-  return new EngineFailure('MODEL_INVALID', `${m.label} does not fit: expected ${expected}; found ${m.describe()}`, { file: join(dir, m.label) });
+  return new EngineFailure('MODEL_INVALID', `${m.label} does not fit: expected ${expected}; found ${m.describe()}`, {
+    file: join(dir, m.label),
+  });
 }

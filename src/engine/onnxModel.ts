@@ -63,7 +63,9 @@ export class OnnxModel {
     // Other providers' optimized graphs depend on their device and versions: those open from the model.
     const { session } = await createCachedSession(path, options, provider === 'cpu' ? opts.graphCacheDir : undefined);
     const info = (m: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] =>
-      m.map((v) => (v.isTensor ? { name: v.name, type: v.type, shape: v.shape } : { name: v.name, type: 'non-tensor', shape: [] }));
+      m.map((v) =>
+        v.isTensor ? { name: v.name, type: v.type, shape: v.shape } : { name: v.name, type: 'non-tensor', shape: [] },
+      );
     return new OnnxModel(session, label, info(session.inputMetadata), info(session.outputMetadata));
   }
 
@@ -86,8 +88,10 @@ export class OnnxModel {
     try {
       results = await this.session.run(tensors);
     } catch (err) {
-      const dims = Object.entries(feeds).map(([n, f]) => `${n} [${f.dims.join(', ')}]`).join(', ');
-      throw new Error(`${this.label} failed on ${dims}: ${(err as Error).message.split('\n')[0]}`);
+      const dims = Object.entries(feeds)
+        .map(([n, f]) => `${n} [${f.dims.join(', ')}]`)
+        .join(', ');
+      throw new Error(`${this.label} failed on ${dims}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
     }
     const out: Record<string, Output> = {};
     for (const [name, t] of Object.entries(results)) {
@@ -125,7 +129,11 @@ function toTensor(type: string, { data, dims }: Feed): ort.Tensor {
     case 'float64':
       return new ort.Tensor('float64', Float64Array.from(values), dims);
     case 'int64':
-      return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(Math.round(v))), dims);
+      return new ort.Tensor(
+        'int64',
+        BigInt64Array.from(values, (v) => BigInt(Math.round(v))),
+        dims,
+      );
     case 'int32':
       return new ort.Tensor('int32', Int32Array.from(values, Math.round), dims);
     default:

@@ -13,13 +13,11 @@ import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from '
 import { startFromImage, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
-import type { Output } from './onnxModel';
 import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages, previewImage } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { allFinite } from './finite';
-import { rowsPadded } from './batchRows';
 import { guide, unguided } from './guidance';
 import { runUnet } from './runUnet';
 import { StepBuffers } from './stepBuffers';
@@ -35,7 +33,12 @@ export interface RunControl {
 
 /** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
  * run's total counts it. */
-export async function runPipeline(s: ModelSessions, request: GenerateRequest, control: RunControl, loadMs: number): Promise<GenerateResult> {
+export async function runPipeline(
+  s: ModelSessions,
+  request: GenerateRequest,
+  control: RunControl,
+  loadMs: number,
+): Promise<GenerateResult> {
   const started = performance.now();
   const { options } = request;
   const { spec: req, defaulted } = resolveSpec(request.spec, s);
@@ -60,7 +63,17 @@ export async function runPipeline(s: ModelSessions, request: GenerateRequest, co
   const seeds = textRun?.seeds ?? Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
   const noise = textRun?.noise ?? seededNoise(seeds);
   const loop: Loop = {
-    s, req, shape, text, added, noise, latentShape, options, control, unetStepMs: [], unetRunMs: [],
+    s,
+    req,
+    shape,
+    text,
+    added,
+    noise,
+    latentShape,
+    options,
+    control,
+    unetStepMs: [],
+    unetRunMs: [],
   };
   let latents: Tensor;
   let start: ImageStart | undefined;
@@ -174,26 +187,42 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
     const runStart = performance.now();
     const out = await runUnet(s, unetExtra ? withChannels(input, unetExtra) : input, t, text?.hidden, added);
     unetRunMs.push(performance.now() - runStart);
-    const estimate = guided ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps) : unguided(out);
+    const estimate = guided
+      ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps)
+      : unguided(out);
     if (!estimate.finite) {
-      throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`, { step: first + i });
+      throw new EngineFailure(
+        'NAN_OUTPUT',
+        `the UNet returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`,
+        { step: first + i },
+      );
     }
     const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, { out: buffers.out(i) });
     latents = step.prevSample;
     afterStep?.(latents, i);
     if (!allFinite(latents.data)) {
-      throw new EngineFailure('NAN_OUTPUT', `the ${scheduler.className} step returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`, { step: first + i });
+      throw new EngineFailure(
+        'NAN_OUTPUT',
+        `the ${scheduler.className} step returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`,
+        { step: first + i },
+      );
     }
 
     const atCadence = preview.every > 0 && ((i + 1) % preview.every === 0 || i === timesteps.length - 1);
     const event: StepEvent = {
-      step: first + i, totalSteps: total, t, sigma: scheduler.sigmaAt(t), latentShape, noiseNorm: estimate.rms,
+      step: first + i,
+      totalSteps: total,
+      t,
+      sigma: scheduler.sigmaAt(t),
+      latentShape,
+      noiseNorm: estimate.rms,
     };
     if (atCadence && options.captureLatents) {
       event.xt = Float32Array.from(latents.data);
       event.x0 = Float32Array.from(step.predOriginalSample.data);
     }
-    if (atCadence && preview.kind !== 'none') event.preview = await previewImage(s, preview.kind, step.predOriginalSample);
+    if (atCadence && preview.kind !== 'none')
+      event.preview = await previewImage(s, preview.kind, step.predOriginalSample);
     control.onStep(event);
     // Let the cancel message in before the next step.
     await new Promise((resolve) => setImmediate(resolve));
@@ -221,12 +250,19 @@ function imageSpec(req: RunSpec): Partial<RunSpec> {
  * the class and keeps the model's schedule, like diffusers' `from_config`), then `overrides`; and the
  * config's warnings (a misspelt key, a key the class ignores) worded for the user: a run on a config
  * that says one thing and runs another must not pass silently. A tool run reads only some keys. */
-function buildScheduler(s: ModelSessions, req: RunSpec, overrides: Record<string, unknown> = {}): { scheduler: Scheduler; warnings: string[] } {
+function buildScheduler(
+  s: ModelSessions,
+  req: RunSpec,
+  overrides: Record<string, unknown> = {},
+): { scheduler: Scheduler; warnings: string[] } {
   const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, { ...req.scheduler, ...overrides });
   const errors = findings.filter((f) => f.severity === 'error');
   if (!scheduler) {
     const where = req.scheduler ? 'the requested scheduler' : `${s.folder.dir}/scheduler/scheduler_config.json`;
-    throw new EngineFailure('BAD_REQUEST', `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`);
+    throw new EngineFailure(
+      'BAD_REQUEST',
+      `cannot build ${where}: ${errors.map((f) => f.message).join('; ') || 'unknown scheduler'}`,
+    );
   }
   const warnings = findings
     .filter((f) => f.severity === 'warning' && (!req.toolSampler || readsKey(String(f.path[0]))))
@@ -251,4 +287,3 @@ function withChannels(input: Tensor, extra: Tensor): Tensor {
 function scaled(x: Tensor, k: number): Tensor {
   return { data: Float32Array.from(x.data, (v) => v * k), shape: x.shape };
 }
-

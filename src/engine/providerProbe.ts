@@ -6,8 +6,8 @@ import type { ConcreteProvider } from './providers';
 
 /** y = x + x on one float32, opset 13 (scripts/make_probe_model.py). */
 const PROBE_MODEL =
-  'CAcSB3B5dG9yY2gaBjEuMTMuMDpDChQKAXgKAXgSAXkaBC9BZGQiA0FkZBIJdG9yY2hfaml0Wg8KAXgSCgoICAESBAoCCAFiDwoBeRIKCggIARIE'
-  + 'CgIIAUICEA0=';
+  'CAcSB3B5dG9yY2gaBjEuMTMuMDpDChQKAXgKAXgSAXkaBC9BZGQiA0FkZBIJdG9yY2hfaml0Wg8KAXgSCgoICAESBAoCCAFiDwoBeRIKCggIARIE' +
+  'CgIIAUICEA0=';
 
 const probed = new Map<ConcreteProvider, Promise<Error | undefined>>();
 

@@ -18,7 +18,13 @@ export function autoProviders(): ConcreteProvider[] {
 }
 
 function cudaInstalled(): boolean {
-  const bin = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  const bin = join(
+    dirname(require.resolve('onnxruntime-node/package.json')),
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
   return existsSync(join(bin, 'libonnxruntime_providers_cuda.so'));
 }
 

@@ -22,7 +22,14 @@ export function runNoise(
   // Drawn in every case: it moves each generator past x_T, where the step noise starts.
   const first = noise.randn(latentShape);
   const initial = varied
-    ? initialNoise({ convention: 'a1111', seed: spec.seed, imageShape, batchSize, subseed: spec.subseed, subseedStrength: spec.subseedStrength })
+    ? initialNoise({
+        convention: 'a1111',
+        seed: spec.seed,
+        imageShape,
+        batchSize,
+        subseed: spec.subseed,
+        subseedStrength: spec.subseedStrength,
+      })
     : first;
   return { seeds, noise, initial };
 }

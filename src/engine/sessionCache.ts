@@ -33,7 +33,8 @@ export class SessionCache {
     await this.unload(dir);
     const sessions = await loadSessions(folder, provider, this.graphCacheDir);
     this.entries.set(dir, { signature, provider, sessions });
-    for (const old of [...this.entries.keys()].slice(0, Math.max(0, this.entries.size - MAX_LOADED))) await this.unload(old);
+    for (const old of [...this.entries.keys()].slice(0, Math.max(0, this.entries.size - MAX_LOADED)))
+      await this.unload(old);
     return { sessions, loaded: true };
   }
 
@@ -45,7 +46,7 @@ export class SessionCache {
     this.entries.delete(dir);
     const s = entry.sessions;
     const models = [s.unet, s.textEncoder, s.textEncoder2, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model];
-    await Promise.all(models.map((m) => m?.release()));
+    await Promise.all(models.filter((m) => m !== undefined).map((m) => m.release()));
     return true;
   }
 }

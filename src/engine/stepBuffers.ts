@@ -10,7 +10,10 @@ export class StepBuffers {
   readonly eps: Float32Array;
   private readonly outs: [StepOutput, StepOutput];
 
-  constructor(latentShape: readonly number[], readonly copies: 1 | 2) {
+  constructor(
+    latentShape: readonly number[],
+    readonly copies: 1 | 2,
+  ) {
     const n = latentShape.reduce((a, b) => a * b, 1);
     this.input = { data: new Float32Array(n * copies), shape: [latentShape[0] * copies, ...latentShape.slice(1)] };
     this.eps = new Float32Array(n);

@@ -71,14 +71,30 @@ export async function encodePrompts(
   const fixed = unetWindows(s, window);
   const windows = fixed ?? Math.max(...prompts.map((p) => windowCount(p)));
   const short = prompts.some((p) => windowCount(p) < windows);
-  const padding = short ? await encodeChunk(s, encoders, tokenize('').map((p) => p.chunks[0])) : undefined;
+  const padding = short
+    ? await encodeChunk(
+        s,
+        encoders,
+        tokenize('').map((p) => p.chunks[0]),
+      )
+    : undefined;
   const states = await Promise.all(prompts.map((p) => encodeChunks(s, encoders, p, windows, padding)));
   if (zeros) states.unshift(zerosLike(states[0]));
   const cut = fixed !== undefined && prompts.some((p) => windowCount(p) > fixed);
   const truncatedTokens = text[0].chunks.slice(windows).reduce((n, c) => n + c.tokens, 0);
   const seq = windows * window;
-  const hidden = stacked(states.map((st) => st.hidden), shape.batch, [seq, states[0].hidden.length / seq]);
-  const pooled = states[0].pooled && stacked(states.map((st) => st.pooled!), shape.batch, [states[0].pooled.length]);
+  const hidden = stacked(
+    states.map((st) => st.hidden),
+    shape.batch,
+    [seq, states[0].hidden.length / seq],
+  );
+  const pooled =
+    states[0].pooled &&
+    stacked(
+      states.map((st) => st.pooled!),
+      shape.batch,
+      [states[0].pooled.length],
+    );
   return {
     hidden,
     pooled,
@@ -111,7 +127,9 @@ function penultimate(model: OnnxModel): string {
   const layers = Math.max(...indices.map(Number));
   if (!(layers >= 1)) {
     const why = 'SDXL conditions on the penultimate hidden state';
-    throw new EngineFailure('MODEL_INVALID', `${model.label} exports no hidden_states.N outputs: ${why}`, { file: model.label });
+    throw new EngineFailure('MODEL_INVALID', `${model.label} exports no hidden_states.N outputs: ${why}`, {
+      file: model.label,
+    });
   }
   return `hidden_states.${layers - 1}`;
 }

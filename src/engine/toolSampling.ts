@@ -7,7 +7,10 @@ import { modelCallPlan } from '../core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../core/kdiffusion/sigmaTable';
 import { toolTimestep } from '../core/kdiffusion/toolRun';
 import {
-  isToolFinding, resolveToolSampler, type ResolvedToolSampler, toolSigmas,
+  isToolFinding,
+  resolveToolSampler,
+  type ResolvedToolSampler,
+  toolSigmas,
 } from '../core/kdiffusion/toolSamplers';
 import { toolNames } from '../core/kdiffusion/toolNames';
 import type { NoiseRunSpec } from '../core/noise/conventions';
@@ -61,16 +64,27 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
   const job: SamplerJob = { toolSampler: ts, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise };
   const names = toolNames(resolved);
   const info: ToolRunInfo = {
-    tool: resolved.tool, sampler: resolved.sampler.id, noise: convention, sigmas,
-    a1111: names.a1111, comfyui: names.comfyui,
+    tool: resolved.tool,
+    sampler: resolved.sampler.id,
+    noise: convention,
+    sigmas,
+    a1111: names.a1111,
+    comfyui: names.comfyui,
   };
   return { resolved, job, info, totalSteps: plannedSteps(resolved, sigmas), prediction };
 }
 
 /** The scheduler config keys a tool run reads (the training schedule and prediction type): warnings about
  * the others (timestep spacing, σ options) do not concern it. */
-const TRAINING_KEYS = ['beta_start', 'beta_end', 'beta_schedule', 'num_train_timesteps', 'trained_betas',
-  'prediction_type', 'rescale_betas_zero_snr'];
+const TRAINING_KEYS = [
+  'beta_start',
+  'beta_end',
+  'beta_schedule',
+  'num_train_timesteps',
+  'trained_betas',
+  'prediction_type',
+  'rescale_betas_zero_snr',
+];
 export const readsKey = (key: string): boolean => TRAINING_KEYS.includes(key);
 
 /** The ᾱ the tools compute for the model: SD's scaled-linear betas as the LDM code (and ComfyUI's
@@ -128,8 +142,12 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const step = async (m: Extract<WorkerMessage, { type: 'step' }>) => {
     const total = Math.max(plan.totalSteps, m.i + 1);
     const event: StepEvent = {
-      step: m.i, totalSteps: total, t: timestep(m.sigmaHat), sigma: m.sigmaHat,
-      latentShape: denoiser.latentShape, noiseNorm: outputNorm,
+      step: m.i,
+      totalSteps: total,
+      t: timestep(m.sigmaHat),
+      sigma: m.sigmaHat,
+      latentShape: denoiser.latentShape,
+      noiseNorm: outputNorm,
     };
     const atCadence = preview.every > 0 && ((m.i + 1) % preview.every === 0 || m.i === total - 1);
     if (atCadence && loop.options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
@@ -147,7 +165,7 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
     // Messages are handled one after another: a model call waits for the previous step's preview.
     let queue = Promise.resolve();
     let finished = false;
-    const finish = (err: unknown, latents?: Float32Array) => {
+    const finish = (err: Error | undefined, latents?: Float32Array) => {
       if (finished) return;
       finished = true;
       reply(REPLY.stop);
@@ -156,16 +174,17 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
       else resolve({ data: latents!, shape: denoiser.latentShape });
     };
     worker.on('message', (m: WorkerMessage) => {
-      queue = queue.then(async () => {
-        if (finished) return;
-        if (m.type === 'denoise') await denoise();
-        else if (m.type === 'step') await step(m);
-        else if (m.type === 'error') {
-          throw new EngineFailure('BAD_REQUEST', `${plan.job.toolSampler.sampler}: ${m.message}`);
-        }
-        else if (!allFinite(m.x)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
-        else finish(undefined, m.x);
-      }).catch((err) => finish(err));
+      queue = queue
+        .then(async () => {
+          if (finished) return;
+          if (m.type === 'denoise') await denoise();
+          else if (m.type === 'step') await step(m);
+          else if (m.type === 'error') {
+            throw new EngineFailure('BAD_REQUEST', `${plan.job.toolSampler.sampler}: ${m.message}`);
+          } else if (!allFinite(m.x)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
+          else finish(undefined, m.x);
+        })
+        .catch((err: Error) => finish(err));
     });
     worker.on('error', (err) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`)));
   });

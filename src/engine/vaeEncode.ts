@@ -37,9 +37,13 @@ export async function encodeImage(
   const posterior = channels === 2 * latentChannels;
   if (out.dims.length !== 4 || n !== 1 || !(posterior || channels === latentChannels)) {
     const expected = `1×${latentChannels}×h×w latents or 1×${2 * latentChannels}×h×w mean and log-variance`;
-    throw new EngineFailure('MODEL_INVALID', `vae_encoder/model.onnx returned shape ${out.dims.join('×')}, not ${expected}`, {
-      file: s.folder.files.vaeEncoder,
-    });
+    throw new EngineFailure(
+      'MODEL_INVALID',
+      `vae_encoder/model.onnx returned shape ${out.dims.join('×')}, not ${expected}`,
+      {
+        file: s.folder.files.vaeEncoder,
+      },
+    );
   }
   if (!allFinite(out.data)) throw new EngineFailure('NAN_OUTPUT', 'vae_encoder/model.onnx returned NaN or Inf');
   const plane = latentChannels * h * w;

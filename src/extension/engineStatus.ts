@@ -23,7 +23,12 @@ export function showEngineStatus(runs: RunService, engine: EngineClient): vscode
     item.text = '$(debug-stop) engine stopped';
     item.tooltip = 'Diffusion Lab: no model loaded; the next run starts the engine and loads its model.';
   };
-  const subscription = runs.subscribe({ started: () => undefined, step: () => undefined, updated: () => undefined, finished });
+  const subscription = runs.subscribe({
+    started: () => undefined,
+    step: () => undefined,
+    updated: () => undefined,
+    finished,
+  });
   const exits = engine.onDidExit(stopped);
   return vscode.Disposable.from(subscription, exits, item);
 }

@@ -29,16 +29,26 @@ export function registerGenerate(context: vscode.ExtensionContext, deps: Generat
   );
 }
 
-async function generate(context: vscode.ExtensionContext, deps: GenerateDeps, rawArgs: unknown): Promise<CompletedRun | undefined> {
+async function generate(
+  context: vscode.ExtensionContext,
+  deps: GenerateDeps,
+  rawArgs: unknown,
+): Promise<CompletedRun | undefined> {
   try {
     const args = parseArgs(rawArgs);
     const prompt = args.prompt ?? (await askPrompt(await pastPrompts(deps.store)));
     if (prompt === undefined) return undefined;
     // No guidance scale: the engine uses the model's recommended one (the record reports it).
     const spec = runSpec({ modelDir: resolveModelDir(context.extensionUri), prompt, scheduler: args.scheduler });
-    const finished = await deps.runs.run({ spec, modelLabel: basename(spec.modelDir), options: {}, origin: 'generate' });
+    const finished = await deps.runs.run({
+      spec,
+      modelLabel: basename(spec.modelDir),
+      options: {},
+      origin: 'generate',
+    });
     if (finished) deps.panel.showRun(finished);
-    if (finished?.info.unknownWords.length) void vscode.window.showWarningMessage(unknownWordsWarning(finished.info.unknownWords));
+    if (finished?.info.unknownWords.length)
+      void vscode.window.showWarningMessage(unknownWordsWarning(finished.info.unknownWords));
     return finished;
   } catch (error) {
     deps.runs.report(error, 'generate');
@@ -50,7 +60,8 @@ function parseArgs(raw: unknown): GenerateArgs {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object') throw new UserError('diffusionLab.generate takes an object { prompt?, scheduler? }.');
   const { prompt, scheduler } = raw as Record<string, unknown>;
-  if (prompt !== undefined && typeof prompt !== 'string') throw new UserError('diffusionLab.generate: prompt must be a string.');
+  if (prompt !== undefined && typeof prompt !== 'string')
+    throw new UserError('diffusionLab.generate: prompt must be a string.');
   if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || Array.isArray(scheduler))) {
     throw new UserError('diffusionLab.generate: scheduler must be a scheduler_config object.');
   }
@@ -92,7 +103,10 @@ function askPrompt(history: string[]): Promise<string | undefined> {
     });
     box.onDidTriggerButton(async () => {
       picking = true;
-      const picked = await vscode.window.showQuickPick(history, { title: 'Past prompts', placeHolder: 'Type to filter' });
+      const picked = await vscode.window.showQuickPick(history, {
+        title: 'Past prompts',
+        placeHolder: 'Type to filter',
+      });
       picking = false;
       if (picked !== undefined) box.value = picked;
       box.show();

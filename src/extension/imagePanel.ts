@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import * as vscode from 'vscode';
 import { parseFromImagePanel, type FromImagePanel, type PanelRun, type ToImagePanel } from '../protocol/imagePanel';
+import { classNameOf } from '../protocol/run';
 import type { Log } from './log';
 import type { CompletedRun } from './runService';
 import type { ImageActions } from './workbench/imageActions';
@@ -42,13 +43,18 @@ export class ImagePanel implements vscode.Disposable {
 
   /** Shows a finished run, opening the panel beside the editor if it is not open. */
   showRun(finished: CompletedRun): void {
-    this.show(panelRunOf(finished), finished.images.map((image) => image.png));
+    this.show(
+      panelRunOf(finished),
+      finished.images.map((image) => image.png),
+    );
   }
 
   /** Shows a run; `pngs` are its images' files. */
   private show(run: PanelRun, pngs: Uint8Array[]): void {
     this.run = run;
-    this.keep(run, pngs).catch((error) => this.log.warn(`image panel: could not keep the last run for a reload: ${(error as Error).message}`));
+    this.keep(run, pngs).catch((error) =>
+      this.log.warn(`image panel: could not keep the last run for a reload: ${(error as Error).message}`),
+    );
     if (this.panel) {
       this.panel.reveal(undefined, true);
       this.post({ type: 'run', run });
@@ -109,7 +115,12 @@ export class ImagePanel implements vscode.Disposable {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await Promise.all(pngs.map((png, i) => writeFile(join(dir, `${i}.png`), png)));
-    const stored: StoredRun = { runId: run.runId, prompt: run.prompt, summary: run.summary, captions: run.images.map((image) => image.caption) };
+    const stored: StoredRun = {
+      runId: run.runId,
+      prompt: run.prompt,
+      summary: run.summary,
+      captions: run.images.map((image) => image.caption),
+    };
     await writeFile(join(dir, 'run.json'), JSON.stringify(stored));
   }
 
@@ -127,7 +138,8 @@ export class ImagePanel implements vscode.Disposable {
       return { runId: stored.runId, prompt: stored.prompt, summary: stored.summary, images };
     } catch (error) {
       // Nothing kept yet (a first run) is not worth a log line; anything else is.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`image panel: the last run could not be restored: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.log.warn(`image panel: the last run could not be restored: ${(error as Error).message}`);
       return undefined;
     }
   }
@@ -137,7 +149,7 @@ export class ImagePanel implements vscode.Disposable {
 export function panelRunOf({ runId, info, images, createdAt }: CompletedRun): PanelRun {
   const { spec } = info;
   const seconds = ((Date.now() - createdAt.getTime()) / 1000).toFixed(1);
-  const sampler = String(info.scheduler._class_name ?? 'scheduler');
+  const sampler = classNameOf(info.scheduler) ?? 'scheduler';
   return {
     runId,
     prompt: spec.prompt,

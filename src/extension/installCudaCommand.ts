@@ -9,7 +9,7 @@ export function registerInstallCuda(context: vscode.ExtensionContext, log: Log):
 
 async function installCuda(log: Log): Promise<void> {
   const go = await vscode.window.showWarningMessage(
-    'Download onnxruntime\'s CUDA 12 provider (about 400 MB)? It needs an NVIDIA GPU with CUDA 12 and cuDNN 9 installed.',
+    "Download onnxruntime's CUDA 12 provider (about 400 MB)? It needs an NVIDIA GPU with CUDA 12 and cuDNN 9 installed.",
     { modal: true },
     'Download',
   );
@@ -25,6 +25,9 @@ async function installCuda(log: Log): Promise<void> {
   }
   log.info(result.message);
   // The engine process has onnxruntime loaded already; a fresh one sees the new provider.
-  const choice = await vscode.window.showInformationMessage(`Diffusion Lab: ${result.message} Reload the window to start a fresh engine.`, 'Reload Window');
+  const choice = await vscode.window.showInformationMessage(
+    `Diffusion Lab: ${result.message} Reload the window to start a fresh engine.`,
+    'Reload Window',
+  );
   if (choice === 'Reload Window') await vscode.commands.executeCommand('workbench.action.reloadWindow');
 }

@@ -4,7 +4,7 @@
 // with "Show Log". Nothing thrown here escapes to the extension host.
 import * as vscode from 'vscode';
 import type { RunOptions } from '../protocol/engine';
-import type { RunSpec } from '../protocol/run';
+import { classNameOf, type RunSpec } from '../protocol/run';
 import type { RunSummary, StepFrame } from '../protocol/workbench';
 import { EngineError, type EngineClient } from '../runs/engineClient';
 import { executeRun, prepareRun, type FinishedRun } from '../runs/executeRun';
@@ -89,16 +89,30 @@ export class RunService {
     void vscode.commands.executeCommand('setContext', 'diffusionLab.running', true);
     this.liveFrames = { run: summary, frames: [] };
     this.emit((l) => l.started(summary));
-    const sampler = request.scheduleLabel ? `schedule "${request.scheduleLabel}"` : String(spec.scheduler?._class_name ?? 'model scheduler');
-    this.log.info(`${request.origin}: "${spec.prompt}" model ${spec.modelDir}, seed ${spec.seed}, ${spec.steps ?? "the model's"} steps, ${sampler} (run ${summary.id})`);
+    const sampler = request.scheduleLabel
+      ? `schedule "${request.scheduleLabel}"`
+      : (classNameOf(spec.scheduler) ?? 'model scheduler');
+    const steps = spec.steps ?? "the model's";
+    this.log.info(
+      `${request.origin}: "${spec.prompt}" model ${spec.modelDir}, seed ${spec.seed}, ${steps} steps, ${sampler} (run ${summary.id})`,
+    );
     try {
       const finished = await this.execute(prepared, request, summary, abort);
       const done = await this.complete(summary, finished, request.origin);
-      this.emit((l) => l.finished(done, finished.images.map((i) => i.png)));
+      this.emit((l) =>
+        l.finished(
+          done,
+          finished.images.map((i) => i.png),
+        ),
+      );
       return { ...finished, runId: summary.id };
     } catch (error) {
       const cancelled = error instanceof EngineError && error.code === 'CANCELLED';
-      const failed: RunSummary = { ...summary, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? undefined : (error as Error).message };
+      const failed: RunSummary = {
+        ...summary,
+        status: cancelled ? 'cancelled' : 'failed',
+        error: cancelled ? undefined : (error as Error).message,
+      };
       this.emit((l) => l.finished(failed, []));
       if (cancelled) this.log.info(`${request.origin}: cancelled run ${summary.id}`);
       else this.report(error, `${request.origin}: run ${summary.id}`);
@@ -140,7 +154,12 @@ export class RunService {
     showErrorWithLog(this.log, `Diffusion Lab: ${message}`);
   }
 
-  private execute(prepared: ReturnType<typeof prepareRun>, request: RunRequest, summary: RunSummary, abort: AbortController): Thenable<FinishedRun> {
+  private execute(
+    prepared: ReturnType<typeof prepareRun>,
+    request: RunRequest,
+    summary: RunSummary,
+    abort: AbortController,
+  ): Thenable<FinishedRun> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Diffusion: generating', cancellable: true },
       async (progress, token) => {
@@ -156,7 +175,10 @@ export class RunService {
             onStep: (event) => {
               const frame = toStepFrame(event);
               this.liveFrames?.frames.push(frame);
-              progress.report({ message: `step ${event.step + 1}/${event.totalSteps}`, increment: 100 / event.totalSteps });
+              progress.report({
+                message: `step ${event.step + 1}/${event.totalSteps}`,
+                increment: 100 / event.totalSteps,
+              });
               this.emit((l) => l.step(summary.id, frame));
             },
           });
@@ -177,36 +199,61 @@ export class RunService {
       status: 'done',
       images: finished.images.map((image, i) => ({ seed: info.seeds[i], width: image.width, height: image.height })),
       provider: info.provider,
-      schedulerClass: String(info.scheduler._class_name ?? ''),
+      schedulerClass: classNameOf(info.scheduler) ?? '',
       totalMs: info.timings.totalMs,
     };
     const elapsed = Date.now() - finished.createdAt.getTime();
-    this.log.info(`${origin}: ${pngs.length} image(s) in ${elapsed} ms on ${info.provider}; engine ${describeTimes(info.timings)}; engine process ${this.engine.pid}`);
-    if (info.unknownWords.length) this.log.warn(`${origin}: the model does not know the words ${info.unknownWords.join(', ')}`);
+    this.log.info(
+      `${origin}: ${pngs.length} image(s) in ${elapsed} ms on ${info.provider}; engine ${describeTimes(info.timings)}; engine process ${this.engine.pid}`,
+    );
+    if (info.unknownWords.length)
+      this.log.warn(`${origin}: the model does not know the words ${info.unknownWords.join(', ')}`);
     for (const w of info.warnings) this.log.warn(`${origin}: ${w}`);
     if (info.warnings.length) void vscode.window.showWarningMessage(`Diffusion Lab: ${info.warnings.join('; ')}`);
     done = await this.saveFiles(done, finished.records, pngs, false);
     const thumbnails = finished.images.map(thumbnailPng);
-    await this.store.add(done, finished.records, pngs, this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [], thumbnails);
+    await this.store.add(
+      done,
+      finished.records,
+      pngs,
+      this.liveFrames?.run.id === run.id ? this.liveFrames.frames : [],
+      thumbnails,
+    );
     return done;
   }
 
   /** Writes the run's PNG+JSON pairs; a failed write is reported and leaves the run unsaved. */
-  private async saveFiles(run: RunSummary, records: RunRecord[], pngs: Uint8Array[], askWhenUnset: boolean): Promise<RunSummary> {
+  private async saveFiles(
+    run: RunSummary,
+    records: RunRecord[],
+    pngs: Uint8Array[],
+    askWhenUnset: boolean,
+  ): Promise<RunSummary> {
     let dir: string | undefined;
     try {
       dir = resolveOutputDir();
-      if (!dir && askWhenUnset) dir = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' }))?.[0]?.fsPath;
+      if (!dir && askWhenUnset)
+        dir = (
+          await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save here' })
+        )?.[0]?.fsPath;
       if (!dir) return run;
       const pending = run.images.map((image, i) => ({ image, i })).filter(({ image }) => !image.savedAs);
-      const saved = await saveRunFiles(dir, pending.map(({ i }) => records[i]), pending.map(({ i }) => pngs[i]), readSaveRecordJson());
+      const saved = await saveRunFiles(
+        dir,
+        pending.map(({ i }) => records[i]),
+        pending.map(({ i }) => pngs[i]),
+        readSaveRecordJson(),
+      );
       const images = [...run.images];
       pending.forEach(({ i }, k) => (images[i] = { ...images[i], savedAs: saved[k].png }));
       for (const s of saved) this.log.info(`saved ${s.png}${s.json ? ` and ${s.json}` : ''} in ${dir}`);
       return { ...run, images, recordSavedAs: saved[0]?.json ?? run.recordSavedAs };
     } catch (error) {
       this.log.error(`saving run ${run.id} to ${dir ?? 'the output folder'} failed: ${(error as Error).message}`);
-      showErrorWithLog(this.log, `Diffusion Lab: ${(error as Error).message}. The run stays in the gallery; use Save to try again.`);
+      showErrorWithLog(
+        this.log,
+        `Diffusion Lab: ${(error as Error).message}. The run stays in the gallery; use Save to try again.`,
+      );
       return run;
     }
   }

@@ -24,7 +24,10 @@ export function resolveModelDir(extensionUri: vscode.Uri): string {
   const setting = vscode.workspace.getConfiguration('diffusionLab').get<string>('modelPath', '').trim();
   if (!setting) return join(extensionUri.fsPath, 'models', 'tiny-shapes');
   const dir = resolveSettingPath(setting, workspaceFolders()[0]);
-  if (!dir) throw new UserError(`diffusionLab.modelPath is the relative path "${setting}" but no folder is open: use an absolute path.`);
+  if (!dir)
+    throw new UserError(
+      `diffusionLab.modelPath is the relative path "${setting}" but no folder is open: use an absolute path.`,
+    );
   // VS Code already ignores workspace values of this setting when untrusted (restrictedConfigurations);
   // this also stops a user-level relative path from reaching into the untrusted workspace.
   checkModelTrust(dir);
@@ -36,8 +39,15 @@ export function resolveOutputDir(): string | undefined {
   const setting = vscode.workspace.getConfiguration('diffusionLab').get<string>('outputFolder', '').trim();
   const dir = setting ? resolveSettingPath(setting, workspaceFolders()[0]) : undefined;
   // An untrusted workspace may ship its output folder as a symlink that leads out of it.
-  if (dir && !vscode.workspace.isTrusted && isInsideAny(dir, workspaceFolders()) && !isInsideAny(realFolder(dir), workspaceFolders().map(realFolder))) {
-    throw new UserError(`Diffusion Lab does not save through ${dir}: in an untrusted workspace it leads outside the workspace. Trust the workspace or choose another diffusionLab.outputFolder.`);
+  if (
+    dir &&
+    !vscode.workspace.isTrusted &&
+    isInsideAny(dir, workspaceFolders()) &&
+    !isInsideAny(realFolder(dir), workspaceFolders().map(realFolder))
+  ) {
+    throw new UserError(
+      `Diffusion Lab does not save through ${dir}: in an untrusted workspace it leads outside the workspace. Trust the workspace or choose another diffusionLab.outputFolder.`,
+    );
   }
   return dir;
 }

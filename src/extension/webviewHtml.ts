@@ -30,7 +30,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  const links = styles.map((uri) => `<link rel="stylesheet" nonce="${nonce}" href="${webview.asWebviewUri(uri)}">`);
+  const links = styles.map(
+    (uri) => `<link rel="stylesheet" nonce="${nonce}" href="${webview.asWebviewUri(uri).toString()}">`,
+  );
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -47,7 +49,7 @@ ${links.join('\n')}
 </head>
 <body>
 <p class="dl-loading" role="status">Loading ${escapeHtml(page.title)}…</p>
-<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script)}"></script>
+<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
 </body>
 </html>`;
 }

@@ -17,7 +17,9 @@ export function componentFolders(dir: string): string[] {
 export function folderJsonFacts(dir: string, graphs: Record<string, GraphIo> = {}): ModelFolderFacts {
   const folders = componentFolders(dir);
   const configFile = (f: string) => join(dir, f, f === 'scheduler' ? 'scheduler_config.json' : 'config.json');
-  const configs: Record<string, JsonObject | undefined> = Object.fromEntries(folders.map((f) => [f, readJson(configFile(f), false)]));
+  const configs: Record<string, JsonObject | undefined> = Object.fromEntries(
+    folders.map((f) => [f, readJson(configFile(f), false)]),
+  );
   return { modelIndex: readJson(join(dir, 'model_index.json'), false), configs, graphs, folders };
 }
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
-import { RUN_LIMITS } from '../protocol/run';
+import { classNameOf, RUN_LIMITS } from '../protocol/run';
 
 /** A missing or bad file in a model folder; the engine reports it as MODEL_INVALID naming `file`. */
 export class ModelFolderError extends Error {
@@ -70,13 +70,24 @@ export function readModelFolder(dir: string): ModelFolder {
   const schedulerConfig = readJson(join(dir, 'scheduler', 'scheduler_config.json'), true)!;
   const unetConfig = readJson(join(dir, 'unet', 'config.json'), false) ?? {};
   const sampleSize = configInteger(unetConfig, 'sample_size', join(dir, 'unet', 'config.json'), 1, 1024);
-  const pipelineClass = String(index._class_name ?? 'OnnxStableDiffusionPipeline');
+  const pipelineClass = classNameOf(index) ?? 'OnnxStableDiffusionPipeline';
   const { guidanceScale, steps } = labSettings(index, join(dir, 'model_index.json'));
   const hasText = ['text_encoder', 'text_encoder_2'].some((c) => c in index || existsSync(join(dir, c)));
   if (!hasText) {
     return {
-      dir, name: basename(dir), kind: 'unconditional', pipelineClass, files: { unet }, schedulerConfig, sampleSize,
-      scalingFactor: 1, shiftFactor: 0, vaeScale: 1, forceZerosForEmptyPrompt: false, guidanceScale, steps,
+      dir,
+      name: basename(dir),
+      kind: 'unconditional',
+      pipelineClass,
+      files: { unet },
+      schedulerConfig,
+      sampleSize,
+      scalingFactor: 1,
+      shiftFactor: 0,
+      vaeScale: 1,
+      forceZerosForEmptyPrompt: false,
+      guidanceScale,
+      steps,
     };
   }
   // An SDXL refiner has only the second text encoder: the loader tells it apart and says what it is.
@@ -86,7 +97,9 @@ export function readModelFolder(dir: string): ModelFolder {
   const textEncoder2 = second ? requireFile(dir, 'text_encoder_2/model.onnx') : undefined;
   const vaeDecoder = requireFile(dir, 'vae_decoder/model.onnx');
   const tokenizerDir = first ? requireTokenizer(dir, 'tokenizer', 'the prompt tokenizer') : undefined;
-  const tokenizer2Dir = second ? requireTokenizer(dir, 'tokenizer_2', "the second text encoder's tokenizer") : undefined;
+  const tokenizer2Dir = second
+    ? requireTokenizer(dir, 'tokenizer_2', "the second text encoder's tokenizer")
+    : undefined;
   const vaeConfig = readJson(join(dir, 'vae_decoder', 'config.json'), false) ?? {};
   const vaePath = join(dir, 'vae_decoder', 'config.json');
   const blocks = vaeBlocks(vaeConfig, vaePath);
@@ -98,7 +111,12 @@ export function readModelFolder(dir: string): ModelFolder {
     kind: 'text2img',
     pipelineClass,
     files: {
-      unet, textEncoder, tokenizerDir, textEncoder2, tokenizer2Dir, vaeDecoder,
+      unet,
+      textEncoder,
+      tokenizerDir,
+      textEncoder2,
+      tokenizer2Dir,
+      vaeDecoder,
       taesdDecoder: taesdDir && join(dir, taesdDir, 'model.onnx'),
       vaeEncoder: existsSync(vaeEncoder) ? vaeEncoder : undefined,
     },
@@ -123,18 +141,19 @@ export function defaultGuidance(folder: ModelFolder): number {
 /** Our own settings live under `_diffusion_lab`, a key diffusers ignores (it skips keys starting
  * with `_`). A bad value is refused rather than ignored: the author asked for a scale or a step count,
  * and running silently at another one would look like a worse model. */
-function labSettings(index: Record<string, any>, indexPath: string): { guidanceScale?: number; steps?: number } {
+function labSettings(index: Record<string, unknown>, indexPath: string): { guidanceScale?: number; steps?: number } {
   const lab = index._diffusion_lab;
   if (lab === undefined) return {};
   const bad = (what: string) => new ModelFolderError(`${indexPath}: ${what}`, indexPath);
-  if (!lab || typeof lab !== 'object' || Array.isArray(lab)) throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
-  const { guidance_scale: g, steps } = lab;
+  if (!lab || typeof lab !== 'object' || Array.isArray(lab))
+    throw bad(`"_diffusion_lab" must be an object, not ${JSON.stringify(lab)}`);
+  const { guidance_scale: g, steps } = lab as Record<string, unknown>;
   // diffusers guides only above 1; distilled models (SD-Turbo, SDXL-Turbo) state 0 for "guidance off".
   if (g !== undefined && (typeof g !== 'number' || !Number.isFinite(g) || g < 0)) {
     throw bad(`"_diffusion_lab.guidance_scale" must be a number ≥ 0 (0 or 1: guidance off), not ${JSON.stringify(g)}`);
   }
   const { min, max } = RUN_LIMITS.steps;
-  if (steps !== undefined && !(Number.isInteger(steps) && steps >= min && steps <= max)) {
+  if (steps !== undefined && !(typeof steps === 'number' && Number.isInteger(steps) && steps >= min && steps <= max)) {
     throw bad(`"_diffusion_lab.steps" must be a whole number from ${min} to ${max}, not ${JSON.stringify(steps)}`);
   }
   return { guidanceScale: g, steps };
@@ -189,27 +208,38 @@ const hashes = new Map<string, string>();
 
 /** Per-model preview factors: `latent_rgb_factors` (+ `latent_rgb_bias`) in vae_decoder/config.json
  * win; otherwise SDXL's for XL pipelines and SD 1.x's for other 4-channel latents. */
-function latentRgbFor(vaeConfig: Record<string, any>, pipelineClass: string): LatentRgbFactors | undefined {
+function latentRgbFor(vaeConfig: Record<string, unknown>, pipelineClass: string): LatentRgbFactors | undefined {
   if (Array.isArray(vaeConfig.latent_rgb_factors)) {
-    return { factors: vaeConfig.latent_rgb_factors, bias: vaeConfig.latent_rgb_bias };
+    // Taken as the file states them, like the folder's other config values.
+    const factors = vaeConfig.latent_rgb_factors as LatentRgbFactors['factors'];
+    return { factors, bias: vaeConfig.latent_rgb_bias as LatentRgbFactors['bias'] };
   }
   if ((vaeConfig.latent_channels ?? 4) !== 4) return undefined;
   return /XL/.test(pipelineClass) ? SDXL_LATENT_RGB : SD1_LATENT_RGB;
 }
 
 /** A whole-number config key within [min, max]; undefined when the config leaves it out. */
-function configInteger(config: Record<string, any>, key: string, path: string, min: number, max: number): number | undefined {
+function configInteger(
+  config: Record<string, unknown>,
+  key: string,
+  path: string,
+  min: number,
+  max: number,
+): number | undefined {
   const v: unknown = config[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ModelFolderError(`${path}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`, path);
+    throw new ModelFolderError(
+      `${path}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`,
+      path,
+    );
   }
   return v;
 }
 
 /** Levels of the VAE: each but the first halves the resolution, so 2^(levels − 1) pixels a latent
  * cell. Real VAEs have 2 to 5 (SD: 4); 7 already means 64 pixels a cell. */
-function vaeBlocks(config: Record<string, any>, path: string): number {
+function vaeBlocks(config: Record<string, unknown>, path: string): number {
   const blocks: unknown = config.block_out_channels;
   if (blocks === undefined) return 4;
   if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 7) {
@@ -219,21 +249,27 @@ function vaeBlocks(config: Record<string, any>, path: string): number {
 }
 
 /** diffusers' default is 0.18215; Optimum falls back to 8 without the key, which is wrong for SD. */
-function scalingFactor(config: Record<string, any>, path: string): number {
+function scalingFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.scaling_factor;
   if (v === undefined) return 0.18215;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) {
-    throw new ModelFolderError(`${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`, path);
+    throw new ModelFolderError(
+      `${path}: "scaling_factor" must be a positive number (SD 0.18215, SDXL 0.13025), not ${JSON.stringify(v)}`,
+      path,
+    );
   }
   return v;
 }
 
 /** diffusers' AutoencoderKL shift_factor: null or absent (SD 1.x, SDXL) means none. */
-function shiftFactor(config: Record<string, any>, path: string): number {
+function shiftFactor(config: Record<string, unknown>, path: string): number {
   const v: unknown = config.shift_factor;
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new ModelFolderError(`${path}: "shift_factor" must be a number (SD3 0.0609, Flux 0.1159), not ${JSON.stringify(v)}`, path);
+    throw new ModelFolderError(
+      `${path}: "shift_factor" must be a number (SD3 0.0609, Flux 0.1159), not ${JSON.stringify(v)}`,
+      path,
+    );
   }
   return v;
 }
@@ -254,17 +290,21 @@ function requireFile(dir: string, rel: string): string {
   return p;
 }
 
-export function readJson(path: string, required: boolean): Record<string, any> | undefined {
+export function readJson(path: string, required: boolean): Record<string, unknown> | undefined {
   if (!existsSync(path)) {
     if (required) throw new ModelFolderError(`missing ${path}`, path);
     return undefined;
   }
   const stat = statSync(path);
   if (!stat.isFile()) throw new ModelFolderError(`${path} is not a regular file`, path);
-  if (stat.size > MAX_CONFIG_BYTES) throw new ModelFolderError(`${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`, path);
+  if (stat.size > MAX_CONFIG_BYTES)
+    throw new ModelFolderError(
+      `${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`,
+      path,
+    );
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
     throw new Error('expected a JSON object');
   } catch (err) {
     throw new ModelFolderError(`${path} is not valid JSON: ${(err as Error).message}`, path);

@@ -19,8 +19,20 @@ export interface OnnxGraphInfo extends GraphIo {
 
 /** onnxruntime's names for ONNX element types (TensorProto.DataType). */
 const ELEMENT_TYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string',
-  9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
 };
 
 /** Reads a file through a small window, so skipping a field costs nothing and memory stays flat. */
@@ -169,7 +181,7 @@ export function readOnnxGraphInfo(path: string): OnnxGraphInfo {
     // Graphs of IR version < 4 list their weights among the inputs too; onnxruntime does not.
     return { ...info, inputs: inputs.filter((t) => !weights.has(t.name)), outputs };
   } catch (err) {
-    throw new Error(`${path} is not a readable ONNX model: ${(err as Error).message}`);
+    throw new Error(`${path} is not a readable ONNX model: ${(err as Error).message}`, { cause: err });
   } finally {
     closeSync(fd);
   }

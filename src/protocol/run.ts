@@ -134,6 +134,12 @@ export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>)
   return spec.timesteps ? spec.timesteps.length : spec.sigmas ? spec.sigmas.length - 1 : spec.steps;
 }
 
+/** The class a diffusers config names (`_class_name`), or undefined when it names none. */
+export function classNameOf(config: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const name = config?._class_name;
+  return typeof name === 'string' ? name : undefined;
+}
+
 /** Whether a spec blends in a variation seed's noise. */
 export function isVaried(spec: Pick<RunSpec, 'subseedStrength'>): boolean {
   return (spec.subseedStrength ?? 0) !== 0;
@@ -166,27 +172,32 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
       problems.push({ field, message: `${label} must be a number from ${min} to ${max}, not ${show(v)}` });
     }
   };
-  if (typeof spec.modelDir !== 'string' || spec.modelDir === '') problems.push({ field: 'modelDir', message: 'no model folder given' });
+  if (typeof spec.modelDir !== 'string' || spec.modelDir === '')
+    problems.push({ field: 'modelDir', message: 'no model folder given' });
   for (const field of ['prompt', 'negativePrompt'] as const) {
     const v = spec[field];
     if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
-    else if (v.length > L.promptLength) problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+    else if (v.length > L.promptLength)
+      problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
     else {
       const syntax = promptAttentionError(v);
       if (syntax) problems.push({ field, message: `${field}: ${syntax}` });
     }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
-  if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED) whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
+  if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED)
+    whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
   if (spec.subseedStrength !== undefined) {
     const { min, max } = L.subseedStrength;
     real('subseedStrength', 'variation strength', spec.subseedStrength, min, max);
-    if (spec.subseedStrength !== 0 && spec.subseed === undefined) problems.push({ field: 'subseed', message: 'a variation strength needs a variation seed' });
+    if (spec.subseedStrength !== 0 && spec.subseed === undefined)
+      problems.push({ field: 'subseed', message: 'a variation strength needs a variation seed' });
   }
   if (!spec.timesteps && !spec.sigmas && spec.steps !== undefined) {
     whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
   }
-  if (spec.guidanceScale !== undefined) real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
+  if (spec.guidanceScale !== undefined)
+    real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
   real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);
   whole('batchSize', 'batch size', spec.batchSize, L.batchSize.min, L.batchSize.max);
   if (spec.width !== undefined) whole('width', 'width', spec.width, 1, L.side.max);
@@ -196,7 +207,8 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     problems.push({ field: 'scheduler', message: 'scheduler must be a scheduler_config object' });
   }
   problems.push(...microConditioningProblems(spec));
-  if (spec.timesteps && spec.sigmas) problems.push({ field: 'sigmas', message: 'give explicit timesteps or sigmas, not both' });
+  if (spec.timesteps && spec.sigmas)
+    problems.push({ field: 'sigmas', message: 'give explicit timesteps or sigmas, not both' });
   for (const field of ['timesteps', 'sigmas'] as const) {
     const list = spec[field];
     if (list === undefined) continue;
@@ -264,8 +276,13 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   if (t === undefined) return problems;
   const tools: readonly unknown[] = ['a1111', 'comfyui'];
   const text = (v: unknown) => typeof v === 'string' && v !== '';
-  if (typeof t !== 'object' || t === null || !tools.includes(t.tool) || !text(t.sampler)
-    || (t.schedule !== undefined && !text(t.schedule))) {
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    !tools.includes(t.tool) ||
+    !text(t.sampler) ||
+    (t.schedule !== undefined && !text(t.schedule))
+  ) {
     const message = 'toolSampler must be { tool: "a1111" | "comfyui", sampler, schedule? }';
     problems.push({ field: 'toolSampler', message });
     return problems;
@@ -282,8 +299,13 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
   // Image-to-image and variation seeds run on the diffusers path only, for now.
-  if (spec.initImage !== undefined) problems.push({ field: 'toolSampler', message: 'a tool sampler does not take an init image yet: use a diffusers scheduler' });
-  if (isVaried(spec)) problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
+  if (spec.initImage !== undefined)
+    problems.push({
+      field: 'toolSampler',
+      message: 'a tool sampler does not take an init image yet: use a diffusers scheduler',
+    });
+  if (isVaried(spec))
+    problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
   return problems;
 }
 
@@ -307,5 +329,5 @@ function microConditioningProblems(spec: RunSpec): SpecProblem[] {
 }
 
 function show(v: unknown): string {
-  return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
 }

@@ -77,8 +77,15 @@ export function isInspectorMessage(value: unknown): value is InspectorToHost {
         (typeof m.data === 'string' || m.data instanceof Uint8Array)
       );
     case 'generate':
-      return typeof m.schedule === 'string' && typeof m.sampler === 'string' && m.sampler.length <= 100
-        && typeof m.steps === 'number' && Number.isInteger(m.steps) && m.steps >= 1 && m.steps <= 1000;
+      return (
+        typeof m.schedule === 'string' &&
+        typeof m.sampler === 'string' &&
+        m.sampler.length <= 100 &&
+        typeof m.steps === 'number' &&
+        Number.isInteger(m.steps) &&
+        m.steps >= 1 &&
+        m.steps <= 1000
+      );
     case 'reveal':
       return typeof m.line === 'number' && Number.isInteger(m.line) && m.line >= 0;
     default:

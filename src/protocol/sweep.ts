@@ -151,7 +151,7 @@ function readAxis(raw: unknown, path: Path, error: Report): SweepAxis | undefine
     if (problem) error([...path, 'values', i], 'bad-value', `${field} ${problem}`);
     ok &&= !problem;
   });
-  return ok ? { field, values } : undefined;
+  return ok ? { field, values: values as AxisValue[] } : undefined;
 }
 
 function seedRange(raw: Record<string, unknown>, path: Path, error: Report): number[] | undefined {
@@ -217,7 +217,7 @@ function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, erro
     );
   if (raw.batchSize !== undefined && raw.batchSize !== 1)
     error(['base', 'batchSize'], 'batch', 'a cell is one image: vary the seed on an axis instead of a batch');
-  const spec = runSpec({ modelDir: '', prompt: '', ...raw } as RunSpec);
+  const spec = runSpec({ modelDir: '', prompt: '', ...raw });
   // Checked with each axis's first value in place (a strength needs the init image an axis gives);
   // the fields axes set are checked at their values.
   const set = new Set(AXIS_NAMES.flatMap((n) => (axes[n] ? (AXIS_FIELDS[axes[n].field] as AxisFieldSpec).sets : [])));

@@ -55,7 +55,7 @@ export const AXIS_FIELDS = {
     doc: 'a diffusers class (EulerDiscreteScheduler), an A1111 sampler ("DPM++ 2M Karras") or a ComfyUI sampler_name',
     check: (v) => {
       const choice = isText(v) === undefined ? samplerChoice(v as string) : undefined;
-      return isText(v) ?? (choice && 'problem' in choice ? `"${v}": ${choice.problem}` : undefined);
+      return isText(v) ?? (choice && 'problem' in choice ? `"${String(v)}": ${choice.problem}` : undefined);
     },
     apply: (spec, v) => applySampler(spec, v as string),
     sets: ['scheduler', 'toolSampler'],

@@ -92,7 +92,8 @@ export const WORKBENCH_MAX_COUNT = 100;
 export function validateParams(form: unknown, ctx: ValidationContext): { run?: FormRun; errors: ParamErrors } {
   const f = (typeof form === 'object' && form !== null ? form : {}) as Record<string, unknown>;
   const errors: ParamErrors = {};
-  const text = (key: keyof ParamsForm): string => (typeof f[key] === 'string' || typeof f[key] === 'number' ? String(f[key]) : '');
+  const text = (key: keyof ParamsForm): string =>
+    typeof f[key] === 'string' || typeof f[key] === 'number' ? String(f[key]) : '';
   const L = RUN_LIMITS;
 
   const integer = (key: keyof ParamsForm, label: string, min: number, max: number): number => {
@@ -148,17 +149,20 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   const height = size('height', 'Height');
   const previewKind = text('previewKind') as ViewerPreview;
   if (!VIEWER_PREVIEWS.includes(previewKind)) errors.previewKind = 'Unknown preview.';
-  else if (model && !model.previews.includes(previewKind)) errors.previewKind = `${model.label} has no ${previewKind.toUpperCase()} decoder for previews.`;
+  else if (model && !model.previews.includes(previewKind))
+    errors.previewKind = `${model.label} has no ${previewKind.toUpperCase()} decoder for previews.`;
 
   const sampler = text('sampler');
   const samplerOption = ctx.samplers.find((s) => s.className === sampler);
   if (sampler !== '' && !samplerOption) errors.sampler = `Unknown sampler "${sampler}".`;
   const spacing = text('spacing') as Spacing;
   if (!SPACINGS.includes(spacing)) errors.spacing = 'Unknown timestep spacing.';
-  else if (spacing !== 'default' && samplerOption && !samplerOption.spacing) errors.spacing = `${sampler} has no timestep spacing option.`;
+  else if (spacing !== 'default' && samplerOption && !samplerOption.spacing)
+    errors.spacing = `${sampler} has no timestep spacing option.`;
   const sigmas = text('sigmas') as SigmaSchedule;
   if (!SIGMA_SCHEDULES.includes(sigmas)) errors.sigmas = 'Unknown σ schedule.';
-  else if (sigmas !== 'default' && samplerOption && !samplerOption.sigmas.includes(sigmas)) errors.sigmas = `${sampler} does not offer ${sigmas} σs.`;
+  else if (sigmas !== 'default' && samplerOption && !samplerOption.sigmas.includes(sigmas))
+    errors.sigmas = `${sampler} does not offer ${sigmas} σs.`;
 
   if (Object.keys(errors).length > 0) return { errors };
   const scheduler = schedulerOverrides(sampler, spacing, sigmas);
@@ -180,7 +184,11 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
 
 /** The scheduler config keys the form's sampler controls set over the model's own; undefined keeps
  * the model's scheduler. */
-export function schedulerOverrides(sampler: string, spacing: Spacing, sigmas: SigmaSchedule): Record<string, unknown> | undefined {
+export function schedulerOverrides(
+  sampler: string,
+  spacing: Spacing,
+  sigmas: SigmaSchedule,
+): Record<string, unknown> | undefined {
   const config: Record<string, unknown> = {};
   if (sampler) config._class_name = sampler;
   if (spacing !== 'default') config.timestep_spacing = spacing;
@@ -257,36 +265,54 @@ const MAX_SCHEDULE_JSON = 1_000_000;
  * (and other extensions) may pass: the schedule, or an error that names what is wrong. The engine
  * checks the values against the model; this checks the shape. */
 export function parseScheduleArgument(arg: unknown): { schedule: RunSchedule } | { error: string } {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   const s = isObject(arg) ? arg.schedule : undefined;
   if (!isObject(s)) return { error: 'expected { schedule: { label, scheduler?, timesteps?, sigmas? } }' };
-  if (typeof s.label !== 'string' || s.label.trim() === '' || s.label.length > 200) return { error: 'schedule.label must be a name of 1 to 200 characters' };
-  if (s.scheduler !== undefined && !isObject(s.scheduler)) return { error: 'schedule.scheduler must be a scheduler config object' };
+  if (typeof s.label !== 'string' || s.label.trim() === '' || s.label.length > 200)
+    return { error: 'schedule.label must be a name of 1 to 200 characters' };
+  if (s.scheduler !== undefined && !isObject(s.scheduler))
+    return { error: 'schedule.scheduler must be a scheduler config object' };
   const list = (key: 'timesteps' | 'sigmas') => {
     const v = s[key];
-    return v === undefined || (Array.isArray(v) && v.length >= 1 && v.length <= 1001 && v.every((x) => typeof x === 'number' && Number.isFinite(x)));
+    return (
+      v === undefined ||
+      (Array.isArray(v) &&
+        v.length >= 1 &&
+        v.length <= 1001 &&
+        v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    );
   };
-  for (const key of ['timesteps', 'sigmas'] as const) if (!list(key)) return { error: `schedule.${key} must be a list of 1 to 1001 finite numbers` };
-  if (s.timesteps !== undefined && s.sigmas !== undefined) return { error: 'schedule gives both timesteps and sigmas; give one' };
-  if (s.scheduler === undefined && s.timesteps === undefined && s.sigmas === undefined) return { error: 'schedule has no scheduler config, timesteps or sigmas' };
+  for (const key of ['timesteps', 'sigmas'] as const)
+    if (!list(key)) return { error: `schedule.${key} must be a list of 1 to 1001 finite numbers` };
+  if (s.timesteps !== undefined && s.sigmas !== undefined)
+    return { error: 'schedule gives both timesteps and sigmas; give one' };
+  if (s.scheduler === undefined && s.timesteps === undefined && s.sigmas === undefined)
+    return { error: 'schedule has no scheduler config, timesteps or sigmas' };
   const { min, max } = RUN_LIMITS.steps;
-  if (s.steps !== undefined && (typeof s.steps !== 'number' || !Number.isInteger(s.steps) || s.steps < min || s.steps > max)) {
+  if (
+    s.steps !== undefined &&
+    (typeof s.steps !== 'number' || !Number.isInteger(s.steps) || s.steps < min || s.steps > max)
+  ) {
     return { error: `schedule.steps must be a whole number from ${min} to ${max}` };
   }
-  if (s.steps !== undefined && (s.timesteps !== undefined || s.sigmas !== undefined)) return { error: 'schedule.steps does not go with explicit timesteps or sigmas' };
+  if (s.steps !== undefined && (s.timesteps !== undefined || s.sigmas !== undefined))
+    return { error: 'schedule.steps does not go with explicit timesteps or sigmas' };
   let size: number;
   try {
     size = JSON.stringify(s.scheduler ?? {}).length;
   } catch {
     return { error: 'schedule.scheduler is not plain JSON' };
   }
-  if (size > MAX_SCHEDULE_JSON) return { error: `schedule.scheduler is ${size} characters of JSON, more than ${MAX_SCHEDULE_JSON}` };
+  if (size > MAX_SCHEDULE_JSON)
+    return { error: `schedule.scheduler is ${size} characters of JSON, more than ${MAX_SCHEDULE_JSON}` };
   const schedule: RunSchedule = { label: s.label.trim() };
   // A JSON round trip keeps only plain data (no getters, prototypes or functions) from the caller.
-  if (s.scheduler !== undefined) schedule.scheduler = JSON.parse(JSON.stringify(s.scheduler)) as Record<string, unknown>;
+  if (s.scheduler !== undefined)
+    schedule.scheduler = JSON.parse(JSON.stringify(s.scheduler)) as Record<string, unknown>;
   if (s.timesteps !== undefined) schedule.timesteps = [...(s.timesteps as number[])];
   if (s.sigmas !== undefined) schedule.sigmas = [...(s.sigmas as number[])];
-  if (s.steps !== undefined) schedule.steps = s.steps as number;
+  if (s.steps !== undefined) schedule.steps = s.steps;
   return { schedule };
 }
 
@@ -428,7 +454,9 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
     case 'formChanged':
       return isForm(msg.form) ? { type: msg.type, form: msg.form } : undefined;
     case 'generate':
-      return isForm(msg.form) ? { type: msg.type, form: msg.form, ...(msg.forever === true && { forever: true }) } : undefined;
+      return isForm(msg.form)
+        ? { type: msg.type, form: msg.form, ...(msg.forever === true && { forever: true }) }
+        : undefined;
     case 'imageAction':
       return parseImageAction(msg);
     case 'openRun':
@@ -461,12 +489,27 @@ export function parseFromGallery(m: unknown): FromGallery | undefined {
 }
 
 const FORM_KEYS: readonly (keyof ParamsForm)[] = [
-  'prompt', 'negativePrompt', 'seed', 'subseed', 'subseedStrength', 'steps', 'guidanceScale', 'sampler', 'spacing', 'sigmas',
-  'width', 'height', 'batchSize', 'batchCount', 'previewKind', 'previewEvery', 'modelId',
+  'prompt',
+  'negativePrompt',
+  'seed',
+  'subseed',
+  'subseedStrength',
+  'steps',
+  'guidanceScale',
+  'sampler',
+  'spacing',
+  'sigmas',
+  'width',
+  'height',
+  'batchSize',
+  'batchCount',
+  'previewKind',
+  'previewEvery',
+  'modelId',
 ];
 
 function isForm(v: unknown): v is ParamsForm {
   if (typeof v !== 'object' || v === null) return false;
   const form = v as Record<string, unknown>;
-  return FORM_KEYS.every((k) => typeof form[k] === 'string' && (form[k] as string).length <= 10_000);
+  return FORM_KEYS.every((k) => typeof form[k] === 'string' && form[k].length <= 10_000);
 }

@@ -24,7 +24,17 @@ export interface A1111Parameters {
 }
 
 /** Keys this module knows, in the order A1111 writes them; the rest go to `extra`. */
-const KNOWN = ['Steps', 'Sampler', 'Schedule type', 'CFG scale', 'Seed', 'Size', 'Model hash', 'Model', 'Denoising strength', 'Mask blur'] as const;
+type KnownKey =
+  | 'Steps'
+  | 'Sampler'
+  | 'Schedule type'
+  | 'CFG scale'
+  | 'Seed'
+  | 'Size'
+  | 'Model hash'
+  | 'Model'
+  | 'Denoising strength'
+  | 'Mask blur';
 
 export function formatParameters(p: A1111Parameters): string {
   const pairs: [string, string | number | undefined][] = [
@@ -57,8 +67,10 @@ export const MAX_PARAMETERS_LENGTH = 64 * 1024;
  * RangeError for text over MAX_PARAMETERS_LENGTH; runs in time linear in the text otherwise. */
 export function parseParameters(text: string): A1111Parameters {
   if (text.length > MAX_PARAMETERS_LENGTH) {
-    throw new RangeError(`The PNG's parameters text is ${text.length.toLocaleString('en-US')} characters; ` +
-      `Diffusion Lab reads at most ${MAX_PARAMETERS_LENGTH.toLocaleString('en-US')}.`);
+    throw new RangeError(
+      `The PNG's parameters text is ${text.length.toLocaleString('en-US')} characters; ` +
+        `Diffusion Lab reads at most ${MAX_PARAMETERS_LENGTH.toLocaleString('en-US')}.`,
+    );
   }
   const lines = text.trim().split('\n');
   const last = lines[lines.length - 1] ?? '';
@@ -71,14 +83,19 @@ export function parseParameters(text: string): A1111Parameters {
   const negative: string[] = [];
   for (const raw of promptLines) {
     const line = raw.trim();
-    if (negative.length === 0 && line.startsWith('Negative prompt:')) negative.push(line.slice('Negative prompt:'.length).trim());
+    if (negative.length === 0 && line.startsWith('Negative prompt:'))
+      negative.push(line.slice('Negative prompt:'.length).trim());
     else (negative.length > 0 ? negative : prompt).push(line);
   }
-  const result: A1111Parameters = { prompt: prompt.join('\n').trim(), negativePrompt: negative.join('\n').trim(), extra: [] };
+  const result: A1111Parameters = {
+    prompt: prompt.join('\n').trim(),
+    negativePrompt: negative.join('\n').trim(),
+    extra: [],
+  };
   if (!hasSettings) return result;
 
   for (const [key, value] of pairs) {
-    switch (key as (typeof KNOWN)[number]) {
+    switch (key as KnownKey) {
       case 'Steps':
         result.steps = toNumber(value);
         break;
@@ -130,21 +147,21 @@ export function settingsPairs(line: string): [string, string][] {
   let i = 0;
   while (i < line.length) {
     let k = i;
-    while (k < line.length && isSpace(line[k]!)) k++;
-    if (k >= line.length || !isWord(line[k]!)) {
+    while (k < line.length && isSpace(line[k])) k++;
+    if (k >= line.length || !isWord(line[k])) {
       i = k + 1;
       continue;
     }
     // A key runs over word characters, spaces, '-', '/' and '+'; no match can start inside a run
     // that is not followed by ':', so the scan goes on after it.
     let end = k + 1;
-    while (end < line.length && isKeyChar(line[end]!)) end++;
+    while (end < line.length && isKeyChar(line[end])) end++;
     if (line[end] !== ':') {
       i = end;
       continue;
     }
     let v = end + 1;
-    while (v < line.length && isSpace(line[v]!)) v++;
+    while (v < line.length && isSpace(line[v])) v++;
     const close = line[v] === '"' ? quotes.closingQuote(v) : undefined;
     // A quoted value counts only when a comma or the end follows it; otherwise the value runs to the comma.
     const quoted = close !== undefined && (close + 1 === line.length || line[close + 1] === ',');

@@ -27,17 +27,24 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
   const notes = samplers.length > 1 ? [`the graph has ${samplers.length} KSamplers; read the first`] : [];
   const linked = (value: unknown, type: string) => {
     const node = Array.isArray(value) ? graph[String(value[0])] : undefined;
-    return node?.class_type === type ? node.inputs ?? {} : undefined;
+    return node?.class_type === type ? (node.inputs ?? {}) : undefined;
   };
   const latent = linked(k.latent_image, 'EmptyLatentImage');
   const checkpoint = linked(k.model, 'CheckpointLoaderSimple');
   const reading: ComfyReading = {
-    seed: num(k.seed), steps: num(k.steps), cfg: num(k.cfg), samplerName: str(k.sampler_name),
-    scheduler: str(k.scheduler), denoise: num(k.denoise),
+    seed: num(k.seed),
+    steps: num(k.steps),
+    cfg: num(k.cfg),
+    samplerName: str(k.sampler_name),
+    scheduler: str(k.scheduler),
+    denoise: num(k.denoise),
     positive: str(linked(k.positive, 'CLIPTextEncode')?.text),
     negative: str(linked(k.negative, 'CLIPTextEncode')?.text),
-    width: num(latent?.width), height: num(latent?.height), batchSize: num(latent?.batch_size),
-    checkpoint: str(checkpoint?.ckpt_name), notes,
+    width: num(latent?.width),
+    height: num(latent?.height),
+    batchSize: num(latent?.batch_size),
+    checkpoint: str(checkpoint?.ckpt_name),
+    notes,
   };
   if (reading.positive === undefined) notes.push("the positive prompt does not come from a CLIPTextEncode's text");
   return reading;

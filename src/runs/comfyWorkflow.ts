@@ -40,66 +40,153 @@ type ApiNode = { inputs: Record<string, unknown>; class_type: string; _meta: { t
 /** The API-format graph: node id → { inputs (values, or [node id, output slot] links), class_type }. */
 export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
   const link = (id: number, slot = 0) => [String(id), slot];
-  const node = (class_type: string, inputs: Record<string, unknown>, title = class_type): ApiNode =>
-    ({ inputs, class_type, _meta: { title } });
+  const node = (class_type: string, inputs: Record<string, unknown>, title = class_type): ApiNode => ({
+    inputs,
+    class_type,
+    _meta: { title },
+  });
   return {
     [ID.ksampler]: node('KSampler', {
-      seed: r.seed, steps: r.steps, cfg: r.cfg, sampler_name: r.samplerName, scheduler: r.scheduler, denoise: 1,
-      model: link(ID.checkpoint), positive: link(ID.positive), negative: link(ID.negative),
+      seed: r.seed,
+      steps: r.steps,
+      cfg: r.cfg,
+      sampler_name: r.samplerName,
+      scheduler: r.scheduler,
+      denoise: 1,
+      model: link(ID.checkpoint),
+      positive: link(ID.positive),
+      negative: link(ID.negative),
       latent_image: link(ID.latent),
     }),
     [ID.checkpoint]: node('CheckpointLoaderSimple', { ckpt_name: r.checkpoint }, 'Load Checkpoint'),
-    [ID.latent]: node('EmptyLatentImage', { width: r.width, height: r.height, batch_size: r.batchSize },
-      'Empty Latent Image'),
-    [ID.positive]: node('CLIPTextEncode', { text: r.positive, clip: link(ID.checkpoint, 1) },
-      'CLIP Text Encode (Prompt)'),
-    [ID.negative]: node('CLIPTextEncode', { text: r.negative, clip: link(ID.checkpoint, 1) },
-      'CLIP Text Encode (Prompt)'),
+    [ID.latent]: node(
+      'EmptyLatentImage',
+      { width: r.width, height: r.height, batch_size: r.batchSize },
+      'Empty Latent Image',
+    ),
+    [ID.positive]: node(
+      'CLIPTextEncode',
+      { text: r.positive, clip: link(ID.checkpoint, 1) },
+      'CLIP Text Encode (Prompt)',
+    ),
+    [ID.negative]: node(
+      'CLIPTextEncode',
+      { text: r.negative, clip: link(ID.checkpoint, 1) },
+      'CLIP Text Encode (Prompt)',
+    ),
     [ID.decode]: node('VAEDecode', { samples: link(ID.ksampler), vae: link(ID.checkpoint, 2) }, 'VAE Decode'),
     [ID.save]: node('SaveImage', { filename_prefix: 'DiffusionLab', images: link(ID.decode) }, 'Save Image'),
   };
 }
 
-interface Slot { name: string; type: string }
+interface Slot {
+  name: string;
+  type: string;
+}
 
 /** Per node: type, position, size, input and output slots, widget values (KSampler's has the seed's
  * "control after generate" widget after the seed, as the UI stores it). */
 function uiNodes(r: ComfyRun) {
   const io = (...pairs: [string, string][]): Slot[] => pairs.map(([name, type]) => ({ name, type }));
   return [
-    { id: ID.ksampler, type: 'KSampler', pos: [863, 186], size: [315, 262],
-      inputs: io(['model', 'MODEL'], ['positive', 'CONDITIONING'], ['negative', 'CONDITIONING'],
-        ['latent_image', 'LATENT']),
+    {
+      id: ID.ksampler,
+      type: 'KSampler',
+      pos: [863, 186],
+      size: [315, 262],
+      inputs: io(
+        ['model', 'MODEL'],
+        ['positive', 'CONDITIONING'],
+        ['negative', 'CONDITIONING'],
+        ['latent_image', 'LATENT'],
+      ),
       outputs: io(['LATENT', 'LATENT']),
-      widgets_values: [r.seed, 'fixed', r.steps, r.cfg, r.samplerName, r.scheduler, 1] },
-    { id: ID.checkpoint, type: 'CheckpointLoaderSimple', pos: [26, 474], size: [315, 98], inputs: [],
-      outputs: io(['MODEL', 'MODEL'], ['CLIP', 'CLIP'], ['VAE', 'VAE']), widgets_values: [r.checkpoint] },
-    { id: ID.latent, type: 'EmptyLatentImage', pos: [473, 609], size: [315, 106], inputs: [],
-      outputs: io(['LATENT', 'LATENT']), widgets_values: [r.width, r.height, r.batchSize] },
-    { id: ID.positive, type: 'CLIPTextEncode', pos: [415, 186], size: [422, 164], inputs: io(['clip', 'CLIP']),
-      outputs: io(['CONDITIONING', 'CONDITIONING']), widgets_values: [r.positive] },
-    { id: ID.negative, type: 'CLIPTextEncode', pos: [413, 389], size: [425, 180], inputs: io(['clip', 'CLIP']),
-      outputs: io(['CONDITIONING', 'CONDITIONING']), widgets_values: [r.negative] },
-    { id: ID.decode, type: 'VAEDecode', pos: [1209, 188], size: [210, 46],
-      inputs: io(['samples', 'LATENT'], ['vae', 'VAE']), outputs: io(['IMAGE', 'IMAGE']), widgets_values: [] },
-    { id: ID.save, type: 'SaveImage', pos: [1451, 189], size: [210, 270], inputs: io(['images', 'IMAGE']),
-      outputs: [], widgets_values: ['DiffusionLab'] },
+      widgets_values: [r.seed, 'fixed', r.steps, r.cfg, r.samplerName, r.scheduler, 1],
+    },
+    {
+      id: ID.checkpoint,
+      type: 'CheckpointLoaderSimple',
+      pos: [26, 474],
+      size: [315, 98],
+      inputs: [],
+      outputs: io(['MODEL', 'MODEL'], ['CLIP', 'CLIP'], ['VAE', 'VAE']),
+      widgets_values: [r.checkpoint],
+    },
+    {
+      id: ID.latent,
+      type: 'EmptyLatentImage',
+      pos: [473, 609],
+      size: [315, 106],
+      inputs: [],
+      outputs: io(['LATENT', 'LATENT']),
+      widgets_values: [r.width, r.height, r.batchSize],
+    },
+    {
+      id: ID.positive,
+      type: 'CLIPTextEncode',
+      pos: [415, 186],
+      size: [422, 164],
+      inputs: io(['clip', 'CLIP']),
+      outputs: io(['CONDITIONING', 'CONDITIONING']),
+      widgets_values: [r.positive],
+    },
+    {
+      id: ID.negative,
+      type: 'CLIPTextEncode',
+      pos: [413, 389],
+      size: [425, 180],
+      inputs: io(['clip', 'CLIP']),
+      outputs: io(['CONDITIONING', 'CONDITIONING']),
+      widgets_values: [r.negative],
+    },
+    {
+      id: ID.decode,
+      type: 'VAEDecode',
+      pos: [1209, 188],
+      size: [210, 46],
+      inputs: io(['samples', 'LATENT'], ['vae', 'VAE']),
+      outputs: io(['IMAGE', 'IMAGE']),
+      widgets_values: [],
+    },
+    {
+      id: ID.save,
+      type: 'SaveImage',
+      pos: [1451, 189],
+      size: [210, 270],
+      inputs: io(['images', 'IMAGE']),
+      outputs: [],
+      widgets_values: ['DiffusionLab'],
+    },
   ];
 }
 
 /** The UI-format workflow (LiteGraph serialisation, version 0.4), slots joined by LINKS. */
 export function comfyWorkflow(r: ComfyRun): Record<string, unknown> {
   const nodes = uiNodes(r).map((n, order) => ({
-    id: n.id, type: n.type, pos: n.pos, size: n.size, flags: {}, order, mode: 0,
+    id: n.id,
+    type: n.type,
+    pos: n.pos,
+    size: n.size,
+    flags: {},
+    order,
+    mode: 0,
     inputs: n.inputs.map((slot, k) => ({ ...slot, link: LINKS.find((l) => l[3] === n.id && l[4] === k)![0] })),
     outputs: n.outputs.map((slot, k) => ({
-      ...slot, links: LINKS.filter((l) => l[1] === n.id && l[2] === k).map((l) => l[0]), slot_index: k,
+      ...slot,
+      links: LINKS.filter((l) => l[1] === n.id && l[2] === k).map((l) => l[0]),
+      slot_index: k,
     })),
     properties: { 'Node name for S&R': n.type },
     widgets_values: n.widgets_values,
   }));
   return {
-    last_node_id: ID.save, last_link_id: LINKS.length, nodes, links: LINKS, groups: [], config: {}, extra: {},
+    last_node_id: ID.save,
+    last_link_id: LINKS.length,
+    nodes,
+    links: LINKS,
+    groups: [],
+    config: {},
+    extra: {},
     version: 0.4,
   };
 }

@@ -15,7 +15,8 @@ export function installCudaProvider(onOutput: (text: string) => void = () => und
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return Promise.resolve({
       ok: false,
-      message: `The CUDA provider download exists for Linux x64 only; this is ${process.platform} ${process.arch}. ` +
+      message:
+        `The CUDA provider download exists for Linux x64 only; this is ${process.platform} ${process.arch}. ` +
         'onnxruntime-node already bundles dml and webgpu on Windows, coreml and webgpu on macOS.',
     });
   }
@@ -30,15 +31,22 @@ export function installCudaProvider(onOutput: (text: string) => void = () => und
     const failed = (why: string) =>
       resolve({
         ok: false,
-        message: `Could not install the CUDA provider (${why}). The installer downloads from api.nuget.org: check the network or ` +
+        message:
+          `Could not install the CUDA provider (${why}). The installer downloads from api.nuget.org: check the network or ` +
           'proxy (it honours GLOBAL_AGENT_HTTPS_PROXY). Generation keeps working on the other providers.',
       });
     child.on('error', (err) => failed(err.message));
     child.on('exit', (code) => {
       if (code !== 0) failed(`installer exit code ${code}`);
       // The installer also exits 0 when it decides not to install; only the library itself is proof.
-      else if (!existsSync(cudaLibrary(installer))) failed('the installer finished but libonnxruntime_providers_cuda.so is not there');
-      else resolve({ ok: true, message: 'Installed the CUDA provider. Provider auto (or cuda) now uses the GPU; CUDA 12 and cuDNN 9 must be installed on the system.' });
+      else if (!existsSync(cudaLibrary(installer)))
+        failed('the installer finished but libonnxruntime_providers_cuda.so is not there');
+      else
+        resolve({
+          ok: true,
+          message:
+            'Installed the CUDA provider. Provider auto (or cuda) now uses the GPU; CUDA 12 and cuDNN 9 must be installed on the system.',
+        });
     });
   });
 }

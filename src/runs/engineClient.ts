@@ -226,7 +226,10 @@ export class EngineClient {
     if (ms <= 0) return;
     this.idleTimer = setTimeout(() => {
       if (this.pending.size > 0 || !this.child?.connected) return;
-      this.options.log?.('info', `stopping the engine process after ${Math.round(ms / 1000)} s idle; the next request starts a fresh one`);
+      this.options.log?.(
+        'info',
+        `stopping the engine process after ${Math.round(ms / 1000)} s idle; the next request starts a fresh one`,
+      );
       this.child.send({ type: 'shutdown' } satisfies ToEngine);
     }, ms);
     // An idle timer alone must not keep a CLI process alive.
@@ -240,6 +243,9 @@ function cancelled(): EngineError {
 
 /** The last error line the process printed, as ": <line>", or ''. */
 function lastError(stderr: string): string {
-  const line = stderr.split('\n').reverse().find((l) => /error/i.test(l));
+  const line = stderr
+    .split('\n')
+    .reverse()
+    .find((l) => /error/i.test(l));
   return line ? `: ${line.trim()}` : '';
 }

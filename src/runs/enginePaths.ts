@@ -7,14 +7,16 @@ import { dirname, join } from 'node:path';
 export function packageRoot(): string {
   for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'diffusion-lab') return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'diffusion-lab')
+      return dir;
   }
   throw new Error(`no diffusion-lab package.json above ${__dirname}`);
 }
 
 /** The engine entry to fork: dist/engine.js when bundled, src/engine/engineMain.ts (via tsx) from source. */
 export function engineEntry(): { enginePath: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts')) return { enginePath: join(__dirname, '..', 'engine', 'engineMain.ts'), execArgv: ['--import', 'tsx'] };
+  if (__filename.endsWith('.ts'))
+    return { enginePath: join(__dirname, '..', 'engine', 'engineMain.ts'), execArgv: ['--import', 'tsx'] };
   return { enginePath: join(__dirname, 'engine.js'), execArgv: [] };
 }
 

@@ -38,6 +38,9 @@ export async function executeRun(
   const result = await engine.generate({ spec: run.spec, options, images: inputs?.images }, events);
   const records = buildRunRecords(run.createdAt, result.info, inputs?.files);
   // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.
-  const images = result.images.map((image, i) => ({ ...image, png: new Uint8Array(withPngText(image.png, pngTextChunks(records[i]))) }));
+  const images = result.images.map((image, i) => ({
+    ...image,
+    png: new Uint8Array(withPngText(image.png, pngTextChunks(records[i]))),
+  }));
   return { ...run, info: result.info, records, images, tensors: result.tensors };
 }

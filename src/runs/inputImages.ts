@@ -72,7 +72,8 @@ function readImageFile(path: string, field: RunInputError['field']): { pixels: R
   }
   if (pixels.width < 1 || pixels.height < 1) throw fail(`the image is empty (${pixels.width}x${pixels.height})`);
   const { width, height } = pixels;
-  if (Math.max(width, height) > RUN_LIMITS.side.max) throw fail(`${width}x${height} is larger than ${RUN_LIMITS.side.max} on a side`);
+  if (Math.max(width, height) > RUN_LIMITS.side.max)
+    throw fail(`${width}x${height} is larger than ${RUN_LIMITS.side.max} on a side`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { pixels, file: { path, sha256, width, height } };
 }

@@ -4,7 +4,8 @@
 // see them.
 import { crc32 } from 'node:zlib';
 
-const latin1 = /^[\u0000-\u00ff]*$/;
+/** Every UTF-16 unit is at most U+00FF (so Latin-1 can hold the text). */
+const latin1 = /^[^\u0100-\uffff]*$/;
 
 /** The PNG with text chunks inserted before its first IDAT. */
 export function withPngText(png: Uint8Array, text: Record<string, string>): Uint8Array {
@@ -27,18 +28,22 @@ function firstChunk(bytes: Uint8Array, wanted: string): number | undefined {
 export function readPngText(bytes: Uint8Array): Record<string, string> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: Record<string, string> = {};
-  for (let at = 8; at + 12 <= bytes.length; ) {
+  for (let at = 8; at + 12 <= bytes.length;) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const data = bytes.subarray(at + 8, at + 8 + length);
     const nul = data.indexOf(0);
     if (type === 'tEXt' && nul > 0) {
-      out[Buffer.from(data.subarray(0, nul)).toString('latin1')] = Buffer.from(data.subarray(nul + 1)).toString('latin1');
+      out[Buffer.from(data.subarray(0, nul)).toString('latin1')] = Buffer.from(data.subarray(nul + 1)).toString(
+        'latin1',
+      );
     } else if (type === 'iTXt' && nul > 0 && data[nul + 1] === 0) {
       // keyword \0 compression-flag compression-method language \0 translated-keyword \0 text
       const lang = data.indexOf(0, nul + 3);
       const translated = data.indexOf(0, lang + 1);
-      out[Buffer.from(data.subarray(0, nul)).toString('latin1')] = Buffer.from(data.subarray(translated + 1)).toString('utf8');
+      out[Buffer.from(data.subarray(0, nul)).toString('latin1')] = Buffer.from(data.subarray(translated + 1)).toString(
+        'utf8',
+      );
     }
     if (type === 'IEND') break;
     at += 12 + length;
@@ -47,7 +52,8 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
 }
 
 function textChunk(keyword: string, text: string): Buffer {
-  if (!/^[\u0020-\u007e\u00a1-\u00ff]{1,79}$/.test(keyword)) throw new RangeError(`invalid PNG text keyword "${keyword}"`);
+  if (!/^[\u0020-\u007e\u00a1-\u00ff]{1,79}$/.test(keyword))
+    throw new RangeError(`invalid PNG text keyword "${keyword}"`);
   const body = latin1.test(text)
     ? Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.of(0), Buffer.from(text, 'latin1')])
     : Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.of(0, 0, 0, 0, 0), Buffer.from(text, 'utf8')]);

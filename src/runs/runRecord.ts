@@ -87,7 +87,10 @@ const VARIATION_SEED = 'Variation seed';
 const VARIATION_STRENGTH = 'Variation seed strength';
 
 function variationPairs(subseed: number, strength: number): [string, string][] {
-  return [[VARIATION_SEED, String(subseed)], [VARIATION_STRENGTH, String(strength)]];
+  return [
+    [VARIATION_SEED, String(subseed)],
+    [VARIATION_STRENGTH, String(strength)],
+  ];
 }
 
 /** The variation seed and strength an A1111 settings line gives, when both are there as numbers. */
@@ -111,9 +114,17 @@ export function toComfy(record: RunRecord): ComfyRun | undefined {
   if (!names) return undefined;
   const { spec } = record;
   return {
-    checkpoint: `${record.ran.model.name}.safetensors`, positive: spec.prompt, negative: spec.negativePrompt,
-    width: spec.width, height: spec.height, batchSize: 1, seed: record.seed, steps: spec.steps,
-    cfg: spec.guidanceScale, samplerName: names.samplerName, scheduler: names.scheduler,
+    checkpoint: `${record.ran.model.name}.safetensors`,
+    positive: spec.prompt,
+    negative: spec.negativePrompt,
+    width: spec.width,
+    height: spec.height,
+    batchSize: 1,
+    seed: record.seed,
+    steps: spec.steps,
+    cfg: spec.guidanceScale,
+    samplerName: names.samplerName,
+    scheduler: names.scheduler,
   };
 }
 
@@ -132,7 +143,10 @@ export function pngTextChunks(record: RunRecord): Record<string, string> {
 }
 
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** What a PNG says about the run that made it, for "Re-run from Image". */
@@ -157,7 +171,11 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
     const { name, hash, dir } = record.ran.model;
     // This image's own seeds, so the image alone re-makes it.
     const { seed, subseed } = imageSpec(record, false);
-    return { source: 'diffusion-lab', spec: { ...spec, seed, subseed, scheduler: record.ran.scheduler }, model: { name, hash, dir } };
+    return {
+      source: 'diffusion-lab',
+      spec: { ...spec, seed, subseed, scheduler: record.ran.scheduler },
+      model: { name, hash, dir },
+    };
   }
   if (texts[PARAMETERS_KEY] !== undefined) return fromA1111(texts[PARAMETERS_KEY]);
   return texts[COMFY_PROMPT_KEY] === undefined ? undefined : fromComfy(texts[COMFY_PROMPT_KEY]);
@@ -183,19 +201,32 @@ function fromA1111(text: string): RestoredRun {
   const rng = p.extra.find(([key]) => key === 'RNG')?.[1] ?? 'GPU';
   const notes = rng === 'CPU' ? undefined : [`A1111 drew the noise with RNG ${rng}; the CPU noise here differs`];
   const unknownSampler = p.sampler && !toolSampler ? p.sampler : undefined;
-  return { source: 'a1111', spec, unknownSampler, model: { name: p.model, hash: p.modelHash }, ...(notes && { notes }) };
+  return {
+    source: 'a1111',
+    spec,
+    unknownSampler,
+    model: { name: p.model, hash: p.modelHash },
+    ...(notes && { notes }),
+  };
 }
 
 function fromComfy(text: string): RestoredRun | undefined {
   const c = readComfyPrompt(text);
   if (!c) return undefined;
   const toolSampler = c.samplerName
-    ? known({ tool: 'comfyui', sampler: c.samplerName, schedule: c.scheduler }) : undefined;
+    ? known({ tool: 'comfyui', sampler: c.samplerName, schedule: c.scheduler })
+    : undefined;
   const notes = [...c.notes];
   if (c.denoise !== undefined && c.denoise !== 1) notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
   const spec: RestoredRun['spec'] = {
-    prompt: c.positive ?? '', negativePrompt: c.negative ?? '', seed: c.seed, steps: c.steps, guidanceScale: c.cfg,
-    width: c.width, height: c.height, toolSampler,
+    prompt: c.positive ?? '',
+    negativePrompt: c.negative ?? '',
+    seed: c.seed,
+    steps: c.steps,
+    guidanceScale: c.cfg,
+    width: c.width,
+    height: c.height,
+    toolSampler,
   };
   const model = { name: c.checkpoint?.replace(/\.(safetensors|ckpt|pt|pth|bin)$/i, '') };
   const unknownSampler = c.samplerName && !toolSampler ? c.samplerName : undefined;

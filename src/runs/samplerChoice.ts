@@ -12,17 +12,20 @@ import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSample
 import type { ToolSamplerSpec } from '../protocol/run';
 
 export type SamplerChoice =
-  | { kind: 'diffusers'; scheduler: Record<string, unknown> }
-  | { kind: 'tool'; toolSampler: ToolSamplerSpec };
+  { kind: 'diffusers'; scheduler: Record<string, unknown> } | { kind: 'tool'; toolSampler: ToolSamplerSpec };
 
 /** diffusers' config keys for the A1111 schedule types a diffusers class can take. */
 const DIFFUSERS_SIGMAS: Record<string, string> = {
-  Karras: 'use_karras_sigmas', Exponential: 'use_exponential_sigmas', Beta: 'use_beta_sigmas',
+  Karras: 'use_karras_sigmas',
+  Exponential: 'use_exponential_sigmas',
+  Beta: 'use_beta_sigmas',
 };
 
 /** The choice a name stands for, or the reason it stands for none (worded for the user). */
-export function samplerChoice(name: string, opts: { scheduleType?: string; scheduler?: string } = {}):
-  SamplerChoice | { problem: string } {
+export function samplerChoice(
+  name: string,
+  opts: { scheduleType?: string; scheduler?: string } = {},
+): SamplerChoice | { problem: string } {
   const { scheduleType, scheduler } = opts;
   const spec = SCHEDULER_CLASSES[name];
   if (spec) {
@@ -49,9 +52,10 @@ export function samplerChoice(name: string, opts: { scheduleType?: string; sched
     : { tool: 'a1111', sampler: name, ...(scheduleType !== undefined && { schedule: scheduleType }) };
   const resolved = resolveToolSampler(toolSampler.tool, toolSampler.sampler, toolSampler.schedule);
   if (!isToolFinding(resolved)) return { kind: 'tool', toolSampler };
-  const hint = resolved.code === 'unknown-sampler'
-    ? ' (give a diffusers class such as DPMSolverMultistepScheduler, an A1111 name such as "DPM++ 2M Karras", or'
-      + ' a ComfyUI sampler_name such as dpmpp_2m)'
-    : '';
+  const hint =
+    resolved.code === 'unknown-sampler'
+      ? ' (give a diffusers class such as DPMSolverMultistepScheduler, an A1111 name such as "DPM++ 2M Karras", or' +
+        ' a ComfyUI sampler_name such as dpmpp_2m)'
+      : '';
   return { problem: `${resolved.message}${hint}` };
 }

@@ -71,7 +71,7 @@ export function shortKey(key: string): string {
 /** Keys sorted at every level: the same index is the same bytes, however it was put together. */
 export function writeIndex(dir: string, index: SweepIndex): void {
   const cells = [...index.cells].sort((a, b) => a.index - b.index);
-  const json = JSON.parse(canonicalJson({ ...index, sweep: sweepToJson(index.sweep), cells }));
+  const json: unknown = JSON.parse(canonicalJson({ ...index, sweep: sweepToJson(index.sweep), cells }));
   writeFileSafely(join(dir, INDEX_FILE), Buffer.from(JSON.stringify(json, null, 1) + '\n'), true);
 }
 

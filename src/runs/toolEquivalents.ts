@@ -13,22 +13,27 @@ export interface ToolEquivalents extends ToolNames {
   readonly comfyuiWhy?: string;
 }
 
-type RanInfo = Pick<RunInfo, 'scheduler' | 'toolSampler'> & { spec: Pick<RunInfo['spec'], 'steps' | 'sigmas' |
-  'timesteps' | 'guidanceRescale'> };
+type RanInfo = Pick<RunInfo, 'scheduler' | 'toolSampler'> & {
+  spec: Pick<RunInfo['spec'], 'steps' | 'sigmas' | 'timesteps' | 'guidanceRescale'>;
+};
 
 export function toolEquivalents(info: RanInfo): ToolEquivalents {
   const names = info.toolSampler ? info.toolSampler : fromDiffusers(info);
   if ('why' in names) return { a1111Why: names.why, comfyuiWhy: names.why };
   const explicit = info.spec.sigmas ?? info.spec.timesteps;
-  const why = explicit ? `the run used an explicit ${info.spec.sigmas ? 'σ' : 'timestep'} list`
-    : info.spec.guidanceRescale ? 'neither tool has guidance rescale without an extension' : undefined;
+  const why = explicit
+    ? `the run used an explicit ${info.spec.sigmas ? 'σ' : 'timestep'} list`
+    : info.spec.guidanceRescale
+      ? 'neither tool has guidance rescale without an extension'
+      : undefined;
   if (why) return { a1111Why: why, comfyuiWhy: why };
   const tool = info.toolSampler;
   const ran = tool ? `${tool.tool === 'a1111' ? 'A1111' : 'ComfyUI'}'s ${tool.sampler} schedule` : 'this run';
   return {
     ...names,
     a1111Why: names.a1111 ? undefined : `A1111 has no sampler and schedule type that run ${ran} the same`,
-    comfyuiWhy: names.comfyui ? undefined
+    comfyuiWhy: names.comfyui
+      ? undefined
       : `ComfyUI's KSampler has no sampler_name and scheduler that run ${ran} the same`,
   };
 }
@@ -63,7 +68,7 @@ function fromDiffusers(info: RanInfo): ToolNames | { why: string } {
   const className = String(c._class_name);
   let sampler = A1111_OF_CLASS[className] ?? { why: `A1111 has no sampler that runs ${className}` };
   if (className === 'DPMSolverMultistepScheduler' && (c.algorithm_type !== 'dpmsolver++' || c.solver_order !== 2)) {
-    const variant = `${c.algorithm_type}, order ${c.solver_order}`;
+    const variant = `${c.algorithm_type as string}, order ${c.solver_order as number}`;
     sampler = { why: `A1111's DPM++ samplers do not run ${className} with ${variant}` };
   }
   if (typeof sampler !== 'string') return sampler;
@@ -75,9 +80,14 @@ function fromDiffusers(info: RanInfo): ToolNames | { why: string } {
 
 /** The A1111 schedule type giving the σ list a diffusers config gives for `steps`, or why none does. */
 function a1111ScheduleOf(className: string, c: Record<string, unknown>, steps: number): string | { why: string } {
-  const spacing = c.timestep_spacing;
-  const sigmaType = c.use_karras_sigmas ? 'Karras' : c.use_exponential_sigmas ? 'Exponential'
-    : c.use_beta_sigmas ? 'Beta' : undefined;
+  const spacing = c.timestep_spacing as string;
+  const sigmaType = c.use_karras_sigmas
+    ? 'Karras'
+    : c.use_exponential_sigmas
+      ? 'Exponential'
+      : c.use_beta_sigmas
+        ? 'Beta'
+        : undefined;
   if (sigmaType) {
     if (RANGE_FROM_SPACED.includes(className) && spacing !== 'linspace') {
       const why = `${className} takes the ${sigmaType} range from its ${spacing} timesteps, A1111 from the whole table`;

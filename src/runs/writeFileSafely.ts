@@ -14,7 +14,7 @@ export function writeFileSafely(path: string, data: Uint8Array, force: boolean):
     else linkSync(temp, path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new Error(`${path} already exists (use --force to replace)`);
+      throw new Error(`${path} already exists (use --force to replace)`, { cause: err });
     throw err;
   } finally {
     if (existsSync(temp)) unlinkSync(temp);

@@ -126,7 +126,11 @@ function clipTokenizerJson(folder: string, config: Record<string, unknown>): Rec
   const vocabPath = join(folder, 'vocab.json');
   const mergesPath = join(folder, 'merges.txt');
   for (const p of [vocabPath, mergesPath]) {
-    if (!existsSync(p)) throw new ModelFolderError(`missing ${p} (a tokenizer folder needs tokenizer.json, or vocab.json and merges.txt)`, p);
+    if (!existsSync(p))
+      throw new ModelFolderError(
+        `missing ${p} (a tokenizer folder needs tokenizer.json, or vocab.json and merges.txt)`,
+        p,
+      );
   }
   const vocab = readJson(vocabPath, true) as Record<string, number>;
   const merges = readFileSync(mergesPath, 'utf8')
@@ -135,26 +139,47 @@ function clipTokenizerJson(folder: string, config: Record<string, unknown>): Rec
   const bos = tokenName(config.bos_token) ?? '<|startoftext|>';
   const eos = tokenName(config.eos_token) ?? '<|endoftext|>';
   const unk = tokenName(config.unk_token) ?? eos;
-  const special = (content: string) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true });
+  const special = (content: string) => ({
+    id: vocab[content],
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: true,
+    special: true,
+  });
   return {
     added_tokens: [bos, eos].filter((t) => t in vocab).map(special),
     normalizer: {
       type: 'Sequence',
-      normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }],
+      normalizers: [
+        { type: 'NFC' },
+        { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' },
+        { type: 'Lowercase' },
+      ],
     },
     pre_tokenizer: {
       type: 'Sequence',
       pretokenizers: [
         {
           type: 'Split',
-          pattern: { Regex: "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" },
+          pattern: {
+            Regex:
+              "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
+          },
           behavior: 'Removed',
           invert: true,
         },
         { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
       ],
     },
-    post_processor: { type: 'RobertaProcessing', sep: [eos, vocab[eos]], cls: [bos, vocab[bos]], trim_offsets: false, add_prefix_space: false },
+    post_processor: {
+      type: 'RobertaProcessing',
+      sep: [eos, vocab[eos]],
+      cls: [bos, vocab[bos]],
+      trim_offsets: false,
+      add_prefix_space: false,
+    },
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: {
       type: 'BPE',

@@ -5,7 +5,19 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
-import { answerFileDialog, assert, errorNotification, findWebviewFrame, openFile, quickInput, REPO, runCommand, screenshot, test, waitForNotification } from './harness.mjs';
+import {
+  answerFileDialog,
+  assert,
+  errorNotification,
+  findWebviewFrame,
+  openFile,
+  quickInput,
+  REPO,
+  runCommand,
+  screenshot,
+  test,
+  waitForNotification,
+} from './harness.mjs';
 
 const SIZE = 96;
 
@@ -38,14 +50,21 @@ async function drawnAt(frame, t) {
 }
 
 async function moveSlider(frame, t) {
-  await frame.$eval('input[type=range]', (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input'));
-  }, t);
+  await frame.$eval(
+    'input[type=range]',
+    (el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input'));
+    },
+    t,
+  );
   await drawnAt(frame, t);
 }
 
-test('forward view from a PNG in the explorer: three or more schedules, the slider changes them, strip export', async ({ page, server }) => {
+test('forward view from a PNG in the explorer: three or more schedules, the slider changes them, strip export', async ({
+  page,
+  server,
+}) => {
   // A name of its own, so a second attempt does not find the first one's exports.
   const stem = `card${Date.now() % 1_000_000}`;
   writeCard(join(server.workspace, `${stem}.png`));
@@ -58,7 +77,13 @@ test('forward view from a PNG in the explorer: three or more schedules, the slid
   // The explorer may still be settling when the row first shows; a menu opened then can close again.
   for (let attempt = 1; ; attempt++) {
     await row.click({ button: 'right' });
-    if (await item.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+    if (
+      await item.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     assert(attempt < 3, 'the explorer context menu has no "Show the Forward Process on an Image"');
     await page.keyboard.press('Escape');
   }
@@ -69,12 +94,18 @@ test('forward view from a PNG in the explorer: three or more schedules, the slid
     await item.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
   }
 
-  const frame = await Promise.race([findWebviewFrame(page, 'canvas[data-column]', 60_000), errorNotification(page, 60_000)]);
+  const frame = await Promise.race([
+    findWebviewFrame(page, 'canvas[data-column]', 60_000),
+    errorNotification(page, 60_000),
+  ]);
   await frame.waitForFunction(() => document.body.dataset.renderedT !== undefined, null, { timeout: 30_000 });
   await moveSlider(frame, 200);
   const early = await digests(frame);
   assert(early.length >= 3, `${early.length} schedules shown`);
-  assert(new Set(early.map((d) => d.sum)).size === early.length, `each schedule draws its own x_t: ${JSON.stringify(early)}`);
+  assert(
+    new Set(early.map((d) => d.sum)).size === early.length,
+    `each schedule draws its own x_t: ${JSON.stringify(early)}`,
+  );
   await moveSlider(frame, 800);
   const late = await digests(frame);
   for (let i = 0; i < early.length; i++) assert(early[i].sum !== late[i].sum, `${early[i].column} changed with t`);
@@ -101,13 +132,18 @@ test('forward view from a PNG in the explorer: three or more schedules, the slid
   }
   await input.press('Enter');
   await waitForNotification(page, `Saved ${strip}-2.png`, 30_000);
-  const strips = readdirSync(server.workspace).filter((f) => f.startsWith(strip)).sort();
+  const strips = readdirSync(server.workspace)
+    .filter((f) => f.startsWith(strip))
+    .sort();
   assert(JSON.stringify(strips) === JSON.stringify([`${strip}-2.png`, `${strip}.png`]), `strips: ${strips}`);
   const png = readFileSync(join(server.workspace, strips[1]));
   assert(png.subarray(1, 4).toString() === 'PNG', 'the strip is a PNG');
 });
 
-test('forward view from the schedule preview follows the schedule document as it is edited', async ({ page, server }) => {
+test('forward view from the schedule preview follows the schedule document as it is edited', async ({
+  page,
+  server,
+}) => {
   const folder = join(server.workspace, 'sdxl', 'scheduler');
   mkdirSync(folder, { recursive: true });
   cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
@@ -124,7 +160,9 @@ test('forward view from the schedule preview follows the schedule document as it
   const frame = await findWebviewFrame(page, 'canvas[data-column="sdxl"]', 60_000);
   await moveSlider(frame, 999);
   // SDXL's shipped schedule at T − 1 (FACTS.md): σ = 14.61.
-  await frame.waitForFunction(() => / σ 14\.61 /.test(document.querySelector('.readout')?.textContent ?? ''), null, { timeout: 30_000 });
+  await frame.waitForFunction(() => / σ 14\.61 /.test(document.querySelector('.readout')?.textContent ?? ''), null, {
+    timeout: 30_000,
+  });
   const before = await digests(frame);
 
   // Line 4 of the SDXL config is "beta_end": 0.012; a larger β_end leaves less of the image at T − 1.

@@ -46,7 +46,14 @@ function readCanvas(frame) {
         max = Math.max(max, data[i + c]);
       }
     }
-    return { width: canvas.width, height: canvas.height, colors: colors.size, range: max - min, opaque: data[3] === 255, hash };
+    return {
+      width: canvas.width,
+      height: canvas.height,
+      colors: colors.size,
+      range: max - min,
+      opaque: data[3] === 255,
+      hash,
+    };
   });
 }
 
@@ -70,10 +77,20 @@ async function checkPanelIsolation(frame) {
     css.href = script.src.replace(/image\.js$/, 'image.css');
     const img = document.createElement('img');
     img.src = script.src.replace(/dist\/webview\/image\.js$/, 'media/workbench-activity.svg');
-    return { csp, nonce: script.nonce, src: script.src, bundleCss: await load(css), mediaImage: await load(img), mediaUrl: img.src };
+    return {
+      csp,
+      nonce: script.nonce,
+      src: script.src,
+      bundleCss: await load(css),
+      mediaImage: await load(img),
+      mediaUrl: img.src,
+    };
   });
   assert(/default-src 'none'/.test(page.csp), `CSP: ${page.csp}`);
-  assert(page.nonce.length >= 16 && page.csp.includes(`script-src 'nonce-${page.nonce}'`), `the script's nonce is not the CSP's: ${page.csp}`);
+  assert(
+    page.nonce.length >= 16 && page.csp.includes(`script-src 'nonce-${page.nonce}'`),
+    `the script's nonce is not the CSP's: ${page.csp}`,
+  );
   assert(/dist\/webview\/image\.js$/.test(page.src) && !page.src.startsWith('file:'), `script from ${page.src}`);
   assert(page.bundleCss, 'the panel cannot load its own bundle stylesheet');
   assert(page.mediaImage === false, `the panel could read ${page.mediaUrl}, outside its resource roots`);
@@ -90,9 +107,15 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
 
   const size = expectedSize();
   const image = await readCanvas(frame);
-  assert(image.width === size && image.height === size, `image is ${image.width}×${image.height}, expected ${size}×${size}`);
+  assert(
+    image.width === size && image.height === size,
+    `image is ${image.width}×${image.height}, expected ${size}×${size}`,
+  );
   assert(image.opaque, 'image pixels are not opaque');
-  assert(image.colors > 1 && image.range > 0, `image is uniform (${image.colors} colours, channel range ${image.range})`);
+  assert(
+    image.colors > 1 && image.range > 0,
+    `image is uniform (${image.colors} colours, channel range ${image.range})`,
+  );
   const heading = await frame.locator('h1').textContent();
   assert(heading === 'a red circle on a blue background', `panel heading is "${heading}"`);
   await screenshot(page, 'generate');
@@ -116,7 +139,10 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   assert(/red circle/.test(caption ?? ''), `the gallery's newest run reads "${caption}"`);
 
   const log = readExtensionLog(server);
-  assert(/image\(s\) in \d+ ms on cpu; engine .* total: load .*, text encoder .*, unet .*, vae /.test(log), 'the log names the provider and each component\'s time');
+  assert(
+    /image\(s\) in \d+ ms on cpu; engine .* total: load .*, text encoder .*, unet .*, vae /.test(log),
+    "the log names the provider and each component's time",
+  );
   for (const line of log.split('\n').filter((l) => /activated in|image\(s\) in/.test(l))) console.log(`  log: ${line}`);
   console.log(`  VS Code: ${await activationTime(page, 'Diffusion Lab')}`);
 });
@@ -134,20 +160,32 @@ test('the image panel comes back with its image after a window reload', async ({
   const heading = await revived.locator('h1').textContent();
   assert(heading === prompt, `the restored panel's heading is "${heading}"`);
   const after = await readCanvas(revived);
-  assert(JSON.stringify(after) === JSON.stringify(before), `restored image ${JSON.stringify(after)} differs from ${JSON.stringify(before)}`);
+  assert(
+    JSON.stringify(after) === JSON.stringify(before),
+    `restored image ${JSON.stringify(after)} differs from ${JSON.stringify(before)}`,
+  );
   await screenshot(page, 'generate-reloaded');
 });
 
-test('Cancel in the progress notification stops the run; nothing is shown or saved, the engine serves on', async ({ page, server }) => {
+test('Cancel in the progress notification stops the run; nothing is shown or saved, the engine serves on', async ({
+  page,
+  server,
+}) => {
   const outputs = join(server.workspace, 'diffusion-outputs');
   const pngs = () => (existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')).length : 0);
-  const cancelledLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancelled')).length;
+  const cancelledLines = () =>
+    readExtensionLog(server)
+      .split('\n')
+      .filter((l) => l.includes('generate: cancelled')).length;
   // A prompt of this attempt alone: the log of an earlier attempt's window names its own engine.
   const first = `a first run ${Date.now().toString(36)}`;
   const { frame, pid } = await generateAndFindEngine(page, server, first);
   const saved = pngs();
   const cancelled = cancelledLines();
-  const requestedLines = () => readExtensionLog(server).split('\n').filter((l) => l.includes('generate: cancel requested')).length;
+  const requestedLines = () =>
+    readExtensionLog(server)
+      .split('\n')
+      .filter((l) => l.includes('generate: cancel requested')).length;
   const requested = requestedLines();
 
   // The tiny model finishes in a blink: hold the engine still so the run is in flight when Cancel is clicked.

@@ -29,7 +29,10 @@ test('a model folder without its UNet gives an error naming the file, with Show 
     const toast = await waitForNotification(page, join('unet', 'model.onnx'));
     // The progress toast closes just after the error shows, moving the error toast: click once it has
     // gone, and again while the button is still there (a click that landed mid-move did nothing).
-    await page.locator('.notification-list-item', { hasText: 'Diffusion: generating' }).first().waitFor({ state: 'hidden', timeout: 30_000 });
+    await page
+      .locator('.notification-list-item', { hasText: 'Diffusion: generating' })
+      .first()
+      .waitFor({ state: 'hidden', timeout: 30_000 });
     await screenshot(page, 'generate-missing-unet');
     const showLog = toast.getByRole('button', { name: 'Show Log' });
     // The log opens in the Output panel with the same failure.
@@ -72,5 +75,8 @@ test('a killed engine is reported and the next Generate starts a fresh one', asy
 
   await runCommand(page, 'Notifications: Clear All Notifications');
   const { pid: fresh } = await generateAndFindEngine(page, server, `third try ${attempt}`);
-  assert(fresh !== pid && engineProcesses(server).includes(fresh), `the third try ran on engine process ${fresh}, not a fresh one`);
+  assert(
+    fresh !== pid && engineProcesses(server).includes(fresh),
+    `the third try ran on engine process ${fresh}, not a fresh one`,
+  );
 });

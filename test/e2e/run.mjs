@@ -6,7 +6,16 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ARTIFACTS, launch, openWorkbench, readHostErrors, registeredTests, REPO, screenshot, startCodeServer } from './harness.mjs';
+import {
+  ARTIFACTS,
+  launch,
+  openWorkbench,
+  readHostErrors,
+  registeredTests,
+  REPO,
+  screenshot,
+  startCodeServer,
+} from './harness.mjs';
 
 const filter = process.argv[2] ?? '';
 // Artifacts describe the latest run only.
@@ -23,7 +32,10 @@ const packDir = mkdtempSync(join(tmpdir(), 'diffusion-lab-vsix-'));
 const vsix = join(packDir, 'diffusion-lab.vsix');
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
 // vsce lists every packaged file on stdout; its errors go to stderr.
-execFileSync(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64', '--out', vsix], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64', '--out', vsix], {
+  cwd: REPO,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 console.log(`build + package: ${seconds(Date.now() - t)}, .vsix ${(statSync(vsix).size / 2 ** 20).toFixed(1)} MiB`);
 
 const specs = readdirSync(import.meta.dirname)
@@ -60,7 +72,8 @@ try {
         console.log(`ok - ${name} (${seconds(Date.now() - started)}${note})`);
         break;
       } catch (error) {
-        if (!(page instanceof Error)) await screenshot(page, `FAILED-${attempt}-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+        if (!(page instanceof Error))
+          await screenshot(page, `FAILED-${attempt}-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
         const hostErrors = readHostErrors(server);
         const details = `${String(error?.stack ?? error).replaceAll('\n', '\n  ')}${hostErrors.length ? `\n  extension host errors:\n    ${hostErrors.slice(-10).join('\n    ')}` : ''}`;
         if (attempt === 1) {

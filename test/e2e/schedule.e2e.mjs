@@ -5,7 +5,18 @@
 // after a window reload.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerFileDialog, assert, findWebviewFrame, openFile, reloadWindow, REPO, runCommand, screenshot, test, waitForNotification } from './harness.mjs';
+import {
+  answerFileDialog,
+  assert,
+  findWebviewFrame,
+  openFile,
+  reloadWindow,
+  REPO,
+  runCommand,
+  screenshot,
+  test,
+  waitForNotification,
+} from './harness.mjs';
 
 /** Selects line `line` (1-based) of the active editor and types `text` in its place. */
 async function retypeLine(page, line, text) {
@@ -19,7 +30,10 @@ async function retypeLine(page, line, text) {
   await page.keyboard.type(text);
 }
 
-test('schedule preview shows the plots, then the diagnostic and inline error for an invalid value', async ({ page, server }) => {
+test('schedule preview shows the plots, then the diagnostic and inline error for an invalid value', async ({
+  page,
+  server,
+}) => {
   const folder = join(server.workspace, 'sdxl', 'scheduler');
   mkdirSync(folder, { recursive: true });
   cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
@@ -40,7 +54,11 @@ test('schedule preview shows the plots, then the diagnostic and inline error for
   await retypeLine(page, 4, '"beta_end": NaN,');
   // Intermediate keystrokes are broken JSON too; wait for the state of the finished line.
   await frame
-    .waitForFunction(() => /Broken JSON: InvalidSymbol at line 4/.test(document.querySelector('.status')?.textContent ?? ''), null, { timeout: 30_000 })
+    .waitForFunction(
+      () => /Broken JSON: InvalidSymbol at line 4/.test(document.querySelector('.status')?.textContent ?? ''),
+      null,
+      { timeout: 30_000 },
+    )
     .catch(async () => assert(false, `preview status: ${await frame.textContent('.status')}`));
   assert(await frame.$eval('.status', (s) => s.classList.contains('error')), 'shown as an error');
   assert(await frame.$eval('.grid', (g) => g.classList.contains('stale')), 'the last plots stay, dimmed');
@@ -55,7 +73,10 @@ test('schedule preview shows the plots, then the diagnostic and inline error for
 
   // Undo restores the value; the preview redraws without the error.
   await page.locator('.monaco-editor .view-lines').first().click();
-  const fresh = () => frame.evaluate(() => !document.querySelector('.grid').classList.contains('stale') && document.querySelector('.status').hidden);
+  const fresh = () =>
+    frame.evaluate(
+      () => !document.querySelector('.grid').classList.contains('stale') && document.querySelector('.status').hidden,
+    );
   for (let i = 0; i < 10 && !(await fresh()); i++) {
     await page.keyboard.press('Control+Z');
     await page.waitForTimeout(500);
@@ -81,7 +102,10 @@ test('hover facts, a quick fix, the preview following the editor, and Open With'
   const folder = join(server.workspace, 'sd21', 'scheduler');
   mkdirSync(folder, { recursive: true });
   cpSync(join(REPO, 'test/fixtures/schedules/sd21/scheduler_config.json'), join(folder, 'scheduler_config.json'));
-  cpSync(join(REPO, 'test/fixtures/schedules/comparison.schedule.json'), join(server.workspace, 'comparison.schedule.json'));
+  cpSync(
+    join(REPO, 'test/fixtures/schedules/comparison.schedule.json'),
+    join(server.workspace, 'comparison.schedule.json'),
+  );
   await openFile(page, 'sd21/scheduler/scheduler_config.json', 'DDIMScheduler');
 
   // Hover over a key: the schedule's facts and where the value came from.
@@ -90,19 +114,28 @@ test('hover facts, a quick fix, the preview following the editor, and Open With'
   await hover.waitFor({ timeout: 30_000 });
   const hoverText = await hover.textContent();
   assert(/terminal SNR 0\.004682/.test(hoverText), `hover: ${hoverText}`);
-  assert(/prediction_type = "v_prediction" — set in this file/.test(hoverText.replace(/`/g, '')), `hover: ${hoverText}`);
+  assert(
+    /prediction_type = "v_prediction" — set in this file/.test(hoverText.replace(/`/g, '')),
+    `hover: ${hoverText}`,
+  );
   await page.keyboard.press('Escape');
 
   await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
   const frame = await findWebviewFrame(page, '.findings li', 60_000);
-  await frame.waitForFunction(() => /Terminal SNR is 0\.00468/.test(document.querySelector('.findings')?.textContent ?? ''), null, { timeout: 30_000 });
+  await frame.waitForFunction(
+    () => /Terminal SNR is 0\.00468/.test(document.querySelector('.findings')?.textContent ?? ''),
+    null,
+    { timeout: 30_000 },
+  );
 
   // Quick fix on the terminal-SNR warning (anchored at _class_name: SD 2.1 leaves spacing to the default).
   await page.locator('.monaco-editor .view-lines span', { hasText: 'DDIMScheduler' }).first().click();
-  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use trailing spacing and rescale_betas_zero_snr' }).first();
+  const fix = page
+    .locator('.action-widget .monaco-list-row', { hasText: 'Use trailing spacing and rescale_betas_zero_snr' })
+    .first();
   // Ctrl+. offers the code actions known when it is pressed, and the editor's diagnostics may still be
   // on their way: ask again until the fix is offered.
-  for (const deadline = Date.now() + 30_000; ; ) {
+  for (const deadline = Date.now() + 30_000; ;) {
     await page.keyboard.press('Control+.');
     try {
       await fix.waitFor({ timeout: 3_000 });
@@ -113,15 +146,29 @@ test('hover facts, a quick fix, the preview following the editor, and Open With'
     }
   }
   await fix.click();
-  await page.locator('.monaco-editor .view-lines', { hasText: '"rescale_betas_zero_snr": true' }).first().waitFor({ timeout: 30_000 });
-  await frame.waitForFunction(() => !/Terminal SNR is/.test(document.querySelector('.findings')?.textContent ?? ''), null, { timeout: 30_000 });
+  await page
+    .locator('.monaco-editor .view-lines', { hasText: '"rescale_betas_zero_snr": true' })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await frame.waitForFunction(
+    () => !/Terminal SNR is/.test(document.querySelector('.findings')?.textContent ?? ''),
+    null,
+    { timeout: 30_000 },
+  );
   const facts = await frame.textContent('.facts');
   assert(/terminal SNR 0 /.test(facts), `zero terminal SNR after the fix: ${facts}`);
   await screenshot(page, 'schedule-quick-fix');
 
   // The preview follows the active editor to another schedule document.
   await openFile(page, 'comparison.schedule.json', 'sd15 euler');
-  await frame.waitForFunction(() => [...document.querySelectorAll('[data-plot="sigma"] .u-legend .u-label')].some((e) => e.textContent === 'hand-picked steps'), null, { timeout: 30_000 });
+  await frame.waitForFunction(
+    () =>
+      [...document.querySelectorAll('[data-plot="sigma"] .u-legend .u-label')].some(
+        (e) => e.textContent === 'hand-picked steps',
+      ),
+    null,
+    { timeout: 30_000 },
+  );
 
   // Open With… → Schedule Inspector: a second inspector, as a custom editor.
   await runCommand(page, 'View: Reopen Editor With...');
@@ -134,8 +181,15 @@ test('hover facts, a quick fix, the preview following the editor, and Open With'
   await screenshot(page, 'schedule-custom-editor');
 });
 
-test('"Generate with this schedule" opens the workbench on the schedule, explicit timesteps included, and a run completes', async ({ page, server }) => {
-  const schedule = { schedules: { 'five steps': { config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 750, 500, 250, 1] } } };
+test('"Generate with this schedule" opens the workbench on the schedule, explicit timesteps included, and a run completes', async ({
+  page,
+  server,
+}) => {
+  const schedule = {
+    schedules: {
+      'five steps': { config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 750, 500, 250, 1] },
+    },
+  };
   writeFileSync(join(server.workspace, 'five.schedule.json'), JSON.stringify(schedule, null, 2));
   await openFile(page, 'five.schedule.json', 'five steps');
   await runCommand(page, 'Diffusion: Open Schedule Preview to the Side');
@@ -145,7 +199,7 @@ test('"Generate with this schedule" opens the workbench on the schedule, explici
   const panel = await findWebviewFrame(page, '.schedule-chip:not([hidden])', 60_000);
   await panel.locator('.schedule-chip', { hasText: 'Schedule: five steps' }).waitFor({ timeout: 30_000 });
   assert(!(await panel.locator('#param-sampler').isVisible()), 'the sampler picker gives way to the schedule');
-  assert((await panel.locator('#param-steps input').inputValue()) === '5', 'steps are the schedule\'s count');
+  assert((await panel.locator('#param-steps input').inputValue()) === '5', "steps are the schedule's count");
   await panel.locator('#param-prompt textarea').fill('a schedule test');
   await page.keyboard.press('Control+Enter');
   await panel.locator('.step-viewer[data-step="4"]').waitFor({ timeout: 120_000 });
@@ -164,7 +218,10 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   rmSync(join(server.workspace, 'base'), { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   cpSync(join(REPO, 'test/fixtures/schedules/sdxl/scheduler_config.json'), join(folder, 'scheduler_config.json'));
-  cpSync(join(REPO, 'test/fixtures/schedules/sdturbo/scheduler_config.json'), join(server.workspace, 'turbo.scheduler.json'));
+  cpSync(
+    join(REPO, 'test/fixtures/schedules/sdturbo/scheduler_config.json'),
+    join(server.workspace, 'turbo.scheduler.json'),
+  );
   // Start from a clean window: earlier tests' editors and inspectors are restored otherwise.
   await runCommand(page, 'View: Close All Editors');
   await openFile(page, 'base/scheduler/scheduler_config.json', 'EulerDiscreteScheduler');
@@ -187,7 +244,10 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   const csv = readFileSync(csvPath, 'utf8').split('\n');
   assert(csv[0] === 'plot,series,x,y', `CSV header ${csv[0]}`);
   const sigmaRows = csv.filter((l) => l.startsWith('σ_t'));
-  assert(sigmaRows.length === 1000 && sigmaRows[999].startsWith('σ_t = √((1−ᾱ)/ᾱ),base,999,'), `σ_t rows: ${sigmaRows.length}, last ${sigmaRows.at(-1)}`);
+  assert(
+    sigmaRows.length === 1000 && sigmaRows[999].startsWith('σ_t = √((1−ᾱ)/ᾱ),base,999,'),
+    `σ_t rows: ${sigmaRows.length}, last ${sigmaRows.at(-1)}`,
+  );
 
   // PNG bytes cross from the webview as a Uint8Array.
   await frame.locator('button', { hasText: 'PNG' }).click();
@@ -200,8 +260,18 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   // Overlay: pick another config (any JSON file name is read as a scheduler config).
   await frame.locator('button', { hasText: 'Add file…' }).click();
   await answerFileDialog(page, join(server.workspace, 'turbo.scheduler.json'));
-  await frame.waitForFunction(() => [...document.querySelectorAll('[data-plot="timesteps"] .u-legend .u-label')].some((e) => e.textContent === 'turbo.scheduler.json'), null, { timeout: 30_000 });
-  assert((await frame.textContent('.chip')).includes('turbo.scheduler.json'), 'the overlay is listed with a remove button');
+  await frame.waitForFunction(
+    () =>
+      [...document.querySelectorAll('[data-plot="timesteps"] .u-legend .u-label')].some(
+        (e) => e.textContent === 'turbo.scheduler.json',
+      ),
+    null,
+    { timeout: 30_000 },
+  );
+  assert(
+    (await frame.textContent('.chip')).includes('turbo.scheduler.json'),
+    'the overlay is listed with a remove button',
+  );
 
   // Close the text editor so no schedule is on screen, then reload: the preview comes back on the
   // document it showed, with its overlay.
@@ -212,7 +282,11 @@ test('export CSV and PNG, and overlay a second file, through the host dialogs', 
   await page.locator('.tab', { hasText: 'Schedule: base' }).waitFor({ timeout: 30_000 });
   // Earlier tests' previews and editors come back too: look for the one that lists an overlay.
   const revived = await findWebviewFrame(page, '.chip', 60_000);
-  await revived.waitForFunction(() => (document.querySelector('.chip')?.textContent ?? '').includes('turbo.scheduler.json'), null, { timeout: 30_000 });
+  await revived.waitForFunction(
+    () => (document.querySelector('.chip')?.textContent ?? '').includes('turbo.scheduler.json'),
+    null,
+    { timeout: 30_000 },
+  );
   await revived.locator('.chip button').click();
   await revived.waitForFunction(() => !document.querySelector('.chip'), null, { timeout: 30_000 });
   await screenshot(page, 'schedule-export-overlay');

@@ -16,7 +16,10 @@ import {
   waitForNotification,
 } from './harness.mjs';
 
-test('an untrusted workspace cannot point the extension at a model folder inside it', async ({ context, server: shared }) => {
+test('an untrusted workspace cannot point the extension at a model folder inside it', async ({
+  context,
+  server: shared,
+}) => {
   const server = await startCodeServer({
     vsix: shared.vsix,
     workspaceTrust: true,
@@ -37,7 +40,10 @@ test('an untrusted workspace cannot point the extension at a model folder inside
 
     // A user-level relative path would land inside the workspace: refused with a reason.
     const userFile = join(server.userDataDir, 'User', 'settings.json');
-    writeFileSync(userFile, JSON.stringify({ ...JSON.parse(readFileSync(userFile, 'utf8')), 'diffusionLab.modelPath': 'models/tiny-sd' }));
+    writeFileSync(
+      userFile,
+      JSON.stringify({ ...JSON.parse(readFileSync(userFile, 'utf8')), 'diffusionLab.modelPath': 'models/tiny-sd' }),
+    );
     await reloadWindow(page);
     // The window learns of the edited file through a watcher, even across a reload: until it has, a
     // Generate still runs on the default model (and says so in the log). Ask again until it is refused.
@@ -49,7 +55,8 @@ test('an untrusted workspace cannot point the extension at a model folder inside
       await runCommand(page, 'Diffusion: Generate');
       await answerInput(page, prompt);
       const ran = new RegExp(`generate: "${prompt}" model (.*), seed`);
-      for (let i = 0; i < 120 && refusals() === before && !ran.test(readExtensionLog(server)); i++) await page.waitForTimeout(250);
+      for (let i = 0; i < 120 && refusals() === before && !ran.test(readExtensionLog(server)); i++)
+        await page.waitForTimeout(250);
       if (refusals() > before) break;
       assert(ran.test(readExtensionLog(server)), `"${prompt}" was neither refused nor run`);
       assert(attempt < 6, 'the window never read the user setting');

@@ -9,23 +9,32 @@ test('image panel: Vary seed makes a new image with a new seed', async ({ page }
   await answerInput(page, PROMPT);
   // The image panel: the frame with the run's heading (a workbench restored beside it has the same
   // image actions).
-  const panel = await Promise.race([findWebviewFrame(page, `h1:has-text("${PROMPT}")`, 120_000), errorNotification(page)]);
+  const panel = await Promise.race([
+    findWebviewFrame(page, `h1:has-text("${PROMPT}")`, 120_000),
+    errorNotification(page),
+  ]);
   await panel.locator('[data-action="varySeed"]').first().waitFor({ timeout: 120_000 });
   const caption = () => panel.locator('figcaption').first().textContent();
-  const pixels = () => panel.evaluate(() => {
-    const c = document.querySelector('main canvas');
-    return [...c.getContext('2d').getImageData(0, 0, c.width, c.height).data].join(',');
-  });
+  const pixels = () =>
+    panel.evaluate(() => {
+      const c = document.querySelector('main canvas');
+      return [...c.getContext('2d').getImageData(0, 0, c.width, c.height).data].join(',');
+    });
   const [firstCaption, firstPixels] = [await caption(), await pixels()];
 
   await panel.locator('[data-action="varySeed"]').first().click();
   await Promise.race([
-    panel.waitForFunction((before) => document.querySelector('figcaption')?.textContent !== before, firstCaption, { timeout: 120_000 }),
+    panel.waitForFunction((before) => document.querySelector('figcaption')?.textContent !== before, firstCaption, {
+      timeout: 120_000,
+    }),
     errorNotification(page),
   ]);
   const seed = (text) => /seed (\d+)/.exec(text)?.[1];
   const secondCaption = await caption();
-  assert(seed(secondCaption) && seed(secondCaption) !== seed(firstCaption), `a new seed: "${firstCaption}" → "${secondCaption}"`);
+  assert(
+    seed(secondCaption) && seed(secondCaption) !== seed(firstCaption),
+    `a new seed: "${firstCaption}" → "${secondCaption}"`,
+  );
   assert((await panel.locator('h1').textContent()) === PROMPT, 'the same prompt');
   assert((await pixels()) !== firstPixels, 'a new image');
   await screenshot(page, 'image-panel-vary-seed');

@@ -41,7 +41,13 @@ try {
     vscodeExecutablePath: executable,
     extensionDevelopmentPath: REPO,
     extensionTestsPath: join(import.meta.dirname, 'suite.cjs'),
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(root, 'user-data')],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      join(root, 'user-data'),
+    ],
     extensionTestsEnv: { DIFFUSION_LAB_INTEGRATION_RESULTS: results },
   });
   outcome = JSON.parse(readFileSync(results, 'utf8'));

@@ -39,10 +39,14 @@ function canvases(page) {
 }
 
 async function setSlider(page, t) {
-  await page.$eval('input[type=range]', (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input'));
-  }, t);
+  await page.$eval(
+    'input[type=range]',
+    (el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input'));
+    },
+    t,
+  );
 }
 
 async function openWithImage(browser, state) {
@@ -62,7 +66,10 @@ export const tests = [
       const drawn = await canvases(page);
       assert(drawn.length >= 3, `${drawn.length} canvases`);
       for (const c of drawn) assert(c.ink === SIZE * SIZE, `${c.column} is drawn (${c.ink} opaque pixels)`);
-      assert(new Set(drawn.map((c) => c.sum)).size === drawn.length, `each schedule draws its own x_t: ${drawn.map((c) => c.sum)}`);
+      assert(
+        new Set(drawn.map((c) => c.sum)).size === drawn.length,
+        `each schedule draws its own x_t: ${drawn.map((c) => c.sum)}`,
+      );
       const readouts = await page.$$eval('.readout', (els) => els.map((e) => e.textContent));
       // SD's scaled_linear at T − 1 (FACTS.md): √ᾱ = 0.068265, so ᾱ = 0.00466; σ = 14.61; SNR 0.0047.
       const sd = readouts.find((r, i) => drawn[i].column.startsWith('scaled_linear'));
@@ -84,11 +91,14 @@ export const tests = [
       await setSlider(page, 900);
       await rendered(page, 900);
       const after = await canvases(page);
-      for (let i = 0; i < before.length; i++) assert(before[i].sum !== after[i].sum, `${before[i].column} changed with t`);
+      for (let i = 0; i < before.length; i++)
+        assert(before[i].sum !== after[i].sum, `${before[i].column} changed with t`);
       await setSlider(page, 0);
       await rendered(page, 0);
       // ᾱ_0 ≈ 0.999: the top-left pixel is the red square, within a few levels.
-      const px = await page.$eval('canvas[data-column]', (c) => Array.from(c.getContext('2d').getImageData(0, 0, 1, 1).data));
+      const px = await page.$eval('canvas[data-column]', (c) =>
+        Array.from(c.getContext('2d').getImageData(0, 0, 1, 1).data),
+      );
       assert(Math.abs(px[0] - 230) < 12 && px[1] < 35 && px[2] < 35, `x_0 pixel ${px}`);
       await page.close();
     },
@@ -115,17 +125,28 @@ export const tests = [
   {
     name: 'marks the first sampling step: ticks on the slider, and the button moves t there',
     async run(browser) {
-      const { page } = await openWithImage(browser, { t: 100, seed: 0, sampler: 'DDIMScheduler', spacing: 'leading', steps: 50 });
+      const { page } = await openWithImage(browser, {
+        t: 100,
+        seed: 0,
+        sampler: 'DDIMScheduler',
+        spacing: 'leading',
+        steps: 50,
+      });
       await rendered(page, 100);
       const ticks = await page.$$eval('.ticks span', (els) => els.map((e) => e.title));
       assert(ticks.length >= 3, `ticks: ${ticks}`);
       // DDIM, leading spacing, steps_offset 1, 50 steps: the first model call is at t = 981.
-      assert(ticks.some((k) => /linear: first step at t = 981$/.test(k)), `ticks: ${ticks}`);
+      assert(
+        ticks.some((k) => /linear: first step at t = 981$/.test(k)),
+        `ticks: ${ticks}`,
+      );
       await page.click('.first-step button');
       await rendered(page, 981);
       assert((await page.$eval('input[type=range]', (e) => e.value)) === '981', 'slider at the first step');
       await page.selectOption('header select >> nth=1', 'trailing');
-      await page.waitForFunction(() => [...document.querySelectorAll('.ticks span')].some((e) => e.title.endsWith('t = 999')));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('.ticks span')].some((e) => e.title.endsWith('t = 999')),
+      );
       await page.close();
     },
   },
@@ -134,11 +155,23 @@ export const tests = [
     async run(browser) {
       const { page } = await openWithImage(browser, { t: 500, seed: 0, sampler: '', spacing: '', steps: 20 });
       await rendered(page, 500);
-      const sd = { _class_name: 'EulerDiscreteScheduler', beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 };
-      const schedules = [{ name: 'mine', config: sd }, { name: 'cosine', config: { ...sd, beta_schedule: 'squaredcos_cap_v2' } }];
+      const sd = {
+        _class_name: 'EulerDiscreteScheduler',
+        beta_schedule: 'scaled_linear',
+        beta_start: 0.00085,
+        beta_end: 0.012,
+      };
+      const schedules = [
+        { name: 'mine', config: sd },
+        { name: 'cosine', config: { ...sd, beta_schedule: 'squaredcos_cap_v2' } },
+      ];
       await post(page, { type: 'schedules', version: 2, source: { label: 'my', schedules } });
       await page.waitForFunction(() => document.querySelectorAll('canvas[data-column]').length === 2);
-      await post(page, { type: 'schedules', version: 3, source: { label: 'my', schedules: [], error: 'Unexpected token' } });
+      await post(page, {
+        type: 'schedules',
+        version: 3,
+        source: { label: 'my', schedules: [], error: 'Unexpected token' },
+      });
       await page.waitForFunction(() => /Unexpected token/.test(document.querySelector('.status').textContent));
       assert((await page.$$('canvas[data-column]')).length === 2, 'the last good schedules stay');
       await page.close();

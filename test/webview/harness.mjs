@@ -58,7 +58,10 @@ export function post(page, message) {
 export async function expectPosted(page, type, message) {
   const seen = await page
     .waitForFunction((t) => window.__posted.some((m) => m.type === t), type, { timeout: 5_000 })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   assert(seen, message);
 }
 

@@ -37,8 +37,14 @@ export const tests = [
         [...document.querySelectorAll('figure')].map((figure) => {
           const canvas = figure.querySelector('canvas');
           const pixel = (x, y) => [...canvas.getContext('2d').getImageData(x, y, 1, 1).data];
-          return { width: canvas.width, height: canvas.height, label: canvas.getAttribute('aria-label'),
-            caption: figure.querySelector('figcaption').textContent, corner: pixel(15 % canvas.width, 7), origin: pixel(0, 0) };
+          return {
+            width: canvas.width,
+            height: canvas.height,
+            label: canvas.getAttribute('aria-label'),
+            caption: figure.querySelector('figcaption').textContent,
+            corner: pixel(15 % canvas.width, 7),
+            origin: pixel(0, 0),
+          };
         }),
       );
       assert(drawn.length === 2, `${drawn.length} images drawn`);

@@ -20,8 +20,14 @@ const report = {
       folder: 'unet',
       config: true,
       graph: {
-        bytes: 123456, opset: 14, precision: 'float16', externalData: [{ file: 'model.onnx_data' }],
-        inputs: [tensor('sample', 'float16', ['batch_size', 4, 'height', 'width']), tensor('time_ids', 'float16', ['batch_size', 6])],
+        bytes: 123456,
+        opset: 14,
+        precision: 'float16',
+        externalData: [{ file: 'model.onnx_data' }],
+        inputs: [
+          tensor('sample', 'float16', ['batch_size', 4, 'height', 'width']),
+          tensor('time_ids', 'float16', ['batch_size', 6]),
+        ],
         outputs: [tensor('out_sample', 'float16', ['batch_size', 4, 'height', 'width'])],
       },
     },
@@ -44,7 +50,10 @@ export const tests = [
       assert(text.includes('time_ids') && text.includes('[batch_size, 6]'), 'the UNet inputs with shapes');
       assert((await page.$$('script')).length === 1, 'a finding is text, never markup');
       await page.click('button.refresh');
-      assert((await posted(page)).filter((m) => m.type === 'ready' || m.type === 'refresh').length === 2, 'Refresh asks again');
+      assert(
+        (await posted(page)).filter((m) => m.type === 'ready' || m.type === 'refresh').length === 2,
+        'Refresh asks again',
+      );
       await post(page, { type: 'error', message: '/w/x has no model_index.json' });
       await page.waitForSelector('p.error');
       assert(errors.length === 0, errors.join('\n'));

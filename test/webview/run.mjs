@@ -7,7 +7,9 @@ import { launchChromium } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? '';
-const specs = readdirSync(here).filter((f) => f.endsWith('.webview.mjs') && f.includes(filter)).sort();
+const specs = readdirSync(here)
+  .filter((f) => f.endsWith('.webview.mjs') && f.includes(filter))
+  .sort();
 const browser = await launchChromium();
 let passed = 0;
 let failed = 0;

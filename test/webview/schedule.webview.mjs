@@ -27,7 +27,10 @@ function inkedPixels(page, plotId) {
 
 /** Legend labels of one plot (series names after the x label). */
 function legendLabels(page, plotId) {
-  return page.evaluate((id) => [...document.querySelectorAll(`[data-plot="${id}"] .u-legend .u-label`)].slice(1).map((e) => e.textContent), plotId);
+  return page.evaluate(
+    (id) => [...document.querySelectorAll(`[data-plot="${id}"] .u-legend .u-label`)].slice(1).map((e) => e.textContent),
+    plotId,
+  );
 }
 
 export const tests = [
@@ -39,7 +42,11 @@ export const tests = [
       await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }]));
       await rendered(page, 1);
       const ids = await page.$$eval('[data-plot]', (els) => els.map((e) => e.dataset.plot));
-      assert(JSON.stringify(ids) === JSON.stringify(['beta', 'alphaBar', 'logSnr', 'sigma', 'timesteps', 'stepSigmas', 'logSnrGap']), `plots: ${ids}`);
+      assert(
+        JSON.stringify(ids) ===
+          JSON.stringify(['beta', 'alphaBar', 'logSnr', 'sigma', 'timesteps', 'stepSigmas', 'logSnrGap']),
+        `plots: ${ids}`,
+      );
       for (const id of ids) assert((await inkedPixels(page, id)) > 500, `plot ${id} has ink`);
       const facts = await page.textContent('.facts');
       // SD's scaled_linear 0.00085→0.012: terminal SNR 0.0047, σ up to 14.61 (FACTS.md).
@@ -58,7 +65,9 @@ export const tests = [
       const over = await page.$('[data-plot="sigma"] .u-over');
       const box = await over.boundingBox();
       await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
-      const values = await page.$$eval('[data-plot="sigma"] .u-legend .u-value', (els) => els.map((e) => e.textContent));
+      const values = await page.$$eval('[data-plot="sigma"] .u-legend .u-value', (els) =>
+        els.map((e) => e.textContent),
+      );
       // x near the last training timestep, where SD's σ climbs from about 13 to 14.61.
       assert(Number(values[0]) > 990, `x readout ${values[0]}`);
       assert(Number(values[1]) > 13 && Number(values[1]) <= 14.615, `σ readout ${values[1]}`);
@@ -68,12 +77,27 @@ export const tests = [
   {
     name: 'variants and overlays add labelled curves; changing steps redraws the step plots',
     async run(browser) {
-      const { page } = await openSurface(browser, 'schedule', { state: { sampler: '', steps: 10, primary: '', variants: ['zeroSnr', 'trailing'] } });
-      await post(page, { type: 'overlays', overlays: [{ id: 'overlay-1', label: 'other.json', schedules: [{ name: 'ddim', config: { ...sdxl, _class_name: 'DDIMScheduler' } }], findings: [] }] });
+      const { page } = await openSurface(browser, 'schedule', {
+        state: { sampler: '', steps: 10, primary: '', variants: ['zeroSnr', 'trailing'] },
+      });
+      await post(page, {
+        type: 'overlays',
+        overlays: [
+          {
+            id: 'overlay-1',
+            label: 'other.json',
+            schedules: [{ name: 'ddim', config: { ...sdxl, _class_name: 'DDIMScheduler' } }],
+            findings: [],
+          },
+        ],
+      });
       await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }]));
       await rendered(page, 1);
       const labels = await legendLabels(page, 'sigma');
-      assert(JSON.stringify(labels) === JSON.stringify(['sdxl', 'sdxl · zero-SNR on', 'sdxl · trailing', 'other.json']), `labels ${labels}`);
+      assert(
+        JSON.stringify(labels) === JSON.stringify(['sdxl', 'sdxl · zero-SNR on', 'sdxl · trailing', 'other.json']),
+        `labels ${labels}`,
+      );
       const before = await page.$$eval('[data-plot="timesteps"] .u-legend', (e) => e.length);
       assert(before === 1, 'one legend');
       await page.fill('header input[type=number]', '25');
@@ -88,7 +112,9 @@ export const tests = [
   {
     name: 'variants a class cannot have are named, not drawn',
     async run(browser) {
-      const { page } = await openSurface(browser, 'schedule', { state: { sampler: '', steps: 10, primary: '', variants: ['karras', 'leading', 'trailing'] } });
+      const { page } = await openSurface(browser, 'schedule', {
+        state: { sampler: '', steps: 10, primary: '', variants: ['karras', 'leading', 'trailing'] },
+      });
       const ddim = { ...sdxl, _class_name: 'DDIMScheduler' };
       await post(page, documentMessage(1, [{ name: 'ddim', config: ddim }]));
       await rendered(page, 1);
@@ -104,10 +130,19 @@ export const tests = [
     name: 'broken input shows an inline error and keeps the last plots, dimmed',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'schedule');
-      await post(page, documentMessage(1, [], { error: 'Broken JSON: ValueExpected at line 3.', findings: [{ severity: 'error', message: 'ValueExpected at line 3.', code: 'syntax', path: [], line: 2 }] }));
+      await post(
+        page,
+        documentMessage(1, [], {
+          error: 'Broken JSON: ValueExpected at line 3.',
+          findings: [{ severity: 'error', message: 'ValueExpected at line 3.', code: 'syntax', path: [], line: 2 }],
+        }),
+      );
       await rendered(page, 1);
       assert((await page.textContent('.status')).includes('Broken JSON'), 'error banner before any plot');
-      assert(await page.$eval('.grid', (g) => g.dataset.empty !== undefined), 'placeholder text instead of a blank view');
+      assert(
+        await page.$eval('.grid', (g) => g.dataset.empty !== undefined),
+        'placeholder text instead of a blank view',
+      );
       await post(page, documentMessage(2, [{ name: 'sdxl', config: sdxl }]));
       await rendered(page, 2);
       await post(page, documentMessage(3, [], { error: 'beta_end: expected a number, found the string "x"' }));
@@ -116,7 +151,13 @@ export const tests = [
       assert((await page.$$('[data-plot] canvas')).length === 7, 'plots still there');
       assert((await page.$$('.findings li')).length === 0, 'findings list follows the document');
       // A config the core rejects for one schedule: the others still draw, the problem is named.
-      await post(page, documentMessage(4, [{ name: 'good', config: sdxl }, { name: 'bad', config: { ...sdxl, _class_name: 'NoSuchScheduler' } }]));
+      await post(
+        page,
+        documentMessage(4, [
+          { name: 'good', config: sdxl },
+          { name: 'bad', config: { ...sdxl, _class_name: 'NoSuchScheduler' } },
+        ]),
+      );
       await rendered(page, 4);
       assert((await page.textContent('.status')).includes('bad: '), 'per-schedule problem shown');
       assert(!(await page.$eval('.grid', (g) => g.classList.contains('stale'))), 'fresh plots');
@@ -130,7 +171,13 @@ export const tests = [
       const { page } = await openSurface(browser, 'schedule');
       const findings = [
         { severity: 'warning', message: 'steps_offset is ignored', code: 'x', path: ['steps_offset'], line: 7 },
-        { severity: 'info', message: 'clip_sample belongs to other schedulers', code: 'y', path: ['clip_sample'], line: 4 },
+        {
+          severity: 'info',
+          message: 'clip_sample belongs to other schedulers',
+          code: 'y',
+          path: ['clip_sample'],
+          line: 4,
+        },
       ];
       await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }], { findings }));
       await rendered(page, 1);
@@ -148,12 +195,18 @@ export const tests = [
     name: 'Generate with this schedule: offered for explicit timesteps and for a config, naming the schedule',
     async run(browser) {
       const { page } = await openSurface(browser, 'schedule');
-      const steps = [{ name: 'mine', config: sdxl, timesteps: [999, 500, 0] }, { name: 'sdxl', config: sdxl }];
+      const steps = [
+        { name: 'mine', config: sdxl, timesteps: [999, 500, 0] },
+        { name: 'sdxl', config: sdxl },
+      ];
       await post(page, documentMessage(1, steps));
       await rendered(page, 1);
       const generate = 'header button:text-is("Generate with this schedule")';
       assert(!(await page.isDisabled(generate)), 'enabled for explicit timesteps');
-      assert(/workbench with "mine"/.test(await page.getAttribute(generate, 'title')), 'the tooltip names the schedule');
+      assert(
+        /workbench with "mine"/.test(await page.getAttribute(generate, 'title')),
+        'the tooltip names the schedule',
+      );
       await page.click(generate);
       const first = (await posted(page)).filter((m) => m.type === 'generate');
       assert(first.length === 1 && first[0].schedule === 'mine', `generate ${JSON.stringify(first)}`);
@@ -169,7 +222,10 @@ export const tests = [
       await page.dispatchEvent('header input[type="number"]', 'change');
       await page.click(generate);
       const chosen = (await posted(page)).filter((m) => m.type === 'generate').at(-1);
-      assert(chosen?.sampler === 'DPMSolverMultistepScheduler' && chosen.steps === 10, `generate ${JSON.stringify(chosen)}`);
+      assert(
+        chosen?.sampler === 'DPMSolverMultistepScheduler' && chosen.steps === 10,
+        `generate ${JSON.stringify(chosen)}`,
+      );
       await page.close();
     },
   },
@@ -182,7 +238,15 @@ export const tests = [
       for (const label of ['PNG', 'SVG', 'CSV']) await page.click(`header button:text-is("${label}")`);
       await page.waitForFunction(() => window.__posted.filter((m) => m.type === 'export').length === 3);
       const exports = await page.evaluate(() =>
-        window.__posted.filter((m) => m.type === 'export').map((m) => ({ format: m.format, fileName: m.fileName, head: typeof m.data === 'string' ? m.data.slice(0, 200) : Array.from(m.data.slice(0, 8)), size: m.data.length ?? m.data.byteLength, text: typeof m.data === 'string' ? m.data : '' })),
+        window.__posted
+          .filter((m) => m.type === 'export')
+          .map((m) => ({
+            format: m.format,
+            fileName: m.fileName,
+            head: typeof m.data === 'string' ? m.data.slice(0, 200) : Array.from(m.data.slice(0, 8)),
+            size: m.data.length ?? m.data.byteLength,
+            text: typeof m.data === 'string' ? m.data : '',
+          })),
       );
       const png = exports.find((e) => e.format === 'png');
       assert(JSON.stringify(png.head) === JSON.stringify([137, 80, 78, 71, 13, 10, 26, 10]), 'PNG signature');
@@ -190,7 +254,10 @@ export const tests = [
       const svg = exports.find((e) => e.format === 'svg');
       assert(svg.head.startsWith('<svg'), 'SVG root');
       assert((svg.text.match(/<path /g) ?? []).length === 7, 'one path per curve per plot');
-      const csv = exports.find((e) => e.format === 'csv').text.trim().split('\n');
+      const csv = exports
+        .find((e) => e.format === 'csv')
+        .text.trim()
+        .split('\n');
       assert(csv[0] === 'plot,series,x,y', 'CSV header');
       const sigmaRows = csv.filter((l) => l.startsWith('σ_t'));
       assert(sigmaRows.length === 1000, `σ_t rows ${sigmaRows.length}`);

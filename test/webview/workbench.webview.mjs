@@ -9,15 +9,51 @@ const samplers = [
   { className: 'EulerDiscreteScheduler', a1111: 'Euler', spacing: true, sigmas: ['karras', 'exponential', 'beta'] },
 ];
 const form = {
-  prompt: 'a red circle', negativePrompt: '', seed: '-1', steps: '4', guidanceScale: '7.5', sampler: 'EulerDiscreteScheduler',
-  spacing: 'default', sigmas: 'karras', width: '32', height: '32', batchSize: '1', modelId: 'm1',
-  subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
+  prompt: 'a red circle',
+  negativePrompt: '',
+  seed: '-1',
+  steps: '4',
+  guidanceScale: '7.5',
+  sampler: 'EulerDiscreteScheduler',
+  spacing: 'default',
+  sigmas: 'karras',
+  width: '32',
+  height: '32',
+  batchSize: '1',
+  modelId: 'm1',
+  subseed: '-1',
+  subseedStrength: '0',
+  batchCount: '1',
+  previewKind: 'latent',
+  previewEvery: '1',
 };
-const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false, queue: { waiting: 0, forever: false } };
+const snapshot = {
+  form,
+  models,
+  samplers,
+  provider: { setting: 'auto' },
+  runs: [],
+  running: false,
+  queue: { waiting: 0, forever: false },
+};
 const run = {
-  id: 'r1', createdAt: '2026-01-01T00:00:00.000Z',
-  spec: { modelDir: '/m', prompt: 'a red circle', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0, width: 32, height: 32, batchSize: 1 },
-  modelLabel: 'tiny-shapes', status: 'running', images: [],
+  id: 'r1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  spec: {
+    modelDir: '/m',
+    prompt: 'a red circle',
+    negativePrompt: '',
+    seed: 7,
+    steps: 4,
+    guidanceScale: 7.5,
+    guidanceRescale: 0,
+    width: 32,
+    height: 32,
+    batchSize: 1,
+  },
+  modelLabel: 'tiny-shapes',
+  status: 'running',
+  images: [],
 };
 
 /** A step whose 4×4×4 latent varies with the step, and an 8×8 preview. */
@@ -25,8 +61,17 @@ function frame(step) {
   const xt = new Float32Array(64).map((_, i) => Math.sin(i + step) * (4 - step));
   const rgba = new Uint8Array(8 * 8 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7 + step * 40) % 256));
   return {
-    step, totalSteps: 4, t: 999 - step * 250, sigma: 14.6 / (step + 1), mean: step * 0.1, std: 4 - step, noiseNorm: 1 - step * 0.1,
-    latentShape: [4, 4, 4], xt, x0: xt.map((v) => -v), preview: { width: 8, height: 8, rgba },
+    step,
+    totalSteps: 4,
+    t: 999 - step * 250,
+    sigma: 14.6 / (step + 1),
+    mean: step * 0.1,
+    std: 4 - step,
+    noiseNorm: 1 - step * 0.1,
+    latentShape: [4, 4, 4],
+    xt,
+    x0: xt.map((v) => -v),
+    preview: { width: 8, height: 8, rgba },
   };
 }
 
@@ -63,7 +108,10 @@ export const tests = [
       await page.fill('#param-width input', '32');
       await page.keyboard.press('Control+Enter');
       const generate = (await posted(page)).find((m) => m.type === 'generate');
-      assert(generate && generate.form.steps === '4' && generate.form.seed === '7' && generate.form.sigmas === 'karras', `generate: ${JSON.stringify(generate)}`);
+      assert(
+        generate && generate.form.steps === '4' && generate.form.seed === '7' && generate.form.sigmas === 'karras',
+        `generate: ${JSON.stringify(generate)}`,
+      );
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },
@@ -72,7 +120,10 @@ export const tests = [
     name: 'σ-schedule choices follow the sampler',
     async run(browser) {
       const { page } = await openSurface(browser, 'workbench');
-      await post(page, { type: 'snapshot', snapshot: { ...snapshot, form: { ...form, sampler: 'DDIMScheduler', sigmas: 'default' } } });
+      await post(page, {
+        type: 'snapshot',
+        snapshot: { ...snapshot, form: { ...form, sampler: 'DDIMScheduler', sigmas: 'default' } },
+      });
       await page.waitForFunction(() => document.querySelector('#param-sampler')?.value === 'DDIMScheduler');
       const disabled = await page.evaluate(() => document.querySelector('#param-sigmas').disabled);
       assert(disabled, 'DDIM has no σ schedules to choose');
@@ -86,7 +137,9 @@ export const tests = [
       await post(page, { type: 'snapshot', snapshot });
       await post(page, { type: 'runStarted', run });
       // A posted message arrives as a later event: wait until the run has enabled Cancel.
-      await page.waitForFunction(() => [...document.querySelectorAll('vscode-button')].some((b) => b.textContent === 'Cancel' && !b.disabled));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('vscode-button')].some((b) => b.textContent === 'Cancel' && !b.disabled),
+      );
       await page.keyboard.press('Escape');
       await expectPosted(page, 'cancel', 'Escape cancels a running run');
       for (let s = 0; s < 4; s++) await post(page, { type: 'step', runId: 'r1', frame: frame(s) });
@@ -96,7 +149,11 @@ export const tests = [
         c.getContext('2d').fillRect(0, 0, 4, 4);
         return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
       });
-      await post(page, { type: 'runFinished', run: { ...run, status: 'done', images: [{ seed: 7, width: 8, height: 8 }] }, pngs: [new Uint8Array(png)] });
+      await post(page, {
+        type: 'runFinished',
+        run: { ...run, status: 'done', images: [{ seed: 7, width: 8, height: 8 }] },
+        pngs: [new Uint8Array(png)],
+      });
       await page.waitForFunction(() => document.querySelector('.step-viewer')?.dataset.step === '3');
       assert((await page.$$('.latents .tiles canvas')).length === 8, 'four channel tiles each for x_t and x̂0');
       assert((await inkedCanvas(page, '.stats-chart canvas')) > 200, 'the statistics chart is drawn');
@@ -111,7 +168,9 @@ export const tests = [
       await page.keyboard.press(' ');
       await page.waitForFunction(() => document.querySelector('.step-viewer').dataset.step === '2');
       await page.waitForFunction(() => document.querySelector('.step-viewer').dataset.step === '3');
-      await page.waitForFunction(() => [...document.querySelectorAll('.scrub vscode-button')].some((b) => b.textContent === 'Play'));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('.scrub vscode-button')].some((b) => b.textContent === 'Play'),
+      );
       await page.click('vscode-button:has-text("Export GIF")');
       await page.waitForFunction(() => window.__posted.some((m) => m.type === 'exportTrajectory'));
       const exported = (await posted(page)).find((m) => m.type === 'exportTrajectory');
@@ -126,10 +185,19 @@ export const tests = [
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'gallery', { width: 300 });
       await expectPosted(page, 'ready', 'the gallery asks for its snapshot');
-      await post(page, { type: 'snapshot', items: [{ run: { ...run, status: 'done', images: [{ seed: 7, width: 32, height: 32 }] }, thumbnails: [undefined] }] });
+      await post(page, {
+        type: 'snapshot',
+        items: [
+          { run: { ...run, status: 'done', images: [{ seed: 7, width: 32, height: 32 }] }, thumbnails: [undefined] },
+        ],
+      });
       await post(page, { type: 'liveStarted', runId: 'r2' });
       await page.waitForFunction(() => /Starting/.test(document.querySelector('.live p').textContent));
-      await post(page, { type: 'liveStep', runId: 'r2', progress: { step: 1, totalSteps: 4, preview: frame(1).preview } });
+      await post(page, {
+        type: 'liveStep',
+        runId: 'r2',
+        progress: { step: 1, totalSteps: 4, preview: frame(1).preview },
+      });
       await page.waitForFunction(() => !document.querySelector('.live').hidden);
       assert(/Step 2 of 4/.test(await page.textContent('.live p')), 'live step shown');
       assert((await inkedCanvas(page, '.live canvas')) === 64, 'live preview drawn');
@@ -140,11 +208,18 @@ export const tests = [
       const open = (await posted(page)).find((m) => m.type === 'openRun');
       assert(open?.runId === 'r1', 'Enter opens the run');
       await page.keyboard.press('Delete');
-      assert((await posted(page)).some((m) => m.type === 'removeRun' && m.runId === 'r1'), 'Delete asks to remove the run');
+      assert(
+        (await posted(page)).some((m) => m.type === 'removeRun' && m.runId === 'r1'),
+        'Delete asks to remove the run',
+      );
       await page.hover('[data-run-id="r1"]');
       await page.click('[data-run-id="r1"] .remove');
       const sent = await posted(page);
-      assert(sent.filter((m) => m.type === 'removeRun').length === 2 && sent.filter((m) => m.type === 'openRun').length === 1, 'the × asks to remove, and does not open');
+      assert(
+        sent.filter((m) => m.type === 'removeRun').length === 2 &&
+          sent.filter((m) => m.type === 'openRun').length === 1,
+        'the × asks to remove, and does not open',
+      );
       await post(page, { type: 'removed', runId: 'r1' });
       await page.waitForFunction(() => !document.querySelector('[data-run-id="r1"]'));
       assert(await page.isVisible('.empty'), 'an emptied gallery says so');

@@ -4,17 +4,71 @@
 // state, and the gallery's and image panel's per-image actions.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 
-const models = [{ id: 'm1', label: 'tiny-sd (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent', 'taesd'] }];
+const models = [
+  {
+    id: 'm1',
+    label: 'tiny-sd (default)',
+    sizeMultiple: 8,
+    nativeSize: 32,
+    guidanceScale: 3,
+    previews: ['latent', 'taesd'],
+  },
+];
 const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
 const form = {
-  prompt: 'a red circle', negativePrompt: '', seed: '7', steps: '4', guidanceScale: '3', sampler: '', spacing: 'default',
-  sigmas: 'default', width: '32', height: '32', batchSize: '4', modelId: 'm1', subseed: '-1', subseedStrength: '0',
-  batchCount: '1', previewKind: 'latent', previewEvery: '1',
+  prompt: 'a red circle',
+  negativePrompt: '',
+  seed: '7',
+  steps: '4',
+  guidanceScale: '3',
+  sampler: '',
+  spacing: 'default',
+  sigmas: 'default',
+  width: '32',
+  height: '32',
+  batchSize: '4',
+  modelId: 'm1',
+  subseed: '-1',
+  subseedStrength: '0',
+  batchCount: '1',
+  previewKind: 'latent',
+  previewEvery: '1',
 };
-const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false, queue: { waiting: 0, forever: false } };
-const spec = { modelDir: '/m', prompt: 'a red circle on a blue background, seen from above', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 3, guidanceRescale: 0, width: 32, height: 32, batchSize: 4 };
-const images = [7, 8, 9, 10].map((seed, i) => ({ seed, width: 32, height: 32, ...(i === 0 && { savedAs: '20260101-000000-7.png' }) }));
-const run = { id: 'r1', createdAt: '2026-01-01T00:00:00.000Z', spec, modelLabel: 'tiny-sd', status: 'running', images: [] };
+const snapshot = {
+  form,
+  models,
+  samplers,
+  provider: { setting: 'auto' },
+  runs: [],
+  running: false,
+  queue: { waiting: 0, forever: false },
+};
+const spec = {
+  modelDir: '/m',
+  prompt: 'a red circle on a blue background, seen from above',
+  negativePrompt: '',
+  seed: 7,
+  steps: 4,
+  guidanceScale: 3,
+  guidanceRescale: 0,
+  width: 32,
+  height: 32,
+  batchSize: 4,
+};
+const images = [7, 8, 9, 10].map((seed, i) => ({
+  seed,
+  width: 32,
+  height: 32,
+  ...(i === 0 && { savedAs: '20260101-000000-7.png' }),
+}));
+const run = {
+  id: 'r1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  spec,
+  modelLabel: 'tiny-sd',
+  status: 'running',
+  images: [],
+};
 const done = { ...run, status: 'done', images, totalMs: 1234 };
 
 /** A 32×32 PNG made in the page. */
@@ -36,7 +90,9 @@ async function finishedBatch(browser, viewport) {
   const bytes = new Uint8Array(await png(page));
   await post(page, { type: 'runFinished', run: done, pngs: [bytes, bytes, bytes, bytes] });
   await page.waitForFunction(() => document.querySelectorAll('.images img').length === 4);
-  await page.waitForFunction(() => [...document.querySelectorAll('.images img')].every((i) => i.complete && i.naturalWidth > 0));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.images img')].every((i) => i.complete && i.naturalWidth > 0),
+  );
   return surface;
 }
 
@@ -68,8 +124,12 @@ export const tests = [
     async run(browser) {
       const { page, errors } = await finishedBatch(browser, { width, height });
       const l = await layout(page);
-      assert(inView(l.generate, l.viewport), `Generate in view: ${JSON.stringify(l.generate)} in ${JSON.stringify(l.viewport)}`);
-      for (const img of l.images) assert(img.width >= minSide && img.height >= minSide, `image ${img.width}×${img.height} px, want ≥ ${minSide}`);
+      assert(
+        inView(l.generate, l.viewport),
+        `Generate in view: ${JSON.stringify(l.generate)} in ${JSON.stringify(l.viewport)}`,
+      );
+      for (const img of l.images)
+        assert(img.width >= minSide && img.height >= minSide, `image ${img.width}×${img.height} px, want ≥ ${minSide}`);
       assert(l.images[0].top === l.images[1].top && l.images[2].top > l.images[0].top, 'four images as a 2×2 grid');
       assert(l.rendering === 'pixelated', `small images scaled up without smoothing, not ${l.rendering}`);
       if (sideBySide) assert(l.run.left >= l.form.right, 'results beside the form');
@@ -77,7 +137,10 @@ export const tests = [
       // Scrolled to the bottom of the page, Generate is still there.
       await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
       const scrolled = await layout(page);
-      assert(inView(scrolled.generate, scrolled.viewport), `Generate in view after scrolling: ${JSON.stringify(scrolled.generate)}`);
+      assert(
+        inView(scrolled.generate, scrolled.viewport),
+        `Generate in view after scrolling: ${JSON.stringify(scrolled.generate)}`,
+      );
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },
@@ -87,23 +150,39 @@ export const tests = [
     async run(browser) {
       const { page, errors } = await finishedBatch(browser, { width: 1400, height: 900 });
       const status = await page.textContent('.status');
-      assert(/seeds 7–10/.test(status) && /1 of 4 saved/.test(status) && !/\.png/.test(status), `short status: ${status}`);
+      assert(
+        /seeds 7–10/.test(status) && /1 of 4 saved/.test(status) && !/\.png/.test(status),
+        `short status: ${status}`,
+      );
       assert(/20260101-000000-7\.png/.test(await page.getAttribute('.status', 'title')), 'file names in the tooltip');
       await page.click('.image-tile:nth-child(3) [data-action="varySeed"]');
       await page.click('.image-tile:nth-child(1) [data-action="rerun"]');
       await page.click('.image-tile:nth-child(2) [data-action="copySeed"]');
       await page.click('.image-tile:nth-child(4) [data-action="copyParameters"]');
       await page.click('.image-tile:nth-child(1) [data-action="reveal"]');
-      const sent = (await posted(page)).filter((m) => m.type === 'imageAction').map((m) => `${m.action} ${m.runId} ${m.index}`);
-      assert(sent.join(', ') === 'varySeed r1 2, rerun r1 0, copySeed r1 1, copyParameters r1 3, reveal r1 0', `actions: ${sent}`);
-      assert(await page.isDisabled('.image-tile:nth-child(2) [data-action="reveal"]'), 'an unsaved image cannot be revealed');
+      const sent = (await posted(page))
+        .filter((m) => m.type === 'imageAction')
+        .map((m) => `${m.action} ${m.runId} ${m.index}`);
+      assert(
+        sent.join(', ') === 'varySeed r1 2, rerun r1 0, copySeed r1 1, copyParameters r1 3, reveal r1 0',
+        `actions: ${sent}`,
+      );
+      assert(
+        await page.isDisabled('.image-tile:nth-child(2) [data-action="reveal"]'),
+        'an unsaved image cannot be revealed',
+      );
       await page.click('.images img >> nth=1');
       await page.waitForSelector('dialog.lightbox[open] img');
-      const side = await page.evaluate(() => document.querySelector('dialog.lightbox img').getBoundingClientRect().width);
+      const side = await page.evaluate(
+        () => document.querySelector('dialog.lightbox img').getBoundingClientRect().width,
+      );
       assert(side >= 600, `the enlarged image fills the window: ${side} px`);
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !document.querySelector('dialog.lightbox'));
-      assert(!(await posted(page)).some((m) => m.type === 'cancel'), 'Escape closes the enlarged image and cancels nothing');
+      assert(
+        !(await posted(page)).some((m) => m.type === 'cancel'),
+        'Escape closes the enlarged image and cancels nothing',
+      );
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },
@@ -122,7 +201,10 @@ export const tests = [
       await page.keyboard.press('Control+Enter');
       const generate = (await posted(page)).find((m) => m.type === 'generate');
       const f = generate?.form;
-      assert(f?.subseed === '1234' && f.subseedStrength === '0.3' && f.batchCount === '3' && !generate.forever, `generate: ${JSON.stringify(generate)}`);
+      assert(
+        f?.subseed === '1234' && f.subseedStrength === '0.3' && f.batchCount === '3' && !generate.forever,
+        `generate: ${JSON.stringify(generate)}`,
+      );
       await post(page, { type: 'runStarted', run });
       await post(page, { type: 'queue', queue: { waiting: 2, forever: false } });
       await page.waitForFunction(() => /2 runs waiting/.test(document.querySelector('.queue').textContent));
@@ -150,15 +232,28 @@ export const tests = [
       assert(await page.isVisible('.step-viewer'), 'the live run keeps its viewer');
       await post(page, { type: 'form', form, note: 'Restored from A1111 parameters.' });
       await post(page, { type: 'importFailed', message: 'x.png carries no generation parameters.' });
-      await page.waitForFunction(() => /no generation parameters/.test(document.querySelector('.form-note').textContent));
+      await page.waitForFunction(() =>
+        /no generation parameters/.test(document.querySelector('.form-note').textContent),
+      );
       // A palette run captures no latents or previews: its steps move the readout on, and once it is
       // done there is no empty viewer with a Play button.
-      const bare = { step: 0, totalSteps: 4, t: 999, sigma: 14.6, mean: NaN, std: NaN, noiseNorm: 1, latentShape: [4, 4, 4] };
+      const bare = {
+        step: 0,
+        totalSteps: 4,
+        t: 999,
+        sigma: 14.6,
+        mean: NaN,
+        std: NaN,
+        noiseNorm: 1,
+        latentShape: [4, 4, 4],
+      };
       await post(page, { type: 'step', runId: 'r1', frame: bare });
       await page.waitForFunction(() => /step 1\/4/.test(document.querySelector('.readout').textContent));
       await post(page, { type: 'runFinished', run: { ...done, images: [] }, pngs: [] });
       await page.waitForFunction(() => document.querySelector('.step-viewer').hidden);
-      const exportable = await page.evaluate(() => [...document.querySelectorAll('vscode-button')].some((b) => /Export/.test(b.textContent) && !b.disabled));
+      const exportable = await page.evaluate(() =>
+        [...document.querySelectorAll('vscode-button')].some((b) => /Export/.test(b.textContent) && !b.disabled),
+      );
       assert(!exportable, 'nothing to export');
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
@@ -168,14 +263,20 @@ export const tests = [
     name: 'the gallery has one entry per image, the full prompt on hover, and its actions',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'gallery', { width: 300 });
-      await post(page, { type: 'snapshot', items: [{ run: done, thumbnails: [undefined, undefined, undefined, undefined] }] });
+      await post(page, {
+        type: 'snapshot',
+        items: [{ run: done, thumbnails: [undefined, undefined, undefined, undefined] }],
+      });
       await page.waitForFunction(() => document.querySelectorAll('.grid li').length === 4);
       const title = await page.getAttribute('.grid li >> nth=2', 'title');
       assert(title.startsWith(spec.prompt) && /seed 9/.test(title), `tooltip: ${title}`);
       await page.hover('.grid li >> nth=2');
       await page.click('.grid li >> nth=2 >> [data-action="varySeed"]');
       const sent = await posted(page);
-      assert(sent.some((m) => m.type === 'imageAction' && m.action === 'varySeed' && m.index === 2), 'vary seed of image 3');
+      assert(
+        sent.some((m) => m.type === 'imageAction' && m.action === 'varySeed' && m.index === 2),
+        'vary seed of image 3',
+      );
       assert(!sent.some((m) => m.type === 'openRun'), 'an action does not also open the run');
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
@@ -186,13 +287,20 @@ export const tests = [
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'image');
       const rgba = new Uint8Array(8 * 8 * 4).fill(200);
-      const panelRun = { runId: 'r1', prompt: 'a red circle', summary: '4 steps', images: [{ width: 8, height: 8, rgba, caption: 'seed 7' }] };
+      const panelRun = {
+        runId: 'r1',
+        prompt: 'a red circle',
+        summary: '4 steps',
+        images: [{ width: 8, height: 8, rgba, caption: 'seed 7' }],
+      };
       await post(page, { type: 'run', run: panelRun });
       await page.waitForSelector('[data-action="varySeed"]');
       await page.click('[data-action="open"]');
       await page.click('[data-action="varySeed"]');
       await page.click('[data-action="forward"]');
-      const sent = (await posted(page)).filter((m) => m.type === 'imageAction').map((m) => `${m.action} ${m.runId} ${m.index}`);
+      const sent = (await posted(page))
+        .filter((m) => m.type === 'imageAction')
+        .map((m) => `${m.action} ${m.runId} ${m.index}`);
       assert(sent.join(', ') === 'open r1 0, varySeed r1 0, forward r1 0', `actions: ${sent}`);
       await post(page, { type: 'notice', level: 'info', message: 'Copied seed 7' });
       await page.waitForFunction(() => /Copied seed 7/.test(document.querySelector('.notice').textContent));

@@ -8,9 +8,23 @@ const models = [
 ];
 const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
 const form = {
-  prompt: 'a red circle', negativePrompt: '', seed: '-1', steps: '4', guidanceScale: '3', sampler: '',
-  spacing: 'default', sigmas: 'default', width: '32', height: '32', batchSize: '1', modelId: 'm1',
-  subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
+  prompt: 'a red circle',
+  negativePrompt: '',
+  seed: '-1',
+  steps: '4',
+  guidanceScale: '3',
+  sampler: '',
+  spacing: 'default',
+  sigmas: 'default',
+  width: '32',
+  height: '32',
+  batchSize: '1',
+  modelId: 'm1',
+  subseed: '-1',
+  subseedStrength: '0',
+  batchCount: '1',
+  previewKind: 'latent',
+  previewEvery: '1',
 };
 
 async function pickModel(page, id) {
@@ -28,8 +42,21 @@ export const tests = [
     name: "a model change offers the new model's guidance unless the user typed their own",
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');
-      await post(page, { type: 'snapshot', snapshot: { form, models, samplers, provider: { setting: 'auto' }, runs: [], running: false, queue: { waiting: 0, forever: false } } });
-      await page.waitForFunction(() => document.querySelector('#param-modelId')?.querySelectorAll('vscode-option').length === 2);
+      await post(page, {
+        type: 'snapshot',
+        snapshot: {
+          form,
+          models,
+          samplers,
+          provider: { setting: 'auto' },
+          runs: [],
+          running: false,
+          queue: { waiting: 0, forever: false },
+        },
+      });
+      await page.waitForFunction(
+        () => document.querySelector('#param-modelId')?.querySelectorAll('vscode-option').length === 2,
+      );
       await page.waitForFunction(() => document.querySelector('#param-guidanceScale')?.value === '3');
       await pickModel(page, 'm2');
       assert((await guidance(page)) === '7.5', `after picking tiny-sd guidance reads ${await guidance(page)}`);
@@ -38,10 +65,22 @@ export const tests = [
       assert((await guidance(page)) === '5', `a typed 5 became ${await guidance(page)}`);
       // A browsed-to model is selected by the host; its default is offered like a picked one's.
       await page.fill('#param-guidanceScale input', '3');
-      const browsed = { id: 'm3', label: 'my-model', sizeMultiple: 8, nativeSize: 64, guidanceScale: 4, previews: ['latent'] };
+      const browsed = {
+        id: 'm3',
+        label: 'my-model',
+        sizeMultiple: 8,
+        nativeSize: 64,
+        guidanceScale: 4,
+        previews: ['latent'],
+      };
       await post(page, { type: 'models', models: [...models, browsed], selectId: 'm3' });
-      await page.waitForFunction(() => document.querySelector('#param-guidanceScale')?.value === '4', null, { timeout: 5000 }).catch(() => {});
-      assert((await guidance(page)) === '4', `after browsing to a model recommending 4, guidance reads ${await guidance(page)}`);
+      await page
+        .waitForFunction(() => document.querySelector('#param-guidanceScale')?.value === '4', null, { timeout: 5000 })
+        .catch(() => {});
+      assert(
+        (await guidance(page)) === '4',
+        `after browsing to a model recommending 4, guidance reads ${await guidance(page)}`,
+      );
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },

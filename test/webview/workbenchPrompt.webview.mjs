@@ -3,19 +3,54 @@
 // answer for older text is ignored), and ↑/↓ recall the stored runs' prompts, newest first.
 import { assert, openSurface, post, posted } from './harness.mjs';
 
-const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 7.5, previews: ['latent'] }];
+const models = [
+  {
+    id: 'm1',
+    label: 'tiny-shapes (default)',
+    sizeMultiple: 8,
+    nativeSize: 32,
+    guidanceScale: 7.5,
+    previews: ['latent'],
+  },
+];
 const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
 const form = {
-  prompt: 'a red circle', negativePrompt: '', seed: '-1', steps: '4', guidanceScale: '7.5', sampler: '',
-  spacing: 'default', sigmas: 'default', width: '32', height: '32', batchSize: '1', modelId: 'm1',
-  subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
+  prompt: 'a red circle',
+  negativePrompt: '',
+  seed: '-1',
+  steps: '4',
+  guidanceScale: '7.5',
+  sampler: '',
+  spacing: 'default',
+  sigmas: 'default',
+  width: '32',
+  height: '32',
+  batchSize: '1',
+  modelId: 'm1',
+  subseed: '-1',
+  subseedStrength: '0',
+  batchCount: '1',
+  previewKind: 'latent',
+  previewEvery: '1',
 };
 const spec = {
-  modelDir: '/m', negativePrompt: '', seed: 7, steps: 4, guidanceScale: 7.5, guidanceRescale: 0,
-  width: 32, height: 32, batchSize: 1,
+  modelDir: '/m',
+  negativePrompt: '',
+  seed: 7,
+  steps: 4,
+  guidanceScale: 7.5,
+  guidanceRescale: 0,
+  width: 32,
+  height: 32,
+  batchSize: 1,
 };
 const run = (id, createdAt, prompt) => ({
-  id, createdAt, spec: { ...spec, prompt }, modelLabel: 'tiny-shapes', status: 'done', images: [],
+  id,
+  createdAt,
+  spec: { ...spec, prompt },
+  modelLabel: 'tiny-shapes',
+  status: 'done',
+  images: [],
 });
 const runs = [
   run('r1', '2026-01-01T00:00:00.000Z', 'an old blue square'),
@@ -23,7 +58,15 @@ const runs = [
   run('r2', '2026-01-02T00:00:00.000Z', 'a middle green star'),
   run('r4', '2025-12-31T00:00:00.000Z', 'the newest prompt'),
 ];
-const snapshot = { form, models, samplers, provider: { setting: 'auto' }, runs, running: false, queue: { waiting: 0, forever: false } };
+const snapshot = {
+  form,
+  models,
+  samplers,
+  provider: { setting: 'auto' },
+  runs,
+  running: false,
+  queue: { waiting: 0, forever: false },
+};
 
 async function open(browser) {
   const { page, errors } = await openSurface(browser, 'workbench');
@@ -74,7 +117,9 @@ export const tests = [
       await page.fill('#param-negativePrompt textarea', 'blurry crème');
       await tokenizeRequest(page, 'blurry crème', 'negativePrompt');
       await post(page, tokens('blurry crème', 2, 75, 1, [{ start: 7, end: 12 }], 'negativePrompt'));
-      await page.waitForFunction(() => document.querySelector('#negativePrompt-feedback .unknown-word')?.textContent === 'crème');
+      await page.waitForFunction(
+        () => document.querySelector('#negativePrompt-feedback .unknown-word')?.textContent === 'crème',
+      );
       const promptCount = await page.textContent('#prompt-feedback .token-count');
       assert(promptCount === '80/150 (2 chunks)', `the prompt's line is its own: ${promptCount}`);
 

@@ -101,7 +101,10 @@ function rebuild(): void {
   panels = columns.map((column, i) => makePanel(column, i, width, height));
   grid.replaceChildren(...panels.map((p) => p.element));
   const longest = Math.max(1, ...columns.map((c) => c.alphasCumprod.length));
-  toolbar.setRange(longest - 1, columns.map((c, i) => ({ t: c.first?.t, color: seriesColor(i), label: c.name })));
+  toolbar.setRange(
+    longest - 1,
+    columns.map((c, i) => ({ t: c.first?.t, color: seriesColor(i), label: c.name })),
+  );
   const from = image.original ? ` (downsized from ${image.original.width}×${image.original.height})` : '';
   const size = `${width}×${height}${from}`;
   const columnProblems = columns.filter((c) => c.error).map((c) => `${c.name}: ${c.error}`);
@@ -181,7 +184,10 @@ async function saveStrip(): Promise<void> {
   if (!image || drawn.length === 0) return setStatus('warning', 'Nothing to export yet.');
   try {
     const captions = drawn.map((p) => `${p.column.name} · t = ${Math.min(state.t, p.column.alphasCumprod.length - 1)}`);
-    const bytes = await exportStrip(drawn.map((p) => p.canvas), captions);
+    const bytes = await exportStrip(
+      drawn.map((p) => p.canvas),
+      captions,
+    );
     const stem = image.label.replace(/\.[^.]*$/, '');
     vscode.postMessage({ type: 'export', fileName: `${stem}-forward-t${state.t}-seed${state.seed}.png`, bytes });
   } catch (error) {

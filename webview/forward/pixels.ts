@@ -7,7 +7,7 @@ export function rgbaToTensor(rgba: Uint8Array, width: number, height: number): T
   const plane = width * height;
   const data = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) data[c * plane + i] = rgba[i * 4 + c]! / 127.5 - 1;
+    for (let c = 0; c < 3; c++) data[c * plane + i] = rgba[i * 4 + c] / 127.5 - 1;
   }
   return { data, shape: [3, height, width] };
 }
@@ -19,9 +19,9 @@ export function tensorToRgba(chw: Float32Array, out: Uint8ClampedArray): void {
   for (let i = 0; i < plane; i++) {
     const o = i * 4;
     // Uint8ClampedArray clips and rounds on store.
-    out[o] = (chw[i]! + 1) * 127.5;
-    out[o + 1] = (chw[plane + i]! + 1) * 127.5;
-    out[o + 2] = (chw[2 * plane + i]! + 1) * 127.5;
+    out[o] = (chw[i] + 1) * 127.5;
+    out[o + 1] = (chw[plane + i] + 1) * 127.5;
+    out[o + 2] = (chw[2 * plane + i] + 1) * 127.5;
     out[o + 3] = 255;
   }
 }

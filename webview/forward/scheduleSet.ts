@@ -66,6 +66,6 @@ function firstStep(entry: ScheduleEntry, scheduler: Scheduler, steps: number): F
   if (!entry.timesteps && !entry.sigmas) return firstSamplingStep(scheduler, steps);
   const custom = entry.timesteps ? { timesteps: entry.timesteps } : { sigmas: entry.sigmas! };
   scheduler.setTimesteps((entry.timesteps ?? entry.sigmas)!.length, custom);
-  const t = scheduler.timesteps[0]!;
+  const t = scheduler.timesteps[0];
   return { t, index: 0, level: noiseLevelOfSigma(scheduler.sigmaAt(t)) };
 }

@@ -4,6 +4,7 @@
 // reveal, forward process) show on hover and focus; its × button or the Delete key asks the host
 // to remove the run.
 import type { ImageActionKind } from '../../src/protocol/imageActions';
+import { classNameOf } from '../../src/protocol/run';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { imageActionBar } from '../shared/imageActions';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
@@ -110,7 +111,10 @@ function entry(run: RunSummary, index: number, thumbnailUrl: string | undefined)
   remove.title = 'Remove the run from the gallery (Delete)';
   const notSaved = 'Not saved: Save it in the workbench first';
   const unavailable = run.images[index]?.savedAs ? {} : { reveal: notSaved, forward: notSaved };
-  li.append(remove, imageActionBar({ runId: run.id, index }, ACTIONS, (m) => vscode.postMessage(m), unavailable));
+  li.append(
+    remove,
+    imageActionBar({ runId: run.id, index }, ACTIONS, (m) => vscode.postMessage(m), unavailable),
+  );
   const open = () => vscode.postMessage({ type: 'openRun', runId: run.id });
   const removeRun = () => vscode.postMessage({ type: 'removeRun', runId: run.id });
   li.addEventListener('click', (e) => (e.target === remove ? removeRun() : open()));
@@ -132,7 +136,7 @@ function describe(run: RunSummary, index: number): string {
   const p = run.spec;
   const saved = run.images[index]?.savedAs;
   const seed = run.images[index]?.seed ?? p.seed;
-  const sampler = run.schedulerClass ?? String(p.scheduler?._class_name ?? "model's scheduler");
+  const sampler = run.schedulerClass ?? classNameOf(p.scheduler) ?? "model's scheduler";
   const cfg = p.guidanceScale === undefined ? '' : ` · CFG ${p.guidanceScale}`;
   return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${sampler} · ${p.steps} steps${cfg} · seed ${seed}${saved ? `\nsaved as ${saved}` : ''}`;
 }

@@ -13,7 +13,15 @@ const root = document.createElement('main');
 const notice = paragraph('', 'notice');
 notice.setAttribute('role', 'status');
 document.body.append(notice, root);
-const ACTIONS: readonly ImageActionKind[] = ['open', 'rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal', 'forward'];
+const ACTIONS: readonly ImageActionKind[] = [
+  'open',
+  'rerun',
+  'varySeed',
+  'copySeed',
+  'copyParameters',
+  'reveal',
+  'forward',
+];
 
 window.addEventListener('message', (event: MessageEvent<ToImagePanel>) => {
   const message = event.data;
@@ -26,7 +34,9 @@ window.addEventListener('message', (event: MessageEvent<ToImagePanel>) => {
       showNotice(message.message, message.level === 'error');
       return;
     case 'empty':
-      root.replaceChildren(paragraph('No image here. Run "Diffusion: Generate", or open an earlier run from the Runs gallery.', 'empty'));
+      root.replaceChildren(
+        paragraph('No image here. Run "Diffusion: Generate", or open an earlier run from the Runs gallery.', 'empty'),
+      );
       return;
   }
 });

@@ -2,7 +2,12 @@
 // it, each component's graph (inputs and outputs with types and shapes, opset, precision, size,
 // external weights) and the folder's problems. Everything is text set with textContent.
 import type { TensorInfo } from '../../src/core/model/modelFacts';
-import type { ComponentReport, FromModelInspector, ModelReport, ToModelInspector } from '../../src/protocol/modelInspector';
+import type {
+  ComponentReport,
+  FromModelInspector,
+  ModelReport,
+  ToModelInspector,
+} from '../../src/protocol/modelInspector';
 import './modelInspector.css';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromModelInspector): void };
@@ -35,7 +40,15 @@ function render(r: ModelReport): void {
       ['Size on disk', bytes(r.totalBytes)],
     ]),
     el('p', 'source', `Defaults: ${r.recommendedSource}`),
-    section('Problems', r.findings.length ? list(r.findings.map((f) => `${f.severity}: ${f.path ? `${f.path}: ` : ''}${f.message}`), 'findings') : el('p', 'ok', 'None found.')),
+    section(
+      'Problems',
+      r.findings.length
+        ? list(
+            r.findings.map((f) => `${f.severity}: ${f.path ? `${f.path}: ` : ''}${f.message}`),
+            'findings',
+          )
+        : el('p', 'ok', 'None found.'),
+    ),
     section('Told from', list(r.evidence, 'evidence')),
     section('Components', ...r.components.map(component)),
   );

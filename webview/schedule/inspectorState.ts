@@ -16,7 +16,9 @@ export const MAX_STEPS = 1000;
 
 /** Accepts a stored state only field by field, so an older or damaged state cannot break the view. */
 export function restoreState(value: unknown): InspectorState {
-  const s = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof InspectorState, unknown>>;
+  const s = (typeof value === 'object' && value !== null ? value : {}) as Partial<
+    Record<keyof InspectorState, unknown>
+  >;
   return {
     sampler: typeof s.sampler === 'string' ? s.sampler : DEFAULT_STATE.sampler,
     steps: clampSteps(s.steps),

@@ -3,17 +3,28 @@
 // last good plots stay (dimmed) while the document is broken, so the view is never blank.
 import 'uplot/dist/uPlot.min.css';
 import './schedule.css';
-import type { ExportFormat, HostToInspector, InspectorFinding, InspectorToHost, ScheduleEntry, ScheduleSource } from '../../src/protocol/schedule';
+import type {
+  ExportFormat,
+  HostToInspector,
+  InspectorFinding,
+  InspectorToHost,
+  ScheduleEntry,
+  ScheduleSource,
+} from '../../src/protocol/schedule';
 import { schedulerClassNames } from '../../src/core/samplers/registry';
 import { plotsToCsv, plotsToPng, plotsToSvg } from '../shared/plotExport';
 import { formatNumber, plotTheme, seriesColor } from '../shared/plotTheme';
-import { restoreState, type InspectorState } from './inspectorState';
+import { restoreState } from './inspectorState';
 import { PlotGrid } from './plotGrid';
 import { plotSpecs, type DrawnSchedule } from './plotSpecs';
 import { computeSchedule, variantEntry, type ComputedSchedule } from './scheduleSeries';
 import { Toolbar } from './toolbar';
 
-declare function acquireVsCodeApi(): { postMessage(message: InspectorToHost): void; getState(): unknown; setState(state: unknown): void };
+declare function acquireVsCodeApi(): {
+  postMessage(message: InspectorToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+};
 
 /** More curves than this make an unreadable chart and slow redraws. */
 const MAX_CURVES = 24;
@@ -101,7 +112,9 @@ function render(): void {
   for (const o of overlays) {
     if (o.error) problems.push(`${o.label}: ${o.error}`);
     // A file with one schedule is labelled by the file alone.
-    o.schedules.forEach((s) => add(s, o.schedules.length === 1 ? o.label : `${o.label}: ${s.name}`, seriesColor(color++), [2, 3]));
+    o.schedules.forEach((s) =>
+      add(s, o.schedules.length === 1 ? o.label : `${o.label}: ${s.name}`, seriesColor(color++), [2, 3]),
+    );
   }
   if (drawn.length >= MAX_CURVES) problems.push(`Showing the first ${MAX_CURVES} curves.`);
   if (drawn.length === 0) return showBroken(problems.join(' · ') || 'Nothing to plot.');
@@ -179,6 +192,7 @@ async function exportPlots(format: ExportFormat): Promise<void> {
   if (!plotted || plots.length === 0) return setStatus('warning', 'Nothing to export yet.');
   const base = `${documentSource?.label ?? 'schedule'}-schedule.${format}`;
   const theme = plotTheme();
-  const data = format === 'csv' ? plotsToCsv(plots) : format === 'svg' ? plotsToSvg(plots, theme) : await plotsToPng(plots, theme);
+  const data =
+    format === 'csv' ? plotsToCsv(plots) : format === 'svg' ? plotsToSvg(plots, theme) : await plotsToPng(plots, theme);
   vscode.postMessage({ type: 'export', format, fileName: base, data });
 }

@@ -107,12 +107,25 @@ export class PlotGrid {
           size: 60,
           values: (_u, vals) => vals.map((v) => (v === null ? '' : formatNumber(v))),
           // On a log axis only powers of ten get a line and a label; uPlot's 2..9 fill the plot with grid.
-          ...(spec.logY ? { filter: decades, grid: { stroke: theme.grid, width: 1, filter: decades }, ticks: { stroke: theme.grid, width: 1, filter: decades } } : {}),
+          ...(spec.logY
+            ? {
+                filter: decades,
+                grid: { stroke: theme.grid, width: 1, filter: decades },
+                ticks: { stroke: theme.grid, width: 1, filter: decades },
+              }
+            : {}),
         }),
       ],
       series: [
         { label: spec.xLabel, value },
-        ...spec.curves.map((c) => ({ label: c.label, stroke: c.color, width: 1.5, dash: c.dash, value, points: { show: false } })),
+        ...spec.curves.map((c) => ({
+          label: c.label,
+          stroke: c.color,
+          width: 1.5,
+          dash: c.dash,
+          value,
+          points: { show: false },
+        })),
       ],
     };
   }
@@ -132,7 +145,7 @@ export class PlotGrid {
 /** uPlot wants one shared x array; curves over the same x share it, others are joined with gaps. */
 function alignedData(curves: Curve[]): uPlot.AlignedData {
   if (curves.length === 0) return [[]];
-  const x0 = curves[0]!.x;
+  const x0 = curves[0].x;
   if (curves.every((c) => sameX(c.x, x0))) return [x0 as number[], ...curves.map((c) => c.y as (number | null)[])];
   return uPlot.join(curves.map((c) => [c.x as number[], c.y as (number | null)[]]));
 }

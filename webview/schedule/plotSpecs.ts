@@ -18,7 +18,13 @@ export function plotSpecs(drawn: DrawnSchedule[]): PlotSpec[] {
     x,
     y,
   });
-  const training = (id: string, title: string, yLabel: string, logY: boolean, pick: (c: ComputedSchedule) => ArrayLike<number | null>): PlotSpec => ({
+  const training = (
+    id: string,
+    title: string,
+    yLabel: string,
+    logY: boolean,
+    pick: (c: ComputedSchedule) => ArrayLike<number | null>,
+  ): PlotSpec => ({
     id,
     title,
     xLabel: 'training timestep t',

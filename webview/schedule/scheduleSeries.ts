@@ -49,7 +49,9 @@ export function computeSchedule(entry: ScheduleEntry, options: ComputeOptions): 
   const scheduler = schedulerOf(entry, options.className ? { _class_name: options.className } : {});
   const training = trainingCurves(scheduler.alphasCumprod);
   const custom = entry.timesteps ? { timesteps: entry.timesteps } : entry.sigmas ? { sigmas: entry.sigmas } : undefined;
-  const n = entry.timesteps?.length ?? (entry.sigmas ? Math.max(1, entry.sigmas.length - (entry.sigmas.at(-1) === 0 ? 1 : 0)) : options.steps);
+  const n =
+    entry.timesteps?.length ??
+    (entry.sigmas ? Math.max(1, entry.sigmas.length - (entry.sigmas.at(-1) === 0 ? 1 : 0)) : options.steps);
   const T = scheduler.alphasCumprod.length;
   if (!custom && n > T) throw new Error(`${n} steps is more than num_train_timesteps (${T})`);
   scheduler.setTimesteps(n, custom);
@@ -58,7 +60,7 @@ export function computeSchedule(entry: ScheduleEntry, options: ComputeOptions): 
     className: scheduler.className,
     training,
     steps: stepCurves(scheduler),
-    terminalSnr: snrOf(scheduler.alphasCumprod[T - 1]!),
+    terminalSnr: snrOf(scheduler.alphasCumprod[T - 1]),
     sigmaMin: Math.min(...finite),
     sigmaMax: Math.max(...finite),
   };
@@ -76,13 +78,13 @@ function trainingCurves(alphaBar: Float64Array): TrainingCurves {
   const T = alphaBar.length;
   const t = new Float64Array(T);
   const beta = new Float64Array(T);
-  const logSnr: (number | null)[] = new Array(T);
-  const sigma: (number | null)[] = new Array(T);
+  const logSnr = new Array<number | null>(T);
+  const sigma = new Array<number | null>(T);
   for (let i = 0; i < T; i++) {
-    const a = alphaBar[i]!;
+    const a = alphaBar[i];
     t[i] = i;
     // ᾱ_t = ∏(1 − β): each β is recovered from consecutive ᾱ.
-    beta[i] = 1 - a / (i === 0 ? 1 : alphaBar[i - 1]!);
+    beta[i] = 1 - a / (i === 0 ? 1 : alphaBar[i - 1]);
     const l = Math.log(a) - Math.log1p(-a);
     logSnr[i] = Number.isFinite(l) ? l : null;
     const s = Math.sqrt((1 - a) / a);
@@ -99,7 +101,7 @@ function stepCurves(scheduler: Scheduler): StepCurves {
   const sigmaIndex = Float64Array.from(raw, (_, i) => i);
   const gapCount = Math.max(0, raw.length - 1);
   const gapIndex = Float64Array.from({ length: gapCount }, (_, i) => i);
-  const gap: (number | null)[] = new Array(gapCount);
+  const gap = new Array<number | null>(gapCount);
   for (let i = 0; i < gapCount; i++) {
     const a = sigmas[i];
     const b = sigmas[i + 1];

@@ -21,7 +21,9 @@ export class Toolbar {
   private readonly primaryLabel = label('Variants of', this.primary);
   private readonly variantBoxes = new Map<VariantId, HTMLInputElement>();
   private readonly overlayList = document.createElement('span');
-  private readonly generateButton = button('Generate with this schedule', () => this.events.generate(this.state.primary, this.state.sampler, this.state.steps));
+  private readonly generateButton = button('Generate with this schedule', () =>
+    this.events.generate(this.state.primary, this.state.sampler, this.state.steps),
+  );
 
   constructor(
     private state: InspectorState,
@@ -53,10 +55,21 @@ export class Toolbar {
       variants.append(label(v.label, box));
     }
     const overlays = document.createElement('fieldset');
-    overlays.append(legend('Overlay files'), button('Add file…', () => events.addOverlay()), this.overlayList);
+    overlays.append(
+      legend('Overlay files'),
+      button('Add file…', () => events.addOverlay()),
+      this.overlayList,
+    );
     const exports = document.createElement('fieldset');
-    exports.append(legend('Export'), ...(['png', 'svg', 'csv'] as const).map((f) => button(f.toUpperCase(), () => events.export(f))));
-    const onImage = button('Show on an image…', () => events.showOnImage(), 'See the document\'s schedules noise an image (the forward process)');
+    exports.append(
+      legend('Export'),
+      ...(['png', 'svg', 'csv'] as const).map((f) => button(f.toUpperCase(), () => events.export(f))),
+    );
+    const onImage = button(
+      'Show on an image…',
+      () => events.showOnImage(),
+      "See the document's schedules noise an image (the forward process)",
+    );
     this.element.append(
       label('Sampler', this.sampler),
       label('Steps', this.steps),

@@ -1,6 +1,11 @@
 // One image's action buttons (src/protocol/imageActions.ts) and the enlarged view an image opens
 // on click, shared by the workbench, the gallery and the image panel.
-import { IMAGE_ACTIONS, type ImageActionKind, type ImageActionMessage, type ImageRef } from '../../src/protocol/imageActions';
+import {
+  IMAGE_ACTIONS,
+  type ImageActionKind,
+  type ImageActionMessage,
+  type ImageRef,
+} from '../../src/protocol/imageActions';
 import './imageActions.css';
 
 /** Buttons for `kinds` of one image; a kind in `unavailable` is disabled with that reason as its tooltip. */
@@ -38,7 +43,10 @@ export function enlarge(source: HTMLImageElement | HTMLCanvasElement, label: str
   const dialog = document.createElement('dialog');
   dialog.className = 'lightbox';
   dialog.setAttribute('aria-label', label);
-  const copy = source instanceof HTMLImageElement ? Object.assign(document.createElement('img'), { src: source.src, alt: label }) : copyCanvas(source);
+  const copy =
+    source instanceof HTMLImageElement
+      ? Object.assign(document.createElement('img'), { src: source.src, alt: label })
+      : copyCanvas(source);
   dialog.append(copy);
   dialog.addEventListener('click', () => dialog.close());
   // Escape closes the view only, not (say) the run in progress.

@@ -95,7 +95,12 @@ export function plotsToSvg(plots: ExportablePlot[], theme: PlotTheme): string {
 function plotSvg(p: ExportablePlot, theme: PlotTheme, top: number): { svg: string; height: number; width: number } {
   const u = p.chart;
   const ratio = window.devicePixelRatio || 1;
-  const box = { left: u.bbox.left / ratio, top: u.bbox.top / ratio, width: u.bbox.width / ratio, height: u.bbox.height / ratio };
+  const box = {
+    left: u.bbox.left / ratio,
+    top: u.bbox.top / ratio,
+    width: u.bbox.width / ratio,
+    height: u.bbox.height / ratio,
+  };
   const y0 = top + TITLE_HEIGHT;
   const out: string[] = [`<g transform="translate(0 ${y0})">`];
   const fg = esc(theme.foreground);
@@ -106,21 +111,33 @@ function plotSvg(p: ExportablePlot, theme: PlotTheme, top: number): { svg: strin
     out.push(`<text x="${lx + 14}" y="${30 - TITLE_HEIGHT}" fill="${fg}">${esc(s.label)}</text>`);
     lx += 14 + s.label.length * 6.5 + 16;
   }
-  out.push(`<rect x="${box.left}" y="${box.top}" width="${box.width}" height="${box.height}" fill="none" stroke="${esc(theme.grid)}"/>`);
-  const xs = u.scales.x!;
-  const ys = u.scales.y!;
+  out.push(
+    `<rect x="${box.left}" y="${box.top}" width="${box.width}" height="${box.height}" fill="none" stroke="${esc(theme.grid)}"/>`,
+  );
+  const xs = u.scales.x;
+  const ys = u.scales.y;
   for (const v of ticks(xs.min!, xs.max!, false)) {
     const x = u.valToPos(v, 'x');
-    out.push(`<line x1="${x + box.left}" x2="${x + box.left}" y1="${box.top + box.height}" y2="${box.top + box.height + 4}" stroke="${fg}"/>`);
-    out.push(`<text x="${x + box.left}" y="${box.top + box.height + 16}" text-anchor="middle" fill="${fg}">${formatNumber(v)}</text>`);
+    out.push(
+      `<line x1="${x + box.left}" x2="${x + box.left}" y1="${box.top + box.height}" y2="${box.top + box.height + 4}" stroke="${fg}"/>`,
+    );
+    out.push(
+      `<text x="${x + box.left}" y="${box.top + box.height + 16}" text-anchor="middle" fill="${fg}">${formatNumber(v)}</text>`,
+    );
   }
   for (const v of ticks(ys.min!, ys.max!, p.logY)) {
     const y = u.valToPos(v, 'y');
     out.push(`<line x1="${box.left - 4}" x2="${box.left}" y1="${y + box.top}" y2="${y + box.top}" stroke="${fg}"/>`);
-    out.push(`<text x="${box.left - 6}" y="${y + box.top + 4}" text-anchor="end" fill="${fg}">${formatNumber(v)}</text>`);
+    out.push(
+      `<text x="${box.left - 6}" y="${y + box.top + 4}" text-anchor="end" fill="${fg}">${formatNumber(v)}</text>`,
+    );
   }
-  out.push(`<text x="${box.left + box.width / 2}" y="${box.top + box.height + 32}" text-anchor="middle" fill="${fg}">${esc(p.xLabel)}</text>`);
-  out.push(`<text transform="translate(12 ${box.top + box.height / 2}) rotate(-90)" text-anchor="middle" fill="${fg}">${esc(p.yLabel)}</text>`);
+  out.push(
+    `<text x="${box.left + box.width / 2}" y="${box.top + box.height + 32}" text-anchor="middle" fill="${fg}">${esc(p.xLabel)}</text>`,
+  );
+  out.push(
+    `<text transform="translate(12 ${box.top + box.height / 2}) rotate(-90)" text-anchor="middle" fill="${fg}">${esc(p.yLabel)}</text>`,
+  );
   const [xData, ...yData] = u.data;
   yData.forEach((yv, s) => {
     const d: string[] = [];
@@ -131,7 +148,7 @@ function plotSvg(p: ExportablePlot, theme: PlotTheme, top: number): { svg: strin
         pen = 'M';
         continue;
       }
-      d.push(`${pen}${(u.valToPos(xData[i]!, 'x') + box.left).toFixed(2)} ${(u.valToPos(v, 'y') + box.top).toFixed(2)}`);
+      d.push(`${pen}${(u.valToPos(xData[i], 'x') + box.left).toFixed(2)} ${(u.valToPos(v, 'y') + box.top).toFixed(2)}`);
       pen = 'L';
     }
     const style = p.series[s];

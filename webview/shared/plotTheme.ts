@@ -3,10 +3,21 @@
 import type uPlot from 'uplot';
 
 /** Tableau 10: distinguishable in light and dark themes and for most colour-vision deficiencies. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 export function seriesColor(index: number): string {
-  return PALETTE[index % PALETTE.length]!;
+  return PALETTE[index % PALETTE.length];
 }
 
 export interface PlotTheme {

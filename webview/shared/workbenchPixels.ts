@@ -10,7 +10,9 @@ export interface RgbaImage {
 export function drawRgba(canvas: HTMLCanvasElement, image: RgbaImage): void {
   canvas.width = image.width;
   canvas.height = image.height;
-  canvas.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(image.rgba), image.width, image.height), 0, 0);
+  canvas
+    .getContext('2d')
+    ?.putImageData(new ImageData(new Uint8ClampedArray(image.rgba), image.width, image.height), 0, 0);
 }
 
 /** An object URL for PNG bytes; revoke it when the image goes. */
@@ -19,7 +21,11 @@ export function pngUrl(png: Uint8Array): string {
 }
 
 /** Channel c of a [C, H, W] latent as greyscale, stretched over that channel's own min..max. */
-export function channelImage(data: Float32Array, shape: readonly number[], c: number): RgbaImage & { min: number; max: number } {
+export function channelImage(
+  data: Float32Array,
+  shape: readonly number[],
+  c: number,
+): RgbaImage & { min: number; max: number } {
   const [, height, width] = shape;
   const plane = height * width;
   const values = data.subarray(c * plane, (c + 1) * plane);

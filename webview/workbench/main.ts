@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
 import type { ImageActionKind } from '../../src/protocol/imageActions';
+import { classNameOf } from '../../src/protocol/run';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import { pngUrl } from '../shared/workbenchPixels';
@@ -69,9 +70,14 @@ const images = element('div', 'images');
 /** The workbench is where "open" leads, so it offers the other actions. */
 const TILE_ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
 const actions: Record<string, Button> = {
-  save: button('Save', activeRunAction((runId) => ({ type: 'saveRun', runId })), true),
-  exportGif: button('Export GIF', () => exportTrajectory('gif'), true),
-  exportStrip: button('Export strip PNG', () => exportTrajectory('strip'), true),
+  save: button(
+    'Save',
+    activeRunAction((runId) => ({ type: 'saveRun', runId })),
+    true,
+  ),
+  // exportTrajectory shows its own errors in the notice.
+  exportGif: button('Export GIF', () => void exportTrajectory('gif'), true),
+  exportStrip: button('Export strip PNG', () => void exportTrajectory('strip'), true),
 };
 actions.save.title = 'Save the images and their JSON records in the output folder';
 
@@ -235,20 +241,23 @@ function renderStatus(): void {
 function updateActions(): void {
   const run = store.activeRun;
   const done = run?.summary.status === 'done';
-  actions.save.disabled = !done || run!.summary.images.every((i) => i.savedAs);
-  actions.exportGif.disabled = actions.exportStrip.disabled = !done || capturedFrames(run!.frames ?? []).length === 0;
+  actions.save.disabled = !done || run.summary.images.every((i) => i.savedAs);
+  actions.exportGif.disabled = actions.exportStrip.disabled = !done || capturedFrames(run.frames ?? []).length === 0;
 }
 
 /** One short line: what ran, its seeds, how long, and whether it is saved. */
 function statusLine(run: RunSummary): string {
   const p = run.spec;
   const n = run.images.length;
-  const seeds = n > 1 && run.images[0].seed !== run.images[n - 1].seed ? `seeds ${run.images[0].seed}–${run.images[n - 1].seed}` : `seed ${p.seed}`;
+  const seeds =
+    n > 1 && run.images[0].seed !== run.images[n - 1].seed
+      ? `seeds ${run.images[0].seed}–${run.images[n - 1].seed}`
+      : `seed ${p.seed}`;
   return [
     run.status,
     run.modelLabel,
     run.scheduleLabel && `schedule ${run.scheduleLabel}`,
-    run.schedulerClass || String(p.scheduler?._class_name ?? "model's scheduler"),
+    run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
     `${p.steps} steps`,
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,

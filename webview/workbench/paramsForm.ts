@@ -48,7 +48,12 @@ const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'selec
   { key: 'guidanceScale', label: 'Guidance scale', kind: 'textfield' },
   { key: 'seed', label: 'Seed', kind: 'textfield', hint: '−1: a new random seed each run' },
   { key: 'subseed', label: 'Variation seed', kind: 'textfield', hint: '−1: random' },
-  { key: 'subseedStrength', label: 'Variation strength', kind: 'textfield', hint: "0: none; 1: the variation seed's noise" },
+  {
+    key: 'subseedStrength',
+    label: 'Variation strength',
+    kind: 'textfield',
+    hint: "0: none; 1: the variation seed's noise",
+  },
   { key: 'width', label: 'Width', kind: 'textfield' },
   { key: 'height', label: 'Height', kind: 'textfield' },
   { key: 'batchSize', label: 'Batch size', kind: 'textfield', hint: 'images per run' },
@@ -57,7 +62,11 @@ const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'selec
   { key: 'previewEvery', label: 'Preview every', kind: 'textfield', hint: 'steps' },
 ];
 
-const PREVIEW_LABELS: Record<ViewerPreview, string> = { latent: 'Latent (fast)', taesd: 'TAESD', vae: 'VAE (full decode)' };
+const PREVIEW_LABELS: Record<ViewerPreview, string> = {
+  latent: 'Latent (fast)',
+  taesd: 'TAESD',
+  vae: 'VAE (full decode)',
+};
 
 export class ParamsFormView {
   readonly element = document.createElement('form');
@@ -89,10 +98,17 @@ export class ParamsFormView {
     for (const field of FIELDS) this.element.append(this.field(field));
     const seedTools = this.row(
       button('Random seed', () => this.setValue('seed', '-1'), true),
-      button('Reuse last seed', () => this.lastSeed !== undefined && this.setValue('seed', String(this.lastSeed)), true),
+      button(
+        'Reuse last seed',
+        () => this.lastSeed !== undefined && this.setValue('seed', String(this.lastSeed)),
+        true,
+      ),
     );
     this.controls.get('seed')!.closest('.field')!.append(seedTools);
-    this.controls.get('modelId')!.closest('.field')!.append(this.row(button('Browse…', () => handlers.browse(), true)));
+    this.controls
+      .get('modelId')!
+      .closest('.field')!
+      .append(this.row(button('Browse…', () => handlers.browse(), true)));
     this.scheduleChip.className = 'schedule-chip';
     this.scheduleChip.setAttribute('role', 'status');
     this.scheduleChip.hidden = true;
@@ -107,7 +123,12 @@ export class ParamsFormView {
     this.cancelButton.disabled = true;
     this.queueLine.className = 'queue';
     this.queueLine.setAttribute('role', 'status');
-    const bar = this.row(this.generateButton, this.foreverButton, this.cancelButton, button('Re-run from image…', () => handlers.rerunFromImage(), true));
+    const bar = this.row(
+      this.generateButton,
+      this.foreverButton,
+      this.cancelButton,
+      button('Re-run from image…', () => handlers.rerunFromImage(), true),
+    );
     bar.classList.add('generate-bar');
     bar.append(this.queueLine);
     this.element.append(this.providerLine, bar);
@@ -126,7 +147,10 @@ export class ParamsFormView {
   setChoices(models: ModelOption[], samplers: SamplerOption[]): void {
     this.models = models;
     this.samplers = samplers;
-    fillSelect(this.controls.get('modelId')!, models.map((m) => [m.id, m.label]));
+    fillSelect(
+      this.controls.get('modelId')!,
+      models.map((m) => [m.id, m.label]),
+    );
     this.updatePreviewOptions(this.selected.get('modelId')!, this.selected.get('previewKind')!);
     fillSelect(this.controls.get('sampler')!, [
       ['', "Model's own scheduler"],
@@ -164,14 +188,18 @@ export class ParamsFormView {
   setSchedule(schedule: RunSchedule | undefined): void {
     this.schedule = schedule;
     this.scheduleChip.hidden = !schedule;
-    const steps = schedule && (schedule.timesteps || schedule.sigmas) ? specSteps({ steps: 0, ...schedule }) : undefined;
+    const steps =
+      schedule && (schedule.timesteps || schedule.sigmas) ? specSteps({ steps: 0, ...schedule }) : undefined;
     if (schedule) {
       const label = document.createElement('span');
       label.className = 'schedule-label';
       label.textContent = `Schedule: ${schedule.label}`;
       const detail = document.createElement('span');
       detail.className = 'hint';
-      const className = typeof schedule.scheduler?._class_name === 'string' ? schedule.scheduler._class_name : "model's scheduler class";
+      const className =
+        typeof schedule.scheduler?._class_name === 'string'
+          ? schedule.scheduler._class_name
+          : "model's scheduler class";
       detail.textContent = `${className}${steps !== undefined ? ` · ${steps} explicit steps (${schedule.timesteps ? 'timesteps' : 'σ'})` : ''}`;
       const drop = button("Use the form's sampler", () => this.handlers.dropSchedule(), true);
       drop.title = 'Drop this schedule and run with the sampler chosen below';
@@ -185,7 +213,8 @@ export class ParamsFormView {
       this.setValue('steps', this.stepsBeforeSchedule);
       this.stepsBeforeSchedule = undefined;
     }
-    for (const key of ['sampler', 'spacing', 'sigmas'] as const) this.controls.get(key)!.closest('.field')!.toggleAttribute('hidden', !!schedule);
+    for (const key of ['sampler', 'spacing', 'sigmas'] as const)
+      this.controls.get(key)!.closest('.field')!.toggleAttribute('hidden', !!schedule);
     this.controls.get('steps')!.disabled = steps !== undefined;
     this.controls.get('steps')!.title = steps !== undefined ? 'The schedule fixes the step count' : '';
   }
@@ -284,7 +313,10 @@ export class ParamsFormView {
   private updatePreviewOptions(modelId: string, current: string): void {
     const kinds = this.models.find((m) => m.id === modelId)?.previews ?? ['latent'];
     const select = this.controls.get('previewKind')!;
-    fillSelect(select, kinds.map((k) => [k, PREVIEW_LABELS[k]]));
+    fillSelect(
+      select,
+      kinds.map((k) => [k, PREVIEW_LABELS[k]]),
+    );
     this.set('previewKind', select, kinds.includes(current as ViewerPreview) ? current : 'latent');
   }
 
@@ -295,8 +327,14 @@ export class ParamsFormView {
     const sigmas = this.controls.get('sigmas')!;
     const spacings = !sampler || sampler.spacing ? SPACINGS : (['default'] as const);
     const sigmaChoices = SIGMA_SCHEDULES.filter((s) => s === 'default' || !sampler || sampler.sigmas.includes(s));
-    fillSelect(spacing, spacings.map((s) => [s, s === 'default' ? "sampler's default" : s]));
-    fillSelect(sigmas, sigmaChoices.map((s) => [s, s === 'default' ? "sampler's default" : s]));
+    fillSelect(
+      spacing,
+      spacings.map((s) => [s, s === 'default' ? "sampler's default" : s]),
+    );
+    fillSelect(
+      sigmas,
+      sigmaChoices.map((s) => [s, s === 'default' ? "sampler's default" : s]),
+    );
     this.set('spacing', spacing, spacings.includes(form.spacing as never) ? form.spacing : 'default');
     this.set('sigmas', sigmas, sigmaChoices.includes(form.sigmas as never) ? form.sigmas : 'default');
     spacing.disabled = spacings.length === 1;

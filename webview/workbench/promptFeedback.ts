@@ -11,7 +11,10 @@ export class PromptFeedback {
   /** The prompt and model the line should describe; answers for anything else are stale. */
   private wanted = { text: '', modelId: '' };
 
-  constructor(field: PromptField, private readonly ask: (text: string, modelId: string) => void) {
+  constructor(
+    field: PromptField,
+    private readonly ask: (text: string, modelId: string) => void,
+  ) {
     this.element.className = 'prompt-feedback';
     this.element.id = `${field}-feedback`;
     this.element.setAttribute('role', 'status');

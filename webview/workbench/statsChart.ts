@@ -18,7 +18,10 @@ export class StatsChart {
   constructor(private readonly onPick: (index: number) => void) {
     this.element.className = 'stats-chart';
     this.element.setAttribute('role', 'img');
-    this.element.setAttribute('aria-label', 'Per-step statistics: mean and std of x_t, predicted noise norm, and sigma');
+    this.element.setAttribute(
+      'aria-label',
+      'Per-step statistics: mean and std of x_t, predicted noise norm, and sigma',
+    );
     new ResizeObserver(() => this.chart?.setSize({ width: this.width(), height: HEIGHT })).observe(this.element);
   }
 
@@ -43,7 +46,14 @@ export class StatsChart {
   private options(): uPlot.Options {
     const theme = plotTheme();
     const value = (_u: uPlot, v: number | null) => formatNumber(v);
-    const line = (label: string, i: number, scale = 'y'): uPlot.Series => ({ label, scale, stroke: seriesColor(i), width: 1.5, value, points: { show: false } });
+    const line = (label: string, i: number, scale = 'y'): uPlot.Series => ({
+      label,
+      scale,
+      stroke: seriesColor(i),
+      width: 1.5,
+      value,
+      points: { show: false },
+    });
     return {
       width: this.width(),
       height: HEIGHT,
@@ -53,9 +63,21 @@ export class StatsChart {
       axes: [
         themedAxis(theme, 'step'),
         themedAxis(theme, 'x_t / noise', { size: 56, values: (_u, vals) => vals.map((v) => formatNumber(v)) }),
-        themedAxis(theme, '', { scale: 'sigma', side: 1, size: 56, grid: { show: false }, values: (_u, vals) => vals.map(decadeLabel) }),
+        themedAxis(theme, '', {
+          scale: 'sigma',
+          side: 1,
+          size: 56,
+          grid: { show: false },
+          values: (_u, vals) => vals.map(decadeLabel),
+        }),
       ],
-      series: [{ label: 'step', value }, line('mean x_t', 0), line('std x_t', 1), line('‖ε̂‖ (RMS)', 2), line('σ_t', 3, 'sigma')],
+      series: [
+        { label: 'step', value },
+        line('mean x_t', 0),
+        line('std x_t', 1),
+        line('‖ε̂‖ (RMS)', 2),
+        line('σ_t', 3, 'sigma'),
+      ],
       hooks: {
         draw: [(u) => this.drawMarker(u), (u) => drawSigmaLabel(u, theme.font, theme.foreground)],
         ready: [(u) => u.over.addEventListener('click', () => u.cursor.idx != null && this.onPick(u.cursor.idx))],

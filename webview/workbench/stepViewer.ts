@@ -47,7 +47,11 @@ export class StepViewer {
     this.preview.setAttribute('role', 'img');
     this.preview.setAttribute('aria-label', 'x̂0 preview');
     this.xtTiles.className = this.x0Tiles.className = 'tiles';
-    const latents = div('latents', figure('x_t', this.xtTiles), figure('x̂0 (predicted clean latent)', this.preview, this.x0Tiles));
+    const latents = div(
+      'latents',
+      figure('x_t', this.xtTiles),
+      figure('x̂0 (predicted clean latent)', this.preview, this.x0Tiles),
+    );
     this.element.append(scrub, latents, this.chart.element);
     this.element.addEventListener('keydown', (e) => {
       if (e.key === ' ' && e.target === this.scrubber) {
@@ -118,7 +122,9 @@ export class StepViewer {
     const channels = data ? shape[0] : 0;
     while (container.children.length > channels) container.lastElementChild!.remove();
     for (let c = 0; c < channels; c++) {
-      const canvas = (container.children[c] as HTMLCanvasElement | undefined) ?? container.appendChild(document.createElement('canvas'));
+      const canvas =
+        (container.children[c] as HTMLCanvasElement | undefined) ??
+        container.appendChild(document.createElement('canvas'));
       const image = channelImage(data!, shape, c);
       drawRgba(canvas, image);
       canvas.title = `${name} channel ${c}: ${formatNumber(image.min)} … ${formatNumber(image.max)}`;

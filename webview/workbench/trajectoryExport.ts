@@ -23,7 +23,13 @@ export function composeFrame(frame: StepFrame): ImageData {
     const cols = Math.ceil(Math.sqrt(channels));
     const tile = Math.floor(SIDE / cols);
     for (let c = 0; c < channels; c++) {
-      ctx.drawImage(toCanvas(channelImage(frame.xt, frame.latentShape, c)), SIDE + (c % cols) * tile, Math.floor(c / cols) * tile, tile, tile);
+      ctx.drawImage(
+        toCanvas(channelImage(frame.xt, frame.latentShape, c)),
+        SIDE + (c % cols) * tile,
+        Math.floor(c / cols) * tile,
+        tile,
+        tile,
+      );
     }
   }
   return ctx.getImageData(0, 0, canvas.width, canvas.height);

@@ -20,11 +20,15 @@ const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -I
 export function checkValue(key: string, raw: unknown, spec: ConfigKeySpec): CheckedValue {
   const path = [key];
   if (raw === null) {
-    return spec.nullable ? { value: null, findings: [] } : fail(path, 'wrong-type', `${key} must not be null; expected ${describe(spec)}`);
+    return spec.nullable
+      ? { value: null, findings: [] }
+      : fail(path, 'wrong-type', `${key} must not be null; expected ${describe(spec)}`);
   }
   switch (spec.type) {
     case 'boolean':
-      return typeof raw === 'boolean' ? { value: raw, findings: [] } : fail(path, 'wrong-type', `${key} must be ${describe(spec)}, got ${show(raw)}`);
+      return typeof raw === 'boolean'
+        ? { value: raw, findings: [] }
+        : fail(path, 'wrong-type', `${key} must be ${describe(spec)}, got ${show(raw)}`);
     case 'integer':
     case 'number':
       return checkNumber(key, path, raw, spec);
@@ -43,13 +47,21 @@ function checkNumber(key: string, path: (string | number)[], raw: unknown, spec:
   else if (typeof raw === 'string' && raw in NON_FINITE && spec.type === 'number') {
     // JSON cannot spell them; Python's json writes bare Infinity/NaN, and some tools quote them.
     n = NON_FINITE[raw];
-    findings.push({ severity: 'info', path, code: 'non-finite-string', message: `${key}: the string "${raw}" is read as the number ${raw}` });
+    findings.push({
+      severity: 'info',
+      path,
+      code: 'non-finite-string',
+      message: `${key}: the string "${raw}" is read as the number ${raw}`,
+    });
   } else return fail(path, 'wrong-type', `${key} must be ${describe(spec)}, got ${show(raw)}`);
   if (spec.type === 'integer' && !Number.isInteger(n)) {
     return fail(path, 'wrong-type', `${key} must be an integer, got ${n}`);
   }
   const problem = rangeProblem(n, spec);
-  if (problem) return { findings: [...findings, { severity: 'error', path, code: 'out-of-range', message: `${key} = ${n} ${problem}` }] };
+  if (problem)
+    return {
+      findings: [...findings, { severity: 'error', path, code: 'out-of-range', message: `${key} = ${n} ${problem}` }],
+    };
   return { value: n, findings };
 }
 
@@ -60,8 +72,10 @@ export function rangeProblem(n: number, spec: ConfigKeySpec): string | undefined
   if (!Number.isFinite(n) && n !== spec.minimum && n !== spec.maximum) return 'must be finite';
   if (spec.minimum !== undefined && n < spec.minimum) return `is below the minimum ${spec.minimum}`;
   if (spec.maximum !== undefined && n > spec.maximum) return `is above the maximum ${spec.maximum}`;
-  if (spec.exclusiveMinimum !== undefined && n <= spec.exclusiveMinimum) return `must be greater than ${spec.exclusiveMinimum}`;
-  if (spec.exclusiveMaximum !== undefined && n >= spec.exclusiveMaximum) return `must be less than ${spec.exclusiveMaximum}`;
+  if (spec.exclusiveMinimum !== undefined && n <= spec.exclusiveMinimum)
+    return `must be greater than ${spec.exclusiveMinimum}`;
+  if (spec.exclusiveMaximum !== undefined && n >= spec.exclusiveMaximum)
+    return `must be less than ${spec.exclusiveMaximum}`;
   return undefined;
 }
 
@@ -73,12 +87,23 @@ function checkString(key: string, raw: unknown, spec: ConfigKeySpec): CheckedVal
   if (mapped !== undefined) {
     return {
       value: mapped,
-      findings: [{ severity: 'warning', path, code: 'remapped-value', message: `${key} "${raw}" is not implemented by this class; diffusers replaces it with "${mapped}"` }],
+      findings: [
+        {
+          severity: 'warning',
+          path,
+          code: 'remapped-value',
+          message: `${key} "${raw}" is not implemented by this class; diffusers replaces it with "${mapped}"`,
+        },
+      ],
     };
   }
   const options = spec.enum.map((e) => `"${e}"`).join(', ');
   if (key === 'beta_schedule') {
-    return fail(path, 'unsupported-beta-schedule', `beta_schedule "${clip(raw)}" is not implemented by this class (diffusers raises NotImplementedError); it offers ${options}`);
+    return fail(
+      path,
+      'unsupported-beta-schedule',
+      `beta_schedule "${clip(raw)}" is not implemented by this class (diffusers raises NotImplementedError); it offers ${options}`,
+    );
   }
   return fail(path, 'invalid-value', `${key} "${clip(raw)}" is not one of ${options}`);
 }
@@ -87,20 +112,34 @@ function checkArray(key: string, raw: unknown, spec: ConfigKeySpec): CheckedValu
   const path = [key];
   if (!Array.isArray(raw)) return fail(path, 'wrong-type', `${key} must be ${describe(spec)}, got ${show(raw)}`);
   if (raw.length > MAX_ARRAY_CHECK) {
-    return fail(path, 'array-too-long', `${key} has ${raw.length} elements; Diffusion Lab reads at most ${MAX_ARRAY_CHECK}`);
+    return fail(
+      path,
+      'array-too-long',
+      `${key} has ${raw.length} elements; Diffusion Lab reads at most ${MAX_ARRAY_CHECK}`,
+    );
   }
   const findings: Finding[] = [];
   let bad = 0;
   for (let i = 0; i < raw.length; i++) {
-    const v = raw[i];
+    const v: unknown = raw[i];
     const ok = typeof v === 'number' && Number.isFinite(v) && (spec.type === 'number[]' || Number.isInteger(v));
     if (ok) continue;
     if (bad++ < MAX_ELEMENT_FINDINGS) {
-      findings.push({ severity: 'error', path: [key, i], code: 'wrong-type', message: `${key}[${i}] must be a finite ${spec.type === 'integer[]' ? 'integer' : 'number'}, got ${show(v)}` });
+      findings.push({
+        severity: 'error',
+        path: [key, i],
+        code: 'wrong-type',
+        message: `${key}[${i}] must be a finite ${spec.type === 'integer[]' ? 'integer' : 'number'}, got ${show(v)}`,
+      });
     }
   }
   if (bad > MAX_ELEMENT_FINDINGS) {
-    findings.push({ severity: 'error', path, code: 'wrong-type', message: `${key}: ${bad - MAX_ELEMENT_FINDINGS} more elements are not finite numbers` });
+    findings.push({
+      severity: 'error',
+      path,
+      code: 'wrong-type',
+      message: `${key}: ${bad - MAX_ELEMENT_FINDINGS} more elements are not finite numbers`,
+    });
   }
   return bad ? { findings } : { value: raw, findings };
 }
@@ -128,7 +167,8 @@ export function show(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `"${clip(v)}"`;
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return typeof v; // not JSON: undefined, a function
 }
 
 function clip(s: string): string {

@@ -25,7 +25,8 @@ export function configAlphasCumprod(className: string, config: Config): Float64A
   let betas = configBetas(config);
   if (config.rescale_betas_zero_snr === true) betas = rescaleZeroTerminalSnr(betas);
   const abar = alphasCumprod(betas);
-  if (config.rescale_betas_zero_snr === true && SCHEDULER_CLASSES[className]?.zeroSnrFloor) abar[abar.length - 1] = 2 ** -24;
+  if (config.rescale_betas_zero_snr === true && SCHEDULER_CLASSES[className]?.zeroSnrFloor)
+    abar[abar.length - 1] = 2 ** -24;
   return abar;
 }
 

@@ -1,7 +1,6 @@
 import { checkValue, show } from './checkValue';
 import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
-import type { JsonValue } from './keySpecs';
 import { OTHER_COMPATIBLE_KEYS, SCHEDULER_CLASSES } from './schedulerClasses';
 import { suggestKey } from './suggestKey';
 
@@ -35,11 +34,20 @@ const COMPATIBLE_KEYS = new Set([
  * ignored with a warning. `classNameOverride` reads the file as another class (diffusers'
  * `OtherScheduler.from_config(pipe.scheduler.config)`); `overrides` are keyword arguments on top.
  * Every problem is a finding (documented in the README); it never throws. */
-export function readSchedulerConfig(json: unknown, classNameOverride?: string, overrides: Readonly<Record<string, unknown>> = {}): SchedulerConfigReading {
+export function readSchedulerConfig(
+  json: unknown,
+  classNameOverride?: string,
+  overrides: Readonly<Record<string, unknown>> = {},
+): SchedulerConfigReading {
   const findings: Finding[] = [];
   const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
   if (!isObject) {
-    findings.push({ severity: 'error', path: [], code: 'not-an-object', message: `A scheduler config must be a JSON object, got ${show(json)}` });
+    findings.push({
+      severity: 'error',
+      path: [],
+      code: 'not-an-object',
+      message: `A scheduler config must be a JSON object, got ${show(json)}`,
+    });
   }
   const file: Record<string, unknown> = isObject ? (json as Record<string, unknown>) : {};
   const className = resolveClass(file, classNameOverride, findings);
@@ -49,14 +57,19 @@ export function readSchedulerConfig(json: unknown, classNameOverride?: string, o
   const config: Record<string, unknown> = {};
   const sources: Record<string, Source> = {};
   for (const [k, spec] of Object.entries(cls.keys)) {
-    config[k] = spec.default as JsonValue;
+    config[k] = spec.default;
     sources[k] = 'default';
   }
   const bad = new Set<string>();
   const useDefaults = defaultedKeys(file, findings);
   // Keys of the class the file was saved from are dropped silently too (reading it as another class).
-  const named = typeof file._class_name === 'string' && Object.hasOwn(SCHEDULER_CLASSES, file._class_name) ? SCHEDULER_CLASSES[file._class_name] : undefined;
-  const silent = (key: string) => (COMPATIBLE_KEYS.has(key) && className !== 'LCMScheduler') || (named !== undefined && Object.hasOwn(named.keys, key));
+  const named =
+    typeof file._class_name === 'string' && Object.hasOwn(SCHEDULER_CLASSES, file._class_name)
+      ? SCHEDULER_CLASSES[file._class_name]
+      : undefined;
+  const silent = (key: string) =>
+    (COMPATIBLE_KEYS.has(key) && className !== 'LCMScheduler') ||
+    (named !== undefined && Object.hasOwn(named.keys, key));
   const take = (key: string, raw: unknown, source: Source) => {
     const checked = checkValue(key, raw, cls.keys[key]);
     findings.push(...checked.findings);
@@ -70,20 +83,41 @@ export function readSchedulerConfig(json: unknown, classNameOverride?: string, o
   for (const key of Object.keys(file)) {
     if (key === '_class_name' || key === '_use_default_values') continue;
     if (key.startsWith('_')) {
-      findings.push({ severity: 'hint', path: [key], code: 'private-key', message: `${keyName(key)} is metadata; diffusers does not pass it to ${className}` });
+      findings.push({
+        severity: 'hint',
+        path: [key],
+        code: 'private-key',
+        message: `${keyName(key)} is metadata; diffusers does not pass it to ${className}`,
+      });
     } else if (Object.hasOwn(cls.keys, key)) {
       if (!useDefaults.has(key)) take(key, file[key], 'file');
     } else if (silent(key)) {
-      findings.push({ severity: 'hint', path: [key], code: 'compatible-class-key', message: `${key} belongs to other compatible schedulers; ${className} ignores it` });
+      findings.push({
+        severity: 'hint',
+        path: [key],
+        code: 'compatible-class-key',
+        message: `${key} belongs to other compatible schedulers; ${className} ignores it`,
+      });
     } else {
-      findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `${keyName(key)} is not a config key of ${className}; diffusers ignores it with a warning${didYouMean(key, cls.keys)}` });
+      findings.push({
+        severity: 'warning',
+        path: [key],
+        code: 'unknown-key',
+        message: `${keyName(key)} is not a config key of ${className}; diffusers ignores it with a warning${didYouMean(key, cls.keys)}`,
+      });
     }
   }
   // Callers from plain JS may pass anything here too.
   const extra = typeof overrides === 'object' && overrides !== null ? overrides : {};
   for (const key of Object.keys(extra)) {
     if (Object.hasOwn(cls.keys, key)) take(key, extra[key], 'override');
-    else findings.push({ severity: 'warning', path: [key], code: 'unknown-key', message: `override ${keyName(key)} is not a config key of ${className}${didYouMean(key, cls.keys)}` });
+    else
+      findings.push({
+        severity: 'warning',
+        path: [key],
+        code: 'unknown-key',
+        message: `override ${keyName(key)} is not a config key of ${className}${didYouMean(key, cls.keys)}`,
+      });
   }
   findings.push(...crossChecks(className, config, sources, bad));
   return { className, config, sources, findings: capped(findings) };
@@ -100,29 +134,53 @@ function didYouMean(key: string, keys: Readonly<Record<string, unknown>>): strin
 }
 
 /** The class to read as, with findings about `_class_name`. */
-function resolveClass(file: Record<string, unknown>, override: string | undefined, findings: Finding[]): string | undefined {
+function resolveClass(
+  file: Record<string, unknown>,
+  override: string | undefined,
+  findings: Finding[],
+): string | undefined {
   const named = file._class_name;
   const supported = Object.keys(SCHEDULER_CLASSES);
   const unknown = (name: string, path: string[]) =>
-    findings.push({ severity: 'error', path, code: 'unknown-class', message: `${name} is not a scheduler Diffusion Lab implements (${supported.join(', ')})` });
+    findings.push({
+      severity: 'error',
+      path,
+      code: 'unknown-class',
+      message: `${name} is not a scheduler Diffusion Lab implements (${supported.join(', ')})`,
+    });
   if (override !== undefined) {
     if (!Object.hasOwn(SCHEDULER_CLASSES, override)) {
       unknown(String(override), []);
       return undefined;
     }
     if (typeof named === 'string' && named !== override) {
-      findings.push({ severity: 'info', path: ['_class_name'], code: 'class-overridden', message: `Read as ${override}; the file names ${named}` });
+      findings.push({
+        severity: 'info',
+        path: ['_class_name'],
+        code: 'class-overridden',
+        message: `Read as ${override}; the file names ${named}`,
+      });
     }
     return override;
   }
   if (named === undefined) {
     if (Object.keys(file).length > 0 || findings.length === 0) {
-      findings.push({ severity: 'error', path: [], code: 'missing-class-name', message: '_class_name is missing; it names the scheduler, e.g. "EulerDiscreteScheduler"' });
+      findings.push({
+        severity: 'error',
+        path: [],
+        code: 'missing-class-name',
+        message: '_class_name is missing; it names the scheduler, e.g. "EulerDiscreteScheduler"',
+      });
     }
     return undefined;
   }
   if (typeof named !== 'string') {
-    findings.push({ severity: 'error', path: ['_class_name'], code: 'wrong-type', message: `_class_name must be a string, got ${show(named)}` });
+    findings.push({
+      severity: 'error',
+      path: ['_class_name'],
+      code: 'wrong-type',
+      message: `_class_name must be a string, got ${show(named)}`,
+    });
     return undefined;
   }
   if (!Object.hasOwn(SCHEDULER_CLASSES, named)) {
@@ -137,12 +195,22 @@ function defaultedKeys(file: Record<string, unknown>, findings: Finding[]): Set<
   const list = file._use_default_values;
   if (list === undefined) return new Set();
   if (!Array.isArray(list) || !list.every((k) => typeof k === 'string')) {
-    findings.push({ severity: 'warning', path: ['_use_default_values'], code: 'wrong-type', message: `_use_default_values must be an array of key names, got ${show(list)}` });
+    findings.push({
+      severity: 'warning',
+      path: ['_use_default_values'],
+      code: 'wrong-type',
+      message: `_use_default_values must be an array of key names, got ${show(list)}`,
+    });
     return new Set();
   }
   const keys = list.filter((k) => Object.hasOwn(file, k));
   if (keys.length) {
-    findings.push({ severity: 'info', path: ['_use_default_values'], code: 'use-default-values', message: `${keys.join(', ')} take their defaults: _use_default_values lists them` });
+    findings.push({
+      severity: 'info',
+      path: ['_use_default_values'],
+      code: 'use-default-values',
+      message: `${keys.join(', ')} take their defaults: _use_default_values lists them`,
+    });
   }
   return new Set(keys);
 }
@@ -150,5 +218,8 @@ function defaultedKeys(file: Record<string, unknown>, findings: Finding[]): Set<
 function capped(findings: Finding[]): Finding[] {
   if (findings.length <= MAX_FINDINGS) return findings;
   const rest = findings.length - MAX_FINDINGS;
-  return [...findings.slice(0, MAX_FINDINGS), { severity: 'info', path: [], code: 'too-many-findings', message: `${rest} more findings not shown` }];
+  return [
+    ...findings.slice(0, MAX_FINDINGS),
+    { severity: 'info', path: [], code: 'too-many-findings', message: `${rest} more findings not shown` },
+  ];
 }

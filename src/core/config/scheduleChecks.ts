@@ -14,7 +14,12 @@ type Config = Readonly<Record<string, unknown>>;
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 const TRAINING_KEYS = [
-  'num_train_timesteps', 'beta_start', 'beta_end', 'beta_schedule', 'trained_betas', 'rescale_betas_zero_snr',
+  'num_train_timesteps',
+  'beta_start',
+  'beta_end',
+  'beta_schedule',
+  'trained_betas',
+  'rescale_betas_zero_snr',
 ];
 
 /** Whether a rejected training key leaves the training schedule unknown (then these checks stay quiet). */
@@ -38,9 +43,15 @@ export function trainingScheduleProblems(
   const flat = firstNotFalling(under === -1 ? abar : abar.subarray(0, under));
   if (flat !== undefined) {
     const path = trained ? ['trained_betas', flat] : [flat < T / 2 ? 'beta_start' : 'beta_end'];
-    return [error(path, 'flat-schedule', `β at training timestep ${flat} is ${betas[flat]}: 1 − β rounds to 1 in ` +
-      `float32 (β below about 6e-8), so ᾱ stops falling there and σ is ${flat === 0 ? '0' : 'flat'}; the samplers ` +
-      'cannot tell such timesteps apart')];
+    return [
+      error(
+        path,
+        'flat-schedule',
+        `β at training timestep ${flat} is ${betas[flat]}: 1 − β rounds to 1 in ` +
+          `float32 (β below about 6e-8), so ᾱ stops falling there and σ is ${flat === 0 ? '0' : 'flat'}; the samplers ` +
+          'cannot tell such timesteps apart',
+      ),
+    ];
   }
   const zeroSnr = config.rescale_betas_zero_snr === true;
   // Zero-SNR rescaling wants ᾱ_T = 0 and maps the rest from √ᾱ, which survives an underflowing last value.
@@ -48,9 +59,15 @@ export function trainingScheduleProblems(
     const longT = sources.num_train_timesteps !== 'default' && T > 1000;
     const culprit = trained ? 'trained_betas' : longT ? 'num_train_timesteps' : 'beta_end';
     const value = trained ? `${T} βs` : String(config[culprit]);
-    return [error([culprit], 'alpha-underflow', `ᾱ at training timestep ${under} is ${abar[under]}, below float32's ` +
-      `range (from ${culprit} = ${value}): σ there would be infinite. Use smaller β or fewer training timesteps ` +
-      '(rescale_betas_zero_snr asks for zero terminal SNR on purpose)')];
+    return [
+      error(
+        [culprit],
+        'alpha-underflow',
+        `ᾱ at training timestep ${under} is ${abar[under]}, below float32's ` +
+          `range (from ${culprit} = ${value}): σ there would be infinite. Use smaller β or fewer training timesteps ` +
+          '(rescale_betas_zero_snr asks for zero terminal SNR on purpose)',
+      ),
+    ];
   }
   return zeroSnr ? rescaledProblems(className, config) : [];
 }
@@ -70,9 +87,15 @@ function rescaledProblems(className: string, config: Config): Finding[] {
   let below = 0;
   for (let t = 0; t < T - 1; t++) if (abar[t] <= abar[T - 1]) below++;
   if (below < T / 100) return [];
-  return [error(['rescale_betas_zero_snr'], 'rescaled-schedule', `rescale_betas_zero_snr with num_train_timesteps ` +
-    `${T}: ${below} timesteps before the last have ᾱ below the 2⁻²⁴ that ${className} puts at the last one, so σ ` +
-    'would rise again near the end')];
+  return [
+    error(
+      ['rescale_betas_zero_snr'],
+      'rescaled-schedule',
+      `rescale_betas_zero_snr with num_train_timesteps ` +
+        `${T}: ${below} timesteps before the last have ᾱ below the 2⁻²⁴ that ${className} puts at the last one, so σ ` +
+        'would rise again near the end',
+    ),
+  ];
 }
 
 /** The σ range Karras/exponential/beta spacing runs over (EulerDiscrete's sigma_min, sigma_max, each
@@ -93,10 +116,17 @@ export function sigmaRangeProblems(config: Config, trainMin: number, trainMax: n
   if (!outside) return [];
   const range = `${trainMin.toPrecision(4)} to ${trainMax.toPrecision(4)}`;
   if (outside === 'sigma_min' && config.final_sigmas_type === 'sigma_min') {
-    return [error(['sigma_min'], 'sigma-range-reversed', `sigma_min ${lo} is below the training σ (${range}), ` +
-      'where final_sigmas_type "sigma_min" ends: the last step would raise σ')];
+    return [
+      error(
+        ['sigma_min'],
+        'sigma-range-reversed',
+        `sigma_min ${lo} is below the training σ (${range}), ` +
+          'where final_sigmas_type "sigma_min" ends: the last step would raise σ',
+      ),
+    ];
   }
-  const message = `${outside} ${config[outside]} is outside the training range of σ (${range}): the model never saw ` +
+  const message =
+    `${outside} ${config[outside] as number} is outside the training range of σ (${range}): the model never saw ` +
     `it, and its steps reuse timestep ${outside === 'sigma_min' ? '0' : 'T−1'}`;
   return [{ severity: 'warning', path: [outside], code: 'sigma-outside-training', message }];
 }
@@ -111,9 +141,15 @@ function sigmaRangeIgnored(config: Config): Finding[] {
 export function stepsOffsetProblems(className: string, config: Config): Finding[] {
   const T = config.num_train_timesteps as number;
   const offset = config.steps_offset as number;
-  if (!SCHEDULER_CLASSES[className]!.usesSpacing || config.timestep_spacing !== 'leading' || offset < T) return [];
-  return [error(['steps_offset'], 'out-of-range', `steps_offset ${offset} must be below num_train_timesteps ${T}: ` +
-    'every leading timestep would be past the schedule')];
+  if (!SCHEDULER_CLASSES[className].usesSpacing || config.timestep_spacing !== 'leading' || offset < T) return [];
+  return [
+    error(
+      ['steps_offset'],
+      'out-of-range',
+      `steps_offset ${offset} must be below num_train_timesteps ${T}: ` +
+        'every leading timestep would be past the schedule',
+    ),
+  ];
 }
 
 /** DPM-Solver's lambda_min_clipped cuts the timesteps whose log-SNR λ is below it; it must leave some. */
@@ -122,8 +158,14 @@ export function lambdaClipProblems(config: Config, abar: Float64Array): Finding[
   if (typeof clip !== 'number' || clip === -Infinity) return [];
   const lambda0 = 0.5 * Math.log(abar[0] / (1 - abar[0]));
   if (clip < lambda0) return [];
-  return [error(['lambda_min_clipped'], 'out-of-range', `lambda_min_clipped ${clip} is not below the largest ` +
-    `log-SNR λ = ${lambda0.toPrecision(4)} (t = 0): it would clip every timestep`)];
+  return [
+    error(
+      ['lambda_min_clipped'],
+      'out-of-range',
+      `lambda_min_clipped ${clip} is not below the largest ` +
+        `log-SNR λ = ${lambda0.toPrecision(4)} (t = 0): it would clip every timestep`,
+    ),
+  ];
 }
 
 function error(path: (string | number)[], code: string, message: string): Finding {

@@ -15,7 +15,7 @@ type KeyOverride = { readonly default: JsonValue } & Partial<Omit<ConfigKeySpec,
 
 function keys(entries: Partial<Record<ConfigKey, KeyOverride>>): Record<string, ConfigKeySpec> {
   const out: Record<string, ConfigKeySpec> = {};
-  for (const [k, o] of Object.entries(entries)) out[k] = { ...KEY_SPECS[k as ConfigKey], ...o } as ConfigKeySpec;
+  for (const [k, o] of Object.entries(entries)) out[k] = { ...KEY_SPECS[k as ConfigKey], ...o };
   return out;
 }
 
@@ -52,7 +52,11 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     usesSpacing: true,
     keys: keys({
       ...train({ betas: [...BETAS, 'sigmoid'] }),
-      variance_type: { default: 'fixed_small', nullable: false, enum: ['fixed_small', 'fixed_small_log', 'fixed_large', 'fixed_large_log', 'learned', 'learned_range'] },
+      variance_type: {
+        default: 'fixed_small',
+        nullable: false,
+        enum: ['fixed_small', 'fixed_small_log', 'fixed_large', 'fixed_large_log', 'learned', 'learned_range'],
+      },
       clip_sample: { default: true, nullable: false },
       prediction_type: { default: 'epsilon', enum: PREDICTIONS },
       ...thresholdingKeys,
@@ -94,7 +98,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     }),
   },
   PNDMScheduler: {
-    doc: 'Pseudo numerical methods (Liu et al. 2022): PLMS, Stable Diffusion 1.x\'s shipped scheduler.',
+    doc: "Pseudo numerical methods (Liu et al. 2022): PLMS, Stable Diffusion 1.x's shipped scheduler.",
     zeroSnrFloor: false,
     usesSpacing: true,
     keys: keys({
@@ -149,7 +153,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     }),
   },
   HeunDiscreteScheduler: {
-    doc: 'Heun\'s second-order method in σ (Karras et al. 2022, Algorithm 1); two model calls per step.',
+    doc: "Heun's second-order method in σ (Karras et al. 2022, Algorithm 1); two model calls per step.",
     zeroSnrFloor: false,
     usesSpacing: true,
     keys: keys({
@@ -183,8 +187,16 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       solver_order: { default: 2 },
       prediction_type: { default: 'epsilon', enum: FLOW_PREDICTIONS },
       ...thresholdingKeys,
-      algorithm_type: { default: 'dpmsolver++', enum: ['dpmsolver', 'dpmsolver++', 'sde-dpmsolver', 'sde-dpmsolver++'], remap: { deis: 'dpmsolver++' } },
-      solver_type: { default: 'midpoint', enum: ['midpoint', 'heun'], remap: { logrho: 'midpoint', bh1: 'midpoint', bh2: 'midpoint' } },
+      algorithm_type: {
+        default: 'dpmsolver++',
+        enum: ['dpmsolver', 'dpmsolver++', 'sde-dpmsolver', 'sde-dpmsolver++'],
+        remap: { deis: 'dpmsolver++' },
+      },
+      solver_type: {
+        default: 'midpoint',
+        enum: ['midpoint', 'heun'],
+        remap: { logrho: 'midpoint', bh1: 'midpoint', bh2: 'midpoint' },
+      },
       lower_order_final: { default: true },
       euler_at_final: { default: false },
       ...sigmaKinds,
@@ -233,7 +245,11 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       prediction_type: { default: 'epsilon', enum: FLOW_PREDICTIONS },
       ...thresholdingKeys,
       algorithm_type: { default: 'deis', enum: ['deis'], remap: { dpmsolver: 'deis', 'dpmsolver++': 'deis' } },
-      solver_type: { default: 'logrho', enum: ['logrho'], remap: { midpoint: 'logrho', heun: 'logrho', bh1: 'logrho', bh2: 'logrho' } },
+      solver_type: {
+        default: 'logrho',
+        enum: ['logrho'],
+        remap: { midpoint: 'logrho', heun: 'logrho', bh1: 'logrho', bh2: 'logrho' },
+      },
       lower_order_final: { default: true },
       ...sigmaKinds,
       ...flowKeys,

@@ -28,10 +28,17 @@ export const SDXL_LATENT_RGB: LatentRgbFactors = {
 };
 
 /** Latent image `index` of an NCHW batch as RGBA at latent resolution. */
-export function latentToRgba(data: Float32Array, shape: readonly number[], map: LatentRgbFactors, index = 0): RgbaImage {
+export function latentToRgba(
+  data: Float32Array,
+  shape: readonly number[],
+  map: LatentRgbFactors,
+  index = 0,
+): RgbaImage {
   const [, channels, height, width] = shape;
   if (map.factors.length !== channels) {
-    throw new RangeError(`latent preview factors have ${map.factors.length} rows but the latent has ${channels} channels`);
+    throw new RangeError(
+      `latent preview factors have ${map.factors.length} rows but the latent has ${channels} channels`,
+    );
   }
   const plane = width * height;
   const base = index * channels * plane;

@@ -10,7 +10,12 @@ export interface RgbaImage {
 }
 
 /** Image `index` of an NCHW batch with 1 or 3+ channels (grey, or the first three as RGB). */
-export function nchwToRgba(data: Float32Array, shape: readonly number[], index = 0, range: PixelRange = 'signed'): RgbaImage {
+export function nchwToRgba(
+  data: Float32Array,
+  shape: readonly number[],
+  index = 0,
+  range: PixelRange = 'signed',
+): RgbaImage {
   const [, channels, height, width] = shape;
   const plane = width * height;
   const base = index * channels * plane;

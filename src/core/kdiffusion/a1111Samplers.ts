@@ -23,15 +23,21 @@ export interface A1111SamplerEntry {
   readonly why?: string;
 }
 
-const e = (label: string, aliases: string[], sampler: SamplerId | undefined, more: Partial<A1111SamplerEntry> = {}):
-  A1111SamplerEntry => ({ label, aliases, sampler, ...more });
+const e = (
+  label: string,
+  aliases: string[],
+  sampler: SamplerId | undefined,
+  more: Partial<A1111SamplerEntry> = {},
+): A1111SamplerEntry => ({ label, aliases, sampler, ...more });
 
 export const A1111_SAMPLERS: readonly A1111SamplerEntry[] = [
   e('DPM++ 2M', ['k_dpmpp_2m'], 'dpmpp_2m', { automatic: 'Karras' }),
   e('DPM++ SDE', ['k_dpmpp_sde'], 'dpmpp_sde', { automatic: 'Karras' }),
   e('DPM++ 2M SDE', ['k_dpmpp_2m_sde'], 'dpmpp_2m_sde', { automatic: 'Exponential' }),
-  e('DPM++ 2M SDE Heun', ['k_dpmpp_2m_sde_heun'], 'dpmpp_2m_sde_heun',
-    { automatic: 'Exponential', options: { solverType: 'heun' } }),
+  e('DPM++ 2M SDE Heun', ['k_dpmpp_2m_sde_heun'], 'dpmpp_2m_sde_heun', {
+    automatic: 'Exponential',
+    options: { solverType: 'heun' },
+  }),
   e('DPM++ 2S a', ['k_dpmpp_2s_a'], 'dpmpp_2s_ancestral', { automatic: 'Karras' }),
   e('DPM++ 3M SDE', ['k_dpmpp_3m_sde'], 'dpmpp_3m_sde', { automatic: 'Exponential', discardPenultimate: true }),
   e('Euler a', ['k_euler_a', 'k_euler_ancestral'], 'euler_ancestral'),
@@ -44,8 +50,10 @@ export const A1111_SAMPLERS: readonly A1111SamplerEntry[] = [
   e('DPM adaptive', ['k_dpm_ad'], 'dpm_adaptive', { modelRange: true, options: { eta: 1 } }),
   e('Restart', ['restart'], 'restart', { automatic: 'Karras' }),
   e('DDIM', ['ddim'], 'ddim', { timestepSampler: true }),
-  e('DDIM CFG++', ['ddim_cfgpp'], undefined,
-    { timestepSampler: true, why: 'needs the unconditional ε (CFG++), not a plain denoiser' }),
+  e('DDIM CFG++', ['ddim_cfgpp'], undefined, {
+    timestepSampler: true,
+    why: 'needs the unconditional ε (CFG++), not a plain denoiser',
+  }),
   e('PLMS', ['plms'], 'plms', { timestepSampler: true }),
   e('UniPC', ['unipc'], 'uni_pc_a1111', { timestepSampler: true }),
   e('LCM', ['k_lcm'], 'lcm'),

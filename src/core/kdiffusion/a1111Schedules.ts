@@ -5,20 +5,45 @@ import { torchLinspaceF32 } from '../schedules/float32';
 import { type AysModel, alignYourStepsSchedule } from './alignYourSteps';
 import { type SigmaTable, sigmaMax, sigmaMin } from './sigmaTable';
 import {
-  checkSteps, ddimUniformSchedule, exponentialSchedule, karrasSchedule, simpleSchedule, timestepLinspaceSchedule,
+  checkSteps,
+  ddimUniformSchedule,
+  exponentialSchedule,
+  karrasSchedule,
+  simpleSchedule,
+  timestepLinspaceSchedule,
 } from './tableSchedules';
 
-export const A1111_SCHEDULE_TYPES = ['Automatic', 'Uniform', 'Karras', 'Exponential', 'Polyexponential', 'SGM Uniform',
-  'KL Optimal', 'Align Your Steps', 'Simple', 'Normal', 'DDIM', 'Beta'] as const;
+export const A1111_SCHEDULE_TYPES = [
+  'Automatic',
+  'Uniform',
+  'Karras',
+  'Exponential',
+  'Polyexponential',
+  'SGM Uniform',
+  'KL Optimal',
+  'Align Your Steps',
+  'Simple',
+  'Normal',
+  'DDIM',
+  'Beta',
+] as const;
 export type A1111ScheduleType = (typeof A1111_SCHEDULE_TYPES)[number];
 /** The types once resolved ("Automatic" picks one of these per sampler). */
 export type A1111ExplicitSchedule = Exclude<A1111ScheduleType, 'Automatic'>;
 
 /** The names A1111 also accepts for each type (schedulers_map keys, aliases). */
 export const A1111_SCHEDULE_NAMES: Readonly<Record<A1111ExplicitSchedule, readonly string[]>> = {
-  Uniform: ['uniform'], Karras: ['karras'], Exponential: ['exponential'], Polyexponential: ['polyexponential'],
-  'SGM Uniform': ['sgm_uniform', 'SGMUniform'], 'KL Optimal': ['kl_optimal'], 'Align Your Steps': ['align_your_steps'],
-  Simple: ['simple'], Normal: ['normal'], DDIM: ['ddim'], Beta: ['beta'],
+  Uniform: ['uniform'],
+  Karras: ['karras'],
+  Exponential: ['exponential'],
+  Polyexponential: ['polyexponential'],
+  'SGM Uniform': ['sgm_uniform', 'SGMUniform'],
+  'KL Optimal': ['kl_optimal'],
+  'Align Your Steps': ['align_your_steps'],
+  Simple: ['simple'],
+  Normal: ['normal'],
+  DDIM: ['ddim'],
+  Beta: ['beta'],
 };
 
 /** "Polyexponential": exp(ramp^ρ·(ln σ_max − ln σ_min) + ln σ_min), ramp = linspace(1, 0, N), ρ = 1 (k-diffusion
@@ -56,21 +81,35 @@ export interface A1111ScheduleContext {
 
 /** σ for an explicit A1111 schedule type × steps (the σ count before A1111's next-to-last drop). "Uniform"
  * is k-diffusion's CompVisDenoiser.get_sigmas, which equals "Normal" on these tables. */
-export function a1111Schedule(type: A1111ExplicitSchedule, table: SigmaTable, steps: number,
-  ctx: A1111ScheduleContext = {}): number[] {
+export function a1111Schedule(
+  type: A1111ExplicitSchedule,
+  table: SigmaTable,
+  steps: number,
+  ctx: A1111ScheduleContext = {},
+): number[] {
   const lo = sigmaMin(table);
   const hi = sigmaMax(table);
   switch (type) {
     case 'Uniform':
-    case 'Normal': return timestepLinspaceSchedule(table, steps, false);
-    case 'Karras': return karrasSchedule(steps, lo, hi);
-    case 'Exponential': return exponentialSchedule(steps, lo, hi);
-    case 'Polyexponential': return polyexponentialSchedule(steps, lo, hi);
-    case 'SGM Uniform': return timestepLinspaceSchedule(table, steps, true);
-    case 'KL Optimal': return a1111KlOptimalSchedule(steps, lo, hi);
-    case 'Align Your Steps': return alignYourStepsSchedule(steps, ctx.aysModel ?? 'sd15');
-    case 'Simple': return simpleSchedule(table, steps);
-    case 'DDIM': return ddimUniformSchedule(table, steps);
-    case 'Beta': return a1111BetaSchedule(steps, lo, hi);
+    case 'Normal':
+      return timestepLinspaceSchedule(table, steps, false);
+    case 'Karras':
+      return karrasSchedule(steps, lo, hi);
+    case 'Exponential':
+      return exponentialSchedule(steps, lo, hi);
+    case 'Polyexponential':
+      return polyexponentialSchedule(steps, lo, hi);
+    case 'SGM Uniform':
+      return timestepLinspaceSchedule(table, steps, true);
+    case 'KL Optimal':
+      return a1111KlOptimalSchedule(steps, lo, hi);
+    case 'Align Your Steps':
+      return alignYourStepsSchedule(steps, ctx.aysModel ?? 'sd15');
+    case 'Simple':
+      return simpleSchedule(table, steps);
+    case 'DDIM':
+      return ddimUniformSchedule(table, steps);
+    case 'Beta':
+      return a1111BetaSchedule(steps, lo, hi);
   }
 }

@@ -36,7 +36,7 @@ export function a1111UniPcSigmas(table: SigmaTable, steps: number): number[] {
 }
 
 export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}) => {
-  if (!opts.alphasCumprod) throw new Error('A1111 UniPC: pass opts.alphasCumprod (the model\'s ᾱ)');
+  if (!opts.alphasCumprod) throw new Error("A1111 UniPC: pass opts.alphasCumprod (the model's ᾱ)");
   needSteps(sigmas.length - 1);
   const T = opts.alphasCumprod.length;
   const table = sigmaTable(opts.alphasCumprod, 'a1111');

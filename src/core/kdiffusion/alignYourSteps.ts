@@ -6,7 +6,7 @@ import { checkSteps } from './tableSchedules';
 
 export const AYS_SIGMAS = {
   sd15: [14.615, 6.475, 3.861, 2.697, 1.886, 1.396, 0.963, 0.652, 0.399, 0.152, 0.029],
-  sdxl: [14.615, 6.315, 3.771, 2.181, 1.342, 0.862, 0.555, 0.380, 0.234, 0.113, 0.029],
+  sdxl: [14.615, 6.315, 3.771, 2.181, 1.342, 0.862, 0.555, 0.38, 0.234, 0.113, 0.029],
 } as const;
 export type AysModel = keyof typeof AYS_SIGMAS;
 

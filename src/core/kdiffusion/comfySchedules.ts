@@ -3,11 +3,25 @@ import { betaQuantile } from '../schedules/betaQuantile';
 import { roundHalfEven } from '../schedules/float32';
 import { type SigmaTable, sigmaMax, sigmaMin } from './sigmaTable';
 import {
-  checkSteps, ddimUniformSchedule, exponentialSchedule, karrasSchedule, simpleSchedule, timestepLinspaceSchedule,
+  checkSteps,
+  ddimUniformSchedule,
+  exponentialSchedule,
+  karrasSchedule,
+  simpleSchedule,
+  timestepLinspaceSchedule,
 } from './tableSchedules';
 
-export const COMFY_SCHEDULERS = ['simple', 'sgm_uniform', 'karras', 'exponential', 'ddim_uniform', 'beta', 'normal',
-  'linear_quadratic', 'kl_optimal'] as const;
+export const COMFY_SCHEDULERS = [
+  'simple',
+  'sgm_uniform',
+  'karras',
+  'exponential',
+  'ddim_uniform',
+  'beta',
+  'normal',
+  'linear_quadratic',
+  'kl_optimal',
+] as const;
 export type ComfyScheduler = (typeof COMFY_SCHEDULERS)[number];
 
 /** "beta" (Lee et al. 2024, arXiv:2407.12173) ComfyUI's way: timesteps round(Beta⁻¹(1 − i/N; α, β)·(T−1)),
@@ -47,23 +61,35 @@ export function linearQuadraticSchedule(table: SigmaTable, n: number, thresholdN
 export function comfyKlOptimalSchedule(n: number, sMin: number, sMax: number): number[] {
   // ComfyUI divides by N − 1 and returns NaN for one step; refuse instead.
   if (n < 2) throw new RangeError(`kl_optimal: ComfyUI needs at least 2 steps (1 step gives NaN), got ${n}`);
-  return [...Array.from({ length: n }, (_, i) => {
-    const r = Math.fround(i / (n - 1));
-    return Math.fround(Math.tan(r * Math.atan(sMin) + (1 - r) * Math.atan(sMax)));
-  }), 0];
+  return [
+    ...Array.from({ length: n }, (_, i) => {
+      const r = Math.fround(i / (n - 1));
+      return Math.fround(Math.tan(r * Math.atan(sMin) + (1 - r) * Math.atan(sMax)));
+    }),
+    0,
+  ];
 }
 
 /** σ for ComfyUI's KSampler: scheduler × steps, before any sampler-specific σ drop. */
 export function comfySchedule(name: ComfyScheduler, table: SigmaTable, steps: number): number[] {
   switch (name) {
-    case 'simple': return simpleSchedule(table, steps);
-    case 'sgm_uniform': return timestepLinspaceSchedule(table, steps, true);
-    case 'karras': return karrasSchedule(steps, sigmaMin(table), sigmaMax(table));
-    case 'exponential': return exponentialSchedule(steps, sigmaMin(table), sigmaMax(table));
-    case 'ddim_uniform': return ddimUniformSchedule(table, steps);
-    case 'beta': return comfyBetaSchedule(table, steps);
-    case 'normal': return timestepLinspaceSchedule(table, steps, false);
-    case 'linear_quadratic': return linearQuadraticSchedule(table, steps);
-    case 'kl_optimal': return comfyKlOptimalSchedule(steps, sigmaMin(table), sigmaMax(table));
+    case 'simple':
+      return simpleSchedule(table, steps);
+    case 'sgm_uniform':
+      return timestepLinspaceSchedule(table, steps, true);
+    case 'karras':
+      return karrasSchedule(steps, sigmaMin(table), sigmaMax(table));
+    case 'exponential':
+      return exponentialSchedule(steps, sigmaMin(table), sigmaMax(table));
+    case 'ddim_uniform':
+      return ddimUniformSchedule(table, steps);
+    case 'beta':
+      return comfyBetaSchedule(table, steps);
+    case 'normal':
+      return timestepLinspaceSchedule(table, steps, false);
+    case 'linear_quadratic':
+      return linearQuadraticSchedule(table, steps);
+    case 'kl_optimal':
+      return comfyKlOptimalSchedule(steps, sigmaMin(table), sigmaMax(table));
   }
 }

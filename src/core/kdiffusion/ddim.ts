@@ -20,7 +20,10 @@ export const sampleDdim: KSampler = (denoise, x0, sigmas, opts = {}) => {
     const s = eta * Math.sqrt(((1 - aPrev) / (1 - a)) * (1 - a / aPrev));
     const down = Math.sqrt(Math.max(0, (1 - aPrev - s * s) / aPrev));
     // x0 + σ_down·ε with ε = (x − x0)/σ
-    x = lincomb([[down / sigma, x], [1 - down / sigma, denoised]]);
+    x = lincomb([
+      [down / sigma, x],
+      [1 - down / sigma, denoised],
+    ]);
     x = addNoise(x, s / Math.sqrt(aPrev), opts, 'ddim', sigma, next);
   }
   return x;

@@ -17,7 +17,10 @@ export const sampleDdpm: KSampler = (denoise, x0, sigmas, opts = {}) => {
     // μ = √(1/α)·(x_vp − (1 − α)·ε/√(1 − ᾱ)), ε = (x − D)/σ
     const epsCoef = (1 - alpha) / Math.sqrt(1 - ac) / sigma;
     const s = Math.sqrt(1 / alpha);
-    let mu = lincomb([[s * (1 / Math.sqrt(1 + sigma * sigma) - epsCoef), x], [s * epsCoef, denoised]]);
+    let mu = lincomb([
+      [s * (1 / Math.sqrt(1 + sigma * sigma) - epsCoef), x],
+      [s * epsCoef, denoised],
+    ]);
     if (next > 0) {
       const std = Math.sqrt(((1 - alpha) * (1 - acPrev)) / (1 - ac));
       mu = addNoise(mu, std, opts, 'ddpm', sigma, next);

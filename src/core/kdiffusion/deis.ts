@@ -16,7 +16,10 @@ export const sampleDeis: KSampler = (denoise, x0, sigmas, opts = {}) => {
     const d = toD(x, sigmas[i], denoised);
     const order = sigmas[i + 1] <= 0 ? 1 : Math.min(maxOrder, i + 1);
     if (order === 1) {
-      x = lincomb([[1, x], [sigmas[i + 1] - sigmas[i], d]]);
+      x = lincomb([
+        [1, x],
+        [sigmas[i + 1] - sigmas[i], d],
+      ]);
     } else {
       const slopes = [d, ...history.slice().reverse()];
       x = lincomb([[1, x], ...coeffs[i].map((c, k): [number, Float32Array] => [c, slopes[k]])]);

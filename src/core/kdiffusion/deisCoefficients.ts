@@ -13,8 +13,10 @@ function edmToVpTime(sigmas: ArrayLike<number>): { t: Float64Array; beta0: numbe
   const lmax = Math.log(EDM_SIGMA_MAX ** 2 + 1);
   const betaD = (2 * (Math.log(EDM_SIGMA_MIN ** 2 + 1) / EPS_S - lmax)) / (EPS_S - 1);
   const betaMin = lmax - 0.5 * betaD;
-  const t = Float64Array.from(sigmas,
-    (s) => (Math.sqrt(betaMin ** 2 + 2 * betaD * Math.log(s * s + 1)) - betaMin) / betaD);
+  const t = Float64Array.from(
+    sigmas,
+    (s) => (Math.sqrt(betaMin ** 2 + 2 * betaD * Math.log(s * s + 1)) - betaMin) / betaD,
+  );
   return { t, beta0: betaMin, beta1: betaD + betaMin };
 }
 

@@ -13,7 +13,11 @@ export type NoiseSampler = (sigma: number, sigmaNext: number, out: Float32Array)
 
 /** Called after every step with the step index, σ, and the current x and x0 estimate (for previews). */
 export type StepCallback = (info: {
-  i: number; sigma: number; sigmaHat: number; x: Float32Array; denoised: Float32Array;
+  i: number;
+  sigma: number;
+  sigmaHat: number;
+  x: Float32Array;
+  denoised: Float32Array;
 }) => void;
 
 /** Options of the tool-exact samplers, named as k-diffusion's keyword arguments; each sampler reads
@@ -43,5 +47,9 @@ export interface SamplerOptions {
 
 /** A k-diffusion sampler: walks x from σ₀ down the schedule `sigmas` (descending, usually ending at
  * 0) and returns the final sample. `x` is not modified. */
-export type KSampler = (denoise: Denoiser, x: Float32Array, sigmas: ArrayLike<number>,
-  opts?: SamplerOptions) => Float32Array;
+export type KSampler = (
+  denoise: Denoiser,
+  x: Float32Array,
+  sigmas: ArrayLike<number>,
+  opts?: SamplerOptions,
+) => Float32Array;

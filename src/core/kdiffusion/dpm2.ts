@@ -19,11 +19,26 @@ export const sampleDpm2: KSampler = (denoise, x0, sigmas, opts = {}) => {
 
 /** One DPM-Solver-2 step from σ to σ_to given the slope d at σ (Euler when σ_to = 0); shared with
  * the ancestral variant. */
-export function midpointStep(denoise: Parameters<KSampler>[0], x: Float32Array, d: Float32Array,
-  sigma: number, sigmaTo: number): Float32Array {
-  if (sigmaTo === 0) return lincomb([[1, x], [-sigma, d]]);
+export function midpointStep(
+  denoise: Parameters<KSampler>[0],
+  x: Float32Array,
+  d: Float32Array,
+  sigma: number,
+  sigmaTo: number,
+): Float32Array {
+  if (sigmaTo === 0)
+    return lincomb([
+      [1, x],
+      [-sigma, d],
+    ]);
   const sigmaMid = Math.exp((Math.log(sigma) + Math.log(sigmaTo)) / 2);
-  const x2 = lincomb([[1, x], [sigmaMid - sigma, d]]);
+  const x2 = lincomb([
+    [1, x],
+    [sigmaMid - sigma, d],
+  ]);
   const d2 = toD(x2, sigmaMid, denoise(x2, sigmaMid));
-  return lincomb([[1, x], [sigmaTo - sigma, d2]]);
+  return lincomb([
+    [1, x],
+    [sigmaTo - sigma, d2],
+  ]);
 }

@@ -47,7 +47,17 @@ export const sampleDpmAdaptive: KSampler = (denoise: Denoiser, x0, sigmas, opts 
     const { tTo, sigmaUp } = ancestralTarget(s, t, tEnd, eta);
     const eps = cachedEps(denoise);
     const e = eps('eps', x, s);
-    notify(opts.callback, attempt, sigmaOfT(s), sigmaOfT(s), x, lincomb([[1, x], [-sigmaOfT(s), e]]));
+    notify(
+      opts.callback,
+      attempt,
+      sigmaOfT(s),
+      sigmaOfT(s),
+      x,
+      lincomb([
+        [1, x],
+        [-sigmaOfT(s), e],
+      ]),
+    );
     const low = order === 2 ? dpmSolverStep(1, eps, x, s, tTo) : dpmSolverStep(2, eps, x, s, tTo, 1 / 3);
     const high = dpmSolverStep(order, eps, x, s, tTo);
     if (proposeStep(pid, stepError(low, high, xPrev), eta ? 1.5 : order)) {

@@ -21,15 +21,25 @@ export const sampleDpmFast: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}
   const { tStart, tEnd, n } = sigmaRange(sigmas, 'dpm_fast');
   const m = Math.floor(n / 3) + 1;
   const ts = torchLinspaceF32(tStart, tEnd, m + 1);
-  const orders: (1 | 2 | 3)[] = n % 3 === 0 ? [...Array<3>(m - 2).fill(3), 2, 1]
-    : [...Array<3>(m - 1).fill(3), (n % 3) as 1 | 2];
+  const orders: (1 | 2 | 3)[] =
+    n % 3 === 0 ? [...Array<3>(m - 2).fill(3), 2, 1] : [...Array<3>(m - 1).fill(3), (n % 3) as 1 | 2];
   let x = copy(x0);
   orders.forEach((order, i) => {
     const [t, tNext] = [ts[i], ts[i + 1]];
     const { tTo, sigmaUp } = ancestralTarget(t, tNext, tEnd, opts.eta ?? 0);
     const eps = cachedEps(denoise);
     const e = eps('eps', x, t);
-    notify(opts.callback, i, sigmaOfT(t), sigmaOfT(t), x, lincomb([[1, x], [-sigmaOfT(t), e]]));
+    notify(
+      opts.callback,
+      i,
+      sigmaOfT(t),
+      sigmaOfT(t),
+      x,
+      lincomb([
+        [1, x],
+        [-sigmaOfT(t), e],
+      ]),
+    );
     x = dpmSolverStep(order, eps, x, t, tTo);
     x = addNoise(x, sigmaUp * (opts.sNoise ?? 1), opts, 'dpm_fast', sigmaOfT(t), sigmaOfT(tNext));
   });

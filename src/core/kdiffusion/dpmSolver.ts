@@ -26,15 +26,31 @@ export function cachedEps(denoise: Denoiser): CachedEps {
 
 /** One DPM-Solver step of the given order from t to tNext; r1 is the first intermediate point (1/2 for
  * order 2 by default, 1/3 for order 3), r2 = 2/3. */
-export function dpmSolverStep(order: 1 | 2 | 3, eps: CachedEps, x: Float32Array, t: number, tNext: number,
-  r1 = order === 2 ? 1 / 2 : 1 / 3): Float32Array {
+export function dpmSolverStep(
+  order: 1 | 2 | 3,
+  eps: CachedEps,
+  x: Float32Array,
+  t: number,
+  tNext: number,
+  r1 = order === 2 ? 1 / 2 : 1 / 3,
+): Float32Array {
   const e = eps('eps', x, t);
   const h = tNext - t;
   const sNext = sigmaOfT(tNext);
-  const base: [number, Float32Array][] = [[1, x], [-sNext * Math.expm1(h), e]];
+  const base: [number, Float32Array][] = [
+    [1, x],
+    [-sNext * Math.expm1(h), e],
+  ];
   if (order === 1) return lincomb(base);
   const s1 = t + r1 * h;
-  const e1 = eps('eps_r1', lincomb([[1, x], [-sigmaOfT(s1) * Math.expm1(r1 * h), e]]), s1);
+  const e1 = eps(
+    'eps_r1',
+    lincomb([
+      [1, x],
+      [-sigmaOfT(s1) * Math.expm1(r1 * h), e],
+    ]),
+    s1,
+  );
   if (order === 2) {
     const k = (sNext / (2 * r1)) * Math.expm1(h);
     return lincomb([...base, [-k, e1], [k, e]]);
@@ -42,7 +58,16 @@ export function dpmSolverStep(order: 1 | 2 | 3, eps: CachedEps, x: Float32Array,
   const r2 = 2 / 3;
   const s2 = t + r2 * h;
   const k2 = sigmaOfT(s2) * (r2 / r1) * (Math.expm1(r2 * h) / (r2 * h) - 1);
-  const e2 = eps('eps_r2', lincomb([[1, x], [-sigmaOfT(s2) * Math.expm1(r2 * h), e], [-k2, e1], [k2, e]]), s2);
+  const e2 = eps(
+    'eps_r2',
+    lincomb([
+      [1, x],
+      [-sigmaOfT(s2) * Math.expm1(r2 * h), e],
+      [-k2, e1],
+      [k2, e],
+    ]),
+    s2,
+  );
   const k3 = (sNext / r2) * (Math.expm1(h) / h - 1);
   return lincomb([...base, [-k3, e2], [k3, e]]);
 }

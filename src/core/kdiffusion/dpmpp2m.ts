@@ -14,10 +14,17 @@ export const sampleDpmpp2m: KSampler = (denoise, x0, sigmas, opts = {}) => {
     const ratio = sigmas[i + 1] / sigmas[i];
     const k = -Math.expm1(-h);
     if (!old || sigmas[i + 1] === 0) {
-      x = lincomb([[ratio, x], [k, denoised]]);
+      x = lincomb([
+        [ratio, x],
+        [k, denoised],
+      ]);
     } else {
       const r = (Math.log(sigmas[i - 1]) - Math.log(sigmas[i])) / h;
-      x = lincomb([[ratio, x], [k * (1 + 1 / (2 * r)), denoised], [-k / (2 * r), old]]);
+      x = lincomb([
+        [ratio, x],
+        [k * (1 + 1 / (2 * r)), denoised],
+        [-k / (2 * r), old],
+      ]);
     }
     old = denoised;
   }

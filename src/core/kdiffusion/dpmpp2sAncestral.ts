@@ -13,13 +13,22 @@ export const sampleDpmpp2sAncestral: KSampler = (denoise, x0, sigmas, opts = {})
     const { sigmaDown, sigmaUp } = ancestralStep(sigma, sigmas[i + 1], opts.eta ?? 1);
     notify(opts.callback, i, sigma, sigma, x, denoised);
     if (sigmaDown === 0) {
-      x = lincomb([[1, x], [-sigma, toD(x, sigma, denoised)]]);
+      x = lincomb([
+        [1, x],
+        [-sigma, toD(x, sigma, denoised)],
+      ]);
     } else {
       const h = Math.log(sigma) - Math.log(sigmaDown);
       const sigmaS = Math.exp(-(-Math.log(sigma) + h / 2));
-      const x2 = lincomb([[sigmaS / sigma, x], [-Math.expm1(-h / 2), denoised]]);
+      const x2 = lincomb([
+        [sigmaS / sigma, x],
+        [-Math.expm1(-h / 2), denoised],
+      ]);
       const denoised2 = denoise(x2, sigmaS);
-      x = lincomb([[sigmaDown / sigma, x], [-Math.expm1(-h), denoised2]]);
+      x = lincomb([
+        [sigmaDown / sigma, x],
+        [-Math.expm1(-h), denoised2],
+      ]);
     }
     if (sigmas[i + 1] > 0) x = addNoise(x, sNoise * sigmaUp, opts, 'dpmpp_2s_ancestral', sigma, sigmas[i + 1]);
   }

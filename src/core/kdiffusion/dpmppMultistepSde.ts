@@ -6,9 +6,20 @@
 import type { Denoiser, KSampler, SamplerOptions } from './denoiser';
 import { addNoise, copy, lincomb, notify } from './stepMath';
 
-type Correction = (phi: number, hEta: number, h: number, hist: History, denoised: Float32Array,
-  opts: SamplerOptions) => [number, Float32Array][];
-interface History { d1?: Float32Array; d2?: Float32Array; h1?: number; h2?: number }
+type Correction = (
+  phi: number,
+  hEta: number,
+  h: number,
+  hist: History,
+  denoised: Float32Array,
+  opts: SamplerOptions,
+) => [number, Float32Array][];
+interface History {
+  d1?: Float32Array;
+  d2?: Float32Array;
+  h1?: number;
+  h2?: number;
+}
 
 function multistepSde(name: string, correction: Correction): KSampler {
   return (denoise: Denoiser, x0, sigmas, opts: SamplerOptions = {}) => {
@@ -26,8 +37,11 @@ function multistepSde(name: string, correction: Correction): KSampler {
         h = Math.log(sigmas[i]) - Math.log(sigmas[i + 1]);
         const hEta = h * (eta + 1);
         const phi = -Math.expm1(-hEta);
-        x = lincomb([[(sigmas[i + 1] / sigmas[i]) * Math.exp(-h * eta), x], [phi, denoised],
-          ...correction(phi, hEta, h, hist, denoised, opts)]);
+        x = lincomb([
+          [(sigmas[i + 1] / sigmas[i]) * Math.exp(-h * eta), x],
+          [phi, denoised],
+          ...correction(phi, hEta, h, hist, denoised, opts),
+        ]);
         if (eta > 0 && sNoise > 0) {
           const scale = sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * h * eta)) * sNoise;
           x = addNoise(x, scale, opts, name, sigmas[i], sigmas[i + 1]);
@@ -47,7 +61,10 @@ function dpmpp2mSde(defaultSolver: 'midpoint' | 'heun'): KSampler {
     if (!hist.d1 || hist.h1 === undefined) return [];
     const r = hist.h1 / h;
     const k = (opts.solverType ?? defaultSolver) === 'heun' ? (phi / -hEta + 1) / r : (0.5 * phi) / r;
-    return [[k, denoised], [-k, hist.d1]];
+    return [
+      [k, denoised],
+      [-k, hist.d1],
+    ];
   });
 }
 
@@ -60,7 +77,10 @@ export const sampleDpmpp3mSde: KSampler = multistepSde('dpmpp_3m_sde', (phi, hEt
   const phi2 = phi / -hEta + 1;
   if (!hist.d2 || hist.h2 === undefined) {
     const c = phi2 / (hist.h1 / h);
-    return [[c, denoised], [-c, hist.d1]];
+    return [
+      [c, denoised],
+      [-c, hist.d1],
+    ];
   }
   const r0 = hist.h1 / h;
   const r1 = hist.h2 / h;
@@ -68,5 +88,9 @@ export const sampleDpmpp3mSde: KSampler = multistepSde('dpmpp_3m_sde', (phi, hEt
   // d1_0 = (D − D1)/r0, d1_1 = (D1 − D2)/r1; x += φ2·(d1_0 + (d1_0 − d1_1)·r0/(r0+r1)) − φ3·(d1_0 − d1_1)/(r0+r1)
   const a = phi2 * (1 + r0 / (r0 + r1)) - phi3 / (r0 + r1);
   const b = -phi2 * (r0 / (r0 + r1)) + phi3 / (r0 + r1);
-  return [[a / r0, denoised], [-a / r0 + b / r1, hist.d1], [-b / r1, hist.d2]];
+  return [
+    [a / r0, denoised],
+    [-a / r0 + b / r1, hist.d1],
+    [-b / r1, hist.d2],
+  ];
 });

@@ -26,7 +26,10 @@ export const sampleDpmppSde: KSampler = (denoise, x0, sigmas, opts = {}) => {
     // Step 1: ancestral DPM-Solver-1 to σ_s1.
     const s1 = ancestralStep(sigma, sigmaS1, eta);
     const h1 = -Math.log(s1.sigmaDown) - lambdaS;
-    let x2 = lincomb([[Math.exp(-h1), x], [-Math.expm1(-h1), denoised]]);
+    let x2 = lincomb([
+      [Math.exp(-h1), x],
+      [-Math.expm1(-h1), denoised],
+    ]);
     if (noisy) x2 = addNoise(x2, sNoise * s1.sigmaUp, opts, 'dpmpp_sde', sigma, sigmaS1);
     const denoised2 = denoise(x2, sigmaS1);
     // Step 2: to σ_next with the blended estimate.
@@ -34,7 +37,11 @@ export const sampleDpmppSde: KSampler = (denoise, x0, sigmas, opts = {}) => {
     const s2 = ancestralStep(sigma, sigmas[i + 1], eta);
     const h2 = -Math.log(s2.sigmaDown) - lambdaS;
     const k = -Math.expm1(-h2);
-    x = lincomb([[Math.exp(-h2), x], [k * (1 - fac), denoised], [k * fac, denoised2]]);
+    x = lincomb([
+      [Math.exp(-h2), x],
+      [k * (1 - fac), denoised],
+      [k * fac, denoised2],
+    ]);
     if (noisy) x = addNoise(x, sNoise * s2.sigmaUp, opts, 'dpmpp_sde', sigma, sigmas[i + 1]);
   }
   return x;

@@ -10,7 +10,10 @@ export const sampleEuler: KSampler = (denoise, x0, sigmas, opts = {}) => {
     x = c.x;
     const denoised = copy(denoise(x, c.sigmaHat));
     notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
-    x = lincomb([[1, x], [sigmas[i + 1] - c.sigmaHat, toD(x, c.sigmaHat, denoised)]]);
+    x = lincomb([
+      [1, x],
+      [sigmas[i + 1] - c.sigmaHat, toD(x, c.sigmaHat, denoised)],
+    ]);
   }
   return x;
 };

@@ -17,7 +17,10 @@ export const sampleEulerAncestral: KSampler = (denoise, x0, sigmas, opts = {}) =
       continue;
     }
     const d = toD(x, sigmas[i], denoised);
-    x = lincomb([[1, x], [sigmaDown - sigmas[i], d]]);
+    x = lincomb([
+      [1, x],
+      [sigmaDown - sigmas[i], d],
+    ]);
     x = addNoise(x, sNoise * sigmaUp, opts, 'euler_ancestral', sigmas[i], sigmas[i + 1]);
   }
   return x;

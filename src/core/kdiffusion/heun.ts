@@ -14,12 +14,22 @@ export const sampleHeun: KSampler = (denoise, x0, sigmas, opts = {}) => {
     const next = sigmas[i + 1];
     const dt = next - c.sigmaHat;
     if (next === 0) {
-      x = lincomb([[1, x], [dt, d]]);
+      x = lincomb([
+        [1, x],
+        [dt, d],
+      ]);
       continue;
     }
-    const x2 = lincomb([[1, x], [dt, d]]);
+    const x2 = lincomb([
+      [1, x],
+      [dt, d],
+    ]);
     const d2 = toD(x2, next, denoise(x2, next));
-    x = lincomb([[1, x], [dt / 2, d], [dt / 2, d2]]);
+    x = lincomb([
+      [1, x],
+      [dt / 2, d],
+      [dt / 2, d2],
+    ]);
   }
   return x;
 };

@@ -17,20 +17,38 @@ export const sampleHeunpp2: KSampler = (denoise, x0, sigmas, opts = {}) => {
     const [s1, s2] = [sigmas[i + 1], sigmas[i + 2]];
     const dt = s1 - c.sigmaHat;
     if (s1 === end) {
-      x = lincomb([[1, x], [dt, d]]);
+      x = lincomb([
+        [1, x],
+        [dt, d],
+      ]);
       continue;
     }
-    const x2 = lincomb([[1, x], [dt, d]]);
+    const x2 = lincomb([
+      [1, x],
+      [dt, d],
+    ]);
     const d2 = toD(x2, s1, denoise(x2, s1));
     if (s2 === end) {
       const w2 = s1 / (2 * sigmas[0]);
-      x = lincomb([[1, x], [dt * (1 - w2), d], [dt * w2, d2]]);
+      x = lincomb([
+        [1, x],
+        [dt * (1 - w2), d],
+        [dt * w2, d2],
+      ]);
       continue;
     }
-    const x3 = lincomb([[1, x2], [s2 - s1, d2]]);
+    const x3 = lincomb([
+      [1, x2],
+      [s2 - s1, d2],
+    ]);
     const d3 = toD(x3, s2, denoise(x3, s2));
     const [w2, w3] = [s1 / (3 * sigmas[0]), s2 / (3 * sigmas[0])];
-    x = lincomb([[1, x], [dt * (1 - w2 - w3), d], [dt * w2, d2], [dt * w3, d3]]);
+    x = lincomb([
+      [1, x],
+      [dt * (1 - w2 - w3), d],
+      [dt * w2, d2],
+      [dt * w3, d3],
+    ]);
   }
   return x;
 };

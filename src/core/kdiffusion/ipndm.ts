@@ -21,11 +21,16 @@ export const ipndmVariableWeights: Weights = (order, i, t) => {
   const w3 = [w2[0] + temp1, w2[1] - (1 + h1 / h2) * temp1, (temp1 * h1) / h2];
   if (order === 3) return w3;
   const h3 = t[i - 2] - t[i - 3];
-  const temp2 = ((1 - hn / (3 * (hn + h1))) / 2 + ((1 - hn / (2 * (hn + h1))) * hn) / (6 * (hn + h1 + h2)))
-    * ((hn * (hn + h1) * (hn + h1 + h2)) / (h1 * (h1 + h2) * (h1 + h2 + h3)));
+  const temp2 =
+    ((1 - hn / (3 * (hn + h1))) / 2 + ((1 - hn / (2 * (hn + h1))) * hn) / (6 * (hn + h1 + h2))) *
+    ((hn * (hn + h1) * (hn + h1 + h2)) / (h1 * (h1 + h2) * (h1 + h2 + h3)));
   const q = (h1 * (h1 + h2)) / (h2 * (h2 + h3));
-  return [w3[0] + temp2, w3[1] - (1 + h1 / h2 + q) * temp2, w3[2] + (h1 / h2 + q * (1 + h2 / h3)) * temp2,
-    (-temp2 * q * h1) / h2];
+  return [
+    w3[0] + temp2,
+    w3[1] - (1 + h1 / h2 + q) * temp2,
+    w3[2] + (h1 / h2 + q * (1 + h2 / h3)) * temp2,
+    (-temp2 * q * h1) / h2,
+  ];
 };
 
 function makeIpndm(weights: Weights): KSampler {

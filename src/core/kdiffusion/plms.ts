@@ -16,13 +16,28 @@ export const samplePlms: KSampler = (denoise, x0, sigmas, opts = {}) => {
     notify(opts.callback, i, sigma, sigma, x, denoised);
     let slope: Float32Array;
     if (old.length === 0) {
-      const x2 = lincomb([[1, x], [next - sigma, d]]);
-      slope = lincomb([[0.5, d], [0.5, toD(x2, next, denoise(x2, next))]]);
+      const x2 = lincomb([
+        [1, x],
+        [next - sigma, d],
+      ]);
+      slope = lincomb([
+        [0.5, d],
+        [0.5, toD(x2, next, denoise(x2, next))],
+      ]);
     } else {
       const w = ADAMS_BASHFORTH[old.length];
-      slope = lincomb([[w[0], d], ...old.slice().reverse().map((e, k): [number, Float32Array] => [w[k + 1], e])]);
+      slope = lincomb([
+        [w[0], d],
+        ...old
+          .slice()
+          .reverse()
+          .map((e, k): [number, Float32Array] => [w[k + 1], e]),
+      ]);
     }
-    x = lincomb([[1, x], [next - sigma, slope]]);
+    x = lincomb([
+      [1, x],
+      [next - sigma, slope],
+    ]);
     old.push(d);
     if (old.length >= 4) old.shift();
   }

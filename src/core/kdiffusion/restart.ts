@@ -50,8 +50,18 @@ export const sampleRestart: KSampler = (denoise, x0, sigmas, opts = {}) => {
     const denoised = copy(denoise(x, from));
     const d = toD(x, from, denoised);
     notify(opts.callback, step, to, from, x, denoised);
-    const x2 = lincomb([[1, x], [to - from, d]]);
-    x = to === 0 ? x2 : lincomb([[1, x], [(to - from) / 2, d], [(to - from) / 2, toD(x2, to, denoise(x2, to))]]);
+    const x2 = lincomb([
+      [1, x],
+      [to - from, d],
+    ]);
+    x =
+      to === 0
+        ? x2
+        : lincomb([
+            [1, x],
+            [(to - from) / 2, d],
+            [(to - from) / 2, toD(x2, to, denoise(x2, to))],
+          ]);
     last = to;
   });
   return x;

@@ -24,10 +24,35 @@ import { samplePlms } from './plms';
 import { sampleRestart } from './restart';
 import { sampleUniPc, sampleUniPcBh2 } from './uniPc';
 
-export const SAMPLER_IDS = ['euler', 'euler_ancestral', 'heun', 'heunpp2', 'dpm_2', 'dpm_2_ancestral', 'lms',
-  'lms_a1111', 'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_2m_sde_heun', 'dpmpp_3m_sde',
-  'ddpm', 'lcm', 'ipndm', 'ipndm_v', 'deis', 'dpm_fast', 'dpm_adaptive', 'uni_pc', 'uni_pc_bh2', 'uni_pc_a1111',
-  'ddim', 'plms', 'restart'] as const;
+export const SAMPLER_IDS = [
+  'euler',
+  'euler_ancestral',
+  'heun',
+  'heunpp2',
+  'dpm_2',
+  'dpm_2_ancestral',
+  'lms',
+  'lms_a1111',
+  'dpmpp_2s_ancestral',
+  'dpmpp_sde',
+  'dpmpp_2m',
+  'dpmpp_2m_sde',
+  'dpmpp_2m_sde_heun',
+  'dpmpp_3m_sde',
+  'ddpm',
+  'lcm',
+  'ipndm',
+  'ipndm_v',
+  'deis',
+  'dpm_fast',
+  'dpm_adaptive',
+  'uni_pc',
+  'uni_pc_bh2',
+  'uni_pc_a1111',
+  'ddim',
+  'plms',
+  'restart',
+] as const;
 export type SamplerId = (typeof SAMPLER_IDS)[number];
 
 /** What noise the tools feed a sampler: none; Gaussian draws per call (ComfyUI: torch.randn on a
@@ -44,8 +69,13 @@ export interface SamplerSpec {
   readonly adaptive?: boolean;
 }
 
-const spec = (id: SamplerId, run: KSampler, noise: NoiseKind, description: string, adaptive?: true): SamplerSpec =>
-  ({ id, run, noise, description, adaptive });
+const spec = (id: SamplerId, run: KSampler, noise: NoiseKind, description: string, adaptive?: true): SamplerSpec => ({
+  id,
+  run,
+  noise,
+  description,
+  adaptive,
+});
 
 export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   euler: spec('euler', sampleEuler, 'none', 'Euler (Karras Alg. 2), 1 call/step'),
@@ -68,11 +98,16 @@ export const SAMPLERS: Readonly<Record<SamplerId, SamplerSpec>> = {
   ipndm_v: spec('ipndm_v', sampleIpndmV, 'none', 'iPNDM with variable-step Adams–Bashforth weights'),
   deis: spec('deis', sampleDeis, 'none', 'DEIS multistep order 3 ("tab")'),
   dpm_fast: spec('dpm_fast', sampleDpmFast, 'gaussian', 'DPM-Solver-Fast (orders 3/2/1), ends at σ_min'),
-  dpm_adaptive: spec('dpm_adaptive', sampleDpmAdaptive, 'gaussian', 'DPM-Solver-23, adaptive step size, ends at σ_min',
-    true),
+  dpm_adaptive: spec(
+    'dpm_adaptive',
+    sampleDpmAdaptive,
+    'gaussian',
+    'DPM-Solver-23, adaptive step size, ends at σ_min',
+    true,
+  ),
   uni_pc: spec('uni_pc', sampleUniPc, 'none', 'UniPC order 3, B(h) = h (bh1)'),
   uni_pc_bh2: spec('uni_pc_bh2', sampleUniPcBh2, 'none', 'UniPC order 3, B(h) = e^h − 1 (bh2)'),
-  uni_pc_a1111: spec('uni_pc_a1111', sampleUniPcA1111, 'none', 'A1111\'s UniPC: bh1, order 3, continuous VP times'),
+  uni_pc_a1111: spec('uni_pc_a1111', sampleUniPcA1111, 'none', "A1111's UniPC: bh1, order 3, continuous VP times"),
   ddim: spec('ddim', sampleDdim, 'gaussian', 'DDIM (η = 0: Euler)'),
   plms: spec('plms', samplePlms, 'none', 'PLMS (Heun, then Adams–Bashforth up to order 4)'),
   restart: spec('restart', sampleRestart, 'gaussian', 'Restart sampling (Heun + re-noising)'),
@@ -97,7 +132,9 @@ export function modelCallPlan(sampler: SamplerSpec, sigmas: ArrayLike<number>, o
     return zero;
   };
   // Each step's first model call comes just before its callback; later calls of the step follow it.
-  const callback = () => { firstCallOfStep.push(sigmasSeen.length - 1); };
+  const callback = () => {
+    firstCallOfStep.push(sigmasSeen.length - 1);
+  };
   sampler.run(denoise, new Float32Array(1), sigmas, { ...opts, callback, noiseSampler: (_s, _n, out) => out.fill(0) });
   return sigmasSeen.map((sigma, k) => {
     let step = 0;

@@ -31,9 +31,8 @@ export function ldmAlphasCumprod(linearStart = 0.00085, linearEnd = 0.012, times
  * A 1-ulp difference matters: ancestral steps cancel σ_to² − σ_up² in float32. */
 export function sigmaTable(alphasCumprod: ArrayLike<number>, tool: 'comfyui' | 'a1111' = 'comfyui'): SigmaTable {
   const f = Math.fround;
-  const sigmaOf = tool === 'a1111'
-    ? (a: number) => f(Math.sqrt(f(f(1 - f(a)) / f(a))))
-    : (a: number) => f(Math.sqrt((1 - a) / a));
+  const sigmaOf =
+    tool === 'a1111' ? (a: number) => f(Math.sqrt(f(f(1 - f(a)) / f(a)))) : (a: number) => f(Math.sqrt((1 - a) / a));
   const sigmas = Float64Array.from(alphasCumprod, sigmaOf);
   if (sigmas.length < 2) throw new Error(`sigma table: need at least 2 timesteps, got ${sigmas.length}`);
   return { sigmas, logSigmas: sigmas.map((s) => f(Math.log(s))) };

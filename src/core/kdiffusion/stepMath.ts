@@ -17,7 +17,10 @@ export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[]
 
 /** The Karras ODE derivative d = (x − D(x, σ))/σ. */
 export function toD(x: ArrayLike<number>, sigma: number, denoised: ArrayLike<number>): Float32Array {
-  return lincomb([[1 / sigma, x], [-1 / sigma, denoised]]);
+  return lincomb([
+    [1 / sigma, x],
+    [-1 / sigma, denoised],
+  ]);
 }
 
 /** σ_down to step to and σ_up of fresh noise for an ancestral step from σ_from to σ_to (k-diffusion
@@ -39,8 +42,7 @@ function needNoise(opts: SamplerOptions, sampler: string): NoiseSampler {
 }
 
 /** Draws noise for the step σ → σ_next into a fresh array shaped like `like`. */
-function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number,
-  like: ArrayLike<number>): Float32Array {
+function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number, like: ArrayLike<number>): Float32Array {
   return noise(sigma, sigmaNext, new Float32Array(like.length));
 }
 
@@ -49,15 +51,26 @@ export function copy(x: ArrayLike<number>): Float32Array {
   return Float32Array.from(x);
 }
 
-export function notify(cb: StepCallback | undefined, i: number, sigma: number, sigmaHat: number,
-  x: Float32Array, denoised: Float32Array): void {
+export function notify(
+  cb: StepCallback | undefined,
+  i: number,
+  sigma: number,
+  sigmaHat: number,
+  x: Float32Array,
+  denoised: Float32Array,
+): void {
   cb?.({ i, sigma, sigmaHat, x, denoised });
 }
 
 /** Karras et al. 2022 Algorithm 2 churn (euler, heun, dpm_2): raises σ_i to σ̂ = σ_i(1 + γ) and adds
  * the matching noise. γ = min(s_churn/N, √2 − 1) inside [s_tmin, s_tmax], else 0. */
-export function churn(x: Float32Array, sigmas: ArrayLike<number>, i: number, opts: SamplerOptions, sampler: string):
-  { x: Float32Array; sigmaHat: number } {
+export function churn(
+  x: Float32Array,
+  sigmas: ArrayLike<number>,
+  i: number,
+  opts: SamplerOptions,
+  sampler: string,
+): { x: Float32Array; sigmaHat: number } {
   const sChurn = opts.sChurn ?? 0;
   const sigma = sigmas[i];
   if (!(sChurn > 0)) return { x, sigmaHat: sigma };
@@ -66,19 +79,38 @@ export function churn(x: Float32Array, sigmas: ArrayLike<number>, i: number, opt
   const sigmaHat = sigma * (gamma + 1);
   if (gamma <= 0) return { x, sigmaHat };
   const eps = drawNoise(needNoise(opts, sampler), sigma, sigmaHat, x);
-  return { x: lincomb([[1, x], [(opts.sNoise ?? 1) * Math.sqrt(sigmaHat ** 2 - sigma ** 2), eps]]), sigmaHat };
+  return {
+    x: lincomb([
+      [1, x],
+      [(opts.sNoise ?? 1) * Math.sqrt(sigmaHat ** 2 - sigma ** 2), eps],
+    ]),
+    sigmaHat,
+  };
 }
 
 /** x + coef·noise(σ, σ_next). The noise is drawn whenever a sampler is given, even when coef = 0 (η = 0),
  * because the tools draw it then too and the seeded stream must stay aligned; without a sampler a zero
  * coef is fine and anything else is an error. */
-export function addNoise(x: Float32Array, coef: number, opts: SamplerOptions, sampler: string,
-  sigma: number, sigmaNext: number): Float32Array {
+export function addNoise(
+  x: Float32Array,
+  coef: number,
+  opts: SamplerOptions,
+  sampler: string,
+  sigma: number,
+  sigmaNext: number,
+): Float32Array {
   if (coef === 0 && !opts.noiseSampler) return x;
   const noise = drawNoise(needNoise(opts, sampler), sigma, sigmaNext, x);
-  return lincomb([[1, x], [coef, noise]]);
+  return lincomb([
+    [1, x],
+    [coef, noise],
+  ]);
 }
 
 /** Adams–Bashforth weights of the current slope and 1..3 earlier ones, by order (iPNDM, PLMS). */
-export const ADAMS_BASHFORTH: readonly (readonly number[])[] = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12],
-  [55 / 24, -59 / 24, 37 / 24, -9 / 24]];
+export const ADAMS_BASHFORTH: readonly (readonly number[])[] = [
+  [1],
+  [3 / 2, -1 / 2],
+  [23 / 12, -16 / 12, 5 / 12],
+  [55 / 24, -59 / 24, 37 / 24, -9 / 24],
+];

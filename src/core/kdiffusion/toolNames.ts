@@ -9,12 +9,22 @@ import type { ResolvedToolSampler } from './toolSamplers';
 /** Schedules that are the same σ list in both tools (A1111's Uniform equals Normal; Polyexponential with its
  * default ρ = 1 equals Exponential). Beta and KL Optimal differ between the tools and have no twin. */
 const COMFY_TO_A1111: Partial<Record<ComfyScheduler, A1111ExplicitSchedule>> = {
-  normal: 'Normal', sgm_uniform: 'SGM Uniform', karras: 'Karras', exponential: 'Exponential', simple: 'Simple',
+  normal: 'Normal',
+  sgm_uniform: 'SGM Uniform',
+  karras: 'Karras',
+  exponential: 'Exponential',
+  simple: 'Simple',
   ddim_uniform: 'DDIM',
 };
 const A1111_TO_COMFY: Partial<Record<A1111ExplicitSchedule, ComfyScheduler>> = {
-  Normal: 'normal', Uniform: 'normal', 'SGM Uniform': 'sgm_uniform', Karras: 'karras', Exponential: 'exponential',
-  Polyexponential: 'exponential', Simple: 'simple', DDIM: 'ddim_uniform',
+  Normal: 'normal',
+  Uniform: 'normal',
+  'SGM Uniform': 'sgm_uniform',
+  Karras: 'karras',
+  Exponential: 'exponential',
+  Polyexponential: 'exponential',
+  Simple: 'simple',
+  DDIM: 'ddim_uniform',
 };
 
 export interface ToolNames {
@@ -35,8 +45,13 @@ function a1111Names(r: ResolvedToolSampler): ToolNames['a1111'] {
     const own = s.type === 'DDIM timesteps' || s.type === 'UniPC times';
     return { sampler: r.a1111Sampler ?? '', scheduleType: own ? 'Automatic' : s.type };
   }
-  const entry = A1111_SAMPLERS.find((e) => e.sampler === r.sampler.id && !e.timestepSampler
-    && (e.discardPenultimate ?? false) === r.discardPenultimate && e.label !== 'LCM');
+  const entry = A1111_SAMPLERS.find(
+    (e) =>
+      e.sampler === r.sampler.id &&
+      !e.timestepSampler &&
+      (e.discardPenultimate ?? false) === r.discardPenultimate &&
+      e.label !== 'LCM',
+  );
   const type = COMFY_TO_A1111[s.scheduler];
   return entry && type ? { sampler: entry.label, scheduleType: type } : undefined;
 }
@@ -47,8 +62,13 @@ function comfyNames(r: ResolvedToolSampler): ToolNames['comfyui'] {
   if (s.type === 'DDIM timesteps' || s.type === 'UniPC times' || r.lcmSubTable || r.sampler.id === 'restart') {
     return undefined;
   }
-  const entry = COMFY_SAMPLERS.find((e) => e.sampler === r.sampler.id && !e.gpuBrownianTree && e.name !== 'ddim'
-    && (e.discardPenultimate ?? false) === r.discardPenultimate);
+  const entry = COMFY_SAMPLERS.find(
+    (e) =>
+      e.sampler === r.sampler.id &&
+      !e.gpuBrownianTree &&
+      e.name !== 'ddim' &&
+      (e.discardPenultimate ?? false) === r.discardPenultimate,
+  );
   const scheduler = A1111_TO_COMFY[s.type];
   return entry && scheduler ? { samplerName: entry.name, scheduler } : undefined;
 }

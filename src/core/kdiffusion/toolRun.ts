@@ -45,8 +45,10 @@ export function takesSigmaList(r: ResolvedToolSampler): boolean {
  * A1111 and ComfyUI conventions only (diffusers seeds its tree its own way). */
 export function noiseProblem(r: ResolvedToolSampler, convention: NoiseRunSpec['convention']): string | undefined {
   if (r.sampler.noise === 'brownian' && convention === 'diffusers') {
-    return `${r.sampler.id} draws Brownian-tree noise, which the a1111 and comfyui noise conventions define, `
-      + 'not diffusers';
+    return (
+      `${r.sampler.id} draws Brownian-tree noise, which the a1111 and comfyui noise conventions define, ` +
+      'not diffusers'
+    );
   }
   return undefined;
 }
@@ -71,8 +73,11 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas) };
 }
 
-function noiseSamplerFor(r: ResolvedToolSampler, noise: NoiseRunSpec, sigmas: readonly number[]):
-  NoiseSampler | undefined {
+function noiseSamplerFor(
+  r: ResolvedToolSampler,
+  noise: NoiseRunSpec,
+  sigmas: readonly number[],
+): NoiseSampler | undefined {
   if (r.sampler.noise === 'none') return undefined;
   if (r.sampler.noise === 'gaussian') return ancestralNoiseSampler(noise);
   const positive = sigmas.filter((s) => s > 0);

@@ -5,12 +5,16 @@ import type { Finding } from '../config/findings';
 import { A1111_SAMPLERS, type A1111SamplerEntry, a1111DdimTimesteps } from './a1111Samplers';
 import { a1111UniPcSigmas } from './a1111UniPc';
 import {
-  A1111_SCHEDULE_NAMES, A1111_SCHEDULE_TYPES, type A1111ExplicitSchedule, type A1111ScheduleContext, a1111Schedule,
+  A1111_SCHEDULE_NAMES,
+  A1111_SCHEDULE_TYPES,
+  type A1111ExplicitSchedule,
+  type A1111ScheduleContext,
+  a1111Schedule,
 } from './a1111Schedules';
 import { COMFY_SAMPLERS } from './comfySamplers';
 import { COMFY_SCHEDULERS, type ComfyScheduler, comfySchedule } from './comfySchedules';
 import type { SamplerOptions } from './denoiser';
-import { SAMPLERS, type SamplerId, type SamplerSpec } from './samplers';
+import { SAMPLERS, type SamplerSpec } from './samplers';
 import { type SigmaTable, sigmaMax, sigmaMin, timestepToSigma } from './sigmaTable';
 import { timestepLinspaceSchedule } from './tableSchedules';
 
@@ -49,8 +53,9 @@ function a1111Entry(name: string): A1111SamplerEntry | undefined {
 
 function a1111ScheduleByName(name: string): A1111ExplicitSchedule | 'Automatic' | undefined {
   if (name === 'Automatic' || name === 'automatic') return 'Automatic';
-  return (Object.keys(A1111_SCHEDULE_NAMES) as A1111ExplicitSchedule[])
-    .find((t) => t === name || A1111_SCHEDULE_NAMES[t].includes(name));
+  return (Object.keys(A1111_SCHEDULE_NAMES) as A1111ExplicitSchedule[]).find(
+    (t) => t === name || A1111_SCHEDULE_NAMES[t].includes(name),
+  );
 }
 
 /** Splits a legacy "Sampler Schedule" name ("DPM++ 2M Karras") as A1111's get_sampler_and_scheduler does. */
@@ -74,7 +79,9 @@ export function resolveA1111(samplerName: string, scheduleType?: string): Resolv
   const type = a1111ScheduleByName(requested);
   if (!type) return finding('unknown-schedule', `A1111 has no schedule type "${requested}"`);
   const base = {
-    tool: 'a1111' as const, sampler: SAMPLERS[entry.sampler], a1111Sampler: entry.label,
+    tool: 'a1111' as const,
+    sampler: SAMPLERS[entry.sampler],
+    a1111Sampler: entry.label,
     discardPenultimate: entry.discardPenultimate ?? false,
     options: entry.options ?? {},
   };
@@ -83,7 +90,7 @@ export function resolveA1111(samplerName: string, scheduleType?: string): Resolv
     return { ...base, schedule: { tool: 'a1111', type: entry.label === 'UniPC' ? 'UniPC times' : 'DDIM timesteps' } };
   }
   if (entry.modelRange) return { ...base, schedule: { tool: 'a1111', type: 'Uniform' }, modelRange: true };
-  const explicit = type === 'Automatic' ? entry.automatic ?? 'Uniform' : type;
+  const explicit = type === 'Automatic' ? (entry.automatic ?? 'Uniform') : type;
   return { ...base, schedule: { tool: 'a1111', type: explicit }, lcmSubTable: entry.label === 'LCM' || undefined };
 }
 
@@ -97,9 +104,12 @@ export function resolveComfy(samplerName: string, scheduler: string): ResolvedTo
     return finding('unknown-schedule', `ComfyUI has no scheduler "${scheduler}" (one of ${known})`);
   }
   return {
-    tool: 'comfyui', sampler: SAMPLERS[entry.sampler], comfySampler: samplerName,
+    tool: 'comfyui',
+    sampler: SAMPLERS[entry.sampler],
+    comfySampler: samplerName,
     schedule: { tool: 'comfyui', scheduler: scheduler as ComfyScheduler },
-    discardPenultimate: entry.discardPenultimate ?? false, options: {},
+    discardPenultimate: entry.discardPenultimate ?? false,
+    options: {},
   };
 }
 
@@ -121,12 +131,17 @@ export function lcmSubTable(table: SigmaTable, originalSteps = 50): SigmaTable {
 
 /** The σ list the tool hands its sampler for `steps` (descending; ends at 0 except A1111's DDIM and PLMS
  * (σ(t = 1)), UniPC (σ(t = 0)) and KL Optimal (σ_min)). */
-export function toolSigmas(r: ResolvedToolSampler, table: SigmaTable, steps: number, ctx: A1111ScheduleContext = {}):
-  number[] {
+export function toolSigmas(
+  r: ResolvedToolSampler,
+  table: SigmaTable,
+  steps: number,
+  ctx: A1111ScheduleContext = {},
+): number[] {
   const s = r.schedule;
   if (s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times')) {
     const timesteps = a1111DdimTimesteps(steps, table.sigmas.length);
-    return s.type === 'UniPC times' ? a1111UniPcSigmas(table, timesteps.length)
+    return s.type === 'UniPC times'
+      ? a1111UniPcSigmas(table, timesteps.length)
       : timesteps.reverse().map((t) => timestepToSigma(table, t));
   }
   // DPM fast reads σ_max = σ[0], σ_min = the last σ above 0 and N = length − 1; A1111 gives it the model's
@@ -136,8 +151,10 @@ export function toolSigmas(r: ResolvedToolSampler, table: SigmaTable, steps: num
     return [sigmaMax(table), ...range.slice(1, -1), sigmaMin(table)];
   }
   const n = r.discardPenultimate ? steps + 1 : steps;
-  const sigmas = s.tool === 'comfyui' ? comfySchedule(s.scheduler, table, n)
-    : a1111Schedule(s.type, r.lcmSubTable ? lcmSubTable(table) : table, n, ctx);
+  const sigmas =
+    s.tool === 'comfyui'
+      ? comfySchedule(s.scheduler, table, n)
+      : a1111Schedule(s.type, r.lcmSubTable ? lcmSubTable(table) : table, n, ctx);
   return r.discardPenultimate ? [...sigmas.slice(0, -2), sigmas[sigmas.length - 1]] : sigmas;
 }
 

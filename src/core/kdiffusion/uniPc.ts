@@ -11,8 +11,15 @@ import { UniPcSchedule, uniPcBhUpdate, type UniPcState } from './uniPcUpdate';
 export type UniPcModel = (xVp: Float32Array, t: number) => Float32Array;
 
 /** Walks the VP-scale x over the times `ts` (descending), calling `model` (x0 prediction) once per step. */
-export function uniPcMultistep(x0: Float32Array, ts: readonly number[], order: number, variant: 'bh1' | 'bh2',
-  ns: UniPcSchedule, model: UniPcModel, callback?: StepCallback): Float32Array {
+export function uniPcMultistep(
+  x0: Float32Array,
+  ts: readonly number[],
+  order: number,
+  variant: 'bh1' | 'bh2',
+  ns: UniPcSchedule,
+  model: UniPcModel,
+  callback?: StepCallback,
+): Float32Array {
   const steps = ts.length - 1;
   if (steps < 1) return x0;
   let x = x0;
@@ -26,8 +33,15 @@ export function uniPcMultistep(x0: Float32Array, ts: readonly number[], order: n
       state.ts.push(ts[i]);
     } else {
       for (let step = i; step <= (i === steps - 1 ? i + 1 : i); step++) {
-        const r = uniPcBhUpdate(x, state, ts[step], Math.min(order, steps + 1 - step), variant, ns,
-          step === steps ? undefined : model);
+        const r = uniPcBhUpdate(
+          x,
+          state,
+          ts[step],
+          Math.min(order, steps + 1 - step),
+          variant,
+          ns,
+          step === steps ? undefined : model,
+        );
         x = r.x;
         // The original shifts its fixed-length history by one and overwrites the last slot, except the model
         // output after the final update, which is never evaluated.
@@ -45,15 +59,20 @@ export function uniPcMultistep(x0: Float32Array, ts: readonly number[], order: n
 }
 
 /** ComfyUI's SigmaConvert: log α(σ) = ½·log(1/(σ² + 1)). */
-const SIGMA_SCHEDULE = new UniPcSchedule((s) => Math.fround(0.5 * Math.fround(Math.log(Math.fround(1 /
-  Math.fround(Math.fround(s * s) + 1))))));
+const SIGMA_SCHEDULE = new UniPcSchedule((s) =>
+  Math.fround(0.5 * Math.fround(Math.log(Math.fround(1 / Math.fround(Math.fround(s * s) + 1))))),
+);
 
 function makeComfyUniPc(variant: 'bh1' | 'bh2'): KSampler {
   return (denoise: Denoiser, x0, sigmasIn, opts = {}) => {
     const ts = Array.from(sigmasIn, Math.fround);
     if (ts[ts.length - 1] === 0) ts[ts.length - 1] = Math.fround(0.001);
     // The data-prediction model on the variance-preserving scale: x0 = D(x·√(1+σ²), σ).
-    const model: UniPcModel = (xv, s) => denoise(Float32Array.from(xv, (v) => v * Math.sqrt(s * s + 1)), s);
+    const model: UniPcModel = (xv, s) =>
+      denoise(
+        Float32Array.from(xv, (v) => v * Math.sqrt(s * s + 1)),
+        s,
+      );
     const xVp = Float32Array.from(x0, (v) => v / Math.sqrt(1 + ts[0] * ts[0]));
     // ComfyUI runs no update at all for a single step (order 0): x comes back only rescaled.
     const order = Math.min(3, ts.length - 2);

@@ -54,9 +54,15 @@ export interface UniPcState {
 
 /** Moves x from ts[last] to t; with `model` (the corrector's evaluation at the predicted point) it also
  * returns that model output. `order` ≤ models.length. */
-export function uniPcBhUpdate(x: Float32Array, state: UniPcState, t: number, order: number, variant: 'bh1' | 'bh2',
-  ns: UniPcSchedule, model: ((x: Float32Array, t: number) => Float32Array) | undefined):
-  { x: Float32Array; modelT?: Float32Array } {
+export function uniPcBhUpdate(
+  x: Float32Array,
+  state: UniPcState,
+  t: number,
+  order: number,
+  variant: 'bh1' | 'bh2',
+  ns: UniPcSchedule,
+  model: ((x: Float32Array, t: number) => Float32Array) | undefined,
+): { x: Float32Array; modelT?: Float32Array } {
   const { models, ts } = state;
   const tPrev = ts[ts.length - 1];
   const m0 = models[models.length - 1];
@@ -91,14 +97,22 @@ export function uniPcBhUpdate(x: Float32Array, state: UniPcState, t: number, ord
   const base = Float32Array.from(x, (v, j) => ratio * v - c0 * m0[j]);
   let xt = base;
   if (d1s.length > 0) {
-    const rhosP = order === 2 ? [0.5] : solve(R.slice(0, -1).map((row) => row.slice(0, -1)), b.slice(0, -1));
+    const rhosP =
+      order === 2
+        ? [0.5]
+        : solve(
+            R.slice(0, -1).map((row) => row.slice(0, -1)),
+            b.slice(0, -1),
+          );
     xt = Float32Array.from(base, (v, j) => v - cb * rhosP.reduce((s, r, k) => s + r * d1s[k][j], 0));
   }
   if (!model) return { x: xt };
   const modelT = model(xt, t).slice();
   const rhosC = order === 1 ? [0.5] : solve(R, b);
   const last = rhosC[rhosC.length - 1];
-  const corrected = Float32Array.from(base, (v, j) =>
-    v - cb * (d1s.reduce((s, d, k) => s + rhosC[k] * d[j], 0) + last * (modelT[j] - m0[j])));
+  const corrected = Float32Array.from(
+    base,
+    (v, j) => v - cb * (d1s.reduce((s, d, k) => s + rhosC[k] * d[j], 0) + last * (modelT[j] - m0[j])),
+  );
   return { x: corrected, modelT };
 }

@@ -31,10 +31,13 @@ export function recognizeModelFamily(facts: ModelFolderFacts): ModelFamilyReport
   const generation = optimumGeneration(facts);
   const { source, ...defaults } = FAMILY_DEFAULTS[fam];
   return {
-    family: fam, architecture: arch, optimumGeneration: generation.generation,
+    family: fam,
+    architecture: arch,
+    optimumGeneration: generation.generation,
     predictionType: stringKey(facts.configs.scheduler, 'prediction_type') ?? 'epsilon',
     recommended: {
-      ...defaults, ...nativeSize(facts, arch),
+      ...defaults,
+      ...nativeSize(facts, arch),
       scheduler: stringKey(facts.configs.scheduler, '_class_name') ?? defaults.scheduler,
     },
     recommendedSource: source,
@@ -83,8 +86,13 @@ function family(arch: Architecture, facts: ModelFolderFacts, evidence: string[])
   const cond = tensor(inputs, 'timestep_cond');
   const lcmScheduler = stringKey(scheduler, '_class_name') === 'LCMScheduler';
   if (cond || numberKey(unet, 'time_cond_proj_dim') !== undefined || lcmScheduler) {
-    evidence.push(cond ? `unet input timestep_cond [${cond.shape.join(', ')}]`
-      : lcmScheduler ? 'scheduler LCMScheduler' : 'unet time_cond_proj_dim');
+    evidence.push(
+      cond
+        ? `unet input timestep_cond [${cond.shape.join(', ')}]`
+        : lcmScheduler
+          ? 'scheduler LCMScheduler'
+          : 'unet time_cond_proj_dim',
+    );
     return 'lcm';
   }
   const trailing = stringKey(scheduler, 'timestep_spacing') === 'trailing';

@@ -33,7 +33,10 @@ function comfyIndexedNoise(spec: NoiseRunSpec, batchIndex: readonly number[]): F
     const noise = generator.randn([1, ...spec.imageShape]);
     if (wanted.has(i)) drawn.set(i, noise);
   }
-  return concat(batchIndex.map((i) => drawn.get(i)!), imageSize(spec));
+  return concat(
+    batchIndex.map((i) => drawn.get(i)!),
+    imageSize(spec),
+  );
 }
 
 function a1111Noise(spec: NoiseRunSpec): Float32Array {

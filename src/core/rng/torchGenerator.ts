@@ -36,7 +36,8 @@ export class TorchGenerator implements NoiseSource {
       if (!Number.isInteger(d) || d < 0) throw new RangeError(`randn: invalid shape [${shape.join(', ')}]`);
     }
     const n = numel(shape);
-    if (into && into.length !== n) throw new RangeError(`randn: out has ${into.length} values but shape [${shape.join(', ')}] needs ${n}`);
+    if (into && into.length !== n)
+      throw new RangeError(`randn: out has ${into.length} values but shape [${shape.join(', ')}] needs ${n}`);
     const out = into ?? new Float32Array(n);
     if (out.length >= 16) this.fillNormal16(out);
     else for (let i = 0; i < out.length; i++) out[i] = this.normalDouble();

@@ -84,6 +84,11 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
   protected spaced(n: number): Float64Array {
     checkStepCount(this.className, n, this.config.num_train_timesteps);
     const c = this.config;
-    return spacedTimesteps({ spacing: c.timestep_spacing, numInferenceSteps: n, numTrainTimesteps: c.num_train_timesteps, stepsOffset: c.steps_offset });
+    return spacedTimesteps({
+      spacing: c.timestep_spacing,
+      numInferenceSteps: n,
+      numTrainTimesteps: c.num_train_timesteps,
+      stepsOffset: c.steps_offset,
+    });
   }
 }

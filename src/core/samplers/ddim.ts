@@ -73,7 +73,13 @@ function update(x: FloatArray, m: FloatArray, x0: FloatArray, prev: FloatArray, 
 
 /** x̂0 = p·x + q·m and the update in one pass, for configs that neither clip nor threshold x̂0. */
 function predictAndUpdate(
-  x: FloatArray, m: FloatArray, x0: FloatArray, prev: FloatArray, p: number, q: number, { a, dir, r, s }: Update,
+  x: FloatArray,
+  m: FloatArray,
+  x0: FloatArray,
+  prev: FloatArray,
+  p: number,
+  q: number,
+  { a, dir, r, s }: Update,
 ): void {
   for (let i = 0; i < x.length; i++) {
     x0[i] = p * x[i] + q * m[i];

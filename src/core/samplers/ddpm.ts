@@ -67,12 +67,18 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
     const f = Math.fround;
     const small = Math.max(f(f(f(1 - alphaPrev) / f(1 - alphaProd)) * beta), 1e-20);
     switch (this.config.variance_type) {
-      case 'fixed_small': return f(Math.sqrt(small));
-      case 'fixed_small_log': return f(Math.exp(f(0.5 * f(Math.log(small)))));
-      case 'fixed_large': return f(Math.sqrt(beta));
+      case 'fixed_small':
+        return f(Math.sqrt(small));
+      case 'fixed_small_log':
+        return f(Math.exp(f(0.5 * f(Math.log(small)))));
+      case 'fixed_large':
+        return f(Math.sqrt(beta));
       // 'learned' and 'learned_range' need a model that outputs its variance; diffusers' 'fixed_large_log'
       // takes the square root of a negative log and yields NaN.
-      default: throw new RangeError(`${this.className}: variance_type '${String(this.config.variance_type)}' is not supported (fixed_small, fixed_small_log, fixed_large are)`);
+      default:
+        throw new RangeError(
+          `${this.className}: variance_type '${String(this.config.variance_type)}' is not supported (fixed_small, fixed_small_log, fixed_large are)`,
+        );
     }
   }
 }

@@ -19,8 +19,13 @@ export class DEISMultistepScheduler extends MultistepScheduler<DeisConfig> {
 
   constructor(config: DeisConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
     const algoChecked = ownChoice(config, 'algorithm_type', ['deis'], ['dpmsolver', 'dpmsolver++'], 'deis');
-    super(ownChoice(algoChecked, 'solver_type', ['logrho'], ['midpoint', 'heun', 'bh1', 'bh2'], 'logrho'), alphasCumprod, config.solver_order);
-    if (config.solver_order > 3) throw new RangeError(`solver_order ${config.solver_order} is above 3, the highest DEIS order`);
+    super(
+      ownChoice(algoChecked, 'solver_type', ['logrho'], ['midpoint', 'heun', 'bh1', 'bh2'], 'logrho'),
+      alphasCumprod,
+      config.solver_order,
+    );
+    if (config.solver_order > 3)
+      throw new RangeError(`solver_order ${config.solver_order} is above 3, the highest DEIS order`);
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {

@@ -24,35 +24,70 @@ export class DPMSolverMultistepScheduler extends MultistepScheduler<DpmSolverCon
   private readonly w = new Float64Array(5);
 
   constructor(config: DpmSolverConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
-    const algoChecked = ownChoice(config, 'algorithm_type', ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++', 'sde-dpmsolver'], ['deis'], 'dpmsolver++');
-    super(ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'), alphasCumprod, config.solver_order);
+    const algoChecked = ownChoice(
+      config,
+      'algorithm_type',
+      ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++', 'sde-dpmsolver'],
+      ['deis'],
+      'dpmsolver++',
+    );
+    super(
+      ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'),
+      alphasCumprod,
+      config.solver_order,
+    );
     const { algorithm_type: algo, solver_order: order } = this.config;
     if (order > 3) throw new RangeError(`solver_order ${order} is above 3, the highest DPM-Solver order`);
     if (algo === 'sde-dpmsolver' && order === 3) {
-      throw new RangeError(`${this.className}: algorithm_type sde-dpmsolver has no third-order solver (solver_order 3)`);
+      throw new RangeError(
+        `${this.className}: algorithm_type sde-dpmsolver has no third-order solver (solver_order 3)`,
+      );
     }
     if ((algo === 'dpmsolver' || algo === 'sde-dpmsolver') && this.config.final_sigmas_type === 'zero') {
-      throw new RangeError(`${this.className}: final_sigmas_type 'zero' needs algorithm_type dpmsolver++ or sde-dpmsolver++; use 'sigma_min' with ${algo}`);
+      throw new RangeError(
+        `${this.className}: final_sigmas_type 'zero' needs algorithm_type dpmsolver++ or sde-dpmsolver++; use 'sigma_min' with ${algo}`,
+      );
     }
   }
 
   protected schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array } {
     refuseCustomSchedule(this.className, options, true);
-    const conversion = this.config.use_karras_sigmas || this.config.use_exponential_sigmas || this.config.use_beta_sigmas || this.config.use_lu_lambdas;
+    const conversion =
+      this.config.use_karras_sigmas ||
+      this.config.use_exponential_sigmas ||
+      this.config.use_beta_sigmas ||
+      this.config.use_lu_lambdas;
     if (options?.timesteps && conversion) {
-      throw new RangeError(`${this.className}.setTimesteps: custom timesteps cannot be combined with Karras, exponential, beta or Lu sigmas`);
+      throw new RangeError(
+        `${this.className}.setTimesteps: custom timesteps cannot be combined with Karras, exponential, beta or Lu sigmas`,
+      );
     }
-    return multistepSchedule(this.className, this.config, this.alphasCumprod, n, { noRoundForCosine: true }, options?.timesteps);
+    return multistepSchedule(
+      this.className,
+      this.config,
+      this.alphasCumprod,
+      n,
+      { noRoundForCosine: true },
+      options?.timesteps,
+    );
   }
 
-  protected solve(i: number, m: FloatArray, x: FloatArray, out: StepOutput, shape: readonly number[], noise?: NoiseSource): void {
+  protected solve(
+    i: number,
+    m: FloatArray,
+    x: FloatArray,
+    out: StepOutput,
+    shape: readonly number[],
+    noise?: NoiseSource,
+  ): void {
     const c = this.config;
     const n = this.timesteps.length;
     const history = this.history!;
     const few = c.lower_order_final && n < 15;
     const last = i === n - 1;
     // Lower orders near the end: Euler at the last step (always when it lands on σ = 0).
-    const finalOrder = last && (c.euler_at_final || few || c.final_sigmas_type === 'zero') ? 1 : i === n - 2 && few ? 2 : 3;
+    const finalOrder =
+      last && (c.euler_at_final || few || c.final_sigmas_type === 'zero') ? 1 : i === n - 2 && few ? 2 : 3;
 
     const x0 = out.predOriginalSample.data;
     const converted = history.push();

@@ -9,7 +9,14 @@ export type DpmAlgorithm = 'dpmsolver++' | 'dpmsolver' | 'sde-dpmsolver++' | 'sd
 export type DpmSolverType = 'midpoint' | 'heun';
 
 /** Fills w (length 5) for an order-`order` step from schedule index i to i+1. */
-export function dpmWeights(w: Float64Array, algo: DpmAlgorithm, type: DpmSolverType, order: number, vp: VpTable, i: number): void {
+export function dpmWeights(
+  w: Float64Array,
+  algo: DpmAlgorithm,
+  type: DpmSolverType,
+  order: number,
+  vp: VpTable,
+  i: number,
+): void {
   const { alpha, sigma, lambda } = vp;
   const at = alpha[i + 1];
   const st = sigma[i + 1];

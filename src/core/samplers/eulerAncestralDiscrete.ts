@@ -12,7 +12,8 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
 
   constructor(config: SigmaConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
     super(config, alphasCumprod);
-    if (config.prediction_type === 'sample') throw new RangeError(`${this.className}: prediction_type 'sample' is not implemented (as in diffusers)`);
+    if (config.prediction_type === 'sample')
+      throw new RangeError(`${this.className}: prediction_type 'sample' is not implemented (as in diffusers)`);
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {

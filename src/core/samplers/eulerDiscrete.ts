@@ -7,7 +7,9 @@ import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
 import { drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
 import { alphaCoefficients, checkNoiseArgs, dtypeRounding, velocity } from './noising';
 
-export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { timestep_type?: 'discrete' | 'continuous' }> {
+export class EulerDiscreteScheduler extends SigmaScheduler<
+  SigmaConfig & { timestep_type?: 'discrete' | 'continuous' }
+> {
   readonly className = 'EulerDiscreteScheduler';
 
   override setTimesteps(n: number, options?: SetTimestepsOptions): void {
@@ -47,7 +49,10 @@ export class EulerDiscreteScheduler extends SigmaScheduler<SigmaConfig & { times
       for (let k = 0; k < x.length; k++) x[k] += c * eps[k];
     }
     // v-prediction uses σ, not σ̂, as diffusers does.
-    const { p, q } = sigmaPrediction(this.config.prediction_type, this.config.prediction_type === 'epsilon' ? sigmaHat : sigma);
+    const { p, q } = sigmaPrediction(
+      this.config.prediction_type,
+      this.config.prediction_type === 'epsilon' ? sigmaHat : sigma,
+    );
     const dt = Math.fround(this.sigmas[i + 1] - sigmaHat); // a float32 tensor op in diffusers
     const m = modelOutput.data;
     const x0 = out.predOriginalSample.data;

@@ -56,7 +56,8 @@ export class HeunDiscreteScheduler extends SigmaScheduler {
         prev[k] = x[k] + d * this.dt;
       }
     } else {
-      for (let k = 0; k < n; k++) prev[k] = this.start[k] + ((this.derivative[k] + (x[k] - x0[k]) / next) / 2) * this.dt;
+      for (let k = 0; k < n; k++)
+        prev[k] = this.start[k] + ((this.derivative[k] + (x[k] - x0[k]) / next) / 2) * this.dt;
     }
     this.advance();
     return out;

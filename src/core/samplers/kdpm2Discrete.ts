@@ -18,7 +18,8 @@ export class KDPM2DiscreteScheduler extends SigmaScheduler {
 
   constructor(config: SigmaConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
     super(config, alphasCumprod);
-    if (config.prediction_type === 'sample') throw new RangeError(`${this.className}: prediction_type 'sample' is not implemented (as in diffusers)`);
+    if (config.prediction_type === 'sample')
+      throw new RangeError(`${this.className}: prediction_type 'sample' is not implemented (as in diffusers)`);
   }
 
   protected override scheduleOptions(options: SetTimestepsOptions | undefined) {
@@ -33,7 +34,8 @@ export class KDPM2DiscreteScheduler extends SigmaScheduler {
       const b = f32(Math.log(sig[(i + sig.length - 1) % sig.length]));
       return f32(Math.exp(f32(b - f32(f32(b - a) * 0.5))));
     });
-    const twice = (a: Float64Array) => Float64Array.from([a[0], ...[...a.subarray(1)].flatMap((x) => [x, x]), a[a.length - 1]]);
+    const twice = (a: Float64Array) =>
+      Float64Array.from([a[0], ...[...a.subarray(1)].flatMap((x) => [x, x]), a[a.length - 1]]);
     this.midpoints = twice(mid);
     const { logSigmas } = trainingSigmas(this.alphasCumprod);
     const midT = [...mid.subarray(1, -1)].map((x) => f32(sigmaToTimestep(x, logSigmas)));

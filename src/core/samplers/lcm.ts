@@ -7,7 +7,9 @@ import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { checkStepCount, integerTimesteps, refuseCustomSchedule } from './setTimestepsChecks';
 import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
-export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_inference_steps: number; timestep_scaling: number }> {
+export class LCMScheduler extends AlphaScheduler<
+  AlphaConfig & { original_inference_steps: number; timestep_scaling: number }
+> {
   readonly className = 'LCMScheduler';
 
   getVelocity(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
@@ -52,7 +54,8 @@ export class LCMScheduler extends AlphaScheduler<AlphaConfig & { original_infere
       prev.set(denoised);
       return out;
     }
-    if (!noise) throw new Error(`${this.className}.step needs a noise source: every step but the last adds fresh noise`);
+    if (!noise)
+      throw new Error(`${this.className}.step needs a noise source: every step but the last adds fresh noise`);
     const z = drawNoise(noise, modelOutput.shape);
     const a = Math.sqrt(alphaPrev);
     const b = Math.sqrt(1 - alphaPrev);

@@ -1,4 +1,5 @@
 // Config checks the three multistep classes share.
+import { show } from '../config/checkValue';
 import type { MultistepScheduleConfig } from './multistepSchedule';
 import type { ClipConfig, PredictionType } from './stepMath';
 
@@ -10,18 +11,30 @@ export interface MultistepConfig extends MultistepScheduleConfig, ClipConfig {
 
 /** What diffusers offers for these classes but this port does not, or what it rejects itself. */
 export function unsupportedOption(c: MultistepConfig & Readonly<Record<string, unknown>>): string | undefined {
-  if (!Number.isInteger(c.solver_order) || c.solver_order < 1) return `solver_order ${c.solver_order} is not a positive integer`;
-  if (!['epsilon', 'v_prediction', 'sample'].includes(c.prediction_type)) return `prediction_type '${c.prediction_type}' is not epsilon, v_prediction or sample`;
-  if ([c.use_karras_sigmas, c.use_exponential_sigmas, c.use_beta_sigmas].filter(Boolean).length > 1) return 'only one of use_karras_sigmas, use_exponential_sigmas, use_beta_sigmas can be true';
-  if (c.final_sigmas_type !== undefined && !['zero', 'sigma_min'].includes(c.final_sigmas_type)) return `final_sigmas_type '${c.final_sigmas_type}' is not zero or sigma_min`;
-  if (c.use_flow_sigmas || c.use_dynamic_shifting) return 'flow-matching sigmas (use_flow_sigmas, use_dynamic_shifting) are not supported';
-  if (c.variance_type) return `variance_type '${String(c.variance_type)}' (models that also predict variance) is not supported`;
+  if (!Number.isInteger(c.solver_order) || c.solver_order < 1)
+    return `solver_order ${c.solver_order} is not a positive integer`;
+  if (!['epsilon', 'v_prediction', 'sample'].includes(c.prediction_type))
+    return `prediction_type '${c.prediction_type}' is not epsilon, v_prediction or sample`;
+  if ([c.use_karras_sigmas, c.use_exponential_sigmas, c.use_beta_sigmas].filter(Boolean).length > 1)
+    return 'only one of use_karras_sigmas, use_exponential_sigmas, use_beta_sigmas can be true';
+  if (c.final_sigmas_type !== undefined && !['zero', 'sigma_min'].includes(c.final_sigmas_type))
+    return `final_sigmas_type '${c.final_sigmas_type}' is not zero or sigma_min`;
+  if (c.use_flow_sigmas || c.use_dynamic_shifting)
+    return 'flow-matching sigmas (use_flow_sigmas, use_dynamic_shifting) are not supported';
+  if (c.variance_type)
+    return `variance_type ${show(c.variance_type)} (models that also predict variance) is not supported`;
   return undefined;
 }
 
 /** A config value checked against the class's own choices. Values of a sibling multistep class map
  * to `fallback`, as diffusers' constructors re-register them (a UniPC config copied to DPM-Solver). */
-export function ownChoice<C>(config: C, key: keyof C & string, own: readonly string[], sibling: readonly string[], fallback: string): C {
+export function ownChoice<C>(
+  config: C,
+  key: keyof C & string,
+  own: readonly string[],
+  sibling: readonly string[],
+  fallback: string,
+): C {
   const value = config[key] as unknown as string;
   if (own.includes(value)) return config;
   if (sibling.includes(value)) return { ...config, [key]: fallback };

@@ -43,14 +43,22 @@ export function multistepSchedule(
   let timesteps: Float64Array;
   if (custom) {
     if (custom.length === 0 || custom.some((t) => !Number.isInteger(t) || t < 0 || t >= T)) {
-      throw new RangeError(`${className}.setTimesteps: custom timesteps [${custom.join(', ')}] must be integers from 0 to ${T - 1}`);
+      throw new RangeError(
+        `${className}.setTimesteps: custom timesteps [${custom.join(', ')}] must be integers from 0 to ${T - 1}`,
+      );
     }
     timesteps = Float64Array.from(custom);
   } else {
     const clipped = clippedCount(alphasCumprod, config.lambda_min_clipped ?? -Infinity);
     // linspace and leading space N + 1 points over the T − clipped timesteps left: more would repeat one.
     if (config.timestep_spacing === 'trailing' && !clipped) checkStepCount(className, n, T);
-    else checkStepCount(className, n, T - clipped - 1, clipped ? 'the timesteps lambda_min_clipped leaves, less one' : 'num_train_timesteps − 1');
+    else
+      checkStepCount(
+        className,
+        n,
+        T - clipped - 1,
+        clipped ? 'the timesteps lambda_min_clipped leaves, less one' : 'num_train_timesteps − 1',
+      );
     timesteps = spacedTimesteps({
       spacing: config.timestep_spacing,
       numInferenceSteps: n,

@@ -34,10 +34,20 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
   }
 
   /** The schedule's timesteps and σ (one more σ than timesteps: where the last step lands). */
-  protected abstract schedule(n: number, options?: SetTimestepsOptions): { timesteps: Float64Array; sigmas: Float64Array };
+  protected abstract schedule(
+    n: number,
+    options?: SetTimestepsOptions,
+  ): { timesteps: Float64Array; sigmas: Float64Array };
 
   /** One solver step at schedule index i into `out`; `history.get(0)` is not yet written. */
-  protected abstract solve(i: number, m: FloatArray, x: FloatArray, out: StepOutput, shape: readonly number[], noise?: NoiseSource): void;
+  protected abstract solve(
+    i: number,
+    m: FloatArray,
+    x: FloatArray,
+    out: StepOutput,
+    shape: readonly number[],
+    noise?: NoiseSource,
+  ): void;
 
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
     const { timesteps, sigmas } = this.schedule(numInferenceSteps, options);
@@ -84,9 +94,13 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
       this.history.reset();
       this.restart();
     } else if (this.timesteps[i] !== t) {
-      throw new RangeError(`${this.className}.step: expected timestep ${this.timesteps[i]} (step ${i + 1} of ${this.timesteps.length}) but got ${t}; call setTimesteps to start over`);
+      throw new RangeError(
+        `${this.className}.step: expected timestep ${this.timesteps[i]} (step ${i + 1} of ${this.timesteps.length}) but got ${t}; call setTimesteps to start over`,
+      );
     } else if (this.history?.size !== n) {
-      throw new RangeError(`${this.className}.step: sample has ${n} values but this run started with ${this.history?.size}`);
+      throw new RangeError(
+        `${this.className}.step: sample has ${n} values but this run started with ${this.history?.size}`,
+      );
     }
     this.solve(i, modelOutput.data, sample.data, out, sample.shape, noise);
     this.next = i + 1;
@@ -112,7 +126,14 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
   /** x̂0 of the model output m at schedule index i, thresholded when the config asks and `threshold`.
    * Uses α_t, σ_t of the float32 σ (not √ᾱ) in diffusers' order: at σ_max ≈ 2·10⁴ (squaredcos_cap_v2)
    * x̂0 amplifies last-bit differences 10⁴-fold. */
-  protected toData(out: FloatArray, m: FloatArray, x: FloatArray, i: number, shape: readonly number[], threshold = true): void {
+  protected toData(
+    out: FloatArray,
+    m: FloatArray,
+    x: FloatArray,
+    i: number,
+    shape: readonly number[],
+    threshold = true,
+  ): void {
     const a = this.vp.alpha[i];
     const s = this.vp.sigma[i];
     const p = this.config.prediction_type;
@@ -139,4 +160,3 @@ export abstract class MultistepScheduler<C extends MultistepConfig> implements S
     for (let k = 0; k < out.length; k++) out[k] = (x[k] - a * x0[k]) / s;
   }
 }
-

@@ -61,5 +61,5 @@ export function velocity(sample: Tensor, noise: Tensor, { a, b }: BlendCoefficie
  * current step once stepping has begun (inpainting re-noises there), else the begin index
  * (image-to-image). undefined: each timestep's own position, as in training. */
 export function fixedNoisingIndex(stepIndex: number | undefined, beginIndex: number | undefined): number | undefined {
-  return beginIndex === undefined ? undefined : stepIndex ?? beginIndex;
+  return beginIndex === undefined ? undefined : (stepIndex ?? beginIndex);
 }

@@ -34,10 +34,17 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
       this.timesteps = Float64Array.from(ts);
       this.prkSteps = 0;
     } else {
-      if (n < 4) throw new RangeError(`${this.className}: Runge–Kutta warm-up needs at least 4 steps (got ${n}); set skip_prk_steps`);
+      if (n < 4)
+        throw new RangeError(
+          `${this.className}: Runge–Kutta warm-up needs at least 4 steps (got ${n}); set skip_prk_steps`,
+        );
       const half = Math.floor(this.stride / 2);
       const pairs = [...asc.subarray(-4)].flatMap((t) => [t, t + half]);
-      const prk = pairs.slice(0, -1).flatMap((t) => [t, t]).slice(1, -1).reverse();
+      const prk = pairs
+        .slice(0, -1)
+        .flatMap((t) => [t, t])
+        .slice(1, -1)
+        .reverse();
       this.timesteps = Float64Array.from([...prk, ...[...asc.subarray(0, -3)].reverse()]);
       this.prkSteps = prk.length;
     }
@@ -83,7 +90,16 @@ export class PNDMScheduler extends AlphaScheduler<AlphaConfig & { skip_prk_steps
   }
 
   /** x_prev from x at tFrom with effective output ε (PNDM's transfer φ, eq. 11); x̂0 from the same ε. */
-  private update(out: StepOutput, x: ArrayLike<number>, m: ArrayLike<number>, wm: number, w: readonly number[], wa: number, tFrom: number, tTo: number): void {
+  private update(
+    out: StepOutput,
+    x: ArrayLike<number>,
+    m: ArrayLike<number>,
+    wm: number,
+    w: readonly number[],
+    wa: number,
+    tFrom: number,
+    tTo: number,
+  ): void {
     const a = this.alphaAt(tFrom);
     const aPrev = this.alphaAt(tTo);
     const v = this.config.prediction_type === 'v_prediction';

@@ -62,7 +62,12 @@ export function createScheduler(json: unknown, overrides: Config = {}): { schedu
   if (className === undefined || findings.some((f) => f.severity === 'error')) return { findings };
   const Sampler = classes[className];
   if (!Sampler) {
-    findings.push({ severity: 'error', path: ['_class_name'], code: 'unknown-class', message: `${className} has no sampler yet` });
+    findings.push({
+      severity: 'error',
+      path: ['_class_name'],
+      code: 'unknown-class',
+      message: `${className} has no sampler yet`,
+    });
     return { findings };
   }
   try {

@@ -36,8 +36,13 @@ export function trainingSigmas(alphasCumprod: Float64Array): { sigmas: Float64Ar
   return { sigmas, logSigmas: sigmas.map((s) => f32(Math.log(s))) };
 }
 
-export function sigmaSchedule(className: string, c: SigmaScheduleConfig, alphasCumprod: Float64Array, n: number,
-  options: { timesteps?: readonly number[]; sigmas?: readonly number[]; roundKarrasTimesteps?: boolean } = {}): SigmaSchedule {
+export function sigmaSchedule(
+  className: string,
+  c: SigmaScheduleConfig,
+  alphasCumprod: Float64Array,
+  n: number,
+  options: { timesteps?: readonly number[]; sigmas?: readonly number[]; roundKarrasTimesteps?: boolean } = {},
+): SigmaSchedule {
   const train = trainingSigmas(alphasCumprod);
   const toT = (s: number) => sigmaToTimestep(s, train.logSigmas);
   if (options.sigmas) {
@@ -51,27 +56,43 @@ export function sigmaSchedule(className: string, c: SigmaScheduleConfig, alphasC
     n = timesteps.length;
   } else {
     checkStepCount(className, n, c.num_train_timesteps);
-    timesteps = spacedTimesteps({ spacing: c.timestep_spacing, numInferenceSteps: n, numTrainTimesteps: c.num_train_timesteps,
-      stepsOffset: c.steps_offset, roundLinspace: false }).map(f32);
+    timesteps = spacedTimesteps({
+      spacing: c.timestep_spacing,
+      numInferenceSteps: n,
+      numTrainTimesteps: c.num_train_timesteps,
+      stepsOffset: c.steps_offset,
+      roundLinspace: false,
+    }).map(f32);
   }
-  let sigmas: Float64Array = c.interpolation_type === 'log_linear'
-    ? torchLinspaceF32(Math.log(train.sigmas[train.sigmas.length - 1]), Math.log(train.sigmas[0]), n + 1).map((l) => f32(Math.exp(l)))
-    : timesteps.map((t) => interpolateAt(t, train.sigmas));
+  let sigmas: Float64Array =
+    c.interpolation_type === 'log_linear'
+      ? torchLinspaceF32(Math.log(train.sigmas[train.sigmas.length - 1]), Math.log(train.sigmas[0]), n + 1).map((l) =>
+          f32(Math.exp(l)),
+        )
+      : timesteps.map((t) => interpolateAt(t, train.sigmas));
   const range = (): [number, number] => {
     const [lo, hi] = [c.sigma_min ?? sigmas[sigmas.length - 1], c.sigma_max ?? sigmas[0]];
     // An unset end is the σ of the spaced schedule's first or last step, so it moves with n and the spacing.
     if (lo > hi || (lo === hi && n > 1)) {
-      throw new RangeError(`${className}.setTimesteps: with ${n} steps sigma_min ${lo}${c.sigma_min == null ? ' (from the spacing)' : ''} ` +
-        `is not below sigma_max ${hi}${c.sigma_max == null ? ' (from the spacing)' : ''}: the schedule would run upward; set both`);
+      throw new RangeError(
+        `${className}.setTimesteps: with ${n} steps sigma_min ${lo}${c.sigma_min == null ? ' (from the spacing)' : ''} ` +
+          `is not below sigma_max ${hi}${c.sigma_max == null ? ' (from the spacing)' : ''}: the schedule would run upward; set both`,
+      );
     }
     return [lo, hi];
   };
-  const converted = c.use_karras_sigmas ? karrasSigmas(...range(), n)
-    : c.use_exponential_sigmas ? exponentialSigmas(...range(), n)
-    : c.use_beta_sigmas ? betaSigmas(...range(), n) : undefined;
+  const converted = c.use_karras_sigmas
+    ? karrasSigmas(...range(), n)
+    : c.use_exponential_sigmas
+      ? exponentialSigmas(...range(), n)
+      : c.use_beta_sigmas
+        ? betaSigmas(...range(), n)
+        : undefined;
   if (converted) {
     sigmas = converted;
-    timesteps = converted.map((s) => f32(options.roundKarrasTimesteps && c.use_karras_sigmas ? roundHalfEven(toT(s)) : toT(s)));
+    timesteps = converted.map((s) =>
+      f32(options.roundKarrasTimesteps && c.use_karras_sigmas ? roundHalfEven(toT(s)) : toT(s)),
+    );
   }
   return { timesteps, sigmas: withFinalSigma(sigmas, c.final_sigmas_type === 'sigma_min' ? train.sigmas[0] : 0) };
 }

@@ -35,7 +35,9 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
   }
 
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
-    const s = this.expand(sigmaSchedule(this.className, this.config, this.alphasCumprod, numInferenceSteps, this.scheduleOptions(options)));
+    const s = this.expand(
+      sigmaSchedule(this.className, this.config, this.alphasCumprod, numInferenceSteps, this.scheduleOptions(options)),
+    );
     this.timesteps = s.timesteps;
     this.sigmas = s.sigmas;
     this.index = undefined;

@@ -15,7 +15,8 @@ export function stepOutputs(className: string, modelOutput: Tensor, sample: Tens
     );
   }
   if (!out) return { prevSample: zerosLike(sample), predOriginalSample: zerosLike(sample) };
-  for (const [name, t] of Object.entries(out)) {
+  for (const name of ['prevSample', 'predOriginalSample'] as const) {
+    const t = out[name];
     if (t.data.length !== sample.data.length || t.data.constructor !== sample.data.constructor) {
       const want = `${sample.data.constructor.name} of ${sample.data.length} values`;
       throw new RangeError(`${className}.step: out.${name} must be a ${want}`);
@@ -39,14 +40,19 @@ export function indexForTimestep(className: string, timesteps: Float64Array, t: 
   const first = timesteps.indexOf(t);
   if (first < 0) {
     const shown = timesteps.length > 8 ? `${[...timesteps.subarray(0, 8)].join(', ')}, …` : [...timesteps].join(', ');
-    throw new RangeError(`${className}.step: timestep ${t} is not in the schedule [${shown}] (call setTimesteps first?)`);
+    throw new RangeError(
+      `${className}.step: timestep ${t} is not in the schedule [${shown}] (call setTimesteps first?)`,
+    );
   }
   const second = timesteps.indexOf(t, first + 1);
   return second < 0 ? first : second;
 }
 
 /** x̂0 = p·x + q·m and ε̂ = r·x + s·m for model output m at ᾱ (DDPM-family parameterisation). */
-export function alphaPrediction(type: PredictionType, alphaProd: number): { p: number; q: number; r: number; s: number } {
+export function alphaPrediction(
+  type: PredictionType,
+  alphaProd: number,
+): { p: number; q: number; r: number; s: number } {
   const a = Math.sqrt(alphaProd);
   const b = Math.sqrt(1 - alphaProd);
   if (type === 'epsilon') return { p: 1 / a, q: -b / a, r: 0, s: 1 };
@@ -71,7 +77,8 @@ export interface ClipConfig {
 
 /** Applies the config's thresholding, else clip_sample, to x̂0 in place (diffusers' order of precedence). */
 export function clipPrediction(x0: Tensor, config: ClipConfig): void {
-  if (config.thresholding) thresholdSample(x0, config.dynamic_thresholding_ratio ?? 0.995, config.sample_max_value ?? 1);
+  if (config.thresholding)
+    thresholdSample(x0, config.dynamic_thresholding_ratio ?? 0.995, config.sample_max_value ?? 1);
   else if (config.clip_sample) clampInPlace(x0.data, config.clip_sample_range ?? 1);
 }
 

@@ -29,11 +29,17 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
 
   constructor(config: UniPcConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
     // One more output than the order: the corrector reads the previous ones after the new one is in.
-    super(ownChoice(config, 'solver_type', ['bh1', 'bh2'], ['midpoint', 'heun', 'logrho'], 'bh2'), alphasCumprod, config.solver_order + 1);
+    super(
+      ownChoice(config, 'solver_type', ['bh1', 'bh2'], ['midpoint', 'heun', 'logrho'], 'bh2'),
+      alphasCumprod,
+      config.solver_order + 1,
+    );
     this.w = new Float64Array(config.solver_order + 2);
-    if (!Array.isArray(config.disable_corrector)) throw new RangeError('disable_corrector must be a list of step indices');
+    if (!Array.isArray(config.disable_corrector))
+      throw new RangeError('disable_corrector must be a list of step indices');
     // ε̂ cannot be extrapolated to σ = 0 (e^h − 1 is infinite there); diffusers returns NaN.
-    if (!config.predict_x0 && config.final_sigmas_type === 'zero') throw new RangeError("predict_x0 false needs final_sigmas_type 'sigma_min'");
+    if (!config.predict_x0 && config.final_sigmas_type === 'zero')
+      throw new RangeError("predict_x0 false needs final_sigmas_type 'sigma_min'");
     // Above order 1 the last step to σ = 0 divides by r_k = 0; diffusers returns −∞ or raises.
     if (!config.lower_order_final && config.solver_order > 1 && config.final_sigmas_type === 'zero') {
       throw new RangeError("lower_order_final false with solver_order above 1 needs final_sigmas_type 'sigma_min'");

@@ -43,7 +43,16 @@ export function uniPcWeights(w: Float64Array, s: UniPcStep, vp: VpTable): void {
   }
   let rhos: number[];
   if (s.corrector) rhos = s.order === 1 ? [0.5] : solve(R, b);
-  else rhos = s.order === 1 ? [] : s.order === 2 ? [0.5] : solve(R.slice(0, -1).map((row) => row.slice(0, -1)), b.slice(0, -1));
+  else
+    rhos =
+      s.order === 1
+        ? []
+        : s.order === 2
+          ? [0.5]
+          : solve(
+              R.slice(0, -1).map((row) => row.slice(0, -1)),
+              b.slice(0, -1),
+            );
 
   const scale = s.predictX0 ? alpha[s.t] : sigma[s.t];
   w[0] = s.predictX0 ? sigma[s.t] / sigma[s.s0] : alpha[s.t] / alpha[s.s0];

@@ -32,7 +32,9 @@ export function spacedTimesteps(o: SpacingOptions): Float64Array {
   switch (o.spacing) {
     case 'linspace': {
       const round = o.roundLinspace ?? true;
-      ts = numpyLinspace(0, last - 1, n).map(round ? roundHalfEven : f32).reverse();
+      ts = numpyLinspace(0, last - 1, n)
+        .map(round ? roundHalfEven : f32)
+        .reverse();
       break;
     }
     case 'leading': {
@@ -42,15 +44,19 @@ export function spacedTimesteps(o: SpacingOptions): Float64Array {
       // steps_offset can push the top timestep to T itself (e.g. 1000 steps of 1000), where ᾱ does not
       // exist: diffusers fails there with an IndexError.
       if (ts[0] >= T) {
-        throw new RangeError(`${o.numInferenceSteps} steps with leading spacing and steps_offset ${o.stepsOffset} visit timestep ` +
-          `${ts[0]}, outside the training range 0..${T - 1}; use fewer steps or trailing spacing`);
+        throw new RangeError(
+          `${o.numInferenceSteps} steps with leading spacing and steps_offset ${o.stepsOffset} visit timestep ` +
+            `${ts[0]}, outside the training range 0..${T - 1}; use fewer steps or trailing spacing`,
+        );
       }
       break;
     }
     case 'trailing':
       // numpy's arange can give one value too many when T/N is not exact (14 steps of 17 timesteps: a
       // 15th, timestep −1, outside the schedule); diffusers keeps it, this port drops it.
-      ts = numpyArange(last, 0, -T / o.numInferenceSteps).subarray(0, o.numInferenceSteps).map((t) => roundHalfEven(t) - 1);
+      ts = numpyArange(last, 0, -T / o.numInferenceSteps)
+        .subarray(0, o.numInferenceSteps)
+        .map((t) => roundHalfEven(t) - 1);
       break;
   }
   return n === o.numInferenceSteps ? ts : ts.subarray(0, o.numInferenceSteps).slice();

@@ -15,7 +15,9 @@ export function numel(shape: readonly number[]): number {
 
 export function tensor<T extends FloatArray>(data: T, shape: readonly number[]): Tensor<T> {
   if (data.length !== numel(shape)) {
-    throw new RangeError(`tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${numel(shape)}`);
+    throw new RangeError(
+      `tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${numel(shape)}`,
+    );
   }
   return { data, shape: [...shape] };
 }

@@ -20,7 +20,7 @@ export function readForwardImage(bytes: Uint8Array, label: string): ForwardImage
   try {
     full = decodeImage(bytes);
   } catch (error) {
-    throw new Error(`${label} could not be read: ${(error as Error).message}`);
+    throw new Error(`${label} could not be read: ${(error as Error).message}`, { cause: error });
   }
   if (full.width === 0 || full.height === 0) throw new Error(`${label} has no pixels (${full.width}×${full.height})`);
   const fitted = downsize(full, MAX_FORWARD_SIDE);
@@ -56,11 +56,11 @@ export function downsize(image: Rgba, maxSide: number): Rgba {
       for (let v = y0; v < y1; v++) {
         for (let u = x0; u < x1; u++) {
           const p = (v * image.width + u) * 4;
-          for (let c = 0; c < 4; c++) sum[c] += image.rgba[p + c]!;
+          for (let c = 0; c < 4; c++) sum[c] += image.rgba[p + c];
         }
       }
       const count = (y1 - y0) * (x1 - x0);
-      for (let c = 0; c < 4; c++) rgba[(y * width + x) * 4 + c] = Math.round(sum[c]! / count);
+      for (let c = 0; c < 4; c++) rgba[(y * width + x) * 4 + c] = Math.round(sum[c] / count);
     }
   }
   return { width, height, rgba };

@@ -67,7 +67,7 @@ export class ForwardPanel implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.timer);
     this.panel?.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 
   private async restore(panel: vscode.WebviewPanel): Promise<void> {
@@ -109,7 +109,9 @@ export class ForwardPanel implements vscode.Disposable {
       overlays: sources.overlays?.map((u) => u.toString()),
     });
     const schedule = sources.schedule;
-    const document = schedule ? await vscode.workspace.openTextDocument(schedule).then(undefined, () => undefined) : undefined;
+    const document = schedule
+      ? await vscode.workspace.openTextDocument(schedule).then(undefined, () => undefined)
+      : undefined;
     const overlays = await Promise.all((sources.overlays ?? []).map(readOverlay));
     // Set together, so a 'ready' arriving meanwhile sends the old sources or the new, never a mix.
     this.sources = sources;
@@ -167,8 +169,7 @@ export class ForwardPanel implements vscode.Disposable {
       if (message.type === 'ready') {
         this.ready = true;
         await this.sendAll();
-      }
-      else await this.saveStrip(message.fileName, message.bytes);
+      } else await this.saveStrip(message.fileName, message.bytes);
     } catch (error) {
       void vscode.window.showErrorMessage(`Forward process: ${(error as Error).message}`);
     }

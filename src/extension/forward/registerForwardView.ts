@@ -7,8 +7,7 @@ import { ForwardPanel, type ForwardSources } from './forwardPanel';
 
 /** What callers may pass: an image URI, or the parts of ForwardSources (URIs or their strings). */
 export type ShowForwardArgument =
-  | vscode.Uri
-  | { image?: vscode.Uri | string; schedule?: vscode.Uri | string; overlays?: (vscode.Uri | string)[] };
+  vscode.Uri | { image?: vscode.Uri | string; schedule?: vscode.Uri | string; overlays?: (vscode.Uri | string)[] };
 
 export function registerForwardView(context: vscode.ExtensionContext, log: Log): void {
   const panel = new ForwardPanel(context.extensionUri, context.workspaceState, log);

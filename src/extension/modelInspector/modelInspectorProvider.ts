@@ -19,7 +19,10 @@ class ModelInspectorProvider implements vscode.CustomTextEditorProvider {
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'modelInspector', title: 'Model folder inspector' });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {
+      surface: 'modelInspector',
+      title: 'Model folder inspector',
+    });
     const dir = dirname(document.uri.fsPath);
     const post = (m: ToModelInspector) => void panel.webview.postMessage(m);
     const send = () => {
@@ -34,23 +37,39 @@ class ModelInspectorProvider implements vscode.CustomTextEditorProvider {
       panel.webview.onDidReceiveMessage((m) => isFromModelInspector(m) && send()),
       vscode.workspace.onDidSaveTextDocument((d) => d.uri.toString() === document.uri.toString() && send()),
     ];
-    panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
+    panel.onDidDispose(() => {
+      for (const s of subscriptions) s.dispose();
+    });
   }
 }
 
 export function registerModelInspector(context: vscode.ExtensionContext, log: Log): void {
   context.subscriptions.push(
-    vscode.window.registerCustomEditorProvider(MODEL_INSPECTOR_VIEW_TYPE, new ModelInspectorProvider(context.extensionUri, log)),
+    vscode.window.registerCustomEditorProvider(
+      MODEL_INSPECTOR_VIEW_TYPE,
+      new ModelInspectorProvider(context.extensionUri, log),
+    ),
     vscode.commands.registerCommand('diffusionLab.inspectModelFolder', async (uri?: unknown) => {
       const folder =
         uri instanceof vscode.Uri
           ? uri.fsPath
-          : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Inspect' }))?.[0]?.fsPath;
+          : (
+              await vscode.window.showOpenDialog({
+                canSelectFolders: true,
+                canSelectFiles: false,
+                openLabel: 'Inspect',
+              })
+            )?.[0]?.fsPath;
       if (!folder) return;
       const index = vscode.Uri.file(folder.endsWith('model_index.json') ? folder : join(folder, 'model_index.json'));
-      const exists = await vscode.workspace.fs.stat(index).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(index).then(
+        () => true,
+        () => false,
+      );
       if (!exists) {
-        void vscode.window.showErrorMessage(`Diffusion Lab: ${folder} has no model_index.json; choose a diffusers/Optimum ONNX model folder.`);
+        void vscode.window.showErrorMessage(
+          `Diffusion Lab: ${folder} has no model_index.json; choose a diffusers/Optimum ONNX model folder.`,
+        );
         return;
       }
       await vscode.commands.executeCommand('vscode.openWith', index, MODEL_INSPECTOR_VIEW_TYPE);

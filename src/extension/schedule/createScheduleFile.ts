@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 
 const STARTER = {
-  description: "Stable Diffusion's schedule as shipped, against trailing spacing with zero terminal SNR (Lin et al. 2023).",
+  description:
+    "Stable Diffusion's schedule as shipped, against trailing spacing with zero terminal SNR (Lin et al. 2023).",
   schedules: {
     'sd15 as shipped': {
       config: {
@@ -38,12 +39,19 @@ export async function createScheduleFile(): Promise<void> {
   });
   if (!target) return;
   if (!target.path.endsWith('.schedule.json')) {
-    void vscode.window.showErrorMessage('Diffusion Lab: a schedule file name ends in .schedule.json, so the editor knows to check it.');
+    void vscode.window.showErrorMessage(
+      'Diffusion Lab: a schedule file name ends in .schedule.json, so the editor knows to check it.',
+    );
     return;
   }
-  const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(target).then(
+    () => true,
+    () => false,
+  );
   if (exists) {
-    void vscode.window.showErrorMessage(`Diffusion Lab: ${vscode.workspace.asRelativePath(target)} exists; choose a new name.`);
+    void vscode.window.showErrorMessage(
+      `Diffusion Lab: ${vscode.workspace.asRelativePath(target)} exists; choose a new name.`,
+    );
     return;
   }
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${JSON.stringify(STARTER, null, 2)}\n`));

@@ -9,7 +9,11 @@ import type { ScheduleEntry } from '../../protocol/schedule';
 import { markdownCode, markdownText } from './markdownEscape';
 import { pathAt, type ScheduleDocument } from '../../documents/scheduleDocument';
 
-const SOURCE_TEXT: Record<Source, string> = { file: 'set in this file', default: 'the class default (not set here)', override: 'overridden' };
+const SOURCE_TEXT: Record<Source, string> = {
+  file: 'set in this file',
+  default: 'the class default (not set here)',
+  override: 'overridden',
+};
 
 export function hoverFacts(doc: ScheduleDocument, offset: number): string | undefined {
   const at = entryAt(doc, pathAt(doc, offset));
@@ -21,11 +25,17 @@ export function hoverFacts(doc: ScheduleDocument, offset: number): string | unde
   const key = at.keyPath[0];
   if (key === '_class_name') {
     const defaults = Object.keys(reading.config).filter((k) => reading.sources[k] === 'default');
-    if (defaults.length) lines.push(`Defaults in effect (not set here): ${defaults.map((k) => `${markdownCode(k)} = ${markdownCode(shortJson(reading.config[k]))}`).join(', ')}`);
+    if (defaults.length)
+      lines.push(
+        `Defaults in effect (not set here): ${defaults.map((k) => `${markdownCode(k)} = ${markdownCode(shortJson(reading.config[k]))}`).join(', ')}`,
+      );
   } else if (typeof key === 'string' && at.keyPath.length === 1) {
-    const spec = SCHEDULER_CLASSES[className]!.keys[key];
+    const spec = SCHEDULER_CLASSES[className].keys[key];
     if (!spec) lines.push(`${markdownCode(key)} is not read by ${className}: the value has no effect.`);
-    else lines.push(`${markdownCode(key)} = ${markdownCode(shortJson(reading.config[key]))} — ${SOURCE_TEXT[reading.sources[key]!]}. ${spec.doc}`);
+    else
+      lines.push(
+        `${markdownCode(key)} = ${markdownCode(shortJson(reading.config[key]))} — ${SOURCE_TEXT[reading.sources[key]]}. ${spec.doc}`,
+      );
   }
   return lines.join('\n\n');
 }
@@ -34,7 +44,7 @@ export function hoverFacts(doc: ScheduleDocument, offset: number): string | unde
 export function scheduleFacts(className: string, config: Readonly<Record<string, unknown>>): string {
   const snr = terminalSnr(className, config);
   const sigma = sigmaRange(className, config);
-  const T = config.num_train_timesteps;
+  const T = config.num_train_timesteps as number;
   return (
     `terminal SNR ${fmt(snr)} (log-SNR ${fmt(Math.log(snr))}${snr === 0 ? ', zero terminal SNR' : ''})` +
     ` · σ from ${fmt(sigma.min)} to ${fmt(sigma.max)} over ${T} training timesteps`
@@ -42,7 +52,10 @@ export function scheduleFacts(className: string, config: Readonly<Record<string,
 }
 
 /** The schedule a path is in and the path inside its config. */
-function entryAt(doc: ScheduleDocument, path: (string | number)[]): { entry: ScheduleEntry; keyPath: (string | number)[] } | undefined {
+function entryAt(
+  doc: ScheduleDocument,
+  path: (string | number)[],
+): { entry: ScheduleEntry; keyPath: (string | number)[] } | undefined {
   if (doc.kind === 'config') {
     const entry = doc.schedules[0];
     return entry && { entry, keyPath: path };

@@ -4,7 +4,12 @@
 // The overlays' file URIs are kept in workspace state under the session's key, so a window reload
 // brings them back.
 import * as vscode from 'vscode';
-import { isInspectorMessage, type HostToInspector, type InspectorToHost, type ScheduleSource } from '../../protocol/schedule';
+import {
+  isInspectorMessage,
+  type HostToInspector,
+  type InspectorToHost,
+  type ScheduleSource,
+} from '../../protocol/schedule';
 import type { RunSchedule } from '../../protocol/workbench';
 import { documentKind, readScheduleDocument } from '../../documents/scheduleDocument';
 import { readDocument, scheduleName, toSource } from './scheduleDocuments';
@@ -46,7 +51,7 @@ export class InspectorSession implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 
   private scheduleUpdate(): void {
@@ -93,7 +98,9 @@ export class InspectorSession implements vscode.Disposable {
           return await this.showOnImage();
       }
     } catch (error) {
-      void vscode.window.showErrorMessage(`Schedule inspector: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(
+        `Schedule inspector: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -125,22 +132,31 @@ export class InspectorSession implements vscode.Disposable {
     const uris = Array.isArray(saved) ? saved.filter((u): u is string => typeof u === 'string') : [];
     const missing: string[] = [];
     for (const uri of uris) {
-      await this.loadOverlay(vscode.Uri.parse(uri)).catch(() => missing.push(vscode.workspace.asRelativePath(vscode.Uri.parse(uri))));
+      await this.loadOverlay(vscode.Uri.parse(uri)).catch(() =>
+        missing.push(vscode.workspace.asRelativePath(vscode.Uri.parse(uri))),
+      );
     }
     if (missing.length) {
       await this.saveOverlays();
-      void vscode.window.showWarningMessage(`Schedule inspector: overlay no longer readable, dropped: ${missing.join(', ')}`);
+      void vscode.window.showWarningMessage(
+        `Schedule inspector: overlay no longer readable, dropped: ${missing.join(', ')}`,
+      );
     }
   }
 
   private saveOverlays(): Thenable<void> {
-    return this.store.state.update(this.store.key, [...this.overlays.keys()].map((id) => this.overlayUris.get(id)));
+    return this.store.state.update(
+      this.store.key,
+      [...this.overlays.keys()].map((id) => this.overlayUris.get(id)),
+    );
   }
 
   private async saveExport(fileName: string, data: Uint8Array | string): Promise<void> {
     // The webview proposes only a base name; the folder is the document's.
     const base = fileName.replace(/[^\w.\- ]/g, '_');
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(this.document.uri, '..', base) });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(this.document.uri, '..', base),
+    });
     if (!target) return;
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     await vscode.workspace.fs.writeFile(target, bytes);
@@ -156,7 +172,11 @@ export class InspectorSession implements vscode.Disposable {
     const scheduler = Object.keys(config).length > 0 ? config : undefined;
     const explicit = entry.timesteps !== undefined || entry.sigmas !== undefined;
     const schedule: RunSchedule = {
-      label: name, scheduler, timesteps: entry.timesteps, sigmas: entry.sigmas, ...(!explicit && { steps }),
+      label: name,
+      scheduler,
+      timesteps: entry.timesteps,
+      sigmas: entry.sigmas,
+      ...(!explicit && { steps }),
     };
     await vscode.commands.executeCommand('diffusionLab.openWorkbench', { schedule });
   }
@@ -168,7 +188,8 @@ export class InspectorSession implements vscode.Disposable {
   }
 
   private async reveal(line: number): Promise<void> {
-    const column = vscode.window.visibleTextEditors.find((e) => e.document === this.document)?.viewColumn ?? vscode.ViewColumn.One;
+    const column =
+      vscode.window.visibleTextEditors.find((e) => e.document === this.document)?.viewColumn ?? vscode.ViewColumn.One;
     const editor = await vscode.window.showTextDocument(this.document, { viewColumn: column });
     const position = new vscode.Position(Math.min(line, this.document.lineCount - 1), 0);
     editor.selection = new vscode.Selection(position, position);

@@ -15,7 +15,10 @@ export interface QuickFix {
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 
 /** Path of the config object that holds `path` in a scheduler_config.json (the root) or a schedule file. */
-export function configPathOf(path: readonly (string | number)[], kind: 'config' | 'scheduleFile'): (string | number)[] | undefined {
+export function configPathOf(
+  path: readonly (string | number)[],
+  kind: 'config' | 'scheduleFile',
+): (string | number)[] | undefined {
   if (kind === 'config') return [];
   return path[0] === 'schedules' && typeof path[1] === 'string' ? ['schedules', path[1], 'config'] : undefined;
 }
@@ -27,11 +30,15 @@ export function zeroSnrFixes(text: string, configPath: (string | number)[]): Qui
   const root = parseTree(text);
   const config = root && findNodeAtLocation(root, configPath);
   if (!config || config.type !== 'object') return [];
-  const value = (key: string) => findNodeAtLocation(config, [key])?.value;
+  const value = (key: string): unknown => findNodeAtLocation(config, [key])?.value;
   const vPrediction = value('prediction_type') === 'v_prediction';
   const fixes: QuickFix[] = [];
   if (value('timestep_spacing') !== 'trailing') {
-    fixes.push({ title: 'Use trailing spacing', edits: setKeys(text, configPath, { timestep_spacing: 'trailing' }), preferred: !vPrediction });
+    fixes.push({
+      title: 'Use trailing spacing',
+      edits: setKeys(text, configPath, { timestep_spacing: 'trailing' }),
+      preferred: !vPrediction,
+    });
   }
   if (value('timestep_spacing') !== 'trailing' || value('rescale_betas_zero_snr') !== true) {
     fixes.push({
@@ -47,20 +54,32 @@ export function zeroSnrFixes(text: string, configPath: (string | number)[]): Qui
 function setKeys(text: string, objectPath: (string | number)[], values: Record<string, unknown>): Edit[] {
   // Edits from separate modify() calls would overlap; apply them in turn, then diff once.
   let after = text;
-  for (const [key, v] of Object.entries(values)) after = applyEdits(after, modify(after, [...objectPath, key], v, FORMAT));
+  for (const [key, v] of Object.entries(values))
+    after = applyEdits(after, modify(after, [...objectPath, key], v, FORMAT));
   return [minimalEdit(text, after)];
 }
 
 /** Fixes keyed by the finding codes of the document reader and the core's config reader; `path` is
  * the finding's JSON path, `configPath` the path of the config object it is in. */
-export function quickFixesFor(text: string, code: string, path: (string | number)[], configPath: (string | number)[] | undefined): QuickFix[] {
+export function quickFixesFor(
+  text: string,
+  code: string,
+  path: (string | number)[],
+  configPath: (string | number)[] | undefined,
+): QuickFix[] {
   const key = path.at(-1);
   const exists = (p: (string | number)[]) => {
     const root = parseTree(text);
     return !!root && !!findNodeAtLocation(root, p);
   };
-  const remove = (p: (string | number)[], title: string): QuickFix => ({ title, edits: modify(text, p, undefined, FORMAT) });
-  const set = (values: Record<string, unknown>, title: string): QuickFix => ({ title, edits: setKeys(text, configPath!, values) });
+  const remove = (p: (string | number)[], title: string): QuickFix => ({
+    title,
+    edits: modify(text, p, undefined, FORMAT),
+  });
+  const set = (values: Record<string, unknown>, title: string): QuickFix => ({
+    title,
+    edits: setKeys(text, configPath!, values),
+  });
   switch (code) {
     case 'unknown-key': {
       if (typeof key !== 'string' || !exists(path)) return [];
@@ -71,10 +90,15 @@ export function quickFixesFor(text: string, code: string, path: (string | number
     case 'compatible-class-key':
     case 'spacing-ignored':
     case 'steps-offset-ignored':
-      return typeof key === 'string' && exists(path) ? [{ ...remove(path, `Remove "${key}" (it has no effect)`), preferred: true }] : [];
+      return typeof key === 'string' && exists(path)
+        ? [{ ...remove(path, `Remove "${key}" (it has no effect)`), preferred: true }]
+        : [];
     case 'timesteps-and-sigmas': {
       const entry = path.slice(0, -1);
-      return [remove([...entry, 'sigmas'], 'Keep timesteps, remove sigmas'), remove([...entry, 'timesteps'], 'Keep sigmas, remove timesteps')];
+      return [
+        remove([...entry, 'sigmas'], 'Keep timesteps, remove sigmas'),
+        remove([...entry, 'timesteps'], 'Keep sigmas, remove timesteps'),
+      ];
     }
     case 'betas-override':
       return [remove([...path.slice(0, -1), 'config', 'trained_betas'], "Remove the config's trained_betas")];
@@ -83,12 +107,20 @@ export function quickFixesFor(text: string, code: string, path: (string | number
       return configPath ? zeroSnrFixes(text, configPath) : [];
     case 'zero-snr-epsilon':
       return configPath
-        ? [set({ rescale_betas_zero_snr: false }, 'Turn off rescale_betas_zero_snr (the model predicts epsilon)'), set({ prediction_type: 'v_prediction' }, 'Set prediction_type to v_prediction (for a v-prediction model)')]
+        ? [
+            set({ rescale_betas_zero_snr: false }, 'Turn off rescale_betas_zero_snr (the model predicts epsilon)'),
+            set({ prediction_type: 'v_prediction' }, 'Set prediction_type to v_prediction (for a v-prediction model)'),
+          ]
         : [];
     case 'invalid-value':
     case 'unsupported-beta-schedule':
     case 'remapped-value':
-      return typeof key === 'string' && configPath ? allowedValues(text, configPath, key).map((v) => ({ title: `Use "${v}"`, edits: modify(text, path, v, FORMAT) })) : [];
+      return typeof key === 'string' && configPath
+        ? allowedValues(text, configPath, key).map((v) => ({
+            title: `Use "${v}"`,
+            edits: modify(text, path, v, FORMAT),
+          }))
+        : [];
     default:
       return [];
   }
@@ -107,7 +139,7 @@ function renameToSuggestion(
   const keyNode = root && findNodeAtLocation(root, path)?.parent?.children?.[0];
   if (!config || config.type !== 'object' || !keyNode) return undefined;
   const className = readSchedulerConfig(getNodeValue(config)).className;
-  const near = className ? suggestKey(key, Object.keys(SCHEDULER_CLASSES[className]!.keys)) : undefined;
+  const near = className ? suggestKey(key, Object.keys(SCHEDULER_CLASSES[className].keys)) : undefined;
   if (!near || findNodeAtLocation(config, [near])) return undefined;
   const edit = { offset: keyNode.offset, length: keyNode.length, content: JSON.stringify(near) };
   return { title: `Rename to "${near}"`, edits: [edit], preferred: true };
@@ -119,7 +151,7 @@ function allowedValues(text: string, configPath: (string | number)[], key: strin
   const node = root && findNodeAtLocation(root, configPath);
   if (!node || node.type !== 'object') return [];
   const className = readSchedulerConfig(getNodeValue(node)).className;
-  return [...(className ? (SCHEDULER_CLASSES[className]!.keys[key]?.enum ?? []) : [])];
+  return [...(className ? (SCHEDULER_CLASSES[className].keys[key]?.enum ?? []) : [])];
 }
 
 /** One edit from `before` to `after` covering only the span that changed. */
@@ -128,6 +160,9 @@ function minimalEdit(before: string, after: string): Edit {
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let endB = before.length;
   let endA = after.length;
-  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) endB--, endA--;
+  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) {
+    endB--;
+    endA--;
+  }
   return { offset: start, length: endB - start, content: after.slice(start, endA) };
 }

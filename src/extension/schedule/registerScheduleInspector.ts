@@ -18,15 +18,23 @@ export function registerScheduleInspector(context: vscode.ExtensionContext): voi
   context.subscriptions.push(
     preview,
     vscode.commands.registerCommand('diffusionLab.showSchedulePreview', async (uri?: vscode.Uri) => {
-      const document = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      const document =
+        uri instanceof vscode.Uri
+          ? await vscode.workspace.openTextDocument(uri)
+          : vscode.window.activeTextEditor?.document;
       if (!document || !isScheduleDocument(document)) {
-        void vscode.window.showInformationMessage('Open a scheduler_config.json or a *.schedule.json file to preview its schedule.');
+        void vscode.window.showInformationMessage(
+          'Open a scheduler_config.json or a *.schedule.json file to preview its schedule.',
+        );
         return;
       }
       preview.show(document);
     }),
     vscode.commands.registerCommand('diffusionLab.createScheduleFile', () => createScheduleFile()),
-    vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, new ScheduleEditorProvider(context.extensionUri, context.workspaceState)),
+    vscode.window.registerCustomEditorProvider(
+      EDITOR_VIEW_TYPE,
+      new ScheduleEditorProvider(context.extensionUri, context.workspaceState),
+    ),
   );
   registerScheduleDiagnostics(context);
   registerScheduleLanguageFeatures(context, SCHEDULE_SELECTOR);

@@ -22,7 +22,12 @@ export function readDocument(document: vscode.TextDocument): ScheduleDocument | 
 }
 
 /** What the webview is sent: schedules and findings with line numbers instead of offsets. */
-export function toSource(id: string, label: string, doc: ScheduleDocument, lineAt: (offset: number) => number): ScheduleSource {
+export function toSource(
+  id: string,
+  label: string,
+  doc: ScheduleDocument,
+  lineAt: (offset: number) => number,
+): ScheduleSource {
   const findings: InspectorFinding[] = doc.findings.map((f) => ({
     severity: f.severity,
     message: f.message,

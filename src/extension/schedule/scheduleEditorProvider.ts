@@ -14,8 +14,14 @@ export class ScheduleEditorProvider implements vscode.CustomTextEditorProvider {
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'schedule', title: 'Schedule inspector' });
-    const session = new InspectorSession(panel.webview, document, { state: this.state, key: `diffusionLab.scheduleInspector.overlays:${document.uri}` });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {
+      surface: 'schedule',
+      title: 'Schedule inspector',
+    });
+    const session = new InspectorSession(panel.webview, document, {
+      state: this.state,
+      key: `diffusionLab.scheduleInspector.overlays:${document.uri.toString()}`,
+    });
     panel.onDidDispose(() => session.dispose());
   }
 }

@@ -47,7 +47,7 @@ export class SchedulePreview implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 
   private follow(document: vscode.TextDocument): void {
@@ -80,7 +80,10 @@ export class SchedulePreview implements vscode.Disposable {
     this.session = new InspectorSession(panel.webview, document, { state: this.state, key: OVERLAYS_KEY });
     void this.state.update(DOCUMENT_KEY, document.uri.toString());
     panel.title = title(document);
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'schedule', title: 'Schedule preview' });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {
+      surface: 'schedule',
+      title: 'Schedule preview',
+    });
     panel.onDidDispose(() => {
       if (this.panel !== panel) return;
       this.session?.dispose();

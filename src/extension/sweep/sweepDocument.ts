@@ -47,7 +47,7 @@ export function readSweepDocument(text: string, cellLimit = DEFAULT_CELL_LIMIT):
 /** The text of the deepest node on the finding's path that exists; an unknown field is marked at its name. */
 function spanAt(root: Node, f: Finding): { offset: number; length: number } {
   for (let n = f.path.length; n >= 0; n--) {
-    const node = findNodeAtLocation(root, f.path.slice(0, n) as (string | number)[]);
+    const node = findNodeAtLocation(root, f.path.slice(0, n));
     if (!node) continue;
     const key = node.parent?.type === 'property' ? node.parent.children![0] : undefined;
     if (key && n === f.path.length && f.code === 'unknown-field') return { offset: key.offset, length: key.length };

@@ -70,6 +70,6 @@ export class SweepSession implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }

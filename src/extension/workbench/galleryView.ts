@@ -1,7 +1,13 @@
 // The side-panel view: the live preview of the run in progress and the gallery of stored runs.
 // Clicking a run opens it in the generate panel.
 import * as vscode from 'vscode';
-import { parseFromGallery, type GalleryItem, type LiveProgress, type StepFrame, type ToGallery } from '../../protocol/workbench';
+import {
+  parseFromGallery,
+  type GalleryItem,
+  type LiveProgress,
+  type StepFrame,
+  type ToGallery,
+} from '../../protocol/workbench';
 import type { Log } from '../log';
 import type { ImageActions } from './imageActions';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -26,7 +32,8 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       started: (run) => this.post({ type: 'liveStarted', runId: run.id }),
       step: (runId, frame) => this.post({ type: 'liveStep', runId, progress: progressOf(frame) }),
       finished: (run) => {
-        if (run.status === 'done') void store.thumbnails(run.id).then((thumbnails) => this.post({ type: 'item', item: { run, thumbnails } }));
+        if (run.status === 'done')
+          void store.thumbnails(run.id).then((thumbnails) => this.post({ type: 'item', item: { run, thumbnails } }));
         else this.post({ type: 'liveEnded', runId: run.id });
       },
       updated: (run) => this.post({ type: 'updated', run }),

@@ -15,7 +15,10 @@ import { resolveOutputDir } from '../settings';
 import type { RunStore } from './runStore';
 
 /** How a re-run runs: with the workbench's step viewer (latent previews every step). */
-export const VIEWER_OPTIONS: Omit<RunOptions, 'provider'> = { preview: { every: 1, kind: 'latent' }, captureLatents: true };
+export const VIEWER_OPTIONS: Omit<RunOptions, 'provider'> = {
+  preview: { every: 1, kind: 'latent' },
+  captureLatents: true,
+};
 
 /** Tells the surface that asked what happened (a copied seed, a missing file). */
 export type Notify = (message: string, isError?: boolean) => void;
@@ -41,7 +44,13 @@ export class ImageActions {
       case 'varySeed': {
         const spec = imageSpec(record, m.action === 'varySeed');
         const { modelLabel, scheduleLabel } = summary;
-        return runs.run({ spec, modelLabel, scheduleLabel, options: VIEWER_OPTIONS, origin: `image action ${m.action}` });
+        return runs.run({
+          spec,
+          modelLabel,
+          scheduleLabel,
+          options: VIEWER_OPTIONS,
+          origin: `image action ${m.action}`,
+        });
       }
       case 'copySeed':
         await vscode.env.clipboard.writeText(String(record.seed));

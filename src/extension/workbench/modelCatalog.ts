@@ -37,7 +37,9 @@ export class ModelCatalog {
       const found = await vscode.workspace.findFiles('**/model_index.json', '**/node_modules/**', 50);
       dirs.push(...found.map((uri) => dirname(uri.fsPath)).sort());
     }
-    dirs.push(...this.context.workspaceState.get<string[]>(BROWSED_KEY, []).filter((d) => existsSync(d) && modelAllowed(d)));
+    dirs.push(
+      ...this.context.workspaceState.get<string[]>(BROWSED_KEY, []).filter((d) => existsSync(d) && modelAllowed(d)),
+    );
     this.entries = [...new Set(dirs)].map((dir, i) => this.describe(dir, i === 0));
     return this.options();
   }
@@ -64,10 +66,15 @@ export class ModelCatalog {
 
   /** Asks for a folder; returns its id, or undefined when cancelled. Throws when it is not a model. */
   async browse(): Promise<string | undefined> {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      openLabel: 'Use this model',
+    });
     const dir = picked?.[0]?.fsPath;
     if (!dir) return undefined;
-    if (!existsSync(join(dir, 'model_index.json'))) throw new Error(`${dir} has no model_index.json: choose a diffusers/Optimum ONNX model folder.`);
+    if (!existsSync(join(dir, 'model_index.json')))
+      throw new Error(`${dir} has no model_index.json: choose a diffusers/Optimum ONNX model folder.`);
     checkModelTrust(dir);
     const browsed = this.context.workspaceState.get<string[]>(BROWSED_KEY, []);
     if (!browsed.includes(dir)) await this.context.workspaceState.update(BROWSED_KEY, [...browsed, dir]);
@@ -91,7 +98,15 @@ export class ModelCatalog {
       return { id: idOf(dir), dir, label, sizeMultiple, nativeSize, guidanceScale: defaultGuidance(folder), previews };
     } catch (error) {
       this.log.warn(`model folder ${dir}: ${(error as Error).message}`);
-      return { id: idOf(dir), dir, label: `${shown} (unreadable: see log)`, sizeMultiple: 8, nativeSize: DEFAULT_SIZE, guidanceScale: DEFAULT_GUIDANCE, previews: ['latent'] };
+      return {
+        id: idOf(dir),
+        dir,
+        label: `${shown} (unreadable: see log)`,
+        sizeMultiple: 8,
+        nativeSize: DEFAULT_SIZE,
+        guidanceScale: DEFAULT_GUIDANCE,
+        previews: ['latent'],
+      };
     }
   }
 }

@@ -13,7 +13,10 @@ import { samplerOptions } from './samplerOptions';
 import { WorkbenchPanel } from './workbenchPanel';
 
 /** Returns the image actions, which the image panel offers too. */
-export function registerWorkbench(context: vscode.ExtensionContext, deps: { runs: RunService; store: RunStore; log: Log }): ImageActions {
+export function registerWorkbench(
+  context: vscode.ExtensionContext,
+  deps: { runs: RunService; store: RunStore; log: Log },
+): ImageActions {
   const { runs, store, log } = deps;
   const catalog = new ModelCatalog(context, log);
   const samplers = samplerOptions();
@@ -31,14 +34,21 @@ export function registerWorkbench(context: vscode.ExtensionContext, deps: { runs
       const parsed = parseScheduleArgument(arg);
       if ('error' in parsed) {
         log.warn(`open workbench: refused a schedule: ${parsed.error}`);
-        void vscode.window.showErrorMessage(`Diffusion Lab: cannot run the workbench with that schedule: ${parsed.error}`);
+        void vscode.window.showErrorMessage(
+          `Diffusion Lab: cannot run the workbench with that schedule: ${parsed.error}`,
+        );
         return;
       }
       await panel.useSchedule(parsed.schedule);
     }),
     vscode.commands.registerCommand('diffusionLab.rerunFromImage', async (uri?: unknown) => {
       try {
-        const restored = await pickAndRestore(await panel.currentForm(), catalog, samplers, uri instanceof vscode.Uri ? uri : undefined);
+        const restored = await pickAndRestore(
+          await panel.currentForm(),
+          catalog,
+          samplers,
+          uri instanceof vscode.Uri ? uri : undefined,
+        );
         if (restored) {
           await panel.setForm(restored.form, restored.note);
           // The image's own schedule, or none: a schedule handed over earlier would not re-make it.

@@ -16,11 +16,17 @@ export async function pickAndRestore(
   samplers: SamplerOption[],
   uri?: vscode.Uri,
 ): Promise<{ form: ParamsForm; note: string; schedule?: RunSchedule } | undefined> {
-  const file = uri ?? (await vscode.window.showOpenDialog({ filters: { 'PNG images': ['png'] }, openLabel: 'Restore parameters' }))?.[0];
+  const file =
+    uri ??
+    (await vscode.window.showOpenDialog({ filters: { 'PNG images': ['png'] }, openLabel: 'Restore parameters' }))?.[0];
   if (!file) return undefined;
   const bytes = new Uint8Array(await readFile(file.fsPath));
-  if (![0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b)) throw new Error(`${vscode.workspace.asRelativePath(file)} is not a PNG file.`);
+  if (![0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b))
+    throw new Error(`${vscode.workspace.asRelativePath(file)} is not a PNG file.`);
   const restored = restoreFromPngText(readPngText(bytes));
-  if (!restored) throw new Error(`${vscode.workspace.asRelativePath(file)} carries no generation parameters (neither Diffusion Lab's nor A1111's).`);
+  if (!restored)
+    throw new Error(
+      `${vscode.workspace.asRelativePath(file)} carries no generation parameters (neither Diffusion Lab's nor A1111's).`,
+    );
   return toForm(restored, current, catalog, samplers, basename(file.fsPath));
 }

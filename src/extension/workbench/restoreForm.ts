@@ -1,11 +1,21 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
-import { sigmaScheduleOf, SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type SamplerOption, type Spacing } from '../../protocol/workbench';
+import {
+  sigmaScheduleOf,
+  SPACINGS,
+  type ModelOption,
+  type ParamsForm,
+  type RunSchedule,
+  type SamplerOption,
+  type Spacing,
+} from '../../protocol/workbench';
 import { RANDOM_SEED } from '../../protocol/run';
 import type { RestoredRun } from '../../runs/runRecord';
 
 const SOURCES: Record<RestoredRun['source'], string> = {
-  'diffusion-lab': 'a Diffusion Lab record', a1111: 'A1111 parameters', comfyui: "ComfyUI's prompt graph",
+  'diffusion-lab': 'a Diffusion Lab record',
+  a1111: 'A1111 parameters',
+  comfyui: "ComfyUI's prompt graph",
 };
 
 /** The model lookups restoring needs (ModelCatalog provides them). */
@@ -45,15 +55,19 @@ export function toForm(
     if (known) {
       form.sampler = known.className;
       const spacing = spec.scheduler!.timestep_spacing as Spacing | undefined;
-      form.spacing = r.source === 'a1111' || !spacing || !known.spacing || !SPACINGS.includes(spacing) ? 'default' : spacing;
+      form.spacing =
+        r.source === 'a1111' || !spacing || !known.spacing || !SPACINGS.includes(spacing) ? 'default' : spacing;
       const sigmas = sigmaScheduleOf(spec.scheduler!);
       form.sigmas = known.sigmas.includes(sigmas) ? sigmas : 'default';
     } else notes.push(`sampler ${className} is not available here; kept ${form.sampler || "the model's own"}`);
   } else if (spec.toolSampler) {
     // The form's sampler picker holds diffusers classes; the tool's sampler is named so the user can pick.
     const { tool, sampler, schedule } = spec.toolSampler;
-    notes.push(`${tool === 'a1111' ? 'A1111' : 'ComfyUI'} sampler "${sampler}"${schedule ? ` (${schedule})` : ''} is not in this picker; kept ${form.sampler || "the model's own"}`);
-  } else if (r.unknownSampler) notes.push(`sampler "${r.unknownSampler}" is unknown; kept ${form.sampler || "the model's own"}`);
+    notes.push(
+      `${tool === 'a1111' ? 'A1111' : 'ComfyUI'} sampler "${sampler}"${schedule ? ` (${schedule})` : ''} is not in this picker; kept ${form.sampler || "the model's own"}`,
+    );
+  } else if (r.unknownSampler)
+    notes.push(`sampler "${r.unknownSampler}" is unknown; kept ${form.sampler || "the model's own"}`);
   const model = catalog.find(r.model);
   if (model) form.modelId = model.id;
   else if (r.model.name) notes.push(`model "${r.model.name}" was not found; kept ${catalog.label(form.modelId)}`);
@@ -62,7 +76,10 @@ export function toForm(
   return { form, note: `${notes.join('; ')}.`, schedule };
 }
 
-function explicitSchedule({ spec: { timesteps, sigmas, scheduler } }: RestoredRun, label: string): RunSchedule | undefined {
+function explicitSchedule(
+  { spec: { timesteps, sigmas, scheduler } }: RestoredRun,
+  label: string,
+): RunSchedule | undefined {
   if (!timesteps && !sigmas) return undefined;
   return { label: `${label}'s schedule`, scheduler, ...(timesteps ? { timesteps } : { sigmas }) };
 }

@@ -30,7 +30,13 @@ export class RunStore {
   }
 
   /** `thumbnails`: one small PNG per image, for the gallery. */
-  async add(summary: RunSummary, records: RunRecord[], pngs: Uint8Array[], frames: StepFrame[], thumbnails: Uint8Array[] = []): Promise<void> {
+  async add(
+    summary: RunSummary,
+    records: RunRecord[],
+    pngs: Uint8Array[],
+    frames: StepFrame[],
+    thumbnails: Uint8Array[] = [],
+  ): Promise<void> {
     const dir = this.dir(summary.id);
     await mkdir(dir, { recursive: true });
     await Promise.all(pngs.map((png, i) => writeFile(join(dir, `image-${i}.png`), png)));
@@ -63,11 +69,13 @@ export class RunStore {
     const stored = await this.read(id);
     if (!stored) return [];
     const files = await Promise.all(
-      stored.summary.images.map((_, i) => readFile(join(this.dir(id), `image-${i}.png`)).then(
-        // Exact-size copies: a pooled Buffer would send its whole backing store to a webview.
-        (b) => new Uint8Array(b),
-        () => undefined,
-      )),
+      stored.summary.images.map((_, i) =>
+        readFile(join(this.dir(id), `image-${i}.png`)).then(
+          // Exact-size copies: a pooled Buffer would send its whole backing store to a webview.
+          (b) => new Uint8Array(b),
+          () => undefined,
+        ),
+      ),
     );
     return files.filter((f) => f !== undefined);
   }
@@ -77,7 +85,10 @@ export class RunStore {
   async thumbnails(id: string): Promise<(Uint8Array | undefined)[]> {
     const stored = await this.read(id);
     const read = (name: string): Promise<Uint8Array | undefined> =>
-      readFile(join(this.dir(id), name)).then((b) => new Uint8Array(b), () => undefined);
+      readFile(join(this.dir(id), name)).then(
+        (b) => new Uint8Array(b),
+        () => undefined,
+      );
     const files = await Promise.all((stored?.summary.images ?? []).map((_, i) => read(`thumbnail-${i}.png`)));
     if (files.length > 0 && !files.some(Boolean)) files[0] = await read('thumbnail.png');
     return files;
@@ -132,7 +143,9 @@ export class RunStore {
 function upgrade(stored: StoredRun): StoredRun {
   const records = stored.records.map((r) => parseRecord(JSON.stringify(r))).filter((r) => r !== undefined);
   if (records.length !== stored.records.length) throw new Error('unreadable run record');
-  const summary = stored.summary.spec ? stored.summary : { ...stored.summary, spec: { ...records[0].spec, seed: records[0].seed } };
+  const summary = stored.summary.spec
+    ? stored.summary
+    : { ...stored.summary, spec: { ...records[0].spec, seed: records[0].seed } };
   return { summary, records };
 }
 

@@ -8,6 +8,11 @@ export function samplerOptions(): SamplerOption[] {
   return schedulerClassNames.map((className) => {
     const spec = SCHEDULER_CLASSES[className];
     const sigmas = (['karras', 'exponential', 'beta'] as const).filter((s) => `use_${s}_sigmas` in spec.keys);
-    return { className, a1111: a1111SamplerOfClass(className), spacing: spec.usesSpacing && 'timestep_spacing' in spec.keys, sigmas };
+    return {
+      className,
+      a1111: a1111SamplerOfClass(className),
+      spacing: spec.usesSpacing && 'timestep_spacing' in spec.keys,
+      sigmas,
+    };
   });
 }

@@ -50,10 +50,13 @@ export class WorkbenchPanel implements vscode.Disposable {
   private readonly tokens = new PromptTokenCounter();
 
   constructor(private readonly deps: PanelDeps) {
-    this.queue = new RunQueue((request) => deps.runs.run(request), (queue) => this.post({ type: 'queue', queue }));
+    this.queue = new RunQueue(
+      (request) => deps.runs.run(request),
+      (queue) => this.post({ type: 'queue', queue }),
+    );
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => this.attach(panel),
+        deserializeWebviewPanel: (panel) => Promise.resolve(this.attach(panel)),
       }),
       deps.runs.subscribe({
         started: (run) => this.post({ type: 'runStarted', run }),
@@ -68,7 +71,12 @@ export class WorkbenchPanel implements vscode.Disposable {
   show(runId?: string): void {
     if (!this.panel) {
       this.pendingRunId = runId;
-      const panel = vscode.window.createWebviewPanel(WORKBENCH_VIEW_TYPE, 'Diffusion Workbench', vscode.ViewColumn.Active, webviewOptions(this.deps.context.extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        WORKBENCH_VIEW_TYPE,
+        'Diffusion Workbench',
+        vscode.ViewColumn.Active,
+        webviewOptions(this.deps.context.extensionUri),
+      );
       this.attach(panel);
       return;
     }
@@ -81,7 +89,8 @@ export class WorkbenchPanel implements vscode.Disposable {
     await this.rememberSchedule(schedule);
     this.show();
     // The step count chosen with the schedule becomes the form's.
-    if (schedule?.steps !== undefined) await this.setForm({ ...(await this.currentForm()), steps: String(schedule.steps) });
+    if (schedule?.steps !== undefined)
+      await this.setForm({ ...(await this.currentForm()), steps: String(schedule.steps) });
   }
 
   private async rememberSchedule(schedule: RunSchedule | undefined): Promise<void> {
@@ -114,10 +123,23 @@ export class WorkbenchPanel implements vscode.Disposable {
     const models = await this.deps.catalog.refresh();
     const native = String(models[0]?.nativeSize ?? 512);
     const defaults: ParamsForm = {
-      prompt: '', negativePrompt: '', seed: '-1', steps: '20', guidanceScale: String(models[0]?.guidanceScale ?? DEFAULT_GUIDANCE),
-      sampler: '', spacing: 'default', sigmas: 'default',
-      width: native, height: native, batchSize: '1', modelId: models[0]?.id ?? '',
-      subseed: '-1', subseedStrength: '0', batchCount: '1', previewKind: 'latent', previewEvery: '1',
+      prompt: '',
+      negativePrompt: '',
+      seed: '-1',
+      steps: '20',
+      guidanceScale: String(models[0]?.guidanceScale ?? DEFAULT_GUIDANCE),
+      sampler: '',
+      spacing: 'default',
+      sigmas: 'default',
+      width: native,
+      height: native,
+      batchSize: '1',
+      modelId: models[0]?.id ?? '',
+      subseed: '-1',
+      subseedStrength: '0',
+      batchCount: '1',
+      previewKind: 'latent',
+      previewEvery: '1',
     };
     const form = { ...defaults, ...this.deps.context.workspaceState.get<ParamsForm>(FORM_KEY) };
     if (!models.some((m) => m.id === form.modelId)) form.modelId = defaults.modelId;
@@ -132,12 +154,17 @@ export class WorkbenchPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.webview.options = webviewOptions(this.deps.context.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, this.deps.context.extensionUri, { surface: 'workbench', title: 'Diffusion Workbench' });
+    panel.webview.html = webviewHtml(panel.webview, this.deps.context.extensionUri, {
+      surface: 'workbench',
+      title: 'Diffusion Workbench',
+    });
     panel.iconPath = vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'workbench-activity.svg');
     const subscription = panel.webview.onDidReceiveMessage((m) => {
       const message = parseFromWorkbench(m);
       if (!message) {
-        this.deps.log.warn(`workbench: ignored a malformed message from the panel: ${JSON.stringify(m)?.slice(0, 200)}`);
+        this.deps.log.warn(
+          `workbench: ignored a malformed message from the panel: ${JSON.stringify(m)?.slice(0, 200)}`,
+        );
         return;
       }
       this.handle(message).catch((error) => this.fail(error));
@@ -163,9 +190,17 @@ export class WorkbenchPanel implements vscode.Disposable {
         if (!run || !modelDir) return;
         const schedule = this.schedule();
         // A handed-over schedule replaces the form's sampler controls (and, when explicit, its steps).
-        const spec = schedule ? { ...run.spec, scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas } : run.spec;
+        const spec = schedule
+          ? { ...run.spec, scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas }
+          : run.spec;
         const options = { preview: run.preview, captureLatents: true };
-        const request = { spec: { ...spec, modelDir }, modelLabel: catalog.label(run.modelId), scheduleLabel: schedule?.label, options, origin: 'workbench' };
+        const request = {
+          spec: { ...spec, modelDir },
+          modelLabel: catalog.label(run.modelId),
+          scheduleLabel: schedule?.label,
+          options,
+          origin: 'workbench',
+        };
         return this.queue.add(request, m.forever ? Infinity : run.batchCount);
       }
       case 'dropSchedule':
@@ -186,7 +221,9 @@ export class WorkbenchPanel implements vscode.Disposable {
       case 'exportTrajectory':
         return this.exportTrajectory(m.runId, m.format, m.bytes);
       case 'imageAction':
-        return void (await this.deps.actions.perform(m, (message, isError) => this.post({ type: 'notice', level: isError ? 'error' : 'info', message })));
+        return void (await this.deps.actions.perform(m, (message, isError) =>
+          this.post({ type: 'notice', level: isError ? 'error' : 'info', message }),
+        ));
       case 'rerunFromImage':
         return void (await vscode.commands.executeCommand('diffusionLab.rerunFromImage'));
       case 'tokenize': {
@@ -234,10 +271,16 @@ export class WorkbenchPanel implements vscode.Disposable {
     const gif = format === 'gif';
     const signature = gif ? [0x47, 0x49, 0x46, 0x38] : [0x89, 0x50, 0x4e, 0x47];
     if (!run || bytes.length > MAX_EXPORT_BYTES || !signature.every((b, i) => bytes[i] === b)) {
-      this.deps.log.warn(`workbench: refused a ${format} export for run ${runId} (unknown run or not a ${format} file)`);
+      this.deps.log.warn(
+        `workbench: refused a ${format} export for run ${runId} (unknown run or not a ${format} file)`,
+      );
       return;
     }
-    const dir = resolveOutputDir() ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' }))?.[0]?.fsPath;
+    const dir =
+      resolveOutputDir() ??
+      (
+        await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' })
+      )?.[0]?.fsPath;
     if (!dir) return;
     // Named after the run's first saved image, so the export sorts beside it.
     const base = run.images[0]?.savedAs?.replace(/\.png$/, '') ?? outputStem(new Date(run.createdAt), run.spec.seed);
@@ -245,7 +288,10 @@ export class WorkbenchPanel implements vscode.Disposable {
     const path = await writeNewFile(dir, stem, gif ? '.gif' : '.png', bytes);
     this.deps.log.info(`workbench: exported ${path}`);
     this.post({ type: 'notice', level: 'info', message: `Exported ${vscode.workspace.asRelativePath(path)}` });
-    const choice = await vscode.window.showInformationMessage(`Diffusion Lab: exported ${vscode.workspace.asRelativePath(path)}`, 'Open');
+    const choice = await vscode.window.showInformationMessage(
+      `Diffusion Lab: exported ${vscode.workspace.asRelativePath(path)}`,
+      'Open',
+    );
     if (choice === 'Open') await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(path));
   }
 

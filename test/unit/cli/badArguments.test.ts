@@ -37,7 +37,10 @@ const cases: [string[], RegExp][] = [
   [['--guidance-rescale', '2'], /--guidance-rescale: guidance rescale must be a number from 0 to 1/],
   [['--batch', '65'], /--batch: batch size must be a whole number from 1 to 64/],
   [['--width', '9000'], /--width: width must be a whole number from 1 to 4096/],
-  [['--sampler', 'DDIMScheduler', '--schedule-type', 'Karras'], /--sampler "DDIMScheduler": DDIMScheduler takes schedule type \(none\), not "Karras"/],
+  [
+    ['--sampler', 'DDIMScheduler', '--schedule-type', 'Karras'],
+    /--sampler "DDIMScheduler": DDIMScheduler takes schedule type \(none\), not "Karras"/,
+  ],
   [['--sampler', 'Nope'], /--sampler "Nope": A1111 has no sampler "Nope" \(give a diffusers class/],
   [['--sampler', 'dpmpp_2m', '--scheduler', 'Karras'], /--sampler "dpmpp_2m": ComfyUI has no scheduler "Karras"/],
   [['--sampler', 'DPM++ 2M', '--scheduler', 'karras'], /--scheduler goes with a ComfyUI sampler_name/],
@@ -68,9 +71,15 @@ for (const [args, message] of cases) {
 }
 
 test('--out naming a folder or standard output is refused, and nothing is written beside it', () => {
-  for (const [target, message] of [[folder, /is a folder/], ['-', /standard output\) is not supported/]] as const) {
+  for (const [target, message] of [
+    [folder, /is a folder/],
+    ['-', /standard output\) is not supported/],
+  ] as const) {
     // Run from the temporary folder, so a stray './-.png' would land where the test looks.
-    const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...base, '--out', target], { encoding: 'utf8', cwd: dir });
+    const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...base, '--out', target], {
+      encoding: 'utf8',
+      cwd: dir,
+    });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, message);
   }

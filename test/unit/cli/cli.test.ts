@@ -38,7 +38,10 @@ test('generate writes a PNG and says what ran', () => {
 test("without --guidance the model's recommended scale is used and shown; --guidance wins", () => {
   const dir = copyModel('tiny-sd');
   const index = join(dir, 'model_index.json');
-  writeFileSync(index, JSON.stringify({ ...JSON.parse(readFileSync(index, 'utf8')), _diffusion_lab: { guidance_scale: 3 } }));
+  writeFileSync(
+    index,
+    JSON.stringify({ ...JSON.parse(readFileSync(index, 'utf8')), _diffusion_lab: { guidance_scale: 3 } }),
+  );
   const args = ['generate', '--model', dir, '--prompt', 'a red cat', '--seed', '3', '--steps', '2'];
   const omitted = cli(...args, '--out', join(dir, 'a.png'));
   assert.equal(omitted.code, 0, omitted.err);
@@ -50,11 +53,11 @@ test("without --guidance the model's recommended scale is used and shown; --guid
 test('an existing output is kept unless --force', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
   const out = join(dir, 'mine.png');
-  writeFileSync(out, 'the user\'s file');
+  writeFileSync(out, "the user's file");
   const r = cli(...base, '--out', out);
   assert.equal(r.code, 2, 'an output that exists is a bad argument');
   assert.match(r.err, /mine\.png already exists \(use --force to replace\)/);
-  assert.equal(readFileSync(out, 'utf8'), 'the user\'s file');
+  assert.equal(readFileSync(out, 'utf8'), "the user's file");
   assert.equal(cli(...base, '--out', out, '--force').code, 0);
   assert.ok(readFileSync(out).subarray(1, 4).equals(Buffer.from('PNG')));
 });
@@ -84,16 +87,48 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
 
 test('--timesteps and --sigmas run an explicit schedule and name it; a bad list is refused', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
-  const steps = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '999, 500,20', '--out', join(dir, 't.png'));
+  const steps = cli(
+    ...base,
+    '--sampler',
+    'EulerDiscreteScheduler',
+    '--timesteps',
+    '999, 500,20',
+    '--out',
+    join(dir, 't.png'),
+  );
   assert.equal(steps.code, 0, steps.err);
   assert.match(steps.out, /EulerDiscreteScheduler, 3 steps \(timesteps 999, 500, 20\)/);
-  const sigmas = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--sigmas', '14.6,2,0', '--out', join(dir, 's.png'));
+  const sigmas = cli(
+    ...base,
+    '--sampler',
+    'EulerDiscreteScheduler',
+    '--sigmas',
+    '14.6,2,0',
+    '--out',
+    join(dir, 's.png'),
+  );
   assert.equal(sigmas.code, 0, sigmas.err);
   assert.match(sigmas.out, /2 steps \(sigmas 14\.6, 2, 0\)/);
-  const word = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '999,abc', '--out', join(dir, 'w.png'));
+  const word = cli(
+    ...base,
+    '--sampler',
+    'EulerDiscreteScheduler',
+    '--timesteps',
+    '999,abc',
+    '--out',
+    join(dir, 'w.png'),
+  );
   assert.equal(word.code, 2);
   assert.match(word.err, /--timesteps must be a number, not "abc"/);
-  const ascending = cli(...base, '--sampler', 'EulerDiscreteScheduler', '--timesteps', '20,500', '--out', join(dir, 'a.png'));
+  const ascending = cli(
+    ...base,
+    '--sampler',
+    'EulerDiscreteScheduler',
+    '--timesteps',
+    '20,500',
+    '--out',
+    join(dir, 'a.png'),
+  );
   assert.equal(ascending.code, 1);
   assert.match(ascending.err, /strictly descending/);
 });
@@ -101,11 +136,41 @@ test('--timesteps and --sigmas run an explicit schedule and name it; a bad list 
 test('--init-image, --strength, --mask and --mask-blur run image-to-image and inpainting and record it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
   const red = join(dir, 'red.png');
-  assert.equal(cli('generate', '--prompt', 'a red circle at the top left on a blue background', '--seed', '1', '--steps', '10', '--out', red).code, 0);
+  assert.equal(
+    cli(
+      'generate',
+      '--prompt',
+      'a red circle at the top left on a blue background',
+      '--seed',
+      '1',
+      '--steps',
+      '10',
+      '--out',
+      red,
+    ).code,
+    0,
+  );
   const out = join(dir, 'green.png');
-  const r = cli('generate', '--prompt', 'a green circle at the top left on a blue background', '--seed', '2', '--steps', '10', '--init-image', red, '--strength', '0.7', '--out', out);
+  const r = cli(
+    'generate',
+    '--prompt',
+    'a green circle at the top left on a blue background',
+    '--seed',
+    '2',
+    '--steps',
+    '10',
+    '--init-image',
+    red,
+    '--strength',
+    '0.7',
+    '--out',
+    out,
+  );
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /image +img2img from 64x64 \(stretched, Lanczos-3\), latent encoder-output, encoder [\d.]+ ms, strength 0\.7/);
+  assert.match(
+    r.out,
+    /image +img2img from 64x64 \(stretched, Lanczos-3\), latent encoder-output, encoder [\d.]+ ms, strength 0\.7/,
+  );
   const texts = readPngText(readFileSync(out));
   assert.match(texts.parameters, /Denoising strength: 0\.7/);
   const record = JSON.parse(texts['diffusion-lab']);
@@ -113,7 +178,23 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
   assert.equal(record.inputs.initImage.sha256, createHash('sha256').update(readFileSync(red)).digest('hex'));
   const mask = join(dir, 'mask.jpg');
   writeFileSync(mask, encodeJpeg({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(255) }, 90).data);
-  const inpaint = cli('generate', '--prompt', 'a yellow square', '--seed', '2', '--steps', '4', '--init-image', red, '--mask', mask, '--mask-blur', '4', '--out', join(dir, 'i.png'));
+  const inpaint = cli(
+    'generate',
+    '--prompt',
+    'a yellow square',
+    '--seed',
+    '2',
+    '--steps',
+    '4',
+    '--init-image',
+    red,
+    '--mask',
+    mask,
+    '--mask-blur',
+    '4',
+    '--out',
+    join(dir, 'i.png'),
+  );
   assert.equal(inpaint.code, 0, inpaint.err);
   assert.match(readPngText(readFileSync(join(dir, 'i.png'))).parameters, /Denoising strength: 0\.75, Mask blur: 4/);
 });
@@ -121,7 +202,20 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
 test('invert prints the reconstruction PSNR', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
   const image = join(dir, 'in.png');
-  assert.equal(cli('generate', '--prompt', 'a large red square in the center on a blue background', '--seed', '1', '--steps', '10', '--out', image).code, 0);
+  assert.equal(
+    cli(
+      'generate',
+      '--prompt',
+      'a large red square in the center on a blue background',
+      '--seed',
+      '1',
+      '--steps',
+      '10',
+      '--out',
+      image,
+    ).code,
+    0,
+  );
   const r = cli('invert', '--image', image, '--steps', '20', '--out', join(dir, 'recon.png'));
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /sampler +DDIMScheduler, 20 steps, guidance 1\n/);
@@ -134,7 +228,8 @@ test('bad image arguments are refused naming the flag and the file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
   const red = join(dir, 'red.png');
   assert.equal(cli('generate', '--prompt', 'a red circle', '--seed', '1', '--steps', '2', '--out', red).code, 0);
-  const gen = (...args: string[]) => cli('generate', '--prompt', 'x', '--seed', '1', '--steps', '2', '--out', join(dir, 'o.png'), ...args);
+  const gen = (...args: string[]) =>
+    cli('generate', '--prompt', 'x', '--seed', '1', '--steps', '2', '--out', join(dir, 'o.png'), ...args);
   const cases: [string[], number, RegExp][] = [
     [['--init-image', red, '--strength', '1.5'], 2, /--strength: strength must be a number from 0 to 1, not 1\.5/],
     [['--init-image', red, '--strength', 'half'], 2, /--strength must be a number, not "half"/],
@@ -142,9 +237,17 @@ test('bad image arguments are refused naming the flag and the file', () => {
     [['--mask', red], 2, /--mask: mask needs an init image/],
     [['--init-image', join(dir, 'none.png')], 2, /--init-image: init image .*none\.png: ENOENT/],
     [['--init-image', join(dir, 'empty.png')], 2, /--init-image: init image .*empty\.png: the file is empty/],
-    [['--init-image', red, '--mask', join(dir, 'small.png')], 2, /--mask: mask .*small\.png is 8x8 but the init image is 64x64/],
+    [
+      ['--init-image', red, '--mask', join(dir, 'small.png')],
+      2,
+      /--mask: mask .*small\.png is 8x8 but the init image is 64x64/,
+    ],
     [['--init-image', red, '--model', model('tiny-sd')], 1, /has no vae_encoder\/model\.onnx.*\[BAD_REQUEST\]/],
-    [['--model', model('tiny-sd-inpaint')], 1, /inpainting UNet \(9 input channels.*give an init image and a mask \[BAD_REQUEST\]/],
+    [
+      ['--model', model('tiny-sd-inpaint')],
+      1,
+      /inpainting UNet \(9 input channels.*give an init image and a mask \[BAD_REQUEST\]/,
+    ],
   ];
   writeFileSync(join(dir, 'empty.png'), '');
   writeFileSync(join(dir, 'small.png'), encodeJpeg({ width: 8, height: 8, data: new Uint8Array(256) }, 90).data);
@@ -166,8 +269,23 @@ test('a scheduler config warning (a misspelt key) is shown, not swallowed', () =
 
 test('an SDXL-Turbo folder runs at its family settings with micro-conditioning flags, and says so', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'xl.png');
-  const r = cli('generate', '--model', model('tiny-sdxl-turbo'), '--prompt', 'a red circle', '--seed', '3',
-    '--original-size', '512x512', '--crop', '0,16', '--target-size', '64x64', '--out', out);
+  const r = cli(
+    'generate',
+    '--model',
+    model('tiny-sdxl-turbo'),
+    '--prompt',
+    'a red circle',
+    '--seed',
+    '3',
+    '--original-size',
+    '512x512',
+    '--crop',
+    '0,16',
+    '--target-size',
+    '64x64',
+    '--out',
+    out,
+  );
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /sampler +EulerAncestralDiscreteScheduler, 1 steps, guidance 0\n/);
   assert.match(r.out, /size +64x64, batch 1, original 512x512, crop 0,16, target 64x64/);

@@ -72,7 +72,11 @@ test(`add_noise matches diffusers for every class, state and dtype (${ref.add_no
     const karras = c.config.use_karras_sigmas ? ' karras' : '';
     const what = `${c.scheduler}${karras} ${c.case} t=${c.timesteps} ${c.dtype}`;
     const s = prepare(c);
-    const out = s.addNoise(x0(c.dtype), eps(c.dtype), c.timesteps.map((t: number) => scheduled(s, t)));
+    const out = s.addNoise(
+      x0(c.dtype),
+      eps(c.dtype),
+      c.timesteps.map((t: number) => scheduled(s, t)),
+    );
     assert.equal(out.data instanceof Float32Array, c.dtype === 'float32', `${what}: dtype`);
     // float32 cases round where torch rounds; the sum of two rounded products can still differ by one ulp.
     assertClose(out.data, c.noisy, c.dtype === 'float32' ? 1.2e-7 : 1e-15, 1e-7, what);
@@ -85,7 +89,11 @@ test('get_velocity matches diffusers (DDIM, DDPM, LCM by t; Euler by schedule po
   for (const c of ref.get_velocity) {
     const s = build({ _class_name: c.scheduler, ...c.config });
     if (c.set_timesteps) s.setTimesteps(c.set_timesteps);
-    const v = s.getVelocity!(x0(), eps(), c.timesteps.map((t: number) => scheduled(s, t)));
+    const v = s.getVelocity!(
+      x0(),
+      eps(),
+      c.timesteps.map((t: number) => scheduled(s, t)),
+    );
     assertClose(v.data, c.velocity, 1.2e-7, 1e-7, `${c.scheduler} t=${c.timesteps}`);
   }
 });

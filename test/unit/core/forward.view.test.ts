@@ -26,7 +26,7 @@ test('x_t is the image at ᾱ = 1, the seeded noise at ᾱ = 0, and √ᾱ·x0 +
   for (let i = 0; i < out.length; i++) assert.equal(out[i], Math.fround(0.6 * img.data[i] + 0.8 * view.noise[i]));
 });
 
-test('the noise is the seed\'s: the same seed gives the same picture, another seed another', () => {
+test("the noise is the seed's: the same seed gives the same picture, another seed another", () => {
   const img = image(8, 8);
   const level = noiseLevel(0.5);
   assert.deepEqual(new ForwardProcessView(img, 7).render(level), new ForwardProcessView(img, 7).render(level));
@@ -84,12 +84,16 @@ test('first sampling step: leading, trailing and linspace spacing, zero terminal
   const first = firstSamplingStep(euler, 30)!;
   assert.equal(first.t, 999);
   assert.ok(Math.abs(first.level.sigma - euler.sigmas![0]) < 1e-6 * euler.sigmas![0]);
-  const zsnr = build({ _class_name: 'DDIMScheduler', ...SD, rescale_betas_zero_snr: true,
-    timestep_spacing: 'trailing' });
+  const zsnr = build({
+    _class_name: 'DDIMScheduler',
+    ...SD,
+    rescale_betas_zero_snr: true,
+    timestep_spacing: 'trailing',
+  });
   assert.equal(firstSamplingStep(zsnr, 20)!.level.snr, 0);
 });
 
-test('first sampling step with a strength is where diffusers\' img2img starts, for every class', () => {
+test("first sampling step with a strength is where diffusers' img2img starts, for every class", () => {
   const ref = JSON.parse(readFileSync(join(__dirname, '../../fixtures/reference/forward/forward.json'), 'utf8'));
   for (const c of ref.img2img) {
     const s = build({ _class_name: c.scheduler, ...c.config });

@@ -9,7 +9,14 @@ import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
 const REF = join(__dirname, '../../fixtures/reference/torch');
 const TOL = 1e-6; // PyTorch's AVX2 log/sin/cos differ from libm in the last bits.
 
-interface Summary { values?: number[]; head?: number[]; tail?: number[]; mean?: number; std?: number; sum_abs?: number }
+interface Summary {
+  values?: number[];
+  head?: number[];
+  tail?: number[];
+  mean?: number;
+  std?: number;
+  sum_abs?: number;
+}
 
 function assertDraw(got: Float32Array, want: Summary, what: string): void {
   const near = (a: ArrayLike<number>, b: number[], off: number) => {
@@ -68,7 +75,9 @@ test('randn matches torch for tails, mixed-size call sequences (cached second no
   assert.ok(ref.cases.length >= 14);
   for (const c of ref.cases) {
     const g = new TorchGenerator(BigInt(c.seed));
-    c.shapes.forEach((shape: number[], k: number) => assertDraw(g.randn(shape), c.draws[k], `seed ${c.seed} call ${k} [${shape}]`));
+    c.shapes.forEach((shape: number[], k: number) =>
+      assertDraw(g.randn(shape), c.draws[k], `seed ${c.seed} call ${k} [${shape}]`),
+    );
   }
 });
 
@@ -77,7 +86,11 @@ test('a seed given as number or bigint, or modulo 2^64, gives the same stream; d
   assert.deepEqual(new TorchGenerator(42n).randn([20]), a);
   assert.deepEqual(new TorchGenerator(-1).randn([20]), new TorchGenerator(2n ** 64n - 1n).randn([20]));
   assert.notDeepEqual(new TorchGenerator(43).randn([20]), a);
-  assert.deepEqual(new TorchGenerator(2 ** 60 + 2 ** 33 + 768).randn([3]), new TorchGenerator(768).randn([3]), 'only the low 32 bits seed mt19937');
+  assert.deepEqual(
+    new TorchGenerator(2 ** 60 + 2 ** 33 + 768).randn([3]),
+    new TorchGenerator(768).randn([3]),
+    'only the low 32 bits seed mt19937',
+  );
 });
 
 test('bad seeds and shapes throw errors that name them', () => {
@@ -99,5 +112,8 @@ test('randn into a caller buffer fills it with the values a fresh draw gives, an
       assert.deepEqual(buffer, want, `shape [${shape}] call ${call}`);
     }
   }
-  assert.throws(() => new TorchGenerator(0).randn([2, 4], new Float32Array(7)), /out has 7 values but shape \[2, 4\] needs 8/);
+  assert.throws(
+    () => new TorchGenerator(0).randn([2, 4], new Float32Array(7)),
+    /out has 7 values but shape \[2, 4\] needs 8/,
+  );
 });

@@ -15,7 +15,9 @@ const FIXTURES = join(__dirname, '../../fixtures/reference/diffusers');
 function fixture(name: string): any {
   // Non-finite floats are stored as strings ("-Infinity" in DPM-Solver's lambda_min_clipped).
   const special: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN };
-  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'), (_k, v) => (typeof v === 'string' && v in special ? special[v] : v));
+  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'), (_k, v) =>
+    typeof v === 'string' && v in special ? special[v] : v,
+  );
 }
 
 function build(json: Record<string, unknown>): Scheduler {
@@ -24,11 +26,20 @@ function build(json: Record<string, unknown>): Scheduler {
   return scheduler;
 }
 
-function assertClose(actual: ArrayLike<number>, expected: readonly number[], rel: number, abs: number, what: string): void {
+function assertClose(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  rel: number,
+  abs: number,
+  what: string,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length}, expected ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
     const tol = abs + rel * Math.abs(expected[i]);
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (tolerance ${tol})`);
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= tol,
+      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (tolerance ${tol})`,
+    );
   }
 }
 
@@ -38,11 +49,19 @@ const xT = Float64Array.from(traj.x_T as number[]);
 
 /** The fixtures' stand-in UNet: model(x, t)[i] = 0.5·x + 0.3·tanh(x) + 0.1·sin(0.05·i + t/100). */
 function model(x: Tensor, t: number): Tensor {
-  return { data: Float64Array.from(x.data, (v, i) => 0.5 * v + 0.3 * Math.tanh(v) + 0.1 * Math.sin(0.05 * i + t / 100)), shape: x.shape };
+  return {
+    data: Float64Array.from(x.data, (v, i) => 0.5 * v + 0.3 * Math.tanh(v) + 0.1 * Math.sin(0.05 * i + t / 100)),
+    shape: x.shape,
+  };
 }
 
 /** A pipeline's loop; returns the sample after the first step and at the end. */
-function sample(s: Scheduler, n: number, noise?: NoiseSource, x0: Float64Array = xT): { first: Float64Array; last: Float64Array } {
+function sample(
+  s: Scheduler,
+  n: number,
+  noise?: NoiseSource,
+  x0: Float64Array = xT,
+): { first: Float64Array; last: Float64Array } {
   s.setTimesteps(n);
   let x: Tensor = { data: x0.map((v) => v * s.initNoiseSigma), shape: SHAPE };
   let first: Float64Array | undefined;
@@ -60,7 +79,9 @@ test('every registered sampler has diffusers reference schedules', () => {
 });
 
 test('every reference trajectory is run: each names a registered sampler', () => {
-  const orphans = traj.cases.filter((c: any) => !schedulerClassNames.includes(c.scheduler)).map((c: any) => c.scheduler);
+  const orphans = traj.cases
+    .filter((c: any) => !schedulerClassNames.includes(c.scheduler))
+    .map((c: any) => c.scheduler);
   assert.deepEqual(orphans, []);
   assert.equal(traj.cases.length, 77);
 });
@@ -131,7 +152,8 @@ for (const name of schedulerClassNames) {
 
   test(`${name}: setTimesteps rejects step counts outside 1..num_train_timesteps`, () => {
     const s = build({ _class_name: name });
-    for (const n of [0, 1.5, 100000]) assert.throws(() => s.setTimesteps(n), new RegExp(`${name}.*num_inference_steps`));
+    for (const n of [0, 1.5, 100000])
+      assert.throws(() => s.setTimesteps(n), new RegExp(`${name}.*num_inference_steps`));
   });
 
   test(`${name}: step() names mismatched shapes and timesteps outside the schedule`, () => {

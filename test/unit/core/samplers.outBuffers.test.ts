@@ -44,8 +44,18 @@ test('out buffers of the wrong size or type are refused, naming the buffer', () 
   const x: Tensor = { data: new Float32Array(N), shape: SHAPE };
   const ok = { data: new Float32Array(N), shape: SHAPE };
   const t = s.timesteps[0];
-  assert.throws(() => s.step(x, t, x, undefined, { out: { prevSample: { data: new Float32Array(4), shape: [4] }, predOriginalSample: ok } }),
-    /out\.prevSample must be a Float32Array of 36 values/);
-  assert.throws(() => s.step(x, t, x, undefined, { out: { prevSample: ok, predOriginalSample: { data: new Float64Array(N), shape: SHAPE } } }),
-    /out\.predOriginalSample must be a Float32Array/);
+  assert.throws(
+    () =>
+      s.step(x, t, x, undefined, {
+        out: { prevSample: { data: new Float32Array(4), shape: [4] }, predOriginalSample: ok },
+      }),
+    /out\.prevSample must be a Float32Array of 36 values/,
+  );
+  assert.throws(
+    () =>
+      s.step(x, t, x, undefined, {
+        out: { prevSample: ok, predOriginalSample: { data: new Float64Array(N), shape: SHAPE } },
+      }),
+    /out\.predOriginalSample must be a Float32Array/,
+  );
 });

@@ -9,17 +9,29 @@ import { trainingBetas, type BetaSchedule } from '../../../src/core/schedules/tr
 import { alphasCumprod } from '../../../src/core/schedules/alphasCumprod';
 import { rescaleZeroTerminalSnr } from '../../../src/core/schedules/zeroTerminalSnr';
 import { logSnr, sigmasFromAlphasCumprod, snr } from '../../../src/core/schedules/noiseLevels';
-import { spacedTimesteps, type SpacingOptions, type TimestepSpacing } from '../../../src/core/schedules/timestepSpacing';
+import {
+  spacedTimesteps,
+  type SpacingOptions,
+  type TimestepSpacing,
+} from '../../../src/core/schedules/timestepSpacing';
 import { betaSigmas, exponentialSigmas, karrasSigmas } from '../../../src/core/schedules/sigmaSchedules';
 import { interpolateAt, sigmaToTimestep } from '../../../src/core/schedules/sigmaToTimestep';
 import { betaQuantile, regularizedIncompleteBeta } from '../../../src/core/schedules/betaQuantile';
 
 const REF = join(__dirname, '../../fixtures/reference');
 const readJson = (p: string) =>
-  JSON.parse(readFileSync(join(REF, p), 'utf8'), (_k, v) => (v === '-Infinity' ? -Infinity : v === 'Infinity' ? Infinity : v));
+  JSON.parse(readFileSync(join(REF, p), 'utf8'), (_k, v) =>
+    v === '-Infinity' ? -Infinity : v === 'Infinity' ? Infinity : v,
+  );
 
 type Config = Record<string, any>;
-interface TimestepCase { variant: string; timestep_spacing: TimestepSpacing; num_inference_steps: number; timesteps: number[]; sigmas?: number[] }
+interface TimestepCase {
+  variant: string;
+  timestep_spacing: TimestepSpacing;
+  num_inference_steps: number;
+  timesteps: number[];
+  sigmas?: number[];
+}
 
 function assertRel(actual: ArrayLike<number>, expected: readonly number[], rel: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
@@ -45,7 +57,12 @@ test('training betas and ᾱ are bit-identical to diffusers for every schedule, 
   assert.equal(ref.cases.length, 6);
   for (const c of ref.cases) {
     const what = `${c.beta_schedule}${c.rescale_betas_zero_snr ? '+zsnr' : ''}`;
-    let betas = trainingBetas({ numTrainTimesteps: c.num_train_timesteps, betaStart: c.beta_start, betaEnd: c.beta_end, betaSchedule: c.beta_schedule });
+    let betas = trainingBetas({
+      numTrainTimesteps: c.num_train_timesteps,
+      betaStart: c.beta_start,
+      betaEnd: c.beta_end,
+      betaSchedule: c.beta_schedule,
+    });
     if (c.rescale_betas_zero_snr) betas = rescaleZeroTerminalSnr(betas);
     assert.deepEqual(Array.from(betas), c.betas, `${what} betas`);
     assert.deepEqual(Array.from(alphasCumprod(betas)), c.alphas_cumprod, `${what} ᾱ`);
@@ -55,13 +72,24 @@ test('training betas and ᾱ are bit-identical to diffusers for every schedule, 
 
 test('sigmoid (DDPM) and exp (Heun) betas match diffusers', () => {
   for (const c of readJson('extra/schedules.json').training_betas) {
-    const betas = trainingBetas({ numTrainTimesteps: c.num_train_timesteps, betaStart: c.beta_start ?? 0.0001, betaEnd: c.beta_end ?? 0.02, betaSchedule: c.beta_schedule });
+    const betas = trainingBetas({
+      numTrainTimesteps: c.num_train_timesteps,
+      betaStart: c.beta_start ?? 0.0001,
+      betaEnd: c.beta_end ?? 0.02,
+      betaSchedule: c.beta_schedule,
+    });
     assertRel(betas, c.betas, 1e-6, c.beta_schedule);
   }
 });
 
 test('trained_betas win over beta_schedule and are stored as float32', () => {
-  const betas = trainingBetas({ numTrainTimesteps: 3, betaStart: 0.1, betaEnd: 0.2, betaSchedule: 'linear', trainedBetas: [0.1, 0.2, 0.3] });
+  const betas = trainingBetas({
+    numTrainTimesteps: 3,
+    betaStart: 0.1,
+    betaEnd: 0.2,
+    betaSchedule: 'linear',
+    trainedBetas: [0.1, 0.2, 0.3],
+  });
   assert.deepEqual(Array.from(betas), [f32(0.1), f32(0.2), f32(0.3)]);
   assert.notEqual(betas[0], 0.1);
 });
@@ -106,7 +134,11 @@ test('timestep spacing (leading / trailing / linspace, steps_offset) matches eve
         numTrainTimesteps: v.num_train_timesteps,
         stepsOffset: v.steps_offset,
       });
-      assert.deepEqual(Array.from(ts), c.timesteps, `${cls} ${c.variant} ${c.timestep_spacing} N=${c.num_inference_steps}`);
+      assert.deepEqual(
+        Array.from(ts),
+        c.timesteps,
+        `${cls} ${c.variant} ${c.timestep_spacing} N=${c.num_inference_steps}`,
+      );
       compared++;
     }
   }
@@ -136,7 +168,13 @@ test('Euler σ: interpolated at the spaced timesteps, every variant and spacing 
     if (c.variant === 'karras') continue;
     const v = ref.variants[c.variant];
     const table = eulerSigmaTable(v);
-    const ts = spacedTimesteps({ spacing: c.timestep_spacing, numInferenceSteps: c.num_inference_steps, numTrainTimesteps: 1000, stepsOffset: v.steps_offset, roundLinspace: false });
+    const ts = spacedTimesteps({
+      spacing: c.timestep_spacing,
+      numInferenceSteps: c.num_inference_steps,
+      numTrainTimesteps: 1000,
+      stepsOffset: v.steps_offset,
+      roundLinspace: false,
+    });
     const sigmas = [...Array.from(ts, (t) => f32(interpolateAt(t, table))), 0];
     assertRel(sigmas, c.sigmas!, 1e-6, `euler ${c.variant} ${c.timestep_spacing} N=${c.num_inference_steps}`);
     maxSigma = Math.max(maxSigma, sigmas[0]);
@@ -145,7 +183,10 @@ test('Euler σ: interpolated at the spaced timesteps, every variant and spacing 
 });
 
 test('Karras σ and their timesteps match Euler (fractional) and DPM-Solver (rounded)', () => {
-  for (const [cls, round] of [['EulerDiscreteScheduler', false], ['DPMSolverMultistepScheduler', true]] as const) {
+  for (const [cls, round] of [
+    ['EulerDiscreteScheduler', false],
+    ['DPMSolverMultistepScheduler', true],
+  ] as const) {
     const ref = readJson(`diffusers/timesteps_${cls}.json`);
     const table = eulerSigmaTable(ref.variants.karras);
     const logSigmas = table.map((s) => f32(Math.log(s)));
@@ -157,12 +198,20 @@ test('Karras σ and their timesteps match Euler (fractional) and DPM-Solver (rou
       let lo = table[0];
       let hi = table[999];
       if (!round) {
-        const ts = spacedTimesteps({ spacing: c.timestep_spacing, numInferenceSteps: n, numTrainTimesteps: 1000, stepsOffset: 1, roundLinspace: false });
+        const ts = spacedTimesteps({
+          spacing: c.timestep_spacing,
+          numInferenceSteps: n,
+          numTrainTimesteps: 1000,
+          stepsOffset: 1,
+          roundLinspace: false,
+        });
         hi = f32(interpolateAt(ts[0], table));
         lo = f32(interpolateAt(ts[n - 1], table));
       }
       const sigmas = karrasSigmas(lo, hi, n);
-      const ts = Array.from(sigmas, (s) => (round ? roundHalfEven(sigmaToTimestep(s, logSigmas)) : f32(sigmaToTimestep(s, logSigmas))));
+      const ts = Array.from(sigmas, (s) =>
+        round ? roundHalfEven(sigmaToTimestep(s, logSigmas)) : f32(sigmaToTimestep(s, logSigmas)),
+      );
       const what = `${cls} karras ${c.timestep_spacing} N=${n}`;
       assertRel([...Array.from(sigmas, f32), 0], c.sigmas!, 1e-6, `${what} σ`);
       if (round) assert.deepEqual(ts, c.timesteps, `${what} t`);
@@ -178,13 +227,23 @@ test('exponential and beta σ schedules match diffusers (Euler, use_exponential_
   assert.equal(ref.sigma_cases.length, 8);
   for (const c of ref.sigma_cases) {
     const n = c.num_inference_steps;
-    const ts = spacedTimesteps({ spacing: 'linspace', numInferenceSteps: n, numTrainTimesteps: 1000, roundLinspace: false });
+    const ts = spacedTimesteps({
+      spacing: 'linspace',
+      numInferenceSteps: n,
+      numTrainTimesteps: 1000,
+      roundLinspace: false,
+    });
     const hi = f32(interpolateAt(ts[0], table));
     const lo = f32(interpolateAt(ts[n - 1], table));
     const sigmas = c.option === 'use_beta_sigmas' ? betaSigmas(lo, hi, n) : exponentialSigmas(lo, hi, n);
     const what = `${c.option} N=${n}`;
     assertRel([...Array.from(sigmas, f32), 0], c.sigmas, 1e-6, `${what} σ`);
-    assertRel(Array.from(sigmas, (s) => f32(sigmaToTimestep(s, logSigmas))), c.timesteps, 1e-6, `${what} t`);
+    assertRel(
+      Array.from(sigmas, (s) => f32(sigmaToTimestep(s, logSigmas))),
+      c.timesteps,
+      1e-6,
+      `${what} t`,
+    );
   }
 });
 
@@ -203,7 +262,12 @@ test('beta quantile agrees with scipy.stats.beta.ppf and inverts the incomplete 
 });
 
 test('σ, SNR and log-SNR of Stable Diffusion 1.x match the published figures', () => {
-  const abar = alphasCumprodFor({ num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' });
+  const abar = alphasCumprodFor({
+    num_train_timesteps: 1000,
+    beta_start: 0.00085,
+    beta_end: 0.012,
+    beta_schedule: 'scaled_linear',
+  });
   const sigmas = sigmasFromAlphasCumprod(abar);
   // FACTS.md (rounded, float64 figures): √ᾱ_T = 0.068265, terminal SNR 0.0047 (log-SNR −5.36),
   // σ from 0.029167 to 14.614641.

@@ -18,18 +18,27 @@ test('released configs read into one plottable schedule each', () => {
   for (const model of ['sd21', 'sdxl', 'sdturbo']) {
     const doc = readScheduleDocument(fixture(`${model}/scheduler_config.json`), 'config', model);
     assert.equal(doc.error, undefined, `${model}: ${doc.error}`);
-    assert.deepEqual(doc.schedules.map((s) => s.name), [model]);
-    assert.equal(doc.schedules[0]!.config.beta_schedule, 'scaled_linear');
+    assert.deepEqual(
+      doc.schedules.map((s) => s.name),
+      [model],
+    );
+    assert.equal(doc.schedules[0].config.beta_schedule, 'scaled_linear');
   }
 });
 
 test('the comparison schedule file yields its named schedules with explicit timesteps kept', () => {
   const doc = readScheduleDocument(fixture('comparison.schedule.json'), 'scheduleFile', 'comparison');
   // Only the shipped schedule is flagged: its leading spacing meets a nonzero terminal SNR.
-  assert.deepEqual(doc.findings.map((f) => `${f.code}@${f.path.join('.')}`), ['nonzero-terminal-snr-leading@schedules.sd15 euler.config.timestep_spacing']);
-  assert.deepEqual(doc.schedules.map((s) => s.name), ['sd15 euler', 'trailing + zero-SNR', 'hand-picked steps']);
-  assert.deepEqual(doc.schedules[2]!.timesteps, [999, 850, 700, 500, 300, 150, 50]);
-  assert.equal(doc.schedules[1]!.config.rescale_betas_zero_snr, true);
+  assert.deepEqual(
+    doc.findings.map((f) => `${f.code}@${f.path.join('.')}`),
+    ['nonzero-terminal-snr-leading@schedules.sd15 euler.config.timestep_spacing'],
+  );
+  assert.deepEqual(
+    doc.schedules.map((s) => s.name),
+    ['sd15 euler', 'trailing + zero-SNR', 'hand-picked steps'],
+  );
+  assert.deepEqual(doc.schedules[2].timesteps, [999, 850, 700, 500, 300, 150, 50]);
+  assert.equal(doc.schedules[1].config.rescale_betas_zero_snr, true);
 });
 
 test('broken JSON gives a syntax finding at the bad character and an error state', () => {
@@ -37,13 +46,19 @@ test('broken JSON gives a syntax finding at the bad character and an error state
   const doc = readScheduleDocument(text, 'config', 'x');
   assert.equal(doc.schedules.length, 0);
   assert.match(doc.error ?? '', /^Broken JSON: InvalidSymbol at line 3/);
-  const f = doc.findings[0]!;
+  const f = doc.findings[0];
   assert.equal(f.code, 'syntax');
   assert.equal(at(text, f.offset, f.length), 'NaN');
 });
 
 test('a string where a number belongs in betas is marked at that entry', () => {
-  const text = JSON.stringify({ schedules: { a: { config: { _class_name: 'DDIMScheduler', num_train_timesteps: 3 }, betas: [0.1, '0.2', 0.3] } } }, null, 2);
+  const text = JSON.stringify(
+    {
+      schedules: { a: { config: { _class_name: 'DDIMScheduler', num_train_timesteps: 3 }, betas: [0.1, '0.2', 0.3] } },
+    },
+    null,
+    2,
+  );
   const doc = readScheduleDocument(text, 'scheduleFile', 'x');
   assert.equal(doc.schedules.length, 0);
   const f = doc.findings.find((x) => x.code === 'wrong-type')!;
@@ -52,21 +67,24 @@ test('a string where a number belongs in betas is marked at that entry', () => {
   assert.match(f.message, /\[1\] must be a finite number, got "0.2"/);
 });
 
-test('explicit betas of a schedule file are the config\'s trained_betas', () => {
+test("explicit betas of a schedule file are the config's trained_betas", () => {
   const config = { _class_name: 'DDIMScheduler', num_train_timesteps: 3, timestep_spacing: 'trailing' };
   const text = JSON.stringify({ schedules: { a: { config, betas: [0.1, 0.2, 0.3] } } });
   const doc = readScheduleDocument(text, 'scheduleFile', 'x');
   assert.deepEqual(doc.findings, []);
-  assert.deepEqual(doc.schedules[0]!.config.trained_betas, [0.1, 0.2, 0.3]);
+  assert.deepEqual(doc.schedules[0].config.trained_betas, [0.1, 0.2, 0.3]);
 });
 
 test('a million-entry trained_betas array is refused with one finding on its key', () => {
   const betas = new Array(1_000_000).fill(0.001);
   const text = JSON.stringify({ _class_name: 'DDIMScheduler', trained_betas: betas });
   const doc = readScheduleDocument(text, 'config', 'x');
-  assert.deepEqual(doc.findings.map((f) => f.code), ['array-too-long']);
-  assert.match(doc.findings[0]!.message, /1000000 elements; Diffusion Lab reads at most 100000/);
-  assert.equal(at(text, doc.findings[0]!.offset, doc.findings[0]!.length), '"trained_betas"');
+  assert.deepEqual(
+    doc.findings.map((f) => f.code),
+    ['array-too-long'],
+  );
+  assert.match(doc.findings[0].message, /1000000 elements; Diffusion Lab reads at most 100000/);
+  assert.equal(at(text, doc.findings[0].offset, doc.findings[0].length), '"trained_betas"');
   assert.equal(doc.schedules.length, 0);
   assert.ok(doc.error);
 });
@@ -74,8 +92,11 @@ test('a million-entry trained_betas array is refused with one finding on its key
 test('num_train_timesteps beyond the cap is an error at its value', () => {
   const text = '{"_class_name": "DDIMScheduler", "num_train_timesteps": 1e9}';
   const doc = readScheduleDocument(text, 'config', 'x');
-  assert.deepEqual(doc.findings.map((f) => f.code), ['out-of-range']);
-  assert.equal(at(text, doc.findings[0]!.offset, doc.findings[0]!.length), '1e9');
+  assert.deepEqual(
+    doc.findings.map((f) => f.code),
+    ['out-of-range'],
+  );
+  assert.equal(at(text, doc.findings[0].offset, doc.findings[0].length), '1e9');
   assert.equal(doc.schedules.length, 0);
 });
 
@@ -107,15 +128,30 @@ test('schedule file structure: unknown keys, both timesteps and sigmas, ascendin
   assert.ok(codes.includes('not-descending@schedules.b.timesteps.1'), codes.join());
   assert.ok(codes.includes('unknown-key@schedules.c.colour'), codes.join());
   // c is still plottable: an unknown key is a warning.
-  assert.deepEqual(doc.schedules.map((s) => s.name), ['c']);
+  assert.deepEqual(
+    doc.schedules.map((s) => s.name),
+    ['c'],
+  );
 });
 
 test('wrong root types and empty files are errors, never exceptions', () => {
-  for (const text of ['', '[]', '42', '"x"', 'null', '{"schedules": []}', '{"schedules": {"a": 3}}', '{"schedules": {}}']) {
+  for (const text of [
+    '',
+    '[]',
+    '42',
+    '"x"',
+    'null',
+    '{"schedules": []}',
+    '{"schedules": {"a": 3}}',
+    '{"schedules": {}}',
+  ]) {
     const doc = readScheduleDocument(text, text.includes('schedules') ? 'scheduleFile' : 'config', 'x');
     assert.equal(doc.schedules.length, 0, text);
     assert.ok(doc.error, `error state for ${JSON.stringify(text)}`);
-    assert.ok(doc.findings.some((f) => f.severity === 'error'), text);
+    assert.ok(
+      doc.findings.some((f) => f.severity === 'error'),
+      text,
+    );
   }
 });
 
@@ -123,8 +159,16 @@ test('wrong root types and empty files are errors, never exceptions', () => {
  * information, facts of every real config are hints), and the findings a reader of diffusers expects. */
 const EXPECTED: Record<string, string[]> = {
   // PNDM has no clip_sample; leading spacing from PNDM's default with SD's nonzero terminal SNR.
-  sd15: ['hint:private-key@_diffusers_version', 'hint:compatible-class-key@clip_sample', 'info:nonzero-terminal-snr-leading@timestep_spacing'],
-  sd21: ['hint:private-key@_diffusers_version', 'hint:compatible-class-key@skip_prk_steps', 'info:nonzero-terminal-snr-leading@timestep_spacing'],
+  sd15: [
+    'hint:private-key@_diffusers_version',
+    'hint:compatible-class-key@clip_sample',
+    'info:nonzero-terminal-snr-leading@timestep_spacing',
+  ],
+  sd21: [
+    'hint:private-key@_diffusers_version',
+    'hint:compatible-class-key@skip_prk_steps',
+    'info:nonzero-terminal-snr-leading@timestep_spacing',
+  ],
   sdxl: [
     'hint:private-key@_diffusers_version',
     'hint:compatible-class-key@clip_sample',
@@ -151,7 +195,11 @@ test('released configs open cleanly and show the expected findings', () => {
     const text = fixture(`${model}/scheduler_config.json`);
     const doc = readScheduleDocument(text, 'config', model);
     assert.equal(doc.schedules.length, 1, model);
-    assert.deepEqual(doc.findings.map((f) => `${f.severity}:${f.code}@${f.path.join('.')}`), expected, model);
+    assert.deepEqual(
+      doc.findings.map((f) => `${f.severity}:${f.code}@${f.path.join('.')}`),
+      expected,
+      model,
+    );
   }
 });
 
@@ -174,12 +222,18 @@ test('a string where a number belongs in a config is a core finding at that valu
 });
 
 test('a value nested 3,000 objects deep is a finding where the nesting goes too deep, not a stack overflow', () => {
-  for (const [open, close] of [['{"a":', '}'], ['[', ']']]) {
+  for (const [open, close] of [
+    ['{"a":', '}'],
+    ['[', ']'],
+  ]) {
     const text = `{"_class_name": "DDIMScheduler",\n"x": ${open.repeat(3000)}1${close.repeat(3000)}}`;
     const doc = readScheduleDocument(text, 'config', 'deep');
-    assert.deepEqual(doc.findings.map((f) => f.code), ['too-deep']);
+    assert.deepEqual(
+      doc.findings.map((f) => f.code),
+      ['too-deep'],
+    );
     // The root is level 1, so the 64th nested opener is the first past the limit.
-    assert.equal(doc.findings[0]!.offset, text.indexOf(open) + 63 * open.length);
+    assert.equal(doc.findings[0].offset, text.indexOf(open) + 63 * open.length);
     assert.match(doc.error!, /Nested more than 64 levels deep at line 2/);
     assert.deepEqual(doc.schedules, []);
   }

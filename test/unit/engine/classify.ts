@@ -26,5 +26,8 @@ export function classify(images: RgbaPixels[]): Scene[] {
   const hex = (i: RgbaPixels) => ({ width: i.width, height: i.height, rgba: Buffer.from(i.rgba).toString('hex') });
   const input = JSON.stringify(images.map(hex));
   const out = execFileSync('/usr/bin/python3', ['-c', SCRIPT], { cwd: TRAINING, input, encoding: 'utf8' });
-  return out.trim().split('\n').map((line) => JSON.parse(line) as Scene);
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Scene);
 }

@@ -10,7 +10,7 @@ const engine = startEngine();
 after(() => engine.dispose());
 const euler = { _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'leading' };
 
-test('custom timesteps equal to a spaced schedule give the spaced run\'s image', async () => {
+test("custom timesteps equal to a spaced schedule give the spaced run's image", async () => {
   const events: StepEvent[] = [];
   const spaced = await engine.generate(request({ scheduler: euler, steps: 5 }), { onStep: (e) => events.push(e) });
   const timesteps = events.map((e) => e.t);
@@ -18,10 +18,10 @@ test('custom timesteps equal to a spaced schedule give the spaced run\'s image',
   const req = request({ scheduler: euler, steps: 20, timesteps });
   const custom = await executeRun(engine, prepareRun(req.spec), req.options);
   assert.deepEqual(custom.images[0].rgba, spaced.images[0].rgba);
-  assert.equal(custom.info.spec.steps, 5, 'steps is the list\'s count, not the request\'s');
+  assert.equal(custom.info.spec.steps, 5, "steps is the list's count, not the request's");
   assert.deepEqual(custom.info.spec.timesteps, timesteps);
   const record = JSON.parse(readPngText(custom.images[0].png)['diffusion-lab']);
-  assert.deepEqual(record.spec.timesteps, timesteps, 'the PNG\'s record keeps the schedule');
+  assert.deepEqual(record.spec.timesteps, timesteps, "the PNG's record keeps the schedule");
 });
 
 test('custom sigmas run one step per σ gap and are reported', async () => {
@@ -48,5 +48,8 @@ test('bad custom schedules are refused naming the problem', async () => {
   await refused({ sigmas: [1e6, 1, 0] }, /sigma 1000000 is outside the training range/);
   await refused({ timesteps: [900, 100], sigmas: [10, 0] }, /not both/);
   // DDIM's set_timesteps has no custom schedule: the core's refusal, under the class's name.
-  await refused({ scheduler: { _class_name: 'DDIMScheduler' }, timesteps: [900, 500, 100] }, /DDIMScheduler cannot take custom timesteps: .*takes no custom timesteps/);
+  await refused(
+    { scheduler: { _class_name: 'DDIMScheduler' }, timesteps: [900, 500, 100] },
+    /DDIMScheduler cannot take custom timesteps: .*takes no custom timesteps/,
+  );
 });

@@ -19,27 +19,47 @@ function fails(code: string, pattern: RegExp) {
 }
 
 test('a missing folder or file is named', async () => {
-  await assert.rejects(engine.generate(request({ modelDir: '/nonexistent/model' })), fails('MODEL_INVALID', /\/nonexistent\/model does not exist/));
-  for (const file of ['unet/model.onnx', 'vae_decoder/model.onnx', 'text_encoder/model.onnx', 'scheduler/scheduler_config.json']) {
+  await assert.rejects(
+    engine.generate(request({ modelDir: '/nonexistent/model' })),
+    fails('MODEL_INVALID', /\/nonexistent\/model does not exist/),
+  );
+  for (const file of [
+    'unet/model.onnx',
+    'vae_decoder/model.onnx',
+    'text_encoder/model.onnx',
+    'scheduler/scheduler_config.json',
+  ]) {
     const dir = copyModel('tiny-sd');
     rmSync(join(dir, file));
-    await assert.rejects(engine.generate(request({ modelDir: dir })), fails('MODEL_INVALID', new RegExp(`missing .*${file}`)));
+    await assert.rejects(
+      engine.generate(request({ modelDir: dir })),
+      fails('MODEL_INVALID', new RegExp(`missing .*${file}`)),
+    );
   }
   const dir = copyModel('tiny-sd');
   rmSync(join(dir, 'tokenizer', 'merges.txt'));
   await assert.rejects(engine.generate(request({ modelDir: dir })), fails('MODEL_INVALID', /merges\.txt/));
   const noTokenizer = copyModel('tiny-sd');
   rmSync(join(noTokenizer, 'tokenizer'), { recursive: true });
-  await assert.rejects(engine.generate(request({ modelDir: noTokenizer })), fails('MODEL_INVALID', /missing .*tiny-sd\/tokenizer \(the prompt tokenizer\)/));
+  await assert.rejects(
+    engine.generate(request({ modelDir: noTokenizer })),
+    fails('MODEL_INVALID', /missing .*tiny-sd\/tokenizer \(the prompt tokenizer\)/),
+  );
 });
 
 test('a corrupt .onnx file or config is named', async () => {
   const dir = copyModel('tiny-sd');
   writeFileSync(join(dir, 'unet', 'model.onnx'), 'not a model');
-  await assert.rejects(engine.generate(request({ modelDir: dir })), fails('MODEL_INVALID', /cannot load .*unet\/model\.onnx/));
+  await assert.rejects(
+    engine.generate(request({ modelDir: dir })),
+    fails('MODEL_INVALID', /cannot load .*unet\/model\.onnx/),
+  );
   const dir2 = copyModel('tiny-sd');
   writeFileSync(join(dir2, 'scheduler', 'scheduler_config.json'), '{ nope');
-  await assert.rejects(engine.generate(request({ modelDir: dir2 })), fails('MODEL_INVALID', /scheduler_config\.json is not valid JSON/));
+  await assert.rejects(
+    engine.generate(request({ modelDir: dir2 })),
+    fails('MODEL_INVALID', /scheduler_config\.json is not valid JSON/),
+  );
 });
 
 test('a component with the wrong inputs lists what was expected and what was found', async () => {
@@ -47,11 +67,17 @@ test('a component with the wrong inputs lists what was expected and what was fou
   cpSync(model('tiny-ddpm/unet/model.onnx'), join(dir, 'unet', 'model.onnx'));
   await assert.rejects(
     engine.generate(request({ modelDir: dir })),
-    fails('MODEL_INVALID', /unet\/model\.onnx does not fit: expected sample, timestep, encoder_hidden_states → out_sample; found sample \[batch, 3, 16, 16\] float32, timestep \[\] float32 → out_sample/),
+    fails(
+      'MODEL_INVALID',
+      /unet\/model\.onnx does not fit: expected sample, timestep, encoder_hidden_states → out_sample; found sample \[batch, 3, 16, 16\] float32, timestep \[\] float32 → out_sample/,
+    ),
   );
   const dir2 = copyModel('tiny-sd');
   cpSync(model('tiny-sd/unet/model.onnx'), join(dir2, 'vae_decoder', 'model.onnx'));
-  await assert.rejects(engine.generate(request({ modelDir: dir2 })), fails('MODEL_INVALID', /vae_decoder\/model\.onnx does not fit: expected latent_sample → sample/));
+  await assert.rejects(
+    engine.generate(request({ modelDir: dir2 })),
+    fails('MODEL_INVALID', /vae_decoder\/model\.onnx does not fit: expected latent_sample → sample/),
+  );
 });
 
 test('NaN in the UNet output stops the run and names the step', async () => {
@@ -78,9 +104,16 @@ test('bad parameters are refused before inference', async () => {
     [{ width: 4 }, /width must be at least 8/],
     [{ width: 4096, height: 4096, batchSize: 8 }, /128 megapixels, more than the 64/],
   ];
-  cases.push([{ steps: 200, scheduler: { _class_name: 'DDIMScheduler', num_train_timesteps: 100 } }, /DDIMScheduler cannot take 200 steps/]);
-  for (const [change, pattern] of cases) await assert.rejects(engine.generate(request(change)), fails('BAD_REQUEST', pattern));
-  await assert.rejects(engine.generate(request({ modelDir: model('tiny-sd-legacy'), preview: { every: 1, kind: 'taesd' } })), fails('BAD_REQUEST', /no taesd_decoder/));
+  cases.push([
+    { steps: 200, scheduler: { _class_name: 'DDIMScheduler', num_train_timesteps: 100 } },
+    /DDIMScheduler cannot take 200 steps/,
+  ]);
+  for (const [change, pattern] of cases)
+    await assert.rejects(engine.generate(request(change)), fails('BAD_REQUEST', pattern));
+  await assert.rejects(
+    engine.generate(request({ modelDir: model('tiny-sd-legacy'), preview: { every: 1, kind: 'taesd' } })),
+    fails('BAD_REQUEST', /no taesd_decoder/),
+  );
 });
 
 test('changed model files are picked up by the next run', async () => {
@@ -93,18 +126,30 @@ test('changed model files are picked up by the next run', async () => {
 
 test('a named provider that cannot start is reported, not silently replaced', async () => {
   const absent = (['dml', 'coreml', 'cuda'] as const).find((p) => !autoProviders().includes(p))!;
-  await assert.rejects(engine.generate(request({ provider: absent })), fails('PROVIDER_FAILED', new RegExp(`the ${absent} execution provider could not start`)));
+  await assert.rejects(
+    engine.generate(request({ provider: absent })),
+    fails('PROVIDER_FAILED', new RegExp(`the ${absent} execution provider could not start`)),
+  );
   const auto = await engine.generate(request({ provider: 'auto' }));
   assert.ok(autoProviders().includes(auto.info.provider));
-  assert.deepEqual(auto.info.providerFallbacks.map((f) => f.provider), autoProviders().slice(0, autoProviders().indexOf(auto.info.provider)));
+  assert.deepEqual(
+    auto.info.providerFallbacks.map((f) => f.provider),
+    autoProviders().slice(0, autoProviders().indexOf(auto.info.provider)),
+  );
 });
 
 test('a text encoder and UNet from different models are refused with both widths', async () => {
   const dir = copyModel('tiny-sd');
   // The shipped default model's UNet takes wider hidden states than the tiny test model's text encoder gives.
-  cpSync(join(__dirname, '..', '..', '..', 'models', 'tiny-shapes', 'unet', 'model.onnx'), join(dir, 'unet', 'model.onnx'));
+  cpSync(
+    join(__dirname, '..', '..', '..', 'models', 'tiny-shapes', 'unet', 'model.onnx'),
+    join(dir, 'unet', 'model.onnx'),
+  );
   await assert.rejects(
     engine.generate(request({ modelDir: dir })),
-    fails('MODEL_INVALID', /text_encoder\/model\.onnx gives 32-wide hidden states but unet\/model\.onnx takes (?!32)\d+ \(text encoder and UNet come from different models\)/),
+    fails(
+      'MODEL_INVALID',
+      /text_encoder\/model\.onnx gives 32-wide hidden states but unet\/model\.onnx takes (?!32)\d+ \(text encoder and UNet come from different models\)/,
+    ),
   );
 });

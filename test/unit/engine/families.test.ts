@@ -19,10 +19,14 @@ function run(folder: string, spec: Partial<RunSpec> = {}): GenerateRequest {
 }
 
 const FAMILIES: [folder: string, family: string, generation: string, guidance: number][] = [
-  ['tiny-sd15', 'sd1', 'optimum>=1.24', 7.5], ['tiny-sd15-o122', 'sd1', 'optimum<=1.22', 7.5],
-  ['tiny-sdxl', 'sdxl', 'optimum>=1.24', 5], ['tiny-sdxl-o122', 'sdxl', 'optimum<=1.22', 5],
-  ['tiny-sdxl-turbo', 'sdxl-turbo', 'optimum>=1.24', 0], ['tiny-sd-turbo', 'sd-turbo', 'optimum>=1.24', 0],
-  ['tiny-lcm', 'lcm', 'optimum>=1.24', 8.5], ['tiny-lcm-o122', 'lcm', 'optimum<=1.22', 8.5],
+  ['tiny-sd15', 'sd1', 'optimum>=1.24', 7.5],
+  ['tiny-sd15-o122', 'sd1', 'optimum<=1.22', 7.5],
+  ['tiny-sdxl', 'sdxl', 'optimum>=1.24', 5],
+  ['tiny-sdxl-o122', 'sdxl', 'optimum<=1.22', 5],
+  ['tiny-sdxl-turbo', 'sdxl-turbo', 'optimum>=1.24', 0],
+  ['tiny-sd-turbo', 'sd-turbo', 'optimum>=1.24', 0],
+  ['tiny-lcm', 'lcm', 'optimum>=1.24', 8.5],
+  ['tiny-lcm-o122', 'lcm', 'optimum<=1.22', 8.5],
   ['tiny-sd2-v', 'sd2-v', 'optimum>=1.24', 7.5],
 ];
 
@@ -35,7 +39,7 @@ for (const [folder, family, generation, guidance] of FAMILIES) {
     assert.ok(distinctColours(img.rgba) > 50, 'image is not uniform');
     assert.equal(r.info.family?.family, family);
     // Without a vae_encoder/ the engine cannot tell 1.22 from 1.23: both take an int64 timestep.
-    assert.match(generation, new RegExp(r.info.family!.optimumGeneration.replace(/[<>=.+]/g, '\\$&')));
+    assert.match(generation, new RegExp(r.info.family.optimumGeneration.replace(/[<>=.+]/g, '\\$&')));
     assert.equal(r.info.spec.guidanceScale, guidance);
     assert.deepEqual(r.info.family?.defaulted, ['guidanceScale', 'width', 'height']);
   });
@@ -46,7 +50,11 @@ test('left-out steps and guidance come from the family: Turbo 1 trailing step un
   const turbo = await engine.generate(run('tiny-sdxl-turbo'), { onStep: (e) => steps.push(e) });
   assert.equal(turbo.info.spec.steps, 1);
   assert.equal(turbo.info.spec.guidanceScale, 0);
-  assert.deepEqual(steps.map((e) => e.t), [999], 'trailing spacing starts at the last training timestep');
+  assert.deepEqual(
+    steps.map((e) => e.t),
+    [999],
+    'trailing spacing starts at the last training timestep',
+  );
   const recommended = { width: 64, height: 64, steps: 1, guidance: 0, scheduler: 'EulerAncestralDiscreteScheduler' };
   assert.deepEqual(turbo.info.family?.recommended, recommended);
   const lcm = await engine.generate(run('tiny-lcm'));
@@ -130,6 +138,8 @@ test('a mismatched SDXL folder is refused naming the component and what is wrong
   cpSync(model('tiny-sd15/text_encoder'), join(mixed, 'text_encoder'), { recursive: true });
   await assert.rejects(
     engine.generate(run(mixed, { steps: 2 })),
-    refused(/tiny-sdxl\/unet: text encoder width 64 \(text_encoder 32 \+ text_encoder_2 32\) ≠ UNet cross-attention width 48/),
+    refused(
+      /tiny-sdxl\/unet: text encoder width 64 \(text_encoder 32 \+ text_encoder_2 32\) ≠ UNet cross-attention width 48/,
+    ),
   );
 });

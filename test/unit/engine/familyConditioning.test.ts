@@ -29,17 +29,16 @@ function concatenated(a: OutputStats, b: OutputStats): OutputStats {
 }
 
 for (const folder of ['tiny-sdxl', 'tiny-sdxl-o122']) {
-  test(`${folder}: both encoders' penultimate hidden states, concatenated, and the pooled text_embeds match PyTorch`,
-    async () => {
-      const s = await sessions(folder);
-      const ref = readReference(folder).components;
-      // The reference encodes the prompt twice (batch 2): here as negative and prompt of a guided run.
-      const text = await encode(s, PROMPT);
-      const [first, second] = [ref.text_encoder, ref.text_encoder_2];
-      const expected = concatenated(first.outputs['hidden_states.1'], second.outputs['hidden_states.1']);
-      assertMatches(text.hidden.data, text.hidden.shape, expected, `${folder} encoder_hidden_states`);
-      assertMatches(text.pooled!.data, text.pooled!.shape, second.outputs.text_embeds, `${folder} text_embeds`);
-    });
+  test(`${folder}: both encoders' penultimate hidden states, concatenated, and the pooled text_embeds match PyTorch`, async () => {
+    const s = await sessions(folder);
+    const ref = readReference(folder).components;
+    // The reference encodes the prompt twice (batch 2): here as negative and prompt of a guided run.
+    const text = await encode(s, PROMPT);
+    const [first, second] = [ref.text_encoder, ref.text_encoder_2];
+    const expected = concatenated(first.outputs['hidden_states.1'], second.outputs['hidden_states.1']);
+    assertMatches(text.hidden.data, text.hidden.shape, expected, `${folder} encoder_hidden_states`);
+    assertMatches(text.pooled!.data, text.pooled!.shape, second.outputs.text_embeds, `${folder} text_embeds`);
+  });
 }
 
 test('tiny-sdxl: an empty negative prompt is zeros (force_zeros_for_empty_prompt), another is encoded', async () => {
@@ -54,14 +53,20 @@ test('tiny-sdxl: an empty negative prompt is zeros (force_zeros_for_empty_prompt
   s.folder.forceZerosForEmptyPrompt = false;
   const encoded = await encode(s, '');
   s.folder.forceZerosForEmptyPrompt = true;
-  assert.ok(encoded.hidden.data.subarray(0, half).some((v) => v !== 0), 'force_zeros_for_empty_prompt false: "" encoded');
+  assert.ok(
+    encoded.hidden.data.subarray(0, half).some((v) => v !== 0),
+    'force_zeros_for_empty_prompt false: "" encoded',
+  );
 });
 
 test('SDXL time_ids: original size (h, w), crop (top, left), target size (h, w), as diffusers orders them', () => {
   const spec = { ...runSpec({ modelDir: '', prompt: '' }), width: 64, height: 48, guidanceScale: 5 };
   assert.deepEqual(timeIds(spec), [48, 64, 0, 0, 48, 64]);
   const micro = {
-    ...spec, originalSize: { width: 200, height: 100 }, cropTopLeft: { x: 7, y: 3 }, targetSize: { width: 80, height: 60 },
+    ...spec,
+    originalSize: { width: 200, height: 100 },
+    cropTopLeft: { x: 7, y: 3 },
+    targetSize: { width: 80, height: 60 },
   };
   assert.deepEqual(timeIds(micro), [100, 200, 3, 7, 60, 80]);
 });
@@ -79,18 +84,31 @@ test("LCM's timestep_cond is diffusers' get_guidance_scale_embedding of g − 1 
   const exact = diffs.filter((d) => d <= 1e-6).length;
   assert.ok(exact >= 0.9 * 256, `${256 - exact} of 256 differ`);
   const other = addedConditions(s, { ...spec, guidanceScale: 2 }, undefined, 1).timestep_cond.data;
-  assert.ok(other.some((v, i) => Math.abs(v - cond.data[i]) > 0.1), 'another g, another embedding');
+  assert.ok(
+    other.some((v, i) => Math.abs(v - cond.data[i]) > 0.1),
+    'another g, another embedding',
+  );
   assert.equal(guidanceEmbedding(1, 5)[4], 0, 'an odd width ends in a zero');
 });
 
 const UNETS = [
-  'tiny-sd15', 'tiny-sd15-o122', 'tiny-sdxl', 'tiny-sdxl-o122', 'tiny-lcm', 'tiny-lcm-o122', 'tiny-sd2-v', 'tiny-sd-turbo',
+  'tiny-sd15',
+  'tiny-sd15-o122',
+  'tiny-sdxl',
+  'tiny-sdxl-o122',
+  'tiny-lcm',
+  'tiny-lcm-o122',
+  'tiny-sd2-v',
+  'tiny-sd-turbo',
 ];
 for (const folder of UNETS) {
   test(`${folder}: the engine's UNet call (its generation's timestep, added inputs) matches PyTorch`, async () => {
     const s = await sessions(folder);
     const { inputs, outputs } = readReference(folder).components.unet;
-    const tensor = (name: string) => ({ data: Float32Array.from(inputValues(inputs[name])), shape: inputs[name].shape });
+    const tensor = (name: string) => ({
+      data: Float32Array.from(inputValues(inputs[name])),
+      shape: inputs[name].shape,
+    });
     const names = ['text_embeds', 'time_ids', 'timestep_cond'].filter((n) => inputs[n]);
     const added = Object.fromEntries(names.map((n) => [n, tensor(n)]));
     const t = inputValues(inputs.timestep)[0];

@@ -10,7 +10,11 @@ import { assertMatches, inputValues, readReference, REFERENCE_FOLDERS, type Inpu
 function feed(spec: InputSpec): ort.Tensor {
   const values = inputValues(spec);
   return spec.dtype === 'int64'
-    ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), spec.shape)
+    ? new ort.Tensor(
+        'int64',
+        BigInt64Array.from(values, (v) => BigInt(v)),
+        spec.shape,
+      )
     : new ort.Tensor('float32', Float32Array.from(values), spec.shape);
 }
 

@@ -5,8 +5,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS } from '../core/model/folderJson';
 
-export interface InputSpec { shape: number[]; dtype: 'float32' | 'int64'; wave?: number; values?: number[] }
-export interface OutputStats { shape: number[]; sum?: number; abs_sum?: number; first?: number[] }
+export interface InputSpec {
+  shape: number[];
+  dtype: 'float32' | 'int64';
+  wave?: number;
+  values?: number[];
+}
+export interface OutputStats {
+  shape: number[];
+  sum?: number;
+  abs_sum?: number;
+  first?: number[];
+}
 export interface Reference {
   components: Record<string, { inputs: Record<string, InputSpec>; outputs: Record<string, OutputStats> }>;
 }
@@ -42,7 +52,17 @@ export function assertMatches(
   assert.deepEqual([...dims], expected.shape, what);
   if (expected.sum === undefined) return; // sampled inside the graph (old VAE encoder): shape only
   const values = Array.from(data);
-  near(values.reduce((a, v) => a + Math.abs(v), 0), expected.abs_sum!, expected.abs_sum!, `${what} sum |x|`);
-  near(values.reduce((a, v) => a + v, 0), expected.sum, expected.abs_sum!, `${what} sum`);
+  near(
+    values.reduce((a, v) => a + Math.abs(v), 0),
+    expected.abs_sum!,
+    expected.abs_sum!,
+    `${what} sum |x|`,
+  );
+  near(
+    values.reduce((a, v) => a + v, 0),
+    expected.sum,
+    expected.abs_sum!,
+    `${what} sum`,
+  );
   expected.first!.forEach((v, i) => near(values[i], v, Math.abs(v) + 1, `${what}[${i}]`));
 }

@@ -32,7 +32,17 @@ export function startEngine(): EngineClient {
 export function request(overrides: Partial<RunSpec> & RunOptions = {}): GenerateRequest {
   const { provider = 'cpu', preview, captureLatents, returnTensors, ...spec } = overrides;
   const options: RunOptions = { provider, preview, captureLatents, returnTensors };
-  return { spec: runSpec({ modelDir: model('tiny-sd'), prompt: 'a photo of a red cat', seed: 1, steps: 4, guidanceScale: 7.5, ...spec }), options };
+  return {
+    spec: runSpec({
+      modelDir: model('tiny-sd'),
+      prompt: 'a photo of a red cat',
+      seed: 1,
+      steps: 4,
+      guidanceScale: 7.5,
+      ...spec,
+    }),
+    options,
+  };
 }
 
 export function maxDiff(a: Uint8Array, b: Uint8Array): number {
@@ -58,7 +68,8 @@ export function distinctColours(rgba: Uint8Array): number {
 export function halfMask(width: number, height: number): RgbaPixels {
   const rgba = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) rgba.set(x >= width / 2 ? [255, 255, 255, 255] : [0, 0, 0, 255], (y * width + x) * 4);
+    for (let x = 0; x < width; x++)
+      rgba.set(x >= width / 2 ? [255, 255, 255, 255] : [0, 0, 0, 255], (y * width + x) * 4);
   }
   return { width, height, rgba };
 }

@@ -10,12 +10,20 @@ import { basename, join } from 'node:path';
 import { cachedGraphPath, createCachedSession, graphCacheDir } from '../../../src/engine/graphCache';
 import { copyModel } from './fixtures';
 
-const OPTIONS: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1 };
+const OPTIONS: ort.InferenceSession.SessionOptions = {
+  executionProviders: ['cpu'],
+  graphOptimizationLevel: 'all',
+  intraOpNumThreads: 1,
+};
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'dl-ort-cache-'));
 
 async function decode(session: ort.InferenceSession): Promise<Float32Array> {
-  const latent = new ort.Tensor('float32', Float32Array.from({ length: 4 * 8 * 8 }, (_, i) => Math.sin(i)), [1, 4, 8, 8]);
+  const latent = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: 4 * 8 * 8 }, (_, i) => Math.sin(i)),
+    [1, 4, 8, 8],
+  );
   const out = await session.run({ latent_sample: latent });
   return out.sample.data as Float32Array;
 }

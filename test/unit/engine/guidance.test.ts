@@ -16,7 +16,10 @@ test('classifier-free guidance: uncond + g·(text − uncond)', () => {
 });
 
 test('guidance rescale φ scales each image to the text prediction’s std (Lin et al. 2023)', () => {
-  close(guide(out, 7.5, 0.7, 2).eps, [0.82491016, 0.71960253, -0.68449998, -0.61429489, -3.57185745, 1.30677712, 6.18541193, -1.91660643]);
+  close(
+    guide(out, 7.5, 0.7, 2).eps,
+    [0.82491016, 0.71960253, -0.68449998, -0.61429489, -3.57185745, 1.30677712, 6.18541193, -1.91660643],
+  );
 });
 
 test('rms', () => {

@@ -17,5 +17,8 @@ test('the SD 1.x latent→RGB map applies the published factors then (x+1)/2', (
   assert.equal(width, 1);
   const expect = [0.3512 - 0.212, 0.2297 - 0.2616, 0.3227 - 0.7177].map((v) => Math.round(((v + 1) / 2) * 255));
   assert.deepEqual([...rgba], [...expect, 255]);
-  assert.throws(() => latentToRgba(new Float32Array(3), [1, 3, 1, 1], SD1_LATENT_RGB), /4 rows but the latent has 3 channels/);
+  assert.throws(
+    () => latentToRgba(new Float32Array(3), [1, 3, 1, 1], SD1_LATENT_RGB),
+    /4 rows but the latent has 3 channels/,
+  );
 });

@@ -53,7 +53,12 @@ test('0 is a recommendation: guidance off, as the Turbo model cards state it', a
 });
 
 test('a bad recommendation is refused naming model_index.json and the value', async () => {
-  for (const [lab, shown] of [[{ guidance_scale: -1 }, '-1'], [{ guidance_scale: '3' }, '"3"'], [{ guidance_scale: null }, 'null'], [3, '3']] as const) {
+  for (const [lab, shown] of [
+    [{ guidance_scale: -1 }, '-1'],
+    [{ guidance_scale: '3' }, '"3"'],
+    [{ guidance_scale: null }, 'null'],
+    [3, '3'],
+  ] as const) {
     const dir = withLab(lab);
     await assert.rejects(engine.generate(request({ modelDir: dir, guidanceScale: 4 })), (e: EngineError) => {
       assert.equal(e.code, 'MODEL_INVALID', e.message);
@@ -78,7 +83,11 @@ test("a request without steps runs the model's recommended count; its own count 
 });
 
 test('a bad recommended step count is refused naming model_index.json and the value', async () => {
-  for (const [steps, shown] of [[0, '0'], [2.5, '2.5'], ['20', '"20"']] as const) {
+  for (const [steps, shown] of [
+    [0, '0'],
+    [2.5, '2.5'],
+    ['20', '"20"'],
+  ] as const) {
     const dir = withLab({ steps });
     await assert.rejects(engine.generate(request({ modelDir: dir })), (e: EngineError) => {
       assert.equal(e.code, 'MODEL_INVALID', e.message);

@@ -27,7 +27,10 @@ test('text-to-image on the tiny model gives a seeded, non-uniform 64x64 PNG with
   assert.equal(png.width, 64);
   assert.deepEqual(new Uint8Array(png.data), img.rgba);
   // diffusers' DDIM is not A1111's: no stand-in sampler name, the reason instead.
-  assert.match(readPngText(img.png).parameters, /Steps: 4, CFG scale: 7.5, Seed: 1, Size: 64x64,.*Sampler note: "DDIMScheduler: /);
+  assert.match(
+    readPngText(img.png).parameters,
+    /Steps: 4, CFG scale: 7.5, Seed: 1, Size: 64x64,.*Sampler note: "DDIMScheduler: /,
+  );
   assert.equal(a.info.provider, 'cpu');
   assert.equal(a.info.timings.unetStepMs.length, 4);
   assert.equal(a.info.scheduler._class_name, 'DDIMScheduler');
@@ -68,7 +71,12 @@ test('batch images are the images of their seeds alone', async () => {
 
 test('negative prompt, guidance scale and guidance rescale each change the image', async () => {
   const base = (await engine.generate(request())).images[0].rgba;
-  for (const change of [{ negativePrompt: 'blue dog' }, { guidanceScale: 1 }, { guidanceScale: 3 }, { guidanceRescale: 0.7 }]) {
+  for (const change of [
+    { negativePrompt: 'blue dog' },
+    { guidanceScale: 1 },
+    { guidanceScale: 3 },
+    { guidanceRescale: 0.7 },
+  ]) {
     const r = await engine.generate(request(change));
     assert.ok(maxDiff(r.images[0].rgba, base) > 0, JSON.stringify(change));
   }
@@ -78,7 +86,10 @@ test('width and height: multiples of 8 run at that size, others are refused with
   const r = await engine.generate(request({ width: 48, height: 80 }));
   assert.equal(r.images[0].width, 48);
   assert.equal(r.images[0].height, 80);
-  await assert.rejects(engine.generate(request({ width: 100 })), (e: Error & { code?: string }) => e.code === 'BAD_REQUEST' && /width 100 is not a multiple of 8/.test(e.message));
+  await assert.rejects(
+    engine.generate(request({ width: 100 })),
+    (e: Error & { code?: string }) => e.code === 'BAD_REQUEST' && /width 100 is not a multiple of 8/.test(e.message),
+  );
 });
 
 test('unknown prompt words are reported', async () => {
@@ -89,9 +100,17 @@ test('unknown prompt words are reported', async () => {
 test('step events carry t, σ, x_t, x̂0 and previews at the chosen cadence', async () => {
   for (const kind of ['latent', 'vae', 'taesd'] as const) {
     const events: StepEvent[] = [];
-    await engine.generate(request({ steps: 5, preview: { every: 2, kind }, captureLatents: true }), { onStep: (e) => events.push(e) });
-    assert.deepEqual(events.map((e) => e.step), [0, 1, 2, 3, 4]);
-    assert.deepEqual(events.map((e) => e.t), [801, 601, 401, 201, 1]);
+    await engine.generate(request({ steps: 5, preview: { every: 2, kind }, captureLatents: true }), {
+      onStep: (e) => events.push(e),
+    });
+    assert.deepEqual(
+      events.map((e) => e.step),
+      [0, 1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      events.map((e) => e.t),
+      [801, 601, 401, 201, 1],
+    );
     assert.ok(events[0].sigma > events[4].sigma && events[4].sigma > 0);
     const withPreview = events.filter((e) => e.preview).map((e) => e.step);
     assert.deepEqual(withPreview, [1, 3, 4], kind);
@@ -128,13 +147,21 @@ test('every registered sampler runs the pipeline end to end', async () => {
     assert.ok(distinctColours(r.images[0].rgba) > 100, name);
     images.set(name, r.images[0].rgba);
   }
-  assert.ok(maxDiff(images.get('DDIMScheduler')!, images.get('EulerAncestralDiscreteScheduler') ?? images.get('EulerDiscreteScheduler')!) > 0);
+  assert.ok(
+    maxDiff(
+      images.get('DDIMScheduler')!,
+      images.get('EulerAncestralDiscreteScheduler') ?? images.get('EulerDiscreteScheduler')!,
+    ) > 0,
+  );
 });
 
 test('captured latents come every step when no preview is set', async () => {
   const events: StepEvent[] = [];
   await engine.generate(request({ steps: 3, captureLatents: true }), { onStep: (e) => events.push(e) });
-  assert.deepEqual(events.map((e) => e.x0?.length), [256, 256, 256]);
+  assert.deepEqual(
+    events.map((e) => e.x0?.length),
+    [256, 256, 256],
+  );
   assert.ok(events.every((e) => e.preview === undefined));
 });
 

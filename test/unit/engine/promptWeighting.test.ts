@@ -82,7 +82,10 @@ test('a UNet with a fixed context length takes the first window only and warns',
   assert.equal(r.info.promptChunks, 1);
   assert.ok(r.info.truncatedTokens > 0);
   const note = r.info.warnings.find((w) => w.includes('fixed 16-token context'));
-  assert.match(note ?? '', /first 1 window\(s\) of 14 tokens of each prompt were used \(\d+ of the prompt's tokens dropped/);
+  assert.match(
+    note ?? '',
+    /first 1 window\(s\) of 14 tokens of each prompt were used \(\d+ of the prompt's tokens dropped/,
+  );
 });
 
 test('a weight A1111 cannot read is refused before inference, naming the field', async () => {
@@ -94,4 +97,3 @@ test('a weight A1111 cannot read is refused before inference, naming the field',
     });
   }
 });
-

@@ -14,10 +14,16 @@ test('cpu needs no probe; a provider is probed once per process', async () => {
 
 test("'auto' falls back past a provider that fails its probe without opening the folder's models on it", async () => {
   const s = await loadSessions(readModelFolder(model('tiny-sd')), 'auto');
-  await Promise.all([s.unet, s.textEncoder, s.vaeDecoder].map((m) => m?.release()));
+  await Promise.all([s.unet, s.textEncoder, s.vaeDecoder].flatMap((m) => (m ? [m.release()] : [])));
   const failing: string[] = [];
   for (const p of autoProviders()) if (await providerFailure(p)) failing.push(p);
   // Every fallback is a provider whose probe failed (here: WebGPU without an adapter, when listed).
-  assert.deepEqual(s.providerFallbacks.map((f) => f.provider), failing);
-  assert.equal(s.provider, autoProviders().find((p) => !failing.includes(p)));
+  assert.deepEqual(
+    s.providerFallbacks.map((f) => f.provider),
+    failing,
+  );
+  assert.equal(
+    s.provider,
+    autoProviders().find((p) => !failing.includes(p)),
+  );
 });

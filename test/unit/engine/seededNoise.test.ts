@@ -23,15 +23,27 @@ test('image i of a batch draws what a single run with seed i draws, into the giv
 
 // A1111's own variation-seed draws (test/fixtures/reference/noise/initial.json, made by
 // gen_noise_fixtures.py from stable-diffusion-webui's modules/rng.py).
-interface VariationCase { convention: string; seed: number; batch: number; values: number[]; subseed?: number; subseed_strength?: number }
+interface VariationCase {
+  convention: string;
+  seed: number;
+  batch: number;
+  values: number[];
+  subseed?: number;
+  subseed_strength?: number;
+}
 const fixture = readNoiseFixture('initial.json');
-const a1111 = (fixture.cases as VariationCase[]).filter((c) => c.convention === 'a1111' && c.seed === 42 && c.batch === 2);
+const a1111 = (fixture.cases as VariationCase[]).filter(
+  (c) => c.convention === 'a1111' && c.seed === 42 && c.batch === 2,
+);
 
 for (const c of a1111) {
   const strength = c.subseed_strength ?? 0;
   test(`run noise: seed 42, variation seed ${c.subseed ?? 'none'} at strength ${strength} is A1111's x_T`, () => {
     const latentShape = [2, ...fixture.shape];
-    const { seeds, initial } = runNoise({ seed: 42, subseed: c.subseed, subseedStrength: c.subseed_strength }, latentShape);
+    const { seeds, initial } = runNoise(
+      { seed: 42, subseed: c.subseed, subseedStrength: c.subseed_strength },
+      latentShape,
+    );
     assert.ok(maxAbsDiff(initial, c.values) <= 1e-6, `max |Δ| ${maxAbsDiff(initial, c.values)}`);
     // A1111 keeps the seed for every image of a varied batch (processing.py all_seeds).
     assert.deepEqual(seeds, strength === 0 ? [42, 43] : [42, 42]);

@@ -13,8 +13,13 @@ const A1111 = (sampler: string, schedule?: string): ToolSamplerSpec => ({ tool: 
 const COMFY = (sampler: string, schedule: string): ToolSamplerSpec => ({ tool: 'comfyui', sampler, schedule });
 
 test('each tool sampler is seeded: same seed same image, another seed another (ancestral and SDE included)', async () => {
-  for (const toolSampler of [A1111('Euler a'), A1111('DPM++ 2M SDE'), COMFY('euler_ancestral', 'normal'),
-    COMFY('dpmpp_sde', 'karras'), COMFY('heun', 'simple')]) {
+  for (const toolSampler of [
+    A1111('Euler a'),
+    A1111('DPM++ 2M SDE'),
+    COMFY('euler_ancestral', 'normal'),
+    COMFY('dpmpp_sde', 'karras'),
+    COMFY('heun', 'simple'),
+  ]) {
     const a = await engine.generate(request({ toolSampler, steps: 3 }));
     const b = await engine.generate(request({ toolSampler, steps: 3 }));
     const other = await engine.generate(request({ toolSampler, steps: 3, seed: 2 }));
@@ -23,7 +28,11 @@ test('each tool sampler is seeded: same seed same image, another seed another (a
     assert.ok(maxDiff(other.images[0].rgba, a.images[0].rgba) > 10, name);
     assert.ok(distinctColours(a.images[0].rgba) > 20, name);
     assert.equal(a.info.toolSampler?.tool, toolSampler.tool);
-    assert.deepEqual(a.info.warnings.filter((w) => /timestep_spacing/.test(w)), [], 'spacing does not apply');
+    assert.deepEqual(
+      a.info.warnings.filter((w) => /timestep_spacing/.test(w)),
+      [],
+      'spacing does not apply',
+    );
   }
 });
 
@@ -37,7 +46,9 @@ test('A1111 noise: image i of a batch is the image of seed + i alone, SDE noise 
 test('A1111 "DPM++ 2M Karras" and ComfyUI dpmpp_2m + karras: the same σ, x_T scaled σ₀ against √(1 + σ₀²)', async () => {
   const run = async (toolSampler: ToolSamplerSpec) => {
     const events: StepEvent[] = [];
-    const r = await engine.generate(request({ toolSampler, steps: 4, captureLatents: true }), { onStep: (e) => events.push(e) });
+    const r = await engine.generate(request({ toolSampler, steps: 4, captureLatents: true }), {
+      onStep: (e) => events.push(e),
+    });
     return { r, events };
   };
   const a = await run(A1111('DPM++ 2M Karras'));
@@ -53,10 +64,22 @@ test('A1111 "DPM++ 2M Karras" and ComfyUI dpmpp_2m + karras: the same σ, x_T sc
   const s0 = sa[0];
   const ratio = Math.sqrt(1 + s0 * s0) / s0;
   const [xa, xc] = [a.events[0].xt!, c.events[0].xt!];
-  for (let i = 0; i < xa.length; i++) assert.ok(Math.abs(xa[i] * ratio - xc[i]) <= 1e-5 * Math.abs(xc[i]) + 1e-6, `x_T[${i}]`);
+  for (let i = 0; i < xa.length; i++)
+    assert.ok(Math.abs(xa[i] * ratio - xc[i]) <= 1e-5 * Math.abs(xc[i]) + 1e-6, `x_T[${i}]`);
   // Step events: one per sampler step, σ from the list, the UNet time by each tool's rule.
-  assert.deepEqual(a.events.map((e) => [e.step, e.totalSteps]), [[0, 4], [1, 4], [2, 4], [3, 4]]);
-  assert.deepEqual(a.events.map((e) => e.sigma), sa.slice(0, 4));
+  assert.deepEqual(
+    a.events.map((e) => [e.step, e.totalSteps]),
+    [
+      [0, 4],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+    ],
+  );
+  assert.deepEqual(
+    a.events.map((e) => e.sigma),
+    sa.slice(0, 4),
+  );
   assert.equal(c.events[1].t, Math.round(c.events[1].t), 'ComfyUI feeds the nearest whole timestep');
   assert.notEqual(a.events[1].t, Math.round(a.events[1].t), 'A1111 feeds the fractional one');
   assert.ok(maxDiff(a.r.images[0].rgba, c.r.images[0].rgba) > 0, 'the scaling and timesteps differ, so the images do');
@@ -67,13 +90,23 @@ test('explicit σ run with a σ-list sampler; noise convention overrides; refusa
   const r = await engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'normal'), sigmas }));
   assert.deepEqual(r.info.toolSampler!.sigmas, sigmas);
   assert.equal(r.info.spec.steps, 3);
-  const comfyNoise = await engine.generate(request({ toolSampler: A1111('Euler a'), steps: 3, batchSize: 2, noise: 'comfyui' }));
+  const comfyNoise = await engine.generate(
+    request({ toolSampler: A1111('Euler a'), steps: 3, batchSize: 2, noise: 'comfyui' }),
+  );
   const a1111Noise = await engine.generate(request({ toolSampler: A1111('Euler a'), steps: 3, batchSize: 2 }));
   assert.equal(comfyNoise.info.toolSampler!.noise, 'comfyui');
   assert.ok(maxDiff(comfyNoise.images[1].rgba, a1111Noise.images[1].rgba) > 10, 'the second image draws other noise');
   await assert.rejects(engine.generate(request({ toolSampler: A1111('DDIM'), sigmas })), /DDIM takes no σ list/);
-  await assert.rejects(engine.generate(request({ toolSampler: A1111('DPM++ SDE'), noise: 'diffusers' })), /Brownian-tree/);
-  await assert.rejects(engine.generate(request({ toolSampler: A1111('UniPC'), steps: 2 })), /UniPC: A1111 needs at least 3 steps/);
-  await assert.rejects(engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'karras'), sigmas: [20, 1, 0] })),
-    /outside the training range/);
+  await assert.rejects(
+    engine.generate(request({ toolSampler: A1111('DPM++ SDE'), noise: 'diffusers' })),
+    /Brownian-tree/,
+  );
+  await assert.rejects(
+    engine.generate(request({ toolSampler: A1111('UniPC'), steps: 2 })),
+    /UniPC: A1111 needs at least 3 steps/,
+  );
+  await assert.rejects(
+    engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'karras'), sigmas: [20, 1, 0] })),
+    /outside the training range/,
+  );
 });

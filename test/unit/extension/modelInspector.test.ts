@@ -11,9 +11,16 @@ test('an SDXL folder: family, both text encoders, the UNet extra inputs, sizes',
   const r = buildModelReport(join(MODELS, 'tiny-sdxl'));
   assert.equal(r.family, 'sdxl');
   const folders = r.components.map((c) => c.folder);
-  for (const f of ['text_encoder', 'text_encoder_2', 'tokenizer_2', 'unet', 'vae_decoder', 'vae_encoder', 'scheduler']) assert.ok(folders.includes(f), f);
+  for (const f of ['text_encoder', 'text_encoder_2', 'tokenizer_2', 'unet', 'vae_decoder', 'vae_encoder', 'scheduler'])
+    assert.ok(folders.includes(f), f);
   const unet = r.components.find((c) => c.folder === 'unet')!.graph!;
-  assert.deepEqual(unet.inputs.map((t) => t.name).sort(), ['encoder_hidden_states', 'sample', 'text_embeds', 'time_ids', 'timestep']);
+  assert.deepEqual(unet.inputs.map((t) => t.name).sort(), [
+    'encoder_hidden_states',
+    'sample',
+    'text_embeds',
+    'time_ids',
+    'timestep',
+  ]);
   assert.equal(unet.precision, 'float32');
   assert.ok(unet.opset! >= 14 && unet.bytes > 1000);
   assert.ok(r.totalBytes > unet.bytes);
@@ -29,7 +36,10 @@ test('missing external weights and a missing tokenizer_2 are reported', () => {
   const sdxl = copyModel('tiny-sdxl');
   rmSync(join(sdxl, 'tokenizer_2'), { recursive: true });
   const r = buildModelReport(sdxl);
-  assert.ok(r.findings.some((f) => /tokenizer_2/.test(f.message)), JSON.stringify(r.findings));
+  assert.ok(
+    r.findings.some((f) => /tokenizer_2/.test(f.message)),
+    JSON.stringify(r.findings),
+  );
 });
 
 test('a graph that is not ONNX is named in its component, not fatal to the report', () => {

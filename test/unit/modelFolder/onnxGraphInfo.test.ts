@@ -17,7 +17,9 @@ function graphs(dir: string): string[] {
 }
 
 const metadata = (list: readonly ort.InferenceSession.ValueMetadata[]) =>
-  list.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+  list.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 
 test('every fixture graph reads as onnxruntime sees it', async () => {
   const files = graphs(MODELS);
@@ -29,9 +31,15 @@ test('every fixture graph reads as onnxruntime sees it', async () => {
     // onnxruntime infers output sizes from fixed inputs (a text encoder's 77); the file declares the
     // axis by name. Names, types and ranks agree; a size either agrees or is the file's name for it.
     const ortOutputs = metadata(session.outputMetadata);
-    assert.deepEqual(info.outputs.map((o) => [o.name, o.type, o.shape.length]), ortOutputs.map((o) => [o.name, o.type, o.shape.length]), file);
+    assert.deepEqual(
+      info.outputs.map((o) => [o.name, o.type, o.shape.length]),
+      ortOutputs.map((o) => [o.name, o.type, o.shape.length]),
+      file,
+    );
     info.outputs.forEach((o, i) =>
-      o.shape.forEach((d, k) => assert.ok(d === ortOutputs[i].shape[k] || typeof d === 'string', `${file} ${o.name}[${k}]: ${d}`)),
+      o.shape.forEach((d, k) =>
+        assert.ok(d === ortOutputs[i].shape[k] || typeof d === 'string', `${file} ${o.name}[${k}]: ${d}`),
+      ),
     );
     assert.ok(info.opset !== undefined && info.opset >= 7, `${file} opset ${info.opset}`);
     await session.release();
@@ -42,7 +50,9 @@ test('external weights are named, and a file that is not ONNX is refused naming 
   const fp16 = readOnnxGraphInfo(join(MODELS, 'tiny-sd-fp16', 'unet', 'model.onnx'));
   assert.deepEqual(fp16.externalData, ['model.onnx_data']);
   assert.ok(existsSync(join(MODELS, 'tiny-sd-legacy', 'unet', 'weights.pb')));
-  assert.deepEqual(readOnnxGraphInfo(join(MODELS, 'tiny-sd-legacy', 'unet', 'model.onnx')).externalData, ['weights.pb']);
+  assert.deepEqual(readOnnxGraphInfo(join(MODELS, 'tiny-sd-legacy', 'unet', 'model.onnx')).externalData, [
+    'weights.pb',
+  ]);
   const bad = join(copyModel('tiny-sd'), 'unet', 'model.onnx');
   writeFileSync(bad, '{"this is": "json"}');
   assert.throws(() => readOnnxGraphInfo(bad), /model\.onnx is not a readable ONNX model/);

@@ -7,7 +7,8 @@ import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const ONNX = /from\s+['"]onnxruntime-(node|common)['"]|require\(\s*['"]onnxruntime-(node|common)['"]\s*\)|import\(\s*['"]onnxruntime-(node|common)['"]/;
+const ONNX =
+  /from\s+['"]onnxruntime-(node|common)['"]|require\(\s*['"]onnxruntime-(node|common)['"]\s*\)|import\(\s*['"]onnxruntime-(node|common)['"]/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -37,9 +38,19 @@ for (const entry of ['src/extension/extension.ts', 'src/cli/main.ts']) {
       external: ['vscode'],
     });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.deepEqual(inputs.filter((i) => /onnxruntime/.test(i)), []);
-    assert.deepEqual(inputs.filter((i) => i.startsWith('src/engine/')), []);
+    assert.deepEqual(
+      inputs.filter((i) => /onnxruntime/.test(i)),
+      [],
+    );
+    assert.deepEqual(
+      inputs.filter((i) => i.startsWith('src/engine/')),
+      [],
+    );
     // The CLI shares the host's run handling, never the extension's own code.
-    if (entry.startsWith('src/cli/')) assert.deepEqual(inputs.filter((i) => i.startsWith('src/extension/')), []);
+    if (entry.startsWith('src/cli/'))
+      assert.deepEqual(
+        inputs.filter((i) => i.startsWith('src/extension/')),
+        [],
+      );
   });
 }

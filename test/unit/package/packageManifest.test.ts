@@ -9,14 +9,20 @@ const ROOT = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 function version(text: string): number[] {
-  return text.replace(/^[\^~>=]+/, '').split('.').map(Number);
+  return text
+    .replace(/^[\^~>=]+/, '')
+    .split('.')
+    .map(Number);
 }
 
 test('the palette shows "Diffusion: Generate" and the engine runs where the workspace is', () => {
   assert.equal(pkg.name, 'diffusion-lab');
   assert.equal(pkg.displayName, 'Diffusion Lab');
   const generate = pkg.contributes.commands.find((c: { command: string }) => c.command === 'diffusionLab.generate');
-  assert.deepEqual({ title: generate.title, category: generate.category }, { title: 'Generate', category: 'Diffusion' });
+  assert.deepEqual(
+    { title: generate.title, category: generate.category },
+    { title: 'Generate', category: 'Diffusion' },
+  );
   assert.deepEqual(pkg.extensionKind, ['workspace']);
   const untrusted = pkg.capabilities.untrustedWorkspaces;
   assert.equal(untrusted.supported, 'limited');
@@ -26,17 +32,25 @@ test('the palette shows "Diffusion: Generate" and the engine runs where the work
 });
 
 test('the engines.vscode floor is no newer than the @types/vscode in use', () => {
-  const types = version(JSON.parse(readFileSync(join(ROOT, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')).version);
+  const types = version(
+    JSON.parse(readFileSync(join(ROOT, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')).version,
+  );
   const floor = version(pkg.engines.vscode);
   const cmp = floor[0] - types[0] || floor[1] - types[1] || floor[2] - types[2];
-  assert.ok(cmp >= 0, `engines.vscode ${pkg.engines.vscode} is older than @types/vscode ${types.join('.')} (vsce refuses)`);
+  assert.ok(
+    cmp >= 0,
+    `engines.vscode ${pkg.engines.vscode} is older than @types/vscode ${types.join('.')} (vsce refuses)`,
+  );
   assert.ok(cmp <= 0, `engines.vscode ${pkg.engines.vscode} is newer than @types/vscode ${types.join('.')}`);
 });
 
 test('a fresh npm ci builds the CLI behind `npx diffusion-lab` and skips the CUDA download', () => {
   assert.match(pkg.scripts.prepare, /npm run build/);
   assert.equal(pkg.bin['diffusion-lab'], './bin/diffusion-lab.js');
-  assert.match(readFileSync(join(ROOT, 'bin', 'diffusion-lab.js'), 'utf8'), /^#!\/usr\/bin\/env node\n[\s\S]*require\('\.\.\/dist\/cli\.js'\)\.run\(\)/);
+  assert.match(
+    readFileSync(join(ROOT, 'bin', 'diffusion-lab.js'), 'utf8'),
+    /^#!\/usr\/bin\/env node\n[\s\S]*require\('\.\.\/dist\/cli\.js'\)\.run\(\)/,
+  );
   assert.match(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /\['src\/cli\/main\.ts', 'dist\/cli\.js'\]/);
   assert.match(readFileSync(join(ROOT, '.npmrc'), 'utf8'), /^onnxruntime-node-install=skip$/m);
 });
@@ -45,7 +59,11 @@ test('onnxruntime-node stays out of the bundles and ships in the package', () =>
   assert.ok(pkg.dependencies['onnxruntime-node'].startsWith('^1.30'));
   assert.match(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /external: \['vscode', 'onnxruntime-node'\]/);
   const ignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8');
-  for (const kept of ['!dist/engine.js', '!node_modules/onnxruntime-node/bin/**', '!node_modules/onnxruntime-common/dist/cjs/**/*.js']) {
+  for (const kept of [
+    '!dist/engine.js',
+    '!node_modules/onnxruntime-node/bin/**',
+    '!node_modules/onnxruntime-common/dist/cjs/**/*.js',
+  ]) {
     assert.ok(ignore.split('\n').includes(kept), `.vscodeignore keeps ${kept}`);
   }
 });
@@ -53,11 +71,15 @@ test('onnxruntime-node stays out of the bundles and ships in the package', () =>
 test('every command the manifest names (menus, keys, walkthrough links) is contributed and registered', () => {
   const contributed = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
   const sources = (function walk(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [readFileSync(join(dir, e.name), 'utf8')]));
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [readFileSync(join(dir, e.name), 'utf8')],
+    );
   })(join(ROOT, 'src', 'extension')).join('\n');
   const named = [
     ...pkg.contributes.keybindings.map((k: { command: string }) => k.command),
-    ...Object.values(pkg.contributes.menus).flat().map((m) => (m as { command: string }).command),
+    ...Object.values(pkg.contributes.menus)
+      .flat()
+      .map((m) => (m as { command: string }).command),
     ...pkg.contributes.walkthroughs.flatMap((w: { steps: { description: string }[] }) =>
       w.steps.flatMap((s) => [...s.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1])),
     ),

@@ -6,7 +6,11 @@ const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 
 test('the host accepts ready and a PNG export from the forward view', () => {
   assert.deepEqual(parseForwardMessage({ type: 'ready' }), { type: 'ready' });
-  assert.deepEqual(parseForwardMessage({ type: 'export', fileName: 'a.png', bytes: png, extra: 1 }), { type: 'export', fileName: 'a.png', bytes: png });
+  assert.deepEqual(parseForwardMessage({ type: 'export', fileName: 'a.png', bytes: png, extra: 1 }), {
+    type: 'export',
+    fileName: 'a.png',
+    bytes: png,
+  });
 });
 
 test('the host refuses malformed messages and exports that are not PNG files, saying why', () => {

@@ -8,11 +8,15 @@ import { join } from 'node:path';
 import { toolEquivalents } from '../../../src/runs/toolEquivalents';
 import { infotextCases } from './infotextCases';
 
-const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/reference/infotext/a1111_parsed.json'), 'utf8'));
+const fixture = JSON.parse(
+  readFileSync(join(__dirname, '../../fixtures/reference/infotext/a1111_parsed.json'), 'utf8'),
+);
 
 test('the fixture holds the texts this code writes today (else regenerate it)', () => {
-  assert.deepEqual(fixture.cases.map((c: { name: string; text: string }) => [c.name, c.text]),
-    infotextCases().map((c) => [c.name, c.text]));
+  assert.deepEqual(
+    fixture.cases.map((c: { name: string; text: string }) => [c.name, c.text]),
+    infotextCases().map((c) => [c.name, c.text]),
+  );
 });
 
 for (const { name, info } of infotextCases()) {

@@ -74,7 +74,10 @@ test('unload frees a loaded model and a later run loads it again', async () => {
 
 test('an engine that cannot start fails the request with its own error', async () => {
   const broken = new EngineClient({ enginePath: '/nonexistent/engine.js' });
-  await assert.rejects(broken.generate(request()), (e: EngineError) => e.code === 'ENGINE_EXITED' && /Cannot find module '\/nonexistent\/engine\.js'/.test(e.message));
+  await assert.rejects(
+    broken.generate(request()),
+    (e: EngineError) => e.code === 'ENGINE_EXITED' && /Cannot find module '\/nonexistent\/engine\.js'/.test(e.message),
+  );
   broken.dispose();
 });
 

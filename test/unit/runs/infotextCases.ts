@@ -8,29 +8,75 @@ const tool = (t: RunInfo['toolSampler']) => t;
 
 /** Each case: its name and the run; `infotextCases` adds the text. */
 const RUNS: [string, RunInfo][] = [
-  ['A1111 DPM++ 2M Karras', sampleInfo({
-    spec: { prompt: 'a castle, "old": at dusk', negativePrompt: 'blurry\nlow quality', steps: 25, width: 512, height: 768,
-      toolSampler: { tool: 'a1111', sampler: 'DPM++ 2M Karras' } },
-    toolSampler: tool({ tool: 'a1111', sampler: 'dpmpp_2m', noise: 'a1111', sigmas: [],
-      a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' }, comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' } }),
-  })],
-  ['ComfyUI euler_ancestral normal', sampleInfo({
-    spec: { steps: 12, guidanceScale: 5.5, toolSampler: { tool: 'comfyui', sampler: 'euler_ancestral', schedule: 'normal' } },
-    toolSampler: tool({ tool: 'comfyui', sampler: 'euler_ancestral', noise: 'comfyui', sigmas: [],
-      a1111: { sampler: 'Euler a', scheduleType: 'Normal' }, comfyui: { samplerName: 'euler_ancestral', scheduler: 'normal' } }),
-  })],
-  ['diffusers DPMSolverMultistepScheduler trailing', sampleInfo({
-    spec: { steps: 20 },
-    scheduler: { _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++', solver_order: 2,
-      timestep_spacing: 'trailing', num_train_timesteps: 1000 },
-  })],
+  [
+    'A1111 DPM++ 2M Karras',
+    sampleInfo({
+      spec: {
+        prompt: 'a castle, "old": at dusk',
+        negativePrompt: 'blurry\nlow quality',
+        steps: 25,
+        width: 512,
+        height: 768,
+        toolSampler: { tool: 'a1111', sampler: 'DPM++ 2M Karras' },
+      },
+      toolSampler: tool({
+        tool: 'a1111',
+        sampler: 'dpmpp_2m',
+        noise: 'a1111',
+        sigmas: [],
+        a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' },
+        comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
+      }),
+    }),
+  ],
+  [
+    'ComfyUI euler_ancestral normal',
+    sampleInfo({
+      spec: {
+        steps: 12,
+        guidanceScale: 5.5,
+        toolSampler: { tool: 'comfyui', sampler: 'euler_ancestral', schedule: 'normal' },
+      },
+      toolSampler: tool({
+        tool: 'comfyui',
+        sampler: 'euler_ancestral',
+        noise: 'comfyui',
+        sigmas: [],
+        a1111: { sampler: 'Euler a', scheduleType: 'Normal' },
+        comfyui: { samplerName: 'euler_ancestral', scheduler: 'normal' },
+      }),
+    }),
+  ],
+  [
+    'diffusers DPMSolverMultistepScheduler trailing',
+    sampleInfo({
+      spec: { steps: 20 },
+      scheduler: {
+        _class_name: 'DPMSolverMultistepScheduler',
+        algorithm_type: 'dpmsolver++',
+        solver_order: 2,
+        timestep_spacing: 'trailing',
+        num_train_timesteps: 1000,
+      },
+    }),
+  ],
   ['diffusers DDIMScheduler', sampleInfo({ spec: { steps: 20 }, scheduler: { _class_name: 'DDIMScheduler' } })],
 ];
 
 export function infotextCases(): { name: string; text: string; info: RunInfo }[] {
-  return RUNS.map(([name, info]) => ({ name, info, text: pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters }));
+  return RUNS.map(([name, info]) => ({
+    name,
+    info,
+    text: pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters,
+  }));
 }
 
 if (require.main === module) {
-  console.log(JSON.stringify(infotextCases().map(({ name, text }) => ({ name, text })), null, 1));
+  console.log(
+    JSON.stringify(
+      infotextCases().map(({ name, text }) => ({ name, text })),
+      null,
+      1,
+    ),
+  );
 }

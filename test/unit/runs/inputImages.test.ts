@@ -23,7 +23,13 @@ const pixel = (img: { rgba: Uint8Array }, i: number) => [...img.rgba.subarray(i 
 
 test('PNG grey, grey+alpha, RGB, 16-bit, palette and 1-bit images become RGBA', () => {
   const grey = decodeImage(encodePng({ width: 2, height: 1, data: Uint8Array.of(10, 200), channels: 1, depth: 8 }));
-  assert.deepEqual([pixel(grey, 0), pixel(grey, 1)], [[10, 10, 10, 255], [200, 200, 200, 255]]);
+  assert.deepEqual(
+    [pixel(grey, 0), pixel(grey, 1)],
+    [
+      [10, 10, 10, 255],
+      [200, 200, 200, 255],
+    ],
+  );
   const greyAlpha = decodeImage(encodePng({ width: 1, height: 1, data: Uint8Array.of(90, 30), channels: 2, depth: 8 }));
   assert.deepEqual(pixel(greyAlpha, 0), [90, 90, 90, 30]);
   const rgb = decodeImage(encodePng({ width: 1, height: 1, data: Uint8Array.of(1, 2, 3), channels: 3, depth: 8 }));
@@ -31,10 +37,19 @@ test('PNG grey, grey+alpha, RGB, 16-bit, palette and 1-bit images become RGBA', 
   const samples16 = Uint16Array.of(0x1234, 0xfff0, 0x0080, 0x8000);
   const deep = decodeImage(encodePng({ width: 1, height: 1, data: samples16, channels: 4, depth: 16 }));
   assert.deepEqual(pixel(deep, 0), [0x12, 0xff, 0x00, 0x80], 'the high byte of each 16-bit sample');
-  const colours = [[9, 8, 7], [250, 128, 3]];
+  const colours = [
+    [9, 8, 7],
+    [250, 128, 3],
+  ];
   const indexed = Uint8Array.of(1, 0);
   const palette = decodeImage(encodePng({ width: 2, height: 1, data: indexed, channels: 1, palette: colours }));
-  assert.deepEqual([pixel(palette, 0), pixel(palette, 1)], [[250, 128, 3, 255], [9, 8, 7, 255]]);
+  assert.deepEqual(
+    [pixel(palette, 0), pixel(palette, 1)],
+    [
+      [250, 128, 3, 255],
+      [9, 8, 7, 255],
+    ],
+  );
   // 1-bit grey, 10 wide: two bytes a row (0b10110000 0b01000000), rows byte-aligned.
   const packed = Uint8Array.of(0xb0, 0x40, 0xff, 0xc0);
   const bits = decodeImage(encodePng({ width: 10, height: 2, data: packed, channels: 1, depth: 1 }));
@@ -66,11 +81,14 @@ test("a run's inputs are read with their SHA-256 and size; the mask must match t
 
   const small = file('small.png', encodePng({ width: 2, height: 2, data: new Uint8Array(4), channels: 1, depth: 8 }));
   const spec = runSpec({ modelDir: '/m', prompt: '', initImage: init, mask: small });
-  assert.throws(() => readRunInputs(spec), (e: RunInputError) => {
-    assert.equal(e.field, 'mask');
-    assert.match(e.message, /mask .*small\.png is 2x2 but the init image is 3x2/);
-    return true;
-  });
+  assert.throws(
+    () => readRunInputs(spec),
+    (e: RunInputError) => {
+      assert.equal(e.field, 'mask');
+      assert.match(e.message, /mask .*small\.png is 2x2 but the init image is 3x2/);
+      return true;
+    },
+  );
 });
 
 test('unreadable, empty and non-image files are refused, naming the file', () => {
@@ -84,10 +102,13 @@ test('unreadable, empty and non-image files are refused, naming the file', () =>
     [dir, /not a regular file/],
   ];
   for (const [path, pattern] of cases) {
-    assert.throws(() => readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: path })), (e: RunInputError) => {
-      assert.equal(e.field, 'initImage');
-      assert.match(e.message, pattern);
-      return true;
-    });
+    assert.throws(
+      () => readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: path })),
+      (e: RunInputError) => {
+        assert.equal(e.field, 'initImage');
+        assert.match(e.message, pattern);
+        return true;
+      },
+    );
   }
 });

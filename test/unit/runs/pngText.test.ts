@@ -10,7 +10,8 @@ const plain = encode({ width: 3, height: 2, data: rgba, channels: 4, depth: 8 })
 function chunkTypes(png: Uint8Array): string[] {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const types: string[] = [];
-  for (let at = 8; at + 12 <= png.length; at += 12 + view.getUint32(at)) types.push(String.fromCharCode(...png.subarray(at + 4, at + 8)));
+  for (let at = 8; at + 12 <= png.length; at += 12 + view.getUint32(at))
+    types.push(String.fromCharCode(...png.subarray(at + 4, at + 8)));
   return types;
 }
 

@@ -8,7 +8,13 @@ const info = sampleInfo();
 
 test('one record per image, each with its own seed and the shared run facts', () => {
   const records = buildRunRecords(new Date(0), info);
-  assert.deepEqual(records.map((r) => [r.seed, r.batchIndex]), [[11, 0], [12, 1]]);
+  assert.deepEqual(
+    records.map((r) => [r.seed, r.batchIndex]),
+    [
+      [11, 0],
+      [12, 1],
+    ],
+  );
   assert.equal(records[1].ran.timings.vaeMs, 3);
   assert.equal(records[1].ran.timings.loadMs, 120, 'the load time the engine reported');
   assert.equal(records[0].ran.scheduler._class_name, 'EulerDiscreteScheduler');
@@ -35,28 +41,58 @@ test('a run A1111 cannot repeat writes no sampler name but the reason; the sched
   assert.equal(a1111.sampler, undefined);
   assert.equal(a1111.scheduleType, undefined);
   const note = a1111.extra.find(([k]) => k === 'Sampler note')?.[1] ?? '';
-  assert.match(note, /^EulerDiscreteScheduler: EulerDiscreteScheduler takes the Karras range from its leading timesteps/);
-  const ddim = buildRunRecords(new Date(0), sampleInfo({ scheduler: { _class_name: 'DDIMScheduler', timestep_spacing: 'leading' } }))[0];
+  assert.match(
+    note,
+    /^EulerDiscreteScheduler: EulerDiscreteScheduler takes the Karras range from its leading timesteps/,
+  );
+  const ddim = buildRunRecords(
+    new Date(0),
+    sampleInfo({ scheduler: { _class_name: 'DDIMScheduler', timestep_spacing: 'leading' } }),
+  )[0];
   assert.doesNotMatch(pngTextChunks(ddim).parameters, /Sampler: /, 'no A1111 name that runs something else');
-  const plain = sampleInfo({ scheduler: { _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++',
-    solver_order: 2, timestep_spacing: 'trailing', num_train_timesteps: 1000 } });
-  assert.match(pngTextChunks(buildRunRecords(new Date(0), plain)[0]).parameters,
-    /Sampler: DPM\+\+ 2M, Schedule type: Simple,/);
+  const plain = sampleInfo({
+    scheduler: {
+      _class_name: 'DPMSolverMultistepScheduler',
+      algorithm_type: 'dpmsolver++',
+      solver_order: 2,
+      timestep_spacing: 'trailing',
+      num_train_timesteps: 1000,
+    },
+  });
+  assert.match(
+    pngTextChunks(buildRunRecords(new Date(0), plain)[0]).parameters,
+    /Sampler: DPM\+\+ 2M, Schedule type: Simple,/,
+  );
 });
 
 test('a tool run writes its names for A1111 and a ComfyUI graph that runs it', () => {
   const toolSampler = {
-    tool: 'a1111' as const, sampler: 'dpmpp_2m', noise: 'a1111' as const, sigmas: [14.6, 1, 0],
-    a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' }, comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
+    tool: 'a1111' as const,
+    sampler: 'dpmpp_2m',
+    noise: 'a1111' as const,
+    sigmas: [14.6, 1, 0],
+    a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' },
+    comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
   };
   const spec = { toolSampler: { tool: 'a1111' as const, sampler: 'DPM++ 2M Karras' }, steps: 2 };
   const [record] = buildRunRecords(new Date(0), sampleInfo({ spec, toolSampler }));
   const texts = pngTextChunks(record);
-  assert.match(texts.parameters, /Steps: 2, Sampler: DPM\+\+ 2M, Schedule type: Karras, CFG scale: 7.5, Seed: 11, Size: 32x32/);
+  assert.match(
+    texts.parameters,
+    /Steps: 2, Sampler: DPM\+\+ 2M, Schedule type: Karras, CFG scale: 7.5, Seed: 11, Size: 32x32/,
+  );
   const prompt = JSON.parse(texts.prompt);
   assert.deepEqual(prompt['3'].inputs, {
-    seed: 11, steps: 2, cfg: 7.5, sampler_name: 'dpmpp_2m', scheduler: 'karras', denoise: 1,
-    model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0],
+    seed: 11,
+    steps: 2,
+    cfg: 7.5,
+    sampler_name: 'dpmpp_2m',
+    scheduler: 'karras',
+    denoise: 1,
+    model: ['4', 0],
+    positive: ['6', 0],
+    negative: ['7', 0],
+    latent_image: ['5', 0],
   });
   assert.deepEqual(prompt['4'].inputs, { ckpt_name: 'tiny-shapes.safetensors' });
   assert.deepEqual(prompt['5'].inputs, { width: 32, height: 32, batch_size: 1 });
@@ -76,7 +112,13 @@ test('a tool run writes its names for A1111 and a ComfyUI graph that runs it', (
   const back = restoreFromPngText({ prompt: texts.prompt })!;
   assert.equal(back.source, 'comfyui');
   assert.deepEqual(back.spec, {
-    prompt: 'a café', negativePrompt: 'blur', seed: 11, steps: 2, guidanceScale: 7.5, width: 32, height: 32,
+    prompt: 'a café',
+    negativePrompt: 'blur',
+    seed: 11,
+    steps: 2,
+    guidanceScale: 7.5,
+    width: 32,
+    height: 32,
     toolSampler: { tool: 'comfyui', sampler: 'dpmpp_2m', schedule: 'karras' },
   });
   assert.equal(back.model.name, 'tiny-shapes');
@@ -91,13 +133,17 @@ test('re-run prefers the full record, and falls back to A1111 text', () => {
   assert.equal(ours?.model.dir, '/m/tiny');
 
   const theirs = restoreFromPngText({
-    parameters: 'a cat\nNegative prompt: dog\nSteps: 30, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 5, Seed: 3484050600, Size: 832x1216, Model hash: 4fc2b075ab, Model: animaXL_v10, Version: v1.10.0',
+    parameters:
+      'a cat\nNegative prompt: dog\nSteps: 30, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 5, Seed: 3484050600, Size: 832x1216, Model hash: 4fc2b075ab, Model: animaXL_v10, Version: v1.10.0',
   });
   assert.equal(theirs?.source, 'a1111');
   assert.deepEqual(theirs?.spec.toolSampler, { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Karras' });
   assert.equal(theirs?.spec.seed, 3484050600);
   assert.equal(restoreFromPngText({ Software: 'GIMP' }), undefined);
-  assert.equal(restoreFromPngText({ parameters: 'x\nSteps: 1, Sampler: DDIM CFG++, Seed: 1' })?.unknownSampler, 'DDIM CFG++');
+  assert.equal(
+    restoreFromPngText({ parameters: 'x\nSteps: 1, Sampler: DDIM CFG++, Seed: 1' })?.unknownSampler,
+    'DDIM CFG++',
+  );
   // A missing Schedule type is A1111's Automatic: left out, so it resolves as A1111 reads it.
   const legacy = restoreFromPngText({ parameters: 'x\nSteps: 1, Sampler: DPM++ 2M Karras, Seed: 1' });
   assert.deepEqual(legacy?.spec.toolSampler, { tool: 'a1111', sampler: 'DPM++ 2M Karras' });
@@ -105,10 +151,24 @@ test('re-run prefers the full record, and falls back to A1111 text', () => {
 
 test('a first-format record (flat, diffusion-lab.run/1) is read as the current one', () => {
   const v1 = {
-    format: 'diffusion-lab.run/1', createdAt: '2026-01-01T00:00:00.000Z', prompt: 'old', negativePrompt: '', seed: 8, batchIndex: 1,
-    batchSize: 2, steps: 20, guidanceScale: 3, guidanceRescale: 0, width: 64, height: 64,
-    model: { dir: '/m/x', name: 'x', hash: 'h', kind: 'text2img' }, scheduler: { _class_name: 'DDIMScheduler' },
-    timesteps: [999, 500], provider: 'cpu', providerFallbacks: [], timings: { loadMs: 0, textEncoderMs: 1, unetStepMs: [], unetRunMs: [], vaeMs: 1, totalMs: 2 },
+    format: 'diffusion-lab.run/1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    prompt: 'old',
+    negativePrompt: '',
+    seed: 8,
+    batchIndex: 1,
+    batchSize: 2,
+    steps: 20,
+    guidanceScale: 3,
+    guidanceRescale: 0,
+    width: 64,
+    height: 64,
+    model: { dir: '/m/x', name: 'x', hash: 'h', kind: 'text2img' },
+    scheduler: { _class_name: 'DDIMScheduler' },
+    timesteps: [999, 500],
+    provider: 'cpu',
+    providerFallbacks: [],
+    timings: { loadMs: 0, textEncoderMs: 1, unetStepMs: [], unetRunMs: [], vaeMs: 1, totalMs: 2 },
   };
   const r = parseRecord(JSON.stringify(v1))!;
   assert.equal(r.format, 'diffusion-lab.run/2');
@@ -129,9 +189,15 @@ test('an image-to-image record carries its input files and writes and restores A
   const [record] = buildRunRecords(new Date(0), sampleInfo({ spec }), inputs);
   assert.deepEqual(record.inputs, inputs);
   const texts = pngTextChunks(record);
-  assert.match(texts.parameters, /Model: tiny-shapes, Denoising strength: 0\.6, Mask blur: 4, .*Version: Diffusion Lab$/);
+  assert.match(
+    texts.parameters,
+    /Model: tiny-shapes, Denoising strength: 0\.6, Mask blur: 4, .*Version: Diffusion Lab$/,
+  );
   const ours = restoreFromPngText(texts);
-  assert.deepEqual([ours?.spec.initImage, ours?.spec.strength, ours?.spec.mask, ours?.spec.maskBlur], ['/in/cat.png', 0.6, '/in/mask.png', 4]);
+  assert.deepEqual(
+    [ours?.spec.initImage, ours?.spec.strength, ours?.spec.mask, ours?.spec.maskBlur],
+    ['/in/cat.png', 0.6, '/in/mask.png', 4],
+  );
   const theirs = restoreFromPngText({ parameters: texts.parameters });
   assert.deepEqual([theirs?.spec.strength, theirs?.spec.maskBlur], [0.6, 4]);
   // A text-to-image record states neither.

@@ -1,7 +1,9 @@
 // A RunInfo as the engine reports one, for tests of what the host builds from it.
 import type { RunInfo } from '../../../src/protocol/engine';
 
-export function sampleInfo(overrides: { spec?: Partial<RunInfo['spec']> } & Partial<Omit<RunInfo, 'spec'>> = {}): RunInfo {
+export function sampleInfo(
+  overrides: { spec?: Partial<RunInfo['spec']> } & Partial<Omit<RunInfo, 'spec'>> = {},
+): RunInfo {
   const { spec, ...rest } = overrides;
   return {
     spec: {

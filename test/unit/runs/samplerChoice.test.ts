@@ -3,19 +3,32 @@ import assert from 'node:assert/strict';
 import { samplerChoice } from '../../../src/runs/samplerChoice';
 
 test('each spelling keeps its tool: diffusers class, A1111 name, ComfyUI sampler_name', () => {
-  assert.deepEqual(samplerChoice('DPMSolverMultistepScheduler'),
+  assert.deepEqual(
+    samplerChoice('DPMSolverMultistepScheduler'),
     { kind: 'diffusers', scheduler: { _class_name: 'DPMSolverMultistepScheduler' } },
-    'the class as configured by default (dpmsolver++), not the SDE variant');
-  assert.deepEqual(samplerChoice('DPMSolverMultistepScheduler', { scheduleType: 'Karras' }),
-    { kind: 'diffusers', scheduler: { _class_name: 'DPMSolverMultistepScheduler', use_karras_sigmas: true } });
-  assert.deepEqual(samplerChoice('DPM++ 2M Karras'),
-    { kind: 'tool', toolSampler: { tool: 'a1111', sampler: 'DPM++ 2M Karras' } });
-  assert.deepEqual(samplerChoice('DPM++ 2M', { scheduleType: 'Exponential' }),
-    { kind: 'tool', toolSampler: { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Exponential' } });
-  assert.deepEqual(samplerChoice('dpmpp_2m', { scheduler: 'karras' }),
-    { kind: 'tool', toolSampler: { tool: 'comfyui', sampler: 'dpmpp_2m', schedule: 'karras' } });
-  assert.deepEqual(samplerChoice('ddim'), { kind: 'tool', toolSampler: { tool: 'comfyui', sampler: 'ddim', schedule: 'normal' } },
-    "lower-case ddim is ComfyUI's sampler_name (Euler), DDIM is A1111's");
+    'the class as configured by default (dpmsolver++), not the SDE variant',
+  );
+  assert.deepEqual(samplerChoice('DPMSolverMultistepScheduler', { scheduleType: 'Karras' }), {
+    kind: 'diffusers',
+    scheduler: { _class_name: 'DPMSolverMultistepScheduler', use_karras_sigmas: true },
+  });
+  assert.deepEqual(samplerChoice('DPM++ 2M Karras'), {
+    kind: 'tool',
+    toolSampler: { tool: 'a1111', sampler: 'DPM++ 2M Karras' },
+  });
+  assert.deepEqual(samplerChoice('DPM++ 2M', { scheduleType: 'Exponential' }), {
+    kind: 'tool',
+    toolSampler: { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Exponential' },
+  });
+  assert.deepEqual(samplerChoice('dpmpp_2m', { scheduler: 'karras' }), {
+    kind: 'tool',
+    toolSampler: { tool: 'comfyui', sampler: 'dpmpp_2m', schedule: 'karras' },
+  });
+  assert.deepEqual(
+    samplerChoice('ddim'),
+    { kind: 'tool', toolSampler: { tool: 'comfyui', sampler: 'ddim', schedule: 'normal' } },
+    "lower-case ddim is ComfyUI's sampler_name (Euler), DDIM is A1111's",
+  );
   assert.deepEqual(samplerChoice('DDIM'), { kind: 'tool', toolSampler: { tool: 'a1111', sampler: 'DDIM' } });
 });
 
@@ -24,7 +37,10 @@ test('names and flags that do not go together are refused with the reason', () =
     const c = samplerChoice(name, opts);
     return 'problem' in c ? c.problem : '';
   };
-  assert.match(problem('DDIMScheduler', { scheduleType: 'Karras' }), /DDIMScheduler takes schedule type \(none\), not "Karras"/);
+  assert.match(
+    problem('DDIMScheduler', { scheduleType: 'Karras' }),
+    /DDIMScheduler takes schedule type \(none\), not "Karras"/,
+  );
   assert.match(problem('EulerDiscreteScheduler', { scheduler: 'karras' }), /diffusers class: give --schedule-type/);
   assert.match(problem('dpmpp_2m', { scheduleType: 'Karras' }), /ComfyUI sampler_name: give --scheduler/);
   assert.match(problem('DPM++ 2M', { scheduler: 'karras' }), /--scheduler goes with a ComfyUI sampler_name/);

@@ -36,7 +36,7 @@ function fakeEngine() {
   const calls: GenerateRequest[] = [];
   let starts = 0;
   const engine = {
-    async generate(
+    generate(
       request: GenerateRequest,
       o: { onStep?: (e: { step: number; totalSteps: number }) => void } = {},
     ): Promise<GenerateResult> {
@@ -54,7 +54,10 @@ function fakeEngine() {
           png: encode({ width: SIDE, height: SIDE, data: rgba, channels: 4, depth: 8 }),
         };
       });
-      return { images, info: sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds }) };
+      return Promise.resolve({
+        images,
+        info: sampleInfo({ spec: { ...spec, guidanceScale: 3, width: SIDE, height: SIDE }, seeds }),
+      });
     },
   } as unknown as EngineClient;
   return { calls, starts: () => starts, factory: () => (starts++, engine) };

@@ -8,40 +8,74 @@ const run = (scheduler: Record<string, unknown>, steps = 20, more = {}) =>
 
 test('diffusers runs: the A1111 and ComfyUI names that run the same σ list', () => {
   const dpm = { _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpmsolver++', solver_order: 2 };
-  assert.deepEqual(run({ ...dpm, use_karras_sigmas: true, timestep_spacing: 'leading' }).a1111,
-    { sampler: 'DPM++ 2M', scheduleType: 'Karras' });
-  assert.deepEqual(run({ ...dpm, timestep_spacing: 'trailing' }).a1111, { sampler: 'DPM++ 2M', scheduleType: 'Simple' },
-    'trailing spacing is Simple (ComfyUI simple), not SGM Uniform');
-  assert.deepEqual(run({ ...dpm, timestep_spacing: 'trailing' }).comfyui, { samplerName: 'dpmpp_2m', scheduler: 'simple' });
-  assert.deepEqual(run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'leading' }).a1111,
-    { sampler: 'Euler', scheduleType: 'DDIM' });
+  assert.deepEqual(run({ ...dpm, use_karras_sigmas: true, timestep_spacing: 'leading' }).a1111, {
+    sampler: 'DPM++ 2M',
+    scheduleType: 'Karras',
+  });
+  assert.deepEqual(
+    run({ ...dpm, timestep_spacing: 'trailing' }).a1111,
+    { sampler: 'DPM++ 2M', scheduleType: 'Simple' },
+    'trailing spacing is Simple (ComfyUI simple), not SGM Uniform',
+  );
+  assert.deepEqual(run({ ...dpm, timestep_spacing: 'trailing' }).comfyui, {
+    samplerName: 'dpmpp_2m',
+    scheduler: 'simple',
+  });
+  assert.deepEqual(run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'leading' }).a1111, {
+    sampler: 'Euler',
+    scheduleType: 'DDIM',
+  });
   // 1000/30 is not whole: ddim_uniform makes 31 steps where leading makes 30.
-  assert.match(run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'leading' }, 30).a1111Why ?? '', /leading spacing at 30/);
-  assert.deepEqual(run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'linspace' }, 28).a1111,
-    { sampler: 'Euler', scheduleType: 'Uniform' });
-  assert.match(run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'linspace' }, 20).a1111Why ?? '', /linspace/);
+  assert.match(
+    run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'leading' }, 30).a1111Why ?? '',
+    /leading spacing at 30/,
+  );
+  assert.deepEqual(run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'linspace' }, 28).a1111, {
+    sampler: 'Euler',
+    scheduleType: 'Uniform',
+  });
+  assert.match(
+    run({ _class_name: 'EulerDiscreteScheduler', timestep_spacing: 'linspace' }, 20).a1111Why ?? '',
+    /linspace/,
+  );
   // 1000/16 = 62.5: numpy's round-half-even makes trailing differ from simple.
   assert.equal(run({ ...dpm, timestep_spacing: 'trailing' }, 16).a1111, undefined);
 });
 
 test('diffusers runs A1111 cannot repeat come with the reason, never a stand-in name', () => {
-  for (const [cls, why] of [['DDIMScheduler', /one model call fewer/], ['DDPMScheduler', /no sampler that runs DDPM/],
-    ['DEISMultistepScheduler', /no sampler that runs DEIS/], ['KDPM2DiscreteScheduler', /next-to-last/]] as const) {
+  for (const [cls, why] of [
+    ['DDIMScheduler', /one model call fewer/],
+    ['DDPMScheduler', /no sampler that runs DDPM/],
+    ['DEISMultistepScheduler', /no sampler that runs DEIS/],
+    ['KDPM2DiscreteScheduler', /next-to-last/],
+  ] as const) {
     const e = run({ _class_name: cls, timestep_spacing: 'leading' });
     assert.equal(e.a1111, undefined, cls);
     assert.match(e.a1111Why ?? '', why);
   }
-  const sde = run({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'sde-dpmsolver++', solver_order: 2,
-    timestep_spacing: 'leading' });
+  const sde = run({
+    _class_name: 'DPMSolverMultistepScheduler',
+    algorithm_type: 'sde-dpmsolver++',
+    solver_order: 2,
+    timestep_spacing: 'leading',
+  });
   assert.match(sde.a1111Why ?? '', /sde-dpmsolver\+\+/);
-  const karrasLeading = run({ _class_name: 'EulerDiscreteScheduler', use_karras_sigmas: true, timestep_spacing: 'leading' });
+  const karrasLeading = run({
+    _class_name: 'EulerDiscreteScheduler',
+    use_karras_sigmas: true,
+    timestep_spacing: 'leading',
+  });
   assert.match(karrasLeading.a1111Why ?? '', /Karras range from its leading timesteps/);
 });
 
 test('tool runs keep their names; explicit σ and guidance rescale are stated', () => {
   const toolSampler = {
-    tool: 'comfyui' as const, sampler: 'dpmpp_2m', noise: 'comfyui' as const, sigmas: [],
-    a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' }, comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
+    tool: 'comfyui' as const,
+    sampler: 'dpmpp_2m',
+    noise: 'comfyui' as const,
+    sigmas: [],
+    a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' },
+    comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
   };
   const base = { scheduler: {}, toolSampler };
   assert.deepEqual(toolEquivalents({ ...base, spec: { steps: 20, guidanceRescale: 0 } }).comfyui, toolSampler.comfyui);

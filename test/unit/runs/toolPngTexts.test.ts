@@ -6,15 +6,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { restoreFromPngText } from '../../../src/runs/runRecord';
 
-const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/reference/infotext/tool_png_texts.json'), 'utf8'));
+const fixture = JSON.parse(
+  readFileSync(join(__dirname, '../../fixtures/reference/infotext/tool_png_texts.json'), 'utf8'),
+);
 
 for (const { run, parameters } of fixture.a1111) {
   test(`A1111's infotext restores as A1111's sampler: ${run.sampler} ${run.scheduler}`, () => {
     const r = restoreFromPngText({ parameters })!;
     assert.equal(r.source, 'a1111');
     assert.deepEqual(r.spec, {
-      prompt: run.prompt, negativePrompt: run.negative, seed: run.seed, steps: run.steps, guidanceScale: run.cfg,
-      width: run.width, height: run.height,
+      prompt: run.prompt,
+      negativePrompt: run.negative,
+      seed: run.seed,
+      steps: run.steps,
+      guidanceScale: run.cfg,
+      width: run.width,
+      height: run.height,
       toolSampler: { tool: 'a1111', sampler: run.sampler, schedule: run.scheduler },
     });
     assert.deepEqual(r.model, { name: 'v1-5-pruned-emaonly', hash: '6ce0161689' });
@@ -27,8 +34,13 @@ for (const { run, prompt } of fixture.comfyui) {
     const r = restoreFromPngText({ prompt })!;
     assert.equal(r.source, 'comfyui');
     assert.deepEqual(r.spec, {
-      prompt: run.text, negativePrompt: run.negative ?? 'bad hands', seed: run.seed, steps: run.steps ?? 20,
-      guidanceScale: run.cfg ?? 8, width: run.width ?? 512, height: run.height ?? 512,
+      prompt: run.text,
+      negativePrompt: run.negative ?? 'bad hands',
+      seed: run.seed,
+      steps: run.steps ?? 20,
+      guidanceScale: run.cfg ?? 8,
+      width: run.width ?? 512,
+      height: run.height ?? 512,
       toolSampler: { tool: 'comfyui', sampler: run.sampler_name ?? 'euler', schedule: run.scheduler ?? 'normal' },
     });
     assert.deepEqual(r.model, { name: 'v1-5-pruned-emaonly' });
@@ -43,8 +55,11 @@ test('a ComfyUI graph with a prompt from another node, two KSamplers or denoise 
   graph['11'] = { class_type: 'KSampler', inputs: { ...graph['3'].inputs } };
   const r = restoreFromPngText({ prompt: JSON.stringify(graph) })!;
   assert.equal(r.spec.prompt, '');
-  assert.deepEqual(r.notes, ['the graph has 2 KSamplers; read the first',
-    "the positive prompt does not come from a CLIPTextEncode's text", 'denoise 0.6 needs an input image; ran as 1']);
+  assert.deepEqual(r.notes, [
+    'the graph has 2 KSamplers; read the first',
+    "the positive prompt does not come from a CLIPTextEncode's text",
+    'denoise 0.6 needs an input image; ran as 1',
+  ]);
   assert.equal(restoreFromPngText({ prompt: '{"1": {"class_type": "SaveImage", "inputs": {}}}' }), undefined);
   assert.equal(restoreFromPngText({ prompt: 'not json' }), undefined);
   const unknown = JSON.parse(fixture.comfyui[0].prompt);

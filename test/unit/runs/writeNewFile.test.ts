@@ -29,7 +29,9 @@ test('creates a missing output folder', async () => {
 
 test('concurrent writers of one name each get their own file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-out-'));
-  const paths = await Promise.all(Array.from({ length: 8 }, (_, i) => writeNewFile(dir, 'same', '.png', bytes(`w${i}`))));
+  const paths = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => writeNewFile(dir, 'same', '.png', bytes(`w${i}`))),
+  );
   assert.equal(new Set(paths).size, 8);
   assert.equal(readdirSync(dir).length, 8);
 });
@@ -63,7 +65,10 @@ test('a full disk or a read-only folder is reported by name and leaves no partia
   const script = `set -e; d=$(mktemp -d); mkdir $d/full $d/ro
 mount -t tmpfs -o size=16k tmpfs $d/full; mount -t tmpfs -o ro,size=16k tmpfs $d/ro
 exec "${process.execPath}" --import tsx --input-type=module -e "$CHILD" $d/full $d/ro`;
-  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { env: { ...process.env, CHILD: child }, encoding: 'utf8' });
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], {
+    env: { ...process.env, CHILD: child },
+    encoding: 'utf8',
+  });
   if (r.status !== 0 && /unshare|mount|Operation not permitted/.test(r.stderr)) {
     t.skip(`private mounts not allowed here: ${r.stderr.trim().split('\n')[0]}`);
     return;

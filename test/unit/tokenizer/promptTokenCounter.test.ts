@@ -13,7 +13,10 @@ test('a CLIP-window model counts against 75; 100 tokens take 150; unknown words 
   const short = counter.count(dir, 'm', 'a (red:1.3) cat on a [blue] dog');
   assert.deepEqual([short.count, short.window, short.chunks, short.unknown.length], [7, 75, 1, 0]);
   const { text, unknown } = counter.count(dir, 'm', 'a cat on a crème brûlée, (crème:1.2)');
-  assert.deepEqual(unknown.map(({ start, end }) => text.slice(start, end)), ['crème', 'brûlée', 'crème']);
+  assert.deepEqual(
+    unknown.map(({ start, end }) => text.slice(start, end)),
+    ['crème', 'brûlée', 'crème'],
+  );
   assert.equal(unknown[2].start, text.lastIndexOf('crème'));
   const long = counter.count(dir, 'm', Array(100).fill('cat').join(' '));
   assert.deepEqual([long.count, long.window, long.chunks], [100, 150, 2]);
@@ -26,7 +29,10 @@ test('the shipped model’s 16-token encoder gives windows of 14', () => {
   assert.deepEqual(r.unknown, [{ start: 14, end: 19 }]);
   // Its vocabulary has no digits: an attention weight's are syntax, not unknown words; BREAK too.
   const weighted = counter.count(defaultModelDir(), 'd', 'a (large:1.3) green BREAK zebra 3');
-  assert.deepEqual(weighted.unknown.map(({ start, end }) => weighted.text.slice(start, end)), ['zebra', '3']);
+  assert.deepEqual(
+    weighted.unknown.map(({ start, end }) => weighted.text.slice(start, end)),
+    ['zebra', '3'],
+  );
 });
 
 test('a bad weight or a model without a tokenizer is reported as an error', () => {

@@ -26,7 +26,13 @@ test('long prompts take windows of 77, each framed by BOS and EOS', () => {
   const r = slow.encode(Array(100).fill('cat').join(' '));
   const [bos, eos] = slow.encode('').chunks[0].ids;
   assert.equal(r.tokenCount, 100);
-  assert.deepEqual(r.chunks.map((c) => [c.ids.length, c.ids[0], c.tokens]), [[77, bos, 75], [77, bos, 25]]);
+  assert.deepEqual(
+    r.chunks.map((c) => [c.ids.length, c.ids[0], c.tokens]),
+    [
+      [77, bos, 75],
+      [77, bos, 25],
+    ],
+  );
   assert.equal(r.chunks[0].ids[76], eos);
   assert.equal(r.chunks[1].ids[26], eos);
 });

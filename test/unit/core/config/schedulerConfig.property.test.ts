@@ -31,7 +31,11 @@ const hostileValue = fc.oneof(
 
 /** Mostly values a key accepts (so schedules get built and checked), sometimes anything at all. */
 function valueFor(spec: ConfigKeySpec): fc.Arbitrary<unknown> {
-  return fc.oneof({ arbitrary: plausible(spec), weight: 12 }, { arbitrary: fc.constant(spec.default), weight: 6 }, { arbitrary: hostileValue, weight: 1 });
+  return fc.oneof(
+    { arbitrary: plausible(spec), weight: 12 },
+    { arbitrary: fc.constant(spec.default), weight: 6 },
+    { arbitrary: hostileValue, weight: 1 },
+  );
 }
 
 function plausible(spec: ConfigKeySpec): fc.Arbitrary<unknown> {
@@ -43,11 +47,24 @@ function plausible(spec: ConfigKeySpec): fc.Arbitrary<unknown> {
     case 'boolean': // Mostly false: several true sigma kinds conflict, which would refuse most configs.
       return fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 });
     case 'integer':
-      return fc.oneof({ arbitrary: ints(Math.max(lo, 0), Math.min(hi, 20)), weight: 3 }, { arbitrary: ints(lo, hi), weight: 1 });
-    case 'number': { // Mostly near the default (within a factor 4), sometimes anywhere in range.
-      const d = typeof spec.default === 'number' && Number.isFinite(spec.default) && spec.default > 0 ? spec.default : 1;
-      const near = fc.double({ min: Math.max(lo, d / 4), max: Math.min(hi, d * 4), noNaN: true, noDefaultInfinity: true });
-      return fc.oneof({ arbitrary: near, weight: 4 }, { arbitrary: fc.double({ min: lo, max: hi, noNaN: true }), weight: 1 });
+      return fc.oneof(
+        { arbitrary: ints(Math.max(lo, 0), Math.min(hi, 20)), weight: 3 },
+        { arbitrary: ints(lo, hi), weight: 1 },
+      );
+    case 'number': {
+      // Mostly near the default (within a factor 4), sometimes anywhere in range.
+      const d =
+        typeof spec.default === 'number' && Number.isFinite(spec.default) && spec.default > 0 ? spec.default : 1;
+      const near = fc.double({
+        min: Math.max(lo, d / 4),
+        max: Math.min(hi, d * 4),
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
+      return fc.oneof(
+        { arbitrary: near, weight: 4 },
+        { arbitrary: fc.double({ min: lo, max: hi, noNaN: true }), weight: 1 },
+      );
     }
     case 'number[]': // trained_betas: its own property below gives it arrays of the right length.
       return fc.constant(null);
@@ -59,7 +76,9 @@ function plausible(spec: ConfigKeySpec): fc.Arbitrary<unknown> {
 }
 
 for (const [className, cls] of Object.entries(SCHEDULER_CLASSES)) {
-  const config = fc.record(Object.fromEntries(Object.entries(cls.keys).map(([k, spec]) => [k, valueFor(spec)])), { requiredKeys: [] });
+  const config = fc.record(Object.fromEntries(Object.entries(cls.keys).map(([k, spec]) => [k, valueFor(spec)])), {
+    requiredKeys: [],
+  });
 
   test(`${className}: random configs build a sound sampler or give an error finding, never throw`, () => {
     let built = 0;
@@ -81,7 +100,11 @@ for (const [className, cls] of Object.entries(SCHEDULER_CLASSES)) {
   });
 
   test(`${className}: unknown keys of any name and value are warnings at their path`, () => {
-    const extra = fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !k.startsWith('_') && !Object.hasOwn(cls.keys, k)), hostileValue, { minKeys: 1, maxKeys: 5 });
+    const extra = fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !k.startsWith('_') && !Object.hasOwn(cls.keys, k)),
+      hostileValue,
+      { minKeys: 1, maxKeys: 5 },
+    );
     fc.assert(
       fc.property(extra, (keys) => {
         const r = readSchedulerConfig({ _class_name: className, ...keys });
@@ -96,20 +119,29 @@ for (const [className, cls] of Object.entries(SCHEDULER_CLASSES)) {
   });
 
   test(`${className}: a key with one letter dropped, doubled or swapped suggests the real key`, () => {
-    const typo = fc.tuple(fc.constantFrom(...Object.keys(cls.keys)), fc.nat(), fc.constantFrom('drop', 'double', 'swap')).map(([key, at, how]) => {
-      const i = 1 + (at % (key.length - 2));
-      const misspelt = how === 'drop' ? key.slice(0, i) + key.slice(i + 1) : how === 'double' ? key.slice(0, i) + key[i] + key.slice(i) : key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
-      return { key, misspelt };
-    });
+    const typo = fc
+      .tuple(fc.constantFrom(...Object.keys(cls.keys)), fc.nat(), fc.constantFrom('drop', 'double', 'swap'))
+      .map(([key, at, how]) => {
+        const i = 1 + (at % (key.length - 2));
+        const misspelt =
+          how === 'drop'
+            ? key.slice(0, i) + key.slice(i + 1)
+            : how === 'double'
+              ? key.slice(0, i) + key[i] + key.slice(i)
+              : key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
+        return { key, misspelt };
+      });
     fc.assert(
       fc.property(typo, ({ key, misspelt }) => {
         fc.pre(misspelt !== key && !Object.hasOwn(cls.keys, misspelt) && key.length >= 6);
-        const f = readSchedulerConfig({ _class_name: className, [misspelt]: 1 }).findings.find((x) => x.path[0] === misspelt);
+        const f = readSchedulerConfig({ _class_name: className, [misspelt]: 1 }).findings.find(
+          (x) => x.path[0] === misspelt,
+        );
         assert.equal(f?.code, 'unknown-key');
         assert.equal(f?.severity, 'warning');
         // The nearest key may be another one equally close (beta_end/beta_start); it must be a real key.
-        const suggested = /Did you mean (\w+)\?/.exec(f!.message)?.[1];
-        assert.ok(suggested && Object.hasOwn(cls.keys, suggested), f!.message);
+        const suggested = /Did you mean (\w+)\?/.exec(f.message)?.[1];
+        assert.ok(suggested && Object.hasOwn(cls.keys, suggested), f.message);
       }),
       RUNS,
     );
@@ -117,17 +149,37 @@ for (const [className, cls] of Object.entries(SCHEDULER_CLASSES)) {
 }
 
 test('trained_betas of the right length, any values in [0, 1): a sound sampler or an error at trained_betas', () => {
-  const betas = fc.integer({ min: 2, max: 300 }).chain((T) =>
-    fc.tuple(fc.constant(T), fc.array(fc.oneof(fc.double({ min: 0, max: 0.05, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { minLength: T, maxLength: T })),
-  );
+  const betas = fc
+    .integer({ min: 2, max: 300 })
+    .chain((T) =>
+      fc.tuple(
+        fc.constant(T),
+        fc.array(
+          fc.oneof(
+            fc.double({ min: 0, max: 0.05, noNaN: true }),
+            fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+          ),
+          { minLength: T, maxLength: T },
+        ),
+      ),
+    );
   fc.assert(
-    fc.property(fc.constantFrom(...Object.keys(SCHEDULER_CLASSES)), betas, fc.boolean(), (className, [T, trained], sorted) => {
-      const trained_betas = sorted ? [...trained].sort((a, b) => a - b) : trained;
-      const lcm = className === 'LCMScheduler' ? { original_inference_steps: Math.min(50, T) } : {};
-      const outcome = build({ _class_name: className, num_train_timesteps: T, trained_betas, ...lcm });
-      if (outcome.kind === 'built') assertSound(outcome.scheduler);
-      else assert.ok(outcome.errors.some((f) => f.path[0] === 'trained_betas'), JSON.stringify(outcome.errors));
-    }),
+    fc.property(
+      fc.constantFrom(...Object.keys(SCHEDULER_CLASSES)),
+      betas,
+      fc.boolean(),
+      (className, [T, trained], sorted) => {
+        const trained_betas = sorted ? [...trained].sort((a, b) => a - b) : trained;
+        const lcm = className === 'LCMScheduler' ? { original_inference_steps: Math.min(50, T) } : {};
+        const outcome = build({ _class_name: className, num_train_timesteps: T, trained_betas, ...lcm });
+        if (outcome.kind === 'built') assertSound(outcome.scheduler);
+        else
+          assert.ok(
+            outcome.errors.some((f) => f.path[0] === 'trained_betas'),
+            JSON.stringify(outcome.errors),
+          );
+      },
+    ),
     { ...RUNS, numRuns: 300 },
   );
 });
@@ -147,11 +199,17 @@ test('the schedule document reader never throws on any text, nested however deep
     const close = open === '[' ? ']' : '}';
     return `{"_class_name":"DDIMScheduler","x":${open.repeat(depth)}1${close.repeat(depth)}}`;
   });
-  const text = fc.oneof(nested, fc.json({ maxDepth: 6 }), fc.string({ maxLength: 200 }), fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', '\\', ':', ',', '1') }));
+  const text = fc.oneof(
+    nested,
+    fc.json({ maxDepth: 6 }),
+    fc.string({ maxLength: 200 }),
+    fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', '\\', ':', ',', '1') }),
+  );
   fc.assert(
     fc.property(text, fc.constantFrom('config' as const, 'scheduleFile' as const), (t, kind) => {
       const doc = readScheduleDocument(t, kind, 'x');
-      for (const f of doc.findings) assert.ok(f.offset >= 0 && f.offset <= t.length && f.message.length > 0, JSON.stringify(f));
+      for (const f of doc.findings)
+        assert.ok(f.offset >= 0 && f.offset <= t.length && f.message.length > 0, JSON.stringify(f));
       if (doc.schedules.length === 0) assert.ok(doc.error && doc.error.length > 0);
     }),
     { ...RUNS, numRuns: 300 },

@@ -20,16 +20,21 @@ const F32_RELATIVE = 2 ** -22;
  * timesteps, PNDM's 4-step warm-up, leading spacing pushed past T by steps_offset, a Karras range
  * whose unset end, taken from the spacing, passes the set one): they name the step count. Any
  * other exception is a bug. */
-const STEP_COUNT_REFUSAL = /num_inference_steps \d+ must be|needs at least \d+ steps|\d+ steps with leading spacing|with \d+ steps sigma_min/;
+const STEP_COUNT_REFUSAL =
+  /num_inference_steps \d+ must be|needs at least \d+ steps|\d+ steps with leading spacing|with \d+ steps sigma_min/;
 
-export type Outcome = { kind: 'refused'; errors: Finding[] } | { kind: 'built'; scheduler: Scheduler; findings: Finding[] };
+export type Outcome =
+  { kind: 'refused'; errors: Finding[] } | { kind: 'built'; scheduler: Scheduler; findings: Finding[] };
 
 /** Builds the config, asserting it never throws and that a refusal is an error finding with a path
  * and a message. */
 export function build(json: unknown, overrides?: Record<string, unknown>): Outcome {
   const { scheduler, findings } = createScheduler(json, overrides);
   for (const f of findings) {
-    assert.ok(Array.isArray(f.path) && f.path.every((p) => typeof p === 'string' || typeof p === 'number'), `path of ${f.code}`);
+    assert.ok(
+      Array.isArray(f.path) && f.path.every((p) => typeof p === 'string' || typeof p === 'number'),
+      `path of ${f.code}`,
+    );
     assert.ok(typeof f.message === 'string' && f.message.length > 0 && f.message.length < 600, `message of ${f.code}`);
   }
   const errors = findings.filter((f) => f.severity === 'error');
@@ -54,20 +59,34 @@ export function assertSound(s: Scheduler): void {
     const where = `${s.className} n=${n} config=${JSON.stringify(s.config)}`;
     const ts = [...s.timesteps];
     assert.ok(ts.length >= n && ts.every(Number.isFinite), `${where}: timesteps ${ts}`);
-    assert.ok(Number.isFinite(s.initNoiseSigma) && s.initNoiseSigma > 0, `${where}: init_noise_sigma ${s.initNoiseSigma}`);
+    assert.ok(
+      Number.isFinite(s.initNoiseSigma) && s.initNoiseSigma > 0,
+      `${where}: init_noise_sigma ${s.initNoiseSigma}`,
+    );
     // An inverse scheduler walks the schedule the other way (image → noise).
     const ordered = inverseSchedulerClassNames.includes(s.className) ? [...ts].reverse() : ts;
-    if (s.className !== 'KDPM2DiscreteScheduler') assertDescending(ordered, !REPEATS_TIMESTEPS.has(s.className) && !s.sigmas, `${where}: timesteps`);
+    if (s.className !== 'KDPM2DiscreteScheduler')
+      assertDescending(ordered, !REPEATS_TIMESTEPS.has(s.className) && !s.sigmas, `${where}: timesteps`);
     if (!s.sigmas) continue;
     const sigmas = [...s.sigmas];
-    assert.ok(sigmas.every((x) => Number.isFinite(x) && x >= 0), `${where}: sigmas ${sigmas}`);
+    assert.ok(
+      sigmas.every((x) => Number.isFinite(x) && x >= 0),
+      `${where}: sigmas ${sigmas}`,
+    );
     const visited = sigmas.slice(0, -1);
     assertDescending(visited, !REPEATS_SIGMAS.has(s.className), `${where}: sigmas`);
-    assert.ok(sigmas.at(-1)! <= visited.at(-1)! * (1 + F32_RELATIVE), `${where}: the final σ rises: ${sigmas.slice(-2)}`);
+    assert.ok(
+      sigmas.at(-1)! <= visited.at(-1)! * (1 + F32_RELATIVE),
+      `${where}: the final σ rises: ${sigmas.slice(-2)}`,
+    );
   }
 }
 
 function assertDescending(xs: number[], strict: boolean, what: string): void {
-  const i = xs.findIndex((x, k) => k > 0 && (strict ? !(x < xs[k - 1]!) : !(x <= xs[k - 1]!)));
-  assert.equal(i, -1, `${what} not ${strict ? 'strictly ' : ''}descending at ${i}: ${xs.slice(Math.max(0, i - 2), i + 2)}`);
+  const i = xs.findIndex((x, k) => k > 0 && (strict ? !(x < xs[k - 1]) : !(x <= xs[k - 1])));
+  assert.equal(
+    i,
+    -1,
+    `${what} not ${strict ? 'strictly ' : ''}descending at ${i}: ${xs.slice(Math.max(0, i - 2), i + 2)}`,
+  );
 }

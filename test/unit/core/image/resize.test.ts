@@ -23,7 +23,10 @@ for (const c of cases) {
     // Two channels: each plane is resized alone.
     const data = new Float32Array(2 * input.length);
     data.set(input);
-    data.set(input.map((v) => 1 - v), input.length);
+    data.set(
+      input.map((v) => 1 - v),
+      input.length,
+    );
     const out = resizePlanes({ data, channels: 2, width: c.width, height: c.height }, c.outWidth, c.outHeight);
     assert.deepEqual([out.width, out.height, out.data.length], [c.outWidth, c.outHeight, 2 * c.output.length]);
     c.output.forEach((v, i) => {

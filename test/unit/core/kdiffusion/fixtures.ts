@@ -15,8 +15,11 @@ export function loadFixture(tool: 'comfyui' | 'a1111'): any {
 
 /** D(x, σ)_j = 0.9·tanh(x_j/√(1+σ²)) + 0.2·sin(0.37·j + 0.5·ln σ), j over the whole latent (`size` values);
  * records the σ and (a copy of) the output of each call. */
-export function standIn(calls: number[] = [], outputs: Float32Array[] = [], size = SHAPE.reduce((a, b) => a * b)):
-  Denoiser {
+export function standIn(
+  calls: number[] = [],
+  outputs: Float32Array[] = [],
+  size = SHAPE.reduce((a, b) => a * b),
+): Denoiser {
   const out = new Float32Array(size);
   return (x, sigma) => {
     calls.push(sigma);
@@ -46,7 +49,9 @@ export function assertClose(actual: ArrayLike<number>, expected: readonly number
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length}, expected ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i] - expected[i]);
-    assert.ok(err <= tol * Math.max(1, Math.abs(expected[i])),
-      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (|Δ| = ${err.toExponential(2)})`);
+    assert.ok(
+      err <= tol * Math.max(1, Math.abs(expected[i])),
+      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (|Δ| = ${err.toExponential(2)})`,
+    );
   }
 }

@@ -7,7 +7,11 @@ import { a1111DdimTimesteps } from '../../../../src/core/kdiffusion/a1111Sampler
 import { alignYourStepsSchedule } from '../../../../src/core/kdiffusion/alignYourSteps';
 import { ldmAlphasCumprod, nearestTimestep, sigmaTable, sigmaToT } from '../../../../src/core/kdiffusion/sigmaTable';
 import {
-  lcmSubTable, resolveA1111, resolveComfy, toolSigmas, type ResolvedToolSampler,
+  lcmSubTable,
+  resolveA1111,
+  resolveComfy,
+  toolSigmas,
+  type ResolvedToolSampler,
 } from '../../../../src/core/kdiffusion/toolSamplers';
 import { assertClose, loadFixture } from './fixtures';
 

@@ -5,7 +5,11 @@ import { SAMPLERS, modelCallPlan } from '../../../../src/core/kdiffusion/sampler
 import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
 import { toolNameGroups, toolNames } from '../../../../src/core/kdiffusion/toolNames';
 import {
-  initialNoiseScale, resolveA1111, resolveComfy, toolSigmas, type ResolvedToolSampler,
+  initialNoiseScale,
+  resolveA1111,
+  resolveComfy,
+  toolSigmas,
+  type ResolvedToolSampler,
 } from '../../../../src/core/kdiffusion/toolSamplers';
 
 const ok = (r: unknown): ResolvedToolSampler => {
@@ -43,7 +47,8 @@ test('errors come back as findings naming the problem', () => {
 
 test('names back out: explicit A1111 schedule type and ComfyUI strings where the other tool runs the same', () => {
   assert.deepEqual(toolNames(ok(resolveA1111('DPM++ 2M'))), {
-    a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' }, comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
+    a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' },
+    comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
   });
   assert.deepEqual(toolNames(ok(resolveComfy('euler_ancestral', 'normal'))), {
     a1111: { sampler: 'Euler a', scheduleType: 'Normal' },
@@ -69,15 +74,23 @@ test('name groups list every tool name, flagging the ones not reproduced', () =>
 test('model-call plan: calls per step and the σ of each, for progress', () => {
   const sigmas = [10, 5, 1, 0];
   const heun = modelCallPlan(SAMPLERS.heun, sigmas);
-  assert.deepEqual(heun, [{ step: 0, sigma: 10 }, { step: 0, sigma: 5 }, { step: 1, sigma: 5 }, { step: 1, sigma: 1 },
-    { step: 2, sigma: 1 }]);
+  assert.deepEqual(heun, [
+    { step: 0, sigma: 10 },
+    { step: 0, sigma: 5 },
+    { step: 1, sigma: 5 },
+    { step: 1, sigma: 1 },
+    { step: 2, sigma: 1 },
+  ]);
   assert.equal(modelCallPlan(SAMPLERS.euler, sigmas).length, 3);
   assert.equal(modelCallPlan(SAMPLERS.dpmpp_sde, sigmas).length, 5);
   // A1111's PLMS at 20 steps: 20 timesteps, 19 steps, the first one Heun: 20 calls.
   const plms = ok(resolveA1111('PLMS'));
   const plan = modelCallPlan(plms.sampler, toolSigmas(plms, sigmaTable(ldmAlphasCumprod(), 'a1111'), 20));
   assert.equal(plan.length, 20);
-  assert.deepEqual(plan.slice(0, 3).map((c) => c.step), [0, 0, 1]);
+  assert.deepEqual(
+    plan.slice(0, 3).map((c) => c.step),
+    [0, 0, 1],
+  );
   assert.throws(() => modelCallPlan(SAMPLERS.dpm_adaptive, sigmas), /depends on the model/);
   const zero = () => new Float32Array(1);
   assert.throws(() => SAMPLERS.euler_ancestral.run(zero, zero(), sigmas), /noiseSampler/);

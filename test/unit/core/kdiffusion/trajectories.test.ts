@@ -5,8 +5,14 @@
 // TorchGenerator's Box–Muller matches torch's vectorised one to ~1e-6.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { finalLatentScale, initialNoiseScale, resolveA1111, resolveComfy, toolSigmas,
-  type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
+import {
+  finalLatentScale,
+  initialNoiseScale,
+  resolveA1111,
+  resolveComfy,
+  toolSigmas,
+  type ResolvedToolSampler,
+} from '../../../../src/core/kdiffusion/toolSamplers';
 import type { SamplerOptions } from '../../../../src/core/kdiffusion/denoiser';
 import { modelCallPlan } from '../../../../src/core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
@@ -15,7 +21,13 @@ import { assertClose, countingNoise, initialNoise, loadFixture, standIn } from '
 const TOL = 1e-4;
 /** k-diffusion keyword → SamplerOptions field. */
 const OPTION_NAMES: Record<string, keyof SamplerOptions> = {
-  s_churn: 'sChurn', s_tmin: 'sTmin', s_tmax: 'sTmax', s_noise: 'sNoise', eta: 'eta', r: 'r', order: 'order',
+  s_churn: 'sChurn',
+  s_tmin: 'sTmin',
+  s_tmax: 'sTmax',
+  s_noise: 'sNoise',
+  eta: 'eta',
+  r: 'r',
+  order: 'order',
   max_order: 'order',
 };
 
@@ -33,8 +45,10 @@ function check(tool: string, r: ResolvedToolSampler, run: any): void {
   const sigmas = toolSigmas(r, table, run.steps);
   if (r.modelRange) {
     // A1111 hands DPM fast (σ_min, σ_max, N) and scales the noise by its schedule's σ₀.
-    assert.deepEqual([sigmas[0], sigmas[sigmas.length - 1], sigmas.length - 1],
-      [table.sigmas[table.sigmas.length - 1], table.sigmas[0], run.steps]);
+    assert.deepEqual(
+      [sigmas[0], sigmas[sigmas.length - 1], sigmas.length - 1],
+      [table.sigmas[table.sigmas.length - 1], table.sigmas[0], run.steps],
+    );
     assertClose([sigmas[0]], [run.sigmas[0]], TOL, `${label} σ₀`);
   } else {
     assertClose(sigmas, run.sigmas, TOL, `${label} σ`);
@@ -46,21 +60,33 @@ function check(tool: string, r: ResolvedToolSampler, run: any): void {
   const opts = { ...r.options, ...options(run), alphasCumprod: a1111AlphasCumprod };
   const steps: number[] = [];
   const out = r.sampler.run(standIn(calls, outputs), x0, sigmas, {
-    ...opts, noiseSampler: noise.sampler, callback: ({ i }) => steps.push(i),
+    ...opts,
+    noiseSampler: noise.sampler,
+    callback: ({ i }) => steps.push(i),
   });
   assert.deepEqual(steps, [...steps.keys()], `${label}: one callback per step, in order`);
   assertClose(calls, run.calls, TOL, `${label} model-call σ`);
   if (!r.sampler.adaptive) {
-    assertClose(modelCallPlan(r.sampler, sigmas, opts).map((c) => c.sigma), run.calls, TOL, `${label} plan`);
+    assertClose(
+      modelCallPlan(r.sampler, sigmas, opts).map((c) => c.sigma),
+      run.calls,
+      TOL,
+      `${label} plan`,
+    );
   }
   // A1111's pinned k-diffusion draws (and discards) noise every Euler/Heun/DPM2 step even without churn;
   // for deterministic samplers only the result counts.
   if (r.sampler.noise !== 'none' || opts.sChurn) assert.equal(noise.draws(), run.noiseDraws, `${label}: noise draws`);
-  for (const [k, expected] of Object.entries(run.modelOutputs) as [string, number[]][]) {
+  for (const [k, expected] of Object.entries<number[]>(run.modelOutputs)) {
     assertClose(outputs[Number(k)].subarray(0, expected.length), expected, TOL, `${label} output of call ${k}`);
   }
   const scale = finalLatentScale(r, sigmas);
-  assertClose(out.subarray(0, run.x.length).map((v) => v * scale), run.x, TOL, `${label} final x`);
+  assertClose(
+    out.subarray(0, run.x.length).map((v) => v * scale),
+    run.x,
+    TOL,
+    `${label} final x`,
+  );
 }
 
 test('ComfyUI trajectories: every sampler × scheduler × steps in the fixture', () => {
@@ -69,7 +95,7 @@ test('ComfyUI trajectories: every sampler × scheduler × steps in the fixture',
   for (const run of fx.runs) {
     const r = resolveComfy(run.sampler, run.scheduler);
     assert.ok(!('code' in r), `${run.sampler}: ${'message' in r ? r.message : ''}`);
-    check('comfyui', r as ResolvedToolSampler, run);
+    check('comfyui', r, run);
   }
 });
 
@@ -85,7 +111,7 @@ test('A1111 trajectories: every sampler × schedule type × steps in the fixture
       // A1111's UniPC refuses fewer steps than its order (3); so does this code.
       if (run.sampler === 'UniPC') {
         assert.ok(run.steps < 3);
-        assert.throws(() => toolSigmas(r as ResolvedToolSampler, tables.a1111, run.steps), /at least 3 steps/);
+        assert.throws(() => toolSigmas(r, tables.a1111, run.steps), /at least 3 steps/);
         continue;
       }
       // A1111's pinned DPM++ 2M/3M SDE read an unset h on a single step; only those may crash.
@@ -93,7 +119,7 @@ test('A1111 trajectories: every sampler × schedule type × steps in the fixture
       assert.equal(run.steps, 1);
       continue;
     }
-    check('a1111', r as ResolvedToolSampler, run);
+    check('a1111', r, run);
   }
   assert.equal(crashes, 26);
 });

@@ -7,42 +7,72 @@ import { folderFacts } from './folderJson';
 
 // Each fixture folder's family, told from its JSON files alone (graphs are covered by the engine test).
 const FAMILIES: Record<string, string> = {
-  'tiny-sd15': 'sd1', 'tiny-sd15-o122': 'sd1', 'tiny-sdxl': 'sdxl', 'tiny-sdxl-o122': 'sdxl',
-  'tiny-sdxl-turbo': 'sdxl-turbo', 'tiny-sd-turbo': 'sd-turbo', 'tiny-lcm': 'lcm', 'tiny-lcm-o122': 'lcm',
-  'tiny-sd2-v': 'sd2-v', 'tiny-sd-inpaint': 'inpaint', 'tiny-sd': 'sd1', 'tiny-sd-legacy': 'sd1',
-  'tiny-sdxl-refiner': 'sdxl-refiner', 'tiny-ddpm': 'unconditional',
+  'tiny-sd15': 'sd1',
+  'tiny-sd15-o122': 'sd1',
+  'tiny-sdxl': 'sdxl',
+  'tiny-sdxl-o122': 'sdxl',
+  'tiny-sdxl-turbo': 'sdxl-turbo',
+  'tiny-sd-turbo': 'sd-turbo',
+  'tiny-lcm': 'lcm',
+  'tiny-lcm-o122': 'lcm',
+  'tiny-sd2-v': 'sd2-v',
+  'tiny-sd-inpaint': 'inpaint',
+  'tiny-sd': 'sd1',
+  'tiny-sd-legacy': 'sd1',
+  'tiny-sdxl-refiner': 'sdxl-refiner',
+  'tiny-ddpm': 'unconditional',
 };
 
 const t = (name: string, type: string, shape: (number | string)[]): TensorInfo => ({ name, type, shape });
 const io = (inputs: TensorInfo[], outputs: TensorInfo[] = []): GraphIo => ({ inputs, outputs });
 const codes = (facts: ModelFolderFacts) => recognizeModelFamily(facts).findings.map((f) => f.code);
 /** The facts with `changes` merged into one component's config. */
-const withConfig = (facts: ModelFolderFacts, component: string, changes: Record<string, unknown>): ModelFolderFacts =>
-  ({ ...facts, configs: { ...facts.configs, [component]: { ...facts.configs[component], ...changes } } });
+const withConfig = (
+  facts: ModelFolderFacts,
+  component: string,
+  changes: Record<string, unknown>,
+): ModelFolderFacts => ({
+  ...facts,
+  configs: { ...facts.configs, [component]: { ...facts.configs[component], ...changes } },
+});
 
 /** Optimum's UNet inputs (exporters/onnx/model_configs.py UNetOnnxConfig) for the given timestep and extras. */
 function unetGraph(timestep: TensorInfo, width: number, extra: TensorInfo[] = []): GraphIo {
-  return io([t('sample', 'float32', ['batch_size', 4, 'height', 'width']), timestep,
-    t('encoder_hidden_states', 'float32', ['batch_size', 'sequence_length', width]), ...extra],
-  [t('out_sample', 'float32', ['batch_size', 4, 'height', 'width'])]);
+  return io(
+    [
+      t('sample', 'float32', ['batch_size', 4, 'height', 'width']),
+      timestep,
+      t('encoder_hidden_states', 'float32', ['batch_size', 'sequence_length', width]),
+      ...extra,
+    ],
+    [t('out_sample', 'float32', ['batch_size', 4, 'height', 'width'])],
+  );
 }
 const NEW_T = t('timestep', 'float32', []);
 const OLD_T = t('timestep', 'int64', ['steps']);
-const encoder = (output: string) => io([t('sample', 'float32', ['batch_size', 3, 'h', 'w'])],
-  [t(output, 'float32', ['batch_size', output === 'latent_parameters' ? 8 : 4, 'h/8', 'w/8'])]);
+const encoder = (output: string) =>
+  io(
+    [t('sample', 'float32', ['batch_size', 3, 'h', 'w'])],
+    [t(output, 'float32', ['batch_size', output === 'latent_parameters' ? 8 : 4, 'h/8', 'w/8'])],
+  );
 
 for (const [name, family] of Object.entries(FAMILIES)) {
   test(`${name} is recognised as ${family} from its JSON files, without errors`, () => {
     const report = recognizeModelFamily(folderFacts(name));
     assert.equal(report.family, family, report.evidence.join('; '));
-    assert.deepEqual(report.findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.severity === 'error'),
+      [],
+    );
   });
 }
 
 test('graphs alone tell SDXL (text_embeds, time_ids), the refiner (time_ids of 5), LCM and unconditional UNets', () => {
   const family = (unet: GraphIo) => recognizeModelFamily({ configs: {}, graphs: { unet }, folders: ['unet'] }).family;
-  const xl = (n: number) =>
-    [t('text_embeds', 'float32', ['batch_size', 1280]), t('time_ids', 'float32', ['batch_size', n])];
+  const xl = (n: number) => [
+    t('text_embeds', 'float32', ['batch_size', 1280]),
+    t('time_ids', 'float32', ['batch_size', n]),
+  ];
   assert.equal(family(unetGraph(NEW_T, 2048, xl(6))), 'sdxl');
   assert.equal(family(unetGraph(NEW_T, 1280, xl(5))), 'sdxl-refiner');
   assert.equal(family(unetGraph(OLD_T, 768, [t('timestep_cond', 'float32', ['batch_size', 256])])), 'lcm');
@@ -52,10 +82,12 @@ test('graphs alone tell SDXL (text_embeds, time_ids), the refiner (time_ids of 5
 });
 
 test('the Optimum generation comes from the UNet timestep and the VAE encoder output', () => {
-  const generation = (timestep: TensorInfo, output?: string) => recognizeModelFamily({
-    configs: {}, folders: [],
-    graphs: { unet: unetGraph(timestep, 768), ...(output && { vae_encoder: encoder(output) }) },
-  }).optimumGeneration;
+  const generation = (timestep: TensorInfo, output?: string) =>
+    recognizeModelFamily({
+      configs: {},
+      folders: [],
+      graphs: { unet: unetGraph(timestep, 768), ...(output && { vae_encoder: encoder(output) }) },
+    }).optimumGeneration;
   assert.equal(generation(OLD_T, 'latent_sample'), 'optimum<=1.22');
   assert.equal(generation(OLD_T), 'optimum<=1.22');
   assert.equal(generation(OLD_T, 'latent_parameters'), 'optimum-1.23');
@@ -90,8 +122,10 @@ test('a text encoder narrower than the UNet cross-attention is an error naming b
 
 test('SDXL: the widths of both text encoders add up; text_embeds must match; hidden states must be exported', () => {
   const facts = folderFacts('tiny-sdxl', {
-    text_encoder: io([], [t('last_hidden_state', 'float32', ['b', 77, 16]),
-      t('hidden_states.1', 'float32', ['b', 77, 16])]),
+    text_encoder: io(
+      [],
+      [t('last_hidden_state', 'float32', ['b', 77, 16]), t('hidden_states.1', 'float32', ['b', 77, 16])],
+    ),
     text_encoder_2: io([], [t('text_embeds', 'float32', ['b', 32]), t('last_hidden_state', 'float32', ['b', 77, 32])]),
     unet: unetGraph(NEW_T, 48, [t('text_embeds', 'float32', ['b', 64]), t('time_ids', 'float32', ['b', 6])]),
   });
@@ -130,5 +164,8 @@ test('an LCM UNet with another scheduler gets a hint; a folder without a UNet is
   assert.deepEqual(codes(euler), ['lcm-scheduler']);
   const none = recognizeModelFamily({ configs: {}, graphs: {}, folders: [] });
   assert.equal(none.family, 'unknown');
-  assert.deepEqual(none.findings.map((f) => f.code), ['missing-component']);
+  assert.deepEqual(
+    none.findings.map((f) => f.code),
+    ['missing-component'],
+  );
 });

@@ -9,7 +9,11 @@ import type { NoiseConvention } from '../../../../src/core/noise/conventions';
 import { maxAbsDiff, readNoiseFixture } from './noiseCheck';
 
 interface Case {
-  convention: NoiseConvention; seed: number; batch: number; calls: number[][]; eta_noise_seed_delta?: number;
+  convention: NoiseConvention;
+  seed: number;
+  batch: number;
+  calls: number[][];
+  eta_noise_seed_delta?: number;
 }
 const fixture = readNoiseFixture('ancestral.json');
 const TOL = 1e-6;
@@ -18,7 +22,10 @@ for (const c of fixture.cases as Case[]) {
   const delta = c.eta_noise_seed_delta ? ` ENSD ${c.eta_noise_seed_delta}` : '';
   test(`ancestral noise: ${c.convention} seed ${c.seed} batch ${c.batch}${delta}, ${c.calls.length} calls`, () => {
     const sampler = ancestralNoiseSampler({
-      convention: c.convention, seed: c.seed, imageShape: fixture.shape, batchSize: c.batch,
+      convention: c.convention,
+      seed: c.seed,
+      imageShape: fixture.shape,
+      batchSize: c.batch,
       etaNoiseSeedDelta: c.eta_noise_seed_delta,
     });
     const out = new Float32Array(c.calls[0].length);

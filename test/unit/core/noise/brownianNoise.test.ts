@@ -8,8 +8,18 @@ import { BrownianTree } from '../../../../src/core/noise/brownianTree';
 import type { NoiseConvention } from '../../../../src/core/noise/conventions';
 import { maxAbsDiff, readNoiseFixture } from './noiseCheck';
 
-interface Query { sigma: number; sigma_next: number; values: number[] }
-interface Case { convention: NoiseConvention; sampler: string; seed: number; batch: number; queries: Query[] }
+interface Query {
+  sigma: number;
+  sigma_next: number;
+  values: number[];
+}
+interface Case {
+  convention: NoiseConvention;
+  sampler: string;
+  seed: number;
+  batch: number;
+  queries: Query[];
+}
 const fixture = readNoiseFixture('brownian.json');
 const TOL = 1e-6;
 
@@ -18,8 +28,12 @@ for (const c of fixture.cases as Case[]) {
   const name = `${c.convention} ${c.sampler} seed ${c.seed} batch ${c.batch} (${c.queries.length} queries)`;
   test(`Brownian-tree noise: ${name}`, () => {
     const sampler = brownianTreeNoiseSampler({
-      convention: c.convention, seed: BigInt(c.seed), imageShape: fixture.shape, batchSize: c.batch,
-      sigmaMin: Math.min(...positive), sigmaMax: Math.max(...positive),
+      convention: c.convention,
+      seed: BigInt(c.seed),
+      imageShape: fixture.shape,
+      batchSize: c.batch,
+      sigmaMin: Math.min(...positive),
+      sigmaMax: Math.max(...positive),
     });
     const out = new Float32Array(c.queries[0].values.length);
     c.queries.forEach((q, k) => {
@@ -38,20 +52,32 @@ test('Brownian-tree noise: A1111 gives each image its own tree, so image 2 of se
 
 test('Brownian-tree noise: increments over adjacent steps add up to the increment over both', () => {
   const sampler = brownianTreeNoiseSampler({
-    convention: 'comfyui', seed: 3, imageShape: [4, 4, 4], batchSize: 1, sigmaMin: 0.03, sigmaMax: 14.6,
+    convention: 'comfyui',
+    seed: 3,
+    imageShape: [4, 4, 4],
+    batchSize: 1,
+    sigmaMin: 0.03,
+    sigmaMax: 14.6,
   });
   const scale = (a: number, b: number) => Math.sqrt(Math.abs(Math.fround(b) - Math.fround(a)));
   const w = (a: number, b: number) => sampler(a, b, new Float32Array(64)).map((v) => v * scale(a, b));
   const [first, second, whole] = [w(14.6, 5), w(5, 1), w(14.6, 1)];
-  assert.ok(maxAbsDiff(first.map((v, i) => v + second[i]), [...whole]) < 1e-5);
+  assert.ok(
+    maxAbsDiff(
+      first.map((v, i) => v + second[i]),
+      [...whole],
+    ) < 1e-5,
+  );
 });
 
 test('Brownian-tree noise: bad ranges and conventions are refused', () => {
   const base = { convention: 'comfyui' as const, seed: 1, imageShape: [4, 8, 8], batchSize: 1 };
   assert.throws(() => brownianTreeNoiseSampler({ ...base, sigmaMin: 0, sigmaMax: 14 }), /0 < sigmaMin < sigmaMax/);
   assert.throws(() => brownianTreeNoiseSampler({ ...base, sigmaMin: 2, sigmaMax: 1 }), /0 < sigmaMin < sigmaMax/);
-  assert.throws(() => brownianTreeNoiseSampler({ ...base, convention: 'diffusers', sigmaMin: 1, sigmaMax: 2 }),
-    /a1111 and a comfyui convention only/);
+  assert.throws(
+    () => brownianTreeNoiseSampler({ ...base, convention: 'diffusers', sigmaMin: 1, sigmaMax: 2 }),
+    /a1111 and a comfyui convention only/,
+  );
   assert.throws(() => brownianTreeNoiseSampler({ ...base, seed: -1, sigmaMin: 1, sigmaMax: 2 }), /non-negative/);
 });
 
@@ -63,12 +89,25 @@ test('Brownian tree: times closer than its 1e-6 tolerance give a zero increment,
 
 test('Brownian-tree noise: a query gives the same noise whatever was queried before (halfway tree)', () => {
   const spec = {
-    convention: 'comfyui' as const, seed: 11, imageShape: [4, 4, 4], batchSize: 1, sigmaMin: 0.03, sigmaMax: 14.6,
+    convention: 'comfyui' as const,
+    seed: 11,
+    imageShape: [4, 4, 4],
+    batchSize: 1,
+    sigmaMin: 0.03,
+    sigmaMax: 14.6,
   };
-  const queries: [number, number][] = [[14.6, 9.1], [9.1, 5.5], [5.5, 0.2], [0.2, 0.03]];
+  const queries: [number, number][] = [
+    [14.6, 9.1],
+    [9.1, 5.5],
+    [5.5, 0.2],
+    [0.2, 0.03],
+  ];
   const forward = brownianTreeNoiseSampler(spec);
   const backward = brownianTreeNoiseSampler(spec);
   const inOrder = queries.map(([a, b]) => forward(a, b, new Float32Array(64)));
-  const reversed = [...queries].reverse().map(([a, b]) => backward(a, b, new Float32Array(64))).reverse();
+  const reversed = [...queries]
+    .reverse()
+    .map(([a, b]) => backward(a, b, new Float32Array(64)))
+    .reverse();
   assert.deepEqual(reversed, inOrder);
 });

@@ -7,8 +7,13 @@ import type { NoiseConvention } from '../../../../src/core/noise/conventions';
 import { maxAbsDiff, readNoiseFixture } from './noiseCheck';
 
 interface Case {
-  convention: NoiseConvention; seed: number; batch: number; values: number[];
-  batch_index?: number[]; subseed?: number; subseed_strength?: number;
+  convention: NoiseConvention;
+  seed: number;
+  batch: number;
+  values: number[];
+  batch_index?: number[];
+  subseed?: number;
+  subseed_strength?: number;
 }
 const fixture = readNoiseFixture('initial.json');
 const TOL = 1e-6;
@@ -18,8 +23,13 @@ for (const c of fixture.cases as Case[]) {
   const extra = c.batch_index ? ` batch_index [${c.batch_index}]` : subseed;
   test(`initial noise: ${c.convention} seed ${c.seed} batch ${c.batch}${extra}`, () => {
     const noise = initialNoise({
-      convention: c.convention, seed: c.seed, imageShape: fixture.shape, batchSize: c.batch,
-      batchIndex: c.batch_index, subseed: c.subseed, subseedStrength: c.subseed_strength,
+      convention: c.convention,
+      seed: c.seed,
+      imageShape: fixture.shape,
+      batchSize: c.batch,
+      batchIndex: c.batch_index,
+      subseed: c.subseed,
+      subseedStrength: c.subseed_strength,
     });
     const diff = maxAbsDiff(noise, c.values);
     assert.ok(diff <= TOL, `max |Δ| ${diff}`);

@@ -19,10 +19,12 @@ const picked = (x: Float32Array) =>
   Array.from({ length: ref.batch }, (_, b) => Array.from(x.subarray(b * size, b * size + ref.stored)));
 
 function near(actual: number[][], expected: number[][], what: string, tol = 1e-4): void {
-  expected.forEach((row, b) => row.forEach((v, j) => {
-    const d = Math.abs(actual[b][j] - v);
-    assert.ok(d <= tol * Math.max(1, Math.abs(v)), `${what}: image ${b} value ${j}: ${actual[b][j]} vs ${v}`);
-  }));
+  expected.forEach((row, b) =>
+    row.forEach((v, j) => {
+      const d = Math.abs(actual[b][j] - v);
+      assert.ok(d <= tol * Math.max(1, Math.abs(v)), `${what}: image ${b} value ${j}: ${actual[b][j]} vs ${v}`);
+    }),
+  );
 }
 
 for (const tool of ['comfyui', 'a1111'] as Tool[]) {
@@ -32,14 +34,18 @@ for (const tool of ['comfyui', 'a1111'] as Tool[]) {
       const resolved = resolveToolSampler(tool, run.sampler, schedule);
       if (isToolFinding(resolved)) throw new Error(resolved.message);
       const toolRun = prepareToolRun({
-        resolved, alphasCumprod: ldmAlphasCumprod(), steps: run.steps,
+        resolved,
+        alphasCumprod: ldmAlphasCumprod(),
+        steps: run.steps,
         noise: { convention: tool, seed: ref.seed, imageShape: ref.shape, batchSize: ref.batch },
       });
       run.sigmas.forEach((s: number, i: number) =>
-        assert.ok(Math.abs(toolRun.sigmas[i] - s) <= 1e-6 * Math.max(1, s), `σ[${i}] ${toolRun.sigmas[i]} vs ${s}`));
+        assert.ok(Math.abs(toolRun.sigmas[i] - s) <= 1e-6 * Math.max(1, s), `σ[${i}] ${toolRun.sigmas[i]} vs ${s}`),
+      );
       const steps: { x: number[][]; denoised: number[][] }[] = [];
       const out = sampleToolRun(toolRun, standIn([], [], size * ref.batch), ({ x, denoised }) =>
-        steps.push({ x: picked(x), denoised: picked(denoised) }));
+        steps.push({ x: picked(x), denoised: picked(denoised) }),
+      );
       assert.equal(steps.length, run.trajectory.length);
       run.trajectory.forEach((s: { x: number[][]; denoised: number[][] }, i: number) => {
         near(steps[i].x, s.x, `step ${i} x`);

@@ -8,7 +8,10 @@ test('each row is multiplied by its weight and the whole rescaled to the origina
   applyEmphasis(z, [1, 2, 0.5]);
   // Rows ×[1, 2, 0.5] give [1, 2, 6, 8, 2.5, 3] (mean 22.5/6); the mean was 21/6.
   const k = 21 / 22.5;
-  assert.deepEqual(Array.from(z), [1, 2, 6, 8, 2.5, 3].map((v) => Math.fround(Math.fround(v) * k)));
+  assert.deepEqual(
+    Array.from(z),
+    [1, 2, 6, 8, 2.5, 3].map((v) => Math.fround(Math.fround(v) * k)),
+  );
   const mean = z.reduce((a, b) => a + b, 0) / z.length;
   assert.ok(Math.abs(mean - 3.5) < 1e-6);
 });

@@ -32,7 +32,11 @@ test('every fixture prompt chunks to A1111’s ids, multipliers and token count'
     const got = chunkPrompt(pieces, t);
     const what = c.prompt.slice(0, 60);
     assert.equal(got.tokenCount, c.tokenCount, `${what}: token count`);
-    assert.deepEqual(got.chunks.map(({ ids, multipliers }) => ({ ids, multipliers })), c.chunks, what);
+    assert.deepEqual(
+      got.chunks.map(({ ids, multipliers }) => ({ ids, multipliers })),
+      c.chunks,
+      what,
+    );
   }
 });
 

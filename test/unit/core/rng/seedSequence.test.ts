@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { SeedSequence } from '../../../../src/core/rng/seedSequence';
 import { readNoiseFixture } from '../noise/noiseCheck';
 
-interface Case { entropy: string; spawn_key: number[]; pool_size: number; state: number[] }
+interface Case {
+  entropy: string;
+  spawn_key: number[];
+  pool_size: number;
+  state: number[];
+}
 const fixture = readNoiseFixture('seed_sequence.json');
 
 for (const c of fixture.cases as Case[]) {

@@ -2,27 +2,53 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encode } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { downsize, fittedSize, MAX_FORWARD_SIDE, readForwardImage } from '../../../../src/extension/forward/forwardImage';
+import {
+  downsize,
+  fittedSize,
+  MAX_FORWARD_SIDE,
+  readForwardImage,
+} from '../../../../src/extension/forward/forwardImage';
 
 test('PNG of any colour type and JPEG read as 8-bit RGBA', () => {
-  const rgb = readForwardImage(encode({ width: 2, height: 1, data: new Uint8Array([10, 20, 30, 40, 50, 60]), channels: 3 }), 'rgb.png');
+  const rgb = readForwardImage(
+    encode({ width: 2, height: 1, data: new Uint8Array([10, 20, 30, 40, 50, 60]), channels: 3 }),
+    'rgb.png',
+  );
   assert.deepEqual([...rgb.rgba], [10, 20, 30, 255, 40, 50, 60, 255]);
-  const grey = readForwardImage(encode({ width: 2, height: 1, data: new Uint8Array([7, 200]), channels: 1 }), 'grey.png');
+  const grey = readForwardImage(
+    encode({ width: 2, height: 1, data: new Uint8Array([7, 200]), channels: 1 }),
+    'grey.png',
+  );
   assert.deepEqual([...grey.rgba], [7, 7, 7, 255, 200, 200, 200, 255]);
-  const deep = encode({ width: 1, height: 1, data: new Uint16Array([0xffff, 0x8000, 0x00ff, 0x1234]), channels: 4, depth: 16 });
+  const deep = encode({
+    width: 1,
+    height: 1,
+    data: new Uint16Array([0xffff, 0x8000, 0x00ff, 0x1234]),
+    channels: 4,
+    depth: 16,
+  });
   assert.deepEqual([...readForwardImage(deep, 'deep.png').rgba], [255, 128, 0, 0x12]);
   assert.equal(rgb.original, undefined, 'a small image is not downsized');
   // A flat 16×16 JPEG: lossy, so within a few levels of its colour.
-  const flat = new Uint8Array(16 * 16 * 4).map((_, i) => [200, 40, 90, 255][i % 4]!);
+  const flat = new Uint8Array(16 * 16 * 4).map((_, i) => [200, 40, 90, 255][i % 4]);
   const jpeg = readForwardImage(encodeJpeg({ width: 16, height: 16, data: flat }, 95).data, 'photo.jpg');
   assert.deepEqual([jpeg.width, jpeg.height], [16, 16]);
-  assert.ok([...jpeg.rgba.slice(0, 3)].every((v, c) => Math.abs(v - flat[c]!) <= 4), `JPEG pixel ${jpeg.rgba.slice(0, 4)}`);
+  assert.ok(
+    [...jpeg.rgba.slice(0, 3)].every((v, c) => Math.abs(v - flat[c]) <= 4),
+    `JPEG pixel ${[...jpeg.rgba.slice(0, 4)].join(',')}`,
+  );
 });
 
 test('bad files get an error naming the file and the problem', () => {
   assert.throws(() => readForwardImage(new Uint8Array(0), 'empty.png'), /empty\.png is empty/);
-  assert.throws(() => readForwardImage(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]), 'cut.jpg'), /cut\.jpg could not be read/);
-  assert.throws(() => readForwardImage(new TextEncoder().encode('hello, world'), 'notes.png'), /notes\.png could not be read: not a PNG or JPEG/);
+  assert.throws(
+    () => readForwardImage(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]), 'cut.jpg'),
+    /cut\.jpg could not be read/,
+  );
+  assert.throws(
+    () => readForwardImage(new TextEncoder().encode('hello, world'), 'notes.png'),
+    /notes\.png could not be read: not a PNG or JPEG/,
+  );
   const cut = encode({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 3), channels: 3 }).slice(0, 40);
   assert.throws(() => readForwardImage(cut, 'cut.png'), /cut\.png could not be read/);
 });
@@ -37,7 +63,10 @@ test('the size rule: the longest side is scaled to 512, each side rounded, small
 
 test("downsizing averages each output pixel's footprint (box filter)", () => {
   // 4×2 → 2×1: each output pixel is the mean of a 2×2 block.
-  const rgba = new Uint8Array([0, 0, 0, 255, 100, 0, 0, 255, 10, 10, 10, 255, 10, 10, 10, 255, 200, 0, 0, 255, 0, 0, 0, 255, 30, 30, 30, 255, 30, 31, 30, 255]);
+  const rgba = new Uint8Array([
+    0, 0, 0, 255, 100, 0, 0, 255, 10, 10, 10, 255, 10, 10, 10, 255, 200, 0, 0, 255, 0, 0, 0, 255, 30, 30, 30, 255, 30,
+    31, 30, 255,
+  ]);
   const small = downsize({ width: 4, height: 2, rgba }, 2);
   assert.deepEqual(small.width, 2);
   assert.deepEqual(small.height, 1);
@@ -46,5 +75,8 @@ test("downsizing averages each output pixel's footprint (box filter)", () => {
   const big = encode({ width: 1030, height: 600, data: new Uint8Array(1030 * 600 * 3).fill(77), channels: 3 });
   const read = readForwardImage(big, 'big.png');
   assert.deepEqual([read.width, read.height, read.original], [512, 298, { width: 1030, height: 600 }]);
-  assert.ok(read.rgba.every((v, i) => v === (i % 4 === 3 ? 255 : 77)), 'a flat image stays flat');
+  assert.ok(
+    read.rgba.every((v, i) => v === (i % 4 === 3 ? 255 : 77)),
+    'a flat image stays flat',
+  );
 });

@@ -9,7 +9,7 @@ const text = readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 
 const doc = readScheduleDocument(text, 'config', 'sdxl');
 const hoverOn = (needle: string) => hoverFacts(doc, text.indexOf(needle) + 2);
 
-test('hover states terminal SNR and σ range of Stable Diffusion\'s schedule', () => {
+test("hover states terminal SNR and σ range of Stable Diffusion's schedule", () => {
   const h = hoverOn('"beta_end"')!;
   // scaled_linear 0.00085→0.012, T 1000: terminal SNR 0.0047 (log-SNR −5.36), σ 0.029167…14.614641 (FACTS.md).
   assert.match(h, /terminal SNR 0\.004682 \(log-SNR -5\.364\)/);
@@ -17,12 +17,18 @@ test('hover states terminal SNR and σ range of Stable Diffusion\'s schedule', (
 });
 
 test('hover on a key gives its effective value and where it came from', () => {
-  assert.match(hoverOn('"timestep_spacing"')!, /`timestep_spacing` = `"leading"` — set in this file\. How inference timesteps/);
+  assert.match(
+    hoverOn('"timestep_spacing"')!,
+    /`timestep_spacing` = `"leading"` — set in this file\. How inference timesteps/,
+  );
   assert.match(hoverOn('"_class_name"')!, /^\*\*sdxl\*\* · EulerDiscreteScheduler · terminal SNR/);
   // Not in the file: the class's default, said to be one.
   const sd15 = readFileSync('test/fixtures/schedules/sd15/scheduler_config.json', 'utf8');
   const pndm = readScheduleDocument(sd15, 'config', 'sd15');
-  assert.equal(hoverFacts(pndm, sd15.indexOf('"steps_offset"') + 2)?.includes('`steps_offset` = `1` — set in this file'), true);
+  assert.equal(
+    hoverFacts(pndm, sd15.indexOf('"steps_offset"') + 2)?.includes('`steps_offset` = `1` — set in this file'),
+    true,
+  );
   const classHover = hoverFacts(pndm, sd15.indexOf('"_class_name"') + 2)!;
   // SD 1.5's file leaves prediction_type and timestep_spacing to PNDMScheduler's defaults.
   assert.match(classHover, /Defaults in effect \(not set here\): .*`prediction_type` = `"epsilon"`/);
@@ -58,11 +64,14 @@ test('names and keys from the file cannot inject links, images or Markdown struc
   const [title, keyLine] = h.split('\n\n');
   // Every ASCII punctuation character of the name is escaped; the line break is folded.
   assert.equal(
-    title!.split(' · ')[0],
+    title.split(' · ')[0],
     '**\\!\\[p\\]\\(https\\:\\/\\/e\\.x\\/p\\.png\\) \\[click\\]\\(command\\:x\\) \\<img src\\=x\\> https\\:\\/\\/e\\.x \\# heading**',
   );
   // The key is one code span (fence longer than its backtick run): literal text, no link, no image.
-  assert.equal(keyLine, '``k`](https://e.x) ![i](https://e.x/i.png)`` is not read by DDIMScheduler: the value has no effect.');
+  assert.equal(
+    keyLine,
+    '``k`](https://e.x) ![i](https://e.x/i.png)`` is not read by DDIMScheduler: the value has no effect.',
+  );
   assert.equal(h.split('\n\n').length, 2, 'no paragraph break injected');
 });
 

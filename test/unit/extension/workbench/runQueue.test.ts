@@ -21,10 +21,11 @@ function harness(outcome: (n: number) => CompletedRun | undefined = () => finish
   const states: QueueState[] = [];
   let release: (() => void) | undefined;
   const queue = new RunQueue(
-    (r) => new Promise((resolve) => {
-      seeds.push(r.spec.seed);
-      release = () => resolve(outcome(seeds.length));
-    }),
+    (r) =>
+      new Promise((resolve) => {
+        seeds.push(r.spec.seed);
+        release = () => resolve(outcome(seeds.length));
+      }),
     (s) => states.push(s),
   );
   const step = async () => {

@@ -17,20 +17,36 @@ function summary(id: string, prompt = 'p'): RunSummary {
     images: [{ seed: 1, width: 8, height: 8 }],
   };
 }
-const frame: StepFrame = { step: 0, totalSteps: 1, t: 999, sigma: 14.6, mean: 0.1, std: 1, latentShape: [1, 2, 2], xt: Float32Array.from([1, 2, 3, 4]), x0: Float32Array.from([4, 3, 2, 1]) };
+const frame: StepFrame = {
+  step: 0,
+  totalSteps: 1,
+  t: 999,
+  sigma: 14.6,
+  mean: 0.1,
+  std: 1,
+  latentShape: [1, 2, 2],
+  xt: Float32Array.from([1, 2, 3, 4]),
+  x0: Float32Array.from([4, 3, 2, 1]),
+};
 
 test('a stored run comes back after a reload, typed arrays and PNG bytes intact', async () => {
   const root = mkdtempSync(join(tmpdir(), 'dl-store-'));
   await new RunStore(root).add(summary('a'), [], [Uint8Array.of(0x89, 0x50, 1, 2)], [frame], [Uint8Array.of(7, 7)]);
   await new RunStore(root).add(summary('b'), [], [Uint8Array.of(9)], []);
   const reloaded = new RunStore(root);
-  assert.deepEqual((await reloaded.list()).map((r) => r.id), ['b', 'a']);
+  assert.deepEqual(
+    (await reloaded.list()).map((r) => r.id),
+    ['b', 'a'],
+  );
   const detail = await reloaded.detail('a');
   assert.ok(detail?.frames[0].xt instanceof Float32Array);
-  assert.deepEqual([...detail!.frames[0].x0!], [4, 3, 2, 1]);
-  assert.deepEqual([...detail!.pngs[0]], [0x89, 0x50, 1, 2]);
-  assert.equal(detail!.pngs[0].buffer.byteLength, 4);
-  assert.deepEqual((await reloaded.thumbnails('a')).map((t) => t && [...t]), [[7, 7]]);
+  assert.deepEqual([...detail.frames[0].x0!], [4, 3, 2, 1]);
+  assert.deepEqual([...detail.pngs[0]], [0x89, 0x50, 1, 2]);
+  assert.equal(detail.pngs[0].buffer.byteLength, 4);
+  assert.deepEqual(
+    (await reloaded.thumbnails('a')).map((t) => t && [...t]),
+    [[7, 7]],
+  );
   assert.deepEqual(await reloaded.thumbnails('b'), [undefined]);
 });
 
@@ -38,7 +54,10 @@ test('updates replace the summary; the oldest runs beyond the limit are dropped'
   const root = mkdtempSync(join(tmpdir(), 'dl-store-'));
   const store = new RunStore(root, 2);
   for (const id of ['a', 'b', 'c']) await store.add(summary(id), [], [], []);
-  assert.deepEqual((await store.list()).map((r) => r.id), ['c', 'b']);
+  assert.deepEqual(
+    (await store.list()).map((r) => r.id),
+    ['c', 'b'],
+  );
   assert.equal(existsSync(join(root, 'runs', 'a')), false);
   await store.update({ ...summary('b'), images: [{ seed: 1, width: 8, height: 8, savedAs: 'x.png' }] });
   assert.equal((await new RunStore(root).list())[1].images[0].savedAs, 'x.png');
@@ -49,8 +68,14 @@ test('a removed run leaves the list, the index on disk and its folder', async ()
   const store = new RunStore(root);
   for (const id of ['a', 'b']) await store.add(summary(id), [], [], []);
   await store.remove('a');
-  assert.deepEqual((await store.list()).map((r) => r.id), ['b']);
-  assert.deepEqual((await new RunStore(root).list()).map((r) => r.id), ['b']);
+  assert.deepEqual(
+    (await store.list()).map((r) => r.id),
+    ['b'],
+  );
+  assert.deepEqual(
+    (await new RunStore(root).list()).map((r) => r.id),
+    ['b'],
+  );
   assert.equal(existsSync(join(root, 'runs', 'a')), false);
   assert.equal(existsSync(join(root, 'runs', 'b')), true);
 });
@@ -75,5 +100,8 @@ test('a run stored with one thumbnail.png (before per-image thumbnails) shows it
   const store = new RunStore(root);
   await store.add({ ...summary('a'), images: [summary('a').images[0], summary('a').images[0]] }, [], [], []);
   writeFileSync(join(root, 'runs', 'a', 'thumbnail.png'), Uint8Array.of(5));
-  assert.deepEqual((await store.thumbnails('a')).map((t) => t && [...t]), [[5], undefined]);
+  assert.deepEqual(
+    (await store.thumbnails('a')).map((t) => t && [...t]),
+    [[5], undefined],
+  );
 });

@@ -4,7 +4,16 @@ import { meanStd, toStepFrame } from '../../../../src/extension/workbench/stepFr
 
 test('a step frame keeps batch item 0 and the statistics of the whole x_t', () => {
   const xt = Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]); // batch 2 × 1 channel × 2 × 2
-  const frame = toStepFrame({ step: 3, totalSteps: 10, t: 700, sigma: 2.5, latentShape: [2, 1, 2, 2], xt, x0: xt.map((v) => -v), noiseNorm: 0.9 });
+  const frame = toStepFrame({
+    step: 3,
+    totalSteps: 10,
+    t: 700,
+    sigma: 2.5,
+    latentShape: [2, 1, 2, 2],
+    xt,
+    x0: xt.map((v) => -v),
+    noiseNorm: 0.9,
+  });
   assert.deepEqual(frame.latentShape, [1, 2, 2]);
   assert.deepEqual([...frame.xt!], [1, 2, 3, 4]);
   assert.deepEqual([...frame.x0!], [-1, -2, -3, -4]);

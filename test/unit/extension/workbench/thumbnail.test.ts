@@ -7,11 +7,13 @@ test('a large image becomes a box-averaged thumbnail of at most 128 pixels a sid
   const width = 512;
   const height = 256;
   // Left half black, right half white: the averaged thumbnail keeps the split.
-  const rgba = new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i / 4) % width >= width / 2 ? 255 : 0));
+  const rgba = new Uint8Array(width * height * 4).map((_, i) =>
+    i % 4 === 3 ? 255 : (i / 4) % width >= width / 2 ? 255 : 0,
+  );
   const thumb = decode(thumbnailPng({ width, height, rgba }));
   assert.deepEqual([thumb.width, thumb.height], [128, 64]);
   assert.equal(thumb.data[0], 0);
-  assert.equal(thumb.data[(127) * 4], 255);
+  assert.equal(thumb.data[127 * 4], 255);
   assert.equal(thumb.data[3], 255);
 });
 

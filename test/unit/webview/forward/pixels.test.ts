@@ -9,7 +9,10 @@ test('RGBA → [3, H, W] in [−1, 1] → RGBA is the identity on 8-bit colour; 
   const rgba = new Uint8Array([0, 128, 255, 10, 1, 2, 254, 200]);
   const tensor = rgbaToTensor(rgba, 2, 1);
   assert.deepEqual(tensor.shape, [3, 1, 2]);
-  assert.deepEqual([...tensor.data].map((v) => Math.round(v * 1000) / 1000), [-1, -0.992, 0.004, -0.984, 1, 0.992]);
+  assert.deepEqual(
+    [...tensor.data].map((v) => Math.round(v * 1000) / 1000),
+    [-1, -0.992, 0.004, -0.984, 1, 0.992],
+  );
   const out = new Uint8ClampedArray(8);
   tensorToRgba(tensor.data as Float32Array, out);
   assert.deepEqual([...out], [0, 128, 255, 255, 1, 2, 254, 255]);
@@ -25,13 +28,16 @@ test('x_t beyond [−1, 1] is clipped, and ᾱ = 1 draws the image itself', () =
 });
 
 test('a stored view state is accepted field by field', () => {
-  assert.deepEqual(restoreForwardState({ t: 981.4, seed: -5, sampler: 'EulerDiscreteScheduler', spacing: 'sideways', steps: '30' }), {
-    t: 981,
-    seed: 0,
-    sampler: 'EulerDiscreteScheduler',
-    spacing: '',
-    steps: 30,
-  });
+  assert.deepEqual(
+    restoreForwardState({ t: 981.4, seed: -5, sampler: 'EulerDiscreteScheduler', spacing: 'sideways', steps: '30' }),
+    {
+      t: 981,
+      seed: 0,
+      sampler: 'EulerDiscreteScheduler',
+      spacing: '',
+      steps: 30,
+    },
+  );
   assert.deepEqual(restoreForwardState(null), restoreForwardState({}));
   assert.equal(clampInt('', 0, 9, 4), 4);
   assert.equal(clampInt(1e12, 0, 2 ** 32 - 1, 0), 2 ** 32 - 1);

@@ -27,15 +27,15 @@ test('the default set is linear, SD, cosine and SD at zero terminal SNR, with di
   const columns = forwardColumns(DEFAULT_SCHEDULES, { sampler: '', spacing: '', steps: 50 });
   assert.equal(columns.length, 4);
   columns.forEach((column, i) => {
-    const [schedule, zeroSnr] = expected[i]!;
+    const [schedule, zeroSnr] = expected[i];
     const ref = cases.find((c) => c.beta_schedule === schedule && c.rescale_betas_zero_snr === zeroSnr)!;
     assert.equal(column.error, undefined, column.name);
     assert.equal(column.alphasCumprod.length, 1000);
-    const worst = Math.max(...ref.alphas_cumprod.map((a, t) => Math.abs(a - column.alphasCumprod[t]!)));
+    const worst = Math.max(...ref.alphas_cumprod.map((a, t) => Math.abs(a - column.alphasCumprod[t])));
     assert.ok(worst < 2e-7, `${column.name}: largest ᾱ difference ${worst}`);
   });
-  assert.equal(columns[3]!.first?.t, 999, 'trailing spacing starts at T − 1');
-  assert.equal(columns[3]!.first?.level.snr, 0, 'where zero terminal SNR is pure noise');
+  assert.equal(columns[3].first?.t, 999, 'trailing spacing starts at T − 1');
+  assert.equal(columns[3].first?.level.snr, 0, 'where zero terminal SNR is pure noise');
 });
 
 test('the marked first step is diffusers’ first DDIM timestep for every spacing and step count', () => {
@@ -45,9 +45,9 @@ test('the marked first step is diffusers’ first DDIM timestep for every spacin
   assert.ok(cases.length >= 12);
   for (const c of cases as { timestep_spacing: Spacing; num_inference_steps: number; timesteps: number[] }[]) {
     const [column] = forwardColumns(sd, { sampler: '', spacing: c.timestep_spacing, steps: c.num_inference_steps });
-    const first = column!.first!;
+    const first = column.first!;
     assert.equal(first.t, c.timesteps[0], `${c.timestep_spacing}, ${c.num_inference_steps} steps`);
-    assert.ok(Math.abs(first.level.alphaCumprod - column!.alphasCumprod[first.t]!) < 1e-12, 'its level is ᾱ at that t');
+    assert.ok(Math.abs(first.level.alphaCumprod - column.alphasCumprod[first.t]) < 1e-12, 'its level is ᾱ at that t');
   }
 });
 
@@ -58,9 +58,9 @@ test('a schedule that cannot be built, or sampled as chosen, says why in its col
     { name: 'explicit', config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [900, 500, 100] },
   ];
   const [broken, fine, explicit] = forwardColumns(entries, { sampler: '', spacing: 'trailing', steps: 5000 });
-  assert.match(broken!.error!, /beta_schedule/);
-  assert.equal(broken!.alphasCumprod.length, 0);
-  assert.match(fine!.error!, /no first step/);
-  assert.equal(fine!.alphasCumprod.length, 1000, 'the pictures still draw');
-  assert.equal(explicit!.first?.t, 900, 'explicit timesteps are the run, whatever the step count');
+  assert.match(broken.error!, /beta_schedule/);
+  assert.equal(broken.alphasCumprod.length, 0);
+  assert.match(fine.error!, /no first step/);
+  assert.equal(fine.alphasCumprod.length, 1000, 'the pictures still draw');
+  assert.equal(explicit.first?.t, 900, 'explicit timesteps are the run, whatever the step count');
 });

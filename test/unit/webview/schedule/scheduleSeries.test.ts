@@ -9,8 +9,14 @@ const sdxl = JSON.parse(readFileSync('test/fixtures/schedules/sdxl/scheduler_con
 
 test('training curves of SDXL: β recovered from ᾱ, σ and log-SNR at both ends (FACTS.md)', () => {
   const c = computeSchedule({ name: 'sdxl', config: sdxl }, { steps: 10 });
-  const betas = trainingBetas({ numTrainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: 'scaled_linear', trainedBetas: null });
-  for (const i of [0, 1, 500, 999]) assert.ok(Math.abs(c.training.beta[i]! - betas[i]!) < 1e-6, `β_${i}`);
+  const betas = trainingBetas({
+    numTrainTimesteps: 1000,
+    betaStart: 0.00085,
+    betaEnd: 0.012,
+    betaSchedule: 'scaled_linear',
+    trainedBetas: null,
+  });
+  for (const i of [0, 1, 500, 999]) assert.ok(Math.abs(c.training.beta[i] - betas[i]) < 1e-6, `β_${i}`);
   assert.ok(Math.abs(c.training.sigma[0]! - 0.029167) < 1e-5);
   assert.ok(Math.abs(c.training.sigma[999]! - 14.614641) < 1e-4);
   assert.ok(Math.abs(c.training.logSnr[999]! - -5.364) < 1e-3);
@@ -23,7 +29,10 @@ test('steps: leading spacing with steps_offset 1 visits 901…1; σ ends at 0; g
   assert.equal(c.steps.sigmas.length, 11);
   assert.equal(c.steps.sigmas[10], null, 'σ = 0 is a gap on the log axis');
   assert.equal(c.steps.gap.length, 10);
-  assert.ok(c.steps.gap.slice(0, 9).every((g) => g !== null && g > 0), 'log-SNR grows at every step');
+  assert.ok(
+    c.steps.gap.slice(0, 9).every((g) => g !== null && g > 0),
+    'log-SNR grows at every step',
+  );
   assert.equal(c.steps.gap[9], null, 'no finite gap into σ = 0');
 });
 
@@ -33,7 +42,10 @@ test('sampler override, explicit timesteps, zero-SNR; problems throw with the re
   assert.equal(ddim.steps.timesteps.length, 4);
   const explicit = computeSchedule({ name: 'x', config: sdxl, timesteps: [999, 500, 100] }, { steps: 50 });
   assert.deepEqual(Array.from(explicit.steps.timesteps), [999, 500, 100]);
-  const zero = computeSchedule({ name: 'x', config: { ...sdxl, rescale_betas_zero_snr: true, timestep_spacing: 'trailing' } }, { steps: 10 });
+  const zero = computeSchedule(
+    { name: 'x', config: { ...sdxl, rescale_betas_zero_snr: true, timestep_spacing: 'trailing' } },
+    { steps: 10 },
+  );
   // Euler's 2⁻²⁴ floor on ᾱ_T: σ_max ≈ 4096.
   assert.ok(Math.abs(zero.sigmaMax - 4096) < 1);
   assert.throws(() => computeSchedule({ name: 'x', config: { ...sdxl, _class_name: 'Nope' } }, { steps: 10 }), /Nope/);

@@ -25,7 +25,12 @@ test('CSV export: text fields that a spreadsheet would run as a formula start wi
     ['say "hi"', '"say ""hi"""'],
     ['x=1', 'x=1'],
   ];
-  const csv = plotsToCsv([plot('=cmd|/c calc', cases.map(([label]) => label))]);
+  const csv = plotsToCsv([
+    plot(
+      '=cmd|/c calc',
+      cases.map(([label]) => label),
+    ),
+  ]);
   // Numbers stay numbers, negative ones included: only text fields are guarded.
   const expected = cases.flatMap(([, field]) => [`'=cmd|/c calc,${field},0,-1.5`, `'=cmd|/c calc,${field},1,2`]);
   assert.equal(csv, ['plot,series,x,y', ...expected].join('\n') + '\n');

@@ -29,7 +29,10 @@ test('a live run: on view from its start, steps kept, then finished with its PNG
   store.runFinished({ ...live, status: 'done' }, [png]);
   assert.equal(store.liveRunId, undefined);
   assert.equal(store.activeRunId, 'r1', 'a finished run comes on view');
-  assert.deepEqual(store.activeRun?.frames?.map((f) => f.step), [0, 1]);
+  assert.deepEqual(
+    store.activeRun?.frames?.map((f) => f.step),
+    [0, 1],
+  );
   assert.deepEqual(store.activeRun?.pngs, [png]);
   assert.equal(store.activeRun?.summary.status, 'done');
 });
@@ -81,13 +84,16 @@ test('snapshot merges summaries, keeping frames held; list is newest first; open
   store.snapshot([summary('b', '2026-01-03T00:00:00Z'), a]);
   assert.equal(store.get('a')?.summary.recordSavedAs, 'a.json');
   assert.equal(store.get('a')?.frames?.length, 1);
-  assert.deepEqual(store.list().map((r) => r.summary.id), ['b', 'a']);
+  assert.deepEqual(
+    store.list().map((r) => r.summary.id),
+    ['b', 'a'],
+  );
   assert.equal(store.open('a'), true);
   assert.equal(store.open('gone'), false);
   assert.equal(store.activeRunId, 'a');
 });
 
-test('runUpdated replaces a known run\'s summary and ignores an unknown one', () => {
+test("runUpdated replaces a known run's summary and ignores an unknown one", () => {
   const store = new RunsStore();
   store.snapshot([summary('a', '2026-01-01T00:00:00Z')]);
   const images = [{ seed: 7, width: 8, height: 8, savedAs: 'a.png' }];
