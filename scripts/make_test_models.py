@@ -410,7 +410,8 @@ def nan_unet(name):
     unet = small_init(UNet(4, True, nan_below=500.0), 1)
     export(unet, (torch.zeros(2, 4, 8, 8), torch.tensor(999.0), torch.zeros(2, SEQ, HIDDEN)),
            os.path.join(ROOT, name, 'unet', 'model.onnx'), ['sample', 'timestep', 'encoder_hidden_states'],
-           ['out_sample'], {'sample': {0: 'batch', 2: 'height', 3: 'width'}, 'encoder_hidden_states': {0: 'batch', 1: 'sequence'},
+           ['out_sample'], {'sample': {0: 'batch', 2: 'height', 3: 'width'},
+                            'encoder_hidden_states': {0: 'batch', 1: 'sequence'},
                             'out_sample': {0: 'batch', 2: 'height', 3: 'width'}})
 
 

@@ -2,40 +2,15 @@
 // and keyboard-only generate in the panel, the per-step viewer over streamed steps, trajectory
 // export, and the side-panel gallery opening a run.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
+import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, previews: ['latent'] }];
 const samplers = [
   { className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] },
   { className: 'EulerDiscreteScheduler', a1111: 'Euler', spacing: true, sigmas: ['karras', 'exponential', 'beta'] },
 ];
-const form = {
-  prompt: 'a red circle',
-  negativePrompt: '',
-  seed: '-1',
-  steps: '4',
-  guidanceScale: '7.5',
-  sampler: 'EulerDiscreteScheduler',
-  spacing: 'default',
-  sigmas: 'karras',
-  width: '32',
-  height: '32',
-  batchSize: '1',
-  modelId: 'm1',
-  subseed: '-1',
-  subseedStrength: '0',
-  batchCount: '1',
-  previewKind: 'latent',
-  previewEvery: '1',
-};
-const snapshot = {
-  form,
-  models,
-  samplers,
-  provider: { setting: 'auto' },
-  runs: [],
-  running: false,
-  queue: { waiting: 0, forever: false },
-};
+const form = workbenchForm({ sampler: 'EulerDiscreteScheduler', sigmas: 'karras' });
+const snapshot = workbenchSnapshot({ form, models, samplers });
 const run = {
   id: 'r1',
   createdAt: '2026-01-01T00:00:00.000Z',

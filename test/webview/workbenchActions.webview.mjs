@@ -3,6 +3,7 @@
 // actions, the variation seed and the queue, form notes that belong to the form, the loading
 // state, and the gallery's and image panel's per-image actions.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
+import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [
   {
@@ -15,34 +16,8 @@ const models = [
   },
 ];
 const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
-const form = {
-  prompt: 'a red circle',
-  negativePrompt: '',
-  seed: '7',
-  steps: '4',
-  guidanceScale: '3',
-  sampler: '',
-  spacing: 'default',
-  sigmas: 'default',
-  width: '32',
-  height: '32',
-  batchSize: '4',
-  modelId: 'm1',
-  subseed: '-1',
-  subseedStrength: '0',
-  batchCount: '1',
-  previewKind: 'latent',
-  previewEvery: '1',
-};
-const snapshot = {
-  form,
-  models,
-  samplers,
-  provider: { setting: 'auto' },
-  runs: [],
-  running: false,
-  queue: { waiting: 0, forever: false },
-};
+const form = workbenchForm({ seed: '7', guidanceScale: '3', batchSize: '4' });
+const snapshot = workbenchSnapshot({ form, models, samplers });
 const spec = {
   modelDir: '/m',
   prompt: 'a red circle on a blue background, seen from above',

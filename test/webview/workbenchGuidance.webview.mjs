@@ -1,31 +1,14 @@
 // The workbench's guidance field offers each model's recommended scale (ModelOption.guidanceScale)
 // when the model changes, and keeps a value the user typed.
 import { assert, openSurface, post } from './harness.mjs';
+import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [
   { id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent'] },
   { id: 'm2', label: 'tiny-sd', sizeMultiple: 8, nativeSize: 64, guidanceScale: 7.5, previews: ['latent'] },
 ];
 const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
-const form = {
-  prompt: 'a red circle',
-  negativePrompt: '',
-  seed: '-1',
-  steps: '4',
-  guidanceScale: '3',
-  sampler: '',
-  spacing: 'default',
-  sigmas: 'default',
-  width: '32',
-  height: '32',
-  batchSize: '1',
-  modelId: 'm1',
-  subseed: '-1',
-  subseedStrength: '0',
-  batchCount: '1',
-  previewKind: 'latent',
-  previewEvery: '1',
-};
+const form = workbenchForm({ guidanceScale: '3' });
 
 async function pickModel(page, id) {
   await page.evaluate((value) => {
@@ -44,15 +27,7 @@ export const tests = [
       const { page, errors } = await openSurface(browser, 'workbench');
       await post(page, {
         type: 'snapshot',
-        snapshot: {
-          form,
-          models,
-          samplers,
-          provider: { setting: 'auto' },
-          runs: [],
-          running: false,
-          queue: { waiting: 0, forever: false },
-        },
+        snapshot: workbenchSnapshot({ form, models, samplers }),
       });
       await page.waitForFunction(
         () => document.querySelector('#param-modelId')?.querySelectorAll('vscode-option').length === 2,

@@ -2,6 +2,7 @@
 // unknown words come from the host's 'tokens' answer to a debounced 'tokenize' request (a late
 // answer for older text is ignored), and ↑/↓ recall the stored runs' prompts, newest first.
 import { assert, openSurface, post, posted } from './harness.mjs';
+import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [
   {
@@ -14,25 +15,7 @@ const models = [
   },
 ];
 const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
-const form = {
-  prompt: 'a red circle',
-  negativePrompt: '',
-  seed: '-1',
-  steps: '4',
-  guidanceScale: '7.5',
-  sampler: '',
-  spacing: 'default',
-  sigmas: 'default',
-  width: '32',
-  height: '32',
-  batchSize: '1',
-  modelId: 'm1',
-  subseed: '-1',
-  subseedStrength: '0',
-  batchCount: '1',
-  previewKind: 'latent',
-  previewEvery: '1',
-};
+const form = workbenchForm();
 const spec = {
   modelDir: '/m',
   negativePrompt: '',
@@ -58,15 +41,7 @@ const runs = [
   run('r2', '2026-01-02T00:00:00.000Z', 'a middle green star'),
   run('r4', '2025-12-31T00:00:00.000Z', 'the newest prompt'),
 ];
-const snapshot = {
-  form,
-  models,
-  samplers,
-  provider: { setting: 'auto' },
-  runs,
-  running: false,
-  queue: { waiting: 0, forever: false },
-};
+const snapshot = workbenchSnapshot({ form, models, samplers, runs });
 
 async function open(browser) {
   const { page, errors } = await openSurface(browser, 'workbench');
@@ -153,6 +128,8 @@ export const tests = [
       assert((await prompt()) === 'my draft', '↓ past the newest gives back the draft');
       // On a later line of a multi-line prompt, ↑ moves the caret instead.
       await page.fill('#param-prompt textarea', 'line one\nline two');
+      // The caret on the last line, whatever fill left it at.
+      await page.$eval('#param-prompt textarea', (t) => t.setSelectionRange(t.value.length, t.value.length));
       await page.keyboard.press('ArrowUp');
       assert((await prompt()) === 'line one\nline two', '↑ off the first line keeps the text');
       assert(errors.length === 0, `page errors: ${errors}`);

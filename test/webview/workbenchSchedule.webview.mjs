@@ -1,30 +1,13 @@
 // A schedule handed to the workbench (the schedule inspector's "Generate with this schedule") shows
 // as a chip in place of the sampler, spacing and σ controls, fixes the steps it lists, and can be dropped.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
+import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [
   { id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent'] },
 ];
 const samplers = [{ className: 'EulerDiscreteScheduler', a1111: 'Euler', spacing: true, sigmas: ['karras'] }];
-const form = {
-  prompt: 'a red circle',
-  negativePrompt: '',
-  seed: '7',
-  steps: '20',
-  guidanceScale: '3',
-  sampler: 'EulerDiscreteScheduler',
-  spacing: 'default',
-  sigmas: 'default',
-  width: '32',
-  height: '32',
-  batchSize: '1',
-  modelId: 'm1',
-  subseed: '-1',
-  subseedStrength: '0',
-  batchCount: '1',
-  previewKind: 'latent',
-  previewEvery: '1',
-};
+const form = workbenchForm({ seed: '7', steps: '20', guidanceScale: '3', sampler: 'EulerDiscreteScheduler' });
 const schedule = {
   label: 'five steps',
   scheduler: { _class_name: 'EulerDiscreteScheduler' },
@@ -44,16 +27,7 @@ export const tests = [
       const { page, errors } = await openSurface(browser, 'workbench');
       await post(page, {
         type: 'snapshot',
-        snapshot: {
-          form,
-          models,
-          samplers,
-          provider: { setting: 'auto' },
-          runs: [],
-          running: false,
-          schedule,
-          queue: { waiting: 0, forever: false },
-        },
+        snapshot: { ...workbenchSnapshot({ form, models, samplers }), schedule },
       });
       await page.waitForFunction(() =>
         document.querySelector('.schedule-chip')?.textContent.includes('Schedule: five steps'),
