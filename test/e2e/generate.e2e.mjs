@@ -97,12 +97,19 @@ async function checkPanelIsolation(frame) {
 }
 
 test('Diffusion: Generate draws the image in the panel and saves the PNG', async ({ page, server }) => {
+  const outputs = join(server.workspace, 'diffusion-outputs');
+  const pngs = () => (existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')) : []);
+  // An earlier attempt of this test may have saved its own image already.
+  const before = new Set(pngs());
   await runCommand(page, 'Diffusion: Generate');
   const started = Date.now();
   await answerInput(page, 'a red circle on a blue background');
-  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
-  // A panel restored from an earlier window may show an older run until this one arrives.
-  await frame.locator('h1', { hasText: 'a red circle on a blue background' }).waitFor({ timeout: 120_000 });
+  // The panel showing this run (a panel restored from an earlier window may be replaced meanwhile).
+  const frame = await Promise.race([
+    findWebviewFrame(page, 'h1:has-text("a red circle on a blue background")', 120_000),
+    errorNotification(page),
+  ]);
+  await frame.locator('canvas').first().waitFor({ timeout: 120_000 });
   console.log(`  prompt entered to image drawn: ${Date.now() - started} ms`);
 
   const size = expectedSize();
@@ -121,9 +128,8 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   await screenshot(page, 'generate');
   await checkPanelIsolation(frame);
 
-  const outputs = join(server.workspace, 'diffusion-outputs');
-  const saved = existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')) : [];
-  assert(saved.length === 1, `expected one saved PNG in ${outputs}, found ${saved.length}`);
+  const saved = pngs().filter((f) => !before.has(f));
+  assert(saved.length === 1, `expected one new saved PNG in ${outputs}, found ${saved.length}`);
   const png = readFileSync(join(outputs, saved[0]));
   assert(png.subarray(1, 4).toString('latin1') === 'PNG', `${saved[0]} is not a PNG`);
   // One file per image: the record travels in the PNG (a JSON beside it only with diffusionLab.saveRecordJson).
