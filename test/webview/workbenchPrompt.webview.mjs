@@ -128,7 +128,9 @@ export const tests = [
       assert((await prompt()) === 'my draft', '↓ past the newest gives back the draft');
       // On a later line of a multi-line prompt, ↑ moves the caret instead.
       await page.fill('#param-prompt textarea', 'line one\nline two');
-      // The caret on the last line, whatever fill left it at.
+      // Once the component has taken the text (it re-renders its textarea), the caret on the last line.
+      await page.waitForFunction(() => document.querySelector('#param-prompt').value === 'line one\nline two');
+      await page.waitForTimeout(50);
       await page.$eval('#param-prompt textarea', (t) => t.setSelectionRange(t.value.length, t.value.length));
       await page.keyboard.press('ArrowUp');
       assert((await prompt()) === 'line one\nline two', '↑ off the first line keeps the text');
