@@ -157,12 +157,15 @@ test('the image panel comes back with its image after a window reload', async ({
   const prompt = 'a blue square before a reload';
   await runCommand(page, 'Diffusion: Generate');
   await answerInput(page, prompt);
-  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
-  await frame.locator('h1', { hasText: prompt }).waitFor({ timeout: 120_000 });
+  // The image panel by its heading: another surface with canvases (the forward view) may be open.
+  const frame = await Promise.race([
+    findWebviewFrame(page, `h1:has-text("${prompt}")`, 120_000),
+    errorNotification(page),
+  ]);
   const before = await readCanvas(frame);
 
   await reloadWindow(page);
-  const revived = await findWebviewFrame(page, 'canvas', 60_000);
+  const revived = await findWebviewFrame(page, `h1:has-text("${prompt}")`, 60_000);
   const heading = await revived.locator('h1').textContent();
   assert(heading === prompt, `the restored panel's heading is "${heading}"`);
   const after = await readCanvas(revived);

@@ -398,8 +398,11 @@ export async function activationTime(page, displayName) {
 export async function generateAndFindEngine(page, server, prompt) {
   await runCommand(page, 'Diffusion: Generate');
   await answerInput(page, prompt);
-  const frame = await Promise.race([findWebviewFrame(page, 'canvas', 120_000), errorNotification(page)]);
-  await frame.locator('h1', { hasText: prompt }).waitFor({ timeout: 120_000 });
+  // The image panel by its heading: another surface with canvases (the forward view) may be open.
+  const frame = await Promise.race([
+    findWebviewFrame(page, `h1:has-text("${prompt}")`, 120_000),
+    errorNotification(page),
+  ]);
   return { frame, pid: await enginePid(server, prompt) };
 }
 
