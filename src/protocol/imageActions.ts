@@ -2,7 +2,15 @@
 // side-panel gallery, the image panel). Webviews name the image by run id and index; the host
 // looks the run up in its store and never takes a path from a webview.
 
-export type ImageActionKind = 'open' | 'rerun' | 'varySeed' | 'copySeed' | 'copyParameters' | 'reveal' | 'forward';
+export type ImageActionKind =
+  | 'open'
+  | 'rerun'
+  | 'varySeed'
+  | 'copySeed'
+  | 'copyParameters'
+  | 'reveal'
+  | 'forward'
+  | 'initImage';
 
 export const IMAGE_ACTIONS: readonly { kind: ImageActionKind; label: string; title: string }[] = [
   { kind: 'open', label: 'Open', title: 'Open this run in the workbench' },
@@ -12,6 +20,11 @@ export const IMAGE_ACTIONS: readonly { kind: ImageActionKind; label: string; tit
   { kind: 'copyParameters', label: 'Copy parameters', title: "Copy this image's parameters (A1111 format)" },
   { kind: 'reveal', label: 'Reveal', title: 'Show the saved file in the explorer' },
   { kind: 'forward', label: 'Forward process', title: 'See this image noised under several schedules' },
+  {
+    kind: 'initImage',
+    label: 'Use as init image',
+    title: 'Start runs from this image in the workbench (image-to-image, inpainting, inversion)',
+  },
 ];
 
 /** One image of a stored run. */

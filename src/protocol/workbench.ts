@@ -6,6 +6,13 @@
 import type { PreviewKind } from './engine';
 import { parseImageAction, type ImageActionMessage } from './imageActions';
 import { RANDOM_SEED, RUN_LIMITS, type RunSpec } from './run';
+import {
+  parseImageInput,
+  parseImageMessage,
+  type FromWorkbenchImage,
+  type ImageInputForm,
+  type ToWorkbenchImage,
+} from './workbenchImage';
 
 export type Spacing = 'default' | 'leading' | 'trailing' | 'linspace';
 export type SigmaSchedule = 'default' | 'karras' | 'exponential' | 'beta';
@@ -344,8 +351,9 @@ export type TrajectoryFormat = 'gif' | 'strip';
 export type FromWorkbench =
   | { type: 'ready' }
   | { type: 'formChanged'; form: ParamsForm }
-  /** `forever`: keep making runs (new seeds) until cancelled. */
-  | { type: 'generate'; form: ParamsForm; forever?: boolean }
+  /** `forever`: keep making runs (new seeds) until cancelled; `image`: start from an init image. */
+  | { type: 'generate'; form: ParamsForm; forever?: boolean; image?: ImageInputForm }
+  | FromWorkbenchImage
   | { type: 'cancel' }
   | { type: 'browseModel' }
   | { type: 'openRun'; runId: string }
@@ -396,7 +404,8 @@ export type ToWorkbench =
   | { type: 'queue'; queue: QueueState }
   /** The schedule the next runs use changed; undefined: the form's sampler again. */
   | { type: 'schedule'; schedule?: RunSchedule }
-  | ({ type: 'tokens'; field: PromptField } & PromptTokens);
+  | ({ type: 'tokens'; field: PromptField } & PromptTokens)
+  | ToWorkbenchImage;
 
 export interface GalleryItem {
   run: RunSummary;
@@ -453,10 +462,11 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
       return { type: msg.type };
     case 'formChanged':
       return isForm(msg.form) ? { type: msg.type, form: msg.form } : undefined;
-    case 'generate':
-      return isForm(msg.form)
-        ? { type: msg.type, form: msg.form, ...(msg.forever === true && { forever: true }) }
-        : undefined;
+    case 'generate': {
+      const image = msg.image === undefined ? undefined : parseImageInput(msg.image);
+      if (!isForm(msg.form) || (msg.image !== undefined && !image)) return undefined;
+      return { type: msg.type, form: msg.form, ...(msg.forever === true && { forever: true }), ...(image && { image }) };
+    }
     case 'imageAction':
       return parseImageAction(msg);
     case 'openRun':
@@ -474,7 +484,7 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
         ? { type: 'exportTrajectory', runId, format: msg.format, bytes: msg.bytes }
         : undefined;
     default:
-      return undefined;
+      return parseImageMessage(msg);
   }
 }
 

@@ -30,7 +30,15 @@ empty.className = 'empty';
 empty.textContent = 'No runs yet. Open the workbench ("Diffusion: Open Generation Workbench") and press Generate.';
 document.body.append(live, grid, empty);
 /** Opening is the entry's own click. */
-const ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal', 'forward'];
+const ACTIONS: readonly ImageActionKind[] = [
+  'rerun',
+  'varySeed',
+  'initImage',
+  'copySeed',
+  'copyParameters',
+  'reveal',
+  'forward',
+];
 
 window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
   const m = event.data;

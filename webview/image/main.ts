@@ -17,6 +17,7 @@ const ACTIONS: readonly ImageActionKind[] = [
   'open',
   'rerun',
   'varySeed',
+  'initImage',
   'copySeed',
   'copyParameters',
   'reveal',

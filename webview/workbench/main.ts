@@ -9,6 +9,7 @@ import type { ImageActionKind } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
+import { InitImageSection } from './initImage';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
 import { PromptFeedback } from './promptFeedback';
@@ -40,12 +41,19 @@ const form = new ParamsFormView({
     window.clearTimeout(formTimer);
     formTimer = window.setTimeout(() => vscode.postMessage({ type: 'formChanged', form: f }), 300);
   },
-  generate: (f, forever) => vscode.postMessage({ type: 'generate', form: f, ...(forever && { forever }) }),
+  generate: (f, forever) => void generateWith(f, forever),
   cancel: () => vscode.postMessage({ type: 'cancel' }),
   browse: () => vscode.postMessage({ type: 'browseModel' }),
   rerunFromImage: () => vscode.postMessage({ type: 'rerunFromImage' }),
   dropSchedule: () => vscode.postMessage({ type: 'dropSchedule' }),
 });
+const initImage = new InitImageSection({
+  pick: () => vscode.postMessage({ type: 'pickInitImage' }),
+  drop: (name, bytes) => vscode.postMessage({ type: 'dropInitImage', name, bytes }),
+  useImageOnView: () => useImageOnView(false),
+  pickMask: (initImageId) => vscode.postMessage({ type: 'pickMask', initImageId }),
+});
+form.addSection(initImage.element);
 const viewer = new StepViewer((step) => remember({ step }));
 const feedback: Record<PromptField, PromptFeedback> = {
   prompt: promptFeedback('prompt'),
@@ -68,7 +76,14 @@ const formNote = element('p', 'notice form-note');
 formNote.setAttribute('role', 'status');
 const images = element('div', 'images');
 /** The workbench is where "open" leads, so it offers the other actions. */
-const TILE_ACTIONS: readonly ImageActionKind[] = ['rerun', 'varySeed', 'copySeed', 'copyParameters', 'reveal'];
+const TILE_ACTIONS: readonly ImageActionKind[] = [
+  'rerun',
+  'varySeed',
+  'initImage',
+  'copySeed',
+  'copyParameters',
+  'reveal',
+];
 const actions: Record<string, Button> = {
   save: button(
     'Save',
@@ -78,7 +93,9 @@ const actions: Record<string, Button> = {
   // exportTrajectory shows its own errors in the notice.
   exportGif: button('Export GIF', () => void exportTrajectory('gif'), true),
   exportStrip: button('Export strip PNG', () => void exportTrajectory('strip'), true),
+  generateOnImage: button('Generate on this image', () => useImageOnView(true), true),
 };
+actions.generateOnImage.title = "Image-to-image from the run's first image, with the form and Init image settings";
 actions.save.title = 'Save the images and their JSON records in the output folder';
 
 const runPane = element('section', 'run');
@@ -160,6 +177,14 @@ const handlers: Handlers = {
   schedule: (m) => form.setSchedule(m.schedule),
   queue: (m) => form.setQueue(m.queue),
   tokens: (m) => feedback[m.field].show(m),
+  initImage: (m) => {
+    initImage.show(m.image);
+    if (!m.generate) return;
+    initImage.preferImageToImage();
+    form.submit(false);
+  },
+  maskFile: (m) => void initImage.loadMask(m.bytes, m.mime),
+  imageErrors: (m) => initImage.showErrors(m.errors),
 };
 
 window.addEventListener('message', (event: MessageEvent<ToWorkbench>) => {
@@ -242,6 +267,7 @@ function updateActions(): void {
   const run = store.activeRun;
   const done = run?.summary.status === 'done';
   actions.save.disabled = !done || run.summary.images.every((i) => i.savedAs);
+  actions.generateOnImage.disabled = !done || !run.pngs?.length;
   actions.exportGif.disabled = actions.exportStrip.disabled = !done || capturedFrames(run.frames ?? []).length === 0;
 }
 
@@ -262,6 +288,7 @@ function statusLine(run: RunSummary): string {
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,
     p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
+    p.initImage && (p.invert ? 'inverted' : `${p.mask ? 'inpaint' : 'img2img'} strength ${p.strength}`),
     `${p.width}×${p.height}`,
     run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
     savedText(run),
@@ -289,6 +316,23 @@ async function exportTrajectory(format: 'gif' | 'strip'): Promise<void> {
   } catch (error) {
     showNotice(`Export failed: ${(error as Error).message}`, true);
   }
+}
+
+/** Sends the form, with the init image section's input when it holds an image. */
+async function generateWith(f: ParamsForm, forever: boolean): Promise<void> {
+  const image = await initImage.read();
+  if (image === 'invalid') return;
+  vscode.postMessage({ type: 'generate', form: f, ...(forever && { forever }), ...(image && { image }) });
+}
+
+/** The run on view's first image as the init image; `generate`: then run on it. */
+function useImageOnView(generate: boolean): void {
+  const run = store.activeRun;
+  if (run?.summary.status !== 'done' || !run.pngs?.length) {
+    initImage.showErrors({ initImage: 'No image on view yet: generate one, or open a run.' });
+    return;
+  }
+  vscode.postMessage({ type: 'useRunImage', runId: run.summary.id, index: 0, ...(generate && { generate }) });
 }
 
 /** ↑/↓ in the prompt box recall past prompts, from its first line (↑) or its last (↓), so the keys

@@ -224,6 +224,11 @@ export class ParamsFormView {
     return this.controls.get(key) as Control & { wrappedElement: HTMLTextAreaElement };
   }
 
+  /** Adds a section of controls of its own (the init image) above the Generate bar. */
+  addSection(section: HTMLElement): void {
+    this.providerLine.before(section);
+  }
+
   setRunning(running: boolean): void {
     this.running = running;
     this.updateQueueControls();
@@ -269,7 +274,8 @@ export class ParamsFormView {
     return errors;
   }
 
-  private submit(forever: boolean): void {
+  /** Generates as the Generate button does: the first invalid field gets the focus instead. */
+  submit(forever: boolean): void {
     const errors = this.validate();
     const first = FIELDS.find((f) => errors[f.key]);
     if (first) this.controls.get(first.key)!.focus();

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunOptions } from '../../protocol/engine';
-import type { ImageActionMessage } from '../../protocol/imageActions';
+import type { ImageActionMessage, ImageRef } from '../../protocol/imageActions';
 import { formatParameters } from '../../runs/a1111Parameters';
 import { imageSpec } from '../../runs/imageSpec';
 import { toA1111 } from '../../runs/runRecord';
@@ -25,7 +25,13 @@ export type Notify = (message: string, isError?: boolean) => void;
 
 export class ImageActions {
   constructor(
-    private readonly deps: { runs: RunService; store: RunStore; log: Log; openWorkbench(runId: string): void },
+    private readonly deps: {
+      runs: RunService;
+      store: RunStore;
+      log: Log;
+      openWorkbench(runId: string): void;
+      useAsInitImage(ref: ImageRef): Promise<void>;
+    },
   ) {}
 
   /** Does an action; for a re-run or a varied seed, the new run once it has finished. */
@@ -60,6 +66,8 @@ export class ImageActions {
         return void notify('Copied the parameters (A1111 format)');
       case 'reveal':
         return void (await this.reveal(summary.images[m.index]?.savedAs, notify));
+      case 'initImage':
+        return void (await this.deps.useAsInitImage({ runId: m.runId, index: m.index }));
       case 'forward': {
         const path = savedPath(summary.images[m.index]?.savedAs, notify);
         if (path) await vscode.commands.executeCommand('diffusionLab.showForwardProcess', vscode.Uri.file(path));

@@ -20,8 +20,14 @@ export function registerWorkbench(
   const { runs, store, log } = deps;
   const catalog = new ModelCatalog(context, log);
   const samplers = samplerOptions();
-  const actions = new ImageActions({ runs, store, log, openWorkbench: (runId) => panel.show(runId) });
-  const panel = new WorkbenchPanel({ context, catalog, runs, store, samplers, actions, log });
+  const actions = new ImageActions({
+    runs,
+    store,
+    log,
+    openWorkbench: (runId) => panel.show(runId),
+    useAsInitImage: (ref): Promise<void> => panel.useAsInitImage(ref),
+  });
+  const panel: WorkbenchPanel = new WorkbenchPanel({ context, catalog, runs, store, samplers, actions, log });
   const gallery = new GalleryView(context.extensionUri, store, runs, actions, (runId) => panel.show(runId), log);
 
   context.subscriptions.push(

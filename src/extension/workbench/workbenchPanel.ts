@@ -1,6 +1,7 @@
 // The generate panel: one webview panel, restored after a reload by its serializer. It owns no
 // state of its own beyond the form it remembers per workspace; runs come from the controller and
 // the store. Every message from the webview is checked before it is acted on.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE } from '../../modelFolder/modelFolder';
 import { outputStem } from '../../runs/saveRun';
@@ -16,11 +17,15 @@ import {
   type ToWorkbench,
   type TrajectoryFormat,
 } from '../../protocol/workbench';
+import type { ImageRef } from '../../protocol/imageActions';
+import type { ImageInputForm } from '../../protocol/workbenchImage';
 import { PromptTokenCounter } from '../../tokenizer/promptTokenCounter';
 import type { Log } from '../log';
 import { readProvider, resolveOutputDir } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { ImageActions } from './imageActions';
+import { InitImageMessages } from './initImageMessages';
+import { InitImages } from './initImages';
 import type { ModelCatalog } from './modelCatalog';
 import type { RunService } from '../runService';
 import { RunQueue } from './runQueue';
@@ -48,8 +53,19 @@ export class WorkbenchPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly queue: RunQueue;
   private readonly tokens = new PromptTokenCounter();
+  private readonly images: InitImages;
+  private readonly imageMessages: InitImageMessages;
+  /** An output to make the init image once the webview has asked for its snapshot. */
+  private pendingInitImage: ImageRef | undefined;
 
   constructor(private readonly deps: PanelDeps) {
+    this.images = new InitImages(join(deps.context.globalStorageUri.fsPath, 'inputs'));
+    this.imageMessages = new InitImageMessages({
+      images: this.images,
+      store: deps.store,
+      log: deps.log,
+      post: (message) => this.post(message),
+    });
     this.queue = new RunQueue(
       (request) => deps.runs.run(request),
       (queue) => this.post({ type: 'queue', queue }),
@@ -82,6 +98,16 @@ export class WorkbenchPanel implements vscode.Disposable {
     }
     this.panel.reveal();
     if (runId) void this.openRun(runId);
+  }
+
+  /** Opens the panel with an output as its init image (the "Use as init image" image action). */
+  async useAsInitImage(ref: ImageRef): Promise<void> {
+    if (this.panel) {
+      this.show();
+      return this.imageMessages.useRunImage(ref);
+    }
+    this.pendingInitImage = ref;
+    this.show();
   }
 
   /** Makes a schedule the next runs' scheduler (until dropped; undefined drops it) and opens the panel on it. */
@@ -193,9 +219,11 @@ export class WorkbenchPanel implements vscode.Disposable {
         const spec = schedule
           ? { ...run.spec, scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas }
           : run.spec;
+        const image = m.image && (await this.imageFields(m.image));
+        if (image === null) return;
         const options = { preview: run.preview, captureLatents: true };
         const request = {
-          spec: { ...spec, modelDir },
+          spec: { ...spec, ...image, modelDir },
           modelLabel: catalog.label(run.modelId),
           scheduleLabel: schedule?.label,
           options,
@@ -226,6 +254,11 @@ export class WorkbenchPanel implements vscode.Disposable {
         ));
       case 'rerunFromImage':
         return void (await vscode.commands.executeCommand('diffusionLab.rerunFromImage'));
+      case 'pickInitImage':
+      case 'pickMask':
+      case 'dropInitImage':
+      case 'useRunImage':
+        return this.imageMessages.handle(m);
       case 'tokenize': {
         const dir = catalog.dir(m.modelId);
         if (dir) this.post({ type: 'tokens', field: m.field, ...this.tokens.count(dir, m.modelId, m.text) });
@@ -254,10 +287,20 @@ export class WorkbenchPanel implements vscode.Disposable {
       },
     });
     this.pendingRunId = undefined;
+    const initImage = this.pendingInitImage;
+    this.pendingInitImage = undefined;
+    if (initImage) await this.imageMessages.useRunImage(initImage);
     if (live) {
       this.post({ type: 'runStarted', run: live.run });
       for (const frame of live.frames) this.post({ type: 'step', runId: live.run.id, frame });
     }
+  }
+
+  /** The spec fields of the panel's image input, or null when it has errors (shown under its fields). */
+  private async imageFields(input: ImageInputForm) {
+    const result = await this.images.specFields(input);
+    this.post({ type: 'imageErrors', errors: 'errors' in result ? result.errors : {} });
+    return 'fields' in result ? result.fields : null;
   }
 
   private async openRun(runId: string): Promise<void> {

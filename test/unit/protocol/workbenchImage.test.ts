@@ -1,0 +1,54 @@
+// The workbench's image-input messages as the host checks them (untrusted webview input) and the
+// shared rule for the typed values.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFromWorkbench } from '../../../src/protocol/workbench';
+import { validateImageInput } from '../../../src/protocol/workbenchImage';
+import type { ParamsForm } from '../../../src/protocol/workbench';
+
+const KEYS = ['prompt', 'negativePrompt', 'seed', 'subseed', 'subseedStrength', 'steps', 'guidanceScale', 'sampler'];
+const MORE = ['spacing', 'sigmas', 'width', 'height', 'batchSize', 'batchCount', 'previewKind', 'previewEvery', 'modelId'];
+const form = Object.fromEntries([...KEYS, ...MORE].map((k) => [k, '1'])) as unknown as ParamsForm;
+const image = { initImageId: 'abc-1', mode: 'inpaint', strength: '0.5', maskBlur: '4', mask: Uint8Array.of(1, 2) };
+
+test('generate carries a well-formed image input; a malformed one drops the message', () => {
+  assert.deepEqual(parseFromWorkbench({ type: 'generate', form, image }), { type: 'generate', form, image });
+  for (const bad of [
+    { ...image, initImageId: '../etc/passwd' },
+    { ...image, mode: 'outpaint' },
+    { ...image, strength: 5 },
+    { ...image, mask: [1, 2] },
+  ]) {
+    assert.equal(parseFromWorkbench({ type: 'generate', form, image: bad }), undefined, JSON.stringify(bad));
+  }
+});
+
+test('image messages: pick, drop, use a run image, pick a mask', () => {
+  assert.deepEqual(parseFromWorkbench({ type: 'pickInitImage' }), { type: 'pickInitImage' });
+  const drop = { type: 'dropInitImage', name: 'a.png', bytes: Uint8Array.of(1) };
+  assert.deepEqual(parseFromWorkbench(drop), drop);
+  assert.equal(parseFromWorkbench({ ...drop, bytes: 'x' }), undefined);
+  assert.deepEqual(parseFromWorkbench({ type: 'useRunImage', runId: 'r1', index: 2, generate: true }), {
+    type: 'useRunImage',
+    runId: 'r1',
+    index: 2,
+    generate: true,
+  });
+  assert.equal(parseFromWorkbench({ type: 'useRunImage', runId: 'r1', index: -1 }), undefined);
+  assert.deepEqual(parseFromWorkbench({ type: 'pickMask', initImageId: 'abc' }), { type: 'pickMask', initImageId: 'abc' });
+  assert.equal(parseFromWorkbench({ type: 'pickMask' }), undefined);
+});
+
+test('strength is checked in [0, 1] except for inversion; inpainting needs a mask', () => {
+  const typed = { initImageId: 'a', mode: 'img2img' as const, strength: '0.75', maskBlur: '4' };
+  assert.deepEqual(validateImageInput(typed), { fields: { strength: 0.75 }, errors: {} });
+  assert.deepEqual(validateImageInput({ ...typed, strength: '' }).errors, {
+    strength: 'Strength must be a number from 0 to 1.',
+  });
+  assert.deepEqual(validateImageInput({ ...typed, strength: '-0.1' }).errors, {
+    strength: 'Strength must be a number from 0 to 1, not "-0.1".',
+  });
+  assert.deepEqual(validateImageInput({ ...typed, mode: 'invert', strength: 'x' }).fields, { invert: true });
+  assert.deepEqual(Object.keys(validateImageInput({ ...typed, mode: 'inpaint' }).errors), ['mask']);
+  assert.deepEqual(Object.keys(validateImageInput({ ...typed, initImageId: '' }).errors), ['initImage']);
+});
