@@ -1,7 +1,8 @@
 // The engine process (bundled to dist/engine.js, started by EngineClient). Runs one request at a
 // time; session.run() blocks this process's thread, never the extension host's.
-import type { FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protocol/engine';
+import type { ForwardLatentRequest, FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protocol/engine';
 import { EngineFailure, toPayload } from './engineFailure';
+import { forwardLatent } from './forwardLatent';
 import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
 import { graphCacheDir } from './graphCache';
@@ -39,10 +40,22 @@ async function generate(id: number, request: GenerateRequest): Promise<void> {
   }
 }
 
+async function latent(id: number, request: ForwardLatentRequest): Promise<void> {
+  try {
+    const { sessions } = await cache.get(request.modelDir, request.provider);
+    send({ type: 'forwardLatentResult', id, result: await forwardLatent(sessions, request) });
+  } catch (err) {
+    send({ type: 'error', id, error: toPayload(err) });
+  }
+}
+
 process.on('message', (m: ToEngine) => {
   switch (m.type) {
     case 'generate':
       work = work.then(() => generate(m.id, m.request));
+      return;
+    case 'forwardLatent':
+      work = work.then(() => latent(m.id, m.request));
       return;
     case 'cancel':
       cancelled.add(m.id);

@@ -180,6 +180,31 @@ export interface GenerateResult {
   tensors?: { latents: Float32Array; latentShape: number[]; image: Float32Array; imageShape: number[] };
 }
 
+/** The forward process of an image in a model's latent space (the forward view, issue #11):
+ * z_t = signal·z_0 + noise·ε, z_0 the encoder's posterior mean of the image stretched to a multiple of
+ * the latent factor, ε drawn from `seed` in z_0's shape as torch.randn draws it. */
+export interface ForwardLatentRequest {
+  modelDir: string;
+  provider?: ProviderName;
+  image: RgbaPixels;
+  /** Names the image, so a series of requests (a moving slider) encodes it once. */
+  imageKey: string;
+  seed: number;
+  /** One per picture: √ᾱ_t and √(1 − ᾱ_t) (NoiseLevel.signal, .noise). */
+  levels: { signal: number; noise: number }[];
+}
+
+export const FORWARD_LATENT_LIMITS = { levels: 16, side: 1024 } as const;
+
+export interface ForwardLatentResult {
+  /** Each level's z_t through the VAE decoder. */
+  images: PreviewImage[];
+  /** Each level's z_t as the linear latent→RGB preview, at the latent's size. */
+  previews: PreviewImage[];
+  /** [1, C, h, w] of z_0. */
+  latentShape: number[];
+}
+
 /** Why a request failed; `EngineError.code` on the client side. */
 export type EngineErrorCode =
   | 'MODEL_INVALID' // a missing or bad file in the model folder; the message names it
@@ -205,6 +230,7 @@ export type ToEngine =
   | { type: 'generate'; id: number; request: GenerateRequest }
   | { type: 'cancel'; id: number }
   | { type: 'unload'; id: number; modelDir: string }
+  | { type: 'forwardLatent'; id: number; request: ForwardLatentRequest }
   | { type: 'shutdown' };
 
 /** Engine → client. */
@@ -214,4 +240,5 @@ export type FromEngine =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'result'; id: number; result: GenerateResult }
   | { type: 'unloaded'; id: number; freed: boolean }
+  | { type: 'forwardLatentResult'; id: number; result: ForwardLatentResult }
   | { type: 'error'; id: number; error: EngineErrorPayload };

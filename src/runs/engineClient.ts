@@ -5,6 +5,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type {
   EngineErrorCode,
   EngineErrorPayload,
+  ForwardLatentRequest,
+  ForwardLatentResult,
   FromEngine,
   GenerateRequest,
   GenerateResult,
@@ -85,6 +87,15 @@ export class EngineClient {
       const onQueuedAbort = () => !started && reject(cancelled());
       signal.addEventListener('abort', onQueuedAbort, { once: true });
       run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onQueuedAbort));
+    });
+  }
+
+  /** The forward process of an image in a model's latent space (the forward view), after the requests
+   * queued before it. */
+  forwardLatent(request: ForwardLatentRequest): Promise<ForwardLatentResult> {
+    return this.enqueue(() => {
+      const id = this.nextId++;
+      return this.request<ForwardLatentResult>(id, { type: 'forwardLatent', id, request });
     });
   }
 
@@ -199,6 +210,7 @@ export class EngineClient {
         }
         return;
       case 'result':
+      case 'forwardLatentResult':
         this.settle(m.id)?.resolve(m.result);
         return;
       case 'unloaded':

@@ -28,7 +28,31 @@ interface Panel {
   canvas: HTMLCanvasElement;
   ctx: CanvasRenderingContext2D;
   pixels: ImageData;
-  readout: HTMLElement;
+  readout: Readout;
+}
+
+/** A caption line of quantities ("t = 800 · ᾱ 0.0015 · …"), each kept whole when the line wraps: it
+ * breaks only at the spaces between them. */
+class Readout {
+  readonly element = document.createElement('div');
+  private readonly parts: HTMLElement[] = [];
+
+  constructor(className: string) {
+    this.element.className = className;
+  }
+
+  set(quantities: string[]): void {
+    while (this.parts.length < quantities.length) {
+      const part = document.createElement('span');
+      part.className = 'quantity';
+      this.element.append(...(this.parts.length ? [' '] : []), part);
+      this.parts.push(part);
+    }
+    quantities.forEach((q, i) => {
+      const text = i === 0 ? q : `· ${q}`;
+      if (this.parts[i].textContent !== text) this.parts[i].textContent = text;
+    });
+  }
 }
 
 const vscode = acquireVsCodeApi();
@@ -124,9 +148,8 @@ function makePanel(column: ForwardColumn, index: number, width: number, height: 
   const caption = document.createElement('figcaption');
   const name = document.createElement('strong');
   name.textContent = column.name;
-  const readout = document.createElement('div');
-  readout.className = 'readout';
-  caption.append(name, readout);
+  const readout = new Readout('readout');
+  caption.append(name, readout.element);
   if (column.first) caption.append(firstStepLine(column));
   if (column.error) {
     caption.append(Object.assign(document.createElement('div'), { className: 'error', textContent: column.error }));
@@ -138,15 +161,15 @@ function makePanel(column: ForwardColumn, index: number, width: number, height: 
 
 function firstStepLine(column: ForwardColumn): HTMLElement {
   const first = column.first!;
-  const line = document.createElement('div');
-  line.className = 'first-step';
+  const readout = new Readout('first-step');
   const go = document.createElement('button');
   go.type = 'button';
   go.textContent = 'First step';
   go.title = `Move the slider to the first sampling step of ${column.name}`;
   go.addEventListener('click', () => toolbar.setT(Math.round(first.t)));
-  line.append(go, ` t = ${formatNumber(first.t)} · ${describeLevel(first.level)}`);
-  return line;
+  readout.element.append(go, ' ');
+  readout.set([`t = ${formatNumber(first.t)}`, ...describeLevel(first.level)]);
+  return readout.element;
 }
 
 function requestRedraw(): void {
@@ -169,14 +192,14 @@ function redraw(): void {
     view.render(level, xt);
     tensorToRgba(xt, p.pixels.data);
     p.ctx.putImageData(p.pixels, 0, 0);
-    p.readout.textContent = `t = ${t} · ${describeLevel(level)}`;
+    p.readout.set([`t = ${t}`, ...describeLevel(level)]);
   }
   document.body.dataset.redrawMs = (performance.now() - started).toFixed(2);
   document.body.dataset.renderedT = `${state.t}:${state.seed}`;
 }
 
-function describeLevel(level: NoiseLevel): string {
-  return `ᾱ ${formatNumber(level.alphaCumprod)} · σ ${formatNumber(level.sigma)} · SNR ${formatNumber(level.snr)}`;
+function describeLevel(level: NoiseLevel): string[] {
+  return [`ᾱ ${formatNumber(level.alphaCumprod)}`, `σ ${formatNumber(level.sigma)}`, `SNR ${formatNumber(level.snr)}`];
 }
 
 async function saveStrip(): Promise<void> {
