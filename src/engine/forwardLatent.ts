@@ -53,7 +53,10 @@ function check(s: ModelSessions, req: ForwardLatentRequest): void {
   if (bad) throw new EngineFailure('BAD_REQUEST', `noise level ${JSON.stringify(bad)} is not finite`);
   const { width, height } = req.image;
   if (width < 1 || height < 1 || Math.max(width, height) > side) {
-    throw new EngineFailure('BAD_REQUEST', `the forward view's image is ${width}×${height}; sides must be 1 to ${side}`);
+    throw new EngineFailure(
+      'BAD_REQUEST',
+      `the forward view's image is ${width}×${height}; sides must be 1 to ${side}`,
+    );
   }
 }
 

@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerGenerate(context, { runs, store, panel });
   registerScheduleInspector(context);
   registerSweep(context, { engine, runs });
-  registerForwardView(context, log);
+  registerForwardView(context, log, engine);
   registerModelInspector(context, log);
   registerInstallCuda(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -3,14 +3,7 @@
 // looks the run up in its store and never takes a path from a webview.
 
 export type ImageActionKind =
-  | 'open'
-  | 'rerun'
-  | 'varySeed'
-  | 'copySeed'
-  | 'copyParameters'
-  | 'reveal'
-  | 'forward'
-  | 'initImage';
+  'open' | 'rerun' | 'varySeed' | 'copySeed' | 'copyParameters' | 'reveal' | 'forward' | 'initImage';
 
 export const IMAGE_ACTIONS: readonly { kind: ImageActionKind; label: string; title: string }[] = [
   { kind: 'open', label: 'Open', title: 'Open this run in the workbench' },

@@ -465,7 +465,12 @@ export function parseFromWorkbench(m: unknown): FromWorkbench | undefined {
     case 'generate': {
       const image = msg.image === undefined ? undefined : parseImageInput(msg.image);
       if (!isForm(msg.form) || (msg.image !== undefined && !image)) return undefined;
-      return { type: msg.type, form: msg.form, ...(msg.forever === true && { forever: true }), ...(image && { image }) };
+      return {
+        type: msg.type,
+        form: msg.form,
+        ...(msg.forever === true && { forever: true }),
+        ...(image && { image }),
+      };
     }
     case 'imageAction':
       return parseImageAction(msg);

@@ -46,7 +46,12 @@ export const MAX_MASK_BYTES = RUN_LIMITS.imageFileBytes;
 export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecFields; errors: ImageInputErrors } {
   const errors: ImageInputErrors = {};
   if (input.initImageId === '') errors.initImage = 'Choose an init image first.';
-  const real = (field: 'strength' | 'maskBlur', label: string, raw: string, { min, max }: { min: number; max: number }) => {
+  const real = (
+    field: 'strength' | 'maskBlur',
+    label: string,
+    raw: string,
+    { min, max }: { min: number; max: number },
+  ) => {
     const v = Number(raw.trim());
     if (raw.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
       errors[field] = `${label} must be a number from ${min} to ${max}${raw.trim() ? `, not "${raw.trim()}"` : ''}.`;

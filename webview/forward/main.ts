@@ -1,17 +1,21 @@
 // The forward-process view: x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε of one image under several schedules side
 // by side, at the t of one slider. The noise is drawn once per seed; a new t only reweighs it, into
-// one reused pixel buffer per canvas (putImageData), so a redraw allocates nothing.
+// one reused pixel buffer per canvas (putImageData), so a redraw allocates nothing. In latent space
+// the host's engine noises the model's VAE latent of the image instead and sends each x_t decoded,
+// with the latent itself as a small preview.
 // The inspector's stylesheet themes the toolbar, form controls and status line; forward.css adds the rest.
 import '../schedule/schedule.css';
 import './forward.css';
 import { ForwardProcessView } from '../../src/core/forward/forwardView';
 import { noiseLevelAt, type NoiseLevel } from '../../src/core/forward/noiseLevel';
 import { schedulerClassNames } from '../../src/core/samplers/registry';
+import type { PreviewImage } from '../../src/protocol/engine';
 import type { ForwardImage, ForwardSchedules, ForwardToHost, HostToForward } from '../../src/protocol/forward';
 import type { ScheduleEntry } from '../../src/protocol/schedule';
 import { formatNumber, seriesColor } from '../shared/plotTheme';
 import { rgbaToTensor, tensorToRgba } from './pixels';
 import { DEFAULT_SCHEDULES, forwardColumns, type ForwardColumn } from './scheduleSet';
+import { LatentRequests } from './latentRequests';
 import { exportStrip } from './stripExport';
 import { ForwardToolbar, type ChangeKind } from './toolbar';
 import { restoreForwardState, type ForwardState } from './viewState';
@@ -29,6 +33,8 @@ interface Panel {
   ctx: CanvasRenderingContext2D;
   pixels: ImageData;
   readout: Readout;
+  /** The latent itself (latent space only). */
+  latent: HTMLCanvasElement;
 }
 
 /** A caption line of quantities ("t = 800 · ᾱ 0.0015 · …"), each kept whole when the line wraps: it
@@ -65,13 +71,17 @@ let sourceLabel = 'default schedules';
 let sourceProblem = '';
 let panels: Panel[] = [];
 let frame = 0;
+const latents = new LatentRequests(
+  (m) => vscode.postMessage(m),
+  (answer) => (answer.type === 'latentFrames' ? showLatentFrames(answer) : setStatus('error', answer.message)),
+);
 
 const toolbar = new ForwardToolbar(state, schedulerClassNames, {
   change(next: ForwardState, what: ChangeKind) {
     state = next;
     vscode.setState(state);
     if (what === 'seed') resetNoise();
-    if (what === 'run') rebuild();
+    if (what === 'run' || what === 'space') rebuild();
     else requestRedraw();
   },
   export: () => void saveStrip(),
@@ -95,6 +105,9 @@ window.addEventListener('message', (event: MessageEvent<HostToForward>) => {
       return showSchedules(message.source);
     case 'notice':
       return setStatus(message.level, message.message);
+    case 'latentFrames':
+    case 'latentFailed':
+      return latents.answered(message);
   }
 });
 vscode.postMessage({ type: 'ready' });
@@ -149,14 +162,18 @@ function makePanel(column: ForwardColumn, index: number, width: number, height: 
   const name = document.createElement('strong');
   name.textContent = column.name;
   const readout = new Readout('readout');
-  caption.append(name, readout.element);
+  const latent = document.createElement('canvas');
+  latent.className = 'latent-preview';
+  latent.title = 'The noised latent itself (linear latent→RGB preview)';
+  latent.hidden = state.space !== 'latent';
+  caption.append(name, readout.element, latent);
   if (column.first) caption.append(firstStepLine(column));
   if (column.error) {
     caption.append(Object.assign(document.createElement('div'), { className: 'error', textContent: column.error }));
   }
   element.append(canvas, caption);
   const ctx = canvas.getContext('2d')!;
-  return { column, element, canvas, ctx, pixels: ctx.createImageData(width, height), readout };
+  return { column, element, canvas, ctx, pixels: ctx.createImageData(width, height), readout, latent };
 }
 
 function firstStepLine(column: ForwardColumn): HTMLElement {
@@ -180,22 +197,56 @@ function requestRedraw(): void {
   });
 }
 
-/** x_t for the slider's t in every panel; timed for the bench and tests. */
+/** x_t for the slider's t in every panel; timed for the bench and tests. In latent space the
+ * pictures are asked of the host, and drawn when they come. */
 function redraw(): void {
   if (!view) return;
   const started = performance.now();
-  for (const p of panels) {
-    const T = p.column.alphasCumprod.length;
-    if (T === 0) continue;
-    const t = Math.min(state.t, T - 1);
+  const levels: NoiseLevel[] = [];
+  for (const p of drawable()) {
+    const t = Math.min(state.t, p.column.alphasCumprod.length - 1);
     const level = noiseLevelAt(p.column.alphasCumprod, t);
+    p.readout.set([`t = ${t}`, ...describeLevel(level)]);
+    levels.push(level);
+    if (state.space === 'latent') continue;
     view.render(level, xt);
     tensorToRgba(xt, p.pixels.data);
     p.ctx.putImageData(p.pixels, 0, 0);
-    p.readout.set([`t = ${t}`, ...describeLevel(level)]);
+  }
+  if (state.space === 'latent' && levels.length > 0) {
+    latents.want(
+      state.seed,
+      levels.map((l) => ({ signal: l.signal, noise: l.noise })),
+    );
+    if (!status.textContent) setStatus('info', "Encoding the image with the model's VAE…");
   }
   document.body.dataset.redrawMs = (performance.now() - started).toFixed(2);
   document.body.dataset.renderedT = `${state.t}:${state.seed}`;
+}
+
+/** The panels with a schedule to draw (a column whose document has an error has none). */
+function drawable(): Panel[] {
+  return panels.filter((p) => p.column.alphasCumprod.length > 0);
+}
+
+/** The host's decoded x_t, one per drawable panel, and each latent as its small preview. */
+function showLatentFrames(m: { model: string; images: PreviewImage[]; previews: PreviewImage[] }): void {
+  if (state.space !== 'latent') return;
+  drawable().forEach((p, i) => {
+    if (m.images[i]) draw(p.canvas, m.images[i]);
+    if (m.previews[i]) draw(p.latent, m.previews[i]);
+  });
+  const [first] = m.images;
+  const size = first ? ` (${first.width}×${first.height}, latent ${m.previews[0].width}×${m.previews[0].height})` : '';
+  setStatus('info', `Latent space of ${m.model}${size}: each x_t decoded by its VAE; small: the latent itself.`);
+  document.body.dataset.latentFrames = String(Number(document.body.dataset.latentFrames ?? 0) + 1);
+}
+
+function draw(canvas: HTMLCanvasElement, image: PreviewImage): void {
+  if (canvas.width !== image.width || canvas.height !== image.height)
+    Object.assign(canvas, { width: image.width, height: image.height });
+  const data = new ImageData(new Uint8ClampedArray(image.rgba), image.width, image.height);
+  canvas.getContext('2d')!.putImageData(data, 0, 0);
 }
 
 function describeLevel(level: NoiseLevel): string[] {
@@ -203,10 +254,13 @@ function describeLevel(level: NoiseLevel): string[] {
 }
 
 async function saveStrip(): Promise<void> {
-  const drawn = panels.filter((p) => p.column.alphasCumprod.length > 0);
+  const drawn = drawable();
   if (!image || drawn.length === 0) return setStatus('warning', 'Nothing to export yet.');
   try {
-    const captions = drawn.map((p) => `${p.column.name} · t = ${Math.min(state.t, p.column.alphasCumprod.length - 1)}`);
+    const space = state.space === 'latent' ? ' · latent' : '';
+    const captions = drawn.map(
+      (p) => `${p.column.name} · t = ${Math.min(state.t, p.column.alphasCumprod.length - 1)}${space}`,
+    );
     const bytes = await exportStrip(
       drawn.map((p) => p.canvas),
       captions,

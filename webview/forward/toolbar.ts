@@ -3,10 +3,10 @@
 import type { Spacing } from './scheduleSet';
 
 const SPACINGS: readonly Spacing[] = ['leading', 'trailing', 'linspace'];
-import { clampInt, MAX_SEED, type ForwardState } from './viewState';
+import { clampInt, MAX_SEED, type ForwardSpace, type ForwardState } from './viewState';
 
-/** What changed: t (redraw), the seed (new noise), or the sampling run (new first steps). */
-export type ChangeKind = 't' | 'seed' | 'run';
+/** What changed: t (redraw), the seed (new noise), the sampling run (new first steps), or the space. */
+export type ChangeKind = 't' | 'seed' | 'run' | 'space';
 
 export interface ForwardToolbarEvents {
   change(state: ForwardState, what: ChangeKind): void;
@@ -45,6 +45,14 @@ export class ForwardToolbar {
     tLabel.append('t ', track, this.tValue);
 
     const seed = numberInput(state.seed, 0, MAX_SEED, (v) => this.update({ seed: v }, 'seed'));
+    const spaces: [ForwardSpace, string][] = [
+      ['pixel', 'pixels'],
+      ['latent', "model's latents (VAE)"],
+    ];
+    const space = select(spaces, state.space);
+    space.id = 'space';
+    space.title = "Noise the pixels by the formula, or the model's VAE latents (encoded, noised, decoded)";
+    space.addEventListener('change', () => this.update({ space: space.value as ForwardSpace }, 'space'));
     const sampler = select([['', 'as configured'], ...samplers.map((s): [string, string] => [s, s])], state.sampler);
     sampler.addEventListener('change', () => this.update({ sampler: sampler.value }, 'run'));
     const spacings: [Spacing, string][] = [['', 'as configured'], ...SPACINGS.map((s): [Spacing, string] => [s, s])];
@@ -58,7 +66,7 @@ export class ForwardToolbar {
     exportButton.textContent = 'Export PNG strip';
     exportButton.addEventListener('click', () => events.export());
     this.description.className = 'description';
-    this.element.append(tLabel, label('Seed', seed), first, exportButton, this.description);
+    this.element.append(tLabel, label('Seed', seed), first, label('Noise', space), exportButton, this.description);
   }
 
   /** The slider's range (0..T−1 of the longest schedule) and one tick per schedule's first step. */

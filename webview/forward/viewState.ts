@@ -2,12 +2,23 @@
 // and restored. Accepted field by field, so an older or damaged state cannot break the view.
 import type { Spacing, StepChoice } from './scheduleSet';
 
+/** Where the image is noised: its pixels by the formula, or the model's latents (encoder, then decoder). */
+export type ForwardSpace = 'pixel' | 'latent';
+
 export interface ForwardState extends StepChoice {
   t: number;
   seed: number;
+  space: ForwardSpace;
 }
 
-export const DEFAULT_FORWARD_STATE: ForwardState = { t: 500, seed: 0, sampler: '', spacing: '', steps: 50 };
+export const DEFAULT_FORWARD_STATE: ForwardState = {
+  t: 500,
+  seed: 0,
+  sampler: '',
+  spacing: '',
+  steps: 50,
+  space: 'pixel',
+};
 export const MAX_SEED = 2 ** 32 - 1;
 const SPACINGS: readonly Spacing[] = ['', 'leading', 'trailing', 'linspace'];
 
@@ -20,6 +31,7 @@ export function restoreForwardState(value: unknown): ForwardState {
     sampler: typeof s.sampler === 'string' ? s.sampler : d.sampler,
     spacing: SPACINGS.includes(s.spacing as Spacing) ? (s.spacing as Spacing) : d.spacing,
     steps: clampInt(s.steps, 1, 1000, d.steps),
+    space: s.space === 'latent' ? 'latent' : d.space,
   };
 }
 

@@ -4,13 +4,19 @@
 // Restored after a window reload by a serializer, from the sources kept in workspace state.
 import { basename, dirname, extname } from 'node:path';
 import * as vscode from 'vscode';
-import { parseForwardMessage, type ForwardSchedules, type HostToForward } from '../../protocol/forward';
+import {
+  parseForwardMessage,
+  type ForwardImage,
+  type ForwardSchedules,
+  type HostToForward,
+} from '../../protocol/forward';
 import { writeNewFile } from '../../runs/writeNewFile';
 import type { Log } from '../log';
 import { documentKind, readScheduleDocument } from '../../documents/scheduleDocument';
 import { readDocument, scheduleName } from '../schedule/scheduleDocuments';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { readForwardImage } from './forwardImage';
+import type { ForwardLatents } from './forwardLatents';
 import { forwardSchedules, type NamedDocument } from './forwardSchedules';
 
 export const FORWARD_VIEW_TYPE = 'diffusionLab.forwardProcess';
@@ -33,12 +39,16 @@ export class ForwardPanel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   /** Whether the webview has said 'ready' (messages posted before that are lost). */
   private ready = false;
+  /** The image last sent, and a key that changes with it (the engine encodes each image once). */
+  private image: { image: ForwardImage; key: string } | undefined;
+  private imageCount = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly state: vscode.Memento,
     private readonly log: Log,
+    private readonly latents?: ForwardLatents,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -130,6 +140,7 @@ export class ForwardPanel implements vscode.Disposable {
     if (!uri) return;
     try {
       const image = readForwardImage(await vscode.workspace.fs.readFile(uri), basename(uri.path));
+      this.image = { image, key: `${uri.toString()}#${++this.imageCount}` };
       this.post({ type: 'image', image });
     } catch (error) {
       const message =
@@ -169,6 +180,16 @@ export class ForwardPanel implements vscode.Disposable {
       if (message.type === 'ready') {
         this.ready = true;
         await this.sendAll();
+      } else if (message.type === 'latent') {
+        const shown = this.image;
+        if (!shown) return;
+        if (!this.latents) {
+          this.post({ type: 'latentFailed', request: message.request, message: 'no engine to encode with' });
+          return;
+        }
+        const answer = await this.latents.answer(shown.image, shown.key, message);
+        if (answer.type === 'latentFailed') this.log.warn(`forward view: latent space: ${answer.message}`);
+        this.post(answer);
       } else await this.saveStrip(message.fileName, message.bytes);
     } catch (error) {
       void vscode.window.showErrorMessage(`Forward process: ${(error as Error).message}`);

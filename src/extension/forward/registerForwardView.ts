@@ -3,14 +3,19 @@
 // image), or from any surface with an image's URI ({ image }). Without an image it asks for one.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
+import type { EngineClient } from '../../runs/engineClient';
+import { readProvider, resolveModelDir } from '../settings';
+import { ForwardLatents } from './forwardLatents';
 import { ForwardPanel, type ForwardSources } from './forwardPanel';
 
 /** What callers may pass: an image URI, or the parts of ForwardSources (URIs or their strings). */
 export type ShowForwardArgument =
   vscode.Uri | { image?: vscode.Uri | string; schedule?: vscode.Uri | string; overlays?: (vscode.Uri | string)[] };
 
-export function registerForwardView(context: vscode.ExtensionContext, log: Log): void {
-  const panel = new ForwardPanel(context.extensionUri, context.workspaceState, log);
+export function registerForwardView(context: vscode.ExtensionContext, log: Log, engine: EngineClient): void {
+  const model = () => ({ dir: resolveModelDir(context.extensionUri), provider: readProvider() });
+  const latents = new ForwardLatents(engine, model);
+  const panel = new ForwardPanel(context.extensionUri, context.workspaceState, log, latents);
   context.subscriptions.push(
     panel,
     vscode.commands.registerCommand('diffusionLab.showForwardProcess', async (arg?: ShowForwardArgument) => {

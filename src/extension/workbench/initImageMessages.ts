@@ -57,9 +57,7 @@ export class InitImageMessages {
       const savedAs = summary?.images[ref.index]?.savedAs;
       const dir = resolveOutputDir();
       const saved = savedAs && dir ? join(dir, savedAs) : undefined;
-      const image = saved
-        ? await images.fromFile(saved).catch(() => undefined)
-        : undefined;
+      const image = saved ? await images.fromFile(saved).catch(() => undefined) : undefined;
       if (image) return { image, generate };
       const png = (await store.pngs(ref.runId))[ref.index];
       if (!png) throw new Error('that image is no longer in the gallery');

@@ -24,8 +24,7 @@ interface Registered {
 
 /** The spec fields of an image input, or what is wrong with it, by field. */
 export type ImageSpecResult =
-  | { fields: Pick<RunSpec, 'initImage' | 'strength' | 'mask' | 'maskBlur' | 'invert'> }
-  | { errors: ImageInputErrors };
+  { fields: Pick<RunSpec, 'initImage' | 'strength' | 'mask' | 'maskBlur' | 'invert'> } | { errors: ImageInputErrors };
 
 export class InitImages {
   private readonly images = new Map<string, Registered>();

@@ -49,7 +49,8 @@ async function expected(levels: ForwardLatentRequest['levels'], seed: number): P
     const px = Object.values(decoded)[0].data as Float32Array;
     const bytes = new Uint8Array(n * 4);
     for (let p = 0; p < n; p++) {
-      for (let c = 0; c < 3; c++) bytes[p * 4 + c] = Math.round(Math.min(1, Math.max(0, (px[c * n + p] + 1) / 2)) * 255);
+      for (let c = 0; c < 3; c++)
+        bytes[p * 4 + c] = Math.round(Math.min(1, Math.max(0, (px[c * n + p] + 1) / 2)) * 255);
       bytes[p * 4 + 3] = 255;
     }
     images.push(bytes);

@@ -7,7 +7,17 @@ import { validateImageInput } from '../../../src/protocol/workbenchImage';
 import type { ParamsForm } from '../../../src/protocol/workbench';
 
 const KEYS = ['prompt', 'negativePrompt', 'seed', 'subseed', 'subseedStrength', 'steps', 'guidanceScale', 'sampler'];
-const MORE = ['spacing', 'sigmas', 'width', 'height', 'batchSize', 'batchCount', 'previewKind', 'previewEvery', 'modelId'];
+const MORE = [
+  'spacing',
+  'sigmas',
+  'width',
+  'height',
+  'batchSize',
+  'batchCount',
+  'previewKind',
+  'previewEvery',
+  'modelId',
+];
 const form = Object.fromEntries([...KEYS, ...MORE].map((k) => [k, '1'])) as unknown as ParamsForm;
 const image = { initImageId: 'abc-1', mode: 'inpaint', strength: '0.5', maskBlur: '4', mask: Uint8Array.of(1, 2) };
 
@@ -35,7 +45,10 @@ test('image messages: pick, drop, use a run image, pick a mask', () => {
     generate: true,
   });
   assert.equal(parseFromWorkbench({ type: 'useRunImage', runId: 'r1', index: -1 }), undefined);
-  assert.deepEqual(parseFromWorkbench({ type: 'pickMask', initImageId: 'abc' }), { type: 'pickMask', initImageId: 'abc' });
+  assert.deepEqual(parseFromWorkbench({ type: 'pickMask', initImageId: 'abc' }), {
+    type: 'pickMask',
+    initImageId: 'abc',
+  });
   assert.equal(parseFromWorkbench({ type: 'pickMask' }), undefined);
 });
 

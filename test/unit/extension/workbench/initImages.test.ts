@@ -105,5 +105,8 @@ test('a mask file of another size than the init image is refused', async () => {
   const { images } = fresh();
   const info = await images.fromBytes('init.png', png(16, 16));
   assert.equal(images.checkMask(info.id, 'm.png', png(16, 16)), 'image/png');
-  assert.throws(() => images.checkMask(info.id, 'm.png', png(16, 8)), /mask m\.png is 16×8 but the init image is 16×16/);
+  assert.throws(
+    () => images.checkMask(info.id, 'm.png', png(16, 8)),
+    /mask m\.png is 16×8 but the init image is 16×16/,
+  );
 });

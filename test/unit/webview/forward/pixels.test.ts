@@ -36,8 +36,11 @@ test('a stored view state is accepted field by field', () => {
       sampler: 'EulerDiscreteScheduler',
       spacing: '',
       steps: 30,
+      space: 'pixel',
     },
   );
+  assert.equal(restoreForwardState({ space: 'latent' }).space, 'latent');
+  assert.equal(restoreForwardState({ space: 'ink' }).space, 'pixel');
   assert.deepEqual(restoreForwardState(null), restoreForwardState({}));
   assert.equal(clampInt('', 0, 9, 4), 4);
   assert.equal(clampInt(1e12, 0, 2 ** 32 - 1, 0), 2 ** 32 - 1);
