@@ -37,8 +37,9 @@ interface Panel {
   latent: HTMLCanvasElement;
 }
 
-/** A caption line of quantities ("t = 800 · ᾱ 0.0015 · …"), each kept whole when the line wraps: it
- * breaks only at the spaces between them. */
+/** A caption's quantities ("t = 800", "ᾱ 0.0015", "σ 25.74", "SNR 0.0015") as a two-column grid, so
+ * none is broken across lines in a narrow picture. The " · " between them stays in the text (copied,
+ * read by tests) but is not drawn. */
 class Readout {
   readonly element = document.createElement('div');
   private readonly parts: HTMLElement[] = [];
@@ -51,12 +52,13 @@ class Readout {
     while (this.parts.length < quantities.length) {
       const part = document.createElement('span');
       part.className = 'quantity';
-      this.element.append(...(this.parts.length ? [' '] : []), part);
+      if (this.parts.length)
+        this.element.append(Object.assign(document.createElement('span'), { className: 'sep', textContent: ' · ' }));
+      this.element.append(part);
       this.parts.push(part);
     }
     quantities.forEach((q, i) => {
-      const text = i === 0 ? q : `· ${q}`;
-      if (this.parts[i].textContent !== text) this.parts[i].textContent = text;
+      if (this.parts[i].textContent !== q) this.parts[i].textContent = q;
     });
   }
 }
@@ -178,15 +180,17 @@ function makePanel(column: ForwardColumn, index: number, width: number, height: 
 
 function firstStepLine(column: ForwardColumn): HTMLElement {
   const first = column.first!;
-  const readout = new Readout('first-step');
+  const line = document.createElement('div');
+  line.className = 'first-step';
+  const readout = new Readout('readout-first');
   const go = document.createElement('button');
   go.type = 'button';
   go.textContent = 'First step';
   go.title = `Move the slider to the first sampling step of ${column.name}`;
   go.addEventListener('click', () => toolbar.setT(Math.round(first.t)));
-  readout.element.append(go, ' ');
   readout.set([`t = ${formatNumber(first.t)}`, ...describeLevel(first.level)]);
-  return readout.element;
+  line.append(go, readout.element);
+  return line;
 }
 
 function requestRedraw(): void {
