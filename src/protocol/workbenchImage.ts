@@ -35,6 +35,9 @@ export interface InitImageInfo {
   mime: 'image/png' | 'image/jpeg';
 }
 
+/** A run's image fields, as the spec holds them. */
+export type RunImageFields = Pick<RunSpec, 'initImage' | 'strength' | 'mask' | 'maskBlur' | 'invert'>;
+
 /** The RunSpec fields an image input gives, without the files' paths (the host adds them). */
 export type ImageSpecFields = Pick<RunSpec, 'strength' | 'maskBlur' | 'invert'>;
 
@@ -66,6 +69,16 @@ export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecF
     if (!input.mask) errors.mask = 'Paint the part to repaint (white), or load a mask file.';
   }
   return Object.keys(errors).length ? { errors } : { fields, errors };
+}
+
+/** The section's settings for a spec's image fields (a restored run). */
+export function imageSettings(spec: RunImageFields): ImageSettings {
+  const defaults = defaultImageInput();
+  return {
+    mode: spec.invert ? 'invert' : spec.mask !== undefined ? 'inpaint' : 'img2img',
+    strength: spec.strength !== undefined ? String(spec.strength) : defaults.strength,
+    maskBlur: spec.maskBlur !== undefined ? String(spec.maskBlur) : defaults.maskBlur,
+  };
 }
 
 /** The form's starting values for the image inputs. */
@@ -103,9 +116,13 @@ export type FromWorkbenchImage =
   /** Image `index` of a stored run becomes the init image; `generate`: then run on it at once. */
   | { type: 'useRunImage'; runId: string; index: number; generate?: boolean };
 
+/** How an init image is used, as a restored run had it. */
+export type ImageSettings = Pick<ImageInputForm, 'mode' | 'strength' | 'maskBlur'>;
+
 /** Host → webview. */
 export type ToWorkbenchImage =
-  | { type: 'initImage'; image: InitImageInfo; generate?: boolean }
+  /** `settings`: a restored run's (re-run from image); `generate`: run on it at once. */
+  | { type: 'initImage'; image: InitImageInfo; generate?: boolean; settings?: ImageSettings }
   /** A mask file to paint from: its pixels as the browser can show them. */
   | { type: 'maskFile'; label: string; bytes: Uint8Array; mime: InitImageInfo['mime'] }
   /** What is wrong with an image input (a file that is not an image, a mask of another size). */

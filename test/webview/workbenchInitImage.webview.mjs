@@ -178,6 +178,43 @@ export const tests = [
     },
   },
   {
+    name: "a restored run's settings and mask file fill the section (re-run from image); Generate sends them",
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'workbench', { width: 1400, height: 1000 });
+      await post(page, { type: 'snapshot', snapshot });
+      const bytes = new Uint8Array(await png(page));
+      const image = { id: 'img-3', label: 'grey.png', width: SIDE, height: SIDE, bytes, mime: 'image/png' };
+      const settings = { mode: 'inpaint', strength: '0.3', maskBlur: '2' };
+      await post(page, { type: 'initImage', image, settings });
+      // A mask file whose left half is white.
+      const mask = await page.evaluate(async (side) => {
+        const c = Object.assign(document.createElement('canvas'), { width: side, height: side });
+        const ctx = c.getContext('2d');
+        ctx.fillStyle = '#000';
+        ctx.fillRect(0, 0, side, side);
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, side / 2, side);
+        return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
+      }, SIDE);
+      await post(page, { type: 'maskFile', label: 'left.png', bytes: new Uint8Array(mask), mime: 'image/png' });
+      await page.waitForSelector('.mask-canvas', { state: 'visible' });
+      await page.waitForFunction(() => {
+        const c = document.querySelector('.mask-canvas');
+        return c.getContext('2d').getImageData(4, 4, 1, 1).data[3] === 255;
+      });
+      const m = await generate(page);
+      const { mode, strength, maskBlur } = m?.image ?? {};
+      assert(mode === 'inpaint' && strength === '0.3' && maskBlur === '2', JSON.stringify(m?.image));
+      const { values } = await maskValues(page, m.image.mask, [
+        [8, 32],
+        [56, 32],
+      ]);
+      assert(values[0][0] === 255 && values[1][0] === 0, `the loaded mask is sent: ${values}`);
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
     name: '"Generate on this image" asks for the image on view and runs image-to-image on it',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench', { width: 1400, height: 1000 });

@@ -12,6 +12,7 @@ import {
   type ImageInputField,
   type ImageInputForm,
   type ImageMode,
+  type ImageSettings,
   type InitImageInfo,
 } from '../../src/protocol/workbenchImage';
 import { MaskPainter } from './maskPainter';
@@ -106,8 +107,14 @@ export class InitImageSection {
     this.show(undefined);
   }
 
-  /** Shows an init image (undefined: none); a new image clears the mask. */
-  show(image: InitImageInfo | undefined): void {
+  /** Shows an init image (undefined: none) and, for a restored run, its settings; a new image clears the mask. */
+  show(image: InitImageInfo | undefined, settings?: ImageSettings): void {
+    if (settings) {
+      this.strength.value = settings.strength;
+      this.maskBlur.value = settings.maskBlur;
+      this.modeValue = settings.mode;
+      this.mode.value = settings.mode;
+    }
     this.image = image;
     if (this.preview.src) URL.revokeObjectURL(this.preview.src);
     this.preview.removeAttribute('src');

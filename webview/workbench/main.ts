@@ -178,7 +178,7 @@ const handlers: Handlers = {
   queue: (m) => form.setQueue(m.queue),
   tokens: (m) => feedback[m.field].show(m),
   initImage: (m) => {
-    initImage.show(m.image);
+    initImage.show(m.image, m.settings);
     if (!m.generate) return;
     initImage.preferImageToImage();
     form.submit(false);

@@ -1,10 +1,16 @@
 // The workbench panel's image-input messages on the host: choosing, dropping or reusing an init image,
 // loading a mask file. Each answer goes back to the panel; a file that is not an image (or a mask of
 // another size) becomes an error under the field it was meant for.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { FromWorkbenchImage, ImageInputField, ToWorkbenchImage } from '../../protocol/workbenchImage';
+import {
+  imageSettings,
+  type FromWorkbenchImage,
+  type ImageInputField,
+  type RunImageFields,
+  type ToWorkbenchImage,
+} from '../../protocol/workbenchImage';
 import type { ImageRef } from '../../protocol/imageActions';
 import type { Log } from '../log';
 import { resolveOutputDir } from '../settings';
@@ -62,6 +68,26 @@ export class InitImageMessages {
       const png = (await store.pngs(ref.runId))[ref.index];
       if (!png) throw new Error('that image is no longer in the gallery');
       return { image: await images.fromBytes(`${ref.runId}-${ref.index + 1}.png`, png), generate };
+    });
+  }
+
+  /** A restored run's init image, settings and mask (re-run from image); a file that has gone is named. */
+  async restore(spec: RunImageFields): Promise<void> {
+    if (spec.initImage === undefined) return;
+    const initImage = spec.initImage;
+    let id: string | undefined;
+    await this.answer('initImage', async () => {
+      const image = await this.deps.images.fromFile(initImage);
+      id = image.id;
+      return { image, settings: imageSettings(spec) };
+    });
+    const mask = spec.mask;
+    if (id === undefined || mask === undefined) return;
+    await this.answer('mask', async () => {
+      const bytes = new Uint8Array(await readFile(mask));
+      const mime = this.deps.images.checkMask(id!, basename(mask), bytes);
+      this.deps.post({ type: 'maskFile', label: basename(mask), bytes, mime });
+      return undefined;
     });
   }
 

@@ -6,13 +6,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { RunSpec } from '../../protocol/run';
 import { RUN_LIMITS } from '../../protocol/run';
 import {
   validateImageInput,
   type ImageInputErrors,
   type ImageInputForm,
   type InitImageInfo,
+  type RunImageFields,
 } from '../../protocol/workbenchImage';
 import { decodeImage } from '../../runs/inputImages';
 
@@ -23,8 +23,7 @@ interface Registered {
 }
 
 /** The spec fields of an image input, or what is wrong with it, by field. */
-export type ImageSpecResult =
-  { fields: Pick<RunSpec, 'initImage' | 'strength' | 'mask' | 'maskBlur' | 'invert'> } | { errors: ImageInputErrors };
+export type ImageSpecResult = { fields: RunImageFields } | { errors: ImageInputErrors };
 
 export class InitImages {
   private readonly images = new Map<string, Registered>();

@@ -59,6 +59,7 @@ export function registerWorkbench(
           await panel.setForm(restored.form, restored.note);
           // The image's own schedule, or none: a schedule handed over earlier would not re-make it.
           await panel.useSchedule(restored.schedule);
+          if (restored.image) await panel.restoreImageInput(restored.image);
         }
       } catch (error) {
         log.warn(`re-run from image: ${(error as Error).message}`);

@@ -5,17 +5,19 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { readPngText } from '../../runs/pngText';
 import { restoreFromPngText } from '../../runs/runRecord';
+import type { RunImageFields } from '../../protocol/workbenchImage';
 import type { ParamsForm, RunSchedule, SamplerOption } from '../../protocol/workbench';
 import type { ModelCatalog } from './modelCatalog';
 import { toForm } from './restoreForm';
 
-/** Asks for a PNG (unless given) and returns the restored form and a note, or undefined when cancelled. */
+/** Asks for a PNG (unless given) and returns the restored form and a note (and the run's image inputs, when
+ * it started from an image), or undefined when cancelled. */
 export async function pickAndRestore(
   current: ParamsForm,
   catalog: ModelCatalog,
   samplers: SamplerOption[],
   uri?: vscode.Uri,
-): Promise<{ form: ParamsForm; note: string; schedule?: RunSchedule } | undefined> {
+): Promise<{ form: ParamsForm; note: string; schedule?: RunSchedule; image?: RunImageFields } | undefined> {
   const file =
     uri ??
     (await vscode.window.showOpenDialog({ filters: { 'PNG images': ['png'] }, openLabel: 'Restore parameters' }))?.[0];
@@ -28,5 +30,6 @@ export async function pickAndRestore(
     throw new Error(
       `${vscode.workspace.asRelativePath(file)} carries no generation parameters (neither Diffusion Lab's nor A1111's).`,
     );
-  return toForm(restored, current, catalog, samplers, basename(file.fsPath));
+  const image = restored.spec.initImage !== undefined ? restored.spec : undefined;
+  return { ...toForm(restored, current, catalog, samplers, basename(file.fsPath)), ...(image && { image }) };
 }

@@ -18,7 +18,7 @@ import {
   type TrajectoryFormat,
 } from '../../protocol/workbench';
 import type { ImageRef } from '../../protocol/imageActions';
-import type { ImageInputForm } from '../../protocol/workbenchImage';
+import type { ImageInputForm, RunImageFields } from '../../protocol/workbenchImage';
 import { PromptTokenCounter } from '../../tokenizer/promptTokenCounter';
 import type { Log } from '../log';
 import { readProvider, resolveOutputDir } from '../settings';
@@ -108,6 +108,11 @@ export class WorkbenchPanel implements vscode.Disposable {
     }
     this.pendingInitImage = ref;
     this.show();
+  }
+
+  /** A restored run's image inputs (re-run from image) into the Init image section. */
+  restoreImageInput(spec: RunImageFields): Promise<void> {
+    return this.imageMessages.restore(spec);
   }
 
   /** Makes a schedule the next runs' scheduler (until dropped; undefined drops it) and opens the panel on it. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFromWorkbench } from '../../../src/protocol/workbench';
-import { validateImageInput } from '../../../src/protocol/workbenchImage';
+import { imageSettings, validateImageInput } from '../../../src/protocol/workbenchImage';
 import type { ParamsForm } from '../../../src/protocol/workbench';
 
 const KEYS = ['prompt', 'negativePrompt', 'seed', 'subseed', 'subseedStrength', 'steps', 'guidanceScale', 'sampler'];
@@ -64,4 +64,18 @@ test('strength is checked in [0, 1] except for inversion; inpainting needs a mas
   assert.deepEqual(validateImageInput({ ...typed, mode: 'invert', strength: 'x' }).fields, { invert: true });
   assert.deepEqual(Object.keys(validateImageInput({ ...typed, mode: 'inpaint' }).errors), ['mask']);
   assert.deepEqual(Object.keys(validateImageInput({ ...typed, initImageId: '' }).errors), ['initImage']);
+});
+
+test("a restored run's image fields become the section's settings", () => {
+  assert.deepEqual(imageSettings({ initImage: 'a.png', strength: 0.4 }), {
+    mode: 'img2img',
+    strength: '0.4',
+    maskBlur: '4',
+  });
+  assert.deepEqual(imageSettings({ initImage: 'a.png', mask: 'm.png', maskBlur: 0 }), {
+    mode: 'inpaint',
+    strength: '0.75',
+    maskBlur: '0',
+  });
+  assert.equal(imageSettings({ initImage: 'a.png', invert: true }).mode, 'invert');
 });
