@@ -55,8 +55,10 @@ export class WorkbenchPanel implements vscode.Disposable {
   private readonly tokens = new PromptTokenCounter();
   private readonly images: InitImages;
   private readonly imageMessages: InitImageMessages;
-  /** An output to make the init image once the webview has asked for its snapshot. */
-  private pendingInitImage: ImageRef | undefined;
+  /** Whether the webview has asked for its snapshot (messages posted before that are lost). */
+  private ready = false;
+  /** Image-input work (an output as the init image, a restored run's inputs) waiting for that. */
+  private afterSnapshot: (() => Promise<void>) | undefined;
 
   constructor(private readonly deps: PanelDeps) {
     this.images = new InitImages(join(deps.context.globalStorageUri.fsPath, 'inputs'));
@@ -101,18 +103,21 @@ export class WorkbenchPanel implements vscode.Disposable {
   }
 
   /** Opens the panel with an output as its init image (the "Use as init image" image action). */
-  async useAsInitImage(ref: ImageRef): Promise<void> {
-    if (this.panel) {
-      this.show();
-      return this.imageMessages.useRunImage(ref);
-    }
-    this.pendingInitImage = ref;
-    this.show();
+  useAsInitImage(ref: ImageRef): Promise<void> {
+    return this.whenReady(() => this.imageMessages.useRunImage(ref));
   }
 
   /** A restored run's image inputs (re-run from image) into the Init image section. */
   restoreImageInput(spec: RunImageFields): Promise<void> {
-    return this.imageMessages.restore(spec);
+    return this.whenReady(() => this.imageMessages.restore(spec));
+  }
+
+  /** Opens the panel and runs `task` once its webview listens. */
+  private whenReady(task: () => Promise<void>): Promise<void> {
+    this.show();
+    if (this.ready) return task();
+    this.afterSnapshot = task;
+    return Promise.resolve();
   }
 
   /** Makes a schedule the next runs' scheduler (until dropped; undefined drops it) and opens the panel on it. */
@@ -184,6 +189,7 @@ export class WorkbenchPanel implements vscode.Disposable {
 
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
+    this.ready = false;
     panel.webview.options = webviewOptions(this.deps.context.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.deps.context.extensionUri, {
       surface: 'workbench',
@@ -210,6 +216,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     const { catalog, runs, context } = this.deps;
     switch (m.type) {
       case 'ready':
+        this.ready = true;
         return this.sendSnapshot();
       case 'formChanged':
         return void (await context.workspaceState.update(FORM_KEY, m.form));
@@ -292,9 +299,9 @@ export class WorkbenchPanel implements vscode.Disposable {
       },
     });
     this.pendingRunId = undefined;
-    const initImage = this.pendingInitImage;
-    this.pendingInitImage = undefined;
-    if (initImage) await this.imageMessages.useRunImage(initImage);
+    const task = this.afterSnapshot;
+    this.afterSnapshot = undefined;
+    await task?.();
     if (live) {
       this.post({ type: 'runStarted', run: live.run });
       for (const frame of live.frames) this.post({ type: 'step', runId: live.run.id, frame });
