@@ -201,6 +201,7 @@ export class RunService {
       provider: info.provider,
       schedulerClass: classNameOf(info.scheduler) ?? '',
       totalMs: info.timings.totalMs,
+      ...(info.image?.psnr !== undefined && { psnr: info.image.psnr }),
     };
     const elapsed = Date.now() - finished.createdAt.getTime();
     this.log.info(

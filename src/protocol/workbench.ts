@@ -244,6 +244,8 @@ export interface RunSummary {
   /** The handed-over schedule the run used, by label. */
   scheduleLabel?: string;
   totalMs?: number;
+  /** An inversion's reconstruction PSNR against its input, dB (RunInfo.image.psnr). */
+  psnr?: number;
 }
 
 /** A run with what the viewer needs: every captured step and the final PNGs. */

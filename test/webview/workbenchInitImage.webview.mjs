@@ -234,6 +234,17 @@ export const tests = [
       await expectPosted(page, 'generate', 'it runs once the image is there');
       const m = (await posted(page)).find((x) => x.type === 'generate');
       assert(m.image?.initImageId === 'img-2' && m.image.mode === 'img2img', JSON.stringify(m.image));
+      // An inversion's status line gives the reconstruction's PSNR.
+      const inverted = { ...run, id: 'r2', spec: { ...spec, initImage: '/i.png', invert: true } };
+      await post(page, { type: 'runStarted', run: { ...inverted, status: 'running' } });
+      await post(page, {
+        type: 'runFinished',
+        run: { ...inverted, status: 'done', images, psnr: 42.21 },
+        pngs: [bytes],
+      });
+      await page.waitForFunction(() =>
+        /inverted, reconstruction PSNR 42\.2 dB/.test(document.querySelector('.status').textContent),
+      );
       await page.click('.image-tile [data-action="initImage"]');
       await page.waitForFunction(() => window.__posted.some((x) => x.action === 'initImage'));
       assert(errors.length === 0, `page errors: ${errors}`);

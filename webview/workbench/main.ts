@@ -288,13 +288,18 @@ function statusLine(run: RunSummary): string {
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,
     p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
-    p.initImage && (p.invert ? 'inverted' : `${p.mask ? 'inpaint' : 'img2img'} strength ${p.strength}`),
+    p.initImage && (p.invert ? inversionText(run) : `${p.mask ? 'inpaint' : 'img2img'} strength ${p.strength}`),
     `${p.width}×${p.height}`,
     run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
     savedText(run),
   ]
     .filter(Boolean)
     .join(' · ');
+}
+
+/** An inversion, with its reconstruction's PSNR once it has run. */
+function inversionText({ psnr }: RunSummary): string {
+  return psnr === undefined ? 'inverted' : `inverted, reconstruction PSNR ${psnr.toFixed(1)} dB`;
 }
 
 /** Whether the run's images are saved; one file name fits the line, a batch's would not. */
