@@ -128,6 +128,7 @@ const handlers: Handlers = {
     form.setRunning(true);
     renderRunList();
     renderActiveRun();
+    bringIntoView(runPane);
   },
   step: ({ runId, frame }) => {
     if (!store.step(runId, frame) || runId !== store.activeRunId) return;
@@ -328,6 +329,12 @@ function activeRunAction(message: (runId: string) => FromWorkbench): () => void 
     const { activeRunId } = store;
     if (activeRunId) vscode.postMessage(message(activeRunId));
   };
+}
+
+/** A new run's images and steps come into view (stacked, they sit above the form the user was in). */
+function bringIntoView(pane: HTMLElement): void {
+  const { top } = pane.getBoundingClientRect();
+  if (top < 0 || top > innerHeight / 2) pane.scrollIntoView({ block: 'start' });
 }
 
 function showNotice(text: string, isError = false): void {

@@ -3,6 +3,7 @@
 // the store. Every message from the webview is checked before it is acted on.
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE } from '../../modelFolder/modelFolder';
+import { isDistilled } from '../../protocol/familyForm';
 import { outputStem } from '../../runs/saveRun';
 import { writeNewFile } from '../../runs/writeNewFile';
 import {
@@ -126,11 +127,14 @@ export class WorkbenchPanel implements vscode.Disposable {
       prompt: '',
       negativePrompt: '',
       seed: '-1',
-      steps: '20',
+      // A distilled model starts at its own few steps; others at a quick 20 rather than their family's 50.
+      steps: String(isDistilled(models[0]) ? models[0].steps : 20),
       guidanceScale: String(models[0]?.guidanceScale ?? DEFAULT_GUIDANCE),
       sampler: '',
       spacing: 'default',
-      sigmas: 'default',
+      originalSize: '',
+      cropTopLeft: '',
+      targetSize: '',
       width: native,
       height: native,
       batchSize: '1',
