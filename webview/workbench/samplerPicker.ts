@@ -113,7 +113,7 @@ export class SamplerPicker extends HTMLElement {
       r.refusal = samplerRefusal(r.option, model);
       r.element.setAttribute('aria-disabled', String(!!r.refusal));
       r.element.classList.toggle('disabled', !!r.refusal);
-      r.why.textContent = r.refusal ?? '';
+      r.why.textContent = r.refusal ? `Unavailable: ${r.refusal}` : '';
       r.why.hidden = !r.refusal;
     }
   }
