@@ -123,6 +123,10 @@ export class ParamsFormView {
       .append(this.family.hint, this.row(button('Browse…', () => handlers.browse(), true)));
     this.samplerHint.className = 'hint sampler-hint';
     this.picker.after(this.samplerHint);
+    fillSelect(
+      this.controls.get('spacing')!,
+      SPACINGS.map((s) => [s, s === 'default' ? "sampler's default" : s]),
+    );
     this.scheduleChip.className = 'schedule-chip';
     this.scheduleChip.setAttribute('role', 'status');
     this.scheduleChip.hidden = true;
@@ -342,11 +346,6 @@ export class ParamsFormView {
     const sampler = this.picker.selectedOption;
     const spacing = this.controls.get('spacing')!;
     const acts = !!sampler?.spacing && !this.schedule;
-    if (spacing.childElementCount === 0)
-      fillSelect(
-        spacing,
-        SPACINGS.map((s) => [s, s === 'default' ? "sampler's default" : s]),
-      );
     this.set('spacing', spacing, acts && SPACINGS.includes(form.spacing as never) ? form.spacing : 'default');
     spacing.closest('.field')!.toggleAttribute('hidden', !acts);
     this.samplerHint.textContent =
