@@ -41,6 +41,13 @@ export function diffusersSamplerId(className: string, sigmas?: string): string {
   return sigmas ? `${className} · ${sigmas} σ` : className;
 }
 
+/** A tool's entry spelled as that tool's UI shows it: A1111's "Sampler Schedule type" (its legacy combined
+ * names, "DPM++ 2M Karras"; Automatic is the sampler alone), ComfyUI's "sampler_name · scheduler". */
+export function toolSamplerLabel({ tool, sampler, schedule }: ToolSamplerSpec): string {
+  if (tool === 'comfyui') return `${sampler} · ${schedule ?? 'normal'}`;
+  return schedule && schedule !== 'Automatic' ? `${sampler} ${schedule}` : sampler;
+}
+
 /** What a model says about the samplers it can run (ModelOption.toolSamplersWhy). */
 export interface SamplerModel {
   label: string;

@@ -211,7 +211,8 @@ export const tests = [
       await page.evaluate(() => document.querySelector('#param-seed').scrollIntoView());
       const before = await page.evaluate(() => document.querySelector('.run').getBoundingClientRect().top);
       assert(before < 0, `scrolled past the results: ${before}`);
-      await post(page, { type: 'runStarted', run: { ...run, id: 'r2' } });
+      const toolSampler = { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Karras' };
+      await post(page, { type: 'runStarted', run: { ...run, id: 'r2', spec: { ...run.spec, toolSampler } } });
       await page.waitForFunction(() => {
         const { top } = document.querySelector('.run').getBoundingClientRect();
         return top >= 0 && top < 20;
@@ -222,6 +223,8 @@ export const tests = [
         return { run: r('.run'), form: r('.form-column'), generate: generate.getBoundingClientRect().toJSON() };
       });
       assert(box.run.bottom <= box.form.top + 1, 'results above the form');
+      const status = await page.textContent('.status');
+      assert(/· A1111 DPM\+\+ 2M Karras ·/.test(status), `the status names the tool's sampler: ${status}`);
       assert(box.generate.top >= 0 && box.generate.bottom <= 700, `Generate in view: ${JSON.stringify(box.generate)}`);
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();

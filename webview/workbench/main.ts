@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
 import type { ImageActionKind } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
+import { toolSamplerLabel } from '../../src/protocol/workbenchSampler';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import { pngUrl } from '../shared/workbenchPixels';
@@ -258,7 +259,9 @@ function statusLine(run: RunSummary): string {
     run.status,
     run.modelLabel,
     run.scheduleLabel && `schedule ${run.scheduleLabel}`,
-    run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
+    p.toolSampler
+      ? `${p.toolSampler.tool === 'a1111' ? 'A1111' : 'ComfyUI'} ${toolSamplerLabel(p.toolSampler)}`
+      : run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
     `${p.steps} steps`,
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,

@@ -1,10 +1,10 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
 import { SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type Spacing } from '../../protocol/workbench';
-import type { SamplerOption } from '../../protocol/workbenchSampler';
+import { toolSamplerLabel, type SamplerOption } from '../../protocol/workbenchSampler';
 import { RANDOM_SEED } from '../../protocol/run';
 import type { RestoredRun } from '../../runs/runRecord';
-import { samplerFor, toolSamplerLabel } from './samplerOptions';
+import { samplerFor } from './samplerOptions';
 
 const SOURCES: Record<RestoredRun['source'], string> = {
   'diffusion-lab': 'a Diffusion Lab record',

@@ -5,7 +5,12 @@ import { SCHEDULER_CLASSES, schedulerClassNames } from '../../core/index';
 import { type NameGroup, toolNameGroups } from '../../core/kdiffusion/toolNames';
 import { isToolFinding, resolveToolSampler, type ResolvedToolSampler } from '../../core/kdiffusion/toolSamplers';
 import type { ToolSamplerSpec } from '../../protocol/run';
-import { diffusersSamplerId, MODEL_SAMPLER, type SamplerOption } from '../../protocol/workbenchSampler';
+import {
+  diffusersSamplerId,
+  MODEL_SAMPLER,
+  toolSamplerLabel,
+  type SamplerOption,
+} from '../../protocol/workbenchSampler';
 import { a1111SamplerOfClass } from '../../runs/toolEquivalents';
 
 const SIGMA_OPTIONS = [
@@ -25,13 +30,6 @@ export function samplerOptions(): SamplerOption[] {
     ...toolOptions('comfyui', names('comfyui', 'sampler'), names('comfyui', 'schedule')),
     ...diffusersOptions(),
   ];
-}
-
-/** A tool's entry spelled as that tool's UI shows it: A1111's "Sampler Schedule type" (its legacy combined
- * names, "DPM++ 2M Karras"; Automatic is the sampler alone), ComfyUI's "sampler_name · scheduler". */
-export function toolSamplerLabel({ tool, sampler, schedule }: ToolSamplerSpec): string {
-  if (tool === 'comfyui') return `${sampler} · ${schedule ?? 'normal'}`;
-  return schedule && schedule !== 'Automatic' ? `${sampler} ${schedule}` : sampler;
 }
 
 function toolOptions(tool: 'a1111' | 'comfyui', samplers: NameGroup['names'], schedules: NameGroup['names']) {
