@@ -41,5 +41,6 @@ export function familyHint(model: ModelOption | undefined): string {
         : `guidance ${g}`;
   const steps = `${model.steps} step${model.steps === 1 ? '' : 's'}`;
   const scheduler = model.schedulerLabel ? ` (${model.schedulerLabel})` : '';
-  return `${name}, distilled: set to its ${steps}, ${guidance} and its own scheduler${scheduler}, as the model card says.`;
+  const settings = `its ${steps}, ${guidance} and its own scheduler${scheduler}`;
+  return `${name}, distilled: set to ${settings}, as the model card says.`;
 }

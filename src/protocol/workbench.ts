@@ -76,7 +76,7 @@ export interface ModelOption {
   family?: ModelFamily;
   /** The steps the model is meant to run at (its folder's recommendation, else its family's). */
   steps?: number;
-  /** The model's own scheduler, as the picker's first entry names it ("EulerDiscreteScheduler, trailing"). */
+  /** The model's own scheduler, shown under the picker when it is picked ("EulerDiscreteScheduler, trailing"). */
   schedulerLabel?: string;
   /** Why the tools' samplers cannot run it (src/core/model/toolSamplerSupport.ts). */
   toolSamplersWhy?: string;

@@ -156,7 +156,7 @@ export const tests = [
     },
   },
   {
-    name: "an SDXL model shows micro-conditioning fields with their defaults; a distilled model takes its family's settings",
+    name: "SDXL shows micro-conditioning fields with their defaults; a distilled model takes its family's settings",
     async run(browser) {
       const { page, errors } = await opened(browser);
       for (const key of ['originalSize', 'cropTopLeft', 'targetSize'])

@@ -200,7 +200,7 @@ export class ParamsFormView {
     return form;
   }
 
-  /** Shows a handed-over schedule in place of the sampler, spacing and σ controls; undefined: the form's sampler again. */
+  /** Shows a handed-over schedule in place of the sampler picker and spacing; undefined: the form's sampler again. */
   setSchedule(schedule: RunSchedule | undefined): void {
     this.schedule = schedule;
     this.scheduleChip.hidden = !schedule;
