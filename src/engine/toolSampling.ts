@@ -12,6 +12,7 @@ import {
   type ResolvedToolSampler,
   toolSigmas,
 } from '../core/kdiffusion/toolSamplers';
+import { toolSamplerRefusal } from '../core/model/toolSamplerSupport';
 import { toolNames } from '../core/kdiffusion/toolNames';
 import type { NoiseRunSpec } from '../core/noise/conventions';
 import type { Scheduler } from '../core/samplers/scheduler';
@@ -44,13 +45,10 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
   if (isToolFinding(resolved)) throw bad(resolved.message);
   // checkRequest has checked the names, the noise convention and whether the sampler takes a σ list.
   const convention = specNoise(req);
-  // ComfyUI's zero-SNR sampling moves ᾱ_T off 0 by its own rule; not reproduced, so refused rather than run off.
-  if (scheduler.config.rescale_betas_zero_snr) throw bad('tool samplers do not run zero-terminal-SNR schedules');
+  const refusal = toolSamplerRefusal(scheduler.config);
+  if (refusal) throw bad(refusal);
   const alphasCumprod = toolAlphasCumprod(scheduler);
   const prediction = scheduler.config.prediction_type as PredictionType;
-  if (!['epsilon', 'v_prediction', 'sample'].includes(prediction)) {
-    throw bad(`prediction_type ${prediction} is not supported`);
-  }
   if (req.sigmas) customSchedule({ sigmas: req.sigmas }, alphasCumprod);
   const table = sigmaTable(alphasCumprod, resolved.tool);
   let sigmas: number[];

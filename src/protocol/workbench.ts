@@ -3,9 +3,11 @@
 // field before anything runs, the host again because a webview's message is untrusted input.
 // Webviews name runs and models by id, never by file path.
 
+import type { ModelFamily } from '../core/model/familyDefaults';
 import type { PreviewKind } from './engine';
 import { parseImageAction, type ImageActionMessage } from './imageActions';
-import { RANDOM_SEED, RUN_LIMITS, type RunSpec } from './run';
+import { MICRO_KEYS, microSpec } from './microConditioning';
+import { isVaried, RANDOM_SEED, RUN_LIMITS, type RunSpec } from './run';
 import {
   parseImageInput,
   parseImageMessage,
@@ -13,6 +15,9 @@ import {
   type ImageInputForm,
   type ToWorkbenchImage,
 } from './workbenchImage';
+import { MODEL_SAMPLER, samplerRefusal, samplerSpec, type SamplerOption } from './workbenchSampler';
+
+export type { SamplerOption } from './workbenchSampler';
 
 export type Spacing = 'default' | 'leading' | 'trailing' | 'linspace';
 export type SigmaSchedule = 'default' | 'karras' | 'exponential' | 'beta';
@@ -20,7 +25,7 @@ export const SPACINGS: readonly Spacing[] = ['default', 'leading', 'trailing', '
 export const SIGMA_SCHEDULES: readonly SigmaSchedule[] = ['default', 'karras', 'exponential', 'beta'];
 
 /** The workbench form as typed: numbers may still be text, so a bad value can be named. The
- * sampler controls (class, spacing, σ schedule) become the spec's scheduler keys. */
+ * sampler picker's entry (and the spacing, where it acts) becomes the spec's scheduler or tool sampler. */
 export interface ParamsForm {
   prompt: string;
   negativePrompt: string;
@@ -31,10 +36,13 @@ export interface ParamsForm {
   subseedStrength: string;
   steps: string;
   guidanceScale: string;
-  /** diffusers `_class_name`; '' keeps the model's own scheduler. */
+  /** The sampler picker's entry id (SamplerOption.id); '' keeps the model's own scheduler. */
   sampler: string;
   spacing: string;
-  sigmas: string;
+  /** SDXL micro-conditioning (src/protocol/microConditioning.ts); empty: the default. Read for SDXL models only. */
+  originalSize: string;
+  cropTopLeft: string;
+  targetSize: string;
   width: string;
   height: string;
   batchSize: string;
@@ -60,15 +68,6 @@ export interface FormRun {
 export type ViewerPreview = Exclude<PreviewKind, 'none'>;
 export const VIEWER_PREVIEWS: readonly ViewerPreview[] = ['latent', 'taesd', 'vae'];
 
-/** What the sampler picker offers for one scheduler class (from the core's class table). */
-export interface SamplerOption {
-  className: string;
-  /** The A1111 name users know, when there is one. */
-  a1111?: string;
-  spacing: boolean;
-  sigmas: SigmaSchedule[];
-}
-
 export interface ModelOption {
   id: string;
   label: string;
@@ -80,6 +79,16 @@ export interface ModelOption {
   guidanceScale: number;
   /** The previews this model can make ('taesd' only with a TAESD decoder, 'vae' only with a VAE). */
   previews: ViewerPreview[];
+  /** The family recognised (src/core/model/modelFamily.ts); absent when the folder could not be read. */
+  family?: ModelFamily;
+  /** The steps the model is meant to run at (its folder's recommendation, else its family's). */
+  steps?: number;
+  /** The model's own scheduler, shown under the picker when it is picked ("EulerDiscreteScheduler, trailing"). */
+  schedulerLabel?: string;
+  /** Why the tools' samplers cannot run it (src/core/model/toolSamplerSupport.ts). */
+  toolSamplersWhy?: string;
+  /** Its UNet takes SDXL micro-conditioning (time_ids). */
+  microConditioning?: boolean;
 }
 
 export interface ValidationContext {
@@ -160,19 +169,24 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     errors.previewKind = `${model.label} has no ${previewKind.toUpperCase()} decoder for previews.`;
 
   const sampler = text('sampler');
-  const samplerOption = ctx.samplers.find((s) => s.className === sampler);
-  if (sampler !== '' && !samplerOption) errors.sampler = `Unknown sampler "${sampler}".`;
+  const samplerOption = ctx.samplers.find((s) => s.id === sampler) ?? (sampler === '' ? MODEL_SAMPLER : undefined);
+  const refusal = samplerOption && samplerRefusal(samplerOption, model);
+  if (!samplerOption) errors.sampler = `Unknown sampler "${sampler}".`;
+  else if (refusal) errors.sampler = `${samplerOption.label}: ${refusal}`;
   const spacing = text('spacing') as Spacing;
   if (!SPACINGS.includes(spacing)) errors.spacing = 'Unknown timestep spacing.';
   else if (spacing !== 'default' && samplerOption && !samplerOption.spacing)
-    errors.spacing = `${sampler} has no timestep spacing option.`;
-  const sigmas = text('sigmas') as SigmaSchedule;
-  if (!SIGMA_SCHEDULES.includes(sigmas)) errors.sigmas = 'Unknown σ schedule.';
-  else if (sigmas !== 'default' && samplerOption && !samplerOption.sigmas.includes(sigmas))
-    errors.sigmas = `${sampler} does not offer ${sigmas} σs.`;
+    errors.spacing = `${samplerOption.label} has no timestep spacing option.`;
+  if (samplerOption?.toolSampler && isVaried({ subseedStrength }))
+    errors.subseedStrength = 'A variation seed does not combine with a tool sampler yet: set the strength to 0.';
+  const micro = microSpec({
+    originalSize: text('originalSize'),
+    cropTopLeft: text('cropTopLeft'),
+    targetSize: text('targetSize'),
+  });
+  if (model?.microConditioning) Object.assign(errors, micro.errors);
 
-  if (Object.keys(errors).length > 0) return { errors };
-  const scheduler = schedulerOverrides(sampler, spacing, sigmas);
+  if (Object.keys(errors).length > 0 || !samplerOption) return { errors };
   const spec: FormRun['spec'] = {
     prompt: text('prompt'),
     negativePrompt: text('negativePrompt'),
@@ -183,29 +197,11 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     width,
     height,
     batchSize,
-    ...(scheduler && { scheduler }),
+    ...samplerSpec(samplerOption, spacing),
+    ...(model?.microConditioning && micro.spec),
     ...(subseedStrength !== 0 && { subseed, subseedStrength }),
   };
   return { errors, run: { modelId, spec, batchCount, preview: { every: previewEvery, kind: previewKind } } };
-}
-
-/** The scheduler config keys the form's sampler controls set over the model's own; undefined keeps
- * the model's scheduler. */
-export function schedulerOverrides(
-  sampler: string,
-  spacing: Spacing,
-  sigmas: SigmaSchedule,
-): Record<string, unknown> | undefined {
-  const config: Record<string, unknown> = {};
-  if (sampler) config._class_name = sampler;
-  if (spacing !== 'default') config.timestep_spacing = spacing;
-  if (sigmas !== 'default') config[`use_${sigmas}_sigmas`] = true;
-  return Object.keys(config).length > 0 ? config : undefined;
-}
-
-/** The form's σ schedule for a scheduler config. */
-export function sigmaScheduleOf(config: Record<string, unknown>): SigmaSchedule {
-  return (['karras', 'exponential', 'beta'] as const).find((s) => config[`use_${s}_sigmas`] === true) ?? 'default';
 }
 
 /** One step of a run as the viewer shows it: batch item 0's latents and the step's statistics. */
@@ -515,7 +511,7 @@ const FORM_KEYS: readonly (keyof ParamsForm)[] = [
   'guidanceScale',
   'sampler',
   'spacing',
-  'sigmas',
+  ...MICRO_KEYS,
   'width',
   'height',
   'batchSize',

@@ -5,12 +5,8 @@ import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, previews: ['latent'] }];
-const samplers = [
-  { className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] },
-  { className: 'EulerDiscreteScheduler', a1111: 'Euler', spacing: true, sigmas: ['karras', 'exponential', 'beta'] },
-];
-const form = workbenchForm({ sampler: 'EulerDiscreteScheduler', sigmas: 'karras' });
-const snapshot = workbenchSnapshot({ form, models, samplers });
+const form = workbenchForm({ sampler: 'EulerDiscreteScheduler · karras σ' });
+const snapshot = workbenchSnapshot({ form, models });
 const run = {
   id: 'r1',
   createdAt: '2026-01-01T00:00:00.000Z',
@@ -84,24 +80,13 @@ export const tests = [
       await page.keyboard.press('Control+Enter');
       const generate = (await posted(page)).find((m) => m.type === 'generate');
       assert(
-        generate && generate.form.steps === '4' && generate.form.seed === '7' && generate.form.sigmas === 'karras',
+        generate &&
+          generate.form.steps === '4' &&
+          generate.form.seed === '7' &&
+          generate.form.sampler === 'EulerDiscreteScheduler · karras σ',
         `generate: ${JSON.stringify(generate)}`,
       );
       assert(errors.length === 0, `page errors: ${errors}`);
-      await page.close();
-    },
-  },
-  {
-    name: 'σ-schedule choices follow the sampler',
-    async run(browser) {
-      const { page } = await openSurface(browser, 'workbench');
-      await post(page, {
-        type: 'snapshot',
-        snapshot: { ...snapshot, form: { ...form, sampler: 'DDIMScheduler', sigmas: 'default' } },
-      });
-      await page.waitForFunction(() => document.querySelector('#param-sampler')?.value === 'DDIMScheduler');
-      const disabled = await page.evaluate(() => document.querySelector('#param-sigmas').disabled);
-      assert(disabled, 'DDIM has no σ schedules to choose');
       await page.close();
     },
   },

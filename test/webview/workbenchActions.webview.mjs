@@ -15,9 +15,8 @@ const models = [
     previews: ['latent', 'taesd'],
   },
 ];
-const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
 const form = workbenchForm({ seed: '7', guidanceScale: '3', batchSize: '4' });
-const snapshot = workbenchSnapshot({ form, models, samplers });
+const snapshot = workbenchSnapshot({ form, models });
 const spec = {
   modelDir: '/m',
   prompt: 'a red circle on a blue background, seen from above',

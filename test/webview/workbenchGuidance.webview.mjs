@@ -7,7 +7,6 @@ const models = [
   { id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent'] },
   { id: 'm2', label: 'tiny-sd', sizeMultiple: 8, nativeSize: 64, guidanceScale: 7.5, previews: ['latent'] },
 ];
-const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
 const form = workbenchForm({ guidanceScale: '3' });
 
 async function pickModel(page, id) {
@@ -27,7 +26,7 @@ export const tests = [
       const { page, errors } = await openSurface(browser, 'workbench');
       await post(page, {
         type: 'snapshot',
-        snapshot: workbenchSnapshot({ form, models, samplers }),
+        snapshot: workbenchSnapshot({ form, models }),
       });
       await page.waitForFunction(
         () => document.querySelector('#param-modelId')?.querySelectorAll('vscode-option').length === 2,

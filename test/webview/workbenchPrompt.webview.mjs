@@ -14,7 +14,6 @@ const models = [
     previews: ['latent'],
   },
 ];
-const samplers = [{ className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] }];
 const form = workbenchForm();
 const spec = {
   modelDir: '/m',
@@ -41,7 +40,7 @@ const runs = [
   run('r2', '2026-01-02T00:00:00.000Z', 'a middle green star'),
   run('r4', '2025-12-31T00:00:00.000Z', 'the newest prompt'),
 ];
-const snapshot = workbenchSnapshot({ form, models, samplers, runs });
+const snapshot = workbenchSnapshot({ form, models, runs });
 
 async function open(browser) {
   const { page, errors } = await openSurface(browser, 'workbench');

@@ -1,12 +1,11 @@
 // A schedule handed to the workbench (the schedule inspector's "Generate with this schedule") shows
-// as a chip in place of the sampler, spacing and σ controls, fixes the steps it lists, and can be dropped.
+// as a chip in place of the sampler picker and spacing, fixes the steps it lists, and can be dropped.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [
   { id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent'] },
 ];
-const samplers = [{ className: 'EulerDiscreteScheduler', a1111: 'Euler', spacing: true, sigmas: ['karras'] }];
 const form = workbenchForm({ seed: '7', steps: '20', guidanceScale: '3', sampler: 'EulerDiscreteScheduler' });
 const schedule = {
   label: 'five steps',
@@ -27,7 +26,7 @@ export const tests = [
       const { page, errors } = await openSurface(browser, 'workbench');
       await post(page, {
         type: 'snapshot',
-        snapshot: { ...workbenchSnapshot({ form, models, samplers }), schedule },
+        snapshot: { ...workbenchSnapshot({ form, models }), schedule },
       });
       await page.waitForFunction(() =>
         document.querySelector('.schedule-chip')?.textContent.includes('Schedule: five steps'),
@@ -37,7 +36,7 @@ export const tests = [
         /EulerDiscreteScheduler · 5 explicit steps \(timesteps\)/.test(await page.textContent('.schedule-chip')),
         await page.textContent('.schedule-chip'),
       );
-      for (const key of ['sampler', 'spacing', 'sigmas'])
+      for (const key of ['sampler', 'spacing'])
         assert(!(await visible(page, `#param-${key}`)), `${key} is hidden while a schedule is set`);
       assert(
         (await page.evaluate(() => document.querySelector('#param-steps').value)) === '5',

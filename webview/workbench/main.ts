@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
 import type { ImageActionKind } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
+import { toolSamplerLabel } from '../../src/protocol/workbenchSampler';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import { InitImageSection } from './initImage';
@@ -145,6 +146,7 @@ const handlers: Handlers = {
     form.setRunning(true);
     renderRunList();
     renderActiveRun();
+    bringIntoView(runPane);
   },
   step: ({ runId, frame }) => {
     if (!store.step(runId, frame) || runId !== store.activeRunId) return;
@@ -283,7 +285,9 @@ function statusLine(run: RunSummary): string {
     run.status,
     run.modelLabel,
     run.scheduleLabel && `schedule ${run.scheduleLabel}`,
-    run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
+    p.toolSampler
+      ? `${p.toolSampler.tool === 'a1111' ? 'A1111' : 'ComfyUI'} ${toolSamplerLabel(p.toolSampler)}`
+      : run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
     `${p.steps} steps`,
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,
@@ -377,6 +381,12 @@ function activeRunAction(message: (runId: string) => FromWorkbench): () => void 
     const { activeRunId } = store;
     if (activeRunId) vscode.postMessage(message(activeRunId));
   };
+}
+
+/** A new run's images and steps come into view (stacked, they sit above the form the user was in). */
+function bringIntoView(pane: HTMLElement): void {
+  const { top } = pane.getBoundingClientRect();
+  if (top < 0 || top > innerHeight / 2) pane.scrollIntoView({ block: 'start' });
 }
 
 function showNotice(text: string, isError = false): void {

@@ -9,8 +9,9 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { modelChanges } from '../../src/protocol/familyForm';
+import { MICRO_LABELS } from '../../src/protocol/microConditioning';
 import {
-  SIGMA_SCHEDULES,
   SPACINGS,
   validateParams,
   type ModelOption,
@@ -22,6 +23,9 @@ import {
   type ViewerPreview,
 } from '../../src/protocol/workbench';
 import { specSteps } from '../../src/protocol/run';
+import { FamilyFields } from './familyFields';
+import './samplerPicker';
+import type { SamplerPicker } from './samplerPicker';
 
 type Key = keyof ParamsForm;
 /** The value-bearing controls used here all expose `value` and `invalid`. */
@@ -37,13 +41,12 @@ export interface FormHandlers {
   dropSchedule(): void;
 }
 
-const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'select'; hint?: string }[] = [
+const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'select' | 'picker'; hint?: string }[] = [
   { key: 'prompt', label: 'Prompt', kind: 'textarea' },
   { key: 'negativePrompt', label: 'Negative prompt', kind: 'textarea' },
   { key: 'modelId', label: 'Model', kind: 'select' },
-  { key: 'sampler', label: 'Sampler', kind: 'select' },
+  { key: 'sampler', label: 'Sampler', kind: 'picker' },
   { key: 'spacing', label: 'Timestep spacing', kind: 'select' },
-  { key: 'sigmas', label: 'σ schedule', kind: 'select' },
   { key: 'steps', label: 'Steps', kind: 'textfield' },
   { key: 'guidanceScale', label: 'Guidance scale', kind: 'textfield' },
   { key: 'seed', label: 'Seed', kind: 'textfield', hint: '−1: a new random seed each run' },
@@ -56,6 +59,12 @@ const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'selec
   },
   { key: 'width', label: 'Width', kind: 'textfield' },
   { key: 'height', label: 'Height', kind: 'textfield' },
+  ...(['originalSize', 'cropTopLeft', 'targetSize'] as const).map((key) => ({
+    key,
+    label: MICRO_LABELS[key],
+    kind: 'textfield' as const,
+    hint: 'SDXL micro-conditioning; empty: the default shown',
+  })),
   { key: 'batchSize', label: 'Batch size', kind: 'textfield', hint: 'images per run' },
   { key: 'batchCount', label: 'Batch count', kind: 'textfield', hint: 'runs in a row, seeds continuing' },
   { key: 'previewKind', label: 'Step preview', kind: 'select' },
@@ -91,6 +100,9 @@ export class ParamsFormView {
   private readonly scheduleChip = document.createElement('div');
   /** The steps typed before a schedule fixed them, given back when it goes. */
   private stepsBeforeSchedule: string | undefined;
+  private readonly family = new FamilyFields((key) => this.controls.get(key)! as Control & { placeholder: string });
+  /** What the picked sampler is, under the picker. */
+  private readonly samplerHint = document.createElement('div');
 
   constructor(private readonly handlers: FormHandlers) {
     this.element.className = 'params';
@@ -108,7 +120,13 @@ export class ParamsFormView {
     this.controls
       .get('modelId')!
       .closest('.field')!
-      .append(this.row(button('Browse…', () => handlers.browse(), true)));
+      .append(this.family.hint, this.row(button('Browse…', () => handlers.browse(), true)));
+    this.samplerHint.className = 'hint sampler-hint';
+    this.picker.after(this.samplerHint);
+    fillSelect(
+      this.controls.get('spacing')!,
+      SPACINGS.map((s) => [s, s === 'default' ? "sampler's default" : s]),
+    );
     this.scheduleChip.className = 'schedule-chip';
     this.scheduleChip.setAttribute('role', 'status');
     this.scheduleChip.hidden = true;
@@ -152,12 +170,9 @@ export class ParamsFormView {
       models.map((m) => [m.id, m.label]),
     );
     this.updatePreviewOptions(this.selected.get('modelId')!, this.selected.get('previewKind')!);
-    fillSelect(this.controls.get('sampler')!, [
-      ['', "Model's own scheduler"],
-      ...samplers.map((s): [string, string] => [s.className, s.a1111 ? `${s.className} (${s.a1111})` : s.className]),
-    ]);
+    this.picker.setOptions(samplers);
     // New options replace the old ones: select what was selected again.
-    for (const key of ['modelId', 'sampler'] as const) this.set(key, this.controls.get(key)!, this.selected.get(key)!);
+    this.set('modelId', this.controls.get('modelId')!, this.selected.get('modelId')!);
   }
 
   setModels(models: ModelOption[], selectId?: string): void {
@@ -170,11 +185,12 @@ export class ParamsFormView {
 
   write(form: ParamsForm): void {
     for (const [key, control] of this.controls) {
-      if (key !== 'spacing' && key !== 'sigmas') this.set(key, control, form[key]);
+      if (key !== 'spacing') this.set(key, control, form[key]);
     }
     this.modelId = form.modelId;
     this.updateSamplerOptions(form);
     this.updatePreviewOptions(form.modelId, form.previewKind);
+    this.updateFamily();
     this.validate();
   }
 
@@ -184,7 +200,7 @@ export class ParamsFormView {
     return form;
   }
 
-  /** Shows a handed-over schedule in place of the sampler, spacing and σ controls; undefined: the form's sampler again. */
+  /** Shows a handed-over schedule in place of the sampler picker and spacing; undefined: the form's sampler again. */
   setSchedule(schedule: RunSchedule | undefined): void {
     this.schedule = schedule;
     this.scheduleChip.hidden = !schedule;
@@ -213,8 +229,8 @@ export class ParamsFormView {
       this.setValue('steps', this.stepsBeforeSchedule);
       this.stepsBeforeSchedule = undefined;
     }
-    for (const key of ['sampler', 'spacing', 'sigmas'] as const)
-      this.controls.get(key)!.closest('.field')!.toggleAttribute('hidden', !!schedule);
+    this.controls.get('sampler')!.closest('.field')!.toggleAttribute('hidden', !!schedule);
+    this.updateSamplerOptions(this.read());
     this.controls.get('steps')!.disabled = steps !== undefined;
     this.controls.get('steps')!.title = steps !== undefined ? 'The schedule fixes the step count' : '';
   }
@@ -302,15 +318,14 @@ export class ParamsFormView {
         this.set('width', this.controls.get('width')!, String(model.nativeSize));
         this.set('height', this.controls.get('height')!, String(model.nativeSize));
       }
-      // Guidance follows the model's recommended scale unless the user typed their own. Simple rule:
-      // a value equal to the previous model's default counts as not set; any other value is kept.
       const previous = this.models.find((m) => m.id === this.modelId);
-      if (model && previous && Number(this.read().guidanceScale) === previous.guidanceScale) {
-        this.set('guidanceScale', this.controls.get('guidanceScale')!, String(model.guidanceScale));
-      }
+      const changes = model ? modelChanges(this.read(), previous, model) : {};
+      for (const [k, v] of Object.entries(changes)) this.set(k as Key, this.controls.get(k as Key)!, v);
       this.modelId = this.read().modelId;
       this.updatePreviewOptions(this.modelId, this.read().previewKind);
+      this.updateSamplerOptions(this.read());
     }
+    if (key === 'modelId' || key === 'width' || key === 'height') this.updateFamily();
     this.validate();
     this.handlers.changed(this.read());
   }
@@ -326,25 +341,28 @@ export class ParamsFormView {
     this.set('previewKind', select, kinds.includes(current as ViewerPreview) ? current : 'latent');
   }
 
-  /** Spacing and σ-schedule choices are those the chosen sampler has. */
+  private get picker(): SamplerPicker {
+    return this.controls.get('sampler') as unknown as SamplerPicker;
+  }
+
+  /** The picker marks what the model cannot run; the spacing is offered only where it acts. */
   private updateSamplerOptions(form: ParamsForm): void {
-    const sampler = this.samplers.find((s) => s.className === form.sampler);
+    const model = this.models.find((m) => m.id === form.modelId);
+    this.picker.setModel(model);
+    const sampler = this.picker.selectedOption;
     const spacing = this.controls.get('spacing')!;
-    const sigmas = this.controls.get('sigmas')!;
-    const spacings = !sampler || sampler.spacing ? SPACINGS : (['default'] as const);
-    const sigmaChoices = SIGMA_SCHEDULES.filter((s) => s === 'default' || !sampler || sampler.sigmas.includes(s));
-    fillSelect(
-      spacing,
-      spacings.map((s) => [s, s === 'default' ? "sampler's default" : s]),
+    const acts = !!sampler?.spacing && !this.schedule;
+    this.set('spacing', spacing, acts && SPACINGS.includes(form.spacing as never) ? form.spacing : 'default');
+    spacing.closest('.field')!.toggleAttribute('hidden', !acts);
+    this.samplerHint.textContent =
+      sampler?.id === '' ? (model?.schedulerLabel ?? '') : sampler ? (sampler.detail ?? '') : '';
+  }
+
+  private updateFamily(): void {
+    this.family.update(
+      this.models.find((m) => m.id === this.modelId),
+      this.read(),
     );
-    fillSelect(
-      sigmas,
-      sigmaChoices.map((s) => [s, s === 'default' ? "sampler's default" : s]),
-    );
-    this.set('spacing', spacing, spacings.includes(form.spacing as never) ? form.spacing : 'default');
-    this.set('sigmas', sigmas, sigmaChoices.includes(form.sigmas as never) ? form.sigmas : 'default');
-    spacing.disabled = spacings.length === 1;
-    sigmas.disabled = sigmaChoices.length === 1;
   }
 
   private field(f: (typeof FIELDS)[number]): HTMLElement {
@@ -353,7 +371,8 @@ export class ParamsFormView {
     const label = document.createElement('vscode-label');
     label.setAttribute('for', `param-${f.key}`);
     label.textContent = f.label;
-    const control = document.createElement(`vscode-${f.kind === 'select' ? 'single-select' : f.kind}`) as Control;
+    const tag = f.kind === 'picker' ? 'dl-sampler-picker' : `vscode-${f.kind === 'select' ? 'single-select' : f.kind}`;
+    const control = document.createElement(tag) as Control;
     control.id = `param-${f.key}`;
     control.setAttribute('name', f.key);
     if (f.kind === 'textarea') control.setAttribute('rows', f.key === 'prompt' ? '3' : '2');
@@ -363,7 +382,7 @@ export class ParamsFormView {
         this.selected.set(f.key, control.value);
         this.onInput(f.key);
       });
-    } else control.addEventListener('input', () => this.onInput(f.key));
+    } else control.addEventListener(f.kind === 'picker' ? 'change' : 'input', () => this.onInput(f.key));
     const error = document.createElement('div');
     error.className = 'error';
     error.id = `param-${f.key}-error`;

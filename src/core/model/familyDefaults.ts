@@ -117,3 +117,22 @@ export const FAMILY_DEFAULTS: Readonly<Record<ModelFamily, FamilyDefaults>> = {
   },
   unknown: { width: 512, height: 512, steps: 50, guidance: 7.5, scheduler: 'PNDMScheduler', source: SD },
 };
+
+/** Families distilled to a few steps: they run at their own steps and guidance (the model cards'), so a
+ * surface puts those in place when such a model is picked rather than keep steps meant for another model. */
+export const DISTILLED_FAMILIES: readonly ModelFamily[] = ['lcm', 'sd-turbo', 'sdxl-turbo'];
+
+/** Names for people. */
+export const FAMILY_NAMES: Readonly<Record<ModelFamily, string>> = {
+  sd1: 'SD 1.x',
+  sd2: 'SD 2.x',
+  'sd2-v': 'SD 2.x (v-prediction)',
+  sdxl: 'SDXL',
+  'sdxl-refiner': 'SDXL refiner',
+  lcm: 'LCM',
+  'sd-turbo': 'SD-Turbo',
+  'sdxl-turbo': 'SDXL-Turbo',
+  inpaint: 'SD inpainting',
+  unconditional: 'unconditional',
+  unknown: 'unknown family',
+};

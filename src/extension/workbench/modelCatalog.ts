@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_GUIDANCE, defaultGuidance, readModelFolder } from '../../modelFolder/modelFolder';
+import { DEFAULT_GUIDANCE, readModelFolder } from '../../modelFolder/modelFolder';
+import { familyOption } from './modelFamilyOption';
 import type { ModelOption, ViewerPreview } from '../../protocol/workbench';
 import { checkModelTrust, modelAllowed, resolveModelDir } from '../settings';
 
@@ -95,7 +96,7 @@ export class ModelCatalog {
       if (folder.files.taesdDecoder) previews.push('taesd');
       if (folder.files.vaeDecoder) previews.push('vae');
       const label = isDefault ? `${shown} (default)` : shown;
-      return { id: idOf(dir), dir, label, sizeMultiple, nativeSize, guidanceScale: defaultGuidance(folder), previews };
+      return { id: idOf(dir), dir, label, sizeMultiple, nativeSize, previews, ...familyOption(folder) };
     } catch (error) {
       this.log.warn(`model folder ${dir}: ${(error as Error).message}`);
       return {

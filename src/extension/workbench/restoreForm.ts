@@ -1,16 +1,10 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
-import {
-  sigmaScheduleOf,
-  SPACINGS,
-  type ModelOption,
-  type ParamsForm,
-  type RunSchedule,
-  type SamplerOption,
-  type Spacing,
-} from '../../protocol/workbench';
+import { SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type Spacing } from '../../protocol/workbench';
+import { toolSamplerLabel, type SamplerOption } from '../../protocol/workbenchSampler';
 import { RANDOM_SEED } from '../../protocol/run';
 import type { RestoredRun } from '../../runs/runRecord';
+import { samplerFor } from './samplerOptions';
 
 const SOURCES: Record<RestoredRun['source'], string> = {
   'diffusion-lab': 'a Diffusion Lab record',
@@ -49,25 +43,21 @@ export function toForm(
   form.batchCount = '1';
   form.subseed = String(spec.subseed ?? RANDOM_SEED);
   form.subseedStrength = String(spec.subseedStrength ?? 0);
+  const kept = () => samplers.find((s) => s.id === form.sampler)?.label ?? "the model's own";
   const className = spec.scheduler?._class_name;
-  if (typeof className === 'string') {
-    const known = samplers.find((s) => s.className === className);
-    if (known) {
-      form.sampler = known.className;
-      const spacing = spec.scheduler!.timestep_spacing as Spacing | undefined;
-      form.spacing =
-        r.source === 'a1111' || !spacing || !known.spacing || !SPACINGS.includes(spacing) ? 'default' : spacing;
-      const sigmas = sigmaScheduleOf(spec.scheduler!);
-      form.sigmas = known.sigmas.includes(sigmas) ? sigmas : 'default';
-    } else notes.push(`sampler ${className} is not available here; kept ${form.sampler || "the model's own"}`);
+  const ran = spec.toolSampler ? { toolSampler: spec.toolSampler } : { scheduler: spec.scheduler };
+  const picked = samplerFor(samplers, ran);
+  if (picked) {
+    form.sampler = picked.id;
+    const spacing = spec.scheduler?.timestep_spacing as Spacing | undefined;
+    const usable = r.source !== 'a1111' && picked.spacing && spacing && SPACINGS.includes(spacing);
+    form.spacing = usable ? spacing : 'default';
   } else if (spec.toolSampler) {
-    // The form's sampler picker holds diffusers classes; the tool's sampler is named so the user can pick.
-    const { tool, sampler, schedule } = spec.toolSampler;
-    notes.push(
-      `${tool === 'a1111' ? 'A1111' : 'ComfyUI'} sampler "${sampler}"${schedule ? ` (${schedule})` : ''} is not in this picker; kept ${form.sampler || "the model's own"}`,
-    );
-  } else if (r.unknownSampler)
-    notes.push(`sampler "${r.unknownSampler}" is unknown; kept ${form.sampler || "the model's own"}`);
+    const { tool } = spec.toolSampler;
+    const name = toolSamplerLabel(spec.toolSampler);
+    notes.push(`${tool === 'a1111' ? 'A1111' : 'ComfyUI'} sampler "${name}" is not available here; kept ${kept()}`);
+  } else if (typeof className === 'string') notes.push(`sampler ${className} is not available here; kept ${kept()}`);
+  else if (r.unknownSampler) notes.push(`sampler "${r.unknownSampler}" is unknown; kept ${kept()}`);
   const model = catalog.find(r.model);
   if (model) form.modelId = model.id;
   else if (r.model.name) notes.push(`model "${r.model.name}" was not found; kept ${catalog.label(form.modelId)}`);

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE } from '../../modelFolder/modelFolder';
+import { isDistilled } from '../../protocol/familyForm';
 import { outputStem } from '../../runs/saveRun';
 import { writeNewFile } from '../../runs/writeNewFile';
 import {
@@ -162,11 +163,14 @@ export class WorkbenchPanel implements vscode.Disposable {
       prompt: '',
       negativePrompt: '',
       seed: '-1',
-      steps: '20',
+      // A distilled model starts at its own few steps; others at a quick 20 rather than their family's 50.
+      steps: String(isDistilled(models[0]) ? models[0].steps : 20),
       guidanceScale: String(models[0]?.guidanceScale ?? DEFAULT_GUIDANCE),
       sampler: '',
       spacing: 'default',
-      sigmas: 'default',
+      originalSize: '',
+      cropTopLeft: '',
+      targetSize: '',
       width: native,
       height: native,
       batchSize: '1',

@@ -7,6 +7,7 @@ import {
   type ParamsForm,
   type ValidationContext,
 } from '../../../src/protocol/workbench';
+import { samplerOptions } from '../../../src/extension/workbench/samplerOptions';
 
 const ctx: ValidationContext = {
   models: [
@@ -18,11 +19,19 @@ const ctx: ValidationContext = {
       guidanceScale: 3,
       previews: ['latent', 'taesd'],
     },
+    {
+      id: 'xl',
+      label: 'tiny-sdxl',
+      sizeMultiple: 8,
+      nativeSize: 64,
+      guidanceScale: 5,
+      previews: ['latent'],
+      family: 'sdxl',
+      microConditioning: true,
+      toolSamplersWhy: 'tool samplers do not run zero-terminal-SNR schedules',
+    },
   ],
-  samplers: [
-    { className: 'DDIMScheduler', spacing: true, sigmas: [] },
-    { className: 'EulerDiscreteScheduler', spacing: true, sigmas: ['karras', 'exponential'] },
-  ],
+  samplers: samplerOptions(),
 };
 const good: ParamsForm = {
   prompt: 'a red circle',
@@ -30,9 +39,11 @@ const good: ParamsForm = {
   seed: '42',
   steps: '20',
   guidanceScale: '7.5',
-  sampler: 'EulerDiscreteScheduler',
+  sampler: 'EulerDiscreteScheduler · karras σ',
   spacing: 'trailing',
-  sigmas: 'karras',
+  originalSize: '',
+  cropTopLeft: '',
+  targetSize: '',
   width: '32',
   height: '64',
   batchSize: '2',
@@ -51,12 +62,42 @@ test('a good form becomes a run spec, its sampler controls scheduler keys', () =
   assert.equal(run?.spec.seed, 42);
   assert.equal(run?.spec.guidanceScale, 7.5);
   assert.equal(run?.spec.height, 64);
-  assert.equal(run?.spec.scheduler?.use_karras_sigmas, true);
+  assert.deepEqual(run?.spec.scheduler, {
+    _class_name: 'EulerDiscreteScheduler',
+    use_karras_sigmas: true,
+    timestep_spacing: 'trailing',
+  });
   assert.equal(validateParams({ ...good, seed: '-1' }, ctx).run?.spec.seed, -1);
-  assert.equal(
-    validateParams({ ...good, sampler: '', spacing: 'default', sigmas: 'default' }, ctx).run?.spec.scheduler,
-    undefined,
+  assert.equal(validateParams({ ...good, sampler: '', spacing: 'default' }, ctx).run?.spec.scheduler, undefined);
+});
+
+test("a tool sampler's entry becomes the spec's toolSampler, in that tool's names", () => {
+  const a1111 = validateParams({ ...good, sampler: 'a1111:DPM++ 2M:Karras', spacing: 'default' }, ctx).run?.spec;
+  assert.deepEqual(a1111?.toolSampler, { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Karras' });
+  assert.equal(a1111?.scheduler, undefined);
+  const comfy = validateParams({ ...good, sampler: 'comfyui:euler_ancestral:simple', spacing: 'default' }, ctx).run;
+  assert.deepEqual(comfy?.spec.toolSampler, { tool: 'comfyui', sampler: 'euler_ancestral', schedule: 'simple' });
+  // Spacing is a diffusers option; a variation seed does not go with a tool sampler yet.
+  const errors = validateParams({ ...good, sampler: 'a1111:Euler a:', subseedStrength: '0.5' }, ctx).errors;
+  assert.match(errors.spacing ?? '', /Euler a has no timestep spacing/);
+  assert.match(errors.subseedStrength ?? '', /tool sampler/);
+});
+
+test('a model the tools cannot run refuses their samplers, naming why; micro-conditioning is read for SDXL only', () => {
+  const xl = { ...good, modelId: 'xl', spacing: 'default', sampler: 'a1111:DPM++ 2M:Karras' };
+  assert.match(
+    validateParams(xl, ctx).errors.sampler ?? '',
+    /DPM\+\+ 2M Karras: not for tiny-sdxl: .*zero-terminal-SNR/,
   );
+  const micro = { ...good, originalSize: '2048x1536', cropTopLeft: '16, 0', targetSize: '1024×1024' };
+  const spec = validateParams({ ...micro, modelId: 'xl' }, ctx).run?.spec;
+  assert.deepEqual(spec?.originalSize, { width: 2048, height: 1536 });
+  assert.deepEqual(spec?.cropTopLeft, { x: 16, y: 0 });
+  assert.deepEqual(spec?.targetSize, { width: 1024, height: 1024 });
+  assert.equal(validateParams(micro, ctx).run?.spec.originalSize, undefined, 'an SD model takes none');
+  const bad = validateParams({ ...micro, modelId: 'xl', originalSize: '2048', cropTopLeft: '-1,0' }, ctx).errors;
+  assert.match(bad.originalSize ?? '', /width×height/);
+  assert.match(bad.cropTopLeft ?? '', /x,y/);
 });
 
 test('each bad field is named, and nothing runs', () => {
@@ -70,8 +111,8 @@ test('each bad field is named, and nothing runs', () => {
 });
 
 test('options a sampler lacks, unknown samplers and models are refused', () => {
-  const { errors } = validateParams({ ...good, sampler: 'DDIMScheduler', sigmas: 'karras' }, ctx);
-  assert.match(errors.sigmas ?? '', /DDIMScheduler does not offer karras/);
+  const unsupported = ctx.samplers.find((s) => s.unavailable)!;
+  assert.match(validateParams({ ...good, sampler: unsupported.id }, ctx).errors.sampler ?? '', /: /);
   assert.match(validateParams({ ...good, sampler: 'Nope' }, ctx).errors.sampler ?? '', /Unknown sampler/);
   assert.match(validateParams({ ...good, modelId: '../../etc' }, ctx).errors.modelId ?? '', /Choose a model/);
   assert.match(validateParams({ ...good, seed: '4294967295' }, ctx).errors.seed ?? '', /4294967294/);

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { restoreFromPngText } from '../../../../src/runs/runRecord';
 import { encode } from 'fast-png';
 import { readPngText, withPngText } from '../../../../src/runs/pngText';
-import type { ModelOption, ParamsForm, SamplerOption } from '../../../../src/protocol/workbench';
+import type { ModelOption, ParamsForm } from '../../../../src/protocol/workbench';
 import { toForm, type ModelLookup } from '../../../../src/extension/workbench/restoreForm';
+import { samplerOptions } from '../../../../src/extension/workbench/samplerOptions';
 
 const models: (ModelOption & { dir: string })[] = [
   {
@@ -31,10 +32,7 @@ const lookup: ModelLookup = {
     models.find((e) => e.dir === m.dir) ?? models.find((e) => m.name !== undefined && e.dir.endsWith(`/${m.name}`)),
   label: (id) => models.find((m) => m.id === id)?.label ?? '?',
 };
-const samplers: SamplerOption[] = [
-  { className: 'DPMSolverMultistepScheduler', a1111: 'DPM++ 2M', spacing: true, sigmas: ['karras', 'exponential'] },
-  { className: 'DDIMScheduler', a1111: 'DDIM', spacing: true, sigmas: [] },
-];
+const samplers = samplerOptions();
 const current: ParamsForm = {
   prompt: 'old',
   negativePrompt: '',
@@ -43,7 +41,9 @@ const current: ParamsForm = {
   guidanceScale: '7.5',
   sampler: 'DDIMScheduler',
   spacing: 'default',
-  sigmas: 'default',
+  originalSize: '',
+  cropTopLeft: '',
+  targetSize: '',
   width: '64',
   height: '64',
   batchSize: '4',
@@ -55,7 +55,7 @@ const current: ParamsForm = {
   previewEvery: '2',
 };
 
-test("an A1111 PNG restores prompt, seed, steps, CFG, size and the model by name, and names A1111's sampler", () => {
+test("an A1111 PNG restores prompt, seed, steps, CFG, size, the model by name and A1111's own sampler", () => {
   const text =
     'photo of a cabin\nNegative prompt: (worst quality:1.4), cartoon\nSteps: 25, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6, Seed: 777, Size: 512x768, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Version: v1.9.4';
   const png = withPngText(encode({ width: 2, height: 2, data: new Uint8Array(16).fill(255), channels: 4, depth: 8 }), {
@@ -69,9 +69,11 @@ test("an A1111 PNG restores prompt, seed, steps, CFG, size and the model by name
     seed: '777',
     steps: '25',
     guidanceScale: '6',
-    sampler: 'DDIMScheduler',
+    sampler: 'a1111:DPM++ 2M:Karras',
     spacing: 'default',
-    sigmas: 'default',
+    originalSize: '',
+    cropTopLeft: '',
+    targetSize: '',
     width: '512',
     height: '768',
     batchSize: '1',
@@ -83,11 +85,19 @@ test("an A1111 PNG restores prompt, seed, steps, CFG, size and the model by name
     previewKind: 'taesd',
     previewEvery: '2',
   });
-  assert.equal(
-    note,
-    'Restored from A1111 parameters; A1111 drew the noise with RNG GPU; the CPU noise here differs; ' +
-      'A1111 sampler "DPM++ 2M" (Karras) is not in this picker; kept DDIMScheduler.',
-  );
+  assert.equal(note, 'Restored from A1111 parameters; A1111 drew the noise with RNG GPU; the CPU noise here differs.');
+});
+
+test("legacy and alias A1111 names and ComfyUI's names restore as the picker's entry of the same name", () => {
+  const a1111 = (sampler: string) =>
+    toForm(restoreFromPngText({ parameters: `x\nSteps: 9, Sampler: ${sampler}, Seed: 1` })!, current, lookup, samplers);
+  const legacy = a1111('DPM++ 2M Karras');
+  assert.equal(samplers.find((s) => s.id === legacy.form.sampler)?.label, 'DPM++ 2M Karras');
+  assert.doesNotMatch(legacy.note, /sampler/);
+  // k_euler_a is an alias A1111 reads as "Euler a".
+  assert.equal(samplers.find((s) => s.id === a1111('k_euler_a').form.sampler)?.label, 'Euler a');
+  const missing = a1111('DDIM CFG++');
+  assert.equal(missing.form.sampler, 'DDIMScheduler');
 });
 
 test('what cannot be restored keeps its current value and is named', () => {
@@ -133,7 +143,7 @@ test("a Diffusion Lab record restores the scheduler's spacing and the model fold
     samplers,
   );
   assert.equal(form.spacing, 'trailing');
-  assert.equal(form.sigmas, 'exponential');
+  assert.equal(form.sampler, 'DPMSolverMultistepScheduler · exponential σ');
   assert.equal(form.modelId, 'a');
   assert.equal(form.negativePrompt, 'n');
 });
