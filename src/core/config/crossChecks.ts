@@ -41,7 +41,9 @@ export function crossChecks(
 
   const T = config.num_train_timesteps as number;
   const trained = config.trained_betas as number[] | null;
-  if (trained !== null && !bad.has('trained_betas')) out.push(...trainedBetasProblems(trained, T, given));
+  // IPNDM's trained_betas are its own per-step noise coefficients, any number of them.
+  if (trained !== null && !bad.has('trained_betas') && !cls.ownSchedule)
+    out.push(...trainedBetasProblems(trained, T, given));
   if (trained === null && (config.beta_end as number) < (config.beta_start as number)) {
     add(
       'warning',
@@ -59,7 +61,7 @@ export function crossChecks(
       `steps_offset ${config.steps_offset as number} has no effect with "${config.timestep_spacing as string}" spacing; diffusers applies it with "leading" only`,
     );
   }
-  if (!cls.usesSpacing && (given('timestep_spacing') || config.steps_offset !== 0)) {
+  if (!cls.usesSpacing && has('timestep_spacing') && (given('timestep_spacing') || config.steps_offset !== 0)) {
     add(
       'info',
       given('timestep_spacing') ? 'timestep_spacing' : 'steps_offset',
@@ -68,7 +70,7 @@ export function crossChecks(
     );
   }
 
-  if (className === 'DPMSolverMultistepScheduler') {
+  if (className === 'DPMSolverMultistepScheduler' || className === 'DPMSolverSinglestepScheduler') {
     const algo = config.algorithm_type as string;
     if (algo === 'dpmsolver' || algo === 'sde-dpmsolver') {
       add(
@@ -121,7 +123,7 @@ export function crossChecks(
     );
   }
   out.push(...stepsOffsetProblems(className, config));
-  if (trainingKeysBad(bad) || out.some((f) => f.severity === 'error')) return out;
+  if (cls.ownSchedule || trainingKeysBad(bad) || out.some((f) => f.severity === 'error')) return out;
   const schedule = trainingScheduleProblems(className, config, sources);
   if (schedule.length) return [...out, ...schedule];
   return [...out, ...derivedScheduleProblems(className, config)];
