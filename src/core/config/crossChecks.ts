@@ -41,9 +41,8 @@ export function crossChecks(
 
   const T = config.num_train_timesteps as number;
   const trained = config.trained_betas as number[] | null;
-  // IPNDM's trained_betas are its own per-step noise coefficients, any number of them.
-  if (trained !== null && !bad.has('trained_betas') && !cls.ownSchedule)
-    out.push(...trainedBetasProblems(trained, T, given));
+  if (trained !== null && !bad.has('trained_betas'))
+    out.push(...(cls.ownSchedule ? ownBetasProblems(trained) : trainedBetasProblems(trained, T, given)));
   if (trained === null && (config.beta_end as number) < (config.beta_start as number)) {
     add(
       'warning',
@@ -172,6 +171,18 @@ function leadingSpacingProblems(className: string, config: Config): Finding[] {
       message: `Terminal SNR is ${fig(snrT)} (log-SNR ${fig(logSnr(aT))}, √ᾱ_T = ${fig(Math.sqrt(aT))}) and "leading" spacing starts below t = T−1: sampling starts from noise the model reads as still holding signal. "trailing" spacing (and rescale_betas_zero_snr with a v-prediction model) avoids this (Lin et al. 2023)`,
     },
   ];
+}
+
+/** IPNDM's trained_betas are its own schedule: a noise coefficient in [0, 1] per point, the final one included. */
+function ownBetasProblems(betas: readonly number[]): Finding[] {
+  const i = betas.findIndex((b) => !(b >= 0 && b <= 1));
+  const problem =
+    betas.length < 2
+      ? `trained_betas has ${betas.length} values; it needs one per step and a final one (at least 2)`
+      : i >= 0
+        ? `trained_betas[${i}] = ${betas[i]}: each noise coefficient must be in [0, 1]`
+        : undefined;
+  return problem ? [{ severity: 'error', path: ['trained_betas'], code: 'trained-betas-range', message: problem }] : [];
 }
 
 const MAX_ELEMENT_FINDINGS = 10;

@@ -41,7 +41,13 @@ export class IPNDMScheduler implements Scheduler {
     const trained = this.config.trained_betas;
     let betas: Float64Array;
     if (trained) {
-      if (trained.length < 2) throw new RangeError(`${this.className}: trained_betas needs at least 2 values`);
+      // diffusers ignores the step count then; a count that disagrees is refused rather than dropped.
+      if (numInferenceSteps !== trained.length - 1) {
+        throw new RangeError(
+          `${this.className}.setTimesteps: num_inference_steps ${numInferenceSteps} must be ${trained.length - 1}: ` +
+            `trained_betas gives ${trained.length} schedule points`,
+        );
+      }
       betas = Float64Array.from(trained, f32);
     } else {
       // diffusers sets no upper bound; the one every class here keeps costs nothing real.

@@ -54,6 +54,15 @@ export class KDPM2DiscreteScheduler extends SigmaScheduler {
       Float64Array.from([a[0], ...[...a.subarray(1)].flatMap((x) => [x, x]), a[a.length - 1]]);
     const { logSigmas } = trainingSigmas(this.alphasCumprod);
     const midT = [...this.midpoints.subarray(0, -1)].map((x) => f32(sigmaToTimestep(x, logSigmas)));
+    const lost = midT.findIndex(Number.isNaN);
+    if (lost >= 0) {
+      // σ_down rounds to 0 when σ falls ~4096-fold in one step, and log σ repeats at the top of squaredcos_cap_v2.
+      throw new RangeError(
+        `${this.className}.setTimesteps: with ${sig.length - 1} steps the midpoint σ ${this.midpoints[lost]} of step ` +
+          `${lost} maps to no timestep (NaN in diffusers too: σ_down is 0 or the training σ are flat there); ` +
+          'use more steps or Karras sigmas',
+      );
+    }
     const timesteps = [s.timesteps[0], ...midT.flatMap((tm, k) => [tm, s.timesteps[k + 1]])];
     return { timesteps: Float64Array.from(timesteps), sigmas: twice(sig) };
   }
