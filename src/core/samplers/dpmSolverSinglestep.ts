@@ -21,7 +21,7 @@ export interface DpmSinglestepConfig extends SolverConfig {
 }
 
 /** diffusers' get_order_list: the solver order of each of n steps. */
-export function singlestepOrders(n: number, order: number, lowerOrderFinal: boolean, finalZero: boolean): number[] {
+function singlestepOrders(n: number, order: number, lowerOrderFinal: boolean, finalZero: boolean): number[] {
   const cycle = Array.from({ length: order }, (_, k) => k + 1); // [1], [1, 2] or [1, 2, 3]
   const groups = (count: number) => Array.from({ length: Math.max(0, count) }, () => cycle).flat();
   let orders: number[];
@@ -35,7 +35,7 @@ export function singlestepOrders(n: number, order: number, lowerOrderFinal: bool
 export class DPMSolverSinglestepScheduler extends MultistepScheduler<DpmSinglestepConfig> {
   readonly className = 'DPMSolverSinglestepScheduler';
   private readonly w = new Float64Array(5);
-  private orders: number[] = [];
+  private orders: readonly number[] = [];
   /** diffusers' set_timesteps turns lower_order_final on for good (register_to_config) when the step count
    * is not a multiple of the order or the last σ is 0; later schedules keep it. */
   private lowerOrderFinal: boolean;
@@ -68,6 +68,11 @@ export class DPMSolverSinglestepScheduler extends MultistepScheduler<DpmSinglest
       );
     }
     this.lowerOrderFinal = this.config.lower_order_final;
+  }
+
+  /** diffusers' order_list: the solver order of each step of the current schedule. */
+  get orderList(): readonly number[] {
+    return this.orders;
   }
 
   override setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
