@@ -319,7 +319,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     }),
   },
   IPNDMScheduler: {
-    doc: 'Improved pseudo-numerical (Zhang & Chen 2023), Adams–Bashforth order 4 over continuous t from 1 to 0; no training β.',
+    doc: 'Improved PNDM (Zhang & Chen 2023): Adams–Bashforth order 4 over its own t from 1 to 0; no training β.',
     zeroSnrFloor: false,
     usesSpacing: false,
     ownSchedule: true,

@@ -59,12 +59,14 @@ export class DPMSolverSinglestepScheduler extends MultistepScheduler<DpmSinglest
     if (order > 3) throw new RangeError(`${this.className}: solver_order ${order} is above 3 (diffusers raises)`);
     if (algo === 'dpmsolver' && this.config.final_sigmas_type === 'zero') {
       throw new RangeError(
-        `${this.className}: final_sigmas_type 'zero' needs algorithm_type dpmsolver++ or sde-dpmsolver++; use 'sigma_min' with dpmsolver`,
+        `${this.className}: final_sigmas_type 'zero' needs algorithm_type dpmsolver++ or sde-dpmsolver++; ` +
+          "use 'sigma_min' with dpmsolver",
       );
     }
     if (algo === 'dpmsolver' && this.config.thresholding) {
       throw new RangeError(
-        `${this.className}: thresholding with algorithm_type dpmsolver fails in diffusers 0.35.2 (it indexes ᾱ by a missing timestep); use dpmsolver++`,
+        `${this.className}: thresholding with algorithm_type dpmsolver fails in diffusers 0.35.2 ` +
+          '(it indexes ᾱ by a missing timestep); use dpmsolver++',
       );
     }
     this.lowerOrderFinal = this.config.lower_order_final;

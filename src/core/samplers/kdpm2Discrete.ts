@@ -58,8 +58,8 @@ export class KDPM2DiscreteScheduler extends SigmaScheduler {
     if (lost >= 0) {
       // σ_down rounds to 0 when σ falls ~4096-fold in one step, and log σ repeats at the top of squaredcos_cap_v2.
       throw new RangeError(
-        `${this.className}.setTimesteps: with ${sig.length - 1} steps the midpoint σ ${this.midpoints[lost]} of step ` +
-          `${lost} maps to no timestep (NaN in diffusers too: σ_down is 0 or the training σ are flat there); ` +
+        `${this.className}.setTimesteps: with ${sig.length - 1} steps the midpoint σ ${this.midpoints[lost]} ` +
+          `of step ${lost} maps to no timestep (NaN in diffusers too: σ_down is 0 or the training σ are flat there); ` +
           'use more steps or Karras sigmas',
       );
     }

@@ -1,5 +1,6 @@
-// The base of the multistep solvers (DPM-Solver(++), UniPC, DEIS) and of singlestep DPM-Solver: a σ schedule with its VP table,
-// unscaled model input, a step counter and the history of converted outputs they extrapolate from.
+// The base of the multistep solvers (DPM-Solver(++), UniPC, DEIS) and of singlestep DPM-Solver: a σ schedule
+// with its VP table, unscaled model input, a step counter and the history of converted outputs they
+// extrapolate from.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
 import { OutputHistory, vpTable, type VpTable } from './multistepCommon';

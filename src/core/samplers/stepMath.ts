@@ -61,7 +61,8 @@ export function alphaPrediction(
 }
 
 /** Ho et al.'s ancestral split of a step from σ_from to σ_to: a deterministic part to σ_down and fresh
- * noise of σ_up, σ_up² = σ_to²(σ_from² − σ_to²)/σ_from², σ_down² = σ_to² − σ_up², in float32 as diffusers. */
+ * noise of σ_up, σ_up² = σ_to²(σ_from² − σ_to²)/σ_from², σ_down² = σ_to² − σ_up², in float32 as diffusers
+ * computes them. */
 export function ancestralSigmas(from: number, to: number): { up: number; down: number } {
   const f = Math.fround;
   const up = f(Math.sqrt(f(f(f(to * to) * f(f(from * from) - f(to * to))) / f(from * from))));

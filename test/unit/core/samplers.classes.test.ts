@@ -90,7 +90,8 @@ for (const c of cases) {
   const { beta_schedule: schedule, ...label } = shown;
   if (schedule !== 'scaled_linear') Object.assign(label, { beta_schedule: schedule });
   const after = c.prior_steps === null ? '' : ` after N=${c.prior_steps}`;
-  const name = `${c.scheduler} ${JSON.stringify(label)}${c.seed === null ? '' : ` seed ${c.seed}`} N=${c.num_inference_steps}${after}`;
+  const seed = c.seed === null ? '' : ` seed ${c.seed}`;
+  const name = `${c.scheduler} ${JSON.stringify(label)}${seed} N=${c.num_inference_steps}${after}`;
   if (c.error) {
     test(`${name} is refused, as diffusers fails on it`, () => {
       const { scheduler, findings } = createScheduler({ _class_name: c.scheduler, ...c.config_overrides });

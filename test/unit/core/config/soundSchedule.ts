@@ -21,8 +21,15 @@ const F32_RELATIVE = 2 ** -22;
  * timesteps, PNDM's 4-step warm-up, leading spacing pushed past T by steps_offset, a Karras range
  * whose unset end, taken from the spacing, passes the set one): they name the step count. Any
  * other exception is a bug. */
-const STEP_COUNT_REFUSAL =
-  /num_inference_steps \d+ must be|needs at least \d+ steps|\d+ steps with leading spacing|with \d+ steps (sigma_min|the midpoint)/;
+const STEP_COUNT_REFUSAL = new RegExp(
+  [
+    'num_inference_steps \\d+ must be',
+    'needs at least \\d+ steps',
+    '\\d+ steps with leading spacing',
+    'with \\d+ steps sigma_min',
+    'with \\d+ steps the midpoint',
+  ].join('|'),
+);
 
 export type Outcome =
   { kind: 'refused'; errors: Finding[] } | { kind: 'built'; scheduler: Scheduler; findings: Finding[] };
