@@ -19,8 +19,8 @@ const F32_RELATIVE = 2 ** -22;
 
 /** Refusals setTimesteps may give for a step count the config cannot spread (more steps than
  * timesteps, PNDM's 4-step warm-up, leading spacing pushed past T by steps_offset, a Karras range
- * whose unset end, taken from the spacing, passes the set one): they name the step count. Any
- * other exception is a bug. */
+ * whose unset end, taken from the spacing, passes the set one, a KDPM2 midpoint σ with no timestep):
+ * they name the step count. Any other exception is a bug. */
 const STEP_COUNT_REFUSAL = new RegExp(
   [
     'num_inference_steps \\d+ must be',
