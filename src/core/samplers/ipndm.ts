@@ -1,7 +1,7 @@
 // Improved PNDM (Zhang & Chen 2023, https://arxiv.org/abs/2204.13902 §4, "iPNDM") as diffusers 0.35.2's
-// IPNDMScheduler runs it (scheduling_ipndm.py): Adams–Bashforth of order up to 4 on ε-like outputs, over
-// its own schedule of continuous times t from 1 to 0 with x_t = cos(πt/2)-ish signal and sin² noise
-// coefficients; no training β (the model is called with t ∈ (0, 1], not a training timestep).
+// IPNDMScheduler runs it (scheduling_ipndm.py): Adams–Bashforth of order up to 4 on ε-like outputs over its
+// own schedule, noise coefficient β = sin²(πs/2) for s from 1 to 0 and signal α = √(1 − β²); the model is
+// called with t = (2/π)·atan2(β, α) ∈ (0, 1], not a training timestep (there are no training β).
 import { ADAMS_BASHFORTH } from '../kdiffusion/stepMath';
 import type { NoiseSource } from '../rng/noiseSource';
 import { f32, torchLinspaceF32 } from '../schedules/float32';
@@ -18,6 +18,13 @@ export interface IpndmConfig {
 }
 
 const PI32 = f32(Math.PI); // torch multiplies a float32 tensor by Python's π as a float32 scalar
+
+/** diffusers' `betas` for n steps: sin²(πs/2) at s = linspace(1, 0, n + 1), in float32. */
+function sinSquared(n: number): Float64Array {
+  const steps = torchLinspaceF32(1, 0, n + 1);
+  steps[n] = 0; // diffusers drops linspace's last point and appends 0.0
+  return steps.map((s) => f32(f32(Math.sin(f32(f32(s * PI32) / 2))) ** 2));
+}
 
 export class IPNDMScheduler implements Scheduler {
   readonly className = 'IPNDMScheduler';
@@ -52,9 +59,7 @@ export class IPNDMScheduler implements Scheduler {
     } else {
       // diffusers sets no upper bound; the one every class here keeps costs nothing real.
       checkStepCount(this.className, numInferenceSteps, this.config.num_train_timesteps);
-      const steps = torchLinspaceF32(1, 0, numInferenceSteps + 1);
-      steps[numInferenceSteps] = 0;
-      betas = steps.map((s) => f32(f32(Math.sin(f32(f32(s * PI32) / 2))) ** 2));
+      betas = sinSquared(numInferenceSteps);
     }
     this.noiseCoef = betas;
     this.signalCoef = betas.map((b) => f32(Math.sqrt(f32(1 - f32(b * b)))));
