@@ -175,14 +175,18 @@ function leadingSpacingProblems(className: string, config: Config): Finding[] {
 
 /** IPNDM's trained_betas are its own schedule: a noise coefficient in [0, 1] per point, the final one included. */
 function ownBetasProblems(betas: readonly number[]): Finding[] {
+  const error = (code: string, message: string): Finding[] => [
+    { severity: 'error', path: ['trained_betas'], code, message },
+  ];
+  if (betas.length < 2)
+    return error(
+      'trained-betas-length',
+      `trained_betas has ${betas.length} values; IPNDM needs one per step and a final one`,
+    );
   const i = betas.findIndex((b) => !(b >= 0 && b <= 1));
-  const problem =
-    betas.length < 2
-      ? `trained_betas has ${betas.length} values; it needs one per step and a final one (at least 2)`
-      : i >= 0
-        ? `trained_betas[${i}] = ${betas[i]}: each noise coefficient must be in [0, 1]`
-        : undefined;
-  return problem ? [{ severity: 'error', path: ['trained_betas'], code: 'trained-betas-range', message: problem }] : [];
+  if (i >= 0)
+    return error('trained-betas-range', `trained_betas[${i}] = ${betas[i]}: each noise coefficient must be in [0, 1]`);
+  return [];
 }
 
 const MAX_ELEMENT_FINDINGS = 10;

@@ -153,3 +153,13 @@ test('DPMSolverSinglestep: its timesteps given back as custom timesteps sample t
         assert.deepEqual(custom, own, JSON.stringify(config));
       }
 });
+
+test("IPNDM's trained_betas are its own schedule: two or more coefficients in [0, 1], N fixed by them", () => {
+  const finding = (trained_betas: number[]) =>
+    createScheduler({ _class_name: 'IPNDMScheduler', trained_betas }).findings.find((f) => f.severity === 'error');
+  assert.equal(finding([0.5])?.code, 'trained-betas-length');
+  assert.match(finding([0.9, 1.5, 0])?.message ?? '', /trained_betas\[1\] = 1\.5/);
+  assert.equal(finding([1, 0.5, 0]), undefined);
+  const s = build({ _class_name: 'IPNDMScheduler', trained_betas: [1, 0.5, 0] });
+  assert.throws(() => s.setTimesteps(4), /num_inference_steps 4 must be 2/);
+});
