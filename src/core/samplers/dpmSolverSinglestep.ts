@@ -9,7 +9,7 @@ import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type SolverConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
 import { refuseCustomSchedule } from './setTimestepsChecks';
-import { trainingSigmas } from './sigmaSchedule';
+import { sigmasFromAlphasCumprod } from '../schedules/noiseLevels';
 import { drawNoise } from './stepMath';
 import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import type { DpmAlgorithm, DpmSolverType } from './dpmSolverCoefficients';
@@ -105,7 +105,7 @@ export class DPMSolverSinglestepScheduler extends MultistepScheduler<DpmSinglest
       options?.timesteps,
     );
     if (c.final_sigmas_type === 'sigma_min')
-      s.sigmas[s.sigmas.length - 1] = trainingSigmas(this.alphasCumprod).sigmas[0];
+      s.sigmas[s.sigmas.length - 1] = sigmasFromAlphasCumprod(this.alphasCumprod.subarray(0, 1))[0];
     return s;
   }
 
