@@ -163,3 +163,10 @@ test("IPNDM's trained_betas are its own schedule: two or more coefficients in [0
   const s = build({ _class_name: 'IPNDMScheduler', trained_betas: [1, 0.5, 0] });
   assert.throws(() => s.setTimesteps(4), /num_inference_steps 4 must be 2/);
 });
+
+test('IPNDM refuses add_noise, which diffusers does not have for it (image-to-image needs another class)', () => {
+  const s = build({ _class_name: 'IPNDMScheduler' });
+  s.setTimesteps(4);
+  const x: Tensor = { data: new Float32Array(256), shape: SHAPE };
+  assert.throws(() => s.addNoise(x, x, [s.timesteps[0]]), /IPNDMScheduler has no add_noise in diffusers/);
+});
