@@ -60,7 +60,7 @@ export class KDPM2DiscreteScheduler extends SigmaScheduler {
       throw new RangeError(
         `${this.className}.setTimesteps: with ${sig.length - 1} steps the midpoint σ ${this.midpoints[lost]} ` +
           `of step ${lost} maps to no timestep (NaN in diffusers too: σ_down is 0 or the training σ are flat there); ` +
-          'use more steps or Karras sigmas',
+          'use more steps',
       );
     }
     const timesteps = [s.timesteps[0], ...midT.flatMap((tm, k) => [tm, s.timesteps[k + 1]])];
