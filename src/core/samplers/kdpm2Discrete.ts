@@ -64,6 +64,14 @@ export class KDPM2DiscreteScheduler extends SigmaScheduler {
       );
     }
     const timesteps = [s.timesteps[0], ...midT.flatMap((tm, k) => [tm, s.timesteps[k + 1]])];
+    const again = timesteps.indexOf(timesteps[0], 1);
+    if (again > 0) {
+      // diffusers starts a run at the second occurrence of its first t (meant for image-to-image) and counts on.
+      throw new RangeError(
+        `${this.className}.setTimesteps: with ${sig.length - 1} steps the first timestep ${timesteps[0]} recurs at ` +
+          `call ${again}, where diffusers would start the run and step past the schedule's end; use more steps`,
+      );
+    }
     return { timesteps: Float64Array.from(timesteps), sigmas: twice(sig) };
   }
 

@@ -83,6 +83,7 @@ test('the class fixtures cover the three classes, seeded runs and the runs diffu
   assert.ok(cases.filter((c) => c.seed !== null).length >= 8);
   assert.ok(cases.some((c) => c.error));
   assert.ok(cases.some((c) => c.timesteps?.some(Number.isNaN)));
+  assert.ok(cases.some((c) => c.final_head?.some(Number.isNaN) && !c.timesteps.some(Number.isNaN)));
 });
 
 for (const c of cases) {
@@ -100,10 +101,10 @@ for (const c of cases) {
     });
     continue;
   }
-  if (c.timesteps.some(Number.isNaN)) {
-    test(`${name} is refused, as diffusers computes a NaN timestep`, () => {
+  if (c.timesteps.some(Number.isNaN) || c.final_head.some(Number.isNaN)) {
+    test(`${name} is refused, as diffusers turns it to NaN`, () => {
       const s = build({ _class_name: c.scheduler, ...c.config_overrides });
-      assert.throws(() => s.setTimesteps(c.num_inference_steps), /maps to no timestep/);
+      assert.throws(() => s.setTimesteps(c.num_inference_steps), /maps to no timestep|recurs/);
     });
     continue;
   }

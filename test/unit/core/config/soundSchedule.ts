@@ -19,7 +19,8 @@ const F32_RELATIVE = 2 ** -22;
 
 /** Refusals setTimesteps may give for a step count the config cannot spread (more steps than
  * timesteps, PNDM's 4-step warm-up, leading spacing pushed past T by steps_offset, a Karras range
- * whose unset end, taken from the spacing, passes the set one, a KDPM2 midpoint σ with no timestep):
+ * whose unset end, taken from the spacing, passes the set one, a KDPM2 midpoint σ with no timestep or a
+ * first timestep that recurs):
  * they name the step count. Any other exception is a bug. */
 const STEP_COUNT_REFUSAL = new RegExp(
   [
@@ -27,7 +28,7 @@ const STEP_COUNT_REFUSAL = new RegExp(
     'needs at least \\d+ steps',
     '\\d+ steps with leading spacing',
     'with \\d+ steps sigma_min',
-    'with \\d+ steps the midpoint',
+    'with \\d+ steps the (midpoint|first timestep)',
   ].join('|'),
 );
 
