@@ -48,6 +48,9 @@ const A1111_OF_CLASS: Record<string, string | { why: string }> = {
   DPMSolverMultistepScheduler: 'DPM++ 2M',
   KDPM2DiscreteScheduler: { why: "A1111's DPM2 drops the next-to-last σ, diffusers' KDPM2 does not" },
   KDPM2AncestralDiscreteScheduler: { why: "A1111's DPM2 a drops the next-to-last σ, diffusers' does not" },
+  DPMSolverSinglestepScheduler: {
+    why: "A1111's singlestep DPM++ (DPM++ 2S a) adds ancestral noise, diffusers' does not",
+  },
   DDIMScheduler: { why: "A1111's DDIM walks its own timesteps and makes one model call fewer" },
   PNDMScheduler: { why: "A1111's PLMS starts with Heun steps, diffusers' PNDM with Runge–Kutta or none" },
   UniPCMultistepScheduler: { why: "A1111's UniPC walks continuous VP times, not diffusers' timesteps" },

@@ -53,6 +53,8 @@ export function computeSchedule(entry: ScheduleEntry, options: ComputeOptions): 
     entry.timesteps?.length ??
     (entry.sigmas ? Math.max(1, entry.sigmas.length - (entry.sigmas.at(-1) === 0 ? 1 : 0)) : options.steps);
   const T = scheduler.alphasCumprod.length;
+  if (T === 0)
+    throw new Error(`${scheduler.className} has no training schedule to plot: it builds its own, over t from 1 to 0`);
   if (!custom && n > T) throw new Error(`${n} steps is more than num_train_timesteps (${T})`);
   scheduler.setTimesteps(n, custom);
   const finite = training.sigma.filter((s): s is number => s !== null);

@@ -20,8 +20,9 @@ export function configBetas(config: Config): Float64Array {
 
 /** ᾱ over the training timesteps as diffusers' constructor of `className` builds it from an effective
  * config: betas, optional zero-SNR rescale, and the 2⁻²⁴ floor on ᾱ_T that the Euler family,
- * DPM-Solver and UniPC apply with zero SNR. */
+ * DPM-Solver and UniPC apply with zero SNR. Empty for a class with its own schedule (IPNDM). */
 export function configAlphasCumprod(className: string, config: Config): Float64Array {
+  if (SCHEDULER_CLASSES[className]?.ownSchedule) return new Float64Array(0);
   let betas = configBetas(config);
   if (config.rescale_betas_zero_snr === true) betas = rescaleZeroTerminalSnr(betas);
   const abar = alphasCumprod(betas);

@@ -41,7 +41,8 @@ export function crossChecks(
 
   const T = config.num_train_timesteps as number;
   const trained = config.trained_betas as number[] | null;
-  if (trained !== null && !bad.has('trained_betas')) out.push(...trainedBetasProblems(trained, T, given));
+  if (trained !== null && !bad.has('trained_betas'))
+    out.push(...(cls.ownSchedule ? ownBetasProblems(trained) : trainedBetasProblems(trained, T, given)));
   if (trained === null && (config.beta_end as number) < (config.beta_start as number)) {
     add(
       'warning',
@@ -59,7 +60,7 @@ export function crossChecks(
       `steps_offset ${config.steps_offset as number} has no effect with "${config.timestep_spacing as string}" spacing; diffusers applies it with "leading" only`,
     );
   }
-  if (!cls.usesSpacing && (given('timestep_spacing') || config.steps_offset !== 0)) {
+  if (!cls.usesSpacing && has('timestep_spacing') && (given('timestep_spacing') || config.steps_offset !== 0)) {
     add(
       'info',
       given('timestep_spacing') ? 'timestep_spacing' : 'steps_offset',
@@ -68,7 +69,7 @@ export function crossChecks(
     );
   }
 
-  if (className === 'DPMSolverMultistepScheduler') {
+  if (className === 'DPMSolverMultistepScheduler' || className === 'DPMSolverSinglestepScheduler') {
     const algo = config.algorithm_type as string;
     if (algo === 'dpmsolver' || algo === 'sde-dpmsolver') {
       add(
@@ -121,7 +122,7 @@ export function crossChecks(
     );
   }
   out.push(...stepsOffsetProblems(className, config));
-  if (trainingKeysBad(bad) || out.some((f) => f.severity === 'error')) return out;
+  if (cls.ownSchedule || trainingKeysBad(bad) || out.some((f) => f.severity === 'error')) return out;
   const schedule = trainingScheduleProblems(className, config, sources);
   if (schedule.length) return [...out, ...schedule];
   return [...out, ...derivedScheduleProblems(className, config)];
@@ -170,6 +171,22 @@ function leadingSpacingProblems(className: string, config: Config): Finding[] {
       message: `Terminal SNR is ${fig(snrT)} (log-SNR ${fig(logSnr(aT))}, √ᾱ_T = ${fig(Math.sqrt(aT))}) and "leading" spacing starts below t = T−1: sampling starts from noise the model reads as still holding signal. "trailing" spacing (and rescale_betas_zero_snr with a v-prediction model) avoids this (Lin et al. 2023)`,
     },
   ];
+}
+
+/** IPNDM's trained_betas are its own schedule: a noise coefficient in [0, 1] per point, the final one included. */
+function ownBetasProblems(betas: readonly number[]): Finding[] {
+  const error = (code: string, message: string): Finding[] => [
+    { severity: 'error', path: ['trained_betas'], code, message },
+  ];
+  if (betas.length < 2)
+    return error(
+      'trained-betas-length',
+      `trained_betas has ${betas.length} values; IPNDM needs one per step and a final one`,
+    );
+  const i = betas.findIndex((b) => !(b >= 0 && b <= 1));
+  if (i >= 0)
+    return error('trained-betas-range', `trained_betas[${i}] = ${betas[i]}: each noise coefficient must be in [0, 1]`);
+  return [];
 }
 
 const MAX_ELEMENT_FINDINGS = 10;

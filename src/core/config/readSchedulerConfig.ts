@@ -21,10 +21,13 @@ export interface SchedulerConfigReading {
 /** More findings than this are summarised in one, so a hostile file cannot flood the Problems panel. */
 const MAX_FINDINGS = 100;
 
-/** Keys of the classes diffusers lists as mutually `_compatibles` (all implemented ones but LCM, which
- * has none): diffusers drops a compatible class's keys silently. */
+/** Classes with no `_compatibles` in diffusers: every key not their own draws a warning. */
+const STANDALONE = new Set(['LCMScheduler', 'IPNDMScheduler']);
+
+/** Keys of the classes diffusers lists as mutually `_compatibles` (all implemented ones but LCM and
+ * IPNDM, which have none): diffusers drops a compatible class's keys silently. */
 const COMPATIBLE_KEYS = new Set([
-  ...Object.entries(SCHEDULER_CLASSES).flatMap(([name, c]) => (name === 'LCMScheduler' ? [] : Object.keys(c.keys))),
+  ...Object.entries(SCHEDULER_CLASSES).flatMap(([name, c]) => (STANDALONE.has(name) ? [] : Object.keys(c.keys))),
   ...OTHER_COMPATIBLE_KEYS,
 ]);
 
@@ -68,8 +71,7 @@ export function readSchedulerConfig(
       ? SCHEDULER_CLASSES[file._class_name]
       : undefined;
   const silent = (key: string) =>
-    (COMPATIBLE_KEYS.has(key) && className !== 'LCMScheduler') ||
-    (named !== undefined && Object.hasOwn(named.keys, key));
+    (COMPATIBLE_KEYS.has(key) && !STANDALONE.has(className)) || (named !== undefined && Object.hasOwn(named.keys, key));
   const take = (key: string, raw: unknown, source: Source) => {
     const checked = checkValue(key, raw, cls.keys[key]);
     findings.push(...checked.findings);

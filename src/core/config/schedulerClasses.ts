@@ -9,6 +9,8 @@ export interface SchedulerClassSpec {
   readonly zeroSnrFloor: boolean;
   /** Whether timestep_spacing / steps_offset act (LCM takes its timesteps from original_inference_steps). */
   readonly usesSpacing: boolean;
+  /** No training β: set_timesteps builds the class's own schedule (IPNDM, over t from 1 to 0). */
+  readonly ownSchedule?: true;
 }
 
 type KeyOverride = { readonly default: JsonValue } & Partial<Omit<ConfigKeySpec, 'default'>>;
@@ -178,6 +180,18 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       steps_offset: { default: 0 },
     }),
   },
+  KDPM2AncestralDiscreteScheduler: {
+    doc: 'DPM-Solver-2 in σ with ancestral noise (k-diffusion sample_dpm_2_ancestral); two model calls per step.',
+    zeroSnrFloor: false,
+    usesSpacing: true,
+    keys: keys({
+      ...train({ beta_start: 0.00085, beta_end: 0.012 }),
+      ...sigmaKinds,
+      prediction_type: { default: 'epsilon', enum: PREDICTIONS },
+      timestep_spacing: { default: 'linspace' },
+      steps_offset: { default: 0 },
+    }),
+  },
   DPMSolverMultistepScheduler: {
     doc: 'DPM-Solver / DPM-Solver++ multistep (Lu et al. 2022), A1111 "DPM++ 2M" (and "SDE" variants).',
     zeroSnrFloor: true,
@@ -208,6 +222,34 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       timestep_spacing: { default: 'linspace' },
       steps_offset: { default: 0 },
       rescale_betas_zero_snr: { default: false },
+      ...shiftKeys,
+    }),
+  },
+  DPMSolverSinglestepScheduler: {
+    doc: 'DPM-Solver / DPM-Solver++ singlestep (Lu et al. 2022): steps grouped by order 1, 2, 3; linspace timesteps.',
+    zeroSnrFloor: false,
+    usesSpacing: false,
+    keys: keys({
+      ...train(),
+      solver_order: { default: 2 },
+      prediction_type: { default: 'epsilon', enum: FLOW_PREDICTIONS },
+      ...thresholdingKeys,
+      algorithm_type: {
+        default: 'dpmsolver++',
+        enum: ['dpmsolver', 'dpmsolver++', 'sde-dpmsolver++'],
+        remap: { deis: 'dpmsolver++' },
+      },
+      solver_type: {
+        default: 'midpoint',
+        enum: ['midpoint', 'heun'],
+        remap: { logrho: 'midpoint', bh1: 'midpoint', bh2: 'midpoint' },
+      },
+      lower_order_final: { default: false },
+      ...sigmaKinds,
+      ...flowKeys,
+      final_sigmas_type: { default: 'zero' },
+      lambda_min_clipped: { default: -Infinity },
+      variance_type: { default: null, enum: ['learned', 'learned_range'] },
       ...shiftKeys,
     }),
   },
@@ -276,8 +318,15 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
       rescale_betas_zero_snr: { default: false },
     }),
   },
+  IPNDMScheduler: {
+    doc: 'Improved PNDM (Zhang & Chen 2023): Adams–Bashforth order 4 over its own t from 1 to 0; no training β.',
+    zeroSnrFloor: false,
+    usesSpacing: false,
+    ownSchedule: true,
+    keys: keys({ num_train_timesteps: { default: 1000 }, trained_betas: { default: null } }),
+  },
 };
 
 /** Keys of diffusers classes that share `_compatibles` with ours but are not implemented here
- * (DPMSolverSinglestep, KDPM2Ancestral, EDMEuler): diffusers drops them silently. */
+ * (EDMEulerScheduler): diffusers drops them silently. */
 export const OTHER_COMPATIBLE_KEYS: readonly string[] = ['rho', 'sigma_data', 'sigma_schedule'];

@@ -5,7 +5,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import type { StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
-import { drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
+import { ancestralSigmas, drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
 
 export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   readonly className = 'EulerAncestralDiscreteScheduler';
@@ -23,8 +23,7 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
     const f = Math.fround; // σ arithmetic on float32 tensors, as diffusers does it
     const from = this.sigmas[i];
     const to = this.sigmas[i + 1];
-    const up = f(Math.sqrt(f(f(f(to * to) * f(f(from * from) - f(to * to))) / f(from * from))));
-    const down = f(Math.sqrt(f(f(to * to) - f(up * up))));
+    const { up, down } = ancestralSigmas(from, to);
     const dt = f(down - from);
     const { p, q } = sigmaPrediction(this.config.prediction_type, from);
     // Drawn every step, the last included, so the generator advances as diffusers' does.

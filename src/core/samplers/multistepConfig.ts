@@ -3,14 +3,17 @@ import { show } from '../config/checkValue';
 import type { MultistepScheduleConfig } from './multistepSchedule';
 import type { ClipConfig, PredictionType } from './stepMath';
 
-export interface MultistepConfig extends MultistepScheduleConfig, ClipConfig {
+/** What every DPM-Solver-family class's config holds; the singlestep class has no spacing keys. */
+export interface SolverConfig extends Omit<MultistepScheduleConfig, 'timestep_spacing' | 'steps_offset'>, ClipConfig {
   readonly solver_order: number;
   readonly prediction_type: PredictionType;
   readonly lower_order_final: boolean;
 }
 
+export type MultistepConfig = SolverConfig & Pick<MultistepScheduleConfig, 'timestep_spacing' | 'steps_offset'>;
+
 /** What diffusers offers for these classes but this port does not, or what it rejects itself. */
-export function unsupportedOption(c: MultistepConfig & Readonly<Record<string, unknown>>): string | undefined {
+export function unsupportedOption(c: SolverConfig & Readonly<Record<string, unknown>>): string | undefined {
   if (!Number.isInteger(c.solver_order) || c.solver_order < 1)
     return `solver_order ${c.solver_order} is not a positive integer`;
   if (!['epsilon', 'v_prediction', 'sample'].includes(c.prediction_type))

@@ -1,15 +1,16 @@
-// The base of the multistep solvers (DPM-Solver(++), UniPC, DEIS): a σ schedule with its VP table,
-// unscaled model input, a step counter and the history of converted outputs they extrapolate from.
+// The base of the multistep solvers (DPM-Solver(++), UniPC, DEIS) and of singlestep DPM-Solver: a σ schedule
+// with its VP table, unscaled model input, a step counter and the history of converted outputs they
+// extrapolate from.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
 import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
-import { unsupportedOption, type MultistepConfig } from './multistepConfig';
+import { unsupportedOption, type SolverConfig } from './multistepConfig';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { clipPrediction, indexForTimestep, stepOutputs } from './stepMath';
 import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex } from './noising';
 import { checkBeginIndex } from './setTimestepsChecks';
 
-export abstract class MultistepScheduler<C extends MultistepConfig> implements Scheduler {
+export abstract class MultistepScheduler<C extends SolverConfig> implements Scheduler {
   abstract readonly className: string;
   readonly initNoiseSigma = 1;
   readonly order = 1;

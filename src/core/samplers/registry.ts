@@ -6,11 +6,14 @@ import { DDIMScheduler } from './ddim';
 import { DDIMInverseScheduler } from './ddimInverse';
 import { DEISMultistepScheduler } from './deisMultistep';
 import { DPMSolverMultistepScheduler } from './dpmSolverMultistep';
+import { DPMSolverSinglestepScheduler } from './dpmSolverSinglestep';
 import { UniPCMultistepScheduler } from './uniPcMultistep';
 import { DDPMScheduler } from './ddpm';
 import { EulerAncestralDiscreteScheduler } from './eulerAncestralDiscrete';
 import { EulerDiscreteScheduler } from './eulerDiscrete';
 import { HeunDiscreteScheduler } from './heunDiscrete';
+import { IPNDMScheduler } from './ipndm';
+import { KDPM2AncestralDiscreteScheduler } from './kdpm2AncestralDiscrete';
 import { KDPM2DiscreteScheduler } from './kdpm2Discrete';
 import { LCMScheduler } from './lcm';
 import { LMSDiscreteScheduler } from './lmsDiscrete';
@@ -32,10 +35,13 @@ const samplers: Record<string, SamplerClass> = {
   EulerAncestralDiscreteScheduler,
   HeunDiscreteScheduler,
   KDPM2DiscreteScheduler,
+  KDPM2AncestralDiscreteScheduler,
   LMSDiscreteScheduler,
   DPMSolverMultistepScheduler,
+  DPMSolverSinglestepScheduler,
   UniPCMultistepScheduler,
   DEISMultistepScheduler,
+  IPNDMScheduler,
 };
 
 /** Schedulers that run the other way, image to noise (DDIM inversion): built like the others but not

@@ -60,6 +60,15 @@ export function alphaPrediction(
   return { p: 0, q: 1, r: 1 / b, s: -a / b };
 }
 
+/** Ho et al.'s ancestral split of a step from σ_from to σ_to: a deterministic part to σ_down and fresh
+ * noise of σ_up, σ_up² = σ_to²(σ_from² − σ_to²)/σ_from², σ_down² = σ_to² − σ_up², in float32 as diffusers
+ * computes them. */
+export function ancestralSigmas(from: number, to: number): { up: number; down: number } {
+  const f = Math.fround;
+  const up = f(Math.sqrt(f(f(f(to * to) * f(f(from * from) - f(to * to))) / f(from * from))));
+  return { up, down: f(Math.sqrt(f(f(to * to) - f(up * up)))) };
+}
+
 /** x̂0 = p·x + q·m for model output m at noise level σ (k-diffusion parameterisation, input x unscaled). */
 export function sigmaPrediction(type: PredictionType, sigma: number): { p: number; q: number } {
   if (type === 'epsilon') return { p: 1, q: -sigma };

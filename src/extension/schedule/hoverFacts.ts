@@ -42,6 +42,8 @@ export function hoverFacts(doc: ScheduleDocument, offset: number): string | unde
 
 /** Terminal SNR, its log, and the training σ range, as the class computes them. */
 export function scheduleFacts(className: string, config: Readonly<Record<string, unknown>>): string {
+  if (SCHEDULER_CLASSES[className].ownSchedule)
+    return 'no training β: the class builds its own schedule over t from 1 to 0';
   const snr = terminalSnr(className, config);
   const sigma = sigmaRange(className, config);
   const T = config.num_train_timesteps as number;

@@ -85,6 +85,19 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
   assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /A1111 has no sampler "Nope"/);
 });
 
+test('KDPM2 ancestral runs as the diffusers class, and the PNG says why A1111 cannot repeat it', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'a.png');
+  const r = cli(...base, '--sampler', 'KDPM2AncestralDiscreteScheduler', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /sampler +KDPM2AncestralDiscreteScheduler, 3 steps/);
+  const texts = readPngText(readFileSync(out));
+  assert.equal(JSON.parse(texts['diffusion-lab']).spec.scheduler._class_name, 'KDPM2AncestralDiscreteScheduler');
+  assert.match(
+    texts.parameters,
+    /Sampler note: "KDPM2AncestralDiscreteScheduler: A1111's DPM2 a drops the next-to-last σ/,
+  );
+});
+
 test('--timesteps and --sigmas run an explicit schedule and name it; a bad list is refused', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
   const steps = cli(

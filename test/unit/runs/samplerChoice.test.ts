@@ -32,6 +32,19 @@ test('each spelling keeps its tool: diffusers class, A1111 name, ComfyUI sampler
   assert.deepEqual(samplerChoice('DDIM'), { kind: 'tool', toolSampler: { tool: 'a1111', sampler: 'DDIM' } });
 });
 
+test('the diffusers classes without an A1111 twin run as themselves', () => {
+  for (const name of ['KDPM2AncestralDiscreteScheduler', 'DPMSolverSinglestepScheduler', 'IPNDMScheduler'])
+    assert.deepEqual(samplerChoice(name), { kind: 'diffusers', scheduler: { _class_name: name } });
+  assert.deepEqual(samplerChoice('KDPM2AncestralDiscreteScheduler', { scheduleType: 'Karras' }), {
+    kind: 'diffusers',
+    scheduler: { _class_name: 'KDPM2AncestralDiscreteScheduler', use_karras_sigmas: true },
+  });
+  assert.match(
+    (samplerChoice('IPNDMScheduler', { scheduleType: 'Karras' }) as { problem: string }).problem,
+    /takes schedule type \(none\)/,
+  );
+});
+
 test('names and flags that do not go together are refused with the reason', () => {
   const problem = (name: string, opts = {}) => {
     const c = samplerChoice(name, opts);

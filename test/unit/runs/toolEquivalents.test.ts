@@ -48,6 +48,9 @@ test('diffusers runs A1111 cannot repeat come with the reason, never a stand-in 
     ['DDPMScheduler', /no sampler that runs DDPM/],
     ['DEISMultistepScheduler', /no sampler that runs DEIS/],
     ['KDPM2DiscreteScheduler', /next-to-last/],
+    ['KDPM2AncestralDiscreteScheduler', /DPM2 a drops the next-to-last/],
+    ['DPMSolverSinglestepScheduler', /ancestral noise/],
+    ['IPNDMScheduler', /no sampler that runs IPNDM/],
   ] as const) {
     const e = run({ _class_name: cls, timestep_spacing: 'leading' });
     assert.equal(e.a1111, undefined, cls);

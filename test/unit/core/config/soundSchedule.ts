@@ -10,18 +10,27 @@ export const STEP_COUNTS = Array.from({ length: 50 }, (_, i) => i + 1);
 
 /** Classes whose diffusers schedule repeats a timestep by design: PNDM's PLMS repeats the one before
  * last, Heun and KDPM2 visit each σ twice (KDPM2 interleaves an interpolated timestep). */
-const REPEATS_TIMESTEPS = new Set(['PNDMScheduler', 'HeunDiscreteScheduler', 'KDPM2DiscreteScheduler']);
-const REPEATS_SIGMAS = new Set(['HeunDiscreteScheduler', 'KDPM2DiscreteScheduler']);
+const KDPM2 = ['KDPM2DiscreteScheduler', 'KDPM2AncestralDiscreteScheduler'];
+const REPEATS_TIMESTEPS = new Set(['PNDMScheduler', 'HeunDiscreteScheduler', ...KDPM2]);
+const REPEATS_SIGMAS = new Set(['HeunDiscreteScheduler', ...KDPM2]);
 /** float32 rounding: the σ after the last step may equal the last visited σ up to this (diffusers'
  * log_linear Euler lands on σ_min twice). */
 const F32_RELATIVE = 2 ** -22;
 
 /** Refusals setTimesteps may give for a step count the config cannot spread (more steps than
  * timesteps, PNDM's 4-step warm-up, leading spacing pushed past T by steps_offset, a Karras range
- * whose unset end, taken from the spacing, passes the set one): they name the step count. Any
- * other exception is a bug. */
-const STEP_COUNT_REFUSAL =
-  /num_inference_steps \d+ must be|needs at least \d+ steps|\d+ steps with leading spacing|with \d+ steps sigma_min/;
+ * whose unset end, taken from the spacing, passes the set one, a KDPM2 midpoint σ with no timestep or a
+ * first timestep that recurs):
+ * they name the step count. Any other exception is a bug. */
+const STEP_COUNT_REFUSAL = new RegExp(
+  [
+    'num_inference_steps \\d+ must be',
+    'needs at least \\d+ steps',
+    '\\d+ steps with leading spacing',
+    'with \\d+ steps sigma_min',
+    'with \\d+ steps the (midpoint|first timestep)',
+  ].join('|'),
+);
 
 export type Outcome =
   { kind: 'refused'; errors: Finding[] } | { kind: 'built'; scheduler: Scheduler; findings: Finding[] };
@@ -65,7 +74,7 @@ export function assertSound(s: Scheduler): void {
     );
     // An inverse scheduler walks the schedule the other way (image → noise).
     const ordered = inverseSchedulerClassNames.includes(s.className) ? [...ts].reverse() : ts;
-    if (s.className !== 'KDPM2DiscreteScheduler')
+    if (!KDPM2.includes(s.className))
       assertDescending(ordered, !REPEATS_TIMESTEPS.has(s.className) && !s.sigmas, `${where}: timesteps`);
     if (!s.sigmas) continue;
     const sigmas = [...s.sigmas];

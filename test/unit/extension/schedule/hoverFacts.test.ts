@@ -16,6 +16,12 @@ test("hover states terminal SNR and σ range of Stable Diffusion's schedule", ()
   assert.match(h, /σ from 0\.02917 to 14\.61 over 1000 training timesteps/);
 });
 
+test('hover on an IPNDM config says it has no training schedule instead of computing one', () => {
+  const ipndm = '{ "_class_name": "IPNDMScheduler", "num_train_timesteps": 1000 }';
+  const h = hoverFacts(readScheduleDocument(ipndm, 'config', 'ipndm'), ipndm.indexOf('"num_train') + 2)!;
+  assert.match(h, /IPNDMScheduler · no training β: the class builds its own schedule/);
+});
+
 test('hover on a key gives its effective value and where it came from', () => {
   assert.match(
     hoverOn('"timestep_spacing"')!,

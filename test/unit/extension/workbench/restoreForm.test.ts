@@ -183,3 +183,30 @@ test("a record with explicit timesteps restores them as the workbench's schedule
   );
   assert.equal(plain.schedule, undefined);
 });
+
+test('a record of a KDPM2 ancestral run restores its class from the picker the workbench offers', () => {
+  const record = {
+    format: 'diffusion-lab.run/1',
+    createdAt: '',
+    prompt: 'p',
+    negativePrompt: '',
+    seed: 5,
+    batchIndex: 0,
+    batchSize: 1,
+    steps: 8,
+    guidanceScale: 3,
+    guidanceRescale: 0,
+    width: 64,
+    height: 64,
+    model: { dir: '/w/models/tiny-sd', name: 'tiny-sd', hash: 'h', kind: 'text2img' },
+    scheduler: { _class_name: 'KDPM2AncestralDiscreteScheduler', use_karras_sigmas: true },
+    provider: 'cpu',
+    providerFallbacks: [],
+    timings: {},
+  };
+  const restored = restoreFromPngText({ 'diffusion-lab': JSON.stringify(record) })!;
+  const { form, note } = toForm(restored, current, lookup, samplerOptions());
+  assert.equal(form.sampler, 'KDPM2AncestralDiscreteScheduler');
+  assert.equal(form.sigmas, 'karras');
+  assert.doesNotMatch(note, /not available/);
+});

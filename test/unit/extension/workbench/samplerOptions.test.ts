@@ -57,3 +57,16 @@ test('diffusers entries carry their class and σ option as scheduler keys, spaci
   assert.equal(o?.spacing, true);
   assert.equal(options.find((x) => x.id === 'EulerDiscreteScheduler')?.detail, 'A1111 Euler');
 });
+
+test("the picker offers the newer classes with the spacing and σ choices their configs have", () => {
+  const ids = (c: string) => options.filter((o) => o.scheduler?._class_name === c).map((o) => o.id);
+  assert.deepEqual(ids('KDPM2AncestralDiscreteScheduler').sort(), [
+    'KDPM2AncestralDiscreteScheduler',
+    'KDPM2AncestralDiscreteScheduler · beta σ',
+    'KDPM2AncestralDiscreteScheduler · exponential σ',
+    'KDPM2AncestralDiscreteScheduler · karras σ',
+  ]);
+  // Singlestep DPM-Solver always spaces by linspace; IPNDM has its own schedule.
+  assert.equal(options.find((o) => o.id === 'DPMSolverSinglestepScheduler')?.spacing, false);
+  assert.deepEqual(ids('IPNDMScheduler'), ['IPNDMScheduler']);
+});

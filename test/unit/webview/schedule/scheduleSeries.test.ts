@@ -50,6 +50,10 @@ test('sampler override, explicit timesteps, zero-SNR; problems throw with the re
   assert.ok(Math.abs(zero.sigmaMax - 4096) < 1);
   assert.throws(() => computeSchedule({ name: 'x', config: { ...sdxl, _class_name: 'Nope' } }, { steps: 10 }), /Nope/);
   assert.throws(() => computeSchedule({ name: 'x', config: sdxl }, { steps: 2000 }), /num_train_timesteps/);
+  assert.throws(
+    () => computeSchedule({ name: 'x', config: sdxl }, { steps: 10, className: 'IPNDMScheduler' }),
+    /IPNDMScheduler has no training schedule to plot/,
+  );
 });
 
 test('export ticks: round steps on a linear axis, powers of ten on a log axis', () => {
