@@ -23,7 +23,7 @@ import type { RunControl } from './pipeline';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
 import { REPLY, sharedFor, type SamplerJob, type WorkerMessage } from './samplerBridge';
-import { denoiseWithUnet, type PredictionType, type UnetDenoiser } from './unetDenoiser';
+import { denoiserBuffers, denoiseWithUnet, type PredictionType, type UnetDenoiser } from './unetDenoiser';
 import { previewImage } from './decode';
 import { allFinite } from './finite';
 
@@ -105,7 +105,7 @@ function plannedSteps(r: ResolvedToolSampler, sigmas: number[]): number {
 
 export interface ToolLoop {
   plan: ToolPlan;
-  denoiser: Omit<UnetDenoiser, 'timestep' | 'prediction'>;
+  denoiser: Omit<UnetDenoiser, 'timestep' | 'prediction' | 'buffers'>;
   options: RunOptions;
   control: RunControl;
   unetStepMs: number[];
@@ -117,9 +117,16 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const { plan, denoiser } = loop;
   const table = sigmaTable(plan.job.alphasCumprod, plan.resolved.tool);
   const timestep = (sigma: number) => toolTimestep({ resolved: plan.resolved, table }, sigma);
-  const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction };
+  const buffers = denoiserBuffers(denoiser.latentShape, denoiser.text?.uncond !== undefined);
+  const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction, buffers };
   const size = denoiser.latentShape.reduce((a, b) => a * b, 1);
   const shared = sharedFor(size);
+  // The worker waits while the engine answers a model call: x and x̂0 are read and written in place.
+  const [sharedX, sharedX0, sharedSigma] = [
+    new Float32Array(shared.x),
+    new Float32Array(shared.x0),
+    new Float64Array(shared.sigma),
+  ];
   const worker = startWorker({ job: plan.job, shared });
   const ctrl = new Int32Array(shared.ctrl);
   const reply = (state: number) => {
@@ -132,11 +139,9 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
 
   const denoise = async () => {
-    const sigma = new Float64Array(shared.sigma)[0];
-    const d = await denoiseWithUnet(unet, Float32Array.from(new Float32Array(shared.x)), sigma);
+    const d = await denoiseWithUnet(unet, sharedX, sharedSigma[0], sharedX0);
     runMs += d.unetMs;
     outputNorm = d.outputNorm;
-    new Float32Array(shared.x0).set(d.x0);
     reply(REPLY.ready);
   };
   const step = async (m: Extract<WorkerMessage, { type: 'step' }>) => {

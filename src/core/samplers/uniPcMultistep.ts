@@ -1,7 +1,7 @@
 // UniPC, a unified predictor-corrector (Zhao et al. 2023, https://arxiv.org/abs/2302.04867), as
 // diffusers' UniPCMultistepScheduler: each step first corrects the sample it is given with the model
 // output just computed (UniC), then predicts the next one (UniP). A1111 calls it "UniPC".
-import type { FloatArray } from '../tensor/tensor';
+import { zerosOf, type FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
@@ -23,8 +23,8 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
   /** Weights of the sample, up to solver_order past outputs and the corrector's new output. */
   private readonly w: Float64Array;
   /** The sample the previous step started from (after its correction), which UniC corrects from. */
-  private last: Float64Array | undefined;
-  private corrected: Float64Array | undefined;
+  private last: FloatArray | undefined;
+  private corrected: FloatArray | undefined;
   private lastOrder = 0;
 
   constructor(config: UniPcConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
@@ -58,9 +58,9 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
   protected solve(i: number, m: FloatArray, x: FloatArray, out: StepOutput, shape: readonly number[]): void {
     const c = this.config;
     const history = this.history!;
-    if (this.last?.length !== x.length) {
-      this.last = new Float64Array(x.length);
-      this.corrected = new Float64Array(x.length);
+    if (this.last?.length !== x.length || this.last.constructor !== x.constructor) {
+      this.last = zerosOf(x);
+      this.corrected = zerosOf(x);
     }
     const x0 = out.predOriginalSample.data;
     const converted = history.push();
