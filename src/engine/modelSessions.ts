@@ -2,7 +2,8 @@
 // inputs and outputs checked against what the pipeline feeds it.
 import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
-import { ModelFolderError, modelHash, type ModelFolder } from '../modelFolder/modelFolder';
+import { ModelFolderError, type ModelFolder } from '../modelFolder/modelFolder';
+import { cachedModelHash } from './hashCache';
 import { OnnxModel, type SessionSettings } from './onnxModel';
 import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
@@ -144,7 +145,7 @@ export async function loadSessions(
         textEncoder2,
         vaeDecoder,
         family,
-        hash: modelHash(folder),
+        hash: cachedModelHash(folder, graphCacheDir),
         loadMs: 0,
         graphCacheDir,
         ...unetLayout(unet!, vaeDecoder),
