@@ -22,7 +22,7 @@ import { EngineFailure } from './engineFailure';
 import type { RunControl } from './pipeline';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
-import { REPLY, sharedFor, type SamplerJob, type WorkerMessage } from './samplerBridge';
+import { REPLY, sharedFor, type ArrayCadence, type SamplerJob, type WorkerMessage } from './samplerBridge';
 import { denoiserBuffers, denoiseWithUnet, type PredictionType, type UnetDenoiser } from './unetDenoiser';
 import { previewImage } from './decode';
 import { allFinite } from './finite';
@@ -127,7 +127,10 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
     new Float32Array(shared.x0),
     new Float64Array(shared.sigma),
   ];
-  const worker = startWorker({ job: plan.job, shared });
+  const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
+  const shows = preview.kind !== 'none' || loop.options.captureLatents;
+  const arrays: ArrayCadence = { every: shows ? preview.every : 0, totalSteps: plan.totalSteps };
+  const worker = startWorker({ job: plan.job, shared, arrays });
   const ctrl = new Int32Array(shared.ctrl);
   const reply = (state: number) => {
     Atomics.store(ctrl, 0, state);
@@ -136,7 +139,6 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   let stepStart = performance.now();
   let runMs = 0;
   let outputNorm = 0;
-  const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
 
   const denoise = async () => {
     const d = await denoiseWithUnet(unet, sharedX, sharedSigma[0], sharedX0);
@@ -154,9 +156,9 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
       latentShape: denoiser.latentShape,
       noiseNorm: outputNorm,
     };
-    const atCadence = preview.every > 0 && ((m.i + 1) % preview.every === 0 || m.i === total - 1);
-    if (atCadence && loop.options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
-    if (atCadence && preview.kind !== 'none') {
+    // The worker sent x and x̂0 exactly at this cadence (atCadence), when anything shows them.
+    if (m.x && loop.options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
+    if (m.denoised && preview.kind !== 'none') {
       event.preview = await previewImage(denoiser.s, preview.kind, { data: m.denoised, shape: denoiser.latentShape });
     }
     loop.control.onStep(event);
