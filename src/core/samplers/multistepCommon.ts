@@ -31,6 +31,37 @@ export function scaleInto(out: FloatArray, c: number, x: FloatArray, f32 = false
   for (let i = 0; i < out.length; i++) out[i] = Math.fround(c32 * Math.fround(x[i]));
 }
 
+/** out = c₀·x + Σ cₖ·aₖ: scaleInto, then addScaled per term, with the same values (each partial sum
+ * rounded to out's type as those passes store it; terms of weight 0 drop out) but in one pass over
+ * float32 arrays for up to two terms, where a pass per term would read and write out each time. */
+export function combineInto(
+  out: FloatArray,
+  c0: number,
+  x: FloatArray,
+  terms: readonly (readonly [number, FloatArray])[],
+  f32 = false,
+): void {
+  const used = terms.filter(([c]) => c !== 0);
+  if (used.length > 2 || !(out instanceof Float32Array) || !(x instanceof Float32Array)) {
+    scaleInto(out, c0, x, f32);
+    for (const [c, a] of used) addScaled(out, c, a);
+    return;
+  }
+  // A missing term adds 0·0: zero, where 0·a would turn an infinite a into NaN.
+  const none = zerosFor(out.length);
+  const [[c1, a1], [c2, a2]] = [used[0] ?? [0, none], used[1] ?? [0, none]];
+  const k0 = f32 ? Math.fround(c0) : c0;
+  const f = Math.fround;
+  for (let i = 0; i < out.length; i++) out[i] = f(f(f(k0 * x[i]) + c1 * a1[i]) + c2 * a2[i]);
+}
+
+let zeros = new Float32Array(0);
+
+function zerosFor(n: number): Float32Array {
+  if (zeros.length < n) zeros = new Float32Array(n);
+  return zeros;
+}
+
 /** out += c·a (skipped when c is 0, which is how unused terms of an update drop out). */
 export function addScaled(out: FloatArray, c: number, a: FloatArray): void {
   if (c === 0) return;

@@ -2,7 +2,7 @@
 // diffusers' UniPCMultistepScheduler: each step first corrects the sample it is given with the model
 // output just computed (UniC), then predicts the next one (UniP). A1111 calls it "UniPC".
 import { zerosOf, type FloatArray } from '../tensor/tensor';
-import { addScaled, scaleInto } from './multistepCommon';
+import { combineInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
@@ -76,9 +76,8 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
       const order = this.lastOrder;
       uniPcWeights(w, { bh, predictX0: c.predict_x0, order, s0: i - 1, t: i, corrector: true }, this.vp);
       const corrected = this.corrected!;
-      scaleInto(corrected, w[0], this.last);
-      for (let k = 0; k < order; k++) addScaled(corrected, w[k + 1], history.get(k + 1));
-      addScaled(corrected, w[order + 1], history.get(0));
+      const past = Array.from({ length: order }, (_, k) => [w[k + 1], history.get(k + 1)] as const);
+      combineInto(corrected, w[0], this.last, [...past, [w[order + 1], history.get(0)]]);
       [this.last, this.corrected] = [corrected, this.last];
     } else {
       this.last.set(x);
@@ -90,7 +89,11 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
     this.lastOrder = order;
     uniPcWeights(w, { bh, predictX0: c.predict_x0, order, s0: i, t: i + 1, corrector: false }, this.vp);
     const prev = out.prevSample.data;
-    scaleInto(prev, w[0], start);
-    for (let k = 0; k < order; k++) addScaled(prev, w[k + 1], history.get(k));
+    combineInto(
+      prev,
+      w[0],
+      start,
+      Array.from({ length: order }, (_, k) => [w[k + 1], history.get(k)] as const),
+    );
   }
 }
