@@ -76,7 +76,8 @@ export async function loadVaeEncoder(s: ModelSessions): Promise<VaeEncoderSessio
   return s.vaeEncoder;
 }
 
-/** The UNet without onnxruntime's CPU arena: a real-size SD 1.5 UNet (bench/realSizeUnet.bench.ts, 256², batch 2)
+/** The UNet without onnxruntime's CPU arena (where it is large: onnxModel.ts): a real-size SD 1.5 UNet
+ * (bench/realSizeUnet.bench.ts, 256², batch 2)
  * peaked at 3.73–3.74 GiB instead of 3.85–3.86, at the same call time within the machine's noise (14.5–16.6 s
  * against 14.6–17.2 s); the issue measured 10.2 → 7.5 GB at 512². */
 const UNET_SETTINGS: SessionSettings = { cpuArena: false };
