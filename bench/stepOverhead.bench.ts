@@ -4,9 +4,13 @@
 // Wall time from the run's timings, and CPU time between one UNet call's end and the next one's start
 // (onnxruntime's threads sleep there), which other processes on a shared machine barely change.
 // tiny-sd at 512² gives SD 1.x's shapes: UNet output [2,4,64,64], latents [1,4,64,64]. The peer in the
-// same run is one memcpy of the UNet output, the least a step could do with it. Nothing is asserted.
+// same run is one memcpy of the UNet output, the least a step could do with it. A second table runs
+// denoise() alone on a UNet stub that answers at once: onnxruntime's threads and caches, the text encoder's
+// and the VAE's garbage are out of that figure, which is the engine's own work per step. Nothing is asserted.
 import { join } from 'node:path';
-import { runPipeline } from '../src/engine/pipeline';
+import { denoise, runPipeline, type Loop, type RunControl } from '../src/engine/pipeline';
+import { createScheduler } from '../src/core/samplers/registry';
+import type { ModelSessions } from '../src/engine/modelSessions';
 import { SessionCache } from '../src/engine/sessionCache';
 import type { GenerateRequest } from '../src/protocol/engine';
 import { runSpec } from '../src/protocol/run';
@@ -20,6 +24,9 @@ const SAMPLERS = [
   'DPMSolverMultistepScheduler',
   'UniPCMultistepScheduler',
 ];
+
+/** Stable Diffusion 1.x's training schedule. */
+const SD_BETAS = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, clip_sample: false };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -59,7 +66,6 @@ function cpuBetweenCalls(unet: { run: (...args: never[]) => Promise<unknown> }):
 
 async function main(): Promise<void> {
   const { sessions } = await new SessionCache().get(MODEL, 'cpu');
-  const between = cpuBetweenCalls(sessions.unet);
   const control = { onStep: () => {}, cancelled: () => false };
   // Best and median over runs: on a shared machine the best run is the one least disturbed.
   console.log(
@@ -70,40 +76,92 @@ async function main(): Promise<void> {
       .toFixed(1)
       .padStart(7)} µs`,
   );
-  for (const name of SAMPLERS) {
-    const req: GenerateRequest = {
-      spec: runSpec({
-        modelDir: MODEL,
-        prompt: 'a red cat',
-        seed: 1,
-        steps: STEPS,
-        guidanceScale: 7.5,
-        width: 512,
-        height: 512,
-        scheduler: { _class_name: name },
-      }),
+  const between = cpuBetweenCalls(sessions.unet);
+  for (const name of SAMPLERS) await measure(sessions, name, between, control);
+  console.log(`denoise() alone on a UNet stub that answers at once (no text encoder, VAE or onnxruntime):`);
+  for (const name of SAMPLERS) await measureLoop(name);
+}
+
+/** The denoising loop alone: denoise() on [1,4,64,64] latents with guidance, its UNet a stub that returns a
+ * fresh copy of a fixed [2,4,64,64] output per call (onnxruntime-node returns a new array per call too). */
+async function measureLoop(name: string): Promise<void> {
+  const shape = [1, 4, 64, 64];
+  const n = 4 * 64 * 64;
+  const output = Float32Array.from({ length: 2 * n }, (_, i) => 0.1 * Math.sin(i));
+  const unet = {
+    fixedBatch: () => undefined,
+    input: () => ({ name: 'timestep', type: 'float32', shape: ['batch'] }),
+    run: () => Promise.resolve({ out_sample: { data: output.slice(), dims: [2, ...shape.slice(1)] } }),
+  };
+  const s = { unet, unetLatentChannels: 4, folder: { files: { unet: 'stub' } } } as unknown as ModelSessions;
+  const hidden = { data: new Float32Array(2 * 77 * 8), shape: [2, 77, 8] };
+  const text = { uncond: hidden, hidden } as unknown as Loop['text'];
+  const noise = { randn: (_: readonly number[], out = new Float32Array(n)) => out.fill(0.01) };
+  const { scheduler } = createScheduler({ ...SD_BETAS, _class_name: name });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let run = -5; run < 4 * RUNS; run++) {
+    scheduler!.setTimesteps(STEPS);
+    const loop: Loop = {
+      s,
+      req: { guidanceScale: 7.5, guidanceRescale: 0 } as Loop['req'],
+      shape: { batch: 1 } as Loop['shape'],
+      text,
+      added: {},
+      noise,
+      latentShape: shape,
       options: { provider: 'cpu', preview: { every: 0, kind: 'none' } },
+      control: { onStep: () => {}, cancelled: () => false },
+      unetStepMs: [],
+      unetRunMs: [],
     };
-    const perRun: number[] = [];
-    const cpuPerRun: number[] = [];
-    for (let run = -3; run < RUNS; run++) {
-      between.take();
-      const { timings } = (await runPipeline(sessions, req, control, 0)).info;
-      const outside = timings.unetStepMs.reduce((sum, ms, i) => sum + ms - timings.unetRunMs[i], 0);
-      const cpu = between.take() / (STEPS - 1);
-      if (run >= 0) {
-        perRun.push((outside * 1000) / STEPS);
-        cpuPerRun.push(cpu);
-      }
-    }
-    const figures = (xs: number[]) =>
-      `${Math.min(...xs)
-        .toFixed(1)
-        .padStart(7)} (${median(xs).toFixed(1)}) µs`;
-    console.log(
-      `  ${name.padEnd(34)} wall ${figures(perRun)}   cpu ${figures(cpuPerRun)} per step outside session.run`,
-    );
+    const [c0, t0] = [cpuUs(), performance.now()];
+    const latents = { data: output.slice(0, n), shape };
+    await denoise(loop, { scheduler: scheduler!, timesteps: scheduler!.timesteps, latents });
+    if (run < 0) continue;
+    wall.push(((performance.now() - t0) * 1000) / STEPS);
+    cpu.push((cpuUs() - c0) / STEPS);
   }
+  console.log(`  ${name.padEnd(34)} wall ${figures(wall)}   cpu ${figures(cpu)} per step`);
+}
+
+const figures = (xs: number[]) =>
+  `${Math.min(...xs)
+    .toFixed(1)
+    .padStart(7)} (${median(xs).toFixed(1)}) µs`;
+
+async function measure(
+  sessions: ModelSessions,
+  name: string,
+  between: { take(): number },
+  control: RunControl,
+): Promise<void> {
+  const req: GenerateRequest = {
+    spec: runSpec({
+      modelDir: MODEL,
+      prompt: 'a red cat',
+      seed: 1,
+      steps: STEPS,
+      guidanceScale: 7.5,
+      width: 512,
+      height: 512,
+      scheduler: { _class_name: name },
+    }),
+    options: { provider: 'cpu', preview: { every: 0, kind: 'none' } },
+  };
+  const perRun: number[] = [];
+  const cpuPerRun: number[] = [];
+  for (let run = -3; run < RUNS; run++) {
+    between.take();
+    const { timings } = (await runPipeline(sessions, req, control, 0)).info;
+    const outside = timings.unetStepMs.reduce((sum, ms, i) => sum + ms - timings.unetRunMs[i], 0);
+    const cpu = between.take() / (STEPS - 1);
+    if (run >= 0) {
+      perRun.push((outside * 1000) / STEPS);
+      cpuPerRun.push(cpu);
+    }
+  }
+  console.log(`  ${name.padEnd(34)} wall ${figures(perRun)}   cpu ${figures(cpuPerRun)} per step outside session.run`);
 }
 
 main().catch((err: unknown) => {

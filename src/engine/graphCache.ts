@@ -177,7 +177,7 @@ function prune(dir: string): void {
 }
 
 /** The cache is an optimisation: a file it cannot remove is left for the next attempt. */
-function removeQuietly(path: string): void {
+export function removeQuietly(path: string): void {
   try {
     rmSync(path, { force: true });
   } catch {

@@ -2,7 +2,8 @@
 // inputs and outputs checked against what the pipeline feeds it.
 import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
-import { ModelFolderError, modelHash, type ModelFolder } from '../modelFolder/modelFolder';
+import { ModelFolderError, type ModelFolder } from '../modelFolder/modelFolder';
+import { cachedModelHash } from './hashCache';
 import { OnnxModel, type SessionSettings } from './onnxModel';
 import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
@@ -75,7 +76,8 @@ export async function loadVaeEncoder(s: ModelSessions): Promise<VaeEncoderSessio
   return s.vaeEncoder;
 }
 
-/** The UNet without onnxruntime's CPU arena: a real-size SD 1.5 UNet (bench/realSizeUnet.bench.ts, 256², batch 2)
+/** The UNet without onnxruntime's CPU arena (where it is large: onnxModel.ts): a real-size SD 1.5 UNet
+ * (bench/realSizeUnet.bench.ts, 256², batch 2)
  * peaked at 3.73–3.74 GiB instead of 3.85–3.86, at the same call time within the machine's noise (14.5–16.6 s
  * against 14.6–17.2 s); the issue measured 10.2 → 7.5 GB at 512². */
 const UNET_SETTINGS: SessionSettings = { cpuArena: false };
@@ -144,7 +146,7 @@ export async function loadSessions(
         textEncoder2,
         vaeDecoder,
         family,
-        hash: modelHash(folder),
+        hash: cachedModelHash(folder, graphCacheDir),
         loadMs: 0,
         graphCacheDir,
         ...unetLayout(unet!, vaeDecoder),

@@ -183,7 +183,7 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
-    const input = scheduler.scaleModelInput(buffers.fillInput(latents), t, buffers.input.data);
+    const input = buffers.modelInput(scheduler, latents, t);
     const runStart = performance.now();
     const out = await runUnet(s, unetExtra ? withChannels(input, unetExtra) : input, t, text?.hidden, added);
     unetRunMs.push(performance.now() - runStart);

@@ -18,9 +18,23 @@ export interface SamplerShared {
  * `stop` to end the run. */
 export const REPLY = { waiting: 0, ready: 1, stop: 2 } as const;
 
+/** Which steps' x and x̂0 the engine shows (previews, captured latents): the worker copies them only there. */
+export interface ArrayCadence {
+  /** Every this many steps (0: never), and at the last step. */
+  every: number;
+  /** The steps the run is planned to take (an estimate for an adaptive sampler). */
+  totalSteps: number;
+}
+
+/** Whether step i (from 0) is at the cadence: the engine and the worker decide alike. */
+export function atCadence(i: number, { every, totalSteps }: ArrayCadence): boolean {
+  return every > 0 && ((i + 1) % every === 0 || i >= totalSteps - 1);
+}
+
 export type WorkerMessage =
   | { type: 'denoise' }
-  | { type: 'step'; i: number; sigma: number; sigmaHat: number; x: Float32Array; denoised: Float32Array }
+  /** x and denoised come at the cadence only. */
+  | { type: 'step'; i: number; sigma: number; sigmaHat: number; x?: Float32Array; denoised?: Float32Array }
   | { type: 'done'; x: Float32Array }
   | { type: 'error'; message: string };
 

@@ -5,9 +5,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { StepCallback } from '../core/kdiffusion/denoiser';
 import { prepareToolRun, sampleToolRun } from '../core/kdiffusion/toolRun';
 import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
-import { REPLY, type SamplerJob, type SamplerShared, type WorkerMessage } from './samplerBridge';
+import {
+  atCadence,
+  REPLY,
+  type ArrayCadence,
+  type SamplerJob,
+  type SamplerShared,
+  type WorkerMessage,
+} from './samplerBridge';
 
-const { job, shared } = workerData as { job: SamplerJob; shared: SamplerShared };
+const { job, shared, arrays } = workerData as { job: SamplerJob; shared: SamplerShared; arrays: ArrayCadence };
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
 
 /** Thrown in the sampler when the engine stops the run (cancelled, or the UNet failed). */
@@ -25,6 +32,7 @@ function denoise(x: Float32Array, sigma: number): Float32Array {
 }
 
 const callback: StepCallback = ({ i, sigma, sigmaHat, x, denoised }) => {
+  if (!atCadence(i, arrays)) return post({ type: 'step', i, sigma, sigmaHat });
   const [xs, d] = [Float32Array.from(x), Float32Array.from(denoised)];
   post({ type: 'step', i, sigma, sigmaHat, x: xs, denoised: d }, [xs.buffer, d.buffer]);
 };

@@ -1,7 +1,7 @@
 // The arrays a run's denoising steps reuse, allocated once per run: the UNet input, the guided noise
 // estimate and the scheduler's outputs. prevSample alternates between two buffers, so a step never
 // writes the sample it reads; anything kept past the next step must be copied.
-import type { StepOutput } from '../core/samplers/scheduler';
+import type { Scheduler, StepOutput } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 
 export class StepBuffers {
@@ -22,10 +22,13 @@ export class StepBuffers {
     this.outs = [prev(), prev()];
   }
 
-  /** The latents copied into the UNet input. */
-  fillInput(latents: Tensor): Tensor<Float32Array> {
+  /** The UNet input at t: the scheduler scales the latents into the first copy (where it scales them at
+   * all), which is then repeated into the others. */
+  modelInput(scheduler: Scheduler, latents: Tensor, t: number): Tensor<Float32Array> {
     const n = latents.data.length;
-    for (let c = 0; c < this.copies; c++) this.input.data.set(latents.data, c * n);
+    const first = this.input.data.subarray(0, n);
+    const scaled = scheduler.scaleModelInput(latents, t, first).data;
+    for (let c = scaled === first ? 1 : 0; c < this.copies; c++) this.input.data.set(scaled, c * n);
     return this.input;
   }
 

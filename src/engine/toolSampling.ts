@@ -23,8 +23,8 @@ import { EngineFailure } from './engineFailure';
 import type { RunControl } from './pipeline';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
-import { REPLY, sharedFor, type SamplerJob, type WorkerMessage } from './samplerBridge';
-import { denoiseWithUnet, type PredictionType, type UnetDenoiser } from './unetDenoiser';
+import { REPLY, sharedFor, type ArrayCadence, type SamplerJob, type WorkerMessage } from './samplerBridge';
+import { denoiserBuffers, denoiseWithUnet, type PredictionType, type UnetDenoiser } from './unetDenoiser';
 import { previewImage } from './decode';
 import { allFinite } from './finite';
 
@@ -103,7 +103,7 @@ function plannedSteps(r: ResolvedToolSampler, sigmas: number[]): number {
 
 export interface ToolLoop {
   plan: ToolPlan;
-  denoiser: Omit<UnetDenoiser, 'timestep' | 'prediction'>;
+  denoiser: Omit<UnetDenoiser, 'timestep' | 'prediction' | 'buffers'>;
   options: RunOptions;
   control: RunControl;
   unetStepMs: number[];
@@ -115,10 +115,20 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const { plan, denoiser } = loop;
   const table = sigmaTable(plan.job.alphasCumprod, plan.resolved.tool);
   const timestep = (sigma: number) => toolTimestep({ resolved: plan.resolved, table }, sigma);
-  const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction };
+  const buffers = denoiserBuffers(denoiser.latentShape, denoiser.text?.uncond !== undefined);
+  const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction, buffers };
   const size = denoiser.latentShape.reduce((a, b) => a * b, 1);
   const shared = sharedFor(size);
-  const worker = startWorker({ job: plan.job, shared });
+  // The worker waits while the engine answers a model call: x and x̂0 are read and written in place.
+  const [sharedX, sharedX0, sharedSigma] = [
+    new Float32Array(shared.x),
+    new Float32Array(shared.x0),
+    new Float64Array(shared.sigma),
+  ];
+  const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
+  const shows = preview.kind !== 'none' || loop.options.captureLatents;
+  const arrays: ArrayCadence = { every: shows ? preview.every : 0, totalSteps: plan.totalSteps };
+  const worker = startWorker({ job: plan.job, shared, arrays });
   const ctrl = new Int32Array(shared.ctrl);
   const reply = (state: number) => {
     Atomics.store(ctrl, 0, state);
@@ -127,14 +137,11 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   let stepStart = performance.now();
   let runMs = 0;
   let outputNorm = 0;
-  const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
 
   const denoise = async () => {
-    const sigma = new Float64Array(shared.sigma)[0];
-    const d = await denoiseWithUnet(unet, Float32Array.from(new Float32Array(shared.x)), sigma);
+    const d = await denoiseWithUnet(unet, sharedX, sharedSigma[0], sharedX0);
     runMs += d.unetMs;
     outputNorm = d.outputNorm;
-    new Float32Array(shared.x0).set(d.x0);
     reply(REPLY.ready);
   };
   const step = async (m: Extract<WorkerMessage, { type: 'step' }>) => {
@@ -147,9 +154,9 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
       latentShape: denoiser.latentShape,
       noiseNorm: outputNorm,
     };
-    const atCadence = preview.every > 0 && ((m.i + 1) % preview.every === 0 || m.i === total - 1);
-    if (atCadence && loop.options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
-    if (atCadence && preview.kind !== 'none') {
+    // The worker sent x and x̂0 exactly at this cadence (atCadence), when anything shows them.
+    if (m.x && loop.options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
+    if (m.denoised && preview.kind !== 'none') {
       event.preview = await previewImage(denoiser.s, preview.kind, { data: m.denoised, shape: denoiser.latentShape });
     }
     loop.control.onStep(event);

@@ -24,42 +24,62 @@ export interface UnetDenoiser {
   latentShape: number[];
   /** The tool's UNet timestep for σ. */
   timestep: (sigma: number) => number;
+  /** Arrays every model call of the run reuses (denoiserBuffers). */
+  buffers: DenoiserBuffers;
+}
+
+/** The UNet input (the latents twice over when guided) and the guided output, allocated once per run. */
+export interface DenoiserBuffers {
+  input: Tensor<Float32Array>;
+  eps: Float32Array;
+}
+
+export function denoiserBuffers(latentShape: readonly number[], guided: boolean): DenoiserBuffers {
+  const n = latentShape.reduce((a, b) => a * b, 1);
+  const copies = guided ? 2 : 1;
+  const shape = [latentShape[0] * copies, ...latentShape.slice(1)];
+  return { input: { data: new Float32Array(n * copies), shape }, eps: new Float32Array(n) };
 }
 
 export interface Denoised {
-  x0: Float32Array;
   /** Root mean square of the guided model output. */
   outputNorm: number;
   unetMs: number;
 }
 
-export async function denoiseWithUnet(d: UnetDenoiser, x: Float32Array, sigma: number): Promise<Denoised> {
+/** D(x, σ) written into `x0`, which must not share memory with x. */
+export async function denoiseWithUnet(
+  d: UnetDenoiser,
+  x: Float32Array,
+  sigma: number,
+  x0: Float32Array,
+): Promise<Denoised> {
   const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-  const input: Tensor = { data: x.map((v) => v * cIn), shape: d.latentShape };
+  const { input, eps } = d.buffers;
+  const n = x.length;
+  for (let i = 0; i < n; i++) input.data[i] = x[i] * cIn;
   const guided = d.text?.uncond !== undefined;
+  if (guided) input.data.copyWithin(n, 0, n);
   const t = d.timestep(sigma);
   const started = performance.now();
-  const out = await runUnet(d.s, guided ? doubled(input) : input, t, d.text?.hidden, d.added);
+  const out = await runUnet(d.s, input, t, d.text?.hidden, d.added);
   const unetMs = performance.now() - started;
-  const estimate = guided ? guide(out, d.guidanceScale, d.guidanceRescale, d.latentShape[0]) : unguided(out);
+  const estimate = guided ? guide(out, d.guidanceScale, d.guidanceRescale, d.latentShape[0], eps) : unguided(out);
   if (!estimate.finite) {
     throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
   }
-  return { x0: toX0(d.prediction, x, estimate.eps, sigma), outputNorm: estimate.rms, unetMs };
+  toX0(d.prediction, x, estimate.eps, sigma, x0);
+  return { outputNorm: estimate.rms, unetMs };
 }
 
-function toX0(prediction: PredictionType, x: Float32Array, out: Float32Array, sigma: number): Float32Array {
-  if (prediction === 'sample') return out;
-  if (prediction === 'epsilon') return x.map((v, i) => v - sigma * out[i]);
-  const s2 = sigma * sigma + 1;
-  const cOut = sigma / Math.sqrt(s2);
-  return x.map((v, i) => v / s2 - cOut * out[i]);
-}
-
-/** The batch twice over: the unconditional and the text-conditioned halves of a guided call. */
-function doubled(x: Tensor): Tensor {
-  const data = new Float32Array(x.data.length * 2);
-  data.set(x.data);
-  data.set(x.data, x.data.length);
-  return { data, shape: [x.shape[0] * 2, ...x.shape.slice(1)] };
+function toX0(prediction: PredictionType, x: Float32Array, out: Float32Array, sigma: number, x0: Float32Array): void {
+  if (prediction === 'sample') {
+    x0.set(out);
+  } else if (prediction === 'epsilon') {
+    for (let i = 0; i < x.length; i++) x0[i] = x[i] - sigma * out[i];
+  } else {
+    const s2 = sigma * sigma + 1;
+    const cOut = sigma / Math.sqrt(s2);
+    for (let i = 0; i < x.length; i++) x0[i] = x[i] / s2 - cOut * out[i];
+  }
 }

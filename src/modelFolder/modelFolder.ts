@@ -181,12 +181,7 @@ export function folderSignature(dir: string): string {
  * or `weights.pb`, whose bytes alone hold the weights), in name order, read 1 MiB at a time so a
  * multi-gigabyte file is never held in memory. Remembered per process by the files' size and mtime. */
 export function modelHash(folder: ModelFolder): string {
-  const dir = dirname(folder.files.unet);
-  const files = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name !== 'config.json')
-    .map((e) => join(dir, e.name))
-    .sort();
-  const key = files.map((f) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`).join('|');
+  const { files, key } = hashedFiles(folder);
   const known = hashes.get(key);
   if (known) return known;
   const hash = createHash('sha256');
@@ -202,6 +197,21 @@ export function modelHash(folder: ModelFolder): string {
   const digest = hash.digest('hex');
   hashes.set(key, digest);
   return digest;
+}
+
+/** What modelHash depends on, without reading the weights: the hashed files' paths, sizes and mtimes. */
+export function modelHashKey(folder: ModelFolder): string {
+  return hashedFiles(folder).key;
+}
+
+function hashedFiles(folder: ModelFolder): { files: string[]; key: string } {
+  const dir = dirname(folder.files.unet);
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== 'config.json')
+    .map((e) => join(dir, e.name))
+    .sort();
+  const key = files.map((f) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`).join('|');
+  return { files, key };
 }
 
 const hashes = new Map<string, string>();

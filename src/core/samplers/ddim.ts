@@ -81,8 +81,11 @@ function predictAndUpdate(
   q: number,
   { a, dir, r, s }: Update,
 ): void {
+  // x and m are read once; x̂0 is read back as stored, in the sample's dtype, as diffusers computes it.
   for (let i = 0; i < x.length; i++) {
-    x0[i] = p * x[i] + q * m[i];
-    prev[i] = a * x0[i] + dir * (r * x[i] + s * m[i]);
+    const xi = x[i];
+    const mi = m[i];
+    x0[i] = p * xi + q * mi;
+    prev[i] = a * x0[i] + dir * (r * xi + s * mi);
   }
 }

@@ -1,7 +1,7 @@
 // DEIS, diffusion exponential integrator sampler (Zhang & Chen 2022, https://arxiv.org/abs/2204.13902),
 // as diffusers' DEISMultistepScheduler: the multistep "logρ" variant over ε̂, orders 1–3.
 import type { FloatArray } from '../tensor/tensor';
-import { addScaled, scaleInto } from './multistepCommon';
+import { combineInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
@@ -47,8 +47,12 @@ export class DEISMultistepScheduler extends MultistepScheduler<DeisConfig> {
     const w = this.w;
     this.weights(order, i);
     const prev = out.prevSample.data;
-    scaleInto(prev, w[0], x);
-    for (let k = 0; k < order; k++) addScaled(prev, w[k + 1], history.get(k));
+    combineInto(
+      prev,
+      w[0],
+      x,
+      Array.from({ length: order }, (_, k) => [w[k + 1], history.get(k)] as const),
+    );
   }
 
   /** x_t = w0·x + Σ w_{k+1}·ε̂_k: the exponential integrator with ε̂ interpolated by a Lagrange

@@ -3,7 +3,7 @@
 // "DPM++ 2M SDE" (algorithm_type sde-dpmsolver++).
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray } from '../tensor/tensor';
-import { addScaled, scaleInto } from './multistepCommon';
+import { addScaled, combineInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
@@ -100,10 +100,8 @@ export class DPMSolverMultistepScheduler extends MultistepScheduler<DpmSolverCon
     const w = this.w;
     dpmWeights(w, c.algorithm_type, c.solver_type, order, this.vp, i);
     const prev = out.prevSample.data;
-    scaleInto(prev, w[0], x, true); // diffusers casts the sample to float32 here
-    addScaled(prev, w[1], history.get(0));
-    if (order > 1) addScaled(prev, w[2], history.get(1));
-    if (order > 2) addScaled(prev, w[3], history.get(2));
+    const terms = Array.from({ length: order }, (_, k) => [w[k + 1], history.get(k)] as const);
+    combineInto(prev, w[0], x, terms, true); // diffusers casts the sample to float32 here
     if (c.algorithm_type.startsWith('sde')) {
       // Drawn at every step, the last included, so the generator advances as diffusers' does.
       if (!noise) throw new Error(`${this.className}.step: algorithm_type ${c.algorithm_type} needs a noise source`);

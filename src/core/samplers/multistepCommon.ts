@@ -2,7 +2,7 @@
 // of each σ, the history of converted outputs and the weighted sums they step with. Every update is
 // a linear combination of the sample, past outputs and noise with per-step scalar weights, so the
 // hot loop is `scaleInto` plus a few `addScaled` passes.
-import type { FloatArray } from '../tensor/tensor';
+import { zerosOf, type FloatArray } from '../tensor/tensor';
 
 /** α_t = 1/√(σ²+1), σ_t = σ·α_t and λ = log α_t − log σ_t of each σ, rounded to float32 at each
  * operation as diffusers computes them on float32 tensors (λ differences set the step sizes). */
@@ -31,36 +31,74 @@ export function scaleInto(out: FloatArray, c: number, x: FloatArray, f32 = false
   for (let i = 0; i < out.length; i++) out[i] = Math.fround(c32 * Math.fround(x[i]));
 }
 
+/** out = c₀·x + Σ cₖ·aₖ: scaleInto, then addScaled per term, with the same values (each partial sum
+ * rounded to out's type as those passes store it; terms of weight 0 drop out) but in one pass over
+ * float32 arrays for up to two terms, where a pass per term would read and write out each time. */
+export function combineInto(
+  out: FloatArray,
+  c0: number,
+  x: FloatArray,
+  terms: readonly (readonly [number, FloatArray])[],
+  f32 = false,
+): void {
+  const used = terms.filter(([c]) => c !== 0);
+  if (used.length > 2 || !(out instanceof Float32Array) || !(x instanceof Float32Array)) {
+    scaleInto(out, c0, x, f32);
+    for (const [c, a] of used) addScaled(out, c, a);
+    return;
+  }
+  // A missing term adds 0·0: zero, where 0·a would turn an infinite a into NaN.
+  const none = zerosFor(out.length);
+  const [[c1, a1], [c2, a2]] = [used[0] ?? [0, none], used[1] ?? [0, none]];
+  const k0 = f32 ? Math.fround(c0) : c0;
+  const f = Math.fround;
+  for (let i = 0; i < out.length; i++) out[i] = f(f(f(k0 * x[i]) + c1 * a1[i]) + c2 * a2[i]);
+}
+
+let zeros = new Float32Array(0);
+
+function zerosFor(n: number): Float32Array {
+  if (zeros.length < n) zeros = new Float32Array(n);
+  return zeros;
+}
+
 /** out += c·a (skipped when c is 0, which is how unused terms of an update drop out). */
 export function addScaled(out: FloatArray, c: number, a: FloatArray): void {
   if (c === 0) return;
   for (let i = 0; i < out.length; i++) out[i] += c * a[i];
 }
 
-/** The last `capacity` converted model outputs, newest first, in buffers allocated once. */
+/** The last `capacity` converted model outputs, newest first, in buffers allocated once, of the sample's
+ * kind: float32 runs keep them in float32, as diffusers keeps model_outputs in the model's dtype (and
+ * the update loops then see one array type and half the bytes). */
 export class OutputHistory {
-  private readonly slots: Float64Array[];
+  private readonly slots: FloatArray[];
   private newest = -1;
   /** How many outputs have been pushed since the last reset, at most the capacity. */
   count = 0;
 
-  constructor(capacity: number, size: number) {
-    this.slots = Array.from({ length: capacity }, () => new Float64Array(size));
+  constructor(capacity: number, like: FloatArray) {
+    this.slots = Array.from({ length: capacity }, () => zerosOf(like));
   }
 
   get size(): number {
     return this.slots[0].length;
   }
 
+  /** Whether this history holds outputs for samples like `x` (same kind and length). */
+  fits(x: FloatArray): boolean {
+    return this.slots[0].length === x.length && this.slots[0].constructor === x.constructor;
+  }
+
   /** The buffer for the next output; it overwrites the oldest one. */
-  push(): Float64Array {
+  push(): FloatArray {
     this.newest = (this.newest + 1) % this.slots.length;
     this.count = Math.min(this.count + 1, this.slots.length);
     return this.slots[this.newest];
   }
 
   /** The k-th newest output (0 is the newest). */
-  get(k: number): Float64Array {
+  get(k: number): FloatArray {
     return this.slots[(this.newest - k + this.slots.length) % this.slots.length];
   }
 

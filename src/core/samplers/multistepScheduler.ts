@@ -91,7 +91,7 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
       // A run starts (or restarts once the last one is done) where t sits in the schedule.
       const begin = i === undefined ? this.beginIndex : undefined;
       i = begin ?? indexForTimestep(this.className, this.timesteps, t);
-      if (this.history?.size !== n) this.history = new OutputHistory(this.historyLength, n);
+      if (!this.history?.fits(sample.data)) this.history = new OutputHistory(this.historyLength, sample.data);
       this.history.reset();
       this.restart();
     } else if (this.timesteps[i] !== t) {

@@ -1,8 +1,8 @@
 // UniPC, a unified predictor-corrector (Zhao et al. 2023, https://arxiv.org/abs/2302.04867), as
 // diffusers' UniPCMultistepScheduler: each step first corrects the sample it is given with the model
 // output just computed (UniC), then predicts the next one (UniP). A1111 calls it "UniPC".
-import type { FloatArray } from '../tensor/tensor';
-import { addScaled, scaleInto } from './multistepCommon';
+import { zerosOf, type FloatArray } from '../tensor/tensor';
+import { combineInto } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
@@ -23,8 +23,8 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
   /** Weights of the sample, up to solver_order past outputs and the corrector's new output. */
   private readonly w: Float64Array;
   /** The sample the previous step started from (after its correction), which UniC corrects from. */
-  private last: Float64Array | undefined;
-  private corrected: Float64Array | undefined;
+  private last: FloatArray | undefined;
+  private corrected: FloatArray | undefined;
   private lastOrder = 0;
 
   constructor(config: UniPcConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
@@ -58,9 +58,9 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
   protected solve(i: number, m: FloatArray, x: FloatArray, out: StepOutput, shape: readonly number[]): void {
     const c = this.config;
     const history = this.history!;
-    if (this.last?.length !== x.length) {
-      this.last = new Float64Array(x.length);
-      this.corrected = new Float64Array(x.length);
+    if (this.last?.length !== x.length || this.last.constructor !== x.constructor) {
+      this.last = zerosOf(x);
+      this.corrected = zerosOf(x);
     }
     const x0 = out.predOriginalSample.data;
     const converted = history.push();
@@ -76,9 +76,8 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
       const order = this.lastOrder;
       uniPcWeights(w, { bh, predictX0: c.predict_x0, order, s0: i - 1, t: i, corrector: true }, this.vp);
       const corrected = this.corrected!;
-      scaleInto(corrected, w[0], this.last);
-      for (let k = 0; k < order; k++) addScaled(corrected, w[k + 1], history.get(k + 1));
-      addScaled(corrected, w[order + 1], history.get(0));
+      const past = Array.from({ length: order }, (_, k) => [w[k + 1], history.get(k + 1)] as const);
+      combineInto(corrected, w[0], this.last, [...past, [w[order + 1], history.get(0)]]);
       [this.last, this.corrected] = [corrected, this.last];
     } else {
       this.last.set(x);
@@ -90,7 +89,11 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
     this.lastOrder = order;
     uniPcWeights(w, { bh, predictX0: c.predict_x0, order, s0: i, t: i + 1, corrector: false }, this.vp);
     const prev = out.prevSample.data;
-    scaleInto(prev, w[0], start);
-    for (let k = 0; k < order; k++) addScaled(prev, w[k + 1], history.get(k));
+    combineInto(
+      prev,
+      w[0],
+      start,
+      Array.from({ length: order }, (_, k) => [w[k + 1], history.get(k)] as const),
+    );
   }
 }

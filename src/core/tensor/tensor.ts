@@ -24,8 +24,13 @@ export function tensor<T extends FloatArray>(data: T, shape: readonly number[]):
 
 /** A zero tensor of the same kind and shape, for step outputs. */
 export function zerosLike<T extends FloatArray>(t: Tensor<T>): Tensor<T> {
-  const Ctor = t.data.constructor as new (n: number) => T;
-  return { data: new Ctor(t.data.length), shape: t.shape };
+  return { data: zerosOf(t.data), shape: t.shape };
+}
+
+/** A zero array of the same kind (float32 or float64) and length `n`, by default the same length. */
+export function zerosOf<T extends FloatArray>(a: T, n = a.length): T {
+  const Ctor = a.constructor as new (n: number) => T;
+  return new Ctor(n);
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
