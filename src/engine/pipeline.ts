@@ -26,6 +26,7 @@ import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions, type AddedConditions } from './addedConditions';
 import { refuseFamily } from './folderRecognition';
 import { planRefiner, refine, type RefinerPlan } from './refinerStage';
+import { cpuFloat16Note } from './cpuFloat16';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -54,6 +55,8 @@ export async function runPipeline(
   const custom = req.toolSampler ? undefined : customSchedule(req, scheduler.alphasCumprod);
   if (req.initImage === undefined) setTimesteps(scheduler, req.steps, custom);
   const refinement = refinerPlan(s, req, scheduler, refiner, warnings);
+  const float16 = cpuFloat16Note([s, refiner]);
+  if (float16) warnings.push(float16);
 
   const textStart = performance.now();
   const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;
