@@ -26,7 +26,9 @@ async function run512(steps: number): Promise<Record<string, number>> {
 }
 
 async function vae1024(arena: boolean): Promise<Record<string, number>> {
-  const vae = await OnnxModel.create(join(dir!, 'vae_decoder', 'model.onnx'), 'vae_decoder', 'cpu', { cpuArena: arena });
+  const vae = await OnnxModel.create(join(dir!, 'vae_decoder', 'model.onnx'), 'vae_decoder', 'cpu', {
+    cpuArena: arena,
+  });
   const data = Float32Array.from({ length: 4 * 128 * 128 }, (_, i) => Math.sin(i));
   const started = performance.now();
   await vae.run({ latent_sample: { data, dims: [1, 4, 128, 128] } });
@@ -34,7 +36,10 @@ async function vae1024(arena: boolean): Promise<Record<string, number>> {
 }
 
 function child(args: string[]): Record<string, number> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args], { encoding: 'utf8', env: process.env });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args], {
+    encoding: 'utf8',
+    env: process.env,
+  });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }

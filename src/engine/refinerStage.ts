@@ -67,7 +67,8 @@ export async function refine(
 
 /** A refiner continues an SDXL base's latents: both SDXL UNets, same latent channels, text-to-image. */
 function checkPair(r: ModelSessions, s: ModelSessions): void {
-  const bad = (why: string) => new EngineFailure('BAD_REQUEST', `${r.folder.dir} cannot refine ${s.folder.name}: ${why}`);
+  const bad = (why: string) =>
+    new EngineFailure('BAD_REQUEST', `${r.folder.dir} cannot refine ${s.folder.name}: ${why}`);
   const sdxl = (m: ModelSessions) => m.unet.inputs.some((i) => i.name === 'time_ids');
   if (!sdxl(s)) throw bad(`the base is ${s.family.family}, and a refiner continues an SDXL base`);
   if (!sdxl(r)) throw bad(`it is ${r.family.family}, not an SDXL refiner or SDXL model (its UNet has no time_ids)`);
