@@ -56,7 +56,7 @@ for (const c of cases) {
     assert.equal(latents.length, c.latents.length);
     const scale = Math.max(...c.latents.map(Math.abs));
     const worst = Math.max(...c.latents.map((v, i) => Math.abs(latents[i] - v)));
-    assert.ok(worst < 1e-4 * scale, `largest difference ${worst} (largest value ${scale})`);
+    assert.ok(worst < 1e-5 * scale, `largest difference ${worst} (largest value ${scale})`);
   });
 }
 
