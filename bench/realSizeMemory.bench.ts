@@ -18,11 +18,13 @@ const peakGiB = () => (process.resourceUsage().maxRSS * 1024) / GiB;
 async function run512(steps: number): Promise<Record<string, number>> {
   const { sessions } = await new SessionCache().get(dir!, 'cpu');
   const loadedGiB = peakGiB();
+  let stepsGiB = 0; // after the text encoder and the UNet calls, before the VAE decode
+  const control = { onStep: () => void (stepsGiB = peakGiB()), cancelled: () => false };
   const spec = runSpec({ modelDir: dir!, prompt: 'a red circle', seed: 1, steps, width: 512, height: 512 });
   const request = { spec, options: { provider: 'cpu' as const, preview: { every: 0, kind: 'none' as const } } };
-  const { timings } = (await runPipeline(sessions, request, { onStep: () => {}, cancelled: () => false }, 0)).info;
+  const { timings } = (await runPipeline(sessions, request, control, 0)).info;
   const stepS = timings.unetRunMs.reduce((a, b) => a + b, 0) / timings.unetRunMs.length / 1000;
-  return { loadedGiB, peakGiB: peakGiB(), stepS, vaeS: timings.vaeMs / 1000 };
+  return { loadedGiB, stepsGiB, peakGiB: peakGiB(), stepS, vaeS: timings.vaeMs / 1000 };
 }
 
 async function vae1024(arena: boolean): Promise<Record<string, number>> {
