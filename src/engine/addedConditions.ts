@@ -54,7 +54,7 @@ export function timeIds(spec: SizedSpec): number[] {
 }
 
 /** diffusers' aesthetic_score and negative_aesthetic_score defaults. */
-export const AESTHETIC_SCORE = { prompt: 6, negative: 2.5 } as const;
+const AESTHETIC_SCORE = { prompt: 6, negative: 2.5 } as const;
 
 /** The refiner's time_ids: original size, crop, aesthetic score; the first `negativeRows` rows are the
  * negative prompt's. */
