@@ -37,6 +37,21 @@ async function vae1024(arena: boolean): Promise<Record<string, number>> {
   return { peakGiB: peakGiB(), decodeS: (performance.now() - started) / 1000 };
 }
 
+/** The UNet alone at 64² latents, as guidance feeds it (one call at batch 2) or as two calls at batch 1: what
+ * splitting the guidance batch would save. Arena off, as the engine opens the UNet. */
+async function unet512(batch: number): Promise<Record<string, number>> {
+  const unet = await OnnxModel.create(join(dir!, 'unet', 'model.onnx'), 'unet', 'cpu', { cpuArena: false });
+  const loadedGiB = peakGiB();
+  const wave = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+  const feeds = {
+    sample: { data: wave(batch * 4 * 64 * 64), dims: [batch, 4, 64, 64] },
+    timestep: { data: [500], dims: [] },
+    encoder_hidden_states: { data: wave(batch * 77 * 768), dims: [batch, 77, 768] },
+  };
+  for (let done = 0; done < 2; done += batch) await unet.run(feeds);
+  return { loadedGiB, peakGiB: peakGiB() };
+}
+
 function child(args: string[]): Record<string, number> {
   const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args], {
     encoding: 'utf8',
@@ -50,6 +65,7 @@ async function main(): Promise<void> {
   const [mode, arg] = process.argv.slice(2);
   if (mode === 'run512') return console.log(JSON.stringify(await run512(Number(arg))));
   if (mode === 'vae1024') return console.log(JSON.stringify(await vae1024(arg === 'on')));
+  if (mode === 'unet512') return console.log(JSON.stringify(await unet512(Number(arg))));
   if (!dir || !existsSync(join(dir, 'torch_peak.json'))) {
     console.log('skipped: set REAL_SD15_DIR to a folder made by');
     console.log('  /usr/bin/python3 scripts/make_sd15_random.py DIFFUSERS_SRC DIR');
@@ -68,6 +84,8 @@ async function main(): Promise<void> {
   console.log('1024x1024 VAE decode (SDXL output size), fp32:');
   console.log(`  PyTorch eager: peak RSS ${gib(torch.peak_rss_mib.vae1024)} GiB`);
   for (const arena of ['on', 'off']) console.log(`  engine, arena ${arena}: ${fmt(child(['vae1024', arena]))}`);
+  console.log('The UNet alone at 512x512, two rows (guidance), arena off:');
+  for (const batch of ['2', '1']) console.log(`  batch ${batch}: ${fmt(child(['unet512', batch]))}`);
 }
 
 void main();
