@@ -46,6 +46,8 @@ const USAGE = `usage:
       --strength <s>         how far the init image is noised, 0 (kept) to 1 (all noise); default 0.75
       --mask <file>          inpainting: a mask the init image's size; white repaints, black keeps
       --mask-blur <px>       blur the mask by a Gaussian of this σ (A1111's mask blur); default 0
+      --refiner <folder>     SDXL refiner: denoises the end of the schedule from the base's latents
+      --refiner-switch-at <f>  fraction of the training timesteps the base denoises, 0 < f < 1; default 0.8
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
       --dump <folder>        also write final latents and decoded image as raw float32 + meta.json
       --force                replace existing output files
@@ -121,6 +123,8 @@ async function generate(args: string[]): Promise<number> {
       strength: { type: 'string' },
       mask: { type: 'string' },
       'mask-blur': { type: 'string' },
+      refiner: { type: 'string' },
+      'refiner-switch-at': { type: 'string' },
       dump: { type: 'string' },
     },
   });
@@ -144,6 +148,8 @@ async function generate(args: string[]): Promise<number> {
     strength: optional(o.strength, (v) => num('--strength', v)),
     mask: optional(o.mask, resolve),
     maskBlur: optional(o['mask-blur'], (v) => num('--mask-blur', v)),
+    refiner: optional(o.refiner, resolve),
+    refinerSwitchAt: optional(o['refiner-switch-at'], (v) => num('--refiner-switch-at', v)),
   });
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
   if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force));
@@ -244,6 +250,8 @@ const FLAGS: Record<keyof RunSpec, string> = {
   invert: 'invert',
   toolSampler: '--sampler',
   noise: '--noise',
+  refiner: '--refiner',
+  refinerSwitchAt: '--refiner-switch-at',
 };
 
 /** --sampler (with --schedule-type or --scheduler) and --scheduler-config as the spec's sampler fields: a

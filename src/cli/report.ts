@@ -1,5 +1,5 @@
 // What the CLI prints after a run: what ran, on what, how long each part took.
-import type { FamilyInfo, ImageRunInfo, RunInfo, RunOptions } from '../protocol/engine';
+import type { FamilyInfo, ImageRunInfo, RefinerRunInfo, RunInfo, RunOptions } from '../protocol/engine';
 import type { FinishedRun } from '../runs/executeRun';
 import { describeTimes } from '../runs/runTimes';
 
@@ -16,6 +16,7 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
     `seed      ${info.seeds.join(', ')}`,
     `size      ${spec.width}x${spec.height}, batch ${info.seeds.length}${microConditioning(info)}`,
     ...(info.family ? [`family    ${describeFamily(info.family)}`] : []),
+    ...(info.refiner ? [describeRefiner(info.refiner)] : []),
     `provider  ${info.provider}${options.provider && options.provider !== 'auto' ? '' : ' (auto)'}${fallbacks.length ? `; ${fallbacks.join('; ')}` : ''}`,
     `time      ${describeTimes(info.timings)}`,
   ];
@@ -27,6 +28,12 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   lines.push(...written.map((p) => `wrote     ${p}`));
   if (dump) lines.push(`dumped    ${dump}/latents.f32, image.f32, meta.json`);
   return lines.join('\n');
+}
+
+/** Which refiner took over where (RunInfo.refiner). */
+function describeRefiner(r: RefinerRunInfo): string {
+  const steps = `base ${r.baseSteps} + refiner ${r.refinerSteps} UNet calls`;
+  return `refiner   ${r.dir} (hash ${r.hash}), switch at ${r.switchAt}: ${steps}`;
 }
 
 /** How a run with an init image used it; inversion's PSNR on its own line, for scripts to read. */

@@ -2,7 +2,9 @@
 // row of the UNet batch ([uncond × batch, text × batch] when guidance runs):
 // - SDXL (diffusers v0.35.2 pipeline_stable_diffusion_xl.py, _get_add_time_ids): `text_embeds`, the
 //   second encoder's pooled projection, and `time_ids` = original size (h, w) + crop top-left (top, left)
-//   + target size (h, w), the same for the negative rows;
+//   + target size (h, w), the same for the negative rows; an SDXL refiner
+//   (pipeline_stable_diffusion_xl_img2img.py, requires_aesthetics_score) takes an aesthetic score in place
+//   of the target size: 6 for the prompt's rows, 2.5 for the negative prompt's (the pipeline's defaults);
 // - LCM (pipeline_latent_consistency_text2img.py, get_guidance_scale_embedding): `timestep_cond`, the
 //   sinusoidal embedding of w = g − 1, scaled by 1000, in the width the UNet's input takes.
 import type { Tensor } from '../core/tensor/tensor';
@@ -28,7 +30,12 @@ export function addedConditions(
     }
     added.text_embeds = text.pooled;
   }
-  if (takes('time_ids')) added.time_ids = repeated(timeIds(spec), rows);
+  if (takes('time_ids')) {
+    added.time_ids =
+      s.family.family === 'sdxl-refiner'
+        ? refinerTimeIds(spec, text?.uncond ? rows / 2 : 0, rows)
+        : repeated(timeIds(spec), rows);
+  }
   if (takes('timestep_cond')) {
     added.timestep_cond = repeated(guidanceEmbedding(spec.guidanceScale - 1, condWidth(s)), rows);
   }
@@ -44,6 +51,21 @@ export function timeIds(spec: SizedSpec): number[] {
   const target = spec.targetSize ?? spec;
   const crop = spec.cropTopLeft ?? { x: 0, y: 0 };
   return [original.height, original.width, crop.y, crop.x, target.height, target.width];
+}
+
+/** diffusers' aesthetic_score and negative_aesthetic_score defaults. */
+const AESTHETIC_SCORE = { prompt: 6, negative: 2.5 } as const;
+
+/** The refiner's time_ids: original size, crop, aesthetic score; the first `negativeRows` rows are the
+ * negative prompt's. */
+function refinerTimeIds(spec: SizedSpec, negativeRows: number, rows: number): Tensor<Float32Array> {
+  const sizeAndCrop = timeIds(spec).slice(0, 4);
+  const data = new Float32Array(rows * 5);
+  for (let r = 0; r < rows; r++) {
+    const score = r < negativeRows ? AESTHETIC_SCORE.negative : AESTHETIC_SCORE.prompt;
+    data.set([...sizeAndCrop, score], r * 5);
+  }
+  return { data, shape: [rows, 5] };
 }
 
 /** diffusers' get_guidance_scale_embedding(w, embedding_dim) for one w, in float32 as the pipeline runs it. */

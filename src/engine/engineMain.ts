@@ -31,7 +31,10 @@ async function generate(id: number, request: GenerateRequest): Promise<void> {
       onStep: (event: StepEvent) => send({ type: 'step', id, event }),
       cancelled: () => cancelled.has(id),
     };
-    const result = await runPipeline(sessions, request, control, loaded ? sessions.loadMs : 0);
+    // The cache keeps two folders: a base and its refiner stay loaded together.
+    const refiner = request.spec.refiner && (await cache.get(request.spec.refiner, request.options.provider));
+    const loadMs = (loaded ? sessions.loadMs : 0) + (refiner && refiner.loaded ? refiner.sessions.loadMs : 0);
+    const result = await runPipeline(sessions, request, control, loadMs, refiner ? refiner.sessions : undefined);
     send({ type: 'result', id, result });
   } catch (err) {
     send({ type: 'error', id, error: toPayload(err) });

@@ -17,17 +17,19 @@ export function recognizeLoaded(dir: string, components: Record<string, OnnxMode
   return recognizeModelFamily(folderJsonFacts(dir, graphs));
 }
 
-/** Families the engine does not run, and why. */
+/** Families the engine does not run as the run's model (they load, for another role), and why. */
 const NOT_RUN: Partial<Record<ModelFamilyReport['family'], string>> = {
-  'sdxl-refiner': 'an SDXL refiner (time_ids with an aesthetic score, an image-to-image second stage)',
+  'sdxl-refiner':
+    'an SDXL refiner (time_ids with an aesthetic score) runs only as the second stage of an SDXL base: ' +
+    'give it as the refiner (--refiner) of an SDXL model',
 };
 
-/** Refuses a family the engine cannot run, naming the UNet file and why. */
+/** Refuses a family the engine cannot run as the run's model, naming the UNet file and why. */
 export function refuseFamily(dir: string, report: ModelFamilyReport): void {
   const why = NOT_RUN[report.family];
   if (!why) return;
   const file = join(dir, 'unet', 'model.onnx');
-  throw new EngineFailure('MODEL_INVALID', `${file}: ${why} is not supported by this engine`, { file });
+  throw new EngineFailure('MODEL_INVALID', `${file}: ${why}`, { file });
 }
 
 /** Refuses a folder the recognizer found an error in, naming the component folder and what is wrong. */

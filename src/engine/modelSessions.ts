@@ -11,7 +11,7 @@ import { providerFailure } from './providerProbe';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ModelFamilyReport } from '../core/model/modelFamily';
-import { recognizeLoaded, refuseFamily, refuseFindings } from './folderRecognition';
+import { recognizeLoaded, refuseFindings } from './folderRecognition';
 
 export interface VaeEncoderSession {
   model: OnnxModel;
@@ -136,7 +136,6 @@ export async function loadSessions(
       const [unet, textEncoder, textEncoder2, vaeDecoder] = opened.map(value);
       const components = { unet, text_encoder: textEncoder, text_encoder_2: textEncoder2, vae_decoder: vaeDecoder };
       const family = recognizeLoaded(folder.dir, components);
-      refuseFamily(folder.dir, family);
       const sessions: ModelSessions = {
         folder,
         provider,

@@ -24,6 +24,9 @@ import { StepBuffers } from './stepBuffers';
 import { planToolRun, readsKey, sampleWithTool } from './toolSampling';
 import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions, type AddedConditions } from './addedConditions';
+import { refuseFamily } from './folderRecognition';
+import { planRefiner, refine, type RefinerPlan } from './refinerStage';
+import { cpuFloat16Note } from './cpuFloat16';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
@@ -32,15 +35,17 @@ export interface RunControl {
 }
 
 /** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
- * run's total counts it. */
+ * run's total counts it. `refiner`: the sessions of spec.refiner, for a run that names one. */
 export async function runPipeline(
   s: ModelSessions,
   request: GenerateRequest,
   control: RunControl,
   loadMs: number,
+  refiner?: ModelSessions,
 ): Promise<GenerateResult> {
   const started = performance.now();
   const { options } = request;
+  refuseFamily(s.folder.dir, s.family);
   const { spec: req, defaulted } = resolveSpec(request.spec, s);
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
@@ -49,6 +54,9 @@ export async function runPipeline(
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
   const custom = req.toolSampler ? undefined : customSchedule(req, scheduler.alphasCumprod);
   if (req.initImage === undefined) setTimesteps(scheduler, req.steps, custom);
+  const refinement = refinerPlan(s, req, scheduler, refiner, warnings);
+  const float16 = cpuFloat16Note([s, refiner]);
+  if (float16) warnings.push(float16);
 
   const textStart = performance.now();
   const text = s.folder.kind === 'text2img' ? await encodePrompts(s, req, shape) : undefined;
@@ -93,11 +101,17 @@ export async function runPipeline(
   } else {
     latents = { data: textRun!.initial, shape: latentShape };
     if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
-    latents = await denoise(loop, { scheduler, timesteps: scheduler.timesteps, latents });
+    const timesteps = refinement?.base ?? scheduler.timesteps;
+    const totalSteps = refinement && refinement.base.length + refinement.refiner.length;
+    latents = await denoise(loop, { scheduler, timesteps, latents, totalSteps });
   }
+  let refinerTextMs = 0;
+  if (refinement) ({ latents, textEncoderMs: refinerTextMs } = await refine(loop, refinement, latents, denoise));
 
   const vaeStart = performance.now();
-  const { images: decoded, pixels } = await decodeImages(s, latents);
+  // The last stage's pipeline decodes (with its own VAE where the refiner folder has one).
+  const decoder = refinement?.sessions.vaeDecoder ? refinement.sessions : s;
+  const { images: decoded, pixels } = await decodeImages(decoder, latents);
   const vaeMs = performance.now() - vaeStart;
   if (start?.reference) start.info.psnr = psnr(start.reference, decoded[0]);
 
@@ -112,6 +126,7 @@ export async function runPipeline(
       height: shape.height,
       steps: custom ? scheduler.timesteps.length : (specSteps(req) ?? req.steps),
       ...imageSpec(req),
+      ...(refinement && { refinerSwitchAt: refinement.info.switchAt }),
     },
     seeds,
     scheduler: { _class_name: scheduler.className, ...scheduler.config },
@@ -122,7 +137,7 @@ export async function runPipeline(
     family: { ...familyInfo(s.family), defaulted },
     timings: {
       loadMs,
-      textEncoderMs,
+      textEncoderMs: textEncoderMs + refinerTextMs,
       unetStepMs: loop.unetStepMs,
       unetRunMs: loop.unetRunMs,
       vaeMs,
@@ -135,8 +150,26 @@ export async function runPipeline(
     promptTokens: text?.tokenCount ?? 0,
     promptChunks: text?.chunks ?? 0,
     ...(start && { image: start.info }),
+    ...(refinement && { refiner: refinement.info }),
   };
   return { images, info, tensors };
+}
+
+/** The split between the base and spec.refiner, with the refiner's scheduler (its folder's config, the
+ * spec's keys on top) set for the same steps; undefined without a refiner. */
+function refinerPlan(
+  s: ModelSessions,
+  req: ResolvedSpec,
+  scheduler: Scheduler,
+  r: ModelSessions | undefined,
+  warnings: string[],
+): RefinerPlan | undefined {
+  if (req.refiner === undefined) return undefined;
+  if (!r) throw new EngineFailure('BAD_REQUEST', `the refiner ${req.refiner} was not loaded for this run`);
+  const built = buildScheduler(r, req);
+  setTimesteps(built.scheduler, req.steps, undefined);
+  warnings.push(...built.warnings.map((w) => `refiner ${w}`));
+  return planRefiner(r, s, req.refinerSwitchAt, { base: scheduler, refiner: built.scheduler });
 }
 
 /** What every denoising phase of a run shares. */

@@ -44,6 +44,18 @@ export interface RunImages {
   mask?: RgbaPixels;
 }
 
+/** The SDXL refiner stage of a run (RunInfo.refiner): which model, where it took over, the steps of each stage. */
+export interface RefinerRunInfo {
+  dir: string;
+  name: string;
+  /** modelHash of the refiner folder (A1111's "Refiner: name [first 10 hex digits]"). */
+  hash: string;
+  switchAt: number;
+  /** UNet calls of the base and of the refiner (diffusers' split of the one schedule). */
+  baseSteps: number;
+  refinerSteps: number;
+}
+
 /** How a run with an init image started from it (RunInfo.image). */
 export interface ImageRunInfo {
   /** The init image's own size, before the resize rule. */
@@ -170,6 +182,8 @@ export interface RunInfo {
   promptChunks: number;
   /** Runs with an init image: how it was used. */
   image?: ImageRunInfo;
+  /** Runs with an SDXL refiner. */
+  refiner?: RefinerRunInfo;
 }
 
 export interface GenerateResult {

@@ -37,7 +37,14 @@ export const RUN_LIMITS = {
   maskBlur: { min: 0, max: 64 },
   /** Bytes of an init image or mask file: a 4096² RGBA PNG is at most about 64 MiB. */
   imageFileBytes: 128 * 2 ** 20,
+  /** SDXL refiner switch: a fraction of the training timesteps, both ends excluded (diffusers' denoising_end
+   * and denoising_start take 0 < f < 1 only). */
+  refinerSwitchAt: { min: 0, max: 1 },
 } as const;
+
+/** Where the SDXL base hands over to the refiner when a spec gives none: A1111's "Switch at" default and
+ * diffusers' documented high_noise_frac. */
+export const DEFAULT_REFINER_SWITCH = 0.8;
 
 /** A1111's default denoising strength, for runs with an init image that give none. */
 export const DEFAULT_STRENGTH = 0.75;
@@ -108,6 +115,12 @@ export interface RunSpec {
   /** Whose way of drawing the initial and sampler noise from the seed. Default: the tool's own with a
    * `toolSampler`, else diffusers. */
   noise?: NoiseConvention;
+  /** SDXL refiner: absolute path of a second model folder (an SDXL refiner, or any SDXL model) that denoises
+   * the low-noise end of the schedule from the base's latents (diffusers' denoising_end / denoising_start). */
+  refiner?: string;
+  /** Fraction of the training timesteps the base denoises before the refiner takes over
+   * (RUN_LIMITS.refinerSwitchAt, ends excluded). Only with `refiner`; absent: DEFAULT_REFINER_SWITCH. */
+  refinerSwitchAt?: number;
 }
 
 export interface ToolSamplerSpec {
@@ -218,6 +231,35 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   }
   problems.push(...checkImageFields(spec));
   problems.push(...toolProblems(spec));
+  problems.push(...refinerProblems(spec));
+  return problems;
+}
+
+/** The refiner's folder and switch point; the refiner continues a text-to-image run on the diffusers path. */
+function refinerProblems(spec: RunSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const { refiner, refinerSwitchAt: at } = spec;
+  if (refiner !== undefined && (typeof refiner !== 'string' || refiner === '')) {
+    problems.push({ field: 'refiner', message: 'refiner must be a model folder path' });
+  }
+  const { min, max } = RUN_LIMITS.refinerSwitchAt;
+  if (at !== undefined && (typeof at !== 'number' || !Number.isFinite(at) || at <= min || at >= max)) {
+    const message = `refiner switch must be a number between ${min} and ${max} (both excluded), not ${show(at)}`;
+    problems.push({ field: 'refinerSwitchAt', message });
+  }
+  if (at !== undefined && refiner === undefined) {
+    problems.push({ field: 'refinerSwitchAt', message: 'a refiner switch needs a refiner' });
+  }
+  if (refiner === undefined) return problems;
+  const without: [keyof RunSpec, string][] = [
+    ['initImage', 'an init image'],
+    ['toolSampler', 'a tool sampler'],
+    ['timesteps', 'explicit timesteps'],
+    ['sigmas', 'explicit sigmas'],
+  ];
+  for (const [field, what] of without) {
+    if (spec[field] !== undefined) problems.push({ field, message: `a refiner does not combine with ${what} yet` });
+  }
   return problems;
 }
 

@@ -64,6 +64,8 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   invert: true,
   toolSampler: true,
   noise: true,
+  refiner: true,
+  refinerSwitchAt: true,
 };
 const BASE_KEYS = Object.keys(BASE_FIELDS);
 
@@ -102,6 +104,8 @@ export function parseSweep(json: unknown, options: { cellLimit?: number } = {}):
   }
   sameFieldTwice(axes, error);
   const base = readBase(json.base, axes, error);
+  // A cell's key and folder resolution cover one model folder; a second one would share keys across refiners.
+  if (base?.refiner !== undefined) error(['base', 'refiner'], 'unsupported', 'a sweep does not run a refiner yet');
   if (base) checkValues(base, axes, findings);
   if (findings.some((f) => f.severity === 'error') || !base) return { findings };
   const sweep: Sweep = {

@@ -76,11 +76,35 @@ export function toA1111(record: RunRecord): A1111Parameters {
       // A1111's infotext names a varied image's own variation seed (processing.py create_infotext).
       ...(isVaried(spec) ? variationPairs(spec.subseed! + record.batchIndex, spec.subseedStrength!) : []),
       ...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
+      ...refinerPairs(record.ran.refiner),
       // Every noise convention draws from torch's CPU generator; A1111 reads a missing "RNG" as GPU.
       ['RNG', 'CPU'],
       ['Version', 'Diffusion Lab'],
     ],
   };
+}
+
+const REFINER = 'Refiner';
+const REFINER_SWITCH = 'Refiner switch at';
+
+/** A1111's refiner keys (modules/sd_samplers_common.py): the checkpoint's short title "name [hash10]" and the
+ * switch. A1111 switches at a fraction of the sampling steps, diffusers (and this engine) at a fraction of the
+ * training timesteps; with the usual leading or trailing spacing the two land on the same step. */
+function refinerPairs(refiner: RunRecord['ran']['refiner']): [string, string][] {
+  if (!refiner) return [];
+  const title = refiner.hash ? `${refiner.name} [${refiner.hash.slice(0, 10)}]` : refiner.name;
+  return [
+    [REFINER, title],
+    [REFINER_SWITCH, String(refiner.switchAt)],
+  ];
+}
+
+/** A refined A1111 image names a checkpoint, not a folder: the user is told which to give. */
+function refinerNote(extra: [string, string][]): string | undefined {
+  const name = extra.find(([k]) => k === REFINER)?.[1];
+  if (name === undefined) return undefined;
+  const at = extra.find(([k]) => k === REFINER_SWITCH)?.[1] ?? 'its default';
+  return `refined with ${name}, switching at ${at}: give that refiner's folder to refine the re-run`;
 }
 
 const VARIATION_SEED = 'Variation seed';
@@ -199,7 +223,9 @@ function fromA1111(text: string): RestoredRun {
   };
   // A1111 writes "RNG" only when it is not GPU; this project draws on the CPU.
   const rng = p.extra.find(([key]) => key === 'RNG')?.[1] ?? 'GPU';
-  const notes = rng === 'CPU' ? undefined : [`A1111 drew the noise with RNG ${rng}; the CPU noise here differs`];
+  const refined = refinerNote(p.extra);
+  const rngNote = rng === 'CPU' ? [] : [`A1111 drew the noise with RNG ${rng}; the CPU noise here differs`];
+  const notes = refined ? [...rngNote, refined] : rngNote.length ? rngNote : undefined;
   const unknownSampler = p.sampler && !toolSampler ? p.sampler : undefined;
   return {
     source: 'a1111',

@@ -306,3 +306,19 @@ test('an SDXL-Turbo folder runs at its family settings with micro-conditioning f
   assert.match(r.out, /from the model: steps, guidanceScale, width, height/);
   assert.ok(statSync(out).size > 0);
 });
+
+test('generate --refiner hands the end of the schedule to an SDXL refiner and prints where it switched', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-refiner-'));
+  const out = join(dir, 'refined.png');
+  const args = ['generate', '--model', model('tiny-sdxl'), '--prompt', 'a red circle', '--seed', '3', '--steps', '10'];
+  const r = cli(...args, '--refiner', model('tiny-sdxl-refiner'), '--refiner-switch-at', '0.7', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    /refiner +\S+tiny-sdxl-refiner \(hash [0-9a-f]{64}\), switch at 0\.7: base 7 \+ refiner 3 UNet calls/,
+  );
+  assert.ok(statSync(out).size > 0);
+  const bad = cli(...args, '--refiner-switch-at', '0.7', '--out', join(dir, 'x.png'));
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /--refiner-switch-at: a refiner switch needs a refiner/);
+});

@@ -203,3 +203,9 @@ test('fields that need another are checked with the other axes in place', () => 
     ['y.values.1', 'engine-refuses', 'error'],
   ]);
 });
+
+test('a sweep base naming a refiner is refused at base.refiner (cells key and resolve one model folder)', () => {
+  const { sweep, found } = findingsOf({ base: { ...base, refiner: '../models/xl-refiner' } });
+  assert.equal(sweep, undefined);
+  assert.deepEqual(found[0], ['base.refiner', 'unsupported', 'error']);
+});

@@ -217,3 +217,22 @@ test('a varied image carries its own variation seed, in A1111 text and in the re
   assert.deepEqual([theirs?.spec.subseed, theirs?.spec.subseedStrength], [41, 0.25]);
   assert.doesNotMatch(pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters, /Variation/);
 });
+
+test('a refined image writes A1111 Refiner and Refiner switch at; its record restores the refiner, A1111 text a note', () => {
+  const refiner = { dir: '/m/xl-refiner', name: 'xl-refiner', hash: '0123456789abcdef', switchAt: 0.7 };
+  const spec = { refiner: refiner.dir, refinerSwitchAt: 0.7 };
+  const [record] = buildRunRecords(
+    new Date(0),
+    sampleInfo({ spec, refiner: { ...refiner, baseSteps: 7, refinerSteps: 3 } }),
+  );
+  const texts = pngTextChunks(record);
+  assert.match(texts.parameters, /, Refiner: xl-refiner \[0123456789\], Refiner switch at: 0\.7, /);
+  const ours = restoreFromPngText(texts);
+  assert.deepEqual([ours?.spec.refiner, ours?.spec.refinerSwitchAt], ['/m/xl-refiner', 0.7]);
+  const theirs = restoreFromPngText({ parameters: texts.parameters });
+  assert.equal(theirs?.spec.refiner, undefined, 'a checkpoint name is not a folder');
+  assert.deepEqual(theirs?.notes, [
+    "refined with xl-refiner [0123456789], switching at 0.7: give that refiner's folder to refine the re-run",
+  ]);
+  assert.doesNotMatch(pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters, /Refiner/);
+});
