@@ -1,7 +1,8 @@
 // The forward-process view: x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε of one image under several schedules side
 // by side, at the t of one slider. The noise is drawn once per seed; a new t only reweighs it, into
 // one reused pixel buffer per canvas (putImageData), so a redraw allocates nothing.
-// The inspector's stylesheet themes the toolbar, form controls and status line; forward.css adds the rest.
+// The shared toolbar and the inspector's stylesheet (form controls, status line) theme it; forward.css adds the rest.
+import '../shared/toolbar.css';
 import '../schedule/schedule.css';
 import './forward.css';
 import { ForwardProcessView } from '../../src/core/forward/forwardView';

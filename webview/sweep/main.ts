@@ -1,9 +1,15 @@
 // The sweep grid webview: x values across, y values down, one block per z value; each cell's image
 // fills in as the host sends it (nearest-neighbour scaled), its parameters on hover. While the
-// document has errors the last grid stays, dimmed, under the findings.
+// document has errors the last grid stays, dimmed, under the findings. Two cells picked show their
+// pixel difference and, on request (both run again), where their latent trajectories part.
+import 'uplot/dist/uPlot.min.css';
+import '../shared/toolbar.css';
 import './sweep.css';
+import type { TrajectoryComparison } from '../../src/core/tensor/trajectoryDistance';
 import type { HostToSweep, SweepToHost, SweepView, ViewFinding } from '../../src/protocol/sweepView';
 import { DIFF_GAIN, pixelDiff, type Pixels } from './cellDiff';
+import { trajectoryChart } from './trajectoryChart';
+import { partingStep, trajectoryColumns } from './trajectoryData';
 
 declare function acquireVsCodeApi(): { postMessage(message: SweepToHost): void };
 
@@ -35,12 +41,16 @@ const images = new Map<number, string>();
 let cellElements: HTMLElement[] = [];
 /** Cells picked for the diff (shift-click), at most two. */
 let picked: number[] = [];
+/** Where the picked cells' trajectory comparison goes (inside the diff panel). */
+const trajectorySlot = document.createElement('div');
+trajectorySlot.className = 'trajectory';
 
 window.addEventListener('message', (event: MessageEvent<HostToSweep>) => {
   const m = event.data;
   if (m.type === 'sweep') showSweep(m.view, m.findings);
   else if (m.type === 'cell') showCell(m.index, m.png);
   else if (m.type === 'clear') clearImages();
+  else if (m.type === 'trajectory') showTrajectory(m.cells, m.comparison, m.error);
   else {
     status.textContent = m.text;
     run.disabled = m.running;
@@ -154,7 +164,32 @@ async function showDiff(): Promise<void> {
   caption.textContent =
     `Cells ${picked[0]} and ${picked[1]}: RMS difference ${diff.rms.toFixed(2)}, largest ${diff.max} (of 255); ` +
     `the right image shows |A − B| × ${DIFF_GAIN}.`;
-  diffPanel.replaceChildren(caption, ...[a, b, diff.image].map(canvasOf));
+  const cells: [number, number] = [picked[0], picked[1]];
+  const compare = button('Compare latents step by step', () => {
+    compare.disabled = true;
+    trajectorySlot.replaceChildren();
+    vscode.postMessage({ type: 'trajectory', cells });
+  });
+  compare.title = 'Runs both cells again with their latents captured (as the workbench step viewer does)';
+  trajectorySlot.replaceChildren(compare);
+  diffPanel.replaceChildren(caption, ...[a, b, diff.image].map(canvasOf), trajectorySlot);
+}
+
+/** The comparison the host sent, when it is of the cells still picked. */
+function showTrajectory(cells: [number, number], comparison?: TrajectoryComparison, error?: string): void {
+  if (cells[0] !== picked[0] || cells[1] !== picked[1]) return;
+  const caption = document.createElement('p');
+  if (!comparison) {
+    caption.textContent = `The latents could not be compared: ${error}`;
+    return void trajectorySlot.replaceChildren(caption);
+  }
+  const parting = partingStep(trajectoryColumns(comparison));
+  caption.textContent =
+    `L2 distance between the cells' denoised latents (x̂0) at each step, and both schedules' σ. ` +
+    (parting === undefined
+      ? 'The latents are the same at every step.'
+      : `The distance first reaches half its largest at step ${parting}.`);
+  trajectorySlot.replaceChildren(caption, trajectoryChart(comparison, cells));
 }
 
 async function pixelsOf(url: string): Promise<Pixels> {
