@@ -1,19 +1,18 @@
 // Worker thread that runs a tool-exact sampler (src/core/kdiffusion): the samplers call their denoiser
 // synchronously, the UNet runs asynchronously on the engine's thread. Each model call writes x and σ
 // into shared memory, asks the engine thread for x̂0 and blocks on an Atomics wait until it is there.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { StepCallback } from '../core/kdiffusion/denoiser';
 import { prepareToolRun, sampleToolRun } from '../core/kdiffusion/toolRun';
 import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
 import { REPLY, type SamplerJob, type SamplerShared, type WorkerMessage } from './samplerBridge';
 
-const { job, shared } = workerData as { job: SamplerJob; shared: SamplerShared };
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
 
 /** Thrown in the sampler when the engine stops the run (cancelled, or the UNet failed). */
 class Stopped extends Error {}
 
-function denoise(x: Float32Array, sigma: number): Float32Array {
+function denoise(shared: SamplerShared, x: Float32Array, sigma: number): Float32Array {
   const ctrl = new Int32Array(shared.ctrl);
   new Float32Array(shared.x).set(x);
   new Float64Array(shared.sigma)[0] = sigma;
@@ -29,12 +28,15 @@ const callback: StepCallback = ({ i, sigma, sigmaHat, x, denoised }) => {
   post({ type: 'step', i, sigma, sigmaHat, x: xs, denoised: d }, [xs.buffer, d.buffer]);
 };
 
-try {
-  const resolved = resolveToolSampler(job.toolSampler.tool, job.toolSampler.sampler, job.toolSampler.schedule);
-  if (isToolFinding(resolved)) throw new Error(resolved.message);
-  const run = prepareToolRun({ ...job, resolved });
-  const x = Float32Array.from(sampleToolRun(run, denoise, callback));
-  post({ type: 'done', x }, [x.buffer]);
-} catch (err) {
-  if (!(err instanceof Stopped)) post({ type: 'error', message: (err as Error).message });
-}
+// The job comes as the first message: a worker is started before its run is known (toolSampling.ts).
+parentPort!.once('message', ({ job, shared }: { job: SamplerJob; shared: SamplerShared }) => {
+  try {
+    const resolved = resolveToolSampler(job.toolSampler.tool, job.toolSampler.sampler, job.toolSampler.schedule);
+    if (isToolFinding(resolved)) throw new Error(resolved.message);
+    const run = prepareToolRun({ ...job, resolved });
+    const x = Float32Array.from(sampleToolRun(run, (x, sigma) => denoise(shared, x, sigma), callback));
+    post({ type: 'done', x }, [x.buffer]);
+  } catch (err) {
+    if (!(err instanceof Stopped)) post({ type: 'error', message: (err as Error).message });
+  }
+});

@@ -120,7 +120,8 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction };
   const size = denoiser.latentShape.reduce((a, b) => a * b, 1);
   const shared = sharedFor(size);
-  const worker = startWorker({ job: plan.job, shared });
+  const worker = takeWorker();
+  worker.postMessage({ job: plan.job, shared });
   const ctrl = new Int32Array(shared.ctrl);
   const reply = (state: number) => {
     Atomics.store(ctrl, 0, state);
@@ -190,10 +191,24 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   });
 }
 
+/** A started worker, kept so the next tool run does not wait for one to start (about 80 ms of a small
+ * model's run: a sweep runs many). Each run still gets a fresh worker, ended with its run. */
+let spare: Worker | undefined;
+
+function takeWorker(): Worker {
+  const worker = spare ?? startWorker();
+  spare = startWorker();
+  const next = spare;
+  // One that failed to start is not handed out; an idle one does not keep the engine alive.
+  next.once('error', () => spare === next && (spare = undefined)).unref();
+  worker.ref();
+  return worker;
+}
+
 /** The worker beside this file: samplerWorker.js in the bundle (dist/); from source the .ts through tsx's
  * require hook (a worker does not get the engine's `--import tsx` loader in time on Node 20). */
-function startWorker(workerData: unknown): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'samplerWorker.js'), { workerData });
+function startWorker(): Worker {
+  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'samplerWorker.js'));
   const source = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'samplerWorker.ts'))});`;
-  return new Worker(source, { eval: true, workerData });
+  return new Worker(source, { eval: true });
 }
