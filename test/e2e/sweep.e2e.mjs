@@ -21,98 +21,104 @@ async function statusMatching(frame, pattern, timeout = 120_000) {
   return frame.textContent('[role="status"]');
 }
 
-test('a 2×2 sweep runs from its grid, fills in, diffs two cells, and a re-run finds every cell cached', async ({
-  page,
-  server,
-}) => {
-  const sweep = {
-    version: 1,
-    description: 'Euler against DDIM on two seeds',
-    base: { modelDir: MODEL, prompt: 'a red circle on a blue background', seed: 7, steps: 4, guidanceScale: 3 },
-    x: { field: 'sampler', values: SAMPLERS },
-    y: { field: 'seed', values: SEEDS },
-  };
-  writeFileSync(join(server.workspace, 'samplers.sweep.json'), JSON.stringify(sweep, null, 2));
-  await openFile(page, 'samplers.sweep.json', 'Euler against DDIM');
-  await runCommand(page, 'View: Reopen Editor With...');
-  const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sweep Grid' }).first();
-  await choice.waitFor({ timeout: 30_000 });
-  await choice.click();
-  const grid = await findWebviewFrame(page, '.grid .cell', 60_000);
-  const labels = await grid.locator('.label').allTextContents();
-  assert(JSON.stringify(labels) === JSON.stringify([...SAMPLERS, ...SEEDS.map(String)]), `labels ${labels}`);
+test(
+  'a 2×2 sweep runs from its grid, fills in, diffs two cells, and a re-run finds every cell cached',
+  async ({ page, server }) => {
+    const sweep = {
+      version: 1,
+      description: 'Euler against DDIM on two seeds',
+      base: { modelDir: MODEL, prompt: 'a red circle on a blue background', seed: 7, steps: 4, guidanceScale: 3 },
+      x: { field: 'sampler', values: SAMPLERS },
+      y: { field: 'seed', values: SEEDS },
+    };
+    writeFileSync(join(server.workspace, 'samplers.sweep.json'), JSON.stringify(sweep, null, 2));
+    await openFile(page, 'samplers.sweep.json', 'Euler against DDIM');
+    await runCommand(page, 'View: Reopen Editor With...');
+    const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sweep Grid' }).first();
+    await choice.waitFor({ timeout: 30_000 });
+    await choice.click();
+    const grid = await findWebviewFrame(page, '.grid .cell', 60_000);
+    const labels = await grid.locator('.label').allTextContents();
+    assert(JSON.stringify(labels) === JSON.stringify([...SAMPLERS, ...SEEDS.map(String)]), `labels ${labels}`);
 
-  // Run from the grid and watch the cells fill in: the count of shown images only grows, to 4.
-  await grid.locator('button', { hasText: 'Run sweep' }).click();
-  const counts = [];
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    const shown = await grid.locator('img.cell').count();
-    if (counts[counts.length - 1] !== shown) counts.push(shown);
-    if (shown === 1 || shown === 2) await screenshot(page, 'sweep-filling');
-    if (shown === 4) break;
-    await page.waitForTimeout(100);
-  }
-  console.log(`  images shown as the sweep ran: ${counts.join(' → ')}`);
-  assert(counts[counts.length - 1] === 4, `cells shown: ${counts}`);
-  assert(
-    counts.every((c, i) => i === 0 || c > counts[i - 1]),
-    `cells shown: ${counts}`,
-  );
-  const done = await statusMatching(grid, /4 cells ran, 0 cached/);
-  await screenshot(page, 'sweep-grid');
+    // Run from the grid and watch the cells fill in: the count of shown images only grows, to 4.
+    await grid.locator('button', { hasText: 'Run sweep' }).click();
+    const counts = [];
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      const status = (await grid.textContent('[role="status"]')) ?? '';
+      assert(!/^(Failed|Cancelled)/.test(status), `the sweep stopped: ${status}`);
+      const shown = await grid.locator('img.cell').count();
+      if (counts[counts.length - 1] !== shown) counts.push(shown);
+      if (shown === 1 || shown === 2) await screenshot(page, 'sweep-filling');
+      if (shown === 4) break;
+      await page.waitForTimeout(100);
+    }
+    console.log(`  images shown as the sweep ran: ${counts.join(' → ')}`);
+    assert(counts[counts.length - 1] === 4, `cells shown: ${counts}`);
+    assert(
+      counts.every((c, i) => i === 0 || c > counts[i - 1]),
+      `cells shown: ${counts}`,
+    );
+    const done = await statusMatching(grid, /4 cells ran, 0 cached/);
+    await screenshot(page, 'sweep-grid');
 
-  // The output folder: a PNG per cell with its parameters, the index, and the grid with the sweep.
-  const out = join(server.workspace, 'diffusion-outputs', 'sweeps', 'samplers');
-  assert(done.includes(out), `status names the folder: ${done}`);
-  const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
-  assert(index.cells.length === 4 && index.cellCount === 4, `index cells ${index.cells.length}`);
-  for (const cell of index.cells) {
-    const png = decode(readFileSync(join(out, cell.file)));
-    const seed = SEEDS[Math.floor(cell.index / 2)];
-    const parameters = png.text.parameters ?? '';
-    assert(parameters.includes(`Seed: ${seed}`), `cell ${cell.index} parameters: ${parameters}`);
-    assert(parameters.includes('Steps: 4'), `cell ${cell.index} parameters: ${parameters}`);
-    assert(cell.spec.seed === seed, `cell ${cell.index} spec seed ${cell.spec.seed}`);
-  }
-  const gridPng = decode(readFileSync(join(out, 'grid.png')));
-  const gridText = JSON.parse(gridPng.text['diffusion-lab-sweep']);
-  assert(gridText.sweepHash === index.sweepHash, 'the grid names the sweep of the index');
-  assert(gridPng.width > 2 * 64 && gridPng.height > 2 * 64, `grid ${gridPng.width}×${gridPng.height}`);
-  const mtimes = index.cells.map((c) => statSync(join(out, c.file)).mtimeMs);
+    // The output folder: a PNG per cell with its parameters, the index, and the grid with the sweep.
+    const out = join(server.workspace, 'diffusion-outputs', 'sweeps', name);
+    assert(done.includes(out), `status names the folder: ${done}`);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
+    assert(index.cells.length === 4 && index.cellCount === 4, `index cells ${index.cells.length}`);
+    for (const cell of index.cells) {
+      const png = decode(readFileSync(join(out, cell.file)));
+      const seed = SEEDS[Math.floor(cell.index / 2)];
+      const parameters = png.text.parameters ?? '';
+      assert(parameters.includes(`Seed: ${seed}`), `cell ${cell.index} parameters: ${parameters}`);
+      assert(parameters.includes('Steps: 4'), `cell ${cell.index} parameters: ${parameters}`);
+      assert(cell.spec.seed === seed, `cell ${cell.index} spec seed ${cell.spec.seed}`);
+    }
+    const gridPng = decode(readFileSync(join(out, 'grid.png')));
+    const gridText = JSON.parse(gridPng.text['diffusion-lab-sweep']);
+    assert(gridText.sweepHash === index.sweepHash, 'the grid names the sweep of the index');
+    assert(gridPng.width > 2 * 64 && gridPng.height > 2 * 64, `grid ${gridPng.width}×${gridPng.height}`);
+    const mtimes = index.cells.map((c) => statSync(join(out, c.file)).mtimeMs);
 
-  // Two cells compared: the seed-7 cells of both samplers.
-  await grid
-    .locator('img.cell')
-    .nth(0)
-    .click({ modifiers: ['Shift'] });
-  await grid
-    .locator('img.cell')
-    .nth(1)
-    .click({ modifiers: ['Shift'] });
-  await grid.getByText(/Cells 0 and 1: RMS difference/).waitFor({ timeout: 30_000 });
-  await grid.getByRole('button', { name: 'Compare latents step by step' }).click();
-  await grid.locator('.trajectory-chart canvas').waitFor({ timeout: 120_000 });
-  const caption = await grid.locator('.trajectory p').textContent();
-  assert(/L2 distance between the cells' denoised latents/.test(caption), `caption: ${caption}`);
-  await grid.locator('.trajectory-chart').scrollIntoViewIfNeeded();
-  await screenshot(page, 'sweep-diff');
+    // Two cells compared: the seed-7 cells of both samplers.
+    await grid
+      .locator('img.cell')
+      .nth(0)
+      .click({ modifiers: ['Shift'] });
+    await grid
+      .locator('img.cell')
+      .nth(1)
+      .click({ modifiers: ['Shift'] });
+    await grid.getByText(/Cells 0 and 1: RMS difference/).waitFor({ timeout: 30_000 });
+    await grid.getByRole('button', { name: 'Compare latents step by step' }).click();
+    await grid.locator('.trajectory-chart canvas').waitFor({ timeout: 120_000 });
+    const caption = await grid.locator('.trajectory p').textContent();
+    assert(/L2 distance between the cells' denoised latents/.test(caption), `caption: ${caption}`);
+    await grid.locator('.trajectory-chart').scrollIntoViewIfNeeded();
+    await screenshot(page, 'sweep-diff');
 
-  // A click opens the cell in the workbench with its parameters restored.
-  await grid.locator('img.cell').nth(3).click();
-  const panel = await findWebviewFrame(page, '#param-seed input', 60_000);
-  await panel
-    .locator('.notice', { hasText: 'Restored from a Diffusion Lab record' })
-    .first()
-    .waitFor({ timeout: 30_000 });
-  const seed = await panel.locator('#param-seed input').inputValue();
-  assert(seed === String(SEEDS[1]), `workbench seed ${seed}`);
-  await screenshot(page, 'sweep-cell-in-workbench');
+    // A click opens the cell in the workbench with its parameters restored.
+    await grid.locator('img.cell').nth(3).click();
+    const panel = await findWebviewFrame(page, '#param-seed input', 60_000);
+    await panel
+      .locator('.notice', { hasText: 'Restored from a Diffusion Lab record' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const seed = await panel.locator('#param-seed input').inputValue();
+    assert(seed === String(SEEDS[1]), `workbench seed ${seed}`);
+    await screenshot(page, 'sweep-cell-in-workbench');
 
-  // Back on the grid, a re-run finds every cell in the folder: none runs, no file is rewritten.
-  await page.locator('.tab', { hasText: 'samplers.sweep.json' }).first().click();
-  await grid.locator('button', { hasText: 'Run sweep' }).click();
-  await statusMatching(grid, /0 cells ran, 4 cached/, 60_000);
-  const after = index.cells.map((c) => statSync(join(out, c.file)).mtimeMs);
-  assert(JSON.stringify(after) === JSON.stringify(mtimes), 'the cached cells were not written again');
-});
+    // Back on the grid, a re-run finds every cell in the folder: none runs, no file is rewritten.
+    await page
+      .locator('.tab', { hasText: `${name}.sweep.json` })
+      .first()
+      .click();
+    await grid.locator('button', { hasText: 'Run sweep' }).click();
+    await statusMatching(grid, /0 cells ran, 4 cached/, 60_000);
+    const after = index.cells.map((c) => statSync(join(out, c.file)).mtimeMs);
+    assert(JSON.stringify(after) === JSON.stringify(mtimes), 'the cached cells were not written again');
+  },
+  { timeoutMs: 420_000 },
+);
