@@ -31,13 +31,15 @@ test(
       x: { field: 'sampler', values: SAMPLERS },
       y: { field: 'seed', values: SEEDS },
     };
-    writeFileSync(join(server.workspace, 'samplers.sweep.json'), JSON.stringify(sweep, null, 2));
-    await openFile(page, 'samplers.sweep.json', 'Euler against DDIM');
+    // A new name on each attempt: a retry's window would restore the first attempt's grid of the file.
+    const name = `samplers-${Date.now() % 1e6}`;
+    writeFileSync(join(server.workspace, `${name}.sweep.json`), JSON.stringify(sweep, null, 2));
+    await openFile(page, `${name}.sweep.json`, 'Euler against DDIM');
     await runCommand(page, 'View: Reopen Editor With...');
     const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sweep Grid' }).first();
     await choice.waitFor({ timeout: 30_000 });
     await choice.click();
-    const grid = await findWebviewFrame(page, '.grid .cell', 60_000);
+    const grid = await findWebviewFrame(page, '.grid div.cell[data-index]', 60_000);
     const labels = await grid.locator('.label').allTextContents();
     assert(JSON.stringify(labels) === JSON.stringify([...SAMPLERS, ...SEEDS.map(String)]), `labels ${labels}`);
 
@@ -65,7 +67,7 @@ test(
 
     // The output folder: a PNG per cell with its parameters, the index, and the grid with the sweep.
     const out = join(server.workspace, 'diffusion-outputs', 'sweeps', name);
-    assert(done.includes(out), `status names the folder: ${done}`);
+    assert(done.includes(join('sweeps', name)), `status names the folder: ${done}`);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
     assert(index.cells.length === 4 && index.cellCount === 4, `index cells ${index.cells.length}`);
     for (const cell of index.cells) {
@@ -115,8 +117,10 @@ test(
       .locator('.tab', { hasText: `${name}.sweep.json` })
       .first()
       .click();
-    await grid.locator('button', { hasText: 'Run sweep' }).click();
-    await statusMatching(grid, /0 cells ran, 4 cached/, 60_000);
+    const shown = await findWebviewFrame(page, 'img.cell[data-index]', 30_000);
+    await shown.locator('button', { hasText: 'Run sweep' }).click();
+    await statusMatching(shown, /0 cells ran, 4 cached/, 60_000);
+    await screenshot(page, 'sweep-rerun-cached');
     const after = index.cells.map((c) => statSync(join(out, c.file)).mtimeMs);
     assert(JSON.stringify(after) === JSON.stringify(mtimes), 'the cached cells were not written again');
   },
