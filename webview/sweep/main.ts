@@ -166,8 +166,8 @@ async function showDiff(): Promise<void> {
     `the right image shows |A − B| × ${DIFF_GAIN}.`;
   const cells: [number, number] = [picked[0], picked[1]];
   const compare = button('Compare latents step by step', () => {
-    compare.disabled = true;
-    trajectorySlot.replaceChildren();
+    const waiting = Object.assign(document.createElement('p'), { textContent: 'Running both cells again…' });
+    trajectorySlot.replaceChildren(waiting);
     vscode.postMessage({ type: 'trajectory', cells });
   });
   compare.title = 'Runs both cells again with their latents captured (as the workbench step viewer does)';
