@@ -28,8 +28,8 @@ const callback: StepCallback = ({ i, sigma, sigmaHat, x, denoised }) => {
   post({ type: 'step', i, sigma, sigmaHat, x: xs, denoised: d }, [xs.buffer, d.buffer]);
 };
 
-// The job comes as the first message: a worker is started before its run is known (toolSampling.ts).
-parentPort!.once('message', ({ job, shared }: { job: SamplerJob; shared: SamplerShared }) => {
+// Each message is a job: a worker runs one after another (toolSampling.ts keeps one between runs).
+parentPort!.on('message', ({ job, shared }: { job: SamplerJob; shared: SamplerShared }) => {
   try {
     const resolved = resolveToolSampler(job.toolSampler.tool, job.toolSampler.sampler, job.toolSampler.schedule);
     if (isToolFinding(resolved)) throw new Error(resolved.message);

@@ -170,11 +170,12 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
       if (finished) return;
       finished = true;
       reply(REPLY.stop);
-      void worker.terminate();
+      worker.off('message', onMessage).off('error', onError);
+      release(worker, err === undefined);
       if (err) reject(err);
       else resolve({ data: latents!, shape: denoiser.latentShape });
     };
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage) => {
       queue = queue
         .then(async () => {
           if (finished) return;
@@ -186,29 +187,40 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
           else finish(undefined, m.x);
         })
         .catch((err: Error) => finish(err));
-    });
-    worker.on('error', (err) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`)));
+    };
+    const onError = (err: Error) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`));
+    worker.on('message', onMessage).on('error', onError);
   });
 }
 
-/** A started worker, kept so the next tool run does not wait for one to start (about 80 ms of a small
- * model's run: a sweep runs many). Each run still gets a fresh worker, ended with its run. */
-let spare: Worker | undefined;
+/** The worker of the last tool run that ended cleanly, idle: the next run takes it rather than wait
+ * about 80 ms for a new one to load (a sweep runs many). A worker whose run failed or was stopped may
+ * be mid-job, so it is ended instead. */
+let idle: Worker | undefined;
 
 function takeWorker(): Worker {
-  const worker = spare ?? startWorker();
-  spare = startWorker();
-  const next = spare;
-  // One that failed to start is not handed out; an idle one does not keep the engine alive.
-  next.once('error', () => spare === next && (spare = undefined)).unref();
+  const worker = idle ?? startWorker();
+  idle = undefined;
   worker.ref();
   return worker;
+}
+
+function release(worker: Worker, clean: boolean): void {
+  if (!clean) return void worker.terminate();
+  // An idle worker does not keep the engine process alive.
+  worker.unref();
+  idle = worker;
 }
 
 /** The worker beside this file: samplerWorker.js in the bundle (dist/); from source the .ts through tsx's
  * require hook (a worker does not get the engine's `--import tsx` loader in time on Node 20). */
 function startWorker(): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'samplerWorker.js'));
-  const source = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'samplerWorker.ts'))});`;
-  return new Worker(source, { eval: true });
+  const worker = __filename.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'samplerWorker.ts'))});`, {
+        eval: true,
+      })
+    : new Worker(join(__dirname, 'samplerWorker.js'));
+  // One that dies while idle is not handed out again (and its error does not end the engine).
+  const forget = () => idle === worker && (idle = undefined);
+  return worker.on('exit', forget).on('error', forget);
 }
