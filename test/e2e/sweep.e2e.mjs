@@ -10,15 +10,17 @@ import { assert, findWebviewFrame, openFile, REPO, runCommand, screenshot, test 
 const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
 const SAMPLERS = ['Euler', 'DDIM'];
 const SEEDS = [7, 8];
+/** The grid's status line (the page's loading line also has role="status"). */
+const STATUS = '.toolbar [role="status"]';
 
 /** The grid's status line once it reads `pattern`. */
 async function statusMatching(frame, pattern, timeout = 120_000) {
   await frame.waitForFunction(
-    (source) => new RegExp(source).test(document.querySelector('[role="status"]')?.textContent ?? ''),
-    pattern.source,
+    ({ pattern, status }) => new RegExp(pattern).test(document.querySelector(status)?.textContent ?? ''),
+    { pattern: pattern.source, status: STATUS },
     { timeout },
   );
-  return frame.textContent('[role="status"]');
+  return frame.textContent(STATUS);
 }
 
 test(
@@ -48,7 +50,7 @@ test(
     const counts = [];
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
-      const status = (await grid.textContent('[role="status"]')) ?? '';
+      const status = (await grid.textContent(STATUS)) ?? '';
       assert(!/^(Failed|Cancelled)/.test(status), `the sweep stopped: ${status}`);
       const shown = await grid.locator('img.cell').count();
       if (counts[counts.length - 1] !== shown) counts.push(shown);
