@@ -17,14 +17,22 @@ export async function compareTrajectories(
 ): Promise<TrajectoryComparison> {
   const distance = new TrajectoryDistance();
   const options: RunOptions = { ...runOptions, preview: { every: 1, kind: 'none' }, captureLatents: true };
+  // A failure inside a step callback would be thrown in the engine client's message handler: it is
+  // kept and thrown here once the run is over.
+  let failure: Error | undefined;
   for (const [k, cell] of cells.entries()) {
     const add = (e: StepEvent) => {
-      if (!e.x0) return;
+      if (!e.x0 || failure) return;
       const s = { step: e.step, totalSteps: e.totalSteps, sigma: e.sigma, latent: e.x0 };
-      if (k === 0) distance.addA(s);
-      else distance.addB(s);
+      try {
+        if (k === 0) distance.addA(s);
+        else distance.addB(s);
+      } catch (err) {
+        failure = err as Error;
+      }
     };
     await executeRun(engine, prepareRun({ ...cell.run, batchSize: 1 }), options, { signal, onStep: add });
+    if (failure) throw failure;
   }
   return distance.result();
 }

@@ -1,4 +1,4 @@
-// Two sweep cells' trajectories compared through a stand-in engine whose x̂0 at step s is seed + s.
+// Two sweep cells' trajectories compared through a stand-in engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode } from 'fast-png';
@@ -21,14 +21,15 @@ const cell = (i: number) => {
   return { ...c, run: { ...c.spec, modelDir: '/abs/m' }, model, inputs: {} };
 };
 
-function fakeEngine(calls: GenerateRequest[]): EngineClient {
+/** x̂0 at step s is seed + s everywhere; `size` gives a run's latent size. */
+function fakeEngine(calls: GenerateRequest[], size = (_steps: number) => 4): EngineClient {
   return {
     generate(request: GenerateRequest, o: { onStep?: (e: StepEvent) => void } = {}): Promise<GenerateResult> {
       calls.push(request);
       const { spec } = request;
       const steps = spec.steps!;
       for (let s = 0; s < steps; s++) {
-        const x0 = request.options.captureLatents ? new Float32Array(4).fill(spec.seed + s) : undefined;
+        const x0 = request.options.captureLatents ? new Float32Array(size(steps)).fill(spec.seed + s) : undefined;
         o.onStep?.({ step: s, totalSteps: steps, t: 0, sigma: steps - s, latentShape: [1, 1, 2, 2], x0 });
       }
       const rgba = new Uint8Array(4).fill(spec.seed);
@@ -64,4 +65,12 @@ test('both cells run alone with every step’s latents captured; distances at th
       { stepA: 1, stepB: 3, distance: 6 },
     ],
   });
+});
+
+test('cells whose latents differ in size are refused once the second has run, naming both sizes', async () => {
+  const engine = fakeEngine([], (steps) => steps * 8);
+  await assert.rejects(
+    compareTrajectories(engine, [cell(0), cell(3)], {}),
+    /the runs' latents differ in size \(16 and 32 values\)/,
+  );
 });
