@@ -33,7 +33,7 @@ export const tests = [
   {
     name: 'lays out the grid with its labels and fills cells in place as they arrive',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await expectPosted(page, 'ready', 'the grid did not ask for its document');
       await post(page, { type: 'sweep', view, findings: [] });
       await page.locator('.cell').nth(3).waitFor({ timeout: 5_000 });
@@ -65,7 +65,7 @@ export const tests = [
   {
     name: 'findings show over the last grid, dimmed; clear empties the cells',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await post(page, { type: 'sweep', view, findings: [] });
       await sendCell(page, 0, png(10));
       await post(page, { type: 'sweep', findings: [{ severity: 'error', message: 'axis x has no values' }] });
@@ -81,7 +81,7 @@ export const tests = [
   {
     name: 'Run asks the host; while running, Cancel shows and Run is off',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await post(page, { type: 'sweep', view, findings: [] });
       await page.getByText('Run sweep').click();
       await expectPosted(page, 'run', 'Run did not reach the host');
@@ -102,7 +102,7 @@ export const tests = [
   {
     name: 'a click opens a finished cell; shift-click on two cells shows their difference',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await post(page, { type: 'sweep', view, findings: [] });
       await sendCell(page, 0, png(100));
       await sendCell(page, 1, png(110));

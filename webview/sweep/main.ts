@@ -36,8 +36,9 @@ const hint = Object.assign(document.createElement('p'), {
 document.body.append(toolbar, findingsList, hint, diffPanel, gridRoot);
 
 let view: SweepView | undefined;
-/** Object URLs of the cells' PNGs by index, and the elements showing them. */
-const images = new Map<number, string>();
+/** The cells' PNGs by index (the diff decodes the blob: the page's CSP lets no fetch of its object URL)
+ * with their object URLs, and the elements showing them. */
+const images = new Map<number, { blob: Blob; url: string }>();
 let cellElements: HTMLElement[] = [];
 /** Cells picked for the diff (shift-click), at most two. */
 let picked: number[] = [];
@@ -110,7 +111,7 @@ function render(v: SweepView): void {
 
 /** A cell: its image when one has come, else an empty box; replaced in place when its image comes. */
 function cellElement(index: number, tip: string): HTMLElement {
-  const url = images.get(index);
+  const url = images.get(index)?.url;
   const element = url
     ? Object.assign(document.createElement('img'), { src: url, alt: tip })
     : document.createElement('div');
@@ -122,8 +123,9 @@ function cellElement(index: number, tip: string): HTMLElement {
 
 function showCell(index: number, png: Uint8Array): void {
   const old = images.get(index);
-  if (old) URL.revokeObjectURL(old);
-  images.set(index, URL.createObjectURL(new Blob([png as BlobPart], { type: 'image/png' })));
+  if (old) URL.revokeObjectURL(old.url);
+  const blob = new Blob([png as BlobPart], { type: 'image/png' });
+  images.set(index, { blob, url: URL.createObjectURL(blob) });
   const current = cellElements[index];
   if (current) {
     const next = cellElement(index, current.title);
@@ -133,7 +135,7 @@ function showCell(index: number, png: Uint8Array): void {
 }
 
 function clearImages(): void {
-  images.forEach((url) => URL.revokeObjectURL(url));
+  images.forEach(({ url }) => URL.revokeObjectURL(url));
   images.clear();
   picked = [];
   diffPanel.hidden = true;
@@ -154,7 +156,7 @@ function clickCell(event: MouseEvent): void {
 async function showDiff(): Promise<void> {
   diffPanel.hidden = picked.length < 2;
   if (picked.length < 2) return;
-  const [a, b] = await Promise.all(picked.map((i) => pixelsOf(images.get(i)!)));
+  const [a, b] = await Promise.all(picked.map((i) => pixelsOf(images.get(i)!.blob)));
   const diff = pixelDiff(a, b);
   const caption = document.createElement('p');
   if ('error' in diff) {
@@ -192,8 +194,8 @@ function showTrajectory(cells: [number, number], comparison?: TrajectoryComparis
   trajectorySlot.replaceChildren(caption, trajectoryChart(comparison, cells));
 }
 
-async function pixelsOf(url: string): Promise<Pixels> {
-  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+async function pixelsOf(png: Blob): Promise<Pixels> {
+  const bitmap = await createImageBitmap(png);
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d')!;
   context.drawImage(bitmap, 0, 0);
