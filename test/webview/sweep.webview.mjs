@@ -151,7 +151,10 @@ async function compareLatents(page) {
   await page.getByText('The distance first reaches half its largest at step 3.').waitFor({ timeout: 5_000 });
   const legend = await page.locator('.trajectory-chart .u-legend th').allTextContents();
   for (const label of ['‖x̂0 0 − x̂0 1‖', 'σ, cell 0', 'σ, cell 1'])
-    assert(legend.some((l) => l.includes(label)), `legend ${JSON.stringify(legend)} lacks ${label}`);
+    assert(
+      legend.some((l) => l.includes(label)),
+      `legend ${JSON.stringify(legend)} lacks ${label}`,
+    );
   await post(page, { type: 'trajectory', cells: [0, 1], error: 'Cell 1 has not run yet: run the sweep first.' });
   await page.getByText('The latents could not be compared: Cell 1 has not run yet').waitFor({ timeout: 5_000 });
 }
