@@ -34,7 +34,8 @@ export function trajectoryChart(comparison: TrajectoryComparison, cells: [number
     {
       width: width(),
       height: HEIGHT,
-      scales: { x: { time: false }, ...sigmaScales },
+      // The distance from 0, so a small wobble on a large distance does not look like a parting.
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] }, ...sigmaScales },
       padding: sigmaPadding,
       axes: [
         themedAxis(theme, `step (of ${Math.max(...comparison.steps)})`),
