@@ -104,10 +104,13 @@ export function readIndex(dir: string): SweepIndex {
   return { ...(v as SweepIndex), sweep };
 }
 
-/** Writes grid.png from the cell files in `dir`; returns false (writing nothing) when cells are missing. */
-export function writeGrid(dir: string, index: SweepIndex): boolean {
+/** Writes grid.png from the cell files in `dir`; returns false (writing nothing) when cells are missing.
+ * `known`: pixels of cells this process just wrote (their files decode to the same), not read again. */
+export function writeGrid(dir: string, index: SweepIndex, known?: ReadonlyMap<number, PreviewImage>): boolean {
   if (index.cells.length < cellCount(index.sweep)) return false;
-  const images = new Map<number, PreviewImage>(index.cells.map((c) => [c.index, readCellImage(join(dir, c.file))]));
+  const images = new Map<number, PreviewImage>(
+    index.cells.map((c) => [c.index, known?.get(c.index) ?? readCellImage(join(dir, c.file))]),
+  );
   const grid = sweepGrid(index.sweep, images);
   const png = encodeRgbaPng(grid.width, grid.height, grid.rgba);
   const text = canonicalJson({
