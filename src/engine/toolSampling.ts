@@ -128,7 +128,8 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
   const shows = preview.kind !== 'none' || loop.options.captureLatents;
   const arrays: ArrayCadence = { every: shows ? preview.every : 0, totalSteps: plan.totalSteps };
-  const worker = startWorker({ job: plan.job, shared, arrays });
+  const worker = takeWorker();
+  worker.postMessage({ job: plan.job, shared, arrays });
   const ctrl = new Int32Array(shared.ctrl);
   const reply = (state: number) => {
     Atomics.store(ctrl, 0, state);
@@ -174,11 +175,12 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
       if (finished) return;
       finished = true;
       reply(REPLY.stop);
-      void worker.terminate();
+      worker.off('message', onMessage).off('error', onError);
+      release(worker, err === undefined);
       if (err) reject(err);
       else resolve({ data: latents!, shape: denoiser.latentShape });
     };
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage) => {
       queue = queue
         .then(async () => {
           if (finished) return;
@@ -190,15 +192,40 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
           else finish(undefined, m.x);
         })
         .catch((err: Error) => finish(err));
-    });
-    worker.on('error', (err) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`)));
+    };
+    const onError = (err: Error) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`));
+    worker.on('message', onMessage).on('error', onError);
   });
+}
+
+/** The worker of the last tool run that ended cleanly, idle: the next run takes it rather than wait
+ * about 80 ms for a new one to load (a sweep runs many). A worker whose run failed or was stopped may
+ * be mid-job, so it is ended instead. */
+let idle: Worker | undefined;
+
+function takeWorker(): Worker {
+  const worker = idle ?? startWorker();
+  idle = undefined;
+  worker.ref();
+  return worker;
+}
+
+function release(worker: Worker, clean: boolean): void {
+  if (!clean) return void worker.terminate();
+  // An idle worker does not keep the engine process alive.
+  worker.unref();
+  idle = worker;
 }
 
 /** The worker beside this file: samplerWorker.js in the bundle (dist/); from source the .ts through tsx's
  * require hook (a worker does not get the engine's `--import tsx` loader in time on Node 20). */
-function startWorker(workerData: unknown): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'samplerWorker.js'), { workerData });
-  const source = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'samplerWorker.ts'))});`;
-  return new Worker(source, { eval: true, workerData });
+function startWorker(): Worker {
+  const worker = __filename.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'samplerWorker.ts'))});`, {
+        eval: true,
+      })
+    : new Worker(join(__dirname, 'samplerWorker.js'));
+  // One that dies while idle is not handed out again (and its error does not end the engine).
+  const forget = () => idle === worker && (idle = undefined);
+  return worker.on('exit', forget).on('error', forget);
 }

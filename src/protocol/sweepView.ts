@@ -2,6 +2,7 @@
 // The host reads the document and runs the sweep; the webview lays out the grid and fills in each
 // cell's image as it arrives. The webview names cells by index, never files.
 import type { Severity } from '../core/config/findings';
+import type { TrajectoryComparison } from '../core/tensor/trajectoryDistance';
 import type { AxisName, Sweep } from './sweep';
 import { AXIS_NAMES } from './sweep';
 import { AXIS_FIELDS, valueLabel } from './sweepAxes';
@@ -34,14 +35,18 @@ export type HostToSweep =
   | { type: 'cell'; index: number; png: Uint8Array }
   /** Forget the images shown (the sweep changed, or its folder holds another sweep). */
   | { type: 'clear' }
-  | { type: 'progress'; running: boolean; text: string };
+  | { type: 'progress'; running: boolean; text: string }
+  /** Two cells' latent trajectories compared step by step, or why they could not be. */
+  | { type: 'trajectory'; cells: [number, number]; comparison?: TrajectoryComparison; error?: string };
 
 export type SweepToHost =
   | { type: 'ready' }
   | { type: 'run' }
   | { type: 'cancel' }
   /** Open a finished cell in the workbench (its PNG's parameters restored). */
-  | { type: 'open'; index: number };
+  | { type: 'open'; index: number }
+  /** Run two finished cells again with their latents captured and compare them step by step. */
+  | { type: 'trajectory'; cells: [number, number] };
 
 /** Hovers are built for at most this many cells; a larger grid shows labels alone. */
 const MAX_TIPS = 10_000;
@@ -78,7 +83,11 @@ function cellTip(sweep: Sweep, index: number): string {
 
 /** Host-side check of a message from the webview (the webview is untrusted input). */
 export function isSweepMessage(value: unknown): value is SweepToHost {
-  const m = value as { type?: unknown; index?: unknown } | null;
-  if (m?.type === 'open') return Number.isInteger(m.index) && (m.index as number) >= 0;
+  const m = value as { type?: unknown; index?: unknown; cells?: unknown } | null;
+  const isIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  if (m?.type === 'open') return isIndex(m.index);
+  if (m?.type === 'trajectory') {
+    return Array.isArray(m.cells) && m.cells.length === 2 && m.cells.every(isIndex) && m.cells[0] !== m.cells[1];
+  }
   return m?.type === 'ready' || m?.type === 'run' || m?.type === 'cancel';
 }

@@ -57,10 +57,15 @@ function textChunk(keyword: string, text: string): Buffer {
   const body = latin1.test(text)
     ? Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.of(0), Buffer.from(text, 'latin1')])
     : Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.of(0, 0, 0, 0, 0), Buffer.from(text, 'utf8')]);
-  const type = Buffer.from(latin1.test(text) ? 'tEXt' : 'iTXt', 'latin1');
+  return pngChunk(latin1.test(text) ? 'tEXt' : 'iTXt', body);
+}
+
+/** One PNG chunk: length, type, data and the CRC-32 of type and data. */
+export function pngChunk(type: string, body: Uint8Array): Buffer {
+  const typeBytes = Buffer.from(type, 'latin1');
   const head = Buffer.alloc(4);
   head.writeUInt32BE(body.length);
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([type, body])));
-  return Buffer.concat([head, type, body, crc]);
+  crc.writeUInt32BE(crc32(Buffer.concat([typeBytes, body])));
+  return Buffer.concat([head, typeBytes, body, crc]);
 }

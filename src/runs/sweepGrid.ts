@@ -75,14 +75,23 @@ function cut(text: string, chars: number): string {
   return c.length <= chars ? text : `${c.slice(0, Math.max(0, chars - 2)).join('')}..`;
 }
 
-/** Copies `image` scaled by `scale` (nearest neighbour) with its top-left at `at`. */
+/** Copies `image` scaled by `scale` (nearest neighbour) with its top-left at `at`: each source row is
+ * widened once and the rows below it copied from it (per-pixel subarrays cost more than the rest of
+ * a sweep's grid). */
 function blit(grid: PreviewImage, image: PreviewImage, at: { x: number; y: number }, scale: number): void {
+  const { rgba } = grid;
+  const rowBytes = image.width * scale * 4;
+  const pitch = grid.width * 4;
   for (let y = 0; y < image.height * scale; y++) {
-    const source = Math.floor(y / scale) * image.width;
-    const target = (at.y + y) * grid.width + at.x;
+    const target = ((at.y + y) * grid.width + at.x) * 4;
+    if (y % scale !== 0) {
+      rgba.copyWithin(target, target - pitch, target - pitch + rowBytes);
+      continue;
+    }
+    const source = (y / scale) * image.width * 4;
     for (let x = 0; x < image.width * scale; x++) {
-      const s = (source + Math.floor(x / scale)) * 4;
-      grid.rgba.set(image.rgba.subarray(s, s + 4), (target + x) * 4);
+      const s = source + Math.floor(x / scale) * 4;
+      for (let c = 0; c < 4; c++) rgba[target + x * 4 + c] = image.rgba[s + c];
     }
   }
 }

@@ -4,12 +4,13 @@
 // shards writes the same index and grid bytes as one unsharded run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decode, encode } from 'fast-png';
+import { decode } from 'fast-png';
 import { writeFileSafely } from './writeFileSafely';
 import type { PreviewImage } from '../protocol/engine';
 import type { RunSpec } from '../protocol/run';
 import { parseSweep, sweepToJson, type Sweep } from '../protocol/sweep';
 import { cellCount, type Cell } from '../protocol/sweepCells';
+import { encodeRgbaPng } from './pngEncode';
 import { withPngText } from './pngText';
 import { readJsonFile, SweepError } from './sweepFiles';
 import { sweepGrid } from './sweepGrid';
@@ -103,12 +104,15 @@ export function readIndex(dir: string): SweepIndex {
   return { ...(v as SweepIndex), sweep };
 }
 
-/** Writes grid.png from the cell files in `dir`; returns false (writing nothing) when cells are missing. */
-export function writeGrid(dir: string, index: SweepIndex): boolean {
+/** Writes grid.png from the cell files in `dir`; returns false (writing nothing) when cells are missing.
+ * `known`: pixels of cells this process just wrote (their files decode to the same), not read again. */
+export function writeGrid(dir: string, index: SweepIndex, known?: ReadonlyMap<number, PreviewImage>): boolean {
   if (index.cells.length < cellCount(index.sweep)) return false;
-  const images = new Map<number, PreviewImage>(index.cells.map((c) => [c.index, readCellImage(join(dir, c.file))]));
+  const images = new Map<number, PreviewImage>(
+    index.cells.map((c) => [c.index, known?.get(c.index) ?? readCellImage(join(dir, c.file))]),
+  );
   const grid = sweepGrid(index.sweep, images);
-  const png = encode({ width: grid.width, height: grid.height, data: grid.rgba, channels: 4, depth: 8 });
+  const png = encodeRgbaPng(grid.width, grid.height, grid.rgba);
   const text = canonicalJson({
     format: SWEEP_INDEX_FORMAT,
     sweepHash: index.sweepHash,

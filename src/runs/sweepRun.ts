@@ -3,7 +3,7 @@
 // in the output folder. The engine starts only when a cell has to run.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunOptions } from '../protocol/engine';
+import type { PreviewImage, RunOptions } from '../protocol/engine';
 import type { Sweep } from '../protocol/sweep';
 import { cellCount } from '../protocol/sweepCells';
 import { writeFileSafely } from './writeFileSafely';
@@ -83,6 +83,10 @@ export async function runSweep(
   }
   let engine: EngineClient | undefined;
   let done = 0;
+  /** Pixels of the cells run here, for the grid (cached cells' files are decoded there): no more than
+   * the grid holds at its end, and none in a shard, which writes no grid. */
+  const pixels = new Map<number, PreviewImage>();
+  const gridDue = cells.length === cellCount(sweep);
   for (const batch of seedBatches(todo, (t) => t.cell.run, o.maxBatch ?? DEFAULT_SEED_BATCH)) {
     engine ??= o.engine();
     const first = done + 1;
@@ -102,6 +106,8 @@ export async function runSweep(
       const file = cellFileName(cell.index, key);
       writeFileSafely(join(o.outDir, file), run.images[i].png, true);
       files.set(cell.index, file);
+      const { width, height, rgba } = run.images[i];
+      if (gridDue) pixels.set(cell.index, { width, height, rgba });
       o.onCell?.(cell.index, run.images[i].png);
     });
     done += batch.length;
@@ -128,6 +134,6 @@ export async function runSweep(
     ran,
     cached: cells.map((c) => c.index).filter((i) => !ran.includes(i)),
     index,
-    grid: writeGrid(o.outDir, index),
+    grid: writeGrid(o.outDir, index, pixels),
   };
 }

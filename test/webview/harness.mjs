@@ -24,13 +24,19 @@ const THEME = `body { --vscode-foreground:#ccc; --vscode-editor-foreground:#ccc;
   --vscode-input-background:#3c3c3c; --vscode-input-foreground:#ccc; --vscode-editorWidget-border:#454545; }`;
 
 /** Opens a page running the surface's bundle. `state` is what getState() returns at start. */
-export async function openSurface(browser, surface, { width = 1200, height = 900, state } = {}) {
+/** The extension's Content-Security-Policy (src/extension/webviewHtml.ts) with 'unsafe-inline' in place of
+ * its nonces (the bundle is injected inline here): no fetch, no remote images, as in VS Code. */
+const CSP = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+
+/** `csp`: load the page under the extension's policy. */
+export async function openSurface(browser, surface, { width = 1200, height = 900, state, csp = false } = {}) {
   const bundle = join('dist', 'webview', `${surface}.js`);
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
   const page = await browser.newPage({ viewport: { width, height } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+  const policy = csp ? `<meta http-equiv="Content-Security-Policy" content="${CSP}">` : '';
+  await page.setContent(`<!DOCTYPE html><html><head><meta charset="utf-8">${policy}</head><body></body></html>`);
   await page.addStyleTag({ content: THEME });
   const css = join('dist', 'webview', `${surface}.css`);
   if (existsSync(css)) await page.addStyleTag({ content: readFileSync(css, 'utf8') });

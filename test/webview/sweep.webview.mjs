@@ -1,6 +1,6 @@
 // The sweep grid (webview/sweep) with a stand-in host: the grid laid out from the view, cells filled
 // in place as their PNGs arrive (timed: the target is ≤ 16 ms a cell), findings over a dimmed grid,
-// run and cancel.
+// run and cancel, the two-cell diff and its trajectory chart.
 import { encode } from 'fast-png';
 import { assert, expectPosted, openSurface, posted, post } from './harness.mjs';
 
@@ -33,7 +33,7 @@ export const tests = [
   {
     name: 'lays out the grid with its labels and fills cells in place as they arrive',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await expectPosted(page, 'ready', 'the grid did not ask for its document');
       await post(page, { type: 'sweep', view, findings: [] });
       await page.locator('.cell').nth(3).waitFor({ timeout: 5_000 });
@@ -65,7 +65,7 @@ export const tests = [
   {
     name: 'findings show over the last grid, dimmed; clear empties the cells',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await post(page, { type: 'sweep', view, findings: [] });
       await sendCell(page, 0, png(10));
       await post(page, { type: 'sweep', findings: [{ severity: 'error', message: 'axis x has no values' }] });
@@ -81,7 +81,7 @@ export const tests = [
   {
     name: 'Run asks the host; while running, Cancel shows and Run is off',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await post(page, { type: 'sweep', view, findings: [] });
       await page.getByText('Run sweep').click();
       await expectPosted(page, 'run', 'Run did not reach the host');
@@ -102,7 +102,7 @@ export const tests = [
   {
     name: 'a click opens a finished cell; shift-click on two cells shows their difference',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'sweep');
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
       await post(page, { type: 'sweep', view, findings: [] });
       await sendCell(page, 0, png(100));
       await sendCell(page, 1, png(110));
@@ -127,8 +127,34 @@ export const tests = [
         ...document.querySelectorAll('.diff canvas')[2].getContext('2d').getImageData(0, 0, 1, 1).data,
       ]);
       assert(JSON.stringify(diffPixel) === JSON.stringify([40, 40, 40, 255]), `diff pixel ${diffPixel}`);
+      await compareLatents(page);
       assert(errors.length === 0, errors.join('\n'));
       await page.close();
     },
   },
 ];
+
+/** The picked cells 0 and 1: asks the host for their trajectories, then charts what it sends. */
+async function compareLatents(page) {
+  await page.getByRole('button', { name: 'Compare latents step by step' }).click();
+  const asked = (await posted(page)).filter((m) => m.type === 'trajectory');
+  assert(JSON.stringify(asked) === JSON.stringify([{ type: 'trajectory', cells: [0, 1] }]), JSON.stringify(asked));
+  const comparison = {
+    steps: [4, 4],
+    sigmas: [
+      [10, 4, 1, 0.1],
+      [10, 3, 0.5, 0.05],
+    ],
+    pairs: [0, 0.5, 3, 4].map((distance, i) => ({ stepA: i, stepB: i, distance })),
+  };
+  await post(page, { type: 'trajectory', cells: [0, 1], comparison });
+  await page.getByText('The distance first reaches half its largest at step 3.').waitFor({ timeout: 5_000 });
+  const legend = await page.locator('.trajectory-chart .u-legend th').allTextContents();
+  for (const label of ['‖x̂0 0 − x̂0 1‖', 'σ, cell 0', 'σ, cell 1'])
+    assert(
+      legend.some((l) => l.includes(label)),
+      `legend ${JSON.stringify(legend)} lacks ${label}`,
+    );
+  await post(page, { type: 'trajectory', cells: [0, 1], error: 'Cell 1 has not run yet: run the sweep first.' });
+  await page.getByText('The latents could not be compared: Cell 1 has not run yet').waitFor({ timeout: 5_000 });
+}

@@ -3,7 +3,8 @@
 // one reused pixel buffer per canvas (putImageData), so a redraw allocates nothing. In latent space
 // the host's engine noises the model's VAE latent of the image instead and sends each x_t decoded,
 // with the latent itself as a small preview.
-// The inspector's stylesheet themes the toolbar, form controls and status line; forward.css adds the rest.
+// The shared toolbar and the inspector's stylesheet (form controls, status line) theme it; forward.css adds the rest.
+import '../shared/toolbar.css';
 import '../schedule/schedule.css';
 import './forward.css';
 import { ForwardProcessView } from '../../src/core/forward/forwardView';

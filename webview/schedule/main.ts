@@ -2,6 +2,7 @@
 // curves with the core and draws them; findings and errors show inline above the plots, and the
 // last good plots stay (dimmed) while the document is broken, so the view is never blank.
 import 'uplot/dist/uPlot.min.css';
+import '../shared/toolbar.css';
 import './schedule.css';
 import type {
   ExportFormat,

@@ -1,9 +1,15 @@
 // The sweep grid webview: x values across, y values down, one block per z value; each cell's image
 // fills in as the host sends it (nearest-neighbour scaled), its parameters on hover. While the
-// document has errors the last grid stays, dimmed, under the findings.
+// document has errors the last grid stays, dimmed, under the findings. Two cells picked show their
+// pixel difference and, on request (both run again), where their latent trajectories part.
+import 'uplot/dist/uPlot.min.css';
+import '../shared/toolbar.css';
 import './sweep.css';
+import type { TrajectoryComparison } from '../../src/core/tensor/trajectoryDistance';
 import type { HostToSweep, SweepToHost, SweepView, ViewFinding } from '../../src/protocol/sweepView';
 import { DIFF_GAIN, pixelDiff, type Pixels } from './cellDiff';
+import { trajectoryChart } from './trajectoryChart';
+import { partingStep, trajectoryColumns } from './trajectoryData';
 
 declare function acquireVsCodeApi(): { postMessage(message: SweepToHost): void };
 
@@ -30,17 +36,22 @@ const hint = Object.assign(document.createElement('p'), {
 document.body.append(toolbar, findingsList, hint, diffPanel, gridRoot);
 
 let view: SweepView | undefined;
-/** Object URLs of the cells' PNGs by index, and the elements showing them. */
-const images = new Map<number, string>();
+/** The cells' PNGs by index (the diff decodes the blob: the page's CSP lets no fetch of its object URL)
+ * with their object URLs, and the elements showing them. */
+const images = new Map<number, { blob: Blob; url: string }>();
 let cellElements: HTMLElement[] = [];
 /** Cells picked for the diff (shift-click), at most two. */
 let picked: number[] = [];
+/** Where the picked cells' trajectory comparison goes (inside the diff panel). */
+const trajectorySlot = document.createElement('div');
+trajectorySlot.className = 'trajectory';
 
 window.addEventListener('message', (event: MessageEvent<HostToSweep>) => {
   const m = event.data;
   if (m.type === 'sweep') showSweep(m.view, m.findings);
   else if (m.type === 'cell') showCell(m.index, m.png);
   else if (m.type === 'clear') clearImages();
+  else if (m.type === 'trajectory') showTrajectory(m.cells, m.comparison, m.error);
   else {
     status.textContent = m.text;
     run.disabled = m.running;
@@ -100,7 +111,7 @@ function render(v: SweepView): void {
 
 /** A cell: its image when one has come, else an empty box; replaced in place when its image comes. */
 function cellElement(index: number, tip: string): HTMLElement {
-  const url = images.get(index);
+  const url = images.get(index)?.url;
   const element = url
     ? Object.assign(document.createElement('img'), { src: url, alt: tip })
     : document.createElement('div');
@@ -112,8 +123,9 @@ function cellElement(index: number, tip: string): HTMLElement {
 
 function showCell(index: number, png: Uint8Array): void {
   const old = images.get(index);
-  if (old) URL.revokeObjectURL(old);
-  images.set(index, URL.createObjectURL(new Blob([png as BlobPart], { type: 'image/png' })));
+  if (old) URL.revokeObjectURL(old.url);
+  const blob = new Blob([png as BlobPart], { type: 'image/png' });
+  images.set(index, { blob, url: URL.createObjectURL(blob) });
   const current = cellElements[index];
   if (current) {
     const next = cellElement(index, current.title);
@@ -123,7 +135,7 @@ function showCell(index: number, png: Uint8Array): void {
 }
 
 function clearImages(): void {
-  images.forEach((url) => URL.revokeObjectURL(url));
+  images.forEach(({ url }) => URL.revokeObjectURL(url));
   images.clear();
   picked = [];
   diffPanel.hidden = true;
@@ -144,7 +156,7 @@ function clickCell(event: MouseEvent): void {
 async function showDiff(): Promise<void> {
   diffPanel.hidden = picked.length < 2;
   if (picked.length < 2) return;
-  const [a, b] = await Promise.all(picked.map((i) => pixelsOf(images.get(i)!)));
+  const [a, b] = await Promise.all(picked.map((i) => pixelsOf(images.get(i)!.blob)));
   const diff = pixelDiff(a, b);
   const caption = document.createElement('p');
   if ('error' in diff) {
@@ -154,11 +166,36 @@ async function showDiff(): Promise<void> {
   caption.textContent =
     `Cells ${picked[0]} and ${picked[1]}: RMS difference ${diff.rms.toFixed(2)}, largest ${diff.max} (of 255); ` +
     `the right image shows |A − B| × ${DIFF_GAIN}.`;
-  diffPanel.replaceChildren(caption, ...[a, b, diff.image].map(canvasOf));
+  const cells: [number, number] = [picked[0], picked[1]];
+  const compare = button('Compare latents step by step', () => {
+    const waiting = Object.assign(document.createElement('p'), { textContent: 'Running both cells again…' });
+    trajectorySlot.replaceChildren(waiting);
+    vscode.postMessage({ type: 'trajectory', cells });
+  });
+  compare.title = 'Runs both cells again with their latents captured (as the workbench step viewer does)';
+  trajectorySlot.replaceChildren(compare);
+  diffPanel.replaceChildren(caption, ...[a, b, diff.image].map(canvasOf), trajectorySlot);
 }
 
-async function pixelsOf(url: string): Promise<Pixels> {
-  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+/** The comparison the host sent, when it is of the cells still picked. */
+function showTrajectory(cells: [number, number], comparison?: TrajectoryComparison, error?: string): void {
+  if (cells[0] !== picked[0] || cells[1] !== picked[1]) return;
+  const caption = document.createElement('p');
+  if (!comparison) {
+    caption.textContent = `The latents could not be compared: ${error}`;
+    return void trajectorySlot.replaceChildren(caption);
+  }
+  const parting = partingStep(trajectoryColumns(comparison));
+  caption.textContent =
+    `L2 distance between the cells' denoised latents (x̂0) at each step, and both schedules' σ. ` +
+    (parting === undefined
+      ? 'The latents are the same at every step.'
+      : `The distance first reaches half its largest at step ${parting}.`);
+  trajectorySlot.replaceChildren(caption, trajectoryChart(comparison, cells));
+}
+
+async function pixelsOf(png: Blob): Promise<Pixels> {
+  const bitmap = await createImageBitmap(png);
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d')!;
   context.drawImage(bitmap, 0, 0);

@@ -1,11 +1,10 @@
 // Per-step statistics of a run drawn with uPlot: mean and std of x_t and the predicted-noise norm
 // on the left axis, the schedule's σ_t on a log right axis. A line marks the step on view; a
-// click on the chart moves the scrubber there. uPlot turns a right axis's label to read top to
-// bottom, so the σ label is drawn upright above the axis instead, and the log axis labels only
-// its powers of ten (uPlot ticks 1…9 × 10^k, which crowd).
+// click on the chart moves the scrubber there.
 import uPlot from 'uplot';
 import type { StepFrame } from '../../src/protocol/workbench';
 import { formatNumber, plotTheme, seriesColor, themedAxis } from '../shared/plotTheme';
+import { SIGMA_SCALE, sigmaAxis, sigmaLabelHook, sigmaPadding, sigmaScales } from '../shared/sigmaAxis';
 
 const HEIGHT = 300;
 const SIGMA_LABEL = 'σ_t (log)';
@@ -57,29 +56,22 @@ export class StatsChart {
     return {
       width: this.width(),
       height: HEIGHT,
-      scales: { x: { time: false }, sigma: { distr: 3 } },
-      // Room above the plot for the upright σ label.
-      padding: [22, null, null, null],
+      scales: { x: { time: false }, ...sigmaScales },
+      padding: sigmaPadding,
       axes: [
         themedAxis(theme, 'step'),
         themedAxis(theme, 'x_t / noise', { size: 56, values: (_u, vals) => vals.map((v) => formatNumber(v)) }),
-        themedAxis(theme, '', {
-          scale: 'sigma',
-          side: 1,
-          size: 56,
-          grid: { show: false },
-          values: (_u, vals) => vals.map(decadeLabel),
-        }),
+        sigmaAxis(theme),
       ],
       series: [
         { label: 'step', value },
         line('mean x_t', 0),
         line('std x_t', 1),
         line('‖ε̂‖ (RMS)', 2),
-        line('σ_t', 3, 'sigma'),
+        line('σ_t', 3, SIGMA_SCALE),
       ],
       hooks: {
-        draw: [(u) => this.drawMarker(u), (u) => drawSigmaLabel(u, theme.font, theme.foreground)],
+        draw: [(u) => this.drawMarker(u), sigmaLabelHook(SIGMA_LABEL, theme)],
         ready: [(u) => u.over.addEventListener('click', () => u.cursor.idx != null && this.onPick(u.cursor.idx))],
       },
     };
@@ -103,24 +95,6 @@ export class StatsChart {
   private width(): number {
     return Math.max(240, this.element.clientWidth || 480);
   }
-}
-
-/** A log axis's tick text: the powers of ten only. */
-export function decadeLabel(v: number): string {
-  const exponent = Math.log10(v);
-  return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? formatNumber(v) : '';
-}
-
-function drawSigmaLabel(u: uPlot, font: string, color: string): void {
-  const ctx = u.ctx;
-  ctx.save();
-  // The canvas is in device pixels; uPlot scales its own fonts the same way.
-  ctx.font = font.replace(/([\d.]+)px/, (_m, px: string) => `${Number(px) * uPlot.pxRatio}px`);
-  ctx.fillStyle = color;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'bottom';
-  ctx.fillText(SIGMA_LABEL, u.ctx.canvas.width, u.bbox.top - 4);
-  ctx.restore();
 }
 
 function finite(v: number | undefined): number | null {

@@ -93,7 +93,7 @@ export class IPNDMScheduler implements Scheduler {
     const x = sample.data;
     const m = modelOutput.data;
     const n = x.length;
-    if (this.ets?.size !== n) this.ets = new OutputHistory(4, n);
+    if (!this.ets?.fits(x)) this.ets = new OutputHistory(4, x);
     const [noiseNow, signalNow] = [this.noiseCoef[i], this.signalCoef[i]];
     const e = this.ets.push();
     for (let k = 0; k < n; k++) e[k] = x[k] * noiseNow + m[k] * signalNow;

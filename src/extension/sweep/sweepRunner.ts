@@ -6,13 +6,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { specSteps } from '../../protocol/run';
-import { cellCount, expandCells } from '../../protocol/sweepCells';
+import { cellAt, cellCount, expandCells } from '../../protocol/sweepCells';
+import type { TrajectoryComparison } from '../../core/tensor/trajectoryDistance';
 import type { Sweep } from '../../protocol/sweep';
 import type { EngineClient } from '../../runs/engineClient';
 import { resolveCells, SweepError, type ResolvedCell } from '../../runs/sweepFiles';
 import { INDEX_FILE, readIndex } from '../../runs/sweepIndex';
 import { sweepHash } from '../../runs/sweepKeys';
 import { describeProgress, runSweep } from '../../runs/sweepRun';
+import { compareTrajectories } from '../../runs/sweepTrajectory';
 import type { RunService } from '../runService';
 import { checkModelTrust, readProvider, resolveOutputDir, UserError } from '../settings';
 import { readSweepDocument } from './sweepDocument';
@@ -74,6 +76,35 @@ export class SweepRunner implements vscode.Disposable {
     const file = this.cellFile(uri, sweep, index);
     if (!file) return void vscode.window.showInformationMessage(`Cell ${index} has not run yet: run the sweep first.`);
     await vscode.commands.executeCommand('diffusionLab.rerunFromImage', vscode.Uri.file(file));
+  }
+
+  /** Two finished cells run again with their latents captured, compared step by step (Cancel stops it,
+   * as it stops a run). */
+  async compare(document: vscode.TextDocument, sweep: Sweep, cells: [number, number]): Promise<TrajectoryComparison> {
+    const missing = cells.find((i) => i >= cellCount(sweep) || !this.cellFile(document.uri, sweep, i));
+    if (missing !== undefined) throw new UserError(`Cell ${missing} has not run yet: run the sweep first.`);
+    const key = document.uri.toString();
+    if (this.running.has(key)) throw new UserError('The sweep is running: compare its cells when it is done.');
+    const abort = new AbortController();
+    this.running.set(key, abort);
+    const emit = (running: boolean, text: string) => this.listeners.get(key)?.forEach((l) => l.progress(running, text));
+    try {
+      const [a, b] = resolveCells(
+        sweep,
+        dirname(document.uri.fsPath),
+        cells.map((i) => cellAt(sweep, i)),
+      );
+      for (const dir of new Set([a.run.modelDir, b.run.modelDir])) checkModelTrust(dir);
+      emit(true, `Comparing the latents of cells ${cells[0]} and ${cells[1]}…`);
+      const comparison = await compareTrajectories(this.engine, [a, b], { provider: readProvider() }, abort.signal);
+      emit(false, `Compared the latents of cells ${cells[0]} and ${cells[1]}.`);
+      return comparison;
+    } catch (err) {
+      emit(false, abort.signal.aborted ? 'Cancelled.' : `Failed: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      this.running.delete(key);
+    }
   }
 
   /** The PNG of a cell in the sweep's folder, when the folder holds this sweep and the cell ran. */

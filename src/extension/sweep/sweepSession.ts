@@ -2,7 +2,10 @@
 // cells already in its output folder, and each cell as a run finishes it; runs and cancels on request.
 import * as vscode from 'vscode';
 import { isSweepMessage, sweepView, type HostToSweep } from '../../protocol/sweepView';
+import type { Sweep } from '../../protocol/sweep';
+import { EngineError } from '../../runs/engineClient';
 import { sweepHash } from '../../runs/sweepKeys';
+import { UserError } from '../settings';
 import { readSweepDocument } from './sweepDocument';
 import { cellLimit, type SweepRunner } from './sweepRunner';
 
@@ -43,8 +46,22 @@ export class SweepSession implements vscode.Disposable {
     else if (message.type === 'cancel') this.runner.cancel(this.document.uri);
     else {
       const { sweep } = readSweepDocument(this.document.getText(), cellLimit());
-      if (sweep)
+      if (!sweep) return;
+      if (message.type === 'open')
         this.runner.open(this.document.uri, sweep, message.index).catch((err: unknown) => this.runner.report(err));
+      else void this.compare(sweep, message.cells);
+    }
+  }
+
+  /** The two cells' trajectories to the view; a failure shown there too (the view asked for it). */
+  private async compare(sweep: Sweep, cells: [number, number]): Promise<void> {
+    const post = (m: HostToSweep) => void this.webview.postMessage(m);
+    try {
+      post({ type: 'trajectory', cells, comparison: await this.runner.compare(this.document, sweep, cells) });
+    } catch (err) {
+      post({ type: 'trajectory', cells, error: (err as Error).message });
+      if (!(err instanceof UserError) && !(err instanceof EngineError && err.code === 'CANCELLED'))
+        this.runner.report(err);
     }
   }
 

@@ -25,7 +25,12 @@ test("the grid view: axis labels, shape, and each cell's parameters for its hove
 
 test('messages from the webview are checked', () => {
   assert.ok(isSweepMessage({ type: 'open', index: 3 }));
+  assert.ok(isSweepMessage({ type: 'trajectory', cells: [0, 3] }));
   for (const bad of [
+    { type: 'trajectory', cells: [2, 2] },
+    { type: 'trajectory', cells: [1] },
+    { type: 'trajectory', cells: [0, -1] },
+    { type: 'trajectory', cells: '0,1' },
     { type: 'open', index: -1 },
     { type: 'open', index: 1.5 },
     { type: 'open' },

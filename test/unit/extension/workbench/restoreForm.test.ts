@@ -206,7 +206,6 @@ test('a record of a KDPM2 ancestral run restores its class from the picker the w
   };
   const restored = restoreFromPngText({ 'diffusion-lab': JSON.stringify(record) })!;
   const { form, note } = toForm(restored, current, lookup, samplerOptions());
-  assert.equal(form.sampler, 'KDPM2AncestralDiscreteScheduler');
-  assert.equal(form.sigmas, 'karras');
+  assert.equal(form.sampler, 'KDPM2AncestralDiscreteScheduler · karras σ');
   assert.doesNotMatch(note, /not available/);
 });
