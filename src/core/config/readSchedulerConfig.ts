@@ -1,7 +1,7 @@
 import { checkValue, show } from './checkValue';
 import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
-import { OTHER_COMPATIBLE_KEYS, SCHEDULER_CLASSES } from './schedulerClasses';
+import { OTHER_COMPATIBLE_KEYS, OUTSIDE_KARRAS_LIST, SCHEDULER_CLASSES, WITHOUT_COMPATIBLES } from './schedulerClasses';
 import { suggestKey } from './suggestKey';
 
 export type { Source } from './crossChecks';
@@ -21,10 +21,12 @@ export interface SchedulerConfigReading {
 /** More findings than this are summarised in one, so a hostile file cannot flood the Problems panel. */
 const MAX_FINDINGS = 100;
 
-/** Keys of the classes diffusers lists as mutually `_compatibles` (all implemented ones but LCM, which
- * has none): diffusers drops a compatible class's keys silently. */
+/** Keys of the classes diffusers lists as mutually `_compatibles` (KarrasDiffusionSchedulers): diffusers
+ * drops a compatible class's keys silently. */
 const COMPATIBLE_KEYS = new Set([
-  ...Object.entries(SCHEDULER_CLASSES).flatMap(([name, c]) => (name === 'LCMScheduler' ? [] : Object.keys(c.keys))),
+  ...Object.entries(SCHEDULER_CLASSES).flatMap(([name, c]) =>
+    OUTSIDE_KARRAS_LIST.includes(name) ? [] : Object.keys(c.keys),
+  ),
   ...OTHER_COMPATIBLE_KEYS,
 ]);
 
@@ -68,7 +70,7 @@ export function readSchedulerConfig(
       ? SCHEDULER_CLASSES[file._class_name]
       : undefined;
   const silent = (key: string) =>
-    (COMPATIBLE_KEYS.has(key) && className !== 'LCMScheduler') ||
+    (COMPATIBLE_KEYS.has(key) && !WITHOUT_COMPATIBLES.includes(className)) ||
     (named !== undefined && Object.hasOwn(named.keys, key));
   const take = (key: string, raw: unknown, source: Source) => {
     const checked = checkValue(key, raw, cls.keys[key]);

@@ -3,14 +3,19 @@ import { show } from '../config/checkValue';
 import type { MultistepScheduleConfig } from './multistepSchedule';
 import type { ClipConfig, PredictionType } from './stepMath';
 
-export interface MultistepConfig extends MultistepScheduleConfig, ClipConfig {
+/** What the solver steps read, whatever builds the σ schedule (the training ᾱ, or EDM's own range). */
+export interface SolverConfig extends ClipConfig {
   readonly solver_order: number;
   readonly prediction_type: PredictionType;
   readonly lower_order_final: boolean;
+  /** Where the last step lands: σ = 0, or σ_min of the schedule (DEIS always takes σ_min). */
+  readonly final_sigmas_type?: 'zero' | 'sigma_min';
 }
 
+export interface MultistepConfig extends MultistepScheduleConfig, SolverConfig {}
+
 /** What diffusers offers for these classes but this port does not, or what it rejects itself. */
-export function unsupportedOption(c: MultistepConfig & Readonly<Record<string, unknown>>): string | undefined {
+export function unsupportedOption(c: SolverConfig & Readonly<Record<string, unknown>>): string | undefined {
   if (!Number.isInteger(c.solver_order) || c.solver_order < 1)
     return `solver_order ${c.solver_order} is not a positive integer`;
   if (!['epsilon', 'v_prediction', 'sample'].includes(c.prediction_type))

@@ -142,9 +142,11 @@ for (const name of schedulerClassNames) {
     const one: Tensor = { data: new Float64Array([1]), shape: [1] };
     for (const t of s.timesteps) {
       const scale = s.scaleModelInput(one, t).data[0];
-      // k-diffusion-style classes scale the input by 1/√(σ²+1); the others see x at σ of ᾱ_t.
+      // k-diffusion-style classes scale the input by 1/√(σ²+1), the EDM ones by 1/√(σ²+σ_data²); the
+      // others see x at σ of ᾱ_t.
       const a = s.alphasCumprod[t];
-      const expected = scale !== 1 ? Math.sqrt(1 / (scale * scale) - 1) : Math.sqrt((1 - a) / a);
+      const sd = (s.config.sigma_data as number | undefined) ?? 1;
+      const expected = scale !== 1 ? Math.sqrt(1 / (scale * scale) - sd * sd) : Math.sqrt((1 - a) / a);
       assertClose([s.sigmaAt(t)], [expected], 1e-5, 0, `${name} σ at t=${t}`);
     }
     assert.throws(() => s.sigmaAt(0.5), /not in the schedule/);
