@@ -144,10 +144,11 @@ for (const name of schedulerClassNames) {
       const scale = s.scaleModelInput(one, t).data[0];
       // k-diffusion-style classes scale the input by 1/√(σ²+1), the EDM ones by 1/√(σ²+σ_data²); the
       // others see x at σ of ᾱ_t.
-      const a = s.alphasCumprod[t];
+      const sigma = s.sigmaAt(t);
       const sd = (s.config.sigma_data as number | undefined) ?? 1;
-      const expected = scale !== 1 ? Math.sqrt(1 / (scale * scale) - sd * sd) : Math.sqrt((1 - a) / a);
-      assertClose([s.sigmaAt(t)], [expected], 1e-5, 0, `${name} σ at t=${t}`);
+      const a = s.alphasCumprod[t];
+      if (scale !== 1) assertClose([scale], [1 / Math.sqrt(sigma * sigma + sd * sd)], 1e-5, 0, `${name} c_in at t=${t}`);
+      else assertClose([sigma], [Math.sqrt((1 - a) / a)], 1e-5, 0, `${name} σ at t=${t}`);
     }
     assert.throws(() => s.sigmaAt(0.5), /not in the schedule/);
   });
