@@ -52,6 +52,11 @@ const A1111_OF_CLASS: Record<string, string | { why: string }> = {
   PNDMScheduler: { why: "A1111's PLMS starts with Heun steps, diffusers' PNDM with Runge–Kutta or none" },
   UniPCMultistepScheduler: { why: "A1111's UniPC walks continuous VP times, not diffusers' timesteps" },
   LCMScheduler: { why: "A1111's LCM walks its own 50-step σ table" },
+  EDMEulerScheduler: { why: "A1111's samplers do not run diffusers' EDM sigma range and sigma_data preconditioning" },
+  EDMDPMSolverMultistepScheduler: {
+    why: "A1111's samplers do not run diffusers' EDM sigma range and sigma_data preconditioning",
+  },
+  TCDScheduler: { why: 'A1111 has no TCD sampler (gamma noise between consistency steps)' },
 };
 
 /** The A1111 sampler name a diffusers class runs as, when there is one (for labels). */

@@ -1,4 +1,5 @@
 import { checkValue, show } from './checkValue';
+import { isEdmClass } from './configSchedule';
 import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
 import { OTHER_COMPATIBLE_KEYS, OUTSIDE_KARRAS_LIST, SCHEDULER_CLASSES, WITHOUT_COMPATIBLES } from './schedulerClasses';
@@ -122,7 +123,25 @@ export function readSchedulerConfig(
       });
   }
   findings.push(...crossChecks(className, config, sources, bad));
+  if (typeof file._class_name === 'string' && named) findings.push(...formulationMismatch(file._class_name, className));
   return { className, config, sources, findings: capped(findings) };
+}
+
+/** A config saved for a DDPM-trained model read as an EDM class, or the other way round: diffusers loads it
+ * without a word, but the network is fed and read in the other formulation. */
+function formulationMismatch(saved: string, readAs: string): Finding[] {
+  if (isEdmClass(saved) === isEdmClass(readAs)) return [];
+  const [edm, other] = isEdmClass(readAs) ? [readAs, saved] : [saved, readAs];
+  return [
+    {
+      severity: 'warning',
+      path: ['_class_name'],
+      code: 'formulation-mismatch',
+      message:
+        `Read as ${readAs}, but the file was saved for ${saved}: ${edm} preconditions the model's input and ` +
+        `output for EDM-trained models (sigma_data), ${other} feeds a DDPM-trained one; the image will be wrong`,
+    },
+  ];
 }
 
 /** A key as messages show it: a hostile file's megabyte-long key is cut. */
