@@ -344,7 +344,11 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
 export const OTHER_COMPATIBLE_KEYS: readonly string[] = ['noise_sampler_seed'];
 
 /** Implemented classes outside diffusers' KarrasDiffusionSchedulers list (the `_compatibles` of the others). */
-export const OUTSIDE_KARRAS_LIST: readonly string[] = ['LCMScheduler', 'TCDScheduler', 'EDMDPMSolverMultistepScheduler'];
+export const OUTSIDE_KARRAS_LIST: readonly string[] = [
+  'LCMScheduler',
+  'TCDScheduler',
+  'EDMDPMSolverMultistepScheduler',
+];
 
 /** Classes whose own `_compatibles` is empty: read as one of them, another class's keys draw a warning unless
  * the file was saved from that class. EDMEuler is in the Karras list but lists no compatibles itself. */

@@ -27,7 +27,13 @@ export class EDMDPMSolverMultistepScheduler extends DpmSolverScheduler<EdmDpmSol
   override readonly initNoiseSigma = Math.sqrt(this.config.sigma_max ** 2 + 1);
 
   constructor(config: EdmDpmSolverConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
-    const algoChecked = ownChoice(config, 'algorithm_type', ['dpmsolver++', 'sde-dpmsolver++'], ['deis'], 'dpmsolver++');
+    const algoChecked = ownChoice(
+      config,
+      'algorithm_type',
+      ['dpmsolver++', 'sde-dpmsolver++'],
+      ['deis'],
+      'dpmsolver++',
+    );
     super(
       ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'),
       alphasCumprod,
@@ -38,7 +44,9 @@ export class EDMDPMSolverMultistepScheduler extends DpmSolverScheduler<EdmDpmSol
     if (order > 3) throw new RangeError(`solver_order ${order} is above 3, the highest DPM-Solver order`);
     // diffusers' third-order update has no SDE branch and fails at the first third-order step.
     if (algo === 'sde-dpmsolver++' && order === 3) {
-      throw new RangeError(`${this.className}: algorithm_type sde-dpmsolver++ has no third-order solver (solver_order 3)`);
+      throw new RangeError(
+        `${this.className}: algorithm_type sde-dpmsolver++ has no third-order solver (solver_order 3)`,
+      );
     }
   }
 

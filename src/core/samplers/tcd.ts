@@ -50,7 +50,8 @@ export class TCDScheduler extends AlphaScheduler<AlphaConfig & { original_infere
       prev[k] = toX0 * x0[k] + toEps * (r * x[k] + e * m[k]);
     }
     if (gamma === 0 || last) return out;
-    if (!noise) throw new Error(`${this.className}.step needs a noise source: with eta > 0 every step but the last adds noise`);
+    if (!noise)
+      throw new Error(`${this.className}.step needs a noise source: with eta > 0 every step but the last adds noise`);
     const z = drawNoise(noise, modelOutput.shape);
     const ratio = f32(this.alphasCumprod[prevT] / aS);
     const [keep, fresh] = [Math.sqrt(ratio), Math.sqrt(f32(1 - ratio))];

@@ -147,7 +147,8 @@ for (const name of schedulerClassNames) {
       const sigma = s.sigmaAt(t);
       const sd = (s.config.sigma_data as number | undefined) ?? 1;
       const a = s.alphasCumprod[t];
-      if (scale !== 1) assertClose([scale], [1 / Math.sqrt(sigma * sigma + sd * sd)], 1e-5, 0, `${name} c_in at t=${t}`);
+      if (scale !== 1)
+        assertClose([scale], [1 / Math.sqrt(sigma * sigma + sd * sd)], 1e-5, 0, `${name} c_in at t=${t}`);
       else assertClose([sigma], [Math.sqrt((1 - a) / a)], 1e-5, 0, `${name} σ at t=${t}`);
     }
     assert.throws(() => s.sigmaAt(0.5), /not in the schedule/);

@@ -75,7 +75,10 @@ const RUNS: [string, RunInfo][] = [
       scheduler: { _class_name: 'EDMEulerScheduler', sigma_schedule: 'exponential', sigma_data: 1 },
     }),
   ],
-  ['diffusers TCDScheduler (no A1111 sampler)', sampleInfo({ spec: { steps: 4 }, scheduler: { _class_name: 'TCDScheduler' } })],
+  [
+    'diffusers TCDScheduler (no A1111 sampler)',
+    sampleInfo({ spec: { steps: 4 }, scheduler: { _class_name: 'TCDScheduler' } }),
+  ],
   [
     'ComfyUI dpmpp_2m beta (no A1111 schedule type)',
     sampleInfo({

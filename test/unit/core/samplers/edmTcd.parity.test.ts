@@ -59,7 +59,11 @@ function stepOptions(kw: Case['step_kwargs']): StepOptions {
 test('the fixture covers the three classes, seeded runs of each stochastic path, and 1 to 50 steps', () => {
   const classes = new Set(fixture.cases.map((c) => c.scheduler));
   assert.deepEqual([...classes].sort(), ['EDMDPMSolverMultistepScheduler', 'EDMEulerScheduler', 'TCDScheduler']);
-  for (const cls of classes) assert.ok(fixture.cases.some((c) => c.scheduler === cls && c.seed !== null), cls);
+  for (const cls of classes)
+    assert.ok(
+      fixture.cases.some((c) => c.scheduler === cls && c.seed !== null),
+      cls,
+    );
   assert.deepEqual(
     [...new Set(fixture.cases.map((c) => c.num_inference_steps))].sort((a, b) => a - b),
     [1, 4, 8, 20, 25, 50],
@@ -87,7 +91,10 @@ for (const c of fixture.cases) {
       first ??= Float64Array.from(x.data);
     }
     // 1e-4 absolute, as for the shared reference trajectories.
-    assert.ok(maxDiff(first!, c.first_step_sample) <= 1e-4, `first step off by ${maxDiff(first!, c.first_step_sample)}`);
+    assert.ok(
+      maxDiff(first!, c.first_step_sample) <= 1e-4,
+      `first step off by ${maxDiff(first!, c.first_step_sample)}`,
+    );
     assert.ok(maxDiff(x.data, c.final_sample) <= 1e-4, `final sample off by ${maxDiff(x.data, c.final_sample)}`);
   });
 }
