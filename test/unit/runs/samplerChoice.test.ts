@@ -32,6 +32,18 @@ test('each spelling keeps its tool: diffusers class, A1111 name, ComfyUI sampler
   assert.deepEqual(samplerChoice('DDIM'), { kind: 'tool', toolSampler: { tool: 'a1111', sampler: 'DDIM' } });
 });
 
+test("the EDM classes and TCD are diffusers classes; an EDM class's schedule type sets its sigma_schedule", () => {
+  assert.deepEqual(samplerChoice('TCDScheduler'), { kind: 'diffusers', scheduler: { _class_name: 'TCDScheduler' } });
+  assert.deepEqual(samplerChoice('EDMEulerScheduler', { scheduleType: 'Exponential' }), {
+    kind: 'diffusers',
+    scheduler: { _class_name: 'EDMEulerScheduler', sigma_schedule: 'exponential' },
+  });
+  const beta = samplerChoice('EDMDPMSolverMultistepScheduler', { scheduleType: 'Beta' });
+  assert.deepEqual(beta, {
+    problem: 'EDMDPMSolverMultistepScheduler takes schedule type Karras, Exponential, not "Beta"',
+  });
+});
+
 test('names and flags that do not go together are refused with the reason', () => {
   const problem = (name: string, opts = {}) => {
     const c = samplerChoice(name, opts);
