@@ -1,7 +1,7 @@
 // EDMEulerScheduler, EDMDPMSolverMultistepScheduler and TCDScheduler against diffusers 0.35.2's own runs
 // (test/fixtures/reference/diffusers-edm/edm_tcd.json, made by gen_edm_tcd_fixtures.py): the stand-in model,
 // x_T and loop of the shared reference trajectories; runs that draw noise use a seeded torch generator in
-// float32, as a float32 pipeline draws it.
+// float32, as a float32 pipeline draws it; and add_noise at scheduled timesteps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ interface Case {
 
 const fixture = JSON.parse(
   readFileSync(join(__dirname, '../../../fixtures/reference/diffusers-edm/edm_tcd.json'), 'utf8'),
-) as { cases: Case[] };
+) as { cases: Case[]; add_noise: { scheduler: string; num_inference_steps: number; index: number; noisy: number[] }[] };
 const SHAPE = [1, 4, 8, 8];
 const xT = Float64Array.from({ length: 256 }, (_, i) => Math.sin(0.71 * i + 0.3) + Math.cos(1.37 * i + 0.1));
 
@@ -98,3 +98,17 @@ for (const c of fixture.cases) {
     assert.ok(maxDiff(x.data, c.final_sample) <= 1e-4, `final sample off by ${maxDiff(x.data, c.final_sample)}`);
   });
 }
+
+test("add_noise matches diffusers at scheduled timesteps: x0 + σ·ε for the EDM classes, DDPM's for TCD", () => {
+  const x0 = Float32Array.from(xT, (v) => v / 2);
+  const eps = Float32Array.from({ length: 256 }, (_, i) => Math.cos(0.3 * i));
+  assert.equal(fixture.add_noise.length, 9);
+  for (const c of fixture.add_noise) {
+    const s = build({ _class_name: c.scheduler });
+    s.setTimesteps(c.num_inference_steps);
+    const t = s.timesteps[c.index];
+    const noisy = s.addNoise({ data: x0, shape: SHAPE }, { data: eps, shape: SHAPE }, [t]);
+    const d = maxDiff(noisy.data, c.noisy);
+    assert.ok(d <= 1e-5 * Math.max(1, ...c.noisy.map(Math.abs)), `${c.scheduler} index ${c.index}: off by ${d}`);
+  }
+});
