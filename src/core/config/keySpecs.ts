@@ -191,7 +191,7 @@ export const KEY_SPECS = {
     type: 'number',
     exclusiveMinimum: 0,
     maximum: 1e3,
-    doc: 'EDM: standard deviation of the training data; sets the preconditioning c_in, c_skip, c_out (0.5 in the paper).',
+    doc: 'EDM: standard deviation of the training data, in c_in, c_skip and c_out (0.5 in the paper).',
   },
   sigma_schedule: {
     type: 'string',

@@ -290,13 +290,13 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     }),
   },
   EDMEulerScheduler: {
-    doc: 'Euler in the EDM formulation (Karras et al. 2022) with its own σ range and preconditioning; for EDM-trained models (CosXL).',
+    doc: 'Euler in the EDM formulation (Karras et al. 2022), own σ range and preconditioning; EDM-trained models.',
     zeroSnrFloor: false,
     usesSpacing: false,
     keys: keys(edmKeys({ final_sigmas_type: { default: 'zero' } })),
   },
   EDMDPMSolverMultistepScheduler: {
-    doc: 'DPM-Solver++ multistep in the EDM formulation with EDM preconditioning; for EDM-trained models (Playground v2.5).',
+    doc: 'DPM-Solver++ multistep in the EDM formulation with its preconditioning; EDM-trained models.',
     zeroSnrFloor: false,
     usesSpacing: false,
     keys: keys(

@@ -9,7 +9,7 @@ export interface EdmConfig extends EdmSigmaConfig {
   readonly num_train_timesteps: number;
   /** Standard deviation of the training data (0.5 in the EDM paper, 1 for CosXL). */
   readonly sigma_data: number;
-  /** Sign of c_out: F estimates the noise ('epsilon') or its negative ('v_prediction', CosXL). */
+  /** The sign of c_out: diffusers negates it for 'v_prediction' (CosXL). `sample` is refused, as diffusers does. */
   readonly prediction_type: 'epsilon' | 'v_prediction';
   readonly final_sigmas_type: 'zero' | 'sigma_min';
 }

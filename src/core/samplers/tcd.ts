@@ -1,8 +1,8 @@
 // Trajectory Consistency Distillation: Zheng et al. 2024, https://arxiv.org/abs/2402.19159, its strategic
-// stochastic sampling as diffusers' TCDScheduler (scheduling_tcd.py) runs it. From x_t the model's x̂0 and ε̂ give x at
-// s = ⌊(1 − γ)·t_prev⌋, and fresh noise carries it up to t_prev: γ = 0 is deterministic (DDIM to t_prev),
-// γ = 1 lands at t = 0 and re-noises fully. diffusers calls γ `eta`. For TCD-distilled models (TCD-SD15,
-// TCD-SDXL LoRAs), which take 2–8 steps.
+// stochastic sampling as diffusers' TCDScheduler (scheduling_tcd.py) runs it. From x_t the model's x̂0 and
+// ε̂ give x at s = ⌊(1 − γ)·t_prev⌋, and fresh noise carries it up to t_prev: γ = 0 is deterministic (DDIM
+// to t_prev), γ = 1 lands at t = 0 and re-noises fully. diffusers calls γ `eta`. For TCD-distilled models
+// (TCD-SD15, TCD-SDXL LoRAs), which take 2–8 steps.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { f32 } from '../schedules/float32';
