@@ -112,6 +112,7 @@ export function sweepSchema(): Schema {
           steps: VALUE.steps,
           guidanceScale: VALUE.guidanceScale,
           guidanceRescale: VALUE.guidanceRescale,
+          eta: { ...real(L.eta.min, L.eta.max), description: "DDIM's η or TCD's γ (diffusers' step eta)." },
           width: VALUE.width,
           height: VALUE.height,
           batchSize: { const: 1, description: 'A cell is one image: sweep seeds on an axis instead.' },

@@ -29,6 +29,7 @@ const USAGE = `usage:
                              an input); default: the model's (_diffusion_lab.guidance_scale in
                              model_index.json), else its family's (SD 7.5, SDXL 5, LCM 8.5, Turbo 0)
       --guidance-rescale <φ> Lin et al. rescale, 0..1, default 0
+      --eta <0..1>           DDIMScheduler's η or TCDScheduler's γ (default: DDIM 0, TCD 0.3)
       --sampler <name>       a diffusers class (DPMSolverMultistepScheduler), an A1111 sampler ("DPM++ 2M",
                              "DPM++ 2M Karras") or a ComfyUI sampler_name (dpmpp_2m); each runs as its tool does
       --schedule-type <t>    A1111's Schedule type (default Automatic); with a diffusers class: Karras,
@@ -106,6 +107,7 @@ async function generate(args: string[]): Promise<number> {
       'subseed-strength': { type: 'string' },
       steps: { type: 'string' },
       'guidance-rescale': { type: 'string' },
+      eta: { type: 'string' },
       sampler: { type: 'string' },
       'schedule-type': { type: 'string' },
       scheduler: { type: 'string' },
@@ -134,6 +136,7 @@ async function generate(args: string[]): Promise<number> {
     subseedStrength: optional(o['subseed-strength'], (v) => num('--subseed-strength', v)),
     steps: optional(o.steps, (v) => int('--steps', v)),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
+    eta: optional(o.eta, (v) => num('--eta', v)),
     width: optional(o.width, (v) => int('--width', v)),
     height: optional(o.height, (v) => int('--height', v)),
     batchSize: optional(o.batch, (v) => int('--batch', v)) ?? 1,
@@ -234,6 +237,7 @@ const FLAGS: Record<keyof RunSpec, string> = {
   steps: '--steps',
   guidanceScale: '--guidance',
   guidanceRescale: '--guidance-rescale',
+  eta: '--eta',
   width: '--width',
   height: '--height',
   batchSize: '--batch',

@@ -7,9 +7,11 @@ export function describeRun({ info }: FinishedRun, options: RunOptions, written:
   const { spec } = info;
   const fallbacks = info.providerFallbacks.map((f) => `${f.provider} failed: ${f.error}`);
   const rescale = spec.guidanceRescale ? `, rescale ${spec.guidanceRescale}` : '';
+  const eta = spec.eta !== undefined ? `, eta ${spec.eta}` : '';
+  const guidance = `guidance ${spec.guidanceScale}${rescale}${eta}`;
   const lines = [
     `model     ${info.model.dir} (${info.model.kind}, hash ${info.model.hash})`,
-    `sampler   ${samplerLabel(info)}, ${spec.steps} steps${explicitSchedule(info)}, guidance ${spec.guidanceScale}${rescale}`,
+    `sampler   ${samplerLabel(info)}, ${spec.steps} steps${explicitSchedule(info)}, ${guidance}`,
     ...(info.toolSampler
       ? [`sigmas    ${info.toolSampler.sigmas.map((v) => Number(v.toPrecision(5))).join(', ')}`]
       : []),

@@ -230,7 +230,8 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
         { step: first + i },
       );
     }
-    const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, { out: buffers.out(i) });
+    const stepOptions = { eta: req.eta, out: buffers.out(i) };
+    const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, stepOptions);
     latents = step.prevSample;
     afterStep?.(latents, i);
     if (!allFinite(latents.data)) {

@@ -19,6 +19,8 @@ export const RUN_LIMITS = {
   /** diffusers puts no bound on guidance; beyond 50 images are saturated noise on every SD model. */
   guidanceScale: { min: 0, max: 50 },
   guidanceRescale: { min: 0, max: 1 },
+  /** diffusers' step(eta=): DDIM's η and TCD's γ are both fractions of the full noise. */
+  eta: { min: 0, max: 1 },
   /** A1111's variation strength: 0 is the seed's noise alone, 1 the variation seed's. */
   subseedStrength: { min: 0, max: 1 },
   batchSize: { min: 1, max: 64 },
@@ -76,6 +78,10 @@ export interface RunSpec {
   guidanceScale?: number;
   /** φ of Lin et al. 2023; 0 leaves guidance unchanged. */
   guidanceRescale: number;
+  /** diffusers' `step(eta=)` for the classes whose step takes it: DDIM's η (0 deterministic, 1 DDPM-like
+   * noise) and TCD's γ (0 deterministic, 1 fully stochastic). Absent: the step's default (DDIM 0, TCD 0.3).
+   * Not with a tool sampler. */
+  eta?: number;
   /** Pixels; multiples of the model's latent factor. Absent: the model's native size, else its family's. */
   width?: number;
   height?: number;
@@ -212,6 +218,9 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   if (spec.guidanceScale !== undefined)
     real('guidanceScale', 'guidance scale', spec.guidanceScale, L.guidanceScale.min, L.guidanceScale.max);
   real('guidanceRescale', 'guidance rescale', spec.guidanceRescale, L.guidanceRescale.min, L.guidanceRescale.max);
+  if (spec.eta !== undefined) real('eta', 'eta', spec.eta, L.eta.min, L.eta.max);
+  if (spec.eta !== undefined && spec.toolSampler !== undefined)
+    problems.push({ field: 'eta', message: "eta is diffusers' DDIM and TCD step option; tool samplers take none" });
   whole('batchSize', 'batch size', spec.batchSize, L.batchSize.min, L.batchSize.max);
   if (spec.width !== undefined) whole('width', 'width', spec.width, 1, L.side.max);
   if (spec.height !== undefined) whole('height', 'height', spec.height, 1, L.side.max);

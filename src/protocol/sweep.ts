@@ -48,6 +48,7 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   steps: true,
   guidanceScale: true,
   guidanceRescale: true,
+  eta: true,
   width: true,
   height: true,
   batchSize: true,

@@ -1,7 +1,7 @@
 // One resolution of a user's sampler name (the CLI's --sampler, --schedule-type, --scheduler) to what
 // runs. Each spelling keeps its own tool's meaning:
 // - a diffusers class name (DPMSolverMultistepScheduler) runs that diffusers class; --schedule-type Karras,
-//   Exponential or Beta sets its use_*_sigmas;
+//   Exponential or Beta sets its use_*_sigmas (the EDM classes: Karras or Exponential sets sigma_schedule);
 // - a ComfyUI KSampler sampler_name (dpmpp_2m, euler_ancestral, ddim) runs ComfyUI's sampler, with
 //   --scheduler (default normal);
 // - anything else is an A1111 sampler ("DPM++ 2M", legacy "DPM++ 2M Karras", aliases such as k_euler_a)
@@ -21,6 +21,9 @@ const DIFFUSERS_SIGMAS: Record<string, string> = {
   Beta: 'use_beta_sigmas',
 };
 
+/** The EDM classes' sigma_schedule values for the A1111 schedule types. */
+const EDM_SCHEDULES: Record<string, string> = { Karras: 'karras', Exponential: 'exponential' };
+
 /** The choice a name stands for, or the reason it stands for none (worded for the user). */
 export function samplerChoice(
   name: string,
@@ -33,9 +36,16 @@ export function samplerChoice(
       return { problem: `${name} is a diffusers class: give --schedule-type, not --scheduler` };
     }
     if (scheduleType === undefined) return { kind: 'diffusers', scheduler: { _class_name: name } };
+    // The EDM classes name their σ spacing in sigma_schedule rather than a use_*_sigmas flag.
+    const edm = EDM_SCHEDULES[scheduleType];
+    if ('sigma_schedule' in spec.keys && edm)
+      return { kind: 'diffusers', scheduler: { _class_name: name, sigma_schedule: edm } };
     const key = DIFFUSERS_SIGMAS[scheduleType];
     if (!key || !(key in spec.keys)) {
-      const offered = Object.keys(DIFFUSERS_SIGMAS).filter((t) => DIFFUSERS_SIGMAS[t] in spec.keys);
+      const offered =
+        'sigma_schedule' in spec.keys
+          ? Object.keys(EDM_SCHEDULES)
+          : Object.keys(DIFFUSERS_SIGMAS).filter((t) => DIFFUSERS_SIGMAS[t] in spec.keys);
       return { problem: `${name} takes schedule type ${offered.join(', ') || '(none)'}, not "${scheduleType}"` };
     }
     return { kind: 'diffusers', scheduler: { _class_name: name, [key]: true } };

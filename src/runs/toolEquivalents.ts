@@ -4,7 +4,10 @@
 // reason instead: writing the nearest name would make a PNG that re-runs differently without a word.
 import { isToolFinding, resolveA1111 } from '../core/kdiffusion/toolSamplers';
 import { type ToolNames, toolNames } from '../core/kdiffusion/toolNames';
+import { A1111_SAMPLERS } from '../core/kdiffusion/a1111Samplers';
 import type { RunInfo } from '../protocol/engine';
+
+const A1111_LABELS = new Set(A1111_SAMPLERS.map((e) => e.label));
 
 export interface ToolEquivalents extends ToolNames {
   /** Why A1111 has no equivalent (absent when it has one). */
@@ -29,9 +32,12 @@ export function toolEquivalents(info: RanInfo): ToolEquivalents {
   if (why) return { a1111Why: why, comfyuiWhy: why };
   const tool = info.toolSampler;
   const ran = tool ? `${tool.tool === 'a1111' ? 'A1111' : 'ComfyUI'}'s ${tool.sampler} schedule` : 'this run';
+  // A reported pair whose sampler is not on A1111's list (a record from elsewhere) is not written.
+  const a1111 = names.a1111 && A1111_LABELS.has(names.a1111.sampler) ? names.a1111 : undefined;
   return {
     ...names,
-    a1111Why: names.a1111 ? undefined : `A1111 has no sampler and schedule type that run ${ran} the same`,
+    a1111,
+    a1111Why: a1111 ? undefined : `A1111 has no sampler and schedule type that run ${ran} the same`,
     comfyuiWhy: names.comfyui
       ? undefined
       : `ComfyUI's KSampler has no sampler_name and scheduler that run ${ran} the same`,
@@ -55,6 +61,11 @@ const A1111_OF_CLASS: Record<string, string | { why: string }> = {
   PNDMScheduler: { why: "A1111's PLMS starts with Heun steps, diffusers' PNDM with Runge–Kutta or none" },
   UniPCMultistepScheduler: { why: "A1111's UniPC walks continuous VP times, not diffusers' timesteps" },
   LCMScheduler: { why: "A1111's LCM walks its own 50-step σ table" },
+  EDMEulerScheduler: { why: "A1111's samplers do not run diffusers' EDM sigma range and sigma_data preconditioning" },
+  EDMDPMSolverMultistepScheduler: {
+    why: "A1111's samplers do not run diffusers' EDM sigma range and sigma_data preconditioning",
+  },
+  TCDScheduler: { why: 'A1111 has no TCD sampler (gamma noise between consistency steps)' },
 };
 
 /** The A1111 sampler name a diffusers class runs as, when there is one (for labels). */

@@ -2,6 +2,7 @@ import { alphasCumprod } from '../schedules/alphasCumprod';
 import { snr } from '../schedules/noiseLevels';
 import { trainingBetas, type BetaSchedule } from '../schedules/trainingBetas';
 import { rescaleZeroTerminalSnr } from '../schedules/zeroTerminalSnr';
+import { edmAlphasCumprod } from '../schedules/edmSigmas';
 import { SCHEDULER_CLASSES } from './schedulerClasses';
 
 type Config = Readonly<Record<string, unknown>>;
@@ -20,9 +21,19 @@ export function configBetas(config: Config): Float64Array {
 
 /** ᾱ over the training timesteps as diffusers' constructor of `className` builds it from an effective
  * config: betas, optional zero-SNR rescale, and the 2⁻²⁴ floor on ᾱ_T that the Euler family,
- * DPM-Solver and UniPC apply with zero SNR. Empty for a class with its own schedule (IPNDM). */
+ * DPM-Solver and UniPC apply with zero SNR. The EDM classes have no β: a nominal ᾱ = 1/(1 + σ²) over
+ * their own σ range (edmSigmas.ts). Empty for a class with its own schedule (IPNDM). */
 export function configAlphasCumprod(className: string, config: Config): Float64Array {
   if (SCHEDULER_CLASSES[className]?.ownSchedule) return new Float64Array(0);
+  if (isEdmClass(className)) {
+    return edmAlphasCumprod({
+      sigma_min: config.sigma_min as number,
+      sigma_max: config.sigma_max as number,
+      sigma_schedule: config.sigma_schedule as 'karras' | 'exponential',
+      rho: config.rho as number,
+      num_train_timesteps: config.num_train_timesteps as number,
+    });
+  }
   let betas = configBetas(config);
   if (config.rescale_betas_zero_snr === true) betas = rescaleZeroTerminalSnr(betas);
   const abar = alphasCumprod(betas);
@@ -44,4 +55,9 @@ export function sigmaRange(className: string, config: Config): { min: number; ma
   const abar = configAlphasCumprod(className, config);
   const sigma = (a: number) => Math.sqrt((1 - a) / a);
   return { min: sigma(abar[0]), max: sigma(abar[abar.length - 1]) };
+}
+
+/** The EDM classes: σ from their own range and sigma_data preconditioning, no training β. */
+export function isEdmClass(className: string): boolean {
+  return Object.hasOwn(SCHEDULER_CLASSES[className]?.keys ?? {}, 'sigma_data');
 }

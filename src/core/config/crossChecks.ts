@@ -1,5 +1,6 @@
 import { logSnr } from '../schedules/noiseLevels';
-import { configAlphasCumprod, sigmaRange } from './configSchedule';
+import { configAlphasCumprod, isEdmClass, sigmaRange } from './configSchedule';
+import { edmConfigProblems } from './edmChecks';
 import type { Finding } from './findings';
 import {
   lambdaClipProblems,
@@ -24,6 +25,7 @@ export function crossChecks(
   const cls = SCHEDULER_CLASSES[className];
   const has = (k: string) => Object.hasOwn(cls.keys, k);
   const given = (k: string) => sources[k] !== undefined && sources[k] !== 'default';
+  if (isEdmClass(className)) return edmConfigProblems(config, bad);
   const out: Finding[] = [];
   const add = (severity: Finding['severity'], key: string, code: string, message: string) =>
     out.push({ severity, path: key ? [key] : [], code, message });
@@ -86,6 +88,11 @@ export function crossChecks(
           `final_sigmas_type "zero" is not supported with algorithm_type "${algo}" (diffusers raises); use "sigma_min"`,
         );
       }
+    }
+  }
+  if (className === 'TCDScheduler') {
+    for (const key of ['clip_sample', 'thresholding', 'timestep_scaling'].filter(given)) {
+      add('info', key, 'key-unused', `TCDScheduler has ${key} in its config, but its step never reads it (diffusers)`);
     }
   }
   if (has('original_inference_steps') && (config.original_inference_steps as number) > T) {

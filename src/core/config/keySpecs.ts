@@ -187,6 +187,23 @@ export const KEY_SPECS = {
     maximum: 1e6,
     doc: 'LCM: factor on t in the boundary-condition scalings c_skip, c_out.',
   },
+  sigma_data: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: 1e3,
+    doc: 'EDM: standard deviation of the training data, in c_in, c_skip and c_out (0.5 in the paper).',
+  },
+  sigma_schedule: {
+    type: 'string',
+    enum: ['karras', 'exponential'],
+    doc: 'EDM: σ spacing from sigma_max to sigma_min, Karras et al. (ρ) or log-linear.',
+  },
+  rho: {
+    type: 'number',
+    minimum: 1,
+    maximum: 100,
+    doc: 'EDM: ρ of the Karras σ schedule (7 in the paper); larger puts more steps at low σ.',
+  },
 } as const satisfies Record<string, Spec>;
 
 export type ConfigKey = keyof typeof KEY_SPECS;

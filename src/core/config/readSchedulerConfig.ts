@@ -1,7 +1,8 @@
 import { checkValue, show } from './checkValue';
+import { isEdmClass } from './configSchedule';
 import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
-import { OTHER_COMPATIBLE_KEYS, SCHEDULER_CLASSES } from './schedulerClasses';
+import { OTHER_COMPATIBLE_KEYS, OUTSIDE_KARRAS_LIST, SCHEDULER_CLASSES, WITHOUT_COMPATIBLES } from './schedulerClasses';
 import { suggestKey } from './suggestKey';
 
 export type { Source } from './crossChecks';
@@ -21,13 +22,12 @@ export interface SchedulerConfigReading {
 /** More findings than this are summarised in one, so a hostile file cannot flood the Problems panel. */
 const MAX_FINDINGS = 100;
 
-/** Classes with no `_compatibles` in diffusers: every key not their own draws a warning. */
-const STANDALONE = new Set(['LCMScheduler', 'IPNDMScheduler']);
-
-/** Keys of the classes diffusers lists as mutually `_compatibles` (all implemented ones but LCM and
- * IPNDM, which have none): diffusers drops a compatible class's keys silently. */
+/** Keys of the classes diffusers lists as mutually `_compatibles` (KarrasDiffusionSchedulers): diffusers
+ * drops a compatible class's keys silently. */
 const COMPATIBLE_KEYS = new Set([
-  ...Object.entries(SCHEDULER_CLASSES).flatMap(([name, c]) => (STANDALONE.has(name) ? [] : Object.keys(c.keys))),
+  ...Object.entries(SCHEDULER_CLASSES).flatMap(([name, c]) =>
+    OUTSIDE_KARRAS_LIST.includes(name) ? [] : Object.keys(c.keys),
+  ),
   ...OTHER_COMPATIBLE_KEYS,
 ]);
 
@@ -71,7 +71,8 @@ export function readSchedulerConfig(
       ? SCHEDULER_CLASSES[file._class_name]
       : undefined;
   const silent = (key: string) =>
-    (COMPATIBLE_KEYS.has(key) && !STANDALONE.has(className)) || (named !== undefined && Object.hasOwn(named.keys, key));
+    (COMPATIBLE_KEYS.has(key) && !WITHOUT_COMPATIBLES.includes(className)) ||
+    (named !== undefined && Object.hasOwn(named.keys, key));
   const take = (key: string, raw: unknown, source: Source) => {
     const checked = checkValue(key, raw, cls.keys[key]);
     findings.push(...checked.findings);
@@ -122,7 +123,25 @@ export function readSchedulerConfig(
       });
   }
   findings.push(...crossChecks(className, config, sources, bad));
+  if (typeof file._class_name === 'string' && named) findings.push(...formulationMismatch(file._class_name, className));
   return { className, config, sources, findings: capped(findings) };
+}
+
+/** A config saved for a DDPM-trained model read as an EDM class, or the other way round: diffusers loads it
+ * without a word, but the network is fed and read in the other formulation. */
+function formulationMismatch(saved: string, readAs: string): Finding[] {
+  if (isEdmClass(saved) === isEdmClass(readAs)) return [];
+  const [edm, other] = isEdmClass(readAs) ? [readAs, saved] : [saved, readAs];
+  return [
+    {
+      severity: 'warning',
+      path: ['_class_name'],
+      code: 'formulation-mismatch',
+      message:
+        `Read as ${readAs}, but the file was saved for ${saved}: ${edm} preconditions the model's input and ` +
+        `output for EDM-trained models (sigma_data), ${other} feeds a DDPM-trained one; the image will be wrong`,
+    },
+  ];
 }
 
 /** A key as messages show it: a hostile file's megabyte-long key is cut. */

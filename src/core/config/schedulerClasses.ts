@@ -46,6 +46,19 @@ const sigmaKinds = {
 const flowKeys = { use_flow_sigmas: { default: false }, flow_shift: { default: 1.0 } };
 const shiftKeys = { use_dynamic_shifting: { default: false }, time_shift_type: { default: 'exponential' } };
 
+/** The keys both EDM classes open with (diffusers' order), then the class's own. They have no training β:
+ * σ runs over [sigma_min, sigma_max] and the network is preconditioned with sigma_data. */
+const edmKeys = (own: Partial<Record<ConfigKey, KeyOverride>>): Partial<Record<ConfigKey, KeyOverride>> => ({
+  sigma_min: { default: 0.002, nullable: false, doc: 'EDM: smallest σ of the schedule (0.002 in the paper).' },
+  sigma_max: { default: 80.0, nullable: false, doc: 'EDM: largest σ, where sampling starts (80 in the paper).' },
+  sigma_data: { default: 0.5 },
+  sigma_schedule: { default: 'karras' },
+  num_train_timesteps: { default: 1000 },
+  prediction_type: { default: 'epsilon', enum: ['epsilon', 'v_prediction'] },
+  rho: { default: 7.0 },
+  ...own,
+});
+
 /** Every scheduler class Diffusion Lab implements, keyed by diffusers' `_class_name`. Plain data. */
 export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
   DDPMScheduler: {
@@ -325,8 +338,68 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     ownSchedule: true,
     keys: keys({ num_train_timesteps: { default: 1000 }, trained_betas: { default: null } }),
   },
+  EDMEulerScheduler: {
+    doc: 'Euler in the EDM formulation (Karras et al. 2022), own σ range and preconditioning; EDM-trained models.',
+    zeroSnrFloor: false,
+    usesSpacing: false,
+    keys: keys(edmKeys({ final_sigmas_type: { default: 'zero' } })),
+  },
+  EDMDPMSolverMultistepScheduler: {
+    doc: 'DPM-Solver++ multistep in the EDM formulation with its preconditioning; EDM-trained models.',
+    zeroSnrFloor: false,
+    usesSpacing: false,
+    keys: keys(
+      edmKeys({
+        solver_order: { default: 2 },
+        ...thresholdingKeys,
+        algorithm_type: {
+          default: 'dpmsolver++',
+          enum: ['dpmsolver++', 'sde-dpmsolver++'],
+          remap: { deis: 'dpmsolver++' },
+        },
+        solver_type: {
+          default: 'midpoint',
+          enum: ['midpoint', 'heun'],
+          remap: { logrho: 'midpoint', bh1: 'midpoint', bh2: 'midpoint' },
+        },
+        lower_order_final: { default: true },
+        euler_at_final: { default: false },
+        final_sigmas_type: { default: 'zero' },
+      }),
+    ),
+  },
+  TCDScheduler: {
+    doc: 'Trajectory consistency distillation (Zheng et al. 2024): few-step sampling of a TCD model, eta (γ) noise.',
+    zeroSnrFloor: false,
+    usesSpacing: false,
+    keys: keys({
+      ...train({ beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' }),
+      original_inference_steps: { default: 50 },
+      clip_sample: { default: false, nullable: false },
+      clip_sample_range: { default: 1.0 },
+      set_alpha_to_one: { default: true },
+      steps_offset: { default: 0 },
+      prediction_type: { default: 'epsilon', enum: PREDICTIONS },
+      ...thresholdingKeys,
+      timestep_spacing: { default: 'leading' },
+      timestep_scaling: { default: 10.0 },
+      rescale_betas_zero_snr: { default: false },
+    }),
+  },
 };
 
 /** Keys of diffusers classes that share `_compatibles` with ours but are not implemented here
- * (EDMEulerScheduler): diffusers drops them silently. */
-export const OTHER_COMPATIBLE_KEYS: readonly string[] = ['rho', 'sigma_data', 'sigma_schedule'];
+ * (DPMSolverSDE's noise_sampler_seed): diffusers drops them silently. */
+export const OTHER_COMPATIBLE_KEYS: readonly string[] = ['noise_sampler_seed'];
+
+/** Implemented classes outside diffusers' KarrasDiffusionSchedulers list (the `_compatibles` of the others). */
+export const OUTSIDE_KARRAS_LIST: readonly string[] = [
+  'LCMScheduler',
+  'IPNDMScheduler',
+  'TCDScheduler',
+  'EDMDPMSolverMultistepScheduler',
+];
+
+/** Classes whose own `_compatibles` is empty: read as one of them, another class's keys draw a warning unless
+ * the file was saved from that class. EDMEuler is in the Karras list but lists no compatibles itself. */
+export const WITHOUT_COMPATIBLES: readonly string[] = [...OUTSIDE_KARRAS_LIST, 'EDMEulerScheduler'];

@@ -5,8 +5,8 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
-import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type SolverConfig } from './multistepConfig';
+import { multistepSchedule, type MultistepScheduleConfig } from './multistepSchedule';
 import { MultistepScheduler } from './multistepScheduler';
 import { refuseCustomSchedule } from './setTimestepsChecks';
 import { sigmasFromAlphasCumprod } from '../schedules/noiseLevels';
@@ -15,7 +15,9 @@ import type { SetTimestepsOptions, StepOutput } from './scheduler';
 import type { DpmAlgorithm, DpmSolverType } from './dpmSolverCoefficients';
 import { dpmSinglestepWeights } from './dpmSolverSinglestepWeights';
 
-export interface DpmSinglestepConfig extends SolverConfig {
+/** The training schedule's keys but not the spacing ones: the singlestep class always spaces by linspace. */
+export interface DpmSinglestepConfig
+  extends SolverConfig, Omit<MultistepScheduleConfig, 'timestep_spacing' | 'steps_offset'> {
   readonly algorithm_type: Exclude<DpmAlgorithm, 'sde-dpmsolver'>;
   readonly solver_type: DpmSolverType;
 }

@@ -4,7 +4,8 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
-import { drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
+import { sigmaPrediction, stepOutputs } from './stepMath';
+import { addChurnNoise, churnedSigma } from './churn';
 import { alphaCoefficients, checkNoiseArgs, dtypeRounding, velocity } from './noising';
 
 export class EulerDiscreteScheduler extends SigmaScheduler<
@@ -36,18 +37,11 @@ export class EulerDiscreteScheduler extends SigmaScheduler<
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.follow(t);
     const sigma = this.sigmas[i];
-    const { sChurn = 0, sTmin = 0, sTmax = Infinity, sNoise = 1 } = options;
-    const gamma = sTmin <= sigma && sigma <= sTmax ? Math.min(sChurn / (this.sigmas.length - 1), Math.SQRT2 - 1) : 0;
-    const sigmaHat = sigma * (gamma + 1);
+    const sigmaHat = churnedSigma(sigma, this.sigmas.length, options);
     const x = out.prevSample.data;
     // diffusers runs this step on a float32 copy of the sample.
     for (let k = 0; k < x.length; k++) x[k] = Math.fround(sample.data[k]);
-    if (gamma > 0) {
-      if (!noise) throw new Error(`${this.className}.step: s_churn > 0 needs a noise source`);
-      const eps = drawNoise(noise, modelOutput.shape);
-      const c = sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma);
-      for (let k = 0; k < x.length; k++) x[k] += c * eps[k];
-    }
+    addChurnNoise(this.className, x, [sigma, sigmaHat], modelOutput.shape, noise, options.sNoise);
     // v-prediction uses σ, not σ̂, as diffusers does.
     const { p, q } = sigmaPrediction(
       this.config.prediction_type,

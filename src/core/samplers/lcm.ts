@@ -4,7 +4,7 @@ import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
 import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
-import { checkStepCount, integerTimesteps, refuseCustomSchedule } from './setTimestepsChecks';
+import { consistencyTimesteps } from './consistencySchedule';
 import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
 export class LCMScheduler extends AlphaScheduler<
@@ -16,20 +16,9 @@ export class LCMScheduler extends AlphaScheduler<
     return this.velocityAt(sample, noise, timesteps);
   }
 
-  /** Spreads n steps over the distillation schedule (every T/original_inference_steps-th timestep);
-   * timestep_spacing and steps_offset play no part, as in diffusers. */
+  /** Spreads n steps over the distillation schedule (consistencySchedule.ts). */
   setTimesteps(n: number, options?: SetTimestepsOptions): void {
-    refuseCustomSchedule(this.className, options, true);
-    const T = this.config.num_train_timesteps;
-    const original = this.config.original_inference_steps;
-    if (options?.timesteps) {
-      this.timesteps = integerTimesteps(this.className, options.timesteps, T);
-      return;
-    }
-    checkStepCount(this.className, n, Math.min(T, original), 'original_inference_steps');
-    const k = Math.floor(T / original);
-    // numpy.linspace(0, original, n, endpoint=False), floored, indexes the reversed origin schedule.
-    this.timesteps = Float64Array.from({ length: n }, (_, i) => (original - Math.floor(i * (original / n))) * k - 1);
+    this.timesteps = consistencyTimesteps(this.className, this.config, n, options);
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {

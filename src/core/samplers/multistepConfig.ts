@@ -3,14 +3,16 @@ import { show } from '../config/checkValue';
 import type { MultistepScheduleConfig } from './multistepSchedule';
 import type { ClipConfig, PredictionType } from './stepMath';
 
-/** What every DPM-Solver-family class's config holds; the singlestep class has no spacing keys. */
-export interface SolverConfig extends Omit<MultistepScheduleConfig, 'timestep_spacing' | 'steps_offset'>, ClipConfig {
+/** What the solver steps read, whatever builds the σ schedule (the training ᾱ, or EDM's own range). */
+export interface SolverConfig extends ClipConfig {
   readonly solver_order: number;
   readonly prediction_type: PredictionType;
   readonly lower_order_final: boolean;
+  /** Where the last step lands: σ = 0, or σ_min of the schedule (DEIS always takes σ_min). */
+  readonly final_sigmas_type?: 'zero' | 'sigma_min';
 }
 
-export type MultistepConfig = SolverConfig & Pick<MultistepScheduleConfig, 'timestep_spacing' | 'steps_offset'>;
+export interface MultistepConfig extends MultistepScheduleConfig, SolverConfig {}
 
 /** What diffusers offers for these classes but this port does not, or what it rejects itself. */
 export function unsupportedOption(c: SolverConfig & Readonly<Record<string, unknown>>): string | undefined {

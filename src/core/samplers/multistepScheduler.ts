@@ -7,12 +7,12 @@ import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
 import { unsupportedOption, type SolverConfig } from './multistepConfig';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { clipPrediction, indexForTimestep, stepOutputs } from './stepMath';
-import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex } from './noising';
+import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex, type BlendCoefficients } from './noising';
 import { checkBeginIndex } from './setTimestepsChecks';
 
 export abstract class MultistepScheduler<C extends SolverConfig> implements Scheduler {
   abstract readonly className: string;
-  readonly initNoiseSigma = 1;
+  readonly initNoiseSigma: number = 1;
   readonly order = 1;
   timesteps: Float64Array = new Float64Array(0);
   sigmas: Float64Array = new Float64Array(0);
@@ -71,11 +71,17 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
     const at = fixedNoisingIndex(this.next, this.beginIndex);
     const f = dtypeRounding(original);
     const sigma = timesteps.map((t) => f(this.sigmas[at ?? this.scheduleIndex(t)]));
-    const alpha = sigma.map((s) => f(1 / f(Math.sqrt(f(f(s * s) + 1)))));
-    return blend(original, noise, { a: alpha, b: sigma.map((s, k) => f(s * alpha[k])) });
+    return blend(original, noise, this.noisingCoefficients(sigma, f));
   }
 
-  scaleModelInput(sample: Tensor): Tensor {
+  /** α_t = 1/√(σ²+1) and σ_t = σ·α_t per σ (the VP form of the σ), in the sample's rounding. */
+  protected noisingCoefficients(sigma: number[], f: (v: number) => number): BlendCoefficients {
+    const alpha = sigma.map((s) => f(1 / f(Math.sqrt(f(f(s * s) + 1)))));
+    return { a: alpha, b: sigma.map((s, k) => f(s * alpha[k])) };
+  }
+
+  /** The sample itself: these solvers take the model input unscaled (the EDM one overrides this). */
+  scaleModelInput(sample: Tensor, _t?: number, _out?: FloatArray): Tensor {
     return sample;
   }
 

@@ -19,6 +19,9 @@ import { LCMScheduler } from './lcm';
 import { LMSDiscreteScheduler } from './lmsDiscrete';
 import { PNDMScheduler } from './pndm';
 import type { Scheduler } from './scheduler';
+import { EDMEulerScheduler } from './edmEuler';
+import { EDMDPMSolverMultistepScheduler } from './edmDpmSolverMultistep';
+import { TCDScheduler } from './tcd';
 
 type Config = Readonly<Record<string, unknown>>;
 // The samplers take their effective config as diffusers' __init__ would see it; the config reader
@@ -42,6 +45,9 @@ const samplers: Record<string, SamplerClass> = {
   UniPCMultistepScheduler,
   DEISMultistepScheduler,
   IPNDMScheduler,
+  EDMEulerScheduler,
+  EDMDPMSolverMultistepScheduler,
+  TCDScheduler,
 };
 
 /** Schedulers that run the other way, image to noise (DDIM inversion): built like the others but not

@@ -1,18 +1,21 @@
 // The base of the k-diffusion-style discrete samplers: a σ schedule, model input scaled by
-// 1/√(σ²+1), and a step index that follows the schedule as diffusers' `_step_index` does.
+// 1/√(σ²+1), and a step index that follows the schedule as diffusers' `_step_index` does. The EDM
+// classes share the stepping but build σ from their own range and scale the input by their own c_in.
 import type { NoiseSource } from '../rng/noiseSource';
-import { zerosLike, type FloatArray, type Tensor } from '../tensor/tensor';
+import type { FloatArray, Tensor } from '../tensor/tensor';
 import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { sigmaSchedule, type SigmaSchedule, type SigmaScheduleConfig } from './sigmaSchedule';
 import { checkBeginIndex, refuseCustomSchedule } from './setTimestepsChecks';
 import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex } from './noising';
-import { indexForTimestep, type ClipConfig, type PredictionType } from './stepMath';
+import { indexForTimestep, scaledInput, type ClipConfig, type PredictionType } from './stepMath';
 
 export interface SigmaConfig extends SigmaScheduleConfig, ClipConfig {
   readonly prediction_type: PredictionType;
 }
 
-export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implements Scheduler {
+/** Stepping along a σ schedule: the step index, add_noise x0 + σ·ε, the scaled model input. Subclasses
+ * say where the σ come from. */
+export abstract class SigmaStepScheduler<C extends { readonly prediction_type: string }> implements Scheduler {
   abstract readonly className: string;
   readonly order: number = 1;
   timesteps: Float64Array = new Float64Array(0);
@@ -27,17 +30,15 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
     readonly alphasCumprod: Float64Array,
   ) {}
 
+  abstract get initNoiseSigma(): number;
+
   abstract step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
 
-  get initNoiseSigma(): number {
-    const max = this.sigmas.reduce((m, s) => Math.max(m, s), 0);
-    return this.config.timestep_spacing === 'leading' ? Math.sqrt(max * max + 1) : max;
-  }
+  /** The visited timesteps and σ (one more σ: where the last step lands) for n steps. */
+  protected abstract schedule(numInferenceSteps: number, options?: SetTimestepsOptions): SigmaSchedule;
 
   setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void {
-    const s = this.expand(
-      sigmaSchedule(this.className, this.config, this.alphasCumprod, numInferenceSteps, this.scheduleOptions(options)),
-    );
+    const s = this.schedule(numInferenceSteps, options);
     this.timesteps = s.timesteps;
     this.sigmas = s.sigmas;
     this.index = undefined;
@@ -61,30 +62,16 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
   }
 
   scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor {
-    const sigma = this.inputSigma(this.follow(t));
-    const c = 1 / Math.sqrt(sigma * sigma + 1);
-    const x = sample.data;
-    if (out && out.length !== x.length) {
-      throw new RangeError(`${this.className}.scaleModelInput: out has ${out.length} values, not ${x.length}`);
-    }
-    const data = out ?? zerosLike(sample).data;
-    for (let k = 0; k < x.length; k++) data[k] = x[k] * c;
-    return { data, shape: sample.shape };
+    return scaledInput(this.className, sample, this.inputScale(this.inputSigma(this.follow(t))), out);
   }
 
   sigmaAt(t: number): number {
     return this.inputSigma(this.indexOf(t));
   }
 
-  /** Which custom schedules this class's set_timesteps takes (none unless a subclass says so). */
-  protected scheduleOptions(options: SetTimestepsOptions | undefined): Parameters<typeof sigmaSchedule>[4] {
-    refuseCustomSchedule(this.className, options, false);
-    return {};
-  }
-
-  /** The visited schedule from the solver's σ schedule; two-call solvers (Heun, KDPM2) interleave. */
-  protected expand(s: SigmaSchedule): SigmaSchedule {
-    return s;
+  /** The factor scale_model_input applies at σ: 1/√(σ²+1), the input of a model trained on x_t/√(1+σ²). */
+  protected inputScale(sigma: number): number {
+    return 1 / Math.sqrt(sigma * sigma + 1);
   }
 
   /** Clears multi-call state (Heun's first half, LMS's derivative history) on a new schedule. */
@@ -110,5 +97,30 @@ export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> implem
 
   protected indexOf(t: number): number {
     return indexForTimestep(this.className, this.timesteps, t);
+  }
+}
+
+/** The discrete samplers whose σ come from the training ᾱ (sigmaSchedule.ts). */
+export abstract class SigmaScheduler<C extends SigmaConfig = SigmaConfig> extends SigmaStepScheduler<C> {
+  get initNoiseSigma(): number {
+    const max = this.sigmas.reduce((m, s) => Math.max(m, s), 0);
+    return this.config.timestep_spacing === 'leading' ? Math.sqrt(max * max + 1) : max;
+  }
+
+  protected schedule(n: number, options?: SetTimestepsOptions): SigmaSchedule {
+    return this.expand(
+      sigmaSchedule(this.className, this.config, this.alphasCumprod, n, this.scheduleOptions(options)),
+    );
+  }
+
+  /** Which custom schedules this class's set_timesteps takes (none unless a subclass says so). */
+  protected scheduleOptions(options: SetTimestepsOptions | undefined): Parameters<typeof sigmaSchedule>[4] {
+    refuseCustomSchedule(this.className, options, false);
+    return {};
+  }
+
+  /** The visited schedule from the solver's σ schedule; two-call solvers (Heun, KDPM2) interleave. */
+  protected expand(s: SigmaSchedule): SigmaSchedule {
+    return s;
   }
 }

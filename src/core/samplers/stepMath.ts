@@ -25,6 +25,17 @@ export function stepOutputs(className: string, modelOutput: Tensor, sample: Tens
   return out;
 }
 
+/** c·x into `out` (which may be x itself) or a new array: scale_model_input's one multiply. */
+export function scaledInput(className: string, sample: Tensor, c: number, out?: FloatArray): Tensor {
+  const x = sample.data;
+  if (out && out.length !== x.length) {
+    throw new RangeError(`${className}.scaleModelInput: out has ${out.length} values, not ${x.length}`);
+  }
+  const data = out ?? zerosLike(sample).data;
+  for (let k = 0; k < x.length; k++) data[k] = x[k] * c;
+  return { data, shape: sample.shape };
+}
+
 let noiseBuffer = new Float32Array(0);
 
 /** noise.randn(shape) into one buffer shared by every step: the caller reads it before its step returns. */

@@ -18,7 +18,10 @@ const codes = (fs: readonly Finding[]) => fs.map((f) => f.code);
 const find = (fs: readonly Finding[], code: string) => fs.find((f) => f.code === code);
 
 test('the class table has exactly diffusers 0.35.2 __init__ keys and defaults, for every class', () => {
-  const defaults: Record<string, Record<string, unknown>> = readRef('extra/schedules.json').init_defaults;
+  const defaults: Record<string, Record<string, unknown>> = {
+    ...readRef('extra/schedules.json').init_defaults,
+    ...readRef('diffusers-edm/edm_tcd.json').init_defaults,
+  };
   assert.deepEqual(Object.keys(SCHEDULER_CLASSES).sort(), Object.keys(defaults).sort());
   for (const [cls, want] of Object.entries(defaults)) {
     const spec = SCHEDULER_CLASSES[cls];

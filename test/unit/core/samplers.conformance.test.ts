@@ -142,16 +142,17 @@ for (const name of schedulerClassNames) {
     const one: Tensor = { data: new Float64Array([1]), shape: [1] };
     for (const t of s.timesteps) {
       const scale = s.scaleModelInput(one, t).data[0];
-      // k-diffusion-style classes scale the input by 1/√(σ²+1); the others see x at σ of ᾱ_t, but IPNDM,
-      // whose t ∈ (0, 1] is an angle: noise sin(πt/2) over signal cos(πt/2), written so that t = 1 is ∞.
+      // k-diffusion-style classes scale the input by 1/√(σ²+1), the EDM ones by 1/√(σ²+σ_data²); the
+      // others see x at σ of ᾱ_t, but IPNDM, whose t ∈ (0, 1] is an angle: noise sin(πt/2) over signal
+      // cos(πt/2), written so that t = 1 is ∞.
+      const sigma = s.sigmaAt(t);
+      const sd = (s.config.sigma_data as number | undefined) ?? 1;
       const a = s.alphasCumprod[t];
-      const expected =
-        name === 'IPNDMScheduler'
-          ? 1 / Math.tan((Math.PI / 2) * (1 - t))
-          : scale !== 1
-            ? Math.sqrt(1 / (scale * scale) - 1)
-            : Math.sqrt((1 - a) / a);
-      assertClose([s.sigmaAt(t)], [expected], 1e-5, 0, `${name} σ at t=${t}`);
+      if (name === 'IPNDMScheduler')
+        assertClose([sigma], [1 / Math.tan((Math.PI / 2) * (1 - t))], 1e-5, 0, `${name} σ at t=${t}`);
+      else if (scale !== 1)
+        assertClose([scale], [1 / Math.sqrt(sigma * sigma + sd * sd)], 1e-5, 0, `${name} c_in at t=${t}`);
+      else assertClose([sigma], [Math.sqrt((1 - a) / a)], 1e-5, 0, `${name} σ at t=${t}`);
     }
     assert.throws(() => s.sigmaAt(0.5), /not in the schedule/);
   });

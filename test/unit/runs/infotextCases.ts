@@ -61,6 +61,37 @@ const RUNS: [string, RunInfo][] = [
     }),
   ],
   ['diffusers DDIMScheduler', sampleInfo({ spec: { steps: 20 }, scheduler: { _class_name: 'DDIMScheduler' } })],
+  [
+    'diffusers EulerDiscreteScheduler Karras',
+    sampleInfo({
+      spec: { steps: 30 },
+      scheduler: { _class_name: 'EulerDiscreteScheduler', use_karras_sigmas: true, timestep_spacing: 'linspace' },
+    }),
+  ],
+  [
+    'diffusers EDMEulerScheduler (no A1111 sampler)',
+    sampleInfo({
+      spec: { steps: 25 },
+      scheduler: { _class_name: 'EDMEulerScheduler', sigma_schedule: 'exponential', sigma_data: 1 },
+    }),
+  ],
+  [
+    'diffusers TCDScheduler (no A1111 sampler)',
+    sampleInfo({ spec: { steps: 4 }, scheduler: { _class_name: 'TCDScheduler' } }),
+  ],
+  [
+    'ComfyUI dpmpp_2m beta (no A1111 schedule type)',
+    sampleInfo({
+      spec: { steps: 20, toolSampler: { tool: 'comfyui', sampler: 'dpmpp_2m', schedule: 'beta' } },
+      toolSampler: tool({
+        tool: 'comfyui',
+        sampler: 'dpmpp_2m',
+        noise: 'comfyui',
+        sigmas: [],
+        comfyui: { samplerName: 'dpmpp_2m', scheduler: 'beta' },
+      }),
+    }),
+  ],
 ];
 
 export function infotextCases(): { name: string; text: string; info: RunInfo }[] {

@@ -45,6 +45,18 @@ test('the diffusers classes without an A1111 twin run as themselves', () => {
   );
 });
 
+test("the EDM classes and TCD are diffusers classes; an EDM class's schedule type sets its sigma_schedule", () => {
+  assert.deepEqual(samplerChoice('TCDScheduler'), { kind: 'diffusers', scheduler: { _class_name: 'TCDScheduler' } });
+  assert.deepEqual(samplerChoice('EDMEulerScheduler', { scheduleType: 'Exponential' }), {
+    kind: 'diffusers',
+    scheduler: { _class_name: 'EDMEulerScheduler', sigma_schedule: 'exponential' },
+  });
+  const beta = samplerChoice('EDMDPMSolverMultistepScheduler', { scheduleType: 'Beta' });
+  assert.deepEqual(beta, {
+    problem: 'EDMDPMSolverMultistepScheduler takes schedule type Karras, Exponential, not "Beta"',
+  });
+});
+
 test('names and flags that do not go together are refused with the reason', () => {
   const problem = (name: string, opts = {}) => {
     const c = samplerChoice(name, opts);

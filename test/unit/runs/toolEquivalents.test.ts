@@ -90,3 +90,29 @@ test('tool runs keep their names; explicit σ and guidance rescale are stated', 
   assert.equal(explicit.a1111, undefined);
   assert.match(explicit.a1111Why ?? '', /explicit σ list/);
 });
+
+test("a reported A1111 pair is written only with a sampler on A1111's list", () => {
+  const toolSampler = {
+    tool: 'comfyui' as const,
+    sampler: 'dpmpp_2m',
+    noise: 'comfyui' as const,
+    sigmas: [],
+    comfyui: { samplerName: 'dpmpp_2m', scheduler: 'karras' },
+  };
+  const spec = { steps: 20, guidanceRescale: 0 };
+  for (const sampler of ['', 'DEIS', 'dpmpp_2m']) {
+    const eq = toolEquivalents({
+      scheduler: {},
+      toolSampler: { ...toolSampler, a1111: { sampler, scheduleType: 'Karras' } },
+      spec,
+    });
+    assert.equal(eq.a1111, undefined, sampler);
+    assert.match(eq.a1111Why ?? '', /A1111 has no sampler and schedule type/);
+  }
+  const ok = toolEquivalents({
+    scheduler: {},
+    toolSampler: { ...toolSampler, a1111: { sampler: 'DPM++ 2M', scheduleType: 'Karras' } },
+    spec,
+  });
+  assert.deepEqual(ok.a1111, { sampler: 'DPM++ 2M', scheduleType: 'Karras' });
+});

@@ -171,7 +171,8 @@ test('trained_betas of the right length, any values in [0, 1): a sound sampler o
       fc.boolean(),
       (className, [T, trained], sorted) => {
         const trained_betas = sorted ? [...trained].sort((a, b) => a - b) : trained;
-        const lcm = className === 'LCMScheduler' ? { original_inference_steps: Math.min(50, T) } : {};
+        const distilled = ['LCMScheduler', 'TCDScheduler'].includes(className);
+        const lcm = distilled ? { original_inference_steps: Math.min(50, T) } : {};
         const outcome = build({ _class_name: className, num_train_timesteps: T, trained_betas, ...lcm });
         if (outcome.kind === 'built') assertSound(outcome.scheduler);
         else

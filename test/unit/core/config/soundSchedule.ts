@@ -84,10 +84,10 @@ export function assertSound(s: Scheduler): void {
     );
     const visited = sigmas.slice(0, -1);
     assertDescending(visited, !REPEATS_SIGMAS.has(s.className), `${where}: sigmas`);
-    assert.ok(
-      sigmas.at(-1)! <= visited.at(-1)! * (1 + F32_RELATIVE),
-      `${where}: the final σ rises: ${sigmas.slice(-2)}`,
-    );
+    // EDM DPM-Solver ends at sigma_min as configured, and its float32 Karras σ reach sigma_min only to
+    // about 1e-6 (pow amplifies the rounding of the base): diffusers' last step rises that much.
+    const rise = s.className === 'EDMDPMSolverMultistepScheduler' ? 1e-5 : F32_RELATIVE;
+    assert.ok(sigmas.at(-1)! <= visited.at(-1)! * (1 + rise), `${where}: the final σ rises: ${sigmas.slice(-2)}`);
   }
 }
 
