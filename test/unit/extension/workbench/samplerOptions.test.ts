@@ -58,7 +58,7 @@ test('diffusers entries carry their class and σ option as scheduler keys, spaci
   assert.equal(options.find((x) => x.id === 'EulerDiscreteScheduler')?.detail, 'A1111 Euler');
 });
 
-test("the picker offers the newer classes with the spacing and σ choices their configs have", () => {
+test('the picker offers the newer classes with the spacing and σ choices their configs have', () => {
   const ids = (c: string) => options.filter((o) => o.scheduler?._class_name === c).map((o) => o.id);
   assert.deepEqual(ids('KDPM2AncestralDiscreteScheduler').sort(), [
     'KDPM2AncestralDiscreteScheduler',
