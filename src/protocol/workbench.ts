@@ -501,7 +501,8 @@ export function parseFromGallery(m: unknown): FromGallery | undefined {
   return parseImageAction(msg);
 }
 
-const FORM_KEYS: readonly (keyof ParamsForm)[] = [
+/** The form's fields, all text: what a message must carry to be a form. */
+export const FORM_KEYS: readonly (keyof ParamsForm)[] = [
   'prompt',
   'negativePrompt',
   'seed',

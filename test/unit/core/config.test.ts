@@ -254,9 +254,9 @@ test('trained_betas: NaN, negative, ≥ 1, wrong length, shadowed keys; huge arr
 test('class name problems and _use_default_values', () => {
   assert.deepEqual(codes(readSchedulerConfig({}).findings), ['missing-class-name']);
   assert.deepEqual(codes(readSchedulerConfig({ _class_name: 42 }).findings), ['wrong-type']);
-  const unknown = readSchedulerConfig({ _class_name: 'EDMEulerScheduler' });
+  const unknown = readSchedulerConfig({ _class_name: 'DPMSolverSDEScheduler' });
   assert.equal(unknown.className, undefined);
-  assert.match(unknown.findings[0].message, /EDMEulerScheduler.*EulerDiscreteScheduler/);
+  assert.match(unknown.findings[0].message, /DPMSolverSDEScheduler.*DPMSolverSinglestepScheduler/);
   assert.equal(readSchedulerConfig({}, 'NoSuchScheduler').findings[0].code, 'unknown-class');
   const r = readSchedulerConfig({
     _class_name: 'DDIMScheduler',

@@ -2,23 +2,11 @@
 // shared rule for the typed values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromWorkbench } from '../../../src/protocol/workbench';
+import { FORM_KEYS, parseFromWorkbench } from '../../../src/protocol/workbench';
 import { imageSettings, validateImageInput } from '../../../src/protocol/workbenchImage';
 import type { ParamsForm } from '../../../src/protocol/workbench';
 
-const KEYS = ['prompt', 'negativePrompt', 'seed', 'subseed', 'subseedStrength', 'steps', 'guidanceScale', 'sampler'];
-const MORE = [
-  'spacing',
-  'sigmas',
-  'width',
-  'height',
-  'batchSize',
-  'batchCount',
-  'previewKind',
-  'previewEvery',
-  'modelId',
-];
-const form = Object.fromEntries([...KEYS, ...MORE].map((k) => [k, '1'])) as unknown as ParamsForm;
+const form = Object.fromEntries(FORM_KEYS.map((k) => [k, '1'])) as unknown as ParamsForm;
 const image = { initImageId: 'abc-1', mode: 'inpaint', strength: '0.5', maskBlur: '4', mask: Uint8Array.of(1, 2) };
 
 test('generate carries a well-formed image input; a malformed one drops the message', () => {
