@@ -9,15 +9,15 @@ export const IMAGE_ACTIONS: readonly { kind: ImageActionKind; label: string; tit
   { kind: 'open', label: 'Open', title: 'Open this run in the workbench' },
   { kind: 'rerun', label: 'Re-run', title: 'Make this image again now (same seed and parameters)' },
   { kind: 'varySeed', label: 'Vary seed', title: 'Make a new image: a new seed, the same parameters' },
-  { kind: 'copySeed', label: 'Copy seed', title: "Copy this image's seed" },
-  { kind: 'copyParameters', label: 'Copy parameters', title: "Copy this image's parameters (A1111 format)" },
-  { kind: 'reveal', label: 'Reveal', title: 'Show the saved file in the explorer' },
-  { kind: 'forward', label: 'Forward process', title: 'See this image noised under several schedules' },
   {
     kind: 'initImage',
     label: 'Use as init image',
     title: 'Start runs from this image in the workbench (image-to-image, inpainting, inversion)',
   },
+  { kind: 'copySeed', label: 'Copy seed', title: "Copy this image's seed" },
+  { kind: 'copyParameters', label: 'Copy parameters', title: "Copy this image's parameters (A1111 format)" },
+  { kind: 'reveal', label: 'Reveal', title: 'Show the saved file in the explorer' },
+  { kind: 'forward', label: 'Forward process', title: 'See this image noised under several schedules' },
 ];
 
 /** One image of a stored run. */
@@ -30,6 +30,11 @@ export interface ImageRef {
 export interface ImageActionMessage extends ImageRef {
   type: 'imageAction';
   action: ImageActionKind;
+}
+
+/** Every action but those named, in the order the bars show them. */
+export function imageActionsExcept(...left: ImageActionKind[]): ImageActionKind[] {
+  return IMAGE_ACTIONS.map((a) => a.kind).filter((k) => !left.includes(k));
 }
 
 const RUN_ID = /^[a-z0-9-]{1,64}$/;

@@ -3,7 +3,7 @@
 // Enter or Space) opens its run in the generate panel; its actions (re-run, vary seed, copy,
 // reveal, forward process) show on hover and focus; its × button or the Delete key asks the host
 // to remove the run.
-import type { ImageActionKind } from '../../src/protocol/imageActions';
+import { imageActionsExcept } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { imageActionBar } from '../shared/imageActions';
@@ -30,15 +30,7 @@ empty.className = 'empty';
 empty.textContent = 'No runs yet. Open the workbench ("Diffusion: Open Generation Workbench") and press Generate.';
 document.body.append(live, grid, empty);
 /** Opening is the entry's own click. */
-const ACTIONS: readonly ImageActionKind[] = [
-  'rerun',
-  'varySeed',
-  'initImage',
-  'copySeed',
-  'copyParameters',
-  'reveal',
-  'forward',
-];
+const ACTIONS = imageActionsExcept('open');
 
 window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
   const m = event.data;

@@ -1,7 +1,7 @@
 // The image panel: draws each generated image's RGBA pixels on a canvas, with its caption and its
 // actions (open in the workbench, re-run, vary seed, copy seed or parameters, reveal, the forward
 // process); a click on an image enlarges it.
-import type { ImageActionKind } from '../../src/protocol/imageActions';
+import { imageActionsExcept } from '../../src/protocol/imageActions';
 import type { FromImagePanel, PanelImage, PanelRun, ToImagePanel } from '../../src/protocol/imagePanel';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import './image.css';
@@ -13,16 +13,7 @@ const root = document.createElement('main');
 const notice = paragraph('', 'notice');
 notice.setAttribute('role', 'status');
 document.body.append(notice, root);
-const ACTIONS: readonly ImageActionKind[] = [
-  'open',
-  'rerun',
-  'varySeed',
-  'initImage',
-  'copySeed',
-  'copyParameters',
-  'reveal',
-  'forward',
-];
+const ACTIONS = imageActionsExcept();
 
 window.addEventListener('message', (event: MessageEvent<ToImagePanel>) => {
   const message = event.data;

@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
-import type { ImageActionKind } from '../../src/protocol/imageActions';
+import { imageActionsExcept } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
 import { toolSamplerLabel } from '../../src/protocol/workbenchSampler';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
@@ -77,14 +77,7 @@ const formNote = element('p', 'notice form-note');
 formNote.setAttribute('role', 'status');
 const images = element('div', 'images');
 /** The workbench is where "open" leads, so it offers the other actions. */
-const TILE_ACTIONS: readonly ImageActionKind[] = [
-  'rerun',
-  'varySeed',
-  'initImage',
-  'copySeed',
-  'copyParameters',
-  'reveal',
-];
+const TILE_ACTIONS = imageActionsExcept('open', 'forward');
 const actions: Record<string, Button> = {
   save: button(
     'Save',

@@ -2,7 +2,7 @@
 // DPMSolverMultistepScheduler: A1111's "DPM++ 2M" (order 2), "DPM++ 2M Karras" (use_karras_sigmas),
 // "DPM++ 2M SDE" (algorithm_type sde-dpmsolver++).
 import { multistepSchedule } from './multistepSchedule';
-import { ownChoice, type MultistepConfig } from './multistepConfig';
+import { dpmSolverChoices, type MultistepConfig } from './multistepConfig';
 import { refuseCustomSchedule } from './setTimestepsChecks';
 import type { SetTimestepsOptions } from './scheduler';
 import { DpmSolverScheduler, type DpmSolverOptions } from './dpmSolverScheduler';
@@ -13,15 +13,8 @@ export class DPMSolverMultistepScheduler extends DpmSolverScheduler<DpmSolverCon
   readonly className = 'DPMSolverMultistepScheduler';
 
   constructor(config: DpmSolverConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
-    const algoChecked = ownChoice(
-      config,
-      'algorithm_type',
-      ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++', 'sde-dpmsolver'],
-      ['deis'],
-      'dpmsolver++',
-    );
     super(
-      ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'),
+      dpmSolverChoices(config, ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++', 'sde-dpmsolver']),
       alphasCumprod,
       config.solver_order,
     );

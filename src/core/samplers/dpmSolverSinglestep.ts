@@ -5,7 +5,7 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray } from '../tensor/tensor';
 import { addScaled, scaleInto } from './multistepCommon';
-import { ownChoice, type SolverConfig } from './multistepConfig';
+import { dpmSolverChoices, type SolverConfig } from './multistepConfig';
 import { multistepSchedule, type MultistepScheduleConfig } from './multistepSchedule';
 import { MultistepScheduler } from './multistepScheduler';
 import { refuseCustomSchedule } from './setTimestepsChecks';
@@ -45,15 +45,8 @@ export class DPMSolverSinglestepScheduler extends MultistepScheduler<DpmSinglest
   private start = new Float64Array(0);
 
   constructor(config: DpmSinglestepConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
-    const algoChecked = ownChoice(
-      config,
-      'algorithm_type',
-      ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++'],
-      ['deis'],
-      'dpmsolver++',
-    );
     super(
-      ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'),
+      dpmSolverChoices(config, ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++']),
       alphasCumprod,
       config.solver_order,
     );

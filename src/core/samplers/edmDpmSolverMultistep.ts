@@ -8,8 +8,7 @@ import { edmSigmas, edmTimesteps } from '../schedules/edmSigmas';
 import { f32 } from '../schedules/float32';
 import { checkEdmConfig, edmDenoise, edmInputScale, type EdmConfig } from './edmPreconditioning';
 import { DpmSolverScheduler, type DpmSolverOptions } from './dpmSolverScheduler';
-import type { SolverConfig } from './multistepConfig';
-import { ownChoice } from './multistepConfig';
+import { dpmSolverChoices, type SolverConfig } from './multistepConfig';
 import type { BlendCoefficients } from './noising';
 import type { SetTimestepsOptions } from './scheduler';
 import { checkStepCount } from './setTimestepsChecks';
@@ -27,18 +26,7 @@ export class EDMDPMSolverMultistepScheduler extends DpmSolverScheduler<EdmDpmSol
   override readonly initNoiseSigma = Math.sqrt(this.config.sigma_max ** 2 + 1);
 
   constructor(config: EdmDpmSolverConfig & Readonly<Record<string, unknown>>, alphasCumprod: Float64Array) {
-    const algoChecked = ownChoice(
-      config,
-      'algorithm_type',
-      ['dpmsolver++', 'sde-dpmsolver++'],
-      ['deis'],
-      'dpmsolver++',
-    );
-    super(
-      ownChoice(algoChecked, 'solver_type', ['midpoint', 'heun'], ['logrho', 'bh1', 'bh2'], 'midpoint'),
-      alphasCumprod,
-      config.solver_order,
-    );
+    super(dpmSolverChoices(config, ['dpmsolver++', 'sde-dpmsolver++']), alphasCumprod, config.solver_order);
     checkEdmConfig(this.className, this.config);
     const { algorithm_type: algo, solver_order: order } = this.config;
     if (order > 3) throw new RangeError(`solver_order ${order} is above 3, the highest DPM-Solver order`);

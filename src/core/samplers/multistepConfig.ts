@@ -45,3 +45,16 @@ export function ownChoice<C>(
   if (sibling.includes(value)) return { ...config, [key]: fallback };
   throw new RangeError(`${key} '${value}' is not one of ${own.join(', ')}`);
 }
+
+/** The DPM-Solver classes' algorithm_type (one of `algorithms`; DEIS's own reads as dpmsolver++) and
+ * solver_type (midpoint or heun; DEIS's and UniPC's read as midpoint), as diffusers rewrites them. */
+export function dpmSolverChoices<C>(config: C & { readonly algorithm_type: string }, algorithms: readonly string[]): C {
+  const algoChecked = ownChoice(config, 'algorithm_type', algorithms, ['deis'], 'dpmsolver++');
+  return ownChoice(
+    algoChecked,
+    'solver_type' as keyof C & string,
+    ['midpoint', 'heun'],
+    ['logrho', 'bh1', 'bh2'],
+    'midpoint',
+  );
+}
