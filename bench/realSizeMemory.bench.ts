@@ -1,5 +1,6 @@
 // Peak memory at real size (issue 14): the engine's peak RSS for a 512² SD 1.5 run in fp32 (text encoder,
-// STEPS guided UNet calls, VAE decode; the engine's own sessions and pipeline, in process) and for a 1024²
+// STEPS guided UNet calls, VAE decode; the engine's own sessions and pipeline, in process; then the same run
+// again on the same sessions) and for a 1024²
 // VAE decode (SDXL's output size; SDXL's VAE has SD 1.5's architecture), against PyTorch doing the same on the
 // same weights (torch_peak.json). The folder: REAL_SD15_DIR, made by scripts/make_sd15_random.py then
 // scripts/make_sd15_folder.py. Each measurement runs in a fresh process; nothing is asserted.
@@ -24,7 +25,10 @@ async function run512(steps: number): Promise<Record<string, number>> {
   const request = { spec, options: { provider: 'cpu' as const, preview: { every: 0, kind: 'none' as const } } };
   const { timings } = (await runPipeline(sessions, request, control, 0)).info;
   const stepS = timings.unetRunMs.reduce((a, b) => a + b, 0) / timings.unetRunMs.length / 1000;
-  return { loadedGiB, stepsGiB, peakGiB: peakGiB(), stepS, vaeS: timings.vaeMs / 1000 };
+  const first = { loadedGiB, stepsGiB, peakGiB: peakGiB(), stepS, vaeS: timings.vaeMs / 1000 };
+  // A second run on the same sessions, as the engine's session cache gives them: what the first left held.
+  await runPipeline(sessions, request, { ...control, onStep: () => {} }, 0);
+  return { ...first, secondRunPeakGiB: peakGiB() };
 }
 
 async function vae1024(arena: boolean): Promise<Record<string, number>> {
