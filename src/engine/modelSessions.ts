@@ -85,7 +85,9 @@ export async function loadVaeEncoder(s: ModelSessions): Promise<VaeEncoderSessio
 const UNET_SETTINGS: SessionSettings = { cpuArena: false };
 
 /** The text encoders and VAE decoder without the CPU arena too (where large): an arena keeps a component's
- * activations after its call, so the decoder's from one run would sit beside the next run's UNet calls. */
+ * activations after its call, so the decoder's from one run would sit beside the next run's UNet calls. A 512²
+ * SD 1.5 run's second run on the same sessions peaked at 6.67 GiB with their arenas, 5.94 without; a 512²
+ * decode took a median 13.6 s instead of 7.5 (bench/realSizeMemory.bench.ts, 2 loaded cores). */
 const TRANSIENT_SETTINGS: SessionSettings = { cpuArena: false };
 
 /** Guidance doubles the UNet's batch. A large UNet takes the rows one call at a time: its activations grow
