@@ -1,5 +1,6 @@
 // Peak memory at real size (issue 14): the engine's peak RSS for a 512² SD 1.5 run in fp32 (text encoder,
-// STEPS guided UNet calls, VAE decode; the engine's own sessions and pipeline, in process) and for a 1024²
+// STEPS guided UNet calls, VAE decode; the engine's own sessions and pipeline, in process; then the same run
+// again on the same sessions) and for a 1024²
 // VAE decode (SDXL's output size; SDXL's VAE has SD 1.5's architecture), against PyTorch doing the same on the
 // same weights (torch_peak.json). The folder: REAL_SD15_DIR, made by scripts/make_sd15_random.py then
 // scripts/make_sd15_folder.py. Each measurement runs in a fresh process; nothing is asserted.
@@ -24,17 +25,27 @@ async function run512(steps: number): Promise<Record<string, number>> {
   const request = { spec, options: { provider: 'cpu' as const, preview: { every: 0, kind: 'none' as const } } };
   const { timings } = (await runPipeline(sessions, request, control, 0)).info;
   const stepS = timings.unetRunMs.reduce((a, b) => a + b, 0) / timings.unetRunMs.length / 1000;
-  return { loadedGiB, stepsGiB, peakGiB: peakGiB(), stepS, vaeS: timings.vaeMs / 1000 };
+  const first = { loadedGiB, stepsGiB, peakGiB: peakGiB(), stepS, vaeS: timings.vaeMs / 1000 };
+  // A second run on the same sessions, as the engine's session cache gives them: what the first left held.
+  await runPipeline(sessions, request, { ...control, onStep: () => {} }, 0);
+  return { ...first, secondRunPeakGiB: peakGiB() };
 }
 
-async function vae1024(arena: boolean): Promise<Record<string, number>> {
+/** Two VAE decodes of one session at `size`² pixels: the first pays for what the session sets up, the second
+ * is what later runs cost. */
+async function vaeDecode(size: number, arena: boolean): Promise<Record<string, number>> {
   const vae = await OnnxModel.create(join(dir!, 'vae_decoder', 'model.onnx'), 'vae_decoder', 'cpu', {
     cpuArena: arena,
   });
-  const data = Float32Array.from({ length: 4 * 128 * 128 }, (_, i) => Math.sin(i));
-  const started = performance.now();
-  await vae.run({ latent_sample: { data, dims: [1, 4, 128, 128] } });
-  return { peakGiB: peakGiB(), decodeS: (performance.now() - started) / 1000 };
+  const side = size / 8;
+  const data = Float32Array.from({ length: 4 * side * side }, (_, i) => Math.sin(i));
+  const seconds: number[] = [];
+  for (let k = 0; k < 2; k++) {
+    const started = performance.now();
+    await vae.run({ latent_sample: { data, dims: [1, 4, side, side] } });
+    seconds.push((performance.now() - started) / 1000);
+  }
+  return { peakGiB: peakGiB(), firstDecodeS: seconds[0], secondDecodeS: seconds[1] };
 }
 
 /** The UNet alone at 64² latents, as guidance feeds it (one call at batch 2) or as two calls at batch 1: what
@@ -64,7 +75,7 @@ function child(args: string[]): Record<string, number> {
 async function main(): Promise<void> {
   const [mode, arg] = process.argv.slice(2);
   if (mode === 'run512') return console.log(JSON.stringify(await run512(Number(arg))));
-  if (mode === 'vae1024') return console.log(JSON.stringify(await vae1024(arg === 'on')));
+  if (mode === 'vae') return console.log(JSON.stringify(await vaeDecode(Number(arg), process.argv[4] === 'on')));
   if (mode === 'unet512') return console.log(JSON.stringify(await unet512(Number(arg))));
   if (!dir || !existsSync(join(dir, 'torch_peak.json'))) {
     console.log('skipped: set REAL_SD15_DIR to a folder made by');
@@ -83,7 +94,9 @@ async function main(): Promise<void> {
   console.log(`  engine (onnxruntime cpu): ${fmt(child(['run512', String(torch.steps)]))}`);
   console.log('1024x1024 VAE decode (SDXL output size), fp32:');
   console.log(`  PyTorch eager: peak RSS ${gib(torch.peak_rss_mib.vae1024)} GiB`);
-  for (const arena of ['on', 'off']) console.log(`  engine, arena ${arena}: ${fmt(child(['vae1024', arena]))}`);
+  for (const arena of ['on', 'off']) console.log(`  engine, arena ${arena}: ${fmt(child(['vae', '1024', arena]))}`);
+  console.log('512x512 VAE decode, what the arena costs and saves (alternating):');
+  for (const arena of ['on', 'off', 'off', 'on']) console.log(`  arena ${arena}: ${fmt(child(['vae', '512', arena]))}`);
   console.log('The UNet alone at 512x512, two rows (guidance), arena off:');
   for (const batch of ['2', '1']) console.log(`  batch ${batch}: ${fmt(child(['unet512', batch]))}`);
 }

@@ -4,7 +4,7 @@ import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import { ModelFolderError, type ModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from './hashCache';
-import { OnnxModel, type SessionSettings } from './onnxModel';
+import { OnnxModel, SMALL_MODEL_BYTES, type SessionSettings } from './onnxModel';
 import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { providerFailure } from './providerProbe';
@@ -40,6 +40,8 @@ export interface ModelSessions {
    * inpainting UNet that takes latents, mask and masked-image latents (diffusers: 4 + 1 + 4). */
   unetLatentChannels: number;
   inpaintingUnet: boolean;
+  /** At most this many batch rows per UNet call (runUnet.ts); undefined: the whole batch in one call. */
+  unetRowsPerCall?: number;
   /** modelHash of the folder, taken at load. */
   hash: string;
   loadMs: number;
@@ -81,6 +83,20 @@ export async function loadVaeEncoder(s: ModelSessions): Promise<VaeEncoderSessio
  * peaked at 3.73–3.74 GiB instead of 3.85–3.86, at the same call time within the machine's noise (14.5–16.6 s
  * against 14.6–17.2 s); the issue measured 10.2 → 7.5 GB at 512². */
 const UNET_SETTINGS: SessionSettings = { cpuArena: false };
+
+/** The text encoders and VAE decoder without the CPU arena too (where large): an arena keeps a component's
+ * activations after its call, so the decoder's from one run would sit beside the next run's UNet calls. A 512²
+ * SD 1.5 run's second run on the same sessions peaked at 6.67 GiB with their arenas, 5.94 without; a 512²
+ * decode took a median 13.6 s instead of 7.5 (bench/realSizeMemory.bench.ts, 2 loaded cores). */
+const TRANSIENT_SETTINGS: SessionSettings = { cpuArena: false };
+
+/** Guidance doubles the UNet's batch. A large UNet takes the rows one call at a time: its activations grow
+ * with the batch (a real-size SD 1.5 UNet at 64² latents alone, arena off: one call at batch 2 peaked at
+ * 7.12–7.23 GiB, two at batch 1 at 5.26–5.33), while a call's fixed cost is small beside its compute. A small
+ * UNet keeps one call: there the fixed cost is most of a call. */
+function unetRowsPerCall(unet: OnnxModel): number | undefined {
+  return unet.bytes < SMALL_MODEL_BYTES ? undefined : 1;
+}
 
 interface Expected {
   inputs: string[];
@@ -124,9 +140,9 @@ export async function loadSessions(
       path ? openModel(folder, path, provider, checkFile, { graphCacheDir, ...settings }) : Promise.resolve(undefined);
     const opened = await Promise.allSettled([
       open(f.unet, UNET_SETTINGS),
-      open(f.textEncoder),
-      open(f.textEncoder2),
-      open(f.vaeDecoder),
+      open(f.textEncoder, TRANSIENT_SETTINGS),
+      open(f.textEncoder2, TRANSIENT_SETTINGS),
+      open(f.vaeDecoder, TRANSIENT_SETTINGS),
     ]);
     const models = opened.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     try {
@@ -149,6 +165,7 @@ export async function loadSessions(
         loadMs: 0,
         graphCacheDir,
         ...unetLayout(unet!, vaeDecoder),
+        unetRowsPerCall: unetRowsPerCall(unet!),
       };
       checkComponents(sessions);
       refuseFindings(folder.dir, family);

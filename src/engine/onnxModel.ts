@@ -13,7 +13,7 @@ import { componentFiles, createCachedSession } from './graphCache';
  * the default pool, on 2 busy cores); two threads that do not spin ran a step in 6.5 ms of wall time
  * for 5.9 ms of CPU time where one thread took 17 ms for 5.2 ms (2 cores at load 12): a thread that
  * sleeps between ops gets the core back sooner from the scheduler than one that never yields. */
-const SMALL_MODEL_BYTES = 32 * 2 ** 20;
+export const SMALL_MODEL_BYTES = 32 * 2 ** 20;
 const SMALL_MODEL_THREADS = 2;
 
 export interface TensorInfo {
@@ -50,6 +50,8 @@ export class OnnxModel {
     readonly label: string,
     readonly inputs: TensorInfo[],
     readonly outputs: TensorInfo[],
+    /** Bytes of the graph and its external weights. */
+    readonly bytes: number,
   ) {}
 
   /** Creates the session on one execution provider; throws (no silent fallback) when it cannot start.
@@ -57,7 +59,8 @@ export class OnnxModel {
    * `cpuArena` false: onnxruntime's CPU memory arena off for a large component, so activations are freed
    * rather than pooled. */
   static async create(path: string, label: string, provider: string, opts: SessionSettings = {}): Promise<OnnxModel> {
-    const small = componentBytes(path) < SMALL_MODEL_BYTES;
+    const bytes = componentBytes(path);
+    const small = bytes < SMALL_MODEL_BYTES;
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',
@@ -70,7 +73,7 @@ export class OnnxModel {
       m.map((v) =>
         v.isTensor ? { name: v.name, type: v.type, shape: v.shape } : { name: v.name, type: 'non-tensor', shape: [] },
       );
-    return new OnnxModel(session, label, info(session.inputMetadata), info(session.outputMetadata));
+    return new OnnxModel(session, label, info(session.inputMetadata), info(session.outputMetadata), bytes);
   }
 
   input(name: string): TensorInfo {

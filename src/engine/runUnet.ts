@@ -1,4 +1,5 @@
-// One UNet call over a batch, in the batch size the graph takes, with its output's shape checked.
+// The UNet over a batch, in the batch size the graph takes (or at most the sessions' rows per call), with
+// its output's shape checked.
 import type { Tensor } from '../core/tensor/tensor';
 import type { AddedConditions } from './addedConditions';
 import { rowsPadded } from './batchRows';
@@ -16,7 +17,7 @@ export async function runUnet(
   added: AddedConditions,
 ): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
-  const per = s.unet.fixedBatch('sample') ?? n;
+  const per = s.unet.fixedBatch('sample') ?? Math.min(n, s.unetRowsPerCall ?? n);
   const plane = input.data.length / n;
   const ctxPlane = hidden ? hidden.data.length / n : 0;
   const tInfo = s.unet.input('timestep');
