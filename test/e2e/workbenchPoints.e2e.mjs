@@ -117,9 +117,11 @@ test('engine lifetime and output folder: the status bar names the loaded model, 
     await screenshot(page, 'points-engine-loaded');
 
     // The setting asks for the record beside the PNG: one PNG and its JSON.
-    const added = outputFiles(server).filter((f) => !before.has(f));
-    const png = added.find((f) => f.endsWith('.png'));
-    assert(png && added.includes(png.replace(/\.png$/, '.json')) && added.length === 2, `new outputs: ${added}`);
+    const added = () => outputFiles(server).filter((f) => !before.has(f));
+    for (let i = 0; i < 40 && added().length < 2; i++) await page.waitForTimeout(250);
+    const files = added();
+    const png = files.find((f) => f.endsWith('.png'));
+    assert(png && files.includes(png.replace(/\.png$/, '.json')) && files.length === 2, `new outputs: ${files}`);
 
     await waitForLog(server, /stopping the engine process after 15 s idle/, 60_000);
     await page.locator('.statusbar-item', { hasText: 'engine stopped' }).first().waitFor({ timeout: 15_000 });
