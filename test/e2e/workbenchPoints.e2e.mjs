@@ -26,13 +26,26 @@ import {
 /** A prompt of this attempt alone: the log of an earlier attempt's window names its own engine. */
 const unique = (text) => `${text} ${Date.now().toString(36)}`;
 
+/** Presses `key` until `shown` resolves: a window that is still restoring swallows key presses (see
+ * openPalette), so a shortcut pressed once at the start may never arrive. */
+async function pressUntil(page, key, shown) {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    try {
+      return await shown();
+    } catch (error) {
+      if (attempt === 10) throw new Error(`${key} had no effect after ${attempt} presses: ${error.message}`);
+    }
+  }
+}
+
+const inputShown = (page) => () => quickInput(page).waitFor({ state: 'visible', timeout: 3_000 });
+
 /** Generates `prompt` with the Generate shortcut; returns the image panel's frame. */
 async function generateByKeyboard(page, prompt) {
-  await page.keyboard.press('Control+Alt+G');
-  const input = quickInput(page);
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(prompt);
-  await input.press('Enter');
+  await pressUntil(page, 'Control+Alt+G', inputShown(page));
+  await quickInput(page).fill(prompt);
+  await quickInput(page).press('Enter');
   return Promise.race([findWebviewFrame(page, `h1:has-text("${prompt}")`, 120_000), errorNotification(page)]);
 }
 
@@ -59,14 +72,15 @@ test('shortcuts: Ctrl+Alt+G generates, Ctrl+Alt+Escape cancels, Ctrl+Alt+W opens
   process.kill(pid, 'SIGSTOP');
   try {
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await page.keyboard.press('Control+Alt+G');
-    await quickInput(page).waitFor({ state: 'visible', timeout: 30_000 });
+    await pressUntil(page, 'Control+Alt+G', inputShown(page));
     await quickInput(page).fill(unique('a run to cancel'));
     await quickInput(page).press('Enter');
     await waitForNotification(page, 'Diffusion: generating');
-    await page.keyboard.press('Control+Alt+Escape');
-    // The abort reaches the engine once it runs again; the log says the run was cancelled.
-    await page.waitForTimeout(1_000);
+    // The run cannot end while the engine is held, so a second press (should the first be lost) is harmless.
+    for (let i = 0; i < 2; i++) {
+      await page.keyboard.press('Control+Alt+Escape');
+      await page.waitForTimeout(500);
+    }
   } finally {
     process.kill(pid, 'SIGCONT');
   }
@@ -75,8 +89,7 @@ test('shortcuts: Ctrl+Alt+G generates, Ctrl+Alt+Escape cancels, Ctrl+Alt+W opens
   assert(logCount(server, 'generate: cancelled run') === cancelled + 1, 'Ctrl+Alt+Escape cancelled the run');
 
   // The workbench opens on the palette run, which says why its step viewer is empty.
-  await page.keyboard.press('Control+Alt+W');
-  const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
+  const panel = await pressUntil(page, 'Control+Alt+W', () => findWebviewFrame(page, '.params:not([inert])', 10_000));
   // A workbench restored in this window may show another run: put the palette run on view.
   await panel.evaluate(
     (prompt) => {
