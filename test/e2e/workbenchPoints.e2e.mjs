@@ -34,7 +34,8 @@ async function pressUntil(page, key, shown) {
     try {
       return await shown();
     } catch (error) {
-      if (attempt === 10) throw new Error(`${key} had no effect after ${attempt} presses: ${error.message}`);
+      if (attempt === 10)
+        throw new Error(`${key} had no effect after ${attempt} presses: ${error.message}`, { cause: error });
     }
   }
 }
