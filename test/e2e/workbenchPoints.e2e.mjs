@@ -105,6 +105,7 @@ test('shortcuts: Ctrl+Alt+G generates, Ctrl+Alt+Escape cancels, Ctrl+Alt+W opens
   await empty.waitFor({ timeout: 30_000 });
   assert(!(await panel.locator('#step-scrubber').isVisible()), 'no scrubber without steps');
   assert(!(await panel.locator('.step-viewer vscode-button', { hasText: 'Play' }).isVisible()), 'no Play button');
+  await empty.scrollIntoViewIfNeeded();
   await screenshot(page, 'points-palette-run-in-workbench');
 });
 
