@@ -105,7 +105,8 @@ test('shortcuts: Ctrl+Alt+G generates, Ctrl+Alt+Escape cancels, Ctrl+Alt+W opens
   await empty.waitFor({ timeout: 30_000 });
   assert(!(await panel.locator('#step-scrubber').isVisible()), 'no scrubber without steps');
   assert(!(await panel.locator('.step-viewer vscode-button', { hasText: 'Play' }).isVisible()), 'no Play button');
-  await empty.scrollIntoViewIfNeeded();
+  // Centred: at the pane's bottom edge the sticky Generate bar would cover it.
+  await empty.evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await screenshot(page, 'points-palette-run-in-workbench');
 });
 
@@ -157,10 +158,9 @@ test('the Getting Started walkthrough lists its steps and its Generate link star
   const input = quickInput(page);
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill('Get started with Diffusion Lab');
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Diffusion Lab' })
-    .first()
-    .click();
+  // Enter takes the filtered row: a hover over the list may cover it from a click.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Diffusion Lab' }).waitFor();
+  await input.press('Enter');
   const walkthrough = page.locator('.gettingStartedContainer');
   for (const step of ['Generate a first image', 'Open a schedule as a document', 'Watch every step'])
     await walkthrough.getByText(step, { exact: true }).first().waitFor({ timeout: 30_000 });
