@@ -202,15 +202,15 @@ export const tests = [
       await page.waitForFunction(() => /Restored/.test(document.querySelector('.form-column .form-note').textContent));
       await post(page, { type: 'runStarted', run });
       await page.waitForFunction(() => document.querySelector('.form-note').hidden);
-      assert(/Loading the model/.test(await page.textContent('.readout')), 'a run without steps yet is loading');
+      assert(/Waiting for the first step/.test(await page.textContent('.step-empty')), 'a run without steps waits');
       assert(await page.isVisible('.step-viewer'), 'the live run keeps its viewer');
       await post(page, { type: 'form', form, note: 'Restored from A1111 parameters.' });
       await post(page, { type: 'importFailed', message: 'x.png carries no generation parameters.' });
       await page.waitForFunction(() =>
         /no generation parameters/.test(document.querySelector('.form-note').textContent),
       );
-      // A palette run captures no latents or previews: its steps move the readout on, and once it is
-      // done there is no empty viewer with a Play button.
+      // A palette run captures no latents or previews: its steps move the progress on, and once it is
+      // done the viewer says so (test/webview/workbenchSteps.webview.mjs has the detail).
       const bare = {
         step: 0,
         totalSteps: 4,
@@ -222,9 +222,11 @@ export const tests = [
         latentShape: [4, 4, 4],
       };
       await post(page, { type: 'step', runId: 'r1', frame: bare });
-      await page.waitForFunction(() => /step 1\/4/.test(document.querySelector('.readout').textContent));
+      await page.waitForFunction(() => /Step 1\/4/.test(document.querySelector('.step-empty').textContent));
       await post(page, { type: 'runFinished', run: { ...done, images: [] }, pngs: [] });
-      await page.waitForFunction(() => document.querySelector('.step-viewer').hidden);
+      await page.waitForFunction(() =>
+        /No steps were captured/.test(document.querySelector('.step-empty').textContent),
+      );
       const exportable = await page.evaluate(() =>
         [...document.querySelectorAll('vscode-button')].some((b) => /Export/.test(b.textContent) && !b.disabled),
       );

@@ -212,7 +212,7 @@ function renderActiveRun(step?: number): void {
   images.style.setProperty('--rows', String(Math.max(1, Math.ceil(pngs.length / cols))));
   images.replaceChildren(...pngs.map((png, i) => imageTile(run.summary, png, i)));
   const live = runId === store.liveRunId;
-  viewer.show(run.frames ?? [], live ? undefined : step, live);
+  viewer.show(run.frames ?? [], run.summary.status, live ? undefined : step);
   renderStatus();
 }
 

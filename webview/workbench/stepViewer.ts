@@ -1,14 +1,24 @@
 // The per-step viewer: a scrubber over a run's steps, x_t and x̂0 side by side with each latent
 // channel as its own tile, the statistics chart, and playback of the steps as an animation. It
-// shows the captured steps only (those at the preview cadence); a run without any (one made from
-// the palette) has no viewer.
-import type { StepFrame } from '../../src/protocol/workbench';
+// shows the captured steps only (those at the preview cadence); until there is one it says why in
+// place of the scrubber: waiting for the first step, or (a palette run) how to get steps captured.
+import type { RunStatus, StepFrame } from '../../src/protocol/workbench';
 import { formatNumber } from '../shared/plotTheme';
 import { channelImage, drawRgba } from '../shared/workbenchPixels';
 import { button, type Button } from './paramsForm';
 import { StatsChart } from './statsChart';
 
 const PLAY_INTERVAL_MS = 150;
+
+/** What the viewer says in place of its steps while it has none. */
+const EMPTY_TEXT: Record<RunStatus, string> = {
+  running: 'Waiting for the first step… (the model loads first)',
+  done:
+    'No steps were captured for this run: a run from the command palette keeps only its images. ' +
+    'Press Re-run on an image to make it again here and watch every step.',
+  failed: 'The run ended before any step was captured.',
+  cancelled: 'The run ended before any step was captured.',
+};
 
 /** The steps that carry latents or a preview: the viewer's and the trajectory export's. */
 export function capturedFrames(frames: readonly StepFrame[]): StepFrame[] {
@@ -19,13 +29,14 @@ export class StepViewer {
   readonly element = document.createElement('section');
   private frames: StepFrame[] = [];
   private index = 0;
-  /** The run on view is in progress (an empty viewer waits for its steps). */
-  private live = false;
   private timer: number | undefined;
   /** Follow new steps as they arrive while the scrubber sits on the last one. */
   private following = true;
   private readonly scrubber = document.createElement('input');
   private readonly readout = document.createElement('span');
+  /** The line shown while there are no frames; the scrubber, tiles and chart show once there are. */
+  private readonly empty = document.createElement('p');
+  private readonly withFrames: HTMLElement[];
   private readonly playButton: Button;
   private readonly xtTiles = document.createElement('div');
   private readonly x0Tiles = document.createElement('div');
@@ -52,7 +63,10 @@ export class StepViewer {
       figure('x_t', this.xtTiles),
       figure('x̂0 (predicted clean latent)', this.preview, this.x0Tiles),
     );
-    this.element.append(scrub, latents, this.chart.element);
+    this.empty.className = 'step-empty';
+    this.empty.setAttribute('role', 'status');
+    this.withFrames = [scrub, latents, this.chart.element];
+    this.element.append(this.empty, ...this.withFrames);
     this.element.addEventListener('keydown', (e) => {
       if (e.key === ' ' && e.target === this.scrubber) {
         e.preventDefault();
@@ -61,13 +75,12 @@ export class StepViewer {
     });
   }
 
-  /** Shows a copy of a run's frames, on step `index` (the last, following new steps, when absent). A
-   * finished run without frames (a palette run captures none) hides the viewer; a live one waits. */
-  show(frames: readonly StepFrame[], index?: number, live = false): void {
+  /** Shows a copy of a run's frames, on step `index` (the last, following new steps, when absent);
+   * `status` says what to show while it has none. */
+  show(frames: readonly StepFrame[], status: RunStatus, index?: number): void {
     this.stop();
     this.frames = capturedFrames(frames);
-    this.live = live;
-    this.element.hidden = !live && this.frames.length === 0;
+    this.empty.textContent = EMPTY_TEXT[status];
     this.following = index === undefined;
     this.chart.show(this.frames);
     this.select(index ?? frames.length - 1);
@@ -76,14 +89,15 @@ export class StepViewer {
   /** A new step of the run on view; the caller says so, as the viewer holds its own frames. */
   append(frame: StepFrame): void {
     if (capturedFrames([frame]).length === 0) {
-      // Between captures (or in a run that captures none) only the readout moves on.
-      if (this.frames.length === 0) this.readout.textContent = `step ${frame.step + 1}/${frame.totalSteps}`;
+      // Between captures (or in a run that captures none) only the progress moves on.
+      if (this.frames.length === 0)
+        this.empty.textContent = `Step ${frame.step + 1}/${frame.totalSteps}; waiting for a captured step…`;
       return;
     }
-    this.element.hidden = false;
     this.frames.push(frame);
     this.chart.show(this.frames);
-    if (this.following) this.select(this.frames.length - 1);
+    // The first captured step replaces the empty line whichever step was asked for.
+    if (this.following || this.frames.length === 1) this.select(this.frames.length - 1);
     else this.updateScrubber();
   }
 
@@ -92,12 +106,8 @@ export class StepViewer {
   }
 
   select(index: number): void {
-    if (this.frames.length === 0) {
-      // Only a live run shows an empty viewer: its first step comes once the model has loaded.
-      this.readout.textContent = this.live ? 'Loading the model…' : '';
-      this.updateScrubber();
-      return;
-    }
+    this.showEmpty(this.frames.length === 0);
+    if (this.frames.length === 0) return;
     this.index = Math.max(0, Math.min(this.frames.length - 1, Math.round(index)));
     this.following = this.index === this.frames.length - 1;
     this.updateScrubber();
@@ -110,6 +120,12 @@ export class StepViewer {
     this.preview.hidden = !f.preview;
     this.chart.mark(this.index);
     this.onStepChange(this.index);
+  }
+
+  /** The empty line, or the scrubber, tiles and chart: no Play button without steps to play. */
+  private showEmpty(empty: boolean): void {
+    this.empty.hidden = !empty;
+    for (const e of this.withFrames) e.hidden = empty;
   }
 
   private updateScrubber(): void {
