@@ -22,19 +22,24 @@ const outputDir = (server) => join(server.workspace, 'diffusion-outputs');
 const pngs = (server) => (existsSync(outputDir(server)) ? readdirSync(outputDir(server)) : []).filter(isPng);
 const isPng = (f) => f.endsWith('.png') && !f.endsWith('-strip.png');
 
-/** The A1111 `parameters` text of a saved PNG (a tEXt chunk: the prompts here are Latin-1), once written. */
+/** The A1111 `parameters` text of a saved PNG, once written: a tEXt chunk (Latin-1) or, for other
+ * characters, an uncompressed iTXt chunk (UTF-8 after the flags, language and translated keyword). */
 function parameters(server, file) {
   const bytes = readFileSync(join(outputDir(server), file));
   for (let at = 8; at + 12 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
+    const type = bytes.toString('latin1', at + 4, at + 8);
     const data = bytes.subarray(at + 8, at + 8 + bytes.readUInt32BE(at));
-    const text = data.toString('latin1');
-    if (bytes.toString('latin1', at + 4, at + 8) === 'tEXt' && text.startsWith('parameters\0'))
-      return text.slice('parameters\0'.length);
+    if (!data.subarray(0, 11).equals(Buffer.from('parameters\0', 'latin1'))) continue;
+    if (type === 'tEXt') return data.subarray(11).toString('latin1');
+    if (type === 'iTXt') {
+      const language = data.indexOf(0, 13);
+      return data.subarray(data.indexOf(0, language + 1) + 1).toString('utf8');
+    }
   }
   return undefined;
 }
 
-async function waitFor(check, what, timeout = 240_000) {
+async function waitFor(check, what, timeout = 120_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await check();
@@ -216,6 +221,7 @@ test('preview kind and cadence: TAESD every 2 steps gives the step viewer steps 
     sizes.preview === sizes.image && sizes.image > 0,
     `a TAESD preview at the image size: ${JSON.stringify(sizes)}`,
   );
+  await panel.locator('.step-viewer').evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await screenshot(page, 'more-preview-cadence');
 });
 
@@ -257,7 +263,7 @@ test('"Generate with this schedule" brings the sampler and steps chosen in the p
 
   const panel = await findWebviewFrame(page, '.schedule-chip:not([hidden])', 60_000);
   await panel.locator('.schedule-chip', { hasText: 'DPMSolverMultistepScheduler' }).waitFor({ timeout: 30_000 });
-  await panel.waitForFunction(() => document.querySelector('#param-steps input')?.value === '7', undefined, {
+  await panel.waitForFunction(() => document.querySelector('#param-steps')?.value === '7', undefined, {
     timeout: 30_000,
   });
   await panel.locator('#param-prompt textarea').fill('a schedule with its sampler');
