@@ -16,6 +16,8 @@ const FORM = {
   batchSize: '1',
   batchCount: '1',
   previewEvery: '1',
+  width: '64',
+  height: '64',
 };
 
 const outputDir = (server) => join(server.workspace, 'diffusion-outputs');
@@ -67,6 +69,17 @@ async function openForm(page, fields = {}) {
     await leftover.click();
     await panel.locator('#param-sampler').waitFor({ state: 'visible', timeout: 30_000 });
   }
+  // Earlier specs leave another model and an init image in the remembered form: start from the default
+  // model (the one with TAESD and the tokenizer these tests expect) and no init image.
+  await panel.evaluate(() => {
+    const select = document.querySelector('#param-modelId');
+    const option = [...select.querySelectorAll('vscode-option')].find((o) => o.textContent === 'tiny-sd (default)');
+    if (!option || select.value === option.getAttribute('value')) return;
+    select.value = option.getAttribute('value');
+    select.dispatchEvent(new Event('change'));
+  });
+  await panel.waitForFunction(() => document.querySelector('#param-modelId')?.value !== '');
+  if (await panel.locator('.init-body').isVisible()) await panel.locator('vscode-button:text-is("Clear")').click();
   for (const [key, value] of Object.entries({ ...FORM, ...fields }))
     await panel.locator(`#param-${key} ${key === 'prompt' ? 'textarea' : 'input'}`).fill(value);
   await choosePreview(panel, 'latent');
