@@ -166,7 +166,10 @@ test('forward view from the schedule preview follows the schedule document as it
   const before = await digests(frame);
 
   // Line 4 of the SDXL config is "beta_end": 0.012; a larger β_end leaves less of the image at T − 1.
-  await page.locator('.monaco-editor .view-lines').first().click();
+  await page
+    .locator('.monaco-editor .view-lines')
+    .first()
+    .click({ position: { x: 40, y: 10 } });
   await page.keyboard.press('Control+G');
   await page.keyboard.type('4');
   await page.keyboard.press('Enter');

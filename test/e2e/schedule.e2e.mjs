@@ -20,7 +20,10 @@ import {
 
 /** Selects line `line` (1-based) of the active editor and types `text` in its place. */
 async function retypeLine(page, line, text) {
-  await page.locator('.monaco-editor .view-lines').first().click();
+  await page
+    .locator('.monaco-editor .view-lines')
+    .first()
+    .click({ position: { x: 40, y: 10 } });
   await page.keyboard.press('Control+G');
   await page.keyboard.type(String(line));
   await page.keyboard.press('Enter');
@@ -72,7 +75,10 @@ test('schedule preview shows the plots, then the diagnostic and inline error for
   await screenshot(page, 'schedule-invalid');
 
   // Undo restores the value; the preview redraws without the error.
-  await page.locator('.monaco-editor .view-lines').first().click();
+  await page
+    .locator('.monaco-editor .view-lines')
+    .first()
+    .click({ position: { x: 40, y: 10 } });
   const fresh = () =>
     frame.evaluate(
       () => !document.querySelector('.grid').classList.contains('stale') && document.querySelector('.status').hidden,
