@@ -41,3 +41,14 @@ export class PanelOpenTimer {
     return true;
   }
 }
+
+/** Times a webview through a listener of its own, for surfaces whose handler ignores unknown messages;
+ * the listener goes with the webview. */
+export function timePanelOpen<D>(
+  webview: { onDidReceiveMessage(listener: (m: unknown) => void): D },
+  surface: string,
+  log: PanelOpenLog,
+): D {
+  const timer = new PanelOpenTimer(surface, log);
+  return webview.onDidReceiveMessage((m) => void timer.receive(m));
+}

@@ -1,7 +1,7 @@
 // The host's open-time bookkeeping: one line per open, from the clock at creation, untrusted input ignored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PanelOpenTimer } from '../../../src/extension/panelOpenTimer';
+import { PanelOpenTimer, timePanelOpen } from '../../../src/extension/panelOpenTimer';
 import { parsePanelOpened } from '../../../src/protocol/panelOpened';
 
 function setup() {
@@ -64,4 +64,20 @@ test('parsePanelOpened keeps only the known fields', () => {
     phase: 'visible',
   });
   assert.equal(parsePanelOpened({ type: 'panelOpened', phase: 1 }), undefined);
+});
+
+test("timePanelOpen listens on the webview with a timer of its own and returns the listener's disposable", () => {
+  const lines: string[] = [];
+  let listener: ((m: unknown) => void) | undefined;
+  const webview = {
+    onDidReceiveMessage(l: (m: unknown) => void) {
+      listener = l;
+      return 'disposable';
+    },
+  };
+  assert.equal(timePanelOpen(webview, 'sweep grid', { info: (s) => lines.push(s), warn: () => {} }), 'disposable');
+  listener!({ type: 'ready' });
+  listener!({ type: 'panelOpened', phase: 'usable' });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^sweep grid opened: visible \d+ ms, usable \d+ ms$/);
 });
