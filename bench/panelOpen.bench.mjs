@@ -5,12 +5,14 @@
 // travel through the driver as through VS Code's postMessage. #15's budgets: visible within 200 ms,
 // usable within 1 s. A real panel adds VS Code's webview set-up, which the extension log's
 // "<surface> opened" lines include. Prints figures, asserts none.
+import { readFileSync } from 'node:fs';
 import { launchChromium, openSurface, post } from '../test/webview/harness.mjs';
 import { workbenchForm, workbenchSnapshot } from '../test/webview/workbenchFixtures.mjs';
 
 const OPENS = 7;
 const SIZE = 512;
 const rgba = new Uint8Array(SIZE * SIZE * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
+const sdxl = JSON.parse(readFileSync('test/fixtures/schedules/sdxl/scheduler_config.json', 'utf8'));
 const models = [{ id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, previews: ['latent'] }];
 
 /** Each surface with the messages its host sends first. */
@@ -23,6 +25,13 @@ const SURFACES = {
     },
   ],
   gallery: [{ type: 'snapshot', items: [] }],
+  schedule: [
+    {
+      type: 'document',
+      version: 1,
+      source: { id: 'document', label: 'sdxl', schedules: [{ name: 'sdxl', config: sdxl }], findings: [] },
+    },
+  ],
   forward: [
     { type: 'schedules', version: 1, source: { schedules: [] } },
     { type: 'image', image: { label: 'bench.png', width: SIZE, height: SIZE, rgba } },
