@@ -26,8 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const panel = new ImagePanel(context.extensionUri, storage, actions, log);
   context.subscriptions.push(panel);
   registerGenerate(context, { runs, store, panel });
-  registerScheduleInspector(context);
-  registerSweep(context, { engine, runs });
+  registerScheduleInspector(context, log);
+  registerSweep(context, { engine, runs, log });
   registerForwardView(context, log, engine);
   registerModelInspector(context, log);
   registerInstallCuda(context, log);

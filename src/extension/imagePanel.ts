@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { parseFromImagePanel, type FromImagePanel, type PanelRun, type ToImagePanel } from '../protocol/imagePanel';
 import { classNameOf } from '../protocol/run';
 import type { Log } from './log';
+import { PanelOpenTimer } from './panelOpenTimer';
 import type { CompletedRun } from './runService';
 import type { ImageActions } from './workbench/imageActions';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -86,7 +87,9 @@ export class ImagePanel implements vscode.Disposable {
 
   private attach(panel: vscode.WebviewPanel): void {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { surface: 'image', title: 'Diffusion: Image' });
+    const timer = new PanelOpenTimer('image panel', this.log);
     panel.webview.onDidReceiveMessage((m) => {
+      if (timer.receive(m)) return;
       const message = parseFromImagePanel(m);
       if (!message) return this.log.warn('image panel: ignored a malformed message');
       this.handle(message).catch((error) => this.notify(`${(error as Error).message}`, true));

@@ -42,12 +42,18 @@ export async function openSurface(browser, surface, { width = 1200, height = 900
   if (existsSync(css)) await page.addStyleTag({ content: readFileSync(css, 'utf8') });
   await page.evaluate((initial) => {
     window.__posted = [];
+    // When each message was posted, from just before the bundle loads (the open-time bench reads these).
+    window.__postedAt = [];
     window.__state = initial;
     window.acquireVsCodeApi = () => ({
-      postMessage: (m) => window.__posted.push(m),
+      postMessage: (m) => {
+        window.__posted.push(m);
+        window.__postedAt.push(performance.now() - window.__scriptStart);
+      },
       getState: () => window.__state,
       setState: (s) => (window.__state = s),
     });
+    window.__scriptStart = performance.now();
   }, state);
   // A module script runs after addScriptTag returns; the marker at its end says the bundle's top level ran.
   await page.addScriptTag({ content: `${readFileSync(bundle, 'utf8')}\nwindow.__bundleRan = true;`, type: 'module' });

@@ -20,9 +20,11 @@ import { LatentRequests } from './latentRequests';
 import { exportStrip } from './stripExport';
 import { ForwardToolbar, type ChangeKind } from './toolbar';
 import { restoreForwardState, type ForwardState } from './viewState';
+import { reportPanelOpen } from '../shared/panelOpened';
+import type { PanelOpenedMessage } from '../../src/protocol/panelOpened';
 
 declare function acquireVsCodeApi(): {
-  postMessage(message: ForwardToHost): void;
+  postMessage(message: ForwardToHost | PanelOpenedMessage): void;
   getState(): unknown;
   setState(state: unknown): void;
 };
@@ -65,6 +67,7 @@ class Readout {
 }
 
 const vscode = acquireVsCodeApi();
+const opened = reportPanelOpen((m) => vscode.postMessage(m));
 let state = restoreForwardState(vscode.getState());
 let image: ForwardImage | undefined;
 let view: ForwardProcessView | undefined;
@@ -103,7 +106,8 @@ window.addEventListener('message', (event: MessageEvent<HostToForward>) => {
     case 'image':
       image = message.image;
       resetNoise();
-      return rebuild();
+      rebuild();
+      return opened();
     case 'schedules':
       return showSchedules(message.source);
     case 'notice':

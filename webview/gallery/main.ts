@@ -8,11 +8,14 @@ import { classNameOf } from '../../src/protocol/run';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { imageActionBar } from '../shared/imageActions';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
+import { reportPanelOpen } from '../shared/panelOpened';
+import type { PanelOpenedMessage } from '../../src/protocol/panelOpened';
 import './gallery.css';
 
-declare function acquireVsCodeApi(): { postMessage(message: FromGallery): void };
+declare function acquireVsCodeApi(): { postMessage(message: FromGallery | PanelOpenedMessage): void };
 
 const vscode = acquireVsCodeApi();
+const opened = reportPanelOpen((m) => vscode.postMessage(m));
 const live = document.createElement('section');
 live.className = 'live';
 live.hidden = true;
@@ -40,6 +43,7 @@ window.addEventListener('message', (event: MessageEvent<ToGallery>) => {
       grid.replaceChildren(...m.items.flatMap(tiles));
       live.hidden = !m.live;
       if (m.live) showLive(m.live.progress);
+      opened();
       break;
     case 'liveStarted':
       live.hidden = false;

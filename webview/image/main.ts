@@ -4,11 +4,14 @@
 import { imageActionsExcept } from '../../src/protocol/imageActions';
 import type { FromImagePanel, PanelImage, PanelRun, ToImagePanel } from '../../src/protocol/imagePanel';
 import { enlarge, imageActionBar } from '../shared/imageActions';
+import { reportPanelOpen } from '../shared/panelOpened';
+import type { PanelOpenedMessage } from '../../src/protocol/panelOpened';
 import './image.css';
 
-declare function acquireVsCodeApi(): { postMessage(message: FromImagePanel): void };
+declare function acquireVsCodeApi(): { postMessage(message: FromImagePanel | PanelOpenedMessage): void };
 
 const vscode = acquireVsCodeApi();
+const opened = reportPanelOpen((m) => vscode.postMessage(m));
 const root = document.createElement('main');
 const notice = paragraph('', 'notice');
 notice.setAttribute('role', 'status');
@@ -21,7 +24,7 @@ window.addEventListener('message', (event: MessageEvent<ToImagePanel>) => {
     case 'run':
       showNotice('');
       renderRun(message.run);
-      return;
+      return opened();
     case 'notice':
       showNotice(message.message, message.level === 'error');
       return;
@@ -29,7 +32,7 @@ window.addEventListener('message', (event: MessageEvent<ToImagePanel>) => {
       root.replaceChildren(
         paragraph('No image here. Run "Diffusion: Generate", or open an earlier run from the Runs gallery.', 'empty'),
       );
-      return;
+      return opened();
   }
 });
 vscode.postMessage({ type: 'ready' });

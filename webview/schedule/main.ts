@@ -20,9 +20,11 @@ import { PlotGrid } from './plotGrid';
 import { plotSpecs, type DrawnSchedule } from './plotSpecs';
 import { computeSchedule, variantEntry, type ComputedSchedule } from './scheduleSeries';
 import { Toolbar } from './toolbar';
+import { reportPanelOpen } from '../shared/panelOpened';
+import type { PanelOpenedMessage } from '../../src/protocol/panelOpened';
 
 declare function acquireVsCodeApi(): {
-  postMessage(message: InspectorToHost): void;
+  postMessage(message: InspectorToHost | PanelOpenedMessage): void;
   getState(): unknown;
   setState(state: unknown): void;
 };
@@ -31,6 +33,7 @@ declare function acquireVsCodeApi(): {
 const MAX_CURVES = 24;
 
 const vscode = acquireVsCodeApi();
+const opened = reportPanelOpen((m) => vscode.postMessage(m));
 let state = restoreState(vscode.getState());
 let documentSource: ScheduleSource | undefined;
 let documentVersion = 0;
@@ -76,6 +79,7 @@ window.addEventListener('message', (event: MessageEvent<HostToInspector>) => {
       return;
   }
   render();
+  if (documentSource) opened();
 });
 vscode.postMessage({ type: 'ready' });
 

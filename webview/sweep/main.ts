@@ -10,10 +10,13 @@ import type { HostToSweep, SweepToHost, SweepView, ViewFinding } from '../../src
 import { DIFF_GAIN, pixelDiff, type Pixels } from './cellDiff';
 import { trajectoryChart } from './trajectoryChart';
 import { partingStep, trajectoryColumns } from './trajectoryData';
+import { reportPanelOpen } from '../shared/panelOpened';
+import type { PanelOpenedMessage } from '../../src/protocol/panelOpened';
 
-declare function acquireVsCodeApi(): { postMessage(message: SweepToHost): void };
+declare function acquireVsCodeApi(): { postMessage(message: SweepToHost | PanelOpenedMessage): void };
 
 const vscode = acquireVsCodeApi();
+const opened = reportPanelOpen((m) => vscode.postMessage(m));
 const run = button('Run sweep', () => vscode.postMessage({ type: 'run' }));
 const cancel = button('Cancel', () => vscode.postMessage({ type: 'cancel' }));
 cancel.hidden = true;
@@ -48,8 +51,10 @@ trajectorySlot.className = 'trajectory';
 
 window.addEventListener('message', (event: MessageEvent<HostToSweep>) => {
   const m = event.data;
-  if (m.type === 'sweep') showSweep(m.view, m.findings);
-  else if (m.type === 'cell') showCell(m.index, m.png);
+  if (m.type === 'sweep') {
+    showSweep(m.view, m.findings);
+    opened();
+  } else if (m.type === 'cell') showCell(m.index, m.png);
   else if (m.type === 'clear') clearImages();
   else if (m.type === 'trajectory') showTrajectory(m.cells, m.comparison, m.error);
   else {

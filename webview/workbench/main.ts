@@ -18,6 +18,8 @@ import { PromptHistory } from './promptHistory';
 import { RunsStore } from './runsStore';
 import { capturedFrames, StepViewer } from './stepViewer';
 import { trajectoryGif, trajectoryStrip } from './trajectoryExport';
+import { reportPanelOpen } from '../shared/panelOpened';
+import type { PanelOpenedMessage } from '../../src/protocol/panelOpened';
 import './workbench.css';
 
 interface SavedState {
@@ -25,12 +27,13 @@ interface SavedState {
   step?: number;
 }
 declare function acquireVsCodeApi(): {
-  postMessage(message: FromWorkbench): void;
+  postMessage(message: FromWorkbench | PanelOpenedMessage): void;
   getState(): SavedState | undefined;
   setState(state: SavedState): void;
 };
 
 const vscode = acquireVsCodeApi();
+const opened = reportPanelOpen((m) => vscode.postMessage(m));
 const saved: SavedState = vscode.getState() ?? {};
 const store = new RunsStore();
 let formTimer: number | undefined;
@@ -123,6 +126,7 @@ const handlers: Handlers = {
     renderRunList();
     const initial = s.activeRunId ?? saved.activeRunId ?? s.runs[0]?.id;
     if (initial) openRun(initial, s.activeRunId ? undefined : saved.step);
+    opened();
   },
   form: (m) => {
     form.write(m.form);

@@ -12,6 +12,7 @@ import {
 } from '../../protocol/forward';
 import { writeNewFile } from '../../runs/writeNewFile';
 import type { Log } from '../log';
+import { PanelOpenTimer } from '../panelOpenTimer';
 import { documentKind, readScheduleDocument } from '../../documents/scheduleDocument';
 import { readDocument, scheduleName } from '../schedule/scheduleDocuments';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -102,7 +103,10 @@ export class ForwardPanel implements vscode.Disposable {
     this.ready = false;
     const page = { surface: 'forward', title: 'Forward process' };
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, page);
-    panel.webview.onDidReceiveMessage((m: unknown) => void this.handle(m));
+    const timer = new PanelOpenTimer('forward view', this.log);
+    panel.webview.onDidReceiveMessage((m: unknown) => {
+      if (!timer.receive(m)) void this.handle(m);
+    });
     panel.onDidDispose(() => {
       if (this.panel !== panel) return;
       clearTimeout(this.timer);

@@ -1,6 +1,7 @@
 // Everything the schedule inspector adds to VS Code: the preview command, the custom editor,
 // diagnostics, hovers and quick fixes for scheduler_config.json and *.schedule.json files.
 import * as vscode from 'vscode';
+import type { Log } from '../log';
 import { createScheduleFile } from './createScheduleFile';
 import { registerScheduleDiagnostics } from './scheduleDiagnostics';
 import { isScheduleDocument } from './scheduleDocuments';
@@ -13,8 +14,8 @@ export const SCHEDULE_SELECTOR: vscode.DocumentSelector = [
   { language: 'json', pattern: '**/*.schedule.json' },
 ];
 
-export function registerScheduleInspector(context: vscode.ExtensionContext): void {
-  const preview = new SchedulePreview(context.extensionUri, context.workspaceState);
+export function registerScheduleInspector(context: vscode.ExtensionContext, log: Log): void {
+  const preview = new SchedulePreview(context.extensionUri, context.workspaceState, log);
   context.subscriptions.push(
     preview,
     vscode.commands.registerCommand('diffusionLab.showSchedulePreview', async (uri?: vscode.Uri) => {
@@ -33,7 +34,7 @@ export function registerScheduleInspector(context: vscode.ExtensionContext): voi
     vscode.commands.registerCommand('diffusionLab.createScheduleFile', () => createScheduleFile()),
     vscode.window.registerCustomEditorProvider(
       EDITOR_VIEW_TYPE,
-      new ScheduleEditorProvider(context.extensionUri, context.workspaceState),
+      new ScheduleEditorProvider(context.extensionUri, context.workspaceState, log),
     ),
   );
   registerScheduleDiagnostics(context);

@@ -2,6 +2,8 @@
 // the Markdown preview does. Restored after a window reload by a serializer, on the document it showed
 // (kept in workspace state) with its overlays.
 import * as vscode from 'vscode';
+import type { Log } from '../log';
+import { timePanelOpen } from '../panelOpenTimer';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession } from './inspectorSession';
 import { isScheduleDocument, scheduleName } from './scheduleDocuments';
@@ -18,6 +20,7 @@ export class SchedulePreview implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly state: vscode.Memento,
+    private readonly log: Log,
   ) {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
@@ -78,6 +81,7 @@ export class SchedulePreview implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel, document: vscode.TextDocument): void {
     this.panel = panel;
     this.session = new InspectorSession(panel.webview, document, { state: this.state, key: OVERLAYS_KEY });
+    timePanelOpen(panel.webview, 'schedule preview', this.log);
     void this.state.update(DOCUMENT_KEY, document.uri.toString());
     panel.title = title(document);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {

@@ -2,6 +2,8 @@
 // grid as a custom editor, and "Run Sweep".
 import * as vscode from 'vscode';
 import type { EngineClient } from '../../runs/engineClient';
+import type { Log } from '../log';
+import { timePanelOpen } from '../panelOpenTimer';
 import type { RunService } from '../runService';
 import { DIAGNOSTIC_SOURCE, registerDocumentDiagnostics, toDiagnostic } from '../documentDiagnostics';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -18,12 +20,13 @@ const QUICK_FIX = [vscode.CodeActionKind.QuickFix];
 
 export function registerSweep(
   context: vscode.ExtensionContext,
-  deps: { engine: EngineClient; runs: RunService },
+  deps: { engine: EngineClient; runs: RunService; log: Log },
 ): void {
   const runner = new SweepRunner(deps.engine, deps.runs);
   const provider: vscode.CustomTextEditorProvider = {
     resolveCustomTextEditor(document, panel) {
       panel.webview.options = webviewOptions(context.extensionUri);
+      timePanelOpen(panel.webview, 'sweep grid', deps.log);
       panel.webview.html = webviewHtml(panel.webview, context.extensionUri, { surface: 'sweep', title: 'Sweep grid' });
       const session = new SweepSession(panel.webview, document, runner);
       panel.onDidDispose(() => session.dispose());

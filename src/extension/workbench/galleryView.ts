@@ -9,6 +9,7 @@ import {
   type ToGallery,
 } from '../../protocol/workbench';
 import type { Log } from '../log';
+import { PanelOpenTimer } from '../panelOpenTimer';
 import type { ImageActions } from './imageActions';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { RunService } from '../runService';
@@ -44,7 +45,9 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, { surface: 'gallery', title: 'Diffusion runs' });
+    const timer = new PanelOpenTimer('gallery', this.log);
     const messages = view.webview.onDidReceiveMessage((m) => {
+      if (timer.receive(m)) return;
       const message = parseFromGallery(m);
       if (!message) return this.log.warn('gallery: ignored a malformed message');
       const failed = (e: unknown) => this.log.error(`gallery: ${(e as Error).message}`);

@@ -22,6 +22,7 @@ import type { ImageRef } from '../../protocol/imageActions';
 import type { ImageInputForm, RunImageFields } from '../../protocol/workbenchImage';
 import { PromptTokenCounter } from '../../tokenizer/promptTokenCounter';
 import type { Log } from '../log';
+import { PanelOpenTimer } from '../panelOpenTimer';
 import { readProvider, resolveOutputDir } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { ImageActions } from './imageActions';
@@ -200,7 +201,9 @@ export class WorkbenchPanel implements vscode.Disposable {
       title: 'Diffusion Workbench',
     });
     panel.iconPath = vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'workbench-activity.svg');
+    const timer = new PanelOpenTimer('workbench', this.deps.log);
     const subscription = panel.webview.onDidReceiveMessage((m) => {
+      if (timer.receive(m)) return;
       const message = parseFromWorkbench(m);
       if (!message) {
         this.deps.log.warn(
