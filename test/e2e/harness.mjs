@@ -435,6 +435,18 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Polls `check` every 250 ms until it returns something truthy, which it returns; throws naming `what`
+ * after `timeout` ms. For conditions outside any page (files, logs). */
+export async function pollUntil(check, what, timeout = 120_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export function assert(condition, message) {
   if (!condition) throw new Error(message);
 }

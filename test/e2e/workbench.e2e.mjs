@@ -9,6 +9,7 @@ import {
   answerFileDialog,
   assert,
   findWebviewFrame,
+  pollUntil,
   readExtensionLog,
   reloadWindow,
   REPO,
@@ -23,16 +24,6 @@ const STEPS = 6;
 function outputFiles(server) {
   const dir = join(server.workspace, 'diffusion-outputs');
   return existsSync(dir) ? readdirSync(dir).sort() : [];
-}
-
-async function waitFor(check, what, timeout = 60_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 test(
@@ -101,7 +92,7 @@ test(
       'the PNG carries A1111 parameters',
     );
     await panel.locator('vscode-button', { hasText: 'Export strip PNG' }).click();
-    await waitFor(() => outputFiles(server).some((f) => f.endsWith('-strip.png')), 'the exported strip');
+    await pollUntil(() => outputFiles(server).some((f) => f.endsWith('-strip.png')), 'the exported strip');
     assert((await imageWidth()) === 64, 'the final image still shows after scrubbing and export');
     await screenshot(page, 'workbench-scrubbed');
 

@@ -4,7 +4,7 @@
 // "Generate with this schedule" carrying the preview's sampler and steps to the workbench.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { assert, findWebviewFrame, openFile, pollUntil, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 /** Every field a test here relies on: the form is remembered per workspace, so each test sets them all. */
 const FORM = {
@@ -41,19 +41,9 @@ function parameters(server, file) {
   return undefined;
 }
 
-async function waitFor(check, what, timeout = 120_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** Waits for `count` PNGs saved after `before` (a set of names), each with its parameters written. */
 async function newImages(server, before, count = 1) {
-  return waitFor(() => {
+  return pollUntil(() => {
     const added = pngs(server).filter((f) => !before.has(f));
     const texts = added.map((f) => parameters(server, f));
     return added.length >= count && texts.every(Boolean) && texts;
