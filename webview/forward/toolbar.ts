@@ -4,6 +4,7 @@ import type { Spacing } from './scheduleSet';
 
 const SPACINGS: readonly Spacing[] = ['leading', 'trailing', 'linspace'];
 import { clampInt, MAX_SEED, type ForwardSpace, type ForwardState } from './viewState';
+import { label, legend } from '../shared/toolbarLabels';
 
 /** What changed: t (redraw), the seed (new noise), the sampling run (new first steps), or the space. */
 export type ChangeKind = 't' | 'seed' | 'run' | 'space';
@@ -121,16 +122,4 @@ function select(options: readonly [string, string][], value: string): HTMLSelect
   }
   s.value = value;
   return s;
-}
-
-function label(text: string, control: HTMLElement): HTMLLabelElement {
-  const l = document.createElement('label');
-  l.append(text + ' ', control);
-  return l;
-}
-
-function legend(text: string): HTMLLegendElement {
-  const l = document.createElement('legend');
-  l.textContent = text;
-  return l;
 }

@@ -3,6 +3,7 @@
 import type { ExportFormat, ScheduleSource } from '../../src/protocol/schedule';
 import { clampSteps, MAX_STEPS, type InspectorState } from './inspectorState';
 import { VARIANTS, type VariantId } from './scheduleSeries';
+import { label, legend } from '../shared/toolbarLabels';
 
 export interface ToolbarEvents {
   change(state: InspectorState): void;
@@ -106,18 +107,6 @@ export class Toolbar {
     this.state = { ...this.state, ...change };
     this.events.change(this.state);
   }
-}
-
-function label(text: string, control: HTMLElement): HTMLLabelElement {
-  const l = document.createElement('label');
-  l.append(text + ' ', control);
-  return l;
-}
-
-function legend(text: string): HTMLLegendElement {
-  const l = document.createElement('legend');
-  l.textContent = text;
-  return l;
 }
 
 function option(value: string, text: string): HTMLOptionElement {
