@@ -13,7 +13,7 @@ const nodeEntries = [
   ['src/engine/engineMain.ts', 'dist/engine.js'],
   // Tool samplers run in a worker beside the engine (src/engine/toolSampling.ts).
   ['src/engine/samplerWorker.ts', 'dist/samplerWorker.js'],
-  ['src/cli/main.ts', 'dist/cli.js'],
+  ['src/cli/start.ts', 'dist/cli.js'],
 ].filter(([src]) => existsSync(src));
 
 const webviewEntries = existsSync('webview')

@@ -3,8 +3,8 @@
 import { parseArgs } from 'node:util';
 import { PROVIDER_NAMES, type ProviderName, type RunOptions } from '../protocol/engine';
 import { checkRunSpec, RANDOM_SEED, runSpec, type PixelSize, type RunSpec, type RunSpecInput } from '../protocol/run';
-import { EngineClient, EngineError } from '../runs/engineClient';
-import { defaultModelDir, engineEntry } from '../runs/enginePaths';
+import { EngineError, type EngineClient } from '../runs/engineClient';
+import { defaultModelDir } from '../runs/enginePaths';
 import { executeRun, prepareRun } from '../runs/executeRun';
 import { RunInputError } from '../runs/inputImages';
 import { samplerChoice } from '../runs/samplerChoice';
@@ -12,6 +12,7 @@ import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventio
 import { installCuda } from './installCuda';
 import { sweep, SWEEP_USAGE } from './sweepCommand';
 import { usage, UsageError } from './usageError';
+import { cliEngine } from './cliEngine';
 import { describeRun } from './report';
 import { checkDumpFolder, outputPaths, writeDump, writeFileSafely } from './outputFiles';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -60,11 +61,12 @@ ${SWEEP_USAGE}
       --force, --verbose as for generate
   diffusion-lab install-cuda   download onnxruntime's CUDA 12 provider (Linux x64, about 400 MB)`;
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs a command; `engine`: a client already started for it (src/cli/start.ts), else one is started here. */
+export async function main(argv: string[], engine?: EngineClient): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'generate') return generate(rest);
+  if (command === 'generate') return generate(rest, engine);
   if (command === 'sweep') return sweep(rest);
-  if (command === 'invert') return invert(rest);
+  if (command === 'invert') return invert(rest, engine);
   if (command === 'install-cuda') return installCuda();
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
@@ -98,7 +100,7 @@ interface RunFlags {
   verbose?: boolean;
 }
 
-async function generate(args: string[]): Promise<number> {
+async function generate(args: string[], engine?: EngineClient): Promise<number> {
   const { values: o } = parseArgs({
     args,
     options: {
@@ -156,10 +158,10 @@ async function generate(args: string[]): Promise<number> {
   });
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
   if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force));
-  return runAndWrite(spec, options, o, o.dump && resolve(o.dump));
+  return runAndWrite(spec, options, o, engine, o.dump && resolve(o.dump));
 }
 
-async function invert(args: string[]): Promise<number> {
+async function invert(args: string[], engine?: EngineClient): Promise<number> {
   const options = { ...RUN_FLAGS, image: { type: 'string' }, steps: { type: 'string', default: '50' } } as const;
   const { values: o } = parseArgs({ args, options });
   if (!o.image) throw new UsageError('--image <file> is required: the image to invert');
@@ -172,7 +174,7 @@ async function invert(args: string[]): Promise<number> {
     initImage: resolve(o.image),
     invert: true,
   });
-  return runAndWrite(spec, { provider: o.provider as ProviderName }, o);
+  return runAndWrite(spec, { provider: o.provider as ProviderName }, o, engine);
 }
 
 /** The spec fields every running command sets from its flags. */
@@ -191,16 +193,20 @@ function commonSpec(o: RunFlags): RunSpecInput {
 }
 
 /** Checks the spec, runs it and writes its images (and dump); prints what ran. */
-async function runAndWrite(spec: RunSpec, options: RunOptions, o: RunFlags, dump?: string): Promise<number> {
+async function runAndWrite(
+  spec: RunSpec,
+  options: RunOptions,
+  o: RunFlags,
+  started: EngineClient | undefined,
+  dump?: string,
+): Promise<number> {
   if (!o.out) throw new UsageError('--out <file.png> is required');
   const problem = checkRunSpec(spec)[0];
   if (problem) throw new UsageError(`${FLAGS[problem.field]}: ${problem.message}`);
   // Refuse before spending time on inference when an output exists.
   const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force!));
 
-  const { enginePath, execArgv } = engineEntry();
-  const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
-  const engine = new EngineClient({ enginePath, execArgv, log });
+  const engine = started ?? cliEngine(o.verbose!);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   try {
@@ -347,11 +353,12 @@ function crop(flag: string, value: string): { x: number; y: number } {
   return { x: Number(m[1]), y: Number(m[2]) };
 }
 
-/** Runs the command line of this process and exits with its status. */
-export function run(): void {
-  main(process.argv.slice(2)).then(
+/** Runs `argv` and exits this process with its status, stopping `engine` (started for it) on every path. */
+export function runCommand(argv: string[], engine?: EngineClient): void {
+  main(argv, engine).then(
     (code) => process.exit(code),
     (err: unknown) => {
+      engine?.dispose();
       if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
         console.error(`diffusion-lab: ${(err as Error).message}\n\n${USAGE}`);
         process.exit(2);
@@ -362,5 +369,3 @@ export function run(): void {
     },
   );
 }
-
-if (require.main === module) run();

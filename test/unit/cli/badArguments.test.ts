@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { model } from '../engine/fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+const CLI = join(ROOT, 'src', 'cli', 'start.ts');
 /** tsx by file URL, so a process started in another folder still finds it. */
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const dir = mkdtempSync(join(tmpdir(), 'dl-badargs-'));

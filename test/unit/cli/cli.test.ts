@@ -10,7 +10,7 @@ import { encode as encodeJpeg } from 'jpeg-js';
 import { readPngText } from '../../../src/runs/pngText';
 import { copyModel, model } from '../engine/fixtures';
 
-const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
+const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'start.ts');
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
 import { readCellImage, readIndex } from '../../../src/runs/sweepIndex';
 
-const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
+const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'start.ts');
 /** No inherited scheduler variables: each run says its own shard. */
 const CLEAN_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(SLURM_|JOB_COMPLETION_INDEX|DIFFUSION_LAB_SHARDS)/.test(k)),

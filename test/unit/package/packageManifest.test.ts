@@ -51,7 +51,7 @@ test('a fresh npm ci builds the CLI behind `npx diffusion-lab` and skips the CUD
     readFileSync(join(ROOT, 'bin', 'diffusion-lab.js'), 'utf8'),
     /^#!\/usr\/bin\/env node\n[\s\S]*require\('\.\.\/dist\/cli\.js'\)\.run\(\)/,
   );
-  assert.match(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /\['src\/cli\/main\.ts', 'dist\/cli\.js'\]/);
+  assert.match(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /\['src\/cli\/start\.ts', 'dist\/cli\.js'\]/);
   assert.match(readFileSync(join(ROOT, '.npmrc'), 'utf8'), /^onnxruntime-node-install=skip$/m);
 });
 
