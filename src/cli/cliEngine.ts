@@ -2,7 +2,7 @@
 import { EngineClient } from '../runs/engineClient';
 import { engineEntry } from '../runs/enginePaths';
 
-export function cliEngine(verbose: boolean): EngineClient {
+export function cliEngine(verbose = false): EngineClient {
   const log = (level: string, m: string) => (verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
   return new EngineClient({ ...engineEntry(), log });
 }

@@ -206,7 +206,7 @@ async function runAndWrite(
   // Refuse before spending time on inference when an output exists.
   const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force!));
 
-  const engine = started ?? cliEngine(o.verbose!);
+  const engine = started ?? cliEngine(o.verbose);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   try {

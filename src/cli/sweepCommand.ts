@@ -7,8 +7,8 @@ import { PROVIDER_NAMES, type ProviderName } from '../protocol/engine';
 import { RUN_LIMITS } from '../protocol/run';
 import { DEFAULT_CELL_LIMIT } from '../protocol/sweep';
 import { cellAt, cellCount } from '../protocol/sweepCells';
-import { EngineClient } from '../runs/engineClient';
-import { engineEntry } from '../runs/enginePaths';
+import type { EngineClient } from '../runs/engineClient';
+import { cliEngine } from './cliEngine';
 import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
 import { GRID_FILE, INDEX_FILE } from '../runs/sweepIndex';
 import { mergeSweeps } from '../runs/sweepMerge';
@@ -91,14 +91,13 @@ async function runFile(file: string, out: string, o: RunFlags): Promise<number> 
     shardCells(total, shard).map((i) => cellAt(sweep, i)),
   );
 
-  const log = (level: string, m: string) => (o.verbose || level === 'error') && process.stderr.write(`engine: ${m}\n`);
   let engine: EngineClient | undefined;
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   try {
     const report = await runSweep(sweep, cells, {
       outDir: out,
-      engine: () => (engine = new EngineClient({ ...engineEntry(), log })),
+      engine: () => (engine = cliEngine(o.verbose)),
       runOptions: { provider: o.provider },
       force: o.force,
       maxBatch: o.batch,
