@@ -10,7 +10,9 @@ const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', ext
 
 const nodeEntries = [
   ['src/extension/extension.ts', 'dist/extension.js'],
-  ['src/engine/engineMain.ts', 'dist/engine.js'],
+  // The engine process's entry loads the engine through a V8 code cache (src/engine/engineStart.ts).
+  ['src/engine/engineStart.ts', 'dist/engine.js'],
+  ['src/engine/engineMain.ts', 'dist/engineMain.js'],
   // Tool samplers run in a worker beside the engine (src/engine/toolSampling.ts).
   ['src/engine/samplerWorker.ts', 'dist/samplerWorker.js'],
   ['src/cli/start.ts', 'dist/cli.js'],

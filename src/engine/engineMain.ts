@@ -1,5 +1,5 @@
-// The engine process (bundled to dist/engine.js, started by EngineClient). Runs one request at a
-// time; session.run() blocks this process's thread, never the extension host's.
+// The engine process (bundled to dist/engineMain.js, loaded by engineStart.ts, started by EngineClient). Runs
+// one request at a time; session.run() blocks this process's thread, never the extension host's.
 import type { ForwardLatentRequest, FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protocol/engine';
 import { EngineFailure, toPayload } from './engineFailure';
 import { forwardLatent } from './forwardLatent';
@@ -11,7 +11,19 @@ const cache = new SessionCache(graphCacheDir());
 const cancelled = new Set<number>();
 let work: Promise<unknown> = Promise.resolve();
 
+let firstResult: (() => void) | undefined;
+
+/** Runs `hook` once, just before the first image goes back (engineStart.ts saves its code cache then). */
+export function beforeFirstResult(hook: () => void): void {
+  firstResult = hook;
+}
+
 function send(message: FromEngine): void {
+  if (message.type === 'result' && firstResult) {
+    const hook = firstResult;
+    firstResult = undefined;
+    hook();
+  }
   process.send?.(message);
 }
 

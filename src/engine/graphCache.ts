@@ -163,10 +163,11 @@ function touch(path: string): void {
   }
 }
 
-/** Deletes the least recently used cache files beyond KEEP_FILES files or KEEP_BYTES bytes. */
+/** Deletes the least recently used cache files (graphs, and the engine's code caches: engineStart.ts) beyond
+ * KEEP_FILES files or KEEP_BYTES bytes. */
 function prune(dir: string): void {
   const files = readdirSync(dir)
-    .filter((name) => name.endsWith('.ort') && !name.endsWith('.tmp.ort'))
+    .filter((name) => /\.(ort|v8)$/.test(name) && !name.endsWith('.tmp.ort'))
     .map((name) => ({ path: join(dir, name), stat: statSync(join(dir, name)) }))
     .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
   let bytes = 0;

@@ -61,6 +61,7 @@ test('onnxruntime-node stays out of the bundles and ships in the package', () =>
   const ignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8');
   for (const kept of [
     '!dist/engine.js',
+    '!dist/engineMain.js',
     '!dist/samplerWorker.js',
     '!node_modules/onnxruntime-node/bin/**',
     '!node_modules/onnxruntime-common/dist/cjs/**/*.js',
