@@ -3,15 +3,18 @@
 // read back); then the CLI from process start to PNG written, with the caches warm, and where that time
 // goes in the CLI and the engine process it forks (marks from bench/startTrace.cjs). Wall and CPU time,
 // since on a shared machine wall time mostly measures the neighbours. Figures only, nothing asserted.
+// DL_BENCH_PEER=<another checkout, built> runs that checkout's CLI in alternation with this one's (before and
+// after figures from one run); DL_BENCH_STARTS sets the number of fresh processes per figure (default 7).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultModelDir, packageRoot } from '../src/runs/enginePaths';
 import { GRAPH_CACHE_ENV } from '../src/engine/graphCache';
 import { SessionCache } from '../src/engine/sessionCache';
 
-const STARTS = 7;
+const STARTS = Number(process.env.DL_BENCH_STARTS ?? 7);
+const TRACE = join(__dirname, 'startTrace.cjs');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
 
@@ -97,56 +100,86 @@ function readMarks(file: string): Map<string, Mark> {
   return named;
 }
 
-/** Process start to PNG written: `diffusion-lab generate` on the default model, caches warm; then the same
- * traced in both processes (bench/startTrace.cjs, preloaded through NODE_OPTIONS, which the engine inherits). */
-function cliImage(env: NodeJS.ProcessEnv, label: string): void {
-  const cli = join(packageRoot(), 'bin', 'diffusion-lab.js');
+/** Wall times, and per traced run the CPU time of both processes with the marks. */
+interface CliRuns {
+  walls: number[];
+  traced: { cpu: number; marks: Map<string, Mark> }[];
+}
+
+/** Process start to PNG written: `diffusion-lab generate` on the default model, caches warm, untraced for the
+ * wall time and traced in both processes for CPU time and the phases (bench/startTrace.cjs, preloaded through
+ * NODE_OPTIONS, which the engine inherits). `roots`: package folders whose CLIs run in alternation. */
+function cliImages(roots: string[], env: NodeJS.ProcessEnv): CliRuns[] {
   const dir = mkdtempSync(join(tmpdir(), 'dl-bench-cli-'));
-  const trace = join(__dirname, 'startTrace.cjs');
-  const [walls, bare, runs] = [[] as number[], [] as number[], [] as { cpu: number; marks: Map<string, Mark> }[]];
+  const traceEnv = (file: string) => ({ ...env, DL_TRACE_FILE: file, NODE_OPTIONS: `--require ${TRACE}` });
   const timed = (args: string[], runEnv: NodeJS.ProcessEnv) => {
     const t0 = performance.now();
     const r = spawnSync(process.execPath, args, { env: { ...runEnv, [GRAPH_CACHE_ENV]: join(dir, 'ort') } });
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.toString()}`);
     return performance.now() - t0;
   };
-  const generate = [cli, 'generate', '--prompt', 'a red circle', '--seed', '1', '--provider', 'cpu', '--out'];
+  const results = roots.map((): CliRuns => ({ walls: [], traced: [] }));
   for (let i = -1; i < STARTS; i++) {
-    // Untraced for the wall time, traced for CPU time and the breakdown, and the peer: a bare Node start.
-    const wall = timed([...generate, join(dir, `${i}.png`)], env);
-    const file = join(dir, `${i}.jsonl`);
-    timed([...generate, join(dir, `${i}-traced.png`)], {
-      ...env,
-      DL_TRACE_FILE: file,
-      NODE_OPTIONS: `--require ${trace}`,
-    });
-    bare.push(timed(['-e', '0'], env));
-    if (i < 0) continue; // the first runs fill the caches
-    walls.push(wall);
-    const marks = readMarks(file);
-    runs.push({ cpu: (marks.get('cli exit')?.cpu ?? NaN) + (marks.get('engine result sent')?.cpu ?? NaN), marks });
+    for (const [k, root] of roots.entries()) {
+      const generate = [join(root, 'bin', 'diffusion-lab.js'), 'generate', '--prompt', 'a red circle', '--seed', '1'];
+      const out = (name: string) => ['--provider', 'cpu', '--out', join(dir, `${k}-${i}-${name}.png`)];
+      const wall = timed([...generate, ...out('plain')], env);
+      const file = join(dir, `${k}-${i}.jsonl`);
+      timed([...generate, ...out('traced')], traceEnv(file));
+      if (i < 0) continue; // the first runs fill the caches
+      const marks = readMarks(file);
+      results[k].walls.push(wall);
+      results[k].traced.push({ cpu: marks.get('cli exit')!.cpu + marks.get('engine result sent')!.cpu, marks });
+    }
   }
   rmSync(dir, { recursive: true, force: true });
-  const [wall, cpu, node] = [median(walls), median(runs.map((r) => r.cpu)), median(bare)];
-  console.log(`\nCLI, process start to PNG written (default model, 20 steps, caches warm; ${label}):`);
-  console.log(`  wall ${f(wall)} (best ${f(Math.min(...walls))}), median of ${STARTS}`);
-  console.log(`  cpu  ${f(cpu)}, both processes (traced runs: the CLI to its exit, the engine to its result)`);
-  console.log(`  \`node -e 0\` in the same run: ${f(node)} wall; the image takes ${(wall / node).toFixed(1)}× that`);
-  console.log('  where the time goes (median of each phase; from the CLI process start, ms):');
+  return results;
+}
+
+function reportCli(label: string, { walls, traced }: CliRuns): void {
+  console.log(
+    `  ${label}: wall ${f(median(walls))} (best ${f(Math.min(...walls))})   cpu ${f(median(traced.map((r) => r.cpu)))}`,
+  );
+}
+
+/** Where the time goes: each phase's start (from the CLI's process start) and length, medians. */
+function reportPhases({ traced }: CliRuns): void {
+  console.log('  where the time goes (medians; "at": ms from the CLI process start; cpu: that process):');
   for (const [phase, from, to] of PHASES) {
-    const spans = runs.map(({ marks }) => ({
-      a: marks.get(from),
-      b: marks.get(to),
-      t0: marks.get('cli node:nodeStart'),
-    }));
-    const ok = spans.filter((s) => s.a && s.b && s.t0);
-    if (ok.length === 0) continue;
-    const at = median(ok.map((s) => s.a!.t - s.t0!.t));
-    const ms = median(ok.map((s) => s.b!.t - s.a!.t));
+    const spans = traced
+      .map(({ marks }) => ({ a: marks.get(from), b: marks.get(to), t0: marks.get('cli node:nodeStart')! }))
+      .filter((s) => s.a && s.b);
+    if (spans.length === 0) continue;
+    const at = median(spans.map((s) => s.a!.t - s.t0.t));
+    const ms = median(spans.map((s) => s.b!.t - s.a!.t));
     const sameProcess = from.split(' ')[0] === to.split(' ')[0];
-    const cpuMs = sameProcess ? `cpu ${f(median(ok.map((s) => s.b!.cpu - s.a!.cpu)))}` : '';
-    console.log(`    ${phase.padEnd(38)} at ${at.toFixed(0).padStart(4)}  wall ${f(ms)}   ${cpuMs}`);
+    const cpu = sameProcess ? `cpu ${f(median(spans.map((s) => s.b!.cpu - s.a!.cpu)))}` : '';
+    console.log(`    ${phase.padEnd(38)} at ${at.toFixed(0).padStart(4)}  wall ${f(ms)}   ${cpu}`);
   }
+}
+
+function cliImage(env: NodeJS.ProcessEnv, label: string): void {
+  const peer = process.env.DL_BENCH_PEER;
+  const roots = [packageRoot(), ...(peer ? [resolve(peer)] : [])];
+  const [own, other] = cliImages(roots, env);
+  const bare = median(Array.from({ length: STARTS }, () => timedNode(env)));
+  console.log(`\nCLI, process start to PNG written (default model, 20 steps, caches warm; ${label}):`);
+  console.log(
+    `  (median of ${STARTS}; cpu: both processes, traced runs, the CLI to its exit, the engine to its result)`,
+  );
+  reportCli('this checkout', own);
+  if (other) reportCli(`${peer} (run in alternation)`, other);
+  console.log(
+    `  \`node -e 0\`: ${f(bare)} wall; this checkout's image takes ${(median(own.walls) / bare).toFixed(1)}× that`,
+  );
+  reportPhases(own);
+}
+
+/** A bare Node start in the same environment: the peer every CLI figure carries. */
+function timedNode(env: NodeJS.ProcessEnv): number {
+  const t0 = performance.now();
+  spawnSync(process.execPath, ['-e', '0'], { env });
+  return performance.now() - t0;
 }
 
 if (process.argv[2] === '--load-once') {
