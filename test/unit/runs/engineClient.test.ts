@@ -1,6 +1,9 @@
-// Cancel, queueing, unloading and a killed engine process.
+// Cancel, queueing, unloading, a killed engine process, warm-up and the engine's environment.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EngineClient, type EngineError } from '../../../src/runs/engineClient';
 import { engineEntry } from '../../../src/runs/enginePaths';
 import { model, request, startEngine } from '../engine/fixtures';
@@ -94,5 +97,42 @@ test('an idle engine stops after the idle time, freeing its process, and the nex
     assert.ok(idle.pid !== undefined && idle.pid !== first, 'a fresh process served the next run');
   } finally {
     idle.dispose();
+  }
+});
+
+/** A stand-in engine that answers every request with an error naming its pid and NODE_EXTRA_CA_CERTS. */
+function echoEngine(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'dl-echo-engine-')), 'engine.js');
+  writeFileSync(
+    path,
+    `process.on('message', (m) => process.send({ type: 'error', id: m.id, error: { code: 'BAD_REQUEST',
+      message: JSON.stringify([process.pid, process.env.NODE_EXTRA_CA_CERTS, process.env.ELECTRON_RUN_AS_NODE]) } }));`,
+  );
+  return path;
+}
+
+test('warmUp starts the engine process before the first request, which it then serves', async () => {
+  const client = new EngineClient({ enginePath: echoEngine() });
+  try {
+    client.warmUp();
+    const pid = client.pid;
+    assert.ok(pid !== undefined, 'started without a request');
+    client.warmUp();
+    assert.equal(client.pid, pid, 'a second warmUp keeps it');
+    await assert.rejects(client.generate(request()), (e: EngineError) => JSON.parse(e.message)[0] === pid);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('the engine process runs in Node mode without NODE_EXTRA_CA_CERTS, which only slows its start', async () => {
+  const client = new EngineClient({ enginePath: echoEngine(), env: { NODE_EXTRA_CA_CERTS: '/etc/certs.pem' } });
+  try {
+    await assert.rejects(client.generate(request()), (e: EngineError) => {
+      const [, certs, nodeMode] = JSON.parse(e.message) as unknown[];
+      return certs === null && nodeMode === '1'; // JSON writes an unset variable as null
+    });
+  } finally {
+    client.dispose();
   }
 });
