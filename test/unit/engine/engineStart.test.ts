@@ -1,8 +1,9 @@
 // The engine process's entry (engineStart.ts): the engine bundle loaded through a V8 code cache that the first
-// image saves, that later processes read without rewriting it, and that is rebuilt when it is unusable.
+// image saves, that later processes read without rewriting it, that is rebuilt when it is unusable, and that
+// another build of the bundle never reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -63,4 +64,17 @@ test('the first image saves a code cache, later engines use it as it is, and an 
   assert.deepEqual(await generate(dir, cache), first);
   const [rebuilt] = codeCaches(cache);
   assert.ok(rebuilt.size > 10_000, 'rejected by V8 and saved again');
+});
+
+test('another engine bundle of the same length gets a code cache of its own', async () => {
+  const dir = await bundles();
+  const cache = mkdtempSync(join(tmpdir(), 'dl-engine-cache-'));
+  const first = await generate(dir, cache);
+  // V8 would accept the first bundle's cache for this one (it checks the source's length), and run stale code.
+  const bundle = join(dir, 'engineMain.js');
+  const source = readFileSync(bundle, 'utf8');
+  writeFileSync(bundle, source.replace('"use strict";', "'use strict';"));
+  assert.equal(readFileSync(bundle, 'utf8').length, source.length);
+  assert.deepEqual(await generate(dir, cache), first);
+  assert.equal(codeCaches(cache).length, 2);
 });
