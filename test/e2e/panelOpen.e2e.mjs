@@ -8,10 +8,21 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { assert, openWorkbench, pollUntil, readExtensionLog, reloadWindow, runCommand, test } from './harness.mjs';
+import {
+  assert,
+  openWorkbench,
+  pollUntil,
+  quickInput,
+  readExtensionLog,
+  reloadWindow,
+  runCommand,
+  test,
+} from './harness.mjs';
 
-// The blank panel's command is in no menu; a key of the test's own reaches it.
+// The blank panel's command is in no menu; a key of the test's own reaches it (as Playwright and as
+// keybindings.json write it).
 const BLANK_KEY = 'Control+Alt+Shift+F9';
+const BLANK_BINDING = 'ctrl+alt+shift+f9';
 const OPEN_LINE =
   /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[info\] (.+?) opened: visible (\d+) ms, usable (\d+) ms$/gm;
 
@@ -125,12 +136,16 @@ function print(label, { line, inner, steps: s }) {
 }
 
 /** Activates the extension in this window without opening a panel (the blank panel's command is not
- * contributed, so it activates nothing itself): waits for an "activated" line written since `since`. */
+ * contributed, so it activates nothing itself): "Diffusion: Generate", its prompt box dismissed, once an
+ * "activated" line was written since `since`. */
 async function activate(page, server, since) {
-  await runCommand(page, 'Diffusion: Cancel Generation');
+  await runCommand(page, 'Diffusion: Generate');
   const activated = () =>
     [...readExtensionLog(server).matchAll(/^(\S+ \S+) \[info\] activated in/gm)].some(([, t]) => logTime(t) >= since);
   await pollUntil(activated, 'the extension to activate', 60_000);
+  await quickInput(page).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -140,7 +155,7 @@ test(
   async ({ page, server, context }) => {
     writeFileSync(
       join(server.userDataDir, 'User', 'keybindings.json'),
-      JSON.stringify([{ key: BLANK_KEY.toLowerCase(), command: 'diffusionLab.dev.openBlankPanel' }]),
+      JSON.stringify([{ key: BLANK_BINDING, command: 'diffusionLab.dev.openBlankPanel' }]),
     );
     const blank = (p) => () => p.keyboard.press(BLANK_KEY);
     const workbench = (p) => () => runCommand(p, 'Diffusion: Open Generation Workbench');
