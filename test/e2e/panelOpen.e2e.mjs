@@ -80,9 +80,17 @@ async function frameMarks(page) {
 /** Opens one panel with `open`, waits for its log line, and returns its breakdown (ms since creation). */
 async function timeOpen(page, server, surface, open) {
   const before = openLines(server).length;
-  const asked = Date.now();
-  await open();
-  const line = await pollUntil(() => openLines(server)[before], `"${surface} opened" in the log`, 60_000);
+  let asked;
+  let line;
+  // A key press can be lost while the window settles: press again after a while without the panel.
+  for (let attempt = 1; !line; attempt++) {
+    asked = Date.now();
+    await open();
+    const wait = attempt < 4 ? 5_000 : 60_000;
+    line = await pollUntil(() => openLines(server)[before], `"${surface} opened" in the log`, wait).catch((error) => {
+      if (attempt >= 4) throw error;
+    });
+  }
   assert(line.surface === surface, `the log says "${line.surface} opened", expected ${surface}`);
   const { inner, host } = await frameMarks(page);
   await runCommand(page, 'View: Close All Editors');
@@ -125,9 +133,9 @@ function check({ surface, line, inner, steps: s }) {
 }
 
 function print(label, { line, inner, steps: s }) {
-  const kib = inner.bundle ? `${(inner.bundle.bytes / 1024).toFixed(0)} KiB` : '?';
+  const kib = inner.bundle ? `${(inner.bundle.bytes / 1024).toFixed(1)} KiB` : '?';
   console.log(
-    `  ${label}: command ${s.asked} → created 0 → frame ${s.frame} → html sent ${s.content} → service worker ${s.workerReady}` +
+    `  ${label}: key ${s.asked} → created 0 → frame ${s.frame} → html sent ${s.content} → service worker ${s.workerReady}` +
       ` → fake.html ${s.fakeLoaded} → written ${s.written} → skeleton ${s.bootstrap} → load ${s.load}` +
       ` → FCP ${s.firstPaint ?? '-'} → visible ${s.visible} | bundle (${kib}) ${s.bundleStart}–${s.bundleEnd}` +
       ` → script ${s.script} → ready ${s.ready} → host answer ${s.hostAnswer} → usable ${s.usable}` +
@@ -143,9 +151,18 @@ async function activate(page, server, since) {
   const activated = () =>
     [...readExtensionLog(server).matchAll(/^(\S+ \S+) \[info\] activated in/gm)].some(([, t]) => logTime(t) >= since);
   await pollUntil(activated, 'the extension to activate', 60_000);
-  await quickInput(page).waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Escape');
-  await quickInput(page).waitFor({ state: 'hidden', timeout: 30_000 });
+  // Escape, again if the box was not yet taking keys.
+  await pollUntil(
+    async () => {
+      if (await quickInput(page).isHidden()) return true;
+      await quickInput(page)
+        .press('Escape', { timeout: 5_000 })
+        .catch(() => undefined);
+      return false;
+    },
+    'the prompt box to close',
+    30_000,
+  );
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -158,7 +175,8 @@ test(
       JSON.stringify([{ key: BLANK_BINDING, command: 'diffusionLab.dev.openBlankPanel' }]),
     );
     const blank = (p) => () => p.keyboard.press(BLANK_KEY);
-    const workbench = (p) => () => runCommand(p, 'Diffusion: Open Generation Workbench');
+    // The workbench's own shortcut (contributes.keybindings), so both opens start from a key press.
+    const workbench = (p) => () => p.keyboard.press('Control+Alt+W');
     const opens = [];
     // Two windows: in each, the extension is activated before the first panel, so no
     // open includes activation; the first window opens the blank panel first, the second the workbench.
