@@ -165,7 +165,11 @@ async function activate(page, server, since) {
   );
 }
 
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function median(xs) {
+  const sorted = xs.slice().sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
+}
 
 test(
   'panel open: skeleton before scripts, visible before usable, the workbench against a blank panel',
