@@ -15,15 +15,18 @@ const KINDS: Record<string, SkeletonKind> = {
   forward: 'chart',
 };
 
+// Shades of the theme's text colour, so the outline shows on light and dark themes alike (an input's
+// background is the editor's own in Light+).
 export const SKELETON_CSS = `
 #dl-skeleton { margin: 12px 16px; font: var(--vscode-font-size) var(--vscode-font-family); }
 #dl-skeleton .dl-loading { color: var(--vscode-descriptionForeground); margin: 0 0 12px; }
-#dl-skeleton .dl-bar, #dl-skeleton .dl-block {
-  display: block; border-radius: 2px; background: var(--vscode-input-background, rgba(128, 128, 128, 0.15));
+#dl-skeleton .dl-bar, #dl-skeleton .dl-block, #dl-skeleton .dl-label {
+  display: block; border-radius: 2px; background: rgba(128, 128, 128, 0.15);
+  background: color-mix(in srgb, var(--vscode-foreground) 10%, transparent);
 }
 #dl-skeleton .dl-bar { height: 26px; margin: 4px 0 12px; }
-#dl-skeleton .dl-label { display: block; height: 10px; width: 30%; margin-top: 8px;
-  background: var(--vscode-descriptionForeground); opacity: 0.25; border-radius: 2px; }
+#dl-skeleton .dl-label { height: 10px; width: 30%; margin-top: 8px;
+  background: color-mix(in srgb, var(--vscode-foreground) 25%, transparent); }
 #dl-skeleton .dl-block { aspect-ratio: 1; width: min(512px, 100%); }
 #dl-skeleton .dl-wide { aspect-ratio: 3; width: 100%; }
 #dl-skeleton .dl-columns { display: grid; grid-template-columns: minmax(280px, 360px) minmax(0, 1fr); gap: 16px; }
