@@ -31,8 +31,8 @@ def main():
             t0 = time.perf_counter()
             sample.generate(nets, [args.prompt], [seed], args.steps, args.guidance)
             times.append(time.perf_counter() - t0)
-        cpu = (time.process_time() - cpu0) / args.runs
-    print(json.dumps({'seconds_per_image': statistics.median(times), 'cpu_seconds_per_image': cpu,
+        cpu_seconds = (time.process_time() - cpu0) / args.runs
+    print(json.dumps({'seconds_per_image': statistics.median(times), 'cpu_seconds_per_image': cpu_seconds,
                       'threads': torch.get_num_threads(), 'runs': args.runs}))
 
 
