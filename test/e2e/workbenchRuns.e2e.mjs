@@ -1,7 +1,9 @@
 // Runs in the workbench as an A1111 user makes them, in a real VS Code: attention weighting in the
 // prompt, a queue of two runs and "Generate forever" until Cancel, a batch of four as a grid whose
-// cells enlarge, and the statistics chart drawn readable.
-import { assert, enginePid, readExtensionLog, screenshot, test } from './harness.mjs';
+// cells enlarge, and the statistics chart drawn readable. Workbench runs show their progress in the
+// panel and the status bar: no progress notification appears for them (VS Code keeps one open at
+// least 800 ms, so a short run's outlived it).
+import { assert, enginePid, readExtensionLog, recordNotifications, screenshot, test } from './harness.mjs';
 import {
   barButton,
   fill,
@@ -16,6 +18,12 @@ import {
 
 /** A prompt of this attempt alone: an earlier attempt's runs are in the same log and folder. */
 const unique = (text) => `${text} ${Date.now().toString(36)}`;
+
+/** Asserts that no "Diffusion: generating" notification showed while `recorded` watched. */
+async function assertNoProgressToast(recorded) {
+  const seen = await recorded();
+  assert(seen.length === 0, `workbench runs raised progress notifications: ${JSON.stringify(seen)}`);
+}
 
 /** The prompt box's token count and unknown words once they describe `prompt`: the line keeps the last
  * answer until the next arrives, so the box goes through the empty prompt ("0/75") first. */
@@ -80,10 +88,11 @@ test('attention weighting: (word:1.0) is the unweighted image, (word:1.3), (word
   await screenshot(page, 'runs-weighted-image');
 });
 
-test('the queue: a Generate during a run waits its turn, then both images arrive in order', async ({
+test('the queue: a Generate during a run waits its turn, then both images arrive in order; no progress toasts', async ({
   page,
   server,
 }) => {
+  const recorded = await recordNotifications(page, 'Diffusion: generating');
   const warmUp = unique('a queue warm-up');
   const panel = await openForm(page, { prompt: warmUp, seed: '1001' });
   await generateOne(page, panel, server, warmUp);
@@ -122,12 +131,14 @@ test('the queue: a Generate during a run waits its turn, then both images arrive
   await panel.waitForFunction(() => document.querySelector('.queue').textContent === '', undefined, {
     timeout: 30_000,
   });
+  await assertNoProgressToast(recorded);
 });
 
 test('Generate forever: images keep coming with seeds moving on, Cancel stops it for good', async ({
   page,
   server,
 }) => {
+  const recorded = await recordNotifications(page, 'Diffusion: generating');
   const prompt = unique('a forever run');
   const panel = await openForm(page, { prompt, seed: '1100' });
   const before = new Set(pngs(server));
@@ -162,6 +173,7 @@ test('Generate forever: images keep coming with seeds moving on, Cancel stops it
   assert(runsLogged() === started, 'no run started after Cancel');
   const seeds = made.map((f) => Number(/Seed: (\d+)/.exec(parameters(server, f))?.[1])).sort((a, b) => a - b);
   assert(seeds.length >= 2 && seeds.every((s, i) => s === 1100 + i), `seeds continuing from 1100: ${seeds}`);
+  await assertNoProgressToast(recorded);
 });
 
 test('a batch of four is a 2×2 grid filling the pane; a click enlarges a cell, Escape or a click closes it', async ({

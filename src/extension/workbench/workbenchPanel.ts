@@ -247,6 +247,8 @@ export class WorkbenchPanel implements vscode.Disposable {
           scheduleLabel: schedule?.label,
           options,
           origin: 'workbench',
+          // The panel shows the steps and has Cancel; a toast per run of a queue would only pile up.
+          progress: 'statusBar' as const,
         };
         return this.queue.add(request, m.forever ? Infinity : run.batchCount);
       }
