@@ -115,7 +115,10 @@ export async function generate(page, panel) {
   await page.keyboard.press('Control+Enter');
 }
 
-/** The workbench's Generate bar button named `text`. */
-export function barButton(panel, text) {
-  return panel.locator(`.generate-bar vscode-button:text-is("${text}")`);
+/** Clicks the Generate bar's button named `text`, through the bar's ⋯ menu where a narrow panel folds
+ * it away. */
+export async function clickBarButton(panel, text) {
+  const target = panel.locator(`.generate-bar vscode-button:text-is("${text}")`);
+  if (!(await target.isVisible())) await panel.locator('.generate-bar .overflow-toggle').click();
+  await target.click();
 }

@@ -5,7 +5,7 @@
 // least 800 ms, so a short run's outlived it).
 import { assert, enginePid, readExtensionLog, recordNotifications, screenshot, test } from './harness.mjs';
 import {
-  barButton,
+  clickBarButton,
   fill,
   generate,
   imagesOf,
@@ -142,11 +142,11 @@ test('Generate forever: images keep coming with seeds moving on, Cancel stops it
   const prompt = unique('a forever run');
   const panel = await openForm(page, { prompt, seed: '1100' });
   const before = new Set(pngs(server));
-  await barButton(panel, 'Generate forever').click();
+  await clickBarButton(panel, 'Generate forever');
   await panel.locator('.queue', { hasText: 'Generating forever' }).waitFor({ timeout: 30_000 });
   await newImages(server, before, 2);
   await screenshot(page, 'runs-generate-forever');
-  await barButton(panel, 'Cancel').click();
+  await clickBarButton(panel, 'Cancel');
   // Stopped: nothing queued, Cancel off, Generate forever on again.
   await panel.waitForFunction(
     () => {
