@@ -1,9 +1,20 @@
 // Runs in the workbench as an A1111 user makes them, in a real VS Code: attention weighting in the
 // prompt, a queue of two runs and "Generate forever" until Cancel, a batch of four as a grid whose
-// cells enlarge, and the statistics chart drawn readable. Workbench runs show their progress in the
+// cells enlarge, the statistics chart drawn readable, and the workbench narrow beside the image panel
+// with Problems open (a one-row Generate bar, the newest image whole). Workbench runs show their progress in the
 // panel and the status bar: no progress notification appears for them (VS Code keeps one open at
 // least 800 ms, so a short run's outlived it).
-import { assert, enginePid, readExtensionLog, recordNotifications, screenshot, test } from './harness.mjs';
+import {
+  assert,
+  enginePid,
+  findWebviewFrame,
+  generateAndFindEngine,
+  readExtensionLog,
+  recordNotifications,
+  runCommand,
+  screenshot,
+  test,
+} from './harness.mjs';
 import {
   clickBarButton,
   fill,
@@ -304,4 +315,48 @@ test('the statistics chart: labels upright where they should be, no two labels o
   assert(ticks.length >= 6, `the axes have tick labels: ${ticks.map((d) => d.text)}`);
   await panel.locator('.stats-chart').evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await screenshot(page, 'runs-statistics-chart');
+});
+
+test('narrow, beside the image panel with Problems open: the Generate bar one row, the newest image whole above it', async ({
+  page,
+  server,
+}) => {
+  await runCommand(page, 'View: Close All Editors');
+  await generateAndFindEngine(page, server, unique('an image beside the workbench'));
+  await runCommand(page, 'Diffusion: Open Generation Workbench');
+  const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
+  // The workbench opened as a tab beside the image panel's: a group of its own, to the right.
+  await runCommand(page, 'View: Move Editor into Right Group');
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor({ timeout: 30_000 });
+  await panel
+    .waitForFunction(() => innerWidth <= 520, undefined, { timeout: 30_000 })
+    .catch(async (error) => {
+      const width = await panel.evaluate(() => innerWidth);
+      throw new Error(`the workbench beside the image panel is ${width} px wide, not narrow`, { cause: error });
+    });
+  await panel.waitForFunction(
+    () => {
+      const img = document.querySelector('.images img');
+      return img?.complete && img.naturalWidth > 0;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  await panel.evaluate(() => window.scrollTo(0, 0));
+  const narrow = await panel.evaluate(() => {
+    const box = (e) => e.getBoundingClientRect();
+    const buttons = [...document.querySelectorAll('.generate-bar vscode-button')].filter((b) => b.checkVisibility());
+    return {
+      viewport: { width: innerWidth, height: innerHeight },
+      buttons: buttons.map((b) => ({ text: b.textContent, top: box(b).top })),
+      bar: box(document.querySelector('.generate-bar')).top,
+      image: box(document.querySelector('.images img')).toJSON(),
+    };
+  });
+  const shown = JSON.stringify(narrow);
+  assert(narrow.buttons.map((b) => b.text).join() === 'Generate,Cancel,⋯', `the bar's buttons: ${shown}`);
+  assert(new Set(narrow.buttons.map((b) => b.top)).size === 1, `the bar is one row: ${shown}`);
+  assert(narrow.image.top >= 0 && narrow.image.bottom <= narrow.bar, `the image whole above the bar: ${shown}`);
+  await screenshot(page, 'runs-narrow-beside-image-panel');
 });
