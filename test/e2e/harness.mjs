@@ -428,13 +428,9 @@ export async function generateAndFindEngine(page, server, prompt) {
 /** The engine process that ran `prompt`, as its window's log names it: other windows' extension hosts
  * (closed ones linger a while) run engines of their own. `origin`: the surface that asked, as logged. */
 export async function enginePid(server, prompt, origin = 'generate') {
-  const [, pid] = await waitForLog(
-    server,
-    new RegExp(
-      `${origin}: "${escapeRegExp(prompt)}".*\\n(?:.*\\n)*?.*${origin}: \\d+ image\\(s\\) in .*; engine process (\\d+)$`,
-      'm',
-    ),
-  );
+  const started = `${origin}: "${escapeRegExp(prompt)}".*\\n`;
+  const finished = `.*${origin}: \\d+ image\\(s\\) in .*; engine process (\\d+)$`;
+  const [, pid] = await waitForLog(server, new RegExp(`${started}(?:.*\\n)*?${finished}`, 'm'));
   return Number(pid);
 }
 

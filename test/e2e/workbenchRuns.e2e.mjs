@@ -327,8 +327,11 @@ test('narrow, beside the image panel with Problems open: the Generate bar one ro
   const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
   // The workbench opened as a tab beside the image panel's: a group of its own, to the right.
   await runCommand(page, 'View: Move Editor into Right Group');
-  await page.keyboard.press('Control+Shift+M');
-  await page.locator('.markers-panel').waitFor({ timeout: 30_000 });
+  // Problems from the status bar's count (Ctrl+Shift+M would go to the focused webview); a window
+  // restored with Problems open keeps it.
+  const problems = page.locator('.markers-panel');
+  if (!(await problems.isVisible())) await page.locator('[id="status.problems"] .statusbar-item-label').click();
+  await problems.waitFor({ timeout: 30_000 });
   await panel
     .waitForFunction(() => innerWidth <= 520, undefined, { timeout: 30_000 })
     .catch(async (error) => {
