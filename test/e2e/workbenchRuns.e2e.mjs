@@ -26,6 +26,7 @@ import {
   pixels,
   pngs,
 } from './workbenchForm.mjs';
+import { canvasText, recordCanvasText, textProblems } from '../webview/canvasText.mjs';
 
 /** A prompt of this attempt alone: an earlier attempt's runs are in the same log and folder. */
 const unique = (text) => `${text} ${Date.now().toString(36)}`;
@@ -254,63 +255,23 @@ test('the statistics chart: labels upright where they should be, no two labels o
   await newImages(server, before);
   await panel.locator('.status', { hasText: 'saved as' }).waitFor({ timeout: 60_000 });
   await panel.locator('.stats-chart canvas').first().waitFor({ timeout: 30_000 });
-  // uPlot draws its labels on the canvas: record the text of one drawing (each starts by clearing the
-  // canvas), where and how (the transform says whether a label is turned), then make it draw again by
-  // moving the step marker.
-  await panel.evaluate(() => {
-    window.__chartText = [];
-    const clearRect = CanvasRenderingContext2D.prototype.clearRect;
-    CanvasRenderingContext2D.prototype.clearRect = function (...args) {
-      if (this.canvas.closest('.stats-chart')) window.__chartText = [];
-      return clearRect.apply(this, args);
-    };
-    const fillText = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
-      if (this.canvas.closest('.stats-chart') && String(text) !== '') {
-        const m = this.measureText(String(text));
-        const corners = [
-          [x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent],
-          [x + m.actualBoundingBoxRight, y - m.actualBoundingBoxAscent],
-          [x - m.actualBoundingBoxLeft, y + m.actualBoundingBoxDescent],
-          [x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent],
-        ].map(([px, py]) => this.getTransform().transformPoint(new DOMPoint(px, py)));
-        const t = this.getTransform();
-        window.__chartText.push({
-          text: String(text),
-          upright: Math.abs(t.b) < 1e-9 && Math.abs(t.c) < 1e-9 && t.a > 0 && t.d > 0,
-          box: {
-            left: Math.min(...corners.map((p) => p.x)),
-            right: Math.max(...corners.map((p) => p.x)),
-            top: Math.min(...corners.map((p) => p.y)),
-            bottom: Math.max(...corners.map((p) => p.y)),
-          },
-          canvas: { width: this.canvas.width, height: this.canvas.height },
-        });
-      }
-      return fillText.call(this, text, x, y, ...rest);
-    };
-  });
+  // uPlot draws its labels on the canvas: record them as drawn, then make it draw again by moving the
+  // step marker.
+  await recordCanvasText(panel, '.stats-chart');
   const scrubber = panel.locator('#step-scrubber');
   await scrubber.focus();
   await page.keyboard.press('Home');
-  await panel.waitForFunction(() => window.__chartText.length > 0, undefined, { timeout: 10_000 });
-  const drawn = await panel.evaluate(() => window.__chartText);
+  const drawn = await canvasText(panel);
   const label = (text) => drawn.find((d) => d.text === text);
   for (const text of ['step', 'x_t / noise', 'σ_t (log)']) assert(label(text), `the ${text} axis label is drawn`);
   assert(label('step').upright && label('σ_t (log)').upright, 'the step and σ axis labels read upright');
-  // Within a pixel: a glyph's ink may overhang its advance a little.
-  for (const d of drawn) {
-    const { box, canvas } = d;
-    assert(
-      box.left >= -1 && box.top >= -1 && box.right <= canvas.width + 1 && box.bottom <= canvas.height + 1,
-      `"${d.text}" lies inside the chart: ${JSON.stringify(box)} in ${JSON.stringify(canvas)}`,
-    );
-  }
-  const overlap = (p, q) =>
-    p.box.left < q.box.right && q.box.left < p.box.right && p.box.top < q.box.bottom && q.box.top < p.box.bottom;
-  for (let i = 0; i < drawn.length; i++)
-    for (let j = i + 1; j < drawn.length; j++)
-      assert(!overlap(drawn[i], drawn[j]), `"${drawn[i].text}" and "${drawn[j].text}" overlap`);
+  const problems = textProblems(drawn);
+  assert(problems.length === 0, problems.join('; '));
+  const stepTicks = drawn.filter((d) => d.align === 'center' && d.upright && d.text !== 'step').map((d) => d.text);
+  assert(
+    stepTicks.length >= 4 && stepTicks.every((t) => /^\d+$/.test(t)),
+    `whole steps on the step axis: ${stepTicks}`,
+  );
   const ticks = drawn.filter((d) => !['step', 'x_t / noise', 'σ_t (log)'].includes(d.text));
   assert(ticks.length >= 6, `the axes have tick labels: ${ticks.map((d) => d.text)}`);
   await panel.locator('.stats-chart').evaluate((e) => e.scrollIntoView({ block: 'center' }));
