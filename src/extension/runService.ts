@@ -1,7 +1,7 @@
 // The one place a run starts in the extension, for "Diffusion: Generate" and the workbench alike:
-// one run at a time, a progress notification with "step k/N" and Cancel, each step streamed to the
-// panels, then the outputs saved, the run stored for the gallery, and any failure reported once
-// with "Show Log". Nothing thrown here escapes to the extension host.
+// one run at a time, its progress ("step k/N") in a notification with Cancel or in the status bar,
+// each step streamed to the panels, then the outputs saved, the run stored for the gallery, and any
+// failure reported once with "Show Log". Nothing thrown here escapes to the extension host.
 import * as vscode from 'vscode';
 import type { RunOptions } from '../protocol/engine';
 import { classNameOf, type RunSpec } from '../protocol/run';
@@ -12,6 +12,7 @@ import { describeTimes } from '../runs/runTimes';
 import type { RunRecord } from '../runs/runRecord';
 import { saveRunFiles } from '../runs/saveRun';
 import { showErrorWithLog, type Log } from './log';
+import { progressOptions, type ProgressPlace } from './runProgress';
 import { readProvider, readSaveRecordJson, resolveOutputDir, UserError } from './settings';
 import { newRunId, type RunStore } from './workbench/runStore';
 import { toStepFrame } from './workbench/stepFrame';
@@ -38,6 +39,8 @@ export interface RunRequest {
   options: Omit<RunOptions, 'provider'>;
   /** Which surface asked, for the log. */
   origin: string;
+  /** Where the run's progress shows: see runProgress.ts. */
+  progress: ProgressPlace;
 }
 
 export class RunService {
@@ -161,7 +164,7 @@ export class RunService {
     abort: AbortController,
   ): Thenable<FinishedRun> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Diffusion: generating', cancellable: true },
+      progressOptions(request.progress, vscode.ProgressLocation),
       async (progress, token) => {
         const onCancel = token.onCancellationRequested(() => {
           this.log.info(`${request.origin}: cancel requested`);

@@ -29,7 +29,7 @@ import type { ImageActions } from './imageActions';
 import { InitImageMessages } from './initImageMessages';
 import { InitImages } from './initImages';
 import type { ModelCatalog } from './modelCatalog';
-import type { RunService } from '../runService';
+import type { RunRequest, RunService } from '../runService';
 import { RunQueue } from './runQueue';
 import type { RunStore } from './runStore';
 
@@ -247,12 +247,14 @@ export class WorkbenchPanel implements vscode.Disposable {
         const image = m.image && (await this.imageFields(m.image));
         if (image === null) return;
         const options = { preview: run.preview, captureLatents: true };
-        const request = {
+        const request: RunRequest = {
           spec: { ...spec, ...image, modelDir },
           modelLabel: catalog.label(run.modelId),
           scheduleLabel: schedule?.label,
           options,
           origin: 'workbench',
+          // The panel shows the steps and has Cancel; a toast per run of a queue would only pile up.
+          progress: 'statusBar',
         };
         return this.queue.add(request, m.forever ? Infinity : run.batchCount);
       }
