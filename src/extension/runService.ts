@@ -49,12 +49,16 @@ export class RunService {
   /** Steps of the run in progress, for a webview that opens (or reloads) while it runs. */
   liveFrames: { run: RunSummary; frames: StepFrame[] } | undefined;
   lastProvider: string | undefined;
+  /** The model folder and provider whose sessions the engine holds since its last run, if it lives. */
+  private held: string | undefined;
 
   constructor(
     private readonly engine: EngineClient,
     private readonly store: RunStore,
     private readonly log: Log,
-  ) {}
+  ) {
+    engine.onDidExit(() => (this.held = undefined));
+  }
 
   get running(): boolean {
     return this.current !== undefined;
@@ -171,9 +175,10 @@ export class RunService {
           abort.abort();
         });
         try {
-          progress.report({ message: 'loading model' });
           const options = { ...request.options, provider: readProvider() };
-          return await executeRun(this.engine, prepared, options, {
+          const holds = `${prepared.spec.modelDir}|${options.provider}`;
+          progress.report({ message: this.held === holds ? 'starting' : 'loading model' });
+          const finished = await executeRun(this.engine, prepared, options, {
             signal: abort.signal,
             onStep: (event) => {
               const frame = toStepFrame(event);
@@ -185,6 +190,8 @@ export class RunService {
               this.emit((l) => l.step(summary.id, frame));
             },
           });
+          this.held = holds;
+          return finished;
         } finally {
           onCancel.dispose();
         }
