@@ -19,6 +19,7 @@ import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { allFinite } from './finite';
 import { guide, unguided } from './guidance';
+import { guidedAffineStep } from './guidedAffineStep';
 import { runUnet } from './runUnet';
 import { StepBuffers } from './stepBuffers';
 import { planToolRun, readsKey, sampleWithTool } from './toolSampling';
@@ -220,9 +221,16 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
     const runStart = performance.now();
     const out = await runUnet(s, unetExtra ? withChannels(input, unetExtra) : input, t, text?.hidden, added);
     unetRunMs.push(performance.now() - runStart);
-    const estimate = guided
-      ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps)
-      : unguided(out);
+    const stepOptions = { eta: req.eta, out: buffers.out(i) };
+    // Guidance and an affine step (deterministic DDIM) in one pass; other steps take the guided estimate.
+    const affine = guided && req.guidanceRescale === 0 ? scheduler.affineStep?.(t, stepOptions) : undefined;
+    const x = latents.data;
+    const estimate =
+      affine && x instanceof Float32Array
+        ? guidedAffineStep(out, req.guidanceScale, x, affine, stepOptions.out)
+        : guided
+          ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps)
+          : unguided(out);
     if (!estimate.finite) {
       throw new EngineFailure(
         'NAN_OUTPUT',
@@ -230,8 +238,9 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
         { step: first + i },
       );
     }
-    const stepOptions = { eta: req.eta, out: buffers.out(i) };
-    const step = scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, stepOptions);
+    const step = estimate.eps
+      ? scheduler.step({ data: estimate.eps, shape: latentShape }, t, latents, noise, stepOptions)
+      : stepOptions.out;
     latents = step.prevSample;
     afterStep?.(latents, i);
     if (!allFinite(latents.data)) {

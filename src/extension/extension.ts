@@ -1,5 +1,6 @@
 // Activation wires the parts together and does nothing else: no model loads until asked.
 import * as vscode from 'vscode';
+import { registerBlankPanel } from './blankPanel';
 import { createEngine } from './engineHost';
 import { registerForwardView } from './forward/registerForwardView';
 import { registerGenerate } from './generateCommand';
@@ -31,5 +32,6 @@ export function activate(context: vscode.ExtensionContext): void {
   registerForwardView(context, log, engine);
   registerModelInspector(context, log);
   registerInstallCuda(context, log);
+  registerBlankPanel(context, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -45,6 +45,7 @@ async function generate(
       modelLabel: basename(spec.modelDir),
       options: {},
       origin: 'generate',
+      progress: 'notification',
     });
     if (finished) deps.panel.showRun(finished);
     if (finished?.info.unknownWords.length)

@@ -1,7 +1,7 @@
 // The one place a run starts in the extension, for "Diffusion: Generate" and the workbench alike:
-// one run at a time, a progress notification with "step k/N" and Cancel, each step streamed to the
-// panels, then the outputs saved, the run stored for the gallery, and any failure reported once
-// with "Show Log". Nothing thrown here escapes to the extension host.
+// one run at a time, its progress ("step k/N") in a notification with Cancel or in the status bar,
+// each step streamed to the panels, then the outputs saved, the run stored for the gallery, and any
+// failure reported once with "Show Log". Nothing thrown here escapes to the extension host.
 import * as vscode from 'vscode';
 import type { RunOptions } from '../protocol/engine';
 import { classNameOf, type RunSpec } from '../protocol/run';
@@ -12,6 +12,7 @@ import { describeTimes } from '../runs/runTimes';
 import type { RunRecord } from '../runs/runRecord';
 import { saveRunFiles } from '../runs/saveRun';
 import { showErrorWithLog, type Log } from './log';
+import { progressOptions, type ProgressPlace } from './runProgress';
 import { readProvider, readSaveRecordJson, resolveOutputDir, UserError } from './settings';
 import { newRunId, type RunStore } from './workbench/runStore';
 import { toStepFrame } from './workbench/stepFrame';
@@ -38,6 +39,8 @@ export interface RunRequest {
   options: Omit<RunOptions, 'provider'>;
   /** Which surface asked, for the log. */
   origin: string;
+  /** Where the run's progress shows: see runProgress.ts. */
+  progress: ProgressPlace;
 }
 
 export class RunService {
@@ -46,12 +49,16 @@ export class RunService {
   /** Steps of the run in progress, for a webview that opens (or reloads) while it runs. */
   liveFrames: { run: RunSummary; frames: StepFrame[] } | undefined;
   lastProvider: string | undefined;
+  /** The model folder and provider whose sessions the engine holds since its last run, if it lives. */
+  private held: string | undefined;
 
   constructor(
     private readonly engine: EngineClient,
     private readonly store: RunStore,
     private readonly log: Log,
-  ) {}
+  ) {
+    engine.onDidExit(() => (this.held = undefined));
+  }
 
   get running(): boolean {
     return this.current !== undefined;
@@ -161,16 +168,17 @@ export class RunService {
     abort: AbortController,
   ): Thenable<FinishedRun> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Diffusion: generating', cancellable: true },
+      progressOptions(request.progress, vscode.ProgressLocation),
       async (progress, token) => {
         const onCancel = token.onCancellationRequested(() => {
           this.log.info(`${request.origin}: cancel requested`);
           abort.abort();
         });
         try {
-          progress.report({ message: 'loading model' });
           const options = { ...request.options, provider: readProvider() };
-          return await executeRun(this.engine, prepared, options, {
+          const holds = `${prepared.spec.modelDir}|${options.provider}`;
+          progress.report({ message: this.held === holds ? 'starting' : 'loading model' });
+          const finished = await executeRun(this.engine, prepared, options, {
             signal: abort.signal,
             onStep: (event) => {
               const frame = toStepFrame(event);
@@ -182,6 +190,8 @@ export class RunService {
               this.emit((l) => l.step(summary.id, frame));
             },
           });
+          this.held = holds;
+          return finished;
         } finally {
           onCancel.dispose();
         }

@@ -1,8 +1,9 @@
-// The one place webview HTML is built, so every surface gets the same Content-Security-Policy:
-// nothing loads unless it comes from the extension's own files, and only the nonce'd bundle runs.
+// The one place webview HTML is built (src/extension/panelPage.ts lays the page out), so every surface
+// gets the same Content-Security-Policy, skeleton and bootstrap.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { panelPage } from './panelPage';
 
 export interface WebviewPage {
   /** Folder name under webview/ whose main.ts esbuild bundled to dist/webview/<surface>.js. */
@@ -17,43 +18,28 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
-  const nonce = randomBytes(16).toString('base64');
   const bundleDir = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   const script = vscode.Uri.joinPath(bundleDir, `${page.surface}.js`);
-  // esbuild writes <surface>.css next to the bundle only when main.ts imports CSS.
-  const bundleCss = vscode.Uri.joinPath(bundleDir, `${page.surface}.css`);
-  const styles = existsSync(bundleCss.fsPath) ? [bundleCss] : [];
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `font-src ${webview.cspSource}`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  const links = styles.map(
-    (uri) => `<link rel="stylesheet" nonce="${nonce}" href="${webview.asWebviewUri(uri).toString()}">`,
-  );
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(page.title)}</title>
-${links.join('\n')}
-<style nonce="${nonce}">
-  /* Shown from the first paint until the surface has put anything of its own on the page. */
-  .dl-loading { font: 13px var(--vscode-font-family); color: var(--vscode-descriptionForeground); margin: 16px; }
-  .dl-loading:has(~ :not(script)) { display: none; }
-</style>
-</head>
-<body>
-<p class="dl-loading" role="status">Loading ${escapeHtml(page.title)}…</p>
-<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
-</body>
-</html>`;
+  return panelPage({
+    ...page,
+    nonce: randomBytes(16).toString('base64'),
+    cspSource: webview.cspSource,
+    bootstrap: builtText(vscode.Uri.joinPath(bundleDir, 'bootstrap.js').fsPath, true),
+    bundleUrl: webview.asWebviewUri(script).toString(),
+    // esbuild writes <surface>.css next to the bundle only when main.ts imports CSS.
+    css: builtText(vscode.Uri.joinPath(bundleDir, `${page.surface}.css`).fsPath, false),
+  });
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const built = new Map<string, string>();
+
+/** A built file's text ('' when an optional one is missing), read once: dist/ does not change under a
+ * running extension. */
+function builtText(path: string, required: boolean): string {
+  let text = built.get(path);
+  if (text === undefined) {
+    text = required || existsSync(path) ? readFileSync(path, 'utf8') : '';
+    built.set(path, text);
+  }
+  return text;
 }

@@ -1,6 +1,6 @@
 // How long a webview panel takes to open (#15: something visible within 200 ms, usable within 1 s).
-// Every surface posts this at its first script run ('visible': the loading line is on screen) and
-// once it first takes input ('usable': its first state from the host is drawn).
+// Every page posts this once its skeleton is on screen ('visible', from the inline bootstrap) and once
+// it first takes input ('usable': its first state from the host is drawn).
 
 export type PanelOpenPhase = 'visible' | 'usable';
 

@@ -287,6 +287,25 @@ export async function waitForNotification(page, text, timeout = 60_000) {
   }
 }
 
+/**
+ * Starts recording the text of every notification of the window that matches `text` as it appears (a
+ * progress toast of a short run may come and go between two looks); returns a function giving the
+ * texts recorded so far.
+ */
+export async function recordNotifications(page, text) {
+  await page.evaluate((wanted) => {
+    window.__notificationsSeen = [];
+    const look = () => {
+      for (const item of document.querySelectorAll('.notification-list-item')) {
+        const seen = item.textContent ?? '';
+        if (seen.includes(wanted) && !window.__notificationsSeen.includes(seen)) window.__notificationsSeen.push(seen);
+      }
+    };
+    new MutationObserver(look).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, text);
+  return () => page.evaluate(() => window.__notificationsSeen);
+}
+
 /** Error notifications on show, as toasts or in the notification center. */
 export function errorNotifications(page) {
   return page.locator(`${NOTIFICATION}:has(.codicon-error)`).filter({ visible: true });
@@ -406,13 +425,12 @@ export async function generateAndFindEngine(page, server, prompt) {
   return { frame, pid: await enginePid(server, prompt) };
 }
 
-/** The engine process that ran the Generate of `prompt`, as its window's log names it: other windows'
- * extension hosts (closed ones linger a while) run engines of their own. */
-export async function enginePid(server, prompt) {
-  const [, pid] = await waitForLog(
-    server,
-    new RegExp(`generate: "${escapeRegExp(prompt)}".*\\n(?:.*\\n)*?.* image\\(s\\) in .*; engine process (\\d+)$`, 'm'),
-  );
+/** The engine process that ran `prompt`, as its window's log names it: other windows' extension hosts
+ * (closed ones linger a while) run engines of their own. `origin`: the surface that asked, as logged. */
+export async function enginePid(server, prompt, origin = 'generate') {
+  const started = `${origin}: "${escapeRegExp(prompt)}".*\\n`;
+  const finished = `.*${origin}: \\d+ image\\(s\\) in .*; engine process (\\d+)$`;
+  const [, pid] = await waitForLog(server, new RegExp(`${started}(?:.*\\n)*?${finished}`, 'm'));
   return Number(pid);
 }
 

@@ -1,5 +1,5 @@
 // Runs every test/e2e/*.e2e.mjs spec against one code-server with the freshly packaged extension.
-// `node test/e2e/run.mjs [filter]` runs only spec files whose name contains filter.
+// `node test/e2e/run.mjs [filter...]` runs only spec files whose name contains one of the filters.
 // Prints timings and a final "N passed, N failed" line; screenshots land in test-results/e2e/.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +17,7 @@ import {
   startCodeServer,
 } from './harness.mjs';
 
-const filter = process.argv[2] ?? '';
+const filters = process.argv.length > 2 ? process.argv.slice(2) : [''];
 // Artifacts describe the latest run only.
 rmSync(ARTIFACTS, { recursive: true, force: true });
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -39,7 +39,7 @@ execFileSync(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64', 
 console.log(`build + package: ${seconds(Date.now() - t)}, .vsix ${(statSync(vsix).size / 2 ** 20).toFixed(1)} MiB`);
 
 const specs = readdirSync(import.meta.dirname)
-  .filter((f) => f.endsWith('.e2e.mjs') && f.includes(filter))
+  .filter((f) => f.endsWith('.e2e.mjs') && filters.some((filter) => f.includes(filter)))
   .sort();
 for (const spec of specs) await import(pathToFileURL(join(import.meta.dirname, spec)).href);
 

@@ -2,93 +2,10 @@
 // token count, ↑ recalling a past run's prompt), a variation seed and strength with a batch count of
 // two, the step preview's kind and cadence, the newest image and Generate in view after a run, and
 // "Generate with this schedule" carrying the preview's sampler and steps to the workbench.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, openFile, pollUntil, REPO, runCommand, screenshot, test } from './harness.mjs';
-
-/** Every field a test here relies on: the form is remembered per workspace, so each test sets them all. */
-const FORM = {
-  prompt: 'a red circle on a blue background',
-  steps: '4',
-  seed: '1',
-  subseed: '-1',
-  subseedStrength: '0',
-  batchSize: '1',
-  batchCount: '1',
-  previewEvery: '1',
-  width: '64',
-  height: '64',
-};
-
-const outputDir = (server) => join(server.workspace, 'diffusion-outputs');
-const pngs = (server) => (existsSync(outputDir(server)) ? readdirSync(outputDir(server)) : []).filter(isPng);
-const isPng = (f) => f.endsWith('.png') && !f.endsWith('-strip.png');
-
-/** The A1111 `parameters` text of a saved PNG, once written: a tEXt chunk (Latin-1) or, for other
- * characters, an uncompressed iTXt chunk (UTF-8 after the flags, language and translated keyword). */
-function parameters(server, file) {
-  const bytes = readFileSync(join(outputDir(server), file));
-  for (let at = 8; at + 12 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
-    const type = bytes.toString('latin1', at + 4, at + 8);
-    const data = bytes.subarray(at + 8, at + 8 + bytes.readUInt32BE(at));
-    if (!data.subarray(0, 11).equals(Buffer.from('parameters\0', 'latin1'))) continue;
-    if (type === 'tEXt') return data.subarray(11).toString('latin1');
-    if (type === 'iTXt') {
-      const language = data.indexOf(0, 13);
-      return data.subarray(data.indexOf(0, language + 1) + 1).toString('utf8');
-    }
-  }
-  return undefined;
-}
-
-/** Waits for `count` PNGs saved after `before` (a set of names), each with its parameters written. */
-async function newImages(server, before, count = 1) {
-  return pollUntil(() => {
-    const added = pngs(server).filter((f) => !before.has(f));
-    const texts = added.map((f) => parameters(server, f));
-    return added.length >= count && texts.every(Boolean) && texts;
-  }, `${count} new PNG(s) in the output folder`);
-}
-
-/** The workbench on its form's own sampler, with FORM and `fields` filled in. */
-async function openForm(page, fields = {}) {
-  await runCommand(page, 'Diffusion: Open Generation Workbench');
-  const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
-  const leftover = panel.locator('.schedule-chip:not([hidden]) vscode-button');
-  if (await leftover.count()) {
-    await leftover.click();
-    await panel.locator('#param-sampler').waitFor({ state: 'visible', timeout: 30_000 });
-  }
-  // Earlier specs leave another model and an init image in the remembered form: start from the default
-  // model (the one with TAESD and the tokenizer these tests expect) and no init image.
-  await panel.evaluate(() => {
-    const select = document.querySelector('#param-modelId');
-    const option = [...select.querySelectorAll('vscode-option')].find((o) => o.textContent === 'tiny-sd (default)');
-    if (!option || select.value === option.getAttribute('value')) return;
-    select.value = option.getAttribute('value');
-    select.dispatchEvent(new Event('change'));
-  });
-  await panel.waitForFunction(() => document.querySelector('#param-modelId')?.value !== '');
-  if (await panel.locator('.init-body').isVisible()) await panel.locator('vscode-button:text-is("Clear")').click();
-  for (const [key, value] of Object.entries({ ...FORM, ...fields }))
-    await panel.locator(`#param-${key} ${key === 'prompt' ? 'textarea' : 'input'}`).fill(value);
-  await choosePreview(panel, 'latent');
-  return panel;
-}
-
-async function choosePreview(panel, kind) {
-  await panel.evaluate((value) => {
-    const select = document.querySelector('#param-previewKind');
-    select.value = value;
-    select.dispatchEvent(new Event('change'));
-  }, kind);
-}
-
-/** Ctrl+Enter from the form, as a user would. */
-async function generate(page, panel) {
-  await panel.locator('#param-seed input').focus();
-  await page.keyboard.press('Control+Enter');
-}
+import { assert, findWebviewFrame, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { choosePreview, generate, newImages, openForm, pngs } from './workbenchForm.mjs';
 
 /** Waits until the run on view's first image has loaded and its top lies within the panel's
  * viewport, then asserts the Generate button is wholly in view too. */

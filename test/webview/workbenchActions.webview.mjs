@@ -1,5 +1,6 @@
-// The workbench as a practitioner uses it: the layout at 1400×900, 900×700 and narrow (Generate in
-// view, the batch as a grid of large nearest-neighbour images, click to enlarge), each image's
+// The workbench as a practitioner uses it: the layout at 1400×900, 900×700, 600×700 and 240×480
+// (Generate in view, the batch as a grid of large nearest-neighbour images, click to enlarge; narrow,
+// a one-row Generate bar and the newest image in view), each image's
 // actions, the variation seed and the queue, form notes that belong to the form, the loading
 // state, and the gallery's and image panel's per-image actions.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
@@ -93,6 +94,8 @@ export const tests = [
     { width: 1400, height: 900, minSide: 250, sideBySide: true },
     { width: 900, height: 700, minSide: 180, sideBySide: true },
     { width: 600, height: 700, minSide: 180, sideBySide: false },
+    // A column beside the image panel with Problems open.
+    { width: 240, height: 480, minSide: 90, sideBySide: false },
   ].map(({ width, height, minSide, sideBySide }) => ({
     name: `layout at ${width}×${height}: Generate in view, the batch a grid of images of at least ${minSide} px, ${sideBySide ? 'beside' : 'above'} the form`,
     async run(browser) {
@@ -119,6 +122,78 @@ export const tests = [
       await page.close();
     },
   })),
+  {
+    name: 'before any run: the status says how to start; no run list, no Play or scrubber',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'workbench');
+      await post(page, { type: 'snapshot', snapshot });
+      await page.waitForFunction(() => /^No run yet/.test(document.querySelector('.status').textContent));
+      const shown = await page.evaluate(() =>
+        ['#run-select', '.step-viewer', '#step-scrubber'].filter((s) => document.querySelector(s).checkVisibility()),
+      );
+      assert(shown.length === 0, `shown with no run: ${shown}`);
+      await post(page, { type: 'runStarted', run });
+      await page.waitForFunction(() => document.querySelector('.step-viewer').checkVisibility());
+      assert(await page.isVisible('#run-select'), 'the run list once there is a run');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
+    name: 'narrow (240×480): the Generate bar one row, Generate its widest button, the rest behind ⋯; the newest image wholly in view',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'workbench', { width: 240, height: 480 });
+      await post(page, { type: 'snapshot', snapshot });
+      await post(page, { type: 'runStarted', run: { ...run, spec: { ...spec, batchSize: 1 } } });
+      const bytes = new Uint8Array(await png(page));
+      await post(page, { type: 'runFinished', run: { ...done, images: images.slice(0, 1) }, pngs: [bytes] });
+      await page.waitForFunction(() => {
+        const img = document.querySelector('.images img');
+        return img?.complete && img.naturalWidth > 0;
+      });
+      const shown = (selector) =>
+        page.evaluate(
+          (sel) =>
+            [...document.querySelectorAll(sel)]
+              .filter((e) => e.getBoundingClientRect().width > 0)
+              .map((e) => ({ text: e.textContent.trim(), ...e.getBoundingClientRect().toJSON() })),
+          selector,
+        );
+      const bar = (await shown('.generate-bar'))[0];
+      const buttons = await shown('.generate-bar vscode-button');
+      assert(
+        buttons.map((b) => b.text).join(', ') === 'Generate, Cancel, ⋯',
+        `bar buttons: ${buttons.map((b) => b.text)}`,
+      );
+      assert(new Set(buttons.map((b) => b.top)).size === 1 && bar.height <= 48, `one row: ${JSON.stringify(bar)}`);
+      assert(buttons[0].width > Math.max(buttons[1].width, buttons[2].width), 'Generate is the widest button');
+      assert(inView(bar, { width: 240, height: 480 }), `the bar in view: ${JSON.stringify(bar)}`);
+      const [img] = await shown('.images img');
+      assert(img.top >= 0 && img.bottom <= bar.top, `the image wholly in view above the bar: ${JSON.stringify(img)}`);
+      const [select] = await shown('#run-select');
+      assert(select.right <= 240, `the run list fits the width: ${JSON.stringify(select)}`);
+
+      // ⋯ shows the rest above the row; taking one closes it.
+      await page.click('.generate-bar .overflow-toggle');
+      const forever = (await shown('.generate-bar vscode-button')).find((b) => b.text === 'Generate forever');
+      assert(
+        forever && inView(forever, { width: 240, height: 480 }),
+        `Generate forever shown: ${JSON.stringify(forever)}`,
+      );
+      await page.click('.generate-bar vscode-button:has-text("Generate forever")');
+      await page.waitForFunction(() => window.__posted.some((m) => m.type === 'generate' && m.forever === true));
+      assert((await shown('.generate-bar .overflow-menu')).length === 0, 'the menu closed');
+      // The image's actions behind its own ⋯; Escape closes the menu and cancels nothing.
+      assert((await shown('.image-tile [data-action="copySeed"]')).length === 0, 'image actions folded away');
+      await page.click('.image-tile .overflow-toggle');
+      await page.waitForSelector('.image-tile [data-action="copySeed"]', { state: 'visible' });
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.image-tile [data-action="copySeed"]', { state: 'hidden' });
+      assert(!(await posted(page)).some((m) => m.type === 'cancel'), 'Escape cancels nothing');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
   {
     name: "each image's actions post its run and index; Reveal waits for a saved file; a click enlarges; the status line stays short",
     async run(browser) {

@@ -11,6 +11,7 @@ import { toolSamplerLabel } from '../../src/protocol/workbenchSampler';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import { InitImageSection } from './initImage';
+import { overflowMenu } from './overflowMenu';
 import { pngUrl } from '../shared/workbenchPixels';
 import { button, ParamsFormView, type Button } from './paramsForm';
 import { PromptFeedback } from './promptFeedback';
@@ -107,6 +108,8 @@ runPane.append(
 document.body.append(element('main', 'workbench', element('div', 'form-column', formNote, form.element), runPane));
 // Until the host's snapshot fills the form, typing into it would be overwritten.
 form.element.inert = true;
+// No steps to show (nor Play and a scrubber) until a run is on view.
+viewer.element.hidden = true;
 updateActions();
 
 type Handlers = { [K in ToWorkbench['type']]: (m: Extract<ToWorkbench, { type: K }>) => void };
@@ -126,6 +129,7 @@ const handlers: Handlers = {
     renderRunList();
     const initial = s.activeRunId ?? saved.activeRunId ?? s.runs[0]?.id;
     if (initial) openRun(initial, s.activeRunId ? undefined : saved.step);
+    else renderStatus();
     opened();
   },
   form: (m) => {
@@ -216,6 +220,7 @@ function renderActiveRun(step?: number): void {
   images.style.setProperty('--rows', String(Math.max(1, Math.ceil(pngs.length / cols))));
   images.replaceChildren(...pngs.map((png, i) => imageTile(run.summary, png, i)));
   const live = runId === store.liveRunId;
+  viewer.element.hidden = false;
   viewer.show(run.frames ?? [], run.summary.status, live ? undefined : step);
   renderStatus();
 }
@@ -230,7 +235,7 @@ function imageTile(run: RunSummary, png: Uint8Array, index: number): HTMLElement
   img.addEventListener('click', () => enlarge(img, img.alt));
   const unavailable = run.images[index]?.savedAs ? {} : { reveal: 'Not saved: press Save first' };
   const bar = imageActionBar({ runId: run.id, index }, TILE_ACTIONS, (m) => vscode.postMessage(m), unavailable);
-  return element('figure', 'image-tile', img, bar);
+  return element('figure', 'image-tile', img, overflowMenu([bar], `Actions on image ${index + 1}`));
 }
 
 function renderRunList(): void {
@@ -247,6 +252,7 @@ function renderRunList(): void {
   );
   const { activeRunId } = store;
   if (activeRunId) runSelect.value = activeRunId;
+  runSelect.hidden = store.list().length === 0;
 }
 
 function renderStatus(): void {

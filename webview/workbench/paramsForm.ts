@@ -24,6 +24,7 @@ import {
 } from '../../src/protocol/workbench';
 import { specSteps } from '../../src/protocol/run';
 import { FamilyFields } from './familyFields';
+import { overflowMenu } from './overflowMenu';
 import './samplerPicker';
 import type { SamplerPicker } from './samplerPicker';
 
@@ -141,12 +142,11 @@ export class ParamsFormView {
     this.cancelButton.disabled = true;
     this.queueLine.className = 'queue';
     this.queueLine.setAttribute('role', 'status');
-    const bar = this.row(
-      this.generateButton,
-      this.foreverButton,
-      this.cancelButton,
-      button('Re-run from image…', () => handlers.rerunFromImage(), true),
+    const more = overflowMenu(
+      [this.foreverButton, button('Re-run from image…', () => handlers.rerunFromImage(), true)],
+      'More ways to generate',
     );
+    const bar = this.row(this.generateButton, this.cancelButton, more);
     bar.classList.add('generate-bar');
     bar.append(this.queueLine);
     this.element.append(this.providerLine, bar);

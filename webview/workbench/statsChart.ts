@@ -8,6 +8,8 @@ import { SIGMA_SCALE, sigmaAxis, sigmaLabelHook, sigmaPadding, sigmaScales } fro
 
 const HEIGHT = 300;
 const SIGMA_LABEL = 'σ_t (log)';
+/** Tick spacings of the step axis: whole steps only (uPlot's default would label 1.5, 2.5, … on a short run). */
+const STEP_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000];
 
 export class StatsChart {
   readonly element = document.createElement('div');
@@ -59,7 +61,7 @@ export class StatsChart {
       scales: { x: { time: false }, ...sigmaScales },
       padding: sigmaPadding,
       axes: [
-        themedAxis(theme, 'step'),
+        themedAxis(theme, 'step', { incrs: STEP_INCREMENTS }),
         themedAxis(theme, 'x_t / noise', { size: 56, values: (_u, vals) => vals.map((v) => formatNumber(v)) }),
         sigmaAxis(theme),
       ],

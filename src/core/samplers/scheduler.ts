@@ -30,6 +30,19 @@ export interface StepOptions {
   readonly out?: StepOutput;
 }
 
+/** A step that is elementwise and affine in the sample x and the model output m, as the coefficients
+ * step() applies: x̂0 = p·x + q·m, stored in the sample's dtype, then x_prev = a·x̂0 + d·(r·x + s·m), in
+ * that order of operations. A caller that makes m in a pass of its own (the engine's classifier-free
+ * guidance) can take the step in the same pass, bit for bit what step() gives. */
+export interface AffineStep {
+  readonly p: number;
+  readonly q: number;
+  readonly a: number;
+  readonly d: number;
+  readonly r: number;
+  readonly s: number;
+}
+
 /** The diffusers scheduler contract, over plain typed arrays. One implementation per `_class_name`. */
 export interface Scheduler {
   /** diffusers' `_class_name`, e.g. 'DDIMScheduler'. */
@@ -50,6 +63,9 @@ export interface Scheduler {
    * where the class scales it at all. */
   scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor;
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
+  /** Where step(…, t, …, options) is an AffineStep (no noise, no clipping of x̂0, no state to advance), its
+   * coefficients, t checked as step() checks it; undefined otherwise. Only the classes whose step can be. */
+  affineStep?(t: number, options?: StepOptions): AffineStep | undefined;
   /** σ = √((1−ᾱ)/ᾱ) of the sample the model sees at timestep t of the current schedule, for plots. */
   sigmaAt(t: number): number;
   /** diffusers' add_noise: the forward process q(x_t | x_0) at `timesteps` (one, or one per batch item),

@@ -56,6 +56,8 @@ export class ImageActions {
           scheduleLabel,
           options: VIEWER_OPTIONS,
           origin: `image action ${m.action}`,
+          // Asked from the image panel or the gallery too, which show no progress of their own.
+          progress: 'notification',
         });
       }
       case 'copySeed':

@@ -19,14 +19,22 @@ interface Entry extends ModelOption {
 
 export class ModelCatalog {
   private entries: Entry[] = [];
+  /** The latest rescan, so one started while a panel loads serves the panel's snapshot. */
+  private scan: { startedAt: number; done: Promise<ModelOption[]> } | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** Rescans; the first entry is the default model. */
-  async refresh(): Promise<ModelOption[]> {
+  /** Rescans, or shares a rescan started at or after `since` (Date.now() ms); the first entry is the
+   * default model. The workspace search for model folders is the slow part (~100 ms in code-server). */
+  refresh(since = Date.now()): Promise<ModelOption[]> {
+    if (!this.scan || this.scan.startedAt < since) this.scan = { startedAt: Date.now(), done: this.rescan() };
+    return this.scan.done;
+  }
+
+  private async rescan(): Promise<ModelOption[]> {
     const dirs: string[] = [];
     try {
       dirs.push(resolveModelDir(this.context.extensionUri));

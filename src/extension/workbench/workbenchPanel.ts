@@ -29,7 +29,7 @@ import type { ImageActions } from './imageActions';
 import { InitImageMessages } from './initImageMessages';
 import { InitImages } from './initImages';
 import type { ModelCatalog } from './modelCatalog';
-import type { RunService } from '../runService';
+import type { RunRequest, RunService } from '../runService';
 import { RunQueue } from './runQueue';
 import type { RunStore } from './runStore';
 
@@ -61,6 +61,8 @@ export class WorkbenchPanel implements vscode.Disposable {
   private ready = false;
   /** Image-input work (an output as the init image, a restored run's inputs) waiting for that. */
   private afterSnapshot: (() => Promise<void>) | undefined;
+  /** When the rescan for the panel's first snapshot started (at attach). */
+  private rescanSince: number | undefined;
 
   constructor(private readonly deps: PanelDeps) {
     this.images = new InitImages(join(deps.context.globalStorageUri.fsPath, 'inputs'));
@@ -156,9 +158,10 @@ export class WorkbenchPanel implements vscode.Disposable {
     this.post({ type: 'importFailed', message });
   }
 
-  /** The remembered form (defaults from the first model where nothing is remembered); rescans models. */
-  async currentForm(): Promise<ParamsForm> {
-    const models = await this.deps.catalog.refresh();
+  /** The remembered form (defaults from the first model where nothing is remembered); rescans models, or
+   * shares a rescan started at `since` or later. */
+  async currentForm(since?: number): Promise<ParamsForm> {
+    const models = await this.deps.catalog.refresh(since);
     const native = String(models[0]?.nativeSize ?? 512);
     const defaults: ParamsForm = {
       prompt: '',
@@ -202,6 +205,9 @@ export class WorkbenchPanel implements vscode.Disposable {
     });
     panel.iconPath = vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'workbench-activity.svg');
     const timer = new PanelOpenTimer('workbench', this.deps.log);
+    // The first snapshot's model rescan runs while the page loads, not after it asks; an error shows then.
+    this.rescanSince = Date.now();
+    this.deps.catalog.refresh(this.rescanSince).catch(() => undefined);
     const subscription = panel.webview.onDidReceiveMessage((m) => {
       if (timer.receive(m)) return;
       const message = parseFromWorkbench(m);
@@ -241,12 +247,14 @@ export class WorkbenchPanel implements vscode.Disposable {
         const image = m.image && (await this.imageFields(m.image));
         if (image === null) return;
         const options = { preview: run.preview, captureLatents: true };
-        const request = {
+        const request: RunRequest = {
           spec: { ...spec, ...image, modelDir },
           modelLabel: catalog.label(run.modelId),
           scheduleLabel: schedule?.label,
           options,
           origin: 'workbench',
+          // The panel shows the steps and has Cancel; a toast per run of a queue would only pile up.
+          progress: 'statusBar',
         };
         return this.queue.add(request, m.forever ? Infinity : run.batchCount);
       }
@@ -288,7 +296,10 @@ export class WorkbenchPanel implements vscode.Disposable {
 
   private async sendSnapshot(): Promise<void> {
     const { catalog, runs, store, samplers } = this.deps;
-    const form = await this.currentForm();
+    // A webview shown again later reloads and asks again: that snapshot rescans.
+    const since = this.rescanSince;
+    this.rescanSince = undefined;
+    const form = await this.currentForm(since);
     const models = catalog.options();
     const live = runs.liveFrames;
     this.post({

@@ -12,6 +12,7 @@ const request = (seed: number, batchSize = 2): RunRequest => ({
   modelLabel: 'm',
   options: {},
   origin: 'test',
+  progress: 'statusBar',
 });
 const finished = {} as CompletedRun;
 
