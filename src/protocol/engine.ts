@@ -102,7 +102,7 @@ export interface StepEvent {
 }
 
 export interface ImageOut extends PreviewImage {
-  /** The encoded PNG, pixels only: the host adds the run's metadata (src/runs/pngText.ts). */
+  /** The encoded PNG, pixels only: the host adds the run's metadata (src/png/pngText.ts). */
   png: Uint8Array;
 }
 

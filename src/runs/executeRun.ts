@@ -5,7 +5,7 @@
 import type { GenerateResult, PreviewImage, RunInfo, RunOptions, StepEvent } from '../protocol/engine';
 import { resolveSeed, type RunSpec } from '../protocol/run';
 import type { EngineClient } from './engineClient';
-import { withPngText } from './pngText';
+import { withPngText } from '../png/pngText';
 import { readRunInputs } from './inputImages';
 import { buildRunRecords, pngTextChunks, type RunRecord } from './runRecord';
 

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { readPngText } from '../../runs/pngText';
+import { readPngText } from '../../png/pngText';
 import { restoreFromPngText } from '../../runs/runRecord';
 import type { RunImageFields } from '../../protocol/workbenchImage';
 import type { ParamsForm, RunSchedule, SamplerOption } from '../../protocol/workbench';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { readPngText } from '../../../src/runs/pngText';
+import { readPngText } from '../../../src/png/pngText';
 import { copyModel, model } from '../engine/fixtures';
 
 const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'start.ts');

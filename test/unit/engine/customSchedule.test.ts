@@ -2,7 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StepEvent } from '../../../src/protocol/engine';
-import { readPngText } from '../../../src/runs/pngText';
+import { readPngText } from '../../../src/png/pngText';
 import { executeRun, prepareRun } from '../../../src/runs/executeRun';
 import { request, startEngine } from './fixtures';
 

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineError } from '../../../src/runs/engineClient';
 import { readModelFolder } from '../../../src/modelFolder/modelFolder';
-import { readPngText } from '../../../src/runs/pngText';
+import { readPngText } from '../../../src/png/pngText';
 import { executeRun, prepareRun } from '../../../src/runs/executeRun';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
 import { copyModel, maxDiff, model, request, startEngine } from './fixtures';

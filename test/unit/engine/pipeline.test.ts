@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode } from 'fast-png';
 import type { StepEvent } from '../../../src/protocol/engine';
-import { readPngText } from '../../../src/runs/pngText';
+import { readPngText } from '../../../src/png/pngText';
 import { executeRun, prepareRun } from '../../../src/runs/executeRun';
 import { schedulerClassNames } from '../../../src/core/samplers/registry';
 import { distinctColours, maxDiff, meanDiff, model, request, startEngine } from './fixtures';

@@ -54,3 +54,21 @@ for (const entry of ['src/extension/extension.ts', 'src/cli/start.ts']) {
       );
   });
 }
+
+test('the engine bundle holds no host-side code (src/runs, src/cli, src/extension)', async () => {
+  const result = await build({
+    entryPoints: [join(ROOT, 'src/engine/engineMain.ts')],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+    external: ['onnxruntime-node'],
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  assert.deepEqual(
+    inputs.filter((i) => /^src\/(runs|cli|extension)\//.test(i)),
+    [],
+  );
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { encode } from 'fast-png';
 import { parseParameters } from '../../../src/runs/a1111Parameters';
-import { readPngText, withPngText } from '../../../src/runs/pngText';
+import { readPngText, withPngText } from '../../../src/png/pngText';
 import { buildRunRecords, pngTextChunks, recordFromPngText, restoreFromPngText } from '../../../src/runs/runRecord';
 import { outputStem, saveRunFiles } from '../../../src/runs/saveRun';
 import { sampleInfo } from './sampleInfo';

@@ -10,7 +10,7 @@ import type { GenerateRequest, GenerateResult } from '../../../src/protocol/engi
 import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
 import { cellAt, expandCells } from '../../../src/protocol/sweepCells';
 import type { EngineClient } from '../../../src/runs/engineClient';
-import { readPngText } from '../../../src/runs/pngText';
+import { readPngText } from '../../../src/png/pngText';
 import type { ResolvedCell } from '../../../src/runs/sweepFiles';
 import { GRID_KEY, readCellImage, readIndex } from '../../../src/runs/sweepIndex';
 import { mergeSweeps } from '../../../src/runs/sweepMerge';

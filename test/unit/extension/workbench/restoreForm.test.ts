@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { restoreFromPngText } from '../../../../src/runs/runRecord';
 import { encode } from 'fast-png';
-import { readPngText, withPngText } from '../../../../src/runs/pngText';
+import { readPngText, withPngText } from '../../../../src/png/pngText';
 import type { ModelOption, ParamsForm } from '../../../../src/protocol/workbench';
 import { toForm, type ModelLookup } from '../../../../src/extension/workbench/restoreForm';
 import { samplerOptions } from '../../../../src/extension/workbench/samplerOptions';

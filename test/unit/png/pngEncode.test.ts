@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode } from 'fast-png';
-import { encodeRgbaPng } from '../../../src/runs/pngEncode';
+import { encodeRgbaPng } from '../../../src/png/pngEncode';
 
 test('an RGBA PNG that another decoder (fast-png) reads back to the same pixels', () => {
   const [width, height] = [5, 3];

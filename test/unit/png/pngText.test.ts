@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode, encode } from 'fast-png';
-import { readPngText, withPngText } from '../../../src/runs/pngText';
+import { readPngText, withPngText } from '../../../src/png/pngText';
 
 const rgba = Uint8Array.from({ length: 3 * 2 * 4 }, (_, i) => (i * 37) % 256);
 const plain = encode({ width: 3, height: 2, data: rgba, channels: 4, depth: 8 });
