@@ -285,7 +285,7 @@ test('narrow, beside the image panel with Problems open: the Generate bar one ro
   await runCommand(page, 'View: Close All Editors');
   await generateAndFindEngine(page, server, unique('an image beside the workbench'));
   await runCommand(page, 'Diffusion: Open Generation Workbench');
-  const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
+  await findWebviewFrame(page, '.params:not([inert])', 60_000);
   // The workbench opened as a tab beside the image panel's: a group of its own, to the right.
   await runCommand(page, 'View: Move Editor into Right Group');
   // Problems from the status bar's count (Ctrl+Shift+M would go to the focused webview); a window
@@ -293,6 +293,8 @@ test('narrow, beside the image panel with Problems open: the Generate bar one ro
   const problems = page.locator('.markers-panel');
   if (!(await problems.isVisible())) await page.locator('[id="status.problems"] .statusbar-item-label').click();
   await problems.waitFor({ timeout: 30_000 });
+  // Moving the editor reloads its webview: the frame found before is gone.
+  const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
   await panel
     .waitForFunction(() => innerWidth <= 520, undefined, { timeout: 30_000 })
     .catch(async (error) => {
