@@ -205,10 +205,16 @@ export class WorkbenchPanel implements vscode.Disposable {
     });
     panel.iconPath = vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'workbench-activity.svg');
     const timer = new PanelOpenTimer('workbench', this.deps.log);
-    // The first snapshot's model rescan runs while the page loads, not after it asks; an error shows then.
-    this.rescanSince = Date.now();
-    this.deps.catalog.refresh(this.rescanSince).catch(() => undefined);
+    // The first snapshot's model rescan starts at the page's first message (its first frame drawn), while the
+    // bundle loads, not after it asks; started at creation, it competed with VS Code setting up the frame.
+    // An error shows with the snapshot.
+    let rescanned = false;
     const subscription = panel.webview.onDidReceiveMessage((m) => {
+      if (!rescanned) {
+        rescanned = true;
+        this.rescanSince = Date.now();
+        this.deps.catalog.refresh(this.rescanSince).catch(() => undefined);
+      }
       if (timer.receive(m)) return;
       const message = parseFromWorkbench(m);
       if (!message) {
