@@ -1,5 +1,5 @@
 // The process boundaries the folders promise: only the engine process loads onnxruntime-node, and
-// neither the extension host's bundle nor the CLI's carries any of it (or any engine-process code).
+// neither the extension host's bundle nor the CLI's carries any of it (or any engine-process code), nor the engine's any host-side code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,19 +25,24 @@ test('no file outside src/engine imports onnxruntime', () => {
   assert.deepEqual(offenders, []);
 });
 
+/** The source files esbuild bundles from `entry`, relative to the root. */
+async function bundleInputs(entry: string, external: string[]): Promise<string[]> {
+  const result = await build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+    external,
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
 for (const entry of ['src/extension/extension.ts', 'src/cli/start.ts']) {
   test(`the ${entry} bundle holds no onnxruntime and no engine-process code`, async () => {
-    const result = await build({
-      entryPoints: [join(ROOT, entry)],
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: 'node',
-      format: 'cjs',
-      logLevel: 'silent',
-      external: ['vscode'],
-    });
-    const inputs = Object.keys(result.metafile.inputs);
+    const inputs = await bundleInputs(entry, ['vscode']);
     assert.deepEqual(
       inputs.filter((i) => /onnxruntime/.test(i)),
       [],
@@ -56,17 +61,7 @@ for (const entry of ['src/extension/extension.ts', 'src/cli/start.ts']) {
 }
 
 test('the engine bundle holds no host-side code (src/runs, src/cli, src/extension)', async () => {
-  const result = await build({
-    entryPoints: [join(ROOT, 'src/engine/engineMain.ts')],
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'silent',
-    external: ['onnxruntime-node'],
-  });
-  const inputs = Object.keys(result.metafile.inputs);
+  const inputs = await bundleInputs('src/engine/engineMain.ts', ['onnxruntime-node']);
   assert.deepEqual(
     inputs.filter((i) => /^src\/(runs|cli|extension)\//.test(i)),
     [],
