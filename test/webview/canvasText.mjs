@@ -2,6 +2,7 @@
 // canvas, so a test records fillText with where and how (the transform says whether a label is
 // turned). Each drawing starts by clearing the canvas, which starts the record afresh. Takes a
 // Playwright page (webview tests) or frame (the webview inside VS Code in e2e tests).
+import assert from 'node:assert/strict';
 
 /** Starts recording the text drawn on canvases inside `selector`. */
 export function recordCanvasText(target, selector) {
@@ -63,4 +64,18 @@ export function textProblems(drawn) {
     for (let j = i + 1; j < drawn.length; j++)
       if (overlap(drawn[i], drawn[j])) problems.push(`"${drawn[i].text}" and "${drawn[j].text}" overlap`);
   return problems;
+}
+
+const AXIS_LABELS = ['step', 'x_t / noise', 'σ_t (log)'];
+
+/** Asserts what the workbench's statistics chart must show (its three axis labels drawn, step and σ upright,
+ * no text outside the canvas or overlapping) and returns the step axis's tick labels and the other ticks. */
+export function checkStatisticsChart(drawn) {
+  const label = (text) => drawn.find((d) => d.text === text);
+  for (const text of AXIS_LABELS) assert(label(text), `the ${text} axis label is drawn`);
+  assert(label('step').upright && label('σ_t (log)').upright, 'the step and σ axis labels read upright');
+  const problems = textProblems(drawn);
+  assert(problems.length === 0, problems.join('; '));
+  const stepTicks = drawn.filter((d) => d.align === 'center' && d.upright && d.text !== 'step').map((d) => d.text);
+  return { stepTicks, ticks: drawn.filter((d) => !AXIS_LABELS.includes(d.text)) };
 }
