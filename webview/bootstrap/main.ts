@@ -32,6 +32,12 @@ const shared: VsCodeApi = {
 Object.assign(globalThis, { acquireVsCodeApi: () => shared });
 
 window.addEventListener('message', () => performance.mark('dl/firstMessage'), { once: true });
+// VS Code delivers what the host posted while the page was loading as soon as it has loaded, before the
+// bundle requested then has run (a panel shown again reloads, and e.g. a restored form follows the reveal):
+// those messages are kept and handed to the bundle's listeners once it has run.
+const early: unknown[] = [];
+const keep = (event: MessageEvent) => early.push(event.data);
+window.addEventListener('message', keep);
 window.addEventListener('load', onLoad, { once: true });
 // The skeleton goes once the surface puts anything of its own on the page.
 new MutationObserver((changes, observer) => {
@@ -55,5 +61,12 @@ function onLoad(): void {
   script.type = 'module';
   script.nonce = own.nonce;
   script.src = bundle;
+  // A module script's load event follows its execution in the same task: no message comes in between.
+  script.addEventListener('load', replayEarlyMessages, { once: true });
   document.body.append(script);
+}
+
+function replayEarlyMessages(): void {
+  window.removeEventListener('message', keep);
+  for (const data of early.splice(0)) window.dispatchEvent(new MessageEvent('message', { data }));
 }
