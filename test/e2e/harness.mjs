@@ -195,17 +195,27 @@ export async function runCommand(page, title, timeout = 60_000) {
 
 /** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */
 export async function openFile(page, name, expectText) {
-  await page.keyboard.press('Control+P');
-  const input = quickInput(page);
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(name);
   // Recently opened files are listed first; pick the row whose folder matches.
   const folder = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
   const row = page
     .locator('.quick-input-list .monaco-list-row', { hasText: folder || name })
     .filter({ hasText: name.split('/').pop() })
     .first();
-  await row.waitFor({ timeout: 30_000 });
+  // Quick Open searches a file list cached for its session: a file a test has just written may be missing
+  // from it until Quick Open is opened again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = quickInput(page);
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(name);
+    const found = await row.waitFor({ timeout: 6_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (found) break;
+    if (attempt === 5) throw new Error(`Quick Open does not list ${name}`);
+    await page.keyboard.press('Escape');
+  }
   await row.click();
   await page.locator('.monaco-editor .view-lines', { hasText: expectText }).first().waitFor({ timeout: 30_000 });
 }

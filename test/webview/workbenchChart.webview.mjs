@@ -40,23 +40,36 @@ function frame(step) {
   };
 }
 
+/** The chart of a 4-step run drawn in a workbench `width` pixels wide; returns the step axis's ticks. */
+async function drawnChart(browser, width) {
+  const { page, errors } = await openSurface(browser, 'workbench', { width, height: 900 });
+  await post(page, { type: 'snapshot', snapshot: workbenchSnapshot({ form: workbenchForm({}), models }) });
+  await post(page, { type: 'runStarted', run });
+  await recordCanvasText(page, '.stats-chart');
+  for (let s = 0; s < 4; s++) await post(page, { type: 'step', runId: 'r1', frame: frame(s) });
+  await page.waitForFunction(() => document.querySelector('.step-viewer')?.dataset.step === '3');
+  const drawn = await canvasText(page);
+  const { stepTicks } = checkStatisticsChart(drawn);
+  const decades = drawn.filter((d) => /^1(0*|\.0*1|e[-+]\d+)$|^0\.0*1$/.test(d.text)).length;
+  assert(decades >= 3, `the σ axis labels its decades: ${drawn.map((d) => d.text)}`);
+  assert(errors.length === 0, `page errors: ${errors}`);
+  await page.close();
+  return stepTicks;
+}
+
 export const tests = [
   {
     name: 'the statistics chart of a 4-step run: upright step and σ labels, whole-step ticks, nothing overlapping',
     async run(browser) {
-      const { page, errors } = await openSurface(browser, 'workbench', { width: 900, height: 900 });
-      await post(page, { type: 'snapshot', snapshot: workbenchSnapshot({ form: workbenchForm({}), models }) });
-      await post(page, { type: 'runStarted', run });
-      await recordCanvasText(page, '.stats-chart');
-      for (let s = 0; s < 4; s++) await post(page, { type: 'step', runId: 'r1', frame: frame(s) });
-      await page.waitForFunction(() => document.querySelector('.step-viewer')?.dataset.step === '3');
-      const drawn = await canvasText(page);
-      const { stepTicks } = checkStatisticsChart(drawn);
+      const stepTicks = await drawnChart(browser, 900);
       assert(stepTicks.join() === '1,2,3,4', `whole steps on the step axis: ${stepTicks}`);
-      const decades = drawn.filter((d) => /^1(0*|\.0*1|e[-+]\d+)$|^0\.0*1$/.test(d.text)).length;
-      assert(decades >= 3, `the σ axis labels its decades: ${drawn.map((d) => d.text)}`);
-      assert(errors.length === 0, `page errors: ${errors}`);
-      await page.close();
+    },
+  },
+  {
+    name: 'the statistics chart in a 230 px workbench still labels its step axis (every other step)',
+    async run(browser) {
+      const stepTicks = await drawnChart(browser, 230);
+      assert(stepTicks.join() === '2,4', `step ticks in a narrow chart: ${stepTicks}`);
     },
   },
 ];
