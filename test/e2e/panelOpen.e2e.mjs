@@ -79,7 +79,7 @@ async function frameMarks(page) {
 
 /** Opens one panel with `open`, waits for its log line, and returns its breakdown (ms since creation). */
 async function timeOpen(page, server, surface, open) {
-  const before = openLines(server).length;
+  const firstKey = Date.now();
   let asked;
   let line;
   // A key press can be lost while the window settles: press again after a while without the panel.
@@ -87,11 +87,9 @@ async function timeOpen(page, server, surface, open) {
     asked = Date.now();
     await open();
     const wait = attempt < 4 ? 5_000 : 60_000;
-    // Only this surface's line: another panel the window restores logs its own.
-    const mine = () =>
-      openLines(server)
-        .slice(before)
-        .find((l) => l.surface === surface);
+    // Only this surface's line, written since the first key press: another panel the window restores logs
+    // its own, and a reloaded window logs to a new file, which need not come last.
+    const mine = () => openLines(server).find((l) => l.surface === surface && l.at >= firstKey);
     line = await pollUntil(mine, `"${surface} opened" in the log`, wait).catch((error) => {
       if (attempt >= 4) throw error;
     });
