@@ -11,6 +11,7 @@ import {
   errorNotification,
   findWebviewFrame,
   openFile,
+  pollUntil,
   quickInput,
   REPO,
   runCommand,
@@ -69,10 +70,20 @@ test('forward view from a PNG in the explorer: three or more schedules, the slid
   const stem = `card${Date.now() % 1_000_000}`;
   writeCard(join(server.workspace, `${stem}.png`));
   await runCommand(page, 'View: Show Explorer');
-  // The file was written behind the explorer's back: refresh rather than wait for its watcher.
-  await page.locator('[aria-label="Refresh Explorer"]').first().dispatchEvent('click');
+  // The file was written behind the explorer's back: refresh rather than wait for its watcher, and again
+  // while it is missing (a refresh in the window's first seconds, while the explorer loads, can be lost).
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: `${stem}.png` }).first();
-  await row.waitFor({ timeout: 30_000 });
+  await pollUntil(
+    async () => {
+      await page.locator('[aria-label="Refresh Explorer"]').first().dispatchEvent('click');
+      return row.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    `${stem}.png in the explorer`,
+    30_000,
+  );
   const item = page.locator('.monaco-menu .action-item', { hasText: 'Show the Forward Process on an Image' }).first();
   // The explorer may still be settling when the row first shows; a menu opened then can close again.
   for (let attempt = 1; ; attempt++) {
