@@ -8,7 +8,8 @@
 // denoise() alone on a UNet stub that answers at once: onnxruntime's threads and caches, the text encoder's
 // and the VAE's garbage are out of that figure, which is the engine's own work per step. Nothing is asserted.
 import { join } from 'node:path';
-import { denoise, runPipeline, type Loop, type RunControl } from '../src/engine/pipeline';
+import { denoise, type Loop, type RunControl } from '../src/engine/denoise';
+import { runPipeline } from '../src/engine/pipeline';
 import { createScheduler } from '../src/core/samplers/registry';
 import type { ModelSessions } from '../src/engine/modelSessions';
 import { SessionCache } from '../src/engine/sessionCache';

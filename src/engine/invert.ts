@@ -10,7 +10,7 @@ import type { Tensor } from '../core/tensor/tensor';
 import type { RunImages } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import { initPixels, type ImageStart } from './initLatents';
-import type { Loop, Phase } from './pipeline';
+import type { Loop, Phase } from './denoise';
 import { encodeImage } from './vaeEncode';
 
 /** Inverts the init image with `inverse` and regenerates it with `ddim` (both with the run's steps),

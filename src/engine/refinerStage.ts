@@ -13,7 +13,7 @@ import { DEFAULT_REFINER_SWITCH } from '../protocol/run';
 import { addedConditions } from './addedConditions';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
-import type { Loop, Phase } from './pipeline';
+import type { Loop, Phase } from './denoise';
 import { encodePrompts } from './textEncoding';
 
 export interface RefinerPlan {

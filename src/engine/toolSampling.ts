@@ -20,7 +20,7 @@ import type { Tensor } from '../core/tensor/tensor';
 import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
 import { specNoise } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
-import type { RunControl } from './pipeline';
+import type { RunControl } from './denoise';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
 import { REPLY, sharedFor, type ArrayCadence, type SamplerJob, type WorkerMessage } from './samplerBridge';
