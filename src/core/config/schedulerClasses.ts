@@ -59,6 +59,21 @@ const edmKeys = (own: Partial<Record<ConfigKey, KeyOverride>>): Partial<Record<C
   ...own,
 });
 
+/** The keys of the consistency-distilled classes: TCDScheduler's config is LCMScheduler's, key for key. */
+const consistencyKeys = (): Partial<Record<ConfigKey, KeyOverride>> => ({
+  ...train({ beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' }),
+  original_inference_steps: { default: 50 },
+  clip_sample: { default: false, nullable: false },
+  clip_sample_range: { default: 1.0 },
+  set_alpha_to_one: { default: true },
+  steps_offset: { default: 0 },
+  prediction_type: { default: 'epsilon', enum: PREDICTIONS },
+  ...thresholdingKeys,
+  timestep_spacing: { default: 'leading' },
+  timestep_scaling: { default: 10.0 },
+  rescale_betas_zero_snr: { default: false },
+});
+
 /** Every scheduler class Diffusion Lab implements, keyed by diffusers' `_class_name`. Plain data. */
 export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
   DDPMScheduler: {
@@ -317,19 +332,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     doc: 'Latent consistency models (Luo et al. 2023): few-step sampling of a distilled model.',
     zeroSnrFloor: false,
     usesSpacing: false,
-    keys: keys({
-      ...train({ beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' }),
-      original_inference_steps: { default: 50 },
-      clip_sample: { default: false, nullable: false },
-      clip_sample_range: { default: 1.0 },
-      set_alpha_to_one: { default: true },
-      steps_offset: { default: 0 },
-      prediction_type: { default: 'epsilon', enum: PREDICTIONS },
-      ...thresholdingKeys,
-      timestep_spacing: { default: 'leading' },
-      timestep_scaling: { default: 10.0 },
-      rescale_betas_zero_snr: { default: false },
-    }),
+    keys: keys(consistencyKeys()),
   },
   IPNDMScheduler: {
     doc: 'Improved PNDM (Zhang & Chen 2023): Adams–Bashforth order 4 over its own t from 1 to 0; no training β.',
@@ -372,19 +375,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     doc: 'Trajectory consistency distillation (Zheng et al. 2024): few-step sampling of a TCD model, eta (γ) noise.',
     zeroSnrFloor: false,
     usesSpacing: false,
-    keys: keys({
-      ...train({ beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' }),
-      original_inference_steps: { default: 50 },
-      clip_sample: { default: false, nullable: false },
-      clip_sample_range: { default: 1.0 },
-      set_alpha_to_one: { default: true },
-      steps_offset: { default: 0 },
-      prediction_type: { default: 'epsilon', enum: PREDICTIONS },
-      ...thresholdingKeys,
-      timestep_spacing: { default: 'leading' },
-      timestep_scaling: { default: 10.0 },
-      rescale_betas_zero_snr: { default: false },
-    }),
+    keys: keys(consistencyKeys()),
   },
 };
 

@@ -2,24 +2,15 @@
 // sampling, Algorithm 3; boundary-condition scalings from Song et al.'s consistency models).
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
-import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
-import { consistencyTimesteps } from './consistencySchedule';
+import type { AlphaConfig } from './alphaScheduler';
+import { ConsistencyScheduler } from './consistencyScheduler';
+import type { StepOptions, StepOutput } from './scheduler';
 import { alphaPrediction, clipPrediction, drawNoise, stepOutputs } from './stepMath';
 
-export class LCMScheduler extends AlphaScheduler<
+export class LCMScheduler extends ConsistencyScheduler<
   AlphaConfig & { original_inference_steps: number; timestep_scaling: number }
 > {
   readonly className = 'LCMScheduler';
-
-  getVelocity(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
-    return this.velocityAt(sample, noise, timesteps);
-  }
-
-  /** Spreads n steps over the distillation schedule (consistencySchedule.ts). */
-  setTimesteps(n: number, options?: SetTimestepsOptions): void {
-    this.timesteps = consistencyTimesteps(this.className, this.config, n, options);
-  }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);

@@ -6,25 +6,16 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
 import { f32 } from '../schedules/float32';
-import { AlphaScheduler, type AlphaConfig } from './alphaScheduler';
-import { consistencyTimesteps } from './consistencySchedule';
-import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
+import type { AlphaConfig } from './alphaScheduler';
+import { ConsistencyScheduler } from './consistencyScheduler';
+import type { StepOptions, StepOutput } from './scheduler';
 import { alphaPrediction, drawNoise, stepOutputs } from './stepMath';
 
 /** diffusers' default of step(eta=…), the γ the TCD paper recommends. */
 export const TCD_DEFAULT_GAMMA = 0.3;
 
-export class TCDScheduler extends AlphaScheduler<AlphaConfig & { original_inference_steps: number }> {
+export class TCDScheduler extends ConsistencyScheduler<AlphaConfig & { original_inference_steps: number }> {
   readonly className = 'TCDScheduler';
-
-  getVelocity(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
-    return this.velocityAt(sample, noise, timesteps);
-  }
-
-  /** The same timesteps as LCM's for the same config (consistencySchedule.ts). */
-  setTimesteps(n: number, options?: SetTimestepsOptions): void {
-    this.timesteps = consistencyTimesteps(this.className, this.config, n, options);
-  }
 
   /** options.eta is the paper's γ ∈ [0, 1] (default 0.3, diffusers' step default). Unlike LCM, diffusers'
    * TCD step neither clips nor thresholds x̂0. predOriginalSample is x̂0; diffusers' second output is the
