@@ -123,6 +123,19 @@ export const tests = [
     },
   })),
   {
+    name: 'stacked below a finished batch, a restored form is scrolled into view with its note',
+    async run(browser) {
+      const { page, errors } = await finishedBatch(browser, { width: 600, height: 700 });
+      await post(page, { type: 'form', form, note: 'Restored from a Diffusion Lab record.' });
+      await page.waitForFunction(() => /Restored/.test(document.querySelector('.form-note').textContent));
+      const note = await page.evaluate(() => document.querySelector('.form-note').getBoundingClientRect().toJSON());
+      // Scrolled to its top edge, the note may sit a fraction of a pixel above it.
+      assert(note.top > -1 && note.bottom <= 700, `the note in view: ${JSON.stringify(note)}`);
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
     name: 'before any run: the status says how to start; no run list, no Play or scrubber',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');

@@ -136,6 +136,8 @@ const handlers: Handlers = {
     form.write(m.form);
     feedbackChanged(m.form);
     showFormNote(m.note ?? '');
+    // Stacked, the form is below the run on view, which is not the one restored: show what changed.
+    if (m.note) bringIntoView(formNote);
   },
   importFailed: (m) => showFormNote(m.message, true),
   models: (m) => form.setModels(m.models, m.selectId),
