@@ -15,6 +15,8 @@ const nodeEntries = [
   ['src/engine/engineMain.ts', 'dist/engineMain.js'],
   // Tool samplers run in a worker beside the engine (src/engine/toolSampling.ts).
   ['src/engine/samplerWorker.ts', 'dist/samplerWorker.js'],
+  // A small UNet's second session runs in a worker beside the engine (src/engine/unetPeer.ts).
+  ['src/engine/unetWorker.ts', 'dist/unetWorker.js'],
   ['src/cli/start.ts', 'dist/cli.js'],
 ].filter(([src]) => existsSync(src));
 

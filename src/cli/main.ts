@@ -65,7 +65,7 @@ ${SWEEP_USAGE}
 export async function main(argv: string[], engine?: EngineClient): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'generate') return generate(rest, engine);
-  if (command === 'sweep') return sweep(rest);
+  if (command === 'sweep') return sweep(rest, engine);
   if (command === 'invert') return invert(rest, engine);
   if (command === 'install-cuda') return installCuda();
   if (command === undefined || command === '--help' || command === 'help') {

@@ -10,7 +10,7 @@ import { cellAt, cellCount } from '../protocol/sweepCells';
 import type { EngineClient } from '../runs/engineClient';
 import { cliEngine } from './cliEngine';
 import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
-import { GRID_FILE, INDEX_FILE } from '../runs/sweepIndex';
+import { GRID_FILE, INDEX_FILE } from '../runs/sweepFolder';
 import { mergeSweeps } from '../runs/sweepMerge';
 import { DEFAULT_SEED_BATCH, describeProgress, runSweep } from '../runs/sweepRun';
 import { resolveShard, shardCells, ShardError } from '../runs/sweepShard';
@@ -28,7 +28,8 @@ export const SWEEP_USAGE = `  diffusion-lab sweep <file.sweep.json> --out <folde
       --provider <p>, --verbose   as for generate
   diffusion-lab sweep --merge <folder>... --out <folder>   assemble shards' folders: index and grid`;
 
-export async function sweep(args: string[]): Promise<number> {
+/** `started`: an engine already started for this sweep (src/cli/start.ts), used at the first cell that runs. */
+export async function sweep(args: string[], started?: EngineClient): Promise<number> {
   const { values: o, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -56,7 +57,7 @@ export async function sweep(args: string[]): Promise<number> {
     const batch = o.batch === undefined ? DEFAULT_SEED_BATCH : wholeFlag('--batch', o.batch);
     if (batch < 1 || batch > RUN_LIMITS.batchSize.max)
       throw new UsageError(`--batch must be from 1 to ${RUN_LIMITS.batchSize.max}, not ${batch}`);
-    return await runFile(positionals[0], out, { ...o, limit, batch, provider: o.provider as ProviderName });
+    return await runFile(positionals[0], out, { ...o, limit, batch, provider: o.provider as ProviderName }, started);
   } catch (err) {
     if (err instanceof SweepError || err instanceof ShardError) throw new UsageError(err.message);
     throw err;
@@ -74,7 +75,7 @@ interface RunFlags {
   provider: ProviderName;
 }
 
-async function runFile(file: string, out: string, o: RunFlags): Promise<number> {
+async function runFile(file: string, out: string, o: RunFlags, started?: EngineClient): Promise<number> {
   const read = readSweepFile(file, o.limit);
   for (const f of read.findings.filter((f) => f.severity !== 'error')) console.error(`${file}: ${describeFinding(f)}`);
   const errors = read.findings.filter((f) => f.severity === 'error');
@@ -97,7 +98,7 @@ async function runFile(file: string, out: string, o: RunFlags): Promise<number> 
   try {
     const report = await runSweep(sweep, cells, {
       outDir: out,
-      engine: () => (engine = cliEngine(o.verbose)),
+      engine: () => (engine = started ?? cliEngine(o.verbose)),
       runOptions: { provider: o.provider },
       force: o.force,
       maxBatch: o.batch,
@@ -116,7 +117,7 @@ async function runFile(file: string, out: string, o: RunFlags): Promise<number> 
     );
     return 0;
   } finally {
-    engine?.dispose();
+    (engine ?? started)?.dispose();
   }
 }
 

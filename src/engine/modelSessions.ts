@@ -4,14 +4,16 @@ import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import { ModelFolderError, type ModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from './hashCache';
-import { OnnxModel, SMALL_MODEL_BYTES, type SessionSettings } from './onnxModel';
+import { componentBytes, OnnxModel, SMALL_MODEL_BYTES, type SessionSettings } from './onnxModel';
 import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';
 import { providerFailure } from './providerProbe';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { ModelFamilyReport } from '../core/model/modelFamily';
 import { recognizeLoaded, refuseFindings } from './folderRecognition';
+import { UnetPeer } from './unetPeer';
 
 export interface VaeEncoderSession {
   model: OnnxModel;
@@ -40,8 +42,10 @@ export interface ModelSessions {
    * inpainting UNet that takes latents, mask and masked-image latents (diffusers: 4 + 1 + 4). */
   unetLatentChannels: number;
   inpaintingUnet: boolean;
-  /** At most this many batch rows per UNet call (runUnet.ts); undefined: the whole batch in one call. */
-  unetRowsPerCall?: number;
+  /** Batch rows per UNet call for a batch of `rows` (runUnet.ts); undefined: the whole batch in one call. */
+  unetRowsPerCall?: (rows: number) => number;
+  /** A small CPU UNet's second session, in a worker thread (unetPeer.ts). */
+  unetPeer?: UnetPeer;
   /** modelHash of the folder, taken at load. */
   hash: string;
   loadMs: number;
@@ -82,7 +86,7 @@ export async function loadVaeEncoder(s: ModelSessions): Promise<VaeEncoderSessio
  * (bench/realSizeUnet.bench.ts, 256², batch 2)
  * peaked at 3.73–3.74 GiB instead of 3.85–3.86, at the same call time within the machine's noise (14.5–16.6 s
  * against 14.6–17.2 s); the issue measured 10.2 → 7.5 GB at 512². */
-const UNET_SETTINGS: SessionSettings = { cpuArena: false };
+const UNET_SETTINGS: SessionSettings = { cpuArena: false, threads: 1 };
 
 /** The text encoders and VAE decoder without the CPU arena too (where large): an arena keeps a component's
  * activations after its call, so the decoder's from one run would sit beside the next run's UNet calls. A 512²
@@ -93,9 +97,18 @@ const TRANSIENT_SETTINGS: SessionSettings = { cpuArena: false };
 /** Guidance doubles the UNet's batch. A large UNet takes the rows one call at a time: its activations grow
  * with the batch (a real-size SD 1.5 UNet at 64² latents alone, arena off: one call at batch 2 peaked at
  * 7.12–7.23 GiB, two at batch 1 at 5.26–5.33), while a call's fixed cost is small beside its compute. A small
- * UNet keeps one call: there the fixed cost is most of a call. */
-function unetRowsPerCall(unet: OnnxModel): number | undefined {
-  return unet.bytes < SMALL_MODEL_BYTES ? undefined : 1;
+ * UNet on cpu takes them in two groups, one for each of its two sessions (unetPeer.ts); on other providers, in
+ * one call: there the fixed cost is most of a call. */
+function unetRowsPerCall(unet: OnnxModel, provider: ConcreteProvider): ((rows: number) => number) | undefined {
+  if (unet.bytes >= SMALL_MODEL_BYTES) return () => 1;
+  return provider === 'cpu' ? (rows) => Math.ceil(rows / 2) : undefined;
+}
+
+/** A peer for a small UNet on cpu, where there is a second core for it; started before the sessions open. */
+function startUnetPeer(folder: ModelFolder, log: (message: string) => void): UnetPeer | undefined {
+  const path = folder.files.unet;
+  if (availableParallelism() < 2 || componentBytes(path) >= SMALL_MODEL_BYTES) return undefined;
+  return new UnetPeer(relative(folder.dir, path), log);
 }
 
 interface Expected {
@@ -119,11 +132,13 @@ const EXPECTED: Record<string, Expected> = {
 };
 
 /** Opens the components a text-to-image run always needs, in parallel; the TAESD decoder waits for
- * a run that asks for its previews (loadTaesd). Optimized graphs are cached in `graphCacheDir`. */
+ * a run that asks for its previews (loadTaesd). Optimized graphs are cached in `graphCacheDir`; `log` hears
+ * what does not stop a run (a UNet peer that could not open). */
 export async function loadSessions(
   folder: ModelFolder,
   choice: ProviderName | undefined,
   graphCacheDir?: string,
+  log: (message: string) => void = () => {},
 ): Promise<ModelSessions> {
   const started = performance.now();
   const fallbacks: { provider: string; error: string }[] = [];
@@ -138,6 +153,7 @@ export async function loadSessions(
     const checkFile = order[k + 1] !== 'cpu';
     const open = (path: string | undefined, settings: SessionSettings = {}) =>
       path ? openModel(folder, path, provider, checkFile, { graphCacheDir, ...settings }) : Promise.resolve(undefined);
+    const peer = provider === 'cpu' ? startUnetPeer(folder, log) : undefined;
     const opened = await Promise.allSettled([
       open(f.unet, UNET_SETTINGS),
       open(f.textEncoder, TRANSIENT_SETTINGS),
@@ -165,16 +181,21 @@ export async function loadSessions(
         loadMs: 0,
         graphCacheDir,
         ...unetLayout(unet!, vaeDecoder),
-        unetRowsPerCall: unetRowsPerCall(unet!),
+        unetRowsPerCall: unetRowsPerCall(unet!, provider),
       };
       checkComponents(sessions);
       refuseFindings(folder.dir, family);
       if (textEncoder && f.tokenizerDir) sessions.tokenizer = loadTokenizer(f.tokenizerDir, textEncoder);
       if (textEncoder2 && f.tokenizer2Dir) sessions.tokenizer2 = loadTokenizer(f.tokenizer2Dir, textEncoder2);
       sessions.loadMs = performance.now() - started;
+      // Opens in the background: until it is open the engine thread runs both row groups itself.
+      if (peer && !unet!.fixedBatch('sample')) {
+        peer.open(f.unet, graphCacheDir);
+        sessions.unetPeer = peer;
+      } else void peer?.release();
       return sessions;
     } catch (err) {
-      await Promise.all(models.map((m) => m.release()));
+      await Promise.all([...models.map((m) => m.release()), peer?.release()]);
       // A bad file is the folder's problem on every provider (the tokenizer's errors are ModelFolderErrors).
       if (err instanceof EngineFailure || err instanceof ModelFolderError) throw err;
       fallbacks.push({ provider, error: shortError(err) });

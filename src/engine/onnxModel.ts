@@ -41,6 +41,9 @@ export interface SessionSettings {
    * below, the pool is small, and freeing activations per op cost the default model's UNet 9.2 ms of CPU
    * per call against 6.3 ms with the arena (best of 8 alternating rounds, 2 threads). */
   cpuArena?: boolean;
+  /** Intra-op threads of a small component on cpu (default SMALL_MODEL_THREADS): 1 for a UNet that runs
+   * beside its peer (unetPeer.ts), which takes the other core. */
+  threads?: number;
 }
 
 export class OnnxModel {
@@ -65,7 +68,7 @@ export class OnnxModel {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',
       enableCpuMemArena: small || (opts.cpuArena ?? true),
-      ...(provider === 'cpu' && small ? smallModelThreads() : {}),
+      ...(provider === 'cpu' && small ? smallModelThreads(opts.threads ?? SMALL_MODEL_THREADS) : {}),
     };
     // Other providers' optimized graphs depend on their device and versions: those open from the model.
     const { session } = await createCachedSession(path, options, provider === 'cpu' ? opts.graphCacheDir : undefined);
@@ -119,9 +122,9 @@ export class OnnxModel {
   }
 }
 
-function smallModelThreads(): ort.InferenceSession.SessionOptions {
+function smallModelThreads(threads: number): ort.InferenceSession.SessionOptions {
   return {
-    intraOpNumThreads: Math.min(SMALL_MODEL_THREADS, availableParallelism()),
+    intraOpNumThreads: Math.min(threads, availableParallelism()),
     extra: { session: { 'intra_op.allow_spinning': '0' } },
   };
 }
@@ -162,6 +165,7 @@ function toFloat32(t: ort.Tensor, label: string): Float32Array {
 }
 
 /** Bytes of a component folder: the graph and any external weights beside it. */
-function componentBytes(path: string): number {
+/** Bytes of a component's graph and its external weights. */
+export function componentBytes(path: string): number {
   return componentFiles(path).reduce((sum, f) => sum + f.size, 0);
 }

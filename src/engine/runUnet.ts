@@ -1,5 +1,5 @@
-// The UNet over a batch, in the batch size the graph takes (or at most the sessions' rows per call), with
-// its output's shape checked.
+// The UNet over a batch, in the batch size the graph takes (or at most the sessions' rows per call, two
+// groups at once where a small UNet has its peer: unetPeer.ts), with its output's shape checked.
 import type { Tensor } from '../core/tensor/tensor';
 import type { AddedConditions } from './addedConditions';
 import { rowsPadded } from './batchRows';
@@ -17,36 +17,47 @@ export async function runUnet(
   added: AddedConditions,
 ): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
-  const per = s.unet.fixedBatch('sample') ?? Math.min(n, s.unetRowsPerCall ?? n);
+  const fixed = s.unet.fixedBatch('sample');
+  const per = fixed ?? Math.min(n, s.unetRowsPerCall?.(n) ?? n);
   const plane = input.data.length / n;
   const ctxPlane = hidden ? hidden.data.length / n : 0;
   const tInfo = s.unet.input('timestep');
+  // Rows in the call from row b: a fixed batch is filled up, a free one takes what is left.
+  const count = (b: number) => fixed ?? Math.min(per, n - b);
   // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
-  const tDims = tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [per];
-  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => ({
-    sample: { data: rowsPadded(input.data, plane, b, per), dims: [per, ...rest] },
-    timestep: { data: new Array(tDims[0] ?? 1).fill(t), dims: tDims },
+  const tDims = (k: number) => (tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [k]);
+  const feeds = (b: number, k = count(b)): Parameters<typeof s.unet.run>[0] => ({
+    sample: { data: rowsPadded(input.data, plane, b, k), dims: [k, ...rest] },
+    timestep: { data: new Array(tDims(k)[0] ?? 1).fill(t), dims: tDims(k) },
     ...(hidden && {
-      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, per), dims: [per, ...hidden.shape.slice(1)] },
+      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, k), dims: [k, ...hidden.shape.slice(1)] },
     }),
-    ...Object.fromEntries(Object.entries(added).map(([name, x]) => [name, rows(x, n, b, per)])),
+    ...Object.fromEntries(Object.entries(added).map(([name, x]) => [name, rows(x, n, b, k)])),
   });
   // An inpainting UNet takes more channels than it returns: its output has the latents' channels.
-  const outDims = [per, s.unetLatentChannels, ...rest.slice(1)];
+  const outDims = (b: number) => [count(b), s.unetLatentChannels, ...rest.slice(1)];
   const outPlane = (plane / rest[0]) * s.unetLatentChannels;
+  const checked = (b: number, result: Record<string, Output>) => checkedOutput(s, result, outDims(b)).data;
   // One call takes the whole batch: its output is the result, uncopied.
-  if (per >= n) return checkedOutput(s, await s.unet.run(feeds(0)), outDims).data.subarray(0, n * outPlane);
+  if (per >= n) return checked(0, await s.unet.run(feeds(0))).subarray(0, n * outPlane);
   const out = new Float32Array(n * outPlane);
+  const place = (b: number, result: Record<string, Output>) =>
+    out.set(checked(b, result).subarray(0, Math.min(per, n - b) * outPlane), b * outPlane);
   for (let b = 0; b < n; b += per) {
-    const result = checkedOutput(s, await s.unet.run(feeds(b)), outDims);
-    out.set(result.data.subarray(0, Math.min(per, n - b) * outPlane), b * outPlane);
+    if (s.unetPeer?.ready && b + per < n) {
+      // Posted first, so the peer runs its group while this thread runs the next one.
+      const [far, near] = await Promise.all([s.unetPeer.run(feeds(b)), s.unet.run(feeds(b + per))]);
+      place(b, far);
+      place(b + per, near);
+      b += per;
+    } else place(b, await s.unet.run(feeds(b)));
   }
   return out;
 }
 
-/** Rows b..b+per of a tensor with one row per batch row (padded as the sample is). */
-function rows(x: Tensor, n: number, b: number, per: number): { data: Float32Array; dims: number[] } {
-  return { data: rowsPadded(x.data, x.data.length / n, b, per), dims: [per, ...x.shape.slice(1)] };
+/** Rows b..b+k of a tensor with one row per batch row (padded as the sample is). */
+function rows(x: Tensor, n: number, b: number, k: number): { data: Float32Array; dims: number[] } {
+  return { data: rowsPadded(x.data, x.data.length / n, b, k), dims: [k, ...x.shape.slice(1)] };
 }
 
 /** The UNet's out_sample, refused when its shape is not the latents' (its sample input's, but for the

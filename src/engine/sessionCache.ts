@@ -16,8 +16,12 @@ interface Entry {
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
 
-  /** graphCacheDir: where onnxruntime's optimized graphs are kept across runs (graphCache.ts); none when undefined. */
-  constructor(private readonly graphCacheDir?: string) {}
+  /** graphCacheDir: where onnxruntime's optimized graphs are kept across runs (graphCache.ts); none when
+   * undefined. `log` hears what does not stop a run. */
+  constructor(
+    private readonly graphCacheDir?: string,
+    private readonly log?: (message: string) => void,
+  ) {}
 
   /** The folder's sessions and whether they were loaded now (false: reused from the cache). */
   async get(modelDir: string, provider: ProviderName = 'auto'): Promise<{ sessions: ModelSessions; loaded: boolean }> {
@@ -31,7 +35,7 @@ export class SessionCache {
       return { sessions: hit.sessions, loaded: false };
     }
     await this.unload(dir);
-    const sessions = await loadSessions(folder, provider, this.graphCacheDir);
+    const sessions = await loadSessions(folder, provider, this.graphCacheDir, this.log);
     this.entries.set(dir, { signature, provider, sessions });
     for (const old of [...this.entries.keys()].slice(0, Math.max(0, this.entries.size - MAX_LOADED)))
       await this.unload(old);
@@ -46,7 +50,10 @@ export class SessionCache {
     this.entries.delete(dir);
     const s = entry.sessions;
     const models = [s.unet, s.textEncoder, s.textEncoder2, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model];
-    await Promise.all(models.filter((m) => m !== undefined).map((m) => m.release()));
+    await Promise.all([
+      ...models.filter((m) => m !== undefined).map((m) => m.release()),
+      s.unetPeer?.release(),
+    ]);
     return true;
   }
 }

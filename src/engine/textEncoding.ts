@@ -186,9 +186,29 @@ async function encodeChunks(
   return { hidden, pooled: encoded[0].pooled };
 }
 
+/** Windows encoded per loaded model, most recently used last: a sweep's batches, a seed walk and a re-run
+ * encode the same prompts again (ComfyUI keeps a prompt's conditioning the same way). The states are never
+ * written after encoding, and the sessions' encoders give the same states for the same ids and weights. */
+const encodedWindows = new WeakMap<ModelSessions, Map<string, Promise<States>>>();
+const WINDOWS_KEPT = 16;
+
+/** One window through every encoder, from the loaded model's windows where it was encoded before. */
+function encodeChunk(s: ModelSessions, encoders: Encoder[], chunks: PromptChunk[]): Promise<States> {
+  const kept = encodedWindows.get(s) ?? new Map<string, Promise<States>>();
+  encodedWindows.set(s, kept);
+  const key = JSON.stringify(chunks.map((c) => [c.ids, c.multipliers]));
+  const states = kept.get(key) ?? encodeWindow(s, encoders, chunks);
+  kept.delete(key);
+  kept.set(key, states);
+  if (kept.size > WINDOWS_KEPT) kept.delete(kept.keys().next().value!);
+  // A failed encoding is not kept: the next run tries again (and fails with its own error).
+  states.catch(() => kept.get(key) === states && kept.delete(key));
+  return states;
+}
+
 /** One window through every encoder (chunks[k] tokenized by encoder k's tokenizer), each output's rows
  * weighted (A1111's "Original" emphasis), the widths concatenated. */
-async function encodeChunk(s: ModelSessions, encoders: Encoder[], chunks: PromptChunk[]): Promise<States> {
+async function encodeWindow(s: ModelSessions, encoders: Encoder[], chunks: PromptChunk[]): Promise<States> {
   const outputs = await Promise.all(encoders.map((e, k) => runEncoder(e.model, chunks[k].ids)));
   const states = outputs.map((out, k) => {
     const h = out[encoders[k].hidden];

@@ -2,7 +2,6 @@
 // runs the core sampler in a worker thread (samplerWorker.ts) and answers its model calls with the
 // UNet (unetDenoiser.ts), turning the sampler's callbacks into step events with x̂0 previews.
 import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
 import { modelCallPlan } from '../core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../core/kdiffusion/sigmaTable';
 import { toolTimestep } from '../core/kdiffusion/toolRun';
@@ -20,6 +19,7 @@ import type { Tensor } from '../core/tensor/tensor';
 import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
 import { specNoise } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
+import { startEngineWorker } from './engineWorker';
 import type { RunControl } from './denoise';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
@@ -203,6 +203,13 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
  * be mid-job, so it is ended instead. */
 let idle: Worker | undefined;
 
+/** Starts a worker for a tool run about to come, while the engine loads its model, unless one is idle. */
+export function prepareSamplerWorker(): void {
+  if (idle) return;
+  idle = startWorker();
+  idle.unref();
+}
+
 function takeWorker(): Worker {
   const worker = idle ?? startWorker();
   idle = undefined;
@@ -217,14 +224,9 @@ function release(worker: Worker, clean: boolean): void {
   idle = worker;
 }
 
-/** The worker beside this file: samplerWorker.js in the bundle (dist/); from source the .ts through tsx's
- * require hook (a worker does not get the engine's `--import tsx` loader in time on Node 20). */
+/** A new sampler worker (samplerWorker.ts). */
 function startWorker(): Worker {
-  const worker = __filename.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'samplerWorker.ts'))});`, {
-        eval: true,
-      })
-    : new Worker(join(__dirname, 'samplerWorker.js'));
+  const worker = startEngineWorker('samplerWorker');
   // One that dies while idle is not handed out again (and its error does not end the engine).
   const forget = () => idle === worker && (idle = undefined);
   return worker.on('exit', forget).on('error', forget);

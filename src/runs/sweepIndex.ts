@@ -13,12 +13,11 @@ import { cellCount, type Cell } from '../protocol/sweepCells';
 import { encodeRgbaPng } from '../png/pngEncode';
 import { withPngText } from '../png/pngText';
 import { readJsonFile, SweepError } from './sweepFiles';
+import { GRID_FILE, INDEX_FILE } from './sweepFolder';
 import { sweepGrid } from './sweepGrid';
 import { canonicalJson, sweepHash } from './sweepKeys';
 
 export const SWEEP_INDEX_FORMAT = 'diffusion-lab.sweep-index/1';
-export const INDEX_FILE = 'index.json';
-export const GRID_FILE = 'grid.png';
 /** The grid PNG's text keyword holding the sweep. */
 export const GRID_KEY = 'diffusion-lab-sweep';
 /** Hex digits of the key in a cell's file name: enough to never collide within a folder. */

@@ -82,35 +82,51 @@ export async function runSweep(
     for (const [index, file] of files) if (file !== undefined) o.onCell(index, readFileSync(join(o.outDir, file)));
   }
   let engine: EngineClient | undefined;
-  let done = 0;
   /** Pixels of the cells run here, for the grid (cached cells' files are decoded there): no more than
    * the grid holds at its end, and none in a shard, which writes no grid. */
   const pixels = new Map<number, PreviewImage>();
   const gridDue = cells.length === cellCount(sweep);
-  for (const batch of seedBatches(todo, (t) => t.cell.run, o.maxBatch ?? DEFAULT_SEED_BATCH)) {
+  const batches = seedBatches(todo, (t) => t.cell.run, o.maxBatch ?? DEFAULT_SEED_BATCH);
+  // 1-based position, among the cells this run makes, of each batch's first cell.
+  const firsts = batches.map((_, k) => 1 + batches.slice(0, k).reduce((n, b) => n + b.length, 0));
+  // Stops a batch already queued behind one that failed.
+  const stop = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
+  const start = (k: number) => {
     engine ??= o.engine();
-    const first = done + 1;
+    const batch = batches[k];
     const spec = { ...batch[0].cell.run, batchSize: batch.length };
-    const run = await executeRun(engine, prepareRun(spec), o.runOptions, {
-      signal: o.signal,
+    return executeRun(engine, prepareRun(spec), o.runOptions, {
+      signal,
       onStep: (e) =>
         o.onProgress?.({
-          cell: first,
-          lastCell: done + batch.length,
+          cell: firsts[k],
+          lastCell: firsts[k] + batch.length - 1,
           cells: todo.length,
           step: e.step + 1,
           steps: e.totalSteps,
         }),
     });
-    batch.forEach(({ cell, key }, i) => {
-      const file = cellFileName(cell.index, key);
-      writeFileSafely(join(o.outDir, file), run.images[i].png, true);
-      files.set(cell.index, file);
-      const { width, height, rgba } = run.images[i];
-      if (gridDue) pixels.set(cell.index, { width, height, rgba });
-      o.onCell?.(cell.index, run.images[i].png);
-    });
-    done += batch.length;
+  };
+  let next = batches.length > 0 ? start(0) : undefined;
+  try {
+    for (const [k, batch] of batches.entries()) {
+      const run = await next!;
+      // The engine takes the next batch while this one's files are written.
+      next = k + 1 < batches.length ? start(k + 1) : undefined;
+      batch.forEach(({ cell, key }, i) => {
+        const file = cellFileName(cell.index, key);
+        writeFileSafely(join(o.outDir, file), run.images[i].png, true);
+        files.set(cell.index, file);
+        const { width, height, rgba } = run.images[i];
+        if (gridDue) pixels.set(cell.index, { width, height, rgba });
+        o.onCell?.(cell.index, run.images[i].png);
+      });
+    }
+  } catch (err) {
+    stop.abort();
+    await next?.catch(() => {});
+    throw err;
   }
   const entries: IndexCell[] = keyed.map(({ cell, key }) => ({
     index: cell.index,

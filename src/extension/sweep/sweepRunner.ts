@@ -11,7 +11,8 @@ import type { TrajectoryComparison } from '../../core/tensor/trajectoryDistance'
 import type { Sweep } from '../../protocol/sweep';
 import type { EngineClient } from '../../runs/engineClient';
 import { resolveCells, SweepError, type ResolvedCell } from '../../runs/sweepFiles';
-import { INDEX_FILE, readIndex } from '../../runs/sweepIndex';
+import { INDEX_FILE } from '../../runs/sweepFolder';
+import { readIndex } from '../../runs/sweepIndex';
 import { sweepHash } from '../../runs/sweepKeys';
 import { describeProgress, runSweep } from '../../runs/sweepRun';
 import { compareTrajectories } from '../../runs/sweepTrajectory';

@@ -6,7 +6,12 @@ import { model } from './fixtures';
 
 const loaded: ModelSessions[] = [];
 const components = (s: ModelSessions) => [s.unet, s.textEncoder, s.textEncoder2, s.vaeDecoder];
-after(() => Promise.all(loaded.flatMap(components).flatMap((m) => (m ? [m.release()] : []))));
+after(() =>
+  Promise.all([
+    ...loaded.flatMap(components).flatMap((m) => (m ? [m.release()] : [])),
+    ...loaded.map((s) => s.unetPeer?.release()),
+  ]),
+);
 
 /** The CPU sessions of fixture folder `folder`. */
 export async function sessions(folder: string): Promise<ModelSessions> {
