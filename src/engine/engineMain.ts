@@ -5,7 +5,6 @@ import { EngineFailure, toPayload } from './engineFailure';
 import { forwardLatent } from './forwardLatent';
 import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
-import { prepareSamplerWorker } from './toolSampling';
 import { graphCacheDir } from './graphCache';
 
 const cache = new SessionCache(graphCacheDir(), (message) => send({ type: 'log', level: 'warn', message }));
@@ -31,7 +30,6 @@ function send(message: FromEngine): void {
 async function generate(id: number, request: GenerateRequest): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
-    if (request.spec.toolSampler) prepareSamplerWorker();
     const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
     if (loaded) {
       const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');

@@ -203,13 +203,6 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
  * be mid-job, so it is ended instead. */
 let idle: Worker | undefined;
 
-/** Starts a worker for a tool run about to come, while the engine loads its model, unless one is idle. */
-export function prepareSamplerWorker(): void {
-  if (idle) return;
-  idle = startWorker();
-  idle.unref();
-}
-
 function takeWorker(): Worker {
   const worker = idle ?? startWorker();
   idle = undefined;
