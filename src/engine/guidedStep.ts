@@ -31,67 +31,59 @@ export function guidedStep(
   return estimate;
 }
 
-// One loop per kind of step, each calling its own element function (which V8 inlines): a loop shared by
-// the three would see three kinds of step and be optimised for none. Four elements a turn (V8 runs this
-// ~20% faster than one), the guided values and their squares summed as guide() sums them: even and odd
-// elements apart, in order (the rms must be its bit for bit). The guided values' sum is finite exactly
-// when the UNet output is (guidance.ts combine()).
+// One loop per kind of step: a loop shared by the three would see three kinds of step and V8 would
+// optimise it for none. Each sums the guided values and their squares as guide() does, even and odd
+// elements apart and in order (the rms must be its bit for bit); the guided values' sum is finite exactly
+// when the UNet output is (guidance.ts combine()). DDIM's update is short and runs fastest written out for
+// a pair of elements a turn; the longer ones run ~10% faster four a turn through an element function of
+// their own (which V8 inlines), measured on [1,4,64,64].
 
+/** DDIM: x̂0 as stored (float32) goes into the update, as step() reads it back. */
 function guidedAffine(
-  o: Float32Array,
+  out: Float32Array,
   g: number,
   x: Float32Array,
-  st: AffineStep,
+  step: AffineStep,
   x0: Float32Array,
   prev: Float32Array,
 ) {
-  const n = x.length;
+  const { p, q, a, d, r, s } = step;
+  const half = x.length;
   let check0 = 0;
   let check1 = 0;
   let sq0 = 0;
   let sq1 = 0;
   let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const v0 = o[i] + g * (o[n + i] - o[i]);
-    const v1 = o[i + 1] + g * (o[n + i + 1] - o[i + 1]);
-    const v2 = o[i + 2] + g * (o[n + i + 2] - o[i + 2]);
-    const v3 = o[i + 3] + g * (o[n + i + 3] - o[i + 3]);
+  for (; i + 1 < half; i += 2) {
+    const u0 = out[i];
+    const u1 = out[i + 1];
+    const v0 = u0 + g * (out[half + i] - u0);
+    const v1 = u1 + g * (out[half + i + 1] - u1);
     const m0 = Math.fround(v0);
     const m1 = Math.fround(v1);
-    const m2 = Math.fround(v2);
-    const m3 = Math.fround(v3);
-    check0 += v0 + v2;
-    check1 += v1 + v3;
+    check0 += v0;
+    check1 += v1;
     sq0 += m0 * m0;
     sq1 += m1 * m1;
-    sq0 += m2 * m2;
-    sq1 += m3 * m3;
-    affineAt(st, x, x0, prev, i, m0);
-    affineAt(st, x, x0, prev, i + 1, m1);
-    affineAt(st, x, x0, prev, i + 2, m2);
-    affineAt(st, x, x0, prev, i + 3, m3);
+    const x_0 = x[i];
+    const x_1 = x[i + 1];
+    const y0 = Math.fround(p * x_0 + q * m0);
+    const y1 = Math.fround(p * x_1 + q * m1);
+    x0[i] = y0;
+    x0[i + 1] = y1;
+    prev[i] = a * y0 + d * (r * x_0 + s * m0);
+    prev[i + 1] = a * y1 + d * (r * x_1 + s * m1);
   }
-  for (; i < n; i++) {
-    const v = o[i] + g * (o[n + i] - o[i]);
+  if (i < half) {
+    const v = out[i] + g * (out[half + i] - out[i]);
     const m = Math.fround(v);
-    if (i % 2 === 0) {
-      check0 += v;
-      sq0 += m * m;
-    } else {
-      check1 += v;
-      sq1 += m * m;
-    }
-    affineAt(st, x, x0, prev, i, m);
+    check0 += v;
+    sq0 += m * m;
+    const y = Math.fround(p * x[i] + q * m);
+    x0[i] = y;
+    prev[i] = a * y + d * (r * x[i] + s * m);
   }
-  return { finite: Number.isFinite(check0 + check1), rms: Math.sqrt((sq0 + sq1) / n) };
-}
-
-/** DDIM: x̂0 as stored (float32) goes into the update, as step() reads it back. */
-function affineAt(st: AffineStep, x: Float32Array, x0: Float32Array, prev: Float32Array, i: number, m: number): void {
-  const xi = x[i];
-  const y = Math.fround(st.p * xi + st.q * m);
-  x0[i] = y;
-  prev[i] = st.a * y + st.d * (st.r * xi + st.s * m);
+  return { finite: Number.isFinite(check0 + check1), rms: Math.sqrt((sq0 + sq1) / half) };
 }
 
 function guidedMultistep(
