@@ -63,7 +63,6 @@ export abstract class DpmSolverScheduler<C extends SolverConfig & DpmSolverOptio
     const w = this.w;
     if (!data || w.subarray(1, order + 1).includes(0)) return undefined;
     const newest = history.push() as Float32Array;
-    const [h1, h2] = [history.get(1), history.get(2)] as Float32Array[];
     this.stepped(i);
     return {
       kind: 'multistep',
@@ -72,9 +71,9 @@ export abstract class DpmSolverScheduler<C extends SolverConfig & DpmSolverOptio
       k0: Math.fround(w[0]),
       c1: w[1],
       c2: order > 1 ? w[2] : 0,
-      h1: order > 1 ? h1 : zerosFor(x.length),
+      h1: order > 1 ? (history.get(1) as Float32Array) : zerosFor(x.length),
       c3: order > 2 ? w[3] : 0,
-      h2: order > 2 ? h2 : undefined,
+      h2: order > 2 ? (history.get(2) as Float32Array) : undefined,
     };
   }
 

@@ -48,7 +48,7 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
     // Drawn every step, the last included, so the generator advances as diffusers' does.
     const z = drawNoise(noise, shape);
     this.advance();
-    // σ arithmetic on float32 tensors, as diffusers does it
+    // dt in float32: diffusers does its σ arithmetic on float32 tensors.
     return { kind: 'euler', p, q, sigma: from, dt: Math.fround(down - from), z, up };
   }
 }
