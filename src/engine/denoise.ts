@@ -14,7 +14,7 @@ import type { AddedConditions } from './addedConditions';
 import { previewImage } from './decode';
 import { allFinite } from './finite';
 import { guide, unguided } from './guidance';
-import { guidedAffineStep } from './guidedAffineStep';
+import { guidedStep } from './guidedStep';
 import { runUnet } from './runUnet';
 import { StepBuffers } from './stepBuffers';
 
@@ -73,12 +73,16 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
     const out = await runUnet(s, unetExtra ? withChannels(input, unetExtra) : input, t, text?.hidden, added);
     unetRunMs.push(performance.now() - runStart);
     const stepOptions = { eta: req.eta, out: buffers.out(i) };
-    // Guidance and an affine step (deterministic DDIM) in one pass; other steps take the guided estimate.
-    const affine = guided && req.guidanceRescale === 0 ? scheduler.affineStep?.(t, stepOptions) : undefined;
+    // Guidance and an elementwise step (DDIM, DPM-Solver++, Euler) in one pass; others take the guided
+    // estimate. Asked for last, as the scheduler then counts on the step being taken.
     const x = latents.data;
+    const fused =
+      guided && req.guidanceRescale === 0 && x instanceof Float32Array
+        ? scheduler.elementwiseStep?.(t, latents, noise, stepOptions)
+        : undefined;
     const estimate =
-      affine && x instanceof Float32Array
-        ? guidedAffineStep(out, req.guidanceScale, x, affine, stepOptions.out)
+      fused && x instanceof Float32Array
+        ? guidedStep(out, req.guidanceScale, x, fused, stepOptions.out)
         : guided
           ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps)
           : unguided(out);

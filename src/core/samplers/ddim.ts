@@ -44,8 +44,9 @@ export class DDIMScheduler extends AlphaScheduler {
   }
 
   /** Deterministic DDIM (η = 0) on an x̂0 that is neither clipped nor thresholded. */
-  affineStep(t: number, options?: StepOptions): AffineStep | undefined {
+  elementwiseStep(t: number, sample: Tensor, _noise?: NoiseSource, options?: StepOptions): AffineStep | undefined {
     if ((options?.eta ?? 0) > 0 || this.config.thresholding || this.config.clip_sample) return undefined;
+    if (!(sample.data instanceof Float32Array)) return undefined;
     return this.coefficients(t, 0);
   }
 
@@ -59,7 +60,7 @@ export class DDIMScheduler extends AlphaScheduler {
     const { p, q, r, s } = alphaPrediction(this.config.prediction_type, alphaProd);
     const variance = ((1 - alphaPrev) / (1 - alphaProd)) * (1 - alphaProd / alphaPrev);
     const std = eta * Math.sqrt(variance);
-    return { p, q, a: Math.sqrt(alphaPrev), d: Math.sqrt(1 - alphaPrev - std * std), r, s, std };
+    return { kind: 'affine', p, q, a: Math.sqrt(alphaPrev), d: Math.sqrt(1 - alphaPrev - std * std), r, s, std };
   }
 }
 

@@ -74,6 +74,11 @@ export class EDMDPMSolverMultistepScheduler extends DpmSolverScheduler<EdmDpmSol
     if (threshold && this.config.thresholding) clipPrediction({ data: out, shape }, this.config);
   }
 
+  /** None: x̂0 is EDM's c_skip·x + c_out·F (toData above), not the VP form elementwiseStep takes. */
+  protected override dataCoefficients(): undefined {
+    return undefined;
+  }
+
   /** add_noise is EDM's x0 + σ·ε. */
   protected override noisingCoefficients(sigma: number[]): BlendCoefficients {
     return { a: sigma.map(() => 1), b: sigma };

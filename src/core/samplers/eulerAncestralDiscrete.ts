@@ -3,7 +3,7 @@
 // ancestral split σ_up² = σ_to²(σ_from² − σ_to²)/σ_from²).
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { StepOptions, StepOutput } from './scheduler';
+import type { EulerStep, StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
 import { ancestralSigmas, drawNoise, sigmaPrediction, stepOutputs } from './stepMath';
 
@@ -18,25 +18,37 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);
-    if (!noise) throw new Error(`${this.className}.step needs a noise source: every step adds fresh noise`);
-    const i = this.follow(t);
-    const f = Math.fround; // σ arithmetic on float32 tensors, as diffusers does it
-    const from = this.sigmas[i];
-    const to = this.sigmas[i + 1];
-    const { up, down } = ancestralSigmas(from, to);
-    const dt = f(down - from);
-    const { p, q } = sigmaPrediction(this.config.prediction_type, from);
-    // Drawn every step, the last included, so the generator advances as diffusers' does.
-    const z = drawNoise(noise, modelOutput.shape);
+    const { p, q, sigma, dt, z, up } = this.eulerStep(t, noise, modelOutput.shape);
     const m = modelOutput.data;
     const x0 = out.predOriginalSample.data;
     const x = out.prevSample.data;
     for (let k = 0; k < x.length; k++) {
-      const s = f(sample.data[k]);
+      const s = Math.fround(sample.data[k]);
       x0[k] = p * s + q * m[k];
-      x[k] = s + ((s - x0[k]) / from) * dt + z[k] * up;
+      x[k] = s + ((s - x0[k]) / sigma) * dt + z[k] * up;
     }
-    this.advance();
     return out;
+  }
+
+  elementwiseStep(t: number, sample: Tensor, noise?: NoiseSource): EulerStep | undefined {
+    return sample.data instanceof Float32Array ? this.eulerStep(t, noise, sample.shape) : undefined;
+  }
+
+  /** The step at t, its noise drawn and the step index advanced. */
+  private eulerStep(
+    t: number,
+    noise: NoiseSource | undefined,
+    shape: readonly number[],
+  ): EulerStep & { z: Float32Array } {
+    if (!noise) throw new Error(`${this.className}.step needs a noise source: every step adds fresh noise`);
+    const i = this.follow(t);
+    const from = this.sigmas[i];
+    const { up, down } = ancestralSigmas(from, this.sigmas[i + 1]);
+    const { p, q } = sigmaPrediction(this.config.prediction_type, from);
+    // Drawn every step, the last included, so the generator advances as diffusers' does.
+    const z = drawNoise(noise, shape);
+    this.advance();
+    // dt in float32: diffusers does its σ arithmetic on float32 tensors.
+    return { kind: 'euler', p, q, sigma: from, dt: Math.fround(down - from), z, up };
   }
 }

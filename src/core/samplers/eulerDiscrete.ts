@@ -2,7 +2,7 @@
 // Algorithm 2 (with churn), https://arxiv.org/abs/2206.00364.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { Tensor } from '../tensor/tensor';
-import type { SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
+import type { EulerStep, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { SigmaScheduler, type SigmaConfig } from './sigmaScheduler';
 import { sigmaPrediction, stepOutputs } from './stepMath';
 import { addChurnNoise, churnedSigma } from './churn';
@@ -42,12 +42,7 @@ export class EulerDiscreteScheduler extends SigmaScheduler<
     // diffusers runs this step on a float32 copy of the sample.
     for (let k = 0; k < x.length; k++) x[k] = Math.fround(sample.data[k]);
     addChurnNoise(this.className, x, [sigma, sigmaHat], modelOutput.shape, noise, options.sNoise);
-    // v-prediction uses σ, not σ̂, as diffusers does.
-    const { p, q } = sigmaPrediction(
-      this.config.prediction_type,
-      this.config.prediction_type === 'epsilon' ? sigmaHat : sigma,
-    );
-    const dt = Math.fround(this.sigmas[i + 1] - sigmaHat); // a float32 tensor op in diffusers
+    const { p, q, dt } = this.eulerStep(i, sigmaHat);
     const m = modelOutput.data;
     const x0 = out.predOriginalSample.data;
     for (let k = 0; k < x.length; k++) {
@@ -56,5 +51,25 @@ export class EulerDiscreteScheduler extends SigmaScheduler<
     }
     this.advance();
     return out;
+  }
+
+  /** The step where it adds no churn noise (σ̂ = σ). */
+  elementwiseStep(t: number, sample: Tensor, _noise?: NoiseSource, options: StepOptions = {}): EulerStep | undefined {
+    if (!(sample.data instanceof Float32Array)) return undefined;
+    const i = this.follow(t);
+    const sigmaHat = churnedSigma(this.sigmas[i], this.sigmas.length, options);
+    if (sigmaHat > this.sigmas[i]) return undefined;
+    const step = this.eulerStep(i, sigmaHat);
+    this.advance();
+    return step;
+  }
+
+  /** The step at schedule index i from σ̂ (σ raised by churn). */
+  private eulerStep(i: number, sigmaHat: number): EulerStep {
+    // v-prediction uses σ, not σ̂, as diffusers does.
+    const sigma = this.config.prediction_type === 'epsilon' ? sigmaHat : this.sigmas[i];
+    const { p, q } = sigmaPrediction(this.config.prediction_type, sigma);
+    const dt = Math.fround(this.sigmas[i + 1] - sigmaHat); // a float32 tensor op in diffusers
+    return { kind: 'euler', p, q, sigma: sigmaHat, dt, up: 0 };
   }
 }

@@ -57,7 +57,8 @@ export function combineInto(
 
 let zeros = new Float32Array(0);
 
-function zerosFor(n: number): Float32Array {
+/** n zeros (or more), shared: never write them. */
+export function zerosFor(n: number): Float32Array {
   if (zeros.length < n) zeros = new Float32Array(n);
   return zeros;
 }

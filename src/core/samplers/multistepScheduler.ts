@@ -91,27 +91,41 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
 
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);
-    const n = sample.data.length;
-    let i = this.next;
+    const i = this.enter(t, sample.data);
+    this.solve(i, modelOutput.data, sample.data, out, sample.shape, noise);
+    this.stepped(i);
+    return out;
+  }
+
+  /** The schedule index of a step at t: the next one, or where a run starts (which clears the history).
+   * Nothing else changes, so a caller may enter twice before it steps. */
+  protected enter(t: number, x: FloatArray): number {
+    const i = this.next;
     if (i === undefined || i >= this.timesteps.length) {
       // A run starts (or restarts once the last one is done) where t sits in the schedule.
       const begin = i === undefined ? this.beginIndex : undefined;
-      i = begin ?? indexForTimestep(this.className, this.timesteps, t);
-      if (!this.history?.fits(sample.data)) this.history = new OutputHistory(this.historyLength, sample.data);
+      const start = begin ?? indexForTimestep(this.className, this.timesteps, t);
+      if (!this.history?.fits(x)) this.history = new OutputHistory(this.historyLength, x);
       this.history.reset();
       this.restart();
-    } else if (this.timesteps[i] !== t) {
+      return start;
+    }
+    if (this.timesteps[i] !== t) {
       throw new RangeError(
         `${this.className}.step: expected timestep ${this.timesteps[i]} (step ${i + 1} of ${this.timesteps.length}) but got ${t}; call setTimesteps to start over`,
       );
-    } else if (this.history?.size !== n) {
+    }
+    if (this.history?.size !== x.length) {
       throw new RangeError(
-        `${this.className}.step: sample has ${n} values but this run started with ${this.history?.size}`,
+        `${this.className}.step: sample has ${x.length} values but this run started with ${this.history?.size}`,
       );
     }
-    this.solve(i, modelOutput.data, sample.data, out, sample.shape, noise);
+    return i;
+  }
+
+  /** step() is done at schedule index i: the next call takes i + 1. */
+  protected stepped(i: number): void {
     this.next = i + 1;
-    return out;
   }
 
   /** diffusers' index_for_timestep of the multistep solvers: the second of two matches, the last
@@ -125,9 +139,9 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
   protected restart(): void {}
 
   /** Solver order at step i: the configured one, limited by the outputs seen so far and, near the
-   * end, by `finalOrder` (what lower_order_final allows there). */
-  protected orderAt(finalOrder: number): number {
-    return Math.min(this.config.solver_order, this.history!.count, finalOrder);
+   * end, by `finalOrder` (what lower_order_final allows there); `seen` counts this step's output. */
+  protected orderAt(finalOrder: number, seen = this.history!.count): number {
+    return Math.min(this.config.solver_order, seen, finalOrder);
   }
 
   /** x̂0 of the model output m at schedule index i, thresholded when the config asks and `threshold`.
@@ -148,6 +162,17 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
     else if (p === 'v_prediction') for (let k = 0; k < out.length; k++) out[k] = a * x[k] - s * m[k];
     else out.set(m);
     if (threshold && this.config.thresholding) clipPrediction({ data: out, shape }, this.config);
+  }
+
+  /** toData's x̂0 as (p·x + q·m)/v, in its order of operations, where it is of that form (epsilon and
+   * v_prediction, no thresholding): what an elementwise step (scheduler.ts, MultistepStep) applies. */
+  protected dataCoefficients(i: number): { p: number; q: number; v: number } | undefined {
+    const a = this.vp.alpha[i];
+    const s = this.vp.sigma[i];
+    if (this.config.thresholding) return undefined;
+    if (this.config.prediction_type === 'epsilon') return { p: 1, q: -s, v: a };
+    if (this.config.prediction_type === 'v_prediction') return { p: a, q: -s, v: 1 };
+    return undefined;
   }
 
   /** ε̂ of the model output m at schedule index i. */

@@ -30,17 +30,50 @@ export interface StepOptions {
   readonly out?: StepOutput;
 }
 
-/** A step that is elementwise and affine in the sample x and the model output m, as the coefficients
- * step() applies: x̂0 = p·x + q·m, stored in the sample's dtype, then x_prev = a·x̂0 + d·(r·x + s·m), in
- * that order of operations. A caller that makes m in a pass of its own (the engine's classifier-free
- * guidance) can take the step in the same pass, bit for bit what step() gives. */
+/** A step that is elementwise in the sample x and the model output m, as coefficients of step()'s own
+ * arithmetic, in its order of operations. A caller that makes m in a pass of its own (the engine's
+ * classifier-free guidance) can take the step in the same pass, bit for bit what step() gives. */
+export type ElementwiseStep = AffineStep | MultistepStep | EulerStep;
+
+/** Affine in x and m (deterministic DDIM): x̂0 = p·x + q·m, stored in the sample's dtype, then
+ * x_prev = a·x̂0 + d·(r·x + s·m). */
 export interface AffineStep {
+  readonly kind: 'affine';
   readonly p: number;
   readonly q: number;
   readonly a: number;
   readonly d: number;
   readonly r: number;
   readonly s: number;
+}
+
+/** A multistep solver's update (DPM-Solver++): x̂0 = (p·x + q·m)/v, stored in the sample's dtype both as
+ * the step's x̂0 and into `newest`, the solver's history; then x_prev = k0·x + c1·x̂0 + c2·h1 (+ c3·h2
+ * where h2 is given), the first product and each partial sum rounded to float32, left to right. */
+export interface MultistepStep {
+  readonly kind: 'multistep';
+  readonly p: number;
+  readonly q: number;
+  readonly v: number;
+  readonly newest: Float32Array;
+  readonly k0: number;
+  readonly c1: number;
+  readonly c2: number;
+  readonly h1: Float32Array;
+  readonly c3: number;
+  readonly h2?: Float32Array;
+}
+
+/** An Euler step on σ (Euler, Euler ancestral): x̂0 = p·x + q·m, stored in the sample's dtype, then
+ * x_prev = x + ((x − x̂0)/σ)·dt, plus z·up where the step adds noise z (valid until the next draw). */
+export interface EulerStep {
+  readonly kind: 'euler';
+  readonly p: number;
+  readonly q: number;
+  readonly sigma: number;
+  readonly dt: number;
+  readonly z?: Float32Array;
+  readonly up: number;
 }
 
 /** The diffusers scheduler contract, over plain typed arrays. One implementation per `_class_name`. */
@@ -63,9 +96,12 @@ export interface Scheduler {
    * where the class scales it at all. */
   scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor;
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
-  /** Where step(…, t, …, options) is an AffineStep (no noise, no clipping of x̂0, no state to advance), its
-   * coefficients, t checked as step() checks it; undefined otherwise. Only the classes whose step can be. */
-  affineStep?(t: number, options?: StepOptions): AffineStep | undefined;
+  /** Where step(m, t, sample, noise, options) is an ElementwiseStep for float32 samples (no clipping or
+   * thresholding of x̂0, noise only as EulerStep adds it), that step, the scheduler's state then advanced
+   * as step() advances it (step index, output history, noise drawn): the caller must take the step, into
+   * options.out, before the scheduler's next call. Undefined otherwise, with nothing advanced. Only the
+   * classes whose step can be. */
+  elementwiseStep?(t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): ElementwiseStep | undefined;
   /** σ = √((1−ᾱ)/ᾱ) of the sample the model sees at timestep t of the current schedule, for plots. */
   sigmaAt(t: number): number;
   /** diffusers' add_noise: the forward process q(x_t | x_0) at `timesteps` (one, or one per batch item),
