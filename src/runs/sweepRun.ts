@@ -108,12 +108,13 @@ export async function runSweep(
         }),
     });
   };
-  let next = batches.length > 0 ? start(0) : undefined;
+  let current = batches.length > 0 ? start(0) : undefined;
+  let next: ReturnType<typeof start> | undefined;
   try {
     for (const [k, batch] of batches.entries()) {
-      const run = await next!;
-      // The engine takes the next batch while this one's files are written.
+      // Queued in the engine behind this batch, so the engine never waits for the host between batches.
       next = k + 1 < batches.length ? start(k + 1) : undefined;
+      const run = await current!;
       batch.forEach(({ cell, key }, i) => {
         const file = cellFileName(cell.index, key);
         writeFileSafely(join(o.outDir, file), run.images[i].png, true);
@@ -122,10 +123,11 @@ export async function runSweep(
         if (gridDue) pixels.set(cell.index, { width, height, rgba });
         o.onCell?.(cell.index, run.images[i].png);
       });
+      current = next;
     }
   } catch (err) {
     stop.abort();
-    await next?.catch(() => {});
+    await Promise.allSettled([current, next]);
     throw err;
   }
   const entries: IndexCell[] = keyed.map(({ cell, key }) => ({
