@@ -50,10 +50,7 @@ export class SessionCache {
     this.entries.delete(dir);
     const s = entry.sessions;
     const models = [s.unet, s.textEncoder, s.textEncoder2, s.vaeDecoder, s.taesdDecoder, s.vaeEncoder?.model];
-    await Promise.all([
-      ...models.filter((m) => m !== undefined).map((m) => m.release()),
-      s.unetPeer?.release(),
-    ]);
+    await Promise.all([...models.filter((m) => m !== undefined).map((m) => m.release()), s.unetPeer?.release()]);
     return true;
   }
 }
