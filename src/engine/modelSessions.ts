@@ -107,8 +107,17 @@ function unetRowsPerCall(unet: OnnxModel, provider: ConcreteProvider): ((rows: n
 /** A peer for a small UNet on cpu, where there is a second core for it; started before the sessions open. */
 function startUnetPeer(folder: ModelFolder, log: (message: string) => void): UnetPeer | undefined {
   const path = folder.files.unet;
-  if (availableParallelism() < 2 || componentBytes(path) >= SMALL_MODEL_BYTES) return undefined;
+  if (availableParallelism() < 2 || !(unetBytes(path) < SMALL_MODEL_BYTES)) return undefined;
   return new UnetPeer(relative(folder.dir, path), log);
+}
+
+/** The UNet's bytes; NaN where its folder cannot be read, which opening the UNet then reports. */
+function unetBytes(path: string): number {
+  try {
+    return componentBytes(path);
+  } catch {
+    return NaN;
+  }
 }
 
 interface Expected {
