@@ -12,7 +12,7 @@ const ENGINE_COMMANDS = ['generate', 'invert'];
 
 /** A sweep into a folder that holds no index yet: its cells will run. A folder with one may hold them all,
  * and a re-run that finds every cell starts no engine. */
-function sweepWillRun(args: string[]): boolean {
+export function sweepWillRun(args: string[]): boolean {
   const options = { out: { type: 'string' }, merge: { type: 'boolean' } } as const;
   const { values } = parseArgs({ args, options, strict: false, allowPositionals: true });
   return typeof values.out === 'string' && !values.merge && !existsSync(join(values.out, INDEX_FILE));

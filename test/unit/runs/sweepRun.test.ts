@@ -124,6 +124,26 @@ test('maxBatch 1 runs every cell alone', async () => {
   );
 });
 
+test('a failed batch fails the sweep and stops the batch queued behind it; cells made before it are kept', async () => {
+  const e = fakeEngine();
+  const signals: (AbortSignal | undefined)[] = [];
+  const engine = e.factory();
+  const generate = engine.generate.bind(engine);
+  engine.generate = (request, o = {}) => {
+    signals.push(o.signal);
+    return signals.length === 2 ? Promise.reject(new Error('the UNet returned NaN')) : generate(request, o);
+  };
+  const out = tmp();
+  await assert.rejects(
+    runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: () => engine, runOptions: {}, maxBatch: 1 }),
+    /the UNet returned NaN/,
+  );
+  // The first cell's batch was written; the third was queued behind the failed second one and stopped.
+  assert.equal(signals.length, 3);
+  assert.equal(signals[2]?.aborted, true);
+  assert.equal(readdirSync(out).filter((f) => f.endsWith('.png')).length, 1);
+});
+
 test('a re-run with every cell in the folder starts no engine; --force runs them all again', async () => {
   const out = tmp();
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: fakeEngine().factory, runOptions: {} });
