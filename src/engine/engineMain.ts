@@ -7,7 +7,7 @@ import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
 import { graphCacheDir } from './graphCache';
 
-const cache = new SessionCache(graphCacheDir(), (message) => send({ type: 'log', level: 'warn', message }));
+const cache = new SessionCache(graphCacheDir(), (level, message) => send({ type: 'log', level, message }));
 const cancelled = new Set<number>();
 let work: Promise<unknown> = Promise.resolve();
 

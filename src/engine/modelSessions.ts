@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { ModelFamilyReport } from '../core/model/modelFamily';
 import { recognizeLoaded, refuseFindings } from './folderRecognition';
-import { UnetPeer } from './unetPeer';
+import { UnetPeer, type EngineLog } from './unetPeer';
 
 export interface VaeEncoderSession {
   model: OnnxModel;
@@ -105,7 +105,7 @@ function unetRowsPerCall(unet: OnnxModel, provider: ConcreteProvider): ((rows: n
 }
 
 /** A peer for a small UNet on cpu, where there is a second core for it; started before the sessions open. */
-function startUnetPeer(folder: ModelFolder, log: (message: string) => void): UnetPeer | undefined {
+function startUnetPeer(folder: ModelFolder, log: EngineLog): UnetPeer | undefined {
   const path = folder.files.unet;
   if (availableParallelism() < 2 || !(unetBytes(path) < SMALL_MODEL_BYTES)) return undefined;
   return new UnetPeer(relative(folder.dir, path), log);
@@ -142,12 +142,12 @@ const EXPECTED: Record<string, Expected> = {
 
 /** Opens the components a text-to-image run always needs, in parallel; the TAESD decoder waits for
  * a run that asks for its previews (loadTaesd). Optimized graphs are cached in `graphCacheDir`; `log` hears
- * what does not stop a run (a UNet peer that could not open). */
+ * what does not stop a run (a UNet peer opened, or one that could not open). */
 export async function loadSessions(
   folder: ModelFolder,
   choice: ProviderName | undefined,
   graphCacheDir?: string,
-  log: (message: string) => void = () => {},
+  log: EngineLog = () => {},
 ): Promise<ModelSessions> {
   const started = performance.now();
   const fallbacks: { provider: string; error: string }[] = [];

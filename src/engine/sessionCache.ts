@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { ProviderName } from '../protocol/engine';
 import { folderSignature, readModelFolder } from '../modelFolder/modelFolder';
 import { loadSessions, type ModelSessions } from './modelSessions';
+import type { EngineLog } from './unetPeer';
 
 const MAX_LOADED = 2;
 
@@ -20,7 +21,7 @@ export class SessionCache {
    * undefined. `log` hears what does not stop a run. */
   constructor(
     private readonly graphCacheDir?: string,
-    private readonly log?: (message: string) => void,
+    private readonly log?: EngineLog,
   ) {}
 
   /** The folder's sessions and whether they were loaded now (false: reused from the cache). */

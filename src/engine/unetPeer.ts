@@ -9,6 +9,9 @@ import { startEngineWorker } from './engineWorker';
 import type { Feed, Output } from './onnxModel';
 import type { FromPeer, ToPeer } from './unetPeerMessages';
 
+/** Where the engine's notes go that do not stop a run (the engine sends them to its client's log). */
+export type EngineLog = (level: 'info' | 'warn', message: string) => void;
+
 interface Waiting {
   resolve: (output: Record<string, Output>) => void;
   reject: (error: Error) => void;
@@ -24,15 +27,18 @@ export class UnetPeer {
   private readonly waiting = new Map<number, Waiting>();
   private readonly exited: Promise<void>;
 
-  /** Starts the worker, which loads while the engine opens its own sessions; `log` hears why a peer could
-   * not open. */
+  /** Starts the worker, which loads while the engine opens its own sessions; `log` hears when the peer
+   * opens, and why it could not. */
   constructor(
     private readonly label: string,
-    log: (message: string) => void,
+    log: EngineLog,
     private readonly worker: Worker = startEngineWorker('unetWorker'),
   ) {
     worker.on('message', (m: FromPeer) => this.receive(m, log));
-    worker.on('error', (err) => this.end(err));
+    worker.on('error', (err) => {
+      log('warn', `${label}: runs on one thread, its peer thread failed: ${err.message}`);
+      this.end(err);
+    });
     this.opened = new Promise((resolve) => (this.settle = resolve));
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     void this.exited.then(() => this.end(new Error(`${label}: its peer thread exited`)));
@@ -76,11 +82,13 @@ export class UnetPeer {
     this.worker.postMessage(m, transfer);
   }
 
-  private receive(m: FromPeer, log: (message: string) => void): void {
+  private receive(m: FromPeer, log: EngineLog): void {
     if (m.type === 'opened' || m.type === 'failed') this.opening = false;
-    if (m.type === 'opened') this.settle((this.isOpen = true));
-    else if (m.type === 'failed') {
-      log(`${this.label}: runs on one thread, its peer could not open: ${m.message}`);
+    if (m.type === 'opened') {
+      log('info', `${this.label}: its peer session is open (row groups run side by side)`);
+      this.settle((this.isOpen = true));
+    } else if (m.type === 'failed') {
+      log('warn', `${this.label}: runs on one thread, its peer could not open: ${m.message}`);
       this.settle(false);
     } else {
       const waiting = this.waiting.get(m.id);

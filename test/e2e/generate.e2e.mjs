@@ -17,6 +17,7 @@ import {
   runCommand,
   screenshot,
   test,
+  waitForLog,
   waitForNotification,
 } from './harness.mjs';
 
@@ -149,6 +150,9 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
     /image\(s\) in \d+ ms on cpu; engine .* total: load .*, text encoder .*, unet .*, vae /.test(log),
     "the log names the provider and each component's time",
   );
+  // The installed extension's engine runs a small UNet's row groups side by side: the peer's worker ships.
+  await waitForLog(server, /engine: unet\/model\.onnx: its peer session is open/);
+  assert(!/its peer (could not open|thread failed)/.test(log), 'the UNet peer opened without a warning');
   for (const line of log.split('\n').filter((l) => /activated in|image\(s\) in/.test(l))) console.log(`  log: ${line}`);
   console.log(`  VS Code: ${await activationTime(page, 'Diffusion Lab')}`);
 });

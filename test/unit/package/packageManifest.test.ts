@@ -59,10 +59,13 @@ test('onnxruntime-node stays out of the bundles and ships in the package', () =>
   assert.ok(pkg.dependencies['onnxruntime-node'].startsWith('^1.30'));
   assert.match(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /external: \['vscode', 'onnxruntime-node'\]/);
   const ignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8');
+  // Every Node bundle the build writes runs in the installed extension, but for the CLI's.
+  const bundles = [...readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8').matchAll(/'(dist\/\w+\.js)'\]/g)]
+    .map((m) => m[1])
+    .filter((f) => f !== 'dist/cli.js');
+  assert.ok(bundles.includes('dist/unetWorker.js') && bundles.includes('dist/extension.js'), `${bundles}`);
   for (const kept of [
-    '!dist/engine.js',
-    '!dist/engineMain.js',
-    '!dist/samplerWorker.js',
+    ...bundles.map((f) => `!${f}`),
     '!node_modules/onnxruntime-node/bin/**',
     '!node_modules/onnxruntime-common/dist/cjs/**/*.js',
   ]) {
