@@ -199,7 +199,7 @@ export async function loadSessions(
       sessions.loadMs = performance.now() - started;
       // Opens in the background: until it is open the engine thread runs both row groups itself.
       if (peer && !unet!.fixedBatch('sample')) {
-        peer.open(f.unet, graphCacheDir);
+        peer.open(f.unet, { graphCacheDir, ...UNET_SETTINGS });
         sessions.unetPeer = peer;
       } else void peer?.release();
       return sessions;

@@ -26,14 +26,17 @@ export async function runUnet(
   const count = (b: number) => fixed ?? Math.min(per, n - b);
   // timestep: float rank 0 (Optimum), float [batch] (older script) or int64 [1] (old Hub exports).
   const tDims = (k: number) => (tInfo.shape.length === 0 ? [] : tInfo.shape[0] === 1 ? [1] : [k]);
-  const feeds = (b: number, k = count(b)): Parameters<typeof s.unet.run>[0] => ({
-    sample: { data: rowsPadded(input.data, plane, b, k), dims: [k, ...rest] },
-    timestep: { data: new Array(tDims(k)[0] ?? 1).fill(t), dims: tDims(k) },
-    ...(hidden && {
-      encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, k), dims: [k, ...hidden.shape.slice(1)] },
-    }),
-    ...Object.fromEntries(Object.entries(added).map(([name, x]) => [name, rows(x, n, b, k)])),
-  });
+  const feeds = (b: number): Parameters<typeof s.unet.run>[0] => {
+    const k = count(b);
+    return {
+      sample: { data: rowsPadded(input.data, plane, b, k), dims: [k, ...rest] },
+      timestep: { data: new Array(tDims(k)[0] ?? 1).fill(t), dims: tDims(k) },
+      ...(hidden && {
+        encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, k), dims: [k, ...hidden.shape.slice(1)] },
+      }),
+      ...Object.fromEntries(Object.entries(added).map(([name, x]) => [name, rows(x, n, b, k)])),
+    };
+  };
   // An inpainting UNet takes more channels than it returns: its output has the latents' channels.
   const outDims = (b: number) => [count(b), s.unetLatentChannels, ...rest.slice(1)];
   const outPlane = (plane / rest[0]) * s.unetLatentChannels;

@@ -6,7 +6,7 @@
 // never changes a result.
 import type { Worker } from 'node:worker_threads';
 import { startEngineWorker } from './engineWorker';
-import type { Feed, Output } from './onnxModel';
+import type { Feed, Output, SessionSettings } from './onnxModel';
 import type { FromPeer, ToPeer } from './unetPeerMessages';
 
 /** Where the engine's notes go that do not stop a run (the engine sends them to its client's log). */
@@ -18,8 +18,7 @@ interface Waiting {
 }
 
 export class UnetPeer {
-  private isOpen = false;
-  private opening = true;
+  private state: 'opening' | 'open' | 'ended' = 'opening';
   /** Settles once the peer's session is open (true) or could not open (false). */
   readonly opened: Promise<boolean>;
   private settle: (open: boolean) => void = () => {};
@@ -44,15 +43,15 @@ export class UnetPeer {
     void this.exited.then(() => this.end(new Error(`${label}: its peer thread exited`)));
   }
 
-  /** Opens the UNet at `path` in the worker: after the engine's own session, whose optimized graph it then
-   * finds in `graphCacheDir`. */
-  open(path: string, graphCacheDir: string | undefined): void {
-    this.post({ type: 'open', path, label: this.label, graphCacheDir });
+  /** Opens the UNet at `path` in the worker with the engine's own session's `settings`: after that session,
+   * whose optimized graph it then finds in the settings' graphCacheDir. */
+  open(path: string, settings: SessionSettings): void {
+    this.post({ type: 'open', path, label: this.label, settings });
   }
 
   /** Whether run() may be called: the peer's session is open and its thread alive. */
   get ready(): boolean {
-    return this.isOpen;
+    return this.state === 'open';
   }
 
   run(feeds: Record<string, Feed>): Promise<Record<string, Output>> {
@@ -72,7 +71,7 @@ export class UnetPeer {
 
   /** Closes the session and ends the worker, the process kept alive until it has. */
   async release(): Promise<void> {
-    this.isOpen = false;
+    this.state = 'ended';
     this.worker.ref();
     this.post({ type: 'close' });
     await this.exited;
@@ -83,12 +82,13 @@ export class UnetPeer {
   }
 
   private receive(m: FromPeer, log: EngineLog): void {
-    if (m.type === 'opened' || m.type === 'failed') this.opening = false;
     if (m.type === 'opened') {
       log('info', `${this.label}: its peer session is open (row groups run side by side)`);
-      this.settle((this.isOpen = true));
+      this.state = 'open';
+      this.settle(true);
     } else if (m.type === 'failed') {
       log('warn', `${this.label}: runs on one thread, its peer could not open: ${m.message}`);
+      this.state = 'ended';
       this.settle(false);
     } else {
       const waiting = this.waiting.get(m.id);
@@ -102,14 +102,14 @@ export class UnetPeer {
   /** The worker keeps the process alive only while it opens or a run waits for it, so that a process that
    * waits for one (a test) gets its answer, and an idle peer never keeps a process from ending. */
   private holdProcess(): void {
-    if (this.waiting.size > 0 || this.opening) this.worker.ref();
+    if (this.waiting.size > 0 || this.state === 'opening') this.worker.ref();
     else this.worker.unref();
   }
 
   /** No more runs: those waiting fail with `error`. */
   private end(error: Error): void {
-    this.settle((this.isOpen = false));
-    this.opening = false;
+    this.state = 'ended';
+    this.settle(false);
     for (const w of this.waiting.values()) w.reject(error);
     this.waiting.clear();
   }

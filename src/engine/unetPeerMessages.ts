@@ -1,12 +1,12 @@
 // What the engine thread and a UNet peer's worker (unetWorker.ts) exchange.
-import type { Feed, Output } from './onnxModel';
+import type { Feed, Output, SessionSettings } from './onnxModel';
 
-/** Opens the peer's session: the graph at `path` on cpu, one intra-op thread. */
+/** Opens the peer's session: the graph at `path` on cpu, with the engine's own UNet settings. */
 export interface OpenPeer {
   type: 'open';
   path: string;
   label: string;
-  graphCacheDir?: string;
+  settings: SessionSettings;
 }
 
 export interface RunPeer {

@@ -17,7 +17,7 @@ function owned(output: Record<string, Output>): ArrayBuffer[] {
 
 port.on('message', (m: ToPeer) => {
   if (m.type === 'open') {
-    OnnxModel.create(m.path, m.label, 'cpu', { graphCacheDir: m.graphCacheDir, threads: 1 }).then(
+    OnnxModel.create(m.path, m.label, 'cpu', m.settings).then(
       (opened) => {
         model = opened;
         post({ type: 'opened' });
