@@ -2,6 +2,7 @@
 // in place as their PNGs arrive (timed: the target is ≤ 16 ms a cell), findings over a dimmed grid,
 // run and cancel, the two-cell diff and its trajectory chart.
 import { encode } from 'fast-png';
+import { canvasText, recordCanvasText, textProblems } from './canvasText.mjs';
 import { assert, expectPosted, openSurface, posted, post } from './harness.mjs';
 
 const view = {
@@ -147,8 +148,17 @@ async function compareLatents(page) {
     ],
     pairs: [0, 0.5, 3, 4].map((distance, i) => ({ stepA: i, stepB: i, distance })),
   };
+  await recordCanvasText(page, '.trajectory-chart');
   await post(page, { type: 'trajectory', cells: [0, 1], comparison });
   await page.getByText('The distance first reaches half its largest at step 3.').waitFor({ timeout: 5_000 });
+  // The step axis (ticks under the plot, centred, upright) on whole steps only, nothing cut off or overlapping.
+  const drawn = await canvasText(page);
+  const stepTicks = drawn
+    .filter((d) => d.align === 'center' && d.upright && /^[\d.]+$/.test(d.text))
+    .map((d) => d.text);
+  assert(stepTicks.join() === '1,2,3,4', `whole steps on the step axis: ${stepTicks}`);
+  const problems = textProblems(drawn);
+  assert(problems.length === 0, problems.join('; '));
   const legend = await page.locator('.trajectory-chart .u-legend th').allTextContents();
   for (const label of ['‖x̂0 0 − x̂0 1‖', 'σ, cell 0', 'σ, cell 1'])
     assert(

@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import type { TrajectoryComparison } from '../../src/core/tensor/trajectoryDistance';
 import { formatNumber, plotTheme, seriesColor, themedAxis } from '../shared/plotTheme';
+import { stepAxis } from '../shared/stepAxis';
 import { SIGMA_SCALE, sigmaAxis, sigmaLabelHook, sigmaPadding, sigmaScales } from '../shared/sigmaAxis';
 import { trajectoryColumns } from './trajectoryData';
 
@@ -38,7 +39,7 @@ export function trajectoryChart(comparison: TrajectoryComparison, cells: [number
       scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] }, ...sigmaScales },
       padding: sigmaPadding,
       axes: [
-        themedAxis(theme, `step (of ${Math.max(...comparison.steps)})`),
+        stepAxis(theme, `step (of ${Math.max(...comparison.steps)})`),
         themedAxis(theme, 'L2 distance', { size: 56, values: (_u, vals) => vals.map((v) => formatNumber(v)) }),
         sigmaAxis(theme),
       ],

@@ -4,14 +4,11 @@
 import uPlot from 'uplot';
 import type { StepFrame } from '../../src/protocol/workbench';
 import { formatNumber, plotTheme, seriesColor, themedAxis } from '../shared/plotTheme';
+import { stepAxis } from '../shared/stepAxis';
 import { SIGMA_SCALE, sigmaAxis, sigmaLabelHook, sigmaPadding, sigmaScales } from '../shared/sigmaAxis';
 
 const HEIGHT = 300;
 const SIGMA_LABEL = 'σ_t (log)';
-/** Tick spacings of the step axis: whole steps only (uPlot's default would label 1.5, 2.5, … on a short run). */
-const STEP_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000];
-/** Fewest pixels between step ticks: uPlot's default 50 left a 230 px workbench's chart (90 px of plot) none. */
-const STEP_TICK_SPACE = 24;
 
 export class StatsChart {
   readonly element = document.createElement('div');
@@ -63,7 +60,7 @@ export class StatsChart {
       scales: { x: { time: false }, ...sigmaScales },
       padding: sigmaPadding,
       axes: [
-        themedAxis(theme, 'step', { incrs: STEP_INCREMENTS, space: STEP_TICK_SPACE }),
+        stepAxis(theme, 'step'),
         themedAxis(theme, 'x_t / noise', { size: 56, values: (_u, vals) => vals.map((v) => formatNumber(v)) }),
         sigmaAxis(theme),
       ],
