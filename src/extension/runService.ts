@@ -12,6 +12,7 @@ import { describeTimes } from '../runs/runTimes';
 import type { RunRecord } from '../runs/runRecord';
 import { saveRunFiles } from '../runs/saveRun';
 import { showErrorWithLog, type Log } from './log';
+import { withDelayedProgress } from './delayedProgress';
 import { progressOptions, type ProgressPlace } from './runProgress';
 import { readProvider, readSaveRecordJson, resolveOutputDir, UserError } from './settings';
 import { newRunId, type RunStore } from './workbench/runStore';
@@ -167,13 +168,15 @@ export class RunService {
     summary: RunSummary,
     abort: AbortController,
   ): Thenable<FinishedRun> {
-    return vscode.window.withProgress(
+    return withDelayedProgress(
+      (options, task) => vscode.window.withProgress(options, task),
       progressOptions(request.progress, vscode.ProgressLocation),
-      async (progress, token) => {
-        const onCancel = token.onCancellationRequested(() => {
+      async (progress, cancelled) => {
+        const onCancel = () => {
           this.log.info(`${request.origin}: cancel requested`);
           abort.abort();
-        });
+        };
+        cancelled.addEventListener('abort', onCancel, { once: true });
         try {
           const options = { ...request.options, provider: readProvider() };
           const holds = `${prepared.spec.modelDir}|${options.provider}`;
@@ -193,7 +196,7 @@ export class RunService {
           this.held = holds;
           return finished;
         } finally {
-          onCancel.dispose();
+          cancelled.removeEventListener('abort', onCancel);
         }
       },
     );

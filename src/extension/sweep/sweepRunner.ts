@@ -17,6 +17,7 @@ import { sweepHash } from '../../runs/sweepKeys';
 import { describeProgress, runSweep } from '../../runs/sweepRun';
 import { compareTrajectories } from '../../runs/sweepTrajectory';
 import type { RunService } from '../runService';
+import { withDelayedProgress } from '../delayedProgress';
 import { checkModelTrust, readProvider, resolveOutputDir, UserError } from '../settings';
 import { readSweepDocument } from './sweepDocument';
 
@@ -144,14 +145,15 @@ export class SweepRunner implements vscode.Disposable {
       for (const dir of new Set(cells.map((c) => c.run.modelDir))) checkModelTrust(dir);
       const outDir = this.outDir(document.uri);
       const started = performance.now();
-      const report = await vscode.window.withProgress(
+      const report = await withDelayedProgress(
+        (options, task) => vscode.window.withProgress(options, task),
         {
           location: vscode.ProgressLocation.Notification,
           title: `Sweep ${basename(document.uri.fsPath)}`,
           cancellable: true,
         },
-        (progress, token) => {
-          token.onCancellationRequested(() => abort.abort());
+        (progress, cancelled) => {
+          cancelled.addEventListener('abort', () => abort.abort(), { once: true });
           return runSweep(sweep, cells, {
             outDir,
             engine: () => this.engine,
