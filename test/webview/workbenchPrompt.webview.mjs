@@ -125,9 +125,10 @@ export const tests = [
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
       assert((await prompt()) === 'my draft', '↓ past the newest gives back the draft');
-      // On a later line of a multi-line prompt, ↑ moves the caret instead. The component renders a recalled
-      // value into its textarea after a frame: text filled in before that would be overwritten.
-      await page.waitForFunction(() => document.querySelector('#param-prompt').wrappedElement.value === 'my draft');
+      // On a later line of a multi-line prompt, ↑ moves the caret instead. A recall puts the caret at the end
+      // in the next frame: fill's select-all before that frame would be collapsed by it, and its text appended
+      // to the draft. So the frame goes by first.
+      await page.evaluate(() => new Promise((frame) => requestAnimationFrame(frame)));
       await page.fill('#param-prompt textarea', 'line one\nline two');
       // Once the component has taken the text (it re-renders its textarea), the caret on the last line.
       await page.waitForFunction(() => document.querySelector('#param-prompt').value === 'line one\nline two');
