@@ -26,7 +26,7 @@ test('a model folder without its UNet gives an error naming the file, with Show 
   try {
     await runCommand(page, 'Diffusion: Generate');
     await answerInput(page, 'anything');
-    const toast = await waitForNotification(page, join('unet', 'model.onnx'));
+    await waitForNotification(page, join('unet', 'model.onnx'));
     // The progress toast closes just after the error shows, moving the error toast: click once it has
     // gone, and again while the button is still there (a click that landed mid-move did nothing).
     await page
@@ -34,14 +34,8 @@ test('a model folder without its UNet gives an error naming the file, with Show 
       .first()
       .waitFor({ state: 'hidden', timeout: 30_000 });
     await screenshot(page, 'generate-missing-unet');
-    const showLog = toast.getByRole('button', { name: 'Show Log' });
     // The log opens in the Output panel with the same failure.
-    const output = page.locator('.part.panel .monaco-editor', { hasText: 'model.onnx' });
-    for (let click = 0; click < 3 && (await showLog.isVisible()) && !(await output.isVisible()); click++) {
-      await showLog.click();
-      await output.waitFor({ timeout: 5_000 }).catch(() => {});
-    }
-    await output.waitFor({ timeout: 15_000 });
+    await showLogUntil(page, page.locator('.part.panel .monaco-editor', { hasText: 'model.onnx' }));
   } finally {
     // No reload: the next test opens a new window, which reads the file afresh.
     await setWorkspaceSettings(server, undefined, { 'diffusionLab.modelPath': MODEL });
@@ -80,3 +74,25 @@ test('a killed engine is reported and the next Generate starts a fresh one', asy
     `the third try ran on engine process ${fresh}, not a fresh one`,
   );
 });
+
+/** Clicks the missing-UNet error's "Show Log" until `output` shows; the error may sit in a toast or,
+ * once its toast has hidden, in the notification center. Fails saying what was on screen instead. */
+async function showLogUntil(page, output) {
+  const showLog = page
+    .locator('.notification-list-item', { hasText: join('unet', 'model.onnx') })
+    .filter({ visible: true })
+    .getByRole('button', { name: 'Show Log' });
+  let clicks = 0;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+    if (await output.isVisible()) return;
+    if (await showLog.isVisible()) {
+      clicks += 1;
+      await showLog.click({ timeout: 5_000 }).catch(() => {});
+    } else if (clicks === 0) await runCommand(page, 'Notifications: Show Notifications');
+    await output.waitFor({ timeout: 3_000 }).catch(() => {});
+  }
+  const panel = page.locator('.part.panel');
+  const shown = (await panel.isVisible()) ? `the panel shows "${(await panel.innerText()).slice(0, 400)}"` : 'no panel';
+  const notes = await page.locator('.notification-list-item').filter({ visible: true }).allInnerTexts();
+  throw new Error(`the log did not show after ${clicks} clicks on Show Log: ${shown}; notifications: ${notes}`);
+}
