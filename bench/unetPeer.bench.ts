@@ -13,6 +13,7 @@ import { readModelFolder } from '../src/modelFolder/modelFolder';
 import { defaultModelDir } from '../src/runs/enginePaths';
 
 const CALLS = 80;
+const RUN = 10;
 const at = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)].toFixed(2);
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
@@ -47,13 +48,17 @@ async function main(): Promise<void> {
       shape: [rows, context, width],
     };
     const wall = ways.map((): number[] => []);
-    for (let i = -5; i < CALLS; i++) {
+    // Runs of RUN calls back to back, as a sampling run makes them (the peer polls for the next), the ways
+    // in turn; each run's first call warms up and is not counted.
+    for (let i = 0; i < CALLS / RUN; i++) {
       for (const [k, [, set]] of ways.entries()) {
         Object.assign(s, { unet, unetRowsPerCall });
         set();
-        const t0 = performance.now();
-        await runUnet(s, input, 500, hidden, {});
-        if (i >= 0) wall[k].push(performance.now() - t0);
+        for (let call = -1; call < RUN; call++) {
+          const t0 = performance.now();
+          await runUnet(s, input, 500, hidden, {});
+          if (call >= 0) wall[k].push(performance.now() - t0);
+        }
       }
     }
     ways.forEach(([name], k) =>
