@@ -2,10 +2,11 @@
 // integer values; the declared types (float16, int32, int64, ...) are produced here, and float
 // outputs come back as float32.
 import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { EngineFailure } from './engineFailure';
 import { fromFloat16, toFloat16 } from './float16';
-import { componentFiles, createCachedSession } from './graphCache';
+import { cachedGraphPath, componentFiles, createCachedSession } from './graphCache';
 
 /** Below this size (graph + external weights) a CPU session runs on at most SMALL_MODEL_THREADS
  * threads that sleep rather than spin between ops. ORT's default pool (a spinning thread per core)
@@ -65,8 +66,7 @@ export class OnnxModel {
     const bytes = componentBytes(path);
     const small = bytes < SMALL_MODEL_BYTES;
     const options: ort.InferenceSession.SessionOptions = {
-      executionProviders: [provider],
-      graphOptimizationLevel: 'all',
+      ...baseOptions(provider),
       enableCpuMemArena: small || (opts.cpuArena ?? true),
       ...(provider === 'cpu' && small ? smallModelThreads(opts.threads ?? SMALL_MODEL_THREADS) : {}),
     };
@@ -120,6 +120,17 @@ export class OnnxModel {
     const fmt = (l: TensorInfo[]) => l.map((t) => `${t.name} [${t.shape.join(', ')}] ${t.type}`).join(', ');
     return `${fmt(this.inputs)} → ${fmt(this.outputs)}`;
   }
+}
+
+/** What a session's optimized graph depends on (graphCache.ts keys on these). */
+function baseOptions(provider: string): ort.InferenceSession.SessionOptions {
+  return { executionProviders: [provider], graphOptimizationLevel: 'all' };
+}
+
+/** Whether the graph at `path` opens on cpu from an optimized graph an earlier session saved in `graphCacheDir`. */
+export function cpuGraphCached(path: string, graphCacheDir: string | undefined): boolean {
+  const entry = graphCacheDir && cachedGraphPath(graphCacheDir, path, baseOptions('cpu'));
+  return !!entry && existsSync(entry);
 }
 
 function smallModelThreads(threads: number): ort.InferenceSession.SessionOptions {
