@@ -16,7 +16,7 @@ import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
-import { planToolRun, readsKey, sampleWithTool } from './toolSampling';
+import { planToolRun, prepareSamplerWorker, readsKey, sampleWithTool } from './toolSampling';
 import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions } from './addedConditions';
 import { refuseFamily } from './folderRecognition';
@@ -37,6 +37,7 @@ export async function runPipeline(
   const { options } = request;
   refuseFamily(s.folder.dir, s.family);
   const { spec: req, defaulted } = resolveSpec(request.spec, s);
+  if (req.toolSampler && req.initImage === undefined && !req.invert) prepareSamplerWorker();
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.

@@ -203,6 +203,14 @@ export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
  * be mid-job, so it is ended instead. */
 let idle: Worker | undefined;
 
+/** Starts the next tool run's worker now, unless one is idle, so that it loads while the run encodes its
+ * prompt. */
+export function prepareSamplerWorker(): void {
+  if (idle) return;
+  idle = startWorker();
+  idle.unref();
+}
+
 function takeWorker(): Worker {
   const worker = idle ?? startWorker();
   idle = undefined;
