@@ -37,9 +37,10 @@ export async function runPipeline(
   const { options } = request;
   refuseFamily(s.folder.dir, s.family);
   const { spec: req, defaulted } = resolveSpec(request.spec, s);
-  if (req.toolSampler && req.initImage === undefined && !req.invert) prepareSamplerWorker();
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
+  // A tool run's sampler worker loads while the prompt is encoded.
+  if (req.toolSampler && req.initImage === undefined && !req.invert) prepareSamplerWorker();
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
   const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
