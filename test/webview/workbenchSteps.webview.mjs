@@ -92,4 +92,48 @@ export const tests = [
       await page.close();
     },
   },
+  {
+    name: 'a failed run on view leaves no stale wait: the run on view before it comes back, or nothing',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'workbench');
+      await post(page, { type: 'snapshot', snapshot: workbenchSnapshot({ form, models }) });
+      const failed = (r) => ({ ...r, status: 'failed', error: 'missing unet/model.onnx' });
+      // Nothing was on view: the steps and images go, the notice says why.
+      await post(page, { type: 'runStarted', run });
+      await page.waitForFunction(() => document.querySelector('.step-empty')?.textContent.includes('Waiting'));
+      await post(page, { type: 'runFinished', run: failed(run), pngs: [] });
+      await page.waitForFunction(() => document.querySelector('.step-viewer').hidden);
+      const notice = await page.textContent('.run > .notice');
+      assert(/Run failed: missing unet\/model\.onnx/.test(notice), `notice: ${notice}`);
+      assert((await viewerState(page)).empty === null, 'no "Waiting for the first step" left for a dropped run');
+      // A finished run on view, then a failed one: the finished one is back, its image with it.
+      const png = await page.evaluate(async () => {
+        const c = document.createElement('canvas');
+        c.width = c.height = 8;
+        c.getContext('2d').fillRect(0, 0, 4, 4);
+        return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
+      });
+      const second = { ...run, id: 'r2', createdAt: '2026-01-02T00:00:00.000Z' };
+      await post(page, { type: 'runStarted', run: second });
+      await post(page, { type: 'step', runId: 'r2', frame: frame(0, true) });
+      await post(page, {
+        type: 'runFinished',
+        run: { ...done, id: 'r2', createdAt: second.createdAt },
+        pngs: [new Uint8Array(png)],
+      });
+      await page.waitForFunction(() => document.querySelectorAll('.image-tile img').length === 1);
+      await post(page, { type: 'runStarted', run: { ...run, id: 'r3', createdAt: '2026-01-03T00:00:00.000Z' } });
+      await page.waitForFunction(() => document.querySelectorAll('.image-tile img').length === 0);
+      await post(page, { type: 'runFinished', run: failed({ ...run, id: 'r3' }), pngs: [] });
+      await page.waitForFunction(() => document.querySelectorAll('.image-tile img').length === 1);
+      const state = await viewerState(page);
+      assert(state.empty === null && state.scrubber, `the finished run's steps are back: ${JSON.stringify(state)}`);
+      assert(
+        (await page.evaluate(() => document.querySelector('.run-head vscode-single-select').value)) === 'r2',
+        'the picker shows it',
+      );
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
 ];

@@ -167,6 +167,7 @@ const handlers: Handlers = {
     }
     renderRunList();
     if (store.activeRunId === run.id) renderActiveRun(viewer.step);
+    else if (run.status !== 'done' && lastRendered === run.id) renderViewed();
     else renderStatus();
   },
   runUpdated: ({ run }) => {
@@ -208,14 +209,28 @@ function openRun(runId: string, step?: number): void {
   }
 }
 
+/** The run whose images and steps are on show. */
+let lastRendered: string | undefined;
+
+/** Shows the run on view (asking the host for its steps and images where they have not come), or (none on
+ * view) no images and no steps. */
+function renderViewed(): void {
+  if (store.activeRunId !== undefined) return openRun(store.activeRunId);
+  lastRendered = undefined;
+  clearImages();
+  viewer.element.hidden = true;
+  renderStatus();
+}
+
 /** Shows the run on view: its images and its steps, on `step` (the last, following, when absent). */
 function renderActiveRun(step?: number): void {
   const run = store.activeRun!;
   const runId = run.summary.id;
+  lastRendered = runId;
   runSelect.value = runId;
   remember({ activeRunId: runId, step });
   const pngs = run.pngs ?? [];
-  for (const img of images.querySelectorAll('img')) URL.revokeObjectURL(img.src);
+  clearImages();
   // As close to square as the batch allows; CSS fits the grid to the pane.
   const cols = Math.ceil(Math.sqrt(pngs.length));
   images.style.setProperty('--cols', String(cols));
@@ -225,6 +240,11 @@ function renderActiveRun(step?: number): void {
   viewer.element.hidden = false;
   viewer.show(run.frames ?? [], run.summary.status, live ? undefined : step);
   renderStatus();
+}
+
+function clearImages(): void {
+  for (const img of images.querySelectorAll('img')) URL.revokeObjectURL(img.src);
+  images.replaceChildren();
 }
 
 /** One image of the run on view: click to enlarge; its actions below it. */
@@ -260,7 +280,9 @@ function renderRunList(): void {
 function renderStatus(): void {
   const run = store.activeRun?.summary;
   if (!run) {
-    status.textContent = 'No run yet: set the parameters and press Generate (Ctrl+Enter).';
+    status.textContent = store.list().length
+      ? 'No run on view: pick one above, or set the parameters and press Generate (Ctrl+Enter).'
+      : 'No run yet: set the parameters and press Generate (Ctrl+Enter).';
   } else {
     status.textContent = statusLine(run);
     // The file names are long: they go in the tooltip, not the line.

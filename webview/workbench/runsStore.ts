@@ -20,6 +20,8 @@ export class RunsStore {
   private readonly runs = new Map<string, HeldRun>();
   private activeId: string | undefined;
   private liveId: string | undefined;
+  /** The run on view when the live one started: back on view if the live one fails. */
+  private beforeLive: string | undefined;
 
   /** The run on view. */
   get activeRunId(): string | undefined {
@@ -59,6 +61,7 @@ export class RunsStore {
   /** A run began: it is the live run and goes on view, with no steps yet. */
   runStarted(run: RunSummary): void {
     this.runs.set(run.id, { summary: run, frames: [], pngs: [] });
+    this.beforeLive = this.activeId;
     this.liveId = this.activeId = run.id;
   }
 
@@ -70,7 +73,8 @@ export class RunsStore {
   }
 
   /** A run ended. A finished run keeps its steps, takes its PNGs and goes on view; a failed or cancelled
-   * one is dropped, as the host does not store it, and leaves nothing on view if it was there. */
+   * one is dropped, as the host does not store it, and if it was on view the run on view before it comes
+   * back (as A1111 keeps the last images beside an error), else nothing. */
   runFinished(run: RunSummary, pngs: readonly Uint8Array[]): void {
     if (this.liveId === run.id) this.liveId = undefined;
     if (run.status === 'done') {
@@ -79,7 +83,8 @@ export class RunsStore {
       return;
     }
     this.runs.delete(run.id);
-    if (this.activeId === run.id) this.activeId = undefined;
+    if (this.activeId !== run.id) return;
+    this.activeId = this.beforeLive !== undefined && this.runs.has(this.beforeLive) ? this.beforeLive : undefined;
   }
 
   /** A stored run changed (e.g. its images were saved); ignored for an unknown run. */

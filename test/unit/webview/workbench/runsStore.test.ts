@@ -37,20 +37,26 @@ test('a live run: on view from its start, steps kept, then finished with its PNG
   assert.equal(store.activeRun?.summary.status, 'done');
 });
 
-test('a failed or cancelled run is dropped; the view empties only if it was on view', () => {
+test('a failed or cancelled run is dropped; on view, it gives the view back to the run on view before it', () => {
   const store = new RunsStore();
   store.runStarted(summary('r1', '2026-01-01T00:00:00Z', 'running'));
   store.runFinished({ ...summary('r1', '2026-01-01T00:00:00Z'), status: 'failed', error: 'boom' }, []);
   assert.equal(store.get('r1'), undefined);
-  assert.equal(store.activeRunId, undefined);
+  assert.equal(store.activeRunId, undefined, 'nothing was on view before it');
   assert.equal(store.liveRunId, undefined);
 
-  store.snapshot([summary('old', '2026-01-01T00:00:00Z')]);
-  store.runStarted(summary('r2', '2026-01-02T00:00:00Z', 'running'));
+  store.snapshot([summary('old', '2026-01-01T00:00:00Z'), summary('older', '2025-12-01T00:00:00Z')]);
   store.open('old');
-  store.runFinished(summary('r2', '2026-01-02T00:00:00Z', 'cancelled'), []);
-  assert.equal(store.get('r2'), undefined);
-  assert.equal(store.activeRunId, 'old');
+  store.runStarted(summary('r2', '2026-01-02T00:00:00Z', 'running'));
+  assert.equal(store.activeRunId, 'r2');
+  store.runFinished({ ...summary('r2', '2026-01-02T00:00:00Z'), status: 'failed', error: 'boom' }, []);
+  assert.equal(store.activeRunId, 'old', 'the run on view before the failed one is back');
+
+  store.runStarted(summary('r3', '2026-01-03T00:00:00Z', 'running'));
+  store.open('older');
+  store.runFinished(summary('r3', '2026-01-03T00:00:00Z', 'cancelled'), []);
+  assert.equal(store.get('r3'), undefined);
+  assert.equal(store.activeRunId, 'older', 'a run opened during the run stays on view');
 });
 
 test('steps of an unknown run, or of one whose steps have not arrived, are not kept', () => {
