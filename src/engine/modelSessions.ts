@@ -165,7 +165,7 @@ export async function loadSessions(
     const peer = provider === 'cpu' ? startUnetPeer(folder, log) : undefined;
     const peerSettings = { graphCacheDir, ...UNET_SETTINGS };
     // A graph an earlier start cached opens in the peer at once, beside this thread's sessions (ready for the
-    // first steps: a CLI image 13-15 ms sooner); otherwise the peer waits for this thread's UNet to cache it.
+    // first steps: a CLI image 7-15 ms sooner); otherwise the peer waits for this thread's UNet to cache it.
     const peerOpening = peer !== undefined && cpuGraphCached(f.unet, graphCacheDir);
     if (peerOpening) peer.open(f.unet, peerSettings);
     const opened = await Promise.allSettled([
