@@ -39,8 +39,9 @@ export async function runPipeline(
   const { spec: req, defaulted } = resolveSpec(request.spec, s);
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
+  const toolRun = !!req.toolSampler && req.initImage === undefined && !req.invert;
   // A tool run's sampler worker loads while the prompt is encoded.
-  if (req.toolSampler && req.initImage === undefined && !req.invert) prepareSamplerWorker();
+  if (toolRun) prepareSamplerWorker();
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
   const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
@@ -84,7 +85,7 @@ export async function runPipeline(
   } else if (req.initImage !== undefined) {
     start = await startFromImage(s, req, request.images, shape, scheduler, noise);
     latents = await denoise(loop, { ...start, scheduler });
-  } else if (req.toolSampler) {
+  } else if (toolRun) {
     tool = planToolRun(req, scheduler, latentShape, seeds);
     const { guidanceScale, guidanceRescale } = req;
     const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };

@@ -157,6 +157,7 @@ const handlers: Handlers = {
     renderStatus();
   },
   runFinished: ({ run, pngs }) => {
+    const wasOnView = store.activeRunId === run.id;
     store.runFinished(run, pngs);
     form.setRunning(store.liveRunId !== undefined);
     if (run.status === 'done') {
@@ -167,7 +168,7 @@ const handlers: Handlers = {
     }
     renderRunList();
     if (store.activeRunId === run.id) renderActiveRun(viewer.step);
-    else if (run.status !== 'done' && lastRendered === run.id) renderViewed();
+    else if (wasOnView) renderViewed();
     else renderStatus();
   },
   runUpdated: ({ run }) => {
@@ -209,14 +210,10 @@ function openRun(runId: string, step?: number): void {
   }
 }
 
-/** The run whose images and steps are on show. */
-let lastRendered: string | undefined;
-
 /** Shows the run on view (asking the host for its steps and images where they have not come), or (none on
  * view) no images and no steps. */
 function renderViewed(): void {
   if (store.activeRunId !== undefined) return openRun(store.activeRunId);
-  lastRendered = undefined;
   clearImages();
   viewer.element.hidden = true;
   renderStatus();
@@ -226,7 +223,6 @@ function renderViewed(): void {
 function renderActiveRun(step?: number): void {
   const run = store.activeRun!;
   const runId = run.summary.id;
-  lastRendered = runId;
   runSelect.value = runId;
   remember({ activeRunId: runId, step });
   const pngs = run.pngs ?? [];
