@@ -16,11 +16,11 @@ function passes(c0: number, x: Float32Array, terms: [number, Float32Array][], f3
 }
 
 test('one pass stores the values of a pass per term, bit for bit', () => {
-  const [x, a, b, c] = [wave(0.37), wave(1.1), wave(2.3), wave(0.05)];
-  const weights = [0.9999, -1.234567, 0.3333333, 1e-3];
+  const [x, a, b, c, d] = [wave(0.37), wave(1.1), wave(2.3), wave(0.05), wave(3.7)];
+  const weights = [0.9999, -1.234567, 0.3333333, 1e-3, -7.25];
   for (const f32 of [false, true]) {
-    for (let count = 0; count <= 3; count++) {
-      const terms = [a, b, c].slice(0, count).map((arr, k) => [weights[k + 1], arr] as [number, Float32Array]);
+    for (let count = 0; count <= 4; count++) {
+      const terms = [a, b, c, d].slice(0, count).map((arr, k) => [weights[k + 1], arr] as [number, Float32Array]);
       const out = new Float32Array(n);
       combineInto(out, weights[0], x, terms, f32);
       assert.deepEqual(out, passes(weights[0], x, terms, f32), `${count} terms, f32 ${f32}`);
