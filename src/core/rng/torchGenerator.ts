@@ -1,4 +1,5 @@
 import { numel } from '../tensor/tensor';
+import { polarF32 } from './angleF32';
 import { Mt19937 } from './mt19937';
 import type { NoiseSource } from './noiseSource';
 
@@ -87,9 +88,7 @@ export class TorchGenerator implements NoiseSource {
 function boxMuller16(data: Float32Array, at: number): void {
   for (let j = at; j < at + 8; j++) {
     const radius = f32(Math.sqrt(f32(-2 * f32(Math.log(1 - data[j])))));
-    const theta = f32(TWO_PI_F32 * data[j + 8]);
-    data[j] = radius * f32(Math.cos(theta));
-    data[j + 8] = radius * f32(Math.sin(theta));
+    polarF32(data, j, j + 8, radius, f32(TWO_PI_F32 * data[j + 8]));
   }
 }
 
