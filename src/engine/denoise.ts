@@ -70,7 +70,8 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
     const t = timesteps[i];
     const input = buffers.modelInput(scheduler, latents, t);
     const runStart = performance.now();
-    const out = await runUnet(s, unetExtra ? withChannels(input, unetExtra) : input, t, text?.hidden, added);
+    const unetInput = unetExtra ? withChannels(input, unetExtra) : input;
+    const out = await runUnet(s, unetInput, t, text?.hidden, added, buffers.unetOut);
     unetRunMs.push(performance.now() - runStart);
     const stepOptions = { eta: req.eta, out: buffers.out(i) };
     // Guidance and an elementwise step (DDIM, DPM-Solver++, Euler) in one pass; others take the guided

@@ -8,13 +8,16 @@ import type { ModelSessions } from './modelSessions';
 import type { Output } from './onnxModel';
 
 /** The UNet's output for `input` at timestep t (the guidance halves, when doubled, are batch rows);
- * `added`: the family's extra inputs, one row per batch row (addedConditions.ts). */
+ * `added`: the family's extra inputs, one row per batch row (addedConditions.ts). The output of several
+ * calls is put together in `into` when given (a loop passes one buffer for all its steps), else in a new
+ * array; one call's output comes back as onnxruntime returned it. */
 export async function runUnet(
   s: ModelSessions,
   input: Tensor,
   t: number,
   hidden: Tensor | undefined,
   added: AddedConditions,
+  into?: Float32Array,
 ): Promise<Float32Array> {
   const [n, ...rest] = input.shape;
   const fixed = s.unet.fixedBatch('sample');
@@ -43,7 +46,7 @@ export async function runUnet(
   const checked = (b: number, result: Record<string, Output>) => checkedOutput(s, result, outDims(b)).data;
   // One call takes the whole batch: its output is the result, uncopied.
   if (per >= n) return checked(0, await s.unet.run(feeds(0))).subarray(0, n * outPlane);
-  const out = new Float32Array(n * outPlane);
+  const out = into?.length === n * outPlane ? into : new Float32Array(n * outPlane);
   const place = (b: number, result: Record<string, Output>) =>
     out.set(checked(b, result).subarray(0, Math.min(per, n - b) * outPlane), b * outPlane);
   for (let b = 0; b < n; b += per) {

@@ -1,5 +1,5 @@
-// The arrays a run's denoising steps reuse, allocated once per run: the UNet input, the guided noise
-// estimate and the scheduler's outputs. prevSample alternates between two buffers, so a step never
+// The arrays a run's denoising steps reuse, allocated once per run: the UNet input and output (where
+// the output comes from several calls), the guided noise estimate and the scheduler's outputs. prevSample alternates between two buffers, so a step never
 // writes the sample it reads; anything kept past the next step must be copied.
 import type { Scheduler, StepOutput } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
@@ -7,6 +7,8 @@ import type { Tensor } from '../core/tensor/tensor';
 export class StepBuffers {
   /** The latents `copies` times over (uncond and text halves when guided). */
   readonly input: Tensor<Float32Array>;
+  /** The UNet's output for all rows, when put together from several calls (runUnet.ts). */
+  readonly unetOut: Float32Array;
   readonly eps: Float32Array;
   private readonly outs: [StepOutput, StepOutput];
 
@@ -16,6 +18,7 @@ export class StepBuffers {
   ) {
     const n = latentShape.reduce((a, b) => a * b, 1);
     this.input = { data: new Float32Array(n * copies), shape: [latentShape[0] * copies, ...latentShape.slice(1)] };
+    this.unetOut = new Float32Array(n * copies);
     this.eps = new Float32Array(n);
     const x0 = { data: new Float32Array(n), shape: latentShape };
     const prev = () => ({ prevSample: { data: new Float32Array(n), shape: latentShape }, predOriginalSample: x0 });
