@@ -33,7 +33,7 @@ export interface StepOptions {
 /** A step that is elementwise in the sample x and the model output m, as coefficients of step()'s own
  * arithmetic, in its order of operations. A caller that makes m in a pass of its own (the engine's
  * classifier-free guidance) can take the step in the same pass, bit for bit what step() gives. */
-export type ElementwiseStep = AffineStep | MultistepStep | EulerStep;
+export type ElementwiseStep = AffineStep | MultistepStep | EulerStep | PredictorCorrectorStep;
 
 /** Affine in x and m (deterministic DDIM): x̂0 = p·x + q·m, stored in the sample's dtype, then
  * x_prev = a·x̂0 + d·(r·x + s·m). */
@@ -62,6 +62,31 @@ export interface MultistepStep {
   readonly h1: Float32Array;
   readonly c3: number;
   readonly h2?: Float32Array;
+}
+
+/** UniPC's data-prediction update up to order 2: x̂0 = (p·x + q·m)/v, stored in the sample's dtype both as
+ * the step's x̂0 and into `newest`; where the corrector runs, c = k0·last + a1·h1 + a2·h2 + a3·x̂0 goes
+ * into `into` and the predictor starts from c, else from x; x_prev = b0·start + b1·x̂0 + b2·h1. Each first
+ * product and partial sum rounded to float32, left to right (a weight of 0 pairs with zeros). */
+export interface PredictorCorrectorStep {
+  readonly kind: 'unipc';
+  readonly p: number;
+  readonly q: number;
+  readonly v: number;
+  readonly newest: Float32Array;
+  readonly h1: Float32Array;
+  readonly corrector?: {
+    readonly last: Float32Array;
+    readonly into: Float32Array;
+    readonly k0: number;
+    readonly a1: number;
+    readonly a2: number;
+    readonly h2: Float32Array;
+    readonly a3: number;
+  };
+  readonly b0: number;
+  readonly b1: number;
+  readonly b2: number;
 }
 
 /** An Euler step on σ (Euler, Euler ancestral): x̂0 = p·x + q·m, stored in the sample's dtype, then

@@ -1,7 +1,8 @@
 // The fused guidance + scheduler step (guidedStep.ts) against what it replaces: guide() then the scheduler's
 // own step(), bit for bit, over whole runs (each step's x_prev is the next one's sample), for DDIM, DPM-Solver++
-// (orders, solver types, lower_order_final, Karras σ, the σ = 0 last step), Euler and Euler ancestral (seeded
-// noise), each prediction type, a batch of 2 and an odd length.
+// (orders, solver types, lower_order_final, Karras σ, the σ = 0 last step), UniPC (bh1 and bh2, orders 1–2,
+// the corrector off at some steps), Euler and Euler ancestral (seeded noise), each prediction type, a batch of 2
+// and an odd length.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
@@ -124,6 +125,23 @@ for (const shape of SHAPES) {
       }
     });
   }
+  test(`UniPC fused = guide() then step(): bh1 and bh2, orders 1–2, corrector off at some steps, ${at}`, () => {
+    const UNIPC = { _class_name: 'UniPCMultistepScheduler' };
+    for (const config of [
+      {},
+      { solver_type: 'bh1' },
+      { solver_order: 1 },
+      { prediction_type: 'v_prediction' },
+      { use_karras_sigmas: true },
+      { disable_corrector: [0, 3, 4] },
+      { lower_order_final: false, final_sigmas_type: 'sigma_min' },
+      { timestep_spacing: 'trailing', prediction_type: 'v_prediction', solver_type: 'bh1' },
+    ]) {
+      for (const steps of [20, 7]) assertSame({ ...UNIPC, ...config }, steps, shape);
+    }
+    // Order 3 is left to step(): its third-order steps are not offered, the others still match.
+    assertSame({ ...UNIPC, solver_order: 3 }, 12, shape, {});
+  });
   test(`DDIM fused = guide() then step(): each prediction type, ${at}`, () => {
     for (const prediction_type of ['epsilon', 'v_prediction', 'sample'])
       assertSame({ _class_name: 'DDIMScheduler', prediction_type }, 20, shape);
@@ -154,13 +172,22 @@ test('the schedulers offer an elementwise step only where step() is one', () => 
     assert.ok(!offered({ ...DPM, algorithm_type, final_sigmas_type: 'sigma_min' }), algorithm_type);
   assert.ok(!offered({ _class_name: 'EDMDPMSolverMultistepScheduler' }), "EDM's own x̂0");
   assert.ok(!offered(DPM, {}, { data: Float64Array.from(x.data), shape: x.shape }), 'float64 samples');
-  assert.ok(!offered({ _class_name: 'UniPCMultistepScheduler' }), 'UniPC has none');
+  const UNIPC = { _class_name: 'UniPCMultistepScheduler' };
+  assert.ok(offered(UNIPC));
+  assert.ok(!offered({ ...UNIPC, predict_x0: false, final_sigmas_type: 'sigma_min' }), 'UniPC on ε̂');
+  assert.ok(!offered({ ...UNIPC, thresholding: true }), 'UniPC thresholding x̂0');
   const ddim = scheduler({ _class_name: 'DDIMScheduler' }, 10);
   assert.throws(() => ddim.elementwiseStep!(ddim.timesteps[4] + 1, x), /timestep/, 'a timestep off the schedule');
 });
 
 test('the fused pass reports a UNet output with NaN or Inf as guide() does', () => {
-  for (const _class_name of ['DDIMScheduler', 'DPMSolverMultistepScheduler', 'EulerAncestralDiscreteScheduler']) {
+  const classes = [
+    'DDIMScheduler',
+    'DPMSolverMultistepScheduler',
+    'UniPCMultistepScheduler',
+    'EulerAncestralDiscreteScheduler',
+  ];
+  for (const _class_name of classes) {
     for (const bad of [NaN, Infinity]) {
       const s = scheduler({ _class_name }, 10);
       const x = { data: wave(9, 0.3), shape: [1, 9] };
