@@ -69,7 +69,7 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
     a1111: names.a1111,
     comfyui: names.comfyui,
   };
-  return { resolved, job, info, totalSteps: plannedSteps(resolved, sigmas), prediction };
+  return { resolved, job, info, totalSteps: plannedSteps(resolved, sigmas, alphasCumprod), prediction };
 }
 
 /** The scheduler config keys a tool run reads (the training schedule and prediction type): warnings about
@@ -95,9 +95,10 @@ function toolAlphasCumprod(scheduler: Scheduler): Float64Array {
   return scheduler.alphasCumprod;
 }
 
-function plannedSteps(r: ResolvedToolSampler, sigmas: number[]): number {
+/** The sampler's steps over `sigmas`, from a dry run of its model calls (A1111's UniPC reads the model's ᾱ). */
+function plannedSteps(r: ResolvedToolSampler, sigmas: number[], alphasCumprod: Float64Array): number {
   if (r.sampler.adaptive) return sigmas.length - 1;
-  const plan = modelCallPlan(r.sampler, sigmas, r.options);
+  const plan = modelCallPlan(r.sampler, sigmas, { ...r.options, alphasCumprod });
   return plan.length ? plan[plan.length - 1].step + 1 : 0;
 }
 

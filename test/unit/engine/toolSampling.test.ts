@@ -1,9 +1,12 @@
-// Tool samplers (RunSpec.toolSampler) through the engine on the tiny model: determinism, the noise
-// conventions' batch rules, the documented A1111 vs ComfyUI relation, step events and refusals.
+// Tool samplers (RunSpec.toolSampler) through the engine on the tiny model: every name of both tools runs
+// (or is refused with its reason), determinism, the noise conventions' batch rules, the documented A1111 vs
+// ComfyUI relation, step events and refusals.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StepEvent } from '../../../src/protocol/engine';
 import type { ToolSamplerSpec } from '../../../src/protocol/run';
+import { A1111_SAMPLERS } from '../../../src/core/kdiffusion/a1111Samplers';
+import { COMFY_SAMPLERS } from '../../../src/core/kdiffusion/comfySamplers';
 import { distinctColours, maxDiff, request, startEngine } from './fixtures';
 
 const engine = startEngine();
@@ -11,6 +14,26 @@ after(() => engine.dispose());
 
 const A1111 = (sampler: string, schedule?: string): ToolSamplerSpec => ({ tool: 'a1111', sampler, schedule });
 const COMFY = (sampler: string, schedule: string): ToolSamplerSpec => ({ tool: 'comfyui', sampler, schedule });
+
+test('every A1111 sampler and ComfyUI sampler_name runs through the engine, or is refused with its reason', async () => {
+  const names = [
+    ...A1111_SAMPLERS.map((e) => ({ spec: A1111(e.label), supported: e.sampler !== undefined, why: e.why })),
+    ...COMFY_SAMPLERS.map((e) => ({ spec: COMFY(e.name, 'normal'), supported: e.sampler !== undefined, why: e.why })),
+  ];
+  const failures: string[] = [];
+  for (const { spec, supported, why } of names) {
+    const name = `${spec.tool} ${spec.sampler}`;
+    try {
+      const r = await engine.generate(request({ toolSampler: spec, steps: 4 }));
+      if (!supported) failures.push(`${name}: ran, but it is listed as unsupported`);
+      else if (distinctColours(r.images[0].rgba) <= 20) failures.push(`${name}: a flat image`);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (supported || !message.includes(why!)) failures.push(`${name}: ${message}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
 
 test('each tool sampler is seeded: same seed same image, another seed another (ancestral and SDE included)', async () => {
   for (const toolSampler of [
