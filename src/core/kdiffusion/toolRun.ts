@@ -81,7 +81,16 @@ function noiseSamplerFor(
   if (r.sampler.noise === 'none') return undefined;
   if (r.sampler.noise === 'gaussian') return ancestralNoiseSampler(noise);
   const positive = sigmas.filter((s) => s > 0);
-  return brownianTreeNoiseSampler({ ...noise, sigmaMin: Math.min(...positive), sigmaMax: Math.max(...sigmas) });
+  const [sigmaMin, sigmaMax] = [Math.min(...positive), Math.max(...sigmas)];
+  // As in both tools, where torchsde refuses a tree from a time to itself.
+  if (!(sigmaMin < sigmaMax)) {
+    const steps = sigmas.length - 1;
+    throw new RangeError(
+      `its Brownian-tree noise runs from the smallest σ above 0 to the largest, and ${steps} step${steps === 1 ? '' : 's'} ` +
+        `of this schedule give${steps === 1 ? 's' : ''} one σ (${sigmaMax}): give more steps`,
+    );
+  }
+  return brownianTreeNoiseSampler({ ...noise, sigmaMin, sigmaMax });
 }
 
 /** The UNet timestep the tool gives the model at σ: A1111 (k-diffusion's DiscreteEpsDDPMDenoiser) the

@@ -129,6 +129,10 @@ test('explicit σ run with a σ-list sampler; noise convention overrides; refusa
     /UniPC: A1111 needs at least 3 steps/,
   );
   await assert.rejects(
+    engine.generate(request({ toolSampler: COMFY('dpmpp_2m_sde', 'karras'), steps: 1 })),
+    /dpmpp_2m_sde: its Brownian-tree noise .* 1 step of this schedule gives one σ \(14\.6\d*\): give more steps/,
+  );
+  await assert.rejects(
     engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'karras'), sigmas: [20, 1, 0] })),
     /outside the training range/,
   );
