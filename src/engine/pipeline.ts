@@ -79,27 +79,31 @@ export async function runPipeline(
   let latents: Tensor;
   let start: ImageStart | undefined;
   let tool: ReturnType<typeof planToolRun> | undefined;
-  if (req.invert) {
-    const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
-    ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
-  } else if (req.initImage !== undefined) {
-    start = await startFromImage(s, req, request.images, shape, scheduler, noise);
-    latents = await denoise(loop, { ...start, scheduler });
-  } else if (toolRun) {
-    tool = planToolRun(req, scheduler, latentShape, seeds);
-    const { guidanceScale, guidanceRescale } = req;
-    const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };
-    const { unetStepMs, unetRunMs } = loop;
-    latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
-  } else {
-    latents = { data: textRun!.initial, shape: latentShape };
-    if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
-    const timesteps = refinement?.base ?? scheduler.timesteps;
-    const totalSteps = refinement && refinement.base.length + refinement.refiner.length;
-    latents = await denoise(loop, { scheduler, timesteps, latents, totalSteps });
-  }
   let refinerTextMs = 0;
-  if (refinement) ({ latents, textEncoderMs: refinerTextMs } = await refine(loop, refinement, latents, denoise));
+  try {
+    if (req.invert) {
+      const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
+      ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
+    } else if (req.initImage !== undefined) {
+      start = await startFromImage(s, req, request.images, shape, scheduler, noise);
+      latents = await denoise(loop, { ...start, scheduler });
+    } else if (toolRun) {
+      tool = planToolRun(req, scheduler, latentShape, seeds);
+      const { guidanceScale, guidanceRescale } = req;
+      const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };
+      const { unetStepMs, unetRunMs } = loop;
+      latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
+    } else {
+      latents = { data: textRun!.initial, shape: latentShape };
+      if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
+      const timesteps = refinement?.base ?? scheduler.timesteps;
+      const totalSteps = refinement && refinement.base.length + refinement.refiner.length;
+      latents = await denoise(loop, { scheduler, timesteps, latents, totalSteps });
+    }
+    if (refinement) ({ latents, textEncoderMs: refinerTextMs } = await refine(loop, refinement, latents, denoise));
+  } catch (err) {
+    throw namingWarnings(err, warnings);
+  }
 
   const vaeStart = performance.now();
   // The last stage's pipeline decodes (with its own VAE where the refiner folder has one).
@@ -201,6 +205,14 @@ function buildScheduler(
     .filter((f) => f.severity === 'warning' && (!req.toolSampler || readsKey(String(f.path[0]))))
     .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
   return { scheduler, warnings };
+}
+
+/** NaN from a run whose config warned: the warnings name the likely cause (zero terminal SNR with an
+ * ε-model, a misspelt key), so the error carries them where a failed run shows no result's warnings. */
+function namingWarnings(err: unknown, warnings: string[]): unknown {
+  if (!(err instanceof EngineFailure) || err.code !== 'NAN_OUTPUT' || warnings.length === 0) return err;
+  const which = warnings.length === 1 ? 'warning' : 'warnings';
+  return new EngineFailure('NAN_OUTPUT', `${err.message}. This run's ${which}: ${warnings.join('; ')}`, err.details);
 }
 
 function scaled(x: Tensor, k: number): Tensor {

@@ -92,6 +92,26 @@ test('NaN in the UNet output stops the run and names the step', async () => {
   });
 });
 
+test('a NaN run names its config warnings, the likely cause (zero terminal SNR with an ε-model under DDIM)', async () => {
+  const scheduler = { _class_name: 'DDIMScheduler', rescale_betas_zero_snr: true, timestep_spacing: 'trailing' };
+  await assert.rejects(engine.generate(request({ scheduler })), (e: EngineError) => {
+    assert.equal(e.code, 'NAN_OUTPUT');
+    assert.match(e.message, /^the DDIMScheduler step returned NaN or Inf at step 1 of 4 \(timestep 999\)\. This run's/);
+    assert.match(
+      e.message,
+      /warning: scheduler config prediction_type: With zero terminal SNR an epsilon-prediction model/,
+    );
+    return true;
+  });
+  // Without a warning the message is the step's alone.
+  const dir = copyModel('tiny-sd');
+  cpSync(model('broken/nan-unet/unet/model.onnx'), join(dir, 'unet', 'model.onnx'));
+  await assert.rejects(engine.generate(request({ modelDir: dir })), (e: EngineError) => {
+    assert.doesNotMatch(e.message, /This run's/);
+    return true;
+  });
+});
+
 test('bad parameters are refused before inference', async () => {
   const cases: [object, RegExp][] = [
     [{ steps: 0 }, /steps must be/],
