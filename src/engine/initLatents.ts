@@ -59,6 +59,12 @@ export async function startFromImage(
   // Inpainting at strength 1 starts from pure noise × init σ (diffusers' is_strength_max), and then
   // diffusers encodes the init image only where it blends it back in (4-channel UNets).
   const pure = req.mask !== undefined && strength === 1;
+  // As diffusers: the start noises the image unless pure, and a 4-channel inpaint blends it back after each
+  // step but the last.
+  const blends = req.mask !== undefined && !s.inpaintingUnet;
+  if (scheduler.noAddNoise && timesteps.length > (pure ? (blends ? 1 : Infinity) : 0)) {
+    throw new EngineFailure('BAD_REQUEST', scheduler.noAddNoise);
+  }
   const encoded = pure && s.inpaintingUnet ? undefined : await encode(pixels);
   const eps: Tensor<Float32Array> = { data: noise.randn(latentShape), shape: latentShape };
   const latents = pure ? scaled(eps, scheduler.initNoiseSigma) : noisedTo(scheduler, encoded!.latents, eps, timesteps);

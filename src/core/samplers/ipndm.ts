@@ -83,8 +83,10 @@ export class IPNDMScheduler implements Scheduler {
     return this.noiseCoef[i] / this.signalCoef[i];
   }
 
+  readonly noAddNoise = `${this.className} has no add_noise in diffusers: image runs need another scheduler`;
+
   addNoise(): Tensor {
-    throw new Error(`${this.className} has no add_noise in diffusers: image-to-image needs another scheduler`);
+    throw new RangeError(this.noAddNoise);
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, _noise?: NoiseSource, options?: StepOptions): StepOutput {

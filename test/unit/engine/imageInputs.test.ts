@@ -138,3 +138,21 @@ test('bad image runs are refused, naming the problem', async () => {
   await assert.rejects(run('tiny-sd15', { strength: 0.5 }), fails(/strength needs an init image/));
   await assert.rejects(fromCard({ timesteps: [999, 500] }), fails(/do not combine with an init image/));
 });
+
+test('a scheduler without add_noise (IPNDM) is refused up front where the run would noise the image', async () => {
+  const init = card();
+  const ipndm = { _class_name: 'IPNDMScheduler' };
+  const noAddNoise = fails(/^IPNDMScheduler has no add_noise in diffusers: image runs need another scheduler$/);
+  await assert.rejects(
+    run('tiny-sd15', { scheduler: ipndm, initImage: 'card.png', strength: 0.5 }, { init }),
+    noAddNoise,
+  );
+  const mask = halfMask(64, 64);
+  const inpaint = { scheduler: ipndm, initImage: 'card.png', mask: 'm.png', strength: 1 };
+  // A 4-channel UNet blends the noised image back after every step but the last.
+  await assert.rejects(run('tiny-sd15', inpaint, { init, mask }), noAddNoise);
+  // Where nothing is noised, as in diffusers, it runs: strength 0, and a 9-channel inpaint from pure noise.
+  await run('tiny-sd15', { scheduler: ipndm, initImage: 'card.png', strength: 0 }, { init });
+  const pure = await run('tiny-sd-inpaint', inpaint, { init, mask });
+  assert.equal(pure.info.spec.steps, 4);
+});
