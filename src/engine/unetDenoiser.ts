@@ -28,9 +28,11 @@ export interface UnetDenoiser {
   buffers: DenoiserBuffers;
 }
 
-/** The UNet input (the latents twice over when guided) and the guided output, allocated once per run. */
+/** The UNet input (the latents twice over when guided), its output where several calls make it
+ * (runUnet.ts) and the guided output, allocated once per run. */
 export interface DenoiserBuffers {
   input: Tensor<Float32Array>;
+  unetOut: Float32Array;
   eps: Float32Array;
 }
 
@@ -38,7 +40,8 @@ export function denoiserBuffers(latentShape: readonly number[], guided: boolean)
   const n = latentShape.reduce((a, b) => a * b, 1);
   const copies = guided ? 2 : 1;
   const shape = [latentShape[0] * copies, ...latentShape.slice(1)];
-  return { input: { data: new Float32Array(n * copies), shape }, eps: new Float32Array(n) };
+  const input = { data: new Float32Array(n * copies), shape };
+  return { input, unetOut: new Float32Array(n * copies), eps: new Float32Array(n) };
 }
 
 export interface Denoised {
@@ -55,14 +58,14 @@ export async function denoiseWithUnet(
   x0: Float32Array,
 ): Promise<Denoised> {
   const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-  const { input, eps } = d.buffers;
+  const { input, unetOut, eps } = d.buffers;
   const n = x.length;
   for (let i = 0; i < n; i++) input.data[i] = x[i] * cIn;
   const guided = d.text?.uncond !== undefined;
   if (guided) input.data.copyWithin(n, 0, n);
   const t = d.timestep(sigma);
   const started = performance.now();
-  const out = await runUnet(d.s, input, t, d.text?.hidden, d.added);
+  const out = await runUnet(d.s, input, t, d.text?.hidden, d.added, unetOut);
   const unetMs = performance.now() - started;
   const estimate = guided ? guide(out, d.guidanceScale, d.guidanceRescale, d.latentShape[0], eps) : unguided(out);
   if (!estimate.finite) {
