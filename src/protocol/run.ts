@@ -4,7 +4,7 @@
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
-import { isToolFinding, resolveToolSampler, type Tool } from '../core/kdiffusion/toolSamplers';
+import { isToolFinding, resolveToolSampler, toolMinSteps, type Tool } from '../core/kdiffusion/toolSamplers';
 import { noiseProblem, takesSigmaList } from '../core/kdiffusion/toolRun';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
@@ -346,6 +346,11 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
     const tool = t.tool === 'a1111' ? 'A1111' : 'ComfyUI';
     if (spec.sigmas && !takesSigmaList(resolved)) {
       problems.push({ field: 'sigmas', message: `${tool}'s ${t.sampler} takes no σ list: give steps instead` });
+    }
+    const least = toolMinSteps(resolved);
+    if (least && !spec.sigmas && spec.steps !== undefined && spec.steps < least.steps) {
+      const message = `${tool}'s ${t.sampler} needs at least ${least.steps} steps (${least.why}), not ${spec.steps}`;
+      problems.push({ field: 'steps', message });
     }
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });

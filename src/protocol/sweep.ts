@@ -4,7 +4,7 @@
 import type { Finding } from '../core/config/findings';
 import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from './run';
 import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
-import { cellCount, expandCells } from './sweepCells';
+import { cellCount, expandCells, type Cell } from './sweepCells';
 import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 
 export const SWEEP_VERSION = 1;
@@ -107,16 +107,17 @@ export function parseSweep(json: unknown, options: { cellLimit?: number } = {}):
   const base = readBase(json.base, axes, error);
   // A cell's key and folder resolution cover one model folder; a second one would share keys across refiners.
   if (base?.refiner !== undefined) error(['base', 'refiner'], 'unsupported', 'a sweep does not run a refiner yet');
-  if (base) checkValues(base, axes, findings);
-  if (findings.some((f) => f.severity === 'error') || !base) return { findings };
+  if (!base) return { findings };
+  checkValues(base, axes, findings);
   const sweep: Sweep = {
     version: SWEEP_VERSION,
     ...(typeof json.description === 'string' && { description: json.description }),
     base,
     axes,
   };
-  findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT));
-  return { sweep, findings };
+  // The grid's own checks run beside the others' errors, so that one edit does not uncover the next.
+  findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT, findings));
+  return findings.some((f) => f.severity === 'error') ? { findings } : { sweep, findings };
 }
 
 /** The sweep as a file holds it (seed ranges written out): `parseSweep` reads it back to an equal sweep. */
@@ -283,10 +284,11 @@ function searchFound(base: RunSpec, search: string, name: AxisName, findings: Fi
   findings.push({ severity: 'error', path: [name, 'values', 0], code: 'search-not-found', message });
 }
 
-/** Each value was checked on the base alone; cells only combine fields no two axes share. What is
- * left for the whole grid: its size, and scheduler keys a cell's class does not have (a sampler
- * axis crossed with a σ schedule or spacing axis), which the engine would ignore. */
-function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
+/** Each value was checked against the other axes' first values. What is left for the whole grid: its
+ * size, scheduler keys a cell's class does not have (a sampler axis crossed with a σ schedule or spacing
+ * axis), which the engine would ignore, and combinations the engine refuses that no first value shows (a
+ * tool sampler's fewest steps against a steps axis). */
+function checkCells(sweep: Sweep, cellLimit: number, reported: readonly Finding[]): Finding[] {
   const count = cellCount(sweep);
   if (count > cellLimit) {
     return [
@@ -298,26 +300,78 @@ function checkCells(sweep: Sweep, cellLimit: number): Finding[] {
       },
     ];
   }
+  // Keyed so that a finding shows once per axis value (an ignored key: once per class there, the last
+  // cell's; a refusal: the first cell's, the one with the fewest other axes moved).
   const findings = new Map<string, Finding>();
+  // With every axis at its first value, readBase and checkValues have said what the engine refuses.
+  const baseline = new Set(checkRunSpec(withFirstValues(sweep.base, sweep.axes)).map((p) => p.message));
+  // checkValues's refusal of a value, found again in the other cells with it.
+  const said = new Set(reported.map((f) => `${f.path.join('.')}:${f.message}`));
+  // A seed combines with nothing the engine refuses: cells that differ only in their seed are checked once.
+  const checked = new Set<string>();
+  const unseeded = (cell: Cell) =>
+    JSON.stringify(AXIS_NAMES.map((n) => (sweep.axes[n]?.field === 'seed' ? null : (cell.at[n] ?? null))));
   for (const cell of expandCells(sweep)) {
-    const scheduler = cell.spec.scheduler ?? {};
-    const className = scheduler._class_name as string;
-    const own = Object.hasOwn(SCHEDULER_CLASSES, className) ? SCHEDULER_CLASSES[className].keys : undefined;
-    if (!own) continue;
-    for (const name of AXIS_NAMES) {
-      const axis = sweep.axes[name];
-      if (!axis || (axis.field !== 'sigmaSchedule' && axis.field !== 'spacing')) continue;
-      const field: AxisFieldSpec = AXIS_FIELDS[axis.field];
-      const key = Object.keys(field.apply(sweep.base, cell.values[name]!, axis.values).scheduler ?? {}).find(
-        (k) => scheduler[k] !== false && !(k in own),
-      );
-      if (!key) continue;
-      const path = [name, 'values', cell.at[name]!];
-      const message = `${className} has no ${key}: cells with it (cell ${cell.index} and others) ignore this value`;
-      findings.set(`${path.join('.')}:${className}`, { severity: 'warning', path, code: 'ignored-key', message });
+    for (const [key, f] of ignoredKeys(sweep, cell)) findings.set(`${f.path.join('.')}:${key}`, f);
+    const combination = unseeded(cell);
+    if (checked.has(combination)) continue;
+    checked.add(combination);
+    for (const [key, f] of refusedCombination(sweep, cell, baseline)) {
+      const at = `${f.path.join('.')}:${key}`;
+      if (!findings.has(at) && !said.has(at)) findings.set(at, f);
     }
   }
   return [...findings.values()];
+}
+
+/** Keys a σ schedule or spacing axis sets that the cell's scheduler class does not have, keyed by class. */
+function ignoredKeys(sweep: Sweep, cell: Cell): [string, Finding][] {
+  const scheduler = cell.spec.scheduler ?? {};
+  const className = scheduler._class_name as string;
+  const own = Object.hasOwn(SCHEDULER_CLASSES, className) ? SCHEDULER_CLASSES[className].keys : undefined;
+  if (!own) return [];
+  const findings: [string, Finding][] = [];
+  for (const name of AXIS_NAMES) {
+    const axis = sweep.axes[name];
+    if (!axis || (axis.field !== 'sigmaSchedule' && axis.field !== 'spacing')) continue;
+    const field: AxisFieldSpec = AXIS_FIELDS[axis.field];
+    const key = Object.keys(field.apply(sweep.base, cell.values[name]!, axis.values).scheduler ?? {}).find(
+      (k) => scheduler[k] !== false && !(k in own),
+    );
+    if (!key) continue;
+    const path = [name, 'values', cell.at[name]!];
+    const message = `${className} has no ${key}: cells with it (cell ${cell.index} and others) ignore this value`;
+    findings.push([className, { severity: 'warning', path, code: 'ignored-key', message }]);
+  }
+  return findings;
+}
+
+/** What the engine would refuse in this cell and not with every axis at its first value (the `baseline`
+ * messages): at the value of the axis that sets the field, naming the other axes off their
+ * first values; a field no axis sets at the top, naming the cell (the first cell with it is kept). Keyed by
+ * the refusal's own words. */
+function refusedCombination(sweep: Sweep, cell: Cell, baseline: ReadonlySet<string>): [string, Finding][] {
+  const named = (names: AxisName[]) => names.map((n) => `${n} = ${show(cell.values[n])}`).join(', ');
+  return checkRunSpec(cell.spec)
+    .filter((p) => !baseline.has(p.message))
+    .map((p) => {
+      const sets = (n: AxisName) => {
+        const axis = sweep.axes[n];
+        return axis !== undefined && (AXIS_FIELDS[axis.field] as AxisFieldSpec).sets.includes(p.field);
+      };
+      const name = AXIS_NAMES.find(sets);
+      if (!name) {
+        const all = AXIS_NAMES.filter((n) => cell.values[n] !== undefined);
+        const message = `cell ${cell.index} (${named(all)}), and any others like it: ${p.message}`;
+        return [p.message, { severity: 'error', path: [], code: 'engine-refuses', message }];
+      }
+      const moved = AXIS_NAMES.filter((n) => n !== name && (cell.at[n] ?? 0) > 0);
+      const message = moved.length ? `with ${named(moved)}: ${p.message}` : p.message;
+      return [
+        p.message,
+        { severity: 'error', path: [name, 'values', cell.at[name]!], code: 'engine-refuses', message },
+      ];
+    });
 }
 
 function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: Path, error: Report): void {

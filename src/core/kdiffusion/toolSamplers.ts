@@ -122,6 +122,17 @@ export function isToolFinding(r: ResolvedToolSampler | Finding): r is Finding {
   return 'code' in r;
 }
 
+/** The fewest steps the tool can run the sampler on its schedule, and why, where that is above 1: known
+ * before the model (the engine refuses the same runs from the σ themselves). */
+export function toolMinSteps(r: ResolvedToolSampler): { steps: number; why: string } | undefined {
+  if (r.sampler.id === 'uni_pc_a1111') return { steps: 3, why: 'it runs at order 3' };
+  if (r.schedule.tool === 'comfyui' && r.schedule.scheduler === 'kl_optimal') {
+    return { steps: 2, why: "ComfyUI's kl_optimal gives NaN for one step" };
+  }
+  // One step leaves one σ above 0, and a tree from a time to itself is refused (torchsde).
+  if (r.sampler.noise === 'brownian') return { steps: 2, why: 'its Brownian-tree noise runs between two σ' };
+  return undefined;
+}
 /** A1111's LCM σ table: every 20th σ from t = 19 to 999 (LCMCompVisDenoiser, 50 original timesteps). */
 export function lcmSubTable(table: SigmaTable, originalSteps = 50): SigmaTable {
   const skip = Math.floor(table.sigmas.length / originalSteps);

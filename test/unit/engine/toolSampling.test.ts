@@ -126,11 +126,15 @@ test('explicit σ run with a σ-list sampler; noise convention overrides; refusa
   );
   await assert.rejects(
     engine.generate(request({ toolSampler: A1111('UniPC'), steps: 2 })),
-    /UniPC: A1111 needs at least 3 steps/,
+    /A1111's UniPC needs at least 3 steps \(it runs at order 3\), not 2/,
   );
   await assert.rejects(
     engine.generate(request({ toolSampler: COMFY('dpmpp_2m_sde', 'karras'), steps: 1 })),
-    /dpmpp_2m_sde: its Brownian-tree noise .* 1 step of this schedule gives one σ \(14\.6\d*\): give more steps/,
+    /ComfyUI's dpmpp_2m_sde needs at least 2 steps \(its Brownian-tree noise runs between two σ\), not 1/,
+  );
+  await assert.rejects(
+    engine.generate(request({ toolSampler: COMFY('dpmpp_2m_sde', 'karras'), sigmas: [14.6, 0] })),
+    /dpmpp_2m_sde: its Brownian-tree noise .* 1 step of this schedule gives one σ \(14\.6\): give more steps/,
   );
   await assert.rejects(
     engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'karras'), sigmas: [20, 1, 0] })),

@@ -162,6 +162,35 @@ test('the base run is checked as the engine checks a run, and must be cacheable'
   );
 });
 
+test('combinations the engine refuses that no first value shows are found in the grid, naming the other axes', () => {
+  // A1111's UniPC needs 3 steps and the SDE samplers 2: the steps axis's 1 and 2 meet them on the sampler axis.
+  const grid = {
+    x: { field: 'sampler', values: ['Euler', 'UniPC', 'DPM++ 2M SDE'] },
+    y: { field: 'steps', values: [4, 1, 2] },
+    z: undefined,
+  };
+  const { sweep, found } = findingsOf(grid);
+  assert.equal(sweep, undefined, 'no sweep to run');
+  const messages = parseSweep({ ...good, ...grid }).findings.map((f) => [f.path.join('.'), f.message]);
+  assert.deepEqual(messages, [
+    ['y.values.1', `with x = "UniPC": A1111's UniPC needs at least 3 steps (it runs at order 3), not 1`],
+    [
+      'y.values.1',
+      `with x = "DPM++ 2M SDE": A1111's DPM++ 2M SDE needs at least 2 steps (its Brownian-tree noise runs between two σ), not 1`,
+    ],
+    ['y.values.2', `with x = "UniPC": A1111's UniPC needs at least 3 steps (it runs at order 3), not 2`],
+  ]);
+  assert.ok(found.every(([, code, severity]) => code === 'engine-refuses' && severity === 'error'));
+  // A field no axis sets is found once, at the top, naming the first cell with it.
+  const sampler = { field: 'sampler', values: ['DDIMScheduler', 'Euler a'] };
+  const varied = parseSweep({ ...good, base: { ...base, subseed: 3, subseedStrength: 0.2 }, x: sampler }).findings;
+  const cell1 = 'cell 1 (x = "Euler a", y = "red", z = 10), and any others like it';
+  assert.deepEqual(
+    varied.map((f) => [f.path.join('.'), f.message]),
+    [['', `${cell1}: a variation seed does not combine with a tool sampler yet`]],
+  );
+});
+
 test('two axes over one field, a Prompt S/R search the prompts lack, and repeated values', () => {
   assert.deepEqual(findingsOf({ y: { field: 'sampler', values: ['DDIM'] } }).found, [
     ['y.field', 'duplicate-field', 'error'],

@@ -17,6 +17,25 @@ test('tool sampler names resolve through the registry; unknown ones name the fie
   assert.match(fields(spec({ toolSampler: { tool: 'x', sampler: 'euler' } as never }))[0], /^toolSampler: /);
 });
 
+test("a tool sampler's fewest steps are checked before the model: A1111 UniPC 3, kl_optimal and Brownian noise 2", () => {
+  const at = (tool: 'a1111' | 'comfyui', sampler: string, steps: number, schedule?: string) =>
+    fields(spec({ toolSampler: { tool, sampler, schedule }, steps }));
+  assert.deepEqual(at('a1111', 'UniPC', 2), [
+    "steps: A1111's UniPC needs at least 3 steps (it runs at order 3), not 2",
+  ]);
+  assert.deepEqual(at('a1111', 'UniPC', 3), []);
+  assert.deepEqual(at('comfyui', 'euler', 1, 'kl_optimal'), [
+    "steps: ComfyUI's euler needs at least 2 steps (ComfyUI's kl_optimal gives NaN for one step), not 1",
+  ]);
+  assert.deepEqual(at('comfyui', 'euler', 1, 'karras'), []);
+  assert.deepEqual(at('a1111', 'DPM++ SDE Karras', 1), [
+    "steps: A1111's DPM++ SDE Karras needs at least 2 steps (its Brownian-tree noise runs between two σ), not 1",
+  ]);
+  assert.deepEqual(at('comfyui', 'dpmpp_2m_sde', 2, 'normal'), []);
+  // An explicit σ list gives the steps itself: the engine checks its σ.
+  assert.deepEqual(fields(spec({ toolSampler: { tool: 'comfyui', sampler: 'dpmpp_2m_sde' }, sigmas: [14.6, 0] })), []);
+});
+
 test('a tool sampler takes sigmas, not timesteps', () => {
   const toolSampler = { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' };
   assert.deepEqual(fields(spec({ toolSampler, sigmas: [14.6, 1, 0] })), []);
