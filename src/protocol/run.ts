@@ -347,11 +347,8 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
     if (spec.sigmas && !takesSigmaList(resolved)) {
       problems.push({ field: 'sigmas', message: `${tool}'s ${t.sampler} takes no σ list: give steps instead` });
     }
-    const least = toolMinSteps(resolved);
-    if (least && !spec.sigmas && spec.steps !== undefined && spec.steps < least.steps) {
-      const message = `${tool}'s ${t.sampler} needs at least ${least.steps} steps (${least.why}), not ${spec.steps}`;
-      problems.push({ field: 'steps', message });
-    }
+    const few = spec.sigmas || spec.steps === undefined ? undefined : toolStepsProblem(t, spec.steps);
+    if (few) problems.push({ field: 'steps', message: few });
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
   // Image-to-image and variation seeds run on the diffusers path only, for now.
@@ -363,6 +360,15 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   if (isVaried(spec))
     problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
   return problems;
+}
+
+/** Why the tool sampler cannot run `steps` steps (fewer than it needs), or undefined; names it as the tool does. */
+export function toolStepsProblem(t: ToolSamplerSpec, steps: number): string | undefined {
+  const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
+  const least = isToolFinding(resolved) ? undefined : toolMinSteps(resolved);
+  if (!least || steps >= least.steps) return undefined;
+  const tool = t.tool === 'a1111' ? 'A1111' : 'ComfyUI';
+  return `${tool}'s ${t.sampler} needs at least ${least.steps} steps (${least.why}), not ${steps}`;
 }
 
 function microConditioningProblems(spec: RunSpec): SpecProblem[] {

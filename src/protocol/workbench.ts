@@ -7,7 +7,7 @@ import type { ModelFamily } from '../core/model/familyDefaults';
 import type { PreviewKind } from './engine';
 import { parseImageAction, type ImageActionMessage } from './imageActions';
 import { MICRO_KEYS, microSpec } from './microConditioning';
-import { isVaried, RANDOM_SEED, RUN_LIMITS, type RunSpec } from './run';
+import { isVaried, RANDOM_SEED, RUN_LIMITS, toolStepsProblem, type RunSpec } from './run';
 import {
   parseImageInput,
   parseImageMessage,
@@ -177,6 +177,8 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   if (!SPACINGS.includes(spacing)) errors.spacing = 'Unknown timestep spacing.';
   else if (spacing !== 'default' && samplerOption && !samplerOption.spacing)
     errors.spacing = `${samplerOption.label} has no timestep spacing option.`;
+  const fewSteps = samplerOption?.toolSampler && toolStepsProblem(samplerOption.toolSampler, steps);
+  if (fewSteps && !errors.steps) errors.steps = `${fewSteps}.`;
   if (samplerOption?.toolSampler && isVaried({ subseedStrength }))
     errors.subseedStrength = 'A variation seed does not combine with a tool sampler yet: set the strength to 0.';
   const micro = microSpec({

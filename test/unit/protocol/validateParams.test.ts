@@ -83,6 +83,15 @@ test("a tool sampler's entry becomes the spec's toolSampler, in that tool's name
   assert.match(errors.subseedStrength ?? '', /tool sampler/);
 });
 
+test('too few steps for a tool sampler are flagged at Steps before anything runs', () => {
+  const at = (sampler: string, steps: string) =>
+    validateParams({ ...good, sampler, spacing: 'default', steps }, ctx).errors.steps;
+  assert.equal(at('a1111:UniPC:', '2'), "A1111's UniPC needs at least 3 steps (it runs at order 3), not 2.");
+  assert.equal(at('a1111:UniPC:', '3'), undefined);
+  assert.match(at('a1111:DPM++ SDE:Karras', '1') ?? '', /at least 2 steps \(its Brownian-tree noise/);
+  assert.equal(at('a1111:DPM++ SDE:Karras', 'x'), 'Steps must be a whole number, not "x".');
+});
+
 test('a model the tools cannot run refuses their samplers, naming why; micro-conditioning is read for SDXL only', () => {
   const xl = { ...good, modelId: 'xl', spacing: 'default', sampler: 'a1111:DPM++ 2M:Karras' };
   assert.match(
