@@ -9,6 +9,7 @@ import type { Denoiser, KSampler } from './denoiser';
 import { sigmaTable, sigmaToT, timestepToSigma, type SigmaTable } from './sigmaTable';
 import { uniPcMultistep, type UniPcModel } from './uniPc';
 import { UniPcSchedule } from './uniPcUpdate';
+import { overEach, timesEach } from './stepMath';
 
 const ORDER = 3;
 
@@ -47,13 +48,15 @@ export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts =
   const model: UniPcModel = (xv, t) => {
     const sigma = timestepToSigma(table, f32(f32(t - 1 / T) * T));
     const scale = Math.sqrt(1 + sigma * sigma);
-    const xk = Float32Array.from(xv, (v) => v * scale);
+    const xk = timesEach(xv, scale);
     const d = denoise(xk, sigma);
     const [a, std] = [ns.alpha(t), ns.std(t)];
-    return Float32Array.from(xv, (v, j) => (v - (std * (xk[j] - d[j])) / sigma) / a);
+    const out = new Float32Array(xv.length);
+    for (let j = 0; j < out.length; j++) out[j] = (xv[j] - (std * (xk[j] - d[j])) / sigma) / a;
+    return out;
   };
-  const xVp = Float32Array.from(x0, (v) => v * ns.alpha(ts[0]));
+  // α(t) once: the schedule's log α searches its table for t.
+  const xVp = timesEach(x0, ns.alpha(ts[0]));
   const x = uniPcMultistep(xVp, ts, ORDER, 'bh1', ns, model, opts.callback);
-  const aEnd = ns.alpha(ts[ts.length - 1]);
-  return Float32Array.from(x, (v) => v / aEnd);
+  return overEach(x, ns.alpha(ts[ts.length - 1]));
 };

@@ -18,7 +18,8 @@ export function cachedEps(denoise: Denoiser): CachedEps {
     if (hit) return hit;
     const s = sigmaOfT(t);
     const d = denoise(x, s);
-    const e = Float32Array.from(x, (v, j) => (v - d[j]) / s);
+    const e = new Float32Array(x.length);
+    for (let j = 0; j < e.length; j++) e[j] = (x[j] - d[j]) / s;
     cache.set(key, e);
     return e;
   };

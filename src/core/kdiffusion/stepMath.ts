@@ -7,12 +7,29 @@ import type { NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[]): Float32Array {
   const n = terms[0][1].length;
   const res = new Float32Array(n);
+  // Indexed, not `for…of` over the terms: an iterator per element cost ~10× the arithmetic.
+  const coefs = terms.map(([c]) => c);
+  const arrays = terms.map(([, a]) => a);
   for (let j = 0; j < n; j++) {
     let s = 0;
-    for (const [c, a] of terms) s += c * a[j];
+    for (let k = 0; k < coefs.length; k++) s += coefs[k] * arrays[k][j];
     res[j] = s;
   }
   return res;
+}
+
+/** x·k elementwise into a new array. */
+export function timesEach(x: ArrayLike<number>, k: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let j = 0; j < out.length; j++) out[j] = x[j] * k;
+  return out;
+}
+
+/** x/k elementwise into a new array (a division, as the tools divide, not a product with 1/k). */
+export function overEach(x: ArrayLike<number>, k: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let j = 0; j < out.length; j++) out[j] = x[j] / k;
+  return out;
 }
 
 /** The Karras ODE derivative d = (x − D(x, σ))/σ. */

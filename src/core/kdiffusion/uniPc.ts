@@ -5,7 +5,7 @@
 // sample_unipc) run it with t = σ on SigmaConvert's schedule (ᾱ = 1/(1+σ²)), order min(3, N − 1), a final
 // σ of 0 replaced by 0.001; both drop the next-to-last σ. A1111's "UniPC" is in a1111UniPc.ts.
 import type { Denoiser, KSampler, StepCallback } from './denoiser';
-import { notify } from './stepMath';
+import { notify, overEach, timesEach } from './stepMath';
 import { UniPcSchedule, uniPcBhUpdate, type UniPcState } from './uniPcUpdate';
 
 export type UniPcModel = (xVp: Float32Array, t: number) => Float32Array;
@@ -68,17 +68,12 @@ function makeComfyUniPc(variant: 'bh1' | 'bh2'): KSampler {
     const ts = Array.from(sigmasIn, Math.fround);
     if (ts[ts.length - 1] === 0) ts[ts.length - 1] = Math.fround(0.001);
     // The data-prediction model on the variance-preserving scale: x0 = D(x·√(1+σ²), σ).
-    const model: UniPcModel = (xv, s) =>
-      denoise(
-        Float32Array.from(xv, (v) => v * Math.sqrt(s * s + 1)),
-        s,
-      );
-    const xVp = Float32Array.from(x0, (v) => v / Math.sqrt(1 + ts[0] * ts[0]));
+    const model: UniPcModel = (xv, s) => denoise(timesEach(xv, Math.sqrt(s * s + 1)), s);
+    const xVp = overEach(x0, Math.sqrt(1 + ts[0] * ts[0]));
     // ComfyUI runs no update at all for a single step (order 0): x comes back only rescaled.
     const order = Math.min(3, ts.length - 2);
     const x = uniPcMultistep(xVp, ts, order, variant, SIGMA_SCHEDULE, model, opts.callback);
-    const a = SIGMA_SCHEDULE.alpha(ts[ts.length - 1]);
-    return Float32Array.from(x, (v) => v / a);
+    return overEach(x, SIGMA_SCHEDULE.alpha(ts[ts.length - 1]));
   };
 }
 

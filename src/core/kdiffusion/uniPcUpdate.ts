@@ -74,7 +74,9 @@ export function uniPcBhUpdate(
     const rk = f(f(ns.lambda(ts[ts.length - 1 - i]) - lambdaPrev) / h);
     rks.push(rk);
     const mi = models[models.length - 1 - i];
-    d1s.push(Float32Array.from(mi, (v, j) => (v - m0[j]) / rk));
+    const d1 = new Float32Array(mi.length);
+    for (let j = 0; j < d1.length; j++) d1[j] = (mi[j] - m0[j]) / rk;
+    d1s.push(d1);
   }
   rks.push(1);
   const hh = -h;
@@ -94,7 +96,8 @@ export function uniPcBhUpdate(
   const ratio = f(ns.std(t) / ns.std(tPrev));
   const c0 = f(alphaT * hPhi1);
   const cb = f(alphaT * bh);
-  const base = Float32Array.from(x, (v, j) => ratio * v - c0 * m0[j]);
+  const base = new Float32Array(x.length);
+  for (let j = 0; j < base.length; j++) base[j] = ratio * x[j] - c0 * m0[j];
   let xt = base;
   if (d1s.length > 0) {
     const rhosP =
@@ -104,15 +107,23 @@ export function uniPcBhUpdate(
             R.slice(0, -1).map((row) => row.slice(0, -1)),
             b.slice(0, -1),
           );
-    xt = Float32Array.from(base, (v, j) => v - cb * rhosP.reduce((s, r, k) => s + r * d1s[k][j], 0));
+    xt = new Float32Array(base.length);
+    for (let j = 0; j < xt.length; j++) xt[j] = base[j] - cb * rhoSum(rhosP, d1s, j);
   }
   if (!model) return { x: xt };
   const modelT = model(xt, t).slice();
   const rhosC = order === 1 ? [0.5] : solve(R, b);
   const last = rhosC[rhosC.length - 1];
-  const corrected = Float32Array.from(
-    base,
-    (v, j) => v - cb * (d1s.reduce((s, d, k) => s + rhosC[k] * d[j], 0) + last * (modelT[j] - m0[j])),
-  );
+  const corrected = new Float32Array(base.length);
+  for (let j = 0; j < corrected.length; j++) {
+    corrected[j] = base[j] - cb * (rhoSum(rhosC, d1s, j) + last * (modelT[j] - m0[j]));
+  }
   return { x: corrected, modelT };
+}
+
+/** Σₖ ρₖ·D1ₖ[j] over the D1 terms, from 0 in their order (as the tools' einsum over k sums them here). */
+function rhoSum(rhos: readonly number[], d1s: readonly Float32Array[], j: number): number {
+  let s = 0;
+  for (let k = 0; k < d1s.length; k++) s += rhos[k] * d1s[k][j];
+  return s;
 }
