@@ -10,21 +10,19 @@ const PIO2_HI = 1.5707963267341256;
 const PIO2_LO = 6.077100506506192e-11;
 const TWO_OVER_PI = 0.6366197723675814;
 
-// (−1)ᵏ/(2k+1)! and (−1)ᵏ/(2k)! for k = 1…7.
-const S1 = -1 / 6;
-const S2 = 1 / 120;
-const S3 = -1 / 5040;
-const S4 = 1 / 362880;
-const S5 = -1 / 39916800;
-const S6 = 1 / 6227020800;
-const S7 = -1 / 1307674368000;
-const C1 = -1 / 2;
-const C2 = 1 / 24;
-const C3 = -1 / 720;
-const C4 = 1 / 40320;
-const C5 = -1 / 3628800;
-const C6 = 1 / 479001600;
-const C7 = -1 / 87178291200;
+// sin r = r + r·Σ Sₖ·r²ᵏ and cos r = 1 + Σ Cₖ·r²ᵏ, k = 1…7: Sₖ = (−1)ᵏ/(2k+1)!, Cₖ = (−1)ᵏ/(2k)!.
+const [S1, S2, S3, S4, S5, S6, S7] = taylor(1);
+const [C1, C2, C3, C4, C5, C6, C7] = taylor(0);
+
+/** (−1)ᵏ/(2k + odd)! for k = 1…7 (the factorials are exact integers in a double). */
+function taylor(odd: 0 | 1): number[] {
+  return Array.from({ length: 7 }, (_, i) => {
+    const n = 2 * (i + 1) + odd;
+    let factorial = 1;
+    for (let m = 2; m <= n; m++) factorial *= m;
+    return (i % 2 === 0 ? -1 : 1) / factorial;
+  });
+}
 
 /** data[cosAt] = r·cos θ and data[sinAt] = r·sin θ, each of cos and sin rounded to float32 first
  * (as Math.fround(Math.cos(θ)) would be), for θ ∈ [0, 2π). */
