@@ -49,8 +49,15 @@ function check(s: ModelSessions, req: ForwardLatentRequest): void {
   if (req.levels.length < 1 || req.levels.length > levels) {
     throw new EngineFailure('BAD_REQUEST', `the forward view asks for 1 to ${levels} levels, not ${req.levels.length}`);
   }
-  const bad = req.levels.find((l) => !Number.isFinite(l.signal) || !Number.isFinite(l.noise));
-  if (bad) throw new EngineFailure('BAD_REQUEST', `noise level ${JSON.stringify(bad)} is not finite`);
+  // √ᾱ and √(1 − ᾱ) lie in [0, 1].
+  const unit = (v: number) => Number.isFinite(v) && v >= 0 && v <= 1;
+  const bad = req.levels.find((l) => !unit(l.signal) || !unit(l.noise));
+  if (bad)
+    throw new EngineFailure('BAD_REQUEST', `noise level ${JSON.stringify(bad)} is not √ᾱ and √(1 − ᾱ) in [0, 1]`);
+  if (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > FORWARD_LATENT_LIMITS.seed) {
+    const message = `seed must be a whole number from 0 to ${FORWARD_LATENT_LIMITS.seed}, not ${req.seed}`;
+    throw new EngineFailure('BAD_REQUEST', message);
+  }
   const { width, height } = req.image;
   if (width < 1 || height < 1 || Math.max(width, height) > side) {
     throw new EngineFailure(

@@ -1,6 +1,7 @@
 // Host-decoded RGBA images → what the encoder and the inpainting blend take. The resize rule is
 // A1111's default "Just resize": the image is stretched to the run's size (PIL Lanczos), whatever
 // its aspect ratio, so every pixel of the input is used and none is invented.
+import { EngineFailure } from './engineFailure';
 import { resizePlanes, type Planes } from '../core/image/resize';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RgbaPixels } from '../protocol/engine';
@@ -8,6 +9,7 @@ import type { RgbaPixels } from '../protocol/engine';
 /** The image stretched to width × height as [1, 3, H, W] in [−1, 1] (diffusers' preprocess: x/127.5 − 1);
  * alpha is ignored. */
 export function initImageTensor(img: RgbaPixels, width: number, height: number): Tensor<Float32Array> {
+  checkPixels(img, 'the image');
   const plane = img.width * img.height;
   const rgb = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) rgb[c * plane + p] = img.rgba[p * 4 + c] / 127.5 - 1;
@@ -20,6 +22,7 @@ export function initImageTensor(img: RgbaPixels, width: number, height: number):
  * (white repaints), blurred by a Gaussian of σ = blur px over a kernel of 2·⌊2.5σ + 0.5⌋ + 1 (its
  * cv2.GaussianBlur call), at the mask's own size; values in [0, 1]. */
 export function maskPlane(mask: RgbaPixels, blur: number): Planes {
+  checkPixels(mask, 'the mask');
   const plane = mask.width * mask.height;
   const data = new Float32Array(plane);
   for (let p = 0; p < plane; p++) {
@@ -78,4 +81,16 @@ function gaussianBlur(src: Planes, sigma: number): Planes {
     return out;
   };
   return { ...src, data: pass(pass(src.data, true), false) };
+}
+
+/** Refuses pixels whose buffer is not width·height RGBA bytes: the host decodes images so, and a request
+ * that does not would read past the buffer (NaN) or leave bytes unread. */
+function checkPixels({ width, height, rgba }: RgbaPixels, what: string): void {
+  const sides = Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1;
+  if (sides && rgba instanceof Uint8Array && rgba.length === width * height * 4) return;
+  const bytes = rgba instanceof Uint8Array ? `${rgba.length} bytes` : 'no byte array';
+  throw new EngineFailure(
+    'BAD_REQUEST',
+    `${what} is ${width}×${height} with ${bytes}; RGBA needs width·height·4 bytes`,
+  );
 }

@@ -208,7 +208,8 @@ export interface ForwardLatentRequest {
   levels: { signal: number; noise: number }[];
 }
 
-export const FORWARD_LATENT_LIMITS = { levels: 16, side: 1024 } as const;
+/** The forward view's limits; its seed is any 32-bit one, as torch's generator keeps the low 32 bits. */
+export const FORWARD_LATENT_LIMITS = { levels: 16, side: 1024, seed: 2 ** 32 - 1 } as const;
 
 export interface ForwardLatentResult {
   /** Each level's z_t through the VAE decoder. */

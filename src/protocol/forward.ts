@@ -78,7 +78,7 @@ export function parseForwardMessage(value: unknown): ForwardToHost | string {
 function parseLatentRequest(m: Record<string, unknown>): ForwardToHost | string {
   const whole = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
   if (!whole(m.request, Number.MAX_SAFE_INTEGER)) return 'latent request without a request number';
-  if (!whole(m.seed, 2 ** 32 - 1)) return 'latent request with a bad seed';
+  if (!whole(m.seed, FORWARD_LATENT_LIMITS.seed)) return 'latent request with a bad seed';
   const unit = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
   const levels = m.levels;
   const max = FORWARD_LATENT_LIMITS.levels;

@@ -95,3 +95,23 @@ test('a model without an encoder, a pixel-space model and too many levels are re
   const many = Array.from({ length: 17 }, () => ({ signal: 1, noise: 0 }));
   await assert.rejects(ask(many), /1 to 16 levels, not 17/);
 });
+
+test('a level outside [0, 1], a seed that is not a 32-bit whole number and pixels of the wrong size are refused', async () => {
+  const one = [{ signal: 1, noise: 0 }];
+  const refused = (pattern: RegExp) => (e: EngineError) => {
+    assert.equal(e.code, 'BAD_REQUEST');
+    assert.match(e.message, pattern);
+    return true;
+  };
+  await assert.rejects(
+    ask([{ signal: 1e30, noise: 0 }]),
+    refused(/noise level .* is not √ᾱ and √\(1 − ᾱ\) in \[0, 1\]/),
+  );
+  for (const seed of [-5, 1.5, 2 ** 32])
+    await assert.rejects(ask(one, seed), refused(/seed must be a whole number from 0 to 4294967295/));
+  const short = { ...card(), rgba: new Uint8Array(100) };
+  const req = { modelDir: model('tiny-sd15'), image: short, imageKey: 'short', seed: 1, levels: one };
+  await assert.rejects(engine.forwardLatent(req), refused(/the image is 64×64 with 100 bytes; RGBA needs/));
+  // The largest seed the host sends still runs.
+  assert.equal((await ask(one, 2 ** 32 - 1)).images.length, 1);
+});

@@ -137,6 +137,10 @@ test('bad image runs are refused, naming the problem', async () => {
   await assert.rejects(fromCard({ strength: 1.5 }), fails(/strength must be a number from 0 to 1, not 1\.5/));
   await assert.rejects(run('tiny-sd15', { strength: 0.5 }), fails(/strength needs an init image/));
   await assert.rejects(fromCard({ timesteps: [999, 500] }), fails(/do not combine with an init image/));
+  const short = { ...init, rgba: new Uint8Array(10) };
+  await assert.rejects(fromCard({}, { init: short }), fails(/^the image is 64×64 with 10 bytes; RGBA needs/));
+  const badMask = { init, mask: { ...halfMask(64, 64), rgba: new Uint8Array(10) } };
+  await assert.rejects(fromCard({ mask: 'm.png' }, badMask), fails(/^the mask is 64×64 with 10 bytes/));
 });
 
 test('a scheduler without add_noise (IPNDM) is refused up front where the run would noise the image', async () => {
