@@ -127,7 +127,7 @@ export function isToolFinding(r: ResolvedToolSampler | Finding): r is Finding {
 export function toolMinSteps(r: ResolvedToolSampler): { steps: number; why: string } | undefined {
   if (r.sampler.id === 'uni_pc_a1111') return { steps: 3, why: 'it runs at order 3' };
   if (r.schedule.tool === 'comfyui' && r.schedule.scheduler === 'kl_optimal') {
-    return { steps: 2, why: "ComfyUI's kl_optimal gives NaN for one step" };
+    return { steps: 2, why: 'on kl_optimal one step gives NaN' };
   }
   // One step leaves one σ above 0, and a tree from a time to itself is refused (torchsde).
   if (r.sampler.noise === 'brownian') return { steps: 2, why: 'its Brownian-tree noise runs between two σ' };

@@ -25,7 +25,7 @@ test("a tool sampler's fewest steps are checked before the model: A1111 UniPC 3,
   ]);
   assert.deepEqual(at('a1111', 'UniPC', 3), []);
   assert.deepEqual(at('comfyui', 'euler', 1, 'kl_optimal'), [
-    "steps: ComfyUI's euler needs at least 2 steps (ComfyUI's kl_optimal gives NaN for one step), not 1",
+    "steps: ComfyUI's euler needs at least 2 steps (on kl_optimal one step gives NaN), not 1",
   ]);
   assert.deepEqual(at('comfyui', 'euler', 1, 'karras'), []);
   assert.deepEqual(at('a1111', 'DPM++ SDE Karras', 1), [
