@@ -13,6 +13,16 @@ export class EngineFailure extends Error {
   }
 }
 
+/** A scheduler's refusal of a schedule (`what`: "4 steps", "custom sigmas") as a BAD_REQUEST naming the class
+ * once, where its own message starts with the class too. */
+export function scheduleRefused(className: string, what: string, err: unknown): EngineFailure {
+  const why = (err as Error).message.replace(new RegExp(`^${className}(\\.\\w+)?: `), '');
+  return new EngineFailure('BAD_REQUEST', `${className} cannot take ${what}: ${why}`);
+}
+
+/** "1 step", "4 steps". */
+export const stepCount = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;
+
 /** Any thrown value as a protocol payload; onnxruntime's allocation failures become OUT_OF_MEMORY. */
 export function toPayload(err: unknown): EngineErrorPayload {
   if (err instanceof EngineFailure) return { code: err.code, message: err.message, ...err.details };

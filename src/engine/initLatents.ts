@@ -8,7 +8,7 @@ import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { ImageRunInfo, RgbaPixels, RunImages } from '../protocol/engine';
 import { DEFAULT_STRENGTH } from '../protocol/run';
-import { EngineFailure } from './engineFailure';
+import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels';
 import { inpaintBlend } from './inpaintBlend';
 import type { ModelSessions } from './modelSessions';
@@ -102,8 +102,7 @@ function cutSchedule(scheduler: Scheduler, steps: number, strength: number): Img
   try {
     return img2imgTimesteps(scheduler, steps, strength);
   } catch (err) {
-    const why = (err as Error).message;
-    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${steps} steps: ${why}`);
+    throw scheduleRefused(scheduler.className, stepCount(steps), err);
   }
 }
 

@@ -7,7 +7,7 @@ import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler'
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunInfo } from '../protocol/engine';
 import { DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
-import { EngineFailure } from './engineFailure';
+import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { checkRequest, customSchedule, type ResolvedSpec } from './requestCheck';
 import { startFromImage, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
@@ -173,8 +173,8 @@ function setTimesteps(scheduler: Scheduler, steps: number, custom: SetTimestepsO
   try {
     scheduler.setTimesteps(steps, custom);
   } catch (err) {
-    const what = custom ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}` : `${steps} steps`;
-    throw new EngineFailure('BAD_REQUEST', `${scheduler.className} cannot take ${what}: ${(err as Error).message}`);
+    const what = custom ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}` : stepCount(steps);
+    throw scheduleRefused(scheduler.className, what, err);
   }
 }
 

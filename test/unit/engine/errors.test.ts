@@ -128,6 +128,11 @@ test('bad parameters are refused before inference', async () => {
     { steps: 200, scheduler: { _class_name: 'DDIMScheduler', num_train_timesteps: 100 } },
     /DDIMScheduler cannot take 200 steps/,
   ]);
+  // The class once, the step count in words.
+  cases.push([
+    { steps: 1, scheduler: { _class_name: 'PNDMScheduler' } },
+    /^PNDMScheduler cannot take 1 step: Runge–Kutta warm-up needs at least 4 steps/,
+  ]);
   for (const [change, pattern] of cases)
     await assert.rejects(engine.generate(request(change)), fails('BAD_REQUEST', pattern));
   await assert.rejects(
