@@ -7,10 +7,10 @@ import type { PreviewImage, RunOptions } from '../protocol/engine';
 import type { Sweep } from '../protocol/sweep';
 import { cellCount } from '../protocol/sweepCells';
 import { writeFileSafely } from './writeFileSafely';
-import type { EngineClient } from './engineClient';
+import { EngineError, type EngineClient } from './engineClient';
 import { executeRun, prepareRun } from './executeRun';
 import { seedBatches } from './sweepBatches';
-import type { ResolvedCell } from './sweepFiles';
+import { describeCell, type ResolvedCell } from './sweepFiles';
 import {
   cellFileName,
   cellFilesByKey,
@@ -110,8 +110,10 @@ export async function runSweep(
   };
   let current = batches.length > 0 ? start(0) : undefined;
   let next: ReturnType<typeof start> | undefined;
+  let failing: (typeof batches)[number] | undefined;
   try {
     for (const [k, batch] of batches.entries()) {
+      failing = batch;
       // Queued in the engine behind this batch, so the engine never waits for the host between batches.
       next = k + 1 < batches.length ? start(k + 1) : undefined;
       const run = await current!;
@@ -128,7 +130,7 @@ export async function runSweep(
   } catch (err) {
     stop.abort();
     await Promise.allSettled([current, next]);
-    throw err;
+    throw failing ? naming(err, sweep, failing) : err;
   }
   const entries: IndexCell[] = keyed.map(({ cell, key }) => ({
     index: cell.index,
@@ -154,4 +156,14 @@ export async function runSweep(
     index,
     grid: writeGrid(o.outDir, index, pixels),
   };
+}
+
+/** An engine's refusal of a batch, naming its first cell (and how many seeds ran with it), as a missing
+ * file names its cell: the sweep's other cells may be fine. A cancel is the user's, and stays as it is. */
+function naming(err: unknown, sweep: Sweep, batch: readonly { cell: ResolvedCell }[]): unknown {
+  if (!(err instanceof EngineError) || err.code === 'CANCELLED') return err;
+  const { cell } = batch[0];
+  const more = batch.length > 1 ? ` and the ${batch.length - 1} seeds batched with it` : '';
+  const message = `cell ${cell.index} (${describeCell(sweep, cell)})${more}: ${err.message}`;
+  return new EngineError({ code: err.code, message, file: err.file, step: err.step });
 }

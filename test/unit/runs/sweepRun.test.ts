@@ -9,7 +9,7 @@ import { encode } from 'fast-png';
 import type { GenerateRequest, GenerateResult } from '../../../src/protocol/engine';
 import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
 import { cellAt, expandCells } from '../../../src/protocol/sweepCells';
-import type { EngineClient } from '../../../src/runs/engineClient';
+import { EngineError, type EngineClient } from '../../../src/runs/engineClient';
 import { readPngText } from '../../../src/png/pngText';
 import type { ResolvedCell } from '../../../src/runs/sweepFiles';
 import { GRID_KEY, readCellImage, readIndex } from '../../../src/runs/sweepIndex';
@@ -142,6 +142,23 @@ test('a failed batch fails the sweep and stops the batch queued behind it; cells
   assert.equal(signals.length, 3);
   assert.equal(signals[2]?.aborted, true);
   assert.equal(readdirSync(out).filter((f) => f.endsWith('.png')).length, 1);
+});
+
+test("an engine's refusal names the batch's first cell and its batched seeds; a cancel stays as it is", async () => {
+  for (const [code, named] of [
+    ['BAD_REQUEST', true],
+    ['CANCELLED', false],
+  ] as const) {
+    const engine = fakeEngine().factory();
+    engine.generate = () => Promise.reject(new EngineError({ code, message: 'width must be 16' }));
+    const run = runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: tmp(), engine: () => engine, runOptions: {} });
+    await assert.rejects(run, (e: EngineError) => {
+      assert.equal(e.code, code);
+      if (named) assert.match(e.message, /^cell 0 \(.+\)( and the \d+ seeds batched with it)?: width must be 16$/);
+      else assert.equal(e.message, 'width must be 16');
+      return true;
+    });
+  }
 });
 
 test('a re-run with every cell in the folder starts no engine; --force runs them all again', async () => {
