@@ -2,6 +2,7 @@
 // latents noised to its first timestep, as diffusers' img2img and inpaint pipelines prepare_latents
 // do it (pipelines/stable_diffusion/pipeline_stable_diffusion_{img2img,inpaint}.py, v0.35.2), with
 // the generators drawn in their order: encoder sample, noise, then the masked image's sample.
+import { addNoiseRefusal } from '../core/config/schedulerClasses';
 import { img2imgTimesteps, type Img2ImgSchedule } from '../core/forward/img2img';
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { Scheduler } from '../core/samplers/scheduler';
@@ -62,8 +63,9 @@ export async function startFromImage(
   // As diffusers: the start noises the image unless pure, and a 4-channel inpaint blends it back after each
   // step but the last.
   const blends = req.mask !== undefined && !s.inpaintingUnet;
-  if (scheduler.noAddNoise && timesteps.length > (pure ? (blends ? 1 : Infinity) : 0)) {
-    throw new EngineFailure('BAD_REQUEST', scheduler.noAddNoise);
+  const noAddNoise = addNoiseRefusal(scheduler.className);
+  if (noAddNoise && timesteps.length > (pure ? (blends ? 1 : Infinity) : 0)) {
+    throw new EngineFailure('BAD_REQUEST', noAddNoise);
   }
   const encoded = pure && s.inpaintingUnet ? undefined : await encode(pixels);
   const eps: Tensor<Float32Array> = { data: noise.randn(latentShape), shape: latentShape };

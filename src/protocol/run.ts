@@ -5,6 +5,7 @@
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { isToolFinding, resolveToolSampler, toolMinSteps, type Tool } from '../core/kdiffusion/toolSamplers';
+import { addNoiseRefusal } from '../core/config/schedulerClasses';
 import { noiseProblem, takesSigmaList } from '../core/kdiffusion/toolRun';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
@@ -308,6 +309,11 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   if (spec.initImage !== undefined && isVaried(spec)) {
     problems.push({ field: 'subseed', message: 'a variation seed does not combine with an init image yet' });
   }
+  const noAddNoise = spec.initImage === undefined ? undefined : addNoiseRefusal(classNameOf(spec.scheduler) ?? '');
+  // Where the run noises the image for sure (strength below 1); at 1 that depends on the UNet (the engine
+  // checks it there).
+  if (noAddNoise && !spec.invert && (spec.strength ?? DEFAULT_STRENGTH) > 0 && (spec.strength ?? DEFAULT_STRENGTH) < 1)
+    problems.push({ field: 'scheduler', message: noAddNoise });
   if (spec.initImage !== undefined && (spec.timesteps || spec.sigmas)) {
     const message = 'explicit timesteps or sigmas do not combine with an init image (strength cuts the schedule)';
     problems.push({ field: spec.timesteps ? 'timesteps' : 'sigmas', message });

@@ -11,6 +11,8 @@ export interface SchedulerClassSpec {
   readonly usesSpacing: boolean;
   /** No training β: set_timesteps builds the class's own schedule (IPNDM, over t from 1 to 0). */
   readonly ownSchedule?: true;
+  /** diffusers' class has no add_noise (IPNDM), so its image pipelines fail where they noise the image. */
+  readonly noAddNoise?: true;
 }
 
 type KeyOverride = { readonly default: JsonValue } & Partial<Omit<ConfigKeySpec, 'default'>>;
@@ -339,6 +341,7 @@ export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerClassSpec>> = {
     zeroSnrFloor: false,
     usesSpacing: false,
     ownSchedule: true,
+    noAddNoise: true,
     keys: keys({ num_train_timesteps: { default: 1000 }, trained_betas: { default: null } }),
   },
   EDMEulerScheduler: {
@@ -394,3 +397,10 @@ export const OUTSIDE_KARRAS_LIST: readonly string[] = [
 /** Classes whose own `_compatibles` is empty: read as one of them, another class's keys draw a warning unless
  * the file was saved from that class. EDMEuler is in the Karras list but lists no compatibles itself. */
 export const WITHOUT_COMPATIBLES: readonly string[] = [...OUTSIDE_KARRAS_LIST, 'EDMEulerScheduler'];
+
+/** Why a class cannot noise an image (diffusers' has no add_noise), or undefined: image runs that would are
+ * refused with it before they start (the engine, the run check). */
+export function addNoiseRefusal(className: string): string | undefined {
+  if (!Object.hasOwn(SCHEDULER_CLASSES, className) || !SCHEDULER_CLASSES[className].noAddNoise) return undefined;
+  return `${className} has no add_noise in diffusers: image runs need another scheduler`;
+}

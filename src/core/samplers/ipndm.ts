@@ -2,6 +2,7 @@
 // IPNDMScheduler runs it (scheduling_ipndm.py): Adams–Bashforth of order up to 4 on ε-like outputs over its
 // own schedule, noise coefficient β = sin²(πs/2) for s from 1 to 0 and signal α = √(1 − β²); the model is
 // called with t = (2/π)·atan2(β, α) ∈ (0, 1], not a training timestep (there are no training β).
+import { addNoiseRefusal } from '../config/schedulerClasses';
 import { ADAMS_BASHFORTH } from '../kdiffusion/stepMath';
 import type { NoiseSource } from '../rng/noiseSource';
 import { f32, torchLinspaceF32 } from '../schedules/float32';
@@ -83,10 +84,8 @@ export class IPNDMScheduler implements Scheduler {
     return this.noiseCoef[i] / this.signalCoef[i];
   }
 
-  readonly noAddNoise = `${this.className} has no add_noise in diffusers: image runs need another scheduler`;
-
   addNoise(): Tensor {
-    throw new RangeError(this.noAddNoise);
+    throw new RangeError(addNoiseRefusal(this.className));
   }
 
   step(modelOutput: Tensor, t: number, sample: Tensor, _noise?: NoiseSource, options?: StepOptions): StepOutput {

@@ -133,9 +133,6 @@ export interface Scheduler {
    * √ᾱ·x0 + √(1−ᾱ)·ε for the ᾱ-indexed classes, x0 + σ·ε for the σ classes (σ by the step-index and
    * begin-index rules), α_t·x0 + σ_t·ε for the multistep solvers. In the sample's dtype. */
   addNoise(original: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor;
-  /** Why addNoise cannot run, where diffusers' class has no add_noise (IPNDM): image runs that would noise
-   * the image are refused with it before they start. */
-  readonly noAddNoise?: string;
   /** diffusers' get_velocity, the v-prediction target, where the class has it (DDIM, DDPM, LCM, Euler). */
   getVelocity?(sample: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor;
   /** diffusers' set_begin_index, where the class has it: a run that starts at this schedule index

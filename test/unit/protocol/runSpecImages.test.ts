@@ -36,3 +36,16 @@ test('each image field is refused alone, out of range, or with what it does not 
     assert.match(found[0].message, message);
   }
 });
+
+test('a class without add_noise (IPNDM) is refused where the image is surely noised: a strength between 0 and 1', () => {
+  const ipndm = { _class_name: 'IPNDMScheduler' };
+  assert.deepEqual(
+    problems({ initImage: '/a.png', scheduler: ipndm }).map((p) => [p.field, p.message]),
+    [['scheduler', 'IPNDMScheduler has no add_noise in diffusers: image runs need another scheduler']],
+  );
+  assert.equal(problems({ initImage: '/a.png', strength: 0.3, scheduler: ipndm }).length, 1);
+  // Strength 0 noises nothing; at 1 it depends on the UNet, which the engine checks; inversion runs DDIM.
+  for (const fields of [{ strength: 0 }, { strength: 1 }, { invert: true }])
+    assert.deepEqual(problems({ initImage: '/a.png', scheduler: ipndm, ...fields }), []);
+  assert.deepEqual(problems({ initImage: '/a.png', scheduler: { _class_name: 'DDIMScheduler' } }), []);
+});
