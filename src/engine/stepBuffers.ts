@@ -1,6 +1,7 @@
 // The arrays a run's denoising steps reuse, allocated once per run: the UNet input and output (where
-// the output comes from several calls), the guided noise estimate and the scheduler's outputs. prevSample alternates between two buffers, so a step never
-// writes the sample it reads; anything kept past the next step must be copied.
+// the output comes from several calls), the guided noise estimate and the scheduler's outputs.
+// prevSample alternates between two buffers, so a step never writes the sample it reads; anything kept
+// past the next step must be copied.
 import type { Scheduler, StepOutput } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 

@@ -310,9 +310,10 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
     problems.push({ field: 'subseed', message: 'a variation seed does not combine with an init image yet' });
   }
   const noAddNoise = spec.initImage === undefined ? undefined : addNoiseRefusal(classNameOf(spec.scheduler) ?? '');
+  const strength = spec.strength ?? DEFAULT_STRENGTH;
   // Where the run noises the image for sure (strength below 1); at 1 that depends on the UNet (the engine
   // checks it there).
-  if (noAddNoise && !spec.invert && (spec.strength ?? DEFAULT_STRENGTH) > 0 && (spec.strength ?? DEFAULT_STRENGTH) < 1)
+  if (noAddNoise && !spec.invert && strength > 0 && strength < 1)
     problems.push({ field: 'scheduler', message: noAddNoise });
   if (spec.initImage !== undefined && (spec.timesteps || spec.sigmas)) {
     const message = 'explicit timesteps or sigmas do not combine with an init image (strength cuts the schedule)';
@@ -349,11 +350,11 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   else {
     const noise = noiseProblem(resolved, specNoise(spec));
     if (noise) problems.push({ field: 'noise', message: noise });
-    const tool = t.tool === 'a1111' ? 'A1111' : 'ComfyUI';
     if (spec.sigmas && !takesSigmaList(resolved)) {
-      problems.push({ field: 'sigmas', message: `${tool}'s ${t.sampler} takes no σ list: give steps instead` });
+      const message = `${TOOL_LABELS[t.tool]}'s ${t.sampler} takes no σ list: give steps instead`;
+      problems.push({ field: 'sigmas', message });
     }
-    const few = spec.sigmas || spec.steps === undefined ? undefined : toolStepsProblem(t, spec.steps);
+    const few = spec.sigmas || spec.steps === undefined ? undefined : toolStepsProblem(t, spec.steps, resolved);
     if (few) problems.push({ field: 'steps', message: few });
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
@@ -368,13 +369,17 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
   return problems;
 }
 
+const TOOL_LABELS: Readonly<Record<Tool, string>> = { a1111: 'A1111', comfyui: 'ComfyUI' };
+
 /** Why the tool sampler cannot run `steps` steps (fewer than it needs), or undefined; names it as the tool does. */
-export function toolStepsProblem(t: ToolSamplerSpec, steps: number): string | undefined {
-  const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
+export function toolStepsProblem(
+  t: ToolSamplerSpec,
+  steps: number,
+  resolved = resolveToolSampler(t.tool, t.sampler, t.schedule),
+): string | undefined {
   const least = isToolFinding(resolved) ? undefined : toolMinSteps(resolved);
   if (!least || steps >= least.steps) return undefined;
-  const tool = t.tool === 'a1111' ? 'A1111' : 'ComfyUI';
-  return `${tool}'s ${t.sampler} needs at least ${least.steps} steps (${least.why}), not ${steps}`;
+  return `${TOOL_LABELS[t.tool]}'s ${t.sampler} needs at least ${least.steps} steps (${least.why}), not ${steps}`;
 }
 
 function microConditioningProblems(spec: RunSpec): SpecProblem[] {

@@ -352,14 +352,15 @@ function ignoredKeys(sweep: Sweep, cell: Cell): [string, Finding][] {
  * the refusal's own words. */
 function refusedCombination(sweep: Sweep, cell: Cell, baseline: ReadonlySet<string>): [string, Finding][] {
   const named = (names: AxisName[]) => names.map((n) => `${n} = ${show(cell.values[n])}`).join(', ');
+  const setting = (field: keyof RunSpec) =>
+    AXIS_NAMES.find((n) => {
+      const axis = sweep.axes[n];
+      return axis !== undefined && (AXIS_FIELDS[axis.field] as AxisFieldSpec).sets.includes(field);
+    });
   return checkRunSpec(cell.spec)
     .filter((p) => !baseline.has(p.message))
     .map((p) => {
-      const sets = (n: AxisName) => {
-        const axis = sweep.axes[n];
-        return axis !== undefined && (AXIS_FIELDS[axis.field] as AxisFieldSpec).sets.includes(p.field);
-      };
-      const name = AXIS_NAMES.find(sets);
+      const name = setting(p.field);
       if (!name) {
         const all = AXIS_NAMES.filter((n) => cell.values[n] !== undefined);
         const message = `cell ${cell.index} (${named(all)}), and any others like it: ${p.message}`;
