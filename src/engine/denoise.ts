@@ -99,7 +99,9 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
       : stepOptions.out;
     latents = step.prevSample;
     afterStep?.(latents, i);
-    if (!allFinite(latents.data)) {
+    // A fused step checked the sample as it wrote it; work after the step changes it.
+    const sampleFinite = estimate.eps || afterStep ? allFinite(latents.data) : estimate.sampleFinite;
+    if (!sampleFinite) {
       throw new EngineFailure(
         'NAN_OUTPUT',
         `the ${scheduler.className} step returned NaN or Inf at step ${first + i + 1} of ${total} (timestep ${t})`,

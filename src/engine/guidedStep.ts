@@ -17,11 +17,14 @@ export interface FusedEstimate {
   finite: boolean;
   rms: number;
   eps?: undefined;
+  /** Whether every value written to the step's sample is finite (what allFinite() would say of it). */
+  sampleFinite: boolean;
 }
 
 /** uncond + g·(text − uncond) over the halves of `out` as guide() forms it (float64, rounded to float32),
  * then `step` from the sample `x` into `into`, each value as the scheduler's step() computes it; with the
- * finite check of the UNet output and the rms of the estimate that guide() reports, summed as it sums them. */
+ * finite check of the UNet output and the rms of the estimate that guide() reports, summed as it sums them,
+ * and the finite check of the new sample (a float64 sum of float32 values, as allFinite() takes it). */
 export function guidedStep(
   out: Float32Array,
   g: number,
@@ -62,6 +65,7 @@ function guidedAffine(
   let check1 = 0;
   let sq0 = 0;
   let sq1 = 0;
+  let sample = 0;
   let i = 0;
   for (; i + 1 < half; i += 2) {
     const u0 = out[i];
@@ -80,8 +84,11 @@ function guidedAffine(
     const y1 = Math.fround(p * x_1 + q * m1);
     x0[i] = y0;
     x0[i + 1] = y1;
-    prev[i] = a * y0 + d * (r * x_0 + s * m0);
-    prev[i + 1] = a * y1 + d * (r * x_1 + s * m1);
+    const z0 = Math.fround(a * y0 + d * (r * x_0 + s * m0));
+    const z1 = Math.fround(a * y1 + d * (r * x_1 + s * m1));
+    prev[i] = z0;
+    prev[i + 1] = z1;
+    sample += z0 + z1;
   }
   if (i < half) {
     const v = out[i] + g * (out[half + i] - out[i]);
@@ -91,8 +98,9 @@ function guidedAffine(
     const y = Math.fround(p * x[i] + q * m);
     x0[i] = y;
     prev[i] = a * y + d * (r * x[i] + s * m);
+    sample += prev[i];
   }
-  return { finite: Number.isFinite(check0 + check1), rms: Math.sqrt((sq0 + sq1) / half) };
+  return estimate(check0 + check1, sq0 + sq1, half, sample);
 }
 
 function guidedMultistep(
@@ -108,6 +116,7 @@ function guidedMultistep(
   let check1 = 0;
   let sq0 = 0;
   let sq1 = 0;
+  let sample = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const v0 = o[i] + g * (o[n + i] - o[i]);
@@ -124,10 +133,8 @@ function guidedMultistep(
     sq1 += m1 * m1;
     sq0 += m2 * m2;
     sq1 += m3 * m3;
-    multistepAt(st, x, x0, prev, i, m0);
-    multistepAt(st, x, x0, prev, i + 1, m1);
-    multistepAt(st, x, x0, prev, i + 2, m2);
-    multistepAt(st, x, x0, prev, i + 3, m3);
+    sample += multistepAt(st, x, x0, prev, i, m0) + multistepAt(st, x, x0, prev, i + 1, m1);
+    sample += multistepAt(st, x, x0, prev, i + 2, m2) + multistepAt(st, x, x0, prev, i + 3, m3);
   }
   for (; i < n; i++) {
     const v = o[i] + g * (o[n + i] - o[i]);
@@ -139,19 +146,22 @@ function guidedMultistep(
       check1 += v;
       sq1 += m * m;
     }
-    multistepAt(st, x, x0, prev, i, m);
+    sample += multistepAt(st, x, x0, prev, i, m);
   }
-  return { finite: Number.isFinite(check0 + check1), rms: Math.sqrt((sq0 + sq1) / n) };
+  return estimate(check0 + check1, sq0 + sq1, n, sample);
 }
 
-/** DPM-Solver++: x_prev with the first product and each partial sum rounded as combineInto stores them. */
+/** DPM-Solver++: x_prev with the first product and each partial sum rounded as combineInto stores them;
+ * returns x_prev as stored. */
 function multistepAt(st: MultistepStep, x: Float32Array, x0: Float32Array, prev: Float32Array, i: number, m: number) {
   const f = Math.fround;
   const xi = x[i];
   const y = f((st.p * xi + st.q * m) / st.v);
   x0[i] = y;
   const two = f(f(f(st.k0 * xi) + st.c1 * y) + st.c2 * st.h1[i]);
-  prev[i] = st.h2 ? two + st.c3 * st.h2[i] : two;
+  const z = st.h2 ? f(two + st.c3 * st.h2[i]) : two;
+  prev[i] = z;
+  return z;
 }
 
 function guidedEuler(o: Float32Array, g: number, x: Float32Array, st: EulerStep, x0: Float32Array, prev: Float32Array) {
@@ -160,6 +170,7 @@ function guidedEuler(o: Float32Array, g: number, x: Float32Array, st: EulerStep,
   let check1 = 0;
   let sq0 = 0;
   let sq1 = 0;
+  let sample = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const v0 = o[i] + g * (o[n + i] - o[i]);
@@ -176,10 +187,8 @@ function guidedEuler(o: Float32Array, g: number, x: Float32Array, st: EulerStep,
     sq1 += m1 * m1;
     sq0 += m2 * m2;
     sq1 += m3 * m3;
-    eulerAt(st, x, x0, prev, i, m0);
-    eulerAt(st, x, x0, prev, i + 1, m1);
-    eulerAt(st, x, x0, prev, i + 2, m2);
-    eulerAt(st, x, x0, prev, i + 3, m3);
+    sample += eulerAt(st, x, x0, prev, i, m0) + eulerAt(st, x, x0, prev, i + 1, m1);
+    sample += eulerAt(st, x, x0, prev, i + 2, m2) + eulerAt(st, x, x0, prev, i + 3, m3);
   }
   for (; i < n; i++) {
     const v = o[i] + g * (o[n + i] - o[i]);
@@ -191,18 +200,21 @@ function guidedEuler(o: Float32Array, g: number, x: Float32Array, st: EulerStep,
       check1 += v;
       sq1 += m * m;
     }
-    eulerAt(st, x, x0, prev, i, m);
+    sample += eulerAt(st, x, x0, prev, i, m);
   }
-  return { finite: Number.isFinite(check0 + check1), rms: Math.sqrt((sq0 + sq1) / n) };
+  return estimate(check0 + check1, sq0 + sq1, n, sample);
 }
 
-/** Euler (ancestral): x̂0 as stored goes into the update, then the step's noise where it has some. */
-function eulerAt(st: EulerStep, x: Float32Array, x0: Float32Array, prev: Float32Array, i: number, m: number): void {
+/** Euler (ancestral): x̂0 as stored goes into the update, then the step's noise where it has some; returns
+ * x_prev as stored. */
+function eulerAt(st: EulerStep, x: Float32Array, x0: Float32Array, prev: Float32Array, i: number, m: number): number {
   const xi = x[i];
   const y = Math.fround(st.p * xi + st.q * m);
   x0[i] = y;
   const euler = xi + ((xi - y) / st.sigma) * st.dt;
-  prev[i] = st.z ? euler + st.z[i] * st.up : euler;
+  const z = Math.fround(st.z ? euler + st.z[i] * st.up : euler);
+  prev[i] = z;
+  return z;
 }
 
 /** UniPC: x̂0 as stored, the corrected sample where the corrector runs, then the predictor from it. */
@@ -227,6 +239,7 @@ function guidedUniPc(
   let check1 = 0;
   let sq0 = 0;
   let sq1 = 0;
+  let sample = 0;
   for (let i = 0; i < n; i++) {
     const u = o[i] + g * (o[n + i] - o[i]);
     const m = f(u);
@@ -241,7 +254,15 @@ function guidedUniPc(
     x0[i] = y;
     const start = f(f(f(f(k0 * last[i]) + a1 * h1[i]) + a2 * h2[i]) + a3 * y);
     into[i] = start;
-    prev[i] = f(f(f(b0 * start) + b1 * y) + b2 * h1[i]);
+    const z = f(f(f(b0 * start) + b1 * y) + b2 * h1[i]);
+    prev[i] = z;
+    sample += z;
   }
-  return { finite: Number.isFinite(check0 + check1), rms: Math.sqrt((sq0 + sq1) / n) };
+  return estimate(check0 + check1, sq0 + sq1, n, sample);
+}
+
+/** What a kernel reports from its sums: the guided values' (finite exactly when the UNet output is), their
+ * squares' over n values, and the new sample's. */
+function estimate(check: number, squares: number, n: number, sample: number): FusedEstimate {
+  return { finite: Number.isFinite(check), rms: Math.sqrt(squares / n), sampleFinite: Number.isFinite(sample) };
 }

@@ -6,6 +6,7 @@
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { isToolFinding, resolveToolSampler, toolMinSteps, type Tool } from '../core/kdiffusion/toolSamplers';
 import { addNoiseRefusal } from '../core/config/schedulerClasses';
+import { TOOL_LABELS } from './workbenchSampler';
 import { noiseProblem, takesSigmaList } from '../core/kdiffusion/toolRun';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
@@ -368,8 +369,6 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
     problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
   return problems;
 }
-
-const TOOL_LABELS: Readonly<Record<Tool, string>> = { a1111: 'A1111', comfyui: 'ComfyUI' };
 
 /** Why the tool sampler cannot run `steps` steps (fewer than it needs), or undefined; names it as the tool does. */
 export function toolStepsProblem(

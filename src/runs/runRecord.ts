@@ -10,6 +10,7 @@ import { comfyPrompt, type ComfyRun, comfyWorkflow } from './comfyWorkflow';
 import { readComfyPrompt } from './comfyPromptReader';
 import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
 import { toolEquivalents } from './toolEquivalents';
+import { TOOL_LABELS } from '../protocol/workbenchSampler';
 
 export const RECORD_FORMAT = 'diffusion-lab.run/2';
 /** Records of the first release, flat; still read so older images re-run. */
@@ -129,7 +130,7 @@ function ranSampler(record: RunRecord): string {
   const tool = record.ran.toolSampler;
   if (!tool) return String(record.ran.scheduler._class_name);
   const { sampler, schedule } = record.spec.toolSampler ?? { sampler: tool.sampler };
-  return `${tool.tool === 'a1111' ? 'A1111' : 'ComfyUI'} ${sampler}${schedule ? ` ${schedule}` : ''}`;
+  return `${TOOL_LABELS[tool.tool]} ${sampler}${schedule ? ` ${schedule}` : ''}`;
 }
 
 /** The KSampler graph that runs the record in ComfyUI; undefined when its KSampler cannot. */

@@ -6,6 +6,7 @@ import { isToolFinding, resolveA1111 } from '../core/kdiffusion/toolSamplers';
 import { type ToolNames, toolNames } from '../core/kdiffusion/toolNames';
 import { A1111_SAMPLERS } from '../core/kdiffusion/a1111Samplers';
 import type { RunInfo } from '../protocol/engine';
+import { TOOL_LABELS } from '../protocol/workbenchSampler';
 
 const A1111_LABELS = new Set(A1111_SAMPLERS.map((e) => e.label));
 
@@ -31,7 +32,7 @@ export function toolEquivalents(info: RanInfo): ToolEquivalents {
       : undefined;
   if (why) return { a1111Why: why, comfyuiWhy: why };
   const tool = info.toolSampler;
-  const ran = tool ? `${tool.tool === 'a1111' ? 'A1111' : 'ComfyUI'}'s ${tool.sampler} schedule` : 'this run';
+  const ran = tool ? `${TOOL_LABELS[tool.tool]}'s ${tool.sampler} schedule` : 'this run';
   // A reported pair whose sampler is not on A1111's list (a record from elsewhere) is not written.
   const a1111 = names.a1111 && A1111_LABELS.has(names.a1111.sampler) ? names.a1111 : undefined;
   return {

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
 import { imageActionsExcept } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
-import { toolSamplerLabel } from '../../src/protocol/workbenchSampler';
+import { TOOL_LABELS, toolSamplerLabel } from '../../src/protocol/workbenchSampler';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import { InitImageSection } from './initImage';
@@ -309,7 +309,7 @@ function statusLine(run: RunSummary): string {
     run.modelLabel,
     run.scheduleLabel && `schedule ${run.scheduleLabel}`,
     p.toolSampler
-      ? `${p.toolSampler.tool === 'a1111' ? 'A1111' : 'ComfyUI'} ${toolSamplerLabel(p.toolSampler)}`
+      ? `${TOOL_LABELS[p.toolSampler.tool]} ${toolSamplerLabel(p.toolSampler)}`
       : run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
     `${p.steps} steps`,
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,

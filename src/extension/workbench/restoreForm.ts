@@ -1,7 +1,7 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
 import { SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type Spacing } from '../../protocol/workbench';
-import { toolSamplerLabel, type SamplerOption } from '../../protocol/workbenchSampler';
+import { TOOL_LABELS, toolSamplerLabel, type SamplerOption } from '../../protocol/workbenchSampler';
 import { RANDOM_SEED } from '../../protocol/run';
 import type { RestoredRun } from '../../runs/runRecord';
 import { samplerFor } from './samplerOptions';
@@ -55,7 +55,7 @@ export function toForm(
   } else if (spec.toolSampler) {
     const { tool } = spec.toolSampler;
     const name = toolSamplerLabel(spec.toolSampler);
-    notes.push(`${tool === 'a1111' ? 'A1111' : 'ComfyUI'} sampler "${name}" is not available here; kept ${kept()}`);
+    notes.push(`${TOOL_LABELS[tool]} sampler "${name}" is not available here; kept ${kept()}`);
   } else if (typeof className === 'string') notes.push(`sampler ${className} is not available here; kept ${kept()}`);
   else if (r.unknownSampler) notes.push(`sampler "${r.unknownSampler}" is unknown; kept ${kept()}`);
   const model = catalog.find(r.model);

@@ -10,6 +10,7 @@ import { createScheduler } from '../../../src/core/samplers/registry';
 import type { Scheduler, StepOptions, StepOutput } from '../../../src/core/samplers/scheduler';
 import type { Tensor } from '../../../src/core/tensor/tensor';
 import { guide } from '../../../src/engine/guidance';
+import { allFinite } from '../../../src/engine/finite';
 import { guidedStep } from '../../../src/engine/guidedStep';
 
 const SD = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, clip_sample: false };
@@ -49,6 +50,7 @@ function run(
     if (step) {
       const got = guidedStep(out, G, latents.data as Float32Array, step, into);
       assert.equal(got.finite, true);
+      assert.equal(got.sampleFinite, true);
       rms = got.rms;
     } else {
       const estimate = guide(out, G, 0, shape[0]);
@@ -196,6 +198,32 @@ test('the fused pass reports a UNet output with NaN or Inf as guide() does', () 
       const step = s.elementwiseStep!(s.timesteps[0], x, new TorchGenerator(1))!;
       assert.equal(guidedStep(out, 5, x.data, step, buffers([1, 9])).finite, false, `${_class_name} ${bad}`);
       assert.equal(guide(out, 5, 0, 1).finite, false);
+    }
+  }
+});
+
+test('the fused pass reports a sample that overflows float32 as allFinite() would, the UNet output finite', () => {
+  const classes = [
+    'DDIMScheduler',
+    'DPMSolverMultistepScheduler',
+    'UniPCMultistepScheduler',
+    'EulerAncestralDiscreteScheduler',
+  ];
+  for (const _class_name of classes) {
+    // The last value (in each loop's tail) and a value in the loop's body.
+    for (const at of [8, 3]) {
+      const s = scheduler({ _class_name }, 10);
+      const x = { data: wave(9, 0.3), shape: [1, 9] };
+      const out = wave(2 * 9, 0.2);
+      // Near float32's largest: x̂0 = (x − σ·ε)/α leaves float32's range.
+      x.data[at] = 3.4e38;
+      [out[at], out[9 + at]] = [-1e37, -1e37];
+      const into = buffers([1, 9]);
+      const step = s.elementwiseStep!(s.timesteps[0], x, new TorchGenerator(1))!;
+      const got = guidedStep(out, 5, x.data, step, into);
+      assert.equal(got.finite, true, `${_class_name}: the UNet output is finite`);
+      assert.equal(allFinite(into.prevSample.data as Float32Array), false, `${_class_name}: the sample overflows`);
+      assert.equal(got.sampleFinite, false, `${_class_name} at ${at}`);
     }
   }
 });
