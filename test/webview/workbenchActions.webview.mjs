@@ -122,6 +122,26 @@ export const tests = [
       await page.close();
     },
   })),
+  ...[
+    { width: 240, height: 480 },
+    { width: 600, height: 700 },
+  ].map((viewport) => ({
+    name: `pinned at ${viewport.width}×${viewport.height}, the Generate bar with its queue line covers none of the page once scrolled to its end`,
+    async run(browser) {
+      const { page, errors } = await finishedBatch(browser, viewport);
+      await post(page, { type: 'queue', queue: { waiting: 2, forever: false } });
+      await page.waitForFunction(() => /2 runs waiting/.test(document.querySelector('.queue').textContent));
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      const { bar, last } = await page.evaluate(() => ({
+        bar: document.querySelector('.generate-bar').getBoundingClientRect().toJSON(),
+        last: document.querySelector('.provider').getBoundingClientRect().toJSON(),
+      }));
+      assert(bar.height > 0 && bar.bottom <= viewport.height + 1, `the bar pinned: ${JSON.stringify(bar)}`);
+      assert(last.bottom <= bar.top, `the form's last line above the bar: ${last.bottom} against ${bar.top}`);
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  })),
   {
     name: 'stacked below a finished batch, a restored form is scrolled into view with its note',
     async run(browser) {
