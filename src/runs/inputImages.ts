@@ -7,6 +7,7 @@ import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-
 import { decode as decodeJpeg } from 'jpeg-js';
 import type { RgbaPixels, RunImages } from '../protocol/engine';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
+import { imageSize, type ImageSize } from './imageHeader';
 
 /** An input file as the record keeps it. */
 export interface InputFile {
@@ -66,25 +67,43 @@ function readImageFile(path: string, field: RunInputError['field']): { pixels: R
   }
   let pixels: RgbaPixels;
   try {
-    pixels = decodeImage(bytes);
+    pixels = decodeImage(bytes, RUN_LIMITS.side.max);
   } catch (err) {
-    throw fail(`cannot decode it: ${(err as Error).message}`);
+    throw fail(err instanceof ImageTooLarge ? err.message : `cannot decode it: ${(err as Error).message}`);
   }
   if (pixels.width < 1 || pixels.height < 1) throw fail(`the image is empty (${pixels.width}x${pixels.height})`);
   const { width, height } = pixels;
-  if (Math.max(width, height) > RUN_LIMITS.side.max)
-    throw fail(`${width}x${height} is larger than ${RUN_LIMITS.side.max} on a side`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { pixels, file: { path, sha256, width, height } };
 }
 
-/** PNG or JPEG bytes (told apart by their signatures) → 8-bit RGBA. */
-export function decodeImage(bytes: Uint8Array): RgbaPixels {
+/** An image refused for its size alone: its message says so, and is whole without a prefix. */
+export class ImageTooLarge extends Error {
+  constructor({ width, height }: ImageSize, maxSide: number) {
+    super(`${width}x${height} is larger than ${maxSide} on a side`);
+    this.name = 'ImageTooLarge';
+  }
+}
+
+/** PNG or JPEG bytes (told apart by their signatures) → 8-bit RGBA. An image with a side over `maxSide` is
+ * refused as ImageTooLarge, from its header before any decoding where the header gives its size. */
+export function decodeImage(bytes: Uint8Array, maxSide: number): RgbaPixels {
+  const declared = imageSize(bytes);
+  if (declared && Math.max(declared.width, declared.height) > maxSide) throw new ImageTooLarge(declared, maxSide);
+  const pixels = decodeAny(bytes, maxSide);
+  if (Math.max(pixels.width, pixels.height) > maxSide) throw new ImageTooLarge(pixels, maxSide);
+  return pixels;
+}
+
+function decodeAny(bytes: Uint8Array, maxSide: number): RgbaPixels {
   const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
   if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(decodePng(bytes));
   if (starts(0xff, 0xd8, 0xff)) {
-    const maxResolutionInMP = (RUN_LIMITS.side.max * RUN_LIMITS.side.max) / 1e6;
-    const jpeg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP, maxMemoryUsageInMB: 512 });
+    // jpeg-js's own bounds, in case its frame header was not found above. Its memory count for an image
+    // runs to about 14 bytes a pixel (a 48-megapixel photo: more than 664 MB).
+    const maxResolutionInMP = (maxSide * maxSide) / 1e6;
+    const maxMemoryUsageInMB = Math.max(512, Math.ceil(maxResolutionInMP * 16));
+    const jpeg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP, maxMemoryUsageInMB });
     return { width: jpeg.width, height: jpeg.height, rgba: jpeg.data };
   }
   throw new Error('not a PNG or JPEG file');

@@ -7,6 +7,10 @@ import { decodeImage } from '../../runs/inputImages';
 /** The longest side the view draws: 512² keeps a redraw of several schedules within a frame. */
 export const MAX_FORWARD_SIDE = 512;
 
+/** The longest side of a file the view reads (a 45-megapixel camera's 8192×5464): the host decodes the
+ * whole image before downsizing it, 4 bytes a pixel. */
+export const MAX_FORWARD_SOURCE_SIDE = 8192;
+
 export interface Rgba {
   width: number;
   height: number;
@@ -18,7 +22,7 @@ export function readForwardImage(bytes: Uint8Array, label: string): ForwardImage
   if (bytes.length === 0) throw new Error(`${label} is empty`);
   let full: Rgba;
   try {
-    full = decodeImage(bytes);
+    full = decodeImage(bytes, MAX_FORWARD_SOURCE_SIDE);
   } catch (error) {
     throw new Error(`${label} could not be read: ${(error as Error).message}`, { cause: error });
   }

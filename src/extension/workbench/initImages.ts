@@ -57,7 +57,7 @@ export class InitImages {
     if (input.mode !== 'inpaint' || !input.mask) return { fields: { initImage: init.path, ...fields } };
     let mask: { width: number; height: number };
     try {
-      mask = decodeImage(input.mask);
+      mask = decodeImage(input.mask, RUN_LIMITS.side.max);
     } catch (error) {
       return { errors: { mask: `The mask could not be read: ${(error as Error).message}.` } };
     }
@@ -106,13 +106,11 @@ function decoded(label: string, bytes: Uint8Array): { width: number; height: num
   if (bytes.length === 0) fail(label, 'the file is empty');
   let image: { width: number; height: number };
   try {
-    image = decodeImage(bytes);
+    image = decodeImage(bytes, RUN_LIMITS.side.max);
   } catch (error) {
     return fail(label, (error as Error).message);
   }
   if (image.width < 1 || image.height < 1) fail(label, `the image is empty (${image.width}×${image.height})`);
-  if (Math.max(image.width, image.height) > RUN_LIMITS.side.max)
-    fail(label, `${image.width}×${image.height} is larger than ${RUN_LIMITS.side.max} on a side`);
   return image;
 }
 

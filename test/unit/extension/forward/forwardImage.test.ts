@@ -6,6 +6,7 @@ import {
   downsize,
   fittedSize,
   MAX_FORWARD_SIDE,
+  MAX_FORWARD_SOURCE_SIDE,
   readForwardImage,
 } from '../../../../src/extension/forward/forwardImage';
 
@@ -51,6 +52,16 @@ test('bad files get an error naming the file and the problem', () => {
   );
   const cut = encode({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 3), channels: 3 }).slice(0, 40);
   assert.throws(() => readForwardImage(cut, 'cut.png'), /cut\.png could not be read/);
+});
+
+test('a file whose header claims more than the view reads is refused before decoding', () => {
+  // A 1×1 PNG whose header then says 9000×1: refused on the header alone (its checksum is not even read).
+  const forged = encode({ width: 1, height: 1, data: new Uint8Array(3), channels: 3 });
+  new DataView(forged.buffer, forged.byteOffset).setUint32(16, MAX_FORWARD_SOURCE_SIDE + 808);
+  assert.throws(
+    () => readForwardImage(forged, 'huge.png'),
+    /huge\.png could not be read: 9000x1 is larger than 8192 on a side/,
+  );
 });
 
 test('the size rule: the longest side is scaled to 512, each side rounded, smaller images kept', () => {
