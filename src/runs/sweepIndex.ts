@@ -4,10 +4,9 @@
 // shards writes the same index and grid bytes as one unsharded run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decode } from 'fast-png';
 import { writeFileSafely } from './writeFileSafely';
 import type { PreviewImage } from '../protocol/engine';
-import type { RunSpec } from '../protocol/run';
+import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { parseSweep, sweepToJson, type Sweep } from '../protocol/sweep';
 import { cellCount, type Cell } from '../protocol/sweepCells';
 import { encodeRgbaPng } from '../png/pngEncode';
@@ -15,6 +14,7 @@ import { withPngText } from '../png/pngText';
 import { readJsonFile, SweepError } from './sweepFiles';
 import { GRID_FILE, INDEX_FILE } from './sweepFolder';
 import { sweepGrid } from './sweepGrid';
+import { decodeImage } from './inputImages';
 import { canonicalJson, sweepHash } from './sweepKeys';
 
 export const SWEEP_INDEX_FORMAT = 'diffusion-lab.sweep-index/1';
@@ -123,17 +123,9 @@ export function writeGrid(dir: string, index: SweepIndex, known?: ReadonlyMap<nu
 
 /** A cell PNG's pixels as RGBA (the engine writes RGBA; other PNGs are widened to it). */
 export function readCellImage(path: string): PreviewImage {
-  const png = decode(readFileSync(path));
-  if (png.depth !== 8) throw new SweepError(`${path}: expected an 8-bit PNG, found ${png.depth}-bit`);
-  const n = png.width * png.height;
-  const rgba = new Uint8Array(n * 4);
-  for (let i = 0; i < n; i++) {
-    const at = i * png.channels;
-    const grey = png.channels < 3;
-    rgba[i * 4] = png.data[at];
-    rgba[i * 4 + 1] = png.data[grey ? at : at + 1];
-    rgba[i * 4 + 2] = png.data[grey ? at : at + 2];
-    rgba[i * 4 + 3] = png.channels === 4 ? png.data[at + 3] : png.channels === 2 ? png.data[at + 1] : 255;
+  try {
+    return decodeImage(readFileSync(path), RUN_LIMITS.side.max);
+  } catch (err) {
+    throw new SweepError(`${path}: ${(err as Error).message}`);
   }
-  return { width: png.width, height: png.height, rgba };
 }

@@ -265,3 +265,15 @@ test('an index whose cells point elsewhere or whose sweep was edited is refused'
   doctor((i) => (i.sweep.x.values = []));
   assert.throws(() => mergeSweeps([dir], tmp()), /its sweep is not valid: axis x has no values/);
 });
+
+test('a cell file that declares a huge image is refused from its header, naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-sweep-cell-'));
+  // A 1×1 PNG whose header then says 20000×20000: decoding it would take gigabytes.
+  const forged = encode({ width: 1, height: 1, data: new Uint8Array(3), channels: 3 });
+  const view = new DataView(forged.buffer, forged.byteOffset);
+  view.setUint32(16, 20000);
+  view.setUint32(20, 20000);
+  const path = join(dir, 'cell-0000-0.png');
+  writeFileSync(path, forged);
+  assert.throws(() => readCellImage(path), /cell-0000-0\.png: 20000x20000 is larger than 4096 on a side/);
+});
