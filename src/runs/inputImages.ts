@@ -97,7 +97,7 @@ export function decodeImage(bytes: Uint8Array, maxSide: number): RgbaPixels {
 
 function decodeAny(bytes: Uint8Array, maxSide: number): RgbaPixels {
   const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(decodePng(bytes));
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(pngData(bytes));
   if (starts(0xff, 0xd8, 0xff)) {
     // jpeg-js's own bounds, in case its frame header was not found above. Its memory count for an image
     // runs to about 14 bytes a pixel (a 48-megapixel photo: more than 664 MB).
@@ -107,6 +107,18 @@ function decodeAny(bytes: Uint8Array, maxSide: number): RgbaPixels {
     return { width: jpeg.width, height: jpeg.height, rgba: jpeg.data };
   }
   throw new Error('not a PNG or JPEG file');
+}
+
+/** fast-png's decode. On a cut or damaged file it fails reading past the end (a RangeError) or inflating
+ * ("Error while decompressing the data:"), words that say nothing of the cause. */
+function pngData(bytes: Uint8Array): DecodedPng {
+  try {
+    return decodePng(bytes);
+  } catch (err) {
+    const message = (err as Error).message.replace(/:\s*$/, '');
+    const damaged = err instanceof RangeError || /decompress/i.test(message);
+    throw new Error(damaged ? `the PNG is cut short or damaged (${message})` : message);
+  }
 }
 
 /** Any PNG colour type and depth as 8-bit RGBA: grey spread to RGB, palettes looked up, 16 bits cut

@@ -105,11 +105,14 @@ test("a run's inputs are read with their SHA-256 and size; the mask must match t
 test('unreadable, empty and non-image files are refused, naming the file', () => {
   const png = encodePng({ width: 4, height: 4, data: new Uint8Array(48), channels: 3, depth: 8 });
   const truncatedPng = png.subarray(0, 40);
+  // The compressed pixels overwritten past the zlib header (IDAT's data starts at byte 41).
+  const damagedPng = Uint8Array.from(png).fill(0xff, 43, 49);
   const cases: [string, RegExp][] = [
     [join(dir, 'missing.png'), /init image .*missing\.png: ENOENT/],
     [file('empty.png', ''), /empty\.png: the file is empty/],
     [file('text.png', 'hello'), /text\.png: cannot decode it: not a PNG or JPEG file/],
-    [file('cut.png', truncatedPng), /cut\.png: cannot decode it/],
+    [file('cut.png', truncatedPng), /cut\.png: cannot decode it: the PNG is cut short or damaged \(Offset is outside/],
+    [file('damaged.png', damagedPng), /damaged\.png: .* cut short or damaged \(Error while decompressing the data\)$/],
     [dir, /not a regular file/],
   ];
   for (const [path, pattern] of cases) {
