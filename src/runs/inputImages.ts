@@ -117,7 +117,7 @@ function pngData(bytes: Uint8Array): DecodedPng {
   } catch (err) {
     const message = (err as Error).message.replace(/:\s*$/, '');
     const damaged = err instanceof RangeError || /decompress/i.test(message);
-    throw new Error(damaged ? `the PNG is cut short or damaged (${message})` : message);
+    throw new Error(damaged ? `the PNG is cut short or damaged (${message})` : message, { cause: err });
   }
 }
 
