@@ -138,23 +138,27 @@ function pngRgba(png: DecodedPng): RgbaPixels {
   }
   const { channels, depth } = png;
   if (![1, 2, 4, 8, 16].includes(depth)) throw new Error(`unsupported PNG bit depth ${depth}`);
-  const value = sampleReader(png);
-  for (let p = 0; p < n; p++) {
-    const at = (c: number) => value(p * channels + c);
-    const grey = channels <= 2;
-    rgba[p * 4] = at(0);
-    rgba[p * 4 + 1] = grey ? at(0) : at(1);
-    rgba[p * 4 + 2] = grey ? at(0) : at(2);
-    rgba[p * 4 + 3] = channels === 2 ? at(1) : channels === 4 ? at(3) : 255;
+  const value = depth >= 8 ? wholeSamples(png) : sampleReader(png);
+  // Where each pixel's green, blue and alpha come from, from its first sample (-1: opaque).
+  const [g, b, a] = channels <= 2 ? [0, 0, channels === 2 ? 1 : -1] : [1, 2, channels === 4 ? 3 : -1];
+  for (let p = 0, at = 0; p < n; p++, at += channels) {
+    rgba[p * 4] = value(at);
+    rgba[p * 4 + 1] = value(at + g);
+    rgba[p * 4 + 2] = value(at + b);
+    rgba[p * 4 + 3] = a < 0 ? 255 : value(at + a);
   }
   return { width, height, rgba };
 }
 
-/** Sample i of the image as 0..255. Sub-byte grey rows start on a byte boundary. */
+/** 8- and 16-bit samples as 0..255 (the high byte of 16). */
+function wholeSamples({ data, depth }: DecodedPng): (i: number) => number {
+  const shift = depth === 16 ? 8 : 0;
+  return (i) => data[i] >> shift;
+}
+
+/** Sample i of a 1-, 2- or 4-bit image as 0..255. Sub-byte grey rows start on a byte boundary. */
 function sampleReader(png: DecodedPng): (i: number) => number {
   const { data, depth, width, channels } = png;
-  if (depth === 16) return (i) => data[i] >> 8;
-  if (depth === 8) return (i) => data[i];
   const rowBytes = Math.ceil((width * channels * depth) / 8);
   const max = (1 << depth) - 1;
   return (i) => {
