@@ -65,15 +65,15 @@ function readImageFile(path: string, field: RunInputError['field']): { pixels: R
   } catch (err) {
     throw fail((err as Error).message);
   }
+  const sha256 = sha256Of(bytes);
   let pixels: RgbaPixels;
   try {
-    pixels = decodeImage(bytes, RUN_LIMITS.side.max);
+    pixels = decodeHashed(bytes, sha256, RUN_LIMITS.side.max);
   } catch (err) {
     throw fail(err instanceof ImageTooLarge ? err.message : `cannot decode it: ${(err as Error).message}`);
   }
   if (pixels.width < 1 || pixels.height < 1) throw fail(`the image is empty (${pixels.width}x${pixels.height})`);
   const { width, height } = pixels;
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { pixels, file: { path, sha256, width, height } };
 }
 
@@ -88,10 +88,32 @@ export class ImageTooLarge extends Error {
 /** PNG or JPEG bytes (told apart by their signatures) → 8-bit RGBA. An image with a side over `maxSide` is
  * refused as ImageTooLarge, from its header before any decoding where the header gives its size. */
 export function decodeImage(bytes: Uint8Array, maxSide: number): RgbaPixels {
+  return decodeHashed(bytes, sha256Of(bytes), maxSide);
+}
+
+const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The images decoded last, by content: the workbench decodes an init image when it is chosen and again
+ * for each run that starts from it, as one run after another does (a phone photo takes a second or more
+ * on the host's thread). An init image and its mask; their pixels are only ever read. */
+const recent = new Map<string, RgbaPixels>();
+const RECENT_IMAGES = 2;
+
+function decodeHashed(bytes: Uint8Array, sha256: string, maxSide: number): RgbaPixels {
+  const key = `${maxSide} ${sha256}`;
+  const known = recent.get(key);
+  if (known) {
+    // Most recently used last.
+    recent.delete(key);
+    recent.set(key, known);
+    return known;
+  }
   const declared = imageSize(bytes);
   if (declared && Math.max(declared.width, declared.height) > maxSide) throw new ImageTooLarge(declared, maxSide);
   const pixels = decodeAny(bytes, maxSide);
   if (Math.max(pixels.width, pixels.height) > maxSide) throw new ImageTooLarge(pixels, maxSide);
+  recent.set(key, pixels);
+  if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value!);
   return pixels;
 }
 

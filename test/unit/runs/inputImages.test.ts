@@ -180,3 +180,21 @@ test("a JPEG's size is read from its frame header, past the segments before it",
   assert.equal(imageSize(Uint8Array.of(0xff, 0xd8, 0xff, 0xda, 0, 2, 0, 0, 0, 0, 0)), undefined);
   assert.equal(imageSize(new TextEncoder().encode('hello')), undefined);
 });
+
+test('an image decoded moments ago is not decoded again: the two most recent, by content', () => {
+  const image = (v: number) => encodePng({ width: 2, height: 2, data: new Uint8Array(12).fill(v), channels: 3 });
+  const [a, b, c] = [image(1), image(2), image(3)];
+  const first = decodeImage(a, 4096);
+  assert.equal(decodeImage(Uint8Array.from(a), 4096), first, 'the same bytes give the pixels kept');
+  const bFirst = decodeImage(b, 4096);
+  assert.equal(pixel(bFirst, 0)[0], 2);
+  assert.equal(decodeImage(a, 4096), first, 'still kept beside a second image');
+  // Kept now: b, then a (the most recent). c takes b's place.
+  decodeImage(c, 4096);
+  assert.equal(decodeImage(a, 4096), first, 'the most recent stays');
+  const bAgain = decodeImage(b, 4096);
+  assert.notEqual(bAgain, bFirst, 'the least recent was let go, and is decoded again');
+  assert.deepEqual(bAgain, bFirst);
+  // The limit is part of the key: the same bytes under a smaller limit are refused.
+  assert.throws(() => decodeImage(a, 1), ImageTooLarge);
+});
