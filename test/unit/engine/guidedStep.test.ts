@@ -182,14 +182,16 @@ test('the schedulers offer an elementwise step only where step() is one', () => 
   assert.throws(() => ddim.elementwiseStep!(ddim.timesteps[4] + 1, x), /timestep/, 'a timestep off the schedule');
 });
 
+/** One class of each fused kind: affine, multistep, UniPC, Euler. */
+const FUSED_CLASSES = [
+  'DDIMScheduler',
+  'DPMSolverMultistepScheduler',
+  'UniPCMultistepScheduler',
+  'EulerAncestralDiscreteScheduler',
+];
+
 test('the fused pass reports a UNet output with NaN or Inf as guide() does', () => {
-  const classes = [
-    'DDIMScheduler',
-    'DPMSolverMultistepScheduler',
-    'UniPCMultistepScheduler',
-    'EulerAncestralDiscreteScheduler',
-  ];
-  for (const _class_name of classes) {
+  for (const _class_name of FUSED_CLASSES) {
     for (const bad of [NaN, Infinity]) {
       const s = scheduler({ _class_name }, 10);
       const x = { data: wave(9, 0.3), shape: [1, 9] };
@@ -203,13 +205,7 @@ test('the fused pass reports a UNet output with NaN or Inf as guide() does', () 
 });
 
 test('the fused pass reports a sample that overflows float32 as allFinite() would, the UNet output finite', () => {
-  const classes = [
-    'DDIMScheduler',
-    'DPMSolverMultistepScheduler',
-    'UniPCMultistepScheduler',
-    'EulerAncestralDiscreteScheduler',
-  ];
-  for (const _class_name of classes) {
+  for (const _class_name of FUSED_CLASSES) {
     // The last value (in each loop's tail) and a value in the loop's body.
     for (const at of [8, 3]) {
       const s = scheduler({ _class_name }, 10);
