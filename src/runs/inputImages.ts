@@ -95,25 +95,35 @@ const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).diges
 
 /** The images decoded last, by content: the workbench decodes an init image when it is chosen and again
  * for each run that starts from it, as one run after another does (a phone photo takes a second or more
- * on the host's thread). An init image and its mask; their pixels are only ever read. */
+ * on the host's thread). An init image and its mask, no larger than a run takes (a forward-view photo is
+ * not kept), let go after some minutes unused; their pixels are only ever read. */
 const recent = new Map<string, RgbaPixels>();
 const RECENT_IMAGES = 2;
+const RECENT_MAX_BYTES = RUN_LIMITS.side.max ** 2 * 4;
+const RECENT_FOR_MS = 5 * 60_000;
+let letGo: ReturnType<typeof setTimeout> | undefined;
+
+function keep(key: string, pixels: RgbaPixels): void {
+  if (pixels.rgba.length > RECENT_MAX_BYTES) return;
+  recent.delete(key);
+  recent.set(key, pixels);
+  if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value!);
+  clearTimeout(letGo);
+  letGo = setTimeout(() => recent.clear(), RECENT_FOR_MS).unref();
+}
 
 function decodeHashed(bytes: Uint8Array, sha256: string, maxSide: number): RgbaPixels {
   const key = `${maxSide} ${sha256}`;
   const known = recent.get(key);
   if (known) {
-    // Most recently used last.
-    recent.delete(key);
-    recent.set(key, known);
+    keep(key, known);
     return known;
   }
   const declared = imageSize(bytes);
   if (declared && Math.max(declared.width, declared.height) > maxSide) throw new ImageTooLarge(declared, maxSide);
   const pixels = decodeAny(bytes, maxSide);
   if (Math.max(pixels.width, pixels.height) > maxSide) throw new ImageTooLarge(pixels, maxSide);
-  recent.set(key, pixels);
-  if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value!);
+  keep(key, pixels);
   return pixels;
 }
 

@@ -198,3 +198,17 @@ test('an image decoded moments ago is not decoded again: the two most recent, by
   // The limit is part of the key: the same bytes under a smaller limit are refused.
   assert.throws(() => decodeImage(a, 1), ImageTooLarge);
 });
+
+test('the images kept are let go after five minutes unused', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const bytes = encodePng({ width: 2, height: 2, data: new Uint8Array(12).fill(77), channels: 3 });
+  const first = decodeImage(bytes, 4096);
+  t.mock.timers.tick(4 * 60_000);
+  assert.equal(decodeImage(bytes, 4096), first, 'kept within the five minutes, which start again');
+  t.mock.timers.tick(4 * 60_000);
+  assert.equal(decodeImage(bytes, 4096), first, 'still kept: used four minutes ago');
+  t.mock.timers.tick(5 * 60_000);
+  const later = decodeImage(bytes, 4096);
+  assert.notEqual(later, first, 'decoded again after five minutes unused');
+  assert.deepEqual(later, first);
+});
