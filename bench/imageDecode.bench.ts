@@ -5,7 +5,7 @@
 // The extension host runs this on its own thread. Figures are printed, nothing is asserted.
 import { decode as decodePng, encode as encodePng } from 'fast-png';
 import { decode as decodeJpeg, encode as encodeJpeg } from 'jpeg-js';
-import { decodeImage } from '../src/runs/inputImages';
+import { decodeImage } from '../src/runs/decodeImage';
 
 const [W, H] = [4032, 3024];
 const RUNS = 5;

@@ -14,7 +14,7 @@ import { withPngText } from '../png/pngText';
 import { readJsonFile, SweepError } from './sweepFiles';
 import { GRID_FILE, INDEX_FILE } from './sweepFolder';
 import { sweepGrid } from './sweepGrid';
-import { decodeImage } from './inputImages';
+import { decodeImage } from './decodeImage';
 import { canonicalJson, sweepHash } from './sweepKeys';
 
 export const SWEEP_INDEX_FORMAT = 'diffusion-lab.sweep-index/1';

@@ -2,7 +2,7 @@
 // (src/runs/inputImages.ts), downsized so the longest side is at most MAX_FORWARD_SIDE. No vscode
 // here, so it is unit-tested.
 import type { ForwardImage } from '../../protocol/forward';
-import { decodeImage } from '../../runs/inputImages';
+import { decodeImage } from '../../runs/decodeImage';
 
 /** The longest side the view draws: 512² keeps a redraw of several schedules within a frame. */
 export const MAX_FORWARD_SIDE = 512;

@@ -14,7 +14,7 @@ import {
   type InitImageInfo,
   type RunImageFields,
 } from '../../protocol/workbenchImage';
-import { decodeImage } from '../../runs/inputImages';
+import { decodeImage } from '../../runs/decodeImage';
 
 interface Registered {
   path: string;
