@@ -133,6 +133,7 @@ export function toolMinSteps(r: ResolvedToolSampler): { steps: number; why: stri
   if (r.sampler.noise === 'brownian') return { steps: 2, why: 'its Brownian-tree noise runs between two σ' };
   return undefined;
 }
+
 /** A1111's LCM σ table: every 20th σ from t = 19 to 999 (LCMCompVisDenoiser, 50 original timesteps). */
 export function lcmSubTable(table: SigmaTable, originalSteps = 50): SigmaTable {
   const skip = Math.floor(table.sigmas.length / originalSteps);
