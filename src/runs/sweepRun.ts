@@ -79,7 +79,9 @@ export async function runSweep(
   const todo = keyed.filter(({ key }) => !existing.has(shortKey(key)));
   const files = new Map(keyed.map(({ cell, key }) => [cell.index, existing.get(shortKey(key))]));
   if (o.onCell) {
-    for (const [index, file] of files) if (file !== undefined) o.onCell(index, readFileSync(join(o.outDir, file)));
+    // A plain copy, as executeRun hands over a cell it made: a Node Buffer reaches a webview as no image.
+    for (const [index, file] of files)
+      if (file !== undefined) o.onCell(index, new Uint8Array(readFileSync(join(o.outDir, file))));
   }
   let engine: EngineClient | undefined;
   /** Pixels of the cells run here, for the grid (cached cells' files are decoded there): no more than

@@ -122,6 +122,15 @@ test(
     const shown = await findWebviewFrame(page, 'img.cell[data-index]', 30_000);
     await shown.locator('button', { hasText: 'Run sweep' }).click();
     await statusMatching(shown, /0 cells ran, 4 cached/, 60_000);
+    // The cells found in the folder show as images, not as broken ones.
+    await shown.waitForFunction(
+      () => {
+        const cells = [...document.querySelectorAll('img.cell')];
+        return cells.length === 4 && cells.every((c) => c.complete && c.naturalWidth > 0);
+      },
+      null,
+      { timeout: 10_000 },
+    );
     await screenshot(page, 'sweep-rerun-cached');
     const after = index.cells.map((c) => statSync(join(out, c.file)).mtimeMs);
     assert(JSON.stringify(after) === JSON.stringify(mtimes), 'the cached cells were not written again');

@@ -170,7 +170,11 @@ test('a re-run with every cell in the folder starts no engine; --force runs them
     outDir: out,
     engine: again.factory,
     runOptions: {},
-    onCell: (i) => shown.push(i),
+    onCell: (i, png) => {
+      // A Node Buffer would reach the webview as no image (the grid showed broken cells on a re-run).
+      assert.equal(Object.getPrototypeOf(png), Uint8Array.prototype, 'a plain Uint8Array');
+      shown.push(i);
+    },
   });
   assert.equal(again.starts(), 0);
   assert.deepEqual(shown, [0, 1, 2, 3], 'cached cells still reach a live view');
