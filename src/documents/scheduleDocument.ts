@@ -1,15 +1,8 @@
 // Reads a scheduler_config.json or a *.schedule.json text into plottable schedules plus findings that
 // carry text offsets. Pure (no vscode): the host turns offsets into ranges, tests run in plain Node.
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
-import {
-  findNodeAtLocation,
-  findNodeAtOffset,
-  getNodePath,
-  parseTree,
-  printParseErrorCode,
-  type Node,
-  type ParseError,
-} from './jsonc';
+import { findNodeAtLocation, findNodeAtOffset, getNodePath, parseTree, type Node, type ParseError } from './jsonc';
+import { describeSyntaxError } from './jsonSyntax';
 import type { FindingSeverity, ScheduleEntry } from '../protocol/schedule';
 import { tooDeepAt } from '../core/config/jsonNesting';
 import { readSchedulerConfig } from '../core/config/readSchedulerConfig';
@@ -88,7 +81,7 @@ export function readScheduleDocument(text: string, kind: DocumentKind, name: str
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || !root) {
     const findings = errors.map((e) =>
-      finding('error', syntaxMessage(e, text), 'syntax', [], e.offset, Math.max(e.length, 1)),
+      finding('error', `${describeSyntaxError(e, text)}.`, 'syntax', [], e.offset, Math.max(e.length, 1)),
     );
     if (findings.length === 0)
       findings.push(finding('error', 'The file is empty; expected a JSON object.', 'syntax', [], 0, 0));
@@ -405,12 +398,6 @@ function describe(node: Node): string {
     default:
       return `an ${node.type}`;
   }
-}
-
-function syntaxMessage(e: ParseError, text: string): string {
-  const near = text.slice(e.offset, e.offset + Math.min(Math.max(e.length, 1), 20));
-  const line = text.slice(0, e.offset).split('\n').length;
-  return `${printParseErrorCode(e.error)} at line ${line}${near.trim() ? ` near "${near}"` : ''}.`;
 }
 
 function finding(

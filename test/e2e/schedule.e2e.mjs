@@ -58,7 +58,8 @@ test('schedule preview shows the plots, then the diagnostic and inline error for
   // Intermediate keystrokes are broken JSON too; wait for the state of the finished line.
   await frame
     .waitForFunction(
-      () => /Broken JSON: InvalidSymbol at line 4/.test(document.querySelector('.status')?.textContent ?? ''),
+      () =>
+        /Broken JSON: Unexpected text at line 4 near "NaN"/.test(document.querySelector('.status')?.textContent ?? ''),
       null,
       { timeout: 30_000 },
     )
@@ -66,10 +67,10 @@ test('schedule preview shows the plots, then the diagnostic and inline error for
   assert(await frame.$eval('.status', (s) => s.classList.contains('error')), 'shown as an error');
   assert(await frame.$eval('.grid', (g) => g.classList.contains('stale')), 'the last plots stay, dimmed');
   const finding = await frame.textContent('.findings li');
-  assert(/InvalidSymbol/.test(finding), `preview findings: ${finding}`);
+  assert(/Unexpected text at line 4/.test(finding), `preview findings: ${finding}`);
 
   await page.keyboard.press('Control+Shift+M');
-  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'InvalidSymbol at line 4' }).first();
+  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Unexpected text at line 4' }).first();
   await problem.waitFor({ timeout: 30_000 });
   assert(/Diffusion Lab/.test(await problem.textContent()), 'the diagnostic names its source');
   await screenshot(page, 'schedule-invalid');

@@ -133,8 +133,10 @@ export const tests = [
       await post(
         page,
         documentMessage(1, [], {
-          error: 'Broken JSON: ValueExpected at line 3.',
-          findings: [{ severity: 'error', message: 'ValueExpected at line 3.', code: 'syntax', path: [], line: 2 }],
+          error: 'Broken JSON: A value expected at line 3 near "}".',
+          findings: [
+            { severity: 'error', message: 'A value expected at line 3 near "}".', code: 'syntax', path: [], line: 2 },
+          ],
         }),
       );
       await rendered(page, 1);

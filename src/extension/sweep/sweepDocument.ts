@@ -2,7 +2,8 @@
 // and the grid view. Pure (no vscode): tests run it in plain Node.
 import type { Finding } from '../../core/config/findings';
 import { DEFAULT_CELL_LIMIT, parseSweep, type Sweep } from '../../protocol/sweep';
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from '../../documents/jsonc';
+import { findNodeAtLocation, parseTree, type Node, type ParseError } from '../../documents/jsonc';
+import { describeSyntaxError } from '../../documents/jsonSyntax';
 import { spanOf } from '../../documents/scheduleDocument';
 
 export interface LocatedSweepFinding extends Finding {
@@ -24,9 +25,7 @@ export function readSweepDocument(text: string, cellLimit = DEFAULT_CELL_LIMIT):
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {
     const e = errors[0];
-    const message = e
-      ? `${printParseErrorCode(e.error)} at line ${text.slice(0, e.offset).split('\n').length}`
-      : 'The file is empty; expected a sweep object.';
+    const message = e ? describeSyntaxError(e, text) : 'The file is empty; expected a sweep object.';
     return {
       findings: [
         {

@@ -45,7 +45,10 @@ test('broken JSON gives a syntax finding at the bad character and an error state
   const text = '{\n  "beta_start": 0.00085,\n  "beta_end": NaN\n}';
   const doc = readScheduleDocument(text, 'config', 'x');
   assert.equal(doc.schedules.length, 0);
-  assert.match(doc.error ?? '', /^Broken JSON: InvalidSymbol at line 3/);
+  assert.match(
+    doc.error ?? '',
+    /^Broken JSON: Unexpected text at line 3 near "NaN" \(JSON has no NaN or Infinity: write a number\)\.$/,
+  );
   const f = doc.findings[0];
   assert.equal(f.code, 'syntax');
   assert.equal(at(text, f.offset, f.length), 'NaN');

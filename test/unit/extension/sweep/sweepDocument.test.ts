@@ -26,7 +26,7 @@ test('broken JSON is one syntax finding with its line; an empty axis marks the a
   const broken = readSweepDocument('{\n "version": 1,\n "base": }');
   assert.deepEqual(
     broken.findings.map((f) => [f.code, f.message]),
-    [['syntax', 'ValueExpected at line 3']],
+    [['syntax', 'A value expected at line 3 near "}"']],
   );
   const empty =
     '{"version": 1, "base": {"modelDir": "m", "prompt": "", "seed": 1}, "y": {"field": "seed", "values": []}}';
