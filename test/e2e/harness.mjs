@@ -346,6 +346,18 @@ export async function findWebviewFrame(page, selector, timeout = 60_000) {
   throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
 }
 
+/** Waits until `frame` shows `count` images matching `selector`, each loaded (not broken, not pending). */
+export function imagesLoaded(frame, selector, count, timeout = 30_000) {
+  return frame.waitForFunction(
+    ([sel, n]) => {
+      const imgs = [...document.querySelectorAll(sel)];
+      return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    [selector, count],
+    { timeout },
+  );
+}
+
 /** Saves a screenshot under test-results/e2e/ and returns its path. */
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });

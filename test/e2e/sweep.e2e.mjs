@@ -5,7 +5,7 @@
 import { decode } from 'fast-png';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { assert, findWebviewFrame, imagesLoaded, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
 const SAMPLERS = ['Euler', 'DDIM'];
@@ -123,14 +123,7 @@ test(
     await shown.locator('button', { hasText: 'Run sweep' }).click();
     await statusMatching(shown, /0 cells ran, 4 cached/, 60_000);
     // The cells found in the folder show as images, not as broken ones.
-    await shown.waitForFunction(
-      () => {
-        const cells = [...document.querySelectorAll('img.cell')];
-        return cells.length === 4 && cells.every((c) => c.complete && c.naturalWidth > 0);
-      },
-      null,
-      { timeout: 10_000 },
-    );
+    await imagesLoaded(shown, 'img.cell', 4, 10_000);
     await screenshot(page, 'sweep-rerun-cached');
     const after = index.cells.map((c) => statSync(join(out, c.file)).mtimeMs);
     assert(JSON.stringify(after) === JSON.stringify(mtimes), 'the cached cells were not written again');

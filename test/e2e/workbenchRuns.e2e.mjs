@@ -9,6 +9,7 @@ import {
   enginePid,
   findWebviewFrame,
   generateAndFindEngine,
+  imagesLoaded,
   readExtensionLog,
   recordNotifications,
   runCommand,
@@ -197,14 +198,7 @@ test('a batch of four is a 2×2 grid filling the pane; a click enlarges a cell, 
   await generate(page, panel);
   await newImages(server, before, 4);
   await panel.locator('.status', { hasText: /saved/ }).waitFor({ timeout: 60_000 });
-  await panel.waitForFunction(
-    () => {
-      const imgs = [...document.querySelectorAll('.images img')];
-      return imgs.length === 4 && imgs.every((i) => i.complete && i.naturalWidth > 0);
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
+  await imagesLoaded(panel, '.images img', 4);
   const grid = await panel.evaluate(() => {
     const box = (e) => e.getBoundingClientRect().toJSON();
     const run = document.querySelector('.run');
