@@ -49,7 +49,7 @@ export async function sweep(args: string[], started?: EngineClient): Promise<num
   if (!o.out) throw new UsageError('--out <folder> is required');
   const out = resolve(o.out);
   try {
-    if (o.merge) return merge(positionals, out);
+    if (o.merge) return await merge(positionals, out);
     if (positionals.length !== 1) throw new UsageError(`give one sweep file, not ${positionals.length}`);
     if (!PROVIDER_NAMES.includes(o.provider as ProviderName))
       throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
@@ -121,8 +121,8 @@ async function runFile(file: string, out: string, o: RunFlags, started?: EngineC
   }
 }
 
-function merge(folders: string[], out: string): number {
-  const index = mergeSweeps(
+async function merge(folders: string[], out: string): Promise<number> {
+  const index = await mergeSweeps(
     folders.map((f) => resolve(f)),
     out,
   );

@@ -36,6 +36,7 @@ export * from './forward/forwardView';
 export * from './image/rgba';
 export * from './image/latentPreview';
 export * from './image/resize';
+export * from './image/boxDownsize';
 export type { Denoiser, NoiseSampler, StepCallback, SamplerOptions, KSampler } from './kdiffusion/denoiser';
 export { ancestralStep } from './kdiffusion/stepMath';
 export * from './kdiffusion/samplers';

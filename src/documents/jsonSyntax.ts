@@ -22,10 +22,25 @@ const WORDS: Readonly<Record<string, string>> = {
   InvalidCharacter: 'a character a JSON string cannot hold',
 };
 
+/** The errors worth showing: after a syntax error the parser reports what it then fails to find on
+ * the same line ("NaN," gives "unexpected text", then "a value expected" at the comma), which is not a
+ * second mistake, so only the first error of each line is kept. */
+export function firstErrorPerLine(errors: readonly ParseError[], text: string): ParseError[] {
+  const lines = new Set<number>();
+  return errors.filter((e) => {
+    const line = lineAt(text, e.offset);
+    if (lines.has(line)) return false;
+    lines.add(line);
+    return true;
+  });
+}
+
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
 /** "Unexpected text at line 3 near "NaN" (JSON has no NaN or Infinity: write a number)". */
 export function describeSyntaxError(e: ParseError, text: string): string {
   const near = text.slice(e.offset, e.offset + Math.min(Math.max(e.length, 1), 20));
-  const line = text.slice(0, e.offset).split('\n').length;
+  const line = lineAt(text, e.offset);
   const words = WORDS[printParseErrorCode(e.error)] ?? 'a syntax error';
   const where = `${words[0].toUpperCase()}${words.slice(1)} at line ${line}${near.trim() ? ` near "${near}"` : ''}`;
   // Python's json writes NaN and Infinity, and diffusers reads them back; JSON has neither.

@@ -2,7 +2,7 @@
 // carry text offsets. Pure (no vscode): the host turns offsets into ranges, tests run in plain Node.
 // jsonc-parser keeps every node's offset, so a finding's JSON path maps straight to the text.
 import { findNodeAtLocation, findNodeAtOffset, getNodePath, parseTree, type Node, type ParseError } from './jsonc';
-import { describeSyntaxError } from './jsonSyntax';
+import { describeSyntaxError, firstErrorPerLine } from './jsonSyntax';
 import type { FindingSeverity, ScheduleEntry } from '../protocol/schedule';
 import { tooDeepAt } from '../core/config/jsonNesting';
 import { readSchedulerConfig } from '../core/config/readSchedulerConfig';
@@ -80,7 +80,7 @@ export function readScheduleDocument(text: string, kind: DocumentKind, name: str
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || !root) {
-    const findings = errors.map((e) =>
+    const findings = firstErrorPerLine(errors, text).map((e) =>
       finding('error', `${describeSyntaxError(e, text)}.`, 'syntax', [], e.offset, Math.max(e.length, 1)),
     );
     if (findings.length === 0)

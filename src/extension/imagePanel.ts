@@ -5,10 +5,10 @@
 // here shows its result here.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decode } from 'fast-png';
 import * as vscode from 'vscode';
 import { parseFromImagePanel, type FromImagePanel, type PanelRun, type ToImagePanel } from '../protocol/imagePanel';
-import { classNameOf } from '../protocol/run';
+import { classNameOf, RUN_LIMITS } from '../protocol/run';
+import { decodeImage } from '../runs/decodeImage';
 import type { Log } from './log';
 import { PanelOpenTimer } from './panelOpenTimer';
 import type { CompletedRun } from './runService';
@@ -133,9 +133,8 @@ export class ImagePanel implements vscode.Disposable {
       const stored = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as StoredRun;
       const images = await Promise.all(
         stored.captions.map(async (caption, i) => {
-          const png = decode(await readFile(join(dir, `${i}.png`)));
-          if (png.channels !== 4 || png.depth !== 8) throw new Error(`${i}.png is not 8-bit RGBA`);
-          return { width: png.width, height: png.height, rgba: new Uint8Array(png.data), caption };
+          const { width, height, rgba } = await decodeImage(await readFile(join(dir, `${i}.png`)), RUN_LIMITS.side.max);
+          return { width, height, rgba, caption };
         }),
       );
       return { runId: stored.runId, prompt: stored.prompt, summary: stored.summary, images };

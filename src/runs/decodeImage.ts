@@ -1,12 +1,12 @@
-// Image files to 8-bit RGBA on the host: PNG through fast-png, JPEG through jpeg-js (pure JavaScript, so
-// nothing native ships for it), for a run's inputs, the forward-process view and a sweep's cells. The size
-// a file declares is checked before it is decoded (imageHeader.ts), and the last images are kept.
+// Image files to 8-bit RGBA on the host, for a run's inputs, the forward-process view and a sweep's
+// cells. The size a file declares is checked before it is decoded (imageHeader.ts); decoding, and any
+// downsizing, run on a worker thread (imageThread.ts), so a photo never stalls the extension host.
 import { createHash } from 'node:crypto';
-import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
-import { decode as decodeJpeg } from 'jpeg-js';
-import type { RgbaPixels } from '../protocol/engine';
 import { RUN_LIMITS } from '../protocol/run';
 import { imageSize, type ImageSize } from './imageHeader';
+import { decodeOnWorker, type Decoded } from './imageThread';
+
+export type { Decoded } from './imageThread';
 
 /** An image refused for its size alone: its message says so, and is whole without a prefix. */
 export class ImageTooLarge extends Error {
@@ -16,116 +16,49 @@ export class ImageTooLarge extends Error {
   }
 }
 
+export interface DecodeOptions {
+  /** The SHA-256 of the bytes, where the caller has it already. */
+  sha256?: string;
+  /** Downsize the image to this longest side (boxDownsize.ts); `original` is then its decoded size. */
+  fitSide?: number;
+  /** Keep the result among the last few images, for a caller that decodes the same file again. */
+  keep?: boolean;
+}
+
 /** PNG or JPEG bytes (told apart by their signatures) → 8-bit RGBA. An image with a side over `maxSide` is
- * refused as ImageTooLarge, from its header before any decoding where the header gives its size.
- * `sha256`: of the bytes, where the caller has it already. */
-export function decodeImage(bytes: Uint8Array, maxSide: number, sha256 = sha256Of(bytes)): RgbaPixels {
-  const key = `${maxSide} ${sha256}`;
-  const known = recent.get(key);
-  if (known) {
-    keep(key, known);
-    return known;
-  }
+ * refused as ImageTooLarge, from its header before any decoding where the header gives its size. */
+export async function decodeImage(bytes: Uint8Array, maxSide: number, options: DecodeOptions = {}): Promise<Decoded> {
+  const { fitSide, keep } = options;
+  const key = keep ? `${maxSide} ${fitSide ?? ''} ${options.sha256 ?? sha256Of(bytes)}` : undefined;
+  const known = key === undefined ? undefined : recent.get(key);
+  if (key && known) return remember(key, known);
   const declared = imageSize(bytes);
   if (declared && Math.max(declared.width, declared.height) > maxSide) throw new ImageTooLarge(declared, maxSide);
-  const pixels = decodeAny(bytes, maxSide);
-  if (Math.max(pixels.width, pixels.height) > maxSide) throw new ImageTooLarge(pixels, maxSide);
-  keep(key, pixels);
-  return pixels;
+  const decoded = await decodeOnWorker(bytes, maxSide, fitSide);
+  const size = decoded.original ?? decoded;
+  if (Math.max(size.width, size.height) > maxSide) throw new ImageTooLarge(size, maxSide);
+  return key ? remember(key, decoded) : decoded;
 }
 
 /** The hex SHA-256 of a file's bytes, as run records name inputs and decodeImage keeps images. */
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The images decoded last, by content: the workbench decodes an init image when it is chosen and again
- * for each run that starts from it, as one run after another does (a phone photo takes a second or more
- * on the host's thread). An init image and its mask, no larger than a run takes (a forward-view photo is
- * not kept), let go after some minutes unused; their pixels are only ever read. */
-const recent = new Map<string, RgbaPixels>();
+ * for each run that starts from it, as one run after another does (a phone photo takes a second or more).
+ * An init image and its mask, no larger than a run takes, let go after some minutes unused; their
+ * pixels are only ever read. */
+const recent = new Map<string, Decoded>();
 const RECENT_IMAGES = 2;
 const RECENT_MAX_BYTES = RUN_LIMITS.side.max ** 2 * 4;
 const RECENT_FOR_MS = 5 * 60_000;
 let letGo: ReturnType<typeof setTimeout> | undefined;
 
-function keep(key: string, pixels: RgbaPixels): void {
-  if (pixels.rgba.length > RECENT_MAX_BYTES) return;
+function remember(key: string, image: Decoded): Decoded {
+  if (image.rgba.length > RECENT_MAX_BYTES) return image;
   recent.delete(key);
-  recent.set(key, pixels);
+  recent.set(key, image);
   if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value!);
   clearTimeout(letGo);
   letGo = setTimeout(() => recent.clear(), RECENT_FOR_MS).unref();
-}
-
-function decodeAny(bytes: Uint8Array, maxSide: number): RgbaPixels {
-  const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(pngData(bytes));
-  if (starts(0xff, 0xd8, 0xff)) {
-    // jpeg-js's own bounds, in case its frame header was not found above. Its memory count for an image
-    // runs to about 14 bytes a pixel (a 48-megapixel photo: more than 664 MB).
-    const maxResolutionInMP = (maxSide * maxSide) / 1e6;
-    const maxMemoryUsageInMB = Math.max(512, Math.ceil(maxResolutionInMP * 16));
-    const jpeg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP, maxMemoryUsageInMB });
-    return { width: jpeg.width, height: jpeg.height, rgba: jpeg.data };
-  }
-  throw new Error('not a PNG or JPEG file');
-}
-
-/** fast-png's decode. On a cut or damaged file it fails reading past the end (a RangeError) or inflating
- * ("Error while decompressing the data:"), words that say nothing of the cause. */
-function pngData(bytes: Uint8Array): DecodedPng {
-  try {
-    return decodePng(bytes);
-  } catch (err) {
-    const message = (err as Error).message.replace(/:\s*$/, '');
-    const damaged = err instanceof RangeError || /decompress/i.test(message);
-    throw new Error(damaged ? `the PNG is cut short or damaged (${message})` : message, { cause: err });
-  }
-}
-
-/** Any PNG colour type and depth as 8-bit RGBA: grey spread to RGB, palettes looked up, 16 bits cut
- * to their high byte, 1/2/4-bit grey scaled to 0..255. */
-function pngRgba(png: DecodedPng): RgbaPixels {
-  const { width, height } = png;
-  const n = width * height;
-  const rgba = new Uint8Array(n * 4);
-  if (png.palette) {
-    const rgb = convertIndexedToRgb(png);
-    const channels = rgb.length / n;
-    for (let p = 0; p < n; p++) {
-      for (let c = 0; c < 3; c++) rgba[p * 4 + c] = rgb[p * channels + c];
-      rgba[p * 4 + 3] = channels === 4 ? rgb[p * 4 + 3] : 255;
-    }
-    return { width, height, rgba };
-  }
-  const { channels, depth } = png;
-  if (![1, 2, 4, 8, 16].includes(depth)) throw new Error(`unsupported PNG bit depth ${depth}`);
-  const value = depth >= 8 ? wholeSamples(png) : sampleReader(png);
-  // Where each pixel's green, blue and alpha come from, from its first sample (-1: opaque).
-  const [g, b, a] = channels <= 2 ? [0, 0, channels === 2 ? 1 : -1] : [1, 2, channels === 4 ? 3 : -1];
-  for (let p = 0, at = 0; p < n; p++, at += channels) {
-    rgba[p * 4] = value(at);
-    rgba[p * 4 + 1] = value(at + g);
-    rgba[p * 4 + 2] = value(at + b);
-    rgba[p * 4 + 3] = a < 0 ? 255 : value(at + a);
-  }
-  return { width, height, rgba };
-}
-
-/** 8- and 16-bit samples as 0..255 (the high byte of 16). */
-function wholeSamples({ data, depth }: DecodedPng): (i: number) => number {
-  const shift = depth === 16 ? 8 : 0;
-  return (i) => data[i] >> shift;
-}
-
-/** Sample i of a 1-, 2- or 4-bit image as 0..255. Sub-byte grey rows start on a byte boundary. */
-function sampleReader(png: DecodedPng): (i: number) => number {
-  const { data, depth, width, channels } = png;
-  const rowBytes = Math.ceil((width * channels * depth) / 8);
-  const max = (1 << depth) - 1;
-  return (i) => {
-    const row = Math.floor(i / (width * channels));
-    const bit = (i % (width * channels)) * depth;
-    const byte = data[row * rowBytes + (bit >> 3)];
-    return Math.round((((byte >> (8 - depth - (bit & 7))) & max) * 255) / max);
-  };
+  return image;
 }

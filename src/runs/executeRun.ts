@@ -34,7 +34,7 @@ export async function executeRun(
   options: RunOptions,
   events: { onStep?: (e: StepEvent) => void; signal?: AbortSignal } = {},
 ): Promise<FinishedRun> {
-  const inputs = readRunInputs(run.spec);
+  const inputs = await readRunInputs(run.spec);
   const result = await engine.generate({ spec: run.spec, options, images: inputs?.images }, events);
   const records = buildRunRecords(run.createdAt, result.info, inputs?.files);
   // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.

@@ -30,12 +30,12 @@ export class RunInputError extends Error {
 }
 
 /** The spec's input images read and checked; undefined for a run without any. */
-export function readRunInputs(spec: RunSpec): RunInputs | undefined {
+export async function readRunInputs(spec: RunSpec): Promise<RunInputs | undefined> {
   if (spec.initImage === undefined) return undefined;
-  const init = readImageFile(spec.initImage, 'initImage');
+  const init = await readImageFile(spec.initImage, 'initImage');
   const inputs: RunInputs = { images: { init: init.pixels }, files: { initImage: init.file } };
   if (spec.mask !== undefined) {
-    const mask = readImageFile(spec.mask, 'mask');
+    const mask = await readImageFile(spec.mask, 'mask');
     if (mask.file.width !== init.file.width || mask.file.height !== init.file.height) {
       const size = (f: InputFile) => `${f.width}x${f.height}`;
       const sizes = `${size(mask.file)} but the init image is ${size(init.file)}`;
@@ -47,7 +47,10 @@ export function readRunInputs(spec: RunSpec): RunInputs | undefined {
   return inputs;
 }
 
-function readImageFile(path: string, field: RunInputError['field']): { pixels: RgbaPixels; file: InputFile } {
+async function readImageFile(
+  path: string,
+  field: RunInputError['field'],
+): Promise<{ pixels: RgbaPixels; file: InputFile }> {
   const label = field === 'initImage' ? 'init image' : 'mask';
   const fail = (why: string) => new RunInputError(field, `${label} ${path}: ${why}`);
   let bytes: Buffer;
@@ -64,7 +67,7 @@ function readImageFile(path: string, field: RunInputError['field']): { pixels: R
   const sha256 = sha256Of(bytes);
   let pixels: RgbaPixels;
   try {
-    pixels = decodeImage(bytes, RUN_LIMITS.side.max, sha256);
+    pixels = await decodeImage(bytes, RUN_LIMITS.side.max, { sha256, keep: true });
   } catch (err) {
     throw fail(err instanceof ImageTooLarge ? err.message : `cannot decode it: ${(err as Error).message}`);
   }

@@ -105,11 +105,14 @@ export function readIndex(dir: string): SweepIndex {
 
 /** Writes grid.png from the cell files in `dir`; returns false (writing nothing) when cells are missing.
  * `known`: pixels of cells this process just wrote (their files decode to the same), not read again. */
-export function writeGrid(dir: string, index: SweepIndex, known?: ReadonlyMap<number, PreviewImage>): boolean {
+export async function writeGrid(
+  dir: string,
+  index: SweepIndex,
+  known?: ReadonlyMap<number, PreviewImage>,
+): Promise<boolean> {
   if (index.cells.length < cellCount(index.sweep)) return false;
-  const images = new Map<number, PreviewImage>(
-    index.cells.map((c) => [c.index, known?.get(c.index) ?? readCellImage(join(dir, c.file))]),
-  );
+  const read = index.cells.map(async (c) => [c.index, known?.get(c.index) ?? (await readCellImage(join(dir, c.file)))]);
+  const images = new Map<number, PreviewImage>((await Promise.all(read)) as [number, PreviewImage][]);
   const grid = sweepGrid(index.sweep, images);
   const png = encodeRgbaPng(grid.width, grid.height, grid.rgba);
   const text = canonicalJson({
@@ -122,9 +125,9 @@ export function writeGrid(dir: string, index: SweepIndex, known?: ReadonlyMap<nu
 }
 
 /** A cell PNG's pixels as RGBA (the engine writes RGBA; other PNGs are widened to it). */
-export function readCellImage(path: string): PreviewImage {
+export async function readCellImage(path: string): Promise<PreviewImage> {
   try {
-    return decodeImage(readFileSync(path), RUN_LIMITS.side.max);
+    return await decodeImage(readFileSync(path), RUN_LIMITS.side.max);
   } catch (err) {
     throw new SweepError(`${path}: ${(err as Error).message}`);
   }

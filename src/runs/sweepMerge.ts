@@ -6,7 +6,7 @@ import { cellCount } from '../protocol/sweepCells';
 import { SweepError } from './sweepFiles';
 import { readIndex, SWEEP_INDEX_FORMAT, writeGrid, writeIndex, type IndexCell, type SweepIndex } from './sweepIndex';
 
-export function mergeSweeps(folders: readonly string[], outDir: string): SweepIndex {
+export async function mergeSweeps(folders: readonly string[], outDir: string): Promise<SweepIndex> {
   if (folders.length === 0) throw new SweepError('--merge needs the shard folders to merge');
   const indices = folders.map((dir) => ({ dir, index: readIndex(dir) }));
   const first = indices[0];
@@ -46,6 +46,6 @@ export function mergeSweeps(folders: readonly string[], outDir: string): SweepIn
     cells: [...cells.values()],
   };
   writeIndex(outDir, merged);
-  writeGrid(outDir, merged);
+  await writeGrid(outDir, merged);
   return merged;
 }

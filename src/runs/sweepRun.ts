@@ -156,7 +156,7 @@ export async function runSweep(
     ran,
     cached: cells.map((c) => c.index).filter((i) => !ran.includes(i)),
     index,
-    grid: writeGrid(o.outDir, index, pixels),
+    grid: await writeGrid(o.outDir, index, pixels),
   };
 }
 

@@ -184,13 +184,14 @@ export async function runCommand(page, title, timeout = 60_000) {
       const input = await openPalette(page);
       await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ timeout: 3_000 });
-      break;
+      // The click is tried here too: the palette can close between finding the row and clicking it.
+      await row.click({ timeout: 3_000 });
+      return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await page.keyboard.press('Escape');
     }
   }
-  await row.click();
 }
 
 /** Opens a workspace file with Quick Open and waits for `expectText` in the editor. */

@@ -96,6 +96,17 @@ export async function openForm(page, fields = {}) {
   return panel;
 }
 
+/** Picks the sampler labelled `label` from the sampler list: typing filters it, Enter picks the entry
+ * named exactly. */
+export async function pickSampler(page, panel, label) {
+  await panel.locator('#param-sampler-input').click();
+  await panel.locator('#param-sampler-input').fill('');
+  await page.keyboard.type(label);
+  await page.keyboard.press('Enter');
+  const picked = await panel.locator('#param-sampler-input').inputValue();
+  if (picked !== label) throw new Error(`sampler ${label} not picked: ${picked}`);
+}
+
 /** Types `value` into the form's field `key`. */
 export function fill(panel, key, value) {
   return panel.locator(`#param-${key} ${key === 'prompt' ? 'textarea' : 'input'}`).fill(value);

@@ -143,7 +143,7 @@ export class ForwardPanel implements vscode.Disposable {
     const uri = this.sources?.image;
     if (!uri) return;
     try {
-      const image = readForwardImage(await vscode.workspace.fs.readFile(uri), basename(uri.path));
+      const image = await readForwardImage(await vscode.workspace.fs.readFile(uri), basename(uri.path));
       this.image = { image, key: `${uri.toString()}#${++this.imageCount}` };
       this.post({ type: 'image', image });
     } catch (error) {

@@ -46,7 +46,7 @@ export class InitImageMessages {
         return this.answer('mask', async () => {
           const bytes = new Uint8Array(await readFile(uri.fsPath));
           const label = vscode.workspace.asRelativePath(uri);
-          const mime = this.deps.images.checkMask(m.initImageId, label, bytes);
+          const mime = await this.deps.images.checkMask(m.initImageId, label, bytes);
           this.deps.post({ type: 'maskFile', label, bytes, mime });
           return undefined;
         });
@@ -85,7 +85,7 @@ export class InitImageMessages {
     if (id === undefined || mask === undefined) return;
     await this.answer('mask', async () => {
       const bytes = new Uint8Array(await readFile(mask));
-      const mime = this.deps.images.checkMask(id!, basename(mask), bytes);
+      const mime = await this.deps.images.checkMask(id!, basename(mask), bytes);
       this.deps.post({ type: 'maskFile', label: basename(mask), bytes, mime });
       return undefined;
     });

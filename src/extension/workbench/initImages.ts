@@ -42,7 +42,7 @@ export class InitImages {
   /** Registers bytes from the panel (a dropped file, an output): kept as a file named by their hash. */
   async fromBytes(name: string, bytes: Uint8Array): Promise<InitImageInfo> {
     const label = basename(name) || 'image';
-    const { width, height } = decoded(label, bytes);
+    const { width, height } = await decoded(label, bytes);
     const path = await this.keep(bytes, mimeOf(bytes) === 'image/png' ? '.png' : '.jpg');
     return this.add(path, label, bytes, width, height);
   }
@@ -57,7 +57,7 @@ export class InitImages {
     if (input.mode !== 'inpaint' || !input.mask) return { fields: { initImage: init.path, ...fields } };
     let mask: { width: number; height: number };
     try {
-      mask = decodeImage(input.mask, RUN_LIMITS.side.max);
+      mask = await decodeImage(input.mask, RUN_LIMITS.side.max, { keep: true });
     } catch (error) {
       return { errors: { mask: `The mask could not be read: ${(error as Error).message}.` } };
     }
@@ -69,8 +69,8 @@ export class InitImages {
   }
 
   /** Checks a mask file against an init image's size; an Error says what does not fit. */
-  checkMask(initImageId: string, label: string, bytes: Uint8Array): InitImageInfo['mime'] {
-    const mask = decoded(label, bytes);
+  async checkMask(initImageId: string, label: string, bytes: Uint8Array): Promise<InitImageInfo['mime']> {
+    const mask = await decoded(label, bytes);
     const init = this.images.get(initImageId);
     if (init && (mask.width !== init.width || mask.height !== init.height)) {
       const sizes = `${mask.width}×${mask.height} but the init image is ${init.width}×${init.height}`;
@@ -79,8 +79,8 @@ export class InitImages {
     return mimeOf(bytes);
   }
 
-  private register(path: string, label: string, bytes: Uint8Array): InitImageInfo {
-    const { width, height } = decoded(label, bytes);
+  private async register(path: string, label: string, bytes: Uint8Array): Promise<InitImageInfo> {
+    const { width, height } = await decoded(label, bytes);
     return this.add(path, label, bytes, width, height);
   }
 
@@ -102,11 +102,12 @@ export class InitImages {
   }
 }
 
-function decoded(label: string, bytes: Uint8Array): { width: number; height: number } {
+/** The image's size; decoded as a run will decode it, and kept for that run. */
+async function decoded(label: string, bytes: Uint8Array): Promise<{ width: number; height: number }> {
   if (bytes.length === 0) fail(label, 'the file is empty');
   let image: { width: number; height: number };
   try {
-    image = decodeImage(bytes, RUN_LIMITS.side.max);
+    image = await decodeImage(bytes, RUN_LIMITS.side.max, { keep: true });
   } catch (error) {
     return fail(label, (error as Error).message);
   }

@@ -43,7 +43,7 @@ function sweepFile(extra: Record<string, unknown> = {}): { dir: string; file: st
   return { dir, file };
 }
 
-test('three shards as separate processes, merged, equal one unsharded run; a re-run runs no model', () => {
+test('three shards as separate processes, merged, equal one unsharded run; a re-run runs no model', async () => {
   const { dir, file } = sweepFile();
   const whole = join(dir, 'whole');
   const one = cli([file, '--out', whole]);
@@ -71,8 +71,8 @@ test('three shards as separate processes, merged, equal one unsharded run; a re-
   assert.ok(readFileSync(join(merged, 'grid.png')).equals(readFileSync(join(whole, 'grid.png'))), 'grid.png bytes');
   for (const cell of readIndex(whole).cells) {
     assert.deepEqual(
-      readCellImage(join(merged, cell.file)).rgba,
-      readCellImage(join(whole, cell.file)).rgba,
+      (await readCellImage(join(merged, cell.file))).rgba,
+      (await readCellImage(join(whole, cell.file))).rgba,
       `cell ${cell.index} pixels`,
     );
   }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTree, type ParseError } from '../../../src/documents/jsonc';
-import { describeSyntaxError } from '../../../src/documents/jsonSyntax';
+import { describeSyntaxError, firstErrorPerLine } from '../../../src/documents/jsonSyntax';
 
 function firstError(text: string): string {
   const errors: ParseError[] = [];
@@ -27,4 +27,18 @@ test('NaN and Infinity, which Python writes into JSON, are named with what to wr
       /^Unexpected text at line 1 near ".*" \(JSON has no NaN or Infinity: write a number\)$/,
     );
   assert.doesNotMatch(firstError('{"beta_end": nope}'), /NaN/);
+});
+
+test("a syntax error's follow-on errors on its line are dropped; an error on another line is kept", () => {
+  const shown = (text: string) => {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+    return firstErrorPerLine(errors, text).map((e) => describeSyntaxError(e, text));
+  };
+  // The parser reports "a value expected" at the comma after NaN too.
+  assert.deepEqual(shown('{\n "beta_start": NaN,\n "beta_end": 0.012\n}'), [
+    'Unexpected text at line 2 near "NaN" (JSON has no NaN or Infinity: write a number)',
+  ]);
+  assert.deepEqual(shown('{"a": 1,}'), ['A key in double quotes expected at line 1 near "}"']);
+  assert.deepEqual(shown('{\n "a": [1, 2,\n "b": 2\n}'), ['"," expected at line 3 near ":"', '"]" expected at line 4']);
 });

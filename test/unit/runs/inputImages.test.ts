@@ -18,20 +18,20 @@ function file(name: string, bytes: Uint8Array | string): string {
   return path;
 }
 
-test("a run's inputs are read with their SHA-256 and size; the mask must match the image", () => {
+test("a run's inputs are read with their SHA-256 and size; the mask must match the image", async () => {
   const png = encodePng({ width: 3, height: 2, data: new Uint8Array(3 * 2 * 3).fill(128), channels: 3, depth: 8 });
   const init = file('init.png', png);
   const white = new Uint8Array(6).fill(255);
   const mask = file('mask.png', encodePng({ width: 3, height: 2, data: white, channels: 1, depth: 8 }));
-  const inputs = readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: init, mask }))!;
+  const inputs = (await readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: init, mask })))!;
   const sha256 = createHash('sha256').update(png).digest('hex');
   assert.deepEqual(inputs.files.initImage, { path: init, sha256, width: 3, height: 2 });
   assert.equal(inputs.images.mask?.rgba[0], 255);
-  assert.equal(readRunInputs(runSpec({ modelDir: '/m', prompt: '' })), undefined);
+  assert.equal(await readRunInputs(runSpec({ modelDir: '/m', prompt: '' })), undefined);
 
   const small = file('small.png', encodePng({ width: 2, height: 2, data: new Uint8Array(4), channels: 1, depth: 8 }));
   const spec = runSpec({ modelDir: '/m', prompt: '', initImage: init, mask: small });
-  assert.throws(
+  await assert.rejects(
     () => readRunInputs(spec),
     (e: RunInputError) => {
       assert.equal(e.field, 'mask');
@@ -41,7 +41,7 @@ test("a run's inputs are read with their SHA-256 and size; the mask must match t
   );
 });
 
-test('unreadable, empty and non-image files are refused, naming the file', () => {
+test('unreadable, empty and non-image files are refused, naming the file', async () => {
   const png = encodePng({ width: 4, height: 4, data: new Uint8Array(48), channels: 3, depth: 8 });
   const truncatedPng = png.subarray(0, 40);
   // The compressed pixels overwritten past the zlib header (IDAT's data starts at byte 41).
@@ -60,7 +60,7 @@ test('unreadable, empty and non-image files are refused, naming the file', () =>
     [dir, /not a regular file/],
   ];
   for (const [path, pattern] of cases) {
-    assert.throws(
+    await assert.rejects(
       () => readRunInputs(runSpec({ modelDir: '/m', prompt: '', initImage: path })),
       (e: RunInputError) => {
         assert.equal(e.field, 'initImage');

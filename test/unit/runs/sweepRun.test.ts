@@ -96,7 +96,7 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
   assert.equal(new Set(index.cells.map((c) => c.key)).size, 4);
   // Each cell of a batch gets its own seed's image (the stand-in paints seed · 40 + steps).
   assert.deepEqual(
-    index.cells.map((c) => readCellImage(join(out, c.file)).rgba[0]),
+    await Promise.all(index.cells.map(async (c) => (await readCellImage(join(out, c.file))).rgba[0])),
     [42, 82, 43, 83],
   );
   assert.ok(report.grid);
@@ -225,14 +225,14 @@ test('shards merged give the index and grid bytes of one unsharded run, and the 
     assert.equal(r.grid, false, 'a shard alone has no grid');
   }
   const merged = tmp();
-  mergeSweeps(
+  await mergeSweeps(
     shards.map((s) => s.dir),
     merged,
   );
   assert.equal(readFileSync(join(merged, 'index.json'), 'utf8'), readFileSync(join(whole, 'index.json'), 'utf8'));
   assert.ok(readFileSync(join(merged, 'grid.png')).equals(readFileSync(join(whole, 'grid.png'))));
   for (const cell of readIndex(whole).cells) {
-    assert.deepEqual(readCellImage(join(merged, cell.file)), readCellImage(join(whole, cell.file)));
+    assert.deepEqual(await readCellImage(join(merged, cell.file)), await readCellImage(join(whole, cell.file)));
   }
 });
 
@@ -244,13 +244,13 @@ test('merge refuses folders of different sweeps and names what is missing', asyn
     runOptions: {},
     shard: { index: 0, count: 2 },
   });
-  assert.throws(() => mergeSweeps([a], tmp()), /cells 1, 3 are in none of the folders/);
+  await assert.rejects(() => mergeSweeps([a], tmp()), /cells 1, 3 are in none of the folders/);
   const other = { ...sweep, base: { ...sweep.base, prompt: 'q' } };
   const b = tmp();
   const cells = expandCells(other).map((c) => ({ ...c, run: c.spec, model, inputs: {} }));
   await runSweep(other, cells, { outDir: b, engine: fakeEngine().factory, runOptions: {} });
-  assert.throws(() => mergeSweeps([a, b], tmp()), new RegExp(`${b} holds another sweep than ${a}`));
-  assert.throws(() => mergeSweeps([tmp()], tmp()), /sweep index .*index\.json does not exist/);
+  await assert.rejects(() => mergeSweeps([a, b], tmp()), new RegExp(`${b} holds another sweep than ${a}`));
+  await assert.rejects(() => mergeSweeps([tmp()], tmp()), /sweep index .*index\.json does not exist/);
 });
 
 test('an index whose cells point elsewhere or whose sweep was edited is refused', async () => {
@@ -263,14 +263,14 @@ test('an index whose cells point elsewhere or whose sweep was edited is refused'
     writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
   };
   doctor((i) => (i.cells[1].file = '../../escape.png'));
-  assert.throws(() => mergeSweeps([dir], tmp()), /cells\[1\] is not a cell of this sweep/);
+  await assert.rejects(() => mergeSweeps([dir], tmp()), /cells\[1\] is not a cell of this sweep/);
   doctor((i) => (i.sweep.base.steps = 9));
-  assert.throws(() => mergeSweeps([dir], tmp()), /its sweep does not match its sweepHash/);
+  await assert.rejects(() => mergeSweeps([dir], tmp()), /its sweep does not match its sweepHash/);
   doctor((i) => (i.sweep.x.values = []));
-  assert.throws(() => mergeSweeps([dir], tmp()), /its sweep is not valid: axis x has no values/);
+  await assert.rejects(() => mergeSweeps([dir], tmp()), /its sweep is not valid: axis x has no values/);
 });
 
-test('a cell file that declares a huge image is refused from its header, naming the file', () => {
+test('a cell file that declares a huge image is refused from its header, naming the file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-sweep-cell-'));
   // A 1×1 PNG whose header then says 20000×20000: decoding it would take gigabytes.
   const forged = encode({ width: 1, height: 1, data: new Uint8Array(3), channels: 3 });
@@ -279,5 +279,5 @@ test('a cell file that declares a huge image is refused from its header, naming 
   view.setUint32(20, 20000);
   const path = join(dir, 'cell-0000-0.png');
   writeFileSync(path, forged);
-  assert.throws(() => readCellImage(path), /cell-0000-0\.png: 20000x20000 is larger than 4096 on a side/);
+  await assert.rejects(() => readCellImage(path), /cell-0000-0\.png: 20000x20000 is larger than 4096 on a side/);
 });

@@ -48,7 +48,7 @@ test('dropped bytes are kept once under their hash, and the run reads them back'
   assert.deepEqual(readFileSync(result.fields.initImage!), Buffer.from(bytes));
   const spec = runSpec({ modelDir: '/m', prompt: 'p', ...result.fields });
   assert.deepEqual(checkRunSpec(spec), []);
-  assert.equal(readRunInputs(spec)?.files.initImage?.width, 8);
+  assert.equal((await readRunInputs(spec))?.files.initImage?.width, 8);
 });
 
 test('a painted mask becomes a file of its own, checked against the image size', async () => {
@@ -63,7 +63,7 @@ test('a painted mask becomes a file of its own, checked against the image size',
   assert.deepEqual(readFileSync(maskPath!), Buffer.from(mask));
   const spec = runSpec({ modelDir: '/m', prompt: 'p', ...result.fields });
   assert.deepEqual(checkRunSpec(spec), []);
-  assert.equal(readRunInputs(spec)?.files.mask?.height, 16);
+  assert.equal((await readRunInputs(spec))?.files.mask?.height, 16);
 
   const wrong = await images.specFields({ ...input, mode: 'inpaint', initImageId: info.id, mask: png(8, 16) });
   assert.deepEqual(wrong, { errors: { mask: 'The mask is 8×16 but the init image is 16×16.' } });
@@ -104,8 +104,8 @@ test('a file that is not an image, an empty one and a missing one are refused by
 test('a mask file of another size than the init image is refused', async () => {
   const { images } = fresh();
   const info = await images.fromBytes('init.png', png(16, 16));
-  assert.equal(images.checkMask(info.id, 'm.png', png(16, 16)), 'image/png');
-  assert.throws(
+  assert.equal(await images.checkMask(info.id, 'm.png', png(16, 16)), 'image/png');
+  await assert.rejects(
     () => images.checkMask(info.id, 'm.png', png(16, 8)),
     /mask m\.png is 16×8 but the init image is 16×16/,
   );
