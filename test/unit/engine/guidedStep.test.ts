@@ -87,9 +87,11 @@ function assertSame(config: Record<string, unknown>, steps: number, shape: numbe
   }
 }
 
+// Small and odd lengths, then SD's latent size: the WebAssembly kernels' memory grows between them.
 const SHAPES = [
   [2, 4, 6, 6],
   [1, 3, 5],
+  [1, 4, 64, 64],
 ];
 const DPM = { _class_name: 'DPMSolverMultistepScheduler' };
 
