@@ -25,7 +25,8 @@ export function panelPage(p: PanelPageParts): string {
     `img-src ${p.cspSource} data: blob:`,
     `font-src ${p.cspSource}`,
     `style-src ${p.cspSource} 'nonce-${p.nonce}'`,
-    `script-src 'nonce-${p.nonce}'`,
+    // WebAssembly may compile (the core's seeded noise, src/core/rng/torchNormals.ts); no JavaScript eval.
+    `script-src 'nonce-${p.nonce}' 'wasm-unsafe-eval'`,
   ].join('; ');
   const title = escapeHtml(p.title);
   const bundle = p.bundleUrl === undefined ? '' : ` data-bundle="${escapeHtml(p.bundleUrl)}"`;

@@ -50,7 +50,8 @@ async function setSlider(page, t) {
 }
 
 async function openWithImage(browser, state) {
-  const opened = await openSurface(browser, 'forward', { state });
+  // Under the extension's CSP: its seeded noise compiles WebAssembly (src/core/rng/torchNormals.ts).
+  const opened = await openSurface(browser, 'forward', { state, csp: true });
   await expectPosted(opened.page, 'ready', 'the webview asks for its image on start');
   await post(opened.page, { type: 'schedules', version: 1, source: { schedules: [] } });
   await post(opened.page, { type: 'image', image: testImage() });

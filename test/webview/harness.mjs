@@ -24,9 +24,10 @@ const THEME = `body { --vscode-foreground:#ccc; --vscode-editor-foreground:#ccc;
   --vscode-input-background:#3c3c3c; --vscode-input-foreground:#ccc; --vscode-editorWidget-border:#454545; }`;
 
 /** Opens a page running the surface's bundle. `state` is what getState() returns at start. */
-/** The extension's Content-Security-Policy (src/extension/webviewHtml.ts) with 'unsafe-inline' in place of
+/** The extension's Content-Security-Policy (src/extension/panelPage.ts) with 'unsafe-inline' in place of
  * its nonces (the bundle is injected inline here): no fetch, no remote images, as in VS Code. */
-const CSP = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+const CSP =
+  "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline' 'wasm-unsafe-eval'";
 
 /** `csp`: load the page under the extension's policy. */
 export async function openSurface(browser, surface, { width = 1200, height = 900, state, csp = false } = {}) {

@@ -6,8 +6,10 @@ const M = 397;
  * s[i] = 1812433253·(s[i−1] ⊕ (s[i−1] ≫ 30)) + i from the low 32 bits of the seed. Outputs equal
  * C++'s std::mt19937. */
 export class Mt19937 {
-  private readonly state = new Uint32Array(N);
-  private next = N;
+  /** The state words and the index of the next one to draw (N: twist first), public for the bulk fill
+   * (torchNormals.ts), which draws from a copy and hands both back. */
+  readonly state = new Uint32Array(N);
+  next = N;
 
   constructor(seed32: number) {
     const s = this.state;

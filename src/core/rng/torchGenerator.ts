@@ -1,13 +1,10 @@
 import { numel } from '../tensor/tensor';
-import { polarF32 } from './angleF32';
 import { Mt19937 } from './mt19937';
+import { fillNormals } from './torchNormals';
 import type { NoiseSource } from './noiseSource';
 
-const TWO_POW_24 = 16777216;
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
-const f32 = Math.fround;
-const TWO_PI_F32 = f32(2 * Math.PI);
 
 /** PyTorch's CPU generator and `torch.randn` (float32), so seed S gives the values of
  * `torch.randn(shape, generator=torch.Generator().manual_seed(S))`; successive calls continue the
@@ -40,24 +37,9 @@ export class TorchGenerator implements NoiseSource {
     if (into && into.length !== n)
       throw new RangeError(`randn: out has ${into.length} values but shape [${shape.join(', ')}] needs ${n}`);
     const out = into ?? new Float32Array(n);
-    if (out.length >= 16) this.fillNormal16(out);
+    if (out.length >= 16) fillNormals(this.engine, out);
     else for (let i = 0; i < out.length; i++) out[i] = this.normalDouble();
     return out;
-  }
-
-  private fillNormal16(out: Float32Array): void {
-    const n = out.length;
-    for (let i = 0; i < n; i++) out[i] = this.uniformFloat();
-    for (let i = 0; i + 16 <= n; i += 16) boxMuller16(out, i);
-    if (n % 16 !== 0) {
-      for (let i = n - 16; i < n; i++) out[i] = this.uniformFloat();
-      boxMuller16(out, n - 16);
-    }
-  }
-
-  /** uniform_real<float>(0, 1): the low 24 bits of one 32-bit draw over 2²⁴, in [0, 1). */
-  private uniformFloat(): number {
-    return (this.engine.nextUint32() & 0xffffff) / TWO_POW_24;
   }
 
   /** uniform_real<double>(0, 1): the low 53 bits of a 64-bit draw (first 32-bit draw high) over 2⁵³. */
@@ -80,15 +62,6 @@ export class TorchGenerator implements NoiseSource {
     const theta = 2 * Math.PI * u1;
     this.cachedNormal = r * Math.sin(theta);
     return r * Math.cos(theta);
-  }
-}
-
-/** normal_fill_16: data[j] and data[j+8] (j < 8) hold uniforms u1, u2 in [0, 1) and become
- * √(−2 ln(1 − u1))·cos(2πu2) and ·sin(2πu2), each operation in float32 as PyTorch's kernel (2π too). */
-function boxMuller16(data: Float32Array, at: number): void {
-  for (let j = at; j < at + 8; j++) {
-    const radius = f32(Math.sqrt(f32(-2 * f32(Math.log(1 - data[j])))));
-    polarF32(data, j, j + 8, radius, f32(TWO_PI_F32 * data[j + 8]));
   }
 }
 

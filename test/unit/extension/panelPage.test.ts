@@ -28,11 +28,12 @@ test('the skeleton is in the page before its one script, which carries the nonce
   assert.match(html, /Loading Diffusion &#60;Workbench&#62;…/);
 });
 
-test('the CSP runs nonce’d scripts only and fetches from the webview’s own files', () => {
+test('the CSP runs nonce’d scripts only (and compiles WebAssembly) and fetches from the webview’s own files', () => {
   const csp = /content="([^"]*)"/.exec(panelPage(parts))![1];
-  assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
+  assert.match(csp, /script-src 'nonce-abc123' 'wasm-unsafe-eval'(;|$)/);
   assert.match(csp, /style-src https:\/\/file\.example 'nonce-abc123'/);
-  assert.doesNotMatch(csp, /unsafe/);
+  // WebAssembly's own permission is the one 'unsafe' word: no inline script or style, no eval.
+  assert.doesNotMatch(csp.replace("'wasm-unsafe-eval'", ''), /unsafe/);
 });
 
 test('inlined CSS and bootstrap cannot close their elements, and lose their source map comments', () => {

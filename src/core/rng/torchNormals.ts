@@ -1,0 +1,69 @@
+// torch.randn's fill of 16 or more float32 values (normal_fill) through torchNormals.wat: uniforms from
+// the generator's mt19937 state, then Box–Muller on blocks of 16, two values a turn, 5–6 times the speed
+// of the same arithmetic in JavaScript. The state stays the generator's (Mt19937): it is copied in for
+// the fill and back after, so the generator's other draws continue the same stream.
+import type { Mt19937 } from './mt19937';
+import { WASM_BASE64 } from './torchNormalsWasm';
+
+/** What the core uses of WebAssembly, a global in Node and in browsers that its types (no Node, no
+ * DOM) do not declare; atob likewise. */
+interface Host {
+  WebAssembly: {
+    Module: new (bytes: Uint8Array) => unknown;
+    Instance: new (module: unknown) => { exports: unknown };
+  };
+  atob(base64: string): string;
+}
+
+interface Exports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  uniforms(next: number, at: number, count: number): number;
+  boxMuller(at: number, blocks: number): void;
+}
+
+/** The mt19937 state's place in the module's memory, and where values start. */
+const STATE_WORDS = 624;
+const VALUES_AT = 2560;
+const PAGE = 65536;
+
+let kernel: Exports | undefined;
+
+/** `out` (at least 16 values) filled as torch.randn fills a float32 tensor from `mt`, which advances. */
+export function fillNormals(mt: Mt19937, out: Float32Array): void {
+  const k = room(out.length);
+  const n = out.length;
+  new Uint32Array(k.memory.buffer, 0, STATE_WORDS).set(mt.state);
+  let next = k.uniforms(mt.next, VALUES_AT, n);
+  k.boxMuller(VALUES_AT, n >> 4);
+  // A length that is not a multiple of 16: the last 16 are drawn again and transformed once more.
+  if (n % 16 !== 0) {
+    next = k.uniforms(next, VALUES_AT + (n - 16) * 4, 16);
+    k.boxMuller(VALUES_AT + (n - 16) * 4, 1);
+  }
+  out.set(new Float32Array(k.memory.buffer, VALUES_AT, n));
+  mt.state.set(new Uint32Array(k.memory.buffer, 0, STATE_WORDS));
+  mt.next = next;
+}
+
+/** Box–Muller in place on blocks of 16 uniforms (values j and j + 8 as u1, u2), as fillNormals applies it. */
+export function boxMuller(blocks: Float32Array): void {
+  const k = room(blocks.length);
+  new Float32Array(k.memory.buffer, VALUES_AT, blocks.length).set(blocks);
+  k.boxMuller(VALUES_AT, blocks.length >> 4);
+  blocks.set(new Float32Array(k.memory.buffer, VALUES_AT, blocks.length));
+}
+
+/** The module, its memory grown to hold `n` values. */
+function room(n: number): Exports {
+  const k = (kernel ??= instantiate());
+  const needed = VALUES_AT + n * 4;
+  const have = k.memory.buffer.byteLength;
+  if (have < needed) k.memory.grow(Math.ceil((needed - have) / PAGE));
+  return k;
+}
+
+function instantiate(): Exports {
+  const host = globalThis as unknown as Host;
+  const bytes = Uint8Array.from(host.atob(WASM_BASE64), (c) => c.charCodeAt(0));
+  return new host.WebAssembly.Instance(new host.WebAssembly.Module(bytes)).exports as Exports;
+}
