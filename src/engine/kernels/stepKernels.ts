@@ -51,10 +51,11 @@ export class StepKernels {
     return HEADER_BYTES + slot * this.stride * 4;
   }
 
-  /** Copies `from` (of the fitted length) into a slot, with its padding zero. */
+  /** Copies the first fitted-length values of `from` into a slot, with its padding zero (a scheduler's
+   * zeros may be longer: multistepCommon.ts zerosFor, and copied whole they ran into the next slots). */
   put(slot: number, from: Float32Array): void {
     const start = this.at(slot) / 4;
-    this.floats.set(from, start);
+    this.floats.set(from.length === this.length ? from : from.subarray(0, this.length), start);
     if (this.length % 2 === 1) this.floats[start + this.length] = 0;
   }
 
