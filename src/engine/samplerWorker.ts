@@ -1,9 +1,10 @@
 // Worker thread that runs a tool-exact sampler (src/core/kdiffusion): the samplers call their denoiser
 // synchronously, the UNet runs asynchronously on the engine's thread. Each model call writes x and σ
-// into shared memory, asks the engine thread for x̂0 and blocks on an Atomics wait until it is there.
+// into shared memory, asks the engine thread for x̂0 and blocks on an Atomics wait until it is there;
+// before waiting it works out the SDE samplers' next Brownian noise, which takes milliseconds.
 import { parentPort } from 'node:worker_threads';
 import type { StepCallback } from '../core/kdiffusion/denoiser';
-import { prepareToolRun, sampleToolRun } from '../core/kdiffusion/toolRun';
+import { prepareToolRun, sampleToolRun, type ToolRun } from '../core/kdiffusion/toolRun';
 import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
 import {
   atCadence,
@@ -19,12 +20,13 @@ const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.pos
 /** Thrown in the sampler when the engine stops the run (cancelled, or the UNet failed). */
 class Stopped extends Error {}
 
-function denoise(shared: SamplerShared, x: Float32Array, sigma: number): Float32Array {
+function denoise(shared: SamplerShared, x: Float32Array, sigma: number, meanwhile: () => void): Float32Array {
   const ctrl = new Int32Array(shared.ctrl);
   new Float32Array(shared.x).set(x);
   new Float64Array(shared.sigma)[0] = sigma;
   Atomics.store(ctrl, 0, REPLY.waiting);
   post({ type: 'denoise' });
+  meanwhile();
   Atomics.wait(ctrl, 0, REPLY.waiting);
   if (Atomics.load(ctrl, 0) !== REPLY.ready) throw new Stopped();
   return Float32Array.from(new Float32Array(shared.x0));
@@ -39,6 +41,17 @@ const stepPoster =
     post({ type: 'step', i, sigma, sigmaHat, x: xs, denoised: d }, [xs.buffer, d.buffer]);
   };
 
+/** While the UNet runs for the model call at σ = sigmas[i]: the noise for σ → sigmas[i + 1], which the SDE
+ * samplers ask for after that call (DPM++ SDE also at a σ between). A wrong guess only costs time. */
+function noisePrefetch(run: ToolRun): (sigma: number) => void {
+  const sampler = run.options.noiseSampler;
+  if (!sampler?.prefetch) return () => undefined;
+  return (sigma) => {
+    const next = run.sigmas[run.sigmas.indexOf(sigma) + 1];
+    if (run.sigmas.includes(sigma) && next > 0) sampler.prefetch!(sigma, next);
+  };
+}
+
 // Each message is a job: a worker runs one after another (toolSampling.ts keeps one between runs).
 type JobMessage = { job: SamplerJob; shared: SamplerShared; arrays: ArrayCadence };
 parentPort!.on('message', ({ job, shared, arrays }: JobMessage) => {
@@ -46,7 +59,9 @@ parentPort!.on('message', ({ job, shared, arrays }: JobMessage) => {
     const resolved = resolveToolSampler(job.toolSampler.tool, job.toolSampler.sampler, job.toolSampler.schedule);
     if (isToolFinding(resolved)) throw new Error(resolved.message);
     const run = prepareToolRun({ ...job, resolved });
-    const x = Float32Array.from(sampleToolRun(run, (x, sigma) => denoise(shared, x, sigma), stepPoster(arrays)));
+    const prefetch = noisePrefetch(run);
+    const model = (x: Float32Array, sigma: number) => denoise(shared, x, sigma, () => prefetch(sigma));
+    const x = Float32Array.from(sampleToolRun(run, model, stepPoster(arrays)));
     post({ type: 'done', x }, [x.buffer]);
   } catch (err) {
     if (!(err instanceof Stopped)) post({ type: 'error', message: (err as Error).message });

@@ -36,7 +36,7 @@ export function brownianTreeNoiseSampler(spec: BrownianNoiseSpec): NoiseSampler 
     if (entropy < 0n) throw new RangeError(`Brownian-tree seeds must be non-negative, got ${entropy}`);
     return new BrownianTree(t0, t1, perTree, entropy);
   });
-  return (sigma, sigmaNext, out) => {
+  const sample: NoiseSampler = (sigma, sigmaNext, out) => {
     const [lo, hi, querySign] = sorted(f32(sigma), f32(sigmaNext));
     if (out.length !== perTree * trees.length) {
       throw new RangeError(`Brownian noise: out has ${out.length} values, the run needs ${perTree * trees.length}`);
@@ -48,6 +48,11 @@ export function brownianTreeNoiseSampler(spec: BrownianNoiseSpec): NoiseSampler 
     });
     return out;
   };
+  sample.prefetch = (sigma, sigmaNext) => {
+    const [lo, hi] = sorted(f32(sigma), f32(sigmaNext));
+    for (const tree of trees) tree.increment(lo, hi);
+  };
+  return sample;
 }
 
 /** BatchedBrownianTree.sort: (a, b, 1) when a < b, else (b, a, −1) (the tree's own sign is 1 here). */

@@ -43,6 +43,8 @@ export class BrownianTree {
    * functions of the tree, so the cache only saves time). */
   private readonly cache = new Map<TreeNode, Float32Array>();
   private readonly cacheSize: number;
+  /** The last query's answer (a prefetched query is asked again: brownianNoiseSampler.ts). */
+  private last: { from: number; to: number; value: Float32Array } | undefined;
 
   /** A Brownian motion of `size` independent float32 components over [t0, t1], seeded by `entropy`
    * (any non-negative integer, as torchsde's `entropy=`). */
@@ -61,14 +63,16 @@ export class BrownianTree {
   }
 
   /** W(tb) − W(ta) (BrownianInterval.__call__(ta, tb)): times are clamped to the tree's rounded
-   * range, then rounded; the increment is the float32 sum over the nodes covering [ta, tb]. */
+   * range, then rounded; the increment is the float32 sum over the nodes covering [ta, tb]. A new array
+   * each call. */
   increment(ta: number, tb: number): Float32Array {
     const { start, end } = this.root;
     const a = Math.min(Math.max(ta, start), end);
     const b = Math.min(Math.max(tb, start), end);
     if (a > b) throw new RangeError(`BrownianTree: query times must satisfy ta <= tb, got ${ta} and ${tb}`);
-    const out = new Float32Array(this.size);
     const [from, to] = [pythonRound(a, DIGITS), pythonRound(b, DIGITS)];
+    if (this.last?.from === from && this.last.to === to) return Float32Array.from(this.last.value);
+    const out = new Float32Array(this.size);
     // torchsde returns zeros when ta == tb; times within the tolerance of each other are no
     // interval either (torchsde would split towards an empty node), so they get zeros too.
     if (from === to) return out;
@@ -79,6 +83,7 @@ export class BrownianTree {
       const w = this.nodeIncrement(node);
       for (let i = 0; i < out.length; i++) out[i] += w[i];
     }
+    this.last = { from, to, value: Float32Array.from(out) };
     return out;
   }
 

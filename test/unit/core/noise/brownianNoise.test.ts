@@ -111,3 +111,34 @@ test('Brownian-tree noise: a query gives the same noise whatever was queried bef
     .reverse();
   assert.deepEqual(reversed, inOrder);
 });
+
+test('Brownian-tree noise: prefetching a query changes nothing it gives, and a repeated query is a new array', () => {
+  const spec = {
+    convention: 'a1111' as const,
+    seed: 3,
+    imageShape: [4, 4, 4],
+    batchSize: 2,
+    sigmaMin: 0.03,
+    sigmaMax: 14.6,
+  };
+  const queries: [number, number][] = [
+    [14.6, 9.1],
+    [9.1, 5.5],
+    [5.5, 0.2],
+  ];
+  const plain = brownianTreeNoiseSampler(spec);
+  const ahead = brownianTreeNoiseSampler(spec);
+  assert.ok(ahead.prefetch, 'the Brownian sampler can work ahead');
+  for (const [a, b] of queries) {
+    ahead.prefetch!(a, b);
+    // An unrelated query in between, as DPM++ SDE makes one at a σ between.
+    ahead(a, (a + b) / 2, new Float32Array(128));
+    ahead.prefetch!(a, b);
+    assert.deepEqual(ahead(a, b, new Float32Array(128)), plain(a, b, new Float32Array(128)));
+  }
+  const tree = new BrownianTree(0.03, 14.6, 16, 5n);
+  const first = tree.increment(1, 2);
+  const kept = Float32Array.from(first);
+  first.fill(99);
+  assert.deepEqual(tree.increment(1, 2), kept, 'changing an answer does not change the next');
+});
