@@ -44,11 +44,11 @@ const stepPoster =
 /** While the UNet runs for the model call at σ = sigmas[i]: the noise for σ → sigmas[i + 1], which the SDE
  * samplers ask for after that call (DPM++ SDE also at a σ between). A wrong guess only costs time. */
 function noisePrefetch(run: ToolRun): (sigma: number) => void {
-  const sampler = run.options.noiseSampler;
-  if (!sampler?.prefetch) return () => undefined;
+  const prefetch = run.options.noiseSampler?.prefetch;
+  if (!prefetch) return () => undefined;
   return (sigma) => {
     const next = run.sigmas[run.sigmas.indexOf(sigma) + 1];
-    if (run.sigmas.includes(sigma) && next > 0) sampler.prefetch!(sigma, next);
+    if (run.sigmas.includes(sigma) && next > 0) prefetch(sigma, next);
   };
 }
 

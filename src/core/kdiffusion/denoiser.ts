@@ -12,7 +12,7 @@ export type Denoiser = (x: Float32Array, sigma: number) => Float32Array;
 export type NoiseSampler = ((sigma: number, sigmaNext: number, out: Float32Array) => Float32Array) & {
   /** Works out ahead the noise for σ → σ_next, which a later call then returns from memory (the
    * Brownian tree, whose values are a pure function of the query). */
-  prefetch?(sigma: number, sigmaNext: number): void;
+  prefetch?: (sigma: number, sigmaNext: number) => void;
 };
 
 /** Called after every step with the step index, σ, and the current x and x0 estimate (for previews). */
