@@ -87,21 +87,18 @@ test('Brownian tree: times closer than its 1e-6 tolerance give a zero increment,
   assert.notDeepEqual(tree.increment(1, 1.00001), new Float32Array(16));
 });
 
+/** A small tree's spec over SD's σ range, and steps down it. */
+const small = (convention: NoiseConvention, seed: number, batchSize: number) =>
+  ({ convention, seed, imageShape: [4, 4, 4], batchSize, sigmaMin: 0.03, sigmaMax: 14.6 }) as const;
+const QUERIES: [number, number][] = [
+  [14.6, 9.1],
+  [9.1, 5.5],
+  [5.5, 0.2],
+  [0.2, 0.03],
+];
+
 test('Brownian-tree noise: a query gives the same noise whatever was queried before (halfway tree)', () => {
-  const spec = {
-    convention: 'comfyui' as const,
-    seed: 11,
-    imageShape: [4, 4, 4],
-    batchSize: 1,
-    sigmaMin: 0.03,
-    sigmaMax: 14.6,
-  };
-  const queries: [number, number][] = [
-    [14.6, 9.1],
-    [9.1, 5.5],
-    [5.5, 0.2],
-    [0.2, 0.03],
-  ];
+  const [spec, queries] = [small('comfyui', 11, 1), QUERIES];
   const forward = brownianTreeNoiseSampler(spec);
   const backward = brownianTreeNoiseSampler(spec);
   const inOrder = queries.map(([a, b]) => forward(a, b, new Float32Array(64)));
@@ -113,24 +110,12 @@ test('Brownian-tree noise: a query gives the same noise whatever was queried bef
 });
 
 test('Brownian-tree noise: prefetching a query changes nothing it gives, and a repeated query is a new array', () => {
-  const spec = {
-    convention: 'a1111' as const,
-    seed: 3,
-    imageShape: [4, 4, 4],
-    batchSize: 2,
-    sigmaMin: 0.03,
-    sigmaMax: 14.6,
-  };
-  const queries: [number, number][] = [
-    [14.6, 9.1],
-    [9.1, 5.5],
-    [5.5, 0.2],
-  ];
+  const spec = small('a1111', 3, 2);
   const plain = brownianTreeNoiseSampler(spec);
   const ahead = brownianTreeNoiseSampler(spec);
   const prefetch = ahead.prefetch;
   assert.ok(prefetch, 'the Brownian sampler can work ahead');
-  for (const [a, b] of queries) {
+  for (const [a, b] of QUERIES) {
     prefetch(a, b);
     // An unrelated query in between, as DPM++ SDE makes one at a σ between.
     ahead(a, (a + b) / 2, new Float32Array(128));
