@@ -1,6 +1,7 @@
 // The WebAssembly fused steps (guidedSteps.wat) and the memory they work in. A step's arrays are copied
 // in, each padded to an even length with a zero, and its outputs copied out: copies are memcpy, a few
 // microseconds each at SD's [1,4,64,64], against the tens of microseconds the SIMD arithmetic saves.
+import { wasmModule } from '../../core/wasmModule';
 import { WASM_BASE64 } from './guidedStepsWasm';
 
 interface Exports {
@@ -17,6 +18,8 @@ const SLOTS = 9;
 /** The three sums every kernel stores first (check, squares, sample), as float64. */
 const HEADER_BYTES = 32;
 
+let compiled: { instance(): Exports } | undefined;
+
 export class StepKernels {
   readonly run: Exports;
   private floats = new Float32Array(0);
@@ -26,8 +29,7 @@ export class StepKernels {
   private length = 0;
 
   constructor() {
-    const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-    this.run = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports;
+    this.run = (compiled ??= wasmModule<Exports>(WASM_BASE64)).instance();
   }
 
   /** Makes room for arrays of `n` floats (growing the memory, which replaces its buffer) and returns the
