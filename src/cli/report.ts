@@ -43,7 +43,8 @@ function describeImage(image: ImageRunInfo, encoderMs: number): string[] {
   const source = `${image.sourceWidth}x${image.sourceHeight}`;
   const from = `from ${source} (stretched, Lanczos-3), latent ${image.latent}, encoder ${encoderMs.toFixed(1)} ms`;
   if (image.mode === 'invert') return [`image     DDIM inversion ${from}`, `psnr      ${image.psnr?.toFixed(2)} dB`];
-  return [`image     ${image.mode} ${from}, strength ${image.strength} (schedule from index ${image.beginIndex})`];
+  const cut = `strength ${image.strength}: ${image.stepsRun} steps sampled (schedule from index ${image.beginIndex})`;
+  return [`image     ${image.mode} ${from}, ${cut}`];
 }
 
 /** The diffusers class, or the tool sampler in its tool's names with its schedule and noise convention. */

@@ -81,6 +81,7 @@ export async function startFromImage(
       mode,
       strength,
       beginIndex,
+      stepsRun: timesteps.length,
     };
     return { latents, timesteps, info, encoderMs, ...rest };
   };

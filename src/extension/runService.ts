@@ -215,6 +215,7 @@ export class RunService {
       schedulerClass: classNameOf(info.scheduler) ?? '',
       totalMs: info.timings.totalMs,
       ...(info.image?.psnr !== undefined && { psnr: info.image.psnr }),
+      ...(info.image?.stepsRun !== undefined && { stepsRun: info.image.stepsRun }),
     };
     const elapsed = Date.now() - finished.createdAt.getTime();
     this.log.info(

@@ -71,6 +71,8 @@ export interface ImageRunInfo {
   /** The strength as run, and the index of the first timestep taken (diffusers' t_start · order). */
   strength: number;
   beginIndex: number;
+  /** Sampling steps run: the schedule from beginIndex on (A1111 also runs int(steps · strength)). */
+  stepsRun?: number;
   /** Inversion: PSNR (dB) of the regenerated image against the (resized) input. */
   psnr?: number;
 }

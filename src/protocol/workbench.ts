@@ -244,6 +244,8 @@ export interface RunSummary {
   totalMs?: number;
   /** An inversion's reconstruction PSNR against its input, dB (RunInfo.image.psnr). */
   psnr?: number;
+  /** Steps sampled when an init image's strength ran fewer than spec.steps (ImageRunInfo.stepsRun). */
+  stepsRun?: number;
 }
 
 /** A run with what the viewer needs: every captured step and the final PNGs. */

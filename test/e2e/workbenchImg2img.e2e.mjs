@@ -119,7 +119,8 @@ test(
       await panel.locator('vscode-button:text-is("Generate")').click();
       await panel.locator('.status', { hasText: new RegExp(`${what} .*saved as`) }).waitFor({ timeout: 120_000 });
     };
-    await generate('inpaint strength 0\\.9');
+    // 6 steps at strength 0.9 sample 5, as A1111 and diffusers do: the status says both.
+    await generate('6 steps \\(5 at strength 0\\.9\\) .*inpaint');
     await panel.locator('.images img').first().scrollIntoViewIfNeeded();
     await screenshot(page, 'workbench-inpainted');
     // The same seed at strength 0: no step, the VAE round trip of the same seeded encoder sample.
@@ -129,7 +130,7 @@ test(
       mode.dispatchEvent(new Event('change'));
     });
     await panel.locator('#init-strength input').fill('0');
-    await generate('img2img strength 0');
+    await generate('6 steps \\(0 at strength 0\\) .*img2img');
 
     const saved = readdirSync(outputs)
       .filter((f) => f.endsWith('.png') && !before.has(f))

@@ -12,6 +12,7 @@ import {
   errorNotification,
   findWebviewFrame,
   openFile,
+  pollUntil,
   quickInput,
   readExtensionLog,
   REPO,
@@ -42,11 +43,23 @@ async function pressUntil(page, key, shown) {
 
 const inputShown = (page) => () => quickInput(page).waitFor({ state: 'visible', timeout: 3_000 });
 
+/** Opens the Generate prompt box by its shortcut and enters `prompt`. A press repeated while the first
+ * box was still opening opens a second box over the filled one, holding the last prompt: so the prompt
+ * is filled until it stays for half a second. */
+async function enterPromptByKeyboard(page, prompt) {
+  await pressUntil(page, 'Control+Alt+G', inputShown(page));
+  const held = async () => {
+    await quickInput(page).fill(prompt);
+    await page.waitForTimeout(500);
+    return (await quickInput(page).inputValue()) === prompt;
+  };
+  await pollUntil(held, 'the prompt box to keep the prompt', 20_000);
+  await quickInput(page).press('Enter');
+}
+
 /** Generates `prompt` with the Generate shortcut; returns the image panel's frame. */
 async function generateByKeyboard(page, prompt) {
-  await pressUntil(page, 'Control+Alt+G', inputShown(page));
-  await quickInput(page).fill(prompt);
-  await quickInput(page).press('Enter');
+  await enterPromptByKeyboard(page, prompt);
   return Promise.race([findWebviewFrame(page, `h1:has-text("${prompt}")`, 120_000), errorNotification(page)]);
 }
 
@@ -73,9 +86,7 @@ test('shortcuts: Ctrl+Alt+G generates, Ctrl+Alt+Escape cancels, Ctrl+Alt+W opens
   process.kill(pid, 'SIGSTOP');
   try {
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await pressUntil(page, 'Control+Alt+G', inputShown(page));
-    await quickInput(page).fill(unique('a run to cancel'));
-    await quickInput(page).press('Enter');
+    await enterPromptByKeyboard(page, unique('a run to cancel'));
     await waitForNotification(page, 'Diffusion: generating');
     // The run cannot end while the engine is held, so a second press (should the first be lost) is harmless.
     for (let i = 0; i < 2; i++) {

@@ -311,17 +311,33 @@ function statusLine(run: RunSummary): string {
     p.toolSampler
       ? `${TOOL_LABELS[p.toolSampler.tool]} ${toolSamplerLabel(p.toolSampler)}`
       : run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
-    `${p.steps} steps`,
+    stepsText(run),
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,
     p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
-    p.initImage && (p.invert ? inversionText(run) : `${p.mask ? 'inpaint' : 'img2img'} strength ${p.strength}`),
+    p.initImage && (p.invert ? inversionText(run) : initImageText(run)),
     `${p.width}×${p.height}`,
     run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
     savedText(run),
   ]
     .filter(Boolean)
     .join(' · ');
+}
+
+/** Whether a strength below 1 sampled fewer steps than asked (6 steps at 0.9 run 5). */
+function stepsCut({ spec, stepsRun }: RunSummary): boolean {
+  return stepsRun !== undefined && stepsRun !== spec.steps;
+}
+
+function stepsText(run: RunSummary): string {
+  const { steps, strength } = run.spec;
+  return stepsCut(run) ? `${steps} steps (${run.stepsRun} at strength ${strength})` : `${steps} steps`;
+}
+
+/** Image-to-image or inpainting, with its strength unless the steps said it. */
+function initImageText(run: RunSummary): string {
+  const mode = run.spec.mask ? 'inpaint' : 'img2img';
+  return stepsCut(run) ? mode : `${mode} strength ${run.spec.strength}`;
 }
 
 /** An inversion, with its reconstruction's PSNR once it has run. */

@@ -182,7 +182,7 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
   assert.equal(r.code, 0, r.err);
   assert.match(
     r.out,
-    /image +img2img from 64x64 \(stretched, Lanczos-3\), latent encoder-output, encoder [\d.]+ ms, strength 0\.7/,
+    /image +img2img from 64x64 \(stretched, Lanczos-3\), latent encoder-output, encoder [\d.]+ ms, strength 0\.7: 7 steps sampled/,
   );
   const texts = readPngText(readFileSync(out));
   assert.match(texts.parameters, /Denoising strength: 0\.7/);

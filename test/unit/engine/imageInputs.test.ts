@@ -87,7 +87,9 @@ test('image-to-image cuts the schedule by the strength and reports the encoder t
   // PNDM's schedule repeats one timestep: diffusers' cut at t_start·order keeps 6 entries.
   const pndm = await run('tiny-sd15', spec, { init: card() });
   assert.equal(pndm.info.timings.unetStepMs.length, 6);
+  assert.equal(pndm.info.image?.stepsRun, 6, 'the steps run, as reported');
   assert.equal(r.info.image?.beginIndex, 5);
+  assert.equal(r.info.image?.stepsRun, 5);
   assert.equal(r.info.spec.strength, 0.55);
   assert.ok((r.info.timings.vaeEncoderMs ?? 0) > 0);
   const defaulted = await run('tiny-sd15', { steps: 8, initImage: 'card.png' }, { init: card() });

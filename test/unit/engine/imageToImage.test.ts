@@ -54,6 +54,7 @@ test('strength 0 takes no step and returns the VAE round trip of the input', asy
   const r = await run({ prompt: GREEN, initImage: 'red.png', strength: 0 }, { init });
   assert.equal(r.info.timings.unetStepMs.length, 0);
   assert.equal(r.info.image?.beginIndex, 20);
+  assert.equal(r.info.image?.stepsRun, 0);
   assert.ok(maxDiff(r.images[0].rgba, await vaeRoundTrip(init)) <= 1, 'decode(encode(x))');
   assert.ok(maxDiff(r.images[0].rgba, init.rgba) > 0, 'the round trip is not the identity');
 });
