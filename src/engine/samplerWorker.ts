@@ -1,10 +1,10 @@
 // Worker thread that runs a tool-exact sampler (src/core/kdiffusion): the samplers call their denoiser
 // synchronously, the UNet runs asynchronously on the engine's thread. Each model call writes x and σ
 // into shared memory, asks the engine thread for x̂0 and blocks on an Atomics wait until it is there;
-// before waiting it works out the SDE samplers' next Brownian noise, which takes milliseconds.
+// before waiting it works out the next noise of the ancestral and SDE samplers, which takes milliseconds.
 import { parentPort } from 'node:worker_threads';
 import type { StepCallback } from '../core/kdiffusion/denoiser';
-import { prepareToolRun, sampleToolRun, type ToolRun } from '../core/kdiffusion/toolRun';
+import { noisePrefetch, prepareToolRun, sampleToolRun } from '../core/kdiffusion/toolRun';
 import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
 import {
   atCadence,
@@ -40,17 +40,6 @@ const stepPoster =
     const [xs, d] = [Float32Array.from(x), Float32Array.from(denoised)];
     post({ type: 'step', i, sigma, sigmaHat, x: xs, denoised: d }, [xs.buffer, d.buffer]);
   };
-
-/** While the UNet runs for the model call at σ = sigmas[i]: the noise for σ → sigmas[i + 1], which the SDE
- * samplers ask for after that call (DPM++ SDE also at a σ between). A wrong guess only costs time. */
-function noisePrefetch(run: ToolRun): (sigma: number) => void {
-  const prefetch = run.options.noiseSampler?.prefetch;
-  if (!prefetch) return () => undefined;
-  return (sigma) => {
-    const next = run.sigmas[run.sigmas.indexOf(sigma) + 1];
-    if (run.sigmas.includes(sigma) && next > 0) prefetch(sigma, next);
-  };
-}
 
 // Each message is a job: a worker runs one after another (toolSampling.ts keeps one between runs).
 type JobMessage = { job: SamplerJob; shared: SamplerShared; arrays: ArrayCadence };

@@ -10,8 +10,8 @@ export type Denoiser = (x: Float32Array, sigma: number) => Float32Array;
 /** Gaussian noise for the step from σ to σ_next, as the tool being matched draws it (a seeded
  * generator per call in ComfyUI, a Brownian tree for SDE samplers). Written into `out`. */
 export type NoiseSampler = ((sigma: number, sigmaNext: number, out: Float32Array) => Float32Array) & {
-  /** Works out ahead the noise for σ → σ_next, which a later call then returns from memory (the
-   * Brownian tree, whose values are a pure function of the query). */
+  /** Works out ahead the noise for σ → σ_next, which a later call then returns from memory: the
+   * Brownian tree's, a pure function of the query, or an ancestral sampler's next draw. */
   prefetch?: (sigma: number, sigmaNext: number) => void;
 };
 

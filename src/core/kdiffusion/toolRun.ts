@@ -104,3 +104,16 @@ export function sampleToolRun(run: ToolRun, denoise: Denoiser, callback?: StepCa
   const out = run.resolved.sampler.run(denoise, run.x, run.sigmas, { ...run.options, callback });
   return run.finalScale === 1 ? out : out.map((v) => v * run.finalScale);
 }
+
+/** What to work out while the model runs at σ: at σ = sigmas[i], the noise for σ → sigmas[i + 1], which the
+ * ancestral and SDE samplers ask for after that call (DPM++ SDE also at a σ between). A wrong guess only
+ * costs time: the noise samplers give the same values with or without it. */
+export function noisePrefetch(run: ToolRun): (sigma: number) => void {
+  const prefetch = run.options.noiseSampler?.prefetch;
+  if (!prefetch) return () => undefined;
+  return (sigma) => {
+    const at = run.sigmas.indexOf(sigma);
+    const next = run.sigmas[at + 1];
+    if (at >= 0 && next > 0) prefetch(sigma, next);
+  };
+}

@@ -14,27 +14,23 @@ import { a1111ImageSeeds, addSeed, batchShape, checkNoiseRunSpec, imageSize, typ
 export function ancestralNoiseSampler(spec: NoiseRunSpec): NoiseSampler {
   checkNoiseRunSpec(spec);
   const shape = batchShape(spec);
-  const needed = imageSize(spec) * spec.batchSize;
-  const checked = (out: Float32Array) => {
-    if (out.length === needed) return out;
-    throw new RangeError(`ancestral noise: out has ${out.length} values, the run needs ${needed}`);
-  };
   switch (spec.convention) {
     case 'diffusers': {
       const generator = new TorchGenerator(spec.seed);
       generator.randn(shape);
-      return (_sigma, _sigmaNext, out) => generator.randn(shape, checked(out));
+      return drawAhead(spec, (out) => generator.randn(shape, out));
     }
     case 'comfyui': {
       const generator = new TorchGenerator(addSeed(spec.seed, 1));
-      return (_sigma, _sigmaNext, out) => generator.randn(shape, checked(out));
+      return drawAhead(spec, (out) => generator.randn(shape, out));
     }
     case 'a1111':
-      return a1111Sampler(spec, checked);
+      return drawAhead(spec, a1111Draw(spec));
   }
 }
 
-function a1111Sampler(spec: NoiseRunSpec, checked: (out: Float32Array) => Float32Array): NoiseSampler {
+/** Each image's generator fills its own part of the batch's noise. */
+function a1111Draw(spec: NoiseRunSpec): (out: Float32Array) => Float32Array {
   const delta = spec.etaNoiseSeedDelta ?? 0;
   const generators = a1111ImageSeeds(spec).map((seed) => {
     if (delta !== 0) return new TorchGenerator(addSeed(seed, delta));
@@ -43,9 +39,31 @@ function a1111Sampler(spec: NoiseRunSpec, checked: (out: Float32Array) => Float3
     return generator;
   });
   const size = imageSize(spec);
-  return (_sigma, _sigmaNext, out) => {
-    checked(out);
+  return (out) => {
     generators.forEach((g, i) => g.randn(spec.imageShape, out.subarray(i * size, (i + 1) * size)));
     return out;
   };
+}
+
+/** The sampler over `draw`, able to make its next draw early (prefetch, while the UNet runs). Every call
+ * returns the generators' next draw whether or not it was made early, so prefetching never changes an
+ * image; a draw made early that no call asks for only costs its time. */
+function drawAhead(spec: NoiseRunSpec, draw: (out: Float32Array) => Float32Array): NoiseSampler {
+  const needed = imageSize(spec) * spec.batchSize;
+  const early = new Float32Array(needed);
+  let drawn = false;
+  const sample: NoiseSampler = (_sigma, _sigmaNext, out) => {
+    if (out.length !== needed) {
+      throw new RangeError(`ancestral noise: out has ${out.length} values, the run needs ${needed}`);
+    }
+    if (!drawn) return draw(out);
+    drawn = false;
+    out.set(early);
+    return out;
+  };
+  sample.prefetch = () => {
+    if (!drawn) draw(early);
+    drawn = true;
+  };
+  return sample;
 }

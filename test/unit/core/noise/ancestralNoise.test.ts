@@ -47,3 +47,25 @@ test('ancestral noise: an out buffer of the wrong size is refused', () => {
   const sampler = ancestralNoiseSampler({ convention: 'diffusers', seed: 1, imageShape: [4, 4, 4], batchSize: 2 });
   assert.throws(() => sampler(1, 0.5, new Float32Array(64)), /out has 64 values, the run needs 128/);
 });
+
+test('ancestral noise: draws made early (prefetch) come back in order, so prefetching changes no value', () => {
+  const specs = [
+    { convention: 'diffusers' as const, seed: 3, imageShape: [4, 4, 4], batchSize: 2 },
+    { convention: 'comfyui' as const, seed: 3, imageShape: [4, 4, 4], batchSize: 2 },
+    { convention: 'a1111' as const, seed: 3, imageShape: [4, 4, 4], batchSize: 2, etaNoiseSeedDelta: 31337 },
+  ];
+  for (const spec of specs) {
+    const draws = (sampler: ReturnType<typeof ancestralNoiseSampler>, early: boolean[]) =>
+      early.map((ahead) => {
+        if (ahead) {
+          sampler.prefetch!(1, 0.5);
+          sampler.prefetch!(1, 0.5); // a second one waits for the first to be taken
+        }
+        return Array.from(sampler(1, 0.5, new Float32Array(128)));
+      });
+    const plain = draws(ancestralNoiseSampler(spec), [false, false, false, false, false]);
+    const ahead = draws(ancestralNoiseSampler(spec), [true, false, true, true, false]);
+    assert.deepEqual(ahead, plain, spec.convention);
+    assert.notDeepEqual(plain[0], plain[1], 'each call a new draw');
+  }
+});

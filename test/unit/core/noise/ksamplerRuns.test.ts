@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
-import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
+import { noisePrefetch, prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
 import { isToolFinding, resolveToolSampler, type Tool } from '../../../../src/core/kdiffusion/toolSamplers';
 import { standIn } from '../kdiffusion/fixtures';
 
@@ -33,12 +33,14 @@ for (const tool of ['comfyui', 'a1111'] as Tool[]) {
     test(`${tool} ${run.sampler} ${schedule} ${run.steps} steps, batch ${ref.batch}, seed ${ref.seed}`, () => {
       const resolved = resolveToolSampler(tool, run.sampler, schedule);
       if (isToolFinding(resolved)) throw new Error(resolved.message);
-      const toolRun = prepareToolRun({
-        resolved,
-        alphasCumprod: ldmAlphasCumprod(),
-        steps: run.steps,
-        noise: { convention: tool, seed: ref.seed, imageShape: ref.shape, batchSize: ref.batch },
-      });
+      const prepare = () =>
+        prepareToolRun({
+          resolved,
+          alphasCumprod: ldmAlphasCumprod(),
+          steps: run.steps,
+          noise: { convention: tool, seed: ref.seed, imageShape: ref.shape, batchSize: ref.batch },
+        });
+      const toolRun = prepare();
       run.sigmas.forEach((s: number, i: number) =>
         assert.ok(Math.abs(toolRun.sigmas[i] - s) <= 1e-6 * Math.max(1, s), `σ[${i}] ${toolRun.sigmas[i]} vs ${s}`),
       );
@@ -52,6 +54,15 @@ for (const tool of ['comfyui', 'a1111'] as Tool[]) {
         near(steps[i].denoised, s.denoised, `step ${i} x̂0`);
       });
       near(picked(out), run.final, 'result');
+      // As the engine's sampler worker runs it: the next noise worked out during each model call.
+      const ahead = prepare();
+      const prefetch = noisePrefetch(ahead);
+      const model = standIn([], [], size * ref.batch);
+      const early = sampleToolRun(ahead, (x, sigma) => {
+        prefetch(sigma);
+        return model(x, sigma);
+      });
+      assert.deepEqual(early, out, 'the same values with the noise drawn early');
     });
   }
 }
