@@ -4,9 +4,11 @@
 // Wall time from the run's timings, and CPU time between one UNet call's end and the next one's start
 // (onnxruntime's threads sleep there), which other processes on a shared machine barely change.
 // tiny-sd at 512² gives SD 1.x's shapes: UNet output [2,4,64,64], latents [1,4,64,64]. The peer in the
-// same run is one memcpy of the UNet output, the least a step could do with it. A second table runs
-// denoise() alone on a UNet stub that answers at once: onnxruntime's threads and caches, the text encoder's
-// and the VAE's garbage are out of that figure, which is the engine's own work per step. Nothing is asserted.
+// same run is one memcpy of the UNet output, the least a step could do with it. Two tool samplers (A1111's
+// Euler a and DPM++ 2M SDE Karras) show what their worker adds per step, its next noise drawn while the
+// UNet runs. A second table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
+// and caches, the text encoder's and the VAE's garbage are out of that figure, which is the engine's own
+// work per step. Nothing is asserted.
 import { join } from 'node:path';
 import { denoise, type Loop, type RunControl } from '../src/engine/denoise';
 import { runPipeline } from '../src/engine/pipeline';
@@ -14,7 +16,7 @@ import { createScheduler } from '../src/core/samplers/registry';
 import type { ModelSessions } from '../src/engine/modelSessions';
 import { SessionCache } from '../src/engine/sessionCache';
 import type { GenerateRequest } from '../src/protocol/engine';
-import { runSpec } from '../src/protocol/run';
+import { runSpec, type RunSpec, type ToolSamplerSpec } from '../src/protocol/run';
 
 const STEPS = 20;
 const RUNS = 15;
@@ -24,6 +26,11 @@ const SAMPLERS = [
   'EulerAncestralDiscreteScheduler',
   'DPMSolverMultistepScheduler',
   'UniPCMultistepScheduler',
+];
+/** Tool samplers run in the sampler worker; their noise is worked out while the UNet runs. */
+const TOOL_SAMPLERS: ToolSamplerSpec[] = [
+  { tool: 'a1111', sampler: 'Euler a' },
+  { tool: 'a1111', sampler: 'DPM++ 2M SDE', schedule: 'Karras' },
 ];
 
 /** Stable Diffusion 1.x's training schedule. */
@@ -82,7 +89,11 @@ async function main(): Promise<void> {
       .padStart(7)} µs`,
   );
   const between = cpuBetweenCalls(sessions.unet);
-  for (const name of SAMPLERS) await measure(sessions, name, between, control);
+  for (const name of SAMPLERS) await measure(sessions, name, { scheduler: { _class_name: name } }, between, control);
+  for (const t of TOOL_SAMPLERS) {
+    const name = `${t.tool} ${t.sampler}${t.schedule ? ` ${t.schedule}` : ''}`;
+    await measure(sessions, name, { toolSampler: t }, between, control);
+  }
   console.log(`denoise() alone on a UNet stub that answers at once (no text encoder, VAE or onnxruntime):`);
   for (const name of SAMPLERS) await measureLoop(name);
 }
@@ -138,6 +149,7 @@ const figures = (xs: number[]) =>
 async function measure(
   sessions: ModelSessions,
   name: string,
+  sampler: Pick<RunSpec, 'scheduler' | 'toolSampler'>,
   between: { take(): number },
   control: RunControl,
 ): Promise<void> {
@@ -150,7 +162,7 @@ async function measure(
       guidanceScale: 7.5,
       width: 512,
       height: 512,
-      scheduler: { _class_name: name },
+      ...sampler,
     }),
     options: { provider: 'cpu', preview: { every: 0, kind: 'none' } },
   };
