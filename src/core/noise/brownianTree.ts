@@ -7,6 +7,7 @@
 // midpoint until a query's ends are node boundaries, so the path depends only on the entropy.
 import { TorchGenerator } from '../rng/torchGenerator';
 import { SeedSequence } from '../rng/seedSequence';
+import { addInto, bridgeChildren } from './bridgeKernel';
 import { pythonRound } from './pythonRound';
 
 const POOL_SIZE = 24;
@@ -79,10 +80,7 @@ export class BrownianTree {
     const nodes: TreeNode[] = [];
     this.locate(this.root, from, to, nodes);
     out.set(this.nodeIncrement(nodes[0]));
-    for (const node of nodes.slice(1)) {
-      const w = this.nodeIncrement(node);
-      for (let i = 0; i < out.length; i++) out[i] += w[i];
-    }
+    for (const node of nodes.slice(1)) addInto(out, this.nodeIncrement(node));
     this.last = { from, to, value: Float32Array.from(out) };
     return out;
   }
@@ -143,13 +141,9 @@ export class BrownianTree {
     // torch evaluate them: float32 tensor × float32(scalar), left to right; the variance in double.
     const [leftDiff32, hReciprocal32] = [f32(leftDiff), f32(hReciprocal)];
     const std = f32(Math.sqrt(leftDiff * rightDiff * hReciprocal));
-    const noise = this.randn(parent.seed);
     const left = new Float32Array(this.size);
     const right = new Float32Array(this.size);
-    for (let i = 0; i < left.length; i++) {
-      left[i] = f32(f32(leftDiff32 * w[i]) * hReciprocal32) + f32(std * noise[i]);
-      right[i] = w[i] - left[i];
-    }
+    bridgeChildren(w, this.randn(parent.seed), [leftDiff32, hReciprocal32, std], left, right);
     return [left, right];
   }
 

@@ -10,6 +10,7 @@ test('every kernel module is its .wat source assembled', async () => {
   const sources = kernelSources();
   assert.ok(sources.includes('src/engine/kernels/guidedSteps.wat'), `sources: ${sources}`);
   assert.ok(sources.includes('src/core/rng/torchNormals.wat'), `sources: ${sources}`);
+  assert.ok(sources.includes('src/core/noise/brownianBridge.wat'), `sources: ${sources}`);
   for (const wat of sources) {
     assert.equal(
       readFileSync(moduleFile(wat), 'utf8'),
