@@ -17,7 +17,7 @@ import type { NoiseRunSpec } from '../core/noise/conventions';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
-import { specNoise } from '../protocol/run';
+import { isVaried, specNoise } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { startEngineWorker } from './engineWorker';
 import type { RunControl } from './denoise';
@@ -58,7 +58,14 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
     throw bad(`${ts.sampler}: ${(err as Error).message}`);
   }
   const [batch, ...imageShape] = latentShape;
-  const noise: NoiseRunSpec = { convention, seed: seeds[0], imageShape, batchSize: batch };
+  const noise: NoiseRunSpec = {
+    convention,
+    seed: seeds[0],
+    imageShape,
+    batchSize: batch,
+    // A1111's variation seed (checkRequest has refused it with another convention).
+    ...(isVaried(req) && { subseed: req.subseed, subseedStrength: req.subseedStrength }),
+  };
   const job: SamplerJob = { toolSampler: ts, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise };
   const names = toolNames(resolved);
   const info: ToolRunInfo = {

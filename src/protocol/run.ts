@@ -359,15 +359,25 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
     if (few) problems.push({ field: 'steps', message: few });
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
-  // Image-to-image and variation seeds run on the diffusers path only, for now.
+  // Image-to-image runs on the diffusers path only, for now.
   if (spec.initImage !== undefined)
     problems.push({
       field: 'toolSampler',
       message: 'a tool sampler does not take an init image yet: use a diffusers scheduler',
     });
-  if (isVaried(spec))
-    problems.push({ field: 'subseed', message: 'a variation seed does not combine with a tool sampler yet' });
+  const variation = toolVariationProblem(spec);
+  if (variation) problems.push({ field: 'subseed', message: variation });
   return problems;
+}
+
+/** Why a tool run cannot take the spec's variation seed, or undefined: the variation seed is A1111's, so a
+ * tool sampler takes it with the a1111 noise convention (A1111's samplers, or another noise given). */
+export function toolVariationProblem(
+  spec: Pick<RunSpec, 'subseedStrength' | 'noise' | 'toolSampler'>,
+): string | undefined {
+  const noise = specNoise(spec);
+  if (!isVaried(spec) || noise === 'a1111') return undefined;
+  return `a variation seed is A1111's: with a tool sampler it takes the a1111 noise convention, not ${noise}`;
 }
 
 /** Why the tool sampler cannot run `steps` steps (fewer than it needs), or undefined; names it as the tool does. */

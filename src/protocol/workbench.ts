@@ -7,7 +7,7 @@ import type { ModelFamily } from '../core/model/familyDefaults';
 import type { PreviewKind } from './engine';
 import { parseImageAction, type ImageActionMessage } from './imageActions';
 import { MICRO_KEYS, microSpec } from './microConditioning';
-import { isVaried, RANDOM_SEED, RUN_LIMITS, toolStepsProblem, type RunSpec } from './run';
+import { RANDOM_SEED, RUN_LIMITS, toolStepsProblem, toolVariationProblem, type RunSpec } from './run';
 import {
   parseImageInput,
   parseImageMessage,
@@ -179,8 +179,9 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     errors.spacing = `${samplerOption.label} has no timestep spacing option.`;
   const fewSteps = samplerOption?.toolSampler && toolStepsProblem(samplerOption.toolSampler, steps);
   if (fewSteps && !errors.steps) errors.steps = `${fewSteps}.`;
-  if (samplerOption?.toolSampler && isVaried({ subseedStrength }))
-    errors.subseedStrength = 'A variation seed does not combine with a tool sampler yet: set the strength to 0.';
+  const variation =
+    samplerOption?.toolSampler && toolVariationProblem({ subseedStrength, toolSampler: samplerOption.toolSampler });
+  if (variation) errors.subseedStrength = `${variation[0].toUpperCase()}${variation.slice(1)}: set the strength to 0.`;
   const micro = microSpec({
     originalSize: text('originalSize'),
     cropTopLeft: text('cropTopLeft'),

@@ -7,6 +7,7 @@ import type { StepEvent } from '../../../src/protocol/engine';
 import type { ToolSamplerSpec } from '../../../src/protocol/run';
 import { A1111_SAMPLERS } from '../../../src/core/kdiffusion/a1111Samplers';
 import { COMFY_SAMPLERS } from '../../../src/core/kdiffusion/comfySamplers';
+import { initialNoise } from '../../../src/core/noise/initialNoise';
 import { distinctColours, maxDiff, request, startEngine } from './fixtures';
 
 const engine = startEngine();
@@ -64,6 +65,41 @@ test('A1111 noise: image i of a batch is the image of seed + i alone, SDE noise 
   const batch = await engine.generate(request({ toolSampler, steps: 3, batchSize: 2, seed: 5 }));
   const alone = await engine.generate(request({ toolSampler, steps: 3, seed: 6 }));
   assert.deepEqual(batch.images[1].rgba, alone.images[0].rgba);
+});
+
+test('A1111 variation seed with a tool sampler: x_T as A1111 blends it, image i of a batch alone with its variation seed + i', async () => {
+  const toolSampler = A1111('Euler a');
+  const varied = { toolSampler, steps: 3, seed: 5, subseed: 11, subseedStrength: 0.4 };
+  const events: StepEvent[] = [];
+  const batch = await engine.generate(request({ ...varied, batchSize: 2, captureLatents: true }), {
+    onStep: (e) => events.push(e),
+  });
+  assert.deepEqual(batch.info.seeds, [5, 5], 'every image keeps the seed, as in A1111');
+  // The first step's x is x_T: the core's A1111 variation draw (checked against A1111's rng.py) × σ₀.
+  const [, ...imageShape] = events[0].latentShape;
+  const unit = initialNoise({
+    convention: 'a1111',
+    seed: 5,
+    subseed: 11,
+    subseedStrength: 0.4,
+    imageShape,
+    batchSize: 2,
+  });
+  const s0 = batch.info.toolSampler!.sigmas[0];
+  assert.deepEqual(
+    events[0].xt,
+    unit.map((v) => v * s0),
+  );
+  const alone = await engine.generate(request({ ...varied, subseed: 12 }));
+  assert.deepEqual(batch.images[1].rgba, alone.images[0].rgba);
+  const plain = await engine.generate(request({ toolSampler, steps: 3, seed: 5 }));
+  const strength0 = await engine.generate(request({ ...varied, subseedStrength: 0 }));
+  assert.deepEqual(strength0.images[0].rgba, plain.images[0].rgba, 'strength 0 is the seed alone');
+  assert.ok(maxDiff(batch.images[0].rgba, plain.images[0].rgba) > 0, 'a strength changes the image');
+  await assert.rejects(
+    engine.generate(request({ ...varied, toolSampler: COMFY('euler_ancestral', 'normal') })),
+    /a variation seed is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui/,
+  );
 });
 
 test('A1111 "DPM++ 2M Karras" and ComfyUI dpmpp_2m + karras: the same σ, x_T scaled σ₀ against √(1 + σ₀²)', async () => {

@@ -182,12 +182,18 @@ test('combinations the engine refuses that no first value shows are found in the
   ]);
   assert.ok(found.every(([, code, severity]) => code === 'engine-refuses' && severity === 'error'));
   // A field no axis sets is found once, at the top, naming the first cell with it.
-  const sampler = { field: 'sampler', values: ['DDIMScheduler', 'Euler a'] };
+  // A variation seed is A1111's: A1111's samplers take it, ComfyUI's (their own noise convention) do not.
+  const sampler = { field: 'sampler', values: ['DDIMScheduler', 'Euler a', 'euler_ancestral'] };
   const varied = parseSweep({ ...good, base: { ...base, subseed: 3, subseedStrength: 0.2 }, x: sampler }).findings;
-  const cell1 = 'cell 1 (x = "Euler a", y = "red", z = 10), and any others like it';
+  const cell2 = 'cell 2 (x = "euler_ancestral", y = "red", z = 10), and any others like it';
   assert.deepEqual(
     varied.map((f) => [f.path.join('.'), f.message]),
-    [['', `${cell1}: a variation seed does not combine with a tool sampler yet`]],
+    [
+      [
+        '',
+        `${cell2}: a variation seed is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui`,
+      ],
+    ],
   );
 });
 

@@ -77,10 +77,15 @@ test("a tool sampler's entry becomes the spec's toolSampler, in that tool's name
   assert.equal(a1111?.scheduler, undefined);
   const comfy = validateParams({ ...good, sampler: 'comfyui:euler_ancestral:simple', spacing: 'default' }, ctx).run;
   assert.deepEqual(comfy?.spec.toolSampler, { tool: 'comfyui', sampler: 'euler_ancestral', schedule: 'simple' });
-  // Spacing is a diffusers option; a variation seed does not go with a tool sampler yet.
+  // Spacing is a diffusers option; a variation seed is A1111's, which ComfyUI's samplers do not take.
   const errors = validateParams({ ...good, sampler: 'a1111:Euler a:', subseedStrength: '0.5' }, ctx).errors;
   assert.match(errors.spacing ?? '', /Euler a has no timestep spacing/);
-  assert.match(errors.subseedStrength ?? '', /tool sampler/);
+  assert.equal(errors.subseedStrength, undefined);
+  const varied = { ...good, sampler: 'comfyui:euler_ancestral:simple', spacing: 'default', subseedStrength: '0.5' };
+  assert.equal(
+    validateParams(varied, ctx).errors.subseedStrength,
+    "A variation seed is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui: set the strength to 0.",
+  );
 });
 
 test('too few steps for a tool sampler are flagged at Steps before anything runs', () => {
