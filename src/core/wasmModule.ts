@@ -9,6 +9,18 @@ interface Host {
   atob(base64: string): string;
 }
 
+/** A module's exported memory, as the kernels use it. */
+export interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** Grows `memory` to at least `bytes`. Growing replaces its buffer, so views are made after this. */
+export function fitMemory(memory: WasmMemory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
 /** A compiled module, from which each `instance()` gets an instance with a memory of its own. */
 export function wasmModule<Exports>(base64: string): { instance(): Exports } {
   const host = globalThis as unknown as Host;

@@ -1,16 +1,16 @@
 // The Brownian tree's per-node float32 arithmetic through brownianBridge.wat: a node's children from its
-// increment and its noise, and the sum of a query's increments, four values a turn (about a sixth of the
-// JavaScript loops' time). The arrays are copied into four slots of the module's memory and out again.
-import { wasmModule } from '../wasmModule';
+// increment and its noise, and the sum of a query's increments, four values a turn (a tree step at SD's
+// latent size about 30 % shorter than with the JavaScript loops: npm run bench brownianTree). The arrays are
+// copied into four slots of the module's memory and out again.
+import { fitMemory, wasmModule, type WasmMemory } from '../wasmModule';
 import { WASM_BASE64 } from './brownianBridgeWasm';
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   bridge(w: number, z: number, left: number, right: number, bytes: number, a: number, b: number, s: number): void;
   add(into: number, from: number, bytes: number): void;
 }
 
-const PAGE = 65536;
 let kernel: Exports | undefined;
 
 /** The module with room for four arrays of `n` floats: the bytes a pass covers (a slot's size) and a view
@@ -18,8 +18,7 @@ let kernel: Exports | undefined;
 function slots(n: number): { k: Exports; bytes: number; floats: Float32Array } {
   const k = (kernel ??= wasmModule<Exports>(WASM_BASE64).instance());
   const bytes = Math.ceil(n / 4) * 16;
-  const have = k.memory.buffer.byteLength;
-  if (have < 4 * bytes) k.memory.grow(Math.ceil((4 * bytes - have) / PAGE));
+  fitMemory(k.memory, 4 * bytes);
   return { k, bytes, floats: new Float32Array(k.memory.buffer) };
 }
 

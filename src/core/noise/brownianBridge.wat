@@ -2,7 +2,7 @@
 ;; children from its increment w and its noise z, left = f(f(f(a·w)·b) + f(s·z)) and right = f(w − left),
 ;; and the sum of the increments that tile a query. Every operation is an IEEE float32 one, as torch's; the
 ;; JavaScript before it rounded each double result to float32 once, which for +, − and × of float32 values
-;; is the same float32, so the values are the same bits (brownianNoise.test.ts checks them).
+;; is the same float32, so the values are the same bits (bridgeKernel.test.ts checks them).
 ;;
 ;; Arrays are float32 at byte offsets into this memory; a pass covers whole 16-byte blocks, so a length
 ;; that is not a multiple of four computes a few values past its end, which the caller never reads.

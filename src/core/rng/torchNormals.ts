@@ -3,11 +3,11 @@
 // 0.6 the JavaScript one's time: npm run bench rng). The state stays the generator's (Mt19937): it is
 // copied in for the fill and back after, so the generator's other draws continue the same stream.
 import type { Mt19937 } from './mt19937';
-import { wasmModule } from '../wasmModule';
+import { fitMemory, wasmModule, type WasmMemory } from '../wasmModule';
 import { WASM_BASE64 } from './torchNormalsWasm';
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   uniforms(next: number, at: number, count: number): number;
   boxMuller(at: number, blocks: number): void;
 }
@@ -15,7 +15,6 @@ interface Exports {
 /** The mt19937 state's place in the module's memory, and where values start. */
 const STATE_WORDS = 624;
 const VALUES_AT = 2560;
-const PAGE = 65536;
 
 let kernel: Exports | undefined;
 
@@ -47,8 +46,6 @@ export function boxMuller(blocks: Float32Array): void {
 /** The module, its memory grown to hold `n` values. */
 function room(n: number): Exports {
   const k = (kernel ??= wasmModule<Exports>(WASM_BASE64).instance());
-  const needed = VALUES_AT + n * 4;
-  const have = k.memory.buffer.byteLength;
-  if (have < needed) k.memory.grow(Math.ceil((needed - have) / PAGE));
+  fitMemory(k.memory, VALUES_AT + n * 4);
   return k;
 }

@@ -1,7 +1,7 @@
 // The WebAssembly fused steps (guidedSteps.wat) and the memory they work in. A step's arrays are copied
 // in, each padded to an even length with a zero, and its outputs copied out: copies are memcpy, a few
 // microseconds each at SD's [1,4,64,64], against the tens of microseconds the SIMD arithmetic saves.
-import { wasmModule } from '../../core/wasmModule';
+import { fitMemory, wasmModule } from '../../core/wasmModule';
 import { WASM_BASE64 } from './guidedStepsWasm';
 
 interface Exports {
@@ -39,7 +39,7 @@ export class StepKernels {
     const stride = Math.ceil(n / 4) * 4;
     const needed = HEADER_BYTES + SLOTS * stride * 4;
     const memory = this.run.memory;
-    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+    fitMemory(memory, needed);
     if (this.stride !== stride || this.floats.buffer !== memory.buffer) {
       this.stride = stride;
       this.floats = new Float32Array(memory.buffer);
