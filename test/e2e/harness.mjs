@@ -255,13 +255,13 @@ export async function answerFileDialog(page, path) {
     path = await input.inputValue();
   } else {
     const listed = page.locator('.quick-input-list .monaco-list-row', { hasText: basename(path) }).first();
-    // Type again while the start folder overwrites the path: it does so once, when first listed.
+    // Type again while the start folder overwrites the path: it does so once, when first listed. The
+    // file's row shows once its folder is listed, unless the list (drawn only where it is scrolled to)
+    // holds too many files before it: then the path must stay in the box for a second.
     for (const deadline = Date.now() + 30_000; ;) {
       await input.fill(path);
-      const held = await listed.waitFor({ timeout: 5_000 }).then(
-        () => input.inputValue(),
-        () => undefined,
-      );
+      await listed.waitFor({ timeout: 3_000 }).catch(() => page.waitForTimeout(1_000));
+      const held = await input.inputValue();
       if (held === path) break;
       assert(Date.now() < deadline, `the file dialog holds ${await input.inputValue()}, not ${path}`);
     }
