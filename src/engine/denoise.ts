@@ -83,7 +83,7 @@ export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
         : undefined;
     const estimate =
       fused && x instanceof Float32Array
-        ? guidedStep(out, req.guidanceScale, x, fused, stepOptions.out)
+        ? guidedStep(buffers.kernels, out, req.guidanceScale, x, fused, stepOptions.out)
         : guided
           ? guide(out, req.guidanceScale, req.guidanceRescale, shape.batch, buffers.eps)
           : unguided(out);

@@ -26,35 +26,38 @@ export interface FusedEstimate {
 /** uncond + g·(text − uncond) over the halves of `out` as guide() forms it (float64, rounded to float32),
  * then `step` from the sample `x` into `into`, each value as the scheduler's step() computes it; with the
  * finite check of the UNet output and the rms of the estimate that guide() reports, summed as it sums them,
- * and the finite check of the new sample (a float64 sum of float32 values, as allFinite() takes it). */
+ * and the finite check of the new sample (a float64 sum of float32 values, as allFinite() takes it). Arrays
+ * that are slots of `k` (stepBuffers.ts) are read and written in place. */
 export function guidedStep(
+  k: StepKernels,
   out: Float32Array,
   g: number,
   x: Float32Array,
   step: ElementwiseStep,
   into: StepOutput,
 ): FusedEstimate {
-  const k = (kernels ??= new StepKernels());
-  const n = x.length;
-  const bytes = k.fit(n);
-  k.put(SLOT.u, out.subarray(0, n));
-  k.put(SLOT.t, out.subarray(n, 2 * n));
-  k.put(SLOT.x, x);
-  const common: Common = [k.at(SLOT.u), k.at(SLOT.t), k.at(SLOT.x), k.at(SLOT.x0), k.at(SLOT.prev), bytes, g];
+  const n = k.length;
+  const x0 = into.predOriginalSample.data as Float32Array;
+  const prev = into.prevSample.data as Float32Array;
+  const common: Common = [
+    k.read(SLOT.u, out.subarray(0, n)),
+    k.read(SLOT.t, out.subarray(n, 2 * n)),
+    k.read(SLOT.x, x),
+    k.write(SLOT.x0, x0),
+    k.write(SLOT.prev, prev),
+    k.bytes,
+    g,
+  ];
   if (step.kind === 'affine') affine(k, common, step);
   else if (step.kind === 'euler') euler(k, common, step);
   else if (step.kind === 'multistep') multistep(k, common, step);
   else uniPc(k, common, step);
-  const x0 = into.predOriginalSample.data as Float32Array;
-  k.take(SLOT.x0, x0);
-  k.take(SLOT.prev, into.prevSample.data as Float32Array);
+  k.copyOut(SLOT.x0, x0);
+  k.copyOut(SLOT.prev, prev);
   if (step.kind === 'multistep' || step.kind === 'unipc') step.newest.set(x0);
   const { check, squares, sample } = k.lastSums();
   return { finite: Number.isFinite(check), rms: Math.sqrt(squares / n), sampleFinite: Number.isFinite(sample) };
 }
-
-/** Made on the first fused step, so an engine that never takes one never compiles them. */
-let kernels: StepKernels | undefined;
 
 /** Every kernel's first arguments: the offsets of u, t, x, x̂0 and x_prev, the bytes a pass covers, g. */
 type Common = readonly [number, number, number, number, number, number, number];
@@ -64,25 +67,20 @@ function affine(k: StepKernels, common: Common, { p, q, a, d, r, s }: AffineStep
 }
 
 function euler(k: StepKernels, common: Common, { p, q, sigma, dt, z, up }: EulerStep): void {
-  if (z) k.put(SLOT.a, z);
-  k.run.euler(...common, p, q, sigma, dt, k.at(SLOT.a), z ? 1 : 0, up);
+  k.run.euler(...common, p, q, sigma, dt, z ? k.read(SLOT.a, z) : k.at(SLOT.a), z ? 1 : 0, up);
 }
 
 function multistep(k: StepKernels, common: Common, { p, q, v, k0, c1, c2, h1, h2, c3 }: MultistepStep): void {
-  k.put(SLOT.a, h1);
-  if (h2) k.put(SLOT.b, h2);
-  k.run.multistep(...common, p, q, v, k0, c1, c2, k.at(SLOT.a), k.at(SLOT.b), h2 ? 1 : 0, c3);
+  const [h1At, h2At] = [k.read(SLOT.a, h1), h2 ? k.read(SLOT.b, h2) : k.at(SLOT.b)];
+  k.run.multistep(...common, p, q, v, k0, c1, c2, h1At, h2At, h2 ? 1 : 0, c3);
 }
 
 function uniPc(k: StepKernels, common: Common, { p, q, v, h1, corrector: c, b0, b1, b2 }: PredictorCorrectorStep) {
-  k.put(SLOT.a, h1);
-  const h1At = k.at(SLOT.a);
+  const h1At = k.read(SLOT.a, h1);
   // Without a corrector the predictor starts from x: the corrector's sum with weights 1, 0, 0, 0 is x
   // itself, written into prev before the predictor overwrites it.
   if (!c) return k.run.unipc(...common, p, q, v, common[2], common[4], h1At, h1At, 1, 0, 0, 0, b0, b1, b2);
-  k.put(SLOT.b, c.h2);
-  k.put(SLOT.c, c.last);
-  const [last, into, h2] = [k.at(SLOT.c), k.at(SLOT.d), k.at(SLOT.b)];
+  const [last, into, h2] = [k.read(SLOT.c, c.last), k.write(SLOT.d, c.into), k.read(SLOT.b, c.h2)];
   k.run.unipc(...common, p, q, v, last, into, h1At, h2, c.k0, c.a1, c.a2, c.a3, b0, b1, b2);
-  k.take(SLOT.d, c.into);
+  k.copyOut(SLOT.d, c.into);
 }

@@ -1,9 +1,11 @@
 // The arrays a run's denoising steps reuse, allocated once per run: the UNet input and output (where
 // the output comes from several calls), the guided noise estimate and the scheduler's outputs.
 // prevSample alternates between two buffers, so a step never writes the sample it reads; anything kept
-// past the next step must be copied.
+// past the next step must be copied. The scheduler's outputs and the UNet's output are slots of the
+// fused steps' memory (kernels/stepKernels.ts), which a fused step then reads and writes in place.
 import type { Scheduler, StepOutput } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
+import { SLOT, StepKernels } from './kernels/stepKernels';
 
 export class StepBuffers {
   /** The latents `copies` times over (uncond and text halves when guided). */
@@ -11,6 +13,7 @@ export class StepBuffers {
   /** The UNet's output for all rows, when put together from several calls (runUnet.ts). */
   readonly unetOut: Float32Array;
   readonly eps: Float32Array;
+  readonly kernels: StepKernels;
   private readonly outs: [StepOutput, StepOutput];
 
   constructor(
@@ -19,11 +22,16 @@ export class StepBuffers {
   ) {
     const n = latentShape.reduce((a, b) => a * b, 1);
     this.input = { data: new Float32Array(n * copies), shape: [latentShape[0] * copies, ...latentShape.slice(1)] };
-    this.unetOut = new Float32Array(n * copies);
+    this.kernels = new StepKernels(n);
+    const halves = copies === 2 ? this.kernels.halves() : undefined;
+    this.unetOut = halves ?? new Float32Array(n * copies);
     this.eps = new Float32Array(n);
-    const x0 = { data: new Float32Array(n), shape: latentShape };
-    const prev = () => ({ prevSample: { data: new Float32Array(n), shape: latentShape }, predOriginalSample: x0 });
-    this.outs = [prev(), prev()];
+    const x0 = { data: this.kernels.view(SLOT.x0), shape: latentShape };
+    const prev = (slot: number) => ({
+      prevSample: { data: this.kernels.view(slot), shape: latentShape },
+      predOriginalSample: x0,
+    });
+    this.outs = [prev(SLOT.s0), prev(SLOT.s1)];
   }
 
   /** The UNet input at t: the scheduler scales the latents into the first copy (where it scales them at

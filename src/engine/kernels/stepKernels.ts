@@ -1,6 +1,8 @@
-// The WebAssembly fused steps (guidedSteps.wat) and the memory they work in. A step's arrays are copied
-// in, each padded to an even length with a zero, and its outputs copied out: copies are memcpy, a few
-// microseconds each at SD's [1,4,64,64], against the tens of microseconds the SIMD arithmetic saves.
+// The WebAssembly fused steps (guidedSteps.wat) and the memory they work in, one per run's step buffers
+// (stepBuffers.ts). Its slots, of one fixed length, double as the arrays a loop's steps write and then
+// read, so a step over them copies nothing: three 64 KB copies a step at SD's [1,4,64,64], about a tenth
+// of a fused DDIM step here. An array from elsewhere is copied into a slot, padded to an even length with a zero,
+// and a result meant for one is copied out.
 import { fitMemory, wasmModule } from '../../core/wasmModule';
 import { WASM_BASE64 } from './guidedStepsWasm';
 
@@ -12,9 +14,9 @@ interface Exports {
   unipc(...args: number[]): void;
 }
 
-/** The arrays a kernel reads and writes, by slot. */
-export const SLOT = { u: 0, t: 1, x: 2, x0: 3, prev: 4, a: 5, b: 6, c: 7, d: 8 } as const;
-const SLOTS = 9;
+/** The arrays a kernel reads and writes, by slot: s0 and s1 are the samples a loop alternates between. */
+export const SLOT = { u: 0, t: 1, x: 2, x0: 3, prev: 4, a: 5, b: 6, c: 7, d: 8, s0: 9, s1: 10 } as const;
+const SLOTS = 11;
 /** The three sums every kernel stores first (check, squares, sample), as float64. */
 const HEADER_BYTES = 32;
 
@@ -22,30 +24,21 @@ let compiled: { instance(): Exports } | undefined;
 
 export class StepKernels {
   readonly run: Exports;
-  private floats = new Float32Array(0);
-  private sums = new Float64Array(0);
+  /** The bytes a kernel loops over: the length in pairs. */
+  readonly bytes: number;
+  private readonly floats: Float32Array;
+  private readonly sums: Float64Array;
   /** Floats per slot: the length padded to even, then to 16 bytes. */
-  private stride = 0;
-  private length = 0;
+  private readonly stride: number;
 
-  constructor() {
+  /** Slots of `length` floats. The memory is sized here once and never grows, so views of it stay valid. */
+  constructor(readonly length: number) {
     this.run = (compiled ??= wasmModule<Exports>(WASM_BASE64)).instance();
-  }
-
-  /** Makes room for arrays of `n` floats (growing the memory, which replaces its buffer) and returns the
-   * byte count a kernel loops over. */
-  fit(n: number): number {
-    this.length = n;
-    const stride = Math.ceil(n / 4) * 4;
-    const needed = HEADER_BYTES + SLOTS * stride * 4;
-    const memory = this.run.memory;
-    fitMemory(memory, needed);
-    if (this.stride !== stride || this.floats.buffer !== memory.buffer) {
-      this.stride = stride;
-      this.floats = new Float32Array(memory.buffer);
-      this.sums = new Float64Array(memory.buffer, 0, 3);
-    }
-    return Math.ceil(n / 2) * 8;
+    this.stride = Math.ceil(length / 4) * 4;
+    fitMemory(this.run.memory, HEADER_BYTES + SLOTS * this.stride * 4);
+    this.floats = new Float32Array(this.run.memory.buffer);
+    this.sums = new Float64Array(this.run.memory.buffer, 0, 3);
+    this.bytes = Math.ceil(length / 2) * 8;
   }
 
   /** The byte offset of a slot. */
@@ -53,16 +46,30 @@ export class StepKernels {
     return HEADER_BYTES + slot * this.stride * 4;
   }
 
-  /** Copies the first fitted-length values of `from` into a slot, with its padding zero (a scheduler's
-   * zeros may be longer: multistepCommon.ts zerosFor, and copied whole they ran into the next slots). */
-  put(slot: number, from: Float32Array): void {
-    const start = this.at(slot) / 4;
-    this.floats.set(from.length === this.length ? from : from.subarray(0, this.length), start);
-    if (this.length % 2 === 1) this.floats[start + this.length] = 0;
+  /** A slot as an array (zeros at first) that kernels read and write in place. */
+  view(slot: number): Float32Array {
+    return new Float32Array(this.run.memory.buffer, this.at(slot), this.length);
   }
 
-  /** Copies a slot out into `to`. */
-  take(slot: number, to: Float32Array): void {
+  /** The u and t slots as one array, where they lie end to end (a length divisible by 4). */
+  halves(): Float32Array | undefined {
+    const n = this.length;
+    return this.stride === n ? new Float32Array(this.run.memory.buffer, this.at(SLOT.u), 2 * n) : undefined;
+  }
+
+  /** Where a kernel reads `from`: in place where it is a slot, else at `slot` after a copy. */
+  read(slot: number, from: Float32Array): number {
+    return this.own(from) ?? this.put(slot, from);
+  }
+
+  /** Where a kernel writes `to`: in place where it is a slot, else at `slot`, for `copyOut`. */
+  write(slot: number, to: Float32Array): number {
+    return this.own(to) ?? this.at(slot);
+  }
+
+  /** Copies what a kernel wrote at `slot` into `to`, unless it wrote `to` in place. */
+  copyOut(slot: number, to: Float32Array): void {
+    if (this.own(to) !== undefined) return;
     const start = this.at(slot) / 4;
     to.set(this.floats.subarray(start, start + this.length));
   }
@@ -70,5 +77,22 @@ export class StepKernels {
   /** The sums the last kernel stored: the guided values', their squares' and the new sample's. */
   lastSums(): { check: number; squares: number; sample: number } {
     return { check: this.sums[0], squares: this.sums[1], sample: this.sums[2] };
+  }
+
+  /** The byte offset of `a` where it is one of this memory's slots (or the t half of `halves()`). */
+  private own(a: Float32Array): number | undefined {
+    const slotBytes = this.stride * 4;
+    const from = a.byteOffset - HEADER_BYTES;
+    const isSlot = a.buffer === this.floats.buffer && a.length === this.length && from >= 0 && from % slotBytes === 0;
+    return isSlot ? a.byteOffset : undefined;
+  }
+
+  /** Copies the first `length` values of `from` into a slot, with its padding zero (a scheduler's zeros may
+   * be longer: multistepCommon.ts zerosFor, and copied whole they ran into the next slots). */
+  private put(slot: number, from: Float32Array): number {
+    const start = this.at(slot) / 4;
+    this.floats.set(from.length === this.length ? from : from.subarray(0, this.length), start);
+    if (this.length % 2 === 1) this.floats[start + this.length] = 0;
+    return this.at(slot);
   }
 }

@@ -12,6 +12,8 @@ import type { Tensor } from '../../../src/core/tensor/tensor';
 import { guide } from '../../../src/engine/guidance';
 import { allFinite } from '../../../src/engine/finite';
 import { guidedStep } from '../../../src/engine/guidedStep';
+import { StepKernels } from '../../../src/engine/kernels/stepKernels';
+import { StepBuffers } from '../../../src/engine/stepBuffers';
 
 const SD = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, clip_sample: false };
 const G = 7.5;
@@ -28,27 +30,32 @@ const buffers = (shape: number[]): StepOutput => {
   return { prevSample: { data: new Float32Array(n), shape }, predOriginalSample: { data: new Float32Array(n), shape } };
 };
 
-/** One run's steps, each as guide() then step(), or (where `fuse` says and the scheduler offers it) fused. */
+/** One run's steps, each as guide() then step(), or (where `fuse` says and the scheduler offers it) fused;
+ * `inPlace`: into the engine's step buffers, whose arrays the fused steps read and write in place. */
 function run(
   config: Record<string, unknown>,
   steps: number,
   shape: number[],
   fuse: (i: number) => boolean,
   options: StepOptions = {},
+  inPlace = false,
 ) {
   const s = scheduler(config, steps);
   const noise = new TorchGenerator(7);
   const n = shape.reduce((a, b) => a * b, 1);
+  const engine = inPlace ? new StepBuffers(shape, 2) : undefined;
+  const kernels = engine?.kernels ?? new StepKernels(n);
   let latents: Tensor = { data: wave(n, 0.37), shape };
   const seen: { x0: Float32Array; prev: Float32Array; rms: number; fused: boolean }[] = [];
   s.timesteps.forEach((t, i) => {
     // UNet halves that change per step, so each step's weights meet new outputs.
     const out = wave(2 * n, 0.11 + 0.013 * i);
-    const into = buffers(shape);
+    if (engine) engine.unetOut.set(out);
+    const into = engine?.out(i) ?? buffers(shape);
     const step = fuse(i) ? s.elementwiseStep?.(t, latents, noise, { ...options, out: into }) : undefined;
     let rms: number;
     if (step) {
-      const got = guidedStep(out, G, latents.data as Float32Array, step, into);
+      const got = guidedStep(kernels, engine?.unetOut ?? out, G, latents.data as Float32Array, step, into);
       assert.equal(got.finite, true);
       assert.equal(got.sampleFinite, true);
       rms = got.rms;
@@ -57,26 +64,27 @@ function run(
       s.step({ data: estimate.eps, shape }, t, latents, noise, { ...options, out: into });
       rms = estimate.rms;
     }
-    const prev = into.prevSample.data as Float32Array;
-    seen.push({ x0: into.predOriginalSample.data as Float32Array, prev, rms, fused: step !== undefined });
+    const [x0, prev] = [into.predOriginalSample.data, into.prevSample.data] as Float32Array[];
+    seen.push({ x0: x0.slice(), prev: prev.slice(), rms, fused: step !== undefined });
     latents = { data: prev, shape };
   });
   // The generator's next draw: the same in both runs only when both drew as much.
   return { seen, next: noise.randn([4]) };
 }
 
-/** The fused run (every step fused, without step options) against the unfused one, and a run fused every
- * other step. */
+/** The fused run (every step fused, without step options) against the unfused one, the same in the engine's
+ * buffers, and a run fused every other step in them. */
 function assertSame(config: Record<string, unknown>, steps: number, shape: number[], options?: StepOptions): void {
   const unfused = run(config, steps, shape, () => false, options);
   const fused = run(config, steps, shape, () => true, options);
-  const mixed = run(config, steps, shape, (i) => i % 2 === 1, options);
+  const inPlace = run(config, steps, shape, () => true, options, true);
+  const mixed = run(config, steps, shape, (i) => i % 2 === 1, options, true);
   if (!options)
     assert.ok(
-      fused.seen.every((s) => s.fused),
+      [fused, inPlace].every((r) => r.seen.every((s) => s.fused)),
       'every step fused',
     );
-  for (const other of [fused, mixed]) {
+  for (const other of [fused, inPlace, mixed]) {
     other.seen.forEach((s, i) => {
       const want = unfused.seen[i];
       assert.deepStrictEqual(s.prev, want.prev, `x_prev at step ${i}`);
@@ -87,7 +95,7 @@ function assertSame(config: Record<string, unknown>, steps: number, shape: numbe
   }
 }
 
-// Small and odd lengths, then SD's latent size: the WebAssembly kernels' memory grows between them.
+// Small and odd lengths (the UNet's halves then not end to end in the kernels' memory), then SD's latent size.
 const SHAPES = [
   [2, 4, 6, 6],
   [1, 3, 5],
@@ -200,7 +208,11 @@ test('the fused pass reports a UNet output with NaN or Inf as guide() does', () 
       const out = wave(2 * 9, 0.2);
       out[13] = bad;
       const step = s.elementwiseStep!(s.timesteps[0], x, new TorchGenerator(1))!;
-      assert.equal(guidedStep(out, 5, x.data, step, buffers([1, 9])).finite, false, `${_class_name} ${bad}`);
+      assert.equal(
+        guidedStep(new StepKernels(9), out, 5, x.data, step, buffers([1, 9])).finite,
+        false,
+        `${_class_name} ${bad}`,
+      );
       assert.equal(guide(out, 5, 0, 1).finite, false);
     }
   }
@@ -218,7 +230,7 @@ test('the fused pass reports a sample that overflows float32 as allFinite() woul
       [out[at], out[9 + at]] = [-1e37, -1e37];
       const into = buffers([1, 9]);
       const step = s.elementwiseStep!(s.timesteps[0], x, new TorchGenerator(1))!;
-      const got = guidedStep(out, 5, x.data, step, into);
+      const got = guidedStep(new StepKernels(9), out, 5, x.data, step, into);
       assert.equal(got.finite, true, `${_class_name}: the UNet output is finite`);
       assert.equal(allFinite(into.prevSample.data as Float32Array), false, `${_class_name}: the sample overflows`);
       assert.equal(got.sampleFinite, false, `${_class_name} at ${at}`);

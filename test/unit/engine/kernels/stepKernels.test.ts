@@ -1,26 +1,53 @@
-// The fused steps' memory (src/engine/kernels/stepKernels.ts): slots of the fitted length, each padded with
-// a zero where the length is odd, and an array copied in never reaching past its slot.
+// The fused steps' memory (src/engine/kernels/stepKernels.ts): slots of a fixed length, each padded with a
+// zero where the length is odd, an array copied in never reaching past its slot, and the slots' own views
+// read and written in place.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SLOT, StepKernels } from '../../../../src/engine/kernels/stepKernels';
 
 test('a longer array (a scheduler’s shared zeros) fills its slot only; the next slot keeps its values', () => {
-  const k = new StepKernels();
-  k.fit(5);
-  k.put(SLOT.b, Float32Array.of(1, 2, 3, 4, 5));
-  k.put(SLOT.a, new Float32Array(100).fill(9));
-  const next = new Float32Array(5);
-  k.take(SLOT.b, next);
-  assert.deepEqual([...next], [1, 2, 3, 4, 5]);
-  const own = new Float32Array(5);
-  k.take(SLOT.a, own);
-  assert.deepEqual([...own], [9, 9, 9, 9, 9]);
+  const k = new StepKernels(5);
+  k.read(SLOT.b, Float32Array.of(1, 2, 3, 4, 5));
+  k.read(SLOT.a, new Float32Array(100).fill(9));
+  assert.deepEqual([...k.view(SLOT.b)], [1, 2, 3, 4, 5]);
+  assert.deepEqual([...k.view(SLOT.a)], [9, 9, 9, 9, 9]);
 });
 
 test('an odd length is padded with a zero, so the last pair’s second lane adds nothing', () => {
-  const k = new StepKernels();
-  assert.equal(k.fit(3), 16, 'two pairs: 16 bytes a pass');
-  k.put(SLOT.x, Float32Array.of(1, 2, 3));
+  const k = new StepKernels(3);
+  assert.equal(k.bytes, 16, 'two pairs: 16 bytes a pass');
+  k.read(SLOT.x, Float32Array.of(1, 2, 3));
   const memory = new Float32Array(k.run.memory.buffer, k.at(SLOT.x), 4);
   assert.deepEqual([...memory], [1, 2, 3, 0]);
+});
+
+test('a slot’s view is read and written in place; any other array is copied in and out', () => {
+  const k = new StepKernels(6);
+  const own = k.view(SLOT.s1);
+  own.set([1, 2, 3, 4, 5, 6]);
+  assert.equal(k.read(SLOT.x, own), k.at(SLOT.s1), 'read where it lies');
+  assert.equal(k.write(SLOT.prev, own), k.at(SLOT.s1), 'written where it lies');
+  const elsewhere = Float32Array.of(6, 5, 4, 3, 2, 1);
+  assert.equal(k.read(SLOT.x, elsewhere), k.at(SLOT.x));
+  assert.deepEqual([...k.view(SLOT.x)], [6, 5, 4, 3, 2, 1]);
+  // A view of the same memory that is not a slot (off a slot's start, or shorter) is not taken as one.
+  const offset = new Float32Array(k.run.memory.buffer, k.at(SLOT.s1) + 4, 6);
+  assert.equal(k.read(SLOT.x, offset), k.at(SLOT.x));
+  assert.equal(k.write(SLOT.prev, own.subarray(0, 5)), k.at(SLOT.prev));
+  k.view(SLOT.prev).set([7, 7, 7, 7, 7, 7]);
+  const out = new Float32Array(6);
+  k.copyOut(SLOT.prev, out);
+  assert.deepEqual([...out], [7, 7, 7, 7, 7, 7]);
+  k.copyOut(SLOT.prev, own);
+  assert.deepEqual([...own], [1, 2, 3, 4, 5, 6], 'a slot is not copied over');
+});
+
+test('the UNet output’s halves lie end to end in the u and t slots only for a length divisible by 4', () => {
+  const k = new StepKernels(8);
+  const halves = k.halves()!;
+  assert.equal(halves.length, 16);
+  assert.equal(k.read(SLOT.u, halves.subarray(0, 8)), k.at(SLOT.u));
+  assert.equal(k.read(SLOT.t, halves.subarray(8)), k.at(SLOT.t));
+  assert.equal(new StepKernels(6).halves(), undefined);
+  assert.equal(new StepKernels(9).halves(), undefined);
 });
