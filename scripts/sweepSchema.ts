@@ -109,6 +109,10 @@ export function sweepSchema(): Schema {
           seed: VALUE.seed,
           subseed: VALUE.subseed,
           subseedStrength: VALUE.subseedStrength,
+          etaNoiseSeedDelta: {
+            ...whole(L.seed.min, L.seed.max),
+            description: "A1111's eta noise seed delta (ENSD): step noise from seed + delta.",
+          },
           steps: VALUE.steps,
           guidanceScale: VALUE.guidanceScale,
           guidanceRescale: VALUE.guidanceRescale,

@@ -24,6 +24,7 @@ const USAGE = `usage:
       --negative "..."       negative prompt
       --seed <n>             default: random; printed
       --subseed <n> --subseed-strength <0..1>  A1111's variation seed and strength (-1: random)
+      --ensd <n>             A1111's eta noise seed delta: the sampler's step noise from seed + n
       --steps <n>            default: the model's (_diffusion_lab.steps in model_index.json), else its
                              family's (SD 50, LCM 4, Turbo 1)
       --guidance <g>         classifier-free guidance scale (0 or 1 turn guidance off; LCM takes it as
@@ -107,6 +108,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
       ...RUN_FLAGS,
       subseed: { type: 'string' },
       'subseed-strength': { type: 'string' },
+      ensd: { type: 'string' },
       steps: { type: 'string' },
       'guidance-rescale': { type: 'string' },
       eta: { type: 'string' },
@@ -136,6 +138,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
     ...commonSpec(o),
     subseed: optional(o.subseed, (v) => int('--subseed', v)),
     subseedStrength: optional(o['subseed-strength'], (v) => num('--subseed-strength', v)),
+    etaNoiseSeedDelta: optional(o.ensd, (v) => int('--ensd', v)),
     steps: optional(o.steps, (v) => int('--steps', v)),
     guidanceRescale: optional(o['guidance-rescale'], (v) => num('--guidance-rescale', v)) ?? 0,
     eta: optional(o.eta, (v) => num('--eta', v)),
@@ -240,6 +243,7 @@ const FLAGS: Record<keyof RunSpec, string> = {
   seed: '--seed',
   subseed: '--subseed',
   subseedStrength: '--subseed-strength',
+  etaNoiseSeedDelta: '--ensd',
   steps: '--steps',
   guidanceScale: '--guidance',
   guidanceRescale: '--guidance-rescale',

@@ -1,6 +1,7 @@
 // Gaussian noise from the core's PyTorch-compatible generator, one generator per image of a batch
 // (seed, seed+1, …) so image i of a batch is the image a batch-1 run with its seed gives.
-// With a variation strength the run follows A1111's variation seed (modules/rng.py ImageRNG).
+// With a variation strength or an eta noise seed delta the run follows A1111 (modules/rng.py ImageRNG).
+import { addSeed } from '../core/noise/conventions';
 import { initialNoise } from '../core/noise/initialNoise';
 import { TorchGenerator } from '../core/rng/torchGenerator';
 import type { NoiseSource } from '../core/rng/noiseSource';
@@ -10,9 +11,10 @@ import { isVaried, type RunSpec } from '../protocol/run';
  * initial noise x_T before scaling by the initial σ, for latents [batch, ...imageShape]. Without a
  * variation strength image i has seed + i. With one, as in A1111 (processing.py all_seeds, rng.py
  * ImageRNG.first), every image keeps the seed and blends in the noise of subseed + i by A1111's
- * slerp; the step noise still comes from the seeds' generators. */
+ * slerp; the step noise still comes from the seeds' generators. With an eta noise seed delta (ENSD) the step
+ * noise comes from new generators seeded seed + delta, as ImageRNG.first makes them after x_T. */
 export function runNoise(
-  spec: Pick<RunSpec, 'seed' | 'subseed' | 'subseedStrength'>,
+  spec: Pick<RunSpec, 'seed' | 'subseed' | 'subseedStrength' | 'etaNoiseSeedDelta'>,
   latentShape: readonly number[],
 ): { seeds: number[]; noise: NoiseSource; initial: Float32Array } {
   const [batchSize, ...imageShape] = latentShape;
@@ -31,10 +33,11 @@ export function runNoise(
         subseedStrength: spec.subseedStrength,
       })
     : first;
-  return { seeds, noise, initial };
+  const delta = spec.etaNoiseSeedDelta ?? 0;
+  return { seeds, noise: delta ? seededNoise(seeds.map((s) => addSeed(s, delta))) : noise, initial };
 }
 
-export function seededNoise(seeds: number[]): NoiseSource {
+export function seededNoise(seeds: readonly (number | bigint)[]): NoiseSource {
   const generators = seeds.map((seed) => new TorchGenerator(seed));
   return {
     randn(shape: readonly number[], out?: Float32Array): Float32Array {

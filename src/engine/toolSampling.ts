@@ -63,8 +63,9 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
     seed: seeds[0],
     imageShape,
     batchSize: batch,
-    // A1111's variation seed (checkRequest has refused it with another convention).
+    // A1111's variation seed and ENSD (checkRequest has refused them with another convention).
     ...(isVaried(req) && { subseed: req.subseed, subseedStrength: req.subseedStrength }),
+    ...(req.etaNoiseSeedDelta && { etaNoiseSeedDelta: req.etaNoiseSeedDelta }),
   };
   const job: SamplerJob = { toolSampler: ts, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise };
   const names = toolNames(resolved);

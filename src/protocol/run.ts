@@ -72,6 +72,10 @@ export interface RunSpec {
   subseed?: number;
   /** A1111's variation strength (RUN_LIMITS.subseedStrength); absent or 0: no variation. */
   subseedStrength?: number;
+  /** A1111's "Eta noise seed delta" (ENSD): after the initial noise, each image's generator restarts from
+   * its seed + delta for the noise the sampler adds at each step (rng.py ImageRNG.first). Absent or 0: it
+   * continues from the initial noise. Not with a tool sampler on another noise convention. */
+  etaNoiseSeedDelta?: number;
   /** Absent: the model family's recommendation (src/core/model/familyDefaults.ts). */
   steps?: number;
   /** Classifier-free guidance scale; guidance runs when > 1 (diffusers). Absent: the model's
@@ -214,6 +218,8 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     if (spec.subseedStrength !== 0 && spec.subseed === undefined)
       problems.push({ field: 'subseed', message: 'a variation strength needs a variation seed' });
   }
+  if (spec.etaNoiseSeedDelta !== undefined)
+    whole('etaNoiseSeedDelta', 'eta noise seed delta', spec.etaNoiseSeedDelta, L.seed.min, L.seed.max);
   if (!spec.timesteps && !spec.sigmas && spec.steps !== undefined) {
     whole('steps', 'steps', spec.steps, L.steps.min, L.steps.max);
   }
@@ -310,6 +316,10 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   if (spec.initImage !== undefined && isVaried(spec)) {
     problems.push({ field: 'subseed', message: 'a variation seed does not combine with an init image yet' });
   }
+  if (spec.initImage !== undefined && spec.etaNoiseSeedDelta) {
+    const message = 'an eta noise seed delta (ENSD) does not combine with an init image yet';
+    problems.push({ field: 'etaNoiseSeedDelta', message });
+  }
   const noAddNoise = spec.initImage === undefined ? undefined : addNoiseRefusal(classNameOf(spec.scheduler) ?? '');
   const strength = spec.strength ?? DEFAULT_STRENGTH;
   // Where the run noises the image for sure (strength below 1); at 1 that depends on the UNet (the engine
@@ -367,17 +377,31 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
     });
   const variation = toolVariationProblem(spec);
   if (variation) problems.push({ field: 'subseed', message: variation });
+  const ensd = toolEnsdProblem(spec);
+  if (ensd) problems.push({ field: 'etaNoiseSeedDelta', message: ensd });
   return problems;
 }
 
-/** Why a tool run cannot take the spec's variation seed, or undefined: the variation seed is A1111's, so a
- * tool sampler takes it with the a1111 noise convention (A1111's samplers, or another noise given). */
+/** Why a tool run cannot take the spec's variation seed, or undefined (a1111Only). */
 export function toolVariationProblem(
   spec: Pick<RunSpec, 'subseedStrength' | 'noise' | 'toolSampler'>,
 ): string | undefined {
+  return isVaried(spec) ? a1111Only('a variation seed', spec) : undefined;
+}
+
+/** Why a tool run cannot take the spec's eta noise seed delta, or undefined (a1111Only). */
+export function toolEnsdProblem(
+  spec: Pick<RunSpec, 'etaNoiseSeedDelta' | 'noise' | 'toolSampler'>,
+): string | undefined {
+  return spec.etaNoiseSeedDelta ? a1111Only('an eta noise seed delta (ENSD)', spec) : undefined;
+}
+
+/** A1111's seed settings belong to its way of drawing noise: a tool sampler takes them with the a1111 noise
+ * convention (A1111's samplers, or another tool's with that noise given). */
+function a1111Only(what: string, spec: Pick<RunSpec, 'noise' | 'toolSampler'>): string | undefined {
   const noise = specNoise(spec);
-  if (!isVaried(spec) || noise === 'a1111') return undefined;
-  return `a variation seed is A1111's: with a tool sampler it takes the a1111 noise convention, not ${noise}`;
+  if (noise === 'a1111') return undefined;
+  return `${what} is A1111's: with a tool sampler it takes the a1111 noise convention, not ${noise}`;
 }
 
 /** Why the tool sampler cannot run `steps` steps (fewer than it needs), or undefined; names it as the tool does. */

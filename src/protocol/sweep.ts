@@ -45,6 +45,7 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   seed: true,
   subseed: true,
   subseedStrength: true,
+  etaNoiseSeedDelta: true,
   steps: true,
   guidanceScale: true,
   guidanceRescale: true,

@@ -7,7 +7,7 @@ import type { ModelFamily } from '../core/model/familyDefaults';
 import type { PreviewKind } from './engine';
 import { parseImageAction, type ImageActionMessage } from './imageActions';
 import { MICRO_KEYS, microSpec } from './microConditioning';
-import { RANDOM_SEED, RUN_LIMITS, toolStepsProblem, toolVariationProblem, type RunSpec } from './run';
+import { RANDOM_SEED, RUN_LIMITS, toolEnsdProblem, toolStepsProblem, toolVariationProblem, type RunSpec } from './run';
 import {
   parseImageInput,
   parseImageMessage,
@@ -34,6 +34,8 @@ export interface ParamsForm {
   /** A1111's variation seed (−1: random) and strength (0: none). */
   subseed: string;
   subseedStrength: string;
+  /** A1111's eta noise seed delta (0: none). */
+  etaNoiseSeedDelta: string;
   steps: string;
   guidanceScale: string;
   /** The sampler picker's entry id (SamplerOption.id); '' keeps the model's own scheduler. */
@@ -138,6 +140,12 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   if (strengthRaw === '' || !Number.isFinite(subseedStrength) || subseedStrength < v.min || subseedStrength > v.max) {
     errors.subseedStrength = `Variation strength must be a number from ${v.min} to ${v.max}.`;
   }
+  // Empty, as 0: none (A1111's default).
+  const ensdRaw = text('etaNoiseSeedDelta').trim() || '0';
+  const etaNoiseSeedDelta = Number(ensdRaw);
+  if (!/^\d+$/.test(ensdRaw) || etaNoiseSeedDelta > L.seed.max) {
+    errors.etaNoiseSeedDelta = `ENSD must be a whole number from ${L.seed.min} to ${L.seed.max} (0: none).`;
+  }
   const steps = integer('steps', 'Steps', L.steps.min, L.steps.max);
   const batchSize = integer('batchSize', 'Batch size', L.batchSize.min, WORKBENCH_MAX_BATCH);
   const batchCount = integer('batchCount', 'Batch count', 1, WORKBENCH_MAX_COUNT);
@@ -181,7 +189,10 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   if (fewSteps && !errors.steps) errors.steps = `${fewSteps}.`;
   const variation =
     samplerOption?.toolSampler && toolVariationProblem({ subseedStrength, toolSampler: samplerOption.toolSampler });
-  if (variation) errors.subseedStrength = `${variation[0].toUpperCase()}${variation.slice(1)}: set the strength to 0.`;
+  if (variation) errors.subseedStrength = `${capitalized(variation)}: set the strength to 0.`;
+  const ensd =
+    samplerOption?.toolSampler && toolEnsdProblem({ etaNoiseSeedDelta, toolSampler: samplerOption.toolSampler });
+  if (ensd && !errors.etaNoiseSeedDelta) errors.etaNoiseSeedDelta = `${capitalized(ensd)}: set it to 0.`;
   const micro = microSpec({
     originalSize: text('originalSize'),
     cropTopLeft: text('cropTopLeft'),
@@ -203,9 +214,12 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     ...samplerSpec(samplerOption, spacing),
     ...(model?.microConditioning && micro.spec),
     ...(subseedStrength !== 0 && { subseed, subseedStrength }),
+    ...(etaNoiseSeedDelta !== 0 && { etaNoiseSeedDelta }),
   };
   return { errors, run: { modelId, spec, batchCount, preview: { every: previewEvery, kind: previewKind } } };
 }
+
+const capitalized = (message: string) => `${message[0].toUpperCase()}${message.slice(1)}`;
 
 /** One step of a run as the viewer shows it: batch item 0's latents and the step's statistics. */
 export interface StepFrame {
@@ -513,6 +527,7 @@ export const FORM_KEYS: readonly (keyof ParamsForm)[] = [
   'seed',
   'subseed',
   'subseedStrength',
+  'etaNoiseSeedDelta',
   'steps',
   'guidanceScale',
   'sampler',

@@ -72,10 +72,12 @@ export function toA1111(record: RunRecord): A1111Parameters {
     model: record.ran.model.name,
     denoisingStrength: spec.initImage !== undefined && !spec.invert ? spec.strength : undefined,
     maskBlur: spec.mask !== undefined ? (spec.maskBlur ?? 0) : undefined,
-    // A1111's infotext names a varied image's own variation seed (processing.py create_infotext).
     extra: [
       // A1111's infotext names a varied image's own variation seed (processing.py create_infotext).
       ...(isVaried(spec) ? variationPairs(spec.subseed! + record.batchIndex, spec.subseedStrength!) : []),
+      // A1111 writes it only for its samplers that take it at η ≠ 0 (is_sampler_using_eta_noise_seed_delta);
+      // written whenever set, as the noise of the others (LCM, DDPM, Restart here) depends on it too.
+      ...(spec.etaNoiseSeedDelta ? [[ENSD, String(spec.etaNoiseSeedDelta)] as [string, string]] : []),
       ...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
       ...refinerPairs(record.ran.refiner),
       // Every noise convention draws from torch's CPU generator; A1111 reads a missing "RNG" as GPU.
@@ -108,6 +110,7 @@ function refinerNote(extra: [string, string][]): string | undefined {
   return `refined with ${name}, switching at ${at}: give that refiner's folder to refine the re-run`;
 }
 
+const ENSD = 'ENSD';
 const VARIATION_SEED = 'Variation seed';
 const VARIATION_STRENGTH = 'Variation seed strength';
 
@@ -123,6 +126,12 @@ function variationOf(extra: [string, string][]): Pick<RunSpec, 'subseed' | 'subs
   const value = (key: string) => Number(extra.find(([k]) => k === key)?.[1] ?? NaN);
   const [subseed, subseedStrength] = [value(VARIATION_SEED), value(VARIATION_STRENGTH)];
   return Number.isInteger(subseed) && Number.isFinite(subseedStrength) ? { subseed, subseedStrength } : {};
+}
+
+/** The eta noise seed delta an A1111 settings line gives, when it is a whole number other than 0. */
+function ensdOf(extra: [string, string][]): Pick<RunSpec, 'etaNoiseSeedDelta'> {
+  const delta = Number(extra.find(([k]) => k === ENSD)?.[1] ?? NaN);
+  return Number.isSafeInteger(delta) && delta !== 0 ? { etaNoiseSeedDelta: delta } : {};
 }
 
 /** The run's sampler in its own terms, for notes. */
@@ -221,6 +230,7 @@ function fromA1111(text: string): RestoredRun {
     ...(p.denoisingStrength !== undefined && { strength: p.denoisingStrength }),
     ...(p.maskBlur !== undefined && { maskBlur: p.maskBlur }),
     ...variationOf(p.extra),
+    ...ensdOf(p.extra),
   };
   // A1111 writes "RNG" only when it is not GPU; this project draws on the CPU.
   const rng = p.extra.find(([key]) => key === 'RNG')?.[1] ?? 'GPU';

@@ -315,6 +315,7 @@ function statusLine(run: RunSummary): string {
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,
     p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
+    p.etaNoiseSeedDelta && `ENSD ${p.etaNoiseSeedDelta}`,
     p.initImage && (p.invert ? inversionText(run) : initImageText(run)),
     `${p.width}×${p.height}`,
     run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,

@@ -58,6 +58,7 @@ const FIELDS: { key: Key; label: string; kind: 'textarea' | 'textfield' | 'selec
     kind: 'textfield',
     hint: "0: none; 1: the variation seed's noise",
   },
+  { key: 'etaNoiseSeedDelta', label: 'ENSD', kind: 'textfield', hint: "A1111's eta noise seed delta; 0: none" },
   { key: 'width', label: 'Width', kind: 'textfield' },
   { key: 'height', label: 'Height', kind: 'textfield' },
   ...(['originalSize', 'cropTopLeft', 'targetSize'] as const).map((key) => ({

@@ -43,6 +43,7 @@ export function toForm(
   form.batchCount = '1';
   form.subseed = String(spec.subseed ?? RANDOM_SEED);
   form.subseedStrength = String(spec.subseedStrength ?? 0);
+  form.etaNoiseSeedDelta = String(spec.etaNoiseSeedDelta ?? 0);
   const kept = () => samplers.find((s) => s.id === form.sampler)?.label ?? "the model's own";
   const className = spec.scheduler?._class_name;
   const ran = spec.toolSampler ? { toolSampler: spec.toolSampler } : { scheduler: spec.scheduler };

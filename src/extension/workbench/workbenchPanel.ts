@@ -181,6 +181,7 @@ export class WorkbenchPanel implements vscode.Disposable {
       modelId: models[0]?.id ?? '',
       subseed: '-1',
       subseedStrength: '0',
+      etaNoiseSeedDelta: '0',
       batchCount: '1',
       previewKind: 'latent',
       previewEvery: '1',

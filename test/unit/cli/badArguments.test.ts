@@ -29,6 +29,16 @@ const cases: [string[], RegExp][] = [
   [['--seed', '0b101'], /--seed must be a whole number, not "0b101"/],
   [['--seed', '1e3'], /--seed must be a whole number, not "1e3"/],
   [['--seed', '4294967295'], /--seed: seed must be a whole number from 0 to 4294967294/],
+  [['--ensd', '1.5'], /--ensd must be a whole number, not "1.5"/],
+  [['--ensd=-2'], /--ensd: eta noise seed delta must be a whole number from 0 to 4294967294/],
+  [
+    ['--ensd', '7', '--init-image', join(dir, 'never.png')],
+    /--ensd: an eta noise seed delta \(ENSD\) does not combine with an init image yet/,
+  ],
+  [
+    ['--ensd', '7', '--sampler', 'euler_ancestral'],
+    /--ensd: an eta noise seed delta \(ENSD\) is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui/,
+  ],
   [['--steps', '0x3'], /--steps must be a whole number, not "0x3"/],
   [['--steps', '0'], /--steps: steps must be a whole number from 1 to 1000/],
   [['--guidance', ''], /--guidance must be a number, not ""/],

@@ -2,6 +2,7 @@
 // with a variation strength starts from A1111's blend of the seed's and the variation seed's noise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ancestralNoiseSampler } from '../../../src/core/noise/ancestralNoise';
 import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
 import { runNoise, seededNoise } from '../../../src/engine/seededNoise';
 import { maxAbsDiff, readNoiseFixture } from '../core/noise/noiseCheck';
@@ -19,6 +20,25 @@ test('image i of a batch draws what a single run with seed i draws, into the giv
     assert.deepEqual(second.subarray(i * 256, (i + 1) * 256), g.randn([1, 4, 8, 8]));
   }
   assert.throws(() => noise.randn([3, 4, 8, 8]), /batch of 3 from 2 seeds/);
+});
+
+test("an ENSD leaves x_T and draws the step noise as A1111's sampler noise with that delta", () => {
+  const shape = [2, 4, 8, 8];
+  const plain = runNoise({ seed: 7 }, shape);
+  const delta = runNoise({ seed: 7, etaNoiseSeedDelta: 31337 }, shape);
+  assert.deepEqual(delta.initial, plain.initial);
+  // The core's A1111 step noise, checked against A1111's rng.py in ancestralNoise.test.ts.
+  const a1111 = ancestralNoiseSampler({
+    convention: 'a1111',
+    seed: 7,
+    imageShape: shape.slice(1),
+    batchSize: 2,
+    etaNoiseSeedDelta: 31337,
+  });
+  for (let call = 0; call < 2; call++) {
+    assert.deepEqual(delta.noise.randn(shape), a1111(1, 0.5, new Float32Array(512)), `call ${call}`);
+  }
+  assert.notDeepEqual(plain.noise.randn(shape), runNoise({ seed: 7, etaNoiseSeedDelta: 1 }, shape).noise.randn(shape));
 });
 
 // A1111's own variation-seed draws (test/fixtures/reference/noise/initial.json, made by

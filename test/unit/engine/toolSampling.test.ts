@@ -102,6 +102,45 @@ test('A1111 variation seed with a tool sampler: x_T as A1111 blends it, image i 
   );
 });
 
+test('an ENSD reseeds the step noise only: x_T kept, noiseless samplers unchanged; diffusers schedulers alike', async () => {
+  const run = async (spec: Parameters<typeof request>[0]) => {
+    const events: StepEvent[] = [];
+    const r = await engine.generate(request({ steps: 3, seed: 5, captureLatents: true, ...spec }), {
+      onStep: (e) => events.push(e),
+    });
+    return { rgba: r.images[0].rgba, x0: events[0].x0 };
+  };
+  const ensd = { etaNoiseSeedDelta: 31337 };
+  const noisy = [
+    { toolSampler: A1111('Euler a') },
+    { toolSampler: A1111('DPM++ 2S a') },
+    { scheduler: { _class_name: 'EulerAncestralDiscreteScheduler' } },
+  ];
+  for (const sampler of noisy) {
+    const [plain, delta, again] = [
+      await run(sampler),
+      await run({ ...sampler, ...ensd }),
+      await run({ ...sampler, ...ensd }),
+    ];
+    const name = JSON.stringify(sampler);
+    assert.deepEqual(delta.x0, plain.x0, `${name}: the first x̂0, from x_T alone, is the seed's`);
+    assert.ok(maxDiff(delta.rgba, plain.rgba) > 0, `${name}: the step noise changes`);
+    assert.deepEqual(again.rgba, delta.rgba, `${name}: the same delta, the same image`);
+  }
+  for (const sampler of [{ toolSampler: A1111('DPM++ 2M') }, { scheduler: { _class_name: 'DDIMScheduler' } }]) {
+    assert.deepEqual((await run({ ...sampler, ...ensd })).rgba, (await run(sampler)).rgba, JSON.stringify(sampler));
+  }
+  // Image i of a batch keeps its own seed + i + delta, as alone.
+  const batch = await engine.generate(
+    request({ toolSampler: A1111('Euler a'), steps: 3, seed: 5, batchSize: 2, ...ensd }),
+  );
+  assert.deepEqual(batch.images[1].rgba, (await run({ toolSampler: A1111('Euler a'), seed: 6, ...ensd })).rgba);
+  await assert.rejects(
+    engine.generate(request({ toolSampler: COMFY('euler_ancestral', 'normal'), ...ensd })),
+    /an eta noise seed delta \(ENSD\) is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui/,
+  );
+});
+
 test('A1111 "DPM++ 2M Karras" and ComfyUI dpmpp_2m + karras: the same σ, x_T scaled σ₀ against √(1 + σ₀²)', async () => {
   const run = async (toolSampler: ToolSamplerSpec) => {
     const events: StepEvent[] = [];

@@ -43,6 +43,7 @@ const form: ParamsForm = {
   seed: '7',
   subseed: '-1',
   subseedStrength: '0',
+  etaNoiseSeedDelta: '0',
   steps: '4',
   guidanceScale: '3',
   sampler: '',

@@ -1,4 +1,5 @@
-// The variation seed and strength of a run spec: limits, and the random variation seed drawn once.
+// The variation seed and strength and the eta noise seed delta of a run spec: limits, where they apply, and
+// the random variation seed drawn once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRunSpec, RANDOM_SEED, runSpec } from '../../../src/protocol/run';
@@ -17,6 +18,23 @@ test('variation strength from 0 to 1 with a variation seed; anything else is nam
   assert.deepEqual(messages({ subseed: 2.5 }), [
     'subseed: variation seed must be a whole number from 0 to 4294967294, not 2.5',
   ]);
+});
+
+test('an eta noise seed delta is a whole number from 0, without an init image, on the a1111 noise', () => {
+  assert.deepEqual(checkRunSpec({ ...base, etaNoiseSeedDelta: 31337 }), []);
+  const a1111 = { tool: 'a1111' as const, sampler: 'Euler a' };
+  assert.deepEqual(checkRunSpec({ ...base, etaNoiseSeedDelta: 1, toolSampler: a1111 }), []);
+  const messages = (spec: object) => checkRunSpec({ ...base, ...spec }).map((p) => `${p.field}: ${p.message}`);
+  assert.deepEqual(messages({ etaNoiseSeedDelta: -1 }), [
+    'etaNoiseSeedDelta: eta noise seed delta must be a whole number from 0 to 4294967294, not -1',
+  ]);
+  assert.deepEqual(messages({ etaNoiseSeedDelta: 3, initImage: '/in.png' }), [
+    'etaNoiseSeedDelta: an eta noise seed delta (ENSD) does not combine with an init image yet',
+  ]);
+  assert.deepEqual(messages({ etaNoiseSeedDelta: 3, toolSampler: a1111, noise: 'comfyui' }), [
+    "etaNoiseSeedDelta: an eta noise seed delta (ENSD) is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui",
+  ]);
+  assert.deepEqual(messages({ etaNoiseSeedDelta: 0, toolSampler: a1111, noise: 'comfyui' }), [], '0: none');
 });
 
 test('a random variation seed is drawn when the run starts, as the seed is', () => {

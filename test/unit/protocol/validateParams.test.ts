@@ -50,6 +50,7 @@ const good: ParamsForm = {
   batchCount: '1',
   subseed: '-1',
   subseedStrength: '0',
+  etaNoiseSeedDelta: '0',
   previewKind: 'latent',
   previewEvery: '1',
   modelId: 'm1',
@@ -86,6 +87,21 @@ test("a tool sampler's entry becomes the spec's toolSampler, in that tool's name
     validateParams(varied, ctx).errors.subseedStrength,
     "A variation seed is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui: set the strength to 0.",
   );
+});
+
+test("an ENSD goes into the spec where it is not 0; ComfyUI's samplers refuse it, as bad text is refused", () => {
+  const spec = (form: Partial<ParamsForm>) => validateParams({ ...good, ...form }, ctx).run?.spec;
+  assert.equal(spec({ etaNoiseSeedDelta: '31337' })?.etaNoiseSeedDelta, 31337);
+  assert.equal(spec({ sampler: 'a1111:Euler a:', spacing: 'default', etaNoiseSeedDelta: '1' })?.etaNoiseSeedDelta, 1);
+  assert.ok(!('etaNoiseSeedDelta' in spec({})!), '0: none');
+  assert.ok(!('etaNoiseSeedDelta' in spec({ etaNoiseSeedDelta: ' ' })!), 'empty: none');
+  const error = (form: Partial<ParamsForm>) => validateParams({ ...good, ...form }, ctx).errors.etaNoiseSeedDelta;
+  assert.equal(
+    error({ sampler: 'comfyui:euler_ancestral:simple', spacing: 'default', etaNoiseSeedDelta: '31337' }),
+    "An eta noise seed delta (ENSD) is A1111's: with a tool sampler it takes the a1111 noise convention, not comfyui: set it to 0.",
+  );
+  for (const bad of ['-1', '1.5', 'x', '4294967295'])
+    assert.match(error({ etaNoiseSeedDelta: bad }) ?? '', /^ENSD must be a whole number from 0 to 4294967294/, bad);
 });
 
 test('too few steps for a tool sampler are flagged at Steps before anything runs', () => {

@@ -218,6 +218,20 @@ test('a varied image carries its own variation seed, in A1111 text and in the re
   assert.doesNotMatch(pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters, /Variation/);
 });
 
+test('an eta noise seed delta is written as A1111 ENSD, after the model, and restores from either text', () => {
+  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec: { etaNoiseSeedDelta: 31337 } }));
+  const texts = pngTextChunks(record);
+  assert.match(texts.parameters, /, Model: tiny-shapes, ENSD: 31337, .*RNG: CPU, /);
+  assert.equal(restoreFromPngText(texts)?.spec.etaNoiseSeedDelta, 31337);
+  assert.equal(restoreFromPngText({ parameters: texts.parameters })?.spec.etaNoiseSeedDelta, 31337);
+  assert.doesNotMatch(pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters, /ENSD/);
+  // A1111 text with ENSD 0 or junk states none.
+  for (const value of ['0', 'x', '1.5'])
+    assert.ok(
+      !('etaNoiseSeedDelta' in restoreFromPngText({ parameters: `p\nSteps: 9, Seed: 1, ENSD: ${value}` })!.spec),
+    );
+});
+
 test('a refined image writes A1111 Refiner and Refiner switch at; its record restores the refiner, A1111 text a note', () => {
   const refiner = { dir: '/m/xl-refiner', name: 'xl-refiner', hash: '0123456789abcdef', switchAt: 0.7 };
   const spec = { refiner: refiner.dir, refinerSwitchAt: 0.7 };

@@ -50,6 +50,7 @@ const current: ParamsForm = {
   modelId: 'a',
   subseed: '5',
   subseedStrength: '0.5',
+  etaNoiseSeedDelta: '7',
   batchCount: '3',
   previewKind: 'taesd',
   previewEvery: '2',
@@ -81,11 +82,17 @@ test("an A1111 PNG restores prompt, seed, steps, CFG, size, the model by name an
     // No variation in the image: none in the form; the viewer's choices are kept.
     subseed: '-1',
     subseedStrength: '0',
+    etaNoiseSeedDelta: '0',
     batchCount: '1',
     previewKind: 'taesd',
     previewEvery: '2',
   });
   assert.equal(note, 'Restored from A1111 parameters; A1111 drew the noise with RNG GPU; the CPU noise here differs.');
+});
+
+test("an A1111 image's ENSD restores into the form", () => {
+  const restored = restoreFromPngText({ parameters: 'x\nSteps: 9, Sampler: Euler a, Seed: 1, ENSD: 31337' })!;
+  assert.equal(toForm(restored, current, lookup, samplers).form.etaNoiseSeedDelta, '31337');
 });
 
 test("legacy and alias A1111 names and ComfyUI's names restore as the picker's entry of the same name", () => {
