@@ -14,7 +14,7 @@ import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels
 import { inpaintBlend } from './inpaintBlend';
 import type { ModelSessions } from './modelSessions';
 import type { ResolvedSpec, RunShape } from './requestCheck';
-import { encodeImage } from './vaeEncode';
+import { encodeImage, type EncodedLatents } from './vaeEncode';
 
 export interface ImageStart {
   latents: Tensor;
@@ -72,17 +72,7 @@ export async function startFromImage(
   const latents = pure ? scaled(eps, scheduler.initNoiseSigma) : noisedTo(scheduler, encoded!.latents, eps, timesteps);
   type Mode = ImageRunInfo['mode'];
   const start = (mode: Mode, latent: ImageRunInfo['latent'], rest: Partial<ImageStart> = {}): ImageStart => {
-    const { width: sourceWidth, height: sourceHeight } = images!.init!;
-    const info: ImageRunInfo = {
-      sourceWidth,
-      sourceHeight,
-      resize: 'stretch-lanczos3',
-      latent,
-      mode,
-      strength,
-      beginIndex,
-      stepsRun: timesteps.length,
-    };
+    const info = imageRunInfo(images!, { latent, mode, strength, beginIndex, stepsRun: timesteps.length });
     return { latents, timesteps, info, encoderMs, ...rest };
   };
   if (!req.mask) return start('img2img', encoded!.kind);
@@ -98,6 +88,28 @@ export async function startFromImage(
   const masked = await encode({ data: pixels.data.map((v, i) => (kept(i) ? v : 0)), shape: pixels.shape });
   const binary = mask.latent.map((v) => (v >= 0.5 ? 1 : 0));
   return start('inpaint-unet', masked.kind, { unetExtra: withMaskChannel(masked.latents, binary) });
+}
+
+/** RunInfo.image for a run from the request's init image. */
+export function imageRunInfo(
+  images: RunImages,
+  ran: Omit<ImageRunInfo, 'sourceWidth' | 'sourceHeight' | 'resize'>,
+): ImageRunInfo {
+  const { width: sourceWidth, height: sourceHeight } = images.init!;
+  return { sourceWidth, sourceHeight, resize: 'stretch-lanczos3', ...ran };
+}
+
+/** A tool sampler's init image as latents: the posterior mean, as ComfyUI's VAE encode gives it (A1111 draws a
+ * posterior sample from torch's global generator, which no seed of the run reproduces). */
+export async function toolImageLatents(
+  s: ModelSessions,
+  images: RunImages | undefined,
+  shape: RunShape,
+  noise: NoiseSource,
+): Promise<EncodedLatents & { encoderMs: number }> {
+  const started = performance.now();
+  const encoded = await encodeImage(s, initPixels(images, shape), shape.batch, noise, 'mean');
+  return { ...encoded, encoderMs: performance.now() - started };
 }
 
 /** Sets the scheduler's steps and cuts them by the strength (diffusers' get_timesteps). */

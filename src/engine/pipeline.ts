@@ -9,14 +9,14 @@ import type { GenerateRequest, GenerateResult, ImageOut, RunInfo } from '../prot
 import { DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { checkRequest, customSchedule, type ResolvedSpec } from './requestCheck';
-import { startFromImage, type ImageStart } from './initLatents';
+import { imageRunInfo, startFromImage, toolImageLatents, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
 import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
-import { planToolRun, prepareSamplerWorker, readsKey, sampleWithTool } from './toolSampling';
+import { planToolRun, prepareSamplerWorker, readsKey, sampleWithTool, type ToolPlan } from './toolSampling';
 import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions } from './addedConditions';
 import { refuseFamily } from './folderRecognition';
@@ -39,7 +39,7 @@ export async function runPipeline(
   const { spec: req, defaulted } = resolveSpec(request.spec, s);
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
-  const toolRun = !!req.toolSampler && req.initImage === undefined && !req.invert;
+  const toolRun = !!req.toolSampler && !req.invert;
   // A tool run's sampler worker loads while the prompt is encoded.
   if (toolRun) prepareSamplerWorker();
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
@@ -77,22 +77,25 @@ export async function runPipeline(
     unetRunMs: [],
   };
   let latents: Tensor;
-  let start: ImageStart | undefined;
+  let start: RunStart | undefined;
   let tool: ReturnType<typeof planToolRun> | undefined;
   let refinerTextMs = 0;
   try {
     if (req.invert) {
       const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
-    } else if (req.initImage !== undefined) {
-      start = await startFromImage(s, req, request.images, shape, scheduler, noise);
-      latents = await denoise(loop, { ...start, scheduler });
     } else if (toolRun) {
-      tool = planToolRun(req, scheduler, latentShape, seeds);
+      const image = req.initImage === undefined ? undefined : await toolImageLatents(s, request.images, shape, noise);
+      tool = planToolRun(req, scheduler, latentShape, seeds, image?.latents.data);
       const { guidanceScale, guidanceRescale } = req;
       const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };
       const { unetStepMs, unetRunMs } = loop;
       latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
+      if (image) start = toolImageStart(request, image, req, tool);
+    } else if (req.initImage !== undefined) {
+      const image = await startFromImage(s, req, request.images, shape, scheduler, noise);
+      latents = await denoise(loop, { ...image, scheduler });
+      start = image;
     } else {
       latents = { data: textRun!.initial, shape: latentShape };
       if (scheduler.initNoiseSigma !== 1) latents = scaled(latents, scheduler.initNoiseSigma);
@@ -150,6 +153,21 @@ export async function runPipeline(
     ...(refinement && { refiner: refinement.info }),
   };
   return { images, info, tensors };
+}
+
+/** What a run from an init image reports of its start. */
+type RunStart = Pick<ImageStart, 'info' | 'encoderMs' | 'reference'>;
+
+/** What a tool run from an init image reports of it. */
+function toolImageStart(
+  request: GenerateRequest,
+  image: Awaited<ReturnType<typeof toolImageLatents>>,
+  req: ResolvedSpec,
+  plan: ToolPlan,
+): RunStart {
+  const ran = { latent: image.kind, mode: 'img2img' as const, strength: req.strength ?? DEFAULT_STRENGTH };
+  const info = imageRunInfo(request.images!, { ...ran, beginIndex: plan.beginIndex, stepsRun: plan.totalSteps });
+  return { info, encoderMs: image.encoderMs };
 }
 
 /** The split between the base and spec.refiner, with the refiner's scheduler (its folder's config, the

@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { modelCallPlan } from '../core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../core/kdiffusion/sigmaTable';
+import { toolImageSigmas } from '../core/kdiffusion/toolImageSigmas';
 import { toolTimestep } from '../core/kdiffusion/toolRun';
 import {
   isToolFinding,
@@ -17,7 +18,7 @@ import type { NoiseRunSpec } from '../core/noise/conventions';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
-import { isVaried, specNoise } from '../protocol/run';
+import { DEFAULT_STRENGTH, isVaried, specNoise } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import { startEngineWorker } from './engineWorker';
 import type { RunControl } from './denoise';
@@ -34,11 +35,20 @@ export interface ToolPlan {
   info: ToolRunInfo;
   /** Sampler steps (callbacks) the run makes, for "step k/N"; an estimate for dpm_adaptive. */
   totalSteps: number;
+  /** Where an image-to-image run's σ start in the schedule the tool cut them from (0 without an image). */
+  beginIndex: number;
   prediction: PredictionType;
 }
 
-/** Resolves the spec's tool sampler on the model's training schedule; bad requests throw BAD_REQUEST. */
-export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape: number[], seeds: number[]): ToolPlan {
+/** Resolves the spec's tool sampler on the model's training schedule, from `init` (the init image's latents)
+ * where the run has one; bad requests throw BAD_REQUEST. */
+export function planToolRun(
+  req: ResolvedSpec,
+  scheduler: Scheduler,
+  latentShape: number[],
+  seeds: number[],
+  init?: Float32Array,
+): ToolPlan {
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
   const ts = req.toolSampler!;
   const resolved = resolveToolSampler(ts.tool, ts.sampler, ts.schedule);
@@ -51,9 +61,12 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
   const prediction = scheduler.config.prediction_type as PredictionType;
   if (req.sigmas) customSchedule({ sigmas: req.sigmas }, alphasCumprod);
   const table = sigmaTable(alphasCumprod, resolved.tool);
+  const image = init && { latents: init, strength: req.strength ?? DEFAULT_STRENGTH };
   let sigmas: number[];
+  let beginIndex = 0;
   try {
-    sigmas = req.sigmas ? [...req.sigmas] : toolSigmas(resolved, table, req.steps);
+    if (image) ({ sigmas, beginIndex } = toolImageSigmas(resolved, table, req.steps, image.strength));
+    else sigmas = req.sigmas ? [...req.sigmas] : toolSigmas(resolved, table, req.steps);
   } catch (err) {
     throw bad(`${ts.sampler}: ${(err as Error).message}`);
   }
@@ -67,7 +80,7 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
     ...(isVaried(req) && { subseed: req.subseed, subseedStrength: req.subseedStrength }),
     ...(req.etaNoiseSeedDelta && { etaNoiseSeedDelta: req.etaNoiseSeedDelta }),
   };
-  const job: SamplerJob = { toolSampler: ts, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise };
+  const job: SamplerJob = { toolSampler: ts, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise, init: image };
   const names = toolNames(resolved);
   const info: ToolRunInfo = {
     tool: resolved.tool,
@@ -77,7 +90,8 @@ export function planToolRun(req: ResolvedSpec, scheduler: Scheduler, latentShape
     a1111: names.a1111,
     comfyui: names.comfyui,
   };
-  return { resolved, job, info, totalSteps: plannedSteps(resolved, sigmas, alphasCumprod), prediction };
+  const totalSteps = plannedSteps(resolved, sigmas, alphasCumprod);
+  return { resolved, job, info, totalSteps, prediction, beginIndex };
 }
 
 /** The scheduler config keys a tool run reads (the training schedule and prediction type): warnings about
@@ -105,7 +119,7 @@ function toolAlphasCumprod(scheduler: Scheduler): Float64Array {
 
 /** The sampler's steps over `sigmas`, from a dry run of its model calls (A1111's UniPC reads the model's ᾱ). */
 function plannedSteps(r: ResolvedToolSampler, sigmas: number[], alphasCumprod: Float64Array): number {
-  if (r.sampler.adaptive) return sigmas.length - 1;
+  if (r.sampler.adaptive || sigmas.length < 2) return Math.max(0, sigmas.length - 1);
   const plan = modelCallPlan(r.sampler, sigmas, { ...r.options, alphasCumprod });
   return plan.length ? plan[plan.length - 1].step + 1 : 0;
 }

@@ -369,17 +369,25 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
     if (few) problems.push({ field: 'steps', message: few });
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
-  // Image-to-image runs on the diffusers path only, for now.
-  if (spec.initImage !== undefined)
-    problems.push({
-      field: 'toolSampler',
-      message: 'a tool sampler does not take an init image yet: use a diffusers scheduler',
-    });
+  const image = toolImageProblem(spec, resolved);
+  if (image) problems.push({ field: 'toolSampler', message: image });
   const variation = toolVariationProblem(spec);
   if (variation) problems.push({ field: 'subseed', message: variation });
   const ensd = toolEnsdProblem(spec);
   if (ensd) problems.push({ field: 'etaNoiseSeedDelta', message: ensd });
   return problems;
+}
+
+/** Why a tool sampler cannot run the spec's image-to-image, or undefined: it starts from an init image as
+ * its tool cuts its σ list by the strength, so a sampler without one cannot; inpainting and inversion are
+ * the diffusers path's. */
+function toolImageProblem(spec: RunSpec, resolved: ReturnType<typeof resolveToolSampler>): string | undefined {
+  if (spec.initImage === undefined) return undefined;
+  if (spec.invert) return 'inversion runs DDIM: it takes no tool sampler';
+  if (spec.mask !== undefined) return 'a tool sampler does not inpaint yet: use a diffusers scheduler';
+  if (isToolFinding(resolved) || takesSigmaList(resolved)) return undefined;
+  const t = spec.toolSampler!;
+  return `${TOOL_LABELS[t.tool]}'s ${t.sampler} takes no σ list, so it does not start from an init image yet`;
 }
 
 /** Why a tool run cannot take the spec's variation seed, or undefined (a1111Only). */

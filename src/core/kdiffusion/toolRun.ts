@@ -1,7 +1,8 @@
-// One txt2img sampling run as a tool's KSampler does it, from resolved names to the final latents:
-// σ list (the tool's schedule or an explicit one), initial noise of the run's noise convention scaled
-// as the tool scales it, the noise sampler the tool feeds the sampler, and the tool's timestep rule for
-// the model. The model stays outside: a Denoiser (a UNet in the engine, a formula in tests).
+// One sampling run as a tool's KSampler does it, from resolved names to the final latents: σ list (the
+// tool's schedule, an explicit one, or the tool's cut of its schedule for an init image), initial noise of
+// the run's noise convention scaled as the tool scales it (over the init image's latents), the noise
+// sampler the tool feeds the sampler, and the tool's timestep rule for the model. The model stays outside:
+// a Denoiser (a UNet in the engine, a formula in tests).
 import { ancestralNoiseSampler } from '../noise/ancestralNoise';
 import { brownianTreeNoiseSampler } from '../noise/brownianNoiseSampler';
 import type { NoiseRunSpec } from '../noise/conventions';
@@ -9,6 +10,7 @@ import { initialNoise } from '../noise/initialNoise';
 import type { A1111ScheduleContext } from './a1111Schedules';
 import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 import { nearestTimestep, type SigmaTable, sigmaTable, sigmaToT } from './sigmaTable';
+import { toolImageSigmas } from './toolImageSigmas';
 import { finalLatentScale, initialNoiseScale, type ResolvedToolSampler, toolSigmas } from './toolSamplers';
 
 export interface ToolRunSpec {
@@ -20,13 +22,15 @@ export interface ToolRunSpec {
   readonly sigmas?: readonly number[];
   readonly noise: NoiseRunSpec;
   readonly scheduleContext?: A1111ScheduleContext;
+  /** Image-to-image: the init image's latents and how far they are noised (toolImageSigmas.ts). */
+  readonly init?: { readonly latents: Float32Array; readonly strength: number };
 }
 
 export interface ToolRun {
   readonly resolved: ResolvedToolSampler;
   readonly table: SigmaTable;
   readonly sigmas: readonly number[];
-  /** Initial noise × the tool's factor (`initialNoiseScale`). */
+  /** Initial noise × the tool's factor (`initialNoiseScale`), over the init image's latents where given. */
   readonly x: Float32Array;
   /** What the sampler gets: the tool's options, its noise sampler, A1111 UniPC's ᾱ. */
   readonly options: SamplerOptions;
@@ -62,15 +66,42 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   }
   const problem = noiseProblem(r, spec.noise.convention);
   if (problem) throw new RangeError(problem);
-  const sigmas = spec.sigmas ? [...spec.sigmas] : toolSigmas(r, table, spec.steps, spec.scheduleContext);
-  const scale = initialNoiseScale(r, sigmas, table);
-  const x = initialNoise(spec.noise).map((v) => v * scale);
+  const { sigmas, treeSigmas } = runSigmas(spec, table);
+  const x = startLatents(spec, sigmas, table);
   const options: SamplerOptions = {
     ...r.options,
-    noiseSampler: noiseSamplerFor(r, spec.noise, sigmas),
+    noiseSampler: sigmas.length ? noiseSamplerFor(r, spec.noise, treeSigmas) : undefined,
     alphasCumprod: r.sampler.id === 'uni_pc_a1111' ? spec.alphasCumprod : undefined,
   };
   return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas) };
+}
+
+/** The σ the run samples and those its Brownian tree spans. */
+function runSigmas(spec: ToolRunSpec, table: SigmaTable): { sigmas: number[]; treeSigmas: number[] } {
+  const { resolved: r, init } = spec;
+  if (init) {
+    if (!takesSigmaList(r)) {
+      throw new RangeError(
+        `${r.a1111Sampler ?? r.comfySampler} takes no σ list, so it does not start from an init image yet`,
+      );
+    }
+    return toolImageSigmas(r, table, spec.steps, init.strength, spec.scheduleContext);
+  }
+  const sigmas = spec.sigmas ? [...spec.sigmas] : toolSigmas(r, table, spec.steps, spec.scheduleContext);
+  return { sigmas, treeSigmas: sigmas };
+}
+
+/** x_T: the seed's noise × the tool's factor, added to the init image's latents where there are any (A1111's
+ * x + noise·σ₀, ComfyUI's noise_scaling over the latent); the latents alone where no step is left. */
+function startLatents(spec: ToolRunSpec, sigmas: number[], table: SigmaTable): Float32Array {
+  const { init } = spec;
+  if (init && init.latents.length !== spec.noise.imageShape.reduce((a, b) => a * b, spec.noise.batchSize)) {
+    throw new RangeError(`the init latents have ${init.latents.length} values, not the run's latent size`);
+  }
+  if (sigmas.length === 0) return Float32Array.from(init!.latents);
+  const scale = initialNoiseScale(spec.resolved, sigmas, table);
+  const noise = initialNoise(spec.noise);
+  return init ? noise.map((v, i) => init.latents[i] + v * scale) : noise.map((v) => v * scale);
 }
 
 function noiseSamplerFor(
@@ -101,6 +132,7 @@ export function toolTimestep(run: Pick<ToolRun, 'resolved' | 'table'>, sigma: nu
 
 /** Runs the sampler to the latents the tool decodes. */
 export function sampleToolRun(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
+  if (run.sigmas.length === 0) return run.x;
   const out = run.resolved.sampler.run(denoise, run.x, run.sigmas, { ...run.options, callback });
   return run.finalScale === 1 ? out : out.map((v) => v * run.finalScale);
 }

@@ -1,0 +1,37 @@
+// Where an image-to-image run of a tool sampler starts: each tool cuts its schedule by the strength its own
+// way, and A1111 spans its Brownian tree over the whole schedule where ComfyUI spans it over the cut one.
+import type { A1111ScheduleContext } from './a1111Schedules';
+import type { SigmaTable } from './sigmaTable';
+import { type ResolvedToolSampler, toolSigmas } from './toolSamplers';
+
+export interface ToolImageSigmas {
+  /** The σ the sampler runs (none: the run keeps the image's latents, ComfyUI at strength 0). */
+  sigmas: number[];
+  /** The σ whose range the SDE samplers' Brownian tree spans. */
+  treeSigmas: number[];
+  /** Where `sigmas` starts in the schedule it was cut from. */
+  beginIndex: number;
+}
+
+/** A1111 (sd_samplers_kdiffusion.py sample_img2img, setup_img2img_steps without "img2img_fix_steps"): the
+ * schedule for `steps` from index steps − t_enc − 1, t_enc = ⌊min(strength, 0.999)·steps⌋, so t_enc + 1
+ * steps (one at strength 0). ComfyUI (KSampler.set_steps): the last steps + 1 σ of the schedule for
+ * ⌊steps/strength⌋ steps; the whole schedule above strength 0.9999, none at 0. */
+export function toolImageSigmas(
+  r: ResolvedToolSampler,
+  table: SigmaTable,
+  steps: number,
+  strength: number,
+  ctx?: A1111ScheduleContext,
+): ToolImageSigmas {
+  if (r.tool === 'a1111') {
+    const full = toolSigmas(r, table, steps, ctx);
+    const tEnc = Math.trunc(Math.min(strength, 0.999) * steps);
+    const beginIndex = steps - tEnc - 1;
+    return { sigmas: full.slice(beginIndex), treeSigmas: full, beginIndex };
+  }
+  if (strength <= 0) return { sigmas: [], treeSigmas: [], beginIndex: steps };
+  const full = strength > 0.9999 ? toolSigmas(r, table, steps) : toolSigmas(r, table, Math.floor(steps / strength));
+  const sigmas = full.slice(-(steps + 1));
+  return { sigmas, treeSigmas: sigmas, beginIndex: full.length - sigmas.length };
+}

@@ -1,0 +1,88 @@
+// Image-to-image with the tools' samplers through the engine, on the default model (its folder has a VAE
+// encoder): each tool's cut of its schedule reported as run, x_T as the image's latents plus the seed's noise
+// × σ₀, ComfyUI at strength 0 the VAE round trip, and the refusals. The σ and the arithmetic are checked
+// against A1111's and ComfyUI's own code in test/unit/core/kdiffusion/img2imgTrajectories.test.ts.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initialNoise } from '../../../src/core/noise/initialNoise';
+import type { GenerateRequest, GenerateResult, RgbaPixels, StepEvent } from '../../../src/protocol/engine';
+import { runSpec, type RunSpec, type ToolSamplerSpec } from '../../../src/protocol/run';
+import { defaultModelDir } from '../../../src/runs/enginePaths';
+import { maxDiff, startEngine } from './fixtures';
+
+const engine = startEngine();
+after(() => engine.dispose());
+
+const PROMPT = 'a green circle at the top left on a blue background';
+const A1111 = (sampler: string, schedule?: string): ToolSamplerSpec => ({ tool: 'a1111', sampler, schedule });
+const COMFY = (sampler: string, schedule: string): ToolSamplerSpec => ({ tool: 'comfyui', sampler, schedule });
+
+async function run(spec: Partial<RunSpec>, init?: RgbaPixels, events: StepEvent[] = []): Promise<GenerateResult> {
+  const request: GenerateRequest = {
+    spec: runSpec({ modelDir: defaultModelDir(), prompt: PROMPT, seed: 1, steps: 10, ...spec }),
+    options: { provider: 'cpu', captureLatents: true },
+    images: init && { init },
+  };
+  return engine.generate(request, { onStep: (e) => events.push(e) });
+}
+
+let red: RgbaPixels | undefined;
+async function redCircle(): Promise<RgbaPixels> {
+  const [image] = (await run({ prompt: 'a red circle at the top left on a blue background' })).images;
+  return (red ??= { width: image.width, height: image.height, rgba: image.rgba });
+}
+
+test("A1111's cut: t_enc + 1 steps from index steps − t_enc − 1; x_T the image's latents + the seed's noise × σ₀", async () => {
+  const init = await redCircle();
+  const latents: Float32Array[] = [];
+  for (const seed of [1, 2]) {
+    const events: StepEvent[] = [];
+    const r = await run({ toolSampler: A1111('Euler a'), strength: 0.3, initImage: 'red.png', seed }, init, events);
+    // t_enc = ⌊0.3 · 10⌋ = 3.
+    assert.deepEqual(
+      [r.info.image?.mode, r.info.image?.strength, r.info.image?.beginIndex, r.info.image?.stepsRun],
+      ['img2img', 0.3, 6, 4],
+    );
+    assert.equal(r.info.toolSampler?.sigmas.length, 5);
+    assert.equal(events.length, 4);
+    const [, ...imageShape] = events[0].latentShape;
+    const noise = initialNoise({ convention: 'a1111', seed, imageShape, batchSize: 1 });
+    const s0 = r.info.toolSampler.sigmas[0];
+    latents.push(events[0].xt!.map((v, i) => v - noise[i] * s0));
+  }
+  // What is left once the seed's noise is taken off is the image's latents, whatever the seed.
+  const worst = Math.max(...latents[0].map((v, i) => Math.abs(v - latents[1][i])));
+  assert.ok(worst < 1e-5, `the latents x_T starts from differ by ${worst} between seeds`);
+  assert.ok(Math.max(...latents[0].map(Math.abs)) > 0.1, 'and they are not zero');
+});
+
+test("ComfyUI's cut: the last steps + 1 σ of ⌊steps/denoise⌋; at strength 0 no step, the VAE round trip", async () => {
+  const init = await redCircle();
+  const r = await run({ toolSampler: COMFY('dpmpp_2m', 'karras'), strength: 0.3, initImage: 'red.png' }, init);
+  // ⌊10/0.3⌋ = 33 steps, of which the last 10.
+  assert.deepEqual([r.info.image?.beginIndex, r.info.image?.stepsRun, r.info.toolSampler?.sigmas.length], [23, 10, 11]);
+  const events: StepEvent[] = [];
+  const kept = await run({ toolSampler: COMFY('euler', 'normal'), strength: 0, initImage: 'red.png' }, init, events);
+  assert.equal(events.length, 0);
+  assert.equal(kept.info.image?.stepsRun, 0);
+  const diffusers = await run({ strength: 0, initImage: 'red.png' }, init);
+  assert.deepEqual(kept.images[0].rgba, diffusers.images[0].rgba, "the diffusers path's round trip at strength 0");
+  assert.ok(maxDiff(r.images[0].rgba, kept.images[0].rgba) > 0, 'strength 0.3 changes the image');
+});
+
+test('a tool sampler refuses inpainting, inversion and an init image it has no σ list for, naming why', async () => {
+  const init = await redCircle();
+  const image = { initImage: 'red.png', strength: 0.5 };
+  await assert.rejects(
+    run({ ...image, toolSampler: A1111('DDIM') }, init),
+    /A1111's DDIM takes no σ list, so it does not start from an init image yet/,
+  );
+  await assert.rejects(
+    run({ ...image, mask: 'm.png', toolSampler: A1111('Euler') }, init),
+    /a tool sampler does not inpaint yet: use a diffusers scheduler/,
+  );
+  await assert.rejects(
+    run({ initImage: 'red.png', invert: true, toolSampler: A1111('Euler') }, init),
+    /inversion runs DDIM: it takes no tool sampler/,
+  );
+});
