@@ -56,13 +56,24 @@ export interface Phase {
 
 /** The denoising loop: per step the guided UNet, the scheduler step and the step event. */
 export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
+  const buffers = new StepBuffers(loop.latentShape, loop.text?.uncond !== undefined ? 2 : 1);
+  let latents = phase.latents;
+  try {
+    latents = await steps(loop, phase, buffers);
+  } finally {
+    latents = buffers.release(latents);
+  }
+  return latents;
+}
+
+/** The loop's steps, in `buffers`. */
+async function steps(loop: Loop, phase: Phase, buffers: StepBuffers): Promise<Tensor> {
   const { s, req, shape, text, added, noise, latentShape, options, control, unetStepMs, unetRunMs } = loop;
   const { scheduler, timesteps, afterStep, unetExtra } = phase;
   const first = phase.firstStep ?? 0;
   const total = phase.totalSteps ?? timesteps.length;
   let latents = phase.latents;
   const guided = text?.uncond !== undefined;
-  const buffers = new StepBuffers(latentShape, guided ? 2 : 1);
   // Without a preview setting, latents (when captured) come every step.
   const preview = options.preview ?? { every: 1, kind: 'none' };
   for (let i = 0; i < timesteps.length; i++) {

@@ -2,10 +2,11 @@
 // the output comes from several calls), the guided noise estimate and the scheduler's outputs.
 // prevSample alternates between two buffers, so a step never writes the sample it reads; anything kept
 // past the next step must be copied. The scheduler's outputs and the UNet's output are slots of the
-// fused steps' memory (kernels/stepKernels.ts), which a fused step then reads and writes in place.
+// fused steps' memory (kernels/stepKernels.ts), which a fused step then reads and writes in place; that
+// memory goes to the next run once this one is released, so nothing of it is kept past release().
 import type { Scheduler, StepOutput } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
-import { SLOT, StepKernels } from './kernels/stepKernels';
+import { releaseKernels, SLOT, takeKernels, type StepKernels } from './kernels/stepKernels';
 
 export class StepBuffers {
   /** The latents `copies` times over (uncond and text halves when guided). */
@@ -22,7 +23,7 @@ export class StepBuffers {
   ) {
     const n = latentShape.reduce((a, b) => a * b, 1);
     this.input = { data: new Float32Array(n * copies), shape: [latentShape[0] * copies, ...latentShape.slice(1)] };
-    this.kernels = new StepKernels(n);
+    this.kernels = takeKernels(n);
     const halves = copies === 2 ? this.kernels.halves() : undefined;
     this.unetOut = halves ?? new Float32Array(n * copies);
     this.eps = new Float32Array(n);
@@ -42,6 +43,15 @@ export class StepBuffers {
     const scaled = scheduler.scaleModelInput(latents, t, first).data;
     for (let c = scaled === first ? 1 : 0; c < this.copies; c++) this.input.data.set(scaled, c * n);
     return this.input;
+  }
+
+  /** `latents` as an array of their own (a copy where they are one of these buffers), then the buffers
+   * handed on to the next run. */
+  release(latents: Tensor): Tensor {
+    const data = latents.data;
+    const own = this.outs.some((o) => o.prevSample.data === data) || this.outs[0].predOriginalSample.data === data;
+    releaseKernels(this.kernels);
+    return own ? { data: data.slice(), shape: latents.shape } : latents;
   }
 
   /** Where step i writes. */
