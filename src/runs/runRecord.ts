@@ -142,10 +142,11 @@ function ranSampler(record: RunRecord): string {
   return `${TOOL_LABELS[tool.tool]} ${sampler}${schedule ? ` ${schedule}` : ''}`;
 }
 
-/** The KSampler graph that runs the record in ComfyUI; undefined when its KSampler cannot. */
+/** The KSampler graph that runs the record in ComfyUI; undefined when its KSampler cannot, or when the run
+ * started from an image (the graph written is the text-to-image one: it has no LoadImage and VAEEncode). */
 export function toComfy(record: RunRecord): ComfyRun | undefined {
   const names = toolEquivalents({ ...record.ran, spec: record.spec }).comfyui;
-  if (!names) return undefined;
+  if (!names || record.spec.initImage !== undefined) return undefined;
   const { spec } = record;
   return {
     checkpoint: `${record.ran.model.name}.safetensors`,

@@ -2,7 +2,7 @@
 // run what a finished run ran, for the PNG metadata: a tool-sampler run's own names (toolNames), or, for a
 // diffusers run, the A1111 sampler that runs the same algorithm on the same σ list. Where no name does, the
 // reason instead: writing the nearest name would make a PNG that re-runs differently without a word.
-import { isToolFinding, resolveA1111 } from '../core/kdiffusion/toolSamplers';
+import { isToolFinding, resolveA1111, type Tool } from '../core/kdiffusion/toolSamplers';
 import { type ToolNames, toolNames } from '../core/kdiffusion/toolNames';
 import { A1111_SAMPLERS } from '../core/kdiffusion/a1111Samplers';
 import type { RunInfo } from '../protocol/engine';
@@ -18,7 +18,7 @@ export interface ToolEquivalents extends ToolNames {
 }
 
 type RanInfo = Pick<RunInfo, 'scheduler' | 'toolSampler'> & {
-  spec: Pick<RunInfo['spec'], 'steps' | 'sigmas' | 'timesteps' | 'guidanceRescale'>;
+  spec: Pick<RunInfo['spec'], 'steps' | 'sigmas' | 'timesteps' | 'guidanceRescale' | 'initImage'>;
 };
 
 export function toolEquivalents(info: RanInfo): ToolEquivalents {
@@ -31,6 +31,7 @@ export function toolEquivalents(info: RanInfo): ToolEquivalents {
       ? 'neither tool has guidance rescale without an extension'
       : undefined;
   if (why) return { a1111Why: why, comfyuiWhy: why };
+  if (info.spec.initImage !== undefined) return imageEquivalents(names, info.toolSampler?.tool);
   const tool = info.toolSampler;
   const ran = tool ? `${TOOL_LABELS[tool.tool]}'s ${tool.sampler} schedule` : 'this run';
   // A reported pair whose sampler is not on A1111's list (a record from elsewhere) is not written.
@@ -42,6 +43,20 @@ export function toolEquivalents(info: RanInfo): ToolEquivalents {
     comfyuiWhy: names.comfyui
       ? undefined
       : `ComfyUI's KSampler has no sampler_name and scheduler that run ${ran} the same`,
+  };
+}
+
+/** From an init image each tool cuts its schedule by the strength its own way (toolImageSigmas.ts; diffusers'
+ * get_timesteps), so only the tool that ran names what re-runs it. */
+function imageEquivalents(names: ToolNames, ran: Tool | undefined): ToolEquivalents {
+  const by = ran ? TOOL_LABELS[ran] : 'diffusers';
+  const why = (tool: Tool) =>
+    `from an init image ${TOOL_LABELS[tool]} cuts its schedule by the strength its own way, not as ${by} does`;
+  return {
+    a1111: ran === 'a1111' ? names.a1111 : undefined,
+    comfyui: ran === 'comfyui' ? names.comfyui : undefined,
+    a1111Why: ran === 'a1111' ? undefined : why('a1111'),
+    comfyuiWhy: ran === 'comfyui' ? undefined : why('comfyui'),
   };
 }
 

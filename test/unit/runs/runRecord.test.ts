@@ -124,6 +124,54 @@ test('a tool run writes its names for A1111 and a ComfyUI graph that runs it', (
   assert.equal(back.model.name, 'tiny-shapes');
 });
 
+test('from an init image only the tool that ran is named; a diffusers run names none, and no ComfyUI graph is written', () => {
+  const image = { initImage: '/in/cat.png', strength: 0.6, steps: 10 };
+  const tool = (t: 'a1111' | 'comfyui') => ({
+    tool: t,
+    sampler: 'euler',
+    noise: t,
+    sigmas: [14.6, 1, 0],
+    a1111: { sampler: 'Euler', scheduleType: 'Automatic' },
+    comfyui: { samplerName: 'euler', scheduler: 'normal' },
+  });
+  const texts = (overrides: Parameters<typeof sampleInfo>[0]) =>
+    pngTextChunks(buildRunRecords(new Date(0), sampleInfo(overrides))[0]);
+  const a1111 = texts({
+    spec: { ...image, toolSampler: { tool: 'a1111', sampler: 'Euler' } },
+    toolSampler: tool('a1111'),
+  });
+  assert.match(a1111.parameters, /Steps: 10, Sampler: Euler, Schedule type: Automatic, .*Denoising strength: 0\.6/);
+  assert.doesNotMatch(a1111.parameters, /Sampler note/);
+  assert.equal(a1111.prompt, undefined, 'the text-to-image graph would not re-run it');
+  const comfy = texts({
+    spec: { ...image, toolSampler: { tool: 'comfyui', sampler: 'euler' } },
+    toolSampler: tool('comfyui'),
+  });
+  assert.doesNotMatch(comfy.parameters, /Sampler: /);
+  assert.match(
+    comfy.parameters,
+    /Sampler note: "ComfyUI euler: from an init image A1111 cuts its schedule by the strength its own way, not as ComfyUI does"/,
+  );
+  // Leading spacing over 1000 timesteps at 10 steps: A1111's Euler with its DDIM schedule, in text-to-image.
+  const euler = {
+    _class_name: 'EulerDiscreteScheduler',
+    timestep_spacing: 'leading',
+    num_train_timesteps: 1000,
+    steps_offset: 1,
+  };
+  const diffusers = texts({ spec: image, scheduler: euler });
+  assert.doesNotMatch(diffusers.parameters, /Sampler: /);
+  assert.match(
+    diffusers.parameters,
+    /Sampler note: "EulerDiscreteScheduler: from an init image A1111 cuts .* not as diffusers does"/,
+  );
+  assert.equal(diffusers.prompt, undefined);
+  // Text-to-image with the same scheduler still names A1111's Euler and writes the graph.
+  const plain = texts({ spec: { steps: 10 }, scheduler: euler });
+  assert.match(plain.parameters, /Sampler: Euler, Schedule type: DDIM, /);
+  assert.notEqual(plain.prompt, undefined);
+});
+
 test('re-run prefers the full record, and falls back to A1111 text', () => {
   const [, second] = buildRunRecords(new Date(0), info);
   const ours = restoreFromPngText(pngTextChunks(second));
