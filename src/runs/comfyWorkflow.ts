@@ -2,8 +2,10 @@
 // executes), and `workflow`, the same graph in the UI's format (version 0.4: nodes with ids, positions,
 // sizes, linked inputs/outputs and widget values, and the links array), which the UI loads when the PNG is
 // dropped on it. The graph is ComfyUI's default txt2img one (CheckpointLoaderSimple, two CLIPTextEncode,
-// EmptyLatentImage, KSampler, VAEDecode, SaveImage) with the run's values; input names as comfy/nodes.py
-// (v0.3.77) declares them. The checkpoint is named after the model folder: the user loads their own file.
+// EmptyLatentImage, KSampler, VAEDecode, SaveImage) with the run's values, or for a run from an image its
+// img2img form (LoadImage and VAEEncode in place of EmptyLatentImage, KSampler's denoise the strength);
+// input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image are named after the
+// model folder and the init image's file: the user loads their own.
 
 export interface ComfyRun {
   checkpoint: string;
@@ -17,23 +19,47 @@ export interface ComfyRun {
   cfg: number;
   samplerName: string;
   scheduler: string;
+  /** A run from an image: its file name (LoadImage's `image`) and KSampler's denoise. */
+  init?: { image: string; denoise: number };
 }
 
-/** Node ids as in ComfyUI's default graph. */
-const ID = { ksampler: 3, checkpoint: 4, latent: 5, positive: 6, negative: 7, decode: 8, save: 9 } as const;
+/** Node ids as in ComfyUI's default graph; an image run's LoadImage and VAEEncode after them. */
+const ID = {
+  ksampler: 3,
+  checkpoint: 4,
+  latent: 5,
+  positive: 6,
+  negative: 7,
+  decode: 8,
+  save: 9,
+  image: 10,
+  encode: 11,
+} as const;
 
-/** [id, from node, from slot, to node, to slot, type]: the links of the graph, ids 1–9 as in the default graph. */
-const LINKS: [number, number, number, number, number, string][] = [
-  [1, ID.checkpoint, 0, ID.ksampler, 0, 'MODEL'],
-  [2, ID.latent, 0, ID.ksampler, 3, 'LATENT'],
-  [3, ID.checkpoint, 1, ID.positive, 0, 'CLIP'],
-  [4, ID.positive, 0, ID.ksampler, 1, 'CONDITIONING'],
-  [5, ID.checkpoint, 1, ID.negative, 0, 'CLIP'],
-  [6, ID.negative, 0, ID.ksampler, 2, 'CONDITIONING'],
-  [7, ID.ksampler, 0, ID.decode, 0, 'LATENT'],
-  [8, ID.checkpoint, 2, ID.decode, 1, 'VAE'],
-  [9, ID.decode, 0, ID.save, 0, 'IMAGE'],
-];
+type Link = [number, number, number, number, number, string];
+
+/** [id, from node, from slot, to node, to slot, type]: the links of the graph, ids 1–9 as in the default graph
+ * (2 from VAEEncode for an image run, whose LoadImage and VAE links follow). */
+function links(r: ComfyRun): Link[] {
+  const latent = r.init ? ID.encode : ID.latent;
+  return [
+    [1, ID.checkpoint, 0, ID.ksampler, 0, 'MODEL'],
+    [2, latent, 0, ID.ksampler, 3, 'LATENT'],
+    [3, ID.checkpoint, 1, ID.positive, 0, 'CLIP'],
+    [4, ID.positive, 0, ID.ksampler, 1, 'CONDITIONING'],
+    [5, ID.checkpoint, 1, ID.negative, 0, 'CLIP'],
+    [6, ID.negative, 0, ID.ksampler, 2, 'CONDITIONING'],
+    [7, ID.ksampler, 0, ID.decode, 0, 'LATENT'],
+    [8, ID.checkpoint, 2, ID.decode, 1, 'VAE'],
+    [9, ID.decode, 0, ID.save, 0, 'IMAGE'],
+    ...(r.init
+      ? ([
+          [10, ID.image, 0, ID.encode, 0, 'IMAGE'],
+          [11, ID.checkpoint, 2, ID.encode, 1, 'VAE'],
+        ] as Link[])
+      : []),
+  ];
+}
 
 type ApiNode = { inputs: Record<string, unknown>; class_type: string; _meta: { title: string } };
 
@@ -52,18 +78,25 @@ export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
       cfg: r.cfg,
       sampler_name: r.samplerName,
       scheduler: r.scheduler,
-      denoise: 1,
+      denoise: r.init?.denoise ?? 1,
       model: link(ID.checkpoint),
       positive: link(ID.positive),
       negative: link(ID.negative),
-      latent_image: link(ID.latent),
+      latent_image: link(r.init ? ID.encode : ID.latent),
     }),
     [ID.checkpoint]: node('CheckpointLoaderSimple', { ckpt_name: r.checkpoint }, 'Load Checkpoint'),
-    [ID.latent]: node(
-      'EmptyLatentImage',
-      { width: r.width, height: r.height, batch_size: r.batchSize },
-      'Empty Latent Image',
-    ),
+    ...(r.init
+      ? {
+          [ID.image]: node('LoadImage', { image: r.init.image }, 'Load Image'),
+          [ID.encode]: node('VAEEncode', { pixels: link(ID.image), vae: link(ID.checkpoint, 2) }, 'VAE Encode'),
+        }
+      : {
+          [ID.latent]: node(
+            'EmptyLatentImage',
+            { width: r.width, height: r.height, batch_size: r.batchSize },
+            'Empty Latent Image',
+          ),
+        }),
     [ID.positive]: node(
       'CLIPTextEncode',
       { text: r.positive, clip: link(ID.checkpoint, 1) },
@@ -101,7 +134,7 @@ function uiNodes(r: ComfyRun) {
         ['latent_image', 'LATENT'],
       ),
       outputs: io(['LATENT', 'LATENT']),
-      widgets_values: [r.seed, 'fixed', r.steps, r.cfg, r.samplerName, r.scheduler, 1],
+      widgets_values: [r.seed, 'fixed', r.steps, r.cfg, r.samplerName, r.scheduler, r.init?.denoise ?? 1],
     },
     {
       id: ID.checkpoint,
@@ -112,15 +145,38 @@ function uiNodes(r: ComfyRun) {
       outputs: io(['MODEL', 'MODEL'], ['CLIP', 'CLIP'], ['VAE', 'VAE']),
       widgets_values: [r.checkpoint],
     },
-    {
-      id: ID.latent,
-      type: 'EmptyLatentImage',
-      pos: [473, 609],
-      size: [315, 106],
-      inputs: [],
-      outputs: io(['LATENT', 'LATENT']),
-      widgets_values: [r.width, r.height, r.batchSize],
-    },
+    ...(r.init
+      ? [
+          {
+            id: ID.image,
+            type: 'LoadImage',
+            pos: [26, 640],
+            size: [315, 314],
+            inputs: [],
+            outputs: io(['IMAGE', 'IMAGE'], ['MASK', 'MASK']),
+            widgets_values: [r.init.image, 'image'],
+          },
+          {
+            id: ID.encode,
+            type: 'VAEEncode',
+            pos: [473, 640],
+            size: [210, 46],
+            inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE']),
+            outputs: io(['LATENT', 'LATENT']),
+            widgets_values: [],
+          },
+        ]
+      : [
+          {
+            id: ID.latent,
+            type: 'EmptyLatentImage',
+            pos: [473, 609],
+            size: [315, 106],
+            inputs: [],
+            outputs: io(['LATENT', 'LATENT']),
+            widgets_values: [r.width, r.height, r.batchSize],
+          },
+        ]),
     {
       id: ID.positive,
       type: 'CLIPTextEncode',
@@ -162,6 +218,7 @@ function uiNodes(r: ComfyRun) {
 
 /** The UI-format workflow (LiteGraph serialisation, version 0.4), slots joined by LINKS. */
 export function comfyWorkflow(r: ComfyRun): Record<string, unknown> {
+  const LINKS = links(r);
   const nodes = uiNodes(r).map((n, order) => ({
     id: n.id,
     type: n.type,
@@ -180,7 +237,7 @@ export function comfyWorkflow(r: ComfyRun): Record<string, unknown> {
     widgets_values: n.widgets_values,
   }));
   return {
-    last_node_id: ID.save,
+    last_node_id: Math.max(...nodes.map((n) => n.id)),
     last_link_id: LINKS.length,
     nodes,
     links: LINKS,

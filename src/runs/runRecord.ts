@@ -1,8 +1,9 @@
 // The full record of one generated image, built on the host from the spec and what the engine
 // reports, saved in the PNG (tEXt `diffusion-lab`, beside A1111's `parameters`) and, when asked,
 // as JSON beside it, so the image alone reproduces the run.
+import { basename } from 'node:path';
 import type { RunInfo } from '../protocol/engine';
-import { isVaried, type RunSpec } from '../protocol/run';
+import { DEFAULT_STRENGTH, isVaried, type RunSpec } from '../protocol/run';
 import type { RunInputs } from './inputImages';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
 import { imageSpec } from './imageSpec';
@@ -142,11 +143,11 @@ function ranSampler(record: RunRecord): string {
   return `${TOOL_LABELS[tool.tool]} ${sampler}${schedule ? ` ${schedule}` : ''}`;
 }
 
-/** The KSampler graph that runs the record in ComfyUI; undefined when its KSampler cannot, or when the run
- * started from an image (the graph written is the text-to-image one: it has no LoadImage and VAEEncode). */
+/** The KSampler graph that runs the record in ComfyUI (from the init image's file for an image-to-image run);
+ * undefined when its KSampler cannot. */
 export function toComfy(record: RunRecord): ComfyRun | undefined {
   const names = toolEquivalents({ ...record.ran, spec: record.spec }).comfyui;
-  if (!names || record.spec.initImage !== undefined) return undefined;
+  if (!names) return undefined;
   const { spec } = record;
   return {
     checkpoint: `${record.ran.model.name}.safetensors`,
@@ -160,6 +161,9 @@ export function toComfy(record: RunRecord): ComfyRun | undefined {
     cfg: spec.guidanceScale,
     samplerName: names.samplerName,
     scheduler: names.scheduler,
+    ...(spec.initImage !== undefined && {
+      init: { image: basename(spec.initImage), denoise: spec.strength ?? DEFAULT_STRENGTH },
+    }),
   };
 }
 

@@ -124,7 +124,7 @@ test('a tool run writes its names for A1111 and a ComfyUI graph that runs it', (
   assert.equal(back.model.name, 'tiny-shapes');
 });
 
-test('from an init image only the tool that ran is named; a diffusers run names none, and no ComfyUI graph is written', () => {
+test('from an init image only the tool that ran is named; a ComfyUI run writes the img2img graph', () => {
   const image = { initImage: '/in/cat.png', strength: 0.6, steps: 10 };
   const tool = (t: 'a1111' | 'comfyui') => ({
     tool: t,
@@ -142,7 +142,7 @@ test('from an init image only the tool that ran is named; a diffusers run names 
   });
   assert.match(a1111.parameters, /Steps: 10, Sampler: Euler, Schedule type: Automatic, .*Denoising strength: 0\.6/);
   assert.doesNotMatch(a1111.parameters, /Sampler note/);
-  assert.equal(a1111.prompt, undefined, 'the text-to-image graph would not re-run it');
+  assert.equal(a1111.prompt, undefined, "ComfyUI's cut differs");
   const comfy = texts({
     spec: { ...image, toolSampler: { tool: 'comfyui', sampler: 'euler' } },
     toolSampler: tool('comfyui'),
@@ -152,6 +152,25 @@ test('from an init image only the tool that ran is named; a diffusers run names 
     comfy.parameters,
     /Sampler note: "ComfyUI euler: from an init image A1111 cuts its schedule by the strength its own way, not as ComfyUI does"/,
   );
+  // LoadImage and VAEEncode in place of EmptyLatentImage, KSampler's denoise the strength.
+  const prompt = JSON.parse(comfy.prompt);
+  assert.deepEqual(prompt['10'], {
+    inputs: { image: 'cat.png' },
+    class_type: 'LoadImage',
+    _meta: { title: 'Load Image' },
+  });
+  assert.deepEqual(prompt['11'].inputs, { pixels: ['10', 0], vae: ['4', 2] });
+  assert.equal(prompt['11'].class_type, 'VAEEncode');
+  assert.deepEqual([prompt['3'].inputs.latent_image, prompt['3'].inputs.denoise], [['11', 0], 0.6]);
+  assert.equal(prompt['5'], undefined);
+  const workflow = JSON.parse(comfy.workflow);
+  assert.equal(workflow.last_node_id, 11);
+  assert.equal(workflow.nodes.find((n: { type: string }) => n.type === 'KSampler').widgets_values[6], 0.6);
+  for (const [id, from, fromSlot, to, toSlot] of workflow.links) {
+    const byId = (n: number) => workflow.nodes.find((x: { id: number }) => x.id === n);
+    assert.ok(byId(from).outputs[fromSlot].links.includes(id), `link ${id} from ${from}`);
+    assert.equal(byId(to).inputs[toSlot].link, id, `link ${id} to ${to}`);
+  }
   // Leading spacing over 1000 timesteps at 10 steps: A1111's Euler with its DDIM schedule, in text-to-image.
   const euler = {
     _class_name: 'EulerDiscreteScheduler',
@@ -159,6 +178,10 @@ test('from an init image only the tool that ran is named; a diffusers run names 
     num_train_timesteps: 1000,
     steps_offset: 1,
   };
+  // Read back as a ComfyUI PNG: the sampler and seed, and a note that the denoise needs its image.
+  const back = restoreFromPngText({ prompt: comfy.prompt })!;
+  assert.deepEqual(back.spec.toolSampler, { tool: 'comfyui', sampler: 'euler', schedule: 'normal' });
+  assert.ok(back.notes?.some((n) => /denoise 0\.6/.test(n)));
   const diffusers = texts({ spec: image, scheduler: euler });
   assert.doesNotMatch(diffusers.parameters, /Sampler: /);
   assert.match(
