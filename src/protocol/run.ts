@@ -369,7 +369,7 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
     if (few) problems.push({ field: 'steps', message: few });
   }
   if (spec.timesteps) problems.push({ field: 'timesteps', message: 'a tool sampler takes sigmas, not timesteps' });
-  const image = toolImageProblem(spec, resolved);
+  const image = toolImageProblem(spec);
   if (image) problems.push({ field: 'toolSampler', message: image });
   const variation = toolVariationProblem(spec);
   if (variation) problems.push({ field: 'subseed', message: variation });
@@ -381,12 +381,15 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
 /** Why a tool sampler cannot run the spec's image-to-image, or undefined: it starts from an init image as
  * its tool cuts its σ list by the strength, so a sampler without one cannot; inpainting and inversion are
  * the diffusers path's. */
-function toolImageProblem(spec: RunSpec, resolved: ReturnType<typeof resolveToolSampler>): string | undefined {
-  if (spec.initImage === undefined) return undefined;
+export function toolImageProblem(
+  spec: Pick<RunSpec, 'initImage' | 'invert' | 'mask' | 'toolSampler'>,
+): string | undefined {
+  const t = spec.toolSampler;
+  if (spec.initImage === undefined || !t) return undefined;
   if (spec.invert) return 'inversion runs DDIM: it takes no tool sampler';
   if (spec.mask !== undefined) return 'a tool sampler does not inpaint yet: use a diffusers scheduler';
+  const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
   if (isToolFinding(resolved) || takesSigmaList(resolved)) return undefined;
-  const t = spec.toolSampler!;
   return `${TOOL_LABELS[t.tool]}'s ${t.sampler} takes no σ list, so it does not start from an init image yet`;
 }
 

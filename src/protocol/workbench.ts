@@ -7,12 +7,21 @@ import type { ModelFamily } from '../core/model/familyDefaults';
 import type { PreviewKind } from './engine';
 import { parseImageAction, type ImageActionMessage } from './imageActions';
 import { MICRO_KEYS, microSpec } from './microConditioning';
-import { RANDOM_SEED, RUN_LIMITS, toolEnsdProblem, toolStepsProblem, toolVariationProblem, type RunSpec } from './run';
+import {
+  RANDOM_SEED,
+  RUN_LIMITS,
+  toolEnsdProblem,
+  toolImageProblem,
+  toolStepsProblem,
+  toolVariationProblem,
+  type RunSpec,
+} from './run';
 import {
   parseImageInput,
   parseImageMessage,
   type FromWorkbenchImage,
   type ImageInputForm,
+  type ImageMode,
   type ToWorkbenchImage,
 } from './workbenchImage';
 import { MODEL_SAMPLER, samplerRefusal, samplerSpec, type SamplerOption } from './workbenchSampler';
@@ -96,6 +105,8 @@ export interface ModelOption {
 export interface ValidationContext {
   samplers: readonly SamplerOption[];
   models: readonly ModelOption[];
+  /** The image section's mode, when the run starts from an image. */
+  imageMode?: ImageMode;
 }
 
 /** The workbench keeps every captured step of every image of a run for its viewer, so it offers a
@@ -193,6 +204,8 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   const ensd =
     samplerOption?.toolSampler && toolEnsdProblem({ etaNoiseSeedDelta, toolSampler: samplerOption.toolSampler });
   if (ensd && !errors.etaNoiseSeedDelta) errors.etaNoiseSeedDelta = `${capitalized(ensd)}: set it to 0.`;
+  const image = ctx.imageMode && imageProblem(ctx.imageMode, samplerOption?.toolSampler);
+  if (image && !errors.sampler) errors.sampler = `${capitalized(image)}.`;
   const micro = microSpec({
     originalSize: text('originalSize'),
     cropTopLeft: text('cropTopLeft'),
@@ -217,6 +230,12 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     ...(etaNoiseSeedDelta !== 0 && { etaNoiseSeedDelta }),
   };
   return { errors, run: { modelId, spec, batchCount, preview: { every: previewEvery, kind: previewKind } } };
+}
+
+/** Why the sampler picked cannot run from an image in `mode` (run.ts toolImageProblem), or undefined. */
+function imageProblem(mode: ImageMode, toolSampler: RunSpec['toolSampler']): string | undefined {
+  const image = { initImage: '', invert: mode === 'invert', mask: mode === 'inpaint' ? '' : undefined };
+  return toolImageProblem({ ...image, toolSampler });
 }
 
 const capitalized = (message: string) => `${message[0].toUpperCase()}${message.slice(1)}`;

@@ -242,7 +242,8 @@ export class WorkbenchPanel implements vscode.Disposable {
         return void (await context.workspaceState.update(FORM_KEY, m.form));
       case 'generate': {
         await context.workspaceState.update(FORM_KEY, m.form);
-        const { run, errors } = validateParams(m.form, { samplers: this.deps.samplers, models: catalog.options() });
+        const checks = { samplers: this.deps.samplers, models: catalog.options(), imageMode: m.image?.mode };
+        const { run, errors } = validateParams(m.form, checks);
         this.post({ type: 'errors', errors });
         const modelDir = run && catalog.dir(run.modelId);
         if (!run || !modelDir) return;

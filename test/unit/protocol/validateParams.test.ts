@@ -89,6 +89,20 @@ test("a tool sampler's entry becomes the spec's toolSampler, in that tool's name
   );
 });
 
+test('from an image, a tool sampler that cannot run that mode is flagged at Sampler before anything runs', () => {
+  const error = (sampler: string, imageMode?: 'img2img' | 'inpaint' | 'invert') =>
+    validateParams({ ...good, sampler, spacing: 'default' }, { ...ctx, imageMode }).errors.sampler;
+  assert.equal(error('a1111:Euler a:', 'img2img'), undefined);
+  assert.equal(error('a1111:Euler a:', 'inpaint'), 'A tool sampler does not inpaint yet: use a diffusers scheduler.');
+  assert.equal(error('comfyui:euler:normal', 'invert'), 'Inversion runs DDIM: it takes no tool sampler.');
+  assert.equal(
+    error('a1111:DDIM:', 'img2img'),
+    "A1111's DDIM takes no σ list, so it does not start from an init image yet.",
+  );
+  assert.equal(error('a1111:DDIM:'), undefined, 'text-to-image');
+  assert.equal(error('DDIMScheduler', 'inpaint'), undefined, 'a diffusers scheduler inpaints');
+});
+
 test("an ENSD goes into the spec where it is not 0; ComfyUI's samplers refuse it, as bad text is refused", () => {
   const spec = (form: Partial<ParamsForm>) => validateParams({ ...good, ...form }, ctx).run?.spec;
   assert.equal(spec({ etaNoiseSeedDelta: '31337' })?.etaNoiseSeedDelta, 31337);
