@@ -91,7 +91,7 @@ export async function runPipeline(
       const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };
       const { unetStepMs, unetRunMs } = loop;
       latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
-      if (image) start = toolImageStart(request, image, req, tool);
+      if (image) start = toolImageStart(request, image, tool);
     } else if (req.initImage !== undefined) {
       const image = await startFromImage(s, req, request.images, shape, scheduler, noise);
       latents = await denoise(loop, { ...image, scheduler });
@@ -162,10 +162,9 @@ type RunStart = Pick<ImageStart, 'info' | 'encoderMs' | 'reference'>;
 function toolImageStart(
   request: GenerateRequest,
   image: Awaited<ReturnType<typeof toolImageLatents>>,
-  req: ResolvedSpec,
   plan: ToolPlan,
 ): RunStart {
-  const ran = { latent: image.kind, mode: 'img2img' as const, strength: req.strength ?? DEFAULT_STRENGTH };
+  const ran = { latent: image.kind, mode: 'img2img' as const, strength: plan.job.init!.strength };
   const info = imageRunInfo(request.images!, { ...ran, beginIndex: plan.beginIndex, stepsRun: plan.totalSteps });
   return { info, encoderMs: image.encoderMs };
 }

@@ -38,13 +38,15 @@ const ID = {
 
 type Link = [number, number, number, number, number, string];
 
+/** The node KSampler's latent comes from: VAEEncode for an image run, else EmptyLatentImage. */
+const latentSource = (r: ComfyRun) => (r.init ? ID.encode : ID.latent);
+
 /** [id, from node, from slot, to node, to slot, type]: the links of the graph, ids 1–9 as in the default graph
  * (2 from VAEEncode for an image run, whose LoadImage and VAE links follow). */
 function links(r: ComfyRun): Link[] {
-  const latent = r.init ? ID.encode : ID.latent;
   return [
     [1, ID.checkpoint, 0, ID.ksampler, 0, 'MODEL'],
-    [2, latent, 0, ID.ksampler, 3, 'LATENT'],
+    [2, latentSource(r), 0, ID.ksampler, 3, 'LATENT'],
     [3, ID.checkpoint, 1, ID.positive, 0, 'CLIP'],
     [4, ID.positive, 0, ID.ksampler, 1, 'CONDITIONING'],
     [5, ID.checkpoint, 1, ID.negative, 0, 'CLIP'],
@@ -82,7 +84,7 @@ export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
       model: link(ID.checkpoint),
       positive: link(ID.positive),
       negative: link(ID.negative),
-      latent_image: link(r.init ? ID.encode : ID.latent),
+      latent_image: link(latentSource(r)),
     }),
     [ID.checkpoint]: node('CheckpointLoaderSimple', { ckpt_name: r.checkpoint }, 'Load Checkpoint'),
     ...(r.init
@@ -216,9 +218,9 @@ function uiNodes(r: ComfyRun) {
   ];
 }
 
-/** The UI-format workflow (LiteGraph serialisation, version 0.4), slots joined by LINKS. */
+/** The UI-format workflow (LiteGraph serialisation, version 0.4), slots joined by its links. */
 export function comfyWorkflow(r: ComfyRun): Record<string, unknown> {
-  const LINKS = links(r);
+  const joined = links(r);
   const nodes = uiNodes(r).map((n, order) => ({
     id: n.id,
     type: n.type,
@@ -227,10 +229,10 @@ export function comfyWorkflow(r: ComfyRun): Record<string, unknown> {
     flags: {},
     order,
     mode: 0,
-    inputs: n.inputs.map((slot, k) => ({ ...slot, link: LINKS.find((l) => l[3] === n.id && l[4] === k)![0] })),
+    inputs: n.inputs.map((slot, k) => ({ ...slot, link: joined.find((l) => l[3] === n.id && l[4] === k)![0] })),
     outputs: n.outputs.map((slot, k) => ({
       ...slot,
-      links: LINKS.filter((l) => l[1] === n.id && l[2] === k).map((l) => l[0]),
+      links: joined.filter((l) => l[1] === n.id && l[2] === k).map((l) => l[0]),
       slot_index: k,
     })),
     properties: { 'Node name for S&R': n.type },
@@ -238,9 +240,9 @@ export function comfyWorkflow(r: ComfyRun): Record<string, unknown> {
   }));
   return {
     last_node_id: Math.max(...nodes.map((n) => n.id)),
-    last_link_id: LINKS.length,
+    last_link_id: joined.length,
     nodes,
-    links: LINKS,
+    links: joined,
     groups: [],
     config: {},
     extra: {},
