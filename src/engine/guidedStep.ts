@@ -3,7 +3,8 @@
 // guided estimate is never stored: each value goes from the UNet output straight into x̂0 and x_prev, so a
 // step reads the output and the latents once, where guide() then step() wrote the estimate and read it
 // back, and a multistep solver went over its arrays once per term. The passes are WebAssembly SIMD
-// (kernels/guidedSteps.wat), two values a turn: 2–3 times the speed of the same arithmetic in JavaScript.
+// (kernels/guidedSteps.wat), four values a turn in float32 arithmetic, as PyTorch's float32 tensors compute;
+// step() computes the same formula in float64, rounded where it stores.
 import type {
   AffineStep,
   ElementwiseStep,
@@ -23,11 +24,10 @@ export interface FusedEstimate {
   sampleFinite: boolean;
 }
 
-/** uncond + g·(text − uncond) over the halves of `out` as guide() forms it (float64, rounded to float32),
- * then `step` from the sample `x` into `into`, each value as the scheduler's step() computes it; with the
- * finite check of the UNet output and the rms of the estimate that guide() reports, summed as it sums them,
- * and the finite check of the new sample (a float64 sum of float32 values, as allFinite() takes it). Arrays
- * that are slots of `k` (stepBuffers.ts) are read and written in place. */
+/** uncond + g·(text − uncond) over the halves of `out`, then `step` from the sample `x` into `into`, in
+ * float32 arithmetic (guidedSteps.wat); with the finite check of the UNet output, the rms of the estimate
+ * and the finite check of the new sample. Arrays that are slots of `k` (stepBuffers.ts) are read and written
+ * in place. */
 export function guidedStep(
   k: StepKernels,
   out: Float32Array,
@@ -55,8 +55,8 @@ export function guidedStep(
   k.copyOut(SLOT.x0, x0);
   k.copyOut(SLOT.prev, prev);
   if (step.kind === 'multistep' || step.kind === 'unipc') step.newest.set(x0);
-  const { check, squares, sample } = k.lastSums();
-  return { finite: Number.isFinite(check), rms: Math.sqrt(squares / n), sampleFinite: Number.isFinite(sample) };
+  const { finite, sampleFinite, squares } = k.lastSums();
+  return { finite, rms: Math.sqrt(squares / n), sampleFinite };
 }
 
 /** Every kernel's first arguments: the offsets of u, t, x, x̂0 and x_prev, the bytes a pass covers, g. */

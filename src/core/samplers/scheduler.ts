@@ -32,7 +32,8 @@ export interface StepOptions {
 
 /** A step that is elementwise in the sample x and the model output m, as coefficients of step()'s own
  * arithmetic, in its order of operations. A caller that makes m in a pass of its own (the engine's
- * classifier-free guidance) can take the step in the same pass, bit for bit what step() gives. */
+ * classifier-free guidance) can take the step in the same pass: the engine's does, in float32 arithmetic
+ * as PyTorch's float32 tensors compute, where step() computes in float64 and rounds where it stores. */
 export type ElementwiseStep = AffineStep | MultistepStep | EulerStep | PredictorCorrectorStep;
 
 /** Affine in x and m (deterministic DDIM): x̂0 = p·x + q·m, stored in the sample's dtype, then

@@ -1,8 +1,8 @@
 // The WebAssembly fused steps (guidedSteps.wat) and the memory they work in, one per run's step buffers
 // (stepBuffers.ts). Its slots, of one fixed length, double as the arrays a loop's steps write and then
 // read, so a step over them copies nothing: three 64 KB copies a step at SD's [1,4,64,64], about a tenth
-// of a fused DDIM step here. An array from elsewhere is copied into a slot, padded to an even length with a zero,
-// and a result meant for one is copied out.
+// of a fused DDIM step here. An array from elsewhere is copied into a slot, padded with zeros to a multiple of
+// four, and a result meant for one is copied out.
 import { fitMemory, wasmModule } from '../../core/wasmModule';
 import { WASM_BASE64 } from './guidedStepsWasm';
 
@@ -17,7 +17,7 @@ interface Exports {
 /** The arrays a kernel reads and writes, by slot: s0 and s1 are the samples a loop alternates between. */
 export const SLOT = { u: 0, t: 1, x: 2, x0: 3, prev: 4, a: 5, b: 6, c: 7, d: 8, s0: 9, s1: 10 } as const;
 const SLOTS = 11;
-/** The three sums every kernel stores first (check, squares, sample), as float64. */
+/** What every kernel stores first: two flags (i32) and the sum of squares (float64). */
 const HEADER_BYTES = 32;
 
 let compiled: { instance(): Exports } | undefined;
@@ -40,11 +40,12 @@ export function releaseKernels(kernels: StepKernels): void {
 
 export class StepKernels {
   readonly run: Exports;
-  /** The bytes a kernel loops over: the length in pairs. */
+  /** The bytes a kernel loops over: the length in fours. */
   readonly bytes: number;
   private readonly floats: Float32Array;
-  private readonly sums: Float64Array;
-  /** Floats per slot: the length padded to even, then to 16 bytes. */
+  private readonly flags: Int32Array;
+  private readonly squares: Float64Array;
+  /** Floats per slot: the length padded to a multiple of four (16 bytes, one SIMD lane group). */
   private readonly stride: number;
 
   /** Slots of `length` floats. The memory is sized here once and never grows, so views of it stay valid. */
@@ -53,8 +54,9 @@ export class StepKernels {
     this.stride = Math.ceil(length / 4) * 4;
     fitMemory(this.run.memory, HEADER_BYTES + SLOTS * this.stride * 4);
     this.floats = new Float32Array(this.run.memory.buffer);
-    this.sums = new Float64Array(this.run.memory.buffer, 0, 3);
-    this.bytes = Math.ceil(length / 2) * 8;
+    this.flags = new Int32Array(this.run.memory.buffer, 0, 2);
+    this.squares = new Float64Array(this.run.memory.buffer, 8, 1);
+    this.bytes = this.stride * 4;
   }
 
   /** The byte offset of a slot. */
@@ -90,9 +92,10 @@ export class StepKernels {
     to.set(this.floats.subarray(start, start + this.length));
   }
 
-  /** The sums the last kernel stored: the guided values', their squares' and the new sample's. */
-  lastSums(): { check: number; squares: number; sample: number } {
-    return { check: this.sums[0], squares: this.sums[1], sample: this.sums[2] };
+  /** What the last kernel found: whether the UNet output and the new sample were finite, and the sum of the
+   * guided values' squares. */
+  lastSums(): { finite: boolean; sampleFinite: boolean; squares: number } {
+    return { finite: this.flags[0] === 1, sampleFinite: this.flags[1] === 1, squares: this.squares[0] };
   }
 
   /** The byte offset of `a` where it is one of this memory's slots (or the t half of `halves()`). */
@@ -103,12 +106,12 @@ export class StepKernels {
     return isSlot ? a.byteOffset : undefined;
   }
 
-  /** Copies the first `length` values of `from` into a slot, with its padding zero (a scheduler's zeros may
+  /** Copies the first `length` values of `from` into a slot, then zeros to its end (a scheduler's zeros may
    * be longer: multistepCommon.ts zerosFor, and copied whole they ran into the next slots). */
   private put(slot: number, from: Float32Array): number {
     const start = this.at(slot) / 4;
     this.floats.set(from.length === this.length ? from : from.subarray(0, this.length), start);
-    if (this.length % 2 === 1) this.floats[start + this.length] = 0;
+    this.floats.fill(0, start + this.length, start + this.stride);
     return this.at(slot);
   }
 }

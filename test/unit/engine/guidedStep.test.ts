@@ -1,13 +1,15 @@
-// The fused guidance + scheduler step (guidedStep.ts) against what it replaces: guide() then the scheduler's
-// own step(), bit for bit, over whole runs (each step's x_prev is the next one's sample), for DDIM, DPM-Solver++
-// (orders, solver types, lower_order_final, Karras σ, the σ = 0 last step), UniPC (bh1 and bh2, orders 1–2,
-// the corrector off at some steps), Euler and Euler ancestral (seeded noise), each prediction type, a batch of 2
-// and an odd length.
+// The fused guidance + scheduler step (guidedStep.ts), which computes in float32: each step bit for bit a
+// float32 emulation of its formula (every operation rounded with Math.fround, which for one +, −, ×, ÷ of
+// float32 values is float32's own rounding), and whole runs (each step's x_prev the next one's sample) within
+// float32 roundings of what it replaces, guide() then the scheduler's own step() in float64. For DDIM,
+// DPM-Solver++ (orders, solver types, lower_order_final, Karras σ, the σ = 0 last step), UniPC (bh1 and bh2,
+// orders 1–2, the corrector off at some steps), Euler and Euler ancestral (seeded noise), each prediction
+// type, a batch of 2 and an odd length.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
 import { createScheduler } from '../../../src/core/samplers/registry';
-import type { Scheduler, StepOptions, StepOutput } from '../../../src/core/samplers/scheduler';
+import type { ElementwiseStep, Scheduler, StepOptions, StepOutput } from '../../../src/core/samplers/scheduler';
 import type { Tensor } from '../../../src/core/tensor/tensor';
 import { guide } from '../../../src/engine/guidance';
 import { allFinite } from '../../../src/engine/finite';
@@ -22,6 +24,46 @@ function scheduler(config: Record<string, unknown>, steps: number): Scheduler {
   const s = createScheduler({ ...SD, ...config }).scheduler!;
   s.setTimesteps(steps);
   return s;
+}
+
+const f = Math.fround;
+
+/** `step` from `x` on the guided halves of `out`, every operation rounded to float32, coefficients first. */
+function emulate(out: Float32Array, g: number, x: Float32Array, step: ElementwiseStep) {
+  const n = x.length;
+  const [x0, prev, into] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const G = f(g);
+  for (let i = 0; i < n; i++) {
+    const m = f(out[i] + f(G * f(out[n + i] - out[i])));
+    const xi = x[i];
+    if (step.kind === 'affine') {
+      const [p, q, a, d, r, s] = [step.p, step.q, step.a, step.d, step.r, step.s].map(f);
+      x0[i] = f(f(p * xi) + f(q * m));
+      prev[i] = f(f(a * x0[i]) + f(d * f(f(r * xi) + f(s * m))));
+    } else if (step.kind === 'euler') {
+      const [p, q, sigma, dt, up] = [step.p, step.q, step.sigma, step.dt, step.up].map(f);
+      x0[i] = f(f(p * xi) + f(q * m));
+      const e = f(xi + f(f(f(xi - x0[i]) / sigma) * dt));
+      prev[i] = step.z ? f(e + f(step.z[i] * up)) : e;
+    } else {
+      const [p, q, v] = [step.p, step.q, step.v].map(f);
+      x0[i] = f(f(f(p * xi) + f(q * m)) / v);
+      if (step.kind === 'multistep') {
+        const [k0, c1, c2, c3] = [step.k0, step.c1, step.c2, step.c3].map(f);
+        const two = f(f(f(k0 * xi) + f(c1 * x0[i])) + f(c2 * step.h1[i]));
+        prev[i] = step.h2 ? f(two + f(c3 * step.h2[i])) : two;
+      } else {
+        const c = step.corrector;
+        const [k0, a1, a2, a3] = (c ? [c.k0, c.a1, c.a2, c.a3] : [1, 0, 0, 0]).map(f);
+        const [last, h2] = c ? [c.last[i], c.h2[i]] : [xi, step.h1[i]];
+        const h1 = step.h1[i];
+        into[i] = f(f(f(f(k0 * last) + f(a1 * h1)) + f(a2 * h2)) + f(a3 * x0[i]));
+        const [b0, b1, b2] = [step.b0, step.b1, step.b2].map(f);
+        prev[i] = f(f(f(b0 * into[i]) + f(b1 * x0[i])) + f(b2 * h1));
+      }
+    }
+  }
+  return { x0, prev, into: step.kind === 'unipc' && step.corrector ? into : undefined };
 }
 
 const wave = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(k * i + 1) * 1.7);
@@ -55,9 +97,14 @@ function run(
     const step = fuse(i) ? s.elementwiseStep?.(t, latents, noise, { ...options, out: into }) : undefined;
     let rms: number;
     if (step) {
-      const got = guidedStep(kernels, engine?.unetOut ?? out, G, latents.data as Float32Array, step, into);
+      const x = latents.data as Float32Array;
+      const want = emulate(out, G, x, step);
+      const got = guidedStep(kernels, engine?.unetOut ?? out, G, x, step, into);
       assert.equal(got.finite, true);
       assert.equal(got.sampleFinite, true);
+      assert.deepStrictEqual(into.predOriginalSample.data, want.x0, `x̂0 at step ${i}: float32 arithmetic`);
+      assert.deepStrictEqual(into.prevSample.data, want.prev, `x_prev at step ${i}: float32 arithmetic`);
+      if (step.kind === 'unipc' && step.corrector) assert.deepStrictEqual(step.corrector.into, want.into);
       rms = got.rms;
     } else {
       const estimate = guide(out, G, 0, shape[0]);
@@ -72,6 +119,21 @@ function run(
   return { seen, next: noise.randn([4]) };
 }
 
+/** How far float32 arithmetic may take a run from step()'s, relative to the array's largest value (about
+ * 1e-6 at most over these runs). */
+const TOLERANCE = 1e-5;
+/** The rms: float32 squares summed in float32 lanes, against guide()'s float64 sum. */
+const RMS_TOLERANCE = 1e-5;
+
+function assertNear(got: Float32Array, want: Float32Array, what: string): void {
+  let [scale, diff] = [0, 0];
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+  }
+  assert.ok(diff <= TOLERANCE * scale, `${what}: off by ${diff} at a largest value ${scale}`);
+}
+
 /** The fused run (every step fused, without step options) against the unfused one, the same in the engine's
  * buffers, and a run fused every other step in them. */
 function assertSame(config: Record<string, unknown>, steps: number, shape: number[], options?: StepOptions): void {
@@ -84,12 +146,13 @@ function assertSame(config: Record<string, unknown>, steps: number, shape: numbe
       [fused, inPlace].every((r) => r.seen.every((s) => s.fused)),
       'every step fused',
     );
-  for (const other of [fused, inPlace, mixed]) {
+  assert.deepStrictEqual(inPlace.seen, fused.seen, "in the engine's buffers as in arrays of their own");
+  for (const other of [fused, mixed]) {
     other.seen.forEach((s, i) => {
       const want = unfused.seen[i];
-      assert.deepStrictEqual(s.prev, want.prev, `x_prev at step ${i}`);
-      assert.deepStrictEqual(s.x0, want.x0, `x̂0 at step ${i}`);
-      assert.equal(s.rms, want.rms, `rms at step ${i}`);
+      assertNear(s.prev, want.prev, `x_prev at step ${i}`);
+      assertNear(s.x0, want.x0, `x̂0 at step ${i}`);
+      assert.ok(Math.abs(s.rms - want.rms) <= RMS_TOLERANCE * want.rms, `rms at step ${i}: ${s.rms} vs ${want.rms}`);
     });
     assert.deepStrictEqual(other.next, unfused.next, 'the generator drew as much');
   }

@@ -1,5 +1,5 @@
-// The fused steps' memory (src/engine/kernels/stepKernels.ts): slots of a fixed length, each padded with a
-// zero where the length is odd, an array copied in never reaching past its slot, and the slots' own views
+// The fused steps' memory (src/engine/kernels/stepKernels.ts): slots of a fixed length, each padded with
+// zeros to a multiple of four, an array copied in never reaching past its slot, and the slots' own views
 // read and written in place.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,12 +13,13 @@ test('a longer array (a scheduler’s shared zeros) fills its slot only; the nex
   assert.deepEqual([...k.view(SLOT.a)], [9, 9, 9, 9, 9]);
 });
 
-test('an odd length is padded with a zero, so the last pair’s second lane adds nothing', () => {
-  const k = new StepKernels(3);
-  assert.equal(k.bytes, 16, 'two pairs: 16 bytes a pass');
-  k.read(SLOT.x, Float32Array.of(1, 2, 3));
-  const memory = new Float32Array(k.run.memory.buffer, k.at(SLOT.x), 4);
-  assert.deepEqual([...memory], [1, 2, 3, 0]);
+test('a length not divisible by 4 is padded with zeros, also where a slot held other values', () => {
+  const k = new StepKernels(5);
+  assert.equal(k.bytes, 32, 'two groups of four: 32 bytes a pass');
+  new Float32Array(k.run.memory.buffer, k.at(SLOT.x), 8).fill(7);
+  k.read(SLOT.x, Float32Array.of(1, 2, 3, 4, 5));
+  const memory = new Float32Array(k.run.memory.buffer, k.at(SLOT.x), 8);
+  assert.deepEqual([...memory], [1, 2, 3, 4, 5, 0, 0, 0]);
 });
 
 test('a slot’s view is read and written in place; any other array is copied in and out', () => {
