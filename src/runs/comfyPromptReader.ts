@@ -1,10 +1,11 @@
 // Reads a ComfyUI PNG's `prompt` chunk (the API-format graph its SaveImage writes) for "Re-run from
 // Image": the KSampler's widget values, the prompts of the CLIPTextEncode nodes its positive and negative
-// inputs link to, the EmptyLatentImage size and the checkpoint name. Links are [node id, output slot].
+// inputs link to, the EmptyLatentImage size (or, in an img2img graph, the file of the LoadImage that its
+// VAEEncode encodes) and the checkpoint name. Links are [node id, output slot].
 import type { ComfyRun } from './comfyWorkflow';
 
 /** What the graph states; fields it does not state (a prompt from another node type) are absent. */
-export type ComfyReading = Partial<ComfyRun> & { denoise?: number; notes: string[] };
+export type ComfyReading = Partial<ComfyRun> & { denoise?: number; initImage?: string; notes: string[] };
 
 /** Longest `prompt` text read: a real graph is tens of kB. */
 export const MAX_COMFY_PROMPT_LENGTH = 1024 * 1024;
@@ -30,6 +31,7 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
     return node?.class_type === type ? (node.inputs ?? {}) : undefined;
   };
   const latent = linked(k.latent_image, 'EmptyLatentImage');
+  const loaded = linked(linked(k.latent_image, 'VAEEncode')?.pixels, 'LoadImage');
   const checkpoint = linked(k.model, 'CheckpointLoaderSimple');
   const reading: ComfyReading = {
     seed: num(k.seed),
@@ -44,6 +46,7 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
     height: num(latent?.height),
     batchSize: num(latent?.batch_size),
     checkpoint: str(checkpoint?.ckpt_name),
+    initImage: str(loaded?.image),
     notes,
   };
   if (reading.positive === undefined) notes.push("the positive prompt does not come from a CLIPTextEncode's text");

@@ -259,7 +259,10 @@ function fromComfy(text: string): RestoredRun | undefined {
     ? known({ tool: 'comfyui', sampler: c.samplerName, schedule: c.scheduler })
     : undefined;
   const notes = [...c.notes];
-  if (c.denoise !== undefined && c.denoise !== 1) notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
+  const partial = c.denoise !== undefined && c.denoise !== 1;
+  if (c.initImage !== undefined)
+    notes.push(`it started from "${c.initImage}" (ComfyUI's LoadImage): choose that image to run from it`);
+  else if (partial) notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
   const spec: RestoredRun['spec'] = {
     prompt: c.positive ?? '',
     negativePrompt: c.negative ?? '',
@@ -269,6 +272,7 @@ function fromComfy(text: string): RestoredRun | undefined {
     width: c.width,
     height: c.height,
     toolSampler,
+    ...(c.initImage !== undefined && c.denoise !== undefined && { strength: c.denoise }),
   };
   const model = { name: c.checkpoint?.replace(/\.(safetensors|ckpt|pt|pth|bin)$/i, '') };
   const unknownSampler = c.samplerName && !toolSampler ? c.samplerName : undefined;

@@ -53,10 +53,13 @@ const USER_SETTINGS = {
 
 /**
  * Installs the .vsix into a fresh extensions dir and starts code-server on 127.0.0.1 with a temp
- * workspace whose .vscode/settings.json holds `workspaceSettings`. With `workspaceTrust`, VS Code
+ * workspace whose .vscode/settings.json holds `workspaceSettings` and the remote's settings (code-server's
+ * Machine/settings.json, read by its extension host from the start) `remoteSettings`. A value in the
+ * User settings file reached the extension host late or not at all: edited after start, through a file
+ * watcher under load; written before, it was seen at first, then lost. With `workspaceTrust`, VS Code
  * asks whether to trust the workspace (otherwise trust is off and every folder is trusted).
  */
-export async function startCodeServer({ vsix, workspaceSettings = {}, workspaceTrust = false }) {
+export async function startCodeServer({ vsix, workspaceSettings = {}, remoteSettings = {}, workspaceTrust = false }) {
   const root = mkdtempSync(join(tmpdir(), 'diffusion-lab-e2e-'));
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
@@ -65,6 +68,8 @@ export async function startCodeServer({ vsix, workspaceSettings = {}, workspaceT
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   const userSettings = { ...USER_SETTINGS, 'security.workspace.trust.enabled': workspaceTrust };
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(remoteSettings, null, 2));
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
   const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   execFileSync(NODE24, [CODE_SERVER, ...dirs, '--install-extension', vsix, '--force'], { stdio: 'pipe' });

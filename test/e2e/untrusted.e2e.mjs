@@ -1,12 +1,14 @@
-// Restricted mode: an untrusted workspace cannot make the extension load a model folder from it.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+// Restricted mode: an untrusted workspace cannot make the extension load a model folder from it, neither
+// through its own settings nor through a setting outside it (here the remote's, code-server's Machine
+// settings) whose relative path lands inside it. Each test starts its own code-server with its settings
+// in place before the window opens.
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   answerInput,
   assert,
   openWorkbench,
   readExtensionLog,
-  reloadWindow,
   REPO,
   runCommand,
   screenshot,
@@ -16,57 +18,59 @@ import {
   waitForNotification,
 } from './harness.mjs';
 
-test('an untrusted workspace cannot point the extension at a model folder inside it', async ({
-  context,
-  server: shared,
-}) => {
-  const server = await startCodeServer({
-    vsix: shared.vsix,
-    workspaceTrust: true,
-    workspaceSettings: { 'diffusionLab.modelPath': 'models/tiny-sd' },
-  });
+const MODEL = 'models/tiny-sd';
+
+/** Runs `check` in a window of a code-server in Restricted Mode whose workspace holds a model folder at
+ * MODEL; on failure it screenshots that window (the runner's own shot is of the shared server's). */
+async function inRestricted(context, shared, settings, name, check) {
+  const server = await startCodeServer({ vsix: shared.vsix, workspaceTrust: true, ...settings });
   let page;
   try {
-    cpSync(join(REPO, 'test/fixtures/models/tiny-sd'), join(server.workspace, 'models/tiny-sd'), { recursive: true });
+    cpSync(join(REPO, 'test/fixtures/models/tiny-sd'), join(server.workspace, MODEL), { recursive: true });
     page = await openWorkbench(context, server);
     // code-server opens a folder it has not been told to trust in Restricted Mode.
     await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 30_000 });
-
-    // The workspace's value of the setting is ignored (restricted setting): the default model is used.
-    await runCommand(page, 'Diffusion: Generate');
-    await answerInput(page, 'from the workspace setting');
-    const [, used] = await waitForLog(server, /generate: "from the workspace setting" model (.*), seed/);
-    assert(!used.startsWith(server.workspace), `the engine was asked to load ${used}`);
-
-    // A user-level relative path would land inside the workspace: refused with a reason.
-    const userFile = join(server.userDataDir, 'User', 'settings.json');
-    writeFileSync(
-      userFile,
-      JSON.stringify({ ...JSON.parse(readFileSync(userFile, 'utf8')), 'diffusionLab.modelPath': 'models/tiny-sd' }),
-    );
-    await reloadWindow(page);
-    // The window learns of the edited file through a watcher, even across a reload: until it has, a
-    // Generate still runs on the default model (and says so in the log). Ask again until it is refused.
-    const refusal = 'does not load model folders from an untrusted workspace';
-    const refusals = () => readExtensionLog(server).split(refusal).length - 1;
-    for (let attempt = 1; ; attempt++) {
-      const before = refusals();
-      const prompt = `from the user setting, try ${attempt}`;
-      await runCommand(page, 'Diffusion: Generate');
-      await answerInput(page, prompt);
-      const ran = new RegExp(`generate: "${prompt}" model (.*), seed`);
-      for (let i = 0; i < 120 && refusals() === before && !ran.test(readExtensionLog(server)); i++)
-        await page.waitForTimeout(250);
-      if (refusals() > before) break;
-      assert(ran.test(readExtensionLog(server)), `"${prompt}" was neither refused nor run`);
-      assert(attempt < 6, 'the window never read the user setting');
-      console.log(`  "${prompt}" ran on the default model: the window has not read the user setting yet`);
-      await page.waitForTimeout(2_000);
-    }
-    await waitForNotification(page, refusal);
-    await screenshot(page, 'untrusted-workspace');
+    await check(server, page);
+  } catch (err) {
+    if (page) await screenshot(page, `FAILED-${name}`).catch(() => undefined);
+    throw err;
   } finally {
     await page?.close();
     server.stop();
   }
-});
+}
+
+test("an untrusted workspace's own model setting is ignored: Generate runs on the default model", ({
+  context,
+  server: shared,
+}) =>
+  inRestricted(
+    context,
+    shared,
+    { workspaceSettings: { 'diffusionLab.modelPath': MODEL } },
+    'workspace-setting',
+    async (server, page) => {
+      await runCommand(page, 'Diffusion: Generate');
+      await answerInput(page, 'from the workspace setting');
+      const [, used] = await waitForLog(server, /generate: "from the workspace setting" model (.*), seed/);
+      assert(!used.startsWith(server.workspace), `the engine was asked to load ${used}`);
+    },
+  ));
+
+test("a relative model path from the remote's settings that lands in an untrusted workspace is refused", ({
+  context,
+  server: shared,
+}) =>
+  inRestricted(
+    context,
+    shared,
+    { remoteSettings: { 'diffusionLab.modelPath': MODEL } },
+    'remote-setting',
+    async (server, page) => {
+      await runCommand(page, 'Diffusion: Generate');
+      await answerInput(page, 'from the remote setting');
+      await waitForNotification(page, 'does not load model folders from an untrusted workspace');
+      assert(!/generate: "from the remote setting"/.test(readExtensionLog(server)), 'the run went ahead');
+      await screenshot(page, 'untrusted-workspace');
+    },
+  ));

@@ -178,10 +178,11 @@ test('from an init image only the tool that ran is named; a ComfyUI run writes t
     num_train_timesteps: 1000,
     steps_offset: 1,
   };
-  // Read back as a ComfyUI PNG: the sampler and seed, and a note that the denoise needs its image.
+  // Read back as a ComfyUI PNG: the sampler, the denoise as the strength, and the init image's name.
   const back = restoreFromPngText({ prompt: comfy.prompt })!;
   assert.deepEqual(back.spec.toolSampler, { tool: 'comfyui', sampler: 'euler', schedule: 'normal' });
-  assert.ok(back.notes?.some((n) => /denoise 0\.6/.test(n)));
+  assert.deepEqual([back.spec.strength, back.spec.steps], [0.6, 10]);
+  assert.match(back.notes!.join(), /"cat\.png" \(ComfyUI's LoadImage\)/);
   const diffusers = texts({ spec: image, scheduler: euler });
   assert.doesNotMatch(diffusers.parameters, /Sampler: /);
   assert.match(

@@ -66,3 +66,22 @@ test('a ComfyUI graph with a prompt from another node, two KSamplers or denoise 
   unknown['3'].inputs.sampler_name = 'res_multistep';
   assert.equal(restoreFromPngText({ prompt: JSON.stringify(unknown) })!.unknownSampler, 'res_multistep');
 });
+
+test("a ComfyUI img2img graph restores denoise as the strength and names LoadImage's file", () => {
+  // ComfyUI's img2img example: LoadImage → VAEEncode (with the checkpoint's VAE) → KSampler's latent_image.
+  const graph = JSON.parse(fixture.comfyui[0].prompt);
+  delete graph['5'];
+  graph['10'] = { class_type: 'LoadImage', inputs: { image: 'cat.png', upload: 'image' } };
+  graph['11'] = { class_type: 'VAEEncode', inputs: { pixels: ['10', 0], vae: ['4', 2] } };
+  graph['3'].inputs.latent_image = ['11', 0];
+  graph['3'].inputs.denoise = 0.6;
+  const r = restoreFromPngText({ prompt: JSON.stringify(graph) })!;
+  assert.equal(r.spec.strength, 0.6);
+  assert.deepEqual([r.spec.width, r.spec.height], [undefined, undefined], "the image's size, not a latent's");
+  assert.deepEqual(r.notes, ['it started from "cat.png" (ComfyUI\'s LoadImage): choose that image to run from it']);
+  // A VAEEncode of something other than a LoadImage names no file and keeps the strength out.
+  graph['11'].inputs.pixels = ['12', 0];
+  const other = restoreFromPngText({ prompt: JSON.stringify(graph) })!;
+  assert.equal(other.spec.strength, undefined);
+  assert.deepEqual(other.notes, ['denoise 0.6 needs an input image; ran as 1']);
+});
