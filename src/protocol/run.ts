@@ -7,7 +7,7 @@ import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventio
 import { isToolFinding, resolveToolSampler, toolMinSteps, type Tool } from '../core/kdiffusion/toolSamplers';
 import { addNoiseRefusal } from '../core/config/schedulerClasses';
 import { TOOL_LABELS } from './workbenchSampler';
-import { noiseProblem, takesSigmaList } from '../core/kdiffusion/toolRun';
+import { noiseProblem, startsFromImage, takesSigmaList } from '../core/kdiffusion/toolRun';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
 
@@ -379,8 +379,9 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
 }
 
 /** Why a tool sampler cannot run the spec's image-to-image, or undefined: it starts from an init image as
- * its tool cuts its σ list by the strength, so a sampler without one cannot; inpainting and inversion are
- * the diffusers path's. */
+ * its tool cuts its σ list (A1111's DDIM, PLMS and UniPC: their timesteps) by the strength, which DPM
+ * fast/adaptive do not (A1111 gives them the model's range); inpainting and inversion are the diffusers
+ * path's. */
 export function toolImageProblem(
   spec: Pick<RunSpec, 'initImage' | 'invert' | 'mask' | 'toolSampler'>,
 ): string | undefined {
@@ -389,8 +390,8 @@ export function toolImageProblem(
   if (spec.invert) return 'inversion runs DDIM: it takes no tool sampler';
   if (spec.mask !== undefined) return 'a tool sampler does not inpaint yet: use a diffusers scheduler';
   const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
-  if (isToolFinding(resolved) || takesSigmaList(resolved)) return undefined;
-  return `${TOOL_LABELS[t.tool]}'s ${t.sampler} takes no σ list, so it does not start from an init image yet`;
+  if (isToolFinding(resolved) || startsFromImage(resolved)) return undefined;
+  return `${TOOL_LABELS[t.tool]}'s ${t.sampler} does not start from an init image yet`;
 }
 
 /** Why a tool run cannot take the spec's variation seed, or undefined (a1111Only). */

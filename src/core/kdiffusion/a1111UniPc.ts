@@ -29,11 +29,21 @@ function discreteSchedule(alphasCumprod: ArrayLike<number>): UniPcSchedule {
   });
 }
 
-/** A1111's UniPC times for N steps, as the σ a Denoiser gets at each (the last one is never evaluated). */
-export function a1111UniPcSigmas(table: SigmaTable, steps: number): number[] {
+/** A1111's UniPC times for N steps from time `start` (1; from an init image its own), as the σ a Denoiser
+ * gets at each (the last one is never evaluated). */
+export function a1111UniPcSigmas(table: SigmaTable, steps: number, start = 1): number[] {
   needSteps(steps);
   const T = table.sigmas.length;
-  return Array.from(torchLinspaceF32(1, 1 / T, steps + 1), (t) => timestepToSigma(table, f32(f32(t - 1 / T) * T)));
+  return Array.from(torchLinspaceF32(start, 1 / T, steps + 1), (t) => timestepToSigma(table, f32(f32(t - 1 / T) * T)));
+}
+
+/** Where A1111's UniPC starts from an init image (sd_samplers_timesteps_impl.py unipc, is_img2img): the time
+ * just above the last of the timesteps it is handed, t/T + 1/T in float32, from which it walks N of them. */
+export function a1111UniPcImageSigmas(table: SigmaTable, timesteps: readonly number[]): number[] {
+  needSteps(timesteps.length);
+  const T = table.sigmas.length;
+  const start = f32(f32(timesteps[timesteps.length - 1] / T) + f32(1 / T));
+  return a1111UniPcSigmas(table, timesteps.length, start);
 }
 
 export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}) => {

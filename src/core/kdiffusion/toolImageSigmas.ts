@@ -1,7 +1,9 @@
 // Where an image-to-image run of a tool sampler starts: each tool cuts its schedule by the strength its own
 // way, and A1111 spans its Brownian tree over the whole schedule where ComfyUI spans it over the cut one.
 import type { A1111ScheduleContext } from './a1111Schedules';
-import type { SigmaTable } from './sigmaTable';
+import { a1111DdimTimesteps } from './a1111Samplers';
+import { a1111UniPcImageSigmas } from './a1111UniPc';
+import { type SigmaTable, timestepToSigma } from './sigmaTable';
 import { type ResolvedToolSampler, toolSigmas } from './toolSamplers';
 
 export interface ToolImageSigmas {
@@ -11,11 +13,16 @@ export interface ToolImageSigmas {
   treeSigmas: number[];
   /** Where `sigmas` starts in the schedule it was cut from. */
   beginIndex: number;
+  /** The σ the init latents are noised to, where it is not sigmas[0] (A1111's DDIM and PLMS). */
+  noiseSigma?: number;
 }
 
 /** A1111 (sd_samplers_kdiffusion.py sample_img2img, setup_img2img_steps without "img2img_fix_steps"): the
  * schedule for `steps` from index steps − t_enc − 1, t_enc = ⌊min(strength, 0.999)·steps⌋, so t_enc + 1
- * steps (one at strength 0). ComfyUI (KSampler.set_steps): the last steps + 1 σ of the schedule for
+ * steps (one at strength 0). A1111's DDIM and PLMS (sd_samplers_timesteps.py sample_img2img): the first t_enc
+ * of its DDIM timesteps, walked down (t_enc − 1 steps: none below 2), the latents noised to the timestep
+ * above them, not to the first one sampled; its UniPC walks t_enc times from just above the last of those
+ * (a1111UniPc.ts), so at least 3. ComfyUI (KSampler.set_steps): the last steps + 1 σ of the schedule for
  * ⌊steps/strength⌋ steps; the whole schedule above strength 0.9999, none at 0. */
 export function toolImageSigmas(
   r: ResolvedToolSampler,
@@ -25,8 +32,11 @@ export function toolImageSigmas(
   ctx?: A1111ScheduleContext,
 ): ToolImageSigmas {
   if (r.tool === 'a1111') {
-    const full = toolSigmas(r, table, steps, ctx);
     const tEnc = Math.trunc(Math.min(strength, 0.999) * steps);
+    const s = r.schedule;
+    if (s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times'))
+      return timestepSamplerImage(table, steps, tEnc, s.type === 'UniPC times');
+    const full = toolSigmas(r, table, steps, ctx);
     const beginIndex = steps - tEnc - 1;
     return { sigmas: full.slice(beginIndex), treeSigmas: full, beginIndex };
   }
@@ -34,4 +44,14 @@ export function toolImageSigmas(
   const full = strength > 0.9999 ? toolSigmas(r, table, steps) : toolSigmas(r, table, Math.floor(steps / strength));
   const sigmas = full.slice(-(steps + 1));
   return { sigmas, treeSigmas: sigmas, beginIndex: full.length - sigmas.length };
+}
+
+/** A1111's DDIM, PLMS and UniPC: the first t_enc DDIM timesteps, walked down (UniPC: its times from just
+ * above the last of them), the latents noised to the timestep t_enc. */
+function timestepSamplerImage(table: SigmaTable, steps: number, tEnc: number, uniPc: boolean): ToolImageSigmas {
+  const timesteps = a1111DdimTimesteps(steps, table.sigmas.length);
+  const handed = timesteps.slice(0, tEnc);
+  const sigmas = uniPc ? a1111UniPcImageSigmas(table, handed) : handed.reverse().map((t) => timestepToSigma(table, t));
+  const noiseSigma = timestepToSigma(table, timesteps[tEnc]);
+  return { sigmas, treeSigmas: sigmas, beginIndex: timesteps.length - tEnc, noiseSigma };
 }

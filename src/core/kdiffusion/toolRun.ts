@@ -10,7 +10,7 @@ import { initialNoise } from '../noise/initialNoise';
 import type { A1111ScheduleContext } from './a1111Schedules';
 import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 import { nearestTimestep, type SigmaTable, sigmaTable, sigmaToT } from './sigmaTable';
-import { toolImageSigmas } from './toolImageSigmas';
+import { type ToolImageSigmas, toolImageSigmas } from './toolImageSigmas';
 import { finalLatentScale, initialNoiseScale, type ResolvedToolSampler, toolSigmas } from './toolSamplers';
 
 export interface ToolRunSpec {
@@ -45,6 +45,12 @@ export function takesSigmaList(r: ResolvedToolSampler): boolean {
   return !r.modelRange && !(s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times'));
 }
 
+/** Samplers that start from an init image as their tool does (toolImageSigmas.ts): all but DPM fast and
+ * adaptive, whose model range and step count A1111 gives them whatever the strength. */
+export function startsFromImage(r: ResolvedToolSampler): boolean {
+  return !r.modelRange;
+}
+
 /** Why a convention cannot feed the sampler, or undefined: the SDE samplers' Brownian tree exists in the
  * A1111 and ComfyUI conventions only (diffusers seeds its tree its own way). */
 export function noiseProblem(r: ResolvedToolSampler, convention: NoiseRunSpec['convention']): string | undefined {
@@ -66,8 +72,8 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   }
   const problem = noiseProblem(r, spec.noise.convention);
   if (problem) throw new RangeError(problem);
-  const { sigmas, treeSigmas } = runSigmas(spec, table);
-  const x = startLatents(spec, sigmas, table);
+  const { sigmas, treeSigmas, noiseSigma } = runSigmas(spec, table);
+  const x = startLatents(spec, sigmas, table, noiseSigma);
   const options: SamplerOptions = {
     ...r.options,
     noiseSampler: sigmas.length ? noiseSamplerFor(r, spec.noise, treeSigmas) : undefined,
@@ -76,14 +82,12 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas) };
 }
 
-/** The σ the run samples and those its Brownian tree spans. */
-function runSigmas(spec: ToolRunSpec, table: SigmaTable): { sigmas: number[]; treeSigmas: number[] } {
+/** The σ the run samples, those its Brownian tree spans and the init image's noise level. */
+function runSigmas(spec: ToolRunSpec, table: SigmaTable): Omit<ToolImageSigmas, 'beginIndex'> {
   const { resolved: r, init } = spec;
   if (init) {
-    if (!takesSigmaList(r)) {
-      throw new RangeError(
-        `${r.a1111Sampler ?? r.comfySampler} takes no σ list, so it does not start from an init image yet`,
-      );
+    if (!startsFromImage(r)) {
+      throw new RangeError(`${r.a1111Sampler ?? r.comfySampler} does not start from an init image yet`);
     }
     return toolImageSigmas(r, table, spec.steps, init.strength, spec.scheduleContext);
   }
@@ -93,15 +97,27 @@ function runSigmas(spec: ToolRunSpec, table: SigmaTable): { sigmas: number[]; tr
 
 /** x_T: the seed's noise × the tool's factor, added to the init image's latents where there are any (A1111's
  * x + noise·σ₀, ComfyUI's noise_scaling over the latent); the latents alone where no step is left. */
-function startLatents(spec: ToolRunSpec, sigmas: number[], table: SigmaTable): Float32Array {
+function startLatents(spec: ToolRunSpec, sigmas: number[], table: SigmaTable, noiseSigma?: number): Float32Array {
   const { init } = spec;
   if (init && init.latents.length !== spec.noise.imageShape.reduce((a, b) => a * b, spec.noise.batchSize)) {
     throw new RangeError(`the init latents have ${init.latents.length} values, not the run's latent size`);
   }
+  if (init && noiseSigma !== undefined)
+    return epsSpaceStart(init.latents, initialNoise(spec.noise), sigmas, noiseSigma);
   if (sigmas.length === 0) return Float32Array.from(init!.latents);
   const scale = initialNoiseScale(spec.resolved, sigmas, table);
   const noise = initialNoise(spec.noise);
   return init ? noise.map((v, i) => init.latents[i] + v * scale) : noise.map((v) => v * scale);
+}
+
+/** A1111's DDIM and PLMS from an init image: √ᾱ·x + √(1 − ᾱ)·noise at the noise level σ (ᾱ = 1/(1 + σ²)), in
+ * ε-space, then in the sampler's σ-space at its first σ (×√(1 + σ₀²)); with no σ to sample, the ε-space
+ * latents themselves, which A1111 decodes (still noisy: its quirk below two steps). */
+function epsSpaceStart(latents: Float32Array, noise: Float32Array, sigmas: number[], sigma: number): Float32Array {
+  const alpha = 1 / (1 + sigma * sigma);
+  const [a, b] = [Math.sqrt(alpha), Math.sqrt(1 - alpha)];
+  const toSigmaSpace = sigmas.length ? Math.sqrt(1 + sigmas[0] * sigmas[0]) : 1;
+  return latents.map((v, i) => (a * v + b * noise[i]) * toSigmaSpace);
 }
 
 function noiseSamplerFor(

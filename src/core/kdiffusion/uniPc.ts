@@ -25,34 +25,39 @@ export function uniPcMultistep(
   let x = x0;
   const state: UniPcState = { models: [model(x, ts[0]).slice()], ts: [ts[0]] };
   notify(callback, 0, ts[0], ts[0], x, state.models[0]);
-  for (let i = 1; i < steps; i++) {
-    if (i < order) {
-      const r = uniPcBhUpdate(x, state, ts[i], i, variant, ns, model);
-      x = r.x;
+  // Update to ts[step]: the first order − 1 at increasing order, then at `order` (lower on the final steps),
+  // the corrector (a model call) on all but the last.
+  const advance = (step: number) => {
+    const warmUp = step < order;
+    const last = step === steps;
+    const r = uniPcBhUpdate(
+      x,
+      state,
+      ts[step],
+      warmUp ? step : Math.min(order, steps + 1 - step),
+      variant,
+      ns,
+      last ? undefined : model,
+    );
+    x = r.x;
+    if (warmUp) {
       state.models.push(r.modelT!);
-      state.ts.push(ts[i]);
-    } else {
-      for (let step = i; step <= (i === steps - 1 ? i + 1 : i); step++) {
-        const r = uniPcBhUpdate(
-          x,
-          state,
-          ts[step],
-          Math.min(order, steps + 1 - step),
-          variant,
-          ns,
-          step === steps ? undefined : model,
-        );
-        x = r.x;
-        // The original shifts its fixed-length history by one and overwrites the last slot, except the model
-        // output after the final update, which is never evaluated.
-        for (let k = 0; k < order - 1; k++) {
-          state.ts[k] = state.ts[k + 1];
-          state.models[k] = state.models[k + 1];
-        }
-        state.ts[state.ts.length - 1] = ts[step];
-        if (step < steps) state.models[state.models.length - 1] = r.modelT!;
-      }
+      state.ts.push(ts[step]);
+      return;
     }
+    // The original shifts its fixed-length history by one and overwrites the last slot, except the model
+    // output after the final update, which is never evaluated.
+    for (let k = 0; k < order - 1; k++) {
+      state.ts[k] = state.ts[k + 1];
+      state.models[k] = state.models[k + 1];
+    }
+    state.ts[state.ts.length - 1] = ts[step];
+    if (!last) state.models[state.models.length - 1] = r.modelT!;
+  };
+  for (let i = 1; i < steps; i++) {
+    advance(i);
+    // The final update (no model call) goes with the step before it, so a run reports `steps` steps.
+    if (i === steps - 1) advance(steps);
     notify(callback, i, ts[i], ts[i], x, state.models[state.models.length - 1]);
   }
   return x;

@@ -56,6 +56,24 @@ test("A1111's cut: t_enc + 1 steps from index steps − t_enc − 1; x_T the ima
   assert.ok(Math.max(...latents[0].map(Math.abs)) > 0.1, 'and they are not zero');
 });
 
+test("A1111's DDIM, PLMS and UniPC: the first t_enc of their timesteps, walked down", async () => {
+  const init = await redCircle();
+  // t_enc = ⌊0.75 · 10⌋ = 7 of the 10 DDIM timesteps, from index 3: DDIM and PLMS walk them in 6 steps,
+  // UniPC walks 7 times from just above the last of them.
+  for (const [sampler, steps] of [
+    ['DDIM', 6],
+    ['PLMS', 6],
+    ['UniPC', 7],
+  ] as const) {
+    const events: StepEvent[] = [];
+    const r = await run({ toolSampler: A1111(sampler), strength: 0.75, initImage: 'red.png' }, init, events);
+    assert.deepEqual([r.info.image?.beginIndex, r.info.image?.stepsRun], [3, steps], sampler);
+    assert.equal(r.info.toolSampler?.sigmas.length, steps + 1);
+    assert.equal(events.length, steps);
+    assert.ok(maxDiff(r.images[0].rgba, init.rgba) > 0, `${sampler} changes the image`);
+  }
+});
+
 test("ComfyUI's cut: the last steps + 1 σ of ⌊steps/denoise⌋; at strength 0 no step, the VAE round trip", async () => {
   const init = await redCircle();
   const r = await run({ toolSampler: COMFY('dpmpp_2m', 'karras'), strength: 0.3, initImage: 'red.png' }, init);
@@ -70,12 +88,12 @@ test("ComfyUI's cut: the last steps + 1 σ of ⌊steps/denoise⌋; at strength 0
   assert.ok(maxDiff(r.images[0].rgba, kept.images[0].rgba) > 0, 'strength 0.3 changes the image');
 });
 
-test('a tool sampler refuses inpainting, inversion and an init image it has no σ list for, naming why', async () => {
+test('a tool sampler refuses inpainting, inversion and an init image it does not start from, naming why', async () => {
   const init = await redCircle();
   const image = { initImage: 'red.png', strength: 0.5 };
   await assert.rejects(
-    run({ ...image, toolSampler: A1111('DDIM') }, init),
-    /A1111's DDIM takes no σ list, so it does not start from an init image yet/,
+    run({ ...image, toolSampler: A1111('DPM fast') }, init),
+    /A1111's DPM fast does not start from an init image yet/,
   );
   await assert.rejects(
     run({ ...image, mask: 'm.png', toolSampler: A1111('Euler') }, init),

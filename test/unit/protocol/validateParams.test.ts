@@ -95,11 +95,9 @@ test('from an image, a tool sampler that cannot run that mode is flagged at Samp
   assert.equal(error('a1111:Euler a:', 'img2img'), undefined);
   assert.equal(error('a1111:Euler a:', 'inpaint'), 'A tool sampler does not inpaint yet: use a diffusers scheduler.');
   assert.equal(error('comfyui:euler:normal', 'invert'), 'Inversion runs DDIM: it takes no tool sampler.');
-  assert.equal(
-    error('a1111:DDIM:', 'img2img'),
-    "A1111's DDIM takes no σ list, so it does not start from an init image yet.",
-  );
-  assert.equal(error('a1111:DDIM:'), undefined, 'text-to-image');
+  assert.equal(error('a1111:DPM fast:', 'img2img'), "A1111's DPM fast does not start from an init image yet.");
+  assert.equal(error('a1111:DDIM:', 'img2img'), undefined, 'DDIM, PLMS and UniPC start from one on their timesteps');
+  assert.equal(error('a1111:DPM fast:'), undefined, 'text-to-image');
   assert.equal(error('DDIMScheduler', 'inpaint'), undefined, 'a diffusers scheduler inpaints');
 });
 
