@@ -11,10 +11,12 @@ import { uniPcMultistep, type UniPcModel } from './uniPc';
 import { UniPcSchedule } from './uniPcUpdate';
 import { overEach, timesEach } from './stepMath';
 
-const ORDER = 3;
+/** A1111's uni_pc_order default; it refuses fewer steps. */
+export const UNIPC_ORDER = 3;
 
 function needSteps(n: number): void {
-  if (!(n >= ORDER)) throw new RangeError(`UniPC: A1111 needs at least ${ORDER} steps (its order), got ${n}`);
+  if (!(n >= UNIPC_ORDER))
+    throw new RangeError(`UniPC: A1111 needs at least ${UNIPC_ORDER} steps (its order), got ${n}`);
 }
 
 /** NoiseScheduleVP('discrete').marginal_log_mean_coeff: interpolate_fn over t_k = (k + 1)/T, float32. */
@@ -67,6 +69,6 @@ export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts =
   };
   // α(t) once: the schedule's log α searches its table for t.
   const xVp = timesEach(x0, ns.alpha(ts[0]));
-  const x = uniPcMultistep(xVp, ts, ORDER, 'bh1', ns, model, opts.callback);
+  const x = uniPcMultistep(xVp, ts, UNIPC_ORDER, 'bh1', ns, model, opts.callback);
   return overEach(x, ns.alpha(ts[ts.length - 1]));
 };

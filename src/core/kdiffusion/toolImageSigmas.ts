@@ -2,7 +2,7 @@
 // way, and A1111 spans its Brownian tree over the whole schedule where ComfyUI spans it over the cut one.
 import type { A1111ScheduleContext } from './a1111Schedules';
 import { a1111DdimTimesteps } from './a1111Samplers';
-import { a1111UniPcImageSigmas } from './a1111UniPc';
+import { a1111UniPcImageSigmas, UNIPC_ORDER } from './a1111UniPc';
 import { type SigmaTable, timestepToSigma } from './sigmaTable';
 import { type ResolvedToolSampler, toolSigmas } from './toolSamplers';
 
@@ -13,7 +13,7 @@ export interface ToolImageSigmas {
   treeSigmas: number[];
   /** Where `sigmas` starts in the schedule it was cut from. */
   beginIndex: number;
-  /** The σ the init latents are noised to, where it is not sigmas[0] (A1111's DDIM and PLMS). */
+  /** The σ the init latents are noised to in ε-space, where it is not sigmas[0] (A1111's DDIM, PLMS, UniPC). */
   noiseSigma?: number;
 }
 
@@ -35,7 +35,7 @@ export function toolImageSigmas(
     const tEnc = Math.trunc(Math.min(strength, 0.999) * steps);
     const s = r.schedule;
     if (s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times'))
-      return timestepSamplerImage(table, steps, tEnc, s.type === 'UniPC times');
+      return timestepSamplerImage(table, steps, tEnc, s.type === 'UniPC times', strength);
     const full = toolSigmas(r, table, steps, ctx);
     const beginIndex = steps - tEnc - 1;
     return { sigmas: full.slice(beginIndex), treeSigmas: full, beginIndex };
@@ -48,9 +48,21 @@ export function toolImageSigmas(
 
 /** A1111's DDIM, PLMS and UniPC: the first t_enc DDIM timesteps, walked down (UniPC: its times from just
  * above the last of them), the latents noised to the timestep t_enc. */
-function timestepSamplerImage(table: SigmaTable, steps: number, tEnc: number, uniPc: boolean): ToolImageSigmas {
+function timestepSamplerImage(
+  table: SigmaTable,
+  steps: number,
+  tEnc: number,
+  uniPc: boolean,
+  strength: number,
+): ToolImageSigmas {
   const timesteps = a1111DdimTimesteps(steps, table.sigmas.length);
   const handed = timesteps.slice(0, tEnc);
+  if (uniPc && tEnc < UNIPC_ORDER) {
+    throw new RangeError(
+      `from an init image at strength ${strength} it walks ${tEnc} of its ${steps} timesteps (⌊strength·steps⌋) ` +
+        `and needs at least ${UNIPC_ORDER}, its order: raise the strength or the steps`,
+    );
+  }
   const sigmas = uniPc ? a1111UniPcImageSigmas(table, handed) : handed.reverse().map((t) => timestepToSigma(table, t));
   const noiseSigma = timestepToSigma(table, timesteps[tEnc]);
   return { sigmas, treeSigmas: sigmas, beginIndex: timesteps.length - tEnc, noiseSigma };

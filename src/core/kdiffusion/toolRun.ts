@@ -110,8 +110,8 @@ function startLatents(spec: ToolRunSpec, sigmas: number[], table: SigmaTable, no
   return init ? noise.map((v, i) => init.latents[i] + v * scale) : noise.map((v) => v * scale);
 }
 
-/** A1111's DDIM and PLMS from an init image: √ᾱ·x + √(1 − ᾱ)·noise at the noise level σ (ᾱ = 1/(1 + σ²)), in
- * ε-space, then in the sampler's σ-space at its first σ (×√(1 + σ₀²)); with no σ to sample, the ε-space
+/** A1111's DDIM, PLMS and UniPC from an init image: √ᾱ·x + √(1 − ᾱ)·noise at the noise level σ
+ * (ᾱ = 1/(1 + σ²)), in ε-space, then in the sampler's σ-space at its first σ (×√(1 + σ₀²)); with no σ to sample, the ε-space
  * latents themselves, which A1111 decodes (still noisy: its quirk below two steps). */
 function epsSpaceStart(latents: Float32Array, noise: Float32Array, sigmas: number[], sigma: number): Float32Array {
   const alpha = 1 / (1 + sigma * sigma);

@@ -96,6 +96,10 @@ test('a tool sampler refuses inpainting, inversion and an init image it does not
     /A1111's DPM fast does not start from an init image yet/,
   );
   await assert.rejects(
+    run({ ...image, strength: 0.2, toolSampler: A1111('UniPC') }, init),
+    /UniPC: from an init image at strength 0.2 it walks 2 of its 10 timesteps .* needs at least 3, its order/,
+  );
+  await assert.rejects(
     run({ ...image, mask: 'm.png', toolSampler: A1111('Euler') }, init),
     /a tool sampler does not inpaint yet: use a diffusers scheduler/,
   );
