@@ -20,57 +20,48 @@ import {
 
 const MODEL = 'models/tiny-sd';
 
-/** Runs `check` in a window of a code-server in Restricted Mode whose workspace holds a model folder at
- * MODEL; on failure it screenshots that window (the runner's own shot is of the shared server's). */
-async function inRestricted(context, shared, settings, name, check) {
-  const server = await startCodeServer({ vsix: shared.vsix, workspaceTrust: true, ...settings });
-  let page;
-  try {
-    cpSync(join(REPO, 'test/fixtures/models/tiny-sd'), join(server.workspace, MODEL), { recursive: true });
-    page = await openWorkbench(context, server);
-    // code-server opens a folder it has not been told to trust in Restricted Mode.
-    await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 30_000 });
-    await check(server, page);
-  } catch (err) {
-    if (page) await screenshot(page, `FAILED-${name}`).catch(() => undefined);
-    throw err;
-  } finally {
-    await page?.close();
-    server.stop();
-  }
+/** A test that runs `check` in a window of its own code-server in Restricted Mode, started with `settings`,
+ * whose workspace holds a model folder at MODEL; on failure it screenshots that window (the runner's own
+ * shot is of the shared server's). */
+function restrictedTest(name, settings, check) {
+  test(name, async ({ context, server: shared }) => {
+    const server = await startCodeServer({ vsix: shared.vsix, workspaceTrust: true, ...settings });
+    let page;
+    try {
+      cpSync(join(REPO, 'test/fixtures/models/tiny-sd'), join(server.workspace, MODEL), { recursive: true });
+      page = await openWorkbench(context, server);
+      // code-server opens a folder it has not been told to trust in Restricted Mode.
+      await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 30_000 });
+      await check(server, page);
+    } catch (err) {
+      if (page) await screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+      throw err;
+    } finally {
+      await page?.close();
+      server.stop();
+    }
+  });
 }
 
-test("an untrusted workspace's own model setting is ignored: Generate runs on the default model", ({
-  context,
-  server: shared,
-}) =>
-  inRestricted(
-    context,
-    shared,
-    { workspaceSettings: { 'diffusionLab.modelPath': MODEL } },
-    'workspace-setting',
-    async (server, page) => {
-      await runCommand(page, 'Diffusion: Generate');
-      await answerInput(page, 'from the workspace setting');
-      const [, used] = await waitForLog(server, /generate: "from the workspace setting" model (.*), seed/);
-      assert(!used.startsWith(server.workspace), `the engine was asked to load ${used}`);
-    },
-  ));
+restrictedTest(
+  "an untrusted workspace's own model setting is ignored: Generate runs on the default model",
+  { workspaceSettings: { 'diffusionLab.modelPath': MODEL } },
+  async (server, page) => {
+    await runCommand(page, 'Diffusion: Generate');
+    await answerInput(page, 'from the workspace setting');
+    const [, used] = await waitForLog(server, /generate: "from the workspace setting" model (.*), seed/);
+    assert(!used.startsWith(server.workspace), `the engine was asked to load ${used}`);
+  },
+);
 
-test("a relative model path from the remote's settings that lands in an untrusted workspace is refused", ({
-  context,
-  server: shared,
-}) =>
-  inRestricted(
-    context,
-    shared,
-    { remoteSettings: { 'diffusionLab.modelPath': MODEL } },
-    'remote-setting',
-    async (server, page) => {
-      await runCommand(page, 'Diffusion: Generate');
-      await answerInput(page, 'from the remote setting');
-      await waitForNotification(page, 'does not load model folders from an untrusted workspace');
-      assert(!/generate: "from the remote setting"/.test(readExtensionLog(server)), 'the run went ahead');
-      await screenshot(page, 'untrusted-workspace');
-    },
-  ));
+restrictedTest(
+  "a relative model path from the remote's settings that lands in an untrusted workspace is refused",
+  { remoteSettings: { 'diffusionLab.modelPath': MODEL } },
+  async (server, page) => {
+    await runCommand(page, 'Diffusion: Generate');
+    await answerInput(page, 'from the remote setting');
+    await waitForNotification(page, 'does not load model folders from an untrusted workspace');
+    assert(!/generate: "from the remote setting"/.test(readExtensionLog(server)), 'the run went ahead');
+    await screenshot(page, 'untrusted-workspace');
+  },
+);
