@@ -8,6 +8,7 @@ import { isToolFinding, resolveToolSampler, toolMinSteps, type Tool } from '../c
 import { addNoiseRefusal } from '../core/config/schedulerClasses';
 import { TOOL_LABELS } from './workbenchSampler';
 import { noiseProblem, startsFromImage, takesSigmaList } from '../core/kdiffusion/toolRun';
+import { toolImageStepsProblem } from '../core/kdiffusion/toolImageSigmas';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
 
@@ -380,18 +381,23 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
 
 /** Why a tool sampler cannot run the spec's image-to-image, or undefined: it starts from an init image as
  * its tool cuts its σ list (A1111's DDIM, PLMS and UniPC: their timesteps) by the strength, which DPM
- * fast/adaptive do not (A1111 gives them the model's range); inpainting and inversion are the diffusers
- * path's. */
+ * fast/adaptive do not (A1111 gives them the model's range), and A1111's UniPC not below its order's worth
+ * of steps (checked where the steps are given); inpainting and inversion are the diffusers path's. */
 export function toolImageProblem(
-  spec: Pick<RunSpec, 'initImage' | 'invert' | 'mask' | 'toolSampler'>,
+  spec: Pick<RunSpec, 'initImage' | 'invert' | 'mask' | 'toolSampler' | 'strength' | 'steps'>,
 ): string | undefined {
   const t = spec.toolSampler;
   if (spec.initImage === undefined || !t) return undefined;
   if (spec.invert) return 'inversion runs DDIM: it takes no tool sampler';
   if (spec.mask !== undefined) return 'a tool sampler does not inpaint yet: use a diffusers scheduler';
   const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
-  if (isToolFinding(resolved) || startsFromImage(resolved)) return undefined;
-  return `${TOOL_LABELS[t.tool]}'s ${t.sampler} does not start from an init image yet`;
+  if (isToolFinding(resolved)) return undefined;
+  if (!startsFromImage(resolved)) return `${TOOL_LABELS[t.tool]}'s ${t.sampler} does not start from an init image yet`;
+  const few =
+    spec.steps === undefined
+      ? undefined
+      : toolImageStepsProblem(resolved, spec.steps, spec.strength ?? DEFAULT_STRENGTH);
+  return few && `${TOOL_LABELS[t.tool]}'s ${t.sampler}: ${few}`;
 }
 
 /** Why a tool run cannot take the spec's variation seed, or undefined (a1111Only). */

@@ -105,8 +105,9 @@ export interface ModelOption {
 export interface ValidationContext {
   samplers: readonly SamplerOption[];
   models: readonly ModelOption[];
-  /** The image section's mode, when the run starts from an image. */
+  /** The image section's mode and strength, when the run starts from an image. */
   imageMode?: ImageMode;
+  imageStrength?: number;
 }
 
 /** The workbench keeps every captured step of every image of a run for its viewer, so it offers a
@@ -204,7 +205,7 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   const ensd =
     samplerOption?.toolSampler && toolEnsdProblem({ etaNoiseSeedDelta, toolSampler: samplerOption.toolSampler });
   if (ensd && !errors.etaNoiseSeedDelta) errors.etaNoiseSeedDelta = `${capitalized(ensd)}: set it to 0.`;
-  const image = ctx.imageMode && imageProblem(ctx.imageMode, samplerOption?.toolSampler);
+  const image = ctx.imageMode && imageProblem(ctx.imageMode, samplerOption?.toolSampler, steps, ctx.imageStrength);
   if (image && !errors.sampler) errors.sampler = `${capitalized(image)}.`;
   const micro = microSpec({
     originalSize: text('originalSize'),
@@ -232,10 +233,17 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   return { errors, run: { modelId, spec, batchCount, preview: { every: previewEvery, kind: previewKind } } };
 }
 
-/** Why the sampler picked cannot run from an image in `mode` (run.ts toolImageProblem), or undefined. */
-function imageProblem(mode: ImageMode, toolSampler: RunSpec['toolSampler']): string | undefined {
+/** Why the sampler picked cannot run from an image in `mode` at these steps and strength (run.ts
+ * toolImageProblem), or undefined. */
+function imageProblem(
+  mode: ImageMode,
+  toolSampler: RunSpec['toolSampler'],
+  steps: number | undefined,
+  strength: number | undefined,
+): string | undefined {
   const image = { initImage: '', invert: mode === 'invert', mask: mode === 'inpaint' ? '' : undefined };
-  return toolImageProblem({ ...image, toolSampler });
+  // Steps that are not a whole number are the Steps field's to name.
+  return toolImageProblem({ ...image, toolSampler, steps: Number.isInteger(steps) ? steps : undefined, strength });
 }
 
 const capitalized = (message: string) => `${message[0].toUpperCase()}${message.slice(1)}`;

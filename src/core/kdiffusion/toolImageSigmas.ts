@@ -17,6 +17,24 @@ export interface ToolImageSigmas {
   noiseSigma?: number;
 }
 
+/** t_enc, the steps' worth of strength A1111 runs from an init image (setup_img2img_steps without
+ * "img2img_fix_steps"): ⌊min(strength, 0.999)·steps⌋. */
+export function a1111ImageSteps(steps: number, strength: number): number {
+  return Math.trunc(Math.min(strength, 0.999) * steps);
+}
+
+/** Why `r` cannot start from an init image at this strength and step count, or undefined: A1111's UniPC
+ * walks t_enc times and needs at least its order (A1111 fails below). */
+export function toolImageStepsProblem(r: ResolvedToolSampler, steps: number, strength: number): string | undefined {
+  const s = r.schedule;
+  const tEnc = a1111ImageSteps(steps, strength);
+  if (!(s.tool === 'a1111' && s.type === 'UniPC times') || tEnc >= UNIPC_ORDER) return undefined;
+  return (
+    `from an init image at strength ${strength} it walks ${tEnc} of its ${steps} timesteps (⌊strength·steps⌋) ` +
+    `and needs at least ${UNIPC_ORDER}, its order: raise the strength or the steps`
+  );
+}
+
 /** A1111 (sd_samplers_kdiffusion.py sample_img2img, setup_img2img_steps without "img2img_fix_steps"): the
  * schedule for `steps` from index steps − t_enc − 1, t_enc = ⌊min(strength, 0.999)·steps⌋, so t_enc + 1
  * steps (one at strength 0). A1111's DDIM and PLMS (sd_samplers_timesteps.py sample_img2img): the first t_enc
@@ -32,10 +50,10 @@ export function toolImageSigmas(
   ctx?: A1111ScheduleContext,
 ): ToolImageSigmas {
   if (r.tool === 'a1111') {
-    const tEnc = Math.trunc(Math.min(strength, 0.999) * steps);
+    const tEnc = a1111ImageSteps(steps, strength);
     const s = r.schedule;
     if (s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times'))
-      return timestepSamplerImage(table, steps, tEnc, s.type === 'UniPC times', strength);
+      return timestepSamplerImage(r, table, steps, tEnc, strength);
     const full = toolSigmas(r, table, steps, ctx);
     const beginIndex = steps - tEnc - 1;
     return { sigmas: full.slice(beginIndex), treeSigmas: full, beginIndex };
@@ -49,20 +67,17 @@ export function toolImageSigmas(
 /** A1111's DDIM, PLMS and UniPC: the first t_enc DDIM timesteps, walked down (UniPC: its times from just
  * above the last of them), the latents noised to the timestep t_enc. */
 function timestepSamplerImage(
+  r: ResolvedToolSampler,
   table: SigmaTable,
   steps: number,
   tEnc: number,
-  uniPc: boolean,
   strength: number,
 ): ToolImageSigmas {
+  const problem = toolImageStepsProblem(r, steps, strength);
+  if (problem) throw new RangeError(problem);
+  const uniPc = r.schedule.tool === 'a1111' && r.schedule.type === 'UniPC times';
   const timesteps = a1111DdimTimesteps(steps, table.sigmas.length);
   const handed = timesteps.slice(0, tEnc);
-  if (uniPc && tEnc < UNIPC_ORDER) {
-    throw new RangeError(
-      `from an init image at strength ${strength} it walks ${tEnc} of its ${steps} timesteps (⌊strength·steps⌋) ` +
-        `and needs at least ${UNIPC_ORDER}, its order: raise the strength or the steps`,
-    );
-  }
   const sigmas = uniPc ? a1111UniPcImageSigmas(table, handed) : handed.reverse().map((t) => timestepToSigma(table, t));
   const noiseSigma = timestepToSigma(table, timesteps[tEnc]);
   return { sigmas, treeSigmas: sigmas, beginIndex: timesteps.length - tEnc, noiseSigma };

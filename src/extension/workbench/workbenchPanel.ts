@@ -242,7 +242,14 @@ export class WorkbenchPanel implements vscode.Disposable {
         return void (await context.workspaceState.update(FORM_KEY, m.form));
       case 'generate': {
         await context.workspaceState.update(FORM_KEY, m.form);
-        const checks = { samplers: this.deps.samplers, models: catalog.options(), imageMode: m.image?.mode };
+        const strength = Number(m.image?.strength);
+        const checks = {
+          samplers: this.deps.samplers,
+          models: catalog.options(),
+          imageMode: m.image?.mode,
+          // A strength that is not a number is the image section's to name.
+          imageStrength: Number.isFinite(strength) ? strength : undefined,
+        };
         const { run, errors } = validateParams(m.form, checks);
         this.post({ type: 'errors', errors });
         const modelDir = run && catalog.dir(run.modelId);

@@ -96,6 +96,18 @@ test('from an image, a tool sampler that cannot run that mode is flagged at Samp
   assert.equal(error('a1111:Euler a:', 'inpaint'), 'A tool sampler does not inpaint yet: use a diffusers scheduler.');
   assert.equal(error('comfyui:euler:normal', 'invert'), 'Inversion runs DDIM: it takes no tool sampler.');
   assert.equal(error('a1111:DPM fast:', 'img2img'), "A1111's DPM fast does not start from an init image yet.");
+  // UniPC walks ⌊strength·steps⌋ of its timesteps and needs 3: at the form's steps, 0.1 gives too few.
+  const uniPc = (strength: number, steps = good.steps) =>
+    validateParams(
+      { ...good, steps, sampler: 'a1111:UniPC:', spacing: 'default' },
+      { ...ctx, imageMode: 'img2img', imageStrength: strength },
+    ).errors.sampler;
+  assert.match(
+    uniPc(0.1, '20') ?? '',
+    /^A1111's UniPC: from an init image at strength 0\.1 it walks 2 of its 20 timesteps .* needs at least 3/,
+  );
+  assert.equal(uniPc(0.15, '20'), undefined, '3 timesteps');
+  assert.equal(uniPc(0.1, 'x'), undefined, "bad steps are the Steps field's to name");
   assert.equal(error('a1111:DDIM:', 'img2img'), undefined, 'DDIM, PLMS and UniPC start from one on their timesteps');
   assert.equal(error('a1111:DPM fast:'), undefined, 'text-to-image');
   assert.equal(error('DDIMScheduler', 'inpaint'), undefined, 'a diffusers scheduler inpaints');
