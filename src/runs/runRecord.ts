@@ -259,10 +259,10 @@ function fromComfy(text: string): RestoredRun | undefined {
     ? known({ tool: 'comfyui', sampler: c.samplerName, schedule: c.scheduler })
     : undefined;
   const notes = [...c.notes];
-  const partial = c.denoise !== undefined && c.denoise !== 1;
   if (c.initImage !== undefined)
     notes.push(`it started from "${c.initImage}" (ComfyUI's LoadImage): choose that image to run from it`);
-  else if (partial) notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
+  else if (c.denoise !== undefined && c.denoise !== 1)
+    notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
   const spec: RestoredRun['spec'] = {
     prompt: c.positive ?? '',
     negativePrompt: c.negative ?? '',

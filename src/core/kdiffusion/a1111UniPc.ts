@@ -42,7 +42,6 @@ export function a1111UniPcSigmas(table: SigmaTable, steps: number, start = 1): n
 /** Where A1111's UniPC starts from an init image (sd_samplers_timesteps_impl.py unipc, is_img2img): the time
  * just above the last of the timesteps it is handed, t/T + 1/T in float32, from which it walks N of them. */
 export function a1111UniPcImageSigmas(table: SigmaTable, timesteps: readonly number[]): number[] {
-  needSteps(timesteps.length);
   const T = table.sigmas.length;
   const start = f32(f32(timesteps[timesteps.length - 1] / T) + f32(1 / T));
   return a1111UniPcSigmas(table, timesteps.length, start);

@@ -4,7 +4,7 @@ import type { A1111ScheduleContext } from './a1111Schedules';
 import { a1111DdimTimesteps } from './a1111Samplers';
 import { a1111UniPcImageSigmas, UNIPC_ORDER } from './a1111UniPc';
 import { type SigmaTable, timestepToSigma } from './sigmaTable';
-import { type ResolvedToolSampler, toolSigmas } from './toolSamplers';
+import { inEpsSpace, type ResolvedToolSampler, toolSigmas } from './toolSamplers';
 
 export interface ToolImageSigmas {
   /** The σ the sampler runs (none: the run keeps the image's latents, ComfyUI at strength 0). */
@@ -26,9 +26,8 @@ export function a1111ImageSteps(steps: number, strength: number): number {
 /** Why `r` cannot start from an init image at this strength and step count, or undefined: A1111's UniPC
  * walks t_enc times and needs at least its order (A1111 fails below). */
 export function toolImageStepsProblem(r: ResolvedToolSampler, steps: number, strength: number): string | undefined {
-  const s = r.schedule;
   const tEnc = a1111ImageSteps(steps, strength);
-  if (!(s.tool === 'a1111' && s.type === 'UniPC times') || tEnc >= UNIPC_ORDER) return undefined;
+  if (!isUniPc(r) || tEnc >= UNIPC_ORDER) return undefined;
   return (
     `from an init image at strength ${strength} it walks ${tEnc} of its ${steps} timesteps (⌊strength·steps⌋) ` +
     `and needs at least ${UNIPC_ORDER}, its order: raise the strength or the steps`
@@ -50,12 +49,9 @@ export function toolImageSigmas(
   ctx?: A1111ScheduleContext,
 ): ToolImageSigmas {
   if (r.tool === 'a1111') {
-    const tEnc = a1111ImageSteps(steps, strength);
-    const s = r.schedule;
-    if (s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times'))
-      return timestepSamplerImage(r, table, steps, tEnc, strength);
+    if (inEpsSpace(r)) return timestepSamplerImage(r, table, steps, strength);
     const full = toolSigmas(r, table, steps, ctx);
-    const beginIndex = steps - tEnc - 1;
+    const beginIndex = steps - a1111ImageSteps(steps, strength) - 1;
     return { sigmas: full.slice(beginIndex), treeSigmas: full, beginIndex };
   }
   if (strength <= 0) return { sigmas: [], treeSigmas: [], beginIndex: steps };
@@ -70,15 +66,18 @@ function timestepSamplerImage(
   r: ResolvedToolSampler,
   table: SigmaTable,
   steps: number,
-  tEnc: number,
   strength: number,
 ): ToolImageSigmas {
   const problem = toolImageStepsProblem(r, steps, strength);
   if (problem) throw new RangeError(problem);
-  const uniPc = r.schedule.tool === 'a1111' && r.schedule.type === 'UniPC times';
+  const tEnc = a1111ImageSteps(steps, strength);
   const timesteps = a1111DdimTimesteps(steps, table.sigmas.length);
   const handed = timesteps.slice(0, tEnc);
-  const sigmas = uniPc ? a1111UniPcImageSigmas(table, handed) : handed.reverse().map((t) => timestepToSigma(table, t));
+  const sigmas = isUniPc(r)
+    ? a1111UniPcImageSigmas(table, handed)
+    : handed.reverse().map((t) => timestepToSigma(table, t));
   const noiseSigma = timestepToSigma(table, timesteps[tEnc]);
   return { sigmas, treeSigmas: sigmas, beginIndex: timesteps.length - tEnc, noiseSigma };
 }
+
+const isUniPc = (r: ResolvedToolSampler) => r.schedule.tool === 'a1111' && r.schedule.type === 'UniPC times';

@@ -11,7 +11,7 @@ import type { A1111ScheduleContext } from './a1111Schedules';
 import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 import { nearestTimestep, type SigmaTable, sigmaTable, sigmaToT } from './sigmaTable';
 import { type ToolImageSigmas, toolImageSigmas } from './toolImageSigmas';
-import { finalLatentScale, initialNoiseScale, type ResolvedToolSampler, toolSigmas } from './toolSamplers';
+import { finalLatentScale, inEpsSpace, initialNoiseScale, type ResolvedToolSampler, toolSigmas } from './toolSamplers';
 
 export interface ToolRunSpec {
   readonly resolved: ResolvedToolSampler;
@@ -41,8 +41,7 @@ export interface ToolRun {
 /** Samplers that take no σ list (DPM fast/adaptive get the model's range; A1111's DDIM, PLMS and UniPC walk
  * their own timesteps), so an explicit σ list cannot be honoured. */
 export function takesSigmaList(r: ResolvedToolSampler): boolean {
-  const s = r.schedule;
-  return !r.modelRange && !(s.tool === 'a1111' && (s.type === 'DDIM timesteps' || s.type === 'UniPC times'));
+  return !r.modelRange && !inEpsSpace(r);
 }
 
 /** Samplers that start from an init image as their tool does (toolImageSigmas.ts): all but DPM fast and
@@ -111,8 +110,8 @@ function startLatents(spec: ToolRunSpec, sigmas: number[], table: SigmaTable, no
 }
 
 /** A1111's DDIM, PLMS and UniPC from an init image: √ᾱ·x + √(1 − ᾱ)·noise at the noise level σ
- * (ᾱ = 1/(1 + σ²)), in ε-space, then in the sampler's σ-space at its first σ (×√(1 + σ₀²)); with no σ to sample, the ε-space
- * latents themselves, which A1111 decodes (still noisy: its quirk below two steps). */
+ * (ᾱ = 1/(1 + σ²)), in ε-space, then in the sampler's σ-space at its first σ (×√(1 + σ₀²)); with no σ to
+ * sample, the ε-space latents themselves, which A1111 decodes (still noisy: its quirk below two steps). */
 function epsSpaceStart(latents: Float32Array, noise: Float32Array, sigmas: number[], sigma: number): Float32Array {
   const alpha = 1 / (1 + sigma * sigma);
   const [a, b] = [Math.sqrt(alpha), Math.sqrt(1 - alpha)];

@@ -183,8 +183,9 @@ export function initialNoiseScale(r: ResolvedToolSampler, sigmas: ArrayLike<numb
   return inEpsSpace(r) ? Math.sqrt(1 + s0 * s0) : s0;
 }
 
-/** A1111's timestep samplers work on x_t = √ᾱ·x0 + √(1−ᾱ)·ε, not on k-diffusion's x0 + σ·ε. */
-const inEpsSpace = (r: ResolvedToolSampler) =>
+/** A1111's timestep samplers (DDIM, PLMS, UniPC) work on x_t = √ᾱ·x0 + √(1−ᾱ)·ε, not on k-diffusion's
+ * x0 + σ·ε, and walk their own timesteps. */
+export const inEpsSpace = (r: ResolvedToolSampler) =>
   r.schedule.tool === 'a1111' && (r.schedule.type === 'DDIM timesteps' || r.schedule.type === 'UniPC times');
 
 /** The factor on the sampler's result before decoding: 1, except A1111's timestep samplers, which end in
