@@ -17,6 +17,8 @@ const nodeEntries = [
   ['src/engine/samplerWorker.ts', 'dist/samplerWorker.js'],
   // A small UNet's second session runs in a worker beside the engine (src/engine/unetPeer.ts).
   ['src/engine/unetWorker.ts', 'dist/unetWorker.js'],
+  // Seeded noise is drawn one step ahead in a worker beside the engine (src/engine/noiseAhead.ts).
+  ['src/engine/noiseWorker.ts', 'dist/noiseWorker.js'],
   // The host (extension and CLI) decodes images in a worker (src/runs/imageThread.ts).
   ['src/runs/imageWorker.ts', 'dist/imageWorker.js'],
   ['src/cli/start.ts', 'dist/cli.js'],

@@ -3,7 +3,7 @@
 import type { ForwardLatentRequest, FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protocol/engine';
 import { EngineFailure, toPayload } from './engineFailure';
 import { forwardLatent } from './forwardLatent';
-import { runPipeline } from './pipeline';
+import { prepareWorkers, runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
 import { graphCacheDir } from './graphCache';
 
@@ -30,6 +30,7 @@ function send(message: FromEngine): void {
 async function generate(id: number, request: GenerateRequest): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
+    prepareWorkers(request.spec);
     const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
     if (loaded) {
       const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');

@@ -6,6 +6,7 @@ import { initialNoise } from '../core/noise/initialNoise';
 import { TorchGenerator } from '../core/rng/torchGenerator';
 import type { NoiseSource } from '../core/rng/noiseSource';
 import { isVaried, type RunSpec } from '../protocol/run';
+import { aheadNoise } from './noiseAhead';
 
 /** A run's per-image seeds, its noise source (for samplers that add noise each step) and its
  * initial noise x_T before scaling by the initial σ, for latents [batch, ...imageShape]. Without a
@@ -38,16 +39,26 @@ export function runNoise(
 }
 
 export function seededNoise(seeds: readonly (number | bigint)[]): NoiseSource {
-  const generators = seeds.map((seed) => new TorchGenerator(seed));
-  return {
-    randn(shape: readonly number[], out?: Float32Array): Float32Array {
-      const [n, ...rest] = shape;
-      if (n !== generators.length) throw new RangeError(`noise for a batch of ${n} from ${generators.length} seeds`);
-      const per = rest.reduce((a, b) => a * b, 1);
-      const noise = out ?? new Float32Array(n * per);
-      // Each image's draw goes straight into its slice: no per-step allocation when the sampler reuses `out`.
-      generators.forEach((g, i) => g.randn([1, ...rest], noise.subarray(i * per, (i + 1) * per)));
-      return noise;
-    },
-  };
+  return aheadNoise(seeds) ?? new SeededNoise(seeds.map((seed) => new TorchGenerator(seed)));
+}
+
+/** One generator per image of a batch: image i's draw comes from generator i. */
+export class SeededNoise implements NoiseSource {
+  constructor(private readonly generators: readonly TorchGenerator[]) {}
+
+  randn(shape: readonly number[], out?: Float32Array): Float32Array {
+    const [n, ...rest] = shape;
+    const { generators } = this;
+    if (n !== generators.length) throw new RangeError(`noise for a batch of ${n} from ${generators.length} seeds`);
+    const per = rest.reduce((a, b) => a * b, 1);
+    const noise = out ?? new Float32Array(n * per);
+    // Each image's draw goes straight into its slice: no per-step allocation when the sampler reuses `out`.
+    generators.forEach((g, i) => g.randn([1, ...rest], noise.subarray(i * per, (i + 1) * per)));
+    return noise;
+  }
+
+  /** Generators at these ones' positions, drawing what they would draw next. */
+  clone(): SeededNoise {
+    return new SeededNoise(this.generators.map((g) => g.clone()));
+  }
 }

@@ -3,18 +3,32 @@
 // expression is evaluated in float64 and rounded once when stored.
 import type { NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 
-/** Σ coefᵢ·arrᵢ elementwise into a new array. */
+/** Σ coefᵢ·arrᵢ elementwise into a new array, summed from 0 in the terms' order. */
 export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[]): Float32Array {
-  const n = terms[0][1].length;
-  const res = new Float32Array(n);
-  // Indexed, not `for…of` over the terms: an iterator per element cost ~10× the arithmetic.
+  const res = new Float32Array(terms[0][1].length);
+  // One loop per term count: V8 does not hoist loads from an array of arrays out of an inner loop over
+  // the terms, which cost about three times the arithmetic of a step (16,384 values: 315 µs against 115).
+  if (terms.length === 2) return lincomb2(terms[0], terms[1], res);
+  if (terms.length === 3) return lincomb3(terms[0], terms[1], terms[2], res);
   const coefs = terms.map(([c]) => c);
   const arrays = terms.map(([, a]) => a);
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < res.length; j++) {
     let s = 0;
     for (let k = 0; k < coefs.length; k++) s += coefs[k] * arrays[k][j];
     res[j] = s;
   }
+  return res;
+}
+
+type Term = readonly [number, ArrayLike<number>];
+
+function lincomb2([c0, a0]: Term, [c1, a1]: Term, res: Float32Array): Float32Array {
+  for (let j = 0; j < res.length; j++) res[j] = 0 + c0 * a0[j] + c1 * a1[j];
+  return res;
+}
+
+function lincomb3([c0, a0]: Term, [c1, a1]: Term, [c2, a2]: Term, res: Float32Array): Float32Array {
+  for (let j = 0; j < res.length; j++) res[j] = 0 + c0 * a0[j] + c1 * a1[j] + c2 * a2[j];
   return res;
 }
 

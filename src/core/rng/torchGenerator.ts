@@ -25,8 +25,15 @@ export class TorchGenerator implements NoiseSource {
 
   /** Seeds as manual_seed does: any integer in [−2⁶³, 2⁶⁴ − 1], negatives taken modulo 2⁶⁴. Only the
    * low 32 bits reach mt19937. */
-  constructor(seed: number | bigint) {
-    this.engine = new Mt19937(low32(seed));
+  constructor(seed: number | bigint, engine = new Mt19937(low32(seed))) {
+    this.engine = engine;
+  }
+
+  /** A generator at this one's position (its cached normal included), drawing what it would next. */
+  clone(): TorchGenerator {
+    const copy = new TorchGenerator(0, this.engine.clone());
+    copy.cachedNormal = this.cachedNormal;
+    return copy;
   }
 
   randn(shape: readonly number[], into?: Float32Array): Float32Array {

@@ -1,0 +1,112 @@
+// Seeded noise drawn on a worker thread (noiseWorker.ts), one draw ahead: after each draw the engine
+// takes, the worker works out the next one of the same shape while the engine runs the UNet, so an
+// ancestral or SDE scheduler's step copies its noise from memory instead of drawing it (16,384
+// PyTorch-exact normals: about 450 µs to draw, 15 µs to copy). The stream is SeededNoise's: a draw of
+// another shape drops the one ahead and comes from the generators as they were. A run takes the worker
+// only once it is ready, and gets the same values either way.
+import type { Worker } from 'node:worker_threads';
+import type { NoiseSource } from '../core/rng/noiseSource';
+import { numel, sameShape } from '../core/tensor/tensor';
+import { EngineFailure } from './engineFailure';
+import { startEngineWorker } from './engineWorker';
+
+export type ToNoiseWorker =
+  | { type: 'start'; job: number; seeds: readonly (number | bigint)[]; ctrl: SharedArrayBuffer }
+  | { type: 'buffer'; job: number; values: SharedArrayBuffer }
+  | { type: 'draw'; job: number; shape: number[]; id: number }
+  /** `taken`: the engine took the draw made ahead before this one. */
+  | { type: 'ahead'; job: number; shape: number[]; id: number; taken: boolean }
+  | { type: 'end'; job: number };
+
+/** How long the engine waits for a draw before it gives the worker up for dead. */
+const DRAW_TIMEOUT_MS = 30_000;
+
+let worker: Worker | undefined;
+let ready = false;
+let nextJob = 1;
+/** A run's generators leave the worker once its noise source is collected. */
+const ended = new FinalizationRegistry((job: number) => worker?.postMessage({ type: 'end', job }));
+
+/** Starts the worker unless it runs, so that it loads while the engine opens its sessions. */
+export function prepareNoiseWorker(): void {
+  if (worker) return;
+  const w = startEngineWorker('noiseWorker');
+  worker = w;
+  // The worker does not keep the engine process alive.
+  w.unref();
+  w.once('message', () => worker === w && (ready = true));
+  const forget = () => worker === w && ([worker, ready] = [undefined, false]);
+  w.on('error', forget).on('exit', forget);
+}
+
+/** Noise for these seeds drawn by the worker, or undefined while it is not ready. */
+export function aheadNoise(seeds: readonly (number | bigint)[]): NoiseSource | undefined {
+  return worker && ready ? new AheadNoise(worker, seeds) : undefined;
+}
+
+class AheadNoise implements NoiseSource {
+  private readonly job = nextJob++;
+  /** [0]: the id of the draw in `values`; [1]: 1 where that draw failed. */
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
+  private values: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  private lastId = 0;
+  /** The draw the worker makes ahead. */
+  private ahead?: { shape: readonly number[]; id: number };
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly seeds: readonly (number | bigint)[],
+  ) {
+    worker.postMessage({ type: 'start', job: this.job, seeds, ctrl: this.ctrl.buffer });
+    ended.register(this, this.job);
+  }
+
+  randn(shape: readonly number[], out?: Float32Array): Float32Array {
+    const n = this.checked(shape, out);
+    const { ahead } = this;
+    const taken = !!ahead && sameShape(ahead.shape, shape);
+    if (!taken && n > this.values.length) this.grow(n);
+    const id = taken ? ahead.id : this.post({ type: 'draw', shape: [...shape] });
+    this.wait(id);
+    const data = out ?? new Float32Array(n);
+    data.set(this.values.subarray(0, n));
+    this.ahead = { shape: [...shape], id: this.post({ type: 'ahead', shape: [...shape], taken }) };
+    return data;
+  }
+
+  /** The values a shape holds; throws as SeededNoise would for a shape its generators cannot draw. */
+  private checked(shape: readonly number[], out: Float32Array | undefined): number {
+    if (shape.some((d) => !Number.isInteger(d) || d < 0))
+      throw new RangeError(`randn: invalid shape [${shape.join(', ')}]`);
+    if (shape[0] !== this.seeds.length) {
+      throw new RangeError(`noise for a batch of ${shape[0]} from ${this.seeds.length} seeds`);
+    }
+    const n = numel(shape);
+    if (out && out.length !== n)
+      throw new RangeError(`randn: out has ${out.length} values but [${shape.join(', ')}] needs ${n}`);
+    return n;
+  }
+
+  private grow(n: number): void {
+    const values = new SharedArrayBuffer(n * 4);
+    this.values = new Float32Array(values);
+    this.worker.postMessage({ type: 'buffer', job: this.job, values });
+  }
+
+  /** Posts a draw and returns its id. */
+  private post(m: { type: 'draw'; shape: number[] } | { type: 'ahead'; shape: number[]; taken: boolean }): number {
+    this.worker.postMessage({ ...m, job: this.job, id: ++this.lastId });
+    return this.lastId;
+  }
+
+  /** Blocks until draw `id` is in `values`: at once where the worker drew it ahead. */
+  private wait(id: number): void {
+    const deadline = Date.now() + DRAW_TIMEOUT_MS;
+    for (let seen = Atomics.load(this.ctrl, 0); seen !== id; seen = Atomics.load(this.ctrl, 0)) {
+      if (Atomics.wait(this.ctrl, 0, seen, Math.max(0, deadline - Date.now())) === 'timed-out') {
+        throw new EngineFailure('INTERNAL', `the noise worker did not answer in ${DRAW_TIMEOUT_MS / 1000} s`);
+      }
+    }
+    if (Atomics.load(this.ctrl, 1)) throw new EngineFailure('INTERNAL', 'the noise worker could not draw');
+  }
+}

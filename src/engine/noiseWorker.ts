@@ -1,0 +1,54 @@
+// Worker thread that draws a run's seeded noise (noiseAhead.ts): each draw the engine asks for, and then,
+// while the engine runs the UNet, the next draw of the same shape from copies of the generators. The
+// engine takes that draw when it asks for that shape next (the copies become the generators) and
+// otherwise has it dropped, so the stream is the one the generators would give on the engine's thread.
+import { parentPort } from 'node:worker_threads';
+import { TorchGenerator } from '../core/rng/torchGenerator';
+import type { ToNoiseWorker } from './noiseAhead';
+import { SeededNoise } from './seededNoise';
+
+interface Job {
+  /** The generators as far as the engine has taken draws. */
+  noise: SeededNoise;
+  /** Copies one draw further, after a draw ahead. */
+  ahead?: SeededNoise;
+  ctrl: Int32Array;
+  values: Float32Array;
+}
+
+const jobs = new Map<number, Job>();
+
+/** Draws `shape` from `noise` into the job's buffer and tells the engine which draw is there. */
+function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number): void {
+  const n = shape.reduce((a, b) => a * b, 1);
+  try {
+    noise.randn(shape, job.values.subarray(0, n));
+    Atomics.store(job.ctrl, 1, 0);
+  } catch {
+    Atomics.store(job.ctrl, 1, 1);
+  }
+  Atomics.store(job.ctrl, 0, id);
+  Atomics.notify(job.ctrl, 0);
+}
+
+parentPort!.on('message', (m: ToNoiseWorker) => {
+  if (m.type === 'start') {
+    const noise = new SeededNoise(m.seeds.map((s) => new TorchGenerator(s)));
+    jobs.set(m.job, { noise, ctrl: new Int32Array(m.ctrl), values: new Float32Array(0) });
+    return;
+  }
+  const job = jobs.get(m.job);
+  if (!job) return;
+  if (m.type === 'end') jobs.delete(m.job);
+  else if (m.type === 'buffer') job.values = new Float32Array(m.values);
+  else if (m.type === 'draw') {
+    job.ahead = undefined;
+    draw(job, job.noise, m.shape, m.id);
+  } else {
+    // The engine took the draw ahead: the copies it came from are now the generators.
+    if (m.taken) job.noise = job.ahead!;
+    job.ahead = job.noise.clone();
+    draw(job, job.ahead, m.shape, m.id);
+  }
+});
+parentPort!.postMessage('ready');

@@ -1,0 +1,71 @@
+// Noise drawn ahead on the noise worker (noiseAhead.ts) is the engine thread's SeededNoise stream, value
+// for value, whether the worker's draw ahead is taken (the same shape again) or dropped (another shape),
+// through the scalar path of small draws, a batch of seeds and a buffer that grows; bad shapes are refused
+// as SeededNoise refuses them; and a prepared worker never keeps the engine process from ending.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
+import { aheadNoise, prepareNoiseWorker } from '../../../src/engine/noiseAhead';
+import { SeededNoise } from '../../../src/engine/seededNoise';
+
+before(async () => {
+  prepareNoiseWorker();
+  const deadline = Date.now() + 20_000;
+  while (!aheadNoise([0])) {
+    if (Date.now() > deadline) throw new Error('the noise worker did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+});
+
+const local = (seeds: number[]) => new SeededNoise(seeds.map((s) => new TorchGenerator(s)));
+
+test('draws ahead and draws of another shape give the engine thread stream', () => {
+  const seeds = [7, 8];
+  const ahead = aheadNoise(seeds)!;
+  const reference = local(seeds);
+  // x_T, steps that take the draw ahead, a small draw (scalar path), a larger latent, and back.
+  const shapes = [
+    [2, 4, 8, 8],
+    [2, 4, 8, 8],
+    [2, 4, 8, 8],
+    [2, 3],
+    [2, 3],
+    [2, 4, 8, 8],
+    [2, 4, 16, 16],
+    [2, 4, 16, 16],
+    [2, 4, 8, 8],
+  ];
+  for (const [k, shape] of shapes.entries()) {
+    assert.deepStrictEqual(ahead.randn(shape), reference.randn(shape), `draw ${k} [${shape}]`);
+  }
+});
+
+test('a draw goes into the buffer given', () => {
+  const ahead = aheadNoise([3])!;
+  const reference = local([3]);
+  const buffer = new Float32Array(4 * 64 * 64);
+  for (let step = 0; step < 4; step++) {
+    assert.equal(ahead.randn([1, 4, 64, 64], buffer), buffer);
+    assert.deepStrictEqual(buffer, reference.randn([1, 4, 64, 64]), `step ${step}`);
+  }
+});
+
+test('bad shapes and buffers are refused as the engine thread refuses them', () => {
+  const ahead = aheadNoise([1, 2])!;
+  assert.throws(() => ahead.randn([3, 4]), /noise for a batch of 3 from 2 seeds/);
+  assert.throws(() => ahead.randn([2, 1.5]), /invalid shape/);
+  assert.throws(() => ahead.randn([2, 4], new Float32Array(7)), /out has 7 values/);
+  // The refusals drew nothing: the stream goes on where it was.
+  assert.deepStrictEqual(ahead.randn([2, 16]), local([1, 2]).randn([2, 16]));
+});
+
+test('a prepared noise worker does not keep the process alive', () => {
+  const module = join(__dirname, '..', '..', '..', 'src', 'engine', 'noiseAhead.ts');
+  const script = `require(${JSON.stringify(module)}).prepareNoiseWorker(); console.log('prepared');`;
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.signal, null, `the process did not end by itself: ${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /prepared\n/);
+});
