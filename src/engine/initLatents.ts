@@ -11,6 +11,7 @@ import type { ImageRunInfo, RgbaPixels, RunImages } from '../protocol/engine';
 import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels';
+import { comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
 import { inpaintBlend } from './inpaintBlend';
 import type { ModelSessions } from './modelSessions';
 import type { ResolvedSpec, RunShape } from './requestCheck';
@@ -137,9 +138,20 @@ interface InpaintMask {
   latent: Float32Array;
 }
 
-/** The mask at the run's size, and per latent cell the fraction it repaints; it must have the init
- * image's size. */
+/** The mask at the run's size, and per latent cell the fraction it repaints. */
 function inpaintMask(images: RunImages | undefined, blur: number, shape: RunShape): InpaintMask {
+  const pixel = pixelMask(images, blur, shape);
+  return { pixel, latent: cellMeans(pixel, shape.width, shape.height, shape.width / shape.latentWidth) };
+}
+
+/** A ComfyUI sampler's mask: one latent plane, resized as ComfyUI resizes its denoise mask. */
+export function toolInpaintMask(images: RunImages | undefined, blur: number, shape: RunShape): Float32Array {
+  const pixel = pixelMask(images, blur, shape);
+  return comfyLatentMask(pixel, shape.width, shape.height, shape.latentWidth, shape.latentHeight);
+}
+
+/** The mask at the run's size, 1 where it repaints; it must have the init image's size. */
+function pixelMask(images: RunImages | undefined, blur: number, shape: RunShape): Float32Array {
   const { init, mask } = images ?? {};
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
   if (!mask) throw bad('the spec names a mask but the request carries no pixels (images.mask)');
@@ -147,8 +159,7 @@ function inpaintMask(images: RunImages | undefined, blur: number, shape: RunShap
     const size = (i: RgbaPixels) => `${i.width}x${i.height}`;
     throw bad(`the mask is ${size(mask)} but the init image is ${size(init!)}; they must be the same size`);
   }
-  const pixel = resizeMask(maskPlane(mask, blur), shape.width, shape.height);
-  return { pixel, latent: cellMeans(pixel, shape.width, shape.height, shape.width / shape.latentWidth) };
+  return resizeMask(maskPlane(mask, blur), shape.width, shape.height);
 }
 
 /** [mask, masked-image latents] per image: diffusers' torch.cat([mask, masked_image_latents], dim=1). */

@@ -9,7 +9,7 @@ import type { GenerateRequest, GenerateResult, ImageOut, RunInfo } from '../prot
 import { DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { checkRequest, customSchedule, type ResolvedSpec } from './requestCheck';
-import { imageRunInfo, startFromImage, toolImageLatents, type ImageStart } from './initLatents';
+import { imageRunInfo, startFromImage, toolImageLatents, toolInpaintMask, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
 import { prepareNoiseWorker } from './noiseAhead';
@@ -94,7 +94,8 @@ export async function runPipeline(
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
     } else if (toolRun) {
       const image = req.initImage === undefined ? undefined : await toolImageLatents(s, request.images, shape, noise);
-      tool = planToolRun(req, scheduler, latentShape, seeds, image?.latents.data);
+      const mask = req.mask === undefined ? undefined : toolInpaintMask(request.images, req.maskBlur ?? 0, shape);
+      tool = planToolRun(req, scheduler, latentShape, seeds, image && { latents: image.latents.data, mask });
       const { guidanceScale, guidanceRescale } = req;
       const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };
       const { unetStepMs, unetRunMs } = loop;
@@ -172,7 +173,8 @@ function toolImageStart(
   image: Awaited<ReturnType<typeof toolImageLatents>>,
   plan: ToolPlan,
 ): RunStart {
-  const ran = { latent: image.kind, mode: 'img2img' as const, strength: plan.job.init!.strength };
+  const { strength, mask } = plan.job.init!;
+  const ran = { latent: image.kind, mode: mask ? ('inpaint' as const) : ('img2img' as const), strength };
   const info = imageRunInfo(request.images!, { ...ran, beginIndex: plan.beginIndex, stepsRun: plan.totalSteps });
   return { info, encoderMs: image.encoderMs };
 }

@@ -37,6 +37,11 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
 
   const [, unetChannels, fixedH, fixedW] = s.unet.input('sample').shape;
   const channels = typeof unetChannels === 'number' ? s.unetLatentChannels : unetChannels;
+  if (s.inpaintingUnet && spec.toolSampler) {
+    throw bad(
+      `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels): it runs with a diffusers scheduler, not a tool sampler`,
+    );
+  }
   if (s.inpaintingUnet && !spec.mask) {
     throw bad(
       `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): give an init image and a mask`,

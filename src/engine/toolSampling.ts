@@ -40,14 +40,14 @@ export interface ToolPlan {
   prediction: PredictionType;
 }
 
-/** Resolves the spec's tool sampler on the model's training schedule, from `init` (the init image's latents)
- * where the run has one; bad requests throw BAD_REQUEST. */
+/** Resolves the spec's tool sampler on the model's training schedule, from `init` (the init image's latents,
+ * and the inpainting mask at the latents' size) where the run has one; bad requests throw BAD_REQUEST. */
 export function planToolRun(
   req: ResolvedSpec,
   scheduler: Scheduler,
   latentShape: number[],
   seeds: number[],
-  init?: Float32Array,
+  init?: { latents: Float32Array; mask?: Float32Array },
 ): ToolPlan {
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
   const ts = req.toolSampler!;
@@ -61,7 +61,7 @@ export function planToolRun(
   const prediction = scheduler.config.prediction_type as PredictionType;
   if (req.sigmas) customSchedule({ sigmas: req.sigmas }, alphasCumprod);
   const table = sigmaTable(alphasCumprod, resolved.tool);
-  const image = init && { latents: init, strength: req.strength ?? DEFAULT_STRENGTH };
+  const image = init && { ...init, strength: req.strength ?? DEFAULT_STRENGTH };
   let sigmas: number[];
   let beginIndex = 0;
   try {

@@ -382,14 +382,17 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
 /** Why a tool sampler cannot run the spec's image-to-image, or undefined: it starts from an init image as
  * its tool cuts its σ list (A1111's DDIM, PLMS and UniPC: their timesteps) by the strength, which DPM
  * fast/adaptive do not (A1111 gives them the model's range), and A1111's UniPC not below its order's worth
- * of steps (checked where the steps are given); inpainting and inversion are the diffusers path's. */
+ * of steps (checked where the steps are given); ComfyUI's samplers inpaint, A1111's do not yet; inversion
+ * is the diffusers path's. */
 export function toolImageProblem(
   spec: Pick<RunSpec, 'initImage' | 'invert' | 'mask' | 'toolSampler' | 'strength' | 'steps'>,
 ): string | undefined {
   const t = spec.toolSampler;
   if (spec.initImage === undefined || !t) return undefined;
   if (spec.invert) return 'inversion runs DDIM: it takes no tool sampler';
-  if (spec.mask !== undefined) return 'a tool sampler does not inpaint yet: use a diffusers scheduler';
+  if (spec.mask !== undefined && t.tool === 'a1111') {
+    return "A1111's samplers do not inpaint yet: use ComfyUI's sampler names or a diffusers scheduler";
+  }
   const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
   if (isToolFinding(resolved)) return undefined;
   if (!startsFromImage(resolved)) return `${TOOL_LABELS[t.tool]}'s ${t.sampler} does not start from an init image yet`;

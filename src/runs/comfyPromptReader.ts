@@ -1,11 +1,17 @@
 // Reads a ComfyUI PNG's `prompt` chunk (the API-format graph its SaveImage writes) for "Re-run from
 // Image": the KSampler's widget values, the prompts of the CLIPTextEncode nodes its positive and negative
 // inputs link to, the EmptyLatentImage size (or, in an img2img graph, the file of the LoadImage that its
-// VAEEncode encodes) and the checkpoint name. Links are [node id, output slot].
+// VAEEncode encodes, and in an inpainting one the file of the LoadImageMask its SetLatentNoiseMask takes)
+// and the checkpoint name. Links are [node id, output slot].
 import type { ComfyRun } from './comfyWorkflow';
 
 /** What the graph states; fields it does not state (a prompt from another node type) are absent. */
-export type ComfyReading = Partial<ComfyRun> & { denoise?: number; initImage?: string; notes: string[] };
+export type ComfyReading = Partial<ComfyRun> & {
+  denoise?: number;
+  initImage?: string;
+  mask?: string;
+  notes: string[];
+};
 
 /** Longest `prompt` text read: a real graph is tens of kB. */
 export const MAX_COMFY_PROMPT_LENGTH = 1024 * 1024;
@@ -31,7 +37,9 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
     return node?.class_type === type ? (node.inputs ?? {}) : undefined;
   };
   const latent = linked(k.latent_image, 'EmptyLatentImage');
-  const loaded = linked(linked(k.latent_image, 'VAEEncode')?.pixels, 'LoadImage');
+  const masked = linked(k.latent_image, 'SetLatentNoiseMask');
+  const encoded = linked(masked ? masked.samples : k.latent_image, 'VAEEncode');
+  const loaded = linked(encoded?.pixels, 'LoadImage');
   const checkpoint = linked(k.model, 'CheckpointLoaderSimple');
   const reading: ComfyReading = {
     seed: num(k.seed),
@@ -47,6 +55,7 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
     batchSize: num(latent?.batch_size),
     checkpoint: str(checkpoint?.ckpt_name),
     initImage: str(loaded?.image),
+    mask: loaded && str(linked(masked?.mask, 'LoadImageMask')?.image),
     notes,
   };
   if (reading.positive === undefined) notes.push("the positive prompt does not come from a CLIPTextEncode's text");

@@ -3,8 +3,8 @@
 // sizes, linked inputs/outputs and widget values, and the links array), which the UI loads when the PNG is
 // dropped on it. The graph is ComfyUI's default txt2img one (CheckpointLoaderSimple, two CLIPTextEncode,
 // EmptyLatentImage, KSampler, VAEDecode, SaveImage) with the run's values, or for a run from an image its
-// img2img form (LoadImage and VAEEncode in place of EmptyLatentImage, KSampler's denoise the strength);
-// input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image are named after the
+// img2img form (LoadImage and VAEEncode in place of EmptyLatentImage, KSampler's denoise the strength;
+// an inpainting run's latents go through SetLatentNoiseMask with a LoadImageMask of its mask's file); input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image are named after the
 // model folder and the init image's file: the user loads their own.
 
 export interface ComfyRun {
@@ -19,11 +19,13 @@ export interface ComfyRun {
   cfg: number;
   samplerName: string;
   scheduler: string;
-  /** A run from an image: its file name (LoadImage's `image`) and KSampler's denoise. */
-  init?: { image: string; denoise: number };
+  /** A run from an image: its file name (LoadImage's `image`), KSampler's denoise and an inpainting run's
+   * mask file (LoadImageMask's `image`, its red channel: white repaints). */
+  init?: { image: string; denoise: number; mask?: string };
 }
 
-/** Node ids as in ComfyUI's default graph; an image run's LoadImage and VAEEncode after them. */
+/** Node ids as in ComfyUI's default graph; an image run's LoadImage and VAEEncode after them, then an
+ * inpainting run's LoadImageMask and SetLatentNoiseMask. */
 const ID = {
   ksampler: 3,
   checkpoint: 4,
@@ -34,12 +36,15 @@ const ID = {
   save: 9,
   image: 10,
   encode: 11,
+  maskImage: 12,
+  noiseMask: 13,
 } as const;
 
 type Link = [number, number, number, number, number, string];
 
-/** The node KSampler's latent comes from: VAEEncode for an image run, else EmptyLatentImage. */
-const latentSource = (r: ComfyRun) => (r.init ? ID.encode : ID.latent);
+/** The node KSampler's latent comes from: SetLatentNoiseMask for inpainting, VAEEncode for another image run,
+ * else EmptyLatentImage. */
+const latentSource = (r: ComfyRun) => (r.init?.mask ? ID.noiseMask : r.init ? ID.encode : ID.latent);
 
 /** [id, from node, from slot, to node, to slot, type]: the links of the graph, ids 1–9 as in the default graph
  * (2 from VAEEncode for an image run, whose LoadImage and VAE links follow). */
@@ -58,6 +63,12 @@ function links(r: ComfyRun): Link[] {
       ? ([
           [10, ID.image, 0, ID.encode, 0, 'IMAGE'],
           [11, ID.checkpoint, 2, ID.encode, 1, 'VAE'],
+        ] as Link[])
+      : []),
+    ...(r.init?.mask
+      ? ([
+          [12, ID.encode, 0, ID.noiseMask, 0, 'LATENT'],
+          [13, ID.maskImage, 0, ID.noiseMask, 1, 'MASK'],
         ] as Link[])
       : []),
   ];
@@ -91,6 +102,14 @@ export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
       ? {
           [ID.image]: node('LoadImage', { image: r.init.image }, 'Load Image'),
           [ID.encode]: node('VAEEncode', { pixels: link(ID.image), vae: link(ID.checkpoint, 2) }, 'VAE Encode'),
+          ...(r.init.mask && {
+            [ID.maskImage]: node('LoadImageMask', { image: r.init.mask, channel: 'red' }, 'Load Image (as Mask)'),
+            [ID.noiseMask]: node(
+              'SetLatentNoiseMask',
+              { samples: link(ID.encode), mask: link(ID.maskImage) },
+              'Set Latent Noise Mask',
+            ),
+          }),
         }
       : {
           [ID.latent]: node(
@@ -167,6 +186,28 @@ function uiNodes(r: ComfyRun) {
             outputs: io(['LATENT', 'LATENT']),
             widgets_values: [],
           },
+          ...(r.init.mask
+            ? [
+                {
+                  id: ID.maskImage,
+                  type: 'LoadImageMask',
+                  pos: [26, 1000],
+                  size: [315, 318],
+                  inputs: [],
+                  outputs: io(['MASK', 'MASK']),
+                  widgets_values: [r.init.mask, 'red', 'image'],
+                },
+                {
+                  id: ID.noiseMask,
+                  type: 'SetLatentNoiseMask',
+                  pos: [473, 740],
+                  size: [210, 46],
+                  inputs: io(['samples', 'LATENT'], ['mask', 'MASK']),
+                  outputs: io(['LATENT', 'LATENT']),
+                  widgets_values: [],
+                },
+              ]
+            : []),
         ]
       : [
           {

@@ -162,7 +162,11 @@ export function toComfy(record: RunRecord): ComfyRun | undefined {
     samplerName: names.samplerName,
     scheduler: names.scheduler,
     ...(spec.initImage !== undefined && {
-      init: { image: basename(spec.initImage), denoise: spec.strength ?? DEFAULT_STRENGTH },
+      init: {
+        image: basename(spec.initImage),
+        denoise: spec.strength ?? DEFAULT_STRENGTH,
+        ...(spec.mask !== undefined && { mask: basename(spec.mask) }),
+      },
     }),
   };
 }
@@ -263,6 +267,8 @@ function fromComfy(text: string): RestoredRun | undefined {
     notes.push(`it started from "${c.initImage}" (ComfyUI's LoadImage): choose that image to run from it`);
   else if (c.denoise !== undefined && c.denoise !== 1)
     notes.push(`denoise ${c.denoise} needs an input image; ran as 1`);
+  if (c.mask !== undefined)
+    notes.push(`it inpainted with the mask "${c.mask}" (ComfyUI's LoadImageMask): choose it as the mask`);
   const spec: RestoredRun['spec'] = {
     prompt: c.positive ?? '',
     negativePrompt: c.negative ?? '',

@@ -8,6 +8,7 @@ import { brownianTreeNoiseSampler } from '../noise/brownianNoiseSampler';
 import type { NoiseRunSpec } from '../noise/conventions';
 import { initialNoise } from '../noise/initialNoise';
 import type { A1111ScheduleContext } from './a1111Schedules';
+import { comfyInpaintDenoiser, type ComfyInpaint } from './comfyInpaint';
 import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 import { nearestTimestep, type SigmaTable, sigmaTable, sigmaToT } from './sigmaTable';
 import { type ToolImageSigmas, toolImageSigmas } from './toolImageSigmas';
@@ -22,8 +23,9 @@ export interface ToolRunSpec {
   readonly sigmas?: readonly number[];
   readonly noise: NoiseRunSpec;
   readonly scheduleContext?: A1111ScheduleContext;
-  /** Image-to-image: the init image's latents and how far they are noised (toolImageSigmas.ts). */
-  readonly init?: { readonly latents: Float32Array; readonly strength: number };
+  /** Image-to-image: the init image's latents and how far they are noised (toolImageSigmas.ts); inpainting
+   * (ComfyUI's samplers only): one latent plane of mask, 1 where the run repaints (comfyInpaint.ts). */
+  readonly init?: { readonly latents: Float32Array; readonly strength: number; readonly mask?: Float32Array };
 }
 
 export interface ToolRun {
@@ -36,6 +38,8 @@ export interface ToolRun {
   readonly options: SamplerOptions;
   /** Factor on the result before decoding (`finalLatentScale`). */
   readonly finalScale: number;
+  /** ComfyUI's inpainting around every model call, where the run has a mask. */
+  readonly inpaint?: ComfyInpaint;
 }
 
 /** Samplers that take no σ list (DPM fast/adaptive get the model's range; A1111's DDIM, PLMS and UniPC walk
@@ -78,7 +82,19 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
     noiseSampler: sigmas.length ? noiseSamplerFor(r, spec.noise, treeSigmas) : undefined,
     alphasCumprod: r.sampler.id === 'uni_pc_a1111' ? spec.alphasCumprod : undefined,
   };
-  return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas) };
+  const inpaint = spec.init?.mask && inpainting(spec, spec.init.mask);
+  return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas), inpaint };
+}
+
+/** ComfyUI's KSamplerX0Inpaint for the run; A1111's samplers are refused (its mask handling is not
+ * reproduced). */
+function inpainting(spec: ToolRunSpec, mask: Float32Array): ComfyInpaint {
+  if (spec.resolved.tool !== 'comfyui') throw new RangeError("A1111's samplers do not inpaint yet");
+  const [, height, width] = spec.noise.imageShape;
+  if (mask.length !== height * width) {
+    throw new RangeError(`the inpainting mask has ${mask.length} values, not one per latent cell (${width}×${height})`);
+  }
+  return { mask, latents: spec.init!.latents, noise: initialNoise(spec.noise) };
 }
 
 /** The σ the run samples, those its Brownian tree spans and the init image's noise level. */
@@ -148,7 +164,8 @@ export function toolTimestep(run: Pick<ToolRun, 'resolved' | 'table'>, sigma: nu
 /** Runs the sampler to the latents the tool decodes. */
 export function sampleToolRun(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
   if (run.sigmas.length === 0) return run.x;
-  const out = run.resolved.sampler.run(denoise, run.x, run.sigmas, { ...run.options, callback });
+  const model = run.inpaint ? comfyInpaintDenoiser(denoise, run.inpaint) : denoise;
+  const out = run.resolved.sampler.run(model, run.x, run.sigmas, { ...run.options, callback });
   return run.finalScale === 1 ? out : out.map((v) => v * run.finalScale);
 }
 

@@ -73,3 +73,15 @@ export function halfMask(width: number, height: number): RgbaPixels {
   }
   return { width, height, rgba };
 }
+
+/** Mean |a − b| over the RGB of the pixels of a 64-wide image whose column passes `where`. */
+export function meanAbs(a: Uint8Array, b: Uint8Array, where: (x: number) => boolean): number {
+  let sum = 0;
+  let n = 0;
+  for (let p = 0; p < a.length / 4; p++) {
+    if (!where(p % 64)) continue;
+    for (let c = 0; c < 3; c++) sum += Math.abs(a[p * 4 + c] - b[p * 4 + c]);
+    n += 3;
+  }
+  return sum / n;
+}

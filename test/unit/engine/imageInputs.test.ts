@@ -131,6 +131,11 @@ test('bad image runs are refused, naming the problem', async () => {
   await assert.rejects(run('tiny-sd', { initImage: 'card.png' }, { init }), fails(/has no vae_encoder\/model\.onnx/));
   await assert.rejects(run('tiny-sd-inpaint', {}), fails(/inpainting UNet \(9 input.*give an init image and a mask/));
   await assert.rejects(run('tiny-sd-inpaint', { initImage: 'card.png' }, { init }), fails(/inpainting UNet/));
+  const comfy = { toolSampler: { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' } };
+  await assert.rejects(
+    run('tiny-sd-inpaint', { initImage: 'card.png', mask: 'm.png', ...comfy }, { init, mask: halfMask(64, 64) }),
+    fails(/inpainting UNet \(9 input channels\): it runs with a diffusers scheduler, not a tool sampler/),
+  );
   await assert.rejects(run('tiny-sd15', { initImage: 'card.png' }), fails(/no pixels \(images\.init\)/));
   const fromCard = (spec: Partial<RunSpec>, images: RunImages = { init }) =>
     run('tiny-sd15', { initImage: 'card.png', ...spec }, images);

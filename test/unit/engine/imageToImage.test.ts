@@ -9,7 +9,7 @@ import type { GenerateRequest, GenerateResult, RgbaPixels, RunImages } from '../
 import { runSpec, type RunSpec } from '../../../src/protocol/run';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
 import { classify } from './classify';
-import { halfMask, maxDiff, startEngine } from './fixtures';
+import { halfMask, maxDiff, meanAbs, startEngine } from './fixtures';
 
 const engine = startEngine();
 after(() => engine.dispose());
@@ -134,14 +134,3 @@ test('DDIM inversion reconstructs the image: PSNR reported, above 30 dB at 50 st
   // The same pixels as the input would give an infinite PSNR; a reconstruction is close, not equal.
   assert.ok(Number.isFinite(psnr));
 });
-
-function meanAbs(a: Uint8Array, b: Uint8Array, where: (x: number) => boolean): number {
-  let sum = 0;
-  let n = 0;
-  for (let p = 0; p < a.length / 4; p++) {
-    if (!where(p % 64)) continue;
-    for (let c = 0; c < 3; c++) sum += Math.abs(a[p * 4 + c] - b[p * 4 + c]);
-    n += 3;
-  }
-  return sum / n;
-}

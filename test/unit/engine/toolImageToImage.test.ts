@@ -8,7 +8,8 @@ import { initialNoise } from '../../../src/core/noise/initialNoise';
 import type { GenerateRequest, GenerateResult, RgbaPixels, StepEvent } from '../../../src/protocol/engine';
 import { runSpec, type RunSpec, type ToolSamplerSpec } from '../../../src/protocol/run';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
-import { maxDiff, startEngine } from './fixtures';
+import { classify } from './classify';
+import { halfMask, maxDiff, meanAbs, startEngine } from './fixtures';
 
 const engine = startEngine();
 after(() => engine.dispose());
@@ -17,11 +18,16 @@ const PROMPT = 'a green circle at the top left on a blue background';
 const A1111 = (sampler: string, schedule?: string): ToolSamplerSpec => ({ tool: 'a1111', sampler, schedule });
 const COMFY = (sampler: string, schedule: string): ToolSamplerSpec => ({ tool: 'comfyui', sampler, schedule });
 
-async function run(spec: Partial<RunSpec>, init?: RgbaPixels, events: StepEvent[] = []): Promise<GenerateResult> {
+async function run(
+  spec: Partial<RunSpec>,
+  init?: RgbaPixels,
+  events: StepEvent[] = [],
+  mask?: RgbaPixels,
+): Promise<GenerateResult> {
   const request: GenerateRequest = {
     spec: runSpec({ modelDir: defaultModelDir(), prompt: PROMPT, seed: 1, steps: 10, ...spec }),
-    options: { provider: 'cpu', captureLatents: true },
-    images: init && { init },
+    options: { provider: 'cpu', captureLatents: true, returnTensors: true },
+    images: init && { init, mask },
   };
   return engine.generate(request, { onStep: (e) => events.push(e) });
 }
@@ -88,6 +94,29 @@ test("ComfyUI's cut: the last steps + 1 σ of ⌊steps/denoise⌋; at strength 0
   assert.ok(maxDiff(r.images[0].rgba, kept.images[0].rgba) > 0, 'strength 0.3 changes the image');
 });
 
+test("ComfyUI's samplers inpaint: the kept half ends as the image's latents, the masked half is repainted", async () => {
+  const init = await redCircle();
+  const prompt = 'a yellow square at the bottom right on a blue background';
+  const spec = { prompt, initImage: 'red.png', mask: 'm.png', strength: 1, toolSampler: COMFY('euler', 'karras') };
+  const r = await run(spec, init, [], halfMask(64, 64));
+  assert.equal(r.info.image?.mode, 'inpaint');
+  const kept = await run({ initImage: 'red.png', strength: 0, toolSampler: COMFY('euler', 'karras') }, init);
+  // The mask at the latents' size is 0 on the left half: Euler's last step to σ 0 lands on the x̂0 that
+  // KSamplerX0Inpaint sets to the image's latents there.
+  const [, channels, h, w] = r.tensors!.latentShape;
+  let worst = 0;
+  for (let c = 0; c < channels; c++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w / 2; x++) {
+        const k = (c * h + y) * w + x;
+        worst = Math.max(worst, Math.abs(r.tensors!.latents[k] - kept.tensors!.latents[k]));
+      }
+  assert.ok(worst < 1e-5, `kept latents differ from the image's by ${worst}`);
+  const right = (img: RgbaPixels) => meanAbs(img.rgba, init.rgba, (x) => x >= 32);
+  assert.ok(right(r.images[0]) > 10 * right(kept.images[0]), 'the masked half is repainted');
+  assert.equal(classify([r.images[0]])[0].colour, 'yellow');
+});
+
 test('a tool sampler refuses inpainting, inversion and an init image it does not start from, naming why', async () => {
   const init = await redCircle();
   const image = { initImage: 'red.png', strength: 0.5 };
@@ -101,7 +130,7 @@ test('a tool sampler refuses inpainting, inversion and an init image it does not
   );
   await assert.rejects(
     run({ ...image, mask: 'm.png', toolSampler: A1111('Euler') }, init),
-    /a tool sampler does not inpaint yet: use a diffusers scheduler/,
+    /A1111's samplers do not inpaint yet: use ComfyUI's sampler names or a diffusers scheduler/,
   );
   await assert.rejects(
     run({ initImage: 'red.png', invert: true, toolSampler: A1111('Euler') }, init),

@@ -93,7 +93,11 @@ test('from an image, a tool sampler that cannot run that mode is flagged at Samp
   const error = (sampler: string, imageMode?: 'img2img' | 'inpaint' | 'invert') =>
     validateParams({ ...good, sampler, spacing: 'default' }, { ...ctx, imageMode }).errors.sampler;
   assert.equal(error('a1111:Euler a:', 'img2img'), undefined);
-  assert.equal(error('a1111:Euler a:', 'inpaint'), 'A tool sampler does not inpaint yet: use a diffusers scheduler.');
+  assert.equal(
+    error('a1111:Euler a:', 'inpaint'),
+    "A1111's samplers do not inpaint yet: use ComfyUI's sampler names or a diffusers scheduler.",
+  );
+  assert.equal(error('comfyui:euler:karras', 'inpaint'), undefined);
   assert.equal(error('comfyui:euler:normal', 'invert'), 'Inversion runs DDIM: it takes no tool sampler.');
   assert.equal(error('a1111:DPM fast:', 'img2img'), "A1111's DPM fast does not start from an init image yet.");
   // UniPC walks ⌊strength·steps⌋ of its timesteps and needs 3: at the form's steps, 0.1 gives too few.

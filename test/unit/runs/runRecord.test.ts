@@ -196,6 +196,45 @@ test('from an init image only the tool that ran is named; a ComfyUI run writes t
   assert.notEqual(plain.prompt, undefined);
 });
 
+test("a ComfyUI inpainting run writes SetLatentNoiseMask with its mask's LoadImageMask, and reads it back", () => {
+  const spec = {
+    initImage: '/in/cat.png',
+    mask: '/in/right-half.png',
+    strength: 1,
+    steps: 10,
+    toolSampler: { tool: 'comfyui' as const, sampler: 'euler', schedule: 'karras' },
+  };
+  const toolSampler = {
+    tool: 'comfyui' as const,
+    sampler: 'euler',
+    noise: 'comfyui' as const,
+    sigmas: [14.6, 1, 0],
+    a1111: { sampler: 'Euler', scheduleType: 'Karras' },
+    comfyui: { samplerName: 'euler', scheduler: 'karras' },
+  };
+  const texts = pngTextChunks(buildRunRecords(new Date(0), sampleInfo({ spec, toolSampler }))[0]);
+  // LoadImage → VAEEncode → SetLatentNoiseMask (with LoadImageMask's red channel: white repaints) → KSampler.
+  const prompt = JSON.parse(texts.prompt);
+  assert.deepEqual(prompt['12'].inputs, { image: 'right-half.png', channel: 'red' });
+  assert.equal(prompt['12'].class_type, 'LoadImageMask');
+  assert.deepEqual(prompt['13'].inputs, { samples: ['11', 0], mask: ['12', 0] });
+  assert.equal(prompt['13'].class_type, 'SetLatentNoiseMask');
+  assert.deepEqual(prompt['3'].inputs.latent_image, ['13', 0]);
+  const workflow = JSON.parse(texts.workflow);
+  assert.equal(workflow.last_node_id, 13);
+  for (const [id, from, fromSlot, to, toSlot] of workflow.links) {
+    const byId = (n: number) => workflow.nodes.find((x: { id: number }) => x.id === n);
+    assert.ok(byId(from).outputs[fromSlot].links.includes(id), `link ${id} from ${from}`);
+    assert.equal(byId(to).inputs[toSlot].link, id, `link ${id} to ${to}`);
+  }
+  const back = restoreFromPngText({ prompt: texts.prompt })!;
+  assert.deepEqual([back.spec.strength, back.spec.toolSampler?.sampler], [1, 'euler']);
+  assert.deepEqual(back.notes, [
+    'it started from "cat.png" (ComfyUI\'s LoadImage): choose that image to run from it',
+    'it inpainted with the mask "right-half.png" (ComfyUI\'s LoadImageMask): choose it as the mask',
+  ]);
+});
+
 test('re-run prefers the full record, and falls back to A1111 text', () => {
   const [, second] = buildRunRecords(new Date(0), info);
   const ours = restoreFromPngText(pngTextChunks(second));

@@ -1,0 +1,79 @@
+// ComfyUI's inpainting around any of its samplers (comfy/samplers.py KSamplerX0Inpaint, the denoise mask
+// of SetLatentNoiseMask resized by comfy.utils.reshape_mask): before each model call the kept region
+// (mask 0) becomes the init latents noised to the call's σ with the run's own initial noise
+// (scale_latent_inpaint of an ε model: latent + noise·σ), and after it the model's x̂0 there becomes the
+// init latents. Each product and sum is one float32 operation, as on ComfyUI's float32 tensors.
+import type { Denoiser } from './denoiser';
+
+export interface ComfyInpaint {
+  /** One latent plane, 1 where the run repaints (comfyLatentMask); every channel and image takes it. */
+  readonly mask: Float32Array;
+  /** The init image's latents. */
+  readonly latents: Float32Array;
+  /** The run's initial noise before any scaling (KSamplerX0Inpaint.noise). */
+  readonly noise: Float32Array;
+}
+
+const f = Math.fround;
+
+export function comfyInpaintDenoiser(denoise: Denoiser, { mask, latents, noise }: ComfyInpaint): Denoiser {
+  const plane = mask.length;
+  const keep = mask.map((m) => 1 - m);
+  return (x, sigma) => {
+    const s = f(sigma);
+    const input = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const k = i % plane;
+      input[i] = f(f(x[i] * mask[k]) + f(f(f(noise[i] * s) + latents[i]) * keep[k]));
+    }
+    const out = denoise(input, sigma);
+    const x0 = new Float32Array(out.length);
+    for (let i = 0; i < out.length; i++) {
+      const k = i % plane;
+      x0[i] = f(f(out[i] * mask[k]) + f(latents[i] * keep[k]));
+    }
+    return x0;
+  };
+}
+
+/** A mask of `width`×`height` (1 repaints) at the latents' size as ComfyUI resizes it: torch's bilinear
+ * interpolate without align_corners or antialiasing (each output samples the 2×2 pixels nearest to where
+ * its centre falls, so a ×8 downsize averages the middle four pixels of its cell). */
+export function comfyLatentMask(
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  latentWidth: number,
+  latentHeight: number,
+): Float32Array {
+  const xs = linearTaps(width, latentWidth);
+  const ys = linearTaps(height, latentHeight);
+  const out = new Float32Array(latentWidth * latentHeight);
+  for (let y = 0; y < latentHeight; y++) {
+    const [r0, r1] = [ys.first[y] * width, ys.second[y] * width];
+    for (let x = 0; x < latentWidth; x++) {
+      const [c0, c1, w0, w1] = [xs.first[x], xs.second[x], xs.w0[x], xs.w1[x]];
+      const top = f(f(w0 * pixels[r0 + c0]) + f(w1 * pixels[r0 + c1]));
+      const bottom = f(f(w0 * pixels[r1 + c0]) + f(w1 * pixels[r1 + c1]));
+      out[y * latentWidth + x] = f(f(ys.w0[y] * top) + f(ys.w1[y] * bottom));
+    }
+  }
+  return out;
+}
+
+/** Per output index the two input indices and their float32 weights (ATen's
+ * area_pixel_compute_source_index and compute_indices_weights_linear). */
+function linearTaps(inSize: number, outSize: number) {
+  const scale = f(inSize / outSize);
+  const taps = { first: [] as number[], second: [] as number[], w0: [] as number[], w1: [] as number[] };
+  for (let i = 0; i < outSize; i++) {
+    const src = Math.max(0, f(f(scale * f(i + 0.5)) - 0.5));
+    const first = Math.floor(src);
+    const w1 = Math.min(Math.max(f(src - first), 0), 1);
+    taps.first.push(first);
+    taps.second.push(first < inSize - 1 ? first + 1 : first);
+    taps.w0.push(f(1 - w1));
+    taps.w1.push(w1);
+  }
+  return taps;
+}
