@@ -1,17 +1,20 @@
 // Seeded noise drawn on a worker thread (noiseWorker.ts), one draw ahead: after each draw the engine
 // takes, the worker works out the next one of the same shape while the engine runs the UNet, so an
 // ancestral or SDE scheduler's step copies its noise from memory instead of drawing it (16,384
-// PyTorch-exact normals: about 450 µs to draw, 15 µs to copy). The stream is SeededNoise's: a draw of
-// another shape drops the one ahead and comes from the generators as they were. A run takes the worker
-// only once it is ready, and gets the same values either way.
+// PyTorch-exact normals: about 450 µs to draw, 15 µs to copy). A run's generators stay on the engine
+// thread until it draws one shape twice in a row (x_T, then a step's noise): only then is the worker
+// started, and once it is ready the generators' positions go to it. The stream is SeededNoise's either
+// way: a draw of another shape drops the one ahead and comes from the generators as they were.
 import type { Worker } from 'node:worker_threads';
 import type { NoiseSource } from '../core/rng/noiseSource';
+import type { GeneratorPosition } from '../core/rng/torchGenerator';
 import { numel, sameShape } from '../core/tensor/tensor';
 import { EngineFailure } from './engineFailure';
 import { startEngineWorker } from './engineWorker';
+import type { SeededNoise } from './seededNoise';
 
 export type ToNoiseWorker =
-  | { type: 'start'; job: number; seeds: readonly (number | bigint)[]; ctrl: SharedArrayBuffer }
+  | { type: 'start'; job: number; positions: readonly GeneratorPosition[]; ctrl: SharedArrayBuffer }
   | { type: 'buffer'; job: number; values: SharedArrayBuffer }
   | { type: 'draw'; job: number; shape: number[]; id: number }
   /** `taken`: the engine took the draw made ahead before this one. */
@@ -27,7 +30,7 @@ let nextJob = 1;
 /** A run's generators leave the worker once its noise source is collected. */
 const ended = new FinalizationRegistry((job: number) => worker?.postMessage({ type: 'end', job }));
 
-/** Starts the worker unless it runs, so that it loads while the engine opens its sessions. */
+/** Starts the worker unless it runs. */
 export function prepareNoiseWorker(): void {
   if (worker) return;
   const w = startEngineWorker('noiseWorker');
@@ -39,9 +42,34 @@ export function prepareNoiseWorker(): void {
   w.on('error', forget).on('exit', forget);
 }
 
-/** Noise for these seeds drawn by the worker, or undefined while it is not ready. */
-export function aheadNoise(seeds: readonly (number | bigint)[]): NoiseSource | undefined {
-  return worker && ready ? new AheadNoise(worker, seeds) : undefined;
+/** Noise drawn by the worker from generators at these positions, starting with a draw of `shape` ahead;
+ * undefined while the worker is not ready. */
+export function aheadNoise(positions: readonly GeneratorPosition[], shape: readonly number[]): NoiseSource | undefined {
+  return worker && ready ? new AheadNoise(worker, positions, shape) : undefined;
+}
+
+/** SeededNoise on this thread, until it draws one shape twice in a row: then on the worker once ready. */
+export class ThenAhead implements NoiseSource {
+  private ahead?: NoiseSource;
+  private last?: readonly number[];
+
+  constructor(private readonly local: SeededNoise) {}
+
+  /** Whether the draws now come from the worker. */
+  get drawsAhead(): boolean {
+    return this.ahead !== undefined;
+  }
+
+  randn(shape: readonly number[], out?: Float32Array): Float32Array {
+    if (this.ahead) return this.ahead.randn(shape, out);
+    const data = this.local.randn(shape, out);
+    if (this.last && sameShape(this.last, shape)) {
+      prepareNoiseWorker();
+      this.ahead = aheadNoise(this.local.positions(), shape);
+    }
+    this.last = [...shape];
+    return data;
+  }
 }
 
 class AheadNoise implements NoiseSource {
@@ -49,16 +77,22 @@ class AheadNoise implements NoiseSource {
   /** [0]: the id of the draw in `values`; [1]: 1 where that draw failed. */
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
   private values: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  /** Images in the batch: one generator each. */
+  private readonly batch: number;
   private lastId = 0;
   /** The draw the worker makes ahead. */
   private ahead?: { shape: readonly number[]; id: number };
 
   constructor(
     private readonly worker: Worker,
-    private readonly seeds: readonly (number | bigint)[],
+    positions: readonly GeneratorPosition[],
+    shape: readonly number[],
   ) {
-    worker.postMessage({ type: 'start', job: this.job, seeds, ctrl: this.ctrl.buffer });
+    this.batch = positions.length;
+    worker.postMessage({ type: 'start', job: this.job, positions, ctrl: this.ctrl.buffer });
     ended.register(this, this.job);
+    this.grow(numel(shape));
+    this.ahead = { shape: [...shape], id: this.post({ type: 'ahead', shape: [...shape], taken: false }) };
   }
 
   randn(shape: readonly number[], out?: Float32Array): Float32Array {
@@ -78,9 +112,7 @@ class AheadNoise implements NoiseSource {
   private checked(shape: readonly number[], out: Float32Array | undefined): number {
     if (shape.some((d) => !Number.isInteger(d) || d < 0))
       throw new RangeError(`randn: invalid shape [${shape.join(', ')}]`);
-    if (shape[0] !== this.seeds.length) {
-      throw new RangeError(`noise for a batch of ${shape[0]} from ${this.seeds.length} seeds`);
-    }
+    if (shape[0] !== this.batch) throw new RangeError(`noise for a batch of ${shape[0]} from ${this.batch} seeds`);
     const n = numel(shape);
     if (out && out.length !== n)
       throw new RangeError(`randn: out has ${out.length} values but [${shape.join(', ')}] needs ${n}`);

@@ -3,7 +3,6 @@
 // engine takes that draw when it asks for that shape next (the copies become the generators) and
 // otherwise has it dropped, so the stream is the one the generators would give on the engine's thread.
 import { parentPort } from 'node:worker_threads';
-import { TorchGenerator } from '../core/rng/torchGenerator';
 import type { ToNoiseWorker } from './noiseAhead';
 import { SeededNoise } from './seededNoise';
 
@@ -33,8 +32,7 @@ function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number
 
 parentPort!.on('message', (m: ToNoiseWorker) => {
   if (m.type === 'start') {
-    const noise = new SeededNoise(m.seeds.map((s) => new TorchGenerator(s)));
-    jobs.set(m.job, { noise, ctrl: new Int32Array(m.ctrl), values: new Float32Array(0) });
+    jobs.set(m.job, { noise: SeededNoise.at(m.positions), ctrl: new Int32Array(m.ctrl), values: new Float32Array(0) });
     return;
   }
   const job = jobs.get(m.job);

@@ -12,7 +12,6 @@ import { checkRequest, customSchedule, type ResolvedSpec } from './requestCheck'
 import { imageRunInfo, startFromImage, toolImageLatents, toolInpaintMask, type ImageStart } from './initLatents';
 import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
-import { prepareNoiseWorker } from './noiseAhead';
 import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages } from './decode';
 import { encodePrompts } from './textEncoding';
@@ -27,14 +26,6 @@ import { cpuFloat16Note } from './cpuFloat16';
 
 /** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
  * run's total counts it. `refiner`: the sessions of spec.refiner, for a run that names one. */
-/** Starts the worker thread a run of `spec` draws its noise in (the tool sampler's, or the one that draws
- * ahead), unless it runs: the engine calls this before it opens the sessions, so the worker loads
- * meanwhile. */
-export function prepareWorkers(spec: Pick<RunSpec, 'toolSampler' | 'invert'>): void {
-  if (spec.toolSampler && !spec.invert) prepareSamplerWorker();
-  else prepareNoiseWorker();
-}
-
 export async function runPipeline(
   s: ModelSessions,
   request: GenerateRequest,
@@ -49,7 +40,8 @@ export async function runPipeline(
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   const toolRun = !!req.toolSampler && !req.invert;
-  prepareWorkers(req);
+  // A tool run's sampler worker loads while the prompt is encoded (the engine starts it earlier still).
+  if (toolRun) prepareSamplerWorker();
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
   const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.

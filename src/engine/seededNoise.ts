@@ -3,10 +3,10 @@
 // With a variation strength or an eta noise seed delta the run follows A1111 (modules/rng.py ImageRNG).
 import { addSeed } from '../core/noise/conventions';
 import { initialNoise } from '../core/noise/initialNoise';
-import { TorchGenerator } from '../core/rng/torchGenerator';
+import { TorchGenerator, type GeneratorPosition } from '../core/rng/torchGenerator';
 import type { NoiseSource } from '../core/rng/noiseSource';
 import { isVaried, type RunSpec } from '../protocol/run';
-import { aheadNoise } from './noiseAhead';
+import { ThenAhead } from './noiseAhead';
 
 /** A run's per-image seeds, its noise source (for samplers that add noise each step) and its
  * initial noise x_T before scaling by the initial σ, for latents [batch, ...imageShape]. Without a
@@ -38,13 +38,18 @@ export function runNoise(
   return { seeds, noise: delta ? seededNoise(seeds.map((s) => addSeed(s, delta))) : noise, initial };
 }
 
+/** The seeds' generators, handed to the noise worker once a run draws step noise (noiseAhead.ts). */
 export function seededNoise(seeds: readonly (number | bigint)[]): NoiseSource {
-  return aheadNoise(seeds) ?? new SeededNoise(seeds.map((seed) => new TorchGenerator(seed)));
+  return new ThenAhead(new SeededNoise(seeds.map((seed) => new TorchGenerator(seed))));
 }
 
 /** One generator per image of a batch: image i's draw comes from generator i. */
 export class SeededNoise implements NoiseSource {
   constructor(private readonly generators: readonly TorchGenerator[]) {}
+
+  static at(positions: readonly GeneratorPosition[]): SeededNoise {
+    return new SeededNoise(positions.map((p) => TorchGenerator.at(p)));
+  }
 
   randn(shape: readonly number[], out?: Float32Array): Float32Array {
     const [n, ...rest] = shape;
@@ -57,8 +62,13 @@ export class SeededNoise implements NoiseSource {
     return noise;
   }
 
+  /** Where each generator's stream is (SeededNoise.at continues them). */
+  positions(): GeneratorPosition[] {
+    return this.generators.map((g) => g.position());
+  }
+
   /** Generators at these ones' positions, drawing what they would draw next. */
   clone(): SeededNoise {
-    return new SeededNoise(this.generators.map((g) => g.clone()));
+    return SeededNoise.at(this.positions());
   }
 }

@@ -20,14 +20,6 @@ export class Mt19937 {
     }
   }
 
-  /** A generator at this one's position, drawing what it would draw next, independently of it. */
-  clone(): Mt19937 {
-    const copy = new Mt19937(0);
-    copy.state.set(this.state);
-    copy.next = this.next;
-    return copy;
-  }
-
   /** The next 32-bit output, as an unsigned integer. */
   nextUint32(): number {
     if (this.next >= N) this.twist();

@@ -25,15 +25,22 @@ export class TorchGenerator implements NoiseSource {
 
   /** Seeds as manual_seed does: any integer in [−2⁶³, 2⁶⁴ − 1], negatives taken modulo 2⁶⁴. Only the
    * low 32 bits reach mt19937. */
-  constructor(seed: number | bigint, engine = new Mt19937(low32(seed))) {
-    this.engine = engine;
+  constructor(seed: number | bigint) {
+    this.engine = new Mt19937(low32(seed));
   }
 
-  /** A generator at this one's position (its cached normal included), drawing what it would next. */
-  clone(): TorchGenerator {
-    const copy = new TorchGenerator(0, this.engine.clone());
-    copy.cachedNormal = this.cachedNormal;
-    return copy;
+  /** Where the stream is, as plain data (it crosses threads): `TorchGenerator.at` continues it. */
+  position(): GeneratorPosition {
+    return { state: Uint32Array.from(this.engine.state), next: this.engine.next, cachedNormal: this.cachedNormal };
+  }
+
+  /** A generator that draws what the one at `p` would draw next, independently of it. */
+  static at(p: GeneratorPosition): TorchGenerator {
+    const g = new TorchGenerator(0);
+    g.engine.state.set(p.state);
+    g.engine.next = p.next;
+    g.cachedNormal = p.cachedNormal;
+    return g;
   }
 
   randn(shape: readonly number[], into?: Float32Array): Float32Array {
@@ -70,6 +77,13 @@ export class TorchGenerator implements NoiseSource {
     this.cachedNormal = r * Math.sin(theta);
     return r * Math.cos(theta);
   }
+}
+
+/** mt19937's state words and next index, and the scalar path's cached normal. */
+export interface GeneratorPosition {
+  readonly state: Uint32Array;
+  readonly next: number;
+  readonly cachedNormal: number | undefined;
 }
 
 function low32(seed: number | bigint): number {

@@ -1,29 +1,30 @@
 // Noise drawn ahead on the noise worker (noiseAhead.ts) is the engine thread's SeededNoise stream, value
-// for value, whether the worker's draw ahead is taken (the same shape again) or dropped (another shape),
-// through the scalar path of small draws, a batch of seeds and a buffer that grows; bad shapes are refused
-// as SeededNoise refuses them; and a prepared worker never keeps the engine process from ending.
+// for value: a run's seeded noise moves to the worker at its second draw of one shape, and then whether the
+// worker's draw ahead is taken (the same shape again) or dropped (another shape), through the scalar path
+// of small draws, a batch of seeds and a buffer that grows; a run that draws no step noise never moves; bad
+// shapes are refused as SeededNoise refuses them; and a started worker never keeps the process from ending.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
-import { aheadNoise, prepareNoiseWorker } from '../../../src/engine/noiseAhead';
-import { SeededNoise } from '../../../src/engine/seededNoise';
+import { aheadNoise, prepareNoiseWorker, type ThenAhead } from '../../../src/engine/noiseAhead';
+import { SeededNoise, seededNoise } from '../../../src/engine/seededNoise';
+
+const local = (seeds: number[]) => new SeededNoise(seeds.map((s) => new TorchGenerator(s)));
 
 before(async () => {
   prepareNoiseWorker();
   const deadline = Date.now() + 20_000;
-  while (!aheadNoise([0])) {
+  while (!aheadNoise(local([0]).positions(), [1, 1])) {
     if (Date.now() > deadline) throw new Error('the noise worker did not become ready');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 });
 
-const local = (seeds: number[]) => new SeededNoise(seeds.map((s) => new TorchGenerator(s)));
-
-test('draws ahead and draws of another shape give the engine thread stream', () => {
+test('a run moves to the worker at its second draw of a shape, and draws the engine thread stream', () => {
   const seeds = [7, 8];
-  const ahead = aheadNoise(seeds)!;
+  const ahead = seededNoise(seeds) as ThenAhead;
   const reference = local(seeds);
   // x_T, steps that take the draw ahead, a small draw (scalar path), a larger latent, and back.
   const shapes = [
@@ -38,13 +39,19 @@ test('draws ahead and draws of another shape give the engine thread stream', () 
     [2, 4, 8, 8],
   ];
   for (const [k, shape] of shapes.entries()) {
-    assert.deepStrictEqual(ahead.randn(shape), reference.randn(shape), `draw ${k} [${shape}]`);
+    assert.deepStrictEqual(ahead.randn(shape), reference.randn(shape), `draw ${k} [${shape.join(', ')}]`);
+    assert.equal(ahead.drawsAhead, k > 0, `draw ${k} on the worker`);
   }
+  // x_T alone (a run without step noise) stays on this thread.
+  const once = seededNoise(seeds) as ThenAhead;
+  once.randn([2, 4, 8, 8]);
+  once.randn([2, 3]);
+  assert.equal(once.drawsAhead, false);
 });
 
 test('a draw goes into the buffer given', () => {
-  const ahead = aheadNoise([3])!;
   const reference = local([3]);
+  const ahead = aheadNoise(reference.positions(), [1, 4, 64, 64])!;
   const buffer = new Float32Array(4 * 64 * 64);
   for (let step = 0; step < 4; step++) {
     assert.equal(ahead.randn([1, 4, 64, 64], buffer), buffer);
@@ -53,7 +60,7 @@ test('a draw goes into the buffer given', () => {
 });
 
 test('bad shapes and buffers are refused as the engine thread refuses them', () => {
-  const ahead = aheadNoise([1, 2])!;
+  const ahead = aheadNoise(local([1, 2]).positions(), [2, 16])!;
   assert.throws(() => ahead.randn([3, 4]), /noise for a batch of 3 from 2 seeds/);
   assert.throws(() => ahead.randn([2, 1.5]), /invalid shape/);
   assert.throws(() => ahead.randn([2, 4], new Float32Array(7)), /out has 7 values/);
@@ -61,7 +68,7 @@ test('bad shapes and buffers are refused as the engine thread refuses them', () 
   assert.deepStrictEqual(ahead.randn([2, 16]), local([1, 2]).randn([2, 16]));
 });
 
-test('a prepared noise worker does not keep the process alive', () => {
+test('a started noise worker does not keep the process alive', () => {
   const module = join(__dirname, '..', '..', '..', 'src', 'engine', 'noiseAhead.ts');
   const script = `require(${JSON.stringify(module)}).prepareNoiseWorker(); console.log('prepared');`;
   const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', timeout: 20_000 });
