@@ -102,12 +102,7 @@ test('a tool run writes its names for A1111 and a ComfyUI graph that runs it', (
   assert.equal(workflow.version, 0.4);
   const ksampler = workflow.nodes.find((n: { type: string }) => n.type === 'KSampler');
   assert.deepEqual(ksampler.widgets_values, [11, 'fixed', 2, 7.5, 'dpmpp_2m', 'karras', 1]);
-  // Every link joins the output and input slots that name it.
-  for (const [id, from, fromSlot, to, toSlot] of workflow.links) {
-    const byId = (n: number) => workflow.nodes.find((x: { id: number }) => x.id === n);
-    assert.ok(byId(from).outputs[fromSlot].links.includes(id));
-    assert.equal(byId(to).inputs[toSlot].link, id);
-  }
+  assertLinksJoined(workflow);
   // Read back as a ComfyUI PNG (without our record and A1111's text): the same run, as ComfyUI's sampler.
   const back = restoreFromPngText({ prompt: texts.prompt })!;
   assert.equal(back.source, 'comfyui');
@@ -126,14 +121,6 @@ test('a tool run writes its names for A1111 and a ComfyUI graph that runs it', (
 
 test('from an init image only the tool that ran is named; a ComfyUI run writes the img2img graph', () => {
   const image = { initImage: '/in/cat.png', strength: 0.6, steps: 10 };
-  const tool = (t: 'a1111' | 'comfyui') => ({
-    tool: t,
-    sampler: 'euler',
-    noise: t,
-    sigmas: [14.6, 1, 0],
-    a1111: { sampler: 'Euler', scheduleType: 'Automatic' },
-    comfyui: { samplerName: 'euler', scheduler: 'normal' },
-  });
   const texts = (overrides: Parameters<typeof sampleInfo>[0]) =>
     pngTextChunks(buildRunRecords(new Date(0), sampleInfo(overrides))[0]);
   const a1111 = texts({
@@ -166,11 +153,7 @@ test('from an init image only the tool that ran is named; a ComfyUI run writes t
   const workflow = JSON.parse(comfy.workflow);
   assert.equal(workflow.last_node_id, 11);
   assert.equal(workflow.nodes.find((n: { type: string }) => n.type === 'KSampler').widgets_values[6], 0.6);
-  for (const [id, from, fromSlot, to, toSlot] of workflow.links) {
-    const byId = (n: number) => workflow.nodes.find((x: { id: number }) => x.id === n);
-    assert.ok(byId(from).outputs[fromSlot].links.includes(id), `link ${id} from ${from}`);
-    assert.equal(byId(to).inputs[toSlot].link, id, `link ${id} to ${to}`);
-  }
+  assertLinksJoined(workflow);
   // Leading spacing over 1000 timesteps at 10 steps: A1111's Euler with its DDIM schedule, in text-to-image.
   const euler = {
     _class_name: 'EulerDiscreteScheduler',
@@ -205,10 +188,7 @@ test("a ComfyUI inpainting run writes SetLatentNoiseMask with its mask's LoadIma
     toolSampler: { tool: 'comfyui' as const, sampler: 'euler', schedule: 'karras' },
   };
   const toolSampler = {
-    tool: 'comfyui' as const,
-    sampler: 'euler',
-    noise: 'comfyui' as const,
-    sigmas: [14.6, 1, 0],
+    ...tool('comfyui'),
     a1111: { sampler: 'Euler', scheduleType: 'Karras' },
     comfyui: { samplerName: 'euler', scheduler: 'karras' },
   };
@@ -222,11 +202,7 @@ test("a ComfyUI inpainting run writes SetLatentNoiseMask with its mask's LoadIma
   assert.deepEqual(prompt['3'].inputs.latent_image, ['13', 0]);
   const workflow = JSON.parse(texts.workflow);
   assert.equal(workflow.last_node_id, 13);
-  for (const [id, from, fromSlot, to, toSlot] of workflow.links) {
-    const byId = (n: number) => workflow.nodes.find((x: { id: number }) => x.id === n);
-    assert.ok(byId(from).outputs[fromSlot].links.includes(id), `link ${id} from ${from}`);
-    assert.equal(byId(to).inputs[toSlot].link, id, `link ${id} to ${to}`);
-  }
+  assertLinksJoined(workflow);
   const back = restoreFromPngText({ prompt: texts.prompt })!;
   assert.deepEqual([back.spec.strength, back.spec.toolSampler?.sampler], [1, 'euler']);
   assert.deepEqual(back.notes, [
@@ -234,6 +210,27 @@ test("a ComfyUI inpainting run writes SetLatentNoiseMask with its mask's LoadIma
     'it inpainted with the mask "right-half.png" (ComfyUI\'s LoadImageMask): choose it as the mask',
   ]);
 });
+
+/** What a run of `t`'s euler reports it ran (RunInfo.toolSampler), with the tools' names for it. */
+function tool(t: 'a1111' | 'comfyui') {
+  return {
+    tool: t,
+    sampler: 'euler',
+    noise: t,
+    sigmas: [14.6, 1, 0],
+    a1111: { sampler: 'Euler', scheduleType: 'Automatic' },
+    comfyui: { samplerName: 'euler', scheduler: 'normal' },
+  };
+}
+
+/** Every link of a UI-format workflow is on the output slot it leaves and the input slot it enters. */
+function assertLinksJoined(workflow: { links: number[][]; nodes: any[] }): void {
+  for (const [id, from, fromSlot, to, toSlot] of workflow.links) {
+    const byId = (n: number) => workflow.nodes.find((x: { id: number }) => x.id === n);
+    assert.ok(byId(from).outputs[fromSlot].links.includes(id), `link ${id} from ${from}`);
+    assert.equal(byId(to).inputs[toSlot].link, id, `link ${id} to ${to}`);
+  }
+}
 
 test('re-run prefers the full record, and falls back to A1111 text', () => {
   const [, second] = buildRunRecords(new Date(0), info);
