@@ -1,4 +1,4 @@
-// A sweep in a real VS Code: a 2×2 sweep file (sampler × seed) on the tiny test model opened as the
+// A sweep in a real VS Code: a 2×2 sweep file (sampler × seed) on the shipped default model opened as the
 // Sweep Grid, run from the grid while its cells fill in, the cells' PNGs (with their metadata), the
 // index and the labelled grid in the output folder; two cells diffed, pixels and latent trajectories;
 // a cell clicked into the workbench; a re-run that finds every cell cached and runs none.
@@ -7,7 +7,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, findWebviewFrame, imagesLoaded, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
 
-const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
+const MODEL = join(REPO, 'models/tiny-shapes');
+const STEPS = 12;
 const SAMPLERS = ['Euler', 'DDIM'];
 const SEEDS = [7, 8];
 /** The grid's status line (the page's loading line also has role="status"). */
@@ -29,7 +30,7 @@ test(
     const sweep = {
       version: 1,
       description: 'Euler against DDIM on two seeds',
-      base: { modelDir: MODEL, prompt: 'a red circle on a blue background', seed: 7, steps: 4, guidanceScale: 3 },
+      base: { modelDir: MODEL, prompt: 'a red circle on a blue background', seed: 7, steps: STEPS, guidanceScale: 3 },
       x: { field: 'sampler', values: SAMPLERS },
       y: { field: 'seed', values: SEEDS },
     };
@@ -77,7 +78,7 @@ test(
       const seed = SEEDS[Math.floor(cell.index / 2)];
       const parameters = png.text.parameters ?? '';
       assert(parameters.includes(`Seed: ${seed}`), `cell ${cell.index} parameters: ${parameters}`);
-      assert(parameters.includes('Steps: 4'), `cell ${cell.index} parameters: ${parameters}`);
+      assert(parameters.includes(`Steps: ${STEPS}`), `cell ${cell.index} parameters: ${parameters}`);
       assert(cell.spec.seed === seed, `cell ${cell.index} spec seed ${cell.spec.seed}`);
     }
     const gridPng = decode(readFileSync(join(out, 'grid.png')));
