@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { GeneratorPosition } from '../core/rng/torchGenerator';
 import { numel, sameShape } from '../core/tensor/tensor';
+import { batchDrawSize } from './noiseShape';
 import { EngineFailure } from './engineFailure';
 import { startEngineWorker } from './engineWorker';
 import type { SeededNoise } from './seededNoise';
@@ -96,7 +97,7 @@ class AheadNoise implements NoiseSource {
   }
 
   randn(shape: readonly number[], out?: Float32Array): Float32Array {
-    const n = this.checked(shape, out);
+    const n = batchDrawSize(shape, this.batch, out);
     const { ahead } = this;
     const taken = !!ahead && sameShape(ahead.shape, shape);
     if (!taken && n > this.values.length) this.grow(n);
@@ -106,17 +107,6 @@ class AheadNoise implements NoiseSource {
     data.set(this.values.subarray(0, n));
     this.ahead = { shape: [...shape], id: this.post({ type: 'ahead', shape: [...shape], taken }) };
     return data;
-  }
-
-  /** The values a shape holds; throws as SeededNoise would for a shape its generators cannot draw. */
-  private checked(shape: readonly number[], out: Float32Array | undefined): number {
-    if (shape.some((d) => !Number.isInteger(d) || d < 0))
-      throw new RangeError(`randn: invalid shape [${shape.join(', ')}]`);
-    if (shape[0] !== this.batch) throw new RangeError(`noise for a batch of ${shape[0]} from ${this.batch} seeds`);
-    const n = numel(shape);
-    if (out && out.length !== n)
-      throw new RangeError(`randn: out has ${out.length} values but [${shape.join(', ')}] needs ${n}`);
-    return n;
   }
 
   private grow(n: number): void {

@@ -3,6 +3,7 @@
 // engine takes that draw when it asks for that shape next (the copies become the generators) and
 // otherwise has it dropped, so the stream is the one the generators would give on the engine's thread.
 import { parentPort } from 'node:worker_threads';
+import { numel } from '../core/tensor/tensor';
 import type { ToNoiseWorker } from './noiseAhead';
 import { SeededNoise } from './seededNoise';
 
@@ -19,7 +20,7 @@ const jobs = new Map<number, Job>();
 
 /** Draws `shape` from `noise` into the job's buffer and tells the engine which draw is there. */
 function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number): void {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = numel(shape);
   try {
     noise.randn(shape, job.values.subarray(0, n));
     Atomics.store(job.ctrl, 1, 0);

@@ -26,6 +26,11 @@ import { cpuFloat16Note } from './cpuFloat16';
 
 /** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
  * run's total counts it. `refiner`: the sessions of spec.refiner, for a run that names one. */
+/** Whether a run of `spec` takes its tool sampler: inversion runs DDIM whatever the spec names. */
+export function runsToolSampler(spec: Pick<RunSpec, 'toolSampler' | 'invert'>): boolean {
+  return !!spec.toolSampler && !spec.invert;
+}
+
 export async function runPipeline(
   s: ModelSessions,
   request: GenerateRequest,
@@ -39,7 +44,7 @@ export async function runPipeline(
   const { spec: req, defaulted } = resolveSpec(request.spec, s);
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
-  const toolRun = !!req.toolSampler && !req.invert;
+  const toolRun = runsToolSampler(req);
   // A tool run's sampler worker loads while the prompt is encoded (the engine starts it earlier still).
   if (toolRun) prepareSamplerWorker();
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.

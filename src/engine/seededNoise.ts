@@ -7,6 +7,7 @@ import { TorchGenerator, type GeneratorPosition } from '../core/rng/torchGenerat
 import type { NoiseSource } from '../core/rng/noiseSource';
 import { isVaried, type RunSpec } from '../protocol/run';
 import { ThenAhead } from './noiseAhead';
+import { batchDrawSize } from './noiseShape';
 
 /** A run's per-image seeds, its noise source (for samplers that add noise each step) and its
  * initial noise x_T before scaling by the initial σ, for latents [batch, ...imageShape]. Without a
@@ -52,11 +53,11 @@ export class SeededNoise implements NoiseSource {
   }
 
   randn(shape: readonly number[], out?: Float32Array): Float32Array {
-    const [n, ...rest] = shape;
     const { generators } = this;
-    if (n !== generators.length) throw new RangeError(`noise for a batch of ${n} from ${generators.length} seeds`);
+    const size = batchDrawSize(shape, generators.length, out);
+    const noise = out ?? new Float32Array(size);
+    const [, ...rest] = shape;
     const per = rest.reduce((a, b) => a * b, 1);
-    const noise = out ?? new Float32Array(n * per);
     // Each image's draw goes straight into its slice: no per-step allocation when the sampler reuses `out`.
     generators.forEach((g, i) => g.randn([1, ...rest], noise.subarray(i * per, (i + 1) * per)));
     return noise;

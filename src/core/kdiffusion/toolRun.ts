@@ -76,25 +76,27 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   const problem = noiseProblem(r, spec.noise.convention);
   if (problem) throw new RangeError(problem);
   const { sigmas, treeSigmas, noiseSigma } = runSigmas(spec, table);
-  const x = startLatents(spec, sigmas, table, noiseSigma);
+  // The seed's noise: x_T's, and ComfyUI's inpainting noises the kept region with the same.
+  const noise = initialNoise(spec.noise);
+  const x = startLatents(spec, noise, sigmas, table, noiseSigma);
   const options: SamplerOptions = {
     ...r.options,
     noiseSampler: sigmas.length ? noiseSamplerFor(r, spec.noise, treeSigmas) : undefined,
     alphasCumprod: r.sampler.id === 'uni_pc_a1111' ? spec.alphasCumprod : undefined,
   };
-  const inpaint = spec.init?.mask && inpainting(spec, spec.init.mask);
+  const inpaint = spec.init?.mask && inpainting(spec, spec.init.mask, noise);
   return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas), inpaint };
 }
 
 /** ComfyUI's KSamplerX0Inpaint for the run; A1111's samplers are refused (its mask handling is not
  * reproduced). */
-function inpainting(spec: ToolRunSpec, mask: Float32Array): ComfyInpaint {
+function inpainting(spec: ToolRunSpec, mask: Float32Array, noise: Float32Array): ComfyInpaint {
   if (spec.resolved.tool !== 'comfyui') throw new RangeError("A1111's samplers do not inpaint yet");
   const [, height, width] = spec.noise.imageShape;
   if (mask.length !== height * width) {
     throw new RangeError(`the inpainting mask has ${mask.length} values, not one per latent cell (${width}×${height})`);
   }
-  return { mask, latents: spec.init!.latents, noise: initialNoise(spec.noise) };
+  return { mask, latents: spec.init!.latents, noise };
 }
 
 /** The σ the run samples, those its Brownian tree spans and the init image's noise level. */
@@ -112,16 +114,20 @@ function runSigmas(spec: ToolRunSpec, table: SigmaTable): Omit<ToolImageSigmas, 
 
 /** x_T: the seed's noise × the tool's factor, added to the init image's latents where there are any (A1111's
  * x + noise·σ₀, ComfyUI's noise_scaling over the latent); the latents alone where no step is left. */
-function startLatents(spec: ToolRunSpec, sigmas: number[], table: SigmaTable, noiseSigma?: number): Float32Array {
+function startLatents(
+  spec: ToolRunSpec,
+  noise: Float32Array,
+  sigmas: number[],
+  table: SigmaTable,
+  noiseSigma?: number,
+): Float32Array {
   const { init } = spec;
   if (init && init.latents.length !== spec.noise.imageShape.reduce((a, b) => a * b, spec.noise.batchSize)) {
     throw new RangeError(`the init latents have ${init.latents.length} values, not the run's latent size`);
   }
-  if (init && noiseSigma !== undefined)
-    return epsSpaceStart(init.latents, initialNoise(spec.noise), sigmas, noiseSigma);
+  if (init && noiseSigma !== undefined) return epsSpaceStart(init.latents, noise, sigmas, noiseSigma);
   if (sigmas.length === 0) return Float32Array.from(init!.latents);
   const scale = initialNoiseScale(spec.resolved, sigmas, table);
-  const noise = initialNoise(spec.noise);
   return init ? noise.map((v, i) => init.latents[i] + v * scale) : noise.map((v) => v * scale);
 }
 
