@@ -175,7 +175,6 @@ function toFloat32(t: ort.Tensor, label: string): Float32Array {
   }
 }
 
-/** Bytes of a component folder: the graph and any external weights beside it. */
 /** Bytes of a component's graph and its external weights. */
 export function componentBytes(path: string): number {
   return componentFiles(path).reduce((sum, f) => sum + f.size, 0);

@@ -24,13 +24,13 @@ import { denoise, type Loop, type RunControl } from './denoise';
 import { planRefiner, refine, type RefinerPlan } from './refinerStage';
 import { cpuFloat16Note } from './cpuFloat16';
 
-/** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
- * run's total counts it. `refiner`: the sessions of spec.refiner, for a run that names one. */
 /** Whether a run of `spec` takes its tool sampler: inversion runs DDIM whatever the spec names. */
 export function runsToolSampler(spec: Pick<RunSpec, 'toolSampler' | 'invert'>): boolean {
   return !!spec.toolSampler && !spec.invert;
 }
 
+/** Runs one request on loaded sessions; `loadMs` is what loading them took (0 when cached), so the
+ * run's total counts it. `refiner`: the sessions of spec.refiner, for a run that names one. */
 export async function runPipeline(
   s: ModelSessions,
   request: GenerateRequest,

@@ -1,4 +1,4 @@
-// "Diffusion: Generate" from the command palette on the tiny test model: prompt, progress, image panel.
+// "Diffusion: Generate" from the command palette on the shipped default model: prompt, progress, image panel.
 import { decode } from 'fast-png';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ import {
   waitForNotification,
 } from './harness.mjs';
 
-const MODEL = join(REPO, 'test/fixtures/models/tiny-sd');
+const MODEL = join(REPO, 'models/tiny-shapes');
 
 // The image size diffusers derives for this model: unet sample_size × the VAE's upsampling factor.
 function expectedSize() {
@@ -102,6 +102,8 @@ test('Diffusion: Generate draws the image in the panel and saves the PNG', async
   const pngs = () => (existsSync(outputs) ? readdirSync(outputs).filter((f) => f.endsWith('.png')) : []);
   // An earlier attempt of this test may have saved its own image already.
   const before = new Set(pngs());
+  // A fresh start for the screenshot, as a user's window would be: no editors the earlier specs left.
+  await runCommand(page, 'View: Close All Editors');
   await runCommand(page, 'Diffusion: Generate');
   const started = Date.now();
   await answerInput(page, 'a red circle on a blue background');

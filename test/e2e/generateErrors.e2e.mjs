@@ -40,7 +40,7 @@ test('a model folder without its UNet gives an error naming the file, with Show 
     await showLogUntil(page, page.locator('.part.panel .monaco-editor', { hasText: 'model.onnx' }));
   } finally {
     // No reload: the next test opens a new window, which reads the file afresh.
-    await setWorkspaceSettings(server, undefined, { 'diffusionLab.modelPath': MODEL });
+    await setWorkspaceSettings(server, undefined, { 'diffusionLab.modelPath': undefined });
   }
 });
 

@@ -18,6 +18,7 @@ import {
   test,
   waitForLog,
 } from './harness.mjs';
+import { DEFAULT_MODEL } from './workbenchForm.mjs';
 
 const STEPS = 6;
 
@@ -140,7 +141,7 @@ test('Re-run from Image restores the form from a PNG Diffusion Lab saved; Copy s
   await runCommand(page, 'Diffusion: Open Generation Workbench');
   const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
   const models = await panel.locator('#param-modelId vscode-option').allTextContents();
-  assert(models.includes('tiny-sd (default)') && models.includes('models/copy-sd'), `model picker: ${models}`);
+  assert(models.includes(DEFAULT_MODEL) && models.includes('models/copy-sd'), `model picker: ${models}`);
   await panel.locator('#param-prompt textarea').fill('something else');
   await panel.locator('#param-seed input').fill('99');
 

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, findWebviewFrame, readExtensionLog, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { DEFAULT_MODEL } from './workbenchForm.mjs';
 
 function savedPng(server, seed) {
   const dir = join(server.workspace, 'diffusion-outputs');
@@ -51,7 +52,8 @@ test(
     await runCommand(page, 'Diffusion: Open Generation Workbench');
     const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
     await panel.locator('#param-prompt textarea').fill('a red circle on a blue background');
-    await panel.locator('#param-steps input').fill('4');
+    // Enough steps for DPM++ 2M Karras to draw the circle cleanly in the screenshot.
+    await panel.locator('#param-steps input').fill('12');
 
     // Typing filters the one sampler list; Enter picks the entry named exactly.
     await panel.locator('#param-sampler-input').click();
@@ -61,8 +63,8 @@ test(
     await screenshot(page, 'workbench-sampler-typed');
     await page.keyboard.press('Enter');
     assert((await panel.locator('#param-sampler-input').inputValue()) === 'DPM++ 2M Karras', 'picked');
-    const sd = await generate(page, panel, server, 'tiny-sd (default)', 4242);
-    assert(/Steps: 4, Sampler: DPM\+\+ 2M, Schedule type: Karras,/.test(sd), "A1111's sampler ran");
+    const sd = await generate(page, panel, server, DEFAULT_MODEL, 4242);
+    assert(/Steps: 12, Sampler: DPM\+\+ 2M, Schedule type: Karras,/.test(sd), "A1111's sampler ran");
     await screenshot(page, 'workbench-tool-sampler');
 
     // SDXL: its micro-conditioning fields appear; an original size typed there reaches the run.

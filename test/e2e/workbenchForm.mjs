@@ -1,10 +1,21 @@
 // What workbench specs share: the form filled in full (the form is remembered per workspace, so a
 // test sets every field it relies on), Generate by Ctrl+Enter, and the PNGs a run saves (their A1111
 // parameters and their pixels).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { findWebviewFrame, pollUntil, runCommand } from './harness.mjs';
+import { findWebviewFrame, pollUntil, REPO, runCommand } from './harness.mjs';
+
+/** The shipped default model as the model picker names it (run.mjs sets no model path). */
+export const DEFAULT_MODEL = 'tiny-shapes (default)';
+/** The random-weight test model, for what only it has: a TAESD decoder and CLIP's tokenizer. */
+export const TEST_MODEL = 'models/tiny-sd';
+
+/** Copies the test model into the workspace, where the model picker finds it. */
+export function addTestModel(server) {
+  const dir = join(server.workspace, TEST_MODEL);
+  if (!existsSync(dir)) cpSync(join(REPO, 'test/fixtures/models/tiny-sd'), dir, { recursive: true });
+}
 
 /** Every field a workbench test relies on; a test overrides what it needs. */
 export const FORM = {
@@ -71,8 +82,8 @@ export function imagesOf(server, before, prompt) {
   return pngs(server).filter((f) => !before.has(f) && parameters(server, f)?.startsWith(`${prompt}\n`));
 }
 
-/** The workbench on its form's own sampler, with FORM and `fields` filled in. */
-export async function openForm(page, fields = {}) {
+/** The workbench on its form's own sampler and `model` (a picker label), with FORM and `fields` filled in. */
+export async function openForm(page, fields = {}, model = DEFAULT_MODEL) {
   await runCommand(page, 'Diffusion: Open Generation Workbench');
   const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
   const leftover = panel.locator('.schedule-chip:not([hidden]) vscode-button');
@@ -80,15 +91,19 @@ export async function openForm(page, fields = {}) {
     await leftover.click();
     await panel.locator('#param-sampler').waitFor({ state: 'visible', timeout: 30_000 });
   }
-  // Earlier specs leave another model and an init image in the remembered form: start from the default
-  // model (the one with TAESD and the tokenizer these tests expect) and no init image.
-  await panel.evaluate(() => {
+  // Earlier specs leave another model and an init image in the remembered form: start from `model` and
+  // no init image.
+  const offered = await panel.evaluate((label) => {
     const select = document.querySelector('#param-modelId');
-    const option = [...select.querySelectorAll('vscode-option')].find((o) => o.textContent === 'tiny-sd (default)');
-    if (!option || select.value === option.getAttribute('value')) return;
+    const options = [...select.querySelectorAll('vscode-option')];
+    const option = options.find((o) => o.textContent === label);
+    if (!option) return options.map((o) => o.textContent).join(', ');
+    if (select.value === option.getAttribute('value')) return 'ok';
     select.value = option.getAttribute('value');
     select.dispatchEvent(new Event('change'));
-  });
+    return 'ok';
+  }, model);
+  if (offered !== 'ok') throw new Error(`model ${model} is not offered: ${offered}`);
   await panel.waitForFunction(() => document.querySelector('#param-modelId')?.value !== '');
   if (await panel.locator('.init-body').isVisible()) await panel.locator('vscode-button:text-is("Clear")').click();
   for (const [key, value] of Object.entries({ ...FORM, ...fields })) await fill(panel, key, value);

@@ -6,11 +6,11 @@
 // "Denoising strength" and "Mask blur"; the inpainted image stays near the round trip left of the mask
 // and departs from it right of it. Re-run from Image on it puts the init image, strength and mask back.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
-import { answerFileDialog, assert, findWebviewFrame, REPO, runCommand, screenshot, test } from './harness.mjs';
-import { pickSampler } from './workbenchForm.mjs';
+import { answerFileDialog, assert, findWebviewFrame, runCommand, screenshot, test } from './harness.mjs';
+import { DEFAULT_MODEL, pickSampler } from './workbenchForm.mjs';
 
 const SIDE = 64;
 
@@ -59,7 +59,6 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 test(
   'workbench: inpaint a painted mask on a chosen init image; the PNGs carry the inputs; only the masked part changes',
   async ({ page, server }) => {
-    cpSync(join(REPO, 'models/tiny-shapes'), join(server.workspace, 'models/shapes'), { recursive: true });
     const initPath = join(server.workspace, 'init.png');
     writeFileSync(initPath, initPng());
     const outputs = join(server.workspace, 'diffusion-outputs');
@@ -69,17 +68,16 @@ test(
     const panel = await findWebviewFrame(page, '.params:not([inert])', 60_000);
     const leftover = panel.locator('.schedule-chip:not([hidden]) vscode-button');
     if (await leftover.count()) await leftover.click();
-    // The workspace's copy of the default model (the e2e settings point diffusionLab.modelPath at tiny-sd,
-    // which has no encoder).
-    const chosen = await panel.evaluate(() => {
+    // The default model (an earlier spec may have left another, such as tiny-sd without an encoder).
+    const chosen = await panel.evaluate((label) => {
       const select = document.querySelector('#param-modelId');
-      const option = [...select.querySelectorAll('vscode-option')].find((o) => o.textContent === 'models/shapes');
+      const option = [...select.querySelectorAll('vscode-option')].find((o) => o.textContent === label);
       if (!option) return [...select.querySelectorAll('vscode-option')].map((o) => o.textContent).join(', ');
       select.value = option.getAttribute('value');
       select.dispatchEvent(new Event('change'));
       return 'ok';
-    });
-    assert(chosen === 'ok', `models/shapes offered: ${chosen}`);
+    }, DEFAULT_MODEL);
+    assert(chosen === 'ok', `${DEFAULT_MODEL} offered: ${chosen}`);
     // An earlier spec may have left a tool sampler in the remembered form; these runs take a diffusers one.
     await pickSampler(page, panel, "Model's own scheduler");
     await panel.locator('#param-prompt textarea').fill('a yellow square at the bottom right on a blue background');

@@ -5,7 +5,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, findWebviewFrame, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
-import { choosePreview, generate, newImages, openForm, pngs } from './workbenchForm.mjs';
+import { addTestModel, choosePreview, generate, newImages, openForm, pngs, TEST_MODEL } from './workbenchForm.mjs';
 
 /** Waits until the run on view's first image has loaded and its top lies within the panel's
  * viewport, then asserts the Generate button is wholly in view too. */
@@ -47,7 +47,8 @@ test('prompt feedback: an unknown word is marked with the token count; ↑ recal
   page,
   server,
 }) => {
-  const panel = await openForm(page, { seed: '501' });
+  addTestModel(server);
+  const panel = await openForm(page, { seed: '501' }, TEST_MODEL);
   // The first prompt's words are all known: a count and nothing marked (once the answer for it came).
   await panel.waitForFunction(
     () =>
@@ -109,7 +110,8 @@ test('preview kind and cadence: TAESD every 2 steps gives the step viewer steps 
   page,
   server,
 }) => {
-  const panel = await openForm(page, { steps: '6', seed: '602', previewEvery: '2' });
+  addTestModel(server);
+  const panel = await openForm(page, { steps: '6', seed: '602', previewEvery: '2' }, TEST_MODEL);
   const kinds = await panel
     .locator('#param-previewKind vscode-option')
     .evaluateAll((os) => os.map((o) => o.getAttribute('value')));

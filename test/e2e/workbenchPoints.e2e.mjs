@@ -139,7 +139,7 @@ test('engine lifetime and output folder: the status bar names the loaded model, 
     await quickInput(page).press('Enter');
     await Promise.race([findWebviewFrame(page, `h1:has-text("${prompt}")`, 120_000), errorNotification(page)]);
     const pid = await enginePid(server, prompt);
-    const status = page.locator('.statusbar-item', { hasText: /tiny-sd.*cpu/ }).first();
+    const status = page.locator('.statusbar-item', { hasText: /tiny-shapes.*cpu/ }).first();
     await status.waitFor({ timeout: 15_000 });
     await screenshot(page, 'points-engine-loaded');
 

@@ -17,6 +17,7 @@ import {
   test,
 } from './harness.mjs';
 import {
+  addTestModel,
   clickBarButton,
   fill,
   generate,
@@ -26,6 +27,7 @@ import {
   parameters,
   pixels,
   pngs,
+  TEST_MODEL,
 } from './workbenchForm.mjs';
 import { canvasText, checkStatisticsChart, recordCanvasText } from '../webview/canvasText.mjs';
 
@@ -77,7 +79,8 @@ test('attention weighting: (word:1.0) is the unweighted image, (word:1.3), (word
   const plain = 'a red circle on a blue background';
   const neutral = 'a (red:1.0) circle on a blue background';
   const weighted = 'a (red:1.3) (circle) on a [blue] background';
-  const panel = await openForm(page, { seed: '911' });
+  addTestModel(server);
+  const panel = await openForm(page, { seed: '911' }, TEST_MODEL);
   // The syntax is no tokens: the weighted prompts count as the plain one, with no word marked unknown.
   const counted = {};
   for (const prompt of [plain, neutral, weighted]) counted[prompt] = await tokenCount(panel, prompt);

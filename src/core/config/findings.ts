@@ -1,4 +1,4 @@
-/** A problem found while reading a config; the schedule inspector shows these as diagnostics. */
+// A problem found while reading a config; the schedule inspector shows these as diagnostics.
 /** error: nothing can be built; warning: it runs, but not as the file seems to say; info: worth
  * knowing about this config; hint: true of every real config (metadata, keys other classes use),
  * shown where the key is, never in a problems list. */
