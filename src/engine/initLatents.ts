@@ -11,7 +11,10 @@ import type { ImageRunInfo, RgbaPixels, RunImages } from '../protocol/engine';
 import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels';
+import { a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
 import { comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
+import type { Tool } from '../core/kdiffusion/toolSamplers';
+import { toByte } from '../core/image/rgba';
 import { inpaintBlend } from './inpaintBlend';
 import type { ModelSessions } from './modelSessions';
 import type { ResolvedSpec, RunShape } from './requestCheck';
@@ -144,10 +147,30 @@ function inpaintMask(images: RunImages | undefined, blur: number, shape: RunShap
   return { pixel, latent: cellMeans(pixel, shape.width, shape.height, shape.width / shape.latentWidth) };
 }
 
-/** A ComfyUI sampler's mask: one latent plane, resized as ComfyUI resizes its denoise mask. */
-export function toolInpaintMask(images: RunImages | undefined, blur: number, shape: RunShape): Float32Array {
+/** A tool sampler's mask. */
+export interface ToolMask {
+  /** One latent plane, 1 where the run repaints, resized as the tool resizes it. */
+  latent: Float32Array;
+  /** A1111's: the 8-bit mask at the run's size, for the overlay after decoding (a1111Overlay). */
+  overlay?: Uint8Array;
+}
+
+/** ComfyUI's denoise mask (bilinear), or A1111's (its 8-bit mask resized by PIL's bicubic filter, rounded). */
+export function toolInpaintMask(images: RunImages | undefined, blur: number, shape: RunShape, tool: Tool): ToolMask {
   const pixel = pixelMask(images, blur, shape);
-  return comfyLatentMask(pixel, shape.width, shape.height, shape.latentWidth, shape.latentHeight);
+  const { width, height, latentWidth, latentHeight } = shape;
+  if (tool === 'comfyui') return { latent: comfyLatentMask(pixel, width, height, latentWidth, latentHeight) };
+  const overlay = Uint8Array.from(pixel, (v) => Math.round(v * 255));
+  return { latent: a1111LatentMask(overlay, width, height, latentWidth, latentHeight), overlay };
+}
+
+/** The init image at the run's size as RGBA bytes (the pixels the encoder took). */
+export function initRgba(images: RunImages | undefined, shape: RunShape): Uint8Array {
+  const { data } = initPixels(images, shape);
+  const plane = shape.width * shape.height;
+  const rgba = new Uint8Array(plane * 4).fill(255);
+  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) rgba[p * 4 + c] = toByte((data[c * plane + p] + 1) / 2);
+  return rgba;
 }
 
 /** The mask at the run's size, 1 where it repaints; it must have the init image's size. */

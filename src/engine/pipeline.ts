@@ -9,7 +9,17 @@ import type { GenerateRequest, GenerateResult, ImageOut, RunInfo } from '../prot
 import { DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { checkRequest, customSchedule, type ResolvedSpec } from './requestCheck';
-import { imageRunInfo, startFromImage, toolImageLatents, toolInpaintMask, type ImageStart } from './initLatents';
+import {
+  imageRunInfo,
+  initRgba,
+  startFromImage,
+  toolImageLatents,
+  toolInpaintMask,
+  type ImageStart,
+  type ToolMask,
+} from './initLatents';
+import { a1111Overlay } from '../core/kdiffusion/a1111Inpaint';
+import type { RgbaImage } from '../core/image/rgba';
 import { invertImage, psnr } from './invert';
 import { loadTaesd, type ModelSessions } from './modelSessions';
 import { runNoise, seededNoise } from './seededNoise';
@@ -84,6 +94,7 @@ export async function runPipeline(
   let latents: Tensor;
   let start: RunStart | undefined;
   let tool: ReturnType<typeof planToolRun> | undefined;
+  let mask: ToolMask | undefined;
   let refinerTextMs = 0;
   try {
     if (req.invert) {
@@ -91,8 +102,10 @@ export async function runPipeline(
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
     } else if (toolRun) {
       const image = req.initImage === undefined ? undefined : await toolImageLatents(s, request.images, shape, noise);
-      const mask = req.mask === undefined ? undefined : toolInpaintMask(request.images, req.maskBlur ?? 0, shape);
-      tool = planToolRun(req, scheduler, latentShape, seeds, image && { latents: image.latents.data, mask });
+      const { tool: name } = req.toolSampler!;
+      mask = req.mask === undefined ? undefined : toolInpaintMask(request.images, req.maskBlur ?? 0, shape, name);
+      const init = image && { latents: image.latents.data, mask: mask?.latent };
+      tool = planToolRun(req, scheduler, latentShape, seeds, init);
       const { guidanceScale, guidanceRescale } = req;
       const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };
       const { unetStepMs, unetRunMs } = loop;
@@ -117,8 +130,11 @@ export async function runPipeline(
   const vaeStart = performance.now();
   // The last stage's pipeline decodes (with its own VAE where the refiner folder has one).
   const decoder = refinement?.sessions.vaeDecoder ? refinement.sessions : s;
-  const { images: decoded, pixels } = await decodeImages(decoder, latents);
+  const { images: decodedImages, pixels } = await decodeImages(decoder, latents);
   const vaeMs = performance.now() - vaeStart;
+  const decoded = mask?.overlay
+    ? overlaid(decodedImages, initRgba(request.images, shape), mask.overlay)
+    : decodedImages;
   if (start?.reference) start.info.psnr = psnr(start.reference, decoded[0]);
 
   const images: ImageOut[] = decoded.map((img) => ({ ...img, png: encodePng(img.rgba, img.width, img.height) }));
@@ -159,6 +175,11 @@ export async function runPipeline(
     ...(refinement && { refiner: refinement.info }),
   };
   return { images, info, tensors };
+}
+
+/** A1111's inpainting: the init image pasted back over what the mask keeps, after decoding. */
+function overlaid(images: RgbaImage[], init: Uint8Array, mask: Uint8Array): RgbaImage[] {
+  return images.map((img) => ({ ...img, rgba: a1111Overlay(img.rgba, init, mask) }));
 }
 
 /** What a run from an init image reports of its start. */

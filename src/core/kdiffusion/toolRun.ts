@@ -7,6 +7,7 @@ import { ancestralNoiseSampler } from '../noise/ancestralNoise';
 import { brownianTreeNoiseSampler } from '../noise/brownianNoiseSampler';
 import type { NoiseRunSpec } from '../noise/conventions';
 import { initialNoise } from '../noise/initialNoise';
+import { a1111Blend, a1111InpaintDenoiser, type A1111Inpaint } from './a1111Inpaint';
 import type { A1111ScheduleContext } from './a1111Schedules';
 import { comfyInpaintDenoiser, type ComfyInpaint } from './comfyInpaint';
 import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
@@ -23,8 +24,8 @@ export interface ToolRunSpec {
   readonly sigmas?: readonly number[];
   readonly noise: NoiseRunSpec;
   readonly scheduleContext?: A1111ScheduleContext;
-  /** Image-to-image: the init image's latents and how far they are noised (toolImageSigmas.ts); inpainting
-   * (ComfyUI's samplers only): one latent plane of mask, 1 where the run repaints (comfyInpaint.ts). */
+  /** Image-to-image: the init image's latents and how far they are noised (toolImageSigmas.ts); inpainting:
+   * one latent plane of mask, 1 where the run repaints (comfyInpaint.ts, a1111Inpaint.ts). */
   readonly init?: { readonly latents: Float32Array; readonly strength: number; readonly mask?: Float32Array };
 }
 
@@ -38,9 +39,11 @@ export interface ToolRun {
   readonly options: SamplerOptions;
   /** Factor on the result before decoding (`finalLatentScale`). */
   readonly finalScale: number;
-  /** ComfyUI's inpainting around every model call, where the run has a mask. */
-  readonly inpaint?: ComfyInpaint;
+  /** The tool's inpainting around every model call, where the run has a mask. */
+  readonly inpaint?: ToolInpaint;
 }
+
+export type ToolInpaint = ({ tool: 'comfyui' } & ComfyInpaint) | ({ tool: 'a1111' } & A1111Inpaint);
 
 /** Samplers that take no σ list (DPM fast/adaptive get the model's range; A1111's DDIM, PLMS and UniPC walk
  * their own timesteps), so an explicit σ list cannot be honoured. */
@@ -88,15 +91,17 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas), inpaint };
 }
 
-/** ComfyUI's KSamplerX0Inpaint for the run; A1111's samplers are refused (its mask handling is not
- * reproduced). */
-function inpainting(spec: ToolRunSpec, mask: Float32Array, noise: Float32Array): ComfyInpaint {
-  if (spec.resolved.tool !== 'comfyui') throw new RangeError("A1111's samplers do not inpaint yet");
+/** The tool's inpainting for the run: ComfyUI's KSamplerX0Inpaint, or A1111's blends around its k-diffusion
+ * samplers (its DDIM, PLMS and UniPC blend before the model call, which is not reproduced). */
+function inpainting(spec: ToolRunSpec, mask: Float32Array, noise: Float32Array): ToolInpaint {
   const [, height, width] = spec.noise.imageShape;
   if (mask.length !== height * width) {
     throw new RangeError(`the inpainting mask has ${mask.length} values, not one per latent cell (${width}×${height})`);
   }
-  return { mask, latents: spec.init!.latents, noise };
+  const latents = spec.init!.latents;
+  if (spec.resolved.tool === 'comfyui') return { tool: 'comfyui', mask, latents, noise };
+  if (inEpsSpace(spec.resolved)) throw new RangeError(`A1111's ${spec.resolved.a1111Sampler} does not inpaint yet`);
+  return { tool: 'a1111', mask, latents };
 }
 
 /** The σ the run samples, those its Brownian tree spans and the init image's noise level. */
@@ -170,8 +175,14 @@ export function toolTimestep(run: Pick<ToolRun, 'resolved' | 'table'>, sigma: nu
 /** Runs the sampler to the latents the tool decodes. */
 export function sampleToolRun(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
   if (run.sigmas.length === 0) return run.x;
-  const model = run.inpaint ? comfyInpaintDenoiser(denoise, run.inpaint) : denoise;
-  const out = run.resolved.sampler.run(model, run.x, run.sigmas, { ...run.options, callback });
+  const { inpaint } = run;
+  const model = !inpaint
+    ? denoise
+    : inpaint.tool === 'comfyui'
+      ? comfyInpaintDenoiser(denoise, inpaint)
+      : a1111InpaintDenoiser(denoise, inpaint);
+  const sampled = run.resolved.sampler.run(model, run.x, run.sigmas, { ...run.options, callback });
+  const out = inpaint?.tool === 'a1111' ? a1111Blend(sampled, inpaint) : sampled;
   return run.finalScale === 1 ? out : out.map((v) => v * run.finalScale);
 }
 

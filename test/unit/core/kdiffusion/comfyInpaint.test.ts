@@ -2,12 +2,12 @@
 // five samplers, Karras σ, 4 and 10 steps, denoise 0.75 and 1, on the stand-in model): the mask resized to
 // the latents as comfy.utils.reshape_mask does, then every model call's σ, the noise draws and the whole
 // final latent (the kept region is the init latents, the repainted one the sampler's), within the
-// tolerance of the other trajectories. A1111's samplers are refused with a mask.
+// tolerance of the other trajectories.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { comfyLatentMask } from '../../../../src/core/kdiffusion/comfyInpaint';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
-import { resolveA1111, resolveComfy, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
+import { resolveComfy, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
 import { TorchGenerator } from '../../../../src/core/rng/torchGenerator';
 import { assertClose, countingNoise, loadFixture, SHAPE, standIn } from './fixtures';
@@ -26,7 +26,7 @@ function pixelMask(): Float32Array {
 }
 
 const latentMask = () => comfyLatentMask(pixelMask(), 64, 64, SHAPE[3], SHAPE[2]);
-const noise = (tool: 'comfyui' | 'a1111') => ({ convention: tool, seed: 0, imageShape: SHAPE.slice(1), batchSize: 1 });
+const noise = (tool: 'comfyui') => ({ convention: tool, seed: 0, imageShape: SHAPE.slice(1), batchSize: 1 });
 
 test("the mask at the latents' size is ComfyUI's bilinear resize", () => {
   assert.deepEqual(Array.from(latentMask()), fixture.inpaintMask);
@@ -52,13 +52,8 @@ test("ComfyUI's samplers inpaint as KSamplerX0Inpaint: every call, draw and late
   }
 });
 
-test("A1111's samplers and a mask of another size are refused", () => {
+test('a mask of another size is refused', () => {
   const init = { latents: initLatents(), strength: 0.75, mask: latentMask() };
-  const euler = resolveA1111('Euler', 'Automatic') as ResolvedToolSampler;
-  assert.throws(
-    () => prepareToolRun({ resolved: euler, alphasCumprod, steps: 10, noise: noise('a1111'), init }),
-    /A1111's samplers do not inpaint yet/,
-  );
   const comfy = resolveComfy('euler', 'karras') as ResolvedToolSampler;
   assert.throws(
     () =>

@@ -1,0 +1,129 @@
+// A1111's inpainting around its k-diffusion samplers (modules/processing.py StableDiffusionProcessingImg2Img,
+// v1.10.1, inpaint area "Whole picture", masked content "original"). The mask is resized to the latents by
+// PIL's bicubic filter and rounded to 0 or 1 (init). After guidance, the model's x̂0 becomes the init latents
+// where the mask keeps (CFGDenoiser.forward's apply_blend), and so does the sampler's result (sample()).
+// Unlike ComfyUI, A1111 blends in the init latents as they are, not noised to the call's σ. After decoding,
+// the init image is pasted back over the kept region (apply_overlay).
+import type { Denoiser } from './denoiser';
+
+export interface A1111Inpaint {
+  /** One latent plane, 1 where the run repaints (a1111LatentMask); every channel and image takes it. */
+  readonly mask: Float32Array;
+  /** The init image's latents. */
+  readonly latents: Float32Array;
+}
+
+const f = Math.fround;
+
+/** x·nmask + init·mask in A1111's order, each operation float32 (nmask: the mask, mask: 1 − it). */
+export function a1111Blend(x: Float32Array, { mask, latents }: A1111Inpaint): Float32Array {
+  const plane = mask.length;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const m = mask[i % plane];
+    out[i] = f(f(x[i] * m) + f(latents[i] * f(1 - m)));
+  }
+  return out;
+}
+
+export function a1111InpaintDenoiser(denoise: Denoiser, inpaint: A1111Inpaint): Denoiser {
+  return (x, sigma) => a1111Blend(denoise(x, sigma), inpaint);
+}
+
+/** apply_overlay: the init image pasted over the decoded one (both RGBA at the run's size) where the mask keeps,
+ * by A1111's overlay (the init image premultiplied by 255 − the mask's overlay, mask_for_overlay being the 8-bit
+ * mask ×2 clipped) composited as PIL does it, in its integer steps (Paste.c, Convert.c, AlphaComposite.c). Where
+ * the mask is 0 the pixels are the init image's, where it is 128 or more the decoded ones. */
+export function a1111Overlay(decoded: Uint8Array, init: Uint8Array, mask: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(decoded);
+  for (let p = 0; p < mask.length; p++) {
+    const alpha = 255 - Math.min(255, 2 * mask[p]);
+    if (alpha === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const i = p * 4 + c;
+      const premultiplied = div255(init[i] * alpha);
+      const src = alpha === 255 ? premultiplied : Math.min(255, Math.floor((255 * premultiplied) / alpha));
+      const sum = (src * alpha + decoded[i] * (255 - alpha)) * 128 + (128 << 7);
+      out[i] = div255Shift(sum) >> 7;
+    }
+  }
+  return out;
+}
+
+/** PIL's DIV255 (round(v / 255) for the products it takes). */
+const div255 = (v: number) => div255Shift(v + 128);
+const div255Shift = (v: number) => ((v >> 8) + v) >> 8;
+
+/** The 8-bit mask (255 repaints) at the latents' size as A1111 makes it: PIL's bicubic resize of the mask as
+ * RGB, divided by 255 and rounded (np.around), so a cell repaints where its resized value is 128 or more. */
+export function a1111LatentMask(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  latentWidth: number,
+  latentHeight: number,
+): Float32Array {
+  const resized = pilBicubic(pixels, width, height, latentWidth, latentHeight);
+  return Float32Array.from(resized, (v) => (v >= 128 ? 1 : 0));
+}
+
+/** PIL's bicubic resize of one 8-bit plane (Resample.c, Pillow 9.4: a = −0.5, support 2 × the downscale,
+ * coefficients in 22-bit fixed point, the horizontal pass first, each pass rounded and clipped to 8 bits). */
+export function pilBicubic(src: Uint8Array, width: number, height: number, outW: number, outH: number): Uint8Array {
+  if (width === outW && height === outH) return Uint8Array.from(src);
+  const across = coefficients(width, outW);
+  const rows = resample(src, { taps: across, lines: height, step: [1, width], outStep: [1, outW] });
+  return resample(rows, { taps: coefficients(height, outH), lines: outW, step: [outW, 1], outStep: [outW, 1] });
+}
+
+interface Pass {
+  /** Per output index along the pass: its first input index and fixed-point weights. */
+  readonly taps: readonly { first: number; weights: number[] }[];
+  /** Lines resampled; [along a line, between lines] in the input and in the output. */
+  readonly lines: number;
+  readonly step: readonly [number, number];
+  readonly outStep: readonly [number, number];
+}
+
+const PRECISION_BITS = 22;
+
+function resample(src: Uint8Array, { taps, lines, step: [along, across], outStep: [outAlong, outAcross] }: Pass) {
+  const out = new Uint8Array(taps.length * lines);
+  for (let line = 0; line < lines; line++) {
+    for (let o = 0; o < taps.length; o++) {
+      const { first, weights } = taps[o];
+      let sum = 1 << (PRECISION_BITS - 1);
+      for (let k = 0; k < weights.length; k++) sum += src[line * across + (first + k) * along] * weights[k];
+      out[line * outAcross + o * outAlong] = sum <= 0 ? 0 : Math.min(255, Math.floor(sum / 2 ** PRECISION_BITS));
+    }
+  }
+  return out;
+}
+
+function bicubic(x: number): number {
+  const a = -0.5;
+  const t = Math.abs(x);
+  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+  return 0;
+}
+
+/** precompute_coeffs then normalize_coeffs_8bpc, for `inSize` → `outSize`. */
+function coefficients(inSize: number, outSize: number): Pass['taps'] {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = 2 * filterScale;
+  const ss = 1 / filterScale;
+  return Array.from({ length: outSize }, (_, o) => {
+    const center = (o + 0.5) * scale;
+    const first = Math.max(0, Math.trunc(center - support + 0.5));
+    const last = Math.min(inSize, Math.trunc(center + support + 0.5));
+    const raw = Array.from({ length: last - first }, (_, k) => bicubic((k + first - center + 0.5) * ss));
+    const total = raw.reduce((a, b) => a + b, 0);
+    const weights = raw.map((w) => {
+      const v = (total !== 0 ? w / total : w) * 2 ** PRECISION_BITS;
+      return Math.trunc(v < 0 ? v - 0.5 : v + 0.5);
+    });
+    return { first, weights };
+  });
+}

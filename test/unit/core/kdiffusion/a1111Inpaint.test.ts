@@ -1,0 +1,84 @@
+// A1111's inpainting against its own code (gen_kdiffusion_fixtures.py A1111Blend: the lines of
+// StableDiffusionProcessingImg2Img.init that make the latent mask with PIL, CFGDenoiser.forward's apply_blend
+// and sample()'s blend, around KDiffusionSampler.sample_img2img; five samplers, Karras σ, 4 and 10 steps,
+// strength 0.75 and 1, on the stand-in model): the resized mask before and after rounding, then every model
+// call's σ, the noise draws, three calls' outputs and the whole final latent. A1111's DDIM, PLMS and UniPC are refused with a mask.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { a1111LatentMask, a1111Overlay, pilBicubic } from '../../../../src/core/kdiffusion/a1111Inpaint';
+import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
+import { resolveA1111, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
+import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
+import { TorchGenerator } from '../../../../src/core/rng/torchGenerator';
+import { assertClose, countingNoise, loadFixture, SHAPE, standIn } from './fixtures';
+
+const TOL = 1e-4;
+const alphasCumprod = ldmAlphasCumprod();
+const fixture = loadFixture('a1111');
+/** 0.8·torch.randn(SHAPE, generator seeded 5), as the generator made it. */
+const initLatents = () => new TorchGenerator(5).randn(SHAPE).map((v) => 0.8 * v);
+const pixels = Uint8Array.from(fixture.inpaintMask as number[]);
+const latentMask = () => a1111LatentMask(pixels, 64, 64, SHAPE[3], SHAPE[2]);
+const noise = { convention: 'a1111' as const, seed: 0, imageShape: SHAPE.slice(1), batchSize: 1 };
+
+test("the mask at the latents' size is PIL's bicubic resize, rounded as A1111 rounds it", () => {
+  assert.deepEqual(Array.from(pilBicubic(pixels, 64, 64, SHAPE[3], SHAPE[2])), fixture.inpaintLatentMask.unrounded);
+  assert.deepEqual(Array.from(latentMask()), fixture.inpaintLatentMask.rounded);
+  // The fixture's cells straddle the threshold: some round up, some down, none is all one way.
+  const rounded = fixture.inpaintLatentMask.rounded as number[];
+  assert.ok(rounded.includes(0) && rounded.includes(1));
+});
+
+test("A1111's k-diffusion samplers inpaint as its CFGDenoiser and sample() blend: every call, draw and latent", () => {
+  assert.equal(fixture.inpaint.length, 20);
+  const mask = latentMask();
+  for (const c of fixture.inpaint) {
+    const label = `a1111 inpaint ${c.sampler}/${c.scheduleType}/${c.steps} at ${c.strength}`;
+    const r = resolveA1111(c.sampler, c.scheduleType) as ResolvedToolSampler;
+    const init = { latents: initLatents(), strength: c.strength, mask };
+    const run = prepareToolRun({ resolved: r, alphasCumprod, steps: c.steps, noise, init });
+    assertClose(run.sigmas, c.sigmas, TOL, `${label} σ`);
+    const calls: number[] = [];
+    const outputs: Float32Array[] = [];
+    const draws = countingNoise();
+    const model = standIn(calls, outputs);
+    const out = sampleToolRun({ ...run, options: { ...run.options, noiseSampler: draws.sampler } }, model);
+    assertClose(calls, c.calls, TOL, `${label} model-call σ`);
+    // The stored outputs are of kept cells: their inputs follow from the blended x̂0 of the calls before.
+    for (const [k, expected] of Object.entries<number[]>(c.modelOutputs)) {
+      assertClose(outputs[Number(k)].subarray(0, expected.length), expected, TOL, `${label} output of call ${k}`);
+    }
+    if (r.sampler.noise !== 'none') assert.equal(draws.draws(), c.noiseDraws, `${label}: noise draws`);
+    assertClose(out, c.xAll, TOL, `${label} x`);
+    // The kept cells end on the init latents exactly.
+    const plane = mask.length;
+    const latents = initLatents();
+    for (let i = 0; i < out.length; i++) if (mask[i % plane] === 0) assert.equal(out[i], Math.fround(latents[i]));
+  }
+});
+
+test("A1111's DDIM, PLMS and UniPC are refused with a mask", () => {
+  const init = { latents: initLatents(), strength: 0.75, mask: latentMask() };
+  for (const name of ['DDIM', 'PLMS', 'UniPC']) {
+    const resolved = resolveA1111(name, 'Automatic') as ResolvedToolSampler;
+    assert.throws(
+      () => prepareToolRun({ resolved, alphasCumprod, steps: 10, noise, init }),
+      new RegExp(`A1111's ${name} does not inpaint yet`),
+    );
+  }
+});
+
+test("the overlay is A1111's apply_overlay, pixel for pixel: init pixels kept, decoded ones repainted", () => {
+  const { size, decoded, init, mask, out } = fixture.overlay;
+  const rgba = (rgb: number[]) =>
+    Uint8Array.from({ length: size * size * 4 }, (_, i) => (i % 4 === 3 ? 255 : rgb[(i >> 2) * 3 + (i % 4)]));
+  const composed = a1111Overlay(rgba(decoded), rgba(init), Uint8Array.from(mask));
+  assert.deepEqual(
+    Array.from(composed).filter((_, i) => i % 4 !== 3),
+    out,
+  );
+  // The generator's mask keeps its first four rows whole and repaints the next four.
+  const row = size * 3;
+  assert.deepEqual(out.slice(0, 4 * row), init.slice(0, 4 * row));
+  assert.deepEqual(out.slice(4 * row, 8 * row), decoded.slice(4 * row, 8 * row));
+});
