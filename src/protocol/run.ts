@@ -4,13 +4,7 @@
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
-import {
-  inEpsSpace,
-  isToolFinding,
-  resolveToolSampler,
-  toolMinSteps,
-  type Tool,
-} from '../core/kdiffusion/toolSamplers';
+import { isToolFinding, resolveToolSampler, toolMinSteps, type Tool } from '../core/kdiffusion/toolSamplers';
 import { addNoiseRefusal } from '../core/config/schedulerClasses';
 import { TOOL_LABELS } from './workbenchSampler';
 import { noiseProblem, startsFromImage, takesSigmaList } from '../core/kdiffusion/toolRun';
@@ -388,9 +382,7 @@ function toolProblems(spec: RunSpec): SpecProblem[] {
 /** Why a tool sampler cannot run the spec's image-to-image, or undefined: it starts from an init image as
  * its tool cuts its σ list (A1111's DDIM, PLMS and UniPC: their timesteps) by the strength, which DPM
  * fast/adaptive do not (A1111 gives them the model's range), and A1111's UniPC not below its order's worth
- * of steps (checked where the steps are given); ComfyUI's samplers and A1111's k-diffusion ones inpaint
- * (A1111's DDIM, PLMS and UniPC blend the mask before each model call, which is not reproduced); inversion
- * is the diffusers path's. */
+ * of steps (checked where the steps are given); inversion is the diffusers path's. */
 export function toolImageProblem(
   spec: Pick<RunSpec, 'initImage' | 'invert' | 'mask' | 'toolSampler' | 'strength' | 'steps'>,
 ): string | undefined {
@@ -399,9 +391,6 @@ export function toolImageProblem(
   if (spec.invert) return 'inversion runs DDIM: it takes no tool sampler';
   const resolved = resolveToolSampler(t.tool, t.sampler, t.schedule);
   if (isToolFinding(resolved)) return undefined;
-  if (spec.mask !== undefined && t.tool === 'a1111' && inEpsSpace(resolved)) {
-    return `A1111's ${t.sampler} does not inpaint yet: use another of its samplers (Euler, DPM++ 2M, …)`;
-  }
   if (!startsFromImage(resolved)) return `${TOOL_LABELS[t.tool]}'s ${t.sampler} does not start from an init image yet`;
   const few =
     spec.steps === undefined

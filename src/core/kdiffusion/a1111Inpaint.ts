@@ -1,7 +1,8 @@
 // A1111's inpainting around its k-diffusion samplers (modules/processing.py StableDiffusionProcessingImg2Img,
 // v1.10.1, inpaint area "Whole picture", masked content "original"). The mask is resized to the latents by
 // PIL's bicubic filter and rounded to 0 or 1 (init). After guidance, the model's x̂0 becomes the init latents
-// where the mask keeps (CFGDenoiser.forward's apply_blend), and so does the sampler's result (sample()).
+// where the mask keeps (CFGDenoiser.forward's apply_blend; before the call, its input, for the DDIM, PLMS and
+// UniPC samplers), and so does the sampler's result (sample()).
 // Unlike ComfyUI, A1111 blends in the init latents as they are, not noised to the call's σ. After decoding,
 // the init image is pasted back over the kept region (apply_overlay).
 import type { Denoiser } from './denoiser';
@@ -26,8 +27,22 @@ export function a1111Blend(x: Float32Array, { mask, latents }: A1111Inpaint): Fl
   return out;
 }
 
+/** Around A1111's k-diffusion samplers: x̂0 blended after guidance (CFGDenoiser). */
 export function a1111InpaintDenoiser(denoise: Denoiser, inpaint: A1111Inpaint): Denoiser {
   return (x, sigma) => a1111Blend(denoise(x, sigma), inpaint);
+}
+
+/** Around A1111's DDIM, PLMS and UniPC (CFGDenoiserTimesteps, mask_before_denoising): the model's input is
+ * blended instead, in their ε-space (x/√(1 + σ²) here, where the samplers run in σ-space), while the sampler
+ * keeps its own x; so the x̂0 handed back is x − σ·ε with ε from the blended call. */
+export function a1111InputBlendDenoiser(denoise: Denoiser, inpaint: A1111Inpaint): Denoiser {
+  return (x, sigma) => {
+    const k = Math.sqrt(1 + sigma * sigma);
+    const eps = Float32Array.from(x, (v) => v / k);
+    const input = Float32Array.from(a1111Blend(eps, inpaint), (v) => v * k);
+    const out = denoise(input, sigma);
+    return Float32Array.from(out, (v, i) => v + (x[i] - input[i]));
+  };
 }
 
 /** apply_overlay: the init image pasted over the decoded one (both RGBA at the run's size) where the mask keeps,

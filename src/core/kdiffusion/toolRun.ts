@@ -7,7 +7,7 @@ import { ancestralNoiseSampler } from '../noise/ancestralNoise';
 import { brownianTreeNoiseSampler } from '../noise/brownianNoiseSampler';
 import type { NoiseRunSpec } from '../noise/conventions';
 import { initialNoise } from '../noise/initialNoise';
-import { a1111Blend, a1111InpaintDenoiser, type A1111Inpaint } from './a1111Inpaint';
+import { a1111Blend, a1111InpaintDenoiser, a1111InputBlendDenoiser, type A1111Inpaint } from './a1111Inpaint';
 import type { A1111ScheduleContext } from './a1111Schedules';
 import { comfyInpaintDenoiser, type ComfyInpaint } from './comfyInpaint';
 import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
@@ -91,17 +91,16 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas), inpaint };
 }
 
-/** The tool's inpainting for the run: ComfyUI's KSamplerX0Inpaint, or A1111's blends around its k-diffusion
- * samplers (its DDIM, PLMS and UniPC blend before the model call, which is not reproduced). */
+/** The tool's inpainting for the run: ComfyUI's KSamplerX0Inpaint, or A1111's blends (a1111Inpaint.ts). */
 function inpainting(spec: ToolRunSpec, mask: Float32Array, noise: Float32Array): ToolInpaint {
   const [, height, width] = spec.noise.imageShape;
   if (mask.length !== height * width) {
     throw new RangeError(`the inpainting mask has ${mask.length} values, not one per latent cell (${width}×${height})`);
   }
   const latents = spec.init!.latents;
-  if (spec.resolved.tool === 'comfyui') return { tool: 'comfyui', mask, latents, noise };
-  if (inEpsSpace(spec.resolved)) throw new RangeError(`A1111's ${spec.resolved.a1111Sampler} does not inpaint yet`);
-  return { tool: 'a1111', mask, latents };
+  return spec.resolved.tool === 'comfyui'
+    ? { tool: 'comfyui', mask, latents, noise }
+    : { tool: 'a1111', mask, latents };
 }
 
 /** The σ the run samples, those its Brownian tree spans and the init image's noise level. */
@@ -172,18 +171,23 @@ export function toolTimestep(run: Pick<ToolRun, 'resolved' | 'table'>, sigma: nu
   return run.resolved.tool === 'a1111' ? sigmaToT(run.table, sigma) : nearestTimestep(run.table, sigma);
 }
 
-/** Runs the sampler to the latents the tool decodes. */
+/** Runs the sampler to the latents the tool decodes; A1111 blends them with the init latents by the mask. */
 export function sampleToolRun(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
+  const out = sampled(run, denoise, callback);
+  return run.inpaint?.tool === 'a1111' ? a1111Blend(out, run.inpaint) : out;
+}
+
+function sampled(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
   if (run.sigmas.length === 0) return run.x;
-  const { inpaint } = run;
-  const model = !inpaint
-    ? denoise
-    : inpaint.tool === 'comfyui'
-      ? comfyInpaintDenoiser(denoise, inpaint)
-      : a1111InpaintDenoiser(denoise, inpaint);
-  const sampled = run.resolved.sampler.run(model, run.x, run.sigmas, { ...run.options, callback });
-  const out = inpaint?.tool === 'a1111' ? a1111Blend(sampled, inpaint) : sampled;
+  const out = run.resolved.sampler.run(inpaintModel(run, denoise), run.x, run.sigmas, { ...run.options, callback });
   return run.finalScale === 1 ? out : out.map((v) => v * run.finalScale);
+}
+
+/** The denoiser with the run's inpainting around it. */
+function inpaintModel({ inpaint, resolved }: ToolRun, denoise: Denoiser): Denoiser {
+  if (!inpaint) return denoise;
+  if (inpaint.tool === 'comfyui') return comfyInpaintDenoiser(denoise, inpaint);
+  return inEpsSpace(resolved) ? a1111InputBlendDenoiser(denoise, inpaint) : a1111InpaintDenoiser(denoise, inpaint);
 }
 
 /** What to work out while the model runs at σ: at σ = sigmas[i], the noise for σ → sigmas[i + 1], which the

@@ -1,8 +1,9 @@
 // A1111's inpainting against its own code (gen_kdiffusion_fixtures.py A1111Blend: the lines of
 // StableDiffusionProcessingImg2Img.init that make the latent mask with PIL, CFGDenoiser.forward's apply_blend
-// and sample()'s blend, around KDiffusionSampler.sample_img2img; five samplers, Karras σ, 4 and 10 steps,
-// strength 0.75 and 1, on the stand-in model): the resized mask before and after rounding, then every model
-// call's σ, the noise draws, three calls' outputs and the whole final latent. A1111's DDIM, PLMS and UniPC are refused with a mask.
+// and sample()'s blend, around KDiffusionSampler.sample_img2img for five samplers at Karras σ and around
+// CompVisSampler.sample_img2img for DDIM, PLMS and UniPC, whose blend comes before the model call; 4 and 10
+// steps, strength 0.75 and 1, on the stand-in model): the resized mask before and after rounding, then every
+// model call's σ, the noise draws, three calls' outputs and the whole final latent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { a1111LatentMask, a1111Overlay, pilBicubic } from '../../../../src/core/kdiffusion/a1111Inpaint';
@@ -29,8 +30,8 @@ test("the mask at the latents' size is PIL's bicubic resize, rounded as A1111 ro
   assert.ok(rounded.includes(0) && rounded.includes(1));
 });
 
-test("A1111's k-diffusion samplers inpaint as its CFGDenoiser and sample() blend: every call, draw and latent", () => {
-  assert.equal(fixture.inpaint.length, 20);
+test("A1111's samplers inpaint as its CFGDenoiser and sample() blend: every call, draw and latent", () => {
+  assert.equal(fixture.inpaint.length, 32);
   const mask = latentMask();
   for (const c of fixture.inpaint) {
     const label = `a1111 inpaint ${c.sampler}/${c.scheduleType}/${c.steps} at ${c.strength}`;
@@ -54,17 +55,6 @@ test("A1111's k-diffusion samplers inpaint as its CFGDenoiser and sample() blend
     const plane = mask.length;
     const latents = initLatents();
     for (let i = 0; i < out.length; i++) if (mask[i % plane] === 0) assert.equal(out[i], Math.fround(latents[i]));
-  }
-});
-
-test("A1111's DDIM, PLMS and UniPC are refused with a mask", () => {
-  const init = { latents: initLatents(), strength: 0.75, mask: latentMask() };
-  for (const name of ['DDIM', 'PLMS', 'UniPC']) {
-    const resolved = resolveA1111(name, 'Automatic') as ResolvedToolSampler;
-    assert.throws(
-      () => prepareToolRun({ resolved, alphasCumprod, steps: 10, noise, init }),
-      new RegExp(`A1111's ${name} does not inpaint yet`),
-    );
   }
 });
 
