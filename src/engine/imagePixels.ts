@@ -2,6 +2,7 @@
 // A1111's default "Just resize": the image is stretched to the run's size (PIL Lanczos), whatever
 // its aspect ratio, so every pixel of the input is used and none is invented.
 import { EngineFailure } from './engineFailure';
+import { a1111MaskBlur } from '../core/image/maskBlur';
 import { resizePlanes, type Planes } from '../core/image/resize';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RgbaPixels } from '../protocol/engine';
@@ -19,8 +20,8 @@ export function initImageTensor(img: RgbaPixels, width: number, height: number):
 }
 
 /** A mask as A1111 prepares one (modules/processing.py): grey by PIL's "L" weights, binary at 128
- * (white repaints), blurred by a Gaussian of σ = blur px over a kernel of 2·⌊2.5σ + 0.5⌋ + 1 (its
- * cv2.GaussianBlur call), at the mask's own size; values in [0, 1]. */
+ * (white repaints), blurred by a Gaussian of σ = blur px as its cv2.GaussianBlur calls blur the 8-bit mask
+ * (maskBlur.ts), at the mask's own size; values in [0, 1], multiples of 1/255. */
 export function maskPlane(mask: RgbaPixels, blur: number): Planes {
   checkPixels(mask, 'the mask');
   const plane = mask.width * mask.height;
@@ -30,7 +31,14 @@ export function maskPlane(mask: RgbaPixels, blur: number): Planes {
     data[p] = (r * 299 + g * 587 + b * 114) / 1000 > 128 ? 1 : 0;
   }
   const planes = { data, channels: 1, width: mask.width, height: mask.height };
-  return blur > 0 ? gaussianBlur(planes, blur) : planes;
+  if (!(blur > 0)) return planes;
+  const bytes = a1111MaskBlur(
+    Uint8Array.from(data, (v) => v * 255),
+    mask.width,
+    mask.height,
+    blur,
+  );
+  return { ...planes, data: Float32Array.from(bytes, (v) => v / 255) };
 }
 
 /** A [0, 1] plane stretched to width × height by the same rule as the image, clamped to [0, 1]. */
@@ -51,36 +59,6 @@ export function cellMeans(plane: Float32Array, width: number, height: number, fa
   }
   for (let i = 0; i < out.length; i++) out[i] /= factor * factor;
   return out;
-}
-
-/** Separable Gaussian with OpenCV's default border (reflect-101: dcb|abcd|cba). */
-function gaussianBlur(src: Planes, sigma: number): Planes {
-  const radius = Math.floor(2.5 * sigma + 0.5);
-  const gauss = (i: number) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma));
-  const kernel = Float64Array.from({ length: 2 * radius + 1 }, (_, i) => gauss(i));
-  const sum = kernel.reduce((a, b) => a + b, 0);
-  kernel.forEach((v, i) => (kernel[i] = v / sum));
-  const { width: w, height: h } = src;
-  const reflect = (i: number, n: number) => {
-    if (n === 1) return 0;
-    let j = Math.abs(i) % (2 * n - 2);
-    if (j >= n) j = 2 * n - 2 - j;
-    return j;
-  };
-  const pass = (input: Float32Array, horizontal: boolean) => {
-    const out = new Float32Array(input.length);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let v = 0;
-        for (let k = -radius; k <= radius; k++) {
-          v += kernel[k + radius] * (horizontal ? input[y * w + reflect(x + k, w)] : input[reflect(y + k, h) * w + x]);
-        }
-        out[y * w + x] = v;
-      }
-    }
-    return out;
-  };
-  return { ...src, data: pass(pass(src.data, true), false) };
 }
 
 /** Refuses pixels whose buffer is not width·height RGBA bytes: the host decodes images so, and a request
