@@ -22,5 +22,8 @@ test('the blur keeps a uniform mask and stays within the mask’s range', () => 
   const dot = new Uint8Array(9 * 9);
   dot[40] = 255;
   const out = a1111MaskBlur(dot, 9, 9, 1);
-  assert.ok(out[40] < 255 && out[40] > out[41] && out[41] > 0, `a dot spreads: ${out.slice(36, 45)}`);
+  assert.ok(
+    out[40] < 255 && out[40] > out[41] && out[41] > 0,
+    `a dot spreads: ${Array.from(out.slice(36, 45)).join(' ')}`,
+  );
 });
