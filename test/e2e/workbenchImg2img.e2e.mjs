@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
-import { answerFileDialog, assert, findWebviewFrame, runCommand, screenshot, test } from './harness.mjs';
+import { answerFileDialog, assert, findWebviewFrame, pollUntil, runCommand, screenshot, test } from './harness.mjs';
 import { DEFAULT_MODEL, pickSampler } from './workbenchForm.mjs';
 
 const SIDE = 64;
@@ -41,13 +41,13 @@ function pngText(bytes) {
 
 /** Mean absolute difference of RGB over columns [x0, x1) of two decoded images. */
 function regionDiff(a, b, x0, x1) {
-  const channels = a.data.length / (a.width * a.height);
+  const [ca, cb] = [a, b].map((img) => img.data.length / (img.width * img.height));
   let sum = 0;
   let n = 0;
   for (let y = 0; y < a.height; y++) {
     for (let x = x0; x < x1; x++) {
       for (let c = 0; c < 3; c++)
-        sum += Math.abs(a.data[(y * a.width + x) * channels + c] - b.data[(y * b.width + x) * channels + c]);
+        sum += Math.abs(a.data[(y * a.width + x) * ca + c] - b.data[(y * b.width + x) * cb + c]);
       n += 3;
     }
   }
@@ -177,6 +177,29 @@ test(
       `  inpainting vs round trip: kept part differs by ${kept.toFixed(2)}, repainted by ${repainted.toFixed(2)}`,
     );
     assert(repainted > 3 * kept, `the repainted part departs from the round trip: mean |Δ| ${repainted} vs ${kept}`);
+
+    // The restored form again with A1111's Euler a: A1111 pastes the init image back over what the mask
+    // keeps, so the kept columns are the init image's pixels exactly.
+    await pickSampler(page, panel, 'Euler a');
+    const done = new Set(readdirSync(outputs));
+    await panel.locator('vscode-button:text-is("Generate")').click();
+    const a1111 = await pollUntil(
+      () =>
+        readdirSync(outputs).find(
+          (f) => f.endsWith('.png') && !done.has(f) && pngText(readFileSync(join(outputs, f))).parameters,
+        ),
+      'the A1111 inpainting PNG',
+    );
+    const bytes = readFileSync(join(outputs, a1111));
+    assert(/Sampler: Euler a, .*Denoising strength: 0\.9, Mask blur: 0/.test(pngText(bytes).parameters), 'A1111 ran');
+    await panel.locator('.images img').first().scrollIntoViewIfNeeded();
+    await screenshot(page, 'workbench-inpainted-a1111');
+    const keptByA1111 = regionDiff(decode(bytes), decode(readFileSync(initPath)), 0, 24);
+    assert(keptByA1111 === 0, `A1111's kept columns differ from the init image by ${keptByA1111}`);
+    assert(
+      regionDiff(decode(bytes), decode(readFileSync(initPath)), 40, SIDE) > 10,
+      'and the masked part is repainted',
+    );
   },
   { timeoutMs: 300_000 },
 );
