@@ -1,10 +1,10 @@
-// A1111's inpainting around its k-diffusion samplers (modules/processing.py StableDiffusionProcessingImg2Img,
-// v1.10.1, inpaint area "Whole picture", masked content "original"). The mask is resized to the latents by
-// PIL's bicubic filter and rounded to 0 or 1 (init). After guidance, the model's x̂0 becomes the init latents
-// where the mask keeps (CFGDenoiser.forward's apply_blend; before the call, its input, for the DDIM, PLMS and
-// UniPC samplers), and so does the sampler's result (sample()).
-// Unlike ComfyUI, A1111 blends in the init latents as they are, not noised to the call's σ. After decoding,
-// the init image is pasted back over the kept region (apply_overlay).
+// A1111's inpainting around its samplers (modules/processing.py StableDiffusionProcessingImg2Img, v1.10.1,
+// inpaint area "Whole picture", masked content "original"). The mask is resized to the latents by PIL's
+// bicubic filter and rounded to 0 or 1 (init). After guidance, the model's x̂0 becomes the init latents where
+// the mask keeps (CFGDenoiser.forward's apply_blend; for DDIM, PLMS and UniPC the model's input instead,
+// before the call), and so does the sampler's result (sample()). Unlike ComfyUI, A1111 blends in the init
+// latents as they are, not noised to the call's σ. After decoding, the init image is pasted back over the
+// kept region (apply_overlay).
 import type { Denoiser } from './denoiser';
 
 export interface A1111Inpaint {
