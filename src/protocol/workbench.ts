@@ -310,6 +310,13 @@ export interface RunSchedule {
   steps?: number;
 }
 
+/** The form's run with a handed-over schedule in place of its sampler: a tool sampler picked in the form
+ * goes too, since it would run instead of the schedule. */
+export function withSchedule(spec: FormRun['spec'], schedule: RunSchedule): FormRun['spec'] {
+  const { toolSampler: _replaced, ...rest } = spec;
+  return { ...rest, scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas };
+}
+
 const MAX_SCHEDULE_JSON = 1_000_000;
 
 /** Host-side check of `diffusionLab.openWorkbench`'s argument `{ schedule }`, which other surfaces

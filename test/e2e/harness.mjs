@@ -47,8 +47,6 @@ const USER_SETTINGS = {
   'extensions.autoUpdate': false,
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
-  // The secondary side bar (the chat's place) opens empty beside the editors otherwise.
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   // A port that another process opens on this machine would otherwise bring up the Ports view.
   'remote.autoForwardPorts': false,
 };

@@ -11,6 +11,7 @@ import {
   parseFromWorkbench,
   parseScheduleArgument,
   validateParams,
+  withSchedule,
   type FromWorkbench,
   type ParamsForm,
   type RunSchedule,
@@ -256,9 +257,7 @@ export class WorkbenchPanel implements vscode.Disposable {
         if (!run || !modelDir) return;
         const schedule = this.schedule();
         // A handed-over schedule replaces the form's sampler controls (and, when explicit, its steps).
-        const spec = schedule
-          ? { ...run.spec, scheduler: schedule.scheduler, timesteps: schedule.timesteps, sigmas: schedule.sigmas }
-          : run.spec;
+        const spec = schedule ? withSchedule(run.spec, schedule) : run.spec;
         const image = m.image && (await this.imageFields(m.image));
         if (image === null) return;
         const options = { preview: run.preview, captureLatents: true };

@@ -1,8 +1,8 @@
 // The host's check of diffusionLab.openWorkbench's { schedule } argument, which any extension may pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { specSteps } from '../../../src/protocol/run';
-import { parseScheduleArgument, type RunSchedule } from '../../../src/protocol/workbench';
+import { runSpec, specSteps } from '../../../src/protocol/run';
+import { parseScheduleArgument, withSchedule, type RunSchedule } from '../../../src/protocol/workbench';
 
 const scheduleSteps = (s: RunSchedule) => (s.timesteps || s.sigmas ? specSteps({ steps: 0, ...s }) : undefined);
 
@@ -60,4 +60,18 @@ test('a step count handed over with a schedule is kept, checked, and refused bes
     JSON.stringify(parseScheduleArgument({ schedule: { label: 'x', timesteps: [999, 1], steps: 5 } })),
     /does not go with explicit/,
   );
+});
+
+test("a handed-over schedule replaces the form's sampler, a tool sampler included", () => {
+  const { modelDir: _dir, ...base } = runSpec({ modelDir: 'm', prompt: 'p', seed: 1, steps: 20 });
+  const form = { ...base, toolSampler: { tool: 'a1111' as const, sampler: 'Euler a' } };
+  const spec = withSchedule(form, { label: 'dpm', scheduler: { _class_name: 'DPMSolverMultistepScheduler' } });
+  assert.equal(spec.toolSampler, undefined);
+  assert.deepEqual(spec.scheduler, { _class_name: 'DPMSolverMultistepScheduler' });
+  assert.equal(spec.steps, 20);
+  const five = withSchedule(
+    { ...form, scheduler: { _class_name: 'DDIMScheduler' } },
+    { label: 't', timesteps: [9, 5, 1] },
+  );
+  assert.deepEqual([five.scheduler, five.timesteps], [undefined, [9, 5, 1]]);
 });
