@@ -14,7 +14,7 @@ import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels
 import { a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
 import { comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
 import type { Tool } from '../core/kdiffusion/toolSamplers';
-import { toByte } from '../core/image/rgba';
+import { nchwToRgba } from '../core/image/rgba';
 import { inpaintBlend } from './inpaintBlend';
 import type { ModelSessions } from './modelSessions';
 import type { ResolvedSpec, RunShape } from './requestCheck';
@@ -166,11 +166,8 @@ export function toolInpaintMask(images: RunImages | undefined, blur: number, sha
 
 /** The init image at the run's size as RGBA bytes (the pixels the encoder took). */
 export function initRgba(images: RunImages | undefined, shape: RunShape): Uint8Array {
-  const { data } = initPixels(images, shape);
-  const plane = shape.width * shape.height;
-  const rgba = new Uint8Array(plane * 4).fill(255);
-  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) rgba[p * 4 + c] = toByte((data[c * plane + p] + 1) / 2);
-  return rgba;
+  const { data, shape: dims } = initPixels(images, shape);
+  return nchwToRgba(data, dims).rgba;
 }
 
 /** The mask at the run's size, 1 where it repaints; it must have the init image's size. */

@@ -6,7 +6,8 @@
 // model call's σ, the noise draws, three calls' outputs and the whole final latent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { a1111LatentMask, a1111Overlay, pilBicubic } from '../../../../src/core/kdiffusion/a1111Inpaint';
+import { a1111LatentMask, a1111Overlay } from '../../../../src/core/kdiffusion/a1111Inpaint';
+import { pilBicubic } from '../../../../src/core/image/pilBicubic';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
 import { resolveA1111, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
