@@ -14,11 +14,12 @@ import { registerModelInspector } from './modelInspector/modelInspectorProvider'
 import { registerScheduleInspector } from './schedule/registerScheduleInspector';
 import { registerSweep } from './sweep/registerSweep';
 import { registerWorkbench } from './workbench/registerWorkbench';
+import { stableStorage } from './workspaceStorage';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLog(context);
-  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const storage = stableStorage((context.storageUri ?? context.globalStorageUri).fsPath);
   const store = new RunStore(storage);
   const engine = createEngine(context, log);
   const runs = new RunService(engine, store, log);
