@@ -11,6 +11,7 @@ import { classNameOf, RUN_LIMITS } from '../protocol/run';
 import { decodeImage } from '../runs/decodeImage';
 import type { Log } from './log';
 import { PanelOpenTimer } from './panelOpenTimer';
+import { whileOpen } from './panelRevival';
 import type { CompletedRun } from './runService';
 import type { ImageActions } from './workbench/imageActions';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -78,7 +79,9 @@ export class ImagePanel implements vscode.Disposable {
   /** After a window reload VS Code hands back the panel it had open; it shows the last kept run, or
    * (when its files are gone) the empty state, which points at the Runs gallery. */
   private async revive(panel: vscode.WebviewPanel): Promise<void> {
-    this.run ??= await this.restore();
+    const { value, open } = await whileOpen(panel, async () => this.run ?? (await this.restore()));
+    this.run ??= value;
+    if (!open) return;
     this.panel?.dispose();
     this.panel = panel;
     panel.webview.options = webviewOptions(this.extensionUri);

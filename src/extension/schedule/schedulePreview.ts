@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { timePanelOpen } from '../panelOpenTimer';
+import { whileOpen } from '../panelRevival';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession } from './inspectorSession';
 import { isScheduleDocument, scheduleName } from './scheduleDocuments';
@@ -67,9 +68,13 @@ export class SchedulePreview implements vscode.Disposable {
     }
     // The panel comes back on the document it showed; if that is gone, on a schedule still on screen.
     const saved = this.state.get<unknown>(DOCUMENT_KEY);
-    const document =
-      (typeof saved === 'string' ? await openIfReadable(vscode.Uri.parse(saved)) : undefined) ??
-      vscode.window.visibleTextEditors.map((e) => e.document).find(isScheduleDocument);
+    const { value: document, open } = await whileOpen(
+      panel,
+      async () =>
+        (typeof saved === 'string' ? await openIfReadable(vscode.Uri.parse(saved)) : undefined) ??
+        vscode.window.visibleTextEditors.map((e) => e.document).find(isScheduleDocument),
+    );
+    if (!open) return;
     if (!document || this.panel) {
       panel.dispose();
       return;
