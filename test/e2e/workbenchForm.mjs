@@ -18,6 +18,9 @@ export function addTestModel(server) {
 }
 
 /** Every field a workbench test relies on; a test overrides what it needs. */
+/** The sampler entry that runs the model's scheduler_config.json. */
+export const OWN_SCHEDULER = "Model's own scheduler";
+
 export const FORM = {
   prompt: 'a red circle on a blue background',
   steps: '4',
@@ -91,8 +94,8 @@ export async function openForm(page, fields = {}, model = DEFAULT_MODEL) {
     await leftover.click();
     await panel.locator('#param-sampler').waitFor({ state: 'visible', timeout: 30_000 });
   }
-  // Earlier specs leave another model and an init image in the remembered form: start from `model` and
-  // no init image.
+  // Earlier specs leave another model, sampler and init image in the remembered form: start from `model`,
+  // its own scheduler and no init image.
   const offered = await panel.evaluate((label) => {
     const select = document.querySelector('#param-modelId');
     const options = [...select.querySelectorAll('vscode-option')];
@@ -105,6 +108,9 @@ export async function openForm(page, fields = {}, model = DEFAULT_MODEL) {
   }, model);
   if (offered !== 'ok') throw new Error(`model ${model} is not offered: ${offered}`);
   await panel.waitForFunction(() => document.querySelector('#param-modelId')?.value !== '');
+  if ((await panel.locator('#param-sampler-input').inputValue()) !== OWN_SCHEDULER) {
+    await pickSampler(page, panel, OWN_SCHEDULER);
+  }
   if (await panel.locator('.init-body').isVisible()) await panel.locator('vscode-button:text-is("Clear")').click();
   for (const [key, value] of Object.entries({ ...FORM, ...fields })) await fill(panel, key, value);
   await choosePreview(panel, 'latent');
@@ -120,6 +126,22 @@ export async function pickSampler(page, panel, label) {
   await page.keyboard.press('Enter');
   const picked = await panel.locator('#param-sampler-input').inputValue();
   if (picked !== label) throw new Error(`sampler ${label} not picked: ${picked}`);
+}
+
+const SHAPES = ['circle', 'square', 'triangle', 'diamond'];
+const COLORS = ['red', 'green', 'yellow', 'orange', 'purple', 'white'];
+const PLACES = ['at the top left', 'at the top right', 'at the bottom left', 'at the bottom right', 'in the center'];
+let prompts = 0;
+
+/** A prompt in the default model's words, another at each call (240 in all): tests find their run's log
+ * lines by it, and a made-up word to make it unique raised the unknown-word warning in the screenshots. */
+export function uniquePrompt() {
+  const n = prompts++;
+  const shape = SHAPES[n % 4];
+  const color = COLORS[Math.floor(n / 4) % 6];
+  const place = PLACES[Math.floor(n / 24) % 5];
+  const size = Math.floor(n / 120) % 2 ? 'large' : 'small';
+  return `a ${size} ${color} ${shape} ${place} on a blue background`;
 }
 
 /** Types `value` into the form's field `key`. */

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import { answerFileDialog, assert, findWebviewFrame, pollUntil, runCommand, screenshot, test } from './harness.mjs';
-import { DEFAULT_MODEL, pickSampler } from './workbenchForm.mjs';
+import { DEFAULT_MODEL, OWN_SCHEDULER, pickSampler } from './workbenchForm.mjs';
 
 const SIDE = 64;
 
@@ -79,7 +79,7 @@ test(
     }, DEFAULT_MODEL);
     assert(chosen === 'ok', `${DEFAULT_MODEL} offered: ${chosen}`);
     // An earlier spec may have left a tool sampler in the remembered form; these runs take a diffusers one.
-    await pickSampler(page, panel, "Model's own scheduler");
+    await pickSampler(page, panel, OWN_SCHEDULER);
     await panel.locator('#param-prompt textarea').fill('a yellow square at the bottom right on a blue background');
     await panel.locator('#param-steps input').fill('12');
     await panel.locator('#param-seed input').fill('11');

@@ -23,9 +23,7 @@ import {
   waitForLog,
   waitForNotification,
 } from './harness.mjs';
-
-/** A prompt of this attempt alone: the log of an earlier attempt's window names its own engine. */
-const unique = (text) => `${text} ${Date.now().toString(36)}`;
+import { uniquePrompt } from './workbenchForm.mjs';
 
 /** Presses `key` until `shown` resolves: a window that is still restoring swallows key presses (see
  * openPalette), so a shortcut pressed once at the start may never arrive. */
@@ -77,7 +75,7 @@ test('shortcuts: Ctrl+Alt+G generates, Ctrl+Alt+Escape cancels, Ctrl+Alt+W opens
   page,
   server,
 }) => {
-  const first = unique('a keyboard run');
+  const first = uniquePrompt();
   await generateByKeyboard(page, first);
   const pid = await enginePid(server, first);
   const cancelled = logCount(server, 'generate: cancelled run');
@@ -86,7 +84,7 @@ test('shortcuts: Ctrl+Alt+G generates, Ctrl+Alt+Escape cancels, Ctrl+Alt+W opens
   process.kill(pid, 'SIGSTOP');
   try {
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await enterPromptByKeyboard(page, unique('a run to cancel'));
+    await enterPromptByKeyboard(page, uniquePrompt());
     await waitForNotification(page, 'Diffusion: generating');
     // The run cannot end while the engine is held, so a second press (should the first be lost) is harmless.
     for (let i = 0; i < 2; i++) {
@@ -132,7 +130,7 @@ test('engine lifetime and output folder: the status bar names the loaded model, 
   });
   try {
     const before = new Set(outputFiles(server));
-    const prompt = unique('an idle engine');
+    const prompt = uniquePrompt();
     await runCommand(page, 'Diffusion: Generate');
     await quickInput(page).waitFor({ state: 'visible', timeout: 30_000 });
     await quickInput(page).fill(prompt);

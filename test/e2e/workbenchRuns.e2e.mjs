@@ -28,11 +28,9 @@ import {
   pixels,
   pngs,
   TEST_MODEL,
+  uniquePrompt,
 } from './workbenchForm.mjs';
 import { canvasText, checkStatisticsChart, recordCanvasText } from '../webview/canvasText.mjs';
-
-/** A prompt of this attempt alone: an earlier attempt's runs are in the same log and folder. */
-const unique = (text) => `${text} ${Date.now().toString(36)}`;
 
 /** Asserts that no "Diffusion: generating" notification showed while `recorded` watched. */
 async function assertNoProgressToast(recorded) {
@@ -109,12 +107,12 @@ test('the queue: a Generate during a run waits its turn, then both images arrive
   server,
 }) => {
   const recorded = await recordNotifications(page, 'Diffusion: generating');
-  const warmUp = unique('a queue warm-up');
+  const warmUp = uniquePrompt();
   const panel = await openForm(page, { prompt: warmUp, seed: '1001' });
   await generateOne(page, panel, server, warmUp);
   const pid = await enginePid(server, warmUp, 'workbench');
 
-  const [first, second] = [unique('the first queued run'), unique('the second queued run')];
+  const [first, second] = [uniquePrompt(), uniquePrompt()];
   const before = new Set(pngs(server));
   // The tiny model finishes in a blink: hold the engine still so the first run is in flight when the
   // second Generate comes.
@@ -155,7 +153,7 @@ test('Generate forever: images keep coming with seeds moving on, Cancel stops it
   server,
 }) => {
   const recorded = await recordNotifications(page, 'Diffusion: generating');
-  const prompt = unique('a forever run');
+  const prompt = uniquePrompt();
   const panel = await openForm(page, { prompt, seed: '1100' });
   const before = new Set(pngs(server));
   await clickBarButton(panel, 'Generate forever');
@@ -196,7 +194,9 @@ test('a batch of four is a 2×2 grid filling the pane; a click enlarges a cell, 
   page,
   server,
 }) => {
-  const panel = await openForm(page, { prompt: 'a batch of four shapes', seed: '1200', batchSize: '4' });
+  // Twelve steps of the model's own scheduler: the grid's screenshot shows four finished images.
+  const prompt = 'a large orange triangle in the center on a purple background';
+  const panel = await openForm(page, { prompt, steps: '12', seed: '1200', batchSize: '4' });
   const before = new Set(pngs(server));
   await generate(page, panel);
   await newImages(server, before, 4);
@@ -276,7 +276,7 @@ test('narrow, beside the image panel with Problems open: the Generate bar one ro
   server,
 }) => {
   await runCommand(page, 'View: Close All Editors');
-  await generateAndFindEngine(page, server, unique('an image beside the workbench'));
+  await generateAndFindEngine(page, server, uniquePrompt());
   await runCommand(page, 'Diffusion: Open Generation Workbench');
   await findWebviewFrame(page, '.params:not([inert])', 60_000);
   // The workbench opened as a tab beside the image panel's: a group of its own, to the right.
