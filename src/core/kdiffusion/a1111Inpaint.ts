@@ -6,7 +6,7 @@
 // latents as they are, not noised to the call's σ. After decoding, the init image is pasted back over the
 // kept region (apply_overlay).
 import { pilBicubic } from '../image/pilBicubic';
-import type { Denoiser } from './denoiser';
+import type { ModelStep } from './denoiser';
 
 export interface A1111Inpaint {
   /** One latent plane, 1 where the run repaints (a1111LatentMask); every channel and image takes it. */
@@ -29,19 +29,21 @@ export function a1111Blend(x: Float32Array, { mask, latents }: A1111Inpaint): Fl
 }
 
 /** Around A1111's k-diffusion samplers: x̂0 blended after guidance (CFGDenoiser). */
-export function a1111InpaintDenoiser(denoise: Denoiser, inpaint: A1111Inpaint): Denoiser {
-  return (x, sigma) => a1111Blend(denoise(x, sigma), inpaint);
+export function a1111InpaintDenoiser(denoise: ModelStep, inpaint: A1111Inpaint): ModelStep {
+  return function* (x, sigma) {
+    return a1111Blend(yield* denoise(x, sigma), inpaint);
+  };
 }
 
 /** Around A1111's DDIM, PLMS and UniPC (CFGDenoiserTimesteps, mask_before_denoising): the model's input is
  * blended instead, in their ε-space (x/√(1 + σ²) here, where the samplers run in σ-space), while the sampler
  * keeps its own x; so the x̂0 handed back is x − σ·ε with ε from the blended call. */
-export function a1111InputBlendDenoiser(denoise: Denoiser, inpaint: A1111Inpaint): Denoiser {
-  return (x, sigma) => {
+export function a1111InputBlendDenoiser(denoise: ModelStep, inpaint: A1111Inpaint): ModelStep {
+  return function* (x, sigma) {
     const k = Math.sqrt(1 + sigma * sigma);
     const eps = Float32Array.from(x, (v) => v / k);
     const input = Float32Array.from(a1111Blend(eps, inpaint), (v) => v * k);
-    const out = denoise(input, sigma);
+    const out = yield* denoise(input, sigma);
     return Float32Array.from(out, (v, i) => v + (x[i] - input[i]));
   };
 }

@@ -5,10 +5,10 @@
 // a σ-based Denoiser reaches the same UNet time when given σ = t_to_sigma of it, the σ list here.
 // A1111 refuses fewer than 3 steps (order 3 must not exceed them); so does this.
 import { f32, torchLinspaceF32 } from '../schedules/float32';
-import type { Denoiser, KSampler } from './denoiser';
+import type { KSampler } from './denoiser';
 import { sigmaTable, sigmaToT, timestepToSigma, type SigmaTable } from './sigmaTable';
-import { uniPcMultistep, type UniPcModel } from './uniPc';
-import { UniPcSchedule } from './uniPcUpdate';
+import { uniPcMultistep } from './uniPc';
+import { UniPcSchedule, type UniPcModel } from './uniPcUpdate';
 import { overEach, timesEach } from './stepMath';
 
 /** A1111's uni_pc_order default; it refuses fewer steps. */
@@ -47,7 +47,7 @@ export function a1111UniPcImageSigmas(table: SigmaTable, timesteps: readonly num
   return a1111UniPcSigmas(table, timesteps.length, start);
 }
 
-export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}) => {
+export const sampleUniPcA1111: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   if (!opts.alphasCumprod) throw new Error("A1111 UniPC: pass opts.alphasCumprod (the model's ᾱ)");
   needSteps(sigmas.length - 1);
   const T = opts.alphasCumprod.length;
@@ -56,11 +56,11 @@ export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts =
   // Each σ back to its continuous time: t = t_unet/T + 1/T.
   const ts = Array.from(sigmas, (s) => f32(sigmaToT(table, s) / T + 1 / T));
   // ε from the Denoiser at the UNet's time, then x0 with the schedule's own α and std, as A1111 does.
-  const model: UniPcModel = (xv, t) => {
+  const model: UniPcModel = function* (xv, t) {
     const sigma = timestepToSigma(table, f32(f32(t - 1 / T) * T));
     const scale = Math.sqrt(1 + sigma * sigma);
     const xk = timesEach(xv, scale);
-    const d = denoise(xk, sigma);
+    const d = yield* denoise(xk, sigma);
     const [a, std] = [ns.alpha(t), ns.std(t)];
     const out = new Float32Array(xv.length);
     for (let j = 0; j < out.length; j++) out[j] = (xv[j] - (std * (xk[j] - d[j])) / sigma) / a;
@@ -68,6 +68,6 @@ export const sampleUniPcA1111: KSampler = (denoise: Denoiser, x0, sigmas, opts =
   };
   // α(t) once: the schedule's log α searches its table for t.
   const xVp = timesEach(x0, ns.alpha(ts[0]));
-  const x = uniPcMultistep(xVp, ts, UNIPC_ORDER, 'bh1', ns, model, opts.callback);
+  const x = yield* uniPcMultistep(xVp, ts, UNIPC_ORDER, 'bh1', ns, model, opts.callback);
   return overEach(x, ns.alpha(ts[ts.length - 1]));
 };

@@ -3,7 +3,7 @@
 // (mask 0) becomes the init latents noised to the call's σ with the run's own initial noise
 // (scale_latent_inpaint of an ε model: latent + noise·σ), and after it the model's x̂0 there becomes the
 // init latents. Each product and sum is one float32 operation, as on ComfyUI's float32 tensors.
-import type { Denoiser } from './denoiser';
+import type { ModelStep } from './denoiser';
 
 export interface ComfyInpaint {
   /** One latent plane, 1 where the run repaints (comfyLatentMask); every channel and image takes it. */
@@ -16,17 +16,17 @@ export interface ComfyInpaint {
 
 const f = Math.fround;
 
-export function comfyInpaintDenoiser(denoise: Denoiser, { mask, latents, noise }: ComfyInpaint): Denoiser {
+export function comfyInpaintDenoiser(denoise: ModelStep, { mask, latents, noise }: ComfyInpaint): ModelStep {
   const plane = mask.length;
   const keep = mask.map((m) => 1 - m);
-  return (x, sigma) => {
+  return function* (x, sigma) {
     const s = f(sigma);
     const input = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) {
       const k = i % plane;
       input[i] = f(f(x[i] * mask[k]) + f(f(f(noise[i] * s) + latents[i]) * keep[k]));
     }
-    const out = denoise(input, sigma);
+    const out = yield* denoise(input, sigma);
     const x0 = new Float32Array(out.length);
     for (let i = 0; i < out.length; i++) {
       const k = i % plane;

@@ -7,13 +7,13 @@
 import type { KSampler } from './denoiser';
 import { addNoise, copy, lincomb, notify } from './stepMath';
 
-export const sampleDdim: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleDdim: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const eta = opts.eta ?? 0;
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const sigma = sigmas[i];
     const next = sigmas[i + 1];
-    const denoised = copy(denoise(x, sigma));
+    const denoised = copy(yield* denoise(x, sigma));
     notify(opts.callback, i, sigma, sigma, x, denoised);
     const a = 1 / (1 + sigma * sigma);
     const aPrev = 1 / (1 + next * next);

@@ -4,12 +4,12 @@
 import type { KSampler } from './denoiser';
 import { addNoise, copy, lincomb, notify } from './stepMath';
 
-export const sampleDdpm: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleDdpm: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const sigma = sigmas[i];
     const next = sigmas[i + 1];
-    const denoised = copy(denoise(x, sigma));
+    const denoised = copy(yield* denoise(x, sigma));
     notify(opts.callback, i, sigma, sigma, x, denoised);
     const ac = 1 / (sigma * sigma + 1);
     const acPrev = 1 / (next * next + 1);

@@ -5,13 +5,13 @@ import type { KSampler } from './denoiser';
 import { deisCoefficients } from './deisCoefficients';
 import { copy, lincomb, notify, toD } from './stepMath';
 
-export const sampleDeis: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleDeis: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const maxOrder = opts.order ?? 3;
   const coeffs = deisCoefficients(sigmas, maxOrder);
   let x = copy(x0);
   const history: Float32Array[] = [];
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = copy(denoise(x, sigmas[i]));
+    const denoised = copy(yield* denoise(x, sigmas[i]));
     notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
     const d = toD(x, sigmas[i], denoised);
     const order = sigmas[i + 1] <= 0 ? 1 : Math.min(maxOrder, i + 1);

@@ -7,6 +7,32 @@
  * reuses on the next call: a sampler copies what it keeps. */
 export type Denoiser = (x: Float32Array, sigma: number) => Float32Array;
 
+/** A model call a sampler asks for. */
+export interface ModelRequest {
+  readonly x: Float32Array;
+  readonly sigma: number;
+}
+
+/** A sampler at work: it yields each model call and resumes with D(x, σ). Whoever drives it decides how
+ * the model runs (runWith: a Denoiser at once; the engine: the UNet, awaited between two resumptions),
+ * so a sampler reads as k-diffusion's and still never blocks a thread on the model. */
+export type Sampling<T> = Generator<ModelRequest, T, Float32Array>;
+
+/** D(x, σ) as a sampler calls it: `const x0 = yield* yield* denoise(x, σ)`. Inpainting wraps it (changes x
+ * before the call and x̂0 after); askModel is the call itself. */
+export type ModelStep = (x: Float32Array, sigma: number) => Sampling<Float32Array>;
+
+export function* askModel(x: Float32Array, sigma: number): Sampling<Float32Array> {
+  return yield { x, sigma };
+}
+
+/** Drives a sampling to its end with `denoise` answering each call. */
+export function runWith<T>(sampling: Sampling<T>, denoise: Denoiser): T {
+  let next = sampling.next();
+  while (!next.done) next = sampling.next(denoise(next.value.x, next.value.sigma));
+  return next.value;
+}
+
 /** Gaussian noise for the step from σ to σ_next, as the tool being matched draws it (a seeded
  * generator per call in ComfyUI, a Brownian tree for SDE samplers). Written into `out`. */
 export type NoiseSampler = ((sigma: number, sigmaNext: number, out: Float32Array) => Float32Array) & {
@@ -52,8 +78,8 @@ export interface SamplerOptions {
 /** A k-diffusion sampler: walks x from σ₀ down the schedule `sigmas` (descending, usually ending at
  * 0) and returns the final sample. `x` is not modified. */
 export type KSampler = (
-  denoise: Denoiser,
+  denoise: ModelStep,
   x: Float32Array,
   sigmas: ArrayLike<number>,
   opts?: SamplerOptions,
-) => Float32Array;
+) => Sampling<Float32Array>;

@@ -4,14 +4,14 @@ import type { KSampler } from './denoiser';
 import { midpointStep } from './dpm2';
 import { addNoise, ancestralStep, copy, notify, toD } from './stepMath';
 
-export const sampleDpm2Ancestral: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleDpm2Ancestral: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const sNoise = opts.sNoise ?? 1;
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = copy(denoise(x, sigmas[i]));
+    const denoised = copy(yield* denoise(x, sigmas[i]));
     const { sigmaDown, sigmaUp } = ancestralStep(sigmas[i], sigmas[i + 1], opts.eta ?? 1);
     notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
-    x = midpointStep(denoise, x, toD(x, sigmas[i], denoised), sigmas[i], sigmaDown);
+    x = yield* midpointStep(denoise, x, toD(x, sigmas[i], denoised), sigmas[i], sigmaDown);
     // Noise only after a DPM-2 step: the σ_down = 0 branch of the original adds none.
     if (sigmaDown !== 0) x = addNoise(x, sNoise * sigmaUp, opts, 'dpm_2_ancestral', sigmas[i], sigmas[i + 1]);
   }

@@ -4,7 +4,7 @@
 // an order-3 step (orders 1 and 2 with opts.order = 2) and a PID controller (here I-only, k-diffusion's
 // defaults) grows or shrinks h from their difference; a rejected attempt is retried with the smaller h.
 // Three model calls per attempt. A1111 passes η = 1: ancestral steps, controller order 1.5.
-import type { Denoiser, KSampler } from './denoiser';
+import type { KSampler } from './denoiser';
 import { sigmaRange } from './dpmFast';
 import { ancestralTarget, cachedEps, dpmSolverStep, sigmaOfT } from './dpmSolver';
 import { addNoise, copy, lincomb, notify } from './stepMath';
@@ -33,7 +33,7 @@ function stepError(low: Float32Array, high: Float32Array, prev: Float32Array): n
   return Math.sqrt(sum) / Math.sqrt(low.length);
 }
 
-export const sampleDpmAdaptive: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}) => {
+export const sampleDpmAdaptive: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const { tStart, tEnd } = sigmaRange(sigmas, 'dpm_adaptive');
   const order = opts.order ?? 3;
   if (order !== 2 && order !== 3) throw new RangeError(`dpm_adaptive: order must be 2 or 3, got ${order}`);
@@ -46,7 +46,7 @@ export const sampleDpmAdaptive: KSampler = (denoise: Denoiser, x0, sigmas, opts 
     const t = Math.min(tEnd, f(s + pid.h));
     const { tTo, sigmaUp } = ancestralTarget(s, t, tEnd, eta);
     const eps = cachedEps(denoise);
-    const e = eps('eps', x, s);
+    const e = yield* eps('eps', x, s);
     notify(
       opts.callback,
       attempt,
@@ -58,8 +58,8 @@ export const sampleDpmAdaptive: KSampler = (denoise: Denoiser, x0, sigmas, opts 
         [-sigmaOfT(s), e],
       ]),
     );
-    const low = order === 2 ? dpmSolverStep(1, eps, x, s, tTo) : dpmSolverStep(2, eps, x, s, tTo, 1 / 3);
-    const high = dpmSolverStep(order, eps, x, s, tTo);
+    const low = order === 2 ? yield* dpmSolverStep(1, eps, x, s, tTo) : yield* dpmSolverStep(2, eps, x, s, tTo, 1 / 3);
+    const high = yield* dpmSolverStep(order, eps, x, s, tTo);
     if (proposeStep(pid, stepError(low, high, xPrev), eta ? 1.5 : order)) {
       xPrev = low;
       x = addNoise(high, sigmaUp * (opts.sNoise ?? 1), opts, 'dpm_adaptive', sigmaOfT(s), sigmaOfT(t));

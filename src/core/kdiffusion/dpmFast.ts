@@ -5,7 +5,7 @@
 // for A1111, toolSigmas puts the model's σ range and the step count there).
 // η > 0 (A1111 passes η = 1) makes the steps ancestral. Noise is drawn on every step, even at η = 0.
 import { torchLinspaceF32 } from '../schedules/float32';
-import type { Denoiser, KSampler } from './denoiser';
+import type { KSampler } from './denoiser';
 import { ancestralTarget, cachedEps, dpmSolverStep, sigmaOfT } from './dpmSolver';
 import { addNoise, copy, lincomb, notify } from './stepMath';
 
@@ -17,18 +17,18 @@ export function sigmaRange(sigmas: ArrayLike<number>, sampler: string): { tStart
   return { tStart: Math.fround(-Math.log(sigmas[0])), tEnd: Math.fround(-Math.log(sigmaMin)), n };
 }
 
-export const sampleDpmFast: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}) => {
+export const sampleDpmFast: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const { tStart, tEnd, n } = sigmaRange(sigmas, 'dpm_fast');
   const m = Math.floor(n / 3) + 1;
   const ts = torchLinspaceF32(tStart, tEnd, m + 1);
   const orders: (1 | 2 | 3)[] =
     n % 3 === 0 ? [...Array<3>(m - 2).fill(3), 2, 1] : [...Array<3>(m - 1).fill(3), (n % 3) as 1 | 2];
   let x = copy(x0);
-  orders.forEach((order, i) => {
+  for (const [i, order] of orders.entries()) {
     const [t, tNext] = [ts[i], ts[i + 1]];
     const { tTo, sigmaUp } = ancestralTarget(t, tNext, tEnd, opts.eta ?? 0);
     const eps = cachedEps(denoise);
-    const e = eps('eps', x, t);
+    const e = yield* eps('eps', x, t);
     notify(
       opts.callback,
       i,
@@ -40,8 +40,8 @@ export const sampleDpmFast: KSampler = (denoise: Denoiser, x0, sigmas, opts = {}
         [-sigmaOfT(t), e],
       ]),
     );
-    x = dpmSolverStep(order, eps, x, t, tTo);
+    x = yield* dpmSolverStep(order, eps, x, t, tTo);
     x = addNoise(x, sigmaUp * (opts.sNoise ?? 1), opts, 'dpm_fast', sigmaOfT(t), sigmaOfT(tNext));
-  });
+  }
   return x;
 };

@@ -2,22 +2,22 @@
 // k-diffusion's DPMSolver class (dpm_solver_1/2/3_step) computes them for dpm_fast and dpm_adaptive (ComfyUI
 // and A1111 run the same code). ε(x, t) = (x − D(x, σ(t)))/σ(t); within one step each named evaluation
 // ('eps', 'eps_r1', 'eps_r2') is made once, as the original's eps_cache does.
-import type { Denoiser } from './denoiser';
+import type { ModelStep, Sampling } from './denoiser';
 import { ancestralStep, lincomb } from './stepMath';
 
 const f = Math.fround;
 export const sigmaOfT = (t: number): number => f(Math.exp(-t));
 
-export type CachedEps = (key: 'eps' | 'eps_r1' | 'eps_r2', x: Float32Array, t: number) => Float32Array;
+export type CachedEps = (key: 'eps' | 'eps_r1' | 'eps_r2', x: Float32Array, t: number) => Sampling<Float32Array>;
 
 /** A fresh eps_cache over the denoiser (one per solver step). */
-export function cachedEps(denoise: Denoiser): CachedEps {
+export function cachedEps(denoise: ModelStep): CachedEps {
   const cache = new Map<string, Float32Array>();
-  return (key, x, t) => {
+  return function* (key, x, t) {
     const hit = cache.get(key);
     if (hit) return hit;
     const s = sigmaOfT(t);
-    const d = denoise(x, s);
+    const d = yield* denoise(x, s);
     const e = new Float32Array(x.length);
     for (let j = 0; j < e.length; j++) e[j] = (x[j] - d[j]) / s;
     cache.set(key, e);
@@ -27,15 +27,15 @@ export function cachedEps(denoise: Denoiser): CachedEps {
 
 /** One DPM-Solver step of the given order from t to tNext; r1 is the first intermediate point (1/2 for
  * order 2 by default, 1/3 for order 3), r2 = 2/3. */
-export function dpmSolverStep(
+export function* dpmSolverStep(
   order: 1 | 2 | 3,
   eps: CachedEps,
   x: Float32Array,
   t: number,
   tNext: number,
   r1 = order === 2 ? 1 / 2 : 1 / 3,
-): Float32Array {
-  const e = eps('eps', x, t);
+): Sampling<Float32Array> {
+  const e = yield* eps('eps', x, t);
   const h = tNext - t;
   const sNext = sigmaOfT(tNext);
   const base: [number, Float32Array][] = [
@@ -44,7 +44,7 @@ export function dpmSolverStep(
   ];
   if (order === 1) return lincomb(base);
   const s1 = t + r1 * h;
-  const e1 = eps(
+  const e1 = yield* eps(
     'eps_r1',
     lincomb([
       [1, x],
@@ -59,7 +59,7 @@ export function dpmSolverStep(
   const r2 = 2 / 3;
   const s2 = t + r2 * h;
   const k2 = sigmaOfT(s2) * (r2 / r1) * (Math.expm1(r2 * h) / (r2 * h) - 1);
-  const e2 = eps(
+  const e2 = yield* eps(
     'eps_r2',
     lincomb([
       [1, x],

@@ -4,11 +4,11 @@
 import type { KSampler } from './denoiser';
 import { copy, lincomb, notify } from './stepMath';
 
-export const sampleDpmpp2m: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleDpmpp2m: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   let x = copy(x0);
   let old: Float32Array | undefined;
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = copy(denoise(x, sigmas[i]));
+    const denoised = copy(yield* denoise(x, sigmas[i]));
     notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
     const h = Math.log(sigmas[i]) - Math.log(sigmas[i + 1]);
     const ratio = sigmas[i + 1] / sigmas[i];

@@ -4,12 +4,12 @@
 import type { KSampler } from './denoiser';
 import { addNoise, ancestralStep, copy, lincomb, notify, toD } from './stepMath';
 
-export const sampleDpmpp2sAncestral: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleDpmpp2sAncestral: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const sNoise = opts.sNoise ?? 1;
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const sigma = sigmas[i];
-    const denoised = copy(denoise(x, sigma));
+    const denoised = copy(yield* denoise(x, sigma));
     const { sigmaDown, sigmaUp } = ancestralStep(sigma, sigmas[i + 1], opts.eta ?? 1);
     notify(opts.callback, i, sigma, sigma, x, denoised);
     if (sigmaDown === 0) {
@@ -24,7 +24,7 @@ export const sampleDpmpp2sAncestral: KSampler = (denoise, x0, sigmas, opts = {})
         [sigmaS / sigma, x],
         [-Math.expm1(-h / 2), denoised],
       ]);
-      const denoised2 = denoise(x2, sigmaS);
+      const denoised2 = yield* denoise(x2, sigmaS);
       x = lincomb([
         [sigmaDown / sigma, x],
         [-Math.expm1(-h), denoised2],

@@ -3,7 +3,7 @@
 // estimate on the step to σ = 0, noise only when η > 0 and s_noise > 0; A1111's pinned k-diffusion
 // differs only in testing η alone. For ε/v models ComfyUI's α_t is 1. The tools feed them a
 // Brownian-tree noise sampler; pass one that reproduces the tool's.
-import type { Denoiser, KSampler, SamplerOptions } from './denoiser';
+import type { KSampler, SamplerOptions } from './denoiser';
 import { addNoise, copy, lincomb, notify } from './stepMath';
 
 type Correction = (
@@ -22,14 +22,14 @@ interface History {
 }
 
 function multistepSde(name: string, correction: Correction): KSampler {
-  return (denoise: Denoiser, x0, sigmas, opts: SamplerOptions = {}) => {
+  return function* (denoise, x0, sigmas, opts: SamplerOptions = {}) {
     const eta = opts.eta ?? 1;
     const sNoise = opts.sNoise ?? 1;
     let x = copy(x0);
     const hist: History = {};
     let h: number | undefined;
     for (let i = 0; i < sigmas.length - 1; i++) {
-      const denoised = copy(denoise(x, sigmas[i]));
+      const denoised = copy(yield* denoise(x, sigmas[i]));
       notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
       if (sigmas[i + 1] === 0) {
         x = denoised;

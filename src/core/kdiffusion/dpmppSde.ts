@@ -6,7 +6,7 @@
 import type { KSampler } from './denoiser';
 import { addNoise, ancestralStep, copy, lincomb, notify } from './stepMath';
 
-export const sampleDpmppSde: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleDpmppSde: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const eta = opts.eta ?? 1;
   const sNoise = opts.sNoise ?? 1;
   const r = opts.r ?? 0.5;
@@ -14,7 +14,7 @@ export const sampleDpmppSde: KSampler = (denoise, x0, sigmas, opts = {}) => {
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const sigma = sigmas[i];
-    const denoised = copy(denoise(x, sigma));
+    const denoised = copy(yield* denoise(x, sigma));
     notify(opts.callback, i, sigma, sigma, x, denoised);
     if (sigmas[i + 1] === 0) {
       x = denoised;
@@ -31,7 +31,7 @@ export const sampleDpmppSde: KSampler = (denoise, x0, sigmas, opts = {}) => {
       [-Math.expm1(-h1), denoised],
     ]);
     if (noisy) x2 = addNoise(x2, sNoise * s1.sigmaUp, opts, 'dpmpp_sde', sigma, sigmaS1);
-    const denoised2 = denoise(x2, sigmaS1);
+    const denoised2 = yield* denoise(x2, sigmaS1);
     // Step 2: to σ_next with the blended estimate.
     const fac = 1 / (2 * r);
     const s2 = ancestralStep(sigma, sigmas[i + 1], eta);

@@ -3,12 +3,12 @@
 import type { KSampler } from './denoiser';
 import { churn, copy, lincomb, notify, toD } from './stepMath';
 
-export const sampleEuler: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleEuler: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const c = churn(x, sigmas, i, opts, 'euler');
     x = c.x;
-    const denoised = copy(denoise(x, c.sigmaHat));
+    const denoised = copy(yield* denoise(x, c.sigmaHat));
     notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
     x = lincomb([
       [1, x],

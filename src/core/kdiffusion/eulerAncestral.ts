@@ -4,12 +4,12 @@
 import type { KSampler } from './denoiser';
 import { addNoise, ancestralStep, copy, lincomb, notify, toD } from './stepMath';
 
-export const sampleEulerAncestral: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleEulerAncestral: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const eta = opts.eta ?? 1;
   const sNoise = opts.sNoise ?? 1;
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = copy(denoise(x, sigmas[i]));
+    const denoised = copy(yield* denoise(x, sigmas[i]));
     const { sigmaDown, sigmaUp } = ancestralStep(sigmas[i], sigmas[i + 1], eta);
     notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
     if (sigmaDown === 0) {

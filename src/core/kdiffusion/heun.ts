@@ -3,12 +3,12 @@
 import type { KSampler } from './denoiser';
 import { churn, copy, lincomb, notify, toD } from './stepMath';
 
-export const sampleHeun: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleHeun: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const c = churn(x, sigmas, i, opts, 'heun');
     x = c.x;
-    const denoised = copy(denoise(x, c.sigmaHat));
+    const denoised = copy(yield* denoise(x, c.sigmaHat));
     const d = toD(x, c.sigmaHat, denoised);
     notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
     const next = sigmas[i + 1];
@@ -24,7 +24,7 @@ export const sampleHeun: KSampler = (denoise, x0, sigmas, opts = {}) => {
       [1, x],
       [dt, d],
     ]);
-    const d2 = toD(x2, next, denoise(x2, next));
+    const d2 = toD(x2, next, yield* denoise(x2, next));
     x = lincomb([
       [1, x],
       [dt / 2, d],

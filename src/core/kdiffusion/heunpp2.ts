@@ -5,13 +5,13 @@
 import type { KSampler } from './denoiser';
 import { churn, copy, lincomb, notify, toD } from './stepMath';
 
-export const sampleHeunpp2: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleHeunpp2: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const end = sigmas[sigmas.length - 1];
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const c = churn(x, sigmas, i, opts, 'heunpp2');
     x = c.x;
-    const denoised = copy(denoise(x, c.sigmaHat));
+    const denoised = copy(yield* denoise(x, c.sigmaHat));
     const d = toD(x, c.sigmaHat, denoised);
     notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
     const [s1, s2] = [sigmas[i + 1], sigmas[i + 2]];
@@ -27,7 +27,7 @@ export const sampleHeunpp2: KSampler = (denoise, x0, sigmas, opts = {}) => {
       [1, x],
       [dt, d],
     ]);
-    const d2 = toD(x2, s1, denoise(x2, s1));
+    const d2 = toD(x2, s1, yield* denoise(x2, s1));
     if (s2 === end) {
       const w2 = s1 / (2 * sigmas[0]);
       x = lincomb([
@@ -41,7 +41,7 @@ export const sampleHeunpp2: KSampler = (denoise, x0, sigmas, opts = {}) => {
       [1, x2],
       [s2 - s1, d2],
     ]);
-    const d3 = toD(x3, s2, denoise(x3, s2));
+    const d3 = toD(x3, s2, yield* denoise(x3, s2));
     const [w2, w3] = [s1 / (3 * sigmas[0]), s2 / (3 * sigmas[0])];
     x = lincomb([
       [1, x],

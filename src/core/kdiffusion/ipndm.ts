@@ -34,12 +34,12 @@ export const ipndmVariableWeights: Weights = (order, i, t) => {
 };
 
 function makeIpndm(weights: Weights): KSampler {
-  return (denoise, x0, sigmas, opts = {}) => {
+  return function* (denoise, x0, sigmas, opts = {}) {
     const maxOrder = opts.order ?? 4;
     let x = copy(x0);
     const history: Float32Array[] = [];
     for (let i = 0; i < sigmas.length - 1; i++) {
-      const denoised = copy(denoise(x, sigmas[i]));
+      const denoised = copy(yield* denoise(x, sigmas[i]));
       notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
       const d = toD(x, sigmas[i], denoised);
       const order = Math.min(maxOrder, i + 1);

@@ -5,10 +5,10 @@
 import type { KSampler } from './denoiser';
 import { addNoise, copy, notify } from './stepMath';
 
-export const sampleLcm: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleLcm: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = copy(denoise(x, sigmas[i]));
+    const denoised = copy(yield* denoise(x, sigmas[i]));
     notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
     x = denoised;
     if (sigmas[i + 1] > 0) x = addNoise(x, sigmas[i + 1], opts, 'lcm', sigmas[i], sigmas[i + 1]);

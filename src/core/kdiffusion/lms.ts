@@ -24,12 +24,12 @@ export function linearMultistepCoeff(order: number, t: ArrayLike<number>, i: num
 }
 
 function makeLms(denoiseLastStep: boolean): KSampler {
-  return (denoise, x0, sigmas, opts = {}) => {
+  return function* (denoise, x0, sigmas, opts = {}) {
     const order = opts.order ?? 4;
     let x = copy(x0);
     const ds: Float32Array[] = [];
     for (let i = 0; i < sigmas.length - 1; i++) {
-      const denoised = copy(denoise(x, sigmas[i]));
+      const denoised = copy(yield* denoise(x, sigmas[i]));
       ds.push(toD(x, sigmas[i], denoised));
       if (ds.length > order) ds.shift();
       notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);

@@ -6,12 +6,12 @@
 import type { KSampler } from './denoiser';
 import { ADAMS_BASHFORTH, copy, lincomb, notify, toD } from './stepMath';
 
-export const samplePlms: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const samplePlms: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   let x = copy(x0);
   const old: Float32Array[] = [];
   for (let i = 0; i < sigmas.length - 1; i++) {
     const [sigma, next] = [sigmas[i], sigmas[i + 1]];
-    const denoised = copy(denoise(x, sigma));
+    const denoised = copy(yield* denoise(x, sigma));
     const d = toD(x, sigma, denoised);
     notify(opts.callback, i, sigma, sigma, x, denoised);
     let slope: Float32Array;
@@ -22,7 +22,7 @@ export const samplePlms: KSampler = (denoise, x0, sigmas, opts = {}) => {
       ]);
       slope = lincomb([
         [0.5, d],
-        [0.5, toD(x2, next, denoise(x2, next))],
+        [0.5, toD(x2, next, yield* denoise(x2, next))],
       ]);
     } else {
       const w = ADAMS_BASHFORTH[old.length];

@@ -40,14 +40,14 @@ export function restartStepList(sigmasIn: ArrayLike<number>): [number, number][]
   return list;
 }
 
-export const sampleRestart: KSampler = (denoise, x0, sigmas, opts = {}) => {
+export const sampleRestart: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   let x = copy(x0);
   let last: number | undefined;
-  restartStepList(sigmas).forEach(([from, to], step) => {
+  for (const [step, [from, to]] of restartStepList(sigmas).entries()) {
     if (last !== undefined && last < from) {
       x = addNoise(x, (opts.sNoise ?? 1) * Math.sqrt(from ** 2 - last ** 2), opts, 'restart', last, from);
     }
-    const denoised = copy(denoise(x, from));
+    const denoised = copy(yield* denoise(x, from));
     const d = toD(x, from, denoised);
     notify(opts.callback, step, to, from, x, denoised);
     const x2 = lincomb([
@@ -60,9 +60,9 @@ export const sampleRestart: KSampler = (denoise, x0, sigmas, opts = {}) => {
         : lincomb([
             [1, x],
             [(to - from) / 2, d],
-            [(to - from) / 2, toD(x2, to, denoise(x2, to))],
+            [(to - from) / 2, toD(x2, to, yield* denoise(x2, to))],
           ]);
     last = to;
-  });
+  }
   return x;
 };

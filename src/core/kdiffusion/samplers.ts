@@ -1,7 +1,7 @@
 // The tool-exact samplers by id, with what a caller needs to drive them: the function, the kind of
 // noise the tools feed it, and the model calls it makes (for "step k/N" progress).
 import { sampleUniPcA1111 } from './a1111UniPc';
-import type { Denoiser, KSampler, SamplerOptions } from './denoiser';
+import { askModel, runWith, type Denoiser, type KSampler, type SamplerOptions } from './denoiser';
 import { sampleDdim } from './ddim';
 import { sampleDdpm } from './ddpm';
 import { sampleDeis } from './deis';
@@ -135,7 +135,8 @@ export function modelCallPlan(sampler: SamplerSpec, sigmas: ArrayLike<number>, o
   const callback = () => {
     firstCallOfStep.push(sigmasSeen.length - 1);
   };
-  sampler.run(denoise, new Float32Array(1), sigmas, { ...opts, callback, noiseSampler: (_s, _n, out) => out.fill(0) });
+  const options = { ...opts, callback, noiseSampler: (_s: number, _n: number, out: Float32Array) => out.fill(0) };
+  runWith(sampler.run(askModel, new Float32Array(1), sigmas, options), denoise);
   return sigmasSeen.map((sigma, k) => {
     let step = 0;
     while (step + 1 < firstCallOfStep.length && firstCallOfStep[step + 1] <= k) step++;

@@ -10,7 +10,16 @@ import { initialNoise } from '../noise/initialNoise';
 import { a1111Blend, a1111InpaintDenoiser, a1111InputBlendDenoiser, type A1111Inpaint } from './a1111Inpaint';
 import type { A1111ScheduleContext } from './a1111Schedules';
 import { comfyInpaintDenoiser, type ComfyInpaint } from './comfyInpaint';
-import type { Denoiser, NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
+import {
+  askModel,
+  runWith,
+  type Denoiser,
+  type ModelStep,
+  type NoiseSampler,
+  type Sampling,
+  type SamplerOptions,
+  type StepCallback,
+} from './denoiser';
 import { nearestTimestep, type SigmaTable, sigmaTable, sigmaToT } from './sigmaTable';
 import { type ToolImageSigmas, toolImageSigmas } from './toolImageSigmas';
 import { finalLatentScale, inEpsSpace, initialNoiseScale, type ResolvedToolSampler, toolSigmas } from './toolSamplers';
@@ -171,20 +180,27 @@ export function toolTimestep(run: Pick<ToolRun, 'resolved' | 'table'>, sigma: nu
   return run.resolved.tool === 'a1111' ? sigmaToT(run.table, sigma) : nearestTimestep(run.table, sigma);
 }
 
-/** Runs the sampler to the latents the tool decodes; A1111 blends them with the init latents by the mask. */
+/** Runs the sampler to the latents the tool decodes with `denoise` as the model (tests, benchmarks). */
 export function sampleToolRun(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
-  const out = sampled(run, denoise, callback);
+  return runWith(toolSampling(run, callback), denoise);
+}
+
+/** The run's sampling to the latents the tool decodes, its model calls left to the caller (the engine
+ * answers them with the UNet); A1111 blends the result with the init latents by the mask. */
+export function* toolSampling(run: ToolRun, callback?: StepCallback): Sampling<Float32Array> {
+  const out = yield* sampled(run, callback);
   return run.inpaint?.tool === 'a1111' ? a1111Blend(out, run.inpaint) : out;
 }
 
-function sampled(run: ToolRun, denoise: Denoiser, callback?: StepCallback): Float32Array {
+function* sampled(run: ToolRun, callback?: StepCallback): Sampling<Float32Array> {
   if (run.sigmas.length === 0) return run.x;
-  const out = run.resolved.sampler.run(inpaintModel(run, denoise), run.x, run.sigmas, { ...run.options, callback });
+  const model = inpaintModel(run, askModel);
+  const out = yield* run.resolved.sampler.run(model, run.x, run.sigmas, { ...run.options, callback });
   return run.finalScale === 1 ? out : out.map((v) => v * run.finalScale);
 }
 
-/** The denoiser with the run's inpainting around it. */
-function inpaintModel({ inpaint, resolved }: ToolRun, denoise: Denoiser): Denoiser {
+/** The model call with the run's inpainting around it. */
+function inpaintModel({ inpaint, resolved }: ToolRun, denoise: ModelStep): ModelStep {
   if (!inpaint) return denoise;
   if (inpaint.tool === 'comfyui') return comfyInpaintDenoiser(denoise, inpaint);
   return inEpsSpace(resolved) ? a1111InputBlendDenoiser(denoise, inpaint) : a1111InpaintDenoiser(denoise, inpaint);

@@ -4,14 +4,12 @@
 // ComfyUI's "uni_pc" (B(h) = h, bh1) and "uni_pc_bh2" (B(h) = e^h − 1) (comfy/extra_samplers/uni_pc.py
 // sample_unipc) run it with t = σ on SigmaConvert's schedule (ᾱ = 1/(1+σ²)), order min(3, N − 1), a final
 // σ of 0 replaced by 0.001; both drop the next-to-last σ. A1111's "UniPC" is in a1111UniPc.ts.
-import type { Denoiser, KSampler, StepCallback } from './denoiser';
+import type { KSampler, Sampling, StepCallback } from './denoiser';
 import { notify, overEach, timesEach } from './stepMath';
-import { UniPcSchedule, uniPcBhUpdate, type UniPcState } from './uniPcUpdate';
-
-export type UniPcModel = (xVp: Float32Array, t: number) => Float32Array;
+import { UniPcSchedule, uniPcBhUpdate, type UniPcModel, type UniPcState } from './uniPcUpdate';
 
 /** Walks the VP-scale x over the times `ts` (descending), calling `model` (x0 prediction) once per step. */
-export function uniPcMultistep(
+export function* uniPcMultistep(
   x0: Float32Array,
   ts: readonly number[],
   order: number,
@@ -19,18 +17,18 @@ export function uniPcMultistep(
   ns: UniPcSchedule,
   model: UniPcModel,
   callback?: StepCallback,
-): Float32Array {
+): Sampling<Float32Array> {
   const steps = ts.length - 1;
   if (steps < 1) return x0;
   let x = x0;
-  const state: UniPcState = { models: [model(x, ts[0]).slice()], ts: [ts[0]] };
+  const state: UniPcState = { models: [(yield* model(x, ts[0])).slice()], ts: [ts[0]] };
   notify(callback, 0, ts[0], ts[0], x, state.models[0]);
   // Update to ts[step]: the first order − 1 at increasing order, then at `order` (lower on the final steps),
   // the corrector (a model call) on all but the last.
-  const advance = (step: number) => {
+  const advance = function* (step: number): Sampling<void> {
     const warmUp = step < order;
     const last = step === steps;
-    const r = uniPcBhUpdate(
+    const r = yield* uniPcBhUpdate(
       x,
       state,
       ts[step],
@@ -55,9 +53,9 @@ export function uniPcMultistep(
     if (!last) state.models[state.models.length - 1] = r.modelT!;
   };
   for (let i = 1; i < steps; i++) {
-    advance(i);
+    yield* advance(i);
     // The final update (no model call) goes with the step before it, so a run reports `steps` steps.
-    if (i === steps - 1) advance(steps);
+    if (i === steps - 1) yield* advance(steps);
     notify(callback, i, ts[i], ts[i], x, state.models[state.models.length - 1]);
   }
   return x;
@@ -69,7 +67,7 @@ const SIGMA_SCHEDULE = new UniPcSchedule((s) =>
 );
 
 function makeComfyUniPc(variant: 'bh1' | 'bh2'): KSampler {
-  return (denoise: Denoiser, x0, sigmasIn, opts = {}) => {
+  return function* (denoise, x0, sigmasIn, opts = {}) {
     const ts = Array.from(sigmasIn, Math.fround);
     if (ts[ts.length - 1] === 0) ts[ts.length - 1] = Math.fround(0.001);
     // The data-prediction model on the variance-preserving scale: x0 = D(x·√(1+σ²), σ).
@@ -77,7 +75,7 @@ function makeComfyUniPc(variant: 'bh1' | 'bh2'): KSampler {
     const xVp = overEach(x0, Math.sqrt(1 + ts[0] * ts[0]));
     // ComfyUI runs no update at all for a single step (order 0): x comes back only rescaled.
     const order = Math.min(3, ts.length - 2);
-    const x = uniPcMultistep(xVp, ts, order, variant, SIGMA_SCHEDULE, model, opts.callback);
+    const x = yield* uniPcMultistep(xVp, ts, order, variant, SIGMA_SCHEDULE, model, opts.callback);
     return overEach(x, SIGMA_SCHEDULE.alpha(ts[ts.length - 1]));
   };
 }

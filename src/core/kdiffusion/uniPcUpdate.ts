@@ -4,6 +4,10 @@
 // given by log α(t). x is in the variance-preserving scale. The schedule's scalars are evaluated in float32 op
 // by op as torch does: near t = 0 the std √(1 − e^{2 log α}) cancels to a few digits, and the tools step with
 // that value.
+import type { Sampling } from './denoiser';
+
+/** The data-prediction model at a UniPC time, on the variance-preserving scale. */
+export type UniPcModel = (xVp: Float32Array, t: number) => Sampling<Float32Array>;
 
 const f = Math.fround;
 
@@ -54,15 +58,15 @@ export interface UniPcState {
 
 /** Moves x from ts[last] to t; with `model` (the corrector's evaluation at the predicted point) it also
  * returns that model output. `order` ≤ models.length. */
-export function uniPcBhUpdate(
+export function* uniPcBhUpdate(
   x: Float32Array,
   state: UniPcState,
   t: number,
   order: number,
   variant: 'bh1' | 'bh2',
   ns: UniPcSchedule,
-  model: ((x: Float32Array, t: number) => Float32Array) | undefined,
-): { x: Float32Array; modelT?: Float32Array } {
+  model: UniPcModel | undefined,
+): Sampling<{ x: Float32Array; modelT?: Float32Array }> {
   const { models, ts } = state;
   const tPrev = ts[ts.length - 1];
   const m0 = models[models.length - 1];
@@ -111,7 +115,7 @@ export function uniPcBhUpdate(
     for (let j = 0; j < xt.length; j++) xt[j] = base[j] - cb * rhoSum(rhosP, d1s, j);
   }
   if (!model) return { x: xt };
-  const modelT = model(xt, t).slice();
+  const modelT = (yield* model(xt, t)).slice();
   const rhosC = order === 1 ? [0.5] : solve(R, b);
   const last = rhosC[rhosC.length - 1];
   const corrected = new Float32Array(base.length);

@@ -1,6 +1,7 @@
 // Name resolution both ways, errors as data, the UI name lists, and the model-call plan for progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { askModel, runWith, type SamplerOptions } from '../../../../src/core/kdiffusion/denoiser';
 import { SAMPLERS, modelCallPlan } from '../../../../src/core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
 import { toolNameGroups, toolNames } from '../../../../src/core/kdiffusion/toolNames';
@@ -93,8 +94,8 @@ test('model-call plan: calls per step and the σ of each, for progress', () => {
   );
   assert.throws(() => modelCallPlan(SAMPLERS.dpm_adaptive, sigmas), /depends on the model/);
   const zero = () => new Float32Array(1);
-  assert.throws(() => SAMPLERS.euler_ancestral.run(zero, zero(), sigmas), /noiseSampler/);
-  assert.throws(() => SAMPLERS.uni_pc_a1111.run(zero, zero(), sigmas), /alphasCumprod/);
+  assert.throws(() => runWith(SAMPLERS.euler_ancestral.run(askModel, zero(), sigmas), zero), /noiseSampler/);
+  assert.throws(() => runWith(SAMPLERS.uni_pc_a1111.run(askModel, zero(), sigmas), zero), /alphasCumprod/);
 });
 
 test('initial noise scale: ComfyUI √(1+σ₀²) at full denoise, A1111 k-samplers σ₀', () => {
@@ -117,7 +118,7 @@ test('every sampler leaves its input alone, copes with a reused denoiser buffer 
   const noiseSampler = (_s: number, _n: number, out: Float32Array) => out.fill(0.5);
   for (const spec of Object.values(SAMPLERS)) {
     const x = Float32Array.from([14, -7, 3, 0.5]);
-    const out = spec.run(reused, x, sigmas, { noiseSampler, alphasCumprod: ldmAlphasCumprod() });
+    const out = runWith(spec.run(askModel, x, sigmas, { noiseSampler, alphasCumprod: ldmAlphasCumprod() }), reused);
     assert.deepEqual(Array.from(x), [14, -7, 3, 0.5], spec.id);
     assert.ok(out.every(Number.isFinite), `${spec.id}: ${Array.from(out)}`);
   }
@@ -127,7 +128,9 @@ test('solverType overrides the 2M SDE default, as solver_type does', () => {
   const sigmas = [14.6, 3, 0.5, 0.05, 0];
   const denoise = (x: Float32Array, s: number) => x.map((v) => 0.8 * Math.tanh(v / Math.sqrt(1 + s * s)));
   const x = Float32Array.from([10, -5, 2]);
-  const heun = SAMPLERS.dpmpp_2m_sde_heun.run(denoise, x, sigmas, { eta: 0 });
-  assert.deepEqual(SAMPLERS.dpmpp_2m_sde.run(denoise, x, sigmas, { eta: 0, solverType: 'heun' }), heun);
-  assert.notDeepEqual(SAMPLERS.dpmpp_2m_sde.run(denoise, x, sigmas, { eta: 0 }), heun);
+  const run = (id: 'dpmpp_2m_sde' | 'dpmpp_2m_sde_heun', opts: SamplerOptions) =>
+    runWith(SAMPLERS[id].run(askModel, x, sigmas, opts), denoise);
+  const heun = run('dpmpp_2m_sde_heun', { eta: 0 });
+  assert.deepEqual(run('dpmpp_2m_sde', { eta: 0, solverType: 'heun' }), heun);
+  assert.notDeepEqual(run('dpmpp_2m_sde', { eta: 0 }), heun);
 });

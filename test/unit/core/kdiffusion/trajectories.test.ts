@@ -13,7 +13,7 @@ import {
   toolSigmas,
   type ResolvedToolSampler,
 } from '../../../../src/core/kdiffusion/toolSamplers';
-import type { SamplerOptions } from '../../../../src/core/kdiffusion/denoiser';
+import { askModel, runWith, type SamplerOptions } from '../../../../src/core/kdiffusion/denoiser';
 import { modelCallPlan } from '../../../../src/core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../../../../src/core/kdiffusion/sigmaTable';
 import { assertClose, countingNoise, initialNoise, loadFixture, standIn } from './fixtures';
@@ -59,11 +59,14 @@ function check(tool: string, r: ResolvedToolSampler, run: any): void {
   const x0 = initialNoise().map((v) => v * initialNoiseScale(r, sigmas, table));
   const opts = { ...r.options, ...options(run), alphasCumprod: a1111AlphasCumprod };
   const steps: number[] = [];
-  const out = r.sampler.run(standIn(calls, outputs), x0, sigmas, {
-    ...opts,
-    noiseSampler: noise.sampler,
-    callback: ({ i }) => steps.push(i),
-  });
+  const out = runWith(
+    r.sampler.run(askModel, x0, sigmas, {
+      ...opts,
+      noiseSampler: noise.sampler,
+      callback: ({ i }) => steps.push(i),
+    }),
+    standIn(calls, outputs),
+  );
   assert.deepEqual(steps, [...steps.keys()], `${label}: one callback per step, in order`);
   assertClose(calls, run.calls, TOL, `${label} model-call σ`);
   if (!r.sampler.adaptive) {
