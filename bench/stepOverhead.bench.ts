@@ -4,9 +4,9 @@
 // Wall time from the run's timings, and CPU time between one UNet call's end and the next one's start
 // (onnxruntime's threads sleep there), which other processes on a shared machine barely change.
 // tiny-sd at 512² gives SD 1.x's shapes: UNet output [2,4,64,64], latents [1,4,64,64]. The peer in the
-// same run is one memcpy of the UNet output, the least a step could do with it. Two tool samplers (A1111's
-// Euler a and DPM++ 2M SDE Karras) show what their worker adds per step, its next noise drawn while the
-// UNet runs. A second table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
+// same run is one memcpy of the UNet output, the least a step could do with it. Three tool samplers show what
+// a tool run adds per step: A1111's DPM++ 2M Karras (no noise), Euler a and DPM++ 2M SDE Karras (their next
+// noise drawn on the noise worker while the UNet runs). A second table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
 // and caches, the text encoder's and the VAE's garbage are out of that figure, which is the engine's own
 // work per step. Nothing is asserted.
 import { join } from 'node:path';
@@ -27,8 +27,9 @@ const SAMPLERS = [
   'DPMSolverMultistepScheduler',
   'UniPCMultistepScheduler',
 ];
-/** Tool samplers run in the sampler worker; their noise is worked out while the UNet runs. */
+/** Tool samplers: the steps of k-diffusion's code (src/core/kdiffusion), their noise worked out while the UNet runs. */
 const TOOL_SAMPLERS: ToolSamplerSpec[] = [
+  { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Karras' },
   { tool: 'a1111', sampler: 'Euler a' },
   { tool: 'a1111', sampler: 'DPM++ 2M SDE', schedule: 'Karras' },
 ];

@@ -13,8 +13,6 @@ const nodeEntries = [
   // The engine process's entry loads the engine through a V8 code cache (src/engine/engineStart.ts).
   ['src/engine/engineStart.ts', 'dist/engine.js'],
   ['src/engine/engineMain.ts', 'dist/engineMain.js'],
-  // Tool samplers run in a worker beside the engine (src/engine/toolSampling.ts).
-  ['src/engine/samplerWorker.ts', 'dist/samplerWorker.js'],
   // A small UNet's second session runs in a worker beside the engine (src/engine/unetPeer.ts).
   ['src/engine/unetWorker.ts', 'dist/unetWorker.js'],
   // Seeded noise is drawn one step ahead in a worker beside the engine (src/engine/noiseAhead.ts).

@@ -4,7 +4,7 @@ import type { ForwardLatentRequest, FromEngine, GenerateRequest, StepEvent, ToEn
 import { EngineFailure, toPayload } from './engineFailure';
 import { forwardLatent } from './forwardLatent';
 import { runPipeline, runsToolSampler } from './pipeline';
-import { prepareSamplerWorker } from './toolSampling';
+import { prepareToolNoise } from './toolSampling';
 import { SessionCache } from './sessionCache';
 import { graphCacheDir } from './graphCache';
 
@@ -32,7 +32,7 @@ async function generate(id: number, request: GenerateRequest): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
     // A tool run's sampler worker loads while the sessions open.
-    if (runsToolSampler(request.spec)) prepareSamplerWorker();
+    if (runsToolSampler(request.spec)) prepareToolNoise(request.spec);
     const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
     if (loaded) {
       const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');

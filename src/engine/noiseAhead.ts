@@ -28,6 +28,8 @@ const DRAW_TIMEOUT_MS = 30_000;
 let worker: Worker | undefined;
 let ready = false;
 let nextJob = 1;
+/** A job id on the worker, for a run's noise. */
+export const newNoiseJob = (): number => nextJob++;
 /** A run's generators leave the worker once its noise source is collected. */
 const ended = new FinalizationRegistry((job: number) => worker?.postMessage({ type: 'end', job }));
 
@@ -41,6 +43,11 @@ export function prepareNoiseWorker(): void {
   w.once('message', () => worker === w && (ready = true));
   const forget = () => worker === w && ([worker, ready] = [undefined, false]);
   w.on('error', forget).on('exit', forget);
+}
+
+/** The noise worker once it has loaded (toolNoiseAhead.ts gives it tool runs' noise samplers). */
+export function readyNoiseWorker(): Worker | undefined {
+  return worker && ready ? worker : undefined;
 }
 
 /** Noise drawn by the worker from generators at these positions, starting with a draw of `shape` ahead;
@@ -74,7 +81,7 @@ export class ThenAhead implements NoiseSource {
 }
 
 class AheadNoise implements NoiseSource {
-  private readonly job = nextJob++;
+  private readonly job = newNoiseJob();
   /** [0]: the id of the draw in `values`; [1]: 1 where that draw failed. */
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
   private values: Float32Array<ArrayBufferLike> = new Float32Array(0);
@@ -102,7 +109,7 @@ class AheadNoise implements NoiseSource {
     const taken = !!ahead && sameShape(ahead.shape, shape);
     if (!taken && n > this.values.length) this.grow(n);
     const id = taken ? ahead.id : this.post({ type: 'draw', shape: [...shape] });
-    this.wait(id);
+    waitForDraw(this.ctrl, id);
     const data = out ?? new Float32Array(n);
     data.set(this.values.subarray(0, n));
     this.ahead = { shape: [...shape], id: this.post({ type: 'ahead', shape: [...shape], taken }) };
@@ -120,15 +127,16 @@ class AheadNoise implements NoiseSource {
     this.worker.postMessage({ ...m, job: this.job, id: ++this.lastId });
     return this.lastId;
   }
+}
 
-  /** Blocks until draw `id` is in `values`: at once where the worker drew it ahead. */
-  private wait(id: number): void {
-    const deadline = Date.now() + DRAW_TIMEOUT_MS;
-    for (let seen = Atomics.load(this.ctrl, 0); seen !== id; seen = Atomics.load(this.ctrl, 0)) {
-      if (Atomics.wait(this.ctrl, 0, seen, Math.max(0, deadline - Date.now())) === 'timed-out') {
-        throw new EngineFailure('INTERNAL', `the noise worker did not answer in ${DRAW_TIMEOUT_MS / 1000} s`);
-      }
+/** Blocks until the worker has put draw `id` in the job's values (ctrl [0]: the id there, [1]: 1 where that
+ * draw failed): at once where it drew it ahead. */
+export function waitForDraw(ctrl: Int32Array, id: number): void {
+  const deadline = Date.now() + DRAW_TIMEOUT_MS;
+  for (let seen = Atomics.load(ctrl, 0); seen !== id; seen = Atomics.load(ctrl, 0)) {
+    if (Atomics.wait(ctrl, 0, seen, Math.max(0, deadline - Date.now())) === 'timed-out') {
+      throw new EngineFailure('INTERNAL', `the noise worker did not answer in ${DRAW_TIMEOUT_MS / 1000} s`);
     }
-    if (Atomics.load(this.ctrl, 1)) throw new EngineFailure('INTERNAL', 'the noise worker could not draw');
   }
+  if (Atomics.load(ctrl, 1)) throw new EngineFailure('INTERNAL', 'the noise worker could not draw');
 }

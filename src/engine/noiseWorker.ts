@@ -3,9 +3,13 @@
 // engine takes that draw when it asks for that shape next (the copies become the generators) and
 // otherwise has it dropped, so the stream is the one the generators would give on the engine's thread.
 import { parentPort } from 'node:worker_threads';
+import type { NoiseSampler } from '../core/kdiffusion/denoiser';
+import { noiseSamplerFor } from '../core/kdiffusion/toolRun';
+import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
 import { numel } from '../core/tensor/tensor';
 import type { ToNoiseWorker } from './noiseAhead';
 import { SeededNoise } from './seededNoise';
+import type { ToToolNoise } from './toolNoiseAhead';
 
 interface Job {
   /** The generators as far as the engine has taken draws. */
@@ -17,6 +21,41 @@ interface Job {
 }
 
 const jobs = new Map<number, Job>();
+
+/** A tool run's noise sampler (toolNoiseAhead.ts); each draw goes into `values`, ctrl as for a Job. */
+interface ToolJob {
+  /** Undefined where it could not be made: each draw then reports a failure. */
+  sample?: NoiseSampler;
+  ctrl: Int32Array;
+  values: Float32Array;
+}
+
+const toolJobs = new Map<number, ToolJob>();
+
+function startToolJob(m: Extract<ToToolNoise, { type: 'toolStart' }>): void {
+  const { tool, sampler, schedule } = m.toolSampler;
+  const r = resolveToolSampler(tool, sampler, schedule);
+  let sample: NoiseSampler | undefined;
+  try {
+    // The engine has checked the same names and σ: this fails only as a bug would.
+    if (!isToolFinding(r)) sample = noiseSamplerFor(r, m.noise, m.sigmas);
+  } catch {
+    sample = undefined;
+  }
+  toolJobs.set(m.job, { sample, ctrl: new Int32Array(m.ctrl), values: new Float32Array(m.values) });
+}
+
+function toolDraw(job: ToolJob, id: number, sigma: number, sigmaNext: number): void {
+  try {
+    if (!job.sample) throw new Error('no noise sampler');
+    job.sample(sigma, sigmaNext, job.values);
+    Atomics.store(job.ctrl, 1, 0);
+  } catch {
+    Atomics.store(job.ctrl, 1, 1);
+  }
+  Atomics.store(job.ctrl, 0, id);
+  Atomics.notify(job.ctrl, 0);
+}
 
 /** Draws `shape` from `noise` into the job's buffer and tells the engine which draw is there. */
 function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number): void {
@@ -31,7 +70,13 @@ function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number
   Atomics.notify(job.ctrl, 0);
 }
 
-parentPort!.on('message', (m: ToNoiseWorker) => {
+parentPort!.on('message', (m: ToNoiseWorker | ToToolNoise) => {
+  if (m.type === 'toolStart') return startToolJob(m);
+  if (m.type === 'toolDraw') {
+    const job = toolJobs.get(m.job);
+    return job && toolDraw(job, m.id, m.sigma, m.sigmaNext);
+  }
+  if (m.type === 'end') toolJobs.delete(m.job);
   if (m.type === 'start') {
     jobs.set(m.job, { noise: SeededNoise.at(m.positions), ctrl: new Int32Array(m.ctrl), values: new Float32Array(0) });
     return;

@@ -26,7 +26,7 @@ import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
-import { planToolRun, prepareSamplerWorker, readsKey, sampleWithTool, type ToolPlan } from './toolSampling';
+import { planToolRun, prepareToolNoise, readsKey, sampleWithTool, type ToolPlan } from './toolSampling';
 import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions } from './addedConditions';
 import { refuseFamily } from './folderRecognition';
@@ -55,8 +55,8 @@ export async function runPipeline(
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   const toolRun = runsToolSampler(req);
-  // A tool run's sampler worker loads while the prompt is encoded (the engine starts it earlier still).
-  if (toolRun) prepareSamplerWorker();
+  // A tool run's noise worker loads while the prompt is encoded (the engine starts it earlier still).
+  if (toolRun) prepareToolNoise(req);
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
   const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
@@ -191,7 +191,7 @@ function toolImageStart(
   image: Awaited<ReturnType<typeof toolImageLatents>>,
   plan: ToolPlan,
 ): RunStart {
-  const { strength, mask } = plan.job.init!;
+  const { strength, mask } = plan.spec.init!;
   const ran = { latent: image.kind, mode: mask ? ('inpaint' as const) : ('img2img' as const), strength };
   const info = imageRunInfo(request.images!, { ...ran, beginIndex: plan.beginIndex, stepsRun: plan.totalSteps });
   return { info, encoderMs: image.encoderMs };

@@ -1,11 +1,22 @@
-// The engine's side of a tool-sampler run (RunSpec.toolSampler): plans the σ list and the model calls,
-// runs the core sampler in a worker thread (samplerWorker.ts) and answers its model calls with the
-// UNet (unetDenoiser.ts), turning the sampler's callbacks into step events with x̂0 previews.
-import { Worker } from 'node:worker_threads';
+// The engine's side of a tool-sampler run (RunSpec.toolSampler): plans the σ list and the model calls, then
+// drives the core sampler (a generator over its model calls) on the engine's thread, answering each call
+// with the UNet (unetDenoiser.ts) and turning the steps it reports into step events with x̂0 previews. Its
+// noise is drawn on the noise worker while the UNet runs (toolNoiseAhead.ts).
+import type { Sampling, StepCallback } from '../core/kdiffusion/denoiser';
 import { modelCallPlan } from '../core/kdiffusion/samplers';
 import { ldmAlphasCumprod, sigmaTable } from '../core/kdiffusion/sigmaTable';
 import { toolImageSigmas } from '../core/kdiffusion/toolImageSigmas';
-import { toolTimestep } from '../core/kdiffusion/toolRun';
+import {
+  noisePrefetch,
+  noiseSamplerFor,
+  prepareToolRun,
+  toolSampling,
+  toolTimestep,
+  treeRange,
+  type NoiseFactory,
+  type ToolRun,
+  type ToolRunSpec,
+} from '../core/kdiffusion/toolRun';
 import {
   isToolFinding,
   resolveToolSampler,
@@ -18,20 +29,23 @@ import type { NoiseRunSpec } from '../core/noise/conventions';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
-import { DEFAULT_STRENGTH, isVaried, specNoise } from '../protocol/run';
+import { DEFAULT_STRENGTH, isVaried, specNoise, type RunSpec, type ToolSamplerSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
-import { startEngineWorker } from './engineWorker';
 import type { RunControl } from './denoise';
+import { prepareNoiseWorker, readyNoiseWorker } from './noiseAhead';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
-import { REPLY, sharedFor, type ArrayCadence, type SamplerJob, type WorkerMessage } from './samplerBridge';
+import { atCadence, type ArrayCadence } from './stepCadence';
+import { toolNoiseAhead } from './toolNoiseAhead';
 import { denoiserBuffers, denoiseWithUnet, type PredictionType, type UnetDenoiser } from './unetDenoiser';
 import { previewImage } from './decode';
 import { allFinite } from './finite';
 
 export interface ToolPlan {
   resolved: ResolvedToolSampler;
-  job: SamplerJob;
+  /** The sampler's names as the request gave them (the noise worker resolves them again). */
+  names: ToolSamplerSpec;
+  spec: ToolRunSpec;
   info: ToolRunInfo;
   /** Sampler steps (callbacks) the run makes, for "step k/N"; an estimate for dpm_adaptive. */
   totalSteps: number;
@@ -80,7 +94,7 @@ export function planToolRun(
     ...(isVaried(req) && { subseed: req.subseed, subseedStrength: req.subseedStrength }),
     ...(req.etaNoiseSeedDelta && { etaNoiseSeedDelta: req.etaNoiseSeedDelta }),
   };
-  const job: SamplerJob = { toolSampler: ts, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise, init: image };
+  const spec: ToolRunSpec = { resolved, alphasCumprod, steps: req.steps, sigmas: req.sigmas, noise, init: image };
   const names = toolNames(resolved);
   const info: ToolRunInfo = {
     tool: resolved.tool,
@@ -91,7 +105,7 @@ export function planToolRun(
     comfyui: names.comfyui,
   };
   const totalSteps = plannedSteps(resolved, sigmas, alphasCumprod);
-  return { resolved, job, info, totalSteps, prediction, beginIndex };
+  return { resolved, names: ts, spec, info, totalSteps, prediction, beginIndex };
 }
 
 /** The scheduler config keys a tool run reads (the training schedule and prediction type): warnings about
@@ -124,6 +138,14 @@ function plannedSteps(r: ResolvedToolSampler, sigmas: number[], alphasCumprod: F
   return plan.length ? plan[plan.length - 1].step + 1 : 0;
 }
 
+/** Starts the noise worker for a run whose tool sampler draws noise, so that it loads while the run opens
+ * its sessions and encodes its prompt (it takes about 80 ms; a deterministic sampler never needs it). */
+export function prepareToolNoise(spec: Pick<RunSpec, 'toolSampler'>): void {
+  const ts = spec.toolSampler;
+  const r = ts && resolveToolSampler(ts.tool, ts.sampler, ts.schedule);
+  if (r && !isToolFinding(r) && r.sampler.noise !== 'none') prepareNoiseWorker();
+}
+
 export interface ToolLoop {
   plan: ToolPlan;
   denoiser: Omit<UnetDenoiser, 'timestep' | 'prediction' | 'buffers'>;
@@ -133,125 +155,112 @@ export interface ToolLoop {
   unetRunMs: number[];
 }
 
-/** Runs the planned sampler to the latents the tool decodes. */
-export function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
+/** A step the sampler reported, its x and x̂0 copied where anything shows them. */
+type ToolStep = Parameters<StepCallback>[0];
+
+/** Runs the planned sampler to the latents the tool decodes: the sampler yields each model call, the UNet
+ * answers it, and the steps it reported in between become step events (with previews) before the next. */
+export async function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const { plan, denoiser } = loop;
-  const table = sigmaTable(plan.job.alphasCumprod, plan.resolved.tool);
+  const bad = (err: unknown) => new EngineFailure('BAD_REQUEST', `${plan.names.sampler}: ${(err as Error).message}`);
+  const noise = aheadNoiseFactory(plan.names);
+  let run: ToolRun;
+  try {
+    run = prepareToolRun(plan.spec, noise.make);
+  } catch (err) {
+    throw bad(err);
+  }
+  const table = sigmaTable(plan.spec.alphasCumprod, plan.resolved.tool);
   const timestep = (sigma: number) => toolTimestep({ resolved: plan.resolved, table }, sigma);
   const buffers = denoiserBuffers(denoiser.latentShape, denoiser.text?.uncond !== undefined);
   const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction, buffers };
-  const size = denoiser.latentShape.reduce((a, b) => a * b, 1);
-  const shared = sharedFor(size);
-  // The worker waits while the engine answers a model call: x and x̂0 are read and written in place.
-  const [sharedX, sharedX0, sharedSigma] = [
-    new Float32Array(shared.x),
-    new Float32Array(shared.x0),
-    new Float64Array(shared.sigma),
-  ];
+  const x0 = new Float32Array(denoiser.latentShape.reduce((a, b) => a * b, 1));
   const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
   const shows = preview.kind !== 'none' || loop.options.captureLatents;
-  const arrays: ArrayCadence = { every: shows ? preview.every : 0, totalSteps: plan.totalSteps };
-  const worker = takeWorker();
-  worker.postMessage({ job: plan.job, shared, arrays });
-  const ctrl = new Int32Array(shared.ctrl);
-  const reply = (state: number) => {
-    Atomics.store(ctrl, 0, state);
-    Atomics.notify(ctrl, 0);
-  };
+  const cadence: ArrayCadence = { every: shows ? preview.every : 0, totalSteps: plan.totalSteps };
+  const steps: ToolStep[] = [];
+  const collect: StepCallback = (s) =>
+    steps.push(
+      atCadence(s.i, cadence) ? { ...s, x: Float32Array.from(s.x), denoised: Float32Array.from(s.denoised) } : s,
+    );
+  const prefetch = noisePrefetch(run);
+  const report = stepReporter(loop, timestep, cadence);
+  try {
+    const sampling = toolSampling(run, collect);
+    let next = advance(sampling, undefined, bad);
+    while (!next.done) {
+      await report(steps.splice(0));
+      prefetch(next.value.sigma);
+      const d = await denoiseWithUnet(unet, next.value.x, next.value.sigma, x0);
+      report.ran(d.unetMs, d.outputNorm);
+      next = advance(sampling, x0, bad);
+    }
+    await report(steps.splice(0));
+    if (!allFinite(next.value)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
+    return { data: next.value, shape: denoiser.latentShape };
+  } finally {
+    noise.end();
+  }
+}
+
+/** The sampler's next model call (or its result) after `x0`; what it throws is a bad request (a noise
+ * sampler's refusal, a schedule it cannot take), but not the engine's own failures. */
+function advance(sampling: Sampling<Float32Array>, x0: Float32Array | undefined, bad: (err: unknown) => Error) {
+  try {
+    return x0 ? sampling.next(x0) : sampling.next();
+  } catch (err) {
+    throw err instanceof EngineFailure ? err : bad(err);
+  }
+}
+
+/** Turns reported steps into step events: x̂0 previews where shown, timings, and a stop when cancelled. */
+function stepReporter(loop: ToolLoop, timestep: (sigma: number) => number, cadence: ArrayCadence) {
+  const { plan, denoiser, control, options } = loop;
+  const kind = options.preview?.kind ?? 'none';
   let stepStart = performance.now();
   let runMs = 0;
   let outputNorm = 0;
-
-  const denoise = async () => {
-    const d = await denoiseWithUnet(unet, sharedX, sharedSigma[0], sharedX0);
-    runMs += d.unetMs;
-    outputNorm = d.outputNorm;
-    reply(REPLY.ready);
-  };
-  const step = async (m: Extract<WorkerMessage, { type: 'step' }>) => {
-    const total = Math.max(plan.totalSteps, m.i + 1);
-    const event: StepEvent = {
-      step: m.i,
-      totalSteps: total,
-      t: timestep(m.sigmaHat),
-      sigma: m.sigmaHat,
-      latentShape: denoiser.latentShape,
-      noiseNorm: outputNorm,
-    };
-    // The worker sent x and x̂0 exactly at this cadence (atCadence), when anything shows them.
-    if (m.x && loop.options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
-    if (m.denoised && preview.kind !== 'none') {
-      event.preview = await previewImage(denoiser.s, preview.kind, { data: m.denoised, shape: denoiser.latentShape });
+  const report = async (steps: ToolStep[]) => {
+    for (const m of steps) {
+      const total = Math.max(plan.totalSteps, m.i + 1);
+      const event: StepEvent = {
+        step: m.i,
+        totalSteps: total,
+        t: timestep(m.sigmaHat),
+        sigma: m.sigmaHat,
+        latentShape: denoiser.latentShape,
+        noiseNorm: outputNorm,
+      };
+      const shown = atCadence(m.i, cadence);
+      if (shown && options.captureLatents) Object.assign(event, { xt: m.x, x0: m.denoised });
+      if (shown && kind !== 'none') {
+        event.preview = await previewImage(denoiser.s, kind, { data: m.denoised, shape: denoiser.latentShape });
+      }
+      control.onStep(event);
+      loop.unetStepMs.push(performance.now() - stepStart);
+      loop.unetRunMs.push(runMs);
+      [stepStart, runMs] = [performance.now(), 0];
+      if (control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${m.i + 1} of ${total}`);
     }
-    loop.control.onStep(event);
-    loop.unetStepMs.push(performance.now() - stepStart);
-    loop.unetRunMs.push(runMs);
-    [stepStart, runMs] = [performance.now(), 0];
-    if (loop.control.cancelled()) throw new EngineFailure('CANCELLED', `cancelled after step ${m.i + 1} of ${total}`);
   };
-
-  return new Promise<Tensor>((resolve, reject) => {
-    // Messages are handled one after another: a model call waits for the previous step's preview.
-    let queue = Promise.resolve();
-    let finished = false;
-    const finish = (err: Error | undefined, latents?: Float32Array) => {
-      if (finished) return;
-      finished = true;
-      reply(REPLY.stop);
-      worker.off('message', onMessage).off('error', onError);
-      release(worker, err === undefined);
-      if (err) reject(err);
-      else resolve({ data: latents!, shape: denoiser.latentShape });
-    };
-    const onMessage = (m: WorkerMessage) => {
-      queue = queue
-        .then(async () => {
-          if (finished) return;
-          if (m.type === 'denoise') await denoise();
-          else if (m.type === 'step') await step(m);
-          else if (m.type === 'error') {
-            throw new EngineFailure('BAD_REQUEST', `${plan.job.toolSampler.sampler}: ${m.message}`);
-          } else if (!allFinite(m.x)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
-          else finish(undefined, m.x);
-        })
-        .catch((err: Error) => finish(err));
-    };
-    const onError = (err: Error) => finish(new EngineFailure('INTERNAL', `sampler worker: ${err.message}`));
-    worker.on('message', onMessage).on('error', onError);
+  return Object.assign(report, {
+    ran(ms: number, norm: number) {
+      runMs += ms;
+      outputNorm = norm;
+    },
   });
 }
 
-/** The worker of the last tool run that ended cleanly, idle: the next run takes it rather than wait
- * about 80 ms for a new one to load (a sweep runs many). A worker whose run failed or was stopped may
- * be mid-job, so it is ended instead. */
-let idle: Worker | undefined;
-
-/** Starts the next tool run's worker now, unless one is idle, so that it loads while the run encodes its
- * prompt. */
-export function prepareSamplerWorker(): void {
-  if (idle) return;
-  idle = startWorker();
-  idle.unref();
-}
-
-function takeWorker(): Worker {
-  const worker = idle ?? startWorker();
-  idle = undefined;
-  worker.ref();
-  return worker;
-}
-
-function release(worker: Worker, clean: boolean): void {
-  if (!clean) return void worker.terminate();
-  // An idle worker does not keep the engine process alive.
-  worker.unref();
-  idle = worker;
-}
-
-/** A new sampler worker (samplerWorker.ts). */
-function startWorker(): Worker {
-  const worker = startEngineWorker('samplerWorker');
-  // One that dies while idle is not handed out again (and its error does not end the engine).
-  const forget = () => idle === worker && (idle = undefined);
-  return worker.on('exit', forget).on('error', forget);
+/** Makes the run's noise sampler on the noise worker where it has loaded (its draws then overlap the UNet),
+ * else on this thread. */
+function aheadNoiseFactory(names: ToolSamplerSpec): { make: NoiseFactory; end(): void } {
+  let ahead: ReturnType<typeof toolNoiseAhead> | undefined;
+  const make: NoiseFactory = (r, noise, sigmas) => {
+    if (r.sampler.noise === 'none') return undefined;
+    const worker = readyNoiseWorker();
+    if (!worker) return noiseSamplerFor(r, noise, sigmas);
+    if (r.sampler.noise === 'brownian') treeRange(sigmas);
+    return (ahead = toolNoiseAhead(worker, r, names, noise, sigmas));
+  };
+  return { make, end: () => ahead?.end() };
 }

@@ -78,7 +78,15 @@ export function noiseProblem(r: ResolvedToolSampler, convention: NoiseRunSpec['c
   return undefined;
 }
 
-export function prepareToolRun(spec: ToolRunSpec): ToolRun {
+/** The noise sampler a run's sampler draws from, by the sampler, the noise convention and the σ its Brownian
+ * tree spans (noiseSamplerFor; the engine's draws them ahead on a worker thread). */
+export type NoiseFactory = (
+  r: ResolvedToolSampler,
+  noise: NoiseRunSpec,
+  treeSigmas: readonly number[],
+) => NoiseSampler | undefined;
+
+export function prepareToolRun(spec: ToolRunSpec, makeNoise: NoiseFactory = noiseSamplerFor): ToolRun {
   const { resolved: r } = spec;
   // Each tool rounds its σ table its own way.
   const table = sigmaTable(spec.alphasCumprod, r.tool);
@@ -93,7 +101,7 @@ export function prepareToolRun(spec: ToolRunSpec): ToolRun {
   const x = startLatents(spec, noise, sigmas, table, noiseSigma);
   const options: SamplerOptions = {
     ...r.options,
-    noiseSampler: sigmas.length ? noiseSamplerFor(r, spec.noise, treeSigmas) : undefined,
+    noiseSampler: sigmas.length ? makeNoise(r, spec.noise, treeSigmas) : undefined,
     alphasCumprod: r.sampler.id === 'uni_pc_a1111' ? spec.alphasCumprod : undefined,
   };
   const inpaint = spec.init?.mask && inpainting(spec, spec.init.mask, noise);
@@ -154,13 +162,15 @@ function epsSpaceStart(latents: Float32Array, noise: Float32Array, sigmas: numbe
   return latents.map((v, i) => (a * v + b * noise[i]) * toSigmaSpace);
 }
 
-function noiseSamplerFor(
-  r: ResolvedToolSampler,
-  noise: NoiseRunSpec,
-  sigmas: readonly number[],
-): NoiseSampler | undefined {
+export const noiseSamplerFor: NoiseFactory = (r, noise, sigmas) => {
   if (r.sampler.noise === 'none') return undefined;
   if (r.sampler.noise === 'gaussian') return ancestralNoiseSampler(noise);
+  const [sigmaMin, sigmaMax] = treeRange(sigmas);
+  return brownianTreeNoiseSampler({ ...noise, sigmaMin, sigmaMax });
+};
+
+/** The σ range a Brownian tree over `sigmas` spans: the smallest above 0 to the largest. */
+export function treeRange(sigmas: readonly number[]): [number, number] {
   const positive = sigmas.filter((s) => s > 0);
   const [sigmaMin, sigmaMax] = [Math.min(...positive), Math.max(...sigmas)];
   // As in both tools, where torchsde refuses a tree from a time to itself.
@@ -171,7 +181,7 @@ function noiseSamplerFor(
         `of this schedule give${steps === 1 ? 's' : ''} one σ (${sigmaMax}): give more steps`,
     );
   }
-  return brownianTreeNoiseSampler({ ...noise, sigmaMin, sigmaMax });
+  return [sigmaMin, sigmaMax];
 }
 
 /** The UNet timestep the tool gives the model at σ: A1111 (k-diffusion's DiscreteEpsDDPMDenoiser) the

@@ -1,8 +1,8 @@
-// The cadence at which a tool run's worker sends x and x̂0: the engine shows them at exactly these steps,
+// The cadence at which a tool run copies x and x̂0: the engine shows them at exactly these steps,
 // so a step outside it needs no copies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { atCadence } from '../../../src/engine/samplerBridge';
+import { atCadence } from '../../../src/engine/stepCadence';
 
 const steps = (every: number, totalSteps: number, upTo = totalSteps) =>
   Array.from({ length: upTo }, (_, i) => i).filter((i) => atCadence(i, { every, totalSteps }));
