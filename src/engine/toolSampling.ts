@@ -200,6 +200,7 @@ export async function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
     return { data: next.value, shape: denoiser.latentShape };
   } finally {
     noise.end();
+    buffers.release();
   }
 }
 

@@ -2,11 +2,15 @@
 // and ComfyUI (ModelSamplingDiscrete with EPS / V_PREDICTION) build it: the UNet sees x·c_in with
 // c_in = 1/√(σ² + 1) at the tool's timestep for σ; ε-prediction gives x0 = x − σ·ε, v-prediction
 // x0 = x/(σ² + 1) − v·σ/√(σ² + 1). Classifier-free guidance combines the two halves' outputs before the
-// conversion (linear, so the same as combining x0 as the tools do), with diffusers' guidance rescale.
+// conversion (linear, so the same as combining x0 as the tools do), with diffusers' guidance rescale. Without
+// rescale both go in one WebAssembly pass in float32 arithmetic (the fused affine kernel, guidedStep.ts).
+import type { AffineStep } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import { EngineFailure } from './engineFailure';
 import type { AddedConditions } from './addedConditions';
 import { guide, unguided } from './guidance';
+import { guidedStep } from './guidedStep';
+import { releaseKernels, SLOT, takeKernels, type StepKernels } from './kernels/stepKernels';
 import type { ModelSessions } from './modelSessions';
 import { runUnet } from './runUnet';
 import type { EncodedText } from './textEncoding';
@@ -29,11 +33,14 @@ export interface UnetDenoiser {
 }
 
 /** The UNet input (the latents twice over when guided), its output where several calls make it
- * (runUnet.ts) and the guided output, allocated once per run. */
+ * (runUnet.ts), the guided output, and for a guided run the fused kernels (guidedStep.ts), allocated once per
+ * run; release() hands the kernels back. */
 export interface DenoiserBuffers {
   input: Tensor<Float32Array>;
   unetOut: Float32Array;
   eps: Float32Array;
+  kernels?: StepKernels;
+  release(): void;
 }
 
 export function denoiserBuffers(latentShape: readonly number[], guided: boolean): DenoiserBuffers {
@@ -41,7 +48,9 @@ export function denoiserBuffers(latentShape: readonly number[], guided: boolean)
   const copies = guided ? 2 : 1;
   const shape = [latentShape[0] * copies, ...latentShape.slice(1)];
   const input = { data: new Float32Array(n * copies), shape };
-  return { input, unetOut: new Float32Array(n * copies), eps: new Float32Array(n) };
+  const kernels = guided ? takeKernels(n) : undefined;
+  const release = () => kernels && releaseKernels(kernels);
+  return { input, unetOut: new Float32Array(n * copies), eps: new Float32Array(n), kernels, release };
 }
 
 export interface Denoised {
@@ -60,19 +69,42 @@ export async function denoiseWithUnet(
   const cIn = 1 / Math.sqrt(sigma * sigma + 1);
   const { input, unetOut, eps } = d.buffers;
   const n = x.length;
-  for (let i = 0; i < n; i++) input.data[i] = x[i] * cIn;
+  const data = input.data;
+  for (let i = 0; i < n; i++) data[i] = x[i] * cIn;
   const guided = d.text?.uncond !== undefined;
-  if (guided) input.data.copyWithin(n, 0, n);
+  if (guided) data.copyWithin(n, 0, n);
   const t = d.timestep(sigma);
   const started = performance.now();
   const out = await runUnet(d.s, input, t, d.text?.hidden, d.added, unetOut);
   const unetMs = performance.now() - started;
-  const estimate = guided ? guide(out, d.guidanceScale, d.guidanceRescale, d.latentShape[0], eps) : unguided(out);
-  if (!estimate.finite) {
-    throw new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
+  const nan = () => new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
+  const { kernels } = d.buffers;
+  if (kernels && d.guidanceRescale === 0) {
+    // Guidance and x̂0 in one float32 pass, as the tools' float32 tensors compute them.
+    const into = { predOriginalSample: { data: x0, shape: d.latentShape }, prevSample: unusedPrev(kernels) };
+    const fused = guidedStep(kernels, out, d.guidanceScale, x, x0Step(d.prediction, sigma), into);
+    if (!fused.finite) throw nan();
+    return { outputNorm: fused.rms, unetMs };
   }
+  const estimate = guided ? guide(out, d.guidanceScale, d.guidanceRescale, d.latentShape[0], eps) : unguided(out);
+  if (!estimate.finite) throw nan();
   toX0(d.prediction, x, estimate.eps, sigma, x0);
   return { outputNorm: estimate.rms, unetMs };
+}
+
+/** x̂0 = p·x + q·m for the prediction type (toX0's formulas) as the fused affine kernel takes it; its x_prev
+ * is not used. */
+function x0Step(prediction: PredictionType, sigma: number): AffineStep {
+  const rest = { a: 0, d: 0, r: 0, s: 0 };
+  if (prediction === 'sample') return { kind: 'affine', p: 0, q: 1, ...rest };
+  if (prediction === 'epsilon') return { kind: 'affine', p: 1, q: -sigma, ...rest };
+  const s2 = sigma * sigma + 1;
+  return { kind: 'affine', p: 1 / s2, q: -sigma / Math.sqrt(s2), ...rest };
+}
+
+/** The kernels' own x_prev slot, written in place and never read. */
+function unusedPrev(kernels: StepKernels): Tensor {
+  return { data: kernels.view(SLOT.prev), shape: [kernels.length] };
 }
 
 function toX0(prediction: PredictionType, x: Float32Array, out: Float32Array, sigma: number, x0: Float32Array): void {

@@ -31,7 +31,7 @@ function pair(names: ToolSamplerSpec, noise: NoiseRunSpec): { ahead: NoiseSample
   const r = resolveToolSampler(names.tool, names.sampler, names.schedule);
   if (isToolFinding(r)) throw new Error(r.message);
   const ahead = toolNoiseAhead(readyNoiseWorker()!, r, names, noise, SIGMAS);
-  ended.push(ahead.end);
+  ended.push(() => ahead.end());
   return { ahead, reference: noiseSamplerFor(r, noise, SIGMAS)! };
 }
 
@@ -50,7 +50,10 @@ function agree(
     const got = ahead(sigma, next, new Float32Array(size));
     const want = reference(sigma, next, new Float32Array(size));
     assert.deepEqual(got, want, `call ${k}: ${kind} ${sigma} → ${next}`);
-    assert.ok(got.some((v) => v !== 0), 'real noise');
+    assert.ok(
+      got.some((v) => v !== 0),
+      'real noise',
+    );
   });
 }
 
