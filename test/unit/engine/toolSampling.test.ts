@@ -1,6 +1,6 @@
 // Tool samplers (RunSpec.toolSampler) through the engine on the tiny model: every name of both tools runs
 // (or is refused with its reason), determinism, the noise conventions' batch rules, the documented A1111 vs
-// ComfyUI relation, step events and refusals.
+// ComfyUI relation, step events, refusals, and a cancel between steps.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StepEvent } from '../../../src/protocol/engine';
@@ -215,4 +215,22 @@ test('explicit σ run with a σ-list sampler; noise convention overrides; refusa
     engine.generate(request({ toolSampler: COMFY('dpmpp_2m', 'karras'), sigmas: [20, 1, 0] })),
     /outside the training range/,
   );
+});
+
+test('a tool run cancelled between steps stops there, and the next tool run gives the image it gave before', async () => {
+  const toolSampler = A1111('Euler a');
+  const before = await engine.generate(request({ toolSampler, steps: 3 }));
+  const abort = new AbortController();
+  const steps: number[] = [];
+  const run = engine.generate(request({ toolSampler, steps: 500 }), {
+    signal: abort.signal,
+    onStep: (e) => {
+      steps.push(e.step);
+      if (e.step === 2) abort.abort();
+    },
+  });
+  await assert.rejects(run, (e: { code?: string }) => e.code === 'CANCELLED');
+  assert.ok(steps.length < 500, `stopped after ${steps.length} steps`);
+  const again = await engine.generate(request({ toolSampler, steps: 3 }));
+  assert.deepEqual(again.images[0].rgba, before.images[0].rgba);
 });
