@@ -2,7 +2,7 @@
 // sample_euler_ancestral). Follows ComfyUI, which returns the x0 estimate when σ_down = 0; upstream
 // (A1111) takes the Euler step to 0 instead, the same value up to float rounding.
 import type { KSampler } from './denoiser';
-import { addNoise, ancestralStep, copy, lincomb, notify, toD } from './stepMath';
+import { ancestralStep, copy, eulerAncestralStep, notify } from './stepMath';
 
 export const sampleEulerAncestral: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const eta = opts.eta ?? 1;
@@ -16,12 +16,8 @@ export const sampleEulerAncestral: KSampler = function* (denoise, x0, sigmas, op
       x = denoised;
       continue;
     }
-    const d = toD(x, sigmas[i], denoised);
-    x = lincomb([
-      [1, x],
-      [sigmaDown - sigmas[i], d],
-    ]);
-    x = addNoise(x, sNoise * sigmaUp, opts, 'euler_ancestral', sigmas[i], sigmas[i + 1]);
+    const noise = { opts, sampler: 'euler_ancestral', sigmaNext: sigmas[i + 1] };
+    x = eulerAncestralStep(x, denoised, sigmas[i], sigmaDown, sNoise * sigmaUp, noise);
   }
   return x;
 };
