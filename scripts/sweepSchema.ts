@@ -2,6 +2,7 @@
 // from the run limits and the sweep's axis table, so the schema and the sweep reader cannot drift
 // apart. Run: node --import tsx scripts/sweepSchema.ts (a unit test checks the committed file is current).
 import { writeFileSync } from 'node:fs';
+import { A1111_MASKED_CONTENT } from '../src/core/kdiffusion/a1111Inpaint';
 import { NOISE_CONVENTIONS } from '../src/core/noise/conventions';
 import { RUN_LIMITS } from '../src/protocol/run';
 import { AXIS_NAMES, MAX_SEED_RANGE, SWEEP_VERSION } from '../src/protocol/sweep';
@@ -130,6 +131,10 @@ export function sweepSchema(): Schema {
           strength: VALUE.strength,
           mask: { type: 'string', minLength: 1, description: 'Inpainting mask, relative to this file.' },
           maskBlur: real(L.maskBlur.min, L.maskBlur.max),
+          maskedContent: {
+            enum: A1111_MASKED_CONTENT,
+            description: "A1111's masked content, with a mask and an A1111 sampler.",
+          },
           invert: { type: 'boolean' },
           toolSampler: {
             type: 'object',

@@ -49,6 +49,8 @@ const USAGE = `usage:
       --strength <s>         how far the init image is noised, 0 (kept) to 1 (all noise); default 0.75
       --mask <file>          inpainting: a mask the init image's size; white repaints, black keeps
       --mask-blur <px>       blur the mask by a Gaussian of this σ (A1111's mask blur); default 0
+      --masked-content <c>   A1111's masked content with an A1111 sampler: original (default), "latent noise"
+                             or "latent nothing"
       --refiner <folder>     SDXL refiner: denoises the end of the schedule from the base's latents
       --refiner-switch-at <f>  fraction of the training timesteps the base denoises, 0 < f < 1; default 0.8
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
@@ -129,6 +131,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
       strength: { type: 'string' },
       mask: { type: 'string' },
       'mask-blur': { type: 'string' },
+      'masked-content': { type: 'string' },
       refiner: { type: 'string' },
       'refiner-switch-at': { type: 'string' },
       dump: { type: 'string' },
@@ -156,6 +159,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
     strength: optional(o.strength, (v) => num('--strength', v)),
     mask: optional(o.mask, resolve),
     maskBlur: optional(o['mask-blur'], (v) => num('--mask-blur', v)),
+    maskedContent: o['masked-content'] as RunSpec['maskedContent'],
     refiner: optional(o.refiner, resolve),
     refinerSwitchAt: optional(o['refiner-switch-at'], (v) => num('--refiner-switch-at', v)),
   });
@@ -261,6 +265,7 @@ const FLAGS: Record<keyof RunSpec, string> = {
   strength: '--strength',
   mask: '--mask',
   maskBlur: '--mask-blur',
+  maskedContent: '--masked-content',
   invert: 'invert',
   toolSampler: '--sampler',
   noise: '--noise',

@@ -75,7 +75,7 @@ export function planToolRun(
   const prediction = scheduler.config.prediction_type as PredictionType;
   if (req.sigmas) customSchedule({ sigmas: req.sigmas }, alphasCumprod);
   const table = sigmaTable(alphasCumprod, resolved.tool);
-  const image = init && { ...init, strength: req.strength ?? DEFAULT_STRENGTH };
+  const image = init && { ...init, strength: req.strength ?? DEFAULT_STRENGTH, maskedContent: req.maskedContent };
   let sigmas: number[];
   let beginIndex = 0;
   try {

@@ -9,6 +9,7 @@ import { addNoiseRefusal } from '../core/config/schedulerClasses';
 import { TOOL_LABELS } from './workbenchSampler';
 import { noiseProblem, startsFromImage, takesSigmaList } from '../core/kdiffusion/toolRun';
 import { toolImageStepsProblem } from '../core/kdiffusion/toolImageSigmas';
+import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusion/a1111Inpaint';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
 
@@ -117,6 +118,10 @@ export interface RunSpec {
   mask?: string;
   /** A1111's mask blur: σ in pixels of a Gaussian over the mask before it is used. Only with mask. */
   maskBlur?: number;
+  /** A1111's "Masked content": what the masked part starts from, the init image's latents (original, the
+   * default), the seed's noise or zeros (src/core/kdiffusion/a1111Inpaint.ts). Only with a mask and an
+   * A1111 sampler. */
+  maskedContent?: A1111MaskedContent;
   /** DDIM inversion: the init image is inverted to noise and regenerated from it (RunInfo.image
    * reports the reconstruction's PSNR). Only with initImage and no mask. */
   invert?: boolean;
@@ -313,6 +318,8 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   if (spec.maskBlur !== undefined && spec.mask === undefined) {
     problems.push({ field: 'maskBlur', message: 'mask blur needs a mask' });
   }
+  const masked = maskedContentProblem(spec);
+  if (masked) problems.push({ field: 'maskedContent', message: masked });
   if (spec.invert && spec.mask !== undefined) problems.push({ field: 'invert', message: 'inversion takes no mask' });
   if (spec.initImage !== undefined && isVaried(spec)) {
     problems.push({ field: 'subseed', message: 'a variation seed does not combine with an init image yet' });
@@ -397,6 +404,23 @@ export function toolImageProblem(
       ? undefined
       : toolImageStepsProblem(resolved, spec.steps, spec.strength ?? DEFAULT_STRENGTH);
   return few && `${TOOL_LABELS[t.tool]}'s ${t.sampler}: ${few}`;
+}
+
+/** Why the spec's masked content cannot run, or undefined: one of A1111's that this code runs, with a mask
+ * and an A1111 sampler. */
+function maskedContentProblem(spec: Pick<RunSpec, 'maskedContent' | 'mask' | 'toolSampler'>): string | undefined {
+  const content = spec.maskedContent;
+  if (content === undefined) return undefined;
+  if (content === ('fill' as string)) {
+    return 'masked content "fill" (A1111\'s blur of the masked pixels) is not supported: original, latent noise or latent nothing';
+  }
+  if (!A1111_MASKED_CONTENT.includes(content)) {
+    return `masked content must be one of ${A1111_MASKED_CONTENT.map((c) => `"${c}"`).join(', ')}, not ${show(content)}`;
+  }
+  if (content === 'original') return undefined;
+  if (spec.mask === undefined) return 'masked content needs a mask';
+  if (spec.toolSampler?.tool !== 'a1111') return `masked content "${content}" is A1111's: pick an A1111 sampler`;
+  return undefined;
 }
 
 /** Why a tool run cannot take the spec's variation seed, or undefined (a1111Only). */

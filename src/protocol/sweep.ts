@@ -63,6 +63,7 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   strength: true,
   mask: true,
   maskBlur: true,
+  maskedContent: true,
   invert: true,
   toolSampler: true,
   noise: true,

@@ -2,6 +2,7 @@
 // (or loaded from a file) and DDIM inversion. The webview names the init image by the id the host
 // gave it, never by path; a painted mask travels as PNG bytes. The same check runs in the webview,
 // to name a bad value under its field, and on the host, because a webview's message is untrusted.
+import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusion/a1111Inpaint';
 import { DEFAULT_STRENGTH, RUN_LIMITS, type RunSpec } from './run';
 
 /** What the run does with the init image: start from it, repaint the masked part, or invert it. */
@@ -16,6 +17,8 @@ export interface ImageInputForm {
   strength: string;
   /** Mask blur σ in pixels; only read in 'inpaint' mode. */
   maskBlur: string;
+  /** A1111's masked content; only read in 'inpaint' mode (the engine takes it with an A1111 sampler). */
+  maskedContent: A1111MaskedContent;
   /** 'inpaint' mode: a PNG of the init image's size, white where the model repaints. */
   mask?: Uint8Array;
 }
@@ -36,10 +39,10 @@ export interface InitImageInfo {
 }
 
 /** A run's image fields, as the spec holds them. */
-export type RunImageFields = Pick<RunSpec, 'initImage' | 'strength' | 'mask' | 'maskBlur' | 'invert'>;
+export type RunImageFields = Pick<RunSpec, 'initImage' | 'strength' | 'mask' | 'maskBlur' | 'maskedContent' | 'invert'>;
 
 /** The RunSpec fields an image input gives, without the files' paths (the host adds them). */
-export type ImageSpecFields = Pick<RunSpec, 'strength' | 'maskBlur' | 'invert'>;
+export type ImageSpecFields = Pick<RunSpec, 'strength' | 'maskBlur' | 'maskedContent' | 'invert'>;
 
 /** Largest PNG of a painted mask the host takes (a 4096² mask compresses far below this). */
 export const MAX_MASK_BYTES = RUN_LIMITS.imageFileBytes;
@@ -66,6 +69,7 @@ export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecF
   else fields.strength = real('strength', 'Strength', input.strength, RUN_LIMITS.strength);
   if (input.mode === 'inpaint') {
     fields.maskBlur = real('maskBlur', 'Mask blur', input.maskBlur, RUN_LIMITS.maskBlur);
+    if (input.maskedContent !== 'original') fields.maskedContent = input.maskedContent;
     if (!input.mask) errors.mask = 'Paint the part to repaint (white), or load a mask file.';
   }
   return Object.keys(errors).length ? { errors } : { fields, errors };
@@ -78,12 +82,13 @@ export function imageSettings(spec: RunImageFields): ImageSettings {
     mode: spec.invert ? 'invert' : spec.mask !== undefined ? 'inpaint' : 'img2img',
     strength: spec.strength !== undefined ? String(spec.strength) : defaults.strength,
     maskBlur: spec.maskBlur !== undefined ? String(spec.maskBlur) : defaults.maskBlur,
+    maskedContent: spec.maskedContent ?? defaults.maskedContent,
   };
 }
 
 /** The form's starting values for the image inputs. */
 export function defaultImageInput(): Omit<ImageInputForm, 'initImageId'> {
-  return { mode: 'img2img', strength: String(DEFAULT_STRENGTH), maskBlur: '4' };
+  return { mode: 'img2img', strength: String(DEFAULT_STRENGTH), maskBlur: '4', maskedContent: 'original' };
 }
 
 const ID = /^[a-z0-9-]{1,80}$/;
@@ -95,6 +100,7 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
   const text = (x: unknown) => typeof x === 'string' && x.length <= 100;
   if (typeof m.initImageId !== 'string' || !ID.test(m.initImageId)) return undefined;
   if (!IMAGE_MODES.includes(m.mode as ImageMode) || !text(m.strength) || !text(m.maskBlur)) return undefined;
+  if (!A1111_MASKED_CONTENT.includes(m.maskedContent as A1111MaskedContent)) return undefined;
   const mask = m.mask;
   if (mask !== undefined && !(mask instanceof Uint8Array && mask.length <= MAX_MASK_BYTES)) return undefined;
   return {
@@ -102,6 +108,7 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
     mode: m.mode as ImageMode,
     strength: m.strength as string,
     maskBlur: m.maskBlur as string,
+    maskedContent: m.maskedContent as A1111MaskedContent,
     ...(mask && { mask }),
   };
 }
@@ -117,7 +124,7 @@ export type FromWorkbenchImage =
   | { type: 'useRunImage'; runId: string; index: number; generate?: boolean };
 
 /** How an init image is used, as a restored run had it. */
-export type ImageSettings = Pick<ImageInputForm, 'mode' | 'strength' | 'maskBlur'>;
+export type ImageSettings = Pick<ImageInputForm, 'mode' | 'strength' | 'maskBlur' | 'maskedContent'>;
 
 /** Host → webview. */
 export type ToWorkbenchImage =

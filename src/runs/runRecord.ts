@@ -79,6 +79,10 @@ export function toA1111(record: RunRecord): A1111Parameters {
       // A1111 writes it only for its samplers that take it at η ≠ 0 (is_sampler_using_eta_noise_seed_delta);
       // written whenever set, as the noise of the others (LCM, DDPM, Restart here) depends on it too.
       ...(spec.etaNoiseSeedDelta ? [[ENSD, String(spec.etaNoiseSeedDelta)] as [string, string]] : []),
+      // A1111 writes it for latent noise and latent nothing only (processing.py init).
+      ...(spec.mask !== undefined && spec.maskedContent && spec.maskedContent !== 'original'
+        ? [[MASKED_CONTENT, spec.maskedContent] as [string, string]]
+        : []),
       ...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
       ...refinerPairs(record.ran.refiner),
       // Every noise convention draws from torch's CPU generator; A1111 reads a missing "RNG" as GPU.
@@ -130,6 +134,13 @@ function variationOf(extra: [string, string][]): Pick<RunSpec, 'subseed' | 'subs
 }
 
 /** The eta noise seed delta an A1111 settings line gives, when it is a whole number other than 0. */
+const MASKED_CONTENT = 'Masked content';
+
+function maskedContentOf(extra: [string, string][]): Pick<RunSpec, 'maskedContent'> {
+  const content = extra.find(([k]) => k === MASKED_CONTENT)?.[1];
+  return content === 'latent noise' || content === 'latent nothing' ? { maskedContent: content } : {};
+}
+
 function ensdOf(extra: [string, string][]): Pick<RunSpec, 'etaNoiseSeedDelta'> {
   const delta = Number(extra.find(([k]) => k === ENSD)?.[1] ?? NaN);
   return Number.isSafeInteger(delta) && delta !== 0 ? { etaNoiseSeedDelta: delta } : {};
@@ -238,6 +249,7 @@ function fromA1111(text: string): RestoredRun {
     toolSampler,
     ...(p.denoisingStrength !== undefined && { strength: p.denoisingStrength }),
     ...(p.maskBlur !== undefined && { maskBlur: p.maskBlur }),
+    ...maskedContentOf(p.extra),
     ...variationOf(p.extra),
     ...ensdOf(p.extra),
   };
@@ -245,7 +257,11 @@ function fromA1111(text: string): RestoredRun {
   const rng = p.extra.find(([key]) => key === 'RNG')?.[1] ?? 'GPU';
   const refined = refinerNote(p.extra);
   const rngNote = rng === 'CPU' ? [] : [`A1111 drew the noise with RNG ${rng}; the CPU noise here differs`];
-  const notes = refined ? [...rngNote, refined] : rngNote.length ? rngNote : undefined;
+  const content = p.extra.find(([k]) => k === MASKED_CONTENT)?.[1];
+  const contentNote =
+    content && !spec.maskedContent ? [`A1111's masked content "${content}" is not run here: original`] : [];
+  const all = [...rngNote, ...contentNote, ...(refined ? [refined] : [])];
+  const notes = all.length ? all : undefined;
   const unknownSampler = p.sampler && !toolSampler ? p.sampler : undefined;
   return {
     source: 'a1111',

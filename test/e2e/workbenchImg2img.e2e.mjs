@@ -200,6 +200,26 @@ test(
       regionDiff(decode(bytes), decode(readFileSync(initPath)), 40, SIDE) > 10,
       'and the masked part is repainted',
     );
+
+    // A1111's masked content under the mask: latent nothing reaches the run and its PNG.
+    await panel.evaluate(() => {
+      const select = document.querySelector('#init-masked-content');
+      select.value = 'latent nothing';
+      select.dispatchEvent(new Event('change'));
+    });
+    const earlier = new Set(readdirSync(outputs));
+    await panel.locator('vscode-button:text-is("Generate")').click();
+    const nothing = await pollUntil(
+      () =>
+        readdirSync(outputs).find(
+          (f) => f.endsWith('.png') && !earlier.has(f) && pngText(readFileSync(join(outputs, f))).parameters,
+        ),
+      'the latent-nothing PNG',
+    );
+    const params = pngText(readFileSync(join(outputs, nothing))).parameters;
+    assert(/Mask blur: 0, .*Masked content: latent nothing/.test(params), `masked content in the PNG: ${params}`);
+    await panel.locator('#init-masked-content').scrollIntoViewIfNeeded();
+    await screenshot(page, 'workbench-masked-content');
   },
   { timeoutMs: 300_000 },
 );

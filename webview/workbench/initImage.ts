@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../../src/core/kdiffusion/a1111Inpaint';
 import {
   defaultImageInput,
   validateImageInput,
@@ -46,6 +47,9 @@ export class InitImageSection {
   private modeValue: ImageMode;
   private readonly strength: Control;
   private readonly maskBlur: Control;
+  private readonly maskedContent: Control;
+  /** As picked (a select reads back '' until its options have rendered). */
+  private maskedContentValue: A1111MaskedContent;
   private readonly brush = document.createElement('input');
   private readonly eraseButton: HTMLElement;
   private readonly errorLines = new Map<ImageInputField, HTMLElement>();
@@ -60,6 +64,12 @@ export class InitImageSection {
     this.modeValue = defaults.mode;
     this.strength = textfield('init-strength', defaults.strength);
     this.maskBlur = textfield('init-mask-blur', defaults.maskBlur);
+    const contents = A1111_MASKED_CONTENT.map((c): [A1111MaskedContent, string] => [c, c]);
+    this.maskedContent = select('init-masked-content', contents, defaults.maskedContent);
+    this.maskedContentValue = defaults.maskedContent;
+    this.maskedContent.addEventListener('change', () => {
+      this.maskedContentValue = this.maskedContent.value as A1111MaskedContent;
+    });
     this.eraseButton = button('Erase', () => this.setErasing(!this.painter.erasing), true);
     this.eraseButton.setAttribute('aria-pressed', 'false');
     this.mode.addEventListener('change', () => this.setMode(this.mode.value as ImageMode));
@@ -89,6 +99,7 @@ export class InitImageSection {
       ),
       this.errorLine('mask'),
       field('Mask blur (px)', this.maskBlur, this.errorLine('maskBlur')),
+      field('Masked content', this.maskedContent, undefined, "A1111's; with an A1111 sampler"),
     );
     this.body.className = 'init-body';
     this.body.append(
@@ -112,6 +123,8 @@ export class InitImageSection {
     if (settings) {
       this.strength.value = settings.strength;
       this.maskBlur.value = settings.maskBlur;
+      this.maskedContent.value = settings.maskedContent;
+      this.maskedContentValue = settings.maskedContent;
       this.modeValue = settings.mode;
       this.mode.value = settings.mode;
     }
@@ -164,6 +177,7 @@ export class InitImageSection {
       mode: this.modeValue,
       strength: this.strength.value,
       maskBlur: this.maskBlur.value,
+      maskedContent: this.maskedContentValue,
     };
   }
 

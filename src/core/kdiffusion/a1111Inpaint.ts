@@ -1,5 +1,5 @@
 // A1111's inpainting around its samplers (modules/processing.py StableDiffusionProcessingImg2Img, v1.10.1,
-// inpaint area "Whole picture", masked content "original"). The mask is resized to the latents by PIL's
+// inpaint area "Whole picture"; masked content "original", "latent noise" or "latent nothing"). The mask is resized to the latents by PIL's
 // bicubic filter and rounded to 0 or 1 (init). After guidance, the model's x̂0 becomes the init latents where
 // the mask keeps (CFGDenoiser.forward's apply_blend; for DDIM, PLMS and UniPC the model's input instead,
 // before the call), and so does the sampler's result (sample()). Unlike ComfyUI, A1111 blends in the init
@@ -16,6 +16,29 @@ export interface A1111Inpaint {
 }
 
 const f = Math.fround;
+
+/** A1111's "Masked content" (inpainting_fill) this code runs: the init latents as they are, or the masked
+ * part replaced by the seed's noise or by zeros ("fill", a blur of the masked pixels, is not here). */
+export type A1111MaskedContent = 'original' | 'latent noise' | 'latent nothing';
+export const A1111_MASKED_CONTENT: readonly A1111MaskedContent[] = ['original', 'latent noise', 'latent nothing'];
+
+/** The init latents A1111 starts from for `content` (init): init·mask + noise·nmask for latent noise (noise:
+ * create_random_tensors of the seeds, the seed's own draw), init·mask for latent nothing; each operation
+ * float32, mask one latent plane, 1 where the run repaints. */
+export function a1111MaskedContent(
+  latents: Float32Array,
+  mask: Float32Array,
+  noise: Float32Array,
+  content: A1111MaskedContent,
+): Float32Array {
+  if (content === 'original') return latents;
+  const plane = mask.length;
+  return latents.map((v, i) => {
+    const m = mask[i % plane];
+    const kept = f(v * f(1 - m));
+    return content === 'latent noise' ? f(kept + f(noise[i] * m)) : kept;
+  });
+}
 
 /** x·nmask + init·mask in A1111's order, each operation float32 (nmask: the mask, mask: 1 − it). */
 export function a1111Blend(x: Float32Array, { mask, latents }: A1111Inpaint): Float32Array {

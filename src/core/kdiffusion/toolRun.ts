@@ -7,7 +7,14 @@ import { ancestralNoiseSampler } from '../noise/ancestralNoise';
 import { brownianTreeNoiseSampler } from '../noise/brownianNoiseSampler';
 import type { NoiseRunSpec } from '../noise/conventions';
 import { initialNoise } from '../noise/initialNoise';
-import { a1111Blend, a1111InpaintDenoiser, a1111InputBlendDenoiser, type A1111Inpaint } from './a1111Inpaint';
+import {
+  a1111Blend,
+  a1111InpaintDenoiser,
+  a1111InputBlendDenoiser,
+  a1111MaskedContent,
+  type A1111Inpaint,
+  type A1111MaskedContent,
+} from './a1111Inpaint';
 import type { A1111ScheduleContext } from './a1111Schedules';
 import { comfyInpaintDenoiser, type ComfyInpaint } from './comfyInpaint';
 import {
@@ -35,7 +42,13 @@ export interface ToolRunSpec {
   readonly scheduleContext?: A1111ScheduleContext;
   /** Image-to-image: the init image's latents and how far they are noised (toolImageSigmas.ts); inpainting:
    * one latent plane of mask, 1 where the run repaints (comfyInpaint.ts, a1111Inpaint.ts). */
-  readonly init?: { readonly latents: Float32Array; readonly strength: number; readonly mask?: Float32Array };
+  readonly init?: {
+    readonly latents: Float32Array;
+    readonly strength: number;
+    readonly mask?: Float32Array;
+    /** A1111's masked content (a1111MaskedContent); absent: original. */
+    readonly maskedContent?: A1111MaskedContent;
+  };
 }
 
 export interface ToolRun {
@@ -86,18 +99,20 @@ export type NoiseFactory = (
   treeSigmas: readonly number[],
 ) => NoiseSampler | undefined;
 
-export function prepareToolRun(spec: ToolRunSpec, makeNoise: NoiseFactory = noiseSamplerFor): ToolRun {
-  const { resolved: r } = spec;
+export function prepareToolRun(given: ToolRunSpec, makeNoise: NoiseFactory = noiseSamplerFor): ToolRun {
+  const { resolved: r } = given;
   // Each tool rounds its σ table its own way.
-  const table = sigmaTable(spec.alphasCumprod, r.tool);
-  if (spec.sigmas && !takesSigmaList(r)) {
+  const table = sigmaTable(given.alphasCumprod, r.tool);
+  if (given.sigmas && !takesSigmaList(r)) {
     throw new RangeError(`${r.a1111Sampler ?? r.comfySampler} takes no σ list: give steps instead`);
   }
-  const problem = noiseProblem(r, spec.noise.convention);
+  const problem = noiseProblem(r, given.noise.convention);
   if (problem) throw new RangeError(problem);
-  const { sigmas, treeSigmas, noiseSigma } = runSigmas(spec, table);
-  // The seed's noise: x_T's, and ComfyUI's inpainting noises the kept region with the same.
-  const noise = initialNoise(spec.noise);
+  const { sigmas, treeSigmas, noiseSigma } = runSigmas(given, table);
+  // The seed's noise: x_T's; ComfyUI's inpainting noises the kept region with the same, and A1111's latent
+  // noise fills the masked part with it.
+  const noise = initialNoise(given.noise);
+  const spec = withMaskedContent(given, noise);
   const x = startLatents(spec, noise, sigmas, table, noiseSigma);
   const options: SamplerOptions = {
     ...r.options,
@@ -106,6 +121,23 @@ export function prepareToolRun(spec: ToolRunSpec, makeNoise: NoiseFactory = nois
   };
   const inpaint = spec.init?.mask && inpainting(spec, spec.init.mask, noise);
   return { resolved: r, table, sigmas, x, options, finalScale: finalLatentScale(r, sigmas), inpaint };
+}
+
+/** The spec with A1111's masked content applied to its init latents; as it is for original content. */
+function withMaskedContent(spec: ToolRunSpec, noise: Float32Array): ToolRunSpec {
+  const { init } = spec;
+  const content = init?.maskedContent ?? 'original';
+  if (!init || content === 'original') return spec;
+  if (spec.resolved.tool !== 'a1111' || !init.mask) {
+    throw new RangeError(
+      `masked content "${content}" is A1111's inpainting option: it needs a mask and an A1111 sampler`,
+    );
+  }
+  const [, height, width] = spec.noise.imageShape;
+  if (init.mask.length !== height * width || init.latents.length !== noise.length) {
+    throw new RangeError('the inpainting mask or the init latents do not fit the run');
+  }
+  return { ...spec, init: { ...init, latents: a1111MaskedContent(init.latents, init.mask, noise, content) } };
 }
 
 /** The tool's inpainting for the run: ComfyUI's KSamplerX0Inpaint, or A1111's blends (a1111Inpaint.ts). */

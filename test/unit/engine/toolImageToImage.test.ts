@@ -154,6 +154,39 @@ test("A1111's samplers inpaint: the kept half is the init image's pixels and lat
   }
 });
 
+test("A1111's masked content: the masked cells start from the seed's noise (latent noise) or zeros (latent nothing)", async () => {
+  const init = await redCircle();
+  const base = { initImage: 'red.png', mask: 'm.png', strength: 0.6, toolSampler: A1111('Euler a') };
+  const mask = halfMask(64, 64);
+  const firstX = async (fields: Partial<RunSpec>) => {
+    const events: StepEvent[] = [];
+    const r = await run({ ...base, ...fields }, init, events, mask);
+    return { r, x: events[0].xt!, sigma: events[0].sigma };
+  };
+  const original = await firstX({});
+  const [, channels, h, w] = original.r.tensors!.latentShape;
+  const noise = initialNoise({ convention: 'a1111', seed: 1, imageShape: [channels, h, w], batchSize: 1 });
+  for (const maskedContent of ['latent noise', 'latent nothing'] as const) {
+    // x_T = init′ + noise·σ₀, init′ the init latents with the masked cells replaced.
+    const { r, x, sigma } = await firstX({ maskedContent });
+    for (let k = 0; k < noise.length; k++) {
+      const start = maskedContent === 'latent noise' ? noise[k] : 0;
+      const want = k % w < w / 2 ? original.x[k] : Math.fround(start + noise[k] * sigma);
+      assert.equal(x[k], want, `${maskedContent}: x_T ${k}`);
+    }
+    assert.equal(
+      meanAbs(r.images[0].rgba, init.rgba, (px) => px < 32),
+      0,
+      `${maskedContent}: the kept half`,
+    );
+  }
+  const comfy = { ...base, toolSampler: COMFY('euler', 'karras'), maskedContent: 'latent noise' as const };
+  await assert.rejects(run(comfy, init, [], mask), {
+    code: 'BAD_REQUEST',
+    message: /masked content "latent noise" is A1111's: pick an A1111 sampler/,
+  });
+});
+
 test('a tool sampler refuses inversion and an init image it does not start from, naming why', async () => {
   const init = await redCircle();
   const image = { initImage: 'red.png', strength: 0.5 };

@@ -49,3 +49,23 @@ test('a class without add_noise (IPNDM) is refused where the image is surely noi
     assert.deepEqual(problems({ initImage: '/a.png', scheduler: ipndm, ...fields }), []);
   assert.deepEqual(problems({ initImage: '/a.png', scheduler: { _class_name: 'DDIMScheduler' } }), []);
 });
+
+test("A1111's masked content: with a mask and an A1111 sampler; fill and unknown values refused by name", () => {
+  const inpaint = { initImage: '/a.png', mask: '/m.png', toolSampler: { tool: 'a1111' as const, sampler: 'Euler a' } };
+  assert.deepEqual(problems({ ...inpaint, maskedContent: 'latent noise' }), []);
+  assert.deepEqual(problems({ ...inpaint, maskedContent: 'latent nothing' }), []);
+  assert.deepEqual(problems({ initImage: '/a.png', maskedContent: 'original' }), []);
+  const message = (fields: Partial<RunSpec>) => problems(fields).find((p) => p.field === 'maskedContent')?.message;
+  assert.equal(message({ initImage: '/a.png', maskedContent: 'latent noise' }), 'masked content needs a mask');
+  assert.equal(
+    message({ ...inpaint, toolSampler: undefined, maskedContent: 'latent nothing' }),
+    `masked content "latent nothing" is A1111's: pick an A1111 sampler`,
+  );
+  const comfy = { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' };
+  assert.match(message({ ...inpaint, toolSampler: comfy, maskedContent: 'latent noise' })!, /pick an A1111 sampler/);
+  assert.match(message({ ...inpaint, maskedContent: 'fill' as RunSpec['maskedContent'] })!, /"fill" .* not supported/);
+  assert.match(
+    message({ ...inpaint, maskedContent: 'noise' as RunSpec['maskedContent'] })!,
+    /must be one of "original"/,
+  );
+});

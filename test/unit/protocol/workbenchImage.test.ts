@@ -7,7 +7,14 @@ import { imageSettings, validateImageInput } from '../../../src/protocol/workben
 import type { ParamsForm } from '../../../src/protocol/workbench';
 
 const form = Object.fromEntries(FORM_KEYS.map((k) => [k, '1'])) as unknown as ParamsForm;
-const image = { initImageId: 'abc-1', mode: 'inpaint', strength: '0.5', maskBlur: '4', mask: Uint8Array.of(1, 2) };
+const image = {
+  initImageId: 'abc-1',
+  mode: 'inpaint',
+  strength: '0.5',
+  maskBlur: '4',
+  maskedContent: 'latent noise',
+  mask: Uint8Array.of(1, 2),
+};
 
 test('generate carries a well-formed image input; a malformed one drops the message', () => {
   assert.deepEqual(parseFromWorkbench({ type: 'generate', form, image }), { type: 'generate', form, image });
@@ -16,6 +23,8 @@ test('generate carries a well-formed image input; a malformed one drops the mess
     { ...image, mode: 'outpaint' },
     { ...image, strength: 5 },
     { ...image, mask: [1, 2] },
+    { ...image, maskedContent: 'fill' },
+    { ...image, maskedContent: undefined },
   ]) {
     assert.equal(parseFromWorkbench({ type: 'generate', form, image: bad }), undefined, JSON.stringify(bad));
   }
@@ -41,7 +50,13 @@ test('image messages: pick, drop, use a run image, pick a mask', () => {
 });
 
 test('strength is checked in [0, 1] except for inversion; inpainting needs a mask', () => {
-  const typed = { initImageId: 'a', mode: 'img2img' as const, strength: '0.75', maskBlur: '4' };
+  const typed = {
+    initImageId: 'a',
+    mode: 'img2img' as const,
+    strength: '0.75',
+    maskBlur: '4',
+    maskedContent: 'original' as const,
+  };
   assert.deepEqual(validateImageInput(typed), { fields: { strength: 0.75 }, errors: {} });
   assert.deepEqual(validateImageInput({ ...typed, strength: '' }).errors, {
     strength: 'Strength must be a number from 0 to 1.',
@@ -54,16 +69,34 @@ test('strength is checked in [0, 1] except for inversion; inpainting needs a mas
   assert.deepEqual(Object.keys(validateImageInput({ ...typed, initImageId: '' }).errors), ['initImage']);
 });
 
+test("inpainting passes A1111's masked content on when it is not original; other modes never", () => {
+  const typed = { initImageId: 'a', strength: '0.75', maskBlur: '4', mask: new Uint8Array(1) };
+  const inpaint = { ...typed, mode: 'inpaint' as const };
+  assert.deepEqual(validateImageInput({ ...inpaint, maskedContent: 'latent noise' }).fields, {
+    strength: 0.75,
+    maskBlur: 4,
+    maskedContent: 'latent noise',
+  });
+  assert.deepEqual(validateImageInput({ ...inpaint, maskedContent: 'original' }).fields, {
+    strength: 0.75,
+    maskBlur: 4,
+  });
+  const img2img = { ...typed, mode: 'img2img' as const, maskedContent: 'latent nothing' as const };
+  assert.deepEqual(validateImageInput(img2img).fields, { strength: 0.75 });
+});
+
 test("a restored run's image fields become the section's settings", () => {
   assert.deepEqual(imageSettings({ initImage: 'a.png', strength: 0.4 }), {
     mode: 'img2img',
     strength: '0.4',
     maskBlur: '4',
+    maskedContent: 'original',
   });
-  assert.deepEqual(imageSettings({ initImage: 'a.png', mask: 'm.png', maskBlur: 0 }), {
+  assert.deepEqual(imageSettings({ initImage: 'a.png', mask: 'm.png', maskBlur: 0, maskedContent: 'latent nothing' }), {
     mode: 'inpaint',
     strength: '0.75',
     maskBlur: '0',
+    maskedContent: 'latent nothing',
   });
   assert.equal(imageSettings({ initImage: 'a.png', invert: true }).mode, 'invert');
 });

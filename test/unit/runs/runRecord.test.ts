@@ -314,6 +314,26 @@ test('an image-to-image record carries its input files and writes and restores A
   assert.doesNotMatch(pngTextChunks(plain).parameters, /Denoising strength|Mask blur/);
 });
 
+test("A1111's masked content: written as A1111 writes it (not for original) and restored from its text", () => {
+  const spec = { initImage: '/in/cat.png', mask: '/in/mask.png', maskBlur: 4, maskedContent: 'latent noise' as const };
+  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec }));
+  const texts = pngTextChunks(record);
+  assert.match(texts.parameters, /Mask blur: 4, .*Masked content: latent noise, /);
+  assert.equal(restoreFromPngText(texts)?.spec.maskedContent, 'latent noise');
+  assert.equal(restoreFromPngText({ parameters: texts.parameters })?.spec.maskedContent, 'latent noise');
+  const [original] = buildRunRecords(new Date(0), sampleInfo({ spec: { ...spec, maskedContent: 'original' } }));
+  assert.doesNotMatch(pngTextChunks(original).parameters, /Masked content/);
+  const nothing = 'a cat\nSteps: 20, Sampler: Euler a, Seed: 1, Size: 64x64, Masked content: latent nothing';
+  assert.equal(restoreFromPngText({ parameters: nothing })?.spec.maskedContent, 'latent nothing');
+  const fill = nothing.replace('latent nothing', 'fill');
+  const restored = restoreFromPngText({ parameters: fill });
+  assert.equal(restored?.spec.maskedContent, undefined);
+  assert.ok(
+    restored?.notes?.some((n) => /masked content "fill" is not run here: original/.test(n)),
+    `${restored?.notes}`,
+  );
+});
+
 test('a varied image carries its own variation seed, in A1111 text and in the record', () => {
   const varied = sampleInfo({ spec: { subseed: 40, subseedStrength: 0.25 }, seeds: [11, 11] });
   const [, second] = buildRunRecords(new Date(0), varied);

@@ -6,10 +6,11 @@
 // model call's σ, the noise draws, three calls' outputs and the whole final latent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { a1111LatentMask, a1111Overlay } from '../../../../src/core/kdiffusion/a1111Inpaint';
+import { a1111LatentMask, a1111MaskedContent, a1111Overlay } from '../../../../src/core/kdiffusion/a1111Inpaint';
+import { initialNoise } from '../../../../src/core/noise/initialNoise';
 import { pilBicubic } from '../../../../src/core/image/pilBicubic';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
-import { resolveA1111, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
+import { resolveA1111, resolveComfy, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
 import { TorchGenerator } from '../../../../src/core/rng/torchGenerator';
 import { assertClose, countingNoise, loadFixture, SHAPE, standIn } from './fixtures';
@@ -72,4 +73,53 @@ test("the overlay is A1111's apply_overlay, pixel for pixel: init pixels kept, d
   const row = size * 3;
   assert.deepEqual(out.slice(0, 4 * row), init.slice(0, 4 * row));
   assert.deepEqual(out.slice(4 * row, 8 * row), decoded.slice(4 * row, 8 * row));
+});
+
+// Masked content (processing.py init, inpainting_fill 2 and 3): init·mask + create_random_tensors(seeds)·nmask,
+// and init·mask. With A1111's rounded mask each cell is one or the other, so the values are exact.
+test("masked content: latent noise puts the seed's noise in the masked cells, latent nothing zeros", () => {
+  const [mask, latents, seedNoise] = [latentMask(), initLatents(), initialNoise(noise)];
+  const filled = a1111MaskedContent(latents, mask, seedNoise, 'latent noise');
+  const emptied = a1111MaskedContent(latents, mask, seedNoise, 'latent nothing');
+  for (let i = 0; i < latents.length; i++) {
+    const repaints = mask[i % mask.length] === 1;
+    assert.equal(filled[i], repaints ? seedNoise[i] : latents[i]);
+    assert.equal(Math.abs(emptied[i]), repaints ? 0 : Math.abs(latents[i]));
+  }
+  assert.equal(a1111MaskedContent(latents, mask, seedNoise, 'original'), latents);
+});
+
+test('a run from latent noise starts its masked cells at noise·(1 + σ₀), its kept cells as from original', () => {
+  const [mask, latents, seedNoise] = [latentMask(), initLatents(), initialNoise(noise)];
+  const base = { resolved: resolveA1111('Euler', 'Karras') as ResolvedToolSampler, alphasCumprod, steps: 10, noise };
+  const original = prepareToolRun({ ...base, init: { latents, strength: 0.75, mask } });
+  const filled = prepareToolRun({ ...base, init: { latents, strength: 0.75, mask, maskedContent: 'latent noise' } });
+  const s0 = filled.sigmas[0];
+  let repainted = 0;
+  for (let i = 0; i < latents.length; i++) {
+    if (mask[i % mask.length] === 0) assert.equal(filled.x[i], original.x[i]);
+    else {
+      assert.equal(filled.x[i], Math.fround(seedNoise[i] + seedNoise[i] * s0));
+      repainted++;
+    }
+  }
+  assert.ok(repainted > 0);
+});
+
+test('masked content other than original needs a mask and an A1111 sampler', () => {
+  const [mask, latents] = [latentMask(), initLatents()];
+  const maskedContent = 'latent nothing' as const;
+  const comfy = resolveComfy('euler', 'karras') as ResolvedToolSampler;
+  const euler = resolveA1111('Euler', 'Karras') as ResolvedToolSampler;
+  const run = (resolved: ResolvedToolSampler, withMask: boolean) =>
+    prepareToolRun({
+      resolved,
+      alphasCumprod,
+      steps: 10,
+      noise: { ...noise, convention: resolved.tool },
+      init: { latents, strength: 0.75, maskedContent, ...(withMask && { mask }) },
+    });
+  assert.throws(() => run(comfy, true), /"latent nothing" is A1111's inpainting option/);
+  assert.throws(() => run(euler, false), /needs a mask and an A1111 sampler/);
+  assert.ok(run(euler, true).x.length === latents.length);
 });

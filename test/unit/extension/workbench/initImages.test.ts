@@ -23,7 +23,7 @@ function fresh(): { images: InitImages; dir: string } {
   return { images: new InitImages(join(dir, 'inputs')), dir };
 }
 
-const input = { mode: 'img2img' as const, strength: '0.6', maskBlur: '4' };
+const input = { mode: 'img2img' as const, strength: '0.6', maskBlur: '4', maskedContent: 'original' as const };
 
 test('a chosen file keeps its own path; strength becomes the spec field', async () => {
   const { images } = fresh();
@@ -81,7 +81,14 @@ test('inversion gives invert and no strength; bad strength and blur are named', 
   assert.ok('fields' in path);
   assert.deepEqual(inverted, { fields: { initImage: path.fields.initImage, invert: true } });
   const mask = png(8, 8);
-  const bad = await images.specFields({ mode: 'inpaint', strength: '1.5', maskBlur: '-1', initImageId: info.id, mask });
+  const bad = await images.specFields({
+    ...input,
+    mode: 'inpaint',
+    strength: '1.5',
+    maskBlur: '-1',
+    initImageId: info.id,
+    mask,
+  });
   assert.deepEqual(bad, {
     errors: {
       strength: 'Strength must be a number from 0 to 1, not "1.5".',
