@@ -56,6 +56,20 @@ function regionDiff(a, b, x0, x1) {
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
+/** Clicks Generate and returns the bytes of the new PNG (with its parameters) in `outputs`. */
+async function generateOne(panel, outputs, what) {
+  const done = new Set(readdirSync(outputs));
+  await panel.locator('vscode-button:text-is("Generate")').click();
+  const file = await pollUntil(
+    () =>
+      readdirSync(outputs).find(
+        (f) => f.endsWith('.png') && !done.has(f) && pngText(readFileSync(join(outputs, f))).parameters,
+      ),
+    what,
+  );
+  return readFileSync(join(outputs, file));
+}
+
 test(
   'workbench: inpaint a painted mask on a chosen init image; the PNGs carry the inputs; only the masked part changes',
   async ({ page, server }) => {
@@ -181,16 +195,7 @@ test(
     // The restored form again with A1111's Euler a: A1111 pastes the init image back over what the mask
     // keeps, so the kept columns are the init image's pixels exactly.
     await pickSampler(page, panel, 'Euler a');
-    const done = new Set(readdirSync(outputs));
-    await panel.locator('vscode-button:text-is("Generate")').click();
-    const a1111 = await pollUntil(
-      () =>
-        readdirSync(outputs).find(
-          (f) => f.endsWith('.png') && !done.has(f) && pngText(readFileSync(join(outputs, f))).parameters,
-        ),
-      'the A1111 inpainting PNG',
-    );
-    const bytes = readFileSync(join(outputs, a1111));
+    const bytes = await generateOne(panel, outputs, 'the A1111 inpainting PNG');
     assert(/Sampler: Euler a, .*Denoising strength: 0\.9, Mask blur: 0/.test(pngText(bytes).parameters), 'A1111 ran');
     await panel.locator('.images img').first().scrollIntoViewIfNeeded();
     await screenshot(page, 'workbench-inpainted-a1111');
@@ -207,16 +212,7 @@ test(
       select.value = 'latent nothing';
       select.dispatchEvent(new Event('change'));
     });
-    const earlier = new Set(readdirSync(outputs));
-    await panel.locator('vscode-button:text-is("Generate")').click();
-    const nothing = await pollUntil(
-      () =>
-        readdirSync(outputs).find(
-          (f) => f.endsWith('.png') && !earlier.has(f) && pngText(readFileSync(join(outputs, f))).parameters,
-        ),
-      'the latent-nothing PNG',
-    );
-    const params = pngText(readFileSync(join(outputs, nothing))).parameters;
+    const params = pngText(await generateOne(panel, outputs, 'the latent-nothing PNG')).parameters;
     assert(/Mask blur: 0, .*Masked content: latent nothing/.test(params), `masked content in the PNG: ${params}`);
     await panel.locator('#init-masked-content').scrollIntoViewIfNeeded();
     await screenshot(page, 'workbench-masked-content');

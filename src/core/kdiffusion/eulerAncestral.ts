@@ -16,8 +16,8 @@ export const sampleEulerAncestral: KSampler = function* (denoise, x0, sigmas, op
       x = denoised;
       continue;
     }
-    const noise = { opts, sampler: 'euler_ancestral', sigmaNext: sigmas[i + 1] };
-    x = eulerAncestralStep(x, denoised, sigmas[i], sigmaDown, sNoise * sigmaUp, noise);
+    const noise = { opts, sampler: 'euler_ancestral', sigma: sigmas[i], sigmaNext: sigmas[i + 1] };
+    x = eulerAncestralStep(x, denoised, sigmaDown, sNoise * sigmaUp, noise);
   }
   return x;
 };

@@ -130,7 +130,7 @@ export function addNoise(
   sigma: number,
   sigmaNext: number,
 ): Float32Array {
-  const noise = stepNoise(x, coef, opts, sampler, sigma, sigmaNext);
+  const noise = stepNoise(x, coef, { opts, sampler, sigma, sigmaNext });
   return noise
     ? lincomb([
         [1, x],
@@ -139,31 +139,32 @@ export function addNoise(
     : x;
 }
 
+/** Where a step's noise comes from: the sampler's options, its name for errors, and the step σ → σ_next. */
+export interface StepNoise {
+  opts: SamplerOptions;
+  sampler: string;
+  sigma: number;
+  sigmaNext: number;
+}
+
 /** The noise addNoise adds to x, or undefined where it adds none (a zero coef and no sampler). */
-function stepNoise(
-  x: Float32Array,
-  coef: number,
-  opts: SamplerOptions,
-  sampler: string,
-  sigma: number,
-  sigmaNext: number,
-): Float32Array | undefined {
-  if (coef === 0 && !opts.noiseSampler) return undefined;
-  return drawNoise(needNoise(opts, sampler), sigma, sigmaNext, x);
+function stepNoise(x: Float32Array, coef: number, at: StepNoise): Float32Array | undefined {
+  if (coef === 0 && !at.opts.noiseSampler) return undefined;
+  return drawNoise(needNoise(at.opts, at.sampler), at.sigma, at.sigmaNext, x);
 }
 
 /** An ancestral Euler step in one pass: d = toD(x, σ, x̂0), x + (σ_down − σ)·d, then addNoise's coef·noise,
  * each value rounded where toD, lincomb and addNoise store it, so the same bits with one array instead of
- * three (Euler a is the tools' most used sampler). */
+ * three (Euler a is the tools' most used sampler). σ is the step's, `at.sigma`. */
 export function eulerAncestralStep(
   x: Float32Array,
   denoised: Float32Array,
-  sigma: number,
   sigmaDown: number,
   coef: number,
-  noise: { opts: SamplerOptions; sampler: string; sigmaNext: number },
+  at: StepNoise,
 ): Float32Array {
-  const n = stepNoise(x, coef, noise.opts, noise.sampler, sigma, noise.sigmaNext);
+  const n = stepNoise(x, coef, at);
+  const sigma = at.sigma;
   const [a, b, h] = [1 / sigma, -1 / sigma, sigmaDown - sigma];
   const f = Math.fround;
   const out = new Float32Array(x.length);

@@ -191,27 +191,7 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
   assert.equal(record.inputs.initImage.sha256, createHash('sha256').update(readFileSync(red)).digest('hex'));
   const mask = join(dir, 'mask.jpg');
   writeFileSync(mask, encodeJpeg({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(255) }, 90).data);
-  const inpaint = cli(
-    'generate',
-    '--prompt',
-    'a yellow square',
-    '--seed',
-    '2',
-    '--steps',
-    '4',
-    '--init-image',
-    red,
-    '--mask',
-    mask,
-    '--mask-blur',
-    '4',
-    '--out',
-    join(dir, 'i.png'),
-  );
-  assert.equal(inpaint.code, 0, inpaint.err);
-  assert.match(readPngText(readFileSync(join(dir, 'i.png'))).parameters, /Denoising strength: 0\.75, Mask blur: 4/);
-  // A1111's masked content, with an A1111 sampler; refused without one, naming the flag.
-  const masked = (...more: string[]) =>
+  const inpainted = (...more: string[]) =>
     cli(
       'generate',
       '--prompt',
@@ -226,10 +206,14 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
       mask,
       ...more,
     );
-  const nothing = masked('--sampler', 'Euler a', '--masked-content', 'latent nothing', '--out', join(dir, 'n.png'));
+  const inpaint = inpainted('--mask-blur', '4', '--out', join(dir, 'i.png'));
+  assert.equal(inpaint.code, 0, inpaint.err);
+  assert.match(readPngText(readFileSync(join(dir, 'i.png'))).parameters, /Denoising strength: 0\.75, Mask blur: 4/);
+  // A1111's masked content, with an A1111 sampler; refused without one, naming the flag.
+  const nothing = inpainted('--sampler', 'Euler a', '--masked-content', 'latent nothing', '--out', join(dir, 'n.png'));
   assert.equal(nothing.code, 0, nothing.err);
   assert.match(readPngText(readFileSync(join(dir, 'n.png'))).parameters, /Masked content: latent nothing/);
-  const refused = masked('--masked-content', 'latent noise', '--out', join(dir, 'x.png'));
+  const refused = inpainted('--masked-content', 'latent noise', '--out', join(dir, 'x.png'));
   assert.equal(refused.code, 2);
   assert.match(refused.err, /--masked-content: masked content "latent noise" is A1111's: pick an A1111 sampler/);
 });

@@ -28,9 +28,10 @@ test('one pass, the same bits as toD, lincomb and addNoise', () => {
       [sigmaDown - sigma, toD(x, sigma, denoised)],
     ]);
     const want = addNoise(moved, coef, opts, 'euler_ancestral', sigma, 0.5);
-    const got = eulerAncestralStep(x, denoised, sigma, sigmaDown, coef, {
+    const got = eulerAncestralStep(x, denoised, sigmaDown, coef, {
       opts,
       sampler: 'euler_ancestral',
+      sigma,
       sigmaNext: 0.5,
     });
     assert.deepEqual(got, want, `σ ${sigma}`);
@@ -44,7 +45,7 @@ test('one pass, the same bits as toD, lincomb and addNoise', () => {
 test('no noise sampler: a zero coef adds nothing, another is an error naming the sampler', () => {
   const [x, denoised] = [values(64, 0.37), values(64, 1.91)];
   const step = (coef: number) =>
-    eulerAncestralStep(x, denoised, 2, 1, coef, { opts: {}, sampler: 'euler_ancestral', sigmaNext: 0.5 });
+    eulerAncestralStep(x, denoised, 1, coef, { opts: {}, sampler: 'euler_ancestral', sigma: 2, sigmaNext: 0.5 });
   assert.deepEqual(
     step(0),
     lincomb([
