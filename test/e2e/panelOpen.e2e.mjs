@@ -131,8 +131,13 @@ function check({ surface, line, inner, steps: s }) {
   assert(inner.csp && !unsafe, `${surface}: CSP ${inner.csp}`);
   assert(s.bootstrap <= s.load && s.load <= s.visible, `${surface}: skeleton, load and visible out of order`);
   assert(s.bundleStart >= s.load, `${surface}: the bundle was requested before the page's load event`);
-  assert(s.visible < s.usable, `${surface}: usable (${s.usable}) before visible (${s.visible})`);
-  assert(line.visible <= line.usable, `${surface}: the log has visible after usable`);
+  // The workbench shows its skeleton before its bundle makes it usable. The blank panel's bundle is 0.4 KiB:
+  // it can be usable before its first frame is drawn (the 'visible' mark waits for that frame), which says
+  // nothing about the skeleton, so the order is checked for the workbench only.
+  if (surface === 'workbench') {
+    assert(s.visible < s.usable, `${surface}: usable (${s.usable}) before visible (${s.visible})`);
+    assert(line.visible <= line.usable, `${surface}: the log has visible after usable`);
+  }
 }
 
 function print(label, { line, inner, steps: s }) {
