@@ -33,16 +33,19 @@ interface ToolJob {
 const toolJobs = new Map<number, ToolJob>();
 
 function startToolJob(m: Extract<ToToolNoise, { type: 'toolStart' }>): void {
-  const { tool, sampler, schedule } = m.toolSampler;
-  const r = resolveToolSampler(tool, sampler, schedule);
-  let sample: NoiseSampler | undefined;
+  const { ctrl, values } = m;
+  toolJobs.set(m.job, { sample: toolNoise(m), ctrl: new Int32Array(ctrl), values: new Float32Array(values) });
+}
+
+/** The run's noise sampler, or undefined where it cannot be made: the engine has checked the same names and
+ * σ, so that happens only as a bug would. */
+function toolNoise({ toolSampler: t, noise, sigmas }: Extract<ToToolNoise, { type: 'toolStart' }>) {
+  const r = resolveToolSampler(t.tool, t.sampler, t.schedule);
   try {
-    // The engine has checked the same names and σ: this fails only as a bug would.
-    if (!isToolFinding(r)) sample = noiseSamplerFor(r, m.noise, m.sigmas);
+    return isToolFinding(r) ? undefined : noiseSamplerFor(r, noise, sigmas);
   } catch {
-    sample = undefined;
+    return undefined;
   }
-  toolJobs.set(m.job, { sample, ctrl: new Int32Array(m.ctrl), values: new Float32Array(m.values) });
 }
 
 function toolDraw(job: ToolJob, id: number, sigma: number, sigmaNext: number): void {

@@ -39,7 +39,8 @@ export interface DenoiserBuffers {
   input: Tensor<Float32Array>;
   unetOut: Float32Array;
   eps: Float32Array;
-  kernels?: StepKernels;
+  /** The fused kernels and their x_prev slot, which the pass writes in place and nothing reads. */
+  fused?: { kernels: StepKernels; prev: Tensor };
   release(): void;
 }
 
@@ -49,8 +50,9 @@ export function denoiserBuffers(latentShape: readonly number[], guided: boolean)
   const shape = [latentShape[0] * copies, ...latentShape.slice(1)];
   const input = { data: new Float32Array(n * copies), shape };
   const kernels = guided ? takeKernels(n) : undefined;
+  const fused = kernels && { kernels, prev: { data: kernels.view(SLOT.prev), shape: [n] } };
   const release = () => kernels && releaseKernels(kernels);
-  return { input, unetOut: new Float32Array(n * copies), eps: new Float32Array(n), kernels, release };
+  return { input, unetOut: new Float32Array(n * copies), eps: new Float32Array(n), fused, release };
 }
 
 export interface Denoised {
@@ -78,11 +80,11 @@ export async function denoiseWithUnet(
   const out = await runUnet(d.s, input, t, d.text?.hidden, d.added, unetOut);
   const unetMs = performance.now() - started;
   const nan = () => new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
-  const { kernels } = d.buffers;
-  if (kernels && d.guidanceRescale === 0) {
+  const { fused: f } = d.buffers;
+  if (f && d.guidanceRescale === 0) {
     // Guidance and x̂0 in one float32 pass, as the tools' float32 tensors compute them.
-    const into = { predOriginalSample: { data: x0, shape: d.latentShape }, prevSample: unusedPrev(kernels) };
-    const fused = guidedStep(kernels, out, d.guidanceScale, x, x0Step(d.prediction, sigma), into);
+    const into = { predOriginalSample: { data: x0, shape: d.latentShape }, prevSample: f.prev };
+    const fused = guidedStep(f.kernels, out, d.guidanceScale, x, x0Step(d.prediction, sigma), into);
     if (!fused.finite) throw nan();
     return { outputNorm: fused.rms, unetMs };
   }
@@ -100,11 +102,6 @@ function x0Step(prediction: PredictionType, sigma: number): AffineStep {
   if (prediction === 'epsilon') return { kind: 'affine', p: 1, q: -sigma, ...rest };
   const s2 = sigma * sigma + 1;
   return { kind: 'affine', p: 1 / s2, q: -sigma / Math.sqrt(s2), ...rest };
-}
-
-/** The kernels' own x_prev slot, written in place and never read. */
-function unusedPrev(kernels: StepKernels): Tensor {
-  return { data: kernels.view(SLOT.prev), shape: [kernels.length] };
 }
 
 function toX0(prediction: PredictionType, x: Float32Array, out: Float32Array, sigma: number, x0: Float32Array): void {

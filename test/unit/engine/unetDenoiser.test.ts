@@ -56,7 +56,7 @@ test('guided: the fused pass gives guide() and x̂0 to float32 precision, and it
   const [x, out] = [values(N, 0.7), values(2 * N, 1.3)];
   for (const prediction of ['epsilon', 'v_prediction', 'sample'] as const) {
     const d = denoiser(out, prediction, true);
-    assert.ok(d.buffers.kernels, 'a guided run takes the fused kernels');
+    assert.ok(d.buffers.fused, 'a guided run takes the fused kernels');
     const x0 = new Float32Array(N);
     const { outputNorm } = await denoiseWithUnet(d, x, SIGMA, x0);
     const estimate = guide(out, 7.5, 0, SHAPE[0]);
@@ -77,7 +77,7 @@ test('guidance rescale and an unguided run take the plain path, value for value'
   assert.deepEqual(x0, Float32Array.from(x0Of('epsilon', x, guide(out, 7.5, 0.7, SHAPE[0]).eps)));
   const single = values(N, 1.9);
   const plain = denoiser(single, 'epsilon', false);
-  assert.equal(plain.buffers.kernels, undefined);
+  assert.equal(plain.buffers.fused, undefined);
   await denoiseWithUnet(plain, x, SIGMA, x0);
   assert.deepEqual(x0, Float32Array.from(x0Of('epsilon', x, single)));
 });
