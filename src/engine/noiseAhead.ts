@@ -129,11 +129,11 @@ class AheadNoise implements NoiseSource {
   }
 }
 
-/** Blocks until the worker has put draw `id` in the job's values (ctrl [0]: the id there, [1]: 1 where that
- * draw failed): at once where it drew it ahead. */
+/** Blocks until the worker has made draw `id` (ctrl [0]: the id of its last draw, as a job's ids only grow;
+ * [1]: 1 where a draw failed): at once where it drew it ahead. */
 export function waitForDraw(ctrl: Int32Array, id: number): void {
   const deadline = Date.now() + DRAW_TIMEOUT_MS;
-  for (let seen = Atomics.load(ctrl, 0); seen !== id; seen = Atomics.load(ctrl, 0)) {
+  for (let seen = Atomics.load(ctrl, 0); seen < id; seen = Atomics.load(ctrl, 0)) {
     if (Atomics.wait(ctrl, 0, seen, Math.max(0, deadline - Date.now())) === 'timed-out') {
       throw new EngineFailure('INTERNAL', `the noise worker did not answer in ${DRAW_TIMEOUT_MS / 1000} s`);
     }

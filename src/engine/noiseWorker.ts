@@ -22,21 +22,36 @@ interface Job {
 
 const jobs = new Map<number, Job>();
 
-/** A tool run's noise sampler (toolNoiseAhead.ts); each draw goes into `values`, ctrl as for a Job. */
+/** A tool run's noise sampler (toolNoiseAhead.ts); each draw goes into a slot of `values` (`size` floats),
+ * ctrl as for a Job. */
 interface ToolJob {
   /** Undefined where it could not be made: each draw then reports a failure. */
   sample?: NoiseSampler;
   ctrl: Int32Array;
   values: Float32Array;
+  size: number;
 }
 
 const toolJobs = new Map<number, ToolJob>();
 
 function startToolJob(m: Extract<ToToolNoise, { type: 'toolStart' }>): void {
-  const { ctrl, values } = m;
-  toolJobs.set(m.job, { sample: toolNoise(m), ctrl: new Int32Array(ctrl), values: new Float32Array(values) });
+  const values = new Float32Array(m.values);
+  const job = { sample: toolNoise(m), ctrl: new Int32Array(m.ctrl), values, size: values.length / Math.max(1, m.bulk) };
+  toolJobs.set(m.job, job);
+  drawBulk(m.job, job, m.bulk, m.sigmas);
 }
 
+/** A tool job's ancestral draws made at once, into slots 0..bulk-1 with ids 1..bulk, a turn of the event loop
+ * apart so that other jobs' messages (and this one's end) are heard in between. After a failure the last id
+ * is given at once, so that no wait for a later draw outlasts it. */
+function drawBulk(id: number, job: ToolJob, bulk: number, sigmas: readonly number[]): void {
+  const next = (k: number) => {
+    if (k >= bulk || toolJobs.get(id) !== job) return;
+    if (toolDraw(job, k + 1, sigmas[k], sigmas[k + 1], k)) setImmediate(next, k + 1);
+    else published(job.ctrl, bulk);
+  };
+  next(0);
+}
 /** The run's noise sampler, or undefined where it cannot be made: the engine has checked the same names and
  * σ, so that happens only as a bug would. */
 function toolNoise({ toolSampler: t, noise, sigmas }: Extract<ToToolNoise, { type: 'toolStart' }>) {
@@ -48,16 +63,24 @@ function toolNoise({ toolSampler: t, noise, sigmas }: Extract<ToToolNoise, { typ
   }
 }
 
-function toolDraw(job: ToolJob, id: number, sigma: number, sigmaNext: number): void {
+/** Draws into slot `slot`; false where the draw failed. */
+function toolDraw(job: ToolJob, id: number, sigma: number, sigmaNext: number, slot = 0): boolean {
+  let ok = true;
   try {
     if (!job.sample) throw new Error('no noise sampler');
-    job.sample(sigma, sigmaNext, job.values);
-    Atomics.store(job.ctrl, 1, 0);
+    job.sample(sigma, sigmaNext, job.values.subarray(slot * job.size, (slot + 1) * job.size));
   } catch {
-    Atomics.store(job.ctrl, 1, 1);
+    ok = false;
   }
-  Atomics.store(job.ctrl, 0, id);
-  Atomics.notify(job.ctrl, 0);
+  Atomics.store(job.ctrl, 1, ok ? 0 : 1);
+  published(job.ctrl, id);
+  return ok;
+}
+
+/** Tells the engine that draw `id` is made. */
+function published(ctrl: Int32Array, id: number): void {
+  Atomics.store(ctrl, 0, id);
+  Atomics.notify(ctrl, 0);
 }
 
 /** Draws `shape` from `noise` into the job's buffer and tells the engine which draw is there. */
@@ -69,15 +92,14 @@ function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number
   } catch {
     Atomics.store(job.ctrl, 1, 1);
   }
-  Atomics.store(job.ctrl, 0, id);
-  Atomics.notify(job.ctrl, 0);
+  published(job.ctrl, id);
 }
 
 parentPort!.on('message', (m: ToNoiseWorker | ToToolNoise) => {
   if (m.type === 'toolStart') return startToolJob(m);
   if (m.type === 'toolDraw') {
     const job = toolJobs.get(m.job);
-    return job && toolDraw(job, m.id, m.sigma, m.sigmaNext);
+    return void (job && toolDraw(job, m.id, m.sigma, m.sigmaNext));
   }
   if (m.type === 'end') toolJobs.delete(m.job);
   if (m.type === 'start') {

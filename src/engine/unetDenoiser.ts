@@ -72,9 +72,10 @@ export async function denoiseWithUnet(
   const { input, unetOut, eps } = d.buffers;
   const n = x.length;
   const data = input.data;
-  for (let i = 0; i < n; i++) data[i] = x[i] * cIn;
   const guided = d.text?.uncond !== undefined;
-  if (guided) data.copyWithin(n, 0, n);
+  // Both guidance halves in the one pass over x (x is cold in the cache after the UNet).
+  if (guided) for (let i = 0; i < n; i++) data[i] = data[n + i] = x[i] * cIn;
+  else for (let i = 0; i < n; i++) data[i] = x[i] * cIn;
   const t = d.timestep(sigma);
   const started = performance.now();
   const out = await runUnet(d.s, input, t, d.text?.hidden, d.added, unetOut);

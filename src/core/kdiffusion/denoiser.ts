@@ -34,7 +34,8 @@ export function runWith<T>(sampling: Sampling<T>, denoise: Denoiser): T {
 }
 
 /** Gaussian noise for the step from σ to σ_next, as the tool being matched draws it (a seeded
- * generator per call in ComfyUI, a Brownian tree for SDE samplers). Written into `out`. */
+ * generator per call in ComfyUI, a Brownian tree for SDE samplers): `out` filled, or the sampler's own
+ * array of out's length, which keeps its values until the sampler's next call. */
 export type NoiseSampler = ((sigma: number, sigmaNext: number, out: Float32Array) => Float32Array) & {
   /** Works out ahead the noise for σ → σ_next, which a later call then returns from memory: the
    * Brownian tree's, a pure function of the query, or an ancestral sampler's next draw. */

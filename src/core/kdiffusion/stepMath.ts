@@ -72,9 +72,13 @@ function needNoise(opts: SamplerOptions, sampler: string): NoiseSampler {
   return opts.noiseSampler;
 }
 
-/** Draws noise for the step σ → σ_next into a fresh array shaped like `like`. */
+/** One array for every draw: each step adds its noise before it draws again. */
+let noiseBuffer = new Float32Array(0);
+
+/** Draws noise for the step σ → σ_next, as long as `like`; valid until the next draw. */
 function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number, like: ArrayLike<number>): Float32Array {
-  return noise(sigma, sigmaNext, new Float32Array(like.length));
+  if (noiseBuffer.length !== like.length) noiseBuffer = new Float32Array(like.length);
+  return noise(sigma, sigmaNext, noiseBuffer);
 }
 
 /** Copies x so a sampler never writes into its caller's (or the denoiser's reused) buffer. */

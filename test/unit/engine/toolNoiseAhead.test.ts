@@ -1,9 +1,10 @@
 // A tool run's noise drawn on the noise worker (toolNoiseAhead.ts) is the noise sampler's on the engine
 // thread, value for value, whatever the engine asks ahead: ancestral draws (A1111's and ComfyUI's) taken
-// after a prefetch, without one, with a prefetch no call takes, and twice after one; Brownian-tree draws
-// (DPM++ 2M SDE's) at the prefetched σ pair and at another one; a batch; and a draw of the wrong size is
-// refused.
+// after a prefetch, without one, with a prefetch no call takes, twice after one, and past the draws made at
+// once (which the engine takes without a message to the worker); Brownian-tree draws (DPM++ 2M SDE's) at
+// the prefetched σ pair and at another one; a batch; and a draw of the wrong size is refused.
 import { after, before, test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import type { NoiseSampler } from '../../../src/core/kdiffusion/denoiser';
 import { noiseSamplerFor } from '../../../src/core/kdiffusion/toolRun';
@@ -81,6 +82,25 @@ test('ancestral draws: taken after a prefetch, without one, past an untaken one,
       ['draw', 0.9, 0.3],
       ['draw', 0.9, 0.3],
     ]);
+  }
+});
+
+test('the ancestral draws the σ list leads one to expect are made at once: taking them posts nothing', () => {
+  const names = { tool: 'a1111', sampler: 'Euler a' } as const;
+  const r = resolveToolSampler(names.tool, names.sampler);
+  if (isToolFinding(r)) throw new Error(r.message);
+  const worker = readyNoiseWorker()!;
+  const posted: string[] = [];
+  const counting = { postMessage: (m: { type: string }) => (posted.push(m.type), worker.postMessage(m)) };
+  const ahead = toolNoiseAhead(counting as unknown as Worker, r, names, spec('a1111'), SIGMAS);
+  ended.push(() => ahead.end());
+  const reference = noiseSamplerFor(r, spec('a1111'), SIGMAS)!;
+  // SIGMAS steps into five σ > 0: five draws at once, then one on demand.
+  for (let k = 0; k < 6; k++) {
+    const [sigma, next] = [SIGMAS[Math.min(k, 5)], SIGMAS[Math.min(k + 1, 6)]];
+    ahead.prefetch!(sigma, next);
+    assert.deepEqual(ahead(sigma, next, new Float32Array(256)), reference(sigma, next, new Float32Array(256)));
+    assert.deepEqual(posted, k < 5 ? ['toolStart'] : ['toolStart', 'toolDraw'], `draw ${k + 1}`);
   }
 });
 
