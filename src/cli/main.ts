@@ -49,8 +49,8 @@ const USAGE = `usage:
       --strength <s>         how far the init image is noised, 0 (kept) to 1 (all noise); default 0.75
       --mask <file>          inpainting: a mask the init image's size; white repaints, black keeps
       --mask-blur <px>       blur the mask by a Gaussian of this σ (A1111's mask blur); default 0
-      --masked-content <c>   A1111's masked content with an A1111 sampler: original (default), "latent noise"
-                             or "latent nothing"
+      --masked-content <c>   A1111's masked content with an A1111 sampler: fill, original (default),
+                             "latent noise" or "latent nothing"
       --refiner <folder>     SDXL refiner: denoises the end of the schedule from the base's latents
       --refiner-switch-at <f>  fraction of the training timesteps the base denoises, 0 < f < 1; default 0.8
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)

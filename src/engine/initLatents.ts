@@ -15,6 +15,7 @@ import { a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
 import { comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
 import type { Tool } from '../core/kdiffusion/toolSamplers';
 import { nchwToRgba } from '../core/image/rgba';
+import { a1111Fill } from '../core/image/a1111Fill';
 import { inpaintBlend } from './inpaintBlend';
 import type { ModelSessions } from './modelSessions';
 import type { ResolvedSpec, RunShape } from './requestCheck';
@@ -104,15 +105,27 @@ export function imageRunInfo(
 }
 
 /** A tool sampler's init image as latents: the posterior mean, as ComfyUI's VAE encode gives it (A1111 draws a
- * posterior sample from torch's global generator, which no seed of the run reproduces). */
+ * posterior sample from torch's global generator, which no seed of the run reproduces). Where
+ * `fillMask` (the 8-bit mask at the run's size, 255 repaints) is given, the masked pixels are A1111's fill
+ * first: A1111 fills them before encoding for every masked content but "original" (a1111Fill.ts), which also
+ * moves the kept latents near the mask's edge. */
 export async function toolImageLatents(
   s: ModelSessions,
   images: RunImages | undefined,
   shape: RunShape,
   noise: NoiseSource,
+  fillMask?: Uint8Array,
 ): Promise<EncodedLatents & { encoderMs: number }> {
   const started = performance.now();
-  const encoded = await encodeImage(s, initPixels(images, shape), shape.batch, noise, 'mean');
+  const { width, height } = shape;
+  const pixels = fillMask
+    ? initImageTensor(
+        { width, height, rgba: a1111Fill(initRgba(images, shape), fillMask, width, height) },
+        width,
+        height,
+      )
+    : initPixels(images, shape);
+  const encoded = await encodeImage(s, pixels, shape.batch, noise, 'mean');
   return { ...encoded, encoderMs: performance.now() - started };
 }
 

@@ -101,9 +101,11 @@ export async function runPipeline(
       const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
     } else if (toolRun) {
-      const image = req.initImage === undefined ? undefined : await toolImageLatents(s, request.images, shape, noise);
       const { tool: name } = req.toolSampler!;
       mask = req.mask === undefined ? undefined : toolInpaintMask(request.images, req.maskBlur ?? 0, shape, name);
+      const fill = (req.maskedContent ?? 'original') !== 'original' ? mask?.overlay : undefined;
+      const image =
+        req.initImage === undefined ? undefined : await toolImageLatents(s, request.images, shape, noise, fill);
       const init = image && { latents: image.latents.data, mask: mask?.latent };
       tool = planToolRun(req, scheduler, latentShape, seeds, init);
       const { guidanceScale, guidanceRescale } = req;

@@ -411,9 +411,6 @@ export function toolImageProblem(
 function maskedContentProblem(spec: Pick<RunSpec, 'maskedContent' | 'mask' | 'toolSampler'>): string | undefined {
   const content = spec.maskedContent;
   if (content === undefined) return undefined;
-  if (content === ('fill' as string)) {
-    return 'masked content "fill" (A1111\'s blur of the masked pixels) is not supported: original, latent noise or latent nothing';
-  }
   if (!A1111_MASKED_CONTENT.includes(content)) {
     return `masked content must be one of ${A1111_MASKED_CONTENT.map((c) => `"${c}"`).join(', ')}, not ${show(content)}`;
   }

@@ -10,6 +10,7 @@ import { imageSpec } from './imageSpec';
 import { comfyPrompt, type ComfyRun, comfyWorkflow } from './comfyWorkflow';
 import { readComfyPrompt } from './comfyPromptReader';
 import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
+import { A1111_MASKED_CONTENT } from '../core/kdiffusion/a1111Inpaint';
 import { toolEquivalents } from './toolEquivalents';
 import { TOOL_LABELS } from '../protocol/workbenchSampler';
 
@@ -138,7 +139,8 @@ const MASKED_CONTENT = 'Masked content';
 
 function maskedContentOf(extra: [string, string][]): Pick<RunSpec, 'maskedContent'> {
   const content = extra.find(([k]) => k === MASKED_CONTENT)?.[1];
-  return content === 'latent noise' || content === 'latent nothing' ? { maskedContent: content } : {};
+  const known = A1111_MASKED_CONTENT.find((c) => c === content && c !== 'original');
+  return known ? { maskedContent: known } : {};
 }
 
 function ensdOf(extra: [string, string][]): Pick<RunSpec, 'etaNoiseSeedDelta'> {

@@ -206,14 +206,14 @@ test(
       'and the masked part is repainted',
     );
 
-    // A1111's masked content under the mask: latent nothing reaches the run and its PNG.
+    // A1111's masked content under the mask: fill reaches the run and its PNG.
     await panel.evaluate(() => {
       const select = document.querySelector('#init-masked-content');
-      select.value = 'latent nothing';
+      select.value = 'fill';
       select.dispatchEvent(new Event('change'));
     });
-    const params = pngText(await generateOne(panel, outputs, 'the latent-nothing PNG')).parameters;
-    assert(/Mask blur: 0, .*Masked content: latent nothing/.test(params), `masked content in the PNG: ${params}`);
+    const params = pngText(await generateOne(panel, outputs, 'the fill PNG')).parameters;
+    assert(/Mask blur: 0, .*Masked content: fill/.test(params), `masked content in the PNG: ${params}`);
     await panel.locator('#init-masked-content').scrollIntoViewIfNeeded();
     await screenshot(page, 'workbench-masked-content');
   },

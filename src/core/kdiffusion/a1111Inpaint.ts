@@ -1,5 +1,5 @@
 // A1111's inpainting around its samplers (modules/processing.py StableDiffusionProcessingImg2Img, v1.10.1,
-// inpaint area "Whole picture"; masked content "original", "latent noise" or "latent nothing"). The mask is resized to the latents by PIL's
+// inpaint area "Whole picture"; every masked content: "fill", "original", "latent noise", "latent nothing"). The mask is resized to the latents by PIL's
 // bicubic filter and rounded to 0 or 1 (init). After guidance, the model's x̂0 becomes the init latents where
 // the mask keeps (CFGDenoiser.forward's apply_blend; for DDIM, PLMS and UniPC the model's input instead,
 // before the call), and so does the sampler's result (sample()). Unlike ComfyUI, A1111 blends in the init
@@ -17,10 +17,16 @@ export interface A1111Inpaint {
 
 const f = Math.fround;
 
-/** A1111's "Masked content" (inpainting_fill) this code runs: the init latents as they are, or the masked
- * part replaced by the seed's noise or by zeros ("fill", a blur of the masked pixels, is not here). */
-export type A1111MaskedContent = 'original' | 'latent noise' | 'latent nothing';
-export const A1111_MASKED_CONTENT: readonly A1111MaskedContent[] = ['original', 'latent noise', 'latent nothing'];
+/** A1111's "Masked content" (inpainting_fill), in its order: the init latents of the image with its masked
+ * pixels filled (a1111Fill.ts, done before encoding) or as they are, or the masked cells of the filled image's
+ * latents replaced by the seed's noise or by zeros. */
+export type A1111MaskedContent = 'fill' | 'original' | 'latent noise' | 'latent nothing';
+export const A1111_MASKED_CONTENT: readonly A1111MaskedContent[] = [
+  'fill',
+  'original',
+  'latent noise',
+  'latent nothing',
+];
 
 /** The init latents A1111 starts from for `content` (init): init·mask + noise·nmask for latent noise (noise:
  * create_random_tensors of the seeds, the seed's own draw), init·mask for latent nothing; each operation
@@ -31,7 +37,7 @@ export function a1111MaskedContent(
   noise: Float32Array,
   content: A1111MaskedContent,
 ): Float32Array {
-  if (content === 'original') return latents;
+  if (content === 'original' || content === 'fill') return latents;
   const plane = mask.length;
   return latents.map((v, i) => {
     const m = mask[i % plane];

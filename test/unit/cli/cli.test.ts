@@ -210,9 +210,14 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
   assert.equal(inpaint.code, 0, inpaint.err);
   assert.match(readPngText(readFileSync(join(dir, 'i.png'))).parameters, /Denoising strength: 0\.75, Mask blur: 4/);
   // A1111's masked content, with an A1111 sampler; refused without one, naming the flag.
-  const nothing = inpainted('--sampler', 'Euler a', '--masked-content', 'latent nothing', '--out', join(dir, 'n.png'));
-  assert.equal(nothing.code, 0, nothing.err);
-  assert.match(readPngText(readFileSync(join(dir, 'n.png'))).parameters, /Masked content: latent nothing/);
+  for (const [content, file] of [
+    ['latent nothing', 'n.png'],
+    ['fill', 'f.png'],
+  ]) {
+    const made = inpainted('--sampler', 'Euler a', '--masked-content', content, '--out', join(dir, file));
+    assert.equal(made.code, 0, made.err);
+    assert.match(readPngText(readFileSync(join(dir, file))).parameters, new RegExp(`Masked content: ${content}`));
+  }
   const refused = inpainted('--masked-content', 'latent noise', '--out', join(dir, 'x.png'));
   assert.equal(refused.code, 2);
   assert.match(refused.err, /--masked-content: masked content "latent noise" is A1111's: pick an A1111 sampler/);

@@ -4,6 +4,7 @@
 // against A1111's and ComfyUI's own code in test/unit/core/kdiffusion/img2imgTrajectories.test.ts.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { a1111Fill } from '../../../src/core/image/a1111Fill';
 import { initialNoise } from '../../../src/core/noise/initialNoise';
 import type { GenerateRequest, GenerateResult, RgbaPixels, StepEvent } from '../../../src/protocol/engine';
 import { runSpec, type RunSpec, type ToolSamplerSpec } from '../../../src/protocol/run';
@@ -154,24 +155,35 @@ test("A1111's samplers inpaint: the kept half is the init image's pixels and lat
   }
 });
 
-test("A1111's masked content: the masked cells start from the seed's noise (latent noise) or zeros (latent nothing)", async () => {
+test("A1111's masked content: fill encodes the filled image; latent noise and latent nothing then replace the masked cells", async () => {
   const init = await redCircle();
   const base = { initImage: 'red.png', mask: 'm.png', strength: 0.6, toolSampler: A1111('Euler a') };
   const mask = halfMask(64, 64);
-  const firstX = async (fields: Partial<RunSpec>) => {
+  const firstX = async (fields: Partial<RunSpec>, image = init, withMask: RgbaPixels | undefined = mask) => {
     const events: StepEvent[] = [];
-    const r = await run({ ...base, ...fields }, init, events, mask);
+    const r = await run({ ...base, ...fields }, image, events, withMask);
     return { r, x: events[0].xt!, sigma: events[0].sigma };
   };
+  // fill: x_T is that of the filled image (A1111's fill, a1111Fill.test.ts) run without a mask, bit for bit.
+  const fill = await firstX({ maskedContent: 'fill' });
+  const maskBytes = Uint8Array.from({ length: 64 * 64 }, (_, p) => (mask.rgba[p * 4] > 128 ? 255 : 0));
+  const filled = { width: 64, height: 64, rgba: a1111Fill(init.rgba, maskBytes, 64, 64) };
+  const unmasked = await firstX({ mask: undefined }, filled, undefined);
+  assert.deepEqual(fill.x, unmasked.x, 'fill: the filled image encoded');
+  // The encoder sees across the mask's edge, so the filled image moves kept cells too (as in A1111).
   const original = await firstX({});
+  assert.ok(
+    fill.x.some((v, k) => v !== original.x[k]),
+    'fill changes the start',
+  );
   const [, channels, h, w] = original.r.tensors!.latentShape;
   const noise = initialNoise({ convention: 'a1111', seed: 1, imageShape: [channels, h, w], batchSize: 1 });
   for (const maskedContent of ['latent noise', 'latent nothing'] as const) {
-    // x_T = init′ + noise·σ₀, init′ the init latents with the masked cells replaced.
+    // x_T = init′ + noise·σ₀, init′ the filled image's latents with the masked cells replaced.
     const { r, x, sigma } = await firstX({ maskedContent });
     for (let k = 0; k < noise.length; k++) {
       const start = maskedContent === 'latent noise' ? noise[k] : 0;
-      const want = k % w < w / 2 ? original.x[k] : Math.fround(start + noise[k] * sigma);
+      const want = k % w < w / 2 ? fill.x[k] : Math.fround(start + noise[k] * sigma);
       assert.equal(x[k], want, `${maskedContent}: x_T ${k}`);
     }
     assert.equal(

@@ -63,9 +63,9 @@ test("A1111's masked content: with a mask and an A1111 sampler; fill and unknown
   );
   const comfy = { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' };
   assert.match(message({ ...inpaint, toolSampler: comfy, maskedContent: 'latent noise' })!, /pick an A1111 sampler/);
-  assert.match(message({ ...inpaint, maskedContent: 'fill' as RunSpec['maskedContent'] })!, /"fill" .* not supported/);
+  assert.deepEqual(problems({ ...inpaint, maskedContent: 'fill' }), []);
   assert.match(
     message({ ...inpaint, maskedContent: 'noise' as RunSpec['maskedContent'] })!,
-    /must be one of "original"/,
+    /must be one of "fill", "original"/,
   );
 });

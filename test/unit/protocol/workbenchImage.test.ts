@@ -23,7 +23,7 @@ test('generate carries a well-formed image input; a malformed one drops the mess
     { ...image, mode: 'outpaint' },
     { ...image, strength: 5 },
     { ...image, mask: [1, 2] },
-    { ...image, maskedContent: 'fill' },
+    { ...image, maskedContent: 'smudge' },
     { ...image, maskedContent: undefined },
   ]) {
     assert.equal(parseFromWorkbench({ type: 'generate', form, image: bad }), undefined, JSON.stringify(bad));
