@@ -35,7 +35,7 @@ export * from './forward/noiseLevel';
 export * from './forward/forwardView';
 export * from './image/rgba';
 export * from './image/latentPreview';
-export * from './image/resize';
+export * from './image/pilResize';
 export * from './image/boxDownsize';
 export type { Denoiser, NoiseSampler, StepCallback, SamplerOptions, KSampler } from './kdiffusion/denoiser';
 export { ancestralStep } from './kdiffusion/stepMath';

@@ -1,9 +1,10 @@
 // Host-decoded RGBA images → what the encoder and the inpainting blend take. The resize rule is
-// A1111's default "Just resize": the image is stretched to the run's size (PIL Lanczos), whatever
-// its aspect ratio, so every pixel of the input is used and none is invented.
+// A1111's default "Just resize": the image is stretched to the run's size (PIL's 8-bit Lanczos, as A1111
+// and diffusers' image processor call it), whatever its aspect ratio, so every pixel of the input is used
+// and none is invented.
 import { EngineFailure } from './engineFailure';
 import { a1111MaskBlur } from '../core/image/maskBlur';
-import { resizePlanes, type Planes } from '../core/image/resize';
+import { pilResize, pilResizeRgba } from '../core/image/pilResize';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RgbaPixels } from '../protocol/engine';
 
@@ -11,41 +12,28 @@ import type { RgbaPixels } from '../protocol/engine';
  * alpha is ignored. */
 export function initImageTensor(img: RgbaPixels, width: number, height: number): Tensor<Float32Array> {
   checkPixels(img, 'the image');
-  const plane = img.width * img.height;
+  const rgba = pilResizeRgba(img, [width, height], 'lanczos');
+  const plane = width * height;
   const rgb = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) rgb[c * plane + p] = img.rgba[p * 4 + c] / 127.5 - 1;
-  const resized = resizePlanes({ data: rgb, channels: 3, width: img.width, height: img.height }, width, height);
-  for (let i = 0; i < resized.data.length; i++) resized.data[i] = Math.min(1, Math.max(-1, resized.data[i]));
-  return { data: resized.data, shape: [1, 3, height, width] };
+  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) rgb[c * plane + p] = rgba[p * 4 + c] / 127.5 - 1;
+  return { data: rgb, shape: [1, 3, height, width] };
 }
 
 /** A mask as A1111 prepares one (modules/processing.py): grey by PIL's "L" weights, binary at 128
  * (white repaints), blurred by a Gaussian of σ = blur px as its cv2.GaussianBlur calls blur the 8-bit mask
- * (maskBlur.ts), at the mask's own size; values in [0, 1], multiples of 1/255. */
-export function maskPlane(mask: RgbaPixels, blur: number): Planes {
+ * (maskBlur.ts) at the mask's own size, then stretched to width × height by the image's rule; values in
+ * [0, 1], multiples of 1/255. */
+export function runMask(mask: RgbaPixels, blur: number, width: number, height: number): Float32Array {
   checkPixels(mask, 'the mask');
   const plane = mask.width * mask.height;
-  const data = new Float32Array(plane);
+  const binary = new Uint8Array(plane);
   for (let p = 0; p < plane; p++) {
     const [r, g, b] = [mask.rgba[p * 4], mask.rgba[p * 4 + 1], mask.rgba[p * 4 + 2]];
-    data[p] = (r * 299 + g * 587 + b * 114) / 1000 > 128 ? 1 : 0;
+    binary[p] = (r * 299 + g * 587 + b * 114) / 1000 > 128 ? 255 : 0;
   }
-  const planes = { data, channels: 1, width: mask.width, height: mask.height };
-  if (!(blur > 0)) return planes;
-  const bytes = a1111MaskBlur(
-    Uint8Array.from(data, (v) => v * 255),
-    mask.width,
-    mask.height,
-    blur,
-  );
-  return { ...planes, data: Float32Array.from(bytes, (v) => v / 255) };
-}
-
-/** A [0, 1] plane stretched to width × height by the same rule as the image, clamped to [0, 1]. */
-export function resizeMask(mask: Planes, width: number, height: number): Float32Array {
-  const out = resizePlanes(mask, width, height).data;
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]));
-  return out;
+  const blurred = blur > 0 ? a1111MaskBlur(binary, mask.width, mask.height, blur) : binary;
+  const resized = pilResize(blurred, mask.width, mask.height, width, height, 'lanczos');
+  return Float32Array.from(resized, (v) => v / 255);
 }
 
 /** A [0, 1] plane averaged over factor × factor cells (the latent mask: each cell's repainted

@@ -10,7 +10,7 @@ import type { Tensor } from '../core/tensor/tensor';
 import type { ImageRunInfo, RgbaPixels, RunImages } from '../protocol/engine';
 import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
-import { cellMeans, initImageTensor, maskPlane, resizeMask } from './imagePixels';
+import { cellMeans, initImageTensor, runMask } from './imagePixels';
 import { a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
 import { comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
 import type { Tool } from '../core/kdiffusion/toolSamplers';
@@ -192,7 +192,7 @@ function pixelMask(images: RunImages | undefined, blur: number, shape: RunShape)
     const size = (i: RgbaPixels) => `${i.width}x${i.height}`;
     throw bad(`the mask is ${size(mask)} but the init image is ${size(init!)}; they must be the same size`);
   }
-  return resizeMask(maskPlane(mask, blur), shape.width, shape.height);
+  return runMask(mask, blur, shape.width, shape.height);
 }
 
 /** [mask, masked-image latents] per image: diffusers' torch.cat([mask, masked_image_latents], dim=1). */

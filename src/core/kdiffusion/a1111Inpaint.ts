@@ -5,7 +5,7 @@
 // before the call), and so does the sampler's result (sample()). Unlike ComfyUI, A1111 blends in the init
 // latents as they are, not noised to the call's σ. After decoding, the init image is pasted back over the
 // kept region (apply_overlay).
-import { pilBicubic } from '../image/pilBicubic';
+import { pilResize } from '../image/pilResize';
 import type { ModelStep } from './denoiser';
 
 export interface A1111Inpaint {
@@ -110,6 +110,6 @@ export function a1111LatentMask(
   latentWidth: number,
   latentHeight: number,
 ): Float32Array {
-  const resized = pilBicubic(pixels, width, height, latentWidth, latentHeight);
+  const resized = pilResize(pixels, width, height, latentWidth, latentHeight, 'bicubic');
   return Float32Array.from(resized, (v) => (v >= 128 ? 1 : 0));
 }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { a1111LatentMask, a1111MaskedContent, a1111Overlay } from '../../../../src/core/kdiffusion/a1111Inpaint';
 import { initialNoise } from '../../../../src/core/noise/initialNoise';
-import { pilBicubic } from '../../../../src/core/image/pilBicubic';
+import { pilResize } from '../../../../src/core/image/pilResize';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
 import { resolveA1111, resolveComfy, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
@@ -25,7 +25,10 @@ const latentMask = () => a1111LatentMask(pixels, 64, 64, SHAPE[3], SHAPE[2]);
 const noise = { convention: 'a1111' as const, seed: 0, imageShape: SHAPE.slice(1), batchSize: 1 };
 
 test("the mask at the latents' size is PIL's bicubic resize, rounded as A1111 rounds it", () => {
-  assert.deepEqual(Array.from(pilBicubic(pixels, 64, 64, SHAPE[3], SHAPE[2])), fixture.inpaintLatentMask.unrounded);
+  assert.deepEqual(
+    Array.from(pilResize(pixels, 64, 64, SHAPE[3], SHAPE[2], 'bicubic')),
+    fixture.inpaintLatentMask.unrounded,
+  );
   assert.deepEqual(Array.from(latentMask()), fixture.inpaintLatentMask.rounded);
   // The fixture's cells straddle the threshold: some round up, some down, none is all one way.
   const rounded = fixture.inpaintLatentMask.rounded as number[];
