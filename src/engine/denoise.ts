@@ -145,7 +145,7 @@ async function steps(loop: Loop, phase: Phase, buffers: StepBuffers): Promise<Te
 }
 
 /** The UNet input with `extra`'s channels after each row's own (its rows repeat over guidance halves). */
-function withChannels(input: Tensor, extra: Tensor): Tensor {
+export function withChannels(input: Tensor, extra: Tensor): Tensor {
   const [n, c, h, w] = input.shape;
   const e = extra.shape[1];
   const plane = h * w;

@@ -11,7 +11,7 @@ import type { ImageRunInfo, RgbaPixels, RunImages } from '../protocol/engine';
 import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { cellMeans, initImageTensor, runMask } from './imagePixels';
-import { a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
+import { a1111InpaintConditioning, a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
 import { comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
 import type { Tool } from '../core/kdiffusion/toolSamplers';
 import { nchwToRgba } from '../core/image/rgba';
@@ -104,29 +104,49 @@ export function imageRunInfo(
   return { sourceWidth, sourceHeight, resize: 'stretch-lanczos3', ...ran };
 }
 
-/** A tool sampler's init image as latents: the posterior mean, as ComfyUI's VAE encode gives it (A1111 draws a
- * posterior sample from torch's global generator, which no seed of the run reproduces). Where
- * `fillMask` (the 8-bit mask at the run's size, 255 repaints) is given, the masked pixels are A1111's fill
- * first: A1111 fills them before encoding for every masked content but "original" (a1111Fill.ts), which also
- * moves the kept latents near the mask's edge. */
-export async function toolImageLatents(
+/** A tool run's init image as latents, the posterior mean as ComfyUI's VAE encode gives it (A1111 draws a
+ * posterior sample from torch's global generator, which no seed of the run reproduces). For A1111's masked
+ * contents but "original" the masked pixels are A1111's fill first (a1111Fill.ts), which also moves the kept
+ * latents near the mask's edge; an A1111 inpaint on a 9-channel UNet adds the UNet's extra channels. */
+export async function toolImage(
   s: ModelSessions,
+  req: ResolvedSpec,
   images: RunImages | undefined,
   shape: RunShape,
   noise: NoiseSource,
-  fillMask?: Uint8Array,
-): Promise<EncodedLatents & { encoderMs: number }> {
+  mask: ToolMask | undefined,
+): Promise<EncodedLatents & { encoderMs: number; unetExtra?: Tensor<Float32Array> }> {
   const started = performance.now();
-  const { width, height } = shape;
-  const pixels = fillMask
-    ? initImageTensor(
-        { width, height, rgba: a1111Fill(initRgba(images, shape), fillMask, width, height) },
-        width,
-        height,
-      )
-    : initPixels(images, shape);
+  const fill = (req.maskedContent ?? 'original') !== 'original' ? mask?.overlay : undefined;
+  const pixels = toolImagePixels(images, shape, fill);
   const encoded = await encodeImage(s, pixels, shape.batch, noise, 'mean');
-  return { ...encoded, encoderMs: performance.now() - started };
+  const unetExtra =
+    s.inpaintingUnet && mask?.overlay ? await a1111UnetExtra(s, pixels, mask.overlay, shape, noise) : undefined;
+  return { ...encoded, unetExtra, encoderMs: performance.now() - started };
+}
+
+/** The init image at the run's size, [1, 3, H, W] in [−1, 1], with A1111's fill under `fillMask` (the 8-bit
+ * mask at the run's size, 255 repaints) where given. */
+function toolImagePixels(images: RunImages | undefined, shape: RunShape, fillMask?: Uint8Array): Tensor<Float32Array> {
+  if (!fillMask) return initPixels(images, shape);
+  const { width, height } = shape;
+  const rgba = a1111Fill(initRgba(images, shape), fillMask, width, height);
+  return initImageTensor({ width, height, rgba }, width, height);
+}
+
+/** [mask, masked-image latents] per image for a 9-channel inpainting UNet in an A1111 run
+ * (a1111InpaintConditioning), from the image the run encodes and its 8-bit mask. */
+async function a1111UnetExtra(
+  s: ModelSessions,
+  pixels: Tensor<Float32Array>,
+  mask: Uint8Array,
+  shape: RunShape,
+  noise: NoiseSource,
+): Promise<Tensor<Float32Array>> {
+  const { width, height, latentWidth, latentHeight } = shape;
+  const c = a1111InpaintConditioning(pixels.data, mask, [width, height], [latentWidth, latentHeight]);
+  const masked = await encodeImage(s, { data: c.masked, shape: pixels.shape }, shape.batch, noise, 'mean');
+  return withMaskChannel(masked.latents, c.latentMask);
 }
 
 /** Sets the scheduler's steps and cuts them by the strength (diffusers' get_timesteps). */

@@ -13,7 +13,7 @@ import {
   imageRunInfo,
   initRgba,
   startFromImage,
-  toolImageLatents,
+  toolImage,
   toolInpaintMask,
   type ImageStart,
   type ToolMask,
@@ -103,13 +103,12 @@ export async function runPipeline(
     } else if (toolRun) {
       const { tool: name } = req.toolSampler!;
       mask = req.mask === undefined ? undefined : toolInpaintMask(request.images, req.maskBlur ?? 0, shape, name);
-      const fill = (req.maskedContent ?? 'original') !== 'original' ? mask?.overlay : undefined;
       const image =
-        req.initImage === undefined ? undefined : await toolImageLatents(s, request.images, shape, noise, fill);
+        req.initImage === undefined ? undefined : await toolImage(s, req, request.images, shape, noise, mask);
       const init = image && { latents: image.latents.data, mask: mask?.latent };
       tool = planToolRun(req, scheduler, latentShape, seeds, init);
       const { guidanceScale, guidanceRescale } = req;
-      const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape };
+      const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape, extra: image?.unetExtra };
       const { unetStepMs, unetRunMs } = loop;
       latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
       if (image) start = toolImageStart(request, image, tool);
@@ -190,7 +189,7 @@ type RunStart = Pick<ImageStart, 'info' | 'encoderMs' | 'reference'>;
 /** What a tool run from an init image reports of it. */
 function toolImageStart(
   request: GenerateRequest,
-  image: Awaited<ReturnType<typeof toolImageLatents>>,
+  image: Awaited<ReturnType<typeof toolImage>>,
   plan: ToolPlan,
 ): RunStart {
   const { strength, mask } = plan.spec.init!;

@@ -13,6 +13,7 @@ import { guidedStep } from './guidedStep';
 import { releaseKernels, SLOT, takeKernels, type StepKernels } from './kernels/stepKernels';
 import type { ModelSessions } from './modelSessions';
 import { runUnet } from './runUnet';
+import { withChannels } from './denoise';
 import type { EncodedText } from './textEncoding';
 
 export type PredictionType = 'epsilon' | 'v_prediction' | 'sample';
@@ -22,6 +23,8 @@ export interface UnetDenoiser {
   text: EncodedText | undefined;
   /** The family's extra UNet inputs for the rows of one call (guidance halves included). */
   added: AddedConditions;
+  /** A 9-channel inpainting UNet's channels after the latents', one row per image (A1111's conditioning). */
+  extra?: Tensor;
   guidanceScale: number;
   guidanceRescale: number;
   prediction: PredictionType;
@@ -74,7 +77,8 @@ export async function denoiseWithUnet(
   scaledInto(input.data, x, cIn, guided);
   const t = d.timestep(sigma);
   const started = performance.now();
-  const out = await runUnet(d.s, input, t, d.text?.hidden, d.added, unetOut);
+  const unetInput = d.extra ? withChannels(input, d.extra) : input;
+  const out = await runUnet(d.s, unetInput, t, d.text?.hidden, d.added, unetOut);
   const unetMs = performance.now() - started;
   const nan = () => new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
   const { fused: f } = d.buffers;

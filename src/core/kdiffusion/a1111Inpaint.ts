@@ -97,6 +97,28 @@ export function a1111Overlay(decoded: Uint8Array, init: Uint8Array, mask: Uint8A
   return out;
 }
 
+/** What A1111 feeds a 9-channel inpainting UNet besides the latents (inpainting_image_conditioning, the mask
+ * rounded): the image, [3, H, W] planes in [−1, 1], with its masked pixels set to 0 (the lerp at A1111's
+ * default weight 1), to be encoded; and the rounded 8-bit mask at the latents' size by torch's nearest
+ * interpolation (cell (y, x) takes pixel (⌊y·H/h⌋, ⌊x·W/w⌋)). */
+export function a1111InpaintConditioning(
+  pixels: Float32Array,
+  mask: Uint8Array,
+  [width, height]: readonly [number, number],
+  [latentWidth, latentHeight]: readonly [number, number],
+): { masked: Float32Array; latentMask: Float32Array } {
+  const repaints = (p: number) => mask[p] >= 128;
+  const masked = pixels.map((v, i) => (repaints(i % mask.length) ? 0 : v));
+  const latentMask = new Float32Array(latentWidth * latentHeight);
+  for (let y = 0; y < latentHeight; y++) {
+    const row = Math.floor((y * height) / latentHeight) * width;
+    for (let x = 0; x < latentWidth; x++) {
+      latentMask[y * latentWidth + x] = repaints(row + Math.floor((x * width) / latentWidth)) ? 1 : 0;
+    }
+  }
+  return { masked, latentMask };
+}
+
 /** PIL's DIV255 (round(v / 255) for the products it takes). */
 const div255 = (v: number) => div255Shift(v + 128);
 const div255Shift = (v: number) => ((v >> 8) + v) >> 8;

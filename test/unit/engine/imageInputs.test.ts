@@ -134,7 +134,9 @@ test('bad image runs are refused, naming the problem', async () => {
   const comfy = { toolSampler: { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' } };
   await assert.rejects(
     run('tiny-sd-inpaint', { initImage: 'card.png', mask: 'm.png', ...comfy }, { init, mask: halfMask(64, 64) }),
-    fails(/inpainting UNet \(9 input channels\): it runs with a diffusers scheduler, not a tool sampler/),
+    fails(
+      /inpainting UNet \(9 input channels\): it runs with a diffusers scheduler or an A1111 sampler, not ComfyUI's/,
+    ),
   );
   await assert.rejects(run('tiny-sd15', { initImage: 'card.png' }), fails(/no pixels \(images\.init\)/));
   const fromCard = (spec: Partial<RunSpec>, images: RunImages = { init }) =>
@@ -166,4 +168,19 @@ test('a scheduler without add_noise (IPNDM) is refused up front where the run wo
   await run('tiny-sd15', { scheduler: ipndm, initImage: 'card.png', strength: 0 }, { init });
   const pure = await run('tiny-sd-inpaint', inpaint, { init, mask });
   assert.equal(pure.info.spec.steps, 4);
+});
+
+test("an inpainting UNet runs with A1111's samplers, fed A1111's conditioning; the kept half is the image's", async () => {
+  const init = card();
+  const spec = { seed: 3, initImage: 'card.png', mask: 'm.png', strength: 1 };
+  const a1111 = { tool: 'a1111' as const, sampler: 'Euler a' };
+  const images = { init, mask: halfMask(64, 64) };
+  const r = await run('tiny-sd-inpaint', { ...spec, toolSampler: a1111 }, images);
+  assert.equal(r.info.image?.mode, 'inpaint');
+  // A1111's overlay keeps the unmasked half (the left) as the init image's pixels.
+  const kept = Array.from({ length: 64 * 64 }, (_, p) => p).filter((p) => p % 64 < 32);
+  assert.ok(kept.every((p) => [0, 1, 2].every((c) => r.images[0].rgba[p * 4 + c] === init.rgba[p * 4 + c])));
+  // "fill" changes the start's latents (the conditioning's masked image is the same: fill keeps kept pixels).
+  const filled = await run('tiny-sd-inpaint', { ...spec, toolSampler: a1111, maskedContent: 'fill' }, images);
+  assert.ok(maxDiff(filled.images[0].rgba, r.images[0].rgba) > 0);
 });

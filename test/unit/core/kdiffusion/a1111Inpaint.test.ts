@@ -6,7 +6,12 @@
 // model call's σ, the noise draws, three calls' outputs and the whole final latent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { a1111LatentMask, a1111MaskedContent, a1111Overlay } from '../../../../src/core/kdiffusion/a1111Inpaint';
+import {
+  a1111InpaintConditioning,
+  a1111LatentMask,
+  a1111MaskedContent,
+  a1111Overlay,
+} from '../../../../src/core/kdiffusion/a1111Inpaint';
 import { initialNoise } from '../../../../src/core/noise/initialNoise';
 import { pilResize } from '../../../../src/core/image/pilResize';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
@@ -125,4 +130,21 @@ test('masked content other than original needs a mask and an A1111 sampler', () 
   assert.throws(() => run(comfy, true), /"latent nothing" is A1111's inpainting option/);
   assert.throws(() => run(euler, false), /needs a mask and an A1111 sampler/);
   assert.ok(run(euler, true).x.length === latents.length);
+});
+
+test("a 9-channel UNet's conditioning: masked pixels at 0, the rounded mask at each cell's top-left pixel", () => {
+  // 16×8 pixels, 2×1 cells of 8×8. Cell 0's top-left pixel repaints, alone in its cell (a mean would keep
+  // it); cell 1's does not (127: rounds to keep), though the rest of the cell repaints.
+  const [w, h] = [16, 8];
+  const mask = new Uint8Array(w * h);
+  mask[0] = 128;
+  for (let y = 0; y < h; y++) for (let x = 8; x < 16; x++) if (x > 8 || y > 0) mask[y * w + x] = 255;
+  mask[8] = 127;
+  const pixels = Float32Array.from({ length: 3 * w * h }, (_, i) => 0.5 - (i % 7) / 10);
+  const { masked, latentMask } = a1111InpaintConditioning(pixels, mask, [w, h], [2, 1]);
+  assert.deepEqual(Array.from(latentMask), [1, 0]);
+  for (let i = 0; i < pixels.length; i++) {
+    const repaints = mask[i % (w * h)] >= 128;
+    assert.equal(masked[i], repaints ? 0 : pixels[i], `value ${i}`);
+  }
 });
