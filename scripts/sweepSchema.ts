@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { A1111_MASKED_CONTENT } from '../src/core/kdiffusion/a1111Inpaint';
 import { NOISE_CONVENTIONS } from '../src/core/noise/conventions';
-import { RUN_LIMITS } from '../src/protocol/run';
+import { INPAINT_AREAS, RUN_LIMITS } from '../src/protocol/run';
 import { AXIS_NAMES, MAX_SEED_RANGE, SWEEP_VERSION } from '../src/protocol/sweep';
 import { AXIS_FIELDS, AXIS_FIELD_NAMES, type AxisField } from '../src/protocol/sweepAxes';
 import { SIGMA_SCHEDULES, SPACINGS } from '../src/protocol/workbench';
@@ -135,6 +135,11 @@ export function sweepSchema(): Schema {
             enum: A1111_MASKED_CONTENT,
             description: "A1111's masked content, with a mask and an A1111 sampler.",
           },
+          inpaintArea: {
+            enum: INPAINT_AREAS,
+            description: "A1111's inpaint area, with a mask and an A1111 sampler.",
+          },
+          maskPadding: { ...whole(L.maskPadding.min, L.maskPadding.max), description: 'Only masked: padding, px.' },
           invert: { type: 'boolean' },
           toolSampler: {
             type: 'object',

@@ -51,6 +51,9 @@ const USAGE = `usage:
       --mask-blur <px>       blur the mask by a Gaussian of this σ (A1111's mask blur); default 0
       --masked-content <c>   A1111's masked content with an A1111 sampler: fill, original (default),
                              "latent noise" or "latent nothing"
+      --inpaint-area <a>     A1111's inpaint area with an A1111 sampler: "whole picture" (default) or
+                             "only masked" (the mask's region run at the run's size, pasted back)
+      --mask-padding <px>    "only masked": pixels around the mask's bounds, 0 to 256; default 32
       --refiner <folder>     SDXL refiner: denoises the end of the schedule from the base's latents
       --refiner-switch-at <f>  fraction of the training timesteps the base denoises, 0 < f < 1; default 0.8
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
@@ -132,6 +135,8 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
       mask: { type: 'string' },
       'mask-blur': { type: 'string' },
       'masked-content': { type: 'string' },
+      'inpaint-area': { type: 'string' },
+      'mask-padding': { type: 'string' },
       refiner: { type: 'string' },
       'refiner-switch-at': { type: 'string' },
       dump: { type: 'string' },
@@ -160,6 +165,8 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
     mask: optional(o.mask, resolve),
     maskBlur: optional(o['mask-blur'], (v) => num('--mask-blur', v)),
     maskedContent: o['masked-content'] as RunSpec['maskedContent'],
+    inpaintArea: o['inpaint-area'] as RunSpec['inpaintArea'],
+    maskPadding: optional(o['mask-padding'], (v) => int('--mask-padding', v)),
     refiner: optional(o.refiner, resolve),
     refinerSwitchAt: optional(o['refiner-switch-at'], (v) => num('--refiner-switch-at', v)),
   });
@@ -266,6 +273,8 @@ const FLAGS: Record<keyof RunSpec, string> = {
   mask: '--mask',
   maskBlur: '--mask-blur',
   maskedContent: '--masked-content',
+  inpaintArea: '--inpaint-area',
+  maskPadding: '--mask-padding',
   invert: 'invert',
   toolSampler: '--sampler',
   noise: '--noise',

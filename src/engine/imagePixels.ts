@@ -19,11 +19,10 @@ export function initImageTensor(img: RgbaPixels, width: number, height: number):
   return { data: rgb, shape: [1, 3, height, width] };
 }
 
-/** A mask as A1111 prepares one (modules/processing.py): grey by PIL's "L" weights, binary at 128
- * (white repaints), blurred by a Gaussian of σ = blur px as its cv2.GaussianBlur calls blur the 8-bit mask
- * (maskBlur.ts) at the mask's own size, then stretched to width × height by the image's rule; values in
- * [0, 1], multiples of 1/255. */
-export function runMask(mask: RgbaPixels, blur: number, width: number, height: number): Float32Array {
+/** A mask as A1111 prepares one (modules/processing.py) at its own size: grey by PIL's "L" weights, binary at
+ * 128 (white repaints), blurred by a Gaussian of σ = blur px as its cv2.GaussianBlur calls blur the 8-bit mask
+ * (maskBlur.ts); 8-bit, 255 repaints. */
+export function blurredMask(mask: RgbaPixels, blur: number): Uint8Array {
   checkPixels(mask, 'the mask');
   const plane = mask.width * mask.height;
   const binary = new Uint8Array(plane);
@@ -31,8 +30,12 @@ export function runMask(mask: RgbaPixels, blur: number, width: number, height: n
     const [r, g, b] = [mask.rgba[p * 4], mask.rgba[p * 4 + 1], mask.rgba[p * 4 + 2]];
     binary[p] = (r * 299 + g * 587 + b * 114) / 1000 > 128 ? 255 : 0;
   }
-  const blurred = blur > 0 ? a1111MaskBlur(binary, mask.width, mask.height, blur) : binary;
-  const resized = pilResize(blurred, mask.width, mask.height, width, height, 'lanczos');
+  return blur > 0 ? a1111MaskBlur(binary, mask.width, mask.height, blur) : binary;
+}
+
+/** The blurred mask stretched to width × height by the image's rule; values in [0, 1], multiples of 1/255. */
+export function runMask(mask: RgbaPixels, blur: number, width: number, height: number): Float32Array {
+  const resized = pilResize(blurredMask(mask, blur), mask.width, mask.height, width, height, 'lanczos');
   return Float32Array.from(resized, (v) => v / 255);
 }
 

@@ -188,9 +188,9 @@ export interface ToolMask {
   overlay?: Uint8Array;
 }
 
-/** ComfyUI's denoise mask (bilinear), or A1111's (its 8-bit mask resized by PIL's bicubic filter, rounded). */
-export function toolInpaintMask(images: RunImages | undefined, blur: number, shape: RunShape, tool: Tool): ToolMask {
-  const pixel = pixelMask(images, blur, shape);
+/** ComfyUI's denoise mask (bilinear), or A1111's (its 8-bit mask resized by PIL's bicubic filter, rounded), from
+ * the mask at the run's size (`pixel`, 1 where it repaints). */
+export function toolInpaintMask(pixel: Float32Array, shape: RunShape, tool: Tool): ToolMask {
   const { width, height, latentWidth, latentHeight } = shape;
   if (tool === 'comfyui') return { latent: comfyLatentMask(pixel, width, height, latentWidth, latentHeight) };
   const overlay = Uint8Array.from(pixel, (v) => Math.round(v * 255));
@@ -204,15 +204,21 @@ export function initRgba(images: RunImages | undefined, shape: RunShape): Uint8A
 }
 
 /** The mask at the run's size, 1 where it repaints; it must have the init image's size. */
-function pixelMask(images: RunImages | undefined, blur: number, shape: RunShape): Float32Array {
+export function pixelMask(images: RunImages | undefined, blur: number, shape: RunShape): Float32Array {
+  return runMask(requestMask(images), blur, shape.width, shape.height);
+}
+
+/** The request's mask, which must have the init image's size. */
+export function requestMask(images: RunImages | undefined): RgbaPixels {
   const { init, mask } = images ?? {};
   const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
   if (!mask) throw bad('the spec names a mask but the request carries no pixels (images.mask)');
-  if (mask.width !== init!.width || mask.height !== init!.height) {
+  if (!init) throw bad('the spec names an init image but the request has no pixels (images.init)');
+  if (mask.width !== init.width || mask.height !== init.height) {
     const size = (i: RgbaPixels) => `${i.width}x${i.height}`;
-    throw bad(`the mask is ${size(mask)} but the init image is ${size(init!)}; they must be the same size`);
+    throw bad(`the mask is ${size(mask)} but the init image is ${size(init)}; they must be the same size`);
   }
-  return runMask(mask, blur, shape.width, shape.height);
+  return mask;
 }
 
 /** [mask, masked-image latents] per image: diffusers' torch.cat([mask, masked_image_latents], dim=1). */

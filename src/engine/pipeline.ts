@@ -5,15 +5,17 @@
 import { createScheduler } from '../core/samplers/registry';
 import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
-import type { GenerateRequest, GenerateResult, ImageOut, RunInfo } from '../protocol/engine';
-import { DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
+import type { GenerateRequest, GenerateResult, ImageOut, RunImages, RunInfo } from '../protocol/engine';
+import { DEFAULT_MASK_PADDING, DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
-import { checkRequest, customSchedule, type ResolvedSpec } from './requestCheck';
+import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from './requestCheck';
+import { onlyMasked, type OnlyMasked } from './onlyMasked';
 import {
   imageRunInfo,
   initRgba,
   startFromImage,
   toolImage,
+  pixelMask,
   toolInpaintMask,
   type ImageStart,
   type ToolMask,
@@ -95,16 +97,17 @@ export async function runPipeline(
   let start: RunStart | undefined;
   let tool: ReturnType<typeof planToolRun> | undefined;
   let mask: ToolMask | undefined;
+  let area: OnlyMasked | undefined;
   let refinerTextMs = 0;
   try {
     if (req.invert) {
       const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
     } else if (toolRun) {
-      const { tool: name } = req.toolSampler!;
-      mask = req.mask === undefined ? undefined : toolInpaintMask(request.images, req.maskBlur ?? 0, shape, name);
+      const inputs = toolInputs(req, request.images, shape);
+      ({ mask, area } = inputs);
       const image =
-        req.initImage === undefined ? undefined : await toolImage(s, req, request.images, shape, noise, mask);
+        req.initImage === undefined ? undefined : await toolImage(s, req, inputs.images, shape, noise, mask);
       const init = image && { latents: image.latents.data, mask: mask?.latent };
       tool = planToolRun(req, scheduler, latentShape, seeds, init);
       const { guidanceScale, guidanceRescale } = req;
@@ -133,9 +136,11 @@ export async function runPipeline(
   const decoder = refinement?.sessions.vaeDecoder ? refinement.sessions : s;
   const { images: decodedImages, pixels } = await decodeImages(decoder, latents);
   const vaeMs = performance.now() - vaeStart;
-  const decoded = mask?.overlay
-    ? overlaid(decodedImages, initRgba(request.images, shape), mask.overlay)
-    : decodedImages;
+  const decoded = area
+    ? decodedImages.map((img) => ({ ...img, ...area.pasteBack(img) }))
+    : mask?.overlay
+      ? overlaid(decodedImages, initRgba(request.images, shape), mask.overlay)
+      : decodedImages;
   if (start?.reference) start.info.psnr = psnr(start.reference, decoded[0]);
 
   const images: ImageOut[] = decoded.map((img) => ({ ...img, png: encodePng(img.rgba, img.width, img.height) }));
@@ -181,6 +186,19 @@ export async function runPipeline(
 /** A1111's inpainting: the init image pasted back over what the mask keeps, after decoding. */
 function overlaid(images: RgbaImage[], init: Uint8Array, mask: Uint8Array): RgbaImage[] {
   return images.map((img) => ({ ...img, rgba: a1111Overlay(img.rgba, init, mask) }));
+}
+
+/** A tool run's image inputs: for inpaint area "only masked" the mask's region at the run's size
+ * (onlyMasked.ts), else the request's; and its mask as the tool takes it. */
+function toolInputs(req: ResolvedSpec, images: RunImages | undefined, shape: RunShape) {
+  if (req.mask === undefined) return { images };
+  const blur = req.maskBlur ?? 0;
+  const area =
+    req.inpaintArea === 'only masked'
+      ? onlyMasked(images, blur, req.maskPadding ?? DEFAULT_MASK_PADDING, shape)
+      : undefined;
+  const pixel = area?.pixel ?? pixelMask(images, blur, shape);
+  return { images: area?.images ?? images, mask: toolInpaintMask(pixel, shape, req.toolSampler!.tool), area };
 }
 
 /** What a run from an init image reports of its start. */

@@ -41,12 +41,19 @@ export const RUN_LIMITS = {
   strength: { min: 0, max: 1 },
   /** A1111's mask blur slider goes to 64 px. */
   maskBlur: { min: 0, max: 64 },
+  /** A1111's "Only masked padding, pixels" slider goes to 256. */
+  maskPadding: { min: 0, max: 256 },
   /** Bytes of an init image or mask file: a 4096² RGBA PNG is at most about 64 MiB. */
   imageFileBytes: 128 * 2 ** 20,
   /** SDXL refiner switch: a fraction of the training timesteps, both ends excluded (diffusers' denoising_end
    * and denoising_start take 0 < f < 1 only). */
   refinerSwitchAt: { min: 0, max: 1 },
 } as const;
+
+export type InpaintArea = 'whole picture' | 'only masked';
+export const INPAINT_AREAS: readonly InpaintArea[] = ['whole picture', 'only masked'];
+/** A1111's default "Only masked padding, pixels". */
+export const DEFAULT_MASK_PADDING = 32;
 
 /** Where the SDXL base hands over to the refiner when a spec gives none: A1111's "Switch at" default and
  * diffusers' documented high_noise_frac. */
@@ -122,6 +129,13 @@ export interface RunSpec {
    * default), the seed's noise or zeros (src/core/kdiffusion/a1111Inpaint.ts). Only with a mask and an
    * A1111 sampler. */
   maskedContent?: A1111MaskedContent;
+  /** A1111's "Inpaint area": the whole picture (the default), or only the region around the mask, run at the
+   * run's size and pasted back into the init image, which keeps its size (src/core/image/a1111Crop.ts). Only
+   * with a mask and an A1111 sampler. */
+  inpaintArea?: InpaintArea;
+  /** A1111's "Only masked padding, pixels" around the mask's bounds; absent: DEFAULT_MASK_PADDING. Only with
+   * inpaint area "only masked". */
+  maskPadding?: number;
   /** DDIM inversion: the init image is inverted to noise and regenerated from it (RunInfo.image
    * reports the reconstruction's PSNR). Only with initImage and no mask. */
   invert?: boolean;
@@ -297,7 +311,8 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   };
   path('initImage', 'init image');
   path('mask', 'mask');
-  const range = (field: 'strength' | 'maskBlur', label: string, { min, max }: { min: number; max: number }) => {
+  type Ranged = 'strength' | 'maskBlur' | 'maskPadding';
+  const range = (field: Ranged, label: string, { min, max }: { min: number; max: number }) => {
     const v = spec[field];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)) {
       problems.push({ field, message: `${label} must be a number from ${min} to ${max}, not ${show(v)}` });
@@ -305,6 +320,7 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   };
   range('strength', 'strength', RUN_LIMITS.strength);
   range('maskBlur', 'mask blur', RUN_LIMITS.maskBlur);
+  range('maskPadding', 'mask padding', RUN_LIMITS.maskPadding);
   if (spec.invert !== undefined && typeof spec.invert !== 'boolean') {
     problems.push({ field: 'invert', message: 'invert must be true or false' });
   }
@@ -320,6 +336,11 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   }
   const masked = maskedContentProblem(spec);
   if (masked) problems.push({ field: 'maskedContent', message: masked });
+  const area = inpaintAreaProblem(spec);
+  if (area) problems.push({ field: 'inpaintArea', message: area });
+  if (spec.maskPadding !== undefined && spec.inpaintArea !== 'only masked') {
+    problems.push({ field: 'maskPadding', message: 'mask padding needs inpaint area "only masked"' });
+  }
   if (spec.invert && spec.mask !== undefined) problems.push({ field: 'invert', message: 'inversion takes no mask' });
   if (spec.initImage !== undefined && isVaried(spec)) {
     problems.push({ field: 'subseed', message: 'a variation seed does not combine with an init image yet' });
@@ -404,6 +425,18 @@ export function toolImageProblem(
       ? undefined
       : toolImageStepsProblem(resolved, spec.steps, spec.strength ?? DEFAULT_STRENGTH);
   return few && `${TOOL_LABELS[t.tool]}'s ${t.sampler}: ${few}`;
+}
+
+/** Why the spec's inpaint area cannot run, or undefined: "only masked" needs a mask and an A1111 sampler. */
+function inpaintAreaProblem(spec: Pick<RunSpec, 'inpaintArea' | 'mask' | 'toolSampler'>): string | undefined {
+  const area = spec.inpaintArea;
+  if (area === undefined || area === 'whole picture') return undefined;
+  if (!INPAINT_AREAS.includes(area)) {
+    return `inpaint area must be one of ${INPAINT_AREAS.map((a) => `"${a}"`).join(', ')}, not ${show(area)}`;
+  }
+  if (spec.mask === undefined) return 'inpaint area "only masked" needs a mask';
+  if (spec.toolSampler?.tool !== 'a1111') return 'inpaint area "only masked" is A1111\'s: pick an A1111 sampler';
+  return undefined;
 }
 
 /** Why the spec's masked content cannot run, or undefined: one of A1111's that this code runs, with a mask

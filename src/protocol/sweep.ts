@@ -64,6 +64,8 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   mask: true,
   maskBlur: true,
   maskedContent: true,
+  inpaintArea: true,
+  maskPadding: true,
   invert: true,
   toolSampler: true,
   noise: true,

@@ -3,7 +3,14 @@
 // gave it, never by path; a painted mask travels as PNG bytes. The same check runs in the webview,
 // to name a bad value under its field, and on the host, because a webview's message is untrusted.
 import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusion/a1111Inpaint';
-import { DEFAULT_STRENGTH, RUN_LIMITS, type RunSpec } from './run';
+import {
+  DEFAULT_MASK_PADDING,
+  DEFAULT_STRENGTH,
+  INPAINT_AREAS,
+  RUN_LIMITS,
+  type InpaintArea,
+  type RunSpec,
+} from './run';
 
 /** What the run does with the init image: start from it, repaint the masked part, or invert it. */
 export type ImageMode = 'img2img' | 'inpaint' | 'invert';
@@ -19,11 +26,14 @@ export interface ImageInputForm {
   maskBlur: string;
   /** A1111's masked content; only read in 'inpaint' mode (the engine takes it with an A1111 sampler). */
   maskedContent: A1111MaskedContent;
+  /** A1111's inpaint area and its "Only masked" padding in pixels; only read in 'inpaint' mode. */
+  inpaintArea: InpaintArea;
+  maskPadding: string;
   /** 'inpaint' mode: a PNG of the init image's size, white where the model repaints. */
   mask?: Uint8Array;
 }
 
-export type ImageInputField = 'initImage' | 'strength' | 'maskBlur' | 'mask';
+export type ImageInputField = 'initImage' | 'strength' | 'maskBlur' | 'maskPadding' | 'mask';
 export type ImageInputErrors = Partial<Record<ImageInputField, string>>;
 
 /** An init image the host holds: what the webview shows and checks a mask against. */
@@ -39,10 +49,16 @@ export interface InitImageInfo {
 }
 
 /** A run's image fields, as the spec holds them. */
-export type RunImageFields = Pick<RunSpec, 'initImage' | 'strength' | 'mask' | 'maskBlur' | 'maskedContent' | 'invert'>;
+export type RunImageFields = Pick<
+  RunSpec,
+  'initImage' | 'strength' | 'mask' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'invert'
+>;
 
 /** The RunSpec fields an image input gives, without the files' paths (the host adds them). */
-export type ImageSpecFields = Pick<RunSpec, 'strength' | 'maskBlur' | 'maskedContent' | 'invert'>;
+export type ImageSpecFields = Pick<
+  RunSpec,
+  'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'invert'
+>;
 
 /** Largest PNG of a painted mask the host takes (a 4096² mask compresses far below this). */
 export const MAX_MASK_BYTES = RUN_LIMITS.imageFileBytes;
@@ -53,7 +69,7 @@ export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecF
   const errors: ImageInputErrors = {};
   if (input.initImageId === '') errors.initImage = 'Choose an init image first.';
   const real = (
-    field: 'strength' | 'maskBlur',
+    field: 'strength' | 'maskBlur' | 'maskPadding',
     label: string,
     raw: string,
     { min, max }: { min: number; max: number },
@@ -70,6 +86,12 @@ export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecF
   if (input.mode === 'inpaint') {
     fields.maskBlur = real('maskBlur', 'Mask blur', input.maskBlur, RUN_LIMITS.maskBlur);
     if (input.maskedContent !== 'original') fields.maskedContent = input.maskedContent;
+    if (input.inpaintArea === 'only masked') {
+      fields.inpaintArea = input.inpaintArea;
+      fields.maskPadding = real('maskPadding', 'Padding', input.maskPadding, RUN_LIMITS.maskPadding);
+      if (!errors.maskPadding && !Number.isInteger(fields.maskPadding))
+        errors.maskPadding = 'Padding must be whole pixels.';
+    }
     if (!input.mask) errors.mask = 'Paint the part to repaint (white), or load a mask file.';
   }
   return Object.keys(errors).length ? { errors } : { fields, errors };
@@ -83,12 +105,21 @@ export function imageSettings(spec: RunImageFields): ImageSettings {
     strength: spec.strength !== undefined ? String(spec.strength) : defaults.strength,
     maskBlur: spec.maskBlur !== undefined ? String(spec.maskBlur) : defaults.maskBlur,
     maskedContent: spec.maskedContent ?? defaults.maskedContent,
+    inpaintArea: spec.inpaintArea ?? defaults.inpaintArea,
+    maskPadding: spec.maskPadding !== undefined ? String(spec.maskPadding) : defaults.maskPadding,
   };
 }
 
 /** The form's starting values for the image inputs. */
 export function defaultImageInput(): Omit<ImageInputForm, 'initImageId'> {
-  return { mode: 'img2img', strength: String(DEFAULT_STRENGTH), maskBlur: '4', maskedContent: 'original' };
+  return {
+    mode: 'img2img',
+    strength: String(DEFAULT_STRENGTH),
+    maskBlur: '4',
+    maskedContent: 'original',
+    inpaintArea: 'whole picture',
+    maskPadding: String(DEFAULT_MASK_PADDING),
+  };
 }
 
 const ID = /^[a-z0-9-]{1,80}$/;
@@ -101,6 +132,7 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
   if (typeof m.initImageId !== 'string' || !ID.test(m.initImageId)) return undefined;
   if (!IMAGE_MODES.includes(m.mode as ImageMode) || !text(m.strength) || !text(m.maskBlur)) return undefined;
   if (!A1111_MASKED_CONTENT.includes(m.maskedContent as A1111MaskedContent)) return undefined;
+  if (!INPAINT_AREAS.includes(m.inpaintArea as InpaintArea) || !text(m.maskPadding)) return undefined;
   const mask = m.mask;
   if (mask !== undefined && !(mask instanceof Uint8Array && mask.length <= MAX_MASK_BYTES)) return undefined;
   return {
@@ -109,6 +141,8 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
     strength: m.strength as string,
     maskBlur: m.maskBlur as string,
     maskedContent: m.maskedContent as A1111MaskedContent,
+    inpaintArea: m.inpaintArea as InpaintArea,
+    maskPadding: m.maskPadding as string,
     ...(mask && { mask }),
   };
 }
@@ -124,7 +158,10 @@ export type FromWorkbenchImage =
   | { type: 'useRunImage'; runId: string; index: number; generate?: boolean };
 
 /** How an init image is used, as a restored run had it. */
-export type ImageSettings = Pick<ImageInputForm, 'mode' | 'strength' | 'maskBlur' | 'maskedContent'>;
+export type ImageSettings = Pick<
+  ImageInputForm,
+  'mode' | 'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding'
+>;
 
 /** Host → webview. */
 export type ToWorkbenchImage =

@@ -3,7 +3,7 @@
 // as JSON beside it, so the image alone reproduces the run.
 import { basename } from 'node:path';
 import type { RunInfo } from '../protocol/engine';
-import { DEFAULT_STRENGTH, isVaried, type RunSpec } from '../protocol/run';
+import { DEFAULT_MASK_PADDING, DEFAULT_STRENGTH, isVaried, RUN_LIMITS, type RunSpec } from '../protocol/run';
 import type { RunInputs } from './inputImages';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
 import { imageSpec } from './imageSpec';
@@ -80,10 +80,11 @@ export function toA1111(record: RunRecord): A1111Parameters {
       // A1111 writes it only for its samplers that take it at η ≠ 0 (is_sampler_using_eta_noise_seed_delta);
       // written whenever set, as the noise of the others (LCM, DDPM, Restart here) depends on it too.
       ...(spec.etaNoiseSeedDelta ? [[ENSD, String(spec.etaNoiseSeedDelta)] as [string, string]] : []),
-      // A1111 writes it for latent noise and latent nothing only (processing.py init).
+      // A1111 writes it for every masked content but original (processing.py init).
       ...(spec.mask !== undefined && spec.maskedContent && spec.maskedContent !== 'original'
         ? [[MASKED_CONTENT, spec.maskedContent] as [string, string]]
         : []),
+      ...(spec.mask !== undefined && spec.inpaintArea === 'only masked' ? onlyMaskedPairs(spec) : []),
       ...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
       ...refinerPairs(record.ran.refiner),
       // Every noise convention draws from torch's CPU generator; A1111 reads a missing "RNG" as GPU.
@@ -136,6 +137,25 @@ function variationOf(extra: [string, string][]): Pick<RunSpec, 'subseed' | 'subs
 
 /** The eta noise seed delta an A1111 settings line gives, when it is a whole number other than 0. */
 const MASKED_CONTENT = 'Masked content';
+
+const INPAINT_AREA = 'Inpaint area';
+const MASK_PADDING = 'Masked area padding';
+
+/** A1111's keys for inpaint area "Only masked", which it writes only for that area. */
+function onlyMaskedPairs(spec: RunSpec): [string, string][] {
+  return [
+    [INPAINT_AREA, 'Only masked'],
+    [MASK_PADDING, String(spec.maskPadding ?? DEFAULT_MASK_PADDING)],
+  ];
+}
+
+function inpaintAreaOf(extra: [string, string][]): Pick<RunSpec, 'inpaintArea' | 'maskPadding'> {
+  if (extra.find(([k]) => k === INPAINT_AREA)?.[1] !== 'Only masked') return {};
+  const padding = Number(extra.find(([k]) => k === MASK_PADDING)?.[1] ?? NaN);
+  const { min, max } = RUN_LIMITS.maskPadding;
+  const known = Number.isInteger(padding) && padding >= min && padding <= max;
+  return { inpaintArea: 'only masked', ...(known && { maskPadding: padding }) };
+}
 
 function maskedContentOf(extra: [string, string][]): Pick<RunSpec, 'maskedContent'> {
   const content = extra.find(([k]) => k === MASKED_CONTENT)?.[1];
@@ -252,6 +272,7 @@ function fromA1111(text: string): RestoredRun {
     ...(p.denoisingStrength !== undefined && { strength: p.denoisingStrength }),
     ...(p.maskBlur !== undefined && { maskBlur: p.maskBlur }),
     ...maskedContentOf(p.extra),
+    ...inpaintAreaOf(p.extra),
     ...variationOf(p.extra),
     ...ensdOf(p.extra),
   };

@@ -206,15 +206,21 @@ test(
       'and the masked part is repainted',
     );
 
-    // A1111's masked content under the mask: fill reaches the run and its PNG.
+    // A1111's masked content and inpaint area under the mask: fill and only masked reach the run and its PNG.
     await panel.evaluate(() => {
-      const select = document.querySelector('#init-masked-content');
-      select.value = 'fill';
-      select.dispatchEvent(new Event('change'));
+      for (const [id, value] of [
+        ['#init-masked-content', 'fill'],
+        ['#init-inpaint-area', 'only masked'],
+      ]) {
+        const select = document.querySelector(id);
+        select.value = value;
+        select.dispatchEvent(new Event('change'));
+      }
     });
     const params = pngText(await generateOne(panel, outputs, 'the fill PNG')).parameters;
-    assert(/Mask blur: 0, .*Masked content: fill/.test(params), `masked content in the PNG: ${params}`);
-    await panel.locator('#init-masked-content').scrollIntoViewIfNeeded();
+    const pattern = /Mask blur: 0, .*Masked content: fill, Inpaint area: Only masked, Masked area padding: 32/;
+    assert(pattern.test(params), `masked content and inpaint area in the PNG: ${params}`);
+    await panel.locator('#init-mask-padding').scrollIntoViewIfNeeded();
     await screenshot(page, 'workbench-masked-content');
   },
   { timeoutMs: 300_000 },

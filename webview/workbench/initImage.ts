@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../../src/core/kdiffusion/a1111Inpaint';
+import { INPAINT_AREAS, type InpaintArea } from '../../src/protocol/run';
 import {
   defaultImageInput,
   validateImageInput,
@@ -50,6 +51,9 @@ export class InitImageSection {
   private readonly maskedContent: Control;
   /** As picked (a select reads back '' until its options have rendered). */
   private maskedContentValue: A1111MaskedContent;
+  private readonly inpaintArea: Control;
+  private inpaintAreaValue: InpaintArea;
+  private readonly maskPadding: Control;
   private readonly brush = document.createElement('input');
   private readonly eraseButton: HTMLElement;
   private readonly errorLines = new Map<ImageInputField, HTMLElement>();
@@ -70,10 +74,16 @@ export class InitImageSection {
     this.maskedContent.addEventListener('change', () => {
       this.maskedContentValue = this.maskedContent.value as A1111MaskedContent;
     });
+    const areas = INPAINT_AREAS.map((a): [InpaintArea, string] => [a, a]);
+    this.inpaintArea = select('init-inpaint-area', areas, defaults.inpaintArea);
+    this.inpaintAreaValue = defaults.inpaintArea;
+    this.inpaintArea.addEventListener('change', () => this.setInpaintArea(this.inpaintArea.value as InpaintArea));
+    this.maskPadding = textfield('init-mask-padding', defaults.maskPadding);
     this.eraseButton = button('Erase', () => this.setErasing(!this.painter.erasing), true);
     this.eraseButton.setAttribute('aria-pressed', 'false');
     this.mode.addEventListener('change', () => this.setMode(this.mode.value as ImageMode));
-    for (const c of [this.strength, this.maskBlur]) c.addEventListener('input', () => this.validate());
+    for (const c of [this.strength, this.maskBlur, this.maskPadding])
+      c.addEventListener('input', () => this.validate());
     Object.assign(this.brush, { type: 'range', min: '1', max: '64', id: 'init-brush' });
     this.brush.addEventListener('input', () => (this.painter.brush = Number(this.brush.value)));
 
@@ -100,6 +110,8 @@ export class InitImageSection {
       this.errorLine('mask'),
       field('Mask blur (px)', this.maskBlur, this.errorLine('maskBlur')),
       field('Masked content', this.maskedContent, undefined, "A1111's; with an A1111 sampler"),
+      field('Inpaint area', this.inpaintArea, undefined, "A1111's; only masked: the region around the mask"),
+      field('Only masked padding (px)', this.maskPadding, this.errorLine('maskPadding')),
     );
     this.body.className = 'init-body';
     this.body.append(
@@ -115,6 +127,7 @@ export class InitImageSection {
     });
     this.element.addEventListener('dragleave', () => this.element.classList.remove('drag-over'));
     this.element.addEventListener('drop', (e) => void this.dropped(e));
+    this.setInpaintArea(defaults.inpaintArea);
     this.show(undefined);
   }
 
@@ -125,6 +138,8 @@ export class InitImageSection {
       this.maskBlur.value = settings.maskBlur;
       this.maskedContent.value = settings.maskedContent;
       this.maskedContentValue = settings.maskedContent;
+      this.maskPadding.value = settings.maskPadding;
+      this.setInpaintArea(settings.inpaintArea);
       this.modeValue = settings.mode;
       this.mode.value = settings.mode;
     }
@@ -159,6 +174,7 @@ export class InitImageSection {
     for (const [field, line] of this.errorLines) line.textContent = errors[field] ?? '';
     this.strength.invalid = errors.strength !== undefined;
     this.maskBlur.invalid = errors.maskBlur !== undefined;
+    this.maskPadding.invalid = errors.maskPadding !== undefined;
     return Object.keys(errors).length > 0;
   }
 
@@ -178,6 +194,8 @@ export class InitImageSection {
       strength: this.strength.value,
       maskBlur: this.maskBlur.value,
       maskedContent: this.maskedContentValue,
+      inpaintArea: this.inpaintAreaValue,
+      maskPadding: this.maskPadding.value,
     };
   }
 
@@ -186,6 +204,14 @@ export class InitImageSection {
     if (!this.image) return void this.showErrors({});
     const input = { ...this.typed(), mask: new Uint8Array(0) };
     this.showErrors(validateImageInput(input).errors);
+  }
+
+  /** The padding shows only for "only masked", which reads it. */
+  private setInpaintArea(area: InpaintArea): void {
+    this.inpaintAreaValue = area;
+    if (this.inpaintArea.value !== area) this.inpaintArea.value = area;
+    this.maskPadding.closest('.field')?.toggleAttribute('hidden', area !== 'only masked');
+    this.validate();
   }
 
   private setMode(mode: ImageMode): void {

@@ -10,8 +10,13 @@ interface Filter {
 
 export type PilFilter = 'bicubic' | 'lanczos';
 
+/** The source region `Image.resize(..., box=)` reads: [x0, y0, x1, y1], ends excluded; it may be empty along
+ * an axis (A1111's fill strips resize a zero-height row of the image). */
+export type ResizeBox = readonly [number, number, number, number];
+
 /** PIL's resize of one 8-bit plane (Resample.c, Pillow 9.4: the filter's support × the downscale,
- * coefficients in 22-bit fixed point, the horizontal pass first, each pass rounded and clipped to 8 bits). */
+ * coefficients in 22-bit fixed point, the horizontal pass first, each pass rounded and clipped to 8 bits);
+ * `box`, the region resized, is the whole plane unless given. */
 export function pilResize(
   src: Uint8Array,
   width: number,
@@ -19,12 +24,15 @@ export function pilResize(
   outW: number,
   outH: number,
   filter: PilFilter,
+  [x0, y0, x1, y1]: ResizeBox = [0, 0, width, height],
 ): Uint8Array {
-  if (width === outW && height === outH) return Uint8Array.from(src);
+  const whole = x0 === 0 && y0 === 0 && x1 === width && y1 === height;
+  if (whole && width === outW && height === outH) return Uint8Array.from(src);
   const f = FILTERS[filter];
-  const across = coefficients(width, outW, f);
+  const across = coefficients(width, outW, f, x0, x1);
   const rows = resample(src, { taps: across, lines: height, step: [1, width], outStep: [1, outW] });
-  return resample(rows, { taps: coefficients(height, outH, f), lines: outW, step: [outW, 1], outStep: [outW, 1] });
+  const down = coefficients(height, outH, f, y0, y1);
+  return resample(rows, { taps: down, lines: outW, step: [outW, 1], outStep: [outW, 1] });
 }
 
 /** RGBA pixels resized to `size` by `filter`, each channel on its own as PIL resizes an RGB(A) image. */
@@ -32,11 +40,12 @@ export function pilResizeRgba(
   { rgba, width, height }: { rgba: Uint8Array; width: number; height: number },
   [outW, outH]: readonly [number, number],
   filter: PilFilter,
+  box?: ResizeBox,
 ): Uint8Array {
   const out = new Uint8Array(outW * outH * 4);
   for (let c = 0; c < 4; c++) {
     const plane = Uint8Array.from({ length: width * height }, (_, p) => rgba[p * 4 + c]);
-    pilResize(plane, width, height, outW, outH, filter).forEach((v, p) => (out[p * 4 + c] = v));
+    pilResize(plane, width, height, outW, outH, filter, box).forEach((v, p) => (out[p * 4 + c] = v));
   }
   return out;
 }
@@ -89,14 +98,14 @@ const FILTERS: Record<PilFilter, Filter> = {
   lanczos: { kernel: lanczos, support: 3 },
 };
 
-/** precompute_coeffs then normalize_coeffs_8bpc, for `inSize` → `outSize`. */
-function coefficients(inSize: number, outSize: number, filter: Filter): Pass['taps'] {
-  const scale = inSize / outSize;
+/** precompute_coeffs then normalize_coeffs_8bpc, for [in0, in1) of `inSize` values → `outSize`. */
+function coefficients(inSize: number, outSize: number, filter: Filter, in0: number, in1: number): Pass['taps'] {
+  const scale = (in1 - in0) / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filter.support * filterScale;
   const ss = 1 / filterScale;
   return Array.from({ length: outSize }, (_, o) => {
-    const center = (o + 0.5) * scale;
+    const center = in0 + (o + 0.5) * scale;
     const first = Math.max(0, Math.trunc(center - support + 0.5));
     const last = Math.min(inSize, Math.trunc(center + support + 0.5));
     const raw = Array.from({ length: last - first }, (_, k) => filter.kernel((k + first - center + 0.5) * ss));

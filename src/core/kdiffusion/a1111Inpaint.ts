@@ -5,6 +5,8 @@
 // before the call), and so does the sampler's result (sample()). Unlike ComfyUI, A1111 blends in the init
 // latents as they are, not noised to the call's σ. After decoding, the init image is pasted back over the
 // kept region (apply_overlay).
+import { a1111ResizeImage, pasted, type Region, type Rgba } from '../image/a1111Crop';
+import { alphaComposite, div255, unpremultiplied } from '../image/pilComposite';
 import { pilResize } from '../image/pilResize';
 import type { ModelStep } from './denoiser';
 
@@ -83,18 +85,43 @@ export function a1111InputBlendDenoiser(denoise: ModelStep, inpaint: A1111Inpain
  * the mask is 0 the pixels are the init image's, where it is 128 or more the decoded ones. */
 export function a1111Overlay(decoded: Uint8Array, init: Uint8Array, mask: Uint8Array): Uint8Array {
   const out = Uint8Array.from(decoded);
-  for (let p = 0; p < mask.length; p++) {
-    const alpha = 255 - Math.min(255, 2 * mask[p]);
-    if (alpha === 0) continue;
-    for (let c = 0; c < 3; c++) {
-      const i = p * 4 + c;
-      const premultiplied = div255(init[i] * alpha);
-      const src = alpha === 255 ? premultiplied : Math.min(255, Math.floor((255 * premultiplied) / alpha));
-      const sum = (src * alpha + decoded[i] * (255 - alpha)) * 128 + (128 << 7);
-      out[i] = div255Shift(sum) >> 7;
-    }
-  }
+  alphaComposite(
+    out,
+    overlayImage(
+      init,
+      Uint8Array.from(mask, (m) => 255 - Math.min(255, 2 * m)),
+    ),
+  );
   return out;
+}
+
+/** apply_overlay for inpaint area "Only masked": the decoded image taken back to the region's size
+ * (resize_image mode 1) and pasted there into a transparent image of the init image's size, then the init
+ * image composited over it by the full-size mask (not doubled: A1111 keeps it as blurred there). Opaque RGBA
+ * of the init image's size. */
+export function a1111PasteBack(decoded: Rgba, init: Rgba, mask: Uint8Array, [x1, y1, x2, y2]: Region): Uint8Array {
+  const base = { rgba: new Uint8Array(init.rgba.length), width: init.width, height: init.height };
+  pasted(base, a1111ResizeImage(1, decoded, [x2 - x1, y2 - y1]), x1, y1);
+  alphaComposite(
+    base.rgba,
+    overlayImage(
+      init.rgba,
+      Uint8Array.from(mask, (m) => 255 - m),
+    ),
+  );
+  for (let p = 3; p < base.rgba.length; p += 4) base.rgba[p] = 255;
+  return base.rgba;
+}
+
+/** A1111's overlay image: the init image pasted through `alpha` onto transparent black as RGBa (each byte
+ * DIV255(v·alpha)), then converted back to RGBA. */
+function overlayImage(init: Uint8Array, alpha: Uint8Array): Uint8Array {
+  const premultiplied = new Uint8Array(init.length);
+  for (let p = 0; p < alpha.length; p++) {
+    for (let c = 0; c < 3; c++) premultiplied[p * 4 + c] = div255(init[p * 4 + c] * alpha[p]);
+    premultiplied[p * 4 + 3] = alpha[p];
+  }
+  return unpremultiplied(premultiplied);
 }
 
 /** What A1111 feeds a 9-channel inpainting UNet besides the latents (inpainting_image_conditioning, the mask
@@ -118,10 +145,6 @@ export function a1111InpaintConditioning(
   }
   return { masked, latentMask };
 }
-
-/** PIL's DIV255 (round(v / 255) for the products it takes). */
-const div255 = (v: number) => div255Shift(v + 128);
-const div255Shift = (v: number) => ((v >> 8) + v) >> 8;
 
 /** The 8-bit mask (255 repaints) at the latents' size as A1111 makes it: PIL's bicubic resize of the mask as
  * RGB, divided by 255 and rounded (np.around), so a cell repaints where its resized value is 128 or more. */

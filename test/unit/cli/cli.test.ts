@@ -218,6 +218,24 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
     assert.equal(made.code, 0, made.err);
     assert.match(readPngText(readFileSync(join(dir, file))).parameters, new RegExp(`Masked content: ${content}`));
   }
+  // Inpaint area "Only masked": the mask's region run at the run's size, pasted back; A1111's keys in the PNG.
+  const onlyMasked = inpainted(
+    '--sampler',
+    'Euler a',
+    '--inpaint-area',
+    'only masked',
+    '--mask-padding',
+    '8',
+    '--out',
+    join(dir, 'o.png'),
+  );
+  assert.equal(onlyMasked.code, 0, onlyMasked.err);
+  assert.match(
+    readPngText(readFileSync(join(dir, 'o.png'))).parameters,
+    /Inpaint area: Only masked, Masked area padding: 8/,
+  );
+  const padded = inpainted('--mask-padding', '8', '--out', join(dir, 'p.png'));
+  assert.match(padded.err, /--mask-padding: mask padding needs inpaint area "only masked"/);
   const refused = inpainted('--masked-content', 'latent noise', '--out', join(dir, 'x.png'));
   assert.equal(refused.code, 2);
   assert.match(refused.err, /--masked-content: masked content "latent noise" is A1111's: pick an A1111 sampler/);

@@ -199,6 +199,32 @@ test("A1111's masked content: fill encodes the filled image; latent noise and la
   });
 });
 
+test('A1111\'s "only masked" repaints the region around the mask at the run\'s size and pastes it back', async () => {
+  // A 96×64 image, the mask a 16×16 box; with padding 8 the region is 32×32, run at 64×64.
+  const [w, h] = [96, 64];
+  const init = { width: w, height: h, rgba: new Uint8Array(w * h * 4) };
+  for (let p = 0; p < w * h; p++) init.rgba.set([(p * 7) % 256, ((p >> 5) * 3) % 256, 200, 255], p * 4);
+  const inBox = (p: number) => p % w >= 40 && p % w < 56 && Math.floor(p / w) >= 24 && Math.floor(p / w) < 40;
+  const mask = { width: w, height: h, rgba: new Uint8Array(w * h * 4) };
+  for (let p = 0; p < w * h; p++) mask.rgba.set(inBox(p) ? [255, 255, 255, 255] : [0, 0, 0, 255], p * 4);
+  const spec = { initImage: 'i.png', mask: 'm.png', strength: 0.75, toolSampler: A1111('Euler a') };
+  const r = await run({ ...spec, inpaintArea: 'only masked', maskPadding: 8 }, init, [], mask);
+  const out = r.images[0];
+  assert.deepEqual([out.width, out.height], [w, h], 'the init image keeps its size');
+  let changed = 0;
+  for (let p = 0; p < w * h; p++) {
+    const same = [0, 1, 2].every((c) => out.rgba[p * 4 + c] === init.rgba[p * 4 + c]);
+    if (!inBox(p)) assert.ok(same, `pixel ${p % w},${Math.floor(p / w)} outside the mask`);
+    else if (!same) changed++;
+  }
+  assert.ok(changed > 100, `${changed} of the mask's 256 pixels repainted`);
+  const blank = { width: w, height: h, rgba: new Uint8Array(w * h * 4).fill(0) };
+  await assert.rejects(run({ ...spec, inpaintArea: 'only masked' }, init, [], blank), {
+    code: 'BAD_REQUEST',
+    message: /the mask is blank: inpaint area "only masked" has no region to repaint/,
+  });
+});
+
 test('a tool sampler refuses inversion and an init image it does not start from, naming why', async () => {
   const init = await redCircle();
   const image = { initImage: 'red.png', strength: 0.5 };

@@ -63,6 +63,18 @@ test("A1111's masked content: with a mask and an A1111 sampler; fill and unknown
   );
   const comfy = { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' };
   assert.match(message({ ...inpaint, toolSampler: comfy, maskedContent: 'latent noise' })!, /pick an A1111 sampler/);
+  const area = (fields: Partial<RunSpec>) => problems(fields).find((p) => p.field === 'inpaintArea')?.message;
+  assert.deepEqual(problems({ ...inpaint, inpaintArea: 'only masked', maskPadding: 0 }), []);
+  assert.deepEqual(problems({ ...inpaint, inpaintArea: 'whole picture' }), []);
+  assert.equal(area({ initImage: '/a.png', inpaintArea: 'only masked' }), 'inpaint area "only masked" needs a mask');
+  assert.match(area({ ...inpaint, toolSampler: undefined, inpaintArea: 'only masked' })!, /pick an A1111 sampler/);
+  assert.match(
+    area({ ...inpaint, inpaintArea: 'masked' as RunSpec['inpaintArea'] })!,
+    /must be one of "whole picture"/,
+  );
+  const padding = (fields: Partial<RunSpec>) => problems(fields).find((p) => p.field === 'maskPadding')?.message;
+  assert.equal(padding({ ...inpaint, maskPadding: 8 }), 'mask padding needs inpaint area "only masked"');
+  assert.match(padding({ ...inpaint, inpaintArea: 'only masked', maskPadding: 300 })!, /from 0 to 256, not 300/);
   assert.deepEqual(problems({ ...inpaint, maskedContent: 'fill' }), []);
   assert.match(
     message({ ...inpaint, maskedContent: 'noise' as RunSpec['maskedContent'] })!,

@@ -13,6 +13,8 @@ const image = {
   strength: '0.5',
   maskBlur: '4',
   maskedContent: 'latent noise',
+  inpaintArea: 'only masked',
+  maskPadding: '8',
   mask: Uint8Array.of(1, 2),
 };
 
@@ -25,6 +27,8 @@ test('generate carries a well-formed image input; a malformed one drops the mess
     { ...image, mask: [1, 2] },
     { ...image, maskedContent: 'smudge' },
     { ...image, maskedContent: undefined },
+    { ...image, inpaintArea: 'masked' },
+    { ...image, maskPadding: 8 },
   ]) {
     assert.equal(parseFromWorkbench({ type: 'generate', form, image: bad }), undefined, JSON.stringify(bad));
   }
@@ -56,6 +60,8 @@ test('strength is checked in [0, 1] except for inversion; inpainting needs a mas
     strength: '0.75',
     maskBlur: '4',
     maskedContent: 'original' as const,
+    inpaintArea: 'whole picture' as const,
+    maskPadding: '32',
   };
   assert.deepEqual(validateImageInput(typed), { fields: { strength: 0.75 }, errors: {} });
   assert.deepEqual(validateImageInput({ ...typed, strength: '' }).errors, {
@@ -70,7 +76,14 @@ test('strength is checked in [0, 1] except for inversion; inpainting needs a mas
 });
 
 test("inpainting passes A1111's masked content on when it is not original; other modes never", () => {
-  const typed = { initImageId: 'a', strength: '0.75', maskBlur: '4', mask: new Uint8Array(1) };
+  const typed = {
+    initImageId: 'a',
+    strength: '0.75',
+    maskBlur: '4',
+    mask: new Uint8Array(1),
+    inpaintArea: 'whole picture' as const,
+    maskPadding: '32',
+  };
   const inpaint = { ...typed, mode: 'inpaint' as const };
   assert.deepEqual(validateImageInput({ ...inpaint, maskedContent: 'latent noise' }).fields, {
     strength: 0.75,
@@ -91,12 +104,18 @@ test("a restored run's image fields become the section's settings", () => {
     strength: '0.4',
     maskBlur: '4',
     maskedContent: 'original',
+    inpaintArea: 'whole picture',
+    maskPadding: '32',
   });
   assert.deepEqual(imageSettings({ initImage: 'a.png', mask: 'm.png', maskBlur: 0, maskedContent: 'latent nothing' }), {
     mode: 'inpaint',
     strength: '0.75',
     maskBlur: '0',
     maskedContent: 'latent nothing',
+    inpaintArea: 'whole picture',
+    maskPadding: '32',
   });
+  const area = imageSettings({ initImage: 'a.png', mask: 'm.png', inpaintArea: 'only masked', maskPadding: 8 });
+  assert.deepEqual([area.inpaintArea, area.maskPadding], ['only masked', '8']);
   assert.equal(imageSettings({ initImage: 'a.png', invert: true }).mode, 'invert');
 });

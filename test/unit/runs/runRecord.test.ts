@@ -338,6 +338,21 @@ test("A1111's masked content: written as A1111 writes it (not for original) and 
   );
 });
 
+test('A1111\'s inpaint area "Only masked": written as A1111 writes it and restored from its text', () => {
+  const spec = { initImage: '/in/cat.png', mask: '/in/mask.png', inpaintArea: 'only masked' as const };
+  const [record] = buildRunRecords(new Date(0), sampleInfo({ spec }));
+  const texts = pngTextChunks(record);
+  assert.match(texts.parameters, /Inpaint area: Only masked, Masked area padding: 32, /);
+  const restored = restoreFromPngText({ parameters: texts.parameters })?.spec;
+  assert.deepEqual([restored?.inpaintArea, restored?.maskPadding], ['only masked', 32]);
+  const [padded] = buildRunRecords(new Date(0), sampleInfo({ spec: { ...spec, maskPadding: 4 } }));
+  assert.equal(restoreFromPngText(pngTextChunks(padded))?.spec.maskPadding, 4);
+  const [whole] = buildRunRecords(new Date(0), sampleInfo({ spec: { ...spec, inpaintArea: 'whole picture' } }));
+  assert.doesNotMatch(pngTextChunks(whole).parameters, /Inpaint area|Masked area padding/);
+  const odd = texts.parameters.replace('Masked area padding: 32', 'Masked area padding: 9000');
+  assert.deepEqual(restoreFromPngText({ parameters: odd })?.spec.maskPadding, undefined);
+});
+
 test('a varied image carries its own variation seed, in A1111 text and in the record', () => {
   const varied = sampleInfo({ spec: { subseed: 40, subseedStrength: 0.25 }, seeds: [11, 11] });
   const [, second] = buildRunRecords(new Date(0), varied);

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { patternImage, rgbOf } from './patternImage';
 import { a1111Fill } from '../../../../src/core/image/a1111Fill';
 
 interface Case {
@@ -19,21 +20,11 @@ interface Case {
 const FIXTURE = join(__dirname, '..', '..', '..', 'fixtures', 'reference', 'image', 'a1111_fill.json');
 const { cases } = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: Case[] };
 
-/** The fixture's input image: RGB (i·37 + c·91 + ⌊i / w⌋·13) mod 256 at pixel i, as RGBA. */
-function image(w: number, h: number): Uint8Array {
-  const rgba = new Uint8Array(w * h * 4);
-  for (let i = 0; i < w * h; i++) {
-    for (let c = 0; c < 3; c++) rgba[i * 4 + c] = (i * 37 + c * 91 + Math.floor(i / w) * 13) % 256;
-    rgba[i * 4 + 3] = 255;
-  }
-  return rgba;
-}
-
 test('fill gives the bytes of A1111 fill() on Pillow', () => {
   assert.ok(cases.length >= 19);
   for (const c of cases) {
-    const out = a1111Fill(image(c.width, c.height), Uint8Array.from(c.maskBytes), c.width, c.height);
-    const rgb = Array.from({ length: c.width * c.height * 3 }, (_, i) => out[Math.floor(i / 3) * 4 + (i % 3)]);
+    const out = a1111Fill(patternImage(c.width, c.height), Uint8Array.from(c.maskBytes), c.width, c.height);
+    const rgb = rgbOf(out);
     const wrong = rgb.findIndex((v, i) => v !== c.rgb[i]);
     assert.equal(wrong, -1, `${c.width}x${c.height} ${c.mask}: byte ${wrong} is ${rgb[wrong]}, Pillow ${c.rgb[wrong]}`);
     assert.ok(

@@ -23,7 +23,14 @@ function fresh(): { images: InitImages; dir: string } {
   return { images: new InitImages(join(dir, 'inputs')), dir };
 }
 
-const input = { mode: 'img2img' as const, strength: '0.6', maskBlur: '4', maskedContent: 'original' as const };
+const input = {
+  mode: 'img2img' as const,
+  strength: '0.6',
+  maskBlur: '4',
+  maskedContent: 'original' as const,
+  inpaintArea: 'whole picture' as const,
+  maskPadding: '32',
+};
 
 test('a chosen file keeps its own path; strength becomes the spec field', async () => {
   const { images } = fresh();
@@ -71,6 +78,19 @@ test('a painted mask becomes a file of its own, checked against the image size',
   assert.ok('errors' in garbage && /mask could not be read/.test(garbage.errors.mask!));
   const none = await images.specFields({ ...input, mode: 'inpaint', initImageId: info.id });
   assert.ok('errors' in none && /Paint the part to repaint/.test(none.errors.mask!));
+  // Inpaint area "only masked" gives the area and its padding; the padding must be whole pixels in range.
+  const area = { ...input, mode: 'inpaint' as const, initImageId: info.id, mask, inpaintArea: 'only masked' as const };
+  const only = await images.specFields({ ...area, maskPadding: '8' });
+  assert.ok('fields' in only);
+  assert.deepEqual([only.fields.inpaintArea, only.fields.maskPadding], ['only masked', 8]);
+  assert.deepEqual(await images.specFields({ ...area, maskPadding: '2.5' }), {
+    errors: { maskPadding: 'Padding must be whole pixels.' },
+  });
+  assert.deepEqual(await images.specFields({ ...area, maskPadding: '300' }), {
+    errors: { maskPadding: 'Padding must be a number from 0 to 256, not "300".' },
+  });
+  const whole = await images.specFields({ ...input, mode: 'inpaint', initImageId: info.id, mask, maskPadding: 'x' });
+  assert.ok('fields' in whole && whole.fields.inpaintArea === undefined, 'whole picture reads no padding');
 });
 
 test('inversion gives invert and no strength; bad strength and blur are named', async () => {
