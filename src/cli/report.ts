@@ -41,7 +41,8 @@ function describeRefiner(r: RefinerRunInfo): string {
 /** How a run with an init image used it; inversion's PSNR on its own line, for scripts to read. */
 function describeImage(image: ImageRunInfo, encoderMs: number): string[] {
   const source = `${image.sourceWidth}x${image.sourceHeight}`;
-  const from = `from ${source} (stretched, Lanczos-3), latent ${image.latent}, encoder ${encoderMs.toFixed(1)} ms`;
+  const how = image.resize === 'only-masked' ? "only masked: the mask's region, pasted back" : 'stretched, Lanczos-3';
+  const from = `from ${source} (${how}), latent ${image.latent}, encoder ${encoderMs.toFixed(1)} ms`;
   if (image.mode === 'invert') return [`image     DDIM inversion ${from}`, `psnr      ${image.psnr?.toFixed(2)} dB`];
   const cut = `strength ${image.strength}: ${image.stepsRun} steps sampled (schedule from index ${image.beginIndex})`;
   return [`image     ${image.mode} ${from}, ${cut}`];

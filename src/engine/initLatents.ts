@@ -98,7 +98,7 @@ export async function startFromImage(
 /** RunInfo.image for a run from the request's init image. */
 export function imageRunInfo(
   images: RunImages,
-  ran: Omit<ImageRunInfo, 'sourceWidth' | 'sourceHeight' | 'resize'>,
+  ran: Omit<ImageRunInfo, 'sourceWidth' | 'sourceHeight' | 'resize'> & Partial<Pick<ImageRunInfo, 'resize'>>,
 ): ImageRunInfo {
   const { width: sourceWidth, height: sourceHeight } = images.init!;
   return { sourceWidth, sourceHeight, resize: 'stretch-lanczos3', ...ran };

@@ -114,7 +114,7 @@ export async function runPipeline(
       const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape, extra: image?.unetExtra };
       const { unetStepMs, unetRunMs } = loop;
       latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
-      if (image) start = toolImageStart(request, image, tool);
+      if (image) start = toolImageStart(request, image, tool, area !== undefined);
     } else if (req.initImage !== undefined) {
       const image = await startFromImage(s, req, request.images, shape, scheduler, noise);
       latents = await denoise(loop, { ...image, scheduler });
@@ -209,9 +209,15 @@ function toolImageStart(
   request: GenerateRequest,
   image: Awaited<ReturnType<typeof toolImage>>,
   plan: ToolPlan,
+  onlyMaskedArea: boolean,
 ): RunStart {
   const { strength, mask } = plan.spec.init!;
-  const ran = { latent: image.kind, mode: mask ? ('inpaint' as const) : ('img2img' as const), strength };
+  const ran = {
+    latent: image.kind,
+    mode: mask ? ('inpaint' as const) : ('img2img' as const),
+    strength,
+    ...(onlyMaskedArea && { resize: 'only-masked' as const }),
+  };
   const info = imageRunInfo(request.images!, { ...ran, beginIndex: plan.beginIndex, stepsRun: plan.totalSteps });
   return { info, encoderMs: image.encoderMs };
 }

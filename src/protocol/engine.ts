@@ -61,8 +61,9 @@ export interface ImageRunInfo {
   /** The init image's own size, before the resize rule. */
   sourceWidth: number;
   sourceHeight: number;
-  /** How it was brought to the run's size: A1111's "Just resize" (stretch, Lanczos-3). */
-  resize: 'stretch-lanczos3';
+  /** How it was brought to the run's size: A1111's "Just resize" (stretch, Lanczos-3), or for inpaint area
+   * "only masked" the mask's region cut and fitted there, the result pasted back at the source's size. */
+  resize: 'stretch-lanczos3' | 'only-masked';
   /** How the encoder's output became the latent: its own latent, one it drew inside its graph (Optimum
    * 1.22: not from the run's seed, so not reproducible), the posterior mean, or a seeded sample. */
   latent: 'encoder-output' | 'graph-sample' | 'posterior-mean' | 'posterior-sample';

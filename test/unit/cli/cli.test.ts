@@ -230,6 +230,7 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
     join(dir, 'o.png'),
   );
   assert.equal(onlyMasked.code, 0, onlyMasked.err);
+  assert.match(onlyMasked.out, /image +inpaint from 64x64 \(only masked: the mask's region, pasted back\)/);
   assert.match(
     readPngText(readFileSync(join(dir, 'o.png'))).parameters,
     /Inpaint area: Only masked, Masked area padding: 8/,

@@ -211,6 +211,7 @@ test('A1111\'s "only masked" repaints the region around the mask at the run\'s s
   const r = await run({ ...spec, inpaintArea: 'only masked', maskPadding: 8 }, init, [], mask);
   const out = r.images[0];
   assert.deepEqual([out.width, out.height], [w, h], 'the init image keeps its size');
+  assert.equal(r.info.image?.resize, 'only-masked');
   let changed = 0;
   for (let p = 0; p < w * h; p++) {
     const same = [0, 1, 2].every((c) => out.rgba[p * 4 + c] === init.rgba[p * 4 + c]);
