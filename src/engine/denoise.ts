@@ -76,12 +76,14 @@ async function steps(loop: Loop, phase: Phase, buffers: StepBuffers): Promise<Te
   const guided = text?.uncond !== undefined;
   // Without a preview setting, latents (when captured) come every step.
   const preview = options.preview ?? { every: 1, kind: 'none' };
+  let wide: Float32Array | undefined;
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
     const input = buffers.modelInput(scheduler, latents, t);
     const runStart = performance.now();
-    const unetInput = unetExtra ? withChannels(input, unetExtra) : input;
+    const unetInput = unetExtra ? withChannels(input, unetExtra, wide) : input;
+    if (unetExtra) wide = unetInput.data;
     const out = await runUnet(s, unetInput, t, text?.hidden, added, buffers.unetOut);
     unetRunMs.push(performance.now() - runStart);
     const stepOptions = { eta: req.eta, out: buffers.out(i) };
@@ -144,12 +146,14 @@ async function steps(loop: Loop, phase: Phase, buffers: StepBuffers): Promise<Te
   return latents;
 }
 
-/** The UNet input with `extra`'s channels after each row's own (its rows repeat over guidance halves). */
-export function withChannels(input: Tensor, extra: Tensor): Tensor {
+/** The UNet input with `extra`'s channels after each row's own (its rows repeat over guidance halves), written
+ * into `into` where it has the size (a loop passes the array of its previous step). */
+export function withChannels(input: Tensor, extra: Tensor, into?: Float32Array): Tensor<Float32Array> {
   const [n, c, h, w] = input.shape;
   const e = extra.shape[1];
   const plane = h * w;
-  const data = new Float32Array(n * (c + e) * plane);
+  const size = n * (c + e) * plane;
+  const data = into?.length === size ? into : new Float32Array(size);
   for (let b = 0; b < n; b++) {
     data.set(input.data.subarray(b * c * plane, (b + 1) * c * plane), b * (c + e) * plane);
     const row = b % extra.shape[0];

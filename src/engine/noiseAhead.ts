@@ -82,7 +82,7 @@ export class ThenAhead implements NoiseSource {
 
 class AheadNoise implements NoiseSource {
   private readonly job = newNoiseJob();
-  /** [0]: the id of the draw in `values`; [1]: 1 where that draw failed. */
+  /** [0]: the id of the worker's last draw, in `values`; [1]: 1 where a draw failed (waitForDraw). */
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
   private values: Float32Array<ArrayBufferLike> = new Float32Array(0);
   /** Images in the batch: one generator each. */

@@ -52,6 +52,7 @@ function drawBulk(id: number, job: ToolJob, bulk: number, sigmas: readonly numbe
   };
   next(0);
 }
+
 /** The run's noise sampler, or undefined where it cannot be made: the engine has checked the same names and
  * σ, so that happens only as a bug would. */
 function toolNoise({ toolSampler: t, noise, sigmas }: Extract<ToToolNoise, { type: 'toolStart' }>) {
@@ -65,15 +66,27 @@ function toolNoise({ toolSampler: t, noise, sigmas }: Extract<ToToolNoise, { typ
 
 /** Draws into slot `slot`; false where the draw failed. */
 function toolDraw(job: ToolJob, id: number, sigma: number, sigmaNext: number, slot = 0): boolean {
-  let ok = true;
-  try {
+  return drawn(job.ctrl, id, () => {
     if (!job.sample) throw new Error('no noise sampler');
     job.sample(sigma, sigmaNext, job.values.subarray(slot * job.size, (slot + 1) * job.size));
+  });
+}
+
+/** Draws `shape` from `noise` into the job's buffer and tells the engine which draw is there. */
+function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number): void {
+  drawn(job.ctrl, id, () => noise.randn(shape, job.values.subarray(0, numel(shape))));
+}
+
+/** Runs a draw, then tells the engine that draw `id` is made (ctrl [1]: 1 where it failed); false on failure. */
+function drawn(ctrl: Int32Array, id: number, make: () => void): boolean {
+  let ok = true;
+  try {
+    make();
   } catch {
     ok = false;
   }
-  Atomics.store(job.ctrl, 1, ok ? 0 : 1);
-  published(job.ctrl, id);
+  Atomics.store(ctrl, 1, ok ? 0 : 1);
+  published(ctrl, id);
   return ok;
 }
 
@@ -81,18 +94,6 @@ function toolDraw(job: ToolJob, id: number, sigma: number, sigmaNext: number, sl
 function published(ctrl: Int32Array, id: number): void {
   Atomics.store(ctrl, 0, id);
   Atomics.notify(ctrl, 0);
-}
-
-/** Draws `shape` from `noise` into the job's buffer and tells the engine which draw is there. */
-function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number): void {
-  const n = numel(shape);
-  try {
-    noise.randn(shape, job.values.subarray(0, n));
-    Atomics.store(job.ctrl, 1, 0);
-  } catch {
-    Atomics.store(job.ctrl, 1, 1);
-  }
-  published(job.ctrl, id);
 }
 
 parentPort!.on('message', (m: ToNoiseWorker | ToToolNoise) => {

@@ -136,11 +136,7 @@ export async function runPipeline(
   const decoder = refinement?.sessions.vaeDecoder ? refinement.sessions : s;
   const { images: decodedImages, pixels } = await decodeImages(decoder, latents);
   const vaeMs = performance.now() - vaeStart;
-  const decoded = area
-    ? decodedImages.map((img) => ({ ...img, ...area.pasteBack(img) }))
-    : mask?.overlay
-      ? overlaid(decodedImages, initRgba(request.images, shape), mask.overlay)
-      : decodedImages;
+  const decoded = overlaid(decodedImages, area, mask, () => initRgba(request.images, shape));
   if (start?.reference) start.info.psnr = psnr(start.reference, decoded[0]);
 
   const images: ImageOut[] = decoded.map((img) => ({ ...img, png: encodePng(img.rgba, img.width, img.height) }));
@@ -184,8 +180,19 @@ export async function runPipeline(
 }
 
 /** A1111's inpainting: the init image pasted back over what the mask keeps, after decoding. */
-function overlaid(images: RgbaImage[], init: Uint8Array, mask: Uint8Array): RgbaImage[] {
-  return images.map((img) => ({ ...img, rgba: a1111Overlay(img.rgba, init, mask) }));
+/** The decoded images as an A1111 inpaint hands them back: pasted into the init image ("only masked") or under
+ * its overlay at the run's size; other runs' as they are. */
+function overlaid(
+  images: RgbaImage[],
+  area: OnlyMasked | undefined,
+  mask: ToolMask | undefined,
+  init: () => Uint8Array,
+): RgbaImage[] {
+  if (area) return images.map((img) => ({ ...img, ...area.pasteBack(img) }));
+  const overlay = mask?.overlay;
+  if (!overlay) return images;
+  const pixels = init();
+  return images.map((img) => ({ ...img, rgba: a1111Overlay(img.rgba, pixels, overlay) }));
 }
 
 /** A tool run's image inputs: for inpaint area "only masked" the mask's region at the run's size

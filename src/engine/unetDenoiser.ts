@@ -44,6 +44,8 @@ export interface DenoiserBuffers {
   eps: Float32Array;
   /** The fused kernels and their x_prev slot, which the pass writes in place and nothing reads. */
   fused?: { kernels: StepKernels; prev: Tensor };
+  /** A 9-channel UNet's input, the latents and UnetDenoiser.extra, made by the first call. */
+  wide?: Float32Array;
   release(): void;
 }
 
@@ -77,7 +79,8 @@ export async function denoiseWithUnet(
   scaledInto(input.data, x, cIn, guided);
   const t = d.timestep(sigma);
   const started = performance.now();
-  const unetInput = d.extra ? withChannels(input, d.extra) : input;
+  const unetInput = d.extra ? withChannels(input, d.extra, d.buffers.wide) : input;
+  if (d.extra) d.buffers.wide = unetInput.data;
   const out = await runUnet(d.s, unetInput, t, d.text?.hidden, d.added, unetOut);
   const unetMs = performance.now() - started;
   const nan = () => new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);

@@ -18,7 +18,7 @@ export interface ModelRequest {
  * so a sampler reads as k-diffusion's and still never blocks a thread on the model. */
 export type Sampling<T> = Generator<ModelRequest, T, Float32Array>;
 
-/** D(x, σ) as a sampler calls it: `const x0 = yield* yield* denoise(x, σ)`. Inpainting wraps it (changes x
+/** D(x, σ) as a sampler calls it: `const x0 = yield* denoise(x, σ)`. Inpainting wraps it (changes x
  * before the call and x̂0 after); askModel is the call itself. */
 export type ModelStep = (x: Float32Array, sigma: number) => Sampling<Float32Array>;
 
