@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import wabtInit from 'wabt';
 
 const ROOT = join(__dirname, '..');
-const KERNEL_DIRS = ['src/engine/kernels', 'src/core/rng', 'src/core/noise'];
+const KERNEL_DIRS = ['src/engine/kernels', 'src/core/rng', 'src/core/noise', 'src/core/kdiffusion'];
 
 /** The TypeScript module for one .wat source (a path from the repository's root). */
 export async function kernelModule(watFile: string): Promise<string> {

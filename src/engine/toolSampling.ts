@@ -174,7 +174,7 @@ export async function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
   const timestep = (sigma: number) => toolTimestep({ resolved: plan.resolved, table }, sigma);
   const buffers = denoiserBuffers(denoiser.latentShape, denoiser.text?.uncond !== undefined);
   const unet: UnetDenoiser = { ...denoiser, timestep, prediction: plan.prediction, buffers };
-  const x0 = new Float32Array(denoiser.latentShape.reduce((a, b) => a * b, 1));
+  const { x0 } = buffers;
   const preview = loop.options.preview ?? { every: 1, kind: 'none' as const };
   const shows = preview.kind !== 'none' || loop.options.captureLatents;
   const cadence: ArrayCadence = { every: shows ? preview.every : 0, totalSteps: plan.totalSteps };
@@ -197,7 +197,9 @@ export async function sampleWithTool(loop: ToolLoop): Promise<Tensor> {
     }
     await report(steps.splice(0));
     if (!allFinite(next.value)) throw new EngineFailure('NAN_OUTPUT', 'the sampler returned NaN or Inf');
-    return { data: next.value, shape: denoiser.latentShape };
+    // A sampler that returns D(x, σ) itself returns a view of the buffers the next run takes.
+    const own = next.value.buffer === x0.buffer ? next.value.slice() : next.value;
+    return { data: own, shape: denoiser.latentShape };
   } finally {
     noise.end();
     buffers.release();

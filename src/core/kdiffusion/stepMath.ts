@@ -2,34 +2,13 @@
 // get_ancestral_step; Karras et al. 2022 Algorithm 2 churn). Arrays are float32 as in the tools; each
 // expression is evaluated in float64 and rounded once when stored.
 import type { NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
+import { eulerAncestralInto, lincombInto } from './stepMathKernel';
 
-/** Σ coefᵢ·arrᵢ elementwise into a new array, summed from 0 in the terms' order. */
-export function lincomb(terms: readonly (readonly [number, ArrayLike<number>])[]): Float32Array {
-  const res = new Float32Array(terms[0][1].length);
-  // One loop per term count: V8 does not hoist loads from an array of arrays out of an inner loop over
-  // the terms, which cost about three times the arithmetic of a step (16,384 values: 315 µs against 115).
-  if (terms.length === 2) return lincomb2(terms[0], terms[1], res);
-  if (terms.length === 3) return lincomb3(terms[0], terms[1], terms[2], res);
+/** Σ coefᵢ·arrᵢ elementwise into a new array, summed from 0 in the terms' order (stepMath.wat). */
+export function lincomb(terms: readonly (readonly [number, Float32Array])[]): Float32Array {
   const coefs = terms.map(([c]) => c);
   const arrays = terms.map(([, a]) => a);
-  for (let j = 0; j < res.length; j++) {
-    let s = 0;
-    for (let k = 0; k < coefs.length; k++) s += coefs[k] * arrays[k][j];
-    res[j] = s;
-  }
-  return res;
-}
-
-type Term = readonly [number, ArrayLike<number>];
-
-function lincomb2([c0, a0]: Term, [c1, a1]: Term, res: Float32Array): Float32Array {
-  for (let j = 0; j < res.length; j++) res[j] = 0 + c0 * a0[j] + c1 * a1[j];
-  return res;
-}
-
-function lincomb3([c0, a0]: Term, [c1, a1]: Term, [c2, a2]: Term, res: Float32Array): Float32Array {
-  for (let j = 0; j < res.length; j++) res[j] = 0 + c0 * a0[j] + c1 * a1[j] + c2 * a2[j];
-  return res;
+  return lincombInto(coefs, arrays, new Float32Array(arrays[0].length));
 }
 
 /** x·k elementwise into a new array. */
@@ -47,7 +26,7 @@ export function overEach(x: ArrayLike<number>, k: number): Float32Array {
 }
 
 /** The Karras ODE derivative d = (x − D(x, σ))/σ. */
-export function toD(x: ArrayLike<number>, sigma: number, denoised: ArrayLike<number>): Float32Array {
+export function toD(x: Float32Array, sigma: number, denoised: Float32Array): Float32Array {
   return lincomb([
     [1 / sigma, x],
     [-1 / sigma, denoised],
@@ -159,7 +138,7 @@ function stepNoise(x: Float32Array, coef: number, at: StepNoise): Float32Array |
 
 /** An ancestral Euler step in one pass: d = toD(x, σ, x̂0), x + (σ_down − σ)·d, then addNoise's coef·noise,
  * each value rounded where toD, lincomb and addNoise store it, so the same bits with one array instead of
- * three (Euler a is the tools' most used sampler). σ is the step's, `at.sigma`. */
+ * three (Euler a is the tools' most used sampler; stepMath.wat). σ is the step's, `at.sigma`. */
 export function eulerAncestralStep(
   x: Float32Array,
   denoised: Float32Array,
@@ -167,16 +146,10 @@ export function eulerAncestralStep(
   coef: number,
   at: StepNoise,
 ): Float32Array {
-  const n = stepNoise(x, coef, at);
+  const noise = stepNoise(x, coef, at);
   const sigma = at.sigma;
-  const [a, b, h] = [1 / sigma, -1 / sigma, sigmaDown - sigma];
-  const f = Math.fround;
-  const out = new Float32Array(x.length);
-  for (let j = 0; j < out.length; j++) {
-    const moved = f(0 + x[j] + h * f(0 + a * x[j] + b * denoised[j]));
-    out[j] = n ? f(0 + moved + coef * n[j]) : moved;
-  }
-  return out;
+  const coefs = [1 / sigma, -1 / sigma, sigmaDown - sigma, coef] as const;
+  return eulerAncestralInto(x, denoised, noise, coefs, new Float32Array(x.length));
 }
 
 /** Adams–Bashforth weights of the current slope and 1..3 earlier ones, by order (iPNDM, PLMS). */

@@ -1,0 +1,62 @@
+// stepMath.wat's passes over float32 arrays, four values a turn, the same bits as the JavaScript loops they
+// replaced (about a fifth of their time over SD's [1,4,64,64] latents: npm run bench stepOverhead). The
+// arrays are copied into slots of the module's memory and the result out again.
+import { fitMemory, wasmModule, type WasmMemory } from '../wasmModule';
+import { WASM_BASE64 } from './stepMathWasm';
+
+interface Exports {
+  memory: WasmMemory;
+  lincomb(count: number, arrays: number, out: number, bytes: number): void;
+  eulerAncestral(...args: number[]): void;
+}
+
+let kernel: Exports | undefined;
+
+/** The module with room for `bytes`, and a float32 view of its memory. */
+function room(bytes: number): { k: Exports; floats: Float32Array } {
+  const k = (kernel ??= wasmModule<Exports>(WASM_BASE64).instance());
+  fitMemory(k.memory, bytes);
+  return { k, floats: new Float32Array(k.memory.buffer) };
+}
+
+/** Bytes a pass over `n` floats covers: whole 16-byte blocks. */
+const slotBytes = (n: number) => Math.ceil(n / 4) * 16;
+
+/** Σ coefs[k]·arrays[k] elementwise into `out`, summed from 0 in float64 in the terms' order and rounded to
+ * float32 once; every array as long as `out`. */
+export function lincombInto(
+  coefs: readonly number[],
+  arrays: readonly Float32Array[],
+  out: Float32Array,
+): Float32Array {
+  const n = out.length;
+  const bytes = slotBytes(n);
+  const head = Math.ceil(coefs.length / 2) * 16;
+  const outAt = head + arrays.length * bytes;
+  const { k, floats } = room(outAt + bytes);
+  new Float64Array(k.memory.buffer, 0, coefs.length).set(coefs);
+  arrays.forEach((a, i) => floats.set(a, (head + i * bytes) / 4));
+  k.lincomb(coefs.length, head, outAt, bytes);
+  out.set(floats.subarray(outAt / 4, outAt / 4 + n));
+  return out;
+}
+
+/** An Euler ancestral step into `out`: d = f(0 + a·x + b·x̂0), moved = f(0 + x + h·d), then f(0 + moved + c·z)
+ * where there is noise z (f: rounding to float32). */
+export function eulerAncestralInto(
+  x: Float32Array,
+  x0: Float32Array,
+  z: Float32Array | undefined,
+  [a, b, h, c]: readonly [number, number, number, number],
+  out: Float32Array,
+): Float32Array {
+  const n = out.length;
+  const bytes = slotBytes(n);
+  const { k, floats } = room(4 * bytes);
+  floats.set(x, 0);
+  floats.set(x0, bytes / 4);
+  if (z) floats.set(z, (2 * bytes) / 4);
+  k.eulerAncestral(0, bytes, 2 * bytes, 3 * bytes, bytes, a, b, h, c, z ? 1 : 0);
+  out.set(floats.subarray((3 * bytes) / 4, (3 * bytes) / 4 + n));
+  return out;
+}
