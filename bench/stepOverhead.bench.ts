@@ -6,7 +6,9 @@
 // tiny-sd at 512² gives SD 1.x's shapes: UNet output [2,4,64,64], latents [1,4,64,64]. The peer in the
 // same run is one memcpy of the UNet output, the least a step could do with it. Three tool samplers show what
 // a tool run adds per step: A1111's DPM++ 2M Karras (no noise), Euler a and DPM++ 2M SDE Karras (their next
-// noise drawn on the noise worker while the UNet runs). A second table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
+// noise drawn on the noise worker while the UNet runs: a Brownian-tree draw at this size takes about 4 ms, longer
+// than tiny-sd's UNet call, printed beside each line, so most of it shows here; beside a real UNet's call it
+// would not). A second table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
 // and caches, the text encoder's and the VAE's garbage are out of that figure, which is the engine's own
 // work per step. Nothing is asserted.
 import { join } from 'node:path';
@@ -169,6 +171,7 @@ async function measure(
   };
   const perRun: number[] = [];
   const cpuPerRun: number[] = [];
+  const unetMs: number[] = [];
   for (let run = -3; run < RUNS; run++) {
     between.take();
     const { timings } = (await runPipeline(sessions, req, control, 0)).info;
@@ -177,9 +180,13 @@ async function measure(
     if (run >= 0) {
       perRun.push((outside * 1000) / STEPS);
       cpuPerRun.push(cpu);
+      unetMs.push(timings.unetRunMs.reduce((sum, ms) => sum + ms, 0) / STEPS);
     }
   }
-  console.log(`  ${name.padEnd(34)} wall ${figures(perRun)}   cpu ${figures(cpuPerRun)} per step outside session.run`);
+  const unet = `(UNet ${median(unetMs).toFixed(2)} ms)`;
+  console.log(
+    `  ${name.padEnd(34)} wall ${figures(perRun)}   cpu ${figures(cpuPerRun)} per step outside session.run ${unet}`,
+  );
 }
 
 main().catch((err: unknown) => {
