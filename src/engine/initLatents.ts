@@ -12,7 +12,7 @@ import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { cellMeans, initImageTensor, runMask } from './imagePixels';
 import { a1111InpaintConditioning, a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
-import { comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
+import { comfyConcatMask, comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
 import type { Tool } from '../core/kdiffusion/toolSamplers';
 import { nchwToRgba } from '../core/image/rgba';
 import { a1111Fill } from '../core/image/a1111Fill';
@@ -107,7 +107,8 @@ export function imageRunInfo(
 /** A tool run's init image as latents, the posterior mean as ComfyUI's VAE encode gives it (A1111 draws a
  * posterior sample from torch's global generator, which no seed of the run reproduces). For A1111's masked
  * contents but "original" the masked pixels are A1111's fill first (a1111Fill.ts), which also moves the kept
- * latents near the mask's edge; an A1111 inpaint on a 9-channel UNet adds the UNet's extra channels. */
+ * latents near the mask's edge; an inpaint on a 9-channel UNet adds the UNet's extra channels as the tool
+ * makes them. */
 export async function toolImage(
   s: ModelSessions,
   req: ResolvedSpec,
@@ -121,7 +122,7 @@ export async function toolImage(
   const pixels = toolImagePixels(images, shape, fill);
   const encoded = await encodeImage(s, pixels, shape.batch, noise, 'mean');
   const unetExtra =
-    s.inpaintingUnet && mask?.overlay ? await a1111UnetExtra(s, pixels, mask.overlay, shape, noise) : undefined;
+    s.inpaintingUnet && mask ? await inpaintUnetExtra(s, pixels, encoded, mask, shape, noise) : undefined;
   return { ...encoded, unetExtra, encoderMs: performance.now() - started };
 }
 
@@ -134,17 +135,20 @@ function toolImagePixels(images: RunImages | undefined, shape: RunShape, fillMas
   return initImageTensor({ width, height, rgba }, width, height);
 }
 
-/** [mask, masked-image latents] per image for a 9-channel inpainting UNet in an A1111 run
- * (a1111InpaintConditioning), from the image the run encodes and its 8-bit mask. */
-async function a1111UnetExtra(
+/** [mask, masked-image latents] per image for a 9-channel inpainting UNet in a tool run. A1111's from the image
+ * the run encodes and its 8-bit mask (a1111InpaintConditioning), its masked image encoded again; ComfyUI's
+ * under SetLatentNoiseMask's graph: the denoise mask rounded (comfyConcatMask) and the run's own latents. */
+async function inpaintUnetExtra(
   s: ModelSessions,
   pixels: Tensor<Float32Array>,
-  mask: Uint8Array,
+  encoded: EncodedLatents,
+  mask: ToolMask,
   shape: RunShape,
   noise: NoiseSource,
 ): Promise<Tensor<Float32Array>> {
+  if (!mask.overlay) return withMaskChannel(encoded.latents, comfyConcatMask(mask.latent));
   const { width, height, latentWidth, latentHeight } = shape;
-  const c = a1111InpaintConditioning(pixels.data, mask, [width, height], [latentWidth, latentHeight]);
+  const c = a1111InpaintConditioning(pixels.data, mask.overlay, [width, height], [latentWidth, latentHeight]);
   const masked = await encodeImage(s, { data: c.masked, shape: pixels.shape }, shape.batch, noise, 'mean');
   return withMaskChannel(masked.latents, c.latentMask);
 }

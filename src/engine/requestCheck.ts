@@ -37,11 +37,6 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
 
   const [, unetChannels, fixedH, fixedW] = s.unet.input('sample').shape;
   const channels = typeof unetChannels === 'number' ? s.unetLatentChannels : unetChannels;
-  if (s.inpaintingUnet && spec.toolSampler && spec.toolSampler.tool !== 'a1111') {
-    throw bad(
-      `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels): it runs with a diffusers scheduler or an A1111 sampler, not ComfyUI's`,
-    );
-  }
   if (s.inpaintingUnet && !spec.mask) {
     throw bad(
       `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): give an init image and a mask`,

@@ -3,6 +3,7 @@
 // (imgproc/src/smooth.dispatch.cpp, smooth.simd.hpp): the Gaussian's weights in 8-bit fixed point, rounded with
 // the error carried from the outside in and the centre taking what is left of 256; each pass's weighted sum
 // rounded half up to 8 bits; the border mirrored without repeating the edge (BORDER_REFLECT_101).
+import { roundHalfEven } from '../schedules/float32';
 
 /** The mask blurred across, then down, by a Gaussian of σ = `sigma` pixels. */
 export function a1111MaskBlur(src: Uint8Array, width: number, height: number, sigma: number): Uint8Array {
@@ -32,11 +33,6 @@ function fixedGaussian(n: number, sigma: number): number[] {
   }
   weights[half] = 256 - 2 * total;
   return weights;
-}
-
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** One pass along lines of `length` pixels, `lines` of them: [step along a line, step between lines]. */

@@ -4,6 +4,7 @@
 // (scale_latent_inpaint of an ε model: latent + noise·σ), and after it the model's x̂0 there becomes the
 // init latents. Each product and sum is one float32 operation, as on ComfyUI's float32 tensors.
 import type { ModelStep } from './denoiser';
+import { roundHalfEven } from '../schedules/float32';
 
 export interface ComfyInpaint {
   /** One latent plane, 1 where the run repaints (comfyLatentMask); every channel and image takes it. */
@@ -59,6 +60,15 @@ export function comfyLatentMask(
     }
   }
   return out;
+}
+
+/** The mask channel ComfyUI feeds a 9-channel inpainting UNet (comfy/model_base.py BaseModel.concat_cond, its
+ * concat_keys "mask" then "masked_image"): the denoise mask at the latents' size (comfyLatentMask) rounded as
+ * torch.round rounds, half to even, so a cell the mask half covers is kept. Under SetLatentNoiseMask's graph
+ * (no InpaintModelConditioning, so no concat_latent_image) the "masked_image" channels are the init image's
+ * latents themselves, unmasked: ComfyUI's own comment there says they should be masked in pixel space. */
+export function comfyConcatMask(latentMask: Float32Array): Float32Array {
+  return latentMask.map(roundHalfEven);
 }
 
 /** Per output index the two input indices and their float32 weights (ATen's

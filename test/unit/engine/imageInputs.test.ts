@@ -131,13 +131,6 @@ test('bad image runs are refused, naming the problem', async () => {
   await assert.rejects(run('tiny-sd', { initImage: 'card.png' }, { init }), fails(/has no vae_encoder\/model\.onnx/));
   await assert.rejects(run('tiny-sd-inpaint', {}), fails(/inpainting UNet \(9 input.*give an init image and a mask/));
   await assert.rejects(run('tiny-sd-inpaint', { initImage: 'card.png' }, { init }), fails(/inpainting UNet/));
-  const comfy = { toolSampler: { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' } };
-  await assert.rejects(
-    run('tiny-sd-inpaint', { initImage: 'card.png', mask: 'm.png', ...comfy }, { init, mask: halfMask(64, 64) }),
-    fails(
-      /inpainting UNet \(9 input channels\): it runs with a diffusers scheduler or an A1111 sampler, not ComfyUI's/,
-    ),
-  );
   await assert.rejects(run('tiny-sd15', { initImage: 'card.png' }), fails(/no pixels \(images\.init\)/));
   const fromCard = (spec: Partial<RunSpec>, images: RunImages = { init }) =>
     run('tiny-sd15', { initImage: 'card.png', ...spec }, images);
@@ -183,4 +176,29 @@ test("an inpainting UNet runs with A1111's samplers, fed A1111's conditioning; t
   // "fill" changes the start's latents (the conditioning's masked image is the same: fill keeps kept pixels).
   const filled = await run('tiny-sd-inpaint', { ...spec, toolSampler: a1111, maskedContent: 'fill' }, images);
   assert.ok(maxDiff(filled.images[0].rgba, r.images[0].rgba) > 0);
+});
+
+test("an inpainting UNet runs with ComfyUI's samplers, as its KSampler with SetLatentNoiseMask runs it", async () => {
+  // Its extra channels are inpaintUnetExtra.test.ts's; here the run: euler's last step lands on x̂0, which
+  // KSamplerX0Inpaint sets to the init latents where the mask keeps (the left half), whatever the seed.
+  const spec = {
+    initImage: 'card.png',
+    mask: 'm.png',
+    strength: 1,
+    toolSampler: { tool: 'comfyui' as const, sampler: 'euler' },
+  };
+  const images = { init: card(), mask: halfMask(64, 64) };
+  const [a, b] = await Promise.all([3, 4].map((seed) => run('tiny-sd-inpaint', { ...spec, seed }, images)));
+  assert.equal(a.info.image?.mode, 'inpaint');
+  const [la, lb] = [a.tensors!.latents, b.tensors!.latents];
+  const kept = (i: number) => i % 8 < 4;
+  // Within float32 rounding (2e-9 here): the last step computes x + (x − x̂0)/σ·(0 − σ).
+  assert.ok(
+    la.every((v, i) => !kept(i) || Math.abs(v - lb[i]) < 1e-6),
+    'the kept half is the init latents in both',
+  );
+  assert.ok(
+    la.some((v, i) => !kept(i) && v !== lb[i]),
+    'the repainted half follows the seed',
+  );
 });

@@ -5,7 +5,9 @@
 // tolerance of the other trajectories.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { comfyLatentMask } from '../../../../src/core/kdiffusion/comfyInpaint';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { comfyConcatMask, comfyLatentMask } from '../../../../src/core/kdiffusion/comfyInpaint';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
 import { resolveComfy, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
@@ -66,4 +68,15 @@ test('a mask of another size is refused', () => {
       }),
     /the inpainting mask has 10 values, not one per latent cell \(8×8\)/,
   );
+});
+
+test("a 9-channel UNet's mask channel: the resized mask rounded half to even, as torch rounds it", () => {
+  // gen_comfy_concat_mask.py: reshape_mask's interpolate, then concat_cond's round(), with torch's own ops.
+  const path = join(__dirname, '../../../fixtures/reference/kdiffusion/comfy_concat_mask.json');
+  const ref = JSON.parse(readFileSync(path, 'utf8')) as { mask: number[]; resized: number[]; rounded: number[] };
+  const resized = comfyLatentMask(Float32Array.from(ref.mask), 64, 64, 8, 8);
+  assert.deepEqual(Array.from(resized), ref.resized);
+  // Three cells are exactly 0.5 (a hard edge through their middle): torch keeps them, as Math.round would not.
+  assert.equal(ref.resized.filter((v) => v === 0.5).length, 3);
+  assert.deepEqual(Array.from(comfyConcatMask(resized)), ref.rounded);
 });

@@ -1,0 +1,58 @@
+// What a 9-channel inpainting UNet gets besides the latents in a tool run, as each tool makes it: ComfyUI under
+// SetLatentNoiseMask's graph (comfy/model_base.py BaseModel.concat_cond) the rounded denoise mask and the run's
+// own latents; A1111 (inpainting_image_conditioning) its nearest-resized mask and the masked image encoded again.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { comfyConcatMask } from '../../../src/core/kdiffusion/comfyInpaint';
+import { pixelMask, toolImage, toolInpaintMask } from '../../../src/engine/initLatents';
+import { loadSessions, type ModelSessions } from '../../../src/engine/modelSessions';
+import type { ResolvedSpec, RunShape } from '../../../src/engine/requestCheck';
+import type { NoiseSource } from '../../../src/core/rng/noiseSource';
+import { readModelFolder } from '../../../src/modelFolder/modelFolder';
+import type { RgbaPixels } from '../../../src/protocol/engine';
+import { halfMask, model } from './fixtures';
+
+const loaded: ModelSessions[] = [];
+after(async () => {
+  for (const s of loaded)
+    for (const m of [s.unet, s.textEncoder, s.vaeDecoder, s.vaeEncoder?.model]) await m?.release();
+});
+
+const SHAPE: RunShape = { batch: 1, channels: 4, width: 64, height: 64, latentWidth: 8, latentHeight: 8 };
+
+/** Colour ramps, different on every pixel, so that masking them changes what the encoder sees. */
+function ramps(): RgbaPixels {
+  const rgba = new Uint8Array(64 * 64 * 4);
+  for (let p = 0; p < 64 * 64; p++) rgba.set([(p * 7) % 256, (p >> 4) % 256, (p * 3) % 256, 255], p * 4);
+  return { width: 64, height: 64, rgba };
+}
+
+async function extraFor(tool: 'comfyui' | 'a1111') {
+  const s = await loadSessions(readModelFolder(model('tiny-sd-inpaint')), 'cpu');
+  loaded.push(s);
+  const images = { init: ramps(), mask: halfMask(64, 64) };
+  const mask = toolInpaintMask(pixelMask(images, 0, SHAPE), SHAPE, tool);
+  const req = { toolSampler: { tool, sampler: 'euler' } } as unknown as ResolvedSpec;
+  // The mean of the posterior draws no noise.
+  const image = await toolImage(s, req, images, SHAPE, {} as NoiseSource, mask);
+  return { image, mask, extra: image.unetExtra! };
+}
+
+test("ComfyUI's extra channels: the denoise mask rounded, then the run's own latents", async () => {
+  const { image, mask, extra } = await extraFor('comfyui');
+  assert.deepEqual(extra.shape, [1, 5, 8, 8]);
+  assert.deepEqual(Array.from(extra.data.subarray(0, 64)), Array.from(comfyConcatMask(mask.latent)));
+  assert.deepEqual(Array.from(extra.data.subarray(64)), Array.from(image.latents.data));
+});
+
+test("A1111's extra channels: its own mask, and the masked image's latents, not the run's", async () => {
+  const { image, extra } = await extraFor('a1111');
+  assert.deepEqual(extra.shape, [1, 5, 8, 8]);
+  const repaints = Array.from({ length: 64 }, (_, k) => (k % 8 >= 4 ? 1 : 0));
+  assert.deepEqual(Array.from(extra.data.subarray(0, 64)), repaints);
+  const latents = extra.data.subarray(64);
+  assert.ok(
+    latents.some((v, i) => v !== image.latents.data[i]),
+    'the masked image encodes apart from the image',
+  );
+});
