@@ -22,6 +22,12 @@ function room(bytes: number): { k: Exports; floats: Float32Array } {
 /** Bytes a pass over `n` floats covers: whole 16-byte blocks. */
 const slotBytes = (n: number) => Math.ceil(n / 4) * 16;
 
+/** The arrays' common length: a shorter one would have the pass read the slot's stale values past its end. */
+function sameLength(arrays: readonly (Float32Array | undefined)[], n: number): void {
+  const odd = arrays.find((a) => a !== undefined && a.length !== n);
+  if (odd) throw new RangeError(`step math: an array of ${odd.length} values where ${n} were expected`);
+}
+
 /** Σ coefs[k]·arrays[k] elementwise into `out`, summed from 0 in float64 in the terms' order and rounded to
  * float32 once; every array as long as `out`. */
 export function lincombInto(
@@ -30,6 +36,7 @@ export function lincombInto(
   out: Float32Array,
 ): Float32Array {
   const n = out.length;
+  sameLength(arrays, n);
   const bytes = slotBytes(n);
   const head = Math.ceil(coefs.length / 2) * 16;
   const outAt = head + arrays.length * bytes;
@@ -51,6 +58,7 @@ export function eulerAncestralInto(
   out: Float32Array,
 ): Float32Array {
   const n = out.length;
+  sameLength([x, x0, z], n);
   const bytes = slotBytes(n);
   const { k, floats } = room(4 * bytes);
   floats.set(x, 0);

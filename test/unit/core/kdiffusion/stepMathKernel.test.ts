@@ -82,3 +82,10 @@ test('eulerAncestralInto: the JavaScript loop, bit for bit, with and without noi
     }
   }
 });
+
+test('the passes refuse arrays of another length than the result, naming both', () => {
+  const [a, b] = [values(8, 1), values(7, 2)];
+  assert.throws(() => lincombInto([1, 1], [a, b], new Float32Array(8)), /an array of 7 values where 8 were expected/);
+  const coefs = [1, -1, 0.5, 1] as const;
+  assert.throws(() => eulerAncestralInto(a, a, b, coefs, new Float32Array(8)), /7 values where 8/);
+});
