@@ -23,7 +23,8 @@ export interface UnetDenoiser {
   text: EncodedText | undefined;
   /** The family's extra UNet inputs for the rows of one call (guidance halves included). */
   added: AddedConditions;
-  /** A 9-channel inpainting UNet's channels after the latents', one row per image (A1111's conditioning). */
+  /** A 9-channel inpainting UNet's channels after the latents', one row per image, as the tool makes them
+   * (initLatents.ts inpaintUnetExtra). */
   extra?: Tensor;
   guidanceScale: number;
   guidanceRescale: number;

@@ -1,6 +1,6 @@
 // stepMath.wat's passes over float32 arrays, four values a turn, the same bits as the JavaScript loops they
-// replaced (about a fifth of their time over SD's [1,4,64,64] latents: npm run bench stepOverhead). The
-// arrays are copied into slots of the module's memory and the result out again.
+// replaced (A1111's DPM++ 2M over SD's [1,4,64,64] latents: 51 → 22 µs a model call, npm run bench
+// toolSamplers). The arrays are copied into slots of the module's memory and the result out again.
 import { fitMemory, wasmModule, type WasmMemory } from '../wasmModule';
 import { WASM_BASE64 } from './stepMathWasm';
 
