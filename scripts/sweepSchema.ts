@@ -3,6 +3,7 @@
 // apart. Run: node --import tsx scripts/sweepSchema.ts (a unit test checks the committed file is current).
 import { writeFileSync } from 'node:fs';
 import { A1111_MASKED_CONTENT } from '../src/core/kdiffusion/a1111Inpaint';
+import { COMFY_INPAINT_NODES } from '../src/core/kdiffusion/comfyInpaint';
 import { NOISE_CONVENTIONS } from '../src/core/noise/conventions';
 import { INPAINT_AREAS, RUN_LIMITS } from '../src/protocol/run';
 import { AXIS_NAMES, MAX_SEED_RANGE, SWEEP_VERSION } from '../src/protocol/sweep';
@@ -140,6 +141,10 @@ export function sweepSchema(): Schema {
             description: "A1111's inpaint area, with a mask and an A1111 sampler.",
           },
           maskPadding: { ...whole(L.maskPadding.min, L.maskPadding.max), description: 'Only masked: padding, px.' },
+          inpaintNode: {
+            enum: COMFY_INPAINT_NODES,
+            description: "ComfyUI's inpainting node, with a mask and a ComfyUI sampler.",
+          },
           invert: { type: 'boolean' },
           toolSampler: {
             type: 'object',

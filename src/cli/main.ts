@@ -54,6 +54,8 @@ const USAGE = `usage:
       --inpaint-area <a>     A1111's inpaint area with an A1111 sampler: "whole picture" (default) or
                              "only masked" (the mask's region run at the run's size, pasted back)
       --mask-padding <px>    "only masked": pixels around the mask's bounds, 0 to 256; default 32
+      --inpaint-node <n>     ComfyUI's inpainting node with a ComfyUI sampler: SetLatentNoiseMask (default)
+                             or InpaintModelConditioning (differs for a 9-channel inpainting UNet)
       --refiner <folder>     SDXL refiner: denoises the end of the schedule from the base's latents
       --refiner-switch-at <f>  fraction of the training timesteps the base denoises, 0 < f < 1; default 0.8
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
@@ -137,6 +139,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
       'masked-content': { type: 'string' },
       'inpaint-area': { type: 'string' },
       'mask-padding': { type: 'string' },
+      'inpaint-node': { type: 'string' },
       refiner: { type: 'string' },
       'refiner-switch-at': { type: 'string' },
       dump: { type: 'string' },
@@ -167,6 +170,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
     maskedContent: o['masked-content'] as RunSpec['maskedContent'],
     inpaintArea: o['inpaint-area'] as RunSpec['inpaintArea'],
     maskPadding: optional(o['mask-padding'], (v) => int('--mask-padding', v)),
+    inpaintNode: o['inpaint-node'] as RunSpec['inpaintNode'],
     refiner: optional(o.refiner, resolve),
     refinerSwitchAt: optional(o['refiner-switch-at'], (v) => num('--refiner-switch-at', v)),
   });
@@ -275,6 +279,7 @@ const FLAGS: Record<keyof RunSpec, string> = {
   maskedContent: '--masked-content',
   inpaintArea: '--inpaint-area',
   maskPadding: '--mask-padding',
+  inpaintNode: '--inpaint-node',
   invert: 'invert',
   toolSampler: '--sampler',
   noise: '--noise',

@@ -12,7 +12,7 @@ import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { cellMeans, initImageTensor, runMask } from './imagePixels';
 import { a1111InpaintConditioning, a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
-import { comfyConcatMask, comfyLatentMask } from '../core/kdiffusion/comfyInpaint';
+import { comfyConcatMask, comfyLatentMask, comfyMaskedPixels } from '../core/kdiffusion/comfyInpaint';
 import type { Tool } from '../core/kdiffusion/toolSamplers';
 import { nchwToRgba } from '../core/image/rgba';
 import { a1111Fill } from '../core/image/a1111Fill';
@@ -122,7 +122,7 @@ export async function toolImage(
   const pixels = toolImagePixels(images, shape, fill);
   const encoded = await encodeImage(s, pixels, shape.batch, noise, 'mean');
   const unetExtra =
-    s.inpaintingUnet && mask ? await inpaintUnetExtra(s, pixels, encoded, mask, shape, noise) : undefined;
+    s.inpaintingUnet && mask ? await inpaintUnetExtra(s, req, pixels, encoded, mask, shape, noise) : undefined;
   return { ...encoded, unetExtra, encoderMs: performance.now() - started };
 }
 
@@ -136,21 +136,28 @@ function toolImagePixels(images: RunImages | undefined, shape: RunShape, fillMas
 }
 
 /** [mask, masked-image latents] per image for a 9-channel inpainting UNet in a tool run. A1111's from the image
- * the run encodes and its 8-bit mask (a1111InpaintConditioning), its masked image encoded again; ComfyUI's
- * under SetLatentNoiseMask's graph: the denoise mask rounded (comfyConcatMask) and the run's own latents. */
+ * the run encodes and its 8-bit mask (a1111InpaintConditioning), its masked image encoded again. ComfyUI's mask
+ * is the denoise mask rounded (comfyConcatMask); its masked image the run's own latents under
+ * SetLatentNoiseMask's graph, the grey-masked image encoded under InpaintModelConditioning's. */
 async function inpaintUnetExtra(
   s: ModelSessions,
+  req: ResolvedSpec,
   pixels: Tensor<Float32Array>,
   encoded: EncodedLatents,
   mask: ToolMask,
   shape: RunShape,
   noise: NoiseSource,
 ): Promise<Tensor<Float32Array>> {
-  if (!mask.overlay) return withMaskChannel(encoded.latents, comfyConcatMask(mask.latent));
+  const encode = async (data: Float32Array) =>
+    (await encodeImage(s, { data, shape: pixels.shape }, shape.batch, noise, 'mean')).latents;
+  if (!mask.overlay) {
+    const conditioned = req.inpaintNode === 'InpaintModelConditioning';
+    const latents = conditioned ? await encode(comfyMaskedPixels(pixels.data, mask.pixel!)) : encoded.latents;
+    return withMaskChannel(latents, comfyConcatMask(mask.latent));
+  }
   const { width, height, latentWidth, latentHeight } = shape;
   const c = a1111InpaintConditioning(pixels.data, mask.overlay, [width, height], [latentWidth, latentHeight]);
-  const masked = await encodeImage(s, { data: c.masked, shape: pixels.shape }, shape.batch, noise, 'mean');
-  return withMaskChannel(masked.latents, c.latentMask);
+  return withMaskChannel(await encode(c.masked), c.latentMask);
 }
 
 /** Sets the scheduler's steps and cuts them by the strength (diffusers' get_timesteps). */
@@ -190,13 +197,15 @@ export interface ToolMask {
   latent: Float32Array;
   /** A1111's: the 8-bit mask at the run's size, for the overlay after decoding (a1111Overlay). */
   overlay?: Uint8Array;
+  /** ComfyUI's: the mask at the run's size (1 repaints), for InpaintModelConditioning's masked image. */
+  pixel?: Float32Array;
 }
 
 /** ComfyUI's denoise mask (bilinear), or A1111's (its 8-bit mask resized by PIL's bicubic filter, rounded), from
  * the mask at the run's size (`pixel`, 1 where it repaints). */
 export function toolInpaintMask(pixel: Float32Array, shape: RunShape, tool: Tool): ToolMask {
   const { width, height, latentWidth, latentHeight } = shape;
-  if (tool === 'comfyui') return { latent: comfyLatentMask(pixel, width, height, latentWidth, latentHeight) };
+  if (tool === 'comfyui') return { latent: comfyLatentMask(pixel, width, height, latentWidth, latentHeight), pixel };
   const overlay = Uint8Array.from(pixel, (v) => Math.round(v * 255));
   return { latent: a1111LatentMask(overlay, width, height, latentWidth, latentHeight), overlay };
 }

@@ -10,6 +10,7 @@ import { TOOL_LABELS } from './workbenchSampler';
 import { noiseProblem, startsFromImage, takesSigmaList } from '../core/kdiffusion/toolRun';
 import { toolImageStepsProblem } from '../core/kdiffusion/toolImageSigmas';
 import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusion/a1111Inpaint';
+import { COMFY_INPAINT_NODES, type ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
 
@@ -136,6 +137,10 @@ export interface RunSpec {
   /** A1111's "Only masked padding, pixels" around the mask's bounds; absent: DEFAULT_MASK_PADDING. Only with
    * inpaint area "only masked". */
   maskPadding?: number;
+  /** The ComfyUI node that prepares the inpainting (src/core/kdiffusion/comfyInpaint.ts): SetLatentNoiseMask
+   * (the default) or InpaintModelConditioning, which differ for a 9-channel inpainting UNet. Only with a mask
+   * and a ComfyUI sampler. */
+  inpaintNode?: ComfyInpaintNode;
   /** DDIM inversion: the init image is inverted to noise and regenerated from it (RunInfo.image
    * reports the reconstruction's PSNR). Only with initImage and no mask. */
   invert?: boolean;
@@ -338,6 +343,8 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   if (masked) problems.push({ field: 'maskedContent', message: masked });
   const area = inpaintAreaProblem(spec);
   if (area) problems.push({ field: 'inpaintArea', message: area });
+  const node = inpaintNodeProblem(spec);
+  if (node) problems.push({ field: 'inpaintNode', message: node });
   if (spec.maskPadding !== undefined && spec.inpaintArea !== 'only masked') {
     problems.push({ field: 'maskPadding', message: 'mask padding needs inpaint area "only masked"' });
   }
@@ -436,6 +443,19 @@ function inpaintAreaProblem(spec: Pick<RunSpec, 'inpaintArea' | 'mask' | 'toolSa
   }
   if (spec.mask === undefined) return 'inpaint area "only masked" needs a mask';
   if (spec.toolSampler?.tool !== 'a1111') return 'inpaint area "only masked" is A1111\'s: pick an A1111 sampler';
+  return undefined;
+}
+
+/** Why the spec's inpaint node cannot run, or undefined: one of ComfyUI's two, InpaintModelConditioning with a
+ * mask and a ComfyUI sampler. */
+function inpaintNodeProblem(spec: Pick<RunSpec, 'inpaintNode' | 'mask' | 'toolSampler'>): string | undefined {
+  const node = spec.inpaintNode;
+  if (node === undefined || node === 'SetLatentNoiseMask') return undefined;
+  if (!COMFY_INPAINT_NODES.includes(node)) {
+    return `inpaint node must be one of ${COMFY_INPAINT_NODES.map((n) => `"${n}"`).join(', ')}, not ${show(node)}`;
+  }
+  if (spec.mask === undefined) return `inpaint node ${node} needs a mask`;
+  if (spec.toolSampler?.tool !== 'comfyui') return `inpaint node ${node} is ComfyUI's: pick a ComfyUI sampler`;
   return undefined;
 }
 

@@ -66,6 +66,7 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   maskedContent: true,
   inpaintArea: true,
   maskPadding: true,
+  inpaintNode: true,
   invert: true,
   toolSampler: true,
   noise: true,

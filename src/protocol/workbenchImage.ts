@@ -3,6 +3,7 @@
 // gave it, never by path; a painted mask travels as PNG bytes. The same check runs in the webview,
 // to name a bad value under its field, and on the host, because a webview's message is untrusted.
 import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusion/a1111Inpaint';
+import { COMFY_INPAINT_NODES, type ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 import {
   DEFAULT_MASK_PADDING,
   DEFAULT_STRENGTH,
@@ -29,6 +30,8 @@ export interface ImageInputForm {
   /** A1111's inpaint area and its "Only masked" padding in pixels; only read in 'inpaint' mode. */
   inpaintArea: InpaintArea;
   maskPadding: string;
+  /** ComfyUI's inpainting node; only read in 'inpaint' mode (the engine takes it with a ComfyUI sampler). */
+  inpaintNode: ComfyInpaintNode;
   /** 'inpaint' mode: a PNG of the init image's size, white where the model repaints. */
   mask?: Uint8Array;
 }
@@ -51,13 +54,21 @@ export interface InitImageInfo {
 /** A run's image fields, as the spec holds them. */
 export type RunImageFields = Pick<
   RunSpec,
-  'initImage' | 'strength' | 'mask' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'invert'
+  | 'initImage'
+  | 'strength'
+  | 'mask'
+  | 'maskBlur'
+  | 'maskedContent'
+  | 'inpaintArea'
+  | 'maskPadding'
+  | 'inpaintNode'
+  | 'invert'
 >;
 
 /** The RunSpec fields an image input gives, without the files' paths (the host adds them). */
 export type ImageSpecFields = Pick<
   RunSpec,
-  'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'invert'
+  'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'inpaintNode' | 'invert'
 >;
 
 /** Largest PNG of a painted mask the host takes (a 4096² mask compresses far below this). */
@@ -86,6 +97,7 @@ export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecF
   if (input.mode === 'inpaint') {
     fields.maskBlur = real('maskBlur', 'Mask blur', input.maskBlur, RUN_LIMITS.maskBlur);
     if (input.maskedContent !== 'original') fields.maskedContent = input.maskedContent;
+    if (input.inpaintNode !== 'SetLatentNoiseMask') fields.inpaintNode = input.inpaintNode;
     if (input.inpaintArea === 'only masked') {
       fields.inpaintArea = input.inpaintArea;
       fields.maskPadding = real('maskPadding', 'Padding', input.maskPadding, RUN_LIMITS.maskPadding);
@@ -107,6 +119,7 @@ export function imageSettings(spec: RunImageFields): ImageSettings {
     maskedContent: spec.maskedContent ?? defaults.maskedContent,
     inpaintArea: spec.inpaintArea ?? defaults.inpaintArea,
     maskPadding: spec.maskPadding !== undefined ? String(spec.maskPadding) : defaults.maskPadding,
+    inpaintNode: spec.inpaintNode ?? defaults.inpaintNode,
   };
 }
 
@@ -119,6 +132,7 @@ export function defaultImageInput(): Omit<ImageInputForm, 'initImageId'> {
     maskedContent: 'original',
     inpaintArea: 'whole picture',
     maskPadding: String(DEFAULT_MASK_PADDING),
+    inpaintNode: 'SetLatentNoiseMask',
   };
 }
 
@@ -133,6 +147,7 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
   if (!IMAGE_MODES.includes(m.mode as ImageMode) || !text(m.strength) || !text(m.maskBlur)) return undefined;
   if (!A1111_MASKED_CONTENT.includes(m.maskedContent as A1111MaskedContent)) return undefined;
   if (!INPAINT_AREAS.includes(m.inpaintArea as InpaintArea) || !text(m.maskPadding)) return undefined;
+  if (!COMFY_INPAINT_NODES.includes(m.inpaintNode as ComfyInpaintNode)) return undefined;
   const mask = m.mask;
   if (mask !== undefined && !(mask instanceof Uint8Array && mask.length <= MAX_MASK_BYTES)) return undefined;
   return {
@@ -143,6 +158,7 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
     maskedContent: m.maskedContent as A1111MaskedContent,
     inpaintArea: m.inpaintArea as InpaintArea,
     maskPadding: m.maskPadding as string,
+    inpaintNode: m.inpaintNode as ComfyInpaintNode,
     ...(mask && { mask }),
   };
 }
@@ -160,7 +176,7 @@ export type FromWorkbenchImage =
 /** How an init image is used, as a restored run had it. */
 export type ImageSettings = Pick<
   ImageInputForm,
-  'mode' | 'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding'
+  'mode' | 'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'inpaintNode'
 >;
 
 /** Host → webview. */

@@ -1,8 +1,10 @@
 // Reads a ComfyUI PNG's `prompt` chunk (the API-format graph its SaveImage writes) for "Re-run from
 // Image": the KSampler's widget values, the prompts of the CLIPTextEncode nodes its positive and negative
 // inputs link to, the EmptyLatentImage size (or, in an img2img graph, the file of the LoadImage that its
-// VAEEncode encodes, and in an inpainting one the file of the LoadImageMask its SetLatentNoiseMask takes)
-// and the checkpoint name. Links are [node id, output slot].
+// VAEEncode encodes, and in an inpainting one the file of the LoadImageMask its SetLatentNoiseMask takes; or
+// the image and the mask an InpaintModelConditioning takes, whose outputs then feed KSampler's prompts too) and
+// the checkpoint name. Links are [node id, output slot].
+import type { ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 import type { ComfyRun } from './comfyWorkflow';
 
 /** What the graph states; fields it does not state (a prompt from another node type) are absent. */
@@ -10,6 +12,7 @@ export type ComfyReading = Partial<ComfyRun> & {
   denoise?: number;
   initImage?: string;
   mask?: string;
+  inpaintNode?: ComfyInpaintNode;
   notes: string[];
 };
 
@@ -37,10 +40,15 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
     return node?.class_type === type ? (node.inputs ?? {}) : undefined;
   };
   const latent = linked(k.latent_image, 'EmptyLatentImage');
-  const masked = linked(k.latent_image, 'SetLatentNoiseMask');
-  const encoded = linked(masked ? masked.samples : k.latent_image, 'VAEEncode');
+  const conditioning = linked(k.latent_image, 'InpaintModelConditioning');
+  const masked = conditioning ?? linked(k.latent_image, 'SetLatentNoiseMask');
+  const encoded = conditioning ?? linked(masked ? masked.samples : k.latent_image, 'VAEEncode');
   const loaded = linked(encoded?.pixels, 'LoadImage');
   const checkpoint = linked(k.model, 'CheckpointLoaderSimple');
+  // Through InpaintModelConditioning, KSampler's prompts are its outputs: the texts are on its inputs.
+  const prompt = (input: unknown, name: 'positive' | 'negative') =>
+    linked(linked(input, 'InpaintModelConditioning') ? conditioning?.[name] : input, 'CLIPTextEncode');
+  if (conditioning && conditioning.noise_mask === false) notes.push('its noise_mask is off; ran with it on');
   const reading: ComfyReading = {
     seed: num(k.seed),
     steps: num(k.steps),
@@ -48,14 +56,15 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
     samplerName: str(k.sampler_name),
     scheduler: str(k.scheduler),
     denoise: num(k.denoise),
-    positive: str(linked(k.positive, 'CLIPTextEncode')?.text),
-    negative: str(linked(k.negative, 'CLIPTextEncode')?.text),
+    positive: str(prompt(k.positive, 'positive')?.text),
+    negative: str(prompt(k.negative, 'negative')?.text),
     width: num(latent?.width),
     height: num(latent?.height),
     batchSize: num(latent?.batch_size),
     checkpoint: str(checkpoint?.ckpt_name),
     initImage: str(loaded?.image),
     mask: loaded && str(linked(masked?.mask, 'LoadImageMask')?.image),
+    ...(conditioning && { inpaintNode: 'InpaintModelConditioning' as const }),
     notes,
   };
   if (reading.positive === undefined) notes.push("the positive prompt does not come from a CLIPTextEncode's text");

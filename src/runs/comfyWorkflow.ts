@@ -4,8 +4,11 @@
 // dropped on it. The graph is ComfyUI's default txt2img one (CheckpointLoaderSimple, two CLIPTextEncode,
 // EmptyLatentImage, KSampler, VAEDecode, SaveImage) with the run's values, or for a run from an image its
 // img2img form (LoadImage and VAEEncode in place of EmptyLatentImage, KSampler's denoise the strength;
-// an inpainting run's latents go through SetLatentNoiseMask with a LoadImageMask of its mask's file); input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image are named after the
-// model folder and the init image's file: the user loads their own.
+// an inpainting run's latents go through SetLatentNoiseMask with a LoadImageMask of its mask's file, or, with
+// InpaintModelConditioning, that node takes the image, the mask, the VAE and both prompts and gives KSampler its
+// conditioning and latent); input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image
+// are named after the model folder and the init image's file: the user loads their own.
+import type { ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 
 export interface ComfyRun {
   checkpoint: string;
@@ -19,13 +22,13 @@ export interface ComfyRun {
   cfg: number;
   samplerName: string;
   scheduler: string;
-  /** A run from an image: its file name (LoadImage's `image`), KSampler's denoise and an inpainting run's
-   * mask file (LoadImageMask's `image`, its red channel: white repaints). */
-  init?: { image: string; denoise: number; mask?: string };
+  /** A run from an image: its file name (LoadImage's `image`), KSampler's denoise, an inpainting run's mask
+   * file (LoadImageMask's `image`, its red channel: white repaints) and the node that takes it. */
+  init?: { image: string; denoise: number; mask?: string; node?: ComfyInpaintNode };
 }
 
 /** Node ids as in ComfyUI's default graph; an image run's LoadImage and VAEEncode after them, then an
- * inpainting run's LoadImageMask and SetLatentNoiseMask. */
+ * inpainting run's LoadImageMask and SetLatentNoiseMask, or InpaintModelConditioning. */
 const ID = {
   ksampler: 3,
   checkpoint: 4,
@@ -38,34 +41,61 @@ const ID = {
   encode: 11,
   maskImage: 12,
   noiseMask: 13,
+  conditioning: 14,
 } as const;
 
 type Link = [number, number, number, number, number, string];
 
-/** The node KSampler's latent comes from: SetLatentNoiseMask for inpainting, VAEEncode for another image run,
- * else EmptyLatentImage. */
-const latentSource = (r: ComfyRun) => (r.init?.mask ? ID.noiseMask : r.init ? ID.encode : ID.latent);
+/** Whether InpaintModelConditioning prepares the run (an inpainting run with that node). */
+const conditioned = (r: ComfyRun) => r.init?.mask !== undefined && r.init.node === 'InpaintModelConditioning';
+
+/** Where KSampler's latent, positive and negative inputs come from: [node, output slot] each. */
+function samplerSources(r: ComfyRun): {
+  latent: [number, number];
+  positive: [number, number];
+  negative: [number, number];
+} {
+  if (conditioned(r))
+    return { latent: [ID.conditioning, 2], positive: [ID.conditioning, 0], negative: [ID.conditioning, 1] };
+  const latent = r.init?.mask ? ID.noiseMask : r.init ? ID.encode : ID.latent;
+  return { latent: [latent, 0], positive: [ID.positive, 0], negative: [ID.negative, 0] };
+}
 
 /** [id, from node, from slot, to node, to slot, type]: the links of the graph, ids 1–9 as in the default graph
- * (2 from VAEEncode for an image run, whose LoadImage and VAE links follow). */
+ * (2 from VAEEncode for an image run, whose LoadImage and VAE links follow; 2, 4 and 6 from
+ * InpaintModelConditioning, whose inputs' links follow). */
 function links(r: ComfyRun): Link[] {
+  const from = samplerSources(r);
   return [
     [1, ID.checkpoint, 0, ID.ksampler, 0, 'MODEL'],
-    [2, latentSource(r), 0, ID.ksampler, 3, 'LATENT'],
+    [2, ...from.latent, ID.ksampler, 3, 'LATENT'],
     [3, ID.checkpoint, 1, ID.positive, 0, 'CLIP'],
-    [4, ID.positive, 0, ID.ksampler, 1, 'CONDITIONING'],
+    [4, ...from.positive, ID.ksampler, 1, 'CONDITIONING'],
     [5, ID.checkpoint, 1, ID.negative, 0, 'CLIP'],
-    [6, ID.negative, 0, ID.ksampler, 2, 'CONDITIONING'],
+    [6, ...from.negative, ID.ksampler, 2, 'CONDITIONING'],
     [7, ID.ksampler, 0, ID.decode, 0, 'LATENT'],
     [8, ID.checkpoint, 2, ID.decode, 1, 'VAE'],
     [9, ID.decode, 0, ID.save, 0, 'IMAGE'],
-    ...(r.init
-      ? ([
-          [10, ID.image, 0, ID.encode, 0, 'IMAGE'],
-          [11, ID.checkpoint, 2, ID.encode, 1, 'VAE'],
-        ] as Link[])
-      : []),
-    ...(r.init?.mask
+    ...imageLinks(r),
+  ];
+}
+
+/** The links of an image run's nodes, ids from 10. */
+function imageLinks(r: ComfyRun): Link[] {
+  if (conditioned(r)) {
+    return [
+      [10, ID.image, 0, ID.conditioning, 3, 'IMAGE'],
+      [11, ID.checkpoint, 2, ID.conditioning, 2, 'VAE'],
+      [12, ID.maskImage, 0, ID.conditioning, 4, 'MASK'],
+      [13, ID.positive, 0, ID.conditioning, 0, 'CONDITIONING'],
+      [14, ID.negative, 0, ID.conditioning, 1, 'CONDITIONING'],
+    ];
+  }
+  if (!r.init) return [];
+  return [
+    [10, ID.image, 0, ID.encode, 0, 'IMAGE'],
+    [11, ID.checkpoint, 2, ID.encode, 1, 'VAE'],
+    ...(r.init.mask
       ? ([
           [12, ID.encode, 0, ID.noiseMask, 0, 'LATENT'],
           [13, ID.maskImage, 0, ID.noiseMask, 1, 'MASK'],
@@ -84,6 +114,38 @@ export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
     class_type,
     _meta: { title },
   });
+  const from = samplerSources(r);
+  const maskImage = (mask: string) => ({
+    [ID.maskImage]: node('LoadImageMask', { image: mask, channel: 'red' }, 'Load Image (as Mask)'),
+  });
+  const imageNodes = (init: NonNullable<ComfyRun['init']>) =>
+    conditioned(r)
+      ? {
+          ...maskImage(init.mask!),
+          [ID.conditioning]: node(
+            'InpaintModelConditioning',
+            {
+              positive: link(ID.positive),
+              negative: link(ID.negative),
+              vae: link(ID.checkpoint, 2),
+              pixels: link(ID.image),
+              mask: link(ID.maskImage),
+              noise_mask: true,
+            },
+            'InpaintModelConditioning',
+          ),
+        }
+      : {
+          [ID.encode]: node('VAEEncode', { pixels: link(ID.image), vae: link(ID.checkpoint, 2) }, 'VAE Encode'),
+          ...(init.mask && {
+            ...maskImage(init.mask),
+            [ID.noiseMask]: node(
+              'SetLatentNoiseMask',
+              { samples: link(ID.encode), mask: link(ID.maskImage) },
+              'Set Latent Noise Mask',
+            ),
+          }),
+        };
   return {
     [ID.ksampler]: node('KSampler', {
       seed: r.seed,
@@ -93,24 +155,13 @@ export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
       scheduler: r.scheduler,
       denoise: r.init?.denoise ?? 1,
       model: link(ID.checkpoint),
-      positive: link(ID.positive),
-      negative: link(ID.negative),
-      latent_image: link(latentSource(r)),
+      positive: link(...from.positive),
+      negative: link(...from.negative),
+      latent_image: link(...from.latent),
     }),
     [ID.checkpoint]: node('CheckpointLoaderSimple', { ckpt_name: r.checkpoint }, 'Load Checkpoint'),
     ...(r.init
-      ? {
-          [ID.image]: node('LoadImage', { image: r.init.image }, 'Load Image'),
-          [ID.encode]: node('VAEEncode', { pixels: link(ID.image), vae: link(ID.checkpoint, 2) }, 'VAE Encode'),
-          ...(r.init.mask && {
-            [ID.maskImage]: node('LoadImageMask', { image: r.init.mask, channel: 'red' }, 'Load Image (as Mask)'),
-            [ID.noiseMask]: node(
-              'SetLatentNoiseMask',
-              { samples: link(ID.encode), mask: link(ID.maskImage) },
-              'Set Latent Noise Mask',
-            ),
-          }),
-        }
+      ? { [ID.image]: node('LoadImage', { image: r.init.image }, 'Load Image'), ...imageNodes(r.init) }
       : {
           [ID.latent]: node(
             'EmptyLatentImage',
@@ -142,6 +193,39 @@ interface Slot {
  * "control after generate" widget after the seed, as the UI stores it). */
 function uiNodes(r: ComfyRun) {
   const io = (...pairs: [string, string][]): Slot[] => pairs.map(([name, type]) => ({ name, type }));
+  const encodeNode = {
+    id: ID.encode,
+    type: 'VAEEncode',
+    pos: [473, 640],
+    size: [210, 46],
+    inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE']),
+    outputs: io(['LATENT', 'LATENT']),
+    widgets_values: [],
+  };
+  const noiseMaskNode = {
+    id: ID.noiseMask,
+    type: 'SetLatentNoiseMask',
+    pos: [473, 740],
+    size: [210, 46],
+    inputs: io(['samples', 'LATENT'], ['mask', 'MASK']),
+    outputs: io(['LATENT', 'LATENT']),
+    widgets_values: [],
+  };
+  const conditioningNode = {
+    id: ID.conditioning,
+    type: 'InpaintModelConditioning',
+    pos: [473, 640],
+    size: [302, 138],
+    inputs: io(
+      ['positive', 'CONDITIONING'],
+      ['negative', 'CONDITIONING'],
+      ['vae', 'VAE'],
+      ['pixels', 'IMAGE'],
+      ['mask', 'MASK'],
+    ),
+    outputs: io(['positive', 'CONDITIONING'], ['negative', 'CONDITIONING'], ['latent', 'LATENT']),
+    widgets_values: [true],
+  };
   return [
     {
       id: ID.ksampler,
@@ -177,15 +261,7 @@ function uiNodes(r: ComfyRun) {
             outputs: io(['IMAGE', 'IMAGE'], ['MASK', 'MASK']),
             widgets_values: [r.init.image, 'image'],
           },
-          {
-            id: ID.encode,
-            type: 'VAEEncode',
-            pos: [473, 640],
-            size: [210, 46],
-            inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE']),
-            outputs: io(['LATENT', 'LATENT']),
-            widgets_values: [],
-          },
+          ...(conditioned(r) ? [] : [encodeNode]),
           ...(r.init.mask
             ? [
                 {
@@ -197,15 +273,7 @@ function uiNodes(r: ComfyRun) {
                   outputs: io(['MASK', 'MASK']),
                   widgets_values: [r.init.mask, 'red', 'image'],
                 },
-                {
-                  id: ID.noiseMask,
-                  type: 'SetLatentNoiseMask',
-                  pos: [473, 740],
-                  size: [210, 46],
-                  inputs: io(['samples', 'LATENT'], ['mask', 'MASK']),
-                  outputs: io(['LATENT', 'LATENT']),
-                  widgets_values: [],
-                },
+                conditioned(r) ? conditioningNode : noiseMaskNode,
               ]
             : []),
         ]

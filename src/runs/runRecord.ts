@@ -198,7 +198,7 @@ export function toComfy(record: RunRecord): ComfyRun | undefined {
       init: {
         image: basename(spec.initImage),
         denoise: spec.strength ?? DEFAULT_STRENGTH,
-        ...(spec.mask !== undefined && { mask: basename(spec.mask) }),
+        ...(spec.mask !== undefined && { mask: basename(spec.mask), node: spec.inpaintNode }),
       },
     }),
   };
@@ -318,6 +318,7 @@ function fromComfy(text: string): RestoredRun | undefined {
     height: c.height,
     toolSampler,
     ...(c.initImage !== undefined && c.denoise !== undefined && { strength: c.denoise }),
+    ...(c.inpaintNode === 'InpaintModelConditioning' && { inpaintNode: c.inpaintNode }),
   };
   const model = { name: c.checkpoint?.replace(/\.(safetensors|ckpt|pt|pth|bin)$/i, '') };
   const unknownSampler = c.samplerName && !toolSampler ? c.samplerName : undefined;

@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../../src/core/kdiffusion/a1111Inpaint';
+import { COMFY_INPAINT_NODES, type ComfyInpaintNode } from '../../src/core/kdiffusion/comfyInpaint';
 import { INPAINT_AREAS, type InpaintArea } from '../../src/protocol/run';
 import {
   defaultImageInput,
@@ -53,6 +54,8 @@ export class InitImageSection {
   private maskedContentValue: A1111MaskedContent;
   private readonly inpaintArea: Control;
   private inpaintAreaValue: InpaintArea;
+  private readonly inpaintNode: Control;
+  private inpaintNodeValue: ComfyInpaintNode;
   private readonly maskPadding: Control;
   private readonly brush = document.createElement('input');
   private readonly eraseButton: HTMLElement;
@@ -79,6 +82,12 @@ export class InitImageSection {
     this.inpaintAreaValue = defaults.inpaintArea;
     this.inpaintArea.addEventListener('change', () => this.setInpaintArea(this.inpaintArea.value as InpaintArea));
     this.maskPadding = textfield('init-mask-padding', defaults.maskPadding);
+    const nodes = COMFY_INPAINT_NODES.map((n): [ComfyInpaintNode, string] => [n, n]);
+    this.inpaintNode = select('init-inpaint-node', nodes, defaults.inpaintNode);
+    this.inpaintNodeValue = defaults.inpaintNode;
+    this.inpaintNode.addEventListener('change', () => {
+      this.inpaintNodeValue = this.inpaintNode.value as ComfyInpaintNode;
+    });
     this.eraseButton = button('Erase', () => this.setErasing(!this.painter.erasing), true);
     this.eraseButton.setAttribute('aria-pressed', 'false');
     this.mode.addEventListener('change', () => this.setMode(this.mode.value as ImageMode));
@@ -112,6 +121,7 @@ export class InitImageSection {
       field('Masked content', this.maskedContent, undefined, "A1111's; with an A1111 sampler"),
       field('Inpaint area', this.inpaintArea, undefined, "A1111's; only masked: the region around the mask"),
       field('Only masked padding (px)', this.maskPadding, this.errorLine('maskPadding')),
+      field('Inpaint node', this.inpaintNode, undefined, "ComfyUI's; with a ComfyUI sampler"),
     );
     this.body.className = 'init-body';
     this.body.append(
@@ -139,6 +149,8 @@ export class InitImageSection {
       this.maskedContent.value = settings.maskedContent;
       this.maskedContentValue = settings.maskedContent;
       this.maskPadding.value = settings.maskPadding;
+      this.inpaintNode.value = settings.inpaintNode;
+      this.inpaintNodeValue = settings.inpaintNode;
       this.setInpaintArea(settings.inpaintArea);
       this.modeValue = settings.mode;
       this.mode.value = settings.mode;
@@ -196,6 +208,7 @@ export class InitImageSection {
       maskedContent: this.maskedContentValue,
       inpaintArea: this.inpaintAreaValue,
       maskPadding: this.maskPadding.value,
+      inpaintNode: this.inpaintNodeValue,
     };
   }
 

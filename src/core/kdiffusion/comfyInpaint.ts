@@ -6,6 +6,12 @@
 import type { ModelStep } from './denoiser';
 import { roundHalfEven } from '../schedules/float32';
 
+/** The ComfyUI nodes that prepare an inpainting run's latent (and an inpainting UNet's extra channels):
+ * SetLatentNoiseMask over VAEEncode (the default), or InpaintModelConditioning (nodes.py, noise_mask on). With a
+ * 4-channel UNet both run alike; a 9-channel UNet gets another masked image from each (comfyConcatMask). */
+export const COMFY_INPAINT_NODES = ['SetLatentNoiseMask', 'InpaintModelConditioning'] as const;
+export type ComfyInpaintNode = (typeof COMFY_INPAINT_NODES)[number];
+
 export interface ComfyInpaint {
   /** One latent plane, 1 where the run repaints (comfyLatentMask); every channel and image takes it. */
   readonly mask: Float32Array;
@@ -69,6 +75,13 @@ export function comfyLatentMask(
  * latents themselves, unmasked: ComfyUI's own comment there says they should be masked in pixel space. */
 export function comfyConcatMask(latentMask: Float32Array): Float32Array {
   return latentMask.map(roundHalfEven);
+}
+
+/** InpaintModelConditioning's masked image, [3, H, W] planes in [−1, 1]: ComfyUI's 0.5 grey (0 here) where the
+ * mask at the pixels' size (`mask`, one plane, 1 repaints) rounds to 1, half to even as torch.round; elsewhere
+ * the image. ComfyUI computes (p − 0.5)·1 + 0.5 on its float32 pixels there, which can move one by an ulp. */
+export function comfyMaskedPixels(pixels: Float32Array, mask: Float32Array): Float32Array {
+  return pixels.map((v, i) => (roundHalfEven(mask[i % mask.length]) === 1 ? 0 : v));
 }
 
 /** Per output index the two input indices and their float32 weights (ATen's

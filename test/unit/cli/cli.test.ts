@@ -240,6 +240,14 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
   const refused = inpainted('--masked-content', 'latent noise', '--out', join(dir, 'x.png'));
   assert.equal(refused.code, 2);
   assert.match(refused.err, /--masked-content: masked content "latent noise" is A1111's: pick an A1111 sampler/);
+  // ComfyUI's InpaintModelConditioning, with a ComfyUI sampler: its node in the PNG's graph.
+  const node = ['--inpaint-node', 'InpaintModelConditioning'];
+  const conditioned = inpainted('--sampler', 'euler', ...node, '--out', join(dir, 'c.png'));
+  assert.equal(conditioned.code, 0, conditioned.err);
+  assert.match(readPngText(readFileSync(join(dir, 'c.png'))).prompt, /"class_type":"InpaintModelConditioning"/);
+  const notComfy = inpainted(...node, '--out', join(dir, 'y.png'));
+  assert.equal(notComfy.code, 2);
+  assert.match(notComfy.err, /--inpaint-node: inpaint node InpaintModelConditioning is ComfyUI's: pick a ComfyUI/);
 });
 
 test('invert prints the reconstruction PSNR', () => {

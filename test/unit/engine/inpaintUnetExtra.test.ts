@@ -1,6 +1,7 @@
-// What a 9-channel inpainting UNet gets besides the latents in a tool run, as each tool makes it: ComfyUI under
-// SetLatentNoiseMask's graph (comfy/model_base.py BaseModel.concat_cond) the rounded denoise mask and the run's
-// own latents; A1111 (inpainting_image_conditioning) its nearest-resized mask and the masked image encoded again.
+// What a 9-channel inpainting UNet gets besides the latents in a tool run, as each tool makes it: ComfyUI
+// (comfy/model_base.py BaseModel.concat_cond) the rounded denoise mask and, under SetLatentNoiseMask's graph,
+// the run's own latents, under InpaintModelConditioning's the grey-masked image encoded; A1111
+// (inpainting_image_conditioning) its nearest-resized mask and the masked image encoded again.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { comfyConcatMask } from '../../../src/core/kdiffusion/comfyInpaint';
@@ -27,12 +28,12 @@ function ramps(): RgbaPixels {
   return { width: 64, height: 64, rgba };
 }
 
-async function extraFor(tool: 'comfyui' | 'a1111') {
+async function extraFor(tool: 'comfyui' | 'a1111', inpaintNode?: 'InpaintModelConditioning') {
   const s = await loadSessions(readModelFolder(model('tiny-sd-inpaint')), 'cpu');
   loaded.push(s);
   const images = { init: ramps(), mask: halfMask(64, 64) };
   const mask = toolInpaintMask(pixelMask(images, 0, SHAPE), SHAPE, tool);
-  const req = { toolSampler: { tool, sampler: 'euler' } } as unknown as ResolvedSpec;
+  const req = { toolSampler: { tool, sampler: 'euler' }, inpaintNode } as unknown as ResolvedSpec;
   // The mean of the posterior draws no noise.
   const image = await toolImage(s, req, images, SHAPE, {} as NoiseSource, mask);
   return { image, mask, extra: image.unetExtra! };
@@ -55,4 +56,17 @@ test("A1111's extra channels: its own mask, and the masked image's latents, not 
     latents.some((v, i) => v !== image.latents.data[i]),
     'the masked image encodes apart from the image',
   );
+});
+
+test("ComfyUI's InpaintModelConditioning: the same mask, and the grey-masked image's latents", async () => {
+  const { image, mask, extra } = await extraFor('comfyui', 'InpaintModelConditioning');
+  assert.deepEqual(Array.from(extra.data.subarray(0, 64)), Array.from(comfyConcatMask(mask.latent)));
+  const latents = Array.from(extra.data.subarray(64));
+  assert.ok(
+    latents.some((v, i) => v !== image.latents.data[i]),
+    "not the run's own latents",
+  );
+  // With a black-and-white mask ComfyUI's grey (0 in [−1, 1]) and A1111's zeroed pixels are the same image.
+  const a1111 = await extraFor('a1111');
+  assert.deepEqual(latents, Array.from(a1111.extra.data.subarray(64)));
 });

@@ -81,3 +81,21 @@ test("A1111's masked content: with a mask and an A1111 sampler; fill and unknown
     /must be one of "fill", "original"/,
   );
 });
+
+test("ComfyUI's inpaint node: InpaintModelConditioning with a mask and a ComfyUI sampler; others refused by name", () => {
+  const comfy = { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' };
+  const inpaint = { initImage: '/a.png', mask: '/m.png', toolSampler: comfy };
+  assert.deepEqual(problems({ ...inpaint, inpaintNode: 'InpaintModelConditioning' }), []);
+  assert.deepEqual(problems({ initImage: '/a.png', inpaintNode: 'SetLatentNoiseMask' }), []);
+  const node = (fields: Partial<RunSpec>) => problems(fields).find((p) => p.field === 'inpaintNode')?.message;
+  const conditioned = { inpaintNode: 'InpaintModelConditioning' as const };
+  assert.equal(node({ initImage: '/a.png', ...conditioned }), 'inpaint node InpaintModelConditioning needs a mask');
+  assert.equal(
+    node({ ...inpaint, toolSampler: { tool: 'a1111', sampler: 'Euler a' }, ...conditioned }),
+    "inpaint node InpaintModelConditioning is ComfyUI's: pick a ComfyUI sampler",
+  );
+  assert.match(
+    node({ ...inpaint, inpaintNode: 'VAEEncodeForInpaint' as RunSpec['inpaintNode'] })!,
+    /must be one of "SetLatentNoiseMask", "InpaintModelConditioning", not "VAEEncodeForInpaint"/,
+  );
+});

@@ -15,6 +15,7 @@ const image = {
   maskedContent: 'latent noise',
   inpaintArea: 'only masked',
   maskPadding: '8',
+  inpaintNode: 'InpaintModelConditioning',
   mask: Uint8Array.of(1, 2),
 };
 
@@ -29,6 +30,8 @@ test('generate carries a well-formed image input; a malformed one drops the mess
     { ...image, maskedContent: undefined },
     { ...image, inpaintArea: 'masked' },
     { ...image, maskPadding: 8 },
+    { ...image, inpaintNode: 'VAEEncodeForInpaint' },
+    { ...image, inpaintNode: undefined },
   ]) {
     assert.equal(parseFromWorkbench({ type: 'generate', form, image: bad }), undefined, JSON.stringify(bad));
   }
@@ -62,6 +65,7 @@ test('strength is checked in [0, 1] except for inversion; inpainting needs a mas
     maskedContent: 'original' as const,
     inpaintArea: 'whole picture' as const,
     maskPadding: '32',
+    inpaintNode: 'SetLatentNoiseMask' as const,
   };
   assert.deepEqual(validateImageInput(typed), { fields: { strength: 0.75 }, errors: {} });
   assert.deepEqual(validateImageInput({ ...typed, strength: '' }).errors, {
@@ -83,6 +87,7 @@ test("inpainting passes A1111's masked content on when it is not original; other
     mask: new Uint8Array(1),
     inpaintArea: 'whole picture' as const,
     maskPadding: '32',
+    inpaintNode: 'SetLatentNoiseMask' as const,
   };
   const inpaint = { ...typed, mode: 'inpaint' as const };
   assert.deepEqual(validateImageInput({ ...inpaint, maskedContent: 'latent noise' }).fields, {
@@ -96,6 +101,14 @@ test("inpainting passes A1111's masked content on when it is not original; other
   });
   const img2img = { ...typed, mode: 'img2img' as const, maskedContent: 'latent nothing' as const };
   assert.deepEqual(validateImageInput(img2img).fields, { strength: 0.75 });
+  // ComfyUI's InpaintModelConditioning goes on too (the default node does not), only when inpainting.
+  const conditioned = { maskedContent: 'original' as const, inpaintNode: 'InpaintModelConditioning' as const };
+  assert.deepEqual(validateImageInput({ ...inpaint, ...conditioned }).fields, {
+    strength: 0.75,
+    maskBlur: 4,
+    inpaintNode: 'InpaintModelConditioning',
+  });
+  assert.deepEqual(validateImageInput({ ...typed, mode: 'img2img', ...conditioned }).fields, { strength: 0.75 });
 });
 
 test("a restored run's image fields become the section's settings", () => {
@@ -106,6 +119,7 @@ test("a restored run's image fields become the section's settings", () => {
     maskedContent: 'original',
     inpaintArea: 'whole picture',
     maskPadding: '32',
+    inpaintNode: 'SetLatentNoiseMask',
   });
   assert.deepEqual(imageSettings({ initImage: 'a.png', mask: 'm.png', maskBlur: 0, maskedContent: 'latent nothing' }), {
     mode: 'inpaint',
@@ -114,7 +128,10 @@ test("a restored run's image fields become the section's settings", () => {
     maskedContent: 'latent nothing',
     inpaintArea: 'whole picture',
     maskPadding: '32',
+    inpaintNode: 'SetLatentNoiseMask',
   });
+  const node = imageSettings({ initImage: 'a.png', mask: 'm.png', inpaintNode: 'InpaintModelConditioning' });
+  assert.equal(node.inpaintNode, 'InpaintModelConditioning');
   const area = imageSettings({ initImage: 'a.png', mask: 'm.png', inpaintArea: 'only masked', maskPadding: 8 });
   assert.deepEqual([area.inpaintArea, area.maskPadding], ['only masked', '8']);
   assert.equal(imageSettings({ initImage: 'a.png', invert: true }).mode, 'invert');

@@ -211,6 +211,57 @@ test("a ComfyUI inpainting run writes SetLatentNoiseMask with its mask's LoadIma
   ]);
 });
 
+test('with InpaintModelConditioning the graph has that node between the prompts, image and mask, and KSampler', () => {
+  const spec = {
+    initImage: '/in/cat.png',
+    mask: '/in/right-half.png',
+    strength: 1,
+    steps: 10,
+    prompt: 'a cat',
+    negativePrompt: 'blurry',
+    inpaintNode: 'InpaintModelConditioning' as const,
+    toolSampler: { tool: 'comfyui' as const, sampler: 'euler', schedule: 'karras' },
+  };
+  const toolSampler = { ...tool('comfyui'), comfyui: { samplerName: 'euler', scheduler: 'karras' } };
+  const texts = pngTextChunks(buildRunRecords(new Date(0), sampleInfo({ spec, toolSampler }))[0]);
+  const prompt = JSON.parse(texts.prompt);
+  assert.equal(prompt['14'].class_type, 'InpaintModelConditioning');
+  assert.deepEqual(prompt['14'].inputs, {
+    positive: ['6', 0],
+    negative: ['7', 0],
+    vae: ['4', 2],
+    pixels: ['10', 0],
+    mask: ['12', 0],
+    noise_mask: true,
+  });
+  const k = prompt['3'].inputs;
+  assert.deepEqual(
+    [k.positive, k.negative, k.latent_image],
+    [
+      ['14', 0],
+      ['14', 1],
+      ['14', 2],
+    ],
+  );
+  assert.equal(prompt['11'], undefined, 'no VAEEncode: the node encodes');
+  assert.equal(prompt['13'], undefined, 'no SetLatentNoiseMask');
+  const workflow = JSON.parse(texts.workflow);
+  assert.equal(workflow.last_node_id, 14);
+  assertLinksJoined(workflow);
+  const back = restoreFromPngText({ prompt: texts.prompt })!;
+  assert.equal(back.spec.inpaintNode, 'InpaintModelConditioning');
+  assert.deepEqual([back.spec.prompt, back.spec.negativePrompt], ['a cat', 'blurry']);
+  assert.deepEqual(back.notes, [
+    'it started from "cat.png" (ComfyUI\'s LoadImage): choose that image to run from it',
+    'it inpainted with the mask "right-half.png" (ComfyUI\'s LoadImageMask): choose it as the mask',
+  ]);
+  const off = JSON.stringify({
+    ...prompt,
+    14: { ...prompt['14'], inputs: { ...prompt['14'].inputs, noise_mask: false } },
+  });
+  assert.ok(restoreFromPngText({ prompt: off })!.notes?.includes('its noise_mask is off; ran with it on'));
+});
+
 /** What a run of `t`'s euler reports it ran (RunInfo.toolSampler), with the tools' names for it. */
 function tool(t: 'a1111' | 'comfyui') {
   return {

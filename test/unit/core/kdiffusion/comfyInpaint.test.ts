@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { comfyConcatMask, comfyLatentMask } from '../../../../src/core/kdiffusion/comfyInpaint';
+import { comfyConcatMask, comfyLatentMask, comfyMaskedPixels } from '../../../../src/core/kdiffusion/comfyInpaint';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
 import { resolveComfy, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
@@ -79,4 +79,13 @@ test("a 9-channel UNet's mask channel: the resized mask rounded half to even, as
   // Three cells are exactly 0.5 (a hard edge through their middle): torch keeps them, as Math.round would not.
   assert.equal(ref.resized.filter((v) => v === 0.5).length, 3);
   assert.deepEqual(Array.from(comfyConcatMask(resized)), ref.rounded);
+});
+
+test("InpaintModelConditioning's masked image: grey (0) where the mask rounds to 1, half to even; every plane", () => {
+  const mask = Float32Array.from([0, 0.5, 0.5000001, 1]);
+  const pixels = Float32Array.from([0.1, 0.2, 0.3, 0.4, -0.1, -0.2, -0.3, -0.4, 1, 1, 1, 1]);
+  assert.deepEqual(
+    Array.from(comfyMaskedPixels(pixels, mask)),
+    [0.1, 0.2, 0, 0, -0.1, -0.2, 0, 0, 1, 1, 0, 0].map(Math.fround),
+  );
 });

@@ -30,6 +30,7 @@ const input = {
   maskedContent: 'original' as const,
   inpaintArea: 'whole picture' as const,
   maskPadding: '32',
+  inpaintNode: 'SetLatentNoiseMask' as const,
 };
 
 test('a chosen file keeps its own path; strength becomes the spec field', async () => {
