@@ -150,13 +150,13 @@ async function inpaintUnetExtra(
 ): Promise<Tensor<Float32Array>> {
   const encode = async (data: Float32Array) =>
     (await encodeImage(s, { data, shape: pixels.shape }, shape.batch, noise, 'mean')).latents;
-  if (!mask.overlay) {
+  if (req.toolSampler!.tool === 'comfyui') {
     const conditioned = req.inpaintNode === 'InpaintModelConditioning';
     const latents = conditioned ? await encode(comfyMaskedPixels(pixels.data, mask.pixel!)) : encoded.latents;
     return withMaskChannel(latents, comfyConcatMask(mask.latent));
   }
   const { width, height, latentWidth, latentHeight } = shape;
-  const c = a1111InpaintConditioning(pixels.data, mask.overlay, [width, height], [latentWidth, latentHeight]);
+  const c = a1111InpaintConditioning(pixels.data, mask.overlay!, [width, height], [latentWidth, latentHeight]);
   return withMaskChannel(await encode(c.masked), c.latentMask);
 }
 

@@ -179,7 +179,6 @@ export async function runPipeline(
   return { images, info, tensors };
 }
 
-/** A1111's inpainting: the init image pasted back over what the mask keeps, after decoding. */
 /** The decoded images as an A1111 inpaint hands them back: pasted into the init image ("only masked") or under
  * its overlay at the run's size; other runs' as they are. */
 function overlaid(

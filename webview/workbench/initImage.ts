@@ -49,13 +49,10 @@ export class InitImageSection {
   private modeValue: ImageMode;
   private readonly strength: Control;
   private readonly maskBlur: Control;
-  private readonly maskedContent: Control;
-  /** As picked (a select reads back '' until its options have rendered). */
-  private maskedContentValue: A1111MaskedContent;
+  private readonly maskedContent: Picked<A1111MaskedContent>;
   private readonly inpaintArea: Control;
   private inpaintAreaValue: InpaintArea;
-  private readonly inpaintNode: Control;
-  private inpaintNodeValue: ComfyInpaintNode;
+  private readonly inpaintNode: Picked<ComfyInpaintNode>;
   private readonly maskPadding: Control;
   private readonly brush = document.createElement('input');
   private readonly eraseButton: HTMLElement;
@@ -71,23 +68,13 @@ export class InitImageSection {
     this.modeValue = defaults.mode;
     this.strength = textfield('init-strength', defaults.strength);
     this.maskBlur = textfield('init-mask-blur', defaults.maskBlur);
-    const contents = A1111_MASKED_CONTENT.map((c): [A1111MaskedContent, string] => [c, c]);
-    this.maskedContent = select('init-masked-content', contents, defaults.maskedContent);
-    this.maskedContentValue = defaults.maskedContent;
-    this.maskedContent.addEventListener('change', () => {
-      this.maskedContentValue = this.maskedContent.value as A1111MaskedContent;
-    });
+    this.maskedContent = picked('init-masked-content', A1111_MASKED_CONTENT, defaults.maskedContent);
     const areas = INPAINT_AREAS.map((a): [InpaintArea, string] => [a, a]);
     this.inpaintArea = select('init-inpaint-area', areas, defaults.inpaintArea);
     this.inpaintAreaValue = defaults.inpaintArea;
     this.inpaintArea.addEventListener('change', () => this.setInpaintArea(this.inpaintArea.value as InpaintArea));
     this.maskPadding = textfield('init-mask-padding', defaults.maskPadding);
-    const nodes = COMFY_INPAINT_NODES.map((n): [ComfyInpaintNode, string] => [n, n]);
-    this.inpaintNode = select('init-inpaint-node', nodes, defaults.inpaintNode);
-    this.inpaintNodeValue = defaults.inpaintNode;
-    this.inpaintNode.addEventListener('change', () => {
-      this.inpaintNodeValue = this.inpaintNode.value as ComfyInpaintNode;
-    });
+    this.inpaintNode = picked('init-inpaint-node', COMFY_INPAINT_NODES, defaults.inpaintNode);
     this.eraseButton = button('Erase', () => this.setErasing(!this.painter.erasing), true);
     this.eraseButton.setAttribute('aria-pressed', 'false');
     this.mode.addEventListener('change', () => this.setMode(this.mode.value as ImageMode));
@@ -118,10 +105,10 @@ export class InitImageSection {
       ),
       this.errorLine('mask'),
       field('Mask blur (px)', this.maskBlur, this.errorLine('maskBlur')),
-      field('Masked content', this.maskedContent, undefined, "A1111's; with an A1111 sampler"),
+      field('Masked content', this.maskedContent.control, undefined, "A1111's; with an A1111 sampler"),
       field('Inpaint area', this.inpaintArea, undefined, "A1111's; only masked: the region around the mask"),
       field('Only masked padding (px)', this.maskPadding, this.errorLine('maskPadding')),
-      field('Inpaint node', this.inpaintNode, undefined, "ComfyUI's; with a ComfyUI sampler"),
+      field('Inpaint node', this.inpaintNode.control, undefined, "ComfyUI's; with a ComfyUI sampler"),
     );
     this.body.className = 'init-body';
     this.body.append(
@@ -146,11 +133,9 @@ export class InitImageSection {
     if (settings) {
       this.strength.value = settings.strength;
       this.maskBlur.value = settings.maskBlur;
-      this.maskedContent.value = settings.maskedContent;
-      this.maskedContentValue = settings.maskedContent;
+      this.maskedContent.set(settings.maskedContent);
       this.maskPadding.value = settings.maskPadding;
-      this.inpaintNode.value = settings.inpaintNode;
-      this.inpaintNodeValue = settings.inpaintNode;
+      this.inpaintNode.set(settings.inpaintNode);
       this.setInpaintArea(settings.inpaintArea);
       this.modeValue = settings.mode;
       this.mode.value = settings.mode;
@@ -205,10 +190,10 @@ export class InitImageSection {
       mode: this.modeValue,
       strength: this.strength.value,
       maskBlur: this.maskBlur.value,
-      maskedContent: this.maskedContentValue,
+      maskedContent: this.maskedContent.value,
       inpaintArea: this.inpaintAreaValue,
       maskPadding: this.maskPadding.value,
-      inpaintNode: this.inpaintNodeValue,
+      inpaintNode: this.inpaintNode.value,
     };
   }
 
@@ -287,6 +272,33 @@ function select(id: string, options: [string, string][], value: string): Control
   }
   control.value = value;
   return control;
+}
+
+/** A select of `values` and its value as picked: the select reads back '' until its options have rendered. */
+interface Picked<T extends string> {
+  readonly control: Control;
+  readonly value: T;
+  set(value: T): void;
+}
+
+function picked<T extends string>(id: string, values: readonly T[], initial: T): Picked<T> {
+  const control = select(
+    id,
+    values.map((v) => [v, v]),
+    initial,
+  );
+  let value = initial;
+  control.addEventListener('change', () => (value = control.value as T));
+  return {
+    control,
+    get value() {
+      return value;
+    },
+    set(v: T) {
+      value = v;
+      control.value = v;
+    },
+  };
 }
 
 function textfield(id: string, value: string): Control {
