@@ -100,6 +100,18 @@ export const tests = [
       await post(page, { ...tokens(typed, 0, 0, 0), error: '"1.2.3" is not a number' });
       const errorShown = () => /is not a number/.test(document.querySelector('#prompt-feedback .error')?.textContent);
       await page.waitForFunction(errorShown);
+
+      // A restored run sets the prompt whole: the line for the typed prompt goes at once (its unknown words are
+      // not the restored prompt's), the host is asked without the typing pause, and its answer is shown.
+      await post(page, tokens(typed, 80, 150, 2, [zebra]));
+      await page.waitForFunction(() => document.querySelector('#prompt-feedback .unknown-word'));
+      await post(page, { type: 'form', form: { ...form, prompt: 'a blue square' }, note: 'Restored.' });
+      const line = await page.textContent('#prompt-feedback');
+      assert(line === '', `the typed prompt's line is gone at once: "${line}"`);
+      const asked = (await posted(page)).filter((m) => m.type === 'tokenize' && m.text === 'a blue square');
+      assert(asked.length === 1, `asked at once, without the typing pause: ${asked.length}`);
+      await post(page, tokens('a blue square', 3, 75, 1));
+      await page.waitForFunction(countIs, '3/75');
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },

@@ -118,7 +118,7 @@ const handlers: Handlers = {
   snapshot: ({ snapshot: s }) => {
     form.setChoices(s.models, s.samplers);
     form.write(s.form);
-    feedbackChanged(s.form);
+    feedbackChanged(s.form, false);
     providerSetting = s.provider.setting;
     form.setProvider(providerSetting, s.provider.lastUsed);
     form.setRunning(s.running);
@@ -134,7 +134,7 @@ const handlers: Handlers = {
   },
   form: (m) => {
     form.write(m.form);
-    feedbackChanged(m.form);
+    feedbackChanged(m.form, false);
     showFormNote(m.note ?? '');
     // Stacked, the form is below the run on view, which is not the one restored: show what changed.
     if (m.note) bringIntoView(formNote);
@@ -410,9 +410,10 @@ function promptFeedback(field: PromptField): PromptFeedback {
   return line;
 }
 
-function feedbackChanged(f: ParamsForm): void {
-  feedback.prompt.changed(f.prompt, f.modelId);
-  feedback.negativePrompt.changed(f.negativePrompt, f.modelId);
+/** The token lines for the form's prompts; `typed` false: the form was set whole, not typed in. */
+function feedbackChanged(f: ParamsForm, typed = true): void {
+  feedback.prompt.changed(f.prompt, f.modelId, typed);
+  feedback.negativePrompt.changed(f.negativePrompt, f.modelId, typed);
 }
 
 /** A button's action: posts the message for the run on view, if any. */

@@ -1,6 +1,6 @@
 // The line under a prompt box: the token count against the text encoder's windows (A1111's "n/75";
 // "80/150" once the prompt takes two chunks) and the words the model's tokenizer does not know,
-// refreshed from the host's tokenizer at each pause in typing.
+// refreshed from the host's tokenizer at each pause in typing, and at once for a prompt set whole.
 import type { PromptField, PromptTokens } from '../../src/protocol/workbench';
 
 const PAUSE_MS = 200;
@@ -23,12 +23,19 @@ export class PromptFeedback {
       'a longer prompt is encoded in chunks, as A1111 does';
   }
 
-  /** The prompt or the model changed: asks the host once typing pauses. */
-  changed(text: string, modelId: string): void {
+  /** The prompt or the model changed: asks the host once typing pauses, or, for a prompt set whole (`typed`
+   * false: a restored run, the panel's start), at once, clearing the line meanwhile: it described another
+   * prompt, whose unknown words would show under this one. */
+  changed(text: string, modelId: string, typed = true): void {
     if (text === this.wanted.text && modelId === this.wanted.modelId) return;
     this.wanted = { text, modelId };
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => this.ask(text, modelId), PAUSE_MS);
+    if (typed) {
+      this.timer = window.setTimeout(() => this.ask(text, modelId), PAUSE_MS);
+      return;
+    }
+    this.element.replaceChildren();
+    this.ask(text, modelId);
   }
 
   show(tokens: PromptTokens): void {
