@@ -1,6 +1,7 @@
 // Host-side handle on the engine process. Starts dist/engine.js with the host's own executable
-// (Electron or Node) in Node mode, queues requests in order, streams step events, and turns a dead
-// process into ENGINE_EXITED errors; the next request starts a fresh process.
+// (Electron or Node) in Node mode, sends requests as they come (the engine runs them one at a time, in
+// order, so it never waits for the host between two), streams step events, and turns a dead process into
+// ENGINE_EXITED errors for the request it was running; the requests queued behind it go to a fresh process.
 import { fork, type ChildProcess } from 'node:child_process';
 import type {
   EngineErrorCode,
@@ -52,60 +53,50 @@ interface Pending {
   onStep?: (event: StepEvent) => void;
   /** The process serving it: only its death fails the request. */
   child: ChildProcess;
+  /** Sent again to a fresh process when the one it waited in dies running another request. */
+  message: ToEngine;
 }
 
 export class EngineClient {
   private child: ChildProcess | undefined;
   private nextId = 1;
+  /** Requests sent and not yet answered, oldest first: the first of each process is the one it runs. */
   private readonly pending = new Map<number, Pending>();
-  /** Requests run one at a time, in call order. */
-  private queue: Promise<unknown> = Promise.resolve();
   private readonly exitListeners = new Set<(info: { code: number | null; signal: string | null }) => void>();
   private disposed = false;
 
   constructor(private readonly options: EngineClientOptions) {}
 
-  /** Runs a text-to-image (or unconditional) request after those queued before it. Aborting the
-   * signal cancels it between steps, or at once while it still waits in the queue. */
+  /** Runs a text-to-image (or unconditional) request after those made before it. Aborting the signal
+   * cancels it between steps, or at once while it still waits behind another. */
   generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
     const { signal, onStep } = options;
-    let started = false;
-    const run = this.enqueue(async () => {
-      started = true;
-      const id = this.nextId++;
-      const done = this.request<GenerateResult>(id, { type: 'generate', id, request }, onStep);
-      const onAbort = () => this.child?.connected && this.child.send({ type: 'cancel', id } satisfies ToEngine);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        return await done;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
-    }, signal);
-    if (!signal) return run;
-    return new Promise((resolve, reject) => {
-      const onQueuedAbort = () => !started && reject(cancelled());
-      signal.addEventListener('abort', onQueuedAbort, { once: true });
-      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onQueuedAbort));
-    });
+    if (signal?.aborted) return Promise.reject(cancelled());
+    const id = this.nextId++;
+    const done = this.request<GenerateResult>(id, { type: 'generate', id, request }, onStep);
+    const onAbort = () => {
+      const p = this.pending.get(id);
+      if (!p?.child.connected) return;
+      p.child.send({ type: 'cancel', id } satisfies ToEngine);
+      // Still queued in the engine, which will skip it: nothing to wait for.
+      if (!this.running(p)) this.settle(id)?.reject(cancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return signal ? done.finally(() => signal.removeEventListener('abort', onAbort)) : done;
   }
 
   /** The forward process of an image in a model's latent space (the forward view), after the requests
-   * queued before it. */
+   * made before it. */
   forwardLatent(request: ForwardLatentRequest): Promise<ForwardLatentResult> {
-    return this.enqueue(() => {
-      const id = this.nextId++;
-      return this.request<ForwardLatentResult>(id, { type: 'forwardLatent', id, request });
-    });
+    const id = this.nextId++;
+    return this.request<ForwardLatentResult>(id, { type: 'forwardLatent', id, request });
   }
 
   /** Drops the cached sessions of a model folder, freeing their memory in the engine process. */
-  unload(modelDir: string): Promise<void> {
-    return this.enqueue(async () => {
-      if (!this.child?.connected) return;
-      const id = this.nextId++;
-      await this.request(id, { type: 'unload', id, modelDir });
-    });
+  async unload(modelDir: string): Promise<void> {
+    if (!this.child?.connected) return;
+    const id = this.nextId++;
+    await this.request(id, { type: 'unload', id, modelDir });
   }
 
   /** Starts the engine process now rather than at the first request, so that its start-up (Node,
@@ -131,22 +122,21 @@ export class EngineClient {
     return this.child?.pid;
   }
 
-  private enqueue<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.disposed) throw new EngineError({ code: 'ENGINE_EXITED', message: 'the engine client was disposed' });
-      if (signal?.aborted) throw cancelled();
-      return task();
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
   private request<T>(id: number, message: ToEngine, onStep?: (e: StepEvent) => void): Promise<T> {
+    if (this.disposed) {
+      return Promise.reject(new EngineError({ code: 'ENGINE_EXITED', message: 'the engine client was disposed' }));
+    }
     clearTimeout(this.idleTimer);
     return new Promise<T>((resolve, reject) => {
       const child = this.send(message);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep, child });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep, child, message });
     });
+  }
+
+  /** Whether the engine is running `p` now: it runs its requests one at a time, oldest first. */
+  private running(p: Pending): boolean {
+    for (const q of this.pending.values()) if (q.child === p.child) return q === p;
+    return false;
   }
 
   /** Sends to the running engine, starting one when there is none or it is going away. */
@@ -191,12 +181,21 @@ export class EngineClient {
     return child;
   }
 
+  /** Fails the request the dead process was running (all of them once disposed) and sends the ones queued
+   * behind it to a fresh process. */
   private failPending(child: ChildProcess, message: string): void {
     if (this.child === child) this.child = undefined;
+    let first = true;
     for (const [id, p] of this.pending) {
       if (p.child !== child) continue;
       this.pending.delete(id);
-      p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
+      if (first || this.disposed) p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
+      else {
+        // Last in the map, as in the fresh process (a request made since may have reached it first).
+        p.child = this.send(p.message);
+        this.pending.set(id, p);
+      }
+      first = false;
     }
   }
 

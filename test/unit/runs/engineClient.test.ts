@@ -1,4 +1,4 @@
-// Cancel, queueing, unloading, a killed engine process, warm-up and the engine's environment.
+// Cancel, queueing and sending ahead, unloading, a killed engine process, warm-up and the engine's environment.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -110,6 +110,48 @@ function echoEngine(): string {
   );
   return path;
 }
+
+/** A stand-in engine written to `path` from `body`, the handler of each message `m`. */
+function standIn(body: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'dl-stand-in-engine-')), 'engine.js');
+  writeFileSync(path, `process.on('message', (m) => { ${body} });`);
+  return path;
+}
+
+test('a request reaches the engine while the one before it still runs, so the engine never waits between them', async () => {
+  // Answers nothing until the second request has arrived: a client that waits for the first answer hangs.
+  const enginePath = standIn(`
+    (globalThis.seen ??= []).push(m.id);
+    if (globalThis.seen.length === 2)
+      for (const id of globalThis.seen) process.send({ type: 'error', id, error: { code: 'BAD_REQUEST', message: String(id) } });`);
+  const client = new EngineClient({ enginePath });
+  try {
+    const [first, second] = await Promise.allSettled([client.generate(request()), client.generate(request())]);
+    assert.deepEqual(
+      [first, second].map((r) => r.status === 'rejected' && (r.reason as EngineError).message),
+      ['1', '2'],
+    );
+  } finally {
+    client.dispose();
+  }
+});
+
+test('when the engine dies running a request, the one queued behind it runs in a fresh process', async () => {
+  // Dies on its first request; a second process answers.
+  const enginePath = standIn(`
+    if (m.id === 1) process.exit(3);
+    process.send({ type: 'error', id: m.id, error: { code: 'BAD_REQUEST', message: String(process.pid) } });`);
+  const client = new EngineClient({ enginePath });
+  try {
+    const first = client.generate(request());
+    const firstPid = client.pid;
+    const second = client.generate(request());
+    await assert.rejects(first, (e: EngineError) => e.code === 'ENGINE_EXITED' && /code 3/.test(e.message));
+    await assert.rejects(second, (e: EngineError) => e.code === 'BAD_REQUEST' && Number(e.message) !== firstPid);
+  } finally {
+    client.dispose();
+  }
+});
 
 test('warmUp starts the engine process before the first request, which it then serves', async () => {
   const client = new EngineClient({ enginePath: echoEngine() });
