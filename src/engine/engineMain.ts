@@ -3,10 +3,9 @@
 import type { ForwardLatentRequest, FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protocol/engine';
 import { EngineFailure, toPayload } from './engineFailure';
 import { forwardLatent } from './forwardLatent';
-import { runPipeline, runsToolSampler } from './pipeline';
-import { prepareToolNoise } from './toolSampling';
+import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
-import { graphCacheDir } from './graphCache';
+import { graphCacheDir } from '../modelFolder/cacheFolder';
 
 const cache = new SessionCache(graphCacheDir(), (level, message) => send({ type: 'log', level, message }));
 const cancelled = new Set<number>();
@@ -31,8 +30,6 @@ function send(message: FromEngine): void {
 async function generate(id: number, request: GenerateRequest): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
-    // A tool run's sampler worker loads while the sessions open.
-    if (runsToolSampler(request.spec)) prepareToolNoise(request.spec);
     const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
     if (loaded) {
       const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');

@@ -2,8 +2,8 @@
 // takes, the worker works out the next one of the same shape while the engine runs the UNet, so an
 // ancestral or SDE scheduler's step copies its noise from memory instead of drawing it (16,384
 // PyTorch-exact normals: about 450 µs to draw, 15 µs to copy). A run's generators stay on the engine
-// thread until it draws one shape twice in a row (x_T, then a step's noise): only then is the worker
-// started, and once it is ready the generators' positions go to it. The stream is SeededNoise's either
+// thread until it draws one large enough shape twice in a row (x_T, then a step's noise): only then is the
+// worker started, and once it is ready the generators' positions go to it. The stream is SeededNoise's either
 // way: a draw of another shape drops the one ahead and comes from the generators as they were.
 import type { Worker } from 'node:worker_threads';
 import type { NoiseSource } from '../core/rng/noiseSource';
@@ -21,6 +21,12 @@ export type ToNoiseWorker =
   /** `taken`: the engine took the draw made ahead before this one. */
   | { type: 'ahead'; job: number; shape: number[]; id: number; taken: boolean }
   | { type: 'end'; job: number };
+
+/** Draws of fewer values stay on the engine thread: the worker's start costs 20–30 ms of CPU, which on two
+ * cores comes out of the UNet peer's (a 4×4 sweep of the default model, 4,096 values a draw, spent 28 ms
+ * starting it to save 2 ms of drawing), while at 16,384 (one 512² Stable Diffusion image) a draw takes
+ * about 450 µs, a fast UNet's step more than the engine's own overhead (bench/stepOverhead.bench.ts). */
+export const AHEAD_MIN_VALUES = 16_384;
 
 /** How long the engine waits for a draw before it gives the worker up for dead. */
 const DRAW_TIMEOUT_MS = 30_000;
@@ -56,7 +62,8 @@ export function aheadNoise(positions: readonly GeneratorPosition[], shape: reado
   return worker && ready ? new AheadNoise(worker, positions, shape) : undefined;
 }
 
-/** SeededNoise on this thread, until it draws one shape twice in a row: then on the worker once ready. */
+/** SeededNoise on this thread, until it draws one shape of at least AHEAD_MIN_VALUES twice in a row: then on
+ * the worker once ready. */
 export class ThenAhead implements NoiseSource {
   private ahead?: NoiseSource;
   private last?: readonly number[];
@@ -71,7 +78,7 @@ export class ThenAhead implements NoiseSource {
   randn(shape: readonly number[], out?: Float32Array): Float32Array {
     if (this.ahead) return this.ahead.randn(shape, out);
     const data = this.local.randn(shape, out);
-    if (this.last && sameShape(this.last, shape)) {
+    if (this.last && sameShape(this.last, shape) && data.length >= AHEAD_MIN_VALUES) {
       prepareNoiseWorker();
       this.ahead = aheadNoise(this.local.positions(), shape);
     }

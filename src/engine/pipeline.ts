@@ -37,7 +37,7 @@ import { planRefiner, refine, type RefinerPlan } from './refinerStage';
 import { cpuFloat16Note } from './cpuFloat16';
 
 /** Whether a run of `spec` takes its tool sampler: inversion runs DDIM whatever the spec names. */
-export function runsToolSampler(spec: Pick<RunSpec, 'toolSampler' | 'invert'>): boolean {
+function runsToolSampler(spec: Pick<RunSpec, 'toolSampler' | 'invert'>): boolean {
   return !!spec.toolSampler && !spec.invert;
 }
 
@@ -57,8 +57,8 @@ export async function runPipeline(
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   const toolRun = runsToolSampler(req);
-  // A tool run's noise worker loads while the prompt is encoded (the engine starts it earlier still).
-  if (toolRun) prepareToolNoise(req);
+  // A tool run's noise worker loads while the prompt is encoded.
+  if (toolRun) prepareToolNoise(req, shape.batch * shape.channels * shape.latentHeight * shape.latentWidth);
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
   const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.

@@ -25,14 +25,14 @@ import {
 } from '../core/kdiffusion/toolSamplers';
 import { toolSamplerRefusal } from '../core/model/toolSamplerSupport';
 import { toolNames } from '../core/kdiffusion/toolNames';
-import type { NoiseRunSpec } from '../core/noise/conventions';
+import { imageSize, type NoiseRunSpec } from '../core/noise/conventions';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
 import { DEFAULT_STRENGTH, isVaried, specNoise, type RunSpec, type ToolSamplerSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import type { RunControl } from './denoise';
-import { prepareNoiseWorker, readyNoiseWorker } from './noiseAhead';
+import { AHEAD_MIN_VALUES, prepareNoiseWorker, readyNoiseWorker } from './noiseAhead';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
 import { atCadence, type ArrayCadence } from './stepCadence';
@@ -138,12 +138,13 @@ function plannedSteps(r: ResolvedToolSampler, sigmas: number[], alphasCumprod: F
   return plan.length ? plan[plan.length - 1].step + 1 : 0;
 }
 
-/** Starts the noise worker for a run whose tool sampler draws noise, so that it loads while the run opens
- * its sessions and encodes its prompt (it takes about 80 ms; a deterministic sampler never needs it). */
-export function prepareToolNoise(spec: Pick<RunSpec, 'toolSampler'>): void {
+/** Starts the noise worker for a run whose tool sampler draws noise of `values` a draw, at least
+ * AHEAD_MIN_VALUES, so that it loads while the run encodes its prompt (a deterministic sampler never needs
+ * it). */
+export function prepareToolNoise(spec: Pick<RunSpec, 'toolSampler'>, values: number): void {
   const ts = spec.toolSampler;
   const r = ts && resolveToolSampler(ts.tool, ts.sampler, ts.schedule);
-  if (r && !isToolFinding(r) && r.sampler.noise !== 'none') prepareNoiseWorker();
+  if (values >= AHEAD_MIN_VALUES && r && !isToolFinding(r) && r.sampler.noise !== 'none') prepareNoiseWorker();
 }
 
 export interface ToolLoop {
@@ -254,14 +255,14 @@ function stepReporter(loop: ToolLoop, timestep: (sigma: number) => number, caden
   });
 }
 
-/** Makes the run's noise sampler on the noise worker where it has loaded (its draws then overlap the UNet),
- * else on this thread. */
+/** Makes the run's noise sampler on the noise worker where it has loaded and the draws are large enough
+ * (they then overlap the UNet), else on this thread. */
 function aheadNoiseFactory(names: ToolSamplerSpec): { make: NoiseFactory; end(): void } {
   let ahead: ReturnType<typeof toolNoiseAhead> | undefined;
   const make: NoiseFactory = (r, noise, sigmas) => {
     if (r.sampler.noise === 'none') return undefined;
     const worker = readyNoiseWorker();
-    if (!worker) return noiseSamplerFor(r, noise, sigmas);
+    if (!worker || imageSize(noise) * noise.batchSize < AHEAD_MIN_VALUES) return noiseSamplerFor(r, noise, sigmas);
     if (r.sampler.noise === 'brownian') treeRange(sigmas);
     return (ahead = toolNoiseAhead(worker, r, names, noise, sigmas));
   };

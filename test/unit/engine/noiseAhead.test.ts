@@ -1,14 +1,15 @@
 // Noise drawn ahead on the noise worker (noiseAhead.ts) is the engine thread's SeededNoise stream, value
-// for value: a run's seeded noise moves to the worker at its second draw of one shape, and then whether the
-// worker's draw ahead is taken (the same shape again) or dropped (another shape), through the scalar path
-// of small draws, a batch of seeds and a buffer that grows; a run that draws no step noise never moves; bad
-// shapes are refused as SeededNoise refuses them; and a started worker never keeps the process from ending.
+// for value: a run's seeded noise moves to the worker at its second draw of one large enough shape, and
+// then whether the worker's draw ahead is taken (the same shape again) or dropped (another shape), through
+// the scalar path of small draws, a batch of seeds and a buffer that grows; a run that draws no step noise,
+// or only small draws, never moves; bad shapes are refused as SeededNoise refuses them; and a started worker
+// never keeps the process from ending.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
-import { aheadNoise, prepareNoiseWorker, type ThenAhead } from '../../../src/engine/noiseAhead';
+import { AHEAD_MIN_VALUES, aheadNoise, prepareNoiseWorker, type ThenAhead } from '../../../src/engine/noiseAhead';
 import { SeededNoise, seededNoise } from '../../../src/engine/seededNoise';
 
 const local = (seeds: number[]) => new SeededNoise(seeds.map((s) => new TorchGenerator(s)));
@@ -28,15 +29,15 @@ test('a run moves to the worker at its second draw of a shape, and draws the eng
   const reference = local(seeds);
   // x_T, steps that take the draw ahead, a small draw (scalar path), a larger latent, and back.
   const shapes = [
-    [2, 4, 8, 8],
-    [2, 4, 8, 8],
-    [2, 4, 8, 8],
+    [2, 4, 64, 64],
+    [2, 4, 64, 64],
+    [2, 4, 64, 64],
     [2, 3],
     [2, 3],
-    [2, 4, 8, 8],
-    [2, 4, 16, 16],
-    [2, 4, 16, 16],
-    [2, 4, 8, 8],
+    [2, 4, 64, 64],
+    [2, 4, 96, 64],
+    [2, 4, 96, 64],
+    [2, 4, 64, 64],
   ];
   for (const [k, shape] of shapes.entries()) {
     assert.deepStrictEqual(ahead.randn(shape), reference.randn(shape), `draw ${k} [${shape.join(', ')}]`);
@@ -44,9 +45,21 @@ test('a run moves to the worker at its second draw of a shape, and draws the eng
   }
   // x_T alone (a run without step noise) stays on this thread.
   const once = seededNoise(seeds) as ThenAhead;
-  once.randn([2, 4, 8, 8]);
+  once.randn([2, 4, 64, 64]);
   once.randn([2, 3]);
   assert.equal(once.drawsAhead, false);
+});
+
+test('a run whose draws are under AHEAD_MIN_VALUES keeps them on this thread, the same stream', () => {
+  const seeds = [7, 8];
+  const small = seededNoise(seeds) as ThenAhead;
+  const reference = local(seeds);
+  const shape = [2, 4, 32, 31]; // one row short of 8,192 values a seed
+  assert.ok(2 * 4 * 32 * 31 < AHEAD_MIN_VALUES);
+  for (let k = 0; k < 4; k++) {
+    assert.deepStrictEqual(small.randn(shape), reference.randn(shape), `draw ${k}`);
+    assert.equal(small.drawsAhead, false, `draw ${k} on this thread`);
+  }
 });
 
 test('a draw goes into the buffer given', () => {
