@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultModelDir, packageRoot } from '../src/runs/enginePaths';
-import { GRAPH_CACHE_ENV } from '../src/engine/graphCache';
+import { GRAPH_CACHE_ENV } from '../src/modelFolder/cacheFolder';
 import { SessionCache } from '../src/engine/sessionCache';
 
 const STARTS = Number(process.env.DL_BENCH_STARTS ?? 7);

@@ -15,6 +15,7 @@ import { mergeSweeps } from '../runs/sweepMerge';
 import { DEFAULT_SEED_BATCH, describeProgress, runSweep } from '../runs/sweepRun';
 import { resolveShard, shardCells, ShardError } from '../runs/sweepShard';
 import { UsageError } from './usageError';
+import { graphCacheDir } from '../modelFolder/cacheFolder';
 
 export const SWEEP_USAGE = `  diffusion-lab sweep <file.sweep.json> --out <folder> [options]
       --shard <i/n>          run cells with index % n == i (default: from SLURM_ARRAY_TASK_ID and
@@ -90,6 +91,7 @@ async function runFile(file: string, out: string, o: RunFlags, started?: EngineC
     sweep,
     read.dir,
     shardCells(total, shard).map((i) => cellAt(sweep, i)),
+    graphCacheDir(),
   );
 
   let engine: EngineClient | undefined;

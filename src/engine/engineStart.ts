@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { graphCacheDir, removeQuietly } from './graphCache';
+import { graphCacheDir, removeQuietly } from '../modelFolder/cacheFolder';
 
 const bundle = join(__dirname, 'engineMain.js');
 const source = readFileSync(bundle, 'utf8');

@@ -8,8 +8,9 @@
 // another CPU misses. A cached file that does not open is deleted and rewritten, never fatal.
 import * as ort from 'onnxruntime-node';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { cpus, homedir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync } from 'node:fs';
+import { removeQuietly } from '../modelFolder/cacheFolder';
+import { cpus } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Components above this (graph plus external weights) are not cached: the copy would cost as much disk
@@ -20,24 +21,6 @@ const MAX_CACHED_BYTES = 1 << 30;
  * each get their own entries). */
 const KEEP_FILES = 100;
 const KEEP_BYTES = 4 * (1 << 30);
-
-/** The environment variable that moves the cache; `off` turns it off. */
-export const GRAPH_CACHE_ENV = 'DIFFUSION_LAB_ORT_CACHE';
-
-/** The cache folder: $DIFFUSION_LAB_ORT_CACHE, else diffusion-lab/ort in the OS's per-user cache folder;
- * undefined when the variable is `off`. */
-export function graphCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const set = env[GRAPH_CACHE_ENV];
-  if (set === 'off') return undefined;
-  if (set) return resolve(set);
-  return join(userCacheDir(env), 'diffusion-lab', 'ort');
-}
-
-function userCacheDir(env: NodeJS.ProcessEnv): string {
-  if (process.platform === 'win32') return env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches');
-  return env.XDG_CACHE_HOME || join(homedir(), '.cache');
-}
 
 /** The files of a model component: the graph and whatever lies beside it (external weights). */
 export function componentFiles(modelPath: string): { path: string; size: number; mtimeMs: number }[] {
@@ -175,13 +158,4 @@ function prune(dir: string): void {
     bytes += stat.size;
     if (i >= KEEP_FILES || bytes > KEEP_BYTES) removeQuietly(path);
   });
-}
-
-/** The cache is an optimisation: a file it cannot remove is left for the next attempt. */
-export function removeQuietly(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // e.g. ENOTDIR or EACCES: nothing was written there either
-  }
 }

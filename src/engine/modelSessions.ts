@@ -3,7 +3,7 @@
 import type { ProviderName } from '../protocol/engine';
 import { EngineFailure } from './engineFailure';
 import { ModelFolderError, type ModelFolder } from '../modelFolder/modelFolder';
-import { cachedModelHash } from './hashCache';
+import { cachedModelHash } from '../modelFolder/hashCache';
 import { componentBytes, cpuGraphCached, OnnxModel, SMALL_MODEL_BYTES, type SessionSettings } from './onnxModel';
 import { PromptTokenizer } from '../tokenizer/promptTokenizer';
 import { autoProviders, providerOrder, type ConcreteProvider } from './providers';

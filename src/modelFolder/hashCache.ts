@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { modelHash, modelHashKey, type ModelFolder } from '../modelFolder/modelFolder';
-import { removeQuietly } from './graphCache';
+import { modelHash, modelHashKey, type ModelFolder } from './modelFolder';
+import { removeQuietly } from './cacheFolder';
 
 /** modelHash(folder), read from `cacheDir` when an earlier process kept it there (no cache: computed). */
 export function cachedModelHash(folder: ModelFolder, cacheDir: string | undefined): string {

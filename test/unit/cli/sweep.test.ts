@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
@@ -79,6 +79,12 @@ test('three shards as separate processes, merged, equal one unsharded run; a re-
   const again = cli([file, '--out', whole]);
   assert.equal(again.code, 0, again.err);
   assert.match(again.out, /ran +0 cells, 4 cached \(no engine started\)/);
+  // With no engine started, the model's hash in the cache folder is the CLI's own, kept for later processes.
+  const cache = join(dir, 'cache');
+  const kept = cli([file, '--out', whole], { DIFFUSION_LAB_ORT_CACHE: cache });
+  assert.match(kept.out, /no engine started/);
+  const hashes = readdirSync(join(cache, 'hashes')).map((f) => readFileSync(join(cache, 'hashes', f), 'utf8'));
+  assert.deepEqual(hashes, [readIndex(whole).cells[0].modelHash]);
 });
 
 test('bad input: findings at their paths, a missing model or schedule file named by cell, shard range, limit', () => {

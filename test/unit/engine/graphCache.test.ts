@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { cachedGraphPath, createCachedSession, graphCacheDir } from '../../../src/engine/graphCache';
+import { cachedGraphPath, createCachedSession } from '../../../src/engine/graphCache';
 import { copyModel } from './fixtures';
 
 const OPTIONS: ort.InferenceSession.SessionOptions = {
@@ -88,15 +88,6 @@ test('a broken model still fails with its own error, cache or not', async () => 
   const model = join(copyModel('tiny-sd'), 'vae_decoder', 'model.onnx');
   writeFileSync(model, 'garbage');
   await assert.rejects(createCachedSession(model, OPTIONS, tempDir()), /protobuf|parse|load/i);
-});
-
-test('the cache folder: the environment variable, off, else the per-user cache folder', () => {
-  assert.equal(graphCacheDir({ DIFFUSION_LAB_ORT_CACHE: '/tmp/x/ort' }), '/tmp/x/ort');
-  assert.equal(graphCacheDir({ DIFFUSION_LAB_ORT_CACHE: 'off' }), undefined);
-  if (process.platform === 'linux') {
-    assert.equal(graphCacheDir({ XDG_CACHE_HOME: '/c' }), '/c/diffusion-lab/ort');
-    assert.match(graphCacheDir({})!, /\.cache\/diffusion-lab\/ort$/);
-  }
 });
 
 test('saving prunes the least recently used files beyond the cache’s bound', async () => {

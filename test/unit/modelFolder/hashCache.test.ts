@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelHash, readModelFolder } from '../../../src/modelFolder/modelFolder';
-import { cachedModelHash } from '../../../src/engine/hashCache';
-import { copyModel } from './fixtures';
+import { cachedModelHash } from '../../../src/modelFolder/hashCache';
+import { copyModel } from '../engine/fixtures';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'dl-hash-cache-'));
 const keptFile = (cache: string) => join(cache, 'hashes', readdirSync(join(cache, 'hashes'))[0]);
