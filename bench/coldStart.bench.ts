@@ -1,8 +1,9 @@
-// Cold start (issue 16): opening the default model's sessions in a fresh process, without the
-// optimized-graph cache, on the first start (cache empty: graphs saved) and on later starts (graphs
-// read back); then the CLI from process start to PNG written, with the caches warm, and where that time
-// goes in the CLI and the engine process it forks (marks from bench/startTrace.cjs). Wall and CPU time,
-// since on a shared machine wall time mostly measures the neighbours. Figures only, nothing asserted.
+// Cold start (issue 16): opening the default model's sessions in a fresh engine process of the build (as the
+// CLI and the extension start it), without the optimized-graph cache, on the first start (cache empty: graphs
+// saved) and on later starts (graphs read back); then the CLI from process start to PNG written, with the
+// caches warm, and where that time goes in the CLI and the engine process it forks (marks from
+// bench/startTrace.cjs). Wall and CPU time, since on a shared machine wall time mostly measures the
+// neighbours. Figures only, nothing asserted. Needs the build (node scripts/build.mjs).
 // DL_BENCH_PEER=<another checkout, built> runs that checkout's CLI in alternation with this one's (before and
 // after figures from one run); DL_BENCH_STARTS sets the number of fresh processes per figure (default 7).
 import { spawnSync } from 'node:child_process';
@@ -11,45 +12,45 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultModelDir, packageRoot } from '../src/runs/enginePaths';
 import { GRAPH_CACHE_ENV } from '../src/modelFolder/cacheFolder';
-import { SessionCache } from '../src/engine/sessionCache';
+import { EngineClient } from '../src/runs/engineClient';
+import { runSpec } from '../src/protocol/run';
 
 const STARTS = Number(process.env.DL_BENCH_STARTS ?? 7);
 const TRACE = join(__dirname, 'startTrace.cjs');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
 
-/** In the child: open the sessions once and print wall and CPU milliseconds. */
-async function loadOnce(cacheDir: string | undefined): Promise<void> {
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  await new SessionCache(cacheDir).get(defaultModelDir(), 'cpu');
-  const used = process.cpuUsage(cpu);
-  console.log(JSON.stringify({ wall: performance.now() - t0, cpu: (used.user + used.system) / 1000 }));
+/** A fresh engine process of the build makes a 1-step image; its own figure for opening the sessions
+ * (RunTimings.loadMs, the "load" that `diffusion-lab generate --verbose` reports). The engine from source
+ * would time tsx compiling the UNet peer's worker on the other core too. */
+async function engineLoad(cacheDir: string): Promise<number> {
+  const engine = new EngineClient({
+    enginePath: join(packageRoot(), 'dist', 'engine.js'),
+    env: { [GRAPH_CACHE_ENV]: cacheDir },
+  });
+  try {
+    const spec = runSpec({ modelDir: defaultModelDir(), prompt: 'a red circle', seed: 1, steps: 1 });
+    return (await engine.generate({ spec, options: { provider: 'cpu' } })).info.timings.loadMs;
+  } finally {
+    engine.dispose();
+  }
 }
 
-function childLoad(cacheDir: string): { wall: number; cpu: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--load-once', cacheDir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`load child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+function report(label: string, runs: number[]): void {
+  console.log(`  ${label.padEnd(44)} ${f(median(runs))}   (median of ${runs.length}, best ${f(Math.min(...runs))})`);
 }
 
-function report(label: string, runs: { wall: number; cpu: number }[]): void {
-  const [wall, cpu] = [median(runs.map((r) => r.wall)), median(runs.map((r) => r.cpu))];
-  console.log(`  ${label.padEnd(44)} wall ${f(wall)}   cpu ${f(cpu)}   (median of ${runs.length})`);
-}
-
-function sessionLoads(): void {
-  console.log(`session load of ${defaultModelDir()} in a fresh process (cpu provider):`);
-  report(
-    'no cache',
-    Array.from({ length: STARTS }, () => childLoad('off')),
-  );
-  const first: { wall: number; cpu: number }[] = [];
-  const later: { wall: number; cpu: number }[] = [];
+async function sessionLoads(): Promise<void> {
+  console.log(`session load of ${defaultModelDir()} in a fresh engine process (cpu provider):`);
+  const none: number[] = [];
+  for (let i = 0; i < STARTS; i++) none.push(await engineLoad('off'));
+  report('no cache', none);
+  const first: number[] = [];
+  const later: number[] = [];
   for (let i = 0; i < STARTS; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'dl-bench-ort-'));
-    first.push(childLoad(dir));
-    later.push(childLoad(dir));
+    first.push(await engineLoad(dir));
+    later.push(await engineLoad(dir));
     rmSync(dir, { recursive: true, force: true });
   }
   report('first start (cache empty: graphs saved)', first);
@@ -182,25 +183,21 @@ function timedNode(env: NodeJS.ProcessEnv): number {
   return performance.now() - t0;
 }
 
-if (process.argv[2] === '--load-once') {
-  const dir = process.argv[3];
-  loadOnce(dir === 'off' ? undefined : dir).catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-} else {
+async function main(): Promise<void> {
   console.log(
     `load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}, ${availableParallelism()} cores`,
   );
-  sessionLoads();
   if (!existsSync(join(packageRoot(), 'dist', 'cli.js'))) {
-    console.log('CLI image: skipped, dist/cli.js not built (node scripts/build.mjs)');
-  } else {
-    cliImage(process.env, 'this environment');
-    // Node 20 parses NODE_EXTRA_CA_CERTS at every start; the engine is started without it, the CLI cannot be.
-    const { NODE_EXTRA_CA_CERTS: extraCerts, ...withoutCerts } = process.env;
-    if (extraCerts) cliImage(withoutCerts, 'NODE_EXTRA_CA_CERTS unset');
+    console.log('skipped: dist/ not built (node scripts/build.mjs)');
+    return;
   }
+  await sessionLoads();
+  cliImage(process.env, 'this environment');
+  // Node 20 parses NODE_EXTRA_CA_CERTS at every start; the engine is started without it, the CLI cannot be.
+  const { NODE_EXTRA_CA_CERTS: extraCerts, ...withoutCerts } = process.env;
+  if (extraCerts) cliImage(withoutCerts, 'NODE_EXTRA_CA_CERTS unset');
 }
+
+void main();
