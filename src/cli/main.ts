@@ -1,7 +1,7 @@
 // `diffusion-lab` command line: generate images (from a prompt, or from an init image and mask) and
 // invert images with the same engine process the extension uses, and install the optional CUDA provider.
 import { parseArgs } from 'node:util';
-import { PROVIDER_NAMES, type ProviderName, type RunOptions } from '../protocol/engine';
+import { PROVIDER_NAMES, type ProviderName, type RunOptions, type StepEvent } from '../protocol/engine';
 import { checkRunSpec, RANDOM_SEED, runSpec, type PixelSize, type RunSpec, type RunSpecInput } from '../protocol/run';
 import { EngineError, type EngineClient } from '../runs/engineClient';
 import { defaultModelDir } from '../runs/enginePaths';
@@ -228,14 +228,17 @@ async function runAndWrite(
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   try {
-    const run = await executeRun(engine, prepareRun(spec), options, {
-      signal: abort.signal,
-      onStep: (e) => process.stderr.isTTY && process.stderr.write(`\rstep ${e.step + 1}/${e.totalSteps}`),
-    }).catch((err: unknown) => {
-      // A bad input image is the user's to fix: a usage error naming its flag.
-      if (err instanceof RunInputError) throw new UsageError(`${FLAGS[err.field]}: ${err.message}`);
-      throw err;
-    });
+    // Step counts for a terminal only: a script's or a cluster job's run asks the engine for no step events.
+    const onStep = process.stderr.isTTY
+      ? (e: StepEvent) => process.stderr.write(`\rstep ${e.step + 1}/${e.totalSteps}`)
+      : undefined;
+    const run = await executeRun(engine, prepareRun(spec), options, { signal: abort.signal, onStep }).catch(
+      (err: unknown) => {
+        // A bad input image is the user's to fix: a usage error naming its flag.
+        if (err instanceof RunInputError) throw new UsageError(`${FLAGS[err.field]}: ${err.message}`);
+        throw err;
+      },
+    );
     if (process.stderr.isTTY) process.stderr.write('\n');
     for (let i = 0; i < run.images.length; i++) writeFileSafely(paths[i], run.images[i].png, o.force!);
     if (dump && run.tensors) writeDump(dump, run, o.force!);

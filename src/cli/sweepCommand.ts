@@ -106,7 +106,8 @@ async function runFile(file: string, out: string, o: RunFlags, started?: EngineC
       maxBatch: o.batch,
       signal: abort.signal,
       shard,
-      onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r${describeProgress(p)}   `),
+      // Progress for a terminal only: without a listener the engine sends no step events.
+      onProgress: process.stderr.isTTY ? (p) => process.stderr.write(`\r${describeProgress(p)}   `) : undefined,
     });
     if (process.stderr.isTTY && report.ran.length) process.stderr.write('\n');
     const part = shard ? `; shard ${shard.index}/${shard.count}: ${cells.length} cells` : '';

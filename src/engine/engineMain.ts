@@ -27,7 +27,7 @@ function send(message: FromEngine): void {
   process.send?.(message);
 }
 
-async function generate(id: number, request: GenerateRequest): Promise<void> {
+async function generate(id: number, request: GenerateRequest, steps: boolean): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
     const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
@@ -40,7 +40,7 @@ async function generate(id: number, request: GenerateRequest): Promise<void> {
       });
     }
     const control = {
-      onStep: (event: StepEvent) => send({ type: 'step', id, event }),
+      onStep: (event: StepEvent) => steps && send({ type: 'step', id, event }),
       cancelled: () => cancelled.has(id),
     };
     // The cache keeps two folders: a base and its refiner stay loaded together.
@@ -67,7 +67,7 @@ async function latent(id: number, request: ForwardLatentRequest): Promise<void> 
 process.on('message', (m: ToEngine) => {
   switch (m.type) {
     case 'generate':
-      work = work.then(() => generate(m.id, m.request));
+      work = work.then(() => generate(m.id, m.request, m.steps));
       return;
     case 'forwardLatent':
       work = work.then(() => latent(m.id, m.request));

@@ -14,7 +14,7 @@ export type PreviewKind = 'none' | 'latent' | 'vae' | 'taesd';
 /** How the engine runs a spec (not part of what the run makes, so not in its record). */
 export interface RunOptions {
   provider?: ProviderName;
-  /** Step events come every step; every `every` steps (and at the last) they carry a preview of this
+  /** Step events come every step (to a client that listens); every `every` steps (and at the last) they carry a preview of this
    * kind and the captured latents. Default { every: 1, kind: 'none' }; every 0: never. */
   preview?: { every: number; kind: PreviewKind };
   /** Put x_t and x̂0 into step events (copies; costs IPC bandwidth). */
@@ -245,7 +245,9 @@ export interface EngineErrorPayload {
 
 /** Client → engine. `id` pairs each request with its replies. */
 export type ToEngine =
-  | { type: 'generate'; id: number; request: GenerateRequest }
+  /** `steps`: whether the client listens to step events; without, the engine sends none (each wakes the host,
+   * which on two busy cores takes the UNet's time: 2.5 ms of a default-model image's 50). */
+  | { type: 'generate'; id: number; request: GenerateRequest; steps: boolean }
   | { type: 'cancel'; id: number }
   | { type: 'unload'; id: number; modelDir: string }
   | { type: 'forwardLatent'; id: number; request: ForwardLatentRequest }

@@ -73,7 +73,7 @@ export class EngineClient {
     const { signal, onStep } = options;
     if (signal?.aborted) return Promise.reject(cancelled());
     const id = this.nextId++;
-    const done = this.request<GenerateResult>(id, { type: 'generate', id, request }, onStep);
+    const done = this.request<GenerateResult>(id, { type: 'generate', id, request, steps: !!onStep }, onStep);
     const onAbort = () => {
       const p = this.pending.get(id);
       if (!p?.child.connected) return;

@@ -53,6 +53,7 @@ export interface SweepRunOptions {
   /** Run every cell even when its file exists. */
   force?: boolean;
   signal?: AbortSignal;
+  /** Without it the engine sends no step events. */
   onProgress?: (progress: SweepProgress) => void;
   /** Each cell's PNG as it is found in the folder (first) or finishes, for a view that fills in live. */
   onCell?: (index: number, png: Uint8Array) => void;
@@ -98,16 +99,19 @@ export async function runSweep(
     engine ??= o.engine();
     const batch = batches[k];
     const spec = { ...batch[0].cell.run, batchSize: batch.length };
+    const { onProgress } = o;
     return executeRun(engine, prepareRun(spec), o.runOptions, {
       signal,
-      onStep: (e) =>
-        o.onProgress?.({
-          cell: firsts[k],
-          lastCell: firsts[k] + batch.length - 1,
-          cells: todo.length,
-          step: e.step + 1,
-          steps: e.totalSteps,
-        }),
+      onStep:
+        onProgress &&
+        ((e) =>
+          onProgress({
+            cell: firsts[k],
+            lastCell: firsts[k] + batch.length - 1,
+            cells: todo.length,
+            step: e.step + 1,
+            steps: e.totalSteps,
+          })),
     });
   };
   let current = batches.length > 0 ? start(0) : undefined;

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fork } from 'node:child_process';
+import type { FromEngine, ToEngine } from '../../../src/protocol/engine';
 import { EngineClient, type EngineError } from '../../../src/runs/engineClient';
 import { engineEntry } from '../../../src/runs/enginePaths';
 import { model, request, startEngine } from '../engine/fixtures';
@@ -148,6 +150,46 @@ test('when the engine dies running a request, the one queued behind it runs in a
     const second = client.generate(request());
     await assert.rejects(first, (e: EngineError) => e.code === 'ENGINE_EXITED' && /code 3/.test(e.message));
     await assert.rejects(second, (e: EngineError) => e.code === 'BAD_REQUEST' && Number(e.message) !== firstPid);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('the engine sends step events only to a client that listens, and the client asks for them only then', async () => {
+  // The engine itself, forked as EngineClient forks it: the step messages it sends for each kind of request.
+  const { enginePath, execArgv } = engineEntry();
+  const child = fork(enginePath, [], {
+    execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  try {
+    const stepsSent = (id: number, steps: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        let n = 0;
+        const listen = (m: FromEngine) => {
+          if (m.type === 'step' && m.id === id) n++;
+          if (m.type === 'error' && m.id === id) reject(new Error(m.error.message));
+          if (m.type !== 'result' || m.id !== id) return;
+          child.off('message', listen);
+          resolve(n);
+        };
+        child.on('message', listen);
+        child.send({ type: 'generate', id, request: request({ steps: 3 }), steps } satisfies ToEngine);
+      });
+    assert.equal(await stepsSent(1, true), 3);
+    assert.equal(await stepsSent(2, false), 0);
+  } finally {
+    child.kill();
+  }
+  // The client's side: a generate without onStep sends steps: false.
+  const echoSteps = standIn(
+    `process.send({ type: 'error', id: m.id, error: { code: 'BAD_REQUEST', message: String(m.steps) } });`,
+  );
+  const client = new EngineClient({ enginePath: echoSteps });
+  try {
+    await assert.rejects(client.generate(request()), (e: EngineError) => e.message === 'false');
+    await assert.rejects(client.generate(request(), { onStep: () => {} }), (e: EngineError) => e.message === 'true');
   } finally {
     client.dispose();
   }
