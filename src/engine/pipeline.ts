@@ -104,12 +104,13 @@ export async function runPipeline(
       const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
     } else if (toolRun) {
-      const inputs = toolInputs(req, request.images, shape);
+      const inputs = toolInputs(req, request.images, shape, s, warnings);
       ({ mask, area } = inputs);
+      const { ran } = inputs;
       const image =
-        req.initImage === undefined ? undefined : await toolImage(s, req, inputs.images, shape, noise, mask);
+        req.initImage === undefined ? undefined : await toolImage(s, ran, inputs.images, shape, noise, mask);
       const init = image && { latents: image.latents.data, mask: mask?.latent };
-      tool = planToolRun(req, scheduler, latentShape, seeds, init);
+      tool = planToolRun(ran, scheduler, latentShape, seeds, init);
       const { guidanceScale, guidanceRescale } = req;
       const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape, extra: image?.unetExtra };
       const { unetStepMs, unetRunMs } = loop;
@@ -195,16 +196,34 @@ function overlaid(
 }
 
 /** A tool run's image inputs: for inpaint area "only masked" the mask's region at the run's size
- * (onlyMasked.ts), else the request's; and its mask as the tool takes it. */
-function toolInputs(req: ResolvedSpec, images: RunImages | undefined, shape: RunShape) {
-  if (req.mask === undefined) return { images };
+ * (onlyMasked.ts), else the request's; its mask as the tool takes it; and the spec the run goes by (`ran`),
+ * without the mask where a blank one turned "only masked" into image-to-image, as in A1111. */
+function toolInputs(
+  req: ResolvedSpec,
+  images: RunImages | undefined,
+  shape: RunShape,
+  s: ModelSessions,
+  warnings: string[],
+): { images?: RunImages; mask?: ToolMask; area?: OnlyMasked; ran: ResolvedSpec } {
+  if (req.mask === undefined) return { images, ran: req };
   const blur = req.maskBlur ?? 0;
-  const area =
-    req.inpaintArea === 'only masked'
-      ? onlyMasked(images, blur, req.maskPadding ?? DEFAULT_MASK_PADDING, shape)
-      : undefined;
+  const onlyMaskedArea = req.inpaintArea === 'only masked';
+  const area = onlyMaskedArea ? onlyMasked(images, blur, req.maskPadding ?? DEFAULT_MASK_PADDING, shape) : undefined;
+  if (onlyMaskedArea && !area) {
+    if (s.inpaintingUnet) {
+      const why = `${s.folder.name}'s inpainting UNet needs a mask, and A1111's conditioning without one is not modelled`;
+      throw new EngineFailure(
+        'BAD_REQUEST',
+        `the mask is blank: A1111 runs "only masked" as image-to-image then; ${why}`,
+      );
+    }
+    warnings.push('the mask is blank, so inpaint area "only masked" ran as image-to-image, as A1111 runs it');
+    const ran = { ...req, mask: undefined, maskedContent: undefined, inpaintArea: undefined };
+    return { images: { init: images!.init }, ran };
+  }
   const pixel = area?.pixel ?? pixelMask(images, blur, shape);
-  return { images: area?.images ?? images, mask: toolInpaintMask(pixel, shape, req.toolSampler!.tool), area };
+  const mask = toolInpaintMask(pixel, shape, req.toolSampler!.tool);
+  return { images: area?.images ?? images, mask, area, ran: req };
 }
 
 /** What a run from an init image reports of its start. */

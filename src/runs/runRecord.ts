@@ -59,6 +59,10 @@ export function buildRunRecords(createdAt: Date, info: RunInfo, inputs?: RunInpu
 export function toA1111(record: RunRecord): A1111Parameters {
   const eq = toolEquivalents({ ...record.ran, spec: record.spec });
   const { spec } = record;
+  // What ran where the record says, else what was asked: a blank mask turns "only masked" into image-to-image.
+  const ranImage = record.ran.image;
+  const inpainted = spec.mask !== undefined && ranImage?.mode !== 'img2img';
+  const onlyMasked = inpainted && spec.inpaintArea === 'only masked' && ranImage?.resize !== 'stretch-lanczos3';
   return {
     prompt: spec.prompt,
     negativePrompt: spec.negativePrompt,
@@ -80,11 +84,12 @@ export function toA1111(record: RunRecord): A1111Parameters {
       // A1111 writes it only for its samplers that take it at η ≠ 0 (is_sampler_using_eta_noise_seed_delta);
       // written whenever set, as the noise of the others (LCM, DDPM, Restart here) depends on it too.
       ...(spec.etaNoiseSeedDelta ? [[ENSD, String(spec.etaNoiseSeedDelta)] as [string, string]] : []),
-      // A1111 writes it for every masked content but original (processing.py init).
-      ...(spec.mask !== undefined && spec.maskedContent && spec.maskedContent !== 'original'
+      // A1111 writes it for every masked content but original (processing.py init), where the run inpainted:
+      // a blank mask turns "only masked" into image-to-image, without either key.
+      ...(inpainted && spec.maskedContent && spec.maskedContent !== 'original'
         ? [[MASKED_CONTENT, spec.maskedContent] as [string, string]]
         : []),
-      ...(spec.mask !== undefined && spec.inpaintArea === 'only masked' ? onlyMaskedPairs(spec) : []),
+      ...(onlyMasked ? onlyMaskedPairs(spec) : []),
       ...(eq.a1111Why ? [['Sampler note', `${ranSampler(record)}: ${eq.a1111Why}`] as [string, string]] : []),
       ...refinerPairs(record.ran.refiner),
       // Every noise convention draws from torch's CPU generator; A1111 reads a missing "RNG" as GPU.

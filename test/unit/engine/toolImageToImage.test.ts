@@ -10,7 +10,7 @@ import type { GenerateRequest, GenerateResult, RgbaPixels, StepEvent } from '../
 import { runSpec, type RunSpec, type ToolSamplerSpec } from '../../../src/protocol/run';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
 import { classify } from './classify';
-import { halfMask, maxDiff, meanAbs, startEngine } from './fixtures';
+import { halfMask, maxDiff, meanAbs, model, startEngine } from './fixtures';
 
 const engine = startEngine();
 after(() => engine.dispose());
@@ -219,10 +219,42 @@ test('A1111\'s "only masked" repaints the region around the mask at the run\'s s
     else if (!same) changed++;
   }
   assert.ok(changed > 100, `${changed} of the mask's 256 pixels repainted`);
+});
+
+test('A1111\'s "only masked" with a blank mask runs image-to-image, as A1111 does, and says so', async () => {
+  const [w, h] = [96, 64];
+  const init = { width: w, height: h, rgba: new Uint8Array(w * h * 4) };
+  for (let p = 0; p < w * h; p++) init.rgba.set([(p * 7) % 256, ((p >> 5) * 3) % 256, 200, 255], p * 4);
   const blank = { width: w, height: h, rgba: new Uint8Array(w * h * 4).fill(0) };
-  await assert.rejects(run({ ...spec, inpaintArea: 'only masked' }, init, [], blank), {
+  const spec = { initImage: 'i.png', strength: 0.75, toolSampler: A1111('Euler a') };
+  // The mask's options go with it: its masked content would otherwise need a mask.
+  const masked = {
+    ...spec,
+    mask: 'm.png',
+    inpaintArea: 'only masked' as const,
+    maskedContent: 'latent noise' as const,
+  };
+  const fellBack = await run(masked, init, [], blank);
+  const img2img = await run(spec, init);
+  assert.deepEqual(fellBack.images[0].rgba, img2img.images[0].rgba, 'the image-to-image run of the same seed');
+  assert.deepEqual([fellBack.images[0].width, fellBack.images[0].height], [64, 64], "the run's size, not the init's");
+  assert.deepEqual([fellBack.info.image?.mode, fellBack.info.image?.resize], ['img2img', 'stretch-lanczos3']);
+  assert.ok(
+    fellBack.info.warnings.some((m) =>
+      /the mask is blank, so inpaint area "only masked" ran as image-to-image/.test(m),
+    ),
+  );
+  // An inpainting UNet cannot run without its mask channels: refused, naming why.
+  const inpaintModel = {
+    ...masked,
+    modelDir: model('tiny-sd-inpaint'),
+    maskedContent: undefined,
+    width: 64,
+    height: 64,
+  };
+  await assert.rejects(run(inpaintModel, init, [], blank), {
     code: 'BAD_REQUEST',
-    message: /the mask is blank: inpaint area "only masked" has no region to repaint/,
+    message: /the mask is blank: A1111 runs "only masked" as image-to-image then; .*inpainting UNet needs a mask/,
   });
 });
 

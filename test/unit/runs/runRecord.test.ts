@@ -402,6 +402,13 @@ test('A1111\'s inpaint area "Only masked": written as A1111 writes it and restor
   assert.doesNotMatch(pngTextChunks(whole).parameters, /Inpaint area|Masked area padding/);
   const odd = texts.parameters.replace('Masked area padding: 32', 'Masked area padding: 9000');
   assert.deepEqual(restoreFromPngText({ parameters: odd })?.spec.maskPadding, undefined);
+  // A blank mask ran image-to-image, as in A1111: neither the area's keys nor the mask's masked content.
+  const image = { sourceWidth: 96, sourceHeight: 64, latent: 'posterior-mean', strength: 0.75, beginIndex: 5 } as const;
+  const content = { ...spec, maskedContent: 'latent noise' as const };
+  const ran = (mode: 'img2img' | 'inpaint', resize: 'stretch-lanczos3' | 'only-masked') =>
+    pngTextChunks(buildRunRecords(new Date(0), sampleInfo({ spec: content, image: { ...image, mode, resize } }))[0]);
+  assert.doesNotMatch(ran('img2img', 'stretch-lanczos3').parameters, /Inpaint area|Masked area padding|Masked content/);
+  assert.match(ran('inpaint', 'only-masked').parameters, /Masked content: latent noise, Inpaint area: Only masked, /);
 });
 
 test('a varied image carries its own variation seed, in A1111 text and in the record', () => {
