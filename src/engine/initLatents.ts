@@ -121,8 +121,11 @@ export async function toolImage(
   const fill = (req.maskedContent ?? 'original') !== 'original' ? mask?.overlay : undefined;
   const pixels = toolImagePixels(images, shape, fill);
   const encoded = await encodeImage(s, pixels, shape.batch, noise, 'mean');
-  const unetExtra =
-    s.inpaintingUnet && mask ? await inpaintUnetExtra(s, req, pixels, encoded, mask, shape, noise) : undefined;
+  const extra = () =>
+    mask
+      ? inpaintUnetExtra(s, req, pixels, encoded, mask, shape, noise)
+      : unmaskedUnetExtra(s, req, pixels, shape, noise);
+  const unetExtra = s.inpaintingUnet ? await extra() : undefined;
   return { ...encoded, unetExtra, encoderMs: performance.now() - started };
 }
 
@@ -158,6 +161,34 @@ async function inpaintUnetExtra(
   const { width, height, latentWidth, latentHeight } = shape;
   const c = a1111InpaintConditioning(pixels.data, mask.overlay!, [width, height], [latentWidth, latentHeight]);
   return withMaskChannel(await encode(c.masked), c.latentMask);
+}
+
+/** ComfyUI's latent of a blank image by channel, for SD's VAE (model_base.py blank_inpaint_image_like); it
+ * leaves channels past the fourth at 1. */
+const COMFY_BLANK_LATENT = [0.8223, -0.6876, 0.6364, 0.138];
+
+/** [mask, masked-image latents] for a 9-channel inpainting UNet that a tool run takes from an image without a
+ * mask, as each tool fills them: ComfyUI a mask of ones and its blank latent (BaseModel.concat_cond without a
+ * denoise mask); A1111 a mask of ones and the image masked to nothing, encoded (inpainting_image_conditioning's
+ * dummy mask at its default mask weight 1: lerp(image, image·0, 1) = 0). */
+async function unmaskedUnetExtra(
+  s: ModelSessions,
+  req: ResolvedSpec,
+  pixels: Tensor<Float32Array>,
+  shape: RunShape,
+  noise: NoiseSource,
+): Promise<Tensor<Float32Array>> {
+  const { batch, channels, latentWidth, latentHeight } = shape;
+  const plane = latentWidth * latentHeight;
+  const ones = new Float32Array(plane).fill(1);
+  if (req.toolSampler!.tool === 'comfyui') {
+    const blank = Float32Array.from({ length: batch * channels * plane }, (_, i) => {
+      return COMFY_BLANK_LATENT[Math.floor(i / plane) % channels] ?? 1;
+    });
+    return withMaskChannel({ data: blank, shape: [batch, channels, latentHeight, latentWidth] }, ones);
+  }
+  const nothing = { data: new Float32Array(pixels.data.length), shape: pixels.shape };
+  return withMaskChannel((await encodeImage(s, nothing, batch, noise, 'mean')).latents, ones);
 }
 
 /** Sets the scheduler's steps and cuts them by the strength (diffusers' get_timesteps). */

@@ -104,7 +104,7 @@ export async function runPipeline(
       const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
     } else if (toolRun) {
-      const inputs = toolInputs(req, request.images, shape, s, warnings);
+      const inputs = toolInputs(req, request.images, shape, warnings);
       ({ mask, area } = inputs);
       const { ran } = inputs;
       const image =
@@ -202,34 +202,25 @@ function toolInputs(
   req: ResolvedSpec,
   images: RunImages | undefined,
   shape: RunShape,
-  s: ModelSessions,
   warnings: string[],
 ): { images?: RunImages; mask?: ToolMask; area?: OnlyMasked; ran: ResolvedSpec } {
   if (req.mask === undefined) return { images, ran: req };
   const blur = req.maskBlur ?? 0;
   const onlyMaskedArea = req.inpaintArea === 'only masked';
   const area = onlyMaskedArea ? onlyMasked(images, blur, req.maskPadding ?? DEFAULT_MASK_PADDING, shape) : undefined;
-  if (onlyMaskedArea && !area) return blankMaskImageToImage(req, images, s, warnings);
+  if (onlyMaskedArea && !area) return blankMaskImageToImage(req, images, warnings);
   const pixel = area?.pixel ?? pixelMask(images, blur, shape);
   const mask = toolInpaintMask(pixel, shape, req.toolSampler!.tool);
   return { images: area?.images ?? images, mask, area, ran: req };
 }
 
 /** A1111's "only masked" on a blank mask: image-to-image without the mask and its options, which the warnings
- * say; refused on an inpainting UNet, which takes the mask's channels (A1111's mask of ones is not modelled). */
+ * say (an inpainting UNet then gets A1111's mask of ones: initLatents.ts). */
 function blankMaskImageToImage(
   req: ResolvedSpec,
   images: RunImages | undefined,
-  s: ModelSessions,
   warnings: string[],
 ): { images: RunImages; ran: ResolvedSpec } {
-  if (s.inpaintingUnet) {
-    const why = `${s.folder.name}'s inpainting UNet needs a mask, and A1111's conditioning without one is not modelled`;
-    throw new EngineFailure(
-      'BAD_REQUEST',
-      `the mask is blank: A1111 runs "only masked" as image-to-image then; ${why}`,
-    );
-  }
   warnings.push('the mask is blank, so inpaint area "only masked" ran as image-to-image, as A1111 runs it');
   return {
     images: { init: images!.init },

@@ -37,9 +37,11 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
 
   const [, unetChannels, fixedH, fixedW] = s.unet.input('sample').shape;
   const channels = typeof unetChannels === 'number' ? s.unetLatentChannels : unetChannels;
-  if (s.inpaintingUnet && !spec.mask) {
+  // A tool's sampler fills the mask channels itself for an image without a mask, as the tool does.
+  const toolImageToImage = spec.toolSampler !== undefined && spec.initImage !== undefined && !spec.invert;
+  if (s.inpaintingUnet && !spec.mask && !toolImageToImage) {
     throw bad(
-      `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): give an init image and a mask`,
+      `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): give an init image and a mask, or an init image and an A1111 or ComfyUI sampler`,
     );
   }
   const scale = s.folder.vaeScale;

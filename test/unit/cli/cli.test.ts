@@ -297,7 +297,7 @@ test('bad image arguments are refused naming the flag and the file', () => {
     [
       ['--model', model('tiny-sd-inpaint')],
       1,
-      /inpainting UNet \(9 input channels.*give an init image and a mask \[BAD_REQUEST\]/,
+      /inpainting UNet \(9 input channels.*give an init image and a mask, or an init image and an A1111 or ComfyUI sampler \[BAD_REQUEST\]/,
     ],
   ];
   writeFileSync(join(dir, 'empty.png'), '');

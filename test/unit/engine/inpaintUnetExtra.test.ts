@@ -1,7 +1,8 @@
 // What a 9-channel inpainting UNet gets besides the latents in a tool run, as each tool makes it: ComfyUI
 // (comfy/model_base.py BaseModel.concat_cond) the rounded denoise mask and, under SetLatentNoiseMask's graph,
 // the run's own latents, under InpaintModelConditioning's the grey-masked image encoded; A1111
-// (inpainting_image_conditioning) its nearest-resized mask and the masked image encoded again.
+// (inpainting_image_conditioning) its nearest-resized mask and the masked image encoded again; and without a
+// mask (image-to-image) a mask of ones with each tool's stand-in for the masked image.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { comfyConcatMask } from '../../../src/core/kdiffusion/comfyInpaint';
@@ -28,11 +29,15 @@ function ramps(): RgbaPixels {
   return { width: 64, height: 64, rgba };
 }
 
-async function extraFor(tool: 'comfyui' | 'a1111', inpaintNode?: 'InpaintModelConditioning') {
+async function extraFor(
+  tool: 'comfyui' | 'a1111',
+  inpaintNode?: 'InpaintModelConditioning',
+  maskImage: RgbaPixels | null = halfMask(64, 64), // null: no mask
+) {
   const s = await loadSessions(readModelFolder(model('tiny-sd-inpaint')), 'cpu');
   loaded.push(s);
-  const images = { init: ramps(), mask: halfMask(64, 64) };
-  const mask = toolInpaintMask(pixelMask(images, 0, SHAPE), SHAPE, tool);
+  const images = { init: ramps(), mask: maskImage ?? undefined };
+  const mask = maskImage ? toolInpaintMask(pixelMask(images, 0, SHAPE), SHAPE, tool) : undefined;
   const req = { toolSampler: { tool, sampler: 'euler' }, inpaintNode } as unknown as ResolvedSpec;
   // The mean of the posterior draws no noise.
   const image = await toolImage(s, req, images, SHAPE, {} as NoiseSource, mask);
@@ -42,7 +47,7 @@ async function extraFor(tool: 'comfyui' | 'a1111', inpaintNode?: 'InpaintModelCo
 test("ComfyUI's extra channels: the denoise mask rounded, then the run's own latents", async () => {
   const { image, mask, extra } = await extraFor('comfyui');
   assert.deepEqual(extra.shape, [1, 5, 8, 8]);
-  assert.deepEqual(Array.from(extra.data.subarray(0, 64)), Array.from(comfyConcatMask(mask.latent)));
+  assert.deepEqual(Array.from(extra.data.subarray(0, 64)), Array.from(comfyConcatMask(mask!.latent)));
   assert.deepEqual(Array.from(extra.data.subarray(64)), Array.from(image.latents.data));
 });
 
@@ -60,7 +65,7 @@ test("A1111's extra channels: its own mask, and the masked image's latents, not 
 
 test("ComfyUI's InpaintModelConditioning: the same mask, and the grey-masked image's latents", async () => {
   const { image, mask, extra } = await extraFor('comfyui', 'InpaintModelConditioning');
-  assert.deepEqual(Array.from(extra.data.subarray(0, 64)), Array.from(comfyConcatMask(mask.latent)));
+  assert.deepEqual(Array.from(extra.data.subarray(0, 64)), Array.from(comfyConcatMask(mask!.latent)));
   const latents = Array.from(extra.data.subarray(64));
   assert.ok(
     latents.some((v, i) => v !== image.latents.data[i]),
@@ -69,4 +74,20 @@ test("ComfyUI's InpaintModelConditioning: the same mask, and the grey-masked ima
   // With a black-and-white mask ComfyUI's grey (0 in [−1, 1]) and A1111's zeroed pixels are the same image.
   const a1111 = await extraFor('a1111');
   assert.deepEqual(latents, Array.from(a1111.extra.data.subarray(64)));
+});
+
+test("without a mask (image-to-image): a mask of ones, and each tool's masked image", async () => {
+  const ones = Array.from({ length: 64 }, () => 1);
+  // ComfyUI: its latent of a blank image, channel by channel (model_base.py blank_inpaint_image_like).
+  const comfy = (await extraFor('comfyui', undefined, null)).extra;
+  assert.deepEqual(comfy.shape, [1, 5, 8, 8]);
+  assert.deepEqual(Array.from(comfy.data.subarray(0, 64)), ones);
+  const blank = [0.8223, -0.6876, 0.6364, 0.138].flatMap((v) => Array.from({ length: 64 }, () => Math.fround(v)));
+  assert.deepEqual(Array.from(comfy.data.subarray(64)), blank);
+  // A1111: its dummy mask is the whole image masked, lerp(image, image·0, 1) = 0: a white mask's channels.
+  const a1111 = (await extraFor('a1111', undefined, null)).extra;
+  const white = { width: 64, height: 64, rgba: new Uint8Array(64 * 64 * 4).fill(255) };
+  const whole = (await extraFor('a1111', undefined, white)).extra;
+  assert.deepEqual(Array.from(a1111.data.subarray(0, 64)), ones);
+  assert.deepEqual(Array.from(a1111.data), Array.from(whole.data));
 });

@@ -244,18 +244,16 @@ test('A1111\'s "only masked" with a blank mask runs image-to-image, as A1111 doe
       /the mask is blank, so inpaint area "only masked" ran as image-to-image/.test(m),
     ),
   );
-  // An inpainting UNet cannot run without its mask channels: refused, naming why.
-  const inpaintModel = {
-    ...masked,
-    modelDir: model('tiny-sd-inpaint'),
-    maskedContent: undefined,
-    width: 64,
-    height: 64,
-  };
-  await assert.rejects(run(inpaintModel, init, [], blank), {
-    code: 'BAD_REQUEST',
-    message: /the mask is blank: A1111 runs "only masked" as image-to-image then; .*inpainting UNet needs a mask/,
-  });
+  // An inpainting UNet too, with the mask channels A1111 gives it without a mask (inpaintUnetExtra.test.ts).
+  const onInpaintModel = { modelDir: model('tiny-sd-inpaint'), width: 64, height: 64 };
+  const inpaintFellBack = await run({ ...masked, ...onInpaintModel }, init, [], blank);
+  const inpaintImg2img = await run({ ...spec, ...onInpaintModel }, init);
+  assert.deepEqual(inpaintFellBack.images[0].rgba, inpaintImg2img.images[0].rgba);
+  assert.equal(inpaintFellBack.info.image?.mode, 'img2img');
+  // ComfyUI's samplers take an image without a mask on it too (its blank latent in the mask channels).
+  const comfy = await run({ ...spec, ...onInpaintModel, toolSampler: COMFY('euler', 'normal') }, init);
+  assert.equal(comfy.info.image?.mode, 'img2img');
+  assert.ok(maxDiff(comfy.images[0].rgba, inpaintImg2img.images[0].rgba) > 0, "not A1111's image");
 });
 
 test('a tool sampler refuses inversion and an init image it does not start from, naming why', async () => {
