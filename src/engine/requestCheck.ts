@@ -41,7 +41,8 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
   const toolImageToImage = spec.toolSampler !== undefined && spec.initImage !== undefined && !spec.invert;
   if (s.inpaintingUnet && !spec.mask && !toolImageToImage) {
     throw bad(
-      `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): give an init image and a mask, or an init image and an A1111 or ComfyUI sampler`,
+      `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): ` +
+        'give an init image and a mask, or an init image and an A1111 or ComfyUI sampler',
     );
   }
   const scale = s.folder.vaeScale;

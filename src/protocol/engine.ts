@@ -14,8 +14,9 @@ export type PreviewKind = 'none' | 'latent' | 'vae' | 'taesd';
 /** How the engine runs a spec (not part of what the run makes, so not in its record). */
 export interface RunOptions {
   provider?: ProviderName;
-  /** Step events come every step (to a client that listens); every `every` steps (and at the last) they carry a preview of this
-   * kind and the captured latents. Default { every: 1, kind: 'none' }; every 0: never. */
+  /** Step events come every step (to a client that listens); every `every` steps (and at the last) they
+   * carry a preview of this kind and the captured latents. Default { every: 1, kind: 'none' }; every 0:
+   * never. */
   preview?: { every: number; kind: PreviewKind };
   /** Put x_t and x̂0 into step events (copies; costs IPC bandwidth). */
   captureLatents?: boolean;
