@@ -121,11 +121,11 @@ export async function toolImage(
   const fill = (req.maskedContent ?? 'original') !== 'original' ? mask?.overlay : undefined;
   const pixels = toolImagePixels(images, shape, fill);
   const encoded = await encodeImage(s, pixels, shape.batch, noise, 'mean');
-  const extra = () =>
-    mask
-      ? inpaintUnetExtra(s, req, pixels, encoded, mask, shape, noise)
-      : unmaskedUnetExtra(s, req, pixels, shape, noise);
-  const unetExtra = s.inpaintingUnet ? await extra() : undefined;
+  const unetExtra = !s.inpaintingUnet
+    ? undefined
+    : mask
+      ? await inpaintUnetExtra(s, req, pixels, encoded, mask, shape, noise)
+      : await unmaskedUnetExtra(s, req, pixels, shape, noise);
   return { ...encoded, unetExtra, encoderMs: performance.now() - started };
 }
 
@@ -151,16 +151,28 @@ async function inpaintUnetExtra(
   shape: RunShape,
   noise: NoiseSource,
 ): Promise<Tensor<Float32Array>> {
-  const encode = async (data: Float32Array) =>
-    (await encodeImage(s, { data, shape: pixels.shape }, shape.batch, noise, 'mean')).latents;
-  if (req.toolSampler!.tool === 'comfyui') {
-    const conditioned = req.inpaintNode === 'InpaintModelConditioning';
-    const latents = conditioned ? await encode(comfyMaskedPixels(pixels.data, mask.pixel!)) : encoded.latents;
-    return withMaskChannel(latents, comfyConcatMask(mask.latent));
-  }
+  if (req.toolSampler!.tool !== 'comfyui') return a1111UnetExtra(s, pixels, mask.overlay!, shape, noise);
+  const masked = () => ({ data: comfyMaskedPixels(pixels.data, mask.pixel!), shape: pixels.shape });
+  const latents =
+    req.inpaintNode === 'InpaintModelConditioning'
+      ? (await encodeImage(s, masked(), shape.batch, noise, 'mean')).latents
+      : encoded.latents;
+  return withMaskChannel(latents, comfyConcatMask(mask.latent));
+}
+
+/** A1111's [mask, masked-image latents] from the image the run encodes and its 8-bit mask (`overlay`, 255
+ * repaints): a1111InpaintConditioning, its masked image encoded again. */
+async function a1111UnetExtra(
+  s: ModelSessions,
+  pixels: Tensor<Float32Array>,
+  overlay: Uint8Array,
+  shape: RunShape,
+  noise: NoiseSource,
+): Promise<Tensor<Float32Array>> {
   const { width, height, latentWidth, latentHeight } = shape;
-  const c = a1111InpaintConditioning(pixels.data, mask.overlay!, [width, height], [latentWidth, latentHeight]);
-  return withMaskChannel(await encode(c.masked), c.latentMask);
+  const c = a1111InpaintConditioning(pixels.data, overlay, [width, height], [latentWidth, latentHeight]);
+  const masked = await encodeImage(s, { data: c.masked, shape: pixels.shape }, shape.batch, noise, 'mean');
+  return withMaskChannel(masked.latents, c.latentMask);
 }
 
 /** ComfyUI's latent of a blank image by channel, for SD's VAE (model_base.py blank_inpaint_image_like); it
@@ -169,8 +181,8 @@ const COMFY_BLANK_LATENT = [0.8223, -0.6876, 0.6364, 0.138];
 
 /** [mask, masked-image latents] for a 9-channel inpainting UNet that a tool run takes from an image without a
  * mask, as each tool fills them: ComfyUI a mask of ones and its blank latent (BaseModel.concat_cond without a
- * denoise mask); A1111 a mask of ones and the image masked to nothing, encoded (inpainting_image_conditioning's
- * dummy mask at its default mask weight 1: lerp(image, image·0, 1) = 0). */
+ * denoise mask); A1111 its dummy mask (inpainting_image_conditioning: ones, the image lerped to image·0 at its
+ * default mask weight 1), which is its conditioning for a mask over the whole image. */
 async function unmaskedUnetExtra(
   s: ModelSessions,
   req: ResolvedSpec,
@@ -178,17 +190,17 @@ async function unmaskedUnetExtra(
   shape: RunShape,
   noise: NoiseSource,
 ): Promise<Tensor<Float32Array>> {
-  const { batch, channels, latentWidth, latentHeight } = shape;
-  const plane = latentWidth * latentHeight;
-  const ones = new Float32Array(plane).fill(1);
-  if (req.toolSampler!.tool === 'comfyui') {
-    const blank = Float32Array.from({ length: batch * channels * plane }, (_, i) => {
-      return COMFY_BLANK_LATENT[Math.floor(i / plane) % channels] ?? 1;
-    });
-    return withMaskChannel({ data: blank, shape: [batch, channels, latentHeight, latentWidth] }, ones);
+  const { batch, channels, width, height, latentWidth, latentHeight } = shape;
+  if (req.toolSampler!.tool !== 'comfyui') {
+    return a1111UnetExtra(s, pixels, new Uint8Array(width * height).fill(255), shape, noise);
   }
-  const nothing = { data: new Float32Array(pixels.data.length), shape: pixels.shape };
-  return withMaskChannel((await encodeImage(s, nothing, batch, noise, 'mean')).latents, ones);
+  const plane = latentWidth * latentHeight;
+  const blank = Float32Array.from(
+    { length: batch * channels * plane },
+    (_, i) => COMFY_BLANK_LATENT[Math.floor(i / plane) % channels] ?? 1,
+  );
+  const latents = { data: blank, shape: [batch, channels, latentHeight, latentWidth] };
+  return withMaskChannel(latents, new Float32Array(plane).fill(1));
 }
 
 /** Sets the scheduler's steps and cuts them by the strength (diffusers' get_timesteps). */

@@ -7,7 +7,18 @@ import { WASM_BASE64 } from './stepMathWasm';
 interface Exports {
   memory: WasmMemory;
   lincomb(count: number, arrays: number, out: number, bytes: number): void;
-  eulerAncestral(...args: number[]): void;
+  eulerAncestral(
+    x: number,
+    x0: number,
+    z: number,
+    out: number,
+    bytes: number,
+    a: number,
+    b: number,
+    h: number,
+    c: number,
+    noisy: number,
+  ): void;
 }
 
 let kernel: Exports | undefined;
