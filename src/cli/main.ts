@@ -8,10 +8,11 @@ import { defaultModelDir } from '../runs/enginePaths';
 import { executeRun, prepareRun } from '../runs/executeRun';
 import { RunInputError } from '../runs/inputImages';
 import { samplerChoice } from '../runs/samplerChoice';
+import { suggestKey } from '../core/config/suggestKey';
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { installCuda } from './installCuda';
 import { sweep, SWEEP_USAGE } from './sweepCommand';
-import { usage, UsageError } from './usageError';
+import { HELP_FLAGS, usage, UsageError } from './usageError';
 import { cliEngine } from './cliEngine';
 import { describeRun } from './report';
 import { checkDumpFolder, outputPaths, writeDump, writeFileSafely } from './outputFiles';
@@ -72,16 +73,20 @@ ${SWEEP_USAGE}
 /** Runs a command; `engine`: a client already started for it (src/cli/start.ts), else one is started here. */
 export async function main(argv: string[], engine?: EngineClient): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || argv.some((a) => HELP_FLAGS.includes(a))) {
+    console.log(USAGE);
+    return 0;
+  }
   if (command === 'generate') return generate(rest, engine);
   if (command === 'sweep') return sweep(rest, engine);
   if (command === 'invert') return invert(rest, engine);
   if (command === 'install-cuda') return installCuda();
-  if (command === undefined || command === '--help' || command === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  throw new UsageError(`unknown command "${command}"`);
+  const meant = suggestKey(command, COMMANDS);
+  const hint = meant ? `; did you mean "${meant}"?` : ` (commands: ${COMMANDS.join(', ')})`;
+  throw new UsageError(`unknown command "${command}"${hint}`);
 }
+
+const COMMANDS = ['generate', 'sweep', 'invert', 'install-cuda'];
 
 /** Flags every command that runs the engine takes. */
 const RUN_FLAGS = {
@@ -386,7 +391,8 @@ export function runCommand(argv: string[], engine?: EngineClient): void {
     (err: unknown) => {
       engine?.dispose();
       if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-        console.error(`diffusion-lab: ${(err as Error).message}\n\n${USAGE}`);
+        // The problem alone, on the terminal's last lines: the usage above it would push it out of sight.
+        console.error(`diffusion-lab: ${(err as Error).message}\n(diffusion-lab --help lists the commands and flags)`);
         process.exit(2);
       }
       const code = err instanceof EngineError ? ` [${err.code}]` : '';

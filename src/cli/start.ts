@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INDEX_FILE } from '../runs/sweepFolder';
 import { cliEngine } from './cliEngine';
+import { HELP_FLAGS } from './usageError';
 
 /** Commands whose every successful run needs the engine. */
 const ENGINE_COMMANDS = ['generate', 'invert'];
@@ -22,7 +23,8 @@ export function sweepWillRun(args: string[]): boolean {
 export function run(argv = process.argv.slice(2)): void {
   // --verbose is read again with the other flags; a command it does not parse as a flag fails before any run.
   const [command, ...rest] = argv;
-  const needed = ENGINE_COMMANDS.includes(command) || (command === 'sweep' && sweepWillRun(rest));
+  const runs = ENGINE_COMMANDS.includes(command) || (command === 'sweep' && sweepWillRun(rest));
+  const needed = runs && !argv.some((a) => HELP_FLAGS.includes(a));
   const engine = needed ? cliEngine(argv.includes('--verbose')) : undefined;
   engine?.warmUp();
   // A dynamic import of bundled code: esbuild evaluates main's modules only here, after the fork.

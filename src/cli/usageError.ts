@@ -10,3 +10,6 @@ export function usage<T>(check: () => T): T {
     throw new UsageError((err as Error).message);
   }
 }
+
+/** Flags that ask for the usage, anywhere on the command line. */
+export const HELP_FLAGS = ['--help', '-h'];

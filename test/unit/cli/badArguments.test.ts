@@ -1,5 +1,5 @@
-// Bad command lines, each ending in one clear line that names the flag or file, exit status 2, and
-// nothing written. One case a row: the argument, and what the message must say.
+// Bad command lines, each ending in one clear line that names the flag or file (and a pointer to --help),
+// exit status 2, and nothing written. One case a row: the argument, and what the message must say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,7 @@ const listConfig = join(dir, 'list.json');
 writeFileSync(listConfig, '[1,2,3]');
 const nullConfig = join(dir, 'null.json');
 writeFileSync(nullConfig, 'null');
+const HELP_HINT = '(diffusion-lab --help lists the commands and flags)';
 const base = ['generate', '--model', model('tiny-sd'), '--prompt', 'x', '--steps', '2'];
 const out = ['--out', join(dir, 'never.png')];
 
@@ -75,8 +76,10 @@ for (const [args, message] of cases) {
   test(`generate ${args.join(' ') || '(empty)'} is refused naming it`, () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...base, ...args, ...out], { encoding: 'utf8' });
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, message);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    const [problem, ...after] = r.stderr.trimEnd().split('\n');
+    assert.match(problem, message);
+    // The problem stays on the terminal's last lines: a pointer to --help follows, not the usage.
+    assert.deepEqual(after, [HELP_HINT]);
   });
 }
 
@@ -97,9 +100,23 @@ test('--out naming a folder or standard output is refused, and nothing is writte
   assert.equal(existsSync(join(dir, '-.png')), false);
 });
 
-test('an unknown command is named as unknown', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'genrate'], { encoding: 'utf8' });
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /unknown command "genrate"/);
+test('an unknown command is named as unknown, with the command meant or the list of them', () => {
+  const cli = (command: string) => spawnSync(process.execPath, ['--import', 'tsx', CLI, command], { encoding: 'utf8' });
+  const typo = cli('genrate');
+  assert.equal(typo.status, 2);
+  assert.equal(typo.stderr, `diffusion-lab: unknown command "genrate"; did you mean "generate"?\n${HELP_HINT}\n`);
+  const other = cli('paint');
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /unknown command "paint" \(commands: generate, sweep, invert, install-cuda\)/);
+  assert.deepEqual(readdirSync(dir).sort(), ['a-folder', 'list.json', 'null.json']);
+});
+
+test('--help anywhere prints the usage and runs nothing', () => {
+  for (const help of [['--help'], ['help'], [...base, '-h', ...out], ['sweep', 'never.sweep.json', '--help']]) {
+    const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...help], { encoding: 'utf8', cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^usage:\n {2}diffusion-lab generate/);
+    assert.equal(r.stderr, '');
+  }
   assert.deepEqual(readdirSync(dir).sort(), ['a-folder', 'list.json', 'null.json']);
 });
