@@ -12,7 +12,7 @@ import { cliEngine } from './cliEngine';
 import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
 import { GRID_FILE, INDEX_FILE } from '../runs/sweepFolder';
 import { mergeSweeps } from '../runs/sweepMerge';
-import { DEFAULT_SEED_BATCH, describeProgress, runSweep } from '../runs/sweepRun';
+import { DEFAULT_SEED_BATCH, DEFAULT_TOGETHER, describeProgress, runSweep } from '../runs/sweepRun';
 import { resolveShard, shardCells, ShardError } from '../runs/sweepShard';
 import { UsageError } from './usageError';
 import { graphCacheDir } from '../modelFolder/cacheFolder';
@@ -21,8 +21,9 @@ export const SWEEP_USAGE = `  diffusion-lab sweep <file.sweep.json> --out <folde
       --shard <i/n>          run cells with index % n == i (default: from SLURM_ARRAY_TASK_ID and
                              SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards)
       --shards <n>           shard count for a Kubernetes Indexed Job (or DIFFUSION_LAB_SHARDS)
-      --batch <n>            run up to n cells that differ only by consecutive seeds as one batch
-                             (default ${DEFAULT_SEED_BATCH}; 1: each cell alone)
+      --batch <n>            run up to n cells together (default ${DEFAULT_TOGETHER}; 1: each cell alone):
+                             consecutive seeds as one batch (up to ${DEFAULT_SEED_BATCH}), batches of one model
+                             side by side, their UNet calls joined
       --force                run every cell again, even those already in the folder
       --yes                  run a sweep of more than --cell-limit cells
       --cell-limit <n>       default ${DEFAULT_CELL_LIMIT}
@@ -55,7 +56,7 @@ export async function sweep(args: string[], started?: EngineClient): Promise<num
     if (!PROVIDER_NAMES.includes(o.provider as ProviderName))
       throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
     const limit = o['cell-limit'] === undefined ? DEFAULT_CELL_LIMIT : wholeFlag('--cell-limit', o['cell-limit']);
-    const batch = o.batch === undefined ? DEFAULT_SEED_BATCH : wholeFlag('--batch', o.batch);
+    const batch = o.batch === undefined ? DEFAULT_TOGETHER : wholeFlag('--batch', o.batch);
     if (batch < 1 || batch > RUN_LIMITS.batchSize.max)
       throw new UsageError(`--batch must be from 1 to ${RUN_LIMITS.batchSize.max}, not ${batch}`);
     return await runFile(positionals[0], out, { ...o, limit, batch, provider: o.provider as ProviderName }, started);

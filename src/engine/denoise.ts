@@ -17,11 +17,16 @@ import { guide, unguided } from './guidance';
 import { guidedStep } from './guidedStep';
 import { runUnet } from './runUnet';
 import { StepBuffers } from './stepBuffers';
+import type { UnetCall } from './unetLockstep';
 
 export interface RunControl {
   onStep(event: StepEvent): void;
   /** Checked between steps; true stops the run with CANCELLED. */
   cancelled(): boolean;
+  /** The UNet call of a run that goes together with others (unetLockstep.ts); runUnet otherwise. */
+  unet?: UnetCall;
+  /** Told once the run makes no more UNet calls (it goes on to decode), so the others stop waiting for it. */
+  unetDone?: () => void;
 }
 
 /** What every denoising phase of a run shares. */
@@ -84,7 +89,7 @@ async function steps(loop: Loop, phase: Phase, buffers: StepBuffers): Promise<Te
     const runStart = performance.now();
     const unetInput = unetExtra ? withChannels(input, unetExtra, wide) : input;
     if (unetExtra) wide = unetInput.data;
-    const out = await runUnet(s, unetInput, t, text?.hidden, added, buffers.unetOut);
+    const out = await (control.unet ?? runUnet)(s, unetInput, t, text?.hidden, added, buffers.unetOut);
     unetRunMs.push(performance.now() - runStart);
     const stepOptions = { eta: req.eta, out: buffers.out(i) };
     // Guidance and an elementwise step (DDIM, DPM-Solver++, Euler) in one pass; others take the guided

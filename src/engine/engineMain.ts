@@ -1,10 +1,18 @@
 // The engine process (bundled to dist/engineMain.js, loaded by engineStart.ts, started by EngineClient). Runs
 // one request at a time; session.run() blocks this process's thread, never the extension host's.
-import type { ForwardLatentRequest, FromEngine, GenerateRequest, StepEvent, ToEngine } from '../protocol/engine';
+import type {
+  ForwardLatentRequest,
+  FromEngine,
+  GenerateMember,
+  GenerateRequest,
+  StepEvent,
+  ToEngine,
+} from '../protocol/engine';
 import { EngineFailure, toPayload } from './engineFailure';
 import { forwardLatent } from './forwardLatent';
 import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
+import { UnetLockstep, type Lane } from './unetLockstep';
 import { graphCacheDir } from '../modelFolder/cacheFolder';
 
 const cache = new SessionCache(graphCacheDir(), (level, message) => send({ type: 'log', level, message }));
@@ -27,7 +35,21 @@ function send(message: FromEngine): void {
   process.send?.(message);
 }
 
-async function generate(id: number, request: GenerateRequest, steps: boolean): Promise<void> {
+/** Runs the members side by side, their UNet calls joined (unetLockstep.ts), where they share the model
+ * folders (a refiner's too) and provider; one after another otherwise. */
+async function generateTogether(members: GenerateMember[]): Promise<void> {
+  const key = (r: GenerateRequest) => JSON.stringify([r.spec.modelDir, r.spec.refiner, r.options.provider]);
+  if (members.some((m) => key(m.request) !== key(members[0].request))) {
+    for (const m of members) await generate(m.id, m.request, m.steps);
+    return;
+  }
+  const lockstep = new UnetLockstep();
+  const lanes = members.map(() => lockstep.lane());
+  await Promise.all(members.map((m, i) => generate(m.id, m.request, m.steps, lanes[i])));
+}
+
+/** `lane`: its part among runs that go together, left when its UNet calls end or the run fails. */
+async function generate(id: number, request: GenerateRequest, steps: boolean, lane?: Lane): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
     const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
@@ -42,6 +64,8 @@ async function generate(id: number, request: GenerateRequest, steps: boolean): P
     const control = {
       onStep: (event: StepEvent) => steps && send({ type: 'step', id, event }),
       cancelled: () => cancelled.has(id),
+      unet: lane?.call,
+      unetDone: lane?.leave,
     };
     // The cache keeps two folders: a base and its refiner stay loaded together.
     const refiner = request.spec.refiner && (await cache.get(request.spec.refiner, request.options.provider));
@@ -52,6 +76,7 @@ async function generate(id: number, request: GenerateRequest, steps: boolean): P
     send({ type: 'error', id, error: toPayload(err) });
   } finally {
     cancelled.delete(id);
+    lane?.leave();
   }
 }
 
@@ -68,6 +93,9 @@ process.on('message', (m: ToEngine) => {
   switch (m.type) {
     case 'generate':
       work = work.then(() => generate(m.id, m.request, m.steps));
+      return;
+    case 'generateTogether':
+      work = work.then(() => generateTogether(m.members));
       return;
     case 'forwardLatent':
       work = work.then(() => latent(m.id, m.request));

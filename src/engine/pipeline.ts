@@ -112,7 +112,8 @@ export async function runPipeline(
       const init = image && { latents: image.latents.data, mask: mask?.latent };
       tool = planToolRun(ran, scheduler, latentShape, seeds, init);
       const { guidanceScale, guidanceRescale } = req;
-      const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape, extra: image?.unetExtra };
+      const extra = image?.unetExtra;
+      const denoiser = { s, text, added, guidanceScale, guidanceRescale, latentShape, extra, unet: control.unet };
       const { unetStepMs, unetRunMs } = loop;
       latents = await sampleWithTool({ plan: tool, denoiser, options, control, unetStepMs, unetRunMs });
       if (image) start = toolImageStart(request, image, tool, area !== undefined);
@@ -131,6 +132,7 @@ export async function runPipeline(
   } catch (err) {
     throw namingWarnings(err, warnings);
   }
+  control.unetDone?.();
 
   const vaeStart = performance.now();
   // The last stage's pipeline decodes (with its own VAE where the refiner folder has one).

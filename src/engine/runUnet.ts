@@ -7,14 +7,15 @@ import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
 import type { Output } from './onnxModel';
 
-/** The UNet's output for `input` at timestep t (the guidance halves, when doubled, are batch rows);
+/** The UNet's output for `input` at timestep t, or a timestep per row (a UNet that takes one timestep per
+ * batch row; unetLockstep.ts checks that); the guidance halves, when doubled, are batch rows;
  * `added`: the family's extra inputs, one row per batch row (addedConditions.ts). The output of several
  * calls is put together in `into` when given (a loop passes one buffer for all its steps), else in a new
  * array; one call's output comes back as onnxruntime returned it. */
 export async function runUnet(
   s: ModelSessions,
   input: Tensor,
-  t: number,
+  t: number | Float32Array,
   hidden: Tensor | undefined,
   added: AddedConditions,
   into?: Float32Array,
@@ -33,7 +34,7 @@ export async function runUnet(
     const k = count(b);
     return {
       sample: { data: rowsPadded(input.data, plane, b, k), dims: [k, ...rest] },
-      timestep: { data: new Array(tDims(k)[0] ?? 1).fill(t), dims: tDims(k) },
+      timestep: { data: timesteps(t, b, tDims(k)[0] ?? 1), dims: tDims(k) },
       ...(hidden && {
         encoder_hidden_states: { data: rowsPadded(hidden.data, ctxPlane, b, k), dims: [k, ...hidden.shape.slice(1)] },
       }),
@@ -59,6 +60,12 @@ export async function runUnet(
     } else place(b, await s.unet.run(feeds(b)));
   }
   return out;
+}
+
+/** The timestep feed of the call from row b: k values, t itself, or rows b.. of a timestep per row (padded
+ * as the sample is). */
+function timesteps(t: number | Float32Array, b: number, k: number): Float32Array | number[] {
+  return typeof t === 'number' ? new Array<number>(k).fill(t) : rowsPadded(t, 1, b, k);
 }
 
 /** Rows b..b+k of a tensor with one row per batch row (padded as the sample is). */

@@ -24,8 +24,20 @@ export class SessionCache {
     private readonly log?: EngineLog,
   ) {}
 
+  /** The last get(): each waits for the one before, so runs that start together load a folder once. */
+  private turn: Promise<unknown> = Promise.resolve();
+
   /** The folder's sessions and whether they were loaded now (false: reused from the cache). */
-  async get(modelDir: string, provider: ProviderName = 'auto'): Promise<{ sessions: ModelSessions; loaded: boolean }> {
+  get(modelDir: string, provider: ProviderName = 'auto'): Promise<{ sessions: ModelSessions; loaded: boolean }> {
+    const got = this.turn.then(() => this.getNow(modelDir, provider));
+    this.turn = got.catch(() => undefined);
+    return got;
+  }
+
+  private async getNow(
+    modelDir: string,
+    provider: ProviderName,
+  ): Promise<{ sessions: ModelSessions; loaded: boolean }> {
     const dir = resolve(modelDir);
     const folder = readModelFolder(dir);
     const signature = folderSignature(dir);

@@ -13,6 +13,7 @@ import { guidedStep } from './guidedStep';
 import { releaseKernels, SLOT, takeKernels, type StepKernels } from './kernels/stepKernels';
 import type { ModelSessions } from './modelSessions';
 import { runUnet } from './runUnet';
+import type { UnetCall } from './unetLockstep';
 import { withChannels } from './denoise';
 import type { EncodedText } from './textEncoding';
 
@@ -34,6 +35,8 @@ export interface UnetDenoiser {
   timestep: (sigma: number) => number;
   /** Arrays every model call of the run reuses (denoiserBuffers). */
   buffers: DenoiserBuffers;
+  /** The UNet call of a run that goes together with others (unetLockstep.ts); runUnet otherwise. */
+  unet?: UnetCall;
 }
 
 /** The UNet input (the latents twice over when guided), its output where several calls make it
@@ -87,7 +90,7 @@ export async function denoiseWithUnet(
   const started = performance.now();
   const unetInput = d.extra ? withChannels(input, d.extra, d.buffers.wide) : input;
   if (d.extra) d.buffers.wide = unetInput.data;
-  const out = await runUnet(d.s, unetInput, t, d.text?.hidden, d.added, unetOut);
+  const out = await (d.unet ?? runUnet)(d.s, unetInput, t, d.text?.hidden, d.added, unetOut);
   const unetMs = performance.now() - started;
   const nan = () => new EngineFailure('NAN_OUTPUT', `the UNet returned NaN or Inf at σ ${sigma} (timestep ${t})`);
   const { fused: f } = d.buffers;

@@ -244,11 +244,21 @@ export interface EngineErrorPayload {
   step?: number;
 }
 
+/** A request of a generateTogether message. */
+export interface GenerateMember {
+  id: number;
+  request: GenerateRequest;
+  steps: boolean;
+}
+
 /** Client → engine. `id` pairs each request with its replies. */
 export type ToEngine =
   /** `steps`: whether the client listens to step events; without, the engine sends none (each wakes the host,
    * which on two busy cores takes the UNet's time: 2.5 ms of a default-model image's 50). */
   | { type: 'generate'; id: number; request: GenerateRequest; steps: boolean }
+  /** Requests run side by side, their UNet calls made as one where they can be (engine/unetLockstep.ts): a
+   * sweep's cells of one model that differ by sampler. Each member is answered as a `generate` is. */
+  | { type: 'generateTogether'; members: GenerateMember[] }
   | { type: 'cancel'; id: number }
   | { type: 'unload'; id: number; modelDir: string }
   | { type: 'forwardLatent'; id: number; request: ForwardLatentRequest }

@@ -70,10 +70,30 @@ export class EngineClient {
   /** Runs a text-to-image (or unconditional) request after those made before it. Aborting the signal
    * cancels it between steps, or at once while it still waits behind another. */
   generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
-    const { signal, onStep } = options;
-    if (signal?.aborted) return Promise.reject(cancelled());
-    const id = this.nextId++;
-    const done = this.request<GenerateResult>(id, { type: 'generate', id, request, steps: !!onStep }, onStep);
+    return this.generateTogether([{ request, ...options }])[0];
+  }
+
+  /** Runs requests side by side, after those made before them, their UNet calls made as one where they can
+   * be (engine/unetLockstep.ts): a sweep's cells of one model that differ by sampler. Each promise settles as
+   * `generate`'s would; a member's abort cancels that member only. */
+  generateTogether(members: (GenerateOptions & { request: GenerateRequest })[]): Promise<GenerateResult>[] {
+    const live = members.filter((m) => !m.signal?.aborted);
+    const ids = new Map(live.map((m) => [m, this.nextId++]));
+    const sent = live.map((m) => ({ id: ids.get(m)!, request: m.request, steps: !!m.onStep }));
+    const message: ToEngine =
+      sent.length === 1 ? { type: 'generate', ...sent[0] } : { type: 'generateTogether', members: sent };
+    const asked = live.map((m) => ({ id: ids.get(m)!, onStep: m.onStep }));
+    const answers = sent.length ? this.requests<GenerateResult>(message, asked) : new Map<number, never>();
+    return members.map((m) => {
+      const id = ids.get(m);
+      return id === undefined ? Promise.reject(cancelled()) : this.cancellable(id, answers.get(id)!, m.signal);
+    });
+  }
+
+  /** `done`, rejected as cancelled when `signal` aborts while the request waits behind another; the engine is
+   * told, and stops it between steps if it runs. */
+  private cancellable<T>(id: number, done: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return done;
     const onAbort = () => {
       const p = this.pending.get(id);
       if (!p?.child.connected) return;
@@ -81,8 +101,8 @@ export class EngineClient {
       // Still queued in the engine, which will skip it: nothing to wait for.
       if (!this.running(p)) this.settle(id)?.reject(cancelled());
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    return signal ? done.finally(() => signal.removeEventListener('abort', onAbort)) : done;
+    signal.addEventListener('abort', onAbort, { once: true });
+    return done.finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   /** The forward process of an image in a model's latent space (the forward view), after the requests
@@ -122,20 +142,36 @@ export class EngineClient {
     return this.child?.pid;
   }
 
-  private request<T>(id: number, message: ToEngine, onStep?: (e: StepEvent) => void): Promise<T> {
-    if (this.disposed) {
-      return Promise.reject(new EngineError({ code: 'ENGINE_EXITED', message: 'the engine client was disposed' }));
-    }
-    clearTimeout(this.idleTimer);
-    return new Promise<T>((resolve, reject) => {
-      const child = this.send(message);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep, child, message });
-    });
+  private request<T>(id: number, message: ToEngine): Promise<T> {
+    return this.requests<T>(message, [{ id }]).get(id)!;
   }
 
-  /** Whether the engine is running `p` now: it runs its requests one at a time, oldest first. */
+  /** Sends `message`, which asks for answers to `ids`, and waits for them. */
+  private requests<T>(
+    message: ToEngine,
+    ids: { id: number; onStep?: (e: StepEvent) => void }[],
+  ): Map<number, Promise<T>> {
+    if (this.disposed) {
+      const gone = () =>
+        Promise.reject(new EngineError({ code: 'ENGINE_EXITED', message: 'the engine client was disposed' }));
+      return new Map(ids.map(({ id }) => [id, gone()]));
+    }
+    clearTimeout(this.idleTimer);
+    const child = this.send(message);
+    return new Map(
+      ids.map(({ id, onStep }) => [
+        id,
+        new Promise<T>((resolve, reject) => {
+          this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep, child, message });
+        }),
+      ]),
+    );
+  }
+
+  /** Whether the engine is running `p` now: it runs its messages one at a time, oldest first (a
+   * generateTogether message's members all at once). */
   private running(p: Pending): boolean {
-    for (const q of this.pending.values()) if (q.child === p.child) return q === p;
+    for (const q of this.pending.values()) if (q.child === p.child) return q.message === p.message;
     return false;
   }
 
@@ -181,21 +217,23 @@ export class EngineClient {
     return child;
   }
 
-  /** Fails the request the dead process was running (all of them once disposed) and sends the ones queued
-   * behind it to a fresh process. */
+  /** Fails the requests the dead process was running (all of them once disposed) and sends the ones queued
+   * behind them to a fresh process, each message once. */
   private failPending(child: ChildProcess, message: string): void {
     if (this.child === child) this.child = undefined;
-    let first = true;
+    let runningMessage: ToEngine | undefined;
+    const resent = new Map<ToEngine, ChildProcess>();
     for (const [id, p] of this.pending) {
       if (p.child !== child) continue;
       this.pending.delete(id);
-      if (first || this.disposed) p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
+      runningMessage ??= p.message;
+      if (p.message === runningMessage || this.disposed) p.reject(new EngineError({ code: 'ENGINE_EXITED', message }));
       else {
         // Last in the map, as in the fresh process (a request made since may have reached it first).
-        p.child = this.send(p.message);
+        if (!resent.has(p.message)) resent.set(p.message, this.send(p.message));
+        p.child = resent.get(p.message)!;
         this.pending.set(id, p);
       }
-      first = false;
     }
   }
 

@@ -28,15 +28,43 @@ export function prepareRun(spec: RunSpec, random: () => number = Math.random): P
   return { createdAt: new Date(), spec: { ...spec, seed: resolveSeed(spec.seed, random), ...subseed } };
 }
 
-export async function executeRun(
+export interface RunEvents {
+  onStep?: (e: StepEvent) => void;
+  signal?: AbortSignal;
+}
+
+export function executeRun(
   engine: EngineClient,
   run: PreparedRun,
   options: RunOptions,
-  events: { onStep?: (e: StepEvent) => void; signal?: AbortSignal } = {},
+  events: RunEvents = {},
 ): Promise<FinishedRun> {
-  const inputs = await readRunInputs(run.spec);
-  const result = await engine.generate({ spec: run.spec, options, images: inputs?.images }, events);
-  const records = buildRunRecords(run.createdAt, result.info, inputs?.files);
+  return executeTogether(engine, [run], options, [events])[0];
+}
+
+/** Runs made side by side, their UNet calls joined where they can be (EngineClient.generateTogether): a
+ * promise for each, which settles as executeRun's would; the caller handles every one. */
+export function executeTogether(
+  engine: EngineClient,
+  runs: readonly PreparedRun[],
+  options: RunOptions,
+  events: readonly RunEvents[],
+): Promise<FinishedRun>[] {
+  const read = Promise.all(runs.map((run) => readRunInputs(run.spec)));
+  const results = read.then((inputs) =>
+    engine.generateTogether(
+      runs.map((run, i) => ({ request: { spec: run.spec, options, images: inputs[i]?.images }, ...events[i] })),
+    ),
+  );
+  return runs.map(async (run, i) => {
+    const [inputs, answers] = await Promise.all([read, results]);
+    return finished(run, await answers[i], inputs[i]?.files);
+  });
+}
+
+/** The run with its records, and its PNGs carrying them. */
+function finished(run: PreparedRun, result: GenerateResult, files: Parameters<typeof buildRunRecords>[2]): FinishedRun {
+  const records = buildRunRecords(run.createdAt, result.info, files);
   // Exact-size plain copies: a Node Buffer (possibly a slice of its pool) does not cross to a webview as binary.
   const images = result.images.map((image, i) => ({
     ...image,

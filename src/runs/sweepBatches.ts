@@ -1,7 +1,7 @@
 // Cells that differ only by consecutive seeds run as one batch: the engine gives image i of a batch
 // the noise of seed + i (as a run of that seed alone), and one batched UNet call per step costs far
 // less than one call per cell on small models. A variation (subseed) run keeps its seed for every
-// image of a batch, so those cells run alone.
+// image of a batch, so those cells run alone. Batches of one model then run side by side (togetherGroups).
 import { isVaried, type RunSpec } from '../protocol/run';
 import { canonicalJson } from './sweepKeys';
 
@@ -24,4 +24,22 @@ export function seedBatches<C>(cells: readonly C[], runOf: (cell: C) => RunSpec,
     batches.push(fresh);
   }
   return batches;
+}
+
+/** Groups batches to run side by side (EngineClient.generateTogether), in order: consecutive batches of one
+ * model folder (and refiner), at most `maxCells` cells a group. The engine joins their UNet calls. */
+export function togetherGroups<B extends readonly unknown[]>(
+  batches: readonly B[],
+  runOf: (batch: B) => RunSpec,
+  maxCells: number,
+): B[][] {
+  const groups: B[][] = [];
+  const folders = (b: B) => JSON.stringify([runOf(b).modelDir, runOf(b).refiner]);
+  for (const batch of batches) {
+    const group = groups[groups.length - 1];
+    const cells = group?.reduce((n, b) => n + b.length, 0) ?? 0;
+    if (group && folders(group[0]) === folders(batch) && cells + batch.length <= maxCells) group.push(batch);
+    else groups.push([batch]);
+  }
+  return groups;
 }

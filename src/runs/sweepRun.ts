@@ -3,13 +3,13 @@
 // in the output folder. The engine starts only when a cell has to run.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PreviewImage, RunOptions } from '../protocol/engine';
+import type { PreviewImage, RunOptions, StepEvent } from '../protocol/engine';
 import type { Sweep } from '../protocol/sweep';
 import { cellCount } from '../protocol/sweepCells';
 import { writeFileSafely } from './writeFileSafely';
 import { EngineError, type EngineClient } from './engineClient';
-import { executeRun, prepareRun } from './executeRun';
-import { seedBatches } from './sweepBatches';
+import { executeTogether, prepareRun, type FinishedRun } from './executeRun';
+import { seedBatches, togetherGroups } from './sweepBatches';
 import { describeCell, type ResolvedCell } from './sweepFiles';
 import {
   cellFileName,
@@ -40,15 +40,18 @@ export function describeProgress(p: SweepProgress): string {
   return `${cells}/${p.cells}, step ${p.step}/${p.steps}`;
 }
 
-/** Cells of consecutive seeds run together by default; 1 runs each alone. */
+/** Most cells of consecutive seeds in one batch. */
 export const DEFAULT_SEED_BATCH = 4;
+/** Most cells run side by side by default (a seed batch counts its cells); 1 runs each alone. */
+export const DEFAULT_TOGETHER = 16;
 
 export interface SweepRunOptions {
   outDir: string;
   /** Gives the engine; called at the first cell that must run, never when every cell is cached. */
   engine: () => EngineClient;
   runOptions: RunOptions;
-  /** Most cells of consecutive seeds run as one batch (default DEFAULT_SEED_BATCH). */
+  /** Most cells run together (default DEFAULT_TOGETHER): consecutive seeds as one batch of at most
+   * DEFAULT_SEED_BATCH, and batches of one model side by side, their UNet calls joined. */
   maxBatch?: number;
   /** Run every cell even when its file exists. */
   force?: boolean;
@@ -89,54 +92,61 @@ export async function runSweep(
    * the grid holds at its end, and none in a shard, which writes no grid. */
   const pixels = new Map<number, PreviewImage>();
   const gridDue = cells.length === cellCount(sweep);
-  const batches = seedBatches(todo, (t) => t.cell.run, o.maxBatch ?? DEFAULT_SEED_BATCH);
-  // 1-based position, among the cells this run makes, of each batch's first cell.
-  const firsts = batches.map((_, k) => 1 + batches.slice(0, k).reduce((n, b) => n + b.length, 0));
-  // Stops a batch already queued behind one that failed.
+  const most = o.maxBatch ?? DEFAULT_TOGETHER;
+  const batches = seedBatches(todo, (t) => t.cell.run, Math.min(most, DEFAULT_SEED_BATCH));
+  const groups = togetherGroups(batches, (b) => b[0].cell.run, most);
+  const cellsOf = (group: (typeof groups)[number]) => group.flat();
+  // 1-based position, among the cells this run makes, of each group's first cell.
+  const firsts = groups.map((_, k) => 1 + groups.slice(0, k).reduce((n, g) => n + cellsOf(g).length, 0));
+  // Stops a group already queued behind one that failed.
   const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
-  const start = (k: number) => {
+  const start = async (k: number) => {
     engine ??= o.engine();
-    const batch = batches[k];
-    const spec = { ...batch[0].cell.run, batchSize: batch.length };
+    const group = groups[k];
+    const runs = group.map((batch) => prepareRun({ ...batch[0].cell.run, batchSize: batch.length }));
     const { onProgress } = o;
-    return executeRun(engine, prepareRun(spec), o.runOptions, {
-      signal,
-      onStep:
-        onProgress &&
-        ((e) =>
-          onProgress({
-            cell: firsts[k],
-            lastCell: firsts[k] + batch.length - 1,
-            cells: todo.length,
-            step: e.step + 1,
-            steps: e.totalSteps,
-          })),
-    });
+    const lastCell = firsts[k] + cellsOf(group).length - 1;
+    const onStep =
+      onProgress &&
+      ((e: StepEvent) =>
+        onProgress({ cell: firsts[k], lastCell, cells: todo.length, step: e.step + 1, steps: e.totalSteps }));
+    const settled = await Promise.allSettled(
+      executeTogether(
+        engine,
+        runs,
+        o.runOptions,
+        runs.map(() => ({ signal, onStep })),
+      ),
+    );
+    const failed = settled.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) throw naming((settled[failed] as PromiseRejectedResult).reason, sweep, group[failed]);
+    return settled.map((r) => (r as PromiseFulfilledResult<FinishedRun>).value);
   };
-  let current = batches.length > 0 ? start(0) : undefined;
+  let current = groups.length > 0 ? start(0) : undefined;
   let next: ReturnType<typeof start> | undefined;
-  let failing: (typeof batches)[number] | undefined;
   try {
-    for (const [k, batch] of batches.entries()) {
-      failing = batch;
-      // Queued in the engine behind this batch, so the engine never waits for the host between batches.
-      next = k + 1 < batches.length ? start(k + 1) : undefined;
-      const run = await current!;
-      batch.forEach(({ cell, key }, i) => {
-        const file = cellFileName(cell.index, key);
-        writeFileSafely(join(o.outDir, file), run.images[i].png, true);
-        files.set(cell.index, file);
-        const { width, height, rgba } = run.images[i];
-        if (gridDue) pixels.set(cell.index, { width, height, rgba });
-        o.onCell?.(cell.index, run.images[i].png);
-      });
+    for (const [k, group] of groups.entries()) {
+      // Queued in the engine behind this group, so the engine never waits for the host between groups.
+      next = k + 1 < groups.length ? start(k + 1) : undefined;
+      const finished = await current!;
+      group.forEach((batch, j) =>
+        batch.forEach(({ cell, key }, i) => {
+          const image = finished[j].images[i];
+          const file = cellFileName(cell.index, key);
+          writeFileSafely(join(o.outDir, file), image.png, true);
+          files.set(cell.index, file);
+          const { width, height, rgba } = image;
+          if (gridDue) pixels.set(cell.index, { width, height, rgba });
+          o.onCell?.(cell.index, image.png);
+        }),
+      );
       current = next;
     }
   } catch (err) {
     stop.abort();
     await Promise.allSettled([current, next]);
-    throw failing ? naming(err, sweep, failing) : err;
+    throw err;
   }
   const entries: IndexCell[] = keyed.map(({ cell, key }) => ({
     index: cell.index,

@@ -155,6 +155,47 @@ test('when the engine dies running a request, the one queued behind it runs in a
   }
 });
 
+test('requests made together go in one message, and each is answered as a request made alone', async () => {
+  // Answers each member of a generateTogether message with the number of members it came with.
+  const enginePath = standIn(`
+    for (const g of m.type === 'generateTogether' ? m.members : [m])
+      process.send({ type: 'error', id: g.id, error: { code: 'BAD_REQUEST', message: m.type + ' ' + (m.members?.length ?? 1) } });`);
+  const client = new EngineClient({ enginePath });
+  try {
+    const answers = await Promise.allSettled([
+      ...client.generateTogether([{ request: request() }, { request: request() }, { request: request() }]),
+      client.generate(request()),
+    ]);
+    assert.deepEqual(
+      answers.map((r) => r.status === 'rejected' && (r.reason as EngineError).message),
+      ['generateTogether 3', 'generateTogether 3', 'generateTogether 3', 'generate 1'],
+    );
+  } finally {
+    client.dispose();
+  }
+});
+
+test('when the engine dies running requests made together, they all fail and the one behind them runs once, afresh', async () => {
+  // Dies on a generateTogether message; a second process answers each request with its pid, counting them.
+  const enginePath = standIn(`
+    if (m.type === 'generateTogether') process.exit(3);
+    globalThis.n = (globalThis.n ?? 0) + 1;
+    process.send({ type: 'error', id: m.id, error: { code: 'BAD_REQUEST', message: process.pid + ' ' + globalThis.n } });`);
+  const client = new EngineClient({ enginePath });
+  try {
+    const together = client.generateTogether([{ request: request() }, { request: request() }]);
+    const firstPid = client.pid;
+    const behind = client.generate(request());
+    for (const member of together) await assert.rejects(member, (e: EngineError) => e.code === 'ENGINE_EXITED');
+    await assert.rejects(behind, (e: EngineError) => {
+      const [pid, count] = e.message.split(' ').map(Number);
+      return e.code === 'BAD_REQUEST' && pid !== firstPid && count === 1;
+    });
+  } finally {
+    client.dispose();
+  }
+});
+
 test('the engine sends step events only to a client that listens, and the client asks for them only then', async () => {
   // The engine itself, forked as EngineClient forks it: the step messages it sends for each kind of request.
   const { enginePath, execArgv } = engineEntry();

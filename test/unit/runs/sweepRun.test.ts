@@ -17,6 +17,7 @@ import { mergeSweeps } from '../../../src/runs/sweepMerge';
 import { runSweep, type SweepProgress } from '../../../src/runs/sweepRun';
 import { shardCells } from '../../../src/runs/sweepShard';
 import { sampleInfo } from './sampleInfo';
+import { togetherThrough } from './standInTogether';
 
 const SIDE = 4;
 const sweep: Sweep = parseSweep({
@@ -31,11 +32,16 @@ const resolved = (indices: number[]): ResolvedCell[] =>
     .map((i) => cellAt(sweep, i))
     .map((c) => ({ ...c, run: { ...c.spec, modelDir: '/abs/m' }, model, inputs: {} }));
 
-/** An engine that paints each image one grey level per seed and counts its runs. */
+/** An engine that paints each image one grey level per seed and counts its runs, and the runs made together. */
 function fakeEngine() {
   const calls: GenerateRequest[] = [];
+  const together: number[] = [];
   let starts = 0;
   const engine = {
+    generateTogether(members: Parameters<EngineClient['generateTogether']>[0]) {
+      together.push(members.length);
+      return togetherThrough(engine)(members);
+    },
     generate(
       request: GenerateRequest,
       o: { onStep?: (e: { step: number; totalSteps: number }) => void } = {},
@@ -60,7 +66,7 @@ function fakeEngine() {
       });
     },
   } as unknown as EngineClient;
-  return { calls, starts: () => starts, factory: () => (starts++, engine) };
+  return { calls, together, starts: () => starts, factory: () => (starts++, engine) };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dl-sweep-'));
@@ -76,6 +82,7 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
     onProgress: (p) => progress.push(p),
   });
   assert.equal(e.starts(), 1);
+  assert.deepEqual(e.together, [2], 'the two batches of one model run side by side');
   assert.deepEqual(
     e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps, c.spec.modelDir]),
     [
@@ -85,7 +92,11 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
   );
   assert.deepEqual(report.ran, [0, 1, 2, 3]);
   assert.equal(progress.length, 2 + 3);
-  assert.deepEqual(progress.at(-1), { cell: 3, lastCell: 4, cells: 4, step: 3, steps: 3 });
+  assert.deepEqual(
+    progress.at(-1),
+    { cell: 1, lastCell: 4, cells: 4, step: 3, steps: 3 },
+    'a group reports all its cells',
+  );
   const index = readIndex(out);
   assert.deepEqual(
     index.cells.map((c) => c.file),
@@ -113,6 +124,7 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
 test('maxBatch 1 runs every cell alone', async () => {
   const e = fakeEngine();
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: tmp(), engine: e.factory, runOptions: {}, maxBatch: 1 });
+  assert.deepEqual(e.together, [1, 1, 1, 1]);
   assert.deepEqual(
     e.calls.map((c) => [c.spec.seed, c.spec.batchSize, c.spec.steps]),
     [

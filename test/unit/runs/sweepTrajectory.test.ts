@@ -8,6 +8,7 @@ import { cellAt } from '../../../src/protocol/sweepCells';
 import type { EngineClient } from '../../../src/runs/engineClient';
 import { compareTrajectories } from '../../../src/runs/sweepTrajectory';
 import { sampleInfo } from './sampleInfo';
+import { togetherThrough } from './standInTogether';
 
 const sweep = parseSweep({
   version: 1,
@@ -23,7 +24,8 @@ const cell = (i: number) => {
 
 /** x̂0 at step s is seed + s everywhere; `size` gives a run's latent size. */
 function fakeEngine(calls: GenerateRequest[], size = (_steps: number) => 4): EngineClient {
-  return {
+  const engine = {
+    generateTogether: (members: Parameters<EngineClient['generateTogether']>[0]) => togetherThrough(engine)(members),
     generate(request: GenerateRequest, o: { onStep?: (e: StepEvent) => void } = {}): Promise<GenerateResult> {
       calls.push(request);
       const { spec } = request;
@@ -40,6 +42,7 @@ function fakeEngine(calls: GenerateRequest[], size = (_steps: number) => 4): Eng
       });
     },
   } as unknown as EngineClient;
+  return engine;
 }
 
 test('both cells run alone with every step’s latents captured; distances at the paired steps', async () => {
