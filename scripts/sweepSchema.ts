@@ -145,6 +145,10 @@ export function sweepSchema(): Schema {
             enum: COMFY_INPAINT_NODES,
             description: "ComfyUI's inpainting node, with a mask and a ComfyUI sampler.",
           },
+          growMaskBy: {
+            ...whole(L.growMaskBy.min, L.growMaskBy.max),
+            description: "VAEEncodeForInpaint's grow_mask_by, px.",
+          },
           invert: { type: 'boolean' },
           toolSampler: {
             type: 'object',

@@ -55,8 +55,10 @@ const USAGE = `usage:
       --inpaint-area <a>     A1111's inpaint area with an A1111 sampler: "whole picture" (default) or
                              "only masked" (the mask's region run at the run's size, pasted back)
       --mask-padding <px>    "only masked": pixels around the mask's bounds, 0 to 256; default 32
-      --inpaint-node <n>     ComfyUI's inpainting node with a ComfyUI sampler: SetLatentNoiseMask (default)
-                             or InpaintModelConditioning (differs for a 9-channel inpainting UNet)
+      --inpaint-node <n>     ComfyUI's inpainting node with a ComfyUI sampler: SetLatentNoiseMask (default),
+                             InpaintModelConditioning (differs for a 9-channel inpainting UNet) or
+                             VAEEncodeForInpaint (the image grey under the mask, the mask grown)
+      --grow-mask-by <px>    VAEEncodeForInpaint's grow_mask_by, 0 to 64; default 6
       --refiner <folder>     SDXL refiner: denoises the end of the schedule from the base's latents
       --refiner-switch-at <f>  fraction of the training timesteps the base denoises, 0 < f < 1; default 0.8
       --provider <p>         auto | cuda | webgpu | dml | coreml | cpu (default auto)
@@ -145,6 +147,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
       'inpaint-area': { type: 'string' },
       'mask-padding': { type: 'string' },
       'inpaint-node': { type: 'string' },
+      'grow-mask-by': { type: 'string' },
       refiner: { type: 'string' },
       'refiner-switch-at': { type: 'string' },
       dump: { type: 'string' },
@@ -176,6 +179,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
     inpaintArea: o['inpaint-area'] as RunSpec['inpaintArea'],
     maskPadding: optional(o['mask-padding'], (v) => int('--mask-padding', v)),
     inpaintNode: o['inpaint-node'] as RunSpec['inpaintNode'],
+    growMaskBy: optional(o['grow-mask-by'], (v) => int('--grow-mask-by', v)),
     refiner: optional(o.refiner, resolve),
     refinerSwitchAt: optional(o['refiner-switch-at'], (v) => num('--refiner-switch-at', v)),
   });
@@ -288,6 +292,7 @@ const FLAGS: Record<keyof RunSpec, string> = {
   inpaintArea: '--inpaint-area',
   maskPadding: '--mask-padding',
   inpaintNode: '--inpaint-node',
+  growMaskBy: '--grow-mask-by',
   invert: 'invert',
   toolSampler: '--sampler',
   noise: '--noise',

@@ -12,7 +12,7 @@ import { DEFAULT_STRENGTH } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { cellMeans, initImageTensor, runMask } from './imagePixels';
 import { a1111InpaintConditioning, a1111LatentMask } from '../core/kdiffusion/a1111Inpaint';
-import { comfyConcatMask, comfyLatentMask, comfyMaskedPixels } from '../core/kdiffusion/comfyInpaint';
+import { comfyConcatMask, comfyGrownMask, comfyLatentMask, comfyMaskedPixels } from '../core/kdiffusion/comfyInpaint';
 import type { Tool } from '../core/kdiffusion/toolSamplers';
 import { nchwToRgba } from '../core/image/rgba';
 import { a1111Fill } from '../core/image/a1111Fill';
@@ -120,7 +120,10 @@ export async function toolImage(
   const started = performance.now();
   const fill = (req.maskedContent ?? 'original') !== 'original' ? mask?.overlay : undefined;
   const pixels = toolImagePixels(images, shape, fill);
-  const encoded = await encodeImage(s, pixels, shape.batch, noise, 'mean');
+  // VAEEncodeForInpaint encodes the image grey under the mask: the latents its KSampler starts from and keeps.
+  const greyed = req.inpaintNode === 'VAEEncodeForInpaint' && mask?.pixel;
+  const input = greyed ? { data: comfyMaskedPixels(pixels.data, greyed), shape: pixels.shape } : pixels;
+  const encoded = await encodeImage(s, input, shape.batch, noise, 'mean');
   const unetExtra = !s.inpaintingUnet
     ? undefined
     : mask
@@ -141,7 +144,8 @@ function toolImagePixels(images: RunImages | undefined, shape: RunShape, fillMas
 /** [mask, masked-image latents] per image for a 9-channel inpainting UNet in a tool run. A1111's from the image
  * the run encodes and its 8-bit mask (a1111InpaintConditioning), its masked image encoded again. ComfyUI's mask
  * is the denoise mask rounded (comfyConcatMask); its masked image the run's own latents under
- * SetLatentNoiseMask's graph, the grey-masked image encoded under InpaintModelConditioning's. */
+ * SetLatentNoiseMask's graph (VAEEncodeForInpaint's are grey under the mask), the grey-masked image encoded
+ * under InpaintModelConditioning's. */
 async function inpaintUnetExtra(
   s: ModelSessions,
   req: ResolvedSpec,
@@ -240,15 +244,20 @@ export interface ToolMask {
   latent: Float32Array;
   /** A1111's: the 8-bit mask at the run's size, for the overlay after decoding (a1111Overlay). */
   overlay?: Uint8Array;
-  /** ComfyUI's: the mask at the run's size (1 repaints), for InpaintModelConditioning's masked image. */
+  /** ComfyUI's: the mask at the run's size (1 repaints), for the masked image of InpaintModelConditioning and
+   * VAEEncodeForInpaint. */
   pixel?: Float32Array;
 }
 
-/** ComfyUI's denoise mask (bilinear), or A1111's (its 8-bit mask resized by PIL's bicubic filter, rounded), from
- * the mask at the run's size (`pixel`, 1 where it repaints). */
-export function toolInpaintMask(pixel: Float32Array, shape: RunShape, tool: Tool): ToolMask {
+/** ComfyUI's denoise mask (bilinear; `grow`: VAEEncodeForInpaint's, from the mask grown by that), or A1111's
+ * (its 8-bit mask resized by PIL's bicubic filter, rounded), from the mask at the run's size (`pixel`, 1 where
+ * it repaints). */
+export function toolInpaintMask(pixel: Float32Array, shape: RunShape, tool: Tool, grow?: number): ToolMask {
   const { width, height, latentWidth, latentHeight } = shape;
-  if (tool === 'comfyui') return { latent: comfyLatentMask(pixel, width, height, latentWidth, latentHeight), pixel };
+  if (tool === 'comfyui') {
+    const noiseMask = grow === undefined ? pixel : comfyGrownMask(pixel, width, height, grow);
+    return { latent: comfyLatentMask(noiseMask, width, height, latentWidth, latentHeight), pixel };
+  }
   const overlay = Uint8Array.from(pixel, (v) => Math.round(v * 255));
   return { latent: a1111LatentMask(overlay, width, height, latentWidth, latentHeight), overlay };
 }

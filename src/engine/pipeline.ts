@@ -6,7 +6,7 @@ import { createScheduler } from '../core/samplers/registry';
 import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunImages, RunInfo } from '../protocol/engine';
-import { DEFAULT_MASK_PADDING, DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
+import { DEFAULT_GROW_MASK_BY, DEFAULT_MASK_PADDING, DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
 import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
 import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from './requestCheck';
 import { onlyMasked, type OnlyMasked } from './onlyMasked';
@@ -212,7 +212,8 @@ function toolInputs(
   const area = onlyMaskedArea ? onlyMasked(images, blur, req.maskPadding ?? DEFAULT_MASK_PADDING, shape) : undefined;
   if (onlyMaskedArea && !area) return blankMaskImageToImage(req, images, warnings);
   const pixel = area?.pixel ?? pixelMask(images, blur, shape);
-  const mask = toolInpaintMask(pixel, shape, req.toolSampler!.tool);
+  const grow = req.inpaintNode === 'VAEEncodeForInpaint' ? (req.growMaskBy ?? DEFAULT_GROW_MASK_BY) : undefined;
+  const mask = toolInpaintMask(pixel, shape, req.toolSampler!.tool, grow);
   return { images: area?.images ?? images, mask, area, ran: req };
 }
 

@@ -44,6 +44,8 @@ export const RUN_LIMITS = {
   maskBlur: { min: 0, max: 64 },
   /** A1111's "Only masked padding, pixels" slider goes to 256. */
   maskPadding: { min: 0, max: 256 },
+  /** ComfyUI's VAEEncodeForInpaint takes grow_mask_by from 0 to 64. */
+  growMaskBy: { min: 0, max: 64 },
   /** Bytes of an init image or mask file: a 4096² RGBA PNG is at most about 64 MiB. */
   imageFileBytes: 128 * 2 ** 20,
   /** SDXL refiner switch: a fraction of the training timesteps, both ends excluded (diffusers' denoising_end
@@ -55,6 +57,8 @@ export type InpaintArea = 'whole picture' | 'only masked';
 export const INPAINT_AREAS: readonly InpaintArea[] = ['whole picture', 'only masked'];
 /** A1111's default "Only masked padding, pixels". */
 export const DEFAULT_MASK_PADDING = 32;
+/** ComfyUI's default grow_mask_by of VAEEncodeForInpaint. */
+export const DEFAULT_GROW_MASK_BY = 6;
 
 /** Where the SDXL base hands over to the refiner when a spec gives none: A1111's "Switch at" default and
  * diffusers' documented high_noise_frac. */
@@ -138,9 +142,12 @@ export interface RunSpec {
    * inpaint area "only masked". */
   maskPadding?: number;
   /** The ComfyUI node that prepares the inpainting (src/core/kdiffusion/comfyInpaint.ts): SetLatentNoiseMask
-   * (the default) or InpaintModelConditioning, which differ for a 9-channel inpainting UNet. Only with a mask
-   * and a ComfyUI sampler. */
+   * (the default) or InpaintModelConditioning, which differ for a 9-channel inpainting UNet, or
+   * VAEEncodeForInpaint, which encodes the image grey under the mask and repaints the mask grown by
+   * growMaskBy. Only with a mask and a ComfyUI sampler. */
   inpaintNode?: ComfyInpaintNode;
+  /** VAEEncodeForInpaint's grow_mask_by, whole pixels; absent: DEFAULT_GROW_MASK_BY. Only with that node. */
+  growMaskBy?: number;
   /** DDIM inversion: the init image is inverted to noise and regenerated from it (RunInfo.image
    * reports the reconstruction's PSNR). Only with initImage and no mask. */
   invert?: boolean;
@@ -316,7 +323,7 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   };
   path('initImage', 'init image');
   path('mask', 'mask');
-  type Ranged = 'strength' | 'maskBlur' | 'maskPadding';
+  type Ranged = 'strength' | 'maskBlur' | 'maskPadding' | 'growMaskBy';
   const range = (field: Ranged, label: string, { min, max }: { min: number; max: number }) => {
     const v = spec[field];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)) {
@@ -326,6 +333,10 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   range('strength', 'strength', RUN_LIMITS.strength);
   range('maskBlur', 'mask blur', RUN_LIMITS.maskBlur);
   range('maskPadding', 'mask padding', RUN_LIMITS.maskPadding);
+  range('growMaskBy', 'grow mask by', RUN_LIMITS.growMaskBy);
+  if (typeof spec.growMaskBy === 'number' && !Number.isInteger(spec.growMaskBy)) {
+    problems.push({ field: 'growMaskBy', message: `grow mask by must be whole pixels, not ${spec.growMaskBy}` });
+  }
   if (spec.invert !== undefined && typeof spec.invert !== 'boolean') {
     problems.push({ field: 'invert', message: 'invert must be true or false' });
   }
@@ -347,6 +358,9 @@ function checkImageFields(spec: RunSpec): SpecProblem[] {
   if (node) problems.push({ field: 'inpaintNode', message: node });
   if (spec.maskPadding !== undefined && spec.inpaintArea !== 'only masked') {
     problems.push({ field: 'maskPadding', message: 'mask padding needs inpaint area "only masked"' });
+  }
+  if (spec.growMaskBy !== undefined && spec.inpaintNode !== 'VAEEncodeForInpaint') {
+    problems.push({ field: 'growMaskBy', message: 'grow mask by needs inpaint node VAEEncodeForInpaint' });
   }
   if (spec.invert && spec.mask !== undefined) problems.push({ field: 'invert', message: 'inversion takes no mask' });
   if (spec.initImage !== undefined && isVaried(spec)) {
@@ -446,7 +460,7 @@ function inpaintAreaProblem(spec: Pick<RunSpec, 'inpaintArea' | 'mask' | 'toolSa
   return undefined;
 }
 
-/** Why the spec's inpaint node cannot run, or undefined: one of ComfyUI's two, InpaintModelConditioning with a
+/** Why the spec's inpaint node cannot run, or undefined: one of ComfyUI's, any but SetLatentNoiseMask with a
  * mask and a ComfyUI sampler. */
 function inpaintNodeProblem(spec: Pick<RunSpec, 'inpaintNode' | 'mask' | 'toolSampler'>): string | undefined {
   const node = spec.inpaintNode;

@@ -66,6 +66,7 @@ const BASE_FIELDS: Record<keyof RunSpec, true> = {
   maskedContent: true,
   inpaintArea: true,
   maskPadding: true,
+  growMaskBy: true,
   inpaintNode: true,
   invert: true,
   toolSampler: true,

@@ -5,6 +5,7 @@
 import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusion/a1111Inpaint';
 import { COMFY_INPAINT_NODES, type ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 import {
+  DEFAULT_GROW_MASK_BY,
   DEFAULT_MASK_PADDING,
   DEFAULT_STRENGTH,
   INPAINT_AREAS,
@@ -32,11 +33,13 @@ export interface ImageInputForm {
   maskPadding: string;
   /** ComfyUI's inpainting node; only read in 'inpaint' mode (the engine takes it with a ComfyUI sampler). */
   inpaintNode: ComfyInpaintNode;
+  /** VAEEncodeForInpaint's grow_mask_by in pixels; only read with that node. */
+  growMaskBy: string;
   /** 'inpaint' mode: a PNG of the init image's size, white where the model repaints. */
   mask?: Uint8Array;
 }
 
-export type ImageInputField = 'initImage' | 'strength' | 'maskBlur' | 'maskPadding' | 'mask';
+export type ImageInputField = 'initImage' | 'strength' | 'maskBlur' | 'maskPadding' | 'growMaskBy' | 'mask';
 export type ImageInputErrors = Partial<Record<ImageInputField, string>>;
 
 /** An init image the host holds: what the webview shows and checks a mask against. */
@@ -62,13 +65,14 @@ export type RunImageFields = Pick<
   | 'inpaintArea'
   | 'maskPadding'
   | 'inpaintNode'
+  | 'growMaskBy'
   | 'invert'
 >;
 
 /** The RunSpec fields an image input gives, without the files' paths (the host adds them). */
 export type ImageSpecFields = Pick<
   RunSpec,
-  'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'inpaintNode' | 'invert'
+  'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'inpaintNode' | 'growMaskBy' | 'invert'
 >;
 
 /** Largest PNG of a painted mask the host takes (a 4096² mask compresses far below this). */
@@ -80,7 +84,7 @@ export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecF
   const errors: ImageInputErrors = {};
   if (input.initImageId === '') errors.initImage = 'Choose an init image first.';
   const real = (
-    field: 'strength' | 'maskBlur' | 'maskPadding',
+    field: 'strength' | 'maskBlur' | 'maskPadding' | 'growMaskBy',
     label: string,
     raw: string,
     { min, max }: { min: number; max: number },
@@ -98,12 +102,17 @@ export function validateImageInput(input: ImageInputForm): { fields?: ImageSpecF
     fields.maskBlur = real('maskBlur', 'Mask blur', input.maskBlur, RUN_LIMITS.maskBlur);
     if (input.maskedContent !== 'original') fields.maskedContent = input.maskedContent;
     if (input.inpaintNode !== 'SetLatentNoiseMask') fields.inpaintNode = input.inpaintNode;
+    const whole = (field: 'maskPadding' | 'growMaskBy', label: string, raw: string) => {
+      const v = real(field, label, raw, RUN_LIMITS[field]);
+      if (!errors[field] && !Number.isInteger(v)) errors[field] = `${label} must be whole pixels.`;
+      return v;
+    };
     if (input.inpaintArea === 'only masked') {
       fields.inpaintArea = input.inpaintArea;
-      fields.maskPadding = real('maskPadding', 'Padding', input.maskPadding, RUN_LIMITS.maskPadding);
-      if (!errors.maskPadding && !Number.isInteger(fields.maskPadding))
-        errors.maskPadding = 'Padding must be whole pixels.';
+      fields.maskPadding = whole('maskPadding', 'Padding', input.maskPadding);
     }
+    if (input.inpaintNode === 'VAEEncodeForInpaint')
+      fields.growMaskBy = whole('growMaskBy', 'Grow mask by', input.growMaskBy);
     if (!input.mask) errors.mask = 'Paint the part to repaint (white), or load a mask file.';
   }
   return Object.keys(errors).length ? { errors } : { fields, errors };
@@ -120,6 +129,7 @@ export function imageSettings(spec: RunImageFields): ImageSettings {
     inpaintArea: spec.inpaintArea ?? defaults.inpaintArea,
     maskPadding: spec.maskPadding !== undefined ? String(spec.maskPadding) : defaults.maskPadding,
     inpaintNode: spec.inpaintNode ?? defaults.inpaintNode,
+    growMaskBy: spec.growMaskBy !== undefined ? String(spec.growMaskBy) : defaults.growMaskBy,
   };
 }
 
@@ -133,6 +143,7 @@ export function defaultImageInput(): Omit<ImageInputForm, 'initImageId'> {
     inpaintArea: 'whole picture',
     maskPadding: String(DEFAULT_MASK_PADDING),
     inpaintNode: 'SetLatentNoiseMask',
+    growMaskBy: String(DEFAULT_GROW_MASK_BY),
   };
 }
 
@@ -147,7 +158,7 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
   if (!IMAGE_MODES.includes(m.mode as ImageMode) || !text(m.strength) || !text(m.maskBlur)) return undefined;
   if (!A1111_MASKED_CONTENT.includes(m.maskedContent as A1111MaskedContent)) return undefined;
   if (!INPAINT_AREAS.includes(m.inpaintArea as InpaintArea) || !text(m.maskPadding)) return undefined;
-  if (!COMFY_INPAINT_NODES.includes(m.inpaintNode as ComfyInpaintNode)) return undefined;
+  if (!COMFY_INPAINT_NODES.includes(m.inpaintNode as ComfyInpaintNode) || !text(m.growMaskBy)) return undefined;
   const mask = m.mask;
   if (mask !== undefined && !(mask instanceof Uint8Array && mask.length <= MAX_MASK_BYTES)) return undefined;
   return {
@@ -159,6 +170,7 @@ export function parseImageInput(v: unknown): ImageInputForm | undefined {
     inpaintArea: m.inpaintArea as InpaintArea,
     maskPadding: m.maskPadding as string,
     inpaintNode: m.inpaintNode as ComfyInpaintNode,
+    growMaskBy: m.growMaskBy as string,
     ...(mask && { mask }),
   };
 }
@@ -176,7 +188,7 @@ export type FromWorkbenchImage =
 /** How an init image is used, as a restored run had it. */
 export type ImageSettings = Pick<
   ImageInputForm,
-  'mode' | 'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'inpaintNode'
+  'mode' | 'strength' | 'maskBlur' | 'maskedContent' | 'inpaintArea' | 'maskPadding' | 'inpaintNode' | 'growMaskBy'
 >;
 
 /** Host → webview. */

@@ -2,8 +2,8 @@
 // Image": the KSampler's widget values, the prompts of the CLIPTextEncode nodes its positive and negative
 // inputs link to, the EmptyLatentImage size (or, in an img2img graph, the file of the LoadImage that its
 // VAEEncode encodes, and in an inpainting one the file of the LoadImageMask its SetLatentNoiseMask takes; or
-// the image and the mask an InpaintModelConditioning takes, whose outputs then feed KSampler's prompts too) and
-// the checkpoint name. Links are [node id, output slot].
+// the image and the mask an InpaintModelConditioning takes, whose outputs then feed KSampler's prompts too; or
+// the image, the mask and the grow_mask_by of a VAEEncodeForInpaint) and the checkpoint name. Links are [node id, output slot].
 import type { ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 import type { ComfyRun } from './comfyWorkflow';
 
@@ -13,6 +13,8 @@ export type ComfyReading = Partial<ComfyRun> & {
   initImage?: string;
   mask?: string;
   inpaintNode?: ComfyInpaintNode;
+  /** VAEEncodeForInpaint's grow_mask_by. */
+  growMaskBy?: number;
   notes: string[];
 };
 
@@ -41,8 +43,9 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
   };
   const latent = linked(k.latent_image, 'EmptyLatentImage');
   const conditioning = linked(k.latent_image, 'InpaintModelConditioning');
-  const masked = conditioning ?? linked(k.latent_image, 'SetLatentNoiseMask');
-  const encoded = conditioning ?? linked(masked ? masked.samples : k.latent_image, 'VAEEncode');
+  const forInpaint = linked(k.latent_image, 'VAEEncodeForInpaint');
+  const masked = conditioning ?? forInpaint ?? linked(k.latent_image, 'SetLatentNoiseMask');
+  const encoded = conditioning ?? forInpaint ?? linked(masked ? masked.samples : k.latent_image, 'VAEEncode');
   const loaded = linked(encoded?.pixels, 'LoadImage');
   const checkpoint = linked(k.model, 'CheckpointLoaderSimple');
   // Through InpaintModelConditioning, KSampler's prompts are its outputs: the texts are on its inputs.
@@ -65,6 +68,7 @@ export function readComfyPrompt(text: string): ComfyReading | undefined {
     initImage: str(loaded?.image),
     mask: loaded && str(linked(masked?.mask, 'LoadImageMask')?.image),
     ...(conditioning && { inpaintNode: 'InpaintModelConditioning' as const }),
+    ...(forInpaint && { inpaintNode: 'VAEEncodeForInpaint' as const, growMaskBy: num(forInpaint.grow_mask_by) }),
     notes,
   };
   if (reading.positive === undefined) notes.push("the positive prompt does not come from a CLIPTextEncode's text");

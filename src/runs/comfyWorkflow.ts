@@ -4,9 +4,10 @@
 // dropped on it. The graph is ComfyUI's default txt2img one (CheckpointLoaderSimple, two CLIPTextEncode,
 // EmptyLatentImage, KSampler, VAEDecode, SaveImage) with the run's values, or for a run from an image its
 // img2img form (LoadImage and VAEEncode in place of EmptyLatentImage, KSampler's denoise the strength;
-// an inpainting run's latents go through SetLatentNoiseMask with a LoadImageMask of its mask's file, or, with
+// an inpainting run's latents go through SetLatentNoiseMask with a LoadImageMask of its mask's file; with
 // InpaintModelConditioning, that node takes the image, the mask, the VAE and both prompts and gives KSampler its
-// conditioning and latent); input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image
+// conditioning and latent; with VAEEncodeForInpaint, that node encodes the image with the mask and its
+// grow_mask_by in VAEEncode's place); input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image
 // are named after the model folder and the init image's file: the user loads their own.
 import type { ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 
@@ -23,8 +24,9 @@ export interface ComfyRun {
   samplerName: string;
   scheduler: string;
   /** A run from an image: its file name (LoadImage's `image`), KSampler's denoise, an inpainting run's mask
-   * file (LoadImageMask's `image`, its red channel: white repaints) and the node that takes it. */
-  init?: { image: string; denoise: number; mask?: string; node?: ComfyInpaintNode };
+   * file (LoadImageMask's `image`, its red channel: white repaints), the node that takes it and, for
+   * VAEEncodeForInpaint, its grow_mask_by. */
+  init?: { image: string; denoise: number; mask?: string; node?: ComfyInpaintNode; grow?: number };
 }
 
 /** Node ids as in ComfyUI's default graph; an image run's LoadImage and VAEEncode after them, then an
@@ -48,6 +50,8 @@ type Link = [number, number, number, number, number, string];
 
 /** Whether InpaintModelConditioning prepares the run (an inpainting run with that node). */
 const conditioned = (r: ComfyRun) => r.init?.mask !== undefined && r.init.node === 'InpaintModelConditioning';
+/** Whether VAEEncodeForInpaint encodes the run's image (an inpainting run with that node, in VAEEncode's place). */
+const encodedForInpaint = (r: ComfyRun) => r.init?.mask !== undefined && r.init.node === 'VAEEncodeForInpaint';
 
 /** Where KSampler's latent, positive and negative inputs come from: [node, output slot] each. */
 function samplerSources(r: ComfyRun): {
@@ -57,7 +61,7 @@ function samplerSources(r: ComfyRun): {
 } {
   if (conditioned(r))
     return { latent: [ID.conditioning, 2], positive: [ID.conditioning, 0], negative: [ID.conditioning, 1] };
-  const latent = r.init?.mask ? ID.noiseMask : r.init ? ID.encode : ID.latent;
+  const latent = r.init?.mask && !encodedForInpaint(r) ? ID.noiseMask : r.init ? ID.encode : ID.latent;
   return { latent: [latent, 0], positive: [ID.positive, 0], negative: [ID.negative, 0] };
 }
 
@@ -95,12 +99,14 @@ function imageLinks(r: ComfyRun): Link[] {
   return [
     [10, ID.image, 0, ID.encode, 0, 'IMAGE'],
     [11, ID.checkpoint, 2, ID.encode, 1, 'VAE'],
-    ...(r.init.mask
-      ? ([
-          [12, ID.encode, 0, ID.noiseMask, 0, 'LATENT'],
-          [13, ID.maskImage, 0, ID.noiseMask, 1, 'MASK'],
-        ] as Link[])
-      : []),
+    ...(encodedForInpaint(r)
+      ? ([[12, ID.maskImage, 0, ID.encode, 2, 'MASK']] as Link[])
+      : r.init.mask
+        ? ([
+            [12, ID.encode, 0, ID.noiseMask, 0, 'LATENT'],
+            [13, ID.maskImage, 0, ID.noiseMask, 1, 'MASK'],
+          ] as Link[])
+        : []),
   ];
 }
 
@@ -135,17 +141,31 @@ export function comfyPrompt(r: ComfyRun): Record<string, ApiNode> {
             'InpaintModelConditioning',
           ),
         }
-      : {
-          [ID.encode]: node('VAEEncode', { pixels: link(ID.image), vae: link(ID.checkpoint, 2) }, 'VAE Encode'),
-          ...(init.mask && {
-            ...maskImage(init.mask),
-            [ID.noiseMask]: node(
-              'SetLatentNoiseMask',
-              { samples: link(ID.encode), mask: link(ID.maskImage) },
-              'Set Latent Noise Mask',
+      : encodedForInpaint(r)
+        ? {
+            ...maskImage(init.mask!),
+            [ID.encode]: node(
+              'VAEEncodeForInpaint',
+              {
+                pixels: link(ID.image),
+                vae: link(ID.checkpoint, 2),
+                mask: link(ID.maskImage),
+                grow_mask_by: init.grow,
+              },
+              'VAE Encode (for Inpainting)',
             ),
-          }),
-        };
+          }
+        : {
+            [ID.encode]: node('VAEEncode', { pixels: link(ID.image), vae: link(ID.checkpoint, 2) }, 'VAE Encode'),
+            ...(init.mask && {
+              ...maskImage(init.mask),
+              [ID.noiseMask]: node(
+                'SetLatentNoiseMask',
+                { samples: link(ID.encode), mask: link(ID.maskImage) },
+                'Set Latent Noise Mask',
+              ),
+            }),
+          };
   return {
     [ID.ksampler]: node('KSampler', {
       seed: r.seed,
@@ -193,15 +213,25 @@ interface Slot {
  * "control after generate" widget after the seed, as the UI stores it). */
 function uiNodes(r: ComfyRun) {
   const io = (...pairs: [string, string][]): Slot[] => pairs.map(([name, type]) => ({ name, type }));
-  const encodeNode = {
-    id: ID.encode,
-    type: 'VAEEncode',
-    pos: [473, 640],
-    size: [210, 46],
-    inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE']),
-    outputs: io(['LATENT', 'LATENT']),
-    widgets_values: [],
-  };
+  const encodeNode = encodedForInpaint(r)
+    ? {
+        id: ID.encode,
+        type: 'VAEEncodeForInpaint',
+        pos: [473, 640],
+        size: [226, 98],
+        inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE'], ['mask', 'MASK']),
+        outputs: io(['LATENT', 'LATENT']),
+        widgets_values: [r.init!.grow],
+      }
+    : {
+        id: ID.encode,
+        type: 'VAEEncode',
+        pos: [473, 640],
+        size: [210, 46],
+        inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE']),
+        outputs: io(['LATENT', 'LATENT']),
+        widgets_values: [],
+      };
   const noiseMaskNode = {
     id: ID.noiseMask,
     type: 'SetLatentNoiseMask',
@@ -273,7 +303,7 @@ function uiNodes(r: ComfyRun) {
                   outputs: io(['MASK', 'MASK']),
                   widgets_values: [r.init.mask, 'red', 'image'],
                 },
-                conditioned(r) ? conditioningNode : noiseMaskNode,
+                ...(conditioned(r) ? [conditioningNode] : encodedForInpaint(r) ? [] : [noiseMaskNode]),
               ]
             : []),
         ]

@@ -3,7 +3,14 @@
 // as JSON beside it, so the image alone reproduces the run.
 import { basename } from 'node:path';
 import type { RunInfo } from '../protocol/engine';
-import { DEFAULT_MASK_PADDING, DEFAULT_STRENGTH, isVaried, RUN_LIMITS, type RunSpec } from '../protocol/run';
+import {
+  DEFAULT_GROW_MASK_BY,
+  DEFAULT_MASK_PADDING,
+  DEFAULT_STRENGTH,
+  isVaried,
+  RUN_LIMITS,
+  type RunSpec,
+} from '../protocol/run';
 import type { RunInputs } from './inputImages';
 import { formatParameters, parseParameters, type A1111Parameters } from './a1111Parameters';
 import { imageSpec } from './imageSpec';
@@ -157,9 +164,12 @@ function onlyMaskedPairs(spec: RunSpec): [string, string][] {
 function inpaintAreaOf(extra: [string, string][]): Pick<RunSpec, 'inpaintArea' | 'maskPadding'> {
   if (extra.find(([k]) => k === INPAINT_AREA)?.[1] !== 'Only masked') return {};
   const padding = Number(extra.find(([k]) => k === MASK_PADDING)?.[1] ?? NaN);
-  const { min, max } = RUN_LIMITS.maskPadding;
-  const known = Number.isInteger(padding) && padding >= min && padding <= max;
-  return { inpaintArea: 'only masked', ...(known && { maskPadding: padding }) };
+  return { inpaintArea: 'only masked', ...(wholeIn(padding, RUN_LIMITS.maskPadding) && { maskPadding: padding }) };
+}
+
+/** Whether a number read from another tool's metadata is a whole number the run limits allow. */
+function wholeIn(v: number, { min, max }: { min: number; max: number }): boolean {
+  return Number.isInteger(v) && v >= min && v <= max;
 }
 
 function maskedContentOf(extra: [string, string][]): Pick<RunSpec, 'maskedContent'> {
@@ -204,6 +214,7 @@ export function toComfy(record: RunRecord): ComfyRun | undefined {
         image: basename(spec.initImage),
         denoise: spec.strength ?? DEFAULT_STRENGTH,
         ...(spec.mask !== undefined && { mask: basename(spec.mask), node: spec.inpaintNode }),
+        ...(spec.inpaintNode === 'VAEEncodeForInpaint' && { grow: spec.growMaskBy ?? DEFAULT_GROW_MASK_BY }),
       },
     }),
   };
@@ -323,7 +334,8 @@ function fromComfy(text: string): RestoredRun | undefined {
     height: c.height,
     toolSampler,
     ...(c.initImage !== undefined && c.denoise !== undefined && { strength: c.denoise }),
-    ...(c.inpaintNode === 'InpaintModelConditioning' && { inpaintNode: c.inpaintNode }),
+    ...(c.inpaintNode !== undefined && c.inpaintNode !== 'SetLatentNoiseMask' && { inpaintNode: c.inpaintNode }),
+    ...(c.growMaskBy !== undefined && wholeIn(c.growMaskBy, RUN_LIMITS.growMaskBy) && { growMaskBy: c.growMaskBy }),
   };
   const model = { name: c.checkpoint?.replace(/\.(safetensors|ckpt|pt|pth|bin)$/i, '') };
   const unknownSampler = c.samplerName && !toolSampler ? c.samplerName : undefined;

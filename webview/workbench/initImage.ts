@@ -54,6 +54,7 @@ export class InitImageSection {
   private inpaintAreaValue: InpaintArea;
   private readonly inpaintNode: Picked<ComfyInpaintNode>;
   private readonly maskPadding: Control;
+  private readonly growMaskBy: Control;
   private readonly brush = document.createElement('input');
   private readonly eraseButton: HTMLElement;
   private readonly errorLines = new Map<ImageInputField, HTMLElement>();
@@ -75,10 +76,12 @@ export class InitImageSection {
     this.inpaintArea.addEventListener('change', () => this.setInpaintArea(this.inpaintArea.value as InpaintArea));
     this.maskPadding = textfield('init-mask-padding', defaults.maskPadding);
     this.inpaintNode = picked('init-inpaint-node', COMFY_INPAINT_NODES, defaults.inpaintNode);
+    this.inpaintNode.control.addEventListener('change', () => this.inpaintNodeChanged());
+    this.growMaskBy = textfield('init-grow-mask-by', defaults.growMaskBy);
     this.eraseButton = button('Erase', () => this.setErasing(!this.painter.erasing), true);
     this.eraseButton.setAttribute('aria-pressed', 'false');
     this.mode.addEventListener('change', () => this.setMode(this.mode.value as ImageMode));
-    for (const c of [this.strength, this.maskBlur, this.maskPadding])
+    for (const c of [this.strength, this.maskBlur, this.maskPadding, this.growMaskBy])
       c.addEventListener('input', () => this.validate());
     Object.assign(this.brush, { type: 'range', min: '1', max: '64', id: 'init-brush' });
     this.brush.addEventListener('input', () => (this.painter.brush = Number(this.brush.value)));
@@ -109,6 +112,7 @@ export class InitImageSection {
       field('Inpaint area', this.inpaintArea, undefined, "A1111's; only masked: the region around the mask"),
       field('Only masked padding (px)', this.maskPadding, this.errorLine('maskPadding')),
       field('Inpaint node', this.inpaintNode.control, undefined, "ComfyUI's; with a ComfyUI sampler"),
+      field('Grow mask by (px)', this.growMaskBy, this.errorLine('growMaskBy'), "VAEEncodeForInpaint's grow_mask_by"),
     );
     this.body.className = 'init-body';
     this.body.append(
@@ -125,6 +129,7 @@ export class InitImageSection {
     this.element.addEventListener('dragleave', () => this.element.classList.remove('drag-over'));
     this.element.addEventListener('drop', (e) => void this.dropped(e));
     this.setInpaintArea(defaults.inpaintArea);
+    this.inpaintNodeChanged();
     this.show(undefined);
   }
 
@@ -136,6 +141,8 @@ export class InitImageSection {
       this.maskedContent.set(settings.maskedContent);
       this.maskPadding.value = settings.maskPadding;
       this.inpaintNode.set(settings.inpaintNode);
+      this.growMaskBy.value = settings.growMaskBy;
+      this.inpaintNodeChanged();
       this.setInpaintArea(settings.inpaintArea);
       this.modeValue = settings.mode;
       this.mode.value = settings.mode;
@@ -172,6 +179,7 @@ export class InitImageSection {
     this.strength.invalid = errors.strength !== undefined;
     this.maskBlur.invalid = errors.maskBlur !== undefined;
     this.maskPadding.invalid = errors.maskPadding !== undefined;
+    this.growMaskBy.invalid = errors.growMaskBy !== undefined;
     return Object.keys(errors).length > 0;
   }
 
@@ -194,6 +202,7 @@ export class InitImageSection {
       inpaintArea: this.inpaintAreaValue,
       maskPadding: this.maskPadding.value,
       inpaintNode: this.inpaintNode.value,
+      growMaskBy: this.growMaskBy.value,
     };
   }
 
@@ -209,6 +218,13 @@ export class InitImageSection {
     this.inpaintAreaValue = area;
     if (this.inpaintArea.value !== area) this.inpaintArea.value = area;
     this.maskPadding.closest('.field')?.toggleAttribute('hidden', area !== 'only masked');
+    this.validate();
+  }
+
+  /** grow_mask_by shows only for VAEEncodeForInpaint, which reads it. */
+  private inpaintNodeChanged(): void {
+    const node = this.inpaintNode.value;
+    this.growMaskBy.closest('.field')?.toggleAttribute('hidden', node !== 'VAEEncodeForInpaint');
     this.validate();
   }
 

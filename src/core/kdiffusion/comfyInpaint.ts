@@ -7,9 +7,11 @@ import type { ModelStep } from './denoiser';
 import { roundHalfEven } from '../schedules/float32';
 
 /** The ComfyUI nodes that prepare an inpainting run's latent (and an inpainting UNet's extra channels):
- * SetLatentNoiseMask over VAEEncode (the default), or InpaintModelConditioning (nodes.py, noise_mask on). With a
- * 4-channel UNet both run alike; a 9-channel UNet gets another masked image from each (comfyConcatMask). */
-export const COMFY_INPAINT_NODES = ['SetLatentNoiseMask', 'InpaintModelConditioning'] as const;
+ * SetLatentNoiseMask over VAEEncode (the default), InpaintModelConditioning (nodes.py, noise_mask on), or
+ * VAEEncodeForInpaint. The first two run alike with a 4-channel UNet, and give a 9-channel UNet another masked
+ * image each (comfyConcatMask); VAEEncodeForInpaint encodes the image grey under the mask and repaints the mask
+ * grown (comfyGrownMask). */
+export const COMFY_INPAINT_NODES = ['SetLatentNoiseMask', 'InpaintModelConditioning', 'VAEEncodeForInpaint'] as const;
 export type ComfyInpaintNode = (typeof COMFY_INPAINT_NODES)[number];
 
 export interface ComfyInpaint {
@@ -82,6 +84,41 @@ export function comfyConcatMask(latentMask: Float32Array): Float32Array {
  * the image. ComfyUI computes (p − 0.5)·1 + 0.5 on its float32 pixels there, which can move one by an ulp. */
 export function comfyMaskedPixels(pixels: Float32Array, mask: Float32Array): Float32Array {
   return pixels.map((v, i) => (roundHalfEven(mask[i % mask.length]) === 1 ? 0 : v));
+}
+
+/** VAEEncodeForInpaint's noise mask at the pixels' size (nodes.py): the mask (`width`×`height`, 1 repaints)
+ * rounded half to even as torch.round, grown by conv2d with a `grow`×`grow` kernel of ones and padding
+ * ⌈(grow − 1)/2⌉, clamped to 1 and cropped to the image: a pixel repaints where any pixel of the window from
+ * ⌈(grow − 1)/2⌉ before it to ⌊grow/2⌋ after it, in both directions, rounds to 1. Grow 0: the mask rounded. */
+export function comfyGrownMask(mask: Float32Array, width: number, height: number, grow: number): Float32Array {
+  const rounded = mask.map(roundHalfEven);
+  if (grow === 0) return rounded;
+  const before = Math.ceil((grow - 1) / 2);
+  const after = grow - 1 - before;
+  return boxMax(boxMax(rounded, width, height, before, after, 1), width, height, before, after, width);
+}
+
+/** Per pixel the largest value along one axis (step 1: rows, step width: columns) from `before` pixels back
+ * to `after` ahead, within the image: a binary mask's box dilation, one axis at a time. */
+function boxMax(
+  m: Float32Array,
+  width: number,
+  height: number,
+  before: number,
+  after: number,
+  step: number,
+): Float32Array {
+  const length = step === 1 ? width : height;
+  const out = new Float32Array(m.length);
+  for (let i = 0; i < m.length; i++) {
+    const at = step === 1 ? i % width : Math.floor(i / width);
+    const from = Math.max(0, at - before);
+    const to = Math.min(length - 1, at + after);
+    let v = 0;
+    for (let k = from; k <= to && v < 1; k++) v = Math.max(v, m[i + (k - at) * step]);
+    out[i] = v;
+  }
+  return out;
 }
 
 /** Per output index the two input indices and their float32 weights (ATen's

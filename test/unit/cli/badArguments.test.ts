@@ -69,6 +69,8 @@ const cases: [string[], RegExp][] = [
   [['--target-size', '0x512'], /--target-size: target size must be width and height, whole numbers from 1 to 8192/],
   [['--crop', '1x2'], /--crop must be <x>,<y> \(pixels from the left and the top\)/],
   [['--crop', '9000,0'], /--crop: crop top-left must be x and y, whole numbers from 0 to 8192/],
+  [['--grow-mask-by', '2.5'], /--grow-mask-by must be a whole number, not "2.5"/],
+  [['--grow-mask-by', '6'], /--grow-mask-by: grow mask by needs inpaint node VAEEncodeForInpaint/],
   [['--no-such-flag'], /no-such-flag/],
 ];
 

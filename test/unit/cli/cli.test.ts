@@ -248,6 +248,12 @@ test('--init-image, --strength, --mask and --mask-blur run image-to-image and in
   const notComfy = inpainted(...node, '--out', join(dir, 'y.png'));
   assert.equal(notComfy.code, 2);
   assert.match(notComfy.err, /--inpaint-node: inpaint node InpaintModelConditioning is ComfyUI's: pick a ComfyUI/);
+  // VAEEncodeForInpaint with its grow_mask_by: the node and the value in the PNG's graph.
+  const grown = ['--inpaint-node', 'VAEEncodeForInpaint', '--grow-mask-by', '4'];
+  const forInpaint = inpainted('--sampler', 'euler', ...grown, '--out', join(dir, 'g.png'));
+  assert.equal(forInpaint.code, 0, forInpaint.err);
+  const graph = readPngText(readFileSync(join(dir, 'g.png'))).prompt;
+  assert.match(graph, /"grow_mask_by":4\},"class_type":"VAEEncodeForInpaint"/);
 });
 
 test('invert prints the reconstruction PSNR', () => {

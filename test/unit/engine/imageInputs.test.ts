@@ -202,3 +202,49 @@ test("an inpainting UNet runs with ComfyUI's samplers, as its KSampler with SetL
     'the repainted half follows the seed',
   );
 });
+
+test("ComfyUI's VAEEncodeForInpaint: the image encoded grey under the mask, which repaints grown", async () => {
+  // The mask is one latent cell (pixels 24–31 both ways); grown by 16 (a window of 8 pixels before and 7 after)
+  // it covers the 3×3 cells around it, which then repaint with each seed's noise. Elsewhere euler's last step
+  // lands on the latents of the image grey under the (ungrown) mask, as the node encodes it: the posterior mean.
+  const init = card();
+  const mask = { width: 64, height: 64, rgba: new Uint8Array(64 * 64 * 4) };
+  for (let y = 0; y < 64; y++)
+    for (let x = 0; x < 64; x++) {
+      const white = x >= 24 && x < 32 && y >= 24 && y < 32 ? 255 : 0;
+      mask.rgba.set([white, white, white, 255], (y * 64 + x) * 4);
+    }
+  const spec = {
+    initImage: 'card.png',
+    mask: 'm.png',
+    strength: 1,
+    toolSampler: { tool: 'comfyui' as const, sampler: 'euler' },
+    inpaintNode: 'VAEEncodeForInpaint' as const,
+    growMaskBy: 16,
+  };
+  const [a, b] = await Promise.all([3, 4].map((seed) => run('tiny-sd-inpaint', { ...spec, seed }, { init, mask })));
+  const encoder = await ort.InferenceSession.create(join(model('tiny-sd-inpaint'), 'vae_encoder', 'model.onnx'));
+  const n = 64 * 64;
+  const grey = new Float32Array(3 * n);
+  for (let c = 0; c < 3; c++)
+    for (let p = 0; p < n; p++) grey[c * n + p] = mask.rgba[p * 4] === 255 ? 0 : init.rgba[p * 4 + c] / 127.5 - 1;
+  const output = await encoder.run({ sample: new ort.Tensor('float32', grey, [1, 3, 64, 64]) });
+  const mean = (output.latent_parameters.data as Float32Array).subarray(0, 4 * 64);
+  const cell = (i: number) => [Math.floor((i % 64) / 8), i % 8];
+  const grown = (i: number) => cell(i).every((v) => v >= 2 && v <= 4);
+  const [la, lb] = [a.tensors!.latents, b.tensors!.latents];
+  assert.ok(
+    la.every((v, i) => grown(i) || Math.abs(v - mean[i] * 0.18215) < 1e-6),
+    'outside the grown mask: the grey-masked image',
+  );
+  assert.ok(la.every((v, i) => grown(i) || Math.abs(v - lb[i]) < 1e-6));
+  const ring = (i: number) => grown(i) && !(cell(i)[0] === 3 && cell(i)[1] === 3);
+  assert.ok(
+    la.some((v, i) => ring(i) && Math.abs(v - lb[i]) > 1e-3),
+    'the cells the grow adds repaint, following the seed (kept ones differ by rounding only, below 1e-6)',
+  );
+  // SetLatentNoiseMask over the plain image keeps those cells: they end on the image's latents in both seeds.
+  const plain = { ...spec, inpaintNode: undefined, growMaskBy: undefined };
+  const [pa, pb] = await Promise.all([3, 4].map((seed) => run('tiny-sd-inpaint', { ...plain, seed }, { init, mask })));
+  assert.ok(pa.tensors!.latents.every((v, i) => !ring(i) || Math.abs(v - pb.tensors!.latents[i]) < 1e-6));
+});

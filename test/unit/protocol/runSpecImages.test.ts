@@ -82,7 +82,7 @@ test("A1111's masked content: with a mask and an A1111 sampler; fill and unknown
   );
 });
 
-test("ComfyUI's inpaint node: InpaintModelConditioning with a mask and a ComfyUI sampler; others refused by name", () => {
+test("ComfyUI's inpaint node: InpaintModelConditioning or VAEEncodeForInpaint with a mask and a ComfyUI sampler", () => {
   const comfy = { tool: 'comfyui' as const, sampler: 'euler', schedule: 'normal' };
   const inpaint = { initImage: '/a.png', mask: '/m.png', toolSampler: comfy };
   assert.deepEqual(problems({ ...inpaint, inpaintNode: 'InpaintModelConditioning' }), []);
@@ -95,7 +95,15 @@ test("ComfyUI's inpaint node: InpaintModelConditioning with a mask and a ComfyUI
     "inpaint node InpaintModelConditioning is ComfyUI's: pick a ComfyUI sampler",
   );
   assert.match(
-    node({ ...inpaint, inpaintNode: 'VAEEncodeForInpaint' as RunSpec['inpaintNode'] })!,
-    /must be one of "SetLatentNoiseMask", "InpaintModelConditioning", not "VAEEncodeForInpaint"/,
+    node({ ...inpaint, inpaintNode: 'LatentCompositeMasked' as RunSpec['inpaintNode'] })!,
+    /must be one of "SetLatentNoiseMask", "InpaintModelConditioning", "VAEEncodeForInpaint", not "LatentCompositeMasked"/,
   );
+  // VAEEncodeForInpaint's grow_mask_by: whole pixels from 0 to 64, and only with that node.
+  const forInpaint = { ...inpaint, inpaintNode: 'VAEEncodeForInpaint' as const };
+  assert.deepEqual(problems({ ...forInpaint, growMaskBy: 0 }), []);
+  assert.deepEqual(problems({ ...forInpaint, growMaskBy: 64 }), []);
+  const grow = (fields: Partial<RunSpec>) => problems(fields).find((p) => p.field === 'growMaskBy')?.message;
+  assert.match(grow({ ...forInpaint, growMaskBy: 65 })!, /grow mask by must be a number from 0 to 64, not 65/);
+  assert.equal(grow({ ...forInpaint, growMaskBy: 2.5 }), 'grow mask by must be whole pixels, not 2.5');
+  assert.equal(grow({ ...inpaint, growMaskBy: 6 }), 'grow mask by needs inpaint node VAEEncodeForInpaint');
 });

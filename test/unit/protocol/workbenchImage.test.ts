@@ -16,6 +16,7 @@ const image = {
   inpaintArea: 'only masked',
   maskPadding: '8',
   inpaintNode: 'InpaintModelConditioning',
+  growMaskBy: '6',
   mask: Uint8Array.of(1, 2),
 };
 
@@ -30,7 +31,8 @@ test('generate carries a well-formed image input; a malformed one drops the mess
     { ...image, maskedContent: undefined },
     { ...image, inpaintArea: 'masked' },
     { ...image, maskPadding: 8 },
-    { ...image, inpaintNode: 'VAEEncodeForInpaint' },
+    { ...image, inpaintNode: 'LatentCompositeMasked' },
+    { ...image, growMaskBy: 6 },
     { ...image, inpaintNode: undefined },
   ]) {
     assert.equal(parseFromWorkbench({ type: 'generate', form, image: bad }), undefined, JSON.stringify(bad));
@@ -66,6 +68,7 @@ test('strength is checked in [0, 1] except for inversion; inpainting needs a mas
     inpaintArea: 'whole picture' as const,
     maskPadding: '32',
     inpaintNode: 'SetLatentNoiseMask' as const,
+    growMaskBy: '6',
   };
   assert.deepEqual(validateImageInput(typed), { fields: { strength: 0.75 }, errors: {} });
   assert.deepEqual(validateImageInput({ ...typed, strength: '' }).errors, {
@@ -88,6 +91,7 @@ test("inpainting passes A1111's masked content on when it is not original; other
     inpaintArea: 'whole picture' as const,
     maskPadding: '32',
     inpaintNode: 'SetLatentNoiseMask' as const,
+    growMaskBy: '6',
   };
   const inpaint = { ...typed, mode: 'inpaint' as const };
   assert.deepEqual(validateImageInput({ ...inpaint, maskedContent: 'latent noise' }).fields, {
@@ -109,6 +113,21 @@ test("inpainting passes A1111's masked content on when it is not original; other
     inpaintNode: 'InpaintModelConditioning',
   });
   assert.deepEqual(validateImageInput({ ...typed, mode: 'img2img', ...conditioned }).fields, { strength: 0.75 });
+  // VAEEncodeForInpaint takes its grow_mask_by, whole pixels from 0 to 64.
+  const forInpaint = { maskedContent: 'original' as const, inpaintNode: 'VAEEncodeForInpaint' as const };
+  assert.deepEqual(validateImageInput({ ...inpaint, ...forInpaint, growMaskBy: '9' }).fields, {
+    strength: 0.75,
+    maskBlur: 4,
+    inpaintNode: 'VAEEncodeForInpaint',
+    growMaskBy: 9,
+  });
+  assert.deepEqual(validateImageInput({ ...inpaint, ...forInpaint, growMaskBy: '2.5' }).errors, {
+    growMaskBy: 'Grow mask by must be whole pixels.',
+  });
+  assert.deepEqual(validateImageInput({ ...inpaint, ...forInpaint, growMaskBy: '65' }).errors, {
+    growMaskBy: 'Grow mask by must be a number from 0 to 64, not "65".',
+  });
+  assert.deepEqual(validateImageInput({ ...inpaint, ...conditioned, growMaskBy: 'x' }).errors, {}, 'other nodes');
 });
 
 test("a restored run's image fields become the section's settings", () => {
@@ -120,6 +139,7 @@ test("a restored run's image fields become the section's settings", () => {
     inpaintArea: 'whole picture',
     maskPadding: '32',
     inpaintNode: 'SetLatentNoiseMask',
+    growMaskBy: '6',
   });
   assert.deepEqual(imageSettings({ initImage: 'a.png', mask: 'm.png', maskBlur: 0, maskedContent: 'latent nothing' }), {
     mode: 'inpaint',
@@ -129,9 +149,12 @@ test("a restored run's image fields become the section's settings", () => {
     inpaintArea: 'whole picture',
     maskPadding: '32',
     inpaintNode: 'SetLatentNoiseMask',
+    growMaskBy: '6',
   });
   const node = imageSettings({ initImage: 'a.png', mask: 'm.png', inpaintNode: 'InpaintModelConditioning' });
   assert.equal(node.inpaintNode, 'InpaintModelConditioning');
+  const grown = imageSettings({ initImage: 'a.png', mask: 'm.png', inpaintNode: 'VAEEncodeForInpaint', growMaskBy: 3 });
+  assert.deepEqual([grown.inpaintNode, grown.growMaskBy], ['VAEEncodeForInpaint', '3']);
   const area = imageSettings({ initImage: 'a.png', mask: 'm.png', inpaintArea: 'only masked', maskPadding: 8 });
   assert.deepEqual([area.inpaintArea, area.maskPadding], ['only masked', '8']);
   assert.equal(imageSettings({ initImage: 'a.png', invert: true }).mode, 'invert');

@@ -262,6 +262,41 @@ test('with InpaintModelConditioning the graph has that node between the prompts,
   assert.ok(restoreFromPngText({ prompt: off })!.notes?.includes('its noise_mask is off; ran with it on'));
 });
 
+test('with VAEEncodeForInpaint that node encodes the image with the mask and its grow_mask_by, read back', () => {
+  const spec = {
+    initImage: '/in/cat.png',
+    mask: '/in/right-half.png',
+    strength: 1,
+    steps: 10,
+    inpaintNode: 'VAEEncodeForInpaint' as const,
+    growMaskBy: 9,
+    toolSampler: { tool: 'comfyui' as const, sampler: 'euler', schedule: 'karras' },
+  };
+  const toolSampler = { ...tool('comfyui'), comfyui: { samplerName: 'euler', scheduler: 'karras' } };
+  const texts = pngTextChunks(buildRunRecords(new Date(0), sampleInfo({ spec, toolSampler }))[0]);
+  // LoadImage and LoadImageMask → VAEEncodeForInpaint (in VAEEncode's place) → KSampler's latent.
+  const prompt = JSON.parse(texts.prompt);
+  assert.equal(prompt['11'].class_type, 'VAEEncodeForInpaint');
+  assert.deepEqual(prompt['11'].inputs, { pixels: ['10', 0], vae: ['4', 2], mask: ['12', 0], grow_mask_by: 9 });
+  assert.deepEqual(prompt['3'].inputs.latent_image, ['11', 0]);
+  assert.equal(prompt['13'], undefined, 'no SetLatentNoiseMask');
+  const workflow = JSON.parse(texts.workflow);
+  const node = workflow.nodes.find((n: { id: number }) => n.id === 11);
+  assert.deepEqual([node.type, node.widgets_values], ['VAEEncodeForInpaint', [9]]);
+  assert.equal(workflow.last_node_id, 12);
+  assertLinksJoined(workflow);
+  const back = restoreFromPngText({ prompt: texts.prompt })!;
+  assert.deepEqual([back.spec.inpaintNode, back.spec.growMaskBy], ['VAEEncodeForInpaint', 9]);
+  // A grow_mask_by past the node's range is not taken (the default then applies).
+  const wide = { ...prompt, 11: { ...prompt['11'], inputs: { ...prompt['11'].inputs, grow_mask_by: 65 } } };
+  const read = restoreFromPngText({ prompt: JSON.stringify(wide) })!;
+  assert.deepEqual([read.spec.inpaintNode, read.spec.growMaskBy], ['VAEEncodeForInpaint', undefined]);
+  // Without a grow in the spec, the record writes the node's default.
+  const { growMaskBy: _g, ...plain } = spec;
+  const defaulted = pngTextChunks(buildRunRecords(new Date(0), sampleInfo({ spec: plain, toolSampler }))[0]);
+  assert.equal(JSON.parse(defaulted.prompt)['11'].inputs.grow_mask_by, 6);
+});
+
 /** What a run of `t`'s euler reports it ran (RunInfo.toolSampler), with the tools' names for it. */
 function tool(t: 'a1111' | 'comfyui') {
   return {

@@ -7,7 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { comfyConcatMask, comfyLatentMask, comfyMaskedPixels } from '../../../../src/core/kdiffusion/comfyInpaint';
+import {
+  comfyConcatMask,
+  comfyGrownMask,
+  comfyLatentMask,
+  comfyMaskedPixels,
+} from '../../../../src/core/kdiffusion/comfyInpaint';
 import { prepareToolRun, sampleToolRun } from '../../../../src/core/kdiffusion/toolRun';
 import { resolveComfy, type ResolvedToolSampler } from '../../../../src/core/kdiffusion/toolSamplers';
 import { ldmAlphasCumprod } from '../../../../src/core/kdiffusion/sigmaTable';
@@ -88,4 +93,23 @@ test("InpaintModelConditioning's masked image: grey (0) where the mask rounds to
     Array.from(comfyMaskedPixels(pixels, mask)),
     [0.1, 0.2, 0, 0, -0.1, -0.2, 0, 0, 1, 1, 0, 0].map(Math.fround),
   );
+});
+
+test("VAEEncodeForInpaint's noise mask: rounded, grown by the node's conv2d window, rounded, for six grows", () => {
+  // gen_comfy_grow_mask.py: the node's own torch ops, grow_mask_by 0, 1, 2, 5, 6 and 9.
+  const path = join(__dirname, '../../../fixtures/reference/kdiffusion/comfy_grow_mask.json');
+  const ref = JSON.parse(readFileSync(path, 'utf8')) as {
+    width: number;
+    height: number;
+    mask: number[];
+    grown: Record<string, number[]>;
+  };
+  assert.deepEqual(Object.keys(ref.grown), ['0', '1', '2', '5', '6', '9']);
+  for (const [grow, expected] of Object.entries(ref.grown)) {
+    const grown = comfyGrownMask(Float32Array.from(ref.mask), ref.width, ref.height, Number(grow));
+    assert.deepEqual(Array.from(grown), expected, `grow ${grow}`);
+  }
+  // The ramp's 0.5 rounds to 0 and stays out of an ungrown mask.
+  assert.equal(ref.mask[8], 0.5);
+  assert.equal(ref.grown['0'][8], 0);
 });

@@ -31,6 +31,7 @@ const input = {
   inpaintArea: 'whole picture' as const,
   maskPadding: '32',
   inpaintNode: 'SetLatentNoiseMask' as const,
+  growMaskBy: '6',
 };
 
 test('a chosen file keeps its own path; strength becomes the spec field', async () => {
