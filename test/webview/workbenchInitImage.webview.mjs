@@ -1,6 +1,7 @@
 // The workbench's Init image section: an image from the host is shown, a mask painted over it (brush,
 // erase) reaches the host as a black-and-white PNG of the image's size, strength and mask blur are
-// checked as typed, a dropped file that is not an image is named, the host's errors show under their
+// checked as typed (and ComfyUI's grow_mask_by, shown for VAEEncodeForInpaint), a dropped file that is not
+// an image is named, the host's errors show under their
 // field, and "Generate on this image" runs on the image on view.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
@@ -36,12 +37,20 @@ async function withImage(browser) {
   return surface;
 }
 
+/** Picks `value` in the select `id`, as a user's choice does (the select's change event). */
+function choose(page, id, value) {
+  return page.evaluate(
+    ([id, v]) => {
+      const select = document.querySelector(id);
+      select.value = v;
+      select.dispatchEvent(new Event('change'));
+    },
+    [id, value],
+  );
+}
+
 function setMode(page, mode) {
-  return page.evaluate((m) => {
-    const select = document.querySelector('#init-mode');
-    select.value = m;
-    select.dispatchEvent(new Event('change'));
-  }, mode);
+  return choose(page, '#init-mode', mode);
 }
 
 /** Drags the brush across the canvas from (x0, y0) to (x1, y1), in fractions of its size. */
@@ -114,6 +123,32 @@ export const tests = [
       // Clear mask: inpainting needs a mask again.
       await page.click('vscode-button:text-is("Clear mask")');
       assert((await generate(page)) === undefined, 'a cleared mask sends nothing');
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
+    name: "ComfyUI's VAEEncodeForInpaint shows its grow_mask_by, checked as typed and sent with the node",
+    async run(browser) {
+      const { page, errors } = await withImage(browser);
+      await setMode(page, 'inpaint');
+      await page.waitForSelector('.mask-canvas', { state: 'visible' });
+      assert(await page.isHidden('#init-grow-mask-by'), 'no grow field for SetLatentNoiseMask');
+      await choose(page, '#init-inpaint-node', 'VAEEncodeForInpaint');
+      await page.waitForSelector('#init-grow-mask-by', { state: 'visible' });
+      assert((await page.inputValue('#init-grow-mask-by input')) === '6', "the node's default grow");
+      await page.fill('#init-grow-mask-by input', '70');
+      await page.waitForFunction(() =>
+        /from 0 to 64/.test(document.querySelector('#init-growMaskBy-error').textContent),
+      );
+      await page.fill('#init-grow-mask-by input', '4');
+      await page.waitForFunction(() => document.querySelector('#init-growMaskBy-error').textContent === '');
+      await drag(page, [0.5, 0.2], [0.5, 0.8]);
+      const m = await generate(page);
+      const { inpaintNode, growMaskBy } = m?.image ?? {};
+      assert(inpaintNode === 'VAEEncodeForInpaint' && growMaskBy === '4', `sent: ${inpaintNode} ${growMaskBy}`);
+      await choose(page, '#init-inpaint-node', 'InpaintModelConditioning');
+      await page.waitForSelector('#init-grow-mask-by', { state: 'hidden' });
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },
