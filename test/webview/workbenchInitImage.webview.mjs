@@ -1,8 +1,8 @@
 // The workbench's Init image section: an image from the host is shown, a mask painted over it (brush,
 // erase) reaches the host as a black-and-white PNG of the image's size, strength and mask blur are
 // checked as typed (and ComfyUI's grow_mask_by, shown for VAEEncodeForInpaint), a dropped file that is not
-// an image is named, the host's errors show under their
-// field, and "Generate on this image" runs on the image on view.
+// an image is named, the host's errors show under their field, and "Generate on this image" runs on the image
+// on view.
 import { assert, expectPosted, openSurface, post, posted } from './harness.mjs';
 import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
