@@ -12,7 +12,7 @@ import { EngineFailure, toPayload } from './engineFailure';
 import { forwardLatent } from './forwardLatent';
 import { runPipeline } from './pipeline';
 import { SessionCache } from './sessionCache';
-import { UnetLockstep, type Lane } from './unetLockstep';
+import { joinsCalls, UnetLockstep, type Lane } from './unetLockstep';
 import { graphCacheDir } from '../modelFolder/cacheFolder';
 
 const cache = new SessionCache(graphCacheDir(), (level, message) => send({ type: 'log', level, message }));
@@ -35,24 +35,37 @@ function send(message: FromEngine): void {
   process.send?.(message);
 }
 
-/** Runs the members side by side, their UNet calls joined (unetLockstep.ts), where they share the model
- * folders (a refiner's too) and provider; one after another otherwise. */
+/** Runs the members side by side, their UNet calls joined (unetLockstep.ts), where that pays: they share the
+ * model folders (a refiner's too) and provider, and its UNet runs its rows in groups on the CPU. Otherwise one
+ * after another, each answered as it ends. The first member's folder is loaded first, to know. */
 async function generateTogether(members: GenerateMember[]): Promise<void> {
+  const [first, ...rest] = members;
   const key = (r: GenerateRequest) => JSON.stringify([r.spec.modelDir, r.spec.refiner, r.options.provider]);
-  if (members.some((m) => key(m.request) !== key(members[0].request))) {
-    for (const m of members) await generate(m.id, m.request, m.steps);
+  const { modelDir } = first.request.spec;
+  // A folder that cannot load fails each member as it comes to it.
+  const got = await cache.get(modelDir, first.request.options.provider).catch(() => undefined);
+  if (!got || !joinsCalls(got.sessions) || rest.some((m) => key(m.request) !== key(first.request))) {
+    await generate(first.id, first.request, first.steps, undefined, got);
+    for (const m of rest) await generate(m.id, m.request, m.steps);
     return;
   }
   const lockstep = new UnetLockstep();
   const lanes = members.map(() => lockstep.lane());
-  await Promise.all(members.map((m, i) => generate(m.id, m.request, m.steps, lanes[i])));
+  await Promise.all(members.map((m, i) => generate(m.id, m.request, m.steps, lanes[i], i === 0 ? got : undefined)));
 }
 
-/** `lane`: its part among runs that go together, left when its UNet calls end or the run fails. */
-async function generate(id: number, request: GenerateRequest, steps: boolean, lane?: Lane): Promise<void> {
+/** `lane`: its part among runs that go together, left when its UNet calls end or the run fails; `got`: its
+ * model folder, when the caller loaded it. */
+async function generate(
+  id: number,
+  request: GenerateRequest,
+  steps: boolean,
+  lane?: Lane,
+  got?: Awaited<ReturnType<SessionCache['get']>>,
+): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');
-    const { sessions, loaded } = await cache.get(request.spec.modelDir, request.options.provider);
+    const { sessions, loaded } = got ?? (await cache.get(request.spec.modelDir, request.options.provider));
     if (loaded) {
       const fell = sessions.providerFallbacks.map((f) => `${f.provider} failed (${f.error})`).join('; ');
       send({

@@ -7,6 +7,7 @@
 import type { Tensor } from '../core/tensor/tensor';
 import type { ModelSessions } from './modelSessions';
 import { runUnet } from './runUnet';
+import { SMALL_MODEL_BYTES } from './onnxModel';
 
 /** runUnet's signature: what a run's loop calls for the UNet (RunControl.unet). */
 export type UnetCall = typeof runUnet;
@@ -51,6 +52,14 @@ export class UnetLockstep {
     this.waiting = [];
     void (joinable(calls) ? runJoined(calls) : runEach(calls));
   }
+}
+
+/** Whether joining runs' calls pays on these sessions: a small UNet on the CPU, whose rows run in groups on the
+ * two cores (modelSessions.ts unetRowsPerCall), so a larger call costs less a row. A large UNet there runs a
+ * row at a time, and another provider a batch in one call: runs then go one after another, each answered as
+ * it ends (a slow model's sweep keeps showing cells as they finish). */
+export function joinsCalls(s: ModelSessions): boolean {
+  return s.provider === 'cpu' && s.unet.bytes < SMALL_MODEL_BYTES;
 }
 
 /** One call for all rows, its output handed back in each run's share. */

@@ -256,8 +256,9 @@ export type ToEngine =
   /** `steps`: whether the client listens to step events; without, the engine sends none (each wakes the host,
    * which on two busy cores takes the UNet's time: 2.5 ms of a default-model image's 50). */
   | { type: 'generate'; id: number; request: GenerateRequest; steps: boolean }
-  /** Requests run side by side, their UNet calls made as one where they can be (engine/unetLockstep.ts): a
-   * sweep's cells of one model that differ by sampler. Each member is answered as a `generate` is. */
+  /** Requests run side by side, their UNet calls made as one where that pays (engine/unetLockstep.ts: a small
+   * UNet on the CPU), else one after another: a sweep's cells of one model that differ by sampler. Each member
+   * is answered as a `generate` is, as it ends. */
   | { type: 'generateTogether'; members: GenerateMember[] }
   | { type: 'cancel'; id: number }
   | { type: 'unload'; id: number; modelDir: string }

@@ -101,6 +101,20 @@ export async function runSweep(
   // Stops a group already queued behind one that failed.
   const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
+  /** A batch's cells into the folder, the grid's pixels and onCell, as its run ends (not once the sweep has
+   * failed: what was queued behind the failure is stopped). */
+  const keep = (batch: (typeof batches)[number], finished: FinishedRun) => {
+    if (stop.signal.aborted) return;
+    batch.forEach(({ cell, key }, i) => {
+      const image = finished.images[i];
+      const file = cellFileName(cell.index, key);
+      writeFileSafely(join(o.outDir, file), image.png, true);
+      files.set(cell.index, file);
+      const { width, height, rgba } = image;
+      if (gridDue) pixels.set(cell.index, { width, height, rgba });
+      o.onCell?.(cell.index, image.png);
+    });
+  };
   const start = async (k: number) => {
     engine ??= o.engine();
     const group = groups[k];
@@ -111,36 +125,25 @@ export async function runSweep(
       onProgress &&
       ((e: StepEvent) =>
         onProgress({ cell: firsts[k], lastCell, cells: todo.length, step: e.step + 1, steps: e.totalSteps }));
-    const settled = await Promise.allSettled(
-      executeTogether(
-        engine,
-        runs,
-        o.runOptions,
-        runs.map(() => ({ signal, onStep })),
-      ),
+    const made = executeTogether(
+      engine,
+      runs,
+      o.runOptions,
+      runs.map(() => ({ signal, onStep })),
     );
+    // Each batch kept as its run ends: where the engine runs a group's batches one after another (a large
+    // model), their cells show one batch at a time, not all at the group's end.
+    const settled = await Promise.allSettled(made.map((run, j) => run.then((finished) => keep(group[j], finished))));
     const failed = settled.findIndex((r) => r.status === 'rejected');
     if (failed >= 0) throw naming((settled[failed] as PromiseRejectedResult).reason, sweep, group[failed]);
-    return settled.map((r) => (r as PromiseFulfilledResult<FinishedRun>).value);
   };
   let current = groups.length > 0 ? start(0) : undefined;
   let next: ReturnType<typeof start> | undefined;
   try {
-    for (const [k, group] of groups.entries()) {
+    for (const k of groups.keys()) {
       // Queued in the engine behind this group, so the engine never waits for the host between groups.
       next = k + 1 < groups.length ? start(k + 1) : undefined;
-      const finished = await current!;
-      group.forEach((batch, j) =>
-        batch.forEach(({ cell, key }, i) => {
-          const image = finished[j].images[i];
-          const file = cellFileName(cell.index, key);
-          writeFileSafely(join(o.outDir, file), image.png, true);
-          files.set(cell.index, file);
-          const { width, height, rgba } = image;
-          if (gridDue) pixels.set(cell.index, { width, height, rgba });
-          o.onCell?.(cell.index, image.png);
-        }),
-      );
+      await current;
       current = next;
     }
   } catch (err) {

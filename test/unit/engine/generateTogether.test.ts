@@ -1,7 +1,7 @@
 // Requests sent together (EngineClient.generateTogether, as a sweep sends its cells of one model) run side
 // by side with their UNet calls joined, and each makes the images it makes alone: other samplers, seeds,
 // batch sizes, guidance (none included) and step counts beside it change nothing. A member that fails or is
-// cancelled fails alone.
+// cancelled fails alone. Members that cannot go together run one after another.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GenerateRequest, GenerateResult } from '../../../src/protocol/engine';
@@ -39,6 +39,13 @@ test('members make the images each makes alone', async () => {
   const calls = (rs: GenerateResult[]) => rs.map((r) => r.info.timings.unetRunMs.length);
   assert.deepEqual(calls(together), calls(own));
   assert.ok(calls(own)[3] < calls(own)[0]);
+});
+
+test('members of different model folders run one after another, each as alone', async () => {
+  const other = request({ seed: 4 });
+  const own = [await engine.generate(members[1]), await engine.generate(other)];
+  const together = await Promise.all(engine.generateTogether([{ request: members[1] }, { request: other }]));
+  together.forEach((r, k) => assertSameImages(r, own[k], `member ${k}`));
 });
 
 test('a member refused or cancelled fails alone; the others finish as they would alone', async () => {

@@ -2,7 +2,8 @@
 // their own rows back; calls that one call cannot take run one by one, as each run would make them alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UnetLockstep } from '../../../src/engine/unetLockstep';
+import { joinsCalls, UnetLockstep } from '../../../src/engine/unetLockstep';
+import { SMALL_MODEL_BYTES } from '../../../src/engine/onnxModel';
 import type { ModelSessions } from '../../../src/engine/modelSessions';
 import type { Tensor } from '../../../src/core/tensor/tensor';
 
@@ -113,4 +114,11 @@ test('a failed joined call fails every run in it', async () => {
     results.map((r) => r.status === 'rejected' && (r.reason as Error).message),
     ['out of memory', 'out of memory'],
   );
+});
+
+test('runs join only where a larger call pays: a small UNet on the CPU', () => {
+  const sessions = (provider: string, bytes: number) => ({ provider, unet: { bytes } }) as unknown as ModelSessions;
+  assert.equal(joinsCalls(sessions('cpu', 12e6)), true);
+  assert.equal(joinsCalls(sessions('cpu', SMALL_MODEL_BYTES)), false, 'a large UNet runs a row at a time');
+  assert.equal(joinsCalls(sessions('cuda', 12e6)), false, 'a GPU runs a batch in one call');
 });

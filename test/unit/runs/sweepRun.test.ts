@@ -121,6 +121,30 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
   assert.match(readPngText(readFileSync(join(out, index.cells[3].file))).parameters, /Steps: 3, .*Seed: 2/);
 });
 
+test("a group's batches are kept as each ends, not at the group's end", async () => {
+  const e = fakeEngine();
+  const engine = e.factory();
+  const generate = engine.generate.bind(engine);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // The second batch (steps 3) ends only when released.
+  engine.generate = (request, o = {}) =>
+    request.spec.steps === 3 ? held.then(() => generate(request, o)) : generate(request, o);
+  const kept: number[] = [];
+  const running = runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: tmp(),
+    engine: () => engine,
+    runOptions: {},
+    onCell: (index) => kept.push(index),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(e.together, [2], 'both batches went together');
+  assert.deepEqual(kept, [0, 1], "the first batch's cells, while the second still runs");
+  release();
+  await running;
+  assert.deepEqual(kept, [0, 1, 2, 3]);
+});
+
 test('maxBatch 1 runs every cell alone', async () => {
   const e = fakeEngine();
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: tmp(), engine: e.factory, runOptions: {}, maxBatch: 1 });
