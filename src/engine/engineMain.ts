@@ -17,7 +17,7 @@ import { graphCacheDir } from '../modelFolder/cacheFolder';
 
 const cache = new SessionCache(graphCacheDir(), (level, message) => send({ type: 'log', level, message }));
 const cancelled = new Set<number>();
-let work: Promise<unknown> = Promise.resolve();
+let work: Promise<void> = Promise.resolve();
 
 let firstResult: (() => void) | undefined;
 
@@ -39,11 +39,15 @@ function send(message: FromEngine): void {
  * model folders (a refiner's too) and provider, and its UNet runs its rows in groups on the CPU. Otherwise one
  * after another, each answered as it ends. The first member's folder is loaded first, to know. */
 async function generateTogether(members: GenerateMember[]): Promise<void> {
+  if (!Array.isArray(members) || members.length === 0) return;
   const [first, ...rest] = members;
-  const key = (r: GenerateRequest) => JSON.stringify([r.spec.modelDir, r.spec.refiner, r.options.provider]);
-  const { modelDir } = first.request.spec;
-  // A folder that cannot load fails each member as it comes to it.
-  const got = await cache.get(modelDir, first.request.options.provider).catch(() => undefined);
+  const key = (r: GenerateRequest) => JSON.stringify([r?.spec?.modelDir, r?.spec?.refiner, r?.options?.provider]);
+  let got: Awaited<ReturnType<SessionCache['get']>> | undefined;
+  try {
+    got = await cache.get(first.request.spec.modelDir, first.request.options.provider);
+  } catch {
+    // A folder that cannot load (or a malformed request): each member reports it as it comes to it.
+  }
   if (!got || !joinsCalls(got.sessions) || rest.some((m) => key(m.request) !== key(first.request))) {
     await generate(first.id, first.request, first.steps, undefined, got);
     for (const m of rest) await generate(m.id, m.request, m.steps);
@@ -102,22 +106,34 @@ async function latent(id: number, request: ForwardLatentRequest): Promise<void> 
   }
 }
 
+/** Runs `job` after the work queued before it. A job that throws is logged and the queue goes on: a failure
+ * must not leave every later request unanswered. */
+function queue(job: () => Promise<void>): void {
+  work = work.then(job).catch((err: unknown) => send({ type: 'log', level: 'error', message: String(err) }));
+}
+
 process.on('message', (m: ToEngine) => {
   switch (m.type) {
     case 'generate':
-      work = work.then(() => generate(m.id, m.request, m.steps));
+      queue(() => generate(m.id, m.request, m.steps));
       return;
     case 'generateTogether':
-      work = work.then(() => generateTogether(m.members));
+      queue(() => generateTogether(m.members));
       return;
     case 'forwardLatent':
-      work = work.then(() => latent(m.id, m.request));
+      queue(() => latent(m.id, m.request));
       return;
     case 'cancel':
       cancelled.add(m.id);
       return;
     case 'unload':
-      work = work.then(async () => send({ type: 'unloaded', id: m.id, freed: await cache.unload(m.modelDir) }));
+      queue(async () => {
+        try {
+          send({ type: 'unloaded', id: m.id, freed: await cache.unload(m.modelDir) });
+        } catch (err) {
+          send({ type: 'error', id: m.id, error: toPayload(err) });
+        }
+      });
       return;
     case 'shutdown':
       process.exit(0);

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
-import type { FromEngine, ToEngine } from '../../../src/protocol/engine';
+import type { FromEngine, GenerateRequest, ToEngine } from '../../../src/protocol/engine';
 import { EngineClient, type EngineError } from '../../../src/runs/engineClient';
 import { engineEntry } from '../../../src/runs/enginePaths';
 import { model, request, startEngine } from '../engine/fixtures';
@@ -233,6 +233,42 @@ test('the engine sends step events only to a client that listens, and the client
     await assert.rejects(client.generate(request(), { onStep: () => {} }), (e: EngineError) => e.message === 'true');
   } finally {
     client.dispose();
+  }
+});
+
+test('the engine answers each member of a malformed group and goes on serving the requests after it', async () => {
+  // The engine itself, sent what no client sends: an empty group, a member without a spec, a member of a
+  // folder that does not exist; then a plain request, which must still be answered.
+  const { enginePath, execArgv } = engineEntry();
+  const child = fork(enginePath, [], {
+    execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const answers = new Map<number, FromEngine>();
+  child.on('message', (m: FromEngine) => 'id' in m && answers.set(m.id, m));
+  try {
+    const missing = { ...request(), spec: { ...request().spec, modelDir: '/no/such/model' } };
+    child.send({ type: 'generateTogether', members: [] } satisfies ToEngine);
+    child.send({
+      type: 'generateTogether',
+      members: [
+        { id: 1, request: { options: {} } as unknown as GenerateRequest, steps: false },
+        { id: 2, request: missing, steps: false },
+      ],
+    } satisfies ToEngine);
+    child.send({ type: 'generate', id: 3, request: request({ steps: 2 }), steps: false } satisfies ToEngine);
+    // A broken queue answers nothing more: the test then fails at its deadline rather than hanging.
+    const deadline = Date.now() + 60_000;
+    while (!answers.has(3) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(
+      [1, 2, 3].map((id) => answers.get(id)?.type),
+      ['error', 'error', 'result'],
+    );
+    const refused = answers.get(2);
+    assert.match(refused?.type === 'error' ? refused.error.message : '', /\/no\/such\/model/);
+  } finally {
+    child.kill();
   }
 });
 
