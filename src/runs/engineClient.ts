@@ -77,15 +77,15 @@ export class EngineClient {
    * be (engine/unetLockstep.ts): a sweep's cells of one model that differ by sampler. Each promise settles as
    * `generate`'s would; a member's abort cancels that member only. */
   generateTogether(members: (GenerateOptions & { request: GenerateRequest })[]): Promise<GenerateResult>[] {
-    const live = members.filter((m) => !m.signal?.aborted);
-    const ids = new Map(live.map((m) => [m, this.nextId++]));
-    const sent = live.map((m) => ({ id: ids.get(m)!, request: m.request, steps: !!m.onStep }));
+    // A member aborted already gets no id and is not sent.
+    const ids = members.map((m) => (m.signal?.aborted ? undefined : this.nextId++));
+    const live = members.flatMap((m, i) => (ids[i] === undefined ? [] : [{ ...m, id: ids[i] }]));
+    const sent = live.map(({ id, request, onStep }) => ({ id, request, steps: !!onStep }));
     const message: ToEngine =
       sent.length === 1 ? { type: 'generate', ...sent[0] } : { type: 'generateTogether', members: sent };
-    const asked = live.map((m) => ({ id: ids.get(m)!, onStep: m.onStep }));
-    const answers = sent.length ? this.requests<GenerateResult>(message, asked) : new Map<number, never>();
-    return members.map((m) => {
-      const id = ids.get(m);
+    const answers = sent.length ? this.requests<GenerateResult>(message, live) : new Map<number, never>();
+    return members.map((m, i) => {
+      const id = ids[i];
       return id === undefined ? Promise.reject(cancelled()) : this.cancellable(id, answers.get(id)!, m.signal);
     });
   }

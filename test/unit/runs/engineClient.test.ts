@@ -162,13 +162,20 @@ test('requests made together go in one message, and each is answered as a reques
       process.send({ type: 'error', id: g.id, error: { code: 'BAD_REQUEST', message: m.type + ' ' + (m.members?.length ?? 1) } });`);
   const client = new EngineClient({ enginePath });
   try {
+    const aborted = AbortSignal.abort();
     const answers = await Promise.allSettled([
-      ...client.generateTogether([{ request: request() }, { request: request() }, { request: request() }]),
+      ...client.generateTogether([
+        { request: request() },
+        { request: request(), signal: aborted },
+        { request: request() },
+        { request: request() },
+      ]),
       client.generate(request()),
     ]);
+    // The member aborted before it was sent is cancelled here and left out of the message.
     assert.deepEqual(
       answers.map((r) => r.status === 'rejected' && (r.reason as EngineError).message),
-      ['generateTogether 3', 'generateTogether 3', 'generateTogether 3', 'generate 1'],
+      ['generateTogether 3', 'the run was cancelled', 'generateTogether 3', 'generateTogether 3', 'generate 1'],
     );
   } finally {
     client.dispose();
