@@ -1,6 +1,7 @@
 // A 5×7 pixel font for the axis labels of sweep grids: capitals, digits and the punctuation that
 // sampler names, sizes and prompts use. Text is drawn in capitals; other characters show as '?'.
 // Each glyph is 7 rows of 5 pixels, '#' set, drawn here by hand.
+import { fillRect } from './fillRect';
 
 const GLYPHS: Record<string, string> = {
   A: '.###. #...# #...# ##### #...# #...# #...#',
@@ -99,22 +100,8 @@ export function drawText(
     const glyph = BITS[c] ?? BITS['?'];
     glyph.forEach((row, gy) =>
       row.forEach((on, gx) => {
-        if (on) fill(image, x + (i * ADVANCE + gx) * scale, y + gy * scale, scale, rgb);
+        if (on) fillRect(image, x + (i * ADVANCE + gx) * scale, y + gy * scale, scale, scale, rgb);
       }),
     );
   });
-}
-
-function fill(
-  image: { rgba: Uint8Array; width: number; height: number },
-  x0: number,
-  y0: number,
-  size: number,
-  rgb: readonly number[],
-): void {
-  for (let y = Math.max(0, y0); y < Math.min(image.height, y0 + size); y++) {
-    for (let x = Math.max(0, x0); x < Math.min(image.width, x0 + size); x++) {
-      image.rgba.set([rgb[0], rgb[1], rgb[2], 255], (y * image.width + x) * 4);
-    }
-  }
 }

@@ -5,6 +5,7 @@ import type { AxisName, Sweep } from '../protocol/sweep';
 import { valueLabel } from '../protocol/sweepAxes';
 import { axisLength } from '../protocol/sweepCells';
 import { ADVANCE, drawText, GLYPH_HEIGHT, textWidth } from './bitmapFont';
+import { fillRect } from './fillRect';
 
 /** Cells are scaled by a whole factor to about this side (64 px images become 192 px). */
 const TARGET_SIDE = 192;
@@ -51,7 +52,7 @@ export function sweepGrid(sweep: Sweep, cells: ReadonlyMap<number, PreviewImage>
         const cell = cells.get(x + nx * (y + ny * z));
         const at = { x: left + x * (boxW + GAP), y: rowTop };
         if (cell) blit(grid, cell, at, scale);
-        else box(grid, at, boxW, boxH, MISSING);
+        else fillRect(grid, at.x, at.y, boxW, boxH, [MISSING, MISSING, MISSING]);
       }
     }
   }
@@ -98,10 +99,4 @@ function blit(grid: PreviewImage, image: PreviewImage, at: { x: number; y: numbe
 function words(rgba: Uint8Array): Uint32Array {
   const own = rgba.byteOffset % 4 === 0 ? rgba : rgba.slice();
   return new Uint32Array(own.buffer, own.byteOffset, own.length / 4);
-}
-
-function box(grid: PreviewImage, at: { x: number; y: number }, w: number, h: number, grey: number): void {
-  for (let y = at.y; y < at.y + h; y++) {
-    for (let x = at.x; x < at.x + w; x++) grid.rgba.set([grey, grey, grey, 255], (y * grid.width + x) * 4);
-  }
 }
