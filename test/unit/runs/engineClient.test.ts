@@ -203,14 +203,15 @@ test('when the engine dies running requests made together, they all fail and the
   }
 });
 
-test('the engine sends step events only to a client that listens, and the client asks for them only then', async () => {
-  // The engine itself, forked as EngineClient forks it: the step messages it sends for each kind of request.
+/** The engine itself, forked as EngineClient forks it, for tests that talk to it message by message. */
+function forkedEngine() {
   const { enginePath, execArgv } = engineEntry();
-  const child = fork(enginePath, [], {
-    execArgv,
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  return fork(enginePath, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+}
+
+test('the engine sends step events only to a client that listens, and the client asks for them only then', async () => {
+  // The step messages the engine sends for each kind of request.
+  const child = forkedEngine();
   try {
     const stepsSent = (id: number, steps: boolean) =>
       new Promise<number>((resolve, reject) => {
@@ -246,12 +247,7 @@ test('the engine sends step events only to a client that listens, and the client
 test('the engine answers each member of a malformed group and goes on serving the requests after it', async () => {
   // The engine itself, sent what no client sends: an empty group, a member without a spec, a member of a
   // folder that does not exist; then a plain request, which must still be answered.
-  const { enginePath, execArgv } = engineEntry();
-  const child = fork(enginePath, [], {
-    execArgv,
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child = forkedEngine();
   const answers = new Map<number, FromEngine>();
   child.on('message', (m: FromEngine) => 'id' in m && answers.set(m.id, m));
   try {
