@@ -19,6 +19,9 @@ const cache = new SessionCache(graphCacheDir(), (level, message) => send({ type:
 const cancelled = new Set<number>();
 let work: Promise<void> = Promise.resolve();
 
+/** A model folder's sessions as the cache gives them. */
+type Loaded = Awaited<ReturnType<SessionCache['get']>>;
+
 let firstResult: (() => void) | undefined;
 
 /** Runs `hook` once, just before the first image goes back (engineStart.ts saves its code cache then). */
@@ -42,7 +45,7 @@ async function generateTogether(members: GenerateMember[]): Promise<void> {
   if (!Array.isArray(members) || members.length === 0) return;
   const [first, ...rest] = members;
   const key = (r: GenerateRequest) => JSON.stringify([r?.spec?.modelDir, r?.spec?.refiner, r?.options?.provider]);
-  let got: Awaited<ReturnType<SessionCache['get']>> | undefined;
+  let got: Loaded | undefined;
   try {
     got = await cache.get(first.request.spec.modelDir, first.request.options.provider);
   } catch {
@@ -65,7 +68,7 @@ async function generate(
   request: GenerateRequest,
   steps: boolean,
   lane?: Lane,
-  got?: Awaited<ReturnType<SessionCache['get']>>,
+  got?: Loaded,
 ): Promise<void> {
   try {
     if (cancelled.has(id)) throw new EngineFailure('CANCELLED', 'cancelled before it started');

@@ -122,8 +122,7 @@ export async function toolImage(
   const pixels = toolImagePixels(images, shape, fill);
   // VAEEncodeForInpaint encodes the image grey under the mask: the latents its KSampler starts from and keeps.
   const greyed = req.inpaintNode === 'VAEEncodeForInpaint' && mask?.pixel;
-  const input = greyed ? { data: comfyMaskedPixels(pixels.data, greyed), shape: pixels.shape } : pixels;
-  const encoded = await encodeImage(s, input, shape.batch, noise, 'mean');
+  const encoded = await encodeImage(s, greyed ? greyMasked(pixels, greyed) : pixels, shape.batch, noise, 'mean');
   const unetExtra = !s.inpaintingUnet
     ? undefined
     : mask
@@ -156,12 +155,16 @@ async function inpaintUnetExtra(
   noise: NoiseSource,
 ): Promise<Tensor<Float32Array>> {
   if (req.toolSampler!.tool !== 'comfyui') return a1111UnetExtra(s, pixels, mask.overlay!, shape, noise);
-  const masked = () => ({ data: comfyMaskedPixels(pixels.data, mask.pixel!), shape: pixels.shape });
   const latents =
     req.inpaintNode === 'InpaintModelConditioning'
-      ? (await encodeImage(s, masked(), shape.batch, noise, 'mean')).latents
+      ? (await encodeImage(s, greyMasked(pixels, mask.pixel!), shape.batch, noise, 'mean')).latents
       : encoded.latents;
   return withMaskChannel(latents, comfyConcatMask(mask.latent));
+}
+
+/** ComfyUI's masked image: the pixels grey where the mask at the run's size rounds to 1 (comfyMaskedPixels). */
+function greyMasked(pixels: Tensor<Float32Array>, mask: Float32Array): Tensor<Float32Array> {
+  return { data: comfyMaskedPixels(pixels.data, mask), shape: pixels.shape };
 }
 
 /** A1111's [mask, masked-image latents] from the image the run encodes and its 8-bit mask (`overlay`, 255

@@ -6,6 +6,7 @@
 // call of 32 rows against 0.77 in calls of 8 (bench/unetPeer.bench.ts).
 import type { Tensor } from '../core/tensor/tensor';
 import type { ModelSessions } from './modelSessions';
+import type { AddedConditions } from './addedConditions';
 import { runUnet } from './runUnet';
 import { SMALL_MODEL_BYTES } from './onnxModel';
 
@@ -27,6 +28,7 @@ export interface Lane {
 export class UnetLockstep {
   private waiting: Waiting[] = [];
   private runs = 0;
+  private readonly feeds = new JoinedFeeds();
 
   /** A run's lane; every run that goes together takes its lane before the first of them calls the UNet. */
   lane(): Lane {
@@ -50,7 +52,7 @@ export class UnetLockstep {
     if (this.waiting.length === 0 || this.waiting.length < this.runs) return;
     const calls = this.waiting;
     this.waiting = [];
-    void (joinable(calls) ? runJoined(calls) : runEach(calls));
+    void (joinable(calls) ? runJoined(calls, this.feeds) : runEach(calls));
   }
 }
 
@@ -63,20 +65,11 @@ export function joinsCalls(s: ModelSessions): boolean {
 }
 
 /** One call for all rows, its output handed back in each run's share. */
-async function runJoined(calls: Waiting[]): Promise<void> {
+async function runJoined(calls: Waiting[], feeds: JoinedFeeds): Promise<void> {
   const [s] = calls[0].args;
-  const inputs = calls.map((c) => c.args[1]);
-  const hidden = calls.map((c) => c.args[3]);
-  const added = calls.map((c) => c.args[4]);
-  const t = Float32Array.from(calls.flatMap((c) => new Array<number>(c.args[1].shape[0]).fill(c.args[2] as number)));
   try {
-    const out = await runUnet(
-      s,
-      stacked(inputs),
-      t,
-      hidden[0] && stacked(hidden as Tensor[]),
-      Object.fromEntries(Object.keys(added[0]).map((k) => [k, stacked(added.map((a) => a[k]))])),
-    );
+    const { input, t, hidden, added, output } = feeds.of(calls);
+    const out = await runUnet(s, input, t, hidden, added, output);
     const rowSize = out.length / t.length;
     let row = 0;
     for (const { args, resolve } of calls) {
@@ -87,6 +80,55 @@ async function runJoined(calls: Waiting[]): Promise<void> {
     }
   } catch (err) {
     for (const c of calls) c.reject(err);
+  }
+}
+
+/** A joined call's feeds, kept from step to step so that a step allocates nothing: the rows and timesteps
+ * are written into the same arrays, the output lands in one, and the hidden states and added inputs (each
+ * run's same tensors at every step) are stacked again only when other tensors come. */
+class JoinedFeeds {
+  private input: Float32Array = new Float32Array(0);
+  private timesteps: Float32Array = new Float32Array(0);
+  private output: Float32Array = new Float32Array(0);
+  private readonly kept = new Map<string, { parts: Tensor[]; tensor: Tensor<Float32Array> }>();
+
+  of(calls: Waiting[]) {
+    const args = calls.map((c) => c.args);
+    const rows = args.reduce((n, a) => n + a[1].shape[0], 0);
+    if (this.timesteps.length !== rows) this.timesteps = new Float32Array(rows);
+    let row = 0;
+    for (const a of args) this.timesteps.fill(a[2] as number, row, (row += a[1].shape[0]));
+    const input = stacked(
+      args.map((a) => a[1]),
+      this.input,
+    );
+    this.input = input.data;
+    const [s, , , firstHidden, firstAdded] = args[0];
+    const hidden =
+      firstHidden &&
+      this.once(
+        'hidden',
+        args.map((a) => a[3]!),
+      );
+    const added: AddedConditions = {};
+    for (const k of Object.keys(firstAdded))
+      added[k] = this.once(
+        `added ${k}`,
+        args.map((a) => a[4][k]),
+      );
+    // The output has the latents' channels (an inpainting UNet takes more in).
+    const outLength = rows * s.unetLatentChannels * input.shape.slice(2).reduce((a, b) => a * b, 1);
+    if (this.output.length !== outLength) this.output = new Float32Array(outLength);
+    return { input, t: this.timesteps, hidden, added, output: this.output };
+  }
+
+  /** The stacked tensor of `parts`, made again only when they are not the tensors stacked last time. */
+  private once(key: string, parts: Tensor[]): Tensor<Float32Array> {
+    const last = this.kept.get(key);
+    if (last?.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last.tensor;
+    const tensor = stacked(parts, new Float32Array(0));
+    this.kept.set(key, { parts, tensor });
+    return tensor;
   }
 }
 
@@ -121,8 +163,10 @@ function perRowTimestep(s: ModelSessions): boolean {
   return shape.length === 1 && shape[0] !== 1;
 }
 
-function stacked(tensors: Tensor[]): Tensor<Float32Array> {
-  const data = new Float32Array(tensors.reduce((n, t) => n + t.data.length, 0));
+/** The tensors' rows one after another, in `reuse` where it has the length. */
+function stacked(tensors: Tensor[], reuse: Float32Array): Tensor<Float32Array> {
+  const length = tensors.reduce((n, t) => n + t.data.length, 0);
+  const data = reuse.length === length ? reuse : new Float32Array(length);
   let at = 0;
   for (const t of tensors) {
     data.set(t.data, at);

@@ -213,25 +213,20 @@ interface Slot {
  * "control after generate" widget after the seed, as the UI stores it). */
 function uiNodes(r: ComfyRun) {
   const io = (...pairs: [string, string][]): Slot[] => pairs.map(([name, type]) => ({ name, type }));
-  const encodeNode = encodedForInpaint(r)
-    ? {
-        id: ID.encode,
-        type: 'VAEEncodeForInpaint',
-        pos: [473, 640],
-        size: [226, 98],
-        inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE'], ['mask', 'MASK']),
-        outputs: io(['LATENT', 'LATENT']),
-        widgets_values: [r.init!.grow],
-      }
-    : {
-        id: ID.encode,
-        type: 'VAEEncode',
-        pos: [473, 640],
-        size: [210, 46],
-        inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE']),
-        outputs: io(['LATENT', 'LATENT']),
-        widgets_values: [],
-      };
+  // VAEEncode, or VAEEncodeForInpaint in its place: the same id, position and output.
+  const encodeNode = {
+    id: ID.encode,
+    pos: [473, 640],
+    outputs: io(['LATENT', 'LATENT']),
+    ...(encodedForInpaint(r)
+      ? {
+          type: 'VAEEncodeForInpaint',
+          size: [226, 98],
+          inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE'], ['mask', 'MASK']),
+          widgets_values: [r.init!.grow],
+        }
+      : { type: 'VAEEncode', size: [210, 46], inputs: io(['pixels', 'IMAGE'], ['vae', 'VAE']), widgets_values: [] }),
+  };
   const noiseMaskNode = {
     id: ID.noiseMask,
     type: 'SetLatentNoiseMask',

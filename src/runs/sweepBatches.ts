@@ -34,12 +34,20 @@ export function togetherGroups<B extends readonly unknown[]>(
   maxCells: number,
 ): B[][] {
   const groups: B[][] = [];
-  const folders = (b: B) => JSON.stringify([runOf(b).modelDir, runOf(b).refiner]);
+  const folders = (b: B) => {
+    const { modelDir, refiner } = runOf(b);
+    return JSON.stringify([modelDir, refiner]);
+  };
   for (const batch of batches) {
     const group = groups[groups.length - 1];
-    const cells = group?.reduce((n, b) => n + b.length, 0) ?? 0;
-    if (group && folders(group[0]) === folders(batch) && cells + batch.length <= maxCells) group.push(batch);
+    const fits = group && folders(group[0]) === folders(batch) && cellsIn(group) + batch.length <= maxCells;
+    if (fits) group.push(batch);
     else groups.push([batch]);
   }
   return groups;
+}
+
+/** The cells of a group of batches. */
+export function cellsIn(group: readonly (readonly unknown[])[]): number {
+  return group.reduce((n, batch) => n + batch.length, 0);
 }

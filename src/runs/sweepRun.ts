@@ -9,7 +9,7 @@ import { cellCount } from '../protocol/sweepCells';
 import { writeFileSafely } from './writeFileSafely';
 import { EngineError, type EngineClient } from './engineClient';
 import { executeTogether, prepareRun, type FinishedRun } from './executeRun';
-import { seedBatches, togetherGroups } from './sweepBatches';
+import { cellsIn, seedBatches, togetherGroups } from './sweepBatches';
 import { describeCell, type ResolvedCell } from './sweepFiles';
 import {
   cellFileName,
@@ -95,9 +95,8 @@ export async function runSweep(
   const most = o.maxBatch ?? DEFAULT_TOGETHER;
   const batches = seedBatches(todo, (t) => t.cell.run, Math.min(most, DEFAULT_SEED_BATCH));
   const groups = togetherGroups(batches, (b) => b[0].cell.run, most);
-  const cellsOf = (group: (typeof groups)[number]) => group.flat();
   // 1-based position, among the cells this run makes, of each group's first cell.
-  const firsts = groups.map((_, k) => 1 + groups.slice(0, k).reduce((n, g) => n + cellsOf(g).length, 0));
+  const firsts = groups.map((_, k) => 1 + groups.slice(0, k).reduce((n, g) => n + cellsIn(g), 0));
   // Stops a group already queued behind one that failed.
   const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
@@ -120,7 +119,7 @@ export async function runSweep(
     const group = groups[k];
     const runs = group.map((batch) => prepareRun({ ...batch[0].cell.run, batchSize: batch.length }));
     const { onProgress } = o;
-    const lastCell = firsts[k] + cellsOf(group).length - 1;
+    const lastCell = firsts[k] + cellsIn(group) - 1;
     const onStep =
       onProgress &&
       ((e: StepEvent) =>
