@@ -3,12 +3,14 @@
 // going has made its own, then one call takes all their rows, each at its own timestep. On the CPU a row's
 // output does not depend on the rows beside it (onnxruntime's kernels loop over the batch), so a run's images
 // are those it makes alone; the gain is the larger call: the default model's UNet takes 0.71 ms a row in a
-// call of 32 rows against 0.77 in calls of 8 (bench/unetPeer.bench.ts).
+// call of 32 rows against 0.77 in calls of 8 (bench/unetPeer.bench.ts). Rows that repeat another bit for bit
+// (runs that start alike: repeatedRows.ts) are computed once.
 import type { Tensor } from '../core/tensor/tensor';
 import type { ModelSessions } from './modelSessions';
 import type { AddedConditions } from './addedConditions';
 import { runUnet } from './runUnet';
 import { SMALL_MODEL_BYTES } from './onnxModel';
+import { distinctRows, firstCopies, spreadRows } from './repeatedRows';
 
 /** runUnet's signature: what a run's loop calls for the UNet (RunControl.unet). */
 export type UnetCall = typeof runUnet;
@@ -68,12 +70,15 @@ export function joinsCalls(s: ModelSessions): boolean {
 async function runJoined(calls: Waiting[], feeds: JoinedFeeds): Promise<void> {
   const [s] = calls[0].args;
   try {
-    const { input, t, hidden, added, output } = feeds.of(calls);
-    const out = await runUnet(s, input, t, hidden, added, output);
-    const rowSize = out.length / t.length;
+    const rows = feeds.of(calls);
+    const first = firstCopies(rows);
+    const call = first ? distinctRows(rows, first) : rows;
+    const out = await runUnet(s, call.input, call.t, call.hidden, call.added, rows.output);
+    const joined = first ? spreadRows(out, first, rows.output) : out;
+    const rowSize = joined.length / rows.t.length;
     let row = 0;
     for (const { args, resolve } of calls) {
-      const share = out.subarray(row * rowSize, (row += args[1].shape[0]) * rowSize);
+      const share = joined.subarray(row * rowSize, (row += args[1].shape[0]) * rowSize);
       const into = args[5];
       if (into?.length === share.length) into.set(share);
       resolve(into?.length === share.length ? into : share.slice());

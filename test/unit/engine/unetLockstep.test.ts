@@ -101,6 +101,22 @@ test('runs at one timestep join even where the UNet takes one timestep per call'
   assert.deepEqual(outs[1], expected(rows(3, 9), 5));
 });
 
+test('rows that repeat another bit for bit are computed once, and each run gets its copy', async () => {
+  const { s, calls } = stubSessions();
+  const lockstep = new UnetLockstep();
+  const lanes = [lockstep.lane(), lockstep.lane(), lockstep.lane(), lockstep.lane()];
+  const negativeZero = rows(2, 0);
+  negativeZero.data[0] = -0;
+  const inputs = [rows(2, 0), rows(2, 0), negativeZero, rows(2, 0)];
+  const ts = [3, 3, 3, 4];
+  const outs = await Promise.all(lanes.map((l, i) => l.call(s, inputs[i], ts[i], undefined, {})));
+  // The second run repeats the first; the third its second row only (-0 is not 0 bit for bit); another
+  // timestep makes other rows.
+  assert.deepEqual(calls, [5]);
+  outs.forEach((out, i) => assert.deepEqual(out, expected(inputs[i], ts[i])));
+  assert.ok(Object.is(outs[2][0], -0 + 300) && outs[1] !== outs[0], 'each run has its own array');
+});
+
 test('a failed joined call fails every run in it', async () => {
   const { s } = stubSessions();
   s.unet.run = () => Promise.reject(new Error('out of memory'));
