@@ -3,7 +3,7 @@
 // index and the labelled grid in the output folder; two cells diffed, pixels and latent trajectories;
 // a cell clicked into the workbench; a re-run that finds every cell cached and runs none.
 import { decode } from 'fast-png';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, findWebviewFrame, imagesLoaded, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
 
@@ -104,15 +104,24 @@ test(
     await grid.locator('.trajectory-chart').scrollIntoViewIfNeeded();
     await screenshot(page, 'sweep-diff');
 
-    // A click opens the cell in the workbench with its parameters restored.
+    // A click opens the cell in the workbench with its parameters restored, and runs it there again: its
+    // steps on view.
     await grid.locator('img.cell').nth(3).click();
     const panel = await findWebviewFrame(page, '#param-seed input', 60_000);
-    await panel
-      .locator('.notice', { hasText: 'Restored from a Diffusion Lab record' })
-      .first()
-      .waitFor({ timeout: 30_000 });
+    const cellDone = new RegExp(`^done · .* · seed ${SEEDS[1]} ·`);
+    await panel.locator('.status', { hasText: cellDone }).waitFor({ timeout: 60_000 });
     const seed = await panel.locator('#param-seed input').inputValue();
     assert(seed === String(SEEDS[1]), `workbench seed ${seed}`);
+    assert(await panel.locator('.step-viewer').isVisible(), "the cell's steps on view");
+    // The same seed gives the same image: the run again has the cell's pixels.
+    const status = await panel.locator('.status').textContent();
+    const saved = /saved as (\S+\.png)/.exec(status)?.[1];
+    const outputs = join(server.workspace, 'diffusion-outputs');
+    const again = readdirSync(outputs, { recursive: true }).find((f) => f.endsWith(saved ?? '?'));
+    assert(again, `the run's PNG in ${outputs}: ${status}`);
+    const cell = index.cells.find((c) => c.index === 3);
+    const pixels = (file) => Buffer.from(decode(readFileSync(file)).data);
+    assert(pixels(join(outputs, again)).equals(pixels(join(out, cell.file))), 'the run again has the cell pixels');
     await screenshot(page, 'sweep-cell-in-workbench');
 
     // Back on the grid, a re-run finds every cell in the folder: none runs, no file is rewritten.

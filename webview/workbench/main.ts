@@ -140,6 +140,7 @@ const handlers: Handlers = {
     if (m.note) bringIntoView(formNote);
   },
   importFailed: (m) => showFormNote(m.message, true),
+  generate: () => form.submit(false),
   models: (m) => form.setModels(m.models, m.selectId),
   errors: (m) => form.showErrors(m.errors),
   runStarted: ({ run }) => {

@@ -117,11 +117,12 @@ export class WorkbenchPanel implements vscode.Disposable {
     return this.whenReady(() => this.imageMessages.restore(spec));
   }
 
-  /** Opens the panel and runs `task` once its webview listens. */
+  /** Opens the panel and runs `task` once its webview listens (after the tasks given before it). */
   private whenReady(task: () => Promise<void>): Promise<void> {
     this.show();
     if (this.ready) return task();
-    this.afterSnapshot = task;
+    const before = this.afterSnapshot;
+    this.afterSnapshot = before ? () => before().then(task) : task;
     return Promise.resolve();
   }
 
@@ -152,6 +153,12 @@ export class WorkbenchPanel implements vscode.Disposable {
     await this.deps.context.workspaceState.update(FORM_KEY, form);
     this.show();
     this.post({ type: 'form', form, note });
+  }
+
+  /** Runs the form as the Generate button does, after what was posted before (a restored form, schedule and
+   * init image). */
+  generate(): Promise<void> {
+    return this.whenReady(async () => this.post({ type: 'generate' }));
   }
 
   /** "Re-run from image" failed: the panel says so where the last restore's note was. */
