@@ -158,7 +158,7 @@ export class WorkbenchPanel implements vscode.Disposable {
   /** Runs the form as the Generate button does, after what was posted before (a restored form, schedule and
    * init image). */
   generate(): Promise<void> {
-    return this.whenReady(async () => this.post({ type: 'generate' }));
+    return this.whenReady(() => Promise.resolve(this.post({ type: 'generate' })));
   }
 
   /** "Re-run from image" failed: the panel says so where the last restore's note was. */
