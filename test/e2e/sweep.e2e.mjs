@@ -140,3 +140,26 @@ test(
   },
   { timeoutMs: 420_000 },
 );
+
+test(
+  "Open Sweep Grid to the Side shows a sweep file's grid beside its text, which stays open",
+  async ({ page, server }) => {
+    const sweep = {
+      version: 1,
+      base: { modelDir: MODEL, prompt: 'a blue square', seed: 1, steps: 2 },
+      x: { field: 'guidanceScale', values: [2, 4, 6] },
+    };
+    const name = `guidance-${Date.now() % 1e6}`;
+    writeFileSync(join(server.workspace, `${name}.sweep.json`), JSON.stringify(sweep, null, 2));
+    await openFile(page, `${name}.sweep.json`, 'guidanceScale');
+    await runCommand(page, 'Diffusion: Open Sweep Grid to the Side');
+    const grid = await findWebviewFrame(page, '.grid div.cell[data-index]', 60_000);
+    const labels = await grid.locator('.label').allTextContents();
+    assert(JSON.stringify(labels) === JSON.stringify(['2', '4', '6']), `labels ${labels}`);
+    await page.locator('.editor-group-container').nth(1).waitFor({ timeout: 10_000 });
+    const text = page.locator('.editor-group-container').first().locator('.view-lines');
+    assert(/guidanceScale/.test((await text.textContent()) ?? ''), 'the sweep text still open on the left');
+    await screenshot(page, 'sweep-grid-beside');
+  },
+  { timeoutMs: 120_000 },
+);

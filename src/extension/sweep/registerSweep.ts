@@ -43,14 +43,13 @@ export function registerSweep(
     vscode.window.registerCustomEditorProvider(SWEEP_VIEW_TYPE, provider, {
       webviewOptions: { retainContextWhenHidden: true },
     }),
-    vscode.commands.registerCommand('diffusionLab.runSweep', async (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      if (!target || !isSweepFile(target.fsPath))
-        return void vscode.window.showInformationMessage('Open a *.sweep.json file to run it.');
-      const document = await vscode.workspace.openTextDocument(target);
-      await vscode.commands.executeCommand('vscode.openWith', target, SWEEP_VIEW_TYPE, vscode.ViewColumn.Beside);
-      await runner.run(document);
+    vscode.commands.registerCommand('diffusionLab.runSweep', async (uri?: unknown) => {
+      const target = await openGridBeside(uri, 'run it');
+      if (target) await runner.run(await vscode.workspace.openTextDocument(target));
     }),
+    vscode.commands.registerCommand('diffusionLab.showSweepGrid', (uri?: unknown) =>
+      openGridBeside(uri, 'see its grid'),
+    ),
   );
   registerDocumentDiagnostics(
     context,
@@ -58,6 +57,16 @@ export function registerSweep(
     (document) => isSweepFile(document.uri.fsPath),
     (document) => readSweepDocument(document.getText(), cellLimit()).findings.map((f) => toDiagnostic(document, f)),
   );
+}
+
+/** The sweep file given (or the active editor's) opened as its grid beside the editor; undefined, with a word
+ * saying what to open `to` do, where it is not a sweep file. */
+async function openGridBeside(uri: unknown, to: string): Promise<vscode.Uri | undefined> {
+  const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+  if (!target || !isSweepFile(target.fsPath))
+    return void vscode.window.showInformationMessage(`Open a *.sweep.json file to ${to}.`);
+  await vscode.commands.executeCommand('vscode.openWith', target, SWEEP_VIEW_TYPE, vscode.ViewColumn.Beside);
+  return target;
 }
 
 /** Quick fixes for this extension's sweep diagnostics in the range. */
