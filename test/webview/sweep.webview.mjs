@@ -64,6 +64,34 @@ export const tests = [
     },
   },
   {
+    name: 'cells are 192 px square where the pane has room and shrink to fit a narrow one, down to 64',
+    async run(browser) {
+      const sizes = {};
+      for (const width of [1200, 400, 120]) {
+        const { page, errors } = await openSurface(browser, 'sweep', { width, height: 700 });
+        await post(page, { type: 'sweep', view, findings: [] });
+        await page.locator('.cell').nth(3).waitFor({ timeout: 5_000 });
+        await sendCell(page, 0, png(90));
+        await page.locator('img.cell').first().waitFor({ timeout: 5_000 });
+        sizes[width] = await page.evaluate(() =>
+          [...document.querySelectorAll('.cell')].map((c) => {
+            const r = c.getBoundingClientRect();
+            return [Math.round(r.width), Math.round(r.height), Math.round(r.right)];
+          }),
+        );
+        assert(errors.length === 0, errors.join('\n'));
+        await page.close();
+      }
+      const square = (w) => sizes[w].every(([cw, ch]) => cw === ch && cw === sizes[w][0][0]);
+      assert([1200, 400, 120].every(square), `cells square and alike: ${JSON.stringify(sizes)}`);
+      assert(sizes[1200][0][0] === 192, `192 px with room: ${JSON.stringify(sizes[1200])}`);
+      const fit = sizes[400];
+      assert(fit[0][0] < 192 && fit[0][0] >= 64, `shrunk to fit 400 px: ${JSON.stringify(fit)}`);
+      assert(Math.max(...fit.map(([, , right]) => right)) <= 400, `inside the pane: ${JSON.stringify(fit)}`);
+      assert(sizes[120][0][0] === 64, `64 px at the least: ${JSON.stringify(sizes[120])}`);
+    },
+  },
+  {
     name: 'findings show over the last grid, dimmed; clear empties the cells',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'sweep', { csp: true });

@@ -94,7 +94,9 @@ function render(v: SweepView): void {
     );
     const grid = document.createElement('div');
     grid.className = 'grid';
-    grid.style.gridTemplateColumns = `${y ? 'auto ' : ''}repeat(${nx}, var(--cell, 192px))`;
+    // Columns of 192 px where the pane has room, narrower (down to 64) where it has not: a grid beside the
+    // file's text fits its column rather than scrolling sideways.
+    grid.style.gridTemplateColumns = `${y ? 'auto ' : ''}repeat(${nx}, minmax(64px, 192px))`;
     if (x) {
       if (y) grid.append(document.createElement('span'));
       grid.append(...x.labels.map((l) => label(l, 'column')));
