@@ -65,6 +65,22 @@ async function drag(page, [x0, y0], [x1, y1]) {
 }
 
 /** Presses Generate and returns the generate message it posted (undefined when none came). */
+/** The bytes of a SIDE × SIDE PNG mask, black with its left or right half white. */
+function halfMask(page, half) {
+  return page.evaluate(
+    async ([side, left]) => {
+      const c = Object.assign(document.createElement('canvas'), { width: side, height: side });
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = '#000';
+      ctx.fillRect(0, 0, side, side);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(left ? 0 : side / 2, 0, side / 2, side);
+      return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
+    },
+    [SIDE, half === 'left'],
+  );
+}
+
 async function generate(page) {
   const before = (await posted(page)).filter((m) => m.type === 'generate').length;
   await page.click('vscode-button:text-is("Generate")');
@@ -221,16 +237,7 @@ export const tests = [
       const image = { id: 'img-3', label: 'grey.png', width: SIDE, height: SIDE, bytes, mime: 'image/png' };
       const settings = { mode: 'inpaint', strength: '0.3', maskBlur: '2' };
       await post(page, { type: 'initImage', image, settings });
-      // A mask file whose left half is white.
-      const mask = await page.evaluate(async (side) => {
-        const c = Object.assign(document.createElement('canvas'), { width: side, height: side });
-        const ctx = c.getContext('2d');
-        ctx.fillStyle = '#000';
-        ctx.fillRect(0, 0, side, side);
-        ctx.fillStyle = '#fff';
-        ctx.fillRect(0, 0, side / 2, side);
-        return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
-      }, SIDE);
+      const mask = await halfMask(page, 'left');
       await post(page, { type: 'maskFile', label: 'left.png', bytes: new Uint8Array(mask), mime: 'image/png' });
       await page.waitForSelector('.mask-canvas', { state: 'visible' });
       await page.waitForFunction(() => {
@@ -257,15 +264,7 @@ export const tests = [
       const bytes = new Uint8Array(await png(page));
       const image = { id: 'img-4', label: 'grey.png', width: SIDE, height: SIDE, bytes, mime: 'image/png' };
       await post(page, { type: 'initImage', image, settings: { mode: 'inpaint', strength: '0.5', maskBlur: '0' } });
-      const mask = await page.evaluate(async (side) => {
-        const c = Object.assign(document.createElement('canvas'), { width: side, height: side });
-        const ctx = c.getContext('2d');
-        ctx.fillStyle = '#000';
-        ctx.fillRect(0, 0, side, side);
-        ctx.fillStyle = '#fff';
-        ctx.fillRect(side / 2, 0, side / 2, side);
-        return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
-      }, SIDE);
+      const mask = await halfMask(page, 'right');
       // Both messages at once, as the host posts them: the mask decodes while the generate waits.
       await page.evaluate((m) => {
         window.postMessage({ type: 'maskFile', label: 'right.png', bytes: new Uint8Array(m), mime: 'image/png' }, '*');
