@@ -443,9 +443,6 @@ export type ToWorkbench =
   | { type: 'form'; form: ParamsForm; note?: string }
   /** "Re-run from image" could not read the image: the form is unchanged. */
   | { type: 'importFailed'; message: string }
-  /** Generate, as the Generate button does, from the form as the messages before left it (a sweep cell
-   * opened in the workbench runs again to show its steps). */
-  | { type: 'generate' }
   | { type: 'models'; models: ModelOption[]; selectId?: string }
   | { type: 'errors'; errors: ParamErrors }
   | { type: 'runStarted'; run: RunSummary }

@@ -9,6 +9,7 @@ import {
   DEFAULT_STRENGTH,
   isVaried,
   RUN_LIMITS,
+  runSpec,
   type RunSpec,
 } from '../protocol/run';
 import type { RunInputs } from './inputImages';
@@ -271,6 +272,13 @@ export function restoreFromPngText(texts: Record<string, string>): RestoredRun |
   }
   if (texts[PARAMETERS_KEY] !== undefined) return fromA1111(texts[PARAMETERS_KEY]);
   return texts[COMFY_PROMPT_KEY] === undefined ? undefined : fromComfy(texts[COMFY_PROMPT_KEY]);
+}
+
+/** The spec that makes a restored image again, exactly and alone, from our record (which names the model
+ * folder and the scheduler that ran); undefined for another tool's text, which a form only approximates. */
+export function remakeSpec(r: RestoredRun): RunSpec | undefined {
+  if (r.source !== 'diffusion-lab' || r.model.dir === undefined) return undefined;
+  return runSpec({ ...r.spec, modelDir: r.model.dir, batchSize: 1 });
 }
 
 function fromA1111(text: string): RestoredRun {

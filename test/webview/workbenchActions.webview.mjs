@@ -302,22 +302,6 @@ export const tests = [
     },
   },
   {
-    name: "the host's generate after a restored form runs that form, as the Generate button would (a sweep cell opened)",
-    async run(browser) {
-      const { page, errors } = await openSurface(browser, 'workbench');
-      await post(page, { type: 'snapshot', snapshot });
-      await post(page, { type: 'form', form: { ...form, seed: '8', steps: '12' }, note: 'Restored.' });
-      await post(page, { type: 'generate' });
-      await page.waitForFunction(() => window.__posted.some((m) => m.type === 'generate'));
-      const sent = (await posted(page)).filter((m) => m.type === 'generate');
-      assert(sent.length === 1, `one generate: ${JSON.stringify(sent)}`);
-      const [{ form: f, forever }] = sent;
-      assert(f.seed === '8' && f.steps === '12' && f.prompt === form.prompt && !forever, `form: ${JSON.stringify(f)}`);
-      assert(errors.length === 0, `page errors: ${errors}`);
-      await page.close();
-    },
-  },
-  {
     name: "a restore's note belongs to the form: the next run clears it, a failed import replaces it; a loading run says so",
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'workbench');

@@ -65,22 +65,6 @@ async function drag(page, [x0, y0], [x1, y1]) {
 }
 
 /** Presses Generate and returns the generate message it posted (undefined when none came). */
-/** The bytes of a SIDE × SIDE PNG mask, black with its left or right half white. */
-function halfMask(page, half) {
-  return page.evaluate(
-    async ([side, left]) => {
-      const c = Object.assign(document.createElement('canvas'), { width: side, height: side });
-      const ctx = c.getContext('2d');
-      ctx.fillStyle = '#000';
-      ctx.fillRect(0, 0, side, side);
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(left ? 0 : side / 2, 0, side / 2, side);
-      return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
-    },
-    [SIDE, half === 'left'],
-  );
-}
-
 async function generate(page) {
   const before = (await posted(page)).filter((m) => m.type === 'generate').length;
   await page.click('vscode-button:text-is("Generate")');
@@ -237,7 +221,16 @@ export const tests = [
       const image = { id: 'img-3', label: 'grey.png', width: SIDE, height: SIDE, bytes, mime: 'image/png' };
       const settings = { mode: 'inpaint', strength: '0.3', maskBlur: '2' };
       await post(page, { type: 'initImage', image, settings });
-      const mask = await halfMask(page, 'left');
+      // A mask file whose left half is white.
+      const mask = await page.evaluate(async (side) => {
+        const c = Object.assign(document.createElement('canvas'), { width: side, height: side });
+        const ctx = c.getContext('2d');
+        ctx.fillStyle = '#000';
+        ctx.fillRect(0, 0, side, side);
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, side / 2, side);
+        return [...new Uint8Array(await (await new Promise((r) => c.toBlob(r))).arrayBuffer())];
+      }, SIDE);
       await post(page, { type: 'maskFile', label: 'left.png', bytes: new Uint8Array(mask), mime: 'image/png' });
       await page.waitForSelector('.mask-canvas', { state: 'visible' });
       await page.waitForFunction(() => {
@@ -252,32 +245,6 @@ export const tests = [
         [56, 32],
       ]);
       assert(values[0][0] === 255 && values[1][0] === 0, `the loaded mask is sent: ${values}`);
-      assert(errors.length === 0, `page errors: ${errors}`);
-      await page.close();
-    },
-  },
-  {
-    name: "the host's generate right after a restored mask file waits for the mask, and sends it (a sweep cell opened)",
-    async run(browser) {
-      const { page, errors } = await openSurface(browser, 'workbench', { width: 1400, height: 1000 });
-      await post(page, { type: 'snapshot', snapshot });
-      const bytes = new Uint8Array(await png(page));
-      const image = { id: 'img-4', label: 'grey.png', width: SIDE, height: SIDE, bytes, mime: 'image/png' };
-      await post(page, { type: 'initImage', image, settings: { mode: 'inpaint', strength: '0.5', maskBlur: '0' } });
-      const mask = await halfMask(page, 'right');
-      // Both messages at once, as the host posts them: the mask decodes while the generate waits.
-      await page.evaluate((m) => {
-        window.postMessage({ type: 'maskFile', label: 'right.png', bytes: new Uint8Array(m), mime: 'image/png' }, '*');
-        window.postMessage({ type: 'generate' }, '*');
-      }, mask);
-      await page.waitForFunction(() => window.__posted.some((m) => m.type === 'generate'), null, { timeout: 5000 });
-      const sent = (await posted(page)).find((m) => m.type === 'generate');
-      assert(sent.image?.mode === 'inpaint' && sent.image.mask, `inpaint with its mask: ${JSON.stringify(sent.image)}`);
-      const { values } = await maskValues(page, sent.image.mask, [
-        [8, 32],
-        [56, 32],
-      ]);
-      assert(values[0][0] === 0 && values[1][0] === 255, `the restored mask is sent: ${values}`);
       assert(errors.length === 0, `page errors: ${errors}`);
       await page.close();
     },

@@ -112,9 +112,6 @@ form.element.inert = true;
 viewer.element.hidden = true;
 updateActions();
 
-/** The last mask the host sent, loading into the painter. */
-let maskLoading: Promise<void> = Promise.resolve();
-
 type Handlers = { [K in ToWorkbench['type']]: (m: Extract<ToWorkbench, { type: K }>) => void };
 
 const handlers: Handlers = {
@@ -143,8 +140,6 @@ const handlers: Handlers = {
     if (m.note) bringIntoView(formNote);
   },
   importFailed: (m) => showFormNote(m.message, true),
-  // After a restored mask has loaded, which the run needs (an inpainting cell opened from a sweep).
-  generate: () => void maskLoading.catch(() => undefined).then(() => form.submit(false)),
   models: (m) => form.setModels(m.models, m.selectId),
   errors: (m) => form.showErrors(m.errors),
   runStarted: ({ run }) => {
@@ -195,7 +190,7 @@ const handlers: Handlers = {
     initImage.preferImageToImage();
     form.submit(false);
   },
-  maskFile: (m) => void (maskLoading = initImage.loadMask(m.bytes, m.mime)),
+  maskFile: (m) => void initImage.loadMask(m.bytes, m.mime),
   imageErrors: (m) => initImage.showErrors(m.errors),
 };
 

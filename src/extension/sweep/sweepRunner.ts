@@ -73,12 +73,12 @@ export class SweepRunner implements vscode.Disposable {
     }
   }
 
-  /** A finished cell of this sweep into the workbench, through "Re-run from Image" on its PNG, run again there
-   * so that its steps are on view (a cell keeps its PNG only). */
+  /** A finished cell of this sweep into the workbench, through "Re-run from Image" on its PNG, and its spec run
+   * again there so that its steps are on view (a cell keeps its PNG only). */
   async open(uri: vscode.Uri, sweep: Sweep, index: number): Promise<void> {
     const file = this.cellFile(uri, sweep, index);
     if (!file) return void vscode.window.showInformationMessage(`Cell ${index} has not run yet: run the sweep first.`);
-    await vscode.commands.executeCommand('diffusionLab.rerunFromImage', vscode.Uri.file(file), { generate: true });
+    await vscode.commands.executeCommand('diffusionLab.rerunFromImage', vscode.Uri.file(file), { remake: true });
   }
 
   /** Two finished cells run again with their latents captured, compared step by step (Cancel stops it,

@@ -47,7 +47,7 @@ export function registerWorkbench(
       }
       await panel.useSchedule(parsed.schedule);
     }),
-    // `then`: { generate: true } runs the restored form at once (a sweep cell opened: its steps on view).
+    // `then`: { remake: true } also runs the image's own spec again (a sweep cell opened: its steps on view).
     vscode.commands.registerCommand('diffusionLab.rerunFromImage', async (uri?: unknown, then?: unknown) => {
       try {
         const restored = await pickAndRestore(
@@ -61,7 +61,8 @@ export function registerWorkbench(
           // The image's own schedule, or none: a schedule handed over earlier would not re-make it.
           await panel.useSchedule(restored.schedule);
           if (restored.image) await panel.restoreImageInput(restored.image);
-          if ((then as { generate?: unknown } | undefined)?.generate === true) await panel.generate();
+          const remake = (then as { remake?: unknown } | undefined)?.remake === true && restored.remake;
+          if (remake) await panel.runExactly(remake);
         }
       } catch (error) {
         log.warn(`re-run from image: ${(error as Error).message}`);

@@ -4,20 +4,24 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { readPngText } from '../../png/pngText';
-import { restoreFromPngText } from '../../runs/runRecord';
+import { remakeSpec, restoreFromPngText } from '../../runs/runRecord';
+import type { RunSpec } from '../../protocol/run';
 import type { RunImageFields } from '../../protocol/workbenchImage';
 import type { ParamsForm, RunSchedule, SamplerOption } from '../../protocol/workbench';
 import type { ModelCatalog } from './modelCatalog';
 import { toForm } from './restoreForm';
 
 /** Asks for a PNG (unless given) and returns the restored form and a note (and the run's image inputs, when
- * it started from an image), or undefined when cancelled. */
+ * it started from an image, and the spec that makes the image again where our record says it all), or
+ * undefined when cancelled. */
 export async function pickAndRestore(
   current: ParamsForm,
   catalog: ModelCatalog,
   samplers: SamplerOption[],
   uri?: vscode.Uri,
-): Promise<{ form: ParamsForm; note: string; schedule?: RunSchedule; image?: RunImageFields } | undefined> {
+): Promise<
+  { form: ParamsForm; note: string; schedule?: RunSchedule; image?: RunImageFields; remake?: RunSpec } | undefined
+> {
   const file =
     uri ??
     (await vscode.window.showOpenDialog({ filters: { 'PNG images': ['png'] }, openLabel: 'Restore parameters' }))?.[0];
@@ -31,5 +35,7 @@ export async function pickAndRestore(
       `${vscode.workspace.asRelativePath(file)} carries no generation parameters (neither Diffusion Lab's nor A1111's).`,
     );
   const image = restored.spec.initImage !== undefined ? restored.spec : undefined;
-  return { ...toForm(restored, current, catalog, samplers, basename(file.fsPath)), ...(image && { image }) };
+  const remake = remakeSpec(restored);
+  const form = toForm(restored, current, catalog, samplers, basename(file.fsPath));
+  return { ...form, ...(image && { image }), ...(remake && { remake }) };
 }

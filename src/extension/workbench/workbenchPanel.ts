@@ -1,7 +1,8 @@
 // The generate panel: one webview panel, restored after a reload by its serializer. It owns no
 // state of its own beyond the form it remembers per workspace; runs come from the controller and
 // the store. Every message from the webview is checked before it is acted on.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import type { RunSpec } from '../../protocol/run';
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE } from '../../modelFolder/modelFolder';
 import { isDistilled } from '../../protocol/familyForm';
@@ -12,6 +13,7 @@ import {
   parseScheduleArgument,
   validateParams,
   withSchedule,
+  type FormRun,
   type FromWorkbench,
   type ParamsForm,
   type RunSchedule,
@@ -155,10 +157,24 @@ export class WorkbenchPanel implements vscode.Disposable {
     this.post({ type: 'form', form, note });
   }
 
-  /** Runs the form as the Generate button does, after what was posted before (a restored form, schedule and
-   * init image). */
-  generate(): Promise<void> {
-    return this.whenReady(() => Promise.resolve(this.post({ type: 'generate' })));
+  /** Runs `spec` as it stands, with the form's previews, after what was posted before (a sweep cell opened:
+   * the cell again, its steps on view, beside the form restored from it). */
+  runExactly(spec: RunSpec): Promise<void> {
+    return this.whenReady(() => {
+      const { catalog, samplers, context } = this.deps;
+      const form = context.workspaceState.get<ParamsForm>(FORM_KEY);
+      const run = form && validateParams(form, { samplers, models: catalog.options() }).run;
+      const label = catalog.find({ dir: spec.modelDir })?.label ?? basename(spec.modelDir);
+      this.queue.add(this.request(spec, label, run?.preview ?? { every: 1, kind: 'latent' }), 1);
+      return Promise.resolve();
+    });
+  }
+
+  /** A run of this panel: its steps captured for the viewer. */
+  private request(spec: RunSpec, modelLabel: string, preview: FormRun['preview'], scheduleLabel?: string): RunRequest {
+    const options = { preview, captureLatents: true };
+    // The panel shows the steps and has Cancel; a toast per run of a queue would only pile up.
+    return { spec, modelLabel, scheduleLabel, options, origin: 'workbench', progress: 'statusBar' };
   }
 
   /** "Re-run from image" failed: the panel says so where the last restore's note was. */
@@ -267,16 +283,12 @@ export class WorkbenchPanel implements vscode.Disposable {
         const spec = schedule ? withSchedule(run.spec, schedule) : run.spec;
         const image = m.image && (await this.imageFields(m.image));
         if (image === null) return;
-        const options = { preview: run.preview, captureLatents: true };
-        const request: RunRequest = {
-          spec: { ...spec, ...image, modelDir },
-          modelLabel: catalog.label(run.modelId),
-          scheduleLabel: schedule?.label,
-          options,
-          origin: 'workbench',
-          // The panel shows the steps and has Cancel; a toast per run of a queue would only pile up.
-          progress: 'statusBar',
-        };
+        const request = this.request(
+          { ...spec, ...image, modelDir },
+          catalog.label(run.modelId),
+          run.preview,
+          schedule?.label,
+        );
         return this.queue.add(request, m.forever ? Infinity : run.batchCount);
       }
       case 'dropSchedule':

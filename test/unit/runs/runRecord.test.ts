@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseParameters } from '../../../src/runs/a1111Parameters';
-import { buildRunRecords, parseRecord, pngTextChunks, restoreFromPngText } from '../../../src/runs/runRecord';
+import {
+  buildRunRecords,
+  parseRecord,
+  pngTextChunks,
+  remakeSpec,
+  restoreFromPngText,
+} from '../../../src/runs/runRecord';
 import { sampleInfo } from './sampleInfo';
 
 const info = sampleInfo();
@@ -489,4 +495,19 @@ test('a refined image writes A1111 Refiner and Refiner switch at; its record res
     "refined with xl-refiner [0123456789], switching at 0.7: give that refiner's folder to refine the re-run",
   ]);
   assert.doesNotMatch(pngTextChunks(buildRunRecords(new Date(0), info)[0]).parameters, /Refiner/);
+});
+
+test("our record remakes its image exactly: the run's spec with the image's own seed, alone, the scheduler that ran", () => {
+  const [, second] = buildRunRecords(new Date(0), info);
+  const spec = remakeSpec(restoreFromPngText(pngTextChunks(second))!)!;
+  assert.deepEqual(spec, {
+    ...second.spec,
+    modelDir: '/m/tiny',
+    seed: 12,
+    subseed: second.spec.subseed,
+    batchSize: 1,
+    scheduler: second.ran.scheduler,
+  });
+  const a1111 = restoreFromPngText({ parameters: pngTextChunks(second).parameters })!;
+  assert.equal(remakeSpec(a1111), undefined, "another tool's text only fills a form");
 });
