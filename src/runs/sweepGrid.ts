@@ -27,7 +27,10 @@ export function sweepGrid(sweep: Sweep, cells: ReadonlyMap<number, PreviewImage>
   const scale = Math.max(1, Math.floor(TARGET_SIDE / side));
   const boxW = Math.max(1, ...images.map((c) => c.width)) * scale;
   const boxH = Math.max(1, ...images.map((c) => c.height)) * scale;
-  const rowLabels = Array.from({ length: ny }, (_, i) => cut(valueAt(sweep, 'y', i), MAX_ROW_LABEL));
+  // Without a y axis there are no row labels (a sweep over x alone, or x and z).
+  const rowLabels = sweep.axes.y
+    ? Array.from({ length: ny }, (_, i) => cut(valueAt(sweep, 'y', i), MAX_ROW_LABEL))
+    : [];
   const left = sweep.axes.y ? PAD + Math.max(...rowLabels.map((l) => textWidth(l, FONT_SCALE))) + PAD : PAD;
   const head = LINE + (sweep.axes.x ? LINE : 0);
   const blockH = head + ny * (boxH + GAP) + PAD;

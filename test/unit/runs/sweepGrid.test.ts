@@ -108,3 +108,24 @@ test('every glyph stays inside its 5×7 cell, and unknown characters draw as "?"
   }
   assert.deepEqual(draw('é'), draw('?'));
 });
+
+test('a sweep over fewer axes lays out its cells without the missing axes: x alone, y alone, x and z, none', () => {
+  const base = { version: 1, base: { modelDir: 'm', prompt: 'p', seed: 1 } };
+  const steps = { field: 'steps', values: [1, 2] };
+  const guidance = { field: 'guidanceScale', values: [1, 2] };
+  type Boxes = ReturnType<typeof boxOf>[];
+  const cases: [string, Record<string, unknown>, number, (b: Boxes) => boolean][] = [
+    ['x alone: one row', { x: steps }, 2, (b) => b[0].y0 === b[1].y0 && b[1].x0 > b[0].x0 + 192],
+    ['y alone: one column', { y: steps }, 2, (b) => b[0].x0 === b[1].x0 && b[1].y0 > b[0].y0 + 192],
+    ['x and z: a row per block', { x: steps, z: guidance }, 4, (b) => b[0].y0 === b[1].y0 && b[2].y0 > b[0].y0 + 192],
+    ['no axis: the base run alone', {}, 1, () => true],
+  ];
+  for (const [name, axes, count, placed] of cases) {
+    const parsed = parseSweep({ ...base, ...axes });
+    assert.ok(parsed.sweep, `${name}: ${JSON.stringify(parsed)}`);
+    const cells = new Map(COLOURS.slice(0, count).map((c, k) => [k, solid(c)]));
+    const grid = sweepGrid(parsed.sweep, cells);
+    const boxes = [...cells.keys()].map((k) => boxOf(grid, COLOURS[k]));
+    assert.ok(boxes.every((b) => b.w === 192 && b.h === 192) && placed(boxes), `${name}: ${JSON.stringify(boxes)}`);
+  }
+});
