@@ -2,11 +2,14 @@
 // through its own settings nor through a setting outside it (here the remote's, code-server's Machine
 // settings) whose relative path lands inside it. Each test starts its own code-server with its settings
 // in place before the window opens.
-import { cpSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   answerInput,
   assert,
+  findWebviewFrame,
+  openFile,
   openWorkbench,
   readExtensionLog,
   REPO,
@@ -63,5 +66,26 @@ restrictedTest(
     await waitForNotification(page, 'does not load model folders from an untrusted workspace');
     assert(!/generate: "from the remote setting"/.test(readExtensionLog(server)), 'the run went ahead');
     await screenshot(page, 'untrusted-workspace');
+  },
+);
+
+restrictedTest(
+  'a sweep cell whose record names a model folder in the untrusted workspace is not run again from the grid',
+  {},
+  async (server, page) => {
+    // The cells are made outside the window (the CLI, as a trusted user would have), beside the sweep file.
+    const name = `cells-${Date.now() % 1e6}`;
+    const base = { modelDir: join(server.workspace, MODEL), prompt: 'a red circle', seed: 1, steps: 2 };
+    const file = join(server.workspace, `${name}.sweep.json`);
+    writeFileSync(file, JSON.stringify({ version: 1, base, x: { field: 'guidanceScale', values: [2, 3] } }));
+    const out = join(server.workspace, 'diffusion-outputs', 'sweeps', name);
+    const cli = spawnSync(process.execPath, [join(REPO, 'bin/diffusion-lab.js'), 'sweep', file, '--out', out]);
+    assert(cli.status === 0, `the CLI sweep: ${cli.stderr}`);
+    await openFile(page, `${name}.sweep.json`, 'guidanceScale');
+    await runCommand(page, 'Diffusion: Open Sweep Grid to the Side');
+    const grid = await findWebviewFrame(page, 'img.cell[data-index]', 60_000);
+    await grid.locator('img.cell').first().click();
+    await waitForNotification(page, 'does not load model folders from an untrusted workspace');
+    assert(!/workbench: "a red circle" model/.test(readExtensionLog(server)), 'a run went ahead');
   },
 );

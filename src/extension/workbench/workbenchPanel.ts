@@ -26,7 +26,7 @@ import type { ImageInputForm, RunImageFields } from '../../protocol/workbenchIma
 import { PromptTokenCounter } from '../../tokenizer/promptTokenCounter';
 import type { Log } from '../log';
 import { PanelOpenTimer } from '../panelOpenTimer';
-import { readProvider, resolveOutputDir } from '../settings';
+import { checkModelTrust, readProvider, resolveOutputDir } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { ImageActions } from './imageActions';
 import { InitImageMessages } from './initImageMessages';
@@ -158,8 +158,10 @@ export class WorkbenchPanel implements vscode.Disposable {
   }
 
   /** Runs `spec` as it stands, with the form's previews, after what was posted before (a sweep cell opened:
-   * the cell again, its steps on view, beside the form restored from it). */
+   * the cell again, its steps on view, beside the form restored from it). Its model folders come from an
+   * image's record: refused, as Browse… refuses them, where they lie in an untrusted workspace. */
   runExactly(spec: RunSpec): Promise<void> {
+    for (const dir of [spec.modelDir, spec.refiner]) if (dir !== undefined) checkModelTrust(dir);
     return this.whenReady(() => {
       const { catalog, samplers, context } = this.deps;
       const form = context.workspaceState.get<ParamsForm>(FORM_KEY);
