@@ -6,7 +6,7 @@ import type { Finding } from '../core/config/findings';
 import { PROVIDER_NAMES, type ProviderName } from '../protocol/engine';
 import { RUN_LIMITS } from '../protocol/run';
 import { DEFAULT_CELL_LIMIT } from '../protocol/sweep';
-import { cellAt, cellCount } from '../protocol/sweepCells';
+import { cellAt, cellCount, cellsText } from '../protocol/sweepCells';
 import type { EngineClient } from '../runs/engineClient';
 import { cliEngine } from './cliEngine';
 import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
@@ -111,10 +111,10 @@ async function runFile(file: string, out: string, o: RunFlags, started?: EngineC
       onProgress: process.stderr.isTTY ? (p) => process.stderr.write(`\r${describeProgress(p)}   `) : undefined,
     });
     if (process.stderr.isTTY && report.ran.length) process.stderr.write('\n');
-    const part = shard ? `; shard ${shard.index}/${shard.count}: ${cells.length} cells` : '';
-    console.log(`sweep     ${resolve(file)} (${total} cells${part})`);
+    const part = shard ? `; shard ${shard.index}/${shard.count}: ${cellsText(cells.length)}` : '';
+    console.log(`sweep     ${resolve(file)} (${cellsText(total)}${part})`);
     console.log(
-      `ran       ${report.ran.length} cells, ${report.cached.length} cached${engine ? '' : ' (no engine started)'}`,
+      `ran       ${cellsText(report.ran.length)}, ${report.cached.length} cached${engine ? '' : ' (no engine started)'}`,
     );
     console.log(
       `wrote     ${resolve(out, INDEX_FILE)}${report.grid ? `, ${GRID_FILE}` : ` (grid.png after merging the shards)`}`,
@@ -131,7 +131,7 @@ async function merge(folders: string[], out: string): Promise<number> {
     out,
   );
   console.log(
-    `merged    ${index.cells.length} cells from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`,
+    `merged    ${cellsText(index.cells.length)} from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`,
   );
   return 0;
 }

@@ -22,6 +22,11 @@ export function axisLength(sweep: Sweep, name: AxisName): number {
   return sweep.axes[name]?.values.length ?? 1;
 }
 
+/** "1 cell", "4 cells": a count of cells as the CLI and the grid report it. */
+export function cellsText(n: number): string {
+  return `${n} ${n === 1 ? 'cell' : 'cells'}`;
+}
+
 export function cellCount(sweep: Sweep): number {
   return ORDER.reduce((n, name) => n * axisLength(sweep, name), 1);
 }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { specSteps } from '../../protocol/run';
-import { cellAt, cellCount, expandCells } from '../../protocol/sweepCells';
+import { cellAt, cellCount, cellsText, expandCells } from '../../protocol/sweepCells';
 import type { TrajectoryComparison } from '../../core/tensor/trajectoryDistance';
 import type { Sweep } from '../../protocol/sweep';
 import type { EngineClient } from '../../runs/engineClient';
@@ -172,7 +172,7 @@ export class SweepRunner implements vscode.Disposable {
         cells.filter((c) => report.ran.includes(c.index)),
         (performance.now() - started) / 1000,
       );
-      const text = `${report.ran.length} cells ran, ${report.cached.length} cached: ${outDir}`;
+      const text = `${cellsText(report.ran.length)} ran, ${report.cached.length} cached: ${outDir}`;
       emit((l) => l.progress(false, text));
       void vscode.window.showInformationMessage(`Sweep done: ${text}`);
     } catch (err) {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
-import { cellAt, cellCount, expandCells } from '../../../src/protocol/sweepCells';
+import { cellAt, cellCount, cellsText, expandCells } from '../../../src/protocol/sweepCells';
 
 const base = {
   modelDir: '../models/tiny-shapes',
@@ -243,4 +243,8 @@ test('a sweep base naming a refiner is refused at base.refiner (cells key and re
   const { sweep, found } = findingsOf({ base: { ...base, refiner: '../models/xl-refiner' } });
   assert.equal(sweep, undefined);
   assert.deepEqual(found[0], ['base.refiner', 'unsupported', 'error']);
+});
+
+test('a count of cells reads "1 cell", "0 cells", "4 cells"', () => {
+  assert.deepEqual([1, 0, 4].map(cellsText), ['1 cell', '0 cells', '4 cells']);
 });
