@@ -14,22 +14,25 @@ export interface CallRows {
   added: Record<string, Tensor<Float32Array>>;
 }
 
-/** For each row, the first row it repeats (itself where none); undefined where every row is its own. */
+/** For each row, the first row it repeats (itself where none); undefined where every row is its own, and then
+ * nothing is allocated past the feeds' word views (every step of a joined run asks). */
 export function firstCopies(rows: CallRows): Int32Array | undefined {
   const n = rows.t.length;
+  // The timestep first and the latents next: rows of different runs differ there at the first word.
   const parts = [rows.t, rows.input.data, ...(rows.hidden ? [rows.hidden.data] : [])]
     .concat(Object.values(rows.added).map((x) => x.data))
     .map((data) => new Uint32Array(data.buffer, data.byteOffset, data.length));
-  const first = Int32Array.from({ length: n }, (_, i) => i);
-  let repeats = false;
+  let first: Int32Array | undefined;
   for (let i = 1; i < n; i++) {
-    const j = first.findIndex((f, k) => k < i && f === k && parts.every((p) => sameRow(p, p.length / n, i, k)));
-    if (j >= 0) {
-      first[i] = j;
-      repeats = true;
+    for (let k = 0; k < i; k++) {
+      if (first && first[k] !== k) continue;
+      if (!parts.every((p) => sameRow(p, p.length / n, i, k))) continue;
+      first ??= Int32Array.from({ length: n }, (_, r) => r);
+      first[i] = k;
+      break;
     }
   }
-  return repeats ? first : undefined;
+  return first;
 }
 
 /** The feeds of the rows that repeat no other, in order. */

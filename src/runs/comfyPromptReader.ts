@@ -3,7 +3,8 @@
 // inputs link to, the EmptyLatentImage size (or, in an img2img graph, the file of the LoadImage that its
 // VAEEncode encodes, and in an inpainting one the file of the LoadImageMask its SetLatentNoiseMask takes; or
 // the image and the mask an InpaintModelConditioning takes, whose outputs then feed KSampler's prompts too; or
-// the image, the mask and the grow_mask_by of a VAEEncodeForInpaint) and the checkpoint name. Links are [node id, output slot].
+// the image, the mask and the grow_mask_by of a VAEEncodeForInpaint) and the checkpoint name. Links are
+// [node id, output slot].
 import type { ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 import type { ComfyRun } from './comfyWorkflow';
 

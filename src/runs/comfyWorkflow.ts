@@ -5,10 +5,10 @@
 // EmptyLatentImage, KSampler, VAEDecode, SaveImage) with the run's values, or for a run from an image its
 // img2img form (LoadImage and VAEEncode in place of EmptyLatentImage, KSampler's denoise the strength;
 // an inpainting run's latents go through SetLatentNoiseMask with a LoadImageMask of its mask's file; with
-// InpaintModelConditioning, that node takes the image, the mask, the VAE and both prompts and gives KSampler its
-// conditioning and latent; with VAEEncodeForInpaint, that node encodes the image with the mask and its
-// grow_mask_by in VAEEncode's place); input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint and the image
-// are named after the model folder and the init image's file: the user loads their own.
+// InpaintModelConditioning, that node takes the image, the mask, the VAE and both prompts and gives KSampler
+// its conditioning and latent; with VAEEncodeForInpaint, that node encodes the image with the mask and its
+// grow_mask_by in VAEEncode's place); input names as comfy/nodes.py (v0.3.77) declares them. The checkpoint
+// and the image are named after the model folder and the init image's file: the user loads their own.
 import type { ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 
 export interface ComfyRun {
