@@ -66,6 +66,9 @@ test(
     const sd = await generate(page, panel, server, DEFAULT_MODEL, 4242);
     assert(/Steps: 12, Sampler: DPM\+\+ 2M, Schedule type: Karras,/.test(sd), "A1111's sampler ran");
     await screenshot(page, 'workbench-tool-sampler');
+    // A workbench tab this window restored from an earlier test's (unshown until now) is not a second one.
+    const tabs = await page.locator('.tab', { hasText: 'Diffusion Workbench' }).count();
+    assert(tabs === 1, `${tabs} workbench tabs`);
 
     // SDXL: its micro-conditioning fields appear; an original size typed there reaches the run.
     await pickModel(panel, 'models/tiny-sdxl');

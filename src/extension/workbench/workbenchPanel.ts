@@ -81,7 +81,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     );
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, {
-        deserializeWebviewPanel: (panel) => Promise.resolve(this.attach(panel)),
+        deserializeWebviewPanel: (panel) => Promise.resolve(this.revive(panel)),
       }),
       deps.runs.subscribe({
         started: (run) => this.post({ type: 'runStarted', run }),
@@ -96,6 +96,9 @@ export class WorkbenchPanel implements vscode.Disposable {
   show(runId?: string): void {
     if (!this.panel) {
       this.pendingRunId = runId;
+      // A tab the window restored in the background has no panel until it is shown: closed, so the new
+      // panel is the only one (its content comes from the store and the remembered form).
+      void vscode.window.tabGroups.close(workbenchTabs());
       const panel = vscode.window.createWebviewPanel(
         WORKBENCH_VIEW_TYPE,
         'Diffusion Workbench',
@@ -220,6 +223,14 @@ export class WorkbenchPanel implements vscode.Disposable {
   dispose(): void {
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** A restored tab shown: the panel, unless another already is (opened before this tab was shown). */
+  private revive(panel: vscode.WebviewPanel): void {
+    if (this.panel) {
+      panel.dispose();
+      this.panel.reveal();
+    } else this.attach(panel);
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -412,4 +423,11 @@ export class WorkbenchPanel implements vscode.Disposable {
   private post(message: ToWorkbench): void {
     void this.panel?.webview.postMessage(message);
   }
+}
+
+/** The window's workbench tabs (a webview tab's view type carries a prefix of VS Code's own). */
+function workbenchTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(WORKBENCH_VIEW_TYPE));
 }
