@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { GraphIo } from '../core/model/modelFacts';
 import { recognizeModelFamily, type ModelFamilyReport } from '../core/model/modelFamily';
+import { familyRefusal, findingRefusal, type FamilyRefusal } from '../core/model/familyRefusal';
 import { folderJsonFacts } from '../modelFolder/folderFacts';
 import { EngineFailure } from './engineFailure';
 import type { OnnxModel } from './onnxModel';
@@ -17,25 +18,18 @@ export function recognizeLoaded(dir: string, components: Record<string, OnnxMode
   return recognizeModelFamily(folderJsonFacts(dir, graphs));
 }
 
-/** Families the engine does not run as the run's model (they load, for another role), and why. */
-const NOT_RUN: Partial<Record<ModelFamilyReport['family'], string>> = {
-  'sdxl-refiner':
-    'an SDXL refiner (time_ids with an aesthetic score) runs only as the second stage of an SDXL base: ' +
-    'give it as the refiner (--refiner) of an SDXL model',
-};
-
 /** Refuses a family the engine cannot run as the run's model, naming the UNet file and why. */
 export function refuseFamily(dir: string, report: ModelFamilyReport): void {
-  const why = NOT_RUN[report.family];
-  if (!why) return;
-  const file = join(dir, 'unet', 'model.onnx');
-  throw new EngineFailure('MODEL_INVALID', `${file}: ${why}`, { file });
+  refuse(dir, familyRefusal(report));
 }
 
 /** Refuses a folder the recognizer found an error in, naming the component folder and what is wrong. */
 export function refuseFindings(dir: string, report: ModelFamilyReport): void {
-  const error = report.findings.find((f) => f.severity === 'error');
-  if (!error) return;
-  const file = join(dir, String(error.path[0]));
-  throw new EngineFailure('MODEL_INVALID', `${file}: ${error.message}`, { file });
+  refuse(dir, findingRefusal(report));
+}
+
+function refuse(dir: string, refusal: FamilyRefusal | undefined): void {
+  if (!refusal) return;
+  const file = join(dir, refusal.component);
+  throw new EngineFailure('MODEL_INVALID', `${file}: ${refusal.message}`, { file });
 }

@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { ModelFamilyReport } from '../core/model/modelFamily';
-import { recognizeLoaded, refuseFindings } from './folderRecognition';
+import { graphIo, recognizeLoaded, refuseFindings } from './folderRecognition';
+import { modelFit, unetLayout, type ModelFit } from '../protocol/modelFit';
 import { UnetPeer, type EngineLog } from './unetPeer';
 
 export interface VaeEncoderSession {
@@ -34,6 +35,8 @@ export interface ModelSessions {
   tokenizer2?: PromptTokenizer;
   /** The folder's family, recommended settings and findings (src/core/model/modelFamily.ts). */
   family: ModelFamilyReport;
+  /** What the model's graphs decide about a run (src/protocol/modelFit.ts). */
+  fit: ModelFit;
   vaeDecoder?: OnnxModel;
   taesdDecoder?: OnnxModel;
   /** Opened by the first run that starts from an image (src/engine/vaeEncode.ts). */
@@ -191,10 +194,11 @@ export async function loadSessions(
         textEncoder2,
         vaeDecoder,
         family,
+        fit: modelFit(folder, family, graphIo(unet!), vaeDecoder && graphIo(vaeDecoder)),
         hash: cachedModelHash(folder, graphCacheDir),
         loadMs: 0,
         graphCacheDir,
-        ...unetLayout(unet!, vaeDecoder),
+        ...unetLayout(graphIo(unet!), vaeDecoder && graphIo(vaeDecoder)),
         unetRowsPerCall: unetRowsPerCall(unet!, provider),
       };
       checkComponents(sessions);
@@ -301,21 +305,6 @@ function checkComponents(s: ModelSessions): void {
       );
     }
   }
-}
-
-/** An inpainting UNet takes latents, a mask channel and the masked image's latents: 2·C + 1 channels
- * where the decoder takes C (diffusers' StableDiffusionInpaintPipeline checks the same sum). */
-function unetLayout(
-  unet: OnnxModel,
-  decoder: OnnxModel | undefined,
-): { unetLatentChannels: number; inpaintingUnet: boolean } {
-  const channels = unet.input('sample').shape[1];
-  const latent = decoder?.inputs.find((i) => i.name === 'latent_sample')?.shape[1];
-  const inpainting = typeof channels === 'number' && typeof latent === 'number' && channels === 2 * latent + 1;
-  return {
-    unetLatentChannels: inpainting ? latent : typeof channels === 'number' ? channels : 4,
-    inpaintingUnet: inpainting,
-  };
 }
 
 function expectIO(m: OnnxModel, e: Expected, dir: string): void {

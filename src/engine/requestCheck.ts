@@ -1,7 +1,8 @@
 // Checks a request against the loaded model before any inference, with messages that say what to change.
 import type { SetTimestepsOptions } from '../core/samplers/scheduler';
 import type { RunOptions } from '../protocol/engine';
-import { checkRunSpec, RANDOM_SEED, RUN_LIMITS, type RunSpec } from '../protocol/run';
+import { checkRunSpec, RANDOM_SEED, type RunSpec } from '../protocol/run';
+import { fitProblems } from '../protocol/modelFit';
 import { EngineFailure } from './engineFailure';
 import type { ModelSessions } from './modelSessions';
 
@@ -35,52 +36,14 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
   if (preview?.kind === 'vae' && !s.vaeDecoder)
     throw bad(`${s.folder.dir} has no vae_decoder/ (a pixel-space model previews x̂0 directly: use 'latent')`);
 
-  const [, unetChannels, fixedH, fixedW] = s.unet.input('sample').shape;
+  const [misfit] = fitProblems(spec, s.fit);
+  if (misfit) throw bad(misfit.message);
+  const unetChannels = s.unet.input('sample').shape[1];
   const channels = typeof unetChannels === 'number' ? s.unetLatentChannels : unetChannels;
-  // A tool's sampler fills the mask channels itself for an image without a mask, as the tool does.
-  const toolImageToImage = spec.toolSampler !== undefined && spec.initImage !== undefined && !spec.invert;
-  if (s.inpaintingUnet && !spec.mask && !toolImageToImage) {
-    throw bad(
-      `${s.folder.name}'s UNet is an inpainting UNet (${unetChannels} input channels: latents, mask, masked image): ` +
-        'give an init image and a mask, or an init image and an A1111 or ComfyUI sampler',
-    );
-  }
-  const scale = s.folder.vaeScale;
   // The family's size is the UNet's own (fixed axes, else sample_size) when the folder gives one.
-  const width = spec.width ?? s.family.recommended.width;
-  const height = spec.height ?? s.family.recommended.height;
-  const micro = (
-    [
-      ['originalSize', 'original size'],
-      ['cropTopLeft', 'crop'],
-      ['targetSize', 'target size'],
-    ] as const
-  )
-    .filter(([f]) => spec[f] !== undefined)
-    .map(([, label]) => label);
-  if (micro.length && !s.unet.inputs.some((i) => i.name === 'time_ids')) {
-    const model = `${s.folder.name} (${s.family.family})`;
-    throw bad(
-      `${micro.join(', ')}: SDXL micro-conditioning, which ${model} does not take (its UNet has no time_ids input)`,
-    );
-  }
-  for (const [name, value, fixed] of [
-    ['width', width, fixedW],
-    ['height', height, fixedH],
-  ] as const) {
-    if (value < scale) throw bad(`${name} must be at least ${scale}, not ${value}`);
-    if (value % scale !== 0)
-      throw bad(`${name} ${value} is not a multiple of ${scale} (try ${Math.round(value / scale) * scale || scale})`);
-    if (typeof fixed === 'number' && fixed > 0 && value !== fixed * scale) {
-      throw bad(`${name} must be ${fixed * scale}: ${s.folder.name}'s UNet takes a fixed size`);
-    }
-  }
-  const megapixels = (batch * width * height) / 2 ** 20;
-  if (megapixels > RUN_LIMITS.megapixels) {
-    throw bad(
-      `batch × width × height is ${megapixels.toFixed(0)} megapixels, more than the ${RUN_LIMITS.megapixels} this engine takes at once; use a smaller size or batch`,
-    );
-  }
+  const width = spec.width ?? s.fit.recommended.width;
+  const height = spec.height ?? s.fit.recommended.height;
+  const scale = s.folder.vaeScale;
   if (typeof channels !== 'number')
     throw new EngineFailure('MODEL_INVALID', `unet/model.onnx has no fixed channel count in its sample input`);
   return { batch, channels, width, height, latentHeight: height / scale, latentWidth: width / scale };

@@ -2,7 +2,8 @@
 // an experiment is a document that is checked as it is typed, re-run from its cache, and sharded.
 // Pure (no Node APIs): the host, the CLI and a webview all read sweeps with it.
 import type { Finding } from '../core/config/findings';
-import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec } from './run';
+import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec, type SpecProblem } from './run';
+import { fitProblems, type ModelFit } from './modelFit';
 import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
 import { cellCount, expandCells, type Cell } from './sweepCells';
 import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
@@ -85,8 +86,15 @@ export function fieldsAt(path: readonly (string | number)[]): readonly string[] 
   return path.length === 2 && path[1] === 'values' ? ['from', 'count'] : [];
 }
 
-/** Reads a parsed sweep file: every problem as a finding at its JSON path. */
-export function parseSweep(json: unknown, options: { cellLimit?: number } = {}): SweepReading {
+/** What a model folder the sweep names (modelDir as written) decides about a run, read by the host; a
+ * string says why the folder cannot run. */
+export type ModelFitLookup = (modelDir: string) => ModelFit | string;
+
+type SpecCheck = (spec: RunSpec) => SpecProblem[];
+
+/** Reads a parsed sweep file: every problem as a finding at its JSON path; with `fit`, what the models
+ * refuse too (the host's reading: the webview and pure tests go without). */
+export function parseSweep(json: unknown, options: { cellLimit?: number; fit?: ModelFitLookup } = {}): SweepReading {
   const findings: Finding[] = [];
   const error = (path: Path, code: string, message: string) =>
     findings.push({ severity: 'error', path, code, message });
@@ -110,11 +118,12 @@ export function parseSweep(json: unknown, options: { cellLimit?: number } = {}):
     if (axis) axes[name] = axis;
   }
   sameFieldTwice(axes, error);
-  const base = readBase(json.base, axes, error);
+  const check = specCheck(options.fit);
+  const base = readBase(json.base, axes, check, error);
   // A cell's key and folder resolution cover one model folder; a second one would share keys across refiners.
   if (base?.refiner !== undefined) error(['base', 'refiner'], 'unsupported', 'a sweep does not run a refiner yet');
   if (!base) return { findings };
-  checkValues(base, axes, findings);
+  checkValues(base, axes, check, findings);
   const sweep: Sweep = {
     version: SWEEP_VERSION,
     ...(typeof json.description === 'string' && { description: json.description }),
@@ -122,7 +131,7 @@ export function parseSweep(json: unknown, options: { cellLimit?: number } = {}):
     axes,
   };
   // The grid's own checks run beside the others' errors, so that one edit does not uncover the next.
-  findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT, findings));
+  findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT, check, findings));
   return findings.some((f) => f.severity === 'error') ? { findings } : { sweep, findings };
 }
 
@@ -197,7 +206,24 @@ function sameFieldTwice(axes: Partial<Record<AxisName, SweepAxis>>, error: Repor
   }
 }
 
-function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, error: Report): RunSpec | undefined {
+/** checkRunSpec, then what the spec's model refuses (its other fields first). */
+function specCheck(fit: ModelFitLookup | undefined): SpecCheck {
+  return (spec) => {
+    const problems = checkRunSpec(spec);
+    if (!fit || problems.some((p) => p.field === 'modelDir')) return problems;
+    const model = fit(spec.modelDir);
+    if (typeof model === 'string') return [...problems, { field: 'modelDir', message: model }];
+    const said = new Set(problems.map((p) => p.field));
+    return [...problems, ...fitProblems(spec, model).filter((p) => !said.has(p.field))];
+  };
+}
+
+function readBase(
+  raw: unknown,
+  axes: Partial<Record<AxisName, SweepAxis>>,
+  check: SpecCheck,
+  error: Report,
+): RunSpec | undefined {
   if (!isObject(raw))
     return void error(
       ['base'],
@@ -234,7 +260,7 @@ function readBase(raw: unknown, axes: Partial<Record<AxisName, SweepAxis>>, erro
   // the fields axes set are checked at their values.
   const set = new Set(AXIS_NAMES.flatMap((n) => (axes[n] ? (AXIS_FIELDS[axes[n].field] as AxisFieldSpec).sets : [])));
   const random = (['seed', 'subseed'] as const).filter((f) => raw[f] === RANDOM_SEED);
-  for (const p of checkRunSpec(withFirstValues(spec, axes))) {
+  for (const p of check(withFirstValues(spec, axes))) {
     if (!set.has(p.field) && !random.includes(p.field as 'seed'))
       error(['base', p.field], 'engine-refuses', `base ${p.message}`);
   }
@@ -252,15 +278,20 @@ function withFirstValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis
 
 /** Each axis value on the base with the other axes' first values: the engine's refusals reported at
  * the value that causes them. */
-function checkValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, findings: Finding[]): void {
+function checkValues(
+  base: RunSpec,
+  axes: Partial<Record<AxisName, SweepAxis>>,
+  check: SpecCheck,
+  findings: Finding[],
+): void {
   for (const name of AXIS_NAMES) {
     const axis = axes[name];
     if (!axis) continue;
     const spec: AxisFieldSpec = AXIS_FIELDS[axis.field];
     const context = withFirstValues(base, axes, name);
-    const contextProblems = new Set(checkRunSpec(context).map((p) => p.field));
+    const contextProblems = new Set(check(context).map((p) => p.field));
     axis.values.forEach((value, i) => {
-      const problems = checkRunSpec(spec.apply(context, value, axis.values));
+      const problems = check(spec.apply(context, value, axis.values));
       for (const p of problems.filter((q) => spec.sets.includes(q.field) && !contextProblems.has(q.field))) {
         findings.push({ severity: 'error', path: [name, 'values', i], code: 'engine-refuses', message: p.message });
       }
@@ -294,7 +325,7 @@ function searchFound(base: RunSpec, search: string, name: AxisName, findings: Fi
  * size, scheduler keys a cell's class does not have (a sampler axis crossed with a σ schedule or spacing
  * axis), which the engine would ignore, and combinations the engine refuses that no first value shows (a
  * tool sampler's fewest steps against a steps axis). */
-function checkCells(sweep: Sweep, cellLimit: number, reported: readonly Finding[]): Finding[] {
+function checkCells(sweep: Sweep, cellLimit: number, check: SpecCheck, reported: readonly Finding[]): Finding[] {
   const count = cellCount(sweep);
   if (count > cellLimit) {
     return [
@@ -310,7 +341,7 @@ function checkCells(sweep: Sweep, cellLimit: number, reported: readonly Finding[
   // cell's; a refusal: the first cell's, the one with the fewest other axes moved).
   const findings = new Map<string, Finding>();
   // With every axis at its first value, readBase and checkValues have said what the engine refuses.
-  const baseline = new Set(checkRunSpec(withFirstValues(sweep.base, sweep.axes)).map((p) => p.message));
+  const baseline = new Set(check(withFirstValues(sweep.base, sweep.axes)).map((p) => p.message));
   // checkValues's refusal of a value, found again in the other cells with it.
   const said = new Set(reported.map((f) => `${f.path.join('.')}:${f.message}`));
   // A seed combines with nothing the engine refuses: cells that differ only in their seed are checked once.
@@ -322,7 +353,7 @@ function checkCells(sweep: Sweep, cellLimit: number, reported: readonly Finding[
     const combination = unseeded(cell);
     if (checked.has(combination)) continue;
     checked.add(combination);
-    for (const [key, f] of refusedCombination(sweep, cell, baseline)) {
+    for (const [key, f] of refusedCombination(sweep, cell, check(cell.spec), baseline)) {
       const at = `${f.path.join('.')}:${key}`;
       if (!findings.has(at) && !said.has(at)) findings.set(at, f);
     }
@@ -352,21 +383,28 @@ function ignoredKeys(sweep: Sweep, cell: Cell): [string, Finding][] {
   return findings;
 }
 
-/** What the engine would refuse in this cell and not with every axis at its first value (the `baseline`
- * messages): at the value of the axis that sets the field, naming the other axes off their
- * first values; a field no axis sets at the top, naming the cell (the first cell with it is kept). Keyed by
- * the refusal's own words. */
-function refusedCombination(sweep: Sweep, cell: Cell, baseline: ReadonlySet<string>): [string, Finding][] {
+/** What the engine (or the cell's model) would refuse in this cell and not with every axis at its first
+ * value (the `baseline` messages): at the value of the axis that sets the field (else of the model axis),
+ * naming the other axes off their first values; otherwise at the top, naming the cell (the first cell with
+ * it is kept). Keyed by the refusal's own words. */
+function refusedCombination(
+  sweep: Sweep,
+  cell: Cell,
+  problems: SpecProblem[],
+  baseline: ReadonlySet<string>,
+): [string, Finding][] {
   const named = (names: AxisName[]) => names.map((n) => `${n} = ${show(cell.values[n])}`).join(', ');
   const setting = (field: keyof RunSpec) =>
     AXIS_NAMES.find((n) => {
       const axis = sweep.axes[n];
       return axis !== undefined && (AXIS_FIELDS[axis.field] as AxisFieldSpec).sets.includes(field);
     });
-  return checkRunSpec(cell.spec)
+  // A refusal of a field no axis sets, in a cell off the first model folder, is that model's.
+  const model = AXIS_NAMES.find((n) => sweep.axes[n]?.field === 'modelDir' && (cell.at[n] ?? 0) > 0);
+  return problems
     .filter((p) => !baseline.has(p.message))
     .map((p) => {
-      const name = setting(p.field);
+      const name = setting(p.field) ?? model;
       if (!name) {
         const all = AXIS_NAMES.filter((n) => cell.values[n] !== undefined);
         const message = `cell ${cell.index} (${named(all)}), and any others like it: ${p.message}`;

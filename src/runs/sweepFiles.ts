@@ -9,6 +9,7 @@ import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { parseSweep, type AxisName, type Sweep, type SweepReading } from '../protocol/sweep';
 import { valueLabel } from '../protocol/sweepAxes';
 import type { Cell } from '../protocol/sweepCells';
+import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
 
 /** Sweep and schedule files are a few kilobytes; the cap keeps /dev/zero from exhausting memory. */
@@ -29,7 +30,8 @@ export interface SweepFile extends SweepReading {
 
 export function readSweepFile(path: string, cellLimit?: number): SweepFile {
   const json = readJsonFile(path, 'sweep file');
-  return { path, dir: dirname(resolve(path)), ...parseSweep(json, { cellLimit }) };
+  const dir = dirname(resolve(path));
+  return { path, dir, ...parseSweep(json, { cellLimit, fit: modelFitReader(dir) }) };
 }
 
 /** What a model folder gives a run: its UNet's hash, and the settings a spec falls back on. */

@@ -7,8 +7,8 @@ import { timePanelOpen } from '../panelOpenTimer';
 import type { RunService } from '../runService';
 import { DIAGNOSTIC_SOURCE, registerDocumentDiagnostics, toDiagnostic } from '../documentDiagnostics';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
-import { isSweepFile, readSweepDocument } from './sweepDocument';
-import { cellLimit, SweepRunner } from './sweepRunner';
+import { isSweepFile } from './sweepDocument';
+import { readSweep, SweepRunner } from './sweepRunner';
 import { SweepCodeLens } from './sweepCodeLens';
 import { sweepQuickFixes } from './sweepQuickFixes';
 import { toAction } from '../schedule/scheduleLanguageFeatures';
@@ -55,7 +55,7 @@ export function registerSweep(
     context,
     'diffusionLab.sweep',
     (document) => isSweepFile(document.uri.fsPath),
-    (document) => readSweepDocument(document.getText(), cellLimit()).findings.map((f) => toDiagnostic(document, f)),
+    (document) => readSweep(document).findings.map((f) => toDiagnostic(document, f)),
   );
 }
 
@@ -76,7 +76,7 @@ function provideCodeActions(
   context: vscode.CodeActionContext,
 ): vscode.CodeAction[] {
   const text = document.getText();
-  const { findings } = readSweepDocument(text, cellLimit());
+  const { findings } = readSweep(document);
   return context.diagnostics.flatMap((diagnostic) => {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE) return [];
     const offset = document.offsetAt(diagnostic.range.start);

@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { specSteps } from '../../protocol/run';
 import { expandCells } from '../../protocol/sweepCells';
-import { isSweepFile, readSweepDocument } from './sweepDocument';
-import { cellLimit, type SweepRunner } from './sweepRunner';
+import { isSweepFile } from './sweepDocument';
+import { readSweep, type SweepRunner } from './sweepRunner';
 
 export class SweepCodeLens implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
@@ -16,7 +16,7 @@ export class SweepCodeLens implements vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!isSweepFile(document.uri.fsPath)) return [];
-    const { sweep } = readSweepDocument(document.getText(), cellLimit());
+    const { sweep } = readSweep(document);
     if (!sweep) return [];
     const cells = expandCells(sweep);
     const dir = dirname(document.uri.fsPath);

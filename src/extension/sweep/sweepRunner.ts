@@ -19,7 +19,8 @@ import { compareTrajectories } from '../../runs/sweepTrajectory';
 import type { RunService } from '../runService';
 import { withDelayedProgress } from '../delayedProgress';
 import { checkModelTrust, readProvider, resolveOutputDir, UserError } from '../settings';
-import { readSweepDocument } from './sweepDocument';
+import { modelFitReader } from '../../runs/modelFitReader';
+import { readSweepDocument, type SweepDocument } from './sweepDocument';
 
 export interface SweepListener {
   cell(index: number, png: Uint8Array): void;
@@ -28,6 +29,12 @@ export interface SweepListener {
 
 export function cellLimit(): number {
   return vscode.workspace.getConfiguration('diffusionLab').get<number>('sweepCellLimit', 10_000);
+}
+
+/** A sweep document as it is now, checked against the models it names where it is a file on disk. */
+export function readSweep(document: vscode.TextDocument): SweepDocument {
+  const fit = document.uri.scheme === 'file' ? modelFitReader(dirname(document.uri.fsPath)) : undefined;
+  return readSweepDocument(document.getText(), cellLimit(), fit);
 }
 
 export class SweepRunner implements vscode.Disposable {
@@ -197,7 +204,7 @@ export class SweepRunner implements vscode.Disposable {
   /** The document's sweep when it has no errors and, above the cell limit, the user agrees. */
   private async checked(document: vscode.TextDocument): Promise<Sweep | undefined> {
     const limit = cellLimit();
-    const { sweep, findings } = readSweepDocument(document.getText(), limit);
+    const { sweep, findings } = readSweep(document);
     if (!sweep) {
       const errors = findings.filter((f) => f.severity === 'error');
       throw new UserError(

@@ -6,8 +6,7 @@ import type { Sweep } from '../../protocol/sweep';
 import { EngineError } from '../../runs/engineClient';
 import { sweepHash } from '../../runs/sweepKeys';
 import { UserError } from '../settings';
-import { readSweepDocument } from './sweepDocument';
-import { cellLimit, type SweepRunner } from './sweepRunner';
+import { readSweep, type SweepRunner } from './sweepRunner';
 
 const DEBOUNCE_MS = 150;
 
@@ -45,7 +44,7 @@ export class SweepSession implements vscode.Disposable {
     } else if (message.type === 'run') void this.runner.run(this.document);
     else if (message.type === 'cancel') this.runner.cancel(this.document.uri);
     else {
-      const { sweep } = readSweepDocument(this.document.getText(), cellLimit());
+      const { sweep } = readSweep(this.document);
       if (!sweep) return;
       if (message.type === 'open')
         this.runner.open(this.document.uri, sweep, message.index).catch((err: unknown) => this.runner.report(err));
@@ -67,7 +66,7 @@ export class SweepSession implements vscode.Disposable {
 
   /** The grid of the document as it is now; when the sweep itself changed, the images it has. */
   private send(): void {
-    const { sweep, findings } = readSweepDocument(this.document.getText(), cellLimit());
+    const { sweep, findings } = readSweep(this.document);
     const post = (m: HostToSweep) => void this.webview.postMessage(m);
     post({
       type: 'sweep',

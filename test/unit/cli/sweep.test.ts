@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
@@ -97,10 +97,17 @@ test('bad input: findings at their paths, a missing model or schedule file named
   const model = sweepFile({ y: { field: 'modelDir', values: ['no-such-model'] } });
   const mm = cli([model.file, '--out', join(model.dir, 'o')]);
   assert.equal(mm.code, 2);
-  assert.match(
-    mm.err,
-    /cell 0 \(x sampler=Euler, y modelDir=no-such-model\): model folder .*no-such-model does not exist/,
-  );
+  assert.match(mm.err, /error at y\.values\.0: model folder .*no-such-model does not exist/);
+  // What a model refuses is found before any cell runs, at the value that causes it.
+  const fixedSize = join(__dirname, '..', '..', 'fixtures', 'models', 'tiny-sd-static');
+  const sizes = sweepFile({
+    x: { field: 'size', values: ['64x64', '96x64'] },
+    y: { field: 'modelDir', values: [defaultModelDir(), fixedSize] },
+  });
+  const ss = cli([sizes.file, '--out', join(sizes.dir, 'o')]);
+  assert.equal(ss.code, 2);
+  assert.match(ss.err, /error at x\.values\.1: with y = ".*tiny-sd-static": width must be 64: tiny-sd-static's UNet/);
+  assert.equal(existsSync(join(sizes.dir, 'o')), false, 'no cell ran');
 
   const schedule = sweepFile({ x: { field: 'scheduleFile', values: ['missing.schedule.json#a'] } });
   assert.match(

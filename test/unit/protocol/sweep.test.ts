@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
 import { cellAt, cellCount, cellsText, expandCells } from '../../../src/protocol/sweepCells';
+import type { ModelFit } from '../../../src/protocol/modelFit';
 
 const base = {
   modelDir: '../models/tiny-shapes',
@@ -247,4 +248,47 @@ test('a sweep base naming a refiner is refused at base.refiner (cells key and re
 
 test('a count of cells reads "1 cell", "0 cells", "4 cells"', () => {
   assert.deepEqual([1, 0, 4].map(cellsText), ['1 cell', '0 cells', '4 cells']);
+});
+
+test("with the host's model facts, what a model refuses is said at the value that causes it", () => {
+  const fit = (name: string, more: Partial<ModelFit> = {}): ModelFit => ({
+    name,
+    family: 'sd1',
+    vaeScale: 8,
+    fixedLatent: {},
+    recommended: { width: 64, height: 64 },
+    timeIds: false,
+    scheduler: {},
+    ...more,
+  });
+  const models: Record<string, ModelFit | string> = {
+    free: fit('free'),
+    fixed: fit('fixed', { fixedLatent: { width: 8, height: 8 } }),
+    inpaint: fit('inpaint', { inpaintingChannels: 9 }),
+    gone: 'model folder gone does not exist',
+  };
+  const lookup = (dir: string) => models[dir] ?? fit(dir);
+  const read = (json: Record<string, unknown>) =>
+    parseSweep({ version: 1, ...json }, { fit: lookup }).findings.map((f) => [f.path.join('.'), f.message]);
+  const sizes = { field: 'size', values: ['64x64', '72x64'] };
+  assert.deepEqual(read({ base: { ...base, modelDir: 'free' }, x: sizes }), []);
+  assert.deepEqual(read({ base: { ...base, modelDir: 'fixed' }, x: sizes }), [
+    ['x.values.1', "width must be 64: fixed's UNet takes a fixed size"],
+  ]);
+  assert.deepEqual(read({ base: { ...base, modelDir: 'gone' } }), [
+    ['base.modelDir', 'base model folder gone does not exist'],
+  ]);
+  // Off the first model, a refusal no axis's field explains is the model's; a size is the size axis's.
+  const models4 = { field: 'modelDir', values: ['free', 'fixed', 'inpaint', 'gone'] };
+  assert.deepEqual(read({ base, x: sizes, y: models4 }), [
+    ['y.values.3', 'model folder gone does not exist'],
+    ['x.values.1', `with y = "fixed": width must be 64: fixed's UNet takes a fixed size`],
+    [
+      'y.values.2',
+      "inpaint's UNet is an inpainting UNet (9 input channels: latents, mask, masked image): " +
+        'give an init image and a mask, or an init image and an A1111 or ComfyUI sampler',
+    ],
+  ]);
+  // Without the host's facts (a webview, a pure reader) the same sweep has nothing to say.
+  assert.deepEqual(parseSweep({ version: 1, base, x: sizes, y: models4 }).findings, []);
 });

@@ -1,0 +1,53 @@
+// A model folder's fit read from disk for a sweep's checks (src/runs/modelFitReader.ts): the fixture
+// families' graphs, a folder that cannot run, and a folder changed on disk read again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModelFit } from '../../../src/protocol/modelFit';
+import { modelFitReader } from '../../../src/runs/modelFitReader';
+
+const MODELS = join(__dirname, '..', '..', 'fixtures', 'models');
+const read = modelFitReader(MODELS);
+const fitOf = (name: string): ModelFit => {
+  const fit = read(name);
+  if (typeof fit === 'string') assert.fail(`${name}: ${fit}`);
+  return fit;
+};
+/** Why a folder cannot run (fails where it can). */
+const why = (name: string): string => {
+  const fit = read(name);
+  if (typeof fit !== 'string') assert.fail(`${name} reads as a model`);
+  return fit;
+};
+
+test("the fixtures' graphs give their fixed sizes, inpainting channels and time_ids", () => {
+  const sd = fitOf('tiny-sd');
+  assert.deepEqual([sd.name, sd.family, sd.vaeScale], ['tiny-sd', 'sd1', 8]);
+  assert.deepEqual([sd.fixedLatent.height, sd.fixedLatent.width], [undefined, undefined]);
+  assert.equal(sd.inpaintingChannels, undefined);
+  assert.equal(sd.timeIds, false);
+  const fixed = fitOf('tiny-sd-static');
+  assert.deepEqual(fixed.fixedLatent, { height: 8, width: 8 });
+  assert.deepEqual(fixed.recommended, { width: 64, height: 64 });
+  assert.equal(fitOf('tiny-sd-inpaint').inpaintingChannels, 9);
+  assert.equal(fitOf('tiny-sdxl').timeIds, true);
+});
+
+test('a folder that cannot run says why: missing, not a folder, an SDXL refiner as the model', () => {
+  assert.match(why('no-such-model'), /^model folder .*no-such-model does not exist$/);
+  assert.match(why('README.md'), /README\.md is a file, not a model folder/);
+  assert.match(why('tiny-sdxl-refiner'), /tiny-sdxl-refiner\/unet\/model\.onnx: an SDXL refiner .* runs only as/);
+});
+
+test('a folder changed on disk is read again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-fit-'));
+  cpSync(join(MODELS, 'tiny-sd'), join(dir, 'm'), { recursive: true });
+  const reader = modelFitReader(dir);
+  assert.equal((reader('m') as ModelFit).vaeScale, 8);
+  const config = join(dir, 'm', 'vae_decoder', 'config.json');
+  const vae = JSON.parse(readFileSync(config, 'utf8'));
+  writeFileSync(config, JSON.stringify({ ...vae, block_out_channels: vae.block_out_channels.slice(1) }));
+  assert.equal((reader('m') as ModelFit).vaeScale, 4);
+});
