@@ -86,15 +86,22 @@ export function fieldsAt(path: readonly (string | number)[]): readonly string[] 
   return path.length === 2 && path[1] === 'values' ? ['from', 'count'] : [];
 }
 
-/** What a model folder the sweep names (modelDir as written) decides about a run, read by the host; a
- * string says why the folder cannot run. */
-export type ModelFitLookup = (modelDir: string) => ModelFit | string;
+/** The files a sweep names, as the host reads them (paths as written, relative to the sweep file). */
+export interface SweepFiles {
+  /** What a model folder decides about a run (src/protocol/modelFit.ts), or why it cannot run. */
+  model: (modelDir: string) => ModelFit | string;
+  /** Why a file cannot be used, or undefined: a schedule file (`file.json`, `file.schedule.json#name`)
+   * or an input image. */
+  problem: (kind: FileField, ref: string) => string | undefined;
+}
+
+export type FileField = 'scheduleFile' | 'initImage' | 'mask';
 
 type SpecCheck = (spec: RunSpec) => SpecProblem[];
 
-/** Reads a parsed sweep file: every problem as a finding at its JSON path; with `fit`, what the models
- * refuse too (the host's reading: the webview and pure tests go without). */
-export function parseSweep(json: unknown, options: { cellLimit?: number; fit?: ModelFitLookup } = {}): SweepReading {
+/** Reads a parsed sweep file: every problem as a finding at its JSON path; with `files`, what the files it
+ * names refuse too (the host's reading: the webview and pure tests go without). */
+export function parseSweep(json: unknown, options: { cellLimit?: number; files?: SweepFiles } = {}): SweepReading {
   const findings: Finding[] = [];
   const error = (path: Path, code: string, message: string) =>
     findings.push({ severity: 'error', path, code, message });
@@ -118,12 +125,13 @@ export function parseSweep(json: unknown, options: { cellLimit?: number; fit?: M
     if (axis) axes[name] = axis;
   }
   sameFieldTwice(axes, error);
-  const check = specCheck(options.fit);
+  const check = specCheck(options.files);
   const base = readBase(json.base, axes, check, error);
   // A cell's key and folder resolution cover one model folder; a second one would share keys across refiners.
   if (base?.refiner !== undefined) error(['base', 'refiner'], 'unsupported', 'a sweep does not run a refiner yet');
   if (!base) return { findings };
   checkValues(base, axes, check, findings);
+  if (options.files) scheduleFiles(axes, options.files, findings);
   const sweep: Sweep = {
     version: SWEEP_VERSION,
     ...(typeof json.description === 'string' && { description: json.description }),
@@ -206,16 +214,35 @@ function sameFieldTwice(axes: Partial<Record<AxisName, SweepAxis>>, error: Repor
   }
 }
 
-/** checkRunSpec, then what the spec's model refuses (its other fields first). */
-function specCheck(fit: ModelFitLookup | undefined): SpecCheck {
+/** checkRunSpec, then its input images and what its model refuses (its other fields first). */
+function specCheck(files: SweepFiles | undefined): SpecCheck {
   return (spec) => {
     const problems = checkRunSpec(spec);
-    if (!fit || problems.some((p) => p.field === 'modelDir')) return problems;
-    const model = fit(spec.modelDir);
-    if (typeof model === 'string') return [...problems, { field: 'modelDir', message: model }];
+    if (!files) return problems;
     const said = new Set(problems.map((p) => p.field));
-    return [...problems, ...fitProblems(spec, model).filter((p) => !said.has(p.field))];
+    for (const field of ['initImage', 'mask'] as const) {
+      const path = spec[field];
+      const problem = path !== undefined && !said.has(field) ? files.problem(field, path) : undefined;
+      if (problem) problems.push({ field, message: problem });
+    }
+    if (said.has('modelDir')) return problems;
+    const model = files.model(spec.modelDir);
+    if (typeof model === 'string') return [...problems, { field: 'modelDir', message: model }];
+    const taken = new Set(problems.map((p) => p.field));
+    return [...problems, ...fitProblems(spec, model).filter((p) => !taken.has(p.field))];
   };
+}
+
+/** A schedule file a value names that is missing or broken, at the value. */
+function scheduleFiles(axes: Partial<Record<AxisName, SweepAxis>>, files: SweepFiles, findings: Finding[]): void {
+  for (const name of AXIS_NAMES) {
+    const axis = axes[name];
+    if (axis?.field !== 'scheduleFile') continue;
+    axis.values.forEach((value, i) => {
+      const message = files.problem('scheduleFile', value as string);
+      if (message) findings.push({ severity: 'error', path: [name, 'values', i], code: 'bad-file', message });
+    });
+  }
 }
 
 function readBase(

@@ -8,12 +8,12 @@ import { recognizeModelFamily } from '../core/model/modelFamily';
 import { folderFacts } from '../modelFolder/folderFacts';
 import { folderSignature, readModelFolder } from '../modelFolder/modelFolder';
 import { modelFit, type ModelFit } from '../protocol/modelFit';
-import type { ModelFitLookup } from '../protocol/sweep';
+import type { SweepFiles } from '../protocol/sweep';
 
 const known = new Map<string, { signature: string; fit: ModelFit | string }>();
 
 /** Looks model folders up relative to `baseDir` (a sweep file's folder). */
-export function modelFitReader(baseDir: string): ModelFitLookup {
+export function modelFitReader(baseDir: string): SweepFiles['model'] {
   return (modelDir) => {
     const dir = resolve(baseDir, modelDir);
     const signature = signatureOf(dir);

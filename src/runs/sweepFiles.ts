@@ -6,7 +6,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, readModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from '../modelFolder/hashCache';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
-import { parseSweep, type AxisName, type Sweep, type SweepReading } from '../protocol/sweep';
+import { parseSweep, type AxisName, type Sweep, type SweepFiles, type SweepReading } from '../protocol/sweep';
+import type { ScheduleEntry } from '../protocol/schedule';
 import { valueLabel } from '../protocol/sweepAxes';
 import type { Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';
@@ -31,7 +32,25 @@ export interface SweepFile extends SweepReading {
 export function readSweepFile(path: string, cellLimit?: number): SweepFile {
   const json = readJsonFile(path, 'sweep file');
   const dir = dirname(resolve(path));
-  return { path, dir, ...parseSweep(json, { cellLimit, fit: modelFitReader(dir) }) };
+  return { path, dir, ...parseSweep(json, { cellLimit, files: sweepFileChecks(dir) }) };
+}
+
+/** The sweep's files as its checks read them, relative to `dir` (the sweep file's folder): each is read
+ * again when asked (a schedule file is a few kilobytes, an image only stat'ed), a model folder when its files
+ * change. */
+export function sweepFileChecks(dir: string): SweepFiles {
+  return {
+    model: modelFitReader(dir),
+    problem: (kind, ref) => {
+      if (kind !== 'scheduleFile') return imageProblem(resolve(dir, ref));
+      try {
+        readScheduleRef(dir, ref);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  };
 }
 
 /** What a model folder gives a run: its UNet's hash, and the settings a spec falls back on. */
@@ -102,28 +121,13 @@ export function describeCell(sweep: Sweep, cell: Cell): string {
   return parts.length ? parts.join(', ') : 'the base run';
 }
 
-/** `file.json` (a scheduler_config) or `file.schedule.json#name` (one schedule of a schedule file). */
+/** `file.json` (a scheduler_config) or `file.schedule.json#name`: its keys, and its explicit steps. */
 function withScheduleFile(spec: RunSpec, dir: string, ref: string, where: string): RunSpec {
-  const hash = ref.lastIndexOf('#');
-  const file = resolve(dir, hash < 0 ? ref : ref.slice(0, hash));
-  const wanted = hash < 0 ? undefined : ref.slice(hash + 1);
-  let text: string;
+  let entry: ScheduleEntry;
   try {
-    text = readText(file);
+    entry = readScheduleRef(dir, ref);
   } catch (err) {
-    throw new SweepError(`${where}: schedule file ${(err as Error).message}`);
-  }
-  const doc = readScheduleDocument(text, documentKind(file) ?? 'config', basename(file));
-  const error = doc.error ?? doc.findings.find((f) => f.severity === 'error')?.message;
-  if (error) throw new SweepError(`${where}: schedule file ${file}: ${error}`);
-  const names = doc.schedules.map((s) => s.name);
-  const entry =
-    wanted === undefined && doc.schedules.length === 1
-      ? doc.schedules[0]
-      : doc.schedules.find((s) => s.name === wanted);
-  if (!entry) {
-    const ask = wanted === undefined ? 'name one as' : `it has no schedule "${wanted}"; give`;
-    throw new SweepError(`${where}: schedule file ${file}: ${ask} "${basename(file)}#<name>" (${names.join(', ')})`);
+    throw new SweepError(`${where}: ${(err as Error).message}`);
   }
   const { timesteps: _t, sigmas: _s, ...rest } = spec;
   return {
@@ -134,17 +138,50 @@ function withScheduleFile(spec: RunSpec, dir: string, ref: string, where: string
   };
 }
 
+/** The schedule a reference names, relative to `dir`; throws an Error that says why it cannot be used. */
+export function readScheduleRef(dir: string, ref: string): ScheduleEntry {
+  const hash = ref.lastIndexOf('#');
+  const file = resolve(dir, hash < 0 ? ref : ref.slice(0, hash));
+  const wanted = hash < 0 ? undefined : ref.slice(hash + 1);
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (err) {
+    throw new Error(`schedule file ${(err as Error).message}`, { cause: err });
+  }
+  const doc = readScheduleDocument(text, documentKind(file) ?? 'config', basename(file));
+  const error = doc.error ?? doc.findings.find((f) => f.severity === 'error')?.message;
+  if (error) throw new Error(`schedule file ${file}: ${error}`);
+  const names = doc.schedules.map((s) => s.name);
+  const entry =
+    wanted === undefined && doc.schedules.length === 1
+      ? doc.schedules[0]
+      : doc.schedules.find((s) => s.name === wanted);
+  if (!entry) {
+    const ask = wanted === undefined ? 'name one as' : `it has no schedule "${wanted}"; give`;
+    throw new Error(`schedule file ${file}: ${ask} "${basename(file)}#<name>" (${names.join(', ')})`);
+  }
+  return entry;
+}
+
+/** Why an input image cannot be read, or undefined. */
+export function imageProblem(path: string): string | undefined {
+  const stat = existsSync(path) ? statSync(path) : undefined;
+  if (!stat?.isFile()) return `${path} does not exist or is not a file`;
+  if (stat.size > RUN_LIMITS.imageFileBytes)
+    return `${path} is ${stat.size} bytes, more than ${RUN_LIMITS.imageFileBytes}`;
+  return undefined;
+}
+
 /** SHA-256 of a file's bytes, read once per path (a sweep names the same image in many cells). */
 const fileHashes = new Map<string, string>();
 function hashFile(path: string, what: string): string {
   const known = fileHashes.get(path);
   if (known) return known;
+  const problem = imageProblem(path);
+  if (problem) throw new SweepError(`${what} ${problem}`);
   let bytes: Buffer;
   try {
-    const stat = existsSync(path) ? statSync(path) : undefined;
-    if (!stat?.isFile()) throw new Error(`${path} does not exist or is not a file`);
-    if (stat.size > RUN_LIMITS.imageFileBytes)
-      throw new Error(`${path} is ${stat.size} bytes, more than ${RUN_LIMITS.imageFileBytes}`);
     bytes = readFileSync(path);
   } catch (err) {
     throw new SweepError(`${what} ${(err as Error).message}`);

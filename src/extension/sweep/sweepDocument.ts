@@ -1,7 +1,7 @@
 // Reads a *.sweep.json text into its sweep and findings that carry text offsets, for diagnostics
 // and the grid view. Pure (no vscode): tests run it in plain Node.
 import type { Finding } from '../../core/config/findings';
-import { DEFAULT_CELL_LIMIT, parseSweep, type ModelFitLookup, type Sweep } from '../../protocol/sweep';
+import { DEFAULT_CELL_LIMIT, parseSweep, type Sweep, type SweepFiles } from '../../protocol/sweep';
 import { findNodeAtLocation, parseTree, type Node, type ParseError } from '../../documents/jsonc';
 import { describeSyntaxError } from '../../documents/jsonSyntax';
 import { spanOf } from '../../documents/scheduleDocument';
@@ -20,8 +20,8 @@ export function isSweepFile(fileName: string): boolean {
   return /\.sweep\.json$/.test(fileName);
 }
 
-/** With `fit`, the models the sweep names are checked too (the host reads them). */
-export function readSweepDocument(text: string, cellLimit = DEFAULT_CELL_LIMIT, fit?: ModelFitLookup): SweepDocument {
+/** With `files`, the models and files the sweep names are checked too (the host reads them). */
+export function readSweepDocument(text: string, cellLimit = DEFAULT_CELL_LIMIT, files?: SweepFiles): SweepDocument {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {
@@ -40,7 +40,7 @@ export function readSweepDocument(text: string, cellLimit = DEFAULT_CELL_LIMIT, 
       ],
     };
   }
-  const { sweep, findings } = parseSweep(JSON.parse(text), { cellLimit, fit });
+  const { sweep, findings } = parseSweep(JSON.parse(text), { cellLimit, files });
   return { sweep, findings: findings.map((f) => ({ ...f, ...spanAt(root, f) })) };
 }
 

@@ -10,7 +10,7 @@ import { cellAt, cellCount, cellsText, expandCells } from '../../protocol/sweepC
 import type { TrajectoryComparison } from '../../core/tensor/trajectoryDistance';
 import type { Sweep } from '../../protocol/sweep';
 import type { EngineClient } from '../../runs/engineClient';
-import { resolveCells, SweepError, type ResolvedCell } from '../../runs/sweepFiles';
+import { resolveCells, SweepError, sweepFileChecks, type ResolvedCell } from '../../runs/sweepFiles';
 import { INDEX_FILE } from '../../runs/sweepFolder';
 import { readIndex } from '../../runs/sweepIndex';
 import { sweepHash } from '../../runs/sweepKeys';
@@ -19,7 +19,6 @@ import { compareTrajectories } from '../../runs/sweepTrajectory';
 import type { RunService } from '../runService';
 import { withDelayedProgress } from '../delayedProgress';
 import { checkModelTrust, readProvider, resolveOutputDir, UserError } from '../settings';
-import { modelFitReader } from '../../runs/modelFitReader';
 import { readSweepDocument, type SweepDocument } from './sweepDocument';
 
 export interface SweepListener {
@@ -31,10 +30,10 @@ export function cellLimit(): number {
   return vscode.workspace.getConfiguration('diffusionLab').get<number>('sweepCellLimit', 10_000);
 }
 
-/** A sweep document as it is now, checked against the models it names where it is a file on disk. */
+/** A sweep document as it is now, checked against the models and files it names where it is on disk. */
 export function readSweep(document: vscode.TextDocument): SweepDocument {
-  const fit = document.uri.scheme === 'file' ? modelFitReader(dirname(document.uri.fsPath)) : undefined;
-  return readSweepDocument(document.getText(), cellLimit(), fit);
+  const files = document.uri.scheme === 'file' ? sweepFileChecks(dirname(document.uri.fsPath)) : undefined;
+  return readSweepDocument(document.getText(), cellLimit(), files);
 }
 
 export class SweepRunner implements vscode.Disposable {

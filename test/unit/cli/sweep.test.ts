@@ -112,7 +112,7 @@ test('bad input: findings at their paths, a missing model or schedule file named
   const schedule = sweepFile({ x: { field: 'scheduleFile', values: ['missing.schedule.json#a'] } });
   assert.match(
     cli([schedule.file, '--out', join(schedule.dir, 'o')]).err,
-    /cell 0 \(x scheduleFile=missing.schedule.json#a, y seed=1\): schedule file .*missing.schedule.json does not exist/,
+    /error at x\.values\.0: schedule file .*missing.schedule.json does not exist/,
   );
 
   const good = sweepFile();

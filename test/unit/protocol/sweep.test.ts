@@ -267,9 +267,9 @@ test("with the host's model facts, what a model refuses is said at the value tha
     inpaint: fit('inpaint', { inpaintingChannels: 9 }),
     gone: 'model folder gone does not exist',
   };
-  const lookup = (dir: string) => models[dir] ?? fit(dir);
+  const files = { model: (dir: string) => models[dir] ?? fit(dir), problem: () => undefined };
   const read = (json: Record<string, unknown>) =>
-    parseSweep({ version: 1, ...json }, { fit: lookup }).findings.map((f) => [f.path.join('.'), f.message]);
+    parseSweep({ version: 1, ...json }, { files }).findings.map((f) => [f.path.join('.'), f.message]);
   const sizes = { field: 'size', values: ['64x64', '72x64'] };
   assert.deepEqual(read({ base: { ...base, modelDir: 'free' }, x: sizes }), []);
   assert.deepEqual(read({ base: { ...base, modelDir: 'fixed' }, x: sizes }), [
@@ -291,4 +291,31 @@ test("with the host's model facts, what a model refuses is said at the value tha
   ]);
   // Without the host's facts (a webview, a pure reader) the same sweep has nothing to say.
   assert.deepEqual(parseSweep({ version: 1, base, x: sizes, y: models4 }).findings, []);
+});
+
+test("with the host's reading of files, a missing schedule file or input image is said at the value", () => {
+  const files = {
+    model: (): ModelFit => ({
+      name: 'm',
+      family: 'sd1',
+      vaeScale: 8,
+      fixedLatent: {},
+      recommended: { width: 64, height: 64 },
+      timeIds: false,
+      scheduler: {},
+    }),
+    problem: (kind: string, ref: string) => (ref.startsWith('missing') ? `${kind} ${ref} does not exist` : undefined),
+  };
+  const read = (json: Record<string, unknown>) =>
+    parseSweep({ version: 1, ...json }, { files }).findings.map((f) => [f.path.join('.'), f.message]);
+  assert.deepEqual(read({ base, x: { field: 'scheduleFile', values: ['a.json', 'missing.json'] } }), [
+    ['x.values.1', 'scheduleFile missing.json does not exist'],
+  ]);
+  assert.deepEqual(read({ base: { ...base, initImage: 'missing.png', strength: 0.5 } }), [
+    ['base.initImage', 'base initImage missing.png does not exist'],
+  ]);
+  assert.deepEqual(
+    read({ base: { ...base, strength: 0.5 }, y: { field: 'initImage', values: ['a.png', 'missing.png'] } }),
+    [['y.values.1', 'initImage missing.png does not exist']],
+  );
 });

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { parseSweep } from '../../../src/protocol/sweep';
 import { expandCells } from '../../../src/protocol/sweepCells';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
-import { resolveCells } from '../../../src/runs/sweepFiles';
+import { resolveCells, sweepFileChecks } from '../../../src/runs/sweepFiles';
 import { cellKey } from '../../../src/runs/sweepKeys';
 
 function resolveWith(dir: string, values: string[]) {
@@ -72,4 +72,27 @@ test('init images resolve beside the sweep and are keyed by their bytes; a missi
     () => resolveCells(sweep, dir, expandCells(sweep)),
     /cell 2 \(x initImage=c.png\): initImage .*c.png does not exist/,
   );
+});
+
+test("the sweep's checks read its schedule files and images beside it, as typed, and say why one is unusable", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-sweep-checks-'));
+  writeFileSync(join(dir, 'euler.json'), JSON.stringify({ _class_name: 'EulerDiscreteScheduler' }));
+  const ddim = { config: { _class_name: 'DDIMScheduler' } };
+  const two = { schedules: { a: ddim, b: ddim } };
+  writeFileSync(join(dir, 'two.schedule.json'), JSON.stringify(two));
+  writeFileSync(join(dir, 'broken.json'), '{ "_class_name": ');
+  writeFileSync(join(dir, 'init.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  const { problem, model } = sweepFileChecks(dir);
+  assert.equal(problem('scheduleFile', 'euler.json'), undefined);
+  assert.equal(problem('scheduleFile', 'two.schedule.json#b'), undefined);
+  assert.match(problem('scheduleFile', 'gone.json')!, /^schedule file .*gone\.json does not exist$/);
+  assert.match(
+    problem('scheduleFile', 'two.schedule.json#c')!,
+    /it has no schedule "c"; give "two\.schedule\.json#<name>" \(a, b\)/,
+  );
+  assert.match(problem('scheduleFile', 'two.schedule.json')!, /name one as "two\.schedule\.json#<name>"/);
+  assert.match(problem('scheduleFile', 'broken.json')!, /^schedule file .*broken\.json: /);
+  assert.equal(problem('initImage', 'init.png'), undefined);
+  assert.match(problem('mask', 'mask.png')!, /mask\.png does not exist or is not a file/);
+  assert.equal(typeof model(relative(dir, defaultModelDir())), 'object');
 });
