@@ -14,8 +14,10 @@ import {
   toolImageProblem,
   toolStepsProblem,
   toolVariationProblem,
+  runSpec,
   type RunSpec,
 } from './run';
+import { fitProblems, type ModelFit } from './modelFit';
 import {
   parseImageInput,
   parseImageMessage,
@@ -100,13 +102,17 @@ export interface ModelOption {
   toolSamplersWhy?: string;
   /** Its UNet takes SDXL micro-conditioning (time_ids). */
   microConditioning?: boolean;
+  /** What its graphs decide about a run (src/protocol/modelFit.ts), or why it cannot run; absent where
+   * they could not be read. */
+  fit?: ModelFit | string;
 }
 
 export interface ValidationContext {
   samplers: readonly SamplerOption[];
   models: readonly ModelOption[];
-  /** The image section's mode and strength, when the run starts from an image. */
-  imageMode?: ImageMode;
+  /** The image section's mode and strength: 'none' for a run from noise; absent where it is not known (the
+   * webview's form alone), so that what depends on it is left to the host's check. */
+  imageMode?: ImageMode | 'none';
   imageStrength?: number;
 }
 
@@ -205,7 +211,8 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
   const ensd =
     samplerOption?.toolSampler && toolEnsdProblem({ etaNoiseSeedDelta, toolSampler: samplerOption.toolSampler });
   if (ensd && !errors.etaNoiseSeedDelta) errors.etaNoiseSeedDelta = `${capitalized(ensd)}: set it to 0.`;
-  const image = ctx.imageMode && imageProblem(ctx.imageMode, samplerOption?.toolSampler, steps, ctx.imageStrength);
+  const mode = ctx.imageMode === 'none' ? undefined : ctx.imageMode;
+  const image = mode && imageProblem(mode, samplerOption?.toolSampler, steps, ctx.imageStrength);
   if (image && !errors.sampler) errors.sampler = `${capitalized(image)}.`;
   const micro = microSpec({
     originalSize: text('originalSize'),
@@ -213,6 +220,10 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     targetSize: text('targetSize'),
   });
   if (model?.microConditioning) Object.assign(errors, micro.errors);
+  if (model?.fit !== undefined && !errors.modelId) {
+    const fitted = { width, height, batchSize, mode: ctx.imageMode, sampler: samplerOption };
+    Object.assign(errors, { ...fitErrors(model.fit, fitted), ...errors });
+  }
 
   if (Object.keys(errors).length > 0 || !samplerOption) return { errors };
   const spec: FormRun['spec'] = {
@@ -231,6 +242,46 @@ export function validateParams(form: unknown, ctx: ValidationContext): { run?: F
     ...(etaNoiseSeedDelta !== 0 && { etaNoiseSeedDelta }),
   };
   return { errors, run: { modelId, spec, batchCount, preview: { every: previewEvery, kind: previewKind } } };
+}
+
+/** The form field that each of the model's refusals (fitProblems) belongs to; the tool sampler's is said
+ * by samplerRefusal, micro-conditioning by the SDXL fields. */
+const FIT_FIELDS: Partial<Record<keyof RunSpec, keyof ParamsForm>> = {
+  width: 'width',
+  height: 'height',
+  initImage: 'modelId',
+  mask: 'modelId',
+};
+
+/** What the model refuses in the form's size, batch and image mode, by form field. */
+function fitErrors(
+  fit: ModelFit | string,
+  form: { width: number; height: number; batchSize: number; mode?: ImageMode | 'none'; sampler?: SamplerOption },
+): ParamErrors {
+  // A refusal about the model starts with its name or path: its case is kept.
+  if (typeof fit === 'string') return { modelId: `${fit}.` };
+  if (![form.width, form.height, form.batchSize].every(Number.isInteger)) return {};
+  const image = form.mode === 'img2img' || form.mode === 'inpaint' ? { initImage: 'image' } : {};
+  const spec = runSpec({
+    modelDir: '',
+    prompt: '',
+    seed: 0,
+    width: form.width,
+    height: form.height,
+    batchSize: form.batchSize,
+    ...image,
+    ...(form.mode === 'inpaint' && { mask: 'mask' }),
+    ...(form.mode === 'invert' && { initImage: 'image', invert: true }),
+    ...(form.sampler && samplerSpec(form.sampler, 'default')),
+  });
+  const errors: ParamErrors = {};
+  for (const p of fitProblems(spec, fit)) {
+    // Without the image section's mode (the webview's own check), what needs an image waits for the host's.
+    if (form.mode === undefined && (p.field === 'initImage' || p.field === 'mask')) continue;
+    const key = FIT_FIELDS[p.field];
+    if (key && !errors[key]) errors[key] = `${key === 'modelId' ? p.message : capitalized(p.message)}.`;
+  }
+  return errors;
 }
 
 /** Why the sampler picked cannot run from an image in `mode` at these steps and strength (run.ts

@@ -14,15 +14,17 @@ const known = new Map<string, { signature: string; fit: ModelFit | string }>();
 
 /** Looks model folders up relative to `baseDir` (a sweep file's folder). */
 export function modelFitReader(baseDir: string): SweepFiles['model'] {
-  return (modelDir) => {
-    const dir = resolve(baseDir, modelDir);
-    const signature = signatureOf(dir);
-    const cached = known.get(dir);
-    if (signature !== undefined && cached?.signature === signature) return cached.fit;
-    const fit = readFit(dir);
-    if (signature !== undefined) known.set(dir, { signature, fit });
-    return fit;
-  };
+  return (modelDir) => readModelFit(resolve(baseDir, modelDir));
+}
+
+/** The fit of the model folder `dir`, or why it cannot run. */
+export function readModelFit(dir: string): ModelFit | string {
+  const signature = signatureOf(dir);
+  const cached = known.get(dir);
+  if (signature !== undefined && cached?.signature === signature) return cached.fit;
+  const fit = readFit(dir);
+  if (signature !== undefined) known.set(dir, { signature, fit });
+  return fit;
 }
 
 /** The folder's files' signature; undefined where it is no folder (readFit says why, each time). */

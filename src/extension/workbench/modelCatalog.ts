@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_GUIDANCE, readModelFolder } from '../../modelFolder/modelFolder';
+import { readModelFit } from '../../runs/modelFitReader';
 import { familyOption } from './modelFamilyOption';
 import type { ModelOption, ViewerPreview } from '../../protocol/workbench';
 import { checkModelTrust, modelAllowed, resolveModelDir } from '../settings';
@@ -104,7 +105,8 @@ export class ModelCatalog {
       if (folder.files.taesdDecoder) previews.push('taesd');
       if (folder.files.vaeDecoder) previews.push('vae');
       const label = isDefault ? `${shown} (default)` : shown;
-      return { id: idOf(dir), dir, label, sizeMultiple, nativeSize, previews, ...familyOption(folder) };
+      const fit = readModelFit(dir);
+      return { id: idOf(dir), dir, label, sizeMultiple, nativeSize, previews, fit, ...familyOption(folder) };
     } catch (error) {
       this.log.warn(`model folder ${dir}: ${(error as Error).message}`);
       return {

@@ -283,7 +283,7 @@ export class WorkbenchPanel implements vscode.Disposable {
         const checks = {
           samplers: this.deps.samplers,
           models: catalog.options(),
-          imageMode: m.image?.mode,
+          imageMode: m.image?.mode ?? ('none' as const),
           // A strength that is not a number is the image section's to name.
           imageStrength: Number.isFinite(strength) ? strength : undefined,
         };

@@ -4,9 +4,12 @@ import {
   parseFromGallery,
   parseFromWorkbench,
   validateParams,
+  type ModelOption,
   type ParamsForm,
   type ValidationContext,
 } from '../../../src/protocol/workbench';
+import type { ModelFit } from '../../../src/protocol/modelFit';
+import type { ImageMode } from '../../../src/protocol/workbenchImage';
 import { samplerOptions } from '../../../src/extension/workbench/samplerOptions';
 
 const ctx: ValidationContext = {
@@ -154,6 +157,39 @@ test('a model the tools cannot run refuses their samplers, naming why; micro-con
   const bad = validateParams({ ...micro, modelId: 'xl', originalSize: '2048', cropTopLeft: '-1,0' }, ctx).errors;
   assert.match(bad.originalSize ?? '', /width×height/);
   assert.match(bad.cropTopLeft ?? '', /x,y/);
+});
+
+test("what the model's graphs refuse is named at its field: a fixed size, an inpainting UNet without a mask", () => {
+  const fit = (more: Partial<ModelFit>): ModelFit => ({
+    name: 'tiny',
+    family: 'sd1',
+    vaeScale: 8,
+    fixedLatent: {},
+    recommended: { width: 64, height: 64 },
+    timeIds: false,
+    scheduler: {},
+    ...more,
+  });
+  const model = ctx.models[0];
+  const withModel = (m: Partial<ModelOption>, imageMode?: ImageMode | 'none') =>
+    validateParams(good, { ...ctx, imageMode, models: [{ ...model, ...m }] });
+  assert.deepEqual(withModel({ fit: fit({}) }).errors, {});
+  const fixed = withModel({ fit: fit({ fixedLatent: { width: 8, height: 8 } }) });
+  assert.equal(fixed.run, undefined);
+  assert.deepEqual(fixed.errors, {
+    width: "Width must be 64: tiny's UNet takes a fixed size.",
+  });
+  const inpainting = fit({ inpaintingChannels: 9 });
+  assert.match(
+    withModel({ fit: inpainting }, 'none').errors.modelId ?? '',
+    /^tiny's UNet is an inpainting UNet \(9 input/,
+  );
+  assert.deepEqual(withModel({ fit: inpainting }).errors, {}, "without the image section's mode, left to the host");
+  assert.match(withModel({ fit: inpainting }, 'img2img').errors.modelId ?? '', /inpainting UNet/);
+  assert.deepEqual(withModel({ fit: inpainting }, 'inpaint').errors, {});
+  assert.deepEqual(withModel({ fit: 'x/unet/model.onnx: an SDXL refiner' }).errors, {
+    modelId: 'x/unet/model.onnx: an SDXL refiner.',
+  });
 });
 
 test('each bad field is named, and nothing runs', () => {
