@@ -10,6 +10,7 @@ import {
   assert,
   errorNotification,
   findWebviewFrame,
+  goToLine,
   openFile,
   pollUntil,
   quickInput,
@@ -177,13 +178,7 @@ test('forward view from the schedule preview follows the schedule document as it
   const before = await digests(frame);
 
   // Line 4 of the SDXL config is "beta_end": 0.012; a larger β_end leaves less of the image at T − 1.
-  await page
-    .locator('.monaco-editor .view-lines')
-    .first()
-    .click({ position: { x: 40, y: 10 } });
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type('4');
-  await page.keyboard.press('Enter');
+  await goToLine(page, 4);
   // From the line's end, replace the number only: typed quotes would be auto-closed by the editor.
   await page.keyboard.press('End');
   for (let i = 0; i < '0.012,'.length; i++) await page.keyboard.press('Backspace');

@@ -228,6 +228,17 @@ export async function openFile(page, name, expectText) {
 
 /** The text box of the quick input widget, which the palette, input boxes, quick picks and the simple
  * file dialog all share. */
+/** Puts the cursor on line `line` (1-based) of the active text editor (Go to Line). */
+export async function goToLine(page, line) {
+  await page
+    .locator('.monaco-editor .view-lines')
+    .first()
+    .click({ position: { x: 40, y: 10 } });
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+}
+
 export function quickInput(page) {
   return page.locator('.quick-input-widget input.input');
 }

@@ -9,6 +9,7 @@ import {
   answerFileDialog,
   assert,
   findWebviewFrame,
+  goToLine,
   openFile,
   reloadWindow,
   REPO,
@@ -20,13 +21,7 @@ import {
 
 /** Selects line `line` (1-based) of the active editor and types `text` in its place. */
 async function retypeLine(page, line, text) {
-  await page
-    .locator('.monaco-editor .view-lines')
-    .first()
-    .click({ position: { x: 40, y: 10 } });
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(String(line));
-  await page.keyboard.press('Enter');
+  await goToLine(page, line);
   await page.keyboard.press('Home');
   await page.keyboard.press('Shift+End');
   await page.keyboard.press('Delete');

@@ -3,7 +3,7 @@
 // naming the model, before anything runs, and it leaves when the width is typed back.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
+import { assert, goToLine, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
 
 const MODEL = join(REPO, 'test/fixtures/models/tiny-sd-static');
 const REFUSAL = "base width must be 64: tiny-sd-static's UNet takes a fixed size";
@@ -11,13 +11,7 @@ const REFUSAL = "base width must be 64: tiny-sd-static's UNet takes a fixed size
 /** Goes to line `line` (1-based) of the active editor and types `text` over its last `erase` characters
  * (digits only: typed quotes would be closed by the editor). */
 async function retypeEnd(page, line, erase, text) {
-  await page
-    .locator('.monaco-editor .view-lines')
-    .first()
-    .click({ position: { x: 40, y: 10 } });
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(String(line));
-  await page.keyboard.press('Enter');
+  await goToLine(page, line);
   await page.keyboard.press('End');
   for (let i = 0; i < erase; i++) await page.keyboard.press('Backspace');
   await page.keyboard.type(text);

@@ -79,3 +79,12 @@ export function workbenchSnapshot({ form, models, samplers = SAMPLERS, runs = []
     queue: { waiting: 0, forever: false },
   };
 }
+
+/** Picks a model in the form's Model select as a user would (a change event). */
+export async function pickModel(page, id) {
+  await page.evaluate((value) => {
+    const select = document.querySelector('#param-modelId');
+    select.value = value;
+    select.dispatchEvent(new Event('change'));
+  }, id);
+}

@@ -1,21 +1,13 @@
 // The workbench's guidance field offers each model's recommended scale (ModelOption.guidanceScale)
 // when the model changes, and keeps a value the user typed.
 import { assert, openSurface, post } from './harness.mjs';
-import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
+import { pickModel, workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const models = [
   { id: 'm1', label: 'tiny-shapes (default)', sizeMultiple: 8, nativeSize: 32, guidanceScale: 3, previews: ['latent'] },
   { id: 'm2', label: 'tiny-sd', sizeMultiple: 8, nativeSize: 64, guidanceScale: 7.5, previews: ['latent'] },
 ];
 const form = workbenchForm({ guidanceScale: '3' });
-
-async function pickModel(page, id) {
-  await page.evaluate((value) => {
-    const select = document.querySelector('#param-modelId');
-    select.value = value;
-    select.dispatchEvent(new Event('change'));
-  }, id);
-}
 
 const guidance = (page) => page.evaluate(() => document.querySelector('#param-guidanceScale').value);
 

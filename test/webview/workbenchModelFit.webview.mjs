@@ -2,7 +2,7 @@
 // the form is edited: a fixed-size UNet's size (picking the model takes its size), and a folder that
 // does not run as a run's model under Model.
 import { assert, openSurface, post } from './harness.mjs';
-import { workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
+import { pickModel, workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const fit = (name, more = {}) => ({
   name,
@@ -22,14 +22,6 @@ const models = [
     fit: 'tiny-sdxl-refiner/unet/model.onnx: an SDXL refiner runs only as the second stage',
   }),
 ];
-
-async function pickModel(page, id) {
-  await page.evaluate((value) => {
-    const select = document.querySelector('#param-modelId');
-    select.value = value;
-    select.dispatchEvent(new Event('change'));
-  }, id);
-}
 
 const read = (page, key) =>
   page.evaluate(

@@ -4,7 +4,7 @@
 // defaults; a distilled model puts in its own steps and guidance and says so; at ~730 px a new run's images
 // come into view above the form.
 import { assert, openSurface, post, posted } from './harness.mjs';
-import { SAMPLERS, workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
+import { pickModel, SAMPLERS, workbenchForm, workbenchSnapshot } from './workbenchFixtures.mjs';
 
 const sd = { id: 'sd', label: 'tiny-sd', sizeMultiple: 8, nativeSize: 32, guidanceScale: 7.5, previews: ['latent'] };
 const models = [
@@ -52,14 +52,6 @@ const shown = (page) =>
           .join(' '),
       ),
   );
-
-async function pickModel(page, id) {
-  await page.evaluate((value) => {
-    const select = document.querySelector('#param-modelId');
-    select.value = value;
-    select.dispatchEvent(new Event('change'));
-  }, id);
-}
 
 const value = (page, key) => page.evaluate((k) => document.querySelector(`#param-${k}`).value, key);
 const visible = (page, key) =>

@@ -4,16 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitProblems, unetLayout, type ModelFit } from '../../../src/protocol/modelFit';
 import { runSpec, type RunSpec } from '../../../src/protocol/run';
+import { fitOf } from './modelFitFixture';
 
-const sd: ModelFit = {
-  name: 'sd',
-  family: 'sd1',
-  vaeScale: 8,
-  fixedLatent: {},
-  recommended: { width: 512, height: 512 },
-  timeIds: false,
-  scheduler: { _class_name: 'PNDMScheduler' },
-};
+const sd = fitOf('sd', { recommended: { width: 512, height: 512 }, scheduler: { _class_name: 'PNDMScheduler' } });
 const spec = (fields: Partial<RunSpec>) => runSpec({ modelDir: 'm', prompt: 'p', seed: 1, ...fields });
 const problems = (fields: Partial<RunSpec>, model: ModelFit = sd) =>
   fitProblems(spec(fields), model).map((p) => [p.field, p.message]);

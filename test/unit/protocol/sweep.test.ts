@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
 import { cellAt, cellCount, cellsText, expandCells } from '../../../src/protocol/sweepCells';
 import type { ModelFit } from '../../../src/protocol/modelFit';
+import { fitOf } from './modelFitFixture';
 
 const base = {
   modelDir: '../models/tiny-shapes',
@@ -251,16 +252,7 @@ test('a count of cells reads "1 cell", "0 cells", "4 cells"', () => {
 });
 
 test("with the host's model facts, what a model refuses is said at the value that causes it", () => {
-  const fit = (name: string, more: Partial<ModelFit> = {}): ModelFit => ({
-    name,
-    family: 'sd1',
-    vaeScale: 8,
-    fixedLatent: {},
-    recommended: { width: 64, height: 64 },
-    timeIds: false,
-    scheduler: {},
-    ...more,
-  });
+  const fit = fitOf;
   const models: Record<string, ModelFit | string> = {
     free: fit('free'),
     fixed: fit('fixed', { fixedLatent: { width: 8, height: 8 } }),
@@ -295,15 +287,7 @@ test("with the host's model facts, what a model refuses is said at the value tha
 
 test("with the host's reading of files, a missing schedule file or input image is said at the value", () => {
   const files = {
-    model: (): ModelFit => ({
-      name: 'm',
-      family: 'sd1',
-      vaeScale: 8,
-      fixedLatent: {},
-      recommended: { width: 64, height: 64 },
-      timeIds: false,
-      scheduler: {},
-    }),
+    model: () => fitOf('m'),
     problem: (kind: string, ref: string) => (ref.startsWith('missing') ? `${kind} ${ref} does not exist` : undefined),
   };
   const read = (json: Record<string, unknown>) =>

@@ -9,6 +9,7 @@ import {
   type ValidationContext,
 } from '../../../src/protocol/workbench';
 import type { ModelFit } from '../../../src/protocol/modelFit';
+import { fitOf } from './modelFitFixture';
 import type { ImageMode } from '../../../src/protocol/workbenchImage';
 import { samplerOptions } from '../../../src/extension/workbench/samplerOptions';
 
@@ -160,16 +161,7 @@ test('a model the tools cannot run refuses their samplers, naming why; micro-con
 });
 
 test("what the model's graphs refuse is named at its field: a fixed size, an inpainting UNet without a mask", () => {
-  const fit = (more: Partial<ModelFit>): ModelFit => ({
-    name: 'tiny',
-    family: 'sd1',
-    vaeScale: 8,
-    fixedLatent: {},
-    recommended: { width: 64, height: 64 },
-    timeIds: false,
-    scheduler: {},
-    ...more,
-  });
+  const fit = (more: Partial<ModelFit>) => fitOf('tiny', more);
   const model = ctx.models[0];
   const withModel = (m: Partial<ModelOption>, imageMode?: ImageMode | 'none') =>
     validateParams(good, { ...ctx, imageMode, models: [{ ...model, ...m }] });
