@@ -3,7 +3,7 @@
 // should answer in milliseconds even for a 1.7 GB graph with its weights inside. Only the fields
 // named below are decoded; everything else (weights, nodes) is skipped by its length, unread.
 // Field numbers: onnx/onnx.proto (ModelProto, GraphProto, ValueInfoProto, TypeProto, TensorProto).
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { GraphIo, TensorInfo } from '../core/model/modelFacts';
 
 export interface OnnxGraphInfo extends GraphIo {
@@ -147,6 +147,8 @@ function initializer(bytes: FileBytes, f: Field): { name: string; file?: string 
 }
 
 export function readOnnxGraphInfo(path: string): OnnxGraphInfo {
+  // Opening a FIFO or a device would block or never end: only a regular file is read.
+  if (!statSync(path).isFile()) throw new Error(`${path} is not a regular file`);
   const fd = openSync(path, 'r');
   try {
     const bytes = new FileBytes(fd, fstatSync(fd).size);

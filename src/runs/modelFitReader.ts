@@ -27,10 +27,11 @@ export function readModelFit(dir: string): ModelFit | string {
   return fit;
 }
 
-/** The folder's files' signature; undefined where it is no folder (readFit says why, each time). */
+/** The folder's files' signature; undefined where it has no UNet (readFit says why, each time, cheaply):
+ * a path typed on the way to a model folder ("/", a home folder) is not walked. */
 function signatureOf(dir: string): string | undefined {
   try {
-    return existsSync(dir) ? folderSignature(dir) : undefined;
+    return existsSync(join(dir, 'unet', 'model.onnx')) ? folderSignature(dir) : undefined;
   } catch {
     return undefined;
   }

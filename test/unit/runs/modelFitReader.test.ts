@@ -2,7 +2,8 @@
 // families' graphs, a folder that cannot run, and a folder changed on disk read again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelFit } from '../../../src/protocol/modelFit';
@@ -50,4 +51,21 @@ test('a folder changed on disk is read again', () => {
   const vae = JSON.parse(readFileSync(config, 'utf8'));
   writeFileSync(config, JSON.stringify({ ...vae, block_out_channels: vae.block_out_channels.slice(1) }));
   assert.equal((reader('m') as ModelFit).vaeScale, 4);
+});
+
+test('a FIFO for a graph is refused rather than opened, which would block the host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-fit-fifo-'));
+  cpSync(join(MODELS, 'tiny-sd'), join(dir, 'm'), { recursive: true });
+  mkdirSync(join(dir, 'm', 'vae_encoder'), { recursive: true });
+  execFileSync('mkfifo', [join(dir, 'm', 'vae_encoder', 'model.onnx')]);
+  // In a child process: a regression blocks in open(2), which no test timeout can interrupt.
+  const reader = join(__dirname, '..', '..', '..', 'src', 'runs', 'modelFitReader.ts');
+  const code = `console.log(require(${JSON.stringify(reader)}).modelFitReader(${JSON.stringify(dir)})('m'))`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(child.signal, null, 'reading the folder did not return');
+  assert.match(child.stdout, /vae_encoder\/model\.onnx is not a regular file/);
+});
+
+test('a path on the way to a model folder ("/") is refused for its missing UNet', () => {
+  assert.match(why('/'), /^missing \/unet\/model\.onnx$/);
 });
