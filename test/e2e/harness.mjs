@@ -375,10 +375,16 @@ export function imagesLoaded(frame, selector, count, timeout = 30_000) {
   );
 }
 
-/** Saves a screenshot under test-results/e2e/ and returns its path. */
+/** Saves a screenshot under test-results/e2e/ and returns its path, once the workbench's finite animations
+ * (a toast fading in, a closing quick input fading out) have ended, for at most a second. */
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
+  await page.evaluate(() => {
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+    const ended = Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+    return Promise.race([ended, new Promise((done) => setTimeout(done, 1000))]);
+  });
   await page.screenshot({ path });
   return path;
 }
