@@ -7,7 +7,7 @@ import { EngineError, type EngineClient } from '../runs/engineClient';
 import { defaultModelDir } from '../runs/enginePaths';
 import { executeRun, prepareRun } from '../runs/executeRun';
 import { RunInputError } from '../runs/inputImages';
-import { samplerChoice } from '../runs/samplerChoice';
+import { samplerChoice } from '../protocol/samplerChoice';
 import { suggestKey } from '../core/config/suggestKey';
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { installCuda } from './installCuda';

@@ -66,7 +66,7 @@ test('cells come x fastest, then y, then z, with each axis value applied to the 
   );
   const c = cells[9];
   assert.deepEqual(c.values, { x: 'DPM++ 2M Karras', y: 'green', z: 11 });
-  // An A1111 name runs A1111's own sampler (src/runs/samplerChoice.ts).
+  // An A1111 name runs A1111's own sampler (src/protocol/samplerChoice.ts).
   assert.deepEqual(c.spec.toolSampler, { tool: 'a1111', sampler: 'DPM++ 2M Karras' });
   // Prompt S/R replaces in both prompts, as A1111 does.
   assert.equal(c.spec.prompt, 'a green circle');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { samplerChoice } from '../../../src/runs/samplerChoice';
+import { samplerChoice } from '../../../src/protocol/samplerChoice';
 
 test('each spelling keeps its tool: diffusers class, A1111 name, ComfyUI sampler_name', () => {
   assert.deepEqual(

@@ -9,7 +9,7 @@
 import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 import { COMFY_SAMPLERS } from '../core/kdiffusion/comfySamplers';
 import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
-import type { ToolSamplerSpec } from '../protocol/run';
+import type { ToolSamplerSpec } from './run';
 
 export type SamplerChoice =
   { kind: 'diffusers'; scheduler: Record<string, unknown> } | { kind: 'tool'; toolSampler: ToolSamplerSpec };
