@@ -4,9 +4,14 @@
 // ran (effective scheduler, timings, provider) comes back as RunInfo. The limits of a run live here
 // once; the engine enforces them, and a UI that offers less derives its range from these.
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
-import { isToolFinding, resolveToolSampler, toolMinSteps, type Tool } from '../core/kdiffusion/toolSamplers';
+import {
+  isToolFinding,
+  resolveToolSampler,
+  type Tool,
+  TOOL_LABELS,
+  toolMinSteps,
+} from '../core/kdiffusion/toolSamplers';
 import { addNoiseRefusal } from '../core/config/schedulerClasses';
-import { TOOL_LABELS } from './workbenchSampler';
 import { noiseProblem, startsFromImage, takesSigmaList } from '../core/kdiffusion/toolRun';
 import { toolImageStepsProblem } from '../core/kdiffusion/toolImageSigmas';
 import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusion/a1111Inpaint';

@@ -2,7 +2,6 @@
 // ComfyUI's KSampler sampler_name + scheduler, diffusers' scheduler classes), each with what a run with it
 // sets. The host builds the list from the registries (src/extension/workbench/samplerOptions.ts); the
 // webview shows it grouped and searchable; both check a pick against the model here.
-import type { Tool } from '../core/kdiffusion/toolSamplers';
 import type { RunSpec, ToolSamplerSpec } from './run';
 
 export type SamplerGroup = 'model' | 'a1111' | 'comfyui' | 'diffusers';
@@ -41,9 +40,6 @@ export const MODEL_SAMPLER: SamplerOption = { id: '', group: 'model', label: "Mo
 export function diffusersSamplerId(className: string, sigmas?: string): string {
   return sigmas ? `${className} · ${sigmas} σ` : className;
 }
-
-/** Each tool as messages and labels name it. */
-export const TOOL_LABELS: Readonly<Record<Tool, string>> = { a1111: 'A1111', comfyui: 'ComfyUI' };
 
 /** A tool's entry spelled as that tool's UI shows it: A1111's "Sampler Schedule type" (its legacy combined
  * names, "DPM++ 2M Karras"; Automatic is the sampler alone), ComfyUI's "sampler_name · scheduler". */

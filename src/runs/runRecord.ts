@@ -17,10 +17,9 @@ import { formatParameters, parseParameters, type A1111Parameters } from './a1111
 import { imageSpec } from './imageSpec';
 import { comfyPrompt, type ComfyRun, comfyWorkflow } from './comfyWorkflow';
 import { readComfyPrompt } from './comfyPromptReader';
-import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
+import { isToolFinding, resolveToolSampler, TOOL_LABELS } from '../core/kdiffusion/toolSamplers';
 import { A1111_MASKED_CONTENT } from '../core/kdiffusion/a1111Inpaint';
 import { toolEquivalents } from './toolEquivalents';
-import { TOOL_LABELS } from '../protocol/workbenchSampler';
 
 export const RECORD_FORMAT = 'diffusion-lab.run/2';
 /** Records of the first release, flat; still read so older images re-run. */

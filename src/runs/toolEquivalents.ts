@@ -2,11 +2,10 @@
 // run what a finished run ran, for the PNG metadata: a tool-sampler run's own names (toolNames), or, for a
 // diffusers run, the A1111 sampler that runs the same algorithm on the same σ list. Where no name does, the
 // reason instead: writing the nearest name would make a PNG that re-runs differently without a word.
-import { isToolFinding, resolveA1111, type Tool } from '../core/kdiffusion/toolSamplers';
+import { isToolFinding, resolveA1111, type Tool, TOOL_LABELS } from '../core/kdiffusion/toolSamplers';
 import { type ToolNames, toolNames } from '../core/kdiffusion/toolNames';
 import { A1111_SAMPLERS } from '../core/kdiffusion/a1111Samplers';
 import type { RunInfo } from '../protocol/engine';
-import { TOOL_LABELS } from '../protocol/workbenchSampler';
 
 const A1111_LABELS = new Set(A1111_SAMPLERS.map((e) => e.label));
 

@@ -20,6 +20,9 @@ import { timestepLinspaceSchedule } from './tableSchedules';
 
 export type Tool = 'a1111' | 'comfyui';
 
+/** Each tool's name as its users write it, for messages and labels. */
+export const TOOL_LABELS: Readonly<Record<Tool, string>> = { a1111: 'A1111', comfyui: 'ComfyUI' };
+
 /** How the tool builds σ: a ComfyUI scheduler, an A1111 schedule type, or the own times of A1111's timestep
  * samplers (DDIM and PLMS: DDIM timesteps; UniPC: continuous times, as many as DDIM has timesteps). */
 export type ToolSchedule =

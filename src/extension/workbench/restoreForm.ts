@@ -1,7 +1,8 @@
 // Turns parameters recovered from a PNG into a workbench form, keeping the current value of
 // anything the image does not say or this workspace cannot offer, and saying which.
+import { TOOL_LABELS } from '../../core/kdiffusion/toolSamplers';
 import { SPACINGS, type ModelOption, type ParamsForm, type RunSchedule, type Spacing } from '../../protocol/workbench';
-import { TOOL_LABELS, toolSamplerLabel, type SamplerOption } from '../../protocol/workbenchSampler';
+import { toolSamplerLabel, type SamplerOption } from '../../protocol/workbenchSampler';
 import { RANDOM_SEED } from '../../protocol/run';
 import type { RestoredRun } from '../../runs/runRecord';
 import { samplerFor } from './samplerOptions';
