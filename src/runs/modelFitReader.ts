@@ -12,9 +12,15 @@ import type { SweepFiles } from '../protocol/sweep';
 
 const known = new Map<string, { signature: string; fit: ModelFit | string }>();
 
-/** Looks model folders up relative to `baseDir` (a sweep file's folder). */
+/** Looks model folders up relative to `baseDir` (a sweep file's folder), each once for this reader: a
+ * sweep's checks ask for a folder once per distinct cell. */
 export function modelFitReader(baseDir: string): SweepFiles['model'] {
-  return (modelDir) => readModelFit(resolve(baseDir, modelDir));
+  const read = new Map<string, ModelFit | string>();
+  return (modelDir) => {
+    const dir = resolve(baseDir, modelDir);
+    if (!read.has(dir)) read.set(dir, readModelFit(dir));
+    return read.get(dir)!;
+  };
 }
 
 /** The fit of the model folder `dir`, or why it cannot run. */

@@ -6,7 +6,14 @@ import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, readModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from '../modelFolder/hashCache';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
-import { parseSweep, type AxisName, type Sweep, type SweepFiles, type SweepReading } from '../protocol/sweep';
+import {
+  parseSweep,
+  type AxisName,
+  type FileField,
+  type Sweep,
+  type SweepFiles,
+  type SweepReading,
+} from '../protocol/sweep';
 import type { ScheduleEntry } from '../protocol/schedule';
 import { valueLabel } from '../protocol/sweepAxes';
 import type { Cell } from '../protocol/sweepCells';
@@ -35,20 +42,26 @@ export function readSweepFile(path: string, cellLimit?: number): SweepFile {
   return { path, dir, ...parseSweep(json, { cellLimit, files: sweepFileChecks(dir) }) };
 }
 
-/** The sweep's files as its checks read them, relative to `dir` (the sweep file's folder): each is read
- * again when asked (a schedule file is a few kilobytes, an image only stat'ed), a model folder when its files
- * change. */
+/** The sweep's files as its checks read them, relative to `dir` (the sweep file's folder): each once for
+ * these checks (they ask once per distinct cell), so a new call reads them again (a schedule file is a few
+ * kilobytes, an image only stat'ed; a model folder is read again when its files change). */
 export function sweepFileChecks(dir: string): SweepFiles {
+  const problems = new Map<string, string | undefined>();
+  const problem = (kind: FileField, ref: string) => {
+    if (kind !== 'scheduleFile') return imageProblem(resolve(dir, ref));
+    try {
+      readScheduleRef(dir, ref);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
   return {
     model: modelFitReader(dir),
     problem: (kind, ref) => {
-      if (kind !== 'scheduleFile') return imageProblem(resolve(dir, ref));
-      try {
-        readScheduleRef(dir, ref);
-        return undefined;
-      } catch (err) {
-        return (err as Error).message;
-      }
+      const key = `${kind}:${ref}`;
+      if (!problems.has(key)) problems.set(key, problem(kind, ref));
+      return problems.get(key);
     },
   };
 }

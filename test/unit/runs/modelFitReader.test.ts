@@ -45,12 +45,11 @@ test('a folder that cannot run says why: missing, not a folder, an SDXL refiner 
 test('a folder changed on disk is read again', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dl-fit-'));
   cpSync(join(MODELS, 'tiny-sd'), join(dir, 'm'), { recursive: true });
-  const reader = modelFitReader(dir);
-  assert.equal((reader('m') as ModelFit).vaeScale, 8);
+  assert.equal((modelFitReader(dir)('m') as ModelFit).vaeScale, 8);
   const config = join(dir, 'm', 'vae_decoder', 'config.json');
   const vae = JSON.parse(readFileSync(config, 'utf8'));
   writeFileSync(config, JSON.stringify({ ...vae, block_out_channels: vae.block_out_channels.slice(1) }));
-  assert.equal((reader('m') as ModelFit).vaeScale, 4);
+  assert.equal((modelFitReader(dir)('m') as ModelFit).vaeScale, 4, 'a new reading (the next keystroke)');
 });
 
 test('a FIFO for a graph is refused rather than opened, which would block the host', () => {
