@@ -26,6 +26,12 @@ export function sweepQuickFixes(text: string, code: string, at: readonly (string
     }
     case 'duplicate-value':
       return [{ title: 'Remove the repeated value', edits: [removeItem(node)], preferred: true }];
+    case 'engine-refuses':
+    case 'bad-file':
+      // A value on an axis that the engine, a model or a missing file refuses; not the axis's last one.
+      return path.length === 3 && path[1] === 'values' && node.parent!.children!.length > 1
+        ? [{ title: `Remove ${JSON.stringify(node.value)} from axis ${String(path[0])}`, edits: [removeItem(node)] }]
+        : [];
     case 'bad-version':
       return [
         { title: `Set version ${SWEEP_VERSION}`, edits: modify(text, path, SWEEP_VERSION, FORMAT), preferred: true },
