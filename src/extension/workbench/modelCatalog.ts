@@ -100,12 +100,13 @@ export class ModelCatalog {
       const folder = readModelFolder(dir);
       // A pixel-space model takes its own size; a latent one any multiple of the VAE's scale.
       const sizeMultiple = folder.kind === 'unconditional' ? (folder.sampleSize ?? 8) : folder.vaeScale;
-      const nativeSize = folder.sampleSize ? folder.sampleSize * folder.vaeScale : DEFAULT_SIZE;
+      const fit = readModelFit(dir);
+      // The size a run without one takes: the UNet's own (fixed axes, else sample_size), else its family's.
+      const nativeSize = typeof fit === 'string' ? DEFAULT_SIZE : fit.recommended.width;
       const previews: ViewerPreview[] = ['latent'];
       if (folder.files.taesdDecoder) previews.push('taesd');
       if (folder.files.vaeDecoder) previews.push('vae');
       const label = isDefault ? `${shown} (default)` : shown;
-      const fit = readModelFit(dir);
       return { id: idOf(dir), dir, label, sizeMultiple, nativeSize, previews, fit, ...familyOption(folder) };
     } catch (error) {
       this.log.warn(`model folder ${dir}: ${(error as Error).message}`);
