@@ -1,5 +1,6 @@
 // The CodeLens over a sweep file: "Run sweep: 16 cells, about 40 s", the time from the last sweep run
-// on the same model in this session (seconds per sampling step, times each cell's steps).
+// on the same model in this session (seconds per sampling step, times each cell's steps); while the sweep
+// has errors, their count, which opens the Problems panel.
 import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { specSteps } from '../../protocol/run';
@@ -16,8 +17,14 @@ export class SweepCodeLens implements vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!isSweepFile(document.uri.fsPath)) return [];
-    const { sweep } = readSweep(document);
-    if (!sweep) return [];
+    const { sweep, findings } = readSweep(document);
+    const range = new vscode.Range(0, 0, 0, 0);
+    if (!sweep) {
+      // In place of the run: what stops it, a click away from the list.
+      const errors = findings.filter((f) => f.severity === 'error').length;
+      const title = `$(error) ${errors} problem${errors === 1 ? '' : 's'}: the sweep cannot run yet`;
+      return [new vscode.CodeLens(range, { title, command: 'workbench.actions.view.problems' })];
+    }
     const cells = expandCells(sweep);
     const dir = dirname(document.uri.fsPath);
     // A cell that leaves its steps to the model has no estimate here: the model's count is the engine's to tell.
@@ -27,7 +34,6 @@ export class SweepCodeLens implements vscode.CodeLensProvider {
     );
     const estimate = Number.isFinite(seconds) ? `, about ${describeSeconds(seconds)}` : '';
     const title = `$(run-all) Run sweep: ${cells.length} cell${cells.length === 1 ? '' : 's'}${estimate}`;
-    const range = new vscode.Range(0, 0, 0, 0);
     return [new vscode.CodeLens(range, { title, command: 'diffusionLab.runSweep', arguments: [document.uri] })];
   }
 }
