@@ -1,6 +1,7 @@
 // A model folder's fit (src/protocol/modelFit.ts) read from disk without onnxruntime, from its JSON files
-// and its graphs' inputs, so that a sweep is checked against its models while it is typed and before it
-// runs. Remembered by the folder's files' sizes and mtimes: a keystroke costs a stat of each file.
+// and its graphs' inputs, so that a sweep (as it is typed, and before it runs) and the workbench's form are
+// checked against the model. Remembered by the folder's files' sizes and mtimes: a keystroke costs a stat of
+// each file.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { familyRefusal, findingRefusal } from '../core/model/familyRefusal';
