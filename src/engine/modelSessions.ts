@@ -185,6 +185,7 @@ export async function loadSessions(
       const [unet, textEncoder, textEncoder2, vaeDecoder] = opened.map(value);
       const components = { unet, text_encoder: textEncoder, text_encoder_2: textEncoder2, vae_decoder: vaeDecoder };
       const family = recognizeLoaded(folder.dir, components);
+      const [unetIo, decoderIo] = [graphIo(unet!), vaeDecoder && graphIo(vaeDecoder)];
       const sessions: ModelSessions = {
         folder,
         provider,
@@ -194,11 +195,11 @@ export async function loadSessions(
         textEncoder2,
         vaeDecoder,
         family,
-        fit: modelFit(folder, family, graphIo(unet!), vaeDecoder && graphIo(vaeDecoder)),
+        fit: modelFit(folder, family, unetIo, decoderIo),
         hash: cachedModelHash(folder, graphCacheDir),
         loadMs: 0,
         graphCacheDir,
-        ...unetLayout(graphIo(unet!), vaeDecoder && graphIo(vaeDecoder)),
+        ...unetLayout(unetIo, decoderIo),
         unetRowsPerCall: unetRowsPerCall(unet!, provider),
       };
       checkComponents(sessions);

@@ -223,13 +223,14 @@ function specCheck(files: SweepFiles | undefined): SpecCheck {
     for (const field of ['initImage', 'mask'] as const) {
       const path = spec[field];
       const problem = path !== undefined && !said.has(field) ? files.problem(field, path) : undefined;
-      if (problem) problems.push({ field, message: problem });
+      if (!problem) continue;
+      problems.push({ field, message: problem });
+      said.add(field);
     }
     if (said.has('modelDir')) return problems;
     const model = files.model(spec.modelDir);
     if (typeof model === 'string') return [...problems, { field: 'modelDir', message: model }];
-    const taken = new Set(problems.map((p) => p.field));
-    return [...problems, ...fitProblems(spec, model).filter((p) => !taken.has(p.field))];
+    return [...problems, ...fitProblems(spec, model).filter((p) => !said.has(p.field))];
   };
 }
 

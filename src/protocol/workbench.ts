@@ -261,7 +261,6 @@ function fitErrors(
   // A refusal about the model starts with its name or path: its case is kept.
   if (typeof fit === 'string') return { modelId: `${fit}.` };
   if (![form.width, form.height, form.batchSize].every(Number.isInteger)) return {};
-  const image = form.mode === 'img2img' || form.mode === 'inpaint' ? { initImage: 'image' } : {};
   const spec = runSpec({
     modelDir: '',
     prompt: '',
@@ -269,9 +268,9 @@ function fitErrors(
     width: form.width,
     height: form.height,
     batchSize: form.batchSize,
-    ...image,
+    ...(form.mode !== undefined && form.mode !== 'none' && { initImage: 'image' }),
     ...(form.mode === 'inpaint' && { mask: 'mask' }),
-    ...(form.mode === 'invert' && { initImage: 'image', invert: true }),
+    ...(form.mode === 'invert' && { invert: true }),
     ...(form.sampler && samplerSpec(form.sampler, 'default')),
   });
   const errors: ParamErrors = {};
