@@ -47,6 +47,8 @@ const USER_SETTINGS = {
   'extensions.autoUpdate': false,
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
+  // Without chat the secondary side bar would open empty, taking a fifth of every screenshot.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   // A port that another process opens on this machine would otherwise bring up the Ports view.
   'remote.autoForwardPorts': false,
 };
@@ -154,7 +156,19 @@ export async function openWorkbench(context, server) {
   const page = await context.newPage();
   await page.goto(server.url);
   await waitForWorkbench(page);
+  await cleanLayout(page);
   return page;
+}
+
+/** Every test's window shares one browser profile and workspace, so it restores the layout the window
+ * before it left: a Problems panel, that test's editors. Each test starts from a bare workbench instead, as
+ * a user's first window shows it, and its screenshots show only what it opened. */
+async function cleanLayout(page) {
+  if (await page.locator('.part.panel').isVisible()) await runCommand(page, 'View: Hide Panel');
+  // A dirty editor would ask whether to save: those stay.
+  const tabs = page.locator('.tabs-container .tab');
+  if ((await tabs.count()) > 0 && (await tabs.and(page.locator('.dirty')).count()) === 0)
+    await runCommand(page, 'View: Close All Editors');
 }
 
 async function waitForWorkbench(page) {

@@ -275,6 +275,8 @@ test('narrow, beside the image panel with Problems open: the Generate bar one ro
   page,
   server,
 }) => {
+  // A window a little narrower than the others: half its editor area is a narrow column.
+  await page.setViewportSize({ width: 1240, height: 900 });
   await runCommand(page, 'View: Close All Editors');
   await generateAndFindEngine(page, server, uniquePrompt());
   await runCommand(page, 'Diffusion: Open Generation Workbench');
