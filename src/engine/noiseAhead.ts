@@ -1,10 +1,12 @@
-// Seeded noise drawn on a worker thread (noiseWorker.ts), one draw ahead: after each draw the engine
-// takes, the worker works out the next one of the same shape while the engine runs the UNet, so an
-// ancestral or SDE scheduler's step copies its noise from memory instead of drawing it (16,384
-// PyTorch-exact normals: about 450 µs to draw, 15 µs to copy). A run's generators stay on the engine
-// thread until it draws one large enough shape twice in a row (x_T, then a step's noise): only then is the
-// worker started, and once it is ready the generators' positions go to it. The stream is SeededNoise's either
-// way: a draw of another shape drops the one ahead and comes from the generators as they were.
+// Seeded noise drawn on a worker thread (noiseWorker.ts), ahead of the engine: while the engine runs the UNet,
+// the worker works out the next draws of the shape it last took, so an ancestral or SDE scheduler's step
+// copies its noise from memory instead of drawing it (16,384 PyTorch-exact normals: about 450 µs to draw,
+// 5 µs to copy). It draws AHEAD_DEPTH at a time, asked once for them all: a message that wakes the sleeping
+// worker costs the engine thread 15–35 µs, which asked for each draw was a quarter of a step's overhead.
+// A run's generators stay on the engine thread until it draws one large enough shape twice in a row (x_T,
+// then a step's noise): only then is the worker started, and once it is ready the generators' positions go
+// to it. The stream is SeededNoise's either way: a draw of another shape drops the draws ahead not taken and
+// comes from the generators as the taken ones left them.
 import type { Worker } from 'node:worker_threads';
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { GeneratorPosition } from '../core/rng/torchGenerator';
@@ -17,9 +19,11 @@ import type { SeededNoise } from './seededNoise';
 export type ToNoiseWorker =
   | { type: 'start'; job: number; positions: readonly GeneratorPosition[]; ctrl: SharedArrayBuffer }
   | { type: 'buffer'; job: number; values: SharedArrayBuffer }
-  | { type: 'draw'; job: number; shape: number[]; id: number }
-  /** `taken`: the engine took the draw made ahead before this one. */
-  | { type: 'ahead'; job: number; shape: number[]; id: number; taken: boolean }
+  /** Every message that asks for draws says how many of those last asked for ahead the engine `taken`: the
+   * generators go on from there. */
+  | { type: 'draw'; job: number; shape: number[]; id: number; taken: number }
+  /** `count` draws ahead, ids `id` on, into the buffer's first `count` slots of the shape's size. */
+  | { type: 'ahead'; job: number; shape: number[]; id: number; count: number; taken: number }
   | { type: 'end'; job: number };
 
 /** Draws of fewer values stay on the engine thread: the worker's start costs 20–30 ms of CPU, which on two
@@ -27,6 +31,12 @@ export type ToNoiseWorker =
  * starting it to save 2 ms of drawing), while at 16,384 (one 512² Stable Diffusion image) a draw takes
  * about 450 µs, a fast UNet's step more than the engine's own overhead (bench/stepOverhead.bench.ts). */
 export const AHEAD_MIN_VALUES = 16_384;
+
+/** Draws asked for ahead at once, where they fit in AHEAD_BYTES; after a draw of another shape, one (it may
+ * not come again). Those a run never takes are drawn for nothing on the other core: at most this many, about
+ * 1.6 ms at 512² after the last step. */
+const AHEAD_DEPTH = 4;
+const AHEAD_BYTES = 8 * 2 ** 20;
 
 /** How long the engine waits for a draw before it gives the worker up for dead. */
 const DRAW_TIMEOUT_MS = 30_000;
@@ -87,6 +97,14 @@ export class ThenAhead implements NoiseSource {
   }
 }
 
+/** Draws asked for ahead: `count` of `shape` from id `firstId`, of which the engine took `taken`. */
+interface Ahead {
+  shape: readonly number[];
+  firstId: number;
+  count: number;
+  taken: number;
+}
+
 class AheadNoise implements NoiseSource {
   private readonly job = newNoiseJob();
   /** [0]: the id of the worker's last draw, in `values`; [1]: 1 where a draw failed (waitForDraw). */
@@ -95,8 +113,7 @@ class AheadNoise implements NoiseSource {
   /** Images in the batch: one generator each. */
   private readonly batch: number;
   private lastId = 0;
-  /** The draw the worker makes ahead. */
-  private ahead?: { shape: readonly number[]; id: number };
+  private ahead: Ahead;
 
   constructor(
     private readonly worker: Worker,
@@ -106,21 +123,34 @@ class AheadNoise implements NoiseSource {
     this.batch = positions.length;
     worker.postMessage({ type: 'start', job: this.job, positions, ctrl: this.ctrl.buffer });
     ended.register(this, this.job);
-    this.grow(numel(shape));
-    this.ahead = { shape: [...shape], id: this.post({ type: 'ahead', shape: [...shape], taken: false }) };
+    this.ahead = this.askAhead(shape, depth(numel(shape)), 0);
   }
 
   randn(shape: readonly number[], out?: Float32Array): Float32Array {
     const n = batchDrawSize(shape, this.batch, out);
     const { ahead } = this;
-    const taken = !!ahead && sameShape(ahead.shape, shape);
-    if (!taken && n > this.values.length) this.grow(n);
-    const id = taken ? ahead.id : this.post({ type: 'draw', shape: [...shape] });
-    waitForDraw(this.ctrl, id);
     const data = out ?? new Float32Array(n);
+    if (sameShape(ahead.shape, shape)) {
+      const k = ahead.taken;
+      waitForDraw(this.ctrl, ahead.firstId + k);
+      data.set(this.values.subarray(k * n, (k + 1) * n));
+      if (++ahead.taken === ahead.count) this.ahead = this.askAhead(shape, depth(n), ahead.taken);
+      return data;
+    }
+    if (n > this.values.length) this.grow(n);
+    const id = this.post({ type: 'draw', shape: [...shape], taken: ahead.taken });
+    waitForDraw(this.ctrl, id);
     data.set(this.values.subarray(0, n));
-    this.ahead = { shape: [...shape], id: this.post({ type: 'ahead', shape: [...shape], taken }) };
+    this.ahead = this.askAhead(shape, 1, 0);
     return data;
+  }
+
+  /** Asks for `count` draws of `shape` ahead, the engine having taken `taken` of those asked for before. */
+  private askAhead(shape: readonly number[], count: number, taken: number): Ahead {
+    if (count * numel(shape) > this.values.length) this.grow(count * numel(shape));
+    const firstId = this.post({ type: 'ahead', shape: [...shape], count, taken });
+    this.lastId += count - 1;
+    return { shape: [...shape], firstId, count, taken: 0 };
   }
 
   private grow(n: number): void {
@@ -129,11 +159,20 @@ class AheadNoise implements NoiseSource {
     this.worker.postMessage({ type: 'buffer', job: this.job, values });
   }
 
-  /** Posts a draw and returns its id. */
-  private post(m: { type: 'draw'; shape: number[] } | { type: 'ahead'; shape: number[]; taken: boolean }): number {
+  /** Posts a request for draws and returns the id of its first. */
+  private post(
+    m:
+      | { type: 'draw'; shape: number[]; taken: number }
+      | { type: 'ahead'; shape: number[]; count: number; taken: number },
+  ): number {
     this.worker.postMessage({ ...m, job: this.job, id: ++this.lastId });
     return this.lastId;
   }
+}
+
+/** Draws of `n` values asked for ahead at once. */
+function depth(n: number): number {
+  return Math.max(1, Math.min(AHEAD_DEPTH, Math.floor(AHEAD_BYTES / (4 * n))));
 }
 
 /** Blocks until the worker has made draw `id` (ctrl [0]: the id of its last draw, as a job's ids only grow;

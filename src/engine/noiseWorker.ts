@@ -1,7 +1,8 @@
 // Worker thread that draws a run's seeded noise (noiseAhead.ts): each draw the engine asks for, and then,
-// while the engine runs the UNet, the next draw of the same shape from copies of the generators. The
-// engine takes that draw when it asks for that shape next (the copies become the generators) and
-// otherwise has it dropped, so the stream is the one the generators would give on the engine's thread.
+// while the engine runs the UNet, the next draws of the same shape from copies of the generators, keeping the
+// generators as each draw left them. The engine says how many of those it took when it asks for more, and
+// the generators go on from the last it took, so the stream is the one they would give on the engine's
+// thread.
 import { parentPort } from 'node:worker_threads';
 import type { NoiseSampler } from '../core/kdiffusion/denoiser';
 import { noiseSamplerFor } from '../core/kdiffusion/toolRun';
@@ -12,10 +13,12 @@ import { SeededNoise } from './seededNoise';
 import type { ToToolNoise } from './toolNoiseAhead';
 
 interface Job {
-  /** The generators as far as the engine has taken draws. */
+  /** The generators as far as the engine has taken draws, before those drawn ahead. */
   noise: SeededNoise;
-  /** Copies one draw further, after a draw ahead. */
-  ahead?: SeededNoise;
+  /** The generators after each draw made ahead so far (copies: each draw ahead starts from the one before). */
+  ahead: SeededNoise[];
+  /** Counts the engine's requests, so that draws ahead for an earlier one stop. */
+  turn: number;
   ctrl: Int32Array;
   values: Float32Array;
 }
@@ -72,9 +75,33 @@ function toolDraw(job: ToolJob, id: number, sigma: number, sigmaNext: number, sl
   });
 }
 
-/** Draws `shape` from `noise` into the job's buffer and tells the engine which draw is there. */
-function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number): void {
-  drawn(job.ctrl, id, () => noise.randn(shape, job.values.subarray(0, numel(shape))));
+/** Draws `shape` from `noise` into the job's buffer at `slot` (of the shape's size) and tells the engine which
+ * draw is there; false where it failed. */
+function draw(job: Job, noise: SeededNoise, shape: readonly number[], id: number, slot = 0): boolean {
+  const n = numel(shape);
+  return drawn(job.ctrl, id, () => noise.randn(shape, job.values.subarray(slot * n, (slot + 1) * n)));
+}
+
+/** A new request: the generators as the engine's last `taken` draw ahead left them, the others dropped. */
+function adopt(job: Job, taken: number): void {
+  if (taken > 0) job.noise = job.ahead[taken - 1];
+  job.ahead = [];
+  job.turn++;
+}
+
+/** Draws `count` of `shape` ahead, ids `id` on, a turn of the event loop apart so that the engine's next
+ * request is heard in between (and stops them). After a failure the last id is given at once, so that no
+ * wait for a later draw outlasts it. */
+function drawAhead(jobId: number, job: Job, shape: readonly number[], id: number, count: number): void {
+  const turn = job.turn;
+  const next = (k: number) => {
+    if (k >= count || jobs.get(jobId) !== job || job.turn !== turn) return;
+    const generators = (job.ahead[k - 1] ?? job.noise).clone();
+    if (!draw(job, generators, shape, id + k, k)) return published(job.ctrl, id + count - 1);
+    job.ahead.push(generators);
+    setImmediate(next, k + 1);
+  };
+  next(0);
 }
 
 /** Runs a draw, then tells the engine that draw `id` is made (ctrl [1]: 1 where it failed); false on failure. */
@@ -104,21 +131,18 @@ parentPort!.on('message', (m: ToNoiseWorker | ToToolNoise) => {
   }
   if (m.type === 'end') toolJobs.delete(m.job);
   if (m.type === 'start') {
-    jobs.set(m.job, { noise: SeededNoise.at(m.positions), ctrl: new Int32Array(m.ctrl), values: new Float32Array(0) });
+    const noise = SeededNoise.at(m.positions);
+    jobs.set(m.job, { noise, ahead: [], turn: 0, ctrl: new Int32Array(m.ctrl), values: new Float32Array(0) });
     return;
   }
   const job = jobs.get(m.job);
   if (!job) return;
   if (m.type === 'end') jobs.delete(m.job);
   else if (m.type === 'buffer') job.values = new Float32Array(m.values);
-  else if (m.type === 'draw') {
-    job.ahead = undefined;
-    draw(job, job.noise, m.shape, m.id);
-  } else {
-    // The engine took the draw ahead: the copies it came from are now the generators.
-    if (m.taken) job.noise = job.ahead!;
-    job.ahead = job.noise.clone();
-    draw(job, job.ahead, m.shape, m.id);
+  else {
+    adopt(job, m.taken);
+    if (m.type === 'draw') draw(job, job.noise, m.shape, m.id);
+    else drawAhead(m.job, job, m.shape, m.id, m.count);
   }
 });
 parentPort!.postMessage('ready');

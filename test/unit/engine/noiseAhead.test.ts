@@ -81,6 +81,19 @@ test('bad shapes and buffers are refused as the engine thread refuses them', () 
   assert.deepStrictEqual(ahead.randn([2, 16]), local([1, 2]).randn([2, 16]));
 });
 
+test('draws asked for ahead several at once are the stream, wherever another shape breaks in', () => {
+  const seeds = [5];
+  const latent = [1, 4, 64, 64];
+  const ahead = aheadNoise(local(seeds).positions(), latent)!;
+  const reference = local(seeds);
+  // Another shape after 0 to 5 draws of a run of the latent shape (in and past a group drawn ahead), once
+  // as the first draw after another, and a long run at the end.
+  const shapes = [0, 1, 2, 3, 4, 5, 0, 9].flatMap((k) => [...Array<number[]>(k).fill(latent), [1, 3]]);
+  for (const [k, shape] of [...shapes, ...Array<number[]>(13).fill(latent)].entries()) {
+    assert.deepStrictEqual(ahead.randn(shape), reference.randn(shape), `draw ${k} [${shape.join(', ')}]`);
+  }
+});
+
 test('a started noise worker does not keep the process alive', () => {
   const module = join(__dirname, '..', '..', '..', 'src', 'engine', 'noiseAhead.ts');
   const script = `require(${JSON.stringify(module)}).prepareNoiseWorker(); console.log('prepared');`;
