@@ -44,14 +44,26 @@ function startToolJob(m: Extract<ToToolNoise, { type: 'toolStart' }>): void {
   drawBulk(m.job, job, m.bulk, m.sigmas);
 }
 
-/** A tool job's ancestral draws made at once, into slots 0..bulk-1 with ids 1..bulk, a turn of the event loop
- * apart so that other jobs' messages (and this one's end) are heard in between. After a failure the last id
- * is given at once, so that no wait for a later draw outlasts it. */
+/** A tool job's ancestral draws made at once, into slots 0..bulk-1 with ids 1..bulk. */
 function drawBulk(id: number, job: ToolJob, bulk: number, sigmas: readonly number[]): void {
+  const wanted = () => toolJobs.get(id) === job;
+  inTurns(bulk, job.ctrl, bulk, wanted, (k) => toolDraw(job, k + 1, sigmas[k], sigmas[k + 1], k));
+}
+
+/** Makes draws 0..count-1 with `drawOne` (false: it failed) a turn of the event loop apart, so that the
+ * engine's messages (a job's end, its next request) are heard in between, while they are `wanted`. After a
+ * failure `lastId` is given at once, so that no wait for a later draw outlasts it. */
+function inTurns(
+  count: number,
+  ctrl: Int32Array,
+  lastId: number,
+  wanted: () => boolean,
+  drawOne: (k: number) => boolean,
+): void {
   const next = (k: number) => {
-    if (k >= bulk || toolJobs.get(id) !== job) return;
-    if (toolDraw(job, k + 1, sigmas[k], sigmas[k + 1], k)) setImmediate(next, k + 1);
-    else published(job.ctrl, bulk);
+    if (k >= count || !wanted()) return;
+    if (drawOne(k)) setImmediate(next, k + 1);
+    else published(ctrl, lastId);
   };
   next(0);
 }
@@ -89,19 +101,16 @@ function adopt(job: Job, taken: number): void {
   job.turn++;
 }
 
-/** Draws `count` of `shape` ahead, ids `id` on, a turn of the event loop apart so that the engine's next
- * request is heard in between (and stops them). After a failure the last id is given at once, so that no
- * wait for a later draw outlasts it. */
+/** Draws `count` of `shape` ahead into slots 0..count-1, ids `id` on, until the engine's next request. */
 function drawAhead(jobId: number, job: Job, shape: readonly number[], id: number, count: number): void {
   const turn = job.turn;
-  const next = (k: number) => {
-    if (k >= count || jobs.get(jobId) !== job || job.turn !== turn) return;
+  const wanted = () => jobs.get(jobId) === job && job.turn === turn;
+  inTurns(count, job.ctrl, id + count - 1, wanted, (k) => {
     const generators = (job.ahead[k - 1] ?? job.noise).clone();
-    if (!draw(job, generators, shape, id + k, k)) return published(job.ctrl, id + count - 1);
-    job.ahead.push(generators);
-    setImmediate(next, k + 1);
-  };
-  next(0);
+    const ok = draw(job, generators, shape, id + k, k);
+    if (ok) job.ahead.push(generators);
+    return ok;
+  });
 }
 
 /** Runs a draw, then tells the engine that draw `id` is made (ctrl [1]: 1 where it failed); false on failure. */
