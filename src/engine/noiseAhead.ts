@@ -148,8 +148,7 @@ class AheadNoise implements NoiseSource {
   /** Asks for `count` draws of `shape` ahead, the engine having taken `taken` of those asked for before. */
   private askAhead(shape: readonly number[], count: number, taken: number): Ahead {
     if (count * numel(shape) > this.values.length) this.grow(count * numel(shape));
-    const firstId = this.post({ type: 'ahead', shape: [...shape], count, taken });
-    this.lastId += count - 1;
+    const firstId = this.post({ type: 'ahead', shape: [...shape], count, taken }, count);
     return { shape: [...shape], firstId, count, taken: 0 };
   }
 
@@ -159,14 +158,17 @@ class AheadNoise implements NoiseSource {
     this.worker.postMessage({ type: 'buffer', job: this.job, values });
   }
 
-  /** Posts a request for draws and returns the id of its first. */
+  /** Posts a request for `draws` draws, which take the next ids, and returns the id of its first. */
   private post(
     m:
       | { type: 'draw'; shape: number[]; taken: number }
       | { type: 'ahead'; shape: number[]; count: number; taken: number },
+    draws = 1,
   ): number {
-    this.worker.postMessage({ ...m, job: this.job, id: ++this.lastId });
-    return this.lastId;
+    const id = this.lastId + 1;
+    this.lastId += draws;
+    this.worker.postMessage({ ...m, job: this.job, id });
+    return id;
   }
 }
 

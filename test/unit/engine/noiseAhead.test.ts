@@ -86,8 +86,8 @@ test('draws asked for ahead several at once are the stream, wherever another sha
   const latent = [1, 4, 64, 64];
   const ahead = aheadNoise(local(seeds).positions(), latent)!;
   const reference = local(seeds);
-  // Another shape after 0 to 5 draws of a run of the latent shape (in and past a group drawn ahead), once
-  // as the first draw after another, and a long run at the end.
+  // Another shape after 0 to 5 and 9 draws of the latent shape (inside a group of four drawn ahead and past
+  // one), twice in a row once, then a long run of the latent shape.
   const shapes = [0, 1, 2, 3, 4, 5, 0, 9].flatMap((k) => [...Array<number[]>(k).fill(latent), [1, 3]]);
   for (const [k, shape] of [...shapes, ...Array<number[]>(13).fill(latent)].entries()) {
     assert.deepStrictEqual(ahead.randn(shape), reference.randn(shape), `draw ${k} [${shape.join(', ')}]`);
