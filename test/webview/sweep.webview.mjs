@@ -40,9 +40,12 @@ export const tests = [
       await page.locator('.cell').nth(3).waitFor({ timeout: 5_000 });
       const labels = await page.locator('.label').allTextContents();
       assert(JSON.stringify(labels) === JSON.stringify(['Euler', 'DDIM', '4', '8']), `labels ${labels}`);
+      const hint = () => page.locator('.hint').textContent();
+      assert((await hint()).startsWith('Empty cells have not run yet'), `hint before a cell: ${await hint()}`);
       const times = [];
       for (let i = 0; i < 4; i++) times.push(await sendCell(page, i, png(60 * i)));
       await page.locator('img.cell').nth(3).waitFor({ timeout: 5_000 });
+      assert((await hint()).startsWith('Click a cell'), `hint once cells have images: ${await hint()}`);
       const cells = await page.evaluate(() =>
         [...document.querySelectorAll('.cell')].map((c) => [c.tagName, c.title.split('\n')[0]]),
       );

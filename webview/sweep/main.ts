@@ -32,10 +32,7 @@ diffPanel.className = 'diff';
 diffPanel.hidden = true;
 const gridRoot = document.createElement('div');
 gridRoot.addEventListener('click', (e) => clickCell(e));
-const hint = Object.assign(document.createElement('p'), {
-  className: 'hint',
-  textContent: 'Click a cell to open it in the workbench; shift-click two cells to compare them.',
-});
+const hint = Object.assign(document.createElement('p'), { className: 'hint' });
 document.body.append(toolbar, findingsList, hint, diffPanel, gridRoot);
 
 let view: SweepView | undefined;
@@ -43,6 +40,7 @@ let view: SweepView | undefined;
  * with their object URLs, and the elements showing them. */
 const images = new Map<number, { blob: Blob; url: string }>();
 let cellElements: HTMLElement[] = [];
+showHint();
 /** Cells picked for the diff (shift-click), at most two. */
 let picked: number[] = [];
 /** Where the picked cells' trajectory comparison goes (inside the diff panel). */
@@ -128,11 +126,20 @@ function cellElement(index: number, tip: string): HTMLElement {
   return element;
 }
 
+/** What the grid's cells do: nothing until one has an image. */
+function showHint(): void {
+  hint.textContent =
+    images.size > 0
+      ? 'Click a cell to open it in the workbench; shift-click two cells to compare them.'
+      : 'Empty cells have not run yet: they fill in as the sweep runs.';
+}
+
 function showCell(index: number, png: Uint8Array): void {
   const old = images.get(index);
   if (old) URL.revokeObjectURL(old.url);
   const blob = new Blob([png as BlobPart], { type: 'image/png' });
   images.set(index, { blob, url: URL.createObjectURL(blob) });
+  showHint();
   const current = cellElements[index];
   if (current) {
     const next = cellElement(index, current.title);
@@ -144,6 +151,7 @@ function showCell(index: number, png: Uint8Array): void {
 function clearImages(): void {
   images.forEach(({ url }) => URL.revokeObjectURL(url));
   images.clear();
+  showHint();
   picked = [];
   diffPanel.hidden = true;
   if (view) render(view);
