@@ -5,6 +5,10 @@
 ;; float32 roundings (guidedStep.test.ts bounds it over whole runs, and checks these against a float32
 ;; emulation bit for bit). Float64 lanes, two a turn, took twice the time.
 ;;
+;; The coefficients are f32 parameters (the call rounds them, as f32.demote_f64 would): V8's optimising
+;; compiler recomputes a splat inside the loop, and a splat of a demoted f64 there made UniPC's step take
+;; twice as long (50.6 against 25.8 µs at [1,4,64,64] here).
+;;
 ;; Arrays are float32 at byte offsets into this memory, each padded with zeros to a multiple of four (the
 ;; padding lanes then stay finite and add nothing). `u` and `t` are the UNet's unconditional and text
 ;; halves. Every kernel stores at byte 0 whether the UNet output was finite (i32 1 or 0), at byte 4 whether
@@ -27,17 +31,17 @@
   ;; Deterministic DDIM (AffineStep): x0 = p·x + q·m; prev = a·x0 + d·(r·x + s·m).
   (func (export "affine")
     (param $u i32) (param $t i32) (param $x i32) (param $x0 i32) (param $prev i32) (param $bytes i32)
-    (param $g f64) (param $p f64) (param $q f64) (param $a f64) (param $d f64) (param $r f64) (param $s f64)
+    (param $g f32) (param $p f32) (param $q f32) (param $a f32) (param $d f32) (param $r f32) (param $s f32)
     (local $i i32) (local $G v128) (local $P v128) (local $Q v128) (local $A v128) (local $D v128)
     (local $R v128) (local $S v128) (local $bad v128) (local $badSample v128) (local $sq v128)
     (local $o v128) (local $w v128) (local $m v128) (local $xi v128) (local $y v128) (local $z v128)
-    (local.set $G (f32x4.splat (f32.demote_f64 (local.get $g))))
-    (local.set $P (f32x4.splat (f32.demote_f64 (local.get $p))))
-    (local.set $Q (f32x4.splat (f32.demote_f64 (local.get $q))))
-    (local.set $A (f32x4.splat (f32.demote_f64 (local.get $a))))
-    (local.set $D (f32x4.splat (f32.demote_f64 (local.get $d))))
-    (local.set $R (f32x4.splat (f32.demote_f64 (local.get $r))))
-    (local.set $S (f32x4.splat (f32.demote_f64 (local.get $s))))
+    (local.set $G (f32x4.splat (local.get $g)))
+    (local.set $P (f32x4.splat (local.get $p)))
+    (local.set $Q (f32x4.splat (local.get $q)))
+    (local.set $A (f32x4.splat (local.get $a)))
+    (local.set $D (f32x4.splat (local.get $d)))
+    (local.set $R (f32x4.splat (local.get $r)))
+    (local.set $S (f32x4.splat (local.get $s)))
     (block $done
       (loop $quad
         (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
@@ -62,17 +66,17 @@
   ;; prev = e + z·up where the step has noise z (`noisy` ≠ 0), else e.
   (func (export "euler")
     (param $u i32) (param $t i32) (param $x i32) (param $x0 i32) (param $prev i32) (param $bytes i32)
-    (param $g f64) (param $p f64) (param $q f64) (param $sigma f64) (param $dt f64)
-    (param $noise i32) (param $noisy i32) (param $up f64)
+    (param $g f32) (param $p f32) (param $q f32) (param $sigma f32) (param $dt f32)
+    (param $noise i32) (param $noisy i32) (param $up f32)
     (local $i i32) (local $G v128) (local $P v128) (local $Q v128) (local $SIGMA v128) (local $DT v128)
     (local $UP v128) (local $bad v128) (local $badSample v128) (local $sq v128)
     (local $o v128) (local $w v128) (local $m v128) (local $xi v128) (local $y v128) (local $z v128)
-    (local.set $G (f32x4.splat (f32.demote_f64 (local.get $g))))
-    (local.set $P (f32x4.splat (f32.demote_f64 (local.get $p))))
-    (local.set $Q (f32x4.splat (f32.demote_f64 (local.get $q))))
-    (local.set $SIGMA (f32x4.splat (f32.demote_f64 (local.get $sigma))))
-    (local.set $DT (f32x4.splat (f32.demote_f64 (local.get $dt))))
-    (local.set $UP (f32x4.splat (f32.demote_f64 (local.get $up))))
+    (local.set $G (f32x4.splat (local.get $g)))
+    (local.set $P (f32x4.splat (local.get $p)))
+    (local.set $Q (f32x4.splat (local.get $q)))
+    (local.set $SIGMA (f32x4.splat (local.get $sigma)))
+    (local.set $DT (f32x4.splat (local.get $dt)))
+    (local.set $UP (f32x4.splat (local.get $up)))
     (block $done
       (loop $quad
         (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
@@ -100,20 +104,20 @@
   ;; has h2, `second` ≠ 0), left to right.
   (func (export "multistep")
     (param $u i32) (param $t i32) (param $x i32) (param $x0 i32) (param $prev i32) (param $bytes i32)
-    (param $g f64) (param $p f64) (param $q f64) (param $v f64) (param $k0 f64) (param $c1 f64) (param $c2 f64)
-    (param $h1 i32) (param $h2 i32) (param $second i32) (param $c3 f64)
+    (param $g f32) (param $p f32) (param $q f32) (param $v f32) (param $k0 f32) (param $c1 f32) (param $c2 f32)
+    (param $h1 i32) (param $h2 i32) (param $second i32) (param $c3 f32)
     (local $i i32) (local $G v128) (local $P v128) (local $Q v128) (local $V v128) (local $K0 v128)
     (local $C1 v128) (local $C2 v128) (local $C3 v128) (local $bad v128) (local $badSample v128)
     (local $sq v128) (local $o v128) (local $w v128) (local $m v128) (local $xi v128)
     (local $y v128) (local $z v128)
-    (local.set $G (f32x4.splat (f32.demote_f64 (local.get $g))))
-    (local.set $P (f32x4.splat (f32.demote_f64 (local.get $p))))
-    (local.set $Q (f32x4.splat (f32.demote_f64 (local.get $q))))
-    (local.set $V (f32x4.splat (f32.demote_f64 (local.get $v))))
-    (local.set $K0 (f32x4.splat (f32.demote_f64 (local.get $k0))))
-    (local.set $C1 (f32x4.splat (f32.demote_f64 (local.get $c1))))
-    (local.set $C2 (f32x4.splat (f32.demote_f64 (local.get $c2))))
-    (local.set $C3 (f32x4.splat (f32.demote_f64 (local.get $c3))))
+    (local.set $G (f32x4.splat (local.get $g)))
+    (local.set $P (f32x4.splat (local.get $p)))
+    (local.set $Q (f32x4.splat (local.get $q)))
+    (local.set $V (f32x4.splat (local.get $v)))
+    (local.set $K0 (f32x4.splat (local.get $k0)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $C3 (f32x4.splat (local.get $c3)))
     (block $done
       (loop $quad
         (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
@@ -145,25 +149,25 @@
   ;; k0 = 1 and zero weights, as the JavaScript step does.
   (func (export "unipc")
     (param $u i32) (param $t i32) (param $x i32) (param $x0 i32) (param $prev i32) (param $bytes i32)
-    (param $g f64) (param $p f64) (param $q f64) (param $v f64)
+    (param $g f32) (param $p f32) (param $q f32) (param $v f32)
     (param $last i32) (param $into i32) (param $h1 i32) (param $h2 i32)
-    (param $k0 f64) (param $a1 f64) (param $a2 f64) (param $a3 f64) (param $b0 f64) (param $b1 f64) (param $b2 f64)
+    (param $k0 f32) (param $a1 f32) (param $a2 f32) (param $a3 f32) (param $b0 f32) (param $b1 f32) (param $b2 f32)
     (local $i i32) (local $G v128) (local $P v128) (local $Q v128) (local $V v128) (local $K0 v128)
     (local $A1 v128) (local $A2 v128) (local $A3 v128) (local $B0 v128) (local $B1 v128) (local $B2 v128)
     (local $bad v128) (local $badSample v128) (local $sq v128)
     (local $o v128) (local $w v128) (local $m v128) (local $y v128) (local $h v128) (local $start v128)
     (local $z v128)
-    (local.set $G (f32x4.splat (f32.demote_f64 (local.get $g))))
-    (local.set $P (f32x4.splat (f32.demote_f64 (local.get $p))))
-    (local.set $Q (f32x4.splat (f32.demote_f64 (local.get $q))))
-    (local.set $V (f32x4.splat (f32.demote_f64 (local.get $v))))
-    (local.set $K0 (f32x4.splat (f32.demote_f64 (local.get $k0))))
-    (local.set $A1 (f32x4.splat (f32.demote_f64 (local.get $a1))))
-    (local.set $A2 (f32x4.splat (f32.demote_f64 (local.get $a2))))
-    (local.set $A3 (f32x4.splat (f32.demote_f64 (local.get $a3))))
-    (local.set $B0 (f32x4.splat (f32.demote_f64 (local.get $b0))))
-    (local.set $B1 (f32x4.splat (f32.demote_f64 (local.get $b1))))
-    (local.set $B2 (f32x4.splat (f32.demote_f64 (local.get $b2))))
+    (local.set $G (f32x4.splat (local.get $g)))
+    (local.set $P (f32x4.splat (local.get $p)))
+    (local.set $Q (f32x4.splat (local.get $q)))
+    (local.set $V (f32x4.splat (local.get $v)))
+    (local.set $K0 (f32x4.splat (local.get $k0)))
+    (local.set $A1 (f32x4.splat (local.get $a1)))
+    (local.set $A2 (f32x4.splat (local.get $a2)))
+    (local.set $A3 (f32x4.splat (local.get $a3)))
+    (local.set $B0 (f32x4.splat (local.get $b0)))
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
     (block $done
       (loop $quad
         (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
