@@ -1,7 +1,7 @@
 // The arrays a run's denoising steps reuse, allocated once per run: the UNet input and output (where
 // the output comes from several calls), the guided noise estimate and the scheduler's outputs.
 // prevSample alternates between two buffers, so a step never writes the sample it reads; anything kept
-// past the next step must be copied. The scheduler's outputs and the UNet's output are slots of the
+// past the next step must be copied. The scheduler's outputs and the UNet's input and output are slots of the
 // fused steps' memory (kernels/stepKernels.ts), which a fused step then reads and writes in place; that
 // memory goes to the next run once this one is released, so nothing of it is kept past release().
 import type { Scheduler, StepOutput } from '../core/samplers/scheduler';
@@ -22,9 +22,9 @@ export class StepBuffers {
     readonly copies: 1 | 2,
   ) {
     const n = latentShape.reduce((a, b) => a * b, 1);
-    this.input = { data: new Float32Array(n * copies), shape: [latentShape[0] * copies, ...latentShape.slice(1)] };
     this.kernels = takeKernels(n);
-    const halves = copies === 2 ? this.kernels.halves() : undefined;
+    this.input = { data: this.kernels.inputArray(copies), shape: [latentShape[0] * copies, ...latentShape.slice(1)] };
+    const halves = copies === 2 ? this.kernels.pair(SLOT.u) : undefined;
     this.unetOut = halves ?? new Float32Array(n * copies);
     this.eps = new Float32Array(n);
     const x0 = { data: this.kernels.view(SLOT.x0), shape: latentShape };
@@ -35,13 +35,10 @@ export class StepBuffers {
     this.outs = [prev(SLOT.s0), prev(SLOT.s1)];
   }
 
-  /** The UNet input at t: the scheduler scales the latents into the first copy (where it scales them at
-   * all), which is then repeated into the others. */
+  /** The UNet input at t: the latents times the scheduler's input scale, once per copy. */
   modelInput(scheduler: Scheduler, latents: Tensor, t: number): Tensor<Float32Array> {
-    const n = latents.data.length;
-    const first = this.input.data.subarray(0, n);
-    const scaled = scheduler.scaleModelInput(latents, t, first).data;
-    for (let c = scaled === first ? 1 : 0; c < this.copies; c++) this.input.data.set(scaled, c * n);
+    const x = latents.data instanceof Float32Array ? latents.data : Float32Array.from(latents.data);
+    this.kernels.scaleInput(x, scheduler.modelInputScale(t), this.input.data);
     return this.input;
   }
 

@@ -40,11 +40,13 @@ export interface UnetDenoiser {
 }
 
 /** The UNet input (the latents twice over when guided), its output where several calls make it
- * (runUnet.ts), the guided output, x̂0, and for a guided run the fused kernels (guidedStep.ts), allocated once
- * per run. A guided run's UNet output and x̂0 are slots of the kernels' memory, which the fused pass reads and
- * writes in place (as stepBuffers.ts has them); release() hands the kernels back, to the next run. */
+ * (runUnet.ts), the guided output, x̂0, the kernels (stepKernels.ts) that scale the input and, for a guided
+ * run, make the fused pass (guidedStep.ts), allocated once per run. The UNet's input, a guided run's UNet
+ * output and x̂0 are slots of the kernels' memory, which the passes read and write in place (as
+ * stepBuffers.ts has them); release() hands the kernels back, to the next run. */
 export interface DenoiserBuffers {
   input: Tensor<Float32Array>;
+  kernels: StepKernels;
   unetOut: Float32Array;
   eps: Float32Array;
   /** Where denoiseWithUnet writes D(x, σ) for the sampler, which copies what it keeps. */
@@ -60,13 +62,12 @@ export function denoiserBuffers(latentShape: readonly number[], guided: boolean)
   const n = latentShape.reduce((a, b) => a * b, 1);
   const copies = guided ? 2 : 1;
   const shape = [latentShape[0] * copies, ...latentShape.slice(1)];
-  const input = { data: new Float32Array(n * copies), shape };
-  const kernels = guided ? takeKernels(n) : undefined;
-  const fused = kernels && { kernels, prev: { data: kernels.view(SLOT.prev), shape: [n] } };
-  const release = () => kernels && releaseKernels(kernels);
-  const unetOut = kernels?.halves() ?? new Float32Array(n * copies);
-  const x0 = kernels?.view(SLOT.x0) ?? new Float32Array(n);
-  return { input, unetOut, eps: new Float32Array(n), x0, fused, release };
+  const kernels = takeKernels(n);
+  const input = { data: kernels.inputArray(copies), shape };
+  const fused = guided ? { kernels, prev: { data: kernels.view(SLOT.prev), shape: [n] } } : undefined;
+  const release = () => releaseKernels(kernels);
+  const unetOut = (guided && kernels.pair(SLOT.u)) || new Float32Array(n * copies);
+  return { input, kernels, unetOut, eps: new Float32Array(n), x0: kernels.view(SLOT.x0), fused, release };
 }
 
 export interface Denoised {
@@ -82,10 +83,11 @@ export async function denoiseWithUnet(
   sigma: number,
   x0: Float32Array,
 ): Promise<Denoised> {
-  const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-  const { input, unetOut, eps } = d.buffers;
+  const { input, unetOut, eps, kernels } = d.buffers;
   const guided = d.text?.uncond !== undefined;
-  scaledInto(input.data, x, cIn, guided);
+  // x where the kernels read it in place, for the input's scaling and the fused pass.
+  const xIn = kernels.slotted(SLOT.x, x);
+  kernels.scaleInput(xIn, 1 / Math.sqrt(sigma * sigma + 1), input.data);
   const t = d.timestep(sigma);
   const started = performance.now();
   const unetInput = d.extra ? withChannels(input, d.extra, d.buffers.wide) : input;
@@ -97,7 +99,7 @@ export async function denoiseWithUnet(
   if (f && d.guidanceRescale === 0) {
     // Guidance and x̂0 in one float32 pass, as the tools' float32 tensors compute them.
     const into = { predOriginalSample: { data: x0, shape: d.latentShape }, prevSample: f.prev };
-    const fused = guidedStep(f.kernels, out, d.guidanceScale, x, x0Step(d.prediction, sigma), into);
+    const fused = guidedStep(f.kernels, out, d.guidanceScale, xIn, x0Step(d.prediction, sigma), into);
     if (!fused.finite) throw nan();
     return { outputNorm: fused.rms, unetMs };
   }
@@ -105,16 +107,6 @@ export async function denoiseWithUnet(
   if (!estimate.finite) throw nan();
   toX0(d.prediction, x, estimate.eps, sigma, x0);
   return { outputNorm: estimate.rms, unetMs };
-}
-
-/** x·k into the UNet's input, twice over when guided. A function of its own: inlined in the async caller,
- * the loop ran at a third of this speed (32 against 20 µs over [1,4,64,64] in the pipeline). Both halves in
- * one loop: a copyWithin after it, reached only once the loop had been compiled on stack, deoptimised that
- * code on every call (23 µs a step, 7 without). */
-function scaledInto(input: Float32Array, x: Float32Array, k: number, guided: boolean): void {
-  const n = x.length;
-  if (!guided) for (let i = 0; i < n; i++) input[i] = x[i] * k;
-  else for (let i = 0; i < n; i++) input[i] = input[i + n] = x[i] * k;
 }
 
 /** x̂0 = p·x + q·m for the prediction type (toX0's formulas) as the fused affine kernel takes it; its x_prev

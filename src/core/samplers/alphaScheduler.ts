@@ -39,6 +39,10 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
     return sample;
   }
 
+  modelInputScale(): number {
+    return 1;
+  }
+
   /** diffusers' add_noise: √ᾱ_t·x0 + √(1−ᾱ_t)·ε at training timesteps, whatever the schedule visits. */
   addNoise(original: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
     checkNoiseArgs(`${this.className}.addNoise`, original, noise, timesteps);

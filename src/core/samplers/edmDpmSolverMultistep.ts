@@ -58,7 +58,11 @@ export class EDMDPMSolverMultistepScheduler extends DpmSolverScheduler<EdmDpmSol
 
   /** c_in·x at the σ of t. */
   override scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor {
-    return scaledInput(this.className, sample, edmInputScale(this.sigmaAt(t), this.config.sigma_data), out);
+    return scaledInput(this.className, sample, this.modelInputScale(t), out);
+  }
+
+  override modelInputScale(t: number): number {
+    return edmInputScale(this.sigmaAt(t), this.config.sigma_data);
   }
 
   /** x̂0 = c_skip·x + c_out·F at schedule index i, thresholded where the config asks. */

@@ -85,6 +85,10 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
     return sample;
   }
 
+  modelInputScale(_t: number): number {
+    return 1;
+  }
+
   sigmaAt(t: number): number {
     return this.sigmas[indexForTimestep(this.className, this.timesteps, t)];
   }

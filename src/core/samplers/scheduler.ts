@@ -121,6 +121,9 @@ export interface Scheduler {
   /** The model input at timestep t; written into `out` (which may be sample.data itself) when given,
    * where the class scales it at all. */
   scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor;
+  /** The factor scaleModelInput multiplies the sample by at t (1 where it passes the sample through), with the
+   * same effect on the scheduler's state: the engine applies it in its own pass (stepKernels.ts). */
+  modelInputScale(t: number): number;
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
   /** Where step(m, t, sample, noise, options) is an ElementwiseStep for float32 samples (no clipping or
    * thresholding of x̂0, noise only as EulerStep adds it), that step, the scheduler's state then advanced

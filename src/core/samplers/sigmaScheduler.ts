@@ -62,7 +62,11 @@ export abstract class SigmaStepScheduler<C extends { readonly prediction_type: s
   }
 
   scaleModelInput(sample: Tensor, t: number, out?: FloatArray): Tensor {
-    return scaledInput(this.className, sample, this.inputScale(this.inputSigma(this.follow(t))), out);
+    return scaledInput(this.className, sample, this.modelInputScale(t), out);
+  }
+
+  modelInputScale(t: number): number {
+    return this.inputScale(this.inputSigma(this.follow(t)));
   }
 
   sigmaAt(t: number): number {

@@ -12,11 +12,13 @@ interface Exports {
   euler(...args: number[]): void;
   multistep(...args: number[]): void;
   unipc(...args: number[]): void;
+  scale(x: number, into: number, bytes: number, c: number, twice: number): void;
 }
 
-/** The arrays a kernel reads and writes, by slot: s0 and s1 are the samples a loop alternates between. */
-export const SLOT = { u: 0, t: 1, x: 2, x0: 3, prev: 4, a: 5, b: 6, c: 7, d: 8, s0: 9, s1: 10 } as const;
-const SLOTS = 11;
+/** The arrays a kernel reads and writes, by slot: s0 and s1 are the samples a loop alternates between; u and t
+ * the UNet output's halves, in0 and in1 its input's. */
+export const SLOT = { u: 0, t: 1, x: 2, x0: 3, prev: 4, a: 5, b: 6, c: 7, d: 8, s0: 9, s1: 10, in0: 11, in1: 12 } as const;
+const SLOTS = 13;
 /** What every kernel stores first: two flags (i32) and the sum of squares (float64). */
 const HEADER_BYTES = 32;
 
@@ -69,10 +71,32 @@ export class StepKernels {
     return new Float32Array(this.run.memory.buffer, this.at(slot), this.length);
   }
 
-  /** The u and t slots as one array, where they lie end to end (a length divisible by 4). */
-  halves(): Float32Array | undefined {
+  /** A slot and the one after it as one array, where they lie end to end (a length divisible by 4). */
+  pair(slot: number): Float32Array | undefined {
     const n = this.length;
-    return this.stride === n ? new Float32Array(this.run.memory.buffer, this.at(SLOT.u), 2 * n) : undefined;
+    return this.stride === n ? new Float32Array(this.run.memory.buffer, this.at(slot), 2 * n) : undefined;
+  }
+
+  /** An array for a UNet input of `copies` rows: the in0 (and in1) slots where they lie end to end. */
+  inputArray(copies: 1 | 2): Float32Array {
+    return (copies === 1 ? this.view(SLOT.in0) : this.pair(SLOT.in0)) ?? new Float32Array(copies * this.length);
+  }
+
+  /** x·c into `input` (an inputArray()), once per row it has: scale_model_input's multiply, in the in0 and
+   * in1 slots (guidedSteps.wat `scale`), copied out where `input` is not those slots. */
+  scaleInput(x: Float32Array, c: number, input: Float32Array): void {
+    const n = this.length;
+    const twice = input.length === 2 * n;
+    this.run.scale(this.read(SLOT.x, x), this.at(SLOT.in0), this.bytes, c, twice ? 1 : 0);
+    this.copyOut(SLOT.in0, input.subarray(0, n));
+    if (twice) this.copyOut(SLOT.in1, input.subarray(n));
+  }
+
+  /** `from` itself where it is a slot, else a copy of it in `slot`, which kernels then read in place. */
+  slotted(slot: number, from: Float32Array): Float32Array {
+    if (this.own(from) !== undefined) return from;
+    this.put(slot, from);
+    return this.view(slot);
   }
 
   /** Where a kernel reads `from`: in place where it is a slot, else at `slot` after a copy. */
@@ -98,7 +122,7 @@ export class StepKernels {
     return { finite: this.flags[0] === 1, sampleFinite: this.flags[1] === 1, squares: this.squares[0] };
   }
 
-  /** The byte offset of `a` where it is one of this memory's slots (or the t half of `halves()`). */
+  /** The byte offset of `a` where it is one of this memory's slots (or the second half of a `pair()`). */
   private own(a: Float32Array): number | undefined {
     const slotBytes = this.stride * 4;
     const from = a.byteOffset - HEADER_BYTES;

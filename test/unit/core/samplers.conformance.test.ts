@@ -157,6 +157,22 @@ for (const name of schedulerClassNames) {
     assert.throws(() => s.sigmaAt(0.5), /not in the schedule/);
   });
 
+  test(`${name}: modelInputScale(t) is the factor scaleModelInput multiplies by, the same bits`, () => {
+    const config = { _class_name: name, beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 };
+    // Two schedulers, each called as a loop calls it (Heun and KDPM2 visit their timesteps twice).
+    const [a, b] = [build(config), build(config)];
+    a.setTimesteps(6);
+    b.setTimesteps(6);
+    const x: Tensor = { data: Float32Array.of(1, -0.3, 7.25, 1e-30, -2e6), shape: [5] };
+    for (const t of a.timesteps) {
+      const c = b.modelInputScale(t);
+      const expected = Float32Array.from(x.data, (v) => v * c);
+      assert.deepEqual(a.scaleModelInput(x, t).data, expected, `${name} at t=${t}`);
+      a.step({ data: new Float32Array(5), shape: [5] }, t, x, seeded(1));
+      b.step({ data: new Float32Array(5), shape: [5] }, t, x, seeded(1));
+    }
+  });
+
   test(`${name}: setTimesteps rejects step counts outside 1..num_train_timesteps`, () => {
     const s = build({ _class_name: name });
     for (const n of [0, 1.5, 100000])

@@ -45,10 +45,50 @@ test('a slot’s view is read and written in place; any other array is copied in
 
 test('the UNet output’s halves lie end to end in the u and t slots only for a length divisible by 4', () => {
   const k = new StepKernels(8);
-  const halves = k.halves()!;
+  const halves = k.pair(SLOT.u)!;
   assert.equal(halves.length, 16);
   assert.equal(k.read(SLOT.u, halves.subarray(0, 8)), k.at(SLOT.u));
   assert.equal(k.read(SLOT.t, halves.subarray(8)), k.at(SLOT.t));
-  assert.equal(new StepKernels(6).halves(), undefined);
-  assert.equal(new StepKernels(9).halves(), undefined);
+  assert.equal(new StepKernels(6).pair(SLOT.u), undefined);
+  assert.equal(new StepKernels(9).pair(SLOT.u), undefined);
+});
+
+test('scaleInput writes x·c, rounded once as a JavaScript multiply stores it, into each row of the input', () => {
+  const x = Float32Array.from({ length: 12 }, (_, i) => (i % 2 ? -1 : 1) * Math.exp(i - 6) * 1.7);
+  x[3] = 3.4028234663852886e38; // times c above 1: Infinity in float32, as in JavaScript
+  x[5] = 1e-45; // subnormal
+  const c = 1.0000001192092896 * 3.3;
+  const expected = Float32Array.from(x, (v) => v * c);
+  for (const copies of [1, 2] as const) {
+    for (const length of [12, 10]) {
+      const k = new StepKernels(length);
+      const input = k.inputArray(copies);
+      assert.equal(input.length, copies * length);
+      const from = x.subarray(0, length);
+      k.scaleInput(from, c, input);
+      for (let row = 0; row < copies; row++) {
+        const got = input.subarray(row * length, (row + 1) * length);
+        assert.deepEqual([...got], [...expected.subarray(0, length)], `${copies} rows of ${length}, row ${row}`);
+      }
+    }
+  }
+});
+
+test('the UNet input is the in0 and in1 slots end to end where the length allows, else an array of its own', () => {
+  const k = new StepKernels(8);
+  assert.equal(k.inputArray(2).byteOffset, k.at(SLOT.in0));
+  assert.equal(k.inputArray(1).byteOffset, k.at(SLOT.in0));
+  const six = new StepKernels(6);
+  const odd = six.inputArray(2);
+  assert.notEqual(odd.buffer, six.run.memory.buffer);
+  assert.equal(odd.length, 12);
+});
+
+test('slotted() keeps a slot where it lies and copies any other array into the slot it names', () => {
+  const k = new StepKernels(4);
+  const own = k.view(SLOT.s0);
+  assert.equal(k.slotted(SLOT.x, own), own);
+  const copied = k.slotted(SLOT.x, Float32Array.of(1, 2, 3, 4));
+  assert.equal(copied.byteOffset, k.at(SLOT.x));
+  assert.deepEqual([...copied], [1, 2, 3, 4]);
 });
