@@ -17,7 +17,21 @@ interface Exports {
 
 /** The arrays a kernel reads and writes, by slot: s0 and s1 are the samples a loop alternates between; u and t
  * the UNet output's halves, in0 and in1 its input's. */
-export const SLOT = { u: 0, t: 1, x: 2, x0: 3, prev: 4, a: 5, b: 6, c: 7, d: 8, s0: 9, s1: 10, in0: 11, in1: 12 } as const;
+export const SLOT = {
+  u: 0,
+  t: 1,
+  x: 2,
+  x0: 3,
+  prev: 4,
+  a: 5,
+  b: 6,
+  c: 7,
+  d: 8,
+  s0: 9,
+  s1: 10,
+  in0: 11,
+  in1: 12,
+} as const;
 const SLOTS = 13;
 /** What every kernel stores first: two flags (i32) and the sum of squares (float64). */
 const HEADER_BYTES = 32;
