@@ -4,8 +4,8 @@
 // 5 µs to copy). It draws AHEAD_DEPTH at a time, asked once for them all: a message that wakes the sleeping
 // worker costs the engine thread 15–35 µs, which asked for each draw was a quarter of a step's overhead.
 // A run's generators stay on the engine thread until it draws one large enough shape twice in a row (x_T,
-// then a step's noise): only then is the worker started, and once it is ready the generators' positions go
-// to it. The stream is SeededNoise's either way: a draw of another shape drops the draws ahead not taken and
+// then a step's noise), or until the pipeline says its scheduler draws step noise (ThenAhead.expect): only
+// then is the worker started, and once it is ready the generators' positions go to it. The stream is SeededNoise's either way: a draw of another shape drops the draws ahead not taken and
 // comes from the generators as the taken ones left them.
 import type { Worker } from 'node:worker_threads';
 import type { NoiseSource } from '../core/rng/noiseSource';
@@ -83,6 +83,15 @@ export class ThenAhead implements NoiseSource {
   /** Whether the draws now come from the worker. */
   get drawsAhead(): boolean {
     return this.ahead !== undefined;
+  }
+
+  /** The run's steps draw `shape` (Scheduler.drawsStepNoise): the worker draws ahead from the next draw on,
+   * where it is ready, rather than from the one after it (the first step's, on this thread: 388 µs at 512²). */
+  expect(shape: readonly number[]): void {
+    if (this.ahead || numel(shape) < AHEAD_MIN_VALUES) return;
+    prepareNoiseWorker();
+    this.ahead = aheadNoise(this.local.positions(), shape);
+    this.last = [...shape];
   }
 
   randn(shape: readonly number[], out?: Float32Array): Float32Array {

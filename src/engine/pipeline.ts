@@ -29,6 +29,7 @@ import { decodeImages } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { planToolRun, prepareToolNoise, readsKey, sampleWithTool, type ToolPlan } from './toolSampling';
+import { AHEAD_MIN_VALUES, prepareNoiseWorker } from './noiseAhead';
 import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions } from './addedConditions';
 import { refuseFamily } from './folderRecognition';
@@ -57,10 +58,13 @@ export async function runPipeline(
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   const toolRun = runsToolSampler(req);
-  // A tool run's noise worker loads while the prompt is encoded.
-  if (toolRun) prepareToolNoise(req, shape.batch * shape.channels * shape.latentHeight * shape.latentWidth);
   // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
   const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
+  // The noise worker loads while the prompt is encoded, for a tool run's noise or a scheduler's step noise.
+  const values = shape.batch * shape.channels * shape.latentHeight * shape.latentWidth;
+  const stepNoise = !toolRun && scheduler.drawsStepNoise(req.eta);
+  if (toolRun) prepareToolNoise(req, values);
+  else if (stepNoise && values >= AHEAD_MIN_VALUES) prepareNoiseWorker();
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
   const custom = req.toolSampler ? undefined : customSchedule(req, scheduler.alphasCumprod);
   if (req.initImage === undefined) setTimesteps(scheduler, req.steps, custom);
@@ -77,7 +81,7 @@ export async function runPipeline(
   const latentShape = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
   // Image runs draw from the seeds' generators in diffusers' order (encoder sample, then noise);
   // text-to-image draws x_T first (with A1111's variation seed where asked).
-  const textRun = req.initImage === undefined ? runNoise(req, latentShape) : undefined;
+  const textRun = req.initImage === undefined ? runNoise(req, latentShape, stepNoise) : undefined;
   const seeds = textRun?.seeds ?? Array.from({ length: shape.batch }, (_, i) => (req.seed + i) % 2 ** 32);
   const noise = textRun?.noise ?? seededNoise(seeds);
   const loop: Loop = {

@@ -14,10 +14,12 @@ import { batchDrawSize } from './noiseShape';
  * variation strength image i has seed + i. With one, as in A1111 (processing.py all_seeds, rng.py
  * ImageRNG.first), every image keeps the seed and blends in the noise of subseed + i by A1111's
  * slerp; the step noise still comes from the seeds' generators. With an eta noise seed delta (ENSD) the step
- * noise comes from new generators seeded seed + delta, as ImageRNG.first makes them after x_T. */
+ * noise comes from new generators seeded seed + delta, as ImageRNG.first makes them after x_T. With
+ * `stepNoise` (a scheduler that draws noise at its steps) the step noise is drawn ahead from the first step on. */
 export function runNoise(
   spec: Pick<RunSpec, 'seed' | 'subseed' | 'subseedStrength' | 'etaNoiseSeedDelta'>,
   latentShape: readonly number[],
+  stepNoise = false,
 ): { seeds: number[]; noise: NoiseSource; initial: Float32Array } {
   const [batchSize, ...imageShape] = latentShape;
   const varied = isVaried(spec);
@@ -36,11 +38,13 @@ export function runNoise(
       })
     : first;
   const delta = spec.etaNoiseSeedDelta ?? 0;
-  return { seeds, noise: delta ? seededNoise(seeds.map((s) => addSeed(s, delta))) : noise, initial };
+  const steps = delta ? seededNoise(seeds.map((s) => addSeed(s, delta))) : noise;
+  if (stepNoise) steps.expect(latentShape);
+  return { seeds, noise: steps, initial };
 }
 
 /** The seeds' generators, handed to the noise worker once a run draws step noise (noiseAhead.ts). */
-export function seededNoise(seeds: readonly (number | bigint)[]): NoiseSource {
+export function seededNoise(seeds: readonly (number | bigint)[]): ThenAhead {
   return new ThenAhead(new SeededNoise(seeds.map((seed) => new TorchGenerator(seed))));
 }
 

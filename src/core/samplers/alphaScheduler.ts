@@ -43,6 +43,10 @@ export abstract class AlphaScheduler<C extends AlphaConfig = AlphaConfig> implem
     return 1;
   }
 
+  drawsStepNoise(_eta?: number): boolean {
+    return false;
+  }
+
   /** diffusers' add_noise: √ᾱ_t·x0 + √(1−ᾱ_t)·ε at training timesteps, whatever the schedule visits. */
   addNoise(original: Tensor, noise: Tensor, timesteps: readonly number[]): Tensor {
     checkNoiseArgs(`${this.className}.addNoise`, original, noise, timesteps);

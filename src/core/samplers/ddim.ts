@@ -20,6 +20,10 @@ export class DDIMScheduler extends AlphaScheduler {
     this.stride = Math.floor(this.config.num_train_timesteps / numInferenceSteps);
   }
 
+  override drawsStepNoise(eta = 0): boolean {
+    return eta > 0;
+  }
+
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const eta = options?.eta ?? 0;

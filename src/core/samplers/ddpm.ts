@@ -29,6 +29,10 @@ export class DDPMScheduler extends AlphaScheduler<AlphaConfig & { variance_type:
     this.timesteps = timesteps;
   }
 
+  override drawsStepNoise(): boolean {
+    return true;
+  }
+
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.indexOf(t);

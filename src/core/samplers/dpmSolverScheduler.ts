@@ -20,6 +20,10 @@ export interface DpmSolverOptions {
 export abstract class DpmSolverScheduler<C extends SolverConfig & DpmSolverOptions> extends MultistepScheduler<C> {
   private readonly w = new Float64Array(5);
 
+  override drawsStepNoise(): boolean {
+    return this.config.algorithm_type.startsWith('sde');
+  }
+
   protected solve(
     i: number,
     m: FloatArray,

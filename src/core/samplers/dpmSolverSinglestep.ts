@@ -36,6 +36,10 @@ function singlestepOrders(n: number, order: number, lowerOrderFinal: boolean, fi
 
 export class DPMSolverSinglestepScheduler extends MultistepScheduler<DpmSinglestepConfig> {
   readonly className = 'DPMSolverSinglestepScheduler';
+
+  override drawsStepNoise(): boolean {
+    return this.config.algorithm_type === 'sde-dpmsolver++';
+  }
   private readonly w = new Float64Array(5);
   private orders: readonly number[] = [];
   /** diffusers' set_timesteps turns lower_order_final on for good (register_to_config) when the step count

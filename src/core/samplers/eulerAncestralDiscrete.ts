@@ -16,6 +16,10 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
       throw new RangeError(`${this.className}: prediction_type 'sample' is not implemented (as in diffusers)`);
   }
 
+  override drawsStepNoise(): boolean {
+    return true;
+  }
+
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const { p, q, sigma, dt, z, up } = this.eulerStep(t, noise, modelOutput.shape);

@@ -82,6 +82,10 @@ export class IPNDMScheduler implements Scheduler {
     return 1;
   }
 
+  drawsStepNoise(_eta?: number): boolean {
+    return false;
+  }
+
   /** The VE σ of the sample at t: noise over signal coefficient (infinite at t = 1, where the signal is 0). */
   sigmaAt(t: number): number {
     const i = indexForTimestep(this.className, this.timesteps, t);

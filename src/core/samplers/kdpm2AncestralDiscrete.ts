@@ -24,6 +24,10 @@ export class KDPM2AncestralDiscreteScheduler extends KDPM2DiscreteScheduler {
     return this.down[k];
   }
 
+  override drawsStepNoise(): boolean {
+    return true;
+  }
+
   protected override finishStep(prev: FloatArray, k: number, shape: readonly number[], noise?: NoiseSource): void {
     if (!noise) throw new Error(`${this.className}.step needs a noise source: every second call adds fresh noise`);
     const z = drawNoise(noise, shape);

@@ -12,6 +12,10 @@ export class LCMScheduler extends ConsistencyScheduler<
 > {
   readonly className = 'LCMScheduler';
 
+  override drawsStepNoise(): boolean {
+    return true;
+  }
+
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput {
     const out = stepOutputs(this.className, modelOutput, sample, options?.out);
     const i = this.indexOf(t);

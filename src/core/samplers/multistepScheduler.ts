@@ -89,6 +89,10 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
     return 1;
   }
 
+  drawsStepNoise(_eta?: number): boolean {
+    return false;
+  }
+
   sigmaAt(t: number): number {
     return this.sigmas[indexForTimestep(this.className, this.timesteps, t)];
   }

@@ -124,6 +124,9 @@ export interface Scheduler {
   /** The factor scaleModelInput multiplies the sample by at t (1 where it passes the sample through), with the
    * same effect on the scheduler's state: the engine applies it in its own pass (stepKernels.ts). */
   modelInputScale(t: number): number;
+  /** Whether a run of step() with this eta (and no churn) draws noise of the sample's shape at its steps (the
+   * last may be spared): the engine then has it drawn ahead while the UNet runs (noiseAhead.ts). */
+  drawsStepNoise(eta?: number): boolean;
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
   /** Where step(m, t, sample, noise, options) is an ElementwiseStep for float32 samples (no clipping or
    * thresholding of x̂0, noise only as EulerStep adds it), that step, the scheduler's state then advanced

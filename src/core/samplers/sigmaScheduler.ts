@@ -69,6 +69,10 @@ export abstract class SigmaStepScheduler<C extends { readonly prediction_type: s
     return this.inputScale(this.inputSigma(this.follow(t)));
   }
 
+  drawsStepNoise(_eta?: number): boolean {
+    return false;
+  }
+
   sigmaAt(t: number): number {
     return this.inputSigma(this.indexOf(t));
   }

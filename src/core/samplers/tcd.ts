@@ -17,6 +17,10 @@ export const TCD_DEFAULT_GAMMA = 0.3;
 export class TCDScheduler extends ConsistencyScheduler<AlphaConfig & { original_inference_steps: number }> {
   readonly className = 'TCDScheduler';
 
+  override drawsStepNoise(eta = TCD_DEFAULT_GAMMA): boolean {
+    return eta > 0;
+  }
+
   /** options.eta is the paper's γ ∈ [0, 1] (default 0.3, diffusers' step default). Unlike LCM, diffusers'
    * TCD step neither clips nor thresholds x̂0. predOriginalSample is x̂0; diffusers' second output is the
    * x_s the step passes through. */

@@ -173,6 +173,34 @@ for (const name of schedulerClassNames) {
     }
   });
 
+  test(`${name}: drawsStepNoise(eta) says whether a run of step() draws noise of the sample's shape`, () => {
+    const sde = { algorithm_type: 'sde-dpmsolver', final_sigmas_type: 'sigma_min' };
+    const variants: Record<string, Record<string, string>[]> = {
+      DPMSolverMultistepScheduler: [{}, { algorithm_type: 'sde-dpmsolver++' }, sde],
+      DPMSolverSinglestepScheduler: [{}, { algorithm_type: 'sde-dpmsolver++' }],
+    };
+    for (const variant of variants[name] ?? [{}]) {
+      for (const eta of [undefined, 0, 0.5]) {
+        const s = build({ _class_name: name, beta_schedule: 'scaled_linear', ...variant });
+        const steps = 6;
+        s.setTimesteps(steps);
+        let draws = 0;
+        const counting: NoiseSource = {
+          randn: (shape, out) => {
+            assert.deepEqual([...shape], [...SHAPE]);
+            draws++;
+            return seeded(draws).randn(shape, out);
+          },
+        };
+        let x: Tensor = { data: xT.map((v) => v * s.initNoiseSigma), shape: SHAPE };
+        for (const t of s.timesteps) x = s.step(model(s.scaleModelInput(x, t), t), t, x, counting, { eta }).prevSample;
+        const what = `${name} ${JSON.stringify(variant)} eta ${eta}: ${draws} draws`;
+        assert.equal(s.drawsStepNoise(eta), draws > 0, what);
+        if (draws > 0) assert.ok(draws >= steps - 1, what);
+      }
+    }
+  });
+
   test(`${name}: setTimesteps rejects step counts outside 1..num_train_timesteps`, () => {
     const s = build({ _class_name: name });
     for (const n of [0, 1.5, 100000])

@@ -1,8 +1,8 @@
 // Noise drawn ahead on the noise worker (noiseAhead.ts) is the engine thread's SeededNoise stream, value
 // for value: a run's seeded noise moves to the worker at its second draw of one large enough shape, and
 // then whether the worker's draw ahead is taken (the same shape again) or dropped (another shape), through
-// the scalar path of small draws, a batch of seeds and a buffer that grows; a run that draws no step noise,
-// or only small draws, never moves; bad shapes are refused as SeededNoise refuses them; and a started worker
+// the scalar path of small draws, a batch of seeds and a buffer that grows; a run told its steps draw noise
+// moves at once (expect); a run that draws no step noise, or only small draws, never moves; bad shapes are refused as SeededNoise refuses them; and a started worker
 // never keeps the process from ending.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TorchGenerator } from '../../../src/core/rng/torchGenerator';
 import { AHEAD_MIN_VALUES, aheadNoise, prepareNoiseWorker, type ThenAhead } from '../../../src/engine/noiseAhead';
-import { SeededNoise, seededNoise } from '../../../src/engine/seededNoise';
+import { runNoise, SeededNoise, seededNoise } from '../../../src/engine/seededNoise';
 
 const local = (seeds: number[]) => new SeededNoise(seeds.map((s) => new TorchGenerator(s)));
 
@@ -25,7 +25,7 @@ before(async () => {
 
 test('a run moves to the worker at its second draw of a shape, and draws the engine thread stream', () => {
   const seeds = [7, 8];
-  const ahead = seededNoise(seeds) as ThenAhead;
+  const ahead = seededNoise(seeds);
   const reference = local(seeds);
   // x_T, steps that take the draw ahead, a small draw (scalar path), a larger latent, and back.
   const shapes = [
@@ -44,15 +44,30 @@ test('a run moves to the worker at its second draw of a shape, and draws the eng
     assert.equal(ahead.drawsAhead, k > 0, `draw ${k} on the worker`);
   }
   // x_T alone (a run without step noise) stays on this thread.
-  const once = seededNoise(seeds) as ThenAhead;
+  const once = seededNoise(seeds);
   once.randn([2, 4, 64, 64]);
   once.randn([2, 3]);
   assert.equal(once.drawsAhead, false);
 });
 
+test('told its steps draw a shape (expect), a run draws ahead from its first step, the same stream', () => {
+  const seeds = [3, 4];
+  const shape = [2, 4, 64, 64];
+  const { noise, initial } = runNoise({ seed: 3 }, shape, true);
+  const ahead = noise as ThenAhead;
+  const reference = local(seeds);
+  assert.deepStrictEqual(initial, reference.randn(shape), 'x_T');
+  assert.equal(ahead.drawsAhead, true, 'on the worker before the first step draws');
+  for (let k = 0; k < 6; k++) assert.deepStrictEqual(ahead.randn(shape), reference.randn(shape), `step ${k}`);
+  // Without the hint the first step's draw is the engine thread's, as before.
+  assert.equal((runNoise({ seed: 3 }, shape).noise as ThenAhead).drawsAhead, false);
+  // A shape under AHEAD_MIN_VALUES stays on this thread even when expected.
+  assert.equal((runNoise({ seed: 3 }, [2, 4, 32, 31], true).noise as ThenAhead).drawsAhead, false);
+});
+
 test('a run whose draws are under AHEAD_MIN_VALUES keeps them on this thread, the same stream', () => {
   const seeds = [7, 8];
-  const small = seededNoise(seeds) as ThenAhead;
+  const small = seededNoise(seeds);
   const reference = local(seeds);
   const shape = [2, 4, 32, 31]; // one row short of 8,192 values a seed
   assert.ok(2 * 4 * 32 * 31 < AHEAD_MIN_VALUES);
