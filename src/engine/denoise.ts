@@ -61,7 +61,7 @@ export interface Phase {
 
 /** The denoising loop: per step the guided UNet, the scheduler step and the step event. */
 export async function denoise(loop: Loop, phase: Phase): Promise<Tensor> {
-  const buffers = new StepBuffers(loop.latentShape, loop.text?.uncond !== undefined ? 2 : 1);
+  const buffers = new StepBuffers(loop.latentShape, loop.text?.uncond !== undefined ? 2 : 1, phase.scheduler);
   let latents = phase.latents;
   try {
     latents = await steps(loop, phase, buffers);

@@ -3,6 +3,7 @@
 // a linear combination of the sample, past outputs and noise with per-step scalar weights, so the
 // hot loop is `scaleInto` plus a few `addScaled` passes.
 import { zerosOf, type FloatArray } from '../tensor/tensor';
+import type { ArrayPlace } from './scheduler';
 
 /** α_t = 1/√(σ²+1), σ_t = σ·α_t and λ = log α_t − log σ_t of each σ, rounded to float32 at each
  * operation as diffusers computes them on float32 tensors (λ differences set the step sizes). */
@@ -91,17 +92,32 @@ export function addScaled(out: FloatArray, c: number, a: FloatArray): void {
   for (let i = 0; i < out.length; i++) out[i] += c * a[i];
 }
 
+/** Arrays of their own. */
+export const ownArrays: ArrayPlace = (like) => zerosOf(like);
+
+/** `a`'s values in an array from `place`. */
+export function moved(a: FloatArray, place: ArrayPlace): FloatArray {
+  const b = place(a);
+  b.set(a);
+  return b;
+}
+
 /** The last `capacity` converted model outputs, newest first, in buffers allocated once, of the sample's
  * kind: float32 runs keep them in float32, as diffusers keeps model_outputs in the model's dtype (and
  * the update loops then see one array type and half the bytes). */
 export class OutputHistory {
-  private readonly slots: FloatArray[];
+  private slots: FloatArray[];
   private newest = -1;
   /** How many outputs have been pushed since the last reset, at most the capacity. */
   count = 0;
 
-  constructor(capacity: number, like: FloatArray) {
-    this.slots = Array.from({ length: capacity }, () => zerosOf(like));
+  constructor(capacity: number, like: FloatArray, place: ArrayPlace = ownArrays) {
+    this.slots = Array.from({ length: capacity }, () => place(like));
+  }
+
+  /** The outputs moved into arrays from `place`, as they are. */
+  moveTo(place: ArrayPlace): void {
+    this.slots = this.slots.map((a) => moved(a, place));
   }
 
   get size(): number {

@@ -3,9 +3,9 @@
 // extrapolate from.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
-import { OutputHistory, vpTable, type VpTable } from './multistepCommon';
+import { moved, OutputHistory, ownArrays, vpTable, type VpTable } from './multistepCommon';
 import { unsupportedOption, type SolverConfig } from './multistepConfig';
-import type { Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
+import type { ArrayPlace, Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { clipPrediction, indexForTimestep, stepOutputs } from './stepMath';
 import { blend, checkNoiseArgs, dtypeRounding, fixedNoisingIndex, type BlendCoefficients } from './noising';
 import { checkBeginIndex } from './setTimestepsChecks';
@@ -18,6 +18,8 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
   sigmas: Float64Array = new Float64Array(0);
   protected vp: VpTable = vpTable(this.sigmas);
   protected history: OutputHistory | undefined;
+  /** Where the per-run arrays are kept (keepArraysIn). */
+  protected place: ArrayPlace = ownArrays;
   /** Index of the next step; undefined until the first step after setTimesteps. */
   private next: number | undefined;
   /** diffusers' `begin_index`: where a run that starts mid-schedule (image-to-image) begins. */
@@ -57,6 +59,24 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
     this.vp = vpTable(sigmas);
     this.next = undefined;
     this.beginIndex = undefined;
+  }
+
+  /** Keeps the per-run arrays (the output history, UniPC's samples) in arrays `place` gives, their values
+   * moved over: the engine's kernel memory, where its fused steps read and write them in place
+   * (stepBuffers.ts). Undefined moves them back into arrays of their own, before that memory goes to
+   * another run. */
+  keepArraysIn(place: ArrayPlace | undefined): void {
+    this.place = place ?? ownArrays;
+    this.history?.moveTo(this.place);
+    this.moveArrays();
+  }
+
+  /** Moves a solver's own per-run arrays to `this.place` (UniPC's samples). */
+  protected moveArrays(): void {}
+
+  /** `a` in an array from `this.place`, where it has one. */
+  protected moved<T extends FloatArray | undefined>(a: T): T {
+    return (a && moved(a, this.place)) as T;
   }
 
   /** diffusers' set_begin_index: the first step() takes this index; cleared by setTimesteps. */
@@ -113,7 +133,7 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
       // A run starts (or restarts once the last one is done) where t sits in the schedule.
       const begin = i === undefined ? this.beginIndex : undefined;
       const start = begin ?? indexForTimestep(this.className, this.timesteps, t);
-      if (!this.history?.fits(x)) this.history = new OutputHistory(this.historyLength, x);
+      if (!this.history?.fits(x)) this.history = new OutputHistory(this.historyLength, x, this.place);
       this.history.reset();
       this.restart();
       return start;

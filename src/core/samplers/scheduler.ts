@@ -1,6 +1,10 @@
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
 
+/** Gives a zeroed array of the kind and length of `like`: where a solver keeps its per-run arrays
+ * (Scheduler.keepArraysIn). */
+export type ArrayPlace = (like: FloatArray) => FloatArray;
+
 /** What one reverse step returns: x_{t-1} and the model's estimate of x0 (shown by the step viewer). */
 export interface StepOutput {
   readonly prevSample: Tensor;
@@ -127,6 +131,9 @@ export interface Scheduler {
   /** Whether a run of step() with this eta (and no churn) draws noise of the sample's shape at its steps (the
    * last may be spared): the engine then has it drawn ahead while the UNet runs (noiseAhead.ts). */
   drawsStepNoise(eta?: number): boolean;
+  /** Keeps the per-run arrays in arrays `place` gives, or back in arrays of their own (MultistepScheduler);
+   * only the classes that keep any. */
+  keepArraysIn?(place: ArrayPlace | undefined): void;
   step(modelOutput: Tensor, t: number, sample: Tensor, noise?: NoiseSource, options?: StepOptions): StepOutput;
   /** Where step(m, t, sample, noise, options) is an ElementwiseStep for float32 samples (no clipping or
    * thresholding of x̂0, noise only as EulerStep adds it), that step, the scheduler's state then advanced

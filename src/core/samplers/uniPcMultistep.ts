@@ -1,7 +1,7 @@
 // UniPC, a unified predictor-corrector (Zhao et al. 2023, https://arxiv.org/abs/2302.04867), as
 // diffusers' UniPCMultistepScheduler: each step first corrects the sample it is given with the model
 // output just computed (UniC), then predicts the next one (UniP). A1111 calls it "UniPC".
-import { zerosOf, type FloatArray, type Tensor } from '../tensor/tensor';
+import type { FloatArray, Tensor } from '../tensor/tensor';
 import { combineInto, zerosFor } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
@@ -158,7 +158,12 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
   /** The corrector's two sample buffers, of the sample's kind and length. */
   private fitBuffers(x: FloatArray): void {
     if (this.last?.length === x.length && this.last.constructor === x.constructor) return;
-    this.last = zerosOf(x);
-    this.corrected = zerosOf(x);
+    this.last = this.place(x);
+    this.corrected = this.place(x);
+  }
+
+  protected override moveArrays(): void {
+    this.last = this.moved(this.last);
+    this.corrected = this.moved(this.corrected);
   }
 }

@@ -3,6 +3,8 @@
 // read, so a step over them copies nothing: three 64 KB copies a step at SD's [1,4,64,64], about a tenth
 // of a fused DDIM step here. An array from elsewhere is copied into a slot, padded with zeros to a multiple of
 // four, and a result meant for one is copied out.
+import type { ArrayPlace } from '../../core/samplers/scheduler';
+import { zerosOf } from '../../core/tensor/tensor';
 import { fitMemory, wasmModule } from '../../core/wasmModule';
 import { WASM_BASE64 } from './guidedStepsWasm';
 
@@ -32,7 +34,11 @@ export const SLOT = {
   in0: 11,
   in1: 12,
 } as const;
-const SLOTS = 13;
+/** Slots after SLOT's for a scheduler's per-run arrays (arena()): UniPC's history and samples up to order 2,
+ * DPM-Solver++'s history up to order 3. */
+const ARENA = 6;
+const ARENA_START = Object.keys(SLOT).length;
+const SLOTS = ARENA_START + ARENA;
 /** What every kernel stores first: two flags (i32) and the sum of squares (float64). */
 const HEADER_BYTES = 32;
 
@@ -104,6 +110,15 @@ export class StepKernels {
     this.run.scale(this.read(SLOT.x, x), this.at(SLOT.in0), this.bytes, c, twice ? 1 : 0);
     this.copyOut(SLOT.in0, input.subarray(0, n));
     if (twice) this.copyOut(SLOT.in1, input.subarray(n));
+  }
+
+  /** Where a scheduler keeps its per-run arrays (Scheduler.keepArraysIn): the arena's slots, one each, so
+   * that kernels read and write them in place; arrays of their own once those run out or for arrays of
+   * another length or kind. */
+  arena(): ArrayPlace {
+    let next = ARENA_START;
+    return (like) =>
+      like instanceof Float32Array && like.length === this.length && next < SLOTS ? this.view(next++) : zerosOf(like);
   }
 
   /** `from` itself where it is a slot, else a copy of it in `slot`, which kernels then read in place. */

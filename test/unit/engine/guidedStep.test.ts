@@ -85,7 +85,7 @@ function run(
   const s = scheduler(config, steps);
   const noise = new TorchGenerator(7);
   const n = shape.reduce((a, b) => a * b, 1);
-  const engine = inPlace ? new StepBuffers(shape, 2) : undefined;
+  const engine = inPlace ? new StepBuffers(shape, 2, s) : undefined;
   const kernels = engine?.kernels ?? new StepKernels(n);
   let latents: Tensor = { data: wave(n, 0.37), shape };
   const seen: { x0: Float32Array; prev: Float32Array; rms: number; fused: boolean }[] = [];
