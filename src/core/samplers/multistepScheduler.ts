@@ -3,7 +3,7 @@
 // extrapolate from.
 import type { NoiseSource } from '../rng/noiseSource';
 import type { FloatArray, Tensor } from '../tensor/tensor';
-import { moved, OutputHistory, ownArrays, vpTable, type VpTable } from './multistepCommon';
+import { OutputHistory, ownArrays, vpTable, type VpTable } from './multistepCommon';
 import { unsupportedOption, type SolverConfig } from './multistepConfig';
 import type { ArrayPlace, Scheduler, SetTimestepsOptions, StepOptions, StepOutput } from './scheduler';
 import { clipPrediction, indexForTimestep, stepOutputs } from './stepMath';
@@ -73,11 +73,6 @@ export abstract class MultistepScheduler<C extends SolverConfig> implements Sche
 
   /** Moves a solver's own per-run arrays to `this.place` (UniPC's samples). */
   protected moveArrays(): void {}
-
-  /** `a` in an array from `this.place`, where it has one. */
-  protected moved<T extends FloatArray | undefined>(a: T): T {
-    return (a && moved(a, this.place)) as T;
-  }
 
   /** diffusers' set_begin_index: the first step() takes this index; cleared by setTimesteps. */
   setBeginIndex(beginIndex: number): void {

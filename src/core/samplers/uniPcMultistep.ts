@@ -2,7 +2,7 @@
 // diffusers' UniPCMultistepScheduler: each step first corrects the sample it is given with the model
 // output just computed (UniC), then predicts the next one (UniP). A1111 calls it "UniPC".
 import type { FloatArray, Tensor } from '../tensor/tensor';
-import { combineInto, zerosFor } from './multistepCommon';
+import { combineInto, moved, zerosFor } from './multistepCommon';
 import { multistepSchedule } from './multistepSchedule';
 import { ownChoice, type MultistepConfig } from './multistepConfig';
 import { MultistepScheduler } from './multistepScheduler';
@@ -163,7 +163,7 @@ export class UniPCMultistepScheduler extends MultistepScheduler<UniPcConfig> {
   }
 
   protected override moveArrays(): void {
-    this.last = this.moved(this.last);
-    this.corrected = this.moved(this.corrected);
+    if (this.last) this.last = moved(this.last, this.place);
+    if (this.corrected) this.corrected = moved(this.corrected, this.place);
   }
 }
