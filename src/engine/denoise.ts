@@ -85,7 +85,7 @@ async function steps(loop: Loop, phase: Phase, buffers: StepBuffers): Promise<Te
   for (let i = 0; i < timesteps.length; i++) {
     const stepStart = performance.now();
     const t = timesteps[i];
-    const input = buffers.modelInput(scheduler, latents, t);
+    const input = buffers.modelInput(latents, t);
     const runStart = performance.now();
     const unetInput = unetExtra ? withChannels(input, unetExtra, wide) : input;
     if (unetExtra) wide = unetInput.data;

@@ -21,6 +21,7 @@ export class StepBuffers {
   constructor(
     latentShape: readonly number[],
     readonly copies: 1 | 2,
+    /** The scheduler whose steps these are: it keeps its per-run arrays here until release(). */
     private readonly scheduler: Scheduler,
   ) {
     const n = latentShape.reduce((a, b) => a * b, 1);
@@ -39,9 +40,9 @@ export class StepBuffers {
   }
 
   /** The UNet input at t: the latents times the scheduler's input scale, once per copy. */
-  modelInput(scheduler: Scheduler, latents: Tensor, t: number): Tensor<Float32Array> {
+  modelInput(latents: Tensor, t: number): Tensor<Float32Array> {
     const x = latents.data instanceof Float32Array ? latents.data : Float32Array.from(latents.data);
-    this.kernels.scaleInput(x, scheduler.modelInputScale(t), this.input.data);
+    this.kernels.scaleInput(x, this.scheduler.modelInputScale(t), this.input.data);
     return this.input;
   }
 
