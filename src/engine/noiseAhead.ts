@@ -5,8 +5,9 @@
 // worker costs the engine thread 15–35 µs, which asked for each draw was a quarter of a step's overhead.
 // A run's generators stay on the engine thread until it draws one large enough shape twice in a row (x_T,
 // then a step's noise), or until the pipeline says its scheduler draws step noise (ThenAhead.expect): only
-// then is the worker started, and once it is ready the generators' positions go to it. The stream is SeededNoise's either way: a draw of another shape drops the draws ahead not taken and
-// comes from the generators as the taken ones left them.
+// then is the worker started, and once it is ready the generators' positions go to it. The stream is
+// SeededNoise's either way: a draw of another shape drops the draws ahead not taken and comes from the
+// generators as the taken ones left them.
 import type { Worker } from 'node:worker_threads';
 import type { NoiseSource } from '../core/rng/noiseSource';
 import type { GeneratorPosition } from '../core/rng/torchGenerator';
@@ -48,6 +49,12 @@ let nextJob = 1;
 export const newNoiseJob = (): number => nextJob++;
 /** A run's generators leave the worker once its noise source is collected. */
 const ended = new FinalizationRegistry((job: number) => worker?.postMessage({ type: 'end', job }));
+
+/** Starts the worker for a run whose steps draw `values` each, where that is enough for the worker (at least
+ * AHEAD_MIN_VALUES), so that it loads while the run encodes its prompt. */
+export function prepareNoiseWorkerFor(values: number): void {
+  if (values >= AHEAD_MIN_VALUES) prepareNoiseWorker();
+}
 
 /** Starts the worker unless it runs. */
 export function prepareNoiseWorker(): void {

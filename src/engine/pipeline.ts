@@ -29,7 +29,7 @@ import { decodeImages } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
 import { planToolRun, prepareToolNoise, readsKey, sampleWithTool, type ToolPlan } from './toolSampling';
-import { AHEAD_MIN_VALUES, prepareNoiseWorker } from './noiseAhead';
+import { prepareNoiseWorkerFor } from './noiseAhead';
 import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions } from './addedConditions';
 import { refuseFamily } from './folderRecognition';
@@ -64,7 +64,7 @@ export async function runPipeline(
   const values = shape.batch * shape.channels * shape.latentHeight * shape.latentWidth;
   const stepNoise = !toolRun && scheduler.drawsStepNoise(req.eta);
   if (toolRun) prepareToolNoise(req, values);
-  else if (stepNoise && values >= AHEAD_MIN_VALUES) prepareNoiseWorker();
+  else if (stepNoise) prepareNoiseWorkerFor(values);
   // A tool sampler takes its σ list itself (toolSampling.ts); the scheduler gives it the training schedule.
   const custom = req.toolSampler ? undefined : customSchedule(req, scheduler.alphasCumprod);
   if (req.initImage === undefined) setTimesteps(scheduler, req.steps, custom);

@@ -32,7 +32,7 @@ import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
 import { DEFAULT_STRENGTH, isVaried, specNoise, type RunSpec, type ToolSamplerSpec } from '../protocol/run';
 import { EngineFailure } from './engineFailure';
 import type { RunControl } from './denoise';
-import { AHEAD_MIN_VALUES, prepareNoiseWorker, readyNoiseWorker } from './noiseAhead';
+import { AHEAD_MIN_VALUES, prepareNoiseWorkerFor, readyNoiseWorker } from './noiseAhead';
 import type { ResolvedSpec } from './requestCheck';
 import { customSchedule } from './requestCheck';
 import { atCadence, type ArrayCadence } from './stepCadence';
@@ -138,13 +138,12 @@ function plannedSteps(r: ResolvedToolSampler, sigmas: number[], alphasCumprod: F
   return plan.length ? plan[plan.length - 1].step + 1 : 0;
 }
 
-/** Starts the noise worker for a run whose tool sampler draws noise of `values` a draw, at least
- * AHEAD_MIN_VALUES, so that it loads while the run encodes its prompt (a deterministic sampler never needs
- * it). */
+/** Starts the noise worker for a run whose tool sampler draws noise of `values` a draw (prepareNoiseWorkerFor;
+ * a deterministic sampler never needs it). */
 export function prepareToolNoise(spec: Pick<RunSpec, 'toolSampler'>, values: number): void {
   const ts = spec.toolSampler;
   const r = ts && resolveToolSampler(ts.tool, ts.sampler, ts.schedule);
-  if (values >= AHEAD_MIN_VALUES && r && !isToolFinding(r) && r.sampler.noise !== 'none') prepareNoiseWorker();
+  if (r && !isToolFinding(r) && r.sampler.noise !== 'none') prepareNoiseWorkerFor(values);
 }
 
 export interface ToolLoop {
