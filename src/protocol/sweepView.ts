@@ -23,6 +23,13 @@ export interface SweepView {
   tips: string[];
 }
 
+/** The cells a sweep runs now (by index), at step `step` of `steps`. */
+export interface RunningCells {
+  cells: number[];
+  step: number;
+  steps: number;
+}
+
 export interface ViewFinding {
   severity: Severity;
   message: string;
@@ -35,7 +42,8 @@ export type HostToSweep =
   | { type: 'cell'; index: number; png: Uint8Array }
   /** Forget the images shown (the sweep changed, or its folder holds another sweep). */
   | { type: 'clear' }
-  | { type: 'progress'; running: boolean; text: string }
+  /** The run's state; while cells run, which they are and the step they are at. */
+  | { type: 'progress'; running: boolean; text: string; active?: RunningCells }
   /** Two cells' latent trajectories compared step by step, or why they could not be. */
   | { type: 'trajectory'; cells: [number, number]; comparison?: TrajectoryComparison; error?: string };
 

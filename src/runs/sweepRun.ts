@@ -29,6 +29,8 @@ export interface SweepProgress {
   cell: number;
   lastCell: number;
   cells: number;
+  /** The running batch's unfinished cells by their index in the sweep (which the grid marks). */
+  indices: number[];
   /** 1-based step just taken, of `steps`. */
   step: number;
   steps: number;
@@ -91,6 +93,8 @@ export async function runSweep(
   /** Pixels of the cells run here, for the grid (cached cells' files are decoded there): no more than
    * the grid holds at its end, and none in a shard, which writes no grid. */
   const pixels = new Map<number, PreviewImage>();
+  /** Cells this run has made so far (a group's progress names only the others). */
+  const keptCells = new Set<number>();
   const gridDue = cells.length === cellCount(sweep);
   const most = o.maxBatch ?? DEFAULT_TOGETHER;
   const batches = seedBatches(todo, (t) => t.cell.run, Math.min(most, DEFAULT_SEED_BATCH));
@@ -109,6 +113,7 @@ export async function runSweep(
       const file = cellFileName(cell.index, key);
       writeFileSafely(join(o.outDir, file), image.png, true);
       files.set(cell.index, file);
+      keptCells.add(cell.index);
       const { width, height, rgba } = image;
       if (gridDue) pixels.set(cell.index, { width, height, rgba });
       o.onCell?.(cell.index, image.png);
@@ -120,10 +125,14 @@ export async function runSweep(
     const runs = group.map((batch) => prepareRun({ ...batch[0].cell.run, batchSize: batch.length }));
     const { onProgress } = o;
     const lastCell = firsts[k] + cellsIn(group) - 1;
+    const indices = group.flatMap((batch) => batch.map((t) => t.cell.index));
     const onStep =
       onProgress &&
-      ((e: StepEvent) =>
-        onProgress({ cell: firsts[k], lastCell, cells: todo.length, step: e.step + 1, steps: e.totalSteps }));
+      ((e: StepEvent) => {
+        const running = indices.filter((i) => !keptCells.has(i));
+        const { step, totalSteps: steps } = e;
+        onProgress({ cell: firsts[k], lastCell, cells: todo.length, indices: running, step: step + 1, steps });
+      });
     const made = executeTogether(
       engine,
       runs,

@@ -506,6 +506,18 @@ export function engineProcesses(server) {
     .map(Number);
 }
 
+/** Runs `fn` with this server's engine processes stopped (SIGSTOP), so a page mid-run holds still for a
+ * screenshot; they go on (SIGCONT) whatever `fn` does. Returns what `fn` returns. */
+export async function holdEngines(server, fn) {
+  const pids = engineProcesses(server);
+  pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+  try {
+    return await fn();
+  } finally {
+    pids.forEach((pid) => process.kill(pid, 'SIGCONT'));
+  }
+}
+
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,7 +5,17 @@
 import { decode } from 'fast-png';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, findWebviewFrame, imagesLoaded, openFile, REPO, runCommand, screenshot, test } from './harness.mjs';
+import {
+  assert,
+  findWebviewFrame,
+  holdEngines,
+  imagesLoaded,
+  openFile,
+  REPO,
+  runCommand,
+  screenshot,
+  test,
+} from './harness.mjs';
 
 const MODEL = join(REPO, 'models/tiny-shapes');
 const STEPS = 12;
@@ -46,8 +56,19 @@ test(
     const labels = await grid.locator('.label').allTextContents();
     assert(JSON.stringify(labels) === JSON.stringify([...SAMPLERS, ...SEEDS.map(String)]), `labels ${labels}`);
 
-    // Run from the grid and watch the cells fill in: the count of shown images only grows, to 4.
+    // Run from the grid. While its cells run the engine is held still for a picture of the grid filling in:
+    // the running cells marked with their step. Then the count of shown images only grows, to 4.
     await grid.locator('button', { hasText: 'Run sweep' }).click();
+    await grid.waitForFunction(() => document.querySelector('.cell.running'), null, {
+      polling: 'raf',
+      timeout: 180_000,
+    });
+    const pictured = await holdEngines(server, async () => {
+      const marked = await grid.locator('.cell.running').count();
+      if (marked > 0) await screenshot(page, 'sweep-filling');
+      return marked;
+    });
+    console.log(`  cells marked running while the engine was held: ${pictured}`);
     const counts = [];
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
@@ -55,7 +76,6 @@ test(
       assert(!/^(Failed|Cancelled)/.test(status), `the sweep stopped: ${status}`);
       const shown = await grid.locator('img.cell').count();
       if (counts[counts.length - 1] !== shown) counts.push(shown);
-      if (shown === 1 || shown === 2) await screenshot(page, 'sweep-filling');
       if (shown === 4) break;
       await page.waitForTimeout(100);
     }

@@ -132,6 +132,47 @@ export const tests = [
     },
   },
   {
+    name: 'running cells show their step and a bar that grows; a finished cell and the run end clear the mark',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'sweep', { csp: true });
+      await post(page, { type: 'sweep', view, findings: [] });
+      const marks = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.cell')].map((c) =>
+            c.classList.contains('running')
+              ? [c.dataset.index, c.dataset.step, c.style.getPropertyValue('--done')]
+              : null,
+          ),
+        );
+      const active = { cells: [1, 3], step: 5, steps: 20 };
+      await post(page, { type: 'progress', running: true, text: 'cells 1–2/2, step 5/20', active });
+      await page.locator('.cell.running').nth(1).waitFor({ timeout: 5_000 });
+      const at5 = JSON.stringify([null, ['1', 'step 5/20', '0.25'], null, ['3', 'step 5/20', '0.25']]);
+      assert(JSON.stringify(await marks()) === at5, `marks at step 5: ${JSON.stringify(await marks())}`);
+      const caption = await page.evaluate(
+        () => getComputedStyle(document.querySelector('.cell.running'), '::after').content,
+      );
+      assert(caption === '"step 5/20"', `the cell's caption: ${caption}`);
+      assert((await page.locator('[aria-busy="true"]').count()) === 2, 'running cells are busy');
+      assert((await page.locator('.cell[aria-busy="false"]').count()) === 2, 'the others are not');
+      // Cell 1's batch ends first: its image replaces the mark, and the host names only cell 3 from then on.
+      await sendCell(page, 1, png(50));
+      const later = { cells: [3], step: 15, steps: 20 };
+      await post(page, { type: 'progress', running: true, text: 'cells 1–2/2, step 15/20', active: later });
+      await page.waitForFunction(() => document.querySelector('.cell.running')?.dataset.step === 'step 15/20');
+      assert((await page.locator('img.cell.running').count()) === 0, 'the finished cell is not marked');
+      const at15 = JSON.stringify([null, null, null, ['3', 'step 15/20', '0.75']]);
+      assert(JSON.stringify(await marks()) === at15, `marks at step 15: ${JSON.stringify(await marks())}`);
+      await post(page, { type: 'progress', running: false, text: '2 cells ran, 0 cached: /out' });
+      await page.waitForFunction(() => document.querySelectorAll('.cell.running').length === 0, null, {
+        timeout: 5_000,
+      });
+      assert((await page.locator('[aria-busy="true"]').count()) === 0, 'no cell busy after the run');
+      assert(errors.length === 0, errors.join('\n'));
+      await page.close();
+    },
+  },
+  {
     name: 'a click opens a finished cell; shift-click on two cells shows their difference',
     async run(browser) {
       const { page, errors } = await openSurface(browser, 'sweep', { csp: true });

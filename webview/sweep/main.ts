@@ -6,7 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../shared/toolbar.css';
 import './sweep.css';
 import type { TrajectoryComparison } from '../../src/core/tensor/trajectoryDistance';
-import type { HostToSweep, SweepToHost, SweepView, ViewFinding } from '../../src/protocol/sweepView';
+import type { HostToSweep, RunningCells, SweepToHost, SweepView, ViewFinding } from '../../src/protocol/sweepView';
 import { DIFF_GAIN, pixelDiff, type Pixels } from './cellDiff';
 import { trajectoryChart } from './trajectoryChart';
 import { partingStep, trajectoryColumns } from './trajectoryData';
@@ -59,6 +59,7 @@ window.addEventListener('message', (event: MessageEvent<HostToSweep>) => {
     status.textContent = m.text;
     run.disabled = m.running;
     cancel.hidden = !m.running;
+    markRunning(m.active);
   }
 });
 vscode.postMessage({ type: 'ready' });
@@ -146,6 +147,19 @@ function showCell(index: number, png: Uint8Array): void {
     current.replaceWith(next);
     cellElements[index] = next;
   }
+}
+
+/** Marks the cells running now with the step they are at; a finished cell's image replaces its mark. */
+function markRunning(active?: RunningCells): void {
+  const now = new Set(active?.cells);
+  cellElements.forEach((element, index) => {
+    const on = active !== undefined && now.has(index);
+    element.classList.toggle('running', on);
+    element.ariaBusy = String(on);
+    if (!on) return;
+    element.dataset.step = `step ${active.step}/${active.steps}`;
+    element.style.setProperty('--done', String(active.step / active.steps));
+  });
 }
 
 function clearImages(): void {

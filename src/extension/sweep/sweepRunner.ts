@@ -9,6 +9,7 @@ import { specSteps } from '../../protocol/run';
 import { cellAt, cellCount, cellsText, expandCells } from '../../protocol/sweepCells';
 import type { TrajectoryComparison } from '../../core/tensor/trajectoryDistance';
 import type { Sweep } from '../../protocol/sweep';
+import type { RunningCells } from '../../protocol/sweepView';
 import type { EngineClient } from '../../runs/engineClient';
 import { resolveCells, SweepError, sweepFileChecks, type ResolvedCell } from '../../runs/sweepFiles';
 import { INDEX_FILE } from '../../runs/sweepFolder';
@@ -23,7 +24,7 @@ import { readSweepDocument, type SweepDocument } from './sweepDocument';
 
 export interface SweepListener {
   cell(index: number, png: Uint8Array): void;
-  progress(running: boolean, text: string): void;
+  progress(running: boolean, text: string, active?: RunningCells): void;
 }
 
 export function cellLimit(): number {
@@ -169,7 +170,8 @@ export class SweepRunner implements vscode.Disposable {
             onCell: (index, png) => emit((l) => l.cell(index, png)),
             onProgress: (p) => {
               progress.report({ message: describeProgress(p) });
-              emit((l) => l.progress(true, describeProgress(p)));
+              const active = { cells: p.indices, step: p.step, steps: p.steps };
+              emit((l) => l.progress(true, describeProgress(p), active));
             },
           });
         },

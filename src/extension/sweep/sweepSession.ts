@@ -31,7 +31,7 @@ export class SweepSession implements vscode.Disposable {
       }),
       runner.subscribe(document.uri, {
         cell: (index, png) => post({ type: 'cell', index, png }),
-        progress: (running, text) => post({ type: 'progress', running, text }),
+        progress: (running, text, active) => post({ type: 'progress', running, text, active }),
       }),
     );
   }

@@ -94,7 +94,7 @@ test('every cell runs once through one engine, consecutive seeds as one batch, w
   assert.equal(progress.length, 2 + 3);
   assert.deepEqual(
     progress.at(-1),
-    { cell: 1, lastCell: 4, cells: 4, step: 3, steps: 3 },
+    { cell: 1, lastCell: 4, cells: 4, indices: [0, 1, 2, 3], step: 3, steps: 3 },
     'a group reports all its cells',
   );
   const index = readIndex(out);
@@ -131,18 +131,37 @@ test("a group's batches are kept as each ends, not at the group's end", async ()
   engine.generate = (request, o = {}) =>
     request.spec.steps === 3 ? held.then(() => generate(request, o)) : generate(request, o);
   const kept: number[] = [];
+  const progress: SweepProgress[] = [];
   const running = runSweep(sweep, resolved([0, 1, 2, 3]), {
     outDir: tmp(),
     engine: () => engine,
     runOptions: {},
     onCell: (index) => kept.push(index),
+    onProgress: (p) => progress.push(p),
   });
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.deepEqual(e.together, [2], 'both batches went together');
   assert.deepEqual(kept, [0, 1], "the first batch's cells, while the second still runs");
+  assert.deepEqual(
+    progress.map((p) => p.indices),
+    [
+      [0, 1, 2, 3],
+      [0, 1, 2, 3],
+    ],
+    "the first batch's steps, the group's cells running",
+  );
   release();
   await running;
   assert.deepEqual(kept, [0, 1, 2, 3]);
+  assert.deepEqual(
+    progress.slice(2).map((p) => p.indices),
+    [
+      [2, 3],
+      [2, 3],
+      [2, 3],
+    ],
+    'once the first batch is kept, its cells are no longer running',
+  );
 });
 
 test('maxBatch 1 runs every cell alone', async () => {
