@@ -47,7 +47,7 @@ async function generate(
       origin: 'generate',
       progress: 'notification',
     });
-    if (finished) deps.panel.showRun(finished);
+    if (finished) await deps.panel.showRun(finished);
     if (finished?.info.unknownWords.length)
       void vscode.window.showWarningMessage(unknownWordsWarning(finished.info.unknownWords));
     return finished;

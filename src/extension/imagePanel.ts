@@ -3,7 +3,7 @@
 // starts, so the host keeps only the latest run. The run's PNGs are also kept in the extension's
 // storage, so a window reload brings the panel back with its images. A re-run or a varied seed from
 // here shows its result here.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseFromImagePanel, type FromImagePanel, type PanelRun, type ToImagePanel } from '../protocol/imagePanel';
@@ -44,17 +44,18 @@ export class ImagePanel implements vscode.Disposable {
   }
 
   /** Shows a finished run, opening the panel beside the editor if it is not open. */
-  showRun(finished: CompletedRun): void {
-    this.show(
+  async showRun(finished: CompletedRun): Promise<void> {
+    await this.show(
       panelRunOf(finished),
       finished.images.map((image) => image.png),
     );
   }
 
-  /** Shows a run; `pngs` are its images' files. */
-  private show(run: PanelRun, pngs: Uint8Array[]): void {
+  /** Shows a run; `pngs` are its images' files. Kept first: a window reloaded as soon as the image shows
+   * must still bring it back (it did not when the reload overtook the files being written). */
+  private async show(run: PanelRun, pngs: Uint8Array[]): Promise<void> {
     this.run = run;
-    this.keep(run, pngs).catch((error) =>
+    await this.keep(run, pngs).catch((error) =>
       this.log.warn(`image panel: could not keep the last run for a reload: ${(error as Error).message}`),
     );
     if (this.panel) {
@@ -105,7 +106,7 @@ export class ImagePanel implements vscode.Disposable {
   private async handle(message: FromImagePanel): Promise<void> {
     if (message.type === 'ready') return this.post(this.run ? { type: 'run', run: this.run } : { type: 'empty' });
     const made = await this.actions.perform(message, (text, isError) => this.notify(text, isError));
-    if (made) this.showRun(made);
+    if (made) await this.showRun(made);
   }
 
   private notify(message: string, isError = false): void {
@@ -116,18 +117,23 @@ export class ImagePanel implements vscode.Disposable {
     void this.panel?.webview.postMessage(message);
   }
 
+  /** Writes the run into a folder of its own, then puts it in place of the last one: a reload halfway
+   * finds the last run whole rather than a mix, or nothing. */
   private async keep(run: PanelRun, pngs: Uint8Array[]): Promise<void> {
     const dir = join(this.storageDir, 'last-image-run');
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    await Promise.all(pngs.map((png, i) => writeFile(join(dir, `${i}.png`), png)));
+    const next = `${dir}.next`;
+    await rm(next, { recursive: true, force: true });
+    await mkdir(next, { recursive: true });
+    await Promise.all(pngs.map((png, i) => writeFile(join(next, `${i}.png`), png)));
     const stored: StoredRun = {
       runId: run.runId,
       prompt: run.prompt,
       summary: run.summary,
       captions: run.images.map((image) => image.caption),
     };
-    await writeFile(join(dir, 'run.json'), JSON.stringify(stored));
+    await writeFile(join(next, 'run.json'), JSON.stringify(stored));
+    await rm(dir, { recursive: true, force: true });
+    await rename(next, dir);
   }
 
   private async restore(): Promise<PanelRun | undefined> {
