@@ -18,6 +18,7 @@ import { A1111_MASKED_CONTENT, type A1111MaskedContent } from '../core/kdiffusio
 import { COMFY_INPAINT_NODES, type ComfyInpaintNode } from '../core/kdiffusion/comfyInpaint';
 
 import { PROMPT_MAX_CHARS, promptAttentionError } from '../core/prompt/promptAttention';
+import { nestedDeeperThan } from '../core/config/jsonNesting';
 
 /** Seed −1 asks for a random seed, drawn once when the run starts (as A1111 and ComfyUI do). */
 export const RANDOM_SEED = -1;
@@ -41,6 +42,9 @@ export const RUN_LIMITS = {
   promptLength: PROMPT_MAX_CHARS,
   /** Explicit timesteps or σ (σ lists carry the final σ as well). */
   explicitSchedule: 1001,
+  /** Levels of objects and lists in a scheduler config: diffusers' need 2 (a list of betas); code that walks a
+   * config recursively overflows the stack at a few thousand. */
+  schedulerNesting: 8,
   /** SDXL micro-conditioning sizes and crop offsets, pixels (SDXL trained on images up to about 4K). */
   microConditioning: { max: 8192 },
   /** Image-to-image: 0 keeps the init image, 1 noises it fully (diffusers' and A1111's range). */
@@ -207,10 +211,26 @@ export function isVaried(spec: Pick<RunSpec, 'subseedStrength'>): boolean {
   return (spec.subseedStrength ?? 0) !== 0;
 }
 
-/** The seed a run uses: a RANDOM_SEED drawn with `random` (a float in [0, 1)), else the spec's. */
-export function resolveSeed(seed: number, random: () => number): number {
+/** The diffusers classes whose step takes η (TCD's γ): the others ignore it, so asking for one is a mistake. */
+const ETA_CLASSES = ['DDIMScheduler', 'TCDScheduler'];
+
+/** The seed a run uses: a RANDOM_SEED drawn with `random` (a float in [0, 1)), else the spec's. A drawn
+ * seed leaves room for the batch's seed + i (batchSeedProblems). */
+export function resolveSeed(seed: number, random: () => number, batchSize = 1): number {
   if (seed !== RANDOM_SEED) return seed;
-  return Math.floor(random() * (RUN_LIMITS.seed.max + 1));
+  return Math.floor(random() * (RUN_LIMITS.seed.max + 2 - batchSize));
+}
+
+/** Image i of a batch takes seed + i (with a variation, subseed + i): the last must be a seed too, or that
+ * image could not be re-made alone. */
+function batchSeedProblems(spec: RunSpec): SpecProblem[] {
+  const { batchSize: n } = spec;
+  const field = isVaried(spec) ? 'subseed' : 'seed';
+  const first = spec[field];
+  const { max } = RUN_LIMITS.seed;
+  if (!Number.isInteger(n) || typeof first !== 'number' || first === RANDOM_SEED || first + n - 1 <= max) return [];
+  const message = `a batch of ${n} from ${field} ${first} runs past the largest seed ${max}: image i takes ${field} + i`;
+  return [{ field: 'batchSize', message }];
 }
 
 /** A problem with one field of a spec: the field's name and what to change. */
@@ -247,6 +267,7 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
     }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
+  problems.push(...batchSeedProblems(spec));
   if (spec.subseed !== undefined && spec.subseed !== RANDOM_SEED)
     whole('subseed', 'variation seed', spec.subseed, L.seed.min, L.seed.max);
   if (spec.subseedStrength !== undefined) {
@@ -266,12 +287,22 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   if (spec.eta !== undefined) real('eta', 'eta', spec.eta, L.eta.min, L.eta.max);
   if (spec.eta !== undefined && spec.toolSampler !== undefined)
     problems.push({ field: 'eta', message: "eta is diffusers' DDIM and TCD step option; tool samplers take none" });
+  const named = spec.scheduler?._class_name;
+  if (spec.eta !== undefined && typeof named === 'string' && !ETA_CLASSES.includes(named))
+    problems.push({
+      field: 'eta',
+      message: `eta is the step option of ${ETA_CLASSES.join(' and ')}; ${named} takes none`,
+    });
   whole('batchSize', 'batch size', spec.batchSize, L.batchSize.min, L.batchSize.max);
   if (spec.width !== undefined) whole('width', 'width', spec.width, 1, L.side.max);
   if (spec.height !== undefined) whole('height', 'height', spec.height, 1, L.side.max);
   const s = spec.scheduler;
   if (s !== undefined && (typeof s !== 'object' || s === null || Array.isArray(s))) {
     problems.push({ field: 'scheduler', message: 'scheduler must be a scheduler_config object' });
+  } else if (nestedDeeperThan(s, L.schedulerNesting)) {
+    const message = `the scheduler config is nested more than ${L.schedulerNesting} levels deep (a config needs 2)`;
+    // Returned alone: the checks below read the config, some recursively.
+    return [{ field: 'scheduler', message }];
   }
   problems.push(...microConditioningProblems(spec));
   if (spec.timesteps && spec.sigmas)

@@ -8,7 +8,7 @@
 //   and runs A1111's sampler, with --schedule-type (default Automatic, as A1111 reads a missing one).
 import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 import { COMFY_SAMPLERS } from '../core/kdiffusion/comfySamplers';
-import { isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
+import { ignoredA1111ScheduleType, isToolFinding, resolveToolSampler } from '../core/kdiffusion/toolSamplers';
 import type { ToolSamplerSpec } from './run';
 
 export type SamplerChoice =
@@ -61,7 +61,14 @@ export function samplerChoice(
     ? { tool: 'comfyui', sampler: name, schedule: scheduler ?? 'normal' }
     : { tool: 'a1111', sampler: name, ...(scheduleType !== undefined && { schedule: scheduleType }) };
   const resolved = resolveToolSampler(toolSampler.tool, toolSampler.sampler, toolSampler.schedule);
-  if (!isToolFinding(resolved)) return { kind: 'tool', toolSampler };
+  if (!isToolFinding(resolved)) {
+    const ignored = toolSampler.tool === 'a1111' ? ignoredA1111ScheduleType(name, scheduleType) : undefined;
+    if (ignored === undefined) return { kind: 'tool', toolSampler };
+    const sampler = resolved.tool === 'a1111' ? resolved.a1111Sampler : name;
+    return {
+      problem: `A1111's ${sampler} steps through its own timesteps: it takes no schedule type (A1111 ignores "${ignored}")`,
+    };
+  }
   const hint =
     resolved.code === 'unknown-sampler'
       ? ' (give a diffusers class such as DPMSolverMultistepScheduler, an A1111 name such as "DPM++ 2M Karras", or' +

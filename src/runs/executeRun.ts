@@ -24,8 +24,9 @@ export interface FinishedRun extends PreparedRun {
 }
 
 export function prepareRun(spec: RunSpec, random: () => number = Math.random): PreparedRun {
-  const subseed = spec.subseed === undefined ? {} : { subseed: resolveSeed(spec.subseed, random) };
-  return { createdAt: new Date(), spec: { ...spec, seed: resolveSeed(spec.seed, random), ...subseed } };
+  const n = spec.batchSize;
+  const subseed = spec.subseed === undefined ? {} : { subseed: resolveSeed(spec.subseed, random, n) };
+  return { createdAt: new Date(), spec: { ...spec, seed: resolveSeed(spec.seed, random, n), ...subseed } };
 }
 
 export interface RunEvents {

@@ -19,3 +19,16 @@ export function tooDeepAt(text: string, maxDepth: number): number | undefined {
   }
   return undefined;
 }
+
+/** Whether a parsed JSON value nests objects or lists more than `maxDepth` levels deep. Iterative, so a
+ * value of any depth can be asked about before code that walks it recursively sees it. */
+export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [v, depth] = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > maxDepth) return true;
+    for (const child of Object.values(v)) if (typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -71,6 +71,16 @@ function splitLegacy(name: string): { sampler: string; schedule?: string } {
   return { sampler: name };
 }
 
+/** The schedule type asked for (given, or as a legacy name's suffix) that an A1111 timestep sampler (DDIM,
+ * PLMS, UniPC) ignores, as A1111 does; undefined where none or Automatic is asked for, or the sampler takes it.
+ * Input a user types refuses it (samplerChoice); an image's parameters keep running as A1111 ran them. */
+export function ignoredA1111ScheduleType(samplerName: string, scheduleType?: string): string | undefined {
+  const legacy = a1111Entry(samplerName) ? { sampler: samplerName } : splitLegacy(samplerName);
+  const asked = scheduleType ?? legacy.schedule;
+  const ignored = a1111Entry(legacy.sampler)?.timestepSampler && asked !== undefined && asked !== 'Automatic';
+  return ignored ? asked : undefined;
+}
+
 /** A1111 "Sampler" (+ optional "Schedule type", default Automatic) → our sampler and A1111's schedule.
  * Unknown or unsupported names come back as a Finding (A1111 itself would silently use DPM++ 2M). */
 export function resolveA1111(samplerName: string, scheduleType?: string): ResolvedToolSampler | Finding {

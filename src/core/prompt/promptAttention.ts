@@ -91,13 +91,19 @@ export function parsePromptAttention(prompt: string): WeightedText[] {
 /** Why A1111's parser would refuse the prompt, or undefined when it reads it. */
 export function promptAttentionError(prompt: string): string | undefined {
   try {
-    parsePromptAttention(prompt);
-    return undefined;
+    const wild = parsePromptAttention(prompt).find((p) => !isBreak(p) && !(Math.abs(p.weight) <= MAX_WEIGHT));
+    if (!wild) return undefined;
+    const text = wild.text.length > 40 ? `${wild.text.slice(0, 40)}…` : wild.text;
+    return `"${text}" has attention weight ${wild.weight}: at most ${MAX_WEIGHT} either way`;
   } catch (err) {
     if (err instanceof RangeError) return err.message;
     throw err;
   }
 }
+
+/** The largest attention weight either way a run takes (A1111 sets none): far past it an image is noise, and
+ * past about 1e38 float32 overflows to a NaN image. */
+const MAX_WEIGHT = 10_000;
 
 function pythonFloat(text: string): number {
   if (!PYTHON_FLOAT.test(text)) {

@@ -2,7 +2,7 @@
 // the random variation seed drawn once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkRunSpec, RANDOM_SEED, runSpec } from '../../../src/protocol/run';
+import { checkRunSpec, RANDOM_SEED, RUN_LIMITS, runSpec } from '../../../src/protocol/run';
 import { prepareRun } from '../../../src/runs/executeRun';
 
 const base = runSpec({ modelDir: '/m', prompt: 'a', seed: 1 });
@@ -41,4 +41,23 @@ test('a random variation seed is drawn when the run starts, as the seed is', () 
   const { spec } = prepareRun({ ...base, subseed: RANDOM_SEED, subseedStrength: 0.5 }, () => 0.5);
   assert.equal(spec.subseed, 2147483647);
   assert.equal(prepareRun(base).spec.subseed, undefined);
+});
+
+test("a batch's last seed (or variation seed, with a variation) is a seed too; a drawn seed leaves room", () => {
+  const { max } = RUN_LIMITS.seed;
+  const messages = (spec: object) => checkRunSpec({ ...base, ...spec }).map((p) => `${p.field}: ${p.message}`);
+  assert.deepEqual(messages({ seed: max - 2, batchSize: 3 }), []);
+  assert.deepEqual(messages({ seed: max - 1, batchSize: 3 }), [
+    `batchSize: a batch of 3 from seed ${max - 1} runs past the largest seed ${max}: image i takes seed + i`,
+  ]);
+  // With a variation every image keeps the seed, and the variation seed counts up.
+  assert.deepEqual(messages({ seed: max, subseed: 1, subseedStrength: 0.5, batchSize: 3 }), []);
+  assert.deepEqual(messages({ seed: 1, subseed: max, subseedStrength: 0.5, batchSize: 2 }), [
+    `batchSize: a batch of 2 from subseed ${max} runs past the largest seed ${max}: image i takes subseed + i`,
+  ]);
+  const highest = () => 0.9999999999;
+  const drawn = prepareRun({ ...base, seed: RANDOM_SEED, subseed: RANDOM_SEED, batchSize: 64 }, highest).spec;
+  assert.equal(drawn.seed, max - 63);
+  assert.equal(drawn.subseed, max - 63);
+  assert.equal(prepareRun({ ...base, seed: RANDOM_SEED }, highest).spec.seed, max);
 });

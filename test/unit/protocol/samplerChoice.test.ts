@@ -73,3 +73,16 @@ test('names and flags that do not go together are refused with the reason', () =
   assert.match(problem('DEIS'), /A1111 has no sampler "DEIS" \(give a diffusers class/);
   assert.match(problem('DPM++ 2M', { scheduleType: 'Fancy' }), /A1111 has no schedule type "Fancy"/);
 });
+
+test("a schedule type that A1111's timestep samplers would ignore is refused; Automatic is theirs", () => {
+  const refusal = (sampler: string, type: string) =>
+    `A1111's ${sampler} steps through its own timesteps: it takes no schedule type (A1111 ignores "${type}")`;
+  assert.deepEqual(samplerChoice('DDIM Karras'), { problem: refusal('DDIM', 'Karras') });
+  assert.deepEqual(samplerChoice('DDIM', { scheduleType: 'Karras' }), { problem: refusal('DDIM', 'Karras') });
+  assert.deepEqual(samplerChoice('PLMS Exponential'), { problem: refusal('PLMS', 'Exponential') });
+  assert.deepEqual(samplerChoice('UniPC', { scheduleType: 'Beta' }), { problem: refusal('UniPC', 'Beta') });
+  const automatic = samplerChoice('DDIM', { scheduleType: 'Automatic' });
+  assert.deepEqual(automatic, { kind: 'tool', toolSampler: { tool: 'a1111', sampler: 'DDIM', schedule: 'Automatic' } });
+  const karras = samplerChoice('Euler', { scheduleType: 'Karras' });
+  assert.deepEqual(karras, { kind: 'tool', toolSampler: { tool: 'a1111', sampler: 'Euler', schedule: 'Karras' } });
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tooDeepAt } from '../../../../src/core/config/jsonNesting';
+import { nestedDeeperThan, tooDeepAt } from '../../../../src/core/config/jsonNesting';
 
 test('tooDeepAt finds the bracket that opens one level too many', () => {
   assert.equal(tooDeepAt('{"a":[1]}', 2), undefined);
@@ -19,4 +19,17 @@ test('tooDeepAt reads a 3,000-deep and a 1,000,000-deep text in one pass', () =>
   assert.equal(tooDeepAt('['.repeat(1_000_000), 64), 64);
   // Unbalanced closers do not go below zero and hide a later deep part.
   assert.equal(tooDeepAt(`${']'.repeat(100)}${'['.repeat(65)}`, 64), 164);
+});
+
+test('nestedDeeperThan counts levels of objects and lists in a parsed value, at any depth', () => {
+  assert.equal(nestedDeeperThan(1, 0), false);
+  assert.equal(nestedDeeperThan({ a: [1, 2] }, 2), false);
+  assert.equal(nestedDeeperThan({ a: [1, [2]] }, 2), true);
+  assert.equal(nestedDeeperThan([{}, []], 1), true);
+  assert.equal(nestedDeeperThan(null, 0), false);
+  // 200,000 levels: deeper than any recursive walk could go; asked without one.
+  let deep: unknown = 1;
+  for (let i = 0; i < 200_000; i++) deep = { a: deep };
+  assert.equal(nestedDeeperThan(deep, 8), true);
+  assert.equal(nestedDeeperThan(deep, 200_000), false);
 });

@@ -4,7 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isBreak, parsePromptAttention, PROMPT_MAX_CHARS } from '../../../../src/core/prompt/promptAttention';
+import {
+  isBreak,
+  parsePromptAttention,
+  promptAttentionError,
+  PROMPT_MAX_CHARS,
+} from '../../../../src/core/prompt/promptAttention';
 
 interface Case {
   prompt: string;
@@ -26,6 +31,17 @@ test('where A1111 raises, the parser throws a RangeError naming the weight', () 
   const failing = cases.filter((k) => k.error);
   assert.ok(failing.length >= 2);
   for (const c of failing) assert.throws(() => parsePromptAttention(c.prompt), /is not a number/, c.prompt);
+});
+
+test('weights past 10,000 either way are refused naming the words; BREAK and ordinary weights pass', () => {
+  assert.equal(promptAttentionError('a (red:10000) (blue:-10000) BREAK circle'), undefined);
+  assert.equal(
+    promptAttentionError(`a (red:1${'0'.repeat(39)}) circle`),
+    '"red" has attention weight 1e+39: at most 10000 either way',
+  );
+  // Nesting multiplies: 1.1^100 is about 13,781.
+  assert.match(promptAttentionError(`${'('.repeat(100)}x${')'.repeat(100)}`)!, /^"x" has attention weight 13780\.6/);
+  assert.match(promptAttentionError(`(${'w'.repeat(60)}:-20000)`)!, /^"w{40}…" has attention weight -20000/);
 });
 
 test('BREAK pieces are recognised only with weight −1', () => {
