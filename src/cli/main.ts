@@ -2,20 +2,29 @@
 // invert images with the same engine process the extension uses, and install the optional CUDA provider.
 import { parseArgs } from 'node:util';
 import { PROVIDER_NAMES, type ProviderName, type RunOptions, type StepEvent } from '../protocol/engine';
-import { checkRunSpec, RANDOM_SEED, runSpec, type PixelSize, type RunSpec, type RunSpecInput } from '../protocol/run';
+import {
+  checkRunSpec,
+  RANDOM_SEED,
+  RUN_LIMITS,
+  runSpec,
+  type PixelSize,
+  type RunSpec,
+  type RunSpecInput,
+} from '../protocol/run';
 import { EngineError, type EngineClient } from '../runs/engineClient';
 import { defaultModelDir } from '../runs/enginePaths';
 import { executeRun, prepareRun } from '../runs/executeRun';
 import { RunInputError } from '../runs/inputImages';
 import { samplerChoice } from '../protocol/samplerChoice';
 import { suggestKey } from '../core/config/suggestKey';
+import { tooDeepAt } from '../core/config/jsonNesting';
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { installCuda } from './installCuda';
 import { sweep, SWEEP_USAGE } from './sweepCommand';
 import { HELP_FLAGS, usage, UsageError } from './usageError';
 import { cliEngine } from './cliEngine';
 import { describeRun } from './report';
-import { checkDumpFolder, outputPaths, writeDump, writeFileSafely } from './outputFiles';
+import { planOutputs, writeDump, writeFileSafely } from './outputFiles';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -82,7 +91,7 @@ export async function main(argv: string[], engine?: EngineClient): Promise<numbe
   if (command === 'generate') return generate(rest, engine);
   if (command === 'sweep') return sweep(rest, engine);
   if (command === 'invert') return invert(rest, engine);
-  if (command === 'install-cuda') return installCuda();
+  if (command === 'install-cuda') return installCuda(rest);
   const meant = suggestKey(command, COMMANDS);
   const hint = meant ? `; did you mean "${meant}"?` : ` (commands: ${COMMANDS.join(', ')})`;
   throw new UsageError(`unknown command "${command}"${hint}`);
@@ -184,8 +193,7 @@ async function generate(args: string[], engine?: EngineClient): Promise<number> 
     refinerSwitchAt: optional(o['refiner-switch-at'], (v) => num('--refiner-switch-at', v)),
   });
   const options: RunOptions = { provider: o.provider as ProviderName, returnTensors: o.dump !== undefined };
-  if (o.dump) usage(() => checkDumpFolder(resolve(o.dump!), o.force));
-  return runAndWrite(spec, options, o, engine, o.dump && resolve(o.dump));
+  return runAndWrite(spec, options, o, engine, o.dump);
 }
 
 async function invert(args: string[], engine?: EngineClient): Promise<number> {
@@ -229,9 +237,9 @@ async function runAndWrite(
 ): Promise<number> {
   if (!o.out) throw new UsageError('--out <file.png> is required');
   const problem = checkRunSpec(spec)[0];
-  if (problem) throw new UsageError(`${FLAGS[problem.field]}: ${problem.message}`);
-  // Refuse before spending time on inference when an output exists.
-  const paths = usage(() => outputPaths(resolve(o.out!), spec.batchSize, o.force!));
+  if (problem) throw new UsageError(`${flagOf(spec, problem.field)}: ${problem.message}`);
+  // Refuse before spending time on inference when an output cannot be written.
+  const { images, dump: dumpDir } = usage(() => planOutputs(o.out!, spec.batchSize, o.force!, dump));
 
   const engine = started ?? cliEngine(o.verbose);
   const abort = new AbortController();
@@ -244,14 +252,14 @@ async function runAndWrite(
     const run = await executeRun(engine, prepareRun(spec), options, { signal: abort.signal, onStep }).catch(
       (err: unknown) => {
         // A bad input image is the user's to fix: a usage error naming its flag.
-        if (err instanceof RunInputError) throw new UsageError(`${FLAGS[err.field]}: ${err.message}`);
+        if (err instanceof RunInputError) throw new UsageError(`${flagOf(spec, err.field)}: ${err.message}`);
         throw err;
       },
     );
     if (process.stderr.isTTY) process.stderr.write('\n');
-    for (let i = 0; i < run.images.length; i++) writeFileSafely(paths[i], run.images[i].png, o.force!);
-    if (dump && run.tensors) writeDump(dump, run, o.force!);
-    console.log(describeRun(run, options, paths, dump));
+    for (let i = 0; i < run.images.length; i++) writeFileSafely(images[i], run.images[i].png, o.force!);
+    if (dumpDir && run.tensors) writeDump(dumpDir, run, o.force!);
+    console.log(describeRun(run, options, images, dumpDir));
     return 0;
   } finally {
     engine.dispose();
@@ -262,7 +270,12 @@ function optional<T>(value: string | undefined, parse: (v: string) => T): T | un
   return value === undefined ? undefined : parse(value);
 }
 
-/** The flag that sets each spec field, for error messages. */
+/** The flag that set a spec field, for error messages: `invert` takes its image by --image. */
+function flagOf(spec: RunSpec, field: keyof RunSpec): string {
+  return spec.invert && field === 'initImage' ? '--image' : FLAGS[field];
+}
+
+/** The flag that sets each spec field of `generate`. */
 const FLAGS: Record<keyof RunSpec, string> = {
   modelDir: '--model',
   prompt: '--prompt',
@@ -340,7 +353,12 @@ function readConfigFile(file: string): Record<string, unknown> {
     const stat = statSync(file);
     if (!stat.isFile()) throw new Error('not a regular file');
     if (stat.size > MAX_CONFIG_BYTES) throw new Error(`${stat.size} bytes, more than ${MAX_CONFIG_BYTES}`);
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
+    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const deep = tooDeepAt(text, RUN_LIMITS.schedulerNesting);
+    if (deep !== undefined)
+      throw new Error(`nested more than ${RUN_LIMITS.schedulerNesting} levels deep at offset ${deep}`);
+    value = JSON.parse(text);
   } catch (err) {
     throw new UsageError(`${flag} ${file}: ${(err as Error).message}`);
   }
@@ -391,18 +409,35 @@ function crop(flag: string, value: string): { x: number; y: number } {
 
 /** Runs `argv` and exits this process with its status, stopping `engine` (started for it) on every path. */
 export function runCommand(argv: string[], engine?: EngineClient): void {
-  main(argv, engine).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      engine?.dispose();
-      if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-        // The problem alone, on the terminal's last lines: the usage above it would push it out of sight.
-        console.error(`diffusion-lab: ${(err as Error).message}\n(diffusion-lab --help lists the commands and flags)`);
-        process.exit(2);
-      }
-      const code = err instanceof EngineError ? ` [${err.code}]` : '';
-      console.error(`diffusion-lab: ${(err as Error).message}${code}`);
-      process.exit(1);
-    },
-  );
+  main(argv, engine).then(exitWhenWritten, (err: unknown) => {
+    engine?.dispose();
+    if (isUsageError(err)) {
+      // The problem alone, on the terminal's last lines: the usage above it would push it out of sight.
+      const problem = (err as Error).message.replace(/\s*\n\s*/g, ' ');
+      console.error(`diffusion-lab: ${problem}\n(diffusion-lab --help lists the commands and flags)`);
+      return exitWhenWritten(2);
+    }
+    const code = err instanceof EngineError ? ` [${err.code}]` : '';
+    console.error(`diffusion-lab: ${(err as Error).message}${code}`);
+    // A request the model refuses (a size its VAE cannot take, a step count a solver cannot run) is the
+    // arguments' to change, as a refused flag is.
+    exitWhenWritten(err instanceof EngineError && err.code === 'BAD_REQUEST' ? 2 : 1);
+  });
+}
+
+/** Ours, or node:util parseArgs's (an unknown flag, a missing value, a stray argument). */
+function isUsageError(err: unknown): boolean {
+  return err instanceof UsageError || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
+}
+
+/** Exits once stdout and stderr are written out: into a pipe Node writes asynchronously, and exiting at once
+ * cut a long error off at 64 KiB. */
+function exitWhenWritten(code: number): void {
+  let open = 2;
+  const written = () => --open === 0 && process.exit(code);
+  for (const stream of [process.stdout, process.stderr]) {
+    // A reader gone (`| head`) fails the write, which still calls back: nothing is left to write there.
+    stream.on('error', () => undefined);
+    stream.write('', written);
+  }
 }

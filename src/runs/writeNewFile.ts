@@ -1,46 +1,16 @@
 // Writes output files so that nothing the user has is overwritten and a failed write leaves
 // nothing behind: the bytes go to a temporary file in the same folder, which is then hard-linked
 // under its final name. link() refuses an existing name atomically, which rename() would replace.
-import { randomBytes } from 'node:crypto';
 import { copyFile, constants, link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-
-/** A write that failed, with a message that says why in the user's terms and names the path. */
-export class OutputWriteError extends Error {
-  constructor(
-    readonly code: string,
-    readonly path: string,
-    cause: unknown,
-  ) {
-    super(`${describe(code)}: could not write ${path}`, { cause });
-    this.name = 'OutputWriteError';
-  }
-}
-
-function describe(code: string): string {
-  switch (code) {
-    case 'ENOSPC':
-      return 'The disk is full';
-    case 'EDQUOT':
-      return 'The disk quota is used up';
-    case 'EROFS':
-      return 'The output folder is on a read-only file system';
-    case 'EACCES':
-    case 'EPERM':
-      return 'No permission to write to the output folder';
-    case 'ENOTDIR':
-      return 'The output folder path runs through a file';
-    default:
-      return `Writing failed (${code})`;
-  }
-}
+import { OutputWriteError, temporaryPath } from './writeFileSafely';
 
 /**
  * Writes `data` as `<stem><ext>` in `dir`, or `<stem>-2<ext>`, `-3`, … when that name is taken.
  * Creates `dir` when missing. Returns the path written.
  */
 export async function writeNewFile(dir: string, stem: string, ext: string, data: Uint8Array): Promise<string> {
-  const temp = join(dir, `.${stem}.${randomBytes(4).toString('hex')}.partial`);
+  const temp = temporaryPath(dir);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(temp, data, { flag: 'wx' });

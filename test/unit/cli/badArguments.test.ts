@@ -20,6 +20,12 @@ const listConfig = join(dir, 'list.json');
 writeFileSync(listConfig, '[1,2,3]');
 const nullConfig = join(dir, 'null.json');
 writeFileSync(nullConfig, 'null');
+const deepConfig = join(dir, 'deep.json');
+writeFileSync(deepConfig, `{"_class_name":"EulerDiscreteScheduler","x":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`);
+const bomConfig = join(dir, 'bom.json');
+writeFileSync(bomConfig, '\uFEFF[1]');
+const emptyImage = join(dir, 'empty.png');
+writeFileSync(emptyImage, '');
 const HELP_HINT = '(diffusion-lab --help lists the commands and flags)';
 const base = ['generate', '--model', model('tiny-sd'), '--prompt', 'x', '--steps', '2'];
 const out = ['--out', join(dir, 'never.png')];
@@ -72,6 +78,20 @@ const cases: [string[], RegExp][] = [
   [['--grow-mask-by', '2.5'], /--grow-mask-by must be a whole number, not "2.5"/],
   [['--grow-mask-by', '6'], /--grow-mask-by: grow mask by needs inpaint node VAEEncodeForInpaint/],
   [['--no-such-flag'], /no-such-flag/],
+  [['--force=yes'], /Option '--force' does not take an argument/],
+  [['stray'], /Unexpected argument 'stray'/],
+  [['--seed', '-1'], /Option '--seed' argument is ambiguous\. Did you forget .* use '--seed=-XYZ'\.$/],
+  // A byte-order mark is read past: the config's own problem is named.
+  [['--scheduler-config', bomConfig], /bom\.json: expected a JSON object of scheduler keys, not a list/],
+  [['--scheduler-config', deepConfig], /--scheduler-config .*deep\.json: nested more than 8 levels deep at offset/],
+  [['--seed', '4294967293', '--batch', '3'], /--batch: batch of 3 from seed 4294967293 runs past the largest seed/],
+  [
+    ['--sampler', 'EulerDiscreteScheduler', '--eta', '0.5'],
+    /--eta: eta is the step option of DDIMScheduler and TCDScheduler; EulerDiscreteScheduler takes none/,
+  ],
+  [['--sampler', 'DDIM Karras'], /--sampler "DDIM Karras": A1111's DDIM steps through its own timesteps/],
+  [['--sampler', 'DDIM', '--schedule-type', 'Karras'], /A1111 ignores "Karras"/],
+  [['--prompt', `a (red:1${'0'.repeat(39)})`], /--prompt: prompt: "red" has attention weight 1e\+39/],
 ];
 
 for (const [args, message] of cases) {
@@ -87,7 +107,7 @@ for (const [args, message] of cases) {
 
 test('--out naming a folder or standard output is refused, and nothing is written beside it', () => {
   for (const [target, message] of [
-    [folder, /is a folder/],
+    [folder, /names a folder/],
     ['-', /standard output\) is not supported/],
   ] as const) {
     // Run from the temporary folder, so a stray './-.png' would land where the test looks.
@@ -102,6 +122,29 @@ test('--out naming a folder or standard output is refused, and nothing is writte
   assert.equal(existsSync(join(dir, '-.png')), false);
 });
 
+test('invert names its own --image flag for a bad image', () => {
+  const args = ['invert', '--model', model('tiny-sd'), '--image', emptyImage, '--steps', '2', ...out];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^diffusion-lab: --image: init image .*empty\.png: the file is empty\n/);
+});
+
+test('install-cuda takes no arguments: a stray one is refused before any download', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'install-cuda', '--dry-run'], { encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stdout, '', 'nothing started');
+  assert.match(r.stderr, /Unknown option '--dry-run'/);
+});
+
+test('a long error reaches the end of a pipe whole, its last line included', () => {
+  // 120,000 characters: before, the CLI exited as the pipe took its first 64 KiB.
+  const name = 'q'.repeat(120_000);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, name], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.ok(r.stderr.includes(name), `${r.stderr.length} characters`);
+  assert.ok(r.stderr.endsWith(`${HELP_HINT}\n`));
+});
+
 test('an unknown command is named as unknown, with the command meant or the list of them', () => {
   const cli = (command: string) => spawnSync(process.execPath, ['--import', 'tsx', CLI, command], { encoding: 'utf8' });
   const typo = cli('genrate');
@@ -110,7 +153,14 @@ test('an unknown command is named as unknown, with the command meant or the list
   const other = cli('paint');
   assert.equal(other.status, 2);
   assert.match(other.stderr, /unknown command "paint" \(commands: generate, sweep, invert, install-cuda\)/);
-  assert.deepEqual(readdirSync(dir).sort(), ['a-folder', 'list.json', 'null.json']);
+  assert.deepEqual(readdirSync(dir).sort(), [
+    'a-folder',
+    'bom.json',
+    'deep.json',
+    'empty.png',
+    'list.json',
+    'null.json',
+  ]);
 });
 
 test('--help anywhere prints the usage and runs nothing', () => {
@@ -120,5 +170,12 @@ test('--help anywhere prints the usage and runs nothing', () => {
     assert.match(r.stdout, /^usage:\n {2}diffusion-lab generate/);
     assert.equal(r.stderr, '');
   }
-  assert.deepEqual(readdirSync(dir).sort(), ['a-folder', 'list.json', 'null.json']);
+  assert.deepEqual(readdirSync(dir).sort(), [
+    'a-folder',
+    'bom.json',
+    'deep.json',
+    'empty.png',
+    'list.json',
+    'null.json',
+  ]);
 });

@@ -80,7 +80,8 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
   assert.equal(usage.code, 2);
   assert.match(usage.err, /--out <file.png> is required/);
   const bad = cli(...base, '--width', '30', '--out', join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'x.png'));
-  assert.equal(bad.code, 1);
+  // A request the model refuses is the arguments' to change: exit 2, as a refused flag.
+  assert.equal(bad.code, 2);
   assert.match(bad.err, /width 30 is not a multiple of 8 \(try 32\) \[BAD_REQUEST\]/);
   assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /A1111 has no sampler "Nope"/);
 });
@@ -142,7 +143,7 @@ test('--timesteps and --sigmas run an explicit schedule and name it; a bad list 
     '--out',
     join(dir, 'a.png'),
   );
-  assert.equal(ascending.code, 1);
+  assert.equal(ascending.code, 2);
   assert.match(ascending.err, /strictly descending/);
 });
 
@@ -299,10 +300,10 @@ test('bad image arguments are refused naming the flag and the file', () => {
       2,
       /--mask: mask .*small\.png is 8x8 but the init image is 64x64/,
     ],
-    [['--init-image', red, '--model', model('tiny-sd')], 1, /has no vae_encoder\/model\.onnx.*\[BAD_REQUEST\]/],
+    [['--init-image', red, '--model', model('tiny-sd')], 2, /has no vae_encoder\/model\.onnx.*\[BAD_REQUEST\]/],
     [
       ['--model', model('tiny-sd-inpaint')],
-      1,
+      2,
       /inpainting UNet \(9 input channels.*give an init image and a mask, or an init image and an A1111 or ComfyUI sampler \[BAD_REQUEST\]/,
     ],
   ];

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { OutputWriteError, writeNewFile } from '../../../src/runs/writeNewFile';
+import { OutputWriteError } from '../../../src/runs/writeFileSafely';
+import { writeNewFile } from '../../../src/runs/writeNewFile';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -81,4 +82,11 @@ exec "${process.execPath}" --import tsx --input-type=module -e "$CHILD" $d/full 
   assert.equal(out.readonly.code, 'EROFS');
   assert.match(out.readonly.message, /read-only/);
   assert.deepEqual(out.readonly.left, []);
+});
+
+test('a stem as long as a file name may be is written: the temporary name is no longer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-out-'));
+  const stem = 'n'.repeat(251);
+  assert.equal(await writeNewFile(dir, stem, '.png', bytes('data')), join(dir, `${stem}.png`));
+  assert.deepEqual(readdirSync(dir), [`${stem}.png`]);
 });
