@@ -1,6 +1,6 @@
 // `diffusion-lab sweep`: run a sweep file's cells (all, or one shard) into a folder, or merge the
 // folders of its shards.
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../core/config/findings';
 import { PROVIDER_NAMES, type ProviderName } from '../protocol/engine';
@@ -11,6 +11,7 @@ import type { EngineClient } from '../runs/engineClient';
 import { cliEngine } from './cliEngine';
 import { readSweepFile, resolveCells, SweepError } from '../runs/sweepFiles';
 import { GRID_FILE, INDEX_FILE } from '../runs/sweepFolder';
+import { OutFolderError } from '../runs/sweepIndex';
 import { mergeSweeps } from '../runs/sweepMerge';
 import { DEFAULT_SEED_BATCH, DEFAULT_TOGETHER, describeProgress, runSweep } from '../runs/sweepRun';
 import { resolveShard, shardCells, ShardError } from '../runs/sweepShard';
@@ -24,11 +25,12 @@ export const SWEEP_USAGE = `  diffusion-lab sweep <file.sweep.json> --out <folde
       --batch <n>            run up to n cells together (default ${DEFAULT_TOGETHER}; 1: each cell alone):
                              consecutive seeds as one batch (up to ${DEFAULT_SEED_BATCH}), batches of one model
                              side by side, their UNet calls joined
-      --force                run every cell again, even those already in the folder
+      --force                run every cell again, even those already in the folder, and write over
+                             what --out holds of another sweep or of yours (refused without it)
       --yes                  run a sweep of more than --cell-limit cells
       --cell-limit <n>       default ${DEFAULT_CELL_LIMIT}
       --provider <p>, --verbose   as for generate
-  diffusion-lab sweep --merge <folder>... --out <folder>   assemble shards' folders: index and grid`;
+  diffusion-lab sweep --merge <folder>... --out <folder> [--force]   assemble shards' folders: index and grid`;
 
 /** `started`: an engine already started for this sweep (src/cli/start.ts), used at the first cell that runs. */
 export async function sweep(args: string[], started?: EngineClient): Promise<number> {
@@ -51,7 +53,7 @@ export async function sweep(args: string[], started?: EngineClient): Promise<num
   if (!o.out) throw new UsageError('--out <folder> is required');
   const out = resolve(o.out);
   try {
-    if (o.merge) return await merge(positionals, out);
+    if (o.merge) return await merge(positionals, out, o);
     if (positionals.length !== 1) throw new UsageError(`give one sweep file, not ${positionals.length}`);
     if (!PROVIDER_NAMES.includes(o.provider as ProviderName))
       throw new UsageError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
@@ -61,9 +63,17 @@ export async function sweep(args: string[], started?: EngineClient): Promise<num
       throw new UsageError(`--batch must be from 1 to ${RUN_LIMITS.batchSize.max}, not ${batch}`);
     return await runFile(positionals[0], out, { ...o, limit, batch, provider: o.provider as ProviderName }, started);
   } catch (err) {
+    if (err instanceof OutFolderError) throw outFolderUsage(err);
     if (err instanceof SweepError || err instanceof ShardError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** The folder's refusal as the flag that named it (its message starts with the folder). */
+function outFolderUsage(err: OutFolderError): UsageError {
+  return new UsageError(
+    `--out ${err.message}${err.replaceable ? ': give another --out, or --force to write over it' : ''}`,
+  );
 }
 
 interface RunFlags {
@@ -107,6 +117,7 @@ async function runFile(file: string, out: string, o: RunFlags, started?: EngineC
       maxBatch: o.batch,
       signal: abort.signal,
       shard,
+      source: basename(file),
       // Progress for a terminal only: without a listener the engine sends no step events.
       onProgress: process.stderr.isTTY ? (p) => process.stderr.write(`\r${describeProgress(p)}   `) : undefined,
     });
@@ -125,10 +136,14 @@ async function runFile(file: string, out: string, o: RunFlags, started?: EngineC
   }
 }
 
-async function merge(folders: string[], out: string): Promise<number> {
+async function merge(folders: string[], out: string, o: Pick<RunFlags, 'shard' | 'shards' | 'force'>): Promise<number> {
+  // A merge takes every shard's folder: a shard flag here is a command line mixed up with a shard's.
+  if (o.shard !== undefined || o.shards !== undefined)
+    throw new UsageError('--merge takes no --shard or --shards: it assembles the folders of all the shards');
   const index = await mergeSweeps(
     folders.map((f) => resolve(f)),
     out,
+    o.force,
   );
   console.log(
     `merged    ${cellsText(index.cells.length)} from ${folders.length} folders into ${out}: ${INDEX_FILE}, ${GRID_FILE}`,

@@ -2,10 +2,21 @@
 // an experiment is a document that is checked as it is typed, re-run from its cache, and sharded.
 // Pure (no Node APIs): the host, the CLI and a webview all read sweeps with it.
 import type { Finding } from '../core/config/findings';
-import { checkRunSpec, RANDOM_SEED, runSpec, type RunSpec, type SpecProblem } from './run';
+import { createScheduler } from '../core/samplers/registry';
+import type { SetTimestepsOptions } from '../core/samplers/scheduler';
+import { checkRunSpec, RANDOM_SEED, runSpec, specSteps, type RunSpec, type SpecProblem } from './run';
 import { fitProblems, type ModelFit } from './modelFit';
-import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
-import { cellCount, expandCells, type Cell } from './sweepCells';
+import type { ScheduleEntry } from './schedule';
+import {
+  AXIS_FIELD_NAMES,
+  AXIS_FIELDS,
+  clip,
+  show,
+  type AxisField,
+  type AxisFieldSpec,
+  type AxisValue,
+} from './sweepAxes';
+import { cellCount, expandCells, withSchedule, type Cell } from './sweepCells';
 import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 
 export const SWEEP_VERSION = 1;
@@ -13,6 +24,10 @@ export const AXIS_NAMES = ['x', 'y', 'z'] as const;
 export type AxisName = (typeof AXIS_NAMES)[number];
 
 /** Above this many cells a sweep asks before it runs (the `diffusionLab.sweepCellLimit` setting). */
+/** Levels of objects and lists a sweep file may nest: an axis of scheduler configs with betas needs 5; the
+ * readers walk a value recursively, which overflows the stack at a few thousand. */
+export const MAX_SWEEP_NESTING = 16;
+
 export const DEFAULT_CELL_LIMIT = 10_000;
 /** Most values a seed range may name: beyond that no grid is readable. */
 export const MAX_SEED_RANGE = 100_000;
@@ -90,25 +105,39 @@ export function fieldsAt(path: readonly (string | number)[]): readonly string[] 
 export interface SweepFiles {
   /** What a model folder decides about a run (src/protocol/modelFit.ts), or why it cannot run. */
   model: (modelDir: string) => ModelFit | string;
-  /** Why a file cannot be used, or undefined: a schedule file (`file.json`, `file.schedule.json#name`)
-   * or an input image. */
+  /** Why a file cannot be used, or undefined: a schedule file (`file.json`, `file.schedule.json#name`), or an
+   * input image the run could not read (missing, empty, not a PNG or JPEG, cut short, too large). */
   problem: (kind: FileField, ref: string) => string | undefined;
+  /** What a usable file holds, where the host reads it: a schedule file's schedule, to check its keys over
+   * the model's; an input image's size as its header declares it, to check a mask against its init image. */
+  schedule?: (ref: string) => ScheduleEntry | undefined;
+  imageSize?: (ref: string) => { width: number; height: number } | undefined;
 }
 
 export type FileField = 'scheduleFile' | 'initImage' | 'mask';
 
-type SpecCheck = (spec: RunSpec) => SpecProblem[];
+/** A spec built from axis values, with the schedule file the host applies to it after every axis. */
+type Placed = Pick<Cell, 'spec' | 'scheduleFile'>;
+type SpecCheck = (placed: Placed) => SpecProblem[];
 
 /** Reads a parsed sweep file: every problem as a finding at its JSON path; with `files`, what the files it
  * names refuse too (the host's reading: the webview and pure tests go without). */
 export function parseSweep(json: unknown, options: { cellLimit?: number; files?: SweepFiles } = {}): SweepReading {
-  const findings: Finding[] = [];
+  const found: Finding[] = [];
+  const sweep = readSweep(json, options, found);
+  const findings = summarised(found).map((f) => ({ ...f, message: clip(f.message, MESSAGE_MAX) }));
+  return sweep && !findings.some((f) => f.severity === 'error') ? { sweep, findings } : { findings };
+}
+
+/** The sweep, with every finding pushed to `findings`; undefined where there is no base to build it on. */
+function readSweep(
+  json: unknown,
+  options: { cellLimit?: number; files?: SweepFiles },
+  findings: Finding[],
+): Sweep | undefined {
   const error = (path: Path, code: string, message: string) =>
     findings.push({ severity: 'error', path, code, message });
-  if (!isObject(json)) {
-    error([], 'not-an-object', `A sweep must be a JSON object, not ${show(json)}`);
-    return { findings };
-  }
+  if (!isObject(json)) return void error([], 'not-an-object', `A sweep must be a JSON object, not ${show(json)}`);
   unknownKeys(json, fieldsAt([]), [], error);
   if (json.version !== SWEEP_VERSION) {
     error(
@@ -125,13 +154,19 @@ export function parseSweep(json: unknown, options: { cellLimit?: number; files?:
     if (axis) axes[name] = axis;
   }
   sameFieldTwice(axes, error);
-  const check = specCheck(options.files);
+  const { files } = options;
+  const schedulers = schedulerReader();
+  const check = specCheck(files, schedulers);
   const base = readBase(json.base, axes, check, error);
   // A cell's key and folder resolution cover one model folder; a second one would share keys across refiners.
   if (base?.refiner !== undefined) error(['base', 'refiner'], 'unsupported', 'a sweep does not run a refiner yet');
-  if (!base) return { findings };
+  if (!base) return undefined;
   checkValues(base, axes, check, findings);
-  if (options.files) scheduleFiles(axes, options.files, findings);
+  if (files) {
+    scheduleFiles(axes, files, findings);
+    maskSizes(base, axes, files, findings);
+    schedulerWarnings(base, axes, files, schedulers, findings);
+  }
   const sweep: Sweep = {
     version: SWEEP_VERSION,
     ...(typeof json.description === 'string' && { description: json.description }),
@@ -140,7 +175,44 @@ export function parseSweep(json: unknown, options: { cellLimit?: number; files?:
   };
   // The grid's own checks run beside the others' errors, so that one edit does not uncover the next.
   findings.push(...checkCells(sweep, options.cellLimit ?? DEFAULT_CELL_LIMIT, check, findings));
-  return findings.some((f) => f.severity === 'error') ? { findings } : { sweep, findings };
+  return sweep;
+}
+
+/** Longest message: the sweep's own cut the values they echo (`show`), checkRunSpec echoes a base value whole. */
+const MESSAGE_MAX = 1000;
+
+/** Values of one axis shown with one problem before the rest of them are counted. */
+const SHOWN_PER_PROBLEM = 5;
+
+/** Findings at values of one axis that repeat one problem (the same words but for numbers and quoted text)
+ * cut to the first few and a count of the rest: a seed range past the largest seed is otherwise a line for
+ * each of 100,000 seeds. */
+function summarised(findings: readonly Finding[]): Finding[] {
+  const problemOf = (f: Finding) => {
+    const [axis, values] = f.path;
+    if (values !== 'values' || f.path.length < 3) return undefined;
+    const words = f.message.replace(/"(?:[^"\\]|\\.)*"|\d+(?:\.\d+)?(?:e[+-]?\d+)?/g, '#');
+    return JSON.stringify([axis, f.severity, f.code, words]);
+  };
+  const counts = new Map<string, number>();
+  for (const f of findings) {
+    const problem = problemOf(f);
+    if (problem) counts.set(problem, (counts.get(problem) ?? 0) + 1);
+  }
+  const shown = new Map<string, number>();
+  return findings.flatMap((f) => {
+    const problem = problemOf(f);
+    if (!problem) return [f];
+    const n = (shown.get(problem) ?? 0) + 1;
+    shown.set(problem, n);
+    const more = counts.get(problem)! - SHOWN_PER_PROBLEM;
+    if (n < SHOWN_PER_PROBLEM || (n === SHOWN_PER_PROBLEM && more === 0)) return [f];
+    if (n > SHOWN_PER_PROBLEM) return [];
+    const axis = f.path[0];
+    const values = more === 1 ? 'value' : 'values';
+    const message = `…and ${more.toLocaleString('en-US')} more ${values} of ${axis} with the same problem`;
+    return [f, { severity: f.severity, path: [axis, 'values'], code: 'same-problem', message }];
+  });
 }
 
 /** The sweep as a file holds it (seed ranges written out): `parseSweep` reads it back to an equal sweep. */
@@ -198,25 +270,37 @@ function seedRange(raw: Record<string, unknown>, path: Path, error: Report): num
   return Array.from({ length: count }, (_, i) => from + i);
 }
 
+/** Two axes over one run field: a cell runs the later axis's value and the grid labels it with both (a size
+ * axis and a width axis). Scheduler keys merge instead, so a sampler axis crossed with a σ schedule axis is fine. */
 function sameFieldTwice(axes: Partial<Record<AxisName, SweepAxis>>, error: Report): void {
-  const seen = new Map<AxisField, AxisName>();
-  for (const name of AXIS_NAMES) {
+  const sets = (field: AxisField) => (AXIS_FIELDS[field] as AxisFieldSpec).sets.filter((f) => f !== 'scheduler');
+  AXIS_NAMES.forEach((name, i) => {
     const field = axes[name]?.field;
-    if (!field) continue;
-    const first = seen.get(field);
-    if (first)
-      error(
-        [name, 'field'],
-        'duplicate-field',
-        `axes ${first} and ${name} both vary ${field}: put all its values on one axis`,
-      );
-    seen.set(field, name);
-  }
+    if (!field) return;
+    for (const first of AXIS_NAMES.slice(0, i)) {
+      const other = axes[first]?.field;
+      const shared = other && sets(other).find((f) => sets(field).includes(f));
+      if (other === field) {
+        const message = `axes ${first} and ${name} both vary ${field}: put all its values on one axis`;
+        return void error([name, 'field'], 'duplicate-field', message);
+      }
+      if (shared) {
+        const message = `axes ${first} (${other}) and ${name} (${field}) both set ${shared}: vary it on one axis`;
+        return void error([name, 'field'], 'duplicate-field', message);
+      }
+    }
+  });
 }
 
-/** checkRunSpec, then its input images and what its model refuses (its other fields first). */
-function specCheck(files: SweepFiles | undefined): SpecCheck {
-  return (spec) => {
+/** The spec fields the scheduler is built and scheduled from: once checkRunSpec refuses one, it is not built. */
+const SCHEDULE_FIELDS: readonly (keyof RunSpec)[] = ['scheduler', 'timesteps', 'sigmas', 'steps'];
+
+/** checkRunSpec, then its input images, what its model refuses and what its scheduler refuses (its other
+ * fields first), on the spec with its schedule file applied. */
+function specCheck(files: SweepFiles | undefined, schedulers: SchedulerReader): SpecCheck {
+  return (placed) => {
+    const applied = scheduled(files, placed);
+    const spec = applied ?? placed.spec;
     const problems = checkRunSpec(spec);
     if (!files) return problems;
     const said = new Set(problems.map((p) => p.field));
@@ -230,8 +314,87 @@ function specCheck(files: SweepFiles | undefined): SpecCheck {
     if (said.has('modelDir')) return problems;
     const model = files.model(spec.modelDir);
     if (typeof model === 'string') return [...problems, { field: 'modelDir', message: model }];
-    return [...problems, ...fitProblems(spec, model).filter((p) => !said.has(p.field))];
+    problems.push(...fitProblems(spec, model).filter((p) => !said.has(p.field)));
+    return applied && readsScheduler(spec, said) ? [...problems, ...schedulers(spec, model).problems] : problems;
   };
+}
+
+/** Whether the scheduler is read for a spec: not where checkRunSpec refused a field it is built from, and
+ * only for what the sweep brings (keys, explicit steps, an inversion); the model's own config is its folder's. */
+function readsScheduler(spec: RunSpec, refused: ReadonlySet<keyof RunSpec>): boolean {
+  const own = spec.scheduler !== undefined || spec.timesteps !== undefined || spec.sigmas !== undefined || spec.invert;
+  return !!own && !SCHEDULE_FIELDS.some((f) => refused.has(f));
+}
+
+/** The spec as the host runs it, its schedule file applied; undefined where that file is not read (missing,
+ * broken: said at its value). */
+function scheduled(files: SweepFiles | undefined, { spec, scheduleFile }: Placed): RunSpec | undefined {
+  if (!files || scheduleFile === undefined) return spec;
+  const entry = files.schedule?.(scheduleFile);
+  return entry && withSchedule(spec, entry);
+}
+
+interface SchedulerReading {
+  /** What the engine refuses: a config it cannot build, a schedule the scheduler cannot take. */
+  problems: SpecProblem[];
+  /** The config's warnings (a misspelt key), each at the key it is about. */
+  warnings: Finding[];
+}
+
+type SchedulerReader = (spec: RunSpec, model: ModelFit) => SchedulerReading;
+
+/** The engine's reading of scheduler keys: each scheduler built once per sweep reading, and scheduled once
+ * per distinct schedule (a sweep's cells share a few of each). */
+function schedulerReader(): SchedulerReader {
+  const builds = new Map<string, Built>();
+  const readings = new Map<string, SchedulerReading>();
+  return (spec, model) => {
+    // As pipeline.ts buildScheduler: the spec's keys over the model's config, DDIM for an inversion.
+    const overrides = { ...spec.scheduler, ...(spec.invert && { _class_name: 'DDIMScheduler' }) };
+    const config = JSON.stringify([spec.modelDir, overrides]);
+    const plan = schedulePlan(spec);
+    const key = JSON.stringify([config, plan ?? null]);
+    let reading = readings.get(key);
+    if (reading) return reading;
+    let built = builds.get(config);
+    if (!built) builds.set(config, (built = createScheduler(model.scheduler, overrides)));
+    readings.set(key, (reading = readScheduler(built, plan)));
+    return reading;
+  };
+}
+
+type Built = ReturnType<typeof createScheduler>;
+type SchedulePlan = { steps: number; custom?: SetTimestepsOptions };
+
+/** What the engine schedules a text-to-image run on a diffusers scheduler with: its steps, or its explicit
+ * timesteps or σ. An image run schedules from its strength, and a tool sampler makes its own σ. */
+function schedulePlan(spec: RunSpec): SchedulePlan | undefined {
+  const steps = specSteps(spec);
+  if (spec.initImage !== undefined || spec.toolSampler || steps === undefined) return undefined;
+  const custom = spec.timesteps ? { timesteps: spec.timesteps } : spec.sigmas && { sigmas: spec.sigmas };
+  return { steps, ...(custom && { custom }) };
+}
+
+function readScheduler({ scheduler, findings }: Built, plan: SchedulePlan | undefined): SchedulerReading {
+  const warnings = findings.filter((f) => f.severity === 'warning');
+  if (!scheduler) {
+    const why = findings.filter((f) => f.severity === 'error').map((f) => f.message);
+    return { problems: [{ field: 'scheduler', message: `cannot build the scheduler: ${why.join('; ')}` }], warnings };
+  }
+  if (!plan) return { problems: [], warnings };
+  try {
+    scheduler.setTimesteps(plan.steps, plan.custom);
+    return { problems: [], warnings };
+  } catch (err) {
+    const { steps, custom } = plan;
+    const what = custom
+      ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}`
+      : `${steps} step${steps === 1 ? '' : 's'}`;
+    // In the engine's words (engineFailure.ts scheduleRefused): the class named once.
+    const why = (err as Error).message.replace(new RegExp(`^${scheduler.className}(\\.\\w+)?: `), '');
+    const message = `${scheduler.className} cannot take ${what}: ${why}`;
+    return { problems: [{ field: custom ? 'scheduler' : 'steps', message }], warnings };
+  }
 }
 
 /** A schedule file a value names that is missing or broken, at the value. */
@@ -242,6 +405,66 @@ function scheduleFiles(axes: Partial<Record<AxisName, SweepAxis>>, files: SweepF
     axis.values.forEach((value, i) => {
       const message = files.problem('scheduleFile', value as string);
       if (message) findings.push({ severity: 'error', path: [name, 'values', i], code: 'bad-file', message });
+    });
+  }
+}
+
+/** A mask whose size differs from the init image's, at the init image's value or at the base's mask (the
+ * run refuses it once it has read both). */
+function maskSizes(
+  base: RunSpec,
+  axes: Partial<Record<AxisName, SweepAxis>>,
+  files: SweepFiles,
+  findings: Finding[],
+): void {
+  const mask = base.mask === undefined ? undefined : files.imageSize?.(base.mask);
+  if (!mask) return;
+  const name = AXIS_NAMES.find((n) => axes[n]?.field === 'initImage');
+  const images: [AxisValue | undefined, Path][] = name
+    ? axes[name]!.values.map((v, i) => [v, [name, 'values', i]])
+    : [[base.initImage, ['base', 'mask']]];
+  for (const [ref, path] of images) {
+    const image = ref === undefined ? undefined : files.imageSize!(ref as string);
+    if (!image || (image.width === mask.width && image.height === mask.height)) continue;
+    const sizes = `${mask.width}x${mask.height} but the init image ${show(ref)} is ${image.width}x${image.height}`;
+    const message = `mask ${show(base.mask)} is ${sizes}; they must be the same size`;
+    findings.push({ severity: 'error', path, code: 'engine-refuses', message });
+  }
+}
+
+/** The scheduler config's warnings (a misspelt key) about keys the base, an inline value or a schedule file
+ * writes, at what writes them, with the other axes' first values in place: the engine would say them only
+ * once the cell ran. */
+function schedulerWarnings(
+  base: RunSpec,
+  axes: Partial<Record<AxisName, SweepAxis>>,
+  files: SweepFiles,
+  schedulers: SchedulerReader,
+  findings: Finding[],
+): void {
+  const warn = (placed: Placed, keys: readonly string[], path: Path) => {
+    if (keys.length === 0) return;
+    const spec = scheduled(files, placed);
+    if (!spec || !readsScheduler(spec, new Set(checkRunSpec(spec).map((p) => p.field)))) return;
+    const model = files.model(spec.modelDir);
+    if (typeof model === 'string') return;
+    for (const f of schedulers(spec, model).warnings.filter((w) => keys.includes(String(w.path[0])))) {
+      findings.push({ severity: 'warning', path, code: f.code, message: f.message });
+    }
+  };
+  warn(withFirstValues(base, axes), Object.keys(base.scheduler ?? {}), ['base', 'scheduler']);
+  for (const name of AXIS_NAMES) {
+    const axis = axes[name];
+    if (axis?.field !== 'scheduler' && axis?.field !== 'scheduleFile') continue;
+    const context = withFirstValues(base, axes, [name]);
+    axis.values.forEach((value, i) => {
+      const path = [name, 'values', i];
+      if (axis.field === 'scheduler') {
+        const spec = AXIS_FIELDS.scheduler.apply(context.spec, value);
+        return warn({ ...context, spec }, Object.keys(value), path);
+      }
+      const entry = files.schedule?.(value as string);
+      if (entry) warn({ ...context, scheduleFile: value as string }, Object.keys(entry.config), path);
     });
   }
 }
@@ -284,24 +507,40 @@ function readBase(
   if (raw.batchSize !== undefined && raw.batchSize !== 1)
     error(['base', 'batchSize'], 'batch', 'a cell is one image: vary the seed on an axis instead of a batch');
   const spec = runSpec({ modelDir: '', prompt: '', ...raw });
-  // Checked with each axis's first value in place (a strength needs the init image an axis gives);
-  // the fields axes set are checked at their values.
-  const set = new Set(AXIS_NAMES.flatMap((n) => (axes[n] ? (AXIS_FIELDS[axes[n].field] as AxisFieldSpec).sets : [])));
+  // Checked with each axis's first value in place (a strength needs the init image an axis gives). A field
+  // an axis sets is checked at its values, unless the axis builds on the base's and the problem stays with
+  // those axes left out (a base scheduler key that a σ schedule axis's keys merge with).
+  const setting = (field: keyof RunSpec) =>
+    AXIS_NAMES.filter((n) => axes[n] && (AXIS_FIELDS[axes[n].field] as AxisFieldSpec).sets.includes(field));
   const random = (['seed', 'subseed'] as const).filter((f) => raw[f] === RANDOM_SEED);
   for (const p of check(withFirstValues(spec, axes))) {
-    if (!set.has(p.field) && !random.includes(p.field as 'seed'))
-      error(['base', p.field], 'engine-refuses', `base ${p.message}`);
+    const names = setting(p.field);
+    const stays = () => check(withFirstValues(spec, axes, names)).some((q) => q.message === p.message);
+    const bases = names.length === 0 || (BUILT_ON.includes(p.field) && stays());
+    if (bases && !random.includes(p.field as 'seed')) error(['base', p.field], 'engine-refuses', `base ${p.message}`);
   }
   return spec;
 }
 
-/** The base with the first value of every axis but `except` applied. */
-function withFirstValues(base: RunSpec, axes: Partial<Record<AxisName, SweepAxis>>, except?: AxisName): RunSpec {
-  return AXIS_NAMES.reduce((spec, name) => {
-    const axis = axes[name];
-    if (!axis || name === except) return spec;
-    return (AXIS_FIELDS[axis.field] as AxisFieldSpec).apply(spec, axis.values[0], axis.values);
-  }, base);
+/** Fields whose base value an axis builds on (scheduler keys merge, Prompt S/R replaces words in the
+ * prompts); an axis over any other field replaces the base's value, so a problem there is its value's. */
+const BUILT_ON: readonly (keyof RunSpec)[] = ['scheduler', 'prompt', 'negativePrompt'];
+
+/** The base with the first value of every axis but those in `except` applied. */
+function withFirstValues(
+  base: RunSpec,
+  axes: Partial<Record<AxisName, SweepAxis>>,
+  except: readonly AxisName[] = [],
+): Placed {
+  return AXIS_NAMES.reduce<Placed>(
+    (placed, name) => {
+      const axis = axes[name];
+      if (!axis || except.includes(name)) return placed;
+      const spec = (AXIS_FIELDS[axis.field] as AxisFieldSpec).apply(placed.spec, axis.values[0], axis.values);
+      return { ...placed, spec, ...(axis.field === 'scheduleFile' && { scheduleFile: axis.values[0] as string }) };
+    },
+    { spec: base },
+  );
 }
 
 /** Each axis value on the base with the other axes' first values: the engine's refusals reported at
@@ -316,11 +555,17 @@ function checkValues(
     const axis = axes[name];
     if (!axis) continue;
     const spec: AxisFieldSpec = AXIS_FIELDS[axis.field];
-    const context = withFirstValues(base, axes, name);
-    const contextProblems = new Set(check(context).map((p) => p.field));
+    const context = withFirstValues(base, axes, [name]);
+    // A problem the context has too in a field built on the base's value is the base's (readBase says it).
+    const contextProblems = new Set(check(context).map((p) => p.message));
+    const own = (p: SpecProblem) =>
+      spec.sets.includes(p.field) && !(BUILT_ON.includes(p.field) && contextProblems.has(p.message));
     axis.values.forEach((value, i) => {
-      const problems = check(spec.apply(context, value, axis.values));
-      for (const p of problems.filter((q) => spec.sets.includes(q.field) && !contextProblems.has(q.field))) {
+      const problems = check({
+        spec: spec.apply(context.spec, value, axis.values),
+        scheduleFile: axis.field === 'scheduleFile' ? (value as string) : context.scheduleFile,
+      });
+      for (const p of problems.filter(own)) {
         findings.push({ severity: 'error', path: [name, 'values', i], code: 'engine-refuses', message: p.message });
       }
     });
@@ -381,7 +626,7 @@ function checkCells(sweep: Sweep, cellLimit: number, check: SpecCheck, reported:
     const combination = unseeded(cell);
     if (checked.has(combination)) continue;
     checked.add(combination);
-    for (const [key, f] of refusedCombination(sweep, cell, check(cell.spec), baseline)) {
+    for (const [key, f] of refusedCombination(sweep, cell, check(cell), baseline)) {
       const at = `${f.path.join('.')}:${key}`;
       if (!findings.has(at) && !said.has(at)) findings.set(at, f);
     }

@@ -196,6 +196,16 @@ export function valueLabel(value: AxisValue): string {
     .join(' ');
 }
 
+/** A value as messages echo it, cut to `ECHO_MAX` characters: a value nested thousands deep, or a long
+ * prompt, would otherwise make one message of many kilobytes. */
 export function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  return clip(JSON.stringify(v) ?? String(v));
+}
+
+/** Longest echo of a value in a message. */
+const ECHO_MAX = 80;
+
+/** Text cut to `max` characters, an ellipsis marking the cut. */
+export function clip(text: string, max = ECHO_MAX): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

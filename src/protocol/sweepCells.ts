@@ -1,6 +1,7 @@
 // The cells of a sweep, in one fixed order: x varies fastest, then y, then z, so cell k is the same
 // run on every machine and a shard is simply the cells with k % n == i.
 import type { RunSpec } from './run';
+import type { ScheduleEntry } from './schedule';
 import type { AxisName, Sweep } from './sweep';
 import { AXIS_FIELDS, type AxisValue } from './sweepAxes';
 
@@ -51,6 +52,18 @@ export function cellAt(sweep: Sweep, index: number): Cell {
     if (axis.field === 'scheduleFile') scheduleFile = value as string;
   }
   return { index, at, values, spec, ...(scheduleFile !== undefined && { scheduleFile }) };
+}
+
+/** A schedule file's entry applied to a cell's spec, after every axis: its keys over the spec's scheduler
+ * keys, its explicit timesteps or σ in place of the spec's. */
+export function withSchedule(spec: RunSpec, entry: ScheduleEntry): RunSpec {
+  const { timesteps: _t, sigmas: _s, ...rest } = spec;
+  return {
+    ...rest,
+    scheduler: { ...spec.scheduler, ...entry.config },
+    ...(entry.timesteps && { timesteps: entry.timesteps }),
+    ...(entry.sigmas && { sigmas: entry.sigmas }),
+  };
 }
 
 export function expandCells(sweep: Sweep): Cell[] {

@@ -1,12 +1,13 @@
 // The files a sweep names, read on the host: the sweep file itself, its model folders (for their
-// hash) and schedule files. A cell whose file is missing or broken is an error that names the cell.
-import { createHash } from 'node:crypto';
+// hash), schedule files and input images. A cell whose file is missing or broken is an error that names the cell.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, readModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from '../modelFolder/hashCache';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
+import { tooDeepAt } from '../core/config/jsonNesting';
 import {
+  MAX_SWEEP_NESTING,
   parseSweep,
   type AxisName,
   type FileField,
@@ -15,10 +16,12 @@ import {
   type SweepReading,
 } from '../protocol/sweep';
 import type { ScheduleEntry } from '../protocol/schedule';
-import { valueLabel } from '../protocol/sweepAxes';
-import type { Cell } from '../protocol/sweepCells';
+import { clip, valueLabel } from '../protocol/sweepAxes';
+import { withSchedule, type Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
+import { ImageTooLarge, sha256Of } from './decodeImage';
+import { imageSize, type ImageSize } from './imageHeader';
 
 /** Sweep and schedule files are a few kilobytes; the cap keeps /dev/zero from exhausting memory. */
 const MAX_FILE_BYTES = 4_000_000;
@@ -42,28 +45,36 @@ export function readSweepFile(path: string, cellLimit?: number): SweepFile {
   return { path, dir, ...parseSweep(json, { cellLimit, files: sweepFileChecks(dir) }) };
 }
 
-/** The sweep's files as its checks read them, relative to `dir` (the sweep file's folder): each once for
- * these checks (they ask once per distinct cell), so a new call reads them again (a schedule file is a few
- * kilobytes, an image only stat'ed; a model folder is read again when its files change). */
+/** The sweep's files as its checks read them, relative to `dir` (the sweep file's folder): a schedule file
+ * once for these checks (they ask once per distinct cell), so a new call reads it again (a few kilobytes);
+ * an image or a model folder read again only when its files change (a stat each). */
 export function sweepFileChecks(dir: string): SweepFiles {
-  const problems = new Map<string, string | undefined>();
-  const problem = (kind: FileField, ref: string) => {
-    if (kind !== 'scheduleFile') return imageProblem(resolve(dir, ref));
-    try {
-      readScheduleRef(dir, ref);
-      return undefined;
-    } catch (err) {
-      return (err as Error).message;
-    }
+  const schedules = new Map<string, ScheduleEntry | string>();
+  const schedule = (ref: string) => {
+    if (!schedules.has(ref)) schedules.set(ref, scheduleOrProblem(dir, ref));
+    return schedules.get(ref)!;
   };
+  const label: Record<FileField, string> = { scheduleFile: '', initImage: 'init image ', mask: 'mask ' };
   return {
     model: modelFitReader(dir),
     problem: (kind, ref) => {
-      const key = `${kind}:${ref}`;
-      if (!problems.has(key)) problems.set(key, problem(kind, ref));
-      return problems.get(key);
+      const problem = kind === 'scheduleFile' ? schedule(ref) : imageFacts(resolve(dir, ref)).problem;
+      return typeof problem === 'string' ? `${label[kind]}${problem}` : undefined;
     },
+    schedule: (ref) => {
+      const entry = schedule(ref);
+      return typeof entry === 'string' ? undefined : entry;
+    },
+    imageSize: (ref) => imageFacts(resolve(dir, ref)).size,
   };
+}
+
+function scheduleOrProblem(dir: string, ref: string): ScheduleEntry | string {
+  try {
+    return readScheduleRef(dir, ref);
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** What a model folder gives a run: its UNet's hash, and the settings a spec falls back on. */
@@ -129,26 +140,16 @@ function withInputs(run: RunSpec, dir: string, where: string): Pick<ResolvedCell
 /** "x sampler=Euler, y steps=4": a cell's place, for messages and hovers. */
 export function describeCell(sweep: Sweep, cell: Cell): string {
   const parts = Object.entries(cell.values).map(
-    ([name, v]) => `${name} ${sweep.axes[name as AxisName]!.field}=${valueLabel(v)}`,
+    ([name, v]) => `${name} ${sweep.axes[name as AxisName]!.field}=${clip(valueLabel(v))}`,
   );
   return parts.length ? parts.join(', ') : 'the base run';
 }
 
 /** `file.json` (a scheduler_config) or `file.schedule.json#name`: its keys, and its explicit steps. */
 function withScheduleFile(spec: RunSpec, dir: string, ref: string, where: string): RunSpec {
-  let entry: ScheduleEntry;
-  try {
-    entry = readScheduleRef(dir, ref);
-  } catch (err) {
-    throw new SweepError(`${where}: ${(err as Error).message}`);
-  }
-  const { timesteps: _t, sigmas: _s, ...rest } = spec;
-  return {
-    ...rest,
-    scheduler: { ...spec.scheduler, ...entry.config },
-    ...(entry.timesteps && { timesteps: entry.timesteps }),
-    ...(entry.sigmas && { sigmas: entry.sigmas }),
-  };
+  const entry = scheduleOrProblem(dir, ref);
+  if (typeof entry === 'string') throw new SweepError(`${where}: ${entry}`);
+  return withSchedule(spec, entry);
 }
 
 /** The schedule a reference names, relative to `dir`; throws an Error that says why it cannot be used. */
@@ -177,31 +178,102 @@ export function readScheduleRef(dir: string, ref: string): ScheduleEntry {
   return entry;
 }
 
-/** Why an input image cannot be read, or undefined. */
-export function imageProblem(path: string): string | undefined {
-  const stat = existsSync(path) ? statSync(path) : undefined;
-  if (!stat?.isFile()) return `${path} does not exist or is not a file`;
-  if (stat.size > RUN_LIMITS.imageFileBytes)
-    return `${path} is ${stat.size} bytes, more than ${RUN_LIMITS.imageFileBytes}`;
-  return undefined;
+/** An input image as a run would take it, read before it is decoded: why the run could not read it, else
+ * its declared size and the SHA-256 of its bytes. */
+interface ImageFacts {
+  /** The file's size, times and inode: the facts hold until one changes. */
+  stamp: string;
+  problem?: string;
+  size?: ImageSize;
+  sha256?: string;
 }
 
-/** SHA-256 of a file's bytes, read once per path (a sweep names the same image in many cells). */
-const fileHashes = new Map<string, string>();
-function hashFile(path: string, what: string): string {
-  const known = fileHashes.get(path);
-  if (known) return known;
-  const problem = imageProblem(path);
-  if (problem) throw new SweepError(`${what} ${problem}`);
+/** Images read lately, by path: a sweep's checks ask on each pause in typing, its cells name the same image
+ * many times. */
+const images = new Map<string, ImageFacts>();
+const KEPT_IMAGES = 256;
+
+function imageFacts(path: string): ImageFacts {
+  const stat = existsSync(path) ? statSync(path) : undefined;
+  if (!stat?.isFile()) return { stamp: '', problem: `${path} does not exist or is not a file` };
+  const stamp = `${stat.size} ${stat.mtimeMs} ${stat.ctimeMs} ${stat.ino}`;
+  const known = images.get(path);
+  if (known?.stamp === stamp) return known;
+  const facts = { stamp, ...readImage(path, stat.size) };
+  images.delete(path);
+  images.set(path, facts);
+  if (images.size > KEPT_IMAGES) images.delete(images.keys().next().value!);
+  return facts;
+}
+
+/** What the run's reading (inputImages.ts, decodeImage.ts) would refuse without decoding, in its words. */
+function readImage(path: string, length: number): Omit<ImageFacts, 'stamp'> {
+  const max = RUN_LIMITS.imageFileBytes;
+  if (length > max) return { problem: `${path} is ${length} bytes, more than ${max}` };
+  const fail = (why: string) => ({ problem: `${path}: ${why}` });
+  if (length === 0) return fail('the file is empty');
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new SweepError(`${what} ${(err as Error).message}`);
+    return fail((err as Error).message);
   }
-  const hash = createHash('sha256').update(bytes).digest('hex');
-  fileHashes.set(path, hash);
-  return hash;
+  const png = [0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b);
+  if (!png && !(bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)) return fail('not a PNG or JPEG file');
+  if (png ? pngCutShort(bytes) : jpegCutShort(bytes))
+    return fail(`the file is cut short: it ends before its ${png ? 'IEND chunk' : 'end-of-image marker'}`);
+  const size = imageSize(bytes);
+  const side = RUN_LIMITS.side.max;
+  if (size && Math.max(size.width, size.height) > side) return fail(new ImageTooLarge(size, side).message);
+  if (size && Math.min(size.width, size.height) < 1) return fail(`the image is empty (${size.width}x${size.height})`);
+  return { size, sha256: sha256Of(bytes) };
+}
+
+/** Whether a PNG's chunks stop before its IEND chunk: fast-png then fails reading past the end. Damage
+ * inside a chunk's data shows only when the run decodes it. */
+function pngCutShort(bytes: Buffer): boolean {
+  for (let at = 8; at + 8 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
+    if (bytes.toString('latin1', at + 4, at + 8) === 'IEND') return false;
+  }
+  return true;
+}
+
+/** Whether a JPEG's markers stop before its end-of-image marker: jpeg-js then fails ("marker was not
+ * found"). A layout this walk does not know is left to the decoder. */
+function jpegCutShort(bytes: Buffer): boolean {
+  let at = 2;
+  while (at + 1 < bytes.length) {
+    if (bytes[at] !== 0xff) return false;
+    const marker = bytes[at + 1];
+    if (marker === 0xd9) return false;
+    // Fill bytes, and markers without a length (RSTn, TEM).
+    if (marker === 0xff || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += marker === 0xff ? 1 : 2;
+      continue;
+    }
+    if (at + 4 > bytes.length) return true;
+    at += 2 + bytes.readUInt16BE(at + 2);
+    if (marker === 0xda) at = scanEnd(bytes, at);
+  }
+  return true;
+}
+
+/** Where a scan's entropy-coded data ends: at the next 0xFF that is neither stuffed (0xFF00) nor a restart. */
+function scanEnd(bytes: Buffer, from: number): number {
+  let at = from;
+  while (at + 1 < bytes.length) {
+    const next = bytes[at + 1];
+    if (bytes[at] === 0xff && next !== 0 && (next < 0xd0 || next > 0xd7)) return at;
+    at++;
+  }
+  return bytes.length;
+}
+
+/** SHA-256 of an input image's bytes, read once until the file changes (a sweep names one image in many cells). */
+function hashFile(path: string, what: string): string {
+  const { problem, sha256 } = imageFacts(path);
+  if (problem) throw new SweepError(`${what} ${problem}`);
+  return sha256!;
 }
 
 export function readJsonFile(path: string, what: string): unknown {
@@ -211,8 +283,12 @@ export function readJsonFile(path: string, what: string): unknown {
   } catch (err) {
     throw new SweepError(`${what} ${(err as Error).message}`);
   }
+  const deep = tooDeepAt(text, MAX_SWEEP_NESTING);
+  if (deep !== undefined)
+    throw new SweepError(`${what} ${path} is nested more than ${MAX_SWEEP_NESTING} levels deep (at offset ${deep})`);
   try {
-    return JSON.parse(text);
+    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new SweepError(`${what} ${path} is not JSON: ${(err as Error).message}`);
   }

@@ -10,7 +10,7 @@ import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { parseSweep, sweepToJson, type Sweep } from '../protocol/sweep';
 import { cellCount, type Cell } from '../protocol/sweepCells';
 import { encodeRgbaPng } from '../png/pngEncode';
-import { withPngText } from '../png/pngText';
+import { readPngText, withPngText } from '../png/pngText';
 import { readJsonFile, SweepError } from './sweepFiles';
 import { GRID_FILE, INDEX_FILE } from './sweepFolder';
 import { sweepGrid } from './sweepGrid';
@@ -41,6 +41,8 @@ export interface SweepIndex {
   cellCount: number;
   /** Present in a shard's folder: which shard it holds. */
   shard?: { index: number; count: number };
+  /** The sweep file's name (not its path, which differs between machines): an edited sweep keeps it. */
+  source?: string;
   cells: IndexCell[];
 }
 
@@ -48,24 +50,87 @@ export function cellFileName(index: number, key: string): string {
   return `cell-${String(index).padStart(4, '0')}-${key.slice(0, KEY_DIGITS)}.png`;
 }
 
-/** The cell files already in a folder, by the key digits in their names. */
-export function cellFilesByKey(dir: string): Map<string, string> {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return new Map();
+/** What a sweep will not write over in its output folder (without force): another sweep's files or the
+ * user's. Its message starts with the folder, for the CLI to name its flag. */
+export class OutFolderError extends SweepError {
+  /** Whether force would write over it (not a file where the folder should be). */
+  readonly replaceable: boolean;
+  constructor(message: string, replaceable = true) {
+    super(message);
+    this.name = 'OutFolderError';
+    this.replaceable = replaceable;
   }
-  return new Map(
-    names.flatMap((n) => {
-      const m = CELL_FILE.exec(n);
-      return m ? [[m[1], n] as [string, string]] : [];
-    }),
-  );
 }
 
+/** A folder's file names: none where it does not exist yet. */
+export function folderFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    if (code === 'ENOTDIR') throw new OutFolderError(`${dir} is not a folder`, false);
+    throw err;
+  }
+}
+
+/** Which sweep writes a folder: its hash, and the name of its file (`source`), which an edit keeps. */
+export interface SweepOwner {
+  hash: string;
+  source?: string;
+}
+
+/** Refuses, before anything is written, an output folder holding what this sweep did not write: an index that
+ * is not a sweep index or is another sweep file's, a grid that is not a sweep's, or, in a folder with no index
+ * yet, a grid or a cell file of another sweep (`ourKeys`: the key digits of this run's cells; an interrupted
+ * run leaves its cells before its index). A folder with this sweep file's index is its cache, its file edited
+ * or not: a re-run, a resume, another shard, a changed model or axis value. `force` writes over all of it. */
+export function checkOutFolder(dir: string, owner: SweepOwner, ourKeys: ReadonlySet<string>, force = false): void {
+  const names = folderFiles(dir);
+  if (force) return;
+  const indexed = names.includes(INDEX_FILE);
+  if (indexed) checkOwnIndex(dir, owner);
+  else {
+    const stray = names.find((n) => cellKeyDigits(n) !== undefined && !ourKeys.has(cellKeyDigits(n)!));
+    if (stray) throw new OutFolderError(`${dir} holds ${stray}, which is no cell of this sweep`);
+  }
+  if (!names.includes(GRID_FILE)) return;
+  const grid = gridHash(join(dir, GRID_FILE));
+  if (grid === undefined || (!indexed && grid !== owner.hash))
+    throw new OutFolderError(`${dir} holds a ${GRID_FILE} that is not this sweep's grid`);
+}
+
+/** Refuses a folder's index that is not a sweep index, or is another sweep file's. An index without a source
+ * (written before indexes named theirs) is taken as this sweep's. */
+function checkOwnIndex(dir: string, owner: SweepOwner): void {
+  let index: SweepIndex;
+  try {
+    index = readIndex(dir);
+  } catch {
+    throw new OutFolderError(`${dir} holds an ${INDEX_FILE} that is not a sweep index`);
+  }
+  const other = index.source !== undefined && owner.source !== undefined && index.source !== owner.source;
+  if (index.sweepHash !== owner.hash && other)
+    throw new OutFolderError(`${dir} holds the ${INDEX_FILE} of another sweep file, ${index.source}`);
+}
+
+/** The key digits in a cell file's name; undefined for any other file. */
+export function cellKeyDigits(name: string): string | undefined {
+  return CELL_FILE.exec(name)?.[1];
+}
+
+/** The first KEY_DIGITS of a cell's key, as its file name holds them. */
 export function shortKey(key: string): string {
   return key.slice(0, KEY_DIGITS);
+}
+
+/** The sweep hash a grid file holds, if it is a sweep's grid. */
+function gridHash(path: string): string | undefined {
+  try {
+    return (JSON.parse(readPngText(readFileSync(path))[GRID_KEY]) as { sweepHash?: string }).sweepHash;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keys sorted at every level: the same index is the same bytes, however it was put together. */
@@ -86,6 +151,7 @@ export function readIndex(dir: string): SweepIndex {
   if (!sweep) throw new SweepError(`${path}: its sweep is not valid: ${findings[0]?.message}`);
   if (v.sweepHash !== sweepHash(sweep))
     throw new SweepError(`${path}: its sweep does not match its sweepHash (was the index edited?)`);
+  if (v.source !== undefined && typeof v.source !== 'string') throw new SweepError(`${path}: its source is not a name`);
   const count = cellCount(sweep);
   for (const [i, c] of v.cells.entries()) {
     const ok =

@@ -1,12 +1,22 @@
 // `sweep --merge`: the folders of a sweep's shards (on one machine or copied from many) assembled
-// into one folder with the whole index and the grid, refusing folders of different sweeps.
+// into one folder with the whole index and the grid, refusing folders of different sweeps and, without
+// `force`, an output folder that holds another sweep's files or the user's.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cellCount } from '../protocol/sweepCells';
 import { SweepError } from './sweepFiles';
-import { readIndex, SWEEP_INDEX_FORMAT, writeGrid, writeIndex, type IndexCell, type SweepIndex } from './sweepIndex';
+import {
+  checkOutFolder,
+  readIndex,
+  shortKey,
+  SWEEP_INDEX_FORMAT,
+  writeGrid,
+  writeIndex,
+  type IndexCell,
+  type SweepIndex,
+} from './sweepIndex';
 
-export async function mergeSweeps(folders: readonly string[], outDir: string): Promise<SweepIndex> {
+export async function mergeSweeps(folders: readonly string[], outDir: string, force = false): Promise<SweepIndex> {
   if (folders.length === 0) throw new SweepError('--merge needs the shard folders to merge');
   const indices = folders.map((dir) => ({ dir, index: readIndex(dir) }));
   const first = indices[0];
@@ -19,8 +29,8 @@ export async function mergeSweeps(folders: readonly string[], outDir: string): P
       );
     }
   }
-  mkdirSync(outDir, { recursive: true });
   const cells = new Map<number, IndexCell>();
+  const copies: [from: string, to: string][] = [];
   for (const { dir, index } of indices) {
     for (const cell of index.cells) {
       const known = cells.get(cell.index);
@@ -30,7 +40,7 @@ export async function mergeSweeps(folders: readonly string[], outDir: string): P
         );
       const from = join(dir, cell.file);
       if (!existsSync(from)) throw new SweepError(`${from} is missing (listed in ${join(dir, 'index.json')})`);
-      if (resolve(dir) !== resolve(outDir)) copyFileSync(from, join(outDir, cell.file));
+      if (resolve(dir) !== resolve(outDir)) copies.push([from, join(outDir, cell.file)]);
       cells.set(cell.index, cell);
     }
   }
@@ -38,11 +48,17 @@ export async function mergeSweeps(folders: readonly string[], outDir: string): P
   const missing = Array.from({ length: cellCount(sweep) }, (_, i) => i).filter((i) => !cells.has(i));
   if (missing.length)
     throw new SweepError(`cells ${missing.join(', ')} are in none of the folders: is a shard missing or unfinished?`);
+  // Checked once every folder is read, so that a refused merge has written nothing.
+  const owner = { hash: sweepHash, source: first.index.source };
+  checkOutFolder(outDir, owner, new Set([...cells.values()].map((c) => shortKey(c.key))), force);
+  mkdirSync(outDir, { recursive: true });
+  for (const [from, to] of copies) copyFileSync(from, to);
   const merged: SweepIndex = {
     format: SWEEP_INDEX_FORMAT,
     sweepHash,
     sweep,
     cellCount: cellCount(sweep),
+    ...(owner.source !== undefined && { source: owner.source }),
     cells: [...cells.values()],
   };
   writeIndex(outDir, merged);

@@ -1,7 +1,7 @@
 // Runs the cells of a sweep through one engine (its sessions loaded once, kept between cells) along
-// the same path as every other run (executeRun), skipping cells whose content key already has a file
-// in the output folder. The engine starts only when a cell has to run.
-import { readFileSync } from 'node:fs';
+// the same path as every other run (executeRun), skipping cells whose file (named by index and content
+// key) is already in the output folder. The engine starts only when a cell has to run.
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PreviewImage, RunOptions, StepEvent } from '../protocol/engine';
 import type { Sweep } from '../protocol/sweep';
@@ -10,10 +10,13 @@ import { writeFileSafely } from './writeFileSafely';
 import { EngineError, type EngineClient } from './engineClient';
 import { executeTogether, prepareRun, type FinishedRun } from './executeRun';
 import { cellsIn, seedBatches, togetherGroups } from './sweepBatches';
-import { describeCell, type ResolvedCell } from './sweepFiles';
+import { describeCell, SweepError, type ResolvedCell } from './sweepFiles';
+import { RunInputError } from './inputImages';
 import {
   cellFileName,
-  cellFilesByKey,
+  cellKeyDigits,
+  checkOutFolder,
+  folderFiles,
   shortKey,
   writeGrid,
   writeIndex,
@@ -55,7 +58,7 @@ export interface SweepRunOptions {
   /** Most cells run together (default DEFAULT_TOGETHER): consecutive seeds as one batch of at most
    * DEFAULT_SEED_BATCH, and batches of one model side by side, their UNet calls joined. */
   maxBatch?: number;
-  /** Run every cell even when its file exists. */
+  /** Run every cell even when its file exists, and write over what the folder holds of another sweep. */
   force?: boolean;
   signal?: AbortSignal;
   /** Without it the engine sends no step events. */
@@ -64,6 +67,8 @@ export interface SweepRunOptions {
   onCell?: (index: number, png: Uint8Array) => void;
   /** Written into the index of a shard's folder. */
   shard?: { index: number; count: number };
+  /** The sweep file's name, kept in the index: the folder of one sweep file, edited or not, is its cache. */
+  source?: string;
 }
 
 export interface SweepRunReport {
@@ -75,19 +80,38 @@ export interface SweepRunReport {
   grid: boolean;
 }
 
+/** The folder's file names, with a copy under its own name of each cell found under another cell's name with
+ * its key (a value moved along an axis, or repeated): an index names each cell's file by index and key. */
+function reuseTwins(dir: string, keyed: readonly { key: string; file: string }[]): string[] {
+  const names = folderFiles(dir);
+  const present = new Set(names);
+  const byKey = new Map(names.flatMap((n) => (cellKeyDigits(n) ? [[cellKeyDigits(n)!, n] as const] : [])));
+  const copied = keyed.flatMap(({ key, file }) => {
+    const twin = byKey.get(shortKey(key));
+    if (present.has(file) || twin === undefined) return [];
+    copyFileSync(join(dir, twin), join(dir, file));
+    return [file];
+  });
+  return [...names, ...copied];
+}
+
 export async function runSweep(
   sweep: Sweep,
   cells: readonly ResolvedCell[],
   o: SweepRunOptions,
 ): Promise<SweepRunReport> {
-  const existing = o.force ? new Map<string, string>() : cellFilesByKey(o.outDir);
-  const keyed = cells.map((cell) => ({ cell, key: cellKey(cell.model, cell.spec, cell.inputs) }));
-  const todo = keyed.filter(({ key }) => !existing.has(shortKey(key)));
-  const files = new Map(keyed.map(({ cell, key }) => [cell.index, existing.get(shortKey(key))]));
+  const keyed = cells.map((cell) => {
+    const key = cellKey(cell.model, cell.spec, cell.inputs);
+    return { cell, key, file: cellFileName(cell.index, key) };
+  });
+  const owner = { hash: sweepHash(sweep), source: o.source };
+  checkOutFolder(o.outDir, owner, new Set(keyed.map((t) => shortKey(t.key))), o.force);
+  const existing = new Set(o.force ? [] : reuseTwins(o.outDir, keyed));
+  const todo = keyed.filter(({ file }) => !existing.has(file));
   if (o.onCell) {
     // A plain copy, as executeRun hands over a cell it made: a Node Buffer reaches a webview as no image.
-    for (const [index, file] of files)
-      if (file !== undefined) o.onCell(index, new Uint8Array(readFileSync(join(o.outDir, file))));
+    for (const { cell, file } of keyed)
+      if (existing.has(file)) o.onCell(cell.index, new Uint8Array(readFileSync(join(o.outDir, file))));
   }
   let engine: EngineClient | undefined;
   /** Pixels of the cells run here, for the grid (cached cells' files are decoded there): no more than
@@ -108,11 +132,9 @@ export async function runSweep(
    * failed: what was queued behind the failure is stopped). */
   const keep = (batch: (typeof batches)[number], finished: FinishedRun) => {
     if (stop.signal.aborted) return;
-    batch.forEach(({ cell, key }, i) => {
+    batch.forEach(({ cell, file }, i) => {
       const image = finished.images[i];
-      const file = cellFileName(cell.index, key);
       writeFileSafely(join(o.outDir, file), image.png, true);
-      files.set(cell.index, file);
       keptCells.add(cell.index);
       const { width, height, rgba } = image;
       if (gridDue) pixels.set(cell.index, { width, height, rgba });
@@ -159,17 +181,18 @@ export async function runSweep(
     await Promise.allSettled([current, next]);
     throw err;
   }
-  const entries: IndexCell[] = keyed.map(({ cell, key }) => ({
+  const entries: IndexCell[] = keyed.map(({ cell, key, file }) => ({
     index: cell.index,
     values: cell.values,
     key,
-    file: files.get(cell.index)!,
+    file,
     modelHash: cell.model.hash,
     spec: cell.spec,
   }));
   const index: SweepIndex = {
     format: SWEEP_INDEX_FORMAT,
-    sweepHash: sweepHash(sweep),
+    sweepHash: owner.hash,
+    ...(o.source !== undefined && { source: o.source }),
     sweep,
     cellCount: cellCount(sweep),
     ...(o.shard && { shard: o.shard }),
@@ -188,9 +211,12 @@ export async function runSweep(
 /** An engine's refusal of a batch, naming its first cell (and how many seeds ran with it), as a missing
  * file names its cell: the sweep's other cells may be fine. A cancel is the user's, and stays as it is. */
 function naming(err: unknown, sweep: Sweep, batch: readonly { cell: ResolvedCell }[]): unknown {
-  if (!(err instanceof EngineError) || err.code === 'CANCELLED') return err;
+  const input = err instanceof RunInputError;
+  if (!(err instanceof EngineError || input) || (err as EngineError).code === 'CANCELLED') return err;
   const { cell } = batch[0];
   const more = batch.length > 1 ? ` and the ${batch.length - 1} seeds batched with it` : '';
   const message = `cell ${cell.index} (${describeCell(sweep, cell)})${more}: ${err.message}`;
+  // An init image or mask that fails to decode (its header passed the checks) is the sweep's to fix.
+  if (input) return new SweepError(message);
   return new EngineError({ code: err.code, message, file: err.file, step: err.step });
 }

@@ -1,7 +1,8 @@
 // Reads a *.sweep.json text into its sweep and findings that carry text offsets, for diagnostics
 // and the grid view. Pure (no vscode): tests run it in plain Node.
 import type { Finding } from '../../core/config/findings';
-import { DEFAULT_CELL_LIMIT, parseSweep, type Sweep, type SweepFiles } from '../../protocol/sweep';
+import { DEFAULT_CELL_LIMIT, MAX_SWEEP_NESTING, parseSweep, type Sweep, type SweepFiles } from '../../protocol/sweep';
+import { tooDeepAt } from '../../core/config/jsonNesting';
 import { findNodeAtLocation, parseTree, type Node, type ParseError } from '../../documents/jsonc';
 import { describeSyntaxError } from '../../documents/jsonSyntax';
 import { spanOf } from '../../documents/scheduleDocument';
@@ -22,6 +23,11 @@ export function isSweepFile(fileName: string): boolean {
 
 /** With `files`, the models and files the sweep names are checked too (the host reads them). */
 export function readSweepDocument(text: string, cellLimit = DEFAULT_CELL_LIMIT, files?: SweepFiles): SweepDocument {
+  const deep = tooDeepAt(text, MAX_SWEEP_NESTING);
+  if (deep !== undefined) {
+    const message = `Nested more than ${MAX_SWEEP_NESTING} levels deep; a sweep needs at most 5.`;
+    return { findings: [{ severity: 'error', code: 'too-deep', path: [], message, offset: deep, length: 1 }] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {

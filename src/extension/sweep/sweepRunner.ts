@@ -164,6 +164,7 @@ export class SweepRunner implements vscode.Disposable {
           cancelled.addEventListener('abort', () => abort.abort(), { once: true });
           return runSweep(sweep, cells, {
             outDir,
+            source: basename(document.uri.fsPath),
             engine: () => this.engine,
             runOptions: { provider: readProvider() },
             signal: abort.signal,

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
@@ -132,4 +132,60 @@ test('merging folders of different sweeps is refused, naming both', () => {
   const r = cli(['--merge', join(a.dir, 'o'), join(b.dir, 'o'), '--out', join(a.dir, 'm')]);
   assert.equal(r.code, 2);
   assert.match(r.err, new RegExp(`${join(b.dir, 'o')} holds another sweep than ${join(a.dir, 'o')}`));
+});
+
+test("an --out holding another sweep's files or the user's is refused and left as it was; --force writes over", () => {
+  const { dir, file } = sweepFile();
+  const done = join(dir, 'done');
+  assert.equal(cli([file, '--out', done]).code, 0);
+  const doneIndex = readFileSync(join(done, 'index.json'));
+  const user = join(dir, 'user');
+  mkdirSync(user);
+  writeFileSync(join(user, 'grid.png'), 'important');
+  writeFileSync(join(user, 'index.json'), '{"mine":1}');
+  const merge = cli(['--merge', done, '--out', user]);
+  assert.equal(merge.code, 2);
+  assert.match(
+    merge.err,
+    /--out \S+user holds an index\.json that is not a sweep index: give another --out, or --force/,
+  );
+  assert.deepEqual(readdirSync(user), ['grid.png', 'index.json'], 'no cell copied');
+  assert.equal(readFileSync(join(user, 'grid.png'), 'utf8'), 'important');
+
+  // Another sweep file (an edit of test.sweep.json itself would be its own folder's cache).
+  const other = join(dir, 'other.sweep.json');
+  renameSync(sweepFile({ y: { field: 'seed', values: [3] } }).file, other);
+  const into = cli([other, '--out', done]);
+  assert.equal(into.code, 2);
+  assert.match(into.err, /--out \S+done holds the index\.json of another sweep file, test\.sweep\.json:/);
+  assert.equal(into.out, '', 'no cell ran');
+  assert.ok(readFileSync(join(done, 'index.json')).equals(doneIndex), "the other sweep's index is kept");
+
+  const taken = join(dir, 'taken');
+  writeFileSync(taken, 'x');
+  const onFile = cli([file, '--out', taken]);
+  assert.equal(onFile.code, 2);
+  assert.match(onFile.err, /diffusion-lab: --out \S+taken is not a folder\n/);
+
+  const forced = cli(['--merge', done, '--out', user, '--force']);
+  assert.equal(forced.code, 0, forced.err);
+  assert.ok(readFileSync(join(user, 'index.json')).equals(doneIndex));
+});
+
+test('shard flags that would be ignored are refused: no index, counts that disagree, a shard to merge, huge', () => {
+  const { dir, file } = sweepFile();
+  const out = join(dir, 'o');
+  for (const [args, refusal] of [
+    [['--shards', '4'], /--shards 4 is set but no shard index: give --shard i\/n, .*\(JOB_COMPLETION_INDEX\)/],
+    [['--shards', '3', '--shard', '0/2'], /--shards 3 contradicts --shard 0\/2/],
+    [['--shard', '0/99999999999999999999'], /--shard count must be a whole number up to 9007199254740991/],
+  ] as const) {
+    const r = cli([file, '--out', out, ...args]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, refusal);
+  }
+  const merge = cli(['--merge', join(dir, 's0'), '--out', out, '--shard', '0/2']);
+  assert.equal(merge.code, 2);
+  assert.match(merge.err, /--merge takes no --shard or --shards/);
+  assert.equal(existsSync(out), false, 'nothing ran');
 });

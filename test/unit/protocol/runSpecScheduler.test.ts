@@ -10,7 +10,7 @@ test('a scheduler config nested deeper than a config needs is refused alone, bef
   for (let i = 0; i < 100_000; i++) deep = { a: deep };
   const problems = checkRunSpec({ ...base, scheduler: { _class_name: 'EulerDiscreteScheduler', x: deep } });
   assert.deepEqual(problems, [
-    { field: 'scheduler', message: 'the scheduler config is nested more than 8 levels deep (a config needs 2)' },
+    { field: 'scheduler', message: 'scheduler config is nested more than 8 levels deep (a config needs 2)' },
   ]);
   const betas = { _class_name: 'DDIMScheduler', trained_betas: [0.1, 0.2] };
   assert.deepEqual(checkRunSpec({ ...base, scheduler: betas }), []);

@@ -48,12 +48,12 @@ test("a batch's last seed (or variation seed, with a variation) is a seed too; a
   const messages = (spec: object) => checkRunSpec({ ...base, ...spec }).map((p) => `${p.field}: ${p.message}`);
   assert.deepEqual(messages({ seed: max - 2, batchSize: 3 }), []);
   assert.deepEqual(messages({ seed: max - 1, batchSize: 3 }), [
-    `batchSize: a batch of 3 from seed ${max - 1} runs past the largest seed ${max}: image i takes seed + i`,
+    `batchSize: batch of 3 from seed ${max - 1} runs past the largest seed ${max}: image i takes seed + i`,
   ]);
   // With a variation every image keeps the seed, and the variation seed counts up.
   assert.deepEqual(messages({ seed: max, subseed: 1, subseedStrength: 0.5, batchSize: 3 }), []);
   assert.deepEqual(messages({ seed: 1, subseed: max, subseedStrength: 0.5, batchSize: 2 }), [
-    `batchSize: a batch of 2 from subseed ${max} runs past the largest seed ${max}: image i takes subseed + i`,
+    `batchSize: batch of 2 from subseed ${max} runs past the largest seed ${max}: image i takes subseed + i`,
   ]);
   const highest = () => 0.9999999999;
   const drawn = prepareRun({ ...base, seed: RANDOM_SEED, subseed: RANDOM_SEED, batchSize: 64 }, highest).spec;

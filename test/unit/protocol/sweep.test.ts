@@ -2,8 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
+import { show } from '../../../src/protocol/sweepAxes';
 import { cellAt, cellCount, cellsText, expandCells } from '../../../src/protocol/sweepCells';
 import type { ModelFit } from '../../../src/protocol/modelFit';
+import type { ScheduleEntry } from '../../../src/protocol/schedule';
 import { fitOf } from './modelFitFixture';
 
 const base = {
@@ -302,4 +304,186 @@ test("with the host's reading of files, a missing schedule file or input image i
     read({ base: { ...base, strength: 0.5 }, y: { field: 'initImage', values: ['a.png', 'missing.png'] } }),
     [['y.values.1', 'initImage missing.png does not exist']],
   );
+});
+
+test('a size axis with a width or height axis sets one field twice; a size axis over a base size wins', () => {
+  const read = (json: Record<string, unknown>) =>
+    parseSweep({ version: 1, base, ...json }).findings.map((f) => [f.path.join('.'), f.code, f.message]);
+  assert.deepEqual(read({ x: { field: 'size', values: ['32x32'] }, y: { field: 'width', values: [64, 128] } }), [
+    ['y.field', 'duplicate-field', 'axes x (size) and y (width) both set width: vary it on one axis'],
+  ]);
+  assert.deepEqual(
+    read({ x: { field: 'height', values: [64] }, z: { field: 'size', values: ['64x64'] } }).map(([path]) => path),
+    ['z.field'],
+  );
+  // Scheduler keys merge: a sampler axis and a σ schedule axis are fine, two inline scheduler axes are not.
+  const inline = { field: 'scheduler', values: [{ eta: 0.5 }] };
+  assert.deepEqual(read({ x: inline, y: { field: 'sigmaSchedule', values: ['karras'] } }), []);
+  assert.deepEqual(
+    read({ x: inline, y: inline }).map(([path, code]) => [path, code]),
+    [['y.field', 'duplicate-field']],
+  );
+  const sized = sweepOf({
+    version: 1,
+    base: { ...base, width: 96, height: 96 },
+    x: { field: 'size', values: ['64x32'] },
+  });
+  const { width, height } = expandCells(sized)[0].spec;
+  assert.deepEqual([width, height], [64, 32]);
+});
+
+test('a problem repeated over many values of an axis is shown for the first few, then counted', () => {
+  const range = { field: 'seed', values: { from: 4294967295, count: 100_000 } };
+  const atX = parseSweep({ version: 1, base, x: range }).findings.filter((f) => f.path[0] === 'x');
+  assert.deepEqual(
+    atX.map((f) => f.path.join('.')),
+    ['x.values.0', 'x.values.1', 'x.values.2', 'x.values.3', 'x.values.4', 'x.values'],
+  );
+  assert.match(atX[1].message, /not 4294967296$/);
+  assert.deepEqual(atX[5], {
+    severity: 'error',
+    path: ['x', 'values'],
+    code: 'same-problem',
+    message: '…and 99,995 more values of x with the same problem',
+  });
+  // Five of one problem are all shown; a problem of another kind on the same values is counted apart.
+  const zeros = (n: number) => ({ field: 'steps', values: Array.from({ length: n }, () => 0) });
+  const five = parseSweep({ version: 1, base, x: zeros(5) }).findings;
+  assert.deepEqual(
+    five.filter((f) => f.code === 'engine-refuses').map((f) => f.path.join('.')),
+    ['x.values.0', 'x.values.1', 'x.values.2', 'x.values.3', 'x.values.4'],
+  );
+  const seven = parseSweep({ version: 1, base, x: zeros(7) }).findings;
+  assert.deepEqual(
+    seven.filter((f) => f.code === 'same-problem').map((f) => [f.severity, f.message]),
+    [
+      ['error', '…and 2 more values of x with the same problem'],
+      ['warning', '…and 1 more value of x with the same problem'],
+    ],
+  );
+  assert.equal(seven.length, 12, 'five refusals, five repeated values and a count of each');
+});
+
+test('a value echoed in a message is cut to 80 characters, any message to 1,000', () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 3000; i++) deep = { k: deep };
+  const [f] = parseSweep({ version: 1, base, x: { field: 'steps', values: [4, deep] } }).findings;
+  assert.equal(f.path.join('.'), 'x.values.1');
+  assert.match(f.message, /^steps must be a number, not \{"k":\{"k":.*…$/);
+  assert.ok(f.message.length < 120, `${f.message.length} characters`);
+  // checkRunSpec echoes a base value whole: the message is cut.
+  const [atBase] = parseSweep({ version: 1, base: { ...base, steps: deep } }).findings;
+  assert.equal(atBase.path.join('.'), 'base.steps');
+  assert.equal(atBase.message.length, 1000);
+  assert.equal(show('a'.repeat(200)).length, 80);
+  assert.equal(show('short'), '"short"');
+});
+
+test("a field an axis replaces is the value's to answer for, a field built on the base's stays the base's", () => {
+  const read = (json: Record<string, unknown>) =>
+    parseSweep({ version: 1, ...json }).findings.map((f) => [f.path.join('.'), f.code]);
+  // The base's steps never run: the axis's 0 is the problem.
+  assert.deepEqual(read({ base: { ...base, steps: 0 }, x: { field: 'steps', values: [0, 4] } }), [
+    ['x.values.0', 'engine-refuses'],
+  ]);
+  assert.deepEqual(read({ base: { ...base, steps: 0 }, x: { field: 'steps', values: [2, 4] } }), []);
+  // Prompt S/R builds on the base prompt: its bad syntax is the base's.
+  const broken = { ...base, prompt: 'a red circle (square:99999)' };
+  assert.deepEqual(read({ base: broken, x: { field: 'promptSR', values: ['red', 'blue'] } }), [
+    ['base.prompt', 'engine-refuses'],
+  ]);
+});
+
+/** A DDIM training schedule, as the default model's scheduler_config.json. */
+const ddimConfig = {
+  _class_name: 'DDIMScheduler',
+  num_train_timesteps: 1000,
+  beta_start: 0.00085,
+  beta_end: 0.012,
+  beta_schedule: 'scaled_linear',
+};
+
+test("with the host's reading, scheduler keys and schedule files the engine refuses are errors at the value", () => {
+  const schedules: Record<string, ScheduleEntry> = {
+    'ddim.schedule.json#a': { name: 'a', config: { _class_name: 'DDIMScheduler' }, timesteps: [999, 500] },
+    'euler.json': { name: 'euler', config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 500] },
+  };
+  const files = {
+    model: () => fitOf('m', { scheduler: ddimConfig }),
+    problem: () => undefined,
+    schedule: (ref: string) => schedules[ref],
+  };
+  const read = (json: Record<string, unknown>) =>
+    parseSweep({ version: 1, ...json }, { files }).findings.map((f) => [f.path.join('.'), f.severity, f.message]);
+  const dpm = { _class_name: 'DPMSolverMultistepScheduler', solver_order: 99 };
+  assert.deepEqual(
+    read({ base, x: { field: 'scheduler', values: [{ _class_name: 'EulerDiscreteScheduler' }, dpm] } }),
+    [['x.values.1', 'error', 'cannot build the scheduler: solver_order = 99 is above the maximum 3']],
+  );
+  const [ddim] = read({ base, x: { field: 'scheduleFile', values: ['euler.json', 'ddim.schedule.json#a'] } });
+  assert.deepEqual(ddim.slice(0, 2), ['x.values.1', 'error']);
+  assert.match(ddim[2], /^DDIMScheduler cannot take custom timesteps: /);
+  // A base key the σ schedule axis's keys merge with is the base's, whichever σ schedule.
+  const merged = read({
+    base: { ...base, scheduler: { beta_start: -1 } },
+    x: { field: 'sigmaSchedule', values: ['karras'] },
+  });
+  assert.deepEqual(
+    merged.map(([path, severity]) => [path, severity]),
+    [['base.scheduler', 'error']],
+  );
+  // Combinations too: PNDM's warm-up needs 4 steps.
+  const pndm = read({
+    base,
+    x: { field: 'sampler', values: ['DDIMScheduler', 'PNDMScheduler'] },
+    y: { field: 'steps', values: [4, 2] },
+  });
+  assert.deepEqual(
+    pndm.map(([path, severity]) => [path, severity]),
+    [['y.values.1', 'error']],
+  );
+  assert.match(pndm[0][2], /^with x = "PNDMScheduler": PNDMScheduler cannot take 2 steps: /);
+  // Without the host's reading there is no model config to build on.
+  assert.deepEqual(parseSweep({ version: 1, base, x: { field: 'scheduler', values: [dpm] } }).findings, []);
+});
+
+test("with the host's reading, a misspelt scheduler key warns at the value or base that writes it", () => {
+  const typo = { _class_name: 'EulerDiscreteScheduler', use_karas_sigmas: true };
+  const files = {
+    model: () => fitOf('m', { scheduler: ddimConfig }),
+    problem: () => undefined,
+    schedule: () => ({ name: 'typo', config: typo }),
+  };
+  const reading = (json: Record<string, unknown>) => parseSweep({ version: 1, ...json }, { files });
+  const found = (json: Record<string, unknown>) =>
+    reading(json).findings.map((f) => [f.path.join('.'), f.severity, f.code]);
+  const inline = { base, x: { field: 'scheduler', values: [{ _class_name: 'EulerDiscreteScheduler' }, typo] } };
+  assert.deepEqual(found(inline), [['x.values.1', 'warning', 'unknown-key']]);
+  assert.match(reading(inline).findings[0].message, /use_karas_sigmas .*EulerDiscreteScheduler.*use_karras_sigmas\?$/);
+  assert.ok(reading(inline).sweep, 'a warning still gives the sweep');
+  assert.deepEqual(found({ base, x: { field: 'scheduleFile', values: ['typo.json'] } }), [
+    ['x.values.0', 'warning', 'unknown-key'],
+  ]);
+  assert.deepEqual(found({ base: { ...base, scheduler: typo }, x: { field: 'steps', values: [2, 3] } }), [
+    ['base.scheduler', 'warning', 'unknown-key'],
+  ]);
+});
+
+test("with the host's reading of images, a mask of another size than its init image is said where it differs", () => {
+  const sizes: Record<string, { width: number; height: number }> = {
+    'a.png': { width: 64, height: 64 },
+    'small.png': { width: 32, height: 32 },
+  };
+  const files = { model: () => fitOf('m'), problem: () => undefined, imageSize: (ref: string) => sizes[ref] };
+  const read = (json: Record<string, unknown>) =>
+    parseSweep({ version: 1, ...json }, { files }).findings.map((f) => [f.path.join('.'), f.message]);
+  const img2img = { ...base, initImage: 'a.png', strength: 0.5 };
+  assert.deepEqual(read({ base: { ...img2img, mask: 'small.png' } }), [
+    ['base.mask', 'mask "small.png" is 32x32 but the init image "a.png" is 64x64; they must be the same size'],
+  ]);
+  assert.deepEqual(read({ base: { ...img2img, mask: 'a.png' } }), []);
+  const images = { field: 'initImage', values: ['a.png', 'small.png'] };
+  assert.deepEqual(read({ base: { ...img2img, mask: 'a.png' }, x: images }), [
+    ['x.values.1', 'mask "a.png" is 64x64 but the init image "small.png" is 32x32; they must be the same size'],
+  ]);
 });

@@ -1,18 +1,19 @@
 // Running a sweep with a stand-in engine: which cells call the model, what the folder holds, the
-// cache by content key, and merging shards' folders.
+// cache by content key, an output folder that is not the sweep's refused, and merging shards' folders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import type { GenerateRequest, GenerateResult } from '../../../src/protocol/engine';
-import { parseSweep, type Sweep } from '../../../src/protocol/sweep';
+import { parseSweep, sweepToJson, type Sweep } from '../../../src/protocol/sweep';
 import { cellAt, expandCells } from '../../../src/protocol/sweepCells';
 import { EngineError, type EngineClient } from '../../../src/runs/engineClient';
 import { readPngText } from '../../../src/png/pngText';
-import type { ResolvedCell } from '../../../src/runs/sweepFiles';
-import { GRID_KEY, readCellImage, readIndex } from '../../../src/runs/sweepIndex';
+import { SweepError, type ResolvedCell } from '../../../src/runs/sweepFiles';
+import { RunInputError } from '../../../src/runs/inputImages';
+import { GRID_KEY, OutFolderError, readCellImage, readIndex } from '../../../src/runs/sweepIndex';
 import { mergeSweeps } from '../../../src/runs/sweepMerge';
 import { runSweep, type SweepProgress } from '../../../src/runs/sweepRun';
 import { shardCells } from '../../../src/runs/sweepShard';
@@ -216,6 +217,17 @@ test("an engine's refusal names the batch's first cell and its batched seeds; a 
   }
 });
 
+test('an init image that fails to decode at run time is a sweep error naming the cell', async () => {
+  const engine = fakeEngine().factory();
+  engine.generate = () => Promise.reject(new RunInputError('initImage', 'init image /x.png: bad zlib data'));
+  const run = runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: tmp(), engine: () => engine, runOptions: {} });
+  await assert.rejects(run, (e: Error) => {
+    assert.ok(e instanceof SweepError, e.constructor.name);
+    assert.match(e.message, /^cell 0 \(.+\)( and the \d+ seeds batched with it)?: init image \/x\.png: bad zlib data$/);
+    return true;
+  });
+});
+
 test('a re-run with every cell in the folder starts no engine; --force runs them all again', async () => {
   const out = tmp();
   await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: out, engine: fakeEngine().factory, runOptions: {} });
@@ -335,4 +347,133 @@ test('a cell file that declares a huge image is refused from its header, naming 
   const path = join(dir, 'cell-0000-0.png');
   writeFileSync(path, forged);
   await assert.rejects(() => readCellImage(path), /cell-0000-0\.png: 20000x20000 is larger than 4096 on a side/);
+});
+
+test("a folder of another sweep's or the user's files is refused before any cell runs; force writes over", async () => {
+  const other = { ...sweep, base: { ...sweep.base, prompt: 'q' } };
+  const otherDir = tmp();
+  const otherCells = expandCells(other).map((c) => ({ ...c, run: c.spec, model, inputs: {} }));
+  const elsewhere = { engine: fakeEngine().factory, runOptions: {}, source: 'other.sweep.json' };
+  await runSweep(other, otherCells, { outDir: otherDir, ...elsewhere });
+  const mine = tmp();
+  writeFileSync(join(mine, 'index.json'), '{"mine":1}');
+  const stray = tmp();
+  writeFileSync(join(stray, 'cell-0000-0123456789abcdef.png'), 'junk');
+  const grid = tmp();
+  writeFileSync(join(grid, 'grid.png'), 'important');
+  for (const [dir, refusal] of [
+    [otherDir, /holds the index\.json of another sweep file, other\.sweep\.json$/],
+    [mine, /holds an index\.json that is not a sweep index$/],
+    [stray, /holds cell-0000-0123456789abcdef\.png, which is no cell of this sweep$/],
+    [grid, /holds a grid\.png that is not this sweep's grid$/],
+  ] as const) {
+    const before = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+    const e = fakeEngine();
+    const source = 'mine.sweep.json';
+    const run = runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: dir, engine: e.factory, runOptions: {}, source });
+    await assert.rejects(run, (err: OutFolderError) => err instanceof OutFolderError && refusal.test(err.message));
+    assert.equal(e.starts(), 0, 'no engine started');
+    assert.deepEqual(
+      readdirSync(dir).map((f) => readFileSync(join(dir, f))),
+      before,
+      'the folder is as it was',
+    );
+    const forced = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+      outDir: dir,
+      engine: fakeEngine().factory,
+      runOptions: {},
+      force: true,
+    });
+    assert.deepEqual(forced.ran, [0, 1, 2, 3]);
+    assert.equal(readIndex(dir).sweepHash, forced.index.sweepHash);
+  }
+});
+
+test("an edited sweep file runs into its folder: only new cells run, a moved value's cell is reused", async () => {
+  const dir = tmp();
+  const source = 'samplers.sweep.json';
+  const options = () => ({ outDir: dir, engine: fakeEngine().factory, runOptions: {}, source });
+  await runSweep(sweep, resolved([0, 1, 2, 3]), options());
+  // The seed axis [1, 2] becomes [3, 1]: seed 1's cells move from x = 0 to x = 1; seed 3's are new.
+  const edited = parseSweep({ ...sweepToJson(sweep), x: { field: 'seed', values: [3, 1] } }).sweep!;
+  const cells = expandCells(edited).map((c) => ({ ...c, run: { ...c.spec, modelDir: '/abs/m' }, model, inputs: {} }));
+  const report = await runSweep(edited, cells, options());
+  assert.deepEqual(
+    [report.ran, report.cached],
+    [
+      [0, 2],
+      [1, 3],
+    ],
+  );
+  const index = readIndex(dir);
+  assert.equal(index.source, source);
+  for (const c of index.cells) assert.ok(existsSync(join(dir, c.file)), `${c.file} listed and present`);
+  // The moved cells keep their pixels: seed 1 paints 40 + steps.
+  const moved = await Promise.all([1, 3].map((i) => readCellImage(join(dir, index.cells[i].file))));
+  assert.deepEqual(
+    moved.map((m) => m.rgba[0]),
+    [42, 43],
+  );
+  // An index written before indexes named their sweep file counts as this one's.
+  const old = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { source?: string };
+  delete old.source;
+  writeFileSync(join(dir, 'index.json'), JSON.stringify(old));
+  assert.deepEqual((await runSweep(sweep, resolved([0, 1, 2, 3]), options())).ran, [], 'all its cells are there');
+});
+
+test('a file where the folder should be is refused, even with force', async () => {
+  const file = join(tmp(), 'taken');
+  writeFileSync(file, 'x');
+  for (const force of [false, true]) {
+    const run = runSweep(sweep, resolved([0]), { outDir: file, engine: fakeEngine().factory, runOptions: {}, force });
+    await assert.rejects(run, (err: OutFolderError) => !err.replaceable && /taken is not a folder$/.test(err.message));
+  }
+});
+
+test("an interrupted run resumes, shards share a folder, a repeated value's cell keeps its own file", async () => {
+  const first = tmp();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: first, engine: fakeEngine().factory, runOptions: {} });
+  const resumed = tmp();
+  const file = readIndex(first).cells[2].file;
+  writeFileSync(join(resumed, file), readFileSync(join(first, file)));
+  const report = await runSweep(sweep, resolved([0, 1, 2, 3]), {
+    outDir: resumed,
+    engine: fakeEngine().factory,
+    runOptions: {},
+  });
+  assert.deepEqual([report.ran, report.cached], [[0, 1, 3], [2]]);
+  // A folder with this sweep's index is its own: another shard runs into it beside the first one's cells.
+  const shared = tmp();
+  for (const index of [0, 1]) {
+    const shard = { index, count: 2 };
+    const cells = resolved(shardCells(4, shard));
+    await runSweep(sweep, cells, { outDir: shared, engine: fakeEngine().factory, runOptions: {}, shard });
+  }
+  assert.equal(readdirSync(shared).filter((f) => f.startsWith('cell-')).length, 4);
+  // Two cells of one key (a value repeated on an axis): each is listed under its own file on a re-run.
+  const twice = parseSweep({ ...sweepToJson(sweep), x: { field: 'seed', values: [1, 1] } }).sweep!;
+  const cells = expandCells(twice).map((c) => ({ ...c, run: c.spec, model, inputs: {} }));
+  const dir = tmp();
+  await runSweep(twice, cells, { outDir: dir, engine: fakeEngine().factory, runOptions: {} });
+  const again = await runSweep(twice, cells, { outDir: dir, engine: fakeEngine().factory, runOptions: {} });
+  assert.deepEqual(again.cached, [0, 1, 2, 3]);
+  assert.deepEqual(
+    readIndex(dir).cells.map((c) => c.file.slice(0, 9)),
+    ['cell-0000', 'cell-0001', 'cell-0002', 'cell-0003'],
+  );
+});
+
+test("merge refuses a folder of another sweep's or the user's files, copying nothing; force merges", async () => {
+  const whole = tmp();
+  await runSweep(sweep, resolved([0, 1, 2, 3]), { outDir: whole, engine: fakeEngine().factory, runOptions: {} });
+  const out = tmp();
+  writeFileSync(join(out, 'index.json'), '{"mine":1}');
+  writeFileSync(join(out, 'grid.png'), 'important');
+  await assert.rejects(mergeSweeps([whole], out), /holds an index\.json that is not a sweep index/);
+  assert.deepEqual(readdirSync(out).sort(), ['grid.png', 'index.json'], 'no cell copied');
+  assert.equal(readFileSync(join(out, 'grid.png'), 'utf8'), 'important');
+  await mergeSweeps([whole], out, true);
+  assert.equal(readFileSync(join(out, 'index.json'), 'utf8'), readFileSync(join(whole, 'index.json'), 'utf8'));
+  // Into a folder of this sweep (a shard's, or the last merge's) it merges again.
+  await mergeSweeps([whole], out);
 });

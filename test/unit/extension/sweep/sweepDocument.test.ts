@@ -35,3 +35,14 @@ test('broken JSON is one syntax finding with its line; an empty axis marks the a
     [['empty-axis', '"values"']],
   );
 });
+
+test('a text nested past the limit is one too-deep finding, found before any recursive reader sees it', () => {
+  // 100,000 levels: jsonc-parser's tree and the sweep's checks would overflow the stack.
+  const deep = `{"version": 1, "base": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  const doc = readSweepDocument(deep);
+  assert.equal(doc.sweep, undefined);
+  assert.deepEqual(
+    doc.findings.map((f) => [f.code, f.message, f.offset]),
+    [['too-deep', 'Nested more than 16 levels deep; a sweep needs at most 5.', 23 + 15]],
+  );
+});
