@@ -229,7 +229,7 @@ function batchSeedProblems(spec: RunSpec): SpecProblem[] {
   const first = spec[field];
   const { max } = RUN_LIMITS.seed;
   if (!Number.isInteger(n) || typeof first !== 'number' || first === RANDOM_SEED || first + n - 1 <= max) return [];
-  const message = `a batch of ${n} from ${field} ${first} runs past the largest seed ${max}: image i takes ${field} + i`;
+  const message = `batch of ${n} from ${field} ${first} runs past the largest seed ${max}: image i takes ${field} + i`;
   return [{ field: 'batchSize', message }];
 }
 
@@ -300,7 +300,7 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   if (s !== undefined && (typeof s !== 'object' || s === null || Array.isArray(s))) {
     problems.push({ field: 'scheduler', message: 'scheduler must be a scheduler_config object' });
   } else if (nestedDeeperThan(s, L.schedulerNesting)) {
-    const message = `the scheduler config is nested more than ${L.schedulerNesting} levels deep (a config needs 2)`;
+    const message = `scheduler config is nested more than ${L.schedulerNesting} levels deep (a config needs 2)`;
     // Returned alone: the checks below read the config, some recursively.
     return [{ field: 'scheduler', message }];
   }
