@@ -447,6 +447,20 @@ test("with the host's reading, scheduler keys and schedule files the engine refu
   assert.deepEqual(parseSweep({ version: 1, base, x: { field: 'scheduler', values: [dpm] } }).findings, []);
 });
 
+test("the scheduler's reading is kept between readings of a sweep, for its model's config only", () => {
+  // The same sweep read against two models: DDIM cannot take 50 steps of a 40-step training schedule.
+  const read = (scheduler: Record<string, unknown>) =>
+    parseSweep(
+      { version: 1, base, x: { field: 'sampler', values: ['DDIMScheduler'] }, y: { field: 'steps', values: [4, 50] } },
+      { files: { model: () => fitOf('m', { scheduler }), problem: () => undefined } },
+    ).findings.map((f) => f.path.join('.'));
+  const short = { ...ddimConfig, num_train_timesteps: 40 };
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(read(short), ['y.values.1'], `round ${round}`);
+    assert.deepEqual(read(ddimConfig), [], `round ${round}`);
+  }
+});
+
 test("with the host's reading, a misspelt scheduler key warns at the value or base that writes it", () => {
   const typo = { _class_name: 'EulerDiscreteScheduler', use_karas_sigmas: true };
   const files = {
