@@ -8,7 +8,8 @@
 // a tool run adds per step: A1111's DPM++ 2M Karras (no noise), Euler a and DPM++ 2M SDE Karras (their next
 // noise drawn on the noise worker while the UNet runs: a Brownian-tree draw at this size takes about 4 ms, longer
 // than tiny-sd's UNet call, printed beside each line, so most of it shows here; beside a real UNet's call it
-// would not). A second table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
+// would not). So a second table runs DDIM and the tool samplers beside a GPU's SD 1.5 step: each UNet call
+// padded with an idle wait to GPU_STEP_MS, as the engine thread waits on a GPU. A third table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
 // and caches, the text encoder's and the VAE's garbage are out of that figure, which is the engine's own
 // work per step. Nothing is asserted.
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ import type { GenerateRequest } from '../src/protocol/engine';
 import { runSpec, type RunSpec, type ToolSamplerSpec } from '../src/protocol/run';
 
 const STEPS = 20;
+/** An SD 1.5 step on an H100 in fp16, the best published onnxruntime figure (issue 16's yardstick). */
+const GPU_STEP_MS = 11;
 const RUNS = 15;
 const MODEL = join(__dirname, '..', 'test', 'fixtures', 'models', 'tiny-sd');
 const SAMPLERS = [
@@ -75,6 +78,21 @@ function cpuBetweenCalls(unet: { run: (...args: never[]) => Promise<unknown> }):
   };
 }
 
+/** Lets each UNet call be made to last at least `ms` (0: as it comes), the rest of it an idle wait: the engine
+ * thread's lot while a GPU runs the call. Wrapped before cpuBetweenCalls, so the wait counts as the call. */
+function padCalls(unet: { run: (...args: never[]) => Promise<unknown> }): { ms: number } {
+  const run = unet.run.bind(unet);
+  const pad = { ms: 0 };
+  unet.run = async (...args: never[]) => {
+    const end = performance.now() + pad.ms;
+    const result = await run(...args);
+    const left = end - performance.now();
+    if (left > 0) await new Promise((done) => setTimeout(done, left));
+    return result;
+  };
+  return pad;
+}
+
 async function main(): Promise<void> {
   const { sessions } = await new SessionCache().get(MODEL, 'cpu');
   // Without the UNet's peer (unetPeer.ts): its group runs past the engine thread's own session.run, so its
@@ -91,12 +109,23 @@ async function main(): Promise<void> {
       .toFixed(1)
       .padStart(7)} µs`,
   );
+  const pad = padCalls(sessions.unet);
   const between = cpuBetweenCalls(sessions.unet);
   for (const name of SAMPLERS) await measure(sessions, name, { scheduler: { _class_name: name } }, between, control);
-  for (const t of TOOL_SAMPLERS) {
-    const name = `${t.tool} ${t.sampler}${t.schedule ? ` ${t.schedule}` : ''}`;
-    await measure(sessions, name, { toolSampler: t }, between, control);
-  }
+  const tools = async () => {
+    for (const t of TOOL_SAMPLERS) {
+      const name = `${t.tool} ${t.sampler}${t.schedule ? ` ${t.schedule}` : ''}`;
+      await measure(sessions, name, { toolSampler: t }, between, control);
+    }
+  };
+  await tools();
+  console.log(
+    `each UNet call padded to ${GPU_STEP_MS} ms with an idle wait (tiny-sd's step makes two, one per row group), ` +
+      'DDIM as the peer:',
+  );
+  pad.ms = GPU_STEP_MS;
+  await measure(sessions, 'DDIMScheduler', { scheduler: { _class_name: 'DDIMScheduler' } }, between, control);
+  await tools();
   console.log(`denoise() alone on a UNet stub that answers at once (no text encoder, VAE or onnxruntime):`);
   for (const name of SAMPLERS) await measureLoop(name);
 }
