@@ -256,14 +256,17 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   };
   if (typeof spec.modelDir !== 'string' || spec.modelDir === '')
     problems.push({ field: 'modelDir', message: 'no model folder given' });
-  for (const field of ['prompt', 'negativePrompt'] as const) {
+  for (const [field, label] of [
+    ['prompt', 'prompt'],
+    ['negativePrompt', 'negative prompt'],
+  ] as const) {
     const v = spec[field];
-    if (typeof v !== 'string') problems.push({ field, message: `${field} must be text` });
+    if (typeof v !== 'string') problems.push({ field, message: `${label} must be text` });
     else if (v.length > L.promptLength)
-      problems.push({ field, message: `${field} is ${v.length} characters, more than ${L.promptLength}` });
+      problems.push({ field, message: `${label} is ${v.length} characters, more than ${L.promptLength}` });
     else {
       const syntax = promptAttentionError(v);
-      if (syntax) problems.push({ field, message: `${field}: ${syntax}` });
+      if (syntax) problems.push({ field, message: `${label}: ${syntax}` });
     }
   }
   if (spec.seed !== RANDOM_SEED) whole('seed', 'seed', spec.seed, L.seed.min, L.seed.max);
@@ -569,7 +572,9 @@ function microConditioningProblems(spec: RunSpec): SpecProblem[] {
     if (v === undefined) continue;
     const inRange = (x: unknown) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
     if (typeof v === 'object' && v !== null && keys.every((k) => inRange(v[k]))) continue;
-    const message = `${label} must be ${keys.join(' and ')}, whole numbers from ${min} to ${max}, not ${show(v)}`;
+    const given =
+      typeof v === 'object' && v !== null ? keys.map((k) => show(v[k])).join(keys[0] === 'x' ? ',' : 'x') : show(v);
+    const message = `${label} must be ${keys.join(' and ')}, whole numbers from ${min} to ${max}, not ${given}`;
     problems.push({ field, message });
   }
   return problems;

@@ -34,6 +34,9 @@ export async function decodeImage(bytes: Uint8Array, maxSide: number, options: D
   if (key && known) return remember(key, known);
   const declared = imageSize(bytes);
   if (declared && Math.max(declared.width, declared.height) > maxSide) throw new ImageTooLarge(declared, maxSide);
+  // The decoders would misread the data after it ("Unsupported filter: 5").
+  if (declared && Math.min(declared.width, declared.height) === 0)
+    throw new Error(`its header gives a size of ${declared.width}x${declared.height}: no pixels`);
   const decoded = await decodeOnWorker(bytes, maxSide, fitSide);
   const size = decoded.original ?? decoded;
   if (Math.max(size.width, size.height) > maxSide) throw new ImageTooLarge(size, maxSide);
