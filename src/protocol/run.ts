@@ -291,6 +291,8 @@ export function checkRunSpec(spec: RunSpec): SpecProblem[] {
   if (spec.eta !== undefined && spec.toolSampler !== undefined)
     problems.push({ field: 'eta', message: "eta is diffusers' DDIM and TCD step option; tool samplers take none" });
   const named = spec.scheduler?._class_name;
+  if (named !== undefined && typeof named !== 'string')
+    problems.push({ field: 'scheduler', message: `_class_name must be a scheduler class's name, not ${show(named)}` });
   if (spec.eta !== undefined && typeof named === 'string' && !ETA_CLASSES.includes(named))
     problems.push({
       field: 'eta',

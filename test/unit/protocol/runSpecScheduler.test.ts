@@ -15,3 +15,10 @@ test('a scheduler config nested deeper than a config needs is refused alone, bef
   const betas = { _class_name: 'DDIMScheduler', trained_betas: [0.1, 0.2] };
   assert.deepEqual(checkRunSpec({ ...base, scheduler: betas }), []);
 });
+
+test("a scheduler config's _class_name is a name: a number would leave the model's class to run unasked", () => {
+  assert.deepEqual(checkRunSpec({ ...base, scheduler: { _class_name: 42 } }), [
+    { field: 'scheduler', message: "_class_name must be a scheduler class's name, not 42" },
+  ]);
+  assert.deepEqual(checkRunSpec({ ...base, scheduler: { beta_end: 0.02 } }), [], 'keys over the model class');
+});
