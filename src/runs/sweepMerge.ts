@@ -3,10 +3,12 @@
 // `force`, an output folder that holds another sweep's files or the user's.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PreviewImage } from '../protocol/engine';
 import { cellCount } from '../protocol/sweepCells';
 import { SweepError } from './sweepFiles';
 import {
   checkOutFolder,
+  readCellImage,
   readIndex,
   shortKey,
   SWEEP_INDEX_FORMAT,
@@ -30,6 +32,8 @@ export async function mergeSweeps(folders: readonly string[], outDir: string, fo
     }
   }
   const cells = new Map<number, IndexCell>();
+  /** Each cell's file in the folder it comes from, by index. */
+  const sources = new Map<number, string>();
   const copies: [from: string, to: string][] = [];
   for (const { dir, index } of indices) {
     for (const cell of index.cells) {
@@ -42,6 +46,7 @@ export async function mergeSweeps(folders: readonly string[], outDir: string, fo
       if (!existsSync(from)) throw new SweepError(`${from} is missing (listed in ${join(dir, 'index.json')})`);
       if (resolve(dir) !== resolve(outDir)) copies.push([from, join(outDir, cell.file)]);
       cells.set(cell.index, cell);
+      sources.set(cell.index, from);
     }
   }
   const { sweep, sweepHash } = first.index;
@@ -51,6 +56,10 @@ export async function mergeSweeps(folders: readonly string[], outDir: string, fo
   // Checked once every folder is read, so that a refused merge has written nothing.
   const owner = { hash: sweepHash, source: first.index.source };
   checkOutFolder(outDir, owner, new Set([...cells.values()].map((c) => shortKey(c.key))), force);
+  // Decoded where they are, before anything is copied: a damaged cell names its own file and leaves --out as it
+  // was, and the grid takes these pixels rather than decoding the copies again.
+  const read = [...sources].map(async ([index, from]) => [index, await readCellImage(from)] as const);
+  const pixels = new Map<number, PreviewImage>(await Promise.all(read));
   mkdirSync(outDir, { recursive: true });
   for (const [from, to] of copies) copyFileSync(from, to);
   const merged: SweepIndex = {
@@ -62,6 +71,6 @@ export async function mergeSweeps(folders: readonly string[], outDir: string, fo
     cells: [...cells.values()],
   };
   writeIndex(outDir, merged);
-  await writeGrid(outDir, merged);
+  await writeGrid(outDir, merged, pixels);
   return merged;
 }

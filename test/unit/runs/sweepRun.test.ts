@@ -318,6 +318,22 @@ test('merge refuses folders of different sweeps and names what is missing', asyn
   await runSweep(other, cells, { outDir: b, engine: fakeEngine().factory, runOptions: {} });
   await assert.rejects(() => mergeSweeps([a, b], tmp()), new RegExp(`${b} holds another sweep than ${a}`));
   await assert.rejects(() => mergeSweeps([tmp()], tmp()), /sweep index .*index\.json does not exist/);
+  // A damaged cell in a shard is named where it is, and nothing is copied.
+  const c = tmp();
+  await runSweep(sweep, resolved([1, 3]), {
+    outDir: c,
+    engine: fakeEngine().factory,
+    runOptions: {},
+    shard: { index: 1, count: 2 },
+  });
+  const damaged = join(c, readIndex(c).cells[0].file);
+  writeFileSync(damaged, 'junk');
+  const out = join(tmp(), 'merged');
+  await assert.rejects(
+    () => mergeSweeps([a, c], out),
+    (e: Error) => e instanceof SweepError && e.message.startsWith(`${damaged}: `),
+  );
+  assert.equal(existsSync(out), false, 'nothing written');
 });
 
 test('an index whose cells point elsewhere or whose sweep was edited is refused', async () => {
