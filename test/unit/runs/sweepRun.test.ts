@@ -304,13 +304,19 @@ test('shards merged give the index and grid bytes of one unsharded run, and the 
 });
 
 test('merge refuses folders of different sweeps and names what is missing', async () => {
-  const a = tmp();
-  await runSweep(sweep, resolved([0, 2]), {
-    outDir: a,
-    engine: fakeEngine().factory,
-    runOptions: {},
-    shard: { index: 0, count: 2 },
-  });
+  /** Shard `index` of 2 run into a new folder, which it returns. */
+  const shardFolder = async (index: number) => {
+    const outDir = tmp();
+    const shard = { index, count: 2 };
+    await runSweep(sweep, resolved(shardCells(4, shard)), {
+      outDir,
+      engine: fakeEngine().factory,
+      runOptions: {},
+      shard,
+    });
+    return outDir;
+  };
+  const a = await shardFolder(0);
   await assert.rejects(() => mergeSweeps([a], tmp()), /cells 1, 3 are in none of the folders/);
   const other = { ...sweep, base: { ...sweep.base, prompt: 'q' } };
   const b = tmp();
@@ -319,13 +325,7 @@ test('merge refuses folders of different sweeps and names what is missing', asyn
   await assert.rejects(() => mergeSweeps([a, b], tmp()), new RegExp(`${b} holds another sweep than ${a}`));
   await assert.rejects(() => mergeSweeps([tmp()], tmp()), /sweep index .*index\.json does not exist/);
   // A damaged cell in a shard is named where it is, and nothing is copied.
-  const c = tmp();
-  await runSweep(sweep, resolved([1, 3]), {
-    outDir: c,
-    engine: fakeEngine().factory,
-    runOptions: {},
-    shard: { index: 1, count: 2 },
-  });
+  const c = await shardFolder(1);
   const damaged = join(c, readIndex(c).cells[0].file);
   writeFileSync(damaged, 'junk');
   const out = join(tmp(), 'merged');
