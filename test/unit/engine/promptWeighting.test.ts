@@ -89,10 +89,13 @@ test('a UNet with a fixed context length takes the first window only and warns',
 });
 
 test('a weight A1111 cannot read is refused before inference, naming the field', async () => {
-  for (const field of ['prompt', 'negativePrompt'] as const) {
+  for (const [field, label] of [
+    ['prompt', 'prompt'],
+    ['negativePrompt', 'negative prompt'],
+  ] as const) {
     await assert.rejects(engine.generate(request({ [field]: 'a (cat:1.2.3)' })), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'BAD_REQUEST');
-      assert.match(e.message, new RegExp(`^${field}: "1\\.2\\.3" is not a number`));
+      assert.match(e.message, new RegExp(`^${label}: "1\\.2\\.3" is not a number`));
       return true;
     });
   }
