@@ -1,6 +1,7 @@
 // The engine side of EngineError: thrown inside the engine process, sent to the client as a payload.
 import { ModelFolderError } from '../modelFolder/modelFolder';
 import type { EngineErrorCode, EngineErrorPayload } from '../protocol/engine';
+import { scheduleRefusal } from '../core/samplers/scheduleRefusal';
 
 export class EngineFailure extends Error {
   constructor(
@@ -13,15 +14,10 @@ export class EngineFailure extends Error {
   }
 }
 
-/** A scheduler's refusal of a schedule (`what`: "4 steps", "custom sigmas") as a BAD_REQUEST naming the class
- * once, where its own message starts with the class too. */
+/** A scheduler's refusal of a schedule (`what`: "4 steps", "custom sigmas") as a BAD_REQUEST. */
 export function scheduleRefused(className: string, what: string, err: unknown): EngineFailure {
-  const why = (err as Error).message.replace(new RegExp(`^${className}(\\.\\w+)?: `), '');
-  return new EngineFailure('BAD_REQUEST', `${className} cannot take ${what}: ${why}`);
+  return new EngineFailure('BAD_REQUEST', scheduleRefusal(className, what, err));
 }
-
-/** "1 step", "4 steps". */
-export const stepCount = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;
 
 /** Any thrown value as a protocol payload; onnxruntime's allocation failures become OUT_OF_MEMORY. */
 export function toPayload(err: unknown): EngineErrorPayload {

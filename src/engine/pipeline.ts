@@ -7,7 +7,8 @@ import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler'
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunImages, RunInfo } from '../protocol/engine';
 import { DEFAULT_GROW_MASK_BY, DEFAULT_MASK_PADDING, DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
-import { EngineFailure, scheduleRefused, stepCount } from './engineFailure';
+import { EngineFailure, scheduleRefused } from './engineFailure';
+import { scheduleAsked } from '../core/samplers/scheduleRefusal';
 import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from './requestCheck';
 import { onlyMasked, type OnlyMasked } from './onlyMasked';
 import {
@@ -277,8 +278,7 @@ function setTimesteps(scheduler: Scheduler, steps: number, custom: SetTimestepsO
   try {
     scheduler.setTimesteps(steps, custom);
   } catch (err) {
-    const what = custom ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}` : stepCount(steps);
-    throw scheduleRefused(scheduler.className, what, err);
+    throw scheduleRefused(scheduler.className, scheduleAsked(steps, custom), err);
   }
 }
 

@@ -4,6 +4,7 @@
 import type { Finding } from '../core/config/findings';
 import { createScheduler } from '../core/samplers/registry';
 import type { SetTimestepsOptions } from '../core/samplers/scheduler';
+import { scheduleAsked, scheduleRefusal } from '../core/samplers/scheduleRefusal';
 import { checkRunSpec, RANDOM_SEED, runSpec, specSteps, type RunSpec, type SpecProblem } from './run';
 import { fitProblems, type ModelFit } from './modelFit';
 import type { ScheduleEntry } from './schedule';
@@ -23,11 +24,11 @@ export const SWEEP_VERSION = 1;
 export const AXIS_NAMES = ['x', 'y', 'z'] as const;
 export type AxisName = (typeof AXIS_NAMES)[number];
 
-/** Above this many cells a sweep asks before it runs (the `diffusionLab.sweepCellLimit` setting). */
 /** Levels of objects and lists a sweep file may nest: an axis of scheduler configs with betas needs 5; the
  * readers walk a value recursively, which overflows the stack at a few thousand. */
 export const MAX_SWEEP_NESTING = 16;
 
+/** Above this many cells a sweep asks before it runs (the `diffusionLab.sweepCellLimit` setting). */
 export const DEFAULT_CELL_LIMIT = 10_000;
 /** Most values a seed range may name: beyond that no grid is readable. */
 export const MAX_SEED_RANGE = 100_000;
@@ -401,12 +402,7 @@ function readScheduler({ scheduler, findings }: Built, plan: SchedulePlan | unde
     return { problems: [], warnings };
   } catch (err) {
     const { steps, custom } = plan;
-    const what = custom
-      ? `custom ${custom.timesteps ? 'timesteps' : 'sigmas'}`
-      : `${steps} step${steps === 1 ? '' : 's'}`;
-    // In the engine's words (engineFailure.ts scheduleRefused): the class named once.
-    const why = (err as Error).message.replace(new RegExp(`^${scheduler.className}(\\.\\w+)?: `), '');
-    const message = `${scheduler.className} cannot take ${what}: ${why}`;
+    const message = scheduleRefusal(scheduler.className, scheduleAsked(steps, custom), err);
     return { problems: [{ field: custom ? 'scheduler' : 'steps', message }], warnings };
   }
 }

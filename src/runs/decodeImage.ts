@@ -16,6 +16,15 @@ export class ImageTooLarge extends Error {
   }
 }
 
+/** What a header's size alone refuses: a side over `maxSide` (ImageTooLarge), or no pixels, where the decoders
+ * would misread the data after it ("Unsupported filter: 5"). */
+export function declaredSizeProblem(size: ImageSize, maxSide: number): Error | undefined {
+  if (Math.max(size.width, size.height) > maxSide) return new ImageTooLarge(size, maxSide);
+  if (Math.min(size.width, size.height) === 0)
+    return new Error(`its header gives a size of ${size.width}x${size.height}: no pixels`);
+  return undefined;
+}
+
 export interface DecodeOptions {
   /** The SHA-256 of the bytes, where the caller has it already. */
   sha256?: string;
@@ -33,10 +42,8 @@ export async function decodeImage(bytes: Uint8Array, maxSide: number, options: D
   const known = key === undefined ? undefined : recent.get(key);
   if (key && known) return remember(key, known);
   const declared = imageSize(bytes);
-  if (declared && Math.max(declared.width, declared.height) > maxSide) throw new ImageTooLarge(declared, maxSide);
-  // The decoders would misread the data after it ("Unsupported filter: 5").
-  if (declared && Math.min(declared.width, declared.height) === 0)
-    throw new Error(`its header gives a size of ${declared.width}x${declared.height}: no pixels`);
+  const refused = declared && declaredSizeProblem(declared, maxSide);
+  if (refused) throw refused;
   const decoded = await decodeOnWorker(bytes, maxSide, fitSide);
   const size = decoded.original ?? decoded;
   if (Math.max(size.width, size.height) > maxSide) throw new ImageTooLarge(size, maxSide);

@@ -20,8 +20,8 @@ import { clip, valueLabel } from '../protocol/sweepAxes';
 import { withSchedule, type Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
-import { ImageTooLarge, sha256Of } from './decodeImage';
-import { imageSize, type ImageSize } from './imageHeader';
+import { declaredSizeProblem, sha256Of } from './decodeImage';
+import { cutShort, imageSize, type ImageSize } from './imageHeader';
 
 /** Sweep and schedule files are a few kilobytes; the cap keeps /dev/zero from exhausting memory. */
 const MAX_FILE_BYTES = 4_000_000;
@@ -220,53 +220,12 @@ function readImage(path: string, length: number): Omit<ImageFacts, 'stamp'> {
   }
   const png = [0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b);
   if (!png && !(bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)) return fail('not a PNG or JPEG file');
-  if (png ? pngCutShort(bytes) : jpegCutShort(bytes))
+  if (cutShort(bytes))
     return fail(`the file is cut short: it ends before its ${png ? 'IEND chunk' : 'end-of-image marker'}`);
   const size = imageSize(bytes);
-  const side = RUN_LIMITS.side.max;
-  if (size && Math.max(size.width, size.height) > side) return fail(new ImageTooLarge(size, side).message);
-  if (size && Math.min(size.width, size.height) < 1) return fail(`the image is empty (${size.width}x${size.height})`);
+  const refused = size && declaredSizeProblem(size, RUN_LIMITS.side.max);
+  if (refused) return fail(refused.message);
   return { size, sha256: sha256Of(bytes) };
-}
-
-/** Whether a PNG's chunks stop before its IEND chunk: fast-png then fails reading past the end. Damage
- * inside a chunk's data shows only when the run decodes it. */
-function pngCutShort(bytes: Buffer): boolean {
-  for (let at = 8; at + 8 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
-    if (bytes.toString('latin1', at + 4, at + 8) === 'IEND') return false;
-  }
-  return true;
-}
-
-/** Whether a JPEG's markers stop before its end-of-image marker: jpeg-js then fails ("marker was not
- * found"). A layout this walk does not know is left to the decoder. */
-function jpegCutShort(bytes: Buffer): boolean {
-  let at = 2;
-  while (at + 1 < bytes.length) {
-    if (bytes[at] !== 0xff) return false;
-    const marker = bytes[at + 1];
-    if (marker === 0xd9) return false;
-    // Fill bytes, and markers without a length (RSTn, TEM).
-    if (marker === 0xff || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      at += marker === 0xff ? 1 : 2;
-      continue;
-    }
-    if (at + 4 > bytes.length) return true;
-    at += 2 + bytes.readUInt16BE(at + 2);
-    if (marker === 0xda) at = scanEnd(bytes, at);
-  }
-  return true;
-}
-
-/** Where a scan's entropy-coded data ends: at the next 0xFF that is neither stuffed (0xFF00) nor a restart. */
-function scanEnd(bytes: Buffer, from: number): number {
-  let at = from;
-  while (at + 1 < bytes.length) {
-    const next = bytes[at + 1];
-    if (bytes[at] === 0xff && next !== 0 && (next < 0xd0 || next > 0xd7)) return at;
-    at++;
-  }
-  return bytes.length;
 }
 
 /** SHA-256 of an input image's bytes, read once until the file changes (a sweep names one image in many cells). */

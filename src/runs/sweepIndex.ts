@@ -91,7 +91,10 @@ export function checkOutFolder(dir: string, owner: SweepOwner, ourKeys: Readonly
   const indexed = names.includes(INDEX_FILE);
   if (indexed) checkOwnIndex(dir, owner);
   else {
-    const stray = names.find((n) => cellKeyDigits(n) !== undefined && !ourKeys.has(cellKeyDigits(n)!));
+    const stray = names.find((n) => {
+      const key = cellKeyDigits(n);
+      return key !== undefined && !ourKeys.has(key);
+    });
     if (stray) throw new OutFolderError(`${dir} holds ${stray}, which is no cell of this sweep`);
   }
   if (!names.includes(GRID_FILE)) return;
