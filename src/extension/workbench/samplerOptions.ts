@@ -45,7 +45,9 @@ function toolOptions(tool: 'a1111' | 'comfyui', samplers: NameGroup['names'], sc
     const automatic = resolveToolSampler(tool, name);
     // Samplers that walk their own times or the model's range ignore the schedule: one entry says so.
     if (!isToolFinding(automatic) && ownsSchedule(automatic)) {
-      return [entry({ tool, sampler: name }, { detail: 'its own timesteps: Schedule type does not apply' })];
+      return [
+        entry({ tool, sampler: name }, { detail: 'Steps through its own timesteps: Schedule type does not apply' }),
+      ];
     }
     return schedules.map(({ name: schedule }) => {
       const resolved = resolveToolSampler(tool, name, schedule);
