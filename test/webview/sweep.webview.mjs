@@ -232,7 +232,7 @@ async function compareLatents(page) {
   const problems = textProblems(drawn);
   assert(problems.length === 0, problems.join('; '));
   const legend = await page.locator('.trajectory-chart .u-legend th').allTextContents();
-  for (const label of ['‖x̂0 0 − x̂0 1‖', 'σ, cell 0', 'σ, cell 1'])
+  for (const label of ['x̂0 distance, cells 0 and 1', 'σ, cell 0', 'σ, cell 1'])
     assert(
       legend.some((l) => l.includes(label)),
       `legend ${JSON.stringify(legend)} lacks ${label}`,

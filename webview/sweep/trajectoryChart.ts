@@ -45,7 +45,7 @@ export function trajectoryChart(comparison: TrajectoryComparison, cells: [number
       ],
       series: [
         { label: 'step', value },
-        line(`‖x̂0 ${cells[0]} − x̂0 ${cells[1]}‖`, 2, 'y'),
+        line(`x̂0 distance, cells ${cells[0]} and ${cells[1]}`, 2, 'y'),
         line(`σ, cell ${cells[0]}`, 0, SIGMA_SCALE),
         line(`σ, cell ${cells[1]}`, 1, SIGMA_SCALE, [6, 4]),
       ],
