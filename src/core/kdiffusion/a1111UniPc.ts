@@ -9,7 +9,7 @@ import type { KSampler } from './denoiser';
 import { sigmaTable, sigmaToT, timestepToSigma, type SigmaTable } from './sigmaTable';
 import { uniPcMultistep } from './uniPc';
 import { UniPcSchedule, type UniPcModel } from './uniPcUpdate';
-import { overEach, timesEach } from './stepMath';
+import { lincomb, overEach, timesEach } from './stepMath';
 
 /** A1111's uni_pc_order default; it refuses fewer steps. */
 export const UNIPC_ORDER = 3;
@@ -61,10 +61,14 @@ export const sampleUniPcA1111: KSampler = function* (denoise, x0, sigmas, opts =
     const scale = Math.sqrt(1 + sigma * sigma);
     const xk = timesEach(xv, scale);
     const d = yield* denoise(xk, sigma);
+    // (x − std·(x_k − D)/σ)/α as one float64 sum over the three arrays (stepMath's lincomb).
     const [a, std] = [ns.alpha(t), ns.std(t)];
-    const out = new Float32Array(xv.length);
-    for (let j = 0; j < out.length; j++) out[j] = (xv[j] - (std * (xk[j] - d[j])) / sigma) / a;
-    return out;
+    const c = std / (sigma * a);
+    return lincomb([
+      [1 / a, xv],
+      [-c, xk],
+      [c, d],
+    ]);
   };
   // α(t) once: the schedule's log α searches its table for t.
   const xVp = timesEach(x0, ns.alpha(ts[0]));

@@ -9,22 +9,26 @@ import { addNoise, copy, lincomb, notify } from './stepMath';
 
 export const sampleDdim: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const eta = opts.eta ?? 0;
-  let x = copy(x0);
+  // x is stepped in place; x̂0 is read before the next model call, so not copied.
+  const x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const sigma = sigmas[i];
     const next = sigmas[i + 1];
-    const denoised = copy(yield* denoise(x, sigma));
+    const denoised = yield* denoise(x, sigma);
     notify(opts.callback, i, sigma, sigma, x, denoised);
     const a = 1 / (1 + sigma * sigma);
     const aPrev = 1 / (1 + next * next);
     const s = eta * Math.sqrt(((1 - aPrev) / (1 - a)) * (1 - a / aPrev));
     const down = Math.sqrt(Math.max(0, (1 - aPrev - s * s) / aPrev));
     // x0 + σ_down·ε with ε = (x − x0)/σ
-    x = lincomb([
-      [down / sigma, x],
-      [1 - down / sigma, denoised],
-    ]);
-    x = addNoise(x, s / Math.sqrt(aPrev), opts, 'ddim', sigma, next);
+    lincomb(
+      [
+        [down / sigma, x],
+        [1 - down / sigma, denoised],
+      ],
+      x,
+    );
+    addNoise(x, s / Math.sqrt(aPrev), opts, 'ddim', sigma, next, x);
   }
   return x;
 };

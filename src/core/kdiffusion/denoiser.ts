@@ -42,7 +42,8 @@ export type NoiseSampler = ((sigma: number, sigmaNext: number, out: Float32Array
   prefetch?: (sigma: number, sigmaNext: number) => void;
 };
 
-/** Called after every step with the step index, σ, and the current x and x0 estimate (for previews). */
+/** Called after every step with the step index, σ, and the current x and x0 estimate (for previews): arrays
+ * the sampler goes on to write over, so a callback copies what it keeps. */
 export type StepCallback = (info: {
   i: number;
   sigma: number;

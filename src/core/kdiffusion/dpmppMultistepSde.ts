@@ -25,29 +25,29 @@ function multistepSde(name: string, correction: Correction): KSampler {
   return function* (denoise, x0, sigmas, opts: SamplerOptions = {}) {
     const eta = opts.eta ?? 1;
     const sNoise = opts.sNoise ?? 1;
-    let x = copy(x0);
+    // x is stepped in place; x̂0 is copied into the array of the oldest estimate, which no step reads again.
+    const x = copy(x0);
     const hist: History = {};
     let h: number | undefined;
+    let spare: Float32Array | undefined;
     for (let i = 0; i < sigmas.length - 1; i++) {
-      const denoised = copy(yield* denoise(x, sigmas[i]));
+      const denoised = copy(yield* denoise(x, sigmas[i]), spare);
       notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
       if (sigmas[i + 1] === 0) {
-        x = denoised;
+        x.set(denoised);
       } else {
         h = Math.log(sigmas[i]) - Math.log(sigmas[i + 1]);
         const hEta = h * (eta + 1);
         const phi = -Math.expm1(-hEta);
-        x = lincomb([
-          [(sigmas[i + 1] / sigmas[i]) * Math.exp(-h * eta), x],
-          [phi, denoised],
-          ...correction(phi, hEta, h, hist, denoised, opts),
-        ]);
+        const terms = correction(phi, hEta, h, hist, denoised, opts);
+        lincomb([[(sigmas[i + 1] / sigmas[i]) * Math.exp(-h * eta), x], [phi, denoised], ...terms], x);
         if (eta > 0 && sNoise > 0) {
           const scale = sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * h * eta)) * sNoise;
-          x = addNoise(x, scale, opts, name, sigmas[i], sigmas[i + 1]);
+          addNoise(x, scale, opts, name, sigmas[i], sigmas[i + 1], x);
         }
       }
       // The step to σ = 0 keeps the previous h, as the originals do.
+      spare = hist.d2;
       [hist.d2, hist.d1, hist.h2, hist.h1] = [hist.d1, denoised, hist.h1, h];
     }
     return x;

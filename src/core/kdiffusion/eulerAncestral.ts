@@ -7,17 +7,18 @@ import { ancestralStep, copy, eulerAncestralStep, notify } from './stepMath';
 export const sampleEulerAncestral: KSampler = function* (denoise, x0, sigmas, opts = {}) {
   const eta = opts.eta ?? 1;
   const sNoise = opts.sNoise ?? 1;
-  let x = copy(x0);
+  // x is the sampler's own, stepped in place; x̂0 is read before the next model call, so not copied.
+  const x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = copy(yield* denoise(x, sigmas[i]));
+    const denoised = yield* denoise(x, sigmas[i]);
     const { sigmaDown, sigmaUp } = ancestralStep(sigmas[i], sigmas[i + 1], eta);
     notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
     if (sigmaDown === 0) {
-      x = denoised;
+      x.set(denoised);
       continue;
     }
     const noise = { opts, sampler: 'euler_ancestral', sigma: sigmas[i], sigmaNext: sigmas[i + 1] };
-    x = eulerAncestralStep(x, denoised, sigmaDown, sNoise * sigmaUp, noise);
+    eulerAncestralStep(x, denoised, sigmaDown, sNoise * sigmaUp, noise);
   }
   return x;
 };

@@ -4,18 +4,17 @@
 import type { NoiseSampler, SamplerOptions, StepCallback } from './denoiser';
 import { eulerAncestralInto, lincombInto } from './stepMathKernel';
 
-/** Σ coefᵢ·arrᵢ elementwise into a new array, summed from 0 in the terms' order (stepMath.wat). */
-export function lincomb(terms: readonly (readonly [number, Float32Array])[]): Float32Array {
+/** Σ coefᵢ·arrᵢ elementwise, summed from 0 in the terms' order (stepMath.wat), into `out` (which may be one of
+ * the terms: a sampler stepping its x in place) or a new array. */
+export function lincomb(terms: readonly (readonly [number, Float32Array])[], out?: Float32Array): Float32Array {
   const coefs = terms.map(([c]) => c);
   const arrays = terms.map(([, a]) => a);
-  return lincombInto(coefs, arrays, new Float32Array(arrays[0].length));
+  return lincombInto(coefs, arrays, out ?? new Float32Array(arrays[0].length));
 }
 
-/** x·k elementwise into a new array. */
-export function timesEach(x: ArrayLike<number>, k: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let j = 0; j < out.length; j++) out[j] = x[j] * k;
-  return out;
+/** x·k elementwise into a new array (lincomb's pass: a product rounded once, but 0 for −0). */
+export function timesEach(x: Float32Array, k: number): Float32Array {
+  return lincomb([[k, x]]);
 }
 
 /** x/k elementwise into a new array (a division, as the tools divide, not a product with 1/k). */
@@ -60,9 +59,12 @@ function drawNoise(noise: NoiseSampler, sigma: number, sigmaNext: number, like: 
   return noise(sigma, sigmaNext, noiseBuffer);
 }
 
-/** Copies x so a sampler never writes into its caller's (or the denoiser's reused) buffer. */
-export function copy(x: ArrayLike<number>): Float32Array {
-  return Float32Array.from(x);
+/** Copies x so a sampler never writes into its caller's (or the denoiser's reused) buffer: into `into`, an
+ * array of the sampler's that it no longer needs, or a new one. */
+export function copy(x: ArrayLike<number>, into?: Float32Array): Float32Array {
+  if (!into) return Float32Array.from(x);
+  into.set(x);
+  return into;
 }
 
 export function notify(
@@ -102,7 +104,7 @@ export function churn(
   };
 }
 
-/** x + coef·noise(σ, σ_next). The noise is drawn whenever a sampler is given, even when coef = 0 (η = 0),
+/** x + coef·noise(σ, σ_next), into `out` (x itself, for a sampler stepping in place) or a new array. The noise is drawn whenever a sampler is given, even when coef = 0 (η = 0),
  * because the tools draw it then too and the seeded stream must stay aligned; without a sampler a zero
  * coef is fine and anything else is an error. */
 export function addNoise(
@@ -112,14 +114,17 @@ export function addNoise(
   sampler: string,
   sigma: number,
   sigmaNext: number,
+  out?: Float32Array,
 ): Float32Array {
   const noise = stepNoise(x, coef, { opts, sampler, sigma, sigmaNext });
-  return noise
-    ? lincomb([
-        [1, x],
-        [coef, noise],
-      ])
-    : x;
+  if (!noise) return x;
+  return lincomb(
+    [
+      [1, x],
+      [coef, noise],
+    ],
+    out,
+  );
 }
 
 /** Where a step's noise comes from: the sampler's options, its name for errors, and the step σ → σ_next. */
@@ -136,9 +141,9 @@ function stepNoise(x: Float32Array, coef: number, at: StepNoise): Float32Array |
   return drawNoise(needNoise(at.opts, at.sampler), at.sigma, at.sigmaNext, x);
 }
 
-/** An ancestral Euler step in one pass: d = toD(x, σ, x̂0), x + (σ_down − σ)·d, then addNoise's coef·noise,
- * each value rounded where toD, lincomb and addNoise store it, so the same bits with one array instead of
- * three (Euler a is the tools' most used sampler; stepMath.wat). σ is the step's, `at.sigma`. */
+/** An ancestral Euler step in one pass, written over x: d = toD(x, σ, x̂0), x + (σ_down − σ)·d, then
+ * addNoise's coef·noise, each value rounded where toD, lincomb and addNoise store it, so the same bits with
+ * no new array (Euler a is the tools' most used sampler; stepMath.wat). σ is the step's, `at.sigma`. */
 export function eulerAncestralStep(
   x: Float32Array,
   denoised: Float32Array,
@@ -149,7 +154,7 @@ export function eulerAncestralStep(
   const noise = stepNoise(x, coef, at);
   const sigma = at.sigma;
   const coefs = [1 / sigma, -1 / sigma, sigmaDown - sigma, coef] as const;
-  return eulerAncestralInto(x, denoised, noise, coefs, new Float32Array(x.length));
+  return eulerAncestralInto(x, denoised, noise, coefs, x);
 }
 
 /** Adams–Bashforth weights of the current slope and 1..3 earlier ones, by order (iPNDM, PLMS). */

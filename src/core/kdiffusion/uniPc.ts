@@ -8,7 +8,8 @@ import type { KSampler, Sampling, StepCallback } from './denoiser';
 import { notify, overEach, timesEach } from './stepMath';
 import { UniPcSchedule, uniPcBhUpdate, type UniPcModel, type UniPcState } from './uniPcUpdate';
 
-/** Walks the VP-scale x over the times `ts` (descending), calling `model` (x0 prediction) once per step. */
+/** Walks the VP-scale x over the times `ts` (descending), calling `model` (x0 prediction) once per step; x0,
+ * the caller's own new array, is stepped in place. */
 export function* uniPcMultistep(
   x0: Float32Array,
   ts: readonly number[],

@@ -5,6 +5,7 @@
 // by op as torch does: near t = 0 the std √(1 − e^{2 log α}) cancels to a few digits, and the tools step with
 // that value.
 import type { Sampling } from './denoiser';
+import { lincomb } from './stepMath';
 
 /** The data-prediction model at a UniPC time, on the variance-preserving scale. */
 export type UniPcModel = (xVp: Float32Array, t: number) => Sampling<Float32Array>;
@@ -56,8 +57,9 @@ export interface UniPcState {
   readonly ts: number[];
 }
 
-/** Moves x from ts[last] to t; with `model` (the corrector's evaluation at the predicted point) it also
- * returns that model output. `order` ≤ models.length. */
+/** Moves x from ts[last] to t, writing over x where it has no model to call; with `model` (the corrector's
+ * evaluation at the predicted point) it writes the corrected x over x and also returns that model output.
+ * `order` ≤ models.length. */
 export function* uniPcBhUpdate(
   x: Float32Array,
   state: UniPcState,
@@ -69,18 +71,13 @@ export function* uniPcBhUpdate(
 ): Sampling<{ x: Float32Array; modelT?: Float32Array }> {
   const { models, ts } = state;
   const tPrev = ts[ts.length - 1];
-  const m0 = models[models.length - 1];
   const lambdaPrev = ns.lambda(tPrev);
   const h = f(ns.lambda(t) - lambdaPrev);
   const rks: number[] = [];
-  const d1s: Float32Array[] = [];
+  const earlier: Float32Array[] = [];
   for (let i = 1; i < order; i++) {
-    const rk = f(f(ns.lambda(ts[ts.length - 1 - i]) - lambdaPrev) / h);
-    rks.push(rk);
-    const mi = models[models.length - 1 - i];
-    const d1 = new Float32Array(mi.length);
-    for (let j = 0; j < d1.length; j++) d1[j] = (mi[j] - m0[j]) / rk;
-    d1s.push(d1);
+    rks.push(f(f(ns.lambda(ts[ts.length - 1 - i]) - lambdaPrev) / h));
+    earlier.push(models[models.length - 1 - i]);
   }
   rks.push(1);
   const hh = -h;
@@ -97,37 +94,54 @@ export function* uniPcBhUpdate(
     hPhiK = f(f(hPhiK / hh) - f(1 / factorial));
   }
   const alphaT = ns.alpha(t);
-  const ratio = f(ns.std(t) / ns.std(tPrev));
-  const c0 = f(alphaT * hPhi1);
-  const cb = f(alphaT * bh);
-  const base = new Float32Array(x.length);
-  for (let j = 0; j < base.length; j++) base[j] = ratio * x[j] - c0 * m0[j];
-  let xt = base;
-  if (d1s.length > 0) {
-    const rhosP =
-      order === 2
-        ? [0.5]
-        : solve(
-            R.slice(0, -1).map((row) => row.slice(0, -1)),
-            b.slice(0, -1),
-          );
-    xt = new Float32Array(base.length);
-    for (let j = 0; j < xt.length; j++) xt[j] = base[j] - cb * rhoSum(rhosP, d1s, j);
-  }
-  if (!model) return { x: xt };
-  const modelT = (yield* model(xt, t)).slice();
+  const update: Update = {
+    x,
+    m0: models[models.length - 1],
+    ratio: f(ns.std(t) / ns.std(tPrev)),
+    c0: f(alphaT * hPhi1),
+    cb: f(alphaT * bh),
+    earlier,
+    rks,
+  };
+  const rhosP = order === 1 ? [] : order === 2 ? [0.5] : solve(dropLast(R).map(dropLast), dropLast(b));
+  const predicted = updated(update, rhosP, model ? undefined : x);
+  if (!model) return { x: predicted };
+  const modelT = (yield* model(predicted, t)).slice();
   const rhosC = order === 1 ? [0.5] : solve(R, b);
-  const last = rhosC[rhosC.length - 1];
-  const corrected = new Float32Array(base.length);
-  for (let j = 0; j < corrected.length; j++) {
-    corrected[j] = base[j] - cb * (rhoSum(rhosC, d1s, j) + last * (modelT[j] - m0[j]));
-  }
-  return { x: corrected, modelT };
+  updated(update, rhosC, x, modelT);
+  return { x, modelT };
 }
 
-/** Σₖ ρₖ·D1ₖ[j] over the D1 terms, from 0 in their order (as the tools' einsum over k sums them here). */
-function rhoSum(rhos: readonly number[], d1s: readonly Float32Array[], j: number): number {
-  let s = 0;
-  for (let k = 0; k < d1s.length; k++) s += rhos[k] * d1s[k][j];
-  return s;
+const dropLast = <T>(xs: readonly T[]): T[] => xs.slice(0, -1);
+
+/** An update's arrays and scalars: x, the latest model output m0, the earlier ones by their ratios r_k. */
+interface Update {
+  x: Float32Array;
+  m0: Float32Array;
+  ratio: number;
+  c0: number;
+  cb: number;
+  earlier: readonly Float32Array[];
+  rks: readonly number[];
+}
+
+/** ratio·x − c0·m0 − cb·(Σₖ ρₖ·D1ₖ + ρ_last·(m_t − m0)) with D1ₖ = (mₖ − m0)/rₖ, the corrector's last term only
+ * where m_t is given, as one sum over the arrays (stepMath's lincomb) into `out` or a new array. The tools
+ * store the D1ₖ and x_t − c0·m0 as float32 first; summing in float64 instead moves a value by at most about one
+ * float32 step, and saves a pass and an array for each. */
+function updated(u: Update, rhos: readonly number[], out?: Float32Array, modelT?: Float32Array): Float32Array {
+  const terms: [number, Float32Array][] = [[u.ratio, u.x]];
+  let onM0 = -u.c0;
+  u.earlier.forEach((m, k) => {
+    const c = (u.cb * rhos[k]) / u.rks[k];
+    terms.push([-c, m]);
+    onM0 += c;
+  });
+  if (modelT) {
+    const last = u.cb * rhos[rhos.length - 1];
+    terms.push([-last, modelT]);
+    onM0 += last;
+  }
+  terms.splice(1, 0, [onM0, u.m0]);
+  return lincomb(terms, out);
 }

@@ -9,7 +9,7 @@ import { addNoise, eulerAncestralStep, lincomb, toD } from '../../../../src/core
 const values = (n: number, k: number) =>
   Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? (i % 2 ? -0 : 0) : Math.sin(i * k) * 10 ** ((i % 9) - 4)));
 
-test('one pass, the same bits as toD, lincomb and addNoise', () => {
+test('one pass over x, the same bits as toD, lincomb and addNoise', () => {
   const [x, denoised] = [values(997, 0.37), values(997, 1.91)];
   for (const [sigma, sigmaDown, coef] of [
     [14.6, 9.1, 3.3],
@@ -28,12 +28,14 @@ test('one pass, the same bits as toD, lincomb and addNoise', () => {
       [sigmaDown - sigma, toD(x, sigma, denoised)],
     ]);
     const want = addNoise(moved, coef, opts, 'euler_ancestral', sigma, 0.5);
-    const got = eulerAncestralStep(x, denoised, sigmaDown, coef, {
+    const into = x.slice();
+    const got = eulerAncestralStep(into, denoised, sigmaDown, coef, {
       opts,
       sampler: 'euler_ancestral',
       sigma,
       sigmaNext: 0.5,
     });
+    assert.equal(got, into, 'written over x');
     assert.deepEqual(got, want, `σ ${sigma}`);
     assert.deepEqual(asked, [
       [sigma, 0.5],
@@ -45,7 +47,12 @@ test('one pass, the same bits as toD, lincomb and addNoise', () => {
 test('no noise sampler: a zero coef adds nothing, another is an error naming the sampler', () => {
   const [x, denoised] = [values(64, 0.37), values(64, 1.91)];
   const step = (coef: number) =>
-    eulerAncestralStep(x, denoised, 1, coef, { opts: {}, sampler: 'euler_ancestral', sigma: 2, sigmaNext: 0.5 });
+    eulerAncestralStep(x.slice(), denoised, 1, coef, {
+      opts: {},
+      sampler: 'euler_ancestral',
+      sigma: 2,
+      sigmaNext: 0.5,
+    });
   assert.deepEqual(
     step(0),
     lincomb([
