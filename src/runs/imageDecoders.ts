@@ -8,7 +8,8 @@ import type { RgbaPixels } from '../protocol/engine';
  * memory use, in case the size check before decoding did not find the JPEG's frame header. */
 export function decodeAny(bytes: Uint8Array, maxSide: number): RgbaPixels {
   const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(pngData(bytes));
+  // IHDR's colour type, byte 25: 3 is indexed colour, which fast-png reads as grey where PLTE is missing.
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(pngData(bytes), bytes[25] === 3);
   if (starts(0xff, 0xd8, 0xff)) {
     // jpeg-js's memory count for an image runs to about 14 bytes a pixel (48 megapixels: over 664 MB).
     const maxResolutionInMP = (maxSide * maxSide) / 1e6;
@@ -33,12 +34,13 @@ function pngData(bytes: Uint8Array): DecodedPng {
 
 /** Any PNG colour type and depth as 8-bit RGBA: grey spread to RGB, palettes looked up, 16 bits cut
  * to their high byte, 1/2/4-bit grey scaled to 0..255. */
-function pngRgba(png: DecodedPng): RgbaPixels {
+function pngRgba(png: DecodedPng, indexed: boolean): RgbaPixels {
   const { width, height } = png;
   const n = width * height;
   const rgba = new Uint8Array(n * 4);
+  if (indexed && !png.palette) throw new Error('the PNG has indexed colours but no palette (PLTE chunk)');
   if (png.palette) {
-    const rgb = convertIndexedToRgb(png);
+    const rgb = paletteRgb(png);
     const channels = rgb.length / n;
     for (let p = 0; p < n; p++) {
       for (let c = 0; c < 3; c++) rgba[p * 4 + c] = rgb[p * channels + c];
@@ -58,6 +60,18 @@ function pngRgba(png: DecodedPng): RgbaPixels {
     rgba[p * 4 + 3] = a < 0 ? 255 : value(at + a);
   }
   return { width, height, rgba };
+}
+
+/** fast-png's palette lookup, its refusal of an index past the palette's end in words that say so. */
+function paletteRgb(png: DecodedPng): Uint8Array {
+  try {
+    return convertIndexedToRgb(png);
+  } catch (err) {
+    if (!/index of palette/i.test((err as Error).message)) throw err;
+    throw new Error(`a pixel of the PNG names a colour past the end of its ${png.palette!.length}-entry palette`, {
+      cause: err,
+    });
+  }
 }
 
 /** 8- and 16-bit samples as 0..255 (the high byte of 16). */

@@ -205,6 +205,36 @@ test("the decoder's errors reach the caller as messages; a bad file leaves the d
   assert.deepEqual(pixel(await decodeImage(png, 4096), 0), [9, 9, 9, 255]);
 });
 
+/** The PNG without its chunks of type `type`. */
+function withoutChunk(png: Uint8Array, type: string): Uint8Array {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const kept = [png.subarray(0, 8)];
+  for (let at = 8; at < png.length;) {
+    const end = at + 12 + view.getUint32(at);
+    if (new TextDecoder().decode(png.subarray(at + 4, at + 8)) !== type) kept.push(png.subarray(at, end));
+    at = end;
+  }
+  return Uint8Array.from(kept.flatMap((part) => [...part]));
+}
+
+test('an indexed-colour PNG without its palette, or with a pixel past its end, is refused saying so', async () => {
+  const colours = [
+    [9, 8, 7],
+    [250, 128, 3],
+  ];
+  const png = encodePng({ width: 2, height: 1, data: Uint8Array.of(1, 0), channels: 1, palette: colours });
+  assert.deepEqual(pixel(await decodeImage(png, 4096), 0), [250, 128, 3, 255], 'whole, it decodes');
+  await assert.rejects(
+    () => decodeImage(withoutChunk(png, 'PLTE'), 4096),
+    /^Error: the PNG has indexed colours but no palette \(PLTE chunk\)$/,
+  );
+  const past = encodePng({ width: 2, height: 1, data: Uint8Array.of(1, 5), channels: 1, palette: colours });
+  await assert.rejects(
+    () => decodeImage(past, 4096),
+    /^Error: a pixel of the PNG names a colour past the end of its 2-entry palette$/,
+  );
+});
+
 test('after the decoding thread stops for being idle, the next image starts another', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const png = encodePng({ width: 1, height: 1, data: Uint8Array.of(1, 2, 3), channels: 3 });
