@@ -29,7 +29,7 @@ import { runNoise, seededNoise } from './seededNoise';
 import { decodeImages } from './decode';
 import { encodePrompts } from './textEncoding';
 import { encodePng } from './png';
-import { planToolRun, prepareToolNoise, readsKey, sampleWithTool, type ToolPlan } from './toolSampling';
+import { concernsToolRun, planToolRun, prepareToolNoise, sampleWithTool, type ToolPlan } from './toolSampling';
 import { prepareNoiseWorkerFor } from './noiseAhead';
 import { familyInfo, resolveSpec } from './familySettings';
 import { addedConditions } from './addedConditions';
@@ -306,7 +306,7 @@ function buildScheduler(
     );
   }
   const warnings = findings
-    .filter((f) => f.severity === 'warning' && (!req.toolSampler || readsKey(String(f.path[0]))))
+    .filter((f) => f.severity === 'warning' && (!req.toolSampler || concernsToolRun(f)))
     .map((f) => `scheduler config${f.path.length ? ` ${f.path.join('.')}` : ''}: ${f.message}`);
   return { scheduler, warnings };
 }

@@ -26,6 +26,7 @@ import {
 import { toolSamplerRefusal } from '../core/model/toolSamplerSupport';
 import { toolNames } from '../core/kdiffusion/toolNames';
 import { imageSize, type NoiseRunSpec } from '../core/noise/conventions';
+import type { Finding } from '../core/config/findings';
 import type { Scheduler } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { RunOptions, StepEvent, ToolRunInfo } from '../protocol/engine';
@@ -109,7 +110,8 @@ export function planToolRun(
 }
 
 /** The scheduler config keys a tool run reads (the training schedule and prediction type): warnings about
- * the others (timestep spacing, σ options) do not concern it. */
+ * the others (timestep spacing, σ options) do not concern it, but those about a key no scheduler has do (a
+ * misspelling, perhaps of one of these). */
 const TRAINING_KEYS = [
   'beta_start',
   'beta_end',
@@ -119,7 +121,8 @@ const TRAINING_KEYS = [
   'prediction_type',
   'rescale_betas_zero_snr',
 ];
-export const readsKey = (key: string): boolean => TRAINING_KEYS.includes(key);
+export const concernsToolRun = (f: Pick<Finding, 'code' | 'path'>): boolean =>
+  f.code === 'unknown-key' || TRAINING_KEYS.includes(String(f.path[0]));
 
 /** The ᾱ the tools compute for the model: SD's scaled-linear betas as the LDM code (and ComfyUI's
  * make_beta_schedule) does, in float64; any other schedule as the scheduler holds it. */

@@ -60,6 +60,17 @@ test('each tool sampler is seeded: same seed same image, another seed another (a
   }
 });
 
+test("a tool run warns of a misspelt scheduler key, but not of keys only diffusers' samplers read", async () => {
+  const scheduler = { beta_shedule: 'linear', timestep_spacing: 'trailing' };
+  const r = await engine.generate(request({ toolSampler: A1111('Euler a'), steps: 2, scheduler }));
+  assert.deepEqual(
+    r.info.warnings.filter((w) => /^scheduler config/.test(w)),
+    [
+      'scheduler config beta_shedule: override beta_shedule is not a config key of DDIMScheduler. Did you mean beta_schedule?',
+    ],
+  );
+});
+
 test('A1111 noise: image i of a batch is the image of seed + i alone, SDE noise included', async () => {
   const toolSampler = A1111('DPM++ 2M SDE', 'Karras');
   const batch = await engine.generate(request({ toolSampler, steps: 3, batchSize: 2, seed: 5 }));
