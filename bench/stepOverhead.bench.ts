@@ -1,17 +1,17 @@
-// Sampler overhead per step (issue 16): the time a denoising step spends outside session.run —
-// guidance, scheduler step, copies, checks, the step event and the yield for cancel messages — with
-// the pipeline run in this process, so IPC and a second process's scheduling stay out of the figure.
-// Wall time from the run's timings, and CPU time between one UNet call's end and the next one's start
-// (onnxruntime's threads sleep there), which other processes on a shared machine barely change.
-// tiny-sd at 512² gives SD 1.x's shapes: UNet output [2,4,64,64], latents [1,4,64,64]. The peer in the
-// same run is one memcpy of the UNet output, the least a step could do with it. Three tool samplers show what
-// a tool run adds per step: A1111's DPM++ 2M Karras (no noise), Euler a and DPM++ 2M SDE Karras (their next
-// noise drawn on the noise worker while the UNet runs: a Brownian-tree draw at this size takes about 4 ms, longer
-// than tiny-sd's UNet call, printed beside each line, so most of it shows here; beside a real UNet's call it
-// would not). So a second table runs DDIM and the tool samplers beside a GPU's SD 1.5 step: each UNet call
-// padded with an idle wait to GPU_STEP_MS, as the engine thread waits on a GPU. A third table runs denoise() alone on a UNet stub that answers at once: onnxruntime's threads
-// and caches, the text encoder's and the VAE's garbage are out of that figure, which is the engine's own
-// work per step. Nothing is asserted.
+// Sampler overhead per step (issue 16): the time a denoising step spends outside session.run — guidance,
+// scheduler step, copies, checks, the step event and the yield for cancel messages — with the pipeline run in
+// this process, so IPC and a second process's scheduling stay out of the figure. Wall time from the run's
+// timings, and CPU time between one UNet call's end and the next one's start (onnxruntime's threads sleep
+// there), which other processes on a shared machine barely change. tiny-sd at 512² gives SD 1.x's shapes:
+// UNet output [2,4,64,64], latents [1,4,64,64]. The peer in the same run is one memcpy of the UNet output,
+// the least a step could do with it. Four tool samplers show what a tool run adds per step: A1111's DPM++ 2M
+// Karras and UniPC (no noise), Euler a and DPM++ 2M SDE Karras (their next noise drawn on the noise worker
+// while the UNet runs: a Brownian-tree draw at this size takes about 4 ms, longer than tiny-sd's UNet call,
+// printed beside each line, so most of it shows here; beside a real UNet's call it would not). So a second
+// table runs DDIM and the tool samplers beside a GPU's SD 1.5 step: each UNet call padded with an idle wait
+// to GPU_STEP_MS, as the engine thread waits on a GPU. A third table runs denoise() alone on a UNet stub that
+// answers at once: onnxruntime's threads and caches, the text encoder's and the VAE's garbage are out of that
+// figure, which is the engine's own work per step. Nothing is asserted.
 import { join } from 'node:path';
 import { denoise, type Loop, type RunControl } from '../src/engine/denoise';
 import { runPipeline } from '../src/engine/pipeline';
@@ -37,6 +37,7 @@ const TOOL_SAMPLERS: ToolSamplerSpec[] = [
   { tool: 'a1111', sampler: 'DPM++ 2M', schedule: 'Karras' },
   { tool: 'a1111', sampler: 'Euler a' },
   { tool: 'a1111', sampler: 'DPM++ 2M SDE', schedule: 'Karras' },
+  { tool: 'a1111', sampler: 'UniPC' },
 ];
 
 /** Stable Diffusion 1.x's training schedule. */

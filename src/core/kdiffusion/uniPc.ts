@@ -5,7 +5,7 @@
 // sample_unipc) run it with t = σ on SigmaConvert's schedule (ᾱ = 1/(1+σ²)), order min(3, N − 1), a final
 // σ of 0 replaced by 0.001; both drop the next-to-last σ. A1111's "UniPC" is in a1111UniPc.ts.
 import type { KSampler, Sampling, StepCallback } from './denoiser';
-import { notify, overEach, timesEach } from './stepMath';
+import { copy, notify, overEach, timesEach } from './stepMath';
 import { UniPcSchedule, uniPcBhUpdate, type UniPcModel, type UniPcState } from './uniPcUpdate';
 
 /** Walks the VP-scale x over the times `ts` (descending), calling `model` (x0 prediction) once per step; x0,
@@ -22,7 +22,7 @@ export function* uniPcMultistep(
   const steps = ts.length - 1;
   if (steps < 1) return x0;
   let x = x0;
-  const state: UniPcState = { models: [(yield* model(x, ts[0])).slice()], ts: [ts[0]] };
+  const state: UniPcState = { models: [yield* model(x, ts[0])], ts: [ts[0]] };
   notify(callback, 0, ts[0], ts[0], x, state.models[0]);
   // Update to ts[step]: the first order − 1 at increasing order, then at `order` (lower on the final steps),
   // the corrector (a model call) on all but the last.
@@ -72,7 +72,9 @@ function makeComfyUniPc(variant: 'bh1' | 'bh2'): KSampler {
     const ts = Array.from(sigmasIn, Math.fround);
     if (ts[ts.length - 1] === 0) ts[ts.length - 1] = Math.fround(0.001);
     // The data-prediction model on the variance-preserving scale: x0 = D(x·√(1+σ²), σ).
-    const model: UniPcModel = (xv, s) => denoise(timesEach(xv, Math.sqrt(s * s + 1)), s);
+    const model: UniPcModel = function* (xv, s) {
+      return copy(yield* denoise(timesEach(xv, Math.sqrt(s * s + 1)), s));
+    };
     const xVp = overEach(x0, Math.sqrt(1 + ts[0] * ts[0]));
     // ComfyUI runs no update at all for a single step (order 0): x comes back only rescaled.
     const order = Math.min(3, ts.length - 2);

@@ -7,7 +7,8 @@
 import type { Sampling } from './denoiser';
 import { lincomb } from './stepMath';
 
-/** The data-prediction model at a UniPC time, on the variance-preserving scale. */
+/** The data-prediction model at a UniPC time, on the variance-preserving scale, in an array of its own (the
+ * updates keep it as history). */
 export type UniPcModel = (xVp: Float32Array, t: number) => Sampling<Float32Array>;
 
 const f = Math.fround;
@@ -106,7 +107,7 @@ export function* uniPcBhUpdate(
   const rhosP = order === 1 ? [] : order === 2 ? [0.5] : solve(dropLast(R).map(dropLast), dropLast(b));
   const predicted = updated(update, rhosP, model ? undefined : x);
   if (!model) return { x: predicted };
-  const modelT = (yield* model(predicted, t)).slice();
+  const modelT = yield* model(predicted, t);
   const rhosC = order === 1 ? [0.5] : solve(R, b);
   updated(update, rhosC, x, modelT);
   return { x, modelT };
