@@ -173,6 +173,11 @@ test('the Getting Started walkthrough lists its steps and its Generate link star
   const walkthrough = page.locator('.gettingStartedContainer');
   for (const step of ['Generate a first image', 'Open a schedule as a document', 'Watch every step'])
     await walkthrough.getByText(step, { exact: true }).first().waitFor({ timeout: 30_000 });
+  // The selected step's page (media/walkthrough/*.md) renders beside the steps in a webview of its own.
+  await findWebviewFrame(
+    page,
+    'h1:text-matches("^(Your first image|A schedule as a document|Every step of the reverse process)$")',
+  );
   await screenshot(page, 'points-walkthrough');
   // The first step may be marked done (an earlier test generated): open it to show its link.
   await walkthrough.getByText('Generate a first image', { exact: true }).first().click();
