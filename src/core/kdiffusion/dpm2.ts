@@ -5,40 +5,66 @@ import type { KSampler, ModelStep, Sampling } from './denoiser';
 import { churn, copy, lincomb, notify, toD } from './stepMath';
 
 export const sampleDpm2: KSampler = function* (denoise, x0, sigmas, opts = {}) {
+  // x (the sampler's own, or churn's new array) is stepped in place; x̂0 is read before the next model call.
   let x = copy(x0);
+  const arrays = midpointArrays(x.length);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const c = churn(x, sigmas, i, opts, 'dpm_2');
     x = c.x;
-    const denoised = copy(yield* denoise(x, c.sigmaHat));
-    const d = toD(x, c.sigmaHat, denoised);
+    const denoised = yield* denoise(x, c.sigmaHat);
+    toD(x, c.sigmaHat, denoised, arrays.d);
     notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
-    x = yield* midpointStep(denoise, x, d, c.sigmaHat, sigmas[i + 1]);
+    yield* midpointStep(denoise, x, c.sigmaHat, sigmas[i + 1], arrays);
   }
   return x;
 };
 
-/** One DPM-Solver-2 step from σ to σ_to given the slope d at σ (Euler when σ_to = 0); shared with
- * the ancestral variant. */
+/** The slope at σ (filled by the caller), the midpoint and its slope: arrays a run's steps reuse. */
+export interface MidpointArrays {
+  d: Float32Array;
+  x2: Float32Array;
+  d2: Float32Array;
+}
+
+export const midpointArrays = (n: number): MidpointArrays => ({
+  d: new Float32Array(n),
+  x2: new Float32Array(n),
+  d2: new Float32Array(n),
+});
+
+/** One DPM-Solver-2 step of x, in place, from σ to σ_to given the slope `a.d` at σ (Euler when σ_to = 0);
+ * shared with the ancestral variant. */
 export function* midpointStep(
   denoise: ModelStep,
   x: Float32Array,
-  d: Float32Array,
   sigma: number,
   sigmaTo: number,
-): Sampling<Float32Array> {
-  if (sigmaTo === 0)
-    return lincomb([
-      [1, x],
-      [-sigma, d],
-    ]);
+  a: MidpointArrays,
+): Sampling<void> {
+  if (sigmaTo === 0) {
+    lincomb(
+      [
+        [1, x],
+        [-sigma, a.d],
+      ],
+      x,
+    );
+    return;
+  }
   const sigmaMid = Math.exp((Math.log(sigma) + Math.log(sigmaTo)) / 2);
-  const x2 = lincomb([
-    [1, x],
-    [sigmaMid - sigma, d],
-  ]);
-  const d2 = toD(x2, sigmaMid, yield* denoise(x2, sigmaMid));
-  return lincomb([
-    [1, x],
-    [sigmaTo - sigma, d2],
-  ]);
+  lincomb(
+    [
+      [1, x],
+      [sigmaMid - sigma, a.d],
+    ],
+    a.x2,
+  );
+  toD(a.x2, sigmaMid, yield* denoise(a.x2, sigmaMid), a.d2);
+  lincomb(
+    [
+      [1, x],
+      [sigmaTo - sigma, a.d2],
+    ],
+    x,
+  );
 }

@@ -11,13 +11,15 @@ export const sampleDpmppSde: KSampler = function* (denoise, x0, sigmas, opts = {
   const sNoise = opts.sNoise ?? 1;
   const r = opts.r ?? 0.5;
   const noisy = eta > 0 && sNoise > 0;
-  let x = copy(x0);
+  // x is stepped in place; x̂0 (read again after the midpoint's call) and the midpoint in arrays of the run's.
+  const x = copy(x0);
+  const [kept, x2] = [new Float32Array(x.length), new Float32Array(x.length)];
   for (let i = 0; i < sigmas.length - 1; i++) {
     const sigma = sigmas[i];
-    const denoised = copy(yield* denoise(x, sigma));
+    const denoised = copy(yield* denoise(x, sigma), kept);
     notify(opts.callback, i, sigma, sigma, x, denoised);
     if (sigmas[i + 1] === 0) {
-      x = denoised;
+      x.set(denoised);
       continue;
     }
     const lambdaS = -Math.log(sigma);
@@ -26,23 +28,29 @@ export const sampleDpmppSde: KSampler = function* (denoise, x0, sigmas, opts = {
     // Step 1: ancestral DPM-Solver-1 to σ_s1.
     const s1 = ancestralStep(sigma, sigmaS1, eta);
     const h1 = -Math.log(s1.sigmaDown) - lambdaS;
-    let x2 = lincomb([
-      [Math.exp(-h1), x],
-      [-Math.expm1(-h1), denoised],
-    ]);
-    if (noisy) x2 = addNoise(x2, sNoise * s1.sigmaUp, opts, 'dpmpp_sde', sigma, sigmaS1);
+    lincomb(
+      [
+        [Math.exp(-h1), x],
+        [-Math.expm1(-h1), denoised],
+      ],
+      x2,
+    );
+    if (noisy) addNoise(x2, sNoise * s1.sigmaUp, opts, 'dpmpp_sde', sigma, sigmaS1, x2);
     const denoised2 = yield* denoise(x2, sigmaS1);
     // Step 2: to σ_next with the blended estimate.
     const fac = 1 / (2 * r);
     const s2 = ancestralStep(sigma, sigmas[i + 1], eta);
     const h2 = -Math.log(s2.sigmaDown) - lambdaS;
     const k = -Math.expm1(-h2);
-    x = lincomb([
-      [Math.exp(-h2), x],
-      [k * (1 - fac), denoised],
-      [k * fac, denoised2],
-    ]);
-    if (noisy) x = addNoise(x, sNoise * s2.sigmaUp, opts, 'dpmpp_sde', sigma, sigmas[i + 1]);
+    lincomb(
+      [
+        [Math.exp(-h2), x],
+        [k * (1 - fac), denoised],
+        [k * fac, denoised2],
+      ],
+      x,
+    );
+    if (noisy) addNoise(x, sNoise * s2.sigmaUp, opts, 'dpmpp_sde', sigma, sigmas[i + 1], x);
   }
   return x;
 };

@@ -4,32 +4,36 @@ import type { KSampler } from './denoiser';
 import { churn, copy, lincomb, notify, toD } from './stepMath';
 
 export const sampleHeun: KSampler = function* (denoise, x0, sigmas, opts = {}) {
+  // x (the sampler's own, or churn's new array) is stepped in place, the slopes and the Euler point in arrays
+  // of the run's; x̂0 is read before the next model call, so not copied.
   let x = copy(x0);
+  const [d, x2, d2] = [new Float32Array(x.length), new Float32Array(x.length), new Float32Array(x.length)];
   for (let i = 0; i < sigmas.length - 1; i++) {
     const c = churn(x, sigmas, i, opts, 'heun');
     x = c.x;
-    const denoised = copy(yield* denoise(x, c.sigmaHat));
-    const d = toD(x, c.sigmaHat, denoised);
+    const denoised = yield* denoise(x, c.sigmaHat);
+    toD(x, c.sigmaHat, denoised, d);
     notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
     const next = sigmas[i + 1];
     const dt = next - c.sigmaHat;
-    if (next === 0) {
-      x = lincomb([
-        [1, x],
-        [dt, d],
-      ]);
-      continue;
-    }
-    const x2 = lincomb([
+    const euler: [number, Float32Array][] = [
       [1, x],
       [dt, d],
-    ]);
-    const d2 = toD(x2, next, yield* denoise(x2, next));
-    x = lincomb([
-      [1, x],
-      [dt / 2, d],
-      [dt / 2, d2],
-    ]);
+    ];
+    if (next === 0) {
+      lincomb(euler, x);
+      continue;
+    }
+    lincomb(euler, x2);
+    toD(x2, next, yield* denoise(x2, next), d2);
+    lincomb(
+      [
+        [1, x],
+        [dt / 2, d],
+        [dt / 2, d2],
+      ],
+      x,
+    );
   }
   return x;
 };

@@ -26,21 +26,22 @@ export function linearMultistepCoeff(order: number, t: ArrayLike<number>, i: num
 function makeLms(denoiseLastStep: boolean): KSampler {
   return function* (denoise, x0, sigmas, opts = {}) {
     const order = opts.order ?? 4;
-    let x = copy(x0);
+    // x is stepped in place; a slope that leaves the history gives its array to the next one. x̂0 is read
+    // before the next model call, so not copied.
+    const x = copy(x0);
     const ds: Float32Array[] = [];
     for (let i = 0; i < sigmas.length - 1; i++) {
-      const denoised = copy(yield* denoise(x, sigmas[i]));
-      ds.push(toD(x, sigmas[i], denoised));
-      if (ds.length > order) ds.shift();
+      const denoised = yield* denoise(x, sigmas[i]);
+      ds.push(toD(x, sigmas[i], denoised, ds.length === order ? ds.shift() : undefined));
       notify(opts.callback, i, sigmas[i], sigmas[i], x, denoised);
       if (denoiseLastStep && sigmas[i + 1] === 0) {
-        x = denoised;
+        x.set(denoised);
         continue;
       }
       const cur = Math.min(i + 1, order);
       const terms: [number, Float32Array][] = [[1, x]];
       for (let j = 0; j < cur; j++) terms.push([linearMultistepCoeff(cur, sigmas, i, j), ds[ds.length - 1 - j]]);
-      x = lincomb(terms);
+      lincomb(terms, x);
     }
     return x;
   };

@@ -24,12 +24,15 @@ export function overEach(x: ArrayLike<number>, k: number): Float32Array {
   return out;
 }
 
-/** The Karras ODE derivative d = (x − D(x, σ))/σ. */
-export function toD(x: Float32Array, sigma: number, denoised: Float32Array): Float32Array {
-  return lincomb([
-    [1 / sigma, x],
-    [-1 / sigma, denoised],
-  ]);
+/** The Karras ODE derivative d = (x − D(x, σ))/σ, into `out` or a new array. */
+export function toD(x: Float32Array, sigma: number, denoised: Float32Array, out?: Float32Array): Float32Array {
+  return lincomb(
+    [
+      [1 / sigma, x],
+      [-1 / sigma, denoised],
+    ],
+    out,
+  );
 }
 
 /** σ_down to step to and σ_up of fresh noise for an ancestral step from σ_from to σ_to (k-diffusion
