@@ -251,8 +251,12 @@ async function runAndWrite(
       : undefined;
     const run = await executeRun(engine, prepareRun(spec), options, { signal: abort.signal, onStep }).catch(
       (err: unknown) => {
-        // A bad input image is the user's to fix: a usage error naming its flag.
+        // A bad input image, or a value given by a flag that the model refuses, is the user's to fix: a usage
+        // error naming the flag.
         if (err instanceof RunInputError) throw new UsageError(`${flagOf(spec, err.field)}: ${err.message}`);
+        const field = err instanceof EngineError && err.code === 'BAD_REQUEST' ? err.field : undefined;
+        if (field && spec[field] !== undefined)
+          throw new UsageError(`${flagOf(spec, field)}: ${(err as Error).message}`);
         throw err;
       },
     );

@@ -7,7 +7,7 @@ export class EngineFailure extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
-    readonly details: { file?: string; step?: number } = {},
+    readonly details: Pick<EngineErrorPayload, 'file' | 'step' | 'field'> = {},
   ) {
     super(message);
     this.name = 'EngineFailure';

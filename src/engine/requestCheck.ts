@@ -37,7 +37,7 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
     throw bad(`${s.folder.dir} has no vae_decoder/ (a pixel-space model previews x̂0 directly: use 'latent')`);
 
   const [misfit] = fitProblems(spec, s.fit);
-  if (misfit) throw bad(misfit.message);
+  if (misfit) throw new EngineFailure('BAD_REQUEST', misfit.message, { field: misfit.field });
   const unetChannels = s.unet.input('sample').shape[1];
   const channels = typeof unetChannels === 'number' ? s.unetLatentChannels : unetChannels;
   // The family's size is the UNet's own (fixed axes, else sample_size) when the folder gives one.

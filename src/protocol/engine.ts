@@ -242,6 +242,8 @@ export interface EngineErrorPayload {
   file?: string;
   /** For NAN_OUTPUT: the step index. */
   step?: number;
+  /** For BAD_REQUEST: the spec field the model refuses, where one is to blame (the CLI names its flag). */
+  field?: keyof RunSpec;
 }
 
 /** A request of a generateTogether message. */

@@ -19,12 +19,14 @@ export class EngineError extends Error {
   readonly code: EngineErrorCode;
   readonly file?: string;
   readonly step?: number;
+  readonly field?: EngineErrorPayload['field'];
   constructor(payload: EngineErrorPayload) {
     super(payload.message);
     this.name = 'EngineError';
     this.code = payload.code;
     this.file = payload.file;
     this.step = payload.step;
+    this.field = payload.field;
   }
 }
 

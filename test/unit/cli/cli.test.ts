@@ -80,9 +80,9 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
   assert.equal(usage.code, 2);
   assert.match(usage.err, /--out <file.png> is required/);
   const bad = cli(...base, '--width', '30', '--out', join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'x.png'));
-  // A request the model refuses is the arguments' to change: exit 2, as a refused flag.
+  // A value the model refuses is the arguments' to change: exit 2, naming the flag, as a refused flag.
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /width 30 is not a multiple of 8 \(try 32\) \[BAD_REQUEST\]/);
+  assert.match(bad.err, /^diffusion-lab: --width: width 30 is not a multiple of 8 \(try 32\)$/m);
   assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /A1111 has no sampler "Nope"/);
 });
 
