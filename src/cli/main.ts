@@ -77,7 +77,8 @@ const USAGE = `usage:
 ${SWEEP_USAGE}
   diffusion-lab invert --image in.png --out recon.png [options]
       DDIM inversion: the image to noise and back with DDIM; prints the reconstruction's PSNR
-      --steps <n> (default 50), --prompt, --guidance (default 1: no guidance), --model, --provider,
+      --steps <n> (default 50), --prompt, --negative, --guidance (default 1: no guidance),
+      --seed (default 0: inversion draws no noise, the seed only names the run), --model, --provider,
       --force, --verbose as for generate
   diffusion-lab install-cuda   download onnxruntime's CUDA 12 provider (Linux x64, about 400 MB)`;
 
