@@ -56,19 +56,22 @@ export const sampleUniPcA1111: KSampler = function* (denoise, x0, sigmas, opts =
   // Each σ back to its continuous time: t = t_unet/T + 1/T.
   const ts = Array.from(sigmas, (s) => f32(sigmaToT(table, s) / T + 1 / T));
   // ε from the Denoiser at the UNet's time, then x0 with the schedule's own α and std, as A1111 does.
-  const model: UniPcModel = function* (xv, t) {
+  const xk = new Float32Array(x0.length);
+  const model: UniPcModel = function* (xv, t, into) {
     const sigma = timestepToSigma(table, f32(f32(t - 1 / T) * T));
-    const scale = Math.sqrt(1 + sigma * sigma);
-    const xk = timesEach(xv, scale);
+    timesEach(xv, Math.sqrt(1 + sigma * sigma), xk);
     const d = yield* denoise(xk, sigma);
     // (x − std·(x_k − D)/σ)/α as one float64 sum over the three arrays (stepMath's lincomb).
     const [a, std] = [ns.alpha(t), ns.std(t)];
     const c = std / (sigma * a);
-    return lincomb([
-      [1 / a, xv],
-      [-c, xk],
-      [c, d],
-    ]);
+    return lincomb(
+      [
+        [1 / a, xv],
+        [-c, xk],
+        [c, d],
+      ],
+      into,
+    );
   };
   // α(t) once: the schedule's log α searches its table for t.
   const xVp = timesEach(x0, ns.alpha(ts[0]));

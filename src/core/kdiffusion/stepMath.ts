@@ -12,9 +12,9 @@ export function lincomb(terms: readonly (readonly [number, Float32Array])[], out
   return lincombInto(coefs, arrays, out ?? new Float32Array(arrays[0].length));
 }
 
-/** x·k elementwise into a new array (lincomb's pass: a product rounded once, but 0 for −0). */
-export function timesEach(x: Float32Array, k: number): Float32Array {
-  return lincomb([[k, x]]);
+/** x·k elementwise into `out` or a new array (lincomb's pass: a product rounded once, but 0 for −0). */
+export function timesEach(x: Float32Array, k: number, out?: Float32Array): Float32Array {
+  return lincomb([[k, x]], out);
 }
 
 /** x/k elementwise into a new array (a division, as the tools divide, not a product with 1/k). */

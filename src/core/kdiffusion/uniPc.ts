@@ -45,7 +45,8 @@ export function* uniPcMultistep(
       return;
     }
     // The original shifts its fixed-length history by one and overwrites the last slot, except the model
-    // output after the final update, which is never evaluated.
+    // output after the final update, which is never evaluated. The one shifted out takes the next output.
+    if (!last) state.spare = state.models[0];
     for (let k = 0; k < order - 1; k++) {
       state.ts[k] = state.ts[k + 1];
       state.models[k] = state.models[k + 1];
@@ -72,8 +73,9 @@ function makeComfyUniPc(variant: 'bh1' | 'bh2'): KSampler {
     const ts = Array.from(sigmasIn, Math.fround);
     if (ts[ts.length - 1] === 0) ts[ts.length - 1] = Math.fround(0.001);
     // The data-prediction model on the variance-preserving scale: x0 = D(x·√(1+σ²), σ).
-    const model: UniPcModel = function* (xv, s) {
-      return copy(yield* denoise(timesEach(xv, Math.sqrt(s * s + 1)), s));
+    const scaled = new Float32Array(x0.length);
+    const model: UniPcModel = function* (xv, s, into) {
+      return copy(yield* denoise(timesEach(xv, Math.sqrt(s * s + 1), scaled), s), into);
     };
     const xVp = overEach(x0, Math.sqrt(1 + ts[0] * ts[0]));
     // ComfyUI runs no update at all for a single step (order 0): x comes back only rescaled.

@@ -8,8 +8,8 @@ import type { Sampling } from './denoiser';
 import { lincomb } from './stepMath';
 
 /** The data-prediction model at a UniPC time, on the variance-preserving scale, in an array of its own (the
- * updates keep it as history). */
-export type UniPcModel = (xVp: Float32Array, t: number) => Sampling<Float32Array>;
+ * updates keep it as history): `into`, one the history has let go, where given. */
+export type UniPcModel = (xVp: Float32Array, t: number, into?: Float32Array) => Sampling<Float32Array>;
 
 const f = Math.fround;
 
@@ -56,6 +56,10 @@ function solve(a: number[][], b: number[]): number[] {
 export interface UniPcState {
   readonly models: Float32Array[];
   readonly ts: number[];
+  /** The model output the history last let go, for the next one. */
+  spare?: Float32Array;
+  /** The predicted x the model is called at, an array every update reuses. */
+  predicted?: Float32Array;
 }
 
 /** Moves x from ts[last] to t, writing over x where it has no model to call; with `model` (the corrector's
@@ -105,9 +109,10 @@ export function* uniPcBhUpdate(
     rks,
   };
   const rhosP = order === 1 ? [] : order === 2 ? [0.5] : solve(dropLast(R).map(dropLast), dropLast(b));
-  const predicted = updated(update, rhosP, model ? undefined : x);
+  const predicted = updated(update, rhosP, model ? (state.predicted ??= new Float32Array(x.length)) : x);
   if (!model) return { x: predicted };
-  const modelT = yield* model(predicted, t);
+  const modelT = yield* model(predicted, t, state.spare);
+  state.spare = undefined;
   const rhosC = order === 1 ? [0.5] : solve(R, b);
   updated(update, rhosC, x, modelT);
   return { x, modelT };
