@@ -83,15 +83,19 @@ export function readSchedulerConfig(
     }
   };
 
+  // A `_` key is metadata (`_diffusers_version`) in the file and in overrides alike: a schedule file sent
+  // whole as overrides carries its own.
+  const metadata = (key: string, what = '') =>
+    findings.push({
+      severity: 'hint',
+      path: [key],
+      code: 'private-key',
+      message: `${what}${keyName(key)} is metadata; diffusers does not pass it to ${className}`,
+    });
   for (const key of Object.keys(file)) {
     if (key === '_class_name' || key === '_use_default_values') continue;
     if (key.startsWith('_')) {
-      findings.push({
-        severity: 'hint',
-        path: [key],
-        code: 'private-key',
-        message: `${keyName(key)} is metadata; diffusers does not pass it to ${className}`,
-      });
+      metadata(key);
     } else if (Object.hasOwn(cls.keys, key)) {
       if (!useDefaults.has(key)) take(key, file[key], 'file');
     } else if (silent(key)) {
@@ -114,6 +118,7 @@ export function readSchedulerConfig(
   const extra = typeof overrides === 'object' && overrides !== null ? overrides : {};
   for (const key of Object.keys(extra)) {
     if (Object.hasOwn(cls.keys, key)) take(key, extra[key], 'override');
+    else if (key.startsWith('_')) metadata(key, 'override ');
     else
       findings.push({
         severity: 'warning',

@@ -50,6 +50,18 @@ test('effective configs equal the full configs diffusers reports for every fixtu
   assert.ok(n >= 19);
 });
 
+test("a schedule file's metadata sent as overrides is metadata there too: a hint, not a warning", () => {
+  // "Generate with this schedule" sends the file whole, _diffusers_version included.
+  const overrides = { _diffusers_version: '0.27.0', beta_schedul: 'linear' };
+  const r = readSchedulerConfig(readModel('sd15'), undefined, overrides);
+  const of = (key: string) => r.findings.filter((f) => f.path[0] === key).map((f) => [f.severity, f.message]);
+  assert.deepEqual(of('_diffusers_version'), [
+    ['hint', '_diffusers_version is metadata; diffusers does not pass it to PNDMScheduler'],
+    ['hint', 'override _diffusers_version is metadata; diffusers does not pass it to PNDMScheduler'],
+  ]);
+  assert.equal(of('beta_schedul')[0][0], 'warning', 'an unknown key in overrides still warns');
+});
+
 test('shipped model configs: SD 1.5 notes its nonzero terminal SNR with leading spacing (information: the model was trained so), with the figure', () => {
   const sd15 = readSchedulerConfig(readModel('sd15'));
   assert.equal(sd15.className, 'PNDMScheduler');
