@@ -6,17 +6,10 @@ import { createScheduler } from '../core/samplers/registry';
 import type { SetTimestepsOptions } from '../core/samplers/scheduler';
 import { scheduleAsked, scheduleRefusal } from '../core/samplers/scheduleRefusal';
 import { checkRunSpec, RANDOM_SEED, runSpec, specSteps, type RunSpec, type SpecProblem } from './run';
+import { clip } from './clip';
 import { fitProblems, type ModelFit } from './modelFit';
 import type { ScheduleEntry } from './schedule';
-import {
-  AXIS_FIELD_NAMES,
-  AXIS_FIELDS,
-  clip,
-  show,
-  type AxisField,
-  type AxisFieldSpec,
-  type AxisValue,
-} from './sweepAxes';
+import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
 import { cellCount, expandCells, withSchedule, type Cell } from './sweepCells';
 import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 

@@ -1,5 +1,6 @@
 // The run fields a sweep axis can vary: how each value is checked, applied to a run spec and
 // labelled in the grid. Pure (host and webviews alike); files named by values are read by the host.
+import { clip } from './clip';
 import { samplerChoice } from './samplerChoice';
 import type { RunSpec } from './run';
 import { SIGMA_SCHEDULES, SPACINGS } from './workbench';
@@ -200,12 +201,4 @@ export function valueLabel(value: AxisValue): string {
  * prompt, would otherwise make one message of many kilobytes. */
 export function show(v: unknown): string {
   return clip(JSON.stringify(v) ?? String(v));
-}
-
-/** Longest echo of a value in a message. */
-const ECHO_MAX = 80;
-
-/** Text cut to `max` characters, an ellipsis marking the cut. */
-export function clip(text: string, max = ECHO_MAX): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

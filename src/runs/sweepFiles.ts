@@ -16,7 +16,8 @@ import {
   type SweepReading,
 } from '../protocol/sweep';
 import type { ScheduleEntry } from '../protocol/schedule';
-import { clip, valueLabel } from '../protocol/sweepAxes';
+import { clip } from '../protocol/clip';
+import { valueLabel } from '../protocol/sweepAxes';
 import { withSchedule, type Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';

@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
+import { clip } from '../../src/protocol/clip';
 import { imageActionsExcept } from '../../src/protocol/imageActions';
 import { classNameOf } from '../../src/protocol/run';
 import { TOOL_LABELS } from '../../src/core/kdiffusion/toolSamplers';
@@ -263,7 +264,7 @@ function renderRunList(): void {
     ...store.list().map(({ summary: r }) => {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', r.id);
-      const prompt = r.spec.prompt.slice(0, 40) || '(no prompt)';
+      const prompt = clip(r.spec.prompt, 48) || '(no prompt)';
       const running = r.status === 'running' ? ' · running' : '';
       o.textContent = `${new Date(r.createdAt).toLocaleTimeString()} · ${prompt} · seed ${r.spec.seed}${running}`;
       return o;
@@ -315,11 +316,12 @@ function statusLine(run: RunSummary): string {
     stepsText(run),
     p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
     seeds,
-    p.subseedStrength && `variation ${p.subseed} × ${p.subseedStrength}`,
+    p.subseedStrength && `variation seed ${p.subseed} at strength ${p.subseedStrength}`,
     p.etaNoiseSeedDelta && `ENSD ${p.etaNoiseSeedDelta}`,
     p.initImage && (p.invert ? inversionText(run) : initImageText(run)),
     `${p.width}×${p.height}`,
-    run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)} s`,
+    // A no-break space: a wrapped line must not leave the unit alone at the start of the next.
+    run.totalMs !== undefined && `${(run.totalMs / 1000).toFixed(2)}\u00a0s`,
     savedText(run),
   ]
     .filter(Boolean)

@@ -46,7 +46,10 @@ function toolOptions(tool: 'a1111' | 'comfyui', samplers: NameGroup['names'], sc
     // Samplers that walk their own times or the model's range ignore the schedule: one entry says so.
     if (!isToolFinding(automatic) && ownsSchedule(automatic)) {
       return [
-        entry({ tool, sampler: name }, { detail: 'Steps through its own timesteps: Schedule type does not apply' }),
+        entry(
+          { tool, sampler: name },
+          { detail: 'Walks its own timesteps: it comes in no Karras or other schedule variant' },
+        ),
       ];
     }
     return schedules.map(({ name: schedule }) => {
