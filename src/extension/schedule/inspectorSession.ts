@@ -3,6 +3,7 @@
 // (save an export, run the workbench, reveal a line). Used by the preview panel and the custom editor.
 // The overlays' file URIs are kept in workspace state under the session's key, so a window reload
 // brings them back.
+import { asSchedulerClass } from '../../core/config/asSchedulerClass';
 import * as vscode from 'vscode';
 import {
   isInspectorMessage,
@@ -167,7 +168,7 @@ export class InspectorSession implements vscode.Disposable {
   private async generate(name: string, sampler: string, steps: number): Promise<void> {
     const entry = readDocument(this.document)?.schedules.find((s) => s.name === name);
     if (!entry) throw new Error(`no valid schedule named "${name}" in ${scheduleName(this.document.uri)}`);
-    const config = sampler ? { ...entry.config, _class_name: sampler } : entry.config;
+    const config = sampler ? asSchedulerClass(entry.config, sampler) : entry.config;
     // An entry with only explicit steps has an empty config: the model's scheduler class runs them.
     const scheduler = Object.keys(config).length > 0 ? config : undefined;
     const explicit = entry.timesteps !== undefined || entry.sigmas !== undefined;
