@@ -107,9 +107,10 @@ export function churn(
   };
 }
 
-/** x + coef·noise(σ, σ_next), into `out` (x itself, for a sampler stepping in place) or a new array. The noise is drawn whenever a sampler is given, even when coef = 0 (η = 0),
- * because the tools draw it then too and the seeded stream must stay aligned; without a sampler a zero
- * coef is fine and anything else is an error. */
+/** x + coef·noise(σ, σ_next), into `out` (x itself, for a sampler stepping in place) or a new array. The
+ * noise is drawn whenever a sampler is given, even when coef = 0 (η = 0), because the tools draw it then too
+ * and the seeded stream must stay aligned; without a sampler a zero coef is fine and anything else is an
+ * error. */
 export function addNoise(
   x: Float32Array,
   coef: number,

@@ -21,7 +21,7 @@ export function* uniPcMultistep(
 ): Sampling<Float32Array> {
   const steps = ts.length - 1;
   if (steps < 1) return x0;
-  let x = x0;
+  const x = x0;
   const state: UniPcState = { models: [yield* model(x, ts[0])], ts: [ts[0]] };
   notify(callback, 0, ts[0], ts[0], x, state.models[0]);
   // Update to ts[step]: the first order − 1 at increasing order, then at `order` (lower on the final steps),
@@ -29,7 +29,7 @@ export function* uniPcMultistep(
   const advance = function* (step: number): Sampling<void> {
     const warmUp = step < order;
     const last = step === steps;
-    const r = yield* uniPcBhUpdate(
+    const modelT = yield* uniPcBhUpdate(
       x,
       state,
       ts[step],
@@ -38,9 +38,8 @@ export function* uniPcMultistep(
       ns,
       last ? undefined : model,
     );
-    x = r.x;
     if (warmUp) {
-      state.models.push(r.modelT!);
+      state.models.push(modelT!);
       state.ts.push(ts[step]);
       return;
     }
@@ -52,7 +51,7 @@ export function* uniPcMultistep(
       state.models[k] = state.models[k + 1];
     }
     state.ts[state.ts.length - 1] = ts[step];
-    if (!last) state.models[state.models.length - 1] = r.modelT!;
+    if (!last) state.models[state.models.length - 1] = modelT!;
   };
   for (let i = 1; i < steps; i++) {
     yield* advance(i);

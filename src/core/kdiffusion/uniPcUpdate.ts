@@ -62,9 +62,8 @@ export interface UniPcState {
   predicted?: Float32Array;
 }
 
-/** Moves x from ts[last] to t, writing over x where it has no model to call; with `model` (the corrector's
- * evaluation at the predicted point) it writes the corrected x over x and also returns that model output.
- * `order` ≤ models.length. */
+/** Moves x from ts[last] to t, in place; with `model` (the corrector's evaluation at the predicted point) x
+ * ends corrected and the model output is returned. `order` ≤ models.length. */
 export function* uniPcBhUpdate(
   x: Float32Array,
   state: UniPcState,
@@ -73,7 +72,7 @@ export function* uniPcBhUpdate(
   variant: 'bh1' | 'bh2',
   ns: UniPcSchedule,
   model: UniPcModel | undefined,
-): Sampling<{ x: Float32Array; modelT?: Float32Array }> {
+): Sampling<Float32Array | undefined> {
   const { models, ts } = state;
   const tPrev = ts[ts.length - 1];
   const lambdaPrev = ns.lambda(tPrev);
@@ -109,13 +108,14 @@ export function* uniPcBhUpdate(
     rks,
   };
   const rhosP = order === 1 ? [] : order === 2 ? [0.5] : solve(dropLast(R).map(dropLast), dropLast(b));
+  // Without a model to call, the prediction is the update itself.
   const predicted = updated(update, rhosP, model ? (state.predicted ??= new Float32Array(x.length)) : x);
-  if (!model) return { x: predicted };
+  if (!model) return undefined;
   const modelT = yield* model(predicted, t, state.spare);
   state.spare = undefined;
   const rhosC = order === 1 ? [0.5] : solve(R, b);
   updated(update, rhosC, x, modelT);
-  return { x, modelT };
+  return modelT;
 }
 
 const dropLast = <T>(xs: readonly T[]): T[] => xs.slice(0, -1);
@@ -132,10 +132,10 @@ interface Update {
 }
 
 /** ratio·x − c0·m0 − cb·(Σₖ ρₖ·D1ₖ + ρ_last·(m_t − m0)) with D1ₖ = (mₖ − m0)/rₖ, the corrector's last term only
- * where m_t is given, as one sum over the arrays (stepMath's lincomb) into `out` or a new array. The tools
+ * where m_t is given, as one sum over the arrays (stepMath's lincomb) into `out`. The tools
  * store the D1ₖ and x_t − c0·m0 as float32 first; summing in float64 instead moves a value by at most about one
  * float32 step, and saves a pass and an array for each. */
-function updated(u: Update, rhos: readonly number[], out?: Float32Array, modelT?: Float32Array): Float32Array {
+function updated(u: Update, rhos: readonly number[], out: Float32Array, modelT?: Float32Array): Float32Array {
   const terms: [number, Float32Array][] = [[u.ratio, u.x]];
   let onM0 = -u.c0;
   u.earlier.forEach((m, k) => {
