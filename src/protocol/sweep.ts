@@ -10,7 +10,7 @@ import { clip } from './clip';
 import { fitProblems, type ModelFit } from './modelFit';
 import type { ScheduleEntry } from './schedule';
 import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';
-import { cellCount, expandCells, withSchedule, type Cell } from './sweepCells';
+import { cellCount, expandCells, placeValue, withSchedule, type Cell, type Placed } from './sweepCells';
 import { SCHEDULER_CLASSES } from '../core/config/schedulerClasses';
 
 export const SWEEP_VERSION = 1;
@@ -111,7 +111,6 @@ export interface SweepFiles {
 export type FileField = 'scheduleFile' | 'initImage' | 'mask';
 
 /** A spec built from axis values, with the schedule file the host applies to it after every axis. */
-type Placed = Pick<Cell, 'spec' | 'scheduleFile'>;
 type SpecCheck = (placed: Placed) => SpecProblem[];
 
 /** Reads a parsed sweep file: every problem as a finding at its JSON path; with `files`, what the files it
@@ -538,9 +537,7 @@ function withFirstValues(
   return AXIS_NAMES.reduce<Placed>(
     (placed, name) => {
       const axis = axes[name];
-      if (!axis || except.includes(name)) return placed;
-      const spec = (AXIS_FIELDS[axis.field] as AxisFieldSpec).apply(placed.spec, axis.values[0], axis.values);
-      return { ...placed, spec, ...(axis.field === 'scheduleFile' && { scheduleFile: axis.values[0] as string }) };
+      return !axis || except.includes(name) ? placed : placeValue(placed, axis, axis.values[0]);
     },
     { spec: base },
   );
@@ -564,10 +561,7 @@ function checkValues(
     const own = (p: SpecProblem) =>
       spec.sets.includes(p.field) && !(BUILT_ON.includes(p.field) && contextProblems.has(p.message));
     axis.values.forEach((value, i) => {
-      const problems = check({
-        spec: spec.apply(context.spec, value, axis.values),
-        scheduleFile: axis.field === 'scheduleFile' ? (value as string) : context.scheduleFile,
-      });
+      const problems = check(placeValue(context, axis, value));
       for (const p of problems.filter(own)) {
         findings.push({ severity: 'error', path: [name, 'values', i], code: 'engine-refuses', message: p.message });
       }

@@ -2,8 +2,8 @@
 // run on every machine and a shard is simply the cells with k % n == i.
 import type { RunSpec } from './run';
 import type { ScheduleEntry } from './schedule';
-import type { AxisName, Sweep } from './sweep';
-import { AXIS_FIELDS, type AxisValue } from './sweepAxes';
+import type { AxisName, Sweep, SweepAxis } from './sweep';
+import { AXIS_FIELDS, type AxisFieldSpec, type AxisValue } from './sweepAxes';
 
 const ORDER: readonly AxisName[] = ['x', 'y', 'z'];
 
@@ -17,6 +17,16 @@ export interface Cell {
   spec: RunSpec;
   /** A scheduleFile axis value ("file.json" or "file.schedule.json#name"), for the host to apply. */
   scheduleFile?: string;
+}
+
+/** A cell's run and schedule file, as its axis values place them. */
+export type Placed = Pick<Cell, 'spec' | 'scheduleFile'>;
+
+/** One axis value applied, as every cell applies its values: to the spec, and a schedule file's as the
+ * file the host applies after every axis. */
+export function placeValue(placed: Placed, axis: SweepAxis, value: AxisValue): Placed {
+  const spec = (AXIS_FIELDS[axis.field] as AxisFieldSpec).apply(placed.spec, value, axis.values);
+  return axis.field === 'scheduleFile' ? { spec, scheduleFile: value as string } : { ...placed, spec };
 }
 
 export function axisLength(sweep: Sweep, name: AxisName): number {
@@ -36,8 +46,7 @@ export function cellCount(sweep: Sweep): number {
 export function cellAt(sweep: Sweep, index: number): Cell {
   const at: Cell['at'] = {};
   const values: Cell['values'] = {};
-  let spec = sweep.base;
-  let scheduleFile: string | undefined;
+  let placed: Placed = { spec: sweep.base };
   let rest = index;
   for (const name of ORDER) {
     const axis = sweep.axes[name];
@@ -48,10 +57,9 @@ export function cellAt(sweep: Sweep, index: number): Cell {
     const value = axis.values[i];
     at[name] = i;
     values[name] = value;
-    spec = AXIS_FIELDS[axis.field].apply(spec, value, axis.values);
-    if (axis.field === 'scheduleFile') scheduleFile = value as string;
+    placed = placeValue(placed, axis, value);
   }
-  return { index, at, values, spec, ...(scheduleFile !== undefined && { scheduleFile }) };
+  return { index, at, values, ...placed };
 }
 
 /** A schedule file's entry applied to a cell's spec, after every axis: its keys over the spec's scheduler

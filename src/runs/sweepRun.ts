@@ -211,12 +211,11 @@ export async function runSweep(
 /** An engine's refusal of a batch, naming its first cell (and how many seeds ran with it), as a missing
  * file names its cell: the sweep's other cells may be fine. A cancel is the user's, and stays as it is. */
 function naming(err: unknown, sweep: Sweep, batch: readonly { cell: ResolvedCell }[]): unknown {
-  const input = err instanceof RunInputError;
-  if (!(err instanceof EngineError || input) || (err as EngineError).code === 'CANCELLED') return err;
   const { cell } = batch[0];
   const more = batch.length > 1 ? ` and the ${batch.length - 1} seeds batched with it` : '';
-  const message = `cell ${cell.index} (${describeCell(sweep, cell)})${more}: ${err.message}`;
+  const message = (e: Error) => `cell ${cell.index} (${describeCell(sweep, cell)})${more}: ${e.message}`;
   // An init image or mask that fails to decode (its header passed the checks) is the sweep's to fix.
-  if (input) return new SweepError(message);
-  return new EngineError({ code: err.code, message, file: err.file, step: err.step });
+  if (err instanceof RunInputError) return new SweepError(message(err));
+  if (!(err instanceof EngineError) || err.code === 'CANCELLED') return err;
+  return new EngineError({ code: err.code, message: message(err), file: err.file, step: err.step });
 }

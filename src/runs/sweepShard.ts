@@ -47,7 +47,7 @@ export function resolveShard(
         'JOB_COMPLETION_INDEX is set but not the shard count: ' +
           "give --shards n or DIFFUSION_LAB_SHARDS (the Job's completions)",
       );
-    return checked(index, whole(source, given), `JOB_COMPLETION_INDEX ${index} (${source} ${given})`);
+    return checked(index, count ?? whole(source, given), `JOB_COMPLETION_INDEX ${index} (${source} ${given})`);
   }
   if (given !== undefined)
     throw new ShardError(
