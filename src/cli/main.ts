@@ -17,7 +17,6 @@ import { executeRun, prepareRun } from '../runs/executeRun';
 import { RunInputError } from '../runs/inputImages';
 import { samplerChoice } from '../protocol/samplerChoice';
 import { suggestKey } from '../core/config/suggestKey';
-import { tooDeepAt } from '../core/config/jsonNesting';
 import { NOISE_CONVENTIONS, type NoiseConvention } from '../core/noise/conventions';
 import { installCuda } from './installCuda';
 import { sweep, SWEEP_USAGE } from './sweepCommand';
@@ -25,7 +24,8 @@ import { HELP_FLAGS, usage, UsageError } from './usageError';
 import { cliEngine } from './cliEngine';
 import { describeRun } from './report';
 import { planOutputs, writeDump, writeFileSafely } from './outputFiles';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonFile } from '../modelFolder/jsonFile';
 import { resolve } from 'node:path';
 
 const USAGE = `usage:
@@ -355,17 +355,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   const flag = '--scheduler-config';
   let value: unknown;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size > MAX_CONFIG_BYTES) throw new Error(`${stat.size} bytes, more than ${MAX_CONFIG_BYTES}`);
-    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
-    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-    const deep = tooDeepAt(text, RUN_LIMITS.schedulerNesting);
-    if (deep !== undefined)
-      throw new Error(`nested more than ${RUN_LIMITS.schedulerNesting} levels deep at offset ${deep}`);
-    value = JSON.parse(text);
+    value = readJsonFile(file, MAX_CONFIG_BYTES, RUN_LIMITS.schedulerNesting);
   } catch (err) {
-    throw new UsageError(`${flag} ${file}: ${(err as Error).message}`);
+    throw new UsageError(`${flag} ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(

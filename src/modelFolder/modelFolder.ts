@@ -1,10 +1,11 @@
 // Reads a diffusers/Optimum ONNX model folder (in the engine to load it, in the host to list it): which components it has, their configs, and a
 // signature of its files so cached sessions are reloaded when anything changes.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { SD1_LATENT_RGB, SDXL_LATENT_RGB, type LatentRgbFactors } from '../core/image/latentPreview';
 import { classNameOf, RUN_LIMITS } from '../protocol/run';
+import { readJsonFile } from './jsonFile';
 
 /** A missing or bad file in a model folder; the engine reports it as MODEL_INVALID naming `file`. */
 export class ModelFolderError extends Error {
@@ -284,8 +285,10 @@ function shiftFactor(config: Record<string, unknown>, path: string): number {
   return v;
 }
 
-/** Configs are a few kilobytes; the cap keeps a huge or endless file (/dev/zero) from exhausting memory. */
+/** Configs are a few kilobytes (tokenizer.json a few megabytes); the cap keeps a huge file from exhausting
+ * memory. A config nests 2 levels, tokenizer.json 4. */
 const MAX_CONFIG_BYTES = 4_000_000;
+const MAX_CONFIG_NESTING = 32;
 
 function requireTokenizer(dir: string, name: string, what: string): string {
   const p = join(dir, name);
@@ -305,18 +308,12 @@ export function readJson(path: string, required: boolean): Record<string, unknow
     if (required) throw new ModelFolderError(`missing ${path}`, path);
     return undefined;
   }
-  const stat = statSync(path);
-  if (!stat.isFile()) throw new ModelFolderError(`${path} is not a regular file`, path);
-  if (stat.size > MAX_CONFIG_BYTES)
-    throw new ModelFolderError(
-      `${path} is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be`,
-      path,
-    );
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-    throw new Error('expected a JSON object');
+    value = readJsonFile(path, MAX_CONFIG_BYTES, MAX_CONFIG_NESTING);
   } catch (err) {
-    throw new ModelFolderError(`${path} is not valid JSON: ${(err as Error).message}`, path);
+    throw new ModelFolderError((err as Error).message, path);
   }
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new ModelFolderError(`${path} is not valid JSON: expected a JSON object`, path);
 }

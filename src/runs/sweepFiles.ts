@@ -5,7 +5,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, readModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from '../modelFolder/hashCache';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
-import { tooDeepAt } from '../core/config/jsonNesting';
+import { readJsonFile, readTextFile } from '../modelFolder/jsonFile';
 import {
   MAX_SWEEP_NESTING,
   parseSweep,
@@ -41,7 +41,7 @@ export interface SweepFile extends SweepReading {
 }
 
 export function readSweepFile(path: string, cellLimit?: number): SweepFile {
-  const json = readJsonFile(path, 'sweep file');
+  const json = readSweepJson(path, 'sweep file');
   const dir = dirname(resolve(path));
   return { path, dir, ...parseSweep(json, { cellLimit, files: sweepFileChecks(dir) }) };
 }
@@ -160,7 +160,7 @@ export function readScheduleRef(dir: string, ref: string): ScheduleEntry {
   const wanted = hash < 0 ? undefined : ref.slice(hash + 1);
   let text: string;
   try {
-    text = readText(file);
+    text = readTextFile(file, MAX_FILE_BYTES);
   } catch (err) {
     throw new Error(`schedule file ${(err as Error).message}`, { cause: err });
   }
@@ -236,28 +236,10 @@ function hashFile(path: string, what: string): string {
   return sha256!;
 }
 
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
+export function readSweepJson(path: string, what: string): unknown {
   try {
-    text = readText(path);
+    return readJsonFile(path, MAX_FILE_BYTES, MAX_SWEEP_NESTING);
   } catch (err) {
     throw new SweepError(`${what} ${(err as Error).message}`);
   }
-  const deep = tooDeepAt(text, MAX_SWEEP_NESTING);
-  if (deep !== undefined)
-    throw new SweepError(`${what} ${path} is nested more than ${MAX_SWEEP_NESTING} levels deep (at offset ${deep})`);
-  try {
-    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new SweepError(`${what} ${path} is not JSON: ${(err as Error).message}`);
-  }
-}
-
-function readText(path: string): string {
-  if (!existsSync(path)) throw new Error(`${path} does not exist`);
-  const stat = statSync(path);
-  if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
-  if (stat.size > MAX_FILE_BYTES) throw new Error(`${path} is ${stat.size} bytes, more than ${MAX_FILE_BYTES}`);
-  return readFileSync(path, 'utf8');
 }

@@ -11,7 +11,7 @@ import { parseSweep, sweepToJson, type Sweep } from '../protocol/sweep';
 import { cellCount, type Cell } from '../protocol/sweepCells';
 import { encodeRgbaPng } from '../png/pngEncode';
 import { readPngText, withPngText } from '../png/pngText';
-import { readJsonFile, SweepError } from './sweepFiles';
+import { readSweepJson, SweepError } from './sweepFiles';
 import { GRID_FILE, INDEX_FILE } from './sweepFolder';
 import { sweepGrid } from './sweepGrid';
 import { decodeImage } from './decodeImage';
@@ -147,7 +147,7 @@ export function writeIndex(dir: string, index: SweepIndex): void {
  * must be the name its index and key give (so a doctored index cannot point outside the folder). */
 export function readIndex(dir: string): SweepIndex {
   const path = join(dir, INDEX_FILE);
-  const v = readJsonFile(path, 'sweep index') as (Partial<Omit<SweepIndex, 'sweep'>> & { sweep?: unknown }) | null;
+  const v = readSweepJson(path, 'sweep index') as (Partial<Omit<SweepIndex, 'sweep'>> & { sweep?: unknown }) | null;
   if (v?.format !== SWEEP_INDEX_FORMAT || !Array.isArray(v.cells))
     throw new SweepError(`${path} is not a sweep index (${SWEEP_INDEX_FORMAT})`);
   const { sweep, findings } = parseSweep(v.sweep, { cellLimit: Infinity });

@@ -69,8 +69,8 @@ const cases: [string[], RegExp][] = [
   [['--sampler', 'DPM++ 2M SDE', '--noise', 'diffusers'], /--noise: .*Brownian-tree noise/],
   [['--scheduler-config', listConfig], /expected a JSON object of scheduler keys, not a list/],
   [['--scheduler-config', nullConfig], /expected a JSON object of scheduler keys, not null/],
-  [['--scheduler-config', folder], /--scheduler-config .*: not a regular file/],
-  [['--scheduler-config', join(dir, 'missing.json')], /--scheduler-config .*missing\.json: ENOENT/],
+  [['--scheduler-config', folder], /--scheduler-config .* is not a regular file$/],
+  [['--scheduler-config', join(dir, 'missing.json')], /--scheduler-config .*missing\.json does not exist$/],
   [['--provider', 'tpu'], /--provider must be one of auto, cuda, webgpu, dml, coreml, cpu/],
   [['--timesteps', ''], /--timesteps needs a list of numbers/],
   [['--original-size', '1024'], /--original-size must be <width>x<height> such as 1024x1024, not "1024"/],
@@ -90,7 +90,7 @@ const cases: [string[], RegExp][] = [
   [['--seed', '-1'], /Option '--seed' argument is ambiguous\. Did you forget .* use '--seed=-XYZ'\.$/],
   // A byte-order mark is read past: the config's own problem is named.
   [['--scheduler-config', bomConfig], /bom\.json: expected a JSON object of scheduler keys, not a list/],
-  [['--scheduler-config', deepConfig], /--scheduler-config .*deep\.json: nested more than 8 levels deep at offset/],
+  [['--scheduler-config', deepConfig], /--scheduler-config .*deep\.json is nested more than 8 levels deep \(at offset/],
   [['--seed', '4294967293', '--batch', '3'], /--batch: batch of 3 from seed 4294967293 runs past the largest seed/],
   [
     ['--sampler', 'EulerDiscreteScheduler', '--eta', '0.5'],

@@ -10,7 +10,7 @@ import { encode as encodeJpeg } from 'jpeg-js';
 import { parseSweep } from '../../../src/protocol/sweep';
 import { expandCells } from '../../../src/protocol/sweepCells';
 import { defaultModelDir } from '../../../src/runs/enginePaths';
-import { readJsonFile, readSweepFile, resolveCells, SweepError, sweepFileChecks } from '../../../src/runs/sweepFiles';
+import { readSweepJson, readSweepFile, resolveCells, SweepError, sweepFileChecks } from '../../../src/runs/sweepFiles';
 import { cellKey } from '../../../src/runs/sweepKeys';
 
 /** A PNG of one grey level. */
@@ -57,6 +57,9 @@ test("a schedule file sets the cell's scheduler keys and explicit steps; the mod
     /cell 0 \(x scheduleFile=two.schedule.json\): .*name one as "two.schedule.json#<name>" \(a, b\)/,
   );
   assert.throws(() => resolveWith(dir, ['two.schedule.json#c']), /it has no schedule "c"/);
+  // Saved by an editor that starts UTF-8 with a byte-order mark: read as the same schedule.
+  writeFileSync(join(dir, 'bom.json'), `\uFEFF${JSON.stringify({ _class_name: 'EulerDiscreteScheduler' })}`);
+  assert.deepEqual(resolveWith(dir, ['bom.json'])[0].spec.scheduler, { _class_name: 'EulerDiscreteScheduler' });
   writeFileSync(join(dir, 'bad.json'), '{"_class_name": "EulerDiscreteScheduler", "beta_start": -1}');
   assert.throws(
     () => resolveWith(dir, ['euler.json', 'bad.json']),
@@ -206,5 +209,5 @@ test('a sweep file nested past the limit, or with a byte-order mark, is read as 
   );
   const bom = join(dir, 'bom.sweep.json');
   writeFileSync(bom, '\uFEFF{"version": 1}');
-  assert.doesNotThrow(() => readJsonFile(bom, 'sweep file'));
+  assert.doesNotThrow(() => readSweepJson(bom, 'sweep file'));
 });
