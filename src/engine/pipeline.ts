@@ -6,7 +6,14 @@ import { createScheduler } from '../core/samplers/registry';
 import type { Scheduler, SetTimestepsOptions } from '../core/samplers/scheduler';
 import type { Tensor } from '../core/tensor/tensor';
 import type { GenerateRequest, GenerateResult, ImageOut, RunImages, RunInfo } from '../protocol/engine';
-import { DEFAULT_GROW_MASK_BY, DEFAULT_MASK_PADDING, DEFAULT_STRENGTH, specSteps, type RunSpec } from '../protocol/run';
+import {
+  DEFAULT_GROW_MASK_BY,
+  DEFAULT_MASK_PADDING,
+  DEFAULT_STRENGTH,
+  runSchedulerKeys,
+  specSteps,
+  type RunSpec,
+} from '../protocol/run';
 import { EngineFailure, scheduleRefused } from './engineFailure';
 import { scheduleAsked } from '../core/samplers/scheduleRefusal';
 import { checkRequest, customSchedule, type ResolvedSpec, type RunShape } from './requestCheck';
@@ -59,8 +66,7 @@ export async function runPipeline(
   if (options.preview?.kind === 'taesd') await loadTaesd(s);
   const shape = checkRequest(req, options, s);
   const toolRun = runsToolSampler(req);
-  // Inversion regenerates with DDIM, whatever the model's scheduler: DDIM's update is the one inverted.
-  const { scheduler, warnings } = buildScheduler(s, req, req.invert ? { _class_name: 'DDIMScheduler' } : {});
+  const { scheduler, warnings } = buildScheduler(s, req, runSchedulerKeys(req));
   // The noise worker loads while the prompt is encoded, for a tool run's noise or a scheduler's step noise.
   const values = shape.batch * shape.channels * shape.latentHeight * shape.latentWidth;
   const stepNoise = !toolRun && scheduler.drawsStepNoise(req.eta);
@@ -106,7 +112,7 @@ export async function runPipeline(
   let refinerTextMs = 0;
   try {
     if (req.invert) {
-      const inverse = buildScheduler(s, req, { _class_name: 'DDIMInverseScheduler' }).scheduler;
+      const inverse = buildScheduler(s, req, { ...req.scheduler, _class_name: 'DDIMInverseScheduler' }).scheduler;
       ({ latents, start } = await invertImage(loop, request.images, inverse, scheduler, denoise));
     } else if (toolRun) {
       const inputs = toolInputs(req, request.images, shape, warnings);
@@ -268,7 +274,7 @@ function refinerPlan(
 ): RefinerPlan | undefined {
   if (req.refiner === undefined) return undefined;
   if (!r) throw new EngineFailure('BAD_REQUEST', `the refiner ${req.refiner} was not loaded for this run`);
-  const built = buildScheduler(r, req);
+  const built = buildScheduler(r, req, req.scheduler);
   setTimesteps(built.scheduler, req.steps, undefined);
   warnings.push(...built.warnings.map((w) => `refiner ${w}`));
   return planRefiner(r, s, req.refinerSwitchAt, { base: scheduler, refiner: built.scheduler });
@@ -287,16 +293,16 @@ function imageSpec(req: RunSpec): Partial<RunSpec> {
   return req.initImage !== undefined && !req.invert ? { strength: req.strength ?? DEFAULT_STRENGTH } : {};
 }
 
-/** The model's scheduler config with the request's keys on top (a `_class_name` there switches
- * the class and keeps the model's schedule, like diffusers' `from_config`), then `overrides`; and the
- * config's warnings (a misspelt key, a key the class ignores) worded for the user: a run on a config
- * that says one thing and runs another must not pass silently. A tool run reads only some keys. */
+/** The model's scheduler config with `keys` on top (a `_class_name` there switches the class and keeps
+ * the model's schedule, like diffusers' `from_config`); and the config's warnings (a misspelt key, a key
+ * the class ignores) worded for the user: a run on a config that says one thing and runs another must
+ * not pass silently. A tool run reads only some keys. */
 function buildScheduler(
   s: ModelSessions,
   req: RunSpec,
-  overrides: Record<string, unknown> = {},
+  keys: Record<string, unknown> | undefined,
 ): { scheduler: Scheduler; warnings: string[] } {
-  const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, { ...req.scheduler, ...overrides });
+  const { scheduler, findings } = createScheduler(s.folder.schedulerConfig, keys);
   const errors = findings.filter((f) => f.severity === 'error');
   if (!scheduler) {
     const where = req.scheduler ? 'the requested scheduler' : `${s.folder.dir}/scheduler/scheduler_config.json`;

@@ -1,5 +1,6 @@
 // Checks a request against the loaded model before any inference, with messages that say what to change.
 import type { SetTimestepsOptions } from '../core/samplers/scheduler';
+import { explicitScheduleProblem } from '../core/samplers/explicitSchedule';
 import type { RunOptions } from '../protocol/engine';
 import { checkRunSpec, RANDOM_SEED, type RunSpec } from '../protocol/run';
 import { fitProblems } from '../protocol/modelFit';
@@ -51,32 +52,9 @@ export function checkRequest(spec: ResolvedSpec, options: RunOptions, s: ModelSe
 
 /** The request's explicit timesteps or σ, checked against the scheduler's training schedule (ᾱ over
  * its timesteps); undefined when it gives none. Whether the sampler takes them is the core's call. */
-export function customSchedule(
-  req: Pick<RunSpec, 'timesteps' | 'sigmas'>,
-  alphasCumprod: Float64Array,
-): SetTimestepsOptions | undefined {
-  const bad = (message: string) => new EngineFailure('BAD_REQUEST', message);
+export function customSchedule(req: SetTimestepsOptions, alphasCumprod: Float64Array): SetTimestepsOptions | undefined {
+  const problem = explicitScheduleProblem(req, alphasCumprod);
+  if (problem) throw new EngineFailure('BAD_REQUEST', problem.message, { field: problem.field });
   const { timesteps, sigmas } = req;
-  if (timesteps !== undefined && sigmas !== undefined) throw bad('give custom timesteps or custom sigmas, not both');
-  const list = timesteps ?? sigmas;
-  if (list === undefined) return undefined;
-  const name = timesteps ? 'timesteps' : 'sigmas';
-  const min = timesteps ? 1 : 2;
-  if (list.length < min) throw bad(`custom ${name} must be a list of at least ${min} numbers`);
-  const T = alphasCumprod.length;
-  // σ of the last training timestep: the noisiest the model was trained on (∞ for zero terminal SNR).
-  const aT = alphasCumprod[T - 1];
-  const sigmaMax = Math.sqrt((1 - aT) / aT);
-  list.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw bad(`custom ${name}[${i}] is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a finite number`);
-    if (i > 0 && v >= list[i - 1])
-      throw bad(`custom ${name} must be strictly descending: [${i}] = ${v} follows ${list[i - 1]}`);
-    if (timesteps && (v < 0 || v > T - 1))
-      throw bad(`custom timestep ${v} is outside the training range 0 to ${T - 1}`);
-    // float32 rounding of σ_max is allowed for.
-    if (sigmas && (v < 0 || v > sigmaMax * (1 + 1e-6)))
-      throw bad(`custom sigma ${v} is outside the training range 0 to ${sigmaMax.toPrecision(6)}`);
-  });
-  return timesteps ? { timesteps } : { sigmas };
+  return timesteps ? { timesteps } : sigmas && { sigmas };
 }

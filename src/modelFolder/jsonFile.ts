@@ -13,7 +13,7 @@ export function readTextFile(path: string, maxBytes: number): string {
     if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
     size = stat.size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path} does not exist`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path} does not exist`, { cause: err });
     throw err;
   }
   if (size > maxBytes) throw new Error(`${path} is ${size} bytes, more than ${maxBytes}`);
@@ -30,6 +30,6 @@ export function readJsonFile(path: string, maxBytes: number, maxNesting: number)
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -195,6 +195,12 @@ export function runSpec(input: RunSpecInput): RunSpec {
   return { negativePrompt: '', seed: RANDOM_SEED, guidanceRescale: 0, batchSize: 1, ...input };
 }
 
+/** The scheduler keys a run sets over its model's scheduler config: its own, and DDIM for an inversion
+ * (DDIM's update is the one inverted, whatever the model's scheduler). */
+export function runSchedulerKeys(spec: Pick<RunSpec, 'scheduler' | 'invert'>): Record<string, unknown> {
+  return { ...spec.scheduler, ...(spec.invert && { _class_name: 'DDIMScheduler' }) };
+}
+
 /** The steps a spec runs: one per explicit timestep or σ gap, else `steps` (undefined: the model's). */
 export function specSteps(spec: Pick<RunSpec, 'steps' | 'timesteps' | 'sigmas'>): number | undefined {
   return spec.timesteps ? spec.timesteps.length : spec.sigmas ? spec.sigmas.length - 1 : spec.steps;

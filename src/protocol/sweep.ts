@@ -4,8 +4,9 @@
 import type { Finding } from '../core/config/findings';
 import { createScheduler } from '../core/samplers/registry';
 import type { SetTimestepsOptions } from '../core/samplers/scheduler';
+import { explicitScheduleProblem } from '../core/samplers/explicitSchedule';
 import { scheduleAsked, scheduleRefusal } from '../core/samplers/scheduleRefusal';
-import { checkRunSpec, RANDOM_SEED, runSpec, specSteps, type RunSpec, type SpecProblem } from './run';
+import { checkRunSpec, RANDOM_SEED, runSpec, runSchedulerKeys, specSteps, type RunSpec, type SpecProblem } from './run';
 import { clip } from './clip';
 import { fitProblems, type ModelFit } from './modelFit';
 import type { ScheduleEntry } from './schedule';
@@ -341,8 +342,7 @@ type SchedulerReader = (spec: RunSpec, model: ModelFit) => SchedulerReading;
 function schedulerReader(): SchedulerReader {
   const builds = new Map<string, Built>();
   return (spec, model) => {
-    // As pipeline.ts buildScheduler: the spec's keys over the model's config, DDIM for an inversion.
-    const overrides = { ...spec.scheduler, ...(spec.invert && { _class_name: 'DDIMScheduler' }) };
+    const overrides = runSchedulerKeys(spec);
     const config = JSON.stringify([modelSchedulerText(model), overrides]);
     const plan = schedulePlan(spec);
     const key = JSON.stringify([config, plan ?? null]);
@@ -371,15 +371,17 @@ function modelSchedulerText(model: ModelFit): string {
 }
 
 type Built = ReturnType<typeof createScheduler>;
-type SchedulePlan = { steps: number; custom?: SetTimestepsOptions };
+/** What the engine schedules a run with: explicit timesteps or σ, checked against the training schedule
+ * for any sampler; and steps, which only a text-to-image run on a diffusers scheduler schedules here (an
+ * image run schedules from its strength, a tool sampler makes its own σ). */
+type SchedulePlan = { steps?: number; custom?: SetTimestepsOptions };
 
-/** What the engine schedules a text-to-image run on a diffusers scheduler with: its steps, or its explicit
- * timesteps or σ. An image run schedules from its strength, and a tool sampler makes its own σ. */
 function schedulePlan(spec: RunSpec): SchedulePlan | undefined {
-  const steps = specSteps(spec);
-  if (spec.initImage !== undefined || spec.toolSampler || steps === undefined) return undefined;
   const custom = spec.timesteps ? { timesteps: spec.timesteps } : spec.sigmas && { sigmas: spec.sigmas };
-  return { steps, ...(custom && { custom }) };
+  const steps = specSteps(spec);
+  const scheduled = spec.initImage === undefined && !spec.toolSampler && steps !== undefined;
+  if (!scheduled && !custom) return undefined;
+  return { ...(scheduled && { steps }), ...(custom && { custom }) };
 }
 
 function readScheduler({ scheduler, findings }: Built, plan: SchedulePlan | undefined): SchedulerReading {
@@ -388,12 +390,14 @@ function readScheduler({ scheduler, findings }: Built, plan: SchedulePlan | unde
     const why = findings.filter((f) => f.severity === 'error').map((f) => f.message);
     return { problems: [{ field: 'scheduler', message: `cannot build the scheduler: ${why.join('; ')}` }], warnings };
   }
-  if (!plan) return { problems: [], warnings };
+  const { steps, custom } = plan ?? {};
+  const explicit = custom && explicitScheduleProblem(custom, scheduler.alphasCumprod);
+  if (explicit) return { problems: [explicit], warnings };
+  if (steps === undefined) return { problems: [], warnings };
   try {
-    scheduler.setTimesteps(plan.steps, plan.custom);
+    scheduler.setTimesteps(steps, custom);
     return { problems: [], warnings };
   } catch (err) {
-    const { steps, custom } = plan;
     const message = scheduleRefusal(scheduler.className, scheduleAsked(steps, custom), err);
     return { problems: [{ field: custom ? 'scheduler' : 'steps', message }], warnings };
   }

@@ -83,6 +83,9 @@ test('bad arguments and engine errors exit non-zero with the reason', () => {
   // A value the model refuses is the arguments' to change: exit 2, naming the flag, as a refused flag.
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^diffusion-lab: --width: width 30 is not a multiple of 8 \(try 32\)$/m);
+  const far = cli(...base, '--timesteps', '1500,10', '--out', join(mkdtempSync(join(tmpdir(), 'dl-cli-')), 'x.png'));
+  assert.equal(far.code, 2);
+  assert.match(far.err, /^diffusion-lab: --timesteps: custom timestep 1500 is outside the training range 0 to 999$/m);
   assert.match(cli(...base, '--sampler', 'Nope', '--out', 'x.png').err, /A1111 has no sampler "Nope"/);
 });
 

@@ -407,6 +407,8 @@ test("with the host's reading, scheduler keys and schedule files the engine refu
   const schedules: Record<string, ScheduleEntry> = {
     'ddim.schedule.json#a': { name: 'a', config: { _class_name: 'DDIMScheduler' }, timesteps: [999, 500] },
     'euler.json': { name: 'euler', config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [999, 500] },
+    'far.json': { name: 'far', config: { _class_name: 'EulerDiscreteScheduler' }, timesteps: [1500, 500] },
+    'sigmas.json': { name: 'sigmas', config: {}, sigmas: [1e6, 1, 0] },
   };
   const files = {
     model: () => fitOf('m', { scheduler: ddimConfig }),
@@ -423,6 +425,19 @@ test("with the host's reading, scheduler keys and schedule files the engine refu
   const [ddim] = read({ base, x: { field: 'scheduleFile', values: ['euler.json', 'ddim.schedule.json#a'] } });
   assert.deepEqual(ddim.slice(0, 2), ['x.values.1', 'error']);
   assert.match(ddim[2], /^DDIMScheduler cannot take custom timesteps: /);
+  // Explicit timesteps or σ past the training schedule, for a diffusers or a tool sampler alike.
+  assert.deepEqual(read({ base, x: { field: 'scheduleFile', values: ['euler.json', 'far.json'] } }), [
+    ['x.values.1', 'error', 'custom timestep 1500 is outside the training range 0 to 999'],
+  ]);
+  const tool = read({
+    base: { ...base, toolSampler: { tool: 'a1111', sampler: 'Euler' } },
+    x: { field: 'scheduleFile', values: ['sigmas.json'] },
+  });
+  assert.deepEqual(
+    tool.map(([path, severity]) => [path, severity]),
+    [['x.values.0', 'error']],
+  );
+  assert.match(tool[0][2], /^custom sigma 1000000 is outside the training range 0 to 14\.6/);
   // A base key the σ schedule axis's keys merge with is the base's, whichever σ schedule.
   const merged = read({
     base: { ...base, scheduler: { beta_start: -1 } },
