@@ -61,14 +61,19 @@ const MAX_TIPS = 10_000;
 
 /** What the grid shows of a sweep: axis labels and each cell's parameters for its hover. */
 export function sweepView(sweep: Sweep): SweepView {
+  const count = cellCount(sweep);
+  const tips = count > MAX_TIPS ? [] : Array.from({ length: count }, (_, k) => cellTip(sweep, k));
+  return { ...gridAxes(sweep), cellCount: count, tips };
+}
+
+/** The grid's axes with their labels, and its shape. */
+export function gridAxes(sweep: Sweep): Pick<SweepView, 'axes' | 'shape'> {
   const axes = AXIS_NAMES.flatMap((name) => {
     const axis = sweep.axes[name];
     return axis ? [{ name, field: AXIS_FIELDS[axis.field].label, labels: axis.values.map(valueLabel) }] : [];
   });
-  const count = cellCount(sweep);
   const shape = AXIS_NAMES.map((n) => axisLength(sweep, n)) as [number, number, number];
-  const tips = count > MAX_TIPS ? [] : Array.from({ length: count }, (_, k) => cellTip(sweep, k));
-  return { axes, shape, cellCount: count, tips };
+  return { axes, shape };
 }
 
 function cellTip(sweep: Sweep, index: number): string {
@@ -77,7 +82,7 @@ function cellTip(sweep: Sweep, index: number): string {
   const lines = [`cell ${index}`];
   for (const name of AXIS_NAMES) {
     const axis = sweep.axes[name];
-    if (axis) lines.push(`${name}: ${axis.field} = ${valueLabel(cell.values[name]!)}`);
+    if (axis) lines.push(`${name}: ${AXIS_FIELDS[axis.field].label} = ${valueLabel(cell.values[name]!)}`);
   }
   lines.push(
     `seed ${spec.seed}, ${spec.steps} steps${spec.guidanceScale === undefined ? '' : `, CFG ${spec.guidanceScale}`}`,

@@ -116,11 +116,13 @@ test(
       .locator('img.cell')
       .nth(1)
       .click({ modifiers: ['Shift'] });
-    await grid.getByText(/Cells 0 and 1: RMS difference/).waitFor({ timeout: 30_000 });
+    await grid
+      .getByText(/^A: cell 0 \(sampler = .+\); B: cell 1 \(sampler = .+\)\. RMS difference/)
+      .waitFor({ timeout: 30_000 });
     await grid.getByRole('button', { name: 'Compare latents step by step' }).click();
     await grid.locator('.trajectory-chart canvas').waitFor({ timeout: 120_000 });
     const caption = await grid.locator('.trajectory p').textContent();
-    assert(/L2 distance between the cells' denoised latents/.test(caption), `caption: ${caption}`);
+    assert(/L2 distance between A's and B's denoised latents/.test(caption), `caption: ${caption}`);
     await grid.locator('.trajectory-chart').scrollIntoViewIfNeeded();
     await screenshot(page, 'sweep-diff');
 

@@ -195,7 +195,9 @@ export const tests = [
         .locator('img.cell')
         .nth(1)
         .click({ modifiers: ['Shift'] });
-      await page.getByText('Cells 0 and 1: RMS difference 10.00, largest 10').waitFor({ timeout: 5_000 });
+      await page
+        .getByText('A: cell 0 (sampler = Euler); B: cell 1 (sampler = DDIM). RMS difference 10.00, largest 10')
+        .waitFor({ timeout: 5_000 });
       const diffPixel = await page.evaluate(() => [
         ...document.querySelectorAll('.diff canvas')[2].getContext('2d').getImageData(0, 0, 1, 1).data,
       ]);
@@ -232,7 +234,7 @@ async function compareLatents(page) {
   const problems = textProblems(drawn);
   assert(problems.length === 0, problems.join('; '));
   const legend = await page.locator('.trajectory-chart .u-legend th').allTextContents();
-  for (const label of ['x̂0 distance, cells 0 and 1', 'σ, cell 0', 'σ, cell 1'])
+  for (const label of ['x̂0 distance A–B', 'σ, A', 'σ, B'])
     assert(
       legend.some((l) => l.includes(label)),
       `legend ${JSON.stringify(legend)} lacks ${label}`,

@@ -7,6 +7,7 @@ import '../shared/toolbar.css';
 import './sweep.css';
 import type { TrajectoryComparison } from '../../src/core/tensor/trajectoryDistance';
 import type { HostToSweep, RunningCells, SweepToHost, SweepView, ViewFinding } from '../../src/protocol/sweepView';
+import { pairNames } from '../../src/protocol/cellPair';
 import { DIFF_GAIN, pixelDiff, type Pixels } from './cellDiff';
 import { trajectoryChart } from './trajectoryChart';
 import { partingStep, trajectoryColumns } from './trajectoryData';
@@ -187,15 +188,16 @@ async function showDiff(): Promise<void> {
   if (picked.length < 2) return;
   const [a, b] = await Promise.all(picked.map((i) => pixelsOf(images.get(i)!.blob)));
   const diff = pixelDiff(a, b);
+  const cells: [number, number] = [picked[0], picked[1]];
+  const [nameA, nameB] = pairNames(view!, cells);
   const caption = document.createElement('p');
   if ('error' in diff) {
-    caption.textContent = `Cells ${picked[0]} and ${picked[1]}: ${diff.error}.`;
+    caption.textContent = `${nameA} and ${nameB}: ${diff.error}.`;
     return void diffPanel.replaceChildren(caption);
   }
   caption.textContent =
-    `Cells ${picked[0]} and ${picked[1]}: RMS difference ${diff.rms.toFixed(2)}, largest ${diff.max} (of 255); ` +
+    `A: ${nameA}; B: ${nameB}. RMS difference ${diff.rms.toFixed(2)}, largest ${diff.max} (of 255); ` +
     `the right image shows |A − B| × ${DIFF_GAIN}.`;
-  const cells: [number, number] = [picked[0], picked[1]];
   const compare = button('Compare latents step by step', () => {
     const waiting = Object.assign(document.createElement('p'), { textContent: 'Running both cells again…' });
     trajectorySlot.replaceChildren(waiting);
@@ -216,11 +218,11 @@ function showTrajectory(cells: [number, number], comparison?: TrajectoryComparis
   }
   const parting = partingStep(trajectoryColumns(comparison));
   caption.textContent =
-    `L2 distance between the cells' denoised latents (x̂0) at each step, and both schedules' σ. ` +
+    `L2 distance between A's and B's denoised latents (x̂0) at each step, and both schedules' σ. ` +
     (parting === undefined
       ? 'The latents are the same at every step.'
       : `The distance first reaches half its largest at step ${parting}.`);
-  trajectorySlot.replaceChildren(caption, trajectoryChart(comparison, cells));
+  trajectorySlot.replaceChildren(caption, trajectoryChart(comparison, pairNames(view!, cells)));
 }
 
 async function pixelsOf(png: Blob): Promise<Pixels> {

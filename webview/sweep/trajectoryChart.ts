@@ -9,14 +9,14 @@ import { trajectoryColumns } from './trajectoryData';
 
 const HEIGHT = 260;
 
-/** A chart of one comparison; `cells` name the runs in the legend. */
-export function trajectoryChart(comparison: TrajectoryComparison, cells: [number, number]): HTMLElement {
+/** A chart of one comparison; `names` say which cells A and B are (pairNames). */
+export function trajectoryChart(comparison: TrajectoryComparison, names: [string, string]): HTMLElement {
   const element = document.createElement('div');
   element.className = 'trajectory-chart';
   element.setAttribute('role', 'img');
   element.setAttribute(
     'aria-label',
-    `L2 distance between the latents of cells ${cells[0]} and ${cells[1]} at each step, with both schedules`,
+    `L2 distance between the latents of A, ${names[0]}, and B, ${names[1]}, at each step, with both schedules`,
   );
   const theme = plotTheme();
   const value = (_u: uPlot, v: number | null) => formatNumber(v);
@@ -45,9 +45,9 @@ export function trajectoryChart(comparison: TrajectoryComparison, cells: [number
       ],
       series: [
         { label: 'step', value },
-        line(`x̂0 distance, cells ${cells[0]} and ${cells[1]}`, 2, 'y'),
-        line(`σ, cell ${cells[0]}`, 0, SIGMA_SCALE),
-        line(`σ, cell ${cells[1]}`, 1, SIGMA_SCALE, [6, 4]),
+        line('x̂0 distance A–B', 2, 'y'),
+        line('σ, A', 0, SIGMA_SCALE),
+        line('σ, B', 1, SIGMA_SCALE, [6, 4]),
       ],
       hooks: { draw: [sigmaLabelHook('σ (log)', theme)] },
     },

@@ -9,7 +9,8 @@ import { specSteps } from '../../protocol/run';
 import { cellAt, cellCount, cellsText, expandCells } from '../../protocol/sweepCells';
 import type { TrajectoryComparison } from '../../core/tensor/trajectoryDistance';
 import type { Sweep } from '../../protocol/sweep';
-import type { RunningCells } from '../../protocol/sweepView';
+import { gridAxes, type RunningCells } from '../../protocol/sweepView';
+import { pairNames } from '../../protocol/cellPair';
 import type { EngineClient } from '../../runs/engineClient';
 import { resolveCells, SweepError, sweepFileChecks, type ResolvedCell } from '../../runs/sweepFiles';
 import { INDEX_FILE } from '../../runs/sweepFolder';
@@ -105,9 +106,10 @@ export class SweepRunner implements vscode.Disposable {
         cells.map((i) => cellAt(sweep, i)),
       );
       for (const dir of new Set([a.run.modelDir, b.run.modelDir])) checkModelTrust(dir);
-      emit(true, `Comparing the latents of cells ${cells[0]} and ${cells[1]}…`);
+      const [nameA, nameB] = pairNames(gridAxes(sweep), cells);
+      emit(true, `Comparing the latents of ${nameA} and ${nameB}…`);
       const comparison = await compareTrajectories(this.engine, [a, b], { provider: readProvider() }, abort.signal);
-      emit(false, `Compared the latents of cells ${cells[0]} and ${cells[1]}.`);
+      emit(false, `Compared the latents of ${nameA} and ${nameB}.`);
       return comparison;
     } catch (err) {
       emit(false, abort.signal.aborted ? 'Cancelled.' : `Failed: ${(err as Error).message}`);

@@ -18,7 +18,7 @@ test("the grid view: axis labels, shape, and each cell's parameters for its hove
   assert.deepEqual([view.shape, view.cellCount, view.tips.length], [[2, 1, 3], 6, 6]);
   assert.equal(
     view.tips[3],
-    'cell 3\nx: sampler = DPM++ 2M Karras\nz: guidanceScale = 5\nseed 1, 4 steps, CFG 5\n' +
+    'cell 3\nx: sampler = DPM++ 2M Karras\nz: CFG = 5\nseed 1, 4 steps, CFG 5\n' +
       'sampler DPM++ 2M Karras (a1111)\nprompt: a cat',
   );
 });
