@@ -213,6 +213,7 @@ export class RunService {
       images: finished.images.map((image, i) => ({ seed: info.seeds[i], width: image.width, height: image.height })),
       provider: info.provider,
       schedulerClass: classNameOf(info.scheduler) ?? '',
+      ...(info.family && { family: info.family.family }),
       totalMs: info.timings.totalMs,
       ...(info.image?.psnr !== undefined && { psnr: info.image.psnr }),
       ...(info.image?.stepsRun !== undefined && { stepsRun: info.image.stepsRun }),

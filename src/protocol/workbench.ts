@@ -331,6 +331,8 @@ export interface RunSummary {
   recordSavedAs?: string;
   provider?: string;
   schedulerClass?: string;
+  /** The model's family as the engine recognised it (FamilyInfo.family), once done. */
+  family?: string;
   /** The handed-over schedule the run used, by label. */
   scheduleLabel?: string;
   totalMs?: number;

@@ -92,6 +92,9 @@ test(
     assert(!(await panel.locator('#param-originalSize').isVisible()), 'no micro-conditioning for LCM');
     const lcm = await generate(page, panel, server, 'models/tiny-lcm', 4444);
     assert(/Steps: 4, .*CFG scale: 8\.5, .*Model: tiny-lcm/s.test(lcm), 'the LCM model ran at its settings');
+    // An LCM runs no CFG: its status says the guidance went in as an embedding.
+    const status = await panel.locator('.status').textContent();
+    assert(/ · guidance 8\.5 \(embedded\) · /.test(status), `LCM status: ${status}`);
     await screenshot(page, 'workbench-lcm');
   },
   { timeoutMs: 300_000 },

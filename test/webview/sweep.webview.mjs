@@ -233,6 +233,9 @@ async function compareLatents(page) {
   assert(stepTicks.join() === '1,2,3,4', `whole steps on the step axis: ${stepTicks}`);
   const problems = textProblems(drawn);
   assert(problems.length === 0, problems.join('; '));
+  // With the cursor off the plot the legend reads the last step, not dashes.
+  const readouts = await page.locator('.trajectory-chart .u-legend .u-value').allTextContents();
+  assert(JSON.stringify(readouts) === JSON.stringify(['4', '4', '0.1', '0.05']), `legend ${readouts}`);
   const legend = await page.locator('.trajectory-chart .u-legend th').allTextContents();
   for (const label of ['x̂0 distance A–B', 'σ, A', 'σ, B'])
     assert(

@@ -66,6 +66,35 @@ export const tests = [
     },
   },
   {
+    name: 'off the plot, the legend reads the step on view (not dashes), and follows the scrubber',
+    async run(browser) {
+      const { page, errors } = await openSurface(browser, 'workbench', { width: 900, height: 900 });
+      await post(page, { type: 'snapshot', snapshot: workbenchSnapshot({ form: workbenchForm({}), models }) });
+      await post(page, { type: 'runStarted', run });
+      for (let s = 0; s < 4; s++) await post(page, { type: 'step', runId: 'r1', frame: frame(s) });
+      await page.waitForFunction(() => document.querySelector('.step-viewer')?.dataset.step === '3');
+      const legend = () => page.locator('.stats-chart .u-legend .u-value').allTextContents();
+      // step, mean, std, ‖ε̂‖, σ of frame 3 (σ = 14.6 / 10³).
+      const last = JSON.stringify(['4', '0.3', '1', '0.7', '0.0146']);
+      assert(JSON.stringify(await legend()) === last, `legend at the last step: ${await legend()}`);
+      await page.locator('#step-scrubber').evaluate((el) => {
+        el.value = '1';
+        el.dispatchEvent(new Event('input'));
+      });
+      const second = JSON.stringify(['2', '0.1', '3', '0.9', '1.46']);
+      await page.waitForFunction(
+        (want) =>
+          JSON.stringify(
+            [...document.querySelectorAll('.stats-chart .u-legend .u-value')].map((e) => e.textContent),
+          ) === want,
+        second,
+        { timeout: 5_000 },
+      );
+      assert(errors.length === 0, `page errors: ${errors}`);
+      await page.close();
+    },
+  },
+  {
     name: 'the statistics chart in a 230 px workbench still labels its step axis (every other step)',
     async run(browser) {
       const stepTicks = await drawnChart(browser, 230);

@@ -4,7 +4,7 @@
 // reveal, forward process) show on hover and focus; its × button or the Delete key asks the host
 // to remove the run.
 import { imageActionsExcept } from '../../src/protocol/imageActions';
-import { classNameOf } from '../../src/protocol/run';
+import { runGuidanceLabel, runSamplerLabel } from '../../src/protocol/runLabels';
 import type { FromGallery, GalleryItem, LiveProgress, RunSummary, ToGallery } from '../../src/protocol/workbench';
 import { imageActionBar } from '../shared/imageActions';
 import { drawRgba, pngUrl } from '../shared/workbenchPixels';
@@ -140,7 +140,7 @@ function describe(run: RunSummary, index: number): string {
   const p = run.spec;
   const saved = run.images[index]?.savedAs;
   const seed = run.images[index]?.seed ?? p.seed;
-  const sampler = run.schedulerClass ?? classNameOf(p.scheduler) ?? "model's scheduler";
-  const cfg = p.guidanceScale === undefined ? '' : ` · CFG ${p.guidanceScale}`;
-  return `${p.prompt}\n${new Date(run.createdAt).toLocaleString()} · ${run.modelLabel} · ${sampler} · ${p.steps} steps${cfg} · seed ${seed}${saved ? `\nsaved as ${saved}` : ''}`;
+  const made = [run.modelLabel, runSamplerLabel(run), `${p.steps} steps`, runGuidanceLabel(run), `seed ${seed}`];
+  const when = new Date(run.createdAt).toLocaleString();
+  return `${p.prompt}\n${[when, ...made].filter(Boolean).join(' · ')}${saved ? `\nsaved as ${saved}` : ''}`;
 }

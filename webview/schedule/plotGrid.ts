@@ -2,7 +2,7 @@
 // series are unchanged gets new data in place (cheap); otherwise it is rebuilt.
 import uPlot from 'uplot';
 import type { ExportablePlot } from '../shared/plotExport';
-import { formatNumber, plotTheme, themedAxis } from '../shared/plotTheme';
+import { formatNumber, legendValue, plotTheme, themedAxis } from '../shared/plotTheme';
 
 export interface Curve {
   label: string;
@@ -94,7 +94,7 @@ export class PlotGrid {
 
   private options(spec: PlotSpec, cell: HTMLElement): uPlot.Options {
     const theme = plotTheme();
-    const value = (_u: uPlot, v: number | null) => formatNumber(v);
+    const value = legendValue();
     return {
       width: this.cellWidth(cell),
       height: HEIGHT,

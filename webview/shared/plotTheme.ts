@@ -52,6 +52,20 @@ export function themedAxis(theme: PlotTheme, label: string, extra: Partial<uPlot
   };
 }
 
+/** A series' legend value: at the hovered point, and with the cursor off the plot at point `rest(u)`
+ * (by default each series' last value), where uPlot would show "–" and leave a legend of dashes. */
+export function legendValue(rest: (u: uPlot) => number | undefined = () => undefined) {
+  return (u: uPlot, v: number | null, series: number, idx: number | null): string => {
+    if (idx !== null) return formatNumber(v);
+    const data = u.data[series] as ArrayLike<number | null | undefined>;
+    const at = rest(u);
+    if (at !== undefined) return formatNumber(data[at]);
+    let k = data.length - 1;
+    while (k >= 0 && (data[k] === null || data[k] === undefined)) k--;
+    return formatNumber(data[k]);
+  };
+}
+
 /** Compact number text for readouts and tick labels: 4 significant digits, exponent when tiny or huge. */
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';

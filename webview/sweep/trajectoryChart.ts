@@ -2,7 +2,7 @@
 // each step on the left axis, both cells' σ (their schedules) overlaid on a log right axis.
 import uPlot from 'uplot';
 import type { TrajectoryComparison } from '../../src/core/tensor/trajectoryDistance';
-import { formatNumber, plotTheme, seriesColor, themedAxis } from '../shared/plotTheme';
+import { formatNumber, legendValue, plotTheme, seriesColor, themedAxis } from '../shared/plotTheme';
 import { stepAxis } from '../shared/stepAxis';
 import { SIGMA_SCALE, sigmaAxis, sigmaLabelHook, sigmaPadding, sigmaScales } from '../shared/sigmaAxis';
 import { trajectoryColumns } from './trajectoryData';
@@ -19,7 +19,7 @@ export function trajectoryChart(comparison: TrajectoryComparison, names: [string
     `L2 distance between the latents of A, ${names[0]}, and B, ${names[1]}, at each step, with both schedules`,
   );
   const theme = plotTheme();
-  const value = (_u: uPlot, v: number | null) => formatNumber(v);
+  const value = legendValue();
   const line = (label: string, i: number, scale: string, dash?: number[]): uPlot.Series => ({
     label,
     scale,

@@ -7,9 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
 import { clip } from '../../src/protocol/clip';
 import { imageActionsExcept } from '../../src/protocol/imageActions';
-import { classNameOf } from '../../src/protocol/run';
-import { TOOL_LABELS } from '../../src/core/kdiffusion/toolSamplers';
-import { toolSamplerLabel } from '../../src/protocol/workbenchSampler';
+import { runGuidanceLabel, runSamplerLabel } from '../../src/protocol/runLabels';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';
 import { enlarge, imageActionBar } from '../shared/imageActions';
 import { InitImageSection } from './initImage';
@@ -310,11 +308,9 @@ function statusLine(run: RunSummary): string {
     run.status,
     run.modelLabel,
     run.scheduleLabel && `schedule ${run.scheduleLabel}`,
-    p.toolSampler
-      ? `${TOOL_LABELS[p.toolSampler.tool]} ${toolSamplerLabel(p.toolSampler)}`
-      : run.schedulerClass || (classNameOf(p.scheduler) ?? "model's scheduler"),
+    runSamplerLabel(run),
     stepsText(run),
-    p.guidanceScale !== undefined && `CFG ${p.guidanceScale}`,
+    runGuidanceLabel(run),
     seeds,
     p.subseedStrength && `variation seed ${p.subseed} at strength ${p.subseedStrength}`,
     p.etaNoiseSeedDelta && `ENSD ${p.etaNoiseSeedDelta}`,

@@ -3,7 +3,7 @@
 // click on the chart moves the scrubber there.
 import uPlot from 'uplot';
 import type { StepFrame } from '../../src/protocol/workbench';
-import { formatNumber, plotTheme, seriesColor, themedAxis } from '../shared/plotTheme';
+import { formatNumber, legendValue, plotTheme, seriesColor, themedAxis } from '../shared/plotTheme';
 import { stepAxis } from '../shared/stepAxis';
 import { SIGMA_SCALE, sigmaAxis, sigmaLabelHook, sigmaPadding, sigmaScales } from '../shared/sigmaAxis';
 
@@ -37,15 +37,18 @@ export class StatsChart {
     else this.chart = new uPlot(this.options(), data, this.element);
   }
 
-  /** Marks frame `index` (redraws only the marker). */
+  /** Marks frame `index` (redraws only the marker), and shows its values in the legend unless a hover does. */
   mark(index: number): void {
     this.marked = index;
     this.chart?.redraw(false, false);
+    const chart = this.chart;
+    if (chart && chart.cursor.idx == null) chart.setLegend({ idxs: chart.series.map(() => null) }, false);
   }
 
   private options(): uPlot.Options {
     const theme = plotTheme();
-    const value = (_u: uPlot, v: number | null) => formatNumber(v);
+    // Off the plot, the legend gives the marked step's values (the step viewer's frame).
+    const value = legendValue(() => this.marked);
     const line = (label: string, i: number, scale = 'y'): uPlot.Series => ({
       label,
       scale,
