@@ -81,6 +81,7 @@ function layout(page) {
       form: box(document.querySelector('.form-column')),
       run: box(document.querySelector('.run')),
       images: [...document.querySelectorAll('.images img')].map(box),
+      captions: [...document.querySelectorAll('.images figcaption')].map((c) => ({ ...box(c), text: c.textContent })),
       rendering: getComputedStyle(document.querySelector('.images img')).imageRendering,
       viewport: { width: innerWidth, height: innerHeight },
     };
@@ -109,6 +110,14 @@ export const tests = [
         assert(img.width >= minSide && img.height >= minSide, `image ${img.width}×${img.height} px, want ≥ ${minSide}`);
       assert(l.images[0].top === l.images[1].top && l.images[2].top > l.images[0].top, 'four images as a 2×2 grid');
       assert(l.rendering === 'pixelated', `small images scaled up without smoothing, not ${l.rendering}`);
+      // Each image of the batch says its seed, right under it.
+      assert(l.captions.map((c) => c.text).join() === 'seed 7,seed 8,seed 9,seed 10', JSON.stringify(l.captions));
+      l.captions.forEach((c, i) =>
+        assert(
+          c.top >= l.images[i].bottom && c.top - l.images[i].bottom < 8 && c.left === l.images[i].left,
+          `caption ${i}`,
+        ),
+      );
       if (sideBySide) assert(l.run.left >= l.form.right, 'results beside the form');
       else assert(l.run.bottom <= l.form.top + 1, 'results above the form');
       // Scrolled to the bottom of the page, Generate is still there.

@@ -253,7 +253,12 @@ function imageTile(run: RunSummary, png: Uint8Array, index: number): HTMLElement
   img.addEventListener('click', () => enlarge(img, img.alt));
   const unavailable = run.images[index]?.savedAs ? {} : { reveal: 'Not saved: press Save first' };
   const bar = imageActionBar({ runId: run.id, index }, TILE_ACTIONS, (m) => vscode.postMessage(m), unavailable);
-  return element('figure', 'image-tile', img, overflowMenu([bar], `Actions on image ${index + 1}`));
+  const tile = element('figure', 'image-tile', img);
+  // A batch's images differ by seed: each says its own, as A1111's gallery does under an image.
+  if (run.images.length > 1)
+    tile.append(Object.assign(document.createElement('figcaption'), { textContent: `seed ${seed}` }));
+  tile.append(overflowMenu([bar], `Actions on image ${index + 1}`));
+  return tile;
 }
 
 function renderRunList(): void {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runGuidanceLabel, runSamplerLabel } from '../../../src/protocol/runLabels';
-import type { RunSpec } from '../../../src/protocol/run';
+import { runSpec, type RunSpec } from '../../../src/protocol/run';
 
-const spec: RunSpec = { modelDir: '/m', prompt: 'p', seed: 1, guidanceScale: 7.5 };
+const spec: RunSpec = { ...runSpec({ modelDir: '/m', prompt: 'p', seed: 1 }), guidanceScale: 7.5 };
 
 test("a run's sampler is named as the tool that named it, else by its diffusers class", () => {
   const tool = { ...spec, toolSampler: { tool: 'a1111' as const, sampler: 'DPM++ 2M', schedule: 'Karras' } };
