@@ -212,7 +212,8 @@ function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], n
   }
   // The core reads the config as the sampler will: defaults, types, ranges (num_train_timesteps and
   // array lengths capped), ignored keys, terminal SNR.
-  for (const f of readSchedulerConfig(config).findings) {
+  const read = readSchedulerConfig(config);
+  for (const f of read.findings) {
     const inBetas = parts.betas !== undefined && f.path[0] === 'trained_betas';
     const rest = inBetas ? f.path.slice(1) : f.path;
     const span = inBetas ? findingSpan(parts.betas!, rest) : findingSpan(parts.config ?? at, f.path);
@@ -220,6 +221,7 @@ function readEntry(doc: ScheduleDocument, at: Node, path: (string | number)[], n
     doc.findings.push(finding(f.severity, f.message, f.code, fullPath, span.offset, span.length));
     if (f.severity === 'error') ok = false;
   }
+  if (ok) trainingDefaults(doc, read, parts.config ?? at, configPath);
   const entry: ScheduleEntry = { name, config };
   if (parts.timesteps && parts.sigmas) {
     report(
@@ -355,6 +357,28 @@ export function spanOf(node: Node): { offset: number; length: number } {
 
 /** Where a config finding goes: its value; for a key the file does not set (a default at fault),
  * the deepest part of the path that exists, or the `_class_name` value whose defaults apply. */
+const TRAINING_KEYS = ['beta_start', 'beta_end', 'beta_schedule', 'trained_betas'];
+
+/** A config without a training schedule is plotted on its class's default betas, which few models were
+ * trained on; a run takes its model's and these keys on top (Generate with this schedule, a sweep), so the
+ * plots can differ from what runs. Said at `_class_name`, or the object's first character. */
+function trainingDefaults(
+  doc: ScheduleDocument,
+  { className, config, sources }: ReturnType<typeof readSchedulerConfig>,
+  node: Node,
+  path: (string | number)[],
+): void {
+  if (!className || !('beta_start' in config) || TRAINING_KEYS.some((k) => sources[k] !== 'default')) return;
+  const { beta_schedule, beta_start, beta_end, num_train_timesteps } = config;
+  const defaults = `${String(beta_schedule)} betas ${String(beta_start)} to ${String(beta_end)} over ${String(num_train_timesteps)} timesteps`;
+  const message =
+    `No training schedule here (${TRAINING_KEYS.slice(0, 3).join(', ')}): the plots use ${className}'s defaults, ` +
+    `${defaults}. A run with this file takes its model's training schedule with these keys on top.`;
+  const named = findNodeAtLocation(node, ['_class_name'])?.parent;
+  const span = named ? spanOf(named) : { offset: node.offset, length: 1 };
+  doc.findings.push(finding('info', message, 'training-defaults', path, span.offset, span.length));
+}
+
 function findingSpan(config: Node, path: readonly (string | number)[]): { offset: number; length: number } {
   for (let i = path.length; i > 0; i--) {
     const found = findNodeAtLocation(config, path.slice(0, i));

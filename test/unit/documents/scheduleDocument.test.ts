@@ -26,6 +26,23 @@ test('released configs read into one plottable schedule each', () => {
   }
 });
 
+test("a config without a training schedule says its plots use the class's defaults, not a model's", () => {
+  const text = '{\n  "_class_name": "EulerDiscreteScheduler",\n  "use_karras_sigmas": true\n}';
+  const [note, ...rest] = readScheduleDocument(text, 'config', 'karras').findings;
+  assert.deepEqual(rest, []);
+  assert.deepEqual([note.severity, note.code, note.path], ['info', 'training-defaults', []]);
+  assert.equal(at(text, note.offset, note.length), '"_class_name": "EulerDiscreteScheduler"');
+  assert.match(note.message, /EulerDiscreteScheduler's defaults, linear betas 0\.0001 to 0\.02 over 1000 timesteps/);
+  // One training key is enough to say nothing; a class without betas (EDM) has no such defaults.
+  const given = readScheduleDocument('{"_class_name": "DDIMScheduler", "beta_end": 0.012}', 'config', 'x');
+  const edm = readScheduleDocument('{"_class_name": "EDMEulerScheduler"}', 'config', 'x');
+  for (const doc of [given, edm]) assert.ok(!doc.findings.some((f) => f.code === 'training-defaults'));
+  for (const model of ['sd21', 'sdxl', 'sdturbo']) {
+    const released = readScheduleDocument(fixture(`${model}/scheduler_config.json`), 'config', model);
+    assert.ok(!released.findings.some((f) => f.code === 'training-defaults'), model);
+  }
+});
+
 test('the comparison schedule file yields its named schedules with explicit timesteps kept', () => {
   const doc = readScheduleDocument(fixture('comparison.schedule.json'), 'scheduleFile', 'comparison');
   // Only the shipped schedule is flagged: its leading spacing meets a nonzero terminal SNR.
