@@ -3,6 +3,7 @@
 // core. The webview never names a file: the PNG strip it exports is saved by the host.
 import { FORWARD_LATENT_LIMITS, type PreviewImage } from './engine';
 import type { ScheduleEntry } from './schedule';
+import { imageFormat } from '../core/image/imageFormat';
 
 export interface ForwardImage {
   /** The file's name, for titles and the export's name. */
@@ -49,12 +50,6 @@ export type ForwardToHost =
 /** The largest strip the host accepts (a row of 512² panels is a few MB). */
 export const MAX_FORWARD_EXPORT_BYTES = 256 * 1024 * 1024;
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-export function isPng(bytes: Uint8Array): boolean {
-  return bytes.length > PNG_SIGNATURE.length && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
-}
-
 /** Host-side check of a message from the webview (untrusted input): the message, or why not. */
 export function parseForwardMessage(value: unknown): ForwardToHost | string {
   if (typeof value !== 'object' || value === null) return 'not an object';
@@ -66,7 +61,7 @@ export function parseForwardMessage(value: unknown): ForwardToHost | string {
       if (typeof m.fileName !== 'string' || m.fileName.length === 0) return 'export without a file name';
       if (!(m.bytes instanceof Uint8Array)) return 'export without bytes';
       if (m.bytes.length > MAX_FORWARD_EXPORT_BYTES) return `export of ${m.bytes.length} bytes is too large`;
-      if (!isPng(m.bytes)) return 'export bytes are not a PNG file';
+      if (imageFormat(m.bytes) !== 'png') return 'export bytes are not a PNG file';
       return { type: 'export', fileName: m.fileName, bytes: m.bytes };
     case 'latent':
       return parseLatentRequest(m);

@@ -3,14 +3,15 @@
 import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
 import type { RgbaPixels } from '../protocol/engine';
+import { imageFormat } from '../core/image/imageFormat';
 
 /** PNG or JPEG bytes, told apart by their signatures, as 8-bit RGBA. `maxSide` bounds jpeg-js's own
  * memory use, in case the size check before decoding did not find the JPEG's frame header. */
 export function decodeAny(bytes: Uint8Array, maxSide: number): RgbaPixels {
-  const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
+  const format = imageFormat(bytes);
   // IHDR's colour type, byte 25: 3 is indexed colour, which fast-png reads as grey where PLTE is missing.
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return pngRgba(pngData(bytes), bytes[25] === 3);
-  if (starts(0xff, 0xd8, 0xff)) {
+  if (format === 'png') return pngRgba(pngData(bytes), bytes[25] === 3);
+  if (format === 'jpeg') {
     // jpeg-js's memory count for an image runs to about 14 bytes a pixel (48 megapixels: over 664 MB).
     const maxResolutionInMP = (maxSide * maxSide) / 1e6;
     const maxMemoryUsageInMB = Math.max(512, Math.ceil(maxResolutionInMP * 16));

@@ -3,20 +3,22 @@
 // PNG: the IHDR chunk, which the format puts first. JPEG: the first frame header (SOFn), found by
 // walking the marker segments from the start.
 
+import { imageFormat } from '../core/image/imageFormat';
+
 export interface ImageSize {
   width: number;
   height: number;
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** "IHDR" */
 const IHDR = [0x49, 0x48, 0x44, 0x52];
 
 /** The size a PNG or JPEG declares, or undefined when the header cannot be found (the decoder then says
  * what is wrong). */
 export function imageSize(bytes: Uint8Array): ImageSize | undefined {
-  if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return pngSize(bytes);
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(bytes);
+  const format = imageFormat(bytes);
+  if (format === 'png') return pngSize(bytes);
+  if (format === 'jpeg') return jpegSize(bytes);
   return undefined;
 }
 
@@ -55,7 +57,7 @@ function afterMarker(bytes: Uint8Array, at: number): number | undefined {
 /** Whether a PNG's or JPEG's structure stops before its end (its IEND chunk, its end-of-image marker): a file
  * copied half, which the decoders fail reading past its end. Damage inside the data shows only in decoding. */
 export function cutShort(bytes: Uint8Array): boolean {
-  return PNG_SIGNATURE.every((b, i) => bytes[i] === b) ? pngCutShort(bytes) : jpegCutShort(bytes);
+  return imageFormat(bytes) === 'png' ? pngCutShort(bytes) : jpegCutShort(bytes);
 }
 
 function pngCutShort(bytes: Uint8Array): boolean {

@@ -23,6 +23,7 @@ import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
 import { declaredSizeProblem, sha256Of } from './decodeImage';
 import { cutShort, imageSize, type ImageSize } from './imageHeader';
+import { imageFormat } from '../core/image/imageFormat';
 
 /** Sweep and schedule files are a few kilobytes; the cap keeps /dev/zero from exhausting memory. */
 const MAX_FILE_BYTES = 4_000_000;
@@ -219,10 +220,10 @@ function readImage(path: string, length: number): Omit<ImageFacts, 'stamp'> {
   } catch (err) {
     return fail((err as Error).message);
   }
-  const png = [0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b);
-  if (!png && !(bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)) return fail('not a PNG or JPEG file');
+  const format = imageFormat(bytes);
+  if (format !== 'png' && format !== 'jpeg') return fail('not a PNG or JPEG file');
   if (cutShort(bytes))
-    return fail(`the file is cut short: it ends before its ${png ? 'IEND chunk' : 'end-of-image marker'}`);
+    return fail(`the file is cut short: it ends before its ${format === 'png' ? 'IEND chunk' : 'end-of-image marker'}`);
   const size = imageSize(bytes);
   const refused = size && declaredSizeProblem(size, RUN_LIMITS.side.max);
   if (refused) return fail(refused.message);

@@ -21,6 +21,7 @@ import {
 import { MaskPainter } from './maskPainter';
 import { button } from './paramsForm';
 import './initImage.css';
+import { imageFormat } from '../../src/core/image/imageFormat';
 
 type Control = HTMLElement & { value: string; invalid: boolean };
 
@@ -260,9 +261,8 @@ export class InitImageSection {
     const file = e.dataTransfer?.files[0];
     if (!file) return;
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const png = [0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b);
-    const jpeg = [0xff, 0xd8, 0xff].every((b, i) => bytes[i] === b);
-    if (!png && !jpeg) {
+    const format = imageFormat(bytes);
+    if (format !== 'png' && format !== 'jpeg') {
       this.showErrors({ initImage: `${file.name} is not a PNG or JPEG image.` });
       return;
     }

@@ -10,6 +10,7 @@ import type { RunImageFields } from '../../protocol/workbenchImage';
 import type { ParamsForm, RunSchedule, SamplerOption } from '../../protocol/workbench';
 import type { ModelCatalog } from './modelCatalog';
 import { toForm } from './restoreForm';
+import { imageFormat } from '../../core/image/imageFormat';
 
 /** Asks for a PNG (unless given) and returns the restored form and a note (and the run's image inputs, when
  * it started from an image, and the spec that makes the image again where our record says it all), or
@@ -27,8 +28,7 @@ export async function pickAndRestore(
     (await vscode.window.showOpenDialog({ filters: { 'PNG images': ['png'] }, openLabel: 'Restore parameters' }))?.[0];
   if (!file) return undefined;
   const bytes = new Uint8Array(await readFile(file.fsPath));
-  if (![0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b))
-    throw new Error(`${vscode.workspace.asRelativePath(file)} is not a PNG file.`);
+  if (imageFormat(bytes) !== 'png') throw new Error(`${vscode.workspace.asRelativePath(file)} is not a PNG file.`);
   const restored = restoreFromPngText(readPngText(bytes));
   if (!restored)
     throw new Error(

@@ -35,6 +35,7 @@ import type { ModelCatalog } from './modelCatalog';
 import type { RunRequest, RunService } from '../runService';
 import { RunQueue } from './runQueue';
 import type { RunStore } from './runStore';
+import { imageFormat } from '../../core/image/imageFormat';
 
 export const WORKBENCH_VIEW_TYPE = 'diffusionLab.workbench';
 const FORM_KEY = 'diffusionLab.workbench.form';
@@ -388,8 +389,7 @@ export class WorkbenchPanel implements vscode.Disposable {
   private async exportTrajectory(runId: string, format: TrajectoryFormat, bytes: Uint8Array): Promise<void> {
     const [run] = (await this.deps.store.list()).filter((r) => r.id === runId);
     const gif = format === 'gif';
-    const signature = gif ? [0x47, 0x49, 0x46, 0x38] : [0x89, 0x50, 0x4e, 0x47];
-    if (!run || bytes.length > MAX_EXPORT_BYTES || !signature.every((b, i) => bytes[i] === b)) {
+    if (!run || bytes.length > MAX_EXPORT_BYTES || imageFormat(bytes) !== (gif ? 'gif' : 'png')) {
       this.deps.log.warn(
         `workbench: refused a ${format} export for run ${runId} (unknown run or not a ${format} file)`,
       );
