@@ -1,6 +1,6 @@
 // The host reads a run's input images (init image, mask): decoded to 8-bit RGBA for the engine
 // (decodeImage.ts), and hashed (SHA-256 of the file's bytes) for the run record.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import type { RgbaPixels, RunImages } from '../protocol/engine';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { decodeImage, ImageTooLarge, sha256Of } from './decodeImage';
@@ -47,19 +47,32 @@ export async function readRunInputs(spec: RunSpec): Promise<RunInputs | undefine
   return inputs;
 }
 
+/** Why an input image file cannot be used, from its stat (undefined: there is no such file), before it is
+ * read: not a regular file (a FIFO would block the read), empty, or over the run's byte limit. The run, the
+ * workbench's init image and a sweep's checks say the same. */
+export function imageFileProblem(stat: Stats | undefined): string | undefined {
+  if (!stat) return 'the file does not exist';
+  if (!stat.isFile()) return 'not a regular file';
+  if (stat.size === 0) return 'the file is empty';
+  const max = RUN_LIMITS.imageFileBytes;
+  return stat.size > max ? `${stat.size} bytes, more than ${max}` : undefined;
+}
+
+/** A file's stat; undefined where nothing is at the path. */
+export function statOrMissing(path: string): Stats | undefined {
+  return statSync(path, { throwIfNoEntry: false });
+}
+
 async function readImageFile(
   path: string,
   field: RunInputError['field'],
 ): Promise<{ pixels: RgbaPixels; file: InputFile }> {
   const label = field === 'initImage' ? 'init image' : 'mask';
   const fail = (why: string) => new RunInputError(field, `${label} ${path}: ${why}`);
+  const problem = imageFileProblem(statOrMissing(path));
+  if (problem) throw fail(problem);
   let bytes: Buffer;
   try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size === 0) throw new Error('the file is empty');
-    const max = RUN_LIMITS.imageFileBytes;
-    if (stat.size > max) throw new Error(`${stat.size} bytes, more than ${max}`);
     bytes = readFileSync(path);
   } catch (err) {
     throw fail((err as Error).message);

@@ -1,6 +1,6 @@
 // The files a sweep names, read on the host: the sweep file itself, its model folders (for their
 // hash), schedule files and input images. A cell whose file is missing or broken is an error that names the cell.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, readModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from '../modelFolder/hashCache';
@@ -10,7 +10,6 @@ import {
   MAX_SWEEP_NESTING,
   parseSweep,
   type AxisName,
-  type FileField,
   type Sweep,
   type SweepFiles,
   type SweepReading,
@@ -22,6 +21,7 @@ import { withSchedule, type Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
 import { declaredSizeProblem, sha256Of } from './decodeImage';
+import { imageFileProblem, statOrMissing } from './inputImages';
 import { cutShort, imageSize, type ImageSize } from './imageHeader';
 import { imageFormat } from '../core/image/imageFormat';
 
@@ -51,17 +51,13 @@ export function readSweepFile(path: string, cellLimit?: number): SweepFile {
  * once for these checks (they ask once per distinct cell), so a new call reads it again (a few kilobytes);
  * an image or a model folder read again only when its files change (a stat each). */
 export function sweepFileChecks(dir: string): SweepFiles {
-  const schedules = new Map<string, ScheduleEntry | string>();
-  const schedule = (ref: string) => {
-    if (!schedules.has(ref)) schedules.set(ref, scheduleOrProblem(dir, ref));
-    return schedules.get(ref)!;
-  };
-  const label: Record<FileField, string> = { scheduleFile: '', initImage: 'init image ', mask: 'mask ' };
+  const schedule = scheduleFiles(dir);
   return {
     model: modelFitReader(dir),
     problem: (kind, ref) => {
       const problem = kind === 'scheduleFile' ? schedule(ref) : imageFacts(resolve(dir, ref)).problem;
-      return typeof problem === 'string' ? `${label[kind]}${problem}` : undefined;
+      if (typeof problem !== 'string') return undefined;
+      return kind === 'scheduleFile' ? problem : `${IMAGE_LABELS[kind]} ${problem}`;
     },
     schedule: (ref) => {
       const entry = schedule(ref);
@@ -71,12 +67,22 @@ export function sweepFileChecks(dir: string): SweepFiles {
   };
 }
 
-function scheduleOrProblem(dir: string, ref: string): ScheduleEntry | string {
-  try {
-    return readScheduleRef(dir, ref);
-  } catch (err) {
-    return (err as Error).message;
-  }
+/** Schedule files by reference, relative to `dir`, each read once for the caller's lifetime: the schedule,
+ * or why it cannot be used. */
+function scheduleFiles(dir: string): (ref: string) => ScheduleEntry | string {
+  const read = new Map<string, ScheduleEntry | string>();
+  return (ref) => {
+    let entry = read.get(ref);
+    if (entry === undefined) {
+      try {
+        entry = readScheduleRef(dir, ref);
+      } catch (err) {
+        entry = (err as Error).message;
+      }
+      read.set(ref, entry);
+    }
+    return entry;
+  };
 }
 
 /** What a model folder gives a run: its UNet's hash, and the settings a spec falls back on. */
@@ -97,12 +103,15 @@ export interface ResolvedCell extends Cell {
 
 const INPUT_FIELDS = ['initImage', 'mask'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
+/** The input fields as the run's messages name them (inputImages.ts). */
+const IMAGE_LABELS: Record<InputField, string> = { initImage: 'init image', mask: 'mask' };
 
 /** Resolves cells; each model folder is read once, its hash kept in `hashCacheDir` where given (the CLI's
  * cache folder, which its engine reads too: hashing SD 1.5's UNet reads 3.4 GB). Throws a SweepError naming
  * the cell. */
 export function resolveCells(sweep: Sweep, dir: string, cells: readonly Cell[], hashCacheDir?: string): ResolvedCell[] {
   const models = new Map<string, ModelFacts>();
+  const schedule = scheduleFiles(dir);
   return cells.map((cell) => {
     const where = `cell ${cell.index} (${describeCell(sweep, cell)})`;
     const modelDir = resolve(dir, cell.spec.modelDir);
@@ -120,8 +129,9 @@ export function resolveCells(sweep: Sweep, dir: string, cells: readonly Cell[], 
       }
       models.set(modelDir, model);
     }
-    const scheduled =
-      cell.scheduleFile === undefined ? cell.spec : withScheduleFile(cell.spec, dir, cell.scheduleFile, where);
+    const entry = cell.scheduleFile === undefined ? undefined : schedule(cell.scheduleFile);
+    if (typeof entry === 'string') throw new SweepError(`${where}: ${entry}`);
+    const scheduled = entry ? withSchedule(cell.spec, entry) : cell.spec;
     return { ...cell, spec: scheduled, model, ...withInputs({ ...scheduled, modelDir }, dir, where) };
   });
 }
@@ -134,7 +144,7 @@ function withInputs(run: RunSpec, dir: string, where: string): Pick<ResolvedCell
     const path = run[field];
     if (path === undefined) continue;
     resolved[field] = resolve(dir, path);
-    inputs[field] = hashFile(resolved[field], `${where}: ${field}`);
+    inputs[field] = hashFile(resolved[field], `${where}: ${IMAGE_LABELS[field]}`);
   }
   return { run: resolved, inputs };
 }
@@ -145,13 +155,6 @@ export function describeCell(sweep: Sweep, cell: Cell): string {
     ([name, v]) => `${name} ${sweep.axes[name as AxisName]!.field}=${clip(valueLabel(v))}`,
   );
   return parts.length ? parts.join(', ') : 'the base run';
-}
-
-/** `file.json` (a scheduler_config) or `file.schedule.json#name`: its keys, and its explicit steps. */
-function withScheduleFile(spec: RunSpec, dir: string, ref: string, where: string): RunSpec {
-  const entry = scheduleOrProblem(dir, ref);
-  if (typeof entry === 'string') throw new SweepError(`${where}: ${entry}`);
-  return withSchedule(spec, entry);
 }
 
 /** The schedule a reference names, relative to `dir`; throws an Error that says why it cannot be used. */
@@ -196,24 +199,23 @@ const images = new Map<string, ImageFacts>();
 const KEPT_IMAGES = 256;
 
 function imageFacts(path: string): ImageFacts {
-  const stat = existsSync(path) ? statSync(path) : undefined;
-  if (!stat?.isFile()) return { stamp: '', problem: `${path} does not exist or is not a file` };
+  const stat = statOrMissing(path);
+  const problem = imageFileProblem(stat);
+  if (!stat || problem) return { stamp: '', problem: `${path}: ${problem}` };
   const stamp = `${stat.size} ${stat.mtimeMs} ${stat.ctimeMs} ${stat.ino}`;
   const known = images.get(path);
   if (known?.stamp === stamp) return known;
-  const facts = { stamp, ...readImage(path, stat.size) };
+  const facts = { stamp, ...readImage(path) };
   images.delete(path);
   images.set(path, facts);
   if (images.size > KEPT_IMAGES) images.delete(images.keys().next().value!);
   return facts;
 }
 
-/** What the run's reading (inputImages.ts, decodeImage.ts) would refuse without decoding, in its words. */
-function readImage(path: string, length: number): Omit<ImageFacts, 'stamp'> {
-  const max = RUN_LIMITS.imageFileBytes;
-  if (length > max) return { problem: `${path} is ${length} bytes, more than ${max}` };
+/** What the run's reading (inputImages.ts, decodeImage.ts) would refuse without decoding, in its words, of a
+ * file imageFileProblem passed. */
+function readImage(path: string): Omit<ImageFacts, 'stamp'> {
   const fail = (why: string) => ({ problem: `${path}: ${why}` });
-  if (length === 0) return fail('the file is empty');
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -15,6 +15,8 @@ import {
   type RunImageFields,
 } from '../../protocol/workbenchImage';
 import { decodeImage } from '../../runs/decodeImage';
+import { imageFileProblem } from '../../runs/inputImages';
+import { imageFormat } from '../../core/image/imageFormat';
 
 interface Registered {
   path: string;
@@ -34,8 +36,9 @@ export class InitImages {
   /** Registers a file the user chose; an Error names the file and what is wrong with it. */
   async fromFile(path: string): Promise<InitImageInfo> {
     const label = basename(path);
-    const size = (await stat(path).catch((e: Error) => fail(label, e.message))).size;
-    if (size > RUN_LIMITS.imageFileBytes) fail(label, `${size} bytes, more than ${RUN_LIMITS.imageFileBytes}`);
+    const missing = (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : fail(label, e.message));
+    const problem = imageFileProblem(await stat(path).catch(missing));
+    if (problem) fail(label, problem);
     return this.register(path, label, await readFile(path));
   }
 
@@ -116,7 +119,7 @@ async function decoded(label: string, bytes: Uint8Array): Promise<{ width: numbe
 }
 
 function mimeOf(bytes: Uint8Array): InitImageInfo['mime'] {
-  return bytes[0] === 0x89 ? 'image/png' : 'image/jpeg';
+  return imageFormat(bytes) === 'png' ? 'image/png' : 'image/jpeg';
 }
 
 function fail(label: string, why: string): never {

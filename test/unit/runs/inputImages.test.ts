@@ -51,7 +51,7 @@ test('unreadable, empty and non-image files are refused, naming the file', async
   new DataView(hugePng.buffer).setUint32(16, 12000);
   new DataView(hugePng.buffer).setUint32(20, 12000);
   const cases: [string, RegExp][] = [
-    [join(dir, 'missing.png'), /init image .*missing\.png: ENOENT/],
+    [join(dir, 'missing.png'), /init image .*missing\.png: the file does not exist$/],
     [file('empty.png', ''), /empty\.png: the file is empty/],
     [file('text.png', 'hello'), /text\.png: cannot decode it: not a PNG or JPEG file/],
     [file('cut.png', truncatedPng), /cut\.png: cannot decode it: the PNG is cut short or damaged \(Offset is outside/],

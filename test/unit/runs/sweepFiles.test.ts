@@ -89,7 +89,7 @@ test('init images resolve beside the sweep and are keyed by their bytes; a missi
   assert.notEqual(cellKey(a.model, a.spec, a.inputs), cellKey(b.model, b.spec, b.inputs));
   assert.throws(
     () => resolveCells(sweep, dir, expandCells(sweep)),
-    /cell 2 \(x initImage=c.png\): initImage .*c.png does not exist/,
+    /cell 2 \(x initImage=c.png\): init image .*c.png: the file does not exist$/,
   );
 });
 
@@ -114,7 +114,7 @@ test("the sweep's checks read its schedule files and images beside it, as typed,
   assert.deepEqual(schedule!('two.schedule.json#b')?.config, ddim.config);
   assert.equal(schedule!('broken.json'), undefined);
   assert.equal(problem('initImage', 'init.png'), undefined);
-  assert.match(problem('mask', 'mask.png')!, /mask\.png does not exist or is not a file/);
+  assert.match(problem('mask', 'mask.png')!, /mask\.png: the file does not exist$/);
   assert.equal(typeof model(relative(dir, defaultModelDir())), 'object');
 });
 
