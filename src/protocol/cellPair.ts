@@ -2,7 +2,7 @@
 // which without hovering. Types and clip only, so the webview bundle stays small.
 import type { AxisName } from './sweep';
 import type { SweepView } from './sweepView';
-import { clip } from './clip';
+import { clip } from '../core/clip';
 
 /** Two cells named by the axis values that tell them apart (`cell 0 (sampler = Euler a)`), for a
  * comparison's captions and legends: their indexes alone say nothing without a hover. */

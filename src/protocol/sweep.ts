@@ -7,7 +7,7 @@ import type { SetTimestepsOptions } from '../core/samplers/scheduler';
 import { explicitScheduleProblem } from '../core/samplers/explicitSchedule';
 import { scheduleAsked, scheduleRefusal } from '../core/samplers/scheduleRefusal';
 import { checkRunSpec, RANDOM_SEED, runSpec, runSchedulerKeys, specSteps, type RunSpec, type SpecProblem } from './run';
-import { clip } from './clip';
+import { clip } from '../core/clip';
 import { fitProblems, type ModelFit } from './modelFit';
 import type { ScheduleEntry } from './schedule';
 import { AXIS_FIELD_NAMES, AXIS_FIELDS, show, type AxisField, type AxisFieldSpec, type AxisValue } from './sweepAxes';

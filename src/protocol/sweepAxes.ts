@@ -1,6 +1,6 @@
 // The run fields a sweep axis can vary: how each value is checked, applied to a run spec and
 // labelled in the grid. Pure (host and webviews alike); files named by values are read by the host.
-import { clip } from './clip';
+import { clip } from '../core/clip';
 import { samplerChoice } from './samplerChoice';
 import type { RunSpec } from './run';
 import { SIGMA_SCHEDULES, SPACINGS } from './workbench';

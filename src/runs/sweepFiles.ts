@@ -15,7 +15,7 @@ import {
   type SweepReading,
 } from '../protocol/sweep';
 import type { ScheduleEntry } from '../protocol/schedule';
-import { clip } from '../protocol/clip';
+import { clip } from '../core/clip';
 import { valueLabel } from '../protocol/sweepAxes';
 import { withSchedule, type Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';

@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import 'uplot/dist/uPlot.min.css';
-import { clip } from '../../src/protocol/clip';
+import { clip } from '../../src/core/clip';
 import { imageActionsExcept } from '../../src/protocol/imageActions';
 import { runGuidanceLabel, runSamplerLabel } from '../../src/protocol/runLabels';
 import type { FromWorkbench, ParamsForm, PromptField, RunSummary, ToWorkbench } from '../../src/protocol/workbench';

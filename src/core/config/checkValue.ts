@@ -1,5 +1,6 @@
 import type { Finding } from './findings';
 import type { ConfigKeySpec } from './keySpecs';
+import { clip } from '../clip';
 
 /** What a key's value turned into: the value to use, or undefined when it is unusable (the caller falls
  * back to the default), plus what was wrong with it. */
@@ -102,10 +103,10 @@ function checkString(key: string, raw: unknown, spec: ConfigKeySpec): CheckedVal
     return fail(
       path,
       'unsupported-beta-schedule',
-      `beta_schedule "${clip(raw)}" is not implemented by this class (diffusers raises NotImplementedError); it offers ${options}`,
+      `beta_schedule "${clip(raw, 41)}" is not implemented by this class (diffusers raises NotImplementedError); it offers ${options}`,
     );
   }
-  return fail(path, 'invalid-value', `${key} "${clip(raw)}" is not one of ${options}`);
+  return fail(path, 'invalid-value', `${key} "${clip(raw, 41)}" is not one of ${options}`);
 }
 
 function checkArray(key: string, raw: unknown, spec: ConfigKeySpec): CheckedValue {
@@ -166,11 +167,7 @@ export function show(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `"${clip(v)}"`;
+  if (typeof v === 'string') return `"${clip(v, 41)}"`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return typeof v; // not JSON: undefined, a function
-}
-
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

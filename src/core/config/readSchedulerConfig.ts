@@ -4,6 +4,7 @@ import { crossChecks, type Source } from './crossChecks';
 import type { Finding } from './findings';
 import { OTHER_COMPATIBLE_KEYS, OUTSIDE_KARRAS_LIST, SCHEDULER_CLASSES, WITHOUT_COMPATIBLES } from './schedulerClasses';
 import { suggestKey } from './suggestKey';
+import { clip } from '../clip';
 
 export type { Source } from './crossChecks';
 
@@ -151,7 +152,7 @@ function formulationMismatch(saved: string, readAs: string): Finding[] {
 
 /** A key as messages show it: a hostile file's megabyte-long key is cut. */
 function keyName(key: string): string {
-  return key.length > 60 ? `${key.slice(0, 60)}…` : key;
+  return clip(key, 61);
 }
 
 function didYouMean(key: string, keys: Readonly<Record<string, unknown>>): string {
@@ -210,7 +211,7 @@ function resolveClass(
     return undefined;
   }
   if (!Object.hasOwn(SCHEDULER_CLASSES, named)) {
-    unknown(`"${named.length > 60 ? `${named.slice(0, 60)}…` : named}"`, ['_class_name']);
+    unknown(`"${clip(named, 61)}"`, ['_class_name']);
     return undefined;
   }
   return named;

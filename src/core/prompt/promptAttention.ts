@@ -5,6 +5,8 @@
 // One pass over the text; each closing bracket multiplies the pieces it encloses (as A1111 does),
 // so the cost is pieces × nesting depth, bounded by PROMPT_MAX_CHARS.
 
+import { clip } from '../clip';
+
 /** The longest prompt (in characters) the parser takes; RUN_LIMITS.promptLength is this. */
 export const PROMPT_MAX_CHARS = 20_000;
 
@@ -93,7 +95,7 @@ export function promptAttentionError(prompt: string): string | undefined {
   try {
     const wild = parsePromptAttention(prompt).find((p) => !isBreak(p) && !(Math.abs(p.weight) <= MAX_WEIGHT));
     if (!wild) return undefined;
-    const text = wild.text.length > 40 ? `${wild.text.slice(0, 40)}…` : wild.text;
+    const text = clip(wild.text, 41);
     return `"${text}" has attention weight ${wild.weight}: at most ${MAX_WEIGHT} either way`;
   } catch (err) {
     if (err instanceof RangeError) return err.message;

@@ -2,6 +2,8 @@
 // Markdown with links, images and autolinked URLs, so a file could show a fake link or load a remote
 // image; these keep such text literal.
 
+import { clip } from '../../core/clip';
+
 /** Longest piece of file text a hover quotes. */
 const MAX_QUOTED = 80;
 
@@ -23,5 +25,5 @@ export function markdownCode(text: string): string {
 
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ');
-  return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line;
+  return clip(line, MAX_QUOTED + 1);
 }
