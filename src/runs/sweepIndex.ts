@@ -63,7 +63,7 @@ export class OutFolderError extends SweepError {
 }
 
 /** A folder's file names: none where it does not exist yet. */
-export function folderFiles(dir: string): string[] {
+function folderFiles(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch (err) {
@@ -84,10 +84,11 @@ export interface SweepOwner {
  * is not a sweep index or is another sweep file's, a grid that is not a sweep's, or, in a folder with no index
  * yet, a grid or a cell file of another sweep (`ourKeys`: the key digits of this run's cells; an interrupted
  * run leaves its cells before its index). A folder with this sweep file's index is its cache, its file edited
- * or not: a re-run, a resume, another shard, a changed model or axis value. `force` writes over all of it. */
-export function checkOutFolder(dir: string, owner: SweepOwner, ourKeys: ReadonlySet<string>, force = false): void {
+ * or not: a re-run, a resume, another shard, a changed model or axis value. `force` writes over all of it.
+ * Returns the folder's file names. */
+export function checkOutFolder(dir: string, owner: SweepOwner, ourKeys: ReadonlySet<string>, force = false): string[] {
   const names = folderFiles(dir);
-  if (force) return;
+  if (force) return names;
   const indexed = names.includes(INDEX_FILE);
   if (indexed) checkOwnIndex(dir, owner);
   else {
@@ -97,10 +98,11 @@ export function checkOutFolder(dir: string, owner: SweepOwner, ourKeys: Readonly
     });
     if (stray) throw new OutFolderError(`${dir} holds ${stray}, which is no cell of this sweep`);
   }
-  if (!names.includes(GRID_FILE)) return;
+  if (!names.includes(GRID_FILE)) return names;
   const grid = gridHash(join(dir, GRID_FILE));
   if (grid === undefined || (!indexed && grid !== owner.hash))
     throw new OutFolderError(`${dir} holds a ${GRID_FILE} that is not this sweep's grid`);
+  return names;
 }
 
 /** Refuses a folder's index that is not a sweep index, or is another sweep file's. An index without a source

@@ -16,7 +16,6 @@ import {
   cellFileName,
   cellKeyDigits,
   checkOutFolder,
-  folderFiles,
   shortKey,
   writeGrid,
   writeIndex,
@@ -80,10 +79,9 @@ export interface SweepRunReport {
   grid: boolean;
 }
 
-/** The folder's file names, with a copy under its own name of each cell found under another cell's name with
- * its key (a value moved along an axis, or repeated): an index names each cell's file by index and key. */
-function reuseTwins(dir: string, keyed: readonly { key: string; file: string }[]): string[] {
-  const names = folderFiles(dir);
+/** The folder's file names `names`, with a copy under its own name of each cell found under another cell's
+ * name with its key (a value moved along an axis, or repeated): an index names each cell's file by index and key. */
+function reuseTwins(dir: string, names: string[], keyed: readonly { key: string; file: string }[]): string[] {
   const present = new Set(names);
   const byKey = new Map(names.flatMap((n) => (cellKeyDigits(n) ? [[cellKeyDigits(n)!, n] as const] : [])));
   const copied = keyed.flatMap(({ key, file }) => {
@@ -105,8 +103,8 @@ export async function runSweep(
     return { cell, key, file: cellFileName(cell.index, key) };
   });
   const owner = { hash: sweepHash(sweep), source: o.source };
-  checkOutFolder(o.outDir, owner, new Set(keyed.map((t) => shortKey(t.key))), o.force);
-  const existing = new Set(o.force ? [] : reuseTwins(o.outDir, keyed));
+  const names = checkOutFolder(o.outDir, owner, new Set(keyed.map((t) => shortKey(t.key))), o.force);
+  const existing = new Set(o.force ? [] : reuseTwins(o.outDir, names, keyed));
   const todo = keyed.filter(({ file }) => !existing.has(file));
   if (o.onCell) {
     // A plain copy, as executeRun hands over a cell it made: a Node Buffer reaches a webview as no image.
