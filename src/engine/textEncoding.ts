@@ -9,6 +9,7 @@
 // `text_embeds` (A1111 takes the first chunk's too); an empty negative prompt becomes zeros when
 // force_zeros_for_empty_prompt.
 import type { Tensor } from '../core/tensor/tensor';
+import { LRUCache } from 'lru-cache';
 import { applyEmphasis } from '../core/prompt/emphasis';
 import type { PromptChunk, ChunkedPrompt } from '../core/prompt/promptChunks';
 import type { PromptTokenizer } from '../tokenizer/promptTokenizer';
@@ -189,20 +190,17 @@ async function encodeChunks(
 /** Windows encoded per loaded model, most recently used last: a sweep's batches, a seed walk and a re-run
  * encode the same prompts again (ComfyUI keeps a prompt's conditioning the same way). The states are never
  * written after encoding, and the sessions' encoders give the same states for the same ids and weights. */
-const encodedWindows = new WeakMap<ModelSessions, Map<string, Promise<States>>>();
-const WINDOWS_KEPT = 16;
+const encodedWindows = new WeakMap<ModelSessions, LRUCache<string, Promise<States>>>();
 
 /** One window through every encoder, from the loaded model's windows where it was encoded before. */
 function encodeChunk(s: ModelSessions, encoders: Encoder[], chunks: PromptChunk[]): Promise<States> {
-  const kept = encodedWindows.get(s) ?? new Map<string, Promise<States>>();
+  const kept = encodedWindows.get(s) ?? new LRUCache<string, Promise<States>>({ max: 16 });
   encodedWindows.set(s, kept);
   const key = JSON.stringify(chunks.map((c) => [c.ids, c.multipliers]));
   const states = kept.get(key) ?? encodeWindow(s, encoders, chunks);
-  kept.delete(key);
   kept.set(key, states);
-  if (kept.size > WINDOWS_KEPT) kept.delete(kept.keys().next().value!);
   // A failed encoding is not kept: the next run tries again (and fails with its own error).
-  states.catch(() => kept.get(key) === states && kept.delete(key));
+  states.catch(() => kept.peek(key) === states && kept.delete(key));
   return states;
 }
 

@@ -1,6 +1,7 @@
 // A sweep file (`*.sweep.json`): one base run and up to three axes, each varying one run field, so
 // an experiment is a document that is checked as it is typed, re-run from its cache, and sharded.
 // Pure (no Node APIs): the host, the CLI and a webview all read sweeps with it.
+import { LRUCache } from 'lru-cache';
 import type { Finding } from '../core/config/findings';
 import { createScheduler } from '../core/samplers/registry';
 import type { SetTimestepsOptions } from '../core/samplers/scheduler';
@@ -351,7 +352,6 @@ function schedulerReader(): SchedulerReader {
     let built = builds.get(config);
     if (!built) builds.set(config, (built = createScheduler(model.scheduler, overrides)));
     const reading = readScheduler(built, plan);
-    if (READINGS.size >= MAX_READINGS) READINGS.delete(READINGS.keys().next().value!);
     READINGS.set(key, reading);
     return reading;
   };
@@ -360,8 +360,7 @@ function schedulerReader(): SchedulerReader {
 /** Scheduler readings kept across readings of a sweep (one each pause in typing): each is a pure function of
  * the model's scheduler config, the spec's keys and the schedule asked for, and a sampler axis crossed with a
  * steps axis asks for a thousand (165 ms to schedule afresh, against 12 ms for the rest of the checks). */
-const READINGS = new Map<string, SchedulerReading>();
-const MAX_READINGS = 20_000;
+const READINGS = new LRUCache<string, SchedulerReading>({ max: 20_000 });
 const schedulerTexts = new WeakMap<ModelFit, string>();
 
 function modelSchedulerText(model: ModelFit): string {

@@ -2,6 +2,7 @@
 // cells. The size a file declares is checked before it is decoded (imageHeader.ts); decoding, and any
 // downsizing, run on a worker thread (imageThread.ts), so a photo never stalls the extension host.
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { RUN_LIMITS } from '../protocol/run';
 import { imageSize, type ImageSize } from './imageHeader';
 import { decodeOnWorker, type Decoded } from './imageThread';
@@ -57,17 +58,14 @@ export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes
  * for each run that starts from it, as one run after another does (a phone photo takes a second or more).
  * An init image and its mask, no larger than a run takes, let go after some minutes unused; their
  * pixels are only ever read. */
-const recent = new Map<string, Decoded>();
-const RECENT_IMAGES = 2;
+const recent = new LRUCache<string, Decoded>({ max: 2 });
 const RECENT_MAX_BYTES = RUN_LIMITS.side.max ** 2 * 4;
 const RECENT_FOR_MS = 5 * 60_000;
 let letGo: ReturnType<typeof setTimeout> | undefined;
 
 function remember(key: string, image: Decoded): Decoded {
   if (image.rgba.length > RECENT_MAX_BYTES) return image;
-  recent.delete(key);
   recent.set(key, image);
-  if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value!);
   clearTimeout(letGo);
   letGo = setTimeout(() => recent.clear(), RECENT_FOR_MS).unref();
   return image;

@@ -1,6 +1,7 @@
 // The files a sweep names, read on the host: the sweep file itself, its model folders (for their
 // hash), schedule files and input images. A cell whose file is missing or broken is an error that names the cell.
 import { readFileSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultGuidance, readModelFolder } from '../modelFolder/modelFolder';
 import { cachedModelHash } from '../modelFolder/hashCache';
@@ -195,8 +196,7 @@ interface ImageFacts {
 
 /** Images read lately, by path: a sweep's checks ask on each pause in typing, its cells name the same image
  * many times. */
-const images = new Map<string, ImageFacts>();
-const KEPT_IMAGES = 256;
+const images = new LRUCache<string, ImageFacts>({ max: 256 });
 
 function imageFacts(path: string): ImageFacts {
   const stat = statOrMissing(path);
@@ -206,9 +206,7 @@ function imageFacts(path: string): ImageFacts {
   const known = images.get(path);
   if (known?.stamp === stamp) return known;
   const facts = { stamp, ...readImage(path) };
-  images.delete(path);
   images.set(path, facts);
-  if (images.size > KEPT_IMAGES) images.delete(images.keys().next().value!);
   return facts;
 }
 
