@@ -106,6 +106,18 @@ export const tests = [
       assert(state.steps === 25, `state keeps steps: ${JSON.stringify(state)}`);
       const count = await page.evaluate(() => document.querySelector('.facts').textContent);
       assert(/25 model calls/.test(count), `facts after 25 steps: ${count}`);
+      // A document whose every schedule lists its timesteps: Steps shows their count and cannot change it.
+      const steps = () => page.$eval('header input[type=number]', (i) => [i.value, i.disabled]);
+      await post(page, documentMessage(2, [{ name: 'five', config: sdxl, timesteps: [999, 799, 599, 399, 199] }]));
+      await rendered(page, 2);
+      assert(JSON.stringify(await steps()) === '["5",true]', `Steps with explicit timesteps: ${await steps()}`);
+      const both = [
+        { name: 'five', config: sdxl, timesteps: [999, 799, 599, 399, 199] },
+        { name: 'sdxl', config: sdxl },
+      ];
+      await post(page, documentMessage(3, both));
+      await rendered(page, 3);
+      assert(JSON.stringify(await steps()) === '["25",false]', `Steps with a schedule it sets: ${await steps()}`);
       await page.close();
     },
   },

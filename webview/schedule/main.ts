@@ -89,7 +89,7 @@ function render(): void {
   renderFindings(source);
   const names = source.schedules.map((s) => s.name);
   const primary = source.schedules.find((s) => s.name === state.primary) ?? source.schedules[0];
-  toolbar.show(names, overlays);
+  toolbar.show(names, overlays, fixedSteps(source.schedules, primary));
   const problems: string[] = [];
   if (source.error) return showBroken(source.error);
   const drawn: DrawnSchedule[] = [];
@@ -200,4 +200,11 @@ async function exportPlots(format: ExportFormat): Promise<void> {
   const data =
     format === 'csv' ? plotsToCsv(plots) : format === 'svg' ? plotsToSvg(plots, theme) : await plotsToPng(plots, theme);
   vscode.postMessage({ type: 'export', format, fileName: base, data });
+}
+
+/** The chosen schedule's step count where every schedule of the document fixes its own (explicit timesteps,
+ * or σ with the final one): the Steps box changes none of them. */
+function fixedSteps(schedules: readonly ScheduleEntry[], primary: ScheduleEntry | undefined): number | undefined {
+  if (!primary || !schedules.every((s) => s.timesteps || s.sigmas)) return undefined;
+  return primary.timesteps ? primary.timesteps.length : primary.sigmas!.length - 1;
 }

@@ -37,6 +37,8 @@ export class Toolbar {
     this.sampler.addEventListener('change', () => this.update({ sampler: this.sampler.value }));
     Object.assign(this.steps, { type: 'number', min: '1', max: String(MAX_STEPS), value: String(state.steps) });
     this.steps.addEventListener('change', () => {
+      // Disabling the focused box blurs it, and Chromium then sends a change with the count it shows.
+      if (this.steps.disabled) return;
       const steps = clampSteps(this.steps.value);
       this.steps.value = String(steps);
       this.update({ steps });
@@ -83,8 +85,14 @@ export class Toolbar {
     );
   }
 
-  /** Refresh the parts that depend on the document and overlays. */
-  show(names: string[], overlays: ScheduleSource[]): void {
+  /** Refresh the parts that depend on the document and overlays. `fixedSteps`: the step count of the chosen
+   * schedule where every schedule of the document gives explicit timesteps or σ, which the Steps box then
+   * cannot change (it shows that count, disabled). */
+  show(names: string[], overlays: ScheduleSource[], fixedSteps?: number): void {
+    this.steps.disabled = fixedSteps !== undefined;
+    this.steps.value = String(fixedSteps ?? this.state.steps);
+    this.steps.title =
+      fixedSteps === undefined ? '' : "Set by the schedule's explicit timesteps or σ: one step for each";
     const current = names.includes(this.state.primary) ? this.state.primary : (names[0] ?? '');
     this.primary.replaceChildren(...names.map((n) => option(n, n)));
     this.primary.value = current;
