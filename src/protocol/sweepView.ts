@@ -7,6 +7,7 @@ import type { AxisName, Sweep } from './sweep';
 import { AXIS_NAMES } from './sweep';
 import { AXIS_FIELDS, valueLabel } from './sweepAxes';
 import { axisLength, cellAt, cellCount } from './sweepCells';
+import { runSamplerLabel } from './runLabels';
 
 export interface SweepViewAxis {
   name: AxisName;
@@ -87,8 +88,7 @@ function cellTip(sweep: Sweep, index: number): string {
   lines.push(
     `seed ${spec.seed}, ${spec.steps} steps${spec.guidanceScale === undefined ? '' : `, CFG ${spec.guidanceScale}`}`,
   );
-  const tool = spec.toolSampler;
-  if (tool) lines.push(`sampler ${tool.sampler}${tool.schedule ? `, ${tool.schedule}` : ''} (${tool.tool})`);
+  if (spec.toolSampler) lines.push(`sampler ${runSamplerLabel({ spec })}`);
   if (spec.scheduler) lines.push(`scheduler ${valueLabel(spec.scheduler)}`);
   lines.push(`prompt: ${spec.prompt}`);
   return lines.join('\n');

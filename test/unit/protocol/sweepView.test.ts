@@ -19,7 +19,7 @@ test("the grid view: axis labels, shape, and each cell's parameters for its hove
   assert.equal(
     view.tips[3],
     'cell 3\nx: sampler = DPM++ 2M Karras\nz: CFG = 5\nseed 1, 4 steps, CFG 5\n' +
-      'sampler DPM++ 2M Karras (a1111)\nprompt: a cat',
+      'sampler A1111 DPM++ 2M Karras\nprompt: a cat',
   );
 });
 
