@@ -25,8 +25,13 @@ function discreteSchedule(alphasCumprod: ArrayLike<number>): UniPcSchedule {
   const ts = torchLinspaceF32(0, 1, T + 1).subarray(1);
   const ys = Float64Array.from(alphasCumprod, (a) => f32(0.5 * f32(Math.log(f32(a)))));
   return new UniPcSchedule((t) => {
-    let k = 0;
-    while (k < T - 2 && t > ts[k + 1]) k++;
+    // The segment k: the first with t ≤ ts[k + 1] (the last one past the table), by bisection.
+    let [k, hi] = [0, T - 2];
+    while (k < hi) {
+      const mid = (k + hi) >> 1;
+      if (t > ts[mid + 1]) k = mid + 1;
+      else hi = mid;
+    }
     return f32(ys[k] + f32(f32(f32(t - ts[k]) * f32(ys[k + 1] - ys[k])) / f32(ts[k + 1] - ts[k])));
   });
 }

@@ -8,22 +8,24 @@
 (module
   (memory (export "memory") 1)
 
-  ;; out[j] = f32(0 + c₀·a₀[j] + c₁·a₁[j] + …): the coefficients float64 at byte 0, array k at
+  ;; out[j] = f32(0 + c₀·a₀[j] + c₁·a₁[j] + …): coefficient k as a float64 pair at byte 16·k (splatted by
+  ;; the caller: a load and a splat per term and value quad had taken half the pass), array k at
   ;; $arrays + k·$bytes.
   (func (export "lincomb") (param $count i32) (param $arrays i32) (param $out i32) (param $bytes i32)
-    (local $i i32) (local $k i32) (local $at i32)
+    (local $i i32) (local $k i32) (local $at i32) (local $ck i32)
     (local $lo v128) (local $hi v128) (local $v v128) (local $c v128)
     (block $done
       (loop $quad
         (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
         (local.set $lo (v128.const f64x2 0 0))
         (local.set $hi (v128.const f64x2 0 0))
-        (local.set $k (i32.const 0))
+        (local.set $k (local.get $count))
+        (local.set $ck (i32.const 0))
         (local.set $at (i32.add (local.get $arrays) (local.get $i)))
         (block $summed
           (loop $term
-            (br_if $summed (i32.ge_u (local.get $k) (local.get $count)))
-            (local.set $c (f64x2.splat (f64.load (i32.shl (local.get $k) (i32.const 3)))))
+            (br_if $summed (i32.eqz (local.get $k)))
+            (local.set $c (v128.load (local.get $ck)))
             (local.set $v (v128.load (local.get $at)))
             (local.set $lo (f64x2.add (local.get $lo)
               (f64x2.mul (local.get $c) (f64x2.promote_low_f32x4 (local.get $v)))))
@@ -31,7 +33,8 @@
               (f64x2.mul (local.get $c) (f64x2.promote_low_f32x4
                 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))))
             (local.set $at (i32.add (local.get $at) (local.get $bytes)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $ck (i32.add (local.get $ck) (i32.const 16)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
             (br $term)))
         (v128.store (i32.add (local.get $out) (local.get $i))
           (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23

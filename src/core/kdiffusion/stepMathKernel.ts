@@ -49,10 +49,11 @@ export function lincombInto(
   const n = out.length;
   sameLength(arrays, n);
   const bytes = slotBytes(n);
-  const head = Math.ceil(coefs.length / 2) * 16;
+  const head = coefs.length * 16;
   const outAt = head + arrays.length * bytes;
   const { k, floats } = room(outAt + bytes);
-  new Float64Array(k.memory.buffer, 0, coefs.length).set(coefs);
+  const pairs = new Float64Array(k.memory.buffer, 0, 2 * coefs.length);
+  coefs.forEach((c, i) => pairs.fill(c, 2 * i, 2 * i + 2));
   arrays.forEach((a, i) => floats.set(a, (head + i * bytes) / 4));
   k.lincomb(coefs.length, head, outAt, bytes);
   out.set(floats.subarray(outAt / 4, outAt / 4 + n));
