@@ -1,24 +1,21 @@
 // The one reader of JSON and schedule files a user or a model folder names (configs, sweeps, schedule
 // files): each caller names the file its own way around the reason this gives.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readProblem, statOf, whyNot } from './fileStat';
 import { tooDeepAt } from '../core/config/jsonNesting';
 
-/** A text file read whole: a regular file (not a FIFO or a device that never ends) of at most `maxBytes`,
- * a UTF-8 byte-order mark read past. Throws an Error whose message says why, after the path. */
+/** A text file read whole: a regular file of at most `maxBytes` (fileStat.ts), a UTF-8 byte-order mark read
+ * past. Throws an Error whose message says why, after the path. */
 export function readTextFile(path: string, maxBytes: number): string {
-  let size: number;
+  const problem = readProblem(statOf(path), maxBytes);
+  if (problem) throw new Error(`${path} ${problem}`);
   try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
-    size = stat.size;
+    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path} does not exist`, { cause: err });
-    throw err;
+    throw new Error(`${path} ${whyNot(err)}`, { cause: err });
   }
-  if (size > maxBytes) throw new Error(`${path} is ${size} bytes, more than ${maxBytes}`);
-  // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
-  return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
 }
 
 /** JSON text from a file as `readTextFile` reads it, nested at most `maxNesting` deep (recursive readers

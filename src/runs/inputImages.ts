@@ -1,6 +1,7 @@
 // The host reads a run's input images (init image, mask): decoded to 8-bit RGBA for the engine
 // (decodeImage.ts), and hashed (SHA-256 of the file's bytes) for the run record.
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, type Stats } from 'node:fs';
+import { readProblem, statOf, whyNot } from '../modelFolder/fileStat';
 import type { RgbaPixels, RunImages } from '../protocol/engine';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { decodeImage, ImageTooLarge, sha256Of } from './decodeImage';
@@ -47,35 +48,30 @@ export async function readRunInputs(spec: RunSpec): Promise<RunInputs | undefine
   return inputs;
 }
 
-/** Why an input image file cannot be used, from its stat (undefined: there is no such file), before it is
- * read: not a regular file (a FIFO would block the read), empty, or over the run's byte limit. The run, the
- * workbench's init image and a sweep's checks say the same. */
-export function imageFileProblem(stat: Stats | undefined): string | undefined {
-  if (!stat) return 'the file does not exist';
-  if (!stat.isFile()) return 'not a regular file';
-  if (stat.size === 0) return 'the file is empty';
-  const max = RUN_LIMITS.imageFileBytes;
-  return stat.size > max ? `${stat.size} bytes, more than ${max}` : undefined;
+/** Why an input image file cannot be used, from its stat (statOf), as a phrase after its path: what
+ * readProblem says at the run's byte limit, or empty. The run, the workbench's init image and a sweep's
+ * checks say the same. */
+export function imageFileProblem(stat: Stats | string): string | undefined {
+  const problem = readProblem(stat, RUN_LIMITS.imageFileBytes);
+  return problem ?? ((stat as Stats).size === 0 ? 'is empty' : undefined);
 }
 
-/** A file's stat; undefined where nothing is at the path. */
-export function statOrMissing(path: string): Stats | undefined {
-  return statSync(path, { throwIfNoEntry: false });
-}
+/** The spec fields that name input images, as messages name them. */
+export const IMAGE_LABELS: Readonly<Record<RunInputError['field'], string>> = { initImage: 'init image', mask: 'mask' };
 
 async function readImageFile(
   path: string,
   field: RunInputError['field'],
 ): Promise<{ pixels: RgbaPixels; file: InputFile }> {
-  const label = field === 'initImage' ? 'init image' : 'mask';
+  const label = IMAGE_LABELS[field];
   const fail = (why: string) => new RunInputError(field, `${label} ${path}: ${why}`);
-  const problem = imageFileProblem(statOrMissing(path));
-  if (problem) throw fail(problem);
+  const problem = imageFileProblem(statOf(path));
+  if (problem) throw new RunInputError(field, `${label} ${path} ${problem}`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw fail((err as Error).message);
+    throw new RunInputError(field, `${label} ${path} ${whyNot(err)}`);
   }
   const sha256 = sha256Of(bytes);
   let pixels: RgbaPixels;

@@ -22,7 +22,8 @@ import { withSchedule, type Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
 import { declaredSizeProblem, sha256Of } from './decodeImage';
-import { imageFileProblem, statOrMissing } from './inputImages';
+import { IMAGE_LABELS, imageFileProblem } from './inputImages';
+import { statOf } from '../modelFolder/fileStat';
 import { cutShort, imageSize, type ImageSize } from './imageHeader';
 import { imageFormat } from '../core/image/imageFormat';
 
@@ -104,8 +105,7 @@ export interface ResolvedCell extends Cell {
 
 const INPUT_FIELDS = ['initImage', 'mask'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
-/** The input fields as the run's messages name them (inputImages.ts). */
-const IMAGE_LABELS: Record<InputField, string> = { initImage: 'init image', mask: 'mask' };
+
 
 /** Resolves cells; each model folder is read once, its hash kept in `hashCacheDir` where given (the CLI's
  * cache folder, which its engine reads too: hashing SD 1.5's UNet reads 3.4 GB). Throws a SweepError naming
@@ -199,9 +199,9 @@ interface ImageFacts {
 const images = new LRUCache<string, ImageFacts>({ max: 256 });
 
 function imageFacts(path: string): ImageFacts {
-  const stat = statOrMissing(path);
+  const stat = statOf(path);
   const problem = imageFileProblem(stat);
-  if (!stat || problem) return { stamp: '', problem: `${path}: ${problem}` };
+  if (typeof stat === 'string' || problem) return { stamp: '', problem: `${path} ${problem}` };
   const stamp = `${stat.size} ${stat.mtimeMs} ${stat.ctimeMs} ${stat.ino}`;
   const known = images.get(path);
   if (known?.stamp === stamp) return known;

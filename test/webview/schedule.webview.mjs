@@ -106,11 +106,18 @@ export const tests = [
       assert(state.steps === 25, `state keeps steps: ${JSON.stringify(state)}`);
       const count = await page.evaluate(() => document.querySelector('.facts').textContent);
       assert(/25 model calls/.test(count), `facts after 25 steps: ${count}`);
-      // A document whose every schedule lists its timesteps: Steps shows their count and cannot change it.
+      // Every schedule drawn lists its timesteps: Steps shows their count and cannot change it; an overlay
+      // it sets, or a second schedule in the document, gives it back.
       const steps = () => page.$eval('header input[type=number]', (i) => [i.value, i.disabled]);
+      await post(page, { type: 'overlays', overlays: [] });
       await post(page, documentMessage(2, [{ name: 'five', config: sdxl, timesteps: [999, 799, 599, 399, 199] }]));
       await rendered(page, 2);
       assert(JSON.stringify(await steps()) === '["5",true]', `Steps with explicit timesteps: ${await steps()}`);
+      const ddim = { name: 'ddim', config: { ...sdxl, _class_name: 'DDIMScheduler' } };
+      await post(page, { type: 'overlays', overlays: [{ id: 'o', label: 'o.json', schedules: [ddim], findings: [] }] });
+      await page.waitForFunction(() => !document.querySelector('header input[type=number]').disabled);
+      assert(JSON.stringify(await steps()) === '["25",false]', `Steps with an overlay it sets: ${await steps()}`);
+      await post(page, { type: 'overlays', overlays: [] });
       const both = [
         { name: 'five', config: sdxl, timesteps: [999, 799, 599, 399, 199] },
         { name: 'sdxl', config: sdxl },

@@ -116,6 +116,7 @@ export const tests = [
       });
       await page.waitForFunction(() => document.querySelector('.step-viewer')?.dataset.step === '3');
       assert((await page.$$('.latents .tiles canvas')).length === 8, 'four channel tiles each for x_t and x̂0');
+      await page.locator('.images img').waitFor({ timeout: 5_000 });
       assert((await page.$$('.images figcaption')).length === 0, 'one image: its seed is in the status line only');
       assert((await inkedCanvas(page, '.stats-chart canvas')) > 200, 'the statistics chart is drawn');
       await page.focus('#step-scrubber');

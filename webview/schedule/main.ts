@@ -89,7 +89,8 @@ function render(): void {
   renderFindings(source);
   const names = source.schedules.map((s) => s.name);
   const primary = source.schedules.find((s) => s.name === state.primary) ?? source.schedules[0];
-  toolbar.show(names, overlays, fixedSteps(source.schedules, primary));
+  const all = [...source.schedules, ...overlays.flatMap((o) => o.schedules)];
+  toolbar.show(names, overlays, fixedSteps(all, primary));
   const problems: string[] = [];
   if (source.error) return showBroken(source.error);
   const drawn: DrawnSchedule[] = [];
@@ -202,8 +203,8 @@ async function exportPlots(format: ExportFormat): Promise<void> {
   vscode.postMessage({ type: 'export', format, fileName: base, data });
 }
 
-/** The chosen schedule's step count where every schedule of the document fixes its own (explicit timesteps,
- * or σ with the final one): the Steps box changes none of them. */
+/** The chosen schedule's step count where every schedule drawn (the document's, the overlay files') fixes its
+ * own (explicit timesteps, or σ with the final one): the Steps box changes none of them. */
 function fixedSteps(schedules: readonly ScheduleEntry[], primary: ScheduleEntry | undefined): number | undefined {
   if (!primary || !schedules.every((s) => s.timesteps || s.sigmas)) return undefined;
   return primary.timesteps ? primary.timesteps.length : primary.sigmas!.length - 1;

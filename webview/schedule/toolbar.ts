@@ -86,8 +86,8 @@ export class Toolbar {
   }
 
   /** Refresh the parts that depend on the document and overlays. `fixedSteps`: the step count of the chosen
-   * schedule where every schedule of the document gives explicit timesteps or σ, which the Steps box then
-   * cannot change (it shows that count, disabled). */
+   * schedule where every schedule drawn gives explicit timesteps or σ, which the Steps box then cannot
+   * change (it shows that count, disabled). */
   show(names: string[], overlays: ScheduleSource[], fixedSteps?: number): void {
     this.steps.disabled = fixedSteps !== undefined;
     this.steps.value = String(fixedSteps ?? this.state.steps);

@@ -2,7 +2,6 @@
 // loading a mask file. Each answer goes back to the panel; a file that is not an image (or a mask of
 // another size) becomes an error under the field it was meant for.
 import { basename, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import {
   imageSettings,
@@ -14,7 +13,7 @@ import {
 import type { ImageRef } from '../../protocol/imageActions';
 import type { Log } from '../log';
 import { resolveOutputDir } from '../settings';
-import type { InitImages } from './initImages';
+import { readImageFile, type InitImages } from './initImages';
 import type { RunStore } from './runStore';
 
 const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg'] };
@@ -44,8 +43,8 @@ export class InitImageMessages {
         const uri = await pick('Use as mask');
         if (!uri) return;
         return this.answer('mask', async () => {
-          const bytes = new Uint8Array(await readFile(uri.fsPath));
           const label = vscode.workspace.asRelativePath(uri);
+          const bytes = await readImageFile(uri.fsPath, label);
           const mime = await this.deps.images.checkMask(m.initImageId, label, bytes);
           this.deps.post({ type: 'maskFile', label, bytes, mime });
           return undefined;
@@ -84,7 +83,7 @@ export class InitImageMessages {
     const mask = spec.mask;
     if (id === undefined || mask === undefined) return;
     await this.answer('mask', async () => {
-      const bytes = new Uint8Array(await readFile(mask));
+      const bytes = await readImageFile(mask, basename(mask));
       const mime = await this.deps.images.checkMask(id!, basename(mask), bytes);
       this.deps.post({ type: 'maskFile', label: basename(mask), bytes, mime });
       return undefined;

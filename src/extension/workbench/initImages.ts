@@ -16,6 +16,7 @@ import {
 } from '../../protocol/workbenchImage';
 import { decodeImage } from '../../runs/decodeImage';
 import { imageFileProblem } from '../../runs/inputImages';
+import { whyNot } from '../../modelFolder/fileStat';
 import { imageFormat } from '../../core/image/imageFormat';
 
 interface Registered {
@@ -36,10 +37,7 @@ export class InitImages {
   /** Registers a file the user chose; an Error names the file and what is wrong with it. */
   async fromFile(path: string): Promise<InitImageInfo> {
     const label = basename(path);
-    const missing = (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : fail(label, e.message));
-    const problem = imageFileProblem(await stat(path).catch(missing));
-    if (problem) fail(label, problem);
-    return this.register(path, label, await readFile(path));
+    return this.register(path, label, await readImageFile(path, label));
   }
 
   /** Registers bytes from the panel (a dropped file, an output): kept as a file named by their hash. */
@@ -105,9 +103,16 @@ export class InitImages {
   }
 }
 
+/** An input image file's bytes, refused first as a run refuses it (imageFileProblem), `label` naming it. */
+export async function readImageFile(path: string, label: string): Promise<Uint8Array> {
+  const problem = imageFileProblem(await stat(path).catch(whyNot));
+  if (problem) throw new Error(`${label} ${problem}`);
+  return new Uint8Array(await readFile(path));
+}
+
 /** The image's size; decoded as a run will decode it, and kept for that run. */
 async function decoded(label: string, bytes: Uint8Array): Promise<{ width: number; height: number }> {
-  if (bytes.length === 0) fail(label, 'the file is empty');
+  if (bytes.length === 0) throw new Error(`${label} is empty`);
   let image: { width: number; height: number };
   try {
     image = await decodeImage(bytes, RUN_LIMITS.side.max, { keep: true });

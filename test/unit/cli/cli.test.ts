@@ -296,8 +296,8 @@ test('bad image arguments are refused naming the flag and the file', () => {
     [['--init-image', red, '--strength', 'half'], 2, /--strength must be a number, not "half"/],
     [['--strength', '0.5'], 2, /--strength: strength needs an init image/],
     [['--mask', red], 2, /--mask: mask needs an init image/],
-    [['--init-image', join(dir, 'none.png')], 2, /--init-image: init image .*none\.png: the file does not exist$/m],
-    [['--init-image', join(dir, 'empty.png')], 2, /--init-image: init image .*empty\.png: the file is empty/],
+    [['--init-image', join(dir, 'none.png')], 2, /--init-image: init image .*none\.png does not exist$/m],
+    [['--init-image', join(dir, 'empty.png')], 2, /--init-image: init image .*empty\.png is empty/],
     [
       ['--init-image', red, '--mask', join(dir, 'small.png')],
       2,

@@ -24,6 +24,8 @@ test('files that are missing, not regular, too large, too deep or not JSON are r
   execFileSync('mkfifo', [fifo]);
   const cases: [string, RegExp][] = [
     [join(dir, 'missing.json'), /missing\.json does not exist$/],
+    // A file where a folder of the path should be (ENOTDIR) is as missing.
+    [join(file('plain.json', '{}'), 'x.json'), /plain\.json\/x\.json does not exist$/],
     [dir, /dl-json-file-\w+ is not a regular file$/],
     [fifo, /fifo\.json is not a regular file$/],
     ['/dev/zero', / \/dev\/zero is not a regular file$/],

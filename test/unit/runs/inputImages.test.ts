@@ -51,13 +51,13 @@ test('unreadable, empty and non-image files are refused, naming the file', async
   new DataView(hugePng.buffer).setUint32(16, 12000);
   new DataView(hugePng.buffer).setUint32(20, 12000);
   const cases: [string, RegExp][] = [
-    [join(dir, 'missing.png'), /init image .*missing\.png: the file does not exist$/],
-    [file('empty.png', ''), /empty\.png: the file is empty/],
+    [join(dir, 'missing.png'), /init image .*missing\.png does not exist$/],
+    [file('empty.png', ''), /empty\.png is empty$/],
     [file('text.png', 'hello'), /text\.png: cannot decode it: not a PNG or JPEG file/],
     [file('cut.png', truncatedPng), /cut\.png: cannot decode it: the PNG is cut short or damaged \(Offset is outside/],
     [file('damaged.png', damagedPng), /damaged\.png: .* cut short or damaged \(Error while decompressing the data\)$/],
     [file('huge.png', hugePng), /init image .*huge\.png: 12000x12000 is larger than 4096 on a side$/],
-    [dir, /not a regular file/],
+    [dir, /init image .* is not a regular file$/],
   ];
   for (const [path, pattern] of cases) {
     await assert.rejects(

@@ -126,10 +126,10 @@ test('a file that is not an image, an empty one and a missing one are refused by
   const text = join(root, 'notes.txt');
   writeFileSync(text, 'hello');
   await assert.rejects(images.fromFile(text), /notes\.txt cannot be used as an image: not a PNG or JPEG file/);
-  await assert.rejects(images.fromBytes('empty.png', new Uint8Array(0)), /empty\.png .*the file is empty/);
+  await assert.rejects(images.fromBytes('empty.png', new Uint8Array(0)), /empty\.png is empty$/);
   await assert.rejects(
     images.fromFile(join(root, 'missing.png')),
-    /missing\.png cannot be used as an image: the file does not exist$/,
+    /missing\.png does not exist$/,
   );
 });
 
