@@ -106,7 +106,6 @@ export interface ResolvedCell extends Cell {
 const INPUT_FIELDS = ['initImage', 'mask'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
-
 /** Resolves cells; each model folder is read once, its hash kept in `hashCacheDir` where given (the CLI's
  * cache folder, which its engine reads too: hashing SD 1.5's UNet reads 3.4 GB). Throws a SweepError naming
  * the cell. */

@@ -127,10 +127,7 @@ test('a file that is not an image, an empty one and a missing one are refused by
   writeFileSync(text, 'hello');
   await assert.rejects(images.fromFile(text), /notes\.txt cannot be used as an image: not a PNG or JPEG file/);
   await assert.rejects(images.fromBytes('empty.png', new Uint8Array(0)), /empty\.png is empty$/);
-  await assert.rejects(
-    images.fromFile(join(root, 'missing.png')),
-    /missing\.png does not exist$/,
-  );
+  await assert.rejects(images.fromFile(join(root, 'missing.png')), /missing\.png does not exist$/);
 });
 
 test('a mask file of another size than the init image is refused', async () => {
