@@ -34,6 +34,9 @@ export type CompletedRun = FinishedRun & { runId: string };
 export interface RunRequest {
   spec: RunSpec;
   modelLabel: string;
+  /** The model's family where the surface knows it, so a running LCM's status already says its guidance is
+   * embedded; the engine's recognition replaces it once the run is done. */
+  family?: string;
   /** The handed-over schedule the spec carries, by name. */
   scheduleLabel?: string;
   /** Previews and captured latents; the provider comes from the settings. */
@@ -88,6 +91,7 @@ export class RunService {
       createdAt: prepared.createdAt.toISOString(),
       spec,
       modelLabel: request.modelLabel,
+      ...(request.family && { family: request.family }),
       status: 'running',
       images: [],
       scheduleLabel: request.scheduleLabel,

@@ -16,8 +16,8 @@ import {
   type SweepReading,
 } from '../protocol/sweep';
 import type { ScheduleEntry } from '../protocol/schedule';
-import { clip } from '../core/clip';
-import { valueLabel } from '../protocol/sweepAxes';
+import { AXIS_FIELDS, valueLabel } from '../protocol/sweepAxes';
+import { axisSetting } from '../protocol/cellPair';
 import { withSchedule, type Cell } from '../protocol/sweepCells';
 import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
@@ -149,11 +149,12 @@ function withInputs(run: RunSpec, dir: string, where: string): Pick<ResolvedCell
   return { run: resolved, inputs };
 }
 
-/** "x sampler=Euler, y steps=4": a cell's place, for messages and hovers. */
+/** "x: sampler = Euler, y: steps = 4": a cell's place, for messages. */
 export function describeCell(sweep: Sweep, cell: Cell): string {
-  const parts = Object.entries(cell.values).map(
-    ([name, v]) => `${name} ${sweep.axes[name as AxisName]!.field}=${clip(valueLabel(v))}`,
-  );
+  const parts = Object.entries(cell.values).map(([name, v]) => {
+    const { label } = AXIS_FIELDS[sweep.axes[name as AxisName]!.field];
+    return `${name}: ${axisSetting(label, valueLabel(v))}`;
+  });
   return parts.length ? parts.join(', ') : 'the base run';
 }
 

@@ -179,8 +179,9 @@ export class WorkbenchPanel implements vscode.Disposable {
   /** A run of this panel: its steps captured for the viewer. */
   private request(spec: RunSpec, modelLabel: string, preview: FormRun['preview'], scheduleLabel?: string): RunRequest {
     const options = { preview, captureLatents: true };
+    const family = this.deps.catalog.find({ dir: spec.modelDir })?.family;
     // The panel shows the steps and has Cancel; a toast per run of a queue would only pile up.
-    return { spec, modelLabel, scheduleLabel, options, origin: 'workbench', progress: 'statusBar' };
+    return { spec, modelLabel, family, scheduleLabel, options, origin: 'workbench', progress: 'statusBar' };
   }
 
   /** "Re-run from image" failed: the panel says so where the last restore's note was. */

@@ -54,7 +54,7 @@ test("a schedule file sets the cell's scheduler keys and explicit steps; the mod
   assert.equal(config.model.guidanceScale, 3, "tiny-shapes' recommended guidance");
   assert.throws(
     () => resolveWith(dir, ['two.schedule.json']),
-    /cell 0 \(x scheduleFile=two.schedule.json\): .*name one as "two.schedule.json#<name>" \(a, b\)/,
+    /cell 0 \(x: schedule = two.schedule.json\): .*name one as "two.schedule.json#<name>" \(a, b\)/,
   );
   assert.throws(() => resolveWith(dir, ['two.schedule.json#c']), /it has no schedule "c"/);
   // Saved by an editor that starts UTF-8 with a byte-order mark: read as the same schedule.
@@ -63,7 +63,7 @@ test("a schedule file sets the cell's scheduler keys and explicit steps; the mod
   writeFileSync(join(dir, 'bad.json'), '{"_class_name": "EulerDiscreteScheduler", "beta_start": -1}');
   assert.throws(
     () => resolveWith(dir, ['euler.json', 'bad.json']),
-    /cell 1 \(x scheduleFile=bad.json\): schedule file .*bad.json: .*beta_start/,
+    /cell 1 \(x: schedule = bad.json\): schedule file .*bad.json: .*beta_start/,
   );
 });
 
@@ -89,7 +89,7 @@ test('init images resolve beside the sweep and are keyed by their bytes; a missi
   assert.notEqual(cellKey(a.model, a.spec, a.inputs), cellKey(b.model, b.spec, b.inputs));
   assert.throws(
     () => resolveCells(sweep, dir, expandCells(sweep)),
-    /cell 2 \(x initImage=c.png\): init image .*c.png does not exist$/,
+    /cell 2 \(x: init image = c.png\): init image .*c.png does not exist$/,
   );
 });
 
