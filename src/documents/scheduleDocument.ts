@@ -6,6 +6,7 @@ import { describeSyntaxError, firstErrorPerLine } from './jsonSyntax';
 import type { FindingSeverity, ScheduleEntry } from '../protocol/schedule';
 import { tooDeepAt } from '../core/config/jsonNesting';
 import { readSchedulerConfig } from '../core/config/readSchedulerConfig';
+import { clip } from '../core/clip';
 
 export type DocumentKind = 'config' | 'scheduleFile';
 
@@ -355,8 +356,6 @@ export function spanOf(node: Node): { offset: number; length: number } {
   return { offset: node.offset, length: node.length };
 }
 
-/** Where a config finding goes: its value; for a key the file does not set (a default at fault),
- * the deepest part of the path that exists, or the `_class_name` value whose defaults apply. */
 const TRAINING_KEYS = ['beta_start', 'beta_end', 'beta_schedule', 'trained_betas'];
 
 /** A config without a training schedule is plotted on its class's default betas, which few models were
@@ -369,16 +368,20 @@ function trainingDefaults(
   path: (string | number)[],
 ): void {
   if (!className || !('beta_start' in config) || TRAINING_KEYS.some((k) => sources[k] !== 'default')) return;
-  const { beta_schedule, beta_start, beta_end, num_train_timesteps } = config;
-  const defaults = `${String(beta_schedule)} betas ${String(beta_start)} to ${String(beta_end)} over ${String(num_train_timesteps)} timesteps`;
+  const [kind, start, end, T] = ['beta_schedule', 'beta_start', 'beta_end', 'num_train_timesteps'].map((k) =>
+    String(config[k]),
+  );
   const message =
-    `No training schedule here (${TRAINING_KEYS.slice(0, 3).join(', ')}): the plots use ${className}'s defaults, ` +
-    `${defaults}. A run with this file takes its model's training schedule with these keys on top.`;
+    `No training schedule here (beta_start, beta_end, beta_schedule): the plots use ${className}'s defaults, ` +
+    `${kind} betas ${start} to ${end} over ${T} timesteps. A run with this file takes its model's training ` +
+    'schedule with these keys on top.';
   const named = findNodeAtLocation(node, ['_class_name'])?.parent;
   const span = named ? spanOf(named) : { offset: node.offset, length: 1 };
   doc.findings.push(finding('info', message, 'training-defaults', path, span.offset, span.length));
 }
 
+/** Where a config finding goes: its value; for a key the file does not set (a default at fault),
+ * the deepest part of the path that exists, or the `_class_name` value whose defaults apply. */
 function findingSpan(config: Node, path: readonly (string | number)[]): { offset: number; length: number } {
   for (let i = path.length; i > 0; i--) {
     const found = findNodeAtLocation(config, path.slice(0, i));
@@ -412,7 +415,7 @@ function plainValue(node: Node): unknown {
 function describe(node: Node): string {
   switch (node.type) {
     case 'string':
-      return `the string ${JSON.stringify(String(node.value).slice(0, 40))}`;
+      return `the string ${JSON.stringify(clip(String(node.value), 40))}`;
     case 'number':
       return `the number ${node.value}`;
     case 'boolean':

@@ -187,7 +187,7 @@ async function encodeChunks(
   return { hidden, pooled: encoded[0].pooled };
 }
 
-/** Windows encoded per loaded model, most recently used last: a sweep's batches, a seed walk and a re-run
+/** Windows encoded per loaded model, the 16 used last: a sweep's batches, a seed walk and a re-run
  * encode the same prompts again (ComfyUI keeps a prompt's conditioning the same way). The states are never
  * written after encoding, and the sessions' encoders give the same states for the same ids and weights. */
 const encodedWindows = new WeakMap<ModelSessions, LRUCache<string, Promise<States>>>();

@@ -315,5 +315,5 @@ export function readJson(path: string, required: boolean): Record<string, unknow
     throw new ModelFolderError((err as Error).message, path);
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  throw new ModelFolderError(`${path} is not valid JSON: expected a JSON object`, path);
+  throw new ModelFolderError(`${path} is not a JSON object`, path);
 }

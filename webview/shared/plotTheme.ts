@@ -52,18 +52,12 @@ export function themedAxis(theme: PlotTheme, label: string, extra: Partial<uPlot
   };
 }
 
-/** A series' legend value: at the hovered point, and with the cursor off the plot at point `rest(u)`
- * (by default each series' last value), where uPlot would show "–" and leave a legend of dashes. */
-export function legendValue(rest: (u: uPlot) => number | undefined = () => undefined) {
-  return (u: uPlot, v: number | null, series: number, idx: number | null): string => {
-    if (idx !== null) return formatNumber(v);
-    const data = u.data[series] as ArrayLike<number | null | undefined>;
-    const at = rest(u);
-    if (at !== undefined) return formatNumber(data[at]);
-    let k = data.length - 1;
-    while (k >= 0 && (data[k] === null || data[k] === undefined)) k--;
-    return formatNumber(data[k]);
-  };
+/** A series' legend value: at the hovered point, and with the cursor off the plot at point `rest(u)` (by
+ * default the last), where uPlot would show "–" and leave a legend of dashes. One point for every series,
+ * so a row reads as one x; a series with nothing there shows "–". */
+export function legendValue(rest: (u: uPlot) => number = (u) => u.data[0].length - 1) {
+  return (u: uPlot, v: number | null, series: number, idx: number | null): string =>
+    formatNumber(idx !== null ? v : (u.data[series] as ArrayLike<number | null | undefined>)[rest(u)]);
 }
 
 /** Compact number text for readouts and tick labels: 4 significant digits, exponent when tiny or huge. */

@@ -103,10 +103,10 @@ function checkString(key: string, raw: unknown, spec: ConfigKeySpec): CheckedVal
     return fail(
       path,
       'unsupported-beta-schedule',
-      `beta_schedule "${clip(raw, 41)}" is not implemented by this class (diffusers raises NotImplementedError); it offers ${options}`,
+      `beta_schedule "${clip(raw, 40)}" is not implemented by this class (diffusers raises NotImplementedError); it offers ${options}`,
     );
   }
-  return fail(path, 'invalid-value', `${key} "${clip(raw, 41)}" is not one of ${options}`);
+  return fail(path, 'invalid-value', `${key} "${clip(raw, 40)}" is not one of ${options}`);
 }
 
 function checkArray(key: string, raw: unknown, spec: ConfigKeySpec): CheckedValue {
@@ -167,7 +167,7 @@ export function show(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `"${clip(v, 41)}"`;
+  if (typeof v === 'string') return `"${clip(v, 40)}"`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return typeof v; // not JSON: undefined, a function
 }

@@ -152,7 +152,7 @@ function formulationMismatch(saved: string, readAs: string): Finding[] {
 
 /** A key as messages show it: a hostile file's megabyte-long key is cut. */
 function keyName(key: string): string {
-  return clip(key, 61);
+  return clip(key, 60);
 }
 
 function didYouMean(key: string, keys: Readonly<Record<string, unknown>>): string {
@@ -211,7 +211,7 @@ function resolveClass(
     return undefined;
   }
   if (!Object.hasOwn(SCHEDULER_CLASSES, named)) {
-    unknown(`"${clip(named, 61)}"`, ['_class_name']);
+    unknown(`"${clip(named, 60)}"`, ['_class_name']);
     return undefined;
   }
   return named;

@@ -95,7 +95,7 @@ export function promptAttentionError(prompt: string): string | undefined {
   try {
     const wild = parsePromptAttention(prompt).find((p) => !isBreak(p) && !(Math.abs(p.weight) <= MAX_WEIGHT));
     if (!wild) return undefined;
-    const text = clip(wild.text, 41);
+    const text = clip(wild.text, 40);
     return `"${text}" has attention weight ${wild.weight}: at most ${MAX_WEIGHT} either way`;
   } catch (err) {
     if (err instanceof RangeError) return err.message;

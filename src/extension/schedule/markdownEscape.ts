@@ -25,5 +25,5 @@ export function markdownCode(text: string): string {
 
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ');
-  return clip(line, MAX_QUOTED + 1);
+  return clip(line, MAX_QUOTED);
 }

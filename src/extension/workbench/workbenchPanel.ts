@@ -36,6 +36,7 @@ import type { RunRequest, RunService } from '../runService';
 import { RunQueue } from './runQueue';
 import type { RunStore } from './runStore';
 import { imageFormat } from '../../core/image/imageFormat';
+import { clip } from '../../core/clip';
 
 export const WORKBENCH_VIEW_TYPE = 'diffusionLab.workbench';
 const FORM_KEY = 'diffusionLab.workbench.form';
@@ -259,7 +260,7 @@ export class WorkbenchPanel implements vscode.Disposable {
       const message = parseFromWorkbench(m);
       if (!message) {
         this.deps.log.warn(
-          `workbench: ignored a malformed message from the panel: ${JSON.stringify(m)?.slice(0, 200)}`,
+          `workbench: ignored a malformed message from the panel: ${clip(JSON.stringify(m) ?? String(m), 200)}`,
         );
         return;
       }

@@ -41,7 +41,7 @@ test('weights past 10,000 either way are refused naming the words; BREAK and ord
   );
   // Nesting multiplies: 1.1^100 is about 13,781.
   assert.match(promptAttentionError(`${'('.repeat(100)}x${')'.repeat(100)}`)!, /^"x" has attention weight 13780\.6/);
-  assert.match(promptAttentionError(`(${'w'.repeat(60)}:-20000)`)!, /^"w{40}…" has attention weight -20000/);
+  assert.match(promptAttentionError(`(${'w'.repeat(60)}:-20000)`)!, /^"w{39}…" has attention weight -20000/);
 });
 
 test('BREAK pieces are recognised only with weight −1', () => {

@@ -84,6 +84,6 @@ test('names and keys from the file cannot inject links, images or Markdown struc
 test('markdownCode pads a span that starts or ends with a backtick, and cuts long text', () => {
   assert.equal(markdownCode('`a`'), '`` `a` ``');
   assert.equal(markdownCode('plain'), '`plain`');
-  assert.equal(markdownCode('x'.repeat(200)), `\`${'x'.repeat(80)}…\``);
+  assert.equal(markdownCode('x'.repeat(200)), `\`${'x'.repeat(79)}…\``);
   assert.equal(markdownText('a_b*c'), 'a\\_b\\*c');
 });
