@@ -62,6 +62,11 @@ export const tests = [
       const { page } = await openSurface(browser, 'schedule');
       await post(page, documentMessage(1, [{ name: 'sdxl', config: sdxl }]));
       await rendered(page, 1);
+      // Off the plot, the σ-steps legend reads the last σ drawn (step 19), not the final 0 a log axis leaves out.
+      const resting = await page.$$eval('[data-plot="stepSigmas"] .u-legend .u-value', (els) =>
+        els.map((e) => e.textContent),
+      );
+      assert(resting[0] === '19' && Number(resting[1]) > 0, `σ-steps legend at rest: ${resting}`);
       const over = await page.$('[data-plot="sigma"] .u-over');
       const box = await over.boundingBox();
       await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);

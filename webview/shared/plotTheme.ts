@@ -53,11 +53,19 @@ export function themedAxis(theme: PlotTheme, label: string, extra: Partial<uPlot
 }
 
 /** A series' legend value: at the hovered point, and with the cursor off the plot at point `rest(u)` (by
- * default the last), where uPlot would show "–" and leave a legend of dashes. One point for every series,
- * so a row reads as one x; a series with nothing there shows "–". */
-export function legendValue(rest: (u: uPlot) => number = (u) => u.data[0].length - 1) {
+ * default the last one any series draws: a σ list's final 0 has no place on a log axis), where uPlot would
+ * show "–" and leave a legend of dashes. One point for every series, so a row reads as one x; a series
+ * with nothing there shows "–". */
+export function legendValue(rest: (u: uPlot) => number = lastDrawn) {
   return (u: uPlot, v: number | null, series: number, idx: number | null): string =>
     formatNumber(idx !== null ? v : (u.data[series] as ArrayLike<number | null | undefined>)[rest(u)]);
+}
+
+function lastDrawn(u: uPlot): number {
+  const drawn = (k: number) => u.data.some((d, s) => s > 0 && d[k] !== null && d[k] !== undefined);
+  let k = u.data[0].length - 1;
+  while (k > 0 && !drawn(k)) k--;
+  return k;
 }
 
 /** Compact number text for readouts and tick labels: 4 significant digits, exponent when tiny or huge. */
