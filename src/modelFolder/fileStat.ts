@@ -1,6 +1,6 @@
 // Whether a file a user or a model folder names can be read whole, said as a phrase that follows its path
 // ("/x/a.json does not exist"): the JSON and schedule files, the input images.
-import { statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 
 /** A file-system error as such a phrase: nothing there (ENOENT; ENOTDIR, a file where a folder of the path
  * should be), else the error's code. */
@@ -24,4 +24,16 @@ export function readProblem(stat: Stats | string, maxBytes: number): string | un
   if (typeof stat === 'string') return stat;
   if (!stat.isFile()) return 'is not a regular file';
   return stat.size > maxBytes ? `is ${stat.size} bytes, more than ${maxBytes}` : undefined;
+}
+
+/** A file's bytes, read whole once `problemOf` finds nothing against its stat (readProblem, or a caller's
+ * stricter check). Throws an Error that says why, after the path. */
+export function readWholeFile(path: string, problemOf: (stat: Stats | string) => string | undefined): Buffer {
+  const problem = problemOf(statOf(path));
+  if (problem) throw new Error(`${path} ${problem}`);
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`${path} ${whyNot(err)}`, { cause: err });
+  }
 }

@@ -1,21 +1,15 @@
 // The one reader of JSON and schedule files a user or a model folder names (configs, sweeps, schedule
 // files): each caller names the file its own way around the reason this gives.
 
-import { readFileSync } from 'node:fs';
-import { readProblem, statOf, whyNot } from './fileStat';
+import { readProblem, readWholeFile } from './fileStat';
 import { tooDeepAt } from '../core/config/jsonNesting';
 
 /** A text file read whole: a regular file of at most `maxBytes` (fileStat.ts), a UTF-8 byte-order mark read
  * past. Throws an Error whose message says why, after the path. */
 export function readTextFile(path: string, maxBytes: number): string {
-  const problem = readProblem(statOf(path), maxBytes);
-  if (problem) throw new Error(`${path} ${problem}`);
-  try {
-    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new Error(`${path} ${whyNot(err)}`, { cause: err });
-  }
+  const bytes = readWholeFile(path, (stat) => readProblem(stat, maxBytes));
+  // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse calls a bad token.
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /** JSON text from a file as `readTextFile` reads it, nested at most `maxNesting` deep (recursive readers

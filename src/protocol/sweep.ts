@@ -346,7 +346,7 @@ function schedulerReader(): SchedulerReader {
     const overrides = runSchedulerKeys(spec);
     const config = JSON.stringify([modelSchedulerText(model), overrides]);
     const plan = schedulePlan(spec);
-    const key = JSON.stringify([config, plan ?? null]);
+    const key = JSON.stringify([config, plan]);
     const known = READINGS.get(key);
     if (known) return known;
     let built = builds.get(config);
@@ -375,21 +375,19 @@ type Built = ReturnType<typeof createScheduler>;
  * image run schedules from its strength, a tool sampler makes its own σ). */
 type SchedulePlan = { steps?: number; custom?: SetTimestepsOptions };
 
-function schedulePlan(spec: RunSpec): SchedulePlan | undefined {
+function schedulePlan(spec: RunSpec): SchedulePlan {
   const custom = spec.timesteps ? { timesteps: spec.timesteps } : spec.sigmas && { sigmas: spec.sigmas };
   const steps = specSteps(spec);
   const scheduled = spec.initImage === undefined && !spec.toolSampler && steps !== undefined;
-  if (!scheduled && !custom) return undefined;
   return { ...(scheduled && { steps }), ...(custom && { custom }) };
 }
 
-function readScheduler({ scheduler, findings }: Built, plan: SchedulePlan | undefined): SchedulerReading {
+function readScheduler({ scheduler, findings }: Built, { steps, custom }: SchedulePlan): SchedulerReading {
   const warnings = findings.filter((f) => f.severity === 'warning');
   if (!scheduler) {
     const why = findings.filter((f) => f.severity === 'error').map((f) => f.message);
     return { problems: [{ field: 'scheduler', message: `cannot build the scheduler: ${why.join('; ')}` }], warnings };
   }
-  const { steps, custom } = plan ?? {};
   const explicit = custom && explicitScheduleProblem(custom, scheduler.alphasCumprod);
   if (explicit) return { problems: [explicit], warnings };
   if (steps === undefined) return { problems: [], warnings };

@@ -1,7 +1,7 @@
 // The host reads a run's input images (init image, mask): decoded to 8-bit RGBA for the engine
 // (decodeImage.ts), and hashed (SHA-256 of the file's bytes) for the run record.
-import { readFileSync, type Stats } from 'node:fs';
-import { readProblem, statOf, whyNot } from '../modelFolder/fileStat';
+import type { Stats } from 'node:fs';
+import { readProblem, readWholeFile } from '../modelFolder/fileStat';
 import type { RgbaPixels, RunImages } from '../protocol/engine';
 import { RUN_LIMITS, type RunSpec } from '../protocol/run';
 import { decodeImage, ImageTooLarge, sha256Of } from './decodeImage';
@@ -65,13 +65,11 @@ async function readImageFile(
 ): Promise<{ pixels: RgbaPixels; file: InputFile }> {
   const label = IMAGE_LABELS[field];
   const fail = (why: string) => new RunInputError(field, `${label} ${path}: ${why}`);
-  const problem = imageFileProblem(statOf(path));
-  if (problem) throw new RunInputError(field, `${label} ${path} ${problem}`);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readWholeFile(path, imageFileProblem);
   } catch (err) {
-    throw new RunInputError(field, `${label} ${path} ${whyNot(err)}`);
+    throw new RunInputError(field, `${label} ${(err as Error).message}`);
   }
   const sha256 = sha256Of(bytes);
   let pixels: RgbaPixels;

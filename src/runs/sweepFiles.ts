@@ -23,7 +23,7 @@ import { modelFitReader } from './modelFitReader';
 import { documentKind, readScheduleDocument } from '../documents/scheduleDocument';
 import { declaredSizeProblem, sha256Of } from './decodeImage';
 import { IMAGE_LABELS, imageFileProblem } from './inputImages';
-import { statOf } from '../modelFolder/fileStat';
+import { statOf, whyNot } from '../modelFolder/fileStat';
 import { cutShort, imageSize, type ImageSize } from './imageHeader';
 import { imageFormat } from '../core/image/imageFormat';
 
@@ -113,7 +113,7 @@ export function resolveCells(sweep: Sweep, dir: string, cells: readonly Cell[], 
   const models = new Map<string, ModelFacts>();
   const schedule = scheduleFiles(dir);
   return cells.map((cell) => {
-    const where = `cell ${cell.index} (${describeCell(sweep, cell)})`;
+    const where = cellName(sweep, cell);
     const modelDir = resolve(dir, cell.spec.modelDir);
     let model = models.get(modelDir);
     if (model === undefined) {
@@ -149,13 +149,13 @@ function withInputs(run: RunSpec, dir: string, where: string): Pick<ResolvedCell
   return { run: resolved, inputs };
 }
 
-/** "x: sampler = Euler, y: steps = 4": a cell's place, for messages. */
-export function describeCell(sweep: Sweep, cell: Cell): string {
+/** "cell 3 (x: sampler = Euler, y: steps = 4)": a cell and its place, for messages. */
+export function cellName(sweep: Sweep, cell: Cell): string {
   const parts = Object.entries(cell.values).map(([name, v]) => {
     const { label } = AXIS_FIELDS[sweep.axes[name as AxisName]!.field];
     return `${name}: ${axisSetting(label, valueLabel(v))}`;
   });
-  return parts.length ? parts.join(', ') : 'the base run';
+  return `cell ${cell.index} (${parts.length ? parts.join(', ') : 'the base run'})`;
 }
 
 /** The schedule a reference names, relative to `dir`; throws an Error that says why it cannot be used. */
@@ -218,7 +218,7 @@ function readImage(path: string): Omit<ImageFacts, 'stamp'> {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    return fail((err as Error).message);
+    return { problem: `${path} ${whyNot(err)}` };
   }
   const format = imageFormat(bytes);
   if (format !== 'png' && format !== 'jpeg') return fail('not a PNG or JPEG file');

@@ -10,7 +10,7 @@ import { writeFileSafely } from './writeFileSafely';
 import { EngineError, type EngineClient } from './engineClient';
 import { executeTogether, prepareRun, type FinishedRun } from './executeRun';
 import { cellsIn, seedBatches, togetherGroups } from './sweepBatches';
-import { describeCell, SweepError, type ResolvedCell } from './sweepFiles';
+import { cellName, SweepError, type ResolvedCell } from './sweepFiles';
 import { RunInputError } from './inputImages';
 import {
   cellFileName,
@@ -211,7 +211,7 @@ export async function runSweep(
 function naming(err: unknown, sweep: Sweep, batch: readonly { cell: ResolvedCell }[]): unknown {
   const { cell } = batch[0];
   const more = batch.length > 1 ? ` and the ${batch.length - 1} seeds batched with it` : '';
-  const message = (e: Error) => `cell ${cell.index} (${describeCell(sweep, cell)})${more}: ${e.message}`;
+  const message = (e: Error) => `${cellName(sweep, cell)}${more}: ${e.message}`;
   // An init image or mask that fails to decode (its header passed the checks) is the sweep's to fix.
   if (err instanceof RunInputError) return new SweepError(message(err));
   if (!(err instanceof EngineError) || err.code === 'CANCELLED') return err;

@@ -13,6 +13,7 @@ import type {
   ScheduleSource,
 } from '../../src/protocol/schedule';
 import { schedulerClassNames } from '../../src/core/samplers/registry';
+import { specSteps } from '../../src/protocol/run';
 import { plotsToCsv, plotsToPng, plotsToSvg } from '../shared/plotExport';
 import { formatNumber, plotTheme, seriesColor } from '../shared/plotTheme';
 import { restoreState } from './inspectorState';
@@ -206,6 +207,5 @@ async function exportPlots(format: ExportFormat): Promise<void> {
 /** The chosen schedule's step count where every schedule drawn (the document's, the overlay files') fixes its
  * own (explicit timesteps, or σ with the final one): the Steps box changes none of them. */
 function fixedSteps(schedules: readonly ScheduleEntry[], primary: ScheduleEntry | undefined): number | undefined {
-  if (!primary || !schedules.every((s) => s.timesteps || s.sigmas)) return undefined;
-  return primary.timesteps ? primary.timesteps.length : primary.sigmas!.length - 1;
+  return primary && schedules.every((s) => s.timesteps || s.sigmas) ? specSteps(primary) : undefined;
 }

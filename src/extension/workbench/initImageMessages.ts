@@ -13,7 +13,7 @@ import {
 import type { ImageRef } from '../../protocol/imageActions';
 import type { Log } from '../log';
 import { resolveOutputDir } from '../settings';
-import { readImageFile, type InitImages } from './initImages';
+import { readInitImageBytes, type InitImages } from './initImages';
 import type { RunStore } from './runStore';
 
 const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg'] };
@@ -44,7 +44,7 @@ export class InitImageMessages {
         if (!uri) return;
         return this.answer('mask', async () => {
           const label = vscode.workspace.asRelativePath(uri);
-          const bytes = await readImageFile(uri.fsPath, label);
+          const bytes = await readInitImageBytes(uri.fsPath, label);
           const mime = await this.deps.images.checkMask(m.initImageId, label, bytes);
           this.deps.post({ type: 'maskFile', label, bytes, mime });
           return undefined;
@@ -83,7 +83,7 @@ export class InitImageMessages {
     const mask = spec.mask;
     if (id === undefined || mask === undefined) return;
     await this.answer('mask', async () => {
-      const bytes = await readImageFile(mask, basename(mask));
+      const bytes = await readInitImageBytes(mask, basename(mask));
       const mime = await this.deps.images.checkMask(id!, basename(mask), bytes);
       this.deps.post({ type: 'maskFile', label: basename(mask), bytes, mime });
       return undefined;

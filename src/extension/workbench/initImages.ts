@@ -37,7 +37,7 @@ export class InitImages {
   /** Registers a file the user chose; an Error names the file and what is wrong with it. */
   async fromFile(path: string): Promise<InitImageInfo> {
     const label = basename(path);
-    return this.register(path, label, await readImageFile(path, label));
+    return this.register(path, label, await readInitImageBytes(path, label));
   }
 
   /** Registers bytes from the panel (a dropped file, an output): kept as a file named by their hash. */
@@ -104,7 +104,7 @@ export class InitImages {
 }
 
 /** An input image file's bytes, refused first as a run refuses it (imageFileProblem), `label` naming it. */
-export async function readImageFile(path: string, label: string): Promise<Uint8Array> {
+export async function readInitImageBytes(path: string, label: string): Promise<Uint8Array> {
   const problem = imageFileProblem(await stat(path).catch(whyNot));
   if (problem) throw new Error(`${label} ${problem}`);
   return new Uint8Array(await readFile(path));
