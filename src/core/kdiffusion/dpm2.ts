@@ -5,16 +5,15 @@ import type { KSampler, ModelStep, Sampling } from './denoiser';
 import { churn, copy, lincomb, notify, toD } from './stepMath';
 
 export const sampleDpm2: KSampler = function* (denoise, x0, sigmas, opts = {}) {
-  // x (the sampler's own, or churn's new array) is stepped in place; x̂0 is read before the next model call.
-  let x = copy(x0);
+  // x, the sampler's own, is stepped in place (churn's noise too); x̂0 is read before the next model call.
+  const x = copy(x0);
   const arrays = midpointArrays(x.length);
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const c = churn(x, sigmas, i, opts, 'dpm_2');
-    x = c.x;
-    const denoised = yield* denoise(x, c.sigmaHat);
-    toD(x, c.sigmaHat, denoised, arrays.d);
-    notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
-    yield* midpointStep(denoise, x, c.sigmaHat, sigmas[i + 1], arrays);
+    const sigmaHat = churn(x, sigmas, i, opts, 'dpm_2');
+    const denoised = yield* denoise(x, sigmaHat);
+    toD(x, sigmaHat, denoised, arrays.d);
+    notify(opts.callback, i, sigmas[i], sigmaHat, x, denoised);
+    yield* midpointStep(denoise, x, sigmaHat, sigmas[i + 1], arrays);
   }
   return x;
 };

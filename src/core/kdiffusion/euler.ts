@@ -5,16 +5,15 @@ import { churn, copy, notify } from './stepMath';
 import { eulerAncestralInto } from './stepMathKernel';
 
 export const sampleEuler: KSampler = function* (denoise, x0, sigmas, opts = {}) {
-  // x (the sampler's own, or churn's new array) is stepped in place; x̂0 is read before the next model call.
-  let x = copy(x0);
+  // x, the sampler's own, is stepped in place (churn's noise too); x̂0 is read before the next model call.
+  const x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const c = churn(x, sigmas, i, opts, 'euler');
-    x = c.x;
-    const denoised = yield* denoise(x, c.sigmaHat);
-    notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
+    const sigmaHat = churn(x, sigmas, i, opts, 'euler');
+    const denoised = yield* denoise(x, sigmaHat);
+    notify(opts.callback, i, sigmas[i], sigmaHat, x, denoised);
     // x + (σ_next − σ̂)·d with d = toD(x, σ̂, x̂0), each rounded where toD and lincomb store it: Euler a's pass
     // without noise.
-    const s = c.sigmaHat;
+    const s = sigmaHat;
     eulerAncestralInto(x, denoised, undefined, [1 / s, -1 / s, sigmas[i + 1] - s, 0], x);
   }
   return x;

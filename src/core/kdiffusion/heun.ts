@@ -4,18 +4,17 @@ import type { KSampler } from './denoiser';
 import { churn, copy, lincomb, notify, toD } from './stepMath';
 
 export const sampleHeun: KSampler = function* (denoise, x0, sigmas, opts = {}) {
-  // x (the sampler's own, or churn's new array) is stepped in place, the slopes and the Euler point in arrays
+  // x, the sampler's own, is stepped in place (churn's noise too), the slopes and the Euler point in arrays
   // of the run's; x̂0 is read before the next model call, so not copied.
-  let x = copy(x0);
+  const x = copy(x0);
   const [d, x2, d2] = [new Float32Array(x.length), new Float32Array(x.length), new Float32Array(x.length)];
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const c = churn(x, sigmas, i, opts, 'heun');
-    x = c.x;
-    const denoised = yield* denoise(x, c.sigmaHat);
-    toD(x, c.sigmaHat, denoised, d);
-    notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
+    const sigmaHat = churn(x, sigmas, i, opts, 'heun');
+    const denoised = yield* denoise(x, sigmaHat);
+    toD(x, sigmaHat, denoised, d);
+    notify(opts.callback, i, sigmas[i], sigmaHat, x, denoised);
     const next = sigmas[i + 1];
-    const dt = next - c.sigmaHat;
+    const dt = next - sigmaHat;
     const euler: [number, Float32Array][] = [
       [1, x],
       [dt, d],

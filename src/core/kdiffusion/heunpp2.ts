@@ -9,13 +9,12 @@ export const sampleHeunpp2: KSampler = function* (denoise, x0, sigmas, opts = {}
   const end = sigmas[sigmas.length - 1];
   let x = copy(x0);
   for (let i = 0; i < sigmas.length - 1; i++) {
-    const c = churn(x, sigmas, i, opts, 'heunpp2');
-    x = c.x;
-    const denoised = copy(yield* denoise(x, c.sigmaHat));
-    const d = toD(x, c.sigmaHat, denoised);
-    notify(opts.callback, i, sigmas[i], c.sigmaHat, x, denoised);
+    const sigmaHat = churn(x, sigmas, i, opts, 'heunpp2');
+    const denoised = copy(yield* denoise(x, sigmaHat));
+    const d = toD(x, sigmaHat, denoised);
+    notify(opts.callback, i, sigmas[i], sigmaHat, x, denoised);
     const [s1, s2] = [sigmas[i + 1], sigmas[i + 2]];
-    const dt = s1 - c.sigmaHat;
+    const dt = s1 - sigmaHat;
     if (s1 === end) {
       x = lincomb([
         [1, x],

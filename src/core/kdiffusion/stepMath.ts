@@ -82,29 +82,31 @@ export function notify(
 }
 
 /** Karras et al. 2022 Algorithm 2 churn (euler, heun, dpm_2): raises σ_i to σ̂ = σ_i(1 + γ) and adds
- * the matching noise. γ = min(s_churn/N, √2 − 1) inside [s_tmin, s_tmax], else 0. */
+ * the matching noise to x, in place; returns σ̂. γ = min(s_churn/N, √2 − 1) inside [s_tmin, s_tmax], else 0. */
 export function churn(
   x: Float32Array,
   sigmas: ArrayLike<number>,
   i: number,
   opts: SamplerOptions,
   sampler: string,
-): { x: Float32Array; sigmaHat: number } {
+): number {
   const sChurn = opts.sChurn ?? 0;
   const sigma = sigmas[i];
-  if (!(sChurn > 0)) return { x, sigmaHat: sigma };
+  if (!(sChurn > 0)) return sigma;
   const inRange = (opts.sTmin ?? 0) <= sigma && sigma <= (opts.sTmax ?? Infinity);
   const gamma = inRange ? Math.min(sChurn / (sigmas.length - 1), Math.SQRT2 - 1) : 0;
   const sigmaHat = sigma * (gamma + 1);
-  if (gamma <= 0) return { x, sigmaHat };
+  if (gamma <= 0) return sigmaHat;
   const eps = drawNoise(needNoise(opts, sampler), sigma, sigmaHat, x);
-  return {
-    x: lincomb([
+  const scale = (opts.sNoise ?? 1) * Math.sqrt(sigmaHat ** 2 - sigma ** 2);
+  lincomb(
+    [
       [1, x],
-      [(opts.sNoise ?? 1) * Math.sqrt(sigmaHat ** 2 - sigma ** 2), eps],
-    ]),
-    sigmaHat,
-  };
+      [scale, eps],
+    ],
+    x,
+  );
+  return sigmaHat;
 }
 
 /** x + coef·noise(σ, σ_next), into `out` (x itself, for a sampler stepping in place) or a new array. The
