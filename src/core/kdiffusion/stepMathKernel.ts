@@ -22,12 +22,17 @@ interface Exports {
 }
 
 let kernel: Exports | undefined;
+/** Views of the module's memory, made again only when growing it replaces its buffer (several passes a step
+ * each made two). */
+let views: { buffer: ArrayBuffer; floats: Float32Array; doubles: Float64Array } | undefined;
 
-/** The module with room for `bytes`, and a float32 view of its memory. */
-function room(bytes: number): { k: Exports; floats: Float32Array } {
+/** The module with room for `bytes`, and float32 and float64 views of its memory. */
+function room(bytes: number): { k: Exports; floats: Float32Array; doubles: Float64Array } {
   const k = (kernel ??= wasmModule<Exports>(WASM_BASE64).instance());
   fitMemory(k.memory, bytes);
-  return { k, floats: new Float32Array(k.memory.buffer) };
+  const { buffer } = k.memory;
+  if (views?.buffer !== buffer) views = { buffer, floats: new Float32Array(buffer), doubles: new Float64Array(buffer) };
+  return { k, floats: views.floats, doubles: views.doubles };
 }
 
 /** Bytes a pass over `n` floats covers: whole 16-byte blocks. */
@@ -51,9 +56,8 @@ export function lincombInto(
   const bytes = slotBytes(n);
   const head = coefs.length * 16;
   const outAt = head + arrays.length * bytes;
-  const { k, floats } = room(outAt + bytes);
-  const pairs = new Float64Array(k.memory.buffer, 0, 2 * coefs.length);
-  coefs.forEach((c, i) => pairs.fill(c, 2 * i, 2 * i + 2));
+  const { k, floats, doubles } = room(outAt + bytes);
+  coefs.forEach((c, i) => doubles.fill(c, 2 * i, 2 * i + 2));
   arrays.forEach((a, i) => floats.set(a, (head + i * bytes) / 4));
   k.lincomb(coefs.length, head, outAt, bytes);
   out.set(floats.subarray(outAt / 4, outAt / 4 + n));
